@@ -1,0 +1,40 @@
+package io.iotpay.app;
+
+import io.iotpay.foundation.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code iotpay} command: entry point of the launcher. */
+@Command(
+    name = "iotpay",
+    mixinStandardHelpOptions = true,
+    version = "iotpay 0.1.0-SNAPSHOT",
+    description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status; used by tests too. */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (exception, line, parseResult) -> {
+          if (exception instanceof InvalidInputException) {
+            line.getErr().println("iotpay: " + exception.getMessage());
+            return EXIT_BAD_INPUT;
+          }
+          throw exception;
+        });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
