@@ -1,0 +1,102 @@
+package io.iotpay.ledger.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.iotpay.foundation.InvalidInputException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A relational store: SQLite (embedded default, one file, WAL) or PostgreSQL (production).
+ *
+ * <p>Each component (ledger, audit, …) keeps its own migrations under
+ * {@code db/<component>/<dialect>/} and its own Flyway history table, so components evolve
+ * independently on one database.
+ */
+public final class Database implements AutoCloseable {
+  /** The SQL dialects iotpay supports. */
+  public enum Dialect {
+    SQLITE,
+    POSTGRESQL;
+
+    String folder() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Dialect dialect;
+  private final HikariDataSource dataSource;
+
+  private Database(Dialect dialect, HikariDataSource dataSource) {
+    this.dialect = dialect;
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Opens the database behind a JDBC URL ({@code jdbc:sqlite:FILE} or {@code jdbc:postgresql:…}).
+   * SQLite is switched to WAL with full synchronous commits, so a committed batch survives power
+   * loss.
+   *
+   * @param poolSizeMax connections kept open at most (SQLite has one writer in any case)
+   * @throws InvalidInputException for a URL of another database
+   */
+  public static Database open(String jdbcUrl, int poolSizeMax) {
+    Dialect dialect = dialectOf(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(poolSizeMax);
+    config.setPoolName("iotpay-" + dialect.folder());
+    if (dialect == Dialect.SQLITE) {
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "FULL");
+      config.addDataSourceProperty("busy_timeout", "10000");
+      config.addDataSourceProperty("foreign_keys", "true");
+    }
+    return new Database(dialect, new HikariDataSource(config));
+  }
+
+  /** The dialect a JDBC URL names. */
+  public static Dialect dialectOf(String jdbcUrl) {
+    if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return Dialect.SQLITE;
+    }
+    if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return Dialect.POSTGRESQL;
+    }
+    throw new InvalidInputException(
+        "unsupported JDBC URL '" + jdbcUrl + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB)");
+  }
+
+  /** Applies the pending migrations of one component (its scripts in {@code db/<component>/<dialect>}). */
+  public void migrate(String component) {
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:db/" + component + "/" + dialect.folder())
+        .table("flyway_" + component + "_history")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** A pooled connection; the caller closes it. */
+  public Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
