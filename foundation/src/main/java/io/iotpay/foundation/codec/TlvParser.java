@@ -83,27 +83,9 @@ final class TlvParser {
   }
 
   private Tag readTag(int end) {
-    int tagOffset = position;
-    int first = input[position++] & 0xFF;
-    int value = first;
-    if ((first & 0x1F) == 0x1F) {
-      boolean more = true;
-      while (more) {
-        if (position >= end) {
-          throw new TlvException(tagOffset, "truncated tag " + partial(tagOffset) + where());
-        }
-        if (position - tagOffset >= limits.tagBytesMax()) {
-          throw new TlvException(tagOffset, "tag " + partial(tagOffset) + "… is longer than tagBytesMax " + limits.tagBytesMax());
-        }
-        int next = input[position++] & 0xFF;
-        if (position - tagOffset == 2 && (next & 0x7F) == 0) {
-          throw new TlvException(tagOffset, "tag " + partial(tagOffset) + " has a first subsequent byte with b7..b1 zero");
-        }
-        value = (value << 8) | next;
-        more = (next & 0x80) != 0;
-      }
-    }
-    return new Tag(value);
+    Tag tag = TagReader.read(input, position, end, limits.tagBytesMax(), where());
+    position += tag.byteCount();
+    return tag;
   }
 
   private int readLength(Tag tag, int tagOffset, int end) {
@@ -139,10 +121,6 @@ final class TlvParser {
       throw new TlvException(lengthOffset, "length " + length + " of tag " + tag + " is above valueBytesMax " + limits.valueBytesMax());
     }
     return length;
-  }
-
-  private String partial(int tagOffset) {
-    return Hex.encode(input, tagOffset, position - tagOffset);
   }
 
   private String where() {
