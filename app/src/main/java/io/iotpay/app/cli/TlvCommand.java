@@ -54,6 +54,9 @@ public final class TlvCommand implements Runnable {
     private static final Set<Tag> DOL_TAGS =
         Set.of(Tag.of(0x9F38), Tag.of(0x8C), Tag.of(0x8D), Tag.of(0x9F49), Tag.of(0x97), Tag.of(0x9F4F));
 
+    /** Binary tags that usually hold text (DF and DDF names such as 2PAY.SYS.DDF01). */
+    private static final Set<Tag> NAME_TAGS = Set.of(Tag.of(0x84), Tag.of(0x9D));
+
     private static final String INDENT = "  ";
 
     @Spec CommandSpec spec;
@@ -119,7 +122,7 @@ public final class TlvCommand implements Runnable {
           case N -> Optional.of(Bcd.decodeDigits(value));
           case CN -> Optional.of(Bcd.decodeCompressed(value));
           case A, AN, ANS -> printableAscii(value);
-          case B -> Optional.empty();
+          case B -> NAME_TAGS.contains(primitive.tag()) ? printableAscii(value) : Optional.empty();
         };
       } catch (CodecException notDecimal) {
         return Optional.of("not valid " + format.name().toLowerCase() + ": " + notDecimal.getMessage());
