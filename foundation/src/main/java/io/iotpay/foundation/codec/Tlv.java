@@ -186,11 +186,13 @@ public sealed interface Tlv permits Tlv.Primitive, Tlv.Constructed {
    *
    * @param tag a constructed tag (b6 set), not null
    * @param children the nested objects in order, not null, copied
-   * @param valueLength the sum of the children's encoded lengths, computed by the constructor
+   * @param valueLength the sum of the children's encoded lengths; use the two-argument
+   *     constructor, which computes it
    */
   record Constructed(Tag tag, List<Tlv> children, int valueLength) implements Tlv {
     /**
      * @throws TlvException if the tag is primitive or the children are too long to encode
+     * @throws IllegalArgumentException if {@code valueLength} is not the children's encoded length
      */
     public Constructed {
       Objects.requireNonNull(tag, "tag");
@@ -198,6 +200,23 @@ public sealed interface Tlv permits Tlv.Primitive, Tlv.Constructed {
       if (!tag.isConstructed()) {
         throw new TlvException(-1, "tag " + tag + " is primitive (b6 clear) but was given children");
       }
+      int computed = valueLengthOf(tag, children);
+      if (valueLength != computed) {
+        throw new IllegalArgumentException("valueLength " + valueLength + " of tag " + tag
+            + " is not the children's encoded length " + computed);
+      }
+    }
+
+    /**
+     * The template with these children; its value length is computed once, here.
+     *
+     * @throws TlvException if the tag is primitive or the children are too long to encode
+     */
+    public Constructed(Tag tag, List<Tlv> children) {
+      this(tag, children, valueLengthOf(tag, children));
+    }
+
+    private static int valueLengthOf(Tag tag, List<Tlv> children) {
       long sum = 0;
       for (Tlv child : children) {
         sum += child.encodedLength();
@@ -205,14 +224,7 @@ public sealed interface Tlv permits Tlv.Primitive, Tlv.Constructed {
       if (sum > VALUE_BYTES_MAX_ENCODABLE) {
         throw new TlvException(-1, "children of tag " + tag + " encode to " + sum + " bytes, above " + VALUE_BYTES_MAX_ENCODABLE);
       }
-      valueLength = (int) sum;
-    }
-
-    /**
-     * @throws TlvException if the tag is primitive or the children are too long to encode
-     */
-    public Constructed(Tag tag, List<Tlv> children) {
-      this(tag, children, 0);
+      return (int) sum;
     }
 
     @Override

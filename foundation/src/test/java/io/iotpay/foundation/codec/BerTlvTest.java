@@ -268,6 +268,14 @@ class BerTlvTest {
   }
 
   @Test
+  void constructed_withAWrongValueLength_isRefused() {
+    List<Tlv> children = List.of(Tlv.primitive(tag(0x5A), new byte[2]));
+    assertThat(new Tlv.Constructed(tag(0x70), children).valueLength()).isEqualTo(4);
+    assertThatThrownBy(() -> new Tlv.Constructed(tag(0x70), children, 3))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("valueLength 3 of tag 70");
+  }
+
+  @Test
   void primitive_copiesItsValue_inAndOut() {
     byte[] value = {1, 2, 3};
     Tlv.Primitive tlv = Tlv.primitive(tag(0x5A), value);
