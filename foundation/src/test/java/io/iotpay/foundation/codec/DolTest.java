@@ -106,6 +106,12 @@ class DolTest {
   }
 
   @Test
+  void parse_lengthByteAbove7F_isAPlainValue_notABerLongForm() {
+    assertThat(Dol.parse(Hex.decode("9F4B81" + "9F3704")).entries())
+        .containsExactly(new DolEntry(tag(0x9F4B), 129), new DolEntry(tag(0x9F37), 4));
+  }
+
+  @Test
   void parse_truncatedTag_namesOffset() {
     assertThatThrownBy(() -> Dol.parse(Hex.decode("9F1A029F")))
         .isInstanceOf(TlvException.class)
