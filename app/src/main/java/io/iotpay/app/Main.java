@@ -1,6 +1,7 @@
 package io.iotpay.app;
 
 import io.iotpay.app.cli.BenchCommand;
+import io.iotpay.app.cli.TlvCommand;
 import io.iotpay.foundation.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
-    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TlvCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;
