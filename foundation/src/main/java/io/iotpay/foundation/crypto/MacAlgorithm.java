@@ -116,6 +116,20 @@ public enum MacAlgorithm {
     return new CbcMac(engine, MacPadding.METHOD_2, initialValue, 16).mac(data);
   }
 
+  /**
+   * ISO/IEC 9797-1 MAC algorithm 3 (DES) over {@code data} padded with {@code padding}, starting
+   * from {@code initialValue} (8 bytes) instead of zeros: the form GlobalPlatform SCP02 C-MAC
+   * chaining needs.
+   *
+   * @throws CryptoException for a wrong key or initial value length
+   */
+  public static byte[] retailMac(SecretKeyBytes key, byte[] initialValue, byte[] data, MacPadding padding) {
+    if (initialValue == null || initialValue.length != 8) {
+      throw new CryptoException("ISO9797-1-M3: initial value must be 8 bytes");
+    }
+    return new RetailMac(key, padding).mac(data, initialValue);
+  }
+
   private static BlockCipher algorithm1Engine(SecretKeyBytes key) {
     return switch (key.lengthBytes()) {
       case 8 -> {
@@ -192,7 +206,11 @@ public enum MacAlgorithm {
 
     @Override
     public byte[] mac(byte[] data) {
-      byte[] last = chain(encryptK1, padding.pad(data, 8), new byte[8]);
+      return mac(data, new byte[8]);
+    }
+
+    byte[] mac(byte[] data, byte[] initialValue) {
+      byte[] last = chain(encryptK1, padding.pad(data, 8), initialValue);
       decryptK2.processBlock(last, 0, last, 0);
       encryptK1.processBlock(last, 0, last, 0);
       return last;
