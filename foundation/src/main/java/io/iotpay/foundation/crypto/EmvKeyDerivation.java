@@ -60,12 +60,7 @@ public final class EmvKeyDerivation {
     byte[] input = new byte[16];
     switch (suite) {
       case INTERNATIONAL -> {
-        input[0] = high;
-        input[1] = low;
-        input[2] = (byte) 0xF0;
-        input[8] = high;
-        input[9] = low;
-        input[10] = (byte) 0x0F;
+        return commonSessionKey(cardMasterKey, new byte[] {high, low, 0, 0, 0, 0, 0, 0});
       }
       case NATIONAL -> {
         input[6] = high;
@@ -76,6 +71,25 @@ public final class EmvKeyDerivation {
     }
     BlockCipherAlgorithm cipher = suite.cardBlockCipher();
     return finish(cipher, cipher.encrypt(CipherMode.ECB, cardMasterKey, null, input));
+  }
+
+  /**
+   * EMV common session key derivation (Book 2 A1.3.1) with any 8-byte diversification value R
+   * (e.g. ATC || 00 || 00 || UN, or an ARQC for secure messaging keys): 3DES(MK)[R with byte 3 =
+   * F0] || 3DES(MK)[R with byte 3 = 0F], odd parity set. INTERNATIONAL suite only.
+   *
+   * @throws CryptoException for a wrong key length or an R that is not 8 bytes
+   */
+  public static SecretKeyBytes commonSessionKey(SecretKeyBytes cardMasterKey, byte[] r) {
+    if (r == null || r.length != 8) {
+      throw new CryptoException("common session key: R must be 8 bytes");
+    }
+    byte[] input = new byte[16];
+    System.arraycopy(r, 0, input, 0, 8);
+    System.arraycopy(r, 0, input, 8, 8);
+    input[2] = (byte) 0xF0;
+    input[10] = (byte) 0x0F;
+    return finish(BlockCipherAlgorithm.TDES, BlockCipherAlgorithm.TDES.encrypt(CipherMode.ECB, cardMasterKey, null, input));
   }
 
   /**
