@@ -31,11 +31,19 @@ public final class Pem {
 
   private Pem() {}
 
-  /** PEM text of any key or certificate BouncyCastle can encode. */
+  /**
+   * PEM text of a key or certificate: private keys as PKCS#8 {@code PRIVATE KEY}, public keys as
+   * {@code PUBLIC KEY}, certificates as {@code CERTIFICATE}.
+   */
   public static String write(Object keyOrCertificate) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(keyOrCertificate);
+      if (keyOrCertificate instanceof PrivateKey privateKey) {
+        // PKCS#8 rather than SEC 1 so the curve OID sits in the algorithm identifier.
+        writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(privateKey, null));
+      } else {
+        writer.writeObject(keyOrCertificate);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("PEM encoding failed", e);
     }
