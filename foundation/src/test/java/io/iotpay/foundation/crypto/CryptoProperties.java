@@ -93,6 +93,19 @@ class CryptoProperties {
     assertThat(suite.signature().verify(other.getPublic(), data, signature)).isFalse();
   }
 
+  @Property(tries = 20)
+  void signature_failsAfterOneBitChangeOfThePrivateKey(
+      @ForAll AlgorithmSuite suite, @ForAll @IntRange(min = 0, max = 254) int bit) throws Exception {
+    KeyPair keys = suite.signature().generateKeyPair(new SecureRandom());
+    var original = (java.security.interfaces.ECPrivateKey) keys.getPrivate();
+    java.math.BigInteger flipped = original.getS().flipBit(bit);
+    net.jqwik.api.Assume.that(flipped.signum() > 0); // a zero scalar is not a key
+    var changed = java.security.KeyFactory.getInstance("EC", Providers.BC)
+        .generatePrivate(new java.security.spec.ECPrivateKeySpec(flipped, original.getParams()));
+    byte[] data = "one bit".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(suite.signature().verify(keys.getPublic(), data, suite.signature().sign(changed, data))).isFalse();
+  }
+
   @Property(tries = 50)
   void suiteMacs_failAfterOneBitChange_underBothSuites(
       @ForAll AlgorithmSuite suite, @ForAll @Size(min = 16, max = 16) byte[] keyBytes, @ForAll @Size(max = 40) byte[] data,

@@ -65,8 +65,33 @@ class KeyDerivationKnownAnswerTest {
   }
 
   @Test
+  void scp02_3des_matchesPublishedInitializeUpdateExample() {
+    // Worked SCP02 (i=15) session published in the test suites of GlobalPlatform.NET
+    // (Scp02Tests: static keys 40..4F, host challenge ED293C60B50DF420, INITIALIZE UPDATE
+    // response ...FF02 0000 3D029C31C789 BD81D9379C00D28F 9000) and of openjavacard-tools
+    // (SCP02DerivationTest, counter 0000): session keys, the card's cryptogram, the host cryptogram.
+    SecretKeyBytes staticKey = SecretKeyBytes.fromHex("404142434445464748494A4B4C4D4E4F");
+    var keys = Scp02.sessionKeys(AlgorithmSuite.INTERNATIONAL, new Scp02.StaticKeys(staticKey, staticKey, staticKey), 0x0000);
+    assertThat(Hex.encode(keys.sEnc().value())).isEqualTo("010B0371D78377B801F2D62AFC671D95");
+    assertThat(Hex.encode(keys.cMac().value())).isEqualTo("D1C28C601652A4770D67AD82D2D2E1C4");
+    assertThat(Hex.encode(keys.rMac().value())).isEqualTo("FFAEC7EC7FAD69F9FBFF093BF2F79C45");
+    assertThat(Hex.encode(keys.dek().value())).isEqualTo("E11987EE331B417A5D67D760692F89D4");
+    byte[] host = Hex.decode("ED293C60B50DF420");
+    byte[] card = Hex.decode("3D029C31C789");
+    assertThat(Scp02.isCardCryptogramValid(AlgorithmSuite.INTERNATIONAL, keys.sEnc(), host, 0x0000, card, Hex.decode("BD81D9379C00D28F")))
+        .isTrue();
+    assertThat(Hex.encode(Scp02.hostCryptogram(AlgorithmSuite.INTERNATIONAL, keys.sEnc(), host, 0x0000, card)))
+        .isEqualTo("E44769BBAAF75A6A");
+    // omfgp (miketlk/omfgp) tests/omfgp/scp02_test.py: the same static key, counter 0007.
+    var keys7 = Scp02.sessionKeys(AlgorithmSuite.INTERNATIONAL, new Scp02.StaticKeys(staticKey, staticKey, staticKey), 0x0007);
+    assertThat(Hex.encode(keys7.cMac().value())).isEqualTo("7A227D376A9DBE23AB50B7DCB45B2093");
+    assertThat(Hex.encode(keys7.rMac().value())).isEqualTo("EF14C57DB4BB9015E88963D9D920A588");
+    assertThat(Hex.encode(keys7.sEnc().value())).isEqualTo("A2268F71917EFE0F33CC6166E1154E27");
+  }
+
+  @Test
   void scp02_3des_equalsIndependentComputationOfGpAppendixE() {
-    // No GlobalPlatform-published SCP02 vector at hand; independent computation of GP Card
+    // The C-MAC chain has no published vector at hand: independent computation of GP Card
     // Specification 2.2 Appendix E.4.1/E.4.2/E.4.4 with BouncyCastle's DESede CBC, CBC-MAC and
     // ISO9797Alg3Mac (the GP test keys 40..4F, sequence counter 001C).
     SecretKeyBytes staticKey = SecretKeyBytes.fromHex("404142434445464748494A4B4C4D4E4F");
