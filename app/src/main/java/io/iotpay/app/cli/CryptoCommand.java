@@ -210,12 +210,11 @@ public final class CryptoCommand implements Runnable {
       name = "derive",
       mixinStandardHelpOptions = true,
       description = {
-        "Card key derivation (see docs/crypto.md).",
-        "  emv-option-a: --key IMK --pan DIGITS [--psn NN]  -> card master key",
-        "  session-atc:  --key card MK --atc HEX(4)          -> ATC session key",
-        "  scp02:        --key static key --counter HEX(4) [--usage S-ENC|C-MAC|R-MAC|DEK]",
-        "                -> that session key, or all four (S-ENC, C-MAC, R-MAC, DEK) one per line",
-        "INTERNATIONAL uses two-key 3DES, NATIONAL uses SM4."
+        "Card key derivation, see docs/crypto.md (INTERNATIONAL: 3DES, NATIONAL: SM4).",
+        "  emv-option-a  --key IMK --pan DIGITS [--psn NN]: card master key",
+        "  session-atc   --key MK --atc HHHH: ATC session key",
+        "  scp02         --key STATIC --counter HHHH [--usage U]: that session key,",
+        "                or S-ENC, C-MAC, R-MAC and DEK, one per line"
       })
   static final class DeriveCommand implements Runnable {
     @Spec CommandSpec spec;

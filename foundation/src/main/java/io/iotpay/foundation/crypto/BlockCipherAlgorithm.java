@@ -123,9 +123,9 @@ public enum BlockCipherAlgorithm {
   }
 
   private byte[] run(CipherMode mode, SecretKeyBytes key, byte[] iv, byte[] data, boolean encrypt) {
-    checkData(data);
-    byte[] chain = checkIv(mode, iv);
     BlockCipher engine = newEngine(key, encrypt);
+    byte[] chain = checkIv(mode, iv);
+    checkData(data);
     byte[] out = new byte[data.length];
     byte[] block = new byte[blockSizeBytes];
     for (int offset = 0; offset < data.length; offset += blockSizeBytes) {
