@@ -1,6 +1,7 @@
 package io.iotpay.app;
 
 import io.iotpay.app.cli.BenchCommand;
+import io.iotpay.app.cli.CryptoCommand;
 import io.iotpay.app.cli.TlvCommand;
 import io.iotpay.foundation.InvalidInputException;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
-    subcommands = {CommandLine.HelpCommand.class, TlvCommand.class, BenchCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, CryptoCommand.class, TlvCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;
@@ -31,6 +32,12 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
           }
           throw exception;
+        });
+    // A usage mistake is bad input too: one line on stderr and exit 2, not a page of help.
+    commandLine.setParameterExceptionHandler(
+        (exception, arguments) -> {
+          exception.getCommandLine().getErr().println("iotpay: " + exception.getMessage().replace('\n', ' '));
+          return EXIT_BAD_INPUT;
         });
     return commandLine.execute(args);
   }
