@@ -1,5 +1,6 @@
 package io.iotpay.app;
 
+import io.iotpay.app.cli.BenchLedgerCommand;
 import io.iotpay.foundation.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,12 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit status; used by tests too. */
   public static int run(String... args) {
     CommandLine commandLine = new CommandLine(new Main());
+    // `iotpay bench ledger` until a bench group command exists (#3).
+    if (!commandLine.getSubcommands().containsKey("bench")) {
+      commandLine.addSubcommand("bench", new CommandLine(CommandLine.Model.CommandSpec.create()
+          .mixinStandardHelpOptions(true)));
+    }
+    commandLine.getSubcommands().get("bench").addSubcommand("ledger", new BenchLedgerCommand());
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {
           if (exception instanceof InvalidInputException) {
