@@ -11,10 +11,12 @@ final class MemoryJournal implements AuditJournal {
   private List<byte[]> pending = List.of();
   int appendCalls;
   int rollbacks;
+  int leavesPerAppendMax;
 
   @Override
   public synchronized long append(Connection transaction, List<byte[]> leaves) {
     appendCalls++;
+    leavesPerAppendMax = Math.max(leavesPerAppendMax, leaves.size());
     pending = List.copyOf(leaves);
     return committed.size();
   }
