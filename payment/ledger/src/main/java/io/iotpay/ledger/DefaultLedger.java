@@ -67,6 +67,12 @@ final class DefaultLedger implements Ledger {
   private final LedgerState state;
   private final BlockingQueue<Submission> queue;
   private final ConcurrentHashMap<Long, AccountBalance> balances = new ConcurrentHashMap<>();
+  /**
+   * Odd while the writer publishes a batch's balances. Readers copying all balances retry until they
+   * saw the same even value before and after the copy (a sequence lock: readers never block the
+   * writer and never see half a batch).
+   */
+  private volatile long publishVersion;
   private final Thread writer;
   private volatile boolean closed;
   private long lastNowMs;
@@ -184,7 +190,16 @@ final class DefaultLedger implements Ledger {
 
   @Override
   public Map<Long, AccountBalance> balances() {
-    return new HashMap<>(balances);
+    while (true) {
+      long before = publishVersion;
+      if ((before & 1) == 0) {
+        Map<Long, AccountBalance> copy = new HashMap<>(balances);
+        if (publishVersion == before) {
+          return copy;
+        }
+      }
+      Thread.onSpinWait();
+    }
   }
 
   @Override
@@ -272,7 +287,7 @@ final class DefaultLedger implements Ledger {
       results.add(applyInMemory(submission, nowMs, expired));
     }
     if (state.batchEntries().isEmpty() && state.batchAccounts().isEmpty()) {
-      state.commitBatch();
+      publish(state.commitBatch()); // balances of a taken-back chain: unchanged values
       complete(batch, results);
       return;
     }
@@ -294,10 +309,16 @@ final class DefaultLedger implements Ledger {
       return;
     }
     lastNowMs = nowMs;
-    for (AccountBalance balance : state.commitBatch()) {
+    publish(state.commitBatch());
+    complete(batch, results);
+  }
+
+  private void publish(List<AccountBalance> changed) {
+    publishVersion++; // odd: publishing; only this thread writes it
+    for (AccountBalance balance : changed) {
       balances.put(balance.account().id(), balance);
     }
-    complete(batch, results);
+    publishVersion++;
   }
 
   private Object applyInMemory(Submission submission, long nowMs, int expired) {

@@ -68,7 +68,10 @@ public interface Ledger extends AutoCloseable {
   /** The committed balances of an account; empty if no such account was committed. Lock-free. */
   Optional<AccountBalance> balance(long accountId);
 
-  /** A copy of every account's committed balances, keyed by account id. */
+  /**
+   * A copy of every account's committed balances, keyed by account id, all as of the same committed
+   * batch (so every book in it balances). Lock-free: retries while the writer is publishing.
+   */
   Map<Long, AccountBalance> balances();
 
   /** Stops the writer after the batch in progress; queued submissions fail with {@link LedgerClosedException}. */
