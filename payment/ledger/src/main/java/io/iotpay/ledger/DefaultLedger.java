@@ -164,22 +164,32 @@ final class DefaultLedger implements Ledger {
   }
 
   private void enqueue(Submission submission) {
+    if (closed) {
+      throw new LedgerClosedException("the ledger is closed");
+    }
+    if (Thread.currentThread() == writer) {
+      // A callback running on the writer must not wait for room: only the writer makes room.
+      if (!queue.offer(submission)) {
+        throw new LedgerClosedException("submit from a callback on the writer thread found the queue full;"
+            + " attach callbacks with the *Async methods");
+      }
+      return;
+    }
     try {
-      // Bounded wait in a loop so a submitter blocked on a full queue notices close().
+      // Bounded waits in a loop so a submitter blocked on a full queue notices close().
       while (!queue.offer(submission, 50, TimeUnit.MILLISECONDS)) {
-        throwIfClosed();
+        if (closed) {
+          throw new LedgerClosedException("the ledger closed while waiting for room in its queue");
+        }
+      }
+      if (closed) {
+        // Raced with close(): once the writer is gone, fail what it left, possibly this submission.
+        writer.join();
+        failQueued();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerClosedException("interrupted while waiting for room in the ledger's queue");
-    }
-    throwIfClosed();
-  }
-
-  private void throwIfClosed() {
-    if (closed && !writer.isAlive()) {
-      failQueued();
-      throw new LedgerClosedException("the ledger is closed");
     }
   }
 

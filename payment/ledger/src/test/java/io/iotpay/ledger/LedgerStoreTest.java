@@ -98,4 +98,44 @@ class LedgerStoreTest {
       assertThat(t.balance(2).creditsPostedMinor()).isEqualTo(40 * 4);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Database.Dialect.class)
+  void startUp_refusesAStoreWhoseHistoryBreaksAnInvariant(Database.Dialect dialect) throws Exception {
+    try (TestLedger t = open(dialect, new MemoryJournal())) {
+      t.accounts(new Account(3, 1, EUR, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+      t.submit(Transfer.single(10, 1, 3, 50), Transfer.single(11, 3, 2, 50));
+      t.ledger.close();
+      // Someone raised the amount paid out of the no-overdraft account behind the ledger's back.
+      execute(t, "UPDATE ledger_entry SET amount_minor = 60 WHERE transfer_id = 11");
+      Assertions.assertThatThrownBy(() -> Ledger.open(t.database, LedgerConfig.defaults(), t.clock, new MemoryJournal()))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("debits exceed credits [account=3]");
+      execute(t, "UPDATE ledger_entry SET amount_minor = 50 WHERE transfer_id = 11");
+      t.ledger = Ledger.open(t.database, LedgerConfig.defaults(), t.clock, new MemoryJournal());
+      assertThat(t.balance(3).creditBalanceMinor()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.Dialect.class)
+  void startUp_refusesAPostWhoseHoldWasDeleted(Database.Dialect dialect) throws Exception {
+    try (TestLedger t = open(dialect, new MemoryJournal())) {
+      t.submit(Transfer.pending(10, 1, 2, 50, 0));
+      t.submit(Transfer.post(11, 10, 20));
+      t.ledger.close();
+      execute(t, "DELETE FROM ledger_entry WHERE transfer_id = 10");
+      Assertions.assertThatThrownBy(() -> Ledger.open(t.database, LedgerConfig.defaults(), t.clock, new MemoryJournal()))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("out of sequence");
+      t.ledger = null;
+    }
+  }
+
+  private static void execute(TestLedger t, String sql) throws Exception {
+    try (Connection connection = t.database.connection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.executeUpdate();
+    }
+  }
 }

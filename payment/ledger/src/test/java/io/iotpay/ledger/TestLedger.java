@@ -100,7 +100,9 @@ final class TestLedger implements AutoCloseable {
 
   @Override
   public void close() {
-    ledger.close();
+    if (ledger != null) {
+      ledger.close();
+    }
     database.close();
   }
 }
