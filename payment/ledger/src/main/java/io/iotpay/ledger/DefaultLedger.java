@@ -288,7 +288,7 @@ final class DefaultLedger implements Ledger {
 
   /** Applies a batch in memory, writes it in one transaction, then publishes and acknowledges. */
   private void applyBatch(List<Submission> batch) {
-    long tStart = System.nanoTime();
+    long startNanos = System.nanoTime();
     long nowMs = Math.max(lastNowMs, businessClock.millis());
     LedgerState.Mark start = state.mark();
     int expired = state.expireDue(nowMs);
@@ -302,12 +302,12 @@ final class DefaultLedger implements Ledger {
       return;
     }
     state.checkBatchInvariants();
-    long t0 = System.nanoTime();
+    long persistStartNanos = System.nanoTime();
     try {
       persist();
       if (log.isDebugEnabled()) {
         log.debug("Ledger batch committed [entries={}, submissions={}, memoryUs={}, persistUs={}]",
-            state.batchEntries().size(), batch.size(), (t0 - tStart) / 1000, (System.nanoTime() - t0) / 1000);
+            state.batchEntries().size(), batch.size(), (persistStartNanos - startNanos) / 1000, (System.nanoTime() - persistStartNanos) / 1000);
       }
     } catch (SQLException e) {
       state.abortBatch(start);
