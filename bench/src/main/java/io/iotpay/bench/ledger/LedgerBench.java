@@ -105,7 +105,9 @@ public final class LedgerBench {
       DriverManager.setLoginTimeout(5);
       return DriverManager.getConnection(url);
     } catch (SQLException e) {
-      progress.printf("bench ledger: PostgreSQL unreachable at %s (%s): skipped%n", url, e.getMessage());
+      // The query string may carry a password: name the server only.
+      String server = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+      progress.printf("bench ledger: PostgreSQL unreachable at %s (%s): skipped%n", server, e.getMessage());
       return null;
     }
   }
