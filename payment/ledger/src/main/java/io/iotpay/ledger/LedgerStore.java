@@ -1,0 +1,141 @@
+package io.iotpay.ledger;
+
+import io.iotpay.ledger.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The ledger's tables ({@code db/ledger/<dialect>/V*.sql}): {@code ledger_account} and
+ * {@code ledger_entry}. Rows are only ever inserted; balances are not stored but rebuilt by replaying
+ * the entries, so a batch costs one multi-row insert and no row is ever updated or locked.
+ */
+final class LedgerStore {
+  /** Rows per multi-row INSERT: 64 rows x 13 columns stays far below every driver's parameter limit. */
+  static final int ROWS_PER_STATEMENT = 64;
+
+  private static final String ENTRY_COLUMNS =
+      "seq, kind, transfer_id, debit_account_id, credit_account_id, amount_minor, pending_id, timeout_ms,"
+          + " linked, book_id, currency, applied_at_ms, audit_index";
+  private static final int ENTRY_COLUMN_COUNT = 13;
+  private static final String ACCOUNT_COLUMNS = "id, book_id, currency, flags";
+  private static final int ACCOUNT_COLUMN_COUNT = 4;
+
+  private final String entryInsertMany = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, ROWS_PER_STATEMENT);
+  private final String entryInsertOne = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, 1);
+  private final String accountInsertOne = insert("ledger_account", ACCOUNT_COLUMNS, ACCOUNT_COLUMN_COUNT, 1);
+
+  private static String insert(String table, String columns, int columnCount, int rows) {
+    String row = "(" + "?,".repeat(columnCount - 1) + "?)";
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(columns).append(") VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "" : ",").append(row);
+    }
+    return sql.toString();
+  }
+
+  static LedgerStore migrate(Database database) {
+    database.migrate("ledger");
+    return new LedgerStore();
+  }
+
+  void insertAccounts(Connection transaction, List<Account> accounts) throws SQLException {
+    if (accounts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = transaction.prepareStatement(accountInsertOne)) {
+      for (Account account : accounts) {
+        insert.setLong(1, account.id());
+        insert.setLong(2, account.bookId());
+        insert.setInt(3, account.currency().numeric());
+        insert.setInt(4, account.flags().bits());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Inserts entries with as few statements as possible (multi-row, batched). */
+  void insertEntries(Connection transaction, List<LedgerEntry> entries) throws SQLException {
+    int full = entries.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
+    if (full > 0) {
+      try (PreparedStatement insert = transaction.prepareStatement(entryInsertMany)) {
+        for (int start = 0; start < full; start += ROWS_PER_STATEMENT) {
+          for (int row = 0; row < ROWS_PER_STATEMENT; row++) {
+            bind(insert, row * ENTRY_COLUMN_COUNT, entries.get(start + row));
+          }
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+    if (full < entries.size()) {
+      try (PreparedStatement insert = transaction.prepareStatement(entryInsertOne)) {
+        for (int i = full; i < entries.size(); i++) {
+          bind(insert, 0, entries.get(i));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement insert, int offset, LedgerEntry entry) throws SQLException {
+    insert.setLong(offset + 1, entry.seq());
+    insert.setInt(offset + 2, entry.kind().code());
+    if (entry.transferId() == 0) {
+      insert.setNull(offset + 3, java.sql.Types.BIGINT); // expiries have no id; NULLs never collide in UNIQUE
+    } else {
+      insert.setLong(offset + 3, entry.transferId());
+    }
+    insert.setLong(offset + 4, entry.debitAccountId());
+    insert.setLong(offset + 5, entry.creditAccountId());
+    insert.setLong(offset + 6, entry.amountMinor());
+    insert.setLong(offset + 7, entry.pendingId());
+    insert.setLong(offset + 8, entry.timeoutMs());
+    insert.setInt(offset + 9, entry.linked() ? 1 : 0);
+    insert.setLong(offset + 10, entry.bookId());
+    insert.setInt(offset + 11, entry.currency().numeric());
+    insert.setLong(offset + 12, entry.appliedAtMs());
+    insert.setLong(offset + 13, entry.auditIndex());
+  }
+
+  /** Reads every account, in id order. */
+  void readAccounts(Connection connection, Consumer<Account> sink) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT " + ACCOUNT_COLUMNS + " FROM ledger_account ORDER BY id")) {
+      select.setFetchSize(10_000);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(new Account(rows.getLong(1), rows.getLong(2), CurrencyCode.of(rows.getInt(3)),
+              AccountFlags.ofBits(rows.getInt(4))));
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads every entry in history order. On PostgreSQL the caller's connection must not be in
+   * auto-commit, so the driver streams with a cursor instead of loading all rows.
+   */
+  void readEntries(Connection connection, Consumer<LedgerEntry> sink) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT " + ENTRY_COLUMNS + " FROM ledger_entry ORDER BY seq")) {
+      select.setFetchSize(10_000);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(entryOf(rows));
+        }
+      }
+    }
+  }
+
+  private static LedgerEntry entryOf(ResultSet rows) throws SQLException {
+    return new LedgerEntry(rows.getLong(1), EntryKind.ofCode(rows.getInt(2)), rows.getLong(3), rows.getLong(4),
+        rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getInt(9) != 0, rows.getLong(10),
+        CurrencyCode.of(rows.getInt(11)), rows.getLong(12), rows.getLong(13));
+  }
+}

@@ -1,0 +1,25 @@
+-- The ledger's rows are insert-only; balances are rebuilt in memory by replaying ledger_entry.
+-- No foreign keys: the writer validates every reference in memory before it inserts, and a
+-- per-row foreign-key lookup would halve the insert rate.
+CREATE TABLE ledger_account (
+  id        BIGINT PRIMARY KEY,
+  book_id   BIGINT NOT NULL,
+  currency  INTEGER NOT NULL,   -- ISO 4217 numeric
+  flags     INTEGER NOT NULL    -- bit 0 debits_must_not_exceed_credits, bit 1 credits_must_not_exceed_debits
+);
+
+CREATE TABLE ledger_entry (
+  seq               BIGINT PRIMARY KEY,       -- history order, from 1, no gaps
+  kind              SMALLINT NOT NULL,        -- 1 single, 2 pending, 3 post, 4 void, 5 expire
+  transfer_id       BIGINT UNIQUE,            -- caller's id; NULL for an expiry
+  debit_account_id  BIGINT NOT NULL,
+  credit_account_id BIGINT NOT NULL,
+  amount_minor      BIGINT NOT NULL,
+  pending_id        BIGINT NOT NULL,
+  timeout_ms        BIGINT NOT NULL,
+  linked            SMALLINT NOT NULL,
+  book_id           BIGINT NOT NULL,
+  currency          INTEGER NOT NULL,
+  applied_at_ms     BIGINT NOT NULL,          -- business time of the batch
+  audit_index       BIGINT NOT NULL           -- index of this entry's leaf in the audit log
+);
