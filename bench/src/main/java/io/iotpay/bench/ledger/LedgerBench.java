@@ -2,7 +2,7 @@ package io.iotpay.bench.ledger;
 
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
-import io.iotpay.ledger.CurrencyCode;
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
@@ -41,7 +41,7 @@ public final class LedgerBench {
   public static final double RATIO_TARGET = 20;
 
   private static final long BOOK_ID = 1;
-  private static final CurrencyCode CURRENCY = CurrencyCode.of(978);
+  private static final CurrencyUnit CURRENCY = CurrencyUnit.EUR;
   /** Each client thread numbers its transfers from {@code (thread + 1) * ID_STRIDE}. */
   private static final long ID_STRIDE = 1_000_000_000_000L;
 

@@ -1,5 +1,7 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
+
 /**
  * An account: belongs to one book (one party's books: an issuer, an acquirer, the switch, a
  * merchant) and holds one currency. Immutable once created; its balances live in the ledger.
@@ -9,7 +11,7 @@ package io.iotpay.ledger;
  * @param currency never null
  * @param flags balance limits, never null
  */
-public record Account(long id, long bookId, CurrencyCode currency, AccountFlags flags) {
+public record Account(long id, long bookId, CurrencyUnit currency, AccountFlags flags) {
   /** @throws LedgerInputException when currency or flags is null */
   public Account {
     if (currency == null) {
@@ -21,7 +23,7 @@ public record Account(long id, long bookId, CurrencyCode currency, AccountFlags 
   }
 
   /** An account without balance limits. */
-  public static Account of(long id, long bookId, CurrencyCode currency) {
+  public static Account of(long id, long bookId, CurrencyUnit currency) {
     return new Account(id, bookId, currency, AccountFlags.NONE);
   }
 }

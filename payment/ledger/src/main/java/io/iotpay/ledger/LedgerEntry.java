@@ -1,5 +1,6 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,7 +33,7 @@ public record LedgerEntry(
     long timeoutMs,
     boolean linked,
     long bookId,
-    CurrencyCode currency,
+    CurrencyUnit currency,
     long appliedAtMs,
     long auditIndex) {
 
@@ -79,7 +80,7 @@ public record LedgerEntry(
         .putLong(timeoutMs)
         .put((byte) (linked ? 1 : 0))
         .putLong(bookId)
-        .putShort((short) currency.numeric())
+        .putShort((short) currency.numericCode())
         .putLong(appliedAtMs);
     return out.array();
   }

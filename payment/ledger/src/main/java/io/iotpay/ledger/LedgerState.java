@@ -1,5 +1,6 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.Assert;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -552,7 +553,7 @@ final class LedgerState {
     checkSums(sums, "ledger");
   }
 
-  private record BookCurrency(long bookId, CurrencyCode currency) {}
+  private record BookCurrency(long bookId, CurrencyUnit currency) {}
 
   private static void add(Map<BookCurrency, long[]> sums, Account account, long dp, long dpo, long cp, long cpo) {
     long[] sum = sums.computeIfAbsent(new BookCurrency(account.bookId(), account.currency()), key -> new long[4]);
@@ -564,7 +565,7 @@ final class LedgerState {
   }
 
   private static void checkSums(Map<BookCurrency, long[]> sums, String scope) {
-    Map<CurrencyCode, long[]> byCurrency = new HashMap<>();
+    Map<CurrencyUnit, long[]> byCurrency = new HashMap<>();
     for (Map.Entry<BookCurrency, long[]> book : sums.entrySet()) {
       long[] sum = book.getValue();
       Assert.that(sum[0] == sum[2] && sum[1] == sum[3],
@@ -574,7 +575,7 @@ final class LedgerState {
       currency[0] = Math.addExact(currency[0], Math.subtractExact(sum[0], sum[2]));
       currency[1] = Math.addExact(currency[1], Math.subtractExact(sum[1], sum[3]));
     }
-    for (Map.Entry<CurrencyCode, long[]> currency : byCurrency.entrySet()) {
+    for (Map.Entry<CurrencyUnit, long[]> currency : byCurrency.entrySet()) {
       Assert.that(currency.getValue()[0] == 0 && currency.getValue()[1] == 0,
           "currency does not sum to zero [scope={}, currency={}]", scope, currency.getKey());
     }

@@ -1,5 +1,6 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,7 @@ final class LedgerStore {
       for (Account account : accounts) {
         insert.setLong(1, account.id());
         insert.setLong(2, account.bookId());
-        insert.setInt(3, account.currency().numeric());
+        insert.setInt(3, account.currency().numericCode());
         insert.setInt(4, account.flags().bits());
         insert.addBatch();
       }
@@ -98,7 +99,7 @@ final class LedgerStore {
     insert.setLong(offset + 8, entry.timeoutMs());
     insert.setInt(offset + 9, entry.linked() ? 1 : 0);
     insert.setLong(offset + 10, entry.bookId());
-    insert.setInt(offset + 11, entry.currency().numeric());
+    insert.setInt(offset + 11, entry.currency().numericCode());
     insert.setLong(offset + 12, entry.appliedAtMs());
     insert.setLong(offset + 13, entry.auditIndex());
   }
@@ -110,7 +111,7 @@ final class LedgerStore {
       select.setFetchSize(10_000);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          sink.accept(new Account(rows.getLong(1), rows.getLong(2), CurrencyCode.of(rows.getInt(3)),
+          sink.accept(new Account(rows.getLong(1), rows.getLong(2), CurrencyUnit.ofNumeric(rows.getInt(3)),
               AccountFlags.ofBits(rows.getInt(4))));
         }
       }
@@ -136,6 +137,6 @@ final class LedgerStore {
   private static LedgerEntry entryOf(ResultSet rows) throws SQLException {
     return new LedgerEntry(rows.getLong(1), EntryKind.ofCode(rows.getInt(2)), rows.getLong(3), rows.getLong(4),
         rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getInt(9) != 0, rows.getLong(10),
-        CurrencyCode.of(rows.getInt(11)), rows.getLong(12), rows.getLong(13));
+        CurrencyUnit.ofNumeric(rows.getInt(11)), rows.getLong(12), rows.getLong(13));
   }
 }

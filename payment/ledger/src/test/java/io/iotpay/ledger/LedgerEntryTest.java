@@ -1,5 +1,6 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.codec.Hex;
@@ -10,7 +11,7 @@ class LedgerEntryTest {
   @Test
   void canonicalBytes_followTheDocumentedVersion1Layout() {
     LedgerEntry entry = new LedgerEntry(0x0102, EntryKind.POST_PENDING, 0x0A0B, 3, 4, 0x1234, 0x0A0A, 0, true, 7,
-        CurrencyCode.of(978), 0x0000_0123_4567_89ABL, 99);
+        CurrencyUnit.EUR, 0x0000_0123_4567_89ABL, 99);
     // Written by hand from the table: version, seq, kind, transferId, debit, credit, amount, pendingId,
     // timeoutMs, linked, bookId, currency (978 = 0x03D2), appliedAtMs. The audit index is not encoded.
     String expected = "01"

@@ -1,5 +1,6 @@
 package io.iotpay.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.store.Database;
 import io.iotpay.ledger.store.TestStores;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /** A ledger on a fresh test store, with a manual business clock, that can be restarted. */
 final class TestLedger implements AutoCloseable {
   static final long START_MS = 1_800_000_000_000L;
-  static final CurrencyCode EUR = CurrencyCode.of(978);
-  static final CurrencyCode CNY = CurrencyCode.of(156);
+  static final CurrencyUnit EUR = CurrencyUnit.EUR;
+  static final CurrencyUnit CNY = CurrencyUnit.CNY;
 
   final Database database;
   final ManualClock clock = new ManualClock(START_MS);
