@@ -1,0 +1,228 @@
+package io.iotpay.card.transit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.util.Arrays;
+import javax.smartcardio.ResponseAPDU;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Entry and exit through javax.smartcardio, with every TAC recomputed independently. */
+class TransitTransactionTest {
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void select_returnsFciWithPdolHoldingDf60AndTheLogEntry(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    byte[] fci = card.select().getData();
+    String hex = Hex.encode(fci).toUpperCase();
+    assertThat(fci[0]).isEqualTo((byte) 0x6F);
+    assertThat(hex).contains("9F380E" + Hex.encode(CardFixture.PDOL_WITH_DF60).toUpperCase());
+    assertThat(hex).contains("9F4D021E0A");
+    assertThat(hex).contains("8408A000000333010101");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void entryThenExit_locksMaxFareThenSettlesRealFare_withIndependentlyVerifiedTacs(
+      AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+
+    ResponseAPDU entry = gate.tap(TestTerminal.ENTRY, "000000000800", 0x0101);
+    assertThat(entry.getSW()).isEqualTo(0x9000);
+    byte[] entryData = entry.getData();
+    assertThat(CardFixture.find(entryData, 0x9F27)).containsExactly(0x40);
+    assertThat(Hex.encode(CardFixture.find(entryData, 0x9F79))).isEqualTo("000000004200");
+    assertThat(Hex.encode(CardFixture.find(entryData, 0xDF63))).isEqualTo("000000000800");
+    byte[] entryTail = HostCrypto.concat(Hex.decode("000000004200" + "000000000800"),
+        TestTerminal.cappRecord(TestTerminal.ENTRY, 0x0101));
+    assertThat(CardFixture.find(entryData, 0x9F26)).isEqualTo(TestTerminal.expectedCryptogram(
+        card, TestTerminal.cdol1("000000000800"), 1, 0x40, TestTerminal.iad(card, 0), entryTail));
+
+    gate.commandCount = 0;
+    ResponseAPDU exit = gate.tap(TestTerminal.EXIT, "000000000300", 0x0205);
+    assertThat(gate.commandCount).as("tap-out command APDUs").isLessThanOrEqualTo(6);
+    assertThat(exit.getSW()).isEqualTo(0x9000);
+    byte[] exitData = exit.getData();
+    assertThat(Hex.encode(CardFixture.find(exitData, 0x9F79))).isEqualTo("000000004700");
+    assertThat(Hex.encode(CardFixture.find(exitData, 0xDF63))).isEqualTo("000000000000");
+    byte[] exitTail = HostCrypto.concat(Hex.decode("000000004700" + "000000000000"),
+        TestTerminal.cappRecord(TestTerminal.EXIT, 0x0205));
+    assertThat(CardFixture.find(exitData, 0x9F26)).isEqualTo(TestTerminal.expectedCryptogram(
+        card, TestTerminal.cdol1("000000000300"), 2, 0x40, TestTerminal.iad(card, 0), exitTail));
+
+    assertThat(gate.amount(0x9F79)).isEqualTo("000000004700");
+    assertThat(gate.amount(0xDF63)).isEqualTo("000000000000");
+    assertThat(gate.atc()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void exit_whenFareAboveLock_deductsTheDifferenceFromTheQuota(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    assertThat(gate.tap(TestTerminal.ENTRY, "000000000200", 1).getSW()).isEqualTo(0x9000);
+    ResponseAPDU exit = gate.tap(TestTerminal.EXIT, "000000000550", 2);
+    assertThat(Hex.encode(CardFixture.find(exit.getData(), 0x9F79))).isEqualTo("000000004450");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void entry_refusals_returnAacWithTheReasonAndChangeNothing(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    ResponseAPDU overLimit = gate.tap(TestTerminal.ENTRY, "000000000900", 1);
+    assertAac(card, overLimit, TransitApplet.CVR_LOCK_OVER_LIMIT, "000000000900", 1);
+    assertThat(gate.amount(0x9F79)).isEqualTo("000000005000");
+
+    assertThat(gate.tap(TestTerminal.ENTRY, "000000000800", 1).getSW()).isEqualTo(0x9000);
+    ResponseAPDU open = gate.tap(TestTerminal.ENTRY, "000000000100", 1);
+    assertAac(card, open, TransitApplet.CVR_JOURNEY_OPEN, "000000000100", 3);
+
+    ResponseAPDU tooMuch = gate.tap(TestTerminal.EXIT, "000000005100", 1);
+    assertAac(card, tooMuch, TransitApplet.CVR_QUOTA_INSUFFICIENT, "000000005100", 4);
+    assertThat(gate.amount(0x9F79)).isEqualTo("000000004200");
+    assertThat(gate.amount(0xDF63)).isEqualTo("000000000800");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void entry_whenQuotaBelowLock_isDeclined(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    for (int i = 0; i < 6; i++) {
+      gate.tap(TestTerminal.ENTRY, "000000000800", 1);
+      gate.tap(TestTerminal.EXIT, "000000000800", 2);
+    }
+    assertThat(gate.amount(0x9F79)).isEqualTo("000000000200");
+    ResponseAPDU entry = gate.tap(TestTerminal.ENTRY, "000000000800", 1);
+    assertAac(card, entry, TransitApplet.CVR_QUOTA_INSUFFICIENT, "000000000800", 13);
+    assertThat(gate.amount(0x9F79)).as("quota never negative").isEqualTo("000000000200");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void generateAc_withoutCappUpdate_declines(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    gate.select();
+    gate.readCappData();
+    gate.gpo("000000000800", 1);
+    assertAac(card, gate.generateAc(TestTerminal.P1_TC, "000000000800"),
+        TransitApplet.CVR_NO_CAPP_UPDATE, "000000000800", 1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void generateAc_arqcRequestedOnTheExtensionPath_isAnArqcAndSpendsNothing(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    gate.select();
+    gate.readCappData();
+    gate.gpo("000000000300", 1);
+    ResponseAPDU arqc = gate.generateAc(TestTerminal.P1_ARQC, "000000000300");
+    assertThat(CardFixture.find(arqc.getData(), 0x9F27)).containsExactly(0x80);
+    assertThat(CardFixture.find(arqc.getData(), 0x9F26)).isEqualTo(TestTerminal.expectedCryptogram(
+        card, TestTerminal.cdol1("000000000300"), 1, 0x80, TestTerminal.iad(card, 0),
+        new byte[0]));
+    assertThat(gate.amount(0x9F79)).isEqualTo("000000005000");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void readRecord_logIsReadableStraightAfterSelect_newestFirst(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    card.select();
+    assertThat(card.send("00B201F400").getSW()).isEqualTo(0x6A83);
+    ResponseAPDU entry = gate.tap(TestTerminal.ENTRY, "000000000800", 0x0101);
+    gate.tap(TestTerminal.EXIT, "000000000300", 0x0205);
+    card.tear();
+    card.select();
+    byte[] newest = card.send("00B201F400").getData();
+    byte[] older = card.send("00B202F400").getData();
+    assertThat(newest).hasSize(TransitApplet.LOG_LENGTH);
+    assertThat(Hex.encode(Arrays.copyOfRange(newest, 0, 21)))
+        .isEqualTo("0002" + "40" + "000000000300" + "000000004700" + "000000000000");
+    assertThat(Hex.encode(Arrays.copyOfRange(older, 0, 3))).isEqualTo("000140");
+    assertThat(Arrays.copyOfRange(older, 28, 36))
+        .isEqualTo(CardFixture.find(entry.getData(), 0x9F26));
+    assertThat(Arrays.copyOfRange(older, 36, 68))
+        .isEqualTo(TestTerminal.cappRecord(TestTerminal.ENTRY, 0x0101));
+    assertThat(card.send("00B203F400").getSW()).isEqualTo(0x6A83);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void readRecord_logIsCyclicOverTenRecords(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    for (int i = 0; i < 6; i++) {
+      gate.tap(TestTerminal.ENTRY, "000000000100", 1);
+      gate.tap(TestTerminal.EXIT, "000000000100", 2);
+    }
+    card.select();
+    assertThat(Hex.encode(Arrays.copyOf(card.send("00B201F400").getData(), 2))).isEqualTo("000C");
+    assertThat(Hex.encode(Arrays.copyOf(card.send("00B20AF400").getData(), 2))).isEqualTo("0003");
+    assertThat(card.send("00B20BF400").getSW()).isEqualTo(0x6A83);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void readRecord_applicationRecordHoldsThePan(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    card.select();
+    ResponseAPDU record = card.send("00B2010C00");
+    assertThat(record.getSW()).isEqualTo(0x9000);
+    assertThat(CardFixture.find(record.getData(), 0x5A)).isEqualTo(CardFixture.PAN);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void getTransProve_afterALostResponse_returnsTheSameResponseAndTac(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    gate.tap(TestTerminal.ENTRY, "000000000800", 1);
+    // The exit's response is "lost": the gate never reads it, the rider walks off, the card is
+    // pulled. The next gate recovers the proof by ATC.
+    byte[] lost = gate.tap(TestTerminal.EXIT, "000000000250", 2).getBytes();
+    card.tear();
+    card.select();
+    int atc = gate.atc();
+    ResponseAPDU proof = gate.getTransProve(atc);
+    assertThat(proof.getBytes()).isEqualTo(lost);
+    byte[] tail = HostCrypto.concat(Hex.decode("000000004750" + "000000000000"),
+        TestTerminal.cappRecord(TestTerminal.EXIT, 2));
+    assertThat(CardFixture.find(proof.getData(), 0x9F26)).isEqualTo(TestTerminal
+        .expectedCryptogram(card, TestTerminal.cdol1("000000000250"), 2, 0x40,
+            TestTerminal.iad(card, 0), tail));
+    assertThat(gate.getTransProve(atc - 1).getSW()).isEqualTo(0x6A88);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void readCappData_returnsTheCommittedTransitRecord(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    card.select();
+    assertThat(gate.readCappData().getData()).isEqualTo(new byte[32]);
+    gate.tap(TestTerminal.ENTRY, "000000000800", 0x0303);
+    card.select();
+    assertThat(gate.readCappData().getData())
+        .isEqualTo(TestTerminal.cappRecord(TestTerminal.ENTRY, 0x0303));
+  }
+
+  private static void assertAac(CardFixture card, ResponseAPDU response, int cvr, String amount,
+      int atc) {
+    assertThat(response.getSW()).isEqualTo(0x9000);
+    byte[] data = response.getData();
+    assertThat(CardFixture.find(data, 0x9F27)).containsExactly(0x00);
+    assertThat(CardFixture.find(data, 0x9F10)).isEqualTo(TestTerminal.iad(card, cvr));
+    assertThat(CardFixture.find(data, 0x9F26)).isEqualTo(TestTerminal.expectedCryptogram(card,
+        TestTerminal.cdol1(amount), atc, 0x00, TestTerminal.iad(card, cvr), new byte[0]));
+    assertThat(CardFixture.find(data, 0x9F79)).isNull();
+  }
+}
