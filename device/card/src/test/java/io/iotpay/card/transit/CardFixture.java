@@ -112,7 +112,15 @@ final class CardFixture {
     connect();
   }
 
+  /** When set, every command goes through it (fault injection); null sends straight to the card. */
+  java.util.function.Function<CommandAPDU, ResponseAPDU> interceptor;
+
   ResponseAPDU send(CommandAPDU command) {
+    return interceptor == null ? transmit(command) : interceptor.apply(command);
+  }
+
+  /** Sends to the card, bypassing any interceptor. */
+  ResponseAPDU transmit(CommandAPDU command) {
     try {
       return channel.transmit(command);
     } catch (CardException e) {
