@@ -43,6 +43,9 @@ final class SecureChannel {
   private final byte[] chaining;
   private final byte[] scratch;
 
+  // ALG_SECURE_RANDOM and generateData are deprecated in Java Card 3.0.5 but are the only random
+  // source classic 2.2.x cards offer; the converter target is those cards.
+  @SuppressWarnings("deprecation")
   SecureChannel(CardMac mac, byte[] installData, short keysOff, short divOff, byte kvn) {
     this.mac = mac;
     random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
@@ -68,16 +71,18 @@ final class SecureChannel {
     return session[0] == STATE_AUTHENTICATED;
   }
 
-  /** @return the session DEK's offset in {@link #sessionKeys()} */
+  /** @return the transient session keys S-ENC || S-MAC || S-DEK of the current session */
   byte[] sessionKeys() {
     return sessionKeys;
   }
 
+  /** @return the offset of S-DEK in {@link #sessionKeys()} */
   static short dekOffset() {
     return DEK;
   }
 
   /** INITIALIZE UPDATE {@code 80 50 KVN 00 08 host-challenge 00}. */
+  @SuppressWarnings("deprecation")
   void initializeUpdate(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
     if (buf[ISO7816.OFFSET_P2] != 0) {

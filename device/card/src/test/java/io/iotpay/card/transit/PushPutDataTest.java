@@ -132,4 +132,15 @@ class PushPutDataTest {
     assertThat(card.send(session.wrap(0x04, 0xDA, 0x9F, 0x79, new byte[16])).getSW())
         .isEqualTo(0x6A86);
   }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void push_pushAtcIsComparedUnsigned(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    assertThat(card.openSecureChannel().push(0x7FFF, QUOTA_TLV, 8).getSW()).isEqualTo(0x9000);
+    assertThat(card.openSecureChannel().push(0x8000, QUOTA_TLV, 8).getSW()).isEqualTo(0x9000);
+    assertThat(card.openSecureChannel().push(0x7FFF, QUOTA_TLV, 8).getSW()).isEqualTo(0x6982);
+    assertThat(card.openSecureChannel().push(0xFFFF, QUOTA_TLV, 8).getSW()).isEqualTo(0x9000);
+    assertThat(card.openSecureChannel().push(0x0001, QUOTA_TLV, 8).getSW()).isEqualTo(0x6982);
+  }
 }

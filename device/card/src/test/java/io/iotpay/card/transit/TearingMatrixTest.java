@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javax.smartcardio.CommandAPDU;
 import javax.smartcardio.ResponseAPDU;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The card's tearing matrix: for each transaction type (tap-in, tap-out, push restore,
@@ -91,26 +92,26 @@ class TearingMatrixTest {
     }
   }
 
-  @Test
-  void everyFaultAtEveryCommand_conservesQuotaAndRecordsEachTransactionOnce() {
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void everyFaultAtEveryCommand_conservesQuotaAndRecordsEachTransactionOnce(AlgorithmSuite suite) {
     List<Flow> flows = List.of(tapIn(), tapOut(), pushRestore(), personalisation());
     int cases = 0;
     List<String> violations = new ArrayList<>();
-    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-      for (Flow flow : flows) {
-        for (int at = 0; at < flow.commands(); at++) {
-          for (Fault fault : Fault.values()) {
-            cases++;
-            for (String v : runCase(suite, flow, at, fault)) {
-              violations.add(suite + " " + flow.name() + " #" + at + " " + fault + ": " + v);
-            }
+    for (Flow flow : flows) {
+      for (int at = 0; at < flow.commands(); at++) {
+        for (Fault fault : Fault.values()) {
+          cases++;
+          for (String v : runCase(suite, flow, at, fault)) {
+            violations.add(flow.name() + " #" + at + " " + fault + ": " + v);
           }
         }
       }
     }
-    System.out.printf("card tearing matrix: %d cases, %d violations%n", cases, violations.size());
+    System.out.printf("card tearing matrix %s: %d cases, %d violations%n", suite, cases,
+        violations.size());
     violations.forEach(System.out::println);
-    assertThat(cases).isEqualTo(2 * 3 * (5 + 5 + 4 + 6));
+    assertThat(cases).isEqualTo(3 * (5 + 5 + 4 + 6));
     assertThat(violations).isEmpty();
   }
 

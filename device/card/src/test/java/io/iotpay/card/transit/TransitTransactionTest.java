@@ -225,4 +225,58 @@ class TransitTransactionTest {
         TestTerminal.cdol1(amount), atc, 0x00, TestTerminal.iad(card, cvr), new byte[0]));
     assertThat(CardFixture.find(data, 0x9F79)).isNull();
   }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void keys_appearInNoResponseOfAnyReadCommand(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.personalised(suite);
+    TestTerminal gate = new TestTerminal(card);
+    gate.tap(TestTerminal.ENTRY, "000000000800", 1);
+    card.select();
+    java.util.List<byte[]> responses = new java.util.ArrayList<>();
+    for (int sfi = 1; sfi <= 30; sfi++) {
+      for (int record = 1; record <= 10; record++) {
+        responses.add(card.send(new javax.smartcardio.CommandAPDU(0x00, 0xB2, record,
+            (sfi << 3) | 4, 256)).getBytes());
+      }
+    }
+    for (int p1 = 0; p1 <= 0xFF; p1 += 0x11) {
+      for (int p2 = 0; p2 <= 0xFF; p2 += 0x05) {
+        responses.add(card.send(new javax.smartcardio.CommandAPDU(0x80, 0xCA, p1, p2, 256))
+            .getBytes());
+      }
+    }
+    responses.add(gate.readCappData().getBytes());
+    responses.add(gate.getTransProve(1).getBytes());
+    for (byte[] key : new byte[][] {card.acKey, card.macSubKey, card.encKey, card.macKey,
+        card.dekKey}) {
+      for (byte[] response : responses) {
+        for (int half = 0; half < 16; half += 8) {
+          assertThat(Hex.encode(response)).doesNotContain(
+              Hex.encode(Arrays.copyOfRange(key, half, half + 8)));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void storeData8F01_replacesTheScp02KeysForTheNextSession(AlgorithmSuite suite) {
+    CardFixture card = CardFixture.installed(suite);
+    HostSession session = card.openSecureChannel();
+    byte[] newEnc = Hex.decode("404142434445464748494A4B4C4D4E4F");
+    byte[] newKeys = HostCrypto.concat(newEnc, Hex.decode("505152535455565758595A5B5C5D5E5F"),
+        Hex.decode("606162636465666768696A6B6C6D6E6F"));
+    assertThat(session.storeData(0, 0, CardFixture.dgi(0x8F01, session.encryptWithDek(newKeys)))
+        .getSW()).isEqualTo(0x9000);
+    card.select();
+    byte[] hostChallenge = Hex.decode("0102030405060708");
+    byte[] r = card.send(new javax.smartcardio.CommandAPDU(0x80, 0x50, 0, 0, hostChallenge, 256))
+        .getData();
+    int sequence = ((r[12] & 0xFF) << 8) | (r[13] & 0xFF);
+    byte[] sessionEnc = HostCrypto.scp02SessionKey(suite, newEnc, 0x0182, sequence);
+    byte[] expected = Arrays.copyOf(HostCrypto.fullMac(suite, sessionEnc,
+        HostCrypto.concat(hostChallenge, Arrays.copyOfRange(r, 12, 20))), 8);
+    assertThat(Arrays.copyOfRange(r, 20, 28)).isEqualTo(expected);
+  }
 }
