@@ -20,6 +20,8 @@ final class TestTerminal {
 
   private final CardFixture card;
   int commandCount;
+  int bytesToCard;
+  int bytesFromCard;
 
   TestTerminal(CardFixture card) {
     this.card = card;
@@ -27,12 +29,17 @@ final class TestTerminal {
 
   ResponseAPDU send(CommandAPDU command) {
     commandCount++;
-    return card.send(command);
+    bytesToCard += command.getBytes().length;
+    ResponseAPDU response = card.send(command);
+    bytesFromCard += response.getBytes().length;
+    return response;
   }
 
   ResponseAPDU select() {
-    commandCount++;
-    return card.select();
+    ResponseAPDU response = send(new CommandAPDU(0x00, 0xA4, 0x04, 0x00, CardFixture.AID_BYTES,
+        256));
+    org.assertj.core.api.Assertions.assertThat(response.getSW()).as("SELECT").isEqualTo(0x9000);
+    return response;
   }
 
   ResponseAPDU readCappData() {

@@ -43,8 +43,12 @@ class TransitTransactionTest {
         card, TestTerminal.cdol1("000000000800"), 1, 0x40, TestTerminal.iad(card, 0), entryTail));
 
     gate.commandCount = 0;
+    gate.bytesToCard = 0;
+    gate.bytesFromCard = 0;
     ResponseAPDU exit = gate.tap(TestTerminal.EXIT, "000000000300", 0x0205);
     assertThat(gate.commandCount).as("tap-out command APDUs").isLessThanOrEqualTo(6);
+    System.out.printf("%s tap-out: %d command APDUs, %d bytes to card, %d bytes from card%n",
+        suite, gate.commandCount, gate.bytesToCard, gate.bytesFromCard);
     assertThat(exit.getSW()).isEqualTo(0x9000);
     byte[] exitData = exit.getData();
     assertThat(Hex.encode(CardFixture.find(exitData, 0x9F79))).isEqualTo("000000004700");
