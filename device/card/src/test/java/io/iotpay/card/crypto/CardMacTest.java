@@ -112,8 +112,8 @@ class CardMacTest {
   }
 
   @Test
-  void desBlockCipher_matchesTheFips46KnownAnswer() {
-    // FIPS 81 / NBS DES validation: key 0123456789ABCDEF, plaintext "Now is t" (4E6F772069732074)
+  void desBlockCipher_matchesTheFips81EcbExample() {
+    // FIPS PUB 81 Appendix B, ECB example: key 0123456789ABCDEF, plaintext "Now is t" (4E6F772069732074)
     // → 3FA40E8A984D4815. With K1 = K2 the two-key triple DES is single DES.
     DesBlockCipher des = new DesBlockCipher();
     des.setKey(Hex.decode("0123456789ABCDEF0123456789ABCDEF"), (short) 0);
