@@ -1,0 +1,27 @@
+package io.iotpay.protocol.transit;
+
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+
+/**
+ * A card range the switch routes to one issuer: every PAN starting with {@code prefix}.
+ *
+ * @param prefix 1..12 digits (a BIN is 6 or 8)
+ * @param issuer the issuer of the range
+ */
+public record CardRange(String prefix, PartyId issuer) {
+  /** @throws ProtocolException on a malformed prefix or a missing issuer */
+  public CardRange {
+    if (prefix == null || !prefix.matches("[0-9]{1,12}")) {
+      throw new ProtocolException("card range prefix '" + prefix + "' is not 1..12 digits");
+    }
+    if (issuer == null) {
+      throw new ProtocolException("card range " + prefix + ": issuer is missing");
+    }
+  }
+
+  public boolean contains(Pan pan) {
+    return pan.startsWith(prefix);
+  }
+}
