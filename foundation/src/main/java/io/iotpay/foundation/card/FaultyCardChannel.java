@@ -44,7 +44,7 @@ public final class FaultyCardChannel implements CardChannel {
     if (sent != faultyCommandNumber) {
       return inner.transmit(command);
     }
-    return switch (fault) {
+    switch (fault) {
       case LOSE_COMMAND -> throw new CardGoneException("command " + sent + " lost");
       case LOSE_RESPONSE -> {
         inner.transmit(command);
@@ -54,7 +54,8 @@ public final class FaultyCardChannel implements CardChannel {
         pulled = true;
         throw new CardGoneException("card pulled at command " + sent);
       }
-    };
+    }
+    throw new AssertionError("unreachable: every fault throws");
   }
 
   /** Commands attempted so far through this channel. */
