@@ -65,7 +65,7 @@ public final class AuditVerifier {
     if (failure == null) {
       failure = walk.finish(source.declaredLeafCount());
     }
-    return new VerificationReport(suite, walk.leaves.nextIndex(), walk.checkpointsChecked, walk.signedTreeSize, failure);
+    return new VerificationReport(suite, walk.frontier.size(), walk.checkpointsChecked, walk.signedTreeSize, failure);
   }
 
   /** State of one pass over the leaves. */

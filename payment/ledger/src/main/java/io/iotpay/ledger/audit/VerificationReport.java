@@ -7,7 +7,7 @@ import java.util.Optional;
  * What {@link AuditVerifier} found.
  *
  * @param suite the log's suite
- * @param leavesChecked leaves read and checked before the first failure (all of them when none)
+ * @param leavesChecked leaves that passed every check before the first failure (all of them when none)
  * @param checkpointsChecked checkpoints whose signature and root were checked
  * @param signedTreeSize tree size of the last good checkpoint (0 when none)
  * @param firstFailure the first entry that does not verify, or null when everything holds
