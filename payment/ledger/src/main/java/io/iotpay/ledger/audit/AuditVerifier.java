@@ -55,6 +55,33 @@ public final class AuditVerifier {
     return keys;
   }
 
+  /**
+   * Loads every leaf of {@code source} into an in-memory tree (for proofs), checking that no index
+   * is missing or repeated and that the row chain holds.
+   *
+   * @throws AuditIntegrityException naming the first leaf that does not hold
+   */
+  public static MerkleTree loadTree(AuditSource source) throws IOException, SQLException {
+    AlgorithmSuite suite = source.suite();
+    MerkleTree tree = new MerkleTree(suite, MerkleTree.LEAVES_MAX_LIMIT);
+    LeafWalk walk = new LeafWalk(TreeHasher.of(suite));
+    VerificationReport.Failure[] failure = {null};
+    source.forEachLeaf(
+        (leafIndex, entry, chainHash) -> {
+          failure[0] = walk.nextIndex() < MerkleTree.LEAVES_MAX_LIMIT
+              ? walk.accept(leafIndex, entry, chainHash)
+              : VerificationReport.Failure.leaf(leafIndex, "beyond " + MerkleTree.LEAVES_MAX_LIMIT + " leaves");
+          if (failure[0] == null) {
+            tree.appendLeafHash(walk.lastLeafHash());
+          }
+          return failure[0] == null;
+        });
+    if (failure[0] != null) {
+      throw new AuditIntegrityException(failure[0]);
+    }
+    return tree;
+  }
+
   private VerificationReport run(AuditSource source) throws IOException, SQLException {
     Walk walk = new Walk(source.checkpoints());
     VerificationReport.Failure failure = walk.advanceCheckpoints();
