@@ -89,7 +89,8 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
     AuditLog auditLog = new AuditLog(database, config);
     auditLog.prepareStore();
     auditLog.rebuild();
-    auditLog.checkpointer.scheduleWithFixedDelay(
+    // Fixed rate, not fixed delay: the time spent signing must not stretch the gap between checkpoints.
+    auditLog.checkpointer.scheduleAtFixedRate(
         auditLog::checkpointTick, config.checkpointIntervalMs(), config.checkpointIntervalMs(), TimeUnit.MILLISECONDS);
     log.info("Audit log open [suite={}, leaves={}, keyId={}]", config.suite(), auditLog.size(), auditLog.keyId);
     return auditLog;

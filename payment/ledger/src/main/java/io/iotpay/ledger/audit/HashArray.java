@@ -8,12 +8,22 @@ import java.util.List;
  * growing costs no copying of earlier hashes and no single huge allocation.
  */
 final class HashArray {
-  private static final int CHUNK_HASHES_SHIFT = 14;
-  /** 16,384 hashes = 512 KiB per chunk. */
-  private static final int CHUNK_HASHES = 1 << CHUNK_HASHES_SHIFT;
+  /** At most 16,384 hashes = 512 KiB per chunk. */
+  static final int CHUNK_HASHES_SHIFT_MAX = 14;
 
+  private final int chunkHashesShift;
+  private final int chunkHashes;
   private final List<byte[]> chunks = new ArrayList<>();
   private long size;
+
+  /**
+   * @param chunkHashesShift log2 of the hashes per chunk; upper tree levels hold few nodes, so they
+   *     use small chunks rather than half a megabyte each
+   */
+  HashArray(int chunkHashesShift) {
+    this.chunkHashesShift = chunkHashesShift;
+    this.chunkHashes = 1 << chunkHashesShift;
+  }
 
   long size() {
     return size;
@@ -21,9 +31,9 @@ final class HashArray {
 
   /** Appends the 32 bytes at {@code offset} of {@code source}. */
   void add(byte[] source, int offset) {
-    int slot = (int) (size & (CHUNK_HASHES - 1));
+    int slot = (int) (size & (chunkHashes - 1));
     if (slot == 0) {
-      chunks.add(new byte[CHUNK_HASHES * TreeHasher.HASH_BYTES]);
+      chunks.add(new byte[chunkHashes * TreeHasher.HASH_BYTES]);
     }
     System.arraycopy(source, offset, chunks.get(chunks.size() - 1), slot * TreeHasher.HASH_BYTES, TreeHasher.HASH_BYTES);
     size++;
@@ -31,11 +41,12 @@ final class HashArray {
 
   /** The chunk holding hash {@code index}; pair with {@link #offsetOf}. */
   byte[] chunkOf(long index) {
-    return chunks.get((int) (index >>> CHUNK_HASHES_SHIFT));
+    return chunks.get((int) (index >>> chunkHashesShift));
   }
 
-  static int offsetOf(long index) {
-    return (int) (index & (CHUNK_HASHES - 1)) * TreeHasher.HASH_BYTES;
+  /** Byte offset of hash {@code index} inside its chunk. */
+  int offsetOf(long index) {
+    return (int) (index & (chunkHashes - 1)) * TreeHasher.HASH_BYTES;
   }
 
   /** A copy of hash {@code index}. */

@@ -39,7 +39,12 @@ public final class MerkleTree {
     Assert.that(leavesMax > 0 && leavesMax <= LEAVES_MAX_LIMIT, "leavesMax {} outside 1..{}", leavesMax, LEAVES_MAX_LIMIT);
     this.hasher = TreeHasher.of(suite);
     this.leavesMax = leavesMax;
-    levels.add(new HashArray());
+    levels.add(newLevel(0));
+  }
+
+  /** Level {@code k} holds at most n/2^k nodes: its chunks shrink with it, down to 16 hashes. */
+  private static HashArray newLevel(int level) {
+    return new HashArray(Math.max(4, HashArray.CHUNK_HASHES_SHIFT_MAX - level));
   }
 
   public AlgorithmSuite suite() {
@@ -77,10 +82,9 @@ public final class MerkleTree {
     while ((index & 1) == 1) {
       HashArray lower = levels.get(level);
       if (levels.size() == level + 1) {
-        levels.add(new HashArray());
+        levels.add(newLevel(level + 1));
       }
-      hasher.nodeHashInto(
-          lower.chunkOf(index - 1), HashArray.offsetOf(index - 1), lower.chunkOf(index), HashArray.offsetOf(index), scratch, 0);
+      hasher.nodeHashInto(lower.chunkOf(index - 1), lower.offsetOf(index - 1), lower.chunkOf(index), lower.offsetOf(index), scratch, 0);
       levels.get(level + 1).add(scratch, 0);
       index >>>= 1;
       level++;
