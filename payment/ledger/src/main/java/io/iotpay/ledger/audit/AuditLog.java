@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * its own transaction. Both paths take one lock from {@code append} to {@code committed}/{@code
  * rolledBack}, so leaf indices never interleave.
  *
+ * <p><b>Checkpoints</b> are signed by the checkpointer thread every {@code checkpointIntervalMs}
+ * when committed leaves exist that no checkpoint covers. A signed checkpoint is stored by the next
+ * {@link #append} in the writer's own transaction (so under load it costs no extra commit and never
+ * competes with the writer for SQLite's single write lock); if no append takes it within one
+ * interval (an idle writer), the checkpointer stores it itself. Both use insert-if-absent, so the
+ * same checkpoint may race to the store without harm.
+ *
  * <p><b>Start-up</b> ({@link #open}) rebuilds the tree from the stored leaves, checks the row chain,
  * and checks that the latest checkpoint's signature and root match; otherwise it refuses to run
  * ({@link AuditIntegrityException}) rather than sign a rewritten history.
@@ -43,7 +51,7 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   private final MerkleTree tree;
   private final String keyId;
   private final byte[] publicKeyDer;
-  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock appendLock = new ReentrantLock(true);
   private final Object checkpointLock = new Object();
   private final ScheduledExecutorService checkpointer;
 
@@ -55,7 +63,12 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   private byte[] chainHead = TreeHasher.chainStart();
   private List<byte[]> pendingLeafHashes;
   private byte[] pendingChainHead;
-  private volatile Checkpoint latestCheckpoint;
+  /** The newest stored checkpoint (null before the first); only moves forward. */
+  private final AtomicReference<Checkpoint> latestCheckpoint = new AtomicReference<>();
+  /** Signed, not yet known to be stored; at most one at a time. */
+  private final AtomicReference<Checkpoint> signedCheckpoint = new AtomicReference<>();
+  /** The checkpoint the current journal transaction inserts (under {@link #appendLock}). */
+  private Checkpoint checkpointInTransaction;
   private boolean closed;
 
   private AuditLog(Database database, AuditLogConfig config) {
@@ -133,7 +146,7 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
       if (latest.isPresent()) {
         checkLatest(latest.get(), AuditStore.keys(connection).get(latest.get().keyId()));
       }
-      latestCheckpoint = latest.orElse(null);
+      latestCheckpoint.set(latest.orElse(null));
     }
   }
 
@@ -176,11 +189,16 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
         throw new SQLException("audit log full: " + first + " + " + leaves.size() + " leaves exceed leavesMax " + config.leavesMax());
       }
       insertLeaves(transaction, first, leaves);
+      checkpointInTransaction = signedCheckpoint.get();
+      if (checkpointInTransaction != null) {
+        AuditStore.insertCheckpoint(transaction, checkpointInTransaction);
+      }
       appended = true;
       return first;
     } finally {
       if (!appended) {
         pendingLeafHashes = null;
+        checkpointInTransaction = null;
         appendLock.unlock();
       }
     }
@@ -220,12 +238,15 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   public void committed() {
     Assert.that(appendLock.isHeldByCurrentThread() && pendingLeafHashes != null, "committed() without a pending append()");
     try {
-      for (byte[] leafHash : pendingLeafHashes) {
-        tree.appendLeafHash(leafHash);
-      }
+      // One step, so a checkpoint never covers part of a batch.
+      tree.appendLeafHashes(pendingLeafHashes);
       chainHead = pendingChainHead;
+      if (checkpointInTransaction != null) {
+        stored(checkpointInTransaction);
+      }
     } finally {
       pendingLeafHashes = null;
+      checkpointInTransaction = null;
       appendLock.unlock();
     }
   }
@@ -234,7 +255,9 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   @Override
   public void rolledBack() {
     if (appendLock.isHeldByCurrentThread()) {
+      // A checkpoint that rode in the rolled-back transaction stays signed; the next append retries it.
       pendingLeafHashes = null;
+      checkpointInTransaction = null;
       appendLock.unlock();
     }
   }
@@ -266,7 +289,14 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
 
   private void checkpointTick() {
     try {
-      checkpointNow();
+      synchronized (checkpointLock) {
+        // A checkpoint signed at the previous tick that no append has stored since: the writer is idle.
+        storeSignedCheckpoint();
+        Checkpoint next = signIfBehind();
+        if (next != null) {
+          signedCheckpoint.set(next);
+        }
+      }
     } catch (SQLException | RuntimeException e) {
       // The next tick retries; a failing store is loud in the log but must not stop the schedule.
       log.error("Audit checkpoint failed [treeSize={}]", tree.size(), e);
@@ -274,35 +304,60 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   }
 
   /**
-   * Signs and stores a checkpoint of the committed leaves unless the latest one already covers
-   * them (the checkpointer calls this every {@code checkpointIntervalMs}).
+   * Signs and stores a checkpoint of the committed leaves now, unless the latest one already covers
+   * them (the checkpointer does this by itself every {@code checkpointIntervalMs}).
    *
-   * @return the latest checkpoint after the call; empty while the log has no leaves
+   * @return the latest stored checkpoint after the call; empty while the log has no leaves
+   * @throws SQLException when the store refuses
    */
   public Optional<Checkpoint> checkpointNow() throws SQLException {
     synchronized (checkpointLock) {
-      long size = tree.size();
-      Checkpoint latest = latestCheckpoint;
-      if (size == 0 || (latest != null && latest.treeSize() == size)) {
-        return Optional.ofNullable(latest);
+      storeSignedCheckpoint();
+      Checkpoint next = signIfBehind();
+      if (next != null) {
+        signedCheckpoint.set(next);
+        storeSignedCheckpoint();
       }
-      long number = latest == null ? 1 : latest.number() + 1;
-      long timestampMs = config.clock().millis();
-      byte[] root = tree.root(size);
-      byte[] signature = signer.sign(Checkpoint.signedBytes(number, size, root, timestampMs, config.suite(), keyId));
-      Checkpoint checkpoint = new Checkpoint(number, size, root, timestampMs, config.suite(), keyId, signature);
-      try (Connection connection = database.connection()) {
-        AuditStore.insertCheckpoint(connection, checkpoint);
-      }
-      latestCheckpoint = checkpoint;
-      log.debug("Audit checkpoint signed [number={}, treeSize={}]", number, size);
-      return Optional.of(checkpoint);
+      return latestCheckpoint();
     }
+  }
+
+  /** A new signed checkpoint when committed leaves exist beyond the latest one; else null. Under the checkpoint lock. */
+  private Checkpoint signIfBehind() {
+    long size = tree.size();
+    Checkpoint latest = latestCheckpoint.get();
+    if (size == 0 || (latest != null && latest.treeSize() >= size)) {
+      return null;
+    }
+    long number = latest == null ? 1 : latest.number() + 1;
+    long timestampMs = config.clock().millis();
+    byte[] root = tree.root(size);
+    byte[] signature = signer.sign(Checkpoint.signedBytes(number, size, root, timestampMs, config.suite(), keyId));
+    return new Checkpoint(number, size, root, timestampMs, config.suite(), keyId, signature);
+  }
+
+  /** Stores the signed checkpoint, if any, in a transaction of its own. Under the checkpoint lock. */
+  private void storeSignedCheckpoint() throws SQLException {
+    Checkpoint checkpoint = signedCheckpoint.get();
+    if (checkpoint == null) {
+      return;
+    }
+    try (Connection connection = database.connection()) {
+      AuditStore.insertCheckpoint(connection, checkpoint);
+    }
+    stored(checkpoint);
+  }
+
+  /** Records that {@code checkpoint} is durable: it becomes the latest, and is no longer pending. */
+  private void stored(Checkpoint checkpoint) {
+    latestCheckpoint.accumulateAndGet(checkpoint, (current, candidate) -> current == null || candidate.number() > current.number() ? candidate : current);
+    signedCheckpoint.compareAndSet(checkpoint, null);
+    log.debug("Audit checkpoint stored [number={}, treeSize={}]", checkpoint.number(), checkpoint.treeSize());
   }
 
   /** The latest stored checkpoint; empty before the first. */
   public Optional<Checkpoint> latestCheckpoint() {
-    return Optional.ofNullable(latestCheckpoint);
+    return Optional.ofNullable(latestCheckpoint.get());
   }
 
   /** Every stored checkpoint, by number. */

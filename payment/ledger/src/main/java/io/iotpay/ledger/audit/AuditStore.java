@@ -63,10 +63,14 @@ final class AuditStore {
     return keys;
   }
 
+  /**
+   * Inserts the checkpoint unless its number is already stored: the writer's transaction and the
+   * checkpointer may both store the same signed checkpoint.
+   */
   static void insertCheckpoint(Connection connection, Checkpoint checkpoint) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO audit_checkpoint (checkpoint_number, tree_size, root_hash, timestamp_ms, suite, key_id, signature)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkpoint_number) DO NOTHING")) {
       insert.setLong(1, checkpoint.number());
       insert.setLong(2, checkpoint.treeSize());
       insert.setBytes(3, checkpoint.rootHash());

@@ -92,6 +92,19 @@ public final class MerkleTree {
     return size - 1;
   }
 
+  /**
+   * Appends leaves by their leaf hashes as one step: no reader sees the tree part-way through them.
+   *
+   * @return the leaf index of the first
+   */
+  public synchronized long appendLeafHashes(List<byte[]> leafHashes) {
+    long first = size;
+    for (byte[] leafHash : leafHashes) {
+      appendLeafHash(leafHash);
+    }
+    return first;
+  }
+
   /** The leaf hash at {@code leafIndex}. */
   public synchronized byte[] leafHash(long leafIndex) {
     checkRange("leaf index", leafIndex, 0, size - 1);
