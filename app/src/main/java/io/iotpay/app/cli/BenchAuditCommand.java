@@ -34,8 +34,8 @@ public final class BenchAuditCommand implements Callable<Integer> {
   @Option(names = "--reference-seconds", description = "length of each one-transaction-per-leaf run (default: ${DEFAULT-VALUE})")
   long referenceSeconds = 2;
 
-  @Option(names = "--batch", description = "leaves per transaction, like the ledger's group commit (default: ${DEFAULT-VALUE})")
-  int batchLeaves = 4096;
+  @Option(names = "--batch", description = "leaves per transaction, like the ledger's group commit, LedgerConfig default 8190 (default: ${DEFAULT-VALUE})")
+  int batchLeaves = 8190;
 
   @Option(names = "--proof-leaves", description = "leaves of the tree proofs are timed on (default: ${DEFAULT-VALUE})")
   int proofLeaves = 1 << 20;
