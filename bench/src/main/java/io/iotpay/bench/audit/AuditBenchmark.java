@@ -8,6 +8,7 @@ import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.MerkleProofs;
 import io.iotpay.ledger.audit.MerkleTree;
 import io.iotpay.ledger.store.Database;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,7 +241,7 @@ public final class AuditBenchmark {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, SQLException {
       if (file != null) {
         for (String suffix : List.of("", "-wal", "-shm")) {
           Files.deleteIfExists(Path.of(file + suffix));
