@@ -3,6 +3,7 @@ package io.iotpay.app.cli.audit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.app.cli.AuditCommand;
 import io.iotpay.ledger.audit.AuditExport;
+import io.iotpay.ledger.audit.AuditInputException;
 import io.iotpay.ledger.audit.AuditSource;
 import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
@@ -60,6 +61,9 @@ public final class VerifyCommand extends AuditSubcommand {
 
   @Override
   int execute() throws IOException, SQLException {
+    if (from != null && spec.commandLine().getParseResult().hasMatchedOption("--db")) {
+      throw new AuditInputException("give --db or --from, not both");
+    }
     if (from != null) {
       return verify(AuditExport.open(from), LeafCheck.none(), "export " + from);
     }

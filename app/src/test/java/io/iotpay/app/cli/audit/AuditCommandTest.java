@@ -286,6 +286,22 @@ class AuditCommandTest {
   }
 
   @Test
+  void verify_withBothDbAndFrom_exits2() {
+    CliRun run = CliRun.of("audit", "verify", "--db", dbFile.toString(), "--from", tempDir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("give --db or --from, not both");
+  }
+
+  @Test
+  void checkProof_ofMalformedJson_exits2NamingTheField() throws Exception {
+    Path proofFile = tempDir.resolve("proof.json");
+    Files.writeString(proofFile, "{\"suite\":\"NATIONAL\",\"leafIndex\":1,\"path\":[],\"leafHash\":\"00\",\"root\":\"00\"}");
+    CliRun run = CliRun.of("audit", "check-proof", proofFile.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("field 'treeSize' missing");
+  }
+
+  @Test
   void defaultDatabase_isTheDemosSqliteFile() {
     assertThat(AuditCommand.DEFAULT_DATABASE).isEqualTo("iotpay-data/iotpay.db");
     assertThat(AuditCli.jdbcUrl(AuditCommand.DEFAULT_DATABASE)).isEqualTo("jdbc:sqlite:iotpay-data/iotpay.db");
