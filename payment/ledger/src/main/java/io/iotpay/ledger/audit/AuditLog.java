@@ -350,9 +350,19 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
 
   /** Records that {@code checkpoint} is durable: it becomes the latest, and is no longer pending. */
   private void stored(Checkpoint checkpoint) {
-    latestCheckpoint.accumulateAndGet(checkpoint, (current, candidate) -> current == null || candidate.number() > current.number() ? candidate : current);
+    Checkpoint previous =
+        latestCheckpoint.getAndAccumulate(
+            checkpoint, (current, candidate) -> current == null || candidate.number() > current.number() ? candidate : current);
     signedCheckpoint.compareAndSet(checkpoint, null);
+    if (previous != null && previous.number() >= checkpoint.number()) {
+      return; // both paths stored it; the first one already told the listener
+    }
     log.debug("Audit checkpoint stored [number={}, treeSize={}]", checkpoint.number(), checkpoint.treeSize());
+    try {
+      config.checkpointListener().stored(checkpoint);
+    } catch (RuntimeException e) {
+      log.error("Audit checkpoint listener failed [number={}]", checkpoint.number(), e);
+    }
   }
 
   /** The latest stored checkpoint; empty before the first. */

@@ -19,9 +19,16 @@ import java.time.Clock;
  * @param entryBytesMax longest entry accepted; default 65,536, bound 1..16 MiB: keeps rows and
  *     export lines bounded
  * @param clock source of checkpoint timestamps; default the system UTC clock
+ * @param checkpointListener told about each stored checkpoint; default none
  */
 public record AuditLogConfig(
-    AlgorithmSuite suite, KeyPair signingKey, long checkpointIntervalMs, long leavesMax, int entryBytesMax, Clock clock) {
+    AlgorithmSuite suite,
+    KeyPair signingKey,
+    long checkpointIntervalMs,
+    long leavesMax,
+    int entryBytesMax,
+    Clock clock,
+    CheckpointListener checkpointListener) {
   public static final long CHECKPOINT_INTERVAL_MS_DEFAULT = 500;
   public static final long CHECKPOINT_INTERVAL_MS_MAX = 1000;
   public static final long LEAVES_MAX_DEFAULT = 1L << 24;
@@ -32,6 +39,7 @@ public record AuditLogConfig(
     Assert.notNull(suite, "suite");
     Assert.notNull(signingKey, "signingKey");
     Assert.notNull(clock, "clock");
+    Assert.notNull(checkpointListener, "checkpointListener");
     Assert.that(checkpointIntervalMs >= 10 && checkpointIntervalMs <= CHECKPOINT_INTERVAL_MS_MAX,
         "checkpointIntervalMs {} outside 10..{}", checkpointIntervalMs, CHECKPOINT_INTERVAL_MS_MAX);
     Assert.that(leavesMax >= 1 && leavesMax <= MerkleTree.LEAVES_MAX_LIMIT, "leavesMax {} outside 1..{}", leavesMax, MerkleTree.LEAVES_MAX_LIMIT);
@@ -40,23 +48,28 @@ public record AuditLogConfig(
 
   /** The defaults for a suite and its signing key pair. */
   public static AuditLogConfig of(AlgorithmSuite suite, KeyPair signingKey) {
-    return new AuditLogConfig(suite, signingKey, CHECKPOINT_INTERVAL_MS_DEFAULT, LEAVES_MAX_DEFAULT, ENTRY_BYTES_MAX_DEFAULT, Clock.systemUTC());
+    return new AuditLogConfig(suite, signingKey, CHECKPOINT_INTERVAL_MS_DEFAULT, LEAVES_MAX_DEFAULT, ENTRY_BYTES_MAX_DEFAULT, Clock.systemUTC(),
+        CheckpointListener.none());
   }
 
   public AuditLogConfig withCheckpointIntervalMs(long value) {
-    return new AuditLogConfig(suite, signingKey, value, leavesMax, entryBytesMax, clock);
+    return new AuditLogConfig(suite, signingKey, value, leavesMax, entryBytesMax, clock, checkpointListener);
   }
 
   public AuditLogConfig withLeavesMax(long value) {
-    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, value, entryBytesMax, clock);
+    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, value, entryBytesMax, clock, checkpointListener);
   }
 
   public AuditLogConfig withEntryBytesMax(int value) {
-    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, leavesMax, value, clock);
+    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, leavesMax, value, clock, checkpointListener);
   }
 
   public AuditLogConfig withClock(Clock value) {
-    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, leavesMax, entryBytesMax, value);
+    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, leavesMax, entryBytesMax, value, checkpointListener);
+  }
+
+  public AuditLogConfig withCheckpointListener(CheckpointListener value) {
+    return new AuditLogConfig(suite, signingKey, checkpointIntervalMs, leavesMax, entryBytesMax, clock, value);
   }
 
   @Override

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,8 +72,17 @@ class AuditLogTest {
   @ParameterizedTest
   @MethodSource("io.iotpay.ledger.audit.AuditTestSupport#storesAndSuites")
   void checkpoints_appearAtLeastEverySecond_underLoad(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    CountDownLatch sixCheckpoints = new CountDownLatch(6);
+    List<Checkpoint> told = new CopyOnWriteArrayList<>();
+    AuditLogConfig config =
+        config(suite, keyPair(suite))
+            .withCheckpointListener(
+                checkpoint -> {
+                  told.add(checkpoint);
+                  sixCheckpoints.countDown();
+                });
     try (Database database = TestStores.open(dialect, tempDir);
-        AuditLog log = AuditLog.open(database, config(suite, keyPair(suite)))) {
+        AuditLog log = AuditLog.open(database, config)) {
       AtomicBoolean loading = new AtomicBoolean(true);
       AtomicReference<Throwable> loaderFailure = new AtomicReference<>();
       Thread loader =
@@ -85,24 +96,25 @@ class AuditLogTest {
                   }
                 } catch (SQLException | RuntimeException e) {
                   loaderFailure.set(e);
+                  sixCheckpoints.countDown(); // wake the test; the failure is asserted below
                 }
               },
               "audit-test-loader");
-      loader.start();
       long startMs = System.currentTimeMillis();
-      AuditTestSupport.awaitCondition(
-          Duration.ofSeconds(30),
-          "6 checkpoints",
-          () -> log.latestCheckpoint().map(c -> c.number() >= 6).orElse(false) || loaderFailure.get() != null);
+      loader.start();
+      boolean reached = sixCheckpoints.await(30, TimeUnit.SECONDS);
       loading.set(false);
       loader.join();
       assertThat(loaderFailure.get()).isNull();
+      assertThat(reached).as("6 checkpoints within 30 s").isTrue();
 
       List<Checkpoint> checkpoints = log.checkpoints();
+      assertThat(checkpoints.subList(0, 6)).isEqualTo(told.subList(0, 6));
       assertThat(checkpoints.get(0).timestampMs() - startMs).isLessThanOrEqualTo(1000);
       for (int i = 1; i < 6; i++) {
         Checkpoint previous = checkpoints.get(i - 1);
         Checkpoint current = checkpoints.get(i);
+        assertThat(current.number()).isEqualTo(previous.number() + 1);
         assertThat(current.timestampMs() - previous.timestampMs()).as("gap before checkpoint %d", current.number()).isLessThanOrEqualTo(1000);
         assertThat(current.treeSize()).isGreaterThan(previous.treeSize());
         assertThat(current.signatureValidUnder(suite.signature().publicKeyFromDer(log.publicKeyDer()))).isTrue();

@@ -10,11 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -113,16 +110,5 @@ final class AuditTestSupport {
     byte[] b = bytesOf(database, select, second);
     execute(database, "UPDATE audit_checkpoint SET signature = ? WHERE checkpoint_number = ?", b, first);
     execute(database, "UPDATE audit_checkpoint SET signature = ? WHERE checkpoint_number = ?", a, second);
-  }
-
-  /** Waits until {@code condition} holds, polling every 10 ms; fails after {@code timeout}. */
-  static void awaitCondition(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-    }
   }
 }
