@@ -23,31 +23,81 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code iotpay audit …} end to end through {@code Main.run}, on a SQLite log written by {@link AuditLog}. */
+/**
+ * {@code iotpay audit …} end to end through {@code Main.run}, on logs written by {@link AuditLog} to
+ * SQLite and (when {@code IOTPAY_TEST_POSTGRES_URL} is set) PostgreSQL, tampered with by direct SQL.
+ */
 class AuditCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String POSTGRES_URL_VARIABLE = "IOTPAY_TEST_POSTGRES_URL";
 
   @TempDir Path tempDir;
   private Path dbFile;
   private Path publicKeyFile;
+  /** The JDBC URL of the test's database. */
+  private String dbUrl;
+  /** What the test passes as {@code --db}: a plain path for SQLite (the demo's form), the URL for PostgreSQL. */
+  private String dbArg;
 
   @BeforeEach
   void paths() {
     dbFile = tempDir.resolve("iotpay.db");
     publicKeyFile = tempDir.resolve("audit-key.pem");
+    dbUrl = "jdbc:sqlite:" + dbFile;
+    dbArg = dbFile.toString();
   }
 
-  /** 100 leaves under checkpoints at sizes 40, 70 and 100; writes the public key PEM. */
+  /** Both stores × both suites; PostgreSQL cases skip unless IOTPAY_TEST_POSTGRES_URL is set. */
+  static Stream<Arguments> storesAndSuites() {
+    List<Arguments> out = new ArrayList<>();
+    for (Database.Dialect dialect : Database.Dialect.values()) {
+      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+        out.add(Arguments.of(dialect, suite));
+      }
+    }
+    return out.stream();
+  }
+
+  private void useStore(Database.Dialect dialect) throws Exception {
+    if (dialect == Database.Dialect.SQLITE) {
+      return;
+    }
+    String base = System.getenv(POSTGRES_URL_VARIABLE);
+    Assumptions.assumeTrue(base != null && !base.isBlank(), POSTGRES_URL_VARIABLE + " not set: PostgreSQL test skipped");
+    String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection connection = DriverManager.getConnection(base);
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA " + schema);
+    }
+    dbUrl = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    dbArg = dbUrl;
+  }
+
+  /** On the store: 100 leaves under checkpoints at sizes 40, 70 and 100; writes the public key PEM. */
+  private void populate(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    useStore(dialect);
+    populate(suite);
+  }
+
+  /** On SQLite: 100 leaves under checkpoints at sizes 40, 70 and 100; writes the public key PEM. */
   private void populate(AlgorithmSuite suite) throws Exception {
     KeyPair keyPair = suite.signature().generateKeyPair(new SecureRandom());
     Files.writeString(publicKeyFile, PublicKeyPem.encode(keyPair.getPublic().getEncoded()));
-    try (Database database = Database.open("jdbc:sqlite:" + dbFile, 2);
+    try (Database database = Database.open(dbUrl, 2);
         AuditLog log = AuditLog.open(database, AuditLogConfig.of(suite, keyPair).withCheckpointIntervalMs(1000))) {
       log.appendStandalone(entries(0, 40));
       log.checkpointNow();
@@ -67,7 +117,7 @@ class AuditCommandTest {
   }
 
   private void sql(String statement, Object... parameters) throws Exception {
-    try (Database database = Database.open("jdbc:sqlite:" + dbFile, 1);
+    try (Database database = Database.open(dbUrl, 1);
         Connection connection = database.connection();
         PreparedStatement update = connection.prepareStatement(statement)) {
       for (int i = 0; i < parameters.length; i++) {
@@ -78,7 +128,7 @@ class AuditCommandTest {
   }
 
   private byte[] bytes(String query, long key) throws Exception {
-    try (Database database = Database.open("jdbc:sqlite:" + dbFile, 1);
+    try (Database database = Database.open(dbUrl, 1);
         Connection connection = database.connection();
         PreparedStatement select = connection.prepareStatement(query)) {
       select.setLong(1, key);
@@ -90,13 +140,13 @@ class AuditCommandTest {
   }
 
   private CliRun verifyDb() {
-    return CliRun.of("audit", "verify", "--db", dbFile.toString(), "--public-key", publicKeyFile.toString());
+    return CliRun.of("audit", "verify", "--db", dbArg, "--public-key", publicKeyFile.toString());
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void verify_untamperedLog_exits0(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void verify_untamperedLog_exits0(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     CliRun run = verifyDb();
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode report = JSON.readTree(run.out());
@@ -105,15 +155,15 @@ class AuditCommandTest {
     assertThat(report.get("checkpoints").asLong()).isEqualTo(3);
     assertThat(report.get("suite").asText()).isEqualTo(suite.name());
 
-    CliRun withStoredKey = CliRun.of("audit", "verify", "--db", "jdbc:sqlite:" + dbFile);
+    CliRun withStoredKey = CliRun.of("audit", "verify", "--db", dbUrl);
     assertThat(withStoredKey.exitCode()).isZero();
     assertThat(withStoredKey.err()).contains("trusting the public key(s) stored in the log");
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void verify_afterOneLeafByteChanged_exits1NamingTheLeaf(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void verify_afterOneLeafByteChanged_exits1NamingTheLeaf(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     byte[] entry = bytes("SELECT entry FROM audit_leaf WHERE leaf_index = ?", 17);
     entry[3] ^= 0x20;
     sql("UPDATE audit_leaf SET entry = ? WHERE leaf_index = 17", entry);
@@ -126,9 +176,9 @@ class AuditCommandTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void verify_afterALeafRowDeleted_exits1NamingTheLeaf(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void verify_afterALeafRowDeleted_exits1NamingTheLeaf(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     sql("DELETE FROM audit_leaf WHERE leaf_index = 42");
     CliRun run = verifyDb();
     assertThat(run.exitCode()).isEqualTo(1);
@@ -136,9 +186,9 @@ class AuditCommandTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void verify_afterTwoRowsReordered_exits1NamingTheFirst(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void verify_afterTwoRowsReordered_exits1NamingTheFirst(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     byte[] entry5 = bytes("SELECT entry FROM audit_leaf WHERE leaf_index = ?", 5);
     byte[] chain5 = bytes("SELECT chain_hash FROM audit_leaf WHERE leaf_index = ?", 5);
     byte[] entry9 = bytes("SELECT entry FROM audit_leaf WHERE leaf_index = ?", 9);
@@ -151,9 +201,9 @@ class AuditCommandTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void verify_afterCheckpointSignaturesSwapped_exits1NamingTheCheckpoint(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void verify_afterCheckpointSignaturesSwapped_exits1NamingTheCheckpoint(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     byte[] first = bytes("SELECT signature FROM audit_checkpoint WHERE checkpoint_number = ?", 1);
     byte[] second = bytes("SELECT signature FROM audit_checkpoint WHERE checkpoint_number = ?", 2);
     sql("UPDATE audit_checkpoint SET signature = ? WHERE checkpoint_number = 1", second);
@@ -175,11 +225,11 @@ class AuditCommandTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void exportThenVerifyFrom_exits0_andATamperedExportExits1(AlgorithmSuite suite) throws Exception {
-    populate(suite);
+  @MethodSource("storesAndSuites")
+  void exportThenVerifyFrom_exits0_andATamperedExportExits1(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
     Path out = tempDir.resolve("export");
-    CliRun export = CliRun.of("audit", "export", "--db", dbFile.toString(), "--out", out.toString());
+    CliRun export = CliRun.of("audit", "export", "--db", dbArg, "--out", out.toString());
     assertThat(export.exitCode()).as(export.err()).isZero();
     assertThat(JSON.readTree(export.out()).get("leaves").asLong()).isEqualTo(100);
 
@@ -231,10 +281,10 @@ class AuditCommandTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void proveThenCheckProof_holds_andAFlippedRootFails(AlgorithmSuite suite) throws Exception {
-    populate(suite);
-    CliRun prove = CliRun.of("audit", "prove", "--db", dbFile.toString(), "--entry", "57");
+  @MethodSource("storesAndSuites")
+  void proveThenCheckProof_holds_andAFlippedRootFails(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
+    CliRun prove = CliRun.of("audit", "prove", "--db", dbArg, "--entry", "57");
     assertThat(prove.exitCode()).as(prove.err()).isZero();
     ObjectNode proof = (ObjectNode) JSON.readTree(prove.out());
     assertThat(proof.get("treeSize").asLong()).isEqualTo(100);
