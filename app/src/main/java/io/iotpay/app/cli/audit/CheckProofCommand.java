@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.app.cli.AuditCommand;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.AuditInputException;
+import io.iotpay.ledger.audit.ConsistencyProof;
 import io.iotpay.ledger.audit.InclusionProof;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +19,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code iotpay audit check-proof FILE}: checks an inclusion proof printed by {@code audit prove}. */
+/** {@code iotpay audit check-proof FILE}: checks an inclusion or consistency proof printed by {@code audit prove}. */
 @Command(
     name = "check-proof",
     mixinStandardHelpOptions = true,
     description = {
-      "Check an inclusion proof (JSON from 'audit prove'): exit 0 if it holds, 1 if not.",
-      "With --public-key the proof must also carry a checkpoint signed by that key."
+      "Check an inclusion or consistency proof (JSON from 'audit prove'): exit 0 if it holds, 1 if not.",
+      "With --public-key the proof must also carry checkpoints signed by that key."
     })
 public final class CheckProofCommand extends AuditSubcommand {
   /** Largest proof file accepted: a proof with a 16 MiB entry in hex, plus the rest. */
@@ -43,13 +45,23 @@ public final class CheckProofCommand extends AuditSubcommand {
     if (Files.size(file) > PROOF_BYTES_MAX) {
       throw new AuditInputException(file + ": larger than " + PROOF_BYTES_MAX + " bytes");
     }
-    InclusionProof proof = InclusionProof.fromJson(parse(Files.readString(file, StandardCharsets.UTF_8)), file.toString());
-    Map<String, PublicKey> trusted = publicKey == null ? Map.of() : AuditCli.readPublicKeys(publicKey, proof.suite());
-    Optional<String> problem = proof.problem(trusted);
+    JsonNode json = parse(Files.readString(file, StandardCharsets.UTF_8));
     ObjectNode node = AuditCli.JSON.createObjectNode();
-    node.put("valid", problem.isEmpty());
-    node.put("leafIndex", proof.leafIndex());
-    node.put("treeSize", proof.treeSize());
+    Optional<String> problem;
+    String holds;
+    if (json.has("firstSize")) {
+      ConsistencyProof proof = ConsistencyProof.fromJson(json, file.toString());
+      problem = proof.problem(trusted(proof.suite()));
+      node.put("valid", problem.isEmpty()).put("kind", "consistency");
+      node.put("firstSize", proof.firstSize()).put("secondSize", proof.secondSize());
+      holds = "the tree of " + proof.secondSize() + " leaves extends the tree of " + proof.firstSize();
+    } else {
+      InclusionProof proof = InclusionProof.fromJson(json, file.toString());
+      problem = proof.problem(trusted(proof.suite()));
+      node.put("valid", problem.isEmpty()).put("kind", "inclusion");
+      node.put("leafIndex", proof.leafIndex()).put("treeSize", proof.treeSize());
+      holds = "leaf " + proof.leafIndex() + " is in the tree of " + proof.treeSize() + " leaves";
+    }
     node.put("signedCheckpointChecked", publicKey != null);
     if (problem.isPresent()) {
       node.put("reason", problem.get());
@@ -59,9 +71,13 @@ public final class CheckProofCommand extends AuditSubcommand {
       err().println("audit check-proof: INVALID: " + problem.get());
       return AuditCommand.EXIT_NOT_VERIFIED;
     }
-    err().println("audit check-proof: OK (leaf " + proof.leafIndex() + " is in the tree of " + proof.treeSize() + " leaves"
-        + (publicKey != null ? ", root signed by a trusted key)" : "; pass --public-key to check who signed the root)"));
+    err().println("audit check-proof: OK (" + holds
+        + (publicKey != null ? ", roots signed by a trusted key)" : "; pass --public-key to check who signed the roots)"));
     return 0;
+  }
+
+  private Map<String, PublicKey> trusted(AlgorithmSuite suite) {
+    return publicKey == null ? Map.of() : AuditCli.readPublicKeys(publicKey, suite);
   }
 
   private JsonNode parse(String text) {

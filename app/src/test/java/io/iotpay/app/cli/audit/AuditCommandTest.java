@@ -320,6 +320,38 @@ class AuditCommandTest {
     assertThat(run.err()).contains("not signed by a trusted key");
   }
 
+  @ParameterizedTest
+  @MethodSource("storesAndSuites")
+  void consistencyProofBetweenCheckpoints_holds_andAFlippedRootFails(Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
+    populate(dialect, suite);
+    CliRun prove = CliRun.of("audit", "prove", "--db", dbArg, "--since", "40");
+    assertThat(prove.exitCode()).as(prove.err()).isZero();
+    ObjectNode proof = (ObjectNode) JSON.readTree(prove.out());
+    assertThat(proof.get("firstSize").asLong()).isEqualTo(40);
+    assertThat(proof.get("secondSize").asLong()).isEqualTo(100);
+    assertThat(proof.get("firstCheckpoint").get("number").asLong()).isEqualTo(1);
+    assertThat(proof.get("secondCheckpoint").get("number").asLong()).isEqualTo(3);
+    Path proofFile = tempDir.resolve("consistency.json");
+    Files.writeString(proofFile, prove.out());
+    CliRun check = CliRun.of("audit", "check-proof", proofFile.toString(), "--public-key", publicKeyFile.toString());
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(JSON.readTree(check.out()).get("kind").asText()).isEqualTo("consistency");
+
+    String firstRoot = proof.get("firstRoot").asText();
+    proof.put("firstRoot", firstRoot.substring(0, 63) + (firstRoot.charAt(63) == '0' ? "1" : "0"));
+    Files.writeString(proofFile, JSON.writeValueAsString(proof));
+    CliRun flipped = CliRun.of("audit", "check-proof", proofFile.toString());
+    assertThat(flipped.exitCode()).isEqualTo(1);
+    assertThat(flipped.err()).contains("does not show that tree size 100 extends tree size 40");
+  }
+
+  @Test
+  void prove_withNeitherEntryNorSince_exits2() throws Exception {
+    populate(AlgorithmSuite.INTERNATIONAL);
+    assertThat(CliRun.of("audit", "prove", "--db", dbArg).exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("audit", "prove", "--db", dbArg, "--entry", "1", "--since", "2").exitCode()).isEqualTo(2);
+  }
+
   @Test
   void prove_beyondTheLog_exits2() throws Exception {
     populate(AlgorithmSuite.NATIONAL);
