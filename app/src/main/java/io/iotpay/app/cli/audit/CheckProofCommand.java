@@ -1,0 +1,90 @@
+package io.iotpay.app.cli.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpay.app.cli.AuditCommand;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.ledger.audit.AuditInputException;
+import io.iotpay.ledger.audit.ConsistencyProof;
+import io.iotpay.ledger.audit.InclusionProof;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code iotpay audit check-proof FILE}: checks an inclusion or consistency proof printed by {@code audit prove}. */
+@Command(
+    name = "check-proof",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check an inclusion or consistency proof (JSON from 'audit prove'): exit 0 if it holds, 1 if not.",
+      "With --public-key the proof must also carry checkpoints signed by that key."
+    })
+public final class CheckProofCommand extends AuditSubcommand {
+  /** Largest proof file accepted: a proof with a 16 MiB entry in hex, plus the rest. */
+  static final long PROOF_BYTES_MAX = 34L * 1024 * 1024;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the proof (JSON)")
+  Path file;
+
+  @Option(names = "--public-key", paramLabel = "PEM", description = "require a checkpoint signed by this key")
+  Path publicKey;
+
+  @Override
+  int execute() throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new AuditInputException("no proof file at " + file);
+    }
+    if (Files.size(file) > PROOF_BYTES_MAX) {
+      throw new AuditInputException(file + ": larger than " + PROOF_BYTES_MAX + " bytes");
+    }
+    JsonNode json = parse(Files.readString(file, StandardCharsets.UTF_8));
+    ObjectNode node = AuditCli.JSON.createObjectNode();
+    Optional<String> problem;
+    String holds;
+    if (json.has("firstSize")) {
+      ConsistencyProof proof = ConsistencyProof.fromJson(json, file.toString());
+      problem = proof.problem(trusted(proof.suite()));
+      node.put("valid", problem.isEmpty()).put("kind", "consistency");
+      node.put("firstSize", proof.firstSize()).put("secondSize", proof.secondSize());
+      holds = "the tree of " + proof.secondSize() + " leaves extends the tree of " + proof.firstSize();
+    } else {
+      InclusionProof proof = InclusionProof.fromJson(json, file.toString());
+      problem = proof.problem(trusted(proof.suite()));
+      node.put("valid", problem.isEmpty()).put("kind", "inclusion");
+      node.put("leafIndex", proof.leafIndex()).put("treeSize", proof.treeSize());
+      holds = "leaf " + proof.leafIndex() + " is in the tree of " + proof.treeSize() + " leaves";
+    }
+    node.put("signedCheckpointChecked", publicKey != null);
+    if (problem.isPresent()) {
+      node.put("reason", problem.get());
+    }
+    out().println(AuditCli.json(node));
+    if (problem.isPresent()) {
+      err().println("audit check-proof: INVALID: " + problem.get());
+      return AuditCommand.EXIT_NOT_VERIFIED;
+    }
+    err().println("audit check-proof: OK (" + holds
+        + (publicKey != null ? ", roots signed by a trusted key)" : "; pass --public-key to check who signed the roots)"));
+    return 0;
+  }
+
+  private Map<String, PublicKey> trusted(AlgorithmSuite suite) {
+    return publicKey == null ? Map.of() : AuditCli.readPublicKeys(publicKey, suite);
+  }
+
+  private JsonNode parse(String text) {
+    try {
+      return AuditCli.JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new AuditInputException(file + ": not JSON (" + e.getOriginalMessage() + ")", e);
+    }
+  }
+}
