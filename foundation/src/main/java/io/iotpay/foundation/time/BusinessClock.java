@@ -21,4 +21,12 @@ public interface BusinessClock {
   default LocalDate businessDate() {
     return rule().businessDateOf(now());
   }
+
+  /**
+   * This clock as a {@link java.time.Clock} (in the rule's zone), for components that take one, such
+   * as the ledger. Reads go to {@link #now()}, so advancing this clock advances the view.
+   */
+  default java.time.Clock asJavaClock() {
+    return new JavaClockView(this, rule().zone());
+  }
 }

@@ -2,6 +2,7 @@ package io.iotpay.app.cli.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.app.cli.AuditCommand;
+import io.iotpay.ledger.LedgerAuditCheck;
 import io.iotpay.ledger.audit.AuditExport;
 import io.iotpay.ledger.audit.AuditInputException;
 import io.iotpay.ledger.audit.AuditSource;
@@ -46,9 +47,9 @@ public final class VerifyCommand extends AuditSubcommand {
 
   private final Function<Database, LeafCheck> databaseLeafCheck;
 
-  /** Verifies the audit log alone. */
+  /** Verifies the audit log and cross-checks every ledger row against its leaf ({@link LedgerAuditCheck}). */
   public VerifyCommand() {
-    this(database -> LeafCheck.none());
+    this(LedgerAuditCheck::of);
   }
 
   /**
