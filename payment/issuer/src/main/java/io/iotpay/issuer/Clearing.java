@@ -96,7 +96,7 @@ final class Clearing {
     if (card.get().suite() != record.suite()) {
       return refuse(record, RefusalReason.SUITE_MISMATCH, "card is " + card.get().suite());
     }
-    if (!seen.add(key) || issuer.registry().isCleared(key)) {
+    if (seen.contains(key) || issuer.registry().isCleared(key)) {
       return refuse(record, RefusalReason.DUPLICATE, "card transaction ATC " + record.atc() + " already cleared");
     }
     byte[] input = record.cryptogramInput();
@@ -109,7 +109,12 @@ final class Clearing {
       return refuse(record, RefusalReason.BAD_TAC, "TAC does not verify for ATC " + record.atc());
     }
     String mismatch = mismatch(record, input);
-    return mismatch == null ? Optional.empty() : refuse(record, RefusalReason.AMOUNT_MISMATCH, mismatch);
+    if (mismatch != null) {
+      return refuse(record, RefusalReason.AMOUNT_MISMATCH, mismatch);
+    }
+    // Only a verified record claims its card key: a forged copy must not shadow the genuine one.
+    seen.add(key);
+    return Optional.empty();
   }
 
   /** What in the record disagrees with the TAC-covered input, or null. */
