@@ -95,6 +95,20 @@ public final class KeyVault {
     return stored == null ? null : stored.clone();
   }
 
+  /**
+   * Loads a key in its wrapped form (e.g. from a backup made with {@link #wrappedForm}); it is
+   * checked when first used.
+   *
+   * @throws CryptoException when the wrapped form is too short to be one
+   */
+  public void putWrapped(String name, byte[] wrappedForm) {
+    int block = wrapSuite.blockCipher().blockSizeBytes();
+    if (wrappedForm == null || wrappedForm.length < 2 * block + wrapSuite.mac().macLengthBytes()) {
+      throw new CryptoException("key vault: wrapped form of '" + name + "' is too short");
+    }
+    wrapped.put(name, wrappedForm.clone());
+  }
+
   @Override
   public String toString() {
     return "KeyVault[" + wrapSuite + ", keys=" + wrapped.keySet() + "]";
