@@ -146,6 +146,54 @@ final class CardRegistry {
     }
   }
 
+  /**
+   * Records one clearing file's outcome in ONE transaction: the card transactions cleared, the
+   * cards' new quota / status, and the cards denied (each new denial moves the version by one).
+   */
+  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome) VALUES (?, ?, ?, ?)")) {
+          for (Cleared one : cleared) {
+            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
+            + " last_atc = ? WHERE pan = ?")) {
+          for (CardRecord card : cards) {
+            CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
+            bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        long version = denyVersion();
+        for (Pan pan : denied) {
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
+              + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
+            bind(s, pan.digits(), version + 1, pan.digits());
+            if (s.executeUpdate() == 1) {
+              version++;
+            }
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: clearing file not recorded", e);
+    }
+  }
+
+  /** One cleared card transaction and what became of it (ENTRY, DEBITED, ARREARS). */
+  record Cleared(CardTransactionKey key, String outcome) {}
+
   /** A rider account row. */
   record RiderAccount(long accountId, RiderAccountKind kind, long creditLimitMinor) {}
 

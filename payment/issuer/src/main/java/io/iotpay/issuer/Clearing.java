@@ -4,6 +4,7 @@ import io.iotpay.foundation.codec.Bcd;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
+import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.transit.ClearingFile;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
@@ -13,7 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,59 +42,134 @@ final class Clearing {
   private static final int QUOTA_AFTER = 38;
   private static final int CAPP = 50;
   private static final byte CID_TC = 0x40;
+  /** Transfers per ledger submission (below the ledger's default batchTransfersMax of 8190). */
+  private static final int CHUNK = 8000;
 
   private final Issuer issuer;
+  private final Map<io.iotpay.foundation.crypto.AlgorithmSuite, SecretKeyBytes> imkAc =
+      new java.util.EnumMap<>(io.iotpay.foundation.crypto.AlgorithmSuite.class);
 
   Clearing(Issuer issuer) {
     this.issuer = issuer;
   }
 
   ClearingReport clear(ClearingFile file) {
+    imkAc.clear();
+    try {
+      return clearUnwrapped(file);
+    } finally {
+      // The unwrapped IMKs live for one file only.
+      imkAc.clear();
+    }
+  }
+
+  private ClearingReport clearUnwrapped(ClearingFile file) {
     if (!file.issuer().equals(issuer.id())) {
       throw new IssuerInputException("clearing file " + file.sequence() + " is for " + file.issuer() + ", not " + issuer.id());
     }
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
+    Map<Pan, CardRecord> cards = new LinkedHashMap<>();
+    Map<Long, Long> creditUsedMinor = new HashMap<>();
+    List<CardRegistry.Cleared> cleared = new ArrayList<>();
+    List<Debit> debits = new ArrayList<>();
+    List<Debit> arrears = new ArrayList<>();
     int accepted = 0;
-    long debited = 0;
-    long arrears = 0;
     for (TransitRecord record : file.records()) {
-      Optional<ClearingReport.Refusal> refusal = check(record, seen);
+      Optional<ClearingReport.Refusal> refusal = check(record, seen, cards);
       if (refusal.isPresent()) {
         refusals.add(refusal.get());
         continue;
       }
-      CardRecord card = issuer.card(record.pan());
+      CardRecord card = cards.get(record.pan());
       if (record.atc() > card.lastAtc()) {
-        card = card.withQuota(record.quotaAfterMinor(), record.atc());
-        issuer.registry().save(card);
+        cards.put(card.pan(), card.withQuota(record.quotaAfterMinor(), record.atc()));
       }
       long fare = record.fare().amountMinor();
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
-        issuer.registry().markCleared(record.cardKey(), "ENTRY");
+        cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY"));
         accepted++;
-        continue;
-      }
-      if (debit(card, record, fare)) {
-        issuer.registry().markCleared(record.cardKey(), "DEBITED");
-        accepted++;
-        debited += fare;
+      } else if (issuer.isCredit(card.accountId())) {
+        // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
+        long used = creditUsedMinor.getOrDefault(card.accountId(), 0L);
+        if (issuer.availableMinor(card.accountId()) - used < fare) {
+          arrears.add(new Debit(record, card, fare));
+        } else {
+          creditUsedMinor.put(card.accountId(), used + fare);
+          debits.add(new Debit(record, card, fare));
+        }
       } else {
-        issuer.registry().markCleared(record.cardKey(), "ARREARS");
-        arrears += fare;
-        long version = issuer.registry().deny(card.pan());
-        issuer.registry().save(issuer.card(card.pan()).withStatus(CardStatus.DENIED));
-        refusals.add(new ClearingReport.Refusal(record.id(), record.cardKey(), RefusalReason.INSUFFICIENT_FUNDS,
-            "fare " + fare + " booked to arrears; card on deny list v" + version));
+        debits.add(new Debit(record, card, fare));
       }
     }
-    return new ClearingReport(file.issuer(), file.businessDate(), file.sequence(), accepted, debited, arrears,
+    long debited = 0;
+    List<TransferResult> results = submitAll(debits, "fare", Debit::accountId);
+    for (int i = 0; i < debits.size(); i++) {
+      Debit debit = debits.get(i);
+      switch (results.get(i)) {
+        case OK -> {
+          cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "DEBITED"));
+          debited += debit.fareMinor();
+          accepted++;
+        }
+        case EXCEEDS_CREDITS -> arrears.add(debit);
+        default -> throw new IllegalStateException("ledger refused fare transfer for " + debit.record().id() + ": "
+            + results.get(i));
+      }
+    }
+    long arrearsMinor = bookArrears(arrears, cleared, refusals);
+    Set<Pan> denied = new LinkedHashSet<>();
+    arrears.forEach(a -> denied.add(a.card().pan()));
+    issuer.registry().recordFile(cleared, cards.values(), denied);
+    return new ClearingReport(file.issuer(), file.businessDate(), file.sequence(), accepted, debited, arrearsMinor,
         refusals, issuer.registry().denyVersion());
   }
 
-  private Optional<ClearingReport.Refusal> check(TransitRecord record, Set<CardTransactionKey> seen) {
+  /** Fares the issuer owes the switch but cannot debit: arrears → due to switch, and a refusal each. */
+  private long bookArrears(List<Debit> arrears, List<CardRegistry.Cleared> cleared,
+      List<ClearingReport.Refusal> refusals) {
+    List<TransferResult> results = submitAll(arrears, "arrears", d -> issuer.arrearsAccountId());
+    long total = 0;
+    for (int i = 0; i < arrears.size(); i++) {
+      Debit debit = arrears.get(i);
+      if (results.get(i) != TransferResult.OK) {
+        throw new IllegalStateException("ledger refused arrears transfer for " + debit.record().id() + ": "
+            + results.get(i));
+      }
+      cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "ARREARS"));
+      total += debit.fareMinor();
+      refusals.add(new ClearingReport.Refusal(debit.record().id(), debit.record().cardKey(),
+          RefusalReason.INSUFFICIENT_FUNDS, "fare " + debit.fareMinor() + " booked to arrears; card on the deny list"));
+    }
+    return total;
+  }
+
+  /** Submits one transfer per debit (debit account chosen by {@code from}, credit = due to switch) in ledger-sized chunks. */
+  private List<TransferResult> submitAll(List<Debit> debits, String purpose, java.util.function.ToLongFunction<Debit> from) {
+    List<TransferResult> results = new ArrayList<>(debits.size());
+    for (int start = 0; start < debits.size(); start += CHUNK) {
+      List<Transfer> transfers = new ArrayList<>();
+      for (Debit debit : debits.subList(start, Math.min(debits.size(), start + CHUNK))) {
+        transfers.add(Transfer.single(transferId(purpose, debit.record().cardKey()), from.applyAsLong(debit),
+            issuer.dueToSwitchAccountId(), debit.fareMinor()));
+      }
+      results.addAll(issuer.submit(transfers));
+    }
+    return results;
+  }
+
+  /** A fare to post: the record, its card, the amount. */
+  private record Debit(TransitRecord record, CardRecord card, long fareMinor) {
+    long accountId() {
+      return card.accountId();
+    }
+  }
+
+  private Optional<ClearingReport.Refusal> check(TransitRecord record, Set<CardTransactionKey> seen,
+      Map<Pan, CardRecord> cards) {
     CardTransactionKey key = record.cardKey();
-    Optional<CardRecord> card = issuer.registry().find(record.pan());
+    Optional<CardRecord> card = Optional.ofNullable(cards.get(record.pan())).or(() -> issuer.registry().find(record.pan()));
+    card.ifPresent(c -> cards.putIfAbsent(c.pan(), c));
     if (card.isEmpty() || card.get().panSequence() != record.panSequence()) {
       return refuse(record, RefusalReason.UNKNOWN_CARD, "not a card of " + issuer.id());
     }
@@ -103,7 +183,8 @@ final class Clearing {
     if (input.length != INPUT_BYTES) {
       return refuse(record, RefusalReason.MALFORMED, "cryptogram input of " + input.length + " bytes, expected " + INPUT_BYTES);
     }
-    SecretKeyBytes acKey = issuer.acKey(record.suite(), record.pan(), record.panSequence());
+    SecretKeyBytes acKey = Issuer.acKey(record.suite(),
+        imkAc.computeIfAbsent(record.suite(), issuer::imkAc), record.pan(), record.panSequence());
     byte[] expected = CardCrypto.tac(record.suite(), acKey, record.atc(), input);
     if (!MessageDigest.isEqual(expected, record.tac())) {
       return refuse(record, RefusalReason.BAD_TAC, "TAC does not verify for ATC " + record.atc());
@@ -144,32 +225,6 @@ final class Clearing {
       return "record fare " + record.fare().amountMinor() + " but the TAC covers " + amount;
     }
     return null;
-  }
-
-  private boolean debit(CardRecord card, TransitRecord record, long fare) {
-    long riderTransferId = transferId("fare", record.cardKey());
-    // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
-    if (issuer.isCredit(card.accountId()) && issuer.availableMinor(card.accountId()) < fare) {
-      return bookArrears(record, fare);
-    }
-    TransferResult result = issuer.submit(List.of(
-        Transfer.single(riderTransferId, card.accountId(), issuer.dueToSwitchAccountId(), fare))).get(0);
-    if (result == TransferResult.OK) {
-      return true;
-    }
-    if (result == TransferResult.EXCEEDS_CREDITS) {
-      return bookArrears(record, fare);
-    }
-    throw new IllegalStateException("ledger refused fare transfer for " + record.id() + ": " + result);
-  }
-
-  private boolean bookArrears(TransitRecord record, long fare) {
-    TransferResult result = issuer.submit(List.of(Transfer.single(transferId("arrears", record.cardKey()),
-        issuer.arrearsAccountId(), issuer.dueToSwitchAccountId(), fare))).get(0);
-    if (result != TransferResult.OK) {
-      throw new IllegalStateException("ledger refused arrears transfer for " + record.id() + ": " + result);
-    }
-    return false;
   }
 
   /** A positive transfer id from the card transaction: SHA-256 of purpose, issuer, PAN, PSN, ATC. */

@@ -337,10 +337,15 @@ public final class Issuer {
     return CardKeys.derive(suite, masters, pan, panSequence);
   }
 
-  /** The AC key alone (clearing needs only it; cheaper than all card keys). */
-  SecretKeyBytes acKey(AlgorithmSuite suite, Pan pan, int panSequence) {
-    return io.iotpay.foundation.crypto.EmvKeyDerivation.cardMasterKey(suite, vault.get(suite + "/IMK-AC"),
-        pan.digits(), String.format("%02d", panSequence));
+  /** The suite's IMK-AC, unwrapped: clearing holds it for one file only. */
+  SecretKeyBytes imkAc(AlgorithmSuite suite) {
+    return vault.get(suite + "/IMK-AC");
+  }
+
+  /** A card's AC key alone (clearing needs only it): option A from IMK-AC. */
+  static SecretKeyBytes acKey(AlgorithmSuite suite, SecretKeyBytes imkAc, Pan pan, int panSequence) {
+    return io.iotpay.foundation.crypto.EmvKeyDerivation.cardMasterKey(suite, imkAc, pan.digits(),
+        String.format("%02d", panSequence));
   }
 
   CardRegistry registry() {
