@@ -112,21 +112,6 @@ final class CardRegistry {
         key.pan().digits(), key.panSequence(), key.atc()) > 0;
   }
 
-  void markCleared(CardTransactionKey key, String outcome) {
-    update("INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome) VALUES (?, ?, ?, ?)",
-        key.pan().digits(), key.panSequence(), key.atc(), outcome);
-  }
-
-  /** Adds the PAN to the deny list (if absent) and returns the list's version afterwards. */
-  long deny(Pan pan) {
-    long version = denyVersion();
-    if (single("SELECT COUNT(*) FROM issuer_deny WHERE pan = ?", pan.digits()) == 0) {
-      version++;
-      update("INSERT INTO issuer_deny (pan, version) VALUES (?, ?)", pan.digits(), version);
-    }
-    return version;
-  }
-
   /** The deny list's version: 1 when empty, +1 for every card added. */
   long denyVersion() {
     return Math.max(1, single("SELECT COALESCE(MAX(version), 1) FROM issuer_deny"));
