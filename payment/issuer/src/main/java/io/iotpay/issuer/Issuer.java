@@ -274,6 +274,19 @@ public final class Issuer {
     return new ScriptStep.Completed(session.valueMinor());
   }
 
+  /**
+   * Runs a push to its end through {@code relay} (the phone: it sends a script to the card and
+   * returns what it saw): script after script until {@link ScriptStep.Completed} or {@link
+   * ScriptStep.Failed}.
+   */
+  public ScriptStep runPush(CardScript first, java.util.function.Function<CardScript, CardScriptResult> relay) {
+    ScriptStep step = new ScriptStep.Next(first);
+    while (step instanceof ScriptStep.Next next) {
+      step = onScriptResult(relay.apply(next.script()));
+    }
+    return step;
+  }
+
   private ScriptStep secondScript(String scriptId, PushSession session, ResponseApdu initializeUpdate) {
     try {
       session.host().acceptInitializeUpdate(initializeUpdate);

@@ -66,17 +66,23 @@ final class IssuerWorld implements AutoCloseable {
 
   /** Relays every script of a push like the phone does, optionally tampering with each script. */
   ScriptStep runPush(CardScript first, SimCard card, UnaryOperator<List<CommandApdu>> tamper) {
-    ScriptStep step = new ScriptStep.Next(first);
-    while (step instanceof ScriptStep.Next next) {
-      step = issuer.onScriptResult(relay(next.script().scriptId(), tamper.apply(next.script().commands()), card));
-    }
-    return step;
+    return issuer.runPush(first, script -> relay(script.scriptId(), tamper.apply(script.commands()), card));
   }
 
   static CardScriptResult relay(String scriptId, List<CommandApdu> commands, SimCard card) {
+    return relay(scriptId, commands, card.channel);
+  }
+
+  /** Like the phone: stops at the first failing status word or when the card goes away. */
+  static CardScriptResult relay(String scriptId, List<CommandApdu> commands, io.iotpay.foundation.card.CardChannel card) {
     List<ResponseApdu> responses = new ArrayList<>();
     for (CommandApdu command : commands) {
-      ResponseApdu response = card.send(command);
+      ResponseApdu response;
+      try {
+        response = card.transmit(command);
+      } catch (io.iotpay.foundation.card.CardGoneException e) {
+        break;
+      }
       responses.add(response);
       if (response.sw() != 0x9000) {
         break;

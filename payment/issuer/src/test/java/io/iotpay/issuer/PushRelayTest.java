@@ -129,4 +129,43 @@ class PushRelayTest {
           rider.card()))).isInstanceOf(ScriptStep.Failed.class);
     }
   }
+
+  /**
+   * Push restore tearing: for each of its 4 APDUs, lose the command, lose the response, or pull the
+   * phone's card; the issuer then retries (new session, new Push ATC). The quota ends at the
+   * configured value in every case and is never set by anything but the issuer's push.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tornRestoresRecoverOnRetry(AlgorithmSuite suite) {
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      IssuerWorld.Rider rider = enabledAndSpent(world, suite, new ArrayList<>());
+      int cases = 0;
+      int violations = 0;
+      for (FaultyCardChannel.Fault fault : FaultyCardChannel.Fault.values()) {
+        for (int apdu = 1; apdu <= 4; apdu++) {
+          new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 1_00);
+          long before = rider.card().quotaMinor(world.aid());
+          FaultyCardChannel faulty = new FaultyCardChannel(rider.card().channel, apdu, fault);
+          ScriptStep torn = world.issuer.runPush(world.issuer.startPush(rider.issued().pan()),
+              script -> IssuerWorld.relay(script.scriptId(), script.commands(), faulty));
+          long after = rider.card().quotaMinor(world.aid());
+          // Torn: either nothing happened or the whole push did (the card commits atomically).
+          boolean pushedAnyway = fault == FaultyCardChannel.Fault.LOSE_RESPONSE && apdu == 4;
+          if (torn instanceof ScriptStep.Completed || after != (pushedAnyway ? 50_00 : before)) {
+            violations++;
+          }
+          ScriptStep retried = world.runPush(world.issuer.startPush(rider.issued().pan()), rider.card(),
+              UnaryOperator.identity());
+          if (!retried.equals(new ScriptStep.Completed(50_00)) || rider.card().quotaMinor(world.aid()) != 50_00) {
+            violations++;
+          }
+          cases++;
+        }
+      }
+      System.out.printf("[figure] %s push-restore tearing matrix: %d cases, %d violations%n", suite, cases, violations);
+      assertThat(cases).isEqualTo(12);
+      assertThat(violations).isZero();
+    }
+  }
 }
