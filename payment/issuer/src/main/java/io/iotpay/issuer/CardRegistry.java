@@ -140,9 +140,9 @@ final class CardRegistry {
       c.setAutoCommit(false);
       try {
         try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor) VALUES (?, ?, ?, ?, ?)")) {
           for (Cleared one : cleared) {
-            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome());
+            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor());
             s.addBatch();
           }
           s.executeBatch();
@@ -176,8 +176,25 @@ final class CardRegistry {
     }
   }
 
-  /** One cleared card transaction and what became of it (ENTRY, DEBITED, ARREARS). */
-  record Cleared(CardTransactionKey key, String outcome) {}
+  /** One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS) and its fare. */
+  record Cleared(CardTransactionKey key, String outcome, long fareMinor) {}
+
+  /** Every card transaction booked to arrears (to re-post after a crash; the transfers are idempotent). */
+  List<Cleared> arrears() {
+    List<Cleared> out = new ArrayList<>();
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE outcome = 'ARREARS'");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)), "ARREARS",
+            r.getLong(4)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: arrears read failed", e);
+    }
+  }
 
   /** A rider account row. */
   record RiderAccount(long accountId, RiderAccountKind kind, long creditLimitMinor) {}

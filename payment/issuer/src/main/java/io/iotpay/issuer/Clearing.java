@@ -87,7 +87,7 @@ final class Clearing {
       }
       long fare = record.fare().amountMinor();
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
-        cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY"));
+        cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY", 0));
         accepted++;
       } else if (issuer.isCredit(card.accountId())) {
         // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
@@ -108,7 +108,7 @@ final class Clearing {
       Debit debit = debits.get(i);
       switch (results.get(i)) {
         case OK -> {
-          cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "DEBITED"));
+          cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "DEBITED", debit.fareMinor()));
           debited += debit.fareMinor();
           accepted++;
         }
@@ -117,35 +117,45 @@ final class Clearing {
             + results.get(i));
       }
     }
-    long arrearsMinor = bookArrears(arrears, cleared, refusals);
     Set<Pan> denied = new LinkedHashSet<>();
-    arrears.forEach(a -> denied.add(a.card().pan()));
+    long arrearsMinor = 0;
+    for (Debit debit : arrears) {
+      cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "ARREARS", debit.fareMinor()));
+      denied.add(debit.card().pan());
+      arrearsMinor += debit.fareMinor();
+      refusals.add(new ClearingReport.Refusal(debit.record().id(), debit.record().cardKey(),
+          RefusalReason.INSUFFICIENT_FUNDS, "fare " + debit.fareMinor() + " booked to arrears; card on the deny list"));
+    }
+    // The outcome is recorded before the arrears are posted: a crash in between is repaired by
+    // repostArrears() at start-up, never by a resend that could debit the rider as well.
     issuer.registry().recordFile(cleared, cards.values(), denied);
+    postArrears(arrears.stream().map(d -> new CardRegistry.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor()))
+        .toList());
     return new ClearingReport(file.issuer(), file.businessDate(), file.sequence(), accepted, debited, arrearsMinor,
         refusals, issuer.registry().denyVersion());
   }
 
-  /** Fares the issuer owes the switch but cannot debit: arrears → due to switch, and a refusal each. */
-  private long bookArrears(List<Debit> arrears, List<CardRegistry.Cleared> cleared,
-      List<ClearingReport.Refusal> refusals) {
-    List<TransferResult> results = submitAll(arrears, "arrears", d -> issuer.arrearsAccountId());
-    long total = 0;
-    for (int i = 0; i < arrears.size(); i++) {
-      Debit debit = arrears.get(i);
-      if (results.get(i) != TransferResult.OK) {
-        throw new IllegalStateException("ledger refused arrears transfer for " + debit.record().id() + ": "
-            + results.get(i));
-      }
-      cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "ARREARS"));
-      total += debit.fareMinor();
-      refusals.add(new ClearingReport.Refusal(debit.record().id(), debit.record().cardKey(),
-          RefusalReason.INSUFFICIENT_FUNDS, "fare " + debit.fareMinor() + " booked to arrears; card on the deny list"));
+  /** Posts arrears → due to switch for each; idempotent (ids from the card key), so safe to repeat. */
+  void postArrears(List<CardRegistry.Cleared> arrears) {
+    List<Transfer> transfers = new ArrayList<>();
+    for (CardRegistry.Cleared one : arrears) {
+      transfers.add(Transfer.single(transferId("arrears", one.key()), issuer.arrearsAccountId(),
+          issuer.dueToSwitchAccountId(), one.fareMinor()));
     }
-    return total;
+    for (int start = 0; start < transfers.size(); start += CHUNK) {
+      List<Transfer> chunk = transfers.subList(start, Math.min(transfers.size(), start + CHUNK));
+      List<TransferResult> results = issuer.submit(chunk);
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i) != TransferResult.OK) {
+          throw new IllegalStateException("ledger refused arrears transfer " + chunk.get(i).id() + ": " + results.get(i));
+        }
+      }
+    }
   }
 
   /** Submits one transfer per debit (debit account chosen by {@code from}, credit = due to switch) in ledger-sized chunks. */
-  private List<TransferResult> submitAll(List<Debit> debits, String purpose, java.util.function.ToLongFunction<Debit> from) {
+  private List<TransferResult> submitAll(List<Debit> debits, String purpose,
+      java.util.function.ToLongFunction<Debit> from) {
     List<TransferResult> results = new ArrayList<>(debits.size());
     for (int start = 0; start < debits.size(); start += CHUNK) {
       List<Transfer> transfers = new ArrayList<>();

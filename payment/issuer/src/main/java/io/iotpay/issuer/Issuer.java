@@ -78,6 +78,8 @@ public final class Issuer {
         Account.of(fundingAccountId(), config.bookId(), config.currency()),
         Account.of(arrearsAccountId(), config.bookId(), config.currency())));
     this.clearing = new Clearing(this);
+    // Arrears recorded by a clearing that stopped before posting them (crash) are posted now.
+    clearing.postArrears(registry.arrears());
   }
 
   public PartyId id() {

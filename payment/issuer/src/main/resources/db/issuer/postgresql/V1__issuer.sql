@@ -20,6 +20,7 @@ CREATE TABLE issuer_cleared (
   pan_sequence INTEGER NOT NULL,
   atc INTEGER NOT NULL,
   outcome VARCHAR(24) NOT NULL,
+  fare_minor BIGINT NOT NULL,
   PRIMARY KEY (pan, pan_sequence, atc)
 );
 CREATE TABLE issuer_deny (

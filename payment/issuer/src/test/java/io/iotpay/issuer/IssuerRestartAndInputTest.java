@@ -77,4 +77,31 @@ class IssuerRestartAndInputTest {
           .isInstanceOf(IssuerInputException.class);
     }
   }
+
+  /**
+   * A clearing that recorded its outcome and then stopped before posting the arrears (a crash) is
+   * completed at the next start-up, once: the row is written here as the crash would leave it.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void arrearsRecordedButNotPostedArePostedAtStartUpOnce(AlgorithmSuite suite) throws Exception {
+    Pan pan;
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      pan = world.rider(1, suite, 0).issued().pan();
+      try (var connection = world.database.connection();
+          var statement = connection.prepareStatement("INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome,"
+              + " fare_minor) VALUES (?, 1, 9, 'ARREARS', 250)")) {
+        statement.setString(1, pan.digits());
+        statement.executeUpdate();
+      }
+    }
+    for (int restart = 0; restart < 2; restart++) {
+      try (IssuerWorld world = new IssuerWorld(dir)) {
+        assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor())
+            .as("restart " + restart).isEqualTo(250);
+        assertThat(world.ledger.balance(world.issuer.arrearsAccountId()).orElseThrow().debitBalanceMinor())
+            .isEqualTo(250);
+      }
+    }
+  }
 }
