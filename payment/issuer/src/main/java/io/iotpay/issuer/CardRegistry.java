@@ -1,0 +1,246 @@
+package io.iotpay.issuer;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.ledger.store.Database;
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The issuer's persistent state in its own tables (Flyway component {@code issuer}): cards, rider
+ * accounts, cleared card transactions, deny list. Plain JDBC; every method is one short statement
+ * or transaction.
+ */
+final class CardRegistry {
+  private final Database database;
+
+  CardRegistry(Database database) {
+    this.database = database;
+    database.migrate("issuer");
+  }
+
+  void insert(CardRecord card) {
+    update("INSERT INTO issuer_card (pan, pan_sequence, suite, account_id, status, push_atc, quota_known_minor,"
+        + " quota_configured_minor, last_atc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        card.pan().digits(), card.panSequence(), card.suite().name(), card.accountId(), card.status().name(),
+        card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
+  }
+
+  /** Writes every field but the Push ATC, which only {@link #nextPushAtc} moves. */
+  void save(CardRecord card) {
+    update("UPDATE issuer_card SET status = ?, quota_known_minor = ?, quota_configured_minor = ?, last_atc = ?"
+        + " WHERE pan = ?", card.status().name(), card.quotaKnownMinor(), card.quotaConfiguredMinor(),
+        card.lastAtc(), card.pan().digits());
+  }
+
+  Optional<CardRecord> find(Pan pan) {
+    List<CardRecord> cards = query("SELECT * FROM issuer_card WHERE pan = ?", pan.digits());
+    return cards.isEmpty() ? Optional.empty() : Optional.of(cards.get(0));
+  }
+
+  List<CardRecord> all() {
+    return query("SELECT * FROM issuer_card ORDER BY pan");
+  }
+
+  int cardCount() {
+    return (int) single("SELECT COUNT(*) FROM issuer_card");
+  }
+
+  /**
+   * Moves the card's Push ATC on by one and returns it, durably, before the push is sent: a push
+   * whose result is lost is never resent with the same ATC.
+   */
+  int nextPushAtc(Pan pan) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      int next;
+      try (PreparedStatement s = c.prepareStatement("SELECT push_atc FROM issuer_card WHERE pan = ?")) {
+        s.setString(1, pan.digits());
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new IssuerInputException("no card " + pan);
+          }
+          next = r.getInt(1) + 1;
+        }
+      }
+      if (next > 0xFFFF) {
+        c.rollback();
+        throw new IssuerInputException("card " + pan + ": Push ATC exhausted");
+      }
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET push_atc = ? WHERE pan = ?")) {
+        s.setInt(1, next);
+        s.setString(2, pan.digits());
+        s.executeUpdate();
+      }
+      c.commit();
+      return next;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: Push ATC update failed", e);
+    }
+  }
+
+  void insertAccount(long accountId, RiderAccountKind kind, long creditLimitMinor) {
+    update("INSERT INTO issuer_account (account_id, kind, credit_limit_minor) VALUES (?, ?, ?)",
+        accountId, kind.name(), creditLimitMinor);
+  }
+
+  /** The account's kind and credit limit, or empty. */
+  Optional<RiderAccount> account(long accountId) {
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT kind, credit_limit_minor FROM issuer_account WHERE account_id = ?")) {
+      s.setLong(1, accountId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? Optional.of(new RiderAccount(accountId, RiderAccountKind.valueOf(r.getString(1)), r.getLong(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: account read failed", e);
+    }
+  }
+
+  boolean isCleared(CardTransactionKey key) {
+    return single("SELECT COUNT(*) FROM issuer_cleared WHERE pan = ? AND pan_sequence = ? AND atc = ?",
+        key.pan().digits(), key.panSequence(), key.atc()) > 0;
+  }
+
+  /** The deny list's version: 1 when empty, +1 for every card added. */
+  long denyVersion() {
+    return Math.max(1, single("SELECT COALESCE(MAX(version), 1) FROM issuer_deny"));
+  }
+
+  SortedSet<Pan> deniedPans() {
+    SortedSet<Pan> pans = new TreeSet<>();
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT pan FROM issuer_deny");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        pans.add(Pan.of(r.getString(1)));
+      }
+      return pans;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: deny list read failed", e);
+    }
+  }
+
+  /**
+   * Records one clearing file's outcome in ONE transaction: the card transactions cleared, the
+   * cards' new quota / status, and the cards denied (each new denial moves the version by one).
+   */
+  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor) VALUES (?, ?, ?, ?, ?)")) {
+          for (Cleared one : cleared) {
+            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
+            + " last_atc = ? WHERE pan = ?")) {
+          for (CardRecord card : cards) {
+            CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
+            bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        long version = denyVersion();
+        for (Pan pan : denied) {
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
+              + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
+            bind(s, pan.digits(), version + 1, pan.digits());
+            if (s.executeUpdate() == 1) {
+              version++;
+            }
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: clearing file not recorded", e);
+    }
+  }
+
+  /** One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS) and its fare. */
+  record Cleared(CardTransactionKey key, String outcome, long fareMinor) {}
+
+  /** Every card transaction booked to arrears (to re-post after a crash; the transfers are idempotent). */
+  List<Cleared> arrears() {
+    List<Cleared> out = new ArrayList<>();
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE outcome = 'ARREARS'");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)), "ARREARS",
+            r.getLong(4)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: arrears read failed", e);
+    }
+  }
+
+  /** A rider account row. */
+  record RiderAccount(long accountId, RiderAccountKind kind, long creditLimitMinor) {}
+
+  private List<CardRecord> query(String sql, Object... parameters) {
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      List<CardRecord> out = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(new CardRecord(Pan.of(r.getString("pan")), r.getInt("pan_sequence"),
+              AlgorithmSuite.valueOf(r.getString("suite")), r.getLong("account_id"),
+              CardStatus.valueOf(r.getString("status")), r.getInt("push_atc"), r.getLong("quota_known_minor"),
+              r.getLong("quota_configured_minor"), r.getInt("last_atc")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: card query failed", e);
+    }
+  }
+
+  private long single(String sql, Object... parameters) {
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: query failed", e);
+    }
+  }
+
+  private void update(String sql, Object... parameters) {
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: update failed", e);
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      s.setObject(i + 1, parameters[i]);
+    }
+  }
+}
