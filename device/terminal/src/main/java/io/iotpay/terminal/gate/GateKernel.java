@@ -93,7 +93,7 @@ public final class GateKernel {
     try {
       return run(tap);
     } catch (CardGoneException e) {
-      LOG.info("Tap torn [gate={}, commands={}, detail={}]", config.terminalId(), tap.count, e.getMessage());
+      LOG.debug("Tap torn [gate={}, commands={}, detail={}]", config.terminalId(), tap.count, e.getMessage());
       return new TapOutcome.Torn(e.getMessage(), tap.journaled, tap.count);
     } catch (Refusal r) {
       return refused(tap, r.reason, r.getMessage());
@@ -105,7 +105,7 @@ public final class GateKernel {
   }
 
   private TapOutcome refused(Tap tap, Reason reason, String detail) {
-    LOG.info("Tap refused [gate={}, reason={}, detail={}]", config.terminalId(), reason, detail);
+    LOG.debug("Tap refused [gate={}, reason={}, detail={}]", config.terminalId(), reason, detail);
     return new TapOutcome.Refused(reason, detail, tap.journaled, tap.count);
   }
 
@@ -120,7 +120,7 @@ public final class GateKernel {
     return switch (decide(session, resumeHere, tap.now)) {
       case Action.Refuse r -> throw new Refusal(r.reason(), r.detail());
       case Action.Resume r -> {
-        LOG.info("Torn tap completed, gate opens [gate={}, card={}]", config.terminalId(), session.pan);
+        LOG.debug("Torn tap completed, gate opens [gate={}, card={}]", config.terminalId(), session.pan);
         yield new TapOutcome.Opened(tap.journaled, true, tap.count);
       }
       case Action.Run r -> {
@@ -366,7 +366,7 @@ public final class GateKernel {
     TransitRecord record = record(s, cdol1, response, capp, config.operator(), stationId, tap.now, false);
     journal.append(record); // before the gate opens: a crash after this cannot lose the fare
     tap.journaled.add(record);
-    LOG.info("Tap accepted [gate={}, card={}, kind={}, fareMinor={}, quotaAfterMinor={}]", config.terminalId(),
+    LOG.debug("Tap accepted [gate={}, card={}, kind={}, fareMinor={}, quotaAfterMinor={}]", config.terminalId(),
         s.pan, kind, record.fare().amountMinor(), record.quotaAfterMinor());
   }
 
