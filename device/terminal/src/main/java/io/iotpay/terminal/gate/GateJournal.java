@@ -91,6 +91,27 @@ public final class GateJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads a journal without opening it for writing and without cutting anything: what the operator's
+   * back office uses to collect a gate's journal, even while the gate appends to it. A torn last
+   * line is skipped.
+   *
+   * @throws GateException when a line other than the last is malformed, or the file is too large
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public static List<TransitRecord> readRecords(Path file) {
+    try {
+      if (Files.size(file) > FILE_BYTES_MAX) {
+        throw new GateException("journal " + file + ": larger than " + FILE_BYTES_MAX + " bytes");
+      }
+      List<TransitRecord> records = new ArrayList<>();
+      readLines(file, Files.readAllBytes(file), records);
+      return records;
+    } catch (IOException e) {
+      throw new UncheckedIOException("journal " + file + " cannot be read", e);
+    }
+  }
+
   /** Parses complete lines; returns the offset after the last good one. */
   private static int readLines(Path file, byte[] bytes, List<TransitRecord> out) {
     int start = 0;
