@@ -1,6 +1,7 @@
 package io.iotpay.terminal.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.card.FaultyCardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -9,6 +10,7 @@ import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.terminal.gate.TapOutcome.Reason;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -202,6 +204,27 @@ class GateKernelTest {
     assertThat(single(again.journaled()).recovered()).isTrue();
     assertThat(card.quotaMinor()).isEqualTo(4_500);
     assertAllTacsValid(card);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void journalWriteFailing_keepsTheGateShut_andTheRestartedGateRecoversTheTransaction(AlgorithmSuite suite) {
+    SimCard card = SimCard.standard(suite, 11);
+    GateKernel gate = metro.gate("IN-A");
+    gate.journal().close(); // the disk goes away after the card committed, before the journal line
+    assertThatThrownBy(() -> gate.tap(card.channel())).isInstanceOf(UncheckedIOException.class);
+    assertThat(card.quotaMinor()).isEqualTo(4_500); // the card paid
+    try (GateJournal reopened = GateJournal.open(gate.journal().file())) {
+      assertThat(reopened.records()).isEmpty();
+      GateKernel restarted = new GateKernel(gate.config(), metro.fares, reopened, metro.clock);
+      TapOutcome again = restarted.tap(card.channel());
+      assertThat(again).isInstanceOf(TapOutcome.Opened.class);
+      assertThat(((TapOutcome.Opened) again).resumed()).isTrue();
+      assertThat(single(again.journaled()).kind()).isEqualTo(TransitKind.ENTRY);
+      assertThat(card.tacValid(again.journaled().get(0).atc(), again.journaled().get(0).cryptogramInput(),
+          again.journaled().get(0).tac())).isTrue();
+    }
+    assertThat(card.quotaMinor()).isEqualTo(4_500);
   }
 
   private void assertAllTacsValid(SimCard card) {
