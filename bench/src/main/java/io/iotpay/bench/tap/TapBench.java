@@ -1,0 +1,201 @@
+package io.iotpay.bench.tap;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.time.BusinessDayRule;
+import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.terminal.gate.FareTable;
+import io.iotpay.terminal.gate.GateConfig;
+import io.iotpay.terminal.gate.GateJournal;
+import io.iotpay.terminal.gate.GateKernel;
+import io.iotpay.terminal.gate.TapOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code iotpay bench tap}: the gate kernel against the real transit applet in jCardSim, per suite.
+ * A rider journeys S01 → S03 again and again (entry gate, exit gate; each tap fetches the other
+ * gate's proof, the 6-command steady state). Per tap-in and tap-out it reports the command APDUs,
+ * bytes each way, modelled ISO 14443-A air time ({@link AirTimeModel}) and the kernel's CPU time:
+ * thread CPU of {@code tap()} minus thread CPU inside the card; also wall time minus the card's
+ * (which includes the journal's fsync).
+ */
+public final class TapBench {
+  /** Targets of issue #4. */
+  public static final int TAP_OUT_COMMANDS_MAX = 6;
+  public static final double AIR_MS_MAX = 40.0;
+  public static final double CPU_P99_MS_MAX = 2.0;
+
+  /** @param warmupJourneys unmeasured journeys first (JIT) @param journeys measured journeys per suite */
+  public record Settings(int warmupJourneys, int journeys) {
+    public Settings {
+      if (warmupJourneys < 0 || journeys < 1 || journeys > 20_000) {
+        throw new io.iotpay.foundation.InvalidInputException("bench tap: --journeys must be 1..20000 and --warmup >= 0");
+      }
+    }
+
+    public static Settings quick() {
+      return new Settings(500, 3_000);
+    }
+  }
+
+  /** Figures of one tap type. */
+  public record TapStats(String tap, List<RecordingChannel.Exchange> apdus, double airMs, long cpuMedianNanos,
+      long cpuP99Nanos, long wallMedianNanos, long wallP99Nanos, int samples) {
+    int bytesToCard() {
+      return apdus.stream().mapToInt(RecordingChannel.Exchange::bytesToCard).sum();
+    }
+
+    int bytesFromCard() {
+      return apdus.stream().mapToInt(RecordingChannel.Exchange::bytesFromCard).sum();
+    }
+  }
+
+  /** One suite's result. */
+  public record Result(AlgorithmSuite suite, TapStats in, TapStats out) {}
+
+  private final AirTimeModel air = AirTimeModel.iso14443a106();
+
+  /** Runs both suites; progress lines go to {@code progress}. */
+  public List<Result> run(Settings settings, Consumer<String> progress) {
+    return Arrays.stream(AlgorithmSuite.values()).map(suite -> {
+      progress.accept("  " + suite + ": " + settings.warmupJourneys() + " warm-up + " + settings.journeys() + " journeys");
+      return runSuite(suite, settings);
+    }).toList();
+  }
+
+  private Result runSuite(AlgorithmSuite suite, Settings settings) {
+    Path dir = tempDir();
+    FareTable fares = FareTable.line(8, 200, 100);
+    ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-11-23T06:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
+    PartyId operator = PartyId.of("METRO-1");
+    try (GateJournal inJournal = GateJournal.open(dir.resolve("in.journal"));
+        GateJournal outJournal = GateJournal.open(dir.resolve("out.journal"))) {
+      GateKernel in = new GateKernel(GateConfig.of(operator, 1, "IN-A", 1, 1, GateConfig.Direction.ENTRY), fares,
+          inJournal, clock);
+      GateKernel out = new GateKernel(GateConfig.of(operator, 1, "OUT-E", 3, 1, GateConfig.Direction.EXIT), fares,
+          outJournal, clock);
+      BenchCard card = BenchCard.standard(suite, 1);
+      Sampler tapIn = new Sampler("tap-in", settings.journeys());
+      Sampler tapOut = new Sampler("tap-out", settings.journeys());
+      for (int i = 0; i < settings.warmupJourneys() + settings.journeys(); i++) {
+        boolean measured = i >= settings.warmupJourneys();
+        clock.advance(Duration.ofMinutes(30));
+        tapIn.tap(in, card, measured);
+        clock.advance(Duration.ofMinutes(10));
+        tapOut.tap(out, card, measured);
+      }
+      return new Result(suite, tapIn.stats(air), tapOut.stats(air));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Collects one tap type's samples. */
+  private static final class Sampler {
+    final String name;
+    final long[] cpu;
+    final long[] wall;
+    int n;
+    List<RecordingChannel.Exchange> lastApdus = List.of();
+
+    Sampler(String name, int capacity) {
+      this.name = name;
+      cpu = new long[capacity];
+      wall = new long[capacity];
+    }
+
+    void tap(GateKernel gate, BenchCard card, boolean measured) {
+      RecordingChannel channel = new RecordingChannel(card.channel());
+      long cpu0 = RecordingChannel.threadCpuNanos();
+      long wall0 = System.nanoTime();
+      TapOutcome outcome = gate.tap(channel);
+      long wallNanos = System.nanoTime() - wall0;
+      long cpuNanos = RecordingChannel.threadCpuNanos() - cpu0;
+      if (!(outcome instanceof TapOutcome.Opened)) {
+        throw new IllegalStateException(name + " did not open the gate: " + outcome);
+      }
+      if (measured) {
+        cpu[n] = cpuNanos - channel.cardCpuNanos;
+        wall[n] = wallNanos - channel.cardWallNanos;
+        n++;
+        lastApdus = List.copyOf(channel.exchanges);
+      }
+    }
+
+    TapStats stats(AirTimeModel air) {
+      double airMicros = lastApdus.stream().mapToDouble(e -> air.exchangeMicros(e.bytesToCard(), e.bytesFromCard())).sum();
+      long[] c = Arrays.copyOf(cpu, n);
+      long[] w = Arrays.copyOf(wall, n);
+      Arrays.sort(c);
+      Arrays.sort(w);
+      return new TapStats(name, lastApdus, airMicros / 1000, c[n / 2], c[p99(n)], w[n / 2], w[p99(n)], n);
+    }
+
+    private static int p99(int n) {
+      return Math.max(0, (int) Math.ceil(n * 0.99) - 1);
+    }
+  }
+
+  /** The report: per suite and tap, the APDUs, then the summary against the targets. */
+  public static String format(List<Result> results, Settings settings) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "iotpay bench tap: %d journeys per suite (after %d warm-up), gate kernel vs."
+        + " the transit applet in jCardSim%n", settings.journeys(), settings.warmupJourneys()));
+    out.append("air model: ISO 14443-A 106 kbit/s, 9 bits/byte, SOF+EOF, I-block PCB+CRC_A (3 bytes), 2 x FDT 1172/fc per exchange\n");
+    for (Result r : results) {
+      for (TapStats t : List.of(r.in(), r.out())) {
+        out.append(String.format(Locale.ROOT, "%n%s %s: %d command APDUs%n", r.suite(), t.tap(), t.apdus().size()));
+        for (RecordingChannel.Exchange e : t.apdus()) {
+          out.append(String.format(Locale.ROOT, "  %-24s %4d bytes to card %4d bytes from card%n", e.name(),
+              e.bytesToCard(), e.bytesFromCard()));
+        }
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%n%-14s %-8s %5s %8s %8s %8s %11s %11s %12s %12s%n", "suite", "tap", "cmds",
+        "to card", "from", "air ms", "CPU med µs", "CPU p99 µs", "wall med µs", "wall p99 µs"));
+    boolean met = true;
+    for (Result r : results) {
+      for (TapStats t : List.of(r.in(), r.out())) {
+        out.append(String.format(Locale.ROOT, "%-14s %-8s %5d %8d %8d %8.1f %11.0f %11.0f %12.0f %12.0f%n", r.suite(),
+            t.tap(), t.apdus().size(), t.bytesToCard(), t.bytesFromCard(), t.airMs(), t.cpuMedianNanos() / 1e3,
+            t.cpuP99Nanos() / 1e3, t.wallMedianNanos() / 1e3, t.wallP99Nanos() / 1e3));
+      }
+      met &= r.out().apdus().size() <= TAP_OUT_COMMANDS_MAX && r.out().airMs() <= AIR_MS_MAX
+          && r.out().cpuP99Nanos() / 1e6 <= CPU_P99_MS_MAX;
+    }
+    out.append(String.format(Locale.ROOT, "%ntargets (tap-out): <= %d command APDUs, air <= %.0f ms, CPU p99 <= %.0f ms: %s%n",
+        TAP_OUT_COMMANDS_MAX, AIR_MS_MAX, CPU_P99_MS_MAX, met ? "met" : "NOT met"));
+    out.append("CPU = thread CPU of the kernel's tap() minus thread CPU inside the card (jCardSim);"
+        + " wall also excludes the card and includes the journal's fsync.\n");
+    return out.toString();
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("iotpay-bench-tap");
+    } catch (IOException e) {
+      throw new UncheckedIOException("no temporary directory for the gate journals", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}
