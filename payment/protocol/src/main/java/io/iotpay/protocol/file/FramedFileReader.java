@@ -31,6 +31,7 @@ final class FramedFileReader {
   private long lineNumber;
   private long bodyLines;
   private boolean ended;
+  private byte[] checksum;
 
   FramedFileReader(InputStream in, FileLimits limits, FileKind expectedKind) {
     this.in = in;
@@ -88,6 +89,11 @@ final class FramedFileReader {
     return cursor;
   }
 
+  /** The verified SHA-256 from the trailer, once {@link #next()} returned false; else null. */
+  byte[] checksum() {
+    return checksum == null ? null : checksum.clone();
+  }
+
   long lineNumber() {
     return lineNumber;
   }
@@ -102,6 +108,7 @@ final class FramedFileReader {
     if (!MessageDigest.isEqual(expected, sha256.digest())) {
       throw cursor.field("checksum", "SHA-256 does not match the file's content");
     }
+    checksum = expected;
     if (bodyLines != header.recordCount()) {
       throw cursor.fail("the header announces " + header.recordCount() + " records, the file has " + bodyLines);
     }

@@ -45,6 +45,18 @@ final class FramedFileWriter {
     bodyLines++;
   }
 
+  /** Appends body bytes that are already whole lines (a spool's content), {@code lines} of them. */
+  void rawLines(byte[] chunk, int offset, int length, long lines) {
+    Assert.that(!finished, "file already finished");
+    sha256.update(chunk, offset, length);
+    try {
+      out.write(chunk, offset, length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + header.kind().wireName() + " file", e);
+    }
+    bodyLines += lines;
+  }
+
   long bodyLines() {
     return bodyLines;
   }

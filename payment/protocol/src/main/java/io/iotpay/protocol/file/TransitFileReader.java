@@ -82,6 +82,19 @@ public final class TransitFileReader {
     return decoder.decode(current);
   }
 
+  /**
+   * The file's SHA-256 (from its trailer), available once {@link #next()} returned false.
+   *
+   * @throws IllegalStateException before the trailer was verified
+   */
+  public byte[] checksum() {
+    byte[] checksum = frame.checksum();
+    if (checksum == null) {
+      throw new IllegalStateException("the trailer has not been verified yet");
+    }
+    return checksum;
+  }
+
   /** The current record's line number in the file (the header is line 1). */
   public long lineNumber() {
     return frame.lineNumber();

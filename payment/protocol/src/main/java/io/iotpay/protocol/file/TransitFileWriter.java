@@ -82,16 +82,7 @@ public final class TransitFileWriter {
       throw new ProtocolException("file header announces " + header.recordCount() + " records; one more was appended");
     }
     totalMinor = Math.addExact(totalMinor, record.fare().amountMinor());
-    LineBuilder line = frame.line();
-    line.text(TransitRecordLine.TAG).separator().text(record.id().terminalId()).separator()
-        .number(record.id().sequence()).separator().text(record.operator().value()).separator()
-        .text(record.stationId()).separator().text(record.kind().name()).separator()
-        .text(record.pan().digits()).separator().number(record.panSequence()).separator()
-        .text(record.suite().name()).separator().number(record.atc()).separator()
-        .number(record.fare().amountMinor()).separator().number(record.quotaAfterMinor()).separator()
-        .number(record.time().getEpochSecond()).text(".").padded(record.time().getNano(), 9).separator()
-        .text(date(record.businessDate())).separator().hex(record.cryptogramInput()).separator()
-        .hex(record.tac()).separator().text(record.recovered() ? "1" : "0");
+    TransitRecordLine.encode(frame.line(), record, date(record.businessDate()));
     frame.endLine();
   }
 

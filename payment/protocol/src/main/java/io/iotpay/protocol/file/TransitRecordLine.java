@@ -28,6 +28,19 @@ final class TransitRecordLine {
     this.currency = currency;
   }
 
+  /** Builds the record's line (without '\n'); {@code dateText} is its business date formatted. */
+  static void encode(LineBuilder line, TransitRecord record, String dateText) {
+    line.text(TAG).separator().text(record.id().terminalId()).separator()
+        .number(record.id().sequence()).separator().text(record.operator().value()).separator()
+        .text(record.stationId()).separator().text(record.kind().name()).separator()
+        .text(record.pan().digits()).separator().number(record.panSequence()).separator()
+        .text(record.suite().name()).separator().number(record.atc()).separator()
+        .number(record.fare().amountMinor()).separator().number(record.quotaAfterMinor()).separator()
+        .number(record.time().getEpochSecond()).text(".").padded(record.time().getNano(), 9).separator()
+        .text(dateText).separator().hex(record.cryptogramInput()).separator()
+        .hex(record.tac()).separator().text(record.recovered() ? "1" : "0");
+  }
+
   TransitRecord decode(FieldCursor f) {
     String terminal = cached(f.text(1, "terminal id", 16));
     long sequence = f.number(2, "journal sequence", 1, Long.MAX_VALUE);
