@@ -2,6 +2,7 @@ package io.iotpay.scheme;
 
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.DenyListFile;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * issuers by card range, settles business day T multilaterally on T+1, posts the settlement to its
  * own book, writes each issuer's clearing file and distributes issuers' deny lists.
  *
- * <p>State (seen records, accepted files, the open days' spools, deny lists) is kept in memory and
- * on the spool directory; it does not survive a restart yet (docs/clearing-files.md §8).
+ * <p>Accepted files are archived in the work directory and recorded in the database with the
+ * settled days; at start-up the archived files of unsettled days are replayed in acceptance order,
+ * which rebuilds the seen keys, spools and totals exactly (docs/clearing-files.md §8). Deny lists
+ * and the rejection log are kept in memory only.
  * Thread-safe: every public method is synchronized, since intake is sequential per switch anyway.
  */
 public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
@@ -59,6 +63,9 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final SettlementPoster poster;
   private final List<PartyId> issuers;
   private final List<PartyId> operators;
+  private final SwitchStore store;
+  private final Path archive;
+  private long acceptedSequence;
   private final LongPairSet seenCardKeys = new LongPairSet();
   private final LongPairSet seenRecordIds = new LongPairSet();
   private final Map<String, Long> terminalNumbers = new HashMap<>();
@@ -76,10 +83,14 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    *
    * @param config never null
    * @param ledger the shared ledger; the switch posts only to {@code config.bookId()}
-   * @param workDirectory where spools, clearing and report files are written; created if missing
-   * @throws UncheckedIOException when the directory cannot be created
+   * @param database where the switch records accepted files and settled days (Flyway component
+   *     {@code switch}); not closed by the switch
+   * @param workDirectory where the file archive, spools, clearing and report files live; created if
+   *     missing; must be the same directory across restarts
+   * @throws UncheckedIOException when the directory cannot be created or an archived file read
+   * @throws SwitchStoreException when the database cannot be read
    */
-  public TransitSwitch(SwitchConfig config, Ledger ledger, Path workDirectory) {
+  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory) {
     this.config = config;
     this.workDirectory = workDirectory;
     this.routes = new CardRangeTable(config.ranges());
@@ -91,19 +102,62 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     try {
       Files.createDirectories(workDirectory.resolve("spool"));
       Files.createDirectories(workDirectory.resolve("out"));
+      Files.createDirectories(workDirectory.resolve("archive"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the switch's work directory " + workDirectory, e);
     }
+    this.archive = workDirectory.resolve("archive");
+    this.store = new SwitchStore(database, config.self());
     poster.openAccounts();
+    recover();
+  }
+
+  /** Rebuilds the intake state from the database and the archive. */
+  private void recover() {
+    for (LocalDate settled : store.settledDays()) {
+      newDay(settled).markSettled();
+    }
+    clearingSequences.putAll(store.clearingSequences());
+    for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
+      acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), HexFormat.of().parseHex(file.sha256Hex()));
+      acceptedSequence = file.acceptedSequence();
+      DayClearing day = days.get(file.businessDate());
+      if (day == null || !day.settled()) {
+        Path archived = archive.resolve(file.archiveName());
+        FileHeader header = verify(archived).header();
+        intake(archived, file.archiveName(), header);
+      }
+    }
+    LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
+  }
+
+  private DayClearing newDay(LocalDate businessDate) {
+    return days.computeIfAbsent(businessDate,
+        d -> new DayClearing(d, workDirectory.resolve("spool"), config.currency()));
   }
 
   @Override
   public synchronized IntakeReceipt receive(Path file) {
     String name = String.valueOf(file.getFileName());
+    Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
+    try {
+      // both passes read the switch's own copy, so the file cannot change between them
+      Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      return rejectFile(name, "cannot read the file: " + e.getMessage());
+    }
+    IntakeReceipt receipt = receiveCopy(copy, name);
+    if (Files.exists(copy)) {
+      delete(copy);
+    }
+    return receipt;
+  }
+
+  private IntakeReceipt receiveCopy(Path copy, String name) {
     FileHeader header;
     byte[] checksum;
     try {
-      TransitFileReader reader = verify(file);
+      TransitFileReader reader = verify(copy);
       header = reader.header();
       checksum = reader.checksum();
     } catch (ProtocolException e) {
@@ -122,9 +176,26 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       return rejectFile(name, "sequence " + header.sequence() + " of " + header.sender()
           + " was already used by a file with different content");
     }
-    IntakeReceipt receipt = intake(file, name, header);
+    String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
+    try {
+      Files.move(copy, archive.resolve(archiveName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot archive offline file " + name, e);
+    }
+    IntakeReceipt receipt = intake(archive.resolve(archiveName), name, header);
+    acceptedSequence++;
+    store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence, header.sender(), header.sequence(),
+        HexFormat.of().formatHex(checksum), header.businessDate(), archiveName));
     acceptedFiles.put(new FileKey(header.sender(), header.sequence()), checksum);
     return receipt;
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
   }
 
   /** First pass: the whole file's integrity (checksum, count, total) before anything is counted. */
@@ -161,8 +232,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
 
   /** Second pass: decode, check, de-duplicate and route every record of a verified file. */
   private IntakeReceipt intake(Path file, String name, FileHeader header) {
-    DayClearing day = days.computeIfAbsent(header.businessDate(),
-        d -> new DayClearing(d, workDirectory.resolve("spool"), config.currency()));
+    DayClearing day = newDay(header.businessDate());
     long accepted = 0;
     long refused = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -279,8 +349,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       throw new IllegalStateException("day " + businessDate + " can be settled from " + businessDate.plusDays(1)
           + ", today is " + today);
     }
-    DayClearing day = days.computeIfAbsent(businessDate,
-        d -> new DayClearing(d, workDirectory.resolve("spool"), config.currency()));
+    DayClearing day = newDay(businessDate);
     if (day.settled()) {
       throw new IllegalStateException("day " + businessDate + " is already settled");
     }
@@ -289,6 +358,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     poster.post(businessDate, day.faresMinor());
     Map<PartyId, Path> clearing = writeClearingFiles(day);
     Map<PartyId, Path> reports = writeReports(report);
+    store.markSettled(businessDate, clearingSequences);
     day.close();
     LOG.info("Business day settled [day={}, records={}, participants={}]", businessDate, report.recordsSettled(),
         report.positions().size());

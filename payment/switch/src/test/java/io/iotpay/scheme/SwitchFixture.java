@@ -41,17 +41,24 @@ final class SwitchFixture implements AutoCloseable {
   final Path directory;
   final Database database;
   final Ledger ledger;
-  final TransitSwitch transitSwitch;
+  final SwitchConfig config;
+  TransitSwitch transitSwitch;
   private int files;
 
   SwitchFixture(Path directory) {
     this.directory = directory;
     this.database = Database.open("jdbc:sqlite:" + directory.resolve("ledger.db"), 4);
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
-    SwitchConfig config = SwitchConfig.of(SWITCH, BOOK, 30_000, 3_000_000_000L,
+    this.config = SwitchConfig.of(SWITCH, BOOK, 30_000, 3_000_000_000L,
         List.of(new CardRange("621", ISSUER_A), new CardRange("622", ISSUER_B), new CardRange("6229", ISSUER_A)),
         List.of(METRO_A, METRO_B));
-    this.transitSwitch = new TransitSwitch(config, ledger, directory.resolve("switch"));
+    this.transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"));
+  }
+
+  /** A new switch instance on the same database and work directory, as after a restart. */
+  TransitSwitch restart() {
+    transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"));
+    return transitSwitch;
   }
 
   static TransitRecord exit(PartyId operator, String terminal, long sequence, String panBody, int atc, long fareMinor) {

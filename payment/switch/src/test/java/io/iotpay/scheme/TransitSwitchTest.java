@@ -250,4 +250,28 @@ class TransitSwitchTest {
     assertThat(nets.get(METRO_B)).isZero();
     assertThat(new RecordId("G1", 1)).isEqualTo(records.get(0).id());
   }
+
+  @Test
+  void restart_remembersAcceptedFilesAndSeenRecords_andSettlesTheSame() {
+    TransitRecord r1 = exit(METRO_A, "G1", 1, "62100000000001", 1, 300);
+    TransitRecord r2 = exit(METRO_B, "G1", 1, "62200000000002", 1, 400);
+    Path first = fixture.offlineFile(METRO_A, 1, List.of(r1));
+    transitSwitch.receive(first);
+    transitSwitch.receive(fixture.offlineFile(METRO_B, 1, List.of(r2)));
+
+    TransitSwitch restarted = fixture.restart();
+
+    assertThat(restarted.receive(first).status()).isEqualTo(IntakeStatus.ALREADY_ACCEPTED);
+    IntakeReceipt overlap = restarted.receive(fixture.offlineFile(METRO_A, 2, List.of(r1)));
+    assertThat(overlap.recordsRefused()).isEqualTo(1);
+    assertThat(restarted.recordsAccepted(DAY)).isEqualTo(2);
+    SettlementRun run = restarted.settle(DAY, DAY.plusDays(1));
+    assertThat(net(run, METRO_A)).isEqualTo(300);
+    assertThat(net(run, METRO_B)).isEqualTo(400);
+
+    TransitSwitch again = fixture.restart();
+    assertThat(again.receive(fixture.offlineFile(METRO_A, 3, List.of(r1))).reason()).contains("already settled");
+    assertThatThrownBy(() -> again.settle(DAY, DAY.plusDays(1))).isInstanceOf(IllegalStateException.class);
+    assertThat(fixture.booksBalanced()).isTrue();
+  }
 }
