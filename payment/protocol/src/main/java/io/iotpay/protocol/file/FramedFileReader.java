@@ -19,7 +19,6 @@ final class FramedFileReader {
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final InputStream in;
-  private final FileLimits limits;
   private final MessageDigest sha256 = FramedFileWriter.newSha256();
   private final byte[] buffer = new byte[BUFFER_BYTES];
   private final byte[] lineBytes;
@@ -35,7 +34,6 @@ final class FramedFileReader {
 
   FramedFileReader(InputStream in, FileLimits limits, FileKind expectedKind) {
     this.in = in;
-    this.limits = limits;
     this.lineBytes = new byte[limits.lineBytesMax()];
     if (!readLine()) {
       throw new ProtocolException("line 1: the file is empty (no header)");
@@ -127,7 +125,12 @@ final class FramedFileReader {
       throw cursor.field("version", "format version " + version + " is not supported (only "
           + FileHeader.VERSION + ")");
     }
-    FileKind kind = FileKind.ofWireName(cursor.text(3, "kind", 16));
+    FileKind kind;
+    try {
+      kind = FileKind.ofWireName(cursor.text(3, "kind", 16));
+    } catch (ProtocolException e) {
+      throw cursor.field("kind", e.getMessage());
+    }
     if (kind != expectedKind) {
       throw cursor.field("kind", "a " + kind.wireName() + " file, expected " + expectedKind.wireName());
     }
