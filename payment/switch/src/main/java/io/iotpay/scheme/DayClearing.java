@@ -3,7 +3,8 @@ package io.iotpay.scheme;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.TransitRecordSpool;
-import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.protocol.file.RecordSummary;
+import io.iotpay.protocol.file.TransitFileReader;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
@@ -26,11 +27,12 @@ final class DayClearing implements AutoCloseable {
     this.currency = currency;
   }
 
-  void accept(TransitRecord record, PartyId issuer) {
+  /** Spools the reader's current record (validated into {@code record}) for {@code issuer}. */
+  void accept(TransitFileReader reader, RecordSummary record, PartyId issuer) {
     spools.computeIfAbsent(issuer, i -> new TransitRecordSpool(
-        spoolDirectory.resolve(i.value() + "-" + businessDate + ".spool"), currency)).append(record);
+        spoolDirectory.resolve(i.value() + "-" + businessDate + ".spool"), currency)).appendCurrent(reader, record);
     faresMinor.computeIfAbsent(issuer, i -> new TreeMap<>(TransitSwitch.PARTY_ORDER))
-        .merge(record.operator(), record.fare().amountMinor(), Math::addExact);
+        .merge(record.operator(), record.fareMinor(), Math::addExact);
     recordsAccepted++;
   }
 

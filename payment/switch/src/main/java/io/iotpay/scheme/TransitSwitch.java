@@ -11,6 +11,7 @@ import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
 import io.iotpay.protocol.file.OfflineFileInbox;
+import io.iotpay.protocol.file.RecordSummary;
 import io.iotpay.protocol.file.SettlementReportFile;
 import io.iotpay.protocol.file.TransitFileReader;
 import io.iotpay.protocol.file.TransitRecordSpool;
@@ -18,7 +19,6 @@ import io.iotpay.protocol.settlement.NetPosition;
 import io.iotpay.protocol.settlement.SettlementReport;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
-import io.iotpay.protocol.transit.TransitRecord;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -256,9 +256,9 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   /** @return null when the record was accepted, else the recorded reason */
   private String take(TransitFileReader reader, FileHeader header, DayClearing day) {
     String name = header.sender() + "#" + header.sequence();
-    TransitRecord record;
+    RecordSummary record;
     try {
-      record = reader.record();
+      record = reader.summary();
     } catch (ProtocolException e) {
       return rejectRecord(name, reader.lineNumber(), "", e.getMessage());
     }
@@ -283,11 +283,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
     seenRecordIds.add(terminal, record.id().sequence());
     seenCardKeys.add(panHigh, cardLow);
-    day.accept(record, issuer);
+    day.accept(reader, record, issuer);
     return null;
   }
 
-  private static String recordRefusal(TransitRecord record, FileHeader header) {
+  private static String recordRefusal(RecordSummary record, FileHeader header) {
     if (!record.operator().equals(header.sender())) {
       return "record of operator " + record.operator() + " in a file from " + header.sender();
     }
@@ -298,7 +298,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   }
 
   /** Record ids are unique per operator and terminal: number each (operator, terminal) once. */
-  private long terminalNumber(TransitRecord record) {
+  private long terminalNumber(RecordSummary record) {
     String key = record.operator().value() + "/" + record.id().terminalId();
     return terminalNumbers.computeIfAbsent(key, k -> (long) terminalNumbers.size());
   }

@@ -143,6 +143,20 @@ final class FieldCursor {
     return out;
   }
 
+  /** Checks that the field is hex of {@code bytesMin..bytesMax} bytes without decoding it. */
+  void checkHex(int index, String name, int bytesMin, int bytesMax) {
+    int length = ends[index] - starts[index];
+    if (length == 0 || length % 2 != 0 || length / 2 > bytesMax) {
+      throw field(name, "is not hex of 1.." + bytesMax + " bytes");
+    }
+    for (int i = starts[index]; i < ends[index]; i++) {
+      nibble(line[i], name);
+    }
+    if (length / 2 < bytesMin) {
+      throw fail("transit record: " + name + " must be " + bytesMin + " bytes");
+    }
+  }
+
   /** An ISO date {@code YYYY-MM-DD}; the last one parsed is reused (a file is about one day). */
   LocalDate date(int index, String name) {
     int start = starts[index];

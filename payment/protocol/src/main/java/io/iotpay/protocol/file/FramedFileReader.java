@@ -92,6 +92,11 @@ final class FramedFileReader {
     return checksum == null ? null : checksum.clone();
   }
 
+  void copyLine(java.io.OutputStream out) throws IOException {
+    out.write(lineBytes, 0, lineLength);
+    out.write('\n');
+  }
+
   long lineNumber() {
     return lineNumber;
   }

@@ -95,6 +95,28 @@ public final class TransitFileReader {
     return checksum;
   }
 
+  /**
+   * Validates the current record as {@link #record()} would and returns what routing and
+   * de-duplication need, without building the record (several times cheaper).
+   *
+   * @throws ProtocolException naming the line and field when the record is malformed
+   * @throws IllegalStateException when {@link #next()} did not just return true
+   */
+  public RecordSummary summary() {
+    if (current == null) {
+      throw new IllegalStateException("no current record: call next() first");
+    }
+    return decoder.summarize(current);
+  }
+
+  /** Writes the current record's line, as read, with its '\n' (a spool copies records unchanged). */
+  void copyCurrentLine(java.io.OutputStream out) throws java.io.IOException {
+    if (current == null) {
+      throw new IllegalStateException("no current record: call next() first");
+    }
+    frame.copyLine(out);
+  }
+
   /** The current record's line number in the file (the header is line 1). */
   public long lineNumber() {
     return frame.lineNumber();

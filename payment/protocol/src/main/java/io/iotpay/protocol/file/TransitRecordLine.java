@@ -67,6 +67,50 @@ final class TransitRecordLine {
     }
   }
 
+  /**
+   * Validates every field exactly as {@link #decode} and {@code TransitRecord}'s constructor do, but
+   * builds only the summary. {@code FileFormatProperties} checks that both refuse the same lines.
+   */
+  RecordSummary summarize(FieldCursor f) {
+    String terminal = cached(f.text(1, "terminal id", 16));
+    long sequence = f.number(2, "journal sequence", 1, Long.MAX_VALUE);
+    PartyId operator = party(f.text(3, "operator", 16));
+    checkStation(f);
+    TransitKind kind = kind(f);
+    Pan pan = pan(f);
+    int panSequence = (int) f.number(7, "PAN sequence", 0, 99);
+    suite(f);
+    int atc = (int) f.number(9, "ATC", 0, 0xFFFF);
+    long fareMinor = f.number(FARE_FIELD, "fare", 0, Long.MAX_VALUE);
+    if (kind == TransitKind.ENTRY && fareMinor != 0) {
+      throw f.fail("transit record: an entry carries no fare, got " + fareMinor);
+    }
+    f.number(11, "quota after", 0, Long.MAX_VALUE);
+    f.instant(12, "time");
+    var businessDate = f.date(13, "business date");
+    f.checkHex(14, "cryptogram input", 1, TransitRecord.CRYPTOGRAM_INPUT_BYTES_MAX);
+    f.checkHex(15, "TAC", TransitRecord.TAC_BYTES, TransitRecord.TAC_BYTES);
+    recovered(f);
+    RecordId id;
+    try {
+      id = new RecordId(terminal, sequence);
+    } catch (ProtocolException e) {
+      throw f.fail(e.getMessage());
+    }
+    return new RecordSummary(id, operator, businessDate, pan, panSequence, atc, fareMinor);
+  }
+
+  /** TransitRecord's rule for station ids (1..8 of A-Z, 0-9), without its regular expression. */
+  private static void checkStation(FieldCursor f) {
+    String station = f.text(4, "station id", 8);
+    for (int i = 0; i < station.length(); i++) {
+      char c = station.charAt(i);
+      if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
+        throw f.fail("transit record: station id '" + station + "' is not 1..8 of A-Z, 0-9");
+      }
+    }
+  }
+
   private static TransitKind kind(FieldCursor f) {
     for (TransitKind kind : TransitKind.values()) {
       if (f.is(5, kind.name())) {

@@ -66,6 +66,20 @@ public final class TransitRecordSpool implements AutoCloseable {
     count++;
   }
 
+  /**
+   * Appends the reader's current record exactly as it was read; the caller validated it with
+   * {@link TransitFileReader#summary()}, whose fare is passed for the control total.
+   */
+  public void appendCurrent(TransitFileReader reader, RecordSummary summary) {
+    try {
+      reader.copyCurrentLine(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write spool " + bodyFile, e);
+    }
+    totalMinor = Math.addExact(totalMinor, summary.fareMinor());
+    count++;
+  }
+
   public long count() {
     return count;
   }

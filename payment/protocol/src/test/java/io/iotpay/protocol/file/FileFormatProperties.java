@@ -118,6 +118,51 @@ class FileFormatProperties {
     }
   }
 
+  /** summary() is the switch's cheap path: it must refuse exactly the records record() refuses. */
+  @Property(tries = 1000)
+  void summary_refusesExactlyWhatRecordRefuses(@ForAll long seed, @ForAll int position, @ForAll("recordBytes") byte value) {
+    List<TransitRecord> records = Records.random(seed, 1);
+    String text = TransitFileTest.text(TransitFileTest.write(records));
+    int start = text.indexOf('\n') + 1;
+    int end = text.indexOf('\n', start);
+    byte[] file = TransitFileTest.bytes(text);
+    file[start + Math.floorMod(position, end - start)] = value;
+    String recordOutcome = outcome(file, false);
+    String summaryOutcome = outcome(file, true);
+    assertThat(summaryOutcome == null).as("record: %s, summary: %s", recordOutcome, summaryOutcome)
+        .isEqualTo(recordOutcome == null);
+    if (recordOutcome == null) {
+      TransitFileReader reader = TransitFileReader.open(new ByteArrayInputStream(file), FileKind.OFFLINE, LIMITS);
+      reader.next();
+      TransitRecord record = reader.record();
+      RecordSummary summary = reader.summary();
+      assertThat(summary).isEqualTo(new RecordSummary(record.id(), record.operator(), record.businessDate(),
+          record.pan(), record.panSequence(), record.atc(), record.fare().amountMinor()));
+    }
+  }
+
+  @Provide
+  Arbitrary<Byte> recordBytes() {
+    return Arbitraries.of((byte) '0', (byte) '9', (byte) 'A', (byte) 'F', (byte) 'G', (byte) 'Z', (byte) 'a',
+        (byte) '-', (byte) '.', (byte) ' ', (byte) 0x7F, (byte) 0xC3);
+  }
+
+  /** Null when the first record decodes, else the refusal's message (the file's trailer is not reached). */
+  private static String outcome(byte[] file, boolean summary) {
+    try {
+      TransitFileReader reader = TransitFileReader.open(new ByteArrayInputStream(file), FileKind.OFFLINE, LIMITS);
+      reader.next();
+      if (summary) {
+        reader.summary();
+      } else {
+        reader.record();
+      }
+      return null;
+    } catch (ProtocolException refused) {
+      return refused.getMessage();
+    }
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
