@@ -33,7 +33,7 @@ class SwitchThroughputTest {
   @TempDir Path directory;
 
   @Test
-  @EnabledIfSystemProperty(named = "iotpay.throughput.records", matches = "[0-9]+")
+  @EnabledIfSystemProperty(named = "iotpay.throughput.records", matches = "[0-9]+") // a measurement: only on request, it takes seconds of the shared cores
   void intakeAndSettlement_recordsPerSecond() throws Exception {
     int count = Integer.parseInt(System.getProperty("iotpay.throughput.records"));
     List<TransitRecord> records = new ArrayList<>(count);

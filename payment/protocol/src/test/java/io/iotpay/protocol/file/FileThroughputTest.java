@@ -26,7 +26,7 @@ class FileThroughputTest {
   @TempDir Path directory;
 
   @Test
-  @EnabledIfSystemProperty(named = "iotpay.throughput.records", matches = "[0-9]+")
+  @EnabledIfSystemProperty(named = "iotpay.throughput.records", matches = "[0-9]+") // a measurement: only on request, it takes seconds of the shared cores
   void writeThenRead_recordsPerSecond() throws Exception {
     int count = Integer.parseInt(System.getProperty("iotpay.throughput.records"));
     // 1,000 distinct records cycled with new sequence numbers: the generator is not what is measured;
