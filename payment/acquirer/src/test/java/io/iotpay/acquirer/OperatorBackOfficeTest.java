@@ -194,4 +194,20 @@ class OperatorBackOfficeTest {
     }
     return path;
   }
+
+  @Test
+  void collectFile_readsAJournalWrittenInTheOfflineFormat_andRefusesAMalformedOne() throws Exception {
+    List<TransitRecord> journal = List.of(record(METRO, "G1", 1, 1, 300), record(METRO, "G1", 2, 2, 400));
+    Path file = directory.resolve("journal.txt");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      io.iotpay.protocol.file.TransitFileWriter.writeAll(out, io.iotpay.protocol.file.TransitFileWriter.headerFor(
+          FileKind.OFFLINE, METRO, METRO, DAY, 1, CurrencyUnit.CNY, journal), journal);
+    }
+    assertThat(backOffice.collectFile(file)).isEqualTo(new CollectResult(2, 0, 0));
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+    assertThatThrownBy(() -> backOffice.collectFile(file)).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("truncated");
+    assertThat(backOffice.pendingRecords(DAY)).isEqualTo(2);
+  }
 }
