@@ -19,6 +19,7 @@ public enum FileKind {
     this.wireName = wireName;
   }
 
+  /** The name written in the header's kind field. */
   public String wireName() {
     return wireName;
   }

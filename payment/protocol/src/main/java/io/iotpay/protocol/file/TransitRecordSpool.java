@@ -80,10 +80,12 @@ public final class TransitRecordSpool implements AutoCloseable {
     count++;
   }
 
+  /** Records appended so far. */
   public long count() {
     return count;
   }
 
+  /** Sum of the appended records' fares, minor units. */
   public long totalMinor() {
     return totalMinor;
   }
