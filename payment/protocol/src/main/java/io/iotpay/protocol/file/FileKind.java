@@ -1,0 +1,36 @@
+package io.iotpay.protocol.file;
+
+import io.iotpay.protocol.ProtocolException;
+
+/** What a file between parties carries; its wire name is the header's third field. */
+public enum FileKind {
+  /** Operator → switch: the operator's day-T gate transactions. */
+  OFFLINE("OFFLINE"),
+  /** Switch → issuer: the day-T transactions on the issuer's cards. */
+  CLEARING("CLEARING"),
+  /** Switch → every participant: the multilateral net settlement of day T. */
+  SETTLEMENT("SETTLEMENT"),
+  /** Issuer → switch → operators: cards a gate must refuse. */
+  DENY_LIST("DENYLIST");
+
+  private final String wireName;
+
+  FileKind(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name written in the header's kind field. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** @throws ProtocolException when no kind has this wire name */
+  public static FileKind ofWireName(String name) {
+    for (FileKind kind : values()) {
+      if (kind.wireName.equals(name)) {
+        return kind;
+      }
+    }
+    throw new ProtocolException("unknown file kind '" + name + "'");
+  }
+}

@@ -1,0 +1,217 @@
+package io.iotpay.protocol.file;
+
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.MoneyException;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+
+/**
+ * Reads the shared frame as a stream: the header, then one body line per {@link #next()}, then
+ * the trailer, whose checksum and the header's record count are verified when it is reached.
+ * Never holds more than one line ({@link FileLimits#lineBytesMax()}) and a 64 KiB buffer.
+ */
+final class FramedFileReader {
+  private static final int HEADER_FIELDS = 11;
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final InputStream in;
+  private final MessageDigest sha256 = FramedFileWriter.newSha256();
+  private final byte[] buffer = new byte[BUFFER_BYTES];
+  private final byte[] lineBytes;
+  private final FieldCursor cursor = new FieldCursor();
+  private final FileHeader header;
+  private int bufferPosition;
+  private int bufferLimit;
+  private int lineLength;
+  private long lineNumber;
+  private long bodyLines;
+  private boolean ended;
+  private byte[] checksum;
+
+  FramedFileReader(InputStream in, FileLimits limits, FileKind expectedKind) {
+    this.in = in;
+    this.lineBytes = new byte[limits.lineBytesMax()];
+    if (!readLine()) {
+      throw new ProtocolException("line 1: the file is empty (no header)");
+    }
+    this.header = parseHeader(expectedKind);
+    if (header.recordCount() > limits.recordsMax()) {
+      throw cursor.field("record count", header.recordCount() + " exceeds the limit " + limits.recordsMax());
+    }
+    sha256.update(lineBytes, 0, lineLength);
+    sha256.update((byte) '\n');
+  }
+
+  FileHeader header() {
+    return header;
+  }
+
+  /**
+   * Advances to the next body line.
+   *
+   * @return false at the trailer, after verifying the checksum, the record count and that nothing follows
+   * @throws ProtocolException on a truncated file, an overlong line, a bad checksum or count
+   */
+  boolean next() {
+    if (ended) {
+      return false;
+    }
+    if (!readLine()) {
+      throw new ProtocolException("line " + (lineNumber + 1) + ": the file is truncated (no trailer after "
+          + bodyLines + " records)");
+    }
+    if (lineLength >= 2 && lineBytes[0] == 'T' && lineBytes[1] == FieldCursor.SEPARATOR) {
+      verifyTrailer();
+      return false;
+    }
+    bodyLines++;
+    if (bodyLines > header.recordCount()) {
+      throw new ProtocolException("line " + lineNumber + ": more records than the header's count "
+          + header.recordCount());
+    }
+    sha256.update(lineBytes, 0, lineLength);
+    sha256.update((byte) '\n');
+    return true;
+  }
+
+  /** Splits the current body line, which must have {@code fields} fields and start with {@code tag}. */
+  FieldCursor fields(String tag, int fields, String what) {
+    cursor.split(lineBytes, lineLength, lineNumber, fields, what);
+    if (!cursor.is(0, tag)) {
+      throw cursor.field("tag", "expected '" + tag + "' for a " + what + " line");
+    }
+    return cursor;
+  }
+
+  /** The verified SHA-256 from the trailer, once {@link #next()} returned false; else null. */
+  byte[] checksum() {
+    return checksum == null ? null : checksum.clone();
+  }
+
+  void copyLine(java.io.OutputStream out) throws IOException {
+    out.write(lineBytes, 0, lineLength);
+    out.write('\n');
+  }
+
+  long lineNumber() {
+    return lineNumber;
+  }
+
+  private void verifyTrailer() {
+    ended = true;
+    cursor.split(lineBytes, lineLength, lineNumber, 2, "trailer");
+    byte[] expected = cursor.hex(1, "checksum", 32);
+    if (expected.length != 32) {
+      throw cursor.field("checksum", "is not 32 bytes of SHA-256");
+    }
+    if (!MessageDigest.isEqual(expected, sha256.digest())) {
+      throw cursor.field("checksum", "SHA-256 does not match the file's content");
+    }
+    checksum = expected;
+    if (bodyLines != header.recordCount()) {
+      throw cursor.fail("the header announces " + header.recordCount() + " records, the file has " + bodyLines);
+    }
+    if (readLine() || lineLength > 0) {
+      throw new ProtocolException("line " + lineNumber + ": data after the trailer");
+    }
+  }
+
+  private FileHeader parseHeader(FileKind expectedKind) {
+    cursor.split(lineBytes, lineLength, lineNumber, HEADER_FIELDS, "header");
+    if (!cursor.is(0, "H") || !cursor.is(1, FileHeader.MAGIC)) {
+      throw cursor.fail("not an iotpay file header (expected 'H|" + FileHeader.MAGIC + "|...')");
+    }
+    long version = cursor.number(2, "version");
+    if (version != FileHeader.VERSION) {
+      throw cursor.field("version", "format version " + version + " is not supported (only "
+          + FileHeader.VERSION + ")");
+    }
+    FileKind kind;
+    try {
+      kind = FileKind.ofWireName(cursor.text(3, "kind", 16));
+    } catch (ProtocolException e) {
+      throw cursor.field("kind", e.getMessage());
+    }
+    if (kind != expectedKind) {
+      throw cursor.field("kind", "a " + kind.wireName() + " file, expected " + expectedKind.wireName());
+    }
+    PartyId sender = party(4, "sender");
+    PartyId receiver = party(5, "receiver");
+    CurrencyUnit currency;
+    try {
+      currency = CurrencyUnit.of(cursor.text(9, "currency", 3));
+    } catch (MoneyException e) {
+      throw cursor.field("currency", e.getMessage());
+    }
+    return new FileHeader(kind, sender, receiver, cursor.date(6, "business date"),
+        cursor.number(7, "sequence", 1, Long.MAX_VALUE), cursor.number(8, "record count", 0, Long.MAX_VALUE),
+        currency, cursor.number(10, "total"));
+  }
+
+  private PartyId party(int index, String name) {
+    String text = cursor.text(index, name, 16);
+    try {
+      return PartyId.of(text);
+    } catch (ProtocolException e) {
+      throw cursor.field(name, e.getMessage());
+    }
+  }
+
+  /** Reads one line into {@link #lineBytes}; false at end of input with nothing read. */
+  private boolean readLine() {
+    lineLength = 0;
+    boolean any = false;
+    while (true) {
+      if (bufferPosition == bufferLimit && !fill()) {
+        if (any) {
+          lineNumber++;
+          throw new ProtocolException("line " + lineNumber + ": the file is truncated (last line has no '\\n')");
+        }
+        return false;
+      }
+      any = true;
+      int start = bufferPosition;
+      int newline = indexOfNewline(start, bufferLimit);
+      int end = newline < 0 ? bufferLimit : newline;
+      int chunk = end - start;
+      if (lineLength + chunk > lineBytes.length) {
+        throw new ProtocolException("line " + (lineNumber + 1) + ": longer than " + lineBytes.length + " bytes");
+      }
+      System.arraycopy(buffer, start, lineBytes, lineLength, chunk);
+      lineLength += chunk;
+      if (newline >= 0) {
+        bufferPosition = newline + 1;
+        lineNumber++;
+        return true;
+      }
+      bufferPosition = bufferLimit;
+    }
+  }
+
+  private int indexOfNewline(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean fill() {
+    try {
+      int read = in.read(buffer, 0, buffer.length);
+      if (read <= 0) {
+        return false;
+      }
+      bufferPosition = 0;
+      bufferLimit = read;
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read file at line " + (lineNumber + 1), e);
+    }
+  }
+}

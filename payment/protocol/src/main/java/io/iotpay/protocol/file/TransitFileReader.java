@@ -1,0 +1,156 @@
+package io.iotpay.protocol.file;
+
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.transit.ClearingFile;
+import io.iotpay.protocol.transit.TransitRecord;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads an offline transaction file or a clearing file as a stream (docs/clearing-files.md §3).
+ * {@link #next()} moves to the next record line and checks what the file's integrity needs (its
+ * shape and fare, for the control total); {@link #record()} decodes the whole record, so a caller
+ * can refuse one malformed record and go on. Integrity (checksum, count, total) is known only when
+ * {@link #next()} returns false: a caller that must act all-or-nothing reads the file twice or stages
+ * what it read. Not thread-safe.
+ */
+public final class TransitFileReader {
+  private final FramedFileReader frame;
+  private final TransitRecordLine decoder;
+  private FieldCursor current;
+  private long totalMinor;
+
+  private TransitFileReader(InputStream in, FileKind kind, FileLimits limits) {
+    this.frame = new FramedFileReader(in, limits, kind);
+    this.decoder = new TransitRecordLine(frame.header().currency());
+  }
+
+  /**
+   * Opens a file and reads its header.
+   *
+   * @param in the bytes; not closed here
+   * @param kind OFFLINE or CLEARING: the kind the caller expects
+   * @param limits never null
+   * @throws ProtocolException when the header is malformed, of another kind or version, or over the limits
+   */
+  public static TransitFileReader open(InputStream in, FileKind kind, FileLimits limits) {
+    if (kind != FileKind.OFFLINE && kind != FileKind.CLEARING) {
+      throw new ProtocolException("a transit file is OFFLINE or CLEARING, not " + kind.wireName());
+    }
+    return new TransitFileReader(in, kind, limits);
+  }
+
+  public FileHeader header() {
+    return frame.header();
+  }
+
+  /**
+   * Moves to the next record.
+   *
+   * @return false at the trailer, once checksum, record count and fare total are verified
+   * @throws ProtocolException on a truncated file, an overlong line, a line of the wrong shape, an
+   *     unreadable fare, or a checksum, count or total that does not match
+   */
+  public boolean next() {
+    current = null;
+    if (!frame.next()) {
+      verifyTotal();
+      return false;
+    }
+    FieldCursor fields = frame.fields(TransitRecordLine.TAG, TransitRecordLine.FIELDS, "record");
+    long fareMinor = fields.number(TransitRecordLine.FARE_FIELD, "fare", 0, Long.MAX_VALUE);
+    try {
+      totalMinor = Math.addExact(totalMinor, fareMinor);
+    } catch (ArithmeticException e) {
+      throw fields.field("fare", "the running total overflows");
+    }
+    current = fields;
+    return true;
+  }
+
+  /**
+   * Decodes the current record.
+   *
+   * @throws ProtocolException naming the line and field when the record is malformed
+   * @throws IllegalStateException when {@link #next()} did not just return true
+   */
+  public TransitRecord record() {
+    if (current == null) {
+      throw new IllegalStateException("no current record: call next() first");
+    }
+    return decoder.decode(current);
+  }
+
+  /**
+   * The file's SHA-256 (from its trailer), available once {@link #next()} returned false.
+   *
+   * @throws IllegalStateException before the trailer was verified
+   */
+  public byte[] checksum() {
+    byte[] checksum = frame.checksum();
+    if (checksum == null) {
+      throw new IllegalStateException("the trailer has not been verified yet");
+    }
+    return checksum;
+  }
+
+  /**
+   * Validates the current record as {@link #record()} would and returns what routing and
+   * de-duplication need, without building the record (several times cheaper).
+   *
+   * @throws ProtocolException naming the line and field when the record is malformed
+   * @throws IllegalStateException when {@link #next()} did not just return true
+   */
+  public RecordSummary summary() {
+    if (current == null) {
+      throw new IllegalStateException("no current record: call next() first");
+    }
+    return decoder.summarize(current);
+  }
+
+  /** Writes the current record's line, as read, with its '\n' (a spool copies records unchanged). */
+  void copyCurrentLine(java.io.OutputStream out) throws java.io.IOException {
+    if (current == null) {
+      throw new IllegalStateException("no current record: call next() first");
+    }
+    frame.copyLine(out);
+  }
+
+  /** The current record's line number in the file (the header is line 1). */
+  public long lineNumber() {
+    return frame.lineNumber();
+  }
+
+  /**
+   * Reads a whole file strictly: any malformed record refuses the file.
+   *
+   * @throws ProtocolException on any defect, naming line and field
+   */
+  public static List<TransitRecord> readAll(InputStream in, FileKind kind, FileLimits limits) {
+    TransitFileReader reader = open(in, kind, limits);
+    List<TransitRecord> records = new ArrayList<>((int) Math.min(reader.header().recordCount(), 1 << 16));
+    while (reader.next()) {
+      records.add(reader.record());
+    }
+    return records;
+  }
+
+  /** Reads a switch → issuer clearing file strictly. */
+  public static ClearingFile readClearingFile(InputStream in, FileLimits limits) {
+    TransitFileReader reader = open(in, FileKind.CLEARING, limits);
+    List<TransitRecord> records = new ArrayList<>((int) Math.min(reader.header().recordCount(), 1 << 16));
+    while (reader.next()) {
+      records.add(reader.record());
+    }
+    FileHeader header = reader.header();
+    return new ClearingFile(header.receiver(), header.businessDate(), header.sequence(), records);
+  }
+
+  private void verifyTotal() {
+    if (totalMinor != frame.header().totalMinor()) {
+      throw new ProtocolException("line " + frame.lineNumber() + ": the header's total " + frame.header().totalMinor()
+          + " does not match the records' fares " + totalMinor);
+    }
+  }
+}

@@ -1,0 +1,492 @@
+package io.iotpay.scheme;
+
+import io.iotpay.foundation.money.Money;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.store.Database;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.DenyListFile;
+import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.IntakeReceipt;
+import io.iotpay.protocol.file.IntakeStatus;
+import io.iotpay.protocol.file.OfflineFileInbox;
+import io.iotpay.protocol.file.RecordSummary;
+import io.iotpay.protocol.file.SettlementReportFile;
+import io.iotpay.protocol.file.TransitFileReader;
+import io.iotpay.protocol.file.TransitRecordSpool;
+import io.iotpay.protocol.settlement.NetPosition;
+import io.iotpay.protocol.settlement.SettlementReport;
+import io.iotpay.protocol.transit.CardRange;
+import io.iotpay.protocol.transit.DenyList;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheme switch for transit: takes operators' offline files, refuses malformed files and
+ * records with recorded reasons, de-duplicates across files and re-uploads, routes records to
+ * issuers by card range, settles business day T multilaterally on T+1, posts the settlement to its
+ * own book, writes each issuer's clearing file and distributes issuers' deny lists.
+ *
+ * <p>Accepted files are archived in the work directory and recorded in the database with the
+ * settled days; at start-up the archived files of unsettled days are replayed in acceptance order,
+ * which rebuilds the seen keys, spools and totals exactly (docs/clearing-files.md §8). Deny lists
+ * and the rejection log are kept in memory only.
+ * Thread-safe: every public method is synchronized, since intake is sequential per switch anyway.
+ */
+public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
+  static final Comparator<PartyId> PARTY_ORDER = Comparator.comparing(PartyId::value);
+  private static final Logger LOG = LoggerFactory.getLogger(TransitSwitch.class);
+
+  private final SwitchConfig config;
+  private final Path workDirectory;
+  private final CardRangeTable routes;
+  private final SettlementPoster poster;
+  private final List<PartyId> issuers;
+  private final List<PartyId> operators;
+  private final SwitchStore store;
+  private final Path archive;
+  private long acceptedSequence;
+  private final LongPairSet seenCardKeys = new LongPairSet();
+  private final LongPairSet seenRecordIds = new LongPairSet();
+  private final Map<String, Long> terminalNumbers = new HashMap<>();
+  private final Map<FileKey, byte[]> acceptedFiles = new HashMap<>();
+  private final Map<LocalDate, DayClearing> days = new TreeMap<>();
+  private final Map<PartyId, Long> clearingSequences = new HashMap<>();
+  private final Map<PartyId, DenyList> denyLists = new TreeMap<>(PARTY_ORDER);
+  private final List<Rejection> rejections = new ArrayList<>();
+  private long rejectionsTotal;
+
+  private record FileKey(PartyId sender, long sequence) {}
+
+  /**
+   * Opens the switch's accounts in its book and prepares the work directory.
+   *
+   * @param config never null
+   * @param ledger the shared ledger; the switch posts only to {@code config.bookId()}
+   * @param database where the switch records accepted files and settled days (Flyway component
+   *     {@code switch}); not closed by the switch
+   * @param workDirectory where the file archive, spools, clearing and report files live; created if
+   *     missing; must be the same directory across restarts
+   * @throws UncheckedIOException when the directory cannot be created or an archived file read
+   * @throws SwitchStoreException when the database cannot be read
+   */
+  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory) {
+    this.config = config;
+    this.workDirectory = workDirectory;
+    this.routes = new CardRangeTable(config.ranges());
+    LinkedHashSet<PartyId> issuerSet = new LinkedHashSet<>();
+    config.ranges().stream().map(CardRange::issuer).sorted(PARTY_ORDER).forEach(issuerSet::add);
+    this.issuers = List.copyOf(issuerSet);
+    this.operators = config.operators().stream().sorted(PARTY_ORDER).distinct().toList();
+    this.poster = new SettlementPoster(config, ledger, issuers, operators);
+    try {
+      Files.createDirectories(workDirectory.resolve("spool"));
+      Files.createDirectories(workDirectory.resolve("out"));
+      Files.createDirectories(workDirectory.resolve("archive"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the switch's work directory " + workDirectory, e);
+    }
+    this.archive = workDirectory.resolve("archive");
+    this.store = new SwitchStore(database, config.self());
+    poster.openAccounts();
+    recover();
+  }
+
+  /** Rebuilds the intake state from the database and the archive. */
+  private void recover() {
+    for (LocalDate settled : store.settledDays()) {
+      newDay(settled).markSettled();
+    }
+    clearingSequences.putAll(store.clearingSequences());
+    for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
+      acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), HexFormat.of().parseHex(file.sha256Hex()));
+      acceptedSequence = file.acceptedSequence();
+      DayClearing day = days.get(file.businessDate());
+      if (day == null || !day.settled()) {
+        Path archived = archive.resolve(file.archiveName());
+        FileHeader header = verify(archived).header();
+        intake(archived, file.archiveName(), header);
+      }
+    }
+    LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
+  }
+
+  private DayClearing newDay(LocalDate businessDate) {
+    return days.computeIfAbsent(businessDate,
+        d -> new DayClearing(d, workDirectory.resolve("spool"), config.currency()));
+  }
+
+  @Override
+  public synchronized IntakeReceipt receive(Path file) {
+    String name = String.valueOf(file.getFileName());
+    Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
+    try {
+      // both passes read the switch's own copy, so the file cannot change between them
+      Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      return rejectFile(name, "cannot read the file: " + e.getMessage());
+    }
+    IntakeReceipt receipt = receiveCopy(copy, name);
+    if (Files.exists(copy)) {
+      delete(copy);
+    }
+    return receipt;
+  }
+
+  private IntakeReceipt receiveCopy(Path copy, String name) {
+    FileHeader header;
+    byte[] checksum;
+    try {
+      TransitFileReader reader = verify(copy);
+      header = reader.header();
+      checksum = reader.checksum();
+    } catch (ProtocolException e) {
+      return rejectFile(name, e.getMessage());
+    }
+    String refusal = headerRefusal(header);
+    if (refusal != null) {
+      return rejectFile(name, refusal);
+    }
+    byte[] known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
+    if (known != null) {
+      if (Arrays.equals(known, checksum)) {
+        LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
+        return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, "file already accepted");
+      }
+      return rejectFile(name, "sequence " + header.sequence() + " of " + header.sender()
+          + " was already used by a file with different content");
+    }
+    String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
+    try {
+      Files.move(copy, archive.resolve(archiveName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot archive offline file " + name, e);
+    }
+    IntakeReceipt receipt = intake(archive.resolve(archiveName), name, header);
+    acceptedSequence++;
+    store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence, header.sender(), header.sequence(),
+        HexFormat.of().formatHex(checksum), header.businessDate(), archiveName));
+    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), checksum);
+    return receipt;
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+
+  /** First pass: the whole file's integrity (checksum, count, total) before anything is counted. */
+  private TransitFileReader verify(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
+      while (reader.next()) {
+        // integrity only: records are decoded in the second pass
+      }
+      return reader;
+    } catch (IOException e) {
+      throw new ProtocolException("cannot read the file: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw new ProtocolException("cannot read the file: " + e.getCause().getMessage());
+    }
+  }
+
+  private String headerRefusal(FileHeader header) {
+    if (!header.receiver().equals(config.self())) {
+      return "file is addressed to " + header.receiver() + ", not to this switch " + config.self();
+    }
+    if (!operators.contains(header.sender())) {
+      return "sender " + header.sender() + " is not an operator of this scheme";
+    }
+    if (!header.currency().equals(config.currency())) {
+      return "file currency " + header.currency() + " is not the settlement currency " + config.currency();
+    }
+    DayClearing day = days.get(header.businessDate());
+    if (day != null && day.settled()) {
+      return "business day " + header.businessDate() + " is already settled";
+    }
+    return null;
+  }
+
+  /** Second pass: decode, check, de-duplicate and route every record of a verified file. */
+  private IntakeReceipt intake(Path file, String name, FileHeader header) {
+    DayClearing day = newDay(header.businessDate());
+    long accepted = 0;
+    long refused = 0;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
+      while (reader.next()) {
+        String reason = take(reader, header, day);
+        if (reason == null) {
+          accepted++;
+        } else {
+          refused++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("offline file " + name + " became unreadable after it was verified", e);
+    }
+    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
+        name, header.sender(), header.sequence(), header.businessDate(), accepted, refused);
+    return new IntakeReceipt(IntakeStatus.ACCEPTED, accepted, refused, "");
+  }
+
+  /** @return null when the record was accepted, else the recorded reason */
+  private String take(TransitFileReader reader, FileHeader header, DayClearing day) {
+    String name = header.sender() + "#" + header.sequence();
+    RecordSummary record;
+    try {
+      record = reader.summary();
+    } catch (ProtocolException e) {
+      return rejectRecord(name, reader.lineNumber(), "", e.getMessage());
+    }
+    String reason = recordRefusal(record, header);
+    if (reason != null) {
+      return rejectRecord(name, reader.lineNumber(), record.id().toString(), reason);
+    }
+    PartyId issuer = routes.issuerOf(record.pan()).orElse(null);
+    if (issuer == null) {
+      return rejectRecord(name, reader.lineNumber(), record.id().toString(),
+          "no card range routes PAN " + record.pan().masked());
+    }
+    long terminal = terminalNumber(record);
+    long panHigh = Long.parseUnsignedLong(record.pan().digits());
+    long cardLow = (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
+    if (seenRecordIds.contains(terminal, record.id().sequence())) {
+      return rejectRecord(name, reader.lineNumber(), record.id().toString(), "duplicate record id " + record.id());
+    }
+    if (seenCardKeys.contains(panHigh, cardLow)) {
+      return rejectRecord(name, reader.lineNumber(), record.id().toString(), "duplicate card transaction (card "
+          + record.pan().masked() + "/" + record.panSequence() + ", ATC " + record.atc() + ")");
+    }
+    seenRecordIds.add(terminal, record.id().sequence());
+    seenCardKeys.add(panHigh, cardLow);
+    day.accept(reader, record, issuer);
+    return null;
+  }
+
+  private static String recordRefusal(RecordSummary record, FileHeader header) {
+    if (!record.operator().equals(header.sender())) {
+      return "record of operator " + record.operator() + " in a file from " + header.sender();
+    }
+    if (!record.businessDate().equals(header.businessDate())) {
+      return "record of business day " + record.businessDate() + " in a file for " + header.businessDate();
+    }
+    return null;
+  }
+
+  /** Record ids are unique per operator and terminal: number each (operator, terminal) once. */
+  private long terminalNumber(RecordSummary record) {
+    String key = record.operator().value() + "/" + record.id().terminalId();
+    return terminalNumbers.computeIfAbsent(key, k -> (long) terminalNumbers.size());
+  }
+
+  private IntakeReceipt rejectFile(String fileName, String reason) {
+    LOG.warn("Offline file rejected [file={}, reason={}]", fileName, reason);
+    record(new Rejection(fileName, 0, "", reason));
+    return new IntakeReceipt(IntakeStatus.REJECTED, 0, 0, reason);
+  }
+
+  private String rejectRecord(String fileName, long line, String recordId, String reason) {
+    record(new Rejection(fileName, line, recordId, reason));
+    return reason;
+  }
+
+  private void record(Rejection rejection) {
+    rejectionsTotal++;
+    if (rejections.size() < config.rejectionsKeptMax()) {
+      rejections.add(rejection);
+    }
+  }
+
+  /** The first {@code rejectionsKeptMax} rejections, oldest first. */
+  public synchronized List<Rejection> rejections() {
+    return List.copyOf(rejections);
+  }
+
+  /** Every rejection ever recorded, including those beyond {@code rejectionsKeptMax}. */
+  public synchronized long rejectionsTotal() {
+    return rejectionsTotal;
+  }
+
+  /** Records accepted so far for business day T (0 when none). */
+  public synchronized long recordsAccepted(LocalDate businessDate) {
+    DayClearing day = days.get(businessDate);
+    return day == null ? 0 : day.recordsAccepted();
+  }
+
+  /**
+   * Settles business day T on {@code today} (T+1 or later): multilateral net positions, posted to the
+   * switch's book; one clearing file per issuer and one settlement report file per participant.
+   * Files for T arriving afterwards are rejected.
+   *
+   * @throws IllegalStateException when {@code today} is not after T or T was settled already
+   */
+  public synchronized SettlementRun settle(LocalDate businessDate, LocalDate today) {
+    if (!today.isAfter(businessDate)) {
+      throw new IllegalStateException("day " + businessDate + " can be settled from " + businessDate.plusDays(1)
+          + ", today is " + today);
+    }
+    DayClearing day = newDay(businessDate);
+    if (day.settled()) {
+      throw new IllegalStateException("day " + businessDate + " is already settled");
+    }
+    day.markSettled();
+    SettlementReport report = netPositions(day);
+    poster.post(businessDate, day.faresMinor());
+    Map<PartyId, Path> clearing = writeClearingFiles(day);
+    Map<PartyId, Path> reports = writeReports(report);
+    store.markSettled(businessDate, clearingSequences);
+    day.close();
+    LOG.info("Business day settled [day={}, records={}, participants={}]", businessDate, report.recordsSettled(),
+        report.positions().size());
+    return new SettlementRun(report, clearing, reports);
+  }
+
+  private SettlementReport netPositions(DayClearing day) {
+    Map<PartyId, Long> netMinor = new TreeMap<>(PARTY_ORDER);
+    issuers.forEach(issuer -> netMinor.put(issuer, 0L));
+    operators.forEach(operator -> netMinor.put(operator, 0L));
+    for (var issuer : day.faresMinor().entrySet()) {
+      for (var operator : issuer.getValue().entrySet()) {
+        netMinor.merge(issuer.getKey(), -operator.getValue(), Math::addExact);
+        netMinor.merge(operator.getKey(), operator.getValue(), Math::addExact);
+      }
+    }
+    List<NetPosition> positions = new ArrayList<>();
+    netMinor.forEach((party, net) -> positions.add(new NetPosition(party, Money.ofMinor(net, config.currency()))));
+    return new SettlementReport(day.businessDate(), config.currency(), positions, day.recordsAccepted());
+  }
+
+  private Map<PartyId, Path> writeClearingFiles(DayClearing day) {
+    Map<PartyId, Path> files = new TreeMap<>(PARTY_ORDER);
+    for (PartyId issuer : issuers) {
+      long sequence = clearingSequences.merge(issuer, 1L, Long::sum);
+      Path path = workDirectory.resolve("out").resolve("clearing-" + issuer.value() + "-" + day.businessDate() + ".txt");
+      TransitRecordSpool spool = day.spool(issuer);
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)) {
+        if (spool == null) {
+          try (TransitRecordSpool empty = new TransitRecordSpool(workDirectory.resolve("spool")
+              .resolve(issuer.value() + "-" + day.businessDate() + ".empty"), config.currency())) {
+            empty.writeFile(out, FileKind.CLEARING, config.self(), issuer, day.businessDate(), sequence);
+          }
+        } else {
+          spool.writeFile(out, FileKind.CLEARING, config.self(), issuer, day.businessDate(), sequence);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write clearing file " + path, e);
+      }
+      files.put(issuer, path);
+    }
+    return files;
+  }
+
+  private Map<PartyId, Path> writeReports(SettlementReport report) {
+    Map<PartyId, Path> files = new TreeMap<>(PARTY_ORDER);
+    for (NetPosition position : report.positions()) {
+      Path path = workDirectory.resolve("out").resolve("settlement-" + position.party().value() + "-"
+          + report.businessDate() + ".txt");
+      try (OutputStream out = Files.newOutputStream(path)) {
+        SettlementReportFile.write(out, config.self(), position.party(), 1, report);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write settlement report " + path, e);
+      }
+      files.put(position.party(), path);
+    }
+    return files;
+  }
+
+  /**
+   * Takes an issuer's deny list file; the highest version per issuer wins, older ones are ignored.
+   *
+   * @return true when this list became the issuer's current one
+   * @throws ProtocolException when the file is malformed, not addressed to the switch, or its sender
+   *     issues no card range here
+   */
+  public synchronized boolean publishDenyList(Path file) {
+    DenyListFile.Read read;
+    try (InputStream in = Files.newInputStream(file)) {
+      read = DenyListFile.read(in, config.limits());
+    } catch (IOException e) {
+      throw new ProtocolException("deny list " + file.getFileName() + ": cannot read: " + e.getMessage());
+    }
+    if (!read.header().receiver().equals(config.self()) || !issuers.contains(read.denyList().issuer())) {
+      throw new ProtocolException("deny list " + file.getFileName() + ": from " + read.denyList().issuer() + " to "
+          + read.header().receiver() + " is not an issuer's list for this switch");
+    }
+    DenyList current = denyLists.get(read.denyList().issuer());
+    if (current != null && current.version() >= read.denyList().version()) {
+      return false;
+    }
+    denyLists.put(read.denyList().issuer(), read.denyList());
+    return true;
+  }
+
+  /** The current deny list of every issuer that published one. */
+  public synchronized List<DenyList> denyLists() {
+    return List.copyOf(denyLists.values());
+  }
+
+  /**
+   * Writes the current deny list of every issuer as files addressed to {@code operator}.
+   *
+   * @return the files, one per issuer with a list
+   */
+  public synchronized List<Path> denyListFilesFor(PartyId operator, LocalDate businessDate) {
+    List<Path> files = new ArrayList<>();
+    for (DenyList list : denyLists.values()) {
+      Path path = workDirectory.resolve("out").resolve("denylist-" + list.issuer().value() + "-v" + list.version()
+          + "-for-" + operator.value() + ".txt");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
+        DenyListFile.write(out, operator, businessDate, list);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write deny list " + path, e);
+      }
+      files.add(path);
+    }
+    return Collections.unmodifiableList(files);
+  }
+
+  /** The switch's settlement account id (its balance is zero after every settled day). */
+  public long settlementAccountId() {
+    return poster.settlementAccount();
+  }
+
+  /** The account holding what {@code issuer} owes the switch. */
+  public long dueFromIssuerAccountId(PartyId issuer) {
+    return poster.dueFromIssuer(issuer);
+  }
+
+  /** The account holding what the switch owes {@code operator}. */
+  public long dueToOperatorAccountId(PartyId operator) {
+    return poster.dueToOperator(operator);
+  }
+
+  /** Deletes open days' spools. */
+  @Override
+  public synchronized void close() {
+    days.values().forEach(DayClearing::close);
+  }
+}
