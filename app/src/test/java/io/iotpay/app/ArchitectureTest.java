@@ -34,6 +34,44 @@ class ArchitectureTest {
   }
 
   @Test
+  void protocol_dependsOnFoundationOnly() {
+    noClasses().that().resideInAPackage("io.iotpay.protocol..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",
+            "io.iotpay.scheme..", "io.iotpay.terminal..", "io.iotpay.agent..", "io.iotpay.platform..", "io.iotpay.app..")
+        .check(classes);
+  }
+
+  @Test
+  void parties_neverImportEachOther() {
+    String[] parties = {"io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.scheme.."};
+    for (String party : parties) {
+      String[] others = java.util.Arrays.stream(parties).filter(p -> !p.equals(party)).toArray(String[]::new);
+      noClasses().that().resideInAPackage(party)
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .check(classes);
+      noClasses().that().resideInAPackage(party)
+          .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..", "io.iotpay.platform..",
+              "io.iotpay.app..", "io.iotpay.bench..", "io.iotpay.card..")
+          .check(classes);
+    }
+  }
+
+  @Test
+  void devices_useOnlyFoundationAndProtocol() {
+    noClasses().that().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",
+            "io.iotpay.scheme..", "io.iotpay.platform..", "io.iotpay.app..", "io.iotpay.bench..", "io.iotpay.card..")
+        .check(classes);
+  }
+
+  @Test
+  void cardApplets_useOnlyTheJavaCardApi() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().resideInAPackage("io.iotpay.card..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.iotpay.card..", "javacard..", "javacardx..", "java.lang..")
+        .check(classes);
+  }
+
+  @Test
   void benchmarks_doNotReachIntoTheApplication() {
     noClasses().that().resideInAPackage("io.iotpay.bench..")
         .should().dependOnClassesThat().resideInAPackage("io.iotpay.app..")

@@ -48,21 +48,38 @@ public record TransitRecord(
     byte[] tac,
     boolean recovered) {
   public static final int TAC_BYTES = 8;
+  private static final java.util.regex.Pattern STATION = java.util.regex.Pattern.compile("[A-Z0-9]{1,8}");
   public static final int CRYPTOGRAM_INPUT_BYTES_MAX = 256;
 
   /** @throws ProtocolException naming the first field that is missing or out of range */
   public TransitRecord {
+    // Checks build their message only on failure: clearing validates tens of millions of records a day.
     require(id != null && operator != null && kind != null && pan != null && suite != null
         && fare != null && time != null && businessDate != null, "a field is missing");
-    require(stationId != null && stationId.matches("[A-Z0-9]{1,8}"), "station id '" + stationId + "' is not 1..8 of A-Z, 0-9");
-    require(panSequence >= 0 && panSequence <= 99, "PAN sequence " + panSequence + " is outside 0..99");
-    require(atc >= 0 && atc <= 0xFFFF, "ATC " + atc + " is outside 0..65535");
-    require(!fare.isNegative(), "fare " + fare + " is negative");
-    require(kind != TransitKind.ENTRY || fare.isZero(), "an entry carries no fare, got " + fare);
-    require(quotaAfterMinor >= 0, "quota after " + quotaAfterMinor + " is negative");
-    require(cryptogramInput != null && cryptogramInput.length > 0 && cryptogramInput.length <= CRYPTOGRAM_INPUT_BYTES_MAX,
-        "cryptogram input must be 1.." + CRYPTOGRAM_INPUT_BYTES_MAX + " bytes");
-    require(tac != null && tac.length == TAC_BYTES, "TAC must be " + TAC_BYTES + " bytes");
+    if (stationId == null || !STATION.matcher(stationId).matches()) {
+      throw fail("station id '" + stationId + "' is not 1..8 of A-Z, 0-9");
+    }
+    if (panSequence < 0 || panSequence > 99) {
+      throw fail("PAN sequence " + panSequence + " is outside 0..99");
+    }
+    if (atc < 0 || atc > 0xFFFF) {
+      throw fail("ATC " + atc + " is outside 0..65535");
+    }
+    if (fare.isNegative()) {
+      throw fail("fare " + fare + " is negative");
+    }
+    if (kind == TransitKind.ENTRY && !fare.isZero()) {
+      throw fail("an entry carries no fare, got " + fare);
+    }
+    if (quotaAfterMinor < 0) {
+      throw fail("quota after " + quotaAfterMinor + " is negative");
+    }
+    if (cryptogramInput == null || cryptogramInput.length == 0 || cryptogramInput.length > CRYPTOGRAM_INPUT_BYTES_MAX) {
+      throw fail("cryptogram input must be 1.." + CRYPTOGRAM_INPUT_BYTES_MAX + " bytes");
+    }
+    if (tac == null || tac.length != TAC_BYTES) {
+      throw fail("TAC must be " + TAC_BYTES + " bytes");
+    }
     cryptogramInput = cryptogramInput.clone();
     tac = tac.clone();
   }
@@ -106,8 +123,12 @@ public record TransitRecord(
 
   private static void require(boolean ok, String what) {
     if (!ok) {
-      throw new ProtocolException("transit record: " + what);
+      throw fail(what);
     }
+  }
+
+  private static ProtocolException fail(String what) {
+    return new ProtocolException("transit record: " + what);
   }
 
   /** A card transaction's identity across gates and files: (PAN, PAN sequence, ATC). */
