@@ -1,0 +1,53 @@
+package io.iotpay.agent.sdk;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+
+/**
+ * A {@link DeviceSigner} over a key pair in memory, for device simulators and tests. Real devices
+ * use their secure chip instead.
+ */
+public final class SoftwareDeviceSigner implements DeviceSigner {
+  private final String deviceId;
+  private final AlgorithmSuite suite;
+  private final KeyPair keys;
+
+  public SoftwareDeviceSigner(String deviceId, AlgorithmSuite suite, KeyPair keys) {
+    this.deviceId = java.util.Objects.requireNonNull(deviceId, "deviceId");
+    this.suite = java.util.Objects.requireNonNull(suite, "suite");
+    this.keys = java.util.Objects.requireNonNull(keys, "keys");
+  }
+
+  /** A signer with a fresh key pair of the suite. */
+  public static SoftwareDeviceSigner generate(String deviceId, AlgorithmSuite suite, SecureRandom random) {
+    return new SoftwareDeviceSigner(deviceId, suite, suite.signature().generateKeyPair(random));
+  }
+
+  @Override
+  public String deviceId() {
+    return deviceId;
+  }
+
+  @Override
+  public AlgorithmSuite suite() {
+    return suite;
+  }
+
+  @Override
+  public PublicKey publicKey() {
+    return keys.getPublic();
+  }
+
+  @Override
+  public byte[] sign(byte[] data) {
+    return suite.signature().sign(keys.getPrivate(), data);
+  }
+
+  @Override
+  public String toString() {
+    // Never the key: only what identifies the device.
+    return "SoftwareDeviceSigner[" + deviceId + ", " + suite + "]";
+  }
+}

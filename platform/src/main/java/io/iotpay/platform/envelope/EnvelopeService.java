@@ -1,0 +1,171 @@
+package io.iotpay.platform.envelope;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.DigestAlgorithm;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.platform.envelope.EnvelopeException.Reason;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceRecord;
+import io.iotpay.platform.identity.IdentityException;
+import io.iotpay.platform.identity.IdentityService;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens device envelopes, runs each accepted message through a handler exactly once, and returns
+ * the platform's signed answer. Checks, in order: size, structure, device known, device ACTIVE
+ * (the registry is consulted on every message through the identity service's bounded cache),
+ * algorithm of the device's suite, signature under the registered device key, payload decryption,
+ * counter strictly greater than the last accepted. An exact duplicate of the last accepted message
+ * is answered with the stored answer and the handler is not called again.
+ *
+ * <p>Thread-safe; messages of one device may arrive concurrently (retries racing the original):
+ * the counter store's compare-and-set lets one of them through.
+ */
+public final class EnvelopeService {
+  private static final Logger LOG = LoggerFactory.getLogger(EnvelopeService.class);
+
+  /** Largest envelope accepted by default, bytes. */
+  public static final int ENVELOPE_BYTES_MAX_DEFAULT = 16 * 1024;
+
+  /** Runs the business step for one accepted message; called at most once per device and counter. */
+  @FunctionalInterface
+  public interface MessageHandler {
+    /** @return the answer to sign and send; never null */
+    AnswerPayload handle(DeviceMessage message);
+  }
+
+  /** The result of handling an envelope that was not refused. */
+  public sealed interface Outcome {
+    /** The signed answer to send back. */
+    byte[] answer();
+
+    /** A new message, handled now. */
+    record Handled(DeviceMessage message, byte[] answer) implements Outcome {}
+
+    /** An exact duplicate of the last accepted message: the original answer, nothing done again. */
+    record Duplicate(DeviceId deviceId, long counter, byte[] answer) implements Outcome {}
+  }
+
+  private final IdentityService identity;
+  private final CounterStore counters;
+  private final Map<AlgorithmSuite, PlatformSigningKey> answerKeys;
+  private final PayloadKeys payloadKeys;
+  private final int envelopeBytesMax;
+  private final SecureRandom random;
+
+  /**
+   * @param answerKeys the platform's answer-signing key for each suite it serves
+   * @param envelopeBytesMax largest envelope accepted (1..1 MiB; bounds memory per message)
+   */
+  public EnvelopeService(
+      IdentityService identity, CounterStore counters, Map<AlgorithmSuite, PlatformSigningKey> answerKeys,
+      PayloadKeys payloadKeys, int envelopeBytesMax, SecureRandom random) {
+    if (envelopeBytesMax < 1 || envelopeBytesMax > 1 << 20) {
+      throw new io.iotpay.foundation.InvalidInputException("envelope: envelopeBytesMax " + envelopeBytesMax + " outside 1..1048576");
+    }
+    this.identity = identity;
+    this.counters = counters;
+    this.answerKeys = new EnumMap<>(answerKeys);
+    this.payloadKeys = payloadKeys;
+    this.envelopeBytesMax = envelopeBytesMax;
+    this.random = random;
+  }
+
+  /**
+   * Verifies {@code envelope}, hands a new message to {@code handler} and signs its answer.
+   *
+   * @return the handled message and its signed answer, or a duplicate with the original answer
+   * @throws EnvelopeException with the reason of the refusal; nothing was handled
+   */
+  public Outcome handle(byte[] envelope, MessageHandler handler) {
+    if (envelope == null || envelope.length > envelopeBytesMax) {
+      throw new EnvelopeException(Reason.OVERSIZED,
+          "envelope of " + (envelope == null ? "no" : envelope.length) + " bytes (at most " + envelopeBytesMax + ")");
+    }
+    SignedMessage signed = SignedMessage.parse(envelope);
+    DeviceRecord device = activeDevice(signed.kid());
+    verifySignature(device, signed);
+    byte[] payload = plaintext(device, signed);
+    byte[] messageHash = DigestAlgorithm.SHA_256.digest(envelope);
+    return switch (counters.reserve(device.deviceId(), signed.counter(), messageHash)) {
+      case CounterStore.Reservation.Reserved reserved -> {
+        DeviceMessage message = new DeviceMessage(
+            device.deviceId(), device.suite(), signed.counter(), payload, signed.payloadKind() == Cose.PAYLOAD_ENCRYPT0);
+        byte[] answer = answer(device, signed.counter(), handler.handle(message));
+        counters.storeAnswer(device.deviceId(), signed.counter(), answer);
+        yield new Outcome.Handled(message, answer);
+      }
+      case CounterStore.Reservation.Duplicate duplicate -> duplicate(device.deviceId(), signed.counter(), duplicate.answer());
+      case CounterStore.Reservation.Replayed replayed -> throw new EnvelopeException(Reason.REPLAYED_COUNTER,
+          "device " + device.deviceId() + ": counter " + signed.counter() + " is not greater than the last accepted " + replayed.lastCounter());
+    };
+  }
+
+  private Outcome duplicate(DeviceId deviceId, long counter, byte[] answer) {
+    if (answer == null) {
+      throw new EnvelopeException(Reason.DUPLICATE_IN_PROGRESS, "device " + deviceId + ": counter " + counter + " is still being processed");
+    }
+    LOG.info("Duplicate message answered again [device={}, counter={}]", deviceId, counter);
+    return new Outcome.Duplicate(deviceId, counter, answer);
+  }
+
+  private DeviceRecord activeDevice(String kid) {
+    DeviceId deviceId;
+    try {
+      deviceId = new DeviceId(kid);
+    } catch (IdentityException e) {
+      throw new EnvelopeException(Reason.MALFORMED, "kid is not a device id: " + e.getMessage(), e);
+    }
+    DeviceRecord device = identity.deviceForMessage(deviceId).orElseThrow(() ->
+        new EnvelopeException(Reason.UNKNOWN_DEVICE, "device " + deviceId + " is not registered"));
+    return switch (device.status()) {
+      case ACTIVE -> device;
+      case SUSPENDED -> throw new EnvelopeException(Reason.DEVICE_SUSPENDED, "device " + deviceId + " is suspended");
+      case REVOKED -> throw new EnvelopeException(Reason.DEVICE_REVOKED, "device " + deviceId + " is revoked");
+    };
+  }
+
+  private static void verifySignature(DeviceRecord device, SignedMessage signed) {
+    AlgorithmSuite claimed = Cose.suiteOfSignatureAlg(signed.alg());
+    if (claimed != device.suite()) {
+      throw new EnvelopeException(Reason.SUITE_MISMATCH, "device " + device.deviceId() + " is registered for "
+          + device.suite() + " but signed with alg " + signed.alg());
+    }
+    byte[] toBeSigned = Cose.toBeSigned(signed.protectedBytes(), Cose.deviceMessageAad(), signed.payload());
+    byte[] der = Cose.derSignature(device.suite(), signed.signature());
+    if (!device.suite().signature().verify(device.publicKey(), toBeSigned, der)) {
+      throw new EnvelopeException(Reason.BAD_SIGNATURE, "device " + device.deviceId() + ": signature does not verify under the registered key");
+    }
+  }
+
+  private byte[] plaintext(DeviceRecord device, SignedMessage signed) {
+    if (signed.payloadKind() == Cose.PAYLOAD_PLAIN) {
+      return signed.payload();
+    }
+    SecretKeyBytes key = payloadKeys.payloadKey(device.deviceId()).orElseThrow(() ->
+        new EnvelopeException(Reason.NO_PAYLOAD_KEY, "device " + device.deviceId() + " sent an encrypted payload but has no payload key"));
+    return PayloadCipher.decrypt(device.suite(), key, signed.payload(), Cose.deviceMessageAad());
+  }
+
+  private byte[] answer(DeviceRecord device, long counter, AnswerPayload answer) {
+    PlatformSigningKey key = answerKeys.get(device.suite());
+    if (key == null) {
+      throw new IllegalStateException("no answer-signing key configured for suite " + device.suite());
+    }
+    byte[] aad = Cose.answerAad(device.deviceId().value());
+    byte[] payload = answer.payload();
+    int kind = Cose.PAYLOAD_PLAIN;
+    if (answer.encrypt()) {
+      SecretKeyBytes payloadKey = payloadKeys.payloadKey(device.deviceId()).orElseThrow(() ->
+          new IllegalStateException("answer to " + device.deviceId() + " must be encrypted but it has no payload key"));
+      payload = PayloadCipher.encrypt(device.suite(), payloadKey, payload, aad, random);
+      kind = Cose.PAYLOAD_ENCRYPT0;
+    }
+    return SignedMessage.sign(device.suite(), key.keyId(), counter, kind, counter, payload, aad,
+        data -> device.suite().signature().sign(key.keys().getPrivate(), data));
+  }
+}

@@ -1,0 +1,147 @@
+package io.iotpay.platform.identity;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.ledger.store.Database;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The persistent device registry (Flyway component {@code identity}) on SQLite or PostgreSQL.
+ * Plain JDBC; every method is one statement or one short transaction, safe to call from many
+ * threads and from several platform nodes over one PostgreSQL.
+ */
+public final class DeviceRegistry {
+  private final Database database;
+
+  /** Uses {@code database}, applying the identity migrations first. */
+  public DeviceRegistry(Database database) {
+    this.database = database;
+    database.migrate("identity");
+  }
+
+  /** The database (the envelope keeps its counter table next to the devices). */
+  public Database database() {
+    return database;
+  }
+
+  /** Stores a manufacturer CA; false when one with the same subject and suite is already stored. */
+  boolean insertManufacturerCa(AlgorithmSuite suite, X509Certificate ca, Instant at) {
+    String sql = "INSERT INTO identity_manufacturer_ca (subject_dn, suite, certificate, registered_ms) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (subject_dn, suite) DO NOTHING";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, subjectKey(ca));
+      statement.setString(2, suite.name());
+      statement.setBytes(3, encoded(ca));
+      statement.setLong(4, at.toEpochMilli());
+      return statement.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot insert manufacturer CA", e);
+    }
+  }
+
+  /** The manufacturer CA of {@code suite} whose subject is {@code issuer} (canonical form). */
+  Optional<X509Certificate> findManufacturerCa(AlgorithmSuite suite, String issuerCanonical) {
+    String sql = "SELECT certificate FROM identity_manufacturer_ca WHERE subject_dn = ? AND suite = ?";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, issuerCanonical);
+      statement.setString(2, suite.name());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(certificate(rows.getBytes(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot read manufacturer CA", e);
+    }
+  }
+
+  /** Inserts a device; false when the id is already registered (the stored record is unchanged). */
+  boolean insertDevice(DeviceRecord device) {
+    String sql = "INSERT INTO identity_device (device_id, suite, certificate, origin, status, status_reason,"
+        + " registered_ms, status_changed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, device.deviceId().value());
+      statement.setString(2, device.suite().name());
+      statement.setBytes(3, encoded(device.certificate()));
+      statement.setString(4, device.origin().name());
+      statement.setString(5, device.status().name());
+      statement.setString(6, device.statusReason());
+      statement.setLong(7, device.registeredAt().toEpochMilli());
+      statement.setLong(8, device.statusChangedAt().toEpochMilli());
+      return statement.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot insert device " + device.deviceId(), e);
+    }
+  }
+
+  /** The device, read from the store (never cached here). */
+  public Optional<DeviceRecord> find(DeviceId deviceId) {
+    String sql = "SELECT suite, certificate, origin, status, status_reason, registered_ms, status_changed_ms"
+        + " FROM identity_device WHERE device_id = ?";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, deviceId.value());
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new DeviceRecord(
+            deviceId,
+            AlgorithmSuite.valueOf(rows.getString(1)),
+            certificate(rows.getBytes(2)),
+            RegistrationOrigin.valueOf(rows.getString(3)),
+            DeviceStatus.valueOf(rows.getString(4)),
+            rows.getString(5),
+            Instant.ofEpochMilli(rows.getLong(6)),
+            Instant.ofEpochMilli(rows.getLong(7))));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot read device " + deviceId, e);
+    }
+  }
+
+  /**
+   * Moves a device from {@code from} to {@code to}; false when its status was not {@code from}
+   * (compare-and-set, so concurrent operators cannot resurrect a revoked device).
+   */
+  boolean updateStatus(DeviceId deviceId, DeviceStatus from, DeviceStatus to, String reason, Instant at) {
+    String sql = "UPDATE identity_device SET status = ?, status_reason = ?, status_changed_ms = ? WHERE device_id = ? AND status = ?";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, to.name());
+      statement.setString(2, reason);
+      statement.setLong(3, at.toEpochMilli());
+      statement.setString(4, deviceId.value());
+      statement.setString(5, from.name());
+      return statement.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot update status of " + deviceId, e);
+    }
+  }
+
+  /** Canonical RFC 2253 form of a certificate's subject, the key manufacturer CAs are found by. */
+  static String subjectKey(X509Certificate certificate) {
+    return certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.CANONICAL);
+  }
+
+  static byte[] encoded(X509Certificate certificate) {
+    try {
+      return certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("certificate cannot be encoded", e);
+    }
+  }
+
+  static X509Certificate certificate(byte[] der) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509", Bc.PROVIDER).generateCertificate(new ByteArrayInputStream(der));
+    } catch (CertificateException e) {
+      throw new IdentityException(IdentityException.Reason.MALFORMED, "certificate is not X.509 DER", e);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.iotpay.platform.identity;
+
+/** Life cycle of a registered device. REVOKED is final; SUSPENDED can be resumed. */
+public enum DeviceStatus {
+  ACTIVE,
+  SUSPENDED,
+  REVOKED
+}
