@@ -114,7 +114,9 @@ public final class Sm3Digest {
     block[counts[0]] = (byte) 0x80;
     counts[0]++;
     if (counts[0] > (short) (BLOCK - 8)) {
-      Util.arrayFillNonAtomic(block, counts[0], (short) (BLOCK - counts[0]), (byte) 0);
+      if (counts[0] < BLOCK) {
+        Util.arrayFillNonAtomic(block, counts[0], (short) (BLOCK - counts[0]), (byte) 0);
+      }
       compress();
       counts[0] = 0;
     }
