@@ -14,9 +14,8 @@ import javacard.security.ECPrivateKey;
 import javacard.security.ECPublicKey;
 import javacard.security.KeyAgreement;
 import javacard.security.KeyBuilder;
-import javacard.security.KeyPair;
 import javacard.security.MessageDigest;
-import javacard.security.Signature;
+import javacard.security.RandomData;
 
 /**
  * The IoT device's secure chip: a device id written at install, an EC key pair generated on the
@@ -64,11 +63,11 @@ public class ChipApplet extends Applet {
   private final boolean national;
   private final byte[] deviceId;
   private final short deviceIdLength;
-  final KeyPair deviceKeys;
-  private final Signature ecdsa;
+  private final ECPublicKey publicKey;
+  final ECPrivateKey privateKey;
   private final Sm3Digest sm3;
-  private final Sm2Signer sm2;
   private final MessageDigest sha256;
+  private final EcSigner signer;
   private final KeyAgreement ecdh;
   private final SessionCipher sessionCipher;
   private final ModN fieldP;
@@ -95,6 +94,8 @@ public class ChipApplet extends Applet {
         bArray[bOffset]);
   }
 
+  // RandomData.setSeed and ALG_SECURE_RANDOM are what classic 2.2.x cards offer.
+  @SuppressWarnings("deprecation")
   protected ChipApplet(byte[] bArray, short bOffset, byte bLength) {
     short aidLength = (short) (bArray[bOffset] & 0xFF);
     short controlOff = (short) (bOffset + 1 + aidLength);
@@ -114,28 +115,25 @@ public class ChipApplet extends Applet {
     deviceId = new byte[DEVICE_ID_MAX];
     Util.arrayCopy(bArray, (short) (dataOff + 2), deviceId, (short) 0, deviceIdLength);
 
-    ECPublicKey publicKey = (ECPublicKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PUBLIC,
+    publicKey = (ECPublicKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PUBLIC,
         KeyBuilder.LENGTH_EC_FP_256, false);
-    ECPrivateKey privateKey = (ECPrivateKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PRIVATE,
+    privateKey = (ECPrivateKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PRIVATE,
         KeyBuilder.LENGTH_EC_FP_256, false);
     Curves.setDomain(publicKey, national);
     Curves.setDomain(privateKey, national);
-    deviceKeys = new KeyPair(publicKey, privateKey);
-    // The identity key is born here and never leaves: no command imports or exports it.
-    deviceKeys.genKeyPair();
-
+    RandomData random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
+    // Extra seed material only: a real chip's generator is a TRNG; a simulator's is not, and the
+    // device id at least keeps two simulated chips from sharing a key.
+    random.setSeed(deviceId, (short) 0, deviceIdLength);
     sm3 = new Sm3Digest();
+    sha256 = national ? null : MessageDigest.getInstance(MessageDigest.ALG_SHA_256, false);
+    signer = new EcSigner(national, random, sm3, sha256, privateKey);
+    // The identity key is born here and never leaves: no command imports or exports it.
+    signer.generateKeyPair(publicKey);
     BlockCipher16 blockCipher;
     if (national) {
-      ecdsa = null;
-      sha256 = null;
-      sm2 = new Sm2Signer(sm3, privateKey);
-      sm2.keyGenerated(publicKey);
       blockCipher = new Sm4BlockCipher();
     } else {
-      ecdsa = Signature.getInstance(Signature.ALG_ECDSA_SHA_256, false);
-      sha256 = MessageDigest.getInstance(MessageDigest.ALG_SHA_256, false);
-      sm2 = null;
       blockCipher = new AesBlockCipher();
     }
     ecdh = KeyAgreement.getInstance(KeyAgreement.ALG_EC_SVDP_DH_PLAIN, false);
@@ -238,7 +236,7 @@ public class ChipApplet extends Applet {
   private void getPublicKey(APDU apdu) {
     byte[] buf = apdu.getBuffer();
     requireP1P2Zero(buf);
-    short length = ((ECPublicKey) deviceKeys.getPublic()).getW(buf, (short) 0);
+    short length = publicKey.getW(buf, (short) 0);
     apdu.setOutgoingAndSend((short) 0, length);
   }
 
@@ -393,12 +391,7 @@ public class ChipApplet extends Applet {
    */
   private short sign(byte[] in, short off, short headLength, short bodyLength, byte[] out,
       short outOff) {
-    if (national) {
-      sm2.begin();
-      return sm2.sign(in, off, (short) (headLength + bodyLength), out, outOff);
-    }
-    ecdsa.init(deviceKeys.getPrivate(), Signature.MODE_SIGN);
-    return ecdsa.sign(in, off, (short) (headLength + bodyLength), out, outOff);
+    return signer.sign(in, off, (short) (headLength + bodyLength), out, outOff);
   }
 
   // ---- session -------------------------------------------------------------------------------
@@ -422,7 +415,7 @@ public class ChipApplet extends Applet {
     }
     short zLength = 0;
     try {
-      ecdh.init(deviceKeys.getPrivate());
+      ecdh.init(privateKey);
       zLength = ecdh.generateSecret(buf, ISO7816.OFFSET_CDATA, lc, scratch, (short) 0);
     } catch (CryptoException e) {
       // The platform refused the point after all (e.g. the point at infinity): no session.
