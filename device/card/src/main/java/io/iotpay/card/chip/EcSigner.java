@@ -104,7 +104,7 @@ public final class EcSigner {
           Curves.POINT_LENGTH, work, POINT);
       publicKey.setW(work, POINT, length);
       if (sm2) {
-        modN.invert(work, TMP, work, TMP, work, S);
+        modN.invert(work, TMP, work, TMP);
         Util.arrayCopy(work, TMP, inverse, (short) 0, ModN.LENGTH);
         computeZa();
       }
@@ -182,7 +182,7 @@ public final class EcSigner {
     }
     modN.multiply(work, R, work, D, work, TMP);
     modN.add(work, E, work, TMP, work, TMP);
-    modN.invert(work, K, work, K, work, S);
+    modN.invert(work, K, work, K);
     modN.multiply(work, K, work, TMP, work, S);
     return true;
   }

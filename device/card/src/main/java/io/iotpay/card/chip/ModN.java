@@ -2,13 +2,15 @@ package io.iotpay.card.chip;
 
 import javacard.framework.JCSystem;
 import javacard.framework.Util;
+import javacard.security.CryptoException;
 
 /**
- * Arithmetic modulo a 256-bit odd prime (the curve order n, or the field prime p) on 32-byte big-endian numbers, in
- * byte and short arithmetic only: what SM2 signing needs beyond the card's EC point operations
- * (r = e + x1, s = (1 + d)^-1 (k - r d)). Multiplication is bit-serial (double, then add when the
- * multiplier bit is set), inversion is Fermat's little theorem; both take a fixed number of steps
- * for a given modulus. A real SE would use its bignum coprocessor; this is the portable fallback.
+ * Arithmetic modulo a 256-bit odd prime (the curve order n, or the field prime p) on 32-byte
+ * big-endian numbers, in byte and short arithmetic only: what ECDSA and SM2 signing need beyond the
+ * card's EC point operations, and the on-curve check of a peer's point. Multiplication is
+ * bit-serial (double, then add when the multiplier bit is set); inversion is the binary extended
+ * Euclidean algorithm. Neither is constant-time: a real SE would use its bignum coprocessor; this
+ * is the portable fallback.
  *
  * <p>All operands must already be reduced (less than n) unless a method says otherwise. Output may
  * alias an input only where stated.
@@ -19,13 +21,21 @@ public final class ModN {
   public static final short LENGTH = 32;
 
   private final byte[] modulus;
-  /** acc (32) || multiplicand copy (32) || exponent n-2 (32) || base copy (32). */
+  /**
+   * Multiplication: acc || multiplicand copy || multiplier copy; inversion: u, v, x1, x2 (32 bytes
+   * each), apart from the first three so inversion may call {@link #subtract}.
+   */
   private final byte[] work;
 
   private static final short ACC = 0;
   private static final short MULTIPLICAND = 32;
-  private static final short EXPONENT = 64;
-  private static final short BASE = 96;
+  private static final short BASE = 64;
+  private static final short U = 96;
+  private static final short V = 128;
+  private static final short X1 = 160;
+  private static final short X2 = 192;
+  private static final short WORK_LENGTH = 224;
+  private static final short INVERT_PASSES_MAX = 1100;
 
   /**
    * @param modulus array holding the 32-byte odd modulus at {@code off}; copied
@@ -33,7 +43,7 @@ public final class ModN {
   public ModN(byte[] modulus, short off) {
     this.modulus = new byte[LENGTH];
     Util.arrayCopy(modulus, off, this.modulus, (short) 0, LENGTH);
-    work = JCSystem.makeTransientByteArray((short) 128, JCSystem.CLEAR_ON_DESELECT);
+    work = JCSystem.makeTransientByteArray(WORK_LENGTH, JCSystem.CLEAR_ON_DESELECT);
   }
 
   /** @return true when the 32-byte number at {@code off} is zero */
@@ -94,36 +104,70 @@ public final class ModN {
   }
 
   /**
-   * out = a^-1 mod n by Fermat (a^(n-2)), valid because n is prime. a must not be zero.
+   * out = a^-1 mod n by the binary extended Euclidean algorithm (invariants x1·a = u and
+   * x2·a = v mod n; halve whichever of u, v is even, else subtract the smaller from the larger).
+   * Far cheaper than Fermat's a^(n-2) in this bit-serial arithmetic. a must be in [1, n); n prime.
    * out may alias a.
+   *
+   * @throws CryptoException ILLEGAL_VALUE if a is zero (no inverse; the loop bound is reached)
    */
-  public void invert(byte[] a, short aOff, byte[] out, short outOff, byte[] tmp, short tmpOff) {
-    // tmp holds the running result; work[EXPONENT] holds n - 2.
-    Util.arrayCopyNonAtomic(modulus, (short) 0, work, EXPONENT, LENGTH);
-    decrementByTwo(work, EXPONENT);
-    Util.arrayCopyNonAtomic(a, aOff, out, outOff, LENGTH);
-    Util.arrayFillNonAtomic(tmp, tmpOff, LENGTH, (byte) 0);
-    tmp[(short) (tmpOff + LENGTH - 1)] = 1;
-    for (short i = 0; i < LENGTH; i++) {
-      short bits = (short) (work[(short) (EXPONENT + i)] & 0xFF);
-      for (short bit = 7; bit >= 0; bit--) {
-        multiply(tmp, tmpOff, tmp, tmpOff, tmp, tmpOff);
-        if ((short) ((bits >> bit) & 1) != 0) {
-          multiply(tmp, tmpOff, out, outOff, tmp, tmpOff);
-        }
+  public void invert(byte[] a, short aOff, byte[] out, short outOff) {
+    Util.arrayCopyNonAtomic(a, aOff, work, U, LENGTH);
+    Util.arrayCopyNonAtomic(modulus, (short) 0, work, V, LENGTH);
+    Util.arrayFillNonAtomic(work, X1, LENGTH, (byte) 0);
+    work[(short) (X1 + LENGTH - 1)] = 1;
+    Util.arrayFillNonAtomic(work, X2, LENGTH, (byte) 0);
+    // Each pass removes at least one bit from u or v, so 2 x 256 passes (plus slack) bound it.
+    for (short pass = 0; pass < INVERT_PASSES_MAX; pass++) {
+      if (isOne(work, U)) {
+        Util.arrayCopyNonAtomic(work, X1, out, outOff, LENGTH);
+        return;
+      }
+      if (isOne(work, V)) {
+        Util.arrayCopyNonAtomic(work, X2, out, outOff, LENGTH);
+        return;
+      }
+      if ((work[(short) (U + LENGTH - 1)] & 1) == 0) {
+        halve(U, X1);
+      } else if ((work[(short) (V + LENGTH - 1)] & 1) == 0) {
+        halve(V, X2);
+      } else if (compare(work, U, work, V) >= 0) {
+        subtractRaw(work, U, work, V, work, U);
+        subtract(work, X1, work, X2, work, X1);
+      } else {
+        subtractRaw(work, V, work, U, work, V);
+        subtract(work, X2, work, X1, work, X2);
       }
     }
-    Util.arrayCopyNonAtomic(tmp, tmpOff, out, outOff, LENGTH);
-    Util.arrayFillNonAtomic(tmp, tmpOff, LENGTH, (byte) 0);
+    CryptoException.throwIt(CryptoException.ILLEGAL_VALUE);
   }
 
-  private static void decrementByTwo(byte[] a, short off) {
-    short borrow = 2;
-    for (short i = (short) (LENGTH - 1); i >= 0 && borrow != 0; i--) {
-      short d = (short) ((short) (a[(short) (off + i)] & 0xFF) - borrow);
-      a[(short) (off + i)] = (byte) d;
-      borrow = d < 0 ? (short) 1 : (short) 0;
+  /** value /= 2 (it is even); coefficient = coefficient / 2 mod n. */
+  private void halve(short value, short coefficient) {
+    shiftRight(work, value, (short) 0);
+    short carry = 0;
+    if ((work[(short) (coefficient + LENGTH - 1)] & 1) != 0) {
+      carry = addRaw(work, coefficient, modulus, (short) 0, work, coefficient);
     }
+    shiftRight(work, coefficient, carry);
+  }
+
+  /** a = (topBit · 2^256 + a) / 2. */
+  private static void shiftRight(byte[] a, short off, short topBit) {
+    short carry = topBit;
+    for (short i = 0; i < LENGTH; i++) {
+      short b = (short) (a[(short) (off + i)] & 0xFF);
+      a[(short) (off + i)] = (byte) ((short) (b >> 1) | (short) (carry << 7));
+      carry = (short) (b & 1);
+    }
+  }
+
+  private static boolean isOne(byte[] a, short off) {
+    byte high = 0;
+    for (short i = 0; i < (short) (LENGTH - 1); i++) {
+      high = (byte) (high | a[(short) (off + i)]);
+    }
+    return high == 0 && a[(short) (off + LENGTH - 1)] == 1;
   }
 
   /** Unsigned comparison: negative, zero or positive as a is below, equal to or above b. */

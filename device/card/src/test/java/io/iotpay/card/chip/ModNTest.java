@@ -47,12 +47,25 @@ class ModNTest {
       mod.multiply(bytes(a), (short) 0, bytes(b), (short) 0, out, (short) 0);
       assertThat(value(out)).as("multiply").isEqualTo(a.multiply(b).mod(m));
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 40; i++) {
       BigInteger a = new BigInteger(256, random).mod(m.subtract(BigInteger.ONE)).add(BigInteger.ONE);
-      byte[] tmp = new byte[32];
-      mod.invert(bytes(a), (short) 0, out, (short) 0, tmp, (short) 0);
-      assertThat(value(out)).as("invert").isEqualTo(a.modInverse(m));
+      if (i < 3) {
+        a = BigInteger.valueOf(i + 1); // 1, 2, 3: the smallest cases
+      } else if (i == 3) {
+        a = m.subtract(BigInteger.ONE);
+      }
+      mod.invert(bytes(a), (short) 0, out, (short) 0);
+      assertThat(value(out)).as("invert %s", a).isEqualTo(a.modInverse(m));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"n:secp256r1", "n:sm2p256v1"})
+  void invert_ofZero_throwsIllegalValue_insteadOfLooping(String which) {
+    ModN mod = new ModN(bytes(modulus(which)), (short) 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> mod.invert(new byte[32], (short) 0, new byte[32], (short) 0))
+        .isInstanceOf(javacard.security.CryptoException.class);
   }
 
   @ParameterizedTest
