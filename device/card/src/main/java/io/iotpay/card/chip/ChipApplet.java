@@ -342,7 +342,7 @@ public class ChipApplet extends Applet {
       ISOException.throwIt(ChipSw.WRONG_LENGTH);
     }
     Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, (short) 0, lc);
-    short length = sign(scratch, (short) 0, (short) 0, lc, buf, (short) 0);
+    short length = sign(scratch, (short) 0, lc, buf, (short) 0);
     apdu.setOutgoingAndSend((short) 0, length);
   }
 
@@ -360,7 +360,7 @@ public class ChipApplet extends Applet {
     advanceCounter();
     Util.arrayCopyNonAtomic(counter, (short) 0, scratch, (short) 0, COUNTER_LENGTH);
     Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, COUNTER_LENGTH, lc);
-    short length = sign(scratch, (short) 0, COUNTER_LENGTH, lc, buf, COUNTER_LENGTH);
+    short length = sign(scratch, (short) 0, (short) (COUNTER_LENGTH + lc), buf, COUNTER_LENGTH);
     Util.arrayCopyNonAtomic(counter, (short) 0, buf, (short) 0, COUNTER_LENGTH);
     apdu.setOutgoingAndSend((short) 0, (short) (COUNTER_LENGTH + length));
   }
@@ -385,13 +385,9 @@ public class ChipApplet extends Applet {
     JCSystem.commitTransaction();
   }
 
-  /**
-   * Signs {@code head || body} ({@code in[off, off + headLength + bodyLength)}) with the suite's
-   * scheme; writes the DER signature to {@code out}; returns its length.
-   */
-  private short sign(byte[] in, short off, short headLength, short bodyLength, byte[] out,
-      short outOff) {
-    return signer.sign(in, off, (short) (headLength + bodyLength), out, outOff);
+  /** Signs {@code in[off, off + len)} with the suite's scheme; returns the DER length. */
+  private short sign(byte[] in, short off, short len, byte[] out, short outOff) {
+    return signer.sign(in, off, len, out, outOff);
   }
 
   // ---- session -------------------------------------------------------------------------------

@@ -55,6 +55,18 @@ class ChipCounterTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void counter_whenTheCommandIsLostToATear_isUnchanged(AlgorithmSuite suite) {
+    ChipFixture chip = ChipFixture.personalised(suite);
+    assertThat(signedCounter(chip)).isEqualTo(1);
+    // Power goes before SIGN MESSAGE reaches the chip: nothing was signed, nothing is burned.
+    chip.tear();
+    chip.select();
+    assertThat(chip.counter()).isEqualTo(1);
+    assertThat(signedCounter(chip)).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void counter_cannotBeChosenOrRolledBack_byAnyCommand(AlgorithmSuite suite) {
     ChipFixture chip = ChipFixture.personalised(suite);
     signedCounter(chip);

@@ -79,6 +79,30 @@ class ChipStorageTest {
     expectSw(chip.send(0x80, 0xF0, 0, 0, null), 0x9000);
   }
 
+  @org.junit.jupiter.api.Test
+  void install_withAnUnknownSuiteOrABadDeviceIdLength_fails() {
+    javacard.framework.AID aid = new javacard.framework.AID(ChipFixture.AID_BYTES, (short) 0,
+        (byte) ChipFixture.AID_BYTES.length);
+    byte[] good = ChipFixture.installParameters(AlgorithmSuite.NATIONAL, new byte[] {'a'});
+    byte[] unknownSuite = good.clone();
+    unknownSuite[unknownSuite.length - 3] = 0x03;
+    byte[] longerIdThanData = good.clone();
+    longerIdThanData[longerIdThanData.length - 2] = 0x02;
+    byte[] noId = ChipFixture.installParameters(AlgorithmSuite.NATIONAL, new byte[0]);
+    // jCardSim reports any exception from an applet's install as a SystemException, so the
+    // 6A80/6700 the constructor throws is not visible here; the good install data below, which
+    // differs from each bad one in one field only, shows the refusal is that field's.
+    for (byte[] install : new byte[][] {unknownSuite, longerIdThanData, noId}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> new com.licel.jcardsim.smartcardio.CardSimulator().installApplet(aid,
+                  ChipApplet.class, install, (short) 0, (byte) install.length))
+          .as(io.iotpay.foundation.codec.Hex.encode(install))
+          .isInstanceOf(javacard.framework.SystemException.class);
+    }
+    new com.licel.jcardsim.smartcardio.CardSimulator().installApplet(aid, ChipApplet.class, good,
+        (short) 0, (byte) good.length);
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void badInput_getsTheDocumentedStatusWord(AlgorithmSuite suite) {
