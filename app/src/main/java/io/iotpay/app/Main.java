@@ -26,6 +26,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit status; used by tests too. */
   public static int run(String... args) {
+    // jCardSim's RandomData is fixed-seed unless told otherwise: simulated cards would share keys and nonces.
+    if (System.getProperty("com.licel.jcardsim.randomdata.secure") == null) {
+      System.setProperty("com.licel.jcardsim.randomdata.secure", "1");
+    }
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {
