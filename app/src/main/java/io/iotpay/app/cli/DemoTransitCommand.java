@@ -83,8 +83,10 @@ public final class DemoTransitCommand implements Callable<Integer> {
         r.quotaRestores(), r.denyListed(), r.clearingRefusals(), r.switchRejections());
     out.printf("  flash cards: %d taps torn, %d after the card committed, %d recovered (%s)%n", r.flashInjected(),
         r.flashTornAfterCommit(), r.flashRecovered(), r.recoveredMatchesTorn() ? "the same transactions" : "MISMATCH");
-    out.printf("  in flight %s %s; late recovered copies %d%n", cny(r.inFlightMinor()), r.inFlight(),
-        r.lateRecoveredCopies());
+    out.printf("  in flight %s %s%n", cny(r.inFlightMinor()), new java.util.TreeMap<>(r.inFlight()));
+    out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
+        + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),
+        cny(r.operatorRefusedDuplicatesMinor()), r.foreignRecoveredCopies(), r.lateRecoveredCopies());
     for (Map.Entry<String, Boolean> check : new java.util.TreeMap<>(r.checks()).entrySet()) {
       out.printf("  check %-42s %s%n", check.getKey(), check.getValue() ? "holds" : "FAILS");
     }

@@ -91,10 +91,10 @@ final class Findings {
     long receivable = scenario.operators().values().stream().mapToLong(OperatorBackOffice::receivableMinor).sum();
     long owedToSwitch = scenario.issuers().values().stream()
         .mapToLong(i -> balance(ledger, i.dueToSwitchAccountId()).creditBalanceMinor()).sum();
+    Uploads uploads = uploads(scenario);
     Map<String, Long> inFlight = new LinkedHashMap<>();
     inFlight.put("journaled_not_cleared_minor", unclearedMinor);
     inFlight.put("locked_on_cards_minor", lockedOnCards);
-    inFlight.put("operator_receivable_minor", receivable);
     inFlight.put("issuer_owed_to_switch_minor", owedToSwitch);
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("cards_equal_journals", faresOnCards == faresMinor);
@@ -103,8 +103,15 @@ final class Findings {
     checks.put("cleared_equal_debited_plus_arrears", tally.clearingRefusals == 0
         && tally.clearedMinor == tally.debitedMinor + tally.arrearsMinor);
     checks.put("debited_equal_rider_ledger_accounts", tally.debitedMinor == riderDebits);
-    checks.put("cleared_equal_operator_settled", tally.clearedMinor == tally.operatorSettledMinor + receivable
-        && tally.clearedMinor == totalRevenue(scenario));
+    checks.put("cleared_equal_operator_settled", tally.clearedMinor == tally.operatorSettledMinor);
+    // The back office books a whole uploaded file as revenue receivable; the switch settles only
+    // what it accepted, so the copies it refused as duplicates stay on the receivable. Check that
+    // this residue is exactly the fares of the uploaded duplicates, read from the files on disk.
+    long duplicatesMinor = uploads.faresMinor() - tally.clearedMinor;
+    checks.put("operator_receivable_equal_refused_duplicates", receivable == duplicatesMinor
+        && cleared.keySet().containsAll(uploads.keys())
+        && totalRevenue(scenario) == tally.operatorSettledMinor + receivable
+        && scenario.transitSwitch().rejectionsTotal() == uploads.records() - cleared.size());
     checks.put("switch_accounts_settled_to_zero", switchSettled(scenario));
     checks.put("issuers_paid_the_switch", owedToSwitch == 0);
     checks.put("flash_recovered_equal_torn_after_commit", recovered.equals(scenario.tornAfterCommit()));
@@ -114,8 +121,40 @@ final class Findings {
         faresOnCards, tally.clearedMinor, tally.debitedMinor, tally.arrearsMinor, riderDebits,
         tally.operatorSettledMinor, tally.quotaRestores, tally.flashInjected, scenario.tornAfterCommit().size(),
         recovered.size(), recovered.equals(scenario.tornAfterCommit()), denyListed(scenario),
-        tally.clearingRefusals, scenario.transitSwitch().rejectionsTotal(), lateCopies(scenario), inFlight, checks,
+        tally.clearingRefusals, scenario.transitSwitch().rejectionsTotal(), duplicatesMinor, tally.foreignCopies,
+        lateCopies(scenario), inFlight, checks,
         booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes);
+  }
+
+  /** What the operators uploaded: every offline file they wrote, read back. */
+  private record Uploads(long records, long faresMinor, Set<CardTransactionKey> keys) {}
+
+  private static Uploads uploads(TransitScenario scenario) {
+    long records = 0;
+    long fares = 0;
+    Set<CardTransactionKey> keys = new java.util.HashSet<>();
+    for (PartyId operator : scenario.operators().keySet()) {
+      Path dir = scenario.settings().dataDir().resolve("operator-" + operator.value());
+      List<Path> files;
+      try (Stream<Path> list = Files.list(dir)) {
+        files = list.filter(p -> p.getFileName().toString().startsWith("offline-")).toList();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot list " + dir, e);
+      }
+      for (Path file : files) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+          for (TransitRecord record : io.iotpay.protocol.file.TransitFileReader.readAll(in,
+              io.iotpay.protocol.file.FileKind.OFFLINE, io.iotpay.protocol.file.FileLimits.defaults())) {
+            records++;
+            fares += record.fare().amountMinor();
+            keys.add(record.cardKey());
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+      }
+    }
+    return new Uploads(records, fares, keys);
   }
 
   /** Every gate's journal file read back from disk, de-duplicated on the card transaction key. */

@@ -24,6 +24,11 @@ import java.util.Map;
  *     never journaled (the recoverable ones; the others tore before the card moved money)
  * @param flashRecovered card transactions present in the journals only as recovered copies
  * @param recoveredMatchesTorn true when the recovered card keys are exactly the torn-after-commit ones
+ * @param operatorRefusedDuplicatesMinor fares of recovered copies an operator uploaded that the switch
+ *     refused as duplicates: they stay on the operator's receivable for reconciliation
+ * @param foreignRecoveredCopies recovered copies journaled at one operator's gate of a transaction
+ *     taken at the other's (the other holds the original), not uploaded
+ * @param lateRecoveredCopies recovered copies of a transaction of an already settled day
  * @param inFlight what is not yet settled, by kind (all 0 after the final night)
  * @param checks each conservation equation and whether it held
  */
@@ -51,6 +56,8 @@ public record TransitReport(
     int denyListed,
     long clearingRefusals,
     long switchRejections,
+    long operatorRefusedDuplicatesMinor,
+    long foreignRecoveredCopies,
     long lateRecoveredCopies,
     Map<String, Long> inFlight,
     Map<String, Boolean> checks,
@@ -72,7 +79,8 @@ public record TransitReport(
     return new TransitReport(riders, days, seed, flashRate, enabled, tapsIn, tapsOut, refusals, faresMinor,
         faresOnCardsMinor, clearedMinor, issuerDebitedMinor, arrearsMinor, riderDebitsInLedgerMinor,
         operatorSettledMinor, quotaRestores, flashInjected, flashTornAfterCommit, flashRecovered, recoveredMatchesTorn,
-        denyListed, clearingRefusals, switchRejections, lateRecoveredCopies, inFlight, checks, booksBalanced, verified,
+        denyListed, clearingRefusals, switchRejections, operatorRefusedDuplicatesMinor, foreignRecoveredCopies,
+        lateRecoveredCopies, inFlight, checks, booksBalanced, verified,
         detail, leaves, conserved, notes);
   }
 
@@ -112,6 +120,8 @@ public record TransitReport(
     out.put("deny_listed", denyListed);
     out.put("clearing_refusals", clearingRefusals);
     out.put("switch_rejections", switchRejections);
+    out.put("operator_refused_duplicates_minor", operatorRefusedDuplicatesMinor);
+    out.put("foreign_recovered_copies", foreignRecoveredCopies);
     out.put("late_recovered_copies", lateRecoveredCopies);
     out.put("in_flight_minor", inFlightMinor());
     out.put("in_flight", new java.util.TreeMap<>(inFlight));
