@@ -186,7 +186,8 @@ public final class TransitScenario {
           openParties(dir, database);
           issueAndEnable();
           for (int day = 1; day <= settings.days(); day++) {
-            LocalDate date = clock.advanceToNextBusinessDay();
+            // Day 1 starts after issuing (day 0); each later day is the T+1 the last morning moved to.
+            LocalDate date = day == 1 ? clock.advanceToNextBusinessDay() : clock.businessDate();
             ride(date);
             night(date);
             morning(date);
