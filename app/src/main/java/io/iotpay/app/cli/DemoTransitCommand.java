@@ -87,6 +87,7 @@ public final class DemoTransitCommand implements Callable<Integer> {
     out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
         + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),
         cny(r.operatorRefusedDuplicatesMinor()), r.foreignRecoveredCopies(), r.lateRecoveredCopies());
+    out.printf("  events %s%n", new java.util.TreeMap<>(r.events()));
     for (Map.Entry<String, Boolean> check : new java.util.TreeMap<>(r.checks()).entrySet()) {
       out.printf("  check %-42s %s%n", check.getKey(), check.getValue() ? "holds" : "FAILS");
     }

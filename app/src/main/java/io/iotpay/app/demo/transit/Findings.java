@@ -15,6 +15,7 @@ import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
 import io.iotpay.ledger.store.Database;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
 import io.iotpay.scheme.TransitSwitch;
@@ -67,7 +68,19 @@ final class Findings {
   }
 
   /** One card transaction as the union of the journals holds it. */
-  private record Journaled(long fareMinor, boolean original) {}
+  private record Journaled(long fareMinor, boolean original, TransitKind kind) {}
+
+  private static Map<String, Long> events(TransitScenario scenario) {
+    Tally tally = scenario.tally();
+    long incomplete = journals(scenario.metro()).values().stream()
+        .filter(j -> j.kind() == TransitKind.EXIT_INCOMPLETE).count();
+    Map<String, Long> events = new LinkedHashMap<>();
+    events.put("forgot_tap_out", tally.forgotTapOut);
+    events.put("exit_incomplete_records", incomplete);
+    events.put("final_sweep_taps", tally.sweepTaps);
+    events.put("torn_retried_at_another_gate_then_back", tally.tornRetriedElsewhere);
+    return events;
+  }
 
   static TransitReport of(TransitScenario scenario) {
     Tally tally = scenario.tally();
@@ -122,7 +135,7 @@ final class Findings {
         tally.operatorSettledMinor, tally.quotaRestores, tally.flashInjected, scenario.tornAfterCommit().size(),
         recovered.size(), recovered.equals(scenario.tornAfterCommit()), denyListed(scenario),
         tally.clearingRefusals, scenario.transitSwitch().rejectionsTotal(), duplicatesMinor, tally.foreignCopies,
-        lateCopies(scenario), inFlight, checks,
+        lateCopies(scenario), inFlight, events(scenario), checks,
         booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes);
   }
 
@@ -162,13 +175,13 @@ final class Findings {
     Map<CardTransactionKey, Journaled> out = new HashMap<>();
     for (GateKernel gate : metro.allGates()) {
       for (TransitRecord record : GateJournal.readRecords(gate.journal().file())) {
-        Journaled seen = new Journaled(record.fare().amountMinor(), !record.recovered());
+        Journaled seen = new Journaled(record.fare().amountMinor(), !record.recovered(), record.kind());
         out.merge(record.cardKey(), seen, (a, b) -> {
           if (a.fareMinor() != b.fareMinor()) {
             throw new IllegalStateException("two journals disagree on the fare of one card transaction [atc="
                 + record.atc() + "]");
           }
-          return new Journaled(a.fareMinor(), a.original() || b.original());
+          return new Journaled(a.fareMinor(), a.original() || b.original(), a.kind());
         });
       }
     }

@@ -14,12 +14,14 @@ import java.util.Map;
 /**
  * The demo's metro: one line of {@value #STATIONS} stations in 4 zones (fare 3.00 + 1.50 per zone
  * crossed, so 3.00..7.50, below the cards' DF62 of 8.00), stations 1..4 run by operator METRO-A and
- * 5..8 by METRO-B. Each station has one entry and one exit gate, each with its own journal file.
+ * 5..8 by METRO-B. Each station has {@value #GATES_PER_DIRECTION} entry and as many exit gates,
+ * each with its own journal file.
  * Every gate knows both operators' codes, so a transaction recovered from another operator's gate
  * is attributed to that operator.
  */
 final class MetroNetwork implements AutoCloseable {
   static final int STATIONS = 8;
+  static final int GATES_PER_DIRECTION = 2;
   static final PartyId METRO_A = PartyId.of("METRO-A");
   static final PartyId METRO_B = PartyId.of("METRO-B");
   static final List<PartyId> OPERATORS = List.of(METRO_A, METRO_B);
@@ -31,28 +33,33 @@ final class MetroNetwork implements AutoCloseable {
 
   MetroNetwork(Path journalDir, BusinessClock clock) {
     for (int station = 1; station <= STATIONS; station++) {
-      entryGates.add(gate(journalDir, clock, station, GateConfig.Direction.ENTRY));
-      exitGates.add(gate(journalDir, clock, station, GateConfig.Direction.EXIT));
+      for (int number = 1; number <= GATES_PER_DIRECTION; number++) {
+        entryGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.ENTRY));
+        exitGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.EXIT));
+      }
     }
   }
 
-  private GateKernel gate(Path journalDir, BusinessClock clock, int station, GateConfig.Direction direction) {
+  private GateKernel gate(Path journalDir, BusinessClock clock, int station, int number,
+      GateConfig.Direction direction) {
     int operatorCode = station <= STATIONS / 2 ? 1 : 2;
     PartyId operator = OPERATOR_CODES.get(operatorCode);
-    String terminal = String.format("%s-S%02d-%s", operator.value(), station,
-        direction == GateConfig.Direction.ENTRY ? "IN" : "OUT");
-    GateConfig config = new GateConfig(operator, operatorCode, terminal, station, 1, direction,
+    String terminal = String.format("%s-S%02d-%s%d", operator.value(), station,
+        direction == GateConfig.Direction.ENTRY ? "IN" : "OUT", number);
+    GateConfig config = new GateConfig(operator, operatorCode, terminal, station, number, direction,
         GateConfig.PASSBACK_WINDOW_DEFAULT, GateConfig.JOURNEY_TIME_LIMIT_DEFAULT,
         io.iotpay.foundation.money.CurrencyUnit.CNY, 156, OPERATOR_CODES);
     return new GateKernel(config, fares, GateJournal.open(journalDir.resolve(terminal + ".journal")), clock);
   }
 
-  GateKernel entryGate(int station) {
-    return entryGates.get(station - 1);
+  /** The entry gates of {@code station} (1..{@value #STATIONS}). */
+  List<GateKernel> entryGates(int station) {
+    return entryGates.subList((station - 1) * GATES_PER_DIRECTION, station * GATES_PER_DIRECTION);
   }
 
-  GateKernel exitGate(int station) {
-    return exitGates.get(station - 1);
+  /** The exit gates of {@code station} (1..{@value #STATIONS}). */
+  List<GateKernel> exitGates(int station) {
+    return exitGates.subList((station - 1) * GATES_PER_DIRECTION, station * GATES_PER_DIRECTION);
   }
 
   /** Every gate of {@code operator}, entry gates first. */

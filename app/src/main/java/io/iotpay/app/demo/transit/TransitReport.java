@@ -30,6 +30,7 @@ import java.util.Map;
  *     taken at the other's (the other holds the original), not uploaded
  * @param lateRecoveredCopies recovered copies of a transaction of an already settled day
  * @param inFlight what is not yet settled, by kind (all 0 after the final night)
+ * @param events counts of the scenario's rarer events (forgotten tap-outs, EXIT_INCOMPLETE records, ...)
  * @param checks each conservation equation and whether it held
  */
 public record TransitReport(
@@ -60,6 +61,7 @@ public record TransitReport(
     long foreignRecoveredCopies,
     long lateRecoveredCopies,
     Map<String, Long> inFlight,
+    Map<String, Long> events,
     Map<String, Boolean> checks,
     boolean booksBalanced,
     boolean auditVerified,
@@ -70,6 +72,7 @@ public record TransitReport(
   public TransitReport {
     refusals = Map.copyOf(refusals);
     inFlight = Map.copyOf(inFlight);
+    events = Map.copyOf(events);
     checks = Map.copyOf(checks);
     notes = List.copyOf(notes);
   }
@@ -80,7 +83,7 @@ public record TransitReport(
         faresOnCardsMinor, clearedMinor, issuerDebitedMinor, arrearsMinor, riderDebitsInLedgerMinor,
         operatorSettledMinor, quotaRestores, flashInjected, flashTornAfterCommit, flashRecovered, recoveredMatchesTorn,
         denyListed, clearingRefusals, switchRejections, operatorRefusedDuplicatesMinor, foreignRecoveredCopies,
-        lateRecoveredCopies, inFlight, checks, booksBalanced, verified,
+        lateRecoveredCopies, inFlight, events, checks, booksBalanced, verified,
         detail, leaves, conserved, notes);
   }
 
@@ -125,6 +128,7 @@ public record TransitReport(
     out.put("late_recovered_copies", lateRecoveredCopies);
     out.put("in_flight_minor", inFlightMinor());
     out.put("in_flight", new java.util.TreeMap<>(inFlight));
+    out.put("events", new java.util.TreeMap<>(events));
     out.put("checks", new java.util.TreeMap<>(checks));
     out.put("books_balanced", booksBalanced);
     out.put("audit_verified", auditVerified);

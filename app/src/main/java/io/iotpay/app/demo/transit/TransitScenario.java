@@ -90,6 +90,7 @@ public final class TransitScenario {
   static final long LOW_FUNDS_DEPOSIT_MINOR = 10_00;
   static final long CREDIT_LIMIT_MINOR = 300_00;
   static final int ROUNDS_PER_DAY = 6;
+  static final double FORGOT_TAP_OUT_PROBABILITY = 0.04;
   /** A rider who keeps tearing taps gives up on tearing after this many: the next tap is clean. */
   static final int FAULTY_ATTEMPTS_MAX = 5;
   private static final Instant START = Instant.parse("2026-03-01T20:00:00Z");
@@ -126,6 +127,7 @@ public final class TransitScenario {
     final RiderCard card;
     final double travelProbability;
     long pushedMinor;
+    boolean journeyOpen;
 
     Rider(int number, Issuer issuer, long accountId, RiderAccountKind kind, long depositMinor, RiderCard card,
         double travelProbability) {
@@ -152,6 +154,9 @@ public final class TransitScenario {
     long arrearsMinor;
     long clearingRefusals;
     long foreignCopies;
+    long forgotTapOut;
+    long sweepTaps;
+    long tornRetriedElsewhere;
     long operatorSettledMinor;
     final List<String> notes = new ArrayList<>();
 
@@ -188,7 +193,7 @@ public final class TransitScenario {
           for (int day = 1; day <= settings.days(); day++) {
             // Day 1 starts after issuing (day 0); each later day is the T+1 the last morning moved to.
             LocalDate date = day == 1 ? clock.advanceToNextBusinessDay() : clock.businessDate();
-            ride(date);
+            ride(date, day == settings.days());
             night(date);
             morning(date);
           }
@@ -323,7 +328,7 @@ public final class TransitScenario {
 
   // ---------------------------------------------------------------- a day of riding
 
-  private void ride(LocalDate date) {
+  private void ride(LocalDate date, boolean lastDay) {
     long inBefore = tally.tapsIn;
     long tornBefore = tally.flashInjected;
     for (int round = 0; round < ROUNDS_PER_DAY; round++) {
@@ -336,22 +341,52 @@ public final class TransitScenario {
           int from = 1 + random.nextInt(MetroNetwork.STATIONS);
           int to = 1 + (from + random.nextInt(MetroNetwork.STATIONS - 1)) % MetroNetwork.STATIONS;
           clock.advance(Duration.ofSeconds(2));
-          if (tap(rider, metro.entryGate(from)) instanceof TapOutcome.Opened) {
+          if (tap(rider, metro.entryGates(from)) instanceof TapOutcome.Opened) {
             tally.tapsIn++;
+            rider.journeyOpen = true;
             travelling.put(rider, to);
           }
         }
       }
       advanceTo(roundStart.plus(Duration.ofMinutes(40)));
       for (Map.Entry<Rider, Integer> trip : travelling.entrySet()) {
-        clock.advance(Duration.ofSeconds(2));
-        if (tap(trip.getKey(), metro.exitGate(trip.getValue())) instanceof TapOutcome.Opened) {
-          tally.tapsOut++;
+        if (random.nextDouble() < FORGOT_TAP_OUT_PROBABILITY) {
+          // Left through an open service gate: the journey stays open on the card, and the card's
+          // next entry (after the passback window) closes it as EXIT_INCOMPLETE for the lock.
+          tally.forgotTapOut++;
+          continue;
         }
+        clock.advance(Duration.ofSeconds(2));
+        exit(trip.getKey(), trip.getValue());
       }
+    }
+    if (lastDay) {
+      sweep(date);
     }
     say("demo transit: day %s: %d journeys, %d taps torn by injected faults", date, tally.tapsIn - inBefore,
         tally.flashInjected - tornBefore);
+  }
+
+  private void exit(Rider rider, int station) {
+    if (tap(rider, metro.exitGates(station)) instanceof TapOutcome.Opened) {
+      tally.tapsOut++;
+      rider.journeyOpen = false;
+    }
+  }
+
+  /**
+   * The last evening: every rider whose card still holds an open journey taps out once more, so no
+   * lock is left on a card when the run ends (a deny-listed card stays shut in: its lock is in flight).
+   */
+  private void sweep(LocalDate date) {
+    advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofMinutes(22 * 60 + 30)));
+    for (Rider rider : riders) {
+      if (rider.journeyOpen) {
+        clock.advance(Duration.ofSeconds(2));
+        tally.sweepTaps++;
+        exit(rider, 1 + random.nextInt(MetroNetwork.STATIONS));
+      }
+    }
   }
 
   private void advanceTo(Instant target) {
@@ -361,11 +396,15 @@ public final class TransitScenario {
   }
 
   /**
-   * One rider presenting the phone until the gate gives an answer: a torn tap (an injected flash
-   * card) is retried at the same gate a few seconds later, and that tap completes whatever the card
-   * committed. Refusals are counted by reason.
+   * One rider presenting the phone until a gate of the station gives an answer. A torn tap (an
+   * injected flash card) is retried a few seconds later at any gate of the station, and that tap
+   * completes whatever the card committed. If the card did commit at the torn gate, another gate
+   * journals it but refuses (PASSBACK / NO_ENTRY: it cannot know whether the torn gate opened), so
+   * the rider goes back to the torn gate, which resumes (docs/gate.md §4). Refusals count by reason.
    */
-  private TapOutcome tap(Rider rider, GateKernel gate) {
+  private TapOutcome tap(Rider rider, List<GateKernel> gates) {
+    GateKernel gate = gates.get(random.nextInt(gates.size()));
+    GateKernel committedAt = null;
     for (int attempt = 0; ; attempt++) {
       boolean inject = attempt < FAULTY_ATTEMPTS_MAX && random.nextDouble() < settings.flashRate();
       CardTransactionKey before = inject ? rider.card.newestLogKey() : null;
@@ -381,6 +420,11 @@ public final class TransitScenario {
           return opened;
         }
         case TapOutcome.Refused refused -> {
+          if (committedAt != null && committedAt != gate && wrongGateAfterTear(refused)) {
+            tally.tornRetriedElsewhere++;
+            gate = committedAt;
+            continue;
+          }
           tally.refused(refused.reason().name());
           return refused;
         }
@@ -388,25 +432,37 @@ public final class TransitScenario {
           Assert.that(inject, "a tap tore without an injected fault [gate={}, detail={}]", gate.config().terminalId(),
               torn.detail());
           tally.flashInjected++;
-          noteTear(rider, before, torn);
+          if (noteTear(rider, before, torn)) {
+            committedAt = gate;
+          }
+          gate = gates.get(random.nextInt(gates.size()));
           clock.advance(Duration.ofSeconds(3));
         }
       }
     }
   }
 
-  /** Records the card transaction a torn tap left unjournaled, read from the card's own log. */
-  private void noteTear(Rider rider, CardTransactionKey before, TapOutcome.Torn torn) {
+  private static boolean wrongGateAfterTear(TapOutcome.Refused refused) {
+    return refused.reason() == TapOutcome.Reason.PASSBACK || refused.reason() == TapOutcome.Reason.NO_ENTRY;
+  }
+
+  /**
+   * Records the card transaction a torn tap left unjournaled, read from the card's own log.
+   *
+   * @return true when the card committed a transaction the tap did not journal
+   */
+  private boolean noteTear(Rider rider, CardTransactionKey before, TapOutcome.Torn torn) {
     CardTransactionKey after = rider.card.newestLogKey();
     if (after == null || after.equals(before)) {
-      return; // the card committed nothing new: the tear came before GENERATE AC took effect
+      return false; // the card committed nothing new: the tear came before GENERATE AC took effect
     }
     for (TransitRecord record : torn.journaled()) {
       if (record.cardKey().equals(after) && !record.recovered()) {
-        return; // committed and journaled (the first half of a two-transaction tap)
+        return false; // committed and journaled (the first half of a two-transaction tap)
       }
     }
     tornAfterCommit.add(after);
+    return true;
   }
 
   // ---------------------------------------------------------------- night T: journals to the switch
