@@ -86,6 +86,14 @@ class TransitScenarioTest {
   }
 
   @Test
+  void cli_demoBooks_stillRunsTheBooksWalkthrough() {
+    Output output = cli("demo", "books", "--payments", "30", "--seed", "5", "--data-dir", tempDir.toString());
+
+    assertThat(output.exit()).as(output.err()).isZero();
+    assertThat(output.out()).contains("books walk-through").contains("money conserved and settled: yes");
+  }
+
+  @Test
   void cli_refusesRidersOutOfRange_withExitTwo() {
     Output output = cli("demo", "transit", "--riders", "0", "--data-dir", tempDir.toString());
 
