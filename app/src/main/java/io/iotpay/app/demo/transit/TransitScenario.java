@@ -341,10 +341,13 @@ public final class TransitScenario {
           int from = 1 + random.nextInt(MetroNetwork.STATIONS);
           int to = 1 + (from + random.nextInt(MetroNetwork.STATIONS - 1)) % MetroNetwork.STATIONS;
           clock.advance(Duration.ofSeconds(2));
-          if (tap(rider, metro.entryGates(from)) instanceof TapOutcome.Opened) {
+          TapOutcome outcome = tap(rider, metro.entryGates(from));
+          if (outcome instanceof TapOutcome.Opened) {
             tally.tapsIn++;
             rider.journeyOpen = true;
             travelling.put(rider, to);
+          } else if (closedIncomplete(outcome)) {
+            rider.journeyOpen = false; // the entry gate closed the old journey, then refused the new one
           }
         }
       }
@@ -365,6 +368,11 @@ public final class TransitScenario {
     }
     say("demo transit: day %s: %d journeys, %d taps torn by injected faults", date, tally.tapsIn - inBefore,
         tally.flashInjected - tornBefore);
+  }
+
+  private static boolean closedIncomplete(TapOutcome outcome) {
+    return outcome.journaled().stream()
+        .anyMatch(r -> !r.recovered() && r.kind() == io.iotpay.protocol.transit.TransitKind.EXIT_INCOMPLETE);
   }
 
   private void exit(Rider rider, int station) {
