@@ -226,7 +226,7 @@ final class Findings {
    */
   private static long lateCopies(TransitScenario scenario) {
     long sum = 0;
-    LocalDate first = LocalDate.of(2026, 3, 1);
+    LocalDate first = TransitScenario.START.atZone(java.time.ZoneOffset.UTC).toLocalDate();
     for (OperatorBackOffice office : scenario.operators().values()) {
       for (int d = 0; d <= scenario.settings().days() + 1; d++) {
         sum += office.pendingRecords(first.plusDays(d));

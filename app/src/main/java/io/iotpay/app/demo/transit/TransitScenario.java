@@ -93,7 +93,7 @@ public final class TransitScenario {
   static final double FORGOT_TAP_OUT_PROBABILITY = 0.04;
   /** A rider who keeps tearing taps gives up on tearing after this many: the next tap is clean. */
   static final int FAULTY_ATTEMPTS_MAX = 5;
-  private static final Instant START = Instant.parse("2026-03-01T20:00:00Z");
+  static final Instant START = Instant.parse("2026-03-01T20:00:00Z");
 
   private final TransitSettings settings;
   private final PrintStream progress;
@@ -234,8 +234,7 @@ public final class TransitScenario {
           book * 1_000_000_000L + 2_000_000_000L), ledger, dir.resolve("operator-" + operator.value())));
       book++;
     }
-    metro = new MetroNetwork(Files.isDirectory(dir.resolve("journals")) ? dir.resolve("journals")
-        : createDirectory(dir.resolve("journals")), clock);
+    metro = new MetroNetwork(createDirectory(dir.resolve("journals")), clock);
   }
 
   private static Path createDirectory(Path path) {

@@ -1,6 +1,5 @@
 package io.iotpay.app.demo.transit;
 
-import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.nio.file.Path;
 
@@ -20,19 +19,19 @@ public record TransitSettings(int riders, int days, long seed, double flashRate,
   public static final int DAYS_MAX = 30;
   public static final double FLASH_RATE_MAX = 0.9;
 
-  /** @throws InvalidInputException naming the first setting out of its range */
+  /** @throws DemoInputException naming the first setting out of its range */
   public TransitSettings {
     if (riders < 1 || riders > RIDERS_MAX) {
-      throw new InvalidInputException("--riders " + riders + " is outside 1.." + RIDERS_MAX);
+      throw new DemoInputException("--riders " + riders + " is outside 1.." + RIDERS_MAX);
     }
     if (days < 1 || days > DAYS_MAX) {
-      throw new InvalidInputException("--days " + days + " is outside 1.." + DAYS_MAX);
+      throw new DemoInputException("--days " + days + " is outside 1.." + DAYS_MAX);
     }
     if (!(flashRate >= 0 && flashRate <= FLASH_RATE_MAX)) {
-      throw new InvalidInputException("--flash-rate " + flashRate + " is outside 0.." + FLASH_RATE_MAX);
+      throw new DemoInputException("--flash-rate " + flashRate + " is outside 0.." + FLASH_RATE_MAX);
     }
     if (dataDir == null || auditSuite == null) {
-      throw new InvalidInputException("transit demo: data directory and audit suite are required");
+      throw new DemoInputException("transit demo: data directory and audit suite are required");
     }
   }
 
