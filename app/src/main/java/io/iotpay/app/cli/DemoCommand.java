@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
     subcommands = {DemoTransitCommand.class, DemoCommand.Books.class},
     description = {
       "Runs a simulated scenario on embedded defaults (SQLite in iotpay-data/) and prints a report.",
-      "Without a subcommand: the metro transit scenario with its defaults (see 'demo transit --help').",
-      "'demo books': the books walk-through. Exit 0 only if every book balances, money is conserved and",
-      "the audit log verifies; 1 otherwise."
+      "Without a subcommand: the metro transit scenario with its defaults (see 'demo transit --help');",
+      "'demo books': the books walk-through. Exit 0 only if every book balances, money is conserved",
+      "and the audit log verifies; 1 otherwise."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,9 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
       name = "books",
       mixinStandardHelpOptions = true,
       description = {
-        "The books walk-through (payments between two issuers, a switch and two acquirers, then T+1 net",
-        "settlement) through the real ledger and audit log. Exit 0 only if every book balances, money is",
-        "conserved and the audit log verifies; 1 otherwise."
+        "The books walk-through: card payments through the real ledger and audit log.",
+        "Payments between two issuers, a switch and two acquirers, then T+1 net settlement. Exit 0 only if",
+        "every book balances, money is conserved and the audit log verifies; 1 otherwise."
       })
   public static final class Books implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")

@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
     name = "transit",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulates riders (half 3DES cards, half SM4) travelling a metro over business days: issuing and",
-      "personalisation, enablement and quota pushes through the phone, gates with flash-card tears, nightly",
-      "journal collection, T+1 net settlement, TAC-verified clearing, deny lists and quota restores.",
-      "Exit 0 only if money is conserved, every book balances and the audit log verifies; 1 otherwise."
+      "The metro transit scenario end to end (the default of 'iotpay demo').",
+      "Riders (half 3DES cards, half SM4) travel a metro over business days: issuing and personalisation,",
+      "enablement and quota pushes through the phone, gates with flash-card tears, nightly journal",
+      "collection, T+1 net settlement, TAC-verified clearing, deny lists and quota restores. Exit 0 only if",
+      "money is conserved, every book balances and the audit log verifies; 1 otherwise."
     })
 public final class DemoTransitCommand implements Callable<Integer> {
   @Option(names = "--riders", description = "riders, 1..500 (default: ${DEFAULT-VALUE})")
