@@ -13,63 +13,83 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code iotpay demo}: the main job on embedded defaults. Exits 0 only if money was conserved across
- * all books and the audit log verifies.
+ * {@code iotpay demo}: the main job on embedded defaults. Plain {@code iotpay demo} runs the transit
+ * scenario with its defaults ({@code iotpay demo transit}); the books walk-through is {@code iotpay demo
+ * books}. Each exits 0 only if money was conserved across all books and the audit log verifies.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    subcommands = {DemoTransitCommand.class, DemoCommand.Books.class},
     description = {
-      "Runs a simulated business day on embedded defaults (SQLite in iotpay-data/) and prints a report.",
-      "Today: the books walk-through (payments between two issuers, a switch and two acquirers, then T+1 net",
-      "settlement) through the real ledger and audit log. Exit 0 only if every book balances, money is",
-      "conserved and the audit log verifies; 1 otherwise."
+      "Runs a simulated scenario on embedded defaults (SQLite in iotpay-data/) and prints a report.",
+      "Without a subcommand: the metro transit scenario with its defaults (see 'demo transit --help');",
+      "'demo books': the books walk-through. Exit 0 only if every book balances, money is conserved",
+      "and the audit log verifies; 1 otherwise."
     })
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed = 2026;
-
-  @Option(names = "--payments", description = "authorisations to attempt, 1..100000 (default: ${DEFAULT-VALUE})")
-  int payments = 400;
-
-  @Option(names = "--suite", description = "audit log suite: INTERNATIONAL or NATIONAL (default: ${DEFAULT-VALUE})")
-  String suite = "NATIONAL";
-
-  @Option(names = "--data-dir", description = "where the demo database goes; replaced each run (default: ${DEFAULT-VALUE})")
-  Path dataDir = Path.of("iotpay-data");
-
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    if (payments < 1 || payments > 100_000) {
-      throw new io.iotpay.foundation.InvalidInputException("--payments " + payments + " is outside 1..100000");
+    // Plain "iotpay demo" is "iotpay demo transit" with every default.
+    return spec.commandLine().getSubcommands().get("transit").execute();
+  }
+
+  @Command(
+      name = "books",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The books walk-through: card payments through the real ledger and audit log.",
+        "Payments between two issuers, a switch and two acquirers, then T+1 net settlement. Exit 0 only if",
+        "every book balances, money is conserved and the audit log verifies; 1 otherwise."
+      })
+  public static final class Books implements Callable<Integer> {
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed = 2026;
+
+    @Option(names = "--payments", description = "authorisations to attempt, 1..100000 (default: ${DEFAULT-VALUE})")
+    int payments = 400;
+
+    @Option(names = "--suite", description = "audit log suite: INTERNATIONAL or NATIONAL (default: ${DEFAULT-VALUE})")
+    String suite = "NATIONAL";
+
+    @Option(names = "--data-dir", description = "where the demo database goes; replaced each run (default: ${DEFAULT-VALUE})")
+    Path dataDir = Path.of("iotpay-data");
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (payments < 1 || payments > 100_000) {
+        throw new io.iotpay.foundation.InvalidInputException("--payments " + payments + " is outside 1..100000");
+      }
+      AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
+      PrintWriter out = spec.commandLine().getOut();
+      BooksWalkthrough.Result result = BooksWalkthrough.run(dataDir, seed, payments, chosen, System.err);
+      out.printf("iotpay demo: books walk-through (seed %d, %s suite, database %s)%n", seed, chosen, dataDir.resolve("iotpay.db"));
+      out.printf("  payments attempted %d: captured %d, voided %d, left to expire %d, declined %d; retried %d%n",
+          result.payments(), result.captured(), result.voided(), result.expired(), result.declined(), result.retries());
+      out.printf("  cardholders spent %s; merchants received %s%n", result.spentByCardholders(), result.receivedByMerchants());
+      out.printf("  every book balances: %s; money conserved and settled: %s%n", yes(result.booksBalanced()), yes(result.conserved()));
+      result.checkpoint().ifPresent(c -> printCheckpoint(out, c));
+      out.printf("  audit verify: %s (%d leaves, %d checkpoints)%n",
+          result.verification().verified() ? "OK" : "FAILED at " + result.verification().failure().orElseThrow().describe(),
+          result.verification().leavesChecked(), result.verification().checkpointsChecked());
+      out.printf("  check it yourself: ./iotpay audit verify --db %s --public-key %s%n",
+          dataDir.resolve("iotpay.db"), dataDir.resolve("audit-public-key.pem"));
+      out.flush();
+      return result.ok() ? 0 : 1;
     }
-    AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
-    PrintWriter out = spec.commandLine().getOut();
-    BooksWalkthrough.Result result = BooksWalkthrough.run(dataDir, seed, payments, chosen, System.err);
-    out.printf("iotpay demo: books walk-through (seed %d, %s suite, database %s)%n", seed, chosen, dataDir.resolve("iotpay.db"));
-    out.printf("  payments attempted %d: captured %d, voided %d, left to expire %d, declined %d; retried %d%n",
-        result.payments(), result.captured(), result.voided(), result.expired(), result.declined(), result.retries());
-    out.printf("  cardholders spent %s; merchants received %s%n", result.spentByCardholders(), result.receivedByMerchants());
-    out.printf("  every book balances: %s; money conserved and settled: %s%n", yes(result.booksBalanced()), yes(result.conserved()));
-    result.checkpoint().ifPresent(c -> printCheckpoint(out, c));
-    out.printf("  audit verify: %s (%d leaves, %d checkpoints)%n",
-        result.verification().verified() ? "OK" : "FAILED at " + result.verification().failure().orElseThrow().describe(),
-        result.verification().leavesChecked(), result.verification().checkpointsChecked());
-    out.printf("  check it yourself: ./iotpay audit verify --db %s --public-key %s%n",
-        dataDir.resolve("iotpay.db"), dataDir.resolve("audit-public-key.pem"));
-    out.flush();
-    return result.ok() ? 0 : 1;
-  }
 
-  private static void printCheckpoint(PrintWriter out, Checkpoint checkpoint) {
-    out.printf("  latest checkpoint #%d: tree size %d, root %s, key %s, signed %s%n", checkpoint.number(),
-        checkpoint.treeSize(), Hex.encode(checkpoint.rootHash()), checkpoint.keyId(),
-        java.time.Instant.ofEpochMilli(checkpoint.timestampMs()));
-  }
+    private static void printCheckpoint(PrintWriter out, Checkpoint checkpoint) {
+      out.printf("  latest checkpoint #%d: tree size %d, root %s, key %s, signed %s%n", checkpoint.number(),
+          checkpoint.treeSize(), Hex.encode(checkpoint.rootHash()), checkpoint.keyId(),
+          java.time.Instant.ofEpochMilli(checkpoint.timestampMs()));
+    }
 
-  private static String yes(boolean value) {
-    return value ? "yes" : "NO";
+    private static String yes(boolean value) {
+      return value ? "yes" : "NO";
+    }
   }
 }
