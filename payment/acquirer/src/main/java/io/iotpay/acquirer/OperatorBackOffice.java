@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the switch, and books the switch's settlement report as received.
  *
  * <p>Books (its own book only): upload accepted → Dr receivable from switch, Cr fare revenue (the
- * file's total); settlement → Dr settlement bank account, Cr receivable from switch (its net
+ * fares the switch accepted, as its receipt says: duplicates it refused are not revenue); settlement → Dr settlement bank account, Cr receivable from switch (its net
  * position). What the switch refused stays on the receivable, visible in {@link #receivableMinor()}.
  * State is in memory. Thread-safe (synchronized).
  */
@@ -164,7 +164,10 @@ public final class OperatorBackOffice {
       pending.remove(businessDate);
       long upload = uploadsPerDay.merge(businessDate, 1L, Long::sum);
       Assert.that(upload < SETTLEMENT_TRANSFER, "too many uploads for one day [day={}]", businessDate);
-      post(transferId(businessDate, upload), RECEIVABLE_FROM_SWITCH, FARE_REVENUE, header.totalMinor());
+      // Only what the switch accepted is revenue: a recovered copy another gate already uploaded is not.
+      if (receipt.faresAcceptedMinor() > 0) {
+        post(transferId(businessDate, upload), RECEIVABLE_FROM_SWITCH, FARE_REVENUE, receipt.faresAcceptedMinor());
+      }
     }
     LOG.info("Offline file uploaded [file={}, records={}, status={}]", file.getFileName(), records.size(),
         receipt.status());

@@ -60,12 +60,20 @@ class OperatorBackOfficeTest {
 
   /** The switch's side of the interface, reduced to reading the file strictly and answering. */
   final OfflineFileInbox inbox = file -> {
+    List<TransitRecord> records;
     try (InputStream in = Files.newInputStream(file)) {
-      received.add(TransitFileReader.readAll(in, FileKind.OFFLINE, FileLimits.defaults()));
+      records = TransitFileReader.readAll(in, FileKind.OFFLINE, FileLimits.defaults());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return new IntakeReceipt(answer, 0, 0, answer == IntakeStatus.REJECTED ? "refused for the test" : "");
+    received.add(records);
+    if (answer == IntakeStatus.REJECTED) {
+      return new IntakeReceipt(answer, 0, 0, 0, "refused for the test");
+    }
+    // This inbox accepts every record except those whose fare is 1.23: "duplicates" it refuses.
+    List<TransitRecord> accepted = records.stream().filter(r -> r.fare().amountMinor() != 123).toList();
+    return new IntakeReceipt(answer, accepted.size(), records.size() - accepted.size(),
+        accepted.stream().mapToLong(r -> r.fare().amountMinor()).sum(), "");
   };
 
   @BeforeEach
@@ -127,6 +135,17 @@ class OperatorBackOfficeTest {
     backOffice.upload(DAY, inbox);
     assertThat(received.get(1)).containsExactly(late);
     assertThat(backOffice.fareRevenueMinor()).isEqualTo(1450);
+    assertThat(booksBalanced()).isTrue();
+  }
+
+  @Test
+  void upload_booksOnlyTheFaresTheSwitchAccepted() {
+    // The inbox refuses fares of 1.23, standing for recovered copies another gate already uploaded.
+    backOffice.collect(List.of(record(METRO, "G1", 1, 1, 300), record(METRO, "G1", 2, 2, 123)));
+    IntakeReceipt receipt = backOffice.upload(DAY, inbox);
+    assertThat(receipt.recordsRefused()).isEqualTo(1);
+    assertThat(backOffice.fareRevenueMinor()).isEqualTo(300);
+    assertThat(backOffice.receivableMinor()).isEqualTo(300);
     assertThat(booksBalanced()).isTrue();
   }
 

@@ -171,7 +171,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     if (known != null) {
       if (Arrays.equals(known, checksum)) {
         LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
-        return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, "file already accepted");
+        return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, "file already accepted");
       }
       return rejectFile(name, "sequence " + header.sequence() + " of " + header.sender()
           + " was already used by a file with different content");
@@ -235,12 +235,15 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     DayClearing day = newDay(header.businessDate());
     long accepted = 0;
     long refused = 0;
+    long faresAccepted = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
       while (reader.next()) {
-        String reason = take(reader, header, day);
+        RecordSummary[] taken = new RecordSummary[1];
+        String reason = take(reader, header, day, taken);
         if (reason == null) {
           accepted++;
+          faresAccepted = Math.addExact(faresAccepted, taken[0].fareMinor());
         } else {
           refused++;
         }
@@ -250,11 +253,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
     LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
         name, header.sender(), header.sequence(), header.businessDate(), accepted, refused);
-    return new IntakeReceipt(IntakeStatus.ACCEPTED, accepted, refused, "");
+    return new IntakeReceipt(IntakeStatus.ACCEPTED, accepted, refused, faresAccepted, "");
   }
 
   /** @return null when the record was accepted, else the recorded reason */
-  private String take(TransitFileReader reader, FileHeader header, DayClearing day) {
+  private String take(TransitFileReader reader, FileHeader header, DayClearing day, RecordSummary[] taken) {
     String name = header.sender() + "#" + header.sequence();
     RecordSummary record;
     try {
@@ -284,6 +287,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     seenRecordIds.add(terminal, record.id().sequence());
     seenCardKeys.add(panHigh, cardLow);
     day.accept(reader, record, issuer);
+    taken[0] = record;
     return null;
   }
 
@@ -306,7 +310,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private IntakeReceipt rejectFile(String fileName, String reason) {
     LOG.warn("Offline file rejected [file={}, reason={}]", fileName, reason);
     record(new Rejection(fileName, 0, "", reason));
-    return new IntakeReceipt(IntakeStatus.REJECTED, 0, 0, reason);
+    return new IntakeReceipt(IntakeStatus.REJECTED, 0, 0, 0, reason);
   }
 
   private String rejectRecord(String fileName, long line, String recordId, String reason) {

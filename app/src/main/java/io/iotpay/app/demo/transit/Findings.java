@@ -117,13 +117,13 @@ final class Findings {
         && tally.clearedMinor == tally.debitedMinor + tally.arrearsMinor);
     checks.put("debited_equal_rider_ledger_accounts", tally.debitedMinor == riderDebits);
     checks.put("cleared_equal_operator_settled", tally.clearedMinor == tally.operatorSettledMinor);
-    // The back office books a whole uploaded file as revenue receivable; the switch settles only
-    // what it accepted, so the copies it refused as duplicates stay on the receivable. Check that
-    // this residue is exactly the fares of the uploaded duplicates, read from the files on disk.
+    // Fares of recovered copies the switch refused as duplicates (read from the uploaded files).
     long duplicatesMinor = uploads.faresMinor() - tally.clearedMinor;
-    checks.put("operator_receivable_equal_refused_duplicates", receivable == duplicatesMinor
+    // The back office books as revenue only what the switch accepted (recovered copies another gate
+    // uploaded first are refused as duplicates), so after settlement nothing is left receivable.
+    checks.put("operator_revenue_equal_settled", receivable == 0
         && cleared.keySet().containsAll(uploads.keys())
-        && totalRevenue(scenario) == tally.operatorSettledMinor + receivable
+        && totalRevenue(scenario) == tally.operatorSettledMinor
         && scenario.transitSwitch().rejectionsTotal() == uploads.records() - cleared.size());
     checks.put("switch_accounts_settled_to_zero", switchSettled(scenario));
     checks.put("issuers_paid_the_switch", owedToSwitch == 0);

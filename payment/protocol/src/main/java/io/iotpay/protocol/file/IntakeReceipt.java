@@ -8,10 +8,14 @@ package io.iotpay.protocol.file;
  * @param recordsRefused records refused one by one with a recorded reason (duplicates included)
  * @param reason why the file was rejected or refused, empty when ACCEPTED
  */
-public record IntakeReceipt(IntakeStatus status, long recordsAccepted, long recordsRefused, String reason) {
+public record IntakeReceipt(
+    IntakeStatus status, long recordsAccepted, long recordsRefused, long faresAcceptedMinor, String reason) {
   public IntakeReceipt {
     if (status == null || reason == null) {
       throw new IllegalArgumentException("intake receipt: status and reason are required");
+    }
+    if (faresAcceptedMinor < 0) {
+      throw new IllegalArgumentException("intake receipt: accepted fares " + faresAcceptedMinor + " are negative");
     }
   }
 }
