@@ -1,6 +1,7 @@
 package io.iotpay.agent.sdk;
 
 import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.protocol.cose.CoseException;
 
 /**
  * The SDK refused something it received (a platform answer) or was asked to send. {@link #reason()}
@@ -38,6 +39,21 @@ public final class EnvelopeException extends InvalidInputException {
   public EnvelopeException(Reason reason, String message, Throwable cause) {
     super(reason + ": " + message, cause);
     this.reason = reason;
+  }
+
+  /**
+   * The codec's refusal as this layer's: same reason name, same message; the codec's exception is
+   * kept as the cause.
+   */
+  static EnvelopeException of(CoseException refused) {
+    Reason reason = switch (refused.reason()) {
+      case MALFORMED -> Reason.MALFORMED;
+      case SUITE_MISMATCH -> Reason.SUITE_MISMATCH;
+      case BAD_SIGNATURE -> Reason.BAD_SIGNATURE;
+      case DECRYPTION_FAILED -> Reason.DECRYPTION_FAILED;
+      case NO_PAYLOAD_KEY -> Reason.NO_PAYLOAD_KEY;
+    };
+    return new EnvelopeException(reason, refused.detail(), refused);
   }
 
   /** Never null. */
