@@ -2,6 +2,7 @@ package io.iotpay.protocol.cose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
@@ -24,10 +25,8 @@ class CborReaderFuzzProperties {
 
   @Property(tries = 300)
   void signedMessageParse_onBytesBehindASign1Head_parsesOrRefusesTyped(@ForAll @Size(max = 300) byte[] bytes) {
-    byte[] message = new byte[bytes.length + 2];
-    message[0] = (byte) 0xD2; // tag 18
-    message[1] = (byte) 0x84; // array of 4
-    System.arraycopy(bytes, 0, message, 2, bytes.length);
+    // 0xD2 = tag 18 (COSE_Sign1), 0x84 = array of 4.
+    byte[] message = ByteBuffer.allocate(bytes.length + 2).put((byte) 0xD2).put((byte) 0x84).put(bytes).array();
     try {
       SignedMessage parsed = SignedMessage.parse(message);
       assertThat(parsed.kid()).isNotEmpty();
