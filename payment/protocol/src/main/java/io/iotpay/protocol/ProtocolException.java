@@ -9,4 +9,9 @@ public class ProtocolException extends InvalidInputException {
   public ProtocolException(String message) {
     super(message);
   }
+
+  /** As {@link #ProtocolException(String)}, keeping the lower-level {@code cause} (may be null). */
+  public ProtocolException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

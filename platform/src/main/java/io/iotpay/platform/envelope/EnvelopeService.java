@@ -8,6 +8,10 @@ import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
 import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.identity.IdentityService;
+import io.iotpay.protocol.cose.Cose;
+import io.iotpay.protocol.cose.CoseException;
+import io.iotpay.protocol.cose.PayloadCipher;
+import io.iotpay.protocol.cose.SignedMessage;
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
@@ -86,7 +90,7 @@ public final class EnvelopeService {
       throw new EnvelopeException(Reason.OVERSIZED,
           "envelope of " + (envelope == null ? "no" : envelope.length) + " bytes (at most " + envelopeBytesMax + ")");
     }
-    SignedMessage signed = SignedMessage.parse(envelope);
+    SignedMessage signed = parse(envelope);
     DeviceRecord device = activeDevice(signed.kid());
     verifySignature(device, signed);
     byte[] payload = plaintext(device, signed);
@@ -103,6 +107,14 @@ public final class EnvelopeService {
       case CounterStore.Reservation.Replayed replayed -> throw new EnvelopeException(Reason.REPLAYED_COUNTER,
           "device " + device.deviceId() + ": counter " + signed.counter() + " is not greater than the last accepted " + replayed.lastCounter());
     };
+  }
+
+  private static SignedMessage parse(byte[] envelope) {
+    try {
+      return SignedMessage.parse(envelope);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
   }
 
   private Outcome duplicate(DeviceId deviceId, long counter, byte[] answer) {
@@ -136,7 +148,12 @@ public final class EnvelopeService {
           + device.suite() + " but signed with alg " + signed.alg());
     }
     byte[] toBeSigned = Cose.toBeSigned(signed.protectedBytes(), Cose.deviceMessageAad(), signed.payload());
-    byte[] der = Cose.derSignature(device.suite(), signed.signature());
+    byte[] der;
+    try {
+      der = Cose.derSignature(device.suite(), signed.signature());
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
     if (!device.suite().signature().verify(device.publicKey(), toBeSigned, der)) {
       throw new EnvelopeException(Reason.BAD_SIGNATURE, "device " + device.deviceId() + ": signature does not verify under the registered key");
     }
@@ -148,7 +165,11 @@ public final class EnvelopeService {
     }
     SecretKeyBytes key = payloadKeys.payloadKey(device.deviceId()).orElseThrow(() ->
         new EnvelopeException(Reason.NO_PAYLOAD_KEY, "device " + device.deviceId() + " sent an encrypted payload but has no payload key"));
-    return PayloadCipher.decrypt(device.suite(), key, signed.payload(), Cose.deviceMessageAad());
+    try {
+      return PayloadCipher.decrypt(device.suite(), key, signed.payload(), Cose.deviceMessageAad());
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
   }
 
   private byte[] answer(DeviceRecord device, long counter, AnswerPayload answer) {
@@ -162,10 +183,18 @@ public final class EnvelopeService {
     if (answer.encrypt()) {
       SecretKeyBytes payloadKey = payloadKeys.payloadKey(device.deviceId()).orElseThrow(() ->
           new IllegalStateException("answer to " + device.deviceId() + " must be encrypted but it has no payload key"));
-      payload = PayloadCipher.encrypt(device.suite(), payloadKey, payload, aad, random);
+      payload = encrypt(device.suite(), payloadKey, payload, aad);
       kind = Cose.PAYLOAD_ENCRYPT0;
     }
     return SignedMessage.sign(device.suite(), key.keyId(), counter, kind, counter, payload, aad,
         data -> device.suite().signature().sign(key.keys().getPrivate(), data));
+  }
+
+  private byte[] encrypt(AlgorithmSuite suite, SecretKeyBytes payloadKey, byte[] payload, byte[] aad) {
+    try {
+      return PayloadCipher.encrypt(suite, payloadKey, payload, aad, random);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
   }
 }

@@ -1,7 +1,12 @@
 package io.iotpay.agent.sdk;
 
 import io.iotpay.agent.sdk.EnvelopeException.Reason;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.protocol.cose.Cose;
+import io.iotpay.protocol.cose.CoseException;
+import io.iotpay.protocol.cose.PayloadCipher;
+import io.iotpay.protocol.cose.SignedMessage;
 import java.security.SecureRandom;
 
 /**
@@ -58,7 +63,7 @@ public final class EnvelopeClient {
       if (payloadKey == null) {
         throw new EnvelopeException(Reason.NO_PAYLOAD_KEY, "device " + signer.deviceId() + " has no payload key to encrypt with");
       }
-      body = PayloadCipher.encrypt(signer.suite(), payloadKey, payload, Cose.deviceMessageAad(), random);
+      body = encrypt(payload);
       kind = Cose.PAYLOAD_ENCRYPT0;
     }
     long next = counter.next();
@@ -77,7 +82,7 @@ public final class EnvelopeClient {
     if (answer.length > ANSWER_BYTES_MAX) {
       throw new EnvelopeException(Reason.OVERSIZED, "answer of " + answer.length + " bytes exceeds " + ANSWER_BYTES_MAX);
     }
-    SignedMessage signed = SignedMessage.parse(answer);
+    SignedMessage signed = parse(answer);
     if (signed.alg() != Cose.signatureAlg(trust.suite())) {
       throw new EnvelopeException(Reason.SUITE_MISMATCH, "answer alg " + signed.alg() + " is not " + trust.suite() + "'s");
     }
@@ -86,7 +91,7 @@ public final class EnvelopeClient {
     }
     byte[] aad = Cose.answerAad(signer.deviceId());
     byte[] toBeSigned = Cose.toBeSigned(signed.protectedBytes(), aad, signed.payload());
-    if (!trust.suite().signature().verify(trust.answerKey(), toBeSigned, Cose.derSignature(trust.suite(), signed.signature()))) {
+    if (!trust.suite().signature().verify(trust.answerKey(), toBeSigned, derSignature(trust.suite(), signed.signature()))) {
       throw new EnvelopeException(Reason.BAD_SIGNATURE, "answer signature does not verify under the platform key (or is for another device)");
     }
     if (signed.replyTo() != sent.counter()) {
@@ -98,6 +103,34 @@ public final class EnvelopeClient {
     if (payloadKey == null) {
       throw new EnvelopeException(Reason.NO_PAYLOAD_KEY, "answer is encrypted but the device has no payload key");
     }
-    return PayloadCipher.decrypt(trust.suite(), payloadKey, signed.payload(), aad);
+    try {
+      return PayloadCipher.decrypt(trust.suite(), payloadKey, signed.payload(), aad);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
+  }
+
+  private byte[] encrypt(byte[] payload) {
+    try {
+      return PayloadCipher.encrypt(signer.suite(), payloadKey, payload, Cose.deviceMessageAad(), random);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
+  }
+
+  private static SignedMessage parse(byte[] answer) {
+    try {
+      return SignedMessage.parse(answer);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
+  }
+
+  private static byte[] derSignature(AlgorithmSuite suite, byte[] raw) {
+    try {
+      return Cose.derSignature(suite, raw);
+    } catch (CoseException e) {
+      throw EnvelopeException.of(e);
+    }
   }
 }

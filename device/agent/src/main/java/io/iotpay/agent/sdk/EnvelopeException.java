@@ -1,6 +1,7 @@
 package io.iotpay.agent.sdk;
 
 import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.protocol.cose.CoseException;
 
 /**
  * The SDK refused something it received (a platform answer) or was asked to send. {@link #reason()}
@@ -38,6 +39,15 @@ public final class EnvelopeException extends InvalidInputException {
   public EnvelopeException(Reason reason, String message, Throwable cause) {
     super(reason + ": " + message, cause);
     this.reason = reason;
+  }
+
+  /**
+   * The codec's refusal as this layer's: same reason name, same message; the codec's exception is
+   * kept as the cause.
+   */
+  static EnvelopeException of(CoseException refused) {
+    // Every codec reason has a same-named envelope reason; EnvelopeExceptionTest checks all of them.
+    return new EnvelopeException(Reason.valueOf(refused.reason().name()), refused.detail(), refused);
   }
 
   /** Never null. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.agent.sdk.EnvelopeException.Reason;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.protocol.cose.CborReader;
+import io.iotpay.protocol.cose.Cose;
+import io.iotpay.protocol.cose.SignedMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -2,6 +2,9 @@ package io.iotpay.agent.sdk;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.protocol.cose.Cose;
+import io.iotpay.protocol.cose.PayloadCipher;
+import io.iotpay.protocol.cose.SignedMessage;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 

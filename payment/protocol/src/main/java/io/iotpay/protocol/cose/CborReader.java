@@ -1,6 +1,6 @@
-package io.iotpay.platform.envelope;
+package io.iotpay.protocol.cose;
 
-import io.iotpay.platform.envelope.EnvelopeException.Reason;
+import io.iotpay.protocol.cose.CoseException.Reason;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -10,61 +10,107 @@ import java.nio.ByteBuffer;
  * Reads the CBOR subset COSE needs, one expected item at a time, from a bounded byte array. Never
  * recurses: unknown items are skipped with a counter of pending items. Indefinite lengths, floats
  * and integers beyond 63 bits are refused (COSE messages we accept never contain them). Every
- * failure is an {@link EnvelopeException} with reason {@link Reason#MALFORMED} naming the offset.
+ * failure is an {@link CoseException} with reason {@link Reason#MALFORMED} naming the offset.
  */
-final class CborReader {
+public final class CborReader {
   /** Most items one {@link #skip()} walks: bounds the work an adversarial header map can cause. */
-  static final int SKIP_ITEMS_MAX = 256;
+  public static final int SKIP_ITEMS_MAX = 256;
 
   private final byte[] data;
   private final String what;
   private int position;
 
-  CborReader(byte[] data, String what) {
+  /**
+   * A reader positioned at the start of {@code data}. The array is read, never copied or changed;
+   * the caller must not change it while reading.
+   *
+   * @param data the encoded items; never null
+   * @param what names the structure in refusal messages (e.g. "COSE_Sign1"); never null
+   */
+  public CborReader(byte[] data, String what) {
     this.data = data;
     this.what = what;
   }
 
-  int position() {
+  /** Offset of the next unread byte (0 to the input length). */
+  public int position() {
     return position;
   }
 
-  boolean atEnd() {
+  /** Whether every byte has been read. */
+  public boolean atEnd() {
     return position == data.length;
   }
 
-  void expectEnd() {
+  /**
+   * Checks that every byte has been read.
+   *
+   * @throws CoseException MALFORMED naming the number of trailing bytes
+   */
+  public void expectEnd() {
     if (!atEnd()) {
       throw malformed((data.length - position) + " trailing bytes after the " + what);
     }
   }
 
-  /** Major type of the next item without consuming it. */
-  int peekMajor() {
+  /**
+   * Major type (0..7) of the next item without consuming it.
+   *
+   * @throws CoseException MALFORMED at the end of the input
+   */
+  public int peekMajor() {
     need(1);
     return (data[position] & 0xFF) >>> 5;
   }
 
-  long readTag() {
+  /**
+   * Reads a tag head (major type 6) and returns the tag number.
+   *
+   * @throws CoseException MALFORMED for another major type, a truncated or indefinite head
+   */
+  public long readTag() {
     return readArgument(CborWriter.MAJOR_TAG, "tag");
   }
 
-  int readArrayHeader() {
+  /**
+   * Reads a definite-length array head and returns its item count (at most the bytes remaining).
+   *
+   * @throws CoseException MALFORMED for another major type, an indefinite length, or a count larger
+   *     than the remaining input could hold
+   */
+  public int readArrayHeader() {
     return readLength(CborWriter.MAJOR_ARRAY, "array");
   }
 
-  int readMapHeader() {
+  /**
+   * Reads a definite-length map head and returns its pair count (at most the bytes remaining).
+   *
+   * @throws CoseException MALFORMED as for {@link #readArrayHeader()}
+   */
+  public int readMapHeader() {
     return readLength(CborWriter.MAJOR_MAP, "map");
   }
 
-  byte[] readBytes() {
+  /**
+   * Reads a definite-length byte string.
+   *
+   * @return a copy of its content; never null
+   * @throws CoseException MALFORMED for another major type, an indefinite length or a truncated string
+   */
+  public byte[] readBytes() {
     int length = readLength(CborWriter.MAJOR_BYTES, "byte string");
     byte[] value = java.util.Arrays.copyOfRange(data, position, position + length);
     position += length;
     return value;
   }
 
-  String readText() {
+  /**
+   * Reads a definite-length text string.
+   *
+   * @return its content; never null
+   * @throws CoseException MALFORMED for another major type, a truncated string or invalid UTF-8
+   */
+  public String readText() {
     int length = readLength(CborWriter.MAJOR_TEXT, "text string");
     try {
       String value =
@@ -80,8 +126,12 @@ final class CborReader {
     }
   }
 
-  /** A signed integer of major type 0 or 1 within the range of {@code long}. */
-  long readInteger() {
+  /**
+   * Reads a signed integer of major type 0 or 1 within the range of {@code long}.
+   *
+   * @throws CoseException MALFORMED for another major type, a truncated head or a value beyond 63 bits
+   */
+  public long readInteger() {
     int major = peekMajor();
     int start = position;
     if (major == CborWriter.MAJOR_UNSIGNED) {
@@ -93,8 +143,13 @@ final class CborReader {
     throw malformed("expected an integer at offset " + start + ", found major type " + major);
   }
 
-  /** Skips one complete item of any supported type, iteratively. */
-  void skip() {
+  /**
+   * Skips one complete item of any supported type, iteratively (no recursion).
+   *
+   * @throws CoseException MALFORMED for an unsupported or truncated item, or one that nests more
+   *     than {@link #SKIP_ITEMS_MAX} items
+   */
+  public void skip() {
     long pending = 1;
     int walked = 0;
     while (pending > 0) {
@@ -177,7 +232,7 @@ final class CborReader {
     }
   }
 
-  private EnvelopeException malformed(String detail) {
-    return new EnvelopeException(Reason.MALFORMED, what + ": " + detail);
+  private CoseException malformed(String detail) {
+    return new CoseException(Reason.MALFORMED, what + ": " + detail);
   }
 }

@@ -1,4 +1,4 @@
-package io.iotpay.platform.envelope;
+package io.iotpay.protocol.cose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,11 +41,11 @@ class CborAndCoseTest {
     reader.skip();
     assertThat(reader.position()).isEqualTo(9);
     // [_ 1, 2] (indefinite array, 9f0102ff) and 1.5 as a half float (f93e00).
-    assertThatThrownBy(() -> new CborReader(Hex.decode("9f0102ff"), "x").skip()).isInstanceOf(EnvelopeException.class);
-    assertThatThrownBy(() -> new CborReader(Hex.decode("f93e00"), "x").skip()).isInstanceOf(EnvelopeException.class);
+    assertThatThrownBy(() -> new CborReader(Hex.decode("9f0102ff"), "x").skip()).isInstanceOf(CoseException.class);
+    assertThatThrownBy(() -> new CborReader(Hex.decode("f93e00"), "x").skip()).isInstanceOf(CoseException.class);
     // A byte string claiming 2^32 bytes in a 5-byte input.
     assertThatThrownBy(() -> new CborReader(Hex.decode("5affffffff"), "x").readBytes())
-        .isInstanceOf(EnvelopeException.class).hasMessageContaining("declares");
+        .isInstanceOf(CoseException.class).hasMessageContaining("declares");
   }
 
   @Test
@@ -53,7 +53,7 @@ class CborAndCoseTest {
     byte[] deep = new byte[CborReader.SKIP_ITEMS_MAX + 1];
     java.util.Arrays.fill(deep, (byte) 0x81); // [[[[…
     assertThatThrownBy(() -> new CborReader(deep, "deep").skip())
-        .isInstanceOfSatisfying(EnvelopeException.class, e -> assertThat(e.reason()).isEqualTo(EnvelopeException.Reason.MALFORMED));
+        .isInstanceOfSatisfying(CoseException.class, e -> assertThat(e.reason()).isEqualTo(CoseException.Reason.MALFORMED));
   }
 
   /**

@@ -1,17 +1,25 @@
-package io.iotpay.platform.envelope;
+package io.iotpay.protocol.cose;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.envelope.EnvelopeException.Reason;
+import io.iotpay.protocol.cose.CoseException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 
 /**
  * A parsed (not yet verified) COSE_Sign1 as iotpay uses it: the exact protected header bytes, the
- * fields read from them, the payload and the raw r‖s signature.
+ * fields read from them, the payload and the raw r‖s signature. The wire format is defined in
+ * docs/envelope.md. Arrays are shared, not copied: treat them as read-only.
  *
+ * @param protectedBytes the protected header exactly as received (it is what was signed); never null
+ * @param alg the signature algorithm id (see {@link Cose#suiteOfSignatureAlg(long)})
+ * @param kid the signer's key id (device id or platform key id), 1 to {@value #KID_BYTES_MAX} UTF-8 bytes; never null
+ * @param counter the sender's message counter, ≥ 0
+ * @param payloadKind {@link Cose#PAYLOAD_PLAIN} or {@link Cose#PAYLOAD_ENCRYPT0}
  * @param replyTo the answered counter in a platform answer; -1 in a device message
+ * @param payload the payload (a COSE_Encrypt0 when {@code payloadKind} says so); never null
+ * @param signature the raw r‖s signature as received (not yet length-checked); never null
  */
-record SignedMessage(
+public record SignedMessage(
     byte[] protectedBytes,
     long alg,
     String kid,
@@ -22,16 +30,18 @@ record SignedMessage(
     byte[] signature) {
 
   /** Most pairs a protected or unprotected header map may hold. */
-  static final int HEADER_PAIRS_MAX = 8;
+  public static final int HEADER_PAIRS_MAX = 8;
   /** Longest kid (device id or platform key id), bytes. */
-  static final int KID_BYTES_MAX = 64;
+  public static final int KID_BYTES_MAX = 64;
 
   /**
-   * Parses a tagged COSE_Sign1 with iotpay's protected header.
+   * Parses a tagged COSE_Sign1 with iotpay's protected header. Does not verify the signature.
    *
-   * @throws EnvelopeException with reason MALFORMED naming the offset and the problem
+   * @param bytes the encoded message; never null
+   * @return the parsed message; never null
+   * @throws CoseException with reason MALFORMED naming the offset and the problem
    */
-  static SignedMessage parse(byte[] bytes) {
+  public static SignedMessage parse(byte[] bytes) {
     CborReader reader = new CborReader(bytes, "COSE_Sign1");
     long tag = reader.readTag();
     if (tag != Cose.TAG_SIGN1) {
@@ -98,11 +108,20 @@ record SignedMessage(
   }
 
   /**
-   * Encodes and signs a COSE_Sign1.
+   * Encodes and signs a COSE_Sign1 with an empty unprotected header.
    *
-   * @param derSigner signs the Sig_structure, returning DER (r, s)
+   * @param suite selects the alg id and the curve order; never null
+   * @param kid the signer's key id; never null
+   * @param counter the sender's message counter
+   * @param payloadKind {@link Cose#PAYLOAD_PLAIN} or {@link Cose#PAYLOAD_ENCRYPT0}
+   * @param replyTo the answered counter, or -1 to leave the reply-to label out
+   * @param payload never null
+   * @param externalAad bound into the Sig_structure, not sent; never null
+   * @param derSigner signs the Sig_structure, returning DER (r, s); never null
+   * @return the tagged COSE_Sign1; never null
+   * @throws IllegalStateException when {@code derSigner} returns something that is not DER (r, s)
    */
-  static byte[] sign(
+  public static byte[] sign(
       AlgorithmSuite suite, String kid, long counter, int payloadKind, long replyTo,
       byte[] payload, byte[] externalAad, UnaryOperator<byte[]> derSigner) {
     byte[] protectedBytes = protectedHeader(suite, kid, counter, payloadKind, replyTo);
@@ -144,7 +163,7 @@ record SignedMessage(
     return value;
   }
 
-  private static EnvelopeException malformed(String detail) {
-    return new EnvelopeException(Reason.MALFORMED, detail);
+  private static CoseException malformed(String detail) {
+    return new CoseException(Reason.MALFORMED, detail);
   }
 }
