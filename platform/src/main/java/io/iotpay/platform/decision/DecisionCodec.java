@@ -7,6 +7,7 @@ import io.iotpay.platform.state.DeviceId;
 import io.iotpay.platform.state.StateInputException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,7 +119,11 @@ public final class DecisionCodec {
     List<DecisionReason> reasons = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       String code = in.str8("reason " + i + " code");
-      reasons.add(new DecisionReason(code, in.str16("reason " + i + " detail")));
+      String detail = in.str16("reason " + i + " detail");
+      if (detail.length() > DecisionReason.DETAIL_CHARS_MAX) {
+        throw new DecisionInputException("decision entry: reason " + i + " detail longer than " + DecisionReason.DETAIL_CHARS_MAX + " characters");
+      }
+      reasons.add(new DecisionReason(code, detail));
     }
     return reasons;
   }
@@ -188,9 +193,14 @@ public final class DecisionCodec {
 
     private String bytes(int length, String field) {
       need(length, field);
-      byte[] bytes = new byte[length];
-      buffer.get(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
+      ByteBuffer slice = buffer.slice(buffer.position(), length);
+      buffer.position(buffer.position() + length);
+      try {
+        // Strict: a malformed sequence would decode to U+FFFD and re-encode differently (not canonical).
+        return StandardCharsets.UTF_8.newDecoder().decode(slice).toString();
+      } catch (CharacterCodingException e) {
+        throw new DecisionInputException("decision entry: field " + field + " is not valid UTF-8");
+      }
     }
 
     void requireEnd() {
