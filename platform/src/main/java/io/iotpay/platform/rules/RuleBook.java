@@ -77,9 +77,9 @@ public final class RuleBook {
 
   private static RuleDefinition rule(JsonNode node, String where) {
     requireObject(node, where);
-    only(node, where, "name", "deviceType", "trigger", "merchant", "amount", "confirmation", "referenceField", "oneOrderAtATime");
     String name = text(node, "name", where);
     String at = where + " (" + name + ")";
+    only(node, at, "name", "deviceType", "trigger", "merchant", "amount", "confirmation", "referenceField", "oneOrderAtATime");
     JsonNode confirmation = object(node, "confirmation", at);
     ConfirmationPolicy policy = policy(text(confirmation, "kind", at + " confirmation"), at);
     only(confirmation, at + " confirmation", "kind", "field");
