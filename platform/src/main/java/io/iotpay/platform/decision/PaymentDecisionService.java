@@ -8,6 +8,8 @@ import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
+import io.iotpay.ledger.audit.TreeHasher;
+import io.iotpay.ledger.store.Database;
 import io.iotpay.platform.mandate.Mandate;
 import io.iotpay.platform.mandate.MandateCheck;
 import io.iotpay.platform.mandate.MandateId;
@@ -20,6 +22,8 @@ import io.iotpay.platform.risk.RiskOutcome;
 import io.iotpay.platform.risk.RiskReason;
 import io.iotpay.platform.risk.RiskRequest;
 import io.iotpay.platform.state.GeoPoint;
+import java.security.MessageDigest;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,8 +53,12 @@ import org.slf4j.LoggerFactory;
  * audit append fails the call throws {@link DecisionStoreException} and a retry with the same intent
  * finds the hold already applied (the ledger answers OK again) and completes.
  *
+ * <p><b>Storage.</b> Each decision's audit leaf, its row and (for an approval) the payment row commit in
+ * one transaction; capture and void update the payment row. On start the service reloads them and
+ * checks every row against its audit leaf, so a restart keeps "same key, same decision".
+ *
  * <p>Thread-safe; decisions are serialised (one lock), which keeps "same key, same decision" simple
- * and correct. Decisions and payments are held in memory; persisting them is follow-up work (#5).
+ * and correct.
  */
 public final class PaymentDecisionService {
   private static final Logger log = LoggerFactory.getLogger(PaymentDecisionService.class);
@@ -62,6 +70,7 @@ public final class PaymentDecisionService {
   private final Ledger ledger;
   private final AuditLog auditLog;
   private final DecisionConfig config;
+  private final DecisionStore store;
   private final Map<IdempotencyKey, List<PaymentDecision>> decisions = new HashMap<>();
   private final Map<IdempotencyKey, Payment> payments = new HashMap<>();
   private final List<PaymentListener> listeners = new CopyOnWriteArrayList<>();
@@ -70,9 +79,18 @@ public final class PaymentDecisionService {
   private long confirmationsRequested;
   private long duplicatesSuppressed;
 
-  /** Every argument never null. The ledger should be opened with {@code auditLog} as its journal, so holds are leaves too. */
-  public PaymentDecisionService(BusinessClock clock, MandateRegistry mandates, MerchantDirectory merchants, RiskEngine risk,
-      Ledger ledger, AuditLog auditLog, DecisionConfig config) {
+  /**
+   * Opens the service: migrates its tables ({@code db/platform}) and reloads every stored decision and
+   * payment, so idempotency survives a restart. Every argument never null.
+   *
+   * @param database the store the audit log was opened on (a decision row and its audit leaf commit in
+   *     one transaction)
+   * @param ledger should be opened with {@code auditLog} as its journal, so holds are leaves too
+   * @throws DecisionStoreException when the stored decisions cannot be read
+   * @throws AssertionError when a stored decision is not the audit leaf it claims (a corrupt store)
+   */
+  public PaymentDecisionService(Database database, BusinessClock clock, MandateRegistry mandates, MerchantDirectory merchants,
+      RiskEngine risk, Ledger ledger, AuditLog auditLog, DecisionConfig config) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.mandates = Objects.requireNonNull(mandates, "mandates");
     this.merchants = Objects.requireNonNull(merchants, "merchants");
@@ -80,6 +98,30 @@ public final class PaymentDecisionService {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
     this.config = Objects.requireNonNull(config, "config");
+    this.store = new DecisionStore(Objects.requireNonNull(database, "database"));
+    reload();
+  }
+
+  private void reload() {
+    TreeHasher hasher = TreeHasher.of(auditLog.suite());
+    try {
+      for (DecisionStore.StoredDecision row : store.decisions()) {
+        Assert.that(row.auditIndex() < auditLog.size()
+            && MessageDigest.isEqual(hasher.leafHash(row.entry()), auditLog.leafHash(row.auditIndex())),
+            "stored decision at audit index {} is not that audit leaf", row.auditIndex());
+        PaymentDecision decision = DecisionCodec.decode(row.entry(), row.auditIndex());
+        List<PaymentDecision> versions = decisions.computeIfAbsent(decision.key(), k -> new ArrayList<>(2));
+        Assert.that(versions.size() == decision.version(), "decision {} version {} stored out of order", decision.key(), decision.version());
+        versions.add(decision);
+        risk.recordDecided(decision.intent().deviceId(), decision.key().counter());
+      }
+      for (Payment payment : store.payments()) {
+        payments.put(payment.key(), payment);
+      }
+    } catch (SQLException e) {
+      throw new DecisionStoreException("cannot read the stored decisions", e);
+    }
+    log.info("Payment decisions reloaded [keys={}, payments={}]", decisions.size(), payments.size());
   }
 
   public void addListener(PaymentListener listener) {
@@ -217,22 +259,20 @@ public final class PaymentDecisionService {
   }
 
   private PaymentDecision record(PaymentDecision decision, MandateCheck check) {
-    long index;
-    try {
-      index = auditLog.appendStandalone(List.of(DecisionCodec.encode(decision)));
-    } catch (SQLException e) {
-      throw new DecisionStoreException("cannot record decision " + decision.key() + " v" + decision.version() + " in the audit log", e);
+    Payment payment = null;
+    if (decision.outcome() == DecisionOutcome.APPROVED) {
+      MandateCheck.Covered covered = (MandateCheck.Covered) check;
+      payment = new Payment(decision.key(), decision.holdTransferId(), covered.mandate().accountId(),
+          covered.merchant().settlementAccountId(), decision.amount(), PaymentState.HELD);
     }
+    long index = store(decision, payment);
     PaymentDecision recorded = decision.withAuditIndex(index);
     decisions.computeIfAbsent(decision.key(), k -> new ArrayList<>(2)).add(recorded);
     count(recorded.outcome());
-    if (recorded.outcome() == DecisionOutcome.APPROVED) {
-      Mandate mandate = ((MandateCheck.Covered) check).mandate();
-      Merchant merchant = ((MandateCheck.Covered) check).merchant();
-      mandates.recordUsage(mandate.id(), decision.key().text(), decision.amount());
+    if (payment != null) {
+      mandates.recordUsage(((MandateCheck.Covered) check).mandate().id(), decision.key().text(), decision.amount());
       risk.recordApproved(decision.intent().deviceId(), decision.key().text(), decision.amount().amountMinor());
-      payments.put(decision.key(), new Payment(decision.key(), recorded.holdTransferId(), mandate.accountId(),
-          merchant.settlementAccountId(), decision.amount(), PaymentState.HELD));
+      payments.put(decision.key(), payment);
     }
     log.info("Payment decided [key={}, version={}, outcome={}, amountMinor={}, reasons={}, auditIndex={}]", recorded.key(),
         recorded.version(), recorded.outcome(), recorded.amount().amountMinor(), recorded.reasons().size(), index);
@@ -240,6 +280,32 @@ public final class PaymentDecisionService {
       listener.decided(recorded);
     }
     return recorded;
+  }
+
+  /** The audit leaf, the decision row and the payment row (if any) in one transaction; returns the leaf index. */
+  private long store(PaymentDecision decision, Payment payment) {
+    byte[] entry = DecisionCodec.encode(decision);
+    try (Connection tx = store.database().connection()) {
+      tx.setAutoCommit(false);
+      try {
+        long index = auditLog.append(tx, List.of(entry));
+        DecisionStore.insertDecision(tx, decision, index, entry);
+        if (payment != null) {
+          DecisionStore.insertPayment(tx, payment);
+        }
+        tx.commit();
+        auditLog.committed();
+        return index;
+      } catch (SQLException | RuntimeException e) {
+        tx.rollback();
+        auditLog.rolledBack();
+        throw e;
+      } finally {
+        tx.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new DecisionStoreException("cannot record decision " + decision.key() + " v" + decision.version(), e);
+    }
   }
 
   private void count(DecisionOutcome outcome) {
@@ -291,6 +357,11 @@ public final class PaymentDecisionService {
       default -> throw Assert.unreachable("ledger refused {} of payment {}: {}", target, payment.key(), result);
     };
     Payment closed = payment.withState(state);
+    try {
+      store.updatePaymentState(closed);
+    } catch (SQLException e) {
+      throw new DecisionStoreException("cannot store " + state + " of payment " + payment.key() + "; retry", e);
+    }
     payments.put(payment.key(), closed);
     if (state != PaymentState.CAPTURED) {
       mandates.releaseUsage(payment.key().text());

@@ -56,7 +56,9 @@ public final class PlatformFixture implements AutoCloseable {
 
   public final AlgorithmSuite suite;
   public final KeyPair auditKey;
-  public final ManualBusinessClock clock = new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT);
+  public final ManualBusinessClock clock;
+  public final Path databaseFile;
+  private final RiskConfig riskConfig;
   public final Database database;
   public final AuditLog auditLog;
   public final Ledger ledger;
@@ -73,15 +75,29 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   public PlatformFixture(AlgorithmSuite suite, Path tempDir, RiskConfig riskConfig) throws Exception {
+    this(suite, tempDir.resolve("platform-" + suite + ".db"), suite.signature().generateKeyPair(new SecureRandom()),
+        new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT), riskConfig);
+  }
+
+  private PlatformFixture(AlgorithmSuite suite, Path databaseFile, KeyPair auditKey, ManualBusinessClock clock, RiskConfig riskConfig)
+      throws Exception {
     this.suite = suite;
-    this.auditKey = suite.signature().generateKeyPair(new SecureRandom());
-    this.database = Database.open("jdbc:sqlite:" + tempDir.resolve("platform-" + suite + ".db"), 4);
+    this.auditKey = auditKey;
+    this.clock = clock;
+    this.databaseFile = databaseFile;
+    this.riskConfig = riskConfig;
+    this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
     this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
     this.mandates = new MandateRegistry(clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
-    this.service = new PaymentDecisionService(clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+    try {
+      this.service = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+    } catch (RuntimeException | Error e) {
+      close(); // a refused start must not leave the ledger's writer and the checkpointer running
+      throw e;
+    }
     createAccount(FUNDING_ACCOUNT, AccountFlags.NONE);
   }
 
@@ -163,6 +179,16 @@ public final class PlatformFixture implements AutoCloseable {
   private long fundingId() {
     // Funding transfers use small ids; payment ids are 63-bit hashes, so the spaces do not meet in a test.
     return nextTransferId++;
+  }
+
+  /**
+   * Closes this platform and opens a new one on the same database file and audit key, as a restart
+   * does: the ledger, audit log and decisions come back from the store; device state, merchants and
+   * mandates (held in memory) do not.
+   */
+  public PlatformFixture restart() throws Exception {
+    close();
+    return new PlatformFixture(suite, databaseFile, auditKey, new ManualBusinessClock(clock.now(), BusinessDayRule.UTC_MIDNIGHT), riskConfig);
   }
 
   @Override
