@@ -117,6 +117,9 @@ public final class PaymentDecisionService {
       }
       for (Payment payment : store.payments()) {
         payments.put(payment.key(), payment);
+        if (payment.state() == PaymentState.HELD || payment.state() == PaymentState.CAPTURED) {
+          countAgain(payment);
+        }
       }
     } catch (SQLException e) {
       throw new DecisionStoreException("cannot read the stored decisions", e);
@@ -126,6 +129,17 @@ public final class PaymentDecisionService {
 
   public void addListener(PaymentListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Usage and velocity are not stored: they are rebuilt from the approved payments that still count. */
+  private void countAgain(Payment payment) {
+    PaymentDecision approval = latest(payment.key());
+    Assert.that(approval.outcome() == DecisionOutcome.APPROVED, "payment {} stored without an approval", payment.key());
+    MandateId mandateId = new MandateId(approval.mandateId());
+    if (mandates.find(mandateId).isPresent()) {
+      mandates.recordUsage(mandateId, payment.key().text(), payment.amount(), clock.rule().businessDateOf(approval.decidedAt()));
+    }
+    risk.recordApproved(payment.key().deviceId(), payment.key().text(), payment.amount().amountMinor(), approval.decidedAt());
   }
 
   /**

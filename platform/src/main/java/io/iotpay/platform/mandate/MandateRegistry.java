@@ -3,7 +3,9 @@ package io.iotpay.platform.mandate;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
+import io.iotpay.ledger.store.Database;
 import io.iotpay.platform.state.DeviceId;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.HashMap;
@@ -19,7 +21,9 @@ import java.util.Optional;
  * each payment id once: recording the same payment again changes nothing, and releasing it (a void)
  * gives the amount back to the day and month it was counted in.
  *
- * <p>Thread-safe (one lock: mandate operations are rare next to reads of the device state).
+ * <p>Mandates are stored when the registry was {@link #open opened} on a database (the store is
+ * written first, so a failed write changes nothing in memory). Thread-safe (one lock: mandate
+ * operations are rare next to reads of the device state).
  */
 public final class MandateRegistry {
   /** Mandates held at most, and payments whose usage is remembered at most (a bound on memory). */
@@ -37,10 +41,67 @@ public final class MandateRegistry {
 
   private record Usage(MandateId mandateId, LocalDate day, long amountMinor) {}
 
-  /** @param clock business dates for usage; never null. @param merchants for scope checks; never null */
-  public MandateRegistry(BusinessClock clock, MerchantDirectory merchants) {
+  private final MandateStore store;
+
+  private MandateRegistry(BusinessClock clock, MerchantDirectory merchants, MandateStore store) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.merchants = Objects.requireNonNull(merchants, "merchants");
+    this.store = store;
+  }
+
+  /**
+   * A registry kept in memory only (tests, simulations): everything is lost when the process ends.
+   *
+   * @param clock business dates for usage; never null
+   * @param merchants for scope checks; never null
+   */
+  public static MandateRegistry inMemory(BusinessClock clock, MerchantDirectory merchants) {
+    return new MandateRegistry(clock, merchants, null);
+  }
+
+  /**
+   * A registry whose mandates are stored in {@code database} (table {@code platform_mandate}) and
+   * reloaded now. Usage is not stored: the decision service rebuilds it from the approved payments
+   * when it starts ({@link #recordUsage(MandateId, String, Money, LocalDate)}).
+   *
+   * @throws MandateStoreException when the table cannot be read
+   */
+  public static MandateRegistry open(Database database, BusinessClock clock, MerchantDirectory merchants) {
+    MandateRegistry registry = new MandateRegistry(clock, merchants, new MandateStore(Objects.requireNonNull(database, "database")));
+    try {
+      for (Mandate mandate : registry.store.all()) {
+        registry.mandates.put(mandate.id(), mandate);
+        if (mandate.status() != MandateStatus.REVOKED) {
+          MandateId previous = registry.liveByDevice.put(mandate.deviceId(), mandate.id());
+          Assert.that(previous == null, "device {} has two live mandates in the store: {} and {}", mandate.deviceId(), previous, mandate.id());
+        }
+        registry.nextNumber = Math.max(registry.nextNumber, numberOf(mandate.id()) + 1);
+      }
+    } catch (SQLException e) {
+      throw new MandateStoreException("cannot read the stored mandates", e);
+    }
+    return registry;
+  }
+
+  private static long numberOf(MandateId id) {
+    String value = id.value();
+    return value.matches("mandate-[0-9]{1,18}") ? Long.parseLong(value.substring("mandate-".length())) : 0;
+  }
+
+  private void persist(SqlAction action, String what) {
+    if (store == null) {
+      return;
+    }
+    try {
+      action.run();
+    } catch (SQLException e) {
+      throw new MandateStoreException("cannot store " + what, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void run() throws SQLException;
   }
 
   /**
@@ -65,6 +126,7 @@ public final class MandateRegistry {
     }
     Mandate mandate = new Mandate(new MandateId("mandate-" + nextNumber++), userId, deviceId, accountId, terms,
         MandateStatus.ACTIVE, clock.now());
+    persist(() -> store.insert(mandate), "mandate " + mandate.id());
     mandates.put(mandate.id(), mandate);
     liveByDevice.put(deviceId, mandate.id());
     return mandate;
@@ -87,6 +149,7 @@ public final class MandateRegistry {
       return mandate;
     }
     Mandate revoked = mandate.withStatus(MandateStatus.REVOKED);
+    persist(() -> store.updateStatus(id, MandateStatus.REVOKED), "revocation of " + id);
     mandates.put(id, revoked);
     liveByDevice.remove(mandate.deviceId(), id);
     return revoked;
@@ -161,8 +224,20 @@ public final class MandateRegistry {
    * @throws MandateException when the mandate is unknown, the currency differs, or too many payments are remembered
    */
   public synchronized boolean recordUsage(MandateId id, String paymentId, Money amount) {
+    return recordUsage(id, paymentId, amount, clock.businessDate());
+  }
+
+  /**
+   * Counts a payment against the day and month of {@code businessDate} (rebuilding usage from stored
+   * payments at start-up). Idempotent per payment id.
+   *
+   * @return whether it was counted now (false: it was already)
+   * @throws MandateException when the mandate is unknown, the currency differs, or too many payments are remembered
+   */
+  public synchronized boolean recordUsage(MandateId id, String paymentId, Money amount, LocalDate businessDate) {
     Mandate mandate = require(id);
     Objects.requireNonNull(paymentId, "paymentId");
+    Objects.requireNonNull(businessDate, "businessDate");
     if (usageByPayment.containsKey(paymentId)) {
       return false;
     }
@@ -172,10 +247,9 @@ public final class MandateRegistry {
     if (usageByPayment.size() >= USAGES_MAX) {
       throw new MandateException("usage of payment " + paymentId + ": more than " + USAGES_MAX + " payments remembered");
     }
-    LocalDate today = clock.businessDate();
-    usageByPayment.put(paymentId, new Usage(id, today, amount.amountMinor()));
-    add(dayTotals, id, today, amount.amountMinor());
-    add(monthTotals, id, YearMonth.from(today), amount.amountMinor());
+    usageByPayment.put(paymentId, new Usage(id, businessDate, amount.amountMinor()));
+    add(dayTotals, id, businessDate, amount.amountMinor());
+    add(monthTotals, id, YearMonth.from(businessDate), amount.amountMinor());
     return true;
   }
 
@@ -210,6 +284,9 @@ public final class MandateRegistry {
       throw new MandateException("mandate " + id + " is revoked and cannot become " + target);
     }
     Mandate changed = mandate.withStatus(target);
+    if (mandate.status() != target) {
+      persist(() -> store.updateStatus(id, target), target + " of " + id);
+    }
     mandates.put(id, changed);
     return changed;
   }

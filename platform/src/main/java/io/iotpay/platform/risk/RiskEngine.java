@@ -128,16 +128,20 @@ public final class RiskEngine {
 
   /** Notes an approved payment at business time now, for velocity. */
   public void recordApproved(DeviceId deviceId, String paymentId, long amountMinor) {
+    recordApproved(deviceId, paymentId, amountMinor, clock.now());
+  }
+
+  /** Notes an approved payment approved at {@code at} (rebuilding velocity at start-up, oldest first). */
+  public void recordApproved(DeviceId deviceId, String paymentId, long amountMinor, Instant at) {
     History history = histories.computeIfAbsent(deviceId, id -> new History());
     synchronized (history) {
-      Instant now = clock.now();
-      Instant since = now.minusMillis(config.velocityWindowMs());
+      Instant since = clock.now().minusMillis(config.velocityWindowMs());
       // Old entries leave first; the bound keeps a device that pays constantly from growing memory.
       while (!history.approved.isEmpty()
           && (!history.approved.peekFirst().at().isAfter(since) || history.approved.size() >= config.paymentsRememberedMax())) {
         history.approved.removeFirst();
       }
-      history.approved.addLast(new Approved(paymentId, now, amountMinor));
+      history.approved.addLast(new Approved(paymentId, at, amountMinor));
     }
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Decisions and payments survive a restart: same key, same decision, no second hold; a corrupt row stops start-up. */
+/** Decisions, payments, mandates and their usage survive a restart: same key, same decision, no second hold; a corrupt row stops start-up. */
 class DecisionRestartTest {
   static final long USER_ACCOUNT = 10;
   static final long SHOP_ACCOUNT = 200;
@@ -28,7 +28,9 @@ class DecisionRestartTest {
     }
     platform.merchant("shop", "5399", SHOP_ACCOUNT, null);
     DeviceId device = platform.onlineDevice("washer-1");
-    platform.mandates.bind("alice", device, USER_ACCOUNT, PlatformFixture.terms(5_000, 8_000, 20_000, 3_000, Set.of("shop"), Set.of()));
+    if (firstStart) {
+      platform.mandates.bind("alice", device, USER_ACCOUNT, PlatformFixture.terms(5_000, 8_000, 20_000, 3_000, Set.of("shop"), Set.of()));
+    }
     return device;
   }
 
@@ -64,8 +66,12 @@ class DecisionRestartTest {
       assertThat(restarted.service.answer(asked.key(), "alice", true).outcome()).isEqualTo(DecisionOutcome.APPROVED);
       // The counter high-water mark came back too: an older counter is a regression.
       assertThat(restarted.service.decide(intent(device, 4, 100)).hasReason("COUNTER_REGRESSION")).isTrue();
+      // The mandate came back from its table and its usage from the payments: 2,000 + 1,000 + 4,000 of 8,000 today.
+      assertThat(restarted.mandates.liveMandateOf(device)).isPresent();
+      assertThat(restarted.service.decide(intent(device, 8, 1_001)).hasReason("OVER_DAILY_LIMIT")).isTrue();
+      assertThat(restarted.service.decide(intent(device, 9, 1_000)).outcome()).isEqualTo(DecisionOutcome.APPROVED);
       assertThat(restarted.balance(USER_ACCOUNT).debitsPostedMinor()).isEqualTo(3_000);
-      assertThat(restarted.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(4_000);
+      assertThat(restarted.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(5_000);
       restarted.assertBooksBalance();
       restarted.assertProvable(captured.key(), "alice");
     }

@@ -90,7 +90,7 @@ public final class PlatformFixture implements AutoCloseable {
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
     this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
-    this.mandates = new MandateRegistry(clock, merchants);
+    this.mandates = MandateRegistry.open(database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
     try {
       this.service = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());

@@ -22,7 +22,7 @@ class MandateRegistryTest {
   // 30 November: the next business day is in the next month, for the monthly rollover.
   final ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-11-30T08:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
   final MerchantDirectory merchants = new MerchantDirectory();
-  final MandateRegistry registry = new MandateRegistry(clock, merchants);
+  final MandateRegistry registry = MandateRegistry.inMemory(clock, merchants);
   final DeviceId speaker = DeviceId.of("speaker-1");
 
   {
@@ -166,12 +166,38 @@ class MandateRegistryTest {
         .hasMessageContaining("user id");
   }
 
+  @Test
+  void storedMandates_comeBackWithTheirStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tempDir) {
+    String url = "jdbc:sqlite:" + tempDir.resolve("mandates.db");
+    MandateId suspended;
+    MandateId revoked;
+    try (io.iotpay.ledger.store.Database database = io.iotpay.ledger.store.Database.open(url, 2)) {
+      MandateRegistry stored = MandateRegistry.open(database, clock, merchants);
+      suspended = stored.bind("bob", speaker, 42, utilityTerms()).id();
+      stored.suspend(suspended);
+      revoked = stored.bind("bob", DeviceId.of("car-1"), 43,
+          new MandateTerms(cny(100), cny(100), cny(100), cny(50), Set.of("games", "power-co"), Set.of("5816"))).id();
+      stored.revoke(revoked);
+    }
+    try (io.iotpay.ledger.store.Database database = io.iotpay.ledger.store.Database.open(url, 2)) {
+      MandateRegistry reopened = MandateRegistry.open(database, clock, merchants);
+      assertThat(reopened.liveMandateOf(speaker).orElseThrow().status()).isEqualTo(MandateStatus.SUSPENDED);
+      assertThat(reopened.liveMandateOf(speaker).orElseThrow().terms()).isEqualTo(utilityTerms());
+      Mandate car = reopened.find(revoked).orElseThrow();
+      assertThat(car.status()).isEqualTo(MandateStatus.REVOKED);
+      assertThat(car.terms().allowedMerchants()).containsExactlyInAnyOrder("games", "power-co");
+      assertThat(reopened.liveMandateOf(DeviceId.of("car-1"))).isEmpty();
+      Mandate next = reopened.bind("bob", DeviceId.of("car-1"), 43, utilityTerms());
+      assertThat(next.id()).isNotIn(suspended, revoked);
+    }
+  }
+
   @Property(tries = 100)
   void recordingOnlyCoveredPayments_neverPassesTheDailyOrMonthlyLimit(
       @ForAll @Size(max = 40) java.util.List<@IntRange(min = 1, max = 12_000) Integer> amounts,
       @ForAll @Size(max = 40) java.util.List<@IntRange(min = 0, max = 3) Integer> daySteps) {
     ManualBusinessClock propertyClock = new ManualBusinessClock(Instant.parse("2026-11-25T08:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
-    MandateRegistry mandates = new MandateRegistry(propertyClock, merchants);
+    MandateRegistry mandates = MandateRegistry.inMemory(propertyClock, merchants);
     Mandate mandate = mandates.bind("bob", speaker, 42, utilityTerms());
     for (int i = 0; i < amounts.size(); i++) {
       if (i < daySteps.size()) {
