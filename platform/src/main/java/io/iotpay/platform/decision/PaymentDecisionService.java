@@ -368,6 +368,7 @@ public final class PaymentDecisionService {
     PaymentState state = switch (result) {
       case OK -> target;
       case PENDING_TRANSFER_EXPIRED -> PaymentState.EXPIRED;
+      // Any other refusal means the platform's payment record and the ledger disagree: a bug, not bad input.
       default -> throw Assert.unreachable("ledger refused {} of payment {}: {}", target, payment.key(), result);
     };
     Payment closed = payment.withState(state);
@@ -398,6 +399,25 @@ public final class PaymentDecisionService {
   /** Every recorded version of the decision for a key, oldest first; empty when none. */
   public synchronized List<PaymentDecision> versions(IdempotencyKey key) {
     return List.copyOf(decisions.getOrDefault(key, List.of()));
+  }
+
+  /**
+   * The decisions still in progress, oldest first: asked of the user and not answered, or approved and
+   * still held. A rule engine started after a restart resumes from them ({@code RuleEngine.resume}).
+   */
+  public synchronized List<PaymentDecision> openDecisions() {
+    List<PaymentDecision> open = new ArrayList<>();
+    for (List<PaymentDecision> versions : decisions.values()) {
+      PaymentDecision latest = versions.get(versions.size() - 1);
+      boolean waiting = latest.outcome() == DecisionOutcome.ASK_USER;
+      Payment payment = payments.get(latest.key());
+      boolean held = latest.outcome() == DecisionOutcome.APPROVED && payment != null && payment.state() == PaymentState.HELD;
+      if (waiting || held) {
+        open.add(latest);
+      }
+    }
+    open.sort(java.util.Comparator.comparingLong(PaymentDecision::auditIndex));
+    return open;
   }
 
   /** The payment approved under a key; empty when none. */

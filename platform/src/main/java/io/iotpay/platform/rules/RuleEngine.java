@@ -197,6 +197,36 @@ public final class RuleEngine implements PaymentListener {
     };
   }
 
+  /**
+   * Resumes after a restart from the decisions still in progress
+   * ({@code PaymentDecisionService.openDecisions()}): an open order of a level rule marks its device's
+   * episode low and its order in progress; an open bill payment marks the bill in progress. Events at
+   * or below the order's counter are then ignored as they were before the restart.
+   */
+  public synchronized void resume(List<PaymentDecision> openDecisions) {
+    for (PaymentDecision decision : openDecisions) {
+      Optional<RuleDefinition> rule = book.rules().stream().filter(r -> r.name().equals(decision.intent().origin())).findFirst();
+      if (rule.isEmpty()) {
+        continue; // a device request or a rule no longer in the book: nothing to resume here
+      }
+      IdempotencyKey key = decision.key();
+      if (rule.get().trigger() instanceof Trigger.LevelBelow) {
+        String slotKey = rule.get().name() + "/" + key.deviceId().value();
+        LevelSlot slot = slots.computeIfAbsent(slotKey, k -> new LevelSlot());
+        slot.highestCounter = Math.max(slot.highestCounter, key.counter());
+        slot.low = true;
+        slot.orderInProgress = key;
+        inFlight.put(key, new InFlight(slotKey, null));
+      } else if (rule.get().amount() instanceof AmountSource.BillLookup) {
+        billsInProgress.add(decision.intent().reference());
+        inFlight.put(key, new InFlight(null, decision.intent().reference()));
+      } else {
+        inFlight.put(key, new InFlight(null, null));
+      }
+      emitted.put(rule.get().name() + "/" + key.text(), decision.intent());
+    }
+  }
+
   /** A declined payment is no longer in progress (the episode stays: no second order for it). */
   @Override
   public synchronized void decided(PaymentDecision decision) {

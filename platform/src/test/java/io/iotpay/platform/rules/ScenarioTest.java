@@ -107,6 +107,38 @@ class ScenarioTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void washer_restartWhileTheOrderIsHeld_stillBuysOneBottlePerEpisode(AlgorithmSuite suite) throws Exception {
+    PlatformFixture platform = new PlatformFixture(suite, tempDir);
+    platform.userAccount(USER_ACCOUNT, 100_000);
+    platform.merchant(BuiltInRules.DETERGENT_SHOP, "5399", SHOP_ACCOUNT, null);
+    DeviceId washer = platform.onlineDevice("washer-1");
+    platform.mandates.bind(OWNER, washer, USER_ACCOUNT, PlatformFixture.terms(5_000, 10_000, 30_000, 5_000,
+        Set.of(BuiltInRules.DETERGENT_SHOP), Set.of()));
+    PaymentDecision order = deliver(platform, engine(platform, new BillerDirectory()), washer(washer, 2, 12, platform)).get(0);
+
+    platform = platform.restart();
+    try (PlatformFixture restarted = platform) {
+      restarted.merchant(BuiltInRules.DETERGENT_SHOP, "5399", SHOP_ACCOUNT, null);
+      restarted.onlineDevice("washer-1");
+      RuleEngine engine = engine(restarted, new BillerDirectory());
+      engine.resume(restarted.service.openDecisions());
+
+      // The same event redelivered after the restart, and the level still low: no second bottle.
+      assertThat(deliver(restarted, engine, washer(washer, 2, 12, restarted))).containsExactly(order);
+      assertThat(deliver(restarted, engine, washer(washer, 3, 11, restarted))).isEmpty();
+      restarted.service.capture(order.key());
+      assertThat(deliver(restarted, engine, washer(washer, 4, 10, restarted))).isEmpty();
+      // Refilled and low again: the next bottle.
+      assertThat(deliver(restarted, engine, washer(washer, 5, 80, restarted))).isEmpty();
+      assertThat(deliver(restarted, engine, washer(washer, 6, 9, restarted))).hasSize(1);
+      assertThat(restarted.balance(SHOP_ACCOUNT).creditsPostedMinor()).isEqualTo(3_990);
+      assertThat(restarted.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(3_990);
+      restarted.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void washer_declinedOrder_doesNotRetryInTheSameEpisode(AlgorithmSuite suite) throws Exception {
     try (PlatformFixture platform = new PlatformFixture(suite, tempDir)) {
       platform.userAccount(USER_ACCOUNT, 1_000); // not enough for a bottle
