@@ -92,6 +92,49 @@ class PaymentDecisionServiceTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void duplicatesRacingFromManyThreads_getOneDecisionAndOneHold(AlgorithmSuite suite) throws Exception {
+    try (Setup s = setup(suite, 100_000)) {
+      PaymentIntent intent = intent(s.device, 11, "shop", 2_500);
+      int threads = 8;
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        java.util.List<java.util.concurrent.Future<PaymentDecision>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          answers.add(pool.submit(() -> {
+            start.await();
+            return s.platform.service.decide(intent);
+          }));
+        }
+        start.countDown();
+        PaymentDecision first = answers.get(0).get(30, TimeUnit.SECONDS);
+        for (java.util.concurrent.Future<PaymentDecision> answer : answers) {
+          assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(first);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(s.platform.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(2_500);
+      assertThat(s.platform.service.stats().duplicatesSuppressed()).isEqualTo(threads - 1);
+      assertThat(s.platform.service.versions(intent.key())).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void deviceRequest_isDecidedLikeARulesIntent(AlgorithmSuite suite) throws Exception {
+    try (Setup s = setup(suite, 100_000)) {
+      PaymentIntent request = new PaymentIntent(new IdempotencyKey(s.device, 12), "shop", cny(1_200), PaymentIntent.DEVICE_REQUEST,
+          "order-778", false, false);
+      PaymentDecision decision = s.platform.service.decide(request);
+      assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPROVED);
+      assertThat(decision.intent().origin()).isEqualTo("device-request");
+      s.platform.assertProvable(decision.key(), OWNER);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void keyReusedWithOtherContent_isRefused(AlgorithmSuite suite) throws Exception {
     try (Setup s = setup(suite, 100_000)) {
       s.platform.service.decide(intent(s.device, 3, "shop", 2_000));
