@@ -204,13 +204,14 @@ public final class MandateRegistry {
     }
     LocalDate today = clock.businessDate();
     long day = usedMinor(dayTotals, mandate.id(), today);
-    if (Math.addExact(day, amount.amountMinor()) > terms.perDayMax().amountMinor()) {
+    // Compared as "amount > room left" so that limits near Long.MAX_VALUE cannot overflow.
+    if (amount.amountMinor() > terms.perDayMax().amountMinor() - day) {
       return new MandateCheck.Refused(mandate, MandateRefusal.OVER_DAILY_LIMIT,
           amount + " with " + day + " minor units used on " + today + " exceeds daily limit " + terms.perDayMax());
     }
     YearMonth month = YearMonth.from(today);
     long monthUsed = usedMinor(monthTotals, mandate.id(), month);
-    if (Math.addExact(monthUsed, amount.amountMinor()) > terms.perMonthMax().amountMinor()) {
+    if (amount.amountMinor() > terms.perMonthMax().amountMinor() - monthUsed) {
       return new MandateCheck.Refused(mandate, MandateRefusal.OVER_MONTHLY_LIMIT,
           amount + " with " + monthUsed + " minor units used in " + month + " exceeds monthly limit " + terms.perMonthMax());
     }

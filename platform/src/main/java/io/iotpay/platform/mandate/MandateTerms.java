@@ -47,6 +47,10 @@ public record MandateTerms(
     if (confirmationThreshold.isNegative() || confirmationThreshold.isGreaterThan(perPaymentMax)) {
       throw new MandateException("mandate terms: confirmation threshold " + confirmationThreshold + " outside 0.." + perPaymentMax);
     }
+    if ((allowedMerchants != null && allowedMerchants.stream().anyMatch(java.util.Objects::isNull))
+        || (allowedCategories != null && allowedCategories.stream().anyMatch(java.util.Objects::isNull))) {
+      throw new MandateException("mandate terms: an allowed merchant or category is missing (null)");
+    }
     allowedMerchants = allowedMerchants == null ? Set.of() : Set.copyOf(allowedMerchants);
     allowedCategories = allowedCategories == null ? Set.of() : Set.copyOf(allowedCategories);
     if (allowedMerchants.isEmpty() && allowedCategories.isEmpty()) {

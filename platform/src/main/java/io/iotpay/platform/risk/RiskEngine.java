@@ -103,14 +103,14 @@ public final class RiskEngine {
       for (Approved approved : history.approved) {
         if (approved.at().isAfter(since)) {
           count++;
-          amountMinor = Math.addExact(amountMinor, approved.amountMinor());
+          amountMinor = saturatedSum(amountMinor, approved.amountMinor());
         }
       }
       if (count + 1 > config.velocityCountMax()) {
         reasons.add(new RiskReason(RiskSignal.VELOCITY_COUNT, (count + 1) + " payments in " + config.velocityWindowMs()
             + " ms > " + config.velocityCountMax()));
       }
-      long withThis = Math.addExact(amountMinor, request.amount().amountMinor());
+      long withThis = saturatedSum(amountMinor, request.amount().amountMinor());
       if (withThis > config.velocityAmountMinorMax()) {
         reasons.add(new RiskReason(RiskSignal.VELOCITY_AMOUNT, withThis + " minor units in " + config.velocityWindowMs()
             + " ms > " + config.velocityAmountMinorMax()));
@@ -154,6 +154,12 @@ public final class RiskEngine {
     synchronized (history) {
       history.approved.removeIf(a -> a.paymentId().equals(paymentId));
     }
+  }
+
+  /** Sums that stop at Long.MAX_VALUE: far above any bound, so the comparison stays right without overflow. */
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   private static RiskAssessment assessment(List<RiskReason> reasons) {

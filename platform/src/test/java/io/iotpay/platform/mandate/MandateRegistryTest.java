@@ -151,6 +151,23 @@ class MandateRegistryTest {
   }
 
   @Test
+  void limitsNearTheLargestAmount_areComparedWithoutOverflow() {
+    Money max = cny(Long.MAX_VALUE);
+    Mandate mandate = registry.bind("bob", speaker, 42, new MandateTerms(max, max, max, max, Set.of("power-co"), Set.of()));
+    registry.recordUsage(mandate.id(), "p1", cny(Long.MAX_VALUE - 1));
+    assertThat(check("power-co", 1)).isInstanceOf(MandateCheck.Covered.class);
+    assertThat(refusal(check("power-co", 2))).isEqualTo(MandateRefusal.OVER_DAILY_LIMIT);
+  }
+
+  @Test
+  void nullScopeEntries_areRefused() {
+    Set<String> withNull = new java.util.HashSet<>();
+    withNull.add(null);
+    assertThatThrownBy(() -> new MandateTerms(cny(100), cny(100), cny(100), cny(10), withNull, Set.of()))
+        .isInstanceOf(MandateException.class).hasMessageContaining("missing");
+  }
+
+  @Test
   void malformedTerms_areRefusedSayingWhat() {
     assertThatThrownBy(() -> new MandateTerms(cny(100), cny(50), cny(500), cny(10), Set.of("a"), Set.of()))
         .isInstanceOf(MandateException.class).hasMessageContaining("per payment ≤ per day ≤ per month");

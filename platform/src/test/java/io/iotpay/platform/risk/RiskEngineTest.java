@@ -114,6 +114,13 @@ class RiskEngineTest {
   }
 
   @Test
+  void hugeApprovedAmounts_doNotOverflowTheVelocitySum() {
+    risk.recordApproved(car, "p1", Long.MAX_VALUE);
+    risk.recordApproved(car, "p2", Long.MAX_VALUE);
+    assertThat(assess(2, 1, null).has(RiskSignal.VELOCITY_AMOUNT)).isTrue();
+  }
+
+  @Test
   void counterBelowADecidedPayment_isDeclined() {
     risk.recordDecided(car, 10);
     assertThat(assess(11, 100, null).outcome()).isEqualTo(RiskOutcome.APPROVE);
