@@ -73,6 +73,8 @@ public final class PaymentDecisionService {
   private final DecisionStore store;
   private final Map<IdempotencyKey, List<PaymentDecision>> decisions = new HashMap<>();
   private final Map<IdempotencyKey, Payment> payments = new HashMap<>();
+  /** Keys whose hold was placed but whose decision could not be recorded (see {@link #releaseOrphanHold}). */
+  private final java.util.Set<IdempotencyKey> orphanHolds = new java.util.HashSet<>();
   private final List<PaymentListener> listeners = new CopyOnWriteArrayList<>();
   private long approved;
   private long declined;
@@ -165,8 +167,28 @@ public final class PaymentDecisionService {
     GeoPoint merchantPlace = merchants.find(intent.merchantId()).map(Merchant::location).orElse(null);
     RiskAssessment assessment = risk.assess(new RiskRequest(intent.deviceId(), intent.key().counter(), intent.amount(), merchantPlace));
     PaymentDecision decision = firstDecision(intent, check, assessment);
+    if (decision.outcome() != DecisionOutcome.APPROVED) {
+      releaseOrphanHold(intent.key());
+    }
+    PaymentDecision recorded = record(decision, check);
     risk.recordDecided(intent.deviceId(), intent.key().counter());
-    return record(decision, check);
+    return recorded;
+  }
+
+  /**
+   * An earlier attempt for this key placed its hold but could not record the decision; this attempt
+   * does not approve (the mandate or risk changed meanwhile), so that hold must not wait for its
+   * timeout. (After a crash this set is empty and such a hold expires after {@code holdTimeoutMs}.)
+   */
+  private void releaseOrphanHold(IdempotencyKey key) {
+    if (!orphanHolds.contains(key)) {
+      return;
+    }
+    TransferResult result = await(ledger.submit(List.of(Transfer.voidPending(TransferIds.release(key), TransferIds.hold(key)))),
+        "release of the unrecorded hold of " + key).get(0);
+    Assert.that(result == TransferResult.OK || result == TransferResult.PENDING_TRANSFER_EXPIRED,
+        "cannot release the unrecorded hold of {}: {}", key, result);
+    orphanHolds.remove(key);
   }
 
   private PaymentDecision firstDecision(PaymentIntent intent, MandateCheck check, RiskAssessment assessment) {
@@ -279,7 +301,16 @@ public final class PaymentDecisionService {
       payment = new Payment(decision.key(), decision.holdTransferId(), covered.mandate().accountId(),
           covered.merchant().settlementAccountId(), decision.amount(), PaymentState.HELD);
     }
-    long index = store(decision, payment);
+    long index;
+    try {
+      index = store(decision, payment);
+    } catch (DecisionStoreException e) {
+      if (decision.holdTransferId() != 0) {
+        orphanHolds.add(decision.key());
+      }
+      throw e;
+    }
+    orphanHolds.remove(decision.key());
     PaymentDecision recorded = decision.withAuditIndex(index);
     decisions.computeIfAbsent(decision.key(), k -> new ArrayList<>(2)).add(recorded);
     count(recorded.outcome());

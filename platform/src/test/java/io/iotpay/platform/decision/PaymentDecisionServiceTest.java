@@ -135,6 +135,60 @@ class PaymentDecisionServiceTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void recordingFailsAfterTheHold_theRetryCompletesWithTheSameHold(AlgorithmSuite suite) throws Exception {
+    try (Setup s = setup(suite, 100_000)) {
+      PaymentIntent intent = intent(s.device, 21, "shop", 2_000);
+      blockNextDecisionRow(s.platform);
+      assertThatThrownBy(() -> s.platform.service.decide(intent)).isInstanceOf(DecisionStoreException.class);
+      assertThat(s.platform.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(2_000); // the hold went through
+      unblock(s.platform);
+
+      PaymentDecision retried = s.platform.service.decide(intent);
+      assertThat(retried.outcome()).isEqualTo(DecisionOutcome.APPROVED);
+      assertThat(s.platform.balance(USER_ACCOUNT).debitsPendingMinor()).isEqualTo(2_000);
+      s.platform.assertBooksBalance();
+      s.platform.assertProvable(retried.key(), OWNER);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void recordingFailsAfterTheHold_andTheRetryDeclines_theHoldIsReleased(AlgorithmSuite suite) throws Exception {
+    try (Setup s = setup(suite, 100_000)) {
+      PaymentIntent intent = intent(s.device, 22, "shop", 2_000);
+      blockNextDecisionRow(s.platform);
+      assertThatThrownBy(() -> s.platform.service.decide(intent)).isInstanceOf(DecisionStoreException.class);
+      unblock(s.platform);
+      s.platform.mandates.suspend(s.mandate.id());
+
+      PaymentDecision retried = s.platform.service.decide(intent);
+      assertThat(retried.outcome()).isEqualTo(DecisionOutcome.DECLINED);
+      assertThat(retried.hasReason("MANDATE_SUSPENDED")).isTrue();
+      assertThat(s.platform.balance(USER_ACCOUNT).debitsPendingMinor()).isZero();
+      s.platform.assertBooksBalance();
+    }
+  }
+
+  /** Takes the audit index the next decision leaf will get (after its hold's leaf), so its row insert fails. */
+  private static void blockNextDecisionRow(PlatformFixture platform) throws Exception {
+    try (java.sql.Connection connection = platform.database.connection();
+        java.sql.PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO platform_decision (device_id, counter, version, audit_index, entry) VALUES ('blocker', 0, 0, ?, ?)")) {
+      insert.setLong(1, platform.auditLog.size() + 1);
+      insert.setBytes(2, new byte[] {0});
+      insert.executeUpdate();
+    }
+  }
+
+  private static void unblock(PlatformFixture platform) throws Exception {
+    try (java.sql.Connection connection = platform.database.connection();
+        java.sql.PreparedStatement delete = connection.prepareStatement("DELETE FROM platform_decision WHERE device_id = 'blocker'")) {
+      assertThat(delete.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void keyReusedWithOtherContent_isRefused(AlgorithmSuite suite) throws Exception {
     try (Setup s = setup(suite, 100_000)) {
       s.platform.service.decide(intent(s.device, 3, "shop", 2_000));
