@@ -259,6 +259,7 @@ public final class PaymentDecisionService {
     }
     PaymentIntent intent = asked.intent();
     if (!approve) {
+      releaseOrphanHold(key);
       return record(new PaymentDecision(key, 1, intent, DecisionOutcome.DECLINED,
           List.of(new DecisionReason("USER_DECLINED", "declined by user " + userId)), asked.mandateId(), 0, clock.now(), -1), null);
     }
@@ -267,6 +268,7 @@ public final class PaymentDecisionService {
     reasons.add(new DecisionReason("USER_APPROVED", "approved by user " + userId));
     PaymentDecision decision = switch (check) {
       case MandateCheck.Refused refused -> {
+        releaseOrphanHold(key);
         reasons.add(new DecisionReason(refused.reason().name(), refused.detail()));
         yield new PaymentDecision(key, 1, intent, DecisionOutcome.DECLINED, reasons, asked.mandateId(), 0, clock.now(), -1);
       }
