@@ -1,0 +1,46 @@
+package io.iotpay.platform.mandate;
+
+import io.iotpay.platform.state.GeoPoint;
+
+/**
+ * A merchant devices may pay: its id, ISO 18245 merchant category code, the ledger account its
+ * money settles to (in the paying user's issuer book), and where it is, if it has a place.
+ *
+ * @param merchantId 1..64 characters of {@code [A-Za-z0-9-]}
+ * @param name for people, 1..128 characters
+ * @param category four digits (e.g. 5542 fuel dispensers, 7523 parking, 4900 utilities, 5399 general merchandise)
+ * @param settlementAccountId the ledger account credited, positive
+ * @param location where the merchant is, or null for merchants without a place (online shops, billers)
+ */
+public record Merchant(String merchantId, String name, String category, long settlementAccountId, GeoPoint location) {
+  /** @throws MandateException for a malformed field */
+  public Merchant {
+    requireId(merchantId, "merchant id");
+    if (name == null || name.isEmpty() || name.length() > 128) {
+      throw new MandateException("merchant " + merchantId + ": name must have 1..128 characters");
+    }
+    requireCategory(category, "merchant " + merchantId);
+    if (settlementAccountId <= 0) {
+      throw new MandateException("merchant " + merchantId + ": settlement account " + settlementAccountId + " is not positive");
+    }
+  }
+
+  static void requireId(String id, String what) {
+    if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9-]+")) {
+      throw new MandateException(what + " '" + clip(id) + "' must have 1..64 characters of A-Z a-z 0-9 -");
+    }
+  }
+
+  static void requireCategory(String category, String where) {
+    if (category == null || !category.matches("[0-9]{4}")) {
+      throw new MandateException(where + ": merchant category '" + clip(category) + "' is not four digits");
+    }
+  }
+
+  static String clip(String text) {
+    if (text == null) {
+      return "null";
+    }
+    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+  }
+}

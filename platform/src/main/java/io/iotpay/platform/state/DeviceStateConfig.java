@@ -1,0 +1,51 @@
+package io.iotpay.platform.state;
+
+/**
+ * Bounds and thresholds of the device state registry.
+ *
+ * @param heartbeatTimeoutMs silence after which an online device counts as offline (default 90 s:
+ *     1.5 × a 60 s MQTT keep-alive, the broker's own rule); 1..1 day
+ * @param offlineTooLongMs silence after which an offline device is "offline too long" for risk
+ *     (default 24 h); at least {@code heartbeatTimeoutMs}, at most 365 days
+ * @param travelSpeedKmhMax fastest plausible travel between two location reports (default 1,000 km/h,
+ *     an airliner); faster means two devices share one identity; 1..100,000
+ * @param sessionsRememberedMax superseded sessions remembered per device for clone detection (default
+ *     16), bounded so a flapping device cannot grow memory; 1..1,024
+ * @param devicesMax devices tracked at most (default 1,000,000), so unauthenticated noise cannot
+ *     exhaust memory; 1..100,000,000
+ */
+public record DeviceStateConfig(
+    long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax) {
+  private static final long DAY_MS = 86_400_000L;
+
+  /** @throws StateInputException when a value is outside its bound */
+  public DeviceStateConfig {
+    check(heartbeatTimeoutMs >= 1 && heartbeatTimeoutMs <= DAY_MS, "heartbeatTimeoutMs", heartbeatTimeoutMs);
+    check(offlineTooLongMs >= heartbeatTimeoutMs && offlineTooLongMs <= 365 * DAY_MS, "offlineTooLongMs", offlineTooLongMs);
+    check(travelSpeedKmhMax >= 1 && travelSpeedKmhMax <= 100_000, "travelSpeedKmhMax", travelSpeedKmhMax);
+    check(sessionsRememberedMax >= 1 && sessionsRememberedMax <= 1024, "sessionsRememberedMax", sessionsRememberedMax);
+    check(devicesMax >= 1 && devicesMax <= 100_000_000, "devicesMax", devicesMax);
+  }
+
+  public static DeviceStateConfig defaults() {
+    return new DeviceStateConfig(90_000, DAY_MS, 1_000, 16, 1_000_000);
+  }
+
+  public DeviceStateConfig withOfflineTooLongMs(long value) {
+    return new DeviceStateConfig(heartbeatTimeoutMs, value, travelSpeedKmhMax, sessionsRememberedMax, devicesMax);
+  }
+
+  public DeviceStateConfig withHeartbeatTimeoutMs(long value) {
+    return new DeviceStateConfig(value, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax);
+  }
+
+  public DeviceStateConfig withDevicesMax(int value) {
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, value);
+  }
+
+  private static void check(boolean ok, String name, long value) {
+    if (!ok) {
+      throw new StateInputException("device state config: " + name + " = " + value + " is outside its bound");
+    }
+  }
+}

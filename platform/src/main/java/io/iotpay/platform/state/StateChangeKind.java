@@ -1,0 +1,19 @@
+package io.iotpay.platform.state;
+
+/** What changed in a device's state. */
+public enum StateChangeKind {
+  FIRST_SEEN,
+  CAME_ONLINE,
+  WENT_OFFLINE,
+  OFFLINE_TOO_LONG,
+  SESSION_STARTED,
+  COUNTER_ADVANCED,
+  DUPLICATE_MESSAGE,
+  COUNTER_REGRESSED,
+  FIRMWARE_CHANGED,
+  TAMPER_SET,
+  TAMPER_CLEARED,
+  LOCATION_CHANGED,
+  CLONE_SUSPECTED,
+  CLONE_SUSPICION_CLEARED
+}

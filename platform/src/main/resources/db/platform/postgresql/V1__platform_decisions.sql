@@ -1,0 +1,23 @@
+-- Payment decisions (every version) and approved payments of the platform (docs/platform-decisions.md).
+-- A decision row and its audit leaf are written in one transaction; entry is the leaf's bytes
+-- (DecisionCodec, version 1), so the row can be checked against the audit log at start-up.
+CREATE TABLE platform_decision (
+  device_id    VARCHAR(64) NOT NULL,
+  counter      BIGINT      NOT NULL,
+  version      SMALLINT    NOT NULL,  -- 0 first decision, 1 the user's answer
+  audit_index  BIGINT      NOT NULL UNIQUE,
+  entry        BYTEA       NOT NULL,
+  PRIMARY KEY (device_id, counter, version)
+);
+
+CREATE TABLE platform_payment (
+  device_id          VARCHAR(64) NOT NULL,
+  counter            BIGINT      NOT NULL,
+  hold_transfer_id   BIGINT      NOT NULL UNIQUE,
+  debit_account_id   BIGINT      NOT NULL,
+  credit_account_id  BIGINT      NOT NULL,
+  amount_minor       BIGINT      NOT NULL,
+  currency           INTEGER     NOT NULL,  -- ISO 4217 numeric
+  state              VARCHAR(16) NOT NULL,  -- HELD, CAPTURED, VOIDED, EXPIRED
+  PRIMARY KEY (device_id, counter)
+);

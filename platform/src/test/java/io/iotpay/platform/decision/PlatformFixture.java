@@ -1,0 +1,200 @@
+package io.iotpay.platform.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.time.BusinessDayRule;
+import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountBalance;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.AccountResult;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerConfig;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.Checkpoint;
+import io.iotpay.ledger.audit.InclusionProof;
+import io.iotpay.ledger.store.Database;
+import io.iotpay.platform.mandate.MandateRegistry;
+import io.iotpay.platform.mandate.MandateTerms;
+import io.iotpay.platform.mandate.Merchant;
+import io.iotpay.platform.mandate.MerchantDirectory;
+import io.iotpay.platform.risk.RiskConfig;
+import io.iotpay.platform.risk.RiskEngine;
+import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.state.DeviceObservation;
+import io.iotpay.platform.state.DeviceStateConfig;
+import io.iotpay.platform.state.DeviceStateRegistry;
+import io.iotpay.platform.state.GeoPoint;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole decision path on real parts: a SQLite file, the audit log (signing with the suite), the
+ * ledger journaling into it, the state registry, mandates, risk and the decision service, on a
+ * manual business clock. One issuer book (1) holds the users' accounts, the issuer's funding account
+ * and the merchants' settlement accounts.
+ */
+public final class PlatformFixture implements AutoCloseable {
+  public static final CurrencyUnit CNY = CurrencyUnit.CNY;
+  public static final long ISSUER_BOOK = 1;
+  public static final long FUNDING_ACCOUNT = 100;
+  public static final Instant START = Instant.parse("2026-11-02T08:00:00Z");
+
+  public final AlgorithmSuite suite;
+  public final KeyPair auditKey;
+  public final ManualBusinessClock clock;
+  public final Path databaseFile;
+  private final RiskConfig riskConfig;
+  public final Database database;
+  public final AuditLog auditLog;
+  public final Ledger ledger;
+  public final DeviceStateRegistry states;
+  public final MerchantDirectory merchants = new MerchantDirectory();
+  public final MandateRegistry mandates;
+  public final RiskEngine risk;
+  public final PaymentDecisionService service;
+  private long nextTransferId = 1;
+  private long nextSessionNumber = 1;
+
+  public PlatformFixture(AlgorithmSuite suite, Path tempDir) throws Exception {
+    this(suite, tempDir, RiskConfig.defaults());
+  }
+
+  public PlatformFixture(AlgorithmSuite suite, Path tempDir, RiskConfig riskConfig) throws Exception {
+    this(suite, tempDir.resolve("platform-" + suite + ".db"), suite.signature().generateKeyPair(new SecureRandom()),
+        new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT), riskConfig);
+  }
+
+  private PlatformFixture(AlgorithmSuite suite, Path databaseFile, KeyPair auditKey, ManualBusinessClock clock, RiskConfig riskConfig)
+      throws Exception {
+    this.suite = suite;
+    this.auditKey = auditKey;
+    this.clock = clock;
+    this.databaseFile = databaseFile;
+    this.riskConfig = riskConfig;
+    this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
+    this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
+    this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
+    this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
+    this.mandates = MandateRegistry.open(database, clock, merchants);
+    this.risk = new RiskEngine(states, clock, riskConfig);
+    try {
+      this.service = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+    } catch (RuntimeException | Error e) {
+      close(); // a refused start must not leave the ledger's writer and the checkpointer running
+      throw e;
+    }
+    createAccount(FUNDING_ACCOUNT, AccountFlags.NONE);
+  }
+
+  /** A user account (cannot go overdrawn) funded with {@code fundsMinor} from the issuer's funding account. */
+  public void userAccount(long accountId, long fundsMinor) throws Exception {
+    createAccount(accountId, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS);
+    if (fundsMinor > 0) {
+      List<TransferResult> results = ledger.submit(List.of(Transfer.single(fundingId(), FUNDING_ACCOUNT, accountId, fundsMinor)))
+          .get(30, TimeUnit.SECONDS);
+      assertThat(results).containsExactly(TransferResult.OK);
+    }
+  }
+
+  public Merchant merchant(String id, String category, long settlementAccountId, GeoPoint place) throws Exception {
+    createAccount(settlementAccountId, AccountFlags.NONE);
+    Merchant merchant = new Merchant(id, id + " Ltd", category, settlementAccountId, place);
+    merchants.put(merchant);
+    return merchant;
+  }
+
+  /** A device that is online now (a session and one message at counter 0). */
+  public DeviceId onlineDevice(String id) {
+    DeviceId device = DeviceId.of(id);
+    String session = "s" + nextSessionNumber++;
+    states.observe(new DeviceObservation.Connected(device, clock.now(), session));
+    states.observe(new DeviceObservation.Message(device, clock.now(), session, 0));
+    return device;
+  }
+
+  public static MandateTerms terms(long perPaymentMinor, long perDayMinor, long perMonthMinor, long thresholdMinor,
+      Set<String> merchants, Set<String> categories) {
+    return new MandateTerms(cny(perPaymentMinor), cny(perDayMinor), cny(perMonthMinor), cny(thresholdMinor), merchants, categories);
+  }
+
+  public static Money cny(long minor) {
+    return Money.ofMinor(minor, CNY);
+  }
+
+  public AccountBalance balance(long accountId) {
+    return ledger.balance(accountId).orElseThrow();
+  }
+
+  /** Every book balances: pending and posted debits equal credits per book and currency. */
+  public void assertBooksBalance() {
+    Map<String, long[]> sums = new HashMap<>();
+    for (AccountBalance balance : ledger.balances().values()) {
+      long[] sum = sums.computeIfAbsent(balance.account().bookId() + "/" + balance.account().currency(), k -> new long[4]);
+      sum[0] += balance.debitsPendingMinor();
+      sum[1] += balance.creditsPendingMinor();
+      sum[2] += balance.debitsPostedMinor();
+      sum[3] += balance.creditsPostedMinor();
+    }
+    for (Map.Entry<String, long[]> book : sums.entrySet()) {
+      assertThat(book.getValue()[0]).as("pending debits = credits in " + book.getKey()).isEqualTo(book.getValue()[1]);
+      assertThat(book.getValue()[2]).as("posted debits = credits in " + book.getKey()).isEqualTo(book.getValue()[3]);
+    }
+  }
+
+  /** The owner's proofs checked with the log's public key only, and each entry decoded back to its decision. */
+  public void assertProvable(IdempotencyKey key, String userId) {
+    List<PaymentDecision> versions = service.versions(key);
+    List<InclusionProof> proofs = service.proofs(key, userId);
+    assertThat(proofs).hasSameSizeAs(versions);
+    PublicKey publicKey = auditKey.getPublic();
+    Map<String, PublicKey> trusted = Map.of(Checkpoint.keyIdOf(suite, publicKey.getEncoded()), publicKey);
+    for (int i = 0; i < proofs.size(); i++) {
+      InclusionProof proof = proofs.get(i);
+      assertThat(proof.problem(trusted)).as("proof of " + key + " v" + i).isEmpty();
+      assertThat(proof.leafIndex()).isEqualTo(versions.get(i).auditIndex());
+      assertThat(DecisionCodec.decode(proof.entry(), proof.leafIndex())).isEqualTo(versions.get(i));
+    }
+  }
+
+  private void createAccount(long id, AccountFlags flags) throws Exception {
+    List<AccountResult> results = ledger.createAccounts(List.of(new Account(id, ISSUER_BOOK, CNY, flags))).get(30, TimeUnit.SECONDS);
+    assertThat(results).containsExactly(AccountResult.OK);
+  }
+
+  private long fundingId() {
+    // Funding transfers use small ids; payment ids are 63-bit hashes, so the spaces do not meet in a test.
+    return nextTransferId++;
+  }
+
+  /**
+   * Closes this platform and opens a new one on the same database file and audit key, as a restart
+   * does: the ledger, audit log and decisions come back from the store; device state, merchants and
+   * mandates (held in memory) do not.
+   */
+  public PlatformFixture restart() throws Exception {
+    close();
+    return new PlatformFixture(suite, databaseFile, auditKey, new ManualBusinessClock(clock.now(), BusinessDayRule.UTC_MIDNIGHT), riskConfig);
+  }
+
+  @Override
+  public void close() {
+    ledger.close();
+    auditLog.close();
+    database.close();
+  }
+}
