@@ -1,7 +1,6 @@
 package io.iotpay.foundation.crypto;
 
 import org.bouncycastle.crypto.Digest;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SM3Digest;
 
 /** Hash functions of the two suites. Both produce 32 bytes. */
@@ -36,10 +35,13 @@ public enum DigestAlgorithm {
     return out;
   }
 
-  /** A fresh, reusable digest engine; not thread-safe. */
+  /**
+   * A fresh, reusable digest engine; not thread-safe. SHA-256 is the JDK's (hardware-accelerated
+   * where the CPU has SHA extensions), SM3 BouncyCastle's.
+   */
   public Digest newBcDigest() {
     return switch (this) {
-      case SHA_256 -> new SHA256Digest();
+      case SHA_256 -> new JdkDigest("SHA-256");
       case SM3 -> new SM3Digest();
     };
   }

@@ -170,8 +170,9 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Inserts the leaves with one JDBC batch per {@value AuditStore#INSERT_BATCH_ROWS_MAX} rows in
-   * {@code transaction}. Holds the log's append lock until {@link #committed()} or
+   * <p>Inserts the leaves in {@code transaction} with multi-row statements of
+   * {@value AuditStore#INSERT_ROWS_PER_STATEMENT} rows, sent in JDBC batches of up to
+   * {@value AuditStore#INSERT_BATCH_ROWS_MAX} rows. Holds the log's append lock until {@link #committed()} or
    * {@link #rolledBack()}; when this method throws, the lock is already released and nothing is
    * pending.
    *
@@ -206,31 +207,55 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
 
   private void insertLeaves(Connection transaction, long first, List<byte[]> leaves) throws SQLException {
     List<byte[]> leafHashes = new ArrayList<>(leaves.size());
+    byte[][] chains = new byte[leaves.size()][];
     byte[] chain = chainHead;
-    try (PreparedStatement insert = transaction.prepareStatement(AuditStore.INSERT_LEAF)) {
-      for (int i = 0; i < leaves.size(); i++) {
-        byte[] entry = leaves.get(i);
-        if (entry.length > config.entryBytesMax()) {
-          throw new AuditInputException(
-              "audit entry " + i + " of the batch has " + entry.length + " bytes, more than entryBytesMax " + config.entryBytesMax());
-        }
-        byte[] leafHash = appendHasher.leafHash(entry);
-        chain = appendHasher.chainHash(chain, leafHash);
-        leafHashes.add(leafHash);
-        insert.setLong(1, first + i);
-        insert.setBytes(2, entry);
-        insert.setBytes(3, chain);
-        insert.addBatch();
-        if ((i + 1) % AuditStore.INSERT_BATCH_ROWS_MAX == 0) {
-          insert.executeBatch();
-        }
+    for (int i = 0; i < leaves.size(); i++) {
+      byte[] entry = leaves.get(i);
+      if (entry.length > config.entryBytesMax()) {
+        throw new AuditInputException(
+            "audit entry " + i + " of the batch has " + entry.length + " bytes, more than entryBytesMax " + config.entryBytesMax());
       }
-      if (leaves.size() % AuditStore.INSERT_BATCH_ROWS_MAX != 0) {
+      byte[] leafHash = appendHasher.leafHash(entry);
+      chain = appendHasher.chainHash(chain, leafHash);
+      leafHashes.add(leafHash);
+      chains[i] = chain;
+    }
+    // Full chunks go through one multi-row statement, executed in JDBC batches; the rest row by row.
+    int rowsPerStatement = AuditStore.INSERT_ROWS_PER_STATEMENT;
+    int fullChunks = leaves.size() / rowsPerStatement;
+    if (fullChunks > 0) {
+      try (PreparedStatement insert = transaction.prepareStatement(AuditStore.INSERT_LEAF_CHUNK)) {
+        for (int chunk = 0; chunk < fullChunks; chunk++) {
+          for (int row = 0; row < rowsPerStatement; row++) {
+            int i = chunk * rowsPerStatement + row;
+            bindLeaf(insert, 3 * row, first + i, leaves.get(i), chains[i]);
+          }
+          insert.addBatch();
+          if ((chunk + 1) % (AuditStore.INSERT_BATCH_ROWS_MAX / rowsPerStatement) == 0) {
+            insert.executeBatch();
+          }
+        }
+        insert.executeBatch();
+      }
+    }
+    if (fullChunks * rowsPerStatement < leaves.size()) {
+      try (PreparedStatement insert = transaction.prepareStatement(AuditStore.INSERT_LEAF)) {
+        for (int i = fullChunks * rowsPerStatement; i < leaves.size(); i++) {
+          bindLeaf(insert, 0, first + i, leaves.get(i), chains[i]);
+          insert.addBatch();
+        }
         insert.executeBatch();
       }
     }
     pendingLeafHashes = leafHashes;
     pendingChainHead = chain;
+  }
+
+  private static void bindLeaf(PreparedStatement insert, int offset, long leafIndex, byte[] entry, byte[] chain)
+      throws SQLException {
+    insert.setLong(offset + 1, leafIndex);
+    insert.setBytes(offset + 2, entry);
+    insert.setBytes(offset + 3, chain);
   }
 
   /** {@inheritDoc} The leaves join the tree; the next checkpoint covers them. */

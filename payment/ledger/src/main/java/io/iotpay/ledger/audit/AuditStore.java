@@ -20,6 +20,17 @@ final class AuditStore {
   static final int FETCH_ROWS = 4096;
 
   static final String INSERT_LEAF = "INSERT INTO audit_leaf (leaf_index, entry, chain_hash) VALUES (?, ?, ?)";
+  /** Leaf rows per multi-row INSERT: one statement execution (one JNI/protocol round) per chunk. */
+  static final int INSERT_ROWS_PER_STATEMENT = 64;
+  static final String INSERT_LEAF_CHUNK = insertLeaves(INSERT_ROWS_PER_STATEMENT);
+
+  static String insertLeaves(int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO audit_leaf (leaf_index, entry, chain_hash) VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+    }
+    return sql.toString();
+  }
   private static final String SELECT_LEAVES = "SELECT leaf_index, entry, chain_hash FROM audit_leaf ORDER BY leaf_index";
   private static final String SELECT_CHECKPOINTS =
       "SELECT checkpoint_number, tree_size, root_hash, timestamp_ms, suite, key_id, signature FROM audit_checkpoint";
