@@ -3,8 +3,8 @@ package io.iotpay.platform.decision;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.money.MoneyException;
-import io.iotpay.platform.state.DeviceId;
-import io.iotpay.platform.state.StateInputException;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.device.DeviceIdException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -106,7 +106,7 @@ public final class DecisionCodec {
       PaymentIntent intent = new PaymentIntent(new IdempotencyKey(device, counter), merchant, Money.ofMinor(amountMinor, currency),
           origin, reference, onDevice, userRequired);
       return new PaymentDecision(intent.key(), version, intent, outcome, reasons, mandate.isEmpty() ? null : mandate, hold, at, auditIndex);
-    } catch (StateInputException | MoneyException e) {
+    } catch (DeviceIdException | MoneyException e) {
       throw new DecisionInputException("decision entry at byte " + in.position() + ": " + e.getMessage());
     }
   }

@@ -1,6 +1,7 @@
 package io.iotpay.platform.decision;
 
-import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.device.DeviceId;
+
 
 /**
  * What makes a payment unique: the device and the chip counter of the message that asked for it (or

@@ -1,7 +1,7 @@
 package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.money.Money;
-import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.device.DeviceId;
 
 /**
  * A request to pay, from a rule or from a device.

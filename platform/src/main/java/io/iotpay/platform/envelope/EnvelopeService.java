@@ -3,10 +3,10 @@ package io.iotpay.platform.envelope;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.DigestAlgorithm;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.device.DeviceIdException;
 import io.iotpay.platform.envelope.EnvelopeException.Reason;
-import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
-import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.identity.IdentityService;
 import io.iotpay.protocol.cose.Cose;
 import io.iotpay.protocol.cose.CoseException;
@@ -129,7 +129,7 @@ public final class EnvelopeService {
     DeviceId deviceId;
     try {
       deviceId = new DeviceId(kid);
-    } catch (IdentityException e) {
+    } catch (DeviceIdException e) {
       throw new EnvelopeException(Reason.MALFORMED, "kid is not a device id: " + e.getMessage(), e);
     }
     DeviceRecord device = identity.deviceForMessage(deviceId).orElseThrow(() ->

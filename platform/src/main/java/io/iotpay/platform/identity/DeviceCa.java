@@ -3,6 +3,8 @@ package io.iotpay.platform.identity;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
 import io.iotpay.foundation.crypto.CryptoException;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.device.DeviceIdException;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -117,7 +119,12 @@ public final class DeviceCa {
     if (cns.length != 1) {
       throw new IdentityException(Reason.MALFORMED, "subject '" + subject + "' must have exactly one CN (the device id), has " + cns.length);
     }
-    return new DeviceId(IETFUtils.valueToString(cns[0].getFirst().getValue()));
+    try {
+      return new DeviceId(IETFUtils.valueToString(cns[0].getFirst().getValue()));
+    } catch (DeviceIdException e) {
+      // Identity callers branch on the reason: a CN that is no device id is a malformed subject.
+      throw new IdentityException(Reason.MALFORMED, e.getMessage(), e);
+    }
   }
 
   private PublicKey publicKey(PKCS10CertificationRequest csr) {

@@ -1,6 +1,7 @@
 package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.platform.device.DeviceId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

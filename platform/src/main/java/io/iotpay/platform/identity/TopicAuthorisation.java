@@ -1,5 +1,6 @@
 package io.iotpay.platform.identity;
 
+import io.iotpay.platform.device.DeviceId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

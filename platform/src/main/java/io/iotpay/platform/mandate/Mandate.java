@@ -1,6 +1,6 @@
 package io.iotpay.platform.mandate;
 
-import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.device.DeviceId;
 import java.time.Instant;
 
 /**

@@ -3,7 +3,7 @@ package io.iotpay.platform.mandate;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.store.Database;
-import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.device.DeviceId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,7 +58,7 @@ final class MandateStore {
     }
   }
 
-  /** Every stored mandate; a malformed row is refused by the records' own checks (MandateException). */
+  /** Every stored mandate; a malformed row is refused by the records' own checks (MandateException, DeviceIdException). */
   List<Mandate> all() throws SQLException {
     List<Mandate> out = new ArrayList<>();
     try (Connection connection = database.connection();

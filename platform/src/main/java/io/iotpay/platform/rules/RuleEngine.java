@@ -10,6 +10,7 @@ import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PaymentListener;
 import io.iotpay.platform.decision.PaymentState;
+import io.iotpay.platform.device.DeviceId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -261,7 +262,7 @@ public final class RuleEngine implements PaymentListener {
   }
 
   /** Whether an order of this level rule is in progress for the device. */
-  public synchronized boolean orderInProgress(String ruleName, io.iotpay.platform.state.DeviceId deviceId) {
+  public synchronized boolean orderInProgress(String ruleName, DeviceId deviceId) {
     LevelSlot slot = slots.get(ruleName + "/" + deviceId.value());
     return slot != null && slot.orderInProgress != null;
   }

@@ -1,5 +1,6 @@
 package io.iotpay.platform.state;
 
+import io.iotpay.platform.device.DeviceId;
 import java.time.Instant;
 
 /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.LedgerEntry;
-import io.iotpay.platform.state.DeviceId;
+import io.iotpay.platform.device.DeviceId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,6 +17,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DecisionCodecTest {
   static PaymentDecision sample() {
@@ -31,6 +33,32 @@ class DecisionCodecTest {
   void roundTrip_givesTheSameDecision() {
     PaymentDecision decision = sample();
     assertThat(DecisionCodec.decode(DecisionCodec.encode(decision), 17)).isEqualTo(decision);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme.meter_7", "a.b.c", "node_1", "._-", "x.y_z-0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrst"})
+  void roundTrip_keepsDeviceIdsWithDotsAndUnderscores(String id) {
+    PaymentDecision sample = sample();
+    PaymentIntent intent = new PaymentIntent(new IdempotencyKey(DeviceId.of(id), 42), "pump-7", sample.intent().amount(), "car.fuel",
+        "pump-session-9", true, false);
+    PaymentDecision decision = new PaymentDecision(intent.key(), 0, intent, DecisionOutcome.APPROVED, sample.reasons(), "mandate-3",
+        sample.holdTransferId(), sample.decidedAt(), 17);
+
+    byte[] entry = DecisionCodec.encode(decision);
+
+    assertThat(DecisionCodec.decode(entry, 17)).isEqualTo(decision);
+    assertThat(DecisionCodec.decode(entry, 17).intent().deviceId().value()).isEqualTo(id);
+    // Length-prefixed, so '.' and '_' need no escaping: the field is the id's ASCII bytes as they are.
+    assertThat(entry[6]).isEqualTo((byte) id.length());
+    assertThat(new String(entry, 7, id.length(), StandardCharsets.US_ASCII)).isEqualTo(id);
+  }
+
+  @Test
+  void aDeviceIdOutsideTheAlphabet_isRefusedNamingTheOffset() {
+    byte[] entry = DecisionCodec.encode(sample()); // device id "car-1" sits at bytes 7..11
+    entry[10] = '/';
+    assertThatThrownBy(() -> DecisionCodec.decode(entry, 0)).isInstanceOf(DecisionInputException.class)
+        .hasMessageContaining("decision entry at byte").hasMessageContaining("'/' at position 3");
   }
 
   @Test

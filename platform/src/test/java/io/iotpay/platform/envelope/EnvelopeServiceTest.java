@@ -8,8 +8,8 @@ import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.store.Database;
+import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.envelope.EnvelopeException.Reason;
-import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.Pki;
 import io.iotpay.platform.identity.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -199,6 +199,10 @@ class EnvelopeServiceTest {
 
     assertRefused(() -> send(new byte[EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT + 1]), Reason.OVERSIZED);
     assertRefused(() -> send(new byte[] {(byte) 0xD2, (byte) 0x84}), Reason.MALFORMED);
+    SoftwareDeviceSigner badKid = SoftwareDeviceSigner.generate("known-1/x", suite, EnvelopeFixture.RANDOM);
+    assertThatThrownBy(() -> send(platform.client(badKid, suite, null).seal(bytes("x"), false).bytes()))
+        .isInstanceOfSatisfying(EnvelopeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("kid is not a device id").hasMessageContaining("'/' at position 7");
     assertThat(handled).isEmpty();
   }
 

@@ -7,6 +7,7 @@ import io.iotpay.agent.sdk.DeviceCsr;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
+import io.iotpay.platform.device.DeviceId;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,5 +85,28 @@ class DeviceCaTest {
       assertThatThrownBy(() -> ca.verifyCsr(csr))
           .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(IdentityException.Reason.MALFORMED));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void verifyCsr_whenCnIsNoDeviceId_refusesMalformed_withTheDeviceIdMessage(AlgorithmSuite suite) {
+    KeyPair chip = suite.signature().generateKeyPair(Pki.RANDOM);
+    byte[] slash = Pki.csr("CN=devices/other/x", chip, Pki.jcaAlgorithm(suite));
+    byte[] colon = Pki.csr("CN=washer:1", chip, Pki.jcaAlgorithm(suite));
+
+    assertThatThrownBy(() -> Pki.deviceCa(suite).verifyCsr(slash))
+        .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(IdentityException.Reason.MALFORMED))
+        .hasMessageContaining("'/' at position 7");
+    assertThatThrownBy(() -> Pki.deviceCa(suite).verifyCsr(colon))
+        .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(IdentityException.Reason.MALFORMED))
+        .hasMessageContaining("':' at position 6");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void verifyCsr_withDotsAndUnderscoresInTheId_isAccepted(AlgorithmSuite suite) {
+    SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate("acme.meter_7", suite, Pki.RANDOM);
+
+    assertThat(Pki.deviceCa(suite).verifyCsr(DeviceCsr.create(signer)).deviceId()).isEqualTo(DeviceId.of("acme.meter_7"));
   }
 }
