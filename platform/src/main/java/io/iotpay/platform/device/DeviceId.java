@@ -30,6 +30,10 @@ public record DeviceId(String value) implements Comparable<DeviceId> {
         throw new DeviceIdException("device id has character " + shown(c) + " at position " + i + " (allowed: A-Z a-z 0-9 . _ -)");
       }
     }
+    if (value.equals(".") || value.equals("..")) {
+      // CoAP removes these dot-segments when it splits a URI into path options (RFC 7252 §6.4).
+      throw new DeviceIdException("device id '" + value + "' is a dot-segment, which a CoAP URI cannot carry");
+    }
   }
 
   /** Same as the constructor. @throws DeviceIdException as the constructor */
