@@ -34,6 +34,29 @@ final class CardRegistry {
         card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
   }
 
+  /** Inserts many cards in ONE transaction (all or none). */
+  void insertAll(List<CardRecord> cards) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_card (pan, pan_sequence, suite, account_id,"
+          + " status, push_atc, quota_known_minor, quota_configured_minor, last_atc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (CardRecord card : cards) {
+          bind(s, card.pan().digits(), card.panSequence(), card.suite().name(), card.accountId(), card.status().name(),
+              card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
+          s.addBatch();
+        }
+        s.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IssuerInputException("issuer registry: bulk card insert failed (a PAN already taken?): "
+          + e.getMessage());
+    }
+  }
+
   /** Writes every field but the Push ATC, which only {@link #nextPushAtc} moves. */
   void save(CardRecord card) {
     update("UPDATE issuer_card SET status = ?, quota_known_minor = ?, quota_configured_minor = ?, last_atc = ?"
