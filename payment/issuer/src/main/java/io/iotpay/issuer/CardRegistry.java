@@ -135,6 +135,55 @@ final class CardRegistry {
         key.pan().digits(), key.panSequence(), key.atc()) > 0;
   }
 
+  /** PANs per IN (...) list of the batch reads (well below SQLite's and PostgreSQL's parameter limits). */
+  private static final int IN_LIST_MAX = 500;
+
+  /**
+   * The cards among {@code pans} (absent ones are missing from the map), read in a few statements
+   * instead of one per card: clearing reads a whole chunk of records' cards at once.
+   */
+  java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
+    java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
+    forInLists(pans, (sql, batch) -> {
+      for (CardRecord card : query("SELECT * FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
+        out.put(card.pan(), card);
+      }
+    });
+    return out;
+  }
+
+  /** Every card transaction already cleared on the cards {@code pans}, read in a few statements. */
+  java.util.Set<CardTransactionKey> clearedOn(java.util.Collection<Pan> pans) {
+    java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
+    forInLists(pans, (sql, batch) -> {
+      try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
+          "SELECT pan, pan_sequence, atc FROM issuer_cleared WHERE pan IN (" + sql + ")")) {
+        bind(s, batch);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("issuer registry: cleared read failed", e);
+      }
+    });
+    return out;
+  }
+
+  /** Calls {@code each} with "?, ?, …" and the PAN digits, {@link #IN_LIST_MAX} at a time. */
+  private static void forInLists(java.util.Collection<Pan> pans, java.util.function.BiConsumer<String, Object[]> each) {
+    List<Pan> all = new ArrayList<>(pans);
+    for (int start = 0; start < all.size(); start += IN_LIST_MAX) {
+      List<Pan> part = all.subList(start, Math.min(all.size(), start + IN_LIST_MAX));
+      Object[] digits = new Object[part.size()];
+      for (int i = 0; i < digits.length; i++) {
+        digits[i] = part.get(i).digits();
+      }
+      each.accept(String.join(", ", java.util.Collections.nCopies(digits.length, "?")), digits);
+    }
+  }
+
   /** The deny list's version: 1 when empty, +1 for every card added. */
   long denyVersion() {
     return Math.max(1, single("SELECT COALESCE(MAX(version), 1) FROM issuer_deny"));

@@ -366,6 +366,21 @@ public final class Issuer {
     return clearing.clear(file);
   }
 
+  /**
+   * Clears a clearing file streamed from disk (any size): an integrity pass first (checksum, count,
+   * total, line shapes: a damaged file books nothing), then the records in chunks, each chunk
+   * cleared as {@link #clear} clears a file (a resend after a crash is idempotent). TACs are
+   * verified on a bounded pool of threads, card keys cached for the file.
+   *
+   * @return one report for the whole file (refusals of every chunk)
+   * @throws io.iotpay.protocol.ProtocolException when the file is damaged or a record malformed
+   * @throws IssuerInputException when the file is addressed to another issuer
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   */
+  public ClearingReport clearFile(java.nio.file.Path clearingFile, io.iotpay.protocol.file.FileLimits limits) {
+    return clearing.clearFile(clearingFile, limits);
+  }
+
   /** The current deny list (version 1 when empty; +1 per card added). */
   public DenyList denyList() {
     return new DenyList(config.id(), registry.denyVersion(), registry.deniedPans());
