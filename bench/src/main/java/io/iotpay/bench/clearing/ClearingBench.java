@@ -5,24 +5,13 @@ import io.iotpay.issuer.ClearingReport;
 import io.iotpay.issuer.Issuer;
 import io.iotpay.issuer.TacVerifier;
 import io.iotpay.protocol.PartyId;
-import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
-import io.iotpay.protocol.file.TransitFileReader;
-import io.iotpay.protocol.settlement.NetPosition;
-import io.iotpay.protocol.transit.ClearingFile;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.scheme.SettlementRun;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -37,8 +26,6 @@ import java.util.stream.IntStream;
  * generating and writing the files) is not timed.
  */
 public final class ClearingBench {
-  /** Records per ClearingFile handed to the issuer: the clearing file is streamed in such chunks. */
-  public static final int CHUNK_RECORDS = 50_000;
   /** Records the MAC-only reference verifies at most. */
   public static final int SAMPLE_RECORDS_MAX = 300_000;
 
@@ -66,13 +53,16 @@ public final class ClearingBench {
   /**
    * What one run measured and checked.
    *
-   * @param stageNs intake, settlement, issuer read (decode), issuer clear
+   * @param stageNs switch intake, switch settlement, issuer clearing (file read and decode included)
    * @param macRecords records in the reference; {@code macNs} its time
+   * @param cpuNs CPU time of the whole process (all threads) in the timed part; {@code macCpuNs} in
+   *     the reference: figures that other load on a shared machine does not inflate
+   * @param loadAverage the system's one-minute load average at the end (negative if unknown)
    */
   public record Result(long records, int cards, long twins, long repeats, long switchAccepted, long switchRefused,
       long issuerAccepted, long issuerRefused, long faresMinor, long debitedMinor, long dueToSwitchMinor,
       long settledGrossMinor, boolean booksBalanced, long endToEndNs, long[] stageNs, long macRecords, long macNs,
-      int threads) {
+      int threads, long cpuNs, long macCpuNs, double loadAverage) {
     /** Every unique record cleared and debited once, nothing refused by the issuer, books balanced. */
     public boolean consistent() {
       return switchAccepted == records && issuerAccepted == records && issuerRefused == 0
@@ -98,7 +88,8 @@ public final class ClearingBench {
       int sampleCards = (int) Math.max(1, Math.min(cards, SAMPLE_RECORDS_MAX / perCard));
       DayGenerator.Written files = generator.write(settings.workDirectory(), settings.threads(), sampleCards, progress);
       progress.accept("files written; timing intake -> settlement -> issuer clearing");
-      long[] stageNs = new long[4];
+      long[] stageNs = new long[3];
+      long cpuStart = processCpuNs();
       long start = System.nanoTime();
       long[] intake = intake(parties, files);
       stageNs[0] = System.nanoTime() - start;
@@ -113,14 +104,30 @@ public final class ClearingBench {
             progress);
       }
       long endToEndNs = System.nanoTime() - start;
+      long cpuNs = processCpuNs() - cpuStart;
       progress.accept(String.format("end to end %.1f s; MAC-only reference over %d records", endToEndNs / 1e9,
           files.sample().size()));
+      long macCpuStart = processCpuNs();
       long macNs = macOnly(parties, files.sample(), settings.threads());
+      long macCpuNs = processCpuNs() - macCpuStart;
       long gross = run.report().positions().stream().mapToLong(p -> p.net().amountMinor()).filter(v -> v > 0).sum();
       return new Result(settings.records(), cards, DayGenerator.twins(settings.records()), generator.repeats,
           intake[0], intake[1], issued[0], issued[1], files.faresMinor() - twinFares(settings.records()), issued[2], parties.dueToSwitchMinor(0) + parties.dueToSwitchMinor(1), gross,
-          parties.booksBalanced(), endToEndNs, stageNs, files.sample().size(), macNs, settings.threads());
+          parties.booksBalanced(), endToEndNs, stageNs, files.sample().size(), macNs, settings.threads(), cpuNs, macCpuNs,
+          loadAverage());
     }
+  }
+
+  private static long processCpuNs() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   /** Uploads METRO-A 1, METRO-B 1, METRO-A 1 again (a no-op) and METRO-A 2; returns accepted, refused. */
@@ -137,36 +144,15 @@ public final class ClearingBench {
     return out;
   }
 
-  /** Streams the clearing file into the issuer in chunks; adds accepted, refused, debited into {@code out}. */
+  /** The issuer streams its clearing file (integrity pass, then chunks); adds accepted, refused, debited into {@code out}. */
   private static void clearStreaming(Issuer issuer, Path file, long[] out, long[] stageNs, Consumer<String> progress) {
-    long readStart = System.nanoTime();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, FileLimits.defaults());
-      List<TransitRecord> chunk = new ArrayList<>(CHUNK_RECORDS);
-      long sequence = 0;
-      boolean more = true;
-      while (more) {
-        more = reader.next();
-        if (more) {
-          chunk.add(reader.record());
-        }
-        if (chunk.size() == CHUNK_RECORDS || (!more && !chunk.isEmpty())) {
-          long clearStart = System.nanoTime();
-          stageNs[2] += clearStart - readStart;
-          ClearingReport report = issuer.clear(new ClearingFile(issuer.id(), DayGenerator.DAY, ++sequence, chunk));
-          out[0] += report.accepted();
-          out[1] += report.refusals().size();
-          out[2] += report.debitedMinor();
-          readStart = System.nanoTime();
-          stageNs[3] += readStart - clearStart;
-          progress.accept(issuer.id() + ": cleared " + out[0] + " records so far");
-          chunk.clear();
-        }
-      }
-      stageNs[2] += System.nanoTime() - readStart;
-    } catch (IOException e) {
-      throw new UncheckedIOException("bench: cannot read clearing file " + file, e);
-    }
+    long start = System.nanoTime();
+    ClearingReport report = issuer.clearFile(file, FileLimits.defaults());
+    stageNs[2] += System.nanoTime() - start;
+    out[0] += report.accepted();
+    out[1] += report.refusals().size();
+    out[2] += report.debitedMinor();
+    progress.accept(issuer.id() + ": cleared " + report.accepted() + " records");
   }
 
   /** TAC verification alone over the sample, split over {@code threads}; every TAC must verify. */
@@ -213,8 +199,8 @@ public final class ClearingBench {
         + "2 operators), %,d torn-tap twins + %,d re-sent records refused by the switch%n", r.records(), r.cards(),
         r.twins(), r.repeats()));
     String[] names = {"switch intake (integrity, validate, de-duplicate, route, spool)",
-        "net settlement + clearing files", "issuer read + decode of clearing files",
-        "issuer clearing (TAC, checks, ledger, registry)"};
+        "net settlement + clearing files",
+        "issuers: integrity pass, decode, TAC, checks, ledger, registry"};
     for (int s = 0; s < names.length; s++) {
       out.append(String.format("  %-64s %8.2f s  %,12.0f records/s%n", names[s], r.stageNs()[s] / 1e9,
           r.records() * 1e9 / Math.max(1, r.stageNs()[s])));
@@ -224,6 +210,10 @@ public final class ClearingBench {
     out.append(String.format("MAC-only reference: %,d TACs on %d threads in %.2f s = %,.0f TACs/s%n", r.macRecords(),
         r.threads(), r.macNs() / 1e9, r.macPerSecond()));
     out.append(String.format("ratio end-to-end / MAC-only: %.3f%n", r.endToEndPerSecond() / r.macPerSecond()));
+    out.append(String.format("CPU (all threads): end to end %.2f s = %,.0f records per CPU-second; MAC-only %.2f s = "
+        + "%,.0f TACs per CPU-second; load average %.1f on %d processors%n", r.cpuNs() / 1e9,
+        r.records() * 1e9 / Math.max(1, r.cpuNs()), r.macCpuNs() / 1e9, r.macRecords() * 1e9 / Math.max(1, r.macCpuNs()),
+        r.loadAverage(), Runtime.getRuntime().availableProcessors()));
     out.append(String.format("target 10,000,000 records in <= 100 s: at this rate %.0f s%n",
         1e7 / r.endToEndPerSecond()));
     out.append(String.format("checks: switch accepted %,d refused %,d; issuers accepted %,d refused %,d; fares %d = "
