@@ -162,6 +162,8 @@ final class Clearing {
     Set<CardTransactionKey> seen = new HashSet<>();
     Map<Pan, CardRecord> cards = new LinkedHashMap<>();
     Map<Long, Long> creditUsedMinor = new HashMap<>();
+    // An account's kind never changes: read it once per chunk, not once per fare.
+    Map<Long, Boolean> creditAccounts = new HashMap<>();
     List<CardRegistry.Cleared> cleared = new ArrayList<>();
     List<Debit> debits = new ArrayList<>();
     List<Debit> arrears = new ArrayList<>();
@@ -181,7 +183,7 @@ final class Clearing {
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
         cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY", 0));
         accepted++;
-      } else if (issuer.isCredit(card.accountId())) {
+      } else if (creditAccounts.computeIfAbsent(card.accountId(), issuer::isCredit)) {
         // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
         long used = creditUsedMinor.getOrDefault(card.accountId(), 0L);
         if (issuer.availableMinor(card.accountId()) - used < fare) {
