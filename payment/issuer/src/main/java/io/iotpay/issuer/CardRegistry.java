@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * or transaction.
  */
 final class CardRegistry {
+  /** The columns {@link #query} maps, in this order. */
+  private static final String CARD_COLUMNS = "pan, pan_sequence, suite, account_id, status, push_atc,"
+      + " quota_known_minor, quota_configured_minor, last_atc";
   private final Database database;
 
   CardRegistry(Database database) {
@@ -65,12 +68,12 @@ final class CardRegistry {
   }
 
   Optional<CardRecord> find(Pan pan) {
-    List<CardRecord> cards = query("SELECT * FROM issuer_card WHERE pan = ?", pan.digits());
+    List<CardRecord> cards = query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan = ?", pan.digits());
     return cards.isEmpty() ? Optional.empty() : Optional.of(cards.get(0));
   }
 
   List<CardRecord> all() {
-    return query("SELECT * FROM issuer_card ORDER BY pan");
+    return query("SELECT " + CARD_COLUMNS + " FROM issuer_card ORDER BY pan");
   }
 
   int cardCount() {
@@ -145,7 +148,7 @@ final class CardRegistry {
   java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
     java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
     forInLists(pans, (sql, batch) -> {
-      for (CardRecord card : query("SELECT * FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
+      for (CardRecord card : query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
         out.put(card.pan(), card);
       }
     });
@@ -277,10 +280,9 @@ final class CardRegistry {
       List<CardRecord> out = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.add(new CardRecord(Pan.of(r.getString("pan")), r.getInt("pan_sequence"),
-              AlgorithmSuite.valueOf(r.getString("suite")), r.getLong("account_id"),
-              CardStatus.valueOf(r.getString("status")), r.getInt("push_atc"), r.getLong("quota_known_minor"),
-              r.getLong("quota_configured_minor"), r.getInt("last_atc")));
+          // By position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles.
+          out.add(new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)),
+              r.getLong(4), CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9)));
         }
       }
       return out;
