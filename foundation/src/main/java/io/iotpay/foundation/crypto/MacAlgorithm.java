@@ -133,7 +133,7 @@ public enum MacAlgorithm {
   private static BlockCipher algorithm1Engine(SecretKeyBytes key) {
     return switch (key.lengthBytes()) {
       case 8 -> {
-        DESEngine des = new DESEngine();
+        DESEngine des = new FastDesEngine();
         des.init(true, new KeyParameter(key.unsafeBytes()));
         yield des;
       }
@@ -191,8 +191,9 @@ public enum MacAlgorithm {
 
   /** ISO/IEC 9797-1 algorithm 3 with DES: CBC under K1, then D(K2) and E(K1) on the last block. */
   static final class RetailMac implements MacFunction {
-    private final DESEngine encryptK1 = new DESEngine();
-    private final DESEngine decryptK2 = new DESEngine();
+    // Re-keyed for every session key: the table key schedule makes that cheap.
+    private final DESEngine encryptK1 = new FastDesEngine();
+    private final DESEngine decryptK2 = new FastDesEngine();
     private final MacPadding padding;
 
     RetailMac(SecretKeyBytes key, MacPadding padding) {

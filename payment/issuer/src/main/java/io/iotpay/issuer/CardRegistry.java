@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * or transaction.
  */
 final class CardRegistry {
+  /** The columns {@link #query} maps, in this order. */
+  private static final String CARD_COLUMNS = "pan, pan_sequence, suite, account_id, status, push_atc,"
+      + " quota_known_minor, quota_configured_minor, last_atc";
   private final Database database;
 
   CardRegistry(Database database) {
@@ -34,6 +37,29 @@ final class CardRegistry {
         card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
   }
 
+  /** Inserts many cards in ONE transaction (all or none). */
+  void insertAll(List<CardRecord> cards) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_card (pan, pan_sequence, suite, account_id,"
+          + " status, push_atc, quota_known_minor, quota_configured_minor, last_atc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (CardRecord card : cards) {
+          bind(s, card.pan().digits(), card.panSequence(), card.suite().name(), card.accountId(), card.status().name(),
+              card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
+          s.addBatch();
+        }
+        s.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IssuerInputException("issuer registry: bulk card insert failed (a PAN already taken?): "
+          + e.getMessage());
+    }
+  }
+
   /** Writes every field but the Push ATC, which only {@link #nextPushAtc} moves. */
   void save(CardRecord card) {
     update("UPDATE issuer_card SET status = ?, quota_known_minor = ?, quota_configured_minor = ?, last_atc = ?"
@@ -42,12 +68,12 @@ final class CardRegistry {
   }
 
   Optional<CardRecord> find(Pan pan) {
-    List<CardRecord> cards = query("SELECT * FROM issuer_card WHERE pan = ?", pan.digits());
+    List<CardRecord> cards = query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan = ?", pan.digits());
     return cards.isEmpty() ? Optional.empty() : Optional.of(cards.get(0));
   }
 
   List<CardRecord> all() {
-    return query("SELECT * FROM issuer_card ORDER BY pan");
+    return query("SELECT " + CARD_COLUMNS + " FROM issuer_card ORDER BY pan");
   }
 
   int cardCount() {
@@ -110,6 +136,55 @@ final class CardRegistry {
   boolean isCleared(CardTransactionKey key) {
     return single("SELECT COUNT(*) FROM issuer_cleared WHERE pan = ? AND pan_sequence = ? AND atc = ?",
         key.pan().digits(), key.panSequence(), key.atc()) > 0;
+  }
+
+  /** PANs per IN (...) list of the batch reads (well below SQLite's and PostgreSQL's parameter limits). */
+  private static final int IN_LIST_MAX = 500;
+
+  /**
+   * The cards among {@code pans} (absent ones are missing from the map), read in a few statements
+   * instead of one per card: clearing reads a whole chunk of records' cards at once.
+   */
+  java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
+    java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
+    forInLists(pans, (sql, batch) -> {
+      for (CardRecord card : query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
+        out.put(card.pan(), card);
+      }
+    });
+    return out;
+  }
+
+  /** Every card transaction already cleared on the cards {@code pans}, read in a few statements. */
+  java.util.Set<CardTransactionKey> clearedOn(java.util.Collection<Pan> pans) {
+    java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
+    forInLists(pans, (sql, batch) -> {
+      try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
+          "SELECT pan, pan_sequence, atc FROM issuer_cleared WHERE pan IN (" + sql + ")")) {
+        bind(s, batch);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("issuer registry: cleared read failed", e);
+      }
+    });
+    return out;
+  }
+
+  /** Calls {@code each} with "?, ?, …" and the PAN digits, {@link #IN_LIST_MAX} at a time. */
+  private static void forInLists(java.util.Collection<Pan> pans, java.util.function.BiConsumer<String, Object[]> each) {
+    List<Pan> all = new ArrayList<>(pans);
+    for (int start = 0; start < all.size(); start += IN_LIST_MAX) {
+      List<Pan> part = all.subList(start, Math.min(all.size(), start + IN_LIST_MAX));
+      Object[] digits = new Object[part.size()];
+      for (int i = 0; i < digits.length; i++) {
+        digits[i] = part.get(i).digits();
+      }
+      each.accept(String.join(", ", java.util.Collections.nCopies(digits.length, "?")), digits);
+    }
   }
 
   /** The deny list's version: 1 when empty, +1 for every card added. */
@@ -205,10 +280,9 @@ final class CardRegistry {
       List<CardRecord> out = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.add(new CardRecord(Pan.of(r.getString("pan")), r.getInt("pan_sequence"),
-              AlgorithmSuite.valueOf(r.getString("suite")), r.getLong("account_id"),
-              CardStatus.valueOf(r.getString("status")), r.getInt("push_atc"), r.getLong("quota_known_minor"),
-              r.getLong("quota_configured_minor"), r.getInt("last_atc")));
+          // By position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles.
+          out.add(new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)),
+              r.getLong(4), CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9)));
         }
       }
       return out;

@@ -5,6 +5,10 @@ import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.file.TransitFileReader;
 import io.iotpay.protocol.transit.ClearingFile;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
@@ -45,38 +49,128 @@ final class Clearing {
   /** Transfers per ledger submission (below the ledger's default batchTransfersMax of 8190). */
   private static final int CHUNK = 8000;
 
+  /** Records per chunk when a clearing file is streamed ({@link #clearFile}): bounds memory per chunk. */
+  static final int FILE_CHUNK_RECORDS = 50_000;
+  /** Threads verifying TACs at most (a bounded pool per chunk; the machine's processors below that). */
+  static final int VERIFY_THREADS_MAX = 8;
+
   private final Issuer issuer;
-  private final Map<io.iotpay.foundation.crypto.AlgorithmSuite, SecretKeyBytes> imkAc =
-      new java.util.EnumMap<>(io.iotpay.foundation.crypto.AlgorithmSuite.class);
+  private final MessageDigest sha256;
 
   Clearing(Issuer issuer) {
     this.issuer = issuer;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
   }
 
   ClearingReport clear(ClearingFile file) {
-    imkAc.clear();
-    try {
-      return clearUnwrapped(file);
-    } finally {
-      // The unwrapped IMKs live for one file only.
-      imkAc.clear();
+    requireAddressedHere(file.issuer(), file.sequence());
+    // The unwrapped IMKs live in this verifier, for one file only.
+    return clearChunk(file.businessDate(), file.sequence(), file.records(), newVerifier());
+  }
+
+  /**
+   * Clears a clearing file as a stream: an integrity pass (checksum, count, total, every line's
+   * shape) first, so nothing is booked from a damaged file; then records are decoded and cleared
+   * in chunks of {@link #FILE_CHUNK_RECORDS}, with one card key cache for the whole file. Each chunk
+   * is recorded like a file of its own (fares posted, then the registry in one transaction, then
+   * arrears), so a crash mid-file is repaired by resending the file: cleared chunks come back as
+   * duplicates, and the fare transfer ids are idempotent.
+   */
+  ClearingReport clearFile(java.nio.file.Path path, FileLimits limits) {
+    FileHeader header = integrityPass(path, limits);
+    requireAddressedHere(header.receiver(), header.sequence());
+    TacVerifier verifier = newVerifier();
+    List<ClearingReport> parts = new ArrayList<>();
+    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16)) {
+      TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
+      List<TransitRecord> chunk = new ArrayList<>(FILE_CHUNK_RECORDS);
+      boolean more = true;
+      while (more) {
+        more = reader.next();
+        if (more) {
+          chunk.add(reader.record());
+        }
+        if (chunk.size() == FILE_CHUNK_RECORDS || (!more && (!chunk.isEmpty() || parts.isEmpty()))) {
+          parts.add(clearChunk(header.businessDate(), header.sequence(), chunk, verifier));
+          chunk.clear();
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("issuer: cannot read clearing file " + path, e);
+    }
+    return merge(parts);
+  }
+
+  private static FileHeader integrityPass(java.nio.file.Path path, FileLimits limits) {
+    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16)) {
+      TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
+      while (reader.next()) {
+        // next() checks each line's shape and fare; the trailer's checksum, count and total at the end.
+      }
+      return reader.header();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("issuer: cannot read clearing file " + path, e);
     }
   }
 
-  private ClearingReport clearUnwrapped(ClearingFile file) {
-    if (!file.issuer().equals(issuer.id())) {
-      throw new IssuerInputException("clearing file " + file.sequence() + " is for " + file.issuer() + ", not " + issuer.id());
+  private static ClearingReport merge(List<ClearingReport> parts) {
+    ClearingReport first = parts.get(0);
+    int accepted = 0;
+    long debited = 0;
+    long arrears = 0;
+    List<ClearingReport.Refusal> refusals = new ArrayList<>();
+    for (ClearingReport part : parts) {
+      accepted += part.accepted();
+      debited += part.debitedMinor();
+      arrears += part.arrearsMinor();
+      refusals.addAll(part.refusals());
     }
+    return new ClearingReport(first.issuer(), first.businessDate(), first.sequence(), accepted, debited, arrears,
+        refusals, parts.get(parts.size() - 1).denyListVersion());
+  }
+
+  private void requireAddressedHere(io.iotpay.protocol.PartyId receiver, long sequence) {
+    if (!receiver.equals(issuer.id())) {
+      throw new IssuerInputException("clearing file " + sequence + " is for " + receiver + ", not " + issuer.id());
+    }
+  }
+
+  private TacVerifier newVerifier() {
+    Map<io.iotpay.foundation.crypto.AlgorithmSuite, SecretKeyBytes> imkAc =
+        new java.util.EnumMap<>(io.iotpay.foundation.crypto.AlgorithmSuite.class);
+    for (io.iotpay.foundation.crypto.AlgorithmSuite suite : io.iotpay.foundation.crypto.AlgorithmSuite.values()) {
+      imkAc.put(suite, issuer.imkAc(suite));
+    }
+    return new TacVerifier(imkAc);
+  }
+
+  private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
+      TacVerifier verifier) {
+    Set<Pan> pans = new java.util.HashSet<>();
+    for (TransitRecord record : records) {
+      pans.add(record.pan());
+    }
+    // Batch reads instead of two statements per record: the chunk's cards and their cleared transactions.
+    Map<Pan, CardRecord> known = issuer.registry().findAll(pans);
+    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedOn(pans);
+    boolean[] tacValid = verifyTacs(records, verifier);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
     Map<Pan, CardRecord> cards = new LinkedHashMap<>();
     Map<Long, Long> creditUsedMinor = new HashMap<>();
+    // An account's kind never changes: read it once per chunk, not once per fare.
+    Map<Long, Boolean> creditAccounts = new HashMap<>();
     List<CardRegistry.Cleared> cleared = new ArrayList<>();
     List<Debit> debits = new ArrayList<>();
     List<Debit> arrears = new ArrayList<>();
     int accepted = 0;
-    for (TransitRecord record : file.records()) {
-      Optional<ClearingReport.Refusal> refusal = check(record, seen, cards);
+    for (int r = 0; r < records.size(); r++) {
+      TransitRecord record = records.get(r);
+      Optional<ClearingReport.Refusal> refusal = check(record, seen, cards, known, clearedBefore, tacValid[r]);
       if (refusal.isPresent()) {
         refusals.add(refusal.get());
         continue;
@@ -89,7 +183,7 @@ final class Clearing {
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
         cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY", 0));
         accepted++;
-      } else if (issuer.isCredit(card.accountId())) {
+      } else if (creditAccounts.computeIfAbsent(card.accountId(), issuer::isCredit)) {
         // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
         long used = creditUsedMinor.getOrDefault(card.accountId(), 0L);
         if (issuer.availableMinor(card.accountId()) - used < fare) {
@@ -131,7 +225,7 @@ final class Clearing {
     issuer.registry().recordFile(cleared, cards.values(), denied);
     postArrears(arrears.stream().map(d -> new CardRegistry.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor()))
         .toList());
-    return new ClearingReport(file.issuer(), file.businessDate(), file.sequence(), accepted, debited, arrearsMinor,
+    return new ClearingReport(issuer.id(), businessDate, sequence, accepted, debited, arrearsMinor,
         refusals, issuer.registry().denyVersion());
   }
 
@@ -176,9 +270,10 @@ final class Clearing {
   }
 
   private Optional<ClearingReport.Refusal> check(TransitRecord record, Set<CardTransactionKey> seen,
-      Map<Pan, CardRecord> cards) {
+      Map<Pan, CardRecord> cards, Map<Pan, CardRecord> known, Set<CardTransactionKey> clearedBefore, boolean tacValid) {
     CardTransactionKey key = record.cardKey();
-    Optional<CardRecord> card = Optional.ofNullable(cards.get(record.pan())).or(() -> issuer.registry().find(record.pan()));
+    Optional<CardRecord> card = Optional.ofNullable(cards.get(record.pan()))
+        .or(() -> Optional.ofNullable(known.get(record.pan())));
     card.ifPresent(c -> cards.putIfAbsent(c.pan(), c));
     if (card.isEmpty() || card.get().panSequence() != record.panSequence()) {
       return refuse(record, RefusalReason.UNKNOWN_CARD, "not a card of " + issuer.id());
@@ -186,17 +281,14 @@ final class Clearing {
     if (card.get().suite() != record.suite()) {
       return refuse(record, RefusalReason.SUITE_MISMATCH, "card is " + card.get().suite());
     }
-    if (seen.contains(key) || issuer.registry().isCleared(key)) {
+    if (seen.contains(key) || clearedBefore.contains(key)) {
       return refuse(record, RefusalReason.DUPLICATE, "card transaction ATC " + record.atc() + " already cleared");
     }
     byte[] input = record.cryptogramInput();
     if (input.length != INPUT_BYTES) {
       return refuse(record, RefusalReason.MALFORMED, "cryptogram input of " + input.length + " bytes, expected " + INPUT_BYTES);
     }
-    SecretKeyBytes acKey = Issuer.acKey(record.suite(),
-        imkAc.computeIfAbsent(record.suite(), issuer::imkAc), record.pan(), record.panSequence());
-    byte[] expected = CardCrypto.tac(record.suite(), acKey, record.atc(), input);
-    if (!MessageDigest.isEqual(expected, record.tac())) {
+    if (!tacValid) {
       return refuse(record, RefusalReason.BAD_TAC, "TAC does not verify for ATC " + record.atc());
     }
     String mismatch = mismatch(record, input);
@@ -206,6 +298,50 @@ final class Clearing {
     // Only a verified record claims its card key: a forged copy must not shadow the genuine one.
     seen.add(key);
     return Optional.empty();
+  }
+
+  /**
+   * Verifies the TACs of every record whose input has the TC's length, on a bounded pool (one
+   * contiguous slice per thread); the sequential checks then use the results in file order, so the
+   * outcome is exactly that of verifying in the loop.
+   */
+  private static boolean[] verifyTacs(List<TransitRecord> records, TacVerifier verifier) {
+    boolean[] valid = new boolean[records.size()];
+    int threads = Math.max(1, Math.min(VERIFY_THREADS_MAX,
+        Math.min(Runtime.getRuntime().availableProcessors(), records.size() / 256)));
+    int slice = (records.size() + threads - 1) / threads;
+    Runnable[] work = new Runnable[threads];
+    for (int t = 0; t < threads; t++) {
+      int from = t * slice;
+      int to = Math.min(records.size(), from + slice);
+      work[t] = () -> {
+        for (int i = from; i < to; i++) {
+          TransitRecord record = records.get(i);
+          byte[] input = record.cryptogramInput();
+          valid[i] = input.length == INPUT_BYTES && verifier.verify(record.suite(), record.pan(),
+              record.panSequence(), record.atc(), input, record.tac());
+        }
+      };
+    }
+    if (threads == 1) {
+      work[0].run();
+      return valid;
+    }
+    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (Runnable w : work) {
+        futures.add(pool.submit(w));
+      }
+      for (java.util.concurrent.Future<?> future : futures) {
+        future.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("issuer: interrupted while verifying TACs", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("issuer: TAC verification failed", e.getCause());
+    }
+    return valid;
   }
 
   /** What in the record disagrees with the TAC-covered input, or null. */
@@ -239,9 +375,8 @@ final class Clearing {
 
   /** A positive transfer id from the card transaction: SHA-256 of purpose, issuer, PAN, PSN, ATC. */
   long transferId(String purpose, CardTransactionKey key) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] hash = digest.digest((purpose + "|" + issuer.id() + "|" + key.pan().digits() + "|" + key.panSequence()
+    {
+      byte[] hash = sha256.digest((purpose + "|" + issuer.id() + "|" + key.pan().digits() + "|" + key.panSequence()
           + "|" + key.atc()).getBytes(StandardCharsets.UTF_8));
       long id = 0;
       for (int i = 0; i < 8; i++) {
@@ -249,8 +384,6 @@ final class Clearing {
       }
       id &= Long.MAX_VALUE;
       return id == 0 ? 1 : id;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
   }
 

@@ -41,6 +41,8 @@ public final class Issuer {
   static final String METRO = "METRO";
   static final int KVN = 0x20;
   private static final int RIDER_OFFSET = 1000;
+  /** Most cards one {@link #issueCards} call creates (one transaction; bounds its memory). */
+  public static final int BULK_CARDS_MAX = 10_000_000;
 
   private final IssuerConfig config;
   private final KeyVault vault;
@@ -175,6 +177,36 @@ public final class Issuer {
         config.defaultQuotaMinor(), -1));
     CardKeys keys = cardKeys(suite, pan, panSequence);
     return new IssuedCard(pan, panSequence, suite, Personalisation.installParameters(config.aid(), keys, KVN));
+  }
+
+  /**
+   * Issues {@code count} cards of {@code suite} on one rider account in one registry transaction
+   * (bulk issuing for load tests and migrations: {@link #issueCard} costs several statements per
+   * card). PANs continue the first range's serials; PSN 01; status ISSUED. The install parameters
+   * are not returned: the caller personalises with {@link #personalise} or holds the master keys.
+   *
+   * @return the new PANs, in serial order; never null
+   * @throws IssuerInputException for an unknown account, a count outside 1..10,000,000, a full
+   *     range, or a PAN already taken
+   */
+  public List<Pan> issueCards(AlgorithmSuite suite, long accountId, int count) {
+    registry.account(accountId).orElseThrow(() -> new IssuerInputException("no rider account " + accountId));
+    if (count < 1 || count > BULK_CARDS_MAX) {
+      throw new IssuerInputException("bulk issue: count " + count + " is outside 1.." + BULK_CARDS_MAX);
+    }
+    String prefix = config.ranges().get(0).prefix();
+    int bodyDigits = 15 - prefix.length();
+    long first = registry.cardCount() + 1L;
+    if (String.valueOf(first + count - 1).length() > bodyDigits) {
+      throw new IssuerInputException("card range " + prefix + " is full");
+    }
+    List<CardRecord> cards = new java.util.ArrayList<>(count);
+    for (long serial = first; serial < first + count; serial++) {
+      Pan pan = Pan.withCheckDigit(prefix + String.format("%0" + bodyDigits + "d", serial));
+      cards.add(new CardRecord(pan, 1, suite, accountId, CardStatus.ISSUED, 0, 0, config.defaultQuotaMinor(), -1));
+    }
+    registry.insertAll(cards);
+    return cards.stream().map(CardRecord::pan).toList();
   }
 
   /**
@@ -332,6 +364,21 @@ public final class Issuer {
    */
   public ClearingReport clear(io.iotpay.protocol.transit.ClearingFile file) {
     return clearing.clear(file);
+  }
+
+  /**
+   * Clears a clearing file streamed from disk (any size): an integrity pass first (checksum, count,
+   * total, line shapes: a damaged file books nothing), then the records in chunks, each chunk
+   * cleared as {@link #clear} clears a file (a resend after a crash is idempotent). TACs are
+   * verified on a bounded pool of threads, card keys cached for the file.
+   *
+   * @return one report for the whole file (refusals of every chunk)
+   * @throws io.iotpay.protocol.ProtocolException when the file is damaged or a record malformed
+   * @throws IssuerInputException when the file is addressed to another issuer
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   */
+  public ClearingReport clearFile(java.nio.file.Path clearingFile, io.iotpay.protocol.file.FileLimits limits) {
+    return clearing.clearFile(clearingFile, limits);
   }
 
   /** The current deny list (version 1 when empty; +1 per card added). */

@@ -1,0 +1,53 @@
+package io.iotpay.issuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.protocol.Pan;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The fast verifier against {@link CardCrypto#tac} (the formula the applet tests pin down in
+ * IssuerEndToEndTest): same TAC for random keys, PANs, ATCs and inputs of several lengths, cached
+ * card key or not; a flipped bit fails.
+ */
+class TacVerifierTest {
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tac_equalsCardCrypto_andRejectsAFlippedBit(AlgorithmSuite suite) {
+    Random random = new Random(42 + suite.ordinal());
+    byte[] imk = new byte[16];
+    random.nextBytes(imk);
+    SecretKeyBytes imkAc = new SecretKeyBytes(imk);
+    TacVerifier verifier = new TacVerifier(Map.of(suite, imkAc));
+    for (int i = 0; i < 200; i++) {
+      Pan pan = Pan.withCheckDigit("621" + String.format("%012d", random.nextInt(20)));
+      int psn = random.nextInt(3);
+      int atc = random.nextInt(65536);
+      byte[] input = new byte[new int[] {1, 8, 16, 17, 82}[i % 5]];
+      random.nextBytes(input);
+      byte[] expected = CardCrypto.tac(suite, Issuer.acKey(suite, imkAc, pan, psn), atc, input);
+      assertThat(verifier.tac(suite, pan, psn, atc, input)).isEqualTo(expected);
+      assertThat(verifier.verify(suite, pan, psn, atc, input, expected)).isTrue();
+      byte[] forged = expected.clone();
+      forged[i % 8] ^= 1;
+      assertThat(verifier.verify(suite, pan, psn, atc, input, forged)).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tac_withoutMasterKeyOrAtcOutOfRange_isRefused(AlgorithmSuite suite) {
+    TacVerifier verifier = new TacVerifier(Map.of());
+    Pan pan = Pan.withCheckDigit("621000000000001");
+    assertThatThrownBy(() -> verifier.tac(suite, pan, 1, 1, new byte[8])).isInstanceOf(IssuerInputException.class)
+        .hasMessageContaining("no IMK-AC");
+    assertThatThrownBy(() -> verifier.tac(suite, pan, 1, 65536, new byte[8])).isInstanceOf(IssuerInputException.class)
+        .hasMessageContaining("ATC 65536");
+  }
+}
