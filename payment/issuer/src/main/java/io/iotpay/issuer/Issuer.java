@@ -381,6 +381,48 @@ public final class Issuer {
     return clearing.clearFile(clearingFile, limits);
   }
 
+  /**
+   * Pays the issuer's net position of a settlement report from the switch: Dr due to switch, Cr the
+   * issuer's funding account, in its own book. Idempotent per business day (a re-delivered report
+   * books nothing twice).
+   *
+   * @return the amount paid, minor units (0 when the issuer had nothing to pay)
+   * @throws IssuerInputException when the report has no position for this issuer or says it receives
+   */
+  public long paySettlement(io.iotpay.protocol.settlement.SettlementReport report) {
+    long netMinor = report.positions().stream().filter(p -> p.party().equals(config.id())).findFirst()
+        .orElseThrow(() -> new IssuerInputException("settlement report of " + report.businessDate() + " has no position for "
+            + config.id()))
+        .net().amountMinor();
+    if (netMinor > 0) {
+      throw new IssuerInputException("settlement report of " + report.businessDate() + ": an issuer pays in transit settlement, but "
+          + config.id() + " would receive " + netMinor);
+    }
+    if (netMinor == 0) {
+      return 0;
+    }
+    long id = settlementTransferId(report.businessDate());
+    TransferResult result = submit(List.of(Transfer.single(id, dueToSwitchAccountId(), fundingAccountId(), -netMinor))).get(0);
+    io.iotpay.foundation.Assert.that(result == TransferResult.OK, "issuer settlement refused [issuer={}, result={}]",
+        config.id(), result);
+    return -netMinor;
+  }
+
+  private long settlementTransferId(java.time.LocalDate businessDate) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("settlement|" + config.id() + "|" + businessDate).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      long id = 0;
+      for (int i = 0; i < 8; i++) {
+        id = (id << 8) | (hash[i] & 0xFF);
+      }
+      id &= Long.MAX_VALUE;
+      return id == 0 ? 1 : id;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
   /** The current deny list (version 1 when empty; +1 per card added). */
   public DenyList denyList() {
     return new DenyList(config.id(), registry.denyVersion(), registry.deniedPans());

@@ -85,7 +85,6 @@ public final class TransitScenario {
   static final long SWITCH_ACCOUNT_BASE = 3_000_000;
   static final long SWITCH_TRANSFER_BASE = 3_000_000_000L;
   static final long DEPOSIT_TRANSFER_BASE = 8_000_000_000L;
-  static final long ISSUER_SETTLEMENT_TRANSFER_BASE = 9_000_000_000L;
   static final long DEPOSIT_MINOR = 500_00;
   static final long LOW_FUNDS_DEPOSIT_MINOR = 10_00;
   static final long CREDIT_LIMIT_MINOR = 300_00;
@@ -547,11 +546,7 @@ public final class TransitScenario {
     }
   }
 
-  /**
-   * The issuer's treasury pays its net position to the switch: Dr due to switch, Cr funding (its
-   * cash), in the issuer's own book. The issuer host has no settlement-receipt step of its own, so
-   * the composition root books it from the switch's settlement report.
-   */
+  /** The issuer's treasury pays its net position to the switch, from the switch's settlement report. */
   private void paySwitch(Issuer issuer, Path reportFile, LocalDate businessDate) {
     SettlementReportFile.Read read;
     try (InputStream in = Files.newInputStream(reportFile)) {
@@ -559,16 +554,9 @@ public final class TransitScenario {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + reportFile, e);
     }
-    long netMinor = read.report().positions().stream().filter(p -> p.party().equals(issuer.id())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no position for " + issuer.id())).net().amountMinor();
-    Assert.that(netMinor <= 0, "an issuer pays in transit settlement [issuer={}, net={}]", issuer.id(), netMinor);
-    if (netMinor == 0) {
-      return;
-    }
-    long id = ISSUER_SETTLEMENT_TRANSFER_BASE + issuer.config().bookId() * 1_000_000L + businessDate.toEpochDay();
-    TransferResult result = ledger.submit(List.of(Transfer.single(id, issuer.dueToSwitchAccountId(),
-        issuer.fundingAccountId(), -netMinor))).join().get(0);
-    Assert.that(result == TransferResult.OK, "issuer settlement refused [issuer={}, result={}]", issuer.id(), result);
+    Assert.that(read.report().businessDate().equals(businessDate), "settlement report of {} for day {}",
+        read.report().businessDate(), businessDate);
+    issuer.paySettlement(read.report());
   }
 
   private void distributeDenyLists(LocalDate today) {
