@@ -59,7 +59,7 @@ public enum StatusWord {
   CLA_FUNCTION_NOT_SUPPORTED(0x6800, 0xFF00, Category.CHECKING_ERROR, "Functions in CLA not supported"),
   COMMAND_NOT_ALLOWED_OTHER(0x6900, 0xFF00, Category.CHECKING_ERROR, "Command not allowed"),
   WRONG_PARAMETERS_OTHER(0x6A00, 0xFF00, Category.CHECKING_ERROR, "Wrong parameters P1-P2"),
-  PROPRIETARY(0x9000, 0xF000, Category.NORMAL, "Proprietary status (9XXX other than 9000)");
+  PROPRIETARY(0x9000, 0xF000, Category.NORMAL, "Proprietary status (9001..9FFF)");
 
   private final int value;
   private final int mask;

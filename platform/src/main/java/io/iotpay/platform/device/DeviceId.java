@@ -45,7 +45,7 @@ public record DeviceId(String value) implements Comparable<DeviceId> {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
   }
 
-  /** Printable ASCII quoted as is; anything else as U+XXXX so a rejected id cannot break a log line. */
+  /** Printable ASCII quoted as is; anything else as U+hhhh (hex) so a rejected id cannot break a log line. */
   private static String shown(char c) {
     return c >= 0x20 && c < 0x7F ? "'" + c + "'" : String.format("U+%04X", (int) c);
   }
