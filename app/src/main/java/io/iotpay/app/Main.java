@@ -31,6 +31,7 @@ public final class Main implements Runnable {
       System.setProperty("com.licel.jcardsim.randomdata.secure", "1");
     }
     CommandLine commandLine = new CommandLine(new Main());
+    args = demoDefaultsToTransit(args);
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {
           if (exception instanceof InvalidInputException) {
@@ -46,6 +47,22 @@ public final class Main implements Runnable {
           return EXIT_BAD_INPUT;
         });
     return commandLine.execute(args);
+  }
+
+  /**
+   * Plain {@code iotpay demo [options]} is {@code iotpay demo transit [options]}: the main job takes the
+   * transit scenario's options directly. Help and the named scenarios keep their meaning.
+   */
+  static String[] demoDefaultsToTransit(String[] args) {
+    if (args.length < 2 || !args[0].equals("demo") || !args[1].startsWith("-")
+        || java.util.Set.of("-h", "--help", "-V", "--version").contains(args[1])) {
+      return args;
+    }
+    String[] rewritten = new String[args.length + 1];
+    rewritten[0] = "demo";
+    rewritten[1] = "transit";
+    System.arraycopy(args, 1, rewritten, 2, args.length - 1);
+    return rewritten;
   }
 
   @Override
