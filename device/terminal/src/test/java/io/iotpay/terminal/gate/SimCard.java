@@ -25,10 +25,11 @@ import javax.smartcardio.CardException;
 /**
  * A real transit applet in jCardSim, installed and personalised over SCP02 as the issuer would
  * (docs/card-apdus.md §2, §7), reached through {@link SmartcardioCardChannel} like a PC/SC reader.
+ * Published in this module's test-fixtures jar, so {@code iotpay bench tap} drives the same card.
  * It also plays the issuer in tests: it knows the card's AC key and recomputes TACs with
  * BouncyCastle-backed foundation crypto, independently of the gate (which holds no keys).
  */
-final class SimCard {
+public final class SimCard {
   static final byte[] PDOL = Hex.decode("9F02065F2A029A039F3704DF6001");
   static final int PAN_SEQUENCE = 1;
 
@@ -40,7 +41,7 @@ final class SimCard {
   private javax.smartcardio.Card card;
   private CardChannel channel;
 
-  SimCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed) {
+  public SimCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed) {
     this.suite = suite;
     this.pan = pan;
     this.initialQuotaMinor = quotaMinor;
@@ -66,12 +67,12 @@ final class SimCard {
   }
 
   /** The channel a gate uses; it changes after {@link #reinsert()}. */
-  CardChannel channel() {
+  public CardChannel channel() {
     return channel;
   }
 
   /** The card leaves the field and comes back: transient state is lost, as after a pulled card. */
-  void reinsert() {
+  public void reinsert() {
     try {
       card.disconnect(true);
     } catch (CardException e) {
