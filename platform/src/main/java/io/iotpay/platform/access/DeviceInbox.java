@@ -1,0 +1,37 @@
+package io.iotpay.platform.access;
+
+import io.iotpay.platform.device.DeviceId;
+
+/**
+ * The one door every transport uses to hand the platform a device's envelope (a COSE_Sign1 message,
+ * see docs/envelope.md). Transports authenticate the channel (client certificate, DTLS PSK identity,
+ * MQTT topic) and say which device they authenticated; the platform still checks the envelope end to
+ * end (the broker is never trusted with money) and refuses an envelope whose signer is not the
+ * device the channel belongs to.
+ *
+ * <p>Implementations are thread-safe and never throw for bad input: every refusal is a
+ * {@link Reply.Refused} with a machine-readable reason, and nothing was paid.
+ */
+public interface DeviceInbox {
+  /**
+   * @param transport how the envelope arrived
+   * @param channelDevice the device the transport authenticated for this channel (the device id in the
+   *     topic or URI path for MQTT and CoAP, the client certificate's device for TLS); never null
+   * @param envelope the bytes as received, not yet parsed; bounded by the transport
+   * @return the signed answer to send back to the device, or the refusal
+   */
+  Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope);
+
+  /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
+  void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
+
+  /** Connectivity changes a transport reports. */
+  enum ConnectivityEvent {
+    CONNECTED,
+    HEARTBEAT,
+    /** A last will was published or the connection dropped without a clean disconnect. */
+    LOST,
+    /** A clean disconnect. */
+    DISCONNECTED
+  }
+}
