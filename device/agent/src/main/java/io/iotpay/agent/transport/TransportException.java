@@ -1,0 +1,33 @@
+package io.iotpay.agent.transport;
+
+/**
+ * A transport could not deliver an envelope or get its answer.
+ * {@link #reason()} is machine-readable (the platform's refusal reason, or {@code TIMEOUT},
+ * {@code CONNECTION}); {@link #retryable()} says whether sending the same bytes again may succeed.
+ */
+public final class TransportException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String reason;
+  private final boolean retryable;
+
+  public TransportException(String reason, boolean retryable, String message) {
+    super(reason + ": " + message);
+    this.reason = reason;
+    this.retryable = retryable;
+  }
+
+  public TransportException(String reason, boolean retryable, String message, Throwable cause) {
+    super(reason + ": " + message, cause);
+    this.reason = reason;
+    this.retryable = retryable;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+}
