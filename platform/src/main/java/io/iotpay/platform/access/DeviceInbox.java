@@ -22,6 +22,17 @@ public interface DeviceInbox {
    */
   Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope);
 
+  /**
+   * As {@link #deliver(Transport, DeviceId, byte[])}, naming the transport session the envelope came
+   * on (MQTT client session, DTLS session, HTTP connection): the platform's clone detection compares
+   * the sessions of one identity. Transports that know their session call this one.
+   *
+   * @param sessionId 1..128 printable characters identifying the session
+   */
+  default Reply deliver(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    return deliver(transport, channelDevice, envelope);
+  }
+
   /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
   void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
 
