@@ -34,7 +34,9 @@ public final class EnvelopeException extends InvalidInputException {
     /** An encrypted payload could not be decrypted (wrong key or tampered ciphertext). */
     DECRYPTION_FAILED,
     /** The payload is encrypted but no payload key is known for the device. */
-    NO_PAYLOAD_KEY
+    NO_PAYLOAD_KEY,
+    /** Signed by another device than the one the transport channel (topic, URI, certificate) belongs to. */
+    CHANNEL_MISMATCH
   }
 
   private final Reason reason;

@@ -86,11 +86,27 @@ public final class EnvelopeService {
    * @throws EnvelopeException with the reason of the refusal; nothing was handled
    */
   public Outcome handle(byte[] envelope, MessageHandler handler) {
+    return handle(envelope, null, handler);
+  }
+
+  /**
+   * As {@link #handle(byte[], MessageHandler)}, for an envelope that arrived on a channel the transport
+   * authenticated as {@code channel}'s (its topic, URI path or client certificate): an envelope whose
+   * key id names another device is refused with {@link Reason#CHANNEL_MISMATCH} before anything else
+   * is looked up, so a device cannot speak for another even with a message the other one signed.
+   *
+   * @param channel the channel's device; null when the transport authenticates no device
+   */
+  public Outcome handle(byte[] envelope, DeviceId channel, MessageHandler handler) {
     if (envelope == null || envelope.length > envelopeBytesMax) {
       throw new EnvelopeException(Reason.OVERSIZED,
           "envelope of " + (envelope == null ? "no" : envelope.length) + " bytes (at most " + envelopeBytesMax + ")");
     }
     SignedMessage signed = parse(envelope);
+    if (channel != null && !channel.value().equals(signed.kid())) {
+      throw new EnvelopeException(Reason.CHANNEL_MISMATCH, "an envelope with key id " + printable(signed.kid())
+          + " arrived on the channel of device " + channel);
+    }
     DeviceRecord device = activeDevice(signed.kid());
     verifySignature(device, signed);
     byte[] payload = plaintext(device, signed);
@@ -196,5 +212,11 @@ public final class EnvelopeService {
     } catch (CoseException e) {
       throw EnvelopeException.of(e);
     }
+  }
+
+  /** A key id as it may appear in a log line: at most 64 characters, non-printable ones replaced. */
+  private static String printable(String kid) {
+    String cut = kid.length() > 64 ? kid.substring(0, 64) + "..." : kid;
+    return cut.replaceAll("[^\\x20-\\x7E]", "?");
   }
 }

@@ -1,0 +1,227 @@
+package io.iotpay.platform.inbox;
+
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.time.BusinessClock;
+import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.platform.access.Reply;
+import io.iotpay.platform.access.Transport;
+import io.iotpay.platform.decision.DecisionInputException;
+import io.iotpay.platform.decision.DecisionStoreException;
+import io.iotpay.platform.decision.IdempotencyKey;
+import io.iotpay.platform.decision.Payment;
+import io.iotpay.platform.decision.PaymentDecision;
+import io.iotpay.platform.decision.PaymentDecisionService;
+import io.iotpay.platform.decision.PaymentIntent;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.envelope.AnswerPayload;
+import io.iotpay.platform.envelope.DeviceMessage;
+import io.iotpay.platform.envelope.EnvelopeException;
+import io.iotpay.platform.envelope.EnvelopeService;
+import io.iotpay.platform.rules.DeviceEvent;
+import io.iotpay.platform.rules.RuleEngine;
+import io.iotpay.platform.state.DeviceObservation;
+import io.iotpay.platform.state.DeviceStateRegistry;
+import io.iotpay.platform.state.GeoPoint;
+import io.iotpay.protocol.cose.SignedMessage;
+import io.iotpay.protocol.device.DeviceMessageCodec;
+import io.iotpay.protocol.device.DeviceRequest;
+import io.iotpay.protocol.device.PlatformAnswer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform behind every transport: opens the device's envelope (identity, suite, signature,
+ * counter, channel), notes what it says about the device's state, runs the device type's rules on an
+ * event and decides each payment they ask for (mandate, risk, hold at the issuer, audit), records a
+ * delivery as capture or void, and answers with a signed {@link PlatformAnswer}. Every refused
+ * envelope becomes a {@link SecurityEvent} with its reason, and nothing is paid.
+ *
+ * <p><b>Exactly once.</b> The envelope service runs this handler at most once per device and counter
+ * and answers an exact duplicate with the stored answer; payment decisions are keyed by device and
+ * counter too. So QoS 1 redelivery, CoAP retransmission and device retries never pay twice.
+ *
+ * <p><b>Clones.</b> A genuine envelope refused as a replayed counter is still shown to the state
+ * registry with its session: a second device with the same identity interleaves sessions and
+ * counters, which the registry flags, and risk then declines that identity's payments.
+ *
+ * <p>Thread-safe: the services it calls are.
+ */
+public final class PlatformInbox implements DeviceInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(PlatformInbox.class);
+  private static final String NO_SESSION = "unknown";
+
+  private final EnvelopeService envelopes;
+  private final DeviceStateRegistry states;
+  private final RuleEngine rules;
+  private final PaymentDecisionService decisions;
+  private final BusinessClock clock;
+  private final SecurityEventLog security;
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong messages = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+
+  public PlatformInbox(EnvelopeService envelopes, DeviceStateRegistry states, RuleEngine rules,
+      PaymentDecisionService decisions, BusinessClock clock, SecurityEventLog security) {
+    this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
+    this.states = Objects.requireNonNull(states, "states");
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.decisions = Objects.requireNonNull(decisions, "decisions");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.security = Objects.requireNonNull(security, "security");
+  }
+
+  @Override
+  public Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope) {
+    return deliver(transport, channelDevice, NO_SESSION, envelope);
+  }
+
+  @Override
+  public Reply deliver(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(channelDevice, "channelDevice");
+    String session = session(transport, sessionId);
+    try {
+      EnvelopeService.Outcome outcome = envelopes.handle(envelope, channelDevice, message -> handle(session, message));
+      if (outcome instanceof EnvelopeService.Outcome.Duplicate) {
+        duplicates.incrementAndGet();
+        return new Reply.Answer(outcome.answer(), true);
+      }
+      return new Reply.Answer(outcome.answer(), false);
+    } catch (EnvelopeException e) {
+      if (e.reason() == EnvelopeException.Reason.REPLAYED_COUNTER) {
+        showReplayToState(channelDevice, session, envelope);
+      }
+      return refuse(transport, channelDevice, RefusalReason.valueOf(e.reason().name()), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("Device message could not be processed [transport={}, channel={}]", transport, channelDevice, e);
+      return refuse(transport, channelDevice, RefusalReason.UNAVAILABLE, "the platform could not process the message now; retry");
+    }
+  }
+
+  @Override
+  public void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
+    Instant now = clock.now();
+    try {
+      states.observe(switch (event) {
+        case CONNECTED -> new DeviceObservation.Connected(device, now, session(transport, sessionId));
+        case HEARTBEAT -> new DeviceObservation.Heartbeat(device, now);
+        case LOST, DISCONNECTED -> new DeviceObservation.LastWill(device, now);
+      });
+    } catch (InvalidInputException e) {
+      LOG.warn("Connectivity event ignored [transport={}, device={}, event={}]: {}", transport, device, event, e.getMessage());
+    }
+  }
+
+  /** Counts of what came through this inbox. */
+  public InboxStats stats() {
+    return new InboxStats(messages.get(), events.get(), duplicates.get(), security.total());
+  }
+
+  public SecurityEventLog securityLog() {
+    return security;
+  }
+
+  private Reply refuse(Transport transport, DeviceId channel, RefusalReason reason, String detail) {
+    security.record(new SecurityEvent(clock.now(), transport, channel.value(), reason, detail));
+    return new Reply.Refused(reason, detail);
+  }
+
+  /** Runs once per accepted message (the envelope service guarantees it). */
+  private AnswerPayload handle(String session, DeviceMessage message) {
+    messages.incrementAndGet();
+    Instant now = clock.now();
+    DeviceId device = message.deviceId();
+    PlatformAnswer answer;
+    try {
+      states.observe(new DeviceObservation.Message(device, now, session, message.counter()));
+      DeviceRequest request = DeviceMessageCodec.decodeRequest(message.payload());
+      answer = switch (request) {
+        case DeviceRequest.Event event -> onEvent(device, message.counter(), now, event);
+        case DeviceRequest.Delivery delivery -> onDelivery(device, delivery);
+        case DeviceRequest.Status status -> onStatus(device, now, status);
+      };
+    } catch (InvalidInputException e) {
+      answer = PlatformAnswer.of(PlatformAnswer.Status.BAD_PAYLOAD, line(e.getMessage()));
+    } catch (DecisionStoreException e) {
+      LOG.error("Payment store failed while handling a message [device={}, counter={}]", device, message.counter(), e);
+      answer = PlatformAnswer.of(PlatformAnswer.Status.UNAVAILABLE, "the payment store failed; send a new message later");
+    }
+    return new AnswerPayload(DeviceMessageCodec.encode(answer), message.encrypted());
+  }
+
+  private PlatformAnswer onEvent(DeviceId device, long counter, Instant now, DeviceRequest.Event request) {
+    events.incrementAndGet();
+    DeviceEvent event = new DeviceEvent(device, request.deviceType(), counter, now, request.fields());
+    List<PaymentIntent> intents = rules.onEvent(event);
+    List<PlatformAnswer.Decision> decided = new ArrayList<>(intents.size());
+    for (PaymentIntent intent : intents.subList(0, Math.min(intents.size(), PlatformAnswer.DECISIONS_MAX))) {
+      PaymentDecision decision = decisions.decide(intent);
+      decided.add(summary(decision));
+    }
+    return new PlatformAnswer(PlatformAnswer.Status.OK, decided.size() + " payment decision(s)", decided);
+  }
+
+  private PlatformAnswer onDelivery(DeviceId device, DeviceRequest.Delivery delivery) {
+    IdempotencyKey key = new IdempotencyKey(device, delivery.paymentCounter());
+    try {
+      if (delivery.delivered()) {
+        decisions.capture(key);
+      } else {
+        decisions.voidPayment(key);
+      }
+    } catch (DecisionInputException e) {
+      return PlatformAnswer.of(PlatformAnswer.Status.NO_SUCH_PAYMENT, line(e.getMessage()));
+    }
+    PaymentDecision decision = decisions.decision(key).orElseThrow();
+    return new PlatformAnswer(PlatformAnswer.Status.OK, delivery.delivered() ? "captured" : "voided", List.of(summary(decision)));
+  }
+
+  private PlatformAnswer onStatus(DeviceId device, Instant now, DeviceRequest.Status status) {
+    if (status.firmware() != null) {
+      states.observe(new DeviceObservation.FirmwareReported(device, now, status.firmware()));
+    }
+    if (status.tampered() != null) {
+      states.observe(new DeviceObservation.TamperReported(device, now, status.tampered()));
+    }
+    if (status.latitudeMicro() != null) {
+      states.observe(new DeviceObservation.LocationReported(device, now,
+          new GeoPoint(status.latitudeMicro() / 1e6, status.longitudeMicro() / 1e6)));
+    }
+    return PlatformAnswer.of(PlatformAnswer.Status.OK, "status noted");
+  }
+
+  private PlatformAnswer.Decision summary(PaymentDecision decision) {
+    String state = decisions.payment(decision.key()).map(Payment::state).map(Enum::name).orElse("NONE");
+    List<String> reasons = decision.reasons().stream().map(r -> r.code())
+        .filter(code -> code.matches("[A-Z0-9_]{1,64}")).limit(PlatformAnswer.Decision.REASONS_MAX).toList();
+    return new PlatformAnswer.Decision(decision.key().counter(), decision.outcome().name(), state, decision.intent().merchantId(),
+        decision.amount().amountMinor(), decision.amount().currency().alphaCode(), reasons);
+  }
+
+  /** A replayed but genuine envelope: its counter, on its session, goes to the clone detector. */
+  private void showReplayToState(DeviceId device, String session, byte[] envelope) {
+    try {
+      long counter = SignedMessage.parse(envelope).counter();
+      states.observe(new DeviceObservation.Message(device, clock.now(), session, counter));
+    } catch (InvalidInputException e) {
+      LOG.debug("Replayed envelope not shown to the state registry: {}", e.getMessage());
+    }
+  }
+
+  private static String session(Transport transport, String sessionId) {
+    String id = sessionId == null || sessionId.isEmpty() ? NO_SESSION : sessionId;
+    String cut = id.length() > 100 ? id.substring(0, 100) : id;
+    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + cut.replaceAll("[^\\x21-\\x7E]", "_");
+  }
+
+  private static String line(String text) {
+    String printable = text == null ? "" : text.replaceAll("[^\\x20-\\x7E]", "?");
+    return printable.length() > PlatformAnswer.DETAIL_CHARS_MAX ? printable.substring(0, PlatformAnswer.DETAIL_CHARS_MAX) : printable;
+  }
+}
