@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = {DemoTransitCommand.class, DemoCommand.Books.class},
+    subcommands = {DemoTransitCommand.class, DemoIotCommand.class, DemoCommand.Books.class},
     description = {
       "Runs a simulated scenario on embedded defaults (SQLite in iotpay-data/) and prints a report.",
-      "Without a subcommand: the metro transit scenario with its defaults (see 'demo transit --help');",
+      "Without a subcommand: the metro transit scenario, then the IoT one, with their defaults",
+      "(see 'demo transit --help' and 'demo iot --help'); options without a subcommand go to transit;",
       "'demo books': the books walk-through. Exit 0 only if every book balances, money is conserved",
       "and the audit log verifies; 1 otherwise."
     })
@@ -32,8 +33,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Plain "iotpay demo" is "iotpay demo transit" with every default.
-    return spec.commandLine().getSubcommands().get("transit").execute();
+    // Plain "iotpay demo" is the transit scenario, then the IoT one, each with every default.
+    int transit = spec.commandLine().getSubcommands().get("transit").execute();
+    int iot = spec.commandLine().getSubcommands().get("iot").execute();
+    return Math.max(transit, iot);
   }
 
   @Command(

@@ -47,9 +47,12 @@ public final class VerifyCommand extends AuditSubcommand {
 
   private final Function<Database, LeafCheck> databaseLeafCheck;
 
-  /** Verifies the audit log and cross-checks every ledger row against its leaf ({@link LedgerAuditCheck}). */
+  /**
+   * Verifies the audit log and cross-checks every ledger row ({@link LedgerAuditCheck}) and every
+   * platform decision row against its leaf.
+   */
   public VerifyCommand() {
-    this(LedgerAuditCheck::of);
+    this(io.iotpay.app.iot.IotBooks::ledgerAndDecisions);
   }
 
   /**

@@ -1,0 +1,533 @@
+package io.iotpay.app.iot;
+
+import io.iotpay.agent.sdk.DeviceCsr;
+import io.iotpay.agent.sdk.EnvelopeClient;
+import io.iotpay.agent.sdk.InMemoryMessageCounter;
+import io.iotpay.agent.sdk.PlatformTrust;
+import io.iotpay.agent.sdk.SealedMessage;
+import io.iotpay.agent.sdk.SoftwareDeviceSigner;
+import io.iotpay.agent.transport.DeviceTransport;
+import io.iotpay.agent.transport.TransportException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.Certificates;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.time.BusinessDayRule;
+import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountBalance;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.AccountResult;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
+import io.iotpay.platform.decision.DecisionOutcome;
+import io.iotpay.platform.decision.DecisionStats;
+import io.iotpay.platform.decision.IdempotencyKey;
+import io.iotpay.platform.decision.PaymentDecision;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.IdentityException;
+import io.iotpay.platform.mandate.MandateTerms;
+import io.iotpay.platform.mandate.Merchant;
+import io.iotpay.platform.risk.RiskConfig;
+import io.iotpay.platform.rules.Bill;
+import io.iotpay.platform.rules.Biller;
+import io.iotpay.platform.rules.BuiltInRules;
+import io.iotpay.platform.state.GeoPoint;
+import io.iotpay.protocol.device.DeviceMessageCodec;
+import io.iotpay.protocol.device.DeviceRequest;
+import io.iotpay.protocol.device.PlatformAnswer;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code iotpay demo iot}: the seed's three scenarios with simulated devices of both suites on one
+ * platform node. Washing machines re-order detergent when low and confirm the delivery; car head
+ * units pay fuel (at the pump, confirmed by the driver) and parking; smart speakers pay utility bills
+ * (the user confirms large ones in their app). Some messages are delivered twice, and attacks are
+ * injected — unknown and revoked devices, a certificate from an unregistered manufacturer CA, the
+ * wrong suite, a replayed counter, a message signed by another device, a message pushed through
+ * another device's channel, tampered, oversized and malformed envelopes, and a clone racing the real
+ * device — each must be refused with a recorded reason while no balance moves. At the end every book
+ * must balance and the audit log must verify.
+ */
+public final class IotDemo {
+  static final CurrencyUnit CNY = CurrencyUnit.CNY;
+  static final long BOOK = 1;
+  static final long FUNDING_ACCOUNT = 100;
+  static final long SHOP_ACCOUNT = 200;
+  static final long PARKING_ACCOUNT = 210;
+  static final long POWER_ACCOUNT = 220;
+  static final long PUMP_ACCOUNT_BASE = 300;
+  static final int PUMPS = 3;
+  static final String POWER_BILLER = "power-co";
+  static final Instant START = Instant.parse("2026-11-23T06:00:00Z");
+
+  /** Opens the transport a simulated device talks through. */
+  @FunctionalInterface
+  public interface TransportFactory {
+    DeviceTransport open(IotNode node, DeviceId device, String session);
+  }
+
+  /** The attacks, injected in turn. */
+  enum Attack {
+    UNKNOWN_DEVICE, REVOKED_DEVICE, UNREGISTERED_MANUFACTURER_CA, WRONG_SUITE, REPLAYED_COUNTER, SIGNED_BY_ANOTHER_DEVICE,
+    ANOTHER_DEVICES_CHANNEL, TAMPERED, OVERSIZED, MALFORMED, CLONE_RACING
+  }
+
+  private final IotSettings settings;
+  private final TransportFactory transports;
+  private final String transportName;
+  private final PrintStream progress;
+  private final Random random;
+  private final SecureRandom secureRandom = new SecureRandom();
+  private final ManualBusinessClock clock = new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT);
+  private IotNode node;
+  private final List<SimDevice> devices = new ArrayList<>();
+  private SimDevice stolen;
+  private long nextAccount = 1_000;
+  private long nextFundingId = 1;
+  private int hour;
+  private long captured;
+  private long voided;
+  private long attacksInjected;
+  private long attacksBlocked;
+  private final Map<String, Long> attacksByKind = new TreeMap<>();
+
+  private IotDemo(IotSettings settings, TransportFactory transports, String transportName, PrintStream progress) {
+    this.settings = settings;
+    this.transports = transports;
+    this.transportName = transportName;
+    this.progress = progress;
+    this.random = new Random(settings.seed());
+  }
+
+  /** Runs the scenario with devices wired straight to the inbox. */
+  public static IotReport run(IotSettings settings, PrintStream progress) throws Exception {
+    return run(settings, (node, device, session) -> new InProcessTransport(node.inbox, io.iotpay.platform.access.Transport.MQTT,
+        device, session), "in-process", progress);
+  }
+
+  /** Runs the scenario with devices talking through {@code transports}. */
+  public static IotReport run(IotSettings settings, TransportFactory transports, String transportName, PrintStream progress)
+      throws Exception {
+    return new IotDemo(settings, transports, transportName, progress).run();
+  }
+
+  private IotReport run() throws Exception {
+    Path dir = settings.dataDir();
+    Files.createDirectories(dir);
+    Path database = dir.resolve("iotpay-iot.db");
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Files.deleteIfExists(Path.of(database + suffix));
+    }
+    KeyPair auditKey = settings.auditSuite().signature().generateKeyPair(secureRandom);
+    Files.writeString(dir.resolve("iot-audit-public-key.pem"), io.iotpay.foundation.crypto.Pem.write(auditKey.getPublic()));
+    RiskConfig risk = RiskConfig.defaults().withVelocity(3_600_000, 20, 200_000);
+    try (IotNode opened = new IotNode(database, clock, settings.auditSuite(), auditKey, risk, secureRandom)) {
+      node = opened;
+      openMerchants();
+      enrolDevices();
+      for (hour = 1; hour <= settings.hours(); hour++) {
+        clock.advance(Duration.ofHours(1));
+        for (SimDevice device : devices) {
+          act(device);
+        }
+        if (random.nextDouble() < settings.attackRate()) {
+          attack(Attack.values()[(int) (attacksInjected % Attack.values().length)]);
+        }
+        if (hour % 6 == 0 || hour == settings.hours()) {
+          progress.printf("demo iot: hour %d/%d, %d decisions, %d attacks blocked%n", hour, settings.hours(),
+              node.decisions.stats().approved() + node.decisions.stats().declined(), attacksBlocked);
+        }
+      }
+      return report(dir, auditKey);
+    } finally {
+      for (SimDevice device : devices) {
+        device.transport.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  private void openMerchants() throws Exception {
+    createAccount(FUNDING_ACCOUNT, AccountFlags.NONE);
+    merchant(new Merchant(BuiltInRules.DETERGENT_SHOP, "Detergent Shop", "5399", SHOP_ACCOUNT, null));
+    merchant(new Merchant("city-parking", "City Parking", "7523", PARKING_ACCOUNT, null));
+    merchant(new Merchant(POWER_BILLER, "Power Company", "4900", POWER_ACCOUNT, null));
+    for (int p = 0; p < PUMPS; p++) {
+      merchant(new Merchant("pump-" + p, "Fuel Station " + p, "5542", PUMP_ACCOUNT_BASE + p, pumpPlace(p)));
+    }
+    node.billers.addBiller(new Biller(POWER_BILLER, POWER_BILLER));
+  }
+
+  private static GeoPoint pumpPlace(int p) {
+    return new GeoPoint(31.20 + 0.05 * p, 121.40 + 0.05 * p);
+  }
+
+  private void merchant(Merchant merchant) throws Exception {
+    createAccount(merchant.settlementAccountId(), AccountFlags.NONE);
+    node.merchants.put(merchant);
+  }
+
+  private void enrolDevices() throws Exception {
+    String[] types = {BuiltInRules.WASHER, BuiltInRules.CAR, BuiltInRules.SPEAKER};
+    for (int i = 0; i < settings.devices(); i++) {
+      String type = types[i % 3];
+      AlgorithmSuite suite = (i / 3) % 2 == 0 ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL;
+      SimDevice device = enrol(type + "-" + i, type, suite);
+      long account = nextAccount++;
+      createAccount(account, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS);
+      fund(account, 300_000);
+      node.mandates.bind(device.user, device.id, account, terms(type));
+      devices.add(device);
+    }
+    stolen = enrol("stolen-washer", BuiltInRules.WASHER, AlgorithmSuite.NATIONAL);
+    node.identity.revoke(stolen.id, "reported stolen by its owner", clock.now());
+    progress.printf("demo iot: %d devices enrolled from their CSRs (both suites), one more revoked as stolen%n", devices.size());
+  }
+
+  private SimDevice enrol(String id, String type, AlgorithmSuite suite) {
+    KeyPair keys = suite.signature().generateKeyPair(secureRandom);
+    SoftwareDeviceSigner signer = new SoftwareDeviceSigner(id, suite, keys);
+    node.identity.registerFromCsr(suite, DeviceCsr.create(signer), clock.now());
+    byte[] key = new byte[16];
+    secureRandom.nextBytes(key);
+    SecretKeyBytes payloadKey = new SecretKeyBytes(key);
+    DeviceId deviceId = DeviceId.of(id);
+    node.payloadKey(deviceId, payloadKey);
+    SimDevice device = new SimDevice(deviceId, type, suite, keys, client(id, suite, keys, payloadKey, 0), "user-" + id, payloadKey);
+    device.transport = transports.open(node, deviceId, "session-" + id);
+    return device;
+  }
+
+  private EnvelopeClient client(String id, AlgorithmSuite suite, KeyPair keys, SecretKeyBytes payloadKey, long counter) {
+    var answerKey = node.answerKeys.get(suite);
+    return new EnvelopeClient(new SoftwareDeviceSigner(id, suite, keys), new InMemoryMessageCounter(counter),
+        new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), payloadKey, secureRandom);
+  }
+
+  private static MandateTerms terms(String type) {
+    return switch (type) {
+      case BuiltInRules.WASHER -> new MandateTerms(cny(5_000), cny(10_000), cny(30_000), cny(5_000), Set.of(BuiltInRules.DETERGENT_SHOP), Set.of());
+      case BuiltInRules.CAR -> new MandateTerms(cny(60_000), cny(150_000), cny(1_000_000), cny(50_000), Set.of(), Set.of("5542", "7523"));
+      default -> new MandateTerms(cny(50_000), cny(100_000), cny(300_000), cny(20_000), Set.of(POWER_BILLER), Set.of());
+    };
+  }
+
+  // ---------------------------------------------------------------- the devices' hour
+
+  private void act(SimDevice device) throws Exception {
+    switch (device.type) {
+      case BuiltInRules.WASHER -> washer(device);
+      case BuiltInRules.CAR -> car(device);
+      default -> speaker(device);
+    }
+  }
+
+  private void washer(SimDevice d) throws Exception {
+    if (d.heldCounter >= 0 && hour >= d.deliverAtHour) {
+      boolean delivered = random.nextDouble() < 0.9;
+      exchange(d, new DeviceRequest.Delivery(d.heldCounter, delivered), false);
+      if (delivered) {
+        captured++;
+        d.level = 100;
+      } else {
+        voided++;
+      }
+      d.heldCounter = -1;
+    }
+    d.level = Math.max(0, d.level - 2 - random.nextInt(7));
+    PlatformAnswer answer = exchange(d, event(BuiltInRules.WASHER, Map.of("detergentLevelPercent", Integer.toString(d.level))), false);
+    for (PlatformAnswer.Decision decision : settle(d, answer)) {
+      d.heldCounter = decision.counter();
+      d.deliverAtHour = hour + 2 + random.nextInt(5);
+    }
+  }
+
+  private void car(SimDevice d) throws Exception {
+    if (random.nextDouble() < 0.12) {
+      int pump = random.nextInt(PUMPS);
+      GeoPoint at = pumpPlace(pump);
+      exchange(d, new DeviceRequest.Status("hu-7.1", false, Math.round(at.latitudeDeg() * 1e6), Math.round(at.longitudeDeg() * 1e6)), false);
+      PlatformAnswer answer = exchange(d, event(BuiltInRules.CAR, Map.of("event", "fuel-dispensed", "merchantId", "pump-" + pump,
+          "amountMinor", Long.toString(20_000 + random.nextInt(25_000)), "currency", "CNY", "driverConfirmed", "true",
+          "pumpSession", "ps-" + d.id.value() + "-" + hour)), false);
+      captureAll(d, settle(d, answer));
+    } else if (random.nextDouble() < 0.15) {
+      PlatformAnswer answer = exchange(d, event(BuiltInRules.CAR, Map.of("event", "parking-ended", "merchantId", "city-parking",
+          "amountMinor", Long.toString(500 + random.nextInt(3_500)), "currency", "CNY", "driverConfirmed", "true",
+          "parkingTicket", "t-" + d.id.value() + "-" + hour)), false);
+      captureAll(d, settle(d, answer));
+    } else {
+      exchange(d, new DeviceRequest.Status("hu-7.1", false, null, null), false);
+    }
+  }
+
+  private void speaker(SimDevice d) throws Exception {
+    if (random.nextDouble() < 0.06) {
+      String customer = "cust-" + d.id.value();
+      node.billers.issue(new Bill("bill-" + d.id.value() + "-" + hour, POWER_BILLER, customer,
+          cny(5_000 + random.nextInt(35_000)), clock.businessDate().plusDays(14)));
+      // The user's account details are sensitive: the speaker encrypts this request.
+      PlatformAnswer answer = exchange(d, event(BuiltInRules.SPEAKER, Map.of("intent", "pay-bill", "biller", POWER_BILLER,
+          "customerRef", customer)), true);
+      captureAll(d, settle(d, answer));
+    } else {
+      exchange(d, new DeviceRequest.Status("sp-3.0", false, null, null), false);
+    }
+  }
+
+  private static DeviceRequest event(String type, Map<String, String> fields) {
+    return new DeviceRequest.Event(type, fields);
+  }
+
+  /**
+   * The user's part of each decision: a payment that asks for confirmation is answered in the app
+   * (approved nine times in ten). Returns the decisions that hold money now.
+   */
+  private List<PlatformAnswer.Decision> settle(SimDevice d, PlatformAnswer answer) {
+    List<PlatformAnswer.Decision> held = new ArrayList<>();
+    for (PlatformAnswer.Decision decision : answer.decisions()) {
+      if (decision.outcome().equals(DecisionOutcome.APPROVED.name())) {
+        held.add(decision);
+      } else if (decision.outcome().equals(DecisionOutcome.ASK_USER.name())) {
+        PaymentDecision answered = node.decisions.answer(new IdempotencyKey(d.id, decision.counter()), d.user, random.nextDouble() < 0.9);
+        if (answered.outcome() == DecisionOutcome.APPROVED) {
+          held.add(decision);
+        }
+      }
+    }
+    return held;
+  }
+
+  private void captureAll(SimDevice d, List<PlatformAnswer.Decision> held) throws Exception {
+    for (PlatformAnswer.Decision decision : held) {
+      PlatformAnswer answer = exchange(d, new DeviceRequest.Delivery(decision.counter(), true), false);
+      if (answer.status() == PlatformAnswer.Status.OK) {
+        captured++;
+      }
+    }
+  }
+
+  /** Seals, sends (sometimes twice, as a QoS 1 redelivery would), and opens the signed answer. */
+  private PlatformAnswer exchange(SimDevice d, DeviceRequest request, boolean encrypt) throws Exception {
+    SealedMessage sealed = d.client.seal(DeviceMessageCodec.encode(request), encrypt);
+    d.remember(sealed);
+    byte[] answer = send(d, sealed);
+    if (random.nextDouble() < settings.duplicateRate()) {
+      byte[] again = send(d, sealed);
+      if (!java.util.Arrays.equals(again, answer)) {
+        throw new IllegalStateException("a duplicate of " + d.id + " #" + sealed.counter() + " got a different answer");
+      }
+    }
+    return DeviceMessageCodec.decodeAnswer(d.client.openAnswer(sealed, answer));
+  }
+
+  private static byte[] send(SimDevice d, SealedMessage sealed) throws Exception {
+    try {
+      return d.transport.send(sealed.bytes()).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("device " + d.id + " message #" + sealed.counter() + " failed: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- attacks
+
+  private void attack(Attack kind) throws Exception {
+    attacksInjected++;
+    attacksByKind.merge(kind.name(), 1L, Long::sum);
+    SimDevice victim = devices.get(random.nextInt(devices.size()));
+    Map<Long, AccountBalance> before = node.ledger.balances();
+    boolean refused = switch (kind) {
+      case UNKNOWN_DEVICE -> {
+        AlgorithmSuite suite = victim.suite;
+        KeyPair keys = suite.signature().generateKeyPair(secureRandom);
+        EnvelopeClient stranger = client("stranger-" + hour, suite, keys, null, 0);
+        yield refusedOver(transports.open(node, DeviceId.of("stranger-" + hour), "attacker"),
+            stranger.seal(payload(victim), false).bytes());
+      }
+      case REVOKED_DEVICE -> refusedOver(stolen.transport, stolen.client.seal(payload(stolen), false).bytes());
+      case UNREGISTERED_MANUFACTURER_CA -> {
+        KeyPair caKeys = victim.suite.signature().generateKeyPair(secureRandom);
+        X509Certificate rogueCa = Certificates.issueCa(victim.suite, caKeys, new Certificates.Profile("CN=Rogue Devices CA",
+            clock.now().minus(Duration.ofDays(1)), clock.now().plus(Duration.ofDays(365)), BigInteger.valueOf(hour + 1L)));
+        KeyPair chip = victim.suite.signature().generateKeyPair(secureRandom);
+        X509Certificate leaf = Certificates.issueLeaf(victim.suite, rogueCa, caKeys.getPrivate(), chip.getPublic(),
+            new Certificates.Profile("CN=rogue-" + hour, clock.now().minus(Duration.ofHours(1)), clock.now().plus(Duration.ofDays(30)),
+                BigInteger.valueOf(hour + 2L)));
+        try {
+          node.identity.authenticate(victim.suite, leaf, clock.now());
+          yield false;
+        } catch (IdentityException e) {
+          yield node.identity.deviceForMessage(DeviceId.of("rogue-" + hour)).isEmpty();
+        }
+      }
+      case WRONG_SUITE -> {
+        AlgorithmSuite other = victim.suite == AlgorithmSuite.INTERNATIONAL ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
+        EnvelopeClient forger = new EnvelopeClient(new SoftwareDeviceSigner(victim.id.value(), other, other.signature().generateKeyPair(secureRandom)),
+            new InMemoryMessageCounter(1_000_000), new PlatformTrust(other, "any", node.answerKeys.get(other).keys().getPublic()), null, secureRandom);
+        yield refusedOver(victim.transport, forger.seal(payload(victim), false).bytes());
+      }
+      case REPLAYED_COUNTER -> victim.oldest() != null && refusedOver(victim.transport, victim.oldest().bytes());
+      case SIGNED_BY_ANOTHER_DEVICE -> {
+        SimDevice other = devices.get((devices.indexOf(victim) + 3) % devices.size());
+        EnvelopeClient forger = client(victim.id.value(), victim.suite, other.suite == victim.suite ? other.keys
+            : victim.suite.signature().generateKeyPair(secureRandom), null, 1_000_000);
+        yield refusedOver(victim.transport, forger.seal(payload(victim), false).bytes());
+      }
+      case ANOTHER_DEVICES_CHANNEL -> {
+        SimDevice other = devices.get((devices.indexOf(victim) + 1) % devices.size());
+        SealedMessage theirs = other.client.seal(payload(other), false);
+        yield refusedOver(victim.transport, theirs.bytes());
+      }
+      case TAMPERED -> {
+        byte[] bytes = victim.client.seal(payload(victim), false).bytes();
+        bytes[bytes.length / 2] ^= 0x10;
+        yield refusedOver(victim.transport, bytes);
+      }
+      case OVERSIZED -> refusedOver(victim.transport, new byte[64 * 1024]);
+      case MALFORMED -> {
+        byte[] junk = new byte[1 + random.nextInt(200)];
+        random.nextBytes(junk);
+        yield refusedOver(victim.transport, junk);
+      }
+      case CLONE_RACING -> {
+        // A copy of the chip taken a while ago: same key, its counter a few messages behind the real one.
+        long copiedAt = Math.max(0, victim.lastCounter - 3);
+        EnvelopeClient clone = client(victim.id.value(), victim.suite, victim.keys, victim.payloadKey, copiedAt);
+        DeviceTransport cloneLine = transports.open(node, victim.id, "clone-" + hour);
+        boolean blocked = refusedOver(cloneLine, clone.seal(payload(victim), false).bytes());
+        boolean suspected = node.states.state(victim.id).map(s -> s.cloneSuspicion() != null).orElse(false);
+        // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
+        node.states.clearCloneSuspicion(victim.id);
+        yield blocked && suspected;
+      }
+    };
+    boolean noMoneyMoved = before.equals(node.ledger.balances());
+    if (refused && noMoneyMoved) {
+      attacksBlocked++;
+    } else {
+      progress.printf("demo iot: attack %s on %s was NOT blocked (refused %s, money unchanged %s)%n", kind, victim.id, refused, noMoneyMoved);
+    }
+  }
+
+  /** A payload that would pay if it were accepted: the device type's paying event. */
+  private static byte[] payload(SimDevice d) {
+    DeviceRequest request = switch (d.type) {
+      case BuiltInRules.WASHER -> event(BuiltInRules.WASHER, Map.of("detergentLevelPercent", "1"));
+      case BuiltInRules.CAR -> event(BuiltInRules.CAR, Map.of("event", "parking-ended", "merchantId", "city-parking",
+          "amountMinor", "3000", "currency", "CNY", "driverConfirmed", "true", "parkingTicket", "forged"));
+      default -> event(BuiltInRules.SPEAKER, Map.of("intent", "pay-bill", "biller", POWER_BILLER, "customerRef", "cust-" + d.id.value()));
+    };
+    return DeviceMessageCodec.encode(request);
+  }
+
+  private static boolean refusedOver(DeviceTransport transport, byte[] envelope) throws Exception {
+    try {
+      transport.send(envelope).get(30, TimeUnit.SECONDS);
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof TransportException;
+    }
+  }
+
+  // ---------------------------------------------------------------- books
+
+  private void createAccount(long id, AccountFlags flags) throws Exception {
+    List<AccountResult> results = node.ledger.createAccounts(List.of(new Account(id, BOOK, CNY, flags))).get(30, TimeUnit.SECONDS);
+    if (results.get(0) != AccountResult.OK) {
+      throw new IllegalStateException("account " + id + ": " + results.get(0));
+    }
+  }
+
+  private void fund(long account, long minor) throws Exception {
+    TransferResult result = node.ledger.submit(List.of(Transfer.single(nextFundingId++, FUNDING_ACCOUNT, account, minor)))
+        .get(30, TimeUnit.SECONDS).get(0);
+    if (result != TransferResult.OK) {
+      throw new IllegalStateException("funding " + account + ": " + result);
+    }
+  }
+
+  private static Money cny(long minor) {
+    return Money.ofMinor(minor, CNY);
+  }
+
+  private IotReport report(Path dir, KeyPair auditKey) throws Exception {
+    DecisionStats stats = node.decisions.stats();
+    var inbox = node.inbox.stats();
+    boolean balanced = IotBooks.balanced(node.ledger);
+    long spent = 0;
+    for (AccountBalance balance : node.ledger.balances().values()) {
+      if (balance.account().id() >= 1_000) {
+        spent += balance.debitsPostedMinor();
+      }
+    }
+    long held = node.decisions.openDecisions().stream().filter(d -> d.outcome() == DecisionOutcome.APPROVED).count();
+    node.auditLog.checkpointNow();
+    IotBooks.Audit audit = IotBooks.verifyAudit(node.database, auditKey, settings.auditSuite());
+    Map<String, Long> refusals = new LinkedHashMap<>();
+    node.inbox.securityLog().counts().forEach((reason, count) -> refusals.put(reason.name(), count));
+    return new IotReport(devices.size(), inbox.events(), stats.approved(), stats.declined(), stats.confirmationsRequested(),
+        inbox.duplicates() + stats.duplicatesSuppressed(), attacksInjected, attacksBlocked, balanced, audit.verified(),
+        transportName, settings.hours(), settings.seed(), inbox.messages(), captured, voided, held, spent,
+        new HashMap<>(attacksByKind), refusals, audit.leaves(), audit.detail());
+  }
+
+  /** One simulated device and what it remembers. */
+  static final class SimDevice {
+    final DeviceId id;
+    final String type;
+    final AlgorithmSuite suite;
+    final KeyPair keys;
+    final EnvelopeClient client;
+    final String user;
+    final SecretKeyBytes payloadKey;
+    DeviceTransport transport;
+    int level = 100;
+    long heldCounter = -1;
+    int deliverAtHour;
+    long lastCounter;
+    private final java.util.ArrayDeque<SealedMessage> recent = new java.util.ArrayDeque<>();
+
+    SimDevice(DeviceId id, String type, AlgorithmSuite suite, KeyPair keys, EnvelopeClient client, String user, SecretKeyBytes payloadKey) {
+      this.id = id;
+      this.type = type;
+      this.suite = suite;
+      this.keys = keys;
+      this.client = client;
+      this.user = user;
+      this.payloadKey = payloadKey;
+    }
+
+    void remember(SealedMessage sealed) {
+      lastCounter = sealed.counter();
+      recent.addLast(sealed);
+      if (recent.size() > 4) {
+        recent.removeFirst();
+      }
+    }
+
+    SealedMessage oldest() {
+      return recent.size() < 2 ? null : recent.peekFirst();
+    }
+  }
+}

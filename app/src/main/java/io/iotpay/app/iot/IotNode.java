@@ -1,0 +1,115 @@
+package io.iotpay.app.iot;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.time.BusinessClock;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerConfig;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.store.Database;
+import io.iotpay.platform.decision.DecisionConfig;
+import io.iotpay.platform.decision.PaymentDecisionService;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.envelope.CounterStore;
+import io.iotpay.platform.envelope.EnvelopeService;
+import io.iotpay.platform.envelope.PlatformSigningKey;
+import io.iotpay.platform.identity.DeviceCa;
+import io.iotpay.platform.identity.DeviceRegistry;
+import io.iotpay.platform.identity.IdentityConfig;
+import io.iotpay.platform.identity.IdentityService;
+import io.iotpay.platform.inbox.PlatformInbox;
+import io.iotpay.platform.inbox.SecurityEventLog;
+import io.iotpay.platform.mandate.MandateRegistry;
+import io.iotpay.platform.mandate.MerchantDirectory;
+import io.iotpay.platform.risk.RiskConfig;
+import io.iotpay.platform.risk.RiskEngine;
+import io.iotpay.platform.rules.BillerDirectory;
+import io.iotpay.platform.rules.BuiltInRules;
+import io.iotpay.platform.rules.RuleEngine;
+import io.iotpay.platform.state.DeviceStateConfig;
+import io.iotpay.platform.state.DeviceStateRegistry;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One IoT payment platform node, composed from its parts on one database: the audit log and the
+ * issuer's ledger, device CAs and answer keys for both suites, identity, envelope counters, device
+ * state, merchants, billers, mandates, risk, payment decisions, the built-in rules and the inbox every
+ * transport hands envelopes to. The composition root of {@code iotpay demo iot} and {@code iotpay serve}.
+ */
+public final class IotNode implements AutoCloseable {
+  public final BusinessClock clock;
+  public final AlgorithmSuite auditSuite;
+  public final KeyPair auditKey;
+  public final Database database;
+  public final AuditLog auditLog;
+  public final Ledger ledger;
+  public final Map<AlgorithmSuite, DeviceCa> deviceCas = new EnumMap<>(AlgorithmSuite.class);
+  public final Map<AlgorithmSuite, PlatformSigningKey> answerKeys = new EnumMap<>(AlgorithmSuite.class);
+  public final IdentityService identity;
+  public final EnvelopeService envelopes;
+  public final DeviceStateRegistry states;
+  public final MerchantDirectory merchants = new MerchantDirectory();
+  public final BillerDirectory billers = new BillerDirectory();
+  public final MandateRegistry mandates;
+  public final RiskEngine risk;
+  public final PaymentDecisionService decisions;
+  public final RuleEngine rules;
+  public final PlatformInbox inbox;
+  /**
+   * Each device's payload key. Held in memory for the node's life (the demo's devices get theirs at
+   * enrolment); a production node keeps them wrapped under its master key like the issuer's key vault.
+   */
+  private final Map<DeviceId, SecretKeyBytes> payloadKeys = new ConcurrentHashMap<>();
+
+  /**
+   * Opens a node on the SQLite file {@code databaseFile} (created if missing).
+   *
+   * @param auditKey the audit log's checkpoint-signing key, of {@code auditSuite}
+   */
+  public IotNode(Path databaseFile, BusinessClock clock, AlgorithmSuite auditSuite, KeyPair auditKey, RiskConfig riskConfig,
+      SecureRandom random) throws Exception {
+    this.clock = clock;
+    this.auditSuite = auditSuite;
+    this.auditKey = auditKey;
+    this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
+    this.auditLog = AuditLog.open(database, AuditLogConfig.of(auditSuite, auditKey).withClock(clock.asJavaClock()));
+    this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      deviceCas.put(suite, DeviceCa.create(suite, "CN=iotpay device CA " + suite + ", O=iotpay",
+          clock.now().minus(Duration.ofDays(1)), Duration.ofDays(3650), Duration.ofDays(730), random));
+      answerKeys.put(suite, new PlatformSigningKey(suite, "platform-answers-" + suite.name().toLowerCase(java.util.Locale.ROOT),
+          suite.signature().generateKeyPair(random)));
+    }
+    this.identity = new IdentityService(new DeviceRegistry(database), deviceCas, IdentityConfig.defaults());
+    this.envelopes = new EnvelopeService(identity, new CounterStore(database), answerKeys,
+        id -> Optional.ofNullable(payloadKeys.get(id)), EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT, random);
+    this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
+    this.mandates = MandateRegistry.open(database, clock, merchants);
+    this.risk = new RiskEngine(states, clock, riskConfig);
+    this.decisions = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+    this.rules = new RuleEngine(BuiltInRules.book(), billers);
+    decisions.addListener(rules);
+    rules.resume(decisions.openDecisions());
+    this.inbox = new PlatformInbox(envelopes, states, rules, decisions, clock, new SecurityEventLog(10_000, 20));
+  }
+
+  /** Gives a device its payload key (for encrypted payloads and answers). */
+  public void payloadKey(DeviceId device, SecretKeyBytes key) {
+    payloadKeys.put(device, key);
+  }
+
+  @Override
+  public void close() {
+    ledger.close();
+    auditLog.close();
+    database.close();
+  }
+}
