@@ -7,6 +7,13 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.sql.SQLException;
 
 /**
@@ -74,6 +81,125 @@ public final class CounterStore {
       statement.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("envelope store: cannot store answer for " + deviceId, e);
+    }
+  }
+
+  /** One message to admit: its device, counter and the SHA-256 of its exact bytes. */
+  record Claim(DeviceId deviceId, long counter, byte[] messageHash) {}
+
+  /**
+   * Reserves many counters in one transaction (one commit for the whole batch): for each claim, in
+   * order, what {@link #reserve} would have answered had they come one after another. Claims of one
+   * device in one batch are judged against each other too (a second claim of an equal counter with
+   * the same hash is a duplicate still in progress; a lower one is a replay).
+   */
+  List<Reservation> reserveAll(List<Claim> claims) {
+    List<Reservation> results = new ArrayList<>(claims.size());
+    Map<DeviceId, Last> lasts = new HashMap<>();
+    Map<DeviceId, Last> changed = new LinkedHashMap<>();
+    Set<DeviceId> known = new HashSet<>();
+    try (Connection connection = database.connection()) {
+      connection.setAutoCommit(false);
+      try {
+        lockForWrite(connection);
+        for (Claim claim : claims) {
+          Last last = lasts.containsKey(claim.deviceId()) ? lasts.get(claim.deviceId()) : readIn(connection, claim.deviceId(), known);
+          Reservation reservation;
+          if (last == null || claim.counter() > last.counter()) {
+            reservation = new Reservation.Reserved();
+            last = new Last(claim.counter(), claim.messageHash(), null);
+            changed.put(claim.deviceId(), last);
+          } else if (claim.counter() == last.counter() && MessageDigest.isEqual(claim.messageHash(), last.messageHash())) {
+            reservation = new Reservation.Duplicate(last.answer());
+          } else {
+            reservation = new Reservation.Replayed(last.counter());
+          }
+          lasts.put(claim.deviceId(), last);
+          results.add(reservation);
+        }
+        writeAll(connection, changed, known);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("envelope store: cannot reserve a batch of " + claims.size() + " counters", e);
+    }
+    return results;
+  }
+
+  /** Stores many answers in one transaction; each only if its counter is still the device's last. */
+  void storeAnswers(List<Claim> claims, List<byte[]> answers) {
+    String sql = "UPDATE envelope_counter SET answer = ? WHERE device_id = ? AND last_counter = ?";
+    try (Connection connection = database.connection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        for (int i = 0; i < claims.size(); i++) {
+          Assert.that(answers.get(i) != null, "answer to store is null [device={}]", claims.get(i).deviceId());
+          statement.setBytes(1, answers.get(i));
+          statement.setString(2, claims.get(i).deviceId().value());
+          statement.setLong(3, claims.get(i).counter());
+          statement.addBatch();
+        }
+        statement.executeBatch();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("envelope store: cannot store a batch of " + claims.size() + " answers", e);
+    }
+  }
+
+  /** SQLite: take the write lock now, so the reads below see what this transaction then overwrites. */
+  private void lockForWrite(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(database.dialect() == Database.Dialect.SQLITE
+        ? "UPDATE envelope_counter SET last_counter = last_counter WHERE 0 = 1"
+        : "LOCK TABLE envelope_counter IN SHARE ROW EXCLUSIVE MODE")) {
+      statement.execute();
+    }
+  }
+
+  private static Last readIn(Connection connection, DeviceId deviceId, Set<DeviceId> known) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT last_counter, message_hash, answer FROM envelope_counter WHERE device_id = ?")) {
+      statement.setString(1, deviceId.value());
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return null;
+        }
+        known.add(deviceId);
+        return new Last(rows.getLong(1), rows.getBytes(2), rows.getBytes(3));
+      }
+    }
+  }
+
+  private static void writeAll(Connection connection, Map<DeviceId, Last> changed, Set<DeviceId> known) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO envelope_counter (device_id, last_counter, message_hash, answer) VALUES (?, ?, ?, NULL)");
+        PreparedStatement update = connection.prepareStatement(
+            "UPDATE envelope_counter SET last_counter = ?, message_hash = ?, answer = NULL WHERE device_id = ?")) {
+      for (Map.Entry<DeviceId, Last> entry : changed.entrySet()) {
+        if (known.contains(entry.getKey())) {
+          update.setLong(1, entry.getValue().counter());
+          update.setBytes(2, entry.getValue().messageHash());
+          update.setString(3, entry.getKey().value());
+          update.addBatch();
+        } else {
+          insert.setString(1, entry.getKey().value());
+          insert.setLong(2, entry.getValue().counter());
+          insert.setBytes(3, entry.getValue().messageHash());
+          insert.addBatch();
+        }
+      }
+      insert.executeBatch();
+      update.executeBatch();
     }
   }
 

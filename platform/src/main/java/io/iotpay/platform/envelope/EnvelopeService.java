@@ -13,6 +13,8 @@ import io.iotpay.protocol.cose.CoseException;
 import io.iotpay.protocol.cose.PayloadCipher;
 import io.iotpay.protocol.cose.SignedMessage;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -98,6 +100,53 @@ public final class EnvelopeService {
    * @param channel the channel's device; null when the transport authenticates no device
    */
   public Outcome handle(byte[] envelope, DeviceId channel, MessageHandler handler) {
+    Opened opened = open(envelope, channel);
+    DeviceRecord device = opened.device();
+    long counter = opened.counter();
+    return switch (counters.reserve(device.deviceId(), counter, opened.messageHash())) {
+      case CounterStore.Reservation.Reserved reserved -> {
+        byte[] answer = answer(device, counter, handler.handle(opened.message()));
+        counters.storeAnswer(device.deviceId(), counter, answer);
+        yield new Outcome.Handled(opened.message(), answer);
+      }
+      case CounterStore.Reservation.Duplicate duplicate -> duplicate(device.deviceId(), counter, duplicate.answer());
+      case CounterStore.Reservation.Replayed replayed -> throw replayed(device.deviceId(), counter, replayed.lastCounter());
+    };
+  }
+
+  /**
+   * An envelope that passed every check but the counter: the device, its message (payload decrypted)
+   * and the hash of the exact bytes. Made by {@link #open}; admitted by {@link #admit}.
+   */
+  public record Opened(DeviceRecord device, DeviceMessage message, byte[] messageHash) {
+    public long counter() {
+      return message.counter();
+    }
+  }
+
+  /** What {@link #admit} decided for one opened envelope. */
+  public sealed interface Admission {
+    Opened opened();
+
+    /** New: handle it, then {@link #seal} the answer and {@link #storeAnswers store} it. */
+    record Fresh(Opened opened) implements Admission {}
+
+    /** An exact duplicate of the device's last accepted message: send {@code answer} again. */
+    record Repeat(Opened opened, byte[] answer) implements Admission {}
+
+    /** Refused (a replayed counter, or a duplicate whose original is still being processed). */
+    record Refused(Opened opened, EnvelopeException reason) implements Admission {}
+  }
+
+  /**
+   * Every check of {@link #handle} except the counter, with no side effect: size, structure, channel,
+   * device known and ACTIVE, suite, signature, decryption. Thread-safe and CPU-bound, so transports may
+   * run it on many threads before admitting a batch.
+   *
+   * @param channel the channel's device, or null when the transport authenticates none
+   * @throws EnvelopeException with the reason of the refusal
+   */
+  public Opened open(byte[] envelope, DeviceId channel) {
     if (envelope == null || envelope.length > envelopeBytesMax) {
       throw new EnvelopeException(Reason.OVERSIZED,
           "envelope of " + (envelope == null ? "no" : envelope.length) + " bytes (at most " + envelopeBytesMax + ")");
@@ -110,19 +159,55 @@ public final class EnvelopeService {
     DeviceRecord device = activeDevice(signed.kid());
     verifySignature(device, signed);
     byte[] payload = plaintext(device, signed);
-    byte[] messageHash = DigestAlgorithm.SHA_256.digest(envelope);
-    return switch (counters.reserve(device.deviceId(), signed.counter(), messageHash)) {
-      case CounterStore.Reservation.Reserved reserved -> {
-        DeviceMessage message = new DeviceMessage(
-            device.deviceId(), device.suite(), signed.counter(), payload, signed.payloadKind() == Cose.PAYLOAD_ENCRYPT0);
-        byte[] answer = answer(device, signed.counter(), handler.handle(message));
-        counters.storeAnswer(device.deviceId(), signed.counter(), answer);
-        yield new Outcome.Handled(message, answer);
-      }
-      case CounterStore.Reservation.Duplicate duplicate -> duplicate(device.deviceId(), signed.counter(), duplicate.answer());
-      case CounterStore.Reservation.Replayed replayed -> throw new EnvelopeException(Reason.REPLAYED_COUNTER,
-          "device " + device.deviceId() + ": counter " + signed.counter() + " is not greater than the last accepted " + replayed.lastCounter());
-    };
+    DeviceMessage message = new DeviceMessage(
+        device.deviceId(), device.suite(), signed.counter(), payload, signed.payloadKind() == Cose.PAYLOAD_ENCRYPT0);
+    return new Opened(device, message, DigestAlgorithm.SHA_256.digest(envelope));
+  }
+
+  /**
+   * Admits a batch of opened envelopes in one store transaction: for each, in order, whether it is
+   * new, an exact duplicate (with the answer to repeat) or refused. A fresh message's counter is now the
+   * device's last: the caller handles it and stores its answer with {@link #storeAnswers}.
+   */
+  public List<Admission> admit(List<Opened> batch) {
+    List<CounterStore.Claim> claims = new ArrayList<>(batch.size());
+    for (Opened opened : batch) {
+      claims.add(new CounterStore.Claim(opened.device().deviceId(), opened.counter(), opened.messageHash()));
+    }
+    List<CounterStore.Reservation> reservations = counters.reserveAll(claims);
+    List<Admission> admissions = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Opened opened = batch.get(i);
+      DeviceId deviceId = opened.device().deviceId();
+      admissions.add(switch (reservations.get(i)) {
+        case CounterStore.Reservation.Reserved reserved -> new Admission.Fresh(opened);
+        case CounterStore.Reservation.Duplicate duplicate -> duplicate.answer() == null
+            ? new Admission.Refused(opened, new EnvelopeException(Reason.DUPLICATE_IN_PROGRESS,
+                "device " + deviceId + ": counter " + opened.counter() + " is still being processed"))
+            : new Admission.Repeat(opened, duplicate.answer());
+        case CounterStore.Reservation.Replayed replayed -> new Admission.Refused(opened, replayed(deviceId, opened.counter(), replayed.lastCounter()));
+      });
+    }
+    return admissions;
+  }
+
+  /** Signs (and encrypts if asked) the answer to a fresh message. Thread-safe. */
+  public byte[] seal(Opened opened, AnswerPayload answer) {
+    return answer(opened.device(), opened.counter(), answer);
+  }
+
+  /** Stores the sealed answers of fresh messages in one transaction, so duplicates get them again. */
+  public void storeAnswers(List<Opened> answered, List<byte[]> answers) {
+    List<CounterStore.Claim> claims = new ArrayList<>(answered.size());
+    for (Opened opened : answered) {
+      claims.add(new CounterStore.Claim(opened.device().deviceId(), opened.counter(), opened.messageHash()));
+    }
+    counters.storeAnswers(claims, answers);
+  }
+
+  private static EnvelopeException replayed(DeviceId deviceId, long counter, long lastCounter) {
+    return new EnvelopeException(Reason.REPLAYED_COUNTER,
+        "device " + deviceId + ": counter " + counter + " is not greater than the last accepted " + lastCounter);
   }
 
   private static SignedMessage parse(byte[] envelope) {
