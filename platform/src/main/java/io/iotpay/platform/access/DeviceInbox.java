@@ -33,6 +33,16 @@ public interface DeviceInbox {
     return deliver(transport, channelDevice, envelope);
   }
 
+  /**
+   * As {@link #deliver(Transport, DeviceId, String, byte[])} without blocking the caller: transports
+   * with their own event loop (MQTT, CoAP) use this, so thousands of messages can be in flight and
+   * the platform can commit them in batches. The default runs {@code deliver} on the calling thread.
+   */
+  default java.util.concurrent.CompletableFuture<Reply> deliverAsync(
+      Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    return java.util.concurrent.CompletableFuture.completedFuture(deliver(transport, channelDevice, sessionId, envelope));
+  }
+
   /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
   void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
 

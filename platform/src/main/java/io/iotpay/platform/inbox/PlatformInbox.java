@@ -118,6 +118,11 @@ public final class PlatformInbox implements DeviceInbox {
     }
   }
 
+  /** Counts one exact duplicate answered again (the batching pipeline admits them itself). */
+  void countDuplicate() {
+    duplicates.incrementAndGet();
+  }
+
   /** Counts of what came through this inbox. */
   public InboxStats stats() {
     return new InboxStats(messages.get(), events.get(), duplicates.get(), security.total());
@@ -127,13 +132,13 @@ public final class PlatformInbox implements DeviceInbox {
     return security;
   }
 
-  private Reply refuse(Transport transport, DeviceId channel, RefusalReason reason, String detail) {
+  Reply refuse(Transport transport, DeviceId channel, RefusalReason reason, String detail) {
     security.record(new SecurityEvent(clock.now(), transport, channel.value(), reason, detail));
     return new Reply.Refused(reason, detail);
   }
 
   /** Runs once per accepted message (the envelope service guarantees it). */
-  private AnswerPayload handle(String session, DeviceMessage message) {
+  AnswerPayload handle(String session, DeviceMessage message) {
     messages.incrementAndGet();
     Instant now = clock.now();
     DeviceId device = message.deviceId();
@@ -205,7 +210,7 @@ public final class PlatformInbox implements DeviceInbox {
   }
 
   /** A replayed but genuine envelope: its counter, on its session, goes to the clone detector. */
-  private void showReplayToState(DeviceId device, String session, byte[] envelope) {
+  void showReplayToState(DeviceId device, String session, byte[] envelope) {
     try {
       long counter = SignedMessage.parse(envelope).counter();
       states.observe(new DeviceObservation.Message(device, clock.now(), session, counter));
@@ -214,7 +219,7 @@ public final class PlatformInbox implements DeviceInbox {
     }
   }
 
-  private static String session(Transport transport, String sessionId) {
+  static String session(Transport transport, String sessionId) {
     String id = sessionId == null || sessionId.isEmpty() ? NO_SESSION : sessionId;
     String cut = id.length() > 100 ? id.substring(0, 100) : id;
     return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + cut.replaceAll("[^\\x21-\\x7E]", "_");

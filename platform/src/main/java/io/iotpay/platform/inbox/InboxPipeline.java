@@ -1,0 +1,238 @@
+package io.iotpay.platform.inbox;
+
+import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.platform.access.Reply;
+import io.iotpay.platform.access.Transport;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.envelope.AnswerPayload;
+import io.iotpay.platform.envelope.DeviceMessage;
+import io.iotpay.platform.envelope.EnvelopeException;
+import io.iotpay.platform.envelope.EnvelopeService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox for throughput: the same checks and business steps as {@link PlatformInbox}, with the
+ * store work done in batches. Envelopes are opened (parsed, signature verified, decrypted) on a pool
+ * of {@code openThreads}; one batcher thread then admits up to {@code batchMax} of them in one
+ * counter transaction, runs the business step of each fresh message in arrival order, signs the
+ * answers on the pool and stores them in one more transaction. So a batch of N messages costs two
+ * commits instead of 2N, and answers are never sent before their counter and answer are durable.
+ *
+ * <p>Bounded: at most {@code queueMax} envelopes wait to be opened and as many to be admitted; beyond
+ * that a delivery is refused as {@link RefusalReason#UNAVAILABLE} at once (the device retries the same
+ * bytes, which is always safe).
+ */
+public final class InboxPipeline implements DeviceInbox, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxPipeline.class);
+
+  private final PlatformInbox core;
+  private final EnvelopeService envelopes;
+  private final int batchMax;
+  private final ExecutorService openPool;
+  private final ExecutorService sealPool;
+  private final BlockingQueue<Pending> opened;
+  private final Thread batcher;
+  private volatile boolean closed;
+
+  private record Pending(Transport transport, DeviceId channel, String session, byte[] envelope,
+      EnvelopeService.Opened opened, CompletableFuture<Reply> reply) {}
+
+  /**
+   * @param openThreads threads that open envelopes, 1..64 (the number of cores is a good choice)
+   * @param batchMax most envelopes admitted in one transaction, 1..10,000
+   * @param queueMax most envelopes waiting at each stage, 1..1,000,000
+   */
+  public InboxPipeline(PlatformInbox core, EnvelopeService envelopes, int openThreads, int batchMax, int queueMax) {
+    if (openThreads < 1 || openThreads > 64 || batchMax < 1 || batchMax > 10_000 || queueMax < 1 || queueMax > 1_000_000) {
+      throw new IllegalArgumentException("inbox pipeline: openThreads " + openThreads + ", batchMax " + batchMax
+          + ", queueMax " + queueMax + " outside 1..64, 1..10000, 1..1000000");
+    }
+    this.core = Objects.requireNonNull(core, "core");
+    this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
+    this.batchMax = batchMax;
+    this.openPool = new ThreadPoolExecutor(openThreads, openThreads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueMax),
+        Thread.ofPlatform().name("inbox-open-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+    this.sealPool = Executors.newFixedThreadPool(openThreads, Thread.ofPlatform().name("inbox-seal-", 0).daemon().factory());
+    this.opened = new ArrayBlockingQueue<>(queueMax);
+    this.batcher = Thread.ofPlatform().name("inbox-batcher").daemon().start(this::run);
+  }
+
+  @Override
+  public Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope) {
+    return deliverAsync(transport, channelDevice, null, envelope).join();
+  }
+
+  @Override
+  public Reply deliver(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    return deliverAsync(transport, channelDevice, sessionId, envelope).join();
+  }
+
+  @Override
+  public CompletableFuture<Reply> deliverAsync(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(channelDevice, "channelDevice");
+    CompletableFuture<Reply> reply = new CompletableFuture<>();
+    String session = PlatformInbox.session(transport, sessionId);
+    if (closed) {
+      reply.complete(core.refuse(transport, channelDevice, RefusalReason.UNAVAILABLE, "the platform is shutting down; retry"));
+      return reply;
+    }
+    try {
+      openPool.execute(() -> open(new Pending(transport, channelDevice, session, envelope, null, reply)));
+    } catch (RejectedExecutionException e) {
+      reply.complete(core.refuse(transport, channelDevice, RefusalReason.UNAVAILABLE, "the platform is saturated; retry"));
+    }
+    return reply;
+  }
+
+  @Override
+  public void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
+    core.connectivity(transport, device, event, sessionId);
+  }
+
+  private void open(Pending pending) {
+    try {
+      EnvelopeService.Opened result = envelopes.open(pending.envelope(), pending.channel());
+      Pending next = new Pending(pending.transport(), pending.channel(), pending.session(), pending.envelope(), result, pending.reply());
+      if (!opened.offer(next)) {
+        pending.reply().complete(core.refuse(pending.transport(), pending.channel(), RefusalReason.UNAVAILABLE,
+            "the platform is saturated; retry"));
+      }
+    } catch (EnvelopeException e) {
+      pending.reply().complete(core.refuse(pending.transport(), pending.channel(), RefusalReason.valueOf(e.reason().name()), e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("Envelope could not be opened [transport={}, channel={}]", pending.transport(), pending.channel(), e);
+      pending.reply().complete(core.refuse(pending.transport(), pending.channel(), RefusalReason.UNAVAILABLE,
+          "the platform could not process the message now; retry"));
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(batchMax);
+    while (!closed || !opened.isEmpty()) {
+      try {
+        Pending first = opened.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        opened.drainTo(batch, batchMax - 1);
+        process(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("Inbox batch of {} failed; every message in it is answered UNAVAILABLE", batch.size(), e);
+        for (Pending pending : batch) {
+          pending.reply().complete(new Reply.Refused(RefusalReason.UNAVAILABLE, "the platform could not process the message now; retry"));
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void process(List<Pending> batch) throws InterruptedException {
+    List<EnvelopeService.Opened> openedBatch = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      openedBatch.add(pending.opened());
+    }
+    List<EnvelopeService.Admission> admissions = envelopes.admit(openedBatch);
+    List<Pending> fresh = new ArrayList<>();
+    List<AnswerPayload> payloads = new ArrayList<>();
+    // A copy of a message admitted fresh in this very batch (a redelivery racing its original) waits for
+    // the original's answer instead of being refused as in progress.
+    java.util.Map<String, Integer> freshIndex = new java.util.HashMap<>();
+    List<int[]> copies = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      switch (admissions.get(i)) {
+        case EnvelopeService.Admission.Fresh ok -> {
+          DeviceMessage message = ok.opened().message();
+          payloads.add(core.handle(pending.session(), message));
+          freshIndex.put(message.deviceId().value() + "#" + message.counter(), fresh.size());
+          fresh.add(pending);
+        }
+        case EnvelopeService.Admission.Refused refused when refused.reason().reason() == EnvelopeException.Reason.DUPLICATE_IN_PROGRESS
+            && freshIndex.containsKey(refused.opened().device().deviceId().value() + "#" + refused.opened().counter())
+            && java.security.MessageDigest.isEqual(refused.opened().messageHash(),
+                fresh.get(freshIndex.get(refused.opened().device().deviceId().value() + "#" + refused.opened().counter()))
+                    .opened().messageHash()) ->
+            copies.add(new int[] {i, freshIndex.get(refused.opened().device().deviceId().value() + "#" + refused.opened().counter())});
+        case EnvelopeService.Admission.Repeat repeat -> {
+          core.countDuplicate();
+          pending.reply().complete(new Reply.Answer(repeat.answer(), true));
+        }
+        case EnvelopeService.Admission.Refused refused -> {
+          if (refused.reason().reason() == EnvelopeException.Reason.REPLAYED_COUNTER) {
+            core.showReplayToState(pending.channel(), pending.session(), pending.envelope());
+          }
+          pending.reply().complete(core.refuse(pending.transport(), pending.channel(),
+              RefusalReason.valueOf(refused.reason().reason().name()), refused.reason().getMessage()));
+        }
+      }
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    List<Future<byte[]>> sealing = new ArrayList<>(fresh.size());
+    for (int i = 0; i < fresh.size(); i++) {
+      EnvelopeService.Opened message = fresh.get(i).opened();
+      AnswerPayload payload = payloads.get(i);
+      sealing.add(sealTask(message, payload));
+    }
+    List<byte[]> answers = new ArrayList<>(fresh.size());
+    for (Future<byte[]> task : sealing) {
+      try {
+        answers.add(task.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("answer could not be sealed", e.getCause());
+      }
+    }
+    List<EnvelopeService.Opened> answered = new ArrayList<>(fresh.size());
+    for (Pending pending : fresh) {
+      answered.add(pending.opened());
+    }
+    envelopes.storeAnswers(answered, answers);
+    for (int i = 0; i < fresh.size(); i++) {
+      fresh.get(i).reply().complete(new Reply.Answer(answers.get(i), false));
+    }
+    for (int[] copy : copies) {
+      core.countDuplicate();
+      batch.get(copy[0]).reply().complete(new Reply.Answer(answers.get(copy[1]), true));
+    }
+  }
+
+  /** Seals on its own pool, so answers never queue behind newly arrived envelopes. */
+  private Future<byte[]> sealTask(EnvelopeService.Opened message, AnswerPayload payload) {
+    return sealPool.submit(() -> envelopes.seal(message, payload));
+  }
+
+  /** Stops taking envelopes, finishes those already admitted to a batch, and stops the threads. */
+  @Override
+  public void close() {
+    closed = true;
+    openPool.shutdown();
+    try {
+      openPool.awaitTermination(10, TimeUnit.SECONDS);
+      batcher.join(10_000);
+      sealPool.shutdown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.iotpay.platform.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.agent.sdk.SealedMessage;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.platform.access.Reply;
+import io.iotpay.platform.access.Transport;
+import io.iotpay.platform.decision.PlatformFixture;
+import io.iotpay.protocol.device.DeviceMessageCodec;
+import io.iotpay.protocol.device.DeviceRequest;
+import io.iotpay.protocol.device.PlatformAnswer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The batching pipeline gives the answers the one-at-a-time inbox gives, with many messages in flight. */
+class InboxPipelineTest {
+  static final long SHOP_ACCOUNT = 200;
+
+  @TempDir Path tempDir;
+
+  private static DeviceRequest parking(int ticket) {
+    return new DeviceRequest.Event("car-head-unit", Map.of("event", "parking-ended", "merchantId", "city-parking",
+        "amountMinor", "250", "currency", "CNY", "driverConfirmed", "true", "parkingTicket", "t" + ticket));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void manyDevicesInFlight_eachPaysOncePerMessage_duplicatesAndAttacksInTheSameBatches(AlgorithmSuite suite) throws Exception {
+    try (InboxFixture f = new InboxFixture(suite, tempDir);
+        InboxPipeline pipeline = new InboxPipeline(f.inbox, f.envelopes, 2, 64, 10_000)) {
+      f.platform.merchant("city-parking", "7523", SHOP_ACCOUNT, null);
+      List<InboxFixture.Device> cars = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        InboxFixture.Device car = f.enrol("car-" + i);
+        f.platform.userAccount(1_000 + i, 100_000);
+        f.platform.mandates.bind("user-" + i, car.id(), 1_000 + i,
+            PlatformFixture.terms(10_000, 100_000, 100_000, 10_000, Set.of(), Set.of("7523")));
+        cars.add(car);
+      }
+      List<SealedMessage> sent = new ArrayList<>();
+      List<InboxFixture.Device> senders = new ArrayList<>();
+      List<CompletableFuture<Reply>> replies = new ArrayList<>();
+      int copies = 0;
+      for (int round = 0; round < 5; round++) {
+        for (InboxFixture.Device car : cars) {
+          SealedMessage message = car.seal(parking(round));
+          sent.add(message);
+          senders.add(car);
+          replies.add(pipeline.deliverAsync(Transport.MQTT, car.id(), "s-" + car.id(), message.bytes()));
+          // Every third message is redelivered at once, as QoS 1 does after a lost PUBACK.
+          if ((round * cars.size() + cars.indexOf(car)) % 3 == 0) {
+            copies++;
+            replies.add(pipeline.deliverAsync(Transport.MQTT, car.id(), "s-" + car.id(), message.bytes()));
+            sent.add(message);
+            senders.add(car);
+          }
+        }
+      }
+      // An attack in the middle of the traffic: car-0's message through car-1's channel.
+      CompletableFuture<Reply> attack = pipeline.deliverAsync(Transport.MQTT, cars.get(1).id(), "x",
+          cars.get(0).seal(parking(99)).bytes());
+
+      long duplicates = 0;
+      for (int i = 0; i < replies.size(); i++) {
+        Reply reply = replies.get(i).join();
+        assertThat(reply).isInstanceOf(Reply.Answer.class);
+        Reply.Answer answer = (Reply.Answer) reply;
+        duplicates += answer.duplicate() ? 1 : 0;
+        PlatformAnswer opened = DeviceMessageCodec.decodeAnswer(senders.get(i).client().openAnswer(sent.get(i), answer.signedAnswer()));
+        assertThat(opened.decisions()).singleElement().satisfies(d -> assertThat(d.outcome()).isEqualTo("APPROVED"));
+      }
+      assertThat(attack.join()).isInstanceOfSatisfying(Reply.Refused.class,
+          r -> assertThat(r.reason()).isEqualTo(RefusalReason.CHANNEL_MISMATCH));
+      assertThat(copies).isEqualTo(20);
+      assertThat(duplicates).isEqualTo(copies);
+      assertThat(f.platform.service.stats().approved()).isEqualTo(60);
+      assertThat(f.platform.balance(SHOP_ACCOUNT).creditsPendingMinor()).isEqualTo(60 * 250);
+      f.platform.assertBooksBalance();
+    }
+  }
+}
