@@ -60,6 +60,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void platform_reachesTheIssuerOnlyOverProtocol() {
+    // Authorisations travel as protocol messages through an IssuerLink the composition root wires.
+    noClasses().that().resideInAPackage("io.iotpay.platform..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.scheme..")
+        .check(classes);
+  }
+
+  @Test
   void devices_useOnlyFoundationAndProtocol() {
     noClasses().that().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..")
         .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",

@@ -3,6 +3,8 @@ package io.iotpay.app.iot;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.time.BusinessClock;
+import io.iotpay.issuer.AuthorisationHost;
+import io.iotpay.issuer.AuthorisationHostConfig;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditLog;
@@ -10,6 +12,7 @@ import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.store.Database;
 import io.iotpay.platform.decision.DecisionConfig;
 import io.iotpay.platform.decision.PaymentDecisionService;
+import io.iotpay.platform.decision.ProtocolAuthoriser;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.envelope.CounterStore;
 import io.iotpay.platform.envelope.EnvelopeService;
@@ -42,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One IoT payment platform node, composed from its parts on one database: the audit log and the
  * issuer's ledger, device CAs and answer keys for both suites, identity, envelope counters, device
  * state, merchants, billers, mandates, risk, payment decisions, the built-in rules and the inbox every
- * transport hands envelopes to. The composition root of {@code iotpay demo iot} and {@code iotpay serve}.
+ * transport hands envelopes to. Payment decisions reach the issuer's {@link AuthorisationHost} as
+ * authorisation messages over an in-process link (docs/authorisation.md); a network link can replace it. The composition root of {@code iotpay demo iot} and {@code iotpay serve}.
  */
 public final class IotNode implements AutoCloseable {
   public final BusinessClock clock;
@@ -60,6 +64,8 @@ public final class IotNode implements AutoCloseable {
   public final BillerDirectory billers = new BillerDirectory();
   public final MandateRegistry mandates;
   public final RiskEngine risk;
+  /** The issuer's side of holds, captures and releases, on {@link #ledger}. */
+  public final AuthorisationHost authorisations;
   public final PaymentDecisionService decisions;
   public final RuleEngine rules;
   public final PlatformInbox inbox;
@@ -94,7 +100,9 @@ public final class IotNode implements AutoCloseable {
     this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
     this.mandates = MandateRegistry.open(database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
-    this.decisions = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+    this.authorisations = new AuthorisationHost(ledger, AuthorisationHostConfig.defaults());
+    this.decisions = new PaymentDecisionService(database, clock, mandates, merchants, risk,
+        new ProtocolAuthoriser(authorisations::handle), auditLog, DecisionConfig.defaults());
     this.rules = new RuleEngine(BuiltInRules.book(), billers);
     decisions.addListener(rules);
     rules.resume(decisions.openDecisions());

@@ -84,7 +84,8 @@ public final class DecisionAuditCheck implements LeafCheck {
   }
 
   private static boolean tableExists(Connection connection, String table) throws SQLException {
-    try (ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
+    // In the connection's own schema only: on PostgreSQL another schema of the same database may have one.
+    try (ResultSet tables = connection.getMetaData().getTables(null, connection.getSchema(), table, null)) {
       return tables.next();
     }
   }

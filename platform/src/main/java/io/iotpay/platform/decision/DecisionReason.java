@@ -5,7 +5,7 @@ package io.iotpay.platform.decision;
  *
  * @param code a {@link io.iotpay.platform.mandate.MandateRefusal}, {@link io.iotpay.platform.risk.RiskSignal}
  *     or decision code ({@code CONFIRMATION_THRESHOLD}, {@code CONFIRMED_ON_DEVICE}, {@code RULE_REQUIRES_USER},
- *     {@code USER_APPROVED}, {@code USER_DECLINED}, {@code INSUFFICIENT_FUNDS}, {@code LEDGER_REFUSED}); 1..64 of [A-Z0-9_]
+ *     {@code USER_APPROVED}, {@code USER_DECLINED}, {@code INSUFFICIENT_FUNDS}, {@code ISSUER_REFUSED}); 1..64 of [A-Z0-9_]
  * @param detail for people, at most 512 characters, never a secret
  */
 public record DecisionReason(String code, String detail) {

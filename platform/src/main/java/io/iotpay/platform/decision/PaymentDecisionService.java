@@ -3,8 +3,6 @@ package io.iotpay.platform.decision;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Ledger;
-import io.iotpay.ledger.Transfer;
-import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
@@ -31,27 +29,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The platform's payment decisions: takes a {@link PaymentIntent}, checks the device's mandate and
  * risk, records the {@link PaymentDecision} as an audit leaf ({@link DecisionCodec}), and for an
- * approval holds the money in the ledger (a pending transfer from the user's account to the
- * merchant's settlement account in the issuer's book), captured on delivery or voided otherwise.
+ * approval asks the issuer, through an {@link Authoriser}, to hold the money (user's account →
+ * merchant's settlement account), captured on delivery or released otherwise. In production the
+ * authoriser is a {@link ProtocolAuthoriser}: each step travels as an authorisation message
+ * (docs/authorisation.md) and the issuer posts it to its ledger.
  *
  * <p><b>Idempotency.</b> The same key always gets the same decision and never a second hold: the
- * first decision is remembered by key, and every ledger transfer id is derived from the key
- * ({@link TransferIds}), so even a retry after a failure half-way applies each step once.
+ * first decision is remembered by key, and every request id sent to the issuer is derived from the
+ * key ({@link TransferIds}), so even a retry after a failure half-way (a lost answer included)
+ * applies each step once.
  *
- * <p><b>Order of steps.</b> Ledger hold first, audit leaf second, usage and velocity last: if the
- * audit append fails the call throws {@link DecisionStoreException} and a retry with the same intent
- * finds the hold already applied (the ledger answers OK again) and completes.
+ * <p><b>Order of steps.</b> Issuer hold first, audit leaf second, usage and velocity last: if the
+ * issuer's answer is lost or the audit append fails the call throws {@link DecisionStoreException}
+ * and a retry with the same intent finds the hold already applied (the issuer answers the same
+ * approval again) and completes.
  *
  * <p><b>Storage.</b> Each decision's audit leaf, its row and (for an approval) the payment row commit in
  * one transaction; capture and void update the payment row. On start the service reloads them and
@@ -67,7 +66,7 @@ public final class PaymentDecisionService {
   private final MandateRegistry mandates;
   private final MerchantDirectory merchants;
   private final RiskEngine risk;
-  private final Ledger ledger;
+  private final Authoriser authoriser;
   private final AuditLog auditLog;
   private final DecisionConfig config;
   private final DecisionStore store;
@@ -87,21 +86,32 @@ public final class PaymentDecisionService {
    *
    * @param database the store the audit log was opened on (a decision row and its audit leaf commit in
    *     one transaction)
-   * @param ledger should be opened with {@code auditLog} as its journal, so holds are leaves too
+   * @param authoriser the issuer's holds, captures and releases (a {@link ProtocolAuthoriser} in production)
    * @throws DecisionStoreException when the stored decisions cannot be read
    * @throws AssertionError when a stored decision is not the audit leaf it claims (a corrupt store)
    */
   public PaymentDecisionService(Database database, BusinessClock clock, MandateRegistry mandates, MerchantDirectory merchants,
-      RiskEngine risk, Ledger ledger, AuditLog auditLog, DecisionConfig config) {
+      RiskEngine risk, Authoriser authoriser, AuditLog auditLog, DecisionConfig config) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.mandates = Objects.requireNonNull(mandates, "mandates");
     this.merchants = Objects.requireNonNull(merchants, "merchants");
     this.risk = Objects.requireNonNull(risk, "risk");
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.authoriser = Objects.requireNonNull(authoriser, "authoriser");
     this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
     this.config = Objects.requireNonNull(config, "config");
     this.store = new DecisionStore(Objects.requireNonNull(database, "database"));
     reload();
+  }
+
+  /**
+   * As the main constructor, holding the money directly in {@code ledger} (a {@link LedgerAuthoriser}
+   * waiting {@link DecisionConfig#ledgerWaitMs()}): for a platform that keeps the issuer's book itself.
+   *
+   * @param ledger should be opened with {@code auditLog} as its journal, so holds are leaves too; never null
+   */
+  public PaymentDecisionService(Database database, BusinessClock clock, MandateRegistry mandates, MerchantDirectory merchants,
+      RiskEngine risk, Ledger ledger, AuditLog auditLog, DecisionConfig config) {
+    this(database, clock, mandates, merchants, risk, new LedgerAuthoriser(ledger, Objects.requireNonNull(config, "config").ledgerWaitMs()), auditLog, config);
   }
 
   private void reload() {
@@ -148,7 +158,7 @@ public final class PaymentDecisionService {
    * Decides a payment intent, or returns the decision already made for its key (the latest version).
    *
    * @throws DecisionInputException when the key was used by a different intent, or too many keys are remembered
-   * @throws DecisionStoreException when the ledger or audit log failed; retry with the same intent
+   * @throws DecisionStoreException when the issuer's answer was lost or the audit log failed; retry with the same intent
    */
   public synchronized PaymentDecision decide(PaymentIntent intent) {
     Objects.requireNonNull(intent, "intent");
@@ -184,10 +194,10 @@ public final class PaymentDecisionService {
     if (!orphanHolds.contains(key)) {
       return;
     }
-    TransferResult result = await(ledger.submit(List.of(Transfer.voidPending(TransferIds.release(key), TransferIds.hold(key)))),
-        "release of the unrecorded hold of " + key).get(0);
-    Assert.that(result == TransferResult.OK || result == TransferResult.PENDING_TRANSFER_EXPIRED,
-        "cannot release the unrecorded hold of {}: {}", key, result);
+    AuthoriserResult result = ask(() -> authoriser.release(TransferIds.release(key), TransferIds.hold(key)),
+        "release of the unrecorded hold of " + key);
+    Assert.that(result.approved() || result.status() == AuthoriserResult.Status.HOLD_EXPIRED,
+        "cannot release the unrecorded hold of {}: {} {}", key, result.status(), result.detail());
     orphanHolds.remove(key);
   }
 
@@ -245,7 +255,7 @@ public final class PaymentDecisionService {
    *
    * @param userId the device owner answering
    * @throws DecisionInputException when no decision with this key waits for an answer, or {@code userId} is not the owner
-   * @throws DecisionStoreException when the ledger or audit log failed; retry
+   * @throws DecisionStoreException when the issuer's answer was lost or the audit log failed; retry
    */
   public synchronized PaymentDecision answer(IdempotencyKey key, String userId, boolean approve) {
     List<PaymentDecision> versions = decisions.get(key);
@@ -278,20 +288,19 @@ public final class PaymentDecisionService {
     return record(decision, check);
   }
 
-  /** Places the hold; an approval whose hold the ledger refuses becomes a decline naming the refusal. */
+  /** Places the hold; an approval whose hold the issuer refuses becomes a decline naming the refusal. */
   private PaymentDecision hold(PaymentDecision decision, MandateCheck.Covered ok) {
-    long holdId = TransferIds.hold(decision.key());
-    Transfer transfer = Transfer.pending(holdId, ok.mandate().accountId(), ok.merchant().settlementAccountId(),
-        decision.amount().amountMinor(), config.holdTimeoutMs());
-    TransferResult result = await(ledger.submit(List.of(transfer)), "hold of " + decision.key()).get(0);
-    if (result == TransferResult.OK) {
-      return new PaymentDecision(decision.key(), decision.version(), decision.intent(), DecisionOutcome.APPROVED, decision.reasons(),
-          decision.mandateId(), holdId, decision.decidedAt(), -1);
+    IdempotencyKey key = decision.key();
+    AuthoriserResult result = ask(() -> authoriser.hold(TransferIds.hold(key), ok.mandate().accountId(),
+        ok.merchant().settlementAccountId(), decision.amount(), config.holdTimeoutMs(), key.text()), "hold of " + key);
+    if (result.approved()) {
+      return new PaymentDecision(key, decision.version(), decision.intent(), DecisionOutcome.APPROVED, decision.reasons(),
+          decision.mandateId(), result.holdId(), decision.decidedAt(), -1);
     }
     List<DecisionReason> reasons = new ArrayList<>(decision.reasons());
-    reasons.add(result == TransferResult.EXCEEDS_CREDITS
+    reasons.add(result.status() == AuthoriserResult.Status.INSUFFICIENT_FUNDS
         ? new DecisionReason("INSUFFICIENT_FUNDS", "account " + ok.mandate().accountId() + " cannot cover " + decision.amount())
-        : new DecisionReason("LEDGER_REFUSED", "the ledger refused the hold: " + result));
+        : new DecisionReason("ISSUER_REFUSED", "the issuer refused the hold: " + result.status() + " " + result.detail()));
     return new PaymentDecision(decision.key(), decision.version(), decision.intent(), DecisionOutcome.DECLINED, reasons,
         decision.mandateId(), 0, decision.decidedAt(), -1);
   }
@@ -368,15 +377,15 @@ public final class PaymentDecisionService {
    *
    * @return the payment, CAPTURED, or EXPIRED when the hold had timed out first
    * @throws DecisionInputException when no approved payment has this key, or it was voided
-   * @throws DecisionStoreException when the ledger failed; retry
+   * @throws DecisionStoreException when the issuer's answer was lost; retry
    */
   public synchronized Payment capture(IdempotencyKey key) {
     Payment payment = requirePayment(key);
     return switch (payment.state()) {
       case CAPTURED, EXPIRED -> payment;
       case VOIDED -> throw new DecisionInputException("payment " + key + " was voided and cannot be captured");
-      case HELD -> close(payment, Transfer.post(TransferIds.capture(key), payment.holdTransferId(), payment.amount().amountMinor()),
-          PaymentState.CAPTURED);
+      case HELD -> close(payment, () -> authoriser.capture(TransferIds.capture(key), payment.holdTransferId(),
+          payment.amount().amountMinor()), PaymentState.CAPTURED);
     };
   }
 
@@ -385,24 +394,25 @@ public final class PaymentDecisionService {
    *
    * @return the payment, VOIDED, or EXPIRED when the hold had timed out first
    * @throws DecisionInputException when no approved payment has this key, or it was captured
-   * @throws DecisionStoreException when the ledger failed; retry
+   * @throws DecisionStoreException when the issuer's answer was lost; retry
    */
   public synchronized Payment voidPayment(IdempotencyKey key) {
     Payment payment = requirePayment(key);
     return switch (payment.state()) {
       case VOIDED, EXPIRED -> payment;
       case CAPTURED -> throw new DecisionInputException("payment " + key + " was captured and cannot be voided");
-      case HELD -> close(payment, Transfer.voidPending(TransferIds.release(key), payment.holdTransferId()), PaymentState.VOIDED);
+      case HELD -> close(payment, () -> authoriser.release(TransferIds.release(key), payment.holdTransferId()), PaymentState.VOIDED);
     };
   }
 
-  private Payment close(Payment payment, Transfer transfer, PaymentState target) {
-    TransferResult result = await(ledger.submit(List.of(transfer)), target + " of " + payment.key()).get(0);
-    PaymentState state = switch (result) {
-      case OK -> target;
-      case PENDING_TRANSFER_EXPIRED -> PaymentState.EXPIRED;
-      // Any other refusal means the platform's payment record and the ledger disagree: a bug, not bad input.
-      default -> throw Assert.unreachable("ledger refused {} of payment {}: {}", target, payment.key(), result);
+  private Payment close(Payment payment, Supplier<AuthoriserResult> step, PaymentState target) {
+    AuthoriserResult result = ask(step, target + " of " + payment.key());
+    PaymentState state = switch (result.status()) {
+      case APPROVED -> target;
+      case HOLD_EXPIRED -> PaymentState.EXPIRED;
+      // Any other refusal means the platform's payment record and the issuer's book disagree: a bug, not bad input.
+      case INSUFFICIENT_FUNDS, UNKNOWN_ACCOUNT, UNKNOWN_HOLD, HOLD_CLOSED, ALREADY_DONE_DIFFERENTLY, REFUSED ->
+          throw Assert.unreachable("issuer refused {} of payment {}: {} {}", target, payment.key(), result.status(), result.detail());
     };
     Payment closed = payment.withState(state);
     try {
@@ -518,14 +528,12 @@ public final class PaymentDecisionService {
     return versions.get(versions.size() - 1);
   }
 
-  private <T> T await(CompletableFuture<T> future, String what) {
+  /** One step at the issuer; an unknown outcome becomes the service's "retry" exception. */
+  private static AuthoriserResult ask(Supplier<AuthoriserResult> step, String what) {
     try {
-      return future.get(config.ledgerWaitMs(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DecisionStoreException("interrupted waiting for the ledger: " + what, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new DecisionStoreException("the ledger did not complete " + what, e);
+      return step.get();
+    } catch (AuthoriserException e) {
+      throw new DecisionStoreException("the issuer did not complete " + what + "; retry", e);
     }
   }
 }

@@ -7,6 +7,8 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.issuer.AuthorisationHost;
+import io.iotpay.issuer.AuthorisationHostConfig;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
@@ -43,12 +45,25 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole decision path on real parts: a SQLite file, the audit log (signing with the suite), the
- * ledger journaling into it, the state registry, mandates, risk and the decision service, on a
- * manual business clock. One issuer book (1) holds the users' accounts, the issuer's funding account
- * and the merchants' settlement accounts.
+ * The whole decision path on real parts: a SQLite file (or a PostgreSQL schema), the audit log
+ * (signing with the suite), the ledger journaling into it, the state registry, mandates, risk and the
+ * decision service, on a manual business clock. One issuer book (1) holds the users' accounts, the
+ * issuer's funding account and the merchants' settlement accounts.
+ *
+ * <p>By default the service reaches the issuer as production does: a {@link ProtocolAuthoriser}
+ * sending encoded authorisation messages over a {@link LossyLink} to the issuer's real
+ * {@link AuthorisationHost} on this ledger. {@link Route#LEDGER} instead passes the ledger to the
+ * service's convenience constructor.
  */
 public final class PlatformFixture implements AutoCloseable {
+  /** How the decision service reaches the issuer's book. */
+  public enum Route {
+    /** ProtocolAuthoriser → LossyLink → AuthorisationHost → ledger (production's path). */
+    PROTOCOL,
+    /** The ledger handed to the service directly (its LedgerAuthoriser convenience). */
+    LEDGER
+  }
+
   public static final CurrencyUnit CNY = CurrencyUnit.CNY;
   public static final long ISSUER_BOOK = 1;
   public static final long FUNDING_ACCOUNT = 100;
@@ -57,8 +72,10 @@ public final class PlatformFixture implements AutoCloseable {
   public final AlgorithmSuite suite;
   public final KeyPair auditKey;
   public final ManualBusinessClock clock;
-  public final Path databaseFile;
+  /** The store's JDBC URL; null when the fixture was given an open database (it cannot restart). */
+  private final String jdbcUrl;
   private final RiskConfig riskConfig;
+  private final Route route;
   public final Database database;
   public final AuditLog auditLog;
   public final Ledger ledger;
@@ -66,6 +83,10 @@ public final class PlatformFixture implements AutoCloseable {
   public final MerchantDirectory merchants = new MerchantDirectory();
   public final MandateRegistry mandates;
   public final RiskEngine risk;
+  /** The issuer's side of authorisations, on {@link #ledger}. */
+  public final AuthorisationHost host;
+  /** The link between the service and {@link #host}; it can be told to lose answers (unused on {@link Route#LEDGER}). */
+  public final LossyLink link;
   public final PaymentDecisionService service;
   private long nextTransferId = 1;
   private long nextSessionNumber = 1;
@@ -75,25 +96,50 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   public PlatformFixture(AlgorithmSuite suite, Path tempDir, RiskConfig riskConfig) throws Exception {
-    this(suite, tempDir.resolve("platform-" + suite + ".db"), suite.signature().generateKeyPair(new SecureRandom()),
-        new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT), riskConfig);
+    this(suite, sqliteUrl(suite, tempDir), null, Route.PROTOCOL, riskConfig);
   }
 
-  private PlatformFixture(AlgorithmSuite suite, Path databaseFile, KeyPair auditKey, ManualBusinessClock clock, RiskConfig riskConfig)
-      throws Exception {
+  /** A platform on a SQLite file in {@code tempDir} whose service reaches the issuer by {@code route}. */
+  public PlatformFixture(AlgorithmSuite suite, Path tempDir, Route route) throws Exception {
+    this(suite, sqliteUrl(suite, tempDir), null, route, RiskConfig.defaults());
+  }
+
+  /**
+   * A platform on an open, empty store (e.g. a fresh PostgreSQL schema), reaching the issuer over the
+   * protocol. It closes the store; it cannot {@link #restart()}.
+   */
+  public PlatformFixture(AlgorithmSuite suite, Database database) throws Exception {
+    this(suite, null, database, Route.PROTOCOL, RiskConfig.defaults());
+  }
+
+  private PlatformFixture(AlgorithmSuite suite, String jdbcUrl, Database database, Route route, RiskConfig riskConfig) throws Exception {
+    this(suite, jdbcUrl, database, suite.signature().generateKeyPair(new SecureRandom()),
+        new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT), route, riskConfig);
+  }
+
+  private PlatformFixture(AlgorithmSuite suite, String jdbcUrl, Database database, KeyPair auditKey, ManualBusinessClock clock,
+      Route route, RiskConfig riskConfig) throws Exception {
     this.suite = suite;
     this.auditKey = auditKey;
     this.clock = clock;
-    this.databaseFile = databaseFile;
+    this.jdbcUrl = jdbcUrl;
     this.riskConfig = riskConfig;
-    this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
-    this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
-    this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
+    this.route = route;
+    this.database = database != null ? database : Database.open(jdbcUrl, 4);
+    this.auditLog = AuditLog.open(this.database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
+    this.ledger = Ledger.open(this.database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
     this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
-    this.mandates = MandateRegistry.open(database, clock, merchants);
+    this.mandates = MandateRegistry.open(this.database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
+    this.host = new AuthorisationHost(ledger, AuthorisationHostConfig.defaults());
+    this.link = new LossyLink(host::handle);
     try {
-      this.service = new PaymentDecisionService(database, clock, mandates, merchants, risk, ledger, auditLog, DecisionConfig.defaults());
+      this.service = switch (route) {
+        case PROTOCOL -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk, new ProtocolAuthoriser(link),
+            auditLog, DecisionConfig.defaults());
+        case LEDGER -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk, ledger, auditLog,
+            DecisionConfig.defaults());
+      };
     } catch (RuntimeException | Error e) {
       close(); // a refused start must not leave the ledger's writer and the checkpointer running
       throw e;
@@ -134,6 +180,10 @@ public final class PlatformFixture implements AutoCloseable {
 
   public static Money cny(long minor) {
     return Money.ofMinor(minor, CNY);
+  }
+
+  private static String sqliteUrl(AlgorithmSuite suite, Path tempDir) {
+    return "jdbc:sqlite:" + tempDir.resolve("platform-" + suite + ".db");
   }
 
   public AccountBalance balance(long accountId) {
@@ -187,8 +237,10 @@ public final class PlatformFixture implements AutoCloseable {
    * mandates (held in memory) do not.
    */
   public PlatformFixture restart() throws Exception {
+    assertThat(jdbcUrl).as("a fixture on a given database cannot restart").isNotNull();
     close();
-    return new PlatformFixture(suite, databaseFile, auditKey, new ManualBusinessClock(clock.now(), BusinessDayRule.UTC_MIDNIGHT), riskConfig);
+    return new PlatformFixture(suite, jdbcUrl, null, auditKey, new ManualBusinessClock(clock.now(), BusinessDayRule.UTC_MIDNIGHT), route,
+        riskConfig);
   }
 
   @Override

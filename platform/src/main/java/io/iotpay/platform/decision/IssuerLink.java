@@ -1,0 +1,19 @@
+package io.iotpay.platform.decision;
+
+import java.io.IOException;
+
+/**
+ * Carries one encoded authorisation request to the issuer and brings back its encoded answer. The
+ * application wires an in-process link to the issuer's {@code AuthorisationHost}; a network link can
+ * implement the same interface. A link need not retry: {@link ProtocolAuthoriser}'s caller retries
+ * with the same request id, which the issuer applies once.
+ */
+@FunctionalInterface
+public interface IssuerLink {
+  /**
+   * @param request the encoded request, at most 256 bytes; never null
+   * @return the encoded answer; never null
+   * @throws IOException when the answer did not come back (the request may or may not have been applied)
+   */
+  byte[] exchange(byte[] request) throws IOException;
+}
