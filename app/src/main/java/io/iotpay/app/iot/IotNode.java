@@ -102,7 +102,7 @@ public final class IotNode implements AutoCloseable {
     this.risk = new RiskEngine(states, clock, riskConfig);
     this.authorisations = new AuthorisationHost(ledger, AuthorisationHostConfig.defaults());
     this.decisions = new PaymentDecisionService(database, clock, mandates, merchants, risk,
-        new ProtocolAuthoriser(authorisations::handle), auditLog, DecisionConfig.defaults());
+        new ProtocolAuthoriser(inProcessLink(authorisations)), auditLog, DecisionConfig.defaults());
     this.rules = new RuleEngine(BuiltInRules.book(), billers);
     decisions.addListener(rules);
     rules.resume(decisions.openDecisions());
@@ -119,5 +119,20 @@ public final class IotNode implements AutoCloseable {
     ledger.close();
     auditLog.close();
     database.close();
+  }
+
+  /** The issuer's host in this process, single requests and batches (one ledger commit per batch). */
+  private static io.iotpay.platform.decision.IssuerLink inProcessLink(AuthorisationHost host) {
+    return new io.iotpay.platform.decision.IssuerLink() {
+      @Override
+      public byte[] exchange(byte[] request) {
+        return host.handle(request);
+      }
+
+      @Override
+      public java.util.List<byte[]> exchangeAll(java.util.List<byte[]> requests) {
+        return host.handleAll(requests);
+      }
+    };
   }
 }

@@ -105,6 +105,112 @@ public final class AuthorisationHost {
     return response;
   }
 
+  /**
+   * Answers many encoded requests with one ledger batch (one commit) for all those that move money:
+   * the answer for each is what {@link #handle} would give had they come one after another. A request
+   * id repeated within the batch is answered like a repeat after the first. Never throws for any input.
+   *
+   * @param requests the received bytes, at most {@value #BATCH_MAX}; each may be null or anything
+   * @return the encoded responses, in the same order; never null
+   */
+  public synchronized List<byte[]> handleAll(List<byte[]> requests) {
+    if (requests.size() > BATCH_MAX) {
+      throw new IllegalArgumentException("authorisation batch of " + requests.size() + " requests (at most " + BATCH_MAX + ")");
+    }
+    AuthorisationResponse[] responses = new AuthorisationResponse[requests.size()];
+    AuthorisationRequest[] decoded = new AuthorisationRequest[requests.size()];
+    Map<Long, Integer> firstIndex = new java.util.HashMap<>();
+    List<Integer> toApply = new java.util.ArrayList<>();
+    List<Transfer> transfers = new java.util.ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        decoded[i] = AuthorisationCodec.decodeRequest(requests.get(i));
+      } catch (ProtocolException e) {
+        long requestId = AuthorisationCodec.peekRequestId(requests.get(i)).orElse(0);
+        log.warn("Authorisation request malformed [requestId={}, detail={}]", requestId, e.getMessage());
+        responses[i] = AuthorisationResponse.refused(requestId, ResultCode.MALFORMED, 0, e.getMessage());
+        continue;
+      }
+      AuthorisationRequest request = decoded[i];
+      Answered earlier = answered.get(request.requestId());
+      if (earlier != null) {
+        responses[i] = earlier.request().equals(request) ? earlier.response() : reusedId(request);
+        continue;
+      }
+      Integer first = firstIndex.putIfAbsent(request.requestId(), i);
+      if (first != null) {
+        continue; // answered below, from the first occurrence
+      }
+      if (request instanceof AuthorisationRequest.Hold hold) {
+        AuthorisationResponse refused = checkAccounts(hold);
+        if (refused != null) {
+          responses[i] = refused;
+          continue;
+        }
+      }
+      toApply.add(i);
+      transfers.add(transferOf(request));
+    }
+    if (!transfers.isEmpty()) {
+      List<TransferResult> results;
+      try {
+        results = ledger.submit(transfers).get(config.ledgerWaitMs(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        results = null;
+      } catch (ExecutionException | TimeoutException | LedgerClosedException e) {
+        log.warn("Authorisation batch not decided, the ledger did not answer [requests={}, why={}]", transfers.size(), e.toString());
+        results = null;
+      }
+      for (int k = 0; k < toApply.size(); k++) {
+        int i = toApply.get(k);
+        AuthorisationRequest request = decoded[i];
+        long holdId = request instanceof AuthorisationRequest.Hold ? request.requestId() : holdIdOf(request);
+        if (results == null) {
+          responses[i] = AuthorisationResponse.refused(request.requestId(), ResultCode.ISSUER_UNAVAILABLE, 0, "the ledger did not answer");
+          continue;
+        }
+        ResultCode code = codeOf(results.get(k));
+        responses[i] = code == ResultCode.APPROVED
+            ? AuthorisationResponse.approved(request.requestId(), holdId)
+            : AuthorisationResponse.refused(request.requestId(), code, holdId, "ledger: " + results.get(k));
+        if (!responses[i].result().retryable() && responses[i].result() != ResultCode.ALREADY_DONE_DIFFERENTLY) {
+          answered.put(request.requestId(), new Answered(request, responses[i]));
+        }
+      }
+    }
+    List<byte[]> encoded = new java.util.ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      if (responses[i] == null) {
+        int first = firstIndex.get(decoded[i].requestId());
+        responses[i] = decoded[first].equals(decoded[i]) ? responses[first] : reusedId(decoded[i]);
+      }
+      encoded.add(AuthorisationCodec.encode(responses[i]));
+    }
+    log.info("Authorisation batch answered [requests={}, applied={}]", requests.size(), transfers.size());
+    return encoded;
+  }
+
+  /** Most requests in one {@link #handleAll} batch. */
+  public static final int BATCH_MAX = 10_000;
+
+  private static Transfer transferOf(AuthorisationRequest request) {
+    return switch (request) {
+      case AuthorisationRequest.Hold hold -> Transfer.pending(hold.requestId(), hold.accountId(), hold.payeeAccountId(),
+          hold.amount().amountMinor(), hold.timeoutMs());
+      case AuthorisationRequest.Capture capture -> Transfer.post(capture.requestId(), capture.holdId(), capture.amountMinor());
+      case AuthorisationRequest.Release release -> Transfer.voidPending(release.requestId(), release.holdId());
+    };
+  }
+
+  private static long holdIdOf(AuthorisationRequest request) {
+    return switch (request) {
+      case AuthorisationRequest.Hold hold -> hold.requestId();
+      case AuthorisationRequest.Capture capture -> capture.holdId();
+      case AuthorisationRequest.Release release -> release.holdId();
+    };
+  }
+
   private static AuthorisationResponse reusedId(AuthorisationRequest request) {
     log.warn("Authorisation request id reused with other content [requestId={}]", request.requestId());
     return AuthorisationResponse.refused(request.requestId(), ResultCode.ALREADY_DONE_DIFFERENTLY, 0,
@@ -123,6 +229,16 @@ public final class AuthorisationHost {
 
   /** The ledger has no currencies on transfers, so the accounts' currency is checked here. */
   private AuthorisationResponse hold(AuthorisationRequest.Hold hold) {
+    AuthorisationResponse refused = checkAccounts(hold);
+    if (refused != null) {
+      return refused;
+    }
+    return submit(hold.requestId(), hold.requestId(), Transfer.pending(hold.requestId(), hold.accountId(), hold.payeeAccountId(),
+        hold.amount().amountMinor(), hold.timeoutMs()));
+  }
+
+  /** Both accounts are held here, in the hold's currency; else the refusal to answer (null when fine). */
+  private AuthorisationResponse checkAccounts(AuthorisationRequest.Hold hold) {
     CurrencyUnit currency = hold.amount().currency();
     for (long accountId : new long[] {hold.accountId(), hold.payeeAccountId()}) {
       Optional<CurrencyUnit> held = ledger.balance(accountId).map(AccountBalance::account).map(a -> a.currency());
@@ -134,8 +250,7 @@ public final class AuthorisationHost {
             "account " + accountId + " holds " + held.get() + ", the hold is in " + currency);
       }
     }
-    return submit(hold.requestId(), hold.requestId(), Transfer.pending(hold.requestId(), hold.accountId(), hold.payeeAccountId(),
-        hold.amount().amountMinor(), hold.timeoutMs()));
+    return null;
   }
 
   private AuthorisationResponse submit(long requestId, long holdId, Transfer transfer) {

@@ -71,6 +71,32 @@ class AuthorisationHostTest {
   }
 
   @Test
+  void handleAll_answersEachAsOneByOneWould_withOneLedgerBatch() {
+    AuthorisationResponse earlier = send(hold(2_000, 1_000));
+    List<byte[]> requests = List.of(
+        AuthorisationCodec.encode(hold(2_001, 3_000)),
+        AuthorisationCodec.encode(hold(2_002, 9_000)),          // beyond what is left: insufficient funds
+        AuthorisationCodec.encode(hold(2_001, 3_000)),          // the same request again in the batch
+        AuthorisationCodec.encode(hold(2_000, 1_000)),          // answered before the batch
+        new byte[] {1, 2, 3},                                   // not a request
+        AuthorisationCodec.encode(new Capture(2_004, 2_000, 1_000)));
+    List<AuthorisationResponse> answers = host.handleAll(requests).stream().map(AuthorisationCodec::decodeResponse).toList();
+
+    assertThat(answers.get(0)).isEqualTo(AuthorisationResponse.approved(2_001, 2_001));
+    assertThat(answers.get(1).result()).isEqualTo(ResultCode.INSUFFICIENT_FUNDS);
+    assertThat(answers.get(2)).isEqualTo(answers.get(0));
+    assertThat(answers.get(3)).isEqualTo(earlier);
+    assertThat(answers.get(4).result()).isEqualTo(ResultCode.MALFORMED);
+    assertThat(answers.get(5)).isEqualTo(AuthorisationResponse.approved(2_004, 2_000));
+    assertThat(balance(PAYER).debitsPendingMinor()).isEqualTo(3_000);
+    assertThat(balance(PAYER).debitsPostedMinor()).isEqualTo(1_000);
+    // The whole batch again: the same answers, nothing moves.
+    assertThat(host.handleAll(requests).stream().map(AuthorisationCodec::decodeResponse).toList().subList(0, 4))
+        .isEqualTo(answers.subList(0, 4));
+    assertThat(balance(PAYER).debitsPendingMinor()).isEqualTo(3_000);
+  }
+
+  @Test
   void hold_thenCapture_postsTheHeldMoneyToThePayee() {
     AuthorisationResponse held = send(hold(1_001, 2_500));
     assertThat(held).isEqualTo(AuthorisationResponse.approved(1_001, 1_001));

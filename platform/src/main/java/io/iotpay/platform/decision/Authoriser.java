@@ -50,4 +50,22 @@ public interface Authoriser {
    * @throws AuthoriserException when the outcome is unknown; call again
    */
   AuthoriserResult release(long requestId, long holdId);
+
+  /** One hold of a batch: the arguments of {@link #hold}. */
+  record HoldRequest(long requestId, long accountId, long payeeAccountId, Money amount, long timeoutMs, String reference) {}
+
+  /**
+   * Holds many payments at once (an issuer may apply them in one ledger commit); each result is what
+   * {@link #hold} would have answered. The default holds them one by one.
+   *
+   * @return the results in the order of {@code holds}; never null
+   * @throws AuthoriserException when the outcome of the batch is unknown; call again with the same requests
+   */
+  default java.util.List<AuthoriserResult> holdAll(java.util.List<HoldRequest> holds) {
+    java.util.List<AuthoriserResult> results = new java.util.ArrayList<>(holds.size());
+    for (HoldRequest h : holds) {
+      results.add(hold(h.requestId(), h.accountId(), h.payeeAccountId(), h.amount(), h.timeoutMs(), h.reference()));
+    }
+    return results;
+  }
 }

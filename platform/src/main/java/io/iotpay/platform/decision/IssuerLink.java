@@ -16,4 +16,18 @@ public interface IssuerLink {
    * @throws IOException when the answer did not come back (the request may or may not have been applied)
    */
   byte[] exchange(byte[] request) throws IOException;
+
+  /**
+   * Carries many requests at once (the issuer may apply them in one ledger batch); the answers come
+   * back in the same order. The default exchanges them one by one.
+   *
+   * @throws IOException when the answers did not come back (each request may or may not have been applied)
+   */
+  default java.util.List<byte[]> exchangeAll(java.util.List<byte[]> requests) throws IOException {
+    java.util.List<byte[]> answers = new java.util.ArrayList<>(requests.size());
+    for (byte[] request : requests) {
+      answers.add(exchange(request));
+    }
+    return answers;
+  }
 }

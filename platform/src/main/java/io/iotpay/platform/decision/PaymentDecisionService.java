@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class PaymentDecisionService {
   private static final Logger log = LoggerFactory.getLogger(PaymentDecisionService.class);
 
+  /** Most intents in one {@link #decideAll} batch (the audit log's rows per insert). */
+  public static final int BATCH_MAX = 4096;
+
   private final BusinessClock clock;
   private final MandateRegistry mandates;
   private final MerchantDirectory merchants;
@@ -186,6 +189,177 @@ public final class PaymentDecisionService {
   }
 
   /**
+   * Decides many intents at once, as {@link #decide} would one after another, with one issuer batch for
+   * all the holds and one store transaction for all the audit leaves and rows: the throughput path of
+   * the inbox pipeline. Limits and velocity of earlier intents in the batch count for later ones.
+   *
+   * @return the decisions in the order of {@code intents}
+   * @throws DecisionInputException when a key was used by a different intent, or too many keys are
+   *     remembered; nothing of the batch was decided
+   * @throws DecisionStoreException when the issuer's answer was lost or the store failed; nothing of the
+   *     batch was recorded, and a retry with the same intents completes it
+   */
+  public synchronized List<PaymentDecision> decideAll(List<PaymentIntent> intents) {
+    int n = intents.size();
+    if (n > BATCH_MAX) {
+      throw new DecisionInputException("a batch of " + n + " payment intents (at most " + BATCH_MAX + ")");
+    }
+    PaymentDecision[] out = new PaymentDecision[n];
+    Map<IdempotencyKey, Integer> firstInBatch = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      PaymentIntent intent = Objects.requireNonNull(intents.get(i), "intent");
+      List<PaymentDecision> existing = decisions.get(intent.key());
+      Integer first = firstInBatch.putIfAbsent(intent.key(), i);
+      PaymentIntent original = existing != null ? existing.get(0).intent() : first != null ? intents.get(first) : null;
+      if (original != null && !original.equals(intent)) {
+        throw new DecisionInputException("idempotency key " + intent.key() + " was already used by a different payment intent");
+      }
+    }
+    if (decisions.size() + firstInBatch.size() > config.decisionsMax()) {
+      throw new DecisionInputException("a batch of " + n + " payments would pass decisionsMax " + config.decisionsMax());
+    }
+    // Judge each new intent in order; approvals count against limits and velocity at once.
+    List<Integer> fresh = new ArrayList<>();
+    Map<Integer, MandateCheck> checks = new HashMap<>();
+    List<Integer> toHold = new ArrayList<>();
+    List<Authoriser.HoldRequest> holdRequests = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      PaymentIntent intent = intents.get(i);
+      if (decisions.containsKey(intent.key()) || firstInBatch.get(intent.key()) != i) {
+        continue;
+      }
+      MandateCheck check = mandates.check(intent.deviceId(), intent.merchantId(), intent.amount());
+      GeoPoint merchantPlace = merchants.find(intent.merchantId()).map(Merchant::location).orElse(null);
+      RiskAssessment assessment = risk.assess(new RiskRequest(intent.deviceId(), intent.key().counter(), intent.amount(), merchantPlace));
+      PaymentDecision judged = judge(intent, check, assessment);
+      out[i] = judged;
+      checks.put(i, check);
+      fresh.add(i);
+      if (judged.outcome() == DecisionOutcome.APPROVED) {
+        MandateCheck.Covered ok = (MandateCheck.Covered) check;
+        mandates.recordUsage(ok.mandate().id(), intent.key().text(), intent.amount());
+        risk.recordApproved(intent.deviceId(), intent.key().text(), intent.amount().amountMinor());
+        toHold.add(i);
+        holdRequests.add(new Authoriser.HoldRequest(TransferIds.hold(intent.key()), ok.mandate().accountId(),
+            ok.merchant().settlementAccountId(), intent.amount(), config.holdTimeoutMs(), intent.key().text()));
+      } else {
+        releaseOrphanHold(intent.key());
+      }
+    }
+    List<AuthoriserResult> held = List.of();
+    if (!holdRequests.isEmpty()) {
+      try {
+        held = authoriser.holdAll(holdRequests);
+      } catch (AuthoriserException e) {
+        releaseProvisional(intents, toHold);
+        throw new DecisionStoreException("the issuer did not complete a batch of " + holdRequests.size() + " holds; retry", e);
+      }
+    }
+    for (int k = 0; k < toHold.size(); k++) {
+      int i = toHold.get(k);
+      PaymentDecision judged = out[i];
+      AuthoriserResult result = held.get(k);
+      MandateCheck.Covered ok = (MandateCheck.Covered) checks.get(i);
+      out[i] = holdOutcome(judged, ok, result);
+      if (!result.approved()) {
+        releaseProvisional(intents, List.of(i));
+      }
+    }
+    // One transaction for every new decision's leaf and rows.
+    List<PaymentDecision> toStore = new ArrayList<>(fresh.size());
+    List<Payment> paymentsToStore = new ArrayList<>(fresh.size());
+    for (int i : fresh) {
+      toStore.add(out[i]);
+      paymentsToStore.add(paymentOf(out[i], checks.get(i)));
+    }
+    long firstIndex;
+    try {
+      firstIndex = toStore.isEmpty() ? -1 : storeAll(toStore, paymentsToStore);
+    } catch (DecisionStoreException e) {
+      for (int i : fresh) {
+        if (out[i].holdTransferId() != 0) {
+          orphanHolds.add(out[i].key());
+        }
+      }
+      releaseProvisional(intents, fresh.stream().filter(i -> out[i].outcome() == DecisionOutcome.APPROVED).toList());
+      throw e;
+    }
+    for (int f = 0; f < fresh.size(); f++) {
+      int i = fresh.get(f);
+      PaymentDecision recorded = out[i].withAuditIndex(firstIndex + f);
+      out[i] = recorded;
+      orphanHolds.remove(recorded.key());
+      risk.recordDecided(recorded.intent().deviceId(), recorded.key().counter());
+      decisions.computeIfAbsent(recorded.key(), key -> new ArrayList<>(2)).add(recorded);
+      count(recorded.outcome());
+      if (paymentsToStore.get(f) != null) {
+        payments.put(recorded.key(), paymentsToStore.get(f));
+      }
+      for (PaymentListener listener : listeners) {
+        listener.decided(recorded);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (out[i] == null) {
+        duplicatesSuppressed++;
+        List<PaymentDecision> versions = decisions.get(intents.get(i).key());
+        out[i] = versions.get(versions.size() - 1);
+      }
+    }
+    log.debug("Payment batch decided [intents={}, new={}, holds={}]", n, fresh.size(), toHold.size());
+    return List.of(out);
+  }
+
+  /** Undoes the provisional limit and velocity usage of approvals that will not be recorded. */
+  private void releaseProvisional(List<PaymentIntent> intents, List<Integer> indices) {
+    for (int i : indices) {
+      PaymentIntent intent = intents.get(i);
+      mandates.releaseUsage(intent.key().text());
+      risk.releaseApproved(intent.deviceId(), intent.key().text());
+    }
+  }
+
+  private static Payment paymentOf(PaymentDecision decision, MandateCheck check) {
+    if (decision.outcome() != DecisionOutcome.APPROVED) {
+      return null;
+    }
+    MandateCheck.Covered covered = (MandateCheck.Covered) check;
+    return new Payment(decision.key(), decision.holdTransferId(), covered.mandate().accountId(),
+        covered.merchant().settlementAccountId(), decision.amount(), PaymentState.HELD);
+  }
+
+  /** Every leaf and row of a batch in one transaction; returns the first leaf's index (the rest follow in order). */
+  private long storeAll(List<PaymentDecision> batch, List<Payment> batchPayments) {
+    List<byte[]> entries = new ArrayList<>(batch.size());
+    for (PaymentDecision decision : batch) {
+      entries.add(DecisionCodec.encode(decision));
+    }
+    try (Connection tx = store.database().connection()) {
+      tx.setAutoCommit(false);
+      try {
+        long first = auditLog.append(tx, entries);
+        for (int i = 0; i < batch.size(); i++) {
+          DecisionStore.insertDecision(tx, batch.get(i), first + i, entries.get(i));
+          if (batchPayments.get(i) != null) {
+            DecisionStore.insertPayment(tx, batchPayments.get(i));
+          }
+        }
+        tx.commit();
+        auditLog.committed();
+        return first;
+      } catch (SQLException | RuntimeException e) {
+        tx.rollback();
+        auditLog.rolledBack();
+        throw e;
+      } finally {
+        tx.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new DecisionStoreException("cannot record a batch of " + batch.size() + " decisions", e);
+    }
+  }
+
+  /**
    * An earlier attempt for this key placed its hold but could not record the decision; this attempt
    * does not approve (the mandate or risk changed meanwhile), so that hold must not wait for its
    * timeout. (After a crash this set is empty and such a hold expires after {@code holdTimeoutMs}.)
@@ -202,6 +376,12 @@ public final class PaymentDecisionService {
   }
 
   private PaymentDecision firstDecision(PaymentIntent intent, MandateCheck check, RiskAssessment assessment) {
+    PaymentDecision judged = judge(intent, check, assessment);
+    return judged.outcome() == DecisionOutcome.APPROVED ? hold(judged, (MandateCheck.Covered) check) : judged;
+  }
+
+  /** The decision mandate and risk lead to, before any hold: APPROVED here means "hold, then approve". */
+  private PaymentDecision judge(PaymentIntent intent, MandateCheck check, RiskAssessment assessment) {
     List<DecisionReason> reasons = new ArrayList<>();
     String mandateId = null;
     boolean covered = false;
@@ -223,11 +403,7 @@ public final class PaymentDecisionService {
     DecisionOutcome outcome = !covered || assessment.outcome() == RiskOutcome.DECLINE
         ? DecisionOutcome.DECLINED
         : askUser ? DecisionOutcome.ASK_USER : DecisionOutcome.APPROVED;
-    PaymentDecision decision = new PaymentDecision(intent.key(), 0, intent, outcome, reasons, mandateId, 0, clock.now(), -1);
-    if (outcome == DecisionOutcome.APPROVED) {
-      return hold(decision, (MandateCheck.Covered) check);
-    }
-    return decision;
+    return new PaymentDecision(intent.key(), 0, intent, outcome, reasons, mandateId, 0, clock.now(), -1);
   }
 
   /** Adds the confirmation reasons; true when the user must confirm in their app. */
@@ -293,6 +469,12 @@ public final class PaymentDecisionService {
     IdempotencyKey key = decision.key();
     AuthoriserResult result = ask(() -> authoriser.hold(TransferIds.hold(key), ok.mandate().accountId(),
         ok.merchant().settlementAccountId(), decision.amount(), config.holdTimeoutMs(), key.text()), "hold of " + key);
+    return holdOutcome(decision, ok, result);
+  }
+
+  /** The decision once the issuer answered its hold: approved with the hold's id, or declined naming the refusal. */
+  private static PaymentDecision holdOutcome(PaymentDecision decision, MandateCheck.Covered ok, AuthoriserResult result) {
+    IdempotencyKey key = decision.key();
     if (result.approved()) {
       return new PaymentDecision(key, decision.version(), decision.intent(), DecisionOutcome.APPROVED, decision.reasons(),
           decision.mandateId(), result.holdId(), decision.decidedAt(), -1);

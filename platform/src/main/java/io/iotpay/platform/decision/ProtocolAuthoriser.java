@@ -39,6 +39,33 @@ public final class ProtocolAuthoriser implements Authoriser {
     return exchange(new AuthorisationRequest.Release(requestId, holdId));
   }
 
+  /** All holds in one exchange of the link, so the issuer can apply them in one ledger commit. */
+  @Override
+  public java.util.List<AuthoriserResult> holdAll(java.util.List<HoldRequest> holds) {
+    java.util.List<AuthorisationRequest> requests = new java.util.ArrayList<>(holds.size());
+    java.util.List<byte[]> encoded = new java.util.ArrayList<>(holds.size());
+    for (HoldRequest h : holds) {
+      AuthorisationRequest request = new AuthorisationRequest.Hold(h.requestId(), h.accountId(), h.payeeAccountId(), h.amount(),
+          h.timeoutMs(), h.reference());
+      requests.add(request);
+      encoded.add(AuthorisationCodec.encode(request));
+    }
+    java.util.List<byte[]> answers;
+    try {
+      answers = link.exchangeAll(encoded);
+    } catch (IOException e) {
+      throw new AuthoriserException("no answer from the issuer to a batch of " + holds.size() + " holds; send it again", e);
+    }
+    if (answers.size() != requests.size()) {
+      throw new AuthoriserException("the issuer answered " + answers.size() + " of a batch of " + requests.size() + " holds", null);
+    }
+    java.util.List<AuthoriserResult> results = new java.util.ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      results.add(decode(requests.get(i), answers.get(i)));
+    }
+    return results;
+  }
+
   private AuthoriserResult exchange(AuthorisationRequest request) {
     String what = request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " request " + request.requestId();
     byte[] answer;
@@ -47,6 +74,11 @@ public final class ProtocolAuthoriser implements Authoriser {
     } catch (IOException e) {
       throw new AuthoriserException("no answer from the issuer to " + what + "; send it again", e);
     }
+    return decode(request, answer);
+  }
+
+  private static AuthoriserResult decode(AuthorisationRequest request, byte[] answer) {
+    String what = request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " request " + request.requestId();
     AuthorisationResponse response;
     try {
       response = AuthorisationCodec.decodeResponse(answer);

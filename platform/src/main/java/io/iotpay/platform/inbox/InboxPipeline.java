@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox for throughput: the same checks and business steps as {@link PlatformInbox}, with the
- * store work done in batches. Envelopes are opened (parsed, signature verified, decrypted) on a pool
- * of {@code openThreads}; one batcher thread then admits up to {@code batchMax} of them in one
+ * store work done in batches. Envelopes are opened (parsed, signature verified, decrypted) on
+ * {@code openThreads} lanes (a device's messages always on the same lane, so they keep their order); one batcher thread then admits up to {@code batchMax} of them in one
  * counter transaction, runs the business step of each fresh message in arrival order, signs the
  * answers on the pool and stores them in one more transaction. So a batch of N messages costs two
  * commits instead of 2N, and answers are never sent before their counter and answer are durable.
@@ -42,7 +42,8 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
   private final PlatformInbox core;
   private final EnvelopeService envelopes;
   private final int batchMax;
-  private final ExecutorService openPool;
+  /** One single-thread lane per open thread; a device always uses the same lane, so its messages keep their order. */
+  private final ExecutorService[] openLanes;
   private final ExecutorService sealPool;
   private final BlockingQueue<Pending> opened;
   private final Thread batcher;
@@ -64,8 +65,11 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     this.core = Objects.requireNonNull(core, "core");
     this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
     this.batchMax = batchMax;
-    this.openPool = new ThreadPoolExecutor(openThreads, openThreads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueMax),
-        Thread.ofPlatform().name("inbox-open-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+    this.openLanes = new ExecutorService[openThreads];
+    for (int lane = 0; lane < openThreads; lane++) {
+      openLanes[lane] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, queueMax / openThreads)),
+          Thread.ofPlatform().name("inbox-open-" + lane).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+    }
     this.sealPool = Executors.newFixedThreadPool(openThreads, Thread.ofPlatform().name("inbox-seal-", 0).daemon().factory());
     this.opened = new ArrayBlockingQueue<>(queueMax);
     this.batcher = Thread.ofPlatform().name("inbox-batcher").daemon().start(this::run);
@@ -92,7 +96,8 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
       return reply;
     }
     try {
-      openPool.execute(() -> open(new Pending(transport, channelDevice, session, envelope, null, reply)));
+      openLanes[Math.floorMod(channelDevice.hashCode(), openLanes.length)]
+          .execute(() -> open(new Pending(transport, channelDevice, session, envelope, null, reply)));
     } catch (RejectedExecutionException e) {
       reply.complete(core.refuse(transport, channelDevice, RefusalReason.UNAVAILABLE, "the platform is saturated; retry"));
     }
@@ -163,7 +168,6 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
       switch (admissions.get(i)) {
         case EnvelopeService.Admission.Fresh ok -> {
           DeviceMessage message = ok.opened().message();
-          payloads.add(core.handle(pending.session(), message));
           freshIndex.put(message.deviceId().value() + "#" + message.counter(), fresh.size());
           fresh.add(pending);
         }
@@ -189,6 +193,13 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     if (fresh.isEmpty()) {
       return;
     }
+    List<String> sessions = new ArrayList<>(fresh.size());
+    List<DeviceMessage> messages = new ArrayList<>(fresh.size());
+    for (Pending pending : fresh) {
+      sessions.add(pending.session());
+      messages.add(pending.opened().message());
+    }
+    payloads.addAll(core.handleAll(sessions, messages));
     List<Future<byte[]>> sealing = new ArrayList<>(fresh.size());
     for (int i = 0; i < fresh.size(); i++) {
       EnvelopeService.Opened message = fresh.get(i).opened();
@@ -226,9 +237,13 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    openPool.shutdown();
+    for (ExecutorService lane : openLanes) {
+      lane.shutdown();
+    }
     try {
-      openPool.awaitTermination(10, TimeUnit.SECONDS);
+      for (ExecutorService lane : openLanes) {
+        lane.awaitTermination(10, TimeUnit.SECONDS);
+      }
       batcher.join(10_000);
       sealPool.shutdown();
     } catch (InterruptedException e) {

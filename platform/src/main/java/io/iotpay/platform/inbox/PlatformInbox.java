@@ -160,6 +160,83 @@ public final class PlatformInbox implements DeviceInbox {
     return new AnswerPayload(DeviceMessageCodec.encode(answer), message.encrypted());
   }
 
+  /**
+   * The business step of many accepted messages at once, in order: as {@link #handle} for each, except
+   * that the payments all their events ask for are decided in one batch (one issuer exchange, one store
+   * transaction). Runs once per message (the pipeline admitted each once).
+   */
+  List<AnswerPayload> handleAll(List<String> sessions, List<DeviceMessage> batch) {
+    int n = batch.size();
+    PlatformAnswer[] answers = new PlatformAnswer[n];
+    List<List<PaymentIntent>> intentsOf = new ArrayList<>(java.util.Collections.nCopies(n, null));
+    List<PaymentIntent> all = new ArrayList<>();
+    Instant now = clock.now();
+    for (int i = 0; i < n; i++) {
+      DeviceMessage message = batch.get(i);
+      messages.incrementAndGet();
+      DeviceId device = message.deviceId();
+      try {
+        states.observe(new DeviceObservation.Message(device, now, sessions.get(i), message.counter()));
+        DeviceRequest request = DeviceMessageCodec.decodeRequest(message.payload());
+        switch (request) {
+          case DeviceRequest.Event event -> {
+            events.incrementAndGet();
+            List<PaymentIntent> intents = rules.onEvent(new DeviceEvent(device, event.deviceType(), message.counter(), now, event.fields()));
+            intents = intents.subList(0, Math.min(intents.size(), PlatformAnswer.DECISIONS_MAX));
+            intentsOf.set(i, intents);
+            all.addAll(intents);
+          }
+          case DeviceRequest.Delivery delivery -> answers[i] = onDelivery(device, delivery);
+          case DeviceRequest.Status status -> answers[i] = onStatus(device, now, status);
+        }
+      } catch (InvalidInputException e) {
+        answers[i] = PlatformAnswer.of(PlatformAnswer.Status.BAD_PAYLOAD, line(e.getMessage()));
+      } catch (DecisionStoreException e) {
+        LOG.error("Payment store failed while handling a message [device={}, counter={}]", device, message.counter(), e);
+        answers[i] = PlatformAnswer.of(PlatformAnswer.Status.UNAVAILABLE, "the payment store failed; send a new message later");
+      }
+    }
+    List<PaymentDecision> decided = null;
+    if (!all.isEmpty()) {
+      try {
+        decided = decisions.decideAll(all);
+      } catch (DecisionInputException e) {
+        LOG.warn("Payment batch refused as a whole ({}); deciding its messages one by one", e.getMessage());
+      } catch (DecisionStoreException e) {
+        LOG.error("Payment store failed for a batch of {} intents", all.size(), e);
+        for (int i = 0; i < n; i++) {
+          if (intentsOf.get(i) != null && answers[i] == null) {
+            answers[i] = PlatformAnswer.of(PlatformAnswer.Status.UNAVAILABLE, "the payment store failed; send a new message later");
+          }
+        }
+        all = List.of();
+      }
+    }
+    int next = 0;
+    for (int i = 0; i < n; i++) {
+      List<PaymentIntent> intents = intentsOf.get(i);
+      if (intents == null || answers[i] != null) {
+        continue;
+      }
+      List<PlatformAnswer.Decision> summaries = new ArrayList<>(intents.size());
+      try {
+        for (PaymentIntent intent : intents) {
+          summaries.add(summary(decided != null ? decided.get(next++) : decisions.decide(intent)));
+        }
+        answers[i] = new PlatformAnswer(PlatformAnswer.Status.OK, summaries.size() + " payment decision(s)", summaries);
+      } catch (InvalidInputException e) {
+        answers[i] = PlatformAnswer.of(PlatformAnswer.Status.BAD_PAYLOAD, line(e.getMessage()));
+      } catch (DecisionStoreException e) {
+        answers[i] = PlatformAnswer.of(PlatformAnswer.Status.UNAVAILABLE, "the payment store failed; send a new message later");
+      }
+    }
+    List<AnswerPayload> payloads = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      payloads.add(new AnswerPayload(DeviceMessageCodec.encode(answers[i]), batch.get(i).encrypted()));
+    }
+    return payloads;
+  }
+
   private PlatformAnswer onEvent(DeviceId device, long counter, Instant now, DeviceRequest.Event request) {
     events.incrementAndGet();
     DeviceEvent event = new DeviceEvent(device, request.deviceType(), counter, now, request.fields());
