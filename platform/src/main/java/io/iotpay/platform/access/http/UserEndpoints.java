@@ -74,7 +74,8 @@ final class UserEndpoints {
     Exchange.json(ctx, 201, Views.mandate(mandate));
   }
 
-  private static MandateTerms terms(JsonBodies.Terms terms) {
+  /** The domain terms of a request. @throws io.iotpay.foundation.InvalidInputException or ApiException (400) when they are not valid */
+  static MandateTerms terms(JsonBodies.Terms terms) {
     CurrencyUnit currency = CurrencyUnit.of(required(terms.currency(), "terms.currency"));
     return new MandateTerms(
         Money.ofMinor(required(terms.perPaymentMaxMinor(), "terms.per_payment_max_minor"), currency),
