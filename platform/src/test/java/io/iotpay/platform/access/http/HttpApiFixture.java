@@ -69,7 +69,7 @@ final class HttpApiFixture implements AutoCloseable {
   final TestInbox inbox;
   final String operatorToken;
   final PlatformHttpApi api;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  final HttpClient http;
   final URI base;
 
   HttpApiFixture(AlgorithmSuite suite, Path tempDir) throws Exception {
@@ -77,7 +77,14 @@ final class HttpApiFixture implements AutoCloseable {
   }
 
   HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config) throws Exception {
+    this(suite, tempDir, config, null);
+  }
+
+  /** @param trust the client's TLS trust when the API serves TLS; null for plain HTTP */
+  HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config, javax.net.ssl.SSLContext trust) throws Exception {
     this.suite = suite;
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    http = (trust == null ? client : client.sslContext(trust)).build();
     platform = new PlatformFixture(suite, tempDir);
     // The test PKI's certificates start on Pki.T0: move business time past it.
     platform.clock.advance(Duration.between(PlatformFixture.START, Pki.T0.plus(Duration.ofHours(1))));
