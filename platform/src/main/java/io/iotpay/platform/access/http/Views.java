@@ -14,10 +14,10 @@ import io.iotpay.platform.mandate.Mandate;
 import io.iotpay.platform.mandate.MandateTerms;
 import io.iotpay.platform.mandate.Merchant;
 import io.iotpay.platform.state.DeviceState;
+import io.iotpay.platform.state.GeoPoint;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -65,13 +65,9 @@ final class Views {
     liveNode.put("last_seen", state.lastSeen().toString());
     liveNode.put("firmware", state.firmware());
     liveNode.put("tampered", state.tampered());
-    if (state.location() == null) {
-      liveNode.putNull("location");
-    } else {
-      ObjectNode location = liveNode.putObject("location");
-      location.put("latitude_deg", state.location().latitudeDeg());
-      location.put("longitude_deg", state.location().longitudeDeg());
-      location.put("reported_at", text(state.locationAt()));
+    location(liveNode, state.location());
+    if (state.location() != null) {
+      ((ObjectNode) liveNode.get("location")).put("reported_at", state.locationAt().toString());
     }
     liveNode.put("highest_counter", state.highestCounter());
     liveNode.put("messages_received", state.messagesReceived());
@@ -87,13 +83,7 @@ final class Views {
     node.put("name", merchant.name());
     node.put("category", merchant.category());
     node.put("settlement_account_id", merchant.settlementAccountId());
-    if (merchant.location() == null) {
-      node.putNull("location");
-    } else {
-      ObjectNode location = node.putObject("location");
-      location.put("latitude_deg", merchant.location().latitudeDeg());
-      location.put("longitude_deg", merchant.location().longitudeDeg());
-    }
+    location(node, merchant.location());
     return node;
   }
 
@@ -185,8 +175,13 @@ final class Views {
     node.put("currency", amount.currency().alphaCode());
   }
 
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
+  /** {@code "location": {"latitude_deg", "longitude_deg"}}, or null when there is no place. */
+  private static void location(ObjectNode node, GeoPoint place) {
+    if (place == null) {
+      node.putNull("location");
+      return;
+    }
+    node.putObject("location").put("latitude_deg", place.latitudeDeg()).put("longitude_deg", place.longitudeDeg());
   }
 
   static String pem(X509Certificate certificate) {

@@ -50,6 +50,14 @@ class HttpApiTest {
     return bound.json().get("mandate_id").asText();
   }
 
+  /** A merchant shop-1, and a device enrolled over HTTP, online, bound to alice's account. */
+  private static void alicesOnlineDevice(HttpApiFixture f, String device, long threshold) throws Exception {
+    f.platform.merchant("shop-1", "5399", 900, null);
+    f.enrol(device);
+    f.platform.onlineDevice(device);
+    bindToAlice(f, device, threshold);
+  }
+
   private static IdempotencyKey decide(HttpApiFixture f, String device, long counter, long amountMinor) {
     IdempotencyKey key = new IdempotencyKey(DeviceId.of(device), counter);
     f.platform.service.decide(new PaymentIntent(key, "shop-1", PlatformFixture.cny(amountMinor), PaymentIntent.DEVICE_REQUEST,
@@ -219,10 +227,7 @@ class HttpApiTest {
   @EnumSource(AlgorithmSuite.class)
   void payments_askUser_confirmedByTheOwnerOnly_thenCapturedByTheOperator(AlgorithmSuite suite) throws Exception {
     try (HttpApiFixture f = new HttpApiFixture(suite, tempDir)) {
-      f.platform.merchant("shop-1", "5399", 900, null);
-      f.enrol("car-2");
-      f.platform.onlineDevice("car-2");
-      bindToAlice(f, "car-2", 1_000);
+      alicesOnlineDevice(f, "car-2", 1_000);
       IdempotencyKey key = decide(f, "car-2", 7, 2_500);
       String path = "/v1/payments/car-2/7";
       Response asked = f.call("GET", path, ALICE_TOKEN, null);
@@ -266,10 +271,7 @@ class HttpApiTest {
   @EnumSource(AlgorithmSuite.class)
   void payments_approvedDirectly_cannotBeConfirmed_andAreVoidedByTheOperator(AlgorithmSuite suite) throws Exception {
     try (HttpApiFixture f = new HttpApiFixture(suite, tempDir)) {
-      f.platform.merchant("shop-1", "5399", 900, null);
-      f.enrol("washer-3");
-      f.platform.onlineDevice("washer-3");
-      bindToAlice(f, "washer-3", 5_000);
+      alicesOnlineDevice(f, "washer-3", 5_000);
       decide(f, "washer-3", 3, 800);
       String path = "/v1/payments/washer-3/3";
       Response notAsked = f.call("POST", path + "/confirm", ALICE_TOKEN, "{\"approve\":false}");
@@ -286,10 +288,7 @@ class HttpApiTest {
   @EnumSource(AlgorithmSuite.class)
   void proof_fetchedOverHttp_verifiesWithTheLogPublicKeyAlone(AlgorithmSuite suite) throws Exception {
     try (HttpApiFixture f = new HttpApiFixture(suite, tempDir)) {
-      f.platform.merchant("shop-1", "5399", 900, null);
-      f.enrol("car-3");
-      f.platform.onlineDevice("car-3");
-      bindToAlice(f, "car-3", 1_000);
+      alicesOnlineDevice(f, "car-3", 1_000);
       IdempotencyKey key = decide(f, "car-3", 11, 2_000);
       f.call("POST", "/v1/payments/car-3/11/confirm", ALICE_TOKEN, "{\"approve\":false}");
 
