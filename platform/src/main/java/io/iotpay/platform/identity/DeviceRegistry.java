@@ -13,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -84,26 +86,67 @@ public final class DeviceRegistry {
 
   /** The device, read from the store (never cached here). */
   public Optional<DeviceRecord> find(DeviceId deviceId) {
-    String sql = "SELECT suite, certificate, origin, status, status_reason, registered_ms, status_changed_ms"
-        + " FROM identity_device WHERE device_id = ?";
+    String sql = "SELECT " + RECORD_COLUMNS + " FROM identity_device WHERE device_id = ?";
     try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, deviceId.value());
       try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new DeviceRecord(
-            deviceId,
-            AlgorithmSuite.valueOf(rows.getString(1)),
-            certificate(rows.getBytes(2)),
-            RegistrationOrigin.valueOf(rows.getString(3)),
-            DeviceStatus.valueOf(rows.getString(4)),
-            rows.getString(5),
-            Instant.ofEpochMilli(rows.getLong(6)),
-            Instant.ofEpochMilli(rows.getLong(7))));
+        return rows.next() ? Optional.of(record(deviceId, rows, 1)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("identity store: cannot read device " + deviceId, e);
+    }
+  }
+
+  private static final String RECORD_COLUMNS = "suite, certificate, origin, status, status_reason, registered_ms, status_changed_ms";
+
+  /** The record in {@code rows}' current row, whose {@link #RECORD_COLUMNS} start at column {@code first}. */
+  private static DeviceRecord record(DeviceId deviceId, ResultSet rows, int first) throws SQLException {
+    return new DeviceRecord(
+        deviceId,
+        AlgorithmSuite.valueOf(rows.getString(first)),
+        certificate(rows.getBytes(first + 1)),
+        RegistrationOrigin.valueOf(rows.getString(first + 2)),
+        DeviceStatus.valueOf(rows.getString(first + 3)),
+        rows.getString(first + 4),
+        Instant.ofEpochMilli(rows.getLong(first + 5)),
+        Instant.ofEpochMilli(rows.getLong(first + 6)));
+  }
+
+  /** Most devices one {@link #list} call returns: a bound on one page's memory and response size. */
+  public static final int LIST_LIMIT_MAX = 1_000;
+
+  /**
+   * One page of devices in id order, for operators (the HTTP API's device listing).
+   *
+   * @param status only devices in this status; null for every status
+   * @param afterId only ids after this one (the last id of the previous page); null from the start
+   * @param limit 1..{@link #LIST_LIMIT_MAX}
+   * @return at most {@code limit} devices, ordered by device id
+   * @throws IdentityException MALFORMED when {@code limit} is out of range
+   * @throws IllegalStateException when the store cannot be read
+   */
+  public List<DeviceRecord> list(DeviceStatus status, DeviceId afterId, int limit) {
+    if (limit < 1 || limit > LIST_LIMIT_MAX) {
+      throw new IdentityException(IdentityException.Reason.MALFORMED, "device list limit " + limit + " outside 1.." + LIST_LIMIT_MAX);
+    }
+    String sql = "SELECT device_id, " + RECORD_COLUMNS + " FROM identity_device WHERE device_id > ?"
+        + (status == null ? "" : " AND status = ?") + " ORDER BY device_id LIMIT ?";
+    try (Connection connection = database.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      int parameter = 1;
+      statement.setString(parameter++, afterId == null ? "" : afterId.value());
+      if (status != null) {
+        statement.setString(parameter++, status.name());
+      }
+      statement.setInt(parameter, limit);
+      List<DeviceRecord> devices = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          devices.add(record(new DeviceId(rows.getString(1)), rows, 2));
+        }
+      }
+      return devices;
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity store: cannot list devices", e);
     }
   }
 

@@ -1,0 +1,48 @@
+package io.iotpay.platform.access.http;
+
+import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.platform.access.Reply;
+import io.iotpay.platform.access.Transport;
+import io.iotpay.platform.device.DeviceId;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/**
+ * {@code POST /v1/devices/{id}/messages}: a cloud-connected device's envelope in, the platform's
+ * signed answer out. The body is the COSE envelope as is; the envelope's own signature and counter
+ * authenticate it (docs/envelope.md), and the inbox refuses an envelope signed by a device other than
+ * the one in the path ({@code CHANNEL_MISMATCH}).
+ */
+final class DeviceMessages {
+  /** The media type of envelopes and answers (RFC 9052 §11.2 registers application/cose). */
+  static final String COSE = "application/cose";
+
+  private final HttpApiServices services;
+  private final HttpApiConfig config;
+
+  DeviceMessages(HttpApiServices services, HttpApiConfig config) {
+    this.services = services;
+    this.config = config;
+  }
+
+  void register(Javalin app) {
+    app.post("/v1/devices/{id}/messages", this::deliver);
+  }
+
+  private void deliver(Context ctx) {
+    DeviceId device;
+    try {
+      device = Exchange.deviceId(ctx.pathParam("id"));
+    } catch (ApiException e) {
+      throw new ApiException(400, RefusalReason.MALFORMED.name(), e.detail());
+    }
+    byte[] envelope = Exchange.body(ctx, config.envelopeBytesMax(), RefusalReason.OVERSIZED.name());
+    switch (services.inbox().deliver(Transport.HTTP, device, envelope)) {
+      case Reply.Answer answer -> {
+        ctx.header("Iotpay-Duplicate", Boolean.toString(answer.duplicate()));
+        ctx.status(200).contentType(COSE).result(answer.signedAnswer());
+      }
+      case Reply.Refused refused -> throw new ApiException(ErrorTable.status(refused.reason()), refused.reason().name(), refused.detail());
+    }
+  }
+}
