@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class MqttDeviceTransport implements DeviceTransport {
   private final Mqtt5AsyncClient client;
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
   private volatile boolean connected;
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Optional check of an answer before it completes a send: return false for an answer that does not
@@ -131,7 +132,7 @@ public final class MqttDeviceTransport implements DeviceTransport {
   }
 
   private void onDisconnected(MqttClientDisconnectedContext context) {
-    if (closed || !connected) {
+    if (closed.get() || !connected) {
       // Closing, or the first connect failed (refused device, wrong token): do not hammer the broker.
       context.getReconnector().reconnect(false);
       return;
@@ -162,7 +163,7 @@ public final class MqttDeviceTransport implements DeviceTransport {
    */
   @Override
   public CompletableFuture<byte[]> send(byte[] envelope) {
-    if (closed) {
+    if (closed.get()) {
       return CompletableFuture.failedFuture(new TransportException("CONNECTION", false, "transport closed"));
     }
     long counter;
@@ -271,10 +272,9 @@ public final class MqttDeviceTransport implements DeviceTransport {
   /** Announces {@code offline} (retained), disconnects and fails sends still waiting with CONNECTION. */
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     try {
       if (connected) {
         client.publishWith().topic(MqttDeviceTopics.status(signer.deviceId())).qos(MqttQos.AT_LEAST_ONCE).retain(true)
