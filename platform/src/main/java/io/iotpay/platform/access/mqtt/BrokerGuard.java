@@ -24,7 +24,6 @@ import com.hivemq.extension.sdk.api.services.Services;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.Transport;
 import io.iotpay.platform.access.mqtt.ConnectTokenException.Reason;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
