@@ -77,6 +77,15 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
     Services.securityRegistry().setAuthenticatorProvider(providerInput -> this);
     Services.securityRegistry().setAuthorizerProvider(providerInput -> this);
     Services.eventRegistry().setClientLifecycleEventListener(providerInput -> new ConnectivityReporter(inbox));
+    // Stamp every device PUBLISH with the broker's own session id (a device cannot set it: any copy it
+    // sent is removed first), so the platform can tell a clone's session from the real device's.
+    Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) ->
+        clientContext.addPublishInboundInterceptor((publishInput, publishOutput) -> {
+          var properties = publishOutput.getPublishPacket().getUserProperties();
+          properties.removeName(MqttTopics.SESSION_PROPERTY);
+          publishInput.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION_ATTRIBUTE)
+              .ifPresent(session -> properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session));
+        }));
   }
 
   @Override

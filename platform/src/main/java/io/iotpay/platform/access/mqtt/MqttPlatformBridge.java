@@ -156,13 +156,27 @@ public final class MqttPlatformBridge implements AutoCloseable {
 
   private void handle(DeviceId device, Mqtt5Publish publish) {
     byte[] envelope = publish.getPayloadAsBytes();
-    Reply reply;
     if (envelope.length > config.payloadBytesMax()) {
       counters.oversized.increment();
-      reply = new Reply.Refused(RefusalReason.OVERSIZED, envelope.length + " bytes, at most " + config.payloadBytesMax());
-    } else {
-      reply = deliver(device, envelope);
+      reply(device, publish, envelope, new Reply.Refused(RefusalReason.OVERSIZED, envelope.length + " bytes, at most " + config.payloadBytesMax()));
+      return;
     }
+    String session = publish.getUserProperties().asList().stream()
+        .filter(property -> property.getName().toString().equals(MqttTopics.SESSION_PROPERTY))
+        .map(property -> property.getValue().toString()).findFirst().orElse(null);
+    CompletableFuture<Reply> reply;
+    try {
+      reply = inbox.deliverAsync(Transport.MQTT, device, session, envelope);
+    } catch (RuntimeException e) {
+      LOG.error("Device inbox failed [device={}]", device, e);
+      reply = CompletableFuture.completedFuture(new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed"));
+    }
+    reply.whenComplete((answer, failure) -> reply(device, publish, envelope,
+        failure == null ? answer : new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed")));
+  }
+
+  /** Publishes the reply, then acknowledges the device's message (never before). */
+  private void reply(DeviceId device, Mqtt5Publish publish, byte[] envelope, Reply reply) {
     CompletableFuture<?> sent = switch (reply) {
       case Reply.Answer answer -> {
         counters.answers.increment();
@@ -182,15 +196,6 @@ public final class MqttPlatformBridge implements AutoCloseable {
         LOG.warn("MQTT reply not published, message left unacknowledged [device={}, error={}]", device, failure.toString());
       }
     });
-  }
-
-  private Reply deliver(DeviceId device, byte[] envelope) {
-    try {
-      return inbox.deliver(Transport.MQTT, device, envelope);
-    } catch (RuntimeException e) {
-      LOG.error("Device inbox failed [device={}]", device, e);
-      return new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed");
-    }
   }
 
   private CompletableFuture<?> publish(String topic, byte[] payload) {

@@ -10,6 +10,12 @@ import java.util.Optional;
  * {@code devices/{id}/…}. Pure functions; no state.
  */
 public final class MqttTopics {
+  /**
+   * MQTT 5 user property the embedded broker stamps on each device PUBLISH with the device's broker
+   * session id; the bridge passes it to the inbox (absent on external brokers).
+   */
+  public static final String SESSION_PROPERTY = "iotpay-session";
+
   /** Level below the device id where it publishes envelopes. */
   public static final String UP = "up";
   /** Level below the device id where the platform publishes signed answers. */

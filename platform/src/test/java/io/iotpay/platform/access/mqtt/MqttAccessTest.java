@@ -95,6 +95,10 @@ class MqttAccessTest {
 
       assertThat(new String(device.client().openAnswer(sealed, answer), StandardCharsets.UTF_8)).isEqualTo("detergent, 2 kg");
       assertThat(platform.inbox.connectivityOf(device.id())).containsExactly(new Connectivity(device.id(), ConnectivityEvent.CONNECTED));
+      // The broker stamped the message with the device's connection session, the one it reported on connect.
+      assertThat(platform.inbox.deliverySessions.get(device.id())).singleElement()
+          .isEqualTo(platform.inbox.connectivitySessions.get(device.id()).get(0))
+          .satisfies(session -> assertThat(session).isNotBlank());
     }
     assertThat(eventually(WAIT, () -> platform.inbox.connectivityOf(device.id()).size() == 2)).isTrue();
     assertThat(platform.inbox.connectivityOf(device.id()).get(1).event()).isEqualTo(ConnectivityEvent.DISCONNECTED);

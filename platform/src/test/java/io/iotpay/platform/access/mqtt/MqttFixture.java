@@ -127,9 +127,20 @@ final class MqttFixture implements AutoCloseable {
     final AtomicInteger handled = new AtomicInteger();
     final ConcurrentLinkedQueue<Connectivity> connectivity = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<RefusalReason> refusals = new ConcurrentLinkedQueue<>();
+    /** The broker session each delivery came with (empty when the broker named none), by device. */
+    final java.util.Map<DeviceId, List<String>> deliverySessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The session each connectivity report named, by device, in order. */
+    final java.util.Map<DeviceId, List<String>> connectivitySessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     TestInbox(EnvelopeService envelopes) {
       this.envelopes = envelopes;
+    }
+
+    @Override
+    public Reply deliver(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+      deliverySessions.computeIfAbsent(channelDevice, d -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(sessionId == null ? "" : sessionId);
+      return deliver(transport, channelDevice, envelope);
     }
 
     @Override
@@ -165,6 +176,7 @@ final class MqttFixture implements AutoCloseable {
     @Override
     public void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
       connectivity.add(new Connectivity(device, event));
+      connectivitySessions.computeIfAbsent(device, d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(sessionId);
     }
 
     List<Connectivity> connectivityOf(DeviceId device) {
