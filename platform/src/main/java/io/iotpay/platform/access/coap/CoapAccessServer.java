@@ -37,11 +37,13 @@ import org.slf4j.LoggerFactory;
 public final class CoapAccessServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoapAccessServer.class);
 
-  /** PSK suites first (the smallest devices), then the certificate suites; all AEAD or CBC-SHA256 of RFC 7925. */
+  /**
+   * PSK suites first (the smallest devices), then the certificate suites: AEAD only (Scandium's
+   * recommended set), with RFC 7925's mandatory CCM_8 suites first.
+   */
   static final List<CipherSuite> PSK_CIPHER_SUITES = List.of(
       CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
-      CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256,
-      CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256);
+      CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256);
   static final List<CipherSuite> CERTIFICATE_CIPHER_SUITES = List.of(
       CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
 

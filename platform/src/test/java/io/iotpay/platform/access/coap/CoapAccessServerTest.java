@@ -1,0 +1,249 @@
+package io.iotpay.platform.access.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.agent.sdk.SealedMessage;
+import io.iotpay.agent.transport.CoapDeviceCredentials;
+import io.iotpay.agent.transport.CoapDeviceTransport;
+import io.iotpay.agent.transport.TransportException;
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.platform.access.DeviceInbox.ConnectivityEvent;
+import io.iotpay.platform.identity.Pki;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.coap.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The CoAP access server over real UDP and DTLS, driven by the SDK's CoapDeviceTransport and a raw Californium client. */
+class CoapAccessServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path tempDir;
+  private CoapFixture platform;
+
+  @BeforeEach
+  void start() {
+    platform = new CoapFixture(tempDir);
+  }
+
+  @AfterEach
+  void stop() {
+    platform.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void pskDevice_postsEnvelope_gets204AnswerVerifiedBySdk(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "washer-" + suite.name().toLowerCase());
+    SealedMessage sent = device.client().seal("wash 40".getBytes(StandardCharsets.UTF_8), true);
+    try (CoapDeviceTransport transport = platform.pskTransport(device.id())) {
+      byte[] answer = transport.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(new String(device.client().openAnswer(sent, answer), StandardCharsets.UTF_8)).isEqualTo("ok:wash 40");
+    }
+    assertThat(platform.inbox.handled).hasValue(1);
+    await(() -> platform.inbox.eventsOf(device.id()).containsAll(List.of(ConnectivityEvent.CONNECTED, ConnectivityEvent.HEARTBEAT)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void x509Device_internationalHandshakes_nationalMustUsePsk(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "meter-" + suite.name().toLowerCase());
+    switch (suite) {
+      case INTERNATIONAL -> {
+        SealedMessage sent = device.client().seal("read".getBytes(StandardCharsets.UTF_8), false);
+        try (CoapDeviceTransport transport = platform.x509Transport(device, CoapFixture.ACK_TIMEOUT)) {
+          byte[] answer = transport.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+          assertThat(new String(device.client().openAnswer(sent, answer), StandardCharsets.UTF_8)).isEqualTo("ok:read");
+        }
+        await(() -> platform.inbox.eventsOf(device.id()).contains(ConnectivityEvent.CONNECTED));
+      }
+      case NATIONAL -> assertThatThrownBy(() -> platform.x509Transport(device, CoapFixture.ACK_TIMEOUT))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("SM2 devices use a PSK");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void x509Device_withAnotherKeyForItsId_handshakeRefused(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(AlgorithmSuite.INTERNATIONAL, "clone-" + suite.name().toLowerCase());
+    Pki.Ca forger = Pki.manufacturerCa(AlgorithmSuite.INTERNATIONAL, "CN=forger");
+    java.security.KeyPair cloneKeys = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(CoapFixture.RANDOM);
+    CoapFixture.Device clone = new CoapFixture.Device(device.id(), device.suite(), cloneKeys, device.client(),
+        forger.issue(AlgorithmSuite.INTERNATIONAL, device.id(), cloneKeys.getPublic()));
+    SealedMessage sent = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false);
+    try (CoapDeviceTransport transport = platform.x509Transport(clone, CoapFixture.ACK_TIMEOUT_REFUSED)) {
+      assertRefusedWithoutDelivery(() -> transport.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void unknownPskIdentity_handshakeFails_inboxNotCalled(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "known-" + suite.name().toLowerCase());
+    SealedMessage sent = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false);
+    try (CoapDeviceTransport ghost = new CoapDeviceTransport(platform.server.dtlsAddress(), "ghost",
+        platform.psk("ghost"), CoapFixture.ACK_TIMEOUT_REFUSED)) {
+      assertRefusedWithoutDelivery(() -> ghost.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
+    }
+    byte[] wrongKey = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    try (CoapDeviceTransport impostor = new CoapDeviceTransport(platform.server.dtlsAddress(), device.id(),
+        new CoapDeviceCredentials.Psk(device.id(), wrongKey), CoapFixture.ACK_TIMEOUT_REFUSED)) {
+      assertRefusedWithoutDelivery(() -> impostor.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void suspendedDevice_getsNoPsk(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "paused-" + suite.name().toLowerCase());
+    platform.identity.suspend(device.deviceId(), "test", Pki.T0);
+    SealedMessage sent = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false);
+    try (CoapDeviceTransport transport = platform.pskTransport(device.id(), CoapFixture.ACK_TIMEOUT_REFUSED)) {
+      assertRefusedWithoutDelivery(() -> transport.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void pathOfAnotherDevice_403_inboxNotCalled(AlgorithmSuite suite) {
+    CoapFixture.Device mallory = platform.enrol(suite, "mallory-" + suite.name().toLowerCase());
+    CoapFixture.Device victim = platform.enrol(suite, "victim-" + suite.name().toLowerCase());
+    byte[] envelope = victim.client().seal("pay".getBytes(StandardCharsets.UTF_8), false).bytes();
+    try (RawDtlsClient client = new RawDtlsClient(platform.server.dtlsAddress(), platform.psk(mallory.id()))) {
+      CoapResponse response = client.post("devices/" + victim.id() + "/up", envelope);
+      assertThat(response.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+      assertThat(response.getResponseText()).isEqualTo("NOT_AUTHORISED");
+      assertThat(client.post("devices/" + mallory.id() + "/up/../up", envelope).getCode()).isEqualTo(ResponseCode.NOT_FOUND);
+    }
+    assertThat(platform.inbox.deliveries).hasValue(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void envelopeOfAnotherDevice_onOwnPath_403ChannelMismatch(AlgorithmSuite suite) {
+    CoapFixture.Device mallory = platform.enrol(suite, "relay-" + suite.name().toLowerCase());
+    CoapFixture.Device victim = platform.enrol(suite, "payer-" + suite.name().toLowerCase());
+    byte[] envelope = victim.client().seal("pay".getBytes(StandardCharsets.UTF_8), false).bytes();
+    try (RawDtlsClient client = new RawDtlsClient(platform.server.dtlsAddress(), platform.psk(mallory.id()))) {
+      CoapResponse response = client.post("devices/" + mallory.id() + "/up", envelope);
+      assertThat(response.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+      assertThat(response.getResponseText()).isEqualTo("CHANNEL_MISMATCH");
+    }
+    assertThat(platform.inbox.handled).hasValue(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void oversizedBody_refusedBeforeInbox(AlgorithmSuite suite) {
+    CoapFixture.Device device = platform.enrol(suite, "big-" + suite.name().toLowerCase());
+    byte[] body = new byte[CoapAccessConfig.ENVELOPE_BYTES_MAX_DEFAULT + 1];
+    CoapFixture.RANDOM.nextBytes(body);
+    try (RawDtlsClient client = new RawDtlsClient(platform.server.dtlsAddress(), platform.psk(device.id()))) {
+      CoapResponse response = client.post("devices/" + device.id() + "/up", body);
+      assertThat(response.getCode()).isIn(ResponseCode.REQUEST_ENTITY_TOO_LARGE, ResponseCode.BAD_REQUEST);
+      // a body of the largest allowed size goes through Block1 and reaches the inbox (refused there as junk)
+      CoapResponse largest = client.post("devices/" + device.id() + "/up", java.util.Arrays.copyOf(body, body.length - 1));
+      assertThat(largest.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+      assertThat(largest.getResponseText()).isEqualTo("MALFORMED");
+    }
+    assertThat(platform.inbox.deliveries).hasValue(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void replayedCounter_409_notRetryable(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "replay-" + suite.name().toLowerCase());
+    SealedMessage first = device.client().seal("one".getBytes(StandardCharsets.UTF_8), false);
+    SealedMessage second = device.client().seal("two".getBytes(StandardCharsets.UTF_8), false);
+    try (CoapDeviceTransport transport = platform.pskTransport(device.id())) {
+      transport.send(first.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      byte[] again = transport.send(first.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(device.client().openAnswer(first, again)).asString(StandardCharsets.UTF_8).isEqualTo("ok:one");
+      transport.send(second.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThatThrownBy(() -> transport.send(first.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(TransportException.class, e -> {
+            assertThat(e.reason()).isEqualTo("REPLAYED_COUNTER");
+            assertThat(e.retryable()).isFalse();
+          });
+    }
+    assertThat(platform.inbox.handled).hasValue(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void sameConRetransmittedFiveTimes_handledOnce_sameAnswer(AlgorithmSuite suite) {
+    CoapFixture.Device device = platform.enrol(suite, "retry-" + suite.name().toLowerCase());
+    SealedMessage sent = device.client().seal("once".getBytes(StandardCharsets.UTF_8), false);
+    byte[] datagram = RawDtlsClient.conPost(platform.server.dtlsAddress(), "devices/" + device.id() + "/up", sent.bytes(), 4711);
+    List<Message> received = new CopyOnWriteArrayList<>();
+    try (RawDtlsClient client = new RawDtlsClient(platform.server.dtlsAddress(), platform.psk(device.id()), received::add)) {
+      for (int copy = 1; copy <= 5; copy++) {
+        client.sendDatagram(datagram);
+        int expected = copy;
+        await(() -> received.size() >= expected);
+      }
+    }
+    assertThat(received).hasSize(5).allSatisfy(message -> {
+      assertThat(message).isInstanceOf(Response.class);
+      assertThat(((Response) message).getCode()).isEqualTo(ResponseCode.CHANGED);
+      assertThat(message.getMID()).isEqualTo(4711);
+      assertThat(message.getPayload()).isEqualTo(received.get(0).getPayload());
+    });
+    assertThat(device.client().openAnswer(sent, received.get(0).getPayload())).asString(StandardCharsets.UTF_8).isEqualTo("ok:once");
+    assertThat(platform.inbox.deliveries).hasValue(1);
+    assertThat(platform.inbox.handled).hasValue(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void emptyConPing_isAHeartbeat(AlgorithmSuite suite) {
+    CoapFixture.Device device = platform.enrol(suite, "pinger-" + suite.name().toLowerCase());
+    try (RawDtlsClient client = new RawDtlsClient(platform.server.dtlsAddress(), platform.psk(device.id()))) {
+      assertThat(client.ping()).isTrue();
+      await(() -> platform.inbox.eventsOf(device.id()).contains(ConnectivityEvent.HEARTBEAT));
+      assertThat(platform.inbox.eventsOf(device.id())).contains(ConnectivityEvent.CONNECTED);
+    }
+    assertThat(platform.inbox.deliveries).hasValue(0);
+  }
+
+  private void assertRefusedWithoutDelivery(ThrowingCall call, String... reasons) {
+    assertThatThrownBy(call::run).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.reason()).isIn((Object[]) reasons));
+    assertThat(platform.inbox.deliveries).hasValue(0);
+  }
+
+  @FunctionalInterface
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  /** Polls {@code condition} until it holds or {@link #WAIT} passes. */
+  static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within %s", WAIT).isLessThan(deadline);
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
