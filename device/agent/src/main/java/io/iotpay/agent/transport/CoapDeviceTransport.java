@@ -181,9 +181,9 @@ public final class CoapDeviceTransport implements DeviceTransport {
   /** The platform's refusal: its reason when the diagnostic payload names one, else {@code COAP_<code>}. */
   static TransportException refusal(ResponseCode code, String diagnostic) {
     String text = diagnostic == null ? "" : diagnostic.strip();
-    String reason = REASON.matcher(text).matches() ? text : "COAP_" + code.text.replace(' ', '_').toUpperCase(java.util.Locale.ROOT);
+    String reason = REASON.matcher(text).matches() ? text : "COAP_" + code.name();
     boolean retryable = reason.equals("DUPLICATE_IN_PROGRESS") || reason.equals("UNAVAILABLE") || code == ResponseCode.SERVICE_UNAVAILABLE;
-    return new TransportException(reason, retryable, "platform answered " + code + " (" + code.text + ")");
+    return new TransportException(reason, retryable, "platform answered " + code.text + " " + code.name());
   }
 
   /** Ends the DTLS session and frees the socket and threads; pending sends fail. */
