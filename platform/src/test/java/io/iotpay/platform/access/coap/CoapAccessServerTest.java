@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Message;
@@ -219,6 +220,30 @@ class CoapAccessServerTest {
       assertThat(platform.inbox.eventsOf(device.id())).contains(ConnectivityEvent.CONNECTED);
     }
     assertThat(platform.inbox.deliveries).hasValue(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void plainUdp_offByDefault_whenConfiguredThePathNamesTheChannel(AlgorithmSuite suite) throws Exception {
+    assertThat(platform.server.plainUdpAddress()).isEmpty();
+    try (CoapFixture proxied = new CoapFixture(tempDir, true)) {
+      CoapFixture.Device device = proxied.enrol(suite, "proxied-" + suite.name().toLowerCase());
+      CoapFixture.Device other = proxied.enrol(suite, "other-" + suite.name().toLowerCase());
+      SealedMessage sent = device.client().seal("hi".getBytes(StandardCharsets.UTF_8), false);
+      int port = proxied.server.plainUdpAddress().orElseThrow().getPort();
+      CoapClient client = new CoapClient("coap://127.0.0.1:" + port + "/devices/" + device.id() + "/up");
+      try {
+        CoapResponse answer = client.post(sent.bytes(), UplinkResource.CONTENT_FORMAT_COSE_SIGN1);
+        assertThat(answer.getCode()).isEqualTo(ResponseCode.CHANGED);
+        assertThat(answer.getOptions().getContentFormat()).isEqualTo(UplinkResource.CONTENT_FORMAT_COSE_SIGN1);
+        assertThat(device.client().openAnswer(sent, answer.getPayload())).asString(StandardCharsets.UTF_8).isEqualTo("ok:hi");
+        byte[] foreign = other.client().seal("pay".getBytes(StandardCharsets.UTF_8), false).bytes();
+        assertThat(client.post(foreign, UplinkResource.CONTENT_FORMAT_COSE_SIGN1).getResponseText()).isEqualTo("CHANNEL_MISMATCH");
+      } finally {
+        client.shutdown();
+      }
+      assertThat(proxied.inbox.handled).hasValue(1);
+    }
   }
 
   private void assertRefusedWithoutDelivery(ThrowingCall call, String... reasons) {

@@ -73,10 +73,11 @@ final class CoapFixture implements AutoCloseable {
   }
 
   CoapFixture(Path tempDir) {
-    this(tempDir, CoapAccessConfig.ENVELOPE_BYTES_MAX_DEFAULT);
+    this(tempDir, false);
   }
 
-  CoapFixture(Path tempDir, int envelopeBytesMax) {
+  /** @param plainUdp also open the plain UDP endpoint (127.0.0.1, ephemeral port) */
+  CoapFixture(Path tempDir, boolean plainUdp) {
     database = TestDatabases.open(Database.Dialect.SQLITE, tempDir);
     Map<AlgorithmSuite, DeviceCa> cas = new EnumMap<>(AlgorithmSuite.class);
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
@@ -97,7 +98,7 @@ final class CoapFixture implements AutoCloseable {
     X509Certificate serverCertificate = serverCertificate(ca, serverKeys);
     server = CoapAccessServer.start(CoapAccessConfig.builder()
         .dtlsAddress(new InetSocketAddress("127.0.0.1", 0))
-        .envelopeBytesMax(envelopeBytesMax)
+        .plainUdpAddress(plainUdp ? new InetSocketAddress("127.0.0.1", 0) : null)
         .serverCredentials(serverKeys.getPrivate(), List.of(serverCertificate))
         .build(), identity, pskDeriver, inbox);
   }
