@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param blockSizeBytes Block1/Block2 size the server prefers, default 512 (16..1024, a power of two):
  *     NB-IoT links carry about 1 KiB datagrams after DTLS overhead
  * @param dtlsConnectionsMax most DTLS connections kept, default 100 000 (1..1 000 000): bounds memory;
- *     the least recently used connection goes first when full
+ *     when full, a connection idle past Scandium's stale threshold makes room, else a new handshake is dropped
  * @param serverKey the platform's DTLS server key (EC P-256), or null for PSK only
  * @param serverCertificateChain the server certificate first; empty exactly when {@code serverKey} is null
  * @param clock the time client certificates are checked at

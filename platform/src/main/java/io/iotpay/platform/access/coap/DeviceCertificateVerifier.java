@@ -4,12 +4,16 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.identity.IdentityService;
 import java.net.InetSocketAddress;
+import java.io.ByteArrayInputStream;
 import java.security.cert.CertPath;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.californium.scandium.dtls.AlertMessage;
 import org.eclipse.californium.scandium.dtls.AlertMessage.AlertDescription;
 import org.eclipse.californium.scandium.dtls.AlertMessage.AlertLevel;
@@ -35,6 +39,7 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
   private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateVerifier.class);
   /** Longest client chain looked at (device certificate and its issuers); bounds the work per handshake. */
   static final int CHAIN_LENGTH_MAX = 4;
+  private static final CertificateFactory BC_CERTIFICATES = bcCertificateFactory();
 
   private final IdentityService identity;
   private final Clock clock;
@@ -62,20 +67,37 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
       return refused(cid, "client chain of " + certificates.size() + " certificates", AlertDescription.BAD_CERTIFICATE, null);
     }
     try {
-      identity.authenticate(AlgorithmSuite.INTERNATIONAL, leaf, clock.instant());
+      identity.authenticate(AlgorithmSuite.INTERNATIONAL, readWithBouncyCastle(leaf), clock.instant());
       return new CertificateVerificationResult(cid, chain, null);
     } catch (IdentityException e) {
-      LOG.warn("DTLS client certificate refused [peer={}, reason={}]", remotePeer, e.reason());
+      LOG.warn("DTLS client certificate refused [peer={}, reason={}, detail={}]", remotePeer, e.reason(), e.getMessage());
       return refused(cid, e.getMessage(), AlertDescription.ACCESS_DENIED, e);
-    } catch (RuntimeException e) {
+    } catch (CertificateException | RuntimeException e) {
       LOG.warn("DTLS client certificate unreadable [peer={}, error={}]", remotePeer, e.toString());
       return refused(cid, "certificate unreadable", AlertDescription.BAD_CERTIFICATE, e);
     }
   }
 
+  /**
+   * The same certificate, parsed by BouncyCastle. Scandium hands over JDK-parsed certificates, whose
+   * keys the identity service's curve check (written for BouncyCastle key objects, as the CSR path
+   * produces) does not recognise; reading the DER again keeps that check unchanged.
+   */
+  private static X509Certificate readWithBouncyCastle(X509Certificate certificate) throws CertificateException {
+    return (X509Certificate) BC_CERTIFICATES.generateCertificate(new ByteArrayInputStream(certificate.getEncoded()));
+  }
+
   private static CertificateVerificationResult refused(ConnectionId cid, String why, AlertDescription alert, Throwable cause) {
     HandshakeException failure = new HandshakeException(why, new AlertMessage(AlertLevel.FATAL, alert), cause);
     return new CertificateVerificationResult(cid, failure, null);
+  }
+
+  private static CertificateFactory bcCertificateFactory() {
+    try {
+      return CertificateFactory.getInstance("X.509", new BouncyCastleProvider());
+    } catch (CertificateException e) {
+      throw new IllegalStateException("BouncyCastle X.509 factory unavailable", e);
+    }
   }
 
   @Override

@@ -123,14 +123,19 @@ final class CoapFixture implements AutoCloseable {
     KeyPair keys = suite.signature().generateKeyPair(RANDOM);
     SoftwareDeviceSigner signer = new SoftwareDeviceSigner(id, suite, keys);
     DeviceRecord record = identity.registerFromCsr(suite, DeviceCsr.create(signer), Pki.T0);
+    return device(suite, id, keys, record.certificate());
+  }
+
+  /** A device with these keys and certificate (not registered here), its SDK client and a payload key. */
+  Device device(AlgorithmSuite suite, String id, KeyPair keys, X509Certificate certificate) {
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
     SecretKeyBytes payloadKey = new SecretKeyBytes(key);
     payloadKeys.put(new DeviceId(id), payloadKey);
     PlatformSigningKey answerKey = answerKeys.get(suite);
-    EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0),
+    EnvelopeClient client = new EnvelopeClient(new SoftwareDeviceSigner(id, suite, keys), new InMemoryMessageCounter(0),
         new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), payloadKey, RANDOM);
-    return new Device(id, suite, keys, client, record.certificate());
+    return new Device(id, suite, keys, client, certificate);
   }
 
   /** The PSK credentials the platform derives for {@code deviceId}. */
