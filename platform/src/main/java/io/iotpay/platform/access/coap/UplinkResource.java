@@ -62,11 +62,21 @@ final class UplinkResource extends CoapResource {
       return;
     }
     byte[] body = exchange.getRequestPayload();
-    if (body == null || body.length > envelopeBytesMax) {
+    if (body != null && body.length > envelopeBytesMax) {
       exchange.respond(ResponseCode.REQUEST_ENTITY_TOO_LARGE, RefusalReason.OVERSIZED.name());
       return;
     }
-    respond(exchange, inbox.deliver(Transport.COAP, channel.get(), body));
+    respond(exchange, deliver(channel.get(), body == null ? new byte[0] : body));
+  }
+
+  /** The inbox's reply; an inbox that breaks its never-throw contract becomes UNAVAILABLE (the device retries). */
+  private Reply deliver(DeviceId device, byte[] body) {
+    try {
+      return inbox.deliver(Transport.COAP, device, body);
+    } catch (RuntimeException e) {
+      LOG.error("Inbox failed on a CoAP uplink [device={}, error={}]", device, e.toString());
+      return new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed");
+    }
   }
 
   /**

@@ -9,9 +9,12 @@ import io.iotpay.agent.transport.CoapDeviceTransport;
 import io.iotpay.agent.transport.TransportException;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.platform.access.DeviceInbox;
 import io.iotpay.platform.access.DeviceInbox.ConnectivityEvent;
+import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.Pki;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -315,6 +318,34 @@ class CoapAccessServerTest {
       }
     }
     return Optional.empty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void inboxThatThrows_503Unavailable_retryable(AlgorithmSuite suite) throws Exception {
+    CoapFixture.Device device = platform.enrol(suite, "broken-" + suite.name().toLowerCase());
+    DeviceInbox broken = new DeviceInbox() {
+      @Override
+      public io.iotpay.platform.access.Reply deliver(io.iotpay.platform.access.Transport transport, DeviceId channel, byte[] envelope) {
+        throw new IllegalStateException("store down");
+      }
+
+      @Override
+      public void connectivity(io.iotpay.platform.access.Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
+        throw new IllegalStateException("store down");
+      }
+    };
+    try (CoapAccessServer server = CoapAccessServer.start(CoapAccessConfig.builder().dtlsAddress(new InetSocketAddress("127.0.0.1", 0))
+            .build(), platform.identity, platform.pskDeriver, broken);
+        CoapDeviceTransport transport = new CoapDeviceTransport(server.dtlsAddress(), device.id(), platform.psk(device.id()),
+            CoapFixture.ACK_TIMEOUT)) {
+      byte[] envelope = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false).bytes();
+      assertThatThrownBy(() -> transport.send(envelope).get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause()
+          .isInstanceOfSatisfying(TransportException.class, e -> {
+            assertThat(e.reason()).isEqualTo("UNAVAILABLE");
+            assertThat(e.retryable()).isTrue();
+          });
+    }
   }
 
   private void assertRefusedWithoutDelivery(ThrowingCall call, String... reasons) {
