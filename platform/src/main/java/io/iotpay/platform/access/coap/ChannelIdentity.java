@@ -26,9 +26,16 @@ final class ChannelIdentity {
     };
   }
 
-  /** The DTLS session id of the context as hex, or {@code "udp"} for the plain endpoint. */
+  /**
+   * The transport session for the inbox (1..128 printable characters): {@code dtls/} and the DTLS
+   * session id in hex (at most 64 characters), or {@code udp/} and the peer address on the plain endpoint.
+   */
   static String sessionId(EndpointContext context) {
     Bytes sessionId = context == null ? null : context.get(DtlsEndpointContext.KEY_SESSION_ID);
-    return sessionId == null || sessionId.isEmpty() ? "udp" : sessionId.getAsString();
+    if (sessionId != null && !sessionId.isEmpty()) {
+      return "dtls/" + sessionId.getAsString();
+    }
+    String peer = context == null || context.getPeerAddress() == null ? "unknown" : context.getPeerAddress().toString();
+    return ("udp/" + peer).substring(0, Math.min(128, 4 + peer.length()));
   }
 }

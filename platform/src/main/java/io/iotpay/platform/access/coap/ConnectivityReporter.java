@@ -34,7 +34,7 @@ final class ConnectivityReporter extends MessageInterceptorAdapter implements Co
   @Override
   public void onConnectionEstablished(Connection connection) {
     SessionId session = connection.getEstablishedSessionIdentifier();
-    report(connection.getEstablishedPeerIdentity(), ConnectivityEvent.CONNECTED, session == null ? "" : session.getAsString());
+    report(connection.getEstablishedPeerIdentity(), ConnectivityEvent.CONNECTED, "dtls/" + (session == null ? "" : session.getAsString()));
   }
 
   @Override

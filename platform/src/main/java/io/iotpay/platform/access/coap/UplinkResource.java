@@ -8,6 +8,8 @@ import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.TopicAuthorisation;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -29,6 +31,11 @@ final class UplinkResource extends CoapResource {
 
   /** CoAP Content-Format of a COSE_Sign1 ("application/cose; cose-type=cose-sign1", RFC 9052 §11). */
   static final int CONTENT_FORMAT_COSE_SIGN1 = 18;
+  /**
+   * Longest wait for the inbox's reply: well inside CoAP's EXCHANGE_LIFETIME (247 s), and past a
+   * device's own give-up time (about 45 s with RFC 7252's defaults) it would be answered in vain anyway.
+   */
+  static final long INBOX_TIMEOUT_SECONDS = 30;
 
   private final DeviceInbox inbox;
   private final int envelopeBytesMax;
@@ -66,17 +73,27 @@ final class UplinkResource extends CoapResource {
       exchange.respond(ResponseCode.REQUEST_ENTITY_TOO_LARGE, RefusalReason.OVERSIZED.name());
       return;
     }
-    respond(exchange, deliver(channel.get(), body == null ? new byte[0] : body));
+    String session = ChannelIdentity.sessionId(exchange.advanced().getRequest().getSourceContext());
+    deliver(channel.get(), session, body == null ? new byte[0] : body)
+        .whenComplete((reply, failure) -> respond(exchange, failure == null ? reply : unavailable(channel.get(), failure)));
   }
 
-  /** The inbox's reply; an inbox that breaks its never-throw contract becomes UNAVAILABLE (the device retries). */
-  private Reply deliver(DeviceId device, byte[] body) {
+  /**
+   * The inbox's reply, without holding a Californium thread while the platform batches: the CoAP
+   * response goes out when it completes (the exchange stays deduplicated meanwhile). Bounded by
+   * {@link #INBOX_TIMEOUT_SECONDS}; an inbox that throws or times out becomes UNAVAILABLE (the device retries).
+   */
+  private CompletableFuture<Reply> deliver(DeviceId device, String session, byte[] body) {
     try {
-      return inbox.deliver(Transport.COAP, device, body);
+      return inbox.deliverAsync(Transport.COAP, device, session, body).orTimeout(INBOX_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (RuntimeException e) {
-      LOG.error("Inbox failed on a CoAP uplink [device={}, error={}]", device, e.toString());
-      return new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed");
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static Reply unavailable(DeviceId device, Throwable failure) {
+    LOG.error("Inbox failed on a CoAP uplink [device={}, error={}]", device, failure.toString());
+    return new Reply.Refused(RefusalReason.UNAVAILABLE, "inbox failed");
   }
 
   /**

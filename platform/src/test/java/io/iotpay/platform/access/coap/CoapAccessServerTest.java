@@ -31,6 +31,10 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Message;
 import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +73,10 @@ class CoapAccessServerTest {
     }
     assertThat(platform.inbox.handled).hasValue(1);
     await(() -> platform.inbox.eventsOf(device.id()).containsAll(List.of(ConnectivityEvent.CONNECTED, ConnectivityEvent.HEARTBEAT)));
+    String connectedSession = platform.inbox.connectivity.stream()
+        .filter(c -> c.event() == ConnectivityEvent.CONNECTED).findFirst().orElseThrow().sessionId();
+    assertThat(connectedSession).matches("dtls/[0-9A-Fa-f]{2,64}");
+    assertThat(platform.inbox.deliverySessions).containsExactly(connectedSession);
   }
 
   @ParameterizedTest
@@ -266,6 +274,10 @@ class CoapAccessServerTest {
       SealedMessage sent = device.client().seal("hi".getBytes(StandardCharsets.UTF_8), false);
       int port = proxied.server.plainUdpAddress().orElseThrow().getPort();
       CoapClient client = new CoapClient("coap://127.0.0.1:" + port + "/devices/" + device.id() + "/up");
+      // an explicit endpoint: Californium's default one would write Californium3.properties into the working directory
+      CoapEndpoint endpoint = new CoapEndpoint.Builder()
+          .setConfiguration(new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS)).build();
+      client.setEndpoint(endpoint);
       try {
         CoapResponse answer = client.post(sent.bytes(), UplinkResource.CONTENT_FORMAT_COSE_SIGN1);
         assertThat(answer.getCode()).isEqualTo(ResponseCode.CHANGED);
@@ -273,8 +285,10 @@ class CoapAccessServerTest {
         assertThat(device.client().openAnswer(sent, answer.getPayload())).asString(StandardCharsets.UTF_8).isEqualTo("ok:hi");
         byte[] foreign = other.client().seal("pay".getBytes(StandardCharsets.UTF_8), false).bytes();
         assertThat(client.post(foreign, UplinkResource.CONTENT_FORMAT_COSE_SIGN1).getResponseText()).isEqualTo("CHANNEL_MISMATCH");
+        assertThat(proxied.inbox.deliverySessions).allSatisfy(session -> assertThat(session).startsWith("udp/"));
       } finally {
         client.shutdown();
+        endpoint.destroy();
       }
       assertThat(proxied.inbox.handled).hasValue(1);
     }

@@ -8,16 +8,14 @@ import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.envelope.AnswerPayload;
 import io.iotpay.platform.envelope.EnvelopeException;
 import io.iotpay.platform.envelope.EnvelopeService;
-import io.iotpay.protocol.cose.CoseException;
-import io.iotpay.protocol.cose.SignedMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test inbox over the real {@link EnvelopeService}: refuses an envelope whose signer is not the
- * channel's device, answers {@code "ok:" + payload}, and counts what the transport handed it.
+ * A test inbox over the real {@link EnvelopeService} (with its channel binding), answering
+ * {@code "ok:" + payload}; it counts what the transport handed it and records the sessions named.
  */
 final class EnvelopeInbox implements DeviceInbox {
   record Connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {}
@@ -31,23 +29,25 @@ final class EnvelopeInbox implements DeviceInbox {
     this.envelopes = envelopes;
   }
 
+  final ConcurrentLinkedQueue<String> deliverySessions = new ConcurrentLinkedQueue<>();
+
+  @Override
+  public Reply deliver(Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
+    deliverySessions.add(sessionId);
+    return deliver(transport, channelDevice, envelope);
+  }
+
   @Override
   public Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope) {
     deliveries.incrementAndGet();
     try {
-      String signer = SignedMessage.parse(envelope).kid();
-      if (!signer.equals(channelDevice.value())) {
-        return new Reply.Refused(RefusalReason.CHANNEL_MISMATCH, "signed by " + signer + " on the channel of " + channelDevice);
-      }
-      return switch (envelopes.handle(envelope, message -> {
+      return switch (envelopes.handle(envelope, channelDevice, message -> {
         handled.incrementAndGet();
         return new AnswerPayload(("ok:" + new String(message.payload(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), false);
       })) {
         case EnvelopeService.Outcome.Handled fresh -> new Reply.Answer(fresh.answer(), false);
         case EnvelopeService.Outcome.Duplicate repeat -> new Reply.Answer(repeat.answer(), true);
       };
-    } catch (CoseException e) {
-      return new Reply.Refused(RefusalReason.MALFORMED, e.getMessage());
     } catch (EnvelopeException e) {
       return new Reply.Refused(RefusalReason.valueOf(e.reason().name()), e.getMessage());
     }
