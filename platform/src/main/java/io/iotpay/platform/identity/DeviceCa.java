@@ -142,6 +142,14 @@ public final class DeviceCa {
 
   /** True when {@code key} is an EC key on the suite's named curve. */
   static boolean onSuiteCurve(AlgorithmSuite suite, PublicKey key) {
+    if (key instanceof java.security.interfaces.ECPublicKey && !(key instanceof org.bouncycastle.jce.interfaces.ECPublicKey)) {
+      // A JDK-parsed key (e.g. from a TLS or DTLS peer's certificate): read it again with BouncyCastle.
+      try {
+        key = java.security.KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
+      } catch (java.security.GeneralSecurityException e) {
+        return false;
+      }
+    }
     if (!(key instanceof org.bouncycastle.jce.interfaces.ECPublicKey ec) || ec.getParameters() == null) {
       return false;
     }

@@ -109,4 +109,19 @@ class DeviceCaTest {
 
     assertThat(Pki.deviceCa(suite).verifyCsr(DeviceCsr.create(signer)).deviceId()).isEqualTo(DeviceId.of("acme.meter_7"));
   }
+
+  /** DTLS/TLS stacks hand over certificates parsed by the JDK; their keys must be recognised too. */
+  @org.junit.jupiter.api.Test
+  void onSuiteCurve_acceptsJdkParsedKeysOfTheSuiteCurveOnly() throws Exception {
+    java.security.KeyFactory jdk = java.security.KeyFactory.getInstance("EC", "SunEC");
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.PublicKey p256 = jdk.generatePublic(new java.security.spec.X509EncodedKeySpec(generator.generateKeyPair().getPublic().getEncoded()));
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    java.security.PublicKey p384 = generator.generateKeyPair().getPublic();
+
+    org.assertj.core.api.Assertions.assertThat(DeviceCa.onSuiteCurve(io.iotpay.foundation.crypto.AlgorithmSuite.INTERNATIONAL, p256)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(DeviceCa.onSuiteCurve(io.iotpay.foundation.crypto.AlgorithmSuite.INTERNATIONAL, p384)).isFalse();
+    org.assertj.core.api.Assertions.assertThat(DeviceCa.onSuiteCurve(io.iotpay.foundation.crypto.AlgorithmSuite.NATIONAL, p256)).isFalse();
+  }
 }
