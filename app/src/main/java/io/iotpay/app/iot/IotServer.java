@@ -1,0 +1,114 @@
+package io.iotpay.app.iot;
+
+import io.iotpay.platform.access.coap.CoapAccessConfig;
+import io.iotpay.platform.access.coap.CoapAccessServer;
+import io.iotpay.platform.access.coap.DevicePskDeriver;
+import io.iotpay.platform.access.http.AccountOwnership;
+import io.iotpay.platform.access.http.HttpApiConfig;
+import io.iotpay.platform.access.http.HttpApiServices;
+import io.iotpay.platform.access.http.HttpAuth;
+import io.iotpay.platform.access.http.PlatformHttpApi;
+import io.iotpay.platform.access.http.UserTokens;
+import io.iotpay.platform.access.mqtt.EmbeddedMqttBroker;
+import io.iotpay.platform.access.mqtt.MqttBridgeConfig;
+import io.iotpay.platform.access.mqtt.MqttPlatformBridge;
+import io.iotpay.platform.identity.DeviceRegistry;
+import io.iotpay.platform.inbox.InboxPipeline;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The platform's doors around one {@link IotNode}: the embedded MQTT broker (HiveMQ CE with iotpay's
+ * guard) and its bridge, CoAP over DTLS, and the HTTP API — all handing envelopes to one batching
+ * {@link InboxPipeline}. What {@code iotpay serve} runs and what {@code iotpay demo iot} and
+ * {@code iotpay bench iot} talk to over real sockets.
+ */
+public final class IotServer implements AutoCloseable {
+  /**
+   * Where to listen. Port 0 picks a free port; a negative port leaves that door closed.
+   *
+   * @param operatorToken the HTTP API's operator bearer token, at least 32 characters
+   * @param pskMasterKey the CoAP PSK master key, 32..64 bytes
+   */
+  public record Options(String host, int mqttPort, int coapsPort, int httpPort, Path dataDir, String operatorToken,
+      UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax) {}
+
+  public final IotNode node;
+  public final InboxPipeline pipeline;
+  public final EmbeddedMqttBroker broker;
+  public final MqttPlatformBridge bridge;
+  public final CoapAccessServer coap;
+  public final PlatformHttpApi http;
+  public final DevicePskDeriver psks;
+  private final String host;
+
+  private IotServer(IotNode node, Options options, SecureRandom random) {
+    this.node = node;
+    this.host = options.host();
+    this.pipeline = new InboxPipeline(node.inbox, node.envelopes, options.openThreads(), options.batchMax(), 100_000);
+    EmbeddedMqttBroker startedBroker = null;
+    MqttPlatformBridge startedBridge = null;
+    CoapAccessServer startedCoap = null;
+    PlatformHttpApi startedHttp = null;
+    this.psks = new DevicePskDeriver(options.pskMasterKey());
+    try {
+      if (options.mqttPort() >= 0) {
+        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(options.dataDir().resolve("mqtt"))
+            .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true), node.identity, pipeline, Clock.systemUTC(), random);
+        startedBridge = MqttPlatformBridge.connect(MqttBridgeConfig.forEmbedded(startedBroker).withInFlightMax(10_000), pipeline);
+      }
+      if (options.coapsPort() >= 0) {
+        startedCoap = CoapAccessServer.start(CoapAccessConfig.builder()
+            .dtlsAddress(new InetSocketAddress(options.host(), options.coapsPort())).build(), node.identity, psks, pipeline);
+      }
+      if (options.httpPort() >= 0) {
+        HttpApiServices services = new HttpApiServices(node.identity, new DeviceRegistry(node.database), node.merchants, node.mandates,
+            node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), options.users(), options.accounts()));
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults()).start(options.host(), options.httpPort());
+      }
+    } catch (RuntimeException e) {
+      closeQuietly(startedHttp);
+      closeQuietly(startedCoap);
+      closeQuietly(startedBridge);
+      closeQuietly(startedBroker);
+      pipeline.close();
+      throw e;
+    }
+    this.broker = startedBroker;
+    this.bridge = startedBridge;
+    this.coap = startedCoap;
+    this.http = startedHttp;
+  }
+
+  /** Opens every door of {@code options} around {@code node} (which the caller keeps and closes after this). */
+  public static IotServer start(IotNode node, Options options, SecureRandom random) {
+    return new IotServer(node, options, random);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** Stops the doors first (no new messages), then the pipeline (finishing what it admitted). */
+  @Override
+  public void close() {
+    closeQuietly(http);
+    closeQuietly(coap);
+    closeQuietly(bridge);
+    closeQuietly(broker);
+    pipeline.close();
+  }
+
+  private static void closeQuietly(AutoCloseable door) {
+    if (door == null) {
+      return;
+    }
+    try {
+      door.close();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(IotServer.class).warn("Closing {} failed", door.getClass().getSimpleName(), e);
+    }
+  }
+}
