@@ -1,0 +1,277 @@
+package io.iotpay.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpay.agent.sdk.DeviceCsr;
+import io.iotpay.agent.sdk.DeviceSigner;
+import io.iotpay.agent.sdk.EnvelopeClient;
+import io.iotpay.agent.sdk.InMemoryMessageCounter;
+import io.iotpay.agent.sdk.PlatformTrust;
+import io.iotpay.agent.sdk.SealedMessage;
+import io.iotpay.agent.sdk.SoftwareDeviceSigner;
+import io.iotpay.agent.transport.MqttDeviceConfig;
+import io.iotpay.agent.transport.MqttDeviceTransport;
+import io.iotpay.app.iot.IotBooks;
+import io.iotpay.app.iot.IotNode;
+import io.iotpay.app.iot.IotServer;
+import io.iotpay.bench.iot.ClosedLoop;
+import io.iotpay.bench.iot.RawBrokerReference;
+import io.iotpay.bench.iot.VerifyLimit;
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.time.BusinessDayRule;
+import io.iotpay.foundation.time.SystemBusinessClock;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.platform.access.http.UserTokens;
+import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.mandate.MandateTerms;
+import io.iotpay.platform.mandate.Merchant;
+import io.iotpay.platform.risk.RiskConfig;
+import io.iotpay.protocol.device.DeviceMessageCodec;
+import io.iotpay.protocol.device.DeviceRequest;
+import io.iotpay.protocol.device.PlatformAnswer;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code iotpay bench iot} (issue #5): simulated devices over MQTT to the embedded broker, each sending
+ * signed payment events end to end — chip signature, broker, bridge, envelope verification, risk,
+ * mandate, authorisation at the issuer, ledger hold, audit, signed answer verified by the device — in a
+ * closed loop. In the same run: the raw broker round trip with the same message size and no platform,
+ * and the envelope-verification limit on all cores; prints the ratios.
+ */
+@Command(
+    name = "iot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Signed payment events from simulated MQTT devices through the whole platform, with the raw broker",
+      "round trip and the signature-verification limit measured in the same run as references."
+    })
+public final class BenchIotCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--devices", description = "connected devices, 2..20000 (default: ${DEFAULT-VALUE})")
+  int devices = 10_000;
+
+  @Option(names = "--in-flight", description = "payment events outstanding at once (default: ${DEFAULT-VALUE})")
+  int inFlight = 256;
+
+  @Option(names = "--seconds", description = "measured seconds per phase (default: ${DEFAULT-VALUE})")
+  double seconds = 15;
+
+  @Option(names = "--warmup", description = "unmeasured warm-up seconds per phase (default: ${DEFAULT-VALUE})")
+  double warmup = 5;
+
+  @Option(names = "--raw-devices", description = "raw clients in the broker reference (default: ${DEFAULT-VALUE})")
+  int rawDevices = 1_000;
+
+  @Option(names = "--batch-max", description = "most envelopes the inbox admits in one transaction (default: ${DEFAULT-VALUE})")
+  int batchMax = 1_000;
+
+  @Option(names = "--json", description = "print one JSON object instead of the report")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  private static final String MERCHANT = "city-parking";
+  private static final long MERCHANT_ACCOUNT = 200;
+  private static final long FUNDING_ACCOUNT = 100;
+
+  @Override
+  public Integer call() throws Exception {
+    if (devices < 2 || devices > 20_000 || inFlight < 1 || inFlight > devices || seconds <= 0 || warmup < 0 || rawDevices < 1) {
+      throw new InvalidInputException("bench iot: --devices 2..20000, --in-flight 1..devices, --seconds > 0, --warmup >= 0, --raw-devices >= 1");
+    }
+    PrintStream progress = System.err;
+    Path dir = Files.createTempDirectory("iotpay-bench-iot");
+    SecureRandom random = new SecureRandom();
+    KeyPair auditKey = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(random);
+    SystemBusinessClock clock = new SystemBusinessClock(BusinessDayRule.UTC_MIDNIGHT);
+    Map<String, Object> report = new LinkedHashMap<>();
+    List<DeviceSigner> signers = new ArrayList<>();
+    ClosedLoop.Result platform;
+    double verifyPerSecond;
+    int envelopeBytes;
+    boolean balanced;
+    IotBooks.Audit audit;
+    long approved;
+    RiskConfig risk = RiskConfig.defaults().withVelocity(60_000, 100_000, Long.MAX_VALUE / 4);
+    try (IotNode node = new IotNode(dir.resolve("bench.db"), clock, AlgorithmSuite.INTERNATIONAL, auditKey, risk, random)) {
+      byte[] psk = new byte[32];
+      random.nextBytes(psk);
+      IotServer.Options options = new IotServer.Options("127.0.0.1", 0, -1, -1, dir, "bench-operator-token-" + "x".repeat(32),
+          UserTokens.inMemory(Map.of()), (user, account) -> false, psk, Runtime.getRuntime().availableProcessors(), batchMax);
+      List<EnvelopeClient> clients = enrol(node, random, signers, progress);
+      List<MqttDeviceTransport> transports = new ArrayList<>();
+      ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bench-device-", 0).daemon().factory());
+      try (IotServer server = IotServer.start(node, options, random)) {
+        connect(server, signers, scheduler, transports, progress);
+        AtomicLong tickets = new AtomicLong();
+        List<ClosedLoop.Sender> senders = new ArrayList<>();
+        for (int i = 0; i < signers.size(); i++) {
+          EnvelopeClient client = clients.get(i);
+          MqttDeviceTransport transport = transports.get(i);
+          senders.add(() -> payOnce(client, transport, tickets.incrementAndGet()));
+        }
+        progress.printf("bench iot: %d devices connected; %.0f s warm-up, %.0f s measured, %d in flight%n", devices, warmup, seconds, inFlight);
+        platform = ClosedLoop.run(senders, inFlight, warmup, seconds);
+        List<byte[]> sample = new ArrayList<>();
+        for (int i = 0; i < Math.min(2_000, clients.size()); i++) {
+          sample.add(clients.get(i).seal(DeviceMessageCodec.encode(parking(-i - 1)), false).bytes());
+        }
+        envelopeBytes = (int) sample.stream().mapToInt(b -> b.length).average().orElse(0);
+        progress.println("bench iot: envelope-verification limit (all cores, no store)");
+        verifyPerSecond = VerifyLimit.perSecond(sample, envelope -> node.envelopes.open(envelope, null),
+            Runtime.getRuntime().availableProcessors(), Math.max(2, seconds / 3));
+      } finally {
+        for (MqttDeviceTransport transport : transports) {
+          transport.close();
+        }
+        scheduler.shutdownNow();
+      }
+      approved = node.decisions.stats().approved();
+      balanced = IotBooks.balanced(node.ledger);
+      node.auditLog.checkpointNow();
+      audit = IotBooks.verifyAudit(node.database, auditKey, AlgorithmSuite.INTERNATIONAL);
+      progress.printf("bench iot: raw broker round trip (%d clients, %d-byte payloads, no platform)%n", Math.min(rawDevices, signers.size()), envelopeBytes);
+      ClosedLoop.Result raw = RawBrokerReference.run(node.identity, signers.subList(0, Math.min(rawDevices, signers.size())),
+          envelopeBytes, Math.min(inFlight, Math.min(rawDevices, signers.size())), warmup, seconds, dir.resolve("raw-broker"), random);
+      report.put("devices", devices);
+      report.put("in_flight", inFlight);
+      report.put("events_per_s", round(platform.perSecond()));
+      report.put("event_answer_p50_ms", round(platform.latencies().quantileMs(0.50)));
+      report.put("event_answer_p99_ms", round(platform.latencies().quantileMs(0.99)));
+      report.put("events_failed", platform.failed());
+      report.put("payments_approved", approved);
+      report.put("raw_broker_round_trips_per_s", round(raw.perSecond()));
+      report.put("raw_broker_p50_ms", round(raw.latencies().quantileMs(0.50)));
+      report.put("raw_broker_p99_ms", round(raw.latencies().quantileMs(0.99)));
+      report.put("envelope_verifications_per_s", round(verifyPerSecond));
+      report.put("envelope_bytes", envelopeBytes);
+      report.put("ratio_events_to_raw_broker", round(platform.perSecond() / raw.perSecond()));
+      report.put("ratio_events_to_verification_limit", round(platform.perSecond() / verifyPerSecond));
+      report.put("books_balanced", balanced);
+      report.put("audit_verified", audit.verified());
+      report.put("load_average", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+      report.put("processors", Runtime.getRuntime().availableProcessors());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().writeValueAsString(report));
+    } else {
+      out.printf("iotpay bench iot: %s devices over MQTT (embedded HiveMQ CE), %s in flight, %s processors, load %s%n",
+          report.get("devices"), report.get("in_flight"), report.get("processors"), report.get("load_average"));
+      out.printf("  signed payment events end to end: %s/s, event->answer p50 %s ms, p99 %s ms (%s failed, %s approved in all)%n",
+          report.get("events_per_s"), report.get("event_answer_p50_ms"), report.get("event_answer_p99_ms"), report.get("events_failed"),
+          report.get("payments_approved"));
+      out.printf("  raw broker round trip, same %s-byte messages, no platform: %s/s, p50 %s ms, p99 %s ms%n",
+          report.get("envelope_bytes"), report.get("raw_broker_round_trips_per_s"), report.get("raw_broker_p50_ms"), report.get("raw_broker_p99_ms"));
+      out.printf("  envelope verification limit (parse, look up, verify; all cores): %s/s%n", report.get("envelope_verifications_per_s"));
+      out.printf("  ratios: events / raw broker = %s; events / verification limit = %s%n",
+          report.get("ratio_events_to_raw_broker"), report.get("ratio_events_to_verification_limit"));
+      out.printf("  books balanced: %s; audit verified: %s%n", report.get("books_balanced"), report.get("audit_verified"));
+    }
+    out.flush();
+    return balanced && audit.verified() && platform.failed() == 0 ? 0 : 1;
+  }
+
+  private static DeviceRequest parking(long ticket) {
+    return new DeviceRequest.Event("car-head-unit", Map.of("event", "parking-ended", "merchantId", MERCHANT, "amountMinor", "150",
+        "currency", "CNY", "driverConfirmed", "true", "parkingTicket", "t" + ticket));
+  }
+
+  /** One payment event: sealed by the device, sent, and the platform's signed answer checked. */
+  private static CompletableFuture<?> payOnce(EnvelopeClient client, MqttDeviceTransport transport, long ticket) {
+    SealedMessage sealed = client.seal(DeviceMessageCodec.encode(parking(ticket)), false);
+    return transport.send(sealed.bytes()).thenApply(answer -> {
+      PlatformAnswer opened = DeviceMessageCodec.decodeAnswer(client.openAnswer(sealed, answer));
+      if (opened.decisions().size() != 1 || !opened.decisions().get(0).outcome().equals("APPROVED")) {
+        throw new IllegalStateException("payment not approved: " + opened);
+      }
+      return opened;
+    });
+  }
+
+  private List<EnvelopeClient> enrol(IotNode node, SecureRandom random, List<DeviceSigner> signers, PrintStream progress) throws Exception {
+    node.ledger.createAccounts(List.of(new Account(FUNDING_ACCOUNT, 1, CurrencyUnit.CNY, AccountFlags.NONE),
+        new Account(MERCHANT_ACCOUNT, 1, CurrencyUnit.CNY, AccountFlags.NONE))).get(60, TimeUnit.SECONDS);
+    node.merchants.put(new Merchant(MERCHANT, "City Parking", "7523", MERCHANT_ACCOUNT, null));
+    List<EnvelopeClient> clients = new ArrayList<>();
+    Money big = Money.ofMinor(1_000_000_000L, CurrencyUnit.CNY);
+    MandateTerms terms = new MandateTerms(Money.ofMinor(10_000, CurrencyUnit.CNY), big, big, Money.ofMinor(10_000, CurrencyUnit.CNY),
+        Set.of(MERCHANT), Set.of());
+    List<Account> accounts = new ArrayList<>();
+    List<Transfer> funding = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      accounts.add(new Account(1_000 + i, 1, CurrencyUnit.CNY, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+      funding.add(Transfer.single(1 + i, FUNDING_ACCOUNT, 1_000 + i, 100_000_000L));
+    }
+    for (int from = 0; from < devices; from += 1_000) {
+      node.ledger.createAccounts(accounts.subList(from, Math.min(devices, from + 1_000))).get(60, TimeUnit.SECONDS);
+      node.ledger.submit(funding.subList(from, Math.min(devices, from + 1_000))).get(60, TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < devices; i++) {
+      AlgorithmSuite suite = i % 2 == 0 ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL;
+      String id = "car-" + i;
+      SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate(id, suite, random);
+      node.identity.registerFromCsr(suite, DeviceCsr.create(signer), node.clock.now());
+      node.mandates.bind("user-" + i, DeviceId.of(id), 1_000 + i, terms);
+      var answerKey = node.answerKeys.get(suite);
+      clients.add(new EnvelopeClient(signer, new InMemoryMessageCounter(0),
+          new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), null, random));
+      signers.add(signer);
+      if ((i + 1) % 2_000 == 0) {
+        progress.printf("bench iot: %d devices registered from their CSRs (both suites)%n", i + 1);
+      }
+    }
+    return clients;
+  }
+
+  private static void connect(IotServer server, List<DeviceSigner> signers, ScheduledExecutorService scheduler,
+      List<MqttDeviceTransport> transports, PrintStream progress) throws Exception {
+    MqttDeviceConfig config = MqttDeviceConfig.defaults(server.host(), server.broker.port())
+        .withAnswerTimeout(java.time.Duration.ofSeconds(30), 3);
+    ExecutorService connectors = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<MqttDeviceTransport>> connecting = new ArrayList<>();
+      for (DeviceSigner signer : signers) {
+        connecting.add(connectors.submit(() -> MqttDeviceTransport.connect(signer, config, scheduler,
+            MqttDeviceTransport.AnswerCheck.MATCHING_COUNTER, Clock.systemUTC())));
+      }
+      for (int i = 0; i < connecting.size(); i++) {
+        transports.add(connecting.get(i).get(120, TimeUnit.SECONDS));
+        if ((i + 1) % 2_000 == 0) {
+          progress.printf("bench iot: %d devices connected%n", i + 1);
+        }
+      }
+    } finally {
+      connectors.shutdown();
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+}
