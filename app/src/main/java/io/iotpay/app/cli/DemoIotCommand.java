@@ -45,6 +45,9 @@ public final class DemoIotCommand implements Callable<Integer> {
   @Option(names = "--duplicate-rate", description = "probability a message is delivered twice, 0..0.9 (default: ${DEFAULT-VALUE})")
   double duplicateRate = 0.1;
 
+  @Option(names = "--transport", description = "network (MQTT, CoAP/DTLS and HTTP on loopback) or in-process (default: ${DEFAULT-VALUE})")
+  String transport = "network";
+
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")
   boolean json;
 
@@ -58,7 +61,11 @@ public final class DemoIotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    IotSettings settings = new IotSettings(devices, hours, seed, attackRate, duplicateRate, dataDir, AlgorithmSuite.byName(suite));
+    if (!transport.equals("network") && !transport.equals("in-process")) {
+      throw new io.iotpay.foundation.InvalidInputException("--transport " + transport + " is not network or in-process");
+    }
+    IotSettings settings = new IotSettings(devices, hours, seed, attackRate, duplicateRate, dataDir, AlgorithmSuite.byName(suite),
+        transport.equals("network"));
     IotReport report = IotDemo.run(settings, System.err);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

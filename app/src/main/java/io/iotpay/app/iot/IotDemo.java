@@ -1,6 +1,7 @@
 package io.iotpay.app.iot;
 
 import io.iotpay.agent.sdk.DeviceCsr;
+import io.iotpay.agent.sdk.DeviceSigner;
 import io.iotpay.agent.sdk.EnvelopeClient;
 import io.iotpay.agent.sdk.InMemoryMessageCounter;
 import io.iotpay.agent.sdk.PlatformTrust;
@@ -80,21 +81,23 @@ public final class IotDemo {
   static final String POWER_BILLER = "power-co";
   static final Instant START = Instant.parse("2026-11-23T06:00:00Z");
 
-  /** Opens the transport a simulated device talks through. */
+  /** Opens the transport a simulated device talks through ({@code signer} null for an attacker's line). */
   @FunctionalInterface
-  public interface TransportFactory {
-    DeviceTransport open(IotNode node, DeviceId device, String session);
+  interface TransportFactory {
+    DeviceTransport open(DeviceId device, String type, DeviceSigner signer, String session);
   }
 
   /** The attacks, injected in turn. */
   enum Attack {
     UNKNOWN_DEVICE, REVOKED_DEVICE, UNREGISTERED_MANUFACTURER_CA, WRONG_SUITE, REPLAYED_COUNTER, SIGNED_BY_ANOTHER_DEVICE,
-    ANOTHER_DEVICES_CHANNEL, TAMPERED, OVERSIZED, MALFORMED, CLONE_RACING
+    ANOTHER_DEVICES_CHANNEL, TAMPERED, OVERSIZED, MALFORMED, CLONE_RACING,
+    /** Over MQTT only: a registered device publishes on another device's topic. */
+    ANOTHER_DEVICES_TOPIC
   }
 
   private final IotSettings settings;
-  private final TransportFactory transports;
-  private final String transportName;
+  private TransportFactory transports;
+  private String transportName;
   private final PrintStream progress;
   private final Random random;
   private final SecureRandom secureRandom = new SecureRandom();
@@ -102,6 +105,8 @@ public final class IotDemo {
   private IotNode node;
   private final List<SimDevice> devices = new ArrayList<>();
   private SimDevice stolen;
+  private IotServer server;
+  private KeyPair rogueKeys;
   private long nextAccount = 1_000;
   private long nextFundingId = 1;
   private int hour;
@@ -111,24 +116,18 @@ public final class IotDemo {
   private long attacksBlocked;
   private final Map<String, Long> attacksByKind = new TreeMap<>();
 
-  private IotDemo(IotSettings settings, TransportFactory transports, String transportName, PrintStream progress) {
+  private IotDemo(IotSettings settings, PrintStream progress) {
     this.settings = settings;
-    this.transports = transports;
-    this.transportName = transportName;
     this.progress = progress;
     this.random = new Random(settings.seed());
   }
 
-  /** Runs the scenario with devices wired straight to the inbox. */
+  /**
+   * Runs the scenario: over real MQTT, CoAP/DTLS and HTTP on loopback to the platform's doors when
+   * {@link IotSettings#network()}, else with devices wired straight to the platform's inbox.
+   */
   public static IotReport run(IotSettings settings, PrintStream progress) throws Exception {
-    return run(settings, (node, device, session) -> new InProcessTransport(node.inbox, io.iotpay.platform.access.Transport.MQTT,
-        device, session), "in-process", progress);
-  }
-
-  /** Runs the scenario with devices talking through {@code transports}. */
-  public static IotReport run(IotSettings settings, TransportFactory transports, String transportName, PrintStream progress)
-      throws Exception {
-    return new IotDemo(settings, transports, transportName, progress).run();
+    return new IotDemo(settings, progress).run();
   }
 
   private IotReport run() throws Exception {
@@ -141,8 +140,19 @@ public final class IotDemo {
     KeyPair auditKey = settings.auditSuite().signature().generateKeyPair(secureRandom);
     Files.writeString(dir.resolve("iot-audit-public-key.pem"), io.iotpay.foundation.crypto.Pem.write(auditKey.getPublic()));
     RiskConfig risk = RiskConfig.defaults().withVelocity(3_600_000, 20, 200_000);
-    try (IotNode opened = new IotNode(database, clock, settings.auditSuite(), auditKey, risk, secureRandom)) {
+    try (IotNode opened = new IotNode(database, clock, settings.auditSuite(), auditKey, risk, secureRandom);
+        IotServer server = settings.network() ? IotServer.start(opened, serverOptions(dir), secureRandom) : null;
+        NetworkTransports network = server == null ? null : new NetworkTransports(server)) {
       node = opened;
+      this.server = server;
+      if (network != null) {
+        transports = (device, type, signer, session) -> network.open(device, type, signer);
+        transportName = NetworkTransports.names();
+      } else {
+        transports = (device, type, signer, session) -> new InProcessTransport(opened.inbox,
+            io.iotpay.platform.access.Transport.MQTT, device, session);
+        transportName = "in-process";
+      }
       openMerchants();
       enrolDevices();
       for (hour = 1; hour <= settings.hours(); hour++) {
@@ -151,7 +161,9 @@ public final class IotDemo {
           act(device);
         }
         if (random.nextDouble() < settings.attackRate()) {
-          attack(Attack.values()[(int) (attacksInjected % Attack.values().length)]);
+          List<Attack> kinds = settings.network() ? List.of(Attack.values())
+              : java.util.Arrays.stream(Attack.values()).filter(a -> a != Attack.ANOTHER_DEVICES_TOPIC).toList();
+          attack(kinds.get((int) (attacksInjected % kinds.size())));
         }
         if (hour % 6 == 0 || hour == settings.hours()) {
           progress.printf("demo iot: hour %d/%d, %d decisions, %d attacks blocked%n", hour, settings.hours(),
@@ -164,6 +176,16 @@ public final class IotDemo {
         device.transport.close();
       }
     }
+  }
+
+  /** Every door on a free loopback port; no users or operator token are handed out (the demo acts for them in process). */
+  private IotServer.Options serverOptions(Path dir) {
+    byte[] psk = new byte[32];
+    secureRandom.nextBytes(psk);
+    byte[] operator = new byte[24];
+    secureRandom.nextBytes(operator);
+    return new IotServer.Options("127.0.0.1", 0, 0, 0, dir.resolve("iot-server"), java.util.HexFormat.of().formatHex(operator),
+        io.iotpay.platform.access.http.UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 256);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -200,12 +222,21 @@ public final class IotDemo {
       node.mandates.bind(device.user, device.id, account, terms(type));
       devices.add(device);
     }
-    stolen = enrol("stolen-washer", BuiltInRules.WASHER, AlgorithmSuite.NATIONAL);
+    stolen = enrol("stolen-washer", BuiltInRules.WASHER, AlgorithmSuite.NATIONAL, "thief");
+    // A genuine, registered device (no mandate) whose owner turns it against its neighbours' topics.
+    rogueKeys = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(secureRandom);
+    node.identity.registerFromCsr(AlgorithmSuite.INTERNATIONAL,
+        DeviceCsr.create(new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys)), clock.now());
     node.identity.revoke(stolen.id, "reported stolen by its owner", clock.now());
     progress.printf("demo iot: %d devices enrolled from their CSRs (both suites), one more revoked as stolen%n", devices.size());
   }
 
   private SimDevice enrol(String id, String type, AlgorithmSuite suite) {
+    return enrol(id, type, suite, type);
+  }
+
+  /** @param line the device type whose kind of link it gets (the stolen washer talks over HTTP, from wherever the thief is) */
+  private SimDevice enrol(String id, String type, AlgorithmSuite suite, String line) {
     KeyPair keys = suite.signature().generateKeyPair(secureRandom);
     SoftwareDeviceSigner signer = new SoftwareDeviceSigner(id, suite, keys);
     node.identity.registerFromCsr(suite, DeviceCsr.create(signer), clock.now());
@@ -215,7 +246,7 @@ public final class IotDemo {
     DeviceId deviceId = DeviceId.of(id);
     node.payloadKey(deviceId, payloadKey);
     SimDevice device = new SimDevice(deviceId, type, suite, keys, client(id, suite, keys, payloadKey, 0), "user-" + id, payloadKey);
-    device.transport = transports.open(node, deviceId, "session-" + id);
+    device.transport = transports.open(deviceId, line, signer, "session-" + id);
     return device;
   }
 
@@ -362,7 +393,7 @@ public final class IotDemo {
         AlgorithmSuite suite = victim.suite;
         KeyPair keys = suite.signature().generateKeyPair(secureRandom);
         EnvelopeClient stranger = client("stranger-" + hour, suite, keys, null, 0);
-        yield refusedOver(transports.open(node, DeviceId.of("stranger-" + hour), "attacker"),
+        yield refusedOver(transports.open(DeviceId.of("stranger-" + hour), "attacker", null, "attacker"),
             stranger.seal(payload(victim), false).bytes());
       }
       case REVOKED_DEVICE -> refusedOver(stolen.transport, stolen.client.seal(payload(stolen), false).bytes());
@@ -410,11 +441,12 @@ public final class IotDemo {
         random.nextBytes(junk);
         yield refusedOver(victim.transport, junk);
       }
+      case ANOTHER_DEVICES_TOPIC -> publishesOnAnotherTopic(victim);
       case CLONE_RACING -> {
         // A copy of the chip taken a while ago: same key, its counter a few messages behind the real one.
         long copiedAt = Math.max(0, victim.lastCounter - 3);
         EnvelopeClient clone = client(victim.id.value(), victim.suite, victim.keys, victim.payloadKey, copiedAt);
-        DeviceTransport cloneLine = transports.open(node, victim.id, "clone-" + hour);
+        DeviceTransport cloneLine = transports.open(victim.id, "clone", null, "clone-" + hour);
         boolean blocked = refusedOver(cloneLine, clone.seal(payload(victim), false).bytes());
         boolean suspected = node.states.state(victim.id).map(s -> s.cloneSuspicion() != null).orElse(false);
         // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
@@ -428,6 +460,38 @@ public final class IotDemo {
     } else {
       progress.printf("demo iot: attack %s on %s was NOT blocked (refused %s, money unchanged %s)%n", kind, victim.id, refused, noMoneyMoved);
     }
+  }
+
+  /**
+   * The rogue device connects with its own valid connect token and publishes the victim's kind of
+   * paying event on the victim's up topic: the broker must refuse the PUBLISH (or drop the connection),
+   * record it with the platform's refusals (NOT_AUTHORISED), and no message reaches the platform.
+   */
+  private boolean publishesOnAnotherTopic(SimDevice victim) throws Exception {
+    long messagesBefore = node.inbox.stats().messages();
+    long refusedBefore = server.broker.stats().refusedPublishes();
+    com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient rogue = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
+        .identifier("rogue-device").serverHost(server.host()).serverPort(server.broker.port()).buildAsync();
+    SoftwareDeviceSigner signer = new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys);
+    rogue.connectWith().simpleAuth().username("rogue-device")
+        .password(io.iotpay.agent.transport.ConnectTokens.create(signer, Instant.now())).applySimpleAuth()
+        .send().get(30, TimeUnit.SECONDS);
+    boolean refused;
+    try {
+      rogue.publishWith().topic("devices/" + victim.id.value() + "/up").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+          .payload(victim.client.seal(payload(victim), false).bytes()).send().get(30, TimeUnit.SECONDS);
+      refused = false;
+    } catch (ExecutionException e) {
+      refused = true; // PUBACK NOT_AUTHORIZED, or the broker closed the connection
+    } finally {
+      rogue.disconnect();
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (server.broker.stats().refusedPublishes() == refusedBefore && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+    }
+    return refused && server.broker.stats().refusedPublishes() > refusedBefore
+        && node.inbox.stats().messages() == messagesBefore;
   }
 
   /** A payload that would pay if it were accepted: the device type's paying event. */

@@ -11,9 +11,10 @@ import java.nio.file.Path;
  * @param hours simulated hours, 1..24*31
  * @param attackRate probability that an attack is injected in a simulated hour, 0..1
  * @param duplicateRate probability that a device message is delivered twice (QoS 1 redelivery, retry), 0..0.9
+ * @param network devices talk to the platform's MQTT, CoAP/DTLS and HTTP doors on loopback; false: straight to its inbox
  */
 public record IotSettings(int devices, int hours, long seed, double attackRate, double duplicateRate, Path dataDir,
-    AlgorithmSuite auditSuite) {
+    AlgorithmSuite auditSuite, boolean network) {
   public IotSettings {
     if (devices < 3 || devices > 5_000) {
       throw new InvalidInputException("--devices " + devices + " is outside 3..5000");

@@ -43,6 +43,13 @@ public interface DeviceInbox {
     return java.util.concurrent.CompletableFuture.completedFuture(deliver(transport, channelDevice, sessionId, envelope));
   }
 
+  /**
+   * The transport itself refused something of {@code channelDevice}'s before any envelope reached the
+   * platform — a publish on another device's topic, a body over the size bound — so the platform
+   * records it with its other refusals. The default records nothing.
+   */
+  default void refusedAtDoor(Transport transport, DeviceId channelDevice, RefusalReason reason, String detail) {}
+
   /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
   void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
 

@@ -109,6 +109,11 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     core.connectivity(transport, device, event, sessionId);
   }
 
+  @Override
+  public void refusedAtDoor(Transport transport, DeviceId channelDevice, RefusalReason reason, String detail) {
+    core.refusedAtDoor(transport, channelDevice, reason, detail);
+  }
+
   private void open(Pending pending) {
     try {
       EnvelopeService.Opened result = envelopes.open(pending.envelope(), pending.channel());

@@ -118,6 +118,11 @@ public final class PlatformInbox implements DeviceInbox {
     }
   }
 
+  @Override
+  public void refusedAtDoor(Transport transport, DeviceId channelDevice, RefusalReason reason, String detail) {
+    refuse(transport, channelDevice, reason, detail);
+  }
+
   /** Counts one exact duplicate answered again (the batching pipeline admits them itself). */
   void countDuplicate() {
     duplicates.incrementAndGet();

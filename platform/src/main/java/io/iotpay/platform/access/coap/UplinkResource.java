@@ -65,11 +65,14 @@ final class UplinkResource extends CoapResource {
     Optional<DeviceId> channel = channelDevice(exchange.advanced().getRequest().getSourceContext(), pathDevice.get());
     if (channel.isEmpty() || !channel.get().equals(pathDevice.get()) || !TopicAuthorisation.mayAccessResource(channel.get(), path)) {
       LOG.warn("CoAP uplink refused: path of another device [channel={}, path={}]", channel.map(DeviceId::value).orElse("-"), pathDevice.get());
+      channel.ifPresent(device -> inbox.refusedAtDoor(Transport.COAP, device, RefusalReason.NOT_AUTHORISED,
+          "request on the resource of device " + pathDevice.get()));
       exchange.respond(RefusalCodes.of(RefusalReason.NOT_AUTHORISED), RefusalReason.NOT_AUTHORISED.name());
       return;
     }
     byte[] body = exchange.getRequestPayload();
     if (body != null && body.length > envelopeBytesMax) {
+      inbox.refusedAtDoor(Transport.COAP, channel.get(), RefusalReason.OVERSIZED, body.length + " bytes, at most " + envelopeBytesMax);
       exchange.respond(ResponseCode.REQUEST_ENTITY_TOO_LARGE, RefusalReason.OVERSIZED.name());
       return;
     }

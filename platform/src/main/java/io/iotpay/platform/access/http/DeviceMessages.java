@@ -36,8 +36,16 @@ final class DeviceMessages {
     } catch (ApiException e) {
       throw new ApiException(400, RefusalReason.MALFORMED.name(), e.detail());
     }
-    byte[] envelope = Exchange.body(ctx, config.envelopeBytesMax(), RefusalReason.OVERSIZED.name());
-    switch (services.inbox().deliver(Transport.HTTP, device, envelope)) {
+    byte[] envelope;
+    try {
+      envelope = Exchange.body(ctx, config.envelopeBytesMax(), RefusalReason.OVERSIZED.name());
+    } catch (ApiException e) {
+      services.inbox().refusedAtDoor(Transport.HTTP, device, RefusalReason.OVERSIZED, e.detail());
+      throw e;
+    }
+    // The TCP connection is the session: a keep-alive client stays on one; a clone has its own.
+    String session = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
+    switch (services.inbox().deliver(Transport.HTTP, device, session, envelope)) {
       case Reply.Answer answer -> {
         ctx.header("Iotpay-Duplicate", Boolean.toString(answer.duplicate()));
         ctx.status(200).contentType(COSE).result(answer.signedAnswer());

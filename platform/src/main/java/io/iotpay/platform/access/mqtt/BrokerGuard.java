@@ -24,6 +24,8 @@ import com.hivemq.extension.sdk.api.services.Services;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.platform.access.Transport;
 import io.iotpay.platform.access.mqtt.ConnectTokenException.Reason;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
@@ -160,6 +162,8 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       return;
     }
     counters.refusedPublishes.increment();
+    deviceOf(input).ifPresent(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
+        "publish on topic " + printable(topic)));
     LOG.info("MQTT publish refused [clientId={}, topic={}, reason=NOT_AUTHORISED]", printable(input.getClientInformation().getClientId()), printable(topic));
     output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "NOT_AUTHORISED");
   }
@@ -172,6 +176,8 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       return;
     }
     counters.refusedSubscribes.increment();
+    deviceOf(input).ifPresent(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
+        "subscription to " + printable(filter)));
     LOG.info("MQTT subscribe refused [clientId={}, filter={}, reason=NOT_AUTHORISED]", printable(input.getClientInformation().getClientId()), printable(filter));
     output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "NOT_AUTHORISED");
   }

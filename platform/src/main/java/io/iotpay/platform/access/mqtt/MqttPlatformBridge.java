@@ -158,6 +158,7 @@ public final class MqttPlatformBridge implements AutoCloseable {
     byte[] envelope = publish.getPayloadAsBytes();
     if (envelope.length > config.payloadBytesMax()) {
       counters.oversized.increment();
+      inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.OVERSIZED, envelope.length + " bytes, at most " + config.payloadBytesMax());
       reply(device, publish, envelope, new Reply.Refused(RefusalReason.OVERSIZED, envelope.length + " bytes, at most " + config.payloadBytesMax()));
       return;
     }
