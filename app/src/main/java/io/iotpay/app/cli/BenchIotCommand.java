@@ -117,6 +117,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
     boolean balanced;
     IotBooks.Audit audit;
     long approved;
+    double deviceCpuMs;
     RiskConfig risk = RiskConfig.defaults().withVelocity(60_000, 100_000, Long.MAX_VALUE / 4);
     try (IotNode node = new IotNode(dir.resolve("bench.db"), clock, AlgorithmSuite.INTERNATIONAL, auditKey, risk, random)) {
       byte[] psk = new byte[32];
@@ -127,29 +128,33 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       List<MqttDeviceTransport> transports = new ArrayList<>();
       ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bench-device-", 0).daemon().factory());
       try (IotServer server = IotServer.start(node, options, random)) {
-        connect(server, signers, scheduler, transports, progress);
-        AtomicLong tickets = new AtomicLong();
-        List<ClosedLoop.Sender> senders = new ArrayList<>();
-        for (int i = 0; i < signers.size(); i++) {
-          EnvelopeClient client = clients.get(i);
-          MqttDeviceTransport transport = transports.get(i);
-          senders.add(() -> payOnce(client, transport, tickets.incrementAndGet()));
+        try {
+          connect(server, signers, scheduler, transports, progress);
+          AtomicLong tickets = new AtomicLong();
+          List<ClosedLoop.Sender> senders = new ArrayList<>();
+          for (int i = 0; i < signers.size(); i++) {
+            EnvelopeClient client = clients.get(i);
+            MqttDeviceTransport transport = transports.get(i);
+            senders.add(() -> payOnce(client, transport, tickets.incrementAndGet()));
+          }
+          progress.printf("bench iot: %d devices connected; %.0f s warm-up, %.0f s measured, %d in flight%n", devices, warmup, seconds, inFlight);
+          platform = ClosedLoop.run(senders, inFlight, warmup, seconds, () -> DEVICE_CPU_NANOS.set(0));
+          deviceCpuMs = DEVICE_CPU_NANOS.get() / 1e6 / Math.max(1, platform.completed());
+          List<byte[]> sample = new ArrayList<>();
+          for (int i = 0; i < Math.min(2_000, clients.size()); i++) {
+            sample.add(clients.get(i).seal(DeviceMessageCodec.encode(parking(-i - 1)), false).bytes());
+          }
+          envelopeBytes = (int) sample.stream().mapToInt(b -> b.length).average().orElse(0);
+          progress.println("bench iot: envelope-verification limit (all cores, no store)");
+          verifyPerSecond = VerifyLimit.perSecond(sample, envelope -> node.envelopes.open(envelope, null),
+              Runtime.getRuntime().availableProcessors(), Math.max(2, seconds / 3));
+        } finally {
+          // Devices go first: a broker closing under them would send them all reconnecting.
+          for (MqttDeviceTransport transport : transports) {
+            transport.close();
+          }
+          scheduler.shutdownNow();
         }
-        progress.printf("bench iot: %d devices connected; %.0f s warm-up, %.0f s measured, %d in flight%n", devices, warmup, seconds, inFlight);
-        platform = ClosedLoop.run(senders, inFlight, warmup, seconds);
-        List<byte[]> sample = new ArrayList<>();
-        for (int i = 0; i < Math.min(2_000, clients.size()); i++) {
-          sample.add(clients.get(i).seal(DeviceMessageCodec.encode(parking(-i - 1)), false).bytes());
-        }
-        envelopeBytes = (int) sample.stream().mapToInt(b -> b.length).average().orElse(0);
-        progress.println("bench iot: envelope-verification limit (all cores, no store)");
-        verifyPerSecond = VerifyLimit.perSecond(sample, envelope -> node.envelopes.open(envelope, null),
-            Runtime.getRuntime().availableProcessors(), Math.max(2, seconds / 3));
-      } finally {
-        for (MqttDeviceTransport transport : transports) {
-          transport.close();
-        }
-        scheduler.shutdownNow();
       }
       approved = node.decisions.stats().approved();
       balanced = IotBooks.balanced(node.ledger);
@@ -164,6 +169,11 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("event_answer_p50_ms", round(platform.latencies().quantileMs(0.50)));
       report.put("event_answer_p99_ms", round(platform.latencies().quantileMs(0.99)));
       report.put("events_failed", platform.failed());
+      report.put("process_cpu_ms_per_event", round(platform.cpuMsPerRequest()));
+      report.put("device_crypto_cpu_ms_per_event", round(deviceCpuMs));
+      double platformCpuMs = platform.cpuMsPerRequest() - deviceCpuMs;
+      report.put("platform_and_broker_cpu_ms_per_event", round(platformCpuMs));
+      report.put("platform_capacity_events_per_s_on_these_cores", round(Runtime.getRuntime().availableProcessors() * 1e3 / platformCpuMs));
       report.put("payments_approved", approved);
       report.put("raw_broker_round_trips_per_s", round(raw.perSecond()));
       report.put("raw_broker_p50_ms", round(raw.latencies().quantileMs(0.50)));
@@ -186,6 +196,10 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       out.printf("  signed payment events end to end: %s/s, event->answer p50 %s ms, p99 %s ms (%s failed, %s approved in all)%n",
           report.get("events_per_s"), report.get("event_answer_p50_ms"), report.get("event_answer_p99_ms"), report.get("events_failed"),
           report.get("payments_approved"));
+      out.printf("  CPU per event: %s ms in all = %s ms the simulated devices' signing and checking + %s ms platform and broker"
+          + " (so these cores alone could carry about %s events/s with the devices elsewhere)%n",
+          report.get("process_cpu_ms_per_event"), report.get("device_crypto_cpu_ms_per_event"),
+          report.get("platform_and_broker_cpu_ms_per_event"), report.get("platform_capacity_events_per_s_on_these_cores"));
       out.printf("  raw broker round trip, same %s-byte messages, no platform: %s/s, p50 %s ms, p99 %s ms%n",
           report.get("envelope_bytes"), report.get("raw_broker_round_trips_per_s"), report.get("raw_broker_p50_ms"), report.get("raw_broker_p99_ms"));
       out.printf("  envelope verification limit (parse, look up, verify; all cores): %s/s%n", report.get("envelope_verifications_per_s"));
@@ -202,11 +216,19 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
         "currency", "CNY", "driverConfirmed", "true", "parkingTicket", "t" + ticket));
   }
 
+  /** CPU the simulated devices spend signing events and verifying answers (their chips' work, not the platform's). */
+  private static final AtomicLong DEVICE_CPU_NANOS = new AtomicLong();
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
   /** One payment event: sealed by the device, sent, and the platform's signed answer checked. */
   private static CompletableFuture<?> payOnce(EnvelopeClient client, MqttDeviceTransport transport, long ticket) {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     SealedMessage sealed = client.seal(DeviceMessageCodec.encode(parking(ticket)), false);
+    DEVICE_CPU_NANOS.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
     return transport.send(sealed.bytes()).thenApply(answer -> {
+      long verifyCpu = THREADS.getCurrentThreadCpuTime();
       PlatformAnswer opened = DeviceMessageCodec.decodeAnswer(client.openAnswer(sealed, answer));
+      DEVICE_CPU_NANOS.addAndGet(THREADS.getCurrentThreadCpuTime() - verifyCpu);
       if (opened.decisions().size() != 1 || !opened.decisions().get(0).outcome().equals("APPROVED")) {
         throw new IllegalStateException("payment not approved: " + opened);
       }

@@ -23,9 +23,17 @@ public final class ClosedLoop {
   }
 
   /** What a run measured. */
-  public record Result(long completed, long failed, double seconds, Latencies latencies) {
+  /**
+   * @param processCpuSeconds CPU time of the whole process (all threads) during the measured phase
+   */
+  public record Result(long completed, long failed, double seconds, Latencies latencies, double processCpuSeconds) {
     public double perSecond() {
       return completed / seconds;
+    }
+
+    /** Process CPU per completed request, milliseconds. */
+    public double cpuMsPerRequest() {
+      return completed == 0 ? Double.NaN : processCpuSeconds * 1e3 / completed;
     }
   }
 
@@ -40,11 +48,18 @@ public final class ClosedLoop {
    * @param inFlight concurrent requests, 1..senders
    */
   public static Result run(List<Sender> senders, int inFlight, double warmupSeconds, double seconds) throws InterruptedException {
+    return run(senders, inFlight, warmupSeconds, seconds, () -> {});
+  }
+
+  /** As {@link #run(List, int, double, double)}, calling {@code atMeasureStart} when the warm-up has ended. */
+  public static Result run(List<Sender> senders, int inFlight, double warmupSeconds, double seconds, Runnable atMeasureStart)
+      throws InterruptedException {
     if (inFlight < 1 || inFlight > senders.size()) {
       throw new IllegalArgumentException("inFlight " + inFlight + " outside 1.." + senders.size());
     }
     Phase warmup = new Phase(senders, inFlight, false);
     warmup.runFor(warmupSeconds);
+    atMeasureStart.run();
     Phase measured = new Phase(senders, inFlight, true);
     return measured.runFor(seconds);
   }
@@ -69,6 +84,7 @@ public final class ClosedLoop {
 
     Result runFor(double seconds) throws InterruptedException {
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       for (int slot = 0; slot < inFlight; slot++) {
         sendNext(slot);
       }
@@ -79,10 +95,11 @@ public final class ClosedLoop {
       }
       stop.set(true);
       double elapsed = (System.nanoTime() - start) / 1e9;
+      double cpu = (processCpuNanos() - cpuStart) / 1e9;
       if (!drained.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("requests still outstanding 60 s after the run ended");
       }
-      return new Result(completed.get(), failed.get(), elapsed, latencies);
+      return new Result(completed.get(), failed.get(), elapsed, latencies, cpu);
     }
 
     /** Each slot owns the senders slot, slot + inFlight, slot + 2·inFlight, …: no sender is shared. */
@@ -113,5 +130,11 @@ public final class ClosedLoop {
         sendNext(slot);
       }, CONTINUATIONS);
     }
+  }
+
+  /** CPU time of this process, all threads, nanoseconds (0 where the JVM cannot tell). */
+  public static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : 0;
   }
 }

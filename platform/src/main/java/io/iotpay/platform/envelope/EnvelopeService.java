@@ -288,7 +288,7 @@ public final class EnvelopeService {
       kind = Cose.PAYLOAD_ENCRYPT0;
     }
     return SignedMessage.sign(device.suite(), key.keyId(), counter, kind, counter, payload, aad,
-        data -> device.suite().signature().sign(key.keys().getPrivate(), data));
+        key::sign);
   }
 
   private byte[] encrypt(AlgorithmSuite suite, SecretKeyBytes payloadKey, byte[] payload, byte[] aad) {

@@ -13,11 +13,14 @@ public final class SoftwareDeviceSigner implements DeviceSigner {
   private final String deviceId;
   private final AlgorithmSuite suite;
   private final KeyPair keys;
+  /** Initialised once: an SM2 signer's initialisation costs a scalar multiplication. */
+  private final io.iotpay.foundation.crypto.SignatureAlgorithm.Signer signer;
 
   public SoftwareDeviceSigner(String deviceId, AlgorithmSuite suite, KeyPair keys) {
     this.deviceId = java.util.Objects.requireNonNull(deviceId, "deviceId");
     this.suite = java.util.Objects.requireNonNull(suite, "suite");
     this.keys = java.util.Objects.requireNonNull(keys, "keys");
+    this.signer = suite.signature().newSigner(keys.getPrivate());
   }
 
   /** A signer with a fresh key pair of the suite. */
@@ -40,9 +43,10 @@ public final class SoftwareDeviceSigner implements DeviceSigner {
     return keys.getPublic();
   }
 
+  /** Thread-safe: a connect token and a message may be signed at once. */
   @Override
-  public byte[] sign(byte[] data) {
-    return suite.signature().sign(keys.getPrivate(), data);
+  public synchronized byte[] sign(byte[] data) {
+    return signer.sign(data);
   }
 
   @Override
