@@ -191,6 +191,8 @@ public final class ServeCommand implements Callable<Integer> {
         : "not on disk (start with --write-operator-token to write " + tokenFile.toAbsolutePath() + ")"));
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       out.println("  device CA " + suite + "  " + PlatformKeyStore.caCertificateFile(dataDir, suite).toAbsolutePath());
+      out.println("  answer key " + suite + " (kid " + keys.answerKey(suite).keyId() + ")  "
+          + PlatformKeyStore.answerPublicKeyFile(dataDir, suite).toAbsolutePath());
     }
     out.println("  audit log " + keys.auditSuite() + ", public key " + PlatformKeyStore.auditPublicKeyFile(dataDir).toAbsolutePath());
     out.println("iotpay serve: ready (SIGTERM or Ctrl-C stops)");

@@ -149,6 +149,11 @@ public final class PlatformKeyStore {
     return dataDir.resolve(DIRECTORY).resolve(caCertificateName(suite));
   }
 
+  /** The answer-signing public key file of {@code suite} (devices' trust anchor) in {@code <dataDir>/platform-keys/}. */
+  public static Path answerPublicKeyFile(Path dataDir, AlgorithmSuite suite) {
+    return dataDir.resolve(DIRECTORY).resolve(answerPublicName(suite));
+  }
+
   /** The audit public key file in {@code <dataDir>/platform-keys/}. */
   public static Path auditPublicKeyFile(Path dataDir) {
     return dataDir.resolve(DIRECTORY).resolve(AUDIT_PUBLIC_KEY);
