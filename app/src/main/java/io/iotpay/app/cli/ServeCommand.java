@@ -87,6 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
   /** The environment (the master-key variable); tests replace it. */
   Function<String, String> environment = System::getenv;
 
+  private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Object lifecycle = new Object();
   private IotServer server;
@@ -95,6 +96,23 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return serve();
+    } finally {
+      started.countDown(); // a start that failed releases its waiters too
+    }
+  }
+
+  /**
+   * Waits until the doors are open (the start-up lines are printed) or the start failed.
+   *
+   * @return false when {@code timeout} passed first
+   */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    return started.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private int serve() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AlgorithmSuite requestedSuite = AlgorithmSuite.byName(auditSuite);
@@ -115,8 +133,10 @@ public final class ServeCommand implements Callable<Integer> {
           + " ignored)");
     }
     Path tokenFile = dataDir.resolve("operator.token");
-    if (firstStart || writeOperatorToken) {
-      PlatformKeyStore.exportOperatorToken(keys, tokenFile);
+    if ((firstStart || writeOperatorToken) && !PlatformKeyStore.exportOperatorToken(keys, tokenFile)
+        && !holdsToken(tokenFile, keys.operatorToken())) {
+      err.println("iotpay serve: " + tokenFile + " exists and does not hold this node's operator token (left as it is); delete it and "
+          + "start with --write-operator-token");
     }
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
@@ -127,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
     Thread hook = new Thread(this::stop, "iotpay-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     printStarted(out, master, keys, tokenFile);
+    started.countDown();
     stopped.await();
     removeHook(hook);
     err.println("iotpay serve: stopped");
@@ -228,6 +249,19 @@ public final class ServeCommand implements Callable<Integer> {
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, port))) {
       return true;
     } catch (BindException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code file} holds {@code token} (compared in constant time); false when unreadable or too long. */
+  private static boolean holdsToken(Path file, String token) {
+    try {
+      if (Files.size(file) > 2L * token.length() + 2) {
+        return false;
+      }
+      byte[] held = Files.readString(file, StandardCharsets.US_ASCII).strip().getBytes(StandardCharsets.US_ASCII);
+      return java.security.MessageDigest.isEqual(held, token.getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
       return false;
     }
   }

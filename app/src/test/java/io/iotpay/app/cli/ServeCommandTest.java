@@ -38,7 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -99,8 +98,13 @@ class ServeCommandTest {
 
   private Running startReady(String masterKeyHex, AlgorithmSuite suite) {
     Running running = start(masterKeyHex, "--mqtt-port", "0", "--coaps-port", "0", "--http-port", "0", "--audit-suite", suite.name());
-    boolean ready = eventually(() -> running.out.toString().contains("iotpay serve: ready") || running.exitCode.get() != Integer.MIN_VALUE);
-    assertThat(ready && running.exitCode.get() == Integer.MIN_VALUE).as("serve ready; stderr:%n%s", running.err).isTrue();
+    try {
+      assertThat(running.command.awaitStarted(WAIT)).as("serve started or failed in time").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while serve started", e);
+    }
+    assertThat(running.out.toString()).as("serve ready; stderr:%n%s", running.err).contains("iotpay serve: ready");
     return running;
   }
 
@@ -185,22 +189,5 @@ class ServeCommandTest {
       byte[] answer = transport.send(sealed.bytes()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
       return DeviceMessageCodec.decodeAnswer(client.openAnswer(sealed, answer)).status();
     }
-  }
-
-  /** Polls {@code condition} until it holds or {@link #WAIT} passes. */
-  private static boolean eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(20); // polling interval of a condition with a deadline, not a wait for an outcome
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 }
