@@ -93,6 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
   private IotServer server;
   private IotNode node;
   private boolean stopping;
+  private PrintWriter stopLog;
 
   @Override
   public Integer call() throws Exception {
@@ -144,14 +145,15 @@ public final class ServeCommand implements Callable<Integer> {
     if (!open(dataDir.resolve(DATABASE_FILE), clock, keys, options, random, err)) {
       return 2;
     }
+    synchronized (lifecycle) {
+      stopLog = err;
+    }
     Thread hook = new Thread(this::stop, "iotpay-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     printStarted(out, master, keys, tokenFile);
     started.countDown();
     stopped.await();
     removeHook(hook);
-    err.println("iotpay serve: stopped");
-    err.flush();
     return 0;
   }
 
@@ -170,6 +172,11 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (node != null) {
         node.close();
+      }
+      if (stopLog != null) {
+        // Said here, not after call() wakes: on SIGTERM the JVM may halt as soon as this hook returns.
+        stopLog.println("iotpay serve: stopped");
+        stopLog.flush();
       }
     }
     stopped.countDown();
