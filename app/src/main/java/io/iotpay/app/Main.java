@@ -4,6 +4,7 @@ import io.iotpay.app.cli.AuditCommand;
 import io.iotpay.app.cli.BenchCommand;
 import io.iotpay.app.cli.CryptoCommand;
 import io.iotpay.app.cli.DemoCommand;
+import io.iotpay.app.cli.ServeCommand;
 import io.iotpay.app.cli.TlvCommand;
 import io.iotpay.foundation.InvalidInputException;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, CryptoCommand.class, TlvCommand.class, AuditCommand.class, BenchCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, CryptoCommand.class, TlvCommand.class, AuditCommand.class, BenchCommand.class,
+        ServeCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;

@@ -76,12 +76,32 @@ public final class IotNode implements AutoCloseable {
   private final Map<DeviceId, SecretKeyBytes> payloadKeys = new ConcurrentHashMap<>();
 
   /**
-   * Opens a node on the SQLite file {@code databaseFile} (created if missing).
+   * Opens a node on the SQLite file {@code databaseFile} (created if missing) with throwaway device
+   * CAs and answer keys made in memory (the demo's and the bench's node: nothing outlives it).
    *
    * @param auditKey the audit log's checkpoint-signing key, of {@code auditSuite}
    */
   public IotNode(Path databaseFile, BusinessClock clock, AlgorithmSuite auditSuite, KeyPair auditKey, RiskConfig riskConfig,
       SecureRandom random) throws Exception {
+    this(databaseFile, clock, auditSuite, auditKey, PlatformKeys.generate(auditSuite, clock.now().minus(Duration.ofDays(1)), random),
+        riskConfig, random);
+  }
+
+  /**
+   * Opens a node on the SQLite file {@code databaseFile} (created if missing) with the long-lived
+   * keys of {@code keys}: its audit key, device CAs and answer keys. The same keys on the same file
+   * give the same node after a restart: the audit log verifies across it and registered devices stay
+   * valid.
+   *
+   * @param keys the node's platform keys (e.g. from {@link PlatformKeyStore#openOrCreate}); never null
+   */
+  public IotNode(Path databaseFile, BusinessClock clock, PlatformKeys keys, RiskConfig riskConfig, SecureRandom random)
+      throws Exception {
+    this(databaseFile, clock, keys.auditSuite(), keys.auditKey(), keys, riskConfig, random);
+  }
+
+  private IotNode(Path databaseFile, BusinessClock clock, AlgorithmSuite auditSuite, KeyPair auditKey, PlatformKeys keys,
+      RiskConfig riskConfig, SecureRandom random) throws Exception {
     this.clock = clock;
     this.auditSuite = auditSuite;
     this.auditKey = auditKey;
@@ -89,10 +109,8 @@ public final class IotNode implements AutoCloseable {
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(auditSuite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-      deviceCas.put(suite, DeviceCa.create(suite, "CN=iotpay device CA " + suite + ", O=iotpay",
-          clock.now().minus(Duration.ofDays(1)), Duration.ofDays(3650), Duration.ofDays(730), random));
-      answerKeys.put(suite, new PlatformSigningKey(suite, "platform-answers-" + suite.name().toLowerCase(java.util.Locale.ROOT),
-          suite.signature().generateKeyPair(random)));
+      deviceCas.put(suite, keys.deviceCa(suite, random));
+      answerKeys.put(suite, keys.answerKey(suite));
     }
     this.identity = new IdentityService(new DeviceRegistry(database), deviceCas, IdentityConfig.defaults());
     this.envelopes = new EnvelopeService(identity, new CounterStore(database), answerKeys,

@@ -1,0 +1,193 @@
+package io.iotpay.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.agent.sdk.DeviceCsr;
+import io.iotpay.agent.sdk.EnvelopeClient;
+import io.iotpay.agent.sdk.EnvelopeException;
+import io.iotpay.agent.sdk.InMemoryMessageCounter;
+import io.iotpay.agent.sdk.PlatformTrust;
+import io.iotpay.agent.sdk.SealedMessage;
+import io.iotpay.agent.sdk.SoftwareDeviceSigner;
+import io.iotpay.agent.transport.MqttDeviceConfig;
+import io.iotpay.agent.transport.MqttDeviceTransport;
+import io.iotpay.app.iot.PlatformKeyStore;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.Pem;
+import io.iotpay.protocol.device.DeviceMessageCodec;
+import io.iotpay.protocol.device.DeviceRequest;
+import io.iotpay.protocol.device.PlatformAnswer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+/**
+ * {@code iotpay serve} for real: started on free ports in a thread, asked for {@code /health} over
+ * HTTP, a device registered over HTTP and heard over MQTT, stopped, started again on the same data
+ * directory (same keys: the device still connects and trusts the answers), stopped again.
+ */
+class ServeCommandTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern MQTT_LINE = Pattern.compile("mqtt +tcp://([^:\\s]+):(\\d+)");
+  private static final Pattern HTTP_LINE = Pattern.compile("http +http://([^:\\s]+):(\\d+)");
+
+  @TempDir Path dataDir;
+
+  /** One running {@code serve}: the command, its thread, what it printed, its exit code once it ends. */
+  private static final class Running {
+    final ServeCommand command = new ServeCommand();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final AtomicInteger exitCode = new AtomicInteger(Integer.MIN_VALUE);
+    Thread thread;
+
+    String host(Pattern line) {
+      return matcher(line).group(1);
+    }
+
+    int port(Pattern line) {
+      return Integer.parseInt(matcher(line).group(2));
+    }
+
+    private Matcher matcher(Pattern line) {
+      Matcher matcher = line.matcher(out.toString());
+      assertThat(matcher.find()).as("serve printed %s in:%n%s", line, out).isTrue();
+      return matcher;
+    }
+  }
+
+  private Running start(String masterKeyHex, String... options) {
+    Running running = new Running();
+    running.command.environment = name -> name.equals(PlatformKeyStore.MASTER_KEY_ENV) ? masterKeyHex : null;
+    CommandLine line = new CommandLine(running.command).setOut(new PrintWriter(running.out, true))
+        .setErr(new PrintWriter(running.err, true));
+    String[] args = new String[options.length + 2];
+    args[0] = "--data-dir";
+    args[1] = dataDir.toString();
+    System.arraycopy(options, 0, args, 2, options.length);
+    running.thread = new Thread(() -> running.exitCode.set(line.execute(args)), "serve-under-test");
+    running.thread.start();
+    return running;
+  }
+
+  private Running startReady(String masterKeyHex, AlgorithmSuite suite) {
+    Running running = start(masterKeyHex, "--mqtt-port", "0", "--coaps-port", "0", "--http-port", "0", "--audit-suite", suite.name());
+    try {
+      assertThat(running.command.awaitStarted(WAIT)).as("serve started or failed in time").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while serve started", e);
+    }
+    assertThat(running.out.toString()).as("serve ready; stderr:%n%s", running.err).contains("iotpay serve: ready");
+    return running;
+  }
+
+  private static void stop(Running running) throws InterruptedException {
+    running.command.stop();
+    running.thread.join(WAIT.toMillis());
+    assertThat(running.thread.isAlive()).isFalse();
+    assertThat(running.exitCode.get()).isZero();
+    assertThat(running.err.toString()).contains("iotpay serve: stopped");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void serve_answersHealthAndAnMqttDevice_andAfterARestartTheSameDeviceIsStillTrusted(AlgorithmSuite suite) throws Exception {
+    String masterKey = HexFormat.of().formatHex(RANDOM.generateSeed(PlatformKeyStore.MASTER_KEY_BYTES));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    String deviceId = "serve-" + suite.name().toLowerCase(Locale.ROOT);
+    SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate(deviceId, suite, RANDOM);
+    try {
+      Running first = startReady(masterKey, suite);
+      String base = "http://" + first.host(HTTP_LINE) + ":" + first.port(HTTP_LINE);
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("UP");
+
+      String token = Files.readString(dataDir.resolve("operator.token")).strip();
+      String body = "{\"suite\":\"" + suite + "\",\"csr\":\"" + Base64.getEncoder().encodeToString(DeviceCsr.create(signer)) + "\"}";
+      HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
+      // The device trusts the answer key the node published on disk, as a real device is provisioned.
+      EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
+          "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
+          Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
+      assertThat(statusOverMqtt(first, signer, client, scheduler, "1.0.0")).isEqualTo(PlatformAnswer.Status.OK);
+      stop(first);
+
+      Running second = startReady(masterKey, suite);
+      assertThat(statusOverMqtt(second, signer, client, scheduler, "1.0.1")).isEqualTo(PlatformAnswer.Status.OK);
+      String base2 = "http://" + second.host(HTTP_LINE) + ":" + second.port(HTTP_LINE);
+      HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(base2 + "/v1/devices/" + deviceId + "/state"))
+          .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
+      assertThat(state.body()).contains("\"firmware\":\"1.0.1\"");
+      stop(second);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void portInUse_exits2NamingThePortAndItsOption() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      int port = taken.getLocalPort();
+      Running running = start(null, "--mqtt-port", "0", "--coaps-port", "0", "--http-port", String.valueOf(port));
+      running.thread.join(WAIT.toMillis());
+
+      assertThat(running.exitCode.get()).isEqualTo(2);
+      assertThat(running.err.toString()).contains("port " + port).contains("--http-port");
+      assertThat(dataDir.resolve(PlatformKeyStore.DIRECTORY)).doesNotExist();
+    }
+  }
+
+  private static PlatformAnswer.Status statusOverMqtt(Running running, SoftwareDeviceSigner signer, EnvelopeClient client,
+      ScheduledExecutorService scheduler, String firmware) throws Exception {
+    MqttDeviceTransport.AnswerCheck verifying = (sent, counter, answer) -> {
+      try {
+        client.openAnswer(new SealedMessage(counter, sent), answer);
+        return true;
+      } catch (EnvelopeException e) {
+        return false;
+      }
+    };
+    try (MqttDeviceTransport transport = MqttDeviceTransport.connect(signer,
+        MqttDeviceConfig.defaults(running.host(MQTT_LINE), running.port(MQTT_LINE)), scheduler, verifying, Clock.systemUTC())) {
+      SealedMessage sealed = client.seal(DeviceMessageCodec.encode(new DeviceRequest.Status(firmware, false, null, null)), false);
+      byte[] answer = transport.send(sealed.bytes()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+      return DeviceMessageCodec.decodeAnswer(client.openAnswer(sealed, answer)).status();
+    }
+  }
+}
