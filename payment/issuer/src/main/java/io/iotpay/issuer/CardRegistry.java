@@ -207,17 +207,29 @@ final class CardRegistry {
   }
 
   /**
-   * Records one clearing file's outcome in ONE transaction: the card transactions cleared, the
-   * cards' new quota / status, and the cards denied (each new denial moves the version by one).
+   * Records one clearing chunk's outcome in ONE transaction: the card transactions cleared (each
+   * with the transfer that carries its fare, if any), the fare postings about to be submitted
+   * (state PLANNED), the cards' new quota / status, and the cards denied (each new denial moves the
+   * version by one).
    */
-  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied) {
+  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied,
+      java.util.Collection<FarePosting> postings) {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
-        try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome,"
+            + " fare_minor, transfer_id) VALUES (?, ?, ?, ?, ?, ?)")) {
           for (Cleared one : cleared) {
-            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor());
+            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor(),
+                one.transferId() == 0 ? null : one.transferId());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
+            + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
+          for (FarePosting posting : postings) {
+            bind(s, posting.transferId(), posting.accountId(), posting.amountMinor(), posting.records());
             s.addBatch();
           }
           s.executeBatch();
@@ -231,16 +243,7 @@ final class CardRegistry {
           }
           s.executeBatch();
         }
-        long version = denyVersion();
-        for (Pan pan : denied) {
-          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
-              + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
-            bind(s, pan.digits(), version + 1, pan.digits());
-            if (s.executeUpdate() == 1) {
-              version++;
-            }
-          }
-        }
+        addToDenyList(c, denied);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -251,8 +254,120 @@ final class CardRegistry {
     }
   }
 
-  /** One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS) and its fare. */
-  record Cleared(CardTransactionKey key, String outcome, long fareMinor) {}
+  /** Adds the PANs not yet on the deny list, each moving its version by one (inside the caller's transaction). */
+  private void addToDenyList(Connection c, java.util.Collection<Pan> denied) throws SQLException {
+    long version = denyVersion();
+    for (Pan pan : denied) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
+          + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
+        bind(s, pan.digits(), version + 1, pan.digits());
+        if (s.executeUpdate() == 1) {
+          version++;
+        }
+      }
+    }
+  }
+
+  /**
+   * One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS), its fare and the
+   * ledger transfer that carries the fare (a DEBITED record's fare posting; 0 for none).
+   */
+  record Cleared(CardTransactionKey key, String outcome, long fareMinor, long transferId) {}
+
+  /** One ledger transfer carrying the fares of {@code records} cleared records of one rider account. */
+  record FarePosting(long transferId, long accountId, long amountMinor, int records) {}
+
+  /** Fare postings recorded but not yet known to be in the ledger (a crash came between). */
+  List<FarePosting> plannedPostings() {
+    List<FarePosting> out = new ArrayList<>();
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT transfer_id, account_id, amount_minor, records"
+            + " FROM issuer_fare_posting WHERE state = 'PLANNED' ORDER BY transfer_id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(new FarePosting(r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: fare postings read failed", e);
+    }
+  }
+
+  /** Marks fare postings as in the ledger (one short transaction). */
+  void markPosted(java.util.Collection<Long> transferIds) {
+    if (transferIds.isEmpty()) {
+      return;
+    }
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE issuer_fare_posting SET state = 'POSTED' WHERE transfer_id = ?")) {
+        for (long id : transferIds) {
+          s.setLong(1, id);
+          s.addBatch();
+        }
+        s.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: fare postings not marked", e);
+    }
+  }
+
+  /**
+   * A fare posting the ledger refused (the account could no longer take it): in ONE transaction its
+   * records become ARREARS, their cards are denied and the posting is closed as ARREARS.
+   *
+   * @return the records now in arrears (to post arrears → due to switch, idempotently)
+   */
+  List<Cleared> toArrears(long transferId) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try {
+        List<Cleared> records = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE transfer_id = ? AND outcome = 'DEBITED'")) {
+          s.setLong(1, transferId);
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              records.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)),
+                  "ARREARS", r.getLong(4), 0));
+            }
+          }
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_cleared SET outcome = 'ARREARS', transfer_id = NULL"
+            + " WHERE transfer_id = ?")) {
+          s.setLong(1, transferId);
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+            "UPDATE issuer_fare_posting SET state = 'ARREARS' WHERE transfer_id = ?")) {
+          s.setLong(1, transferId);
+          s.executeUpdate();
+        }
+        java.util.Set<Pan> denied = new java.util.LinkedHashSet<>();
+        records.forEach(one -> denied.add(one.key().pan()));
+        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ? WHERE pan = ?")) {
+          for (Pan pan : denied) {
+            bind(s, CardStatus.DENIED.name(), pan.digits());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        addToDenyList(c, denied);
+        c.commit();
+        return records;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: refused fare posting not moved to arrears", e);
+    }
+  }
 
   /** Every card transaction booked to arrears (to re-post after a crash; the transfers are idempotent). */
   List<Cleared> arrears() {
@@ -263,7 +378,7 @@ final class CardRegistry {
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
         out.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)), "ARREARS",
-            r.getLong(4)));
+            r.getLong(4), 0));
       }
       return out;
     } catch (SQLException e) {
