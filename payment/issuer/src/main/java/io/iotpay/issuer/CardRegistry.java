@@ -155,23 +155,39 @@ final class CardRegistry {
     return out;
   }
 
-  /** Every card transaction already cleared on the cards {@code pans}, read in a few statements. */
-  java.util.Set<CardTransactionKey> clearedOn(java.util.Collection<Pan> pans) {
+  /** Card transactions per exact-key lookup statement: 3 parameters each. */
+  private static final int KEYS_PER_LOOKUP = 500;
+
+  /**
+   * Those of {@code keys} already cleared, in a few statements (a join of the keys as a VALUES list
+   * with the cleared table's primary key, so only the duplicates come back, usually none).
+   */
+  java.util.Set<CardTransactionKey> clearedAmong(java.util.Collection<CardTransactionKey> keys) {
     java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
-    forInLists(pans, (sql, batch) -> {
-      try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
-          "SELECT pan, pan_sequence, atc FROM issuer_cleared WHERE pan IN (" + sql + ")")) {
-        bind(s, batch);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+    List<CardTransactionKey> all = new ArrayList<>(keys);
+    try (Connection c = database.connection()) {
+      for (int start = 0; start < all.size(); start += KEYS_PER_LOOKUP) {
+        List<CardTransactionKey> part = all.subList(start, Math.min(all.size(), start + KEYS_PER_LOOKUP));
+        String values = String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)"));
+        try (PreparedStatement s = c.prepareStatement("SELECT t.pan, t.pan_sequence, t.atc FROM (VALUES " + values
+            + ") AS v JOIN issuer_cleared t ON t.pan = v.column1 AND t.pan_sequence = v.column2 AND t.atc = v.column3")) {
+          int i = 0;
+          for (CardTransactionKey key : part) {
+            s.setString(++i, key.pan().digits());
+            s.setInt(++i, key.panSequence());
+            s.setInt(++i, key.atc());
+          }
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+            }
           }
         }
-      } catch (SQLException e) {
-        throw new IllegalStateException("issuer registry: cleared read failed", e);
       }
-    });
-    return out;
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: cleared read failed", e);
+    }
   }
 
   /** Calls {@code each} with "?, ?, …" and the PAN digits, {@link #IN_LIST_MAX} at a time. */
@@ -214,18 +230,18 @@ final class CardRegistry {
    */
   void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied,
       java.util.Collection<FarePosting> postings) {
+    database.writing(() -> {
+      recordFileNow(cleared, cards, denied, postings);
+      return null;
+    });
+  }
+
+  private void recordFileNow(List<Cleared> cleared, java.util.Collection<CardRecord> cards,
+      java.util.Collection<Pan> denied, java.util.Collection<FarePosting> postings) {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome,"
-            + " fare_minor, transfer_id) VALUES (?, ?, ?, ?, ?, ?)")) {
-          for (Cleared one : cleared) {
-            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor(),
-                one.transferId() == 0 ? null : one.transferId());
-            s.addBatch();
-          }
-          s.executeBatch();
-        }
+        insertCleared(c, cleared);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
             + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
           for (FarePosting posting : postings) {
@@ -251,6 +267,49 @@ final class CardRegistry {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("issuer registry: clearing file not recorded", e);
+    }
+  }
+
+  /** Cleared rows per multi-row INSERT: 100 rows × 6 columns, far below every driver's parameter limit. */
+  private static final int CLEARED_ROWS_PER_INSERT = 100;
+
+  /** Inserts cleared rows with multi-row INSERTs (one statement per 100 rows, batched), then the rest one by one. */
+  private static void insertCleared(Connection c, List<Cleared> cleared) throws SQLException {
+    String insert = "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor, transfer_id) VALUES ";
+    int full = cleared.size() / CLEARED_ROWS_PER_INSERT * CLEARED_ROWS_PER_INSERT;
+    if (full > 0) {
+      try (PreparedStatement s = c.prepareStatement(insert
+          + String.join(", ", java.util.Collections.nCopies(CLEARED_ROWS_PER_INSERT, "(?, ?, ?, ?, ?, ?)")))) {
+        for (int start = 0; start < full; start += CLEARED_ROWS_PER_INSERT) {
+          for (int row = 0; row < CLEARED_ROWS_PER_INSERT; row++) {
+            bindCleared(s, row * 6, cleared.get(start + row));
+          }
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+    }
+    if (full < cleared.size()) {
+      try (PreparedStatement s = c.prepareStatement(insert + "(?, ?, ?, ?, ?, ?)")) {
+        for (int i = full; i < cleared.size(); i++) {
+          bindCleared(s, 0, cleared.get(i));
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+    }
+  }
+
+  private static void bindCleared(PreparedStatement s, int offset, Cleared one) throws SQLException {
+    s.setString(offset + 1, one.key().pan().digits());
+    s.setInt(offset + 2, one.key().panSequence());
+    s.setInt(offset + 3, one.key().atc());
+    s.setString(offset + 4, one.outcome());
+    s.setLong(offset + 5, one.fareMinor());
+    if (one.transferId() == 0) {
+      s.setNull(offset + 6, java.sql.Types.BIGINT);
+    } else {
+      s.setLong(offset + 6, one.transferId());
     }
   }
 

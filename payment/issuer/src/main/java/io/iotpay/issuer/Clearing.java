@@ -151,12 +151,15 @@ final class Clearing {
   private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
       TacVerifier verifier) {
     Set<Pan> pans = new java.util.HashSet<>();
+    List<CardTransactionKey> keys = new ArrayList<>(records.size());
     for (TransitRecord record : records) {
       pans.add(record.pan());
+      keys.add(record.cardKey());
     }
-    // Batch reads instead of two statements per record: the chunk's cards and their cleared transactions.
+    // Batch reads instead of two statements per record: the chunk's cards, and which of its card
+    // transactions were cleared before (exact keys: only duplicates come back).
     Map<Pan, CardRecord> known = issuer.registry().findAll(pans);
-    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedOn(pans);
+    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedAmong(keys);
     boolean[] tacValid = verifyTacs(records, verifier);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
