@@ -230,44 +230,58 @@ final class CardRegistry {
    */
   void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied,
       java.util.Collection<FarePosting> postings) {
-    database.writing(() -> {
-      recordFileNow(cleared, cards, denied, postings);
+    inTransaction("clearing file not recorded", c -> {
+      insertCleared(c, cleared);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
+          + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
+        for (FarePosting posting : postings) {
+          bind(s, posting.transferId(), posting.accountId(), posting.amountMinor(), posting.records());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
+          + " last_atc = ? WHERE pan = ?")) {
+        for (CardRecord card : cards) {
+          CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
+          bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      addToDenyList(c, denied);
       return null;
     });
   }
 
-  private void recordFileNow(List<Cleared> cleared, java.util.Collection<CardRecord> cards,
-      java.util.Collection<Pan> denied, java.util.Collection<FarePosting> postings) {
-    try (Connection c = database.connection()) {
-      c.setAutoCommit(false);
-      try {
-        insertCleared(c, cleared);
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
-            + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
-          for (FarePosting posting : postings) {
-            bind(s, posting.transferId(), posting.accountId(), posting.amountMinor(), posting.records());
-            s.addBatch();
-          }
-          s.executeBatch();
+  /** A transaction's statements, given its connection. */
+  @FunctionalInterface
+  private interface TransactionWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} as ONE write transaction (under the store's write lock): committed when it
+   * returns, rolled back when it throws.
+   *
+   * @throws IllegalStateException naming {@code failure} when the store refuses it
+   */
+  private <T> T inTransaction(String failure, TransactionWork<T> work) {
+    return database.writing(() -> {
+      try (Connection c = database.connection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
-            + " last_atc = ? WHERE pan = ?")) {
-          for (CardRecord card : cards) {
-            CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
-            bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
-            s.addBatch();
-          }
-          s.executeBatch();
-        }
-        addToDenyList(c, denied);
-        c.commit();
       } catch (SQLException e) {
-        c.rollback();
-        throw e;
+        throw new IllegalStateException("issuer registry: " + failure, e);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("issuer registry: clearing file not recorded", e);
-    }
+    });
   }
 
   /** Cleared rows per multi-row INSERT: 100 rows × 6 columns, far below every driver's parameter limit. */
@@ -357,8 +371,7 @@ final class CardRegistry {
     if (transferIds.isEmpty()) {
       return;
     }
-    try (Connection c = database.connection()) {
-      c.setAutoCommit(false);
+    inTransaction("fare postings not marked", c -> {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE issuer_fare_posting SET state = 'POSTED' WHERE transfer_id = ?")) {
         for (long id : transferIds) {
@@ -366,14 +379,9 @@ final class CardRegistry {
           s.addBatch();
         }
         s.executeBatch();
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("issuer registry: fare postings not marked", e);
-    }
+      return null;
+    });
   }
 
   /**
@@ -383,49 +391,37 @@ final class CardRegistry {
    * @return the records now in arrears (to post arrears → due to switch, idempotently)
    */
   List<Cleared> toArrears(long transferId) {
-    try (Connection c = database.connection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Cleared> records = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE transfer_id = ? AND outcome = 'DEBITED'")) {
-          s.setLong(1, transferId);
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              records.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)),
-                  "ARREARS", r.getLong(4), 0));
-            }
+    return inTransaction("refused fare posting not moved to arrears", c -> {
+      List<Cleared> records = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE transfer_id = ? AND outcome = 'DEBITED'")) {
+        s.setLong(1, transferId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            records.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)),
+                "ARREARS", r.getLong(4), 0));
           }
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_cleared SET outcome = 'ARREARS', transfer_id = NULL"
-            + " WHERE transfer_id = ?")) {
-          s.setLong(1, transferId);
-          s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement(
-            "UPDATE issuer_fare_posting SET state = 'ARREARS' WHERE transfer_id = ?")) {
-          s.setLong(1, transferId);
-          s.executeUpdate();
-        }
-        java.util.Set<Pan> denied = new java.util.LinkedHashSet<>();
-        records.forEach(one -> denied.add(one.key().pan()));
-        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ? WHERE pan = ?")) {
-          for (Pan pan : denied) {
-            bind(s, CardStatus.DENIED.name(), pan.digits());
-            s.addBatch();
-          }
-          s.executeBatch();
-        }
-        addToDenyList(c, denied);
-        c.commit();
-        return records;
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("issuer registry: refused fare posting not moved to arrears", e);
-    }
+      for (String sql : List.of("UPDATE issuer_cleared SET outcome = 'ARREARS', transfer_id = NULL WHERE transfer_id = ?",
+          "UPDATE issuer_fare_posting SET state = 'ARREARS' WHERE transfer_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+          s.setLong(1, transferId);
+          s.executeUpdate();
+        }
+      }
+      java.util.Set<Pan> denied = new java.util.LinkedHashSet<>();
+      records.forEach(one -> denied.add(one.key().pan()));
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ? WHERE pan = ?")) {
+        for (Pan pan : denied) {
+          bind(s, CardStatus.DENIED.name(), pan.digits());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      addToDenyList(c, denied);
+      return records;
+    });
   }
 
   /** Every card transaction booked to arrears (to re-post after a crash; the transfers are idempotent). */

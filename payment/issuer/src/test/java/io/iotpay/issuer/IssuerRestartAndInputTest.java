@@ -31,9 +31,7 @@ class IssuerRestartAndInputTest {
     List<TransitRecord> records;
     try (IssuerWorld world = new IssuerWorld(dir)) {
       rider = world.rider(1, suite, 50_00);
-      var decision = world.issuer.apply(new ServiceApplication("a", rider.issued().pan(), 1, "METRO"));
-      world.runPush(decision.script().orElseThrow(), rider.card(), UnaryOperator.identity());
-      records = List.of(new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 3_00));
+      records = enabledJourney(world, rider);
       assertThat(world.issuer.clear(new ClearingFile(IssuerWorld.ISSUER, TestGate.DAY, 1, records)).debitedMinor())
           .isEqualTo(3_00);
     }
@@ -117,9 +115,7 @@ class IssuerRestartAndInputTest {
     List<TransitRecord> records;
     try (IssuerWorld world = new IssuerWorld(dir)) {
       rider = world.rider(1, suite, 50_00);
-      var decision = world.issuer.apply(new ServiceApplication("a", rider.issued().pan(), 1, "METRO"));
-      world.runPush(decision.script().orElseThrow(), rider.card(), UnaryOperator.identity());
-      records = List.of(new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 3_00));
+      records = enabledJourney(world, rider);
       TransitRecord exit = records.get(records.size() - 1);
       // As the crash leaves it: the registry transaction committed, the ledger never saw the transfer.
       world.issuer.registry().recordFile(List.of(new CardRegistry.Cleared(exit.cardKey(), "DEBITED", 3_00, 77L)),
@@ -171,5 +167,12 @@ class IssuerRestartAndInputTest {
         assertThat(world.issuer.registry().plannedPostings()).isEmpty();
       }
     }
+  }
+
+  /** Enables the rider's metro service (its first push) and returns one journey of 3.00 through the gates. */
+  private static List<TransitRecord> enabledJourney(IssuerWorld world, IssuerWorld.Rider rider) {
+    var decision = world.issuer.apply(new ServiceApplication("a", rider.issued().pan(), 1, "METRO"));
+    world.runPush(decision.script().orElseThrow(), rider.card(), UnaryOperator.identity());
+    return List.of(new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 3_00));
   }
 }
