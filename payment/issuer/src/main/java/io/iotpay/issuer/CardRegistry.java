@@ -230,8 +230,13 @@ final class CardRegistry {
    */
   void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied,
       java.util.Collection<FarePosting> postings) {
+    // In key order: consecutive rows fall on the same B-tree pages (the keys arrive in random order).
+    List<Cleared> byKey = new ArrayList<>(cleared);
+    byKey.sort(CLEARED_ORDER);
+    List<CardRecord> byPan = new ArrayList<>(cards);
+    byPan.sort(java.util.Comparator.comparing(card -> card.pan().digits()));
     inTransaction("clearing file not recorded", c -> {
-      insertCleared(c, cleared);
+      insertCleared(c, byKey);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
           + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
         for (FarePosting posting : postings) {
@@ -242,7 +247,7 @@ final class CardRegistry {
       }
       try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
           + " last_atc = ? WHERE pan = ?")) {
-        for (CardRecord card : cards) {
+        for (CardRecord card : byPan) {
           CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
           bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
           s.addBatch();
@@ -253,6 +258,11 @@ final class CardRegistry {
       return null;
     });
   }
+
+  private static final java.util.Comparator<Cleared> CLEARED_ORDER = java.util.Comparator
+      .comparing((Cleared one) -> one.key().pan().digits())
+      .thenComparingInt(one -> one.key().panSequence())
+      .thenComparingInt(one -> one.key().atc());
 
   /** A transaction's statements, given its connection. */
   @FunctionalInterface
