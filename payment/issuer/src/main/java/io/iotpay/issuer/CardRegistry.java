@@ -147,12 +147,55 @@ final class CardRegistry {
    */
   java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
     java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
-    forInLists(pans, (sql, batch) -> {
-      for (CardRecord card : query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
-        out.put(card.pan(), card);
+    List<Pan> all = new ArrayList<>(pans);
+    try (Connection c = database.connection()) {
+      inBatches(c, all, IN_LIST_MAX, "SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (", "?", ")",
+          (s, part) -> {
+            int i = 0;
+            for (Pan pan : part) {
+              s.setString(++i, pan.digits());
+            }
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                CardRecord card = card(r);
+                out.put(card.pan(), card);
+              }
+            }
+          });
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: card query failed", e);
+    }
+  }
+
+  /** Binds one batch of items into a statement and runs it. */
+  @FunctionalInterface
+  private interface BatchWork<T> {
+    void run(PreparedStatement statement, List<T> batch) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} over {@code items} in batches of {@code size}, with a statement of {@code head}
+   * + {@code size} comma-separated {@code each} + {@code tail}: prepared once for all full batches (a
+   * statement of a few hundred parameters costs more to prepare than to run), once more for the rest.
+   */
+  private static <T> void inBatches(Connection c, List<T> items, int size, String head, String each, String tail,
+      BatchWork<T> work) throws SQLException {
+    int full = items.size() / size * size;
+    if (full > 0) {
+      try (PreparedStatement s = c.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(size, each))
+          + tail)) {
+        for (int start = 0; start < full; start += size) {
+          work.run(s, items.subList(start, start + size));
+        }
       }
-    });
-    return out;
+    }
+    if (full < items.size()) {
+      try (PreparedStatement s = c.prepareStatement(head
+          + String.join(", ", java.util.Collections.nCopies(items.size() - full, each)) + tail)) {
+        work.run(s, items.subList(full, items.size()));
+      }
+    }
   }
 
   /** Card transactions per exact-key lookup statement: 3 parameters each. */
@@ -164,42 +207,25 @@ final class CardRegistry {
    */
   java.util.Set<CardTransactionKey> clearedAmong(java.util.Collection<CardTransactionKey> keys) {
     java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
-    List<CardTransactionKey> all = new ArrayList<>(keys);
     try (Connection c = database.connection()) {
-      for (int start = 0; start < all.size(); start += KEYS_PER_LOOKUP) {
-        List<CardTransactionKey> part = all.subList(start, Math.min(all.size(), start + KEYS_PER_LOOKUP));
-        String values = String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)"));
-        try (PreparedStatement s = c.prepareStatement("SELECT t.pan, t.pan_sequence, t.atc FROM (VALUES " + values
-            + ") AS v JOIN issuer_cleared t ON t.pan = v.column1 AND t.pan_sequence = v.column2 AND t.atc = v.column3")) {
-          int i = 0;
-          for (CardTransactionKey key : part) {
-            s.setString(++i, key.pan().digits());
-            s.setInt(++i, key.panSequence());
-            s.setInt(++i, key.atc());
-          }
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+      inBatches(c, new ArrayList<>(keys), KEYS_PER_LOOKUP, "SELECT t.pan, t.pan_sequence, t.atc FROM (VALUES ",
+          "(?, ?, ?)", ") AS v JOIN issuer_cleared t ON t.pan = v.column1 AND t.pan_sequence = v.column2"
+              + " AND t.atc = v.column3", (s, part) -> {
+            int i = 0;
+            for (CardTransactionKey key : part) {
+              s.setString(++i, key.pan().digits());
+              s.setInt(++i, key.panSequence());
+              s.setInt(++i, key.atc());
             }
-          }
-        }
-      }
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+              }
+            }
+          });
       return out;
     } catch (SQLException e) {
       throw new IllegalStateException("issuer registry: cleared read failed", e);
-    }
-  }
-
-  /** Calls {@code each} with "?, ?, …" and the PAN digits, {@link #IN_LIST_MAX} at a time. */
-  private static void forInLists(java.util.Collection<Pan> pans, java.util.function.BiConsumer<String, Object[]> each) {
-    List<Pan> all = new ArrayList<>(pans);
-    for (int start = 0; start < all.size(); start += IN_LIST_MAX) {
-      List<Pan> part = all.subList(start, Math.min(all.size(), start + IN_LIST_MAX));
-      Object[] digits = new Object[part.size()];
-      for (int i = 0; i < digits.length; i++) {
-        digits[i] = part.get(i).digits();
-      }
-      each.accept(String.join(", ", java.util.Collections.nCopies(digits.length, "?")), digits);
     }
   }
 
@@ -248,7 +274,7 @@ final class CardRegistry {
       try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
           + " last_atc = ? WHERE pan = ?")) {
         for (CardRecord card : byPan) {
-          CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
+          CardStatus status = !denied.isEmpty() && denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
           bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
           s.addBatch();
         }
@@ -460,15 +486,19 @@ final class CardRegistry {
       List<CardRecord> out = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          // By position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles.
-          out.add(new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)),
-              r.getLong(4), CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9)));
+          out.add(card(r));
         }
       }
       return out;
     } catch (SQLException e) {
       throw new IllegalStateException("issuer registry: card query failed", e);
     }
+  }
+
+  /** The current row as a card, by position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles. */
+  private static CardRecord card(ResultSet r) throws SQLException {
+    return new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)), r.getLong(4),
+        CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9));
   }
 
   private long single(String sql, Object... parameters) {
