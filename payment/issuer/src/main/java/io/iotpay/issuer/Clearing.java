@@ -73,40 +73,88 @@ final class Clearing {
   ClearingReport clear(ClearingFile file) {
     requireAddressedHere(file.issuer(), file.sequence());
     // The unwrapped IMKs live in this verifier, for one file only.
-    return clearChunk(file.businessDate(), file.sequence(), file.records(), newVerifier());
+    return clearChunk(file.businessDate(), file.sequence(), file.records(), verifyTacs(file.records(), newVerifier()));
   }
 
   /**
    * Clears a clearing file as a stream: an integrity pass (checksum, count, total, every line's
    * shape) first, so nothing is booked from a damaged file; then records are decoded and cleared
    * in chunks of {@link #FILE_CHUNK_RECORDS}, with one card key cache for the whole file. Each chunk
-   * is recorded like a file of its own (fares posted, then the registry in one transaction, then
-   * arrears), so a crash mid-file is repaired by resending the file: cleared chunks come back as
-   * duplicates, and the fare transfer ids are idempotent.
+   * is recorded like a file of its own (the registry in one transaction with its planned fare
+   * postings, then the postings, then arrears), so a crash mid-file is repaired by the next start-up
+   * (planned postings and arrears are posted) and a resend (cleared chunks come back as duplicates).
    */
   ClearingReport clearFile(java.nio.file.Path path, FileLimits limits) {
+    return clearFile(path, limits, FILE_CHUNK_RECORDS);
+  }
+
+  /** {@link #clearFile(java.nio.file.Path, FileLimits)} in chunks of {@code chunkRecords} (≥ 1; tests use small ones). */
+  ClearingReport clearFile(java.nio.file.Path path, FileLimits limits, int chunkRecords) {
     FileHeader header = integrityPass(path, limits);
     requireAddressedHere(header.receiver(), header.sequence());
     TacVerifier verifier = newVerifier();
     List<ClearingReport> parts = new ArrayList<>();
-    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16)) {
+    // Pipelined: while chunk N's checks and registry transaction run on this thread, chunk N+1 is
+    // read and decoded here before it, and its TACs are verified on another thread. The outcome is
+    // exactly that of doing it in turn (TAC validity depends on the record alone).
+    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16);
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor()) {
       TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
-      List<TransitRecord> chunk = new ArrayList<>(FILE_CHUNK_RECORDS);
-      boolean more = true;
-      while (more) {
-        more = reader.next();
-        if (more) {
-          chunk.add(reader.record());
+      List<TransitRecord> current = readChunk(reader, chunkRecords);
+      java.util.concurrent.Future<boolean[]> currentTacs = verifyAhead(ahead, current, verifier);
+      while (true) {
+        List<TransitRecord> next = List.of();
+        RuntimeException readFailure = null;
+        if (current.size() == chunkRecords) {
+          try {
+            next = readChunk(reader, chunkRecords);
+          } catch (RuntimeException e) {
+            readFailure = e; // thrown once the chunks before it are cleared, as without the pipeline
+          }
         }
-        if (chunk.size() == FILE_CHUNK_RECORDS || (!more && (!chunk.isEmpty() || parts.isEmpty()))) {
-          parts.add(clearChunk(header.businessDate(), header.sequence(), chunk, verifier));
-          chunk.clear();
+        java.util.concurrent.Future<boolean[]> nextTacs = next.isEmpty() ? null : verifyAhead(ahead, next, verifier);
+        if (!current.isEmpty() || parts.isEmpty()) {
+          parts.add(clearChunk(header.businessDate(), header.sequence(), current, await(currentTacs)));
         }
+        if (readFailure != null) {
+          throw readFailure;
+        }
+        if (next.isEmpty()) {
+          break;
+        }
+        current = next;
+        currentTacs = nextTacs;
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("issuer: cannot read clearing file " + path, e);
     }
     return merge(parts);
+  }
+
+  /** Up to {@code chunkRecords} records decoded from the reader (fewer at the end of the file). */
+  private static List<TransitRecord> readChunk(TransitFileReader reader, int chunkRecords) {
+    List<TransitRecord> chunk = new ArrayList<>(Math.min(chunkRecords, 1 << 16));
+    while (chunk.size() < chunkRecords && reader.next()) {
+      chunk.add(reader.record());
+    }
+    return chunk;
+  }
+
+  private static java.util.concurrent.Future<boolean[]> verifyAhead(java.util.concurrent.ExecutorService ahead,
+      List<TransitRecord> records, TacVerifier verifier) {
+    return ahead.submit(() -> verifyTacs(records, verifier));
+  }
+
+  private static boolean[] await(java.util.concurrent.Future<boolean[]> tacs) {
+    try {
+      return tacs.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("issuer: interrupted while verifying TACs", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime
+          : new IllegalStateException("issuer: TAC verification failed", e.getCause());
+    }
   }
 
   private static FileHeader integrityPass(java.nio.file.Path path, FileLimits limits) {
@@ -152,8 +200,9 @@ final class Clearing {
     return new TacVerifier(imkAc);
   }
 
+  /** Clears one chunk whose TACs were verified ({@code tacValid[i]} for {@code records.get(i)}). */
   private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
-      TacVerifier verifier) {
+      boolean[] tacValid) {
     Set<Pan> pans = new java.util.HashSet<>();
     List<CardTransactionKey> keys = new ArrayList<>(records.size());
     for (TransitRecord record : records) {
@@ -164,7 +213,6 @@ final class Clearing {
     // transactions were cleared before (exact keys: only duplicates come back).
     Map<Pan, CardRecord> known = issuer.registry().findAll(pans);
     Set<CardTransactionKey> clearedBefore = issuer.registry().clearedAmong(keys);
-    boolean[] tacValid = verifyTacs(records, verifier);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
     Map<Pan, CardRecord> cards = new LinkedHashMap<>();
