@@ -147,43 +147,85 @@ final class CardRegistry {
    */
   java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
     java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
-    forInLists(pans, (sql, batch) -> {
-      for (CardRecord card : query("SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (" + sql + ")", batch)) {
-        out.put(card.pan(), card);
-      }
-    });
-    return out;
-  }
-
-  /** Every card transaction already cleared on the cards {@code pans}, read in a few statements. */
-  java.util.Set<CardTransactionKey> clearedOn(java.util.Collection<Pan> pans) {
-    java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
-    forInLists(pans, (sql, batch) -> {
-      try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
-          "SELECT pan, pan_sequence, atc FROM issuer_cleared WHERE pan IN (" + sql + ")")) {
-        bind(s, batch);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
-          }
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException("issuer registry: cleared read failed", e);
-      }
-    });
-    return out;
-  }
-
-  /** Calls {@code each} with "?, ?, …" and the PAN digits, {@link #IN_LIST_MAX} at a time. */
-  private static void forInLists(java.util.Collection<Pan> pans, java.util.function.BiConsumer<String, Object[]> each) {
     List<Pan> all = new ArrayList<>(pans);
-    for (int start = 0; start < all.size(); start += IN_LIST_MAX) {
-      List<Pan> part = all.subList(start, Math.min(all.size(), start + IN_LIST_MAX));
-      Object[] digits = new Object[part.size()];
-      for (int i = 0; i < digits.length; i++) {
-        digits[i] = part.get(i).digits();
+    try (Connection c = database.connection()) {
+      inBatches(c, all, IN_LIST_MAX, "SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (", "?", ")",
+          (s, part) -> {
+            int i = 0;
+            for (Pan pan : part) {
+              s.setString(++i, pan.digits());
+            }
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                CardRecord card = card(r);
+                out.put(card.pan(), card);
+              }
+            }
+          });
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: card query failed", e);
+    }
+  }
+
+  /** Binds one batch of items into a statement and runs it. */
+  @FunctionalInterface
+  private interface BatchWork<T> {
+    void run(PreparedStatement statement, List<T> batch) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} over {@code items} in batches of {@code size}, with a statement of {@code head}
+   * + {@code size} comma-separated {@code each} + {@code tail}: prepared once for all full batches (a
+   * statement of a few hundred parameters costs more to prepare than to run), once more for the rest.
+   */
+  private static <T> void inBatches(Connection c, List<T> items, int size, String head, String each, String tail,
+      BatchWork<T> work) throws SQLException {
+    int full = items.size() / size * size;
+    if (full > 0) {
+      try (PreparedStatement s = c.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(size, each))
+          + tail)) {
+        for (int start = 0; start < full; start += size) {
+          work.run(s, items.subList(start, start + size));
+        }
       }
-      each.accept(String.join(", ", java.util.Collections.nCopies(digits.length, "?")), digits);
+    }
+    if (full < items.size()) {
+      try (PreparedStatement s = c.prepareStatement(head
+          + String.join(", ", java.util.Collections.nCopies(items.size() - full, each)) + tail)) {
+        work.run(s, items.subList(full, items.size()));
+      }
+    }
+  }
+
+  /** Card transactions per exact-key lookup statement: 3 parameters each. */
+  private static final int KEYS_PER_LOOKUP = 500;
+
+  /**
+   * Those of {@code keys} already cleared, in a few statements (a join of the keys as a VALUES list
+   * with the cleared table's primary key, so only the duplicates come back, usually none).
+   */
+  java.util.Set<CardTransactionKey> clearedAmong(java.util.Collection<CardTransactionKey> keys) {
+    java.util.Set<CardTransactionKey> out = new java.util.HashSet<>();
+    try (Connection c = database.connection()) {
+      inBatches(c, new ArrayList<>(keys), KEYS_PER_LOOKUP, "SELECT t.pan, t.pan_sequence, t.atc FROM (VALUES ",
+          "(?, ?, ?)", ") AS v JOIN issuer_cleared t ON t.pan = v.column1 AND t.pan_sequence = v.column2"
+              + " AND t.atc = v.column3", (s, part) -> {
+            int i = 0;
+            for (CardTransactionKey key : part) {
+              s.setString(++i, key.pan().digits());
+              s.setInt(++i, key.panSequence());
+              s.setInt(++i, key.atc());
+            }
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                out.add(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)));
+              }
+            }
+          });
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: cleared read failed", e);
     }
   }
 
@@ -207,52 +249,216 @@ final class CardRegistry {
   }
 
   /**
-   * Records one clearing file's outcome in ONE transaction: the card transactions cleared, the
-   * cards' new quota / status, and the cards denied (each new denial moves the version by one).
+   * Records one clearing chunk's outcome in ONE transaction: the card transactions cleared (each
+   * with the transfer that carries its fare, if any), the fare postings about to be submitted
+   * (state PLANNED), the cards' new quota / status, and the cards denied (each new denial moves the
+   * version by one).
    */
-  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied) {
-    try (Connection c = database.connection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor) VALUES (?, ?, ?, ?, ?)")) {
-          for (Cleared one : cleared) {
-            bind(s, one.key().pan().digits(), one.key().panSequence(), one.key().atc(), one.outcome(), one.fareMinor());
-            s.addBatch();
-          }
-          s.executeBatch();
+  void recordFile(List<Cleared> cleared, java.util.Collection<CardRecord> cards, java.util.Collection<Pan> denied,
+      java.util.Collection<FarePosting> postings) {
+    // In key order: consecutive rows fall on the same B-tree pages (the keys arrive in random order).
+    List<Cleared> byKey = new ArrayList<>(cleared);
+    byKey.sort(CLEARED_ORDER);
+    List<CardRecord> byPan = new ArrayList<>(cards);
+    byPan.sort(java.util.Comparator.comparing(card -> card.pan().digits()));
+    inTransaction("clearing file not recorded", c -> {
+      insertCleared(c, byKey);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
+          + " amount_minor, records, state) VALUES (?, ?, ?, ?, 'PLANNED')")) {
+        for (FarePosting posting : postings) {
+          bind(s, posting.transferId(), posting.accountId(), posting.amountMinor(), posting.records());
+          s.addBatch();
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
-            + " last_atc = ? WHERE pan = ?")) {
-          for (CardRecord card : cards) {
-            CardStatus status = denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
-            bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
-            s.addBatch();
-          }
-          s.executeBatch();
-        }
-        long version = denyVersion();
-        for (Pan pan : denied) {
-          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
-              + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
-            bind(s, pan.digits(), version + 1, pan.digits());
-            if (s.executeUpdate() == 1) {
-              version++;
-            }
-          }
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
+        s.executeBatch();
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("issuer registry: clearing file not recorded", e);
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
+          + " last_atc = ? WHERE pan = ?")) {
+        for (CardRecord card : byPan) {
+          CardStatus status = !denied.isEmpty() && denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
+          bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      addToDenyList(c, denied);
+      return null;
+    });
+  }
+
+  private static final java.util.Comparator<Cleared> CLEARED_ORDER = java.util.Comparator
+      .comparing((Cleared one) -> one.key().pan().digits())
+      .thenComparingInt(one -> one.key().panSequence())
+      .thenComparingInt(one -> one.key().atc());
+
+  /** A transaction's statements, given its connection. */
+  @FunctionalInterface
+  private interface TransactionWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} as ONE write transaction (under the store's write lock): committed when it
+   * returns, rolled back when it throws.
+   *
+   * @throws IllegalStateException naming {@code failure} when the store refuses it
+   */
+  private <T> T inTransaction(String failure, TransactionWork<T> work) {
+    return database.writing(() -> {
+      try (Connection c = database.connection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("issuer registry: " + failure, e);
+      }
+    });
+  }
+
+  /** Cleared rows per multi-row INSERT: 100 rows × 6 columns, far below every driver's parameter limit. */
+  private static final int CLEARED_ROWS_PER_INSERT = 100;
+
+  /** Inserts cleared rows with multi-row INSERTs (one statement per 100 rows, batched), then the rest one by one. */
+  private static void insertCleared(Connection c, List<Cleared> cleared) throws SQLException {
+    String insert = "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor, transfer_id) VALUES ";
+    int full = cleared.size() / CLEARED_ROWS_PER_INSERT * CLEARED_ROWS_PER_INSERT;
+    if (full > 0) {
+      try (PreparedStatement s = c.prepareStatement(insert
+          + String.join(", ", java.util.Collections.nCopies(CLEARED_ROWS_PER_INSERT, "(?, ?, ?, ?, ?, ?)")))) {
+        for (int start = 0; start < full; start += CLEARED_ROWS_PER_INSERT) {
+          for (int row = 0; row < CLEARED_ROWS_PER_INSERT; row++) {
+            bindCleared(s, row * 6, cleared.get(start + row));
+          }
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+    }
+    if (full < cleared.size()) {
+      try (PreparedStatement s = c.prepareStatement(insert + "(?, ?, ?, ?, ?, ?)")) {
+        for (int i = full; i < cleared.size(); i++) {
+          bindCleared(s, 0, cleared.get(i));
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
     }
   }
 
-  /** One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS) and its fare. */
-  record Cleared(CardTransactionKey key, String outcome, long fareMinor) {}
+  private static void bindCleared(PreparedStatement s, int offset, Cleared one) throws SQLException {
+    s.setString(offset + 1, one.key().pan().digits());
+    s.setInt(offset + 2, one.key().panSequence());
+    s.setInt(offset + 3, one.key().atc());
+    s.setString(offset + 4, one.outcome());
+    s.setLong(offset + 5, one.fareMinor());
+    if (one.transferId() == 0) {
+      s.setNull(offset + 6, java.sql.Types.BIGINT);
+    } else {
+      s.setLong(offset + 6, one.transferId());
+    }
+  }
+
+  /** Adds the PANs not yet on the deny list, each moving its version by one (inside the caller's transaction). */
+  private void addToDenyList(Connection c, java.util.Collection<Pan> denied) throws SQLException {
+    long version = denyVersion();
+    for (Pan pan : denied) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_deny (pan, version) SELECT ?, ?"
+          + " WHERE NOT EXISTS (SELECT 1 FROM issuer_deny WHERE pan = ?)")) {
+        bind(s, pan.digits(), version + 1, pan.digits());
+        if (s.executeUpdate() == 1) {
+          version++;
+        }
+      }
+    }
+  }
+
+  /**
+   * One cleared card transaction, what became of it (ENTRY, DEBITED, ARREARS), its fare and the
+   * ledger transfer that carries the fare (a DEBITED record's fare posting; 0 for none).
+   */
+  record Cleared(CardTransactionKey key, String outcome, long fareMinor, long transferId) {}
+
+  /** One ledger transfer carrying the fares of {@code records} cleared records of one rider account. */
+  record FarePosting(long transferId, long accountId, long amountMinor, int records) {}
+
+  /** Fare postings recorded but not yet known to be in the ledger (a crash came between). */
+  List<FarePosting> plannedPostings() {
+    List<FarePosting> out = new ArrayList<>();
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT transfer_id, account_id, amount_minor, records"
+            + " FROM issuer_fare_posting WHERE state = 'PLANNED' ORDER BY transfer_id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(new FarePosting(r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: fare postings read failed", e);
+    }
+  }
+
+  /** Marks fare postings as in the ledger (one short transaction). */
+  void markPosted(java.util.Collection<Long> transferIds) {
+    if (transferIds.isEmpty()) {
+      return;
+    }
+    inTransaction("fare postings not marked", c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE issuer_fare_posting SET state = 'POSTED' WHERE transfer_id = ?")) {
+        for (long id : transferIds) {
+          s.setLong(1, id);
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A fare posting the ledger refused (the account could no longer take it): in ONE transaction its
+   * records become ARREARS, their cards are denied and the posting is closed as ARREARS.
+   *
+   * @return the records now in arrears (to post arrears → due to switch, idempotently)
+   */
+  List<Cleared> toArrears(long transferId) {
+    return inTransaction("refused fare posting not moved to arrears", c -> {
+      List<Cleared> records = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT pan, pan_sequence, atc, fare_minor FROM issuer_cleared WHERE transfer_id = ? AND outcome = 'DEBITED'")) {
+        s.setLong(1, transferId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            records.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)),
+                "ARREARS", r.getLong(4), 0));
+          }
+        }
+      }
+      for (String sql : List.of("UPDATE issuer_cleared SET outcome = 'ARREARS', transfer_id = NULL WHERE transfer_id = ?",
+          "UPDATE issuer_fare_posting SET state = 'ARREARS' WHERE transfer_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+          s.setLong(1, transferId);
+          s.executeUpdate();
+        }
+      }
+      java.util.Set<Pan> denied = new java.util.LinkedHashSet<>();
+      records.forEach(one -> denied.add(one.key().pan()));
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ? WHERE pan = ?")) {
+        for (Pan pan : denied) {
+          bind(s, CardStatus.DENIED.name(), pan.digits());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      addToDenyList(c, denied);
+      return records;
+    });
+  }
 
   /** Every card transaction booked to arrears (to re-post after a crash; the transfers are idempotent). */
   List<Cleared> arrears() {
@@ -263,7 +469,7 @@ final class CardRegistry {
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
         out.add(new Cleared(new CardTransactionKey(Pan.of(r.getString(1)), r.getInt(2), r.getInt(3)), "ARREARS",
-            r.getLong(4)));
+            r.getLong(4), 0));
       }
       return out;
     } catch (SQLException e) {
@@ -280,15 +486,19 @@ final class CardRegistry {
       List<CardRecord> out = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          // By position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles.
-          out.add(new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)),
-              r.getLong(4), CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9)));
+          out.add(card(r));
         }
       }
       return out;
     } catch (SQLException e) {
       throw new IllegalStateException("issuer registry: card query failed", e);
     }
+  }
+
+  /** The current row as a card, by position (the CARD_COLUMNS order): a name lookup per column and row was visible in clearing profiles. */
+  private static CardRecord card(ResultSet r) throws SQLException {
+    return new CardRecord(Pan.of(r.getString(1)), r.getInt(2), AlgorithmSuite.valueOf(r.getString(3)), r.getLong(4),
+        CardStatus.valueOf(r.getString(5)), r.getInt(6), r.getLong(7), r.getLong(8), r.getInt(9));
   }
 
   private long single(String sql, Object... parameters) {

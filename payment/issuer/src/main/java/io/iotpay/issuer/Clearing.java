@@ -49,8 +49,12 @@ final class Clearing {
   /** Transfers per ledger submission (below the ledger's default batchTransfersMax of 8190). */
   private static final int CHUNK = 8000;
 
-  /** Records per chunk when a clearing file is streamed ({@link #clearFile}): bounds memory per chunk. */
-  static final int FILE_CHUNK_RECORDS = 50_000;
+  /**
+   * Records per chunk when a clearing file is streamed ({@link #clearFile}): bounds memory per chunk
+   * (a few hundred MB at most). Large, because each chunk's registry transaction rewrites the B-tree
+   * pages its random card keys fall on: fewer, larger chunks write each page fewer times.
+   */
+  static final int FILE_CHUNK_RECORDS = 250_000;
   /** Threads verifying TACs at most (a bounded pool per chunk; the machine's processors below that). */
   static final int VERIFY_THREADS_MAX = 8;
 
@@ -69,40 +73,88 @@ final class Clearing {
   ClearingReport clear(ClearingFile file) {
     requireAddressedHere(file.issuer(), file.sequence());
     // The unwrapped IMKs live in this verifier, for one file only.
-    return clearChunk(file.businessDate(), file.sequence(), file.records(), newVerifier());
+    return clearChunk(file.businessDate(), file.sequence(), file.records(), verifyTacs(file.records(), newVerifier()));
   }
 
   /**
    * Clears a clearing file as a stream: an integrity pass (checksum, count, total, every line's
    * shape) first, so nothing is booked from a damaged file; then records are decoded and cleared
    * in chunks of {@link #FILE_CHUNK_RECORDS}, with one card key cache for the whole file. Each chunk
-   * is recorded like a file of its own (fares posted, then the registry in one transaction, then
-   * arrears), so a crash mid-file is repaired by resending the file: cleared chunks come back as
-   * duplicates, and the fare transfer ids are idempotent.
+   * is recorded like a file of its own (the registry in one transaction with its planned fare
+   * postings, then the postings, then arrears), so a crash mid-file is repaired by the next start-up
+   * (planned postings and arrears are posted) and a resend (cleared chunks come back as duplicates).
    */
   ClearingReport clearFile(java.nio.file.Path path, FileLimits limits) {
+    return clearFile(path, limits, FILE_CHUNK_RECORDS);
+  }
+
+  /** {@link #clearFile(java.nio.file.Path, FileLimits)} in chunks of {@code chunkRecords} (≥ 1; tests use small ones). */
+  ClearingReport clearFile(java.nio.file.Path path, FileLimits limits, int chunkRecords) {
     FileHeader header = integrityPass(path, limits);
     requireAddressedHere(header.receiver(), header.sequence());
     TacVerifier verifier = newVerifier();
     List<ClearingReport> parts = new ArrayList<>();
-    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16)) {
+    // Pipelined: while chunk N's checks and registry transaction run on this thread, chunk N+1 is
+    // read and decoded here before it, and its TACs are verified on another thread. The outcome is
+    // exactly that of doing it in turn (TAC validity depends on the record alone).
+    try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(path), 1 << 16);
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor()) {
       TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
-      List<TransitRecord> chunk = new ArrayList<>(FILE_CHUNK_RECORDS);
-      boolean more = true;
-      while (more) {
-        more = reader.next();
-        if (more) {
-          chunk.add(reader.record());
+      List<TransitRecord> current = readChunk(reader, chunkRecords);
+      java.util.concurrent.Future<boolean[]> currentTacs = verifyAhead(ahead, current, verifier);
+      while (true) {
+        List<TransitRecord> next = List.of();
+        RuntimeException readFailure = null;
+        if (current.size() == chunkRecords) {
+          try {
+            next = readChunk(reader, chunkRecords);
+          } catch (RuntimeException e) {
+            readFailure = e; // thrown once the chunks before it are cleared, as without the pipeline
+          }
         }
-        if (chunk.size() == FILE_CHUNK_RECORDS || (!more && (!chunk.isEmpty() || parts.isEmpty()))) {
-          parts.add(clearChunk(header.businessDate(), header.sequence(), chunk, verifier));
-          chunk.clear();
+        java.util.concurrent.Future<boolean[]> nextTacs = next.isEmpty() ? null : verifyAhead(ahead, next, verifier);
+        if (!current.isEmpty() || parts.isEmpty()) {
+          parts.add(clearChunk(header.businessDate(), header.sequence(), current, await(currentTacs)));
         }
+        if (readFailure != null) {
+          throw readFailure;
+        }
+        if (next.isEmpty()) {
+          break;
+        }
+        current = next;
+        currentTacs = nextTacs;
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("issuer: cannot read clearing file " + path, e);
     }
     return merge(parts);
+  }
+
+  /** Up to {@code chunkRecords} records decoded from the reader (fewer at the end of the file). */
+  private static List<TransitRecord> readChunk(TransitFileReader reader, int chunkRecords) {
+    List<TransitRecord> chunk = new ArrayList<>(Math.min(chunkRecords, 1 << 16));
+    while (chunk.size() < chunkRecords && reader.next()) {
+      chunk.add(reader.record());
+    }
+    return chunk;
+  }
+
+  private static java.util.concurrent.Future<boolean[]> verifyAhead(java.util.concurrent.ExecutorService ahead,
+      List<TransitRecord> records, TacVerifier verifier) {
+    return ahead.submit(() -> verifyTacs(records, verifier));
+  }
+
+  private static boolean[] await(java.util.concurrent.Future<boolean[]> tacs) {
+    try {
+      return tacs.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("issuer: interrupted while verifying TACs", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime
+          : new IllegalStateException("issuer: TAC verification failed", e.getCause());
+    }
   }
 
   private static FileHeader integrityPass(java.nio.file.Path path, FileLimits limits) {
@@ -148,25 +200,24 @@ final class Clearing {
     return new TacVerifier(imkAc);
   }
 
+  /** Clears one chunk whose TACs were verified ({@code tacValid[i]} for {@code records.get(i)}). */
   private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
-      TacVerifier verifier) {
+      boolean[] tacValid) {
     Set<Pan> pans = new java.util.HashSet<>();
+    List<CardTransactionKey> keys = new ArrayList<>(records.size());
     for (TransitRecord record : records) {
       pans.add(record.pan());
+      keys.add(record.cardKey());
     }
-    // Batch reads instead of two statements per record: the chunk's cards and their cleared transactions.
+    // Batch reads instead of two statements per record: the chunk's cards, and which of its card
+    // transactions were cleared before (exact keys: only duplicates come back).
     Map<Pan, CardRecord> known = issuer.registry().findAll(pans);
-    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedOn(pans);
-    boolean[] tacValid = verifyTacs(records, verifier);
+    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedAmong(keys);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
     Map<Pan, CardRecord> cards = new LinkedHashMap<>();
-    Map<Long, Long> creditUsedMinor = new HashMap<>();
-    // An account's kind never changes: read it once per chunk, not once per fare.
-    Map<Long, Boolean> creditAccounts = new HashMap<>();
     List<CardRegistry.Cleared> cleared = new ArrayList<>();
-    List<Debit> debits = new ArrayList<>();
-    List<Debit> arrears = new ArrayList<>();
+    List<Debit> fares = new ArrayList<>();
     int accepted = 0;
     for (int r = 0; r < records.size(); r++) {
       TransitRecord record = records.get(r);
@@ -181,52 +232,138 @@ final class Clearing {
       }
       long fare = record.fare().amountMinor();
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
-        cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY", 0));
+        cleared.add(new CardRegistry.Cleared(record.cardKey(), "ENTRY", 0, 0));
         accepted++;
-      } else if (creditAccounts.computeIfAbsent(card.accountId(), issuer::isCredit)) {
-        // Credit accounts have no ledger flag: the issuer enforces the limit (see RiderAccountKind).
-        long used = creditUsedMinor.getOrDefault(card.accountId(), 0L);
-        if (issuer.availableMinor(card.accountId()) - used < fare) {
-          arrears.add(new Debit(record, card, fare));
-        } else {
-          creditUsedMinor.put(card.accountId(), used + fare);
-          debits.add(new Debit(record, card, fare));
-        }
       } else {
-        debits.add(new Debit(record, card, fare));
+        fares.add(new Debit(record, card, fare));
       }
     }
+    // Fares: what each rider account can take, in file order (as the ledger would refuse one transfer
+    // per fare), then ONE transfer per account for the chunk; the rest goes to arrears.
+    Map<Long, Long> roomMinor = new HashMap<>();
+    Map<Long, PostingBuilder> postings = new LinkedHashMap<>();
+    List<Debit> arrears = new ArrayList<>();
     long debited = 0;
-    List<TransferResult> results = submitAll(debits, "fare", Debit::accountId);
-    for (int i = 0; i < debits.size(); i++) {
-      Debit debit = debits.get(i);
-      switch (results.get(i)) {
-        case OK -> {
-          cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "DEBITED", debit.fareMinor()));
-          debited += debit.fareMinor();
-          accepted++;
-        }
-        case EXCEEDS_CREDITS -> arrears.add(debit);
-        default -> throw new IllegalStateException("ledger refused fare transfer for " + debit.record().id() + ": "
-            + results.get(i));
+    for (Debit fare : fares) {
+      long room = roomMinor.computeIfAbsent(fare.accountId(), this::roomMinor);
+      if (room < fare.fareMinor()) {
+        arrears.add(fare);
+        continue;
       }
+      roomMinor.put(fare.accountId(), room - fare.fareMinor());
+      PostingBuilder posting = postings.computeIfAbsent(fare.accountId(),
+          account -> new PostingBuilder(farePostingId(account, fare.record().cardKey()), account));
+      posting.add(fare.fareMinor());
+      cleared.add(new CardRegistry.Cleared(fare.record().cardKey(), "DEBITED", fare.fareMinor(), posting.transferId));
+      debited += fare.fareMinor();
+      accepted++;
     }
     Set<Pan> denied = new LinkedHashSet<>();
     long arrearsMinor = 0;
     for (Debit debit : arrears) {
-      cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "ARREARS", debit.fareMinor()));
+      cleared.add(new CardRegistry.Cleared(debit.record().cardKey(), "ARREARS", debit.fareMinor(), 0));
       denied.add(debit.card().pan());
       arrearsMinor += debit.fareMinor();
-      refusals.add(new ClearingReport.Refusal(debit.record().id(), debit.record().cardKey(),
-          RefusalReason.INSUFFICIENT_FUNDS, "fare " + debit.fareMinor() + " booked to arrears; card on the deny list"));
+      refusals.add(arrearsRefusal(debit.record().id(), debit.record().cardKey(), debit.fareMinor()));
     }
-    // The outcome is recorded before the arrears are posted: a crash in between is repaired by
-    // repostArrears() at start-up, never by a resend that could debit the rider as well.
-    issuer.registry().recordFile(cleared, cards.values(), denied);
-    postArrears(arrears.stream().map(d -> new CardRegistry.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor()))
-        .toList());
+    // The outcome and the planned fare postings are recorded before anything is posted: a crash in
+    // between is completed by postPlannedFares() and repostArrears() at start-up, never by a resend
+    // (whose records are then duplicates) that could debit the rider twice.
+    List<CardRegistry.FarePosting> planned = postings.values().stream().map(PostingBuilder::build).toList();
+    issuer.registry().recordFile(cleared, cards.values(), denied, planned);
+    List<CardRegistry.Cleared> refused = postFares(planned);
+    Map<CardTransactionKey, io.iotpay.protocol.transit.RecordId> ids = new HashMap<>();
+    if (!refused.isEmpty()) {
+      fares.forEach(fare -> ids.put(fare.record().cardKey(), fare.record().id()));
+    }
+    for (CardRegistry.Cleared one : refused) {
+      debited -= one.fareMinor();
+      arrearsMinor += one.fareMinor();
+      accepted--;
+      refusals.add(arrearsRefusal(ids.get(one.key()), one.key(), one.fareMinor()));
+    }
+    List<CardRegistry.Cleared> toPost = new ArrayList<>(refused);
+    arrears.forEach(d -> toPost.add(new CardRegistry.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor(), 0)));
+    postArrears(toPost);
     return new ClearingReport(issuer.id(), businessDate, sequence, accepted, debited, arrearsMinor,
         refusals, issuer.registry().denyVersion());
+  }
+
+  private static ClearingReport.Refusal arrearsRefusal(io.iotpay.protocol.transit.RecordId id, CardTransactionKey key,
+      long fareMinor) {
+    return new ClearingReport.Refusal(id, key, RefusalReason.INSUFFICIENT_FUNDS,
+        "fare " + fareMinor + " booked to arrears; card on the deny list");
+  }
+
+  /**
+   * What the rider account can still be debited: a credit account's available limit (the issuer
+   * enforces it, see RiderAccountKind); a debit account's posted credits less its posted and pending
+   * debits (what the ledger's debits-must-not-exceed-credits flag allows).
+   */
+  private long roomMinor(long accountId) {
+    if (issuer.isCredit(accountId)) {
+      return issuer.availableMinor(accountId);
+    }
+    return issuer.ledger().balance(accountId)
+        .map(b -> b.creditsPostedMinor() - b.debitsPostedMinor() - b.debitsPendingMinor()).orElse(0L);
+  }
+
+  /**
+   * Submits recorded fare postings (idempotent: the ids were recorded first) and marks those the
+   * ledger took; a posting the ledger refuses because the account can no longer take it becomes
+   * arrears (its records, their cards denied).
+   *
+   * @return the records moved to arrears (their arrears transfers not yet posted)
+   */
+  List<CardRegistry.Cleared> postFares(List<CardRegistry.FarePosting> postings) {
+    List<CardRegistry.Cleared> refused = new ArrayList<>();
+    for (int start = 0; start < postings.size(); start += CHUNK) {
+      List<CardRegistry.FarePosting> part = postings.subList(start, Math.min(postings.size(), start + CHUNK));
+      List<Transfer> transfers = new ArrayList<>(part.size());
+      for (CardRegistry.FarePosting posting : part) {
+        transfers.add(Transfer.single(posting.transferId(), posting.accountId(), issuer.dueToSwitchAccountId(),
+            posting.amountMinor()));
+      }
+      List<TransferResult> results = issuer.submit(transfers);
+      List<Long> posted = new ArrayList<>(part.size());
+      for (int i = 0; i < results.size(); i++) {
+        switch (results.get(i)) {
+          case OK -> posted.add(part.get(i).transferId());
+          case EXCEEDS_CREDITS -> refused.addAll(issuer.registry().toArrears(part.get(i).transferId()));
+          default -> throw new IllegalStateException("ledger refused fare posting " + part.get(i).transferId() + ": "
+              + results.get(i));
+        }
+      }
+      issuer.registry().markPosted(posted);
+    }
+    return refused;
+  }
+
+  /** Completes fare postings a crash left recorded but unposted (at start-up, before arrears are re-posted). */
+  void postPlannedFares() {
+    postFares(issuer.registry().plannedPostings());
+  }
+
+  /** One account's fare posting of a chunk, while its fares are added up. */
+  private static final class PostingBuilder {
+    final long transferId;
+    final long accountId;
+    long amountMinor;
+    int records;
+
+    PostingBuilder(long transferId, long accountId) {
+      this.transferId = transferId;
+      this.accountId = accountId;
+    }
+
+    void add(long fareMinor) {
+      amountMinor = Math.addExact(amountMinor, fareMinor);
+      records++;
+    }
+
+    CardRegistry.FarePosting build() {
+      return new CardRegistry.FarePosting(transferId, accountId, amountMinor, records);
+    }
   }
 
   /** Posts arrears → due to switch for each; idempotent (ids from the card key), so safe to repeat. */
@@ -245,21 +382,6 @@ final class Clearing {
         }
       }
     }
-  }
-
-  /** Submits one transfer per debit (debit account chosen by {@code from}, credit = due to switch) in ledger-sized chunks. */
-  private List<TransferResult> submitAll(List<Debit> debits, String purpose,
-      java.util.function.ToLongFunction<Debit> from) {
-    List<TransferResult> results = new ArrayList<>(debits.size());
-    for (int start = 0; start < debits.size(); start += CHUNK) {
-      List<Transfer> transfers = new ArrayList<>();
-      for (Debit debit : debits.subList(start, Math.min(debits.size(), start + CHUNK))) {
-        transfers.add(Transfer.single(transferId(purpose, debit.record().cardKey()), from.applyAsLong(debit),
-            issuer.dueToSwitchAccountId(), debit.fareMinor()));
-      }
-      results.addAll(issuer.submit(transfers));
-    }
-    return results;
   }
 
   /** A fare to post: the record, its card, the amount. */
@@ -375,9 +497,21 @@ final class Clearing {
 
   /** A positive transfer id from the card transaction: SHA-256 of purpose, issuer, PAN, PSN, ATC. */
   long transferId(String purpose, CardTransactionKey key) {
+    return positiveId(purpose + "|" + issuer.id() + "|" + key.pan().digits() + "|" + key.panSequence() + "|" + key.atc());
+  }
+
+  /**
+   * The id of a chunk's fare posting for one account: SHA-256 over the account and the posting's
+   * first card transaction, which is cleared once ever, so no two postings share an id.
+   */
+  long farePostingId(long accountId, CardTransactionKey first) {
+    return positiveId("fares|" + issuer.id() + "|" + accountId + "|" + first.pan().digits() + "|" + first.panSequence()
+        + "|" + first.atc());
+  }
+
+  private long positiveId(String text) {
     {
-      byte[] hash = sha256.digest((purpose + "|" + issuer.id() + "|" + key.pan().digits() + "|" + key.panSequence()
-          + "|" + key.atc()).getBytes(StandardCharsets.UTF_8));
+      byte[] hash = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
       long id = 0;
       for (int i = 0; i < 8; i++) {
         id = (id << 8) | (hash[i] & 0xFF);

@@ -80,7 +80,9 @@ public final class Issuer {
         Account.of(fundingAccountId(), config.bookId(), config.currency()),
         Account.of(arrearsAccountId(), config.bookId(), config.currency())));
     this.clearing = new Clearing(this);
-    // Arrears recorded by a clearing that stopped before posting them (crash) are posted now.
+    // Fare postings and arrears recorded by a clearing that stopped before posting them (crash) are
+    // posted now; a fare posting the account can no longer take becomes arrears first.
+    clearing.postPlannedFares();
     clearing.postArrears(registry.arrears());
   }
 

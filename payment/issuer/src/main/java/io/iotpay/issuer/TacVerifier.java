@@ -32,7 +32,10 @@ public final class TacVerifier {
   public static final int CARD_KEYS_CACHED_MAX = 4_000_000;
 
   private final Map<AlgorithmSuite, SecretKeyBytes> imkAc;
-  private final ConcurrentHashMap<String, byte[]> cardKeys = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CardId, byte[]> cardKeys = new ConcurrentHashMap<>();
+
+  /** A cache key that costs no string building: the PAN (its digits' hash is cached) and suite × PSN. */
+  private record CardId(Pan pan, int suiteAndSequence) {}
   private final ThreadLocal<Engines> engines = ThreadLocal.withInitial(Engines::new);
 
   /**
@@ -70,7 +73,7 @@ public final class TacVerifier {
   }
 
   private byte[] cardKey(AlgorithmSuite suite, Pan pan, int panSequence) {
-    String name = suite.ordinal() + pan.digits() + (char) ('A' + panSequence);
+    CardId name = new CardId(pan, suite.ordinal() * 100 + panSequence);
     byte[] key = cardKeys.get(name);
     if (key == null) {
       SecretKeyBytes master = imkAc.get(suite);

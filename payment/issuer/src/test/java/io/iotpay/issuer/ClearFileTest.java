@@ -67,6 +67,50 @@ class ClearFileTest {
     }
   }
 
+  /**
+   * Many chunks (5 records each, so the next chunk's TACs are verified while the current one is
+   * recorded): a forged copy in the first chunk does not shadow the genuine record, a re-presented
+   * record in the last chunk is a duplicate, every fare is carried by a recorded transfer.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void clearFile_inManyChunks_clearsLikeOneChunk(AlgorithmSuite suite) throws Exception {
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      List<TransitRecord> genuine = journeys(world, suite);
+      long fares = genuine.stream().mapToLong(r -> r.fare().amountMinor()).sum();
+      TransitRecord exit = genuine.get(1);
+      byte[] badTac = exit.tac();
+      badTac[0] ^= 1;
+      List<TransitRecord> records = new ArrayList<>();
+      records.add(copy(exit, exit.cryptogramInput(), badTac, 1));
+      records.addAll(genuine);
+      records.add(copy(genuine.get(3), genuine.get(3).cryptogramInput(), genuine.get(3).tac(), 2));
+      Path file = write(records, "chunks.txt");
+
+      ClearingReport report = world.issuer.clearing.clearFile(file, FileLimits.defaults(), 5);
+      assertThat(report.accepted()).isEqualTo(genuine.size());
+      assertThat(report.refusals()).extracting(ClearingReport.Refusal::reason)
+          .containsExactly(RefusalReason.BAD_TAC, RefusalReason.DUPLICATE);
+      assertThat(report.debitedMinor()).isEqualTo(fares);
+      assertThat(dueToSwitch(world)).isEqualTo(fares);
+      try (var connection = world.database.connection(); var statement = connection.createStatement();
+          var rows = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT c.transfer_id), SUM(c.fare_minor)"
+              + " FROM issuer_cleared c JOIN issuer_fare_posting p ON p.transfer_id = c.transfer_id"
+              + " WHERE c.outcome = 'DEBITED' AND p.state = 'POSTED'")) {
+        rows.next();
+        assertThat(rows.getInt(1)).as("exits carried by a posted transfer").isEqualTo(genuine.size() / 2);
+        assertThat(rows.getInt(2)).as("one posting per rider account and chunk").isGreaterThan(2);
+        assertThat(rows.getLong(3)).isEqualTo(fares);
+      }
+    }
+  }
+
+  private static TransitRecord copy(TransitRecord r, byte[] input, byte[] tac, long sequence) {
+    return new TransitRecord(new io.iotpay.protocol.transit.RecordId("GATE-X", sequence), r.operator(), r.stationId(),
+        r.kind(), r.pan(), r.panSequence(), r.suite(), r.atc(), r.fare(), r.quotaAfterMinor(), r.time(),
+        r.businessDate(), input, tac, r.recovered());
+  }
+
   private static List<TransitRecord> journeys(IssuerWorld world, AlgorithmSuite suite) {
     List<TransitRecord> records = new ArrayList<>();
     for (int rider = 1; rider <= 2; rider++) {

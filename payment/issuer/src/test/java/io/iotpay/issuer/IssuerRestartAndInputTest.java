@@ -31,9 +31,7 @@ class IssuerRestartAndInputTest {
     List<TransitRecord> records;
     try (IssuerWorld world = new IssuerWorld(dir)) {
       rider = world.rider(1, suite, 50_00);
-      var decision = world.issuer.apply(new ServiceApplication("a", rider.issued().pan(), 1, "METRO"));
-      world.runPush(decision.script().orElseThrow(), rider.card(), UnaryOperator.identity());
-      records = List.of(new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 3_00));
+      records = enabledJourney(world, rider);
       assertThat(world.issuer.clear(new ClearingFile(IssuerWorld.ISSUER, TestGate.DAY, 1, records)).debitedMinor())
           .isEqualTo(3_00);
     }
@@ -103,5 +101,78 @@ class IssuerRestartAndInputTest {
             .isEqualTo(250);
       }
     }
+  }
+
+  /**
+   * A clearing that recorded a chunk (cleared rows and their planned fare posting) and then stopped
+   * before submitting the posting (a crash) is completed at the next start-up, once; a resend of
+   * the same record is then a duplicate that debits nothing.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void farePostingRecordedButNotSubmittedIsPostedAtStartUpOnce(AlgorithmSuite suite) throws Exception {
+    IssuerWorld.Rider rider;
+    List<TransitRecord> records;
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      rider = world.rider(1, suite, 50_00);
+      records = enabledJourney(world, rider);
+      TransitRecord exit = records.get(records.size() - 1);
+      // As the crash leaves it: the registry transaction committed, the ledger never saw the transfer.
+      world.issuer.registry().recordFile(List.of(new CardRegistry.Cleared(exit.cardKey(), "DEBITED", 3_00, 77L)),
+          List.of(), List.of(), List.of(new CardRegistry.FarePosting(77L, rider.account(), 3_00, 1)));
+      assertThat(world.ledger.balance(rider.account()).orElseThrow().creditBalanceMinor()).isEqualTo(50_00);
+    }
+    for (int restart = 0; restart < 2; restart++) {
+      try (IssuerWorld world = new IssuerWorld(dir)) {
+        assertThat(world.ledger.balance(rider.account()).orElseThrow().creditBalanceMinor()).as("restart " + restart)
+            .isEqualTo(47_00);
+        assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor())
+            .isEqualTo(3_00);
+        assertThat(world.issuer.registry().plannedPostings()).isEmpty();
+        ClearingReport again = world.issuer.clear(new ClearingFile(IssuerWorld.ISSUER, TestGate.DAY, 2 + restart, records));
+        assertThat(again.debitedMinor()).isZero();
+        assertThat(world.ledger.balance(rider.account()).orElseThrow().creditBalanceMinor()).isEqualTo(47_00);
+      }
+    }
+  }
+
+  /**
+   * A recorded fare posting the account can no longer take when it is submitted (its balance fell in
+   * between) is not lost and not forced: its records move to arrears, the card is denied, and the
+   * issuer owes the switch the fare from its arrears account.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void farePostingTheAccountCannotTakeBecomesArrears(AlgorithmSuite suite) throws Exception {
+    Pan pan;
+    long account;
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      IssuerWorld.Rider rider = world.rider(1, suite, 2_00);
+      pan = rider.issued().pan();
+      account = rider.account();
+      var key = new TransitRecord.CardTransactionKey(pan, 1, 9);
+      world.issuer.registry().recordFile(List.of(new CardRegistry.Cleared(key, "DEBITED", 5_00, 88L)),
+          List.of(), List.of(), List.of(new CardRegistry.FarePosting(88L, account, 5_00, 1)));
+    }
+    for (int restart = 0; restart < 2; restart++) {
+      try (IssuerWorld world = new IssuerWorld(dir)) {
+        assertThat(world.ledger.balance(account).orElseThrow().creditBalanceMinor()).as("restart " + restart)
+            .isEqualTo(2_00);
+        assertThat(world.ledger.balance(world.issuer.arrearsAccountId()).orElseThrow().debitBalanceMinor())
+            .isEqualTo(5_00);
+        assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor())
+            .isEqualTo(5_00);
+        assertThat(world.issuer.card(pan).status()).isEqualTo(CardStatus.DENIED);
+        assertThat(world.issuer.registry().arrears()).extracting(CardRegistry.Cleared::fareMinor).containsExactly(5_00L);
+        assertThat(world.issuer.registry().plannedPostings()).isEmpty();
+      }
+    }
+  }
+
+  /** Enables the rider's metro service (its first push) and returns one journey of 3.00 through the gates. */
+  private static List<TransitRecord> enabledJourney(IssuerWorld world, IssuerWorld.Rider rider) {
+    var decision = world.issuer.apply(new ServiceApplication("a", rider.issued().pan(), 1, "METRO"));
+    world.runPush(decision.script().orElseThrow(), rider.card(), UnaryOperator.identity());
+    return List.of(new TestGate(rider.card(), rider.issued(), world.aid()).journey(8_00, 3_00));
   }
 }

@@ -304,7 +304,10 @@ final class DefaultLedger implements Ledger {
     state.checkBatchInvariants();
     long persistStartNanos = System.nanoTime();
     try {
-      persist();
+      database.writing(() -> {
+        persist();
+        return null;
+      });
       if (log.isDebugEnabled()) {
         log.debug("Ledger batch committed [entries={}, submissions={}, memoryUs={}, persistUs={}]",
             state.batchEntries().size(), batch.size(), (persistStartNanos - startNanos) / 1000, (System.nanoTime() - persistStartNanos) / 1000);

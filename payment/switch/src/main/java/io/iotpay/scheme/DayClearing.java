@@ -20,6 +20,10 @@ final class DayClearing implements AutoCloseable {
   private final Map<PartyId, Map<PartyId, Long>> faresMinor = new TreeMap<>(TransitSwitch.PARTY_ORDER);
   private long recordsAccepted;
   private boolean settled;
+  /** Each issuer's spool and fares by operator (the same objects as in the two maps): one lookup per record. */
+  private final Map<PartyId, IssuerDay> issuerDays = new java.util.HashMap<>();
+
+  private record IssuerDay(TransitRecordSpool spool, Map<PartyId, Long> faresMinor) {}
 
   DayClearing(LocalDate businessDate, Path spoolDirectory, CurrencyUnit currency) {
     this.businessDate = businessDate;
@@ -29,10 +33,12 @@ final class DayClearing implements AutoCloseable {
 
   /** Spools the reader's current record (validated into {@code record}) for {@code issuer}. */
   void accept(TransitFileReader reader, RecordSummary record, PartyId issuer) {
-    spools.computeIfAbsent(issuer, i -> new TransitRecordSpool(
-        spoolDirectory.resolve(i.value() + "-" + businessDate + ".spool"), currency)).appendCurrent(reader, record);
-    faresMinor.computeIfAbsent(issuer, i -> new TreeMap<>(TransitSwitch.PARTY_ORDER))
-        .merge(record.operator(), record.fareMinor(), Math::addExact);
+    IssuerDay day = issuerDays.computeIfAbsent(issuer, i -> new IssuerDay(
+        spools.computeIfAbsent(i, j -> new TransitRecordSpool(
+            spoolDirectory.resolve(j.value() + "-" + businessDate + ".spool"), currency)),
+        faresMinor.computeIfAbsent(i, j -> new TreeMap<>(TransitSwitch.PARTY_ORDER))));
+    day.spool().appendCurrent(reader, record);
+    day.faresMinor().merge(record.operator(), record.fareMinor(), Math::addExact);
     recordsAccepted++;
   }
 

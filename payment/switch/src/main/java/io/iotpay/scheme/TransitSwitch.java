@@ -68,7 +68,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private long acceptedSequence;
   private final LongPairSet seenCardKeys = new LongPairSet();
   private final LongPairSet seenRecordIds = new LongPairSet();
-  private final Map<String, Long> terminalNumbers = new HashMap<>();
+  private final Map<TerminalKey, Long> terminalNumbers = new HashMap<>();
   private final Map<FileKey, byte[]> acceptedFiles = new HashMap<>();
   private final Map<LocalDate, DayClearing> days = new TreeMap<>();
   private final Map<PartyId, Long> clearingSequences = new HashMap<>();
@@ -258,30 +258,31 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
 
   /** @return null when the record was accepted, else the recorded reason */
   private String take(TransitFileReader reader, FileHeader header, DayClearing day, RecordSummary[] taken) {
-    String name = header.sender() + "#" + header.sequence();
+    // The file's name for rejections is built only when one is recorded (not once per record).
+    java.util.function.Supplier<String> name = () -> header.sender() + "#" + header.sequence();
     RecordSummary record;
     try {
       record = reader.summary();
     } catch (ProtocolException e) {
-      return rejectRecord(name, reader.lineNumber(), "", e.getMessage());
+      return rejectRecord(name.get(), reader.lineNumber(), "", e.getMessage());
     }
     String reason = recordRefusal(record, header);
     if (reason != null) {
-      return rejectRecord(name, reader.lineNumber(), record.id().toString(), reason);
+      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), reason);
     }
     PartyId issuer = routes.issuerOf(record.pan()).orElse(null);
     if (issuer == null) {
-      return rejectRecord(name, reader.lineNumber(), record.id().toString(),
+      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(),
           "no card range routes PAN " + record.pan().masked());
     }
     long terminal = terminalNumber(record);
     long panHigh = Long.parseUnsignedLong(record.pan().digits());
     long cardLow = (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
     if (seenRecordIds.contains(terminal, record.id().sequence())) {
-      return rejectRecord(name, reader.lineNumber(), record.id().toString(), "duplicate record id " + record.id());
+      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), "duplicate record id " + record.id());
     }
     if (seenCardKeys.contains(panHigh, cardLow)) {
-      return rejectRecord(name, reader.lineNumber(), record.id().toString(), "duplicate card transaction (card "
+      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), "duplicate card transaction (card "
           + record.pan().masked() + "/" + record.panSequence() + ", ATC " + record.atc() + ")");
     }
     seenRecordIds.add(terminal, record.id().sequence());
@@ -303,9 +304,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
 
   /** Record ids are unique per operator and terminal: number each (operator, terminal) once. */
   private long terminalNumber(RecordSummary record) {
-    String key = record.operator().value() + "/" + record.id().terminalId();
+    TerminalKey key = new TerminalKey(record.operator(), record.id().terminalId());
     return terminalNumbers.computeIfAbsent(key, k -> (long) terminalNumbers.size());
   }
+
+  /** An operator's terminal (no string built per record to look it up). */
+  private record TerminalKey(PartyId operator, String terminalId) {}
 
   private IntakeReceipt rejectFile(String fileName, String reason) {
     LOG.warn("Offline file rejected [file={}, reason={}]", fileName, reason);

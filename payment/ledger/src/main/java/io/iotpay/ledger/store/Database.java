@@ -27,12 +27,42 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** SQLite page cache per pooled connection, KiB (128 MiB). */
+  static final int PAGE_CACHE_KIB = 128 * 1024;
+
   private final Dialect dialect;
   private final HikariDataSource dataSource;
+  private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
 
   private Database(Dialect dialect, HikariDataSource dataSource) {
     this.dialect = dialect;
     this.dataSource = dataSource;
+  }
+
+  /**
+   * Runs one write transaction of this process under a fair in-process lock when the store is
+   * SQLite (one writer per file anyway): writers then queue and are woken at once, instead of
+   * polling SQLite's busy handler, which sleeps up to 100 ms between tries. On PostgreSQL it runs
+   * {@code work} directly. Writers that do not use it still work (they wait in the busy handler).
+   *
+   * @param work the transaction, start to commit or rollback; its exceptions pass through
+   */
+  public <T, E extends Exception> T writing(WriteWork<T, E> work) throws E {
+    if (dialect != Dialect.SQLITE) {
+      return work.run();
+    }
+    writeLock.lock();
+    try {
+      return work.run();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** A write transaction for {@link #writing}. */
+  @FunctionalInterface
+  public interface WriteWork<T, E extends Exception> {
+    T run() throws E;
   }
 
   /**
@@ -54,6 +84,10 @@ public final class Database implements AutoCloseable {
       config.addDataSourceProperty("synchronous", "FULL");
       config.addDataSourceProperty("busy_timeout", "10000");
       config.addDataSourceProperty("foreign_keys", "true");
+      // A larger page cache per connection (negative = KiB): clearing a day of millions of records
+      // inserts into and probes B-trees far larger than SQLite's default 2 MB cache. Durability is
+      // unchanged (WAL, synchronous FULL); the cache only fills as pages are used.
+      config.addDataSourceProperty("cache_size", String.valueOf(-PAGE_CACHE_KIB));
     }
     return new Database(dialect, new HikariDataSource(config));
   }
