@@ -38,6 +38,11 @@ public final class SoftwareDeviceSigner implements DeviceSigner {
     return suite;
   }
 
+  /** The key pair itself: for simulators that hand a device's software key to another process. */
+  public KeyPair keyPair() {
+    return keys;
+  }
+
   @Override
   public PublicKey publicKey() {
     return keys.getPublic();
