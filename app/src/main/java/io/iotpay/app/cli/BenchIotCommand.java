@@ -65,7 +65,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
   int devices = 10_000;
 
   @Option(names = "--in-flight", description = "payment events outstanding at once (default: ${DEFAULT-VALUE})")
-  int inFlight = 256;
+  int inFlight = 40;
 
   @Option(names = "--seconds", description = "measured seconds per phase (default: ${DEFAULT-VALUE})")
   double seconds = 15;
