@@ -522,28 +522,7 @@ public final class PaymentDecisionService {
 
   /** The audit leaf, the decision row and the payment row (if any) in one transaction; returns the leaf index. */
   private long store(PaymentDecision decision, Payment payment) {
-    byte[] entry = DecisionCodec.encode(decision);
-    try (Connection tx = store.database().connection()) {
-      tx.setAutoCommit(false);
-      try {
-        long index = auditLog.append(tx, List.of(entry));
-        DecisionStore.insertDecision(tx, decision, index, entry);
-        if (payment != null) {
-          DecisionStore.insertPayment(tx, payment);
-        }
-        tx.commit();
-        auditLog.committed();
-        return index;
-      } catch (SQLException | RuntimeException e) {
-        tx.rollback();
-        auditLog.rolledBack();
-        throw e;
-      } finally {
-        tx.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw new DecisionStoreException("cannot record decision " + decision.key() + " v" + decision.version(), e);
-    }
+    return storeAll(List.of(decision), java.util.Arrays.asList(payment));
   }
 
   private void count(DecisionOutcome outcome) {
