@@ -79,6 +79,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--audit-suite", description = "audit log suite at first start: INTERNATIONAL or NATIONAL (default: ${DEFAULT-VALUE})")
   String auditSuite = "NATIONAL";
 
+  @Option(names = "--mqtt-broker", description = "use this external MQTT 5 broker (tcp://host:port, e.g. Mosquitto) instead of the embedded one")
+  java.net.URI mqttBroker;
+
   @Option(names = "--write-operator-token", description = "write <data-dir>/operator.token again if it was deleted")
   boolean writeOperatorToken;
 
@@ -187,7 +190,8 @@ public final class ServeCommand implements Callable<Integer> {
     synchronized (lifecycle) {
       node = new IotNode(database, clock, keys, RiskConfig.defaults(), random);
       try {
-        server = IotServer.start(node, options, random);
+        server = mqttBroker == null ? IotServer.start(node, options, random)
+            : IotServer.start(node, options, random, externalBroker(mqttBroker));
         return true;
       } catch (RuntimeException e) {
         node.close();
@@ -203,10 +207,20 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** The bridge's settings for {@code tcp://host:port}. */
+  static io.iotpay.platform.access.mqtt.MqttBridgeConfig externalBroker(java.net.URI uri) {
+    if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+      throw new io.iotpay.foundation.InvalidInputException("--mqtt-broker " + uri + " is not tcp://host:port");
+    }
+    return io.iotpay.platform.access.mqtt.MqttBridgeConfig.defaults(uri.getHost(), uri.getPort());
+  }
+
   private void printStarted(PrintWriter out, PlatformKeyStore.MasterKey master, PlatformKeys keys, Path tokenFile) {
     out.println("iotpay serve: data " + dataDir.toAbsolutePath() + ", master key from " + master.source());
     if (server.broker != null) {
       out.println("  mqtt   tcp://" + server.broker.host() + ":" + server.broker.port());
+    } else if (mqttBroker != null) {
+      out.println("  mqtt   " + mqttBroker + " (external broker; the platform subscribes there)");
     }
     if (server.coap != null) {
       InetSocketAddress coap = server.coap.dtlsAddress();
@@ -230,7 +244,7 @@ public final class ServeCommand implements Callable<Integer> {
   /** One line naming the first configured port already taken, or null when all are free. */
   private String portInUse() throws IOException {
     InetAddress address = InetAddress.getByName(host);
-    if (mqttPort > 0 && !tcpFree(address, mqttPort)) {
+    if (mqttBroker == null && mqttPort > 0 && !tcpFree(address, mqttPort)) {
       return "port " + mqttPort + " (MQTT) is in use on " + host + "; choose another with --mqtt-port";
     }
     if (httpPort > 0 && !tcpFree(address, httpPort)) {

@@ -44,7 +44,7 @@ public final class IotServer implements AutoCloseable {
   public final DevicePskDeriver psks;
   private final String host;
 
-  private IotServer(IotNode node, Options options, SecureRandom random) {
+  private IotServer(IotNode node, Options options, SecureRandom random, MqttBridgeConfig externalBroker) {
     this.node = node;
     this.host = options.host();
     this.pipeline = new InboxPipeline(node.inbox, node.envelopes, options.openThreads(), options.batchMax(), 100_000);
@@ -54,7 +54,11 @@ public final class IotServer implements AutoCloseable {
     PlatformHttpApi startedHttp = null;
     this.psks = new DevicePskDeriver(options.pskMasterKey());
     try {
-      if (options.mqttPort() >= 0) {
+      if (externalBroker != null) {
+        // Devices connect to that broker, which authenticates them by its own configuration; the platform
+        // still checks every envelope end to end and that it came on its own device's topic.
+        startedBridge = MqttPlatformBridge.connect(externalBroker, pipeline);
+      } else if (options.mqttPort() >= 0) {
         startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(options.dataDir().resolve("mqtt"))
             .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true), node.identity, pipeline, Clock.systemUTC(), random);
         startedBridge = MqttPlatformBridge.connect(MqttBridgeConfig.forEmbedded(startedBroker).withInFlightMax(10_000), pipeline);
@@ -84,7 +88,15 @@ public final class IotServer implements AutoCloseable {
 
   /** Opens every door of {@code options} around {@code node} (which the caller keeps and closes after this). */
   public static IotServer start(IotNode node, Options options, SecureRandom random) {
-    return new IotServer(node, options, random);
+    return new IotServer(node, options, random, null);
+  }
+
+  /**
+   * As {@link #start(IotNode, Options, SecureRandom)}, with the MQTT door on an external broker
+   * (Mosquitto, EMQX, any MQTT 5 broker) instead of the embedded one: the bridge subscribes there.
+   */
+  public static IotServer start(IotNode node, Options options, SecureRandom random, MqttBridgeConfig externalBroker) {
+    return new IotServer(node, options, random, java.util.Objects.requireNonNull(externalBroker, "externalBroker"));
   }
 
   public String host() {
