@@ -21,7 +21,8 @@ import java.time.Clock;
 
 /**
  * The platform's doors around one {@link IotNode}: the embedded MQTT broker (HiveMQ CE with iotpay's
- * guard) and its bridge, CoAP over DTLS, and the HTTP API — all handing envelopes to one batching
+ * guard, delivering device envelopes to the inbox from inside the broker) or a bridge to an external
+ * broker, CoAP over DTLS, and the HTTP API — all handing envelopes to one batching
  * {@link InboxPipeline}. What {@code iotpay serve} runs and what {@code iotpay demo iot} and
  * {@code iotpay bench iot} talk to over real sockets.
  */
@@ -59,9 +60,10 @@ public final class IotServer implements AutoCloseable {
         // still checks every envelope end to end and that it came on its own device's topic.
         startedBridge = MqttPlatformBridge.connect(externalBroker, pipeline);
       } else if (options.mqttPort() >= 0) {
+        // The embedded broker hands device envelopes to the inbox itself (no bridge: half the broker hops).
         startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(options.dataDir().resolve("mqtt"))
-            .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true), node.identity, pipeline, Clock.systemUTC(), random);
-        startedBridge = MqttPlatformBridge.connect(MqttBridgeConfig.forEmbedded(startedBroker).withInFlightMax(10_000), pipeline);
+            .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true).withDeliverInBroker(true),
+            node.identity, pipeline, Clock.systemUTC(), random);
       }
       if (options.coapsPort() >= 0) {
         startedCoap = CoapAccessServer.start(CoapAccessConfig.builder()

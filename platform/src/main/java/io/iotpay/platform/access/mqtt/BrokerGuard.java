@@ -88,6 +88,22 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
           publishInput.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION_ATTRIBUTE)
               .ifPresent(session -> properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session));
         }));
+    if (config.deliverInBroker()) {
+      Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
+        var attributes = initializerInput.getConnectionInformation().getConnectionAttributeStore();
+        Optional<DeviceId> device = attributes.getAsString(DEVICE_ATTRIBUTE).map(DeviceId::new);
+        String session = attributes.getAsString(SESSION_ATTRIBUTE).orElse(null);
+        clientContext.addPublishInboundInterceptor((publishInput, publishOutput) -> {
+          var properties = publishOutput.getPublishPacket().getUserProperties();
+          properties.removeName(MqttTopics.SESSION_PROPERTY);
+          if (session != null) {
+            properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session);
+          }
+        });
+        device.ifPresent(d -> clientContext.addPublishInboundInterceptor(
+            new InBrokerDelivery(inbox, d, session, io.iotpay.platform.envelope.EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT)));
+      });
+    }
   }
 
   @Override

@@ -71,9 +71,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
    *     1..10 000 000; default 1 000 000
    * @param inMemory keep sessions in memory only (lost on restart); default false
    * @param tls an extra TLS listener, or null for none
+   * @param deliverInBroker hand each device's up-topic PUBLISH to the inbox inside the broker and
+   *     publish the reply from there (no bridge needed: half the broker hops); the device's PUBLISH is
+   *     acknowledged only once the reply is on its way. Default false (a bridge subscribes instead).
    */
   public record Config(String host, int port, Path dataDirectory, int packetBytesMax, Duration connectTokenSkewMax,
-      int connectTokensTrackedMax, boolean inMemory, Tls tls) {
+      int connectTokensTrackedMax, boolean inMemory, Tls tls, boolean deliverInBroker) {
     public static final int PACKET_BYTES_MAX_DEFAULT = 32 * 1024;
 
     public Config {
@@ -94,31 +97,35 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
     /** The defaults, on 127.0.0.1:1883, keeping data under {@code dataDirectory}. */
     public static Config defaults(Path dataDirectory) {
-      return new Config("127.0.0.1", 1883, dataDirectory, PACKET_BYTES_MAX_DEFAULT, Duration.ofMinutes(5), 1_000_000, false, null);
+      return new Config("127.0.0.1", 1883, dataDirectory, PACKET_BYTES_MAX_DEFAULT, Duration.ofMinutes(5), 1_000_000, false, null, false);
     }
 
     public Config withHost(String value) {
-      return new Config(value, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls);
+      return new Config(value, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls, deliverInBroker);
     }
 
     public Config withPort(int value) {
-      return new Config(host, value, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls);
+      return new Config(host, value, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls, deliverInBroker);
     }
 
     public Config withPacketBytesMax(int value) {
-      return new Config(host, port, dataDirectory, value, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls);
+      return new Config(host, port, dataDirectory, value, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls, deliverInBroker);
     }
 
     public Config withConnectTokenSkewMax(Duration value) {
-      return new Config(host, port, dataDirectory, packetBytesMax, value, connectTokensTrackedMax, inMemory, tls);
+      return new Config(host, port, dataDirectory, packetBytesMax, value, connectTokensTrackedMax, inMemory, tls, deliverInBroker);
     }
 
     public Config withInMemory(boolean value) {
-      return new Config(host, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, value, tls);
+      return new Config(host, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, value, tls, deliverInBroker);
+    }
+
+    public Config withDeliverInBroker(boolean value) {
+      return new Config(host, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, tls, value);
     }
 
     public Config withTls(Tls value) {
-      return new Config(host, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, value);
+      return new Config(host, port, dataDirectory, packetBytesMax, connectTokenSkewMax, connectTokensTrackedMax, inMemory, value, deliverInBroker);
     }
   }
 
