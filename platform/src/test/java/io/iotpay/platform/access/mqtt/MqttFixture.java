@@ -58,9 +58,11 @@ final class MqttFixture implements AutoCloseable {
   /** A connectivity report the inbox received. */
   record Connectivity(DeviceId device, DeviceInbox.ConnectivityEvent event) {}
 
+  /** The device CA of each suite (the TLS test trusts it for client certificates). */
+  final Map<AlgorithmSuite, io.iotpay.platform.identity.DeviceCa> cas = new EnumMap<>(AlgorithmSuite.class);
+
   MqttFixture(Path tempDir) {
     database = TestDatabases.open(Database.Dialect.SQLITE, tempDir);
-    Map<AlgorithmSuite, io.iotpay.platform.identity.DeviceCa> cas = new EnumMap<>(AlgorithmSuite.class);
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       cas.put(suite, Pki.deviceCa(suite));
       answerKeys.put(suite, new PlatformSigningKey(suite, "platform-" + suite.name().toLowerCase(Locale.ROOT) + "-1",
