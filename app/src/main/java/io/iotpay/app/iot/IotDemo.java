@@ -486,10 +486,7 @@ public final class IotDemo {
     } finally {
       rogue.disconnect();
     }
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (server.broker.stats().refusedPublishes() == refusedBefore && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
-    }
+    io.iotpay.foundation.Conditions.await(Duration.ofSeconds(5), () -> server.broker.stats().refusedPublishes() > refusedBefore);
     return refused && server.broker.stats().refusedPublishes() > refusedBefore
         && node.inbox.stats().messages() == messagesBefore;
   }

@@ -77,21 +77,22 @@ class WasherOverMqttTest {
           new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), null, random);
 
       List<byte[]> answers = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch fiveAnswers = new java.util.concurrent.CountDownLatch(5);
       Mqtt5AsyncClient washer = MqttClient.builder().useMqttVersion5().identifier("washer-1")
           .serverHost(server.host()).serverPort(server.broker.port())
           .simpleAuth().username("washer-1").password(ConnectTokens.create(signer, Instant.now())).applySimpleAuth().buildAsync();
       washer.connect().get(30, TimeUnit.SECONDS);
       washer.subscribeWith().topicFilter("devices/washer-1/down").qos(MqttQos.AT_LEAST_ONCE)
-          .callback(publish -> answers.add(publish.getPayloadAsBytes())).send().get(30, TimeUnit.SECONDS);
+          .callback(publish -> {
+            answers.add(publish.getPayloadAsBytes());
+            fiveAnswers.countDown();
+          }).send().get(30, TimeUnit.SECONDS);
       SealedMessage low = client.seal(DeviceMessageCodec.encode(
           new DeviceRequest.Event(BuiltInRules.WASHER, Map.of("detergentLevelPercent", "12"))), false);
       for (int copy = 0; copy < 5; copy++) {
         washer.publishWith().topic("devices/washer-1/up").qos(MqttQos.AT_LEAST_ONCE).payload(low.bytes()).send().get(30, TimeUnit.SECONDS);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (answers.size() < 5 && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-      }
+      assertThat(fiveAnswers.await(30, TimeUnit.SECONDS)).as("five answers within 30 s").isTrue();
       washer.disconnect().get(30, TimeUnit.SECONDS);
 
       assertThat(answers).hasSize(5);

@@ -373,18 +373,8 @@ class CoapAccessServerTest {
     void run() throws Exception;
   }
 
-  /** Polls {@code condition} until it holds or {@link #WAIT} passes. */
+  /** Waits until {@code condition} holds, failing after {@link #WAIT}. */
   static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within %s", WAIT).isLessThan(deadline);
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    assertThat(io.iotpay.foundation.Conditions.await(WAIT, condition)).as("condition met within %s", WAIT).isTrue();
   }
 }

@@ -97,21 +97,9 @@ final class MqttFixture implements AutoCloseable {
     };
   }
 
-  /** Polls {@code condition} until it holds or {@code timeout} passes. */
+  /** Waits until {@code condition} holds or {@code timeout} passes. */
   static boolean eventually(Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(10); // polling interval of a condition with a deadline, not a wait for an outcome
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
+    return io.iotpay.foundation.Conditions.await(timeout, condition);
   }
 
   @Override
