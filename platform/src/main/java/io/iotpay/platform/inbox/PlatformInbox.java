@@ -144,25 +144,7 @@ public final class PlatformInbox implements DeviceInbox {
 
   /** Runs once per accepted message (the envelope service guarantees it). */
   AnswerPayload handle(String session, DeviceMessage message) {
-    messages.incrementAndGet();
-    Instant now = clock.now();
-    DeviceId device = message.deviceId();
-    PlatformAnswer answer;
-    try {
-      states.observe(new DeviceObservation.Message(device, now, session, message.counter()));
-      DeviceRequest request = DeviceMessageCodec.decodeRequest(message.payload());
-      answer = switch (request) {
-        case DeviceRequest.Event event -> onEvent(device, message.counter(), now, event);
-        case DeviceRequest.Delivery delivery -> onDelivery(device, delivery);
-        case DeviceRequest.Status status -> onStatus(device, now, status);
-      };
-    } catch (InvalidInputException e) {
-      answer = PlatformAnswer.of(PlatformAnswer.Status.BAD_PAYLOAD, line(e.getMessage()));
-    } catch (DecisionStoreException e) {
-      LOG.error("Payment store failed while handling a message [device={}, counter={}]", device, message.counter(), e);
-      answer = PlatformAnswer.of(PlatformAnswer.Status.UNAVAILABLE, "the payment store failed; send a new message later");
-    }
-    return new AnswerPayload(DeviceMessageCodec.encode(answer), message.encrypted());
+    return handleAll(List.of(session), List.of(message)).get(0);
   }
 
   /**
@@ -240,18 +222,6 @@ public final class PlatformInbox implements DeviceInbox {
       payloads.add(new AnswerPayload(DeviceMessageCodec.encode(answers[i]), batch.get(i).encrypted()));
     }
     return payloads;
-  }
-
-  private PlatformAnswer onEvent(DeviceId device, long counter, Instant now, DeviceRequest.Event request) {
-    events.incrementAndGet();
-    DeviceEvent event = new DeviceEvent(device, request.deviceType(), counter, now, request.fields());
-    List<PaymentIntent> intents = rules.onEvent(event);
-    List<PlatformAnswer.Decision> decided = new ArrayList<>(intents.size());
-    for (PaymentIntent intent : intents.subList(0, Math.min(intents.size(), PlatformAnswer.DECISIONS_MAX))) {
-      PaymentDecision decision = decisions.decide(intent);
-      decided.add(summary(decision));
-    }
-    return new PlatformAnswer(PlatformAnswer.Status.OK, decided.size() + " payment decision(s)", decided);
   }
 
   private PlatformAnswer onDelivery(DeviceId device, DeviceRequest.Delivery delivery) {
