@@ -44,9 +44,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The issue's idempotency case on every real part: a washing machine's low-level event published five
- * times (as QoS 1 redelivery and device retries would) through the embedded broker, the bridge, the
- * batching inbox, the rules, the decision service and the issuer buys exactly one bottle, and all five
- * answers are the same signed bytes.
+ * times (as QoS 1 redelivery and device retries would) through the embedded broker (or Mosquitto and
+ * the bridge), the batching inbox, the rules, the decision service and the issuer buys exactly one
+ * bottle, and all five answers are the same signed bytes.
  */
 class WasherOverMqttTest {
   @TempDir Path tempDir;
@@ -54,23 +54,45 @@ class WasherOverMqttTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void lowLevelPublishedFiveTimes_buysExactlyOneBottle(AlgorithmSuite suite) throws Exception {
+    fivePublishesBuyOneBottle(suite, null);
+  }
+
+  /** The same through a broker no one here wrote: Mosquitto named by {@code IOTPAY_TEST_MQTT_URL} (skipped without it). */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void lowLevelPublishedFiveTimesThroughMosquitto_buysExactlyOneBottle(AlgorithmSuite suite) throws Exception {
+    String url = System.getenv("IOTPAY_TEST_MQTT_URL");
+    org.junit.jupiter.api.Assumptions.assumeTrue(url != null && !url.isBlank(), "IOTPAY_TEST_MQTT_URL not set: no external broker to test against");
+    fivePublishesBuyOneBottle(suite, java.net.URI.create(url));
+  }
+
+  /** @param externalBroker tcp://host:port of an external broker, or null for the node's embedded one */
+  private void fivePublishesBuyOneBottle(AlgorithmSuite suite, java.net.URI externalBroker) throws Exception {
     SecureRandom random = new SecureRandom();
+    // A fresh id each run: an external broker is shared with other tests and runs.
+    String washerId = "washer-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE);
     ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-11-23T08:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
     KeyPair auditKey = suite.signature().generateKeyPair(random);
     byte[] psk = new byte[32];
     random.nextBytes(psk);
+    IotServer.Options options = new IotServer.Options("127.0.0.1", externalBroker == null ? 0 : -1, -1, -1, tempDir,
+        "operator-" + "t".repeat(32), UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 64);
     try (IotNode node = new IotNode(tempDir.resolve("node.db"), clock, suite, auditKey, RiskConfig.defaults(), random);
-        IotServer server = IotServer.start(node, new IotServer.Options("127.0.0.1", 0, -1, -1, tempDir, "operator-" + "t".repeat(32),
-            UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 64), random)) {
+        IotServer server = externalBroker == null ? IotServer.start(node, options, random)
+            : IotServer.start(node, options, random, io.iotpay.platform.access.mqtt.MqttBridgeConfig
+                .defaults(externalBroker.getHost(), externalBroker.getPort())
+                .withClientId("iotpay-test-bridge-" + washerId).withSharedGroup("iotpay-test-" + washerId))) {
+      String brokerHost = externalBroker == null ? server.host() : externalBroker.getHost();
+      int brokerPort = externalBroker == null ? server.broker.port() : externalBroker.getPort();
       node.ledger.createAccounts(List.of(new Account(100, 1, CurrencyUnit.CNY, AccountFlags.NONE),
           new Account(200, 1, CurrencyUnit.CNY, AccountFlags.NONE),
           new Account(10, 1, CurrencyUnit.CNY, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS))).get(30, TimeUnit.SECONDS);
       node.ledger.submit(List.of(Transfer.single(1, 100, 10, 100_000))).get(30, TimeUnit.SECONDS);
       node.merchants.put(new Merchant(BuiltInRules.DETERGENT_SHOP, "Detergent Shop", "5399", 200, null));
-      SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate("washer-1", suite, random);
+      SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate(washerId, suite, random);
       node.identity.registerFromCsr(suite, DeviceCsr.create(signer), clock.now());
       Money limit = Money.ofMinor(10_000, CurrencyUnit.CNY);
-      node.mandates.bind("carol", DeviceId.of("washer-1"), 10, new MandateTerms(limit, limit, limit, limit,
+      node.mandates.bind("carol", DeviceId.of(washerId), 10, new MandateTerms(limit, limit, limit, limit,
           Set.of(BuiltInRules.DETERGENT_SHOP), Set.of()));
       var answerKey = node.answerKeys.get(suite);
       EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0),
@@ -78,11 +100,11 @@ class WasherOverMqttTest {
 
       List<byte[]> answers = new CopyOnWriteArrayList<>();
       java.util.concurrent.CountDownLatch fiveAnswers = new java.util.concurrent.CountDownLatch(5);
-      Mqtt5AsyncClient washer = MqttClient.builder().useMqttVersion5().identifier("washer-1")
-          .serverHost(server.host()).serverPort(server.broker.port())
-          .simpleAuth().username("washer-1").password(ConnectTokens.create(signer, Instant.now())).applySimpleAuth().buildAsync();
+      Mqtt5AsyncClient washer = MqttClient.builder().useMqttVersion5().identifier(washerId)
+          .serverHost(brokerHost).serverPort(brokerPort)
+          .simpleAuth().username(washerId).password(ConnectTokens.create(signer, Instant.now())).applySimpleAuth().buildAsync();
       washer.connect().get(30, TimeUnit.SECONDS);
-      washer.subscribeWith().topicFilter("devices/washer-1/down").qos(MqttQos.AT_LEAST_ONCE)
+      washer.subscribeWith().topicFilter("devices/" + washerId + "/down").qos(MqttQos.AT_LEAST_ONCE)
           .callback(publish -> {
             answers.add(publish.getPayloadAsBytes());
             fiveAnswers.countDown();
@@ -90,7 +112,7 @@ class WasherOverMqttTest {
       SealedMessage low = client.seal(DeviceMessageCodec.encode(
           new DeviceRequest.Event(BuiltInRules.WASHER, Map.of("detergentLevelPercent", "12"))), false);
       for (int copy = 0; copy < 5; copy++) {
-        washer.publishWith().topic("devices/washer-1/up").qos(MqttQos.AT_LEAST_ONCE).payload(low.bytes()).send().get(30, TimeUnit.SECONDS);
+        washer.publishWith().topic("devices/" + washerId + "/up").qos(MqttQos.AT_LEAST_ONCE).payload(low.bytes()).send().get(30, TimeUnit.SECONDS);
       }
       assertThat(fiveAnswers.await(30, TimeUnit.SECONDS)).as("five answers within 30 s").isTrue();
       washer.disconnect().get(30, TimeUnit.SECONDS);
