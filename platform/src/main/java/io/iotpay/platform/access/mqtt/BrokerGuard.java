@@ -80,30 +80,23 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
     Services.securityRegistry().setAuthorizerProvider(providerInput -> this);
     Services.eventRegistry().setClientLifecycleEventListener(providerInput -> new ConnectivityReporter(inbox));
     // Stamp every device PUBLISH with the broker's own session id (a device cannot set it: any copy it
-    // sent is removed first), so the platform can tell a clone's session from the real device's.
-    Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) ->
-        clientContext.addPublishInboundInterceptor((publishInput, publishOutput) -> {
-          var properties = publishOutput.getPublishPacket().getUserProperties();
-          properties.removeName(MqttTopics.SESSION_PROPERTY);
-          publishInput.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION_ATTRIBUTE)
-              .ifPresent(session -> properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session));
-        }));
-    if (config.deliverInBroker()) {
-      Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
-        var attributes = initializerInput.getConnectionInformation().getConnectionAttributeStore();
-        Optional<DeviceId> device = attributes.getAsString(DEVICE_ATTRIBUTE).map(DeviceId::new);
-        String session = attributes.getAsString(SESSION_ATTRIBUTE).orElse(null);
-        clientContext.addPublishInboundInterceptor((publishInput, publishOutput) -> {
-          var properties = publishOutput.getPublishPacket().getUserProperties();
-          properties.removeName(MqttTopics.SESSION_PROPERTY);
-          if (session != null) {
-            properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session);
-          }
-        });
-        device.ifPresent(d -> clientContext.addPublishInboundInterceptor(
-            new InBrokerDelivery(inbox, d, session, io.iotpay.platform.envelope.EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT)));
+    // sent is removed first), so the platform can tell a clone's session from the real device's; with
+    // delivery in the broker, then hand the device's envelopes to the inbox.
+    Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) -> {
+      var attributes = initializerInput.getConnectionInformation().getConnectionAttributeStore();
+      String session = attributes.getAsString(SESSION_ATTRIBUTE).orElse(null);
+      clientContext.addPublishInboundInterceptor((publishInput, publishOutput) -> {
+        var properties = publishOutput.getPublishPacket().getUserProperties();
+        properties.removeName(MqttTopics.SESSION_PROPERTY);
+        if (session != null) {
+          properties.addUserProperty(MqttTopics.SESSION_PROPERTY, session);
+        }
       });
-    }
+      if (config.deliverInBroker()) {
+        attributes.getAsString(DEVICE_ATTRIBUTE).map(DeviceId::new).ifPresent(device -> clientContext.addPublishInboundInterceptor(
+            new InBrokerDelivery(inbox, device, session, io.iotpay.platform.envelope.EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT)));
+      }
+    });
   }
 
   @Override
