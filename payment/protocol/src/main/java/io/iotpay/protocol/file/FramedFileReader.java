@@ -92,9 +92,11 @@ final class FramedFileReader {
     return checksum == null ? null : checksum.clone();
   }
 
-  void copyLine(java.io.OutputStream out) throws IOException {
+  /** Writes the current line and its '\n'; returns the bytes written. */
+  int copyLine(java.io.OutputStream out) throws IOException {
     out.write(lineBytes, 0, lineLength);
     out.write('\n');
+    return lineLength + 1;
   }
 
   long lineNumber() {

@@ -109,12 +109,12 @@ public final class TransitFileReader {
     return decoder.summarize(current);
   }
 
-  /** Writes the current record's line, as read, with its '\n' (a spool copies records unchanged). */
-  void copyCurrentLine(java.io.OutputStream out) throws java.io.IOException {
+  /** Writes the current record's line, as read, with its '\n' (a spool copies records unchanged); returns the bytes written. */
+  int copyCurrentLine(java.io.OutputStream out) throws java.io.IOException {
     if (current == null) {
       throw new IllegalStateException("no current record: call next() first");
     }
-    frame.copyLine(out);
+    return frame.copyLine(out);
   }
 
   /** The current record's line number in the file (the header is line 1). */
