@@ -42,6 +42,44 @@ final class DayClearing implements AutoCloseable {
     recordsAccepted++;
   }
 
+  /** What the day held at one moment: each spool's mark, the fares, the count. */
+  record Mark(Map<PartyId, TransitRecordSpool.Mark> spools, Map<PartyId, Map<PartyId, Long>> faresMinor,
+      long recordsAccepted) {}
+
+  Mark mark() {
+    Map<PartyId, TransitRecordSpool.Mark> marks = new java.util.HashMap<>();
+    spools.forEach((issuer, spool) -> marks.put(issuer, spool.mark()));
+    Map<PartyId, Map<PartyId, Long>> fares = new java.util.HashMap<>();
+    faresMinor.forEach((issuer, byOperator) -> fares.put(issuer, Map.copyOf(byOperator)));
+    return new Mark(marks, fares, recordsAccepted);
+  }
+
+  /** Takes back every record accepted since {@code mark}: spools rolled back (or dropped when new), fares and count restored. */
+  void rollback(Mark mark) {
+    for (var it = spools.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      TransitRecordSpool.Mark spoolMark = mark.spools().get(entry.getKey());
+      if (spoolMark == null) {
+        entry.getValue().close();
+        it.remove();
+      } else {
+        entry.getValue().rollback(spoolMark);
+      }
+    }
+    for (var it = faresMinor.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      Map<PartyId, Long> before = mark.faresMinor().get(entry.getKey());
+      if (before == null) {
+        it.remove();
+      } else {
+        entry.getValue().clear();
+        entry.getValue().putAll(before);
+      }
+    }
+    issuerDays.keySet().retainAll(spools.keySet());
+    recordsAccepted = mark.recordsAccepted();
+  }
+
   LocalDate businessDate() {
     return businessDate;
   }

@@ -4,7 +4,9 @@ import io.iotpay.foundation.Assert;
 
 /**
  * A set of (long, long) pairs in two flat arrays with open addressing: the switch remembers every
- * record it has seen (10 million a day in a big city) without an object per record.
+ * record it has seen (10 million a day in a big city) without an object per record. Additions made
+ * since {@link #mark()} can be taken back ({@link #rollback()}): the switch reads an offline file
+ * once, adding its records as it goes, and takes them back when the file's trailer does not verify.
  */
 final class LongPairSet {
   private static final int CAPACITY_MIN = 1 << 10;
@@ -12,6 +14,9 @@ final class LongPairSet {
   private long[] lows;
   private boolean[] used;
   private int size;
+  /** Pairs added since {@link #mark()}, in order (null when not marking). */
+  private long[] journal;
+  private int journalSize;
 
   LongPairSet() {
     allocate(CAPACITY_MIN);
@@ -47,7 +52,60 @@ final class LongPairSet {
     highs[i] = high;
     lows[i] = low;
     size++;
+    if (journal != null) {
+      if (journalSize + 2 > journal.length) {
+        journal = java.util.Arrays.copyOf(journal, journal.length * 2);
+      }
+      journal[journalSize++] = high;
+      journal[journalSize++] = low;
+    }
     return true;
+  }
+
+  /** Starts remembering additions, so that {@link #rollback()} can take them back (replaces an earlier mark). */
+  void mark() {
+    journal = new long[1024];
+    journalSize = 0;
+  }
+
+  /** Keeps the additions since {@link #mark()} and stops remembering them. */
+  void commit() {
+    journal = null;
+    journalSize = 0;
+  }
+
+  /** Removes every pair added since {@link #mark()}, newest first, and stops remembering. */
+  void rollback() {
+    Assert.that(journal != null, "rollback without a mark");
+    for (int j = journalSize - 2; j >= 0; j -= 2) {
+      remove(journal[j], journal[j + 1]);
+    }
+    commit();
+  }
+
+  /** Linear-probing deletion by backward shift: later entries of the probe run move into the hole. */
+  private void remove(long high, long low) {
+    int mask = highs.length - 1;
+    int i = slot(high, low, mask);
+    while (used[i] && !(highs[i] == high && lows[i] == low)) {
+      i = (i + 1) & mask;
+    }
+    Assert.that(used[i], "journalled pair missing from the set");
+    int hole = i;
+    for (int j = (hole + 1) & mask; used[j]; j = (j + 1) & mask) {
+      int home = slot(highs[j], lows[j], mask);
+      // j's entry may fill the hole unless its home lies cyclically in (hole, j]
+      boolean homeBetween = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+      if (!homeBetween) {
+        highs[hole] = highs[j];
+        lows[hole] = lows[j];
+        hole = j;
+      }
+    }
+    used[hole] = false;
+    highs[hole] = 0;
+    lows[hole] = 0;
+    size--;
   }
 
   private void grow() {

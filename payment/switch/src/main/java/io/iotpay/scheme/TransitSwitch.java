@@ -124,8 +124,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       DayClearing day = days.get(file.businessDate());
       if (day == null || !day.settled()) {
         Path archived = archive.resolve(file.archiveName());
-        FileHeader header = verify(archived).header();
-        intake(archived, file.archiveName(), header);
+        Read read = intake(archived);
+        if (read.refusal() != null) {
+          throw new ProtocolException("archived file " + file.archiveName() + " no longer reads: " + read.refusal());
+        }
+        read.intake().commit();
       }
     }
     LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
@@ -155,13 +158,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
 
   private IntakeReceipt receiveCopy(Path copy, String name) {
     FileHeader header;
-    byte[] checksum;
-    try {
-      TransitFileReader reader = verify(copy);
-      header = reader.header();
-      checksum = reader.checksum();
+    try (InputStream in = Files.newInputStream(copy)) {
+      header = TransitFileReader.open(in, FileKind.OFFLINE, config.limits()).header();
     } catch (ProtocolException e) {
       return rejectFile(name, e.getMessage());
+    } catch (IOException e) {
+      return rejectFile(name, "cannot read the file: " + e.getMessage());
     }
     String refusal = headerRefusal(header);
     if (refusal != null) {
@@ -169,6 +171,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
     byte[] known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
     if (known != null) {
+      byte[] checksum;
+      try {
+        checksum = verify(copy).checksum();
+      } catch (ProtocolException e) {
+        return rejectFile(name, e.getMessage());
+      }
       if (Arrays.equals(known, checksum)) {
         LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
         return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, "file already accepted");
@@ -176,18 +184,27 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       return rejectFile(name, "sequence " + header.sequence() + " of " + header.sender()
           + " was already used by a file with different content");
     }
+    // One pass: records are counted as they are read and taken back if the trailer does not verify.
+    Read read = intake(copy);
+    if (read.refusal() != null) {
+      return rejectFile(name, read.refusal());
+    }
+    Intake intake = read.intake();
     String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
     try {
       Files.move(copy, archive.resolve(archiveName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
+      intake.rollback();
       throw new UncheckedIOException("cannot archive offline file " + name, e);
     }
-    IntakeReceipt receipt = intake(archive.resolve(archiveName), name, header);
     acceptedSequence++;
     store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence, header.sender(), header.sequence(),
-        HexFormat.of().formatHex(checksum), header.businessDate(), archiveName));
-    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), checksum);
-    return receipt;
+        HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
+    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), intake.checksum);
+    intake.commit();
+    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
+        name, header.sender(), header.sequence(), header.businessDate(), intake.accepted, intake.refused);
+    return new IntakeReceipt(IntakeStatus.ACCEPTED, intake.accepted, intake.refused, intake.faresAccepted, "");
   }
 
   private static void delete(Path path) {
@@ -198,7 +215,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
   }
 
-  /** First pass: the whole file's integrity (checksum, count, total) before anything is counted. */
+  /** The whole file's integrity (checksum, count, total), counting nothing: for a re-upload's checksum. */
   private TransitFileReader verify(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
@@ -230,64 +247,123 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     return null;
   }
 
-  /** Second pass: decode, check, de-duplicate and route every record of a verified file. */
-  private IntakeReceipt intake(Path file, String name, FileHeader header) {
-    DayClearing day = newDay(header.businessDate());
-    long accepted = 0;
-    long refused = 0;
-    long faresAccepted = 0;
+  /**
+   * One file's records read, checked, de-duplicated, routed and spooled in ONE pass, provisionally:
+   * the seen sets, the day's spools and fares, and the record rejections are marked before and taken
+   * back ({@link #rollback()}) when the file turns out damaged (a malformed line, or a checksum, count
+   * or total that the trailer does not verify), so a damaged file counts nothing, as if it had been
+   * verified first. Kept on {@link #commit()}.
+   */
+  private final class Intake {
+    final DayClearing day;
+    final boolean newDay;
+    final DayClearing.Mark dayMark;
+    /** Record rejections to record on commit: the first rejectionsKeptMax, and how many more. */
+    final List<Rejection> staged = new ArrayList<>();
+    long stagedBeyondKept;
+    long accepted;
+    long refused;
+    long faresAccepted;
+    byte[] checksum;
+
+    Intake(LocalDate businessDate) {
+      this.newDay = !days.containsKey(businessDate);
+      this.day = newDay(businessDate);
+      this.dayMark = day.mark();
+      seenCardKeys.mark();
+      seenRecordIds.mark();
+    }
+
+    void reject(Rejection rejection) {
+      if (staged.size() < config.rejectionsKeptMax()) {
+        staged.add(rejection);
+      } else {
+        stagedBeyondKept++;
+      }
+    }
+
+    void commit() {
+      seenCardKeys.commit();
+      seenRecordIds.commit();
+      staged.forEach(TransitSwitch.this::record);
+      rejectionsTotal += stagedBeyondKept;
+    }
+
+    void rollback() {
+      seenCardKeys.rollback();
+      seenRecordIds.rollback();
+      day.rollback(dayMark);
+      if (newDay) {
+        days.remove(day.businessDate()).close();
+      }
+    }
+  }
+
+  /** What {@link #intake} gives: a provisional intake to commit, or why the file was refused (nothing counted). */
+  private record Read(Intake intake, String refusal) {}
+
+  /** Reads {@code file} once into a provisional {@link Intake} for the caller to commit, or refuses it with nothing counted. */
+  private Read intake(Path file) {
+    Intake intake = null;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
+      FileHeader header = reader.header();
+      intake = new Intake(header.businessDate());
       while (reader.next()) {
         RecordSummary[] taken = new RecordSummary[1];
-        String reason = take(reader, header, day, taken);
+        String reason = take(reader, header, intake, taken);
         if (reason == null) {
-          accepted++;
-          faresAccepted = Math.addExact(faresAccepted, taken[0].fareMinor());
+          intake.accepted++;
+          intake.faresAccepted = Math.addExact(intake.faresAccepted, taken[0].fareMinor());
         } else {
-          refused++;
+          intake.refused++;
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("offline file " + name + " became unreadable after it was verified", e);
+      intake.checksum = reader.checksum();
+      return new Read(intake, null);
+    } catch (ProtocolException | IOException | UncheckedIOException e) {
+      if (intake != null) {
+        intake.rollback();
+      }
+      return new Read(null, e instanceof ProtocolException ? e.getMessage() : "cannot read the file: "
+          + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
     }
-    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
-        name, header.sender(), header.sequence(), header.businessDate(), accepted, refused);
-    return new IntakeReceipt(IntakeStatus.ACCEPTED, accepted, refused, faresAccepted, "");
   }
 
   /** @return null when the record was accepted, else the recorded reason */
-  private String take(TransitFileReader reader, FileHeader header, DayClearing day, RecordSummary[] taken) {
+  private String take(TransitFileReader reader, FileHeader header, Intake intake, RecordSummary[] taken) {
     // The file's name for rejections is built only when one is recorded (not once per record).
     java.util.function.Supplier<String> name = () -> header.sender() + "#" + header.sequence();
     RecordSummary record;
     try {
       record = reader.summary();
     } catch (ProtocolException e) {
-      return rejectRecord(name.get(), reader.lineNumber(), "", e.getMessage());
+      return rejectRecord(intake, name.get(), reader.lineNumber(), "", e.getMessage());
     }
     String reason = recordRefusal(record, header);
     if (reason != null) {
-      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), reason);
+      return rejectRecord(intake, name.get(), reader.lineNumber(), record.id().toString(), reason);
     }
     PartyId issuer = routes.issuerOf(record.pan()).orElse(null);
     if (issuer == null) {
-      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(),
+      return rejectRecord(intake, name.get(), reader.lineNumber(), record.id().toString(),
           "no card range routes PAN " + record.pan().masked());
     }
     long terminal = terminalNumber(record);
     long panHigh = Long.parseUnsignedLong(record.pan().digits());
     long cardLow = (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
     if (seenRecordIds.contains(terminal, record.id().sequence())) {
-      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), "duplicate record id " + record.id());
+      return rejectRecord(intake, name.get(), reader.lineNumber(), record.id().toString(),
+          "duplicate record id " + record.id());
     }
     if (seenCardKeys.contains(panHigh, cardLow)) {
-      return rejectRecord(name.get(), reader.lineNumber(), record.id().toString(), "duplicate card transaction (card "
-          + record.pan().masked() + "/" + record.panSequence() + ", ATC " + record.atc() + ")");
+      return rejectRecord(intake, name.get(), reader.lineNumber(), record.id().toString(),
+          "duplicate card transaction (card " + record.pan().masked() + "/" + record.panSequence() + ", ATC "
+              + record.atc() + ")");
     }
     seenRecordIds.add(terminal, record.id().sequence());
     seenCardKeys.add(panHigh, cardLow);
-    day.accept(reader, record, issuer);
+    intake.day.accept(reader, record, issuer);
     taken[0] = record;
     return null;
   }
@@ -317,8 +393,9 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     return new IntakeReceipt(IntakeStatus.REJECTED, 0, 0, 0, reason);
   }
 
-  private String rejectRecord(String fileName, long line, String recordId, String reason) {
-    record(new Rejection(fileName, line, recordId, reason));
+  /** Stages a record's rejection with the file's intake (recorded only if the file is accepted). */
+  private static String rejectRecord(Intake intake, String fileName, long line, String recordId, String reason) {
+    intake.reject(new Rejection(fileName, line, recordId, reason));
     return reason;
   }
 

@@ -118,6 +118,51 @@ class TransitSwitchTest {
   }
 
   @Test
+  void damagedTrailer_countsNothing_evenOfTheRecordsReadBeforeIt() throws Exception {
+    TransitRecord first = exit(METRO_A, "G1", 1, "62100000000001", 1, 300);
+    transitSwitch.receive(fixture.offlineFile(METRO_A, 1, List.of(first)));
+    TransitRecord newOfIssuerA = exit(METRO_A, "G1", 2, "62100000000002", 1, 400);
+    TransitRecord repeat = exit(METRO_A, "G1", 1, "62100000000001", 1, 300);
+    TransitRecord firstOfIssuerB = exit(METRO_A, "G1", 3, "62200000000003", 1, 500);
+    List<TransitRecord> records = List.of(newOfIssuerA, repeat, firstOfIssuerB);
+    Path damaged = fixture.offlineFile(METRO_A, 2, records);
+    // only the trailer's checksum is damaged: every record is read (and provisionally counted) before
+    List<String> lines = Files.readAllLines(damaged, StandardCharsets.US_ASCII);
+    String trailer = lines.get(lines.size() - 1);
+    lines.set(lines.size() - 1, trailer.substring(0, trailer.length() - 1) + (trailer.endsWith("0") ? "1" : "0"));
+    Files.write(damaged, lines, StandardCharsets.US_ASCII);
+
+    IntakeReceipt receipt = transitSwitch.receive(damaged);
+
+    assertThat(receipt.status()).isEqualTo(IntakeStatus.REJECTED);
+    assertThat(receipt.reason()).contains("SHA-256 does not match");
+    assertThat(transitSwitch.rejections()).singleElement().satisfies(r -> assertThat(r.wholeFile()).isTrue());
+    assertThat(transitSwitch.recordsAccepted(DAY)).isEqualTo(1);
+    // the same records, undamaged: new to the switch but for the repeat (seen keys, spools, fares were taken back)
+    IntakeReceipt again = transitSwitch.receive(fixture.offlineFile(METRO_A, 2, records));
+    assertThat(again.status()).isEqualTo(IntakeStatus.ACCEPTED);
+    assertThat(again.recordsAccepted()).isEqualTo(2);
+    assertThat(again.recordsRefused()).isEqualTo(1);
+    assertThat(transitSwitch.rejections()).hasSize(2).last().satisfies(r -> assertThat(r.reason()).startsWith("duplicate"));
+    SettlementRun run = transitSwitch.settle(DAY, DAY.plusDays(1));
+    assertThat(net(run, ISSUER_A)).isEqualTo(-700);
+    assertThat(net(run, ISSUER_B)).isEqualTo(-500);
+    assertThat(readClearing(run.clearingFiles().get(ISSUER_B)).records()).containsExactly(firstOfIssuerB);
+  }
+
+  @Test
+  void damagedFileOfANewDay_leavesNoDayBehind() throws Exception {
+    Path file = fixture.offlineFile(METRO_A, 1, List.of(exit(METRO_A, "G1", 1, "62100000000001", 1, 300)));
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+    assertThat(transitSwitch.receive(file).status()).isEqualTo(IntakeStatus.REJECTED);
+    assertThat(transitSwitch.recordsAccepted(DAY)).isZero();
+    try (var spools = Files.list(directory.resolve("switch").resolve("spool"))) {
+      assertThat(spools).isEmpty();
+    }
+  }
+
+  @Test
   void truncatedFile_isRejected_andNothingCounted() throws Exception {
     Path file = fixture.offlineFile(METRO_A, 1, List.of(exit(METRO_A, "G1", 1, "62100000000001", 1, 300),
         exit(METRO_A, "G1", 2, "62100000000002", 1, 400)));
