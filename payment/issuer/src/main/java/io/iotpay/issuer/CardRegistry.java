@@ -60,11 +60,14 @@ final class CardRegistry {
     }
   }
 
-  /** Writes every field but the Push ATC, which only {@link #nextPushAtc} moves. */
+  /**
+   * Writes every field but the Push ATC, which only {@link #nextPushAtc} moves, and the last cleared
+   * ATC, which only clearing moves ({@link #recordFile}, never down): clearing skips the duplicate
+   * probe for a record above it, so it must never fall below an ATC that was cleared.
+   */
   void save(CardRecord card) {
-    update("UPDATE issuer_card SET status = ?, quota_known_minor = ?, quota_configured_minor = ?, last_atc = ?"
-        + " WHERE pan = ?", card.status().name(), card.quotaKnownMinor(), card.quotaConfiguredMinor(),
-        card.lastAtc(), card.pan().digits());
+    update("UPDATE issuer_card SET status = ?, quota_known_minor = ?, quota_configured_minor = ? WHERE pan = ?",
+        card.status().name(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.pan().digits());
   }
 
   Optional<CardRecord> find(Pan pan) {
@@ -261,6 +264,7 @@ final class CardRegistry {
     byKey.sort(CLEARED_ORDER);
     List<CardRecord> byPan = new ArrayList<>(cards);
     byPan.sort(java.util.Comparator.comparing(card -> card.pan().digits()));
+    List<PanAtc> highest = highestAtcs(byKey);
     inTransaction("clearing file not recorded", c -> {
       insertCleared(c, byKey);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO issuer_fare_posting (transfer_id, account_id,"
@@ -271,18 +275,58 @@ final class CardRegistry {
         }
         s.executeBatch();
       }
-      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?,"
-          + " last_atc = ? WHERE pan = ?")) {
+      // last_atc never moves down (another writer may have moved it since the chunk's cards were read)
+      // and ends at least at the highest ATC cleared here, whatever the caller passed as cards: the
+      // duplicate probe skips records above it.
+      String raise = "last_atc = CASE WHEN last_atc > ? THEN last_atc ELSE ? END";
+      try (PreparedStatement s = c.prepareStatement("UPDATE issuer_card SET status = ?, quota_known_minor = ?, "
+          + raise + " WHERE pan = ?");
+          PreparedStatement atcOnly = c.prepareStatement("UPDATE issuer_card SET " + raise + " WHERE pan = ?")) {
+        int h = 0;
         for (CardRecord card : byPan) {
+          String pan = card.pan().digits();
+          while (h < highest.size() && highest.get(h).pan().compareTo(pan) < 0) {
+            bind(atcOnly, highest.get(h).atc(), highest.get(h).atc(), highest.get(h).pan());
+            atcOnly.addBatch();
+            h++;
+          }
+          int lastAtc = card.lastAtc();
+          if (h < highest.size() && highest.get(h).pan().equals(pan)) {
+            lastAtc = Math.max(lastAtc, highest.get(h).atc());
+            h++;
+          }
           CardStatus status = !denied.isEmpty() && denied.contains(card.pan()) ? CardStatus.DENIED : card.status();
-          bind(s, status.name(), card.quotaKnownMinor(), card.lastAtc(), card.pan().digits());
+          bind(s, status.name(), card.quotaKnownMinor(), lastAtc, lastAtc, pan);
           s.addBatch();
         }
+        for (; h < highest.size(); h++) {
+          bind(atcOnly, highest.get(h).atc(), highest.get(h).atc(), highest.get(h).pan());
+          atcOnly.addBatch();
+        }
         s.executeBatch();
+        atcOnly.executeBatch();
       }
       addToDenyList(c, denied);
       return null;
     });
+  }
+
+  /** A card and the highest ATC cleared for it in one {@link #recordFile} call. */
+  private record PanAtc(String pan, int atc) {}
+
+  /** Per PAN, the highest ATC among {@code byKey} (in key order: a PAN's rows are consecutive, its highest ATC last). */
+  private static List<PanAtc> highestAtcs(List<Cleared> byKey) {
+    List<PanAtc> out = new ArrayList<>();
+    for (int i = 0; i < byKey.size(); i++) {
+      String pan = byKey.get(i).key().pan().digits();
+      int atc = byKey.get(i).key().atc();
+      while (i + 1 < byKey.size() && byKey.get(i + 1).key().pan().digits().equals(pan)) {
+        i++;
+        atc = Math.max(atc, byKey.get(i).key().atc());
+      }
+      out.add(new PanAtc(pan, atc));
+    }
+    return out;
   }
 
   private static final java.util.Comparator<Cleared> CLEARED_ORDER = java.util.Comparator

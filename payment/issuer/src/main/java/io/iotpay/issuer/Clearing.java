@@ -204,15 +204,22 @@ final class Clearing {
   private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
       boolean[] tacValid) {
     Set<Pan> pans = new java.util.HashSet<>();
-    List<CardTransactionKey> keys = new ArrayList<>(records.size());
     for (TransitRecord record : records) {
       pans.add(record.pan());
-      keys.add(record.cardKey());
     }
     // Batch reads instead of two statements per record: the chunk's cards, and which of its card
-    // transactions were cleared before (exact keys: only duplicates come back).
+    // transactions were cleared before (exact keys: only duplicates come back). Only a record at or
+    // below its card's last cleared ATC can have been cleared before (last_atc is the highest ATC
+    // cleared and never moves down), so only those are probed: in the usual day, none.
     Map<Pan, CardRecord> known = issuer.registry().findAll(pans);
-    Set<CardTransactionKey> clearedBefore = issuer.registry().clearedAmong(keys);
+    List<CardTransactionKey> keys = new ArrayList<>();
+    for (TransitRecord record : records) {
+      CardRecord card = known.get(record.pan());
+      if (card != null && record.atc() <= card.lastAtc()) {
+        keys.add(record.cardKey());
+      }
+    }
+    Set<CardTransactionKey> clearedBefore = keys.isEmpty() ? Set.of() : issuer.registry().clearedAmong(keys);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
     Set<CardTransactionKey> seen = new HashSet<>();
     Map<Pan, CardRecord> cards = new LinkedHashMap<>();

@@ -111,6 +111,40 @@ class ClearFileTest {
         r.businessDate(), input, tac, r.recovered());
   }
 
+  /**
+   * Only records at or below a card's last cleared ATC are probed for duplicates: a late record
+   * (its ATC below ones already cleared) is still cleared once, and a stale card row written back
+   * (as a push completing during clearing does) does not lower the last cleared ATC, so a resend is
+   * still all duplicates.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void lateRecord_clearsOnce_andAStaleCardWriteHidesNoDuplicate(AlgorithmSuite suite) throws Exception {
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      List<TransitRecord> records = journeys(world, suite);
+      long fares = records.stream().mapToLong(r -> r.fare().amountMinor()).sum();
+      TransitRecord late = records.get(1); // the first journey's exit
+      List<TransitRecord> onTime = new ArrayList<>(records);
+      onTime.remove(1);
+      CardRecord before = world.issuer.registry().find(late.pan()).orElseThrow();
+
+      assertThat(world.issuer.clearFile(write(onTime, "on-time.txt"), FileLimits.defaults()).accepted())
+          .isEqualTo(onTime.size());
+      int lastAtc = world.issuer.registry().find(late.pan()).orElseThrow().lastAtc();
+      assertThat(lastAtc).isGreaterThan(late.atc());
+      world.issuer.registry().save(before); // the card as read before clearing, written back
+      assertThat(world.issuer.registry().find(late.pan()).orElseThrow().lastAtc()).isEqualTo(lastAtc);
+
+      ClearingReport lateReport = world.issuer.clearFile(write(List.of(late), "late.txt"), FileLimits.defaults());
+      assertThat(lateReport.refusals()).isEmpty();
+      assertThat(lateReport.accepted()).isEqualTo(1);
+      ClearingReport resend = world.issuer.clearFile(write(records, "resend.txt"), FileLimits.defaults());
+      assertThat(resend.accepted()).isZero();
+      assertThat(resend.refusals()).hasSize(records.size()).allMatch(r -> r.reason() == RefusalReason.DUPLICATE);
+      assertThat(dueToSwitch(world)).isEqualTo(fares);
+    }
+  }
+
   private static List<TransitRecord> journeys(IssuerWorld world, AlgorithmSuite suite) {
     List<TransitRecord> records = new ArrayList<>();
     for (int rider = 1; rider <= 2; rider++) {
