@@ -100,14 +100,11 @@ final class TransitRecordLine {
     return new RecordSummary(id, operator, businessDate, pan, panSequence, atc, fareMinor);
   }
 
-  /** TransitRecord's rule for station ids (1..8 of A-Z, 0-9), without its regular expression. */
+  /** TransitRecord's rule for station ids (1..8 of A-Z, 0-9). */
   private static void checkStation(FieldCursor f) {
     String station = f.text(4, "station id", 8);
-    for (int i = 0; i < station.length(); i++) {
-      char c = station.charAt(i);
-      if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
-        throw f.fail("transit record: station id '" + station + "' is not 1..8 of A-Z, 0-9");
-      }
+    if (!io.iotpay.protocol.IdentifierText.isUpperAlphanumeric(station, 8, false)) {
+      throw f.fail("transit record: station id '" + station + "' is not 1..8 of A-Z, 0-9");
     }
   }
 

@@ -1,7 +1,7 @@
 package io.iotpay.protocol.transit;
 
 import io.iotpay.protocol.ProtocolException;
-import java.util.regex.Pattern;
+import io.iotpay.protocol.IdentifierText;
 
 /**
  * A gate's id for one journal record: the terminal and its own sequence number. Unique per
@@ -12,11 +12,9 @@ import java.util.regex.Pattern;
  * @param sequence the terminal's journal sequence, from 1
  */
 public record RecordId(String terminalId, long sequence) {
-  private static final Pattern TERMINAL = Pattern.compile("[A-Z0-9-]{1,16}");
-
   /** @throws ProtocolException on a malformed terminal id or a sequence below 1 */
   public RecordId {
-    if (terminalId == null || !TERMINAL.matcher(terminalId).matches()) {
+    if (!IdentifierText.isUpperAlphanumeric(terminalId, 16, true)) {
       throw new ProtocolException("terminal id '" + terminalId + "' is not 1..16 of A-Z, 0-9, '-'");
     }
     if (sequence < 1) {

@@ -48,7 +48,6 @@ public record TransitRecord(
     byte[] tac,
     boolean recovered) {
   public static final int TAC_BYTES = 8;
-  private static final java.util.regex.Pattern STATION = java.util.regex.Pattern.compile("[A-Z0-9]{1,8}");
   public static final int CRYPTOGRAM_INPUT_BYTES_MAX = 256;
 
   /** @throws ProtocolException naming the first field that is missing or out of range */
@@ -56,7 +55,7 @@ public record TransitRecord(
     // Checks build their message only on failure: clearing validates tens of millions of records a day.
     require(id != null && operator != null && kind != null && pan != null && suite != null
         && fare != null && time != null && businessDate != null, "a field is missing");
-    if (stationId == null || !STATION.matcher(stationId).matches()) {
+    if (!io.iotpay.protocol.IdentifierText.isUpperAlphanumeric(stationId, 8, false)) {
       throw fail("station id '" + stationId + "' is not 1..8 of A-Z, 0-9");
     }
     if (panSequence < 0 || panSequence > 99) {
