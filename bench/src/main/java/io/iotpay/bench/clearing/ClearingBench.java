@@ -54,6 +54,7 @@ public final class ClearingBench {
    * What one run measured and checked.
    *
    * @param stageNs switch intake, switch settlement, issuer clearing (file read and decode included)
+   * @param stageCpuNs the process's CPU time (all threads) in each stage
    * @param macRecords records in the reference; {@code macNs} its time
    * @param cpuNs CPU time of the whole process (all threads) in the timed part; {@code macCpuNs} in
    *     the reference: figures that other load on a shared machine does not inflate
@@ -61,8 +62,8 @@ public final class ClearingBench {
    */
   public record Result(long records, int cards, long twins, long repeats, long switchAccepted, long switchRefused,
       long issuerAccepted, long issuerRefused, long faresMinor, long debitedMinor, long dueToSwitchMinor,
-      long settledGrossMinor, boolean booksBalanced, long endToEndNs, long[] stageNs, long macRecords, long macNs,
-      int threads, long cpuNs, long macCpuNs, double loadAverage) {
+      long settledGrossMinor, boolean booksBalanced, long endToEndNs, long[] stageNs, long[] stageCpuNs, long macRecords,
+      long macNs, int threads, long cpuNs, long macCpuNs, double loadAverage) {
     /** Every unique record cleared and debited once, nothing refused by the issuer, books balanced. */
     public boolean consistent() {
       return switchAccepted == records && issuerAccepted == records && issuerRefused == 0
@@ -89,18 +90,22 @@ public final class ClearingBench {
       DayGenerator.Written files = generator.write(settings.workDirectory(), settings.threads(), sampleCards, progress);
       progress.accept("files written; timing intake -> settlement -> issuer clearing");
       long[] stageNs = new long[3];
+      long[] stageCpuNs = new long[3];
       long cpuStart = processCpuNs();
       long start = System.nanoTime();
       long[] intake = intake(parties, files);
       stageNs[0] = System.nanoTime() - start;
+      stageCpuNs[0] = processCpuNs() - cpuStart;
       progress.accept(String.format("intake done in %.1f s", stageNs[0] / 1e9));
       long settleStart = System.nanoTime();
       SettlementRun run = parties.transitSwitch.settle(DayGenerator.DAY, DayGenerator.DAY.plusDays(1));
       stageNs[1] = System.nanoTime() - settleStart;
+      stageCpuNs[1] = processCpuNs() - cpuStart - stageCpuNs[0];
       progress.accept(String.format("settlement done in %.1f s", stageNs[1] / 1e9));
       long[] issued = clearConcurrently(parties, run, stageNs, progress);
       long endToEndNs = System.nanoTime() - start;
       long cpuNs = processCpuNs() - cpuStart;
+      stageCpuNs[2] = cpuNs - stageCpuNs[0] - stageCpuNs[1];
       progress.accept(String.format("end to end %.1f s; MAC-only reference over %d records", endToEndNs / 1e9,
           files.sample().size()));
       long macCpuStart = processCpuNs();
@@ -109,7 +114,7 @@ public final class ClearingBench {
       long gross = run.report().positions().stream().mapToLong(p -> p.net().amountMinor()).filter(v -> v > 0).sum();
       return new Result(settings.records(), cards, DayGenerator.twins(settings.records()), generator.repeats,
           intake[0], intake[1], issued[0], issued[1], files.faresMinor() - twinFares(settings.records()), issued[2], parties.dueToSwitchMinor(0) + parties.dueToSwitchMinor(1), gross,
-          parties.booksBalanced(), endToEndNs, stageNs, files.sample().size(), macNs, settings.threads(), cpuNs, macCpuNs,
+          parties.booksBalanced(), endToEndNs, stageNs, stageCpuNs, files.sample().size(), macNs, settings.threads(), cpuNs, macCpuNs,
           loadAverage());
     }
   }
@@ -225,8 +230,8 @@ public final class ClearingBench {
         "net settlement + clearing files",
         "issuers: integrity pass, decode, TAC, checks, ledger, registry"};
     for (int s = 0; s < names.length; s++) {
-      out.append(String.format("  %-64s %8.2f s  %,12.0f records/s%n", names[s], r.stageNs()[s] / 1e9,
-          r.records() * 1e9 / Math.max(1, r.stageNs()[s])));
+      out.append(String.format("  %-64s %8.2f s  %,12.0f records/s  %8.2f CPU-s%n", names[s], r.stageNs()[s] / 1e9,
+          r.records() * 1e9 / Math.max(1, r.stageNs()[s]), r.stageCpuNs()[s] / 1e9));
     }
     out.append(String.format("end to end:        %8.2f s  %,12.0f records/s%n", r.endToEndNs() / 1e9,
         r.endToEndPerSecond()));
