@@ -4,7 +4,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.TransitRecordSpool;
 import io.iotpay.protocol.file.RecordSummary;
-import io.iotpay.protocol.file.TransitFileReader;
+import io.iotpay.protocol.file.SummaryReadAhead;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
@@ -31,13 +31,13 @@ final class DayClearing implements AutoCloseable {
     this.currency = currency;
   }
 
-  /** Spools the reader's current record (validated into {@code record}) for {@code issuer}. */
-  void accept(TransitFileReader reader, RecordSummary record, PartyId issuer) {
+  /** Spools record {@code index} of {@code batch} (validated into {@code record}) for {@code issuer}. */
+  void accept(SummaryReadAhead.Batch batch, int index, RecordSummary record, PartyId issuer) {
     IssuerDay day = issuerDays.computeIfAbsent(issuer, i -> new IssuerDay(
         spools.computeIfAbsent(i, j -> new TransitRecordSpool(
             spoolDirectory.resolve(j.value() + "-" + businessDate + ".spool"), currency)),
         faresMinor.computeIfAbsent(i, j -> new TreeMap<>(TransitSwitch.PARTY_ORDER))));
-    day.spool().appendCurrent(reader, record);
+    day.spool().appendLine(batch.lines(), batch.lineOffset(index), batch.lineLength(index), record);
     day.faresMinor().merge(record.operator(), record.fareMinor(), Math::addExact);
     recordsAccepted++;
   }

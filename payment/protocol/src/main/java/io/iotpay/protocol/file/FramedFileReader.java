@@ -92,10 +92,15 @@ final class FramedFileReader {
     return checksum == null ? null : checksum.clone();
   }
 
-  /** Writes the current line and its '\n'; returns the bytes written. */
-  int copyLine(java.io.OutputStream out) throws IOException {
-    out.write(lineBytes, 0, lineLength);
-    out.write('\n');
+  /** Copies the current line and its '\n' into {@code target} at {@code offset}; returns the bytes copied. */
+  int copyLine(byte[] target, int offset) {
+    System.arraycopy(lineBytes, 0, target, offset, lineLength);
+    target[offset + lineLength] = '\n';
+    return lineLength + 1;
+  }
+
+  /** The current line's length with its '\n'. */
+  int lineLengthWithNewline() {
     return lineLength + 1;
   }
 

@@ -109,12 +109,17 @@ public final class TransitFileReader {
     return decoder.summarize(current);
   }
 
-  /** Writes the current record's line, as read, with its '\n' (a spool copies records unchanged); returns the bytes written. */
-  int copyCurrentLine(java.io.OutputStream out) throws java.io.IOException {
+  /** The current record's line with its '\n' copied into {@code target} at {@code offset}; returns the bytes copied. */
+  int copyCurrentLine(byte[] target, int offset) {
     if (current == null) {
       throw new IllegalStateException("no current record: call next() first");
     }
-    return frame.copyLine(out);
+    return frame.copyLine(target, offset);
+  }
+
+  /** The current record's line length with its '\n'. */
+  int currentLineLength() {
+    return frame.lineLengthWithNewline();
   }
 
   /** The current record's line number in the file (the header is line 1). */

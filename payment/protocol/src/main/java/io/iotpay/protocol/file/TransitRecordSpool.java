@@ -81,13 +81,15 @@ public final class TransitRecordSpool implements AutoCloseable {
   }
 
   /**
-   * Appends the reader's current record exactly as it was read; the caller validated it with
-   * {@link TransitFileReader#summary()}, whose fare is passed for the control total.
+   * Appends a record line exactly as it was read ({@code length} bytes, its '\n' included), from a
+   * {@link SummaryReadAhead.Batch}; {@code summary} is its validated summary.
    */
-  public void appendCurrent(TransitFileReader reader, RecordSummary summary) {
-    int length;
+  public void appendLine(byte[] bytes, int offset, int length, RecordSummary summary) {
+    if (length < 1 || bytes[offset + length - 1] != '\n') {
+      throw new IllegalArgumentException("spool: a record line ends with its newline");
+    }
     try {
-      length = reader.copyCurrentLine(body);
+      body.write(bytes, offset, length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write spool " + bodyFile, e);
     }

@@ -89,14 +89,17 @@ class TransitRecordSpoolTest {
     }
   }
 
-  /** The switch's path: lines copied from a reader as read. */
+  /** The switch's path: lines copied as read, from a read-ahead's batches. */
   private static void appendByCopy(TransitRecordSpool spool, List<TransitRecord> records) {
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     TransitFileWriter.writeAll(file, Records.header(FileKind.OFFLINE, records), records);
-    TransitFileReader reader = TransitFileReader.open(new ByteArrayInputStream(file.toByteArray()), FileKind.OFFLINE,
-        FileLimits.defaults());
-    while (reader.next()) {
-      spool.appendCurrent(reader, reader.summary());
+    try (SummaryReadAhead reader = SummaryReadAhead.open(new ByteArrayInputStream(file.toByteArray()),
+        FileKind.OFFLINE, FileLimits.defaults())) {
+      for (SummaryReadAhead.Batch batch = reader.next(); batch != null; batch = reader.next()) {
+        for (int i = 0; i < batch.size(); i++) {
+          spool.appendLine(batch.lines(), batch.lineOffset(i), batch.lineLength(i), batch.summary(i));
+        }
+      }
     }
   }
 }
