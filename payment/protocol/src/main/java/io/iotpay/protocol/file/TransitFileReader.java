@@ -128,6 +128,55 @@ public final class TransitFileReader {
   }
 
   /**
+   * Whether {@code file} is, byte for byte, the framed file whose checksum is {@code checksum}: its
+   * last line is the trailer {@code T|<checksum>} and the bytes before it hash to {@code checksum}.
+   * One sequential hash of the file and no parsing: how the switch recognises a re-upload of a
+   * file it accepted (equal SHA-256 means equal content, so that file's checks still hold).
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public static boolean hasChecksum(java.nio.file.Path file, byte[] checksum) {
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      long size = channel.size();
+      int tail = (int) Math.min(size, 2 + 2 * 32 + 2);
+      java.nio.ByteBuffer end = java.nio.ByteBuffer.allocate(tail);
+      while (end.hasRemaining() && channel.read(end, size - tail + end.position()) > 0) {
+        // reads the last bytes
+      }
+      String trailer = new String(end.array(), java.nio.charset.StandardCharsets.US_ASCII);
+      int lineStart = trailer.lastIndexOf('\n', trailer.length() - 2) + 1;
+      if (lineStart == 0 || !trailer.endsWith("\n") || !trailer.startsWith("T|", lineStart)
+          || trailer.length() - 1 - (lineStart + 2) != 64) {
+        return false;
+      }
+      byte[] stated;
+      try {
+        stated = java.util.HexFormat.of().parseHex(trailer, lineStart + 2, trailer.length() - 1);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      if (!java.security.MessageDigest.isEqual(stated, checksum)) {
+        return false;
+      }
+      java.security.MessageDigest sha256 = FramedFileWriter.newSha256();
+      long content = size - tail + lineStart;
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 20);
+      for (long position = 0; position < content; ) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), content - position));
+        int read = channel.read(buffer, position);
+        if (read <= 0) {
+          return false;
+        }
+        sha256.update(buffer.array(), 0, read);
+        position += read;
+      }
+      return java.security.MessageDigest.isEqual(sha256.digest(), checksum);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
    * Reads a whole file strictly: any malformed record refuses the file.
    *
    * @throws ProtocolException on any defect, naming line and field
