@@ -19,8 +19,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * Fast TAC verification for clearing: the card's formula of docs/card-apdus.md §6 (same result as
  * {@link CardCrypto#tac}, a test keeps the two equal) with the per-record cost cut to what the
  * formula needs. The card's AC key (EMV option A from IMK-AC) is derived once per card and cached;
- * each thread reuses its own cipher engines, so a record costs one key schedule for the counter
- * session key's master, one for the session key, and the MAC's blocks.
+ * each thread reuses its own cipher engines and keeps the last card's key scheduled, so a record of
+ * the same card as the one before costs one key schedule (the session key's) and the MAC's blocks.
  *
  * <p>Thread-safe: the key cache is shared, the engines are per thread. The cache holds at most
  * {@link #CARD_KEYS_CACHED_MAX} card keys; when full it is emptied (a cheap bound: a day's file
@@ -64,11 +64,14 @@ public final class TacVerifier {
     if (atc < 0 || atc > EmvKeyDerivation.ATC_MAX || panSequence < 0 || panSequence > 99) {
       throw new IssuerInputException("TAC: ATC " + atc + " or PAN sequence " + panSequence + " out of range");
     }
-    byte[] cardKey = cardKey(suite, pan, panSequence);
     Engines e = engines.get();
+    int suiteAndSequence = suite.ordinal() * 100 + panSequence;
+    if (!e.holdsCard(pan, suiteAndSequence)) {
+      e.loadCard(suite, pan, suiteAndSequence, cardKey(suite, pan, panSequence));
+    }
     return switch (suite) {
-      case INTERNATIONAL -> e.tdesTac(cardKey, atc, cryptogramInput);
-      case NATIONAL -> e.sm4Tac(cardKey, atc, cryptogramInput);
+      case INTERNATIONAL -> e.tdesTac(atc, cryptogramInput);
+      case NATIONAL -> e.sm4Tac(atc, cryptogramInput);
     };
   }
 
@@ -89,21 +92,42 @@ public final class TacVerifier {
     return key;
   }
 
-  /** One thread's engines, re-keyed per record instead of allocated per record. */
+  /**
+   * One thread's engines, re-keyed per record instead of allocated per record. The engine keyed
+   * with a card's AC key stays keyed while the thread's records are of that card: a clearing file
+   * is in card order (docs/clearing-files.md §4), so a card's taps come one after another and only
+   * the session key is scheduled per record.
+   */
   private static final class Engines {
-    // Table key schedules: every record re-keys three engines (profiling: BouncyCastle's bit-by-bit
-    // DES schedule was most of the 3DES verification time).
+    // Table key schedules: every record re-keys the session engines (profiling: BouncyCastle's
+    // bit-by-bit DES schedule was most of the 3DES verification time).
     private final DESedeEngine tdes = new FastDesedeEngine();
     private final DESEngine k1 = new FastDesEngine();
     private final DESEngine k2 = new FastDesEngine();
+    private final SM4Engine cardSm4 = new SM4Engine();
     private final SM4Engine sm4 = new SM4Engine();
+    private Pan cardPan;
+    private int cardSuiteAndSequence = -1;
+
+    boolean holdsCard(Pan pan, int suiteAndSequence) {
+      return suiteAndSequence == cardSuiteAndSequence && pan.equals(cardPan);
+    }
+
+    void loadCard(AlgorithmSuite suite, Pan pan, int suiteAndSequence, byte[] cardKey) {
+      switch (suite) {
+        case INTERNATIONAL -> tdes.init(true, new KeyParameter(cardKey));
+        case NATIONAL -> cardSm4.init(true, new KeyParameter(cardKey));
+      }
+      cardPan = pan;
+      cardSuiteAndSequence = suiteAndSequence;
+    }
     private final byte[] counterBlock = new byte[16];
     private final byte[] sessionKey = new byte[16];
     private final byte[] state = new byte[16];
 
-    byte[] tdesTac(byte[] cardKey, int atc, byte[] input) {
+    /** With the card's key loaded ({@link #loadCard}). */
+    byte[] tdesTac(int atc, byte[] input) {
       // SK = E_MK(C ‖ F0 ‖ 00×5) ‖ E_MK(C ‖ 0F ‖ 00×5) (EMV Book 2 A1.3 as the card does it).
-      tdes.init(true, new KeyParameter(cardKey));
       counterBlock(atc, (byte) 0xF0, 8);
       tdes.processBlock(counterBlock, 0, sessionKey, 0);
       counterBlock(atc, (byte) 0x0F, 8);
@@ -117,11 +141,11 @@ public final class TacVerifier {
       return java.util.Arrays.copyOf(state, 8);
     }
 
-    byte[] sm4Tac(byte[] cardKey, int atc, byte[] input) {
+    /** With the card's key loaded ({@link #loadCard}). */
+    byte[] sm4Tac(int atc, byte[] input) {
       // SK = E_MK(C ‖ F0 ‖ 00×13); MAC = CBC-MAC under SK, padding method 2, first 8 bytes.
-      sm4.init(true, new KeyParameter(cardKey));
       counterBlock(atc, (byte) 0xF0, 16);
-      sm4.processBlock(counterBlock, 0, sessionKey, 0);
+      cardSm4.processBlock(counterBlock, 0, sessionKey, 0);
       sm4.init(true, new KeyParameter(sessionKey));
       cbc(sm4, input, 16);
       return java.util.Arrays.copyOf(state, 8);

@@ -40,6 +40,36 @@ class TacVerifierTest {
     }
   }
 
+  /**
+   * Records in card order (runs of one card, as a clearing file gives them), the same PAN under the
+   * other suite or PAN sequence in between: the card key a thread keeps loaded is always the right one.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tac_inRunsOfOneCard_andAcrossSuites_equalsCardCrypto(AlgorithmSuite first) {
+    Random random = new Random(7 + first.ordinal());
+    Map<AlgorithmSuite, SecretKeyBytes> imkAc = new java.util.EnumMap<>(AlgorithmSuite.class);
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      byte[] imk = new byte[16];
+      random.nextBytes(imk);
+      imkAc.put(suite, new SecretKeyBytes(imk));
+    }
+    TacVerifier verifier = new TacVerifier(imkAc);
+    AlgorithmSuite other = AlgorithmSuite.values()[1 - first.ordinal()];
+    for (int card = 0; card < 30; card++) {
+      Pan pan = Pan.withCheckDigit("621" + String.format("%012d", card / 3)); // three cards share each PAN
+      AlgorithmSuite suite = card % 3 == 1 ? other : first;
+      int psn = card % 3 == 2 ? 1 : 0;
+      for (int tap = 0; tap < 1 + random.nextInt(4); tap++) {
+        int atc = 1 + tap + random.nextInt(1000);
+        byte[] input = new byte[82];
+        random.nextBytes(input);
+        byte[] expected = CardCrypto.tac(suite, Issuer.acKey(suite, imkAc.get(suite), pan, psn), atc, input);
+        assertThat(verifier.tac(suite, pan, psn, atc, input)).as("card %d tap %d", card, tap).isEqualTo(expected);
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void tac_withoutMasterKeyOrAtcOutOfRange_isRefused(AlgorithmSuite suite) {
