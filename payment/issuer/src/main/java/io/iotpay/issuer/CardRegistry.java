@@ -149,7 +149,7 @@ final class CardRegistry {
    * instead of one per card: clearing reads a whole chunk of records' cards at once.
    */
   java.util.Map<Pan, CardRecord> findAll(java.util.Collection<Pan> pans) {
-    java.util.Map<Pan, CardRecord> out = new java.util.HashMap<>();
+    java.util.Map<Pan, CardRecord> out = java.util.HashMap.newHashMap(pans.size());
     List<Pan> all = new ArrayList<>(pans);
     try (Connection c = database.connection()) {
       inBatches(c, all, IN_LIST_MAX, "SELECT " + CARD_COLUMNS + " FROM issuer_card WHERE pan IN (", "?", ")",

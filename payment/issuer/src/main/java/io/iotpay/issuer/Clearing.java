@@ -203,7 +203,8 @@ final class Clearing {
   /** Clears one chunk whose TACs were verified ({@code tacValid[i]} for {@code records.get(i)}). */
   private ClearingReport clearChunk(java.time.LocalDate businessDate, long sequence, List<TransitRecord> records,
       boolean[] tacValid) {
-    Set<Pan> pans = new java.util.HashSet<>();
+    // sized for the chunk: growing maps of a quarter-million entries (rehashing) showed in profiles
+    Set<Pan> pans = java.util.HashSet.newHashSet(records.size());
     for (TransitRecord record : records) {
       pans.add(record.pan());
     }
@@ -221,10 +222,10 @@ final class Clearing {
     }
     Set<CardTransactionKey> clearedBefore = keys.isEmpty() ? Set.of() : issuer.registry().clearedAmong(keys);
     List<ClearingReport.Refusal> refusals = new ArrayList<>();
-    Set<CardTransactionKey> seen = new HashSet<>();
-    Map<Pan, CardRecord> cards = new LinkedHashMap<>();
-    List<CardRegistry.Cleared> cleared = new ArrayList<>();
-    List<Debit> fares = new ArrayList<>();
+    Set<CardTransactionKey> seen = HashSet.newHashSet(records.size());
+    Map<Pan, CardRecord> cards = LinkedHashMap.newLinkedHashMap(known.size());
+    List<CardRegistry.Cleared> cleared = new ArrayList<>(records.size());
+    List<Debit> fares = new ArrayList<>(records.size());
     int accepted = 0;
     for (int r = 0; r < records.size(); r++) {
       TransitRecord record = records.get(r);

@@ -40,16 +40,19 @@ final class FieldCursor {
     this.lineNumber = lineNumber;
     int count = 0;
     int start = 0;
-    for (int i = 0; i <= length; i++) {
-      if (i == length || line[i] == SEPARATOR) {
-        if (count == FIELDS_MAX || count == expectedFields) {
-          throw fail("a " + what + " line has more than " + expectedFields + " fields");
-        }
-        starts[count] = start;
-        ends[count] = i;
-        count++;
-        start = i + 1;
+    while (true) {
+      int separator = ByteScan.indexOf(line, start, length, (byte) SEPARATOR);
+      int end = separator < 0 ? length : separator;
+      if (count == FIELDS_MAX || count == expectedFields) {
+        throw fail("a " + what + " line has more than " + expectedFields + " fields");
       }
+      starts[count] = start;
+      ends[count] = end;
+      count++;
+      if (separator < 0) {
+        break;
+      }
+      start = separator + 1;
     }
     if (count != expectedFields) {
       throw fail("a " + what + " line has " + count + " fields, expected " + expectedFields);

@@ -200,12 +200,7 @@ final class FramedFileReader {
   }
 
   private int indexOfNewline(int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buffer[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return ByteScan.indexOf(buffer, from, to, (byte) '\n');
   }
 
   private boolean fill() {
