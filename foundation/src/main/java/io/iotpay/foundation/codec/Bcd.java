@@ -72,6 +72,25 @@ public final class Bcd {
   }
 
   /**
+   * {@link #decode(byte[])} of {@code bytes[offset, offset + length)}, without copying the range
+   * (clearing reads three numbers out of every record's cryptogram input).
+   *
+   * @throws CodecException if the range is empty, longer than a long holds, or a nibble is not 0..9
+   * @throws IndexOutOfBoundsException if the range is outside {@code bytes}
+   */
+  public static long decode(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (length == 0 || length > LONG_DIGITS_MAX / 2) {
+      throw new CodecException("bcd: " + length + " bytes; a number takes 1.." + LONG_DIGITS_MAX / 2);
+    }
+    long value = 0;
+    for (int i = offset; i < offset + length; i++) {
+      value = value * 100 + digitPair(bytes, i);
+    }
+    return value;
+  }
+
+  /**
    * EMV n12 amount (e.g. 9F02 Amount, Authorised): 6 bytes of minor units.
    *
    * @param amountMinor 0..{@link #AMOUNT_MINOR_MAX}

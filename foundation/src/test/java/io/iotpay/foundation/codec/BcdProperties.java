@@ -1,6 +1,7 @@
 package io.iotpay.foundation.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import net.jqwik.api.ForAll;
@@ -41,5 +42,28 @@ class BcdProperties {
     } catch (CodecException expected) {
       assertThat(expected.getMessage()).startsWith("bcd: ");
     }
+  }
+
+  @Property(tries = 2000)
+  void decodeOfARange_isDecodeOfItsCopy(@ForAll @Size(max = 16) byte[] bytes, @ForAll @IntRange(min = 0, max = 16) int offset,
+      @ForAll @IntRange(min = 0, max = 12) int length) {
+    if (offset + length > bytes.length) {
+      assertThatThrownBy(() -> Bcd.decode(bytes, offset, length)).isInstanceOf(IndexOutOfBoundsException.class);
+      return;
+    }
+    byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+    String expected;
+    try {
+      expected = String.valueOf(Bcd.decode(copy));
+    } catch (CodecException e) {
+      expected = "refused";
+    }
+    String actual;
+    try {
+      actual = String.valueOf(Bcd.decode(bytes, offset, length));
+    } catch (CodecException e) {
+      actual = "refused";
+    }
+    assertThat(actual).isEqualTo(expected);
   }
 }

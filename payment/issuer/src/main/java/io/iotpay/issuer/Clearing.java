@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -402,14 +401,18 @@ final class Clearing {
   private Optional<ClearingReport.Refusal> check(TransitRecord record, Set<CardTransactionKey> seen,
       Map<Pan, CardRecord> cards, Map<Pan, CardRecord> known, Set<CardTransactionKey> clearedBefore, boolean tacValid) {
     CardTransactionKey key = record.cardKey();
-    Optional<CardRecord> card = Optional.ofNullable(cards.get(record.pan()))
-        .or(() -> Optional.ofNullable(known.get(record.pan())));
-    card.ifPresent(c -> cards.putIfAbsent(c.pan(), c));
-    if (card.isEmpty() || card.get().panSequence() != record.panSequence()) {
+    CardRecord card = cards.get(record.pan());
+    if (card == null) {
+      card = known.get(record.pan());
+      if (card != null) {
+        cards.put(card.pan(), card);
+      }
+    }
+    if (card == null || card.panSequence() != record.panSequence()) {
       return refuse(record, RefusalReason.UNKNOWN_CARD, "not a card of " + issuer.id());
     }
-    if (card.get().suite() != record.suite()) {
-      return refuse(record, RefusalReason.SUITE_MISMATCH, "card is " + card.get().suite());
+    if (card.suite() != record.suite()) {
+      return refuse(record, RefusalReason.SUITE_MISMATCH, "card is " + card.suite());
     }
     if (seen.contains(key) || clearedBefore.contains(key)) {
       return refuse(record, RefusalReason.DUPLICATE, "card transaction ATC " + record.atc() + " already cleared");
@@ -483,11 +486,11 @@ final class Clearing {
     if (input[CID] != CID_TC) {
       return String.format("cryptogram type %02X is not a TC", input[CID]);
     }
-    long quotaAfter = Bcd.decodeAmount(Arrays.copyOfRange(input, QUOTA_AFTER, QUOTA_AFTER + 6));
+    long quotaAfter = Bcd.decode(input, QUOTA_AFTER, 6);
     if (quotaAfter != record.quotaAfterMinor()) {
       return "record quota after " + record.quotaAfterMinor() + " but the TAC covers " + quotaAfter;
     }
-    int currency = Integer.parseInt(Bcd.decodeDigits(Arrays.copyOfRange(input, CURRENCY, CURRENCY + 2)));
+    int currency = (int) Bcd.decode(input, CURRENCY, 2);
     if (currency != record.fare().currency().numericCode()) {
       return "record currency " + record.fare().currency() + " but the TAC covers " + currency;
     }
@@ -496,7 +499,7 @@ final class Clearing {
     if (state != (entry ? 0x01 : 0x02)) {
       return "record kind " + record.kind() + " but the card recorded journey state " + state;
     }
-    long amount = Bcd.decodeAmount(Arrays.copyOfRange(input, AMOUNT, AMOUNT + 6));
+    long amount = Bcd.decode(input, AMOUNT, 6);
     if (!entry && amount != record.fare().amountMinor()) {
       return "record fare " + record.fare().amountMinor() + " but the TAC covers " + amount;
     }
