@@ -35,15 +35,48 @@ public final class EmvKeyDerivation {
    */
   public static SecretKeyBytes cardMasterKey(
       AlgorithmSuite suite, SecretKeyBytes issuerMasterKey, String pan, String panSequenceNumber) {
-    byte[] y = optionAInput(pan, panSequenceNumber);
-    byte[] input = new byte[16];
-    for (int i = 0; i < 8; i++) {
-      input[i] = y[i];
-      input[8 + i] = (byte) ~y[i];
-    }
     BlockCipherAlgorithm cipher = suite.cardBlockCipher();
-    byte[] key = cipher.encrypt(CipherMode.ECB, issuerMasterKey, null, input);
-    return finish(cipher, key);
+    return optionA(cipher, cipher.newEngine(issuerMasterKey, true), optionAInput(pan, panSequenceNumber));
+  }
+
+  /** Option A's cipher step: E_IMK(Y ‖ ~Y) in ECB with an engine keyed with the IMK, parity set for DES. */
+  private static SecretKeyBytes optionA(BlockCipherAlgorithm cipher, org.bouncycastle.crypto.BlockCipher engine,
+      byte[] y) {
+    byte[] block = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      block[i] = y[i];
+      block[8 + i] = (byte) ~y[i];
+    }
+    for (int offset = 0; offset < block.length; offset += cipher.blockSizeBytes()) {
+      engine.processBlock(block, offset, block, offset);
+    }
+    return finish(cipher, block);
+  }
+
+  /**
+   * Option A for many cards with one issuer master key, scheduled once (clearing derives a key for
+   * every card of the day). Same result as {@link #cardMasterKey}. Not thread-safe: one per thread.
+   */
+  public static final class CardKeys {
+    private final BlockCipherAlgorithm cipher;
+    private final org.bouncycastle.crypto.BlockCipher engine;
+
+    public CardKeys(AlgorithmSuite suite, SecretKeyBytes issuerMasterKey) {
+      this.cipher = suite.cardBlockCipher();
+      this.engine = cipher.newEngine(issuerMasterKey, true);
+    }
+
+    /**
+     * @param panSequence 0..99
+     * @throws CryptoException for a malformed PAN or a sequence out of range
+     */
+    public SecretKeyBytes cardMasterKey(String pan, int panSequence) {
+      if (panSequence < 0 || panSequence > 99) {
+        throw new CryptoException("PAN sequence number " + panSequence + " is outside 0..99");
+      }
+      char[] psn = {(char) ('0' + panSequence / 10), (char) ('0' + panSequence % 10)};
+      return optionA(cipher, engine, optionAInput(pan, new String(psn)));
+    }
   }
 
   /**

@@ -160,6 +160,29 @@ class KeyDerivationKnownAnswerTest {
     assertThat(a.toString()).doesNotContain(Hex.encode(a.value()));
   }
 
+  /** The scheduled-once deriver gives the published vector and the one-shot derivation's keys. */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void cardKeys_equalCardMasterKey(AlgorithmSuite suite) {
+    EmvKeyDerivation.CardKeys keys = new EmvKeyDerivation.CardKeys(suite, TEST_KEY);
+    if (suite == AlgorithmSuite.INTERNATIONAL) {
+      assertThat(Hex.encode(keys.cardMasterKey("99012345678901234", 45).value()))
+          .isEqualTo("67F8292358083E5EA7AB7FDA58D53B6B"); // pyemv's example above
+    }
+    java.util.Random random = new java.util.Random(suite.ordinal());
+    for (int i = 0; i < 200; i++) {
+      StringBuilder pan = new StringBuilder();
+      for (int d = 0; d < 12 + random.nextInt(8); d++) {
+        pan.append(random.nextInt(10));
+      }
+      int psn = random.nextInt(100);
+      assertThat(keys.cardMasterKey(pan.toString(), psn)).isEqualTo(
+          EmvKeyDerivation.cardMasterKey(suite, TEST_KEY, pan.toString(), String.format("%02d", psn)));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.cardMasterKey("6212345678901234", 100))
+        .isInstanceOf(CryptoException.class);
+  }
+
   private static byte[] sm4(byte[] key, byte[] block) {
     SM4Engine engine = new SM4Engine();
     engine.init(true, new KeyParameter(key));

@@ -67,7 +67,7 @@ public final class TacVerifier {
     Engines e = engines.get();
     int suiteAndSequence = suite.ordinal() * 100 + panSequence;
     if (!e.holdsCard(pan, suiteAndSequence)) {
-      e.loadCard(suite, pan, suiteAndSequence, cardKey(suite, pan, panSequence));
+      e.loadCard(suite, pan, suiteAndSequence, cardKey(e, suite, pan, panSequence));
     }
     return switch (suite) {
       case INTERNATIONAL -> e.tdesTac(atc, cryptogramInput);
@@ -75,15 +75,12 @@ public final class TacVerifier {
     };
   }
 
-  private byte[] cardKey(AlgorithmSuite suite, Pan pan, int panSequence) {
+  private byte[] cardKey(Engines e, AlgorithmSuite suite, Pan pan, int panSequence) {
     CardId name = new CardId(pan, suite.ordinal() * 100 + panSequence);
     byte[] key = cardKeys.get(name);
     if (key == null) {
-      SecretKeyBytes master = imkAc.get(suite);
-      if (master == null) {
-        throw new IssuerInputException("TAC: no IMK-AC for suite " + suite);
-      }
-      key = Issuer.acKey(suite, master, pan, panSequence).value();
+      // the thread's IMK-AC engine (scheduled once) derives it: same as Issuer.acKey, a test keeps them equal
+      key = e.deriver(suite, imkAc).cardMasterKey(pan.digits(), panSequence).value();
       if (cardKeys.size() >= CARD_KEYS_CACHED_MAX) {
         cardKeys.clear();
       }
@@ -108,6 +105,20 @@ public final class TacVerifier {
     private final SM4Engine sm4 = new SM4Engine();
     private Pan cardPan;
     private int cardSuiteAndSequence = -1;
+    private final Map<AlgorithmSuite, EmvKeyDerivation.CardKeys> derivers = new EnumMap<>(AlgorithmSuite.class);
+
+    EmvKeyDerivation.CardKeys deriver(AlgorithmSuite suite, Map<AlgorithmSuite, SecretKeyBytes> imkAc) {
+      EmvKeyDerivation.CardKeys deriver = derivers.get(suite);
+      if (deriver == null) {
+        SecretKeyBytes master = imkAc.get(suite);
+        if (master == null) {
+          throw new IssuerInputException("TAC: no IMK-AC for suite " + suite);
+        }
+        deriver = new EmvKeyDerivation.CardKeys(suite, master);
+        derivers.put(suite, deriver);
+      }
+      return deriver;
+    }
 
     boolean holdsCard(Pan pan, int suiteAndSequence) {
       return suiteAndSequence == cardSuiteAndSequence && pan.equals(cardPan);
