@@ -7,17 +7,18 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads a transit file's records on a worker thread, ahead of the caller: the worker frames each
- * line, updates the checksum and the control total, and summarizes the record
- * ({@link TransitFileReader#summary()}); the caller takes {@link Batch batches} of summaries with
- * their raw lines, in file order, and does the rest (the switch: de-duplication, routing,
- * spooling). On two cores, reading and checking overlap with what the caller does with the records.
+ * Reads a transit file's records ahead of the caller, on other threads: a reader thread frames
+ * each line, updates the checksum and the control total and collects raw lines in batches; a small
+ * pool summarizes each batch's records ({@link TransitFileReader#summary()}'s checks); the caller
+ * takes {@link Batch batches} of summaries with their raw lines, in file order, and does the rest
+ * (the switch: de-duplication, routing, spooling). On two cores reading, checking and what the
+ * caller does with the records overlap.
  *
  * <p>Errors keep their meaning: a record the summary refuses is delivered in its batch with its
  * {@link ProtocolException} (the caller refuses that record and goes on); a defect of the file
  * (a malformed or overlong line, a checksum, count or total the trailer does not verify) is thrown
  * by {@link #next()} after every record before it. At most {@value #BATCHES_AHEAD} batches of
- * {@value #BATCH_RECORDS} records are held at a time. Closing stops the worker; the stream is the
+ * {@value #BATCH_RECORDS} records are held at a time. Closing stops the threads; the stream is the
  * caller's to close afterwards. One consumer thread.
  */
 public final class SummaryReadAhead implements AutoCloseable {
@@ -25,15 +26,22 @@ public final class SummaryReadAhead implements AutoCloseable {
   static final int BATCHES_AHEAD = 8;
   private static final Object END = new Object();
 
+  /** Threads summarizing batches (besides the reader thread and the caller). */
+  static final int PARSERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
   private final TransitFileReader reader;
+  /** Each batch as a Future (summarized in turn by the pool), then END or the file's defect. */
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
   private final Thread worker;
+  private final java.util.concurrent.ExecutorService parsers;
   private volatile boolean closed;
   private boolean ended;
   private byte[] checksum;
 
   private SummaryReadAhead(InputStream in, FileKind kind, FileLimits limits) {
     this.reader = TransitFileReader.open(in, kind, limits);
+    this.parsers = java.util.concurrent.Executors.newFixedThreadPool(PARSERS,
+        Thread.ofPlatform().daemon().name("transit-file-summaries-", 0).factory());
     this.worker = Thread.ofPlatform().daemon().name("transit-file-read-ahead").unstarted(this::readAll);
     worker.start();
   }
@@ -69,8 +77,16 @@ public final class SummaryReadAhead implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading a transit file", e);
     }
-    if (item instanceof Batch batch) {
-      return batch;
+    if (item instanceof java.util.concurrent.Future<?> summarized) {
+      try {
+        return (Batch) summarized.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading a transit file", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        ended = true;
+        throw new IllegalStateException("summarizing transit records failed", e.getCause());
+      }
     }
     ended = true;
     if (item instanceof RuntimeException failure) {
@@ -91,7 +107,7 @@ public final class SummaryReadAhead implements AutoCloseable {
     return checksum.clone();
   }
 
-  /** Stops the worker (when the caller stops early) and waits for it. */
+  /** Stops the reader thread and the pool (when the caller stops early) and waits for them. */
   @Override
   public void close() {
     closed = true;
@@ -101,21 +117,27 @@ public final class SummaryReadAhead implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    parsers.shutdownNow();
+    try {
+      parsers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  /** Whether the worker thread still runs (tests). */
+  /** Whether the reader thread or the pool still runs (tests). */
   boolean workerAlive() {
-    return worker.isAlive();
+    return worker.isAlive() || !parsers.isTerminated();
   }
 
   private void readAll() {
-    Batch batch = new Batch();
+    Batch batch = new Batch(reader.header().currency());
     Object last;
     try {
       while (reader.next()) {
         if (!batch.add(reader)) {
           put(batch);
-          batch = new Batch();
+          batch = new Batch(reader.header().currency());
           batch.add(reader);
         }
       }
@@ -142,7 +164,11 @@ public final class SummaryReadAhead implements AutoCloseable {
     if (closed) {
       throw new InterruptedException("closed");
     }
-    queue.put(item);
+    if (item instanceof Batch batch) {
+      queue.put(parsers.submit(batch::summarize, batch));
+    } else {
+      queue.put(item);
+    }
   }
 
   /** Up to {@value #BATCH_RECORDS} records: each one's summary or refusal, line number and raw line (with '\n'). */
@@ -152,18 +178,18 @@ public final class SummaryReadAhead implements AutoCloseable {
     private final ProtocolException[] refusals = new ProtocolException[BATCH_RECORDS];
     private final long[] lineNumbers = new long[BATCH_RECORDS];
     private final int[] offsets = new int[BATCH_RECORDS + 1];
+    private final io.iotpay.foundation.money.CurrencyUnit currency;
     private byte[] lines = new byte[LINE_BYTES_INITIAL];
     private int size;
 
-    /** @return false when full */
+    private Batch(io.iotpay.foundation.money.CurrencyUnit currency) {
+      this.currency = currency;
+    }
+
+    /** Takes the reader's current line (framed and shape-checked); @return false when full. */
     private boolean add(TransitFileReader reader) {
       if (size == BATCH_RECORDS) {
         return false;
-      }
-      try {
-        summaries[size] = reader.summary();
-      } catch (ProtocolException e) {
-        refusals[size] = e;
       }
       lineNumbers[size] = reader.lineNumber();
       int offset = offsets[size];
@@ -175,6 +201,26 @@ public final class SummaryReadAhead implements AutoCloseable {
       offsets[size + 1] = offset + length;
       size++;
       return true;
+    }
+
+    /** Summarizes every line as {@link TransitFileReader#summary()} would (on a pool thread). */
+    private void summarize() {
+      TransitRecordLine decoder = new TransitRecordLine(currency);
+      FieldCursor cursor = new FieldCursor();
+      byte[] line = new byte[0];
+      for (int i = 0; i < size; i++) {
+        int length = lineLength(i) - 1; // without '\n'
+        if (line.length < length) {
+          line = new byte[Math.max(length, 2 * line.length)];
+        }
+        System.arraycopy(lines, offsets[i], line, 0, length);
+        try {
+          cursor.split(line, length, lineNumbers[i], TransitRecordLine.FIELDS, "record");
+          summaries[i] = decoder.summarize(cursor);
+        } catch (ProtocolException e) {
+          refusals[i] = e;
+        }
+      }
     }
 
     public int size() {
