@@ -3,17 +3,20 @@ package io.iotpay.scheme;
 import io.iotpay.foundation.Assert;
 
 /**
- * A set of (long, long) pairs in two flat arrays with open addressing: the switch remembers every
- * record it has seen (10 million a day in a big city) without an object per record. Additions made
- * since {@link #mark()} can be taken back ({@link #rollback()}): the switch reads an offline file
- * once, adding its records as it goes, and takes them back when the file's trailer does not verify.
+ * A set of (long, long) pairs in one flat array with open addressing (linear probing): the switch
+ * remembers every record it has seen (10 million a day in a big city) without an object per
+ * record. A pair's two longs sit side by side, so a probe costs one cache miss, not one per array;
+ * (0, 0) marks an empty slot and is remembered by a flag of its own. Additions made since
+ * {@link #mark()} can be taken back ({@link #rollback()}): the switch reads an offline file once,
+ * adding its records as it goes, and takes them back when the file's trailer does not verify.
  */
 final class LongPairSet {
   private static final int CAPACITY_MIN = 1 << 10;
-  private long[] highs;
-  private long[] lows;
-  private boolean[] used;
+  /** Slot s holds its pair at [2s, 2s + 1]. */
+  private long[] slots;
+  private int capacity;
   private int size;
+  private boolean hasZero;
   /** Pairs added since {@link #mark()}, in order (null when not marking). */
   private long[] journal;
   private int journalSize;
@@ -27,30 +30,43 @@ final class LongPairSet {
   }
 
   boolean contains(long high, long low) {
-    int mask = highs.length - 1;
-    for (int i = slot(high, low, mask); used[i]; i = (i + 1) & mask) {
-      if (highs[i] == high && lows[i] == low) {
+    if (high == 0 && low == 0) {
+      return hasZero;
+    }
+    int mask = capacity - 1;
+    for (int i = slot(high, low, mask); ; i = (i + 1) & mask) {
+      long h = slots[2 * i];
+      long l = slots[2 * i + 1];
+      if (h == high && l == low) {
         return true;
       }
-    }
-    return false;
-  }
-
-  /** @return true when the pair was not in the set */
-  boolean add(long high, long low) {
-    if ((size + 1) * 4L > highs.length * 3L) {
-      grow();
-    }
-    int mask = highs.length - 1;
-    int i = slot(high, low, mask);
-    for (; used[i]; i = (i + 1) & mask) {
-      if (highs[i] == high && lows[i] == low) {
+      if (h == 0 && l == 0) {
         return false;
       }
     }
-    used[i] = true;
-    highs[i] = high;
-    lows[i] = low;
+  }
+
+  /** @return true when the pair was not in the set (and is now) */
+  boolean add(long high, long low) {
+    if (high == 0 && low == 0) {
+      if (hasZero) {
+        return false;
+      }
+      hasZero = true;
+    } else {
+      if ((size + 1) * 4L > capacity * 3L) {
+        grow();
+      }
+      int mask = capacity - 1;
+      int i = slot(high, low, mask);
+      for (; !empty(i); i = (i + 1) & mask) {
+        if (slots[2 * i] == high && slots[2 * i + 1] == low) {
+          return false;
+        }
+      }
+      slots[2 * i] = high;
+      slots[2 * i + 1] = low;
+    }
     size++;
     if (journal != null) {
       if (journalSize + 2 > journal.length) {
@@ -83,55 +99,62 @@ final class LongPairSet {
     commit();
   }
 
+  private boolean empty(int i) {
+    return slots[2 * i] == 0 && slots[2 * i + 1] == 0;
+  }
+
   /** Linear-probing deletion by backward shift: later entries of the probe run move into the hole. */
   private void remove(long high, long low) {
-    int mask = highs.length - 1;
+    size--;
+    if (high == 0 && low == 0) {
+      Assert.that(hasZero, "journalled pair missing from the set");
+      hasZero = false;
+      return;
+    }
+    int mask = capacity - 1;
     int i = slot(high, low, mask);
-    while (used[i] && !(highs[i] == high && lows[i] == low)) {
+    while (!empty(i) && !(slots[2 * i] == high && slots[2 * i + 1] == low)) {
       i = (i + 1) & mask;
     }
-    Assert.that(used[i], "journalled pair missing from the set");
+    Assert.that(!empty(i), "journalled pair missing from the set");
     int hole = i;
-    for (int j = (hole + 1) & mask; used[j]; j = (j + 1) & mask) {
-      int home = slot(highs[j], lows[j], mask);
+    for (int j = (hole + 1) & mask; !empty(j); j = (j + 1) & mask) {
+      int home = slot(slots[2 * j], slots[2 * j + 1], mask);
       // j's entry may fill the hole unless its home lies cyclically in (hole, j]
       boolean homeBetween = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!homeBetween) {
-        highs[hole] = highs[j];
-        lows[hole] = lows[j];
+        slots[2 * hole] = slots[2 * j];
+        slots[2 * hole + 1] = slots[2 * j + 1];
         hole = j;
       }
     }
-    used[hole] = false;
-    highs[hole] = 0;
-    lows[hole] = 0;
-    size--;
+    slots[2 * hole] = 0;
+    slots[2 * hole + 1] = 0;
   }
 
   private void grow() {
-    long[] oldHighs = highs;
-    long[] oldLows = lows;
-    boolean[] oldUsed = used;
-    Assert.that(oldHighs.length < 1 << 30, "seen-record set is full [size={}]", size);
-    allocate(oldHighs.length * 2);
-    int mask = highs.length - 1;
-    for (int j = 0; j < oldHighs.length; j++) {
-      if (oldUsed[j]) {
-        int i = slot(oldHighs[j], oldLows[j], mask);
-        while (used[i]) {
+    long[] old = slots;
+    int oldCapacity = capacity;
+    Assert.that(oldCapacity < 1 << 29, "seen-record set is full [size={}]", size);
+    allocate(oldCapacity * 2);
+    int mask = capacity - 1;
+    for (int j = 0; j < oldCapacity; j++) {
+      long high = old[2 * j];
+      long low = old[2 * j + 1];
+      if (high != 0 || low != 0) {
+        int i = slot(high, low, mask);
+        while (!empty(i)) {
           i = (i + 1) & mask;
         }
-        used[i] = true;
-        highs[i] = oldHighs[j];
-        lows[i] = oldLows[j];
+        slots[2 * i] = high;
+        slots[2 * i + 1] = low;
       }
     }
   }
 
-  private void allocate(int capacity) {
-    highs = new long[capacity];
-    lows = new long[capacity];
-    used = new boolean[capacity];
+  private void allocate(int newCapacity) {
+    capacity = newCapacity;
+    slots = new long[2 * newCapacity];
   }
 
   private static int slot(long high, long low, int mask) {

@@ -362,13 +362,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       rejectRecord(intake, name.get(), line, record.id().toString(), "duplicate record id " + record.id());
       return null;
     }
-    if (seenCardKeys.contains(panHigh, cardLow)) {
+    if (!seenCardKeys.add(panHigh, cardLow)) { // one probe: refused when present, else remembered
       rejectRecord(intake, name.get(), line, record.id().toString(), "duplicate card transaction (card "
           + record.pan().masked() + "/" + record.panSequence() + ", ATC " + record.atc() + ")");
       return null;
     }
     seenRecordIds.add(terminal, record.id().sequence());
-    seenCardKeys.add(panHigh, cardLow);
     intake.day.accept(batch, i, record, issuer);
     return record;
   }
