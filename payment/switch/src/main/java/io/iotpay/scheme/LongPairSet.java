@@ -78,6 +78,24 @@ final class LongPairSet {
     return true;
   }
 
+  /**
+   * Makes room for {@code more} additions at once (one rehash instead of one per doubling while a
+   * big file is read); {@code more} is capped at {@value #RESERVE_MAX} so that a file's claimed
+   * size cannot make the switch allocate beyond a few hundred MB up front.
+   */
+  void reserve(long more) {
+    long wanted = size + Math.min(Math.max(0, more), RESERVE_MAX);
+    int target = capacity;
+    while (wanted * 4 > target * 3L && target < 1 << 29) {
+      target *= 2;
+    }
+    if (target > capacity) {
+      rehash(target);
+    }
+  }
+
+  static final long RESERVE_MAX = 1 << 23;
+
   /** Starts remembering additions, so that {@link #rollback()} can take them back (replaces an earlier mark). */
   void mark() {
     journal = new long[1024];
@@ -133,10 +151,14 @@ final class LongPairSet {
   }
 
   private void grow() {
+    Assert.that(capacity < 1 << 29, "seen-record set is full [size={}]", size);
+    rehash(capacity * 2);
+  }
+
+  private void rehash(int newCapacity) {
     long[] old = slots;
     int oldCapacity = capacity;
-    Assert.that(oldCapacity < 1 << 29, "seen-record set is full [size={}]", size);
-    allocate(oldCapacity * 2);
+    allocate(newCapacity);
     int mask = capacity - 1;
     for (int j = 0; j < oldCapacity; j++) {
       long high = old[2 * j];

@@ -313,6 +313,8 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
         SummaryReadAhead reader = SummaryReadAhead.open(in, FileKind.OFFLINE, config.limits())) {
       FileHeader header = reader.header();
       intake = new Intake(header.businessDate());
+      seenCardKeys.reserve(header.recordCount());
+      seenRecordIds.reserve(header.recordCount());
       for (SummaryReadAhead.Batch batch = reader.next(); batch != null; batch = reader.next()) {
         for (int i = 0; i < batch.size(); i++) {
           RecordSummary taken = take(batch, i, header, intake);
@@ -333,6 +335,10 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       return new Read(null, e instanceof ProtocolException ? e.getMessage() : "cannot read the file: "
           + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
     }
+  }
+
+  private static long cardLow(RecordSummary record) {
+    return (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
   }
 
   /** @return the record's summary when it was accepted, null when refused (the reason staged with the intake) */
@@ -357,7 +363,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
     long terminal = terminalNumber(record);
     long panHigh = Long.parseUnsignedLong(record.pan().digits());
-    long cardLow = (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
+    long cardLow = cardLow(record);
     if (seenRecordIds.contains(terminal, record.id().sequence())) {
       rejectRecord(intake, name.get(), line, record.id().toString(), "duplicate record id " + record.id());
       return null;

@@ -26,6 +26,7 @@ class LongPairSetProperties {
     }
     Set<List<Long>> marked = Set.copyOf(model);
     set.mark();
+    set.reserve(random.nextInt(2 * after + 1)); // sometimes more room than needed, sometimes less
     for (int i = 0; i < after; i++) {
       long high = random.nextInt(spread * 200);
       long low = random.nextInt(spread);
