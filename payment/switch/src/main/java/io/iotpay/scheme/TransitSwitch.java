@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -191,15 +190,19 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     }
     Intake intake = read.intake();
     String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
+    // Until the file is archived and recorded, the pass stays provisional: a failure takes it back.
     try {
       Files.move(copy, archive.resolve(archiveName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence + 1, header.sender(), header.sequence(),
+          HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
     } catch (IOException e) {
       intake.rollback();
       throw new UncheckedIOException("cannot archive offline file " + name, e);
+    } catch (RuntimeException e) {
+      intake.rollback();
+      throw e;
     }
     acceptedSequence++;
-    store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence, header.sender(), header.sequence(),
-        HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
     acceptedFiles.put(new FileKey(header.sender(), header.sequence()), intake.checksum);
     intake.commit();
     LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
@@ -334,6 +337,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
       }
       return new Read(null, e instanceof ProtocolException ? e.getMessage() : "cannot read the file: "
           + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
+    } catch (RuntimeException e) { // a fault of the switch's own, not of the file: still nothing counted
+      if (intake != null) {
+        intake.rollback();
+      }
+      throw e;
     }
   }
 

@@ -74,10 +74,7 @@ public final class TransitRecordSpool implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write spool " + bodyFile, e);
     }
-    order.add(record.pan().digits(), record.panSequence(), record.atc(), bodyBytes, line.length());
-    bodyBytes += line.length();
-    totalMinor = Math.addExact(totalMinor, record.fare().amountMinor());
-    count++;
+    appended(record.pan().digits(), record.panSequence(), record.atc(), line.length(), record.fare().amountMinor());
   }
 
   /**
@@ -93,9 +90,14 @@ public final class TransitRecordSpool implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write spool " + bodyFile, e);
     }
-    order.add(summary.pan().digits(), summary.panSequence(), summary.atc(), bodyBytes, length);
+    appended(summary.pan().digits(), summary.panSequence(), summary.atc(), length, summary.fareMinor());
+  }
+
+  /** Accounts for a line of {@code length} bytes just written at the end of the body. */
+  private void appended(String panDigits, int panSequence, int atc, int length, long fareMinor) {
+    order.add(panDigits, panSequence, atc, bodyBytes, length);
     bodyBytes += length;
-    totalMinor = Math.addExact(totalMinor, summary.fareMinor());
+    totalMinor = Math.addExact(totalMinor, fareMinor);
     count++;
   }
 
