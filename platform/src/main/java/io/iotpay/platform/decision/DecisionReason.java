@@ -9,11 +9,12 @@ package io.iotpay.platform.decision;
  * @param detail for people, at most 512 characters, never a secret
  */
 public record DecisionReason(String code, String detail) {
+  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
   public static final int DETAIL_CHARS_MAX = 512;
 
   /** @throws DecisionInputException for a malformed code or a missing detail */
   public DecisionReason {
-    if (code == null || !code.matches("[A-Z0-9_]{1,64}")) {
+    if (code == null || !REASON_CODE.matcher(code).matches()) {
       throw new DecisionInputException("decision reason code '" + code + "' is not 1..64 of A-Z 0-9 _");
     }
     if (detail == null) {

@@ -17,6 +17,9 @@ import io.iotpay.platform.device.DeviceId;
 public record PaymentIntent(
     IdempotencyKey key, String merchantId, Money amount, String origin, String reference,
     boolean confirmedOnDevice, boolean userConfirmationRequired) {
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final java.util.regex.Pattern DOTTED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9.-]{1,64}");
+  private static final java.util.regex.Pattern PRINTABLE_UP_TO_64 = java.util.regex.Pattern.compile("[\\x20-\\x7E]{0,64}");
   public static final String DEVICE_REQUEST = "device-request";
 
   /** @throws DecisionInputException for a missing or malformed field */
@@ -24,13 +27,13 @@ public record PaymentIntent(
     if (key == null || amount == null) {
       throw new DecisionInputException("payment intent without an idempotency key or amount");
     }
-    if (merchantId == null || !merchantId.matches("[A-Za-z0-9-]{1,64}")) {
+    if (merchantId == null || !ID.matcher(merchantId).matches()) {
       throw new DecisionInputException("payment intent " + key + ": merchant id is not 1..64 of A-Z a-z 0-9 -");
     }
-    if (origin == null || !origin.matches("[A-Za-z0-9.-]{1,64}")) {
+    if (origin == null || !DOTTED_ID.matcher(origin).matches()) {
       throw new DecisionInputException("payment intent " + key + ": origin is not 1..64 of A-Z a-z 0-9 . -");
     }
-    if (reference == null || !reference.matches("[\\x20-\\x7E]{0,64}")) {
+    if (reference == null || !PRINTABLE_UP_TO_64.matcher(reference).matches()) {
       throw new DecisionInputException("payment intent " + key + ": reference is not 0..64 printable ASCII characters");
     }
   }

@@ -102,20 +102,23 @@ public final class CounterStore {
       connection.setAutoCommit(false);
       try {
         lockForWrite(connection);
-        for (Claim claim : claims) {
-          Last last = lasts.containsKey(claim.deviceId()) ? lasts.get(claim.deviceId()) : readIn(connection, claim.deviceId(), known);
-          Reservation reservation;
-          if (last == null || claim.counter() > last.counter()) {
-            reservation = new Reservation.Reserved();
-            last = new Last(claim.counter(), claim.messageHash(), null);
-            changed.put(claim.deviceId(), last);
-          } else if (claim.counter() == last.counter() && MessageDigest.isEqual(claim.messageHash(), last.messageHash())) {
-            reservation = new Reservation.Duplicate(last.answer());
-          } else {
-            reservation = new Reservation.Replayed(last.counter());
+        try (PreparedStatement select = connection.prepareStatement(
+            "SELECT last_counter, message_hash, answer FROM envelope_counter WHERE device_id = ?")) {
+          for (Claim claim : claims) {
+            Last last = lasts.containsKey(claim.deviceId()) ? lasts.get(claim.deviceId()) : readIn(select, claim.deviceId(), known);
+            Reservation reservation;
+            if (last == null || claim.counter() > last.counter()) {
+              reservation = new Reservation.Reserved();
+              last = new Last(claim.counter(), claim.messageHash(), null);
+              changed.put(claim.deviceId(), last);
+            } else if (claim.counter() == last.counter() && MessageDigest.isEqual(claim.messageHash(), last.messageHash())) {
+              reservation = new Reservation.Duplicate(last.answer());
+            } else {
+              reservation = new Reservation.Replayed(last.counter());
+            }
+            lasts.put(claim.deviceId(), last);
+            results.add(reservation);
           }
-          lasts.put(claim.deviceId(), last);
-          results.add(reservation);
         }
         writeAll(connection, changed, known);
         connection.commit();
@@ -166,17 +169,15 @@ public final class CounterStore {
     }
   }
 
-  private static Last readIn(Connection connection, DeviceId deviceId, Set<DeviceId> known) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT last_counter, message_hash, answer FROM envelope_counter WHERE device_id = ?")) {
-      statement.setString(1, deviceId.value());
-      try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return null;
-        }
-        known.add(deviceId);
-        return new Last(rows.getLong(1), rows.getBytes(2), rows.getBytes(3));
+  /** Reads one device's last counter with the batch's prepared {@code select}. */
+  private static Last readIn(PreparedStatement select, DeviceId deviceId, Set<DeviceId> known) throws SQLException {
+    select.setString(1, deviceId.value());
+    try (ResultSet rows = select.executeQuery()) {
+      if (!rows.next()) {
+        return null;
       }
+      known.add(deviceId);
+      return new Last(rows.getLong(1), rows.getBytes(2), rows.getBytes(3));
     }
   }
 

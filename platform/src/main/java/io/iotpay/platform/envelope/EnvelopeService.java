@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * the counter store's compare-and-set lets one of them through.
  */
 public final class EnvelopeService {
+  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
   private static final Logger LOG = LoggerFactory.getLogger(EnvelopeService.class);
 
   /** Largest envelope accepted by default, bytes. */
@@ -302,6 +303,6 @@ public final class EnvelopeService {
   /** A key id as it may appear in a log line: at most 64 characters, non-printable ones replaced. */
   private static String printable(String kid) {
     String cut = kid.length() > 64 ? kid.substring(0, 64) + "..." : kid;
-    return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    return NON_PRINTABLE.matcher(cut).replaceAll("?");
   }
 }

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the services it calls are.
  */
 public final class PlatformInbox implements DeviceInbox {
+  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
+  private static final java.util.regex.Pattern NON_VISIBLE = java.util.regex.Pattern.compile("[^\\x21-\\x7E]");
+  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
   private static final Logger LOG = LoggerFactory.getLogger(PlatformInbox.class);
   private static final String NO_SESSION = "unknown";
 
@@ -256,7 +259,7 @@ public final class PlatformInbox implements DeviceInbox {
   private PlatformAnswer.Decision summary(PaymentDecision decision) {
     String state = decisions.payment(decision.key()).map(Payment::state).map(Enum::name).orElse("NONE");
     List<String> reasons = decision.reasons().stream().map(r -> r.code())
-        .filter(code -> code.matches("[A-Z0-9_]{1,64}")).limit(PlatformAnswer.Decision.REASONS_MAX).toList();
+        .filter(code -> REASON_CODE.matcher(code).matches()).limit(PlatformAnswer.Decision.REASONS_MAX).toList();
     return new PlatformAnswer.Decision(decision.key().counter(), decision.outcome().name(), state, decision.intent().merchantId(),
         decision.amount().amountMinor(), decision.amount().currency().alphaCode(), reasons);
   }
@@ -274,11 +277,11 @@ public final class PlatformInbox implements DeviceInbox {
   static String session(Transport transport, String sessionId) {
     String id = sessionId == null || sessionId.isEmpty() ? NO_SESSION : sessionId;
     String cut = id.length() > 100 ? id.substring(0, 100) : id;
-    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + cut.replaceAll("[^\\x21-\\x7E]", "_");
+    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + NON_VISIBLE.matcher(cut).replaceAll("_");
   }
 
   private static String line(String text) {
-    String printable = text == null ? "" : text.replaceAll("[^\\x20-\\x7E]", "?");
+    String printable = text == null ? "" : NON_PRINTABLE.matcher(text).replaceAll("?");
     return printable.length() > PlatformAnswer.DETAIL_CHARS_MAX ? printable.substring(0, PlatformAnswer.DETAIL_CHARS_MAX) : printable;
   }
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
  * operations are rare next to reads of the device state).
  */
 public final class MandateRegistry {
+  private static final java.util.regex.Pattern MANDATE_ID = java.util.regex.Pattern.compile("mandate-[0-9]{1,18}");
   /** Mandates held at most, and payments whose usage is remembered at most (a bound on memory). */
   public static final int MANDATES_MAX = 1_000_000;
   public static final int USAGES_MAX = 10_000_000;
@@ -85,7 +86,7 @@ public final class MandateRegistry {
 
   private static long numberOf(MandateId id) {
     String value = id.value();
-    return value.matches("mandate-[0-9]{1,18}") ? Long.parseLong(value.substring("mandate-".length())) : 0;
+    return MANDATE_ID.matcher(value).matches() ? Long.parseLong(value.substring("mandate-".length())) : 0;
   }
 
   private void persist(SqlAction action, String what) {

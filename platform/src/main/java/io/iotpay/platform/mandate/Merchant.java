@@ -13,6 +13,8 @@ import io.iotpay.platform.state.GeoPoint;
  * @param location where the merchant is, or null for merchants without a place (online shops, billers)
  */
 public record Merchant(String merchantId, String name, String category, long settlementAccountId, GeoPoint location) {
+  private static final java.util.regex.Pattern ID_CHARS = java.util.regex.Pattern.compile("[A-Za-z0-9-]+");
+  private static final java.util.regex.Pattern FOUR_DIGITS = java.util.regex.Pattern.compile("[0-9]{4}");
   /** @throws MandateException for a malformed field */
   public Merchant {
     requireId(merchantId, "merchant id");
@@ -26,13 +28,13 @@ public record Merchant(String merchantId, String name, String category, long set
   }
 
   static void requireId(String id, String what) {
-    if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9-]+")) {
+    if (id == null || id.isEmpty() || id.length() > 64 || !ID_CHARS.matcher(id).matches()) {
       throw new MandateException(what + " '" + clip(id) + "' must have 1..64 characters of A-Z a-z 0-9 -");
     }
   }
 
   static void requireCategory(String category, String where) {
-    if (category == null || !category.matches("[0-9]{4}")) {
+    if (category == null || !FOUR_DIGITS.matcher(category).matches()) {
       throw new MandateException(where + ": merchant category '" + clip(category) + "' is not four digits");
     }
   }

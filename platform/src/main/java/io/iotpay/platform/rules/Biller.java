@@ -7,8 +7,9 @@ package io.iotpay.platform.rules;
  * @param merchantId the merchant in the merchant directory, 1..64 of [A-Za-z0-9-]
  */
 public record Biller(String billerId, String merchantId) {
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
   public Biller {
-    if (billerId == null || !billerId.matches("[A-Za-z0-9-]{1,64}") || merchantId == null || !merchantId.matches("[A-Za-z0-9-]{1,64}")) {
+    if (billerId == null || !ID.matcher(billerId).matches() || merchantId == null || !ID.matcher(merchantId).matches()) {
       throw new RuleInputException("biller id and merchant id must be 1..64 of A-Z a-z 0-9 -");
     }
   }

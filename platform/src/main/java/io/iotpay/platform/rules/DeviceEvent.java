@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param fields at most 32, names 1..64 of [A-Za-z0-9_.-], values at most 256 characters
  */
 public record DeviceEvent(DeviceId deviceId, String deviceType, long counter, Instant at, Map<String, String> fields) {
+  private static final java.util.regex.Pattern LOWER_ID = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+  private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final java.util.regex.Pattern SIGNED_INTEGER = java.util.regex.Pattern.compile("-?[0-9]{1,18}");
   public static final int FIELDS_MAX = 32;
   public static final int VALUE_CHARS_MAX = 256;
 
@@ -24,7 +27,7 @@ public record DeviceEvent(DeviceId deviceId, String deviceType, long counter, In
     if (deviceId == null) {
       throw new RuleInputException("device event without a device id");
     }
-    if (deviceType == null || !deviceType.matches("[a-z0-9-]{1,64}")) {
+    if (deviceType == null || !LOWER_ID.matcher(deviceType).matches()) {
       throw new RuleInputException("event of " + deviceId + ": device type is not 1..64 of a-z 0-9 -");
     }
     if (counter < 0) {
@@ -35,7 +38,7 @@ public record DeviceEvent(DeviceId deviceId, String deviceType, long counter, In
       throw new RuleInputException("event of " + deviceId + " #" + counter + ": fields missing or more than " + FIELDS_MAX);
     }
     for (Map.Entry<String, String> field : fields.entrySet()) {
-      if (field.getKey() == null || !field.getKey().matches("[A-Za-z0-9_.-]{1,64}")) {
+      if (field.getKey() == null || !FIELD_NAME.matcher(field.getKey()).matches()) {
         throw new RuleInputException("event of " + deviceId + " #" + counter + ": field name is not 1..64 of A-Z a-z 0-9 _ . -");
       }
       if (field.getValue() == null || field.getValue().length() > VALUE_CHARS_MAX) {
@@ -58,7 +61,7 @@ public record DeviceEvent(DeviceId deviceId, String deviceType, long counter, In
   /** The field as a whole number. @throws RuleInputException when absent or not a decimal long */
   public long requireLong(String field) {
     String value = require(field);
-    if (!value.matches("-?[0-9]{1,18}")) {
+    if (!SIGNED_INTEGER.matcher(value).matches()) {
       throw new RuleInputException("event of " + deviceId + " #" + counter + ": field " + field + " is not a whole number");
     }
     return Long.parseLong(value);

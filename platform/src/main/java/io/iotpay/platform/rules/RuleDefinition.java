@@ -19,12 +19,14 @@ import java.util.Objects;
 public record RuleDefinition(
     String name, String deviceType, Trigger trigger, MerchantSource merchant, AmountSource amount,
     ConfirmationPolicy confirmation, String confirmationField, String referenceField, boolean oneOrderAtATime) {
+  private static final java.util.regex.Pattern DOTTED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9.-]{1,64}");
+  private static final java.util.regex.Pattern LOWER_ID = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
   /** @throws RuleInputException for a missing or malformed part */
   public RuleDefinition {
-    if (name == null || !name.matches("[A-Za-z0-9.-]{1,64}")) {
+    if (name == null || !DOTTED_ID.matcher(name).matches()) {
       throw new RuleInputException("rule name '" + name + "' is not 1..64 of A-Z a-z 0-9 . -");
     }
-    if (deviceType == null || !deviceType.matches("[a-z0-9-]{1,64}")) {
+    if (deviceType == null || !LOWER_ID.matcher(deviceType).matches()) {
       throw new RuleInputException("rule " + name + ": device type is not 1..64 of a-z 0-9 -");
     }
     if (trigger == null || merchant == null || amount == null || confirmation == null) {

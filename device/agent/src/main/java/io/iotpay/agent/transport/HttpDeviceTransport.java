@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Each send runs on its own virtual thread.
  */
 public final class HttpDeviceTransport implements DeviceTransport {
+  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
+  private static final java.util.regex.Pattern TRAILING_SLASHES = java.util.regex.Pattern.compile("/+$");
   private static final Logger LOG = LoggerFactory.getLogger(HttpDeviceTransport.class);
   /** Largest answer read, bytes: the SDK's {@code EnvelopeClient.ANSWER_BYTES_MAX}. */
   public static final int ANSWER_BYTES_MAX = 16 * 1024;
@@ -89,7 +91,7 @@ public final class HttpDeviceTransport implements DeviceTransport {
 
   public HttpDeviceTransport(Config config) {
     this.config = Objects.requireNonNull(config, "config");
-    String base = config.baseUri().toString().replaceAll("/+$", "");
+    String base = TRAILING_SLASHES.matcher(config.baseUri().toString()).replaceAll("");
     this.messagesUri = URI.create(base + "/v1/devices/" + URLEncoder.encode(config.deviceId(), StandardCharsets.UTF_8) + "/messages");
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.requestTimeout());
     if (config.sslContext() != null) {
@@ -207,7 +209,7 @@ public final class HttpDeviceTransport implements DeviceTransport {
     try {
       JsonNode error = JSON.readTree(body);
       JsonNode code = error == null ? null : error.get("error");
-      if (code != null && code.isTextual() && code.asText().matches("[A-Z0-9_]{1,64}")) {
+      if (code != null && code.isTextual() && REASON_CODE.matcher(code.asText()).matches()) {
         return Optional.of(code.asText());
       }
     } catch (IOException | RuntimeException e) {

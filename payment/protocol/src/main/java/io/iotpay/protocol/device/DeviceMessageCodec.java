@@ -16,6 +16,7 @@ import java.util.Map;
  * refuses trailing bytes; every refusal is a {@link ProtocolException} naming what was wrong.
  */
 public final class DeviceMessageCodec {
+  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
   public static final int VERSION = 1;
   /** Largest payload accepted, bytes (the envelope bounds it too). */
   public static final int BYTES_MAX = 16 * 1024;
@@ -203,6 +204,6 @@ public final class DeviceMessageCodec {
 
   private static String printable(String text) {
     String cut = text.length() > 32 ? text.substring(0, 32) : text;
-    return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    return NON_PRINTABLE.matcher(cut).replaceAll("?");
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  * @param decisions the payment decisions the request led to (none for most events), at most 16
  */
 public record PlatformAnswer(Status status, String detail, List<Decision> decisions) {
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final java.util.regex.Pattern CURRENCY_CODE = java.util.regex.Pattern.compile("[A-Z]{3}");
   public static final int DECISIONS_MAX = 16;
   public static final int DETAIL_CHARS_MAX = 256;
 
@@ -45,10 +47,10 @@ public record PlatformAnswer(Status status, String detail, List<Decision> decisi
       }
       requireCode("outcome", outcome, 16);
       requireCode("payment state", paymentState, 16);
-      if (merchantId == null || !merchantId.matches("[A-Za-z0-9-]{1,64}")) {
+      if (merchantId == null || !ID.matcher(merchantId).matches()) {
         throw new ProtocolException("answer decision: merchant id is not 1..64 of A-Z a-z 0-9 -");
       }
-      if (currency == null || !currency.matches("[A-Z]{3}")) {
+      if (currency == null || !CURRENCY_CODE.matcher(currency).matches()) {
         throw new ProtocolException("answer decision: currency is not three letters");
       }
       if (reasons == null || reasons.size() > REASONS_MAX) {

@@ -13,6 +13,7 @@ import io.iotpay.protocol.ProtocolException;
  * @param service the requested service, 1..16 of A-Z, 0-9, '-' (e.g. {@code METRO})
  */
 public record ServiceApplication(String applicationId, Pan pan, int panSequence, String service) {
+  private static final java.util.regex.Pattern SERVICE_CODE = java.util.regex.Pattern.compile("[A-Z0-9-]{1,16}");
   /** @throws ProtocolException naming the first field that is missing or out of range */
   public ServiceApplication {
     if (applicationId == null || applicationId.isBlank() || applicationId.length() > 64) {
@@ -25,7 +26,7 @@ public record ServiceApplication(String applicationId, Pan pan, int panSequence,
       throw new ProtocolException("service application " + applicationId + ": PAN sequence " + panSequence
           + " is outside 0..99");
     }
-    if (service == null || !service.matches("[A-Z0-9-]{1,16}")) {
+    if (service == null || !SERVICE_CODE.matcher(service).matches()) {
       throw new ProtocolException("service application " + applicationId + ": service '" + service
           + "' is not 1..16 of A-Z, 0-9, '-'");
     }

@@ -11,9 +11,10 @@ import io.iotpay.protocol.ProtocolException;
  * @param issuer the issuer of the range
  */
 public record CardRange(String prefix, PartyId issuer) {
+  private static final java.util.regex.Pattern DIGITS_1_TO_12 = java.util.regex.Pattern.compile("[0-9]{1,12}");
   /** @throws ProtocolException on a malformed prefix or a missing issuer */
   public CardRange {
-    if (prefix == null || !prefix.matches("[0-9]{1,12}")) {
+    if (prefix == null || !DIGITS_1_TO_12.matcher(prefix).matches()) {
       throw new ProtocolException("card range prefix '" + prefix + "' is not 1..12 digits");
     }
     if (issuer == null) {

@@ -20,6 +20,7 @@ import java.util.List;
  * endpoint that needs them ({@link #required}).
  */
 final class JsonBodies {
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
   /** Deepest nesting accepted: the deepest request (a mandate's terms' scope lists) nests 3 levels. */
   static final int NESTING_DEPTH_MAX = 8;
   /** Longest number literal, characters: a long has at most 20. */
@@ -107,7 +108,7 @@ final class JsonBodies {
   }
 
   private static String clip(String text) {
-    String line = text == null ? "malformed JSON" : text.replaceAll("\\s+", " ");
+    String line = text == null ? "malformed JSON" : WHITESPACE.matcher(text).replaceAll(" ");
     return line.length() <= DETAIL_CHARS_MAX ? line : line.substring(0, DETAIL_CHARS_MAX) + "…";
   }
 }

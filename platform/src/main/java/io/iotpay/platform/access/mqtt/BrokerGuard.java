@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * from its extension threads concurrently.
  */
 final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAuthorizer, SubscriptionAuthorizer {
+  private static final java.util.regex.Pattern CONTROL_CHAR = java.util.regex.Pattern.compile("\\p{Cntrl}");
   private static final Logger LOG = LoggerFactory.getLogger(BrokerGuard.class);
   /** Connection attribute naming the authenticated device; absent for the bridge. */
   static final String DEVICE_ATTRIBUTE = "iotpay.device";
@@ -221,6 +222,6 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       return "(none)";
     }
     String bounded = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-    return bounded.replaceAll("\\p{Cntrl}", "?");
+    return CONTROL_CHAR.matcher(bounded).replaceAll("?");
   }
 }

@@ -33,6 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
 public record MqttBridgeConfig(
     String host, int port, String clientId, String username, byte[] password, TrustManagerFactory tlsTrust,
     String sharedGroup, int lanes, int inFlightMax, int payloadBytesMax, Duration sessionExpiry, Duration connectTimeout) {
+  private static final java.util.regex.Pattern MQTT_WILDCARD = java.util.regex.Pattern.compile(".*[/+#].*");
 
   public MqttBridgeConfig {
     Objects.requireNonNull(host, "host");
@@ -46,7 +47,7 @@ public record MqttBridgeConfig(
     requireWithin("payloadBytesMax", payloadBytesMax, 1, 1 << 20);
     requireWithin("sessionExpiry seconds", sessionExpiry.toSeconds(), 0, Duration.ofDays(7).toSeconds());
     requireWithin("connectTimeout seconds", connectTimeout.toSeconds(), 1, 600);
-    if (clientId.isEmpty() || sharedGroup != null && (sharedGroup.isEmpty() || sharedGroup.matches(".*[/+#].*"))) {
+    if (clientId.isEmpty() || sharedGroup != null && (sharedGroup.isEmpty() || MQTT_WILDCARD.matcher(sharedGroup).matches())) {
       throw new InvalidInputException("mqtt bridge: clientId must not be empty and sharedGroup must be a single topic level");
     }
   }
