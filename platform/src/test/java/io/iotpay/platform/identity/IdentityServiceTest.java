@@ -184,6 +184,43 @@ class IdentityServiceTest {
     assertThat(nodeA.deviceForMessage(id).orElseThrow().status()).isEqualTo(DeviceStatus.SUSPENDED);
   }
 
+  @ParameterizedTest
+  @MethodSource("suitesAndDialects")
+  void rowReadAgain_reusesItsParsedCertificate_onlyWhileTheStoredBytesAreTheSame(AlgorithmSuite suite, Database.Dialect dialect)
+      throws Exception {
+    database = TestDatabases.open(dialect, tempDir);
+    AtomicLong nanos = new AtomicLong();
+    IdentityService nodeA = new IdentityService(new DeviceRegistry(database), Map.of(suite, Pki.deviceCa(suite)),
+        new IdentityConfig(10, 1_000), nanos::get);
+    IdentityService nodeB = new IdentityService(new DeviceRegistry(database), Map.of(suite, Pki.deviceCa(suite)), IdentityConfig.defaults());
+    DeviceId car1 = nodeA.registerFromCsr(suite,
+        Pki.csr("CN=car-1", suite.signature().generateKeyPair(Pki.RANDOM), Pki.jcaAlgorithm(suite)), Pki.T0).deviceId();
+    DeviceRecord car2 = nodeB.registerFromCsr(suite,
+        Pki.csr("CN=car-2", suite.signature().generateKeyPair(Pki.RANDOM), Pki.jcaAlgorithm(suite)), Pki.T0);
+    DeviceRecord first = nodeA.deviceForMessage(car1).orElseThrow();
+
+    nodeB.suspend(car1, "suspended on node B", Pki.T0.plusSeconds(1));
+    nanos.addAndGet(1_000_000_000L);
+    DeviceRecord reread = nodeA.deviceForMessage(car1).orElseThrow();
+
+    assertThat(reread.status()).isEqualTo(DeviceStatus.SUSPENDED);
+    assertThat(reread.certificate()).isSameAs(first.certificate());
+
+    // Other bytes in the row (here car-2's certificate) are parsed afresh, never answered from memory.
+    try (var connection = database.connection();
+        var update = connection.prepareStatement("UPDATE identity_device SET certificate = ? WHERE device_id = ?")) {
+      update.setBytes(1, car2.certificate().getEncoded());
+      update.setString(2, car1.value());
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+    nanos.addAndGet(1_000_000_000L);
+    DeviceRecord replaced = nodeA.deviceForMessage(car1).orElseThrow();
+
+    assertThat(replaced.certificate()).isNotSameAs(first.certificate());
+    assertThat(replaced.certificate().getEncoded()).isEqualTo(car2.certificate().getEncoded());
+    assertThat(replaced.publicKey().getEncoded()).isEqualTo(car2.publicKey().getEncoded());
+  }
+
   private static void assertRefused(ThrowingCallable call, Reason reason) {
     assertThatThrownBy(call).isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
