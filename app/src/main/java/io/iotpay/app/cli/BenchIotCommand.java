@@ -12,6 +12,7 @@ import io.iotpay.app.iot.IotNode;
 import io.iotpay.app.iot.IotServer;
 import io.iotpay.bench.iot.ClosedLoop;
 import io.iotpay.bench.iot.RawBrokerReference;
+import io.iotpay.bench.iot.SignatureCeiling;
 import io.iotpay.bench.iot.VerifyLimit;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -23,6 +24,7 @@ import io.iotpay.foundation.time.SystemBusinessClock;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Transfer;
+import io.iotpay.platform.inbox.InboxPipeline;
 import io.iotpay.platform.access.http.UserTokens;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.mandate.MandateTerms;
@@ -71,7 +73,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
   double seconds = 15;
 
   @Option(names = "--warmup", description = "unmeasured warm-up seconds per phase (default: ${DEFAULT-VALUE})")
-  double warmup = 5;
+  double warmup = 30;
 
   @Option(names = "--raw-devices", description = "raw clients in the broker reference (default: ${DEFAULT-VALUE})")
   int rawDevices = 1_000;
@@ -102,6 +104,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
     List<DeviceSigner> signers = new ArrayList<>();
     long failed;
     double verifyPerSecond;
+    SignatureCeiling.Result ceiling;
     int envelopeBytes;
     boolean balanced;
     IotBooks.Audit audit;
@@ -115,21 +118,24 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       List<EnvelopeClient> clients = enrol(node, random, signers, progress);
       writeDeviceFiles(node, signers, dir);
       DeviceRun run;
+      List<byte[]> sample = new ArrayList<>();
       try (IotServer server = IotServer.start(node, options, random)) {
         run = runDevices(dir, server, progress);
-        List<byte[]> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(2_000, clients.size()); i++) {
           sample.add(clients.get(i).seal(DeviceMessageCodec.encode(BenchIotDevices.parking(-i - 1)), false).bytes());
         }
         envelopeBytes = (int) sample.stream().mapToInt(b -> b.length).average().orElse(0);
-        progress.println("bench iot: envelope-verification limit (all cores, no store)");
-        verifyPerSecond = VerifyLimit.perSecond(sample, envelope -> node.envelopes.open(envelope, null),
-            Runtime.getRuntime().availableProcessors(), Math.max(2, seconds / 3));
       }
+      // Measured with the doors closed and the devices gone, so nothing else competes for the cores.
+      progress.println("bench iot: envelope-verification limit (all cores, no store)");
+      verifyPerSecond = VerifyLimit.perSecond(sample, envelope -> node.envelopes.open(envelope, null),
+          Runtime.getRuntime().availableProcessors(), Math.max(2, seconds / 3));
       approved = node.decisions.stats().approved();
       balanced = IotBooks.balanced(node.ledger);
       node.auditLog.checkpointNow();
       audit = IotBooks.verifyAudit(node.database, auditKey, AlgorithmSuite.INTERNATIONAL);
+      progress.println("bench iot: signature ceiling (sign and verify, both suites, all cores)");
+      ceiling = SignatureCeiling.measure(Runtime.getRuntime().availableProcessors(), 1.5, random);
       progress.printf("bench iot: raw broker round trip (%d clients, %d-byte payloads, no platform)%n", Math.min(rawDevices, signers.size()), envelopeBytes);
       ClosedLoop.Result raw = RawBrokerReference.run(node.identity, signers.subList(0, Math.min(rawDevices, signers.size())),
           envelopeBytes, Math.min(inFlight, Math.min(rawDevices, signers.size())), warmup, seconds, dir.resolve("raw-broker"), random);
@@ -143,6 +149,13 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("events_failed", run.failed());
       report.put("payments_approved", approved);
       report.put("platform_and_broker_cpu_ms_per_event", round(platformCpuMs));
+      double[] steps = run.batcher().msPerBatch();
+      report.put("mean_batch", round(run.batcher().meanBatch()));
+      report.put("batcher_ms_per_batch_admit", round(steps[0]));
+      report.put("batcher_ms_per_batch_decide", round(steps[1]));
+      report.put("batcher_ms_per_batch_seal", round(steps[2]));
+      report.put("batcher_ms_per_batch_store", round(steps[3]));
+      report.put("batcher_busy_share", round((steps[0] + steps[1] + steps[2] + steps[3]) * run.batcher().batches() / (run.seconds() * 1e3)));
       report.put("device_process_cpu_ms_per_event", round(run.deviceCpuSeconds() * 1e3 / Math.max(1, run.completed())));
       report.put("platform_capacity_events_per_s_on_these_cores", round(Runtime.getRuntime().availableProcessors() * 1e3 / platformCpuMs));
       report.put("raw_broker_round_trips_per_s", round(raw.perSecond()));
@@ -150,6 +163,12 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("raw_broker_p99_ms", round(raw.latencies().quantileMs(0.99)));
       report.put("envelope_verifications_per_s", round(verifyPerSecond));
       report.put("envelope_bytes", envelopeBytes);
+      report.put("ecdsa_p256_signs_per_s", round(ceiling.ecdsaSignsPerS()));
+      report.put("ecdsa_p256_verifies_per_s", round(ceiling.ecdsaVerifiesPerS()));
+      report.put("sm2_signs_per_s", round(ceiling.sm2SignsPerS()));
+      report.put("sm2_verifies_per_s", round(ceiling.sm2VerifiesPerS()));
+      report.put("signature_ceiling_events_per_s", round(ceiling.eventsPerS()));
+      report.put("ratio_events_to_signature_ceiling", round(eventsPerSecond / ceiling.eventsPerS()));
       report.put("ratio_events_to_raw_broker", round(eventsPerSecond / raw.perSecond()));
       report.put("ratio_events_to_verification_limit", round(eventsPerSecond / verifyPerSecond));
       report.put("books_balanced", balanced);
@@ -168,13 +187,21 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
           report.get("events_per_s"), report.get("event_answer_p50_ms"), report.get("event_answer_p99_ms"), report.get("events_failed"),
           report.get("payments_approved"));
       out.printf("  CPU per event: platform and broker %s ms (so these cores alone could carry about %s events/s);"
-          + " the device process %s ms%n", report.get("platform_and_broker_cpu_ms_per_event"),
-          report.get("platform_capacity_events_per_s_on_these_cores"), report.get("device_process_cpu_ms_per_event"));
+          + " the device process %s ms; %s envelopes per inbox batch%n", report.get("platform_and_broker_cpu_ms_per_event"),
+          report.get("platform_capacity_events_per_s_on_these_cores"), report.get("device_process_cpu_ms_per_event"), report.get("mean_batch"));
+      out.printf("  inbox batcher, ms per batch: admit %s, decide %s, seal %s, store %s (busy %s of the time)%n",
+          report.get("batcher_ms_per_batch_admit"), report.get("batcher_ms_per_batch_decide"), report.get("batcher_ms_per_batch_seal"),
+          report.get("batcher_ms_per_batch_store"), report.get("batcher_busy_share"));
       out.printf("  raw broker round trip, same %s-byte messages, no platform: %s/s, p50 %s ms, p99 %s ms%n",
           report.get("envelope_bytes"), report.get("raw_broker_round_trips_per_s"), report.get("raw_broker_p50_ms"), report.get("raw_broker_p99_ms"));
       out.printf("  envelope verification limit (parse, look up, verify; all cores): %s/s%n", report.get("envelope_verifications_per_s"));
-      out.printf("  ratios: events / raw broker = %s; events / verification limit = %s%n",
-          report.get("ratio_events_to_raw_broker"), report.get("ratio_events_to_verification_limit"));
+      out.printf("  signature ceiling (each event: device signs, platform verifies, platform signs, device verifies; all cores,"
+          + " nothing else): %s events/s (ECDSA P-256 %s signs/s, %s verifies/s; SM2 %s signs/s, %s verifies/s)%n",
+          report.get("signature_ceiling_events_per_s"), report.get("ecdsa_p256_signs_per_s"), report.get("ecdsa_p256_verifies_per_s"),
+          report.get("sm2_signs_per_s"), report.get("sm2_verifies_per_s"));
+      out.printf("  ratios: events / raw broker = %s; events / verification limit = %s; events / signature ceiling = %s%n",
+          report.get("ratio_events_to_raw_broker"), report.get("ratio_events_to_verification_limit"),
+          report.get("ratio_events_to_signature_ceiling"));
       out.printf("  books balanced: %s; audit verified: %s%n", report.get("books_balanced"), report.get("audit_verified"));
     }
     out.flush();
@@ -218,7 +245,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
 
   /** What the device process measured, and the platform process's CPU over the same measured phase. */
   private record DeviceRun(long completed, long failed, double seconds, double p50Ms, double p99Ms, double deviceCpuSeconds,
-      double platformCpuSeconds) {}
+      double platformCpuSeconds, InboxPipeline.Stats batcher) {}
 
   /** The devices' keys and the platform's answer keys, for the device process. */
   private static void writeDeviceFiles(IotNode node, List<DeviceSigner> signers, Path dir) throws Exception {
@@ -246,13 +273,21 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
         Double.toString(seconds)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     long cpuStart = 0;
     long cpuEnd = 0;
+    InboxPipeline.Stats batchesStart = null;
+    InboxPipeline.Stats batchesEnd = null;
     Map<?, ?> result = null;
     try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         switch (line) {
-          case "MEASURE_START" -> cpuStart = ClosedLoop.processCpuNanos();
-          case "MEASURE_END" -> cpuEnd = ClosedLoop.processCpuNanos();
+          case "MEASURE_START" -> {
+            cpuStart = ClosedLoop.processCpuNanos();
+            batchesStart = server.pipeline.stats();
+          }
+          case "MEASURE_END" -> {
+            cpuEnd = ClosedLoop.processCpuNanos();
+            batchesEnd = server.pipeline.stats();
+          }
           default -> {
             if (line.startsWith("{")) {
               result = new ObjectMapper().readValue(line, Map.class);
@@ -264,13 +299,13 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       }
     }
     int status = process.waitFor();
-    if (status != 0 || result == null || cpuEnd == 0) {
+    if (status != 0 || result == null || cpuEnd == 0 || batchesStart == null || batchesEnd == null) {
       throw new IllegalStateException("the device process failed (exit " + status + "); see its messages above");
     }
     return new DeviceRun(((Number) result.get("completed")).longValue(), ((Number) result.get("failed")).longValue(),
         ((Number) result.get("seconds")).doubleValue(), ((Number) result.get("p50_ms")).doubleValue(),
         ((Number) result.get("p99_ms")).doubleValue(), ((Number) result.get("device_process_cpu_s")).doubleValue(),
-        (cpuEnd - cpuStart) / 1e9);
+        (cpuEnd - cpuStart) / 1e9, batchesEnd.since(batchesStart));
   }
 
   private static double round(double value) {
