@@ -39,28 +39,42 @@ final class DecisionStore {
     return database;
   }
 
-  static void insertDecision(Connection tx, PaymentDecision decision, long auditIndex, byte[] entry) throws SQLException {
-    try (PreparedStatement insert = tx.prepareStatement(INSERT_DECISION)) {
-      insert.setString(1, decision.key().deviceId().value());
-      insert.setLong(2, decision.key().counter());
-      insert.setInt(3, decision.version());
-      insert.setLong(4, auditIndex);
-      insert.setBytes(5, entry);
-      insert.executeUpdate();
-    }
-  }
-
-  static void insertPayment(Connection tx, Payment payment) throws SQLException {
-    try (PreparedStatement insert = tx.prepareStatement(INSERT_PAYMENT)) {
-      insert.setString(1, payment.key().deviceId().value());
-      insert.setLong(2, payment.key().counter());
-      insert.setLong(3, payment.holdTransferId());
-      insert.setLong(4, payment.debitAccountId());
-      insert.setLong(5, payment.creditAccountId());
-      insert.setLong(6, payment.amount().amountMinor());
-      insert.setInt(7, payment.amount().currency().numericCode());
-      insert.setString(8, payment.state().name());
-      insert.executeUpdate();
+  /**
+   * Inserts a batch's decisions (the {@code i}-th at audit index {@code firstAuditIndex + i}, with its
+   * audit entry) and the payments among them (null where a decision holds none), each table through one
+   * prepared statement, in the caller's transaction.
+   */
+  static void insertAll(Connection tx, List<PaymentDecision> decisions, long firstAuditIndex, List<byte[]> entries,
+      List<Payment> payments) throws SQLException {
+    try (PreparedStatement insertDecision = tx.prepareStatement(INSERT_DECISION);
+        PreparedStatement insertPayment = tx.prepareStatement(INSERT_PAYMENT)) {
+      boolean anyPayment = false;
+      for (int i = 0; i < decisions.size(); i++) {
+        PaymentDecision decision = decisions.get(i);
+        insertDecision.setString(1, decision.key().deviceId().value());
+        insertDecision.setLong(2, decision.key().counter());
+        insertDecision.setInt(3, decision.version());
+        insertDecision.setLong(4, firstAuditIndex + i);
+        insertDecision.setBytes(5, entries.get(i));
+        insertDecision.addBatch();
+        Payment payment = payments.get(i);
+        if (payment != null) {
+          insertPayment.setString(1, payment.key().deviceId().value());
+          insertPayment.setLong(2, payment.key().counter());
+          insertPayment.setLong(3, payment.holdTransferId());
+          insertPayment.setLong(4, payment.debitAccountId());
+          insertPayment.setLong(5, payment.creditAccountId());
+          insertPayment.setLong(6, payment.amount().amountMinor());
+          insertPayment.setInt(7, payment.amount().currency().numericCode());
+          insertPayment.setString(8, payment.state().name());
+          insertPayment.addBatch();
+          anyPayment = true;
+        }
+      }
+      insertDecision.executeBatch();
+      if (anyPayment) {
+        insertPayment.executeBatch();
+      }
     }
   }
 

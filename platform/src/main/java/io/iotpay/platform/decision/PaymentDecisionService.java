@@ -338,12 +338,7 @@ public final class PaymentDecisionService {
       tx.setAutoCommit(false);
       try {
         long first = auditLog.append(tx, entries);
-        for (int i = 0; i < batch.size(); i++) {
-          DecisionStore.insertDecision(tx, batch.get(i), first + i, entries.get(i));
-          if (batchPayments.get(i) != null) {
-            DecisionStore.insertPayment(tx, batchPayments.get(i));
-          }
-        }
+        DecisionStore.insertAll(tx, batch, first, entries, batchPayments);
         tx.commit();
         auditLog.committed();
         return first;
