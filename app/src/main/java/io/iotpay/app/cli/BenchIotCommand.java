@@ -155,7 +155,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("batcher_ms_per_batch_decide", round(steps[1]));
       report.put("batcher_ms_per_batch_seal", round(steps[2]));
       report.put("batcher_ms_per_batch_store", round(steps[3]));
-      report.put("batcher_busy_share", round((steps[0] + steps[1] + steps[2] + steps[3]) * run.batcher().batches() / (run.seconds() * 1e3)));
+      report.put("batcher_busy_share", round(run.batcher().busyNanos() / (run.seconds() * 1e9)));
       report.put("device_process_cpu_ms_per_event", round(run.deviceCpuSeconds() * 1e3 / Math.max(1, run.completed())));
       report.put("platform_capacity_events_per_s_on_these_cores", round(Runtime.getRuntime().availableProcessors() * 1e3 / platformCpuMs));
       report.put("raw_broker_round_trips_per_s", round(raw.perSecond()));

@@ -1,5 +1,7 @@
 package io.iotpay.platform.decision;
 
+import java.util.regex.Pattern;
+
 /**
  * One reason recorded with a decision.
  *
@@ -9,7 +11,7 @@ package io.iotpay.platform.decision;
  * @param detail for people, at most 512 characters, never a secret
  */
 public record DecisionReason(String code, String detail) {
-  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
+  private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,64}");
   public static final int DETAIL_CHARS_MAX = 512;
 
   /** @throws DecisionInputException for a malformed code or a missing detail */

@@ -2,6 +2,7 @@ package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.money.Money;
 import io.iotpay.platform.device.DeviceId;
+import java.util.regex.Pattern;
 
 /**
  * A request to pay, from a rule or from a device.
@@ -17,9 +18,9 @@ import io.iotpay.platform.device.DeviceId;
 public record PaymentIntent(
     IdempotencyKey key, String merchantId, Money amount, String origin, String reference,
     boolean confirmedOnDevice, boolean userConfirmationRequired) {
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
-  private static final java.util.regex.Pattern DOTTED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9.-]{1,64}");
-  private static final java.util.regex.Pattern PRINTABLE_UP_TO_64 = java.util.regex.Pattern.compile("[\\x20-\\x7E]{0,64}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern DOTTED_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
+  private static final Pattern PRINTABLE_UP_TO_64 = Pattern.compile("[\\x20-\\x7E]{0,64}");
   public static final String DEVICE_REQUEST = "device-request";
 
   /** @throws DecisionInputException for a missing or malformed field */

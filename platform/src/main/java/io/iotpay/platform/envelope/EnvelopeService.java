@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the counter store's compare-and-set lets one of them through.
  */
 public final class EnvelopeService {
-  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
+  private static final Pattern NON_PRINTABLE = Pattern.compile("[^\\x20-\\x7E]");
   private static final Logger LOG = LoggerFactory.getLogger(EnvelopeService.class);
 
   /** Largest envelope accepted by default, bytes. */

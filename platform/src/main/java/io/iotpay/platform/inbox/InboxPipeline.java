@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +58,10 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
   private final Thread batcher;
   /** Sends the answers of each batch, in order, after they are durable. */
   private final ExecutorService replies;
-  private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong batched = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong batched = new AtomicLong();
   /** Wall-clock nanoseconds the batcher spent in each step: admit, decide, seal, store. */
-  private final java.util.concurrent.atomic.AtomicLongArray stepNanos = new java.util.concurrent.atomic.AtomicLongArray(4);
+  private final AtomicLongArray stepNanos = new AtomicLongArray(4);
   private volatile boolean closed;
 
   private record Pending(Transport transport, DeviceId channel, String session, byte[] envelope,
@@ -295,6 +297,11 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     public Stats since(Stats earlier) {
       return new Stats(batches - earlier.batches, envelopes - earlier.envelopes, admitNanos - earlier.admitNanos,
           decideNanos - earlier.decideNanos, sealNanos - earlier.sealNanos, storeNanos - earlier.storeNanos);
+    }
+
+    /** Wall-clock nanoseconds the batcher spent in all four steps. */
+    public long busyNanos() {
+      return admitNanos + decideNanos + sealNanos + storeNanos;
     }
 
     /** Mean milliseconds per batch of each step: admit, decide, seal, store. */

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the services it calls are.
  */
 public final class PlatformInbox implements DeviceInbox {
-  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
-  private static final java.util.regex.Pattern NON_VISIBLE = java.util.regex.Pattern.compile("[^\\x21-\\x7E]");
-  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
+  private static final Pattern NON_VISIBLE = Pattern.compile("[^\\x21-\\x7E]");
+  private static final Pattern NON_PRINTABLE = Pattern.compile("[^\\x20-\\x7E]");
   private static final Logger LOG = LoggerFactory.getLogger(PlatformInbox.class);
   private static final String NO_SESSION = "unknown";
 
@@ -258,8 +258,8 @@ public final class PlatformInbox implements DeviceInbox {
 
   private PlatformAnswer.Decision summary(PaymentDecision decision) {
     String state = decisions.payment(decision.key()).map(Payment::state).map(Enum::name).orElse("NONE");
-    List<String> reasons = decision.reasons().stream().map(r -> r.code())
-        .filter(code -> REASON_CODE.matcher(code).matches()).limit(PlatformAnswer.Decision.REASONS_MAX).toList();
+    // DecisionReason admits only codes the answer's format takes (1..64 of A-Z 0-9 _).
+    List<String> reasons = decision.reasons().stream().map(r -> r.code()).limit(PlatformAnswer.Decision.REASONS_MAX).toList();
     return new PlatformAnswer.Decision(decision.key().counter(), decision.outcome().name(), state, decision.intent().merchantId(),
         decision.amount().amountMinor(), decision.amount().currency().alphaCode(), reasons);
   }

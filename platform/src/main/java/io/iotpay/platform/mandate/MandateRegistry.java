@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Bindings of devices to payment accounts and their usage. A device has at most one live (active or
@@ -26,7 +27,7 @@ import java.util.Optional;
  * operations are rare next to reads of the device state).
  */
 public final class MandateRegistry {
-  private static final java.util.regex.Pattern MANDATE_ID = java.util.regex.Pattern.compile("mandate-[0-9]{1,18}");
+  private static final Pattern MANDATE_ID = Pattern.compile("mandate-[0-9]{1,18}");
   /** Mandates held at most, and payments whose usage is remembered at most (a bound on memory). */
   public static final int MANDATES_MAX = 1_000_000;
   public static final int USAGES_MAX = 10_000_000;

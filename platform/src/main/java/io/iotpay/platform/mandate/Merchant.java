@@ -1,6 +1,7 @@
 package io.iotpay.platform.mandate;
 
 import io.iotpay.platform.state.GeoPoint;
+import java.util.regex.Pattern;
 
 /**
  * A merchant devices may pay: its id, ISO 18245 merchant category code, the ledger account its
@@ -13,8 +14,8 @@ import io.iotpay.platform.state.GeoPoint;
  * @param location where the merchant is, or null for merchants without a place (online shops, billers)
  */
 public record Merchant(String merchantId, String name, String category, long settlementAccountId, GeoPoint location) {
-  private static final java.util.regex.Pattern ID_CHARS = java.util.regex.Pattern.compile("[A-Za-z0-9-]+");
-  private static final java.util.regex.Pattern FOUR_DIGITS = java.util.regex.Pattern.compile("[0-9]{4}");
+  private static final Pattern ID_CHARS = Pattern.compile("[A-Za-z0-9-]+");
+  private static final Pattern FOUR_DIGITS = Pattern.compile("[0-9]{4}");
   /** @throws MandateException for a malformed field */
   public Merchant {
     requireId(merchantId, "merchant id");

@@ -2,6 +2,7 @@ package io.iotpay.platform.rules;
 
 import io.iotpay.foundation.money.Money;
 import java.time.LocalDate;
+import java.util.regex.Pattern;
 
 /**
  * A bill a biller issued to a customer reference.
@@ -13,7 +14,7 @@ import java.time.LocalDate;
  * @param dueDate never null
  */
 public record Bill(String billId, String billerId, String customerRef, Money amount, LocalDate dueDate) {
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
   public Bill {
     for (String id : new String[] {billId, billerId, customerRef}) {
       if (id == null || !ID.matcher(id).matches()) {

@@ -4,6 +4,7 @@ import io.iotpay.platform.device.DeviceId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * An event a device reported (already authenticated and counter-checked by the access layer): its
@@ -16,9 +17,9 @@ import java.util.Objects;
  * @param fields at most 32, names 1..64 of [A-Za-z0-9_.-], values at most 256 characters
  */
 public record DeviceEvent(DeviceId deviceId, String deviceType, long counter, Instant at, Map<String, String> fields) {
-  private static final java.util.regex.Pattern LOWER_ID = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
-  private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final java.util.regex.Pattern SIGNED_INTEGER = java.util.regex.Pattern.compile("-?[0-9]{1,18}");
+  private static final Pattern LOWER_ID = Pattern.compile("[a-z0-9-]{1,64}");
+  private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern SIGNED_INTEGER = Pattern.compile("-?[0-9]{1,18}");
   public static final int FIELDS_MAX = 32;
   public static final int VALUE_CHARS_MAX = 256;
 

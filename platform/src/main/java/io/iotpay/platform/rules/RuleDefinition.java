@@ -1,6 +1,7 @@
 package io.iotpay.platform.rules;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One rule, declared as data (see {@link RuleBook} for the JSON form).
@@ -19,8 +20,8 @@ import java.util.Objects;
 public record RuleDefinition(
     String name, String deviceType, Trigger trigger, MerchantSource merchant, AmountSource amount,
     ConfirmationPolicy confirmation, String confirmationField, String referenceField, boolean oneOrderAtATime) {
-  private static final java.util.regex.Pattern DOTTED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9.-]{1,64}");
-  private static final java.util.regex.Pattern LOWER_ID = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+  private static final Pattern DOTTED_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
+  private static final Pattern LOWER_ID = Pattern.compile("[a-z0-9-]{1,64}");
   /** @throws RuleInputException for a missing or malformed part */
   public RuleDefinition {
     if (name == null || !DOTTED_ID.matcher(name).matches()) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Each send runs on its own virtual thread.
  */
 public final class HttpDeviceTransport implements DeviceTransport {
-  private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
-  private static final java.util.regex.Pattern TRAILING_SLASHES = java.util.regex.Pattern.compile("/+$");
+  private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,64}");
+  private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
   private static final Logger LOG = LoggerFactory.getLogger(HttpDeviceTransport.class);
   /** Largest answer read, bytes: the SDK's {@code EnvelopeClient.ANSWER_BYTES_MAX}. */
   public static final int ANSWER_BYTES_MAX = 16 * 1024;

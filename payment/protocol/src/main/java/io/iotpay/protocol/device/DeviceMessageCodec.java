@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The CBOR form of {@link DeviceRequest} and {@link PlatformAnswer} (docs/device-messages.md): a
@@ -16,7 +17,7 @@ import java.util.Map;
  * refuses trailing bytes; every refusal is a {@link ProtocolException} naming what was wrong.
  */
 public final class DeviceMessageCodec {
-  private static final java.util.regex.Pattern NON_PRINTABLE = java.util.regex.Pattern.compile("[^\\x20-\\x7E]");
+  private static final Pattern NON_PRINTABLE = Pattern.compile("[^\\x20-\\x7E]");
   public static final int VERSION = 1;
   /** Largest payload accepted, bytes (the envelope bounds it too). */
   public static final int BYTES_MAX = 16 * 1024;

@@ -2,6 +2,7 @@ package io.iotpay.protocol.device;
 
 import io.iotpay.protocol.ProtocolException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What the platform answers a device request, carried as the payload of its signed answer envelope.
@@ -11,8 +12,8 @@ import java.util.List;
  * @param decisions the payment decisions the request led to (none for most events), at most 16
  */
 public record PlatformAnswer(Status status, String detail, List<Decision> decisions) {
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
-  private static final java.util.regex.Pattern CURRENCY_CODE = java.util.regex.Pattern.compile("[A-Z]{3}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
   public static final int DECISIONS_MAX = 16;
   public static final int DETAIL_CHARS_MAX = 256;
 

@@ -2,6 +2,7 @@ package io.iotpay.protocol.enrolment;
 
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.ProtocolException;
+import java.util.regex.Pattern;
 
 /**
  * The rider's request, sent by the phone's wallet app to its card's issuer, to enable the metro
@@ -13,7 +14,7 @@ import io.iotpay.protocol.ProtocolException;
  * @param service the requested service, 1..16 of A-Z, 0-9, '-' (e.g. {@code METRO})
  */
 public record ServiceApplication(String applicationId, Pan pan, int panSequence, String service) {
-  private static final java.util.regex.Pattern SERVICE_CODE = java.util.regex.Pattern.compile("[A-Z0-9-]{1,16}");
+  private static final Pattern SERVICE_CODE = Pattern.compile("[A-Z0-9-]{1,16}");
   /** @throws ProtocolException naming the first field that is missing or out of range */
   public ServiceApplication {
     if (applicationId == null || applicationId.isBlank() || applicationId.length() > 64) {

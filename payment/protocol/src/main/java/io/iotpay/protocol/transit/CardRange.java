@@ -3,6 +3,7 @@ package io.iotpay.protocol.transit;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
+import java.util.regex.Pattern;
 
 /**
  * A card range the switch routes to one issuer: every PAN starting with {@code prefix}.
@@ -11,7 +12,7 @@ import io.iotpay.protocol.ProtocolException;
  * @param issuer the issuer of the range
  */
 public record CardRange(String prefix, PartyId issuer) {
-  private static final java.util.regex.Pattern DIGITS_1_TO_12 = java.util.regex.Pattern.compile("[0-9]{1,12}");
+  private static final Pattern DIGITS_1_TO_12 = Pattern.compile("[0-9]{1,12}");
   /** @throws ProtocolException on a malformed prefix or a missing issuer */
   public CardRange {
     if (prefix == null || !DIGITS_1_TO_12.matcher(prefix).matches()) {

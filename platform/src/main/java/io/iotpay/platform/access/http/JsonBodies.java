@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP API's JSON request bodies and their one strict, bounded parser. Field names are
@@ -20,7 +21,7 @@ import java.util.List;
  * endpoint that needs them ({@link #required}).
  */
 final class JsonBodies {
-  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   /** Deepest nesting accepted: the deepest request (a mandate's terms' scope lists) nests 3 levels. */
   static final int NESTING_DEPTH_MAX = 8;
   /** Longest number literal, characters: a long has at most 20. */

@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * from its extension threads concurrently.
  */
 final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAuthorizer, SubscriptionAuthorizer {
-  private static final java.util.regex.Pattern CONTROL_CHAR = java.util.regex.Pattern.compile("\\p{Cntrl}");
+  private static final Pattern CONTROL_CHAR = Pattern.compile("\\p{Cntrl}");
   private static final Logger LOG = LoggerFactory.getLogger(BrokerGuard.class);
   /** Connection attribute naming the authenticated device; absent for the bridge. */
   static final String DEVICE_ATTRIBUTE = "iotpay.device";

@@ -3,6 +3,7 @@ package io.iotpay.platform.access.mqtt;
 import io.iotpay.foundation.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -33,7 +34,7 @@ import javax.net.ssl.TrustManagerFactory;
 public record MqttBridgeConfig(
     String host, int port, String clientId, String username, byte[] password, TrustManagerFactory tlsTrust,
     String sharedGroup, int lanes, int inFlightMax, int payloadBytesMax, Duration sessionExpiry, Duration connectTimeout) {
-  private static final java.util.regex.Pattern MQTT_WILDCARD = java.util.regex.Pattern.compile(".*[/+#].*");
+  private static final Pattern MQTT_WILDCARD = Pattern.compile(".*[/+#].*");
 
   public MqttBridgeConfig {
     Objects.requireNonNull(host, "host");
