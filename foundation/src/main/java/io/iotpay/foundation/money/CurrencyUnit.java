@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An ISO 4217 currency: alphabetic code, numeric code (the one EMV writes in 5F2A and 9F42) and
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param minorDigits digits after the decimal point, 0..4 (JPY 0, CNY 2, BHD 3)
  */
 public record CurrencyUnit(String alphaCode, int numericCode, int minorDigits) {
+  /** First, so the constants below can be checked with it. */
+  private static final Pattern ALPHA_CODE = Pattern.compile("[A-Z]{3}");
   public static final CurrencyUnit CNY = new CurrencyUnit("CNY", 156, 2);
   public static final CurrencyUnit HKD = new CurrencyUnit("HKD", 344, 2);
   public static final CurrencyUnit USD = new CurrencyUnit("USD", 840, 2);
@@ -34,7 +37,7 @@ public record CurrencyUnit(String alphaCode, int numericCode, int minorDigits) {
    */
   public CurrencyUnit {
     Objects.requireNonNull(alphaCode, "alphaCode");
-    if (!alphaCode.matches("[A-Z]{3}")) {
+    if (!ALPHA_CODE.matcher(alphaCode).matches()) {
       throw new MoneyException("currency code '" + alphaCode + "' is not three upper-case letters");
     }
     if (numericCode < 1 || numericCode > 999) {

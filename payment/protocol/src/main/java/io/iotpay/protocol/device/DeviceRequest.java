@@ -25,17 +25,17 @@ public sealed interface DeviceRequest {
    */
   record Event(String deviceType, Map<String, String> fields) implements DeviceRequest {
     public Event {
-      if (deviceType == null || !deviceType.matches("[a-z0-9-]{1," + NAME_CHARS_MAX + "}")) {
+      if (!TextChars.within(deviceType, 1, NAME_CHARS_MAX, TextChars.TYPE)) {
         throw new ProtocolException("device event: device type is not 1.." + NAME_CHARS_MAX + " of a-z 0-9 -");
       }
       if (fields == null || fields.size() > FIELDS_MAX) {
         throw new ProtocolException("device event: fields missing or more than " + FIELDS_MAX);
       }
       for (Map.Entry<String, String> field : fields.entrySet()) {
-        if (field.getKey() == null || !field.getKey().matches("[A-Za-z0-9_.-]{1," + NAME_CHARS_MAX + "}")) {
+        if (!TextChars.within(field.getKey(), 1, NAME_CHARS_MAX, TextChars.FIELD_NAME)) {
           throw new ProtocolException("device event: a field name is not 1.." + NAME_CHARS_MAX + " of A-Z a-z 0-9 _ . -");
         }
-        if (field.getValue() == null || !field.getValue().matches("[\\x20-\\x7E]{0," + VALUE_CHARS_MAX + "}")) {
+        if (!TextChars.within(field.getValue(), 0, VALUE_CHARS_MAX, TextChars.PRINTABLE)) {
           throw new ProtocolException("device event: field " + field.getKey() + " is not 0.." + VALUE_CHARS_MAX + " printable ASCII");
         }
       }
@@ -66,7 +66,7 @@ public sealed interface DeviceRequest {
    */
   record Status(String firmware, Boolean tampered, Long latitudeMicro, Long longitudeMicro) implements DeviceRequest {
     public Status {
-      if (firmware != null && !firmware.matches("[\\x20-\\x7E]{1," + NAME_CHARS_MAX + "}")) {
+      if (firmware != null && !TextChars.within(firmware, 1, NAME_CHARS_MAX, TextChars.PRINTABLE)) {
         throw new ProtocolException("status: firmware is not 1.." + NAME_CHARS_MAX + " printable ASCII");
       }
       if ((latitudeMicro == null) != (longitudeMicro == null)) {

@@ -64,7 +64,7 @@ public record PlatformAnswer(Status status, String detail, List<Decision> decisi
     }
 
     private static void requireCode(String what, String value, int charsMax) {
-      if (value == null || !value.matches("[A-Z0-9_]{1," + charsMax + "}")) {
+      if (!TextChars.within(value, 1, charsMax, TextChars.CODE)) {
         throw new ProtocolException("answer decision: " + what + " is not 1.." + charsMax + " of A-Z 0-9 _");
       }
     }
@@ -74,7 +74,7 @@ public record PlatformAnswer(Status status, String detail, List<Decision> decisi
     if (status == null) {
       throw new ProtocolException("answer without a status");
     }
-    if (detail == null || !detail.matches("[\\x20-\\x7E]{0," + DETAIL_CHARS_MAX + "}")) {
+    if (!TextChars.within(detail, 0, DETAIL_CHARS_MAX, TextChars.PRINTABLE)) {
       throw new ProtocolException("answer: detail is not 0.." + DETAIL_CHARS_MAX + " printable ASCII");
     }
     if (decisions == null || decisions.size() > DECISIONS_MAX) {
