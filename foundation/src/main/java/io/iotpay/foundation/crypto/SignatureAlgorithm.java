@@ -20,11 +20,6 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
-import org.bouncycastle.jce.interfaces.ECPublicKey;
-import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointUtil;
-import org.bouncycastle.math.ec.WNafPreCompInfo;
-import org.bouncycastle.math.ec.WNafUtil;
 
 /**
  * Signature schemes of the two suites: ECDSA on P-256 with SHA-256, and SM2 with SM3 (GB/T
@@ -117,46 +112,6 @@ public enum SignatureAlgorithm {
       throw new CryptoException(name() + ": key rejected for verifying (" + e.getMessage() + ")", e);
     }
   }
-
-  /**
-   * Builds now, on the key's curve point, the tables that make every later verification under it
-   * take BouncyCastle's fixed-point path (both scalar multiplications by comb, no doublings of the
-   * key's point): about 2.5 times faster than the general path. BouncyCastle builds them by itself,
-   * but only from a key's fifth verification on; a platform that verifies thousands of device keys,
-   * each a few times an hour, would pay the slow path four times per key, and for a device whose
-   * parsed key is dropped from a cache before its fifth message, always. Costs about one slow
-   * verification and about 7 KB of tables per key, kept with the key object; once they are built, a
-   * call costs two table lookups, so callers may simply call it before each verification under a key
-   * they will use again. Thread-safe (the point guards its tables); a no-op for a key that is not
-   * BouncyCastle's.
-   *
-   * @return true when the tables are in place, false for a key of another provider
-   */
-  public static boolean precomputeVerification(PublicKey key) {
-    if (!(key instanceof ECPublicKey ec)) {
-      return false;
-    }
-    ECPoint point = ec.getQ();
-    WNafPreCompInfo built = WNafUtil.getWNafPreCompInfo(point);
-    if (built != null && built.isPromoted() && point.getCurve().getPreCompInfo(point, FixedPointUtil.PRECOMP_NAME) != null) {
-      return true; // built before: two lookups, nothing counted down
-    }
-    // The widest window a verification's scalar (below the group order) asks for, so the table built
-    // here is the one every later verification reuses.
-    int width = WNafUtil.getWindowSize(point.getCurve().getOrder().bitLength(), 8);
-    // Each call on an existing table counts down its promotion; a promoted key takes the fixed-point path.
-    for (int calls = 0; calls < PROMOTION_CALLS_MAX; calls++) {
-      if (WNafUtil.precompute(point, width, true).isPromoted()) {
-        FixedPointUtil.precompute(point);
-        return true;
-      }
-    }
-    throw new IllegalStateException("verification tables not promoted after " + PROMOTION_CALLS_MAX
-        + " calls: BouncyCastle's promotion rule has changed");
-  }
-
-  /** Bound on the calls that promote a key's table (BouncyCastle 1.86 promotes on the fifth). */
-  private static final int PROMOTION_CALLS_MAX = 16;
 
   /** Signs {@code data} with an explicit SM2 user id (null: the default one). */
   public byte[] sign(PrivateKey key, byte[] data, byte[] userId) {

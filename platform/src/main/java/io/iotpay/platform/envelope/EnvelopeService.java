@@ -3,7 +3,6 @@ package io.iotpay.platform.envelope;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.DigestAlgorithm;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
-import io.iotpay.foundation.crypto.SignatureAlgorithm;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.device.DeviceIdException;
 import io.iotpay.platform.envelope.EnvelopeException.Reason;
@@ -258,9 +257,6 @@ public final class EnvelopeService {
     } catch (CoseException e) {
       throw EnvelopeException.of(e);
     }
-    // The device's key object is kept across its messages (DeviceRegistry): its tables are built on its
-    // first message and reused by every later one.
-    SignatureAlgorithm.precomputeVerification(device.publicKey());
     if (!device.suite().signature().verify(device.publicKey(), toBeSigned, der)) {
       throw new EnvelopeException(Reason.BAD_SIGNATURE, "device " + device.deviceId() + ": signature does not verify under the registered key");
     }

@@ -27,8 +27,8 @@ import java.util.Optional;
  */
 public final class DeviceRegistry {
   /**
-   * Most parsed certificates kept for reuse (least recently used dropped): about 12 KB each with the
-   * verification tables of their key (about 7 KB), so at most about 240 MB.
+   * Most parsed certificates kept for reuse (least recently used dropped): about 5 KB each with the
+   * tables the first verification under the key precomputes, so at most about 100 MB.
    */
   static final int PARSED_CERTIFICATES_MAX = 20_000;
 
@@ -38,8 +38,7 @@ public final class DeviceRegistry {
    * Each device's certificate as last parsed, with the DER it came from. A row read again (the identity
    * cache keeps records for a short time only, so that status changes made elsewhere are seen) reuses
    * the parsed certificate, and the public key inside it, when the stored DER is byte for byte the same:
-   * parsing costs about 0.3 ms, and a fresh key object's verification tables another 0.25 ms
-   * ({@code SignatureAlgorithm.precomputeVerification}, which the envelope calls).
+   * parsing costs about 0.3 ms, and a fresh key object's first verification another 0.1 ms of tables.
    * The status and everything else are always taken from the row just read.
    */
   private final Map<DeviceId, Parsed> parsed = new LinkedHashMap<>(16, 0.75f, true) {
