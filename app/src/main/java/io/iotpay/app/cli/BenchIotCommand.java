@@ -185,7 +185,7 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("books_balanced", balanced);
       report.put("audit_verified", audit.verified());
       report.put("load_average", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-      report.put("processors", Runtime.getRuntime().availableProcessors());
+      report.put("processors", processors);
       failed = run.failed();
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -97,8 +97,8 @@ class InboxPipelineTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void answerReceived_isAlreadyStored_soTheSameBytesAgainGetTheSameAnswer(AlgorithmSuite suite) throws Exception {
-    // The batcher stores a batch's answers while the next batch is being decided; whatever a device
-    // has received must already be stored, or a retry right after it would be refused as in progress.
+    // Answers are sent from a thread of their own while the batcher goes on; whatever a device has
+    // received must already be stored, or a retry right after it would be refused as in progress.
     try (InboxFixture f = new InboxFixture(suite, tempDir);
         InboxPipeline pipeline = new InboxPipeline(f.inbox, f.envelopes, 2, 4, 10_000)) {
       List<InboxFixture.Device> cars = carsWithMandates(f, 10);

@@ -2,7 +2,6 @@ package io.iotpay.protocol.device;
 
 import io.iotpay.protocol.ProtocolException;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What the platform answers a device request, carried as the payload of its signed answer envelope.
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
  * @param decisions the payment decisions the request led to (none for most events), at most 16
  */
 public record PlatformAnswer(Status status, String detail, List<Decision> decisions) {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-  private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
   public static final int DECISIONS_MAX = 16;
   public static final int DETAIL_CHARS_MAX = 256;
 
@@ -48,10 +45,10 @@ public record PlatformAnswer(Status status, String detail, List<Decision> decisi
       }
       requireCode("outcome", outcome, 16);
       requireCode("payment state", paymentState, 16);
-      if (merchantId == null || !ID.matcher(merchantId).matches()) {
+      if (!TextChars.within(merchantId, 1, 64, TextChars.ID)) {
         throw new ProtocolException("answer decision: merchant id is not 1..64 of A-Z a-z 0-9 -");
       }
-      if (currency == null || !CURRENCY_CODE.matcher(currency).matches()) {
+      if (!TextChars.within(currency, 3, 3, TextChars.LETTERS)) {
         throw new ProtocolException("answer decision: currency is not three letters");
       }
       if (reasons == null || reasons.size() > REASONS_MAX) {

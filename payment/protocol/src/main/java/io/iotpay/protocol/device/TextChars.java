@@ -7,6 +7,8 @@ final class TextChars {
   static final Pattern TYPE = Pattern.compile("[a-z0-9-]*");
   static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.-]*");
   static final Pattern CODE = Pattern.compile("[A-Z0-9_]*");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9-]*");
+  static final Pattern LETTERS = Pattern.compile("[A-Z]*");
   static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]*");
 
   private TextChars() {}
