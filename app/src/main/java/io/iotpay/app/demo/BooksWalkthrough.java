@@ -21,7 +21,7 @@ import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

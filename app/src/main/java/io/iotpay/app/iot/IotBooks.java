@@ -9,7 +9,7 @@ import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.LeafCheck;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.decision.DecisionAuditCheck;
 import java.security.KeyPair;
 import java.util.HashMap;

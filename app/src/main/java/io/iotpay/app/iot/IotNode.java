@@ -9,7 +9,7 @@ import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.decision.DecisionConfig;
 import io.iotpay.platform.decision.PaymentDecisionService;
 import io.iotpay.platform.decision.ProtocolAuthoriser;

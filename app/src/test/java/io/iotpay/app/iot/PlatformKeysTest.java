@@ -11,7 +11,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;

@@ -7,7 +7,7 @@ import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.MerkleProofs;
 import io.iotpay.ledger.audit.MerkleTree;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.iotpay.bench.ledger;
 
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

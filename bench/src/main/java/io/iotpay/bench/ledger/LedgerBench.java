@@ -8,7 +8,7 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

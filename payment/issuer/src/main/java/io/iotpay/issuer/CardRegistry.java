@@ -1,7 +1,7 @@
 package io.iotpay.issuer;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
 import java.sql.Connection;

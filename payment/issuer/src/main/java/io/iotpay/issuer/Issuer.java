@@ -12,7 +12,7 @@ import io.iotpay.ledger.AccountResult;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceApplication;

@@ -15,7 +15,7 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.authorisation.AuthorisationCodec;
 import io.iotpay.protocol.authorisation.AuthorisationRequest;
 import io.iotpay.protocol.authorisation.AuthorisationRequest.Capture;

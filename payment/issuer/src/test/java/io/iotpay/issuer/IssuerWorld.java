@@ -7,7 +7,7 @@ import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.script.CardScriptResult;

@@ -2,7 +2,7 @@ package io.iotpay.ledger;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

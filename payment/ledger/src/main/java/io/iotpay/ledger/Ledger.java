@@ -1,7 +1,7 @@
 package io.iotpay.ledger;
 
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.iotpay.ledger;
 
 import io.iotpay.ledger.audit.LeafCheck;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

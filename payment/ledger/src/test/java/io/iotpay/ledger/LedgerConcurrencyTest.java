@@ -3,7 +3,7 @@ package io.iotpay.ledger;
 import static io.iotpay.ledger.TestLedger.EUR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.iotpay.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

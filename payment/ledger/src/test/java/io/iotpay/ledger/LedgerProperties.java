@@ -5,8 +5,8 @@ import static io.iotpay.ledger.TestLedger.EUR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
-import io.iotpay.ledger.store.TestStores;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.TestStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

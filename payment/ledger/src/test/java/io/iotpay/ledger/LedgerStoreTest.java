@@ -3,8 +3,8 @@ package io.iotpay.ledger;
 import static io.iotpay.ledger.TestLedger.EUR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iotpay.ledger.store.Database;
-import io.iotpay.ledger.store.TestStores;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.TestStores;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

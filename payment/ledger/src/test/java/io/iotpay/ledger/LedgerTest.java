@@ -4,7 +4,7 @@ import static io.iotpay.ledger.TestLedger.CNY;
 import static io.iotpay.ledger.TestLedger.EUR;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

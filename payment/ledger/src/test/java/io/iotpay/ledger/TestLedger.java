@@ -2,8 +2,8 @@ package io.iotpay.ledger;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.ledger.store.Database;
-import io.iotpay.ledger.store.TestStores;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.TestStores;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

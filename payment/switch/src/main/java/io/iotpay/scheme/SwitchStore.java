@@ -1,6 +1,6 @@
 package io.iotpay.scheme;
 
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package io.iotpay.scheme;
 
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.Ledger;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.DenyListFile;

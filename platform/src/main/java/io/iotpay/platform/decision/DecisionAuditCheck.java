@@ -1,7 +1,7 @@
 package io.iotpay.platform.decision;
 
 import io.iotpay.ledger.audit.LeafCheck;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,7 +7,7 @@ import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
 import io.iotpay.ledger.audit.TreeHasher;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.mandate.Mandate;
 import io.iotpay.platform.mandate.MandateCheck;
 import io.iotpay.platform.mandate.MandateId;

@@ -1,7 +1,7 @@
 package io.iotpay.platform.envelope;
 
 import io.iotpay.foundation.Assert;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import java.security.MessageDigest;
 import java.sql.Connection;

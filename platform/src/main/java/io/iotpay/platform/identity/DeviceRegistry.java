@@ -1,7 +1,7 @@
 package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;

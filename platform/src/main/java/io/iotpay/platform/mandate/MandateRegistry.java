@@ -3,7 +3,7 @@ package io.iotpay.platform.mandate;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import java.sql.SQLException;
 import java.time.LocalDate;

@@ -21,7 +21,7 @@ import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.mandate.MandateRegistry;
 import io.iotpay.platform.mandate.MandateTerms;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.nio.file.Path;

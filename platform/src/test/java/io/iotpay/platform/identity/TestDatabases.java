@@ -1,6 +1,6 @@
 package io.iotpay.platform.identity;
 
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -188,7 +188,7 @@ class MandateRegistryTest {
     String url = "jdbc:sqlite:" + tempDir.resolve("mandates.db");
     MandateId suspended;
     MandateId revoked;
-    try (io.iotpay.ledger.store.Database database = io.iotpay.ledger.store.Database.open(url, 2)) {
+    try (io.iotpay.foundation.store.Database database = io.iotpay.foundation.store.Database.open(url, 2)) {
       MandateRegistry stored = MandateRegistry.open(database, clock, merchants);
       suspended = stored.bind("bob", speaker, 42, utilityTerms()).id();
       stored.suspend(suspended);
@@ -196,7 +196,7 @@ class MandateRegistryTest {
           new MandateTerms(cny(100), cny(100), cny(100), cny(50), Set.of("games", "power-co"), Set.of("5816"))).id();
       stored.revoke(revoked);
     }
-    try (io.iotpay.ledger.store.Database database = io.iotpay.ledger.store.Database.open(url, 2)) {
+    try (io.iotpay.foundation.store.Database database = io.iotpay.foundation.store.Database.open(url, 2)) {
       MandateRegistry reopened = MandateRegistry.open(database, clock, merchants);
       assertThat(reopened.liveMandateOf(speaker).orElseThrow().status()).isEqualTo(MandateStatus.SUSPENDED);
       assertThat(reopened.liveMandateOf(speaker).orElseThrow().terms()).isEqualTo(utilityTerms());

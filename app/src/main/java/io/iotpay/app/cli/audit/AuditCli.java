@@ -8,7 +8,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.AuditInputException;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.PublicKeyPem;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.app.cli.AuditCommand;
 import io.iotpay.ledger.audit.AuditExport;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;

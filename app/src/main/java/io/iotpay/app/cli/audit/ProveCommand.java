@@ -10,7 +10,7 @@ import io.iotpay.ledger.audit.ConsistencyProof;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.InclusionProof;
 import io.iotpay.ledger.audit.MerkleTree;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.sql.SQLException;

@@ -10,7 +10,7 @@ import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.LeafCheck;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;

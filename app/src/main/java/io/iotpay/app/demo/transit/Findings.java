@@ -13,7 +13,7 @@ import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;

@@ -11,7 +11,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.PublicKeyPem;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.iotpay.ledger.audit;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SignatureAlgorithm;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
-import io.iotpay.ledger.store.TestStores;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.TestStores;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.iotpay.ledger.audit;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
-import io.iotpay.ledger.store.TestStores;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;

@@ -9,7 +9,7 @@ import io.iotpay.agent.transport.CoapDeviceCredentials;
 import io.iotpay.agent.transport.CoapDeviceTransport;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.envelope.CounterStore;
 import io.iotpay.platform.envelope.EnvelopeService;

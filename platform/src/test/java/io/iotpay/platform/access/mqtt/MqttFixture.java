@@ -9,7 +9,7 @@ import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.agent.transport.MqttDeviceTransport;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.ledger.store.Database;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.access.DeviceInbox;
 import io.iotpay.platform.access.RefusalReason;
 import io.iotpay.platform.access.Reply;

@@ -1,4 +1,4 @@
-package io.iotpay.ledger.store;
+package io.iotpay.foundation.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.iotpay.ledger.store;
+package io.iotpay.foundation.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,4 +1,4 @@
-package io.iotpay.ledger.store;
+package io.iotpay.foundation.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
