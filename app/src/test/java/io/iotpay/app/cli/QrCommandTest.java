@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code iotpay qr} through {@link Main#run}, capturing the process's stdout and stderr. */
 class QrCommandTest {
-  /** EMV QRCPS Merchant-Presented Mode v1.0/v1.1, Annex A example payload (CRC A13A). */
+  /** EMV QRCPS Merchant-Presented Mode v1.0, Annex A example payload (CRC A13A); see QrExamples in protocol. */
   private static final String MPM_EXAMPLE =
       "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN"
           + "5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***"

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class CpmCodec {
   /**
-   * Most payload bytes accepted. The spec's example is 102 bytes; 512 leaves room for several
+   * Most payload bytes accepted. The spec's example is 124 bytes; 512 leaves room for several
    * applications and a full transparent template while keeping the symbol scannable from a phone.
    */
   public static final int PAYLOAD_BYTES_MAX = 512;
@@ -38,7 +38,11 @@ public final class CpmCodec {
   /** The only payload format indicator defined: "CPV01". */
   public static final String PAYLOAD_FORMAT = "CPV01";
 
-  private static final TlvLimits LIMITS = TlvLimits.DEFAULT.withDepthMax(DEPTH_MAX).withValueBytesMax(PAYLOAD_BYTES_MAX);
+  /**
+   * The parser allows one level more than a valid code uses, so that a template inside a transparent
+   * template is refused by the dictionary check, which names its tag; deeper input stops in the parser.
+   */
+  private static final TlvLimits LIMITS = TlvLimits.DEFAULT.withDepthMax(DEPTH_MAX + 1).withValueBytesMax(PAYLOAD_BYTES_MAX);
 
   private CpmCodec() {}
 

@@ -143,11 +143,17 @@ class CpmCodecTest {
   }
 
   @Test
-  void decode_templateInTransparentTemplate_refusedByTheDepthBound() {
-    // 61 / 63 / 64: one level past DEPTH_MAX, refused by the bounded TLV parser.
+  void decode_templateInTransparentTemplate_refusedAsPrimitiveExpected() {
     QrException e = refused(PFI, template(0x61, AID, PAN, template(0x63, template(0x64, hex(0x82, "1980")))));
+    assertThat(e.error()).isEqualTo(QrError.PRIMITIVE_EXPECTED);
+    assertThat(e.tag()).isEqualTo("61.63.64");
+  }
+
+  @Test
+  void decode_deeperThanTheParserBound_refusedAsMalformed() {
+    QrException e = refused(PFI, template(0x61, AID, PAN, template(0x63, template(0x64, template(0x65, hex(0x82, "1980"))))));
     assertThat(e.error()).isEqualTo(QrError.TLV_MALFORMED);
-    assertThat(e.getMessage()).contains("depthMax");
+    assertThat(e.getMessage()).contains("depthMax 3");
   }
 
   @Test

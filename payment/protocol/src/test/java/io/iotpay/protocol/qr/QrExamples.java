@@ -3,9 +3,10 @@ package io.iotpay.protocol.qr;
 /** Published example payloads, each with its source. */
 final class QrExamples {
   /**
-   * EMV QRCPS Merchant-Presented Mode, v1.0 (July 2017) and v1.1 (November 2020), Annex A: the
-   * example payload ("BEST TRANSPORT", Beijing, CRC A13A). Reproduced character for character by
-   * independent implementations' tests (e.g. emvqr 0.0.5 README, exemvi's "official sample").
+   * EMV QRCPS Merchant-Presented Mode v1.0 (July 2017), Annex A: the example payload ("BEST
+   * TRANSPORT", Beijing, CRC A13A). Taken as independent implementations reproduce it character for
+   * character (emvqr 0.0.5 README, exemvi's "official sample"); the annex number is the one our brief
+   * gives, not checked against the PDF here.
    */
   static final String MPM_SPEC_EXAMPLE =
       "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN"
@@ -14,6 +15,7 @@ final class QrExamples {
 
   /**
    * EMV QRCPS Consumer-Presented Mode, v1.0 (July 2017), the specification's example QR code payload
+   * (section number not checked against the PDF here)
    * (two applications "Product1"/"Product2", PAN 1234567890123458, "CARDHOLDER/EMV", cryptogram
    * 584FD385FA234BCC): its BER-TLV bytes in hex and their base64. The same bytes appear in
    * mvallim/emv-qrcode (Apache-2.0) ConsumerPresentedModeDecoderTest and dongri/emvco-qrcode's README.
