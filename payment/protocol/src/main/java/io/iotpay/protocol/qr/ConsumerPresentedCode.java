@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * A validated consumer-presented code. Built only by {@link CpmCodec}, so every instance obeys the
- * rules it checks. {@link #toString()} names tags and lengths only: the tree holds a PAN or token.
+ * A consumer-presented code. Instances returned by {@link CpmCodec} obey every rule it checks; build
+ * them through it rather than with the constructor, which checks nothing but nulls. {@link #toString()} names tags and lengths only: the tree holds a PAN or token.
  *
  * @param text the QR text: base64 of the BER-TLV bytes
  * @param objects the top-level data objects: 85, then templates 61 (one or more) and 62 (optional)

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A validated merchant-presented code. Built only by {@link MpmCodec}, so every instance obeys the
- * rules it checks.
+ * A merchant-presented code. Instances returned by {@link MpmCodec} obey every rule it checks; build
+ * them through it rather than with the constructor, which checks nothing but nulls.
  *
  * @param payload the QR text, CRC included
  * @param objects the data objects in payload order, without the CRC (data object 63)

@@ -1,5 +1,7 @@
 package io.iotpay.protocol.qr;
 
+import io.iotpay.foundation.Assert;
+
 /**
  * The EMV QRCPS Merchant-Presented Mode data dictionary (spec v1.1, section 4 tables): for each ID
  * in each template, its name, whether it is a template, its format, its length limits and any
@@ -92,7 +94,7 @@ public final class MpmTags {
       case ACCOUNT -> account(id);
       case ADDITIONAL -> additional(id);
       case LANGUAGE -> language(id);
-      case NONE -> throw new IllegalArgumentException("a primitive data object has no children");
+      case NONE -> throw Assert.unreachable("a primitive data object has no children [id={}]", id);
     };
   }
 
@@ -125,7 +127,7 @@ public final class MpmTags {
       case 62 -> template("Additional Data Field Template", Children.ADDITIONAL);
       case 63 -> new Spec("CRC", Children.NONE, Format.ANS, 4, 4, Rule.CRC);
       case 64 -> template("Merchant Information - Language Template", Children.LANGUAGE);
-      default -> throw new IllegalArgumentException("id " + id + " outside 0..99");
+      default -> throw Assert.unreachable("data object ID outside 0..99 [id={}]", id);
     };
   }
 

@@ -153,7 +153,7 @@ class MpmCodecProperties {
       children.add(g);
       children.addAll(rest);
       return children;
-    });
+    }).filter(children -> payloadChars(children) <= MpmTags.VALUE_CHARS_MAX);
   }
 
   /** Optional 61, 62, 64 and one unreserved template. */
