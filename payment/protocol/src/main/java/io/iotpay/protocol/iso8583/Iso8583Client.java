@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The initiating end of an ISO 8583 link: one persistent connection carrying many requests in
@@ -49,13 +50,13 @@ public final class Iso8583Client implements AutoCloseable {
   private final AtomicLong macFailures = new AtomicLong();
   private final AtomicLong connects = new AtomicLong();
   private final Object connectLock = new Object();
-  private final Object signOnLock = new Object();
+  private final ReentrantLock signOnLock = new ReentrantLock(); // held across I/O: a lock, so virtual threads do not pin
   private final Thread echoThread;
   private volatile Link link;
   private volatile boolean closed;
 
   /** One TCP connection and its writer. */
-  private record Link(Socket socket, OutputStream out) {}
+  private record Link(Socket socket, OutputStream out, ReentrantLock writeLock) {}
 
   /**
    * @param keys the link's zone keys; may be null only when {@code settings.macRequired()} is false
@@ -86,14 +87,15 @@ public final class Iso8583Client implements AutoCloseable {
    * @throws IOException when the connection fails or the peer does not approve the sign-on
    */
   public void connect() throws IOException {
-    synchronized (signOnLock) {
+    signOnLock.lock();
+    try {
       if (link != null || closed) {
         return;
       }
       Socket socket = new Socket();
       socket.setTcpNoDelay(true);
       socket.connect(server, (int) settings.connectTimeoutMs());
-      Link opened = new Link(socket, new BufferedOutputStream(socket.getOutputStream(), 8192));
+      Link opened = new Link(socket, new BufferedOutputStream(socket.getOutputStream(), 8192), new ReentrantLock());
       connects.incrementAndGet();
       Thread.ofVirtual().name("iso8583-client-read").start(() -> readLoop(opened));
       // Only the sign-on travels before the link is published: other senders wait on this lock.
@@ -107,6 +109,8 @@ public final class Iso8583Client implements AutoCloseable {
       synchronized (connectLock) {
         link = opened;
       }
+    } finally {
+      signOnLock.unlock();
     }
   }
 
@@ -165,13 +169,15 @@ public final class Iso8583Client implements AutoCloseable {
       return outcome;
     });
     byte[] bytes = zak == null ? wire.write(request) : wire.write(request, keys.suite(), zak);
+    // A lock, not synchronized: a virtual thread blocked in a write inside synchronized pins its carrier on JDK 21.
+    current.writeLock().lock();
     try {
-      synchronized (current.out()) {
-        Frames.write(current.out(), bytes);
-      }
+      Frames.write(current.out(), bytes);
       sent.incrementAndGet();
     } catch (IOException e) {
       drop(current, "write failed: " + e.getMessage());
+    } finally {
+      current.writeLock().unlock();
     }
     return result;
   }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The listening end of ISO 8583 links: one virtual thread per connection reads frames, and each
@@ -140,6 +141,8 @@ public final class Iso8583Server implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    // A lock, not synchronized: a virtual thread blocked in a write inside synchronized pins its carrier on JDK 21.
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final Semaphore inFlight = new Semaphore(settings.inFlightMax());
     private volatile boolean signedOn;
 
@@ -249,14 +252,15 @@ public final class Iso8583Server implements AutoCloseable {
 
     private void send(Iso8583Message response, ZoneKeys.Generation key) {
       byte[] bytes = key == null ? wire.write(response) : wire.write(response, keys.suite(), key);
+      writeLock.lock();
       try {
-        synchronized (out) {
-          Frames.write(out, bytes);
-        }
+        Frames.write(out, bytes);
       } catch (IOException e) {
         LOG.log(Level.INFO, "ISO 8583 response not written, connection gone [mti={0}, stan={1}]",
             response.mti().code(), response.stan());
         closeQuietly(socket);
+      } finally {
+        writeLock.unlock();
       }
     }
   }

@@ -212,6 +212,39 @@ class Iso8583LinkTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void keyChange_whileRequestsAreInFlight_theirAnswersStillVerifyUnderTheOldKey(AlgorithmSuite suite)
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Iso8583Server.Handler held = request -> {
+      try {
+        release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return LinkFixture.approveWithStan(request);
+    };
+    ZoneKeys clientKeys = Samples.zoneKeys(suite);
+    try (Iso8583Server server = LinkFixture.server(suite, held);
+        Iso8583Client client = new Iso8583Client(LinkFixture.loopback(server.port()), LinkFixture.clientSettings(),
+            clientKeys, LinkFixture.WIRE)) {
+      client.connect();
+      List<CompletableFuture<Outcome>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        inFlight.add(client.sendAsync(Samples.authorisation(client.nextStan())));
+      }
+      assertThat(client.changeKey()).isInstanceOf(Outcome.Answered.class);
+      assertThat(clientKeys.current().number()).isEqualTo(2);
+      release.countDown();
+      for (CompletableFuture<Outcome> outcome : inFlight) {
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Answered.class);
+      }
+      assertThat(client.stats().macFailures()).isZero();
+      assertThat(client.send(Samples.authorisation(client.nextStan()))).isInstanceOf(Outcome.Answered.class);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void keyChange_withAWrongCheckValue_isRefusedAndChangesNothing(AlgorithmSuite suite) throws Exception {
     ZoneKeys serverKeys = Samples.zoneKeys(suite);
     ZoneKeys keys = Samples.zoneKeys(suite);
