@@ -12,12 +12,12 @@ import java.io.OutputStream;
 final class Frames {
   private Frames() {}
 
-  /** A frame header announcing more than the link accepts; the connection is closed. */
+  /** A frame header announcing more than the link accepts, or nothing; the connection is closed. */
   static final class FrameTooLongException extends IOException {
     private static final long serialVersionUID = 1L;
 
     FrameTooLongException(int lengthBytes, int frameBytesMax) {
-      super("frame of " + lengthBytes + " bytes announced, over the bound of " + frameBytesMax);
+      super("frame of " + lengthBytes + " bytes announced, outside 1.." + frameBytesMax);
     }
   }
 
