@@ -2,6 +2,7 @@ package io.iotpay.protocol.iso8583;
 
 import static io.iotpay.protocol.iso8583.Iso8583Exception.Reason.FIELD_INVALID;
 
+import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.Pan;
 
@@ -71,7 +72,7 @@ public record CardResponse(
    *
    * @param approvalCode null or 6 printable characters
    * @param iccData null or the issuer's chip data
-   * @throws IllegalArgumentException when {@code request} is not a card request (a programmer error)
+   * @throws AssertionError when {@code request} is not a card request (a programmer error)
    */
   public static CardResponse answering(Iso8583Message request, ResponseCode code, String approvalCode, IccData iccData) {
     CardTransaction t = switch (request) {
@@ -79,9 +80,9 @@ public record CardResponse(
       case FinancialRequest r -> r.transaction();
       case AdviceRequest r -> r.transaction();
       case ReversalRequest r -> r.transaction();
-      case CardResponse r -> throw new IllegalArgumentException("a response is not answered");
-      case NetworkManagementRequest r -> throw new IllegalArgumentException("0800 is answered by an 0810");
-      case NetworkManagementResponse r -> throw new IllegalArgumentException("a response is not answered");
+      case CardResponse r -> throw Assert.unreachable("a response is not answered");
+      case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 is answered by an 0810");
+      case NetworkManagementResponse r -> throw Assert.unreachable("a response is not answered");
     };
     OriginalData original = request instanceof ReversalRequest r ? r.original() : null;
     return new CardResponse(request.mti().responseType(), t.pan(), t.processingCode(), t.amount(),

@@ -122,12 +122,10 @@ public final class Iso8583Client implements AutoCloseable {
   /**
    * Sends {@code request}; the future completes with its outcome within the request timeout.
    *
-   * @throws IllegalArgumentException when {@code request} is a response (a programmer error)
+   * @throws AssertionError when {@code request} is a response (a programmer error)
    */
   public CompletableFuture<Outcome> sendAsync(Iso8583Message request) {
-    if (!request.mti().isRequest()) {
-      throw new IllegalArgumentException(request.mti().code() + " is a response");
-    }
+    Assert.that(request.mti().isRequest(), "{} is a response, not a request", request.mti().code());
     Link current = link;
     if (current == null) {
       try {

@@ -1,5 +1,7 @@
 package io.iotpay.protocol.iso8583;
 
+import io.iotpay.foundation.Assert;
+
 /**
  * The message types iotpay's parties exchange, each request with its response. The code is the
  * four-digit MTI as it travels (ISO 8583:1987 version digit 0).
@@ -43,7 +45,7 @@ public enum Mti {
   /**
    * The response type that answers this request type (0100 → 0110).
    *
-   * @throws IllegalStateException when called on a response type (a programmer error)
+   * @throws AssertionError when called on a response type (a programmer error)
    */
   public Mti responseType() {
     return switch (this) {
@@ -55,7 +57,7 @@ public enum Mti {
       case NETWORK_MANAGEMENT_REQUEST -> NETWORK_MANAGEMENT_RESPONSE;
       case AUTHORISATION_RESPONSE, AUTHORISATION_ADVICE_RESPONSE, FINANCIAL_RESPONSE, REVERSAL_RESPONSE,
           REVERSAL_ADVICE_RESPONSE, NETWORK_MANAGEMENT_RESPONSE ->
-          throw new IllegalStateException(code + " is a response; it has no response type");
+          throw Assert.unreachable("{} is a response; it has no response type", code);
     };
   }
 

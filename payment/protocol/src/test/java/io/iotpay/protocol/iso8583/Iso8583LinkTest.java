@@ -193,6 +193,25 @@ class Iso8583LinkTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void aHandlerThatFails_isAnswered96_andTheLinkGoesOn(AlgorithmSuite suite) throws Exception {
+    Iso8583Server.Handler failing = request -> {
+      if (request.stan() == 1_000) {
+        throw new IllegalStateException("issuer database unreachable");
+      }
+      return LinkFixture.approveWithStan(request);
+    };
+    try (Iso8583Server server = LinkFixture.server(suite, failing);
+        Iso8583Client client = LinkFixture.client(suite, server.port(), LinkFixture.clientSettings())) {
+      Outcome failed = client.send(Samples.authorisation(1_000));
+      assertThat(failed).isInstanceOfSatisfying(Outcome.Answered.class, answered ->
+          assertThat(((CardResponse) answered.response()).responseCode()).isEqualTo(ResponseCode.SYSTEM_MALFUNCTION));
+      assertThat(client.send(Samples.authorisation(1_001))).isInstanceOfSatisfying(Outcome.Answered.class,
+          answered -> assertThat(((CardResponse) answered.response()).responseCode()).isEqualTo(ResponseCode.APPROVED));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void keyChange_switchesBothEnds_andTrafficGoesOnUnderTheNewKey(AlgorithmSuite suite) throws Exception {
     ZoneKeys serverKeys = Samples.zoneKeys(suite);
     ZoneKeys clientKeys = Samples.zoneKeys(suite);
