@@ -77,6 +77,11 @@ public final class Iso8583Client implements AutoCloseable {
     return stan.updateAndGet(s -> s >= Iso8583Limits.STAN_MAX ? 1 : s + 1);
   }
 
+  /** True while a signed-on connection is open (false after a drop, until the next request reconnects). */
+  public boolean isConnected() {
+    return link != null;
+  }
+
   public Stats stats() {
     return new Stats(sent.get(), answered.get(), timedOut.get(), unmatched.get(), macFailures.get(), connects.get());
   }

@@ -125,7 +125,7 @@ class Iso8583LinkTest {
         Iso8583Client client = LinkFixture.client(suite, peer.port(), LinkFixture.clientSettings())) {
       Outcome outcome = client.send(Samples.authorisation(client.nextStan()));
       assertThat(outcome).isInstanceOf(Outcome.LinkDown.class);
-      peer.close();
+      peer.stopListening();
       // The scripted peer accepts once: the reconnect finds nobody and says so, typed.
       assertThat(client.send(Samples.authorisation(client.nextStan()))).isInstanceOf(Outcome.LinkDown.class);
       assertThat(client.stats().connects()).isEqualTo(1);
@@ -207,6 +207,37 @@ class Iso8583LinkTest {
           assertThat(((CardResponse) answered.response()).responseCode()).isEqualTo(ResponseCode.SYSTEM_MALFUNCTION));
       assertThat(client.send(Samples.authorisation(1_001))).isInstanceOfSatisfying(Outcome.Answered.class,
           answered -> assertThat(((CardResponse) answered.response()).responseCode()).isEqualTo(ResponseCode.APPROVED));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void afterTheServerGoesAway_theNextRequestReconnectsAndSignsOnAgain(AlgorithmSuite suite) throws Exception {
+    Iso8583Server first = LinkFixture.server(suite, LinkFixture::approveWithStan);
+    int port = first.port();
+    try (Iso8583Client client = LinkFixture.client(suite, port, LinkFixture.clientSettings())) {
+      assertThat(client.send(Samples.authorisation(client.nextStan()))).isInstanceOf(Outcome.Answered.class);
+      first.close();
+      LinkFixture.await(() -> !client.isConnected(), WAIT, "the client saw the connection go");
+      try (Iso8583Server second = LinkFixture.startWhenPortFree(suite, port)) {
+        assertThat(second.port()).isEqualTo(port);
+        assertThat(client.send(Samples.authorisation(client.nextStan()))).isInstanceOf(Outcome.Answered.class);
+        assertThat(client.isConnected()).isTrue();
+        assertThat(client.stats().connects()).isEqualTo(2);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void anIdleClient_sendsEchoesAsKeepAlive(AlgorithmSuite suite) throws Exception {
+    try (Iso8583Server server = LinkFixture.server(suite, LinkFixture::approveWithStan);
+        Iso8583Client client = LinkFixture.client(suite, server.port(),
+            LinkFixture.clientSettings().withEchoIntervalMs(100))) {
+      client.connect();
+      LinkFixture.await(() -> server.stats().requests() >= 3, WAIT, "sign-on and two echoes reached the server");
+      assertThat(client.stats().answered()).isGreaterThanOrEqualTo(2);
+      assertThat(client.stats().connects()).isEqualTo(1);
     }
   }
 

@@ -36,6 +36,22 @@ final class LinkFixture {
     return new Iso8583Server(serverSettings(), Samples.zoneKeys(suite), handler, WIRE).start(loopback(0));
   }
 
+  /** A server on {@code port}, once the previous listener there has really let go of it. */
+  static Iso8583Server startWhenPortFree(AlgorithmSuite suite, int port) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        return new Iso8583Server(serverSettings(), Samples.zoneKeys(suite), LinkFixture::approveWithStan, WIRE)
+            .start(loopback(port));
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+  }
+
   static Iso8583Client client(AlgorithmSuite suite, int port, LinkSettings settings) {
     return new Iso8583Client(loopback(port), settings, Samples.zoneKeys(suite), WIRE);
   }
@@ -87,9 +103,14 @@ final class LinkFixture {
       return listener.getLocalPort();
     }
 
+    /** Stops accepting: a reconnect then finds nobody. */
+    void stopListening() throws IOException {
+      listener.close();
+    }
+
     @Override
     public void close() throws IOException {
-      listener.close();
+      stopListening();
     }
   }
 
