@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class Iso8583CodecTest {
   private static final Iso8583Wire WIRE = Iso8583Wire.load();
 
-  static List<Iso8583Message> everyType() {
+  /** One message of every type; the 0800/101's key exchange is made under {@code suite}'s ciphers. */
+  static List<Iso8583Message> everyType(AlgorithmSuite suite) {
     CardTransaction t = Samples.transaction(42, "TERM0001");
     CardTransaction noPin = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), 43,
         t.localTime(), t.expiry(), t.posEntryMode(), null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(),
@@ -27,7 +28,7 @@ class Iso8583CodecTest {
     ReversalRequest reversalAdvice =
         new ReversalRequest(Mti.REVERSAL_ADVICE, noPin, ResponseCode.ISSUER_UNAVAILABLE, reversal.original());
     NetworkManagementRequest keyChange = new NetworkManagementRequest(NetworkCode.KEY_CHANGE, Samples.AT, 7,
-        "48020000", "ACQ00001", Samples.zoneKeys(AlgorithmSuite.INTERNATIONAL).wrap(ZoneKeys.newZak()));
+        "48020000", "ACQ00001", Samples.zoneKeys(suite).wrap(ZoneKeys.newZak()));
     NetworkManagementRequest echo =
         new NetworkManagementRequest(NetworkCode.ECHO, Samples.AT, 8, "48020000", "ACQ00001", null);
     return List.of(
@@ -46,9 +47,10 @@ class Iso8583CodecTest {
         NetworkManagementResponse.answering(echo, ResponseCode.APPROVED));
   }
 
-  @Test
-  void everyMessageType_roundTripsThroughTheBytes() {
-    List<Iso8583Message> messages = everyType();
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void everyMessageType_roundTripsThroughTheBytes(AlgorithmSuite suite) {
+    List<Iso8583Message> messages = everyType(suite);
     assertThat(messages).extracting(Iso8583Message::mti).containsOnly(Mti.values());
     for (Iso8583Message message : messages) {
       byte[] bytes = WIRE.write(message);
