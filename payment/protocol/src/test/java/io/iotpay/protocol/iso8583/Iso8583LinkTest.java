@@ -243,6 +243,22 @@ class Iso8583LinkTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void aConnectionOverTheBound_isClosedAtOnce_andTheOthersGoOn(AlgorithmSuite suite) throws Exception {
+    try (Iso8583Server server = new Iso8583Server(LinkFixture.serverSettings().withConnectionsMax(1),
+            Samples.zoneKeys(suite), LinkFixture::approveWithStan, LinkFixture.WIRE).start(LinkFixture.loopback(0));
+        Iso8583Client client = LinkFixture.client(suite, server.port(), LinkFixture.clientSettings())) {
+      client.connect();
+      try (Socket extra = new Socket(LinkFixture.loopback(server.port()).getAddress(), server.port())) {
+        extra.setSoTimeout((int) WAIT.toMillis());
+        assertThat(extra.getInputStream().read()).as("server closed the extra connection").isEqualTo(-1);
+      }
+      assertThat(server.stats().connectionsRefused()).isEqualTo(1);
+      assertThat(client.send(Samples.authorisation(client.nextStan()))).isInstanceOf(Outcome.Answered.class);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void keyChange_switchesBothEnds_andTrafficGoesOnUnderTheNewKey(AlgorithmSuite suite) throws Exception {
     ZoneKeys serverKeys = Samples.zoneKeys(suite);
     ZoneKeys clientKeys = Samples.zoneKeys(suite);
