@@ -153,13 +153,13 @@ public class EmvApplet extends Applet {
   short consecutiveOffline;
   short atc;
   byte flags;
-  private final byte[] lastArqc;
-  private final byte[] scriptRing;
-  private short scriptRingNext;
+  final byte[] lastArqc;
+  final byte[] scriptRing;
+  short scriptRingNext;
 
-  // ---- transient state -----------------------------------------------------------------------
-  private final byte[] tx;
-  private final byte[] cvr;
+  // ---- transient state (package-private for the same reason) --------------------------------
+  final byte[] tx;
+  final byte[] cvr;
   private final byte[] scratch;
   private final byte[] sessionKey;
   private final short[] tlv;
