@@ -132,15 +132,15 @@ public class EmvApplet extends Applet {
   private final byte[] pinBlock;
   private final byte pinTryLimit;
   byte pinTryCounter;
-  private byte lifeCycle;
-  private byte dgiFlags;
-  private final byte[] record1;
-  private short record1Length;
-  private final byte[] record2;
-  private short record2Length;
-  private final byte[] pdol;
-  private short pdolLength;
-  private short pdolDataLength;
+  byte lifeCycle;
+  byte dgiFlags;
+  final byte[] record1;
+  short record1Length;
+  final byte[] record2;
+  short record2Length;
+  final byte[] pdol;
+  short pdolLength;
+  short pdolDataLength;
   private short pdolAmountOff;
   /** Lower (9F14) and upper (9F23) consecutive offline limits. */
   byte lowerConsecutiveLimit;
@@ -861,29 +861,44 @@ public class EmvApplet extends Applet {
     }
     short dgi = Util.getShort(buf, ISO7816.OFFSET_CDATA);
     short value = (short) (ISO7816.OFFSET_CDATA + 3);
-    if (dgi == (short) 0x0101) {
+    byte flag = dgiFlag(dgi);
+    // Checked before anything is written, so a refused last block leaves the card as it was.
+    boolean last = (buf[ISO7816.OFFSET_P1] & (byte) 0x80) != 0;
+    if (last && (byte) (dgiFlags | flag) != DGI_ALL) {
+      ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
+    }
+    if (flag == DGI_RECORD_1) {
       checkRecord1(buf, value, valueLength);
       JCSystem.beginTransaction();
       record1Length = Util.arrayCopy(buf, value, record1, (short) 0, valueLength);
       dgiFlags = (byte) (dgiFlags | DGI_RECORD_1);
       JCSystem.commitTransaction();
-    } else if (dgi == (short) 0x0102) {
+    } else if (flag == DGI_RECORD_2) {
       checkRecord2(buf, value, valueLength);
       JCSystem.beginTransaction();
       record2Length = Util.arrayCopy(buf, value, record2, (short) 0, valueLength);
       dgiFlags = (byte) (dgiFlags | DGI_RECORD_2);
       JCSystem.commitTransaction();
-    } else if (dgi == (short) 0x9200) {
-      storeParameters(buf, value, valueLength);
     } else {
-      ISOException.throwIt(EmvSw.REFERENCED_DATA_NOT_FOUND);
+      storeParameters(buf, value, valueLength);
     }
-    if ((buf[ISO7816.OFFSET_P1] & (byte) 0x80) != 0) {
-      if (dgiFlags != DGI_ALL) {
-        ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
-      }
+    if (last) {
       lifeCycle = LIFE_PERSONALISED;
     }
+  }
+
+  /** @return the flag of a DGI this applet takes; 6A88 for any other */
+  private static byte dgiFlag(short dgi) {
+    if (dgi == (short) 0x0101) {
+      return DGI_RECORD_1;
+    }
+    if (dgi == (short) 0x0102) {
+      return DGI_RECORD_2;
+    }
+    if (dgi != (short) 0x9200) {
+      ISOException.throwIt(EmvSw.REFERENCED_DATA_NOT_FOUND);
+    }
+    return DGI_PARAMETERS;
   }
 
   /** Record 1 must carry the PAN (5A) and the track 2 equivalent (57). */

@@ -71,9 +71,9 @@ final class EmvCard {
     return card;
   }
 
-  /** A card installed and not personalised. */
-  static EmvCard installed(AlgorithmSuite suite, EmvIssuer issuer) {
-    return new EmvCard(suite, "6212345678901234", issuer, EmvApplet.class);
+  /** A card of {@code appletClass} installed and not personalised. */
+  static EmvCard installedWith(AlgorithmSuite suite, EmvIssuer issuer, Class<? extends Applet> appletClass) {
+    return new EmvCard(suite, "6212345678901234", issuer, appletClass);
   }
 
   SecretKeyBytes masterKey(SecretKeyBytes issuerMasterKey) {

@@ -27,7 +27,10 @@ public final class InspectableEmvApplet extends EmvApplet {
         + " limits=" + lowerConsecutiveLimit + "/" + upperConsecutiveLimit
         + " amounts=" + Arrays.toString(amounts) + " lastArqc=" + Arrays.toString(lastArqc)
         + " ring=" + Arrays.toString(scriptRing) + "@" + scriptRingNext
-        + " tx=" + Arrays.toString(tx) + " cvr=" + Arrays.toString(cvr);
+        + " tx=" + Arrays.toString(tx) + " cvr=" + Arrays.toString(cvr)
+        + " life=" + lifeCycle + " dgi=" + dgiFlags + " pdol=" + Arrays.toString(pdol) + "/" + pdolLength + "/"
+        + pdolDataLength + " record1=" + Arrays.toString(record1) + "/" + record1Length
+        + " record2=" + Arrays.toString(record2) + "/" + record2Length;
   }
 
   void exhaustAtc() {
