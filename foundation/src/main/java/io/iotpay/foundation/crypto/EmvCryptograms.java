@@ -22,6 +22,9 @@ import java.util.Arrays;
  *       ‖ CSU ‖ proprietary authentication data.
  *   <li><b>Script MAC</b> (EMV Book 2 §9.2.1): the same MAC (8 bytes) under SK_SMI over the
  *       command header with Lc counting the MAC, ATC, ARQC and the command data.
+ *   <li><b>PIN change data</b> (EMV Book 2 §9.3, data padded with method 2): CBC encryption with a
+ *       zero ICV under SK_SMC of the ISO 9564 format 2 PIN block followed by {@code 80 00×7}, 16
+ *       bytes in both suites (one SM4 block, two 3DES blocks).
  * </ul>
  *
  * <p>Stateless and thread-safe. Every verification compares in constant time.
@@ -170,6 +173,55 @@ public final class EmvCryptograms {
       byte[] arqc, byte[] data) {
     byte[] mac = scriptMac(suite, smiSessionKey, header, atc, arqc, data);
     return concat(header, new byte[] {(byte) (data.length + SCRIPT_MAC_LENGTH_BYTES)}, data, mac);
+  }
+
+  /** Bytes of an ISO 9564 format 2 PIN block. */
+  public static final int PIN_BLOCK_LENGTH_BYTES = 8;
+  /** Bytes of the enciphered data of a PIN CHANGE script. */
+  public static final int PIN_CHANGE_DATA_LENGTH_BYTES = 16;
+
+  /**
+   * The ISO 9564 format 2 PIN block of an offline PIN: {@code 2 L P P .. F F}, L the number of
+   * digits.
+   *
+   * @param pin 4 to 12 decimal digits, not null
+   * @throws CryptoException for any other PIN (the message never repeats it)
+   */
+  public static byte[] pinBlockFormat2(char[] pin) {
+    if (pin == null || pin.length < 4 || pin.length > 12) {
+      throw new CryptoException("PIN: expected 4 to 12 digits");
+    }
+    byte[] nibbles = new byte[16];
+    Arrays.fill(nibbles, (byte) 0x0F);
+    nibbles[0] = 2;
+    nibbles[1] = (byte) pin.length;
+    for (int i = 0; i < pin.length; i++) {
+      if (pin[i] < '0' || pin[i] > '9') {
+        throw new CryptoException("PIN: character at position " + i + " is not a decimal digit");
+      }
+      nibbles[2 + i] = (byte) (pin[i] - '0');
+    }
+    byte[] block = new byte[PIN_BLOCK_LENGTH_BYTES];
+    for (int i = 0; i < block.length; i++) {
+      block[i] = (byte) ((nibbles[2 * i] << 4) | nibbles[2 * i + 1]);
+    }
+    return block;
+  }
+
+  /**
+   * The enciphered data of a PIN CHANGE script ({@code 84 24 00 02}): CBC, zero ICV, under SK_SMC
+   * of PIN block ‖ {@code 80 00 00 00 00 00 00 00}.
+   *
+   * @throws CryptoException for a wrong key or PIN block length
+   */
+  public static byte[] pinChangeData(AlgorithmSuite suite, SecretKeyBytes smcSessionKey, byte[] pinBlock) {
+    requireLength("PIN block", pinBlock, PIN_BLOCK_LENGTH_BYTES);
+    byte[] plain = new byte[PIN_CHANGE_DATA_LENGTH_BYTES];
+    System.arraycopy(pinBlock, 0, plain, 0, PIN_BLOCK_LENGTH_BYTES);
+    plain[PIN_BLOCK_LENGTH_BYTES] = (byte) 0x80;
+    byte[] enciphered = suite.cardBlockCipher().encrypt(CipherMode.CBC, smcSessionKey, null, plain);
+    Arrays.fill(plain, (byte) 0);
+    return enciphered;
   }
 
   /** The suite's card MAC with padding method 2 and a zero ICV: one full block. */

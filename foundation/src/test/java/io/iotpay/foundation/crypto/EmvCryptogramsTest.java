@@ -69,6 +69,35 @@ class EmvCryptogramsTest {
         Hex.decode("8424000008")))).isEqualTo("CF323F09A0F6AB9E");
     assertThat(Hex.encode(EmvCryptograms.applicationCryptogram(AlgorithmSuite.INTERNATIONAL, skSmi,
         Hex.decode("842400021028367E05DE3381C29D30A6055A8DEB86")))).isEqualTo("69DA1EE208823022");
+    // pyemv/sm.py generate_command_mac docstring: SK_SMI 0123..3210, header 8424000008 followed by
+    // ATC FFFF and ARQC 1234567890123456 (the layout this project uses) -> E07B8DF1B4184282.
+    assertThat(Hex.encode(EmvCryptograms.scriptMac(AlgorithmSuite.INTERNATIONAL, IMK, Hex.decode("84240000"), 0xFFFF,
+        Hex.decode("1234567890123456"), new byte[0]))).isEqualTo("E07B8DF1B4184282");
+  }
+
+  @Test
+  void pinChangeData_matchesPyemvPublishedVector() {
+    // pyemv tests/test_sm_hsm.py test_ccd_pin_change: IMK_SMC 1111111111111111 2222222222222222,
+    // PAN 1234567890123456, PSN 01 -> ICC MK_SMC KCV 6B0F76; R = ABCDEF1234567890 -> SK_SMC KCV
+    // D694B8; PIN 9999 -> format 2 block 249999FFFFFFFFFF; EMV encipherment (padding 80.., CBC with
+    // a zero ICV, pyemv/sm.py encrypt_command_data) -> 28367E05DE3381C29D30A6055A8DEB86.
+    SecretKeyBytes imkSmc = SecretKeyBytes.fromHex("11111111111111112222222222222222");
+    SecretKeyBytes mkSmc = EmvKeyDerivation.cardMasterKey(AlgorithmSuite.INTERNATIONAL, imkSmc, "1234567890123456", "01");
+    assertThat(Hex.encode(BlockCipherAlgorithm.TDES.keyCheckValue(mkSmc))).isEqualTo("6B0F76");
+    SecretKeyBytes skSmc = EmvKeyDerivation.commonSessionKey(mkSmc, Hex.decode("ABCDEF1234567890"));
+    assertThat(Hex.encode(BlockCipherAlgorithm.TDES.keyCheckValue(skSmc))).isEqualTo("D694B8");
+    byte[] pinBlock = EmvCryptograms.pinBlockFormat2("9999".toCharArray());
+    assertThat(Hex.encode(pinBlock)).isEqualTo("249999FFFFFFFFFF");
+    assertThat(Hex.encode(EmvCryptograms.pinChangeData(AlgorithmSuite.INTERNATIONAL, skSmc, pinBlock)))
+        .isEqualTo("28367E05DE3381C29D30A6055A8DEB86");
+    // NATIONAL: no published vector; one SM4 block over the same plaintext, with SM4Engine.
+    byte[] sm4Key = Hex.decode("0123456789ABCDEFFEDCBA9876543210");
+    assertThat(EmvCryptograms.pinChangeData(AlgorithmSuite.NATIONAL, new SecretKeyBytes(sm4Key), pinBlock))
+        .isEqualTo(sm4(sm4Key, Hex.decode("249999FFFFFFFFFF8000000000000000")));
+    assertThat(Hex.encode(EmvCryptograms.pinBlockFormat2("123456789012".toCharArray()))).isEqualTo("2C123456789012FF");
+    assertThatThrownBy(() -> EmvCryptograms.pinBlockFormat2("123".toCharArray())).isInstanceOf(CryptoException.class);
+    assertThatThrownBy(() -> EmvCryptograms.pinBlockFormat2("12a4".toCharArray()))
+        .isInstanceOf(CryptoException.class).hasMessageNotContaining("12a4");
   }
 
   @Test
