@@ -40,6 +40,9 @@ public class EmvApplet extends Applet {
   static final short KEY_LENGTH = 16;
   private static final short MK_AC = 0;
   private static final short MK_SMI = 16;
+  private static final short MK_SMC = 32;
+  /** Enciphered data of PIN CHANGE: PIN block || 80 00.. under SK_SMC, CBC, zero ICV. */
+  static final short PIN_CHANGE_DATA_LENGTH = 16;
   private static final short PIN_BLOCK_LENGTH = 8;
   private static final byte PIN_TRY_LIMIT_MAX = 15;
 
@@ -746,7 +749,8 @@ public class EmvApplet extends Applet {
   /**
    * An issuer script command under secure messaging: {@code 84 1E 00 00 08 MAC} APPLICATION
    * BLOCK, {@code 84 18 00 00 08 MAC} APPLICATION UNBLOCK, {@code 84 24 00 00 08 MAC} PIN UNBLOCK
-   * (try counter back to the limit), {@code 04 DA tag Lc value MAC} PUT DATA of 9F14, 9F23 (1 byte)
+   * (try counter back to the limit), {@code 84 24 00 02 18 enciphered-PIN MAC} PIN CHANGE (new PIN
+   * and counter at the limit), {@code 04 DA tag Lc value MAC} PUT DATA of 9F14, 9F23 (1 byte)
    * or 9F54, 9F5C (n12). MAC = leftmost 8 bytes of MAC(SK_SMI(ATC), CLA INS P1 P2 Lc || ATC ||
    * ARQC || value) with the card's current ATC and last ARQC. A wrong MAC answers 6988 and changes
    * nothing; the same command again (its MAC already applied) answers 6985.
@@ -759,6 +763,8 @@ public class EmvApplet extends Applet {
     short valueLength = 0;
     if (ins == (byte) 0xDA) {
       valueLength = putDataLength(tag);
+    } else if (ins == (byte) 0x24 && tag == (short) 0x0002) {
+      valueLength = PIN_CHANGE_DATA_LENGTH;
     } else if (tag != 0) {
       ISOException.throwIt(EmvSw.WRONG_P1P2);
     }
@@ -777,12 +783,48 @@ public class EmvApplet extends Applet {
     if (valueLength == EmvBcd.LENGTH && !EmvBcd.isValid(buf, value)) {
       ISOException.throwIt(EmvSw.WRONG_DATA);
     }
+    if (valueLength == PIN_CHANGE_DATA_LENGTH) {
+      decipherNewPin(buf, value);
+    }
     short slot = (short) (scriptRingNext * SCRIPT_MAC_LENGTH);
     JCSystem.beginTransaction();
     applyScript(ins, tag, buf, value);
     Util.arrayCopy(buf, macOff, scriptRing, slot, SCRIPT_MAC_LENGTH);
     scriptRingNext = (short) ((short) (scriptRingNext + 1) % SCRIPT_RING_SLOTS);
     JCSystem.commitTransaction();
+    Util.arrayFillNonAtomic(scratch, S_PIN, PIN_CHANGE_DATA_LENGTH, (byte) 0);
+  }
+
+  /** Where PIN CHANGE deciphers the new PIN block (past the script MAC input). */
+  private static final short S_PIN = 160;
+
+  /**
+   * Deciphers PIN CHANGE data into scratch at {@link #S_PIN} (CBC, zero ICV, under SK_SMC of the
+   * current ATC) and checks it is a format 2 PIN block of 4 to 12 digits followed by 80 00..;
+   * 6A80 otherwise.
+   */
+  private void decipherNewPin(byte[] buf, short value) {
+    deriveSessionKey(MK_SMC);
+    mac.ecbDecrypt(sessionKey, (short) 0, buf, value, PIN_CHANGE_DATA_LENGTH, scratch, S_PIN);
+    short n = cipher.blockLength();
+    for (short i = n; i < PIN_CHANGE_DATA_LENGTH; i++) {
+      scratch[(short) (S_PIN + i)] = (byte) (scratch[(short) (S_PIN + i)] ^ buf[(short) (value + i - n)]);
+    }
+    boolean valid = scratch[(short) (S_PIN + PIN_BLOCK_LENGTH)] == (byte) 0x80;
+    for (short i = (short) (PIN_BLOCK_LENGTH + 1); i < PIN_CHANGE_DATA_LENGTH; i++) {
+      valid = valid && scratch[(short) (S_PIN + i)] == 0;
+    }
+    short digits = (short) (scratch[S_PIN] & 0x0F);
+    valid = valid && (short) (scratch[S_PIN] & 0xF0) == 0x20 && digits >= 4 && digits <= 12;
+    for (short nibble = 2; nibble < 16; nibble++) {
+      short b = (short) (scratch[(short) (S_PIN + (nibble >> 1))] & 0xFF);
+      short v = (short) ((nibble & 1) == 0 ? (b >> 4) : (b & 0x0F));
+      valid = valid && ((short) (nibble - 2) < digits ? v <= 9 : v == 0x0F);
+    }
+    if (!valid) {
+      Util.arrayFillNonAtomic(scratch, S_PIN, PIN_CHANGE_DATA_LENGTH, (byte) 0);
+      ISOException.throwIt(EmvSw.WRONG_DATA);
+    }
   }
 
   /** @return the value length PUT DATA takes for {@code tag}; 6A88 for a tag it does not take */
@@ -827,6 +869,9 @@ public class EmvApplet extends Applet {
     } else if (ins == (byte) 0x18) {
       flags = (byte) (flags & ~FLAG_BLOCKED);
     } else if (ins == (byte) 0x24) {
+      if (tag == (short) 0x0002) {
+        Util.arrayCopy(scratch, S_PIN, pinBlock, (short) 0, PIN_BLOCK_LENGTH);
+      }
       pinTryCounter = pinTryLimit;
     } else if (tag == (short) 0x9F14) {
       lowerConsecutiveLimit = buf[value];

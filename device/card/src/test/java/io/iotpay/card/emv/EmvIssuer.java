@@ -58,6 +58,12 @@ final class EmvIssuer {
     return EmvCryptograms.arpcMethod1(card.suite, acSessionKey(card, atc), arqc, arc);
   }
 
+  /** PIN CHANGE data: the new PIN's format 2 block enciphered under the card's SK_SMC(ATC). */
+  byte[] pinChangeData(EmvCard card, int atc, String newPin) {
+    SecretKeyBytes smc = EmvCryptograms.sessionKey(card.suite, card.masterKey(imkSmc(card.suite)), atc);
+    return EmvCryptograms.pinChangeData(card.suite, smc, EmvCryptograms.pinBlockFormat2(newPin.toCharArray()));
+  }
+
   /** A script command (header || Lc || data || MAC) for the card's current ATC and last ARQC. */
   byte[] script(EmvCard card, String header, int atc, byte[] arqc, byte[] data) {
     SecretKeyBytes smi = EmvCryptograms.sessionKey(card.suite, card.masterKey(imkSmi(card.suite)), atc);

@@ -47,6 +47,32 @@ class EmvPinTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void pinChangeScript_setsTheNewPin_andRefusesAMalformedOrAlteredOne(AlgorithmSuite suite) {
+    EmvCard card = EmvCard.personalised(suite, issuer);
+    card.reinsert();
+    PosTerminal pos = new PosTerminal(card.channel());
+    pos.start(100);
+    assertThat(pos.verifyPin(WRONG_PIN)).isEqualTo(0x63C2);
+    PosTerminal.Ac arqc = pos.firstAc(PosTerminal.P1_ARQC);
+    int atc = arqc.atc();
+    byte[] data = issuer.pinChangeData(card, atc, "97531");
+    byte[] change = issuer.script(card, "84240002", atc, arqc.cryptogram(), data);
+    assertThat(pos.script(EmvTransactionTest.flip(change, 8 * 10 + 3))).as("altered data").isEqualTo(0x6988);
+    // Enciphered under SK_AC instead of SK_SMC: the MAC is right, the deciphered block is not a PIN.
+    byte[] wrongKey = io.iotpay.foundation.crypto.EmvCryptograms.pinChangeData(suite, issuer.acSessionKey(card, atc),
+        io.iotpay.foundation.crypto.EmvCryptograms.pinBlockFormat2("97531".toCharArray()));
+    assertThat(pos.script(issuer.script(card, "84240002", atc, arqc.cryptogram(), wrongKey))).isEqualTo(0x6A80);
+    assertThat(card.pinTryCounter()).as("nothing applied").isEqualTo(EmvCard.PIN_TRY_LIMIT - 1);
+    card.selectApplication();
+    assertThat(card.channel().transmit(CommandApdu.parse(change)).sw()).isEqualTo(0x9000);
+    assertThat(card.pinTryCounter()).isEqualTo(EmvCard.PIN_TRY_LIMIT);
+    card.selectApplication();
+    assertThat(pos.verifyPin(EmvCard.PIN_BLOCK)).as("the old PIN").isEqualTo(0x63C2);
+    assertThat(pos.verifyPin(Hex.decode("2597531FFFFFFFFF"))).as("the new PIN").isEqualTo(0x9000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void rightPin_restoresTheCounter_andTheCvrSaysPinWasChecked(AlgorithmSuite suite) {
     EmvCard card = EmvCard.personalised(suite, issuer);
     card.reinsert();
