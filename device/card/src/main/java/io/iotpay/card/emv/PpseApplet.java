@@ -13,7 +13,7 @@ import javacard.framework.Util;
  * applications as directory entries (61: 4F AID, 50 label, 87 priority). It has no other command.
  *
  * <p>The directory entries arrive as install data (applet data: one or more complete 61 templates,
- * at most {@link #DIRECTORY_MAX} bytes), checked at install. See {@code docs/emv-card-apdus.md} §1.
+ * at most {@link #DIRECTORY_MAX} bytes), checked at install so the FCI is always well-formed. See {@code docs/emv-card-apdus.md} §1.
  */
 public class PpseApplet extends Applet {
 
@@ -42,7 +42,11 @@ public class PpseApplet extends Applet {
     directoryLength = length;
   }
 
-  /** Each entry must be a 61 template with a short length that ends inside the data, holding 4F. */
+  /**
+   * Each entry must be a 61 template with a short length that ends inside the data, holding
+   * primitive objects (1- or 2-byte tags, short lengths, each inside the entry), the first of them
+   * 4F with an AID of 5 to 16 bytes; so the FCI built from them is well-formed BER-TLV.
+   */
   private static void checkEntries(byte[] buf, short off, short length) {
     short end = (short) (off + length);
     short p = off;
@@ -52,10 +56,42 @@ public class PpseApplet extends Applet {
       }
       short entryLength = (short) (buf[(short) (p + 1)] & 0xFF);
       short entryEnd = (short) (p + 2 + entryLength);
-      if (entryLength > 0x7F || entryEnd > end || entryLength < 2 || buf[(short) (p + 2)] != 0x4F) {
+      if (entryLength > 0x7F || entryEnd > end) {
         ISOException.throwIt(EmvSw.WRONG_DATA);
       }
+      checkEntryObjects(buf, (short) (p + 2), entryEnd);
       p = entryEnd;
+    }
+  }
+
+  private static void checkEntryObjects(byte[] buf, short p, short end) {
+    boolean first = true;
+    while (p < end) {
+      byte tag = buf[p++];
+      if ((tag & 0x20) != 0) {
+        ISOException.throwIt(EmvSw.WRONG_DATA);
+      }
+      if ((tag & 0x1F) == 0x1F) {
+        if (p >= end || (buf[p] & 0x80) != 0) {
+          ISOException.throwIt(EmvSw.WRONG_DATA);
+        }
+        p++;
+      }
+      if (p >= end) {
+        ISOException.throwIt(EmvSw.WRONG_DATA);
+      }
+      short valueLength = (short) (buf[p++] & 0xFF);
+      if (valueLength > 0x7F || valueLength > (short) (end - p)) {
+        ISOException.throwIt(EmvSw.WRONG_DATA);
+      }
+      if (first && (tag != 0x4F || valueLength < 5 || valueLength > 16)) {
+        ISOException.throwIt(EmvSw.WRONG_DATA);
+      }
+      first = false;
+      p = (short) (p + valueLength);
+    }
+    if (first) {
+      ISOException.throwIt(EmvSw.WRONG_DATA);
     }
   }
 

@@ -115,4 +115,43 @@ class EmvFuzzProperties {
       }
     }
   }
+
+  /** Valid DGIs of each kind, the seeds the personalisation mutations start from. */
+  @Provide
+  Arbitrary<byte[]> storeDataCommands() {
+    List<byte[]> dgis = List.of(EmvCard.dgi(0x0101, EmvCard.record1("6212345678901234")),
+        EmvCard.dgi(0x0102, EmvCard.record2()), EmvCard.dgi(0x9200, EmvCard.parameters(EmvCard.Limits.STANDARD)));
+    Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(dgis), Arbitraries.integers().between(0, 4000),
+            Arbitraries.integers().between(0, 2), Arbitraries.of(0x00, 0x80, 0x01))
+        .as((dgi, where, how, p1) -> {
+          byte[] data = switch (how) {
+            case 0 -> flip(dgi, where);
+            case 1 -> java.util.Arrays.copyOf(dgi, where % dgi.length);
+            default -> {
+              byte[] cut = java.util.Arrays.copyOf(dgi, 3 + where % (dgi.length - 2));
+              cut[2] = (byte) (cut.length - 3);
+              yield cut;
+            }
+          };
+          return new CommandApdu(0x80, 0xE2, p1, 0, data, 0).encode();
+        });
+    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(60)
+        .map(data -> new CommandApdu(0x80, 0xE2, 0x00, 0x00, data, 0).encode());
+    return Arbitraries.oneOf(mutated, random);
+  }
+
+  @Property(tries = 200)
+  void randomStoreData_neverThrows_andRefusedBlocksChangeNothing(@ForAll AlgorithmSuite suite,
+      @ForAll("storeDataCommands") byte[] first, @ForAll("storeDataCommands") byte[] second) {
+    EmvCard card = EmvCard.installedWith(suite, ISSUER, InspectableEmvApplet.class);
+    card.selectApplication();
+    for (byte[] apdu : new byte[][] {first, second}) {
+      String before = InspectableEmvApplet.last.state();
+      int sw = card.channel().transmit(CommandApdu.parse(apdu)).sw();
+      assertThat(TABLE).as("SW %04X to %s is in the table", sw, Hex.encode(apdu)).contains(sw);
+      if (sw != 0x9000) {
+        assertThat(InspectableEmvApplet.last.state()).as("refused %s (%04X)", Hex.encode(apdu), sw).isEqualTo(before);
+      }
+    }
+  }
 }
