@@ -1068,12 +1068,17 @@ public class EmvApplet extends Applet {
   }
 
   /**
-   * Reads one BER-TLV with a 1- or 2-byte tag and a short-form or 81 length into {@link #tlv}.
+   * Reads one primitive BER-TLV with a 1- or 2-byte tag and a short-form or 81 length into {@link
+   * #tlv}. Records and parameters are flat: a constructed object is refused (6A80), so what READ
+   * RECORD returns is well-formed at every level.
    *
    * @return the offset after the value
    */
   private short parseTlv(byte[] buf, short p, short end) {
     short tag = (short) (buf[p++] & 0xFF);
+    if ((short) (tag & 0x20) != 0) {
+      ISOException.throwIt(EmvSw.WRONG_DATA);
+    }
     if ((short) (tag & 0x1F) == 0x1F) {
       if (p >= end) {
         ISOException.throwIt(EmvSw.LC_TLV_INCONSISTENT);
