@@ -57,6 +57,8 @@ class EmvTransactionTest {
     assertThat(issuer.cryptogramValid(card, tc.cdolData(), tc.atc(), tc.iad(), tc.cryptogram())).isTrue();
     assertThat(tc.cvrByte(1) & 0xF0).as("second TC, first ARQC").isEqualTo(0x60);
     assertThat(pos.commands).as("PPSE, SELECT, GPO, 2 READ RECORD, GEN AC, EXT AUTH, GEN AC").isEqualTo(8);
+    System.out.printf("EMV online tap %s: %d command APDUs, %d bytes to card, %d bytes from card%n", suite,
+        pos.commands, pos.bytesToCard, pos.bytesFromCard);
   }
 
   @ParameterizedTest

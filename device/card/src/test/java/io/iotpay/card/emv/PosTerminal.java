@@ -34,6 +34,8 @@ final class PosTerminal {
   private Dol cdol1;
   private Dol cdol2;
   int commands;
+  int bytesToCard;
+  int bytesFromCard;
 
   /** The result of a GENERATE AC: its status word and, on 9000, CID, ATC, cryptogram and IAD. */
   record Ac(int sw, int cid, int atc, byte[] cryptogram, byte[] iad, byte[] cdolData) {
@@ -48,7 +50,10 @@ final class PosTerminal {
 
   ResponseApdu send(CommandApdu command) {
     commands++;
-    return channel.transmit(command);
+    bytesToCard += command.encode().length;
+    ResponseApdu response = channel.transmit(command);
+    bytesFromCard += response.encode().length;
+    return response;
   }
 
   /** PPSE, SELECT, GPO and READ RECORD for {@code amountMinor}; returns the GPO status word. */
