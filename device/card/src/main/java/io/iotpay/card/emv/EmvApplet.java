@@ -35,7 +35,10 @@ public class EmvApplet extends Applet {
   // ---- install data, life cycle, sizes --------------------------------------------------------
   static final byte SUITE_3DES = 0x01;
   static final byte SUITE_SM4 = 0x02;
-  /** Install data: suite (1) || MK_AC || MK_SMI || MK_SMC (16 each) || PIN try limit (1) || PIN block (8). */
+  /**
+   * Install data: suite (1) || MK_AC || MK_SMI || MK_SMC (16 each) || PIN try limit (1) || PIN
+   * block (8).
+   */
   static final short INSTALL_DATA_LENGTH = 58;
   static final short KEY_LENGTH = 16;
   private static final short MK_AC = 0;
@@ -167,7 +170,7 @@ public class EmvApplet extends Applet {
   private final byte[] sessionKey;
   private final short[] tlv;
 
-  /** Installs the applet; install data (GP format: AID, control info, applet data) per class doc. */
+  /** Installs the applet; install data (GP format: AID, control info, applet data) as above. */
   public static void install(byte[] bArray, short bOffset, byte bLength) {
     new EmvApplet(bArray, bOffset).register(bArray, (short) (bOffset + 1), bArray[bOffset]);
   }
@@ -244,7 +247,10 @@ public class EmvApplet extends Applet {
       case (byte) 0xCA: requireClass(cla, (byte) 0x80); getData(apdu); break;
       case (byte) 0x20: requireClass(cla, (byte) 0x00); verify(apdu, receive(apdu)); break;
       case (byte) 0xAE: requireClass(cla, (byte) 0x80); generateAc(apdu, receive(apdu)); break;
-      case (byte) 0x82: requireClass(cla, (byte) 0x00); externalAuthenticate(apdu, receive(apdu)); break;
+      case (byte) 0x82:
+        requireClass(cla, (byte) 0x00);
+        externalAuthenticate(apdu, receive(apdu));
+        break;
       case (byte) 0x1E:
       case (byte) 0x18:
       case (byte) 0x24:
@@ -460,7 +466,8 @@ public class EmvApplet extends Applet {
     JCSystem.beginTransaction();
     pinTryCounter--;
     JCSystem.commitTransaction();
-    if (CardMac.equalsConstantTime(buf, ISO7816.OFFSET_CDATA, pinBlock, (short) 0, PIN_BLOCK_LENGTH)) {
+    if (CardMac.equalsConstantTime(buf, ISO7816.OFFSET_CDATA, pinBlock, (short) 0,
+        PIN_BLOCK_LENGTH)) {
       JCSystem.beginTransaction();
       pinTryCounter = pinTryLimit;
       JCSystem.commitTransaction();
@@ -578,7 +585,8 @@ public class EmvApplet extends Applet {
     byte cid = CID_AAC;
     if (arc == (short) 0x5A33) {
       cvr[1] |= CVR1_UNABLE_TO_GO_ONLINE;
-      boolean upperExceeded = (short) (consecutiveOffline + 1) > (short) (upperConsecutiveLimit & 0xFF)
+      boolean upperExceeded =
+          (short) (consecutiveOffline + 1) > (short) (upperConsecutiveLimit & 0xFF)
           || EmvBcd.compare(scratch, S_SUM, amounts, CUMULATIVE_UPPER) > 0;
       if (upperExceeded) {
         cvr[3] |= CVR3_UPPER_LIMIT_EXCEEDED;
@@ -726,17 +734,19 @@ public class EmvApplet extends Applet {
     Util.arrayFillNonAtomic(scratch, w, (short) 16, (byte) 0);
     Util.arrayCopyNonAtomic(lastArqc, (short) 0, scratch, w, CRYPTOGRAM_LENGTH);
     scratch[w] = (byte) (scratch[w] ^ buf[(short) (ISO7816.OFFSET_CDATA + 8)]);
-    scratch[(short) (w + 1)] = (byte) (scratch[(short) (w + 1)] ^ buf[(short) (ISO7816.OFFSET_CDATA + 9)]);
+    scratch[(short) (w + 1)] =
+        (byte) (scratch[(short) (w + 1)] ^ buf[(short) (ISO7816.OFFSET_CDATA + 9)]);
     // The session key must be derived before the block is used: it clears S_WORK.
     Util.arrayCopyNonAtomic(scratch, w, scratch, (short) (w + 32), (short) 16);
     deriveSessionKey(MK_AC);
     cipher.setKey(sessionKey, (short) 0);
     cipher.encryptBlock(scratch, (short) (w + 32), scratch, (short) (w + 32));
-    boolean passed = CardMac.equalsConstantTime(scratch, (short) (w + 32), buf, ISO7816.OFFSET_CDATA,
-        CRYPTOGRAM_LENGTH);
+    boolean passed = CardMac.equalsConstantTime(scratch, (short) (w + 32), buf,
+        ISO7816.OFFSET_CDATA, CRYPTOGRAM_LENGTH);
     tx[TX_AUTH] = passed ? AUTH_PASSED : AUTH_FAILED;
     JCSystem.beginTransaction();
-    flags = passed ? (byte) (flags & ~FLAG_ISSUER_AUTH_FAILED) : (byte) (flags | FLAG_ISSUER_AUTH_FAILED);
+    flags = passed ? (byte) (flags & ~FLAG_ISSUER_AUTH_FAILED)
+        : (byte) (flags | FLAG_ISSUER_AUTH_FAILED);
     JCSystem.commitTransaction();
     if (!passed) {
       cvr[1] |= CVR1_ISSUER_AUTH_FAILED;
@@ -808,7 +818,8 @@ public class EmvApplet extends Applet {
     mac.ecbDecrypt(sessionKey, (short) 0, buf, value, PIN_CHANGE_DATA_LENGTH, scratch, S_PIN);
     short n = cipher.blockLength();
     for (short i = n; i < PIN_CHANGE_DATA_LENGTH; i++) {
-      scratch[(short) (S_PIN + i)] = (byte) (scratch[(short) (S_PIN + i)] ^ buf[(short) (value + i - n)]);
+      short at = (short) (S_PIN + i);
+      scratch[at] = (byte) (scratch[at] ^ buf[(short) (value + i - n)]);
     }
     boolean valid = scratch[(short) (S_PIN + PIN_BLOCK_LENGTH)] == (byte) 0x80;
     for (short i = (short) (PIN_BLOCK_LENGTH + 1); i < PIN_CHANGE_DATA_LENGTH; i++) {
@@ -846,7 +857,8 @@ public class EmvApplet extends Applet {
     p = Util.setShort(scratch, p, atc);
     p = Util.arrayCopyNonAtomic(lastArqc, (short) 0, scratch, p, CRYPTOGRAM_LENGTH);
     p = Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, p, valueLength);
-    mac.mac(sessionKey, (short) 0, null, (short) 0, scratch, w, (short) (p - w), true, scratch, S_MAC);
+    mac.mac(sessionKey, (short) 0, null, (short) 0, scratch, w, (short) (p - w), true, scratch,
+        S_MAC);
     if (!CardMac.equalsConstantTime(scratch, S_MAC, buf, macOff, SCRIPT_MAC_LENGTH)) {
       ISOException.throwIt(EmvSw.SM_INCORRECT);
     }

@@ -31,7 +31,7 @@ public interface EmvSw {
   short WRONG_DATA = (short) 0x6A80;
   /** Function not supported: CDA requested in GENERATE AC (no ODA in this applet yet). */
   short FUNCTION_NOT_SUPPORTED = (short) 0x6A81;
-  /** File not found: READ RECORD of an SFI the card does not have, SELECT of a file by other means. */
+  /** File not found: READ RECORD of an SFI the card does not have, a non-selecting SELECT. */
   short FILE_NOT_FOUND = (short) 0x6A82;
   /** Record not found. */
   short RECORD_NOT_FOUND = (short) 0x6A83;

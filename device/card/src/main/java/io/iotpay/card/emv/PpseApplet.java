@@ -13,7 +13,8 @@ import javacard.framework.Util;
  * applications as directory entries (61: 4F AID, 50 label, 87 priority). It has no other command.
  *
  * <p>The directory entries arrive as install data (applet data: one or more complete 61 templates,
- * at most {@link #DIRECTORY_MAX} bytes), checked at install so the FCI is always well-formed. See {@code docs/emv-card-apdus.md} §1.
+ * at most {@link #DIRECTORY_MAX} bytes), checked at install so the FCI is always well-formed.
+ * See {@code docs/emv-card-apdus.md} §1.
  */
 public class PpseApplet extends Applet {
 
