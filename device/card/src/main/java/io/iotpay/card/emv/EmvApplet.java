@@ -59,8 +59,11 @@ public class EmvApplet extends Applet {
   static final short RECORD_MAX = 128;
   static final short PDOL_MAX = 32;
   static final short PDOL_DATA_MAX = 64;
-  /** Script MACs remembered to refuse a replay within the same ATC (a small ring). */
-  static final short SCRIPT_RING_SLOTS = 4;
+  /**
+   * Most scripts applied per ATC (per online transaction). The card remembers the MAC of each, so
+   * none can be replayed before the ATC moves on (after which its MAC no longer verifies).
+   */
+  static final short SCRIPTS_PER_ATC_MAX = 4;
   static final short SCRIPT_MAC_LENGTH = 8;
   static final short CRYPTOGRAM_LENGTH = 8;
 
@@ -160,8 +163,10 @@ public class EmvApplet extends Applet {
   short atc;
   byte flags;
   final byte[] lastArqc;
-  final byte[] scriptRing;
-  short scriptRingNext;
+  /** MACs of the scripts applied at {@link #scriptAtc}, {@link #scriptCount} of them. */
+  final byte[] scriptMacs;
+  short scriptAtc;
+  short scriptCount;
 
   // ---- transient state (package-private for the same reason) --------------------------------
   final byte[] tx;
@@ -211,7 +216,7 @@ public class EmvApplet extends Applet {
     pdolAmountOff = -1;
     amounts = new byte[18];
     lastArqc = new byte[CRYPTOGRAM_LENGTH];
-    scriptRing = new byte[(short) (SCRIPT_RING_SLOTS * SCRIPT_MAC_LENGTH)];
+    scriptMacs = new byte[(short) (SCRIPTS_PER_ATC_MAX * SCRIPT_MAC_LENGTH)];
     tx = JCSystem.makeTransientByteArray((short) 3, JCSystem.CLEAR_ON_DESELECT);
     cvr = JCSystem.makeTransientByteArray((short) 4, JCSystem.CLEAR_ON_DESELECT);
     scratch = JCSystem.makeTransientByteArray((short) 256, JCSystem.CLEAR_ON_DESELECT);
@@ -763,7 +768,8 @@ public class EmvApplet extends Applet {
    * and counter at the limit), {@code 04 DA tag Lc value MAC} PUT DATA of 9F14, 9F23 (1 byte)
    * or 9F54, 9F5C (n12). MAC = leftmost 8 bytes of MAC(SK_SMI(ATC), CLA INS P1 P2 Lc || ATC ||
    * ARQC || value) with the card's current ATC and last ARQC. A wrong MAC answers 6988 and changes
-   * nothing; the same command again (its MAC already applied) answers 6985.
+   * nothing; the same command again (its MAC already applied) answers 6985; a fifth script at the
+   * same ATC 6A84.
    */
   private void script(APDU apdu, short lc) {
     requirePersonalised();
@@ -787,8 +793,12 @@ public class EmvApplet extends Applet {
     short value = ISO7816.OFFSET_CDATA;
     short macOff = (short) (value + valueLength);
     verifyScriptMac(buf, valueLength, macOff);
-    if (scriptAlreadyApplied(buf, macOff)) {
+    short applied = scriptAtc == atc ? scriptCount : 0;
+    if (scriptAlreadyApplied(buf, macOff, applied)) {
       ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
+    }
+    if (applied >= SCRIPTS_PER_ATC_MAX) {
+      ISOException.throwIt(EmvSw.FILE_FULL);
     }
     if (valueLength == EmvBcd.LENGTH && !EmvBcd.isValid(buf, value)) {
       ISOException.throwIt(EmvSw.WRONG_DATA);
@@ -796,11 +806,11 @@ public class EmvApplet extends Applet {
     if (valueLength == PIN_CHANGE_DATA_LENGTH) {
       decipherNewPin(buf, value);
     }
-    short slot = (short) (scriptRingNext * SCRIPT_MAC_LENGTH);
     JCSystem.beginTransaction();
     applyScript(ins, tag, buf, value);
-    Util.arrayCopy(buf, macOff, scriptRing, slot, SCRIPT_MAC_LENGTH);
-    scriptRingNext = (short) ((short) (scriptRingNext + 1) % SCRIPT_RING_SLOTS);
+    Util.arrayCopy(buf, macOff, scriptMacs, (short) (applied * SCRIPT_MAC_LENGTH), SCRIPT_MAC_LENGTH);
+    scriptAtc = atc;
+    scriptCount = (short) (applied + 1);
     JCSystem.commitTransaction();
     Util.arrayFillNonAtomic(scratch, S_PIN, PIN_CHANGE_DATA_LENGTH, (byte) 0);
   }
@@ -864,9 +874,9 @@ public class EmvApplet extends Applet {
     }
   }
 
-  private boolean scriptAlreadyApplied(byte[] buf, short macOff) {
-    for (short s = 0; s < SCRIPT_RING_SLOTS; s++) {
-      if (Util.arrayCompare(scriptRing, (short) (s * SCRIPT_MAC_LENGTH), buf, macOff,
+  private boolean scriptAlreadyApplied(byte[] buf, short macOff, short applied) {
+    for (short s = 0; s < applied; s++) {
+      if (Util.arrayCompare(scriptMacs, (short) (s * SCRIPT_MAC_LENGTH), buf, macOff,
           SCRIPT_MAC_LENGTH) == 0) {
         return true;
       }

@@ -91,12 +91,12 @@ class EmvScriptTest {
     EmvCard card = EmvCard.personalised(suite, issuer);
     Online tap = onlineTap(card);
     PosTerminal pos = tap.pos();
+    assertThat(pos.script(script(card, tap, "04DA9F5C", Hex.decode("00000000001A"))))
+        .as("a MAC-valid amount that is not BCD").isEqualTo(0x6A80);
     assertThat(pos.script(script(card, tap, "04DA9F14", new byte[] {5}))).isEqualTo(0x9000);
     assertThat(pos.script(script(card, tap, "04DA9F23", new byte[] {7}))).isEqualTo(0x9000);
     assertThat(pos.script(script(card, tap, "04DA9F54", Bcd.encodeAmount(50_000)))).isEqualTo(0x9000);
     assertThat(pos.script(script(card, tap, "04DA9F5C", Bcd.encodeAmount(90_000)))).isEqualTo(0x9000);
-    assertThat(pos.script(script(card, tap, "04DA9F5C", Hex.decode("00000000001A"))))
-        .as("a MAC-valid amount that is not BCD").isEqualTo(0x6A80);
     assertThat(card.getData(0x9F14)).isEqualTo(new byte[] {5});
     assertThat(card.getData(0x9F23)).isEqualTo(new byte[] {7});
     assertThat(card.getData(0x9F54)).isEqualTo(Bcd.encodeAmount(50_000));
@@ -106,6 +106,26 @@ class EmvScriptTest {
       assertThat(EmvTransactionTest.offlineTap(card, 100).cid()).isEqualTo(0x40);
     }
     assertThat(EmvTransactionTest.offlineTap(card, 100).cid()).isEqualTo(0x80);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void atMostFourScriptsPerTransaction_soNoneCanBeReplayedBeforeTheAtcMoves(AlgorithmSuite suite) {
+    EmvCard card = EmvCard.personalised(suite, issuer);
+    Online tap = onlineTap(card);
+    byte[] pinUnblock = script(card, tap, "84240000", new byte[0]);
+    assertThat(tap.pos().script(pinUnblock)).isEqualTo(0x9000);
+    for (int limit = 3; limit <= 5; limit++) {
+      assertThat(tap.pos().script(script(card, tap, "04DA9F14", new byte[] {(byte) limit}))).isEqualTo(0x9000);
+    }
+    assertThat(tap.pos().script(script(card, tap, "04DA9F23", new byte[] {9}))).as("a fifth script").isEqualTo(0x6A84);
+    assertThat(tap.pos().script(pinUnblock)).as("the first, replayed after three others").isEqualTo(0x6985);
+    assertThat(card.getData(0x9F14)).isEqualTo(new byte[] {5});
+    assertThat(card.getData(0x9F23)).isEqualTo(new byte[] {4});
+    // The next online transaction has a new ATC: four scripts again.
+    Online next = onlineTap(card);
+    assertThat(next.pos().script(script(card, next, "04DA9F23", new byte[] {9}))).isEqualTo(0x9000);
+    assertThat(card.getData(0x9F23)).isEqualTo(new byte[] {9});
   }
 
   @ParameterizedTest

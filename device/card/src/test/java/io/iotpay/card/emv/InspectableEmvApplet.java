@@ -26,7 +26,7 @@ public final class InspectableEmvApplet extends EmvApplet {
     return "atc=" + atc + " ptc=" + pinTryCounter + " flags=" + flags + " consecutive=" + consecutiveOffline
         + " limits=" + lowerConsecutiveLimit + "/" + upperConsecutiveLimit
         + " amounts=" + Arrays.toString(amounts) + " lastArqc=" + Arrays.toString(lastArqc)
-        + " ring=" + Arrays.toString(scriptRing) + "@" + scriptRingNext
+        + " scripts=" + Arrays.toString(scriptMacs) + "@" + scriptAtc + "/" + scriptCount
         + " tx=" + Arrays.toString(tx) + " cvr=" + Arrays.toString(cvr)
         + " life=" + lifeCycle + " dgi=" + dgiFlags + " pdol=" + Arrays.toString(pdol) + "/" + pdolLength + "/"
         + pdolDataLength + " record1=" + Arrays.toString(record1) + "/" + record1Length
