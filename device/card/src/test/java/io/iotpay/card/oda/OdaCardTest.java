@@ -222,18 +222,10 @@ class OdaCardTest {
     byte[] terminalPart = Hex.decode(unpredictableNumber + "000000000250" + "0156");
     byte[][] answer = card.internalAuthenticate(terminalPart);
     FddaData fdda = new FddaData(Hex.decode(unpredictableNumber), Hex.decode("000000000250"), Hex.decode("0156"), answer[0]);
-    CardOdaData data = new CardOdaData(RID, value(one, 0x8F)[0] & 0xFF, value(fourChildren, 0x5A), value(two, 0x90),
-        value(one, 0x92), value(one, 0x9F32), value(three, 0x9F46), value(three, 0x9F48), value(three, 0x9F47), staticData(four));
+    List<Tlv> records = List.of(new Tlv.Constructed(Tag.of(0x70), one), new Tlv.Constructed(Tag.of(0x70), two),
+        new Tlv.Constructed(Tag.of(0x70), three), new Tlv.Constructed(Tag.of(0x70), fourChildren));
+    CardOdaData data = CardOdaData.fromRecords(RID, records, staticData(four));
     return new Tap(data, fdda, answer[1]);
-  }
-
-  private static byte[] value(List<Tlv> record, int tag) {
-    for (Tlv object : record) {
-      if (object.tag().equals(Tag.of(tag))) {
-        return ((Tlv.Primitive) object).value();
-      }
-    }
-    return null;
   }
 
   private static OdaResult verify(Scheme scheme, Tap tap) {

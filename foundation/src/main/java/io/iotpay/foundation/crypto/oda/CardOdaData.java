@@ -1,5 +1,10 @@
 package io.iotpay.foundation.crypto.oda;
 
+import io.iotpay.foundation.codec.Tag;
+import io.iotpay.foundation.codec.Tlv;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * What a card gives the terminal for ODA, as read from its records. Any field may be null or empty
  * when the card did not send it; {@link OdaVerifier} refuses with {@link OdaReason#DATA_MISSING}
@@ -28,6 +33,33 @@ public record CardOdaData(
     byte[] iccRemainder,
     byte[] iccExponent,
     byte[] staticData) {
+
+  /**
+   * Collects the ODA data objects from the records a terminal read (each a 70 template, or their
+   * children): 8F, 5A, 90, 92, 9F32, 9F46, 9F47, 9F48, the first of each in record order. Absent
+   * objects stay null (the verifier then refuses with {@link OdaReason#DATA_MISSING} where needed);
+   * a constructed object under an ODA tag, or an 8F that is not one byte, counts as absent.
+   *
+   * @param rid the first 5 bytes of the selected AID
+   * @param records the parsed records, in the order read
+   * @param staticData the static data to be authenticated, as the terminal assembled it
+   */
+  public static CardOdaData fromRecords(byte[] rid, List<Tlv> records, byte[] staticData) {
+    byte[] caIndex = value(records, 0x8F);
+    return new CardOdaData(rid, caIndex == null || caIndex.length != 1 ? -1 : caIndex[0] & 0xFF, value(records, 0x5A),
+        value(records, 0x90), value(records, 0x92), value(records, 0x9F32), value(records, 0x9F46), value(records, 0x9F48),
+        value(records, 0x9F47), staticData);
+  }
+
+  private static byte[] value(List<Tlv> records, int tag) {
+    for (Tlv record : records) {
+      Optional<Tlv> found = record.find(Tag.of(tag));
+      if (found.isPresent()) {
+        return found.get() instanceof Tlv.Primitive primitive ? primitive.value() : null;
+      }
+    }
+    return null;
+  }
 
   static byte[] orEmpty(byte[] value) {
     return value == null ? new byte[0] : value;
