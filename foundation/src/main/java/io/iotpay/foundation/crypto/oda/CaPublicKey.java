@@ -19,11 +19,19 @@ public record CaPublicKey(AlgorithmSuite suite, byte[] rid, int index, OdaPublic
   /** Length of a RID (ISO/IEC 7816-5). */
   public static final int RID_BYTES = 5;
 
+  /**
+   * @throws OdaException when the key does not fit the suite or Book 2's bounds, or the checksum
+   *     is not the key's
+   */
   public CaPublicKey {
     Assert.notNull(suite, "suite");
-    Assert.that(rid.length == RID_BYTES, "RID must be {} bytes", RID_BYTES);
-    Assert.that(index >= 0 && index <= 0xFF, "CA index {} out of 00..FF", index);
-    Assert.that(Arrays.equals(checksum, checksumOf(suite, rid, index, key)), "CA key checksum mismatch");
+    Assert.notNull(key, "key");
+    checkShape(suite, rid, index, key);
+    byte[] computed = checksumOf(suite, rid, index, key);
+    if (checksum == null || !MessageDigest.isEqual(computed, checksum)) {
+      throw new OdaException("CA key " + Hex.encode(rid) + "/" + String.format("%02X", index)
+          + ": checksum " + (checksum == null ? "none" : Hex.encode(checksum)) + " differs from the computed " + Hex.encode(computed));
+    }
     rid = rid.clone();
     checksum = checksum.clone();
   }
@@ -45,13 +53,7 @@ public record CaPublicKey(AlgorithmSuite suite, byte[] rid, int index, OdaPublic
    * @throws OdaException when the checksum differs or the key is malformed
    */
   public static CaPublicKey checked(AlgorithmSuite suite, byte[] rid, int index, OdaPublicKey key, byte[] checksum) {
-    checkShape(suite, rid, index, key);
-    byte[] computed = checksumOf(suite, rid, index, key);
-    if (!MessageDigest.isEqual(computed, checksum)) {
-      throw new OdaException("CA key " + Hex.encode(rid) + "/" + String.format("%02X", index)
-          + ": checksum " + Hex.encode(checksum) + " differs from the computed " + Hex.encode(computed));
-    }
-    return new CaPublicKey(suite, rid, index, key, computed);
+    return new CaPublicKey(suite, rid, index, key, checksum);
   }
 
   @Override
