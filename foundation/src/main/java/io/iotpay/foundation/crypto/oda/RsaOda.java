@@ -57,6 +57,7 @@ final class RsaOda {
   static OdaPublicKey.Rsa issuerKey(CaPublicKey ca, CardOdaData card, CaRevocationList revocations, LocalDate today)
       throws Refusal {
     OdaPublicKey.Rsa caKey = (OdaPublicKey.Rsa) ca.key();
+    byte[] pan = required(card.pan(), "5A PAN");
     byte[] exponent = required(card.issuerExponent(), "9F32 issuer exponent");
     byte[] remainder = CardOdaData.orEmpty(card.issuerRemainder());
     int nCa = caKey.length();
@@ -71,7 +72,7 @@ final class RsaOda {
     if (!MessageDigest.isEqual(hash, slice(x, nCa - HASH_BYTES - 1, nCa - 1))) {
       throw new Refusal(OdaReason.ISSUER_CERT_SIGNATURE, "hash result differs");
     }
-    checkIssuerIdentifier(slice(x, 2, 6), card.pan());
+    checkIssuerIdentifier(slice(x, 2, 6), pan);
     if (!OdaBytes.notExpired(x, 6, today)) {
       throw new Refusal(OdaReason.ISSUER_CERT_EXPIRED, "expiry MMYY " + Hex.encode(slice(x, 6, 8)) + ", today " + today);
     }
@@ -198,7 +199,7 @@ final class RsaOda {
   /** Step 8 of section 5.3: 3 to 8 leftmost PAN digits, padded with F. */
   private static void checkIssuerIdentifier(byte[] identifier, byte[] pan) throws Refusal {
     String idDigits = OdaBytes.digits(identifier, 0, identifier.length);
-    String panDigits = pan == null ? null : OdaBytes.digits(pan, 0, pan.length);
+    String panDigits = OdaBytes.digits(pan, 0, pan.length);
     if (idDigits == null || idDigits.length() < 3 || panDigits == null || !panDigits.startsWith(idDigits)) {
       throw new Refusal(OdaReason.ISSUER_ID_MISMATCH, "issuer identifier " + Hex.encode(identifier) + " is not a PAN prefix");
     }

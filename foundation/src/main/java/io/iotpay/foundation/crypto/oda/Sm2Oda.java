@@ -60,6 +60,7 @@ final class Sm2Oda {
   static OdaPublicKey.Sm2 issuerKey(CaPublicKey ca, CardOdaData card, CaRevocationList revocations, LocalDate today)
       throws Refusal {
     byte[] cert = required(card.issuerCertificate(), "90 issuer certificate");
+    byte[] pan = required(card.pan(), "5A PAN");
     if (CardOdaData.orEmpty(card.issuerRemainder()).length + CardOdaData.orEmpty(card.issuerExponent()).length > 0) {
       throw new Refusal(OdaReason.ISSUER_KEY_BAD, "RSA-only 92 or 9F32 present on an SM2 card");
     }
@@ -75,8 +76,7 @@ final class Sm2Oda {
       throw new Refusal(OdaReason.ISSUER_CERT_SIGNATURE, "SM2 signature does not verify under the CA key");
     }
     String idDigits = OdaBytes.digits(cert, 1, 4);
-    byte[] pan = card.pan();
-    String panDigits = pan == null ? null : OdaBytes.digits(pan, 0, pan.length);
+    String panDigits = OdaBytes.digits(pan, 0, pan.length);
     if (idDigits == null || idDigits.length() < 3 || panDigits == null || !panDigits.startsWith(idDigits)) {
       throw new Refusal(OdaReason.ISSUER_ID_MISMATCH, "issuer identifier " + Hex.encode(slice(cert, 1, 5)) + " is not a PAN prefix");
     }
