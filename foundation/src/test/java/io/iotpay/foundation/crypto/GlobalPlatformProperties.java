@@ -1,0 +1,63 @@
+package io.iotpay.foundation.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.foundation.crypto.Scp03.SecurityLevel;
+import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Fuzz and property tests for SCP03 and key diversification, both suites. */
+class GlobalPlatformProperties {
+  private static Scp03.Session session(AlgorithmSuite suite, SecurityLevel level) {
+    SecretKeyBytes key = new SecretKeyBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    var keys = Scp03.sessionKeys(suite, new Scp03.StaticKeys(key, key, key), new byte[8], new byte[8]);
+    var session = new Scp03.Session(suite, keys, level);
+    session.externalAuthenticate(new byte[8]);
+    return session;
+  }
+
+  @Property(tries = 1000)
+  void wrap_randomCommands_onlyTypedErrorEscapes(
+      @ForAll AlgorithmSuite suite, @ForAll SecurityLevel level, @ForAll @Size(max = 300) byte[] command) {
+    var session = session(suite, level);
+    try {
+      byte[] wrapped = session.wrap(command);
+      // A wrapped command is a short APDU: header, Lc that counts what follows, and the MAC.
+      assertThat(wrapped[0] & 0x04).isEqualTo(0x04);
+      int lc = wrapped[4] & 0xFF;
+      assertThat(wrapped.length).isIn(5 + lc, 6 + lc);
+    } catch (CryptoException expected) {
+      assertThat(expected.getMessage()).startsWith("SCP03");
+    }
+  }
+
+  @Property(tries = 500)
+  void unwrap_randomResponses_areRejectedWithTypedError(
+      @ForAll AlgorithmSuite suite, @ForAll @Size(max = 300) byte[] response, @ForAll @IntRange(min = 0, max = 0xFFFF) int sw) {
+    var session = session(suite, SecurityLevel.C_MAC_R_MAC);
+    session.wrap(new byte[] {(byte) 0x80, (byte) 0xCA, 0x00, 0x66, 0x00});
+    try {
+      session.unwrapResponse(response, sw);
+      // Only a forged 64-bit R-MAC would get here: about 2^-64 per try.
+      assertThat(response.length).isGreaterThanOrEqualTo(Scp03.MAC_BYTES);
+    } catch (CryptoException expected) {
+      assertThat(expected.getMessage()).startsWith("SCP03");
+    }
+  }
+
+  @Property(tries = 200)
+  void diversifiedKeys_differPerPurposeAndPerCard(
+      @ForAll AlgorithmSuite suite, @ForAll KeyDiversification.Method method, @ForAll @Size(10) byte[] kdd) {
+    SecretKeyBytes master = new SecretKeyBytes(new byte[16]);
+    var keys = KeyDiversification.diversifyAll(suite, method, master, kdd);
+    assertThat(keys.enc()).isNotEqualTo(keys.mac());
+    assertThat(keys.mac()).isNotEqualTo(keys.dek());
+    byte[] other = Arrays.copyOf(kdd, 10);
+    other[5] ^= 0x01; // byte 5 is used by both methods
+    assertThat(KeyDiversification.diversify(suite, method, master, other, KeyDiversification.KeyPurpose.ENC))
+        .isNotEqualTo(keys.enc());
+  }
+}
