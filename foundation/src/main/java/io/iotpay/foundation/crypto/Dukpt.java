@@ -390,6 +390,32 @@ public final class Dukpt {
       return device;
     }
 
+    /**
+     * The registers a device holds when its next counter is {@code counter}, rebuilt from the
+     * initial key (for simulators and tests that need a device late in its life; a real device
+     * never keeps its IK). Register i holds a key when i is the lowest one-bit of the counter, or
+     * above it with bit i clear: the key of the counter's bits above i plus bit i.
+     *
+     * @throws CryptoException for an invalid counter, a key or an ID that does not fit
+     */
+    static Device resumeAt(AlgorithmSuite suite, SecretKeyBytes initialKey, byte[] initialKeyId, long counter) {
+      Device device = load(suite, initialKey, initialKeyId);
+      Ksn next = new Ksn(initialKeyId, counter);
+      checkCounter(next);
+      int lowest = Long.numberOfTrailingZeros(counter);
+      for (int i = 0; i < REGISTER_COUNT; i++) {
+        Arrays.fill(device.registers[i], (byte) 0);
+        device.registers[i] = null;
+        boolean held = i == lowest || (i > lowest && (counter & (1L << i)) == 0);
+        if (held) {
+          long keyCounter = (counter & ~((2L << i) - 1)) | (1L << i);
+          device.registers[i] = transactionKey(suite, initialKey, new Ksn(initialKeyId, keyCounter)).value();
+        }
+      }
+      device.counter = counter;
+      return device;
+    }
+
     /** The KSN the next transaction will use. */
     public Ksn nextKsn() {
       checkNotExhausted();

@@ -138,6 +138,50 @@ class DukptTest {
   }
 
   @Test
+  void device_lastFourCountersMatchTheSupplement_thenTheDeviceIsExhausted() {
+    // Supplement page 6: the last four counters FFFE2000, FFFE4000, FFFE8000, FFFF0000; the
+    // device walks them itself (skipping every counter in between with more than 16 one-bits).
+    SecretKeyBytes ik = Dukpt.initialKey(AES, BDK_128, IKID);
+    Dukpt.Device device = Dukpt.Device.resumeAt(AES, ik, IKID, 0xFFFE2000L);
+    String[] expected = {
+      "FFFE2000", "48E585B694EB0B18D5C35443E163C0BA",
+      "FFFE4000", "396C2C7CA1EA701C03B86B7D41F0C562",
+      "FFFE8000", "0387625F189B58AE03EF0E8CCA41105E",
+      "FFFF0000", "F6BA59389BD14A9855BE9727E7C52E3C",
+    };
+    for (int i = 0; i < expected.length; i += 2) {
+      try (Dukpt.Transaction tx = device.begin()) {
+        assertThat(tx.ksn().counter()).isEqualTo(Long.parseLong(expected[i], 16));
+        SecretKeyBytes transactionKey = new SecretKeyBytes(Hex.decode(expected[i + 1]));
+        // The working key shows which transaction key the register held.
+        byte[] data = Dukpt.derivationData(KeyUsage.PIN_ENCRYPTION, KeyType.AES_128, IKID, 4, 4, tx.ksn().counter());
+        assertThat(tx.workingKey(KeyUsage.PIN_ENCRYPTION, KeyType.AES_128).value())
+            .isEqualTo(BlockCipherAlgorithm.AES.encryptBlock(transactionKey, data));
+      }
+    }
+    assertThat(device.isExhausted()).isTrue();
+    assertThatThrownBy(device::begin).isInstanceOf(CryptoException.class).hasMessageContaining("exhausted");
+  }
+
+  @Test
+  void device_resumedAtACounter_equalsADeviceSteppedThere() {
+    SecretKeyBytes ik = Dukpt.initialKey(AES, BDK_128, IKID);
+    Dukpt.Device stepped = Dukpt.Device.load(AES, ik, IKID);
+    while (stepped.nextKsn().counter() < 1000) {
+      stepped.begin().close();
+    }
+    Dukpt.Device resumed = Dukpt.Device.resumeAt(AES, ik, IKID, 1000);
+    for (int i = 0; i < 600; i++) {
+      assertThat(resumed.registersInUse()).isEqualTo(stepped.registersInUse());
+      try (Dukpt.Transaction a = stepped.begin(); Dukpt.Transaction b = resumed.begin()) {
+        assertThat(b.ksn()).isEqualTo(a.ksn());
+        assertThat(b.workingKey(KeyUsage.MAC_GENERATION, KeyType.AES_128))
+            .isEqualTo(a.workingKey(KeyUsage.MAC_GENERATION, KeyType.AES_128));
+      }
+    }
+  }
+
+  @Test
   void transaction_keyIsErasedOnClose() {
     Dukpt.Device device = Dukpt.Device.load(AES, Dukpt.initialKey(AES, BDK_128, IKID), IKID);
     Dukpt.Transaction tx = device.begin();
