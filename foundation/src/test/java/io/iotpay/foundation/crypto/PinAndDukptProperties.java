@@ -89,6 +89,24 @@ class PinAndDukptProperties {
     }
   }
 
+  @Property(tries = 100)
+  void dukpt_deviceResumedAtARandomCounter_keepsEqualingTheHost(
+      @ForAll AlgorithmSuite suite, @ForAll("counters") long counter, @ForAll @IntRange(min = 1, max = 40) int transactions) {
+    // Anywhere in the 32-bit counter space: after the resume point every key comes from the
+    // device's own register filling and skipping, and must still equal the host's derivation.
+    KeyType type = suite == AlgorithmSuite.NATIONAL ? KeyType.SM4_128 : KeyType.AES_128;
+    SecretKeyBytes bdk = new SecretKeyBytes(new byte[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6});
+    SecretKeyBytes ik = Dukpt.initialKey(suite, bdk, IKID);
+    Dukpt.Device device = Dukpt.Device.resumeAt(suite, ik, IKID, counter);
+    for (int i = 0; i < transactions && !device.isExhausted(); i++) {
+      try (Dukpt.Transaction tx = device.begin()) {
+        assertThat(tx.ksn().isValid()).isTrue();
+        assertThat(tx.workingKey(KeyUsage.PIN_ENCRYPTION, type))
+            .isEqualTo(Dukpt.workingKeyFromInitialKey(suite, ik, tx.ksn(), KeyUsage.PIN_ENCRYPTION, type));
+      }
+    }
+  }
+
   @Property(tries = 200)
   void dukpt_hostDerivation_isDeterministic_andDistinctPerCounter(
       @ForAll AlgorithmSuite suite, @ForAll("counters") long counter) {
