@@ -364,6 +364,7 @@ public final class Dukpt {
     private final byte[] initialKeyId;
     private final byte[][] registers = new byte[REGISTER_COUNT][];
     private long counter;
+    private boolean inTransaction;
 
     private Device(AlgorithmSuite suite, KeyType derivationType, byte[] initialKeyId) {
       this.suite = suite;
@@ -442,10 +443,15 @@ public final class Dukpt {
      * Starts the next transaction: the keys of this KSN can be derived until the transaction is
      * closed, which erases its derivation key and moves the counter on.
      *
-     * @throws CryptoException when the device is exhausted
+     * @throws CryptoException when the device is exhausted or the previous transaction is still
+     *     open (its key would be erased under it)
      */
     public Transaction begin() {
       checkNotExhausted();
+      if (inTransaction) {
+        throw new CryptoException("DUKPT: the previous transaction is still open; close it first");
+      }
+      inTransaction = true;
       int current = Long.numberOfTrailingZeros(counter);
       Assert.that(registers[current] != null, "DUKPT register {} empty at counter {}", current, counter);
       return new Transaction(this, new Ksn(initialKeyId, counter), current);
@@ -463,6 +469,7 @@ public final class Dukpt {
      * key; then step to the next counter whose register holds a key.
      */
     private void finish(int current) {
+      inTransaction = false;
       byte[] key = registers[current];
       boolean fill = Long.bitCount(counter) < COUNTER_ONE_BITS_MAX;
       if (fill && current > 0) {

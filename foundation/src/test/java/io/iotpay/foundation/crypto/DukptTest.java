@@ -194,6 +194,17 @@ class DukptTest {
         .hasMessageContaining("closed");
   }
 
+  @Test
+  void device_refusesASecondTransactionWhileOneIsOpen() {
+    Dukpt.Device device = Dukpt.Device.load(AES, Dukpt.initialKey(AES, BDK_128, IKID), IKID);
+    try (Dukpt.Transaction open = device.begin()) {
+      assertThatThrownBy(device::begin).isInstanceOf(CryptoException.class).hasMessageContaining("still open");
+      assertThat(open.workingKey(KeyUsage.PIN_ENCRYPTION, KeyType.AES_128))
+          .isEqualTo(Dukpt.workingKey(AES, BDK_128, open.ksn(), KeyUsage.PIN_ENCRYPTION, KeyType.AES_128));
+    }
+    assertThat(device.begin().ksn().counter()).isEqualTo(2);
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void device_equalsHost_overThousandsOfCounters(AlgorithmSuite suite) {
