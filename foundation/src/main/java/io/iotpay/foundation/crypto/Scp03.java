@@ -294,12 +294,7 @@ public final class Scp03 {
         throw new CryptoException("SCP03: response must carry data and an 8-byte R-MAC (at most 264 bytes)");
       }
       int dataLength = responseData.length - MAC_BYTES;
-      byte[] input = new byte[BLOCK_BYTES + dataLength + 2];
-      System.arraycopy(chainingValue, 0, input, 0, BLOCK_BYTES);
-      System.arraycopy(responseData, 0, input, BLOCK_BYTES, dataLength);
-      input[input.length - 2] = (byte) (sw >>> 8);
-      input[input.length - 1] = (byte) sw;
-      byte[] expected = Arrays.copyOf(suite.mac().mac(keys.sRmac(), input, null), MAC_BYTES);
+      byte[] expected = responseMac(suite, keys, chainingValue, Arrays.copyOf(responseData, dataLength), sw);
       if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(responseData, dataLength, responseData.length))) {
         throw new CryptoException("SCP03: R-MAC of the response is wrong");
       }
@@ -307,16 +302,10 @@ public final class Scp03 {
     }
 
     private byte[] encrypt(byte[] data) {
-      BlockCipherAlgorithm cipher = suite.blockCipher();
-      byte[] counterBlock = new byte[BLOCK_BYTES];
-      for (int i = 0; i < 8; i++) {
-        counterBlock[BLOCK_BYTES - 1 - i] = (byte) (encryptionCounter >>> (8 * i));
-      }
-      byte[] icv = cipher.encryptBlock(keys.sEnc(), counterBlock);
       int padded = (data.length / BLOCK_BYTES + 1) * BLOCK_BYTES;
       byte[] block = Arrays.copyOf(data, padded);
       block[data.length] = (byte) 0x80;
-      return cipher.encrypt(CipherMode.CBC, keys.sEnc(), icv, block);
+      return suite.blockCipher().encrypt(CipherMode.CBC, keys.sEnc(), commandIcv(suite, keys, encryptionCounter), block);
     }
 
     private byte[] macAndAssemble(byte[] header, byte[] data, int le) {
@@ -338,6 +327,172 @@ public final class Scp03 {
         out[out.length - 1] = (byte) le;
       }
       return out;
+    }
+  }
+
+  /** ICV of C-DEC: E(S-ENC, encryption counter as a 16-byte big-endian block). */
+  private static byte[] commandIcv(AlgorithmSuite suite, SessionKeys keys, long encryptionCounter) {
+    byte[] counterBlock = new byte[BLOCK_BYTES];
+    for (int i = 0; i < 8; i++) {
+      counterBlock[BLOCK_BYTES - 1 - i] = (byte) (encryptionCounter >>> (8 * i));
+    }
+    return suite.blockCipher().encryptBlock(keys.sEnc(), counterBlock);
+  }
+
+  /** R-MAC: CMAC(S-RMAC, chaining value || data || SW1 SW2), leftmost 8 bytes. */
+  private static byte[] responseMac(AlgorithmSuite suite, SessionKeys keys, byte[] chainingValue, byte[] data, int sw) {
+    byte[] input = new byte[BLOCK_BYTES + data.length + 2];
+    System.arraycopy(chainingValue, 0, input, 0, BLOCK_BYTES);
+    System.arraycopy(data, 0, input, BLOCK_BYTES, data.length);
+    input[input.length - 2] = (byte) (sw >>> 8);
+    input[input.length - 1] = (byte) sw;
+    return Arrays.copyOf(suite.mac().mac(keys.sRmac(), input, null), MAC_BYTES);
+  }
+
+  /**
+   * The card's side of one session (what a security domain does, for simulators and tests): checks
+   * EXTERNAL AUTHENTICATE, then unwraps commands (C-MAC check, C-DEC) and adds R-MACs. The first
+   * wrong MAC or padding closes the session, as Amendment D requires. Not thread-safe.
+   */
+  public static final class CardSession {
+    private final AlgorithmSuite suite;
+    private final SessionKeys keys;
+    private final SecurityLevel level;
+    private byte[] chainingValue;
+    private long encryptionCounter;
+    private boolean closed;
+
+    private CardSession(AlgorithmSuite suite, SessionKeys keys, SecurityLevel level, byte[] chainingValue) {
+      this.suite = suite;
+      this.keys = keys;
+      this.level = level;
+      this.chainingValue = chainingValue;
+    }
+
+    /**
+     * Opens the session on a valid EXTERNAL AUTHENTICATE {@code 84 82 P1 00 10 cryptogram C-MAC}.
+     *
+     * @throws CryptoException for a malformed command, a security level not implemented, a wrong
+     *     host cryptogram or a wrong C-MAC
+     */
+    public static CardSession open(
+        AlgorithmSuite suite, SessionKeys keys, byte[] hostChallenge, byte[] cardChallenge, byte[] externalAuthenticate) {
+      boolean shaped = externalAuthenticate != null && externalAuthenticate.length == 5 + 2 * CRYPTOGRAM_BYTES
+          && externalAuthenticate[0] == (byte) 0x84 && externalAuthenticate[1] == (byte) 0x82
+          && externalAuthenticate[3] == 0x00 && externalAuthenticate[4] == 0x10;
+      if (!shaped) {
+        throw new CryptoException("SCP03: not an EXTERNAL AUTHENTICATE command (84 82 P1 00 10, 16 bytes of data)");
+      }
+      SecurityLevel level = securityLevel(externalAuthenticate[2] & 0xFF);
+      byte[] cryptogram = Arrays.copyOfRange(externalAuthenticate, 5, 13);
+      if (!isHostCryptogramValid(suite, keys.sMac(), hostChallenge, cardChallenge, cryptogram)) {
+        throw new CryptoException("SCP03: host cryptogram is wrong");
+      }
+      CardSession session = new CardSession(suite, keys, level, new byte[BLOCK_BYTES]);
+      session.checkMac(externalAuthenticate);
+      return session;
+    }
+
+    private static SecurityLevel securityLevel(int p1) {
+      for (SecurityLevel each : SecurityLevel.values()) {
+        if (each.p1() == p1) {
+          return each;
+        }
+      }
+      throw new CryptoException("SCP03: security level " + Integer.toHexString(p1) + " is not implemented");
+    }
+
+    /** The security level the host chose. */
+    public SecurityLevel level() {
+      return level;
+    }
+
+    /**
+     * Checks and strips secure messaging: returns the plain command APDU ({@code CLA} without the
+     * secure messaging bit, Lc and data in the clear, Le kept).
+     *
+     * @throws CryptoException for a closed session, a malformed command, a wrong C-MAC or a wrong
+     *     padding (the last two close the session)
+     */
+    public byte[] unwrap(byte[] command) {
+      if (closed) {
+        throw new CryptoException("SCP03: session closed after a security failure");
+      }
+      boolean shaped = command != null && command.length >= 5 + MAC_BYTES && (command[0] & 0x04) != 0
+          && (command[4] & 0xFF) >= MAC_BYTES
+          && (command.length == 5 + (command[4] & 0xFF) || command.length == 6 + (command[4] & 0xFF));
+      if (!shaped) {
+        throw new CryptoException("SCP03: not a secure messaging command (CLA|04, Lc covering data and an 8-byte C-MAC)");
+      }
+      checkMac(command);
+      encryptionCounter++;
+      int lc = command[4] & 0xFF;
+      byte[] data = Arrays.copyOfRange(command, 5, 5 + lc - MAC_BYTES);
+      if (level.decryptsCommands() && data.length > 0) {
+        data = decrypt(data);
+      }
+      boolean hasLe = command.length == 6 + lc;
+      byte[] out = new byte[4 + (data.length > 0 ? 1 + data.length : 0) + (hasLe ? 1 : 0)];
+      out[0] = (byte) (command[0] & ~0x04);
+      System.arraycopy(command, 1, out, 1, 3);
+      if (data.length > 0) {
+        out[4] = (byte) data.length;
+        System.arraycopy(data, 0, out, 5, data.length);
+      }
+      if (hasLe) {
+        out[out.length - 1] = command[command.length - 1];
+      }
+      return out;
+    }
+
+    /**
+     * The response data field with its R-MAC appended (levels with R-MAC), or the data unchanged.
+     *
+     * @throws CryptoException for data over 256 bytes
+     */
+    public byte[] wrapResponse(byte[] data, int sw) {
+      if (data == null || data.length > 256) {
+        throw new CryptoException("SCP03: response data must be 0..256 bytes");
+      }
+      if (!level.macsResponses()) {
+        return data.clone();
+      }
+      byte[] out = Arrays.copyOf(data, data.length + MAC_BYTES);
+      System.arraycopy(responseMac(suite, keys, chainingValue, data, sw), 0, out, data.length, MAC_BYTES);
+      return out;
+    }
+
+    /** Verifies the trailing C-MAC of a command (without Le) and moves the chaining value on. */
+    private void checkMac(byte[] command) {
+      int lc = command[4] & 0xFF;
+      byte[] input = new byte[BLOCK_BYTES + 5 + lc - MAC_BYTES];
+      System.arraycopy(chainingValue, 0, input, 0, BLOCK_BYTES);
+      System.arraycopy(command, 0, input, BLOCK_BYTES, 5 + lc - MAC_BYTES);
+      byte[] full = suite.mac().mac(keys.sMac(), input, null);
+      byte[] received = Arrays.copyOfRange(command, 5 + lc - MAC_BYTES, 5 + lc);
+      if (!MessageDigest.isEqual(Arrays.copyOf(full, MAC_BYTES), received)) {
+        closed = true;
+        throw new CryptoException("SCP03: C-MAC of the command is wrong; session closed");
+      }
+      chainingValue = full;
+    }
+
+    private byte[] decrypt(byte[] data) {
+      if (data.length % BLOCK_BYTES != 0) {
+        closed = true;
+        throw new CryptoException("SCP03: encrypted data is not whole blocks; session closed");
+      }
+      byte[] plain =
+          suite.blockCipher().decrypt(CipherMode.CBC, keys.sEnc(), commandIcv(suite, keys, encryptionCounter), data);
+      int end = plain.length - 1;
+      while (end >= 0 && plain[end] == 0x00 && plain.length - end <= BLOCK_BYTES) {
+        end--;
+      }
+      if (end < 0 || plain[end] != (byte) 0x80 || plain.length - end > BLOCK_BYTES) {
+        closed = true;
+        throw new CryptoException("SCP03: padding of the decrypted data is wrong; session closed");
+      }
+      return Arrays.copyOf(plain, end);
     }
   }
 

@@ -133,6 +133,61 @@ class GlobalPlatformKeysTest {
     assertThat(Hex.encode(session.wrap(Hex.decode("80F22002")))).isEqualTo("84F2200208480DDC8E419DA38D");
   }
 
+  /** The card's side of a recorded session: keys from the INITIALIZE UPDATE exchange. */
+  private static Scp03.CardSession cardSide(String keys, String initUpdateCommand, String initUpdateResponse, String externalAuthenticate) {
+    byte[] hostChallenge = Arrays.copyOfRange(Hex.decode(initUpdateCommand), 5, 13);
+    byte[] cardChallenge = Arrays.copyOfRange(Hex.decode(initUpdateResponse), 13, 21);
+    var sessionKeys = Scp03.sessionKeys(AlgorithmSuite.INTERNATIONAL, staticKeys(keys), hostChallenge, cardChallenge);
+    return Scp03.CardSession.open(AlgorithmSuite.INTERNATIONAL, sessionKeys, hostChallenge, cardChallenge, Hex.decode(externalAuthenticate));
+  }
+
+  @Test
+  void scp03CardSide_unwrapsPysimCommands_andProducesItsRMac() {
+    // pysim SCP03_Test_AES128_11 seen from the card: every recorded wrapped command unwraps to
+    // its plain form, and the card's R-MAC of the GET DATA (EID) response is the recorded one.
+    var card = cardSide(KEYS_128, "8050300008B13E5F938FC108C400",
+        "000000000000000000003003703EB51047495B249F66C484C1D2EF1948000002", "84821100107D5F5826A993EBC89EEA24957FA0B3CE");
+    assertThat(card.level()).isEqualTo(SecurityLevel.C_MAC_R_MAC);
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84E291000EBF3E035C015A558D036518A2829700")))).isEqualTo("80E2910006BF3E035C015A00");
+    assertThat(Hex.encode(card.wrapResponse(Hex.decode("BF3E125A1089882119900000000000000000000005"), 0x9000)))
+        .isEqualTo("BF3E125A1089882119900000000000000000000005971BE68992DBBDFA");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84F220020863A63F8959827FB2")))).isEqualTo("80F22002");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84CA006608A0C6A4A74166F7CE00")))).isEqualTo("80CA006600");
+  }
+
+  @Test
+  void scp03CardSide_decryptsPysimCDecCommands() {
+    // pysim SCP03_Test_AES128_03 seen from the card (C-DEC and C-MAC).
+    var card = cardSide(KEYS_128, "80503000088E1552D0513C60F300",
+        "0000000000000000000030037030760CD2C47C1DD395065FE5EAD8A9D7000001", "8482030010FD4721A14D9B07003C451D2F8AE6BB21");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84E2910018CA9C00F6713D79BC8BAA642BDFF51C3F6A4082D3BD9AD26C00"))))
+        .isEqualTo("80E2910006BF3E035C015A00");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84F2200208C9811B11F1264CF1")))).isEqualTo("80F22002");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84CA006608E10AB60B3054798800")))).isEqualTo("80CA006600");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84F22002184E2908BDB48B2315A55482E9E936CA122D6ECFAE7D17416E"))))
+        .isEqualTo("80F220020A4F0212345C054F9F70C5");
+    assertThat(Hex.encode(card.unwrap(Hex.decode("84F28002180DD10A6B6193E5340B9E77D32D5A179CD710AC2773AEFB2800"))))
+        .isEqualTo("80F28002024F0000");
+  }
+
+  @Test
+  void scp03CardSide_closesTheSessionOnAWrongCMac() {
+    var card = cardSide(KEYS_128, "8050300008B13E5F938FC108C400",
+        "000000000000000000003003703EB51047495B249F66C484C1D2EF1948000002", "84821100107D5F5826A993EBC89EEA24957FA0B3CE");
+    byte[] tampered = Hex.decode("84E291000EBF3E035C015B558D036518A2829700"); // one data bit changed
+    assertThatThrownBy(() -> card.unwrap(tampered)).isInstanceOf(CryptoException.class).hasMessageContaining("C-MAC");
+    // Even the genuine command is refused now: the session is over.
+    assertThatThrownBy(() -> card.unwrap(Hex.decode("84E291000EBF3E035C015A558D036518A2829700")))
+        .isInstanceOf(CryptoException.class).hasMessageContaining("closed");
+    // A wrong host cryptogram, or a wrong C-MAC on EXTERNAL AUTHENTICATE, never opens a session.
+    assertThatThrownBy(() -> cardSide(KEYS_128, "8050300008B13E5F938FC108C400",
+        "000000000000000000003003703EB51047495B249F66C484C1D2EF1948000002", "84821100107D5F5826A993EBC99EEA24957FA0B3CE"))
+        .isInstanceOf(CryptoException.class).hasMessageContaining("cryptogram");
+    assertThatThrownBy(() -> cardSide(KEYS_128, "8050300008B13E5F938FC108C400",
+        "000000000000000000003003703EB51047495B249F66C484C1D2EF1948000002", "84821100107D5F5826A993EBC89EEA24957FA0B3CF"))
+        .isInstanceOf(CryptoException.class).hasMessageContaining("C-MAC");
+  }
+
   @Test
   void scp03_wrongRMac_isRefused() {
     var session = handshake(new PysimSession(KEYS_128, "8050300008B13E5F938FC108C400",

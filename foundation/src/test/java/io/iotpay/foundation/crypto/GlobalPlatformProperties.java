@@ -48,6 +48,47 @@ class GlobalPlatformProperties {
     }
   }
 
+  @Property(tries = 300)
+  void hostWrap_thenCardUnwrap_givesTheCommandBack_andTheHostAcceptsTheCardsRMac(
+      @ForAll AlgorithmSuite suite, @ForAll SecurityLevel level, @ForAll @Size(min = 1, max = 6) java.util.List<@Size(max = 231) byte[]> datas,
+      @ForAll @Size(8) byte[] hostChallenge, @ForAll @Size(8) byte[] cardChallenge) {
+    SecretKeyBytes key = new SecretKeyBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    var keys = Scp03.sessionKeys(suite, new Scp03.StaticKeys(key, key, key), hostChallenge, cardChallenge);
+    var host = new Scp03.Session(suite, keys, level);
+    byte[] externalAuthenticate = host.externalAuthenticate(Scp03.hostCryptogram(suite, keys.sMac(), hostChallenge, cardChallenge));
+    var card = Scp03.CardSession.open(suite, keys, hostChallenge, cardChallenge, externalAuthenticate);
+    for (byte[] data : datas) {
+      byte[] plain = new byte[5 + data.length];
+      plain[0] = (byte) 0x80;
+      plain[1] = (byte) 0xE2;
+      plain[4] = (byte) data.length;
+      System.arraycopy(data, 0, plain, 5, data.length);
+      byte[] command = data.length == 0 ? Arrays.copyOf(plain, 4) : plain;
+      assertThat(card.unwrap(host.wrap(command))).isEqualTo(command);
+      if (level == SecurityLevel.C_MAC_R_MAC || level == SecurityLevel.C_DECRYPTION_C_MAC_R_MAC) {
+        assertThat(host.unwrapResponse(card.wrapResponse(data, 0x9000), 0x9000)).isEqualTo(data);
+      }
+    }
+  }
+
+  @Property(tries = 500)
+  void cardUnwrap_randomCommands_onlyTypedErrorEscapes(
+      @ForAll AlgorithmSuite suite, @ForAll @Size(max = 300) byte[] command) {
+    SecretKeyBytes key = new SecretKeyBytes(new byte[16]);
+    byte[] challenge = new byte[8];
+    var keys = Scp03.sessionKeys(suite, new Scp03.StaticKeys(key, key, key), challenge, challenge);
+    var host = new Scp03.Session(suite, keys, SecurityLevel.C_DECRYPTION_C_MAC);
+    var card = Scp03.CardSession.open(
+        suite, keys, challenge, challenge, host.externalAuthenticate(Scp03.hostCryptogram(suite, keys.sMac(), challenge, challenge)));
+    try {
+      card.unwrap(command);
+      // Getting here means a forged 64-bit C-MAC: about 2^-64 per try.
+      assertThat(command.length).isGreaterThanOrEqualTo(13);
+    } catch (CryptoException expected) {
+      assertThat(expected.getMessage()).startsWith("SCP03");
+    }
+  }
+
   @Property(tries = 200)
   void diversifiedKeys_differPerPurposeAndPerCard(
       @ForAll AlgorithmSuite suite, @ForAll KeyDiversification.Method method, @ForAll @Size(10) byte[] kdd) {
