@@ -101,4 +101,16 @@ class GlobalPlatformProperties {
     assertThat(KeyDiversification.diversify(suite, method, master, other, KeyDiversification.KeyPurpose.ENC))
         .isNotEqualTo(keys.enc());
   }
+
+  @Property(tries = 1000)
+  void parse_randomFields_onlyTypedErrorEscapes(
+      @ForAll AlgorithmSuite suite, @ForAll PutKey.Protocol protocol, @ForAll @Size(max = 200) byte[] field) {
+    try {
+      PutKey.Received received = PutKey.parse(suite, protocol, SecretKeyBytes.fromHex("404142434445464748494A4B4C4D4E4F"), field);
+      // Only a random field whose every KCV matches (about 2^-24 per key) gets here.
+      assertThat(received.keys()).hasSizeBetween(1, PutKey.KEYS_MAX);
+    } catch (CryptoException expected) {
+      assertThat(expected.getMessage()).startsWith("PUT KEY");
+    }
+  }
 }
