@@ -105,6 +105,7 @@ public final class Witness implements AutoCloseable {
     if (!witnessKeyId.equals(config.get("witness-key")) || !Checkpoint.keyIdOf(suite, logKey.getEncoded()).equals(config.get("log-key"))) {
       throw new WitnessInputException(directory + ": the key files do not match " + WitnessFiles.CONFIG);
     }
+    WitnessFiles.requireOwnerOnly(directory.resolve(WitnessFiles.LOCK));
     FileChannel lockChannel = FileChannel.open(directory.resolve(WitnessFiles.LOCK), StandardOpenOption.WRITE);
     FileLock lock;
     try {
