@@ -35,7 +35,8 @@ public final class Iso8583Client implements AutoCloseable {
   /** Counters, for tests and metrics. */
   public record Stats(long sent, long answered, long timedOut, long unmatched, long macFailures, long connects) {}
 
-  private record Pending(CompletableFuture<Outcome> future, ZoneKeys.Generation key) {}
+  /** A request in flight: its caller's future, the key it was MACed under and the connection it went out on. */
+  private record Pending(CompletableFuture<Outcome> future, ZoneKeys.Generation key, Link link) {}
 
   private final InetSocketAddress server;
   private final LinkSettings settings;
@@ -153,7 +154,7 @@ public final class Iso8583Client implements AutoCloseable {
     }
     ZoneKeys.Generation zak = settings.macRequired() ? keys.current() : null;
     CompletableFuture<Outcome> future = new CompletableFuture<>();
-    Pending entry = new Pending(future, zak);
+    Pending entry = new Pending(future, zak, current);
     if (pending.putIfAbsent(key, entry) != null) {
       return CompletableFuture.completedFuture(new Outcome.NotSent("a request with the same key is in flight: " + key));
     }
@@ -292,14 +293,15 @@ public final class Iso8583Client implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "ISO 8583 close failed [reason={0}]", e.getMessage());
     }
-    if (!wasLink) {
-      return; // an old or a never-published link: its requests were ended when it was dropped
-    }
-    if (!closed) {
+    if (wasLink && !closed) {
       LOG.log(Level.WARNING, "ISO 8583 link down [server={0}, reason={1}, inFlight={2}]", server, reason, pending.size());
     }
+    // Only the requests that went out on this connection: an old connection's reader noticing its
+    // end late must not fail the sign-on or the requests of the connection that replaced it.
     for (Pending waiting : pending.values()) {
-      waiting.future().complete(new Outcome.LinkDown(reason));
+      if (waiting.link() == current) {
+        waiting.future().complete(new Outcome.LinkDown(reason));
+      }
     }
   }
 
