@@ -150,7 +150,8 @@ public class WalletApplet extends Applet {
     cardId = new byte[ID_LENGTH];
     currency = new byte[CURRENCY_LENGTH];
     limits = new byte[LIMITS_LENGTH];
-    p = Util.arrayCopy(bArray, (short) (p + 1), cardId, (short) 0, ID_LENGTH);
+    p = (short) (p + 1);
+    Util.arrayCopy(bArray, p, cardId, (short) 0, ID_LENGTH);
     p = (short) (p + ID_LENGTH);
     Util.arrayCopy(bArray, p, currency, (short) 0, CURRENCY_LENGTH);
     p = (short) (p + CURRENCY_LENGTH);
