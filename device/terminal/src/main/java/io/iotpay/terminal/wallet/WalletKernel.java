@@ -138,7 +138,16 @@ public final class WalletKernel {
         long balanceAfter = b.getInt() & 0xFFFF_FFFFL;
         CardDebit signed = new CardDebit(state.cardId(), counter, pay.offlineMinor(), pay.onlineMinor(), balanceAfter,
             state.currencyNumeric(), posId, posChallenge, Arrays.copyOfRange(data, 8, data.length));
-        PurchaseRecord record = countersignAndJournal(signed, false);
+        PurchaseRecord record;
+        try {
+          record = countersignAndJournal(signed, false);
+        } catch (WalletException e) {
+          // The PSAM refused the card's signature: a cloned or broken card. No goods, no record.
+          LOG.warn("Wallet debit signature refused by the PSAM [card={}, sw={}]", Receipt.of(
+              new PurchaseRecord(signed, 0, new byte[0], false)).cardMasked(), Integer.toHexString(e.sw()));
+          yield new Outcome.Declined("card signature refused by the PSAM: " + WalletStatus.reason(e.sw()), e.sw(),
+              card.apdus);
+        }
         LOG.info("Wallet purchase approved [card={}, counter={}, offlineMinor={}, onlineMinor={}, psamSequence={}]",
             Receipt.of(record).cardMasked(), counter, pay.offlineMinor(), pay.onlineMinor(), record.psamSequence());
         yield new Outcome.Approved(record, Receipt.of(record), card.apdus, card.bytes);

@@ -103,15 +103,25 @@ final class WalletScheme {
     return newWallet(cardId, limits, issuerKeys, schemeKeys);
   }
 
+  /** A wallet with its own fresh key but a given certificate: a clone built from another card's data. */
+  Sim newClone(byte[] cardId, Limits limits, byte[] copiedCertificate) {
+    return personalise(cardId, limits, key -> copiedCertificate, schemeKeys);
+  }
+
   /** A wallet whose certificate is signed by {@code certifier} and which trusts {@code trustedScheme}. */
   Sim newWallet(byte[] cardId, Limits limits, KeyPair certifier, KeyPair trustedScheme) {
+    return personalise(cardId, limits, key -> certificate(0x02, cardId, key, certifier), trustedScheme);
+  }
+
+  private Sim personalise(byte[] cardId, Limits limits, java.util.function.UnaryOperator<byte[]> certify,
+      KeyPair trustedScheme) {
     byte[] install = ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CNY)
         .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
         .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
     Sim sim = new Sim(WalletApdus.WALLET_AID, WalletApplet.class, install);
     sim.ok(WalletApdus.select(WalletApdus.WALLET_AID));
     byte[] cardKey = sim.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
-    sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, certifier), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certify.apply(cardKey), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(trustedScheme.getPublic()), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys.getPublic()), 0));
     sim.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
