@@ -273,25 +273,24 @@ public class PsamApplet extends Applet {
   }
 
   /**
-   * AUTHENTICATE {@code 80 88 00 00 28 card challenge(16) || POS challenge(16) || amount(4) ||
-   * online(4)}: signs AUTH = 11 || card id || card challenge || POS challenge || amount || online ||
-   * POS id for the verified card, for an issued unused POS challenge only.
+   * AUTHENTICATE {@code 80 88 00 00 30 card id(8) || card challenge(16) || POS challenge(16) ||
+   * amount(4) || online(4)}: signs AUTH = 11 || card id || card challenge || POS challenge ||
+   * amount || online || POS id, for an issued unused POS challenge only. The card's certificate is
+   * checked later, at COUNTERSIGN, so that its verification does not keep the card in the field.
    */
   private void authenticate(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
     requireP1P2Zero(buf);
     requireLifeCycle(LIFE_LOCKED);
-    requireCard();
-    if (lc != 40) {
+    if (lc != 48) {
       ISOException.throwIt(PsamSw.WRONG_LENGTH);
     }
-    if (findChallenge(buf, (short) (ISO7816.OFFSET_CDATA + CHALLENGE_LENGTH)) < 0) {
+    if (findChallenge(buf, (short) (ISO7816.OFFSET_CDATA + ID_LENGTH + CHALLENGE_LENGTH)) < 0) {
       ISOException.throwIt(PsamSw.CHALLENGE_UNKNOWN);
     }
     short p = X_INPUT;
     scratch[p++] = INPUT_AUTH;
-    p = Util.arrayCopyNonAtomic(card, T_CARD_ID, scratch, p, ID_LENGTH);
-    p = Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, p, (short) 40);
+    p = Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, p, (short) 48);
     p = Util.arrayCopyNonAtomic(posId, (short) 0, scratch, p, ID_LENGTH);
     short length = signer.sign(scratch, X_INPUT, (short) (p - X_INPUT), buf, (short) 0);
     apdu.setOutgoingAndSend((short) 0, length);

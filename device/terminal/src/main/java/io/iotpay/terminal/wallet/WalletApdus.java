@@ -52,9 +52,10 @@ public final class WalletApdus {
     return new CommandApdu(0x80, 0x86, 0x00, 0x00, certificate, 0);
   }
 
-  static CommandApdu psamAuthenticate(byte[] cardChallenge, byte[] posChallenge, long offlineMinor, long onlineMinor) {
+  static CommandApdu psamAuthenticate(byte[] cardId, byte[] cardChallenge, byte[] posChallenge, long offlineMinor,
+      long onlineMinor) {
     return new CommandApdu(0x80, 0x88, 0x00, 0x00,
-        concat(cardChallenge, posChallenge, int4(offlineMinor), int4(onlineMinor)), NE_ANY);
+        concat(cardId, cardChallenge, posChallenge, int4(offlineMinor), int4(onlineMinor)), NE_ANY);
   }
 
   static CommandApdu psamCountersign(CardDebit signed) {

@@ -98,11 +98,6 @@ public final class WalletKernel {
       return new Outcome.Declined(WalletStatus.reason(init.sw()), init.sw(), card.apdus);
     }
     CardState state = CardState.parse(init.data());
-    ResponseApdu certificate = psam.transmit(WalletApdus.psamVerifyCardCertificate(state.certificate()));
-    if (!certificate.isOk()) {
-      return new Outcome.Declined("card certificate refused by the PSAM: " + WalletStatus.reason(certificate.sw()),
-          certificate.sw(), card.apdus);
-    }
     Optional<PurchaseRecord> recovered = recoverIfOwn(card, state);
     Unfinished interrupted = unfinished;
     unfinished = null;
@@ -120,7 +115,7 @@ public final class WalletKernel {
     return switch (decision) {
       case SplitPolicy.Decision.Decline d -> new Outcome.Declined(d.reason(), 0, card.apdus);
       case SplitPolicy.Decision.Pay pay -> {
-        byte[] psamSignature = psamOk(WalletApdus.psamAuthenticate(state.cardChallenge(), posChallenge,
+        byte[] psamSignature = psamOk(WalletApdus.psamAuthenticate(state.cardId(), state.cardChallenge(), posChallenge,
             pay.offlineMinor(), pay.onlineMinor()), "AUTHENTICATE");
         unfinished = new Unfinished(posChallenge, amountMinor);
         ResponseApdu response = card.transmit(WalletApdus.debit(pay.offlineMinor(), pay.onlineMinor(),
@@ -140,12 +135,12 @@ public final class WalletKernel {
             state.currencyNumeric(), posId, posChallenge, Arrays.copyOfRange(data, 8, data.length));
         PurchaseRecord record;
         try {
-          record = countersignAndJournal(signed, false);
+          record = countersignAndJournal(signed, state.certificate(), false);
         } catch (WalletException e) {
-          // The PSAM refused the card's signature: a cloned or broken card. No goods, no record.
+          // The PSAM refused the card's certificate or signature: a cloned or forged card. No goods, no record.
           LOG.warn("Wallet debit signature refused by the PSAM [card={}, sw={}]", Receipt.of(
               new PurchaseRecord(signed, 0, new byte[0], false)).cardMasked(), Integer.toHexString(e.sw()));
-          yield new Outcome.Declined("card signature refused by the PSAM: " + WalletStatus.reason(e.sw()), e.sw(),
+          yield new Outcome.Declined("card refused by the PSAM: " + WalletStatus.reason(e.sw()), e.sw(),
               card.apdus);
         }
         LOG.info("Wallet purchase approved [card={}, counter={}, offlineMinor={}, onlineMinor={}, psamSequence={}]",
@@ -158,9 +153,12 @@ public final class WalletKernel {
   /**
    * The PSAM verifies the card's signature and countersigns; the record is forced to disk.
    *
-   * @throws WalletException when the PSAM refuses (a bad card signature or an unknown challenge)
+   * @throws WalletException when the PSAM refuses (a card certificate or signature not genuine, or an
+   *     unknown challenge)
    */
-  private PurchaseRecord countersignAndJournal(CardDebit signed, boolean recovered) {
+  private PurchaseRecord countersignAndJournal(CardDebit signed, byte[] cardCertificate, boolean recovered) {
+    // Checked after the debit, with the card gone: the PSAM's verification costs no time in the field.
+    psamOk(WalletApdus.psamVerifyCardCertificate(cardCertificate), "VERIFY CARD CERTIFICATE");
     byte[] answer = psamOk(WalletApdus.psamCountersign(signed), "COUNTERSIGN");
     long sequence = ByteBuffer.wrap(answer).getInt() & 0xFFFF_FFFFL;
     PurchaseRecord record = new PurchaseRecord(signed, sequence, Arrays.copyOfRange(answer, 4, answer.length), recovered);
@@ -189,7 +187,7 @@ public final class WalletKernel {
     long balanceAfter = b.getInt() & 0xFFFF_FFFFL;
     CardDebit signed = new CardDebit(state.cardId(), counter, offline, online, balanceAfter, state.currencyNumeric(),
         Arrays.copyOfRange(r, 16, 24), Arrays.copyOfRange(r, 24, 40), Arrays.copyOfRange(r, 41, r.length));
-    PurchaseRecord record = countersignAndJournal(signed, true);
+    PurchaseRecord record = countersignAndJournal(signed, state.certificate(), true);
     LOG.info("Wallet purchase recovered from the card's log [card={}, counter={}, psamSequence={}]",
         Receipt.of(record).cardMasked(), counter, record.psamSequence());
     return Optional.of(record);

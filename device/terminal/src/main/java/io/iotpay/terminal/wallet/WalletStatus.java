@@ -49,6 +49,11 @@ public final class WalletStatus {
 
   private WalletStatus() {}
 
+  /** True when the status word is one of the applets' documented ones. */
+  public static boolean known(int sw) {
+    return REASONS.containsKey(sw);
+  }
+
   /** The reason for a status word, never null. */
   public static String reason(int sw) {
     return REASONS.getOrDefault(sw, "unknown status " + Integer.toHexString(sw));

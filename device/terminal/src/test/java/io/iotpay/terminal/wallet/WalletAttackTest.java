@@ -191,9 +191,9 @@ class WalletAttackTest {
   void psamRefusesAChallengeItNeverIssued(AlgorithmSuite suite) {
     try (WalletWorld world = WalletWorld.of(suite, dir)) {
       world.load(1_000);
-      ok(world.psam.channel().transmit(WalletApdus.psamVerifyCardCertificate(world.state().certificate())));
       ResponseApdu made = world.psam.channel().transmit(
-          WalletApdus.psamAuthenticate(new byte[16], WalletScheme.id("0102030405060708090A0B0C0D0E0F10"), 1, 0));
+          WalletApdus.psamAuthenticate(WalletWorld.CARD, new byte[16], WalletScheme.id("0102030405060708090A0B0C0D0E0F10"),
+          1, 0));
       assertThat(made.sw()).isEqualTo(0x6A88);
     }
   }
