@@ -22,8 +22,6 @@ public interface WalletSw {
   short WRONG_DATA = (short) 0x6A80;
   /** Log record not found. */
   short RECORD_NOT_FOUND = (short) 0x6A83;
-  /** Object larger than its capacity. */
-  short FILE_FULL = (short) 0x6A84;
   /** Incorrect P1 or P2. */
   short WRONG_P1P2 = (short) 0x6A86;
   /** Referenced data not found: no pending online part with that counter, unknown GET DATA tag. */

@@ -32,7 +32,6 @@ public final class WalletStatus {
       Map.entry(0x6988, "signature invalid"),
       Map.entry(0x6A80, "incorrect data"),
       Map.entry(0x6A83, "log record not found"),
-      Map.entry(0x6A84, "object too large"),
       Map.entry(0x6A86, "incorrect P1 or P2"),
       Map.entry(0x6A88, "referenced data not found (no such pending part, or unknown POS challenge)"),
       Map.entry(0x6D00, "instruction not supported"),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Attacks refused with a reason and nothing moved, both suites (docs/wallet-apdus.md §8). */
+/** Attacks refused with a reason and nothing moved, both suites (docs/wallet-apdus.md §9). */
 class WalletAttackTest {
   @TempDir Path dir;
 

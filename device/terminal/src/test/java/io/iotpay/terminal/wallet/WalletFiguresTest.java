@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Figures of the offline purchase (docs/wallet-apdus.md §9), printed, never asserted on time: the
+ * Figures of the offline purchase (docs/wallet-apdus.md §10), printed, never asserted on time: the
  * wallet APDUs and their bytes, the modelled air time, the modelled card time from a published
  * secure-element figure, and the POS's measured CPU per purchase with the card simulators' own CPU
  * taken out. Only the APDU bound is asserted.
