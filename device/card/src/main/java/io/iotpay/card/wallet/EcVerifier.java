@@ -23,8 +23,8 @@ import javacard.security.MessageDigest;
  * </ul>
  * The two points are added in affine coordinates. When both have the same x (a doubling or the
  * point at infinity, probability about 2^-256 for an honest signature) the signature is refused:
- * refusing can never make a forgery pass. The public key Q must come from a verified certificate
- * or from personalisation: this class does not check that Q is on the curve.
+ * refusing can never make a forgery pass. Q is checked to lie on the suite's curve first, so a
+ * point of another curve (an invalid-curve input) is refused, never multiplied.
  */
 public final class EcVerifier {
 
@@ -109,7 +109,7 @@ public final class EcVerifier {
 
   private boolean check(byte[] msg, short off, short len, byte[] sig, short sigOff, short sigLen,
       byte[] q, short qOff) {
-    if (q[qOff] != 0x04 || !decodeDer(sig, sigOff, sigLen)) {
+    if (q[qOff] != 0x04 || !onCurve(q, (short) (qOff + 1)) || !decodeDer(sig, sigOff, sigLen)) {
       return false;
     }
     if (!inRange(R) || !inRange(S)) {
@@ -143,6 +143,20 @@ public final class EcVerifier {
       modN.add(work, E, work, T1, work, T1);
     }
     return ModN.compare(work, T1, work, R) == 0;
+  }
+
+  /** x, y &lt; p and y^2 = x^3 + a x + b (mod p) for X || Y at {@code off}. */
+  private boolean onCurve(byte[] q, short off) {
+    short y = (short) (off + ModN.LENGTH);
+    if (modP.notReduced(q, off) || modP.notReduced(q, y)) {
+      return false;
+    }
+    modP.multiply(q, y, q, y, work, T1);
+    modP.multiply(q, off, q, off, work, T2);
+    modP.add(work, T2, curve, C_A, work, T2);
+    modP.multiply(work, T2, q, off, work, T2);
+    modP.add(work, T2, curve, C_B, work, T2);
+    return ModN.compare(work, T1, work, T2) == 0;
   }
 
   private boolean inRange(short at) {

@@ -31,6 +31,13 @@ final class WalletScheme {
   static final int CNY = 156;
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
+  static {
+    // jCardSim's RandomData is a fixed-seed generator unless told to seed from SecureRandom; a real
+    // card has a TRNG. Key pairs, nonces and challenges must not repeat between simulated cards
+    // (the clone test installs a second card with the same card id).
+    System.setProperty("com.licel.jcardsim.randomdata.secure", "1");
+  }
+
   final AlgorithmSuite suite;
   final KeyPair schemeKeys;
   final KeyPair issuerKeys;
