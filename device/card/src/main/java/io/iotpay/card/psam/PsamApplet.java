@@ -64,6 +64,10 @@ public class PsamApplet extends Applet {
   final byte[] sequence;
   private final byte[] challenges;
   private short challengeNext;
+  /** The last countersigned DEBIT input and its answer, so a lost answer can be asked for again. */
+  private final byte[] lastInput;
+  private final byte[] lastAnswer;
+  private short lastAnswerLength;
   private final ECPublicKey publicKey;
   private final EcSigner signer;
   private final EcVerifier verifier;
@@ -97,6 +101,8 @@ public class PsamApplet extends Applet {
     issuerKey = new byte[Curves.POINT_LENGTH];
     sequence = new byte[Amount4.LENGTH];
     challenges = new byte[(short) (CHALLENGE_SLOTS * CHALLENGE_LENGTH)];
+    lastInput = new byte[DEBIT_INPUT_LENGTH];
+    lastAnswer = new byte[(short) (Amount4.LENGTH + EcVerifier.SIGNATURE_MAX)];
     lifeCycle = LIFE_PERSONALISING;
     publicKey = (ECPublicKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PUBLIC, KeyBuilder.LENGTH_EC_FP_256, false);
     ECPrivateKey privateKey = (ECPrivateKey) KeyBuilder.buildKey(KeyBuilder.TYPE_EC_FP_PRIVATE,
@@ -301,6 +307,7 @@ public class PsamApplet extends Applet {
    * currency(2) || POS challenge(16) || card signature}: rebuilds the card's DEBIT input with the
    * verified card id and this POS id, verifies the card's signature, consumes the challenge,
    * advances the sequence and signs 31 || sequence || DEBIT input. Answers sequence || signature.
+   * The same DEBIT input as the last countersigned one gets the same answer again (a lost answer).
    */
   private void countersign(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
@@ -318,7 +325,13 @@ public class PsamApplet extends Applet {
     p = Util.arrayCopyNonAtomic(card, T_CARD_ID, scratch, p, ID_LENGTH);
     p = Util.arrayCopyNonAtomic(buf, c, scratch, p, (short) 18);
     p = Util.arrayCopyNonAtomic(posId, (short) 0, scratch, p, ID_LENGTH);
-    p = Util.arrayCopyNonAtomic(buf, (short) (c + 18), scratch, p, CHALLENGE_LENGTH);
+    Util.arrayCopyNonAtomic(buf, (short) (c + 18), scratch, p, CHALLENGE_LENGTH);
+    if (lastAnswerLength != 0 && Util.arrayCompare(scratch, input, lastInput, (short) 0, DEBIT_INPUT_LENGTH) == 0) {
+      // The same debit again: the POS lost the answer. Same sequence, same signature, nothing new.
+      Util.arrayCopyNonAtomic(lastAnswer, (short) 0, buf, (short) 0, lastAnswerLength);
+      apdu.setOutgoingAndSend((short) 0, lastAnswerLength);
+      return;
+    }
     if (!verifier.verify(scratch, input, DEBIT_INPUT_LENGTH, buf, (short) (c + 34), sigLength, card, T_CARD_KEY)) {
       ISOException.throwIt(PsamSw.SIGNATURE_INVALID);
     }
@@ -331,14 +344,18 @@ public class PsamApplet extends Applet {
       ISOException.throwIt(PsamSw.COUNTER_EXHAUSTED);
     }
     scratch[X_INPUT] = INPUT_COUNTERSIGN;
-    short length = signer.sign(scratch, X_INPUT, (short) (5 + DEBIT_INPUT_LENGTH), scratch, X_SIG);
+    short length = signer.sign(scratch, X_INPUT, (short) (5 + DEBIT_INPUT_LENGTH), scratch, (short) (X_OUT + 4));
+    Util.arrayCopyNonAtomic(scratch, (short) (X_INPUT + 1), scratch, X_OUT, Amount4.LENGTH);
+    short answerLength = (short) (Amount4.LENGTH + length);
     JCSystem.beginTransaction();
     Util.arrayCopy(scratch, (short) (X_INPUT + 1), sequence, (short) 0, Amount4.LENGTH);
     Util.arrayFillNonAtomic(challenges, (short) (slot * CHALLENGE_LENGTH), CHALLENGE_LENGTH, (byte) 0);
+    Util.arrayCopy(scratch, input, lastInput, (short) 0, DEBIT_INPUT_LENGTH);
+    Util.arrayCopy(scratch, X_OUT, lastAnswer, (short) 0, answerLength);
+    lastAnswerLength = answerLength;
     JCSystem.commitTransaction();
-    Util.arrayCopyNonAtomic(sequence, (short) 0, buf, (short) 0, Amount4.LENGTH);
-    Util.arrayCopyNonAtomic(scratch, X_SIG, buf, Amount4.LENGTH, length);
-    apdu.setOutgoingAndSend((short) 0, (short) (Amount4.LENGTH + length));
+    Util.arrayCopyNonAtomic(scratch, X_OUT, buf, (short) 0, answerLength);
+    apdu.setOutgoingAndSend((short) 0, answerLength);
   }
 
   /** The slot holding this issued, unused challenge, or -1. An all-zero challenge never matches. */

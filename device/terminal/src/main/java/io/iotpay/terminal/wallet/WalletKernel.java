@@ -117,11 +117,13 @@ public final class WalletKernel {
       case SplitPolicy.Decision.Pay pay -> {
         byte[] psamSignature = psamOk(WalletApdus.psamAuthenticate(state.cardId(), state.cardChallenge(), posChallenge,
             pay.offlineMinor(), pay.onlineMinor()), "AUTHENTICATE");
+        // Until the record is on disk the sale is unfinished: a lost DEBIT, or a lost PSAM answer
+        // after it, is recovered from the card's log at the next tap instead of charged again.
         unfinished = new Unfinished(posChallenge, amountMinor);
         ResponseApdu response = card.transmit(WalletApdus.debit(pay.offlineMinor(), pay.onlineMinor(),
             posCertificate, psamSignature));
-        unfinished = null;
         if (!response.isOk()) {
+          unfinished = null;
           yield new Outcome.Declined(WalletStatus.reason(response.sw()), response.sw(), card.apdus);
         }
         byte[] data = response.data();
@@ -137,12 +139,14 @@ public final class WalletKernel {
         try {
           record = countersignAndJournal(signed, state.certificate(), false);
         } catch (WalletException e) {
+          unfinished = null;
           // The PSAM refused the card's certificate or signature: a cloned or forged card. No goods, no record.
           LOG.warn("Wallet debit signature refused by the PSAM [card={}, sw={}]", Receipt.of(
               new PurchaseRecord(signed, 0, new byte[0], false)).cardMasked(), Integer.toHexString(e.sw()));
           yield new Outcome.Declined("card refused by the PSAM: " + WalletStatus.reason(e.sw()), e.sw(),
               card.apdus);
         }
+        unfinished = null;
         LOG.info("Wallet purchase approved [card={}, counter={}, offlineMinor={}, onlineMinor={}, psamSequence={}]",
             Receipt.of(record).cardMasked(), counter, pay.offlineMinor(), pay.onlineMinor(), record.psamSequence());
         yield new Outcome.Approved(record, Receipt.of(record), card.apdus, card.bytes);

