@@ -54,12 +54,17 @@ class WalletAttackTest {
     try (WalletWorld world = WalletWorld.of(suite, dir)) {
       world.load(5_000);
       PurchaseRecord record = ((WalletKernel.Outcome.Approved) world.kernel.purchase(world.tap(), 1_000)).record();
+      PurchaseRecord last = ((WalletKernel.Outcome.Approved) world.kernel.purchase(world.tap(), 200)).record();
       CardDebit genuine = record.debit();
       CardState state = world.state();
       ok(world.psam.channel().transmit(WalletApdus.psamVerifyCardCertificate(state.certificate())));
 
       ResponseApdu replay = world.psam.channel().transmit(WalletApdus.psamCountersign(genuine));
-      assertThat(replay.sw()).as("replayed debit").isEqualTo(0x6A88);
+      assertThat(replay.sw()).as("replayed earlier debit").isEqualTo(0x6A88);
+      // The last debit again is a lost answer asked for again: the same sequence and signature.
+      byte[] again = ok(world.psam.channel().transmit(WalletApdus.psamCountersign(last.debit())));
+      assertThat(again).startsWith(0, 0, 0, 2);
+      assertThat(java.util.Arrays.copyOfRange(again, 4, again.length)).isEqualTo(last.psamSignature());
 
       CardDebit inflated = new CardDebit(genuine.cardId(), genuine.counter(), 100, genuine.onlineMinor(),
           genuine.balanceAfterMinor(), genuine.currencyNumeric(), genuine.posId(), genuine.posChallenge(),
@@ -73,9 +78,9 @@ class WalletAttackTest {
           genuine.posChallenge(), badSignature);
       assertThat(world.psam.channel().transmit(WalletApdus.psamCountersign(tampered)).sw()).as("altered signature")
           .isEqualTo(WalletStatus.SIGNATURE_INVALID);
-      assertThat(world.journal.records()).containsExactly(record);
+      assertThat(world.journal.records()).containsExactly(record, last);
       byte[] sequence = ok(world.psam.channel().transmit(WalletApdus.psamGetData(0x03)));
-      assertThat(sequence).containsExactly(0, 0, 0, 1);
+      assertThat(sequence).containsExactly(0, 0, 0, 2);
     }
   }
 
