@@ -135,8 +135,13 @@ final class EmvData {
     }
   }
 
-  /** Adds the primitive objects of one record (template 70) to {@code into}; a repeated tag is an error. */
-  static void readRecord(byte[] record, Map<Integer, byte[]> into) {
+  /**
+   * Adds the primitive objects of one record (template 70) to {@code into}; a repeated tag is an
+   * error.
+   *
+   * @return the record's template, for ODA
+   */
+  static Tlv readRecord(byte[] record, Map<Integer, byte[]> into) {
     Tlv root = single(record, 0x70, "record");
     for (Tlv child : ((Tlv.Constructed) root).children()) {
       if (!(child instanceof Tlv.Primitive p)) {
@@ -149,10 +154,26 @@ final class EmvData {
         throw new PosException("data object " + p.tag() + " appears twice in the records");
       }
     }
+    return root;
   }
 
-  /** One GENERATE AC answer. {@code type} is the CID's top two bits: 00 AAC, 40 TC, 80 ARQC. */
-  record Ac(int cid, int atc, byte[] cryptogram, byte[] iad) {
+  /**
+   * The value field of a record's 70 template, as the card sent it: the static data to be
+   * authenticated of an SFI 1..10 record (EMV Book 3 §10.3). The record already parsed.
+   */
+  static byte[] templateValue(byte[] record) {
+    int lengthByte = record[1] & 0xFF;
+    int header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7F);
+    return Arrays.copyOfRange(record, header, record.length);
+  }
+
+  /**
+   * One GENERATE AC answer. {@code type} is the CID's top two bits: 00 AAC, 40 TC, 80 ARQC.
+   * {@code cardAuthenticationData} (9F69) and {@code signedDynamicData} (9F4B) are null unless the
+   * card signed (fDDA, format 2 only).
+   */
+  record Ac(int cid, int atc, byte[] cryptogram, byte[] iad, byte[] cardAuthenticationData,
+      byte[] signedDynamicData) {
     int type() {
       return cid & 0xC0;
     }
@@ -166,6 +187,8 @@ final class EmvData {
     byte[] atc;
     byte[] ac;
     byte[] iad;
+    byte[] cardData = null;
+    byte[] signed = null;
     if (root.tag().value() == 0x80 && root instanceof Tlv.Primitive p) {
       byte[] v = p.value();
       if (v.length < 11) {
@@ -181,6 +204,8 @@ final class EmvData {
       ac = primitive(c, 0x9F26);
       iad = primitive(c, 0x9F10);
       iad = iad == null ? new byte[0] : iad;
+      cardData = primitive(c, 0x9F69);
+      signed = primitive(c, 0x9F4B);
     } else {
       throw new PosException("GENERATE AC response is neither format 1 nor format 2");
     }
@@ -191,7 +216,7 @@ final class EmvData {
     if ((cid[0] & 0xC0) == 0xC0) {
       throw new PosException("GENERATE AC: CID " + Hex.encode(cid) + " is RFU");
     }
-    return new Ac(cid[0] & 0xFF, ((atc[0] & 0xFF) << 8) | (atc[1] & 0xFF), ac, iad);
+    return new Ac(cid[0] & 0xFF, ((atc[0] & 0xFF) << 8) | (atc[1] & 0xFF), ac, iad, cardData, signed);
   }
 
   /** What the issuer sent back for the card: 91 and the script templates 71 (before) and 72 (after the final AC). */

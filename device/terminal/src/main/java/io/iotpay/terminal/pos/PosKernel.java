@@ -12,6 +12,12 @@ import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.codec.Tag;
 import io.iotpay.foundation.codec.Tlv;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.oda.CardOdaData;
+import io.iotpay.foundation.crypto.oda.FddaData;
+import io.iotpay.foundation.crypto.oda.OdaReason;
+import io.iotpay.foundation.crypto.oda.OdaResult;
+import io.iotpay.foundation.crypto.oda.OdaVerifier;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.Pan;
@@ -59,14 +65,17 @@ public final class PosKernel {
   /** PDOL / CDOL data sent in one short APDU (255 bytes less the 83 tag and length of GPO). */
   static final int DOL_DATA_BYTES_MAX = 252;
   static final byte[] ARC_UNABLE_TO_GO_ONLINE = {'Z', '3'};
+  static final byte[] ARC_OFFLINE_DECLINED = {'Z', '1'};
   /** Terminal type 9F35: attended, online with offline capability, operated by the merchant. */
   static final int TERMINAL_TYPE = 0x22;
   /** Terminal transaction qualifiers 9F66 (EMV Book C-7 / qVSDC form): contactless EMV, online capable, CVM support. */
   static final byte[] TTQ = Hex.decode("36004000");
+  private static final int AIP_DDA_SUPPORTED = 0x20;
   private static final int AIP_CVM_SUPPORTED = 0x10;
   private static final int AIP_TRM_TO_BE_PERFORMED = 0x08;
   private static final int AIP_ISSUER_AUTHENTICATION = 0x04;
   /** TSI (9B) byte 1 bits, EMV Book 3 Annex C6. */
+  static final int TSI_ODA_PERFORMED = 0x80;
   static final int TSI_CVM_PERFORMED = 0x40;
   static final int TSI_CARD_RISK_MANAGEMENT = 0x20;
   static final int TSI_ISSUER_AUTHENTICATION = 0x10;
@@ -83,6 +92,7 @@ public final class PosKernel {
   private final BusinessClock clock;
   private final SecureRandom unpredictable = new SecureRandom();
   private final RandomGenerator selection;
+  private final OdaVerifier oda;
 
   /**
    * @param journal this terminal's journal, open; the kernel appends to it
@@ -90,12 +100,22 @@ public final class PosKernel {
    */
   public PosKernel(PosConfig config, OnlineAuthoriser authoriser, PinPad pinPad, PosJournal journal,
       BusinessClock clock) {
-    this(config, authoriser, pinPad, journal, clock, new SecureRandom());
+    this(config, authoriser, pinPad, journal, clock, null, new SecureRandom());
+  }
+
+  /**
+   * A kernel that performs fDDA on cards whose AIP offers it, with {@code oda} (the terminal's CA
+   * public keys and CA revocation list).
+   */
+  public PosKernel(PosConfig config, OnlineAuthoriser authoriser, PinPad pinPad, PosJournal journal,
+      BusinessClock clock, OdaVerifier oda) {
+    this(config, authoriser, pinPad, journal, clock, Assert.notNull(oda, "oda"), new SecureRandom());
   }
 
   /** As above, with the random source of random transaction selection given (tests). */
   PosKernel(PosConfig config, OnlineAuthoriser authoriser, PinPad pinPad, PosJournal journal, BusinessClock clock,
-      RandomGenerator selection) {
+      OdaVerifier oda, RandomGenerator selection) {
+    this.oda = oda;
     this.config = Assert.notNull(config, "config");
     this.authoriser = Assert.notNull(authoriser, "authoriser");
     this.pinPad = Assert.notNull(pinPad, "pinPad");
@@ -149,11 +169,17 @@ public final class PosKernel {
     processingRestrictions(t);
     cardholderVerification(t);
     terminalRiskManagement(t);
-    t.tvr.set(Bit.ODA_NOT_PERFORMED); // the card offers no ODA method this kernel performs (docs §4)
+    boolean fdda = oda != null && (t.aip[0] & AIP_DDA_SUPPORTED) != 0;
+    if (!fdda) {
+      t.tvr.set(Bit.ODA_NOT_PERFORMED); // no ODA method both the card and this terminal perform (docs §4)
+    }
     Request request = RiskRules.firstAction(t.tvr, config, t.iac(0x9F0E, RiskRules.IAC_DENIAL_ABSENT),
         t.iac(0x9F0F, RiskRules.IAC_ONLINE_ABSENT));
     t.first = generateAc(t, request, t.cdol1.build(t::valueOf));
     t.tsi |= TSI_CARD_RISK_MANAGEMENT;
+    if (fdda && !fastDda(t)) {
+      return odaFailed(t);
+    }
     return switch (t.first.type()) {
       case 0x00 -> new Ending(request == Request.AAC ? Reason.DECLINED_BY_TERMINAL : Reason.DECLINED_BY_CARD,
           "first GENERATE AC gave an AAC (TVR " + t.tvr + ")");
@@ -209,7 +235,11 @@ public final class PosKernel {
       for (int record = t.afl[i + 1] & 0xFF; record <= (t.afl[i + 2] & 0xFF); record++) {
         byte[] data = t.expect(Command.READ_RECORD,
             new CommandApdu(0x00, 0xB2, record, (sfi << 3) | 4, new byte[0], 256), "READ RECORD");
-        EmvData.readRecord(data, card);
+        t.records.add(EmvData.readRecord(data, card));
+        if (record - (t.afl[i + 1] & 0xFF) < (t.afl[i + 3] & 0xFF)) {
+          // Marked for ODA: SFI 1..10 contribute their template's value (EMV Book 3 §10.3).
+          t.staticData.writeBytes(sfi <= 10 ? EmvData.templateValue(data) : data);
+        }
       }
     }
     for (Map.Entry<Integer, byte[]> e : card.entrySet()) {
@@ -380,6 +410,54 @@ public final class PosKernel {
         selection.nextInt(1, 100))) {
       t.tvr.set(Bit.SELECTED_RANDOMLY);
     }
+  }
+
+  // ---- fDDA ------------------------------------------------------------------------------------
+
+  /**
+   * Verifies the first GENERATE AC's 9F4B over 9F37 ‖ 9F02 ‖ 5F2A ‖ 9F69 with the certificates of
+   * the records (docs/oda.md). The suite is the one of the card's cryptogram version (IAD byte 3).
+   *
+   * @return true when it verified; otherwise the TVR bit of the reason is set
+   */
+  private boolean fastDda(Txn t) {
+    t.tsi |= TSI_ODA_PERFORMED;
+    byte[] iad = t.first.iad();
+    AlgorithmSuite suite = iad.length < 3 ? null : switch (iad[2]) {
+      case 0x01 -> AlgorithmSuite.INTERNATIONAL;
+      case 0x04 -> AlgorithmSuite.NATIONAL;
+      default -> null;
+    };
+    OdaResult result;
+    if (suite == null || t.first.cardAuthenticationData() == null || t.first.signedDynamicData() == null
+        || t.first.cardAuthenticationData().length != FddaData.CARD_AUTHENTICATION_DATA_BYTES) {
+      result = new OdaResult.Refused(OdaReason.DATA_MISSING, "no cryptogram version, 9F69 or 9F4B for fDDA");
+    } else {
+      CardOdaData card = CardOdaData.fromRecords(Arrays.copyOf(t.aid, 5), t.records, t.staticData.toByteArray());
+      FddaData data = new FddaData(t.values.get(0x9F37), t.values.get(0x9F02), t.values.get(0x5F2A),
+          t.first.cardAuthenticationData());
+      result = oda.verifyFdda(suite, card, data, t.first.signedDynamicData(), t.date);
+    }
+    if (result instanceof OdaResult.Refused refused) {
+      t.tvr.set(refused.reason() == OdaReason.DATA_MISSING ? Bit.ICC_DATA_MISSING : Bit.DDA_FAILED);
+      t.odaFailure = refused.reason() + ": " + refused.detail();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * fDDA failed: the card is not sent online. An ARQC is closed with a second GENERATE AC asking for
+   * an AAC (ARC "Z1", declined offline), so the card does not count the transaction as pending.
+   */
+  private Ending odaFailed(Txn t) {
+    LOG.info("fDDA failed [terminal={}, sequence={}, card={}, detail={}]", config.terminalId(), t.sequence,
+        t.pan.masked(), t.odaFailure);
+    if (t.first.type() == 0x80) {
+      t.values.put(0x9F36, new byte[] {(byte) (t.first.atc() >> 8), (byte) t.first.atc()});
+      t.second = generateAc(t, Request.AAC, cdol2Data(t, ARC_OFFLINE_DECLINED));
+    }
+    return new Ending(Reason.DECLINED_ODA_FAILED, "fDDA failed: " + t.odaFailure);
   }
 
   // ---- GENERATE AC and the online part -------------------------------------------------------
@@ -581,6 +659,9 @@ public final class PosKernel {
     final LocalDate date;
     final Map<Integer, byte[]> values = new HashMap<>();
     Map<Integer, byte[]> cardValues = Map.of();
+    final List<Tlv> records = new ArrayList<>();
+    final java.io.ByteArrayOutputStream staticData = new java.io.ByteArrayOutputStream();
+    String odaFailure;
     final Tvr tvr = new Tvr();
     int tsi;
     int commands;

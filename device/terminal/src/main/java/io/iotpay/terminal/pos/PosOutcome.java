@@ -32,6 +32,8 @@ public record PosOutcome(Result result, Reason reason, Cvm cvm, String detail, P
     /** Terminal action analysis asked for an AAC (exception file, expiry, service not allowed ...). */
     DECLINED_BY_TERMINAL(Result.DECLINED),
     DECLINED_BY_CARD(Result.DECLINED),
+    /** Offline data authentication (fDDA) failed: a counterfeit or damaged card; never sent online. */
+    DECLINED_ODA_FAILED(Result.DECLINED),
     DECLINED_BY_ISSUER(Result.DECLINED),
     /** The issuer approved but the card declined (e.g. the ARPC did not verify): reversal needed. */
     DECLINED_AFTER_ISSUER_APPROVAL(Result.DECLINED),

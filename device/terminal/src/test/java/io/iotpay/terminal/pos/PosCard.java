@@ -14,6 +14,11 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.Pan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import io.iotpay.foundation.crypto.oda.OdaIssuing;
+import io.iotpay.foundation.crypto.oda.OdaPublicKey;
+import java.math.BigInteger;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.YearMonth;
 import java.util.Arrays;
 import javacard.framework.AID;
 import javacard.framework.Applet;
@@ -72,6 +77,24 @@ public final class PosCard {
   }
 
   public PosCard(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, Profile profile) {
+    this(suite, issuer, pan, profile, null, false);
+  }
+
+  /** A card personalised for fDDA with certificates of {@code scheme} (docs/pos-kernel.md §4). */
+  public static PosCard withOda(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, OdaScheme scheme) {
+    return new PosCard(suite, issuer, pan, Profile.STANDARD, scheme, false);
+  }
+
+  /**
+   * A counterfeit: genuine certificates of {@code scheme} for a key the card does not hold (it signs
+   * with another), as a skimmed card copied onto a blank with its own key would.
+   */
+  public static PosCard counterfeitWithOda(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, OdaScheme scheme) {
+    return new PosCard(suite, issuer, pan, Profile.STANDARD, scheme, true);
+  }
+
+  private PosCard(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, Profile profile, OdaScheme oda,
+      boolean counterfeit) {
     this.suite = suite;
     this.pan = pan;
     simulator = new CardSimulator();
@@ -83,7 +106,7 @@ public final class PosCard {
     install(aid, EmvApplet.class, concat(new byte[] {suite == AlgorithmSuite.INTERNATIONAL ? (byte) 1 : (byte) 2},
         issuer.cardMasterKeys(suite, pan, 1), new byte[] {3}, PIN_BLOCK));
     connect();
-    personalise(profile);
+    personalise(profile, oda, counterfeit);
     issuer.register(this);
   }
 
@@ -93,7 +116,7 @@ public final class PosCard {
         (byte) parameters.length);
   }
 
-  private void personalise(Profile p) {
+  private void personalise(Profile p, OdaScheme oda, boolean counterfeit) {
     byte[] panBytes = Hex.decode(pan.digits().length() % 2 == 0 ? pan.digits() : pan.digits() + "F");
     String track2Digits = pan.digits() + "D" + p.expiryYymmdd().substring(0, 4) + "2010000000000";
     byte[] track2 = Hex.decode(track2Digits.length() % 2 == 0 ? track2Digits : track2Digits + "F");
@@ -108,8 +131,54 @@ public final class PosCard {
     ok(channel.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, Hex.decode(AID), 256)), "SELECT");
     ok(storeData(0x00, 0, dgi(0x0101, record1)), "STORE DATA 0101");
     ok(storeData(0x00, 1, dgi(0x0102, record2)), "STORE DATA 0102");
+    if (oda != null) {
+      personaliseOda(oda, counterfeit, panBytes, p.expiryYymmdd(), record1);
+    }
     ok(storeData(0x80, 2, dgi(0x9200, parameters)), "STORE DATA 9200");
     reinsert();
+  }
+
+  /**
+   * The ODA key (RSA: made by the issuer and loaded in DGIs 8201..8207; SM2: GENERATE ODA KEY on the
+   * card), its certificate over record 1 (the static data, AFL 08 01 04 01), and records 3
+   * ([90]) and 4 ([8F, 92, 9F32, 9F46, 9F47, 9F48] as the suite has them).
+   */
+  private void personaliseOda(OdaScheme oda, boolean counterfeit, byte[] panBytes, String expiry, byte[] record1) {
+    OdaPublicKey held = switch (suite) {
+      case INTERNATIONAL -> loadRsaKey((RSAPrivateCrtKey) OdaIssuing.newCardKeyPair(suite, 1024, OdaScheme.RANDOM)
+          .getPrivate());
+      case NATIONAL -> new OdaPublicKey.Sm2(ok(channel.transmit(new CommandApdu(0x80, 0xE0, 0, 0, new byte[0], 256)),
+          "GENERATE ODA KEY").data());
+    };
+    OdaPublicKey certified = counterfeit
+        ? OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, 1024, OdaScheme.RANDOM).getPublic()) : held;
+    OdaIssuing.IccCredentials icc = OdaIssuing.certifyCard(oda.issuer, panBytes,
+        YearMonth.of(2000 + Integer.parseInt(expiry.substring(0, 2)), Integer.parseInt(expiry.substring(2, 4))),
+        Hex.decode("000007"), certified, record1, OdaScheme.RANDOM);
+    byte[] record3 = tlv("90", oda.issuer.certificate());
+    byte[] record4 = concat(tlv("8F", new byte[] {(byte) OdaScheme.CA_INDEX}), optional("92", oda.issuer.remainder()),
+        optional("9F32", oda.issuer.exponent()), tlv("9F46", icc.certificate()), optional("9F47", icc.exponent()),
+        optional("9F48", icc.remainder()));
+    ok(storeData(0x00, 3, dgi(0x0103, record3)), "STORE DATA 0103");
+    ok(storeData(0x00, 4, dgi(0x0104, record4)), "STORE DATA 0104");
+  }
+
+  private OdaPublicKey loadRsaKey(RSAPrivateCrtKey key) {
+    BigInteger[] parts = {key.getModulus(), key.getPublicExponent(), key.getPrimeP(), key.getPrimeQ(),
+        key.getPrimeExponentP(), key.getPrimeExponentQ(), key.getCrtCoefficient()};
+    for (int i = 0; i < parts.length; i++) {
+      ok(storeData(0x00, 10 + i, dgi(0x8201 + i, unsigned(parts[i]))), "STORE DATA 820" + (i + 1));
+    }
+    return new OdaPublicKey.Rsa(unsigned(key.getModulus()), unsigned(key.getPublicExponent()));
+  }
+
+  private static byte[] unsigned(BigInteger value) {
+    byte[] raw = value.toByteArray();
+    return raw[0] == 0 && raw.length > 1 ? Arrays.copyOfRange(raw, 1, raw.length) : raw;
+  }
+
+  private static byte[] optional(String tag, byte[] value) {
+    return value.length == 0 ? new byte[0] : tlv(tag, value);
   }
 
   private ResponseApdu storeData(int p1, int p2, byte[] data) {
@@ -121,7 +190,8 @@ public final class PosCard {
   }
 
   private static byte[] tlv(String tag, byte[] value) {
-    return concat(Hex.decode(tag), new byte[] {(byte) value.length}, value);
+    byte[] length = value.length > 0x7F ? new byte[] {(byte) 0x81, (byte) value.length} : new byte[] {(byte) value.length};
+    return concat(Hex.decode(tag), length, value);
   }
 
   private void connect() {

@@ -23,6 +23,7 @@ final class Till implements AutoCloseable {
       BusinessDayRule.UTC_MIDNIGHT);
   PosJournal journal;
   PosKernel kernel;
+  io.iotpay.foundation.crypto.oda.OdaVerifier oda;
 
   Till(Path dir) {
     this(dir, PosConfig.defaults("T0000001", "M00000000000001", TOKEN_KEY), PinPad.NONE, new java.security.SecureRandom());
@@ -31,13 +32,20 @@ final class Till implements AutoCloseable {
   Till(Path dir, PosConfig config, PinPad pinPad, RandomGenerator selection) {
     journalFile = dir.resolve("pos.journal");
     journal = PosJournal.open(journalFile);
-    kernel = new PosKernel(config, issuer, pinPad, journal, clock, selection);
+    kernel = new PosKernel(config, issuer, pinPad, journal, clock, null, selection);
   }
 
   /** Another kernel on the same journal and issuer. */
   Till reconfigure(PosConfig config, PinPad pinPad, RandomGenerator selection) {
-    kernel = new PosKernel(config, issuer, pinPad, journal, clock, selection);
+    kernel = new PosKernel(config, issuer, pinPad, journal, clock, oda, selection);
     return this;
+  }
+
+  /** The kernel with fDDA by {@code verifier}, default configuration. */
+  Till withOda(io.iotpay.foundation.crypto.oda.OdaVerifier verifier) {
+    oda = verifier;
+    return reconfigure(PosConfig.defaults("T0000001", "M00000000000001", TOKEN_KEY), PinPad.NONE,
+        new java.security.SecureRandom());
   }
 
   PosCard card(AlgorithmSuite suite) {
