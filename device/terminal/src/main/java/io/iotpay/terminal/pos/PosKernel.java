@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The contactless POS kernel. One {@link #charge} per card presented: SELECT PPSE, SELECT AID,
  * GET PROCESSING OPTIONS, READ RECORD of the AFL, processing restrictions, cardholder verification,
- * terminal risk management, terminal action analysis, GENERATE AC; for an ARQC the online
- * authorisation, EXTERNAL AUTHENTICATE, scripts (71), the second GENERATE AC and scripts (72). An
- * online tap of this project's card takes 8 command APDUs. Every transaction's journal entry is on
+ * terminal risk management, terminal action analysis, GENERATE AC (with fDDA verification when the
+ * card and the terminal support it); for an ARQC the online authorisation, EXTERNAL AUTHENTICATE,
+ * scripts (71), the second GENERATE AC and scripts (72). An online tap of this project's card takes
+ * 8 command APDUs (10 with fDDA). Every transaction's journal entry is on
  * disk before its outcome is returned; an ARQC is journaled before it leaves the terminal. Rules and
  * sequences: docs/pos-kernel.md. Not thread-safe: one kernel per terminal.
  */
