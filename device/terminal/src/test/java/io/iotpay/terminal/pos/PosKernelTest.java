@@ -81,8 +81,9 @@ class PosKernelTest {
     assertThat(fin.tsi()).isEqualTo(String.format("%02X00", PosKernel.TSI_CARD_RISK_MANAGEMENT
         | PosKernel.TSI_ISSUER_AUTHENTICATION | PosKernel.TSI_TERMINAL_RISK_MANAGEMENT));
 
-    List<Entry> entries = PosJournal.open(dir.resolve("copy")).entries(); // an empty journal opens empty
-    assertThat(entries).isEmpty();
+    try (PosJournal empty = PosJournal.open(dir.resolve("copy"))) {
+      assertThat(empty.entries()).isEmpty(); // a new journal opens empty
+    }
     assertThat(till.journal.entries()).extracting(Entry::stage).containsExactly(Stage.ONLINE_REQUEST, Stage.FINAL);
     assertThat(till.journal.entries().get(0).authorisation()).isEqualTo(Authorisation.PENDING);
     String text = Files.readString(till.journalFile);
