@@ -4,6 +4,7 @@ import io.iotpay.card.crypto.BlockCipher16;
 import io.iotpay.card.crypto.CardMac;
 import io.iotpay.card.crypto.DesBlockCipher;
 import io.iotpay.card.crypto.Sm4BlockCipher;
+import io.iotpay.card.oda.DynamicSigner;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
 import javacard.framework.ISO7816;
@@ -21,9 +22,12 @@ import javacard.framework.Util;
  * session key, MAC algorithm 1). Every APDU, formula and status word is in
  * {@code docs/emv-card-apdus.md}.
  *
- * <p>Offline data authentication is not here: the AIP claims neither fDDA nor CDA, GENERATE AC
- * refuses a CDA request (6A81), and {@link #appendSignedDynamicData} is the one place where the
- * signed dynamic application data (9F4B) will be added.
+ * <p>Offline data authentication is fDDA, and optional: a card personalised with the ODA records
+ * (DGI 0103, 0104) and an ODA key (DGI 8201..8207, or GENERATE ODA KEY) claims DDA in its AIP
+ * ({@link #AIP_ODA}), lists records 1 to 4 in its AFL with record 1 signed ({@link #AFL_ODA}), and
+ * appends 9F69 and the signed dynamic application data 9F4B ({@link DynamicSigner}) to the first
+ * GENERATE AC's answer ({@link #appendSignedDynamicData}). A card without them behaves as before
+ * ({@link #AIP}, {@link #AFL}). A CDA request is refused (6A81).
  *
  * <p>Converter-compatible like the transit applet: byte and short arithmetic, no String, int,
  * long or java.util, all memory allocated in the constructor. Every persistent change of a command
@@ -55,6 +59,15 @@ public class EmvApplet extends Applet {
   private static final byte DGI_RECORD_2 = 0x02;
   private static final byte DGI_PARAMETERS = 0x04;
   private static final byte DGI_ALL = 0x07;
+  private static final byte DGI_RECORD_3 = 0x08;
+  private static final byte DGI_RECORD_4 = 0x10;
+  private static final byte DGI_ODA_KEY = 0x20;
+  /** ODA records 3 and 4: one STORE DATA block each (Lc 255 less DGI and length). */
+  static final short ODA_RECORD_MAX = 252;
+  /** The ICC key size of INTERNATIONAL cards (docs/oda.md §1). */
+  static final short ODA_RSA_BITS = 1024;
+  /** Card transaction qualifiers signed in 9F69 (ours: none set). */
+  private static final byte[] CTQ = {0x00, 0x00};
 
   static final short RECORD_MAX = 128;
   static final short PDOL_MAX = 32;
@@ -86,6 +99,10 @@ public class EmvApplet extends Applet {
   static final byte[] AIP = {0x1C, 0x00};
   /** AFL: SFI 1, records 1 to 2, none for offline data authentication. */
   static final byte[] AFL = {0x08, 0x01, 0x02, 0x00};
+  /** AIP of a card personalised for ODA: as {@link #AIP} plus DDA supported (20), here fDDA. */
+  static final byte[] AIP_ODA = {0x3C, 0x00};
+  /** AFL of a card personalised for ODA: SFI 1, records 1 to 4, record 1 signed (static data). */
+  static final byte[] AFL_ODA = {0x08, 0x01, 0x04, 0x01};
   private static final byte[] LABEL = {'I', 'O', 'T', 'P', 'A', 'Y', ' ', 'D', 'E', 'B', 'I', 'T'};
 
   // ---- cryptogram information data, CVR --------------------------------------------------------
@@ -147,6 +164,14 @@ public class EmvApplet extends Applet {
   short record1Length;
   final byte[] record2;
   short record2Length;
+  final byte[] record3;
+  short record3Length;
+  final byte[] record4;
+  short record4Length;
+  /** True once personalised with both ODA records and a complete ODA key. */
+  boolean oda;
+  private final DynamicSigner signer;
+  private final byte[] odaTerminal;
   final byte[] pdol;
   short pdolLength;
   short pdolDataLength;
@@ -212,6 +237,10 @@ public class EmvApplet extends Applet {
     lifeCycle = LIFE_INSTALLED;
     record1 = new byte[RECORD_MAX];
     record2 = new byte[RECORD_MAX];
+    record3 = new byte[ODA_RECORD_MAX];
+    record4 = new byte[ODA_RECORD_MAX];
+    signer = new DynamicSigner(suite == SUITE_SM4, ODA_RSA_BITS);
+    odaTerminal = JCSystem.makeTransientByteArray(DynamicSigner.TERMINAL_DATA_LENGTH, JCSystem.CLEAR_ON_DESELECT);
     pdol = new byte[PDOL_MAX];
     pdolAmountOff = -1;
     amounts = new byte[18];
@@ -264,6 +293,7 @@ public class EmvApplet extends Applet {
         break;
       case (byte) 0xDA: requireClass(cla, (byte) 0x04); script(apdu, receive(apdu)); break;
       case (byte) 0xE2: requireClass(cla, (byte) 0x80); storeData(apdu, receive(apdu)); break;
+      case (byte) 0xE0: requireClass(cla, (byte) 0x80); generateOdaKey(apdu); break;
       case (byte) 0xA4: ISOException.throwIt(EmvSw.FILE_NOT_FOUND); break;
       default: ISOException.throwIt(EmvSw.INS_NOT_SUPPORTED);
     }
@@ -333,7 +363,7 @@ public class EmvApplet extends Applet {
     }
   }
 
-  /** READ RECORD {@code 00 B2 rec (SFI<<3|4) 00}: SFI 1, records 1 and 2. */
+  /** READ RECORD {@code 00 B2 rec (SFI<<3|4) 00}: SFI 1, records 1 and 2 (1 to 4 with ODA). */
   private void readRecord(APDU apdu) {
     requirePersonalised();
     byte[] buf = apdu.getBuffer();
@@ -345,11 +375,21 @@ public class EmvApplet extends Applet {
     if ((short) (p2 >> 3) != 0x01) {
       ISOException.throwIt(EmvSw.FILE_NOT_FOUND);
     }
-    if (record > 2) {
+    if (record > (oda ? 4 : 2)) {
       ISOException.throwIt(EmvSw.RECORD_NOT_FOUND);
     }
-    byte[] source = record == 1 ? record1 : record2;
-    short length = record == 1 ? record1Length : record2Length;
+    byte[] source = record1;
+    short length = record1Length;
+    if (record == 2) {
+      source = record2;
+      length = record2Length;
+    } else if (record == 3) {
+      source = record3;
+      length = record3Length;
+    } else if (record == 4) {
+      source = record4;
+      length = record4Length;
+    }
     short p = 0;
     buf[p++] = 0x70;
     if (length > 0x7F) {
@@ -444,8 +484,8 @@ public class EmvApplet extends Applet {
     }
     tx[TX_STAGE] = STAGE_GPO_DONE;
     short p = 2;
-    p = putTlv(buf, p, (short) 0x82, AIP, (short) 0, (short) 2);
-    p = putTlv(buf, p, (short) 0x94, AFL, (short) 0, (short) AFL.length);
+    p = putTlv(buf, p, (short) 0x82, oda ? AIP_ODA : AIP, (short) 0, (short) 2);
+    p = putTlv(buf, p, (short) 0x94, oda ? AFL_ODA : AFL, (short) 0, (short) AFL.length);
     buf[0] = 0x77;
     buf[1] = (byte) (p - 2);
     apdu.setOutgoingAndSend((short) 0, p);
@@ -651,7 +691,14 @@ public class EmvApplet extends Applet {
    * the scripts of this ATC.
    */
   private short computeAndBuildResponse(byte[] buf, short cdolLength, byte cid) {
-    short p = Util.arrayCopyNonAtomic(AIP, (short) 0, scratch, cdolLength, (short) 2);
+    boolean first = cdolLength == CDOL1_DATA_LENGTH;
+    if (oda && first) {
+      // fDDA terminal data 9F37 ‖ 9F02 ‖ 5F2A from CDOL1 (UN at 25, amount at 0, currency at 19).
+      Util.arrayCopyNonAtomic(scratch, (short) 25, odaTerminal, (short) 0, (short) 4);
+      Util.arrayCopyNonAtomic(scratch, (short) 0, odaTerminal, (short) 4, EmvBcd.LENGTH);
+      Util.arrayCopyNonAtomic(scratch, (short) 19, odaTerminal, (short) 10, (short) 2);
+    }
+    short p = Util.arrayCopyNonAtomic(oda ? AIP_ODA : AIP, (short) 0, scratch, cdolLength, (short) 2);
     p = Util.setShort(scratch, p, atc);
     short iad = p;
     scratch[p++] = (byte) (IAD_LENGTH - 1);
@@ -674,21 +721,40 @@ public class EmvApplet extends Applet {
     r = Util.setShort(buf, r, atc);
     r = putTlv(buf, r, (short) 0x9F26, scratch, S_MAC, CRYPTOGRAM_LENGTH);
     r = putTlv(buf, r, (short) 0x9F10, scratch, iad, IAD_LENGTH);
-    r = appendSignedDynamicData(buf, r);
+    if (oda && first) {
+      r = appendSignedDynamicData(buf, r);
+    }
+    if ((short) (r - 2) > 0x7F) {
+      // Long form: shift the content one byte to make room for 81.
+      Util.arrayCopyNonAtomic(buf, (short) 2, buf, (short) 3, (short) (r - 2));
+      buf[0] = 0x77;
+      buf[1] = (byte) 0x81;
+      buf[2] = (byte) (r - 2);
+      return (short) (r + 1);
+    }
     buf[0] = 0x77;
     buf[1] = (byte) (r - 2);
     return r;
   }
 
   /**
-   * The seam for offline data authentication: with CDA (or fDDA in GPO) the card's signed dynamic
-   * application data (9F4B) goes here, after the cryptogram it signs. Adds nothing today; the AIP
-   * claims no ODA method and a CDA request is refused.
+   * fDDA (first GENERATE AC of a card personalised for ODA): 9F69 card authentication related data
+   * and 9F4B signed dynamic application data over 9F37 ‖ 9F02 ‖ 5F2A ‖ 9F69 (docs/oda.md §2, §3),
+   * after the cryptogram. The signature is made in {@link #scratch} from {@code S_WORK} and copied.
    *
    * @return the offset after what was appended
    */
   short appendSignedDynamicData(byte[] buf, short p) {
-    return p;
+    short length = signer.signFdda(odaTerminal, (short) 0, CTQ, (short) 0, scratch, S_WORK);
+    p = putTlv(buf, p, (short) 0x9F69, scratch, S_WORK, DynamicSigner.CARD_AUTHENTICATION_DATA_LENGTH);
+    short signedLength = (short) (length - DynamicSigner.CARD_AUTHENTICATION_DATA_LENGTH);
+    p = Util.setShort(buf, p, (short) 0x9F4B);
+    if (signedLength > 0x7F) {
+      buf[p++] = (byte) 0x81;
+    }
+    buf[p++] = (byte) signedLength;
+    return Util.arrayCopyNonAtomic(scratch, (short) (S_WORK + DynamicSigner.CARD_AUTHENTICATION_DATA_LENGTH), buf, p,
+        signedLength);
   }
 
   /**
@@ -931,7 +997,7 @@ public class EmvApplet extends Applet {
     byte flag = dgiFlag(dgi);
     // Checked before anything is written, so a refused last block leaves the card as it was.
     boolean last = (buf[ISO7816.OFFSET_P1] & (byte) 0x80) != 0;
-    if (last && (byte) (dgiFlags | flag) != DGI_ALL) {
+    if (last && (byte) ((dgiFlags | flag) & DGI_ALL) != DGI_ALL) {
       ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
     }
     if (flag == DGI_RECORD_1) {
@@ -946,11 +1012,22 @@ public class EmvApplet extends Applet {
       record2Length = Util.arrayCopy(buf, value, record2, (short) 0, valueLength);
       dgiFlags = (byte) (dgiFlags | DGI_RECORD_2);
       JCSystem.commitTransaction();
+    } else if (flag == DGI_RECORD_3 || flag == DGI_RECORD_4) {
+      storeOdaRecord(buf, value, valueLength, flag);
+    } else if (flag == DGI_ODA_KEY) {
+      if (suite != SUITE_3DES) {
+        ISOException.throwIt(EmvSw.REFERENCED_DATA_NOT_FOUND); // SM2 keys are born on the card
+      }
+      signer.setRsaComponent(buf[(short) (ISO7816.OFFSET_CDATA + 1)], buf, value, valueLength);
+      dgiFlags = (byte) (dgiFlags | DGI_ODA_KEY);
     } else {
       storeParameters(buf, value, valueLength);
     }
     if (last) {
+      JCSystem.beginTransaction();
+      oda = (byte) (dgiFlags & (DGI_RECORD_3 | DGI_RECORD_4)) == (byte) (DGI_RECORD_3 | DGI_RECORD_4) && signer.hasKey();
       lifeCycle = LIFE_PERSONALISED;
+      JCSystem.commitTransaction();
     }
   }
 
@@ -962,10 +1039,50 @@ public class EmvApplet extends Applet {
     if (dgi == (short) 0x0102) {
       return DGI_RECORD_2;
     }
+    if (dgi == (short) 0x0103) {
+      return DGI_RECORD_3;
+    }
+    if (dgi == (short) 0x0104) {
+      return DGI_RECORD_4;
+    }
+    if (dgi >= (short) 0x8201 && dgi <= (short) 0x8207) {
+      return DGI_ODA_KEY; // RSA key component 1 modulus .. 7 Q^-1 (DynamicSigner.RSA_*)
+    }
     if (dgi != (short) 0x9200) {
       ISOException.throwIt(EmvSw.REFERENCED_DATA_NOT_FOUND);
     }
     return DGI_PARAMETERS;
+  }
+
+  /** DGI 0103 / 0104: an ODA record (certificates, CA index), flat BER-TLV of at most 252 bytes. */
+  private void storeOdaRecord(byte[] buf, short value, short length, byte flag) {
+    short end = (short) (value + length);
+    for (short p = value; p < end; ) {
+      p = parseTlv(buf, p, end);
+    }
+    JCSystem.beginTransaction();
+    if (flag == DGI_RECORD_3) {
+      record3Length = Util.arrayCopy(buf, value, record3, (short) 0, length);
+    } else {
+      record4Length = Util.arrayCopy(buf, value, record4, (short) 0, length);
+    }
+    dgiFlags = (byte) (dgiFlags | flag);
+    JCSystem.commitTransaction();
+  }
+
+  /**
+   * GENERATE ODA KEY {@code 80 E0 00 00 00} while not personalised: a new ODA key pair on the card;
+   * answers its public key for the issuer to certify (RSA: N length ‖ N ‖ e length ‖ e; SM2: X ‖ Y).
+   */
+  private void generateOdaKey(APDU apdu) {
+    if (lifeCycle == LIFE_PERSONALISED) {
+      ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
+    }
+    byte[] buf = apdu.getBuffer();
+    requireP1P2(buf, (byte) 0, (byte) 0);
+    short length = signer.generateKeyPair(buf, (short) 0);
+    dgiFlags = (byte) (dgiFlags | DGI_ODA_KEY);
+    apdu.setOutgoingAndSend((short) 0, length);
   }
 
   /** Record 1 must carry the PAN (5A) and the track 2 equivalent (57). */
