@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.RFC3394WrapEngine;
-import org.bouncycastle.crypto.macs.CMac;
 
 /**
  * What both custodies share: the registry of labels and versions, the checks every operation runs
@@ -310,23 +309,17 @@ abstract class CustodyCore implements KeyCustody {
 
   @Override
   public synchronized byte[] mac(KeyRef macKey, byte[] data) {
-    return cmac(use(macKey, KeyOperation.MAC_GENERATE), data);
+    Slot slot = use(macKey, KeyOperation.MAC_GENERATE);
+    requireData(data);
+    return slot.material.messageMac(data);
   }
 
   @Override
   public synchronized boolean verifyMac(KeyRef macKey, byte[] data, byte[] mac) {
-    byte[] expected = cmac(use(macKey, KeyOperation.MAC_VERIFY), data);
-    return mac != null && MessageDigest.isEqual(expected, mac);
-  }
-
-  private static byte[] cmac(Slot slot, byte[] data) {
+    Slot slot = use(macKey, KeyOperation.MAC_VERIFY);
     requireData(data);
-    CMac cmac = new CMac(slot.material.boundEngine());
-    cmac.init(BoundEngine.IGNORED);
-    cmac.update(data, 0, data.length);
-    byte[] out = new byte[cmac.getMacSize()];
-    cmac.doFinal(out, 0);
-    return out;
+    byte[] expected = slot.material.messageMac(data);
+    return mac != null && MessageDigest.isEqual(expected, mac);
   }
 
   // ---- PINs ----

@@ -79,7 +79,10 @@ public interface KeyCustody extends AutoCloseable {
   /** The public half of a signing key (public keys are not secret). */
   PublicKey publicKey(KeyRef signingKey);
 
-  /** The zone MAC (AES-CMAC or SM4-CMAC, 16 bytes) of {@code data}. */
+  /**
+   * The ISO 8583 message MAC (field 128) of {@code data} under a zone authentication key: ISO/IEC
+   * 9797-1 MAC algorithm 3 with two-key 3DES, or the PBOC SM4 MAC; 8 bytes.
+   */
   byte[] mac(KeyRef macKey, byte[] data);
 
   /** True when {@code mac} is the zone MAC of {@code data}; constant time. */

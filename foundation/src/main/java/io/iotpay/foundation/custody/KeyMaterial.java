@@ -17,6 +17,13 @@ interface KeyMaterial {
    */
   BlockCipher boundEngine();
 
+  /**
+   * The ISO 8583 message MAC of {@code data} (see {@link KeyUsage#ZONE_MAC}), 8 bytes.
+   *
+   * @throws KeyCustodyException UNSUPPORTED for a key pair
+   */
+  byte[] messageMac(byte[] data);
+
   /** A DER signature of {@code data}. @throws KeyCustodyException UNSUPPORTED for a secret key */
   byte[] sign(byte[] data);
 

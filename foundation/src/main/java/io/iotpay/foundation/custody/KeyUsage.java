@@ -25,22 +25,28 @@ import java.util.Set;
  */
 public enum KeyUsage {
   /** Issuer master key (IMK-AC): derives card keys (EMV option A) for ARQC, ARPC and TAC. */
-  ISSUER_MASTER(EnumSet.of(VERIFY_CARD_CRYPTOGRAM, GENERATE_ARPC), KeyKind.CARD_BLOCK_CIPHER),
+  ISSUER_MASTER(EnumSet.of(VERIFY_CARD_CRYPTOGRAM, GENERATE_ARPC), KeyKind.TDES_OR_SM4),
   /** Scheme, party, file and checkpoint signing key pair (ECDSA P-256 or SM2). */
   SIGNING(EnumSet.of(SIGN, EXPORT_PUBLIC_KEY), KeyKind.KEY_PAIR),
-  /** Zone MAC key of an ISO 8583 link (AES-CMAC or SM4-CMAC); exchangeable under a zone master key. */
-  ZONE_MAC(EnumSet.of(MAC_GENERATE, MAC_VERIFY, EXPORT_WRAPPED), KeyKind.HOST_BLOCK_CIPHER),
+  /**
+   * Zone authentication key (ZAK) of an ISO 8583 link: the field 128 message MAC of
+   * io.iotpay.protocol.iso8583.MessageMac (ISO/IEC 9797-1 MAC algorithm 3 with two-key 3DES, or
+   * the PBOC SM4 MAC; 8 bytes); exchangeable under a zone master key.
+   */
+  ZONE_MAC(EnumSet.of(MAC_GENERATE, MAC_VERIFY, EXPORT_WRAPPED), KeyKind.TDES_OR_SM4),
   /** Zone PIN key (ISO 9564 format 4 with AES or SM4); exchangeable under a zone master key. */
-  ZONE_PIN(EnumSet.of(PIN_DECIPHER, PIN_ENCIPHER, EXPORT_WRAPPED), KeyKind.HOST_BLOCK_CIPHER),
+  ZONE_PIN(EnumSet.of(PIN_DECIPHER, PIN_ENCIPHER, EXPORT_WRAPPED), KeyKind.AES_OR_SM4),
   /** DUKPT base derivation key (ANSI X9.24-3 AES DUKPT, or its SM4 analogue). */
-  DUKPT_BDK(EnumSet.of(DUKPT_DERIVE), KeyKind.HOST_BLOCK_CIPHER),
+  DUKPT_BDK(EnumSet.of(DUKPT_DERIVE), KeyKind.AES_OR_SM4),
   /** Zone master key (key-encryption key): wraps and unwraps zone keys (0800 key change). */
-  ZONE_MASTER(EnumSet.of(WRAP_KEY, UNWRAP_KEY), KeyKind.HOST_BLOCK_CIPHER);
+  ZONE_MASTER(EnumSet.of(WRAP_KEY, UNWRAP_KEY), KeyKind.AES_OR_SM4);
 
   /** What the key material is. */
   enum KeyKind {
-    CARD_BLOCK_CIPHER,
-    HOST_BLOCK_CIPHER,
+    /** Two-key 3DES or SM4: the suite's card cipher, which EMV cards and ISO 8583 MACs use. */
+    TDES_OR_SM4,
+    /** AES or SM4: the suite's host cipher. */
+    AES_OR_SM4,
     KEY_PAIR
   }
 
@@ -67,8 +73,8 @@ public enum KeyUsage {
   /** The block cipher of a symmetric key of this usage under {@code suite}; null for key pairs. */
   BlockCipherAlgorithm cipher(AlgorithmSuite suite) {
     return switch (kind) {
-      case CARD_BLOCK_CIPHER -> suite.cardBlockCipher();
-      case HOST_BLOCK_CIPHER -> suite.blockCipher();
+      case TDES_OR_SM4 -> suite.cardBlockCipher();
+      case AES_OR_SM4 -> suite.blockCipher();
       case KEY_PAIR -> null;
     };
   }

@@ -60,12 +60,21 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   static final String ALIAS_PREFIX = "iotpay|";
+  /**
+   * A zone MAC key is two token objects, K1 and K2 (each stored as the DES3 key K‖K‖K, which is
+   * single DES): the retail MAC runs DES under K1 for every block and K2 only in the last step, and
+   * PKCS#11 has no retail-MAC mechanism over one 3DES key (payment HSMs have their own command).
+   * Alias suffixes of the halves:
+   */
+  static final String FIRST_HALF = "K1";
+  static final String SECOND_HALF = "K2";
   /** Validity of the self-signed certificate SunPKCS11 needs to store a private key entry. */
   private static final long CERTIFICATE_VALIDITY_MS = 100L * 365 * 24 * 3600 * 1000;
 
   private final Provider provider;
   private final KeyStore keyStore;
   private final String namespace;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
 
   private Pkcs11KeyCustody(Provider provider, KeyStore keyStore, String namespace, int cardKeysMax,
       TacFormula tacFormula) {
@@ -117,9 +126,12 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
     try {
       for (String alias : Collections.list(keyStore.aliases())) {
         String[] parts = alias.split("\\|", -1);
-        if (parts.length != 7 || !alias.startsWith(ALIAS_PREFIX) || !parts[1].equals(namespace)) {
-          continue;
+        boolean whole = parts.length == 7;
+        boolean firstHalf = parts.length == 8 && parts[7].equals(FIRST_HALF);
+        if (!(whole || firstHalf) || !alias.startsWith(ALIAS_PREFIX) || !parts[1].equals(namespace)) {
+          continue; // another namespace, another application, or the second half of a MAC key
         }
+        alias = whole ? alias : alias.substring(0, alias.length() - FIRST_HALF.length() - 1);
         KeyRef ref = new KeyRef(parts[2], Integer.parseInt(parts[3]), AlgorithmSuite.valueOf(parts[4]),
             KeyUsage.valueOf(parts[5]));
         Slot slot = new Slot(ref, Instant.ofEpochMilli(Long.parseLong(parts[6])), materialOf(alias, ref), false);
@@ -132,12 +144,16 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   }
 
   private Pkcs11Material materialOf(String alias, KeyRef ref) throws GeneralSecurityException {
+    if (ref.usage() == KeyUsage.ZONE_MAC) {
+      return new Pkcs11Material(ref, alias, keyStore.getKey(alias + "|" + FIRST_HALF, null),
+          keyStore.getKey(alias + "|" + SECOND_HALF, null), null);
+    }
     Key key = keyStore.getKey(alias, null);
     PublicKey publicKey = null;
     if (ref.usage().kind() == KeyUsage.KeyKind.KEY_PAIR) {
       publicKey = portable(keyStore.getCertificate(alias).getPublicKey());
     }
-    return new Pkcs11Material(ref, alias, key, publicKey);
+    return new Pkcs11Material(ref, alias, key, null, publicKey);
   }
 
   private String alias(KeyRef ref, long createdMs) {
@@ -154,7 +170,7 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
     try {
       return switch (ref.usage().kind()) {
         case KEY_PAIR -> createKeyPair(ref, alias, clear);
-        case CARD_BLOCK_CIPHER, HOST_BLOCK_CIPHER -> createSecret(ref, alias, clear);
+        case TDES_OR_SM4, AES_OR_SM4 -> createSecret(ref, alias, clear);
       };
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new KeyCustodyException(Reason.IO, "token refused to create " + ref + ": " + e.getMessage(), e);
@@ -162,7 +178,10 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   }
 
   private Pkcs11Material createSecret(KeyRef ref, String alias, byte[] clear) throws GeneralSecurityException {
-    boolean tdes = ref.usage().kind() == KeyUsage.KeyKind.CARD_BLOCK_CIPHER;
+    if (ref.usage() == KeyUsage.ZONE_MAC) {
+      return createMacHalves(ref, alias, clear);
+    }
+    boolean tdes = ref.usage().kind() == KeyUsage.KeyKind.TDES_OR_SM4;
     String algorithm = tdes ? "DESede" : "AES";
     SecretKey key;
     if (clear == null) {
@@ -176,7 +195,41 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
       Arrays.fill(value, (byte) 0); // SecretKeySpec keeps its own copy; the token gets it next
     }
     keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(key), null);
-    return new Pkcs11Material(ref, alias, keyStore.getKey(alias, null), null);
+    return new Pkcs11Material(ref, alias, keyStore.getKey(alias, null), null, null);
+  }
+
+  private Pkcs11Material createMacHalves(KeyRef ref, String alias, byte[] clear) throws GeneralSecurityException {
+    byte[] value = clear == null ? new byte[16] : clear.clone();
+    if (value.length != 16) {
+      throw new KeyCustodyException(Reason.BAD_INPUT, "a zone MAC key is two-key 3DES, 16 bytes");
+    }
+    if (clear == null) {
+      // The token cannot generate a K‖K‖K key; the value is drawn here and wiped once imported.
+      random.nextBytes(value);
+    }
+    byte[] first = singleAsTriple(value, 0);
+    byte[] second = singleAsTriple(value, 8);
+    try {
+      keyStore.setEntry(alias + "|" + FIRST_HALF, new KeyStore.SecretKeyEntry(new SecretKeySpec(first, "DESede")), null);
+      keyStore.setEntry(alias + "|" + SECOND_HALF, new KeyStore.SecretKeyEntry(new SecretKeySpec(second, "DESede")), null);
+    } finally {
+      Arrays.fill(value, (byte) 0);
+      Arrays.fill(first, (byte) 0);
+      Arrays.fill(second, (byte) 0);
+    }
+    return materialOf(alias, ref);
+  }
+
+  /**
+   * K ‖ K ‖ K: 3DES with three equal keys is single DES, and SoftHSM2 (OpenSSL 3) offers no
+   * single-DES mechanism, only DES3.
+   */
+  private static byte[] singleAsTriple(byte[] value, int offset) {
+    byte[] out = new byte[24];
+    for (int i = 0; i < 3; i++) {
+      System.arraycopy(value, offset, out, 8 * i, 8);
+    }
+    return out;
   }
 
   /** K1 ‖ K2 ‖ K1: SunPKCS11 imports 3DES keys as 24 bytes; two-key 3DES is the same cipher. */
@@ -201,7 +254,7 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
         name, BigInteger.valueOf(now), new Date(now), new Date(now + CERTIFICATE_VALIDITY_MS), name, pair.getPublic())
         .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(provider).build(pair.getPrivate())));
     keyStore.setKeyEntry(alias, pair.getPrivate(), null, new Certificate[] {certificate});
-    return new Pkcs11Material(ref, alias, keyStore.getKey(alias, null), portable(pair.getPublic()));
+    return new Pkcs11Material(ref, alias, keyStore.getKey(alias, null), null, portable(pair.getPublic()));
   }
 
   /** The public key as a provider-independent X.509 key (verifiers elsewhere must not need the token). */
@@ -229,8 +282,14 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   public synchronized void retire(KeyRef ref) {
     super.retire(ref);
     Slot slot = labels.get(ref.label()).get(ref.version());
+    String alias = ((Pkcs11Material) slot.material).alias;
     try {
-      keyStore.deleteEntry(((Pkcs11Material) slot.material).alias);
+      if (ref.usage() == KeyUsage.ZONE_MAC) {
+        keyStore.deleteEntry(alias + "|" + FIRST_HALF);
+        keyStore.deleteEntry(alias + "|" + SECOND_HALF);
+      } else {
+        keyStore.deleteEntry(alias);
+      }
     } catch (GeneralSecurityException e) {
       throw new KeyCustodyException(Reason.IO, "token refused to destroy " + ref, e);
     }
@@ -269,20 +328,52 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
     private final KeyRef ref;
     private final String alias;
     private final Key key;
+    private final Key secondHalf;
     private final PublicKey publicKey;
 
-    Pkcs11Material(KeyRef ref, String alias, Key key, PublicKey publicKey) {
+    Pkcs11Material(KeyRef ref, String alias, Key key, Key secondHalf, PublicKey publicKey) {
       this.ref = ref;
       this.alias = alias;
       this.key = key;
+      this.secondHalf = secondHalf;
       this.publicKey = publicKey;
+    }
+
+    /**
+     * ISO/IEC 9797-1 MAC algorithm 3, padding method 2, with each DES step on the token: CBC under
+     * K1, then the last chaining value deciphered under K2 and enciphered under K1.
+     */
+    @Override
+    public byte[] messageMac(byte[] data) {
+      if (secondHalf == null) {
+        throw new KeyCustodyException(Reason.UNSUPPORTED, ref + " is not a zone MAC key");
+      }
+      BlockCipher first = new JceBoundEngine(provider, "DESede", key, 8);
+      BlockCipher second = new JceBoundEngine(provider, "DESede", secondHalf, 8);
+      first.init(true, null);
+      second.init(false, null);
+      byte[] padded = Arrays.copyOf(data, (data.length / 8 + 1) * 8);
+      padded[data.length] = (byte) 0x80;
+      byte[] chain = new byte[8];
+      for (int offset = 0; offset < padded.length; offset += 8) {
+        for (int i = 0; i < 8; i++) {
+          chain[i] ^= padded[offset + i];
+        }
+        first.processBlock(chain, 0, chain, 0);
+      }
+      second.processBlock(chain, 0, chain, 0);
+      first.processBlock(chain, 0, chain, 0);
+      return chain;
     }
 
     @Override
     public BlockCipher boundEngine() {
+      if (secondHalf != null) {
+        throw new KeyCustodyException(Reason.UNSUPPORTED, "a zone MAC key on a token is two DES halves, used for MACs only");
+      }
       return switch (ref.usage().kind()) {
-        case CARD_BLOCK_CIPHER -> new JceBoundEngine(provider, "DESede", key, 8);
-        case HOST_BLOCK_CIPHER -> new JceBoundEngine(provider, "AES", key, 16);
+        case TDES_OR_SM4 -> new JceBoundEngine(provider, "DESede", key, 8);
+        case AES_OR_SM4 -> new JceBoundEngine(provider, "AES", key, 16);
         case KEY_PAIR -> throw new KeyCustodyException(Reason.UNSUPPORTED, "a key pair is not a block cipher key");
       };
     }

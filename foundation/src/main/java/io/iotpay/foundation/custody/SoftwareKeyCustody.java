@@ -158,7 +158,7 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
       case KEY_PAIR -> SoftwareMaterial.keyPair(ref.suite(), new KeyPair(
           ref.suite().signature().publicKeyFromDer(e.publicKey()),
           ref.suite().signature().privateKeyFromDer(e.secret())));
-      case CARD_BLOCK_CIPHER, HOST_BLOCK_CIPHER ->
+      case TDES_OR_SM4, AES_OR_SM4 ->
           SoftwareMaterial.secret(ref.suite(), ref.usage().cipher(ref.suite()), e.secret().clone());
     };
   }
@@ -172,7 +172,7 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
         }
         yield SoftwareMaterial.keyPair(ref.suite(), ref.suite().signature().generateKeyPair(random));
       }
-      case CARD_BLOCK_CIPHER, HOST_BLOCK_CIPHER -> {
+      case TDES_OR_SM4, AES_OR_SM4 -> {
         byte[] secret = clear == null ? randomKey() : clear.clone();
         try {
           yield SoftwareMaterial.secret(ref.suite(), ref.usage().cipher(ref.suite()), secret);

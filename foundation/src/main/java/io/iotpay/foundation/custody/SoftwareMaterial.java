@@ -2,6 +2,8 @@ package io.iotpay.foundation.custody;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.BlockCipherAlgorithm;
+import io.iotpay.foundation.crypto.MacAlgorithm;
+import io.iotpay.foundation.crypto.MacPadding;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.custody.KeyCustodyException.Reason;
 import java.security.KeyPair;
@@ -11,6 +13,9 @@ import org.bouncycastle.crypto.BlockCipher;
 
 /** Clear key material in the software custody's memory: a secret key's bytes or a key pair. */
 final class SoftwareMaterial implements KeyMaterial {
+  /** Bytes of the ISO 8583 message MAC (field 128). */
+  static final int MESSAGE_MAC_BYTES = 8;
+
   private final AlgorithmSuite suite;
   private final BlockCipherAlgorithm cipher;
   private final byte[] secret;
@@ -48,6 +53,16 @@ final class SoftwareMaterial implements KeyMaterial {
       throw new KeyCustodyException(Reason.UNSUPPORTED, "a key pair is not a block cipher key");
     }
     return new BoundEngine(cipher.newEngine(), secret);
+  }
+
+  @Override
+  public byte[] messageMac(byte[] data) {
+    SecretKeyBytes key = clearKey();
+    // The formula of io.iotpay.protocol.iso8583.MessageMac, from the same foundation primitives.
+    return switch (suite) {
+      case INTERNATIONAL -> MacAlgorithm.ISO9797_1_M3.mac(key, data, MacPadding.METHOD_2);
+      case NATIONAL -> Arrays.copyOf(MacAlgorithm.pbocSm4Block(key, null, data), MESSAGE_MAC_BYTES);
+    };
   }
 
   @Override
