@@ -81,8 +81,13 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
     SoftwareKeyCustody custody = new SoftwareKeyCustody(
         directory, storeSuite, masterKey.value(), cardKeysMax, tacFormula, new SecureRandom());
     Path file = directory.resolve(FILE_NAME);
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      custody.load(readOwnerOnly(file));
+    try {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        custody.load(readOwnerOnly(file));
+      }
+    } catch (RuntimeException e) {
+      custody.close(); // wipes the master key copy; nothing was loaded
+      throw e;
     }
     return custody;
   }
