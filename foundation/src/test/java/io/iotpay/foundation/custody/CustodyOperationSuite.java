@@ -31,7 +31,14 @@ abstract class CustodyOperationSuite {
   static final String PSN = "01";
   static final HexFormat HEX = HexFormat.of();
 
-  /** A fresh, empty custody for one test (closed by the test). */
+  /**
+   * The TAC formula the custodies under test are built with. A stand-in for the issuer's
+   * CardCrypto::tac, which foundation cannot call: the card MAC under the ATC session key.
+   */
+  static final TacFormula TEST_TAC = (suite, cardKey, atc, input) ->
+      EmvCryptograms.applicationCryptogram(suite, EmvCryptograms.sessionKey(suite, cardKey, atc), input);
+
+  /** A fresh, empty custody built with {@link #TEST_TAC}, for one test (closed by the test). */
   abstract <C extends KeyCustody & KeyCeremony> C newCustody(AlgorithmSuite suite);
 
   /** Skips (with the reason) what this custody cannot do under {@code suite}. */
@@ -64,6 +71,23 @@ abstract class CustodyOperationSuite {
       assertThat(custody.verifyArqc(ref, PAN, PSN, atc + 1, input, arqc)).isFalse();
       assertThat(custody.generateArpc(ref, PAN, PSN, atc, arqc, arc))
           .isEqualTo(EmvCryptograms.arpcMethod1(suite, sessionKey, arqc, arc));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void verifyTac_runsTheConfiguredFormulaOnTheDerivedCardKey(AlgorithmSuite suite) {
+    assumeSupports(suite, "card keys");
+    SecretKeyBytes imk = randomKey();
+    byte[] input = "transit record 0001".getBytes(StandardCharsets.US_ASCII);
+    byte[] tac = TEST_TAC.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk, PAN, PSN), 9, input);
+    try (var custody = newCustody(suite)) {
+      KeyRef ref = custody.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, imk);
+
+      assertThat(custody.verifyTac(ref, PAN, PSN, 9, input, tac)).isTrue();
+      assertThat(custody.verifyTac(ref, PAN, "02", 9, input, tac)).isFalse();
+      tac[0] ^= 1;
+      assertThat(custody.verifyTac(ref, PAN, PSN, 9, input, tac)).isFalse();
     }
   }
 

@@ -63,7 +63,7 @@ class Pkcs11KeyCustodyTest extends CustodyOperationSuite {
   }
 
   private static Pkcs11KeyCustody open(String namespace, int cardKeysMax) {
-    return Pkcs11KeyCustody.open(LIBRARY, slotId, PIN.toCharArray(), namespace, cardKeysMax, TacFormula.NONE);
+    return Pkcs11KeyCustody.open(LIBRARY, slotId, PIN.toCharArray(), namespace, cardKeysMax, TEST_TAC);
   }
 
   @Override

@@ -31,7 +31,7 @@ class SoftwareKeyCustodyTest extends CustodyOperationSuite {
   @Override
   @SuppressWarnings("unchecked")
   SoftwareKeyCustody newCustody(AlgorithmSuite suite) {
-    return SoftwareKeyCustody.open(temp.resolve("store" + stores.incrementAndGet()), suite, masterKey(suite));
+    return SoftwareKeyCustody.open(temp.resolve("store" + stores.incrementAndGet()), suite, masterKey(suite), 64, TEST_TAC);
   }
 
   @Override
@@ -141,24 +141,47 @@ class SoftwareKeyCustodyTest extends CustodyOperationSuite {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
-  void verifyTac_runsTheConfiguredFormulaOnTheDerivedCardKey(AlgorithmSuite suite) {
-    // Stand-in formula (the issuer passes CardCrypto::tac): the card MAC under the ATC session key.
-    TacFormula formula = (s, cardKey, atc, input) ->
-        EmvCryptograms.applicationCryptogram(s, EmvCryptograms.sessionKey(s, cardKey, atc), input);
-    SecretKeyBytes imk = randomKey();
-    byte[] input = "transit record 0001".getBytes(StandardCharsets.US_ASCII);
-    byte[] tac = formula.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk, PAN, PSN), 9, input);
-    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(temp.resolve("tac"), suite, masterKey(suite), 16, formula)) {
-      KeyRef ref = custody.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, imk);
+  void aChangeThatCannotBeWritten_changesNothing(AlgorithmSuite suite) throws Exception {
+    Path dir = temp.resolve("unwritable");
+    SecretKeyBytes master = masterKey(suite);
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dir, suite, master)) {
+      KeyRef v1 = custody.generate("zone-mac", suite, KeyUsage.ZONE_MAC);
+      // A directory where the temporary file goes: the rewrite fails however privileged the test runs.
+      Files.createDirectories(dir.resolve(SoftwareKeyCustody.FILE_NAME + ".tmp").resolve("blocker"));
 
-      assertThat(custody.verifyTac(ref, PAN, PSN, 9, input, tac)).isTrue();
-      tac[0] ^= 1;
-      assertThat(custody.verifyTac(ref, PAN, PSN, 9, input, tac)).isFalse();
+      assertRefused(() -> custody.rotate("zone-mac"), Reason.IO);
+      assertRefused(() -> custody.retire(v1), Reason.IO);
+      assertRefused(() -> custody.generate("zone-pin", suite, KeyUsage.ZONE_PIN), Reason.IO);
+
+      assertThat(custody.list()).extracting(KeyInfo::ref, KeyInfo::retired)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(v1, false));
+      assertThat(custody.current("zone-mac")).isEqualTo(v1);
     }
-    try (SoftwareKeyCustody none = newCustody(suite)) {
-      KeyRef ref = none.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, imk);
-      assertRefused(() -> none.verifyTac(ref, PAN, PSN, 9, input, tac), Reason.UNSUPPORTED);
+    try (SoftwareKeyCustody reopened = SoftwareKeyCustody.open(dir, suite, master)) {
+      assertThat(reopened.list()).extracting(KeyInfo::ref).containsExactly(new KeyRef("zone-mac", 1, suite, KeyUsage.ZONE_MAC));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void verifyTac_withoutAFormula_isUnsupported(AlgorithmSuite suite) {
+    try (SoftwareKeyCustody none = SoftwareKeyCustody.open(temp.resolve("no-tac"), suite, masterKey(suite))) {
+      KeyRef ref = none.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, randomKey());
+      assertRefused(() -> none.verifyTac(ref, PAN, PSN, 9, new byte[8], new byte[8]), Reason.UNSUPPORTED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void sealedFile_doesNotContainTheKeyInTheClear(AlgorithmSuite suite) throws Exception {
+    Path dir = temp.resolve("clear");
+    SecretKeyBytes key = randomKey();
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dir, suite, masterKey(suite))) {
+      custody.importClear("zone-pin", suite, KeyUsage.ZONE_PIN, key);
+    }
+    String file = HEX.formatHex(Files.readAllBytes(dir.resolve(SoftwareKeyCustody.FILE_NAME)));
+
+    assertThat(file).doesNotContain(HEX.formatHex(key.value()).substring(0, 12));
   }
 
   @ParameterizedTest
