@@ -1,6 +1,7 @@
 package io.iotpay.foundation.custody;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Map;
  * Derived card keys, least recently used first, at most {@code entriesMax}: clearing derives the
  * same card's key for each of its taps, and an unbounded cache was the 4 M raw keys the review
  * found. Each key is the cache's own array, overwritten with zeros when it is evicted or the cache
- * is cleared. Not thread-safe: the custody holds its lock around every call.
+ * is cleared. Thread-safe: every method holds the cache's monitor, and callers get copies.
  */
 final class CardKeyCache {
   /** Default bound: about 1 MB of keys and map entries. */
@@ -37,8 +38,14 @@ final class CardKeyCache {
     };
   }
 
-  /** The cached key (the cache's array: do not keep it past the lock), or null. */
-  byte[] get(String id) {
+  /** A copy of the cached key, or null: the cache's own array may be zeroised by another thread. */
+  synchronized SecretKeyBytes copy(String id) {
+    byte[] key = get(id);
+    return key == null ? null : new SecretKeyBytes(key);
+  }
+
+  /** The cached key (the cache's own array), or null. */
+  synchronized byte[] get(String id) {
     byte[] key = entries.get(id);
     if (key == null) {
       misses++;
@@ -49,7 +56,7 @@ final class CardKeyCache {
   }
 
   /** Caches {@code key} (the cache takes the array); with a bound of 0 it is zeroised at once. */
-  void put(String id, byte[] key) {
+  synchronized void put(String id, byte[] key) {
     if (entriesMax == 0) {
       Arrays.fill(key, (byte) 0);
       return;
@@ -58,7 +65,7 @@ final class CardKeyCache {
   }
 
   /** Zeroises and drops every key whose id starts with {@code prefix} (a retired IMK's cards). */
-  void dropPrefix(String prefix) {
+  synchronized void dropPrefix(String prefix) {
     entries.entrySet().removeIf(entry -> {
       if (entry.getKey().startsWith(prefix)) {
         Arrays.fill(entry.getValue(), (byte) 0);
@@ -68,11 +75,11 @@ final class CardKeyCache {
     });
   }
 
-  void clear() {
+  synchronized void clear() {
     dropPrefix("");
   }
 
-  CardKeyCacheStats stats() {
+  synchronized CardKeyCacheStats stats() {
     return new CardKeyCacheStats(entries.size(), entriesMax, hits, misses, evictions);
   }
 }

@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.RFC3394WrapEngine;
@@ -47,10 +50,34 @@ abstract class CustodyCore implements KeyCustody {
   private final CardKeyCache cardKeys;
   private final TacFormula tacFormula;
   private boolean closed;
+  /**
+   * Operations share the read lock and run concurrently; changes to the registry (generate,
+   * rotate, retire, unwrap, import, close) take the write lock, so no operation sees a half-made
+   * change or a key being wiped.
+   */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   CustodyCore(int cardKeysMax, TacFormula tacFormula) {
     this.cardKeys = new CardKeyCache(cardKeysMax);
     this.tacFormula = tacFormula;
+  }
+
+  final <T> T reading(Supplier<T> body) {
+    lock.readLock().lock();
+    try {
+      return body.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  final <T> T writing(Supplier<T> body) {
+    lock.writeLock().lock();
+    try {
+      return body.get();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   /** New material for {@code ref}: generated when {@code clear} is null, else imported from it. */
@@ -82,56 +109,67 @@ abstract class CustodyCore implements KeyCustody {
   // ---- registry ----
 
   @Override
-  public synchronized KeyRef generate(String label, AlgorithmSuite suite, KeyUsage usage) {
-    KeyRef ref = new KeyRef(label, 1, suite, usage);
-    if (labels.containsKey(label)) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " exists (rotate it instead)");
-    }
-    return add(ref, null);
-  }
-
-  @Override
-  public synchronized KeyRef rotate(String label) {
-    return add(newest(label).ref.next(), null);
-  }
-
-  @Override
-  public synchronized void retire(KeyRef ref) {
-    Slot slot = find(ref);
-    slot.retired = true;
-    cardKeys.dropPrefix(ref + "|");
-    try {
-      persist();
-    } catch (RuntimeException e) {
-      slot.retired = false;
-      throw e;
-    }
-  }
-
-  @Override
-  public synchronized KeyRef current(String label) {
-    TreeMap<Integer, Slot> versions = versions(label);
-    for (Slot slot : versions.descendingMap().values()) {
-      if (!slot.retired) {
-        return slot.ref;
+  public KeyRef generate(String label, AlgorithmSuite suite, KeyUsage usage) {
+    return writing(() -> {
+      KeyRef ref = new KeyRef(label, 1, suite, usage);
+      if (labels.containsKey(label)) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " exists (rotate it instead)");
       }
-    }
-    throw new KeyCustodyException(Reason.UNKNOWN_KEY, "label " + label + " has no version that is not retired");
+      return add(ref, null);
+    });
   }
 
   @Override
-  public synchronized List<KeyInfo> list() {
-    List<KeyInfo> out = new ArrayList<>();
-    for (TreeMap<Integer, Slot> versions : labels.values()) {
-      for (Slot slot : versions.values()) {
-        out.add(new KeyInfo(slot.ref, slot.retired, slot.created));
+  public KeyRef rotate(String label) {
+    return writing(() -> {
+      return add(newest(label).ref.next(), null);
+    });
+  }
+
+  @Override
+  public void retire(KeyRef ref) {
+    writing(() -> {
+      Slot slot = find(ref);
+      slot.retired = true;
+      cardKeys.dropPrefix(ref + "|");
+      try {
+        persist();
+      } catch (RuntimeException e) {
+        slot.retired = false;
+        throw e;
       }
-    }
-    return List.copyOf(out);
+      return null;
+    });
+  }
+
+  @Override
+  public KeyRef current(String label) {
+    return reading(() -> {
+      TreeMap<Integer, Slot> versions = versions(label);
+      for (Slot slot : versions.descendingMap().values()) {
+        if (!slot.retired) {
+          return slot.ref;
+        }
+      }
+      throw new KeyCustodyException(Reason.UNKNOWN_KEY, "label " + label + " has no version that is not retired");
+    });
+  }
+
+  @Override
+  public List<KeyInfo> list() {
+    return reading(() -> {
+      List<KeyInfo> out = new ArrayList<>();
+      for (TreeMap<Integer, Slot> versions : labels.values()) {
+        for (Slot slot : versions.values()) {
+          out.add(new KeyInfo(slot.ref, slot.retired, slot.created));
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   /** Counters of the card-key cache. */
-  public synchronized CardKeyCacheStats cardKeyCacheStats() {
+  public CardKeyCacheStats cardKeyCacheStats() {
     return cardKeys.stats();
   }
 
@@ -212,38 +250,37 @@ abstract class CustodyCore implements KeyCustody {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    cardKeys.clear();
-    for (TreeMap<Integer, Slot> versions : labels.values()) {
-      for (Slot slot : versions.values()) {
-        slot.material.destroy();
+  public void close() {
+    writing(() -> {
+      if (closed) {
+        return null;
       }
-    }
-    labels.clear();
+      closed = true;
+      cardKeys.clear();
+      for (TreeMap<Integer, Slot> versions : labels.values()) {
+        for (Slot slot : versions.values()) {
+          slot.material.destroy();
+        }
+      }
+      labels.clear();
+      return null;
+    });
   }
 
   // ---- card keys ----
 
   /** Runs {@code body} with the card key of {@code pan}/{@code psn} under the IMK, cached or derived. */
-  private <T> T withCardKey(Slot imk, String pan, String panSequenceNumber, java.util.function.Function<SecretKeyBytes, T> body) {
+  private <T> T withCardKey(Slot imk, String pan, String panSequenceNumber, Function<SecretKeyBytes, T> body) {
     int psn = panSequence(panSequenceNumber);
     String id = imk.ref + "|" + pan + "|" + psn;
-    byte[] cached = cardKeys.get(id);
-    if (cached == null) {
+    SecretKeyBytes cardKey = cardKeys.copy(id);
+    if (cardKey == null) {
       BlockCipher engine = imk.material.boundEngine();
       engine.init(true, BoundEngine.IGNORED);
-      SecretKeyBytes derived = new EmvKeyDerivation.CardKeys(imk.ref.suite(), engine).cardMasterKey(pan, psn);
-      cached = derived.value();
-      cardKeys.put(id, cached);
-      if (cardKeys.stats().entriesMax() == 0) {
-        return body.apply(derived);
-      }
+      cardKey = new EmvKeyDerivation.CardKeys(imk.ref.suite(), engine).cardMasterKey(pan, psn);
+      cardKeys.put(id, cardKey.value());
     }
-    return body.apply(new SecretKeyBytes(cached));
+    return body.apply(cardKey);
   }
 
   private static int panSequence(String panSequenceNumber) {
@@ -265,120 +302,142 @@ abstract class CustodyCore implements KeyCustody {
   }
 
   @Override
-  public synchronized boolean verifyArqc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
+  public boolean verifyArqc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
       byte[] cryptogramInput, byte[] arqc) {
-    Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
-    requireData(cryptogramInput);
-    AlgorithmSuite suite = issuerMasterKey.suite();
-    return withCardKey(imk, pan, panSequenceNumber, cardKey -> EmvCryptograms.isCryptogramValid(
-        suite, EmvCryptograms.sessionKey(suite, cardKey, atc), cryptogramInput, arqc == null ? new byte[0] : arqc));
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
+      requireData(cryptogramInput);
+      AlgorithmSuite suite = issuerMasterKey.suite();
+      return withCardKey(imk, pan, panSequenceNumber, cardKey -> EmvCryptograms.isCryptogramValid(
+          suite, EmvCryptograms.sessionKey(suite, cardKey, atc), cryptogramInput, arqc == null ? new byte[0] : arqc));
+    });
   }
 
   @Override
-  public synchronized byte[] generateArpc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
+  public byte[] generateArpc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
       byte[] arqc, byte[] arc) {
-    Slot imk = use(issuerMasterKey, KeyOperation.GENERATE_ARPC);
-    AlgorithmSuite suite = issuerMasterKey.suite();
-    return withCardKey(imk, pan, panSequenceNumber,
-        cardKey -> EmvCryptograms.arpcMethod1(suite, EmvCryptograms.sessionKey(suite, cardKey, atc), arqc, arc));
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.GENERATE_ARPC);
+      AlgorithmSuite suite = issuerMasterKey.suite();
+      return withCardKey(imk, pan, panSequenceNumber,
+          cardKey -> EmvCryptograms.arpcMethod1(suite, EmvCryptograms.sessionKey(suite, cardKey, atc), arqc, arc));
+    });
   }
 
   @Override
-  public synchronized boolean verifyTac(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
+  public boolean verifyTac(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc,
       byte[] cryptogramInput, byte[] tac) {
-    Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
-    requireData(cryptogramInput);
-    AlgorithmSuite suite = issuerMasterKey.suite();
-    byte[] expected = withCardKey(imk, pan, panSequenceNumber, cardKey -> tacFormula.tac(suite, cardKey, atc, cryptogramInput));
-    return tac != null && MessageDigest.isEqual(expected, tac);
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
+      requireData(cryptogramInput);
+      AlgorithmSuite suite = issuerMasterKey.suite();
+      byte[] expected = withCardKey(imk, pan, panSequenceNumber, cardKey -> tacFormula.tac(suite, cardKey, atc, cryptogramInput));
+      return tac != null && MessageDigest.isEqual(expected, tac);
+    });
   }
 
   // ---- signatures, MACs ----
 
   @Override
-  public synchronized byte[] sign(KeyRef signingKey, byte[] data) {
-    Slot slot = use(signingKey, KeyOperation.SIGN);
-    requireData(data);
-    return slot.material.sign(data);
+  public byte[] sign(KeyRef signingKey, byte[] data) {
+    return reading(() -> {
+      Slot slot = use(signingKey, KeyOperation.SIGN);
+      requireData(data);
+      return slot.material.sign(data);
+    });
   }
 
   @Override
-  public synchronized PublicKey publicKey(KeyRef signingKey) {
-    return use(signingKey, KeyOperation.EXPORT_PUBLIC_KEY).material.publicKey();
+  public PublicKey publicKey(KeyRef signingKey) {
+    return reading(() -> {
+      return use(signingKey, KeyOperation.EXPORT_PUBLIC_KEY).material.publicKey();
+    });
   }
 
   @Override
-  public synchronized byte[] mac(KeyRef macKey, byte[] data) {
-    Slot slot = use(macKey, KeyOperation.MAC_GENERATE);
-    requireData(data);
-    return slot.material.messageMac(data);
+  public byte[] mac(KeyRef macKey, byte[] data) {
+    return reading(() -> {
+      Slot slot = use(macKey, KeyOperation.MAC_GENERATE);
+      requireData(data);
+      return slot.material.messageMac(data);
+    });
   }
 
   @Override
-  public synchronized boolean verifyMac(KeyRef macKey, byte[] data, byte[] mac) {
-    Slot slot = use(macKey, KeyOperation.MAC_VERIFY);
-    requireData(data);
-    byte[] expected = slot.material.messageMac(data);
-    return mac != null && MessageDigest.isEqual(expected, mac);
+  public boolean verifyMac(KeyRef macKey, byte[] data, byte[] mac) {
+    return reading(() -> {
+      Slot slot = use(macKey, KeyOperation.MAC_VERIFY);
+      requireData(data);
+      byte[] expected = slot.material.messageMac(data);
+      return mac != null && MessageDigest.isEqual(expected, mac);
+    });
   }
 
   // ---- PINs ----
 
   @Override
-  public synchronized byte[] translatePinBlock(KeyRef fromPinKey, KeyRef toPinKey, byte[] pinBlock, String pan) {
-    Slot from = use(fromPinKey, KeyOperation.PIN_DECIPHER);
-    Slot to = use(toPinKey, KeyOperation.PIN_ENCIPHER);
-    return PinBlock.translateFormat4(
-        fromPinKey.suite(), from.material.clearKey(), toPinKey.suite(), to.material.clearKey(), pinBlock, pan);
+  public byte[] translatePinBlock(KeyRef fromPinKey, KeyRef toPinKey, byte[] pinBlock, String pan) {
+    return reading(() -> {
+      Slot from = use(fromPinKey, KeyOperation.PIN_DECIPHER);
+      Slot to = use(toPinKey, KeyOperation.PIN_ENCIPHER);
+      return PinBlock.translateFormat4(
+          fromPinKey.suite(), from.material.clearKey(), toPinKey.suite(), to.material.clearKey(), pinBlock, pan);
+    });
   }
 
   @Override
-  public synchronized byte[] translateDukptPinBlock(KeyRef bdk, byte[] ksn, KeyRef toPinKey, byte[] pinBlock,
+  public byte[] translateDukptPinBlock(KeyRef bdk, byte[] ksn, KeyRef toPinKey, byte[] pinBlock,
       String pan) {
-    Slot base = use(bdk, KeyOperation.DUKPT_DERIVE);
-    Slot to = use(toPinKey, KeyOperation.PIN_ENCIPHER);
-    SecretKeyBytes bdkKey = base.material.clearKey();
-    Dukpt.Ksn parsed = Dukpt.Ksn.parse(ksn);
-    SecretKeyBytes pinKey = Dukpt.workingKey(bdk.suite(), bdkKey, parsed, Dukpt.KeyUsage.PIN_ENCRYPTION,
-        Dukpt.derivationKeyType(bdk.suite(), bdkKey));
-    return PinBlock.translateFormat4(bdk.suite(), pinKey, toPinKey.suite(), to.material.clearKey(), pinBlock, pan);
+    return reading(() -> {
+      Slot base = use(bdk, KeyOperation.DUKPT_DERIVE);
+      Slot to = use(toPinKey, KeyOperation.PIN_ENCIPHER);
+      SecretKeyBytes bdkKey = base.material.clearKey();
+      Dukpt.Ksn parsed = Dukpt.Ksn.parse(ksn);
+      SecretKeyBytes pinKey = Dukpt.workingKey(bdk.suite(), bdkKey, parsed, Dukpt.KeyUsage.PIN_ENCRYPTION,
+          Dukpt.derivationKeyType(bdk.suite(), bdkKey));
+      return PinBlock.translateFormat4(bdk.suite(), pinKey, toPinKey.suite(), to.material.clearKey(), pinBlock, pan);
+    });
   }
 
   // ---- key exchange ----
 
   @Override
-  public synchronized byte[] wrap(KeyRef zoneMasterKey, KeyRef key) {
-    Slot kek = use(zoneMasterKey, KeyOperation.WRAP_KEY);
-    Slot exported = use(key, KeyOperation.EXPORT_WRAPPED);
-    if (zoneMasterKey.suite() != key.suite()) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "a " + key.suite() + " key is not wrapped under a "
-          + zoneMasterKey.suite() + " zone master key");
-    }
-    return wrapMaterial(kek, exported);
+  public byte[] wrap(KeyRef zoneMasterKey, KeyRef key) {
+    return reading(() -> {
+      Slot kek = use(zoneMasterKey, KeyOperation.WRAP_KEY);
+      Slot exported = use(key, KeyOperation.EXPORT_WRAPPED);
+      if (zoneMasterKey.suite() != key.suite()) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "a " + key.suite() + " key is not wrapped under a "
+            + zoneMasterKey.suite() + " zone master key");
+      }
+      return wrapMaterial(kek, exported);
+    });
   }
 
   @Override
-  public synchronized KeyRef unwrap(KeyRef zoneMasterKey, String label, KeyUsage usage, byte[] wrapped) {
-    Slot kek = use(zoneMasterKey, KeyOperation.UNWRAP_KEY);
-    KeyRef.checkLabel(label);
-    if (usage == null || !usage.permits(KeyOperation.EXPORT_WRAPPED)) {
-      throw new KeyCustodyException(Reason.WRONG_USAGE, "only zone MAC and PIN keys are exchanged, not " + usage);
-    }
-    if (wrapped == null || wrapped.length != KeyUsage.SECRET_KEY_BYTES + 8) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "wrapped key: expected " + (KeyUsage.SECRET_KEY_BYTES + 8) + " bytes");
-    }
-    TreeMap<Integer, Slot> versions = labels.get(label);
-    KeyRef ref = versions == null ? new KeyRef(label, 1, zoneMasterKey.suite(), usage)
-        : versions.lastEntry().getValue().ref.next();
-    if (ref.usage() != usage || ref.suite() != zoneMasterKey.suite()) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
-    }
-    byte[] clear = unwrapToClear(kek, wrapped);
-    try {
-      return add(ref, clear);
-    } finally {
-      Arrays.fill(clear, (byte) 0);
-    }
+  public KeyRef unwrap(KeyRef zoneMasterKey, String label, KeyUsage usage, byte[] wrapped) {
+    return writing(() -> {
+      Slot kek = use(zoneMasterKey, KeyOperation.UNWRAP_KEY);
+      KeyRef.checkLabel(label);
+      if (usage == null || !usage.permits(KeyOperation.EXPORT_WRAPPED)) {
+        throw new KeyCustodyException(Reason.WRONG_USAGE, "only zone MAC and PIN keys are exchanged, not " + usage);
+      }
+      if (wrapped == null || wrapped.length != KeyUsage.SECRET_KEY_BYTES + 8) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "wrapped key: expected " + (KeyUsage.SECRET_KEY_BYTES + 8) + " bytes");
+      }
+      TreeMap<Integer, Slot> versions = labels.get(label);
+      KeyRef ref = versions == null ? new KeyRef(label, 1, zoneMasterKey.suite(), usage)
+          : versions.lastEntry().getValue().ref.next();
+      if (ref.usage() != usage || ref.suite() != zoneMasterKey.suite()) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
+      }
+      byte[] clear = unwrapToClear(kek, wrapped);
+      try {
+        return add(ref, clear);
+      } finally {
+        Arrays.fill(clear, (byte) 0);
+      }
+    });
   }
 
   static void requireData(byte[] data) {

@@ -263,36 +263,41 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   }
 
   @Override
-  public synchronized KeyRef importClear(String label, AlgorithmSuite suite, KeyUsage usage, SecretKeyBytes key) {
-    TreeMap<Integer, Slot> versions = labels.get(label);
-    KeyRef ref = versions == null || versions.isEmpty() ? new KeyRef(label, 1, suite, usage)
-        : versions.lastEntry().getValue().ref.next();
-    if (ref.suite() != suite || ref.usage() != usage) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
-    }
-    byte[] clear = key.value();
-    try {
-      return add(ref, clear);
-    } finally {
-      Arrays.fill(clear, (byte) 0);
-    }
+  public KeyRef importClear(String label, AlgorithmSuite suite, KeyUsage usage, SecretKeyBytes key) {
+    return writing(() -> {
+      TreeMap<Integer, Slot> versions = labels.get(label);
+      KeyRef ref = versions == null || versions.isEmpty() ? new KeyRef(label, 1, suite, usage)
+          : versions.lastEntry().getValue().ref.next();
+      if (ref.suite() != suite || ref.usage() != usage) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
+      }
+      byte[] clear = key.value();
+      try {
+        return add(ref, clear);
+      } finally {
+        Arrays.fill(clear, (byte) 0);
+      }
+    });
   }
 
   @Override
-  public synchronized void retire(KeyRef ref) {
-    super.retire(ref);
-    Slot slot = labels.get(ref.label()).get(ref.version());
-    String alias = ((Pkcs11Material) slot.material).alias;
-    try {
-      if (ref.usage() == KeyUsage.ZONE_MAC) {
-        keyStore.deleteEntry(alias + "|" + FIRST_HALF);
-        keyStore.deleteEntry(alias + "|" + SECOND_HALF);
-      } else {
-        keyStore.deleteEntry(alias);
+  public void retire(KeyRef ref) {
+    writing(() -> {
+      super.retire(ref);
+      Slot slot = labels.get(ref.label()).get(ref.version());
+      String alias = ((Pkcs11Material) slot.material).alias;
+      try {
+        if (ref.usage() == KeyUsage.ZONE_MAC) {
+          keyStore.deleteEntry(alias + "|" + FIRST_HALF);
+          keyStore.deleteEntry(alias + "|" + SECOND_HALF);
+        } else {
+          keyStore.deleteEntry(alias);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new KeyCustodyException(Reason.IO, "token refused to destroy " + ref, e);
       }
-    } catch (GeneralSecurityException e) {
-      throw new KeyCustodyException(Reason.IO, "token refused to destroy " + ref, e);
-    }
+      return null;
+    });
   }
 
   @Override
@@ -307,15 +312,18 @@ public final class Pkcs11KeyCustody extends CustodyCore implements KeyCeremony {
   }
 
   @Override
-  public synchronized void close() {
-    super.close();
-    if (provider instanceof AuthProvider auth) {
-      try {
-        auth.logout();
-      } catch (LoginException e) {
-        // The session ends with the process anyway; nothing secret is held by a failed logout.
+  public void close() {
+    writing(() -> {
+      super.close();
+      if (provider instanceof AuthProvider auth) {
+        try {
+          auth.logout();
+        } catch (LoginException e) {
+          // The session ends with the process anyway; nothing secret is held by a failed logout.
+        }
       }
-    }
+      return null;
+    });
   }
 
   @Override

@@ -196,19 +196,21 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
   }
 
   @Override
-  public synchronized KeyRef importClear(String label, AlgorithmSuite suite, KeyUsage usage, SecretKeyBytes key) {
-    TreeMap<Integer, Slot> versions = labels.get(label);
-    KeyRef ref = versions == null || versions.isEmpty() ? new KeyRef(label, 1, suite, usage)
-        : versions.lastEntry().getValue().ref.next();
-    if (ref.suite() != suite || ref.usage() != usage) {
-      throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
-    }
-    byte[] clear = key.value();
-    try {
-      return add(ref, clear);
-    } finally {
-      Arrays.fill(clear, (byte) 0);
-    }
+  public KeyRef importClear(String label, AlgorithmSuite suite, KeyUsage usage, SecretKeyBytes key) {
+    return writing(() -> {
+      TreeMap<Integer, Slot> versions = labels.get(label);
+      KeyRef ref = versions == null || versions.isEmpty() ? new KeyRef(label, 1, suite, usage)
+          : versions.lastEntry().getValue().ref.next();
+      if (ref.suite() != suite || ref.usage() != usage) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "label " + label + " holds " + ref.suite() + " " + ref.usage() + " keys");
+      }
+      byte[] clear = key.value();
+      try {
+        return add(ref, clear);
+      } finally {
+        Arrays.fill(clear, (byte) 0);
+      }
+    });
   }
 
   @Override
@@ -258,9 +260,12 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
   }
 
   @Override
-  public synchronized void close() {
-    super.close();
-    Arrays.fill(masterKey, (byte) 0);
+  public void close() {
+    writing(() -> {
+      super.close();
+      Arrays.fill(masterKey, (byte) 0);
+      return null;
+    });
   }
 
   @Override

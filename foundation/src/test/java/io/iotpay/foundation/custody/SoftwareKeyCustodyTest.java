@@ -164,6 +164,42 @@ class SoftwareKeyCustodyTest extends CustodyOperationSuite {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void concurrentOperations_whileKeysRotate_giveTheSameAnswers(AlgorithmSuite suite) throws Exception {
+    SecretKeyBytes imk = randomKey();
+    byte[] input = new byte[29];
+    SecretKeyBytes sk = EmvCryptograms.sessionKey(suite, EmvKeyDerivation.cardMasterKey(suite, imk, PAN, PSN), 3);
+    byte[] arqc = EmvCryptograms.applicationCryptogram(suite, sk, input);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(temp.resolve("concurrent"), suite, masterKey(suite), 2,
+        TEST_TAC)) {
+      KeyRef ref = custody.importClear("imk-ac", suite, KeyUsage.ISSUER_MASTER, imk);
+      KeyRef mac = custody.generate("zone-mac", suite, KeyUsage.ZONE_MAC);
+      java.util.List<java.util.concurrent.Future<Integer>> workers = new java.util.ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        String otherPan = "54133300890200" + (10 + w);
+        workers.add(pool.submit(() -> {
+          int valid = 0;
+          for (int i = 0; i < 300; i++) {
+            custody.verifyArqc(ref, otherPan, PSN, 3, input, arqc); // evicts: the cache holds 2 cards
+            valid += custody.verifyArqc(ref, PAN, PSN, 3, input, arqc) ? 1 : 0;
+          }
+          return valid;
+        }));
+      }
+      for (int i = 0; i < 20; i++) {
+        custody.rotate("zone-mac");
+      }
+      for (java.util.concurrent.Future<Integer> worker : workers) {
+        assertThat(worker.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(300);
+      }
+      assertThat(custody.current("zone-mac").version()).isEqualTo(mac.version() + 20);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void verifyTac_withoutAFormula_isUnsupported(AlgorithmSuite suite) {
     try (SoftwareKeyCustody none = SoftwareKeyCustody.open(temp.resolve("no-tac"), suite, masterKey(suite))) {
       KeyRef ref = none.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, randomKey());
