@@ -2,8 +2,8 @@ package io.iotpay.app.cli;
 
 import io.iotpay.app.iot.IotNode;
 import io.iotpay.app.iot.IotServer;
-import io.iotpay.app.iot.PlatformKeyStore;
-import io.iotpay.app.iot.PlatformKeys;
+import io.iotpay.platform.keys.PlatformKeyStore;
+import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.time.BusinessDayRule;

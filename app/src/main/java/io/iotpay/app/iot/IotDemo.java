@@ -26,7 +26,7 @@ import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.DecisionStats;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.mandate.MandateTerms;
 import io.iotpay.platform.mandate.Merchant;
@@ -150,7 +150,7 @@ public final class IotDemo {
         transportName = NetworkTransports.names();
       } else {
         transports = (device, type, signer, session) -> new InProcessTransport(opened.inbox,
-            io.iotpay.platform.access.Transport.MQTT, device, session);
+            io.iotpay.platform.inbox.Transport.MQTT, device, session);
         transportName = "in-process";
       }
       openMerchants();

@@ -5,7 +5,7 @@ import io.iotpay.foundation.money.Money;
 /**
  * Where an approved payment's money is held, captured and released: the issuer of the paying account.
  * {@link ProtocolAuthoriser} sends each step to the issuer as an authorisation message
- * (docs/authorisation.md); {@link LedgerAuthoriser} applies it to a ledger in the same process.
+ * (docs/authorisation.md). (Tests also have a ledger-only implementation that skips the issuer.)
  *
  * <p><b>Request ids.</b> Every call carries a client-chosen id (positive, derived from the payment's
  * idempotency key by {@code TransferIds}). Calling again with the same id and arguments returns the

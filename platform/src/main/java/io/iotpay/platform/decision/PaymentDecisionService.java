@@ -2,7 +2,6 @@ package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
@@ -104,17 +103,6 @@ public final class PaymentDecisionService {
     this.config = Objects.requireNonNull(config, "config");
     this.store = new DecisionStore(Objects.requireNonNull(database, "database"));
     reload();
-  }
-
-  /**
-   * As the main constructor, holding the money directly in {@code ledger} (a {@link LedgerAuthoriser}
-   * waiting {@link DecisionConfig#ledgerWaitMs()}): for a platform that keeps the issuer's book itself.
-   *
-   * @param ledger should be opened with {@code auditLog} as its journal, so holds are leaves too; never null
-   */
-  public PaymentDecisionService(Database database, BusinessClock clock, MandateRegistry mandates, MerchantDirectory merchants,
-      RiskEngine risk, Ledger ledger, AuditLog auditLog, DecisionConfig config) {
-    this(database, clock, mandates, merchants, risk, new LedgerAuthoriser(ledger, Objects.requireNonNull(config, "config").ledgerWaitMs()), auditLog, config);
   }
 
   private void reload() {

@@ -3,8 +3,6 @@ package io.iotpay.platform.identity;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
 import io.iotpay.foundation.crypto.CryptoException;
-import io.iotpay.platform.device.DeviceId;
-import io.iotpay.platform.device.DeviceIdException;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -2,7 +2,6 @@ package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;

@@ -3,7 +3,6 @@ package io.iotpay.platform.identity;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.CertificateCheckException;
 import io.iotpay.foundation.crypto.Certificates;
-import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

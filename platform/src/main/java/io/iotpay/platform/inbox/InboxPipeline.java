@@ -1,10 +1,7 @@
 package io.iotpay.platform.inbox;
 
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.AnswerPayload;
 import io.iotpay.platform.envelope.DeviceMessage;
 import io.iotpay.platform.envelope.EnvelopeException;

@@ -2,7 +2,7 @@ package io.iotpay.platform.state;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

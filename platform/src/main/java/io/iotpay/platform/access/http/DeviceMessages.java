@@ -1,9 +1,9 @@
 package io.iotpay.platform.access.http;
 
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.inbox.Reply;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.identity.DeviceId;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 

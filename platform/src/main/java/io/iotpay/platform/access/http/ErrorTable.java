@@ -1,7 +1,7 @@
 package io.iotpay.platform.access.http;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.protocol.device.RefusalReason;
 import io.iotpay.platform.decision.DecisionInputException;
 import io.iotpay.platform.decision.DecisionStoreException;
 import io.iotpay.platform.identity.IdentityException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.platform.decision.IdempotencyKey;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;

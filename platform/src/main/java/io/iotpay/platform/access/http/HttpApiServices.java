@@ -1,7 +1,7 @@
 package io.iotpay.platform.access.http;
 
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox;
 import io.iotpay.platform.decision.PaymentDecisionService;
 import io.iotpay.platform.identity.DeviceRegistry;
 import io.iotpay.platform.identity.IdentityService;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.Payment;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
 import io.iotpay.platform.identity.DeviceRegistry;
 import io.iotpay.platform.identity.DeviceStatus;
@@ -44,22 +44,22 @@ final class OperatorEndpoints {
     this.config = config;
   }
 
-  void register(Javalin app, Gate gate) {
-    app.post("/v1/devices", operator(gate, this::registerDevice));
-    app.get("/v1/devices", operator(gate, this::listDevices));
-    app.get("/v1/devices/{id}/state", operator(gate, this::deviceState));
+  void register(Javalin app, BearerTokenCheck bearer) {
+    app.post("/v1/devices", operator(bearer, this::registerDevice));
+    app.get("/v1/devices", operator(bearer, this::listDevices));
+    app.get("/v1/devices/{id}/state", operator(bearer, this::deviceState));
     for (StatusAction action : StatusAction.values()) {
-      app.post("/v1/devices/{id}/" + action.name().toLowerCase(Locale.ROOT), operator(gate, ctx -> changeStatus(ctx, action)));
+      app.post("/v1/devices/{id}/" + action.name().toLowerCase(Locale.ROOT), operator(bearer, ctx -> changeStatus(ctx, action)));
     }
-    app.post("/v1/manufacturer-cas", operator(gate, this::registerManufacturerCa));
-    app.post("/v1/merchants", operator(gate, this::putMerchant));
-    app.post("/v1/payments/{device}/{counter}/capture", operator(gate, ctx -> closePayment(ctx, services.payments()::capture)));
-    app.post("/v1/payments/{device}/{counter}/void", operator(gate, ctx -> closePayment(ctx, services.payments()::voidPayment)));
+    app.post("/v1/manufacturer-cas", operator(bearer, this::registerManufacturerCa));
+    app.post("/v1/merchants", operator(bearer, this::putMerchant));
+    app.post("/v1/payments/{device}/{counter}/capture", operator(bearer, ctx -> closePayment(ctx, services.payments()::capture)));
+    app.post("/v1/payments/{device}/{counter}/void", operator(bearer, ctx -> closePayment(ctx, services.payments()::voidPayment)));
   }
 
-  private static io.javalin.http.Handler operator(Gate gate, io.javalin.http.Handler handler) {
+  private static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
     return ctx -> {
-      gate.requireOperator(ctx);
+      bearer.requireOperator(ctx);
       handler.handle(ctx);
     };
   }

@@ -123,14 +123,14 @@ public final class PlatformHttpApi implements AutoCloseable {
   }
 
   private void routes(Javalin created) {
-    Gate gate = new Gate(services.auth());
+    BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
     created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
     created.get("/metrics", ctx -> {
-      gate.requireOperator(ctx);
+      bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
-    new OperatorEndpoints(services, config).register(created, gate);
-    new UserEndpoints(services, config).register(created, gate);
+    new OperatorEndpoints(services, config).register(created, bearer);
+    new UserEndpoints(services, config).register(created, bearer);
     new DeviceMessages(services, config).register(created);
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
     created.exception(Exception.class, (e, ctx) -> {

@@ -8,7 +8,7 @@ import io.iotpay.ledger.audit.InclusionProof;
 import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.mandate.Mandate;
 import io.iotpay.platform.mandate.MandateException;
 import io.iotpay.platform.mandate.MandateId;
@@ -34,15 +34,15 @@ final class UserEndpoints {
     this.config = config;
   }
 
-  void register(Javalin app, Gate gate) {
-    app.post("/v1/mandates", ctx -> bind(ctx, gate.requireUser(ctx)));
-    app.get("/v1/mandates/{id}", ctx -> Exchange.json(ctx, 200, Views.mandate(ownMandate(ctx, gate.requireUser(ctx)))));
+  void register(Javalin app, BearerTokenCheck bearer) {
+    app.post("/v1/mandates", ctx -> bind(ctx, bearer.requireUser(ctx)));
+    app.get("/v1/mandates/{id}", ctx -> Exchange.json(ctx, 200, Views.mandate(ownMandate(ctx, bearer.requireUser(ctx)))));
     for (MandateAction action : MandateAction.values()) {
-      app.post("/v1/mandates/{id}/" + action.name().toLowerCase(Locale.ROOT), ctx -> changeMandate(ctx, gate.requireUser(ctx), action));
+      app.post("/v1/mandates/{id}/" + action.name().toLowerCase(Locale.ROOT), ctx -> changeMandate(ctx, bearer.requireUser(ctx), action));
     }
-    app.get("/v1/payments/{device}/{counter}", ctx -> payment(ctx, gate.requireUser(ctx)));
-    app.post("/v1/payments/{device}/{counter}/confirm", ctx -> confirm(ctx, gate.requireUser(ctx)));
-    app.get("/v1/payments/{device}/{counter}/proof", ctx -> proof(ctx, gate.requireUser(ctx)));
+    app.get("/v1/payments/{device}/{counter}", ctx -> payment(ctx, bearer.requireUser(ctx)));
+    app.post("/v1/payments/{device}/{counter}/confirm", ctx -> confirm(ctx, bearer.requireUser(ctx)));
+    app.get("/v1/payments/{device}/{counter}/proof", ctx -> proof(ctx, bearer.requireUser(ctx)));
   }
 
   /** What a user can do to their mandate, each at {@code POST /v1/mandates/{id}/<name in lower case>}. */

@@ -18,7 +18,7 @@ import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PlatformFixture;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceStatus;
 import io.iotpay.platform.identity.Pki;
 import io.iotpay.platform.mandate.MandateStatus;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.access.http.HttpApiFixture.Response;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.access.http.HttpApiFixture.Response;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,4 +1,6 @@
-package io.iotpay.platform.access;
+package io.iotpay.platform.inbox;
+
+import io.iotpay.protocol.device.RefusalReason;
 
 /** What the platform answers a delivered envelope. */
 public sealed interface Reply {

@@ -1,4 +1,4 @@
-package io.iotpay.platform.access;
+package io.iotpay.platform.inbox;
 
 /** How a device message reached the platform. */
 public enum Transport {

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * An {@link Authoriser} that applies each step to a ledger in this process, with no issuer in between:
  * a hold is a pending transfer payer → payee, a capture posts it, a release voids it, each transfer's
- * id the request id (the ledger recognises a retried id). For a platform that keeps the issuer's book
- * itself, and for callers of the decision service written before the issuer boundary existed. The
+ * id the request id (the ledger recognises a retried id). Test code only: production always goes through the issuer
+ * ({@link ProtocolAuthoriser}); tests use it to check the decision service against a bare ledger. The
  * accounts' currency is not checked (the ledger's transfers carry none).
  */
 public final class LedgerAuthoriser implements Authoriser {

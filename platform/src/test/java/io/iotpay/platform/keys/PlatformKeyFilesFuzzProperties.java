@@ -1,4 +1,4 @@
-package io.iotpay.app.iot;
+package io.iotpay.platform.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package io.iotpay.app.iot;
+package io.iotpay.platform.keys;
 
-import io.iotpay.app.iot.PlatformKeysException.Reason;
+import io.iotpay.platform.keys.PlatformKeysException.Reason;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.CryptoException;
 import io.iotpay.foundation.crypto.Pem;

@@ -1,4 +1,4 @@
-package io.iotpay.platform.device;
+package io.iotpay.platform.identity;
 
 /**
  * A device's identifier on the platform: 1 to {@value #LENGTH_MAX} characters from

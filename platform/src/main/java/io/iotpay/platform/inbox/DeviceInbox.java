@@ -1,6 +1,7 @@
-package io.iotpay.platform.access;
+package io.iotpay.platform.inbox;
 
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.protocol.device.RefusalReason;
 
 /**
  * The one door every transport uses to hand the platform a device's envelope (a COSE_Sign1 message,

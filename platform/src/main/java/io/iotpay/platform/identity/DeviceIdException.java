@@ -1,4 +1,4 @@
-package io.iotpay.platform.device;
+package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.InvalidInputException;
 

@@ -3,12 +3,12 @@ package io.iotpay.platform.access.http;
 import io.javalin.http.Context;
 
 /** Bearer-token checks: who is calling. */
-final class Gate {
+final class BearerTokenCheck {
   private static final String BEARER = "Bearer ";
 
   private final HttpAuth auth;
 
-  Gate(HttpAuth auth) {
+  BearerTokenCheck(HttpAuth auth) {
     this.auth = auth;
   }
 

@@ -1,4 +1,4 @@
-package io.iotpay.app.iot;
+package io.iotpay.platform.keys;
 
 import io.iotpay.foundation.InvalidInputException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.iotpay.app.iot;
+package io.iotpay.platform.keys;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;

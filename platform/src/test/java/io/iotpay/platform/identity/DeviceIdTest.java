@@ -1,4 +1,4 @@
-package io.iotpay.platform.device;
+package io.iotpay.platform.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
