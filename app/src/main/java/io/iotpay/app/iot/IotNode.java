@@ -39,6 +39,7 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,7 +151,7 @@ public final class IotNode implements AutoCloseable {
       }
 
       @Override
-      public java.util.List<byte[]> exchangeAll(java.util.List<byte[]> requests) {
+      public List<byte[]> exchangeAll(List<byte[]> requests) {
         return host.handleAll(requests);
       }
     };

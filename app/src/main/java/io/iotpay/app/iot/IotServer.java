@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Objects;
 
 /**
  * The platform's doors around one {@link IotNode}: the embedded MQTT broker (HiveMQ CE with iotpay's
@@ -98,7 +99,7 @@ public final class IotServer implements AutoCloseable {
    * (Mosquitto, EMQX, any MQTT 5 broker) instead of the embedded one: the bridge subscribes there.
    */
   public static IotServer start(IotNode node, Options options, SecureRandom random, MqttBridgeConfig externalBroker) {
-    return new IotServer(node, options, random, java.util.Objects.requireNonNull(externalBroker, "externalBroker"));
+    return new IotServer(node, options, random, Objects.requireNonNull(externalBroker, "externalBroker"));
   }
 
   public String host() {

@@ -1,6 +1,8 @@
 package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.money.Money;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where an approved payment's money is held, captured and released: the issuer of the paying account.
@@ -61,8 +63,8 @@ public interface Authoriser {
    * @return the results in the order of {@code holds}; never null
    * @throws AuthoriserException when the outcome of the batch is unknown; call again with the same requests
    */
-  default java.util.List<AuthoriserResult> holdAll(java.util.List<HoldRequest> holds) {
-    java.util.List<AuthoriserResult> results = new java.util.ArrayList<>(holds.size());
+  default List<AuthoriserResult> holdAll(List<HoldRequest> holds) {
+    List<AuthoriserResult> results = new ArrayList<>(holds.size());
     for (HoldRequest h : holds) {
       results.add(hold(h.requestId(), h.accountId(), h.payeeAccountId(), h.amount(), h.timeoutMs(), h.reference()));
     }

@@ -2,6 +2,7 @@ package io.iotpay.platform.inbox;
 
 import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.protocol.device.RefusalReason;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one door every transport uses to hand the platform a device's envelope (a COSE_Sign1 message,
@@ -39,9 +40,9 @@ public interface DeviceInbox {
    * with their own event loop (MQTT, CoAP) use this, so thousands of messages can be in flight and
    * the platform can commit them in batches. The default runs {@code deliver} on the calling thread.
    */
-  default java.util.concurrent.CompletableFuture<Reply> deliverAsync(
+  default CompletableFuture<Reply> deliverAsync(
       Transport transport, DeviceId channelDevice, String sessionId, byte[] envelope) {
-    return java.util.concurrent.CompletableFuture.completedFuture(deliver(transport, channelDevice, sessionId, envelope));
+    return CompletableFuture.completedFuture(deliver(transport, channelDevice, sessionId, envelope));
   }
 
   /**

@@ -26,7 +26,9 @@ import io.iotpay.protocol.device.DeviceRequest;
 import io.iotpay.protocol.device.PlatformAnswer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -155,7 +157,7 @@ public final class PlatformInbox implements DeviceInbox {
   List<AnswerPayload> handleAll(List<String> sessions, List<DeviceMessage> batch) {
     int n = batch.size();
     PlatformAnswer[] answers = new PlatformAnswer[n];
-    List<List<PaymentIntent>> intentsOf = new ArrayList<>(java.util.Collections.nCopies(n, null));
+    List<List<PaymentIntent>> intentsOf = new ArrayList<>(Collections.nCopies(n, null));
     List<PaymentIntent> all = new ArrayList<>();
     Instant now = clock.now();
     for (int i = 0; i < n; i++) {
@@ -274,7 +276,7 @@ public final class PlatformInbox implements DeviceInbox {
   static String session(Transport transport, String sessionId) {
     String id = sessionId == null || sessionId.isEmpty() ? NO_SESSION : sessionId;
     String cut = id.length() > 100 ? id.substring(0, 100) : id;
-    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + NON_VISIBLE.matcher(cut).replaceAll("_");
+    return transport.name().toLowerCase(Locale.ROOT) + ":" + NON_VISIBLE.matcher(cut).replaceAll("_");
   }
 
   private static String line(String text) {

@@ -7,6 +7,7 @@ import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.cose.CoseException;
 import io.iotpay.protocol.cose.PayloadCipher;
+import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -294,7 +297,7 @@ public final class PlatformKeyStore {
   private static void seal(Path dir, String name, byte[] plaintext, AlgorithmSuite wrap, SecretKeyBytes masterKey, SecureRandom random)
       throws IOException {
     writeOwnerOnly(dir.resolve(name), PayloadCipher.encrypt(wrap, masterKey, plaintext, aad(name), random));
-    java.util.Arrays.fill(plaintext, (byte) 0);
+    Arrays.fill(plaintext, (byte) 0);
   }
 
   private static void writePublic(Path dir, String name, String pem) throws IOException {
@@ -340,7 +343,7 @@ public final class PlatformKeyStore {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(file);
-      java.io.File plain = file.toFile();
+      File plain = file.toFile();
       boolean restricted = plain.setReadable(false, false) && plain.setReadable(true, true)
           && plain.setWritable(false, false) && plain.setWritable(true, true);
       if (!restricted) {
@@ -376,7 +379,7 @@ public final class PlatformKeyStore {
 
   private static void deleteQuietly(Path dir) {
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       log.warn("Could not remove a staging directory [dir={}]", dir, e);
     }

@@ -2,6 +2,7 @@ package io.iotpay.agent.transport;
 
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.protocol.device.RefusalReason;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class CoapDeviceTransport implements DeviceTransport {
     endpoint = new CoapEndpoint.Builder().setConfiguration(coap).setConnector(connector).build();
     try {
       endpoint.start();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       endpoint.destroy();
       throw new TransportException("CONNECTION", true, "cannot open a local UDP socket", e);
     }

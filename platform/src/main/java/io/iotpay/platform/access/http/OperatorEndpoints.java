@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
@@ -143,7 +144,7 @@ final class OperatorEndpoints {
       throw ApiException.notFound("UNKNOWN_PAYMENT", "no approved payment " + key);
     }
     Payment payment = close.apply(key);
-    Exchange.json(ctx, 200, Views.payment(key, services.payments().versions(key), java.util.Optional.of(payment)));
+    Exchange.json(ctx, 200, Views.payment(key, services.payments().versions(key), Optional.of(payment)));
   }
 
   private DeviceRecord requireDevice(DeviceId id) {
