@@ -188,7 +188,7 @@ public final class IotDemo {
     byte[] operator = new byte[24];
     secureRandom.nextBytes(operator);
     return new IotServer.Options("127.0.0.1", 0, 0, 0, dir.resolve("iot-server"), HexFormat.of().formatHex(operator),
-        io.iotpay.platform.access.http.UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 256);
+        io.iotpay.platform.operator.UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 256);
   }
 
   // ---------------------------------------------------------------- set-up

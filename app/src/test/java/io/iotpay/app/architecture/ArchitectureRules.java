@@ -97,15 +97,17 @@ final class ArchitectureRules {
   /**
    * The platform's packages and what each may use, of ours and of libraries: doors → inbox → the
    * domain. Only doors use a transport library (Javalin, HiveMQ, Californium); JDBC only in the packages
-   * that keep records (identity, envelope counters, mandates, decisions) and in the HTTP error table
-   * (a store failure is a 503).
+   * that keep records (identity, envelope counters, mandates, decisions) and in the operator API's
+   * error table (a store failure is a 503).
    */
   static Map<String, String[]> platformPackages() {
     Map<String, String[]> table = new LinkedHashMap<>();
     table.put("access.mqtt", allow(ours("access.mqtt", "inbox", "identity"), HIVEMQ));
     table.put("access.coap", allow(ours("access.coap", "inbox", "identity"), CALIFORNIUM, BOUNCY_CASTLE));
-    table.put("access.http", allow(ours("access.http", "inbox", "identity", "decision", "mandate", "state"), "io.iotpay.ledger.audit..",
-        JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
+    table.put("access.http", allow(ours("access.http", "inbox", "identity"), JAVALIN, "jakarta.servlet..", JACKSON));
+    // Operators' and users' HTTP endpoints: the HTTP server, which also mounts the devices' HTTP door.
+    table.put("operator", allow(ours("operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
+        "io.iotpay.ledger.audit..", JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
     table.put("inbox", allow(ours("inbox", "envelope", "identity", "state", "rules", "decision")));
     table.put("envelope", allow(ours("envelope", "identity"), JDBC));
     table.put("identity", allow(ours("identity"), JDBC, BOUNCY_CASTLE));

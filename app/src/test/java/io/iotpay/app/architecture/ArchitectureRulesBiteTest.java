@@ -37,6 +37,7 @@ class ArchitectureRulesBiteTest {
     FIXTURES.put("platform.access.mqtt", "io.iotpay.platform.access.mqtt.archfixtures.MqttDoorUsingDecisions");
     FIXTURES.put("platform.access.coap", "io.iotpay.platform.access.coap.archfixtures.CoapDoorUsingJdbc");
     FIXTURES.put("platform.access.http", "io.iotpay.platform.access.http.archfixtures.HttpDoorUsingHiveMq");
+    FIXTURES.put("platform.operator", "io.iotpay.platform.operator.archfixtures.OperatorUsingCalifornium");
     FIXTURES.put("platform.inbox", "io.iotpay.platform.inbox.archfixtures.InboxUsingADoor");
     FIXTURES.put("platform.envelope", "io.iotpay.platform.envelope.archfixtures.EnvelopeUsingJavalin");
     FIXTURES.put("platform.identity", "io.iotpay.platform.identity.archfixtures.IdentityUsingDecisions");

@@ -20,7 +20,7 @@ import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Transfer;
-import io.iotpay.platform.access.http.UserTokens;
+import io.iotpay.platform.operator.UserTokens;
 import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.mandate.MandateTerms;
 import io.iotpay.platform.mandate.Merchant;

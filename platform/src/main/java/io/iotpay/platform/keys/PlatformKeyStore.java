@@ -1,10 +1,10 @@
 package io.iotpay.platform.keys;
 
-import io.iotpay.platform.keys.PlatformKeysException.Reason;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.CryptoException;
 import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.platform.keys.PlatformKeysException.Reason;
 import io.iotpay.protocol.cose.CoseException;
 import io.iotpay.protocol.cose.PayloadCipher;
 import java.io.File;

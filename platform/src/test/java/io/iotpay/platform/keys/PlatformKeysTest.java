@@ -3,10 +3,10 @@ package io.iotpay.platform.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iotpay.platform.keys.PlatformKeysException.Reason;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.platform.keys.PlatformKeysException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

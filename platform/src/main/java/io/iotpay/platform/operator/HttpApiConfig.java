@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,11 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.audit.InclusionProof;
+import io.iotpay.platform.access.http.Exchange;
 import io.iotpay.platform.decision.DecisionReason;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.Payment;
@@ -25,16 +26,9 @@ import java.util.TreeSet;
 
 /** The JSON the HTTP API answers with: snake_case fields, amounts as minor units plus currency, times in ISO 8601 UTC. */
 final class Views {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Exchange.JSON;
 
   private Views() {}
-
-  static ObjectNode error(String code, String detail) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("error", code);
-    node.put("detail", detail);
-    return node;
-  }
 
   static ObjectNode device(DeviceRecord device, boolean withCertificate) {
     ObjectNode node = JSON.createObjectNode();

@@ -1,17 +1,16 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
-import static io.iotpay.platform.access.http.HttpApiFixture.ALICE;
-import static io.iotpay.platform.access.http.HttpApiFixture.ALICE_ACCOUNT;
-import static io.iotpay.platform.access.http.HttpApiFixture.ALICE_TOKEN;
-import static io.iotpay.platform.access.http.HttpApiFixture.BOB_ACCOUNT;
-import static io.iotpay.platform.access.http.HttpApiFixture.BOB_TOKEN;
+import static io.iotpay.platform.operator.HttpApiFixture.ALICE;
+import static io.iotpay.platform.operator.HttpApiFixture.ALICE_ACCOUNT;
+import static io.iotpay.platform.operator.HttpApiFixture.ALICE_TOKEN;
+import static io.iotpay.platform.operator.HttpApiFixture.BOB_ACCOUNT;
+import static io.iotpay.platform.operator.HttpApiFixture.BOB_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
-import io.iotpay.platform.access.http.HttpApiFixture.Response;
 import io.iotpay.platform.decision.DecisionCodec;
 import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.IdempotencyKey;
@@ -22,6 +21,7 @@ import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceStatus;
 import io.iotpay.platform.identity.Pki;
 import io.iotpay.platform.mandate.MandateStatus;
+import io.iotpay.platform.operator.HttpApiFixture.Response;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Map;

@@ -1,12 +1,12 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
-import static io.iotpay.platform.access.http.HttpApiFixture.ALICE_ACCOUNT;
-import static io.iotpay.platform.access.http.HttpApiFixture.ALICE_TOKEN;
+import static io.iotpay.platform.operator.HttpApiFixture.ALICE_ACCOUNT;
+import static io.iotpay.platform.operator.HttpApiFixture.ALICE_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.http.HttpApiFixture.Response;
 import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.operator.HttpApiFixture.Response;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,5 +1,6 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
+import io.iotpay.platform.access.http.ApiException;
 import io.javalin.http.Context;
 
 /** Bearer-token checks: who is calling. */

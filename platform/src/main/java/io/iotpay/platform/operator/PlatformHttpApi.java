@@ -1,5 +1,8 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.DeviceMessages;
+import io.iotpay.platform.access.http.Exchange;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -124,14 +127,14 @@ public final class PlatformHttpApi implements AutoCloseable {
 
   private void routes(Javalin created) {
     BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
-    created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
+    created.get("/health", ctx -> Exchange.json(ctx, 200, Exchange.JSON.createObjectNode().put("status", "UP")));
     created.get("/metrics", ctx -> {
       bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
     new OperatorEndpoints(services, config).register(created, bearer);
     new UserEndpoints(services, config).register(created, bearer);
-    new DeviceMessages(services, config).register(created);
+    new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
     created.exception(Exception.class, (e, ctx) -> {
       ApiException error = ErrorTable.of(e);

@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.platform.inbox.DeviceInbox;

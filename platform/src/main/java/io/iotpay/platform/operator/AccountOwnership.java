@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 /**
  * Whether a user may bind devices to a ledger account: the issuer's view of who holds which account.

@@ -1,7 +1,7 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.access.http.ApiException;
 import io.iotpay.platform.decision.DecisionInputException;
 import io.iotpay.platform.decision.DecisionStoreException;
 import io.iotpay.platform.identity.IdentityException;
@@ -23,18 +23,6 @@ final class ErrorTable {
       case MALFORMED, CSR_INVALID, CERTIFICATE_INVALID, UNREGISTERED_MANUFACTURER -> 400;
       case UNKNOWN_DEVICE -> 404;
       case ALREADY_REGISTERED, CERTIFICATE_MISMATCH, SUSPENDED, REVOKED, ILLEGAL_TRANSITION -> 409;
-    };
-  }
-
-  /** The HTTP status of each envelope refusal; the code is the reason's name. */
-  static int status(RefusalReason reason) {
-    return switch (reason) {
-      case MALFORMED, DECRYPTION_FAILED, NO_PAYLOAD_KEY, BAD_PAYLOAD -> 400;
-      case UNKNOWN_DEVICE, SUITE_MISMATCH, BAD_SIGNATURE -> 401;
-      case DEVICE_SUSPENDED, DEVICE_REVOKED, CHANNEL_MISMATCH, NOT_AUTHORISED -> 403;
-      case REPLAYED_COUNTER, DUPLICATE_IN_PROGRESS -> 409;
-      case OVERSIZED -> 413;
-      case UNAVAILABLE -> 503;
     };
   }
 

@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,9 @@ import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.agent.transport.HttpDeviceTransport;
 import io.iotpay.agent.transport.TransportException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.http.HttpApiFixture.Device;
-import io.iotpay.platform.access.http.HttpApiFixture.Response;
+import io.iotpay.platform.access.http.DeviceMessages;
+import io.iotpay.platform.operator.HttpApiFixture.Device;
+import io.iotpay.platform.operator.HttpApiFixture.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

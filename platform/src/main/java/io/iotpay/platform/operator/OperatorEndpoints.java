@@ -1,10 +1,12 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
-import static io.iotpay.platform.access.http.JsonBodies.required;
+import static io.iotpay.platform.operator.JsonBodies.required;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.Exchange;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.Payment;
 import io.iotpay.platform.identity.DeviceId;
@@ -78,7 +80,7 @@ final class OperatorEndpoints {
     AlgorithmSuite suite = AlgorithmSuite.byName(required(request.suite(), "suite"));
     X509Certificate ca = certificate(required(request.certificatePem(), "certificate_pem"));
     boolean added = services.identity().registerManufacturerCa(suite, ca, now());
-    ObjectNode body = Views.JSON.createObjectNode();
+    ObjectNode body = Exchange.JSON.createObjectNode();
     body.put("suite", suite.name());
     body.put("subject", ca.getSubjectX500Principal().getName());
     body.put("added", added);
@@ -117,7 +119,7 @@ final class OperatorEndpoints {
       throw ApiException.badRequest("limit " + pageLimit + " outside 1.." + DeviceRegistry.LIST_LIMIT_MAX);
     }
     List<DeviceRecord> page = services.devices().list(status, after, pageLimit);
-    ObjectNode body = Views.JSON.createObjectNode();
+    ObjectNode body = Exchange.JSON.createObjectNode();
     ArrayNode devices = body.putArray("devices");
     page.forEach(device -> devices.add(Views.device(device, false)));
     // A full page may have a successor: the caller asks again with after = next_after.
@@ -139,7 +141,7 @@ final class OperatorEndpoints {
   }
 
   private void closePayment(Context ctx, Function<IdempotencyKey, Payment> close) {
-    IdempotencyKey key = Exchange.paymentKey(ctx);
+    IdempotencyKey key = PaymentKeys.of(ctx);
     if (services.payments().payment(key).isEmpty()) {
       throw ApiException.notFound("UNKNOWN_PAYMENT", "no approved payment " + key);
     }

@@ -1,4 +1,4 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,12 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
-import static io.iotpay.platform.access.http.JsonBodies.required;
+import static io.iotpay.platform.operator.JsonBodies.required;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.audit.InclusionProof;
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.Exchange;
 import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;
@@ -115,13 +117,13 @@ final class UserEndpoints {
   }
 
   private void payment(Context ctx, String userId) {
-    IdempotencyKey key = Exchange.paymentKey(ctx);
+    IdempotencyKey key = PaymentKeys.of(ctx);
     List<PaymentDecision> versions = ownDecision(key, userId);
     Exchange.json(ctx, 200, Views.payment(key, versions, services.payments().payment(key)));
   }
 
   private void confirm(Context ctx, String userId) {
-    IdempotencyKey key = Exchange.paymentKey(ctx);
+    IdempotencyKey key = PaymentKeys.of(ctx);
     boolean approve = required(JsonBodies.parse(json(ctx), JsonBodies.Confirm.class).approve(), "approve");
     List<PaymentDecision> versions = ownDecision(key, userId);
     if (versions.get(0).outcome() != DecisionOutcome.ASK_USER) {
@@ -132,7 +134,7 @@ final class UserEndpoints {
   }
 
   private void proof(Context ctx, String userId) {
-    IdempotencyKey key = Exchange.paymentKey(ctx);
+    IdempotencyKey key = PaymentKeys.of(ctx);
     ownDecision(key, userId);
     List<InclusionProof> proofs = services.payments().proofs(key, userId);
     // Read after the proofs: versions only grow, so the first proofs.size() of them are the ones proven.

@@ -1,10 +1,11 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.http.HttpApiFixture.Response;
 import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.operator.HttpApiFixture.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
