@@ -3,7 +3,6 @@ package io.iotpay.foundation.card;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import javax.smartcardio.CardException;
-import javax.smartcardio.CommandAPDU;
 
 /**
  * A {@link CardChannel} over {@code javax.smartcardio}: a PC/SC reader, or jCardSim's
@@ -20,7 +19,7 @@ public final class SmartcardioCardChannel implements CardChannel {
   @Override
   public ResponseApdu transmit(CommandApdu command) {
     try {
-      return ResponseApdu.parse(channel.transmit(new CommandAPDU(command.encode())).getBytes());
+      return ResponseApdu.parse(channel.transmit(new javax.smartcardio.CommandAPDU(command.encode())).getBytes());
     } catch (CardException | IllegalStateException e) {
       throw new CardGoneException("card exchange failed: " + e.getMessage(), e);
     }
