@@ -204,35 +204,41 @@ public final class OnboardingService implements TerminalAuthority {
     return store.list(state, text, after, limit);
   }
 
-  /** The operator approves a merchant in review. @throws OnboardingException UNKNOWN_MERCHANT, ILLEGAL_TRANSITION, INVALID_FIELD */
+  /**
+   * The operator approves a merchant in review (the human decision for what the checks could not decide).
+   *
+   * @param operatorId who decided: 1..64 of [a-z0-9._-] (the HTTP gate's operator name)
+   * @param reason why, 1..{@value #REASON_CHARS_MAX} characters: recorded with the change
+   * @throws OnboardingException UNKNOWN_MERCHANT, ILLEGAL_TRANSITION, INVALID_FIELD (reason)
+   */
   public Merchant approve(MerchantId id, String operatorId, String reason) {
-    return decide(id, MerchantState.ACTIVATED, operatorId, reason);
+    return decide(id, MerchantState.IN_REVIEW, MerchantState.ACTIVATED, operatorId, reason);
   }
 
   /** The operator rejects a merchant in review. */
   public Merchant reject(MerchantId id, String operatorId, String reason) {
-    return decide(id, MerchantState.REJECTED, operatorId, reason);
+    return decide(id, MerchantState.IN_REVIEW, MerchantState.REJECTED, operatorId, reason);
   }
 
   /** The operator suspends an activated merchant: its terminals cannot transact until reactivated. */
   public Merchant suspend(MerchantId id, String operatorId, String reason) {
-    return decide(id, MerchantState.SUSPENDED, operatorId, reason);
+    return decide(id, MerchantState.ACTIVATED, MerchantState.SUSPENDED, operatorId, reason);
   }
 
   /** The operator reactivates a suspended merchant. */
   public Merchant reactivate(MerchantId id, String operatorId, String reason) {
-    return decide(id, MerchantState.ACTIVATED, operatorId, reason);
+    return decide(id, MerchantState.SUSPENDED, MerchantState.ACTIVATED, operatorId, reason);
   }
 
-  private Merchant decide(MerchantId id, MerchantState to, String operatorId, String reason) {
+  private Merchant decide(MerchantId id, MerchantState from, MerchantState to, String operatorId, String reason) {
     String actor = operatorActor(operatorId);
-    String why = Fields.optionalText(reason, "reason", REASON_CHARS_MAX);
+    String why = Fields.text(reason, "reason", REASON_CHARS_MAX);
     synchronized (lock) {
       Merchant current = merchant(id);
-      boolean reactivation = current.state() == MerchantState.SUSPENDED;
-      boolean approval = current.state() == MerchantState.IN_REVIEW;
-      if (to == MerchantState.ACTIVATED && !(reactivation || approval)) {
-        throw illegal(current.state(), to);
+      // Approve and reactivate both lead to ACTIVATED; each only from its own state.
+      if (current.state() != from) {
+        throw new OnboardingException(Reason.ILLEGAL_TRANSITION,
+            "this action moves a merchant from " + from + " to " + to + "; merchant " + id + " is " + current.state());
       }
       return move(current, to, actor, why, List.of());
     }
@@ -323,7 +329,7 @@ public final class OnboardingService implements TerminalAuthority {
   /** The operator blocks a terminal; it cannot transact again. @throws OnboardingException UNKNOWN_TERMINAL, ILLEGAL_TRANSITION */
   public Terminal blockTerminal(TerminalId id, String operatorId, String reason) {
     String actor = operatorActor(operatorId);
-    String why = Fields.optionalText(reason, "reason", REASON_CHARS_MAX);
+    String why = Fields.text(reason, "reason", REASON_CHARS_MAX);
     synchronized (lock) {
       Terminal current = terminal(id);
       if (current.state() != TerminalState.ACTIVE) {

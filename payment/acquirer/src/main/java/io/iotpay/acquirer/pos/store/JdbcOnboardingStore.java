@@ -58,34 +58,53 @@ public final class JdbcOnboardingStore implements OnboardingStore {
     return new JdbcOnboardingStore(database, auditLog);
   }
 
-  /** One write transaction: rows and audit leaves commit together or not at all. */
+  /** Work on one connection. */
   @FunctionalInterface
   private interface Work<T> {
     T run(Connection tx) throws SQLException;
   }
 
-  private <T> T write(String what, Work<T> work) {
+  private <T> T write(String what, WriteWork<T> work) {
     try {
       return database.writing(() -> {
-        try (Connection tx = database.connection()) {
-          tx.setAutoCommit(false);
+        try (Connection connection = database.connection()) {
+          connection.setAutoCommit(false);
+          Tx tx = new Tx(connection);
           try {
             T result = work.run(tx);
-            tx.commit();
-            auditLog.committed();
+            connection.commit();
+            if (tx.appended) {
+              auditLog.committed();
+            }
             return result;
           } catch (SQLException | RuntimeException e) {
-            tx.rollback();
+            connection.rollback();
+            // A no-op when nothing is pending (no append, or an append that failed and cleaned up itself).
             auditLog.rolledBack();
             throw e;
           } finally {
-            tx.setAutoCommit(true);
+            connection.setAutoCommit(true);
           }
         }
       });
     } catch (SQLException e) {
       throw new OnboardingStoreException("cannot " + what, e);
     }
+  }
+
+  /** A write transaction's connection, and whether an audit leaf was appended in it (then the log must hear of the commit). */
+  private static final class Tx {
+    final Connection connection;
+    boolean appended;
+
+    Tx(Connection connection) {
+      this.connection = connection;
+    }
+  }
+
+  @FunctionalInterface
+  private interface WriteWork<T> {
+    T run(Tx tx) throws SQLException;
   }
 
   private <T> T read(String what, Work<T> work) {
@@ -97,8 +116,10 @@ public final class JdbcOnboardingStore implements OnboardingStore {
   }
 
   /** Appends the event's leaf (opening the log's append, closed by commit/rollback in {@link #write}) and its row. */
-  private void record(Connection tx, AuditEvent event) throws SQLException {
+  private void record(Tx t, AuditEvent event) throws SQLException {
+    Connection tx = t.connection;
     long index = auditLog.append(tx, List.of(event.leaf()));
+    t.appended = true;
     try (PreparedStatement insert = tx.prepareStatement("INSERT INTO pos_event (subject_kind, subject_id, from_state, to_state, "
         + "actor, at_ms, reason, audit_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, event.subjectKind());
@@ -165,8 +186,9 @@ public final class JdbcOnboardingStore implements OnboardingStore {
 
   @Override
   public void create(Merchant m, String requestId, byte[] fingerprint, byte[] ownerIdHash, AuditEvent event) {
-    write("store a merchant", tx -> {
-      record(tx, event);
+    write("store a merchant", t -> {
+      Connection tx = t.connection;
+      record(t, event);
       try (PreparedStatement insert = tx.prepareStatement("INSERT INTO pos_merchant (" + MERCHANT_COLUMNS
           + ", legal_name_folded, owner_id_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, m.id().value());
@@ -197,7 +219,8 @@ public final class JdbcOnboardingStore implements OnboardingStore {
 
   @Override
   public boolean update(Merchant updated, MerchantState from, List<Finding> findings, AuditEvent event) {
-    return write("change a merchant's state", tx -> {
+    return write("change a merchant's state", t -> {
+      Connection tx = t.connection;
       try (PreparedStatement update = tx.prepareStatement("UPDATE pos_merchant SET state = ?, state_changed_at_ms = ?, state_reason = ? "
           + "WHERE merchant_id = ? AND state = ?")) {
         update.setString(1, updated.state().name());
@@ -210,7 +233,7 @@ public final class JdbcOnboardingStore implements OnboardingStore {
         }
       }
       if (event != null) {
-        record(tx, event);
+        record(t, event);
       }
       insertFindings(tx, updated.id(), findings);
       return true;
@@ -332,21 +355,22 @@ public final class JdbcOnboardingStore implements OnboardingStore {
   }
 
   @Override
-  public boolean createTerminal(Terminal t, AuditEvent event) {
-    if (terminal(t.id()).isPresent()) {
+  public boolean createTerminal(Terminal terminal, AuditEvent event) {
+    if (terminal(terminal.id()).isPresent()) {
       return false;
     }
-    return write("store a terminal", tx -> {
-      record(tx, event);
+    return write("store a terminal", t -> {
+      Connection tx = t.connection;
+      record(t, event);
       try (PreparedStatement insert = tx.prepareStatement("INSERT INTO pos_terminal (" + TERMINAL_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        insert.setString(1, t.id().value());
-        insert.setString(2, t.merchantId().value());
-        insert.setString(3, t.suite().name());
-        insert.setString(4, t.state().name());
-        insert.setBytes(5, t.certificateDer());
-        insert.setLong(6, t.enrolledAt().toEpochMilli());
-        insert.setLong(7, t.stateChangedAt().toEpochMilli());
-        insert.setString(8, t.stateReason());
+        insert.setString(1, terminal.id().value());
+        insert.setString(2, terminal.merchantId().value());
+        insert.setString(3, terminal.suite().name());
+        insert.setString(4, terminal.state().name());
+        insert.setBytes(5, terminal.certificateDer());
+        insert.setLong(6, terminal.enrolledAt().toEpochMilli());
+        insert.setLong(7, terminal.stateChangedAt().toEpochMilli());
+        insert.setString(8, terminal.stateReason());
         insert.executeUpdate();
       }
       return true;
@@ -355,7 +379,8 @@ public final class JdbcOnboardingStore implements OnboardingStore {
 
   @Override
   public boolean updateTerminal(Terminal updated, TerminalState from, AuditEvent event) {
-    return write("change a terminal's state", tx -> {
+    return write("change a terminal's state", t -> {
+      Connection tx = t.connection;
       try (PreparedStatement update = tx.prepareStatement("UPDATE pos_terminal SET state = ?, state_changed_at_ms = ?, state_reason = ? "
           + "WHERE terminal_id = ? AND state = ?")) {
         update.setString(1, updated.state().name());
@@ -367,7 +392,7 @@ public final class JdbcOnboardingStore implements OnboardingStore {
           return false;
         }
       }
-      record(tx, event);
+      record(t, event);
       return true;
     });
   }
