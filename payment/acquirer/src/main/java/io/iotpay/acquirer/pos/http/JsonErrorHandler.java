@@ -40,12 +40,15 @@ final class JsonErrorHandler extends ErrorHandler {
       case 414 -> "URI_TOO_LONG";
       case 415 -> "UNSUPPORTED_MEDIA_TYPE";
       case 431 -> "HEADERS_TOO_LARGE";
+      case 505 -> "HTTP_VERSION_NOT_SUPPORTED";
       default -> status >= 500 ? "INTERNAL" : "HTTP_" + status;
     };
   }
 
   private static byte[] body(int status) {
-    String detail = status >= 500 ? "internal error; the operator's log has the details" : "the request was refused by the HTTP server (" + status + ")";
+    String detail = status >= 500 && status != 505
+        ? "internal error; the operator's log has the details"
+        : "the request was refused by the HTTP server (" + status + ")";
     return Views.error(code(status), detail).toString().getBytes(StandardCharsets.UTF_8);
   }
 }
