@@ -362,4 +362,31 @@ class OnboardingHttpTest {
       assertThat(f.get("/v1/pos/merchants?state=ACTIVATED", PosFixture.ALICE_TOKEN).body().get("merchants")).hasSize(6);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void concurrentRetries_ofOneRegistration_makeOneMerchant(AlgorithmSuite suite) throws Exception {
+    try (PosFixture f = fixture(suite, Database.Dialect.SQLITE, dir)) {
+      String request = registration(f).toString();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        List<java.util.concurrent.Future<PosFixture.Answer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          answers.add(pool.submit(() -> f.post("/v1/pos/merchants", null, request)));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<PosFixture.Answer> answer : answers) {
+          PosFixture.Answer done = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+          ids.add(done.body().get("merchant_id").asText());
+          statuses.add(done.status());
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(statuses).containsOnlyOnce(201).containsOnly(200, 201);
+        assertThat(f.get("/v1/pos/merchants", PosFixture.ALICE_TOKEN).body().get("merchants")).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }
