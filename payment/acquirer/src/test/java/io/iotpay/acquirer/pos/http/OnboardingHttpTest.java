@@ -9,7 +9,6 @@ import io.iotpay.acquirer.pos.merchant.TerminalId;
 import io.iotpay.acquirer.pos.merchant.TransactPermission;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
-import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.store.Database;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +131,17 @@ class OnboardingHttpTest {
       assertThat(f.auditLog.size()).isEqualTo(7);
 
       assertNoSecrets(f, logs, request);
+      // The owner's identity number is not stored at all (only its keyed hash and masked form): not in the database files.
+      String owner = request.get("owner_id_number").asText();
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+        List<Path> databaseFiles = files.filter(p -> p.getFileName().toString().startsWith("acquirer-pos-")).toList();
+        assertThat(databaseFiles).isNotEmpty().allSatisfy(file -> assertThat(
+            new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).doesNotContain(owner));
+        // The search does find what is stored in clear: the settlement account number, which the acquirer pays into.
+        String account = request.get("settlement_account").get("account_number").asText();
+        assertThat(databaseFiles).anySatisfy(file -> assertThat(
+            new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).contains(account));
+      }
     }
   }
 
