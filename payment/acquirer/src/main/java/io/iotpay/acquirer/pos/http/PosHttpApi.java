@@ -1,0 +1,114 @@
+package io.iotpay.acquirer.pos.http;
+
+import io.iotpay.acquirer.pos.merchant.KeyedHash;
+import io.iotpay.acquirer.pos.merchant.OnboardingService;
+import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acquirer's merchant onboarding HTTP API (Javalin on Jetty): merchants register and enrol
+ * their phones as terminals, operators review, decide, suspend and block. Endpoints and examples:
+ * {@code docs/merchant-onboarding.md}.
+ *
+ * <p>Every answer is JSON; every error is {@code {"error":"<CODE>","detail":"…"}} (400 bad input, 401
+ * no or bad token, 403 not an operator, 404 unknown, 409 conflict with the state, 413 too large, 415
+ * not JSON, 429 rate-limited, 503 store failure) and a refused request changed nothing. Plain HTTP
+ * on the address given: bind it to loopback or put TLS in front of it.
+ *
+ * <p>One instance serves once: {@link #start} it, {@link #close} it.
+ */
+public final class PosHttpApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PosHttpApi.class);
+
+  private final OnboardingService onboarding;
+  private final PosHttpConfig config;
+  private final Gate gate;
+  private Javalin app;
+
+  /**
+   * @param suite the suite of the merchant token MAC (HMAC-SHA-256 or HMAC-SM3)
+   */
+  public PosHttpApi(OnboardingService onboarding, PosHttpConfig config, AlgorithmSuite suite) {
+    this.onboarding = Assert.notNull(onboarding, "onboarding");
+    this.config = Assert.notNull(config, "config");
+    this.gate = new Gate(config, new KeyedHash(Assert.notNull(suite, "suite"), config.merchantTokenKey()));
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param host the address to bind, e.g. {@code 127.0.0.1}
+   * @param port the port, 0 for any free one ({@link #port()} tells which)
+   * @return this
+   * @throws IllegalStateException when already started or the port cannot be bound
+   */
+  public synchronized PosHttpApi start(String host, int port) {
+    if (app != null) {
+      throw new IllegalStateException("the onboarding HTTP API was already started");
+    }
+    Javalin created = Javalin.create(this::configure);
+    routes(created);
+    try {
+      created.start(host, port);
+    } catch (RuntimeException e) {
+      created.stop();
+      throw new IllegalStateException("the onboarding HTTP API cannot listen on " + host + ":" + port, e);
+    }
+    app = created;
+    LOG.info("Acquirer onboarding API listening [host={}, port={}]", host, created.port());
+    return this;
+  }
+
+  /** The bound port. @throws IllegalStateException before {@link #start} */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("the onboarding HTTP API is not started");
+    }
+    return app.port();
+  }
+
+  /** Stops listening; requests in flight are cut. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (app != null) {
+      app.stop();
+      app = null;
+    }
+  }
+
+  private void configure(JavalinConfig javalin) {
+    javalin.showJavalinBanner = false;
+    javalin.startupWatcherEnabled = false;
+    javalin.http.maxRequestSize = config.jsonBytesMax();
+    javalin.http.disableCompression();
+    javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+  }
+
+  private void routes(Javalin created) {
+    RateLimiter registrations = new RateLimiter(config.registrationsPerMinuteMax(), config.clientsTrackedMax(), System::nanoTime);
+    created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
+    new MerchantEndpoints(onboarding, config, gate, registrations).register(created);
+    new OperatorEndpoints(onboarding, config, gate).register(created);
+    created.exception(HttpResponseException.class,
+        (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
+    created.exception(Exception.class, (e, ctx) -> {
+      ApiException error = ErrorTable.of(e);
+      if (error.status() >= 500) {
+        LOG.warn("Onboarding HTTP request failed [method={}, path={}, status={}, exception={}]",
+            ctx.method(), Exchange.clip(ctx.path()), error.status(), e.getClass().getName(), e);
+      }
+      Exchange.error(ctx, error);
+    });
+    created.error(404, ctx -> {
+      if (ctx.resultInputStream() == null) {
+        Exchange.error(ctx, new ApiException(404, "NOT_FOUND", "no endpoint " + ctx.method() + " " + Exchange.clip(ctx.path())));
+      }
+    });
+  }
+}

@@ -1,0 +1,37 @@
+package io.iotpay.acquirer.pos.merchant;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A penny test against an in-memory list of open accounts, for tests and the demo only: no money
+ * moves and no bank is asked. An account it knows passes, an unknown one fails (the bank "refused
+ * the credit"), and every account of a bank marked unreachable is UNDECIDED.
+ */
+public final class InMemorySettlementAccountCheck implements SettlementAccountCheck {
+  private final Set<String> openAccounts = ConcurrentHashMap.newKeySet();
+  private final Set<String> unreachableBanks = ConcurrentHashMap.newKeySet();
+
+  /** Makes the account pass from now on. @return this */
+  public InMemorySettlementAccountCheck open(String bankId, String accountNumber) {
+    openAccounts.add(bankId + "/" + SettlementAccount.normalise(accountNumber));
+    return this;
+  }
+
+  /** Makes every account of the bank UNDECIDED from now on. @return this */
+  public InMemorySettlementAccountCheck unreachable(String bankId) {
+    unreachableBanks.add(bankId);
+    return this;
+  }
+
+  @Override
+  public AccountCheckResult check(SettlementAccount account) {
+    if (unreachableBanks.contains(account.bankId())) {
+      return new AccountCheckResult(Verdict.UNDECIDED, "bank " + account.bankId() + " did not answer the penny test");
+    }
+    if (openAccounts.contains(account.bankId() + "/" + account.accountNumber())) {
+      return new AccountCheckResult(Verdict.PASS, "bank " + account.bankId() + " accepted the penny credit to " + account.masked());
+    }
+    return new AccountCheckResult(Verdict.FAIL, "bank " + account.bankId() + " refused the penny credit to " + account.masked() + " (no such account)");
+  }
+}
