@@ -40,13 +40,13 @@ class ArchitectureTest {
   void protocol_dependsOnFoundationOnly() {
     noClasses().that().resideInAPackage("io.iotpay.protocol..")
         .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",
-            "io.iotpay.scheme..", "io.iotpay.terminal..", "io.iotpay.agent..", "io.iotpay.platform..", "io.iotpay.app..")
+            "io.iotpay.switching..", "io.iotpay.terminal..", "io.iotpay.agent..", "io.iotpay.platform..", "io.iotpay.app..")
         .check(classes);
   }
 
   @Test
   void parties_neverImportEachOther() {
-    String[] parties = {"io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.scheme.."};
+    String[] parties = {"io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.switching.."};
     for (String party : parties) {
       String[] others = java.util.Arrays.stream(parties).filter(p -> !p.equals(party)).toArray(String[]::new);
       noClasses().that().resideInAPackage(party)
@@ -63,7 +63,7 @@ class ArchitectureTest {
   void platform_reachesTheIssuerOnlyOverProtocol() {
     // Authorisations travel as protocol messages through an IssuerLink the composition root wires.
     noClasses().that().resideInAPackage("io.iotpay.platform..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.scheme..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.issuer..", "io.iotpay.acquirer..", "io.iotpay.switching..")
         .check(classes);
   }
 
@@ -71,7 +71,7 @@ class ArchitectureTest {
   void devices_useOnlyFoundationAndProtocol() {
     noClasses().that().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..")
         .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",
-            "io.iotpay.scheme..", "io.iotpay.platform..", "io.iotpay.app..", "io.iotpay.bench..", "io.iotpay.card..")
+            "io.iotpay.switching..", "io.iotpay.platform..", "io.iotpay.app..", "io.iotpay.bench..", "io.iotpay.card..")
         .check(classes);
   }
 

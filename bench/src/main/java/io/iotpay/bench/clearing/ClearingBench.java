@@ -9,7 +9,7 @@ import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
 import io.iotpay.protocol.transit.TransitRecord;
-import io.iotpay.scheme.SettlementRun;
+import io.iotpay.switching.transit.SettlementRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -18,7 +18,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
-import io.iotpay.scheme.TransitSwitch;
+import io.iotpay.switching.transit.TransitSwitch;
 import io.iotpay.terminal.gate.GateJournal;
 import io.iotpay.terminal.gate.GateKernel;
 import java.io.IOException;

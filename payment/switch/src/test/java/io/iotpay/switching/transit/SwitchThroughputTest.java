@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching;
 
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
@@ -15,21 +15,21 @@ import java.util.Map;
 import java.util.Set;
 
 /** JDBC persistence of what the switch must remember across restarts (Flyway component "switch"). */
-final class SwitchStore {
+public final class SwitchStore {
   /** One accepted offline file, in acceptance order. */
-  record AcceptedFile(long acceptedSequence, PartyId sender, long fileSequence, String sha256Hex,
+  public record AcceptedFile(long acceptedSequence, PartyId sender, long fileSequence, String sha256Hex,
       LocalDate businessDate, String archiveName) {}
 
   private final Database database;
   private final String switchId;
 
-  SwitchStore(Database database, PartyId switchId) {
+  public SwitchStore(Database database, PartyId switchId) {
     this.database = database;
     this.switchId = switchId.value();
     database.migrate("switch");
   }
 
-  List<AcceptedFile> acceptedFiles() {
+  public List<AcceptedFile> acceptedFiles() {
     String sql = "SELECT accepted_seq, sender, file_sequence, sha256, business_date, archive_name"
         + " FROM switch_accepted_file WHERE switch_id = ? ORDER BY accepted_seq";
     List<AcceptedFile> files = new ArrayList<>();
@@ -47,7 +47,7 @@ final class SwitchStore {
     return files;
   }
 
-  void insertAcceptedFile(AcceptedFile file) {
+  public void insertAcceptedFile(AcceptedFile file) {
     String sql = "INSERT INTO switch_accepted_file (switch_id, accepted_seq, sender, file_sequence, sha256,"
         + " business_date, archive_name) VALUES (?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
@@ -64,7 +64,7 @@ final class SwitchStore {
     }
   }
 
-  Set<LocalDate> settledDays() {
+  public Set<LocalDate> settledDays() {
     Set<LocalDate> days = new HashSet<>();
     try (Connection c = database.connection();
         PreparedStatement s = c.prepareStatement("SELECT business_date FROM switch_settled_day WHERE switch_id = ?")) {
@@ -80,7 +80,7 @@ final class SwitchStore {
     return days;
   }
 
-  Map<PartyId, Long> clearingSequences() {
+  public Map<PartyId, Long> clearingSequences() {
     Map<PartyId, Long> sequences = new HashMap<>();
     try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
         "SELECT issuer, last_sequence FROM switch_clearing_sequence WHERE switch_id = ?")) {
@@ -97,7 +97,7 @@ final class SwitchStore {
   }
 
   /** Marks T settled and stores the clearing file numbers used, in one transaction. */
-  void markSettled(LocalDate businessDate, Map<PartyId, Long> clearingSequences) {
+  public void markSettled(LocalDate businessDate, Map<PartyId, Long> clearingSequences) {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {

@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
 /**
  * Why the switch refused a file or one record of it; queryable through {@link TransitSwitch#rejections()}.

@@ -1,8 +1,8 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
-import static io.iotpay.scheme.SwitchFixture.DAY;
-import static io.iotpay.scheme.SwitchFixture.METRO_A;
-import static io.iotpay.scheme.SwitchFixture.METRO_B;
+import static io.iotpay.switching.transit.SwitchFixture.DAY;
+import static io.iotpay.switching.transit.SwitchFixture.METRO_A;
+import static io.iotpay.switching.transit.SwitchFixture.METRO_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.protocol.PartyId;

@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
@@ -10,6 +10,7 @@ import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.switching.SwitchConfig;
 import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.TransitFileWriter;

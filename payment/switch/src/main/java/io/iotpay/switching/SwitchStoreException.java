@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching;
 
 /** The switch's database refused a read or write; nothing of the failed step was recorded. */
 public final class SwitchStoreException extends RuntimeException {

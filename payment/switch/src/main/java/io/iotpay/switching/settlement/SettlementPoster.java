@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.settlement;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.ledger.Account;
@@ -7,17 +7,19 @@ import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.switching.SwitchConfig;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Posts a day's clearing and settlement to the switch's book (docs/clearing-files.md §7): the fares
  * each issuer owes each operator (due from issuer / due to operator), then each side settled
  * through the settlement account, which ends the day at zero because the positions sum to zero.
  */
-final class SettlementPoster {
+public final class SettlementPoster {
   static final long SETTLEMENT_ACCOUNT = 1;
   static final long DUE_FROM_ISSUER_BASE = 1_000;
   static final long DUE_TO_OPERATOR_BASE = 2_000;
@@ -28,14 +30,14 @@ final class SettlementPoster {
   private final List<PartyId> issuers;
   private final List<PartyId> operators;
 
-  SettlementPoster(SwitchConfig config, Ledger ledger, List<PartyId> issuers, List<PartyId> operators) {
+  public SettlementPoster(SwitchConfig config, Ledger ledger, List<PartyId> issuers, List<PartyId> operators) {
     this.config = config;
     this.ledger = ledger;
     this.issuers = issuers;
     this.operators = operators;
   }
 
-  void openAccounts() {
+  public void openAccounts() {
     List<Account> accounts = new ArrayList<>();
     accounts.add(Account.of(config.accountIdBase() + SETTLEMENT_ACCOUNT, config.bookId(), config.currency()));
     for (PartyId issuer : issuers) {
@@ -49,17 +51,17 @@ final class SettlementPoster {
     }
   }
 
-  long settlementAccount() {
+  public long settlementAccount() {
     return config.accountIdBase() + SETTLEMENT_ACCOUNT;
   }
 
-  long dueFromIssuer(PartyId issuer) {
+  public long dueFromIssuer(PartyId issuer) {
     int index = issuers.indexOf(issuer);
     Assert.that(index >= 0, "not an issuer [party={}]", issuer);
     return config.accountIdBase() + DUE_FROM_ISSUER_BASE + index;
   }
 
-  long dueToOperator(PartyId operator) {
+  public long dueToOperator(PartyId operator) {
     int index = operators.indexOf(operator);
     Assert.that(index >= 0, "not an operator [party={}]", operator);
     return config.accountIdBase() + DUE_TO_OPERATOR_BASE + index;
@@ -70,10 +72,10 @@ final class SettlementPoster {
    *
    * @param faresMinor issuer → operator → fares
    */
-  void post(LocalDate businessDate, Map<PartyId, Map<PartyId, Long>> faresMinor) {
+  public void post(LocalDate businessDate, Map<PartyId, Map<PartyId, Long>> faresMinor) {
     List<Transfer> transfers = new ArrayList<>();
     long idBase = Math.addExact(config.transferIdBase(), Math.multiplyExact(businessDate.toEpochDay(), TRANSFERS_PER_DAY_MAX));
-    Map<PartyId, Long> operatorTotals = new java.util.TreeMap<>(TransitSwitch.PARTY_ORDER);
+    Map<PartyId, Long> operatorTotals = new TreeMap<>(SwitchConfig.PARTY_ORDER);
     for (var issuer : faresMinor.entrySet()) {
       long issuerTotal = 0;
       for (var operator : issuer.getValue().entrySet()) {

@@ -1,9 +1,10 @@
-package io.iotpay.scheme;
+package io.iotpay.switching;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.transit.CardRange;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -31,6 +32,8 @@ public record SwitchConfig(
     List<PartyId> operators,
     FileLimits limits,
     int rejectionsKeptMax) {
+  /** The order parties are listed in everywhere (positions, files, accounts): by id. */
+  public static final Comparator<PartyId> PARTY_ORDER = Comparator.comparing(PartyId::value);
   public static final int PARTICIPANTS_MAX = 999;
   public static final int REJECTIONS_KEPT_DEFAULT = 100_000;
 

@@ -1,12 +1,14 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.TransitRecordSpool;
 import io.iotpay.protocol.file.RecordSummary;
 import io.iotpay.protocol.file.SummaryReadAhead;
+import io.iotpay.switching.SwitchConfig;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,13 +17,13 @@ final class DayClearing implements AutoCloseable {
   private final LocalDate businessDate;
   private final Path spoolDirectory;
   private final CurrencyUnit currency;
-  private final Map<PartyId, TransitRecordSpool> spools = new TreeMap<>(TransitSwitch.PARTY_ORDER);
+  private final Map<PartyId, TransitRecordSpool> spools = new TreeMap<>(SwitchConfig.PARTY_ORDER);
   /** issuer → operator → fares, minor units. */
-  private final Map<PartyId, Map<PartyId, Long>> faresMinor = new TreeMap<>(TransitSwitch.PARTY_ORDER);
+  private final Map<PartyId, Map<PartyId, Long>> faresMinor = new TreeMap<>(SwitchConfig.PARTY_ORDER);
   private long recordsAccepted;
   private boolean settled;
   /** Each issuer's spool and fares by operator (the same objects as in the two maps): one lookup per record. */
-  private final Map<PartyId, IssuerDay> issuerDays = new java.util.HashMap<>();
+  private final Map<PartyId, IssuerDay> issuerDays = new HashMap<>();
 
   private record IssuerDay(TransitRecordSpool spool, Map<PartyId, Long> faresMinor) {}
 
@@ -36,7 +38,7 @@ final class DayClearing implements AutoCloseable {
     IssuerDay day = issuerDays.computeIfAbsent(issuer, i -> new IssuerDay(
         spools.computeIfAbsent(i, j -> new TransitRecordSpool(
             spoolDirectory.resolve(j.value() + "-" + businessDate + ".spool"), currency)),
-        faresMinor.computeIfAbsent(i, j -> new TreeMap<>(TransitSwitch.PARTY_ORDER))));
+        faresMinor.computeIfAbsent(i, j -> new TreeMap<>(SwitchConfig.PARTY_ORDER))));
     day.spool().appendLine(batch.lines(), batch.lineOffset(index), batch.lineLength(index), record);
     day.faresMinor().merge(record.operator(), record.fareMinor(), Math::addExact);
     recordsAccepted++;
@@ -47,9 +49,9 @@ final class DayClearing implements AutoCloseable {
       long recordsAccepted) {}
 
   Mark mark() {
-    Map<PartyId, TransitRecordSpool.Mark> marks = new java.util.HashMap<>();
+    Map<PartyId, TransitRecordSpool.Mark> marks = new HashMap<>();
     spools.forEach((issuer, spool) -> marks.put(issuer, spool.mark()));
-    Map<PartyId, Map<PartyId, Long>> fares = new java.util.HashMap<>();
+    Map<PartyId, Map<PartyId, Long>> fares = new HashMap<>();
     faresMinor.forEach((issuer, byOperator) -> fares.put(issuer, Map.copyOf(byOperator)));
     return new Mark(marks, fares, recordsAccepted);
   }

@@ -1,4 +1,4 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.settlement.SettlementReport;

@@ -1,11 +1,11 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
-import static io.iotpay.scheme.SwitchFixture.DAY;
-import static io.iotpay.scheme.SwitchFixture.ISSUER_A;
-import static io.iotpay.scheme.SwitchFixture.ISSUER_B;
-import static io.iotpay.scheme.SwitchFixture.METRO_A;
-import static io.iotpay.scheme.SwitchFixture.METRO_B;
-import static io.iotpay.scheme.SwitchFixture.exit;
+import static io.iotpay.switching.transit.SwitchFixture.DAY;
+import static io.iotpay.switching.transit.SwitchFixture.ISSUER_A;
+import static io.iotpay.switching.transit.SwitchFixture.ISSUER_B;
+import static io.iotpay.switching.transit.SwitchFixture.METRO_A;
+import static io.iotpay.switching.transit.SwitchFixture.METRO_B;
+import static io.iotpay.switching.transit.SwitchFixture.exit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

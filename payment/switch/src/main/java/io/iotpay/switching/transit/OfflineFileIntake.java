@@ -1,115 +1,101 @@
-package io.iotpay.scheme;
+package io.iotpay.switching.transit;
 
-import io.iotpay.foundation.money.Money;
-import io.iotpay.ledger.Ledger;
-import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
-import io.iotpay.protocol.file.DenyListFile;
 import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
 import io.iotpay.protocol.file.OfflineFileInbox;
 import io.iotpay.protocol.file.RecordSummary;
-import io.iotpay.protocol.file.SettlementReportFile;
 import io.iotpay.protocol.file.SummaryReadAhead;
 import io.iotpay.protocol.file.TransitFileReader;
-import io.iotpay.protocol.file.TransitRecordSpool;
-import io.iotpay.protocol.settlement.NetPosition;
-import io.iotpay.protocol.settlement.SettlementReport;
-import io.iotpay.protocol.transit.CardRange;
-import io.iotpay.protocol.transit.DenyList;
+import io.iotpay.switching.SwitchConfig;
+import io.iotpay.switching.SwitchStore;
+import io.iotpay.switching.settlement.SettlementWindow;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheme switch for transit: takes operators' offline files, refuses malformed files and
- * records with recorded reasons, de-duplicates across files and re-uploads, routes records to
- * issuers by card range, settles business day T multilaterally on T+1, posts the settlement to its
- * own book, writes each issuer's clearing file and distributes issuers' deny lists.
+ * The switch's intake of operators' offline files (docs/clearing-files.md §4-5): refuses malformed
+ * files and records with recorded reasons, de-duplicates across files and re-uploads (record ids and
+ * card transactions), routes each record to its issuer by card range and spools it into its business
+ * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
+ * start-up the archived files of unsettled days are replayed in acceptance order, which rebuilds the
+ * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only.
  *
- * <p>Accepted files are archived in the work directory and recorded in the database with the
- * settled days; at start-up the archived files of unsettled days are replayed in acceptance order,
- * which rebuilds the seen keys, spools and totals exactly (docs/clearing-files.md §8). Deny lists
- * and the rejection log are kept in memory only.
- * Thread-safe: every public method is synchronized, since intake is sequential per switch anyway.
+ * <p>Thread-safe: every public method is synchronized (intake is sequential per switch anyway).
  */
-public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
-  static final Comparator<PartyId> PARTY_ORDER = Comparator.comparing(PartyId::value);
-  private static final Logger LOG = LoggerFactory.getLogger(TransitSwitch.class);
+public final class OfflineFileIntake implements OfflineFileInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(OfflineFileIntake.class);
 
   private final SwitchConfig config;
-  private final Path workDirectory;
-  private final CardRangeTable routes;
-  private final SettlementPoster poster;
-  private final List<PartyId> issuers;
-  private final List<PartyId> operators;
   private final SwitchStore store;
+  private final Path spoolDirectory;
   private final Path archive;
+  private final CardRangeTable routes;
+  private final List<PartyId> operators;
   private long acceptedSequence;
   private final LongPairSet seenCardKeys = new LongPairSet();
   private final LongPairSet seenRecordIds = new LongPairSet();
   private final Map<TerminalKey, Long> terminalNumbers = new HashMap<>();
   private final Map<FileKey, byte[]> acceptedFiles = new HashMap<>();
   private final Map<LocalDate, DayClearing> days = new TreeMap<>();
-  private final Map<PartyId, Long> clearingSequences = new HashMap<>();
-  private final Map<PartyId, DenyList> denyLists = new TreeMap<>(PARTY_ORDER);
   private final List<Rejection> rejections = new ArrayList<>();
   private long rejectionsTotal;
 
   private record FileKey(PartyId sender, long sequence) {}
 
   /**
-   * Opens the switch's accounts in its book and prepares the work directory.
+   * Rebuilds the intake from the store and the archive.
    *
-   * @param config never null
-   * @param ledger the shared ledger; the switch posts only to {@code config.bookId()}
-   * @param database where the switch records accepted files and settled days (Flyway component
-   *     {@code switch}); not closed by the switch
-   * @param workDirectory where the file archive, spools, clearing and report files live; created if
-   *     missing; must be the same directory across restarts
-   * @throws UncheckedIOException when the directory cannot be created or an archived file read
-   * @throws SwitchStoreException when the database cannot be read
+   * @param spoolDirectory where days' spools live; must exist
+   * @param archive where accepted files are kept; must exist and be the same across restarts
+   * @throws UncheckedIOException when an archived file cannot be read
+   * @throws io.iotpay.switching.SwitchStoreException when the store cannot be read
    */
-  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory) {
+  public OfflineFileIntake(SwitchConfig config, SwitchStore store, Path spoolDirectory, Path archive) {
     this.config = config;
-    this.workDirectory = workDirectory;
+    this.store = store;
+    this.spoolDirectory = spoolDirectory;
+    this.archive = archive;
     this.routes = new CardRangeTable(config.ranges());
-    LinkedHashSet<PartyId> issuerSet = new LinkedHashSet<>();
-    config.ranges().stream().map(CardRange::issuer).sorted(PARTY_ORDER).forEach(issuerSet::add);
-    this.issuers = List.copyOf(issuerSet);
-    this.operators = config.operators().stream().sorted(PARTY_ORDER).distinct().toList();
-    this.poster = new SettlementPoster(config, ledger, issuers, operators);
-    try {
-      Files.createDirectories(workDirectory.resolve("spool"));
-      Files.createDirectories(workDirectory.resolve("out"));
-      Files.createDirectories(workDirectory.resolve("archive"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the switch's work directory " + workDirectory, e);
-    }
-    this.archive = workDirectory.resolve("archive");
-    this.store = new SwitchStore(database, config.self());
-    poster.openAccounts();
+    this.operators = config.operators().stream().sorted(SwitchConfig.PARTY_ORDER).distinct().toList();
     recover();
+  }
+
+  /**
+   * Closes business day T to intake for settlement on {@code today}: later files for T are refused.
+   *
+   * @return the day's accepted records (empty when none came)
+   * @throws IllegalStateException when {@code today} is not after T or T was settled already; nothing changes
+   */
+  synchronized DayClearing closeForSettlement(LocalDate businessDate, LocalDate today) {
+    DayClearing known = days.get(businessDate);
+    SettlementWindow.requireOpen(businessDate, today, known != null && known.settled());
+    DayClearing day = newDay(businessDate);
+    day.markSettled();
+    return day;
+  }
+
+  /** Deletes open days' spools. */
+  synchronized void close() {
+    days.values().forEach(DayClearing::close);
   }
 
   /** Rebuilds the intake state from the database and the archive. */
@@ -117,7 +103,6 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     for (LocalDate settled : store.settledDays()) {
       newDay(settled).markSettled();
     }
-    clearingSequences.putAll(store.clearingSequences());
     for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
       acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), HexFormat.of().parseHex(file.sha256Hex()));
       acceptedSequence = file.acceptedSequence();
@@ -135,8 +120,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   }
 
   private DayClearing newDay(LocalDate businessDate) {
-    return days.computeIfAbsent(businessDate,
-        d -> new DayClearing(d, workDirectory.resolve("spool"), config.currency()));
+    return days.computeIfAbsent(businessDate, d -> new DayClearing(d, spoolDirectory, config.currency()));
   }
 
   @Override
@@ -145,7 +129,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
     try {
       // both passes read the switch's own copy, so the file cannot change between them
-      Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       return rejectFile(name, "cannot read the file: " + e.getMessage());
     }
@@ -192,7 +176,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
     // Until the file is archived and recorded, the pass stays provisional: a failure takes it back.
     try {
-      Files.move(copy, archive.resolve(archiveName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(copy, archive.resolve(archiveName), StandardCopyOption.REPLACE_EXISTING);
       store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence + 1, header.sender(), header.sequence(),
           HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
     } catch (IOException e) {
@@ -288,7 +272,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     void commit() {
       seenCardKeys.commit();
       seenRecordIds.commit();
-      staged.forEach(TransitSwitch.this::record);
+      staged.forEach(OfflineFileIntake.this::record);
       rejectionsTotal += stagedBeyondKept;
     }
 
@@ -352,7 +336,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   /** @return the record's summary when it was accepted, null when refused (the reason staged with the intake) */
   private RecordSummary take(SummaryReadAhead.Batch batch, int i, FileHeader header, Intake intake) {
     // The file's name for rejections is built only when one is recorded (not once per record).
-    java.util.function.Supplier<String> name = () -> header.sender() + "#" + header.sequence();
+    Supplier<String> name = () -> header.sender() + "#" + header.sequence();
     long line = batch.lineNumber(i);
     RecordSummary record = batch.summary(i);
     if (record == null) {
@@ -437,182 +421,5 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   public synchronized long recordsAccepted(LocalDate businessDate) {
     DayClearing day = days.get(businessDate);
     return day == null ? 0 : day.recordsAccepted();
-  }
-
-  /**
-   * Settles business day T on {@code today} (T+1 or later): multilateral net positions, posted to the
-   * switch's book; one clearing file per issuer and one settlement report file per participant.
-   * Files for T arriving afterwards are rejected.
-   *
-   * @throws IllegalStateException when {@code today} is not after T or T was settled already
-   */
-  public synchronized SettlementRun settle(LocalDate businessDate, LocalDate today) {
-    if (!today.isAfter(businessDate)) {
-      throw new IllegalStateException("day " + businessDate + " can be settled from " + businessDate.plusDays(1)
-          + ", today is " + today);
-    }
-    DayClearing day = newDay(businessDate);
-    if (day.settled()) {
-      throw new IllegalStateException("day " + businessDate + " is already settled");
-    }
-    day.markSettled();
-    SettlementReport report = netPositions(day);
-    poster.post(businessDate, day.faresMinor());
-    Map<PartyId, Path> clearing = writeClearingFiles(day);
-    Map<PartyId, Path> reports = writeReports(report);
-    store.markSettled(businessDate, clearingSequences);
-    day.close();
-    LOG.info("Business day settled [day={}, records={}, participants={}]", businessDate, report.recordsSettled(),
-        report.positions().size());
-    return new SettlementRun(report, clearing, reports);
-  }
-
-  private SettlementReport netPositions(DayClearing day) {
-    Map<PartyId, Long> netMinor = new TreeMap<>(PARTY_ORDER);
-    issuers.forEach(issuer -> netMinor.put(issuer, 0L));
-    operators.forEach(operator -> netMinor.put(operator, 0L));
-    for (var issuer : day.faresMinor().entrySet()) {
-      for (var operator : issuer.getValue().entrySet()) {
-        netMinor.merge(issuer.getKey(), -operator.getValue(), Math::addExact);
-        netMinor.merge(operator.getKey(), operator.getValue(), Math::addExact);
-      }
-    }
-    List<NetPosition> positions = new ArrayList<>();
-    netMinor.forEach((party, net) -> positions.add(new NetPosition(party, Money.ofMinor(net, config.currency()))));
-    return new SettlementReport(day.businessDate(), config.currency(), positions, day.recordsAccepted());
-  }
-
-  /**
-   * One clearing file per issuer, written concurrently (each sorts and copies its own spool; on two
-   * cores the day's files take half the time).
-   */
-  private Map<PartyId, Path> writeClearingFiles(DayClearing day) {
-    Map<PartyId, Path> files = new TreeMap<>(PARTY_ORDER);
-    Map<PartyId, Long> sequences = new HashMap<>();
-    for (PartyId issuer : issuers) {
-      sequences.put(issuer, clearingSequences.merge(issuer, 1L, Long::sum));
-      files.put(issuer, workDirectory.resolve("out").resolve("clearing-" + issuer.value() + "-" + day.businessDate()
-          + ".txt"));
-    }
-    int threads = Math.max(1, Math.min(issuers.size(), Runtime.getRuntime().availableProcessors()));
-    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
-      List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
-      for (PartyId issuer : issuers) {
-        writes.add(pool.submit(() -> writeClearingFile(day, issuer, sequences.get(issuer), files.get(issuer))));
-      }
-      for (java.util.concurrent.Future<?> write : writes) {
-        write.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing clearing files", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime
-          : new IllegalStateException("cannot write clearing files", e.getCause());
-    }
-    return files;
-  }
-
-  private void writeClearingFile(DayClearing day, PartyId issuer, long sequence, Path path) {
-    TransitRecordSpool spool = day.spool(issuer);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)) {
-      if (spool == null) {
-        try (TransitRecordSpool empty = new TransitRecordSpool(workDirectory.resolve("spool")
-            .resolve(issuer.value() + "-" + day.businessDate() + ".empty"), config.currency())) {
-          empty.writeFile(out, FileKind.CLEARING, config.self(), issuer, day.businessDate(), sequence);
-        }
-      } else {
-        spool.writeFile(out, FileKind.CLEARING, config.self(), issuer, day.businessDate(), sequence);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write clearing file " + path, e);
-    }
-  }
-
-  private Map<PartyId, Path> writeReports(SettlementReport report) {
-    Map<PartyId, Path> files = new TreeMap<>(PARTY_ORDER);
-    for (NetPosition position : report.positions()) {
-      Path path = workDirectory.resolve("out").resolve("settlement-" + position.party().value() + "-"
-          + report.businessDate() + ".txt");
-      try (OutputStream out = Files.newOutputStream(path)) {
-        SettlementReportFile.write(out, config.self(), position.party(), 1, report);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write settlement report " + path, e);
-      }
-      files.put(position.party(), path);
-    }
-    return files;
-  }
-
-  /**
-   * Takes an issuer's deny list file; the highest version per issuer wins, older ones are ignored.
-   *
-   * @return true when this list became the issuer's current one
-   * @throws ProtocolException when the file is malformed, not addressed to the switch, or its sender
-   *     issues no card range here
-   */
-  public synchronized boolean publishDenyList(Path file) {
-    DenyListFile.Read read;
-    try (InputStream in = Files.newInputStream(file)) {
-      read = DenyListFile.read(in, config.limits());
-    } catch (IOException e) {
-      throw new ProtocolException("deny list " + file.getFileName() + ": cannot read: " + e.getMessage());
-    }
-    if (!read.header().receiver().equals(config.self()) || !issuers.contains(read.denyList().issuer())) {
-      throw new ProtocolException("deny list " + file.getFileName() + ": from " + read.denyList().issuer() + " to "
-          + read.header().receiver() + " is not an issuer's list for this switch");
-    }
-    DenyList current = denyLists.get(read.denyList().issuer());
-    if (current != null && current.version() >= read.denyList().version()) {
-      return false;
-    }
-    denyLists.put(read.denyList().issuer(), read.denyList());
-    return true;
-  }
-
-  /** The current deny list of every issuer that published one. */
-  public synchronized List<DenyList> denyLists() {
-    return List.copyOf(denyLists.values());
-  }
-
-  /**
-   * Writes the current deny list of every issuer as files addressed to {@code operator}.
-   *
-   * @return the files, one per issuer with a list
-   */
-  public synchronized List<Path> denyListFilesFor(PartyId operator, LocalDate businessDate) {
-    List<Path> files = new ArrayList<>();
-    for (DenyList list : denyLists.values()) {
-      Path path = workDirectory.resolve("out").resolve("denylist-" + list.issuer().value() + "-v" + list.version()
-          + "-for-" + operator.value() + ".txt");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
-        DenyListFile.write(out, operator, businessDate, list);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write deny list " + path, e);
-      }
-      files.add(path);
-    }
-    return Collections.unmodifiableList(files);
-  }
-
-  /** The switch's settlement account id (its balance is zero after every settled day). */
-  public long settlementAccountId() {
-    return poster.settlementAccount();
-  }
-
-  /** The account holding what {@code issuer} owes the switch. */
-  public long dueFromIssuerAccountId(PartyId issuer) {
-    return poster.dueFromIssuer(issuer);
-  }
-
-  /** The account holding what the switch owes {@code operator}. */
-  public long dueToOperatorAccountId(PartyId operator) {
-    return poster.dueToOperator(operator);
-  }
-
-  /** Deletes open days' spools. */
-  @Override
-  public synchronized void close() {
-    days.values().forEach(DayClearing::close);
   }
 }
