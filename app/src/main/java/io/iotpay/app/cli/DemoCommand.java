@@ -1,6 +1,6 @@
 package io.iotpay.app.cli;
 
-import io.iotpay.app.demo.BooksWalkthrough;
+import io.iotpay.demo.books.BooksWalkthrough;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.Checkpoint;

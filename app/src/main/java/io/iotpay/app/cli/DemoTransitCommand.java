@@ -1,9 +1,9 @@
 package io.iotpay.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpay.app.demo.transit.TransitReport;
-import io.iotpay.app.demo.transit.TransitScenario;
-import io.iotpay.app.demo.transit.TransitSettings;
+import io.iotpay.demo.transit.TransitReport;
+import io.iotpay.demo.transit.TransitScenario;
+import io.iotpay.demo.transit.TransitSettings;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;

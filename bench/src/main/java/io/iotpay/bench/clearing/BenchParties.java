@@ -5,7 +5,7 @@ import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.issuer.Issuer;
 import io.iotpay.issuer.IssuerConfig;
-import io.iotpay.issuer.IssuerMasterKeys;
+import io.iotpay.issuer.card.IssuerMasterKeys;
 import io.iotpay.issuer.RiderAccountKind;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.Ledger;

@@ -1,9 +1,9 @@
 package io.iotpay.bench.clearing;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.issuer.ClearingReport;
+import io.iotpay.issuer.transit.ClearingReport;
 import io.iotpay.issuer.Issuer;
-import io.iotpay.issuer.TacVerifier;
+import io.iotpay.issuer.transit.TacVerifier;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.IntakeReceipt;
