@@ -69,7 +69,7 @@ class ArchitectureTest {
 
   @Test
   void devices_useOnlyFoundationAndProtocol() {
-    noClasses().that().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..")
+    noClasses().that().resideInAnyPackage("io.iotpay.terminal..", "io.iotpay.agent..", "io.iotpay.phone..")
         .should().dependOnClassesThat().resideInAnyPackage("io.iotpay.ledger..", "io.iotpay.issuer..", "io.iotpay.acquirer..",
             "io.iotpay.switching..", "io.iotpay.platform..", "io.iotpay.app..", "io.iotpay.bench..", "io.iotpay.card..")
         .check(classes);

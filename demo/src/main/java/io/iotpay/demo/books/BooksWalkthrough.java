@@ -5,6 +5,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.ledger.Account;
@@ -21,7 +22,6 @@ import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -296,7 +298,7 @@ public final class BooksWalkthrough {
     long received = 0;
     boolean balanced = true;
     long pendingLeft = 0;
-    Map<Long, long[]> perBook = new java.util.TreeMap<>();
+    Map<Long, long[]> perBook = new TreeMap<>();
     for (AccountBalance balance : balances.values()) {
       long account = balance.account().id();
       long[] sums = perBook.computeIfAbsent(balance.account().bookId(), b -> new long[2]);
@@ -345,7 +347,7 @@ public final class BooksWalkthrough {
     }
   }
 
-  private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws InterruptedException {
+  private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
     try {
       return future.get();
     } catch (ExecutionException e) {

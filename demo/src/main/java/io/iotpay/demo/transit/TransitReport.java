@@ -3,6 +3,7 @@ package io.iotpay.demo.transit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one run of the transit demo found. Amounts are CNY minor units.
@@ -107,7 +108,7 @@ public record TransitReport(
     out.put("enabled", enabled);
     out.put("taps_in", tapsIn);
     out.put("taps_out", tapsOut);
-    out.put("refused", new java.util.TreeMap<>(refusals));
+    out.put("refused", new TreeMap<>(refusals));
     out.put("fares_minor", faresMinor);
     out.put("fares_on_cards_minor", faresOnCardsMinor);
     out.put("cleared_minor", clearedMinor);
@@ -127,9 +128,9 @@ public record TransitReport(
     out.put("foreign_recovered_copies", foreignRecoveredCopies);
     out.put("late_recovered_copies", lateRecoveredCopies);
     out.put("in_flight_minor", inFlightMinor());
-    out.put("in_flight", new java.util.TreeMap<>(inFlight));
-    out.put("events", new java.util.TreeMap<>(events));
-    out.put("checks", new java.util.TreeMap<>(checks));
+    out.put("in_flight", new TreeMap<>(inFlight));
+    out.put("events", new TreeMap<>(events));
+    out.put("checks", new TreeMap<>(checks));
     out.put("books_balanced", booksBalanced);
     out.put("audit_verified", auditVerified);
     out.put("audit_leaves", auditLeaves);

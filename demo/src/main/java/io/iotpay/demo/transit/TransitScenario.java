@@ -1,6 +1,6 @@
 package io.iotpay.demo.transit;
 
-import io.iotpay.agent.wallet.WalletClient;
+import io.iotpay.phone.transit.WalletClient;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.card.FaultyCardChannel;

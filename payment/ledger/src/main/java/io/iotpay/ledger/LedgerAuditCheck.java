@@ -1,8 +1,9 @@
 package io.iotpay.ledger;
 
-import io.iotpay.ledger.audit.LeafCheck;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.ledger.audit.LeafCheck;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class LedgerAuditCheck implements LeafCheck {
 
   private static long leafCount(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
-        java.sql.ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM audit_leaf")) {
+        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM audit_leaf")) {
       rows.next();
       return rows.getLong(1);
     }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -88,7 +89,7 @@ final class LedgerStore {
     insert.setLong(offset + 1, entry.seq());
     insert.setInt(offset + 2, entry.kind().code());
     if (entry.transferId() == 0) {
-      insert.setNull(offset + 3, java.sql.Types.BIGINT); // expiries have no id; NULLs never collide in UNIQUE
+      insert.setNull(offset + 3, Types.BIGINT); // expiries have no id; NULLs never collide in UNIQUE
     } else {
       insert.setLong(offset + 3, entry.transferId());
     }

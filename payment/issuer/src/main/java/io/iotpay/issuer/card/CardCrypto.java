@@ -5,11 +5,12 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.MacAlgorithm;
 import io.iotpay.foundation.crypto.MacPadding;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.protocol.transit.TransitTac;
 import java.util.Arrays;
 
 /**
  * The host side of the card's formulas (docs/card-apdus.md §6): counter session keys and the card
- * MAC, for TAC verification and Push PUT DATA MACs.
+ * MAC for Push PUT DATA MACs; the TAC is {@link TransitTac}'s.
  */
 public final class CardCrypto {
   /** Bytes of a TAC / AC and of the Push MAC the issuer sends. */
@@ -48,8 +49,8 @@ public final class CardCrypto {
     };
   }
 
-  /** The TAC/AC the card computes over {@code cryptogramInput} for {@code atc}. */
+  /** The TAC/AC the card computes over {@code cryptogramInput} for {@code atc} ({@link TransitTac}). */
   public static byte[] tac(AlgorithmSuite suite, SecretKeyBytes acKey, int atc, byte[] cryptogramInput) {
-    return mac(suite, counterKey(suite, acKey, atc), cryptogramInput);
+    return TransitTac.tac(suite, acKey.value(), atc, cryptogramInput);
   }
 }

@@ -3,23 +3,17 @@ package io.iotpay.issuer.transit;
 import io.iotpay.issuer.IssuerInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
-import io.iotpay.foundation.crypto.FastDesEngine;
-import io.iotpay.foundation.crypto.FastDesedeEngine;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.transit.TransitTac;
 import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.engines.DESEngine;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Fast TAC verification for clearing: the card's formula of docs/card-apdus.md §6 (same result as
- * {@link io.iotpay.issuer.card.CardCrypto#tac}, a test keeps the two equal) with the per-record cost cut to what the
- * formula needs. The card's AC key (EMV option A from IMK-AC) is derived once per card and cached;
+ * Fast TAC verification for clearing: the card's formula of docs/card-apdus.md §6 ({@link TransitTac},
+ * whose engines it keeps per thread) with the per-record cost cut to what the formula needs. The card's AC key (EMV option A from IMK-AC) is derived once per card and cached;
  * each thread reuses its own cipher engines and keeps the last card's key scheduled, so a record of
  * the same card as the one before costs one key schedule (the session key's) and the MAC's blocks.
  *
@@ -70,10 +64,7 @@ public final class TacVerifier {
     if (!e.holdsCard(pan, suiteAndSequence)) {
       e.loadCard(suite, pan, suiteAndSequence, cardKey(e, suite, pan, panSequence));
     }
-    return switch (suite) {
-      case INTERNATIONAL -> e.tdesTac(atc, cryptogramInput);
-      case NATIONAL -> e.sm4Tac(atc, cryptogramInput);
-    };
+    return e.tac(atc, cryptogramInput);
   }
 
   private byte[] cardKey(Engines e, AlgorithmSuite suite, Pan pan, int panSequence) {
@@ -97,13 +88,7 @@ public final class TacVerifier {
    * the session key is scheduled per record.
    */
   private static final class Engines {
-    // Table key schedules: every record re-keys the session engines (profiling: BouncyCastle's
-    // bit-by-bit DES schedule was most of the 3DES verification time).
-    private final DESedeEngine tdes = new FastDesedeEngine();
-    private final DESEngine k1 = new FastDesEngine();
-    private final DESEngine k2 = new FastDesEngine();
-    private final SM4Engine cardSm4 = new SM4Engine();
-    private final SM4Engine sm4 = new SM4Engine();
+    private final TransitTac.Engine tac = new TransitTac.Engine();
     private Pan cardPan;
     private int cardSuiteAndSequence = -1;
     private final Map<AlgorithmSuite, EmvKeyDerivation.CardKeys> derivers = new EnumMap<>(AlgorithmSuite.class);
@@ -126,62 +111,14 @@ public final class TacVerifier {
     }
 
     void loadCard(AlgorithmSuite suite, Pan pan, int suiteAndSequence, byte[] cardKey) {
-      switch (suite) {
-        case INTERNATIONAL -> tdes.init(true, new KeyParameter(cardKey));
-        case NATIONAL -> cardSm4.init(true, new KeyParameter(cardKey));
-      }
+      tac.load(suite, cardKey);
       cardPan = pan;
       cardSuiteAndSequence = suiteAndSequence;
     }
-    private final byte[] counterBlock = new byte[16];
-    private final byte[] sessionKey = new byte[16];
-    private final byte[] state = new byte[16];
 
     /** With the card's key loaded ({@link #loadCard}). */
-    byte[] tdesTac(int atc, byte[] input) {
-      // SK = E_MK(C ‖ F0 ‖ 00×5) ‖ E_MK(C ‖ 0F ‖ 00×5) (EMV Book 2 A1.3 as the card does it).
-      counterBlock(atc, (byte) 0xF0, 8);
-      tdes.processBlock(counterBlock, 0, sessionKey, 0);
-      counterBlock(atc, (byte) 0x0F, 8);
-      tdes.processBlock(counterBlock, 0, sessionKey, 8);
-      // ISO 9797-1 algorithm 3, padding method 2, zero ICV: CBC under K1, then D(K2), E(K1).
-      k1.init(true, new KeyParameter(sessionKey, 0, 8));
-      k2.init(false, new KeyParameter(sessionKey, 8, 8));
-      cbc(k1, input, 8);
-      k2.processBlock(state, 0, state, 0);
-      k1.processBlock(state, 0, state, 0);
-      return java.util.Arrays.copyOf(state, 8);
-    }
-
-    /** With the card's key loaded ({@link #loadCard}). */
-    byte[] sm4Tac(int atc, byte[] input) {
-      // SK = E_MK(C ‖ F0 ‖ 00×13); MAC = CBC-MAC under SK, padding method 2, first 8 bytes.
-      counterBlock(atc, (byte) 0xF0, 16);
-      cardSm4.processBlock(counterBlock, 0, sessionKey, 0);
-      sm4.init(true, new KeyParameter(sessionKey));
-      cbc(sm4, input, 16);
-      return java.util.Arrays.copyOf(state, 8);
-    }
-
-    private void counterBlock(int atc, byte marker, int blockBytes) {
-      java.util.Arrays.fill(counterBlock, (byte) 0);
-      counterBlock[0] = (byte) (atc >>> 8);
-      counterBlock[1] = (byte) atc;
-      counterBlock[2] = marker;
-    }
-
-    /** CBC from a zero ICV over {@code input} ‖ 80 ‖ 00… to a whole block; result in {@code state}. */
-    private void cbc(org.bouncycastle.crypto.BlockCipher engine, byte[] input, int blockBytes) {
-      java.util.Arrays.fill(state, (byte) 0);
-      int paddedBytes = (input.length / blockBytes + 1) * blockBytes;
-      for (int offset = 0; offset < paddedBytes; offset += blockBytes) {
-        for (int i = 0; i < blockBytes; i++) {
-          int at = offset + i;
-          byte b = at < input.length ? input[at] : (at == input.length ? (byte) 0x80 : 0);
-          state[i] ^= b;
-        }
-        engine.processBlock(state, 0, state, 0);
-      }
+    byte[] tac(int atc, byte[] input) {
+      return tac.tac(atc, input);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.iotpay.switching.transit;
 
 import io.iotpay.foundation.Assert;
+import java.util.Arrays;
 
 /**
  * A set of (long, long) pairs in one flat array with open addressing (linear probing): the switch
@@ -70,7 +71,7 @@ final class LongPairSet {
     size++;
     if (journal != null) {
       if (journalSize + 2 > journal.length) {
-        journal = java.util.Arrays.copyOf(journal, journal.length * 2);
+        journal = Arrays.copyOf(journal, journal.length * 2);
       }
       journal[journalSize++] = high;
       journal[journalSize++] = low;

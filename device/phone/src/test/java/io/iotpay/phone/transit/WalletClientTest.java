@@ -1,4 +1,4 @@
-package io.iotpay.agent.wallet;
+package io.iotpay.phone.transit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

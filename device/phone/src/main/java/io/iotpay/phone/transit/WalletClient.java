@@ -1,4 +1,4 @@
-package io.iotpay.agent.wallet;
+package io.iotpay.phone.transit;
 
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.card.CardGoneException;
