@@ -215,6 +215,26 @@ public final class TransitClearing {
     return new TacVerifier(keys.imkAcBySuite());
   }
 
+  /** What clearing one chunk decided and did, gathered step by step. */
+  private static final class ChunkOutcome {
+    final List<ClearingReport.Refusal> refusals = new ArrayList<>();
+    final List<ClearingStore.Cleared> cleared;
+    final List<Debit> fares;
+    final Map<Pan, CardRecord> cards;
+    final Set<Pan> denied = new LinkedHashSet<>();
+    final List<Debit> arrears = new ArrayList<>();
+    final Map<Long, FarePoster.PostingBuilder> postings = new LinkedHashMap<>();
+    int accepted;
+    long debitedMinor;
+    long arrearsMinor;
+
+    ChunkOutcome(int records, int cardsKnown) {
+      cleared = new ArrayList<>(records);
+      fares = new ArrayList<>(records);
+      cards = LinkedHashMap.newLinkedHashMap(cardsKnown);
+    }
+  }
+
   /** Clears one chunk whose TACs were verified ({@code tacValid[i]} for {@code records.get(i)}). */
   private ClearingReport clearChunk(LocalDate businessDate, long sequence, List<TransitRecord> records,
       boolean[] tacValid) {
@@ -223,11 +243,22 @@ public final class TransitClearing {
     for (TransitRecord record : records) {
       pans.add(record.pan());
     }
-    // Batch reads instead of two statements per record: the chunk's cards, and which of its card
-    // transactions were cleared before (exact keys: only duplicates come back). Only a record at or
-    // below its card's last cleared ATC can have been cleared before (last_atc is the highest ATC
-    // cleared and never moves down), so only those are probed: in the usual day, none.
     Map<Pan, CardRecord> known = cards.findAll(pans);
+    ChunkOutcome outcome = new ChunkOutcome(records.size(), known.size());
+    checkAll(records, tacValid, known, clearedBefore(records, known), outcome);
+    planFares(outcome);
+    recordAndPost(outcome);
+    return new ClearingReport(issuer, businessDate, sequence, outcome.accepted, outcome.debitedMinor,
+        outcome.arrearsMinor, outcome.refusals, store.denyVersion());
+  }
+
+  /**
+   * Batch reads instead of two statements per record: which of the chunk's card transactions were
+   * cleared before (exact keys: only duplicates come back). Only a record at or below its card's
+   * last cleared ATC can have been cleared before (last_atc is the highest ATC cleared and never
+   * moves down), so only those are probed: in the usual day, none.
+   */
+  private Set<CardTransactionKey> clearedBefore(List<TransitRecord> records, Map<Pan, CardRecord> known) {
     List<CardTransactionKey> keys = new ArrayList<>();
     for (TransitRecord record : records) {
       CardRecord card = known.get(record.pan());
@@ -235,81 +266,89 @@ public final class TransitClearing {
         keys.add(record.cardKey());
       }
     }
-    Set<CardTransactionKey> clearedBefore = keys.isEmpty() ? Set.of() : store.clearedAmong(keys);
-    List<ClearingReport.Refusal> refusals = new ArrayList<>();
+    return keys.isEmpty() ? Set.of() : store.clearedAmong(keys);
+  }
+
+  /** The checks of every record, in file order: refusals, entries cleared, fares to debit. */
+  private void checkAll(List<TransitRecord> records, boolean[] tacValid, Map<Pan, CardRecord> known,
+      Set<CardTransactionKey> clearedBefore, ChunkOutcome outcome) {
     Set<CardTransactionKey> seen = HashSet.newHashSet(records.size());
-    Map<Pan, CardRecord> cardsNow = LinkedHashMap.newLinkedHashMap(known.size());
-    List<ClearingStore.Cleared> cleared = new ArrayList<>(records.size());
-    List<Debit> fares = new ArrayList<>(records.size());
-    int accepted = 0;
     for (int r = 0; r < records.size(); r++) {
       TransitRecord record = records.get(r);
-      Optional<ClearingReport.Refusal> refusal = checks.check(record, seen, cardsNow, known, clearedBefore, tacValid[r]);
+      Optional<ClearingReport.Refusal> refusal = checks.check(record, seen, outcome.cards, known, clearedBefore,
+          tacValid[r]);
       if (refusal.isPresent()) {
-        refusals.add(refusal.get());
+        outcome.refusals.add(refusal.get());
         continue;
       }
-      CardRecord card = cardsNow.get(record.pan());
+      CardRecord card = outcome.cards.get(record.pan());
       if (record.atc() > card.lastAtc()) {
-        cardsNow.put(card.pan(), card.withQuota(record.quotaAfterMinor(), record.atc()));
+        outcome.cards.put(card.pan(), card.withQuota(record.quotaAfterMinor(), record.atc()));
       }
       long fare = record.fare().amountMinor();
       if (record.kind() == TransitKind.ENTRY || fare == 0) {
-        cleared.add(new ClearingStore.Cleared(record.cardKey(), "ENTRY", 0, 0));
-        accepted++;
+        outcome.cleared.add(new ClearingStore.Cleared(record.cardKey(), "ENTRY", 0, 0));
+        outcome.accepted++;
       } else {
-        fares.add(new Debit(record, card, fare));
+        outcome.fares.add(new Debit(record, card, fare));
       }
     }
-    // Fares: what each rider account can take, in file order (as the ledger would refuse one transfer
-    // per fare), then ONE transfer per account for the chunk; the rest goes to arrears.
+  }
+
+  /**
+   * Fares: what each rider account can take, in file order (as the ledger would refuse one transfer
+   * per fare), then ONE transfer per account for the chunk; the rest goes to arrears and its cards
+   * to the deny list.
+   */
+  private void planFares(ChunkOutcome outcome) {
     Map<Long, Long> roomMinor = new HashMap<>();
-    Map<Long, FarePoster.PostingBuilder> postings = new LinkedHashMap<>();
-    List<Debit> arrears = new ArrayList<>();
-    long debited = 0;
-    for (Debit fare : fares) {
+    for (Debit fare : outcome.fares) {
       long room = roomMinor.computeIfAbsent(fare.accountId(), book::roomMinor);
       if (room < fare.fareMinor()) {
-        arrears.add(fare);
+        outcome.arrears.add(fare);
         continue;
       }
       roomMinor.put(fare.accountId(), room - fare.fareMinor());
-      FarePoster.PostingBuilder posting = postings.computeIfAbsent(fare.accountId(),
+      FarePoster.PostingBuilder posting = outcome.postings.computeIfAbsent(fare.accountId(),
           account -> new FarePoster.PostingBuilder(poster.farePostingId(account, fare.record().cardKey()), account));
       posting.add(fare.fareMinor());
-      cleared.add(new ClearingStore.Cleared(fare.record().cardKey(), "DEBITED", fare.fareMinor(), posting.transferId));
-      debited += fare.fareMinor();
-      accepted++;
+      outcome.cleared.add(new ClearingStore.Cleared(fare.record().cardKey(), "DEBITED", fare.fareMinor(),
+          posting.transferId));
+      outcome.debitedMinor += fare.fareMinor();
+      outcome.accepted++;
     }
-    Set<Pan> denied = new LinkedHashSet<>();
-    long arrearsMinor = 0;
-    for (Debit debit : arrears) {
-      cleared.add(new ClearingStore.Cleared(debit.record().cardKey(), "ARREARS", debit.fareMinor(), 0));
-      denied.add(debit.card().pan());
-      arrearsMinor += debit.fareMinor();
-      refusals.add(arrearsRefusal(debit.record().id(), debit.record().cardKey(), debit.fareMinor()));
+    for (Debit debit : outcome.arrears) {
+      outcome.cleared.add(new ClearingStore.Cleared(debit.record().cardKey(), "ARREARS", debit.fareMinor(), 0));
+      outcome.denied.add(debit.card().pan());
+      outcome.arrearsMinor += debit.fareMinor();
+      outcome.refusals.add(arrearsRefusal(debit.record().id(), debit.record().cardKey(), debit.fareMinor()));
     }
-    // The outcome and the planned fare postings are recorded before anything is posted: a crash in
-    // between is completed by FarePoster.recover() at start-up, never by a resend
-    // (whose records are then duplicates) that could debit the rider twice.
-    List<ClearingStore.FarePosting> planned = postings.values().stream().map(FarePoster.PostingBuilder::build).toList();
-    store.recordFile(cleared, cardsNow.values(), denied, planned);
+  }
+
+  /**
+   * The outcome and the planned fare postings are recorded before anything is posted: a crash in
+   * between is completed by FarePoster.recover() at start-up, never by a resend (whose records are
+   * then duplicates) that could debit the rider twice. A posting the ledger refuses moves to arrears.
+   */
+  private void recordAndPost(ChunkOutcome outcome) {
+    List<ClearingStore.FarePosting> planned = outcome.postings.values().stream()
+        .map(FarePoster.PostingBuilder::build).toList();
+    store.recordFile(outcome.cleared, outcome.cards.values(), outcome.denied, planned);
     List<ClearingStore.Cleared> refused = poster.postFares(planned);
     Map<CardTransactionKey, RecordId> ids = new HashMap<>();
     if (!refused.isEmpty()) {
-      fares.forEach(fare -> ids.put(fare.record().cardKey(), fare.record().id()));
+      outcome.fares.forEach(fare -> ids.put(fare.record().cardKey(), fare.record().id()));
     }
     for (ClearingStore.Cleared one : refused) {
-      debited -= one.fareMinor();
-      arrearsMinor += one.fareMinor();
-      accepted--;
-      refusals.add(arrearsRefusal(ids.get(one.key()), one.key(), one.fareMinor()));
+      outcome.debitedMinor -= one.fareMinor();
+      outcome.arrearsMinor += one.fareMinor();
+      outcome.accepted--;
+      outcome.refusals.add(arrearsRefusal(ids.get(one.key()), one.key(), one.fareMinor()));
     }
     List<ClearingStore.Cleared> toPost = new ArrayList<>(refused);
-    arrears.forEach(d -> toPost.add(new ClearingStore.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor(), 0)));
+    outcome.arrears.forEach(d -> toPost.add(new ClearingStore.Cleared(d.record().cardKey(), "ARREARS", d.fareMinor(),
+        0)));
     poster.postArrears(toPost);
-    return new ClearingReport(issuer, businessDate, sequence, accepted, debited, arrearsMinor,
-        refusals, store.denyVersion());
   }
 
   private static ClearingReport.Refusal arrearsRefusal(RecordId id, CardTransactionKey key,
