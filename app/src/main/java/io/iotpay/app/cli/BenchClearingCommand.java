@@ -7,12 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code iotpay bench clearing}: one business day of R tap-out records with genuine TACs (both
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
       "clearing files -> issuer TAC verification -> ledger posting) beside TAC verification alone;",
       "target 10,000,000 records in <= 100 s on a 2-core machine."
     })
-public final class BenchClearingCommand implements java.util.concurrent.Callable<Integer> {
+public final class BenchClearingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--records", description = "tap-out records of the day, 3..50000000 (default ${DEFAULT-VALUE})")

@@ -1,11 +1,12 @@
 package io.iotpay.app.cli;
 
-import io.iotpay.app.demo.BooksWalkthrough;
+import io.iotpay.demo.books.BooksWalkthrough;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.Checkpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printCheckpoint(PrintWriter out, Checkpoint checkpoint) {
       out.printf("  latest checkpoint #%d: tree size %d, root %s, key %s, signed %s%n", checkpoint.number(),
           checkpoint.treeSize(), Hex.encode(checkpoint.rootHash()), checkpoint.keyId(),
-          java.time.Instant.ofEpochMilli(checkpoint.timestampMs()));
+          Instant.ofEpochMilli(checkpoint.timestampMs()));
     }
 
     private static String yes(boolean value) {

@@ -1,15 +1,16 @@
 package io.iotpay.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpay.app.demo.transit.TransitReport;
-import io.iotpay.app.demo.transit.TransitScenario;
-import io.iotpay.app.demo.transit.TransitSettings;
+import io.iotpay.demo.transit.TransitReport;
+import io.iotpay.demo.transit.TransitScenario;
+import io.iotpay.demo.transit.TransitSettings;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,12 +85,12 @@ public final class DemoTransitCommand implements Callable<Integer> {
         r.quotaRestores(), r.denyListed(), r.clearingRefusals(), r.switchRejections());
     out.printf("  flash cards: %d taps torn, %d after the card committed, %d recovered (%s)%n", r.flashInjected(),
         r.flashTornAfterCommit(), r.flashRecovered(), r.recoveredMatchesTorn() ? "the same transactions" : "MISMATCH");
-    out.printf("  in flight %s %s%n", cny(r.inFlightMinor()), new java.util.TreeMap<>(r.inFlight()));
+    out.printf("  in flight %s %s%n", cny(r.inFlightMinor()), new TreeMap<>(r.inFlight()));
     out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
         + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),
         cny(r.operatorRefusedDuplicatesMinor()), r.foreignRecoveredCopies(), r.lateRecoveredCopies());
-    out.printf("  events %s%n", new java.util.TreeMap<>(r.events()));
-    for (Map.Entry<String, Boolean> check : new java.util.TreeMap<>(r.checks()).entrySet()) {
+    out.printf("  events %s%n", new TreeMap<>(r.events()));
+    for (Map.Entry<String, Boolean> check : new TreeMap<>(r.checks()).entrySet()) {
       out.printf("  check %-42s %s%n", check.getKey(), check.getValue() ? "holds" : "FAILS");
     }
     out.printf("  every book balances: %s; money conserved: %s; audit verify: %s (%d leaves)%n",

@@ -1,17 +1,22 @@
 package io.iotpay.bench.clearing;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.issuer.ClearingReport;
 import io.iotpay.issuer.Issuer;
-import io.iotpay.issuer.TacVerifier;
+import io.iotpay.issuer.transit.ClearingReport;
+import io.iotpay.issuer.transit.TacVerifier;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
 import io.iotpay.protocol.transit.TransitRecord;
-import io.iotpay.scheme.SettlementRun;
+import io.iotpay.switching.transit.SettlementRun;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -154,22 +159,22 @@ public final class ClearingBench {
       Consumer<String> progress) {
     long start = System.nanoTime();
     List<ClearingReport> reports;
-    try (java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(parties.issuers.size())) {
-      List<java.util.concurrent.Future<ClearingReport>> futures = new java.util.ArrayList<>();
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(parties.issuers.size())) {
+      List<Future<ClearingReport>> futures = new ArrayList<>();
       for (int k = 0; k < parties.issuers.size(); k++) {
         Issuer issuer = parties.issuers.get(k);
         Path file = run.clearingFiles().get(BenchParties.ISSUERS.get(k));
         futures.add(pool.submit(() -> issuer.clearFile(file, FileLimits.defaults())));
       }
-      reports = new java.util.ArrayList<>();
-      for (java.util.concurrent.Future<ClearingReport> future : futures) {
+      reports = new ArrayList<>();
+      for (Future<ClearingReport> future : futures) {
         reports.add(future.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("bench: interrupted while the issuers cleared", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("bench: an issuer's clearing failed", e.getCause());
     }
     stageNs[2] = System.nanoTime() - start;

@@ -2,9 +2,6 @@ package io.iotpay.bench.clearing;
 
 import io.iotpay.foundation.codec.Bcd;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.foundation.crypto.MacAlgorithm;
-import io.iotpay.foundation.crypto.MacPadding;
-import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.PartyId;
@@ -14,6 +11,7 @@ import io.iotpay.protocol.file.TransitFileWriter;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.protocol.transit.TransitTac;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -192,7 +191,7 @@ final class DayGenerator {
     String station = "ST" + (i % 90);
     byte[] input = cryptogramInput(i, atc, fare, quotaAfter, station);
     AlgorithmSuite suite = parties.suites[c];
-    byte[] tac = tac(suite, java.util.Arrays.copyOfRange(parties.acKeys, c * 16, c * 16 + 16), atc, input);
+    byte[] tac = tac(suite, Arrays.copyOfRange(parties.acKeys, c * 16, c * 16 + 16), atc, input);
     return new TransitRecord(new RecordId("G" + (i % 512), i + 1), operator, station, TransitKind.EXIT,
         parties.pans[c], 1, suite, atc, Money.ofMinor(fare, CurrencyUnit.CNY), quotaAfter,
         DAY_START.plusMillis(i * 57_600_000L / Math.max(1, records)), DAY, input, tac, false);
@@ -224,26 +223,9 @@ final class DayGenerator {
     return input;
   }
 
-  /** docs/card-apdus.md §6 with foundation's general primitives (not the issuer's verifier). */
+  /** The card's TAC (docs/card-apdus.md §6), from the one host implementation. */
   static byte[] tac(AlgorithmSuite suite, byte[] acKey, int atc, byte[] input) {
-    SecretKeyBytes key = new SecretKeyBytes(acKey);
-    byte[] block = new byte[suite.cardBlockCipher().blockSizeBytes()];
-    block[0] = (byte) (atc >>> 8);
-    block[1] = (byte) atc;
-    block[2] = (byte) 0xF0;
-    return switch (suite) {
-      case INTERNATIONAL -> {
-        byte[] left = suite.cardBlockCipher().encryptBlock(key, block);
-        block[2] = 0x0F;
-        byte[] right = suite.cardBlockCipher().encryptBlock(key, block);
-        byte[] session = new byte[16];
-        System.arraycopy(left, 0, session, 0, 8);
-        System.arraycopy(right, 0, session, 8, 8);
-        yield MacAlgorithm.ISO9797_1_M3.mac(new SecretKeyBytes(session), input, MacPadding.METHOD_2);
-      }
-      case NATIONAL -> java.util.Arrays.copyOf(MacAlgorithm.pbocSm4Block(
-          new SecretKeyBytes(suite.cardBlockCipher().encryptBlock(key, block)), null, input), 8);
-    };
+    return TransitTac.tac(suite, acKey, atc, input);
   }
 
   private static <T> T take(Future<T> future) {

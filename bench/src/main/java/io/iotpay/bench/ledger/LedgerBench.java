@@ -1,14 +1,14 @@
 package io.iotpay.bench.ledger;
 
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
-import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
-import io.iotpay.foundation.store.Database;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,11 +18,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,11 +82,11 @@ public final class LedgerBench {
     return figures;
   }
 
-  private java.util.Optional<Figures> runPostgres() throws SQLException {
+  private Optional<Figures> runPostgres() throws SQLException {
     String schema = "iotpay_bench_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection admin = connectOrNull(options.postgresUrl())) {
       if (admin == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       try (Statement statement = admin.createStatement()) {
         statement.execute("CREATE SCHEMA " + schema);
@@ -91,7 +94,7 @@ public final class LedgerBench {
       String base = options.postgresUrl();
       String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
       try (Database database = Database.open(url, options.baselineThreads() + 2)) {
-        return java.util.Optional.of(runStore("PostgreSQL", database));
+        return Optional.of(runStore("PostgreSQL", database));
       } finally {
         try (Statement statement = admin.createStatement()) {
           statement.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -199,7 +202,7 @@ public final class LedgerBench {
     long start = System.nanoTime();
     long deadline = start + options.baselineDuration().toNanos();
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < options.baselineThreads(); t++) {
       Workload workload = new Workload(options.accountCount(), options.hotSharePercent(), 1007 + t);
       long firstId = (t + 1) * ID_STRIDE;
@@ -222,7 +225,7 @@ public final class LedgerBench {
   private void joinWithProgress(String what, List<Thread> threads, AtomicLong count, long start) {
     try {
       for (Thread thread : threads) {
-        while (!thread.join(java.time.Duration.ofSeconds(1))) {
+        while (!thread.join(Duration.ofSeconds(1))) {
           double seconds = (System.nanoTime() - start) / 1e9;
           progress.printf(Locale.ROOT, "  %s: %,d transfers in %.0f s (%,.0f/s)%n", what, count.get(), seconds,
               count.get() / seconds);

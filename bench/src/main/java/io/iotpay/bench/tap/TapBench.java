@@ -9,7 +9,6 @@ import io.iotpay.terminal.gate.FareTable;
 import io.iotpay.terminal.gate.GateConfig;
 import io.iotpay.terminal.gate.GateJournal;
 import io.iotpay.terminal.gate.GateKernel;
-import io.iotpay.terminal.gate.SimCard;
 import io.iotpay.terminal.gate.TapOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,8 +86,8 @@ public final class TapBench {
           inJournal, clock);
       GateKernel out = new GateKernel(GateConfig.of(operator, 1, "OUT-E", 3, 1, GateConfig.Direction.EXIT), fares,
           outJournal, clock);
-      // A quota no benchmark run can exhaust; the card is the one the gate's own tests use.
-      SimCard card = new SimCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1);
+      // A quota no benchmark run can exhaust; the benchmark's own card (the real applet in jCardSim).
+      BenchCard card = new BenchCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1);
       Sampler tapIn = new Sampler("tap-in", settings.journeys());
       Sampler tapOut = new Sampler("tap-out", settings.journeys());
       for (int i = 0; i < settings.warmupJourneys() + settings.journeys(); i++) {
@@ -118,7 +117,7 @@ public final class TapBench {
       wall = new long[capacity];
     }
 
-    void tap(GateKernel gate, SimCard card, boolean measured) {
+    void tap(GateKernel gate, BenchCard card, boolean measured) {
       RecordingChannel channel = new RecordingChannel(card.channel());
       long cpu0 = RecordingChannel.threadCpuNanos();
       long wall0 = System.nanoTime();

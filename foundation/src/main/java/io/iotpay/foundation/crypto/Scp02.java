@@ -1,5 +1,6 @@
 package io.iotpay.foundation.crypto;
 
+import io.iotpay.foundation.codec.Bytes;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -107,7 +108,7 @@ public final class Scp02 {
       AlgorithmSuite suite, SecretKeyBytes sEnc, byte[] hostChallenge, int sequenceCounter, byte[] cardChallenge) {
     checkChallenges(hostChallenge, cardChallenge);
     checkCounter(sequenceCounter);
-    return cryptogram(suite, sEnc, concat(hostChallenge, counter(sequenceCounter), cardChallenge));
+    return cryptogram(suite, sEnc, Bytes.concat(hostChallenge, counter(sequenceCounter), cardChallenge));
   }
 
   /**
@@ -119,7 +120,7 @@ public final class Scp02 {
       AlgorithmSuite suite, SecretKeyBytes sEnc, byte[] hostChallenge, int sequenceCounter, byte[] cardChallenge) {
     checkChallenges(hostChallenge, cardChallenge);
     checkCounter(sequenceCounter);
-    return cryptogram(suite, sEnc, concat(counter(sequenceCounter), cardChallenge, hostChallenge));
+    return cryptogram(suite, sEnc, Bytes.concat(counter(sequenceCounter), cardChallenge, hostChallenge));
   }
 
   /** True when {@code received} is the expected card cryptogram; constant-time. */
@@ -248,19 +249,5 @@ public final class Scp02 {
 
   private static byte[] counter(int sequenceCounter) {
     return new byte[] {(byte) (sequenceCounter >>> 8), (byte) sequenceCounter};
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    int length = 0;
-    for (byte[] part : parts) {
-      length += part.length;
-    }
-    byte[] out = new byte[length];
-    int offset = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, out, offset, part.length);
-      offset += part.length;
-    }
-    return out;
   }
 }

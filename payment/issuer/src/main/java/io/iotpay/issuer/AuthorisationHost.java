@@ -11,6 +11,8 @@ import io.iotpay.protocol.authorisation.AuthorisationCodec;
 import io.iotpay.protocol.authorisation.AuthorisationRequest;
 import io.iotpay.protocol.authorisation.AuthorisationResponse;
 import io.iotpay.protocol.authorisation.ResultCode;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +121,9 @@ public final class AuthorisationHost {
     }
     AuthorisationResponse[] responses = new AuthorisationResponse[requests.size()];
     AuthorisationRequest[] decoded = new AuthorisationRequest[requests.size()];
-    Map<Long, Integer> firstIndex = new java.util.HashMap<>();
-    List<Integer> toApply = new java.util.ArrayList<>();
-    List<Transfer> transfers = new java.util.ArrayList<>();
+    Map<Long, Integer> firstIndex = new HashMap<>();
+    List<Integer> toApply = new ArrayList<>();
+    List<Transfer> transfers = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
       try {
         decoded[i] = AuthorisationCodec.decodeRequest(requests.get(i));
@@ -179,7 +181,7 @@ public final class AuthorisationHost {
         }
       }
     }
-    List<byte[]> encoded = new java.util.ArrayList<>(requests.size());
+    List<byte[]> encoded = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       if (responses[i] == null) {
         int first = firstIndex.get(decoded[i].requestId());

@@ -1,5 +1,8 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.CardRecord;
+import io.iotpay.issuer.transit.ClearingReport;
+import io.iotpay.issuer.transit.RefusalReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.CardCrypto;
+import io.iotpay.issuer.card.IssuerKeys;
+import io.iotpay.issuer.transit.ClearingReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -63,7 +66,7 @@ class ClearingThroughputTest {
     for (int round = 0; round < rounds; round++) {
       for (TransitRecord record : records) {
         byte[] expected = CardCrypto.tac(record.suite(),
-            Issuer.acKey(record.suite(), imk.computeIfAbsent(record.suite(), world.issuer::imkAc), record.pan(),
+            IssuerKeys.acKey(record.suite(), imk.computeIfAbsent(record.suite(), world.issuer.keys()::imkAc), record.pan(),
                 record.panSequence()), record.atc(),
             record.cryptogramInput());
         if (MessageDigest.isEqual(expected, record.tac())) {

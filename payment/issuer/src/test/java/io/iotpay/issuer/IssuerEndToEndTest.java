@@ -1,5 +1,9 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.CardStatus;
+import io.iotpay.issuer.transit.ClearingReport;
+import io.iotpay.issuer.transit.RefusalReason;
+import io.iotpay.issuer.transit.ScriptStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;

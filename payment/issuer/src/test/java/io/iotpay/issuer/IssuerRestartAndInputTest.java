@@ -1,5 +1,11 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.CardRecord;
+import io.iotpay.issuer.card.CardStatus;
+import io.iotpay.issuer.transit.ClearingReport;
+import io.iotpay.issuer.transit.ClearingStore;
+import io.iotpay.issuer.transit.RefusalReason;
+import io.iotpay.issuer.transit.ScriptStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -118,8 +124,8 @@ class IssuerRestartAndInputTest {
       records = enabledJourney(world, rider);
       TransitRecord exit = records.get(records.size() - 1);
       // As the crash leaves it: the registry transaction committed, the ledger never saw the transfer.
-      world.issuer.registry().recordFile(List.of(new CardRegistry.Cleared(exit.cardKey(), "DEBITED", 3_00, 77L)),
-          List.of(), List.of(), List.of(new CardRegistry.FarePosting(77L, rider.account(), 3_00, 1)));
+      world.issuer.clearingStore().recordFile(List.of(new ClearingStore.Cleared(exit.cardKey(), "DEBITED", 3_00, 77L)),
+          List.of(), List.of(), List.of(new ClearingStore.FarePosting(77L, rider.account(), 3_00, 1)));
       assertThat(world.ledger.balance(rider.account()).orElseThrow().creditBalanceMinor()).isEqualTo(50_00);
     }
     for (int restart = 0; restart < 2; restart++) {
@@ -128,7 +134,7 @@ class IssuerRestartAndInputTest {
             .isEqualTo(47_00);
         assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor())
             .isEqualTo(3_00);
-        assertThat(world.issuer.registry().plannedPostings()).isEmpty();
+        assertThat(world.issuer.clearingStore().plannedPostings()).isEmpty();
         ClearingReport again = world.issuer.clear(new ClearingFile(IssuerWorld.ISSUER, TestGate.DAY, 2 + restart, records));
         assertThat(again.debitedMinor()).isZero();
         assertThat(world.ledger.balance(rider.account()).orElseThrow().creditBalanceMinor()).isEqualTo(47_00);
@@ -151,8 +157,8 @@ class IssuerRestartAndInputTest {
       pan = rider.issued().pan();
       account = rider.account();
       var key = new TransitRecord.CardTransactionKey(pan, 1, 9);
-      world.issuer.registry().recordFile(List.of(new CardRegistry.Cleared(key, "DEBITED", 5_00, 88L)),
-          List.of(), List.of(), List.of(new CardRegistry.FarePosting(88L, account, 5_00, 1)));
+      world.issuer.clearingStore().recordFile(List.of(new ClearingStore.Cleared(key, "DEBITED", 5_00, 88L)),
+          List.of(), List.of(), List.of(new ClearingStore.FarePosting(88L, account, 5_00, 1)));
     }
     for (int restart = 0; restart < 2; restart++) {
       try (IssuerWorld world = new IssuerWorld(dir)) {
@@ -163,8 +169,8 @@ class IssuerRestartAndInputTest {
         assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor())
             .isEqualTo(5_00);
         assertThat(world.issuer.card(pan).status()).isEqualTo(CardStatus.DENIED);
-        assertThat(world.issuer.registry().arrears()).extracting(CardRegistry.Cleared::fareMinor).containsExactly(5_00L);
-        assertThat(world.issuer.registry().plannedPostings()).isEmpty();
+        assertThat(world.issuer.clearingStore().arrears()).extracting(ClearingStore.Cleared::fareMinor).containsExactly(5_00L);
+        assertThat(world.issuer.clearingStore().plannedPostings()).isEmpty();
       }
     }
   }

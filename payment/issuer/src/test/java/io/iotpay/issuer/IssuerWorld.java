@@ -1,5 +1,9 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.IssuedCard;
+import io.iotpay.issuer.card.IssuerKeys;
+import io.iotpay.issuer.card.IssuerMasterKeys;
+import io.iotpay.issuer.transit.ScriptStep;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -31,7 +35,7 @@ final class IssuerWorld implements AutoCloseable {
     ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
     Random random = new Random(42);
     issuer = new Issuer(IssuerConfig.defaults(ISSUER, 7, 700_000, List.of(new CardRange("621234", ISSUER))),
-        Issuer.bySuite(masters(random), masters(random)), key(random), database, ledger);
+        IssuerKeys.bySuite(masters(random), masters(random)), key(random), database, ledger);
   }
 
   private static IssuerMasterKeys masters(Random random) {

@@ -1,5 +1,7 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.IssuedCard;
+import io.iotpay.issuer.transit.ScriptStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.card.CardChannel;

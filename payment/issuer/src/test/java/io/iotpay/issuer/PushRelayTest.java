@@ -1,5 +1,6 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.transit.ScriptStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.card.CardGoneException;

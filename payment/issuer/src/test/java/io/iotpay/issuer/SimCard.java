@@ -1,5 +1,6 @@
 package io.iotpay.issuer;
 
+import io.iotpay.issuer.card.IssuedCard;
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
 import io.iotpay.card.transit.TransitApplet;

@@ -1,5 +1,7 @@
 package io.iotpay.issuer;
 
+import io.iotpay.foundation.codec.Bytes;
+import io.iotpay.issuer.card.IssuedCard;
 import io.iotpay.foundation.codec.Bcd;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.Hex;
@@ -45,14 +47,14 @@ final class TestGate {
     byte[] amount = Bcd.encodeAmount(amountMinor);
     expect(card.send(new CommandApdu(0x00, 0xA4, 0x04, 0x00, aid, 256)), "SELECT");
     expect(card.send(new CommandApdu(0x80, 0xB4, 0x01, 0xBC, Hex.decode("5452"), 256)), "READ CAPP DATA");
-    byte[] pdolData = KeyVault.concat(amount, Hex.decode("0156"), DATE, UN, new byte[] {0x01});
+    byte[] pdolData = Bytes.concat(amount, Hex.decode("0156"), DATE, UN, new byte[] {0x01});
     expect(card.send(new CommandApdu(0x80, 0xA8, 0x00, 0x00,
-        KeyVault.concat(new byte[] {(byte) 0x83, (byte) pdolData.length}, pdolData), 256)), "GPO");
+        Bytes.concat(new byte[] {(byte) 0x83, (byte) pdolData.length}, pdolData), 256)), "GPO");
     byte[] capp = new byte[32];
     capp[0] = (byte) (kind == TransitKind.ENTRY ? 0x01 : 0x02);
     capp[4] = 0x11;
     expect(card.send(new CommandApdu(0x80, 0xDE, 0x01, 0xBC, capp, 0)), "UPDATE CAPP DATA CACHE");
-    byte[] cdol1 = KeyVault.concat(amount, new byte[6], Hex.decode("0156"), new byte[5], Hex.decode("0156"), DATE,
+    byte[] cdol1 = Bytes.concat(amount, new byte[6], Hex.decode("0156"), new byte[5], Hex.decode("0156"), DATE,
         new byte[1], UN);
     ResponseApdu ac = expect(card.send(new CommandApdu(0x80, 0xAE, 0x40, 0x00, cdol1, 256)), "GENERATE AC");
     byte[] data = ac.data();
@@ -63,7 +65,7 @@ final class TestGate {
     }
     byte[] atc = find(data, 0x9F36);
     byte[] quotaAfter = find(data, 0x9F79);
-    byte[] input = KeyVault.concat(cdol1, Hex.decode("0800"), atc, cid, find(data, 0x9F10), quotaAfter,
+    byte[] input = Bytes.concat(cdol1, Hex.decode("0800"), atc, cid, find(data, 0x9F10), quotaAfter,
         find(data, 0xDF63), capp);
     long fare = kind == TransitKind.ENTRY ? 0 : amountMinor;
     return new TransitRecord(new RecordId("GATE-1", ++sequence), OPERATOR, "S01", kind, issued.pan(),

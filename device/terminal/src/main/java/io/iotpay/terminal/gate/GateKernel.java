@@ -18,6 +18,7 @@ import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.terminal.gate.TapOutcome.Reason;
 import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,7 @@ public final class GateKernel {
    * Runs one tap with the card on {@code card}.
    *
    * @return the outcome, never null; {@link TapOutcome.Torn} when the card exchange broke off
-   * @throws java.io.UncheckedIOException when the journal cannot be written (the gate stays shut)
+   * @throws UncheckedIOException when the journal cannot be written (the gate stays shut)
    */
   public TapOutcome tap(CardChannel card) {
     Tap tap = new Tap(card, clock.now().truncatedTo(ChronoUnit.SECONDS));

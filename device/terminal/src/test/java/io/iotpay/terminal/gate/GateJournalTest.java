@@ -1,5 +1,7 @@
 package io.iotpay.terminal.gate;
 
+import io.iotpay.protocol.journal.JournalFile;
+import io.iotpay.protocol.journal.JournalLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,9 +59,9 @@ class GateJournalTest {
   @Test
   void tornLastLineWithoutLineFeed_isCut_andLaterAppendsSurvive() throws Exception {
     Path file = withRecords(3);
-    String line = GateJournal.encode(record(4, AlgorithmSuite.NATIONAL));
+    String line = JournalLine.encode(record(4, AlgorithmSuite.NATIONAL));
     Files.writeString(file, line.substring(0, line.length() / 2), StandardOpenOption.APPEND);
-    assertThat(GateJournal.readRecords(file)).hasSize(3); // a reader skips the torn tail, cuts nothing
+    assertThat(JournalFile.readRecords(file)).hasSize(3); // a reader skips the torn tail, cuts nothing
     assertThat(Files.size(file)).isGreaterThan(0);
     try (GateJournal journal = GateJournal.open(file)) {
       assertThat(journal.records()).hasSize(3);
@@ -74,7 +76,7 @@ class GateJournalTest {
   @Test
   void damagedLastLineWithLineFeed_isCut() throws Exception {
     Path file = withRecords(2);
-    String line = GateJournal.encode(record(3, AlgorithmSuite.INTERNATIONAL)).replace(";S01;", ";S02;");
+    String line = JournalLine.encode(record(3, AlgorithmSuite.INTERNATIONAL)).replace(";S01;", ";S02;");
     Files.writeString(file, line + "\n", StandardOpenOption.APPEND);
     try (GateJournal journal = GateJournal.open(file)) {
       assertThat(journal.records()).hasSize(2);

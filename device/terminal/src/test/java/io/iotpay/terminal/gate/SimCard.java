@@ -25,7 +25,6 @@ import javax.smartcardio.CardException;
 /**
  * A real transit applet in jCardSim, installed and personalised over SCP02 as the issuer would
  * (docs/card-apdus.md §2, §7), reached through {@link SmartcardioCardChannel} like a PC/SC reader.
- * Published in this module's test-fixtures jar, so {@code iotpay bench tap} drives the same card.
  * It also plays the issuer in tests: it knows the card's AC key and recomputes TACs with
  * BouncyCastle-backed foundation crypto, independently of the gate (which holds no keys).
  */

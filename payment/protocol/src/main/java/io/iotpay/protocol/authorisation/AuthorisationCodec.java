@@ -7,6 +7,7 @@ import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.cose.CborReader;
 import io.iotpay.protocol.cose.CborWriter;
 import io.iotpay.protocol.cose.CoseException;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -216,7 +217,7 @@ public final class AuthorisationCodec {
    * equal bytes (the issuer compares retries by content).
    */
   private static void requireCanonical(byte[] received, byte[] canonical, String what) {
-    if (!java.util.Arrays.equals(received, canonical)) {
+    if (!Arrays.equals(received, canonical)) {
       throw new ProtocolException("authorisation " + what + ": not in shortest (canonical) form");
     }
   }

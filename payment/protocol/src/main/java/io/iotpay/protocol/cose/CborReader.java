@@ -1,10 +1,11 @@
 package io.iotpay.protocol.cose;
 
 import io.iotpay.protocol.cose.CoseException.Reason;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Reads the CBOR subset COSE needs, one expected item at a time, from a bounded byte array. Never
@@ -99,7 +100,7 @@ public final class CborReader {
    */
   public byte[] readBytes() {
     int length = readLength(CborWriter.MAJOR_BYTES, "byte string");
-    byte[] value = java.util.Arrays.copyOfRange(data, position, position + length);
+    byte[] value = Arrays.copyOfRange(data, position, position + length);
     position += length;
     return value;
   }

@@ -2,6 +2,7 @@ package io.iotpay.protocol.cose;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.cose.CoseException.Reason;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -136,7 +137,7 @@ public final class Cose {
     try {
       BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(order, der);
       return PlainDSAEncoding.INSTANCE.encode(order, rs[0], rs[1]);
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalStateException(suite + ": signer produced a signature that is not DER (r, s)", e);
     }
   }
@@ -157,7 +158,7 @@ public final class Cose {
     try {
       BigInteger[] rs = PlainDSAEncoding.INSTANCE.decode(order, raw);
       return StandardDSAEncoding.INSTANCE.encode(order, rs[0], rs[1]);
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new CoseException(Reason.BAD_SIGNATURE, "signature values r or s are out of range", e);
     }
   }

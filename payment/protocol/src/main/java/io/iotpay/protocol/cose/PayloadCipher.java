@@ -4,6 +4,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.cose.CoseException.Reason;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.modes.GCMModeCipher;
@@ -105,7 +106,7 @@ public final class PayloadCipher {
     } catch (InvalidCipherTextException e) {
       throw new CoseException(Reason.DECRYPTION_FAILED, "payload tag does not verify (wrong key or tampered ciphertext)", e);
     }
-    return length == output.length ? output : java.util.Arrays.copyOf(output, length);
+    return length == output.length ? output : Arrays.copyOf(output, length);
   }
 
   private static void checkKey(SecretKeyBytes key) {

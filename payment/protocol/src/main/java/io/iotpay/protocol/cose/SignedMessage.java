@@ -3,6 +3,7 @@ package io.iotpay.protocol.cose;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.cose.CoseException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -150,7 +151,7 @@ public record SignedMessage(
       throw malformed("kid is " + bytes.length + " bytes, expected 1 to " + KID_BYTES_MAX);
     }
     String kid = new String(bytes, StandardCharsets.UTF_8);
-    if (!java.util.Arrays.equals(kid.getBytes(StandardCharsets.UTF_8), bytes)) {
+    if (!Arrays.equals(kid.getBytes(StandardCharsets.UTF_8), bytes)) {
       throw malformed("kid is not UTF-8");
     }
     return kid;

@@ -1,6 +1,7 @@
 package io.iotpay.protocol.device;
 
 import io.iotpay.protocol.ProtocolException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,7 +40,7 @@ public sealed interface DeviceRequest {
           throw new ProtocolException("device event: field " + field.getKey() + " is not 0.." + VALUE_CHARS_MAX + " printable ASCII");
         }
       }
-      fields = java.util.Collections.unmodifiableMap(new TreeMap<>(fields));
+      fields = Collections.unmodifiableMap(new TreeMap<>(fields));
     }
   }
 

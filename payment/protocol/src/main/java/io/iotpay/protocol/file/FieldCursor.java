@@ -3,7 +3,9 @@ package io.iotpay.protocol.file;
 import io.iotpay.protocol.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 
 /**
  * Splits one line (bytes, no '\n') into '|'-separated fields and parses them without regular
@@ -16,7 +18,7 @@ final class FieldCursor {
   private static final byte[] NIBBLES = new byte[256];
 
   static {
-    java.util.Arrays.fill(NIBBLES, (byte) -1);
+    Arrays.fill(NIBBLES, (byte) -1);
     for (int i = 0; i < 10; i++) {
       NIBBLES['0' + i] = (byte) i;
     }
@@ -183,7 +185,7 @@ final class FieldCursor {
   }
 
   /** An instant written as {@code <epoch seconds>.<9 digits of nanoseconds>}. */
-  java.time.Instant instant(int index, String name) {
+  Instant instant(int index, String name) {
     int start = starts[index];
     int end = ends[index];
     int point = end - 10;
@@ -200,7 +202,7 @@ final class FieldCursor {
     }
     int nanos = digits(point + 1, 9, name);
     try {
-      return java.time.Instant.ofEpochSecond(seconds, nanos);
+      return Instant.ofEpochSecond(seconds, nanos);
     } catch (DateTimeException e) {
       throw field(name, "is out of range: " + e.getMessage());
     }

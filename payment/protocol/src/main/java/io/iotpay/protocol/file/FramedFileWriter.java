@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
 
 /**
  * Writes the frame every file shares: the header line, body lines, and the trailer with the SHA-256
@@ -89,7 +90,7 @@ final class FramedFileWriter {
   }
 
   /** The date as YYYY-MM-DD; the format has room for years 0000..9999 only. */
-  static String date(java.time.LocalDate date) {
+  static String date(LocalDate date) {
     if (date.getYear() < 0 || date.getYear() > 9999) {
       throw new io.iotpay.protocol.ProtocolException("business date " + date + " is outside years 0000..9999");
     }

@@ -3,8 +3,14 @@ package io.iotpay.protocol.file;
 import io.iotpay.protocol.ProtocolException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a transit file's records ahead of the caller, on other threads: a reader thread frames
@@ -33,14 +39,14 @@ public final class SummaryReadAhead implements AutoCloseable {
   /** Each batch as a Future (summarized in turn by the pool), then END or the file's defect. */
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
   private final Thread worker;
-  private final java.util.concurrent.ExecutorService parsers;
+  private final ExecutorService parsers;
   private volatile boolean closed;
   private boolean ended;
   private byte[] checksum;
 
   private SummaryReadAhead(InputStream in, FileKind kind, FileLimits limits) {
     this.reader = TransitFileReader.open(in, kind, limits);
-    this.parsers = java.util.concurrent.Executors.newFixedThreadPool(PARSERS,
+    this.parsers = Executors.newFixedThreadPool(PARSERS,
         Thread.ofPlatform().daemon().name("transit-file-summaries-", 0).factory());
     this.worker = Thread.ofPlatform().daemon().name("transit-file-read-ahead").unstarted(this::readAll);
     worker.start();
@@ -77,13 +83,13 @@ public final class SummaryReadAhead implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading a transit file", e);
     }
-    if (item instanceof java.util.concurrent.Future<?> summarized) {
+    if (item instanceof Future<?> summarized) {
       try {
         return (Batch) summarized.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while reading a transit file", e);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         ended = true;
         throw new IllegalStateException("summarizing transit records failed", e.getCause());
       }
@@ -119,7 +125,7 @@ public final class SummaryReadAhead implements AutoCloseable {
     }
     parsers.shutdownNow();
     try {
-      parsers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      parsers.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -195,7 +201,7 @@ public final class SummaryReadAhead implements AutoCloseable {
       int offset = offsets[size];
       int length = reader.currentLineLength();
       if (offset + length > lines.length) {
-        lines = java.util.Arrays.copyOf(lines, Math.max(lines.length * 2, offset + length));
+        lines = Arrays.copyOf(lines, Math.max(lines.length * 2, offset + length));
       }
       reader.copyCurrentLine(lines, offset);
       offsets[size + 1] = offset + length;

@@ -3,8 +3,16 @@ package io.iotpay.protocol.file;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.transit.ClearingFile;
 import io.iotpay.protocol.transit.TransitRecord;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -135,15 +143,15 @@ public final class TransitFileReader {
    *
    * @throws UncheckedIOException when the file cannot be read
    */
-  public static boolean hasChecksum(java.nio.file.Path file, byte[] checksum) {
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+  public static boolean hasChecksum(Path file, byte[] checksum) {
+    try (FileChannel channel = FileChannel.open(file)) {
       long size = channel.size();
       int tail = (int) Math.min(size, 2 + 2 * 32 + 2);
-      java.nio.ByteBuffer end = java.nio.ByteBuffer.allocate(tail);
+      ByteBuffer end = ByteBuffer.allocate(tail);
       while (end.hasRemaining() && channel.read(end, size - tail + end.position()) > 0) {
         // reads the last bytes
       }
-      String trailer = new String(end.array(), java.nio.charset.StandardCharsets.US_ASCII);
+      String trailer = new String(end.array(), StandardCharsets.US_ASCII);
       int lineStart = trailer.lastIndexOf('\n', trailer.length() - 2) + 1;
       if (lineStart == 0 || !trailer.endsWith("\n") || !trailer.startsWith("T|", lineStart)
           || trailer.length() - 1 - (lineStart + 2) != 64) {
@@ -151,16 +159,16 @@ public final class TransitFileReader {
       }
       byte[] stated;
       try {
-        stated = java.util.HexFormat.of().parseHex(trailer, lineStart + 2, trailer.length() - 1);
+        stated = HexFormat.of().parseHex(trailer, lineStart + 2, trailer.length() - 1);
       } catch (IllegalArgumentException e) {
         return false;
       }
-      if (!java.security.MessageDigest.isEqual(stated, checksum)) {
+      if (!MessageDigest.isEqual(stated, checksum)) {
         return false;
       }
-      java.security.MessageDigest sha256 = FramedFileWriter.newSha256();
+      MessageDigest sha256 = FramedFileWriter.newSha256();
       long content = size - tail + lineStart;
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 20);
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
       for (long position = 0; position < content; ) {
         buffer.clear().limit((int) Math.min(buffer.capacity(), content - position));
         int read = channel.read(buffer, position);
@@ -170,9 +178,9 @@ public final class TransitFileReader {
         sha256.update(buffer.array(), 0, read);
         position += read;
       }
-      return java.security.MessageDigest.isEqual(sha256.digest(), checksum);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file, e);
+      return MessageDigest.isEqual(sha256.digest(), checksum);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

@@ -4,7 +4,9 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.ProtocolException;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The switch's multilateral net settlement of business day T, run on T+1: what each participant
@@ -23,7 +25,7 @@ public record SettlementReport(LocalDate businessDate, CurrencyUnit currency, Li
     }
     positions = List.copyOf(positions);
     Money sum = Money.zero(currency);
-    java.util.Set<io.iotpay.protocol.PartyId> seen = new java.util.HashSet<>();
+    Set<io.iotpay.protocol.PartyId> seen = new HashSet<>();
     for (NetPosition position : positions) {
       if (!position.net().currency().equals(currency)) {
         throw new ProtocolException("settlement " + businessDate + ": position of " + position.party() + " is in "

@@ -1,0 +1,60 @@
+package io.iotpay.demo.transit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The transit scenario end to end with flash-card injection on: both card suites ride in every run
+ * (half the riders 3DES, half SM4), the audit log alternates suites over the seeds.
+ */
+class TransitScenarioTest {
+  private static final List<TransitReport> RUNS = new ArrayList<>();
+  @TempDir Path tempDir;
+
+  @ParameterizedTest
+  @CsvSource({"1, INTERNATIONAL", "7, NATIONAL", "42, INTERNATIONAL", "2026, NATIONAL"})
+  void scenario_conservesMoney_balancesBooks_verifiesAudit_andRecoversEveryTornTap(long seed, AlgorithmSuite auditSuite)
+      throws Exception {
+    TransitReport report = TransitScenario.run(new TransitSettings(6, 2, seed, 0.2, tempDir, auditSuite), null);
+    RUNS.add(report);
+
+    assertThat(report.checks()).as("every conservation equation").allSatisfy((name, held) -> assertThat(held)
+        .as(name).isTrue());
+    assertThat(report.conserved()).isTrue();
+    assertThat(report.booksBalanced()).isTrue();
+    assertThat(report.auditVerified()).as(report.auditDetail()).isTrue();
+    assertThat(report.ok()).isTrue();
+    assertThat(report.flashRecovered()).isEqualTo(report.flashTornAfterCommit());
+    assertThat(report.recoveredMatchesTorn()).isTrue();
+    assertThat(report.inFlightMinor()).as("the final night settles everything").isZero();
+    assertThat(report.enabled()).isEqualTo(6);
+    assertThat(report.tapsIn()).isPositive().isGreaterThanOrEqualTo(report.tapsOut());
+    assertThat(report.faresMinor()).isPositive();
+    assertThat(report.faresOnCardsMinor()).isEqualTo(report.faresMinor());
+    assertThat(report.clearedMinor()).isEqualTo(report.issuerDebitedMinor() + report.arrearsMinor())
+        .isEqualTo(report.operatorSettledMinor());
+    assertThat(report.clearingRefusals()).isZero();
+    assertThat(report.flashInjected()).as("flash rate 0.2 tears some taps").isPositive();
+    assertThat(report.auditLeaves()).isPositive();
+  }
+
+  @AfterAll
+  static void theSeedsTogetherExerciseRecoveryDenialAndArrears() {
+    // Whichever seeds ran: at least one torn tap had committed (so recovery ran), a low-funds rider
+    // went to arrears and onto the deny list, and a gate refused a deny-listed card.
+    if (RUNS.size() == 4) {
+      assertThat(RUNS.stream().mapToLong(TransitReport::flashTornAfterCommit).sum()).isPositive();
+      assertThat(RUNS.stream().mapToLong(TransitReport::arrearsMinor).sum()).isPositive();
+      assertThat(RUNS.stream().mapToInt(TransitReport::denyListed).sum()).isPositive();
+      assertThat(RUNS.stream().mapToLong(r -> r.refusals().getOrDefault("DENIED", 0L)).sum()).isPositive();
+    }
+  }
+}

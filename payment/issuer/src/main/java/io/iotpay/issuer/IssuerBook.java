@@ -1,0 +1,154 @@
+package io.iotpay.issuer;
+
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountBalance;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.AccountResult;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The issuer's book in the shared ledger: its system accounts (due to the switch, funding,
+ * arrears), rider accounts (the ledger account and its kind and credit limit in {@code
+ * issuer_account}), deposits, what a rider may still spend, and the submission of its transfers.
+ * Every capability of the issuer posts through it. Thread-safe as the ledger and store are.
+ */
+public final class IssuerBook {
+  private static final int RIDER_OFFSET = 1000;
+
+  private final IssuerConfig config;
+  private final IssuerStore store;
+  private final Ledger ledger;
+
+  /** Opens the system accounts (idempotent across restarts). */
+  public IssuerBook(IssuerConfig config, IssuerStore store, Ledger ledger) {
+    this.config = config;
+    this.store = store;
+    this.ledger = ledger;
+    createAccounts(List.of(
+        Account.of(dueToSwitchAccountId(), config.bookId(), config.currency()),
+        Account.of(fundingAccountId(), config.bookId(), config.currency()),
+        Account.of(arrearsAccountId(), config.bookId(), config.currency())));
+  }
+
+  /** Account the issuer owes the switch on (credited by every fare cleared). */
+  public long dueToSwitchAccountId() {
+    return config.accountIdBase() + 1;
+  }
+
+  /** Where riders' deposits come from (the issuer's cash). */
+  public long fundingAccountId() {
+    return config.accountIdBase() + 2;
+  }
+
+  /** Fares the issuer owes the switch but could not debit from a rider. */
+  public long arrearsAccountId() {
+    return config.accountIdBase() + 3;
+  }
+
+  /**
+   * Opens rider account number {@code riderNumber} in the issuer's book.
+   *
+   * @param creditLimitMinor the credit limit for {@link RiderAccountKind#CREDIT}, 0 for debit
+   * @return the ledger account id
+   * @throws IssuerInputException for a negative number or limit
+   */
+  public long openRiderAccount(int riderNumber, RiderAccountKind kind, long creditLimitMinor) {
+    if (riderNumber < 0 || creditLimitMinor < 0 || (kind == RiderAccountKind.DEBIT && creditLimitMinor != 0)) {
+      throw new IssuerInputException("rider account " + riderNumber + ": bad number, kind or credit limit");
+    }
+    long id = config.accountIdBase() + RIDER_OFFSET + riderNumber;
+    AccountFlags flags = switch (kind) {
+      case DEBIT -> AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS;
+      case CREDIT -> AccountFlags.NONE;
+    };
+    createAccounts(List.of(new Account(id, config.bookId(), config.currency(), flags)));
+    if (account(id).isEmpty()) {
+      store.update("INSERT INTO issuer_account (account_id, kind, credit_limit_minor) VALUES (?, ?, ?)",
+          id, kind.name(), creditLimitMinor);
+    }
+    return id;
+  }
+
+  /** A rider account row. */
+  public record RiderAccount(long accountId, RiderAccountKind kind, long creditLimitMinor) {}
+
+  /** The account's kind and credit limit, or empty. */
+  public Optional<RiderAccount> account(long accountId) {
+    try (Connection c = store.connection();
+        PreparedStatement s = c.prepareStatement("SELECT kind, credit_limit_minor FROM issuer_account WHERE account_id = ?")) {
+      s.setLong(1, accountId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? Optional.of(new RiderAccount(accountId, RiderAccountKind.valueOf(r.getString(1)), r.getLong(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: account read failed", e);
+    }
+  }
+
+  /** Credits a rider's account from the issuer's funding account (idempotent on {@code transferId}). */
+  public TransferResult deposit(long transferId, long accountId, long amountMinor) {
+    return submit(List.of(Transfer.single(transferId, fundingAccountId(), accountId, amountMinor))).get(0);
+  }
+
+  /**
+   * What the rider may still spend: for a debit account its balance; for a credit account the
+   * limit minus the debt. The transit quota on the card is not subtracted here (see {@link RiderAccountKind}).
+   *
+   * @throws IssuerInputException for an unknown account
+   */
+  public long availableMinor(long accountId) {
+    RiderAccount account = account(accountId)
+        .orElseThrow(() -> new IssuerInputException("no rider account " + accountId));
+    long balance = ledger.balance(accountId).map(AccountBalance::creditBalanceMinor).orElse(0L);
+    return switch (account.kind()) {
+      case DEBIT -> balance;
+      case CREDIT -> account.creditLimitMinor() + balance;
+    };
+  }
+
+  /**
+   * What the rider account can still be debited: a credit account's available limit (the issuer
+   * enforces it, see RiderAccountKind); a debit account's posted credits less its posted and pending
+   * debits (what the ledger's debits-must-not-exceed-credits flag allows).
+   */
+  public long roomMinor(long accountId) {
+    if (isCredit(accountId)) {
+      return availableMinor(accountId);
+    }
+    return ledger.balance(accountId)
+        .map(b -> b.creditsPostedMinor() - b.debitsPostedMinor() - b.debitsPendingMinor()).orElse(0L);
+  }
+
+  /** Whether the account can carry a quota of {@code quotaMinor} (a debit account: balance ≥ 0). */
+  public boolean canCarry(long accountId, long quotaMinor) {
+    return availableMinor(accountId) >= (isCredit(accountId) ? quotaMinor : 0);
+  }
+
+  public boolean isCredit(long accountId) {
+    return account(accountId).map(a -> a.kind() == RiderAccountKind.CREDIT).orElse(false);
+  }
+
+  /** Submits transfers to the issuer's book and waits for the results, in order. */
+  public List<TransferResult> submit(List<Transfer> transfers) {
+    return ledger.submit(transfers).join();
+  }
+
+  private void createAccounts(List<Account> accounts) {
+    List<AccountResult> results = ledger.createAccounts(accounts).join();
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) != AccountResult.OK) {
+        throw new IssuerInputException("ledger refused account " + accounts.get(i).id() + ": " + results.get(i));
+      }
+    }
+  }
+}

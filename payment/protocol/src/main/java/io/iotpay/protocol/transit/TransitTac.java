@@ -1,0 +1,140 @@
+package io.iotpay.protocol.transit;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.FastDesEngine;
+import io.iotpay.foundation.crypto.FastDesedeEngine;
+import java.util.Arrays;
+import org.bouncycastle.crypto.BlockCipher;
+import org.bouncycastle.crypto.engines.DESEngine;
+import org.bouncycastle.crypto.engines.DESedeEngine;
+import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * The transit card's TAC formula on the host, once (docs/card-apdus.md §6; the applet keeps its
+ * own Java Card copy): the counter session key {@code SK = E_AC(ATC ‖ F0 ‖ 00…)} (3DES: ‖ {@code
+ * E_AC(ATC ‖ 0F ‖ 00×5)}), then the card MAC over the cryptogram input, padding method 2, zero ICV —
+ * ISO 9797-1 algorithm 3 under the 3DES session key, CBC-MAC under the SM4 session key — first 8
+ * bytes. Every host party that computes or checks a TAC (the issuer's clearing, its tests, the
+ * benchmarks' load generator) calls this.
+ */
+public final class TransitTac {
+  /** Bytes of a TAC. */
+  public static final int TAC_BYTES = 8;
+  /** Bytes of a card's AC key (3DES double-length or SM4). */
+  public static final int AC_KEY_BYTES = 16;
+  private static final ThreadLocal<Engine> ENGINES = ThreadLocal.withInitial(Engine::new);
+
+  private TransitTac() {}
+
+  /**
+   * The TAC the card computes; thread-safe (each thread uses its own {@link Engine}).
+   *
+   * @param acKey the card's AC key, 16 bytes
+   * @param atc 0..65535
+   * @throws IllegalArgumentException when the key is not 16 bytes or the ATC out of range
+   */
+  public static byte[] tac(AlgorithmSuite suite, byte[] acKey, int atc, byte[] cryptogramInput) {
+    return ENGINES.get().load(suite, acKey).tac(atc, cryptogramInput);
+  }
+
+  /**
+   * The formula with its cipher engines kept between calls: a card's key is scheduled once by
+   * {@link #load} and stays while the caller's records are of that card, so a record costs one
+   * session key schedule and the MAC's blocks. Not thread-safe: one per thread.
+   */
+  public static final class Engine {
+    // Table key schedules: every record re-keys the session engines (profiling: BouncyCastle's
+    // bit-by-bit DES schedule was most of the 3DES verification time).
+    private final DESedeEngine cardTdes = new FastDesedeEngine();
+    private final DESEngine k1 = new FastDesEngine();
+    private final DESEngine k2 = new FastDesEngine();
+    private final SM4Engine cardSm4 = new SM4Engine();
+    private final SM4Engine sessionSm4 = new SM4Engine();
+    private final byte[] counterBlock = new byte[16];
+    private final byte[] sessionKey = new byte[16];
+    private final byte[] state = new byte[16];
+    private AlgorithmSuite suite;
+
+    /**
+     * Schedules a card's AC key for the next {@link #tac} calls.
+     *
+     * @throws IllegalArgumentException when the key is not 16 bytes
+     */
+    public Engine load(AlgorithmSuite cardSuite, byte[] acKey) {
+      if (acKey == null || acKey.length != AC_KEY_BYTES) {
+        throw new IllegalArgumentException("TAC: the AC key must be " + AC_KEY_BYTES + " bytes");
+      }
+      switch (cardSuite) {
+        case INTERNATIONAL -> cardTdes.init(true, new KeyParameter(acKey));
+        case NATIONAL -> cardSm4.init(true, new KeyParameter(acKey));
+      }
+      suite = cardSuite;
+      return this;
+    }
+
+    /**
+     * The TAC over {@code input} for {@code atc} under the loaded card key.
+     *
+     * @throws IllegalArgumentException when the ATC is outside 0..65535
+     * @throws IllegalStateException when no key was loaded
+     */
+    public byte[] tac(int atc, byte[] input) {
+      if (atc < 0 || atc > 0xFFFF) {
+        throw new IllegalArgumentException("TAC: ATC " + atc + " is outside 0..65535");
+      }
+      if (suite == null) {
+        throw new IllegalStateException("TAC: no card key loaded");
+      }
+      return switch (suite) {
+        case INTERNATIONAL -> tdesTac(atc, input);
+        case NATIONAL -> sm4Tac(atc, input);
+      };
+    }
+
+    private byte[] tdesTac(int atc, byte[] input) {
+      // SK = E_MK(C ‖ F0 ‖ 00×5) ‖ E_MK(C ‖ 0F ‖ 00×5) (EMV Book 2 A1.3 as the card does it).
+      counterBlock(atc, (byte) 0xF0);
+      cardTdes.processBlock(counterBlock, 0, sessionKey, 0);
+      counterBlock(atc, (byte) 0x0F);
+      cardTdes.processBlock(counterBlock, 0, sessionKey, 8);
+      // ISO 9797-1 algorithm 3, padding method 2, zero ICV: CBC under K1, then D(K2), E(K1).
+      k1.init(true, new KeyParameter(sessionKey, 0, 8));
+      k2.init(false, new KeyParameter(sessionKey, 8, 8));
+      cbc(k1, input, 8);
+      k2.processBlock(state, 0, state, 0);
+      k1.processBlock(state, 0, state, 0);
+      return Arrays.copyOf(state, TAC_BYTES);
+    }
+
+    private byte[] sm4Tac(int atc, byte[] input) {
+      // SK = E_MK(C ‖ F0 ‖ 00×13); MAC = CBC-MAC under SK, padding method 2, first 8 bytes.
+      counterBlock(atc, (byte) 0xF0);
+      cardSm4.processBlock(counterBlock, 0, sessionKey, 0);
+      sessionSm4.init(true, new KeyParameter(sessionKey));
+      cbc(sessionSm4, input, 16);
+      return Arrays.copyOf(state, TAC_BYTES);
+    }
+
+    private void counterBlock(int atc, byte marker) {
+      Arrays.fill(counterBlock, (byte) 0);
+      counterBlock[0] = (byte) (atc >>> 8);
+      counterBlock[1] = (byte) atc;
+      counterBlock[2] = marker;
+    }
+
+    /** CBC from a zero ICV over {@code input} ‖ 80 ‖ 00… to a whole block; result in {@code state}. */
+    private void cbc(BlockCipher engine, byte[] input, int blockBytes) {
+      Arrays.fill(state, (byte) 0);
+      int paddedBytes = (input.length / blockBytes + 1) * blockBytes;
+      for (int offset = 0; offset < paddedBytes; offset += blockBytes) {
+        for (int i = 0; i < blockBytes; i++) {
+          int at = offset + i;
+          byte b = at < input.length ? input[at] : (at == input.length ? (byte) 0x80 : 0);
+          state[i] ^= b;
+        }
+        engine.processBlock(state, 0, state, 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.iotpay.protocol.transit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.MacAlgorithm;
+import io.iotpay.foundation.crypto.MacPadding;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link TransitTac} against the card's formula of docs/card-apdus.md §6 written with foundation's
+ * general primitives (the block cipher of the suite, ISO 9797-1 MAC algorithm 3 / the PBOC SM4 MAC),
+ * over random keys, ATCs and input lengths around the block boundaries.
+ */
+class TransitTacTest {
+  private static byte[] reference(AlgorithmSuite suite, byte[] acKey, int atc, byte[] input) {
+    SecretKeyBytes key = new SecretKeyBytes(acKey);
+    byte[] block = new byte[suite.cardBlockCipher().blockSizeBytes()];
+    block[0] = (byte) (atc >>> 8);
+    block[1] = (byte) atc;
+    block[2] = (byte) 0xF0;
+    return switch (suite) {
+      case INTERNATIONAL -> {
+        byte[] left = suite.cardBlockCipher().encryptBlock(key, block);
+        block[2] = 0x0F;
+        byte[] right = suite.cardBlockCipher().encryptBlock(key, block);
+        byte[] session = new byte[16];
+        System.arraycopy(left, 0, session, 0, 8);
+        System.arraycopy(right, 0, session, 8, 8);
+        yield MacAlgorithm.ISO9797_1_M3.mac(new SecretKeyBytes(session), input, MacPadding.METHOD_2);
+      }
+      case NATIONAL -> Arrays.copyOf(MacAlgorithm.pbocSm4Block(
+          new SecretKeyBytes(suite.cardBlockCipher().encryptBlock(key, block)), null, input), 8);
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tac_equalsTheCardFormula_overKeysAtcsAndLengths(AlgorithmSuite suite) {
+    Random random = new Random(suite.ordinal() + 12);
+    TransitTac.Engine engine = new TransitTac.Engine();
+    for (int i = 0; i < 200; i++) {
+      byte[] key = new byte[16];
+      random.nextBytes(key);
+      byte[] input = new byte[1 + random.nextInt(100)];
+      random.nextBytes(input);
+      int atc = random.nextInt(0x10000);
+      byte[] expected = reference(suite, key, atc, input);
+      assertThat(TransitTac.tac(suite, key, atc, input)).hasSize(8).isEqualTo(expected);
+      assertThat(engine.load(suite, key).tac(atc, input)).isEqualTo(expected);
+      input[0] ^= 1;
+      assertThat(TransitTac.tac(suite, key, atc, input)).isNotEqualTo(expected);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void badKeyOrAtc_isRefused(AlgorithmSuite suite) {
+    assertThatThrownBy(() -> TransitTac.tac(suite, new byte[8], 1, new byte[4]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TransitTac.tac(suite, new byte[16], 0x10000, new byte[4]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,425 @@
+package io.iotpay.switching.transit;
+
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.IntakeReceipt;
+import io.iotpay.protocol.file.IntakeStatus;
+import io.iotpay.protocol.file.OfflineFileInbox;
+import io.iotpay.protocol.file.RecordSummary;
+import io.iotpay.protocol.file.SummaryReadAhead;
+import io.iotpay.protocol.file.TransitFileReader;
+import io.iotpay.switching.SwitchConfig;
+import io.iotpay.switching.SwitchStore;
+import io.iotpay.switching.settlement.SettlementWindow;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The switch's intake of operators' offline files (docs/clearing-files.md §4-5): refuses malformed
+ * files and records with recorded reasons, de-duplicates across files and re-uploads (record ids and
+ * card transactions), routes each record to its issuer by card range and spools it into its business
+ * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
+ * start-up the archived files of unsettled days are replayed in acceptance order, which rebuilds the
+ * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only.
+ *
+ * <p>Thread-safe: every public method is synchronized (intake is sequential per switch anyway).
+ */
+public final class OfflineFileIntake implements OfflineFileInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(OfflineFileIntake.class);
+
+  private final SwitchConfig config;
+  private final SwitchStore store;
+  private final Path spoolDirectory;
+  private final Path archive;
+  private final CardRangeTable routes;
+  private final List<PartyId> operators;
+  private long acceptedSequence;
+  private final LongPairSet seenCardKeys = new LongPairSet();
+  private final LongPairSet seenRecordIds = new LongPairSet();
+  private final Map<TerminalKey, Long> terminalNumbers = new HashMap<>();
+  private final Map<FileKey, byte[]> acceptedFiles = new HashMap<>();
+  private final Map<LocalDate, DayClearing> days = new TreeMap<>();
+  private final List<Rejection> rejections = new ArrayList<>();
+  private long rejectionsTotal;
+
+  private record FileKey(PartyId sender, long sequence) {}
+
+  /**
+   * Rebuilds the intake from the store and the archive.
+   *
+   * @param spoolDirectory where days' spools live; must exist
+   * @param archive where accepted files are kept; must exist and be the same across restarts
+   * @throws UncheckedIOException when an archived file cannot be read
+   * @throws io.iotpay.switching.SwitchStoreException when the store cannot be read
+   */
+  public OfflineFileIntake(SwitchConfig config, SwitchStore store, Path spoolDirectory, Path archive) {
+    this.config = config;
+    this.store = store;
+    this.spoolDirectory = spoolDirectory;
+    this.archive = archive;
+    this.routes = new CardRangeTable(config.ranges());
+    this.operators = config.operators().stream().sorted(SwitchConfig.PARTY_ORDER).distinct().toList();
+    recover();
+  }
+
+  /**
+   * Closes business day T to intake for settlement on {@code today}: later files for T are refused.
+   *
+   * @return the day's accepted records (empty when none came)
+   * @throws IllegalStateException when {@code today} is not after T or T was settled already; nothing changes
+   */
+  synchronized DayClearing closeForSettlement(LocalDate businessDate, LocalDate today) {
+    DayClearing known = days.get(businessDate);
+    SettlementWindow.requireOpen(businessDate, today, known != null && known.settled());
+    DayClearing day = newDay(businessDate);
+    day.markSettled();
+    return day;
+  }
+
+  /** Deletes open days' spools. */
+  synchronized void close() {
+    days.values().forEach(DayClearing::close);
+  }
+
+  /** Rebuilds the intake state from the database and the archive. */
+  private void recover() {
+    for (LocalDate settled : store.settledDays()) {
+      newDay(settled).markSettled();
+    }
+    for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
+      acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), HexFormat.of().parseHex(file.sha256Hex()));
+      acceptedSequence = file.acceptedSequence();
+      DayClearing day = days.get(file.businessDate());
+      if (day == null || !day.settled()) {
+        Path archived = archive.resolve(file.archiveName());
+        Read read = intake(archived);
+        if (read.refusal() != null) {
+          throw new ProtocolException("archived file " + file.archiveName() + " no longer reads: " + read.refusal());
+        }
+        read.intake().commit();
+      }
+    }
+    LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
+  }
+
+  private DayClearing newDay(LocalDate businessDate) {
+    return days.computeIfAbsent(businessDate, d -> new DayClearing(d, spoolDirectory, config.currency()));
+  }
+
+  @Override
+  public synchronized IntakeReceipt receive(Path file) {
+    String name = String.valueOf(file.getFileName());
+    Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
+    try {
+      // both passes read the switch's own copy, so the file cannot change between them
+      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      return rejectFile(name, "cannot read the file: " + e.getMessage());
+    }
+    IntakeReceipt receipt = receiveCopy(copy, name);
+    if (Files.exists(copy)) {
+      delete(copy);
+    }
+    return receipt;
+  }
+
+  private IntakeReceipt receiveCopy(Path copy, String name) {
+    FileHeader header;
+    try (InputStream in = Files.newInputStream(copy)) {
+      header = TransitFileReader.open(in, FileKind.OFFLINE, config.limits()).header();
+    } catch (ProtocolException e) {
+      return rejectFile(name, e.getMessage());
+    } catch (IOException e) {
+      return rejectFile(name, "cannot read the file: " + e.getMessage());
+    }
+    String refusal = headerRefusal(header);
+    if (refusal != null) {
+      return rejectFile(name, refusal);
+    }
+    byte[] known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
+    if (known != null) {
+      if (TransitFileReader.hasChecksum(copy, known)) { // the accepted file again: one hash, no parsing
+        LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
+        return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, "file already accepted");
+      }
+      try {
+        verify(copy); // a defect of its own is the more useful reason
+      } catch (ProtocolException e) {
+        return rejectFile(name, e.getMessage());
+      }
+      return rejectFile(name, "sequence " + header.sequence() + " of " + header.sender()
+          + " was already used by a file with different content");
+    }
+    // One pass: records are counted as they are read and taken back if the trailer does not verify.
+    Read read = intake(copy);
+    if (read.refusal() != null) {
+      return rejectFile(name, read.refusal());
+    }
+    Intake intake = read.intake();
+    String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
+    // Until the file is archived and recorded, the pass stays provisional: a failure takes it back.
+    try {
+      Files.move(copy, archive.resolve(archiveName), StandardCopyOption.REPLACE_EXISTING);
+      store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence + 1, header.sender(), header.sequence(),
+          HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
+    } catch (IOException e) {
+      intake.rollback();
+      throw new UncheckedIOException("cannot archive offline file " + name, e);
+    } catch (RuntimeException e) {
+      intake.rollback();
+      throw e;
+    }
+    acceptedSequence++;
+    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), intake.checksum);
+    intake.commit();
+    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
+        name, header.sender(), header.sequence(), header.businessDate(), intake.accepted, intake.refused);
+    return new IntakeReceipt(IntakeStatus.ACCEPTED, intake.accepted, intake.refused, intake.faresAccepted, "");
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+
+  /** The whole file's integrity (checksum, count, total), counting nothing. */
+  private TransitFileReader verify(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      TransitFileReader reader = TransitFileReader.open(in, FileKind.OFFLINE, config.limits());
+      while (reader.next()) {
+        // integrity only: records are decoded in the second pass
+      }
+      return reader;
+    } catch (IOException e) {
+      throw new ProtocolException("cannot read the file: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw new ProtocolException("cannot read the file: " + e.getCause().getMessage());
+    }
+  }
+
+  private String headerRefusal(FileHeader header) {
+    if (!header.receiver().equals(config.self())) {
+      return "file is addressed to " + header.receiver() + ", not to this switch " + config.self();
+    }
+    if (!operators.contains(header.sender())) {
+      return "sender " + header.sender() + " is not an operator of this scheme";
+    }
+    if (!header.currency().equals(config.currency())) {
+      return "file currency " + header.currency() + " is not the settlement currency " + config.currency();
+    }
+    DayClearing day = days.get(header.businessDate());
+    if (day != null && day.settled()) {
+      return "business day " + header.businessDate() + " is already settled";
+    }
+    return null;
+  }
+
+  /**
+   * One file's records read, checked, de-duplicated, routed and spooled in ONE pass, provisionally:
+   * the seen sets, the day's spools and fares, and the record rejections are marked before and taken
+   * back ({@link #rollback()}) when the file turns out damaged (a malformed line, or a checksum, count
+   * or total that the trailer does not verify), so a damaged file counts nothing, as if it had been
+   * verified first. Kept on {@link #commit()}.
+   */
+  private final class Intake {
+    final DayClearing day;
+    final boolean newDay;
+    final DayClearing.Mark dayMark;
+    /** Record rejections to record on commit: the first rejectionsKeptMax, and how many more. */
+    final List<Rejection> staged = new ArrayList<>();
+    long stagedBeyondKept;
+    long accepted;
+    long refused;
+    long faresAccepted;
+    byte[] checksum;
+
+    Intake(LocalDate businessDate) {
+      this.newDay = !days.containsKey(businessDate);
+      this.day = newDay(businessDate);
+      this.dayMark = day.mark();
+      seenCardKeys.mark();
+      seenRecordIds.mark();
+    }
+
+    void reject(Rejection rejection) {
+      if (staged.size() < config.rejectionsKeptMax()) {
+        staged.add(rejection);
+      } else {
+        stagedBeyondKept++;
+      }
+    }
+
+    void commit() {
+      seenCardKeys.commit();
+      seenRecordIds.commit();
+      staged.forEach(OfflineFileIntake.this::record);
+      rejectionsTotal += stagedBeyondKept;
+    }
+
+    void rollback() {
+      seenCardKeys.rollback();
+      seenRecordIds.rollback();
+      day.rollback(dayMark);
+      if (newDay) {
+        days.remove(day.businessDate()).close();
+      }
+    }
+  }
+
+  /** What {@link #intake} gives: a provisional intake to commit, or why the file was refused (nothing counted). */
+  private record Read(Intake intake, String refusal) {}
+
+  /**
+   * Reads {@code file} once into a provisional {@link Intake} for the caller to commit, or refuses it
+   * with nothing counted. Lines are framed, checked and summarized on a read-ahead thread while this
+   * one de-duplicates, routes and spools them.
+   */
+  private Read intake(Path file) {
+    Intake intake = null;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        SummaryReadAhead reader = SummaryReadAhead.open(in, FileKind.OFFLINE, config.limits())) {
+      FileHeader header = reader.header();
+      intake = new Intake(header.businessDate());
+      seenCardKeys.reserve(header.recordCount());
+      seenRecordIds.reserve(header.recordCount());
+      for (SummaryReadAhead.Batch batch = reader.next(); batch != null; batch = reader.next()) {
+        for (int i = 0; i < batch.size(); i++) {
+          RecordSummary taken = take(batch, i, header, intake);
+          if (taken != null) {
+            intake.accepted++;
+            intake.faresAccepted = Math.addExact(intake.faresAccepted, taken.fareMinor());
+          } else {
+            intake.refused++;
+          }
+        }
+      }
+      intake.checksum = reader.checksum();
+      return new Read(intake, null);
+    } catch (ProtocolException | IOException | UncheckedIOException e) {
+      if (intake != null) {
+        intake.rollback();
+      }
+      return new Read(null, e instanceof ProtocolException ? e.getMessage() : "cannot read the file: "
+          + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage()));
+    } catch (RuntimeException e) { // a fault of the switch's own, not of the file: still nothing counted
+      if (intake != null) {
+        intake.rollback();
+      }
+      throw e;
+    }
+  }
+
+  private static long cardLow(RecordSummary record) {
+    return (long) record.pan().digits().length() << 32 | (long) record.panSequence() << 16 | record.atc();
+  }
+
+  /** @return the record's summary when it was accepted, null when refused (the reason staged with the intake) */
+  private RecordSummary take(SummaryReadAhead.Batch batch, int i, FileHeader header, Intake intake) {
+    // The file's name for rejections is built only when one is recorded (not once per record).
+    Supplier<String> name = () -> header.sender() + "#" + header.sequence();
+    long line = batch.lineNumber(i);
+    RecordSummary record = batch.summary(i);
+    if (record == null) {
+      rejectRecord(intake, name.get(), line, "", batch.refusal(i).getMessage());
+      return null;
+    }
+    String reason = recordRefusal(record, header);
+    if (reason != null) {
+      rejectRecord(intake, name.get(), line, record.id().toString(), reason);
+      return null;
+    }
+    PartyId issuer = routes.issuerOf(record.pan()).orElse(null);
+    if (issuer == null) {
+      rejectRecord(intake, name.get(), line, record.id().toString(), "no card range routes PAN " + record.pan().masked());
+      return null;
+    }
+    long terminal = terminalNumber(record);
+    long panHigh = Long.parseUnsignedLong(record.pan().digits());
+    long cardLow = cardLow(record);
+    if (seenRecordIds.contains(terminal, record.id().sequence())) {
+      rejectRecord(intake, name.get(), line, record.id().toString(), "duplicate record id " + record.id());
+      return null;
+    }
+    if (!seenCardKeys.add(panHigh, cardLow)) { // one probe: refused when present, else remembered
+      rejectRecord(intake, name.get(), line, record.id().toString(), "duplicate card transaction (card "
+          + record.pan().masked() + "/" + record.panSequence() + ", ATC " + record.atc() + ")");
+      return null;
+    }
+    seenRecordIds.add(terminal, record.id().sequence());
+    intake.day.accept(batch, i, record, issuer);
+    return record;
+  }
+
+  private static String recordRefusal(RecordSummary record, FileHeader header) {
+    if (!record.operator().equals(header.sender())) {
+      return "record of operator " + record.operator() + " in a file from " + header.sender();
+    }
+    if (!record.businessDate().equals(header.businessDate())) {
+      return "record of business day " + record.businessDate() + " in a file for " + header.businessDate();
+    }
+    return null;
+  }
+
+  /** Record ids are unique per operator and terminal: number each (operator, terminal) once. */
+  private long terminalNumber(RecordSummary record) {
+    TerminalKey key = new TerminalKey(record.operator(), record.id().terminalId());
+    return terminalNumbers.computeIfAbsent(key, k -> (long) terminalNumbers.size());
+  }
+
+  /** An operator's terminal (no string built per record to look it up). */
+  private record TerminalKey(PartyId operator, String terminalId) {}
+
+  private IntakeReceipt rejectFile(String fileName, String reason) {
+    LOG.warn("Offline file rejected [file={}, reason={}]", fileName, reason);
+    record(new Rejection(fileName, 0, "", reason));
+    return new IntakeReceipt(IntakeStatus.REJECTED, 0, 0, 0, reason);
+  }
+
+  /** Stages a record's rejection with the file's intake (recorded only if the file is accepted). */
+  private static void rejectRecord(Intake intake, String fileName, long line, String recordId, String reason) {
+    intake.reject(new Rejection(fileName, line, recordId, reason));
+  }
+
+  private void record(Rejection rejection) {
+    rejectionsTotal++;
+    if (rejections.size() < config.rejectionsKeptMax()) {
+      rejections.add(rejection);
+    }
+  }
+
+  /** The first {@code rejectionsKeptMax} rejections, oldest first. */
+  public synchronized List<Rejection> rejections() {
+    return List.copyOf(rejections);
+  }
+
+  /** Every rejection ever recorded, including those beyond {@code rejectionsKeptMax}. */
+  public synchronized long rejectionsTotal() {
+    return rejectionsTotal;
+  }
+
+  /** Records accepted so far for business day T (0 when none). */
+  public synchronized long recordsAccepted(LocalDate businessDate) {
+    DayClearing day = days.get(businessDate);
+    return day == null ? 0 : day.recordsAccepted();
+  }
+}

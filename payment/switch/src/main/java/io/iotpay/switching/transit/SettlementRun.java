@@ -1,0 +1,20 @@
+package io.iotpay.switching.transit;
+
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.settlement.SettlementReport;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What settling business day T produced.
+ *
+ * @param report the multilateral net positions (they sum to zero)
+ * @param clearingFiles per issuer, its clearing file (written in the clearing file format)
+ * @param reportFiles per participant, the settlement report file addressed to it
+ */
+public record SettlementRun(SettlementReport report, Map<PartyId, Path> clearingFiles, Map<PartyId, Path> reportFiles) {
+  public SettlementRun {
+    clearingFiles = Map.copyOf(clearingFiles);
+    reportFiles = Map.copyOf(reportFiles);
+  }
+}
