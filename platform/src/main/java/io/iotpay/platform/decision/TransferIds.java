@@ -1,8 +1,6 @@
 package io.iotpay.platform.decision;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.iotpay.foundation.codec.PositiveIds;
 
 /**
  * Ledger transfer ids derived from the idempotency key, so a retry after a crash or timeout submits
@@ -26,21 +24,6 @@ final class TransferIds {
   }
 
   private static long derive(String purpose, IdempotencyKey key) {
-    byte[] digest = sha256(("iotpay-payment/1/" + purpose + "/" + key.text()).getBytes(StandardCharsets.UTF_8));
-    long id = 0;
-    for (int i = 0; i < 8; i++) {
-      id = (id << 8) | (digest[i] & 0xFF);
-    }
-    id &= Long.MAX_VALUE;
-    return id == 0 ? 1 : id;
-  }
-
-  private static byte[] sha256(byte[] input) {
-    try {
-      // Not a security use: only spreading keys over the id space, so the JDK's digest is fine.
-      return MessageDigest.getInstance("SHA-256").digest(input);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
+    return PositiveIds.of("iotpay-payment/1/" + purpose + "/" + key.text());
   }
 }

@@ -1,4 +1,6 @@
-package io.iotpay.issuer;
+package io.iotpay.issuer.authorisation;
+
+import io.iotpay.issuer.IssuerInputException;
 
 /**
  * Bounds of an {@link AuthorisationHost}.

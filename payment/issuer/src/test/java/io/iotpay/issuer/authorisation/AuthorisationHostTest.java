@@ -1,4 +1,4 @@
-package io.iotpay.issuer;
+package io.iotpay.issuer.authorisation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

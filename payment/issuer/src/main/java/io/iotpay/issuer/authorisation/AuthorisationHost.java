@@ -1,4 +1,4 @@
-package io.iotpay.issuer;
+package io.iotpay.issuer.authorisation;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.ledger.AccountBalance;
