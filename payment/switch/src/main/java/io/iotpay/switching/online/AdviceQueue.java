@@ -7,6 +7,7 @@ import io.iotpay.protocol.iso8583.Iso8583Exception;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.ResponseCode;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class AdviceQueue implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AdviceQueue.class.getName());
+  /** Answers that acknowledge an advice: taken (00) or already had (94, the issuer's dedup). Others are retried. */
+  static final java.util.Set<ResponseCode> ACKNOWLEDGING =
+      java.util.EnumSet.of(ResponseCode.APPROVED, ResponseCode.DUPLICATE_TRANSMISSION);
   private final PartyId issuer;
   private final Iso8583Client client;
   private final OnlineStore store;
@@ -111,7 +115,8 @@ final class AdviceQueue implements AutoCloseable {
     long issuerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     boolean acknowledged = outcome instanceof Outcome.Answered answered
         && answered.response() instanceof CardResponse response
-        && response.mti() == advice.mti().responseType();
+        && response.mti() == advice.mti().responseType()
+        && ACKNOWLEDGING.contains(response.responseCode());
     store.adviceAttempted(row.seq(), acknowledged, System.currentTimeMillis());
     if (acknowledged) {
       listener.acknowledged(advice, (CardResponse) ((Outcome.Answered) outcome).response(), issuerMs);

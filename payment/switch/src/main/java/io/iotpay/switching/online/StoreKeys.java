@@ -38,7 +38,7 @@ public final class StoreKeys {
 
   /** The keyed hash of a PAN, 32 hex characters: the same card always gives the same value. */
   public String panHash(Pan pan) {
-    byte[] mac = suite.mac().mac(panHashKey, pan.digits().getBytes(StandardCharsets.US_ASCII), MacPadding.METHOD_2);
+    byte[] mac = suite.mac().mac(panHashKey, pan.digits().getBytes(StandardCharsets.US_ASCII), null);
     return HexFormat.of().formatHex(mac);
   }
 
@@ -49,7 +49,7 @@ public final class StoreKeys {
     RANDOM.nextBytes(iv);
     byte[] cipher = suite.blockCipher().encrypt(CipherMode.CBC, sealKey, iv, MacPadding.METHOD_2.pad(plain, block));
     byte[] body = concat(iv, cipher);
-    return concat(body, suite.mac().mac(sealMacKey, body, MacPadding.METHOD_2));
+    return concat(body, suite.mac().mac(sealMacKey, body, null));
   }
 
   /** The plain bytes, or empty when the MAC does not verify (a damaged or foreign row). */
@@ -61,7 +61,7 @@ public final class StoreKeys {
     }
     byte[] body = Arrays.copyOf(sealed, sealed.length - macBytes);
     byte[] mac = Arrays.copyOfRange(sealed, body.length, sealed.length);
-    if (!MessageDigest.isEqual(mac, suite.mac().mac(sealMacKey, body, MacPadding.METHOD_2))) {
+    if (!MessageDigest.isEqual(mac, suite.mac().mac(sealMacKey, body, null))) {
       return Optional.empty();
     }
     byte[] padded = suite.blockCipher().decrypt(CipherMode.CBC, sealKey, Arrays.copyOf(body, block),
