@@ -75,8 +75,10 @@ final class OnlineStore {
     });
   }
 
-  /** Stand-in approvals of one card and of the whole issuer on one day, in minor units: {card, issuer}. */
-  long[] standInTotals(PartyId issuer, String businessDate, String panHash, String currency) {
+  /** Unreleased stand-in approvals of one day, in minor units: of one card, and of the whole issuer. */
+  record StandInTotals(long cardMinor, long issuerMinor) {}
+
+  StandInTotals standInTotals(PartyId issuer, String businessDate, String panHash, String currency) {
     String sql = "SELECT COALESCE(SUM(amount_minor), 0), COALESCE(SUM(CASE WHEN pan_hash = ? THEN amount_minor ELSE 0 END), 0)"
         + " FROM online_stip_approval WHERE issuer = ? AND business_date = ? AND currency = ? AND released = 0";
     return read("read stand-in totals", connection -> {
@@ -87,7 +89,7 @@ final class OnlineStore {
         query.setString(4, currency);
         try (ResultSet rows = query.executeQuery()) {
           rows.next();
-          return new long[] {rows.getLong(2), rows.getLong(1)};
+          return new StandInTotals(rows.getLong(2), rows.getLong(1));
         }
       }
     });

@@ -39,10 +39,10 @@ final class StandIn {
     String day = Instant.ofEpochMilli(nowMs).atOffset(ZoneOffset.UTC).toLocalDate().toString();
     lock.lock();
     try {
-      long[] totals = store.standInTotals(issuer, day, panHash, t.amount().currency().alphaCode());
+      OnlineStore.StandInTotals totals = store.standInTotals(issuer, day, panHash, t.amount().currency().alphaCode());
       long amount = t.amount().amountMinor();
-      if (totals[0] + amount > limits.perCardDayMax().amountMinor()
-          || totals[1] + amount > limits.issuerDayMax().amountMinor()) {
+      if (totals.cardMinor() + amount > limits.perCardDayMax().amountMinor()
+          || totals.issuerMinor() + amount > limits.issuerDayMax().amountMinor()) {
         return new Decision(ResponseCode.ISSUER_UNAVAILABLE, null);
       }
       String code = APPROVAL_CODE_PREFIX + String.format("%05d", RANDOM.nextInt(100_000));

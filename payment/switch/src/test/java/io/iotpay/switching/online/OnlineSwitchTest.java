@@ -20,6 +20,7 @@ import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.iso8583.AdviceRequest;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
+import io.iotpay.protocol.iso8583.FinancialRequest;
 import io.iotpay.protocol.iso8583.Iso8583Client;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Mti;
@@ -196,6 +197,41 @@ class OnlineSwitchTest {
           .extracting(Iso8583Message::stan).containsExactly(11, 12, 13, 14);
       assertThat(online.query("SELECT COUNT(*) FROM online_advice WHERE delivered_at_ms IS NOT NULL"))
           .containsExactly(List.of("4"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void issuerStoppedMidDay_purchaseAndReversalAnsweredInStandIn_andAdvisedInOrderWhenItReturns(AlgorithmSuite suite)
+      throws Exception {
+    int issuerPort = OnlineFixture.freePort();
+    try (Database database = OnlineFixture.database(directory);
+        OnlineSwitch online = newSwitch(suite, database,
+            List.of(OnlineFixture.issuer(suite, ISSUER_A, 2, issuerPort, 2_000, LIMITS)));
+        Iso8583Client acquirer = OnlineFixture.acquirerClient(suite, online.port(ACQUIRER))) {
+      try (OnlineFixture.FakeIssuer issuer = new OnlineFixture.FakeIssuer(suite, 2, issuerPort, "A")) {
+        assertThat(answer(acquirer, authorisation(CARD_A, 31, cny(1_000))).approvalCode()).isEqualTo("A00001");
+      }
+      CardResponse purchase = answer(acquirer,
+          new FinancialRequest(OnlineFixture.transaction(CARD_A, 32, cny(2_000))));
+      assertThat(purchase.mti()).isEqualTo(Mti.FINANCIAL_RESPONSE);
+      assertThat(purchase.approvalCode()).startsWith("S");
+      // The issuer approved stan 31 itself; its reversal is acknowledged by the switch and queued as an 0420.
+      CardResponse reversed = answer(acquirer, new ReversalRequest(Mti.REVERSAL_REQUEST,
+          OnlineFixture.transaction(CARD_A, 33, cny(1_000)), ResponseCode.ISSUER_UNAVAILABLE,
+          OriginalData.of(Mti.AUTHORISATION_REQUEST, OnlineFixture.transaction(CARD_A, 31, cny(1_000)))));
+      assertThat(reversed.responseCode()).isEqualTo(ResponseCode.APPROVED);
+      assertThat(online.pendingAdvices(ISSUER_A)).isEqualTo(2);
+
+      try (OnlineFixture.FakeIssuer back = new OnlineFixture.FakeIssuer(suite, 2, issuerPort, "A")) {
+        await(() -> online.pendingAdvices(ISSUER_A) == 0, "the advices are delivered");
+        assertThat(back.received).extracting(m -> m.mti().code() + "/" + m.stan()).containsExactly("0120/32", "0420/33");
+        assertThat(((ReversalRequest) back.received.get(1)).original().stan()).isEqualTo(31);
+      }
+      assertThat(online.flushLog(20_000)).isTrue();
+      assertThat(online.query("SELECT request_mti, answered_by FROM online_message_log ORDER BY id")).containsExactly(
+          List.of("0100", "ISSUER"), List.of("0200", "STAND_IN"), List.of("0400", "STAND_IN"),
+          List.of("0120", "ADVICE"), List.of("0420", "ADVICE"));
     }
   }
 
