@@ -101,6 +101,11 @@ public final class OnlineSwitch implements AutoCloseable {
     return Assert.notNull(servers.get(acquirer), "acquirer").port();
   }
 
+  /** True while the link to {@code issuer} is open and signed on. */
+  public boolean issuerConnected(PartyId issuer) {
+    return Assert.notNull(issuers.get(issuer), "issuer").client().isConnected();
+  }
+
   /** Advices queued for {@code issuer} and not yet acknowledged. */
   public long pendingAdvices(PartyId issuer) {
     return Assert.notNull(issuers.get(issuer), "issuer").advices().pending();

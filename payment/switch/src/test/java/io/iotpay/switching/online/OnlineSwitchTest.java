@@ -212,6 +212,7 @@ class OnlineSwitchTest {
       try (OnlineFixture.FakeIssuer issuer = new OnlineFixture.FakeIssuer(suite, 2, issuerPort, "A")) {
         assertThat(answer(acquirer, authorisation(CARD_A, 31, cny(1_000))).approvalCode()).isEqualTo("A00001");
       }
+      await(() -> !online.issuerConnected(ISSUER_A), "the switch sees the issuer's link go down");
       CardResponse purchase = answer(acquirer,
           new FinancialRequest(OnlineFixture.transaction(CARD_A, 32, cny(2_000))));
       assertThat(purchase.mti()).isEqualTo(Mti.FINANCIAL_RESPONSE);
