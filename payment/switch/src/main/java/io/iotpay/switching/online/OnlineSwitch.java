@@ -116,8 +116,13 @@ public final class OnlineSwitch implements AutoCloseable {
     return log.flush(timeoutMs);
   }
 
-  /** Rows of a read-only query on the switch's tables (reports, tests). */
+  /**
+   * Rows of a read-only query on the switch's tables (reports, tests), each row's columns as text.
+   *
+   * @throws AssertionError when {@code sql} is not a SELECT (a programmer error)
+   */
   public List<List<String>> query(String sql) {
+    Assert.that(sql.stripLeading().regionMatches(true, 0, "SELECT ", 0, 7), "only SELECT queries are run");
     return store.rows(sql);
   }
 

@@ -1,6 +1,7 @@
 package io.iotpay.switching.online;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 
 /**
@@ -22,7 +23,7 @@ public record StandInLimits(Money perTransactionMax, Money perCardDayMax, Money 
   }
 
   /** No stand-in approvals at all: every request the issuer cannot answer is declined 91. */
-  public static StandInLimits none(io.iotpay.foundation.money.CurrencyUnit currency) {
+  public static StandInLimits none(CurrencyUnit currency) {
     Money zero = Money.zero(currency);
     return new StandInLimits(zero, zero, zero);
   }
