@@ -115,6 +115,14 @@ public final class Iso8583Server implements AutoCloseable {
         continue;
       }
       open.add(socket);
+      if (serverSocket.isClosed()) {
+        // close() ran between accept() and open.add(): it did not see this connection, so end it here
+        // (otherwise a closed server would go on answering on it).
+        open.remove(socket);
+        connections.release();
+        closeQuietly(socket);
+        continue;
+      }
       Thread.ofVirtual().name("iso8583-conn-" + socket.getPort()).start(() -> serve(socket));
     }
   }
