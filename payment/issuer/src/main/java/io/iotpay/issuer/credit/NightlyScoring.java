@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The nightly run: reads every cardholder's facts, computes indicators and rating, and stores the
@@ -97,7 +96,6 @@ public final class NightlyScoring {
       long ratedBefore, long total, ScoringProgress progress) {
     BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(settings.queueBatchesMax());
     AtomicBoolean aborted = new AtomicBoolean();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
     int workers = Math.min(settings.threads(), Math.max(1, ranges.size()));
     ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
       Thread thread = new Thread(runnable, "credit-scoring");
@@ -115,7 +113,7 @@ public final class NightlyScoring {
       for (List<CardholderRange> share : shares) {
         pool.execute(() -> work(date, source, store, share, queue, aborted));
       }
-      drain(date, store, queue, workers, ratedBefore, total, progress, failure);
+      drain(date, store, queue, workers, ratedBefore, total, progress);
     } catch (RuntimeException | Error e) {
       aborted.set(true);
       throw e;
@@ -126,7 +124,7 @@ public final class NightlyScoring {
   }
 
   private void drain(LocalDate date, RatingStore store, BlockingQueue<Batch> queue, int workers, long ratedBefore,
-      long total, ScoringProgress progress, AtomicReference<Throwable> failure) {
+      long total, ScoringProgress progress) {
     long rated = ratedBefore;
     int finished = 0;
     while (finished < workers) {
@@ -134,7 +132,6 @@ public final class NightlyScoring {
       if (batch.ratings() == null) {
         finished++;
         if (batch.failure() != null) {
-          failure.compareAndSet(null, batch.failure());
           throw rethrow(batch.failure());
         }
         continue;
@@ -155,12 +152,25 @@ public final class NightlyScoring {
     } catch (RuntimeException | Error e) {
       failure = e;
     } finally {
-      put(queue, new Batch(null, failure), aborted);
+      endShare(queue, new Batch(null, failure), aborted);
+    }
+  }
+
+  /** Tells the writer this worker is done; once the run is aborted nobody listens, so it just stops. */
+  private static void endShare(BlockingQueue<Batch> queue, Batch end, AtomicBoolean aborted) {
+    try {
+      while (!aborted.get() && !queue.offer(end, 50, TimeUnit.MILLISECONDS)) {
+        Thread.onSpinWait();
+      }
+    } catch (InterruptedException e) {
+      // Interrupted by the writer's shutdownNow after an abort: nobody waits for the end marker.
+      Thread.currentThread().interrupt();
     }
   }
 
   private void scoreRange(LocalDate date, FactsSource source, long afterId, CardholderRange range,
       BlockingQueue<Batch> queue, AtomicBoolean aborted) {
+    @SuppressWarnings("unchecked")
     List<Rating>[] batch = new List[] {new ArrayList<Rating>(settings.batchRatingsMax())};
     source.read(range, afterId, date, facts -> {
       Assert.that(range.contains(facts.id().value()) && facts.id().value() > afterId,
