@@ -2,10 +2,8 @@ package io.iotpay.issuer.credit;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import java.time.LocalDate;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Everything the scorecard may use about one cardholder: when the wallet was issued, its daily
@@ -35,17 +33,22 @@ public record CardholderFacts(CardholderId id, CurrencyUnit currency, LocalDate 
       throw new CreditInputException("cardholder " + id.value() + ": " + days.size() + " days / " + failedParts.size()
           + " failed parts exceed " + DAYS_MAX + " / " + FAILED_PARTS_MAX);
     }
-    Set<LocalDate> dates = new HashSet<>();
-    for (DailyFacts day : days) {
-      if (day.date().isBefore(issuedOn) || !dates.add(day.date())) {
-        throw new CreditInputException("cardholder " + id.value() + ": daily facts of " + day.date()
+    // Sorted epoch days rather than a hash set: this runs for every cardholder every night.
+    long[] dates = new long[days.size()];
+    for (int i = 0; i < dates.length; i++) {
+      dates[i] = days.get(i).date().toEpochDay();
+    }
+    java.util.Arrays.sort(dates);
+    for (int i = 0; i < dates.length; i++) {
+      if (dates[i] < issuedOn.toEpochDay() || i > 0 && dates[i] == dates[i - 1]) {
+        throw new CreditInputException("cardholder " + id.value() + ": daily facts of " + LocalDate.ofEpochDay(dates[i])
             + " are a duplicate or before the issue date " + issuedOn);
       }
     }
-    Set<Long> partIds = new HashSet<>();
-    for (FailedOnlinePart part : failedParts) {
-      if (!partIds.add(part.partId())) {
-        throw new CreditInputException("cardholder " + id.value() + ": online part " + part.partId() + " listed twice");
+    long[] partIds = failedParts.stream().mapToLong(FailedOnlinePart::partId).sorted().toArray();
+    for (int i = 1; i < partIds.length; i++) {
+      if (partIds[i] == partIds[i - 1]) {
+        throw new CreditInputException("cardholder " + id.value() + ": online part " + partIds[i] + " listed twice");
       }
     }
   }

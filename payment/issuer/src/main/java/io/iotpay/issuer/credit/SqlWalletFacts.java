@@ -261,16 +261,18 @@ public final class SqlWalletFacts implements FactsSource {
       CurrencyUnit currency = CurrencyUnit.of(holders.getString(2));
       LocalDate issuedOn = LocalDate.ofEpochDay(holders.getLong(3));
       List<DailyFacts> dayList = new ArrayList<>();
-      while (dayPending && days.getLong(1) <= id) {
-        if (days.getLong(1) == id) {
+      long dayHolder;
+      while (dayPending && (dayHolder = days.getLong(1)) <= id) {
+        if (dayHolder == id) {
           dayList.add(new DailyFacts(LocalDate.ofEpochDay(days.getLong(2)), days.getInt(3), days.getLong(4),
               days.getInt(5), days.getLong(6), days.getInt(7), days.getLong(8)));
         }
         dayPending = days.next();
       }
       List<FailedOnlinePart> partList = new ArrayList<>(0);
-      while (partPending && parts.getLong(1) <= id) {
-        if (parts.getLong(1) == id) {
+      long partHolder;
+      while (partPending && (partHolder = parts.getLong(1)) <= id) {
+        if (partHolder == id) {
           if (partList.size() == CardholderFacts.FAILED_PARTS_MAX) {
             throw new CreditInputException("cardholder " + id + ": more than " + CardholderFacts.FAILED_PARTS_MAX
                 + " failed online parts");
