@@ -17,7 +17,7 @@ public enum Indicator {
   DAILY_SPEND_VARIATION("CR02", "percent", Indicator.BEHAVIOUR_WINDOW_DAYS, Direction.HIGHER_IS_WORSE, true,
       "Daily spending was irregular over the last 30 days", new long[] {50, 100, 200}),
   LOADS("CR03", "loads", Indicator.BEHAVIOUR_WINDOW_DAYS, Direction.NONE, false,
-      "The wallet was loaded rarely over the last 30 days", new long[] {0, 1, 4}),
+      "The wallet was loaded rarely, or unusually often, over the last 30 days", new long[] {0, 1, 4}),
   LOAD_COVER("CR04", "tenths of a day", Indicator.BEHAVIOUR_WINDOW_DAYS, Direction.HIGHER_IS_BETTER, true,
       "Loads were small compared with daily spending", new long[] {30, 100, 300}),
   AUTO_LOAD_SHARE("CR05", "permille", Indicator.BEHAVIOUR_WINDOW_DAYS, Direction.HIGHER_IS_BETTER, true,

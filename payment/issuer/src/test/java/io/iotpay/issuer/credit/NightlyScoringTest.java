@@ -97,6 +97,12 @@ class NightlyScoringTest {
       ScoringSummary again = nightly.run(DATE, source, store, ScoringProgress.none());
       assertThat(again).isEqualTo(summary);
       assertThat(ratingRows(database)).isEqualTo(facts.size());
+      ScorecardSettings v1 = ScorecardSettings.defaults();
+      Scorecard version2 = new Scorecard(new ScorecardSettings(2, v1.baseScore(), v1.baseOdds(),
+          v1.pointsToDoubleOdds(), v1.reasonsMax(), v1.bands()), Scorecard.tableV1(), Scorecard.INTERCEPT_MILLI_V1);
+      assertThatThrownBy(() -> new NightlyScoring(version2, SMALL_BATCHES).run(DATE, source, store,
+          ScoringProgress.none())).isInstanceOf(CreditInputException.class).hasMessageContaining("version 1");
+      assertThat(ratingRows(database)).isEqualTo(facts.size());
     }
   }
 
