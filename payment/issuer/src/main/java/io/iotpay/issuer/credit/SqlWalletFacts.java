@@ -205,6 +205,17 @@ public final class SqlWalletFacts implements FactsSource {
     }
   }
 
+  /** Epoch days accepted from the tables: 1970-01-01 .. 9999-12-31. */
+  private static final long EPOCH_DAY_MAX = LocalDate.of(9999, 12, 31).toEpochDay();
+
+  /** @throws CreditInputException for a stored day outside 1970-01-01 .. 9999-12-31 */
+  private static LocalDate date(long epochDay) {
+    if (epochDay < 0 || epochDay > EPOCH_DAY_MAX) {
+      throw new CreditInputException("stored epoch day " + epochDay + " is outside 1970-01-01..9999-12-31");
+    }
+    return LocalDate.ofEpochDay(epochDay);
+  }
+
   /** Merges the three ordered scans of one range. */
   private static final class RangeReader {
     private final ResultSet holders;
@@ -259,12 +270,12 @@ public final class SqlWalletFacts implements FactsSource {
     private CardholderFacts next() throws SQLException {
       long id = holders.getLong(1);
       CurrencyUnit currency = CurrencyUnit.of(holders.getString(2));
-      LocalDate issuedOn = LocalDate.ofEpochDay(holders.getLong(3));
+      LocalDate issuedOn = date(holders.getLong(3));
       List<DailyFacts> dayList = new ArrayList<>();
       long dayHolder;
       while (dayPending && (dayHolder = days.getLong(1)) <= id) {
         if (dayHolder == id) {
-          dayList.add(new DailyFacts(LocalDate.ofEpochDay(days.getLong(2)), days.getInt(3), days.getLong(4),
+          dayList.add(new DailyFacts(date(days.getLong(2)), days.getInt(3), days.getLong(4),
               days.getInt(5), days.getLong(6), days.getInt(7), days.getLong(8)));
         }
         dayPending = days.next();
@@ -278,8 +289,8 @@ public final class SqlWalletFacts implements FactsSource {
                 + " failed online parts");
           }
           long recovered = parts.getLong(5);
-          LocalDate recoveredOn = parts.wasNull() ? null : LocalDate.ofEpochDay(recovered);
-          partList.add(new FailedOnlinePart(parts.getLong(2), LocalDate.ofEpochDay(parts.getLong(3)), parts.getLong(4),
+          LocalDate recoveredOn = parts.wasNull() ? null : date(recovered);
+          partList.add(new FailedOnlinePart(parts.getLong(2), date(parts.getLong(3)), parts.getLong(4),
               recoveredOn));
         }
         partPending = parts.next();
