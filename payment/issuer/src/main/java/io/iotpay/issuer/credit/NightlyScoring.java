@@ -159,8 +159,9 @@ public final class NightlyScoring {
   /** Tells the writer this worker is done; once the run is aborted nobody listens, so it just stops. */
   private static void endShare(BlockingQueue<Batch> queue, Batch end, AtomicBoolean aborted) {
     try {
-      while (!aborted.get() && !queue.offer(end, 50, TimeUnit.MILLISECONDS)) {
-        Thread.onSpinWait();
+      boolean delivered = false;
+      while (!delivered && !aborted.get()) {
+        delivered = queue.offer(end, 50, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       // Interrupted by the writer's shutdownNow after an abort: nobody waits for the end marker.
