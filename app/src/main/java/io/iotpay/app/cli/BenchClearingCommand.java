@@ -67,7 +67,7 @@ public final class BenchClearingCommand implements Callable<Integer> {
     }
   }
 
-  private static void delete(Path work) {
+  static void delete(Path work) {
     try (Stream<Path> paths = Files.walk(work)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> {
         try {
