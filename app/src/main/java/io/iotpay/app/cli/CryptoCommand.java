@@ -7,19 +7,24 @@ import io.iotpay.foundation.crypto.BlockCipherAlgorithm;
 import io.iotpay.foundation.crypto.CipherMode;
 import io.iotpay.foundation.crypto.CryptoException;
 import io.iotpay.foundation.crypto.DigestAlgorithm;
+import io.iotpay.foundation.crypto.Dukpt;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.MacAlgorithm;
 import io.iotpay.foundation.crypto.MacPadding;
 import io.iotpay.foundation.crypto.Pem;
+import io.iotpay.foundation.crypto.PinBlock;
 import io.iotpay.foundation.crypto.Scp02;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +49,9 @@ import picocli.CommandLine.Spec;
       CryptoCommand.DeriveCommand.class,
       CryptoCommand.KeygenCommand.class,
       CryptoCommand.SignCommand.class,
-      CryptoCommand.VerifyCommand.class
+      CryptoCommand.VerifyCommand.class,
+      CryptoCommand.DukptCommand.class,
+      CryptoCommand.PinBlockCommand.class
     })
 public final class CryptoCommand implements Runnable {
   /** Exit status of {@code verify} for a signature that does not verify. */
@@ -355,6 +362,198 @@ public final class CryptoCommand implements Runnable {
       AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
       var publicKey = Pem.readPublicKey(readFile(key), chosen);
       boolean valid = chosen.signature().verify(publicKey, hex(data, "--data"), hex(signature, "--signature"), userIdBytes());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(valid ? "valid" : "invalid");
+      out.flush();
+      return valid ? 0 : EXIT_INVALID_SIGNATURE;
+    }
+  }
+
+  @Command(
+      name = "dukpt",
+      mixinStandardHelpOptions = true,
+      description = {
+        "A DUKPT working key as the host derives it from the BDK and the KSN, see docs/pin-and-dukpt.md",
+        "(INTERNATIONAL: AES DUKPT, ANSI X9.24-3-2017; NATIONAL: iotpay's SM4 analogue)."
+      })
+  static final class DukptCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--suite", defaultValue = "INTERNATIONAL", description = "INTERNATIONAL or NATIONAL (default ${DEFAULT-VALUE})")
+    String suite;
+
+    @Option(names = "--bdk", required = true, description = "base derivation key, hex (AES: 16/24/32 bytes; SM4: 16)")
+    String bdk;
+
+    @Option(names = "--ksn", required = true, description = "key serial number, 12 bytes hex (initial key ID and counter)")
+    String ksn;
+
+    @Option(names = "--usage", defaultValue = "PIN",
+        description = "PIN, MAC-GEN, MAC-VERIFY, MAC-BOTH, DATA-ENCRYPT, DATA-DECRYPT, DATA-BOTH or KEK (default ${DEFAULT-VALUE})")
+    String usage;
+
+    @Option(names = "--key-type", description = "AES-128, AES-192, AES-256, 2TDEA, 3TDEA or SM4 (default AES-128 or SM4 by suite)")
+    String keyType;
+
+    @Override
+    public void run() {
+      AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
+      Dukpt.KeyType type = keyType == null
+          ? (chosen == AlgorithmSuite.NATIONAL ? Dukpt.KeyType.SM4_128 : Dukpt.KeyType.AES_128)
+          : keyType(keyType);
+      Dukpt.Ksn serial = Dukpt.Ksn.parse(hex(ksn, "--ksn"));
+      SecretKeyBytes base = new SecretKeyBytes(hex(bdk, "--bdk"));
+      printHex(spec, Dukpt.workingKey(chosen, base, serial, usage(usage), type).value());
+    }
+
+    private static Dukpt.KeyUsage usage(String name) {
+      return switch (name.toUpperCase(Locale.ROOT)) {
+        case "PIN" -> Dukpt.KeyUsage.PIN_ENCRYPTION;
+        case "MAC-GEN" -> Dukpt.KeyUsage.MAC_GENERATION;
+        case "MAC-VERIFY" -> Dukpt.KeyUsage.MAC_VERIFICATION;
+        case "MAC-BOTH" -> Dukpt.KeyUsage.MAC_BOTH_WAYS;
+        case "DATA-ENCRYPT" -> Dukpt.KeyUsage.DATA_ENCRYPTION_ENCRYPT;
+        case "DATA-DECRYPT" -> Dukpt.KeyUsage.DATA_ENCRYPTION_DECRYPT;
+        case "DATA-BOTH" -> Dukpt.KeyUsage.DATA_ENCRYPTION_BOTH_WAYS;
+        case "KEK" -> Dukpt.KeyUsage.KEY_ENCRYPTION_KEY;
+        default -> throw new CryptoException("dukpt: unknown --usage '" + name
+            + "' (expected PIN, MAC-GEN, MAC-VERIFY, MAC-BOTH, DATA-ENCRYPT, DATA-DECRYPT, DATA-BOTH or KEK)");
+      };
+    }
+
+    private static Dukpt.KeyType keyType(String name) {
+      return switch (name.toUpperCase(Locale.ROOT)) {
+        case "AES-128" -> Dukpt.KeyType.AES_128;
+        case "AES-192" -> Dukpt.KeyType.AES_192;
+        case "AES-256" -> Dukpt.KeyType.AES_256;
+        case "2TDEA" -> Dukpt.KeyType.TDEA_2;
+        case "3TDEA" -> Dukpt.KeyType.TDEA_3;
+        case "SM4" -> Dukpt.KeyType.SM4_128;
+        default -> throw new CryptoException(
+            "dukpt: unknown --key-type '" + name + "' (expected AES-128, AES-192, AES-256, 2TDEA, 3TDEA or SM4)");
+      };
+    }
+  }
+
+  @Command(
+      name = "pinblock",
+      mixinStandardHelpOptions = true,
+      description = {
+        "ISO 9564 format 4 PIN blocks (AES; SM4 for NATIONAL), see docs/pin-and-dukpt.md.",
+        "The PIN is read from standard input (one line of digits), never from an argument."
+      },
+      subcommands = {
+        CryptoCommand.PinBlockEncipherCommand.class,
+        CryptoCommand.PinBlockTranslateCommand.class,
+        CryptoCommand.PinBlockVerifyCommand.class
+      })
+  static final class PinBlockCommand implements Runnable {
+    /** A PIN line longer than this is refused (12 digits, a line end, slack for CR LF). */
+    static final int PIN_LINE_CHARS_MAX = PinBlock.PIN_DIGITS_MAX + 2;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads one line of PIN digits from stdin into a char[] that is wiped before returning. */
+    static PinBlock.ClearPin readPin() {
+      char[] line = new char[PIN_LINE_CHARS_MAX + 1];
+      int length = 0;
+      try {
+        Reader in = new InputStreamReader(System.in, StandardCharsets.US_ASCII);
+        int c;
+        while (length < line.length && (c = in.read()) >= 0 && c != '\n') {
+          line[length++] = (char) c;
+        }
+        if (length > 0 && line[length - 1] == '\r') {
+          length--;
+        }
+        if (length > PIN_LINE_CHARS_MAX) {
+          throw new CryptoException("PIN: the line on standard input is too long");
+        }
+        char[] digits = Arrays.copyOf(line, length);
+        try {
+          return PinBlock.ClearPin.fromChars(digits);
+        } finally {
+          Arrays.fill(digits, '\0');
+        }
+      } catch (IOException e) {
+        throw new FileInputException("PIN: standard input cannot be read (" + e.getClass().getSimpleName() + ")", e);
+      } finally {
+        Arrays.fill(line, '\0');
+      }
+    }
+  }
+
+  /** Options every pinblock subcommand takes. */
+  abstract static class PinBlockOptions {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--suite", defaultValue = "INTERNATIONAL", description = "INTERNATIONAL (AES) or NATIONAL (SM4) (default ${DEFAULT-VALUE})")
+    String suite;
+
+    @Option(names = "--pan", required = true, description = "primary account number, 1-19 digits")
+    String pan;
+  }
+
+  @Command(name = "encipher", mixinStandardHelpOptions = true, description = "PIN from stdin -> format 4 PIN block, hex.")
+  static final class PinBlockEncipherCommand extends PinBlockOptions implements Runnable {
+    @Option(names = "--key", required = true, description = "PIN encryption key, hex (e.g. from 'crypto dukpt')")
+    String key;
+
+    @Override
+    public void run() {
+      AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
+      SecretKeyBytes pinKey = key(key);
+      try (PinBlock.ClearPin pin = PinBlockCommand.readPin()) {
+        printHex(spec, PinBlock.encipherFormat4(chosen, pinKey, pin, pan, new SecureRandom()));
+      }
+    }
+  }
+
+  @Command(name = "translate", mixinStandardHelpOptions = true, description = "Re-encipher a format 4 block under another key.")
+  static final class PinBlockTranslateCommand extends PinBlockOptions implements Runnable {
+    @Option(names = "--key-in", required = true, description = "key the block is under now, hex")
+    String keyIn;
+
+    @Option(names = "--key-out", required = true, description = "key to put it under, hex")
+    String keyOut;
+
+    @Option(names = "--block", required = true, description = "format 4 PIN block, 16 bytes hex")
+    String block;
+
+    @Override
+    public void run() {
+      AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
+      SecretKeyBytes from = new SecretKeyBytes(hex(keyIn, "--key-in"));
+      SecretKeyBytes to = new SecretKeyBytes(hex(keyOut, "--key-out"));
+      printHex(spec, PinBlock.translateFormat4(chosen, from, chosen, to, hex(block, "--block"), pan));
+    }
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = "Does the block hold the PIN on stdin? Prints 'valid' (exit 0) or 'invalid' (exit 1).")
+  static final class PinBlockVerifyCommand extends PinBlockOptions implements Callable<Integer> {
+    @Option(names = "--key", required = true, description = "key the block is under, hex")
+    String key;
+
+    @Option(names = "--block", required = true, description = "format 4 PIN block, 16 bytes hex")
+    String block;
+
+    @Override
+    public Integer call() {
+      AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
+      SecretKeyBytes pinKey = key(key);
+      byte[] blockBytes = hex(block, "--block");
+      boolean valid;
+      try (PinBlock.ClearPin expected = PinBlockCommand.readPin()) {
+        valid = PinBlock.verifyFormat4(chosen, pinKey, blockBytes, pan, expected);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println(valid ? "valid" : "invalid");
       out.flush();

@@ -2,14 +2,14 @@ package io.iotpay.app.cli;
 
 import io.iotpay.app.iot.IotNode;
 import io.iotpay.app.iot.IotServer;
-import io.iotpay.app.iot.PlatformKeyStore;
-import io.iotpay.app.iot.PlatformKeys;
+import io.iotpay.platform.keys.PlatformKeyStore;
+import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.SystemBusinessClock;
-import io.iotpay.platform.access.http.AccountOwnership;
-import io.iotpay.platform.access.http.UserTokens;
+import io.iotpay.platform.operator.AccountOwnership;
+import io.iotpay.platform.operator.UserTokens;
 import io.iotpay.platform.risk.RiskConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,10 +2,10 @@ package io.iotpay.app.iot;
 
 import io.iotpay.agent.transport.DeviceTransport;
 import io.iotpay.agent.transport.TransportException;
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.platform.inbox.Reply;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.identity.DeviceId;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -26,7 +26,7 @@ import io.iotpay.platform.decision.DecisionOutcome;
 import io.iotpay.platform.decision.DecisionStats;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentDecision;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.mandate.MandateTerms;
 import io.iotpay.platform.mandate.Merchant;
@@ -47,8 +47,11 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +153,7 @@ public final class IotDemo {
         transportName = NetworkTransports.names();
       } else {
         transports = (device, type, signer, session) -> new InProcessTransport(opened.inbox,
-            io.iotpay.platform.access.Transport.MQTT, device, session);
+            io.iotpay.platform.inbox.Transport.MQTT, device, session);
         transportName = "in-process";
       }
       openMerchants();
@@ -162,7 +165,7 @@ public final class IotDemo {
         }
         if (random.nextDouble() < settings.attackRate()) {
           List<Attack> kinds = settings.network() ? List.of(Attack.values())
-              : java.util.Arrays.stream(Attack.values()).filter(a -> a != Attack.ANOTHER_DEVICES_TOPIC).toList();
+              : Arrays.stream(Attack.values()).filter(a -> a != Attack.ANOTHER_DEVICES_TOPIC).toList();
           attack(kinds.get((int) (attacksInjected % kinds.size())));
         }
         if (hour % 6 == 0 || hour == settings.hours()) {
@@ -184,8 +187,8 @@ public final class IotDemo {
     secureRandom.nextBytes(psk);
     byte[] operator = new byte[24];
     secureRandom.nextBytes(operator);
-    return new IotServer.Options("127.0.0.1", 0, 0, 0, dir.resolve("iot-server"), java.util.HexFormat.of().formatHex(operator),
-        io.iotpay.platform.access.http.UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 256);
+    return new IotServer.Options("127.0.0.1", 0, 0, 0, dir.resolve("iot-server"), HexFormat.of().formatHex(operator),
+        io.iotpay.platform.operator.UserTokens.inMemory(Map.of()), (user, account) -> false, psk, 2, 256);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -366,7 +369,7 @@ public final class IotDemo {
     byte[] answer = send(d, sealed);
     if (random.nextDouble() < settings.duplicateRate()) {
       byte[] again = send(d, sealed);
-      if (!java.util.Arrays.equals(again, answer)) {
+      if (!Arrays.equals(again, answer)) {
         throw new IllegalStateException("a duplicate of " + d.id + " #" + sealed.counter() + " got a different answer");
       }
     }
@@ -567,7 +570,7 @@ public final class IotDemo {
     long heldCounter = -1;
     int deliverAtHour;
     long lastCounter;
-    private final java.util.ArrayDeque<SealedMessage> recent = new java.util.ArrayDeque<>();
+    private final ArrayDeque<SealedMessage> recent = new ArrayDeque<>();
 
     SimDevice(DeviceId id, String type, AlgorithmSuite suite, KeyPair keys, EnvelopeClient client, String user, SecretKeyBytes payloadKey) {
       this.id = id;

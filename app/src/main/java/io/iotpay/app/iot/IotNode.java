@@ -13,7 +13,7 @@ import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.decision.DecisionConfig;
 import io.iotpay.platform.decision.PaymentDecisionService;
 import io.iotpay.platform.decision.ProtocolAuthoriser;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.CounterStore;
 import io.iotpay.platform.envelope.EnvelopeService;
 import io.iotpay.platform.envelope.PlatformSigningKey;
@@ -23,6 +23,8 @@ import io.iotpay.platform.identity.IdentityConfig;
 import io.iotpay.platform.identity.IdentityService;
 import io.iotpay.platform.inbox.PlatformInbox;
 import io.iotpay.platform.inbox.SecurityEventLog;
+import io.iotpay.platform.keys.PlatformKeyStore;
+import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.platform.mandate.MandateRegistry;
 import io.iotpay.platform.mandate.MerchantDirectory;
 import io.iotpay.platform.risk.RiskConfig;
@@ -37,6 +39,7 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -148,7 +151,7 @@ public final class IotNode implements AutoCloseable {
       }
 
       @Override
-      public java.util.List<byte[]> exchangeAll(java.util.List<byte[]> requests) {
+      public List<byte[]> exchangeAll(List<byte[]> requests) {
         return host.handleAll(requests);
       }
     };

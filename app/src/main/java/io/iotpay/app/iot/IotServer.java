@@ -3,12 +3,12 @@ package io.iotpay.app.iot;
 import io.iotpay.platform.access.coap.CoapAccessConfig;
 import io.iotpay.platform.access.coap.CoapAccessServer;
 import io.iotpay.platform.access.coap.DevicePskDeriver;
-import io.iotpay.platform.access.http.AccountOwnership;
-import io.iotpay.platform.access.http.HttpApiConfig;
-import io.iotpay.platform.access.http.HttpApiServices;
-import io.iotpay.platform.access.http.HttpAuth;
-import io.iotpay.platform.access.http.PlatformHttpApi;
-import io.iotpay.platform.access.http.UserTokens;
+import io.iotpay.platform.operator.AccountOwnership;
+import io.iotpay.platform.operator.HttpApiConfig;
+import io.iotpay.platform.operator.HttpApiServices;
+import io.iotpay.platform.operator.HttpAuth;
+import io.iotpay.platform.operator.PlatformHttpApi;
+import io.iotpay.platform.operator.UserTokens;
 import io.iotpay.platform.access.mqtt.EmbeddedMqttBroker;
 import io.iotpay.platform.access.mqtt.MqttBridgeConfig;
 import io.iotpay.platform.access.mqtt.MqttPlatformBridge;
@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Objects;
 
 /**
  * The platform's doors around one {@link IotNode}: the embedded MQTT broker (HiveMQ CE with iotpay's
@@ -98,7 +99,7 @@ public final class IotServer implements AutoCloseable {
    * (Mosquitto, EMQX, any MQTT 5 broker) instead of the embedded one: the bridge subscribes there.
    */
   public static IotServer start(IotNode node, Options options, SecureRandom random, MqttBridgeConfig externalBroker) {
-    return new IotServer(node, options, random, java.util.Objects.requireNonNull(externalBroker, "externalBroker"));
+    return new IotServer(node, options, random, Objects.requireNonNull(externalBroker, "externalBroker"));
   }
 
   public String host() {

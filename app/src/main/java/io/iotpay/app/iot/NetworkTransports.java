@@ -7,7 +7,7 @@ import io.iotpay.agent.transport.DeviceTransport;
 import io.iotpay.agent.transport.HttpDeviceTransport;
 import io.iotpay.agent.transport.MqttDeviceConfig;
 import io.iotpay.agent.transport.MqttDeviceTransport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.rules.BuiltInRules;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -43,15 +43,16 @@ class BooksWalkthroughTest {
     sql("UPDATE ledger_entry SET amount_minor = amount_minor + 1 WHERE seq = 50");
     String err = verifyErr();
     assertThat(lastExit).isEqualTo(1);
-    assertThat(err).contains("FAILED at leaf 49").contains("ledger row");
+    assertThat(err).contains("FAILED at leaf " + leafOf(50) + ":").contains("ledger row");
   }
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void verify_namesTheLeaf_whenARowIsDeleted(AlgorithmSuite suite) throws Exception {
     BooksWalkthrough.run(tempDir, 4, 60, suite, null);
+    long leaf = leafOf(30); // accounts are leaves too, so an entry's leaf is not seq - 1
     sql("DELETE FROM ledger_entry WHERE seq = 30");
-    assertThat(verifyErr()).contains("FAILED at leaf 29").contains("no ledger row");
+    assertThat(verifyErr()).contains("FAILED at leaf " + leaf + ":").contains("no ledger row");
     assertThat(lastExit).isEqualTo(1);
   }
 
@@ -59,10 +60,12 @@ class BooksWalkthroughTest {
   @EnumSource(AlgorithmSuite.class)
   void verify_namesTheLeaf_whenTwoRowsAreReordered(AlgorithmSuite suite) throws Exception {
     BooksWalkthrough.run(tempDir, 5, 60, suite, null);
+    long leaf40 = leafOf(40);
+    long leaf41 = leafOf(41);
     sql("UPDATE ledger_entry SET audit_index = -1 WHERE seq = 40");
-    sql("UPDATE ledger_entry SET audit_index = 39 WHERE seq = 41");
-    sql("UPDATE ledger_entry SET audit_index = 40 WHERE seq = 40");
-    assertThat(verifyErr()).contains("FAILED at leaf 39");
+    sql("UPDATE ledger_entry SET audit_index = " + leaf40 + " WHERE seq = 41");
+    sql("UPDATE ledger_entry SET audit_index = " + leaf41 + " WHERE seq = 40");
+    assertThat(verifyErr()).contains("FAILED at leaf " + leaf40 + ":");
     assertThat(lastExit).isEqualTo(1);
   }
 
@@ -97,6 +100,16 @@ class BooksWalkthroughTest {
       System.setOut(originalOut);
     }
     return err.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The audit leaf of ledger entry {@code seq}, as its row records it. */
+  private long leafOf(long seq) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + tempDir.resolve("iotpay.db"));
+        Statement s = connection.createStatement();
+        java.sql.ResultSet rows = s.executeQuery("SELECT audit_index FROM ledger_entry WHERE seq = " + seq)) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   private void sql(String statement) throws Exception {

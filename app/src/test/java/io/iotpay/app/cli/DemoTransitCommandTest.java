@@ -76,14 +76,19 @@ class DemoTransitCommandTest {
     assertThat(cli("audit", "verify", "--db", tempDir.resolve("iotpay.db").toString(), "--public-key",
         tempDir.resolve("audit-public-key.pem").toString()).exit()).isZero();
 
+    long leaf; // accounts are leaves too, so an entry's leaf is the audit_index its row records, not seq - 1
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + tempDir.resolve("iotpay.db"));
         Statement statement = connection.createStatement()) {
       statement.executeUpdate("UPDATE ledger_entry SET amount_minor = amount_minor + 1 WHERE seq = 10");
+      try (java.sql.ResultSet rows = statement.executeQuery("SELECT audit_index FROM ledger_entry WHERE seq = 10")) {
+        rows.next();
+        leaf = rows.getLong(1);
+      }
     }
     Output tampered = cli("audit", "verify", "--db", tempDir.resolve("iotpay.db").toString(), "--public-key",
         tempDir.resolve("audit-public-key.pem").toString());
     assertThat(tampered.exit()).isEqualTo(1);
-    assertThat(tampered.err()).contains("FAILED at leaf 9");
+    assertThat(tampered.err()).contains("FAILED at leaf " + leaf + ":");
   }
 
   private record Output(int exit, String out, String err) {}

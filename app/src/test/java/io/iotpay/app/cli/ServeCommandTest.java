@@ -11,7 +11,7 @@ import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.agent.transport.MqttDeviceConfig;
 import io.iotpay.agent.transport.MqttDeviceTransport;
-import io.iotpay.app.iot.PlatformKeyStore;
+import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.protocol.device.DeviceMessageCodec;

@@ -16,12 +16,28 @@ public final class SmartcardioCardChannel implements CardChannel {
     this.channel = channel;
   }
 
+  /**
+   * Sends one command through the reader.
+   *
+   * @throws CardGoneException when the exchange broke off: the reader or card failed
+   *     ({@code CardException}, {@code IllegalStateException} for a closed channel), or the reader
+   *     reported success with fewer than the two status bytes. javax.smartcardio refuses such a
+   *     reply with an {@code IllegalArgumentException} from {@code ResponseAPDU}; vpcd gives one
+   *     when the card is pulled mid-exchange. A kernel must treat it as a torn exchange, not crash.
+   */
   @Override
   public ResponseApdu transmit(CommandApdu command) {
+    byte[] reply;
     try {
-      return ResponseApdu.parse(channel.transmit(new javax.smartcardio.CommandAPDU(command.encode())).getBytes());
+      reply = channel.transmit(new javax.smartcardio.CommandAPDU(command.encode())).getBytes();
     } catch (CardException | IllegalStateException e) {
       throw new CardGoneException("card exchange failed: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CardGoneException("card exchange torn: the reader returned no status word", e);
     }
+    if (reply.length < 2) {
+      throw new CardGoneException("card exchange torn: a response of " + reply.length + " bytes has no status word");
+    }
+    return ResponseApdu.parse(reply);
   }
 }

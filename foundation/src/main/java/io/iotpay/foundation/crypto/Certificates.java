@@ -3,8 +3,10 @@ package io.iotpay.foundation.crypto;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -63,7 +65,7 @@ public final class Certificates {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(
           Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
-    } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
+    } catch (CertIOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("certificate extension encoding failed", e);
     }
     return sign(suite, builder, caKeys.getPrivate());
@@ -83,7 +85,7 @@ public final class Certificates {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
-    } catch (CertIOException | java.security.NoSuchAlgorithmException | CertificateException e) {
+    } catch (CertIOException | NoSuchAlgorithmException | CertificateException e) {
       throw new IllegalStateException("certificate extension encoding failed", e);
     }
     return sign(suite, builder, caKey);
@@ -183,7 +185,7 @@ public final class Certificates {
     }
     try {
       return new X509CertificateHolder(certificate.getEncoded());
-    } catch (IOException | java.security.cert.CertificateEncodingException e) {
+    } catch (IOException | CertificateEncodingException e) {
       throw new CertificateCheckException(what + ": certificate is not valid DER", e);
     }
   }

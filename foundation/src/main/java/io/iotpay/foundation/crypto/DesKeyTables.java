@@ -1,5 +1,6 @@
 package io.iotpay.foundation.crypto;
 
+import java.util.Arrays;
 import org.bouncycastle.crypto.engines.DESEngine;
 
 /**
@@ -43,7 +44,7 @@ final class DesKeyTables {
     for (int direction = 0; direction < 2; direction++) {
       for (int position = 0; position < 8; position++) {
         for (int value = 0; value < 256; value++) {
-          java.util.Arrays.fill(key, (byte) 0);
+          Arrays.fill(key, (byte) 0);
           key[position] = (byte) value;
           int[] words = reference.schedule(direction == 0, key);
           System.arraycopy(words, 0, table, ((direction * 8 + position) * 256 + value) * WORDS, WORDS);

@@ -1,5 +1,6 @@
 package io.iotpay.foundation.crypto;
 
+import java.util.Locale;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SM3Digest;
 
@@ -52,7 +53,7 @@ public enum DigestAlgorithm {
    * @throws CryptoException naming the unknown algorithm and the accepted ones
    */
   public static DigestAlgorithm byName(String name) {
-    String normalised = name == null ? "" : name.trim().toUpperCase(java.util.Locale.ROOT).replace("_", "-");
+    String normalised = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace("_", "-");
     return switch (normalised) {
       case "SHA-256", "SHA256" -> SHA_256;
       case "SM3" -> SM3;

@@ -67,6 +67,16 @@ public final class EmvKeyDerivation {
     }
 
     /**
+     * Option A with an engine the caller already initialised for encryption under the issuer master
+     * key, e.g. one whose key lives in an HSM (io.iotpay.foundation.custody): the IMK bytes never
+     * reach this class.
+     */
+    public CardKeys(AlgorithmSuite suite, org.bouncycastle.crypto.BlockCipher issuerMasterKeyEngine) {
+      this.cipher = suite.cardBlockCipher();
+      this.engine = issuerMasterKeyEngine;
+    }
+
+    /**
      * @param panSequence 0..99
      * @throws CryptoException for a malformed PAN or a sequence out of range
      */

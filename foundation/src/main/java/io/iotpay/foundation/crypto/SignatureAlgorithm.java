@@ -1,6 +1,8 @@
 package io.iotpay.foundation.crypto;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -140,7 +142,7 @@ public enum SignatureAlgorithm {
           byte[] hash = DigestAlgorithm.SHA_256.digest(data);
           BigInteger[] rs = signer.generateSignature(hash);
           yield StandardDSAEncoding.INSTANCE.encode(parameters.getParameters().getN(), rs[0], rs[1]);
-        } catch (java.security.InvalidKeyException | java.io.IOException | ClassCastException e) {
+        } catch (InvalidKeyException | IOException | ClassCastException e) {
           throw new CryptoException(name() + ": key rejected for deterministic signing", e);
         }
       }

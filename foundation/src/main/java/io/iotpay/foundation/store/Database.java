@@ -6,6 +6,7 @@ import io.iotpay.foundation.InvalidInputException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -32,7 +33,7 @@ public final class Database implements AutoCloseable {
 
   private final Dialect dialect;
   private final HikariDataSource dataSource;
-  private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
+  private final ReentrantLock writeLock = new ReentrantLock(true);
 
   private Database(Dialect dialect, HikariDataSource dataSource) {
     this.dialect = dialect;

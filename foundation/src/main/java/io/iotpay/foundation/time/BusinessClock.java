@@ -1,5 +1,6 @@
 package io.iotpay.foundation.time;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -26,7 +27,7 @@ public interface BusinessClock {
    * This clock as a {@link java.time.Clock} (in the rule's zone), for components that take one, such
    * as the ledger. Reads go to {@link #now()}, so advancing this clock advances the view.
    */
-  default java.time.Clock asJavaClock() {
+  default Clock asJavaClock() {
     return new JavaClockView(this, rule().zone());
   }
 }

@@ -116,11 +116,64 @@ final class DefaultLedger implements Ledger {
       throw new LedgerStoreException("cannot read the ledger from the store", e);
     }
     state.checkAllInvariants();
+    adoptAccountsWithoutLeaf(database, store, journal);
     log.info("Ledger opened [dialect={}, accounts={}, entries={}]", database.dialect(), state.accounts().size(),
         state.nextSeq() - 1);
     DefaultLedger ledger = new DefaultLedger(database, config, businessClock, journal, store, state, lastNowMs[0]);
     ledger.writer.start();
     return ledger;
+  }
+
+  /**
+   * A database from before account leaves: records each existing account as an {@link
+   * AccountLeaf.Origin#ADOPTED} leaf, once. Only when no account has a leaf yet: an account row without a
+   * leaf next to accounts that have one was inserted behind the ledger's back, and adopting it would
+   * launder it; it is left for {@code audit verify} to name.
+   */
+  private static void adoptAccountsWithoutLeaf(Database database, LedgerStore store, AuditJournal journal) {
+    try (Connection connection = database.connection()) {
+      List<Account> missing = store.accountsWithoutLeaf(connection);
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (store.accountsWithLeaf(connection) > 0) {
+        log.error("Ledger accounts without an audit leaf, not adopted [count={}, firstId={}]; audit verify names them",
+            missing.size(), missing.get(0).id());
+        return;
+      }
+      List<byte[]> leaves = new ArrayList<>(missing.size());
+      for (Account account : missing) {
+        leaves.add(new AccountLeaf(account, AccountLeaf.Origin.ADOPTED).canonicalBytes());
+      }
+      database.writing(() -> {
+        adopt(connection, store, journal, missing, leaves);
+        return null;
+      });
+      log.info("Ledger accounts adopted into the audit log [count={}]", missing.size());
+    } catch (SQLException e) {
+      throw new LedgerStoreException("cannot record the existing accounts as audit leaves", e);
+    }
+  }
+
+  private static void adopt(Connection connection, LedgerStore store, AuditJournal journal, List<Account> accounts,
+      List<byte[]> leaves) throws SQLException {
+    connection.setAutoCommit(false);
+    boolean appended = false;
+    try {
+      long first = journal.append(connection, leaves);
+      appended = true;
+      store.markAdopted(connection, accounts, first);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      if (appended) {
+        journal.rolledBack();
+      }
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+    journal.committed();
   }
 
   // ---------------------------------------------------------------- client side
@@ -349,19 +402,22 @@ final class DefaultLedger implements Ledger {
     boolean appended = false;
     try {
       Connection transaction = connection();
-      store.insertAccounts(transaction, state.batchAccounts());
-      List<LedgerEntry> indexed = entries;
-      if (!entries.isEmpty()) {
-        List<byte[]> leaves = new ArrayList<>(entries.size());
-        for (LedgerEntry entry : entries) {
-          leaves.add(entry.canonicalBytes());
-        }
-        long firstIndex = journal.append(transaction, leaves);
-        appended = true;
-        indexed = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-          indexed.add(entries.get(i).withAuditIndex(firstIndex + i));
-        }
+      List<Account> accounts = state.batchAccounts();
+      // One leaf per new account (first) and per entry, in one append: the leaves commit with the rows.
+      List<byte[]> leaves = new ArrayList<>(accounts.size() + entries.size());
+      for (Account account : accounts) {
+        leaves.add(new AccountLeaf(account, AccountLeaf.Origin.CREATED).canonicalBytes());
+      }
+      for (LedgerEntry entry : entries) {
+        leaves.add(entry.canonicalBytes());
+      }
+      long firstIndex = journal.append(transaction, leaves);
+      appended = true;
+      store.insertAccounts(transaction, accounts, firstIndex);
+      long firstEntryIndex = firstIndex + accounts.size();
+      List<LedgerEntry> indexed = new ArrayList<>(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        indexed.add(entries.get(i).withAuditIndex(firstEntryIndex + i));
       }
       store.insertEntries(transaction, indexed);
       transaction.commit();

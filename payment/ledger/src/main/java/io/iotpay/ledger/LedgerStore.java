@@ -24,11 +24,12 @@ final class LedgerStore {
           + " linked, book_id, currency, applied_at_ms, audit_index";
   private static final int ENTRY_COLUMN_COUNT = 13;
   private static final String ACCOUNT_COLUMNS = "id, book_id, currency, flags";
-  private static final int ACCOUNT_COLUMN_COUNT = 4;
+  private static final String ACCOUNT_INSERT_COLUMNS = ACCOUNT_COLUMNS + ", audit_index, audit_origin";
+  private static final int ACCOUNT_INSERT_COLUMN_COUNT = 6;
 
   private final String entryInsertMany = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, ROWS_PER_STATEMENT);
   private final String entryInsertOne = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, 1);
-  private final String accountInsertOne = insert("ledger_account", ACCOUNT_COLUMNS, ACCOUNT_COLUMN_COUNT, 1);
+  private final String accountInsertOne = insert("ledger_account", ACCOUNT_INSERT_COLUMNS, ACCOUNT_INSERT_COLUMN_COUNT, 1);
 
   private static String insert(String table, String columns, int columnCount, int rows) {
     String row = "(" + "?,".repeat(columnCount - 1) + "?)";
@@ -44,20 +45,86 @@ final class LedgerStore {
     return new LedgerStore();
   }
 
-  void insertAccounts(Connection transaction, List<Account> accounts) throws SQLException {
+  /** Inserts new accounts; account {@code i} has its audit leaf at {@code firstAuditIndex + i}. */
+  void insertAccounts(Connection transaction, List<Account> accounts, long firstAuditIndex) throws SQLException {
     if (accounts.isEmpty()) {
       return;
     }
     try (PreparedStatement insert = transaction.prepareStatement(accountInsertOne)) {
-      for (Account account : accounts) {
+      for (int i = 0; i < accounts.size(); i++) {
+        Account account = accounts.get(i);
         insert.setLong(1, account.id());
         insert.setLong(2, account.bookId());
         insert.setInt(3, account.currency().numericCode());
         insert.setInt(4, account.flags().bits());
+        insert.setLong(5, firstAuditIndex + i);
+        insert.setInt(6, AccountLeaf.Origin.CREATED.code());
         insert.addBatch();
       }
       insert.executeBatch();
     }
+  }
+
+  /** Accounts whose row has no audit leaf yet, in id order. */
+  List<Account> accountsWithoutLeaf(Connection connection) throws SQLException {
+    List<Account> out = new java.util.ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT " + ACCOUNT_COLUMNS + " FROM ledger_account WHERE audit_index IS NULL ORDER BY id");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        out.add(accountOf(rows));
+      }
+    }
+    return out;
+  }
+
+  /** How many accounts have an audit leaf. */
+  long accountsWithLeaf(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT COUNT(*) FROM ledger_account WHERE audit_index IS NOT NULL");
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** Records that account {@code accounts[i]} was adopted at leaf {@code firstAuditIndex + i}. */
+  void markAdopted(Connection transaction, List<Account> accounts, long firstAuditIndex) throws SQLException {
+    try (PreparedStatement update = transaction.prepareStatement(
+        "UPDATE ledger_account SET audit_index = ?, audit_origin = ? WHERE id = ? AND audit_index IS NULL")) {
+      for (int i = 0; i < accounts.size(); i++) {
+        update.setLong(1, firstAuditIndex + i);
+        update.setInt(2, AccountLeaf.Origin.ADOPTED.code());
+        update.setLong(3, accounts.get(i).id());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  /** One account row as the audit cross-check reads it; auditIndex and origin are null when the row has no leaf. */
+  record AccountRow(Account account, Long auditIndex, AccountLeaf.Origin origin) {}
+
+  /** Reads every account row with its audit columns, in id order. */
+  void readAccountRows(Connection connection, Consumer<AccountRow> sink) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT " + ACCOUNT_INSERT_COLUMNS + " FROM ledger_account ORDER BY id")) {
+      select.setFetchSize(10_000);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Account account = accountOf(rows);
+          long index = rows.getLong(5);
+          Long auditIndex = rows.wasNull() ? null : index;
+          int origin = rows.getInt(6);
+          sink.accept(new AccountRow(account, auditIndex, rows.wasNull() ? null : AccountLeaf.Origin.ofCode(origin)));
+        }
+      }
+    }
+  }
+
+  private static Account accountOf(ResultSet rows) throws SQLException {
+    return new Account(rows.getLong(1), rows.getLong(2), CurrencyUnit.ofNumeric(rows.getInt(3)),
+        AccountFlags.ofBits(rows.getInt(4)));
   }
 
   /** Inserts entries with as few statements as possible (multi-row, batched). */
@@ -112,8 +179,7 @@ final class LedgerStore {
       select.setFetchSize(10_000);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          sink.accept(new Account(rows.getLong(1), rows.getLong(2), CurrencyUnit.ofNumeric(rows.getInt(3)),
-              AccountFlags.ofBits(rows.getInt(4))));
+          sink.accept(accountOf(rows));
         }
       }
     }

@@ -1,11 +1,13 @@
 package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.money.Money;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where an approved payment's money is held, captured and released: the issuer of the paying account.
  * {@link ProtocolAuthoriser} sends each step to the issuer as an authorisation message
- * (docs/authorisation.md); {@link LedgerAuthoriser} applies it to a ledger in the same process.
+ * (docs/authorisation.md). (Tests also have a ledger-only implementation that skips the issuer.)
  *
  * <p><b>Request ids.</b> Every call carries a client-chosen id (positive, derived from the payment's
  * idempotency key by {@code TransferIds}). Calling again with the same id and arguments returns the
@@ -61,8 +63,8 @@ public interface Authoriser {
    * @return the results in the order of {@code holds}; never null
    * @throws AuthoriserException when the outcome of the batch is unknown; call again with the same requests
    */
-  default java.util.List<AuthoriserResult> holdAll(java.util.List<HoldRequest> holds) {
-    java.util.List<AuthoriserResult> results = new java.util.ArrayList<>(holds.size());
+  default List<AuthoriserResult> holdAll(List<HoldRequest> holds) {
+    List<AuthoriserResult> results = new ArrayList<>(holds.size());
     for (HoldRequest h : holds) {
       results.add(hold(h.requestId(), h.accountId(), h.payeeAccountId(), h.amount(), h.timeoutMs(), h.reference()));
     }

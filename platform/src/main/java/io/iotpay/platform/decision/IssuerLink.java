@@ -1,6 +1,8 @@
 package io.iotpay.platform.decision;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Carries one encoded authorisation request to the issuer and brings back its encoded answer. The
@@ -23,8 +25,8 @@ public interface IssuerLink {
    *
    * @throws IOException when the answers did not come back (each request may or may not have been applied)
    */
-  default java.util.List<byte[]> exchangeAll(java.util.List<byte[]> requests) throws IOException {
-    java.util.List<byte[]> answers = new java.util.ArrayList<>(requests.size());
+  default List<byte[]> exchangeAll(List<byte[]> requests) throws IOException {
+    List<byte[]> answers = new ArrayList<>(requests.size());
     for (byte[] request : requests) {
       answers.add(exchange(request));
     }

@@ -1,7 +1,7 @@
 package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.money.Money;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.util.regex.Pattern;
 
 /**

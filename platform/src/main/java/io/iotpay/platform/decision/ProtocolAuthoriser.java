@@ -6,6 +6,9 @@ import io.iotpay.protocol.authorisation.AuthorisationCodec;
 import io.iotpay.protocol.authorisation.AuthorisationRequest;
 import io.iotpay.protocol.authorisation.AuthorisationResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -41,16 +44,16 @@ public final class ProtocolAuthoriser implements Authoriser {
 
   /** All holds in one exchange of the link, so the issuer can apply them in one ledger commit. */
   @Override
-  public java.util.List<AuthoriserResult> holdAll(java.util.List<HoldRequest> holds) {
-    java.util.List<AuthorisationRequest> requests = new java.util.ArrayList<>(holds.size());
-    java.util.List<byte[]> encoded = new java.util.ArrayList<>(holds.size());
+  public List<AuthoriserResult> holdAll(List<HoldRequest> holds) {
+    List<AuthorisationRequest> requests = new ArrayList<>(holds.size());
+    List<byte[]> encoded = new ArrayList<>(holds.size());
     for (HoldRequest h : holds) {
       AuthorisationRequest request = new AuthorisationRequest.Hold(h.requestId(), h.accountId(), h.payeeAccountId(), h.amount(),
           h.timeoutMs(), h.reference());
       requests.add(request);
       encoded.add(AuthorisationCodec.encode(request));
     }
-    java.util.List<byte[]> answers;
+    List<byte[]> answers;
     try {
       answers = link.exchangeAll(encoded);
     } catch (IOException e) {
@@ -59,7 +62,7 @@ public final class ProtocolAuthoriser implements Authoriser {
     if (answers.size() != requests.size()) {
       throw new AuthoriserException("the issuer answered " + answers.size() + " of a batch of " + requests.size() + " holds", null);
     }
-    java.util.List<AuthoriserResult> results = new java.util.ArrayList<>(requests.size());
+    List<AuthoriserResult> results = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       results.add(decode(requests.get(i), answers.get(i)));
     }
@@ -67,7 +70,7 @@ public final class ProtocolAuthoriser implements Authoriser {
   }
 
   private AuthoriserResult exchange(AuthorisationRequest request) {
-    String what = request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " request " + request.requestId();
+    String what = request.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " request " + request.requestId();
     byte[] answer;
     try {
       answer = link.exchange(AuthorisationCodec.encode(request));
@@ -78,7 +81,7 @@ public final class ProtocolAuthoriser implements Authoriser {
   }
 
   private static AuthoriserResult decode(AuthorisationRequest request, byte[] answer) {
-    String what = request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " request " + request.requestId();
+    String what = request.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " request " + request.requestId();
     AuthorisationResponse response;
     try {
       response = AuthorisationCodec.decodeResponse(answer);

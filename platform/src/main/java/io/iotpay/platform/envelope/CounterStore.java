@@ -2,7 +2,7 @@ package io.iotpay.platform.envelope;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package io.iotpay.platform.envelope;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 
 /**
  * A device message that passed every check: signature under the registered key, device active,

@@ -1,7 +1,7 @@
 package io.iotpay.platform.envelope;
 
 import io.iotpay.foundation.crypto.SecretKeyBytes;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.util.Optional;
 
 /**

@@ -3,15 +3,17 @@ package io.iotpay.platform.identity;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
 import io.iotpay.foundation.crypto.CryptoException;
-import io.iotpay.platform.device.DeviceId;
-import io.iotpay.platform.device.DeviceIdException;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import org.bouncycastle.asn1.x500.RDN;
@@ -142,11 +144,11 @@ public final class DeviceCa {
 
   /** True when {@code key} is an EC key on the suite's named curve. */
   static boolean onSuiteCurve(AlgorithmSuite suite, PublicKey key) {
-    if (key instanceof java.security.interfaces.ECPublicKey && !(key instanceof org.bouncycastle.jce.interfaces.ECPublicKey)) {
+    if (key instanceof ECPublicKey && !(key instanceof org.bouncycastle.jce.interfaces.ECPublicKey)) {
       // A JDK-parsed key (e.g. from a TLS or DTLS peer's certificate): read it again with BouncyCastle.
       try {
-        key = java.security.KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
-      } catch (java.security.GeneralSecurityException e) {
+        key = KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+      } catch (GeneralSecurityException e) {
         return false;
       }
     }

@@ -1,7 +1,6 @@
 package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.Assert;
-import io.iotpay.platform.device.DeviceId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.device.DeviceId;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

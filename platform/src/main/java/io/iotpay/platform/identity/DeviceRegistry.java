@@ -2,7 +2,6 @@ package io.iotpay.platform.identity;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The persistent device registry (Flyway component {@code identity}) on SQLite or PostgreSQL.
@@ -197,7 +197,7 @@ public final class DeviceRegistry {
 
   /** Canonical RFC 2253 form of a certificate's subject, the key manufacturer CAs are found by. */
   static String subjectKey(X509Certificate certificate) {
-    return certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.CANONICAL);
+    return certificate.getSubjectX500Principal().getName(X500Principal.CANONICAL);
   }
 
   static byte[] encoded(X509Certificate certificate) {

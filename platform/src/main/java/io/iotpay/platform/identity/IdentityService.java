@@ -3,14 +3,18 @@ package io.iotpay.platform.identity;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.CertificateCheckException;
 import io.iotpay.foundation.crypto.Certificates;
-import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.IdentityException.Reason;
+import java.security.MessageDigest;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Date;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,20 +116,20 @@ public final class IdentityService {
   private DeviceRecord checkKnown(DeviceRecord device, AlgorithmSuite suite, X509Certificate presented, Instant at) {
     requireActive(device);
     if (device.suite() != suite
-        || !java.security.MessageDigest.isEqual(DeviceRegistry.encoded(device.certificate()), DeviceRegistry.encoded(presented))) {
+        || !MessageDigest.isEqual(DeviceRegistry.encoded(device.certificate()), DeviceRegistry.encoded(presented))) {
       throw new IdentityException(Reason.CERTIFICATE_MISMATCH,
           "device " + device.deviceId() + " presented a certificate other than its registered " + device.suite() + " one");
     }
     try {
-      presented.checkValidity(java.util.Date.from(at));
-    } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+      presented.checkValidity(Date.from(at));
+    } catch (CertificateExpiredException | CertificateNotYetValidException e) {
       throw new IdentityException(Reason.CERTIFICATE_INVALID, "device " + device.deviceId() + ": certificate not valid at " + at, e);
     }
     return device;
   }
 
   private DeviceRecord provisionJustInTime(DeviceId deviceId, AlgorithmSuite suite, X509Certificate presented, Instant at) {
-    String issuer = presented.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.CANONICAL);
+    String issuer = presented.getIssuerX500Principal().getName(X500Principal.CANONICAL);
     X509Certificate manufacturer = registry.findManufacturerCa(suite, issuer).orElseThrow(() ->
         new IdentityException(Reason.UNREGISTERED_MANUFACTURER,
             "device " + deviceId + ": issuer '" + issuer + "' is not a registered " + suite + " manufacturer CA"));

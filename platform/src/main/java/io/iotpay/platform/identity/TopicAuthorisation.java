@@ -1,6 +1,5 @@
 package io.iotpay.platform.identity;
 
-import io.iotpay.platform.device.DeviceId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

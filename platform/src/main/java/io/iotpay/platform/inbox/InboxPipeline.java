@@ -1,20 +1,21 @@
 package io.iotpay.platform.inbox;
 
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.AnswerPayload;
 import io.iotpay.platform.envelope.DeviceMessage;
 import io.iotpay.platform.envelope.EnvelopeException;
 import io.iotpay.platform.envelope.EnvelopeService;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
@@ -187,7 +188,7 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     List<AnswerPayload> payloads = new ArrayList<>();
     // A copy of a message admitted fresh in this very batch (a redelivery racing its original) waits for
     // the original's answer instead of being refused as in progress.
-    java.util.Map<String, Integer> freshIndex = new java.util.HashMap<>();
+    Map<String, Integer> freshIndex = new HashMap<>();
     List<int[]> copies = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
@@ -199,7 +200,7 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
         }
         case EnvelopeService.Admission.Refused refused when refused.reason().reason() == EnvelopeException.Reason.DUPLICATE_IN_PROGRESS
             && freshIndex.containsKey(refused.opened().device().deviceId().value() + "#" + refused.opened().counter())
-            && java.security.MessageDigest.isEqual(refused.opened().messageHash(),
+            && MessageDigest.isEqual(refused.opened().messageHash(),
                 fresh.get(freshIndex.get(refused.opened().device().deviceId().value() + "#" + refused.opened().counter()))
                     .opened().messageHash()) ->
             copies.add(new int[] {i, freshIndex.get(refused.opened().device().deviceId().value() + "#" + refused.opened().counter())});
@@ -238,7 +239,7 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     for (Future<byte[]> task : sealing) {
       try {
         answers.add(task.get());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("answer could not be sealed", e.getCause());
       }
     }

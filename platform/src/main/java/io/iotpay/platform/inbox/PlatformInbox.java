@@ -2,10 +2,7 @@ package io.iotpay.platform.inbox;
 
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
+import io.iotpay.protocol.device.RefusalReason;
 import io.iotpay.platform.decision.DecisionInputException;
 import io.iotpay.platform.decision.DecisionStoreException;
 import io.iotpay.platform.decision.IdempotencyKey;
@@ -13,7 +10,7 @@ import io.iotpay.platform.decision.Payment;
 import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentDecisionService;
 import io.iotpay.platform.decision.PaymentIntent;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.AnswerPayload;
 import io.iotpay.platform.envelope.DeviceMessage;
 import io.iotpay.platform.envelope.EnvelopeException;
@@ -29,7 +26,9 @@ import io.iotpay.protocol.device.DeviceRequest;
 import io.iotpay.protocol.device.PlatformAnswer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -158,7 +157,7 @@ public final class PlatformInbox implements DeviceInbox {
   List<AnswerPayload> handleAll(List<String> sessions, List<DeviceMessage> batch) {
     int n = batch.size();
     PlatformAnswer[] answers = new PlatformAnswer[n];
-    List<List<PaymentIntent>> intentsOf = new ArrayList<>(java.util.Collections.nCopies(n, null));
+    List<List<PaymentIntent>> intentsOf = new ArrayList<>(Collections.nCopies(n, null));
     List<PaymentIntent> all = new ArrayList<>();
     Instant now = clock.now();
     for (int i = 0; i < n; i++) {
@@ -277,7 +276,7 @@ public final class PlatformInbox implements DeviceInbox {
   static String session(Transport transport, String sessionId) {
     String id = sessionId == null || sessionId.isEmpty() ? NO_SESSION : sessionId;
     String cut = id.length() > 100 ? id.substring(0, 100) : id;
-    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + NON_VISIBLE.matcher(cut).replaceAll("_");
+    return transport.name().toLowerCase(Locale.ROOT) + ":" + NON_VISIBLE.matcher(cut).replaceAll("_");
   }
 
   private static String line(String text) {

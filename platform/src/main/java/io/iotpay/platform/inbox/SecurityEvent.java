@@ -1,7 +1,6 @@
 package io.iotpay.platform.inbox;
 
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Transport;
+import io.iotpay.protocol.device.RefusalReason;
 import java.time.Instant;
 
 /**

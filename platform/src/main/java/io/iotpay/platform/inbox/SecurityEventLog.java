@@ -1,6 +1,6 @@
 package io.iotpay.platform.inbox;
 
-import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.protocol.device.RefusalReason;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;

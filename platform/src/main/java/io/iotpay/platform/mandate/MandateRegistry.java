@@ -4,7 +4,7 @@ import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.YearMonth;

@@ -2,6 +2,7 @@ package io.iotpay.platform.mandate;
 
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -47,8 +48,8 @@ public record MandateTerms(
     if (confirmationThreshold.isNegative() || confirmationThreshold.isGreaterThan(perPaymentMax)) {
       throw new MandateException("mandate terms: confirmation threshold " + confirmationThreshold + " outside 0.." + perPaymentMax);
     }
-    if ((allowedMerchants != null && allowedMerchants.stream().anyMatch(java.util.Objects::isNull))
-        || (allowedCategories != null && allowedCategories.stream().anyMatch(java.util.Objects::isNull))) {
+    if ((allowedMerchants != null && allowedMerchants.stream().anyMatch(Objects::isNull))
+        || (allowedCategories != null && allowedCategories.stream().anyMatch(Objects::isNull))) {
       throw new MandateException("mandate terms: an allowed merchant or category is missing (null)");
     }
     allowedMerchants = allowedMerchants == null ? Set.of() : Set.copyOf(allowedMerchants);

@@ -1,7 +1,7 @@
 package io.iotpay.platform.risk;
 
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.state.DeviceState;
 import io.iotpay.platform.state.DeviceStateRegistry;
 import java.time.Instant;

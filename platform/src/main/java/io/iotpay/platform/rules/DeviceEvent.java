@@ -1,6 +1,6 @@
 package io.iotpay.platform.rules;
 
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

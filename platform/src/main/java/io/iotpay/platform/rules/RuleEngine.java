@@ -10,7 +10,7 @@ import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PaymentListener;
 import io.iotpay.platform.decision.PaymentState;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.iotpay.platform.state;
 
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -2,13 +2,14 @@ package io.iotpay.platform.state;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -283,7 +284,7 @@ public final class DeviceStateRegistry {
     // km/h = (m / 1000) / (ms / 3,600,000)
     double speedKmh = metres * 3_600.0 / elapsedMs;
     if (speedKmh > config.travelSpeedKmhMax()) {
-      return suspectClone(after, l.at(), String.format(java.util.Locale.ROOT,
+      return suspectClone(after, l.at(), String.format(Locale.ROOT,
           "moved %.0f m in %d ms (%.0f km/h > %d km/h: impossible travel)", metres, elapsedMs, speedKmh, config.travelSpeedKmhMax()), changes);
     }
     return after;

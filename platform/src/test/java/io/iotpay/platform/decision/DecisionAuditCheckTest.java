@@ -7,7 +7,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -22,7 +22,7 @@ import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.InclusionProof;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.mandate.MandateRegistry;
 import io.iotpay.platform.mandate.MandateTerms;
 import io.iotpay.platform.mandate.Merchant;
@@ -52,15 +52,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>By default the service reaches the issuer as production does: a {@link ProtocolAuthoriser}
  * sending encoded authorisation messages over a {@link LossyLink} to the issuer's real
- * {@link AuthorisationHost} on this ledger. {@link Route#LEDGER} instead passes the ledger to the
- * service's convenience constructor.
+ * {@link AuthorisationHost} on this ledger. {@link Route#LEDGER} instead gives the service a
+ * {@link LedgerAuthoriser} (test code) that holds the money in this ledger with no issuer in between.
  */
 public final class PlatformFixture implements AutoCloseable {
   /** How the decision service reaches the issuer's book. */
   public enum Route {
     /** ProtocolAuthoriser → LossyLink → AuthorisationHost → ledger (production's path). */
     PROTOCOL,
-    /** The ledger handed to the service directly (its LedgerAuthoriser convenience). */
+    /** A {@link LedgerAuthoriser} on the ledger: no issuer in between (test code only). */
     LEDGER
   }
 
@@ -137,8 +137,8 @@ public final class PlatformFixture implements AutoCloseable {
       this.service = switch (route) {
         case PROTOCOL -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk, new ProtocolAuthoriser(link),
             auditLog, DecisionConfig.defaults());
-        case LEDGER -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk, ledger, auditLog,
-            DecisionConfig.defaults());
+        case LEDGER -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk,
+            new LedgerAuthoriser(ledger, DecisionConfig.defaults().ledgerWaitMs()), auditLog, DecisionConfig.defaults());
       };
     } catch (RuntimeException | Error e) {
       close(); // a refused start must not leave the ledger's writer and the checkpointer running

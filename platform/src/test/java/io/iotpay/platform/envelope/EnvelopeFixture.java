@@ -8,7 +8,7 @@ import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRegistry;
 import io.iotpay.platform.identity.IdentityConfig;
 import io.iotpay.platform.identity.IdentityService;

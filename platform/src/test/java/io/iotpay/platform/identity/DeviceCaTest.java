@@ -7,7 +7,6 @@ import io.iotpay.agent.sdk.DeviceCsr;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
-import io.iotpay.platform.device.DeviceId;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.params.ParameterizedTest;

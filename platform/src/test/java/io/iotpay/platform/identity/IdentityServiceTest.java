@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.store.Database;
-import io.iotpay.platform.device.DeviceId;
 import io.iotpay.platform.identity.IdentityException.Reason;
 import java.nio.file.Path;
 import java.security.KeyPair;

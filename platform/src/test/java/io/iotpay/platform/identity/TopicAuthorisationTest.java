@@ -2,7 +2,6 @@ package io.iotpay.platform.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iotpay.platform.device.DeviceId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

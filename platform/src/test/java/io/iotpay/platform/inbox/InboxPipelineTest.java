@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
+import io.iotpay.protocol.device.RefusalReason;
 import io.iotpay.platform.decision.PlatformFixture;
 import io.iotpay.protocol.device.DeviceMessageCodec;
 import io.iotpay.protocol.device.DeviceRequest;

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iotpay.agent.sdk.EnvelopeClient;
 import io.iotpay.agent.sdk.SealedMessage;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
+import io.iotpay.protocol.device.RefusalReason;
 import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PlatformFixture;
 import io.iotpay.platform.rules.BuiltInRules;
@@ -56,7 +54,7 @@ class PlatformInboxTest {
   void lowLevelDeliveredFiveTimes_buysOneBottle_andDeliveryCapturesIt(AlgorithmSuite suite) throws Exception {
     try (InboxFixture f = fixture(suite, tempDir)) {
       InboxFixture.Device washer = washer(f, "washer-1");
-      f.inbox.connectivity(Transport.MQTT, washer.id(), io.iotpay.platform.access.DeviceInbox.ConnectivityEvent.CONNECTED, "c1");
+      f.inbox.connectivity(Transport.MQTT, washer.id(), io.iotpay.platform.inbox.DeviceInbox.ConnectivityEvent.CONNECTED, "c1");
       assertThat(f.exchange(washer, "c1", washer.seal(level(60))).decisions()).isEmpty();
 
       SealedMessage low = washer.seal(level(12));
@@ -96,7 +94,7 @@ class PlatformInboxTest {
       byte[] bytes = genuine.bytes();
 
       // Unknown device: a key and an id the registry never saw.
-      InboxFixture.Device stranger = new InboxFixture.Device(io.iotpay.platform.device.DeviceId.of("washer-x"),
+      InboxFixture.Device stranger = new InboxFixture.Device(io.iotpay.platform.identity.DeviceId.of("washer-x"),
           suite.signature().generateKeyPair(InboxFixture.RANDOM), null);
       EnvelopeClient strangerClient = new EnvelopeClient(
           new io.iotpay.agent.sdk.SoftwareDeviceSigner("washer-x", suite, stranger.keys()),

@@ -6,7 +6,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.state.DeviceObservation;
 import io.iotpay.platform.state.DeviceStateConfig;
 import io.iotpay.platform.state.DeviceStateRegistry;

@@ -7,7 +7,7 @@ import io.iotpay.platform.decision.Payment;
 import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PaymentState;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

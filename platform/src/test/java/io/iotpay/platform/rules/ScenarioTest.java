@@ -9,7 +9,7 @@ import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PaymentState;
 import io.iotpay.platform.decision.PlatformFixture;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.state.DeviceObservation;
 import io.iotpay.platform.state.GeoPoint;
 import java.nio.file.Path;

@@ -65,6 +65,23 @@ final class AuditCli {
     return keys;
   }
 
+  /**
+   * The key rule of {@code audit verify} and {@code audit check-proof}: signatures are checked only
+   * against a key the caller gives; without one the command refuses unless told it checks
+   * self-consistency only.
+   *
+   * @throws AuditInputException (exit 2) when neither or both are given
+   */
+  static void requireKeyRule(Path publicKey, boolean selfConsistencyOnly, String command) {
+    if (publicKey == null && !selfConsistencyOnly) {
+      throw new AuditInputException(command + " needs --public-key PEM (the log's key, obtained from its operator): the key"
+          + " stored in the log cannot vouch for the log; pass --self-consistency-only to check self-consistency alone");
+    }
+    if (publicKey != null && selfConsistencyOnly) {
+      throw new AuditInputException("give --public-key or --self-consistency-only, not both");
+    }
+  }
+
   static String json(ObjectNode node) {
     try {
       return JSON.writeValueAsString(node);

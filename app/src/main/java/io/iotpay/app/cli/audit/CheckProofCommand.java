@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Check an inclusion or consistency proof (JSON from 'audit prove'): exit 0 if it holds, 1 if not.",
-      "With --public-key the proof must also carry checkpoints signed by that key."
+      "Needs --public-key (the proof must carry checkpoints signed by that key) or --self-consistency-only",
+      "(the path is checked against the proof's own root, which nothing then vouches for)."
     })
 public final class CheckProofCommand extends AuditSubcommand {
   /** Largest proof file accepted: a proof with a 16 MiB entry in hex, plus the rest. */
@@ -37,8 +38,12 @@ public final class CheckProofCommand extends AuditSubcommand {
   @Option(names = "--public-key", paramLabel = "PEM", description = "require a checkpoint signed by this key")
   Path publicKey;
 
+  @Option(names = "--self-consistency-only", description = "without --public-key: check the proof's arithmetic only, and say so")
+  boolean selfConsistencyOnly;
+
   @Override
   int execute() throws IOException {
+    AuditCli.requireKeyRule(publicKey, selfConsistencyOnly, "audit check-proof");
     if (!Files.isRegularFile(file)) {
       throw new AuditInputException("no proof file at " + file);
     }
@@ -63,6 +68,7 @@ public final class CheckProofCommand extends AuditSubcommand {
       holds = "leaf " + proof.leafIndex() + " is in the tree of " + proof.treeSize() + " leaves";
     }
     node.put("signedCheckpointChecked", publicKey != null);
+    node.put("selfConsistencyOnly", selfConsistencyOnly);
     if (problem.isPresent()) {
       node.put("reason", problem.get());
     }
@@ -71,8 +77,9 @@ public final class CheckProofCommand extends AuditSubcommand {
       err().println("audit check-proof: INVALID: " + problem.get());
       return AuditCommand.EXIT_NOT_VERIFIED;
     }
-    err().println("audit check-proof: OK (" + holds
-        + (publicKey != null ? ", roots signed by a trusted key)" : "; pass --public-key to check who signed the roots)"));
+    err().println(publicKey != null
+        ? "audit check-proof: OK (" + holds + ", roots signed by a trusted key)"
+        : "audit check-proof: OK, SELF-CONSISTENCY ONLY (" + holds + " under the proof's own roots; no key vouches for them)");
     return 0;
   }
 

@@ -155,9 +155,22 @@ class AuditCommandTest {
     assertThat(report.get("checkpoints").asLong()).isEqualTo(3);
     assertThat(report.get("suite").asText()).isEqualTo(suite.name());
 
-    CliRun withStoredKey = CliRun.of("audit", "verify", "--db", dbUrl);
+    CliRun withoutKey = CliRun.of("audit", "verify", "--db", dbUrl);
+    assertThat(withoutKey.exitCode()).isEqualTo(2);
+    assertThat(withoutKey.out()).isEmpty();
+    assertThat(withoutKey.err().strip()).doesNotContain("\n")
+        .startsWith("iotpay: audit verify needs --public-key PEM").contains("--self-consistency-only");
+
+    CliRun withStoredKey = CliRun.of("audit", "verify", "--db", dbUrl, "--self-consistency-only");
     assertThat(withStoredKey.exitCode()).isZero();
-    assertThat(withStoredKey.err()).contains("trusting the public key(s) stored in the log");
+    assertThat(withStoredKey.err()).startsWith("audit verify: SELF-CONSISTENCY ONLY: the signing key was read from the log being checked")
+        .contains("audit verify: OK, SELF-CONSISTENCY ONLY (");
+    assertThat(JSON.readTree(withStoredKey.out()).get("selfConsistencyOnly").asBoolean()).isTrue();
+    assertThat(JSON.readTree(withStoredKey.out()).get("keySource").asText()).isEqualTo("log");
+    assertThat(JSON.readTree(run.out()).get("selfConsistencyOnly").asBoolean()).isFalse();
+
+    CliRun both = CliRun.of("audit", "verify", "--db", dbUrl, "--self-consistency-only", "--public-key", publicKeyFile.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
   }
 
   @ParameterizedTest
@@ -293,13 +306,18 @@ class AuditCommandTest {
     Path proofFile = tempDir.resolve("proof.json");
     Files.writeString(proofFile, prove.out());
 
-    assertThat(CliRun.of("audit", "check-proof", proofFile.toString()).exitCode()).isZero();
+    CliRun withoutKey = CliRun.of("audit", "check-proof", proofFile.toString());
+    assertThat(withoutKey.exitCode()).isEqualTo(2);
+    assertThat(withoutKey.err()).contains("audit check-proof needs --public-key PEM");
+    CliRun selfConsistent = CliRun.of("audit", "check-proof", proofFile.toString(), "--self-consistency-only");
+    assertThat(selfConsistent.exitCode()).isZero();
+    assertThat(selfConsistent.err()).contains("OK, SELF-CONSISTENCY ONLY");
     assertThat(CliRun.of("audit", "check-proof", proofFile.toString(), "--public-key", publicKeyFile.toString()).exitCode()).isZero();
 
     String root = proof.get("root").asText();
     proof.put("root", (root.charAt(0) == '0' ? "1" : "0") + root.substring(1));
     Files.writeString(proofFile, JSON.writeValueAsString(proof));
-    CliRun flipped = CliRun.of("audit", "check-proof", proofFile.toString());
+    CliRun flipped = CliRun.of("audit", "check-proof", proofFile.toString(), "--self-consistency-only");
     assertThat(flipped.exitCode()).isEqualTo(1);
     assertThat(JSON.readTree(flipped.out()).get("valid").asBoolean()).isFalse();
   }
@@ -340,7 +358,7 @@ class AuditCommandTest {
     String firstRoot = proof.get("firstRoot").asText();
     proof.put("firstRoot", firstRoot.substring(0, 63) + (firstRoot.charAt(63) == '0' ? "1" : "0"));
     Files.writeString(proofFile, JSON.writeValueAsString(proof));
-    CliRun flipped = CliRun.of("audit", "check-proof", proofFile.toString());
+    CliRun flipped = CliRun.of("audit", "check-proof", proofFile.toString(), "--self-consistency-only");
     assertThat(flipped.exitCode()).isEqualTo(1);
     assertThat(flipped.err()).contains("does not show that tree size 100 extends tree size 40");
   }
@@ -362,7 +380,7 @@ class AuditCommandTest {
 
   @Test
   void verify_withoutADatabase_exits2NamingThePath() {
-    CliRun run = CliRun.of("audit", "verify", "--db", tempDir.resolve("absent.db").toString());
+    CliRun run = CliRun.of("audit", "verify", "--db", tempDir.resolve("absent.db").toString(), "--self-consistency-only");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("no database at").contains("absent.db");
   }
@@ -378,7 +396,7 @@ class AuditCommandTest {
   void checkProof_ofMalformedJson_exits2NamingTheField() throws Exception {
     Path proofFile = tempDir.resolve("proof.json");
     Files.writeString(proofFile, "{\"suite\":\"NATIONAL\",\"leafIndex\":1,\"path\":[],\"leafHash\":\"00\",\"root\":\"00\"}");
-    CliRun run = CliRun.of("audit", "check-proof", proofFile.toString());
+    CliRun run = CliRun.of("audit", "check-proof", proofFile.toString(), "--self-consistency-only");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("field 'treeSize' missing");
   }

@@ -2,6 +2,7 @@ package io.iotpay.agent.sdk;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.security.PublicKey;
+import java.util.Objects;
 
 /**
  * The device's trust anchor for answers: the platform's answer-signing public key of the device's
@@ -9,8 +10,8 @@ import java.security.PublicKey;
  */
 public record PlatformTrust(AlgorithmSuite suite, String keyId, PublicKey answerKey) {
   public PlatformTrust {
-    java.util.Objects.requireNonNull(suite, "suite");
-    java.util.Objects.requireNonNull(keyId, "keyId");
-    java.util.Objects.requireNonNull(answerKey, "answerKey");
+    Objects.requireNonNull(suite, "suite");
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(answerKey, "answerKey");
   }
 }

@@ -4,6 +4,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.util.Objects;
 
 /**
  * A {@link DeviceSigner} over a key pair in memory, for device simulators and tests. Real devices
@@ -17,9 +18,9 @@ public final class SoftwareDeviceSigner implements DeviceSigner {
   private final io.iotpay.foundation.crypto.SignatureAlgorithm.Signer signer;
 
   public SoftwareDeviceSigner(String deviceId, AlgorithmSuite suite, KeyPair keys) {
-    this.deviceId = java.util.Objects.requireNonNull(deviceId, "deviceId");
-    this.suite = java.util.Objects.requireNonNull(suite, "suite");
-    this.keys = java.util.Objects.requireNonNull(keys, "keys");
+    this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+    this.suite = Objects.requireNonNull(suite, "suite");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.signer = suite.signature().newSigner(keys.getPrivate());
   }
 

@@ -2,6 +2,7 @@ package io.iotpay.agent.transport;
 
 import io.iotpay.foundation.InvalidInputException;
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
@@ -35,7 +36,7 @@ public sealed interface CoapDeviceCredentials {
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Psk psk && identity.equals(psk.identity) && java.security.MessageDigest.isEqual(key, psk.key);
+      return other instanceof Psk psk && identity.equals(psk.identity) && MessageDigest.isEqual(key, psk.key);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.iotpay.agent.transport;
 
 import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.protocol.device.RefusalReason;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +75,7 @@ public final class CoapDeviceTransport implements DeviceTransport {
     endpoint = new CoapEndpoint.Builder().setConfiguration(coap).setConnector(connector).build();
     try {
       endpoint.start();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       endpoint.destroy();
       throw new TransportException("CONNECTION", true, "cannot open a local UDP socket", e);
     }
@@ -182,7 +184,7 @@ public final class CoapDeviceTransport implements DeviceTransport {
   static TransportException refusal(ResponseCode code, String diagnostic) {
     String text = diagnostic == null ? "" : diagnostic.strip();
     String reason = REASON.matcher(text).matches() ? text : "COAP_" + code.name();
-    boolean retryable = reason.equals("DUPLICATE_IN_PROGRESS") || reason.equals("UNAVAILABLE") || code == ResponseCode.SERVICE_UNAVAILABLE;
+    boolean retryable = RefusalReason.named(reason).map(RefusalReason::retryable).orElse(false) || code == ResponseCode.SERVICE_UNAVAILABLE;
     return new TransportException(reason, retryable, "platform answered " + code.text + " " + code.name());
   }
 

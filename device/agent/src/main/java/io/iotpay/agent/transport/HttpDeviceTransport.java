@@ -2,6 +2,7 @@ package io.iotpay.agent.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpay.protocol.device.RefusalReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -202,7 +203,7 @@ public final class HttpDeviceTransport implements DeviceTransport {
       return new Attempt.Retry(new TransportException(code, true, message));
     }
     // DUPLICATE_IN_PROGRESS: the first copy is still being handled; the caller may resend the same bytes later.
-    return new Attempt.Failed(new TransportException(code, code.equals("DUPLICATE_IN_PROGRESS"), message));
+    return new Attempt.Failed(new TransportException(code, RefusalReason.named(code).map(RefusalReason::retryable).orElse(false), message));
   }
 
   /** The {@code error} code of the platform's JSON error body, when it has one of the expected shape. */

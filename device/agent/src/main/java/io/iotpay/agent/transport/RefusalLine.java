@@ -1,18 +1,20 @@
 package io.iotpay.agent.transport;
 
+import io.iotpay.protocol.device.RefusalReason;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The platform's unsigned refusal line {@code REASON [counter]} (ASCII). Informational only: it can
  * end a wait, never prove anything about money.
  *
- * @param reason the platform's refusal reason, upper-case letters and underscores
+ * @param reason the platform's refusal reason ({@link RefusalReason} by name; a newer platform may send others),
+ *     upper-case letters and underscores
  * @param counter the refused envelope's counter, or -1 when the line has none
  */
 record RefusalLine(String reason, long counter) {
   /** Reasons after which sending the same bytes again may succeed. */
   boolean retryable() {
-    return reason.equals("DUPLICATE_IN_PROGRESS") || reason.equals("UNAVAILABLE");
+    return RefusalReason.named(reason).map(RefusalReason::retryable).orElse(false);
   }
 
   /** @return the parsed line, or null when it is longer than {@code bytesMax} or not of the form */

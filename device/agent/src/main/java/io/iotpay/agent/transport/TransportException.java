@@ -1,5 +1,8 @@
 package io.iotpay.agent.transport;
 
+import io.iotpay.protocol.device.RefusalReason;
+import java.util.Optional;
+
 /**
  * A transport could not deliver an envelope or get its answer.
  * {@link #reason()} is machine-readable (the platform's refusal reason, or {@code TIMEOUT},
@@ -29,5 +32,14 @@ public final class TransportException extends RuntimeException {
 
   public boolean retryable() {
     return retryable;
+  }
+
+  /**
+   * The platform's refusal, typed: empty when the transport failed on its own ({@code TIMEOUT},
+   * {@code CONNECTION}, an HTTP or CoAP code without a reason) or the platform sent a reason this SDK
+   * does not know.
+   */
+  public Optional<RefusalReason> refusal() {
+    return RefusalReason.named(reason);
   }
 }

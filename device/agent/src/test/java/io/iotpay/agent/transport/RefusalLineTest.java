@@ -2,6 +2,7 @@ package io.iotpay.agent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.protocol.device.RefusalReason;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -16,6 +17,18 @@ class RefusalLineTest {
     assertThat(parse("MALFORMED")).isEqualTo(new RefusalLine("MALFORMED", -1));
     assertThat(parse("DUPLICATE_IN_PROGRESS 3").retryable()).isTrue();
     assertThat(parse("BAD_SIGNATURE 3").retryable()).isFalse();
+  }
+
+  @Test
+  void everyPlatformReason_readsBackTyped_andOnlyTheTransientOnesAreRetryable() {
+    for (RefusalReason reason : RefusalReason.values()) {
+      RefusalLine line = parse(reason.name() + " 9");
+      assertThat(line.retryable()).as(reason.name()).isEqualTo(reason == RefusalReason.DUPLICATE_IN_PROGRESS
+          || reason == RefusalReason.UNAVAILABLE);
+      assertThat(new TransportException(line.reason(), line.retryable(), "refused").refusal()).contains(reason);
+    }
+    assertThat(new TransportException("TIMEOUT", true, "no answer").refusal()).isEmpty();
+    assertThat(parse("SOME_NEWER_REASON 1").retryable()).isFalse();
   }
 
   @Test

@@ -22,12 +22,14 @@ public final class AuditVerifier {
   private final AlgorithmSuite suite;
   private final Map<String, PublicKey> trustedKeys;
   private final LeafCheck leafCheck;
+  private final List<TrustedHead> trustedHeads;
   private final Map<String, SignatureAlgorithm.Verifier> verifiers = new HashMap<>();
 
-  private AuditVerifier(AlgorithmSuite suite, Map<String, PublicKey> trustedKeys, LeafCheck leafCheck) {
+  private AuditVerifier(AlgorithmSuite suite, Map<String, PublicKey> trustedKeys, LeafCheck leafCheck, List<TrustedHead> trustedHeads) {
     this.suite = suite;
     this.trustedKeys = trustedKeys;
     this.leafCheck = leafCheck;
+    this.trustedHeads = trustedHeads;
   }
 
   /**
@@ -41,8 +43,24 @@ public final class AuditVerifier {
    */
   public static VerificationReport verify(AuditSource source, Map<String, PublicKey> trustedKeys, LeafCheck leafCheck)
       throws IOException, SQLException {
+    return verify(source, trustedKeys, leafCheck, List.of());
+  }
+
+  /**
+   * Verifies {@code source} and also checks it against tree heads held outside it (a witness's
+   * cosigned checkpoints): at each head's size the recomputed head must equal it, and the log must
+   * reach the largest size. A head the log does not reach is reported as a truncation, a head that
+   * differs as a fork; both before the log's own checkpoints are blamed, since the outside head is
+   * the stronger evidence.
+   *
+   * @param trustedHeads heads to hold the log to, any order; checked in size order
+   */
+  public static VerificationReport verify(
+      AuditSource source, Map<String, PublicKey> trustedKeys, LeafCheck leafCheck, List<TrustedHead> trustedHeads)
+      throws IOException, SQLException {
     AlgorithmSuite suite = source.suite();
-    return new AuditVerifier(suite, Map.copyOf(trustedKeys), leafCheck).run(source);
+    List<TrustedHead> heads = trustedHeads.stream().sorted(java.util.Comparator.comparingLong(TrustedHead::treeSize)).toList();
+    return new AuditVerifier(suite, Map.copyOf(trustedKeys), leafCheck, heads).run(source);
   }
 
   /** The keys a log itself lists, as trusted keys: for checking a log against its own claims. */
@@ -84,7 +102,10 @@ public final class AuditVerifier {
 
   private VerificationReport run(AuditSource source) throws IOException, SQLException {
     Walk walk = new Walk(source.checkpoints());
-    VerificationReport.Failure failure = walk.advanceCheckpoints();
+    VerificationReport.Failure failure = walk.advanceHeads();
+    if (failure == null) {
+      failure = walk.advanceCheckpoints();
+    }
     if (failure == null) {
       source.forEachLeaf(walk::visit);
       failure = walk.failure;
@@ -92,7 +113,8 @@ public final class AuditVerifier {
     if (failure == null) {
       failure = walk.finish(source.declaredLeafCount());
     }
-    return new VerificationReport(suite, walk.frontier.size(), walk.checkpointsChecked, walk.signedTreeSize, failure);
+    return new VerificationReport(
+        suite, walk.frontier.size(), walk.checkpointsChecked, walk.signedTreeSize, walk.nextHead, failure);
   }
 
   /** State of one pass over the leaves. */
@@ -101,6 +123,7 @@ public final class AuditVerifier {
     private final LeafWalk leaves = new LeafWalk(TreeHasher.of(suite));
     private final TreeFrontier frontier = new TreeFrontier(suite);
     private int nextCheckpoint;
+    private int nextHead;
     private long checkpointsChecked;
     private long signedTreeSize;
     private VerificationReport.Failure failure;
@@ -116,9 +139,28 @@ public final class AuditVerifier {
       }
       if (failure == null) {
         frontier.appendLeafHash(leaves.lastLeafHash());
+        failure = advanceHeads();
+      }
+      if (failure == null) {
         failure = advanceCheckpoints();
       }
       return failure == null;
+    }
+
+    /** Checks every trusted head whose size the recomputed tree has reached. */
+    VerificationReport.Failure advanceHeads() {
+      while (nextHead < trustedHeads.size() && trustedHeads.get(nextHead).treeSize() <= frontier.size()) {
+        TrustedHead head = trustedHeads.get(nextHead);
+        byte[] recomputed = frontier.root();
+        if (!MessageDigest.isEqual(recomputed, head.rootHash())) {
+          return VerificationReport.Failure.witness(head.treeSize(),
+              "fork: " + head.source() + " holds root " + Hex.encode(head.rootHash()) + " at tree size " + head.treeSize()
+                  + " but the log's leaves give " + Hex.encode(recomputed)
+                  + " (history before that size was rewritten after the witness saw it)");
+        }
+        nextHead++;
+      }
+      return null;
     }
 
     /** Checks every checkpoint whose size the recomputed tree has reached. */
@@ -173,6 +215,13 @@ public final class AuditVerifier {
     }
 
     VerificationReport.Failure finish(OptionalLong declaredLeafCount) {
+      if (nextHead < trustedHeads.size()) {
+        TrustedHead largest = trustedHeads.get(trustedHeads.size() - 1);
+        return VerificationReport.Failure.witness(largest.treeSize(),
+            "truncation: " + largest.source() + " holds a checkpoint of tree size " + largest.treeSize()
+                + " but the log holds only " + frontier.size() + " leaves (the newest "
+                + (largest.treeSize() - frontier.size()) + " or more were removed)");
+      }
       if (nextCheckpoint < checkpoints.size()) {
         Checkpoint checkpoint = checkpoints.get(nextCheckpoint);
         return VerificationReport.Failure.checkpoint(
@@ -182,7 +231,7 @@ public final class AuditVerifier {
         return VerificationReport.Failure.log(
             "declares " + declaredLeafCount.getAsLong() + " leaves but holds " + frontier.size());
       }
-      return null;
+      return leafCheck.afterLastLeaf().map(VerificationReport.Failure::log).orElse(null);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.iotpay.ledger.audit;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,8 +16,46 @@ public interface LeafCheck {
    */
   Optional<String> problem(long leafIndex, byte[] entry);
 
+  /**
+   * Called once after every leaf passed: what is wrong that no leaf shows, such as a row that should
+   * have a leaf and has none. The verifier reports it as a failure of the log as a whole.
+   *
+   * @return what is wrong, or empty; never null
+   */
+  default Optional<String> afterLastLeaf() {
+    return Optional.empty();
+  }
+
   /** A check that accepts every leaf. */
   static LeafCheck none() {
     return (leafIndex, entry) -> Optional.empty();
+  }
+
+  /** Every check in order, on every leaf and after the last: the first problem found is the answer. */
+  static LeafCheck allOf(LeafCheck... checks) {
+    List<LeafCheck> all = List.of(checks);
+    return new LeafCheck() {
+      @Override
+      public Optional<String> problem(long leafIndex, byte[] entry) {
+        for (LeafCheck check : all) {
+          Optional<String> problem = check.problem(leafIndex, entry);
+          if (problem.isPresent()) {
+            return problem;
+          }
+        }
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> afterLastLeaf() {
+        for (LeafCheck check : all) {
+          Optional<String> problem = check.afterLastLeaf();
+          if (problem.isPresent()) {
+            return problem;
+          }
+        }
+        return Optional.empty();
+      }
+    };
   }
 }

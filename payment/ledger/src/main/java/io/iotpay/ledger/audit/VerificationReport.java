@@ -10,10 +10,12 @@ import java.util.Optional;
  * @param leavesChecked leaves that passed every check before the first failure (all of them when none)
  * @param checkpointsChecked checkpoints whose signature and root were checked
  * @param signedTreeSize tree size of the last good checkpoint (0 when none)
+ * @param trustedHeadsChecked heads held outside the log (a witness's) that matched the log
  * @param firstFailure the first entry that does not verify, or null when everything holds
  */
 public record VerificationReport(
-    AlgorithmSuite suite, long leavesChecked, long checkpointsChecked, long signedTreeSize, Failure firstFailure) {
+    AlgorithmSuite suite, long leavesChecked, long checkpointsChecked, long signedTreeSize, long trustedHeadsChecked,
+    Failure firstFailure) {
 
   /** True when every leaf and every checkpoint verified. */
   public boolean verified() {
@@ -36,7 +38,9 @@ public record VerificationReport(
     /** A checkpoint, by its number (1-based). */
     CHECKPOINT,
     /** The log as a whole (e.g. an export whose manifest disagrees with its files); number is -1. */
-    LOG
+    LOG,
+    /** The log against a head held outside it (a witness's cosigned checkpoint), by that head's tree size. */
+    WITNESS
   }
 
   /**
@@ -59,12 +63,17 @@ public record VerificationReport(
       return new Failure(Subject.LOG, -1, reason);
     }
 
-    /** "leaf 17: reason", "checkpoint 3: reason" or "log: reason". */
+    public static Failure witness(long treeSize, String reason) {
+      return new Failure(Subject.WITNESS, treeSize, reason);
+    }
+
+    /** "leaf 17: reason", "checkpoint 3: reason", "log: reason" or "witness: reason". */
     public String describe() {
       return switch (subject) {
         case LEAF -> "leaf " + number + ": " + reason;
         case CHECKPOINT -> "checkpoint " + number + ": " + reason;
         case LOG -> "log: " + reason;
+        case WITNESS -> "witness: " + reason;
       };
     }
   }

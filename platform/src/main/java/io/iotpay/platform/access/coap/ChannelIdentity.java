@@ -1,6 +1,6 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.security.Principal;
 import java.util.Optional;
 import org.eclipse.californium.elements.DtlsEndpointContext;

@@ -1,6 +1,6 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox;
 import io.iotpay.platform.identity.IdentityService;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;

@@ -1,9 +1,9 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.DeviceInbox.ConnectivityEvent;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox.ConnectivityEvent;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.identity.DeviceId;
 import java.security.Principal;
 import java.util.Optional;
 import org.eclipse.californium.core.coap.CoAP.Type;

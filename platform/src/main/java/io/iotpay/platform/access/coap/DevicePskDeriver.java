@@ -1,7 +1,7 @@
 package io.iotpay.platform.access.coap;
 
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;

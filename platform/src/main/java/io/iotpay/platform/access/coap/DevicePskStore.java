@@ -1,6 +1,6 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
 import io.iotpay.platform.identity.DeviceStatus;
 import io.iotpay.platform.identity.IdentityService;

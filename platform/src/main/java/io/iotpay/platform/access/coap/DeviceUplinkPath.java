@@ -1,7 +1,7 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.device.DeviceId;
-import io.iotpay.platform.device.DeviceIdException;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceIdException;
 import java.util.List;
 import java.util.Optional;
 

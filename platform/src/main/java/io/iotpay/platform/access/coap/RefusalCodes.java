@@ -1,6 +1,6 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.access.RefusalReason;
+import io.iotpay.protocol.device.RefusalReason;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 
 /**

@@ -1,11 +1,13 @@
 package io.iotpay.platform.access.http;
 
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.inbox.Reply;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.identity.DeviceId;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.Objects;
 
 /**
  * {@code POST /v1/devices/{id}/messages}: a cloud-connected device's envelope in, the platform's
@@ -13,19 +15,20 @@ import io.javalin.http.Context;
  * authenticate it (docs/envelope.md), and the inbox refuses an envelope signed by a device other than
  * the one in the path ({@code CHANNEL_MISMATCH}).
  */
-final class DeviceMessages {
+public final class DeviceMessages {
   /** The media type of envelopes and answers (RFC 9052 §11.2 registers application/cose). */
-  static final String COSE = "application/cose";
+  public static final String COSE = "application/cose";
 
-  private final HttpApiServices services;
-  private final HttpApiConfig config;
+  private final DeviceInbox inbox;
+  private final int envelopeBytesMax;
 
-  DeviceMessages(HttpApiServices services, HttpApiConfig config) {
-    this.services = services;
-    this.config = config;
+  /** @param envelopeBytesMax the largest envelope body read, bytes */
+  public DeviceMessages(DeviceInbox inbox, int envelopeBytesMax) {
+    this.inbox = Objects.requireNonNull(inbox, "inbox");
+    this.envelopeBytesMax = envelopeBytesMax;
   }
 
-  void register(Javalin app) {
+  public void register(Javalin app) {
     app.post("/v1/devices/{id}/messages", this::deliver);
   }
 
@@ -38,19 +41,19 @@ final class DeviceMessages {
     }
     byte[] envelope;
     try {
-      envelope = Exchange.body(ctx, config.envelopeBytesMax(), RefusalReason.OVERSIZED.name());
+      envelope = Exchange.body(ctx, envelopeBytesMax, RefusalReason.OVERSIZED.name());
     } catch (ApiException e) {
-      services.inbox().refusedAtDoor(Transport.HTTP, device, RefusalReason.OVERSIZED, e.detail());
+      inbox.refusedAtDoor(Transport.HTTP, device, RefusalReason.OVERSIZED, e.detail());
       throw e;
     }
     // The TCP connection is the session: a keep-alive client stays on one; a clone has its own.
     String session = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
-    switch (services.inbox().deliver(Transport.HTTP, device, session, envelope)) {
+    switch (inbox.deliver(Transport.HTTP, device, session, envelope)) {
       case Reply.Answer answer -> {
         ctx.header("Iotpay-Duplicate", Boolean.toString(answer.duplicate()));
         ctx.status(200).contentType(COSE).result(answer.signedAnswer());
       }
-      case Reply.Refused refused -> throw new ApiException(ErrorTable.status(refused.reason()), refused.reason().name(), refused.detail());
+      case Reply.Refused refused -> throw new ApiException(RefusalStatus.of(refused.reason()), refused.reason().name(), refused.detail());
     }
   }
 }

@@ -2,17 +2,21 @@ package io.iotpay.platform.access.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.platform.decision.IdempotencyKey;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reading one request and writing its answer: bounded bodies, typed path parameters, JSON out. */
-final class Exchange {
-  /** Longest counter in a path: a long has at most 19 digits. */
-  private static final int COUNTER_DIGITS_MAX = 19;
+/**
+ * Reading one request and writing its answer, for every HTTP door (devices here, operators and users
+ * in {@code platform.operator}): bounded bodies, typed path parameters, JSON out, errors in one shape.
+ */
+public final class Exchange {
+  /** The one JSON mapper of the HTTP API (thread-safe once configured). */
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private Exchange() {}
 
@@ -22,7 +26,7 @@ final class Exchange {
    *
    * @throws ApiException 413 {@code code} when the body is larger than {@code bytesMax}
    */
-  static byte[] body(Context ctx, int bytesMax, String code) {
+  public static byte[] body(Context ctx, int bytesMax, String code) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > bytesMax) {
       throw new ApiException(413, code, "body of " + declared + " bytes; at most " + bytesMax);
@@ -39,7 +43,7 @@ final class Exchange {
   }
 
   /** @throws ApiException 400 when the path's device id is malformed */
-  static DeviceId deviceId(String text) {
+  public static DeviceId deviceId(String text) {
     try {
       return DeviceId.of(text);
     } catch (InvalidInputException e) {
@@ -47,33 +51,22 @@ final class Exchange {
     }
   }
 
-  /** The idempotency key in {@code /v1/payments/{device}/{counter}}. @throws ApiException 400 when malformed */
-  static IdempotencyKey paymentKey(Context ctx) {
-    DeviceId device = deviceId(ctx.pathParam("device"));
-    String counter = ctx.pathParam("counter");
-    if (counter.isEmpty() || counter.length() > COUNTER_DIGITS_MAX || !counter.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw ApiException.badRequest("counter '" + clip(counter) + "' is not 1.." + COUNTER_DIGITS_MAX + " decimal digits");
-    }
+  public static void json(Context ctx, int status, JsonNode body) {
     try {
-      return new IdempotencyKey(device, Long.parseLong(counter));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("counter " + counter + " is larger than " + Long.MAX_VALUE);
-    }
-  }
-
-  static void json(Context ctx, int status, JsonNode body) {
-    try {
-      ctx.status(status).contentType("application/json").result(Views.JSON.writeValueAsBytes(body));
+      ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a response cannot be written as JSON", e);
     }
   }
 
-  static void error(Context ctx, ApiException error) {
-    json(ctx, error.status(), Views.error(error.code(), error.detail()));
+  public static void error(Context ctx, ApiException error) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("error", error.code());
+    node.put("detail", error.detail());
+    json(ctx, error.status(), node);
   }
 
-  static String clip(String text) {
+  public static String clip(String text) {
     return text.length() <= 64 ? text : text.substring(0, 64) + "…";
   }
 }

@@ -2,8 +2,8 @@ package io.iotpay.platform.access.mqtt;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.access.mqtt.ConnectTokenException.Reason;
-import io.iotpay.platform.device.DeviceId;
-import io.iotpay.platform.device.DeviceIdException;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceIdException;
 import io.iotpay.platform.identity.DeviceRecord;
 import io.iotpay.platform.identity.IdentityService;
 import io.iotpay.protocol.cose.Cose;

@@ -1,7 +1,7 @@
 package io.iotpay.platform.access.mqtt;
 
 import io.iotpay.platform.access.mqtt.ConnectTokenException.Reason;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;

@@ -8,9 +8,9 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInpu
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.DeviceInbox.ConnectivityEvent;
-import io.iotpay.platform.access.Transport;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox.ConnectivityEvent;
+import io.iotpay.platform.inbox.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package io.iotpay.platform.access.mqtt;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.iotpay.foundation.InvalidInputException;
-import io.iotpay.platform.access.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox;
 import io.iotpay.platform.identity.IdentityService;
 import java.io.IOException;
 import java.io.UncheckedIOException;

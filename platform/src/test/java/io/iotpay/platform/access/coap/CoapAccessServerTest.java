@@ -9,9 +9,9 @@ import io.iotpay.agent.transport.CoapDeviceTransport;
 import io.iotpay.agent.transport.TransportException;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.DeviceInbox.ConnectivityEvent;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.platform.inbox.DeviceInbox.ConnectivityEvent;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.Pki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -340,12 +340,12 @@ class CoapAccessServerTest {
     CoapFixture.Device device = platform.enrol(suite, "broken-" + suite.name().toLowerCase());
     DeviceInbox broken = new DeviceInbox() {
       @Override
-      public io.iotpay.platform.access.Reply deliver(io.iotpay.platform.access.Transport transport, DeviceId channel, byte[] envelope) {
+      public io.iotpay.platform.inbox.Reply deliver(io.iotpay.platform.inbox.Transport transport, DeviceId channel, byte[] envelope) {
         throw new IllegalStateException("store down");
       }
 
       @Override
-      public void connectivity(io.iotpay.platform.access.Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
+      public void connectivity(io.iotpay.platform.inbox.Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
         throw new IllegalStateException("store down");
       }
     };

@@ -2,8 +2,8 @@ package io.iotpay.platform.access.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iotpay.platform.device.DeviceId;
-import io.iotpay.platform.device.DeviceIdException;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceIdException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -13,7 +13,7 @@ import io.iotpay.agent.transport.CoapDeviceTransport;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.platform.decision.PlatformFixture;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.CounterStore;
 import io.iotpay.platform.envelope.EnvelopeService;
 import io.iotpay.platform.envelope.PlatformSigningKey;

@@ -1,10 +1,10 @@
 package io.iotpay.platform.access.coap;
 
-import io.iotpay.platform.access.DeviceInbox;
-import io.iotpay.platform.access.RefusalReason;
-import io.iotpay.platform.access.Reply;
-import io.iotpay.platform.access.Transport;
-import io.iotpay.platform.device.DeviceId;
+import io.iotpay.platform.inbox.DeviceInbox;
+import io.iotpay.protocol.device.RefusalReason;
+import io.iotpay.platform.inbox.Reply;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.AnswerPayload;
 import io.iotpay.platform.envelope.EnvelopeException;
 import io.iotpay.platform.envelope.EnvelopeService;

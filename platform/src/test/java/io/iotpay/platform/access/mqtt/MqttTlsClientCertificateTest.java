@@ -75,7 +75,7 @@ class MqttTlsClientCertificateTest {
                 BigInteger.valueOf(10))));
         Mqtt5BlockingClient stranger = tlsClient(broker, "rogue-1", rogueKeys, rogue, serverCertificate);
         assertThatThrownBy(stranger::connect).isInstanceOf(RuntimeException.class);
-        assertThat(platform.identity.deviceForMessage(new io.iotpay.platform.device.DeviceId("rogue-1"))).isEmpty();
+        assertThat(platform.identity.deviceForMessage(new io.iotpay.platform.identity.DeviceId("rogue-1"))).isEmpty();
         assertThat(broker.stats().connectsAccepted()).isEqualTo(acceptedBefore + 1);
       }
     }

@@ -1,0 +1,6 @@
+package io.iotpay.protocol.archfixtures;
+
+/** A class in this module's packages, for other modules' fixtures to depend on (ArchitectureRulesBiteTest). */
+public final class ProtocolPart {
+  private ProtocolPart() {}
+}

@@ -1,0 +1,115 @@
+package io.iotpay.foundation.custody;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * Keys sealed behind operations: callers name keys by {@link KeyRef} and ask for cryptographic
+ * results (a verified cryptogram, an ARPC, a MAC, a signature, a translated PIN block, a wrapped
+ * key); no method returns or exposes a clear secret or private key. The shape follows what a
+ * payment HSM offers, so that {@link SoftwareKeyCustody} (a file sealed under a master key) and
+ * {@link Pkcs11KeyCustody} (a PKCS#11 token) are interchangeable.
+ *
+ * <p>Every operation checks, in this order: the ref names a key of this custody with the same suite
+ * and usage ({@code UNKNOWN_KEY}), the version is not retired ({@code RETIRED}), the usage permits
+ * the operation ({@code WRONG_USAGE}, see {@link KeyUsage}), and an operation that makes new
+ * protection uses the label's current version ({@code NOT_CURRENT}). Every refusal is a {@link
+ * KeyCustodyException} and changes nothing. Arguments are never null unless stated. Implementations
+ * are thread-safe.
+ */
+public interface KeyCustody extends AutoCloseable {
+  /** Most bytes a MAC, signature or cryptogram input may have (a bound for every data argument). */
+  int DATA_BYTES_MAX = 64 * 1024;
+
+  /**
+   * Generates version 1 of a new label inside the custody.
+   *
+   * @throws KeyCustodyException BAD_INPUT when the label exists, LIMIT when the store is full
+   */
+  KeyRef generate(String label, AlgorithmSuite suite, KeyUsage usage);
+
+  /**
+   * Rotation: generates the next version of {@code label}, which becomes current; older versions
+   * keep verifying and deciphering until retired.
+   *
+   * @throws KeyCustodyException UNKNOWN_KEY for an unknown label
+   */
+  KeyRef rotate(String label);
+
+  /**
+   * Retires one version: every later operation with it is refused as RETIRED. Retiring the current
+   * version leaves the label without a current key until the next rotation.
+   */
+  void retire(KeyRef ref);
+
+  /**
+   * The current (newest, not retired) version of {@code label}.
+   *
+   * @throws KeyCustodyException UNKNOWN_KEY when there is none
+   */
+  KeyRef current(String label);
+
+  /** Every version of every label, retired ones included, ordered by label then version. */
+  List<KeyInfo> list();
+
+  /**
+   * ARQC check: derives the card key from the IMK (EMV option A, or the PBOC SM4 analogue), the
+   * session key for {@code atc}, and compares the application cryptogram in constant time.
+   *
+   * @param panSequenceNumber one or two digits; null or empty means 00
+   * @return true when {@code arqc} is the card's cryptogram over {@code cryptogramInput}
+   */
+  boolean verifyArqc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc, byte[] cryptogramInput,
+      byte[] arqc);
+
+  /** ARPC method 1 under the card's session key for {@code atc}: 8 bytes. */
+  byte[] generateArpc(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc, byte[] arqc, byte[] arc);
+
+  /**
+   * The transit card's TAC, computed by the custody's {@link TacFormula} on the card key derived
+   * from the IMK, compared in constant time.
+   */
+  boolean verifyTac(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc, byte[] cryptogramInput,
+      byte[] tac);
+
+  /** A signature of {@code data} (ECDSA P-256 with SHA-256, or SM2 with SM3), DER encoded. */
+  byte[] sign(KeyRef signingKey, byte[] data);
+
+  /** The public half of a signing key (public keys are not secret). */
+  PublicKey publicKey(KeyRef signingKey);
+
+  /**
+   * The ISO 8583 message MAC (field 128) of {@code data} under a zone authentication key: ISO/IEC
+   * 9797-1 MAC algorithm 3 with two-key 3DES, or the PBOC SM4 MAC; 8 bytes.
+   */
+  byte[] mac(KeyRef macKey, byte[] data);
+
+  /** True when {@code mac} is the zone MAC of {@code data}; constant time. */
+  boolean verifyMac(KeyRef macKey, byte[] data, byte[] mac);
+
+  /** Re-enciphers an ISO 9564 format 4 PIN block from one zone PIN key to another. */
+  byte[] translatePinBlock(KeyRef fromPinKey, KeyRef toPinKey, byte[] pinBlock, String pan);
+
+  /**
+   * Re-enciphers a format 4 PIN block a terminal made under its DUKPT PIN key (derived here from
+   * the BDK and the 12-byte KSN) to a zone PIN key.
+   */
+  byte[] translateDukptPinBlock(KeyRef bdk, byte[] ksn, KeyRef toPinKey, byte[] pinBlock, String pan);
+
+  /**
+   * A zone key wrapped under a zone master key for a 0800 key change: RFC 3394 AES key wrap (or
+   * the same construction with SM4).
+   */
+  byte[] wrap(KeyRef zoneMasterKey, KeyRef key);
+
+  /**
+   * Imports a key wrapped by a peer under a zone master key as the next version of {@code label}
+   * (version 1 when the label is new); the unwrapped key never leaves the custody.
+   */
+  KeyRef unwrap(KeyRef zoneMasterKey, String label, KeyUsage usage, byte[] wrapped);
+
+  /** Releases the custody: clear key material held in memory is overwritten. */
+  @Override
+  void close();
+}

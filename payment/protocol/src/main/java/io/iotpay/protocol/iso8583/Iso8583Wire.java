@@ -1,0 +1,93 @@
+package io.iotpay.protocol.iso8583;
+
+import static io.iotpay.protocol.iso8583.Iso8583Exception.Reason.MAC_INVALID;
+import static io.iotpay.protocol.iso8583.Iso8583Exception.Reason.MAC_MISSING;
+
+import com.solab.iso8583.IsoMessage;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Typed messages ↔ message bytes, with field 128 (see {@link MessageMac}). Thread-safe.
+ */
+public final class Iso8583Wire {
+  /** Field 128 travels as 16 hex characters at the very end (it is the last field). */
+  private static final int MAC_FIELD_CHARS = 2 * Iso8583Limits.MAC_BYTES;
+
+  private final Iso8583Messages messages;
+
+  public Iso8583Wire(Iso8583Messages messages) {
+    this.messages = messages;
+  }
+
+  /** A wire on the packager resource. */
+  public static Iso8583Wire load() {
+    return new Iso8583Wire(new Iso8583Messages(Iso8583Codec.load()));
+  }
+
+  public Iso8583Messages messages() {
+    return messages;
+  }
+
+  /**
+   * A received message and what its MAC covers.
+   *
+   * @param message the typed message
+   * @param macInput the bytes before field 128 (the whole message when there is none)
+   * @param mac field 128, or null when absent
+   */
+  public record Received(Iso8583Message message, byte[] macInput, byte[] mac) {}
+
+  /** The bytes of {@code message} with no field 128 (a link with MACs off). */
+  public byte[] write(Iso8583Message message) {
+    return messages.codec().encode(messages.toIso(message));
+  }
+
+  /** The bytes of {@code message} with field 128 under {@code zak}. */
+  public byte[] write(Iso8583Message message, AlgorithmSuite suite, ZoneKeys.Generation zak) {
+    IsoMessage iso = messages.toIso(message);
+    messages.codec().set(iso, 128, new byte[Iso8583Limits.MAC_BYTES]);
+    byte[] bytes = messages.codec().encode(iso);
+    int macAt = bytes.length - MAC_FIELD_CHARS;
+    byte[] mac = MessageMac.compute(suite, zak.zak(), Arrays.copyOf(bytes, macAt));
+    byte[] macText = Hex.encode(mac).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(macText, 0, bytes, macAt, MAC_FIELD_CHARS);
+    return bytes;
+  }
+
+  /**
+   * Parses {@code bytes}; the MAC is not checked here ({@link #verify}).
+   *
+   * @throws Iso8583Exception for anything malformed; nothing else escapes
+   */
+  public Received read(byte[] bytes) {
+    IsoMessage iso = messages.codec().decode(bytes);
+    Iso8583Message message = messages.fromIso(iso);
+    if (!iso.hasField(128)) {
+      return new Received(message, bytes, null);
+    }
+    // decode() checked the bytes are canonical, so field 128 is exactly the last 16 characters.
+    return new Received(message, Arrays.copyOf(bytes, bytes.length - MAC_FIELD_CHARS), iso.getObjectValue(128));
+  }
+
+  /**
+   * The key among {@code keys} that {@code received}'s MAC verifies under, trying each in constant time.
+   *
+   * @throws Iso8583Exception MAC_MISSING without field 128, MAC_INVALID when no key verifies it
+   */
+  public static ZoneKeys.Generation verify(Received received, AlgorithmSuite suite, List<ZoneKeys.Generation> keys) {
+    if (received.mac() == null) {
+      throw new Iso8583Exception(MAC_MISSING, received.message().mti().code() + " has no field 128");
+    }
+    for (ZoneKeys.Generation key : keys) {
+      if (MessageMac.verify(suite, key.zak(), received.macInput(), received.mac())) {
+        return key;
+      }
+    }
+    throw new Iso8583Exception(MAC_INVALID, received.message().mti().code() + " field 128 does not verify");
+  }
+}

@@ -1,0 +1,187 @@
+package io.iotpay.protocol.iso8583;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class Iso8583CodecTest {
+  private static final Iso8583Wire WIRE = Iso8583Wire.load();
+
+  /** One message of every type; the 0800/101's key exchange is made under {@code suite}'s ciphers. */
+  static List<Iso8583Message> everyType(AlgorithmSuite suite) {
+    CardTransaction t = Samples.transaction(42, "TERM0001");
+    CardTransaction noPin = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), 43,
+        t.localTime(), t.expiry(), t.posEntryMode(), null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(),
+        null, null);
+    AuthorisationRequest auth = new AuthorisationRequest(t);
+    ReversalRequest reversal = new ReversalRequest(Mti.REVERSAL_REQUEST, noPin, ResponseCode.ISSUER_UNAVAILABLE,
+        OriginalData.of(Mti.AUTHORISATION_REQUEST, t));
+    ReversalRequest reversalAdvice =
+        new ReversalRequest(Mti.REVERSAL_ADVICE, noPin, ResponseCode.ISSUER_UNAVAILABLE, reversal.original());
+    NetworkManagementRequest keyChange = new NetworkManagementRequest(NetworkCode.KEY_CHANGE, Samples.AT, 7,
+        "48020000", "ACQ00001", Samples.zoneKeys(suite).wrap(ZoneKeys.newZak()));
+    NetworkManagementRequest echo =
+        new NetworkManagementRequest(NetworkCode.ECHO, Samples.AT, 8, "48020000", "ACQ00001", null);
+    return List.of(
+        auth,
+        CardResponse.answering(auth, ResponseCode.APPROVED, "A1B2C3", Samples.ICC),
+        new FinancialRequest(t),
+        CardResponse.answering(new FinancialRequest(t), ResponseCode.INSUFFICIENT_FUNDS, null, null),
+        new AdviceRequest(t, ResponseCode.APPROVED, "STIP01"),
+        CardResponse.answering(new AdviceRequest(t, ResponseCode.APPROVED, null), ResponseCode.APPROVED, null, null),
+        reversal,
+        CardResponse.answering(reversal, ResponseCode.APPROVED, null, null),
+        reversalAdvice,
+        CardResponse.answering(reversalAdvice, ResponseCode.APPROVED, null, null),
+        keyChange,
+        echo,
+        NetworkManagementResponse.answering(echo, ResponseCode.APPROVED));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void everyMessageType_roundTripsThroughTheBytes(AlgorithmSuite suite) {
+    List<Iso8583Message> messages = everyType(suite);
+    assertThat(messages).extracting(Iso8583Message::mti).containsOnly(Mti.values());
+    for (Iso8583Message message : messages) {
+      byte[] bytes = WIRE.write(message);
+      Iso8583Wire.Received received = WIRE.read(bytes);
+      assertThat(received.message()).as(message.mti().code()).isEqualTo(message);
+      assertThat(received.mac()).isNull();
+      assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo(message.mti().code());
+    }
+  }
+
+  @Test
+  void authorisationRequest_hasTheDocumentedLayout() {
+    byte[] bytes = WIRE.write(Samples.authorisation(42));
+    // MTI, then 16 binary bitmap bytes with bit 1 (secondary present), 2, 3, 4, 7 set: 0xF2.
+    assertThat(bytes[4] & 0xFF).isEqualTo(0xF2);
+    String text = new String(bytes, 20, bytes.length - 20, StandardCharsets.ISO_8859_1);
+    assertThat(text).startsWith("16" + Samples.PAN.digits() + "000000" + "000000012345" + "1206235501" + "000042");
+    // Field 55 as LLLBIN in ASCII: the length counts hex characters.
+    assertThat(text).contains("046" + "9F2608A1B2C3D4E5F607189F3602002A95050000000000");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void mac_verifiesUnderItsKey_andFailsAfterAnyOneBitChange(AlgorithmSuite suite) {
+    ZoneKeys keys = Samples.zoneKeys(suite);
+    byte[] bytes = WIRE.write(Samples.authorisation(42), suite, keys.current());
+    Iso8583Wire.Received received = WIRE.read(bytes);
+    assertThat(Iso8583Wire.verify(received, suite, keys.acceptable(0))).isEqualTo(keys.current());
+    for (int bit = 0; bit < (bytes.length - 16) * 8; bit += 7) {
+      byte[] flipped = bytes.clone();
+      flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+      try {
+        Iso8583Wire.Received tampered = WIRE.read(flipped);
+        assertThatThrownBy(() -> Iso8583Wire.verify(tampered, suite, keys.acceptable(0)))
+            .isInstanceOfSatisfying(Iso8583Exception.class,
+                e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.MAC_INVALID));
+      } catch (Iso8583Exception e) {
+        assertThat(e.reason()).isNotIn(Iso8583Exception.Reason.MAC_INVALID, Iso8583Exception.Reason.MAC_MISSING);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void mac_underAnotherKey_isRefused_andAMissingMacToo(AlgorithmSuite suite) {
+    ZoneKeys keys = Samples.zoneKeys(suite);
+    byte[] bytes = WIRE.write(Samples.authorisation(42), suite, new ZoneKeys.Generation(9, ZoneKeys.newZak()));
+    assertThatThrownBy(() -> Iso8583Wire.verify(WIRE.read(bytes), suite, keys.acceptable(0)))
+        .isInstanceOfSatisfying(Iso8583Exception.class, e -> {
+          assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.MAC_INVALID);
+          assertThat(e.responseCode()).isEqualTo(ResponseCode.MAC_FAILURE);
+        });
+    byte[] plain = WIRE.write(Samples.authorisation(42));
+    assertThatThrownBy(() -> Iso8583Wire.verify(WIRE.read(plain), suite, keys.acceptable(0)))
+        .isInstanceOfSatisfying(Iso8583Exception.class,
+            e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.MAC_MISSING));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void mac_isTheSuiteAlgorithmOverTheBytesBeforeField128(AlgorithmSuite suite) {
+    ZoneKeys keys = Samples.zoneKeys(suite);
+    byte[] bytes = WIRE.write(Samples.authorisation(42), suite, keys.current());
+    byte[] input = Arrays.copyOf(bytes, bytes.length - 16);
+    byte[] expected = switch (suite) {
+      case INTERNATIONAL -> io.iotpay.foundation.crypto.MacAlgorithm.ISO9797_1_M3.mac(keys.current().zak(), input,
+          io.iotpay.foundation.crypto.MacPadding.METHOD_2);
+      case NATIONAL -> Arrays.copyOf(
+          io.iotpay.foundation.crypto.MacAlgorithm.pbocSm4Block(keys.current().zak(), null, input), 8);
+    };
+    assertThat(new String(bytes, bytes.length - 16, 16, StandardCharsets.US_ASCII))
+        .isEqualTo(io.iotpay.foundation.codec.Hex.encode(expected).toUpperCase(java.util.Locale.ROOT));
+  }
+
+  @Test
+  void trailingBytes_lowerCaseHex_andAMissingSecondaryBitmap_areMalformed() {
+    byte[] bytes = WIRE.write(Samples.authorisation(42));
+    byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
+    trailing[bytes.length] = '0';
+    assertMalformed(trailing);
+    byte[] lower = bytes.clone();
+    int at = new String(lower, StandardCharsets.ISO_8859_1).indexOf("9F2608A1");
+    lower[at + 1] = 'f';
+    assertMalformed(lower);
+    byte[] noSecondary = bytes.clone();
+    noSecondary[4] &= 0x7F;
+    assertThatThrownBy(() -> WIRE.read(noSecondary)).isInstanceOf(Iso8583Exception.class);
+  }
+
+  @Test
+  void unknownMti_andOversizedMessage_areRefusedTyped() {
+    byte[] bytes = WIRE.write(Samples.authorisation(42));
+    bytes[1] = '5'; // 0500 is not one of ours
+    assertThatThrownBy(() -> WIRE.read(bytes)).isInstanceOfSatisfying(Iso8583Exception.class,
+        e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.UNKNOWN_MTI));
+    byte[] huge = new byte[Iso8583Limits.MESSAGE_BYTES_MAX + 1];
+    System.arraycopy("0100".getBytes(StandardCharsets.US_ASCII), 0, huge, 0, 4);
+    assertThatThrownBy(() -> WIRE.read(huge)).isInstanceOfSatisfying(Iso8583Exception.class,
+        e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.TOO_LONG));
+  }
+
+  @Test
+  void field55_overItsBound_orNotTlv_isRefusedAtConstruction() {
+    assertThatThrownBy(() -> new IccData(new byte[Iso8583Limits.ICC_DATA_BYTES_MAX + 1]))
+        .isInstanceOfSatisfying(Iso8583Exception.class,
+            e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.FIELD_INVALID));
+    assertThatThrownBy(() -> new IccData(new byte[] {(byte) 0x9F, 0x26, 0x08, 1}))
+        .isInstanceOf(Iso8583Exception.class);
+  }
+
+  @Test
+  void toString_masksThePan_andHidesPinAndChipData() {
+    String text = Samples.authorisation(42).toString();
+    assertThat(text).doesNotContain(Samples.PAN.digits()).contains(Samples.PAN.masked())
+        .doesNotContain("0123456789ABCDEF").doesNotContain("A1B2C3D4");
+  }
+
+  @Test
+  void invalidFields_areRefusedWhenBuilt() {
+    assertThatThrownBy(() -> Samples.transaction(0, "TERM0001")).isInstanceOf(Iso8583Exception.class);
+    assertThatThrownBy(() -> Samples.transaction(1, "TERM01")).isInstanceOf(Iso8583Exception.class);
+    CardTransaction t = Samples.transaction(1, "TERM0001");
+    assertThatThrownBy(() -> new CardTransaction(t.pan(), t.processingCode(),
+        Money.ofMinor(1_000_000_000_000L, CurrencyUnit.CNY), t.transmittedAt(), 1, t.localTime(), t.expiry(),
+        t.posEntryMode(), null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(), null, null))
+        .isInstanceOfSatisfying(Iso8583Exception.class,
+            e -> assertThat(e.detail()).contains("field 4"));
+  }
+
+  private static void assertMalformed(byte[] bytes) {
+    assertThatThrownBy(() -> WIRE.read(bytes)).isInstanceOfSatisfying(Iso8583Exception.class,
+        e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.MALFORMED));
+  }
+}

@@ -1,0 +1,116 @@
+package io.iotpay.platform.operator;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.iotpay.platform.access.http.ApiException;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API's JSON request bodies and their one strict, bounded parser. Field names are
+ * snake_case; unknown fields, duplicate fields, trailing content, type coercions ({@code "1"} for a
+ * number, {@code 1} for a boolean, {@code 1.5} for an integer) and nesting deeper than
+ * {@link #NESTING_DEPTH_MAX} are refused. Missing fields arrive as null and are refused by the
+ * endpoint that needs them ({@link #required}).
+ */
+final class JsonBodies {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  /** Deepest nesting accepted: the deepest request (a mandate's terms' scope lists) nests 3 levels. */
+  static final int NESTING_DEPTH_MAX = 8;
+  /** Longest number literal, characters: a long has at most 20. */
+  static final int NUMBER_CHARS_MAX = 24;
+  private static final int DETAIL_CHARS_MAX = 200;
+
+  /** {@code POST /v1/devices}: the suite and the chip's PKCS#10 CSR, DER in standard base64. */
+  record RegisterDevice(String suite, String csr) {}
+
+  /** {@code POST /v1/manufacturer-cas}: the suite and the CA certificate in PEM. */
+  record ManufacturerCa(String suite, String certificatePem) {}
+
+  /** {@code POST …/suspend|resume|revoke}: why, for the record; 0..256 characters. */
+  record StatusChange(String reason) {}
+
+  /** {@code POST /v1/merchants}. */
+  record NewMerchant(String merchantId, String name, String category, Long settlementAccountId, Location location) {}
+
+  /** A place in degrees (WGS 84). */
+  record Location(Double latitudeDeg, Double longitudeDeg) {}
+
+  /** {@code POST /v1/mandates}: bind a device to one of the user's accounts. */
+  record BindMandate(String deviceId, Long accountId, Terms terms) {}
+
+  /** A mandate's terms; every amount in minor units of {@code currency}. */
+  record Terms(
+      String currency, Long perPaymentMaxMinor, Long perDayMaxMinor, Long perMonthMaxMinor, Long confirmationThresholdMinor,
+      List<String> allowedMerchants, List<String> allowedCategories) {}
+
+  /** {@code POST /v1/payments/{device}/{counter}/confirm}: the user's answer. */
+  record Confirm(Boolean approve) {}
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(NESTING_DEPTH_MAX)
+              .maxNumberLength(NUMBER_CHARS_MAX)
+              .maxStringLength(HttpApiConfig.JSON_BYTES_MAX_DEFAULT * 16)
+              .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build())
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private JsonBodies() {}
+
+  /**
+   * Parses a whole body (already bounded by the caller) as {@code type}.
+   *
+   * @return never null
+   * @throws ApiException 400 {@code BAD_JSON} naming what is wrong, for anything but one well-formed
+   *     object of the expected shape
+   */
+  static <T> T parse(byte[] body, Class<T> type) {
+    if (body.length == 0) {
+      throw new ApiException(400, "BAD_JSON", "the request needs a JSON object body");
+    }
+    T value;
+    try {
+      value = MAPPER.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new ApiException(400, "BAD_JSON", clip(e.getOriginalMessage()));
+    } catch (IOException | RuntimeException e) {
+      // A creator refusing its input, a constraint, an encoding error: still the caller's bad input.
+      throw new ApiException(400, "BAD_JSON", clip(String.valueOf(e.getMessage())));
+    }
+    if (value == null) {
+      throw new ApiException(400, "BAD_JSON", "the request needs a JSON object body, not null");
+    }
+    return value;
+  }
+
+  /** @throws ApiException 400 naming {@code field} when {@code value} is null (missing or JSON null) */
+  static <T> T required(T value, String field) {
+    if (value == null) {
+      throw ApiException.badRequest("field '" + field + "' is missing");
+    }
+    return value;
+  }
+
+  private static String clip(String text) {
+    String line = text == null ? "malformed JSON" : WHITESPACE.matcher(text).replaceAll(" ");
+    return line.length() <= DETAIL_CHARS_MAX ? line : line.substring(0, DETAIL_CHARS_MAX) + "…";
+  }
+}

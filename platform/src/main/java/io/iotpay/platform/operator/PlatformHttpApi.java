@@ -1,0 +1,182 @@
+package io.iotpay.platform.operator;
+
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.DeviceMessages;
+import io.iotpay.platform.access.http.Exchange;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform's HTTP API (Javalin on Jetty): operators register and manage devices, users manage
+ * their mandates and payments, cloud-connected devices post envelopes. Endpoints and examples:
+ * {@code docs/http-api.md}.
+ *
+ * <p>Every answer is JSON with snake_case fields except device answers ({@code application/cose})
+ * and {@code /metrics} (Prometheus text). Every error is {@code {"error":"<CODE>","detail":"…"}} with
+ * 400 bad input, 401 no or bad token, 403 not yours, 404 unknown, 409 conflict, 413 too large,
+ * 503 store failure; a refused request changed nothing. Bodies are bounded
+ * ({@link HttpApiConfig#jsonBytesMax()}, {@link HttpApiConfig#envelopeBytesMax()}).
+ *
+ * <p>Plain HTTP unless {@link HttpApiConfig#tls()} names a key store. One instance serves once:
+ * {@link #start} it, {@link #close} it.
+ */
+public final class PlatformHttpApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PlatformHttpApi.class);
+
+  private final HttpApiServices services;
+  private final HttpApiConfig config;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private Javalin app;
+
+  /** @param services never null; @param config never null */
+  public PlatformHttpApi(HttpApiServices services, HttpApiConfig config) {
+    this.services = Objects.requireNonNull(services, "services");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param host the address to bind, e.g. {@code 127.0.0.1}
+   * @param port the port, 0 for any free one ({@link #port()} tells which)
+   * @return this
+   * @throws IllegalStateException when already started, or the port cannot be bound, or the TLS key
+   *     store cannot be read
+   */
+  public synchronized PlatformHttpApi start(String host, int port) {
+    if (app != null) {
+      throw new IllegalStateException("the HTTP API was already started");
+    }
+    Javalin created = Javalin.create(javalin -> configure(javalin, host, port));
+    routes(created);
+    try {
+      if (config.tls() == null) {
+        created.start(host, port);
+      } else {
+        created.start();
+      }
+    } catch (RuntimeException e) {
+      created.stop();
+      throw new IllegalStateException("the HTTP API cannot listen on " + host + ":" + port, e);
+    }
+    app = created;
+    LOG.info("HTTP API listening [host={}, port={}, tls={}]", host, created.port(), config.tls() != null);
+    return this;
+  }
+
+  /** The bound port. @throws IllegalStateException before {@link #start} */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("the HTTP API is not started");
+    }
+    return app.port();
+  }
+
+  /** Whether the API is served over TLS. */
+  public boolean tls() {
+    return config.tls() != null;
+  }
+
+  /** Stops listening; requests in flight are cut. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (app != null) {
+      app.stop();
+      app = null;
+    }
+    metrics.close();
+  }
+
+  private void configure(JavalinConfig javalin, String host, int port) {
+    javalin.showJavalinBanner = false;
+    javalin.http.maxRequestSize = Math.max(config.jsonBytesMax(), config.envelopeBytesMax());
+    javalin.http.disableCompression();
+    javalin.requestLogger.http(this::measure);
+    HttpApiConfig.Tls tls = config.tls();
+    if (tls == null) {
+      return;
+    }
+    javalin.jetty.addConnector((server, httpConfiguration) -> {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(tls.keyStore().toString());
+      ssl.setKeyStorePassword(tls.password());
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      // Clients reach the demo by IP address: SNI is optional and not matched against the certificate's names.
+      httpConfiguration.addCustomizer(new SecureRequestCustomizer(false));
+      ServerConnector connector = new ServerConnector(server,
+          new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfiguration));
+      connector.setHost(host);
+      connector.setPort(port);
+      return connector;
+    });
+  }
+
+  private void routes(Javalin created) {
+    BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
+    created.get("/health", ctx -> Exchange.json(ctx, 200, Exchange.JSON.createObjectNode().put("status", "UP")));
+    created.get("/metrics", ctx -> {
+      bearer.requireOperator(ctx);
+      ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    });
+    new OperatorEndpoints(services, config).register(created, bearer);
+    new UserEndpoints(services, config).register(created, bearer);
+    new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
+    created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
+    created.exception(Exception.class, (e, ctx) -> {
+      ApiException error = ErrorTable.of(e);
+      if (error.status() >= 500) {
+        LOG.warn("HTTP request failed [method={}, path={}, status={}, exception={}]",
+            ctx.method(), ctx.path(), error.status(), e.getClass().getName(), e);
+      }
+      Exchange.error(ctx, error);
+    });
+    created.error(404, ctx -> {
+      if (ctx.resultInputStream() == null) {
+        Exchange.error(ctx, ApiException.notFound("NOT_FOUND", "no endpoint " + ctx.method() + " " + Exchange.clip(ctx.path())));
+      }
+    });
+  }
+
+  /** Javalin's own refusals (unknown route, body over its limit) in our error shape. */
+  private static ApiException fromJavalin(HttpResponseException e) {
+    String code = switch (e.getStatus()) {
+      case 400 -> "BAD_REQUEST";
+      case 404 -> "NOT_FOUND";
+      case 405 -> "METHOD_NOT_ALLOWED";
+      case 413 -> "TOO_LARGE";
+      default -> "HTTP_" + e.getStatus();
+    };
+    return new ApiException(e.getStatus(), code, String.valueOf(e.getMessage()));
+  }
+
+  /** One timer per route template, method and status: the label set stays bounded whatever paths are asked for. */
+  private void measure(Context ctx, Float executionMs) {
+    String route;
+    try {
+      route = ctx.endpointHandlerPath();
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
+    Timer.builder("iotpay.http.requests")
+        .description("HTTP API requests by route template, method and status")
+        .tag("route", route)
+        .tag("method", ctx.method().name())
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record(Duration.ofNanos((long) (executionMs * 1_000_000)));
+  }
+}
