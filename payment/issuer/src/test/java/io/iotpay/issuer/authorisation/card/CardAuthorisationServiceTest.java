@@ -6,6 +6,7 @@ import static io.iotpay.issuer.authorisation.card.CardHostWorld.SETTLEMENT;
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.STAND_IN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.foundation.codec.Tag;
 import io.iotpay.foundation.codec.Tlv;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvCryptograms;
@@ -17,6 +18,7 @@ import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
 import io.iotpay.protocol.iso8583.FinancialRequest;
+import io.iotpay.protocol.iso8583.IccData;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.ResponseCode;
@@ -25,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -108,6 +112,33 @@ class CardAuthorisationServiceTest {
           .as("count per day").isEqualTo(ResponseCode.EXCEEDS_WITHDRAWAL_LIMIT);
 
       assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(8_000);
+      w.assertBooksBalance();
+      w.assertAuditVerifies();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void theRealAppletInJCardSim_isApproved_andAcceptsTheHostsArpc(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      ChipCard card = new ChipCard(suite, w.imk, PAN.digits(), "01");
+      ChipCard.Arqc tap = card.arqc(1_234);
+      CardResponse approved = w.send(new AuthorisationRequest(
+          CardHostWorld.transaction(PAN, w.nextStan(), 1_234, IccData.of(tap.field55()))));
+      assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
+      byte[] issuerAuthentication = ((Tlv.Primitive) approved.iccData().objects().get(0)).value();
+      assertThat(card.externalAuthenticate(issuerAuthentication)).as("EXTERNAL AUTHENTICATE").isEqualTo(0x9000);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(1_234);
+
+      ChipCard.Arqc next = card.arqc(500);
+      List<Tlv> forged = new ArrayList<>(next.field55());
+      byte[] arqc = next.arqc().clone();
+      arqc[0] ^= (byte) 0x80;
+      forged.set(0, Tlv.primitive(Tag.of(0x9F26), arqc));
+      CardResponse declined = w.send(new AuthorisationRequest(
+          CardHostWorld.transaction(PAN, w.nextStan(), 500, IccData.of(forged))));
+      assertThat(declined.responseCode()).isEqualTo(ResponseCode.DO_NOT_HONOUR);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(1_234);
       w.assertBooksBalance();
       w.assertAuditVerifies();
     }

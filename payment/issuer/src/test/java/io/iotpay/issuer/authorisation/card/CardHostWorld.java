@@ -182,10 +182,15 @@ final class CardHostWorld implements AutoCloseable {
       chip.add(Tlv.primitive(Tag.of(entry[0]), java.util.Arrays.copyOfRange(cdol1, offset, offset + entry[1])));
       offset += entry[1];
     }
+    return transaction(pan, stanValue, amountMinor, new IccData(BerTlv.encode(chip)));
+  }
+
+  /** A purchase request's card data with {@code icc} as field 55. */
+  static CardTransaction transaction(Pan pan, int stanValue, long amountMinor, IccData icc) {
     MonthDayTime at = new MonthDayTime(MonthDay.of(12, 7), LocalTime.of(9, 0, stanValue % 60));
     return new CardTransaction(pan, "000000", Money.ofMinor(amountMinor, CurrencyUnit.CNY), at, stanValue, at,
         YearMonth.of(2029, 12), "071", PSN, "48020000", String.format("RRN%09d", stanValue), "TERM0001",
-        "MERCHANT0000001", null, new IccData(BerTlv.encode(chip)));
+        "MERCHANT0000001", null, icc);
   }
 
   /** CDOL1 data: amount, other amount, country 0156, TVR, currency 0156, date, type 00, UN. */
