@@ -1,5 +1,6 @@
 package io.iotpay.issuer.authorisation.card;
 
+import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import java.sql.Connection;
@@ -7,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The host's tables (db/issuer-auth): cards, transactions by message key, early reversals, refunds. */
@@ -80,6 +83,39 @@ final class CardAuthStore {
 
   void putRefund(String refundId, String txnKey, long amountMinor) {
     update("INSERT INTO issuer_auth_refund VALUES (?, ?, ?)", refundId, txnKey, amountMinor);
+  }
+
+  /** A queued script and its place in the card's queue. */
+  record QueuedScript(int seq, IssuerScript script) {}
+
+  void queueScript(String panHash, IssuerScript script) {
+    int seq = query("SELECT COALESCE(MAX(seq), 0) + 1 FROM issuer_auth_script WHERE pan_hash = ?", rs -> rs.getInt(1),
+        panHash).orElseThrow();
+    update("INSERT INTO issuer_auth_script VALUES (?, ?, ?, ?, ?, NULL)", panHash, seq, script.template(),
+        script.headerHex(), Hex.encode(script.data()));
+  }
+
+  /** The card's scripts not yet sent, oldest first, at most {@code countMax}. */
+  List<QueuedScript> pendingScripts(String panHash, int countMax) {
+    List<QueuedScript> out = new ArrayList<>();
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
+        "SELECT seq, template, header_hex, data_hex FROM issuer_auth_script WHERE pan_hash = ? AND sent_txn IS NULL"
+            + " ORDER BY seq")) {
+      s.setString(1, panHash);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && out.size() < countMax) {
+          out.add(new QueuedScript(rs.getInt(1),
+              new IssuerScript(rs.getInt(2), rs.getString(3), Hex.decode(rs.getString(4)))));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  void markScriptSent(String panHash, int seq, String txnKey) {
+    update("UPDATE issuer_auth_script SET sent_txn = ? WHERE pan_hash = ? AND seq = ?", txnKey, panHash, seq);
   }
 
   private static String yymm(YearMonth month) {

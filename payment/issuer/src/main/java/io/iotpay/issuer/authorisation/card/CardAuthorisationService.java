@@ -1,6 +1,7 @@
 package io.iotpay.issuer.authorisation.card;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.codec.BerTlv;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.Tag;
 import io.iotpay.foundation.codec.Tlv;
@@ -9,6 +10,7 @@ import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.DayTotals;
+import io.iotpay.issuer.authorisation.card.CardAuthStore.QueuedScript;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.Txn;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.Ledger;
@@ -21,6 +23,7 @@ import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
 import io.iotpay.protocol.iso8583.FinancialRequest;
 import io.iotpay.protocol.iso8583.IccData;
+import io.iotpay.protocol.iso8583.Iso8583Limits;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Mti;
@@ -35,6 +38,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +59,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   private static final System.Logger LOG = System.getLogger(CardAuthorisationService.class.getName());
   private static final long LEDGER_WAIT_MS = 10_000;
   private static final String PURCHASE = "00";
+  /** Scripts per response at most (docs/pos-kernel.md: the kernel takes 8). */
+  private static final int SCRIPTS_MAX = 8;
 
   /**
    * @param settlementAccountId the issuer's account holds and postings credit (owed to the scheme)
@@ -62,8 +68,10 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
    *     the card's own account no longer covers it
    * @param holdTimeoutMs business-time milliseconds until an uncaptured hold expires
    * @param panLookupKey HMAC-SHA256 key of the PAN look-up hash, at least 16 bytes
+   * @param scriptSigner makes queued issuer scripts; null when the host sends none
    */
-  public record Config(long settlementAccountId, long standInAccountId, long holdTimeoutMs, byte[] panLookupKey) {
+  public record Config(long settlementAccountId, long standInAccountId, long holdTimeoutMs, byte[] panLookupKey,
+      ScriptSigner scriptSigner) {
     public Config {
       Assert.that(settlementAccountId > 0 && standInAccountId > 0 && holdTimeoutMs > 0, "accounts and timeout");
       Assert.that(panLookupKey != null && panLookupKey.length >= 16, "PAN look-up key of 16 bytes or more");
@@ -171,7 +179,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         throw new IllegalStateException("ledger refused " + kind + " transfer: " + result);
       }
     }
-    IccData icc = d.chip() == null ? null : issuerData(d.card(), t.pan(), d.chip(), code);
+    IccData icc = d.chip() == null ? null : issuerData(d, t.pan(), code, key);
     String approval = code.approved() ? approvalCode(key) : null;
     store.putTxn(new Txn(key, kind.name(), panHash(t.pan()), today(), t.amount().amountMinor(), transferId,
         code.approved() ? (kind == Kind.AUTH ? HELD : POSTED) : DECLINED, code.code(), approval,
@@ -182,21 +190,21 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   }
 
   /** A decision before the ledger: the code, the card (null when unknown), the chip data (null when absent). */
-  private record Decision(ResponseCode code, CardAccount card, ChipData chip) {}
+  private record Decision(ResponseCode code, CardAccount card, ChipData chip, boolean arqcValid) {}
 
   private Decision decide(CardTransaction t, String key) {
     Optional<CardAccount> found = store.card(panHash(t.pan()));
     if (found.isEmpty()) {
-      return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null);
+      return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null, false);
     }
     CardAccount card = found.get();
     ChipData chip = ChipData.of(t.iccData()).orElse(null);
     if (chip == null) {
-      return new Decision(ResponseCode.FORMAT_ERROR, card, null);
+      return new Decision(ResponseCode.FORMAT_ERROR, card, null, false);
     }
     boolean arqcValid = custody.verifyArqc(custody.current(card.keyLabel()), t.pan().digits(),
         String.format("%02d", card.panSequence()), chip.atc(), chip.cryptogramInput(), chip.arqc());
-    return new Decision(checks(t, card, arqcValid, key), card, chip);
+    return new Decision(checks(t, card, arqcValid, key), card, chip, arqcValid);
   }
 
   /** The decline table, first match wins; APPROVED when every check passes. */
@@ -222,14 +230,46 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return ResponseCode.APPROVED;
   }
 
-  /** Response field 55: tag 91 = ARPC (method 1, through the custody) ‖ ARC, the ARC being field 39's two characters. */
-  private IccData issuerData(CardAccount card, Pan pan, ChipData chip, ResponseCode code) {
+  /**
+   * Response field 55: tag 91 = ARPC (method 1, through the custody) ‖ ARC, the ARC being field
+   * 39's two characters; then, when the ARQC verified, the card's queued scripts (71/72 with one 86
+   * each) as long as the field stays within its bound. Scripts sent are marked with {@code key}.
+   */
+  private IccData issuerData(Decision d, Pan pan, ResponseCode code, String key) {
     byte[] arc = code.code().getBytes(StandardCharsets.US_ASCII);
-    KeyRef imk = custody.current(card.keyLabel());
-    byte[] arpc = custody.generateArpc(imk, pan.digits(), String.format("%02d", card.panSequence()), chip.atc(),
-        chip.arqc(), arc);
+    String psn = String.format("%02d", d.card().panSequence());
+    KeyRef imk = custody.current(d.card().keyLabel());
+    byte[] arpc = custody.generateArpc(imk, pan.digits(), psn, d.chip().atc(), d.chip().arqc(), arc);
     ByteBuffer value = ByteBuffer.allocate(arpc.length + arc.length).put(arpc).put(arc);
-    return IccData.of(List.of(Tlv.primitive(Tag.of(0x91), value.array())));
+    List<Tlv> objects = new ArrayList<>();
+    objects.add(Tlv.primitive(Tag.of(0x91), value.array()));
+    if (d.arqcValid() && config.scriptSigner() != null) {
+      int bytes = BerTlv.encode(objects).length;
+      for (QueuedScript queued : store.pendingScripts(d.card().panHash(), SCRIPTS_MAX)) {
+        byte[] command = config.scriptSigner().command(pan.digits(), psn, d.chip().atc(), d.chip().arqc(),
+            queued.script());
+        Tlv template = Tlv.constructed(Tag.of(queued.script().template()), Tlv.primitive(Tag.of(0x86), command));
+        int size = BerTlv.encode(List.of(template)).length;
+        if (bytes + size > Iso8583Limits.ICC_DATA_BYTES_MAX) {
+          break; // the rest waits for the next online transaction
+        }
+        bytes += size;
+        objects.add(template);
+        store.markScriptSent(d.card().panHash(), queued.seq(), key);
+      }
+    }
+    return IccData.of(objects);
+  }
+
+  /** Queues {@code script} for the card's next online transaction with a genuine ARQC. */
+  public void queueScript(Pan pan, IssuerScript script) {
+    lock.lock();
+    try {
+      CardAccount card = store.card(panHash(pan)).orElseThrow(() -> new IllegalArgumentException("no such card"));
+      store.queueScript(card.panHash(), Assert.notNull(script, "script"));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private CardResponse replay(Iso8583Message request, CardTransaction t, Txn txn) {

@@ -121,7 +121,7 @@ class CardAuthorisationServiceTest {
   @EnumSource(AlgorithmSuite.class)
   void theRealAppletInJCardSim_isApproved_andAcceptsTheHostsArpc(AlgorithmSuite suite) throws Exception {
     try (CardHostWorld w = new CardHostWorld(suite, dir)) {
-      ChipCard card = new ChipCard(suite, w.imk, PAN.digits(), "01");
+      ChipCard card = new ChipCard(suite, w.imk, w.imkSmi, PAN.digits(), "01");
       ChipCard.Arqc tap = card.arqc(1_234);
       CardResponse approved = w.send(new AuthorisationRequest(
           CardHostWorld.transaction(PAN, w.nextStan(), 1_234, IccData.of(tap.field55()))));
@@ -142,6 +142,36 @@ class CardAuthorisationServiceTest {
       w.assertBooksBalance();
       w.assertAuditVerifies();
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void queuedScripts_rideTheNext0110_once_andTheRealCardAppliesThem(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      ChipCard card = new ChipCard(suite, w.imk, w.imkSmi, PAN.digits(), "01");
+      w.service.queueScript(PAN, IssuerScript.upperConsecutiveOfflineLimit(9));
+      w.service.queueScript(PAN, IssuerScript.applicationBlock());
+      CardTransaction t = CardHostWorld.transaction(PAN, w.nextStan(), 300, IccData.of(card.arqc(300).field55()));
+      CardResponse approved = w.send(new AuthorisationRequest(t));
+      assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
+      java.util.List<Tlv> data = approved.iccData().objects();
+      assertThat(data).extracting(o -> o.tag().value()).containsExactly(0x91, 0x71, 0x72);
+      assertThat(w.send(new AuthorisationRequest(t))).as("a duplicate carries the same scripts").isEqualTo(approved);
+
+      assertThat(card.externalAuthenticate(((Tlv.Primitive) data.get(0)).value())).isEqualTo(0x9000);
+      assertThat(card.script(scriptCommand(data.get(1)))).as("PUT DATA 9F23 before the final AC").isEqualTo(0x9000);
+      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII))).isEqualTo(0x40);
+      assertThat(card.script(scriptCommand(data.get(2)))).as("APPLICATION BLOCK after it").isEqualTo(0x9000);
+      assertThat(card.selectStatus()).as("the application is blocked").isEqualTo(0x6283);
+
+      CardResponse later = w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 100, 90)));
+      assertThat(later.iccData().objects()).as("scripts are sent once").hasSize(1);
+      w.assertBooksBalance();
+    }
+  }
+
+  private static byte[] scriptCommand(Tlv template) {
+    return ((Tlv.Primitive) ((Tlv.Constructed) template).children().get(0)).value();
   }
 
   @ParameterizedTest

@@ -80,6 +80,7 @@ final class CardHostWorld implements AutoCloseable {
   final AlgorithmSuite suite;
   final Path dir;
   final SecretKeyBytes imk;
+  final SecretKeyBytes imkSmi;
   final KeyPair auditKey;
   final ManualBusinessClock clock;
   Database database;
@@ -97,6 +98,9 @@ final class CardHostWorld implements AutoCloseable {
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
     this.imk = new SecretKeyBytes(key);
+    byte[] smi = new byte[16];
+    RANDOM.nextBytes(smi);
+    this.imkSmi = new SecretKeyBytes(smi);
     this.auditKey = suite.signature().generateKeyPair(RANDOM);
     this.clock = new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT);
     open();
@@ -122,7 +126,7 @@ final class CardHostWorld implements AutoCloseable {
     SecretKeyBytes master = new SecretKeyBytes(new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16]);
     custody = SoftwareKeyCustody.open(dir.resolve("custody"), suite, master);
     service = new CardAuthorisationService(database, ledger, custody, new CardAuthorisationService.Config(SETTLEMENT,
-        STAND_IN, HOLD_TIMEOUT_MS, PAN_KEY), clock.asJavaClock());
+        STAND_IN, HOLD_TIMEOUT_MS, PAN_KEY, ScriptSigner.software(suite, imkSmi)), clock.asJavaClock());
     try {
       server = new Iso8583Server(LinkSettings.defaults("48020000", "ISSUER01").withEchoIntervalMs(0), zoneKeys(),
           service, Iso8583Wire.load()).start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

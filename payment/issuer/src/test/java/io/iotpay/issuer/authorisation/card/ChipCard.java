@@ -35,15 +35,17 @@ final class ChipCard {
 
   private final CardChannel channel;
   private byte[] aip;
+  private byte[] cdol1Data;
 
   /** The result of the first GENERATE AC: the request field 55 for the host, and the ARQC. */
   record Arqc(List<Tlv> field55, byte[] arqc, int atc) {}
 
-  ChipCard(AlgorithmSuite suite, SecretKeyBytes imkAc, String pan, String psn) {
+  ChipCard(AlgorithmSuite suite, SecretKeyBytes imkAc, SecretKeyBytes imkSmi, String pan, String psn) {
     CardSimulator simulator = new CardSimulator();
-    byte[] other = new byte[16]; // MK_SMI and MK_SMC: scripts are not used here
+    byte[] smc = new byte[16]; // MK_SMC: PIN change is not used here
     byte[] install = concat(new byte[] {(byte) (suite == AlgorithmSuite.INTERNATIONAL ? 0x01 : 0x02)},
-        EmvKeyDerivation.cardMasterKey(suite, imkAc, pan, psn).value(), other, other, new byte[] {3},
+        EmvKeyDerivation.cardMasterKey(suite, imkAc, pan, psn).value(),
+        EmvKeyDerivation.cardMasterKey(suite, imkSmi, pan, psn).value(), smc, new byte[] {3},
         Hex.decode("241234FFFFFFFFFF"));
     byte[] parameters = concat(new byte[] {(byte) AID_BYTES.length}, AID_BYTES, new byte[] {0, (byte) install.length},
         install);
@@ -76,7 +78,7 @@ final class ChipCard {
         concat(new byte[] {(byte) 0x83, (byte) pdolData.length}, pdolData), 256)), "GPO");
     aip = find(gpo.data(), 0x82);
     byte[] amount = Bcd.encodeAmount(amountMinor);
-    byte[] cdol1Data = concat(amount, new byte[6], Hex.decode("0156"), new byte[5], Hex.decode("0156"),
+    cdol1Data = concat(amount, new byte[6], Hex.decode("0156"), new byte[5], Hex.decode("0156"),
         Hex.decode("261207"), new byte[1], Hex.decode(UN));
     ResponseApdu ac = ok(channel.transmit(new CommandApdu(0x80, 0xAE, 0x80, 0x00, cdol1Data, 256)), "GENERATE AC");
     byte[] arqc = find(ac.data(), 0x9F26);
@@ -101,6 +103,23 @@ final class ChipCard {
   /** EXTERNAL AUTHENTICATE with the host's tag 91 (ARPC ‖ ARC): the card's status word (9000 or 6300). */
   int externalAuthenticate(byte[] issuerAuthenticationData) {
     return channel.transmit(new CommandApdu(0x00, 0x82, 0x00, 0x00, issuerAuthenticationData, 0)).sw();
+  }
+
+  /** The second GENERATE AC asking for a TC, with {@code arc} in CDOL2: the CID the card answers. */
+  int secondAc(byte[] arc) {
+    ResponseApdu ac = ok(channel.transmit(new CommandApdu(0x80, 0xAE, 0x40, 0x00, concat(arc, cdol1Data), 256)),
+        "second GENERATE AC");
+    return find(ac.data(), 0x9F27)[0] & 0xFF;
+  }
+
+  /** One issuer script command (the value of a tag 86) sent to the card: its status word. */
+  int script(byte[] command) {
+    return channel.transmit(CommandApdu.parse(command)).sw();
+  }
+
+  /** SELECT's status word (6283 once the application is blocked). */
+  int selectStatus() {
+    return channel.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, AID_BYTES, 256)).sw();
   }
 
   private void select() {
