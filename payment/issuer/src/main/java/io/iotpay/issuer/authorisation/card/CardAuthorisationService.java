@@ -8,6 +8,7 @@ import io.iotpay.foundation.codec.Tlv;
 import io.iotpay.foundation.custody.KeyCustody;
 import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.IssuerInputException;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.DayTotals;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.QueuedScript;
@@ -115,9 +116,17 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return card;
   }
 
-  /** Blocks or unblocks a card; the next authorisation sees it. */
+  /**
+   * Blocks or unblocks a card; the next authorisation sees it.
+   *
+   * @throws IssuerInputException when no card is registered under {@code pan} (nothing changes)
+   */
   public void setState(Pan pan, CardState state) {
-    store.putCard(store.card(panHash(pan)).orElseThrow(() -> new IllegalArgumentException("no such card")).withState(state));
+    store.putCard(requireCard(pan).withState(state));
+  }
+
+  private CardAccount requireCard(Pan pan) {
+    return store.card(panHash(pan)).orElseThrow(() -> new IssuerInputException("no card is registered under this PAN"));
   }
 
   /** The card as stored. */
@@ -261,11 +270,15 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return IccData.of(objects);
   }
 
-  /** Queues {@code script} for the card's next online transaction with a genuine ARQC. */
+  /**
+   * Queues {@code script} for the card's next online transaction with a genuine ARQC.
+   *
+   * @throws IssuerInputException when no card is registered under {@code pan} (nothing is queued)
+   */
   public void queueScript(Pan pan, IssuerScript script) {
     lock.lock();
     try {
-      CardAccount card = store.card(panHash(pan)).orElseThrow(() -> new IllegalArgumentException("no such card"));
+      CardAccount card = requireCard(pan);
       store.queueScript(card.panHash(), Assert.notNull(script, "script"));
     } finally {
       lock.unlock();

@@ -5,11 +5,13 @@ import static io.iotpay.issuer.authorisation.card.CardHostWorld.PAN;
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.SETTLEMENT;
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.STAND_IN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.codec.Tag;
 import io.iotpay.foundation.codec.Tlv;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvCryptograms;
+import io.iotpay.issuer.IssuerInputException;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService.ClearingOutcome;
 import io.iotpay.protocol.Pan;
@@ -19,10 +21,16 @@ import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
 import io.iotpay.protocol.iso8583.FinancialRequest;
 import io.iotpay.protocol.iso8583.IccData;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +38,8 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -172,6 +182,40 @@ class CardAuthorisationServiceTest {
 
   private static byte[] scriptCommand(Tlv template) {
     return ((Tlv.Primitive) ((Tlv.Constructed) template).children().get(0)).value();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void theSame0100FromTwoLinksAtOnce_getsOneAnswer_andOneHold(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir);
+        Iso8583Client second = new Iso8583Client(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), w.server.port()),
+            LinkSettings.defaults("48020000", "SWITCH02").withEchoIntervalMs(0).withRequestTimeoutMs(10_000),
+            w.zoneKeys(), Iso8583Wire.load())) {
+      AuthorisationRequest request = new AuthorisationRequest(w.purchase(w.nextStan(), 900, 80));
+      CompletableFuture<Outcome> one = w.client.sendAsync(request);
+      CompletableFuture<Outcome> two = second.sendAsync(request);
+      CardResponse first = (CardResponse) ((Outcome.Answered) one.get(30, TimeUnit.SECONDS)).response();
+      CardResponse other = (CardResponse) ((Outcome.Answered) two.get(30, TimeUnit.SECONDS)).response();
+      assertThat(first.responseCode()).isEqualTo(ResponseCode.APPROVED);
+      assertThat(other).isEqualTo(first);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(900);
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void operatorCallsForAnUnknownCard_areRefusedTyped(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      Pan unknown = Pan.withCheckDigit("621234567890999");
+      assertThatThrownBy(() -> w.service.setState(unknown, CardState.BLOCKED)).isInstanceOf(IssuerInputException.class);
+      assertThatThrownBy(() -> w.service.queueScript(unknown, IssuerScript.applicationBlock()))
+          .isInstanceOf(IssuerInputException.class);
+      assertThat(w.service.card(unknown)).isEmpty();
+      assertThat(w.service.capture(OriginalData.of(Mti.AUTHORISATION_REQUEST, w.purchase(w.nextStan(), 1, 1)), 1))
+          .isEqualTo(ClearingOutcome.UNKNOWN_TRANSACTION);
+    }
   }
 
   @ParameterizedTest

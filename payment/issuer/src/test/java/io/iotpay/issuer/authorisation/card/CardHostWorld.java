@@ -144,7 +144,7 @@ final class CardHostWorld implements AutoCloseable {
     open();
   }
 
-  private ZoneKeys zoneKeys() {
+  ZoneKeys zoneKeys() {
     return new ZoneKeys(suite, SecretKeyBytes.fromHex("0123456789ABCDEFFEDCBA9876543210"),
         SecretKeyBytes.fromHex("00112233445566778899AABBCCDDEEFF"), 30_000);
   }
