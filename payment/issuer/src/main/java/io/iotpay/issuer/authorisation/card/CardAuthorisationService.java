@@ -28,6 +28,8 @@ import io.iotpay.protocol.iso8583.Iso8583Limits;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Mti;
+import io.iotpay.protocol.iso8583.NetworkManagementRequest;
+import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
@@ -78,6 +80,17 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
       Assert.that(panLookupKey != null && panLookupKey.length >= 16, "PAN look-up key of 16 bytes or more");
       panLookupKey = panLookupKey.clone();
     }
+
+    @Override
+    public byte[] panLookupKey() {
+      return panLookupKey.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Config[settlement=" + settlementAccountId + ", standIn=" + standInAccountId + ", holdTimeoutMs="
+          + holdTimeoutMs + "]"; // the look-up key stays out of logs
+    }
   }
 
   /** What a clearing or refund call did. */
@@ -95,6 +108,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   private final CardAuthStore store;
   private final Config config;
   private final Clock clock;
+  private final SecretKeySpec panKey;
   // One request at a time: duplicates racing each other see the first one's stored answer.
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -104,6 +118,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     this.custody = Assert.notNull(custody, "custody");
     this.config = Assert.notNull(config, "config");
     this.clock = Assert.notNull(clock, "clock");
+    this.panKey = new SecretKeySpec(config.panLookupKey(), "HmacSHA256");
     this.store = new CardAuthStore(database);
   }
 
@@ -143,7 +158,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         case FinancialRequest r -> authorise(r, r.transaction(), Kind.FIN);
         case ReversalRequest r -> reverse(r);
         case AdviceRequest r -> advise(r);
-        default -> throw Assert.unreachable("the server passes only card requests, not {}", request.mti());
+        case CardResponse r -> throw Assert.unreachable("the server passes only requests, not {}", r.mti());
+        case NetworkManagementRequest r -> throw Assert.unreachable("the server answers 0800 itself");
+        case NetworkManagementResponse r -> throw Assert.unreachable("the server passes only requests");
       };
     } finally {
       lock.unlock();
@@ -305,9 +322,15 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     Txn txn = found.get();
     switch (txn.state()) {
       case HELD -> {
-        TransferResult result = submit(Transfer.voidPending(id("void", key), txn.transferId()));
-        Assert.that(result == TransferResult.OK || result == TransferResult.PENDING_TRANSFER_EXPIRED
-            || result == TransferResult.PENDING_TRANSFER_ALREADY_VOIDED, "void refused: {}", result);
+        switch (submit(Transfer.voidPending(id("void", key), txn.transferId()))) {
+          case OK, PENDING_TRANSFER_EXPIRED, PENDING_TRANSFER_ALREADY_VOIDED -> { }
+          case PENDING_TRANSFER_ALREADY_POSTED -> {
+            // Captured, but the host stopped before it recorded so: too late, as for CAPTURED.
+            store.putTxn(txn.withState(CAPTURED));
+            return CardResponse.answering(r, ResponseCode.INVALID_TRANSACTION, null, null);
+          }
+          default -> throw new IllegalStateException("ledger refused the void of a hold");
+        }
       }
       case POSTED -> requireOk(submit(Transfer.single(id("unpost", key), config.settlementAccountId(),
           debitedAccount(txn), txn.amountMinor())));
@@ -458,7 +481,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   String panHash(Pan pan) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(config.panLookupKey(), "HmacSHA256"));
+      mac.init(panKey);
       return Hex.encode(mac.doFinal(pan.digits().getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from the JDK", e);
