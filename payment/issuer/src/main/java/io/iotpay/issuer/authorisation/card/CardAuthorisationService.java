@@ -230,11 +230,11 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     boolean arqcValid = custody.verifyArqc(custody.current(card.keyLabel()), t.pan().digits(),
         String.format("%02d", card.panSequence()), chip.atc(), chip.cryptogramInput(), chip.arqc());
-    return new Decision(checks(t, card, arqcValid, key), card, chip, arqcValid);
+    return new Decision(checks(t, card, chip, arqcValid, key), card, chip, arqcValid);
   }
 
   /** The decline table, first match wins; APPROVED when every check passes. */
-  private ResponseCode checks(CardTransaction t, CardAccount card, boolean arqcValid, String key) {
+  private ResponseCode checks(CardTransaction t, CardAccount card, ChipData chip, boolean arqcValid, String key) {
     Optional<AccountBalance> account = ledger.balance(card.accountId());
     DayTotals day = store.approvedOn(card.panHash(), today());
     long amount = t.amount().amountMinor();
@@ -248,7 +248,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
       return ResponseCode.EXPIRED_CARD;
     } else if (!t.processingCode().startsWith(PURCHASE)) {
       return ResponseCode.NOT_PERMITTED_TO_CARDHOLDER;
-    } else if (amount <= 0 || account.isEmpty() || !account.get().account().currency().equals(t.amount().currency())) {
+    } else if (amount <= 0 || amount != chip.amountMinor() || account.isEmpty()
+        || !account.get().account().currency().equals(t.amount().currency())) {
       return ResponseCode.INVALID_AMOUNT;
     } else if (day.count() + 1 > card.dailyCountMax() || day.amountMinor() + amount > card.dailyAmountMaxMinor()) {
       return ResponseCode.EXCEEDS_WITHDRAWAL_LIMIT;

@@ -1,5 +1,7 @@
 package io.iotpay.issuer.authorisation.card;
 
+import io.iotpay.foundation.codec.Bcd;
+import io.iotpay.foundation.codec.CodecException;
 import io.iotpay.foundation.crypto.EmvCryptograms;
 import io.iotpay.foundation.codec.Tlv;
 import io.iotpay.protocol.iso8583.IccData;
@@ -13,11 +15,14 @@ import java.util.Optional;
  * the ARQC, the ATC, and the cryptogram input rebuilt as the card built it — CDOL1 data (the tags
  * of docs/emv-card-apdus.md's CDOL1, in its order) ‖ AIP ‖ ATC ‖ IAD.
  *
+ * <p>Field 55 reaches the host already bounded and parsed by {@code IccData}; this only picks tags.
+ *
  * @param arqc 9F26, 8 bytes
  * @param atc 9F36
  * @param cryptogramInput what the ARQC MACs
+ * @param amountMinor 9F02, the amount the cryptogram covers
  */
-record ChipData(byte[] arqc, int atc, byte[] cryptogramInput) {
+record ChipData(byte[] arqc, int atc, byte[] cryptogramInput, long amountMinor) {
   /** CDOL1 of our cards: tag and length, in order (docs/emv-card-apdus.md, "CDOL1 (8C)"). */
   private static final int[][] CDOL1 = {
       {0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5}, {0x5F2A, 2}, {0x9A, 3}, {0x9C, 1}, {0x9F37, 4}};
@@ -50,9 +55,15 @@ record ChipData(byte[] arqc, int atc, byte[] cryptogramInput) {
       }
       cdol.writeBytes(value);
     }
+    long amountMinor;
+    try {
+      amountMinor = Bcd.decodeAmount(tags.get(0x9F02));
+    } catch (CodecException e) {
+      return Optional.empty(); // 9F02 is not n12
+    }
     int atcValue = ((atc[0] & 0xFF) << 8) | (atc[1] & 0xFF);
     return Optional.of(new ChipData(arqc, atcValue,
-        EmvCryptograms.cryptogramInput(cdol.toByteArray(), aip, atcValue, iad)));
+        EmvCryptograms.cryptogramInput(cdol.toByteArray(), aip, atcValue, iad), amountMinor));
   }
 
   private static boolean hasLength(byte[] value, int lengthBytes) {

@@ -95,6 +95,12 @@ class CardAuthorisationServiceTest {
       assertThat(badArqc.responseCode()).isEqualTo(ResponseCode.DO_NOT_HONOUR);
       assertThat(badArqc.approvalCode()).isNull();
 
+      CardTransaction cryptogramFor100 = w.purchase(w.nextStan(), 100, 11);
+      CardTransaction claims5000 = CardHostWorld.transaction(PAN, cryptogramFor100.stan(), 5_000,
+          cryptogramFor100.iccData());
+      assertThat(w.send(new AuthorisationRequest(claims5000)).responseCode()).as("field 4 is not 9F02")
+          .isEqualTo(ResponseCode.INVALID_AMOUNT);
+
       Pan unknown = Pan.withCheckDigit("621234567890999");
       assertThat(w.send(new AuthorisationRequest(w.purchase(unknown, w.nextStan(), 100, 4, false))).responseCode())
           .isEqualTo(ResponseCode.INVALID_CARD_NUMBER);
@@ -215,6 +221,33 @@ class CardAuthorisationServiceTest {
       assertThat(w.service.card(unknown)).isEmpty();
       assertThat(w.service.capture(OriginalData.of(Mti.AUTHORISATION_REQUEST, w.purchase(w.nextStan(), 1, 1)), 1))
           .isEqualTo(ClearingOutcome.UNKNOWN_TRANSACTION);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void mutatedField55_isAlwaysAnswered_neverThrows_andTheBooksBalance(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      java.util.Random random = new java.util.Random(15_06L); // fixed seed: a failure reproduces
+      int approved = 0;
+      for (int i = 0; i < 300; i++) {
+        byte[] bytes = w.purchase(w.nextStan(), 20, 100 + i).iccData().value();
+        bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
+        IccData icc;
+        try {
+          icc = new IccData(bytes);
+        } catch (io.iotpay.protocol.iso8583.Iso8583Exception e) {
+          continue; // not TLV any more: the codec refuses it before the host sees it
+        }
+        CardResponse answer = (CardResponse) w.service.handle(new AuthorisationRequest(
+            CardHostWorld.transaction(PAN, w.nextStan(), 20, icc)));
+        assertThat(answer.mti()).isEqualTo(Mti.AUTHORISATION_RESPONSE);
+        approved += answer.responseCode().approved() ? 1 : 0;
+      }
+      // A flip inside what the ARQC covers declines; one outside it (9F27, the tag bytes) may approve.
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(20L * approved);
+      assertThat(approved).isLessThan(300);
+      w.assertBooksBalance();
     }
   }
 
