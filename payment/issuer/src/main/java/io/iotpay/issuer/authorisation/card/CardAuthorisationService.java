@@ -318,6 +318,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     Optional<Txn> found = store.txn(key);
     if (found.isEmpty()) {
       LOG.log(System.Logger.Level.INFO, "reversal before (or without) its original, remembered [stan={0}]", o.stan());
+      if (o.mti() == Mti.AUTHORISATION_REQUEST) {
+        voidOrphanHold(key);
+      }
       return CardResponse.answering(r, ResponseCode.APPROVED, null, null);
     }
     Txn txn = found.get();
@@ -342,6 +345,18 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     store.putTxn(txn.withState(REVERSED));
     return CardResponse.answering(r, ResponseCode.APPROVED, null, null);
+  }
+
+  /**
+   * A hold the ledger applied just before the host stopped, its 0100 not yet stored: its id is
+   * derived from the key, so the void finds it. Usually there is none (PENDING_TRANSFER_NOT_FOUND).
+   */
+  private void voidOrphanHold(String key) {
+    switch (submit(Transfer.voidPending(id("void", key), id("hold", key)))) {
+      case OK -> LOG.log(System.Logger.Level.WARNING, "orphan hold of a reversed 0100 voided");
+      case PENDING_TRANSFER_NOT_FOUND, PENDING_TRANSFER_ALREADY_VOIDED, PENDING_TRANSFER_EXPIRED -> { }
+      default -> throw new IllegalStateException("ledger refused the void of an orphan hold");
+    }
   }
 
   private CardResponse advise(AdviceRequest a) {

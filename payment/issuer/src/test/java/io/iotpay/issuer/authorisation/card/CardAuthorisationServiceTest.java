@@ -282,6 +282,31 @@ class CardAuthorisationServiceTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void aHoldAppliedJustBeforeACrash_isVoidedByTheReversalThatFindsNoRecord(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      CardTransaction t = w.purchase(w.nextStan(), 1_100, 31);
+      String key = CardAuthorisationService.key(Mti.AUTHORISATION_REQUEST, t.acquirerId(), t.stan(),
+          t.transmittedAt().field7());
+      // What the host had done when it stopped: the hold in the ledger, no row of its own yet.
+      assertThat(CardHostWorld.join(w.ledger.submit(java.util.List.of(ledgerHold(key, 1_100)))))
+          .containsExactly(io.iotpay.ledger.TransferResult.OK);
+      w.restart();
+      assertThat(w.send(reversal(w, t, Mti.AUTHORISATION_REQUEST)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isZero();
+      assertThat(w.send(new AuthorisationRequest(t)).responseCode()).isEqualTo(ResponseCode.DO_NOT_HONOUR);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isZero();
+      w.assertBooksBalance();
+      w.assertAuditVerifies();
+    }
+  }
+
+  private static io.iotpay.ledger.Transfer ledgerHold(String key, long amountMinor) {
+    return io.iotpay.ledger.Transfer.pending(CardAuthorisationService.id("hold", key), CARD_ACCOUNT, SETTLEMENT,
+        amountMinor, CardHostWorld.HOLD_TIMEOUT_MS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void financial_postsAtOnce_andItsReversalGivesTheMoneyBack(AlgorithmSuite suite) throws Exception {
     try (CardHostWorld w = new CardHostWorld(suite, dir)) {
       CardTransaction t = w.purchase(w.nextStan(), 1_500, 40);
