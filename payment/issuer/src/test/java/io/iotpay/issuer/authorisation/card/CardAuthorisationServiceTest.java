@@ -82,6 +82,31 @@ class CardAuthorisationServiceTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void onPostgres_holdDuplicateReversalAdviceCaptureAndRestart(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = CardHostWorld.onPostgres(suite, dir)) {
+      CardTransaction t = w.purchase(w.nextStan(), 2_000, 7);
+      CardResponse approved = w.send(new AuthorisationRequest(t));
+      assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
+      w.restart();
+      assertThat(w.send(new AuthorisationRequest(t))).isEqualTo(approved);
+      assertThat(w.service.capture(OriginalData.of(Mti.AUTHORISATION_REQUEST, t), 1_500))
+          .isEqualTo(ClearingOutcome.DONE);
+      CardTransaction u = w.purchase(w.nextStan(), 700, 8);
+      w.send(new AuthorisationRequest(u));
+      w.send(reversal(w, u, Mti.AUTHORISATION_REQUEST));
+      w.send(reversal(w, u, Mti.AUTHORISATION_REQUEST));
+      AdviceRequest advice = new AdviceRequest(w.purchase(w.nextStan(), 300, 9), ResponseCode.APPROVED, "SI0001");
+      w.send(advice);
+      w.send(advice);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPostedMinor()).isEqualTo(1_800);
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isZero();
+      w.assertBooksBalance();
+      w.assertAuditVerifies();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void declines_carryTheirCode_andAnArpcOverTheDecliningArc(AlgorithmSuite suite) throws Exception {
     try (CardHostWorld w = new CardHostWorld(suite, dir)) {
       CardTransaction tooMuch = w.purchase(w.nextStan(), 7_999, 1);

@@ -92,9 +92,32 @@ final class CardHostWorld implements AutoCloseable {
   Iso8583Client client;
   private int stan = 0;
 
+  /** The JDBC URL of the store: a SQLite file in {@code dir}, or a fresh PostgreSQL schema. */
+  final String jdbcUrl;
+
   CardHostWorld(AlgorithmSuite suite, Path dir) {
+    this(suite, dir, "jdbc:sqlite:" + dir.resolve("issuer.db"));
+  }
+
+  /** On PostgreSQL when {@code IOTPAY_TEST_POSTGRES_URL} is set (as .ci/run does), in a fresh schema; else skipped. */
+  static CardHostWorld onPostgres(AlgorithmSuite suite, Path dir) {
+    String base = System.getenv("IOTPAY_TEST_POSTGRES_URL");
+    org.junit.jupiter.api.Assumptions.assumeTrue(base != null && !base.isBlank(),
+        "IOTPAY_TEST_POSTGRES_URL not set: PostgreSQL test skipped");
+    String schema = "t_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(base);
+        java.sql.Statement statement = c.createStatement()) {
+      statement.execute("CREATE SCHEMA " + schema);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create a test schema", e);
+    }
+    return new CardHostWorld(suite, dir, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+  }
+
+  private CardHostWorld(AlgorithmSuite suite, Path dir, String jdbcUrl) {
     this.suite = suite;
     this.dir = dir;
+    this.jdbcUrl = jdbcUrl;
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
     this.imk = new SecretKeyBytes(key);
@@ -116,7 +139,7 @@ final class CardHostWorld implements AutoCloseable {
 
   /** Opens every part on the files in {@code dir} (a restart when they exist). */
   void open() {
-    database = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 4);
+    database = Database.open(jdbcUrl, 4);
     try {
       auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
     } catch (java.sql.SQLException e) {
@@ -140,7 +163,7 @@ final class CardHostWorld implements AutoCloseable {
 
   /** A restart: everything closed, then opened again on the same files. */
   void restart() {
-    close();
+    closeParts();
     open();
   }
 
@@ -233,8 +256,8 @@ final class CardHostWorld implements AutoCloseable {
 
   /** Closes the log (its last checkpoint covers every leaf) and verifies it with the ledger's leaf check. */
   void assertAuditVerifies() throws Exception {
-    close();
-    try (Database check = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 2)) {
+    closeParts();
+    try (Database check = Database.open(jdbcUrl, 2)) {
       var report = AuditVerifier.verify(DatabaseAuditSource.of(check),
           Map.of(Checkpoint.keyIdOf(suite, auditKey.getPublic().getEncoded()), auditKey.getPublic()),
           LedgerAuditCheck.of(check));
@@ -246,8 +269,23 @@ final class CardHostWorld implements AutoCloseable {
     return future.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
   }
 
+  /** Closes every part and drops the PostgreSQL test schema (a SQLite file goes with the temp dir). */
   @Override
   public void close() {
+    closeParts();
+    int at = jdbcUrl.indexOf("currentSchema=");
+    if (at >= 0) {
+      String base = System.getenv("IOTPAY_TEST_POSTGRES_URL");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(base);
+          java.sql.Statement statement = c.createStatement()) {
+        statement.execute("DROP SCHEMA " + jdbcUrl.substring(at + "currentSchema=".length()) + " CASCADE");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot drop the test schema", e);
+      }
+    }
+  }
+
+  private void closeParts() {
     if (client == null) {
       return;
     }
