@@ -1,0 +1,159 @@
+package io.iotpay.issuer.authorisation.card;
+
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The host's tables (db/issuer-auth): cards, transactions by message key, early reversals, refunds. */
+final class CardAuthStore {
+  /** What the host did with one card request, and the answer it gave. */
+  record Txn(String key, String kind, String panHash, String businessDay, long amountMinor, long transferId,
+      String state, String responseCode, String approvalCode, String iccHex) {
+    Txn withState(String newState) {
+      return new Txn(key, kind, panHash, businessDay, amountMinor, transferId, newState, responseCode, approvalCode,
+          iccHex);
+    }
+  }
+
+  /** Approved count and amount of a card on a day. */
+  record DayTotals(int count, long amountMinor) {}
+
+  private final Database database;
+
+  CardAuthStore(Database database) {
+    this.database = database;
+    database.migrate("issuer-auth");
+  }
+
+  void putCard(CardAccount card) {
+    // One statement (an upsert both dialects know), so a crash leaves the old row or the new one.
+    update("INSERT INTO issuer_auth_card VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pan_hash) DO UPDATE SET"
+        + " status = excluded.status, expiry_yymm = excluded.expiry_yymm, key_label = excluded.key_label,"
+        + " daily_count_max = excluded.daily_count_max, daily_amount_max_minor = excluded.daily_amount_max_minor", card.panHash(), card.panMasked(),
+        card.panSequence(), card.state().name(), yymm(card.expiry()), card.keyLabel(), card.accountId(),
+        card.dailyCountMax(), card.dailyAmountMaxMinor());
+  }
+
+  Optional<CardAccount> card(String panHash) {
+    return query("SELECT * FROM issuer_auth_card WHERE pan_hash = ?", rs -> new CardAccount(rs.getString(1),
+        rs.getString(2), rs.getInt(3), CardState.valueOf(rs.getString(4)),
+        YearMonth.of(2000 + Integer.parseInt(rs.getString(5).substring(0, 2)),
+            Integer.parseInt(rs.getString(5).substring(2))),
+        rs.getString(6), rs.getLong(7), rs.getInt(8), rs.getLong(9)), panHash);
+  }
+
+  Optional<Txn> txn(String key) {
+    return query("SELECT * FROM issuer_auth_txn WHERE txn_key = ?", rs -> new Txn(rs.getString(1), rs.getString(2),
+        rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8),
+        rs.getString(9), rs.getString(10)), key);
+  }
+
+  void putTxn(Txn t) {
+    // Only the state of a recorded transaction changes: its answer is kept for duplicates.
+    update("INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (txn_key) DO UPDATE SET"
+        + " state = excluded.state", t.key(), t.kind(), t.panHash(),
+        t.businessDay(), t.amountMinor(), t.transferId(), t.state(), t.responseCode(), t.approvalCode(), t.iccHex());
+  }
+
+  DayTotals approvedOn(String panHash, String businessDay) {
+    return query("SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM issuer_auth_txn WHERE pan_hash = ?"
+            + " AND business_day = ? AND response_code = '00' AND state <> 'REVERSED'",
+        rs -> new DayTotals(rs.getInt(1), rs.getLong(2)), panHash, businessDay).orElseThrow();
+  }
+
+  boolean isReversed(String key) {
+    return query("SELECT 1 FROM issuer_auth_reversed WHERE txn_key = ?", rs -> true, key).isPresent();
+  }
+
+  void markReversed(String key) {
+    update("INSERT INTO issuer_auth_reversed VALUES (?) ON CONFLICT (txn_key) DO NOTHING", key);
+  }
+
+  boolean hasRefund(String refundId) {
+    return query("SELECT 1 FROM issuer_auth_refund WHERE refund_id = ?", rs -> true, refundId).isPresent();
+  }
+
+  void putRefund(String refundId, String txnKey, long amountMinor) {
+    update("INSERT INTO issuer_auth_refund VALUES (?, ?, ?)", refundId, txnKey, amountMinor);
+  }
+
+  /** A queued script and its place in the card's queue. */
+  record QueuedScript(int seq, IssuerScript script) {}
+
+  void queueScript(String panHash, IssuerScript script) {
+    int seq = query("SELECT COALESCE(MAX(seq), 0) + 1 FROM issuer_auth_script WHERE pan_hash = ?", rs -> rs.getInt(1),
+        panHash).orElseThrow();
+    update("INSERT INTO issuer_auth_script VALUES (?, ?, ?, ?, ?, NULL)", panHash, seq, script.template(),
+        script.headerHex(), Hex.encode(script.data()));
+  }
+
+  /** The card's scripts not yet sent, oldest first, at most {@code countMax}. */
+  List<QueuedScript> pendingScripts(String panHash, int countMax) {
+    List<QueuedScript> out = new ArrayList<>();
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
+        "SELECT seq, template, header_hex, data_hex FROM issuer_auth_script WHERE pan_hash = ? AND sent_txn IS NULL"
+            + " ORDER BY seq")) {
+      s.setString(1, panHash);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && out.size() < countMax) {
+          out.add(new QueuedScript(rs.getInt(1),
+              new IssuerScript(rs.getInt(2), rs.getString(3), Hex.decode(rs.getString(4)))));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  void markScriptSent(String panHash, int seq, String txnKey) {
+    update("UPDATE issuer_auth_script SET sent_txn = ? WHERE pan_hash = ? AND seq = ?", txnKey, panHash, seq);
+  }
+
+  private static String yymm(YearMonth month) {
+    return String.format("%02d%02d", month.getYear() % 100, month.getMonthValue());
+  }
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> Optional<T> query(String sql, Row<T> row, Object... args) {
+    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+  }
+
+  private void update(String sql, Object... args) {
+    try {
+      database.writing(() -> {
+        try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+          bind(s, args);
+          return s.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      s.setObject(i + 1, args[i]);
+    }
+  }
+}
