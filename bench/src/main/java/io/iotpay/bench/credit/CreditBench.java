@@ -191,17 +191,4 @@ public final class CreditBench {
         : "INCONSISTENT: runs or stores disagree").append(System.lineSeparator());
     return out.toString();
   }
-
-  /** Runs the benchmark on its own: {@code [cardholders [runs [threads [directory]]]]}. */
-  public static void main(String[] args) throws java.io.IOException {
-    int cardholders = args.length > 0 ? Integer.parseInt(args[0]) : Settings.CARDHOLDERS_DEFAULT;
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-    Path directory = args.length > 3 ? java.nio.file.Files.createDirectories(Path.of(args[3]))
-        : java.nio.file.Files.createTempDirectory("iotpay-bench-credit");
-    Result result = new CreditBench().run(new Settings(cardholders, runs, threads, 20261206L, directory),
-        System.err::println);
-    System.out.print(format(result));
-    System.exit(result.consistent() ? 0 : 1);
-  }
 }
