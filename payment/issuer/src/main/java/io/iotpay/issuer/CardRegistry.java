@@ -37,6 +37,28 @@ final class CardRegistry {
         card.pushAtc(), card.quotaKnownMinor(), card.quotaConfiguredMinor(), card.lastAtc());
   }
 
+  /** Inserts many rider accounts of one kind and credit limit in ONE transaction (all or none). */
+  void insertAccounts(List<Long> accountIds, RiderAccountKind kind, long creditLimitMinor) {
+    try (Connection c = database.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO issuer_account (account_id, kind, credit_limit_minor) VALUES (?, ?, ?)")) {
+        for (long id : accountIds) {
+          bind(s, id, kind.name(), creditLimitMinor);
+          s.addBatch();
+        }
+        s.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IssuerInputException("issuer registry: bulk account insert failed (an account already there?): "
+          + e.getMessage());
+    }
+  }
+
   /** Inserts many cards in ONE transaction (all or none). */
   void insertAll(List<CardRecord> cards) {
     try (Connection c = database.connection()) {

@@ -470,6 +470,45 @@ public final class Issuer {
     return registry.account(accountId).map(a -> a.kind() == RiderAccountKind.CREDIT).orElse(false);
   }
 
+  /**
+   * Bulk issuing with one debit rider account per card: opens accounts {@code firstRiderNumber ..
+   * firstRiderNumber + count - 1} (ledger accounts in batches, registry rows in one transaction) and
+   * issues one card of {@code suite} on each (one transaction), in rider order.
+   *
+   * @return the cards' PANs; card i is on the account of rider {@code firstRiderNumber + i}
+   * @throws IssuerInputException for a bad range, a rider account that exists, or a full card range
+   */
+  public List<Pan> issueCardsOnOwnAccounts(AlgorithmSuite suite, int firstRiderNumber, int count) {
+    if (firstRiderNumber < 0 || count < 1 || count > BULK_CARDS_MAX) {
+      throw new IssuerInputException("bulk issue: riders " + firstRiderNumber + " + " + count + " out of range");
+    }
+    List<Long> ids = new java.util.ArrayList<>(count);
+    List<Account> part = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long id = config.accountIdBase() + RIDER_OFFSET + firstRiderNumber + i;
+      ids.add(id);
+      part.add(new Account(id, config.bookId(), config.currency(), AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+      if (part.size() == 8190 || i == count - 1) {
+        createAccounts(part);
+        part = new java.util.ArrayList<>();
+      }
+    }
+    registry.insertAccounts(ids, RiderAccountKind.DEBIT, 0);
+    String prefix = config.ranges().get(0).prefix();
+    int bodyDigits = 15 - prefix.length();
+    long first = registry.cardCount() + 1L;
+    if (String.valueOf(first + count - 1).length() > bodyDigits) {
+      throw new IssuerInputException("card range " + prefix + " is full");
+    }
+    List<CardRecord> cards = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Pan pan = Pan.withCheckDigit(prefix + String.format("%0" + bodyDigits + "d", first + i));
+      cards.add(new CardRecord(pan, 1, suite, ids.get(i), CardStatus.ISSUED, 0, 0, config.defaultQuotaMinor(), -1));
+    }
+    registry.insertAll(cards);
+    return cards.stream().map(CardRecord::pan).toList();
+  }
+
   List<TransferResult> submit(List<Transfer> transfers) {
     return ledger.submit(transfers).join();
   }
