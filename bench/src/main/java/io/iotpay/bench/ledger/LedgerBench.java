@@ -56,6 +56,7 @@ public final class LedgerBench {
   private static final CurrencyUnit CURRENCY = CurrencyUnit.EUR;
   /** Each client thread numbers its transfers from {@code (thread + 1) * ID_STRIDE}. */
   private static final long ID_STRIDE = 1_000_000_000_000L;
+  private static final long WARM_UP_NANOS = 5_000_000_000L;
 
   /**
    * One store's figures. {@code ledger*} is our ledger as configured (audit on unless {@code audit} is
@@ -86,6 +87,7 @@ public final class LedgerBench {
     List<Figures> figures = new ArrayList<>();
     Path directory = Files.createTempDirectory("iotpay-bench-ledger");
     try {
+      warmUp(directory);
       figures.add(runStore("SQLite", label -> Database.open("jdbc:sqlite:" + directory.resolve(label + ".db"),
           options.baselineThreads() + 2)));
     } finally {
@@ -149,17 +151,31 @@ public final class LedgerBench {
         options.audit() ? perSecond(auditOff) : Double.NaN, baseline[0], perSecond(baseline));
   }
 
+  /**
+   * A short run with the audit log on a throwaway database, so that the measured runs (audit on first)
+   * do not pay the JIT's warm-up: without it the first run in the process measured about half.
+   */
+  private void warmUp(Path directory) throws SQLException {
+    progress.printf("bench ledger: warm-up, %d s, not measured%n", WARM_UP_NANOS / 1_000_000_000L);
+    try (Database database = Database.open("jdbc:sqlite:" + directory.resolve("warm-up.db"), 4)) {
+      KeyPair signingKey = AUDIT_SUITE.signature().generateKeyPair(new SecureRandom());
+      try (AuditLog auditLog = AuditLog.open(database, AuditLogConfig.of(AUDIT_SUITE, signingKey))) {
+        runLedger("warm-up", database, auditLog, WARM_UP_NANOS);
+      }
+    }
+  }
+
   private long[] runLedgerOn(String store, FreshDatabase fresh, boolean audit) throws SQLException {
     progress.printf("bench ledger: %s: our ledger, audit log %s, %,d accounts, %d%% hot, up to %ds or %,d transfers%n",
         store, audit ? "on" : "off", options.accountCount(), options.hotSharePercent(),
         options.ledgerDuration().toSeconds(), options.ledgerTransfersMax());
     try (Database database = fresh.open(audit ? "ledger-audit" : "ledger")) {
       if (!audit) {
-        return runLedger(store + " ledger", database, AuditJournal.none());
+        return runLedger(store + " ledger", database, AuditJournal.none(), options.ledgerDuration().toNanos());
       }
       KeyPair signingKey = AUDIT_SUITE.signature().generateKeyPair(new SecureRandom());
       try (AuditLog auditLog = AuditLog.open(database, AuditLogConfig.of(AUDIT_SUITE, signingKey))) {
-        return runLedger(store + " ledger+audit", database, auditLog);
+        return runLedger(store + " ledger+audit", database, auditLog, options.ledgerDuration().toNanos());
       }
     }
   }
@@ -169,13 +185,13 @@ public final class LedgerBench {
   }
 
   /** Returns {transfers acknowledged, nanoseconds from first submission to last acknowledgement}. */
-  private long[] runLedger(String what, Database database, AuditJournal journal) {
+  private long[] runLedger(String what, Database database, AuditJournal journal, long durationNanos) {
     try (Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), journal)) {
       createAccounts(ledger);
       AtomicLong acknowledged = new AtomicLong();
       long perThreadMax = Math.max(1, options.ledgerTransfersMax() / options.clientThreads());
       long start = System.nanoTime();
-      long deadline = start + options.ledgerDuration().toNanos();
+      long deadline = start + durationNanos;
       List<Thread> clients = new ArrayList<>();
       for (int t = 0; t < options.clientThreads(); t++) {
         Workload workload = new Workload(options.accountCount(), options.hotSharePercent(), 7 + t);
