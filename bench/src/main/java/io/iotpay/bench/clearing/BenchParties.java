@@ -51,6 +51,8 @@ final class BenchParties implements AutoCloseable {
   private static final long DEPOSIT_MINOR = 1_000_000L;
   /** Deposit transfer ids: issuer k's deposit to its card p is {@code DEPOSIT_ID_BASE + k * 10^9 + p}. */
   private static final long DEPOSIT_ID_BASE = 5_000_000_000L;
+  /** Issuer k's ledger accounts start at {@code (k + 1) * this}: room for one rider account per card, 50 M cards. */
+  private static final long ACCOUNT_ID_BASE_STEP = 1_000_000_000L;
   /** Suite of the audit log's hashes and checkpoint signatures in the bench. */
   static final AlgorithmSuite AUDIT_SUITE = AlgorithmSuite.INTERNATIONAL;
 
@@ -103,7 +105,7 @@ final class BenchParties implements AutoCloseable {
       ac.put(suite, keys.imkAc());
     }
     imkAc[k] = ac;
-    IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, 1_000_000L * (k + 1), List.of(range));
+    IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, ACCOUNT_ID_BASE_STEP * (k + 1), List.of(range));
     Issuer issuer = new Issuer(config, masters, key(random), database, ledger);
     issuers.add(issuer);
     int cards = cardsOf(k, cardCount);
