@@ -551,6 +551,7 @@ final class DefaultLedger implements Ledger {
   private void writeSnapshot(LedgerSnapshot snapshot) throws SQLException {
     try {
       Connection transaction = connection();
+      store.clearSnapshotsFrom(transaction, snapshot.seq()); // a write first, then the reads
       LedgerEntry last = Assert.notNull(store.entryAt(transaction, snapshot.seq()), "last entry of the snapshot");
       store.writeSnapshot(transaction, snapshot, snapshot.hash(last), System.currentTimeMillis());
       snapshotWritingHook.run();

@@ -302,8 +302,24 @@ final class LedgerStore {
   }
 
   /**
-   * Writes a snapshot (header, balances, holds) in the caller's open transaction. Keeps the newest
-   * older snapshot as a fallback and deletes the rest (one at the same seq or later is replaced), so the
+   * First step of writing the snapshot at {@code seq}: deletes any snapshot at {@code seq} or later
+   * (it is replaced). A write, so on SQLite it takes the write lock before the transaction reads
+   * anything: a read first would pin a read snapshot that another connection's commit can make
+   * impossible to upgrade ({@code SQLITE_BUSY_SNAPSHOT}).
+   */
+  void clearSnapshotsFrom(Connection transaction, long seq) throws SQLException {
+    for (String sql : List.of("DELETE FROM ledger_snapshot_balance WHERE snapshot_seq >= ?",
+        "DELETE FROM ledger_snapshot_hold WHERE snapshot_seq >= ?", "DELETE FROM ledger_snapshot WHERE seq >= ?")) {
+      try (PreparedStatement delete = transaction.prepareStatement(sql)) {
+        delete.setLong(1, seq);
+        delete.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Writes a snapshot (header, balances, holds) in the caller's open transaction, after {@link
+   * #clearSnapshotsFrom}. Keeps the newest older snapshot as a fallback and deletes the rest, so the
    * store holds at most two.
    */
   void writeSnapshot(Connection transaction, LedgerSnapshot snapshot, byte[] hash, long writtenAtMs) throws SQLException {
