@@ -43,6 +43,10 @@ public final class BenchClearingCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "work directory kept after the run (default: a temporary one, deleted)")
   Path directory;
 
+  @Option(names = "--no-audit", description = "run the ledger without its audit log (the report's first line says so;"
+      + " by default every posting is audited)")
+  boolean noAudit;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -51,7 +55,7 @@ public final class BenchClearingCommand implements Callable<Integer> {
     try {
       err.println("iotpay bench clearing: " + records + " records in " + work + " ...");
       err.flush();
-      ClearingBench.Result result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads),
+      ClearingBench.Result result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads, !noAudit),
           line -> {
             err.println(line);
             err.flush();

@@ -2,6 +2,7 @@ package io.iotpay.app.cli;
 
 import io.iotpay.bench.ledger.BenchOptions;
 import io.iotpay.bench.ledger.LedgerBench;
+import io.iotpay.bench.ledger.StartupBench;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Durable transfers/s of the ledger (group commit) against a baseline (one locking transaction per transfer),",
-      "on SQLite and PostgreSQL, with 20%% of transfers touching one hot account. Progress on stderr."
+      "on SQLite and PostgreSQL, with 20%% of transfers touching one hot account; the audit log on unless --no-audit",
+      "(then an audit-off run is measured beside it). Progress on stderr."
     })
 public final class BenchLedgerCommand implements Callable<Integer> {
   /** Environment variable naming the PostgreSQL to benchmark when --postgres-url is absent. */
@@ -54,11 +56,42 @@ public final class BenchLedgerCommand implements Callable<Integer> {
   @Option(names = "--no-postgres", description = "Benchmark SQLite only.")
   boolean noPostgres;
 
+  @Option(names = "--no-audit", description = "Run our ledger without the audit log (the report's first line says so);"
+      + " by default it runs with it, and an audit-off run is measured beside it.")
+  boolean noAudit;
+
+  @Option(names = "--startup", description = "Instead: start-up time and heap after start-up with growing history"
+      + " (SQLite; rows written in bulk, see docs/bench-ledger.md).")
+  boolean startup;
+
+  @Option(names = "--histories", split = ",", defaultValue = "1000000,10000000,30000000",
+      description = "With --startup: transfers of history to measure at, ascending (default ${DEFAULT-VALUE}).")
+  List<Long> histories;
+
+  @Option(names = "--runs", defaultValue = "3", description = "With --startup: start-ups per history size; medians"
+      + " are printed (default ${DEFAULT-VALUE}).")
+  int runs;
+
   @Override
   public Integer call() throws Exception {
+    if (startup) {
+      java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("iotpay-bench-startup");
+      try {
+        List<StartupBench.Figures> figures =
+            new StartupBench(new StartupBench.Settings(histories, accountCount, runs, directory), System.err).run();
+        StartupBench.print(figures, System.out);
+      } finally {
+        try (var paths = java.nio.file.Files.walk(directory)) {
+          for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.deleteIfExists(path);
+          }
+        }
+      }
+      return 0;
+    }
     BenchOptions options = new BenchOptions(accountCount, hotSharePercent, Duration.ofSeconds(ledgerSeconds),
         ledgerTransfersMax, Duration.ofSeconds(baselineSeconds), clientThreads, clientBatchTransfers,
-        clientInFlightMax, baselineThreads, noPostgres ? null : postgresUrl());
+        clientInFlightMax, baselineThreads, noPostgres ? null : postgresUrl(), !noAudit);
     List<LedgerBench.Figures> figures = new LedgerBench(options, System.err).run();
     LedgerBench.print(figures, System.out);
     return 0;

@@ -11,7 +11,12 @@ import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.TransferResult;
+import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import java.security.SecureRandom;
+import java.sql.SQLException;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
@@ -30,9 +35,10 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * The parties of the benchmark on one durable SQLite ledger: a switch, two issuers (ranges 621
- * and 622, cards of both suites on each), two metro operators; the cards issued in bulk on a few
- * debit rider accounts per issuer that are funded well above a day's fares. Holds every card's PAN,
+ * The parties of the benchmark on one durable SQLite ledger (with its audit log unless told
+ * otherwise): a switch, two issuers (ranges 621 and 622, cards of both suites on each), two metro
+ * operators; the cards issued in bulk, each on its own debit rider account funded well above a
+ * day's fares. Holds every card's PAN,
  * suite and AC key (derived here by EMV option A from the issuer's IMK-AC, independently of the
  * issuer's own code) so the generator can compute genuine TACs.
  */
@@ -41,12 +47,18 @@ final class BenchParties implements AutoCloseable {
   static final List<PartyId> ISSUERS = List.of(PartyId.of("ISSUER-A"), PartyId.of("ISSUER-B"));
   static final List<PartyId> OPERATORS = List.of(PartyId.of("METRO-A"), PartyId.of("METRO-B"));
   private static final List<String> PREFIXES = List.of("621", "622");
-  /** Rider accounts per issuer at most; cards share them (family and corporate accounts). */
-  private static final int ACCOUNTS_PER_ISSUER_MAX = 64;
-  /** Each rider account's deposit: far above what a day of fares can take. */
-  private static final long DEPOSIT_MINOR = 1_000_000_000_000L;
+  /** Each rider account's deposit: far above what a day of fares (about 3 fares of at most 8.00) can take. */
+  private static final long DEPOSIT_MINOR = 1_000_000L;
+  /** Deposit transfer ids: issuer k's deposit to its card p is {@code DEPOSIT_ID_BASE + k * 10^9 + p}. */
+  private static final long DEPOSIT_ID_BASE = 5_000_000_000L;
+  /** Issuer k's ledger accounts start at {@code (k + 1) * this}: room for one rider account per card, 50 M cards. */
+  private static final long ACCOUNT_ID_BASE_STEP = 1_000_000_000L;
+  /** Suite of the audit log's hashes and checkpoint signatures in the bench. */
+  static final AlgorithmSuite AUDIT_SUITE = AlgorithmSuite.INTERNATIONAL;
 
   final Database database;
+  /** Null when the bench runs without the audit log. */
+  private final AuditLog auditLog;
   final Ledger ledger;
   final TransitSwitch transitSwitch;
   final List<Issuer> issuers = new ArrayList<>();
@@ -57,9 +69,16 @@ final class BenchParties implements AutoCloseable {
   final byte[] acKeys;
 
   @SuppressWarnings("unchecked")
-  BenchParties(Path directory, int cardCount, Consumer<String> progress) {
+  BenchParties(Path directory, int cardCount, boolean audit, Consumer<String> progress) {
     this.database = Database.open("jdbc:sqlite:" + directory.resolve("bench.db"), 4);
-    this.ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+    try {
+      this.auditLog = audit ? AuditLog.open(database, AuditLogConfig.of(AUDIT_SUITE,
+          AUDIT_SUITE.signature().generateKeyPair(new SecureRandom()))) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench: cannot open the audit log", e);
+    }
+    this.ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(),
+        audit ? auditLog : AuditJournal.none());
     List<CardRange> ranges = List.of(new CardRange(PREFIXES.get(0), ISSUERS.get(0)),
         new CardRange(PREFIXES.get(1), ISSUERS.get(1)));
     this.transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 30, 30_000, 3_000_000_000L, ranges, OPERATORS),
@@ -86,27 +105,61 @@ final class BenchParties implements AutoCloseable {
       ac.put(suite, keys.imkAc());
     }
     imkAc[k] = ac;
-    IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, 1_000_000L * (k + 1), List.of(range));
+    IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, ACCOUNT_ID_BASE_STEP * (k + 1), List.of(range));
     Issuer issuer = new Issuer(config, masters, key(random), database, ledger);
     issuers.add(issuer);
     int cards = cardsOf(k, cardCount);
-    int accounts = Math.max(1, Math.min(ACCOUNTS_PER_ISSUER_MAX, cards));
-    List<List<Pan>> byAccount = new ArrayList<>();
-    for (int a = 0; a < accounts; a++) {
-      long accountId = issuer.openRiderAccount(a + 1, RiderAccountKind.DEBIT, 0);
-      TransferResult deposit = issuer.deposit(5_000_000_000L + 1000L * k + a, accountId, DEPOSIT_MINOR);
-      if (deposit != TransferResult.OK) {
-        throw new IllegalStateException("bench: deposit refused: " + deposit);
-      }
-      int count = cards / accounts + (a < cards % accounts ? 1 : 0);
-      byAccount.add(issuer.issueCards(AlgorithmSuite.values()[a % 2], accountId, count));
-    }
-    // Card position p of this issuer = account p mod A, its (p div A)-th card: suites interleave.
+    // One rider account per card: riders 1..(cards+1)/2 hold the 3DES cards, the rest the SM4 ones.
+    int international = (cards + 1) / 2;
+    List<Pan> first = issuer.issueCardsOnOwnAccounts(AlgorithmSuite.INTERNATIONAL, 1, international);
+    List<Pan> second = cards > international
+        ? issuer.issueCardsOnOwnAccounts(AlgorithmSuite.NATIONAL, 1 + international, cards - international)
+        : List.of();
+    deposit(issuer, k, first.size() + second.size());
+    // Card position p of this issuer: even positions the 3DES cards, odd the SM4 ones (suites interleave).
     for (int p = 0; p < cards; p++) {
       int c = p * ISSUERS.size() + k;
-      pans[c] = byAccount.get(p % accounts).get(p / accounts);
-      suites[c] = AlgorithmSuite.values()[(p % accounts) % 2];
+      pans[c] = p % 2 == 0 ? first.get(p / 2) : second.get(p / 2);
+      suites[c] = p % 2 == 0 ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL;
     }
+  }
+
+  /**
+   * Funds issuer k's rider accounts (riders 1..count) from its funding account: the same transfer as
+   * {@code Issuer.deposit}, submitted straight to the ledger in full batches, several in flight.
+   */
+  private void deposit(Issuer issuer, int k, int count) {
+    long riderBase = riderAccountId(issuer, 1) - 1;
+    int batch = LedgerConfig.defaults().batchTransfersMax();
+    java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<TransferResult>>> inFlight =
+        new java.util.ArrayDeque<>();
+    for (int start = 1; start <= count; start += batch) {
+      List<Transfer> part = new ArrayList<>(batch);
+      for (int rider = start; rider < start + batch && rider <= count; rider++) {
+        part.add(Transfer.single(DEPOSIT_ID_BASE + 1_000_000_000L * k + rider, issuer.fundingAccountId(),
+            riderBase + rider, DEPOSIT_MINOR));
+      }
+      inFlight.add(ledger.submit(part));
+      if (inFlight.size() >= 8) {
+        checkDeposits(inFlight.poll().join());
+      }
+    }
+    while (!inFlight.isEmpty()) {
+      checkDeposits(inFlight.poll().join());
+    }
+  }
+
+  private static void checkDeposits(List<TransferResult> results) {
+    for (TransferResult result : results) {
+      if (result != TransferResult.OK) {
+        throw new IllegalStateException("bench: deposit refused: " + result);
+      }
+    }
+  }
+
+  /** The ledger account of issuer's rider {@code rider} (the issuer's numbering, see {@code Issuer.openRiderAccount}). */
+  private static long riderAccountId(Issuer issuer, int rider) {
+    return issuer.openRiderAccount(rider, RiderAccountKind.DEBIT, 0); // existing: idempotent, returns its id
   }
 
   /** Cards of issuer k when card c belongs to issuer c mod 2. */
@@ -146,6 +199,9 @@ final class BenchParties implements AutoCloseable {
   public void close() {
     transitSwitch.close();
     ledger.close();
+    if (auditLog != null) {
+      auditLog.close();
+    }
     database.close();
   }
 }

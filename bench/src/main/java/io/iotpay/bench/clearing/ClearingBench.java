@@ -39,10 +39,15 @@ public final class ClearingBench {
    * @param workDirectory where the database and files go (must exist; left in place)
    * @param threads generator and reference threads, 1..64
    */
-  public record Settings(long records, Path workDirectory, int threads) {
+  public record Settings(long records, Path workDirectory, int threads, boolean audit) {
     /** Default records: a run of under a minute on a 2-core machine. */
     public static final long RECORDS_DEFAULT = 200_000;
     public static final long RECORDS_MAX = 50_000_000;
+
+    /** With the audit log on (the default). */
+    public Settings(long records, Path workDirectory, int threads) {
+      this(records, workDirectory, threads, true);
+    }
 
     /** @throws InvalidInputException naming the setting out of range */
     public Settings {
@@ -68,7 +73,7 @@ public final class ClearingBench {
   public record Result(long records, int cards, long twins, long repeats, long switchAccepted, long switchRefused,
       long issuerAccepted, long issuerRefused, long faresMinor, long debitedMinor, long dueToSwitchMinor,
       long settledGrossMinor, boolean booksBalanced, long endToEndNs, long[] stageNs, long[] stageCpuNs, long macRecords,
-      long macNs, int threads, long cpuNs, long macCpuNs, double loadAverage) {
+      long macNs, int threads, long cpuNs, long macCpuNs, double loadAverage, boolean audit) {
     /** Every unique record cleared and debited once, nothing refused by the issuer, books balanced. */
     public boolean consistent() {
       return switchAccepted == records && issuerAccepted == records && issuerRefused == 0
@@ -88,7 +93,7 @@ public final class ClearingBench {
   /** Runs the benchmark; progress lines go to {@code progress}. */
   public Result run(Settings settings, Consumer<String> progress) {
     int cards = (int) Math.max(2, settings.records() / 3);
-    try (BenchParties parties = new BenchParties(settings.workDirectory(), cards, progress)) {
+    try (BenchParties parties = new BenchParties(settings.workDirectory(), cards, settings.audit(), progress)) {
       DayGenerator generator = new DayGenerator(parties, settings.records());
       long perCard = Math.max(1, settings.records() / cards);
       int sampleCards = (int) Math.max(1, Math.min(cards, SAMPLE_RECORDS_MAX / perCard));
@@ -120,7 +125,7 @@ public final class ClearingBench {
       return new Result(settings.records(), cards, DayGenerator.twins(settings.records()), generator.repeats,
           intake[0], intake[1], issued[0], issued[1], files.faresMinor() - twinFares(settings.records()), issued[2], parties.dueToSwitchMinor(0) + parties.dueToSwitchMinor(1), gross,
           parties.booksBalanced(), endToEndNs, stageNs, stageCpuNs, files.sample().size(), macNs, settings.threads(), cpuNs, macCpuNs,
-          loadAverage());
+          loadAverage(), settings.audit());
     }
   }
 
@@ -228,6 +233,10 @@ public final class ClearingBench {
   /** The report: figures, ratio, per-stage times and the consistency checks. */
   public static String format(Result r) {
     StringBuilder out = new StringBuilder();
+    out.append(r.audit()
+        ? "audit log ON (every ledger account and entry a leaf, written in the ledger batch's transaction; signed"
+            + " checkpoints); one debit rider account per card\n"
+        : "audit log OFF (--no-audit): the ledger postings are not audited; one debit rider account per card\n");
     out.append(String.format("iotpay bench clearing: %,d tap-out records, %,d cards (both suites, 2 issuers, "
         + "2 operators), %,d torn-tap twins + %,d re-sent records refused by the switch%n", r.records(), r.cards(),
         r.twins(), r.repeats()));

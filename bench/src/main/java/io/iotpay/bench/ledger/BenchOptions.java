@@ -9,14 +9,16 @@ import java.time.Duration;
  * @param accountCount accounts in the book (default 10,000; at least 3)
  * @param hotSharePercent share of transfers touching the hot account (default 20)
  * @param ledgerDuration how long to drive our ledger per store (default 15 s)
- * @param ledgerTransfersMax stop our ledger's run earlier after this many transfers (default 3,000,000;
- *     every applied id stays in memory for idempotency)
+ * @param ledgerTransfersMax stop our ledger's run earlier after this many transfers (default 3,000,000)
  * @param baselineDuration how long to drive the baseline per store (default 10 s)
  * @param clientThreads threads submitting to our ledger (default 4)
  * @param clientBatchTransfers transfers per submission (default 500)
  * @param clientInFlightMax submissions each client thread keeps in flight (default 8)
  * @param baselineThreads threads running baseline transactions (default 4)
  * @param postgresUrl PostgreSQL to use, or null to skip it
+ * @param audit whether our ledger runs with the audit log (default true; then an audit-off run of the
+ *     same length is measured beside it as the reference); false measures the ledger alone, and the
+ *     report says so
  */
 public record BenchOptions(
     int accountCount,
@@ -28,7 +30,8 @@ public record BenchOptions(
     int clientBatchTransfers,
     int clientInFlightMax,
     int baselineThreads,
-    String postgresUrl) {
+    String postgresUrl,
+    boolean audit) {
 
   public static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
@@ -47,7 +50,7 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(10_000, 20, Duration.ofSeconds(15), 3_000_000, Duration.ofSeconds(10), 4, 500, 8, 4,
-        DEFAULT_POSTGRES_URL);
+        DEFAULT_POSTGRES_URL, true);
   }
 
   private static void check(boolean ok, String message) {

@@ -136,6 +136,11 @@ public final class Issuer {
     return issuing.issueCards(suite, accountId, count);
   }
 
+  /** Bulk issuing with one debit rider account per card ({@link CardIssuing#issueCardsOnOwnAccounts}). */
+  public List<Pan> issueCardsOnOwnAccounts(AlgorithmSuite suite, int firstRiderNumber, int count) {
+    return issuing.issueCardsOnOwnAccounts(suite, firstRiderNumber, count);
+  }
+
   /** @see CardIssuing#personalise */
   public void personalise(Pan pan, CardChannel channel) {
     issuing.personalise(pan, channel);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,6 +76,51 @@ public final class IssuerBook {
           id, kind.name(), creditLimitMinor);
     }
     return id;
+  }
+
+  /** Ledger accounts created per call when opening rider accounts in bulk (a ledger batch's bound). */
+  private static final int BULK_ACCOUNTS_PER_CALL = 8_190;
+
+  /**
+   * Opens debit rider accounts {@code firstRiderNumber .. firstRiderNumber + count - 1}: ledger
+   * accounts in full batches, then their rows in ONE transaction (all or none). For loads such as the
+   * clearing bench, where one call per rider would take hours.
+   *
+   * @return the ledger account ids, in rider order
+   * @throws IssuerInputException for a negative number or count, or an account already there
+   */
+  public List<Long> openDebitRiderAccounts(int firstRiderNumber, int count) {
+    if (firstRiderNumber < 0 || count < 1) {
+      throw new IssuerInputException("bulk rider accounts: " + firstRiderNumber + " + " + count + " out of range");
+    }
+    List<Long> ids = new ArrayList<>(count);
+    List<Account> part = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long id = config.accountIdBase() + RIDER_OFFSET + firstRiderNumber + i;
+      ids.add(id);
+      part.add(new Account(id, config.bookId(), config.currency(), AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+      if (part.size() == BULK_ACCOUNTS_PER_CALL || i == count - 1) {
+        createAccounts(part);
+        part = new ArrayList<>();
+      }
+    }
+    try {
+      store.inTransaction("bulk account insert failed", c -> {
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO issuer_account (account_id, kind, credit_limit_minor) VALUES (?, ?, 0)")) {
+          for (long id : ids) {
+            s.setLong(1, id);
+            s.setString(2, RiderAccountKind.DEBIT.name());
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        return null;
+      });
+    } catch (IllegalStateException e) {
+      throw new IssuerInputException("bulk rider accounts: an account is already there (" + e.getMessage() + ")");
+    }
+    return ids;
   }
 
   /** A rider account row. */

@@ -5,6 +5,7 @@ import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.foundation.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,10 +77,19 @@ final class DefaultLedger implements Ledger {
   private final Thread writer;
   private volatile boolean closed;
   private long lastNowMs;
+  /** Seq of the newest snapshot in the store (written or loaded); 0 for none. */
+  private long snapshotSeq;
   private Connection connection;
 
+  /**
+   * Tests only: runs on the writer after a snapshot's rows are written and before they commit, so a
+   * test can kill the process in the middle of a snapshot.
+   */
+  static volatile Runnable snapshotWritingHook = () -> {};
+
   private DefaultLedger(Database database, LedgerConfig config, Clock businessClock, AuditJournal journal,
-      LedgerStore store, LedgerState state, long lastNowMs) {
+      LedgerStore store, LedgerState state, long lastNowMs, long snapshotSeq) {
+    this.snapshotSeq = snapshotSeq;
     this.database = database;
     this.config = config;
     this.businessClock = businessClock;
@@ -100,28 +110,115 @@ final class DefaultLedger implements Ledger {
     Assert.notNull(businessClock, "businessClock");
     Assert.notNull(journal, "journal");
     LedgerStore store = LedgerStore.migrate(database);
-    LedgerState state = new LedgerState();
-    long[] lastNowMs = {Long.MIN_VALUE};
+    long startNanos = System.nanoTime();
+    Loaded loaded;
     try (Connection connection = database.connection()) {
       connection.setAutoCommit(false);
-      state.recording(false);
-      store.readAccounts(connection, state::addAccount);
-      store.readEntries(connection, entry -> {
-        state.applyEntry(entry);
-        lastNowMs[0] = Math.max(lastNowMs[0], entry.appliedAtMs());
-      });
-      state.recording(true);
+      loaded = load(connection, store, config);
       connection.commit();
     } catch (SQLException e) {
       throw new LedgerStoreException("cannot read the ledger from the store", e);
     }
+    LedgerState state = loaded.state();
     state.checkAllInvariants();
     adoptAccountsWithoutLeaf(database, store, journal);
-    log.info("Ledger opened [dialect={}, accounts={}, entries={}]", database.dialect(), state.accounts().size(),
-        state.nextSeq() - 1);
-    DefaultLedger ledger = new DefaultLedger(database, config, businessClock, journal, store, state, lastNowMs[0]);
+    log.info("Ledger opened [dialect={}, accounts={}, entries={}, snapshotSeq={}, tailEntries={}, holdsOpen={}, startMs={}]",
+        database.dialect(), state.accounts().size(), state.nextSeq() - 1, loaded.snapshotSeq(), loaded.tailEntries(),
+        state.holdsOpen(), (System.nanoTime() - startNanos) / 1_000_000);
+    DefaultLedger ledger = new DefaultLedger(database, config, businessClock, journal, store, state, loaded.lastNowMs(),
+        loaded.snapshotSeq());
+    state.useHistory(ledger.new StoreHistory());
     ledger.writer.start();
     return ledger;
+  }
+
+  /** The state after start-up: from which snapshot, how many entries replayed after it. */
+  private record Loaded(LedgerState state, long snapshotSeq, long tailEntries, long lastNowMs) {}
+
+  /**
+   * Loads the newest snapshot that verifies (hash, row counts, its last entry present, accounts and holds
+   * known), then replays the entries after it. A snapshot that does not verify is named in the log and
+   * skipped: the history on disk stays the truth, so an older snapshot, or at worst a replay of every
+   * entry, gives the same balances.
+   */
+  private static Loaded load(Connection connection, LedgerStore store, LedgerConfig config) throws SQLException {
+    for (LedgerStore.SnapshotHeader header : store.snapshotHeaders(connection)) {
+      LedgerState state = accountsOnly(connection, store, config);
+      long[] lastNowMs = {Long.MIN_VALUE};
+      String refused = restore(connection, store, state, header, lastNowMs);
+      if (refused == null) {
+        return replayTail(connection, store, state, header.seq(), lastNowMs[0]);
+      }
+      log.error("Ledger snapshot not used [seq={}, reason={}]; an older one or the whole history is replayed instead",
+          header.seq(), refused);
+    }
+    return replayTail(connection, store, accountsOnly(connection, store, config), 0, Long.MIN_VALUE);
+  }
+
+  private static LedgerState accountsOnly(Connection connection, LedgerStore store, LedgerConfig config)
+      throws SQLException {
+    LedgerState state = new LedgerState(LedgerState.History.NONE, config.transferCacheMax(), config.holdsOpenMax());
+    state.recording(false);
+    store.readAccounts(connection, state::addAccount);
+    return state;
+  }
+
+  /** Returns null when the snapshot verified and is loaded into {@code state}; otherwise why not. */
+  private static String restore(Connection connection, LedgerStore store, LedgerState state,
+      LedgerStore.SnapshotHeader header, long[] lastNowMs) throws SQLException {
+    LedgerSnapshot snapshot = store.readSnapshot(connection, header.seq());
+    if (snapshot.balances().size() != header.balanceCount() || snapshot.holds().size() != header.holdCount()) {
+      return "rows missing: " + snapshot.balances().size() + " balances and " + snapshot.holds().size()
+          + " holds found, header says " + header.balanceCount() + " and " + header.holdCount();
+    }
+    LedgerEntry last = store.entryAt(connection, header.seq());
+    if (last == null) {
+      return "its last entry is not in the store";
+    }
+    if (!MessageDigest.isEqual(snapshot.hash(last), header.hash())) {
+      return "hash does not match its rows and last entry";
+    }
+    lastNowMs[0] = last.appliedAtMs();
+    return state.restore(snapshot);
+  }
+
+  private static Loaded replayTail(Connection connection, LedgerStore store, LedgerState state, long afterSeq,
+      long lastNowMs) throws SQLException {
+    long[] lastAndCount = {lastNowMs, 0};
+    store.readEntriesAfter(connection, afterSeq, entry -> {
+      state.applyEntry(entry);
+      lastAndCount[0] = Math.max(lastAndCount[0], entry.appliedAtMs());
+      lastAndCount[1]++;
+    });
+    state.recording(true);
+    return new Loaded(state, afterSeq, lastAndCount[1], lastAndCount[0]);
+  }
+
+  /** The writer's look-ups past the caches, on its own connection; each ends its read transaction. */
+  private final class StoreHistory implements LedgerState.History {
+    @Override
+    public LedgerEntry transfer(long transferId) {
+      try {
+        Connection c = connection();
+        LedgerEntry entry = store.entryOfTransfer(c, transferId);
+        c.commit();
+        return entry;
+      } catch (SQLException e) {
+        throw new LedgerStoreException("cannot look up transfer " + transferId + " in the store", e);
+      }
+    }
+
+    @Override
+    public EntryKind resolution(long pendingId) {
+      try {
+        Connection c = connection();
+        EntryKind kind = store.resolutionOf(c, pendingId);
+        c.commit();
+        return kind;
+      } catch (SQLException e) {
+        throw new LedgerStoreException("cannot look up the resolution of hold " + pendingId + " in the store", e);
+      }
+    }
   }
 
   /**
@@ -295,17 +392,20 @@ final class DefaultLedger implements Ledger {
       while (true) {
         Submission first = queue.poll(config.expiryPollMs(), TimeUnit.MILLISECONDS);
         if (first instanceof Stop) {
+          snapshotIfDue(true);
           return;
         }
         batch.clear();
         if (first != null) {
           batch.add(first);
           if (drain(batch, first.size())) {
-            applyBatch(batch);
+            applyBatch(batch, false);
+            snapshotIfDue(true);
             return;
           }
         }
-        applyBatch(batch);
+        applyBatch(batch, false);
+        snapshotIfDue(false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -339,15 +439,29 @@ final class DefaultLedger implements Ledger {
     return false;
   }
 
-  /** Applies a batch in memory, writes it in one transaction, then publishes and acknowledges. */
-  private void applyBatch(List<Submission> batch) {
+  /**
+   * Applies a batch in memory, writes it in one transaction, then publishes and acknowledges. A
+   * {@code retry} is the second attempt after the store's UNIQUE index refused an id older than the
+   * cache: those entries were recalled, so this time they are answered as the retries they are.
+   */
+  private void applyBatch(List<Submission> batch, boolean retry) {
     long startNanos = System.nanoTime();
     long nowMs = Math.max(lastNowMs, businessClock.millis());
     LedgerState.Mark start = state.mark();
-    int expired = state.expireDue(nowMs);
     List<Object> results = new ArrayList<>(batch.size());
-    for (Submission submission : batch) {
-      results.add(applyInMemory(submission, nowMs, expired));
+    try {
+      int expired = state.expireDue(nowMs);
+      for (Submission submission : batch) {
+        results.add(applyInMemory(submission, nowMs, expired));
+      }
+    } catch (LedgerStoreException e) {
+      // A look-up on disk failed: nothing of the batch is kept.
+      state.abortBatch(start);
+      log.warn("Ledger batch not applied, a look-up failed [submissions={}, reason={}]", batch.size(), e.toString());
+      for (Submission submission : batch) {
+        fail(submission, e);
+      }
+      return;
     }
     if (state.batchEntries().isEmpty() && state.batchAccounts().isEmpty()) {
       publish(state.commitBatch()); // balances of a taken-back chain: unchanged values
@@ -367,6 +481,10 @@ final class DefaultLedger implements Ledger {
       }
     } catch (SQLException e) {
       state.abortBatch(start);
+      if (!retry && recallStoredIds(batch)) {
+        applyBatch(batch, true);
+        return;
+      }
       LedgerStoreException failure = new LedgerStoreException("the store refused a ledger batch; nothing of it was applied", e);
       log.warn("Ledger batch rolled back [submissions={}, reason={}]", batch.size(), e.toString());
       for (Submission submission : batch) {
@@ -377,6 +495,71 @@ final class DefaultLedger implements Ledger {
     lastNowMs = nowMs;
     publish(state.commitBatch());
     complete(batch, results);
+  }
+
+  /**
+   * After the store refused a batch: looks up each of its transfer ids on disk (one index look-up each)
+   * and puts those found back in the cache. Returns true when any was found (the batch is then worth
+   * applying again).
+   */
+  private boolean recallStoredIds(List<Submission> batch) {
+    List<LedgerEntry> found = new ArrayList<>();
+    try {
+      Connection c = connection();
+      for (Submission submission : batch) {
+        if (submission instanceof TransferSubmission t) {
+          for (Transfer transfer : t.transfers()) {
+            LedgerEntry stored = transfer.id() > 0 ? store.entryOfTransfer(c, transfer.id()) : null;
+            if (stored != null) {
+              found.add(stored);
+            }
+          }
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      log.warn("Ledger could not look up a refused batch's ids [reason={}]", e.toString());
+      rollback();
+      return false;
+    }
+    state.recall(found);
+    return !found.isEmpty();
+  }
+
+  /** Writes a snapshot when {@code snapshotEveryEntries} entries passed since the last one, or on a clean close. */
+  private void snapshotIfDue(boolean closing) {
+    long last = state.nextSeq() - 1;
+    if (last == 0 || last == snapshotSeq || (!closing && last - snapshotSeq < config.snapshotEveryEntries())) {
+      return;
+    }
+    long startNanos = System.nanoTime();
+    LedgerSnapshot snapshot = state.snapshot();
+    try {
+      database.writing(() -> {
+        writeSnapshot(snapshot);
+        return null;
+      });
+      snapshotSeq = snapshot.seq();
+      log.info("Ledger snapshot written [seq={}, balances={}, holds={}, ms={}]", snapshot.seq(),
+          snapshot.balances().size(), snapshot.holds().size(), (System.nanoTime() - startNanos) / 1_000_000);
+    } catch (SQLException e) {
+      // Not fatal: every entry is durable already; the next snapshot (or a longer replay) covers it.
+      log.warn("Ledger snapshot not written [seq={}, reason={}]", snapshot.seq(), e.toString());
+    }
+  }
+
+  private void writeSnapshot(LedgerSnapshot snapshot) throws SQLException {
+    try {
+      Connection transaction = connection();
+      store.clearSnapshotsFrom(transaction, snapshot.seq()); // a write first, then the reads
+      LedgerEntry last = Assert.notNull(store.entryAt(transaction, snapshot.seq()), "last entry of the snapshot");
+      store.writeSnapshot(transaction, snapshot, snapshot.hash(last), System.currentTimeMillis());
+      snapshotWritingHook.run();
+      transaction.commit();
+    } catch (SQLException e) {
+      rollback();
+      throw e;
+    }
   }
 
   private void publish(List<AccountBalance> changed) {

@@ -17,15 +17,52 @@ import java.util.TreeSet;
  * <p>Live transfers and replayed rows go through the same mutation ({@link #applyEntry}): the rules
  * decide which entry to write, the entry alone decides what changes, so a replay of the stored
  * entries rebuilds exactly the balances the live run had.
+ *
+ * <p>What is in memory, and why it is bounded: the accounts and their balances (grow with accounts,
+ * not with history); the holds still open (at most {@code holdsOpenMax}; a resolved hold leaves at the
+ * commit of its batch) and their expiry keys; the most recent {@code transferCacheMax} transfers and
+ * resolved holds (insertion-ordered caches). Everything older is on disk and looked up through
+ * {@link History}: an id missing from the cache is assumed new on the fast path, a refusal of such an
+ * id first asks the disk whether it exists (so a retry gets its idempotent answer), and an accepted one
+ * that does exist is caught by the store's UNIQUE index (the writer then recalls it and re-applies the
+ * batch).
  */
 final class LedgerState {
   /** Longest hold: about 100 years, so {@code appliedAtMs + timeoutMs} cannot overflow. */
   static final long TIMEOUT_MS_MAX = 100L * 366 * 24 * 3600 * 1000;
 
+  /** What the bounded caches no longer hold: the committed history on disk. */
+  interface History {
+    /** The stored entry of caller id {@code transferId}, or null when there is none. */
+    LedgerEntry transfer(long transferId);
+
+    /** The kind of the stored entry resolving hold {@code pendingId}, or null when none does. */
+    EntryKind resolution(long pendingId);
+
+    /** For a state that never looks anything up (replay, tests of the rules). */
+    History NONE = new History() {
+      @Override
+      public LedgerEntry transfer(long transferId) {
+        return null;
+      }
+
+      @Override
+      public EntryKind resolution(long pendingId) {
+        return null;
+      }
+    };
+  }
+
   private final Map<Long, AccountState> accounts = new HashMap<>();
-  /** Every applied transfer by caller id (expiries have no id and are not here). */
-  private final Map<Long, LedgerEntry> transfers = new HashMap<>();
+  private History history;
+  private final int holdsOpenMax;
+  /** The most recent transfers by caller id (expiries have no id and are not here); bounded. */
+  private final BoundedCache<LedgerEntry> transfers;
+  /** Holds resolved in committed batches, by pending id, most recent; bounded. */
+  private final BoundedCache<PendingState.Status> resolved;
+  /** Open holds, and holds resolved in the batch in progress (they leave at its commit). */
   private final Map<Long, PendingState> pendings = new HashMap<>();
+  private final ArrayList<PendingState> resolvedInBatch = new ArrayList<>();
   /** Holds with a timeout, by expiry time; stale keys (resolved, undone) are skipped when reached. */
   private final TreeSet<ExpiryKey> expiries = new TreeSet<>();
 
@@ -34,8 +71,33 @@ final class LedgerState {
   private final ArrayList<LedgerEntry> batchEntries = new ArrayList<>();
   private final ArrayList<Account> batchAccounts = new ArrayList<>();
   private long nextSeq = 1;
+  private int holdsOpen;
   /** False during replay: nothing to undo or publish per entry. */
   private boolean recording = true;
+
+  /** An insertion-ordered map that forgets its eldest entry beyond {@code capacity}. */
+  private static final class BoundedCache<V> extends java.util.LinkedHashMap<Long, V> {
+    private final int capacity;
+
+    BoundedCache(int capacity) {
+      super(Math.min(capacity, 1 << 16), 0.75f, false);
+      this.capacity = capacity;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+      return size() > capacity;
+    }
+  }
+
+  LedgerState(History history, int transferCacheMax, int holdsOpenMax) {
+    this.history = Assert.notNull(history, "history");
+    Assert.that(transferCacheMax >= 1 && holdsOpenMax >= 1, "cache bounds [transfers={}, holds={}]",
+        transferCacheMax, holdsOpenMax);
+    this.transfers = new BoundedCache<>(transferCacheMax);
+    this.resolved = new BoundedCache<>(transferCacheMax);
+    this.holdsOpenMax = holdsOpenMax;
+  }
 
   record ExpiryKey(long atMs, long pendingId) implements Comparable<ExpiryKey> {
     @Override
@@ -55,6 +117,8 @@ final class LedgerState {
   private record TransferAdded(long id, boolean pending) implements Undo {}
 
   private record StatusUndo(PendingState pending, PendingState.Status previous) implements Undo {}
+
+  private record ExpiryRemoved(ExpiryKey key) implements Undo {}
 
   private record AccountAdded(long id) implements Undo {}
 
@@ -86,12 +150,20 @@ final class LedgerState {
       case TransferAdded t -> {
         transfers.remove(t.id());
         if (t.pending()) {
-          pendings.remove(t.id());
+          PendingState hold = pendings.remove(t.id());
+          if (hold != null && hold.expiresAtMs != Long.MAX_VALUE) {
+            expiries.remove(new ExpiryKey(hold.expiresAtMs, t.id()));
+          }
+          holdsOpen--;
         }
       }
-      case StatusUndo s -> s.pending().status = s.previous();
+      case StatusUndo s -> {
+        s.pending().status = s.previous();
+        holdsOpen++;
+      }
       case AccountAdded a -> accounts.remove(a.id());
       case ExpiryTaken e -> expiries.add(e.key());
+      case ExpiryRemoved e -> expiries.add(e.key());
     }
   }
 
@@ -115,6 +187,10 @@ final class LedgerState {
     undo.clear();
     batchEntries.clear();
     batchAccounts.clear();
+    for (PendingState hold : resolvedInBatch) {
+      forgetIfResolved(hold);
+    }
+    resolvedInBatch.clear();
     return published;
   }
 
@@ -125,6 +201,28 @@ final class LedgerState {
       account.touched = false;
     }
     touched.clear();
+    resolvedInBatch.clear();
+  }
+
+  /** A resolved hold leaves memory: its status goes to the bounded cache, and to disk with its batch. */
+  private void forgetIfResolved(PendingState hold) {
+    long id = hold.entry.transferId();
+    if (hold.status != PendingState.Status.PENDING && pendings.get(id) == hold) {
+      pendings.remove(id);
+      resolved.put(id, hold.status);
+    }
+  }
+
+  /** Where look-ups past the caches go; the writer sets its store once the ledger is open. */
+  void useHistory(History history) {
+    this.history = Assert.notNull(history, "history");
+  }
+
+  /** Puts entries the store holds (found after the UNIQUE index refused a batch) back in the cache. */
+  void recall(List<LedgerEntry> entries) {
+    for (LedgerEntry entry : entries) {
+      transfers.put(entry.transferId(), entry);
+    }
   }
 
   // ---------------------------------------------------------------- accounts
@@ -229,10 +327,19 @@ final class LedgerState {
     if (existing != null) {
       return compareExisting(existing, transfer);
     }
-    return switch (transfer.kind()) {
+    TransferResult result = switch (transfer.kind()) {
       case SINGLE_PHASE, PENDING -> applyNew(transfer, nowMs);
       case POST_PENDING, VOID_PENDING -> applyResolution(transfer, nowMs);
     };
+    if (result != TransferResult.OK) {
+      // Refused, so nothing changed: an id older than the cache gets its idempotent answer from disk.
+      LedgerEntry stored = history.transfer(transfer.id());
+      if (stored != null) {
+        transfers.put(stored.transferId(), stored);
+        return compareExisting(stored, transfer);
+      }
+    }
+    return result;
   }
 
   private static TransferResult compareExisting(LedgerEntry existing, Transfer retry) {
@@ -279,6 +386,9 @@ final class LedgerState {
     TransferResult fit = checkFit(debit, credit, transfer.amountMinor());
     if (fit != null) {
       return fit;
+    }
+    if (transfer.kind() == TransferKind.PENDING && holdsOpen >= holdsOpenMax) {
+      return TransferResult.HOLDS_OPEN_LIMIT_REACHED;
     }
     Account account = debit.account;
     applyEntry(new LedgerEntry(nextSeq, EntryKind.of(transfer.kind()), transfer.id(), transfer.debitAccountId(),
@@ -340,9 +450,7 @@ final class LedgerState {
     }
     PendingState pending = pendings.get(transfer.pendingId());
     if (pending == null) {
-      return transfers.containsKey(transfer.pendingId())
-          ? TransferResult.PENDING_TRANSFER_NOT_PENDING
-          : TransferResult.PENDING_TRANSFER_NOT_FOUND;
+      return notOpen(transfer.pendingId());
     }
     TransferResult against = checkAgainstPending(transfer, pending);
     if (against != null) {
@@ -371,6 +479,32 @@ final class LedgerState {
       return TransferResult.AMOUNT_MUST_BE_POSITIVE;
     }
     return null;
+  }
+
+  /** Why {@code pendingId} is not an open hold: never applied, not a hold, or resolved (cache, then disk). */
+  private TransferResult notOpen(long pendingId) {
+    PendingState.Status status = resolved.get(pendingId);
+    if (status == null) {
+      LedgerEntry entry = transfers.get(pendingId);
+      if (entry == null) {
+        entry = history.transfer(pendingId);
+      }
+      if (entry == null) {
+        return TransferResult.PENDING_TRANSFER_NOT_FOUND;
+      }
+      if (entry.kind() != EntryKind.PENDING) {
+        return TransferResult.PENDING_TRANSFER_NOT_PENDING;
+      }
+      EntryKind resolution = history.resolution(pendingId);
+      Assert.notNull(resolution, "hold neither open nor resolved [pending=" + pendingId + "]");
+      status = statusAfter(resolution);
+    }
+    return switch (status) {
+      case POSTED -> TransferResult.PENDING_TRANSFER_ALREADY_POSTED;
+      case VOIDED -> TransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
+      case EXPIRED -> TransferResult.PENDING_TRANSFER_EXPIRED;
+      case PENDING -> throw Assert.unreachable("an open hold is in memory [pending=" + pendingId + "]");
+    };
   }
 
   private static TransferResult checkAgainstPending(Transfer transfer, PendingState pending) {
@@ -441,10 +575,7 @@ final class LedgerState {
       case PENDING -> {
         move(debit, credit, amount, 0);
         long expiresAtMs = entry.timeoutMs() == 0 ? Long.MAX_VALUE : entry.appliedAtMs() + entry.timeoutMs();
-        pendings.put(entry.transferId(), new PendingState(entry, expiresAtMs));
-        if (entry.timeoutMs() != 0) {
-          expiries.add(new ExpiryKey(expiresAtMs, entry.transferId()));
-        }
+        openHold(entry, expiresAtMs);
       }
       case POST_PENDING -> resolve(entry, debit, credit, amount, PendingState.Status.POSTED);
       case VOID_PENDING, EXPIRE_PENDING -> resolve(entry, debit, credit, 0, statusAfter(entry.kind()));
@@ -461,8 +592,21 @@ final class LedgerState {
     nextSeq = entry.seq() + 1;
   }
 
+  private void openHold(LedgerEntry entry, long expiresAtMs) {
+    pendings.put(entry.transferId(), new PendingState(entry, expiresAtMs));
+    holdsOpen++;
+    if (expiresAtMs != Long.MAX_VALUE) {
+      expiries.add(new ExpiryKey(expiresAtMs, entry.transferId()));
+    }
+  }
+
   private static PendingState.Status statusAfter(EntryKind kind) {
-    return kind == EntryKind.VOID_PENDING ? PendingState.Status.VOIDED : PendingState.Status.EXPIRED;
+    return switch (kind) {
+      case POST_PENDING -> PendingState.Status.POSTED;
+      case VOID_PENDING -> PendingState.Status.VOIDED;
+      case EXPIRE_PENDING -> PendingState.Status.EXPIRED;
+      case SINGLE_PHASE, PENDING -> throw Assert.unreachable("not a resolution: " + kind);
+    };
   }
 
   private void resolve(LedgerEntry entry, AccountState debit, AccountState credit, long postedMinor,
@@ -479,6 +623,19 @@ final class LedgerState {
       undo.add(new StatusUndo(pending, pending.status));
     }
     pending.status = status;
+    holdsOpen--;
+    if (pending.expiresAtMs != Long.MAX_VALUE) {
+      // Its expiry key goes now (a live expiry polled it already), so the set holds only open holds' keys.
+      ExpiryKey key = new ExpiryKey(pending.expiresAtMs, entry.pendingId());
+      if (expiries.remove(key) && recording) {
+        undo.add(new ExpiryRemoved(key));
+      }
+    }
+    if (recording) {
+      resolvedInBatch.add(pending);
+    } else {
+      forgetIfResolved(pending);
+    }
   }
 
   private void move(AccountState debit, AccountState credit, long pendingDeltaMinor, long postedDeltaMinor) {
@@ -516,6 +673,62 @@ final class LedgerState {
 
   long nextSeq() {
     return nextSeq;
+  }
+
+  int holdsOpen() {
+    return holdsOpen;
+  }
+
+  int transfersCached() {
+    return transfers.size();
+  }
+
+  /** The committed state as a snapshot; only between batches (nothing applied and not yet committed). */
+  LedgerSnapshot snapshot() {
+    Assert.that(undo.isEmpty() && batchEntries.isEmpty(), "snapshot inside a batch");
+    List<LedgerSnapshot.Balance> balances = new ArrayList<>();
+    for (AccountState a : accounts.values()) {
+      if ((a.debitsPendingMinor | a.debitsPostedMinor | a.creditsPendingMinor | a.creditsPostedMinor) != 0) {
+        balances.add(new LedgerSnapshot.Balance(a.account.id(), a.debitsPendingMinor, a.debitsPostedMinor,
+            a.creditsPendingMinor, a.creditsPostedMinor));
+      }
+    }
+    balances.sort(java.util.Comparator.comparingLong(LedgerSnapshot.Balance::accountId));
+    List<LedgerEntry> holds = new ArrayList<>(holdsOpen);
+    for (PendingState hold : pendings.values()) {
+      if (hold.status == PendingState.Status.PENDING) {
+        holds.add(hold.entry);
+      }
+    }
+    holds.sort(java.util.Comparator.comparingLong(LedgerEntry::seq));
+    return new LedgerSnapshot(nextSeq - 1, balances, holds);
+  }
+
+  /**
+   * Loads a snapshot whose hash verified into a state that has its accounts and nothing else (replay
+   * mode). Returns null when loaded; otherwise why not (an account the store does not have, a hold row
+   * that is not a hold), and the state is then half-loaded: the caller starts over with a new one.
+   */
+  String restore(LedgerSnapshot snapshot) {
+    Assert.that(!recording && nextSeq == 1 && pendings.isEmpty(), "restore into a used state");
+    for (LedgerSnapshot.Balance b : snapshot.balances()) {
+      AccountState account = accounts.get(b.accountId());
+      if (account == null) {
+        return "unknown account " + b.accountId();
+      }
+      account.debitsPendingMinor = b.debitsPendingMinor();
+      account.debitsPostedMinor = b.debitsPostedMinor();
+      account.creditsPendingMinor = b.creditsPendingMinor();
+      account.creditsPostedMinor = b.creditsPostedMinor();
+    }
+    for (LedgerEntry hold : snapshot.holds()) {
+      if (hold.kind() != EntryKind.PENDING || hold.seq() > snapshot.seq()) {
+        return "hold row " + hold.seq() + " is not a hold before the snapshot";
+      }
+      openHold(hold, hold.timeoutMs() == 0 ? Long.MAX_VALUE : hold.appliedAtMs() + hold.timeoutMs());
+    }
+    nextSeq = snapshot.seq() + 1;
+    return null;
   }
 
   Collection<AccountState> accounts() {

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The ledger's tables ({@code db/ledger/<dialect>/V*.sql}): {@code ledger_account} and
- * {@code ledger_entry}. Rows are only ever inserted; balances are not stored but rebuilt by replaying
- * the entries, so a batch costs one multi-row insert and no row is ever updated or locked.
+ * The ledger's tables ({@code db/ledger/<dialect>/V*.sql}): {@code ledger_account},
+ * {@code ledger_entry} and the snapshots. Account and entry rows are only ever inserted; balances are
+ * not stored per batch but in a snapshot every so many entries, so a batch costs one multi-row insert
+ * and no row is ever updated or locked.
  */
 final class LedgerStore {
   /** Rows per multi-row INSERT: 64 rows x 13 columns stays far below every driver's parameter limit. */
@@ -29,6 +30,12 @@ final class LedgerStore {
 
   private final String entryInsertMany = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, ROWS_PER_STATEMENT);
   private final String entryInsertOne = insert("ledger_entry", ENTRY_COLUMNS, ENTRY_COLUMN_COUNT, 1);
+  private static final String BALANCE_COLUMNS = "snapshot_seq, account_id, debits_pending_minor,"
+      + " debits_posted_minor, credits_pending_minor, credits_posted_minor";
+  private static final int BALANCE_COLUMN_COUNT = 6;
+  private final String balanceInsertMany =
+      insert("ledger_snapshot_balance", BALANCE_COLUMNS, BALANCE_COLUMN_COUNT, ROWS_PER_STATEMENT);
+  private final String balanceInsertOne = insert("ledger_snapshot_balance", BALANCE_COLUMNS, BALANCE_COLUMN_COUNT, 1);
   private final String accountInsertOne = insert("ledger_account", ACCOUNT_INSERT_COLUMNS, ACCOUNT_INSERT_COLUMN_COUNT, 1);
 
   private static String insert(String table, String columns, int columnCount, int rows) {
@@ -199,6 +206,194 @@ final class LedgerStore {
         }
       }
     }
+  }
+
+  /** Reads the entries after {@code seq} in history order (the tail after a snapshot); same cursor rules. */
+  void readEntriesAfter(Connection connection, long seq, Consumer<LedgerEntry> sink) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT " + ENTRY_COLUMNS + " FROM ledger_entry WHERE seq > ? ORDER BY seq")) {
+      select.setFetchSize(10_000);
+      select.setLong(1, seq);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(entryOf(rows));
+        }
+      }
+    }
+  }
+
+  /** The entry at {@code seq}, or null; one primary-key look-up. */
+  LedgerEntry entryAt(Connection connection, long seq) throws SQLException {
+    return oneEntry(connection, "SELECT " + ENTRY_COLUMNS + " FROM ledger_entry WHERE seq = ?", seq);
+  }
+
+  /** The entry of caller id {@code transferId}, or null; one look-up in the UNIQUE index on transfer_id. */
+  LedgerEntry entryOfTransfer(Connection connection, long transferId) throws SQLException {
+    return oneEntry(connection, "SELECT " + ENTRY_COLUMNS + " FROM ledger_entry WHERE transfer_id = ?", transferId);
+  }
+
+  private static LedgerEntry oneEntry(Connection connection, String sql, long key) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setLong(1, key);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? entryOf(rows) : null;
+      }
+    }
+  }
+
+  /**
+   * The kind of the entry that resolved hold {@code pendingId} (post, void or expiry), or null while
+   * it is open; one look-up in the partial index on pending_id.
+   */
+  EntryKind resolutionOf(Connection connection, long pendingId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT kind FROM ledger_entry WHERE pending_id = ? AND pending_id <> 0")) {
+      select.setLong(1, pendingId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? EntryKind.ofCode(rows.getInt(1)) : null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** A stored snapshot's header. */
+  record SnapshotHeader(long seq, long balanceCount, long holdCount, byte[] hash) {}
+
+  /** Every snapshot header, newest first. */
+  List<SnapshotHeader> snapshotHeaders(Connection connection) throws SQLException {
+    List<SnapshotHeader> out = new java.util.ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT seq, balance_count, hold_count, hash FROM ledger_snapshot ORDER BY seq DESC");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        out.add(new SnapshotHeader(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getBytes(4)));
+      }
+    }
+    return out;
+  }
+
+  /** Reads a snapshot's balance rows and holds (joined to their entries); the caller verifies the hash. */
+  LedgerSnapshot readSnapshot(Connection connection, long seq) throws SQLException {
+    List<LedgerSnapshot.Balance> balances = new java.util.ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT account_id, debits_pending_minor,"
+        + " debits_posted_minor, credits_pending_minor, credits_posted_minor FROM ledger_snapshot_balance"
+        + " WHERE snapshot_seq = ? ORDER BY account_id")) {
+      select.setFetchSize(10_000);
+      select.setLong(1, seq);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          balances.add(new LedgerSnapshot.Balance(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
+              rows.getLong(5)));
+        }
+      }
+    }
+    List<LedgerEntry> holds = new java.util.ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS.replaceAll("(\\w+)", "e.$1")
+        + " FROM ledger_snapshot_hold h JOIN ledger_entry e ON e.seq = h.entry_seq WHERE h.snapshot_seq = ? ORDER BY e.seq")) {
+      select.setFetchSize(10_000);
+      select.setLong(1, seq);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          holds.add(entryOf(rows));
+        }
+      }
+    }
+    return new LedgerSnapshot(seq, balances, holds);
+  }
+
+  /**
+   * First step of writing the snapshot at {@code seq}: deletes any snapshot at {@code seq} or later
+   * (it is replaced). A write, so on SQLite it takes the write lock before the transaction reads
+   * anything: a read first would pin a read snapshot that another connection's commit can make
+   * impossible to upgrade ({@code SQLITE_BUSY_SNAPSHOT}).
+   */
+  void clearSnapshotsFrom(Connection transaction, long seq) throws SQLException {
+    for (String sql : List.of("DELETE FROM ledger_snapshot_balance WHERE snapshot_seq >= ?",
+        "DELETE FROM ledger_snapshot_hold WHERE snapshot_seq >= ?", "DELETE FROM ledger_snapshot WHERE seq >= ?")) {
+      try (PreparedStatement delete = transaction.prepareStatement(sql)) {
+        delete.setLong(1, seq);
+        delete.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Writes a snapshot (header, balances, holds) in the caller's open transaction, after {@link
+   * #clearSnapshotsFrom}. Keeps the newest older snapshot as a fallback and deletes the rest, so the
+   * store holds at most two.
+   */
+  void writeSnapshot(Connection transaction, LedgerSnapshot snapshot, byte[] hash, long writtenAtMs) throws SQLException {
+    long keepFrom = snapshot.seq();
+    for (SnapshotHeader header : snapshotHeaders(transaction)) {
+      if (header.seq() < snapshot.seq()) {
+        keepFrom = header.seq(); // newest first: the newest older one
+        break;
+      }
+    }
+    for (String table : List.of("ledger_snapshot_balance", "ledger_snapshot_hold")) {
+      deleteOutside(transaction, "DELETE FROM " + table + " WHERE snapshot_seq < ? OR snapshot_seq >= ?", keepFrom,
+          snapshot.seq());
+    }
+    deleteOutside(transaction, "DELETE FROM ledger_snapshot WHERE seq < ? OR seq >= ?", keepFrom, snapshot.seq());
+    try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO ledger_snapshot"
+        + " (seq, balance_count, hold_count, written_at_ms, hash) VALUES (?, ?, ?, ?, ?)")) {
+      insert.setLong(1, snapshot.seq());
+      insert.setLong(2, snapshot.balances().size());
+      insert.setLong(3, snapshot.holds().size());
+      insert.setLong(4, writtenAtMs);
+      insert.setBytes(5, hash);
+      insert.executeUpdate();
+    }
+    insertSnapshotBalances(transaction, snapshot);
+    try (PreparedStatement insert = transaction.prepareStatement(
+        "INSERT INTO ledger_snapshot_hold (snapshot_seq, entry_seq) VALUES (?, ?)")) {
+      for (LedgerEntry hold : snapshot.holds()) {
+        insert.setLong(1, snapshot.seq());
+        insert.setLong(2, hold.seq());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void deleteOutside(Connection transaction, String sql, long keepFrom, long replaceFrom)
+      throws SQLException {
+    try (PreparedStatement delete = transaction.prepareStatement(sql)) {
+      delete.setLong(1, keepFrom);
+      delete.setLong(2, replaceFrom);
+      delete.executeUpdate();
+    }
+  }
+
+  private void insertSnapshotBalances(Connection transaction, LedgerSnapshot snapshot) throws SQLException {
+    List<LedgerSnapshot.Balance> balances = snapshot.balances();
+    int full = balances.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
+    try (PreparedStatement many = transaction.prepareStatement(balanceInsertMany);
+        PreparedStatement one = transaction.prepareStatement(balanceInsertOne)) {
+      for (int start = 0; start < full; start += ROWS_PER_STATEMENT) {
+        for (int row = 0; row < ROWS_PER_STATEMENT; row++) {
+          bindBalance(many, row * BALANCE_COLUMN_COUNT, snapshot.seq(), balances.get(start + row));
+        }
+        many.addBatch();
+      }
+      many.executeBatch();
+      for (int i = full; i < balances.size(); i++) {
+        bindBalance(one, 0, snapshot.seq(), balances.get(i));
+        one.addBatch();
+      }
+      one.executeBatch();
+    }
+  }
+
+  private static void bindBalance(PreparedStatement insert, int offset, long seq, LedgerSnapshot.Balance b)
+      throws SQLException {
+    insert.setLong(offset + 1, seq);
+    insert.setLong(offset + 2, b.accountId());
+    insert.setLong(offset + 3, b.debitsPendingMinor());
+    insert.setLong(offset + 4, b.debitsPostedMinor());
+    insert.setLong(offset + 5, b.creditsPendingMinor());
+    insert.setLong(offset + 6, b.creditsPostedMinor());
   }
 
   private static LedgerEntry entryOf(ResultSet rows) throws SQLException {

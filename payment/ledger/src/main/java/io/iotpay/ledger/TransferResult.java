@@ -40,6 +40,8 @@ public enum TransferResult {
   EXCEEDS_CREDITS,
   /** The credit account has {@code creditsMustNotExceedDebits} and this would break it. */
   EXCEEDS_DEBITS,
+  /** A new hold would pass {@code LedgerConfig.holdsOpenMax} holds open at once (all are kept in memory). */
+  HOLDS_OPEN_LIMIT_REACHED,
   /** The id was used by a transfer of another kind. */
   EXISTS_WITH_DIFFERENT_KIND,
   EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID,

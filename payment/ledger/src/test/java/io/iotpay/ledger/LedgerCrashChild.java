@@ -13,12 +13,16 @@ import java.util.concurrent.Semaphore;
  * The process {@link LedgerCrashTest} kills: opens a ledger on a SQLite file and submits random
  * batches forever, printing {@code ACK <id>} for every transfer once its batch is acknowledged.
  *
- * <p>Arguments: database file, run number (transfer ids of run r are r*10^9 + 1, 2, …), random seed.
+ * <p>Arguments: database file, run number (transfer ids of run r are r*10^9 + 1, 2, …), random seed,
+ * and optionally {@code park-in-second-snapshot}: the writer then prints {@code SNAPSHOT-WRITING} once
+ * the second snapshot's rows are written but not committed, and waits there to be killed.
  */
 public final class LedgerCrashChild {
   static final int ACCOUNT_COUNT = 8;
   /** Account 3 may not overdraw, so some transfers are refused and some chains fail. */
   static final long GUARDED_ACCOUNT_ID = 3;
+  /** Snapshots this often, so every restart starts from a snapshot and a tail. */
+  static final long SNAPSHOT_EVERY_ENTRIES = 100;
 
   private LedgerCrashChild() {}
 
@@ -28,7 +32,20 @@ public final class LedgerCrashChild {
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]) * 31 + run);
     PrintStream out = System.out;
     Database database = Database.open("jdbc:sqlite:" + file, 2);
-    Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+    if (args.length > 3 && args[3].equals("park-in-second-snapshot")) {
+      int[] snapshots = {0};
+      DefaultLedger.snapshotWritingHook = () -> {
+        if (++snapshots[0] == 2) {
+          synchronized (out) {
+            out.println("SNAPSHOT-WRITING");
+            out.flush();
+          }
+          java.util.concurrent.locks.LockSupport.park(); // until SIGKILL
+        }
+      };
+    }
+    Ledger ledger = Ledger.open(database, LedgerConfig.defaults().withSnapshotEveryEntries(SNAPSHOT_EVERY_ENTRIES),
+        Clock.systemUTC(), AuditJournal.none());
     List<Account> accounts = new ArrayList<>();
     for (long id = 1; id <= ACCOUNT_COUNT; id++) {
       accounts.add(new Account(id, 1, TestLedger.EUR,

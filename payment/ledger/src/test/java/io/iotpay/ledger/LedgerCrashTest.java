@@ -58,11 +58,72 @@ class LedgerCrashTest {
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(RUNS);
   }
 
-  private static Process startChild(Path file, int run, long seed, Path stderr) throws Exception {
+  @Test
+  void sigkillWhileWritingASnapshot_startsFromTheOlderOne_withTheBalancesOfHistory() throws Exception {
+    long seed = System.nanoTime();
+    Path file = tempDir.resolve("crash-snapshot.db");
+    Set<Long> acknowledged = new HashSet<>();
+    Path stderr = tempDir.resolve("child-snapshot.err");
+    Process child = startChild(file, 1, seed, stderr, "park-in-second-snapshot");
+    try {
+      BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+      String line = reader.readLine();
+      while (line != null && !line.equals("SNAPSHOT-WRITING")) {
+        if (line.startsWith("ACK ")) {
+          acknowledged.add(Long.parseLong(line.substring(4)));
+        }
+        line = reader.readLine();
+      }
+      assertThat(line).as("child reached its second snapshot [seed=%d, stderr=%s]", seed,
+          Files.exists(stderr) ? Files.readString(stderr) : "").isEqualTo("SNAPSHOT-WRITING");
+    } finally {
+      child.destroyForcibly(); // SIGKILL while the snapshot's rows are written but not committed
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    try (Database database = Database.open("jdbc:sqlite:" + file, 2)) {
+      long snapshots;
+      long snapshotSeq;
+      Map<Long, long[]> fromHistory = new HashMap<>();
+      try (Connection connection = database.connection()) {
+        snapshots = queryLong(connection, "SELECT COUNT(*) FROM ledger_snapshot");
+        snapshotSeq = queryLong(connection, "SELECT MAX(seq) FROM ledger_snapshot");
+        assertThat(queryLong(connection, "SELECT COUNT(*) FROM ledger_snapshot_balance WHERE snapshot_seq <> "
+            + snapshotSeq)).as("no row of the interrupted snapshot").isZero();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT debit_account_id, credit_account_id, amount_minor FROM ledger_entry");
+            ResultSet rows = select.executeQuery()) {
+          while (rows.next()) { // singles only: posted amounts
+            fromHistory.computeIfAbsent(rows.getLong(1), k -> new long[2])[0] += rows.getLong(3);
+            fromHistory.computeIfAbsent(rows.getLong(2), k -> new long[2])[1] += rows.getLong(3);
+          }
+        }
+      }
+      assertThat(snapshots).as("only the first, committed snapshot").isEqualTo(1);
+      assertThat(snapshotSeq).isGreaterThanOrEqualTo(LedgerCrashChild.SNAPSHOT_EVERY_ENTRIES);
+      try (Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none())) {
+        for (AccountBalance balance : ledger.balances().values()) {
+          long[] expected = fromHistory.getOrDefault(balance.account().id(), new long[2]);
+          assertThat(new long[] {balance.debitsPostedMinor(), balance.creditsPostedMinor()})
+              .as("account %d [seed=%d]", balance.account().id(), seed).containsExactly(expected);
+        }
+      }
+    }
+    verifyStore(file, acknowledged, 1, seed);
+  }
+
+  private static long queryLong(Connection connection, String sql) throws Exception {
+    try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static Process startChild(Path file, int run, long seed, Path stderr, String... extra) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         LedgerCrashChild.class.getName(), file.toString(), Integer.toString(run), Long.toString(seed)));
+    command.addAll(List.of(extra));
     return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
   }
 

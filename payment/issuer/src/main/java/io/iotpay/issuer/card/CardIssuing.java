@@ -92,6 +92,34 @@ public final class CardIssuing {
   }
 
   /**
+   * Bulk issuing with one debit rider account per card: opens rider accounts {@code firstRiderNumber
+   * .. firstRiderNumber + count - 1} ({@link IssuerBook#openDebitRiderAccounts}) and issues one card
+   * of {@code suite} on each in one transaction, in rider order.
+   *
+   * @return the cards' PANs; card i is on the account of rider {@code firstRiderNumber + i}
+   * @throws IssuerInputException for a bad range, a rider account that exists, or a full card range
+   */
+  public List<Pan> issueCardsOnOwnAccounts(AlgorithmSuite suite, int firstRiderNumber, int count) {
+    if (count < 1 || count > BULK_CARDS_MAX) {
+      throw new IssuerInputException("bulk issue: count " + count + " is outside 1.." + BULK_CARDS_MAX);
+    }
+    String prefix = config.ranges().get(0).prefix();
+    int bodyDigits = 15 - prefix.length();
+    long first = registry.cardCount() + 1L;
+    if (String.valueOf(first + count - 1).length() > bodyDigits) {
+      throw new IssuerInputException("card range " + prefix + " is full");
+    }
+    List<Long> accounts = book.openDebitRiderAccounts(firstRiderNumber, count);
+    List<CardRecord> cards = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Pan pan = Pan.withCheckDigit(prefix + String.format("%0" + bodyDigits + "d", first + i));
+      cards.add(new CardRecord(pan, 1, suite, accounts.get(i), CardStatus.ISSUED, 0, 0, config.defaultQuotaMinor(), -1));
+    }
+    registry.insertAll(cards);
+    return cards.stream().map(CardRecord::pan).toList();
+  }
+
+  /**
    * Personalises the card over {@code channel} (SCP02 + STORE DATA, docs/card-apdus.md §7), with the
    * service not yet enabled (quota 0). A lost command or response is retried in a new session;
    * blocks the card already holds answer {@code 6200}.
