@@ -29,7 +29,7 @@ class HttpErrorContractTest {
 
   /** What every error answer must be: JSON of the documented shape, a stable code, a clean detail. */
   static void assertContract(int status, String contentType, byte[] body, String what) throws Exception {
-    assertThat(status).as(what).isBetween(400, 499);
+    assertThat(status).as(what).isBetween(400, 505);
     assertThat(contentType).as(what).startsWith("application/json");
     JsonNode json = HttpApiFixture.JSON.readTree(body);
     assertThat(json.isObject() && json.size() == 2).as(what + ": " + json).isTrue();
@@ -69,6 +69,8 @@ class HttpErrorContractTest {
       expectRaw(f, "POST /v1/devices HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\n12345",
           400, "BAD_REQUEST");
       expectRaw(f, "GET /no/such/endpoint" + close, 404, "NOT_FOUND");
+      expectRaw(f, "DELETE /v1/merchants" + close, 404, "NOT_FOUND");
+      expectRaw(f, "GET /health\r\n\r\n", 505, "HTTP_VERSION_NOT_SUPPORTED");
       expectRaw(f, "POST /v1/devices HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + f.operatorToken
           + "\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n{}", 413, "TOO_LARGE");
     }
