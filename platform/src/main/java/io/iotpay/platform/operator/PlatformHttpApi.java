@@ -3,7 +3,6 @@ package io.iotpay.platform.operator;
 import io.iotpay.platform.access.http.ApiException;
 import io.iotpay.platform.access.http.DeviceMessages;
 import io.iotpay.platform.access.http.Exchange;
-import io.iotpay.platform.access.http.JsonErrorHandler;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

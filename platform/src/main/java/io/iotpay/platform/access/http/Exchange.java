@@ -103,7 +103,7 @@ public final class Exchange {
   }
 
   /** The error body {@code {"error":"<code>","detail":"<detail>"}} as UTF-8 bytes. */
-  static byte[] errorBytes(ApiException error) {
+  public static byte[] errorBytes(ApiException error) {
     try {
       return JSON.writeValueAsBytes(errorNode(error));
     } catch (JsonProcessingException e) {

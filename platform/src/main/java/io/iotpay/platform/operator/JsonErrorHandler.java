@@ -1,5 +1,7 @@
-package io.iotpay.platform.access.http;
+package io.iotpay.platform.operator;
 
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.Exchange;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,10 +17,11 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * headers too large) in the API's error shape instead of Jetty's HTML page. The detail is fixed text
  * per status: Jetty's message could echo the request or name a Java class.
  *
- * <p>Acquirer onboarding has the same class for its own API: the two modules share no module with
- * Jetty on its class path, so each keeps its ~50 lines rather than a new shared module.
+ * <p>Here, not in {@code access.http}, because only this package may use Jetty itself. Acquirer
+ * onboarding has the same class for its own API: the two modules share no module with Jetty on its
+ * class path, so each keeps its ~50 lines rather than a new shared module for them.
  */
-public final class JsonErrorHandler extends ErrorHandler {
+final class JsonErrorHandler extends ErrorHandler {
   @Override
   protected void generateAcceptableResponse(
       Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message) throws IOException {
@@ -34,7 +37,7 @@ public final class JsonErrorHandler extends ErrorHandler {
   }
 
   /** The stable error code of an HTTP status the server or the framework answers by itself. */
-  public static String code(int status) {
+  static String code(int status) {
     return switch (status) {
       case 400 -> "BAD_REQUEST";
       case 401 -> "UNAUTHENTICATED";
@@ -53,7 +56,7 @@ public final class JsonErrorHandler extends ErrorHandler {
   }
 
   /** The fixed detail of such a refusal: nothing from the request, nothing from the server's internals. */
-  public static String detail(int status) {
+  static String detail(int status) {
     return status >= 500 && status != 505
         ? "internal error; the operator's log has the details"
         : "the request was refused by the HTTP server (" + status + ")";
