@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, CryptoCommand.class, TlvCommand.class, AuditCommand.class, BenchCommand.class,
-        ServeCommand.class, QrCommand.class, WitnessCommand.class})
+        ServeCommand.class, QrCommand.class, WitnessCommand.class, io.iotpay.app.cli.DeviceEnvelopeCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;

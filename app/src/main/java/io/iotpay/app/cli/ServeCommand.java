@@ -2,6 +2,7 @@ package io.iotpay.app.cli;
 
 import io.iotpay.app.iot.IotNode;
 import io.iotpay.app.iot.IotServer;
+import io.iotpay.platform.keys.OwnerOnlyFiles;
 import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.foundation.InvalidInputException;
@@ -127,7 +128,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     SecureRandom random = new SecureRandom();
-    Files.createDirectories(dataDir);
+    OwnerOnlyFiles.createDirectories(dataDir);
     boolean firstStart = !Files.exists(dataDir.resolve(PlatformKeyStore.DIRECTORY));
     PlatformKeyStore.MasterKey master = PlatformKeyStore.masterKey(dataDir, environment.apply(PlatformKeyStore.MASTER_KEY_ENV), random);
     SystemBusinessClock clock = new SystemBusinessClock(BusinessDayRule.UTC_MIDNIGHT);

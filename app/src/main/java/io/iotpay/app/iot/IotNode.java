@@ -23,6 +23,7 @@ import io.iotpay.platform.identity.IdentityConfig;
 import io.iotpay.platform.identity.IdentityService;
 import io.iotpay.platform.inbox.PlatformInbox;
 import io.iotpay.platform.inbox.SecurityEventLog;
+import io.iotpay.platform.keys.OwnerOnlyFiles;
 import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.platform.mandate.MandateRegistry;
@@ -108,6 +109,7 @@ public final class IotNode implements AutoCloseable {
     this.clock = clock;
     this.auditSuite = auditSuite;
     this.auditKey = auditKey;
+    OwnerOnlyFiles.restrictDatabase(databaseFile);
     this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(auditSuite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);

@@ -102,7 +102,7 @@ public final class PlatformKeyStore {
     byte[] key = new byte[MASTER_KEY_BYTES];
     random.nextBytes(key);
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnlyFiles.createDirectories(dataDir);
       writeOwnerOnly(file, (HexFormat.of().formatHex(key) + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new PlatformKeysException(Reason.IO, file, "cannot create master-key file " + file + " (" + e.getMessage() + ")", e);
@@ -132,7 +132,7 @@ public final class PlatformKeyStore {
     PlatformKeys keys = PlatformKeys.generate(auditSuiteIfNew, notBefore, random, directory);
     Path staging = dataDir.resolve(DIRECTORY + ".new-" + HexFormat.of().toHexDigits(random.nextInt()));
     try {
-      Files.createDirectories(staging);
+      OwnerOnlyFiles.createDirectories(staging);
       write(staging, keys, masterKey, random);
       Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {

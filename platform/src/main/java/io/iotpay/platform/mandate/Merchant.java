@@ -1,5 +1,6 @@
 package io.iotpay.platform.mandate;
 
+import io.iotpay.foundation.text.DisplayText;
 import io.iotpay.platform.state.GeoPoint;
 import java.util.regex.Pattern;
 
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  * money settles to (in the paying user's issuer book), and where it is, if it has a place.
  *
  * @param merchantId 1..64 characters of {@code [A-Za-z0-9-]}
- * @param name for people, 1..128 characters
+ * @param name for people, 1..128 characters, none of them a control or bidi character ({@link DisplayText})
  * @param category four digits (e.g. 5542 fuel dispensers, 7523 parking, 4900 utilities, 5399 general merchandise)
  * @param settlementAccountId the ledger account credited, positive
  * @param location where the merchant is, or null for merchants without a place (online shops, billers)
@@ -21,6 +22,10 @@ public record Merchant(String merchantId, String name, String category, long set
     requireId(merchantId, "merchant id");
     if (name == null || name.isEmpty() || name.length() > 128) {
       throw new MandateException("merchant " + merchantId + ": name must have 1..128 characters");
+    }
+    int unsafe = DisplayText.firstUnsafeIndex(name);
+    if (unsafe >= 0) {
+      throw new MandateException("merchant " + merchantId + ": name holds a control or bidi-override character at index " + unsafe);
     }
     requireCategory(category, "merchant " + merchantId);
     if (settlementAccountId <= 0) {

@@ -2,6 +2,7 @@ package io.iotpay.platform.operator;
 
 import io.iotpay.platform.access.http.ApiException;
 import io.javalin.http.Context;
+import java.util.Optional;
 
 /** Bearer-token checks: who is calling. */
 final class BearerTokenCheck {
@@ -29,10 +30,19 @@ final class BearerTokenCheck {
 
   /**
    * @return the calling user's id
-   * @throws ApiException 401 without a token or with one no user holds
+   * @throws ApiException 401 without a token or with one nobody holds; 403 with the operator's token
+   *     (a valid token, but user endpoints act for a user)
    */
   String requireUser(Context ctx) {
-    return auth.userOf(token(ctx)).orElseThrow(() -> ApiException.unauthenticated("the bearer token is not valid"));
+    String token = token(ctx);
+    Optional<String> user = auth.userOf(token);
+    if (user.isPresent()) {
+      return user.get();
+    }
+    if (auth.isOperator(token)) {
+      throw ApiException.forbidden("the operator's token is not allowed here; this is a user action");
+    }
+    throw ApiException.unauthenticated("the bearer token is not valid");
   }
 
   private static String token(Context ctx) {

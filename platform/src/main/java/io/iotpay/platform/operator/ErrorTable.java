@@ -48,7 +48,7 @@ final class ErrorTable {
   }
 
   private static ApiException unavailable(Throwable failure) {
-    return new ApiException(503, "UNAVAILABLE", "the platform's store failed; retry later (" + failure.getClass().getSimpleName() + ")");
+    return new ApiException(503, "UNAVAILABLE", "the platform's store failed; retry later");
   }
 
   /** True when a database error is among the causes (stores wrap SQLException in IllegalStateException). */

@@ -162,7 +162,7 @@ final class OperatorEndpoints {
   }
 
   private byte[] json(Context ctx) {
-    return Exchange.body(ctx, config.jsonBytesMax(), "TOO_LARGE");
+    return Exchange.jsonBody(ctx, config.jsonBytesMax());
   }
 
   private Instant now() {

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code docs/http-api.md}.
  *
  * <p>Every answer is JSON with snake_case fields except device answers ({@code application/cose})
- * and {@code /metrics} (Prometheus text). Every error is {@code {"error":"<CODE>","detail":"…"}} with
- * 400 bad input, 401 no or bad token, 403 not yours, 404 unknown, 409 conflict, 413 too large,
- * 503 store failure; a refused request changed nothing. Bodies are bounded
+ * and {@code /metrics} (Prometheus text). Every error, the HTTP server's own included, is
+ * {@code {"error":"<CODE>","detail":"…"}} with 400 bad input, 401 no or bad token, 403 not yours or
+ * not allowed here, 404 unknown, 409 conflict, 413 too large, 415 not JSON, 503 store failure; a
+ * refused request changed nothing. Bodies are bounded
  * ({@link HttpApiConfig#jsonBytesMax()}, {@link HttpApiConfig#envelopeBytesMax()}).
  *
  * <p>Plain HTTP unless {@link HttpApiConfig#tls()} names a key store. One instance serves once:
@@ -105,6 +106,9 @@ public final class PlatformHttpApi implements AutoCloseable {
     javalin.showJavalinBanner = false;
     javalin.http.maxRequestSize = Math.max(config.jsonBytesMax(), config.envelopeBytesMax());
     javalin.http.disableCompression();
+    // Jetty's own refusals (bad URI or path, 414, 431, …) are answered in the API's error shape too.
+    javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
     javalin.requestLogger.http(this::measure);
     HttpApiConfig.Tls tls = config.tls();
     if (tls == null) {
@@ -140,7 +144,7 @@ public final class PlatformHttpApi implements AutoCloseable {
       ApiException error = ErrorTable.of(e);
       if (error.status() >= 500) {
         LOG.warn("HTTP request failed [method={}, path={}, status={}, exception={}]",
-            ctx.method(), ctx.path(), error.status(), e.getClass().getName(), e);
+            ctx.method(), Exchange.clip(ctx.path()), error.status(), e.getClass().getName(), e);
       }
       Exchange.error(ctx, error);
     });
@@ -151,16 +155,12 @@ public final class PlatformHttpApi implements AutoCloseable {
     });
   }
 
-  /** Javalin's own refusals (unknown route, body over its limit) in our error shape. */
+  /**
+   * Javalin's own refusals (unknown route, body over its limit) in our error shape, with a fixed
+   * detail: Javalin's messages may name Java types or echo the request.
+   */
   private static ApiException fromJavalin(HttpResponseException e) {
-    String code = switch (e.getStatus()) {
-      case 400 -> "BAD_REQUEST";
-      case 404 -> "NOT_FOUND";
-      case 405 -> "METHOD_NOT_ALLOWED";
-      case 413 -> "TOO_LARGE";
-      default -> "HTTP_" + e.getStatus();
-    };
-    return new ApiException(e.getStatus(), code, String.valueOf(e.getMessage()));
+    return new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), JsonErrorHandler.detail(e.getStatus()));
   }
 
   /** One timer per route template, method and status: the label set stays bounded whatever paths are asked for. */

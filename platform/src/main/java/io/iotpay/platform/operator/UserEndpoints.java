@@ -159,6 +159,6 @@ final class UserEndpoints {
   }
 
   private byte[] json(Context ctx) {
-    return Exchange.body(ctx, config.jsonBytesMax(), "TOO_LARGE");
+    return Exchange.jsonBody(ctx, config.jsonBytesMax());
   }
 }

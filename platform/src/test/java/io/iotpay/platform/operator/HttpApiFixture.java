@@ -170,7 +170,10 @@ final class HttpApiFixture implements AutoCloseable {
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+      if (contentType != null) {
+        request.header("Content-Type", contentType);
+      }
+      request.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     }
     HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(),

@@ -1,6 +1,7 @@
 package io.iotpay.acquirer.pos.merchant;
 
 import io.iotpay.acquirer.pos.merchant.OnboardingException.Reason;
+import io.iotpay.foundation.text.DisplayText;
 import java.util.Locale;
 
 /**
@@ -34,16 +35,11 @@ public final class Fields {
     if (trimmed.isEmpty() || trimmed.length() > charsMax) {
       throw invalid(field, "must have 1.." + charsMax + " characters");
     }
-    for (int i = 0; i < trimmed.length(); i++) {
-      char c = trimmed.charAt(i);
-      if (Character.isISOControl(c) || isBidiControl(c) || c == '\uFEFF') {
-        throw invalid(field, "holds a control or bidi-override character at index " + i);
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < trimmed.length() && Character.isLowSurrogate(trimmed.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw invalid(field, "holds an unpaired surrogate at index " + i);
-      }
+    int unsafe = DisplayText.firstUnsafeIndex(trimmed);
+    if (unsafe >= 0) {
+      throw invalid(field, Character.isSurrogate(trimmed.charAt(unsafe))
+          ? "holds an unpaired surrogate at index " + unsafe
+          : "holds a control or bidi-override character at index " + unsafe);
     }
     return trimmed;
   }
@@ -54,11 +50,6 @@ public final class Fields {
       return "";
     }
     return text(value, field, charsMax);
-  }
-
-  /** LRM, RLM, ALM, the embeddings/overrides U+202A..U+202E and the isolates U+2066..U+2069. */
-  static boolean isBidiControl(char c) {
-    return c == '\u200E' || c == '\u200F' || c == '\u061C' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
   }
 
   /**
