@@ -209,9 +209,6 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
           pending.reply().complete(new Reply.Answer(repeat.answer(), true));
         }
         case EnvelopeService.Admission.Refused refused -> {
-          if (refused.reason().reason() == EnvelopeException.Reason.REPLAYED_COUNTER) {
-            core.showReplayToState(pending.channel(), pending.session(), pending.envelope());
-          }
           pending.reply().complete(core.refuse(pending.transport(), pending.channel(),
               RefusalReason.valueOf(refused.reason().reason().name()), refused.reason().getMessage()));
         }
