@@ -131,6 +131,16 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     core.refusedAtDoor(transport, channelDevice, reason, detail);
   }
 
+  @Override
+  public void refusedConnection(Transport transport, String claimed, String reason, String detail) {
+    core.refusedConnection(transport, claimed, reason, detail);
+  }
+
+  @Override
+  public java.util.Optional<SecurityEventLog> securityEvents() {
+    return core.securityEvents();
+  }
+
   private void open(Pending pending) {
     try {
       EnvelopeService.Opened result = envelopes.open(pending.envelope(), pending.channel());

@@ -123,6 +123,16 @@ public final class PlatformInbox implements DeviceInbox {
     refuse(transport, channelDevice, reason, detail);
   }
 
+  @Override
+  public void refusedConnection(Transport transport, String claimed, String reason, String detail) {
+    security.record(new SecurityEvent(clock.now(), transport, claimed, reason, detail));
+  }
+
+  @Override
+  public java.util.Optional<SecurityEventLog> securityEvents() {
+    return java.util.Optional.of(security);
+  }
+
   /** Counts one exact duplicate answered again (the batching pipeline admits them itself). */
   void countDuplicate() {
     duplicates.incrementAndGet();
@@ -138,7 +148,7 @@ public final class PlatformInbox implements DeviceInbox {
   }
 
   Reply refuse(Transport transport, DeviceId channel, RefusalReason reason, String detail) {
-    security.record(new SecurityEvent(clock.now(), transport, channel.value(), reason, detail));
+    security.record(clock.now(), transport, channel.value(), reason, detail);
     return new Reply.Refused(reason, detail);
   }
 
