@@ -3,7 +3,9 @@ package io.iotpay.app;
 import io.iotpay.app.cli.AuditCommand;
 import io.iotpay.app.cli.BenchCommand;
 import io.iotpay.app.cli.CryptoCommand;
+import io.iotpay.app.cli.DeviceCommand;
 import io.iotpay.app.cli.DemoCommand;
+import io.iotpay.app.cli.DeviceEnvelopeCommand;
 import io.iotpay.app.cli.QrCommand;
 import io.iotpay.app.cli.ServeCommand;
 import io.iotpay.app.cli.TlvCommand;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, CryptoCommand.class, TlvCommand.class, AuditCommand.class, BenchCommand.class,
-        ServeCommand.class, QrCommand.class, WitnessCommand.class, io.iotpay.app.cli.DeviceEnvelopeCommand.class})
+        ServeCommand.class, QrCommand.class, WitnessCommand.class, DeviceCommand.class, DeviceEnvelopeCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;

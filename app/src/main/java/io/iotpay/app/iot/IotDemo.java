@@ -446,11 +446,20 @@ public final class IotDemo {
       }
       case ANOTHER_DEVICES_TOPIC -> publishesOnAnotherTopic(victim);
       case CLONE_RACING -> {
-        // A copy of the chip taken a while ago: same key, its counter a few messages behind the real one.
-        long copiedAt = Math.max(0, victim.lastCounter - 3);
-        EnvelopeClient clone = client(victim.id.value(), victim.suite, victim.keys, victim.payloadKey, copiedAt);
-        DeviceTransport cloneLine = transports.open(victim.id, "clone", null, "clone-" + hour);
-        boolean blocked = refusedOver(cloneLine, clone.seal(payload(victim), false).bytes());
+        // A copy of the chip (same key, its counter copied from the real one) speaking from another place
+        // while the real device goes on: fresh counters from two places, interleaved, which no replay of
+        // captured messages can produce. Status reports only, so the demo's money is not at stake here.
+        byte[] status = DeviceMessageCodec.encode(new DeviceRequest.Status(null, null, null, null));
+        SealedMessage first = victim.client.seal(status, false);
+        send(victim, first);
+        EnvelopeClient clone = client(victim.id.value(), victim.suite, victim.keys, victim.payloadKey, first.counter());
+        try (DeviceTransport cloneLine = transports.open(victim.id, NetworkTransports.CLONE, null, "clone-" + hour)) {
+          cloneLine.send(clone.seal(status, false).bytes()).get(30, TimeUnit.SECONDS);
+        }
+        // The real device's next counter was taken by the clone: refused as a replay (not evidence)...
+        boolean blocked = refusedOver(victim.transport, victim.client.seal(status, false).bytes());
+        // ...and its next one, fresh again from its own place, completes the evidence.
+        send(victim, victim.client.seal(status, false));
         boolean suspected = node.states.state(victim.id).map(s -> s.cloneSuspicion() != null).orElse(false);
         // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
         node.states.clearCloneSuspicion(victim.id);

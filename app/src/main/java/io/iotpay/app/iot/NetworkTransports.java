@@ -42,7 +42,26 @@ final class NetworkTransports implements AutoCloseable {
       return new CoapDeviceTransport(new InetSocketAddress(server.host(), server.coap.dtlsAddress().getPort()), device.value(),
           new CoapDeviceCredentials.Psk(device.value(), server.psks.derive(device)), Duration.ofSeconds(2));
     }
+    if (type.equals(CLONE)) {
+      return cloneLine(device);
+    }
     return http(device);
+  }
+
+  /** The line type of a clone: a second holder of a device's key, somewhere else. */
+  static final String CLONE = "clone";
+
+  /**
+   * A clone's HTTP line, from another loopback address (127.0.0.2) so the platform sees it at another
+   * place than the real device, as it would a copy of the chip in another building.
+   */
+  private DeviceTransport cloneLine(DeviceId device) {
+    try {
+      return new HttpDeviceTransport(HttpDeviceTransport.Config.defaults(URI.create("http://" + server.host() + ":" + server.http.port()),
+          device.value()).withLocalAddress(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 2})));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("127.0.0.2 is a literal address", e);
+    }
   }
 
   /** An HTTP line of its own (its own TCP connection, so its own session at the platform). */

@@ -52,6 +52,21 @@ public interface DeviceInbox {
    */
   default void refusedAtDoor(Transport transport, DeviceId channelDevice, RefusalReason reason, String detail) {}
 
+  /**
+   * A transport refused a connection — an MQTT CONNECT, a DTLS handshake — so the platform records it
+   * with its other refusals (logged once, counted by door and reason, listed for the operator).
+   *
+   * @param claimed the device id or client id the peer claimed, as received (the log makes it printable); null if none
+   * @param reason the door's reason code, 1..40 of {@code A-Z 0-9 _}
+   * @param detail one line, never the token or key
+   */
+  default void refusedConnection(Transport transport, String claimed, String reason, String detail) {}
+
+  /** The bounded log of refusals at every door, if this inbox keeps one. */
+  default java.util.Optional<SecurityEventLog> securityEvents() {
+    return java.util.Optional.empty();
+  }
+
   /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
   void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
 

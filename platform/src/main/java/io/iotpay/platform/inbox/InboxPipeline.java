@@ -131,6 +131,16 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     core.refusedAtDoor(transport, channelDevice, reason, detail);
   }
 
+  @Override
+  public void refusedConnection(Transport transport, String claimed, String reason, String detail) {
+    core.refusedConnection(transport, claimed, reason, detail);
+  }
+
+  @Override
+  public java.util.Optional<SecurityEventLog> securityEvents() {
+    return core.securityEvents();
+  }
+
   private void open(Pending pending) {
     try {
       EnvelopeService.Opened result = envelopes.open(pending.envelope(), pending.channel());
@@ -209,9 +219,6 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
           pending.reply().complete(new Reply.Answer(repeat.answer(), true));
         }
         case EnvelopeService.Admission.Refused refused -> {
-          if (refused.reason().reason() == EnvelopeException.Reason.REPLAYED_COUNTER) {
-            core.showReplayToState(pending.channel(), pending.session(), pending.envelope());
-          }
           pending.reply().complete(core.refuse(pending.transport(), pending.channel(),
               RefusalReason.valueOf(refused.reason().reason().name()), refused.reason().getMessage()));
         }

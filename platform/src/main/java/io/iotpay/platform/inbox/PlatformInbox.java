@@ -20,7 +20,6 @@ import io.iotpay.platform.rules.RuleEngine;
 import io.iotpay.platform.state.DeviceObservation;
 import io.iotpay.platform.state.DeviceStateRegistry;
 import io.iotpay.platform.state.GeoPoint;
-import io.iotpay.protocol.cose.SignedMessage;
 import io.iotpay.protocol.device.DeviceMessageCodec;
 import io.iotpay.protocol.device.DeviceRequest;
 import io.iotpay.protocol.device.PlatformAnswer;
@@ -96,9 +95,8 @@ public final class PlatformInbox implements DeviceInbox {
       }
       return new Reply.Answer(outcome.answer(), false);
     } catch (EnvelopeException e) {
-      if (e.reason() == EnvelopeException.Reason.REPLAYED_COUNTER) {
-        showReplayToState(channelDevice, session, envelope);
-      }
+      // A refused message (a replay above all) is never shown to clone detection: anyone who captured
+      // an envelope can resend it, so it must not lock the real device out.
       return refuse(transport, channelDevice, RefusalReason.valueOf(e.reason().name()), e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("Device message could not be processed [transport={}, channel={}]", transport, channelDevice, e);
@@ -125,6 +123,16 @@ public final class PlatformInbox implements DeviceInbox {
     refuse(transport, channelDevice, reason, detail);
   }
 
+  @Override
+  public void refusedConnection(Transport transport, String claimed, String reason, String detail) {
+    security.record(new SecurityEvent(clock.now(), transport, claimed, reason, detail));
+  }
+
+  @Override
+  public java.util.Optional<SecurityEventLog> securityEvents() {
+    return java.util.Optional.of(security);
+  }
+
   /** Counts one exact duplicate answered again (the batching pipeline admits them itself). */
   void countDuplicate() {
     duplicates.incrementAndGet();
@@ -140,7 +148,7 @@ public final class PlatformInbox implements DeviceInbox {
   }
 
   Reply refuse(Transport transport, DeviceId channel, RefusalReason reason, String detail) {
-    security.record(new SecurityEvent(clock.now(), transport, channel.value(), reason, detail));
+    security.record(clock.now(), transport, channel.value(), reason, detail);
     return new Reply.Refused(reason, detail);
   }
 
@@ -165,7 +173,7 @@ public final class PlatformInbox implements DeviceInbox {
       messages.incrementAndGet();
       DeviceId device = message.deviceId();
       try {
-        states.observe(new DeviceObservation.Message(device, now, sessions.get(i), message.counter()));
+        states.observe(new DeviceObservation.Message(device, now, sessions.get(i), place(sessions.get(i)), message.counter()));
         DeviceRequest request = DeviceMessageCodec.decodeRequest(message.payload());
         switch (request) {
           case DeviceRequest.Event event -> {
@@ -263,14 +271,19 @@ public final class PlatformInbox implements DeviceInbox {
         decision.amount().amountMinor(), decision.amount().currency().alphaCode(), reasons);
   }
 
-  /** A replayed but genuine envelope: its counter, on its session, goes to the clone detector. */
-  void showReplayToState(DeviceId device, String session, byte[] envelope) {
-    try {
-      long counter = SignedMessage.parse(envelope).counter();
-      states.observe(new DeviceObservation.Message(device, clock.now(), session, counter));
-    } catch (InvalidInputException e) {
-      LOG.debug("Replayed envelope not shown to the state registry: {}", e.getMessage());
+  /**
+   * Where a session's device is, for clone detection: an HTTP session is {@code http:ADDRESS:PORT} (one
+   * per TCP connection), so its place is the address without the port (an honest device's keep-alive
+   * connections share it); other transports' sessions carry no address, so the session is the place.
+   */
+  static String place(String session) {
+    if (session.startsWith("http:")) {
+      int colon = session.lastIndexOf(':');
+      if (colon > "http:".length() && session.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        return session.substring(0, colon);
+      }
     }
+    return session;
   }
 
   static String session(Transport transport, String sessionId) {

@@ -35,14 +35,26 @@ public sealed interface DeviceObservation {
     }
   }
 
-  /** A signed message with the chip's monotonic counter, over session {@code sessionId}. */
-  record Message(DeviceId deviceId, Instant at, String sessionId, long counter) implements DeviceObservation {
+  /**
+   * A signed message with the chip's monotonic counter that the envelope service ACCEPTED (fresh: above
+   * every counter accepted before), over session {@code sessionId}, from {@code place} (where the device
+   * is: the sender's network address without its port where the transport knows it, else the session).
+   * Refused messages (replays above all) are never observations: whoever captured an envelope can
+   * resend it, so it says nothing about who holds the key.
+   */
+  record Message(DeviceId deviceId, Instant at, String sessionId, String place, long counter) implements DeviceObservation {
     public Message {
       requireBasics(deviceId, at);
       requireSession(sessionId);
+      requireSession(place);
       if (counter < 0) {
         throw new StateInputException("device " + deviceId + ": message counter " + counter + " is negative");
       }
+    }
+
+    /** A message whose place is its session (a transport that knows no address). */
+    public Message(DeviceId deviceId, Instant at, String sessionId, long counter) {
+      this(deviceId, at, sessionId, sessionId, counter);
     }
   }
 

@@ -9,14 +9,19 @@ package io.iotpay.platform.state;
  *     (default 24 h); at least {@code heartbeatTimeoutMs}, at most 365 days
  * @param travelSpeedKmhMax fastest plausible travel between two location reports (default 1,000 km/h,
  *     an airliner); faster means two devices share one identity; 1..100,000
- * @param sessionsRememberedMax superseded sessions remembered per device for clone detection (default
- *     16), bounded so a flapping device cannot grow memory; 1..1,024
+ * @param sessionsRememberedMax recent fresh messages (place, time, counter) remembered per device for
+ *     clone detection (default 16), bounded so a busy device cannot grow memory; 1..1,024
+ * @param clonePlaceWindowMs how close in time fresh messages from two places must interleave (place A,
+ *     then B, then A again) to count as two holders of one key (default 60 s: an honest device that
+ *     moves from one network to another does not come back to the first within it); 1..1 day
  * @param devicesMax devices tracked at most (default 1,000,000), so unauthenticated noise cannot
  *     exhaust memory; 1..100,000,000
  */
 public record DeviceStateConfig(
-    long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax) {
+    long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax,
+    long clonePlaceWindowMs) {
   private static final long DAY_MS = 86_400_000L;
+  private static final long CLONE_PLACE_WINDOW_MS_DEFAULT = 60_000;
 
   /** @throws StateInputException when a value is outside its bound */
   public DeviceStateConfig {
@@ -25,6 +30,12 @@ public record DeviceStateConfig(
     check(travelSpeedKmhMax >= 1 && travelSpeedKmhMax <= 100_000, "travelSpeedKmhMax", travelSpeedKmhMax);
     check(sessionsRememberedMax >= 1 && sessionsRememberedMax <= 1024, "sessionsRememberedMax", sessionsRememberedMax);
     check(devicesMax >= 1 && devicesMax <= 100_000_000, "devicesMax", devicesMax);
+    check(clonePlaceWindowMs >= 1 && clonePlaceWindowMs <= DAY_MS, "clonePlaceWindowMs", clonePlaceWindowMs);
+  }
+
+  /** With the default {@code clonePlaceWindowMs}. */
+  public DeviceStateConfig(long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax) {
+    this(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, CLONE_PLACE_WINDOW_MS_DEFAULT);
   }
 
   public static DeviceStateConfig defaults() {
@@ -32,15 +43,19 @@ public record DeviceStateConfig(
   }
 
   public DeviceStateConfig withOfflineTooLongMs(long value) {
-    return new DeviceStateConfig(heartbeatTimeoutMs, value, travelSpeedKmhMax, sessionsRememberedMax, devicesMax);
+    return new DeviceStateConfig(heartbeatTimeoutMs, value, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, clonePlaceWindowMs);
   }
 
   public DeviceStateConfig withHeartbeatTimeoutMs(long value) {
-    return new DeviceStateConfig(value, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax);
+    return new DeviceStateConfig(value, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, clonePlaceWindowMs);
   }
 
   public DeviceStateConfig withDevicesMax(int value) {
-    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, value);
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, value, clonePlaceWindowMs);
+  }
+
+  public DeviceStateConfig withClonePlaceWindowMs(long value) {
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, value);
   }
 
   private static void check(boolean ok, String name, long value) {

@@ -20,10 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * lock-free by risk ({@link #state}), and publishing every change to {@link StateListener}s.
  *
  * <p>Counters: a message counter above the highest advances it; equal to it is a redelivery (QoS 1,
- * CoAP retransmission); below it is a regression. A regression on another session than the one that
- * sent the highest counter, a message on a session the device has already left, or travel faster than
- * {@code travelSpeedKmhMax} between two positions marks the device as suspected of having a clone
- * (two devices with one identity). The suspicion stays until an operator clears it.
+ * CoAP retransmission); below it is a regression (counted, never clone evidence: the access layer shows
+ * only accepted messages, and a replay proves nothing about who holds the key).
+ *
+ * <p>Clone suspicion (two holders of one key) needs evidence an attacker without the key cannot make:
+ * fresh, accepted counters from two places that interleave (place A, then B, then A again, all within
+ * {@code clonePlaceWindowMs}), or travel faster than {@code travelSpeedKmhMax} between two signed
+ * positions. Several sessions of one device from one place (HTTP keep-alive connections, reconnects)
+ * are normal. The suspicion, with its evidence, stays until an operator clears or confirms it.
  *
  * <p>Thread-safe: changes for one device are serialised (per-device lock); reads never lock.
  */
@@ -33,11 +37,14 @@ public final class DeviceStateRegistry {
   private final ConcurrentHashMap<DeviceId, Slot> slots = new ConcurrentHashMap<>();
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** One device: the published state and the sessions it has left (for clone detection). */
+  /** One device: the published state and its latest fresh messages (for clone detection). */
   private static final class Slot {
     volatile DeviceState state;
-    final Deque<String> supersededSessions = new ArrayDeque<>();
+    final Deque<Fresh> recent = new ArrayDeque<>();
   }
+
+  /** A fresh (counter-advancing) message: where it came from, when, and its counter. */
+  private record Fresh(String place, Instant at, long counter) {}
 
   /** @param clock business time, for offline detection; never null */
   public DeviceStateRegistry(BusinessClock clock, DeviceStateConfig config) {
@@ -160,7 +167,7 @@ public final class DeviceStateRegistry {
         return false;
       }
       slot.state = before.withCloneSuspicion(null);
-      slot.supersededSessions.clear();
+      slot.recent.clear();
       publish(List.of(new StateChange(StateChangeKind.CLONE_SUSPICION_CLEARED, before, slot.state, clock.now(), "cleared by operator")));
       return true;
     }
@@ -194,7 +201,7 @@ public final class DeviceStateRegistry {
 
   private DeviceState connected(Slot slot, DeviceState before, DeviceObservation.Connected c, List<StateChange> changes) {
     DeviceState state = seen(before, c.at(), changes);
-    return enterSession(slot, state, c.sessionId(), c.at(), changes);
+    return enterSession(state, c.sessionId(), c.at(), changes);
   }
 
   private DeviceState lastWill(DeviceState before, DeviceObservation.LastWill w, List<StateChange> changes) {
@@ -206,19 +213,9 @@ public final class DeviceStateRegistry {
     return after;
   }
 
-  private DeviceState enterSession(Slot slot, DeviceState state, String session, Instant at, List<StateChange> changes) {
+  private DeviceState enterSession(DeviceState state, String session, Instant at, List<StateChange> changes) {
     if (session.equals(state.currentSession())) {
       return state;
-    }
-    if (slot.supersededSessions.contains(session)) {
-      return suspectClone(state, at, "session " + session + " sent again after the device moved on to session "
-          + state.currentSession() + " (interleaved sessions)", changes);
-    }
-    if (state.currentSession() != null) {
-      slot.supersededSessions.addLast(state.currentSession());
-      while (slot.supersededSessions.size() > config.sessionsRememberedMax()) {
-        slot.supersededSessions.removeFirst();
-      }
     }
     DeviceState after = state.withSession(session);
     changes.add(new StateChange(StateChangeKind.SESSION_STARTED, state, after, at, "session " + session));
@@ -226,13 +223,14 @@ public final class DeviceStateRegistry {
   }
 
   private DeviceState message(Slot slot, DeviceState seen, DeviceObservation.Message m, List<StateChange> changes) {
-    DeviceState state = enterSession(slot, seen, m.sessionId(), m.at(), changes);
+    DeviceState state = enterSession(seen, m.sessionId(), m.at(), changes);
     long messages = state.messagesReceived() + 1;
     if (m.counter() > state.highestCounter()) {
       DeviceState after = state.withCounters(m.counter(), m.sessionId(), state.currentSession(), messages,
           state.duplicatesReceived(), state.counterRegressions());
       changes.add(new StateChange(StateChangeKind.COUNTER_ADVANCED, state, after, m.at(), "counter " + m.counter()));
-      return after;
+      String evidence = interleavedPlaces(slot, new Fresh(m.place(), m.at(), m.counter()));
+      return evidence == null ? after : suspectClone(after, m.at(), evidence, changes);
     }
     if (m.counter() == state.highestCounter()) {
       DeviceState after = state.withCounters(state.highestCounter(), state.highestCounterSession(), state.currentSession(),
@@ -244,11 +242,42 @@ public final class DeviceStateRegistry {
         messages, state.duplicatesReceived(), state.counterRegressions() + 1);
     changes.add(new StateChange(StateChangeKind.COUNTER_REGRESSED, state, after, m.at(),
         "counter " + m.counter() + " below highest " + state.highestCounter()));
-    if (!m.sessionId().equals(state.highestCounterSession())) {
-      return suspectClone(after, m.at(), "counter " + m.counter() + " on session " + m.sessionId() + " below counter "
-          + state.highestCounter() + " of session " + state.highestCounterSession() + " (interleaved counters)", changes);
-    }
     return after;
+  }
+
+  /**
+   * Remembers {@code now} and answers the evidence when it shows two places at once: the device's
+   * previous fresh message came from another place, and an earlier one from this place, within the
+   * window (A, B, A). A device that moves from A to B and stays is not flagged; one that is at A and B
+   * at the same time, with fresh counters from both, is.
+   *
+   * @return the evidence (what, when, from where), or null
+   */
+  private String interleavedPlaces(Slot slot, Fresh now) {
+    Fresh other = null;
+    Fresh before = null;
+    for (var it = slot.recent.descendingIterator(); it.hasNext(); ) {
+      Fresh f = it.next();
+      if (Duration.between(f.at(), now.at()).toMillis() > config.clonePlaceWindowMs()) {
+        break;
+      }
+      if (!f.place().equals(now.place())) {
+        other = other == null ? f : other;
+      } else {
+        before = other == null ? null : f;
+        break;
+      }
+    }
+    slot.recent.addLast(now);
+    while (slot.recent.size() > config.sessionsRememberedMax()) {
+      slot.recent.removeFirst();
+    }
+    if (before == null) {
+      return null;
+    }
+    return "fresh counters from two places within " + config.clonePlaceWindowMs() + " ms (interleaved places): counter "
+        + before.counter() + " from " + before.place() + " at " + before.at() + ", counter " + other.counter() + " from "
+        + other.place() + " at " + other.at() + ", counter " + now.counter() + " from " + now.place() + " at " + now.at();
   }
 
   private DeviceState firmware(DeviceState state, DeviceObservation.FirmwareReported f, List<StateChange> changes) {

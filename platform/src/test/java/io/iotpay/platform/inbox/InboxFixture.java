@@ -75,18 +75,31 @@ final class InboxFixture implements AutoCloseable {
 
   /** Another SDK instance holding the same key (a clone, or the device after a reset of its counter). */
   EnvelopeClient client(String id, KeyPair keys) {
+    return client(id, keys, 0);
+  }
+
+  /** As {@link #client(String, KeyPair)}, its counter copied at {@code lastUsed}. */
+  EnvelopeClient client(String id, KeyPair keys, long lastUsed) {
     SoftwareDeviceSigner signer = new SoftwareDeviceSigner(id, platform.suite, keys);
-    return new EnvelopeClient(signer, new InMemoryMessageCounter(0),
+    return new EnvelopeClient(signer, new InMemoryMessageCounter(lastUsed),
         new PlatformTrust(platform.suite, answerKey.keyId(), answerKey.keys().getPublic()), payloadKeys.get(DeviceId.of(id)), RANDOM);
   }
 
   Reply send(Device device, String session, SealedMessage message) {
-    return inbox.deliver(Transport.MQTT, device.id(), session, message.bytes());
+    return send(Transport.MQTT, device, session, message);
+  }
+
+  Reply send(Transport transport, Device device, String session, SealedMessage message) {
+    return inbox.deliver(transport, device.id(), session, message.bytes());
   }
 
   /** Delivers and opens the signed answer with the device's SDK (which checks the platform's signature). */
   PlatformAnswer exchange(Device device, String session, SealedMessage message) {
-    Reply reply = send(device, session, message);
+    return exchange(Transport.MQTT, device, session, message);
+  }
+
+  PlatformAnswer exchange(Transport transport, Device device, String session, SealedMessage message) {
+    Reply reply = send(transport, device, session, message);
     if (!(reply instanceof Reply.Answer answer)) {
       throw new AssertionError("expected an answer, got " + reply);
     }

@@ -151,20 +151,64 @@ class PlatformInboxTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
-  void cloneRacingTheRealDevice_isSuspected_andItsPaymentsDeclined(AlgorithmSuite suite) throws Exception {
+  void replayingACapturedEnvelopeManyTimes_isRefused_andNeverLocksTheRealDeviceOut(AlgorithmSuite suite) throws Exception {
     try (InboxFixture f = fixture(suite, tempDir)) {
       InboxFixture.Device washer = washer(f, "washer-1");
-      // The real device, on its session, reaches counter 5 (level fine).
-      for (int i = 0; i < 5; i++) {
-        f.exchange(washer, "real", washer.seal(level(80)));
+      SealedMessage captured = washer.seal(level(80));
+      f.exchange(Transport.HTTP, washer, "198.51.100.7:40001", captured);
+      f.exchange(Transport.HTTP, washer, "198.51.100.7:40001", washer.seal(level(80)));
+      // The attacker resends the captured envelope from its own address, over new connections, again and again.
+      for (int i = 0; i < 10; i++) {
+        assertRefused(f.send(Transport.HTTP, washer, "203.0.113.66:" + (50_000 + i), captured), RefusalReason.REPLAYED_COUNTER);
       }
-      // The clone holds the same key but its own counter; its low messages race the real device's.
-      EnvelopeClient cloneClient = f.client("washer-1", washer.keys());
-      InboxFixture.Device clone = new InboxFixture.Device(washer.id(), washer.keys(), cloneClient);
-      assertRefused(f.send(clone, "clone", clone.seal(level(80))), RefusalReason.REPLAYED_COUNTER);
-      assertThat(f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion()).isNotNull();
-      // From now on this identity's payments are declined with the reason recorded.
-      PlatformAnswer answer = f.exchange(washer, "real", washer.seal(level(10)));
+      assertThat(f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion()).isNull();
+      assertThat(f.inbox.securityLog().counts()).containsEntry(RefusalReason.REPLAYED_COUNTER, 10L);
+      // The real device's next honest message is approved.
+      assertThat(f.exchange(Transport.HTTP, washer, "198.51.100.7:40001", washer.seal(level(10))).decisions()).singleElement()
+          .satisfies(d -> assertThat(d.outcome()).isEqualTo("APPROVED"));
+      f.platform.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void anHonestDeviceOnTwoKeepAliveConnections_isNotAClone(AlgorithmSuite suite) throws Exception {
+    try (InboxFixture f = fixture(suite, tempDir)) {
+      InboxFixture.Device washer = washer(f, "washer-1");
+      // Two pooled TCP connections from one address, used in turn (what an HTTP client pool does).
+      for (int i = 0; i < 8; i++) {
+        f.exchange(Transport.HTTP, washer, "198.51.100.7:" + (40_001 + i % 2), washer.seal(level(80)));
+      }
+      assertThat(f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion()).isNull();
+      assertThat(f.exchange(Transport.HTTP, washer, "198.51.100.7:40002", washer.seal(level(10))).decisions()).singleElement()
+          .satisfies(d -> assertThat(d.outcome()).isEqualTo("APPROVED"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aRealCloneWithItsOwnFreshCounters_isSuspectedWithEvidence_andItsPaymentsDeclined(AlgorithmSuite suite) throws Exception {
+    try (InboxFixture f = fixture(suite, tempDir)) {
+      InboxFixture.Device washer = washer(f, "washer-1");
+      for (int i = 0; i < 5; i++) {
+        f.exchange(Transport.HTTP, washer, "198.51.100.7:40001", washer.seal(level(80)));
+      }
+      // A second SDK instance holding the same key, its counter copied from the chip at 5, elsewhere.
+      InboxFixture.Device clone = new InboxFixture.Device(washer.id(), washer.keys(), f.client("washer-1", washer.keys(), 5));
+      String realAt = "198.51.100.7:40001";
+      String cloneAt = "203.0.113.9:61000";
+      f.exchange(Transport.HTTP, washer, realAt, washer.seal(level(80))); // counter 6 from the real device
+      assertRefused(f.send(Transport.HTTP, clone, cloneAt, clone.seal(level(80))), RefusalReason.REPLAYED_COUNTER); // its 6: late
+      assertThat(f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion()).isNull();
+      f.exchange(Transport.HTTP, clone, cloneAt, clone.seal(level(80))); // its 7: fresh, accepted
+      assertThat(f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion()).isNull(); // moving is not cloning
+      assertRefused(f.send(Transport.HTTP, washer, realAt, washer.seal(level(80))), RefusalReason.REPLAYED_COUNTER); // real 7
+      f.exchange(Transport.HTTP, washer, realAt, washer.seal(level(80))); // real 8: fresh, back at the first place
+
+      String evidence = f.platform.states.state(washer.id()).orElseThrow().cloneSuspicion();
+      assertThat(evidence).contains("interleaved places", "counter 6 from http:198.51.100.7", "counter 7 from http:203.0.113.9",
+          "counter 8 from http:198.51.100.7");
+      PlatformAnswer answer = f.exchange(Transport.HTTP, washer, realAt, washer.seal(level(10)));
       assertThat(answer.decisions()).singleElement().satisfies(d -> {
         assertThat(d.outcome()).isEqualTo("DECLINED");
         assertThat(d.reasons()).contains("CLONE_SUSPECTED");

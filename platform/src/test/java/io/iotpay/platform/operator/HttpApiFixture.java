@@ -194,6 +194,8 @@ final class HttpApiFixture implements AutoCloseable {
   static final class TestInbox implements DeviceInbox {
     final EnvelopeService envelopes;
     final List<DeviceMessage> delivered = new CopyOnWriteArrayList<>();
+    /** The real bounded security log, fed with every refusal here. */
+    final io.iotpay.platform.inbox.SecurityEventLog security = new io.iotpay.platform.inbox.SecurityEventLog(1_000, 1_000);
 
     TestInbox(EnvelopeService envelopes) {
       this.envelopes = envelopes;
@@ -201,6 +203,24 @@ final class HttpApiFixture implements AutoCloseable {
 
     @Override
     public Reply deliver(Transport transport, DeviceId channelDevice, byte[] envelope) {
+      Reply reply = answer(channelDevice, envelope);
+      if (reply instanceof Reply.Refused refused) {
+        refusedAtDoor(transport, channelDevice, refused.reason(), refused.detail());
+      }
+      return reply;
+    }
+
+    @Override
+    public void refusedAtDoor(Transport transport, DeviceId channelDevice, RefusalReason reason, String detail) {
+      security.record(java.time.Instant.now(), transport, channelDevice.value(), reason, detail);
+    }
+
+    @Override
+    public java.util.Optional<io.iotpay.platform.inbox.SecurityEventLog> securityEvents() {
+      return java.util.Optional.of(security);
+    }
+
+    private Reply answer(DeviceId channelDevice, byte[] envelope) {
       try {
         EnvelopeService.Outcome outcome = envelopes.handle(envelope, message -> {
           if (!message.deviceId().equals(channelDevice)) {

@@ -223,9 +223,10 @@ class ScenarioTest {
   @EnumSource(AlgorithmSuite.class)
   void car_clonedIdentity_isDeclined_andNoMoneyMoves(AlgorithmSuite suite) throws Exception {
     try (Car c = car(suite)) {
-      c.platform.states.observe(new DeviceObservation.Message(c.car, c.platform.clock.now(), "session-car-1", 20));
-      // A clone with its own session replays a lower counter.
-      c.platform.states.observe(new DeviceObservation.Message(c.car, c.platform.clock.now(), "clone-session", 18));
+      // The real car and a clone holding its key both send fresh counters, from two places at once.
+      c.platform.states.observe(new DeviceObservation.Message(c.car, c.platform.clock.now(), "session-car-1", "mqtt:car", 18));
+      c.platform.states.observe(new DeviceObservation.Message(c.car, c.platform.clock.now(), "clone-session", "mqtt:clone", 19));
+      c.platform.states.observe(new DeviceObservation.Message(c.car, c.platform.clock.now(), "session-car-1", "mqtt:car", 20));
       PaymentDecision fuel = c.platform.service.decide(c.engine.onEvent(carEvent(c, 21, "fuel-dispensed", "pump-7", 5_000, true)).get(0));
       assertThat(fuel.outcome()).isEqualTo(DecisionOutcome.DECLINED);
       assertThat(fuel.hasReason("CLONE_SUSPECTED")).isTrue();

@@ -99,20 +99,46 @@ class DeviceStateRegistryTest {
   }
 
   @Test
-  void aLeftSessionSpeakingAgain_isAClone() {
-    message("s1", 1);
-    message("s2", 2);
-    message("s1", 3);
-    DeviceState state = registry.state(car).orElseThrow();
-    assertThat(state.cloneSuspicion()).contains("interleaved sessions");
+  void sessionsTakenInTurnFromOnePlace_areNormal() {
+    for (int i = 1; i <= 9; i++) {
+      registry.observe(new DeviceObservation.Message(car, clock.now(), "s" + (i % 3), "http:198.51.100.7", i));
+    }
+    assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isNull();
+  }
+
+  @Test
+  void regressionsOnAnotherSession_areNotEvidence() {
+    message("real", 10);
+    message("copy", 8);
+    message("copy", 9);
+    message("real", 11);
+    assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isNull();
+    assertThat(registry.state(car).orElseThrow().counterRegressions()).isEqualTo(2);
+  }
+
+  @Test
+  void movingToAnotherPlace_isNormal_butFreshCountersInterleavingFromTwoPlaces_areAClone() {
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "a1", "http:10.0.0.1", 1));
+    clock.advance(Duration.ofSeconds(5));
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "b1", "http:10.0.0.2", 2));
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "b1", "http:10.0.0.2", 3));
+    assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isNull();
+    clock.advance(Duration.ofSeconds(5));
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "a2", "http:10.0.0.1", 4));
+    String evidence = registry.state(car).orElseThrow().cloneSuspicion();
+    assertThat(evidence).contains("interleaved places", "counter 1 from http:10.0.0.1 at 2026-11-02T08:00:00Z",
+        "counter 3 from http:10.0.0.2", "counter 4 from http:10.0.0.1 at 2026-11-02T08:00:10Z");
     assertThat(kinds()).contains(StateChangeKind.CLONE_SUSPECTED);
   }
 
   @Test
-  void counterBelowAnotherSessionsCounter_isAClone() {
-    message("real", 10);
-    message("copy", 8);
-    assertThat(registry.state(car).orElseThrow().cloneSuspicion()).contains("interleaved counters");
+  void comingBackToAPlaceAfterTheWindow_isNormal() {
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "a1", "http:10.0.0.1", 1));
+    clock.advance(Duration.ofSeconds(30));
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "b1", "http:10.0.0.2", 2));
+    clock.advance(Duration.ofSeconds(31));
+    registry.observe(new DeviceObservation.Message(car, clock.now(), "a2", "http:10.0.0.1", 3));
+    assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isNull();
   }
 
   @Test

@@ -31,4 +31,18 @@ public final class ConnectTokens {
           new byte[0], AAD.getBytes(StandardCharsets.US_ASCII), signer::sign);
     }
   }
+
+  /**
+   * A fresh connect token in its text form: base64url of {@link #create}'s bytes, no padding. The broker
+   * takes it as the CONNECT password as it takes the binary form, so a client that sends text
+   * passwords only ({@code mosquitto_pub -u DEVICE -P TOKEN}) can connect.
+   */
+  public static String createText(DeviceSigner signer, Instant issuedAt) {
+    return text(create(signer, issuedAt));
+  }
+
+  /** The text form of a binary connect token. */
+  public static String text(byte[] token) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+  }
 }

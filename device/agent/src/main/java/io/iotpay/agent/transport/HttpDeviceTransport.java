@@ -57,8 +57,11 @@ public final class HttpDeviceTransport implements DeviceTransport {
    * @param attemptsMax attempts in all for one envelope, 1..10 (bounds the work of a dead platform)
    * @param retryDelay wait after the first failed attempt, doubled after each, at most {@link #RETRY_DELAY_MAX}; 0..1 min
    * @param sslContext for {@code https} with a private trust anchor; null for the JVM's default
+   * @param localAddress the local address connections are made from (a multi-homed device, or a
+   *     test's second device on another loopback address); null for the system's choice
    */
-  public record Config(URI baseUri, String deviceId, Duration requestTimeout, int attemptsMax, Duration retryDelay, SSLContext sslContext) {
+  public record Config(URI baseUri, String deviceId, Duration requestTimeout, int attemptsMax, Duration retryDelay, SSLContext sslContext,
+      java.net.InetAddress localAddress) {
     /** @throws IllegalArgumentException when a setting is out of range */
     public Config {
       Objects.requireNonNull(baseUri, "baseUri");
@@ -78,9 +81,18 @@ public final class HttpDeviceTransport implements DeviceTransport {
       }
     }
 
+    /** Connections from the system's choice of local address. */
+    public Config(URI baseUri, String deviceId, Duration requestTimeout, int attemptsMax, Duration retryDelay, SSLContext sslContext) {
+      this(baseUri, deviceId, requestTimeout, attemptsMax, retryDelay, sslContext, null);
+    }
+
     /** 10 s per attempt, 4 attempts, 500 ms first retry delay, the JVM's TLS trust. */
     public static Config defaults(URI baseUri, String deviceId) {
       return new Config(baseUri, deviceId, Duration.ofSeconds(10), 4, Duration.ofMillis(500), null);
+    }
+
+    public Config withLocalAddress(java.net.InetAddress value) {
+      return new Config(baseUri, deviceId, requestTimeout, attemptsMax, retryDelay, sslContext, value);
     }
   }
 
@@ -98,6 +110,9 @@ public final class HttpDeviceTransport implements DeviceTransport {
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.requestTimeout());
     if (config.sslContext() != null) {
       builder.sslContext(config.sslContext());
+    }
+    if (config.localAddress() != null) {
+      builder.localAddress(config.localAddress());
     }
     this.client = builder.build();
   }

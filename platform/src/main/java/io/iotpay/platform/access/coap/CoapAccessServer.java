@@ -70,7 +70,7 @@ public final class CoapAccessServer implements AutoCloseable {
     ConnectivityReporter reporter = new ConnectivityReporter(inbox);
     CoapServer server = new CoapServer(coap);
     server.add(new UplinkResource(inbox, config.envelopeBytesMax(), config.plainUdp().isPresent()));
-    DTLSConnector connector = new DTLSConnector(dtlsConfig(config, coap, identity, pskDeriver, reporter));
+    DTLSConnector connector = new DTLSConnector(dtlsConfig(config, coap, identity, pskDeriver, reporter, inbox));
     CoapEndpoint dtls = new CoapEndpoint.Builder().setConfiguration(coap).setConnector(connector).build();
     dtls.addInterceptor(reporter);
     server.addEndpoint(dtls);
@@ -108,15 +108,15 @@ public final class CoapAccessServer implements AutoCloseable {
   }
 
   private static DtlsConnectorConfig dtlsConfig(CoapAccessConfig config, Configuration coap, IdentityService identity,
-      DevicePskDeriver pskDeriver, ConnectivityReporter reporter) {
+      DevicePskDeriver pskDeriver, ConnectivityReporter reporter, DeviceInbox inbox) {
     DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(coap)
         .setAddress(config.dtlsAddress())
-        .setAdvancedPskStore(new DevicePskStore(identity, pskDeriver))
+        .setAdvancedPskStore(new DevicePskStore(identity, pskDeriver, inbox))
         .setConnectionListener(reporter);
     if (config.x509Enabled()) {
       dtls.setCertificateIdentityProvider(new SingleCertificateProvider(config.serverKey(),
               config.serverCertificateChain().toArray(new X509Certificate[0]), CertificateType.X_509))
-          .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(identity, config.clock()));
+          .setAdvancedCertificateVerifier(new DeviceCertificateVerifier(identity, config.clock(), inbox));
     }
     return dtls.build();
   }

@@ -25,8 +25,6 @@ import org.eclipse.californium.scandium.dtls.HandshakeException;
 import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
 import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier;
 import org.eclipse.californium.scandium.util.ServerNames;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks a DTLS client certificate with {@link IdentityService#authenticate}: a registered device
@@ -36,17 +34,19 @@ import org.slf4j.LoggerFactory;
  * PSK. Scandium itself then checks the client's CertificateVerify signature under the accepted key.
  */
 final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier {
-  private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateVerifier.class);
   /** Longest client chain looked at (device certificate and its issuers); bounds the work per handshake. */
   static final int CHAIN_LENGTH_MAX = 4;
   private static final CertificateFactory BC_CERTIFICATES = bcCertificateFactory();
 
   private final IdentityService identity;
   private final Clock clock;
+  private final io.iotpay.platform.inbox.DeviceInbox inbox;
 
-  DeviceCertificateVerifier(IdentityService identity, Clock clock) {
+  /** @param inbox told of each refused certificate (its security log logs it once, counts and lists it) */
+  DeviceCertificateVerifier(IdentityService identity, Clock clock, io.iotpay.platform.inbox.DeviceInbox inbox) {
     this.identity = identity;
     this.clock = clock;
+    this.inbox = inbox;
   }
 
   @Override
@@ -59,21 +59,24 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
       boolean clientUsage, boolean verifySubject, boolean truncateCertificatePath, CertificateMessage message) {
     CertPath chain = message.getCertificateChain();
     if (!clientUsage || chain == null) {
+      badCertificate(remotePeer, "no client certificate chain");
       return refused(cid, "only device client certificates are accepted", AlertDescription.UNSUPPORTED_CERTIFICATE, null);
     }
     List<? extends Certificate> certificates = chain.getCertificates();
     if (certificates.isEmpty() || certificates.size() > CHAIN_LENGTH_MAX
         || !(certificates.get(0) instanceof X509Certificate leaf)) {
+      badCertificate(remotePeer, "client chain of " + certificates.size() + " certificates");
       return refused(cid, "client chain of " + certificates.size() + " certificates", AlertDescription.BAD_CERTIFICATE, null);
     }
     try {
       identity.authenticate(AlgorithmSuite.INTERNATIONAL, readWithBouncyCastle(leaf), clock.instant());
       return new CertificateVerificationResult(cid, chain, null);
     } catch (IdentityException e) {
-      LOG.warn("DTLS client certificate refused [peer={}, reason={}, detail={}]", remotePeer, e.reason(), e.getMessage());
+      inbox.refusedConnection(io.iotpay.platform.inbox.Transport.COAP, null, "BAD_CERTIFICATE",
+          "DTLS handshake from " + remotePeer + ": certificate refused: " + e.getMessage());
       return refused(cid, e.getMessage(), AlertDescription.ACCESS_DENIED, e);
     } catch (CertificateException | RuntimeException e) {
-      LOG.warn("DTLS client certificate unreadable [peer={}, error={}]", remotePeer, e.toString());
+      badCertificate(remotePeer, "certificate unreadable: " + e);
       return refused(cid, "certificate unreadable", AlertDescription.BAD_CERTIFICATE, e);
     }
   }
@@ -85,6 +88,10 @@ final class DeviceCertificateVerifier implements NewAdvancedCertificateVerifier 
    */
   private static X509Certificate readWithBouncyCastle(X509Certificate certificate) throws CertificateException {
     return (X509Certificate) BC_CERTIFICATES.generateCertificate(new ByteArrayInputStream(certificate.getEncoded()));
+  }
+
+  private void badCertificate(InetSocketAddress peer, String detail) {
+    inbox.refusedConnection(io.iotpay.platform.inbox.Transport.COAP, null, "BAD_CERTIFICATE", "DTLS handshake from " + peer + ": " + detail);
   }
 
   private static CertificateVerificationResult refused(ConnectionId cid, String why, AlertDescription alert, Throwable cause) {

@@ -15,8 +15,6 @@ import org.eclipse.californium.scandium.dtls.PskSecretResult;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
 import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Scandium's PSK source on the server: the PSK identity is the device id, the key is derived
@@ -25,14 +23,16 @@ import org.slf4j.LoggerFactory;
  * identity service's bounded cache.
  */
 final class DevicePskStore implements AdvancedPskStore {
-  private static final Logger LOG = LoggerFactory.getLogger(DevicePskStore.class);
 
   private final IdentityService identity;
   private final DevicePskDeriver deriver;
+  private final io.iotpay.platform.inbox.DeviceInbox inbox;
 
-  DevicePskStore(IdentityService identity, DevicePskDeriver deriver) {
+  /** @param inbox told of each refused identity (its security log logs it once, counts and lists it) */
+  DevicePskStore(IdentityService identity, DevicePskDeriver deriver, io.iotpay.platform.inbox.DeviceInbox inbox) {
     this.identity = identity;
     this.deriver = deriver;
+    this.inbox = inbox;
   }
 
   @Override
@@ -57,13 +57,15 @@ final class DevicePskStore implements AdvancedPskStore {
   Optional<byte[]> keyFor(String pskIdentity) {
     Optional<DeviceId> deviceId = DeviceUplinkPath.deviceId(pskIdentity);
     if (deviceId.isEmpty()) {
-      LOG.warn("DTLS PSK identity refused: not a device id [length={}]", pskIdentity == null ? 0 : pskIdentity.length());
+      inbox.refusedConnection(io.iotpay.platform.inbox.Transport.COAP, pskIdentity, "UNKNOWN_PSK_IDENTITY",
+          "DTLS handshake: PSK identity of " + (pskIdentity == null ? 0 : pskIdentity.length()) + " characters is not a device id");
       return Optional.empty();
     }
     Optional<DeviceRecord> device = identity.deviceForMessage(deviceId.get());
     if (device.isEmpty() || device.get().status() != DeviceStatus.ACTIVE) {
-      LOG.warn("DTLS PSK identity refused [device={}, status={}]", deviceId.get(),
-          device.map(d -> d.status().name()).orElse("UNKNOWN"));
+      String reason = device.map(d -> "DEVICE_" + d.status().name()).orElse("UNKNOWN_PSK_IDENTITY");
+      inbox.refusedConnection(io.iotpay.platform.inbox.Transport.COAP, deviceId.get().value(), reason,
+          "DTLS handshake: PSK identity " + deviceId.get() + " is " + device.map(d -> d.status().name()).orElse("not registered"));
       return Optional.empty();
     }
     return Optional.of(deriver.derive(deviceId.get()));

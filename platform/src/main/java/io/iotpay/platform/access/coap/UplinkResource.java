@@ -64,9 +64,10 @@ final class UplinkResource extends CoapResource {
     }
     Optional<DeviceId> channel = channelDevice(exchange.advanced().getRequest().getSourceContext(), pathDevice.get());
     if (channel.isEmpty() || !channel.get().equals(pathDevice.get()) || !TopicAuthorisation.mayAccessResource(channel.get(), path)) {
-      LOG.warn("CoAP uplink refused: path of another device [channel={}, path={}]", channel.map(DeviceId::value).orElse("-"), pathDevice.get());
-      channel.ifPresent(device -> inbox.refusedAtDoor(Transport.COAP, device, RefusalReason.NOT_AUTHORISED,
-          "request on the resource of device " + pathDevice.get()));
+      // Logged once: by the security log when the channel names a device, here otherwise.
+      channel.ifPresentOrElse(device -> inbox.refusedAtDoor(Transport.COAP, device, RefusalReason.NOT_AUTHORISED,
+          "request on the resource of device " + pathDevice.get()),
+          () -> LOG.warn("CoAP uplink refused: path of another device [channel=-, path={}]", pathDevice.get()));
       exchange.respond(RefusalCodes.of(RefusalReason.NOT_AUTHORISED), RefusalReason.NOT_AUTHORISED.name());
       return;
     }

@@ -124,7 +124,8 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       output.authenticateSuccessfully();
     } catch (ConnectTokenException e) {
       counters.connectRefused(e.reason());
-      LOG.info("MQTT connect refused [clientId={}, reason={}, detail={}]", printable(clientId), e.reason(), e.getMessage());
+      // Logged once (WARN), counted and listed for the operator by the inbox's security log.
+      inbox.refusedConnection(Transport.MQTT, clientId, e.reason().name(), "MQTT CONNECT: " + e.getMessage());
       output.failAuthentication(connackCode(e.reason()), e.reason().name());
     }
   }
@@ -132,7 +133,7 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
   private void authenticateBridge(String clientId, byte[] password, ConnectionAttributeStore attributes, SimpleAuthOutput output) {
     if (!MessageDigest.isEqual(password, bridge.password())) {
       counters.connectRefused(Reason.BAD_SIGNATURE);
-      LOG.warn("MQTT bridge connect refused: wrong secret [clientId={}]", printable(clientId));
+      inbox.refusedConnection(Transport.MQTT, clientId, "BRIDGE_SECRET_WRONG", "MQTT CONNECT as the platform bridge with a wrong secret");
       output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad bridge credentials");
       return;
     }
@@ -173,9 +174,10 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       return;
     }
     counters.refusedPublishes.increment();
-    deviceOf(input).ifPresent(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
-        "publish on topic " + printable(topic)));
-    LOG.info("MQTT publish refused [clientId={}, topic={}, reason=NOT_AUTHORISED]", printable(input.getClientInformation().getClientId()), printable(topic));
+    // Logged once: by the security log for a device, here for anyone else (the bridge).
+    deviceOf(input).ifPresentOrElse(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
+        "publish on topic " + printable(topic)), () -> LOG.warn("MQTT publish refused [clientId={}, topic={}, reason=NOT_AUTHORISED]",
+        printable(input.getClientInformation().getClientId()), printable(topic)));
     output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "NOT_AUTHORISED");
   }
 
@@ -187,9 +189,9 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
       return;
     }
     counters.refusedSubscribes.increment();
-    deviceOf(input).ifPresent(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
-        "subscription to " + printable(filter)));
-    LOG.info("MQTT subscribe refused [clientId={}, filter={}, reason=NOT_AUTHORISED]", printable(input.getClientInformation().getClientId()), printable(filter));
+    deviceOf(input).ifPresentOrElse(device -> inbox.refusedAtDoor(Transport.MQTT, device, RefusalReason.NOT_AUTHORISED,
+        "subscription to " + printable(filter)), () -> LOG.warn("MQTT subscribe refused [clientId={}, filter={}, reason=NOT_AUTHORISED]",
+        printable(input.getClientInformation().getClientId()), printable(filter)));
     output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "NOT_AUTHORISED");
   }
 
@@ -201,10 +203,16 @@ final class BrokerGuard implements ExtensionMain, SimpleAuthenticator, PublishAu
     return input.getConnectionInformation().getConnectionAttributeStore().getAsString(DEVICE_ATTRIBUTE).map(DeviceId::new);
   }
 
-  private static ConnackReasonCode connackCode(Reason reason) {
+  /**
+   * The CONNACK reason code (MQTT 5 §3.2.2.2) for a refused CONNECT: 0x85 only for a client id that is
+   * not a device id; 0x86 for any fault of the token (missing, garbage, forged, for another device,
+   * stale, replayed); 0x87 for a device that may not connect; 0x8A for a revoked one.
+   */
+  static ConnackReasonCode connackCode(Reason reason) {
     return switch (reason) {
-      case MALFORMED, WRONG_DEVICE -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
-      case OVERSIZED, SUITE_MISMATCH, BAD_SIGNATURE, EXPIRED, REPLAYED -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
+      case BAD_CLIENT_ID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
+      case NO_TOKEN, MALFORMED, OVERSIZED, WRONG_DEVICE, SUITE_MISMATCH, BAD_SIGNATURE, EXPIRED, REPLAYED ->
+          ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
       case UNKNOWN_DEVICE, DEVICE_SUSPENDED, CERTIFICATE_REFUSED -> ConnackReasonCode.NOT_AUTHORIZED;
       case DEVICE_REVOKED -> ConnackReasonCode.BANNED;
     };

@@ -36,10 +36,11 @@ public record ConnectToken(DeviceId deviceId, Instant issuedAt, SignedMessage si
    * @param bytes the CONNECT password, possibly hostile; null is malformed
    * @throws ConnectTokenException OVERSIZED or MALFORMED
    */
-  public static ConnectToken parse(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
-      throw new ConnectTokenException(Reason.MALFORMED, "no connect token (the CONNECT password is empty)");
+  public static ConnectToken parse(byte[] password) {
+    if (password == null || password.length == 0) {
+      throw new ConnectTokenException(Reason.NO_TOKEN, "no connect token (the CONNECT password is empty)");
     }
+    byte[] bytes = fromText(password);
     if (bytes.length > TOKEN_BYTES_MAX) {
       throw new ConnectTokenException(Reason.OVERSIZED, "connect token of " + bytes.length + " bytes, at most " + TOKEN_BYTES_MAX);
     }
@@ -61,6 +62,31 @@ public record ConnectToken(DeviceId deviceId, Instant issuedAt, SignedMessage si
     return new ConnectToken(deviceId, Instant.ofEpochMilli(signed.counter()), signed);
   }
 
+  /** Longest text form accepted, characters: base64url of {@link #TOKEN_BYTES_MAX} bytes, no padding. */
+  public static final int TOKEN_TEXT_CHARS_MAX = (TOKEN_BYTES_MAX * 4 + 2) / 3;
+
+  /**
+   * The binary token inside a text-form password (base64url, no padding: what {@code mosquitto_pub -P}
+   * can send), or the password itself when it is binary. A binary token is a tagged CBOR array (its first
+   * byte is 0xD2 or 0x84, never a base64url character), so the two forms cannot be confused.
+   */
+  static byte[] fromText(byte[] password) {
+    for (byte b : password) {
+      boolean base64url = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_';
+      if (!base64url) {
+        return password;
+      }
+    }
+    if (password.length > TOKEN_TEXT_CHARS_MAX) {
+      throw new ConnectTokenException(Reason.OVERSIZED, "text connect token of " + password.length + " characters, at most " + TOKEN_TEXT_CHARS_MAX);
+    }
+    try {
+      return java.util.Base64.getUrlDecoder().decode(password);
+    } catch (IllegalArgumentException e) {
+      throw new ConnectTokenException(Reason.MALFORMED, "text connect token is not base64url: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Checks a device's CONNECT: the client id is a device id, the token parses, names that device,
    * the device is registered and ACTIVE, the token is signed under its registered key and suite,
@@ -76,7 +102,7 @@ public record ConnectToken(DeviceId deviceId, Instant issuedAt, SignedMessage si
     try {
       claimed = new DeviceId(clientId == null ? "" : clientId);
     } catch (DeviceIdException e) {
-      throw new ConnectTokenException(Reason.MALFORMED, "client id is not a device id: " + e.getMessage(), e);
+      throw new ConnectTokenException(Reason.BAD_CLIENT_ID, "client id is not a device id: " + e.getMessage(), e);
     }
     ConnectToken token = parse(password);
     if (!token.deviceId().equals(claimed)) {

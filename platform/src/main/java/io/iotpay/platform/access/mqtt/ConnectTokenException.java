@@ -8,7 +8,11 @@ public final class ConnectTokenException extends InvalidInputException {
 
   /** Why a connect was refused. */
   public enum Reason {
-    /** The client id is not a device id, or the token is not a well-formed connect token. */
+    /** The client id is not a well-formed device id (CONNACK 0x85, the only reason that gets it). */
+    BAD_CLIENT_ID,
+    /** The CONNECT has no password (no connect token). */
+    NO_TOKEN,
+    /** The token is not a well-formed connect token (binary or text form). */
     MALFORMED,
     /** The token is longer than {@link ConnectToken#TOKEN_BYTES_MAX}. */
     OVERSIZED,

@@ -129,9 +129,17 @@ class CoapAccessServerTest {
     CoapFixture.Device clone = new CoapFixture.Device(device.id(), device.suite(), cloneKeys, device.client(),
         forger.issue(AlgorithmSuite.INTERNATIONAL, device.id(), cloneKeys.getPublic()));
     SealedMessage sent = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false);
+    long before = refusals("BAD_CERTIFICATE");
     try (CoapDeviceTransport transport = platform.x509Transport(clone, CoapFixture.ACK_TIMEOUT_REFUSED)) {
       assertRefusedWithoutDelivery(() -> transport.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
     }
+    // Each failed handshake is in the security log (the client may retry its handshake, so at least one).
+    assertThat(refusals("BAD_CERTIFICATE")).isGreaterThan(before);
+    assertThat(platform.inbox.security.latest()).last().satisfies(e -> assertThat(e.detail()).contains("certificate refused"));
+  }
+
+  private long refusals(String reason) {
+    return platform.inbox.security.count(new io.iotpay.platform.inbox.SecurityEventLog.DoorReason(io.iotpay.platform.inbox.Transport.COAP, reason));
   }
 
   @ParameterizedTest
@@ -139,10 +147,16 @@ class CoapAccessServerTest {
   void unknownPskIdentity_handshakeFails_inboxNotCalled(AlgorithmSuite suite) throws Exception {
     CoapFixture.Device device = platform.enrol(suite, "known-" + suite.name().toLowerCase());
     SealedMessage sent = device.client().seal("x".getBytes(StandardCharsets.UTF_8), false);
+    long before = refusals("UNKNOWN_PSK_IDENTITY");
     try (CoapDeviceTransport ghost = new CoapDeviceTransport(platform.server.dtlsAddress(), "ghost",
         platform.psk("ghost"), CoapFixture.ACK_TIMEOUT_REFUSED)) {
       assertRefusedWithoutDelivery(() -> ghost.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
     }
+    assertThat(refusals("UNKNOWN_PSK_IDENTITY")).isGreaterThan(before);
+    assertThat(platform.inbox.security.latest()).anySatisfy(e -> {
+      assertThat(e.channelDevice()).isEqualTo("ghost");
+      assertThat(e.detail()).contains("not registered");
+    });
     byte[] wrongKey = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     try (CoapDeviceTransport impostor = new CoapDeviceTransport(platform.server.dtlsAddress(), device.id(),
         new CoapDeviceCredentials.Psk(device.id(), wrongKey), CoapFixture.ACK_TIMEOUT_REFUSED)) {

@@ -18,6 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code "ok:" + payload}; it counts what the transport handed it and records the sessions named.
  */
 final class EnvelopeInbox implements DeviceInbox {
+  /** The real bounded security log, fed with the refused DTLS handshakes. */
+  final io.iotpay.platform.inbox.SecurityEventLog security = new io.iotpay.platform.inbox.SecurityEventLog(1_000, 1_000);
+
+  @Override
+  public void refusedConnection(io.iotpay.platform.inbox.Transport transport, String claimed, String reason, String detail) {
+    security.record(new io.iotpay.platform.inbox.SecurityEvent(java.time.Instant.now(), transport, claimed, reason, detail));
+  }
+
   record Connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {}
 
   private final EnvelopeService envelopes;

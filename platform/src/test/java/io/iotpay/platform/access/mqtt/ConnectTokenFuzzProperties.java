@@ -60,6 +60,28 @@ class ConnectTokenFuzzProperties {
     assertThat(token.issuedAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
   }
 
+  @Property(tries = 50)
+  void validTextTokens_parseLikeTheirBinaryForm(@ForAll AlgorithmSuite suite) {
+    byte[] text = ConnectTokens.text(VALID.get(suite)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ConnectToken token = ConnectToken.parse(text);
+    assertThat(token.deviceId().value()).isEqualTo("fuzz-device");
+    assertThat(token.issuedAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+  }
+
+  @Property(tries = 2000)
+  void randomAndMutatedTextTokens_parseOrAreRefusedWithATypedError(
+      @ForAll AlgorithmSuite suite, @ForAll @IntRange(min = 0, max = 400) int position,
+      @ForAll @IntRange(min = 0, max = 63) int letter, @ForAll @IntRange(min = 0, max = 900) int cut) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    StringBuilder text = new StringBuilder(ConnectTokens.text(VALID.get(suite)));
+    text.setCharAt(position % text.length(), alphabet.charAt(letter));
+    assertParsesOrRefuses(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertParsesOrRefuses(text.substring(0, cut % text.length()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    // Longer than any text token may be: refused before decoding.
+    assertParsesOrRefuses(String.valueOf(alphabet.charAt(letter)).repeat(ConnectToken.TOKEN_TEXT_CHARS_MAX + 1 + cut)
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
   @Provide
   Arbitrary<String> edits() {
     return Arbitraries.of("flip", "truncate", "extend");
@@ -69,7 +91,7 @@ class ConnectTokenFuzzProperties {
     try {
       ConnectToken token = ConnectToken.parse(bytes);
       assertThat(token.deviceId()).isNotNull();
-      assertThat(bytes.length).isLessThanOrEqualTo(ConnectToken.TOKEN_BYTES_MAX);
+      assertThat(bytes.length).isLessThanOrEqualTo(Math.max(ConnectToken.TOKEN_BYTES_MAX, ConnectToken.TOKEN_TEXT_CHARS_MAX));
     } catch (ConnectTokenException e) {
       assertThat(e.reason()).isNotNull();
     }

@@ -151,9 +151,20 @@ class MqttAccessTest {
     assertRefused(device.signer(), ConnectTokens.create(other.signer(), Instant.now()), Reason.WRONG_DEVICE);
     assertRefused(device.signer(), ConnectTokens.create(device.signer(), Instant.now().minus(Duration.ofMinutes(6))), Reason.EXPIRED);
     assertRefused(device.signer(), "not a token".getBytes(StandardCharsets.US_ASCII), Reason.MALFORMED);
+    assertRefused(device.signer(), new byte[0], Reason.NO_TOKEN);
     byte[] used = ConnectTokens.create(device.signer(), Instant.now());
     rawDevice(device.signer(), used).disconnect().join();
     assertRefused(device.signer(), used, Reason.REPLAYED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aRegisteredIdWithAGarbagePassword_isABadPassword_andOnlyAMalformedIdIsAnInvalidClientId(AlgorithmSuite suite) {
+    Device device = platform.enrol(suite);
+    // Garbage that happens to be text (it is tried as the text form and fails there).
+    assertRefused(device.signer(), "hunter2".getBytes(StandardCharsets.US_ASCII), Reason.MALFORMED);
+    assertRefused(device.signer(), new byte[] {(byte) 0xD2, 0x01, 0x02}, Reason.MALFORMED);
+    assertRefused("not a device id!", ConnectTokens.create(device.signer(), Instant.now()), Reason.BAD_CLIENT_ID);
   }
 
   @ParameterizedTest
@@ -287,9 +298,41 @@ class MqttAccessTest {
     return raw;
   }
 
+  /** What a CONNECT refused for each reason must be answered with (MQTT 5 §3.2.2.2). */
+  private static final java.util.Map<Reason, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode> CONNACK =
+      java.util.Map.of(
+          Reason.BAD_SIGNATURE, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.WRONG_DEVICE, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.EXPIRED, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.MALFORMED, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.NO_TOKEN, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.REPLAYED, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          Reason.UNKNOWN_DEVICE, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
+          Reason.DEVICE_SUSPENDED, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
+          Reason.DEVICE_REVOKED, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.BANNED,
+          Reason.BAD_CLIENT_ID, com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+
+  /** Refused with {@code reason}: counted, answered with its CONNACK code, and in the security log once. */
   private void assertRefused(SoftwareDeviceSigner signer, byte[] token, Reason reason) {
+    assertRefused(signer.deviceId(), token, reason);
+  }
+
+  private void assertRefused(String clientId, byte[] token, Reason reason) {
     long before = broker.stats().connectsRefused(reason);
-    assertThatThrownBy(() -> rawDevice(signer, token)).isInstanceOf(CompletionException.class);
+    var log = platform.inbox.security;
+    long logged = log.count(new io.iotpay.platform.inbox.SecurityEventLog.DoorReason(io.iotpay.platform.inbox.Transport.MQTT, reason.name()));
+    Mqtt5AsyncClient raw = MqttClient.builder().useMqttVersion5().identifier(clientId)
+        .serverHost(broker.host()).serverPort(broker.port())
+        .simpleAuth().username(clientId).password(token).applySimpleAuth().buildAsync();
+    assertThatThrownBy(() -> raw.connect().join()).isInstanceOf(CompletionException.class)
+        .cause().isInstanceOfSatisfying(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException.class,
+            e -> assertThat(e.getMqttMessage().getReasonCode()).as("CONNACK for %s", reason).isEqualTo(CONNACK.get(reason)));
     assertThat(broker.stats().connectsRefused(reason)).as("refusals for %s", reason).isEqualTo(before + 1);
+    assertThat(log.count(new io.iotpay.platform.inbox.SecurityEventLog.DoorReason(io.iotpay.platform.inbox.Transport.MQTT, reason.name())))
+        .as("security log for %s", reason).isEqualTo(logged + 1);
+    assertThat(log.latest()).last().satisfies(event -> {
+      assertThat(event.channelDevice()).isEqualTo(clientId.isEmpty() ? "-" : clientId.substring(0, Math.min(64, clientId.length())).replaceAll("[^\\x20-\\x7E]", "?"));
+      assertThat(event.detail()).startsWith("MQTT CONNECT: " + reason.name());
+    });
   }
 }

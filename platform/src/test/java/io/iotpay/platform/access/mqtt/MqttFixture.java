@@ -121,6 +121,18 @@ final class MqttFixture implements AutoCloseable {
     final java.util.Map<DeviceId, List<String>> deliverySessions = new java.util.concurrent.ConcurrentHashMap<>();
     /** The session each connectivity report named, by device, in order. */
     final java.util.Map<DeviceId, List<String>> connectivitySessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The real bounded security log, fed with the broker's refused CONNECTs. */
+    final io.iotpay.platform.inbox.SecurityEventLog security = new io.iotpay.platform.inbox.SecurityEventLog(1_000, 1_000);
+
+    @Override
+    public void refusedConnection(Transport transport, String claimed, String reason, String detail) {
+      security.record(new io.iotpay.platform.inbox.SecurityEvent(java.time.Instant.now(), transport, claimed, reason, detail));
+    }
+
+    @Override
+    public java.util.Optional<io.iotpay.platform.inbox.SecurityEventLog> securityEvents() {
+      return java.util.Optional.of(security);
+    }
 
     TestInbox(EnvelopeService envelopes) {
       this.envelopes = envelopes;

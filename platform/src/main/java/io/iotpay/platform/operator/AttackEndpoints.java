@@ -1,0 +1,194 @@
+package io.iotpay.platform.operator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpay.platform.access.http.ApiException;
+import io.iotpay.platform.access.http.Exchange;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceRecord;
+import io.iotpay.platform.identity.DeviceStatus;
+import io.iotpay.platform.inbox.SecurityEvent;
+import io.iotpay.platform.inbox.SecurityEventLog;
+import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.state.DeviceState;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the operator sees of attacks: the refusals at every door ({@code GET /operator/refusals}, and
+ * the metric {@code iotpay_door_refusals_total{door,reason}}), and a device's clone suspicion with its
+ * evidence, which the operator clears (a false alarm) or confirms (the key is in two hands: the device
+ * is revoked, an audited status change).
+ */
+final class AttackEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(AttackEndpoints.class);
+  /** Refusals per page when the request names no limit. */
+  static final int REFUSALS_LIMIT_DEFAULT = 100;
+  private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,40}");
+
+  private final HttpApiServices services;
+  private final HttpApiConfig config;
+
+  AttackEndpoints(HttpApiServices services, HttpApiConfig config) {
+    this.services = services;
+    this.config = config;
+  }
+
+  void register(Javalin app, BearerTokenCheck bearer, MeterRegistry metrics) {
+    services.inbox().securityEvents().ifPresent(log -> {
+      // One counter per door and reason, read from the log: both come from fixed tables, so the label set is bounded.
+      log.onFirstSeen(key -> refusalCounter(metrics, log, key));
+      log.doorCounts().keySet().forEach(key -> refusalCounter(metrics, log, key));
+    });
+    app.get("/operator/refusals", operator(bearer, this::refusals));
+    app.get("/v1/devices/{id}/clone", operator(bearer, this::clone));
+    app.post("/v1/devices/{id}/clone/clear", operator(bearer, this::clearClone));
+    app.post("/v1/devices/{id}/clone/confirm", operator(bearer, this::confirmClone));
+  }
+
+  private static void refusalCounter(MeterRegistry metrics, SecurityEventLog log, SecurityEventLog.DoorReason key) {
+    FunctionCounter.builder("iotpay.door.refusals", log, l -> l.count(key))
+        .description("Refusals at the platform's doors (device messages, MQTT CONNECTs, DTLS handshakes) by door and reason")
+        .tag("door", key.door().name().toLowerCase(Locale.ROOT))
+        .tag("reason", key.reason())
+        .register(metrics);
+  }
+
+  private static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
+    return ctx -> {
+      bearer.requireOperator(ctx);
+      handler.handle(ctx);
+    };
+  }
+
+  private void refusals(Context ctx) {
+    SecurityEventLog log = services.inbox().securityEvents()
+        .orElseThrow(() -> ApiException.notFound("NO_SECURITY_LOG", "this platform's inbox keeps no security log"));
+    Transport door = param(ctx, "door", text -> Transport.valueOf(text.toUpperCase(Locale.ROOT)));
+    String reason = param(ctx, "reason", text -> {
+      if (!REASON_CODE.matcher(text).matches()) {
+        throw new IllegalArgumentException("not a reason code");
+      }
+      return text;
+    });
+    Instant since = param(ctx, "since", AttackEndpoints::instant);
+    Long after = param(ctx, "after", Long::valueOf);
+    Integer limit = param(ctx, "limit", Integer::valueOf);
+    int pageLimit = limit == null ? REFUSALS_LIMIT_DEFAULT : limit;
+    if (pageLimit < 1 || pageLimit > SecurityEventLog.Query.LIMIT_MAX) {
+      throw ApiException.badRequest("limit " + pageLimit + " outside 1.." + SecurityEventLog.Query.LIMIT_MAX);
+    }
+    if (after != null && after < 0) {
+      throw ApiException.badRequest("after " + after + " is negative");
+    }
+    SecurityEventLog.Page page = log.page(new SecurityEventLog.Query(door, reason, since, after == null ? 0 : after, pageLimit));
+    ObjectNode body = Exchange.JSON.createObjectNode();
+    ArrayNode events = body.putArray("refusals");
+    for (SecurityEvent event : page.events()) {
+      events.addObject()
+          .put("sequence", event.sequence())
+          .put("at", event.at().toString())
+          .put("door", event.transport().name().toLowerCase(Locale.ROOT))
+          .put("channel", event.channelDevice())
+          .put("reason", event.reason())
+          .put("detail", event.detail());
+    }
+    // A full page may have a successor: the caller asks again with after = next_after.
+    if (page.next() == 0) {
+      body.putNull("next_after");
+    } else {
+      body.put("next_after", page.next());
+    }
+    Exchange.json(ctx, 200, body);
+  }
+
+  private void clone(Context ctx) {
+    DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
+    DeviceRecord device = requireDevice(id);
+    Exchange.json(ctx, 200, cloneView(device, services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null)));
+  }
+
+  private void clearClone(Context ctx) {
+    DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
+    DeviceRecord device = requireDevice(id);
+    String why = reason(ctx);
+    String evidence = services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null);
+    if (evidence == null || !services.states().clearCloneSuspicion(id)) {
+      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
+    }
+    LOG.warn("Clone suspicion cleared by the operator [device={}, reason={}, evidence={}]", id, why, evidence);
+    Exchange.json(ctx, 200, cloneView(device, null).put("cleared_evidence", evidence));
+  }
+
+  private void confirmClone(Context ctx) {
+    DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
+    requireDevice(id);
+    String why = reason(ctx);
+    String evidence = services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null);
+    if (evidence == null) {
+      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
+    }
+    // The key is in two hands: neither may pay again. Revoking is the identity service's audited status change.
+    String record = clip("clone confirmed: " + why + " (evidence: " + evidence + ")", OperatorEndpoints.REASON_CHARS_MAX);
+    services.identity().revoke(id, record, services.clock().now());
+    LOG.warn("Clone confirmed by the operator; device revoked [device={}, reason={}, evidence={}]", id, why, evidence);
+    Exchange.json(ctx, 200, cloneView(requireDevice(id), evidence));
+  }
+
+  private static ObjectNode cloneView(DeviceRecord device, String evidence) {
+    ObjectNode node = Exchange.JSON.createObjectNode();
+    node.put("device_id", device.deviceId().value());
+    node.put("status", device.status().name());
+    node.put("clone_suspected", evidence != null);
+    node.put("evidence", evidence);
+    node.put("revoked", device.status() == DeviceStatus.REVOKED);
+    return node;
+  }
+
+  private DeviceRecord requireDevice(DeviceId id) {
+    return services.devices().find(id).orElseThrow(() -> ApiException.notFound("UNKNOWN_DEVICE", "device " + id + " is not registered"));
+  }
+
+  private String reason(Context ctx) {
+    byte[] body = Exchange.body(ctx, config.jsonBytesMax(), "TOO_LARGE");
+    String reason = JsonBodies.parse(body, JsonBodies.StatusChange.class).reason();
+    if (reason == null || reason.isBlank() || reason.length() > OperatorEndpoints.REASON_CHARS_MAX
+        || !reason.chars().allMatch(c -> c >= 0x20 && c != 0x7F)) {
+      throw ApiException.badRequest("reason must have 1.." + OperatorEndpoints.REASON_CHARS_MAX + " characters and no control characters");
+    }
+    return reason;
+  }
+
+  private static String clip(String text, int charsMax) {
+    return text.length() > charsMax ? text.substring(0, charsMax) : text;
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** A query parameter converted by {@code parse}; null when absent. @throws ApiException 400 when it does not parse */
+  private static <T> T param(Context ctx, String name, java.util.function.Function<String, T> parse) {
+    String text = ctx.queryParam(name);
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter " + name + "='" + Exchange.clip(text) + "' is not valid");
+    }
+  }
+}
