@@ -1,6 +1,5 @@
 package io.iotpay.bench.pos;
 
-import io.iotpay.terminal.pos.*;
 import io.iotpay.foundation.codec.BerTlv;
 import io.iotpay.foundation.codec.Dol;
 import io.iotpay.foundation.codec.Hex;
@@ -11,6 +10,9 @@ import io.iotpay.foundation.crypto.EmvCryptograms;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.Pan;
+import io.iotpay.terminal.pos.AuthorisationRequest;
+import io.iotpay.terminal.pos.AuthorisationResponse;
+import io.iotpay.terminal.pos.OnlineAuthoriser;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.iotpay.bench.pos;
 
-import io.iotpay.terminal.pos.*;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.oda.CaRevocationList;

@@ -1,6 +1,5 @@
 package io.iotpay.bench.pos;
 
-import io.iotpay.terminal.pos.*;
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
 import io.iotpay.card.emv.EmvApplet;
@@ -17,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import io.iotpay.foundation.crypto.oda.OdaIssuing;
 import io.iotpay.foundation.crypto.oda.OdaPublicKey;
+import io.iotpay.terminal.pos.PosConfig;
 import java.math.BigInteger;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.YearMonth;
