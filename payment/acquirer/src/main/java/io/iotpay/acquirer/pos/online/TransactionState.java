@@ -15,6 +15,8 @@ public enum TransactionState {
   REVERSAL_QUEUED,
   /** The switch acknowledged the reversal (0410): never captured. */
   REVERSED,
+  /** An approved purchase presented for clearing at day end: too late to reverse (refund it instead). */
+  CAPTURED,
   /** A refund (0200, processing code 20xxxx), recorded for day end, never sent online. */
   REFUND
 }
