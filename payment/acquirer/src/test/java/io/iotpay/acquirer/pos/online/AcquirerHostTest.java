@@ -39,7 +39,29 @@ class AcquirerHostTest {
   void approveDeclineRepeatRefundReversal_dayEnd_payout_onSqlite(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
       approveDeclineRepeatRefundReversal_dayEnd_payout(w);
+      // Every stored message is sealed: no file of the acquirer's store (main, WAL) holds the PAN's digits.
+      byte[] digits = OnlineWorld.PAN.digits().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      try (var files = java.nio.file.Files.list(dir)) {
+        List<Path> store = files.filter(f -> f.getFileName().toString().startsWith("acquirer-online.db")).toList();
+        assertThat(store).isNotEmpty();
+        for (Path file : store) {
+          assertThat(indexOf(java.nio.file.Files.readAllBytes(file), digits)).as(file.toString()).isEqualTo(-1);
+        }
+      }
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @ParameterizedTest
