@@ -1,11 +1,11 @@
 package io.iotpay.acquirer.pos.online;
 
+import io.iotpay.acquirer.pos.merchant.OnboardingException;
 import io.iotpay.acquirer.pos.merchant.OnboardingStoreException;
 import io.iotpay.acquirer.pos.merchant.TerminalAuthority;
 import io.iotpay.acquirer.pos.merchant.TerminalId;
 import io.iotpay.acquirer.pos.merchant.TransactPermission;
 import io.iotpay.foundation.Assert;
-import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
@@ -263,7 +263,8 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     TransactPermission permission;
     try {
       permission = terminals.mayTransact(new TerminalId(t.terminalId()));
-    } catch (InvalidInputException | IllegalArgumentException e) {
+    } catch (OnboardingException e) {
+      LOG.info("Field 41 is not a terminal id of ours, refusing");
       return Optional.empty();
     } catch (OnboardingStoreException e) {
       LOG.warn("Terminal registry unreadable, refusing [terminal={}]", t.terminalId());

@@ -290,6 +290,12 @@ class AcquirerHostTest {
       CardTransaction t = w.purchase(w.nextStan(), 100, 1, false);
       assertThat(w.send(new AuthorisationRequest(t)).responseCode())
           .isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      for (String other : List.of("99999999", "TERM0001")) { // not enrolled; not even a terminal id of ours
+        CardTransaction u = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(),
+            w.nextStan(), t.localTime(), t.expiry(), t.posEntryMode(), t.panSequence(), t.acquirerId(), t.rrn(), other,
+            t.merchantId(), null, t.iccData());
+        assertThat(w.send(new AuthorisationRequest(u)).responseCode()).isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      }
       assertThat(w.host.stats().forwarded()).isZero();
       assertThat(w.host.state(t.terminalId(), t.stan(), t.transmittedAt())).isEmpty();
       assertThat(w.card().debitsPendingMinor()).isZero();
