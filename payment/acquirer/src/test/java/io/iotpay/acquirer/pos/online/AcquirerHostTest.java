@@ -302,6 +302,30 @@ class AcquirerHostTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void posKernelsAuthoriser_isApproved_thenReversesIt(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      CardTransaction chip = w.purchase(1, 1_200, 1, false); // only its genuine field 55 is used
+      io.iotpay.terminal.pos.Iso8583OnlineAuthoriser authoriser = new io.iotpay.terminal.pos.Iso8583OnlineAuthoriser(
+          w.terminal, "1", w.acquirerClock);
+      io.iotpay.terminal.pos.AuthorisationResponse answer = authoriser.authorise(
+          new io.iotpay.terminal.pos.AuthorisationRequest(chip.iccData().value(), chip.amount(), OnlineWorld.PAN,
+              OnlineWorld.PSN, w.terminalId, "SHOP1", 77, null, java.time.YearMonth.of(2029, 12)));
+      assertThat(answer).isInstanceOfSatisfying(io.iotpay.terminal.pos.AuthorisationResponse.Answered.class, a -> {
+        assertThat(a.approved()).isTrue();
+        assertThat(a.issuerData()).as("the ARPC").isNotEmpty();
+      });
+      assertThat(w.card().debitsPendingMinor()).isEqualTo(1_200);
+      // The card declined the issuer's approval: the kernel journals a reversal, the terminal sends it.
+      assertThat(authoriser.reverse(77, ResponseCode.DO_NOT_HONOUR))
+          .isEqualTo(io.iotpay.terminal.pos.Iso8583OnlineAuthoriser.ReversalResult.ACKNOWLEDGED);
+      await(() -> w.host.reversalsPending() == 0 && w.card().debitsPendingMinor() == 0, "the hold is released");
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      w.assertBooksBalance();
+    }
+  }
+
   @Test
   void mdr_roundsHalfUp() {
     assertThat(AcquirerHost.mdr(1_000, 150)).isEqualTo(15);
