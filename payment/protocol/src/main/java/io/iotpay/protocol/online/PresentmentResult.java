@@ -30,8 +30,6 @@ public record PresentmentResult(PartyId acquirer, String presentmentId, Status s
     NOT_CAPTURED,
     /** Switch: the card's range names no issuer. */
     UNKNOWN_CARD_RANGE,
-    /** Switch: the presentment's business day is settled already. */
-    DAY_SETTLED,
     /** Issuer: no transaction matches the presentment. */
     UNKNOWN,
     /** Issuer: the capture is above the hold, or the refund above the captured amount. */
