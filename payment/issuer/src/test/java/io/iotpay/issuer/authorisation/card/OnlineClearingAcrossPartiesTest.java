@@ -120,7 +120,7 @@ class OnlineClearingAcrossPartiesTest {
         RANGES, storeKeys).withAdviceRetryMs(50);
     OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(SWITCH, CNY, RANGES, List.of(ACQUIRER),
         FileLimits.defaults()), switchDatabase, storeKeys, dir.resolve("switch-clearing"));
-    CardClearing issuerClearing = new CardClearing(ISSUER, w.service, FileLimits.defaults(), dir.resolve("issuer-in"));
+    CardClearing issuerClearing = new CardClearing(ISSUER, w.service, w.database, FileLimits.defaults(), dir.resolve("issuer-in"));
     Iso8583Server issuerLink = null;
     try (OnlineSwitch online = new OnlineSwitch(config, switchDatabase, WIRE).start();
         TransitSwitch transit = new TransitSwitch(SwitchConfig.of(SWITCH, SWITCH_BOOK, SWITCH_ACCOUNTS, 0, RANGES,
