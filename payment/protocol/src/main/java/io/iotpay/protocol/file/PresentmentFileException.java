@@ -40,23 +40,19 @@ public final class PresentmentFileException extends ProtocolException {
     return reason;
   }
 
-  /** Gives a frame-level refusal its reason (the frame's messages are this package's own). */
+  /** Gives a frame-level refusal its reason; anything else the frame refuses is MALFORMED. */
   static PresentmentFileException of(ProtocolException e) {
     if (e instanceof PresentmentFileException typed) {
       return typed;
     }
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    Reason reason;
-    if (message.contains("truncated") || message.contains("is empty")) {
-      reason = Reason.TRUNCATED;
-    } else if (message.contains("SHA-256 does not match")) {
-      reason = Reason.CHECKSUM;
-    } else if (message.contains("exceeds the limit")) {
-      reason = Reason.TOO_LARGE;
-    } else if (message.contains("records, the file has") || message.contains("more records than the header")) {
-      reason = Reason.WRONG_COUNT;
-    } else {
-      reason = Reason.MALFORMED;
+    Reason reason = Reason.MALFORMED;
+    if (e instanceof FramedFileReader.FrameException frame) {
+      reason = switch (frame.fault()) {
+        case TRUNCATED -> Reason.TRUNCATED;
+        case CHECKSUM -> Reason.CHECKSUM;
+        case COUNT -> Reason.WRONG_COUNT;
+        case TOO_LARGE -> Reason.TOO_LARGE;
+      };
     }
     return new PresentmentFileException(reason, e);
   }

@@ -15,14 +15,16 @@ import io.iotpay.protocol.online.PresentmentResult;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.settlement.GrossSource;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
@@ -152,17 +154,14 @@ public final class OnlineClearing implements GrossSource {
    * @throws UncheckedIOException when the file cannot be read or the result file written
    */
   public synchronized Intake accept(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read presentment file " + file, e);
-    }
+    MessageDigest sha256 = newSha256();
     PresentmentFile.Read read;
-    try {
-      read = PresentmentFile.read(new ByteArrayInputStream(bytes), config.limits());
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
+      read = PresentmentFile.read(in, config.limits());
     } catch (PresentmentFileException e) {
       return refused(Refusal.FORMAT, e.reason(), e.getMessage(), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read presentment file " + file, e);
     }
     FileHeader h = read.header();
     if (!h.receiver().equals(config.self())) {
@@ -179,8 +178,9 @@ public final class OnlineClearing implements GrossSource {
         return refused(Refusal.FOREIGN_PRESENTMENT, null, p.presentmentId() + " names " + p.acquirer(), h);
       }
     }
-    String sha256 = HexFormat.of().formatHex(sha256(bytes));
-    ClearingStore.Taken taken = store.take(h, sha256, read.presentments(), this::decide, storeKeys::seal);
+    // The reader stops at the trailer and refuses anything after it, so the digest covers the whole file.
+    String digest = HexFormat.of().formatHex(sha256.digest());
+    ClearingStore.Taken taken = store.take(h, digest, read.presentments(), this::decide, storeKeys::seal);
     if (taken.refusal() != null) {
       return refused(taken.refusal(), null, taken.detail(), h);
     }
@@ -240,8 +240,8 @@ public final class OnlineClearing implements GrossSource {
    */
   public synchronized IssuerResults recordIssuerResults(Path file) {
     PresentmentResultFile.Read read;
-    try {
-      read = PresentmentResultFile.read(Files.newInputStream(file), config.limits());
+    try (InputStream in = Files.newInputStream(file)) {
+      read = PresentmentResultFile.read(in, config.limits());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read result file " + file, e);
     }
@@ -285,10 +285,17 @@ public final class OnlineClearing implements GrossSource {
     void write(OutputStream out) throws IOException;
   }
 
-  /** Writes to a temporary file in the same directory, then moves it in place: a reader never sees half a file. */
+  /**
+   * Writes to a temporary file in the same directory, then moves it in place: a reader never sees
+   * half a file. Owner-only where the file system has POSIX permissions: issuer files carry PANs.
+   */
   private static void writeAtomically(Path path, Writing writing) {
     Path temp = path.resolveSibling(path.getFileName() + ".tmp");
     try {
+      Files.deleteIfExists(temp);
+      if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
       try (OutputStream out = Files.newOutputStream(temp)) {
         writing.write(out);
       }
@@ -298,9 +305,9 @@ public final class OnlineClearing implements GrossSource {
     }
   }
 
-  private static byte[] sha256(byte[] bytes) {
+  private static MessageDigest newSha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }

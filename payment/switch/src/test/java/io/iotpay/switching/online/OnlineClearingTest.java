@@ -127,6 +127,10 @@ class OnlineClearingTest {
       // One file per issuer, each with its own accepted presentments (captures before refunds), PANs restored.
       Map<PartyId, Path> issuerFiles = clearing.writeIssuerFiles(DAY);
       assertThat(issuerFiles).containsOnlyKeys(ISSUER_A, ISSUER_B);
+      if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(issuerFiles.get(ISSUER_A)))).isEqualTo("rw-------"); // it carries PANs
+      }
       PresentmentFile.Read forA = read(issuerFiles.get(ISSUER_A));
       assertThat(forA.header().sender()).isEqualTo(SWITCH);
       assertThat(forA.header().receiver()).isEqualTo(ISSUER_A);
