@@ -121,8 +121,7 @@ class OnlineClearingTest {
           + " ORDER BY presentment_id")).containsExactly(List.of("C-CARD", "NO_AUTHORISATION"),
           List.of("C-CODE", "NO_AUTHORISATION"), List.of("C-RANGE", "UNKNOWN_CARD_RANGE"),
           List.of("C1-AGAIN", "ALREADY_CAPTURED"), List.of("R2-OVER", "EXCEEDS_AUTHORISED"));
-      assertThat(online.query("SELECT pan_masked, pan_hash FROM online_presentment")).allSatisfy(row ->
-          assertThat(String.join("|", row)).doesNotContain(CARD_A.digits(), CARD_A2.digits(), CARD_B.digits()));
+      OnlineFixture.assertNoFullPan(directory, CARD_A, CARD_A2, CARD_B, CARD_UNKNOWN); // sealed, masked, hashed
 
       // One file per issuer, each with its own accepted presentments (captures before refunds), PANs restored.
       Map<PartyId, Path> issuerFiles = clearing.writeIssuerFiles(DAY);
