@@ -46,13 +46,15 @@ public record PartyCertificate(X509Certificate certificate, PartyId party, Party
     if (der.length == 0 || der.length > DER_BYTES_MAX) {
       throw new ProtocolException("certificate is " + der.length + " bytes, expected 1 to " + DER_BYTES_MAX);
     }
-    X509Certificate certificate;
     try {
-      certificate = Certificates.parse(der);
+      return of(Certificates.parse(der), suite);
+    } catch (ProtocolException e) {
+      throw e;
     } catch (CertificateCheckException e) {
       throw new ProtocolException(e.getMessage(), e);
+    } catch (RuntimeException e) { // BouncyCastle's refusals of a damaged name or extension (e.g. invalid UTF-8)
+      throw new ProtocolException("certificate does not decode: " + e.getMessage(), e);
     }
-    return of(certificate, suite);
   }
 
   /**

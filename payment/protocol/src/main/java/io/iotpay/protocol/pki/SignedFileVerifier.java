@@ -123,6 +123,8 @@ public final class SignedFileVerifier {
       Certificates.checkIssuedBy(suite, certificate.certificate(), schemeCa);
     } catch (ProtocolException | CertificateCheckException e) {
       throw new SignedFileException(Reason.UNTRUSTED_CERTIFICATE, e.getMessage(), e);
+    } catch (RuntimeException e) { // BouncyCastle's refusal of a damaged certificate part
+      throw new SignedFileException(Reason.UNTRUSTED_CERTIFICATE, "certificate does not decode: " + e.getMessage(), e);
     }
     if (!onCurve(certificate.publicKey())) {
       throw new SignedFileException(Reason.UNTRUSTED_CERTIFICATE, "certified key is not on " + suite.curveName());
