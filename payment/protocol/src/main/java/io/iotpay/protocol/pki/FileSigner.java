@@ -3,6 +3,9 @@ package io.iotpay.protocol.pki;
 import io.iotpay.foundation.custody.KeyCustody;
 import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileHeaders;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,6 +65,16 @@ public final class FileSigner {
       throw new UncheckedIOException("cannot write the signature of " + file, e);
     }
     return signature;
+  }
+
+  /**
+   * Signs {@code file}, a file of {@code kind} this party wrote, its header read from the file.
+   *
+   * @return the signature file
+   * @throws io.iotpay.protocol.ProtocolException when the file's header is not a {@code kind} header
+   */
+  public Path sign(Path file, FileKind kind) {
+    return sign(file, FileHeaders.read(file, kind, FileLimits.defaults()));
   }
 
   /** The signature file's bytes for {@code file} (whose header is {@code header}). */
