@@ -40,15 +40,33 @@ public final class SignedFileException extends ProtocolException {
   }
 
   private final Reason reason;
+  /** The verified claims of a REPLAYED file (authentic, only already accepted); null otherwise. */
+  private final transient FileClaims claims;
 
   public SignedFileException(Reason reason, String detail) {
-    super(reason + ": " + detail);
-    this.reason = reason;
+    this(reason, detail, (Throwable) null);
   }
 
   public SignedFileException(Reason reason, String detail, Throwable cause) {
     super(reason + ": " + detail, cause);
     this.reason = reason;
+    this.claims = null;
+  }
+
+  /** A REPLAYED refusal of an authentic file, carrying its claims (the receiver may answer "already accepted"). */
+  static SignedFileException replayed(FileClaims claims, String detail) {
+    return new SignedFileException(claims, detail);
+  }
+
+  private SignedFileException(FileClaims claims, String detail) {
+    super(Reason.REPLAYED + ": " + detail);
+    this.reason = Reason.REPLAYED;
+    this.claims = claims;
+  }
+
+  /** The claims of an authentic REPLAYED file; null for every other refusal. */
+  public FileClaims replayedClaims() {
+    return claims;
   }
 
   /** Why the file was refused; never null. */

@@ -94,7 +94,7 @@ public final class SignedFileVerifier {
       throw new SignedFileException(Reason.WRONG_RECEIVER, "addressed to " + claims.receiver() + ", not to " + self);
     }
     if (accepted.contains(claims.sender(), claims.kind(), claims.sequence())) {
-      throw new SignedFileException(Reason.REPLAYED, claims.kind().wireName() + " " + claims.sender() + "#"
+      throw SignedFileException.replayed(claims, claims.kind().wireName() + " " + claims.sender() + "#"
           + claims.sequence() + " was already accepted");
     }
     return new VerifiedFile(claims, signer);
