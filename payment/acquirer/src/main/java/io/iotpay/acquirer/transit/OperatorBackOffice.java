@@ -9,6 +9,7 @@ import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.DenyListFile;
+import io.iotpay.protocol.pki.FileClaims;
 import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.pki.SignedDenyLists;
 import io.iotpay.protocol.pki.SignedFileException;
@@ -77,7 +78,7 @@ public final class OperatorBackOffice {
   private long fileSequence;
   private final FileTrust trust;
   private final SignedDenyLists denyListAcceptance;
-  /** Signed reports used (sender, kind, sequence): a replay is refused. */
+  /** Signed reports used (sender, business date, sequence): a replay is refused. */
   private final Set<List<Object>> acceptedReports = new HashSet<>();
 
   /**
@@ -194,7 +195,8 @@ public final class OperatorBackOffice {
   public synchronized List<TransitRecord> uploadedRecords() {
     List<Path> files;
     try (Stream<Path> list = Files.list(outDirectory)) {
-      files = list.filter(p -> p.getFileName().toString().startsWith("offline-")).sorted().toList();
+      files = list.filter(p -> p.getFileName().toString().startsWith("offline-")
+          && p.getFileName().toString().endsWith(".txt")).sorted().toList(); // not the signatures (.txt.sig)
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + outDirectory, e);
     }
@@ -262,7 +264,7 @@ public final class OperatorBackOffice {
    */
   public synchronized long receiveSettlement(Path reportFile) {
     VerifiedFile verified = trust == null ? null : trust.verifier().verify(reportFile, FileKind.SETTLEMENT,
-        (sender, kind, sequence) -> acceptedReports.contains(List.of(sender, kind, sequence)));
+        claims -> acceptedReports.contains(reportKey(claims)));
     SettlementReportFile.Read read;
     try (InputStream in = Files.newInputStream(reportFile)) {
       read = SettlementReportFile.read(in, config.limits());
@@ -287,16 +289,24 @@ public final class OperatorBackOffice {
     settledDays.add(day);
     post(transferId(day, SETTLEMENT_TRANSFER), SETTLEMENT_BANK, RECEIVABLE_FROM_SWITCH, netMinor);
     if (verified != null) {
-      acceptedReports.add(List.of(verified.claims().sender(), verified.claims().kind(), verified.claims().sequence()));
+      acceptedReports.add(reportKey(verified.claims()));
     }
     LOG.info("Settlement received [day={}, netMinor={}]", day, netMinor);
     return netMinor;
   }
 
+  /** A settlement report's identity for replays: the switch numbers every day's report 1. */
+  private static List<Object> reportKey(FileClaims claims) {
+    return List.of(claims.sender(), claims.businessDate(), claims.sequence());
+  }
+
   /**
-   * Takes a deny list the switch distributed; the highest version per issuer wins.
+   * Takes a deny list the switch distributed; the highest version per issuer wins (with signed
+   * files: only a signed list whose version follows the held one within the bound; a version held
+   * already is not taken, false).
    *
    * @return true when it replaced the issuer's list
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, for a list refused for another reason
    */
   public synchronized boolean receiveDenyList(Path file) {
     if (denyListAcceptance != null) {

@@ -2,7 +2,6 @@ package io.iotpay.protocol.pki;
 
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
-import io.iotpay.protocol.file.FileKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,14 +27,15 @@ public final class AcceptedFileLog implements AcceptedFiles {
   }
 
   @Override
-  public boolean contains(PartyId sender, FileKind kind, long sequence) {
+  public boolean contains(FileClaims claims) {
     try (Connection c = database.connection();
         PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM signed_file_accepted"
-            + " WHERE receiver = ? AND sender = ? AND kind = ? AND file_sequence = ?")) {
+            + " WHERE receiver = ? AND sender = ? AND kind = ? AND business_date = ? AND file_sequence = ?")) {
       s.setString(1, receiver.value());
-      s.setString(2, sender.value());
-      s.setString(3, kind.wireName());
-      s.setLong(4, sequence);
+      s.setString(2, claims.sender().value());
+      s.setString(3, claims.kind().wireName());
+      s.setString(4, claims.businessDate().toString());
+      s.setLong(5, claims.sequence());
       try (ResultSet r = s.executeQuery()) {
         return r.next() && r.getLong(1) > 0;
       }
@@ -45,7 +45,7 @@ public final class AcceptedFileLog implements AcceptedFiles {
   }
 
   /**
-   * Records {@code file} as accepted: later files with its sender, kind and sequence are replays.
+   * Records {@code file} as accepted: later files with its sender, kind, business date and sequence are replays.
    *
    * @return false when it was recorded already (nothing changes then)
    */

@@ -93,9 +93,9 @@ public final class SignedFileVerifier {
     if (!claims.receiver().equals(self)) {
       throw new SignedFileException(Reason.WRONG_RECEIVER, "addressed to " + claims.receiver() + ", not to " + self);
     }
-    if (accepted.contains(claims.sender(), claims.kind(), claims.sequence())) {
+    if (accepted.contains(claims)) {
       throw SignedFileException.replayed(claims, claims.kind().wireName() + " " + claims.sender() + "#"
-          + claims.sequence() + " was already accepted");
+          + claims.sequence() + " of " + claims.businessDate() + " was already accepted");
     }
     return new VerifiedFile(claims, signer);
   }

@@ -122,8 +122,8 @@ class SignedFileTest {
   void replayOfAnAcceptedSequence_isReplayed(AlgorithmSuite suite, FileKind kind) throws Exception {
     scheme(suite);
     Sample sample = SchemeFixture.sign(scheme.write(kind, 4), scheme.senderOf(kind));
-    AcceptedFiles accepted = (sender, k, sequence) -> sender.equals(sample.header().sender()) && k == kind
-        && sequence == 4;
+    AcceptedFiles accepted = claims -> claims.sender().equals(sample.header().sender()) && claims.kind() == kind
+        && claims.businessDate().equals(DAY) && claims.sequence() == 4;
     assertRefused(sample, accepted, Reason.REPLAYED);
   }
 

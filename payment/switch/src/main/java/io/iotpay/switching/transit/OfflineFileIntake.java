@@ -169,7 +169,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (trust != null) {
       try {
         verified = trust.verifier().verify(copy, FileKind.OFFLINE,
-            (sender, kind, sequence) -> acceptedFiles.containsKey(new FileKey(sender, sequence)));
+            claims -> acceptedFiles.containsKey(new FileKey(claims.sender(), claims.sequence())));
       } catch (SignedFileException e) {
         FileClaims replayed = e.replayedClaims();
         if (replayed != null
