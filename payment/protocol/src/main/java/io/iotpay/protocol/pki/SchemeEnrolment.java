@@ -73,6 +73,14 @@ public final class SchemeEnrolment implements AutoCloseable {
     return new SignedFileVerifier(suite, ca.certificate(), self);
   }
 
+  /**
+   * A new software custody of this scheme's suite in its own sub-directory {@code name}, closed with
+   * this object (for a party enrolled by hand, e.g. with another validity period).
+   */
+  public synchronized KeyCustody newCustody(String name) {
+    return custody(name);
+  }
+
   private KeyCustody custody(String name) {
     byte[] master = new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16];
     random.nextBytes(master);

@@ -1,9 +1,7 @@
 package io.iotpay.protocol.pki;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.custody.KeyCustody;
-import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.Pan;
@@ -23,11 +21,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -52,29 +48,29 @@ final class SchemeFixture implements AutoCloseable {
   final FileSigner operatorB;
   final FileSigner issuerA;
   final FileSigner issuerB;
-  private final List<KeyCustody> custodies = new ArrayList<>();
+  private final SchemeEnrolment enrolment;
+  private int custodies;
 
   SchemeFixture(AlgorithmSuite suite, Path directory) {
     this.suite = suite;
     this.directory = directory;
-    this.ca = SchemeCa.create(custody("ca"), "scheme-ca", suite, NOT_BEFORE, NOT_AFTER);
-    this.switchSigner = enrol(ca, SWITCH, PartyRole.SWITCH);
-    this.operatorA = enrol(ca, OPERATOR_A, PartyRole.OPERATOR);
-    this.operatorB = enrol(ca, OPERATOR_B, PartyRole.OPERATOR);
-    this.issuerA = enrol(ca, ISSUER_A, PartyRole.ISSUER);
-    this.issuerB = enrol(ca, ISSUER_B, PartyRole.ISSUER);
+    this.enrolment = SchemeEnrolment.create(directory, suite, NOT_BEFORE, NOT_AFTER);
+    this.ca = enrolment.ca();
+    this.switchSigner = enrolment.enrol(SWITCH, PartyRole.SWITCH).signer();
+    this.operatorA = enrolment.enrol(OPERATOR_A, PartyRole.OPERATOR).signer();
+    this.operatorB = enrolment.enrol(OPERATOR_B, PartyRole.OPERATOR).signer();
+    this.issuerA = enrolment.enrol(ISSUER_A, PartyRole.ISSUER).signer();
+    this.issuerB = enrolment.enrol(ISSUER_B, PartyRole.ISSUER).signer();
   }
 
+  /** A new custody of the scheme's suite, closed with the fixture. */
   KeyCustody custody(String name) {
-    byte[] master = new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16];
-    new SecureRandom().nextBytes(master);
-    KeyCustody custody = SoftwareKeyCustody.open(directory.resolve("custody-" + name), suite, new SecretKeyBytes(master));
-    custodies.add(custody);
-    return custody;
+    return enrolment.newCustody("extra-" + name + "-" + (++custodies));
   }
 
+  /** {@code party} enrolled as {@code role} by {@code authority} (the scheme's CA or another). */
   FileSigner enrol(SchemeCa authority, PartyId party, PartyRole role) {
-    return authority.enrol(custody(party.value() + "-" + custodies.size()), "files", party, role, NOT_BEFORE, NOT_AFTER);
+    return authority.enrol(custody(party.value()), "files", party, role, NOT_BEFORE, NOT_AFTER);
   }
 
   SignedFileVerifier verifierFor(PartyId self) {
@@ -153,6 +149,6 @@ final class SchemeFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    custodies.forEach(KeyCustody::close);
+    enrolment.close();
   }
 }

@@ -48,8 +48,15 @@ class SignedFileProperties {
   }
 
   @AfterContainer
-  static void close() {
+  static void close() throws IOException {
     SIGNED.values().forEach(signed -> signed.scheme().close());
+    if (directory != null) {
+      try (var walk = Files.walk(directory)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
   }
 
   /** How a try damages the pair. */

@@ -173,7 +173,6 @@ class SignedFileTest {
     scheme(suite);
     AlgorithmSuite other = suite == AlgorithmSuite.INTERNATIONAL ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
     try (SchemeFixture otherScheme = new SchemeFixture(other, temp.resolve("other"))) {
-      Files.createDirectories(temp.resolve("other"));
       Sample sample = SchemeFixture.sign(scheme.write(FileKind.OFFLINE, 1), otherScheme.operatorA);
       assertRefused(sample, AcceptedFiles.NONE, Reason.MALFORMED);
     }

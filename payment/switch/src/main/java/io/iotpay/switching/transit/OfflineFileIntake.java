@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * card transactions), routes each record to its issuer by card range and spools it into its business
  * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
  * start-up the archived files of unsettled days are replayed in acceptance order, which rebuilds the
- * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only.
+ * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only. With a {@link
+ * FileTrust}, each file's signature is verified on the switch's copy before anything else
+ * (docs/signed-files.md).
  *
  * <p>Thread-safe: every public method is synchronized (intake is sequential per switch anyway).
  */
