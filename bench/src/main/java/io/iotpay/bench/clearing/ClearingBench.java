@@ -1,7 +1,7 @@
 package io.iotpay.bench.clearing;
 
-import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.Issuer;
 import io.iotpay.issuer.transit.ClearingReport;
 import io.iotpay.issuer.transit.TacVerifier;
