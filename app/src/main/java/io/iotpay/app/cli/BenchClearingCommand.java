@@ -1,6 +1,7 @@
 package io.iotpay.app.cli;
 
 import io.iotpay.bench.clearing.ClearingBench;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,6 +48,10 @@ public final class BenchClearingCommand implements Callable<Integer> {
       + " by default every posting is audited)")
   boolean noAudit;
 
+  @Option(names = "--file-suite", description = "suite the parties sign and verify their files in: INTERNATIONAL"
+      + " (ECDSA P-256, SHA-256) or NATIONAL (SM2, SM3) (default: ${DEFAULT-VALUE})")
+  String fileSuite = "INTERNATIONAL";
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -55,7 +60,8 @@ public final class BenchClearingCommand implements Callable<Integer> {
     try {
       err.println("iotpay bench clearing: " + records + " records in " + work + " ...");
       err.flush();
-      ClearingBench.Result result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads, !noAudit),
+      ClearingBench.Result result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads, !noAudit,
+          AlgorithmSuite.byName(fileSuite)),
           line -> {
             err.println(line);
             err.flush();

@@ -48,7 +48,7 @@ public final class DemoTransitCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")
   boolean json;
 
-  @Option(names = "--suite", description = "audit log suite: INTERNATIONAL or NATIONAL (default: ${DEFAULT-VALUE})")
+  @Option(names = "--suite", description = "suite of the audit log and of the scheme PKI that signs files: INTERNATIONAL or NATIONAL (default: ${DEFAULT-VALUE})")
   String suite = "NATIONAL";
 
   @Option(names = "--data-dir", description = "where the database, journals and files go; replaced each run (default: ${DEFAULT-VALUE})")

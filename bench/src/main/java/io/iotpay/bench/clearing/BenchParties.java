@@ -3,28 +3,39 @@ package io.iotpay.bench.clearing;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.Issuer;
 import io.iotpay.issuer.IssuerConfig;
-import io.iotpay.issuer.card.IssuerMasterKeys;
 import io.iotpay.issuer.RiderAccountKind;
+import io.iotpay.issuer.card.IssuerMasterKeys;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
-import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
-import java.security.SecureRandom;
-import java.sql.SQLException;
-import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.FileHeaders;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.pki.AcceptedFiles;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeEnrolment;
+import io.iotpay.protocol.pki.SignedFileVerifier;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.transit.TransitSwitch;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -62,14 +73,45 @@ final class BenchParties implements AutoCloseable {
   final Ledger ledger;
   final TransitSwitch transitSwitch;
   final List<Issuer> issuers = new ArrayList<>();
+  /** The scheme CA and every party's file-signing key (docs/signed-files.md). */
+  private final SchemeEnrolment scheme;
+  private final Map<PartyId, FileSigner> operatorSigners = new java.util.HashMap<>();
   final Map<AlgorithmSuite, SecretKeyBytes>[] imkAc;
   /** Card c: its PAN, suite and AC key (16 bytes at c × 16); issuer = c mod 2. */
   final Pan[] pans;
   final AlgorithmSuite[] suites;
   final byte[] acKeys;
 
+  /** Each operator signs its files, as it would before uploading them. */
+  void signOperatorFiles(List<Path> files) {
+    for (Path file : files) {
+      PartyId sender = FileHeaders.read(file, FileKind.OFFLINE, FileLimits.defaults()).sender();
+      operatorSigners.get(sender).sign(file, FileKind.OFFLINE);
+    }
+  }
+
+  /** Verifies every operator file as the switch does and every clearing file as its issuer does. */
+  void verifyAll(List<Path> operatorFiles, Map<PartyId, Path> clearingFiles) {
+    SignedFileVerifier atSwitch = scheme.verifierFor(SWITCH);
+    for (Path file : operatorFiles) {
+      atSwitch.verify(file, FileKind.OFFLINE, AcceptedFiles.NONE);
+    }
+    for (Map.Entry<PartyId, Path> entry : clearingFiles.entrySet()) {
+      scheme.verifierFor(entry.getKey()).verify(entry.getValue(), FileKind.CLEARING, AcceptedFiles.NONE);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   BenchParties(Path directory, int cardCount, boolean audit, Consumer<String> progress) {
+    this(directory, cardCount, audit, AlgorithmSuite.INTERNATIONAL, progress);
+  }
+
+  BenchParties(Path directory, int cardCount, boolean audit, AlgorithmSuite fileSuite, Consumer<String> progress) {
+    Instant from = DayGenerator.DAY.minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    this.scheme = SchemeEnrolment.create(directory.resolve("pki"), fileSuite, from, from.plus(Duration.ofDays(30)));
+    for (PartyId operator : OPERATORS) {
+      operatorSigners.put(operator, scheme.enrol(operator, PartyRole.OPERATOR).signer());
+    }
     this.database = Database.open("jdbc:sqlite:" + directory.resolve("bench.db"), 4);
     try {
       this.auditLog = audit ? AuditLog.open(database, AuditLogConfig.of(AUDIT_SUITE,
@@ -82,7 +124,7 @@ final class BenchParties implements AutoCloseable {
     List<CardRange> ranges = List.of(new CardRange(PREFIXES.get(0), ISSUERS.get(0)),
         new CardRange(PREFIXES.get(1), ISSUERS.get(1)));
     this.transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 30, 30_000, 3_000_000_000L, ranges, OPERATORS),
-        ledger, database, directory.resolve("switch"));
+        ledger, database, directory.resolve("switch"), scheme.enrol(SWITCH, PartyRole.SWITCH));
     this.imkAc = new Map[ISSUERS.size()];
     this.pans = new Pan[cardCount];
     this.suites = new AlgorithmSuite[cardCount];
@@ -106,7 +148,8 @@ final class BenchParties implements AutoCloseable {
     }
     imkAc[k] = ac;
     IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, ACCOUNT_ID_BASE_STEP * (k + 1), List.of(range));
-    Issuer issuer = new Issuer(config, masters, key(random), database, ledger);
+    Issuer issuer = new Issuer(config, masters, key(random), database, ledger,
+        scheme.enrol(ISSUERS.get(k), PartyRole.ISSUER));
     issuers.add(issuer);
     int cards = cardsOf(k, cardCount);
     // One rider account per card: riders 1..(cards+1)/2 hold the 3DES cards, the rest the SM4 ones.
@@ -197,6 +240,7 @@ final class BenchParties implements AutoCloseable {
 
   @Override
   public void close() {
+    scheme.close();
     transitSwitch.close();
     ledger.close();
     if (auditLog != null) {

@@ -1,6 +1,7 @@
 package io.iotpay.bench.clearing;
 
 import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.Issuer;
 import io.iotpay.issuer.transit.ClearingReport;
 import io.iotpay.issuer.transit.TacVerifier;
@@ -39,7 +40,7 @@ public final class ClearingBench {
    * @param workDirectory where the database and files go (must exist; left in place)
    * @param threads generator and reference threads, 1..64
    */
-  public record Settings(long records, Path workDirectory, int threads, boolean audit) {
+  public record Settings(long records, Path workDirectory, int threads, boolean audit, AlgorithmSuite fileSuite) {
     /** Default records: a run of under a minute on a 2-core machine. */
     public static final long RECORDS_DEFAULT = 200_000;
     public static final long RECORDS_MAX = 50_000_000;
@@ -49,13 +50,18 @@ public final class ClearingBench {
       this(records, workDirectory, threads, true);
     }
 
+    /** Files signed and verified under the INTERNATIONAL suite (ECDSA P-256, SHA-256). */
+    public Settings(long records, Path workDirectory, int threads, boolean audit) {
+      this(records, workDirectory, threads, audit, AlgorithmSuite.INTERNATIONAL);
+    }
+
     /** @throws InvalidInputException naming the setting out of range */
     public Settings {
       if (records < 3 || records > RECORDS_MAX) {
         throw new InvalidInputException("bench clearing: --records " + records + " is outside 3.." + RECORDS_MAX);
       }
-      if (threads < 1 || threads > 64 || workDirectory == null) {
-        throw new InvalidInputException("bench clearing: threads " + threads + " outside 1..64, or no directory");
+      if (threads < 1 || threads > 64 || workDirectory == null || fileSuite == null) {
+        throw new InvalidInputException("bench clearing: threads " + threads + " outside 1..64, or no directory or suite");
       }
     }
   }
@@ -69,11 +75,16 @@ public final class ClearingBench {
    * @param cpuNs CPU time of the whole process (all threads) in the timed part; {@code macCpuNs} in
    *     the reference: figures that other load on a shared machine does not inflate
    * @param loadAverage the system's one-minute load average at the end (negative if unknown)
+   * @param fileSuite the suite the files are signed in; {@code filesSigned} files of {@code signedBytes} in all
+   * @param signNs the senders' time signing the operators' files (set-up, not in end to end)
+   * @param verifyNs one more verification of every file the parties exchanged (operator and clearing files),
+   *     after the run: the cost of signature verification that the intake and clearing stages include
    */
   public record Result(long records, int cards, long twins, long repeats, long switchAccepted, long switchRefused,
       long issuerAccepted, long issuerRefused, long faresMinor, long debitedMinor, long dueToSwitchMinor,
       long settledGrossMinor, boolean booksBalanced, long endToEndNs, long[] stageNs, long[] stageCpuNs, long macRecords,
-      long macNs, int threads, long cpuNs, long macCpuNs, double loadAverage, boolean audit) {
+      long macNs, int threads, long cpuNs, long macCpuNs, double loadAverage, boolean audit, AlgorithmSuite fileSuite,
+      int filesSigned, long signedBytes, long signNs, long verifyNs) {
     /** Every unique record cleared and debited once, nothing refused by the issuer, books balanced. */
     public boolean consistent() {
       return switchAccepted == records && issuerAccepted == records && issuerRefused == 0
@@ -93,12 +104,17 @@ public final class ClearingBench {
   /** Runs the benchmark; progress lines go to {@code progress}. */
   public Result run(Settings settings, Consumer<String> progress) {
     int cards = (int) Math.max(2, settings.records() / 3);
-    try (BenchParties parties = new BenchParties(settings.workDirectory(), cards, settings.audit(), progress)) {
+    try (BenchParties parties = new BenchParties(settings.workDirectory(), cards, settings.audit(), settings.fileSuite(),
+        progress)) {
       DayGenerator generator = new DayGenerator(parties, settings.records());
       long perCard = Math.max(1, settings.records() / cards);
       int sampleCards = (int) Math.max(1, Math.min(cards, SAMPLE_RECORDS_MAX / perCard));
       DayGenerator.Written files = generator.write(settings.workDirectory(), settings.threads(), sampleCards, progress);
-      progress.accept("files written; timing intake -> settlement -> issuer clearing");
+      List<Path> operatorFiles = List.of(files.operatorA1(), files.operatorB1(), files.operatorA2());
+      long signStart = System.nanoTime();
+      parties.signOperatorFiles(operatorFiles);
+      long signNs = System.nanoTime() - signStart;
+      progress.accept("files written and signed by their operators; timing intake -> settlement -> issuer clearing");
       long[] stageNs = new long[3];
       long[] stageCpuNs = new long[3];
       long cpuStart = processCpuNs();
@@ -121,11 +137,28 @@ public final class ClearingBench {
       long macCpuStart = processCpuNs();
       long macNs = macOnly(parties, files.sample(), settings.threads());
       long macCpuNs = processCpuNs() - macCpuStart;
+      List<Path> exchanged = new ArrayList<>(operatorFiles);
+      exchanged.addAll(run.clearingFiles().values());
+      long signedBytes = 0;
+      for (Path file : exchanged) {
+        signedBytes += size(file);
+      }
+      long verifyStart = System.nanoTime();
+      parties.verifyAll(operatorFiles, run.clearingFiles());
+      long verifyNs = System.nanoTime() - verifyStart;
       long gross = run.report().positions().stream().mapToLong(p -> p.net().amountMinor()).filter(v -> v > 0).sum();
       return new Result(settings.records(), cards, DayGenerator.twins(settings.records()), generator.repeats,
           intake[0], intake[1], issued[0], issued[1], files.faresMinor() - twinFares(settings.records()), issued[2], parties.dueToSwitchMinor(0) + parties.dueToSwitchMinor(1), gross,
           parties.booksBalanced(), endToEndNs, stageNs, stageCpuNs, files.sample().size(), macNs, settings.threads(), cpuNs, macCpuNs,
-          loadAverage(), settings.audit());
+          loadAverage(), settings.audit(), settings.fileSuite(), exchanged.size(), signedBytes, signNs, verifyNs);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("bench: cannot size " + file, e);
     }
   }
 
@@ -256,6 +289,10 @@ public final class ClearingBench {
         + "%,.0f TACs per CPU-second; load average %.1f on %d processors%n", r.cpuNs() / 1e9,
         r.records() * 1e9 / Math.max(1, r.cpuNs()), r.macCpuNs() / 1e9, r.macRecords() * 1e9 / Math.max(1, r.macCpuNs()),
         r.loadAverage(), Runtime.getRuntime().availableProcessors()));
+    out.append(String.format("signed files (%s, docs/signed-files.md): %d files, %,d bytes; the operators signed theirs"
+        + " in %.2f s (not timed above); verifying every file once takes %.2f s = %.0f MB/s, included in the intake"
+        + " and clearing stages%n", r.fileSuite(), r.filesSigned(), r.signedBytes(), r.signNs() / 1e9, r.verifyNs() / 1e9,
+        r.signedBytes() / 1e6 / Math.max(1e-9, r.verifyNs() / 1e9)));
     out.append(String.format("target 10,000,000 records in <= 100 s: at this rate %.0f s%n",
         1e7 / r.endToEndPerSecond()));
     out.append(String.format("checks: switch accepted %,d refused %,d; issuers accepted %,d refused %,d; fares %d = "

@@ -36,6 +36,9 @@ class ClearingBenchTest {
     assertThat(result.booksBalanced()).isTrue();
     assertThat(result.consistent()).isTrue();
     assertThat(result.macRecords()).isPositive();
-    assertThat(ClearingBench.format(result)).contains("CONSISTENT").contains("ratio end-to-end / MAC-only");
+    assertThat(ClearingBench.format(result)).contains("CONSISTENT").contains("ratio end-to-end / MAC-only")
+        .contains("signed files (INTERNATIONAL");
+    assertThat(result.filesSigned()).isEqualTo(5); // three operator files, two clearing files
+    assertThat(result.verifyNs()).isPositive();
   }
 }

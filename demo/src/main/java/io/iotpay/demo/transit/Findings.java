@@ -53,7 +53,7 @@ final class Findings {
       for (Path entry : entries.toList()) {
         String name = entry.getFileName().toString();
         boolean ours = name.startsWith("iotpay.db") || name.startsWith("issuer-") || name.startsWith("operator-")
-            || name.equals("journals") || name.equals("switch") || name.equals("audit-public-key.pem");
+            || name.equals("journals") || name.equals("switch") || name.equals("pki") || name.equals("audit-public-key.pem");
         if (ours) {
           deleteTree(entry);
         }

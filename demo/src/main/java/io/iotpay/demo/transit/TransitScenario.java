@@ -34,6 +34,10 @@ import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeEnrolment;
+import io.iotpay.protocol.pki.SignedDenyLists;
+import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.acquirer.transit.CollectResult;
 import io.iotpay.acquirer.transit.OperatorBackOffice;
 import io.iotpay.acquirer.transit.OperatorConfig;
@@ -105,6 +109,10 @@ public final class TransitScenario {
   private Ledger ledger;
   private TransitSwitch transitSwitch;
   private MetroNetwork metro;
+  /** The scheme CA and every party's file-signing key (docs/signed-files.md). */
+  private SchemeEnrolment scheme;
+  /** Per operator, the deny-list acceptance its gates apply (signature and version bound). */
+  private final Map<PartyId, SignedDenyLists> gateDenyLists = new HashMap<>();
 
   private TransitScenario(TransitSettings settings, PrintStream progress) {
     this.settings = settings;
@@ -206,6 +214,9 @@ public final class TransitScenario {
 
   private void openParties(Path dir, Database database) {
     Random keys = new Random(random.nextLong());
+    // The scheme's PKI in the demo's suite: valid from before the first business day to after the last.
+    scheme = SchemeEnrolment.create(dir.resolve("pki"), settings.auditSuite(), START.minus(Duration.ofDays(1)),
+        START.plus(Duration.ofDays(TransitSettings.DAYS_MAX + 10L)));
     String[] names = {"BANK-A", "BANK-B"};
     String[] prefixes = {"621234", "622345"};
     List<CardRange> ranges = new ArrayList<>();
@@ -219,14 +230,16 @@ public final class TransitScenario {
       IssuerConfig config = IssuerConfig.defaults(id, i + 1, (i + 1) * 1_000_000L, List.of(ranges.get(i)));
       Map<AlgorithmSuite, IssuerMasterKeys> masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(keys),
           AlgorithmSuite.NATIONAL, masters(keys));
-      issuers.put(id, new Issuer(config, masters, key(keys), registry, ledger));
+      issuers.put(id, new Issuer(config, masters, key(keys), registry, ledger, scheme.enrol(id, PartyRole.ISSUER)));
     }
     transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, SWITCH_BOOK, SWITCH_ACCOUNT_BASE, SWITCH_TRANSFER_BASE,
-        ranges, MetroNetwork.OPERATORS), ledger, database, dir.resolve("switch"));
+        ranges, MetroNetwork.OPERATORS), ledger, database, dir.resolve("switch"), scheme.enrol(SWITCH, PartyRole.SWITCH));
     long book = 4;
     for (PartyId operator : MetroNetwork.OPERATORS) {
       operators.put(operator, new OperatorBackOffice(OperatorConfig.of(operator, SWITCH, book, book * 1_000_000L,
-          book * 1_000_000_000L + 2_000_000_000L), ledger, dir.resolve("operator-" + operator.value())));
+          book * 1_000_000_000L + 2_000_000_000L), ledger, dir.resolve("operator-" + operator.value()),
+          scheme.enrol(operator, PartyRole.OPERATOR)));
+      gateDenyLists.put(operator, new SignedDenyLists(scheme.verifierFor(operator)));
       book++;
     }
     metro = new MetroNetwork(createDirectory(dir.resolve("journals")), clock);
@@ -259,6 +272,9 @@ public final class TransitScenario {
       transitSwitch.close();
     }
     issuerDatabases.forEach(Database::close);
+    if (scheme != null) {
+      scheme.close();
+    }
   }
 
   // ---------------------------------------------------------------- issuing and enablement
@@ -530,11 +546,25 @@ public final class TransitScenario {
       transitSwitch.publishDenyList(issuer.writeDenyListFile(settings.dataDir().resolve("issuer-out"), SWITCH, today));
     }
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
-      for (Path file : transitSwitch.denyListFilesFor(entry.getKey(), today)) {
+      List<Path> files = transitSwitch.denyListFilesFor(entry.getKey(), today);
+      for (Path file : files) {
         entry.getValue().receiveDenyList(file);
       }
+      // Each gate verifies the switch-signed files itself; a version it holds already is a no-op.
       for (GateKernel gate : metro.gatesOf(entry.getKey())) {
-        entry.getValue().denyLists().forEach(gate::updateDenyList);
+        for (Path file : files) {
+          installDenyList(gate, file, gateDenyLists.get(entry.getKey()));
+        }
+      }
+    }
+  }
+
+  private static void installDenyList(GateKernel gate, Path file, SignedDenyLists acceptance) {
+    try {
+      gate.installDenyList(file, acceptance);
+    } catch (SignedFileException e) {
+      if (e.reason() != SignedFileException.Reason.REPLAYED) {
+        throw e;
       }
     }
   }

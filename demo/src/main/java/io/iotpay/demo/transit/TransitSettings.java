@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param seed the random seed: the same seed rides the same journeys (keys and UNs stay random)
  * @param flashRate probability, 0..0.9, that a tap is torn (response lost or card pulled at a random APDU)
  * @param dataDir where the database, journals and files go; replaced each run; never null
- * @param auditSuite the audit log's suite; never null
+ * @param auditSuite the suite of the audit log and of the scheme PKI that signs files (docs/signed-files.md); never null
  */
 public record TransitSettings(int riders, int days, long seed, double flashRate, Path dataDir, AlgorithmSuite auditSuite) {
   public static final int RIDERS_MAX = 500;

@@ -1,6 +1,8 @@
 package io.iotpay.foundation.crypto;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +13,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.UnaryOperator;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -22,6 +26,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -58,17 +63,33 @@ public final class Certificates {
    * @throws CryptoException when the key does not belong to the suite or the DN is malformed
    */
   public static X509Certificate issueCa(AlgorithmSuite suite, KeyPair caKeys, Profile profile) {
+    return issueCa(suite, caKeys.getPublic(), profile, contentSigner(suite, caKeys.getPrivate()));
+  }
+
+  /**
+   * As {@link #issueCa(AlgorithmSuite, KeyPair, Profile)}, the self-signature made by {@code caSigner}
+   * (e.g. a key custody's sign operation), so the CA's private key never reaches the caller.
+   *
+   * @param caSigner signs the to-be-signed certificate bytes with the CA key, returning DER (r, s)
+   * @throws CryptoException when the DN is malformed or the signer fails
+   */
+  public static X509Certificate issueCa(
+      AlgorithmSuite suite, PublicKey caPublic, Profile profile, UnaryOperator<byte[]> caSigner) {
+    return issueCa(suite, caPublic, profile, contentSigner(suite, caSigner));
+  }
+
+  private static X509Certificate issueCa(AlgorithmSuite suite, PublicKey caPublic, Profile profile, ContentSigner signer) {
     X500Name subject = name(profile.subjectDn());
-    X509v3CertificateBuilder builder = builder(subject, subject, caKeys.getPublic(), profile);
+    X509v3CertificateBuilder builder = builder(subject, subject, caPublic, profile);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
+          Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caPublic));
     } catch (CertIOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("certificate extension encoding failed", e);
     }
-    return sign(suite, builder, caKeys.getPrivate());
+    return sign(suite, builder, signer);
   }
 
   /**
@@ -78,6 +99,23 @@ public final class Certificates {
    */
   public static X509Certificate issueLeaf(
       AlgorithmSuite suite, X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, Profile profile) {
+    return issueLeaf(suite, ca, contentSigner(suite, caKey), subjectKey, profile);
+  }
+
+  /**
+   * As {@link #issueLeaf(AlgorithmSuite, X509Certificate, PrivateKey, PublicKey, Profile)}, signed by
+   * {@code caSigner} (e.g. a key custody's sign operation) instead of a clear CA private key.
+   *
+   * @param caSigner signs the to-be-signed certificate bytes with the CA key, returning DER (r, s)
+   * @throws CryptoException when the DN is malformed or the signer fails
+   */
+  public static X509Certificate issueLeaf(
+      AlgorithmSuite suite, X509Certificate ca, UnaryOperator<byte[]> caSigner, PublicKey subjectKey, Profile profile) {
+    return issueLeaf(suite, ca, contentSigner(suite, caSigner), subjectKey, profile);
+  }
+
+  private static X509Certificate issueLeaf(
+      AlgorithmSuite suite, X509Certificate ca, ContentSigner caSigner, PublicKey subjectKey, Profile profile) {
     X500Name issuer = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
     X509v3CertificateBuilder builder = builder(issuer, name(profile.subjectDn()), subjectKey, profile);
     try {
@@ -88,7 +126,7 @@ public final class Certificates {
     } catch (CertIOException | NoSuchAlgorithmException | CertificateException e) {
       throw new IllegalStateException("certificate extension encoding failed", e);
     }
-    return sign(suite, builder, caKey);
+    return sign(suite, builder, caSigner);
   }
 
   /**
@@ -97,6 +135,18 @@ public final class Certificates {
    * @throws CertificateCheckException saying which check failed (and for which certificate)
    */
   public static void check(AlgorithmSuite suite, X509Certificate leaf, X509Certificate ca, Instant at) {
+    checkIssuedBy(suite, leaf, ca);
+    checkValidity(leaf, ca, at);
+  }
+
+  /**
+   * The chain part of {@link #check}: the CA is a CA and self-signed, the leaf's issuer is the CA's
+   * subject and its signature verifies under the CA key, both with the suite's algorithm. Validity
+   * periods are not looked at.
+   *
+   * @throws CertificateCheckException saying which check failed (and for which certificate)
+   */
+  public static void checkIssuedBy(AlgorithmSuite suite, X509Certificate leaf, X509Certificate ca) {
     X509CertificateHolder caHolder = holder(ca, "CA");
     X509CertificateHolder leafHolder = holder(leaf, "leaf");
     checkIsCa(caHolder);
@@ -106,8 +156,30 @@ public final class Certificates {
           "leaf: issuer '" + leafHolder.getIssuer() + "' is not the CA subject '" + caHolder.getSubject() + "'");
     }
     checkSignature(suite, leafHolder, caHolder, "leaf");
-    checkValidity(caHolder, at, "CA");
-    checkValidity(leafHolder, at, "leaf");
+  }
+
+  /**
+   * The validity part of {@link #check}: the CA and the leaf are both within their periods at {@code at}.
+   *
+   * @throws CertificateCheckException naming the certificate out of its period
+   */
+  public static void checkValidity(X509Certificate leaf, X509Certificate ca, Instant at) {
+    checkValidity(holder(ca, "CA"), at, "CA");
+    checkValidity(holder(leaf, "leaf"), at, "leaf");
+  }
+
+  /**
+   * Reads a DER X.509 certificate with BouncyCastle (which knows the SM2 curve as well as P-256).
+   *
+   * @throws CertificateCheckException when the bytes are not one DER certificate
+   */
+  public static X509Certificate parse(byte[] der) {
+    try {
+      return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509", Providers.BC)
+          .generateCertificate(new java.io.ByteArrayInputStream(der));
+    } catch (CertificateException | RuntimeException e) {
+      throw new CertificateCheckException("certificate is not DER X.509 (" + e.getMessage() + ")", e);
+    }
   }
 
   private static void checkIsCa(X509CertificateHolder ca) {
@@ -154,12 +226,41 @@ public final class Certificates {
         issuer, profile.serialNumber(), Date.from(profile.notBefore()), Date.from(profile.notAfter()), subject, key);
   }
 
-  private static X509Certificate sign(AlgorithmSuite suite, X509v3CertificateBuilder builder, PrivateKey key) {
+  private static ContentSigner contentSigner(AlgorithmSuite suite, PrivateKey key) {
     try {
-      ContentSigner signer = new JcaContentSignerBuilder(jcaSignatureName(suite)).setProvider(Providers.BC).build(key);
-      return new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(builder.build(signer));
-    } catch (OperatorCreationException | CertificateException | IllegalArgumentException e) {
+      return new JcaContentSignerBuilder(jcaSignatureName(suite)).setProvider(Providers.BC).build(key);
+    } catch (OperatorCreationException | IllegalArgumentException e) {
       throw new CryptoException(suite + ": key rejected for certificate signing (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** A content signer that buffers the to-be-signed bytes (a TBSCertificate: small) and hands them to {@code derSigner}. */
+  private static ContentSigner contentSigner(AlgorithmSuite suite, UnaryOperator<byte[]> derSigner) {
+    AlgorithmIdentifier algorithm = new DefaultSignatureAlgorithmIdentifierFinder().find(jcaSignatureName(suite));
+    ByteArrayOutputStream toBeSigned = new ByteArrayOutputStream();
+    return new ContentSigner() {
+      @Override
+      public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return algorithm;
+      }
+
+      @Override
+      public OutputStream getOutputStream() {
+        return toBeSigned;
+      }
+
+      @Override
+      public byte[] getSignature() {
+        return derSigner.apply(toBeSigned.toByteArray());
+      }
+    };
+  }
+
+  private static X509Certificate sign(AlgorithmSuite suite, X509v3CertificateBuilder builder, ContentSigner signer) {
+    try {
+      return new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(builder.build(signer));
+    } catch (CertificateException | IllegalArgumentException e) {
+      throw new CryptoException(suite + ": certificate signing failed (" + e.getMessage() + ")", e);
     }
   }
 

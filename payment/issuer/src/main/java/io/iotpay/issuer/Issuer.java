@@ -24,7 +24,12 @@ import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceApplication;
 import io.iotpay.protocol.enrolment.ServiceDecision;
+import io.iotpay.protocol.file.FileHeaders;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.pki.AcceptedFileLog;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.script.CardScriptResult;
 import io.iotpay.protocol.settlement.SettlementReport;
@@ -62,6 +67,8 @@ public final class Issuer {
   private final SwitchSettlement settlement;
   private final DenyListPublisher denyLists;
   final TransitClearing clearing;
+  private final FileTrust trust;
+  private final AcceptedFileLog acceptedFiles;
 
   /**
    * Opens the issuer on its store and ledger: migrates its tables, creates its system accounts,
@@ -74,6 +81,21 @@ public final class Issuer {
    */
   public Issuer(IssuerConfig config, Map<AlgorithmSuite, IssuerMasterKeys> masters, SecretKeyBytes storageMasterKey,
       Database database, Ledger ledger) {
+    this(config, masters, storageMasterKey, database, ledger, null);
+  }
+
+  /**
+   * As {@link #Issuer(IssuerConfig, Map, SecretKeyBytes, Database, Ledger)}, with signed files
+   * (docs/signed-files.md): clearing files and settlement reports are used only once the switch's
+   * signature is verified (and are refused as replays once used, recorded in this issuer's database);
+   * its deny list files are signed with the issuer's key.
+   *
+   * @param trust the issuer's signer (role ISSUER) and verifier; null for unsigned files (unit tests of the file logic)
+   */
+  public Issuer(IssuerConfig config, Map<AlgorithmSuite, IssuerMasterKeys> masters, SecretKeyBytes storageMasterKey,
+      Database database, Ledger ledger, FileTrust trust) {
+    this.trust = trust;
+    this.acceptedFiles = trust == null ? null : new AcceptedFileLog(database, config.id());
     this.config = config;
     this.keys = new IssuerKeys(config.id(), masters, storageMasterKey);
     IssuerStore store = new IssuerStore(database);
@@ -178,12 +200,36 @@ public final class Issuer {
 
   /** @see TransitClearing#clearFile(Path, FileLimits) */
   public ClearingReport clearFile(Path clearingFile, FileLimits limits) {
-    return clearing.clearFile(clearingFile, limits);
+    VerifiedFile verified = verified(clearingFile, FileKind.CLEARING, limits);
+    ClearingReport report = clearing.clearFile(clearingFile, limits);
+    record(verified);
+    return report;
+  }
+
+  /**
+   * With signed files: verifies {@code file} (before a byte of it is parsed) and that its header is
+   * the signed one; null without.
+   *
+   * @throws io.iotpay.protocol.pki.SignedFileException with its reason; nothing changes
+   */
+  private VerifiedFile verified(Path file, FileKind kind, FileLimits limits) {
+    if (trust == null) {
+      return null;
+    }
+    VerifiedFile verified = trust.verifier().verify(file, kind, acceptedFiles);
+    verified.requireHeader(FileHeaders.read(file, kind, limits));
+    return verified;
+  }
+
+  private void record(VerifiedFile verified) {
+    if (verified != null) {
+      acceptedFiles.record(verified);
+    }
   }
 
   /** {@link #clearFile(Path, FileLimits)} with the default file limits. */
   public ClearingReport clearFile(Path clearingFile) {
-    return clearing.clearFile(clearingFile, FileLimits.defaults());
+    return clearFile(clearingFile, FileLimits.defaults());
   }
 
   /** @see SwitchSettlement#pay */
@@ -193,7 +239,10 @@ public final class Issuer {
 
   /** @see SwitchSettlement#payFile */
   public long paySettlementFile(Path reportFile) {
-    return settlement.payFile(reportFile, FileLimits.defaults());
+    VerifiedFile verified = verified(reportFile, FileKind.SETTLEMENT, FileLimits.defaults());
+    long paid = settlement.payFile(reportFile, FileLimits.defaults());
+    record(verified);
+    return paid;
   }
 
   /** The current deny list (version 1 when empty; +1 per card added). */
@@ -203,7 +252,11 @@ public final class Issuer {
 
   /** @see DenyListPublisher#writeFile */
   public Path writeDenyListFile(Path directory, PartyId switchId, LocalDate businessDate) {
-    return denyLists.writeFile(directory, switchId, businessDate);
+    Path file = denyLists.writeFile(directory, switchId, businessDate);
+    if (trust != null) {
+      trust.signer().sign(file, FileKind.DENY_LIST);
+    }
+    return file;
   }
 
   /** Every card transaction this issuer cleared, with its fare (0 for an entry), minor units. */

@@ -31,11 +31,16 @@ final class IssuerWorld implements AutoCloseable {
   final Issuer issuer;
 
   IssuerWorld(Path dir) {
+    this(dir, null);
+  }
+
+  /** With signed files: {@code trust} is the issuer's signer and verifier. */
+  IssuerWorld(Path dir, io.iotpay.protocol.pki.FileTrust trust) {
     database = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 4);
     ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
     Random random = new Random(42);
     issuer = new Issuer(IssuerConfig.defaults(ISSUER, 7, 700_000, List.of(new CardRange("621234", ISSUER))),
-        IssuerKeys.bySuite(masters(random), masters(random)), key(random), database, ledger);
+        IssuerKeys.bySuite(masters(random), masters(random)), key(random), database, ledger, trust);
   }
 
   private static IssuerMasterKeys masters(Random random) {

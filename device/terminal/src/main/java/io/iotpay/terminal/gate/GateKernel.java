@@ -12,6 +12,7 @@ import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.SignedDenyLists;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
@@ -19,6 +20,7 @@ import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.terminal.gate.TapOutcome.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,9 +72,35 @@ public final class GateKernel {
             + config.stationNumber() + " is not in the fare table")).id();
   }
 
-  /** Keeps {@code list} when its version is above the one held for its issuer. */
-  public void updateDenyList(DenyList list) {
+  /**
+   * Keeps {@code list} when its version is above the one held for its issuer. Unchecked: for this
+   * package's tests only; lists from outside come through {@link #installDenyList}.
+   */
+  void updateDenyList(DenyList list) {
     denyLists.merge(list.issuer(), list, (held, offered) -> offered.version() > held.version() ? offered : held);
+  }
+
+  /**
+   * Installs a signed deny list file (docs/signed-files.md §6): accepted only with a valid signature
+   * of its issuer or of the switch and a version that follows the one held within the bound of
+   * {@code acceptance}; otherwise refused with its reason and the list held is kept.
+   *
+   * @return the installed list
+   * @throws io.iotpay.protocol.pki.SignedFileException REPLAYED, VERSION_JUMP, FORGED, … ; nothing changes
+   * @throws io.iotpay.protocol.ProtocolException when the signed file is malformed; nothing changes
+   */
+  public DenyList installDenyList(Path file, SignedDenyLists acceptance) {
+    DenyList list = acceptance.accept(file, this::denyListVersion);
+    denyLists.put(list.issuer(), list);
+    LOG.info("Deny list installed [gate={}, issuer={}, version={}, cards={}]", config.terminalId(), list.issuer(),
+        list.version(), list.pans().size());
+    return list;
+  }
+
+  /** The version of {@code issuer}'s list this gate holds, 0 when none. */
+  public long denyListVersion(PartyId issuer) {
+    DenyList held = denyLists.get(issuer);
+    return held == null ? 0 : held.version();
   }
 
   public GateConfig config() {

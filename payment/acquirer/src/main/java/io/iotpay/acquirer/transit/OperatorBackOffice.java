@@ -18,6 +18,11 @@ import io.iotpay.protocol.file.SettlementReportFile;
 import io.iotpay.protocol.file.TransitFileReader;
 import io.iotpay.protocol.file.TransitFileWriter;
 import io.iotpay.protocol.journal.JournalFile;
+import io.iotpay.protocol.pki.FileClaims;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.SignedDenyLists;
+import io.iotpay.protocol.pki.SignedFileException;
+import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.protocol.settlement.NetPosition;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.RecordId;
@@ -71,6 +76,10 @@ public final class OperatorBackOffice {
   private final Map<LocalDate, Long> uploadsPerDay = new HashMap<>();
   private final Map<PartyId, DenyList> denyLists = new TreeMap<>(Comparator.comparing(PartyId::value));
   private long fileSequence;
+  private final FileTrust trust;
+  private final SignedDenyLists denyListAcceptance;
+  /** Signed reports used (sender, business date, sequence): a replay is refused. */
+  private final Set<List<Object>> acceptedReports = new HashSet<>();
 
   /**
    * Opens the operator's accounts in its book.
@@ -78,6 +87,23 @@ public final class OperatorBackOffice {
    * @param workDirectory where offline files are written; created if missing
    */
   public OperatorBackOffice(OperatorConfig config, Ledger ledger, Path workDirectory) {
+    this(config, ledger, workDirectory, null);
+  }
+
+  /**
+   * As {@link #OperatorBackOffice(OperatorConfig, Ledger, Path)}, with signed files
+   * (docs/signed-files.md): its offline files are signed with the operator's key; settlement reports
+   * and deny lists are used only once the switch's (or, for a list, its issuer's) signature is
+   * verified, before they are parsed; a deny list's version must follow the held one within the bound
+   * of {@link SignedDenyLists}. Reports already used are refused as replays (remembered in memory, as
+   * the rest of this back office's state).
+   *
+   * @param trust the operator's signer (role OPERATOR) and verifier; null for unsigned files (unit tests of the file logic)
+   */
+  public OperatorBackOffice(OperatorConfig config, Ledger ledger, Path workDirectory, FileTrust trust) {
+    this.trust = trust;
+    this.denyListAcceptance = trust == null ? null
+        : new SignedDenyLists(trust.verifier(), SignedDenyLists.VERSION_STEP_MAX_DEFAULT, config.limits());
     this.config = config;
     this.ledger = ledger;
     this.outDirectory = workDirectory;
@@ -169,7 +195,8 @@ public final class OperatorBackOffice {
   public synchronized List<TransitRecord> uploadedRecords() {
     List<Path> files;
     try (Stream<Path> list = Files.list(outDirectory)) {
-      files = list.filter(p -> p.getFileName().toString().startsWith("offline-")).sorted().toList();
+      files = list.filter(p -> p.getFileName().toString().startsWith("offline-")
+          && p.getFileName().toString().endsWith(".txt")).sorted().toList(); // not the signatures (.txt.sig)
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + outDirectory, e);
     }
@@ -209,6 +236,9 @@ public final class OperatorBackOffice {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     fileSequence++;
+    if (trust != null) {
+      trust.signer().sign(file, header);
+    }
     IntakeReceipt receipt = inbox.receive(file);
     if (receipt.status() != IntakeStatus.REJECTED) {
       pending.remove(businessDate);
@@ -233,11 +263,16 @@ public final class OperatorBackOffice {
    *     has no position for it
    */
   public synchronized long receiveSettlement(Path reportFile) {
+    VerifiedFile verified = trust == null ? null : trust.verifier().verify(reportFile, FileKind.SETTLEMENT,
+        claims -> acceptedReports.contains(reportKey(claims)));
     SettlementReportFile.Read read;
     try (InputStream in = Files.newInputStream(reportFile)) {
       read = SettlementReportFile.read(in, config.limits());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + reportFile, e);
+    }
+    if (verified != null) {
+      verified.requireHeader(read.header());
     }
     if (!read.header().sender().equals(config.switchId()) || !read.header().receiver().equals(config.self())) {
       throw new ProtocolException("settlement report " + reportFile.getFileName() + " is from "
@@ -253,16 +288,43 @@ public final class OperatorBackOffice {
     }
     settledDays.add(day);
     post(transferId(day, SETTLEMENT_TRANSFER), SETTLEMENT_BANK, RECEIVABLE_FROM_SWITCH, netMinor);
+    if (verified != null) {
+      acceptedReports.add(reportKey(verified.claims()));
+    }
     LOG.info("Settlement received [day={}, netMinor={}]", day, netMinor);
     return netMinor;
   }
 
+  /** A settlement report's identity for replays: the switch numbers every day's report 1. */
+  private static List<Object> reportKey(FileClaims claims) {
+    return List.of(claims.sender(), claims.businessDate(), claims.sequence());
+  }
+
   /**
-   * Takes a deny list the switch distributed; the highest version per issuer wins.
+   * Takes a deny list the switch distributed; the highest version per issuer wins (with signed
+   * files: only a signed list whose version follows the held one within the bound; a version held
+   * already is not taken, false).
    *
    * @return true when it replaced the issuer's list
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, for a list refused for another reason
    */
   public synchronized boolean receiveDenyList(Path file) {
+    if (denyListAcceptance != null) {
+      DenyList list;
+      try {
+        list = denyListAcceptance.accept(file, issuer -> {
+          DenyList held = denyLists.get(issuer);
+          return held == null ? 0 : held.version();
+        });
+      } catch (SignedFileException e) {
+        if (e.reason() == SignedFileException.Reason.REPLAYED) {
+          return false; // the list held is this one or a later one, as in the unsigned path
+        }
+        throw e;
+      }
+      denyLists.put(list.issuer(), list);
+      return true;
+    }
     DenyListFile.Read read;
     try (InputStream in = Files.newInputStream(file)) {
       read = DenyListFile.read(in, config.limits());

@@ -10,6 +10,11 @@ import io.iotpay.protocol.file.OfflineFileInbox;
 import io.iotpay.protocol.file.RecordSummary;
 import io.iotpay.protocol.file.SummaryReadAhead;
 import io.iotpay.protocol.file.TransitFileReader;
+import io.iotpay.protocol.pki.FileClaims;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.SignedFileException;
+import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
 import io.iotpay.switching.settlement.SettlementWindow;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * card transactions), routes each record to its issuer by card range and spools it into its business
  * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
  * start-up the archived files of unsettled days are replayed in acceptance order, which rebuilds the
- * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only.
+ * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only. With a {@link
+ * FileTrust}, each file's signature is verified on the switch's copy before anything else
+ * (docs/signed-files.md).
  *
  * <p>Thread-safe: every public method is synchronized (intake is sequential per switch anyway).
  */
@@ -50,6 +57,8 @@ public final class OfflineFileIntake implements OfflineFileInbox {
   private final Path archive;
   private final CardRangeTable routes;
   private final List<PartyId> operators;
+  /** Signed files (docs/signed-files.md): null only in unit tests of the unsigned file logic. */
+  private final FileTrust trust;
   private long acceptedSequence;
   private final LongPairSet seenCardKeys = new LongPairSet();
   private final LongPairSet seenRecordIds = new LongPairSet();
@@ -70,6 +79,17 @@ public final class OfflineFileIntake implements OfflineFileInbox {
    * @throws io.iotpay.switching.SwitchStoreException when the store cannot be read
    */
   public OfflineFileIntake(SwitchConfig config, SwitchStore store, Path spoolDirectory, Path archive) {
+    this(config, store, spoolDirectory, archive, null);
+  }
+
+  /**
+   * As {@link #OfflineFileIntake(SwitchConfig, SwitchStore, Path, Path)}, and every file must come
+   * with its sender's signature ({@code <file>.sig}), verified before a byte of the file is parsed.
+   *
+   * @param trust the switch's signer and verifier; null accepts unsigned files (unit tests of the file logic)
+   */
+  public OfflineFileIntake(SwitchConfig config, SwitchStore store, Path spoolDirectory, Path archive, FileTrust trust) {
+    this.trust = trust;
     this.config = config;
     this.store = store;
     this.spoolDirectory = spoolDirectory;
@@ -127,9 +147,14 @@ public final class OfflineFileIntake implements OfflineFileInbox {
   public synchronized IntakeReceipt receive(Path file) {
     String name = String.valueOf(file.getFileName());
     Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
+    Path signatureCopy = FileSigner.signaturePath(copy);
     try {
-      // both passes read the switch's own copy, so the file cannot change between them
+      // both passes (and the signature check) read the switch's own copy, so the file cannot change between them
       Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+      Files.deleteIfExists(signatureCopy);
+      if (trust != null && Files.exists(FileSigner.signaturePath(file))) {
+        Files.copy(FileSigner.signaturePath(file), signatureCopy);
+      }
     } catch (IOException e) {
       return rejectFile(name, "cannot read the file: " + e.getMessage());
     }
@@ -137,10 +162,27 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (Files.exists(copy)) {
       delete(copy);
     }
+    delete(signatureCopy);
     return receipt;
   }
 
   private IntakeReceipt receiveCopy(Path copy, String name) {
+    VerifiedFile verified = null;
+    if (trust != null) {
+      try {
+        verified = trust.verifier().verify(copy, FileKind.OFFLINE,
+            claims -> acceptedFiles.containsKey(new FileKey(claims.sender(), claims.sequence())));
+      } catch (SignedFileException e) {
+        FileClaims replayed = e.replayedClaims();
+        if (replayed != null
+            && TransitFileReader.hasChecksum(copy, acceptedFiles.get(new FileKey(replayed.sender(), replayed.sequence())))) {
+          LOG.info("Offline file replayed, no-op [file={}, sender={}, sequence={}]", name, replayed.sender(),
+              replayed.sequence());
+          return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, e.getMessage());
+        }
+        return rejectFile(name, e.getMessage());
+      }
+    }
     FileHeader header;
     try (InputStream in = Files.newInputStream(copy)) {
       header = TransitFileReader.open(in, FileKind.OFFLINE, config.limits()).header();
@@ -148,6 +190,13 @@ public final class OfflineFileIntake implements OfflineFileInbox {
       return rejectFile(name, e.getMessage());
     } catch (IOException e) {
       return rejectFile(name, "cannot read the file: " + e.getMessage());
+    }
+    if (verified != null) {
+      try {
+        verified.requireHeader(header);
+      } catch (SignedFileException e) {
+        return rejectFile(name, e.getMessage());
+      }
     }
     String refusal = headerRefusal(header);
     if (refusal != null) {

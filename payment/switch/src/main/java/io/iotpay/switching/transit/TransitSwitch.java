@@ -3,8 +3,10 @@ package io.iotpay.switching.transit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.OfflineFileInbox;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.switching.SwitchConfig;
@@ -31,6 +33,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final TransitSettlement settlement;
   private final DenyListDistribution denyLists;
   private final SettlementPoster poster;
+  private final FileTrust trust;
 
   /**
    * Opens the switch's accounts in its book and prepares the work directory.
@@ -45,7 +48,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * @throws io.iotpay.switching.SwitchStoreException when the database cannot be read
    */
   public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory) {
-    this(config, ledger, database, workDirectory, List.of());
+    this(config, ledger, database, workDirectory, null, List.of());
   }
 
   /**
@@ -57,6 +60,30 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    */
   public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory,
       List<GrossSource> sources) {
+    this(config, ledger, database, workDirectory, null, sources);
+  }
+
+  /**
+   * As {@link #TransitSwitch(SwitchConfig, Ledger, Database, Path)}, with signed files
+   * (docs/signed-files.md): operators' files and issuers' deny lists are taken only with their
+   * sender's valid signature, checked before they are parsed; clearing files, settlement reports and
+   * the deny lists relayed to operators are signed with the switch's key.
+   *
+   * @param trust the switch's signer (role SWITCH) and verifier; null for unsigned files (unit tests of the file logic)
+   */
+  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory, FileTrust trust) {
+    this(config, ledger, database, workDirectory, trust, List.of());
+  }
+
+  /**
+   * With signed files and other schemes' gross amounts (both described above).
+   *
+   * @param trust null for unsigned files
+   * @param sources empty for transit alone
+   */
+  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory, FileTrust trust,
+      List<GrossSource> sources) {
+    this.trust = trust;
     LinkedHashSet<PartyId> issuerSet = new LinkedHashSet<>();
     config.ranges().stream().map(CardRange::issuer).sorted(SwitchConfig.PARTY_ORDER).forEach(issuerSet::add);
     List<PartyId> issuers = List.copyOf(issuerSet);
@@ -71,11 +98,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     SwitchStore store = new SwitchStore(database, config.self());
     this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
-    this.intake = new OfflineFileIntake(config, store, spool, archive);
+    this.intake = new OfflineFileIntake(config, store, spool, archive, trust);
     this.settlement = new TransitSettlement(config, issuers, receivers, intake, poster,
         new ClearingFileWriter(config, issuers, spool, out, store.clearingSequences()),
         new SettlementReportWriter(config.self(), out), store, sources);
-    this.denyLists = new DenyListDistribution(config, issuers, out);
+    this.denyLists = new DenyListDistribution(config, issuers, out, trust);
   }
 
   private static Path directory(Path path) {
@@ -115,7 +142,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * @throws IllegalStateException when {@code today} is not after T or T was settled already
    */
   public SettlementRun settle(LocalDate businessDate, LocalDate today) {
-    return settlement.settle(businessDate, today);
+    SettlementRun run = settlement.settle(businessDate, today);
+    if (trust != null) {
+      run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
+      run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
+    }
+    return run;
   }
 
   /** @see DenyListDistribution#publish */

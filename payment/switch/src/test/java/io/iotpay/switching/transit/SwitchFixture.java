@@ -14,6 +14,7 @@ import io.iotpay.switching.SwitchConfig;
 import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.TransitFileWriter;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
@@ -44,21 +45,29 @@ final class SwitchFixture implements AutoCloseable {
   final Ledger ledger;
   final SwitchConfig config;
   TransitSwitch transitSwitch;
+  /** The switch's signed-file trust; null for the unsigned file logic. */
+  final FileTrust trust;
   private int files;
 
   SwitchFixture(Path directory) {
+    this(directory, null);
+  }
+
+  /** With signed files: {@code trust} is the switch's signer and verifier. */
+  SwitchFixture(Path directory, FileTrust trust) {
+    this.trust = trust;
     this.directory = directory;
     this.database = Database.open("jdbc:sqlite:" + directory.resolve("ledger.db"), 4);
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
     this.config = SwitchConfig.of(SWITCH, BOOK, 30_000, 3_000_000_000L,
         List.of(new CardRange("621", ISSUER_A), new CardRange("622", ISSUER_B), new CardRange("6229", ISSUER_A)),
         List.of(METRO_A, METRO_B));
-    this.transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"));
+    this.transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"), trust);
   }
 
   /** A new switch instance on the same database and work directory, as after a restart. */
   TransitSwitch restart() {
-    transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"));
+    transitSwitch = new TransitSwitch(config, ledger, database, directory.resolve("switch"), trust);
     return transitSwitch;
   }
 

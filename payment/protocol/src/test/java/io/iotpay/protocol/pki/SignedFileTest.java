@@ -1,0 +1,248 @@
+package io.iotpay.protocol.pki;
+
+import static io.iotpay.protocol.pki.SchemeFixture.DAY;
+import static io.iotpay.protocol.pki.SchemeFixture.ISSUER_A;
+import static io.iotpay.protocol.pki.SchemeFixture.NOT_AFTER;
+import static io.iotpay.protocol.pki.SchemeFixture.NOT_BEFORE;
+import static io.iotpay.protocol.pki.SchemeFixture.OPERATOR_A;
+import static io.iotpay.protocol.pki.SchemeFixture.SWITCH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.pki.SchemeFixture.Sample;
+import io.iotpay.protocol.pki.SignedFileException.Reason;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SignedFileTest {
+  private static final List<FileKind> KINDS = List.of(FileKind.OFFLINE, FileKind.CLEARING, FileKind.SETTLEMENT,
+      FileKind.DENY_LIST);
+
+  @TempDir Path temp;
+  private SchemeFixture scheme;
+
+  static Stream<Arguments> everyKindInBothSuites() {
+    List<Arguments> cases = new ArrayList<>();
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      for (FileKind kind : KINDS) {
+        cases.add(Arguments.of(suite, kind));
+      }
+    }
+    return cases.stream();
+  }
+
+  private SchemeFixture scheme(AlgorithmSuite suite) {
+    scheme = new SchemeFixture(suite, temp);
+    return scheme;
+  }
+
+  @AfterEach
+  void close() {
+    if (scheme != null) {
+      scheme.close();
+    }
+  }
+
+  private VerifiedFile verify(Sample sample, AcceptedFiles accepted) {
+    return scheme.verifierFor(SchemeFixture.receiverOf(sample.header().kind())).verify(sample.file(),
+        sample.header().kind(), accepted);
+  }
+
+  private void assertRefused(Sample sample, AcceptedFiles accepted, Reason reason) throws Exception {
+    byte[] before = Files.readAllBytes(sample.file());
+    assertThatThrownBy(() -> verify(sample, accepted)).isInstanceOfSatisfying(SignedFileException.class,
+        e -> assertThat(e.reason()).isEqualTo(reason));
+    assertThat(Files.readAllBytes(sample.file())).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void signedBySender_isAccepted_withItsClaimsAndSigner(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 3), scheme.senderOf(kind));
+    VerifiedFile verified = verify(sample, AcceptedFiles.NONE);
+    assertThat(verified.claims().kind()).isEqualTo(kind);
+    assertThat(verified.claims().sequence()).isEqualTo(3);
+    assertThat(verified.claims().lengthBytes()).isEqualTo(Files.size(sample.file()));
+    assertThat(verified.signer().party()).isEqualTo(sample.header().sender());
+    verified.requireHeader(SchemeFixture.header(sample.file(), kind));
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void bitFlipInFile_isForged(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 1), scheme.senderOf(kind));
+    byte[] bytes = Files.readAllBytes(sample.file());
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(sample.file(), bytes);
+    assertRefused(sample, AcceptedFiles.NONE, Reason.FORGED);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void bitFlipInSignature_isForged(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 1), scheme.senderOf(kind));
+    Path sig = FileSigner.signaturePath(sample.file());
+    byte[] bytes = Files.readAllBytes(sig);
+    bytes[bytes.length - 5] ^= 0x10; // inside r‖s, the last item
+    Files.write(sig, bytes);
+    assertRefused(sample, AcceptedFiles.NONE, Reason.FORGED);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void truncatedFile_isTruncated_andAppendedFileForged(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 1), scheme.senderOf(kind));
+    byte[] bytes = Files.readAllBytes(sample.file());
+    Files.write(sample.file(), Arrays.copyOf(bytes, bytes.length - 1));
+    assertRefused(sample, AcceptedFiles.NONE, Reason.TRUNCATED);
+    Files.write(sample.file(), Arrays.copyOf(bytes, bytes.length + 1));
+    assertRefused(sample, AcceptedFiles.NONE, Reason.FORGED);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void replayOfAnAcceptedSequence_isReplayed(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 4), scheme.senderOf(kind));
+    AcceptedFiles accepted = claims -> claims.sender().equals(sample.header().sender()) && claims.kind() == kind
+        && claims.businessDate().equals(DAY) && claims.sequence() == 4;
+    assertRefused(sample, accepted, Reason.REPLAYED);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void reSignedByAnotherPartyWithAValidCertificate_isWrongSender(AlgorithmSuite suite, FileKind kind) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 1), scheme.otherPartyFor(kind));
+    assertRefused(sample, AcceptedFiles.NONE, Reason.WRONG_SENDER);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aPartyWhoseRoleMayNotSendTheKind_isRefused(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    // an issuer enrolled under the switch's party id (the CA would not do it; a wrong role is what is checked)
+    FileSigner issuerNamedSwitch = scheme.enrol(scheme.ca, SWITCH, PartyRole.ISSUER);
+    Sample clearing = SchemeFixture.sign(scheme.write(FileKind.CLEARING, 1), issuerNamedSwitch);
+    assertRefused(clearing, AcceptedFiles.NONE, Reason.ROLE_MAY_NOT_SEND);
+    // an operator may not send a deny list in its own name either
+    FileSigner operatorNamedIssuer = scheme.enrol(scheme.ca, ISSUER_A, PartyRole.OPERATOR);
+    Sample list = SchemeFixture.sign(scheme.write(FileKind.DENY_LIST, 2), operatorNamedIssuer);
+    assertRefused(list, AcceptedFiles.NONE, Reason.ROLE_MAY_NOT_SEND);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void switchRelayingAnIssuersDenyList_isAccepted(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    Sample list = SchemeFixture.sign(scheme.write(FileKind.DENY_LIST, 2), scheme.switchSigner);
+    assertThat(verify(list, AcceptedFiles.NONE).signer().role()).isEqualTo(PartyRole.SWITCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void certificateOfAnotherCa_isUntrusted(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    SchemeCa rogue = SchemeCa.create(scheme.custody("rogue"), "rogue-ca", suite, NOT_BEFORE, NOT_AFTER);
+    FileSigner forger = scheme.enrol(rogue, OPERATOR_A, PartyRole.OPERATOR);
+    Sample sample = SchemeFixture.sign(scheme.write(FileKind.OFFLINE, 1), forger);
+    assertRefused(sample, AcceptedFiles.NONE, Reason.UNTRUSTED_CERTIFICATE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void certificateOfTheOtherSuite_isRefused(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    AlgorithmSuite other = suite == AlgorithmSuite.INTERNATIONAL ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
+    try (SchemeFixture otherScheme = new SchemeFixture(other, temp.resolve("other"))) {
+      Sample sample = SchemeFixture.sign(scheme.write(FileKind.OFFLINE, 1), otherScheme.operatorA);
+      assertRefused(sample, AcceptedFiles.NONE, Reason.MALFORMED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void certificateExpiredAtTheBusinessDate_isExpired(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    Instant dayStart = DAY.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+    FileSigner lapsed = scheme.ca.enrol(scheme.custody("lapsed"), "files", OPERATOR_A, PartyRole.OPERATOR,
+        NOT_BEFORE, dayStart.minusSeconds(1));
+    assertRefused(SchemeFixture.sign(scheme.write(FileKind.OFFLINE, 1), lapsed), AcceptedFiles.NONE, Reason.EXPIRED);
+    FileSigner early = scheme.ca.enrol(scheme.custody("early"), "files", OPERATOR_A, PartyRole.OPERATOR,
+        dayStart.plusSeconds(1), NOT_AFTER);
+    assertRefused(SchemeFixture.sign(scheme.write(FileKind.OFFLINE, 2), early), AcceptedFiles.NONE, Reason.EXPIRED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void wrongReceiverOrKind_isRefused(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(FileKind.CLEARING, 1), scheme.switchSigner);
+    assertThatThrownBy(() -> scheme.verifierFor(PartyId("BANK-B")).verify(sample.file(), FileKind.CLEARING,
+        AcceptedFiles.NONE)).isInstanceOfSatisfying(SignedFileException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_RECEIVER));
+    assertThatThrownBy(() -> scheme.verifierFor(ISSUER_A).verify(sample.file(), FileKind.SETTLEMENT,
+        AcceptedFiles.NONE)).isInstanceOfSatisfying(SignedFileException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_KIND));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void missingSignature_isUnsigned_andGarbageMalformed(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    Sample sample = scheme.write(FileKind.OFFLINE, 1);
+    assertRefused(sample, AcceptedFiles.NONE, Reason.UNSIGNED);
+    Files.write(FileSigner.signaturePath(sample.file()), new byte[] {(byte) 0xd2, (byte) 0x84, 0x40});
+    assertRefused(sample, AcceptedFiles.NONE, Reason.MALFORMED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void headerNotTheSignedClaims_isHeaderMismatch(AlgorithmSuite suite) throws Exception {
+    scheme(suite);
+    Sample sample = scheme.write(FileKind.OFFLINE, 1);
+    FileHeader claimed = new FileHeader(FileKind.OFFLINE, OPERATOR_A, SWITCH, DAY, 9, 0,
+        sample.header().currency(), 0);
+    scheme.operatorA.sign(sample.file(), claimed); // the operator signs a sequence its file does not carry
+    VerifiedFile verified = verify(sample, AcceptedFiles.NONE);
+    assertThatThrownBy(() -> verified.requireHeader(sample.header())).isInstanceOfSatisfying(
+        SignedFileException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HEADER_MISMATCH));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void partyCertificate_bindsPartyRoleAndSuite(AlgorithmSuite suite) {
+    scheme(suite);
+    PartyCertificate read = PartyCertificate.parse(scheme.issuerA.certificate().encoded(), suite);
+    assertThat(read.party()).isEqualTo(ISSUER_A);
+    assertThat(read.role()).isEqualTo(PartyRole.ISSUER);
+    assertThat(read.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=BANK-A,OU=ISSUER,O=iotpay scheme");
+    assertThat(read.certificate().getBasicConstraints()).isEqualTo(-1);
+    assertThat(scheme.ca.certificate().getBasicConstraints()).isGreaterThanOrEqualTo(0);
+    // ecdsa-with-SHA256 is 1.2.840.10045.4.3.2 (RFC 5758 §3.2); SM2-with-SM3 is 1.2.156.10197.1.501 (GM/T 0006)
+    assertThat(read.certificate().getSigAlgOID()).isEqualTo(
+        suite == AlgorithmSuite.INTERNATIONAL ? "1.2.840.10045.4.3.2" : "1.2.156.10197.1.501");
+  }
+
+  private static io.iotpay.protocol.PartyId PartyId(String value) {
+    return io.iotpay.protocol.PartyId.of(value);
+  }
+}
