@@ -160,7 +160,7 @@ public final class PosTapBench {
         }
       }
       double airMs = last.stream().mapToDouble(e -> air.exchangeMicros(e.bytesToCard(), e.bytesFromCard())).sum() / 1000;
-      double cardMs = last.stream().mapToDouble(e -> cardTime.commandMs(e.ins())).sum()
+      double cardMs = cardTime.tapMs(last.stream().map(Exchange::ins).toList())
           + (withOda ? fddaSignatureMs(suite) : 0);
       Arrays.sort(cpu);
       Arrays.sort(wall);
@@ -253,7 +253,6 @@ public final class PosTapBench {
         case 0xA8 -> "GET PROCESSING OPTIONS";
         case 0xB2 -> "READ RECORD";
         case 0xAE -> "GENERATE AC";
-        case 0x82 -> "EXTERNAL AUTHENTICATE";
         default -> String.format("INS %02X", c.ins());
       };
     }

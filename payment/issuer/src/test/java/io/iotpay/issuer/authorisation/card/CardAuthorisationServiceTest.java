@@ -168,7 +168,9 @@ class CardAuthorisationServiceTest {
           CardHostWorld.transaction(PAN, w.nextStan(), 1_234, IccData.of(tap.field55()))));
       assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
       byte[] issuerAuthentication = ((Tlv.Primitive) approved.iccData().objects().get(0)).value();
-      assertThat(card.externalAuthenticate(issuerAuthentication)).as("EXTERNAL AUTHENTICATE").isEqualTo(0x9000);
+      assertThat(issuerAuthentication).hasSize(10);
+      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII), issuerAuthentication))
+          .as("the card's TC: the host's ARPC verified in the second GENERATE AC").isEqualTo(0x40);
       assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(1_234);
 
       ChipCard.Arqc next = card.arqc(500);
@@ -199,9 +201,9 @@ class CardAuthorisationServiceTest {
       assertThat(data).extracting(o -> o.tag().value()).containsExactly(0x91, 0x71, 0x72);
       assertThat(w.send(new AuthorisationRequest(t))).as("a duplicate carries the same scripts").isEqualTo(approved);
 
-      assertThat(card.externalAuthenticate(((Tlv.Primitive) data.get(0)).value())).isEqualTo(0x9000);
       assertThat(card.script(scriptCommand(data.get(1)))).as("PUT DATA 9F23 before the final AC").isEqualTo(0x9000);
-      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII))).isEqualTo(0x40);
+      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII),
+          ((Tlv.Primitive) data.get(0)).value())).isEqualTo(0x40);
       assertThat(card.script(scriptCommand(data.get(2)))).as("APPLICATION BLOCK after it").isEqualTo(0x9000);
       assertThat(card.selectStatus()).as("the application is blocked").isEqualTo(0x6283);
 
