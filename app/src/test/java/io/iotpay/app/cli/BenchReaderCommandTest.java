@@ -66,6 +66,7 @@ class BenchReaderCommandTest {
     try (VpcdBridge bridge = insert(command -> card.channel().transmit(command), card::reinsert)) {
       CliRun run = CliRun.of("bench", "pos-tap", "--reader", reader, "--suite", suite.name(), "--taps", "20",
           "--warmup", "2");
+      System.out.print(run.out());
       assertThat(run.exitCode()).as(run.err()).isZero();
       // The bench throws unless every tap is approved online by the loopback issuer (ARQC and ARPC verified).
       assertThat(run.out()).contains("the card in PC/SC reader '" + reader + "'")

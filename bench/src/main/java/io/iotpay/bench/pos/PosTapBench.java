@@ -264,7 +264,8 @@ public final class PosTapBench {
         + " the online round trip (at the median kernel wall time): without ODA %s; with fDDA %s%n", COMMANDS_MAX,
         IN_FIELD_MS_MAX,
         met ? "met" : "NOT met", odaMet ? "met" : "NOT met"));
-    out.append("CPU = thread CPU of charge() minus the card's (jCardSim) and the issuer's; wall likewise, and includes"
+    out.append("CPU = thread CPU of charge() minus the card's (" + (readerName == null ? "jCardSim" : "the PC/SC exchanges")
+        + ") and the issuer's; wall likewise, and includes"
         + " the journal's two fsyncs; issuer = the loopback issuer's measured time (ARQC check, ARPC);"
         + " net = the assumed network round trip (--rtt-ms); field = air + card + kernel wall (median / p99) + issuer + net.\n");
     if (readerName != null) {
