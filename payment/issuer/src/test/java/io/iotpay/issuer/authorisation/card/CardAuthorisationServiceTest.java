@@ -239,6 +239,47 @@ class CardAuthorisationServiceTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void manyAuthorisationsAtOnce_areDecidedInGroups_withTheCardsDayLimitAcrossTheGroup(AlgorithmSuite suite)
+      throws Exception {
+    // The test card allows 5 approvals a day. Twelve 0100s of 10.00 arrive together (each on its own
+    // virtual thread, so the host decides them in groups), one of them also over a second link: exactly 5 approved,
+    // holds of exactly 50.00, the repeat answered as its first, the books balanced.
+    try (CardHostWorld w = new CardHostWorld(suite, dir);
+        Iso8583Client second = new Iso8583Client(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), w.server.port()),
+            LinkSettings.defaults("48020000", "SWITCH02").withEchoIntervalMs(0).withRequestTimeoutMs(10_000),
+            w.zoneKeys(), Iso8583Wire.load())) {
+      second.connect();
+      List<AuthorisationRequest> requests = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        requests.add(new AuthorisationRequest(w.purchase(w.nextStan(), 1_000, 100 + i)));
+      }
+      List<CompletableFuture<Outcome>> sent = new ArrayList<>();
+      for (AuthorisationRequest request : requests) {
+        sent.add(w.client.sendAsync(request));
+      }
+      CompletableFuture<Outcome> repeat = second.sendAsync(requests.get(3)); // the same 0100 over another link
+      List<CardResponse> answers = new ArrayList<>();
+      for (CompletableFuture<Outcome> future : sent) {
+        answers.add((CardResponse) ((Outcome.Answered) future.get(30, TimeUnit.SECONDS)).response());
+      }
+      CardResponse repeated = (CardResponse) ((Outcome.Answered) repeat.get(30, TimeUnit.SECONDS)).response();
+
+      assertThat(answers).filteredOn(a -> a.responseCode() == ResponseCode.APPROVED).hasSize(5);
+      assertThat(answers).filteredOn(a -> a.responseCode() != ResponseCode.APPROVED)
+          .extracting(CardResponse::responseCode).containsOnly(ResponseCode.EXCEEDS_WITHDRAWAL_LIMIT);
+      assertThat(answers).filteredOn(a -> a.responseCode() == ResponseCode.APPROVED)
+          .allSatisfy(a -> assertThat(a.iccData()).isNotNull());
+      assertThat(repeated.responseCode()).isEqualTo(answers.get(3).responseCode());
+      assertThat(repeated.approvalCode()).isEqualTo(answers.get(3).approvalCode());
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(5 * 1_000);
+      w.assertBooksBalance();
+      w.assertAuditVerifies();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void operatorCallsForAnUnknownCard_areRefusedTyped(AlgorithmSuite suite) throws Exception {
     try (CardHostWorld w = new CardHostWorld(suite, dir)) {
       Pan unknown = Pan.withCheckDigit("621234567890999");
