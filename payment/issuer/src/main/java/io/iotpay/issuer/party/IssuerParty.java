@@ -305,7 +305,7 @@ public final class IssuerParty implements AutoCloseable {
       } catch (AssertionError e) {
         throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
       }
-      return new Config(p.matching("id", java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}"), "an id"), suite,
+      return new Config(p.matching("id", java.util.regex.Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"), suite,
           options.listen() != null ? options.listen() : p.address("listen"), settings, link, currency,
           p.number("hold.timeout.ms", 1, 365 * 86_400_000L, HOLD_TIMEOUT_MS_DEFAULT),
           keys.key("pan.lookup", 32).value(), db, (int) p.number("card.daily.count.max", 1, 1_000_000, 1_000),

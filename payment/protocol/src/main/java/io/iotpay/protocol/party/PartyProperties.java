@@ -195,13 +195,13 @@ public final class PartyProperties {
     return new InetSocketAddress(host, port);
   }
 
-  /** A comma-separated list of ids ({@code [A-Za-z0-9_-]{1,32}} each), at least one. */
+  /** A comma-separated list of party ids ({@code [A-Z0-9-]{1,16}} each), at least one. */
   public List<String> ids(String key) {
     List<String> ids = new ArrayList<>();
     for (String part : string(key).split(",", -1)) {
       String id = part.strip();
-      if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
-        throw new PartyConfigException(name + ": " + key + " holds a bad id (letters, digits, '_', '-'; 1..32)");
+      if (!id.matches("[A-Z0-9-]{1,16}")) {
+        throw new PartyConfigException(name + ": " + key + " holds a bad id (A-Z, 0-9, '-'; 1..16)");
       }
       if (ids.contains(id)) {
         throw new PartyConfigException(name + ": " + key + " names " + id + " twice");
