@@ -12,7 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
 
 /**
  * A TCP proxy that understands the links' framing (2-byte big-endian length, then the message,
@@ -32,7 +32,7 @@ final class FaultProxy implements AutoCloseable {
 
   private final InetSocketAddress target;
   private final ServerSocket server;
-  private final AtomicReference<Armed> armed = new AtomicReference<>();
+  private final List<Armed> armed = new ArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<String> applied = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -49,13 +49,35 @@ final class FaultProxy implements AutoCloseable {
 
   /** The next frame with {@code mti} (either direction) gets {@code fault}; {@code action} runs for ACT. */
   void arm(String mti, Fault fault, Runnable action) {
-    applied.clear();
-    armed.set(new Armed(mti, fault, action));
+    synchronized (armed) {
+      armed.add(new Armed(mti, fault, action));
+    }
   }
 
-  /** The faults applied since the last {@link #arm}, as "MTI FAULT". */
+  /** Forgets armed faults not yet applied and the list of applied ones. */
+  void reset() {
+    synchronized (armed) {
+      armed.clear();
+      applied.clear();
+    }
+  }
+
+  /** The faults applied since the last {@link #reset}, as "MTI FAULT". */
   List<String> applied() {
     return List.copyOf(applied);
+  }
+
+  private Armed take(String mti) {
+    synchronized (armed) {
+      for (int i = 0; i < armed.size(); i++) {
+        if (armed.get(i).mti().equals(mti)) {
+          Armed fault = armed.remove(i);
+          applied.add(mti + " " + fault.fault());
+          return fault;
+        }
+      }
+      return null;
+    }
   }
 
   /** Closes every open connection (both sides); new ones are still accepted. */
@@ -102,10 +124,9 @@ final class FaultProxy implements AutoCloseable {
           break;
         }
         String mti = body.length >= 4 ? new String(body, 0, 4, StandardCharsets.US_ASCII) : "";
-        Armed fault = armed.get();
+        Armed fault = take(mti);
         int copies = 1;
-        if (fault != null && fault.mti().equals(mti) && armed.compareAndSet(fault, null)) {
-          applied.add(mti + " " + fault.fault());
+        if (fault != null) {
           switch (fault.fault()) {
             case LOSE -> copies = 0;
             case DUPLICATE -> copies = 2;

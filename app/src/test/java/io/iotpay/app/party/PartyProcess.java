@@ -23,7 +23,7 @@ final class PartyProcess implements AutoCloseable {
   private final String name;
   private final List<String> args;
   private final Path log;
-  private Process process;
+  private volatile Process process;
   private List<Integer> ports = List.of();
 
   PartyProcess(String name, Path log, String... args) {
@@ -33,7 +33,7 @@ final class PartyProcess implements AutoCloseable {
   }
 
   /** Starts the JVM and waits for its ready line. */
-  PartyProcess start() throws IOException, InterruptedException {
+  synchronized PartyProcess start() throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xss1m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp",
@@ -77,6 +77,23 @@ final class PartyProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process is gone
     }
+  }
+
+  /** kill -9, then the same command again on the same data directory; waits for the ready line. */
+  synchronized PartyProcess restart() throws IOException, InterruptedException {
+    kill();
+    return start();
+  }
+
+  /** {@link #restart} on another thread (a kill from inside a proxy must not wait for the new JVM). */
+  CompletableFuture<Void> restartAsync() {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        restart();
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, Thread::startVirtualThread);
   }
 
   List<Integer> ports() {
