@@ -120,11 +120,11 @@ class PartyProcessesTest {
   }
 
   static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, PartyProcess switchProcess, String terminal) {
-    return acquirer(scheme, index, switchProcess.ports().get(index), terminal);
+    return acquirer(scheme, index, switchProcess.ports().get(index), terminal, 6_000);
   }
 
-  static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, int port, String terminal) {
-    return new TestAcquirer(SchemeSetup.acquirerLink(scheme.acquirerDirs().get(index)), port, terminal, 6_000);
+  static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, int port, String terminal, long timeoutMs) {
+    return new TestAcquirer(SchemeSetup.acquirerLink(scheme.acquirerDirs().get(index)), port, terminal, timeoutMs);
   }
 
   /** Starts the processes side by side (each JVM takes seconds on a busy machine). */
