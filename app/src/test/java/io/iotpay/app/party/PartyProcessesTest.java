@@ -35,7 +35,7 @@ class PartyProcessesTest {
   static SchemeSetup.Written scheme(Path dir, int cards) throws Exception {
     SchemeSetup.Options d = SchemeSetup.Options.defaults();
     return SchemeSetup.init(dir, new SchemeSetup.Options(2, 2, cards, d.suites(), 0, 100_000, 50_000, 100_000,
-        10_000_000, 1_000, 4_000, 200, null), new SecureRandom());
+        10_000_000, 1_000, 4_000, 200, 1, null), new SecureRandom());
   }
 
   static Money cny(long minor) {
