@@ -100,14 +100,14 @@ class AcquirerProcessTest {
 
       step("online");
       // kill -9 the acquirer as the 0110 reaches it: the issuer holds, the acquirer reverses after its restart.
-      List<CompletableFuture<Void>> restarts = new ArrayList<>();
-      proxy.arm("0110", Fault.ACT, () -> killAndRestart(acquirer1, restarts));
+      List<CompletableFuture<Void>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+      proxy.arm("0110", Fault.ACT, () -> PartyProcess.killAndRestart(acquirer1, restarts));
       Terminal.Tap killedOnAnswer = t1.tap(iss1.get(2), 500);
       // kill -9 the acquirer as it sends the 0100: the request is stored SENT, reversed after the restart.
       awaitRestarts(restarts);
       t1.client.close();
       try (Terminal t1b = new Terminal(SchemeSetup.terminalLink(scheme.acquirerDirs().get(0)))) {
-        proxy.arm("0100", Fault.ACT, () -> killAndRestart(acquirer1, restarts));
+        proxy.arm("0100", Fault.ACT, () -> PartyProcess.killAndRestart(acquirer1, restarts));
         step("killed on 0110, restarted");
         Terminal.Tap killedOnRequest = t1b.tap(iss1.get(3), 600);
         awaitRestarts(restarts);
@@ -164,15 +164,6 @@ class AcquirerProcessTest {
     List<String> args = new ArrayList<>(List.of("acquirer", "--data-dir", d.toString()));
     args.addAll(List.of(extra));
     return new PartyProcess("acquirer " + index, d.resolveSibling(d.getFileName() + ".log"), args.toArray(String[]::new));
-  }
-
-  static void killAndRestart(PartyProcess process, List<CompletableFuture<Void>> restarts) {
-    try {
-      process.kill();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    restarts.add(process.restartAsync());
   }
 
   static void awaitRestarts(List<CompletableFuture<Void>> restarts) {

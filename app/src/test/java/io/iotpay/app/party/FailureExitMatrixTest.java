@@ -76,16 +76,8 @@ class FailureExitMatrixTest {
       if (c.needsReversal()) {
         acquirerProxy.arm("0110", Fault.LOSE, null); // no answer: the acquirer reverses
       }
-      List<CompletableFuture<Void>> restarts = new ArrayList<>();
-      Runnable kill = () -> {
-        PartyProcess victim = c.link() == Link.SWITCH_ISSUER ? issuer : switchProcess;
-        try {
-          victim.kill();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        restarts.add(victim.restartAsync());
-      };
+      List<CompletableFuture<Void>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Runnable kill = () -> PartyProcess.killAndRestart(c.link() == Link.SWITCH_ISSUER ? issuer : switchProcess, restarts);
       proxy.arm(c.mti(), c.fault(), kill);
       long startNs = System.nanoTime();
       int cardIndex = nextCard++;
