@@ -1,6 +1,7 @@
 package io.iotpay.bench.pos;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import java.util.List;
 
 /**
  * Modelled card processing time of the cryptographic operations in an online tap, from published
@@ -20,7 +21,8 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
  * The Java Card API has no SM4, so NATIONAL uses the AES-128 figures as a stand-in (one 128-bit block
  * cipher on the chip's coprocessor for another); it is labelled as such wherever printed. Per online
  * tap the card derives SK_AC (one block encryption) and computes a cryptogram (MAC init + sign) at each
- * GENERATE AC, and recomputes the ARPC (one block encryption) at EXTERNAL AUTHENTICATE. Not modelled:
+ * GENERATE AC, and at the second one also recomputes the ARPC of the issuer authentication data 91
+ * that CDOL2 carries (one block encryption). Not modelled:
  * EEPROM writes (the ATC commit) and the applet's own interpretation.
  *
  * @param blockMs one block-cipher doFinal
@@ -41,17 +43,23 @@ public record CardTimeModel(double blockMs, double macInitMs, double macSignMs, 
     return blockMs + macInitMs + macSignMs;
   }
 
-  /** EXTERNAL AUTHENTICATE: the ARPC recomputed with the session key of the first GENERATE AC. */
-  public double externalAuthenticateMs() {
+  /** Issuer authentication in the second GENERATE AC: the ARPC recomputed (one block encryption). */
+  public double issuerAuthenticationMs() {
     return blockMs;
   }
 
-  /** Modelled card time of one command by its INS; 0 for commands without cryptography. */
-  public double commandMs(int ins) {
-    return switch (ins) {
-      case 0xAE -> generateAcMs();
-      case 0x82 -> externalAuthenticateMs();
-      default -> 0;
-    };
+  /**
+   * Modelled card time of a tap's commands, by their INS in order: each GENERATE AC, plus the ARPC
+   * check at the second one; 0 for commands without cryptography.
+   */
+  public double tapMs(List<Integer> instructions) {
+    double ms = 0;
+    int generateAcs = 0;
+    for (int ins : instructions) {
+      if (ins == 0xAE) {
+        ms += generateAcMs() + (++generateAcs == 2 ? issuerAuthenticationMs() : 0);
+      }
+    }
+    return ms;
   }
 }

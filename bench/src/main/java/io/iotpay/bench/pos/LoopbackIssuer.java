@@ -98,7 +98,12 @@ public final class LoopbackIssuer implements OnlineAuthoriser {
   }
 
   void register(PosCard card) {
-    cards.put(card.pan.digits(), card.suite);
+    register(card.pan, card.suite);
+  }
+
+  /** A card this issuer personalised, known by its PAN (e.g. one in a real reader). */
+  void register(Pan pan, AlgorithmSuite suite) {
+    cards.put(pan.digits(), suite);
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class PosCard {
   static final String PDOL = "9F66049F02069F1A025F2A029A039C019F3704";
   /** CDOL1 and CDOL2 exactly as the applet requires them (docs/emv-card-apdus.md §3). */
   public static final String CDOL1 = "9F02069F03069F1A0295055F2A029A039C019F3704";
-  static final String CDOL2 = "8A02" + CDOL1;
+  static final String CDOL2 = "8A02" + "910A" + CDOL1;
   static final byte[] PIN_BLOCK = Hex.decode("241234FFFFFFFFFF");
 
   /**
@@ -137,7 +137,7 @@ public final class PosCard {
     ok(storeData(0x00, 0, dgi(0x0101, record1)), "STORE DATA 0101");
     ok(storeData(0x00, 1, dgi(0x0102, record2)), "STORE DATA 0102");
     if (oda != null) {
-      personaliseOda(oda, counterfeit, panBytes, p.expiryYymmdd(), record1);
+      personaliseOda(oda, counterfeit, panBytes, p.expiryYymmdd(), concat(record1, record2));
     }
     ok(storeData(0x80, 2, dgi(0x9200, parameters)), "STORE DATA 9200");
     reinsert();
@@ -145,10 +145,11 @@ public final class PosCard {
 
   /**
    * The ODA key (RSA: made by the issuer and loaded in DGIs 8201..8207; SM2: GENERATE ODA KEY on the
-   * card), its certificate over record 1 (the static data, AFL 08 01 04 01), and records 3
+   * card), its certificate over record 1 (the static data: DGIs 0101 and 0102, which the card answers
+   * as one record; AFL 08 01 01 01 08 03 04 00), and records 3
    * ([90]) and 4 ([8F, 92, 9F32, 9F46, 9F47, 9F48] as the suite has them).
    */
-  private void personaliseOda(OdaScheme oda, boolean counterfeit, byte[] panBytes, String expiry, byte[] record1) {
+  private void personaliseOda(OdaScheme oda, boolean counterfeit, byte[] panBytes, String expiry, byte[] staticData) {
     OdaPublicKey held = switch (suite) {
       case INTERNATIONAL -> loadRsaKey((RSAPrivateCrtKey) OdaIssuing.newCardKeyPair(suite, 1024, OdaScheme.RANDOM)
           .getPrivate());
@@ -159,7 +160,7 @@ public final class PosCard {
         ? OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, 1024, OdaScheme.RANDOM).getPublic()) : held;
     OdaIssuing.IccCredentials icc = OdaIssuing.certifyCard(oda.issuer, panBytes,
         YearMonth.of(2000 + Integer.parseInt(expiry.substring(0, 2)), Integer.parseInt(expiry.substring(2, 4))),
-        Hex.decode("000007"), certified, record1, OdaScheme.RANDOM);
+        Hex.decode("000007"), certified, staticData, OdaScheme.RANDOM);
     byte[] record3 = tlv("90", oda.issuer.certificate());
     byte[] record4 = concat(tlv("8F", new byte[] {(byte) OdaScheme.CA_INDEX}), optional("92", oda.issuer.remainder()),
         optional("9F32", oda.issuer.exponent()), tlv("9F46", icc.certificate()), optional("9F47", icc.exponent()),

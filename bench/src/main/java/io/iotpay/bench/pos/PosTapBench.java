@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -43,12 +44,21 @@ import java.util.stream.Stream;
  * CPU (thread CPU of {@code charge()} minus the card's and the issuer's) and wall time (which
  * includes the journal's two fsyncs); the loopback issuer's measured time; and an assumed network
  * round trip to the issuer. Card in field to outcome = air + card + kernel wall + issuer + network.
+ *
+ * <p>{@link #runThroughReader} taps the card in a real PC/SC reader instead ({@code --reader NAME}):
+ * the bench's own card ({@link #benchCard}: keys of the loopback issuer seeded {@link #ISSUER_SEED},
+ * PAN {@link #BENCH_PAN}), e.g. the jCardSim card put into pcscd by {@code foundation.card.VpcdBridge};
+ * the measured time of the PC/SC exchanges is reported beside the modelled air and card time.
  */
 public final class PosTapBench {
   /** Targets of issue #15 (EMVCo's recommended contactless transaction time). */
   public static final int COMMANDS_MAX = 8;
   public static final double IN_FIELD_MS_MAX = 500.0;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** The seed of the bench's loopback issuer, whose keys the bench's card carries. */
+  public static final long ISSUER_SEED = 15;
+  /** The PAN of the bench's card. */
+  public static final Pan BENCH_PAN = Pan.withCheckDigit("621234567890123");
 
   /**
    * @param warmupTaps unmeasured taps first (JIT)
@@ -74,7 +84,7 @@ public final class PosTapBench {
   /** One suite's figures. */
   public record Result(AlgorithmSuite suite, boolean oda, List<Exchange> apdus, double airMs, double cardMs, boolean cardStandIn,
       long cpuMedianNanos, long cpuP99Nanos, long wallMedianNanos, long wallP99Nanos, long issuerMedianNanos,
-      double networkRttMs, int samples) {
+      double networkRttMs, int samples, long exchangesMedianNanos) {
     public int bytesToCard() {
       return apdus.stream().mapToInt(Exchange::bytesToCard).sum();
     }
@@ -116,32 +126,59 @@ public final class PosTapBench {
     };
   }
 
+  /**
+   * The bench's card without ODA: the real EMV applet in jCardSim personalised with the keys of the
+   * loopback issuer seeded {@link #ISSUER_SEED}; what a reader run expects in the reader.
+   */
+  public static PosCard benchCard(AlgorithmSuite suite) {
+    return new PosCard(suite, new LoopbackIssuer(ISSUER_SEED), BENCH_PAN);
+  }
+
+  /**
+   * Online taps (no ODA) of the card in a real reader, through its connection's channel; the card
+   * must be the bench's card of {@code suite} ({@link #benchCard}).
+   */
+  public Result runThroughReader(Settings settings, AlgorithmSuite suite, CardChannel reader) {
+    LoopbackIssuer issuer = new LoopbackIssuer(ISSUER_SEED);
+    issuer.register(BENCH_PAN, suite);
+    return measure(suite, null, issuer, () -> reader, settings);
+  }
+
   private Result runSuite(AlgorithmSuite suite, boolean withOda, Settings settings) {
+    LoopbackIssuer issuer = new LoopbackIssuer(ISSUER_SEED);
+    OdaScheme scheme = withOda ? OdaScheme.of(suite) : null;
+    PosCard card = withOda ? PosCard.withOda(suite, issuer, BENCH_PAN, scheme) : new PosCard(suite, issuer, BENCH_PAN);
+    return measure(suite, scheme, issuer, () -> {
+      card.reinsert();
+      return card.channel();
+    }, settings);
+  }
+
+  /** Runs the taps; {@code tapChannel} gives the channel of each tap (the card re-presented). */
+  private Result measure(AlgorithmSuite suite, OdaScheme scheme, LoopbackIssuer issuer,
+      Supplier<CardChannel> tapChannel, Settings settings) {
+    boolean withOda = scheme != null;
     Path dir = tempDir();
     AirTimeModel air = AirTimeModel.iso14443a106();
     CardTimeModel cardTime = CardTimeModel.of(suite);
-    LoopbackIssuer issuer = new LoopbackIssuer(15);
     TimedIssuer timed = new TimedIssuer(issuer);
     ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-12-07T10:00:00Z"),
         BusinessDayRule.UTC_MIDNIGHT);
     PosConfig config = PosConfig.defaults("T0000001", "M00000000000001",
         new SecretKeyBytes(new byte[] {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}));
     try (PosJournal journal = PosJournal.open(dir.resolve("pos.journal"))) {
-      Pan pan = Pan.withCheckDigit("621234567890123");
-      OdaScheme scheme = withOda ? OdaScheme.of(suite) : null;
       PosKernel kernel = withOda
           ? new PosKernel(config, timed, PinPad.NONE, journal, clock, scheme.verifier(CaRevocationList.empty()))
           : new PosKernel(config, timed, PinPad.NONE, journal, clock);
-      PosCard card = withOda ? PosCard.withOda(suite, issuer, pan, scheme) : new PosCard(suite, issuer, pan);
       int n = settings.taps();
       long[] cpu = new long[n];
       long[] wall = new long[n];
       long[] issuerNanos = new long[n];
+      long[] exchangeNanos = new long[n];
       List<Exchange> last = List.of();
       for (int i = 0; i < settings.warmupTaps() + n; i++) {
         clock.advance(Duration.ofSeconds(30));
-        card.reinsert();
-        Recorder recorder = new Recorder(card.channel());
+        Recorder recorder = new Recorder(tapChannel.get());
         timed.reset();
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
@@ -156,17 +193,19 @@ public final class PosTapBench {
           cpu[m] = cpuNanos - recorder.cardCpuNanos - timed.cpuNanos;
           wall[m] = wallNanos - recorder.cardWallNanos - timed.wallNanos;
           issuerNanos[m] = timed.wallNanos;
+          exchangeNanos[m] = recorder.cardWallNanos;
           last = List.copyOf(recorder.exchanges);
         }
       }
       double airMs = last.stream().mapToDouble(e -> air.exchangeMicros(e.bytesToCard(), e.bytesFromCard())).sum() / 1000;
-      double cardMs = last.stream().mapToDouble(e -> cardTime.commandMs(e.ins())).sum()
+      double cardMs = cardTime.tapMs(last.stream().map(Exchange::ins).toList())
           + (withOda ? fddaSignatureMs(suite) : 0);
       Arrays.sort(cpu);
       Arrays.sort(wall);
       Arrays.sort(issuerNanos);
+      Arrays.sort(exchangeNanos);
       return new Result(suite, withOda, last, airMs, cardMs, cardTime.standIn(), cpu[n / 2], cpu[p99(n)], wall[n / 2],
-          wall[p99(n)], issuerNanos[n / 2], settings.networkRttMs(), n);
+          wall[p99(n)], issuerNanos[n / 2], settings.networkRttMs(), n, exchangeNanos[n / 2]);
     } finally {
       deleteTree(dir);
     }
@@ -182,9 +221,18 @@ public final class PosTapBench {
 
   /** The report: per suite the APDUs, then the summary against the targets. */
   public static String format(List<Result> results, Settings settings) {
+    return format(results, settings, null);
+  }
+
+  /**
+   * The report of a run; {@code readerName} names the PC/SC reader the card was in, or is null for
+   * the card in jCardSim.
+   */
+  public static String format(List<Result> results, Settings settings, String readerName) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "iotpay bench pos-tap: %d online taps per suite (after %d warm-up), POS kernel"
-        + " vs. the EMV applet in jCardSim and the loopback issuer%n", settings.taps(), settings.warmupTaps()));
+        + " vs. %s and the loopback issuer%n", settings.taps(), settings.warmupTaps(), readerName == null
+        ? "the EMV applet in jCardSim" : "the card in PC/SC reader '" + readerName + "'"));
     out.append("air model: ISO 14443-A 106 kbit/s, 9 bits/byte, SOF+EOF, I-block PCB+CRC_A (3 bytes), 2 x FDT 1172/fc"
         + " per exchange (bench.tap.AirTimeModel)\n");
     out.append("card model: JCAlgTest NXP JCOP4 J3R180 figures (bench.pos.CardTimeModel); NATIONAL uses AES-128 as a"
@@ -216,9 +264,16 @@ public final class PosTapBench {
         + " the online round trip (at the median kernel wall time): without ODA %s; with fDDA %s%n", COMMANDS_MAX,
         IN_FIELD_MS_MAX,
         met ? "met" : "NOT met", odaMet ? "met" : "NOT met"));
-    out.append("CPU = thread CPU of charge() minus the card's (jCardSim) and the issuer's; wall likewise, and includes"
+    out.append("CPU = thread CPU of charge() minus the card's (" + (readerName == null ? "jCardSim" : "the PC/SC exchanges")
+        + ") and the issuer's; wall likewise, and includes"
         + " the journal's two fsyncs; issuer = the loopback issuer's measured time (ARQC check, ARPC);"
         + " net = the assumed network round trip (--rtt-ms); field = air + card + kernel wall (median / p99) + issuer + net.\n");
+    if (readerName != null) {
+      for (Result r : results) {
+        out.append(String.format(Locale.ROOT, "measured PC/SC exchanges of a tap (%s, reader '%s'): median %.1f ms"
+            + " (air and card columns stay the models)%n", label(r), readerName, r.exchangesMedianNanos() / 1e6));
+      }
+    }
     out.append("* stand-in figure (NATIONAL: AES-128 for SM4; with fDDA also ECDSA P-256 for the SM2 signature)\n");
     out.append("+fDDA: card time adds the fDDA signature (bench.oda.SecureElementTimings), kernel CPU includes the"
         + " certificate chain and signature verification\n");
@@ -253,7 +308,6 @@ public final class PosTapBench {
         case 0xA8 -> "GET PROCESSING OPTIONS";
         case 0xB2 -> "READ RECORD";
         case 0xAE -> "GENERATE AC";
-        case 0x82 -> "EXTERNAL AUTHENTICATE";
         default -> String.format("INS %02X", c.ins());
       };
     }

@@ -1,5 +1,6 @@
 package io.iotpay.bench.tap;
 
+import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
@@ -30,6 +31,10 @@ import java.util.stream.Stream;
  * bytes each way, modelled ISO 14443-A air time ({@link AirTimeModel}) and the kernel's CPU time:
  * thread CPU of {@code tap()} minus thread CPU inside the card; also wall time minus the card's
  * (which includes the journal's fsync).
+ *
+ * <p>{@link #runThroughReader} taps the card in a real PC/SC reader instead ({@code --reader NAME}):
+ * the bench's own card of one suite ({@link #benchCard}), e.g. the jCardSim card put into pcscd by
+ * {@code foundation.card.VpcdBridge}; the "card" time subtracted is then the whole PC/SC exchange.
  */
 public final class TapBench {
   /** Targets of issue #4. */
@@ -75,7 +80,28 @@ public final class TapBench {
     }).toList();
   }
 
+  /**
+   * The benchmark's card of {@code suite} (the transit applet in jCardSim with a quota no run can
+   * exhaust), reached through a {@link CardChannel}: what {@link #run} taps, and what a reader run
+   * expects in the reader.
+   */
+  public static CardChannel benchCard(AlgorithmSuite suite) {
+    return new BenchCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1).channel();
+  }
+
+  /**
+   * The same journeys against the card in a real reader (its connection's channel), labelled with
+   * the card's {@code suite}.
+   */
+  public Result runThroughReader(Settings settings, AlgorithmSuite suite, CardChannel reader) {
+    return runSuite(suite, settings, reader);
+  }
+
   private Result runSuite(AlgorithmSuite suite, Settings settings) {
+    return runSuite(suite, settings, benchCard(suite));
+  }
+
+  private Result runSuite(AlgorithmSuite suite, Settings settings, CardChannel card) {
     Path dir = tempDir();
     FareTable fares = FareTable.line(8, 200, 100);
     ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-11-23T06:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
@@ -86,8 +112,6 @@ public final class TapBench {
           inJournal, clock);
       GateKernel out = new GateKernel(GateConfig.of(operator, 1, "OUT-E", 3, 1, GateConfig.Direction.EXIT), fares,
           outJournal, clock);
-      // A quota no benchmark run can exhaust; the benchmark's own card (the real applet in jCardSim).
-      BenchCard card = new BenchCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1);
       Sampler tapIn = new Sampler("tap-in", settings.journeys());
       Sampler tapOut = new Sampler("tap-out", settings.journeys());
       for (int i = 0; i < settings.warmupJourneys() + settings.journeys(); i++) {
@@ -117,8 +141,8 @@ public final class TapBench {
       wall = new long[capacity];
     }
 
-    void tap(GateKernel gate, BenchCard card, boolean measured) {
-      RecordingChannel channel = new RecordingChannel(card.channel());
+    void tap(GateKernel gate, CardChannel card, boolean measured) {
+      RecordingChannel channel = new RecordingChannel(card);
       long cpu0 = RecordingChannel.threadCpuNanos();
       long wall0 = System.nanoTime();
       TapOutcome outcome = gate.tap(channel);
@@ -151,9 +175,18 @@ public final class TapBench {
 
   /** The report: per suite and tap, the APDUs, then the summary against the targets. */
   public static String format(List<Result> results, Settings settings) {
+    return format(results, settings, null);
+  }
+
+  /**
+   * The report of a run; {@code readerName} names the PC/SC reader the card was in, or is null for
+   * the card in jCardSim.
+   */
+  public static String format(List<Result> results, Settings settings, String readerName) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "iotpay bench tap: %d journeys per suite (after %d warm-up), gate kernel vs."
-        + " the transit applet in jCardSim%n", settings.journeys(), settings.warmupJourneys()));
+        + " %s%n", settings.journeys(), settings.warmupJourneys(), readerName == null
+        ? "the transit applet in jCardSim" : "the card in PC/SC reader '" + readerName + "'"));
     out.append("air model: ISO 14443-A 106 kbit/s, 9 bits/byte, SOF+EOF, I-block PCB+CRC_A (3 bytes), 2 x FDT 1172/fc per exchange\n");
     for (Result r : results) {
       for (TapStats t : List.of(r.in(), r.out())) {
@@ -178,8 +211,11 @@ public final class TapBench {
     }
     out.append(String.format(Locale.ROOT, "%ntargets (tap-out): <= %d command APDUs, air <= %.0f ms, CPU p99 <= %.0f ms: %s%n",
         TAP_OUT_COMMANDS_MAX, AIR_MS_MAX, CPU_P99_MS_MAX, met ? "met" : "NOT met"));
-    out.append("CPU = thread CPU of the kernel's tap() minus thread CPU inside the card (jCardSim);"
-        + " wall also excludes the card and includes the journal's fsync.\n");
+    out.append(readerName == null
+        ? "CPU = thread CPU of the kernel's tap() minus thread CPU inside the card (jCardSim);"
+            + " wall also excludes the card and includes the journal's fsync.\n"
+        : "CPU = thread CPU of the kernel's tap() minus thread CPU inside the PC/SC exchanges;"
+            + " wall also excludes the exchanges (the reader and card time) and includes the journal's fsync.\n");
     return out.toString();
   }
 

@@ -18,13 +18,24 @@ public final class PcscReaders {
   /**
    * The names of the readers pcscd reports, in its order.
    *
-   * @throws CardGoneException when PC/SC is not available (no pcscd, no pcsc-lite library)
+   * @throws CardGoneException when PC/SC is not available: no PC/SC library for {@code
+   *     javax.smartcardio} (the JDK then falls back to a factory of type "None"), or no pcscd to ask
    */
   public static List<String> names() {
+    TerminalFactory factory;
     try {
-      return TerminalFactory.getDefault().terminals().list().stream().map(CardTerminal::getName).toList();
-    } catch (CardException | RuntimeException e) {
+      factory = TerminalFactory.getDefault();
+    } catch (RuntimeException e) {
       throw new CardGoneException("PC/SC is not available: " + e.getMessage(), e);
+    }
+    if ("None".equals(factory.getType())) {
+      throw new CardGoneException("PC/SC is not available on this machine: javax.smartcardio found no PC/SC"
+          + " library (install pcscd and libpcsclite1, or set sun.security.smartcardio.library)");
+    }
+    try {
+      return factory.terminals().list().stream().map(CardTerminal::getName).toList();
+    } catch (CardException | RuntimeException e) {
+      throw new CardGoneException("PC/SC is not available (is pcscd running?): " + e.getMessage(), e);
     }
   }
 
@@ -35,12 +46,15 @@ public final class PcscReaders {
    * @param timeoutMs how long to wait for a card in the reader
    * @return an open reader connection; close it to release the card
    * @throws InvalidInputException when no reader has that name (the message lists those there are)
-   * @throws CardGoneException when no card arrives in time or the connection fails
+   * @throws CardGoneException when PC/SC is not available ({@link #names()}), no card arrives in
+   *     time or the connection fails
    */
   public static Connection open(String readerName, long timeoutMs) {
-    CardTerminal terminal = TerminalFactory.getDefault().terminals().getTerminal(readerName);
+    List<String> present = names();
+    CardTerminal terminal = present.contains(readerName)
+        ? TerminalFactory.getDefault().terminals().getTerminal(readerName) : null;
     if (terminal == null) {
-      throw new InvalidInputException("no PC/SC reader named '" + readerName + "' (readers: " + names() + ")");
+      throw new InvalidInputException("no PC/SC reader named '" + readerName + "' (readers: " + present + ")");
     }
     try {
       if (!terminal.waitForCardPresent(timeoutMs)) {

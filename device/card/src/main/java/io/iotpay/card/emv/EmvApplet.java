@@ -15,8 +15,8 @@ import javacard.framework.Util;
 /**
  * A contactless EMV/PBOC debit/credit payment application (issue 15): SELECT with a PDOL, GET
  * PROCESSING OPTIONS (format 2: AIP, AFL), READ RECORD, offline PIN VERIFY with a try counter,
- * GENERATE AC (ARQC, TC or AAC by card risk management; a second one after issuer
- * authentication), EXTERNAL AUTHENTICATE with ARPC method 1, and issuer scripts under secure
+ * GENERATE AC (ARQC, TC or AAC by card risk management; the second one carries the issuer
+ * authentication data 91 in CDOL2 and checks its ARPC, method 1), and issuer scripts under secure
  * messaging (APPLICATION BLOCK, APPLICATION UNBLOCK, PIN UNBLOCK, PUT DATA of a risk limit). Both
  * suites: 3DES (EMV common session key derivation, ISO 9797-1 MAC algorithm 3) and SM4 (PBOC SM4
  * session key, MAC algorithm 1). Every APDU, formula and status word is in
@@ -24,7 +24,7 @@ import javacard.framework.Util;
  *
  * <p>Offline data authentication is fDDA, and optional: a card personalised with the ODA records
  * (DGI 0103, 0104) and an ODA key (DGI 8201..8207, or GENERATE ODA KEY) claims DDA in its AIP
- * ({@link #AIP_ODA}), lists records 1 to 4 in its AFL with record 1 signed ({@link #AFL_ODA}), and
+ * ({@link #AIP_ODA}), lists records 1, 3 and 4 in its AFL with record 1 signed ({@link #AFL_ODA}), and
  * appends 9F69 and the signed dynamic application data 9F4B ({@link DynamicSigner}) to the first
  * GENERATE AC's answer ({@link #appendSignedDynamicData}). A card without them behaves as before
  * ({@link #AIP}, {@link #AFL}). A CDA request is refused (6A81).
@@ -70,6 +70,11 @@ public class EmvApplet extends Applet {
   private static final byte[] CTQ = {0x00, 0x00};
 
   static final short RECORD_MAX = 128;
+  /**
+   * READ RECORD 1 answers DGI 0101 and 0102 together in one template {@code 70 81 L}: at most 251
+   * content bytes, so the answer with its status word stays within 256 bytes.
+   */
+  static final short MERGED_RECORD_MAX = 251;
   static final short PDOL_MAX = 32;
   static final short PDOL_DATA_MAX = 64;
   /**
@@ -84,25 +89,37 @@ public class EmvApplet extends Applet {
   static final byte[] CDOL1 = {(byte) 0x9F, 0x02, 0x06, (byte) 0x9F, 0x03, 0x06, (byte) 0x9F, 0x1A,
       0x02, (byte) 0x95, 0x05, 0x5F, 0x2A, 0x02, (byte) 0x9A, 0x03, (byte) 0x9C, 0x01, (byte) 0x9F,
       0x37, 0x04};
-  /** CDOL2: 8A 02 followed by CDOL1's objects (31 data bytes). */
-  static final byte[] CDOL2 = {(byte) 0x8A, 0x02, (byte) 0x9F, 0x02, 0x06, (byte) 0x9F, 0x03, 0x06,
+  /**
+   * CDOL2: 8A 02 (ARC), 91 0A (issuer authentication data: ARPC ‖ ARC) followed by CDOL1's
+   * objects (41 data bytes).
+   */
+  static final byte[] CDOL2 = {(byte) 0x8A, 0x02, (byte) 0x91, 0x0A, (byte) 0x9F, 0x02, 0x06, (byte) 0x9F, 0x03, 0x06,
       (byte) 0x9F, 0x1A, 0x02, (byte) 0x95, 0x05, 0x5F, 0x2A, 0x02, (byte) 0x9A, 0x03, (byte) 0x9C,
       0x01, (byte) 0x9F, 0x37, 0x04};
   static final short CDOL1_DATA_LENGTH = 29;
-  static final short CDOL2_DATA_LENGTH = 31;
+  static final short CDOL2_DATA_LENGTH = 41;
+  /** Offset of 91 (ARPC ‖ ARC) in the CDOL2 data, after the ARC. */
+  private static final short CDOL2_ISSUER_AUTH = 2;
+  private static final short ISSUER_AUTH_LENGTH = 10;
+  /** Offset of the amount (9F02) in the CDOL2 data. */
+  private static final short CDOL2_AMOUNT = 12;
 
   /**
-   * AIP 1C 00: cardholder verification (10), terminal risk management (08) and issuer
-   * authentication (04) supported; no SDA, DDA/fDDA or CDA bit until offline data authentication
-   * is added.
+   * AIP 18 00: cardholder verification (10) and terminal risk management (08) supported. The
+   * "issuer authentication supported" bit (04) is clear: the terminal sends no EXTERNAL
+   * AUTHENTICATE and puts the issuer authentication data 91 in CDOL2 instead (EMV 4.3 Book 3
+   * §10.9), which the second GENERATE AC checks. No SDA, DDA/fDDA or CDA bit.
    */
-  static final byte[] AIP = {0x1C, 0x00};
-  /** AFL: SFI 1, records 1 to 2, none for offline data authentication. */
-  static final byte[] AFL = {0x08, 0x01, 0x02, 0x00};
+  static final byte[] AIP = {0x18, 0x00};
+  /** AFL: SFI 1, record 1 (DGI 0101 and 0102 in one answer), none for offline data authentication. */
+  static final byte[] AFL = {0x08, 0x01, 0x01, 0x00};
   /** AIP of a card personalised for ODA: as {@link #AIP} plus DDA supported (20), here fDDA. */
-  static final byte[] AIP_ODA = {0x3C, 0x00};
-  /** AFL of a card personalised for ODA: SFI 1, records 1 to 4, record 1 signed (static data). */
-  static final byte[] AFL_ODA = {0x08, 0x01, 0x04, 0x01};
+  static final byte[] AIP_ODA = {0x38, 0x00};
+  /**
+   * AFL of a card personalised for ODA: SFI 1 record 1 signed (the static data: both DGIs 0101
+   * and 0102), then SFI 1 records 3 and 4 (certificates), none signed.
+   */
+  static final byte[] AFL_ODA = {0x08, 0x01, 0x01, 0x01, 0x08, 0x03, 0x04, 0x00};
   private static final byte[] LABEL = {'I', 'O', 'T', 'P', 'A', 'Y', ' ', 'D', 'E', 'B', 'I', 'T'};
 
   // ---- cryptogram information data, CVR --------------------------------------------------------
@@ -281,10 +298,6 @@ public class EmvApplet extends Applet {
       case (byte) 0xCA: requireClass(cla, (byte) 0x80); getData(apdu); break;
       case (byte) 0x20: requireClass(cla, (byte) 0x00); verify(apdu, receive(apdu)); break;
       case (byte) 0xAE: requireClass(cla, (byte) 0x80); generateAc(apdu, receive(apdu)); break;
-      case (byte) 0x82:
-        requireClass(cla, (byte) 0x00);
-        externalAuthenticate(apdu, receive(apdu));
-        break;
       case (byte) 0x1E:
       case (byte) 0x18:
       case (byte) 0x24:
@@ -363,7 +376,10 @@ public class EmvApplet extends Applet {
     }
   }
 
-  /** READ RECORD {@code 00 B2 rec (SFI<<3|4) 00}: SFI 1, records 1 and 2 (1 to 4 with ODA). */
+  /**
+   * READ RECORD {@code 00 B2 rec (SFI<<3|4) 00}: SFI 1 record 1 = DGI 0101 followed by DGI 0102 in
+   * one template; with ODA also records 3 and 4. Record 2 is not a record of its own (6A83).
+   */
   private void readRecord(APDU apdu) {
     requirePersonalised();
     byte[] buf = apdu.getBuffer();
@@ -375,28 +391,29 @@ public class EmvApplet extends Applet {
     if ((short) (p2 >> 3) != 0x01) {
       ISOException.throwIt(EmvSw.FILE_NOT_FOUND);
     }
-    if (record > (oda ? 4 : 2)) {
+    if (record == 2 || record > (oda ? 4 : 1)) {
       ISOException.throwIt(EmvSw.RECORD_NOT_FOUND);
     }
     byte[] source = record1;
     short length = record1Length;
-    if (record == 2) {
-      source = record2;
-      length = record2Length;
-    } else if (record == 3) {
+    if (record == 3) {
       source = record3;
       length = record3Length;
     } else if (record == 4) {
       source = record4;
       length = record4Length;
     }
+    short total = record == 1 ? (short) (length + record2Length) : length;
     short p = 0;
     buf[p++] = 0x70;
-    if (length > 0x7F) {
+    if (total > 0x7F) {
       buf[p++] = (byte) 0x81;
     }
-    buf[p++] = (byte) length;
+    buf[p++] = (byte) total;
     p = Util.arrayCopyNonAtomic(source, (short) 0, buf, p, length);
+    if (record == 1) {
+      p = Util.arrayCopyNonAtomic(record2, (short) 0, buf, p, record2Length);
+    }
     apdu.setOutgoingAndSend((short) 0, p);
   }
 
@@ -485,7 +502,7 @@ public class EmvApplet extends Applet {
     tx[TX_STAGE] = STAGE_GPO_DONE;
     short p = 2;
     p = putTlv(buf, p, (short) 0x82, oda ? AIP_ODA : AIP, (short) 0, (short) 2);
-    p = putTlv(buf, p, (short) 0x94, oda ? AFL_ODA : AFL, (short) 0, (short) AFL.length);
+    p = putTlv(buf, p, (short) 0x94, oda ? AFL_ODA : AFL, (short) 0, (short) (oda ? AFL_ODA.length : AFL.length));
     buf[0] = 0x77;
     buf[1] = (byte) (p - 2);
     apdu.setOutgoingAndSend((short) 0, p);
@@ -556,13 +573,13 @@ public class EmvApplet extends Applet {
     if (lc != cdolLength) {
       ISOException.throwIt(EmvSw.WRONG_LENGTH);
     }
-    short amountOff = (short) (ISO7816.OFFSET_CDATA + (first ? 0 : 2));
+    short amountOff = (short) (ISO7816.OFFSET_CDATA + (first ? 0 : CDOL2_AMOUNT));
     if (!EmvBcd.isValid(buf, amountOff)) {
       ISOException.throwIt(EmvSw.WRONG_DATA);
     }
     requireAmountsIntact();
     Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, (short) 0, cdolLength);
-    if (EmvBcd.add(amounts, CUMULATIVE, scratch, (short) (first ? 0 : 2), scratch, S_SUM)) {
+    if (EmvBcd.add(amounts, CUMULATIVE, scratch, (short) (first ? 0 : CDOL2_AMOUNT), scratch, S_SUM)) {
       ISOException.throwIt(EmvSw.WRONG_DATA);
     }
     byte requested = (byte) (p1 & 0xC0);
@@ -621,12 +638,13 @@ public class EmvApplet extends Applet {
   }
 
   /**
-   * The second GENERATE AC: TC only for an approving ARC (00, 10, 11) after issuer
-   * authentication passed, or for "unable to go online" (Z3) within the upper limits; else AAC.
+   * The second GENERATE AC: TC only for an approving ARC (00, 10, 11) whose issuer authentication
+   * data (91 in CDOL2) passed, or for "unable to go online" (Z3) within the upper limits; else AAC.
    */
   private byte secondAcDecision(byte requested) {
     cvr[1] = (byte) (cvr[1] & ~CVR1_SECOND_AC_NOT_REQUESTED);
     short arc = Util.getShort(scratch, (short) 0);
+    issuerAuthentication(arc);
     byte cid = CID_AAC;
     if (arc == (short) 0x5A33) {
       cvr[1] |= CVR1_UNABLE_TO_GO_ONLINE;
@@ -675,6 +693,11 @@ public class EmvApplet extends Applet {
     boolean approvedOnline = cid == CID_TC && tx[TX_AUTH] == AUTH_PASSED;
     JCSystem.beginTransaction();
     flags = (byte) (flags & ~FLAG_ONLINE_PENDING);
+    if (tx[TX_AUTH] == AUTH_PASSED) {
+      flags = (byte) (flags & ~FLAG_ISSUER_AUTH_FAILED);
+    } else if (tx[TX_AUTH] == AUTH_FAILED) {
+      flags = (byte) (flags | FLAG_ISSUER_AUTH_FAILED);
+    }
     if (approvedOnline) {
       consecutiveOffline = 0;
       Util.arrayFillNonAtomic(amounts, CUMULATIVE, EmvBcd.LENGTH, (byte) 0);
@@ -687,8 +710,8 @@ public class EmvApplet extends Applet {
 
   /**
    * Cryptogram = leftmost 8 bytes of MAC(SK_AC(ATC), CDOL data || AIP || ATC || IAD); response
-   * 77 [9F27 CID] [9F36 ATC] [9F26 AC] [9F10 IAD]. An ARQC is kept for EXTERNAL AUTHENTICATE and
-   * the scripts of this ATC.
+   * 77 [9F27 CID] [9F36 ATC] [9F26 AC] [9F10 IAD]. An ARQC is kept for the issuer authentication
+   * of the second GENERATE AC and the scripts of this ATC.
    */
   private short computeAndBuildResponse(byte[] buf, short cdolLength, byte cid) {
     boolean first = cdolLength == CDOL1_DATA_LENGTH;
@@ -784,44 +807,43 @@ public class EmvApplet extends Applet {
     }
   }
 
-  // ---- EXTERNAL AUTHENTICATE -------------------------------------------------------------------
+  // ---- issuer authentication (in the second GENERATE AC) ------------------------------------
 
   /**
-   * EXTERNAL AUTHENTICATE {@code 00 82 00 00 0A ARPC(8) ARC(2)}, once, after an ARQC: ARPC
-   * method 1, ARPC = E(SK_AC)[ARQC xor (ARC || 00..)] (SM4: the block padded with zeros, leftmost
-   * 8 bytes). A wrong ARPC answers 6300 and is remembered for the next transaction's CVR.
+   * Issuer authentication with the 91 of the CDOL2 data in {@link #scratch} (ARPC(8) ‖ ARC(2)),
+   * ARPC method 1: ARPC = E(SK_AC)[ARQC xor (ARC || 00..)] (SM4: the block padded with zeros,
+   * leftmost 8 bytes), compared in constant time. Not performed for "unable to go online" (Z3) or
+   * when 91 is all zeros (the issuer sent none); it fails when the ARC inside 91 is not the ARC of
+   * 8A. The outcome goes to {@code tx[TX_AUTH]} and, failed, to the CVR; {@link #commitSecondAc}
+   * remembers it for the next transaction.
    */
-  private void externalAuthenticate(APDU apdu, short lc) {
-    requirePersonalised();
-    byte[] buf = apdu.getBuffer();
-    requireP1P2(buf, (byte) 0, (byte) 0);
-    if (tx[TX_STAGE] != STAGE_ARQC_SENT || tx[TX_AUTH] != AUTH_NONE) {
-      ISOException.throwIt(EmvSw.CONDITIONS_NOT_SATISFIED);
+  private void issuerAuthentication(short arc) {
+    if (arc == (short) 0x5A33) {
+      return;
     }
-    if (lc != 10) {
-      ISOException.throwIt(EmvSw.WRONG_LENGTH);
+    short data = CDOL2_ISSUER_AUTH;
+    byte any = 0;
+    for (short i = 0; i < ISSUER_AUTH_LENGTH; i++) {
+      any |= scratch[(short) (data + i)];
+    }
+    if (any == 0) {
+      return;
     }
     short w = S_WORK;
-    Util.arrayFillNonAtomic(scratch, w, (short) 16, (byte) 0);
-    Util.arrayCopyNonAtomic(lastArqc, (short) 0, scratch, w, CRYPTOGRAM_LENGTH);
-    scratch[w] = (byte) (scratch[w] ^ buf[(short) (ISO7816.OFFSET_CDATA + 8)]);
-    scratch[(short) (w + 1)] =
-        (byte) (scratch[(short) (w + 1)] ^ buf[(short) (ISO7816.OFFSET_CDATA + 9)]);
-    // The session key must be derived before the block is used: it clears S_WORK.
-    Util.arrayCopyNonAtomic(scratch, w, scratch, (short) (w + 32), (short) 16);
+    // The session key must be derived before the block is built: it clears S_WORK.
     deriveSessionKey(MK_AC);
+    short block = (short) (w + 32);
+    Util.arrayFillNonAtomic(scratch, block, (short) 16, (byte) 0);
+    Util.arrayCopyNonAtomic(lastArqc, (short) 0, scratch, block, CRYPTOGRAM_LENGTH);
+    scratch[block] = (byte) (scratch[block] ^ scratch[(short) (data + 8)]);
+    scratch[(short) (block + 1)] = (byte) (scratch[(short) (block + 1)] ^ scratch[(short) (data + 9)]);
     cipher.setKey(sessionKey, (short) 0);
-    cipher.encryptBlock(scratch, (short) (w + 32), scratch, (short) (w + 32));
-    boolean passed = CardMac.equalsConstantTime(scratch, (short) (w + 32), buf,
-        ISO7816.OFFSET_CDATA, CRYPTOGRAM_LENGTH);
+    cipher.encryptBlock(scratch, block, scratch, block);
+    boolean passed = CardMac.equalsConstantTime(scratch, block, scratch, data, CRYPTOGRAM_LENGTH)
+        & Util.getShort(scratch, (short) (data + 8)) == arc;
     tx[TX_AUTH] = passed ? AUTH_PASSED : AUTH_FAILED;
-    JCSystem.beginTransaction();
-    flags = passed ? (byte) (flags & ~FLAG_ISSUER_AUTH_FAILED)
-        : (byte) (flags | FLAG_ISSUER_AUTH_FAILED);
-    JCSystem.commitTransaction();
     if (!passed) {
       cvr[1] |= CVR1_ISSUER_AUTH_FAILED;
-      ISOException.throwIt(EmvSw.AUTHENTICATION_FAILED);
     }
   }
 
@@ -1087,7 +1109,7 @@ public class EmvApplet extends Applet {
 
   /** Record 1 must carry the PAN (5A) and the track 2 equivalent (57). */
   private void checkRecord1(byte[] buf, short value, short length) {
-    if (length > RECORD_MAX) {
+    if (length > RECORD_MAX || (short) (length + record2Length) > MERGED_RECORD_MAX) {
       ISOException.throwIt(EmvSw.FILE_FULL);
     }
     short found = 0;
@@ -1107,7 +1129,7 @@ public class EmvApplet extends Applet {
 
   /** Record 2's CDOL1 (8C) and CDOL2 (8D) must be exactly the layouts this applet reads. */
   private void checkRecord2(byte[] buf, short value, short length) {
-    if (length > RECORD_MAX) {
+    if (length > RECORD_MAX || (short) (length + record1Length) > MERGED_RECORD_MAX) {
       ISOException.throwIt(EmvSw.FILE_FULL);
     }
     short found = 0;

@@ -10,8 +10,6 @@ public interface EmvSw {
   short OK = (short) 0x9000;
   /** Selected file invalidated: SELECT of an application the issuer blocked (FCI still sent). */
   short SELECTED_FILE_INVALIDATED = (short) 0x6283;
-  /** Issuer authentication failed: EXTERNAL AUTHENTICATE with a wrong ARPC. */
-  short AUTHENTICATION_FAILED = (short) 0x6300;
   /** Wrong PIN; the low nibble is the number of tries left (63C0 | tries). */
   short PIN_WRONG_BASE = (short) 0x63C0;
   /** Memory failure: a stored amount is no longer valid BCD. */

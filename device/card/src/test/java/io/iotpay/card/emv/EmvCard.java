@@ -132,7 +132,7 @@ final class EmvCard {
   }
 
   static byte[] record2() {
-    return concat(Hex.decode("8C15"), EmvApplet.CDOL1, Hex.decode("8D17"), EmvApplet.CDOL2,
+    return concat(Hex.decode("8C15"), EmvApplet.CDOL1, Hex.decode("8D19"), EmvApplet.CDOL2,
         Hex.decode("8E0C000000000000000041031F00" + "9F0D05B050AC8000" + "9F0E050010000000" + "9F0F05B070AC9800"));
   }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * fDDA on the EMV applet (docs/oda.md, docs/pos-kernel.md §4): personalised with records 3 and 4
  * (DGI 0103, 0104) and an ODA key (RSA in DGIs 8201..8207, SM2 by GENERATE ODA KEY), the card
- * claims DDA in its AIP, lists records 1–4 with record 1 signed, and appends 9F69 and 9F4B to the
+ * claims DDA in its AIP, lists records 1 (DGIs 0101 and 0102 in one answer), 3 and 4 with record 1
+ * signed, and appends 9F69 and 9F4B to the
  * first GENERATE AC only; foundation's {@link OdaVerifier} accepts the signature and the issuer the
  * cryptogram over the new AIP. Both suites.
  */
@@ -62,7 +63,7 @@ class EmvOdaTest {
     OdaPublicKey key = suite == AlgorithmSuite.INTERNATIONAL ? loadRsaKey(card) : new OdaPublicKey.Sm2(
         ok(card.channel().transmit(new CommandApdu(0x80, 0xE0, 0, 0, new byte[0], 256))));
     OdaIssuing.IccCredentials icc = OdaIssuing.certifyCard(issuer, Hex.decode(card.pan), YearMonth.of(2027, 12),
-        Hex.decode("000002"), key, record1, RANDOM);
+        Hex.decode("000002"), key, EmvCard.concat(record1, EmvCard.record2()), RANDOM);
     ok(card.storeData(0x00, 3, EmvCard.dgi(0x0103, tlv(0x90, issuer.certificate()))));
     ok(card.storeData(0x00, 4, EmvCard.dgi(0x0104, EmvCard.concat(tlv(0x8F, new byte[] {1}),
         tlv(0x92, issuer.remainder()), tlv(0x9F32, issuer.exponent()), tlv(0x9F46, icc.certificate()),
@@ -77,7 +78,7 @@ class EmvOdaTest {
     assertThat(value(gpo, 0x82)).isEqualTo(EmvApplet.AIP_ODA);
     assertThat(value(gpo, 0x94)).isEqualTo(EmvApplet.AFL_ODA);
     List<Tlv> records = new ArrayList<>();
-    for (int r = 1; r <= 4; r++) {
+    for (int r : new int[] {1, 3, 4}) {
       records.add(BerTlv.parseSingle(ok(card.send(String.format("00B2%02X0C00", r)))));
     }
     List<Tlv> ac = BerTlv.parse(ok(card.send("80AE80001D" + CDOL1 + "00")));
@@ -85,7 +86,8 @@ class EmvOdaTest {
     FddaData fdda = new FddaData(Arrays.copyOfRange(cdol1, 25, 29), Arrays.copyOfRange(cdol1, 0, 6),
         Arrays.copyOfRange(cdol1, 19, 21), value(ac, 0x9F69));
     OdaVerifier verifier = new OdaVerifier(OdaTrustStore.of(List.of(ca.publicKey())), CaRevocationList.empty());
-    OdaResult result = verifier.verifyFdda(suite, CardOdaData.fromRecords(RID, records, record1), fdda,
+    OdaResult result = verifier.verifyFdda(suite, CardOdaData.fromRecords(RID, records,
+        EmvCard.concat(record1, EmvCard.record2())), fdda,
         value(ac, 0x9F4B), LocalDate.of(2026, 12, 7));
     assertThat(result).isInstanceOf(OdaResult.Verified.class);
 
@@ -94,9 +96,8 @@ class EmvOdaTest {
     assertThat(EmvCryptograms.isCryptogramValid(suite, ISSUER.acSessionKey(card, atc), input, value(ac, 0x9F26)))
         .isTrue();
     byte[] arqc = value(ac, 0x9F26);
-    assertThat(card.channel().transmit(CommandApdu.of(0x00, 0x82, 0, 0,
-        EmvCard.concat(ISSUER.arpc(card, atc, arqc, Hex.decode("3030")), Hex.decode("3030")))).sw()).isEqualTo(0x9000);
-    List<Tlv> second = BerTlv.parse(ok(card.send("80AE40001F3030" + CDOL1 + "00")));
+    String issuerAuthentication = Hex.encode(ISSUER.arpc(card, atc, arqc, Hex.decode("3030"))) + "3030";
+    List<Tlv> second = BerTlv.parse(ok(card.send("80AE4000293030" + issuerAuthentication + CDOL1 + "00")));
     assertThat(Tlv.findIn(second, Tag.of(0x9F4B))).as("only the first GENERATE AC is signed").isEmpty();
     assertThat(value(second, 0x9F27)[0] & 0xC0).isEqualTo(0x40);
   }

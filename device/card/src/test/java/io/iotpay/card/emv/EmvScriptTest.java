@@ -28,8 +28,8 @@ class EmvScriptTest {
     assertThat(pos.start(1_000)).isEqualTo(0x9000);
     PosTerminal.Ac arqc = pos.firstAc(PosTerminal.P1_ARQC);
     byte[] arpc = issuer.arpc(card, arqc.atc(), arqc.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(pos.externalAuthenticate(arpc, PosTerminal.ARC_APPROVED)).isEqualTo(0x9000);
-    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED)).cid()).isEqualTo(0x40);
+    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED, arpc, PosTerminal.ARC_APPROVED))
+        .cid()).isEqualTo(0x40);
     return new Online(pos, arqc);
   }
 

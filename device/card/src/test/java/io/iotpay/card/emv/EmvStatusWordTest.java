@@ -36,7 +36,9 @@ class EmvStatusWordTest {
       new Case("GENERATE AC, CDA requested", "80AE90001D" + CDOL1 + "00", 0x6A81),
       new Case("GENERATE AC, amount not BCD", "80AE80001D" + "00000000010A" + CDOL1.substring(12) + "00", 0x6A80),
       new Case("GENERATE AC, class 00", "00AE80001D" + CDOL1 + "00", 0x6E00),
-      new Case("EXTERNAL AUTHENTICATE before an ARQC", "008200000A" + "0102030405060708" + "3030", 0x6985),
+      new Case("EXTERNAL AUTHENTICATE (not supported: the ARPC travels in CDOL2)",
+          "008200000A" + "0102030405060708" + "3030", 0x6D00),
+      new Case("READ RECORD 2 (merged into record 1)", "00B2020C00", 0x6A83),
       new Case("READ RECORD 3", "00B2030C00", 0x6A83),
       new Case("READ RECORD of SFI 2", "00B2011400", 0x6A82),
       new Case("READ RECORD, P2 without 100", "00B2010800", 0x6A86),
@@ -59,7 +61,7 @@ class EmvStatusWordTest {
       new Case("GPO, amount not BCD", "80A8000018 8316" + "36004000" + "0000000001F0" + PDOL_DATA.substring(20) + "00",
           0x6A80),
       new Case("GENERATE AC before GPO", "80AE80001D" + CDOL1 + "00", 0x6985),
-      new Case("second GENERATE AC data before GPO", "80AE40001F3030" + CDOL1 + "00", 0x6985));
+      new Case("second GENERATE AC data before GPO", "80AE4000293030" + "00000000000000000000" + CDOL1 + "00", 0x6985));
 
   private static void runAll(EmvCard card, List<Case> cases, Runnable setUp) {
     for (Case c : cases) {
@@ -89,12 +91,13 @@ class EmvStatusWordTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
-  void secondAc_withCdol1Length_orExternalAuthenticateWithWrongLength_areRefused(AlgorithmSuite suite) {
+  void secondAc_withCdol1Length_orWithoutIssuerAuthenticationData_isRefused(AlgorithmSuite suite) {
     EmvCard card = card(suite);
     List<Case> afterArqc = List.of(
         new Case("second GENERATE AC with CDOL1's length", "80AE40001D" + CDOL1 + "00", 0x6700),
-        new Case("EXTERNAL AUTHENTICATE, 9 bytes", "0082000009" + "0102030405060708" + "30", 0x6700),
-        new Case("EXTERNAL AUTHENTICATE, P1 01", "008201000A" + "0102030405060708" + "3030", 0x6A86),
+        new Case("second GENERATE AC with the old CDOL2 (no 91)", "80AE40001F3030" + CDOL1 + "00", 0x6700),
+        new Case("second GENERATE AC one byte short", "80AE4000283030" + "00000000000000000000" + CDOL1.substring(2) + "00", 0x6700),
+        new Case("EXTERNAL AUTHENTICATE", "008200000A" + "0102030405060708" + "3030", 0x6D00),
         new Case("first GENERATE AC again", "80AE80001D" + CDOL1 + "00", 0x6700));
     runAll(card, afterArqc, () -> {
       card.selectApplication();
@@ -142,5 +145,26 @@ class EmvStatusWordTest {
     runAll(card, cases, card::selectApplication);
     card.personalise(EmvCard.Limits.STANDARD);
     assertThat(new PosTerminal(card.channel()).start(100)).as("personalised after all").isEqualTo(0x9000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void personalisation_refusesRecordsThatWouldNotFitOneReadRecordAnswer(AlgorithmSuite suite) {
+    EmvCard card = EmvCard.installedWith(suite, issuer, InspectableEmvApplet.class);
+    // Record 2 at its 128-byte limit (a filler object), then record 1 at its own: together
+    // 256 content bytes, over the 251 that one READ RECORD answer of 256 bytes with SW can carry.
+    byte[] plain2 = EmvCard.record2();
+    byte[] record2 = EmvCard.concat(plain2, new byte[] {(byte) 0xDF, 0x01, (byte) (128 - plain2.length - 3)},
+        new byte[128 - plain2.length - 3]);
+    byte[] plain1 = EmvCard.record1(card.pan);
+    byte[] record1 = EmvCard.concat(plain1, new byte[] {(byte) 0xDF, 0x02, (byte) (128 - plain1.length - 3)},
+        new byte[128 - plain1.length - 3]);
+    assertThat(record2).hasSize(128);
+    assertThat(record1).hasSize(128);
+    card.selectApplication();
+    assertThat(card.storeData(0x00, 0, EmvCard.dgi(0x0102, record2)).sw()).isEqualTo(0x9000);
+    runAll(card, List.of(new Case("record 1 that makes the merged record 256 bytes",
+        "80E20001" + String.format("%02X", record1.length + 3) + Hex.encode(EmvCard.dgi(0x0101, record1)), 0x6A84)),
+        card::selectApplication);
   }
 }

@@ -49,14 +49,16 @@ class EmvTransactionTest {
     assertThat(issuer.cryptogramValid(card, arqc.cdolData(), arqc.atc(), arqc.iad(), arqc.cryptogram())).isTrue();
 
     byte[] arpc = issuer.arpc(card, arqc.atc(), arqc.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(pos.externalAuthenticate(arpc, PosTerminal.ARC_APPROVED)).isEqualTo(0x9000);
-    PosTerminal.Ac tc = pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED));
+    PosTerminal.Ac tc = pos.generateAc(PosTerminal.P1_TC,
+        pos.cdol2Data(PosTerminal.ARC_APPROVED, arpc, PosTerminal.ARC_APPROVED));
     assertThat(tc.cid()).isEqualTo(0x40);
     assertThat(tc.atc()).as("both ACs of one transaction share the ATC").isEqualTo(arqc.atc());
     assertThat(tc.cdolData()).hasSize(EmvApplet.CDOL2_DATA_LENGTH);
     assertThat(issuer.cryptogramValid(card, tc.cdolData(), tc.atc(), tc.iad(), tc.cryptogram())).isTrue();
     assertThat(tc.cvrByte(1) & 0xF0).as("second TC, first ARQC").isEqualTo(0x60);
-    assertThat(pos.commands).as("PPSE, SELECT, GPO, 2 READ RECORD, GEN AC, EXT AUTH, GEN AC").isEqualTo(8);
+    assertThat(tc.cdolData()).as("91 = ARPC ‖ ARC after the ARC")
+        .startsWith(EmvCard.concat(PosTerminal.ARC_APPROVED, arpc, PosTerminal.ARC_APPROVED));
+    assertThat(pos.commands).as("PPSE, SELECT, GPO, READ RECORD, GEN AC, GEN AC with the ARPC").isEqualTo(6);
     System.out.printf("EMV online tap %s: %d command APDUs, %d bytes to card, %d bytes from card%n", suite,
         pos.commands, pos.bytesToCard, pos.bytesFromCard);
   }
@@ -101,12 +103,13 @@ class EmvTransactionTest {
     pos.start(500);
     PosTerminal.Ac arqc = pos.firstAc(PosTerminal.P1_ARQC);
     byte[] arpc = issuer.arpc(card, arqc.atc(), arqc.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(pos.externalAuthenticate(flip(arpc, 5), PosTerminal.ARC_APPROVED)).isEqualTo(0x6300);
-    assertThat(pos.externalAuthenticate(arpc, PosTerminal.ARC_APPROVED)).as("only one try").isEqualTo(0x6985);
-    PosTerminal.Ac second = pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED));
+    PosTerminal.Ac second = pos.generateAc(PosTerminal.P1_TC,
+        pos.cdol2Data(PosTerminal.ARC_APPROVED, flip(arpc, 5), PosTerminal.ARC_APPROVED));
     assertThat(second.cid()).isEqualTo(0x00);
     assertThat(second.cvrByte(1) & EmvApplet.CVR1_ISSUER_AUTH_FAILED).isNotZero();
     assertThat(issuer.cryptogramValid(card, second.cdolData(), second.atc(), second.iad(), second.cryptogram())).isTrue();
+    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED, arpc,
+        PosTerminal.ARC_APPROVED)).sw()).as("only one try").isEqualTo(0x6985);
 
     card.reinsert();
     PosTerminal next = new PosTerminal(card.channel());
@@ -114,16 +117,28 @@ class EmvTransactionTest {
     PosTerminal.Ac forced = next.firstAc(PosTerminal.P1_TC);
     assertThat(forced.cid()).as("issuer authentication failed last time: online").isEqualTo(0x80);
     assertThat(forced.cvrByte(2) & EmvApplet.CVR2_ISSUER_AUTH_FAILED_LAST).isNotZero();
-    // An ARPC for another ARC, or the right one, decides; the right one clears the flag.
+    // An ARPC over another ARC than the one in 91, or 91's ARC not the ARC of 8A, fails; the right one clears the flag.
     byte[] good = issuer.arpc(card, forced.atc(), forced.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(next.externalAuthenticate(good, PosTerminal.ARC_DECLINED)).isEqualTo(0x6300);
+    PosTerminal.Ac mixed = next.generateAc(PosTerminal.P1_TC,
+        next.cdol2Data(PosTerminal.ARC_APPROVED, good, PosTerminal.ARC_DECLINED));
+    assertThat(mixed.cid()).isZero();
+    assertThat(mixed.cvrByte(1) & EmvApplet.CVR1_ISSUER_AUTH_FAILED).isNotZero();
     card.reinsert();
     next = new PosTerminal(card.channel());
     next.start(100);
     forced = next.firstAc(PosTerminal.P1_TC);
     good = issuer.arpc(card, forced.atc(), forced.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(next.externalAuthenticate(good, PosTerminal.ARC_APPROVED)).isEqualTo(0x9000);
-    assertThat(next.generateAc(PosTerminal.P1_TC, next.cdol2Data(PosTerminal.ARC_APPROVED)).cid()).isEqualTo(0x40);
+    PosTerminal.Ac otherArc = next.generateAc(PosTerminal.P1_TC,
+        next.cdol2Data(PosTerminal.ARC_DECLINED, good, PosTerminal.ARC_APPROVED));
+    assertThat(otherArc.cid()).as("91's ARC is not the ARC of 8A").isZero();
+    assertThat(otherArc.cvrByte(1) & EmvApplet.CVR1_ISSUER_AUTH_FAILED).isNotZero();
+    card.reinsert();
+    next = new PosTerminal(card.channel());
+    next.start(100);
+    forced = next.firstAc(PosTerminal.P1_TC);
+    good = issuer.arpc(card, forced.atc(), forced.cryptogram(), PosTerminal.ARC_APPROVED);
+    assertThat(next.generateAc(PosTerminal.P1_TC, next.cdol2Data(PosTerminal.ARC_APPROVED, good,
+        PosTerminal.ARC_APPROVED)).cid()).isEqualTo(0x40);
     assertThat(card.getData(0xDF13)[0] & EmvApplet.FLAG_ISSUER_AUTH_FAILED).isZero();
   }
 
@@ -209,8 +224,10 @@ class EmvTransactionTest {
     pos.start(100);
     PosTerminal.Ac arqc = pos.firstAc(PosTerminal.P1_ARQC);
     byte[] arpc = issuer.arpc(card, arqc.atc(), arqc.cryptogram(), PosTerminal.ARC_DECLINED);
-    assertThat(pos.externalAuthenticate(arpc, PosTerminal.ARC_DECLINED)).isEqualTo(0x9000);
-    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_DECLINED)).cid()).isZero();
+    PosTerminal.Ac declined = pos.generateAc(PosTerminal.P1_TC,
+        pos.cdol2Data(PosTerminal.ARC_DECLINED, arpc, PosTerminal.ARC_DECLINED));
+    assertThat(declined.cid()).isZero();
+    assertThat(declined.cvrByte(1) & EmvApplet.CVR1_ISSUER_AUTH_FAILED).as("a valid ARPC for a decline").isZero();
   }
 
   /** A tap whose terminal asks for a TC and, if the card asks online, ends with an AAC request. */
@@ -228,8 +245,8 @@ class EmvTransactionTest {
     assertThat(pos.start(amountMinor)).isEqualTo(0x9000);
     PosTerminal.Ac arqc = pos.firstAc(PosTerminal.P1_ARQC);
     byte[] arpc = issuer.arpc(card, arqc.atc(), arqc.cryptogram(), PosTerminal.ARC_APPROVED);
-    assertThat(pos.externalAuthenticate(arpc, PosTerminal.ARC_APPROVED)).isEqualTo(0x9000);
-    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED)).cid()).isEqualTo(0x40);
+    assertThat(pos.generateAc(PosTerminal.P1_TC, pos.cdol2Data(PosTerminal.ARC_APPROVED, arpc, PosTerminal.ARC_APPROVED))
+        .cid()).isEqualTo(0x40);
     return arqc;
   }
 

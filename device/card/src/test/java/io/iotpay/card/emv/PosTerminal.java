@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * A test harness that plays the contactless terminal (the real POS kernel comes later in
  * device/terminal, package pos): PPSE, SELECT AID, GPO with the PDOL data, READ RECORD of the AFL,
- * GENERATE AC with the CDOL data the card's records ask for, EXTERNAL AUTHENTICATE and scripts.
+ * GENERATE AC with the CDOL data the card's records ask for (the issuer authentication data 91 in
+ * CDOL2) and scripts.
  * It parses the card's answers with foundation's TLV and DOL codecs, as the kernel will.
  */
 final class PosTerminal {
@@ -114,8 +115,17 @@ final class PosTerminal {
     return cdol1.build(this::valueOf);
   }
 
+  /** CDOL2 data with {@code arc} and no issuer authentication data (91 left as zeros). */
   byte[] cdol2Data(byte[] arc) {
+    values.remove(0x91);
     values.put(0x8A, arc);
+    return cdol2.build(this::valueOf);
+  }
+
+  /** CDOL2 data with {@code arc} and 91 = {@code arpc} ‖ {@code arpcArc} (ARPC method 1). */
+  byte[] cdol2Data(byte[] arc, byte[] arpc, byte[] arpcArc) {
+    values.put(0x8A, arc);
+    values.put(0x91, EmvCard.concat(arpc, arpcArc));
     return cdol2.build(this::valueOf);
   }
 
@@ -134,10 +144,6 @@ final class PosTerminal {
   /** The first GENERATE AC with CDOL1 data. */
   Ac firstAc(int p1) {
     return generateAc(p1, cdol1Data());
-  }
-
-  int externalAuthenticate(byte[] arpc, byte[] arc) {
-    return send(new CommandApdu(0x00, 0x82, 0x00, 0x00, EmvCard.concat(arpc, arc), 0)).sw();
   }
 
   int script(byte[] command) {

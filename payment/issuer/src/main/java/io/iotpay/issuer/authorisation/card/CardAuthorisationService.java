@@ -42,8 +42,12 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
@@ -151,6 +155,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
 
   @Override
   public Iso8583Message handle(Iso8583Message request) {
+    if (request instanceof AuthorisationRequest r) {
+      return authoriseInGroup(r);
+    }
     lock.lock();
     try {
       return switch (request) {
@@ -215,10 +222,178 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return CardResponse.answering(request, code, approval, icc);
   }
 
+  // ---- 0100s in groups: one ledger submit and one store commit per batch --------------------------
+
+  /** Most 0100s decided, held and stored together. */
+  static final int AUTH_BATCH_MAX = 256;
+  private static final DayTotals NONE_YET = new DayTotals(0, 0);
+  private final ConcurrentLinkedQueue<PendingAuth> authQueue = new ConcurrentLinkedQueue<>();
+
+  /** One 0100 waiting for its batch; written and read under {@link #lock}. */
+  private static final class PendingAuth {
+    final AuthorisationRequest request;
+    CardResponse response;
+    RuntimeException error;
+    boolean done;
+
+    PendingAuth(AuthorisationRequest request) {
+      this.request = request;
+    }
+
+    void answer(CardResponse value) {
+      response = value;
+      done = true;
+    }
+
+    void fail(RuntimeException e) {
+      error = e;
+      done = true;
+    }
+  }
+
+  /**
+   * Group commit of 0100s (each arrives on its own virtual thread): the request joins a queue; whoever
+   * holds the lock next takes everything queued, at most {@link #AUTH_BATCH_MAX}, and decides, holds
+   * and stores it as one batch ({@link #authoriseBatch}); the others find their answer made when they
+   * get the lock. Each answer is the one {@link #authorise} would give alone, and is stored before it
+   * is returned.
+   */
+  private CardResponse authoriseInGroup(AuthorisationRequest request) {
+    PendingAuth mine = new PendingAuth(request);
+    authQueue.add(mine);
+    lock.lock();
+    try {
+      while (!mine.done) {
+        List<PendingAuth> batch = new ArrayList<>();
+        PendingAuth p;
+        while (batch.size() < AUTH_BATCH_MAX && (p = authQueue.poll()) != null) {
+          batch.add(p);
+        }
+        authoriseBatch(batch);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (mine.error != null) {
+      throw mine.error;
+    }
+    return mine.response;
+  }
+
+  /** One 0100 of a batch between its decision and its stored answer. */
+  private record Planned(PendingAuth pending, CardTransaction t, String key, Decision decision, Transfer hold) {}
+
+  /**
+   * Decides every request (an approval counts towards the card's day totals of the later ones),
+   * submits all holds to the ledger at once, builds the answers (ARPC, scripts), stores every
+   * transaction row in one commit, and only then answers. A request repeated within the batch is
+   * answered from the first one's stored row, as a later duplicate would be.
+   */
+  private void authoriseBatch(List<PendingAuth> batch) {
+    Map<String, Planned> byKey = new LinkedHashMap<>();
+    Map<String, DayTotals> approvedInBatch = new HashMap<>();
+    List<PendingAuth> repeats = new ArrayList<>();
+    List<Transfer> holds = new ArrayList<>();
+    for (PendingAuth p : batch) {
+      try {
+        CardTransaction t = p.request.transaction();
+        String key = key(p.request.mti(), t.acquirerId(), t.stan(), t.transmittedAt().field7());
+        if (byKey.containsKey(key)) {
+          repeats.add(p);
+          continue;
+        }
+        Optional<Txn> seen = store.txn(key);
+        if (seen.isPresent()) {
+          p.answer(replay(p.request, t, seen.get()));
+          continue;
+        }
+        String panHash = panHash(t.pan());
+        Decision d = decide(t, key, approvedInBatch.getOrDefault(panHash, NONE_YET));
+        Transfer hold = null;
+        if (d.code().approved()) {
+          hold = Transfer.pending(id("hold", key), d.card().accountId(), config.settlementAccountId(),
+              t.amount().amountMinor(), config.holdTimeoutMs());
+          holds.add(hold);
+          DayTotals before = approvedInBatch.getOrDefault(panHash, NONE_YET);
+          approvedInBatch.put(panHash, new DayTotals(before.count() + 1, before.amountMinor() + t.amount().amountMinor()));
+        }
+        byKey.put(key, new Planned(p, t, key, d, hold));
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    }
+    List<Planned> planned = new ArrayList<>(byKey.values());
+    List<TransferResult> results;
+    try {
+      results = holds.isEmpty() ? List.of()
+          : ledger.submit(holds).orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join();
+    } catch (RuntimeException e) {
+      planned.forEach(x -> x.pending().fail(e));
+      repeats.forEach(x -> x.fail(e));
+      return;
+    }
+    List<Txn> rows = new ArrayList<>();
+    List<CardResponse> answers = new ArrayList<>();
+    List<Planned> answered = new ArrayList<>();
+    int next = 0;
+    for (Planned x : planned) {
+      try {
+        ResponseCode code = x.decision().code();
+        long transferId = 0;
+        if (x.hold() != null) {
+          TransferResult result = results.get(next++);
+          transferId = x.hold().id();
+          if (result == TransferResult.EXCEEDS_CREDITS) {
+            code = ResponseCode.INSUFFICIENT_FUNDS;
+          } else if (result != TransferResult.OK) {
+            throw new IllegalStateException("ledger refused " + Kind.AUTH + " transfer: " + result);
+          }
+        }
+        IccData icc = x.decision().chip() == null ? null : issuerData(x.decision(), x.t().pan(), code, x.key());
+        String approval = code.approved() ? approvalCode(x.key()) : null;
+        rows.add(new Txn(x.key(), Kind.AUTH.name(), panHash(x.t().pan()), today(), x.t().amount().amountMinor(),
+            transferId, code.approved() ? HELD : DECLINED, code.code(), approval,
+            icc == null ? null : Hex.encode(icc.value())));
+        answers.add(CardResponse.answering(x.pending().request, code, approval, icc));
+        answered.add(x);
+      } catch (RuntimeException e) {
+        x.pending().fail(e);
+      }
+    }
+    try {
+      store.putTxns(rows);
+    } catch (RuntimeException e) {
+      answered.forEach(x -> x.pending().fail(e));
+      repeats.forEach(x -> x.fail(e));
+      return;
+    }
+    for (int i = 0; i < answered.size(); i++) {
+      Planned x = answered.get(i);
+      CardResponse answer = answers.get(i);
+      LOG.log(System.Logger.Level.INFO, "card {0} [pan={1}, stan={2}, code={3}]", Kind.AUTH, x.t().pan().masked(),
+          x.t().stan(), answer.responseCode().code());
+      x.pending().answer(answer);
+    }
+    for (PendingAuth p : repeats) {
+      CardTransaction t = p.request.transaction();
+      Optional<Txn> first = store.txn(key(p.request.mti(), t.acquirerId(), t.stan(), t.transmittedAt().field7()));
+      if (first.isPresent()) {
+        p.answer(replay(p.request, t, first.get()));
+      } else {
+        p.fail(new IllegalStateException("the first of a repeated 0100 was not stored"));
+      }
+    }
+  }
+
   /** A decision before the ledger: the code, the card (null when unknown), the chip data (null when absent). */
   private record Decision(ResponseCode code, CardAccount card, ChipData chip, boolean arqcValid) {}
 
   private Decision decide(CardTransaction t, String key) {
+    return decide(t, key, NONE_YET);
+  }
+
+  /** @param alsoApproved approvals of this card not yet stored (earlier ones of the same batch) */
+  private Decision decide(CardTransaction t, String key, DayTotals alsoApproved) {
     Optional<CardAccount> found = store.card(panHash(t.pan()));
     if (found.isEmpty()) {
       return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null, false);
@@ -230,13 +405,15 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     boolean arqcValid = custody.verifyArqc(custody.current(card.keyLabel()), t.pan().digits(),
         String.format("%02d", card.panSequence()), chip.atc(), chip.cryptogramInput(), chip.arqc());
-    return new Decision(checks(t, card, chip, arqcValid, key), card, chip, arqcValid);
+    return new Decision(checks(t, card, chip, arqcValid, key, alsoApproved), card, chip, arqcValid);
   }
 
   /** The decline table, first match wins; APPROVED when every check passes. */
-  private ResponseCode checks(CardTransaction t, CardAccount card, ChipData chip, boolean arqcValid, String key) {
+  private ResponseCode checks(CardTransaction t, CardAccount card, ChipData chip, boolean arqcValid, String key,
+      DayTotals alsoApproved) {
     Optional<AccountBalance> account = ledger.balance(card.accountId());
-    DayTotals day = store.approvedOn(card.panHash(), today());
+    DayTotals stored = store.approvedOn(card.panHash(), today());
+    DayTotals day = new DayTotals(stored.count() + alsoApproved.count(), stored.amountMinor() + alsoApproved.amountMinor());
     long amount = t.amount().amountMinor();
     if (!arqcValid || store.isReversed(key)) {
       return ResponseCode.DO_NOT_HONOUR;

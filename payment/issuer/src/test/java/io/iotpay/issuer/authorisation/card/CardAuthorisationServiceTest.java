@@ -168,7 +168,9 @@ class CardAuthorisationServiceTest {
           CardHostWorld.transaction(PAN, w.nextStan(), 1_234, IccData.of(tap.field55()))));
       assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
       byte[] issuerAuthentication = ((Tlv.Primitive) approved.iccData().objects().get(0)).value();
-      assertThat(card.externalAuthenticate(issuerAuthentication)).as("EXTERNAL AUTHENTICATE").isEqualTo(0x9000);
+      assertThat(issuerAuthentication).hasSize(10);
+      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII), issuerAuthentication))
+          .as("the card's TC: the host's ARPC verified in the second GENERATE AC").isEqualTo(0x40);
       assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(1_234);
 
       ChipCard.Arqc next = card.arqc(500);
@@ -199,9 +201,9 @@ class CardAuthorisationServiceTest {
       assertThat(data).extracting(o -> o.tag().value()).containsExactly(0x91, 0x71, 0x72);
       assertThat(w.send(new AuthorisationRequest(t))).as("a duplicate carries the same scripts").isEqualTo(approved);
 
-      assertThat(card.externalAuthenticate(((Tlv.Primitive) data.get(0)).value())).isEqualTo(0x9000);
       assertThat(card.script(scriptCommand(data.get(1)))).as("PUT DATA 9F23 before the final AC").isEqualTo(0x9000);
-      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII))).isEqualTo(0x40);
+      assertThat(card.secondAc(ResponseCode.APPROVED.code().getBytes(StandardCharsets.US_ASCII),
+          ((Tlv.Primitive) data.get(0)).value())).isEqualTo(0x40);
       assertThat(card.script(scriptCommand(data.get(2)))).as("APPLICATION BLOCK after it").isEqualTo(0x9000);
       assertThat(card.selectStatus()).as("the application is blocked").isEqualTo(0x6283);
 
@@ -232,6 +234,47 @@ class CardAuthorisationServiceTest {
       assertThat(other).isEqualTo(first);
       assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(900);
       w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void manyAuthorisationsAtOnce_areDecidedInGroups_withTheCardsDayLimitAcrossTheGroup(AlgorithmSuite suite)
+      throws Exception {
+    // The test card allows 5 approvals a day. Twelve 0100s of 10.00 arrive together (each on its own
+    // virtual thread, so the host decides them in groups), one of them also over a second link: exactly 5 approved,
+    // holds of exactly 50.00, the repeat answered as its first, the books balanced.
+    try (CardHostWorld w = new CardHostWorld(suite, dir);
+        Iso8583Client second = new Iso8583Client(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), w.server.port()),
+            LinkSettings.defaults("48020000", "SWITCH02").withEchoIntervalMs(0).withRequestTimeoutMs(10_000),
+            w.zoneKeys(), Iso8583Wire.load())) {
+      second.connect();
+      List<AuthorisationRequest> requests = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        requests.add(new AuthorisationRequest(w.purchase(w.nextStan(), 1_000, 100 + i)));
+      }
+      List<CompletableFuture<Outcome>> sent = new ArrayList<>();
+      for (AuthorisationRequest request : requests) {
+        sent.add(w.client.sendAsync(request));
+      }
+      CompletableFuture<Outcome> repeat = second.sendAsync(requests.get(3)); // the same 0100 over another link
+      List<CardResponse> answers = new ArrayList<>();
+      for (CompletableFuture<Outcome> future : sent) {
+        answers.add((CardResponse) ((Outcome.Answered) future.get(30, TimeUnit.SECONDS)).response());
+      }
+      CardResponse repeated = (CardResponse) ((Outcome.Answered) repeat.get(30, TimeUnit.SECONDS)).response();
+
+      assertThat(answers).filteredOn(a -> a.responseCode() == ResponseCode.APPROVED).hasSize(5);
+      assertThat(answers).filteredOn(a -> a.responseCode() != ResponseCode.APPROVED)
+          .extracting(CardResponse::responseCode).containsOnly(ResponseCode.EXCEEDS_WITHDRAWAL_LIMIT);
+      assertThat(answers).filteredOn(a -> a.responseCode() == ResponseCode.APPROVED)
+          .allSatisfy(a -> assertThat(a.iccData()).isNotNull());
+      assertThat(repeated.responseCode()).isEqualTo(answers.get(3).responseCode());
+      assertThat(repeated.approvalCode()).isEqualTo(answers.get(3).approvalCode());
+      assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isEqualTo(5 * 1_000);
+      w.assertBooksBalance();
+      w.assertAuditVerifies();
     }
   }
 

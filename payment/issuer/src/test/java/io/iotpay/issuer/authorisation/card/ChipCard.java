@@ -25,11 +25,12 @@ import javax.smartcardio.CardException;
  * The real {@link EmvApplet} in jCardSim, personalised as docs/emv-card-apdus.md §7 says (the few
  * lines of device/card's EmvCard test fixture this host needs): its MK_AC derives (option A) from
  * the IMK the host's custody holds. It answers GENERATE AC with a genuine ARQC and checks the
- * host's ARPC in EXTERNAL AUTHENTICATE, as a terminal would drive it (no PPSE, no READ RECORD).
+ * host's ARPC (tag 91, in CDOL2) in the second GENERATE AC, as a terminal would drive it (no PPSE,
+ * no READ RECORD).
  */
 final class ChipCard {
   private static final byte[] AID_BYTES = Hex.decode("A0000003330101");
-  /** CDOL1 of docs/emv-card-apdus.md; CDOL2 is 8A 02 followed by it. */
+  /** CDOL1 of docs/emv-card-apdus.md; CDOL2 is 8A 02, 91 0A followed by it. */
   private static final String CDOL1 = "9F02069F03069F1A0295055F2A029A039C019F3704";
   private static final String UN = "1A2B3C4D";
 
@@ -59,7 +60,7 @@ final class ChipCard {
     byte[] track2 = Hex.decode(pan + "D271220100000000000F");
     byte[] record1 = concat(Hex.decode("57"), new byte[] {(byte) track2.length}, track2, Hex.decode("5A08"),
         Hex.decode(pan), Hex.decode("5F24032712315F3401" + psn + "9F0702FF00" + "5F28020156" + "9F42020156"));
-    byte[] record2 = Hex.decode("8C15" + CDOL1 + "8D178A02" + CDOL1
+    byte[] record2 = Hex.decode("8C15" + CDOL1 + "8D198A02910A" + CDOL1
         + "8E0C000000000000000041031F00" + "9F0D05B050AC8000" + "9F0E050010000000" + "9F0F05B070AC9800");
     byte[] limits = Hex.decode("9F3813" + "9F66049F02069F1A025F2A029A039C019F3704" + "9F140102" + "9F230104"
         + "9F5406000000010000" + "9F5C06000000020000");
@@ -100,15 +101,13 @@ final class ChipCard {
     return new Arqc(field55, arqc, ((atc[0] & 0xFF) << 8) | (atc[1] & 0xFF));
   }
 
-  /** EXTERNAL AUTHENTICATE with the host's tag 91 (ARPC ‖ ARC): the card's status word (9000 or 6300). */
-  int externalAuthenticate(byte[] issuerAuthenticationData) {
-    return channel.transmit(new CommandApdu(0x00, 0x82, 0x00, 0x00, issuerAuthenticationData, 0)).sw();
-  }
-
-  /** The second GENERATE AC asking for a TC, with {@code arc} in CDOL2: the CID the card answers. */
-  int secondAc(byte[] arc) {
-    ResponseApdu ac = ok(channel.transmit(new CommandApdu(0x80, 0xAE, 0x40, 0x00, concat(arc, cdol1Data), 256)),
-        "second GENERATE AC");
+  /**
+   * The second GENERATE AC asking for a TC, with {@code arc} and the host's tag 91 value (ARPC ‖ ARC,
+   * 10 bytes) in CDOL2: the CID the card answers (TC only when the ARPC verifies).
+   */
+  int secondAc(byte[] arc, byte[] issuerAuthenticationData) {
+    ResponseApdu ac = ok(channel.transmit(new CommandApdu(0x80, 0xAE, 0x40, 0x00,
+        concat(arc, issuerAuthenticationData, cdol1Data), 256)), "second GENERATE AC");
     return find(ac.data(), 0x9F27)[0] & 0xFF;
   }
 
