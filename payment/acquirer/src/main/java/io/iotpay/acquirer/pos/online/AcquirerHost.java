@@ -1,11 +1,11 @@
 package io.iotpay.acquirer.pos.online;
 
+import io.iotpay.acquirer.pos.merchant.OnboardingException;
 import io.iotpay.acquirer.pos.merchant.OnboardingStoreException;
 import io.iotpay.acquirer.pos.merchant.TerminalAuthority;
 import io.iotpay.acquirer.pos.merchant.TerminalId;
 import io.iotpay.acquirer.pos.merchant.TransactPermission;
 import io.iotpay.foundation.Assert;
-import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
@@ -74,7 +74,6 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       long reversalsAcknowledged) {}
 
   private final AcquirerHostConfig config;
-  private final Database database;
   private final Ledger ledger;
   private final TerminalAuthority terminals;
   private final Clock clock;
@@ -107,11 +106,10 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   public AcquirerHost(AcquirerHostConfig config, Database database, Ledger ledger, TerminalAuthority terminals,
       Clock clock) {
     this.config = Assert.notNull(config, "config");
-    this.database = Assert.notNull(database, "database");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.terminals = Assert.notNull(terminals, "terminals");
     this.clock = Assert.notNull(clock, "clock");
-    this.store = new OnlineHostStore(database);
+    this.store = new OnlineHostStore(Assert.notNull(database, "database"));
     this.switchClient = new Iso8583Client(config.switchAddress(), config.switchLink(), config.switchKeys(), wire);
   }
 
@@ -196,7 +194,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     CardTransaction t = request.transaction();
     Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
     if (merchant.isEmpty()) {
-      return refusal(request, t);
+      return refusal(request);
     }
     if (!t.amount().currency().equals(config.currency()) || t.amount().amountMinor() == 0) {
       refused.incrementAndGet();
@@ -229,7 +227,8 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       Outcome outcome = switchClient.send(forward);
       CardResponse toTerminal;
       if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
-          && response.mti() == Mti.AUTHORISATION_RESPONSE) {
+          && response.mti() == Mti.AUTHORISATION_RESPONSE
+          && (!response.responseCode().approved() || response.approvalCode() != null)) {
         toTerminal = CardResponse.answering(request, response.responseCode(), response.approvalCode(),
             response.iccData());
         TransactionState state = response.responseCode().approved() ? TransactionState.APPROVED
@@ -242,8 +241,9 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
           toTerminal = stored(request, store.request(id).orElseThrow());
         }
       } else {
-        LOG.warn("No answer from the switch, reversing [terminal={}, stan={}, outcome={}]", t.terminalId(), t.stan(),
-            outcome.getClass().getSimpleName());
+        // No answer in time, or an approval without field 38 (it could never be presented): reverse it.
+        LOG.warn("No usable answer from the switch, reversing [terminal={}, stan={}, outcome={}]", t.terminalId(),
+            t.stan(), outcome.getClass().getSimpleName());
         OnlineHostStore.RequestRow row = store.request(id).orElseThrow();
         queueReversal(row, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
         toTerminal = stored(request, store.request(id).orElseThrow());
@@ -263,7 +263,8 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     TransactPermission permission;
     try {
       permission = terminals.mayTransact(new TerminalId(t.terminalId()));
-    } catch (InvalidInputException | IllegalArgumentException e) {
+    } catch (OnboardingException e) {
+      LOG.info("Field 41 is not a terminal id of ours, refusing");
       return Optional.empty();
     } catch (OnboardingStoreException e) {
       LOG.warn("Terminal registry unreadable, refusing [terminal={}]", t.terminalId());
@@ -288,7 +289,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     }
   }
 
-  private CardResponse refusal(Iso8583Message request, CardTransaction t) {
+  private CardResponse refusal(Iso8583Message request) {
     refused.incrementAndGet();
     return answer(request, ResponseCode.NOT_PERMITTED_TO_TERMINAL, null);
   }
@@ -428,7 +429,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     CardTransaction t = request.transaction();
     Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
     if (merchant.isEmpty()) {
-      return refusal(request, t);
+      return refusal(request);
     }
     refundLock.lock();
     try {
