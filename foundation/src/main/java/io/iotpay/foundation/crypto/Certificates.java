@@ -147,6 +147,10 @@ public final class Certificates {
    * @throws CertificateCheckException saying which check failed (and for which certificate)
    */
   public static void checkIssuedBy(AlgorithmSuite suite, X509Certificate leaf, X509Certificate ca) {
+    refusingDamaged(() -> issuedBy(suite, leaf, ca));
+  }
+
+  private static void issuedBy(AlgorithmSuite suite, X509Certificate leaf, X509Certificate ca) {
     X509CertificateHolder caHolder = holder(ca, "CA");
     X509CertificateHolder leafHolder = holder(leaf, "leaf");
     checkIsCa(caHolder);
@@ -164,8 +168,24 @@ public final class Certificates {
    * @throws CertificateCheckException naming the certificate out of its period
    */
   public static void checkValidity(X509Certificate leaf, X509Certificate ca, Instant at) {
-    checkValidity(holder(ca, "CA"), at, "CA");
-    checkValidity(holder(leaf, "leaf"), at, "leaf");
+    refusingDamaged(() -> {
+      checkValidity(holder(ca, "CA"), at, "CA");
+      checkValidity(holder(leaf, "leaf"), at, "leaf");
+    });
+  }
+
+  /**
+   * Runs a check, turning BouncyCastle's unchecked refusals of a damaged certificate (a name that is
+   * not valid UTF-8, a public key point off the curve, …) into {@link CertificateCheckException}.
+   */
+  private static void refusingDamaged(Runnable check) {
+    try {
+      check.run();
+    } catch (CertificateCheckException e) {
+      throw e;
+    } catch (RuntimeException e) { // IllegalArgumentException, RuntimeOperatorException, ClassCastException, …
+      throw new CertificateCheckException("damaged certificate: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   /**
@@ -206,6 +226,9 @@ public final class Certificates {
     } catch (OperatorCreationException | org.bouncycastle.cert.CertException | CertificateException e) {
       throw new CertificateCheckException(
           what + " '" + subject.getSubject() + "': signature cannot be checked with " + expected + " (" + e.getMessage() + ")", e);
+    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+      // BouncyCastle's unchecked refusals of a damaged key or signature (e.g. a point not on the curve)
+      throw new CertificateCheckException(what + " '" + subject.getSubject() + "': damaged key or signature", e);
     }
     String used = new org.bouncycastle.operator.DefaultAlgorithmNameFinder().getAlgorithmName(subject.getSignatureAlgorithm());
     if (!used.equalsIgnoreCase(expected)) {
@@ -286,7 +309,7 @@ public final class Certificates {
     }
     try {
       return new X509CertificateHolder(certificate.getEncoded());
-    } catch (IOException | CertificateEncodingException e) {
+    } catch (IOException | CertificateEncodingException | IllegalArgumentException e) {
       throw new CertificateCheckException(what + ": certificate is not valid DER", e);
     }
   }

@@ -10,6 +10,9 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -89,5 +92,42 @@ class CertificatesAndPemTest {
     assertThatThrownBy(() -> Pem.readPrivateKey("-----BEGIN PRIVATE KEY-----\n@@@@\n-----END PRIVATE KEY-----\n", suite))
         .isInstanceOf(CryptoException.class).hasMessageStartingWith("PEM:");
     assertThatThrownBy(() -> Pem.readPrivateKey(pem, suite)).isInstanceOf(CryptoException.class).hasMessageContaining("expected a private key");
+  }
+
+  /**
+   * Every one-byte change of a CA certificate that still parses is refused by {@link Certificates#check}
+   * with {@link CertificateCheckException}, never with BouncyCastle's unchecked exceptions (a damaged
+   * public key point once escaped as IllegalArgumentException and became an HTTP 500 at the platform).
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void everyOneByteChangeOfACertificate_isRefusedWithTheTypedException(AlgorithmSuite suite) throws Exception {
+    KeyPair caKeys = suite.signature().generateKeyPair(RANDOM);
+    X509Certificate ca = Certificates.issueCa(suite, caKeys, profile("CN=ca", 9));
+    byte[] der = ca.getEncoded();
+    int parsed = 0;
+    List<String> accepted = new ArrayList<>();
+    for (int i = 0; i < der.length; i++) {
+      byte[] changed = der.clone();
+      changed[i] ^= (byte) (1 << (i % 8));
+      X509Certificate damaged;
+      try {
+        damaged = Certificates.parse(changed);
+      } catch (CertificateCheckException e) {
+        continue;
+      }
+      if (Arrays.equals(damaged.getEncoded(), der)) {
+        continue; // a BER variant the parser read back as the very same certificate (e.g. TRUE as FD, not FF)
+      }
+      parsed++;
+      try {
+        Certificates.check(suite, damaged, damaged, NOW);
+        accepted.add("byte " + i);
+      } catch (CertificateCheckException expected) {
+        // refused, as it must be
+      }
+    }
+    assertThat(accepted).as("one-byte changes the check accepted (of %d bytes)", der.length).isEmpty();
+    assertThat(parsed).as("changes that still parse as another certificate, so the check was exercised").isPositive();
   }
 }
