@@ -2,6 +2,7 @@ package io.iotpay.terminal.pos;
 
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.Pan;
+import java.time.YearMonth;
 import java.util.Optional;
 
 /**
@@ -16,12 +17,19 @@ import java.util.Optional;
  * @param merchantId 9F16
  * @param transactionSequence the terminal's transaction number (journal), for matching a reversal
  * @param onlinePinBlock the enciphered PIN block when the CVM is online PIN, else null
+ * @param expiry the card's expiry month (5F24; ISO 8583 field 14), or null when unknown
  */
 public record AuthorisationRequest(byte[] field55, Money amount, Pan pan, int panSequence, String terminalId,
-    String merchantId, long transactionSequence, byte[] onlinePinBlock) {
+    String merchantId, long transactionSequence, byte[] onlinePinBlock, YearMonth expiry) {
   public AuthorisationRequest {
     field55 = field55.clone();
     onlinePinBlock = onlinePinBlock == null ? null : onlinePinBlock.clone();
+  }
+
+  /** A request without the card's expiry month. */
+  public AuthorisationRequest(byte[] field55, Money amount, Pan pan, int panSequence, String terminalId,
+      String merchantId, long transactionSequence, byte[] onlinePinBlock) {
+    this(field55, amount, pan, panSequence, terminalId, merchantId, transactionSequence, onlinePinBlock, null);
   }
 
   @Override

@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -485,7 +486,7 @@ public final class PosKernel {
     t.values.put(0x84, t.aid);
     t.values.put(0x95, t.tvr.bytes()); // unchanged since the first GENERATE AC: the TVR the ARQC covers
     AuthorisationRequest request = new AuthorisationRequest(field55(t), t.amount, t.pan, t.panSequence,
-        config.terminalId(), config.merchantId(), t.sequence, t.pinBlock);
+        config.terminalId(), config.merchantId(), t.sequence, t.pinBlock, YearMonth.from(t.expiry));
     t.authorisation = Authorisation.PENDING;
     try {
       journal.append(entry(t, PosJournal.Stage.ONLINE_REQUEST, null));

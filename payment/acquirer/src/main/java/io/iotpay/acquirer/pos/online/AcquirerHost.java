@@ -1,0 +1,638 @@
+package io.iotpay.acquirer.pos.online;
+
+import io.iotpay.acquirer.pos.merchant.OnboardingStoreException;
+import io.iotpay.acquirer.pos.merchant.TerminalAuthority;
+import io.iotpay.acquirer.pos.merchant.TerminalId;
+import io.iotpay.acquirer.pos.merchant.TransactPermission;
+import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountResult;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.iso8583.AuthorisationRequest;
+import io.iotpay.protocol.iso8583.CardResponse;
+import io.iotpay.protocol.iso8583.CardTransaction;
+import io.iotpay.protocol.iso8583.FinancialRequest;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Message;
+import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.MonthDayTime;
+import io.iotpay.protocol.iso8583.Mti;
+import io.iotpay.protocol.iso8583.OriginalData;
+import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.ResponseCode;
+import io.iotpay.protocol.iso8583.ReversalRequest;
+import io.iotpay.protocol.online.Presentment;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acquirer's online authorisation host (docs/acquirer-online.md): terminals send 0100, 0200 and
+ * 0400 to its {@link Iso8583Server}; it writes each request durably, forwards it to the switch and
+ * returns the answer; a request without an answer in time is reversed from a durable
+ * store-and-forward queue until the switch acknowledges; at day end it presents the captures and
+ * refunds, and pays each merchant T+1 net of the merchant discount.
+ *
+ * <p>Business days are UTC dates of the clock. A request is stamped with the first business day
+ * that is not closed yet (today, or the next day once today is closed).
+ */
+public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AcquirerHost.class);
+  private static final long LEDGER_WAIT_MS = 30_000;
+  private static final int DUE_BATCH = 32;
+  private static final String PURCHASE = "PURCHASE";
+  private static final String REFUND = "REFUND";
+  /** 0410 answers that mean "not taken, try again"; any other 0410 settles the reversal. */
+  private static final Set<ResponseCode> TRANSIENT = EnumSet.of(ResponseCode.ISSUER_UNAVAILABLE,
+      ResponseCode.SYSTEM_MALFUNCTION, ResponseCode.MAC_FAILURE);
+
+  /** Counters, for tests and metrics. */
+  public record Stats(long forwarded, long repeats, long refused, long reversalsQueued, long reversalsSent,
+      long reversalsAcknowledged) {}
+
+  private final AcquirerHostConfig config;
+  private final Database database;
+  private final Ledger ledger;
+  private final TerminalAuthority terminals;
+  private final Clock clock;
+  private final Iso8583Wire wire = Iso8583Wire.load();
+  private final OnlineHostStore store;
+  private final Iso8583Client switchClient;
+  private final Map<String, CompletableFuture<CardResponse>> inFlight = new ConcurrentHashMap<>();
+  private final ReentrantLock merchantLock = new ReentrantLock();
+  private final ReentrantLock refundLock = new ReentrantLock();
+  private final ReentrantLock dayLock = new ReentrantLock();
+  private final Semaphore wake = new Semaphore(0);
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicLong forwarded = new AtomicLong();
+  private final AtomicLong repeats = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong reversalsQueued = new AtomicLong();
+  private final AtomicLong reversalsSent = new AtomicLong();
+  private final AtomicLong reversalsAcknowledged = new AtomicLong();
+  private volatile Iso8583Server terminalServer;
+  private volatile Thread deliverer;
+  private volatile boolean closed;
+
+  /**
+   * @param config the links, accounts and rates
+   * @param database the host's store (Flyway component {@code acquirer-online}); not closed by the host
+   * @param ledger the acquirer's ledger (merchant payables, settlement with the switch, MDR revenue); not closed
+   * @param terminals the merchant/terminal registry: only an activated terminal of an activated merchant transacts
+   * @param clock the business clock (UTC business days; field 7 of the reversals the host sends)
+   */
+  public AcquirerHost(AcquirerHostConfig config, Database database, Ledger ledger, TerminalAuthority terminals,
+      Clock clock) {
+    this.config = Assert.notNull(config, "config");
+    this.database = Assert.notNull(database, "database");
+    this.ledger = Assert.notNull(ledger, "ledger");
+    this.terminals = Assert.notNull(terminals, "terminals");
+    this.clock = Assert.notNull(clock, "clock");
+    this.store = new OnlineHostStore(database);
+    this.switchClient = new Iso8583Client(config.switchAddress(), config.switchLink(), config.switchKeys(), wire);
+  }
+
+  /**
+   * Creates the acquirer's ledger accounts, queues a reversal for every request a previous run left
+   * without an answer, binds the terminal server and starts the reversal deliverer on the queue.
+   *
+   * @throws IOException when the terminal address cannot be bound
+   */
+  public AcquirerHost start() throws IOException {
+    Assert.that(terminalServer == null, "host already started");
+    List<Account> accounts = new ArrayList<>();
+    accounts.add(Account.of(config.settlementAccountId(), config.bookId(), config.currency()));
+    accounts.add(Account.of(config.revenueAccountId(), config.bookId(), config.currency()));
+    for (OnlineHostStore.MerchantRow m : store.merchants()) {
+      accounts.add(Account.of(m.accountId(), config.bookId(), config.currency()));
+    }
+    createAccounts(accounts);
+    for (OnlineHostStore.RequestRow sent : store.requestsIn(TransactionState.SENT, null)) {
+      LOG.warn("Request left unanswered by the previous run, reversing [terminal={}, stan={}]", sent.terminalId(),
+          sent.stan());
+      queueReversal(sent, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
+    }
+    terminalServer = new Iso8583Server(config.terminalLink(), config.terminalKeys(), this, wire)
+        .start(config.terminalListen());
+    deliverer = Thread.ofVirtual().name("acquirer-reversals").start(this::deliverLoop);
+    return this;
+  }
+
+  /** The bound terminal port. */
+  public int terminalPort() {
+    Assert.that(terminalServer != null, "host not started");
+    return terminalServer.port();
+  }
+
+  public Stats stats() {
+    return new Stats(forwarded.get(), repeats.get(), refused.get(), reversalsQueued.get(), reversalsSent.get(),
+        reversalsAcknowledged.get());
+  }
+
+  /**
+   * One terminal request (what the terminal server calls; usable in the same JVM too): 0100
+   * forwarded, 0200 with processing code 20xxxx recorded as a refund, 0400 queued as a reversal.
+   * Anything else is answered 12.
+   */
+  @Override
+  public Iso8583Message handle(Iso8583Message request) {
+    return switch (request) {
+      case AuthorisationRequest a -> purchase(a);
+      case FinancialRequest f when f.transaction().processingCode().startsWith("20") -> refund(f);
+      case ReversalRequest r when r.mti() == Mti.REVERSAL_REQUEST -> terminalReversal(r);
+      default -> {
+        refused.incrementAndGet();
+        yield answer(request, ResponseCode.INVALID_TRANSACTION, null);
+      }
+    };
+  }
+
+  /** The state of the terminal's 0100 or 0200 with this terminal id, STAN and field 7, if the host has it. */
+  public Optional<TransactionState> state(String terminalId, int stan, MonthDayTime transmittedAt) {
+    Optional<OnlineHostStore.RequestRow> row =
+        store.request(terminalId, stan, transmittedAt.field7(), Mti.AUTHORISATION_REQUEST.code());
+    if (row.isEmpty()) {
+      row = store.request(terminalId, stan, transmittedAt.field7(), Mti.FINANCIAL_REQUEST.code());
+    }
+    return row.map(OnlineHostStore.RequestRow::state);
+  }
+
+  /** Reversals queued and not yet acknowledged by the switch. */
+  public long reversalsPending() {
+    return store.pendingReversals();
+  }
+
+  /** The payable ledger account of a merchant that has transacted, if any. */
+  public Optional<Long> merchantAccount(io.iotpay.acquirer.pos.merchant.MerchantId merchantId) {
+    return store.merchant(merchantId.value()).map(OnlineHostStore.MerchantRow::accountId);
+  }
+
+  // ---- purchases ----------------------------------------------------------------------------------
+
+  private CardResponse purchase(AuthorisationRequest request) {
+    CardTransaction t = request.transaction();
+    Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
+    if (merchant.isEmpty()) {
+      return refusal(request, t);
+    }
+    if (!t.amount().currency().equals(config.currency()) || t.amount().amountMinor() == 0) {
+      refused.incrementAndGet();
+      return answer(request, ResponseCode.INVALID_AMOUNT, null);
+    }
+    CardTransaction forwardedTxn = forwarded(t, merchant.get());
+    AuthorisationRequest forward = new AuthorisationRequest(forwardedTxn);
+    String key = key(t, Mti.AUTHORISATION_REQUEST);
+    CompletableFuture<CardResponse> mine = new CompletableFuture<>();
+    CompletableFuture<CardResponse> theirs = inFlight.putIfAbsent(key, mine);
+    if (theirs != null) {
+      repeats.incrementAndGet();
+      return awaitRepeat(theirs, request);
+    }
+    try {
+      long now = clock.millis();
+      Optional<Long> inserted = store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), t.stan(),
+          t.transmittedAt().field7(), Mti.AUTHORISATION_REQUEST.code(), PURCHASE, merchant.get().merchantId(),
+          businessDate().toString(), t.rrn(), t.pan().masked(), t.amount().amountMinor(),
+          t.amount().currency().alphaCode(), TransactionState.SENT, null, null, null, wire.write(forward), null), now);
+      if (inserted.isEmpty()) {
+        repeats.incrementAndGet();
+        CardResponse again = repeatAnswer(request, store.request(t.terminalId(), t.stan(), t.transmittedAt().field7(),
+            Mti.AUTHORISATION_REQUEST.code()).orElseThrow());
+        mine.complete(again);
+        return again;
+      }
+      long id = inserted.get();
+      forwarded.incrementAndGet();
+      Outcome outcome = switchClient.send(forward);
+      CardResponse toTerminal;
+      if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
+          && response.mti() == Mti.AUTHORISATION_RESPONSE) {
+        toTerminal = CardResponse.answering(request, response.responseCode(), response.approvalCode(),
+            response.iccData());
+        TransactionState state = response.responseCode().approved() ? TransactionState.APPROVED
+            : TransactionState.DECLINED;
+        if (!store.answer(id, state, response.responseCode().code(), response.approvalCode(), wire.write(toTerminal),
+            clock.millis())) {
+          // Reversed meanwhile (day end, or the terminal's own 0400): the answer does not revive it.
+          LOG.info("Answer after the request was reversed, not applied [terminal={}, stan={}]", t.terminalId(),
+              t.stan());
+          toTerminal = stored(request, store.request(id).orElseThrow());
+        }
+      } else {
+        LOG.warn("No answer from the switch, reversing [terminal={}, stan={}, outcome={}]", t.terminalId(), t.stan(),
+            outcome.getClass().getSimpleName());
+        OnlineHostStore.RequestRow row = store.request(id).orElseThrow();
+        queueReversal(row, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
+        toTerminal = stored(request, store.request(id).orElseThrow());
+      }
+      mine.complete(toTerminal);
+      return toTerminal;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /** The terminal and its merchant may transact: the merchant's row (created on its first transaction). */
+  private Optional<OnlineHostStore.MerchantRow> admit(CardTransaction t) {
+    TransactPermission permission;
+    try {
+      permission = terminals.mayTransact(new TerminalId(t.terminalId()));
+    } catch (InvalidInputException | IllegalArgumentException e) {
+      return Optional.empty();
+    } catch (OnboardingStoreException e) {
+      LOG.warn("Terminal registry unreadable, refusing [terminal={}]", t.terminalId());
+      return Optional.empty();
+    }
+    if (!(permission instanceof TransactPermission.Allowed allowed)) {
+      LOG.info("Terminal may not transact [terminal={}, why={}]", t.terminalId(), permission);
+      return Optional.empty();
+    }
+    merchantLock.lock();
+    try {
+      Optional<OnlineHostStore.MerchantRow> known = store.merchant(allowed.merchantId().value());
+      if (known.isPresent()) {
+        return known;
+      }
+      OnlineHostStore.MerchantRow row = store.ensureMerchant(allowed.merchantId().value(),
+          config.merchantAccountBase(), clock.millis());
+      createAccounts(List.of(Account.of(row.accountId(), config.bookId(), config.currency())));
+      return Optional.of(row);
+    } finally {
+      merchantLock.unlock();
+    }
+  }
+
+  private CardResponse refusal(Iso8583Message request, CardTransaction t) {
+    refused.incrementAndGet();
+    return answer(request, ResponseCode.NOT_PERMITTED_TO_TERMINAL, null);
+  }
+
+  /** The terminal's card data as forwarded: our institution in field 32, the merchant's acceptor id in 42. */
+  private CardTransaction forwarded(CardTransaction t, OnlineHostStore.MerchantRow merchant) {
+    return new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), t.stan(), t.localTime(),
+        t.expiry(), t.posEntryMode(), t.panSequence(), config.institutionId(), t.rrn(), t.terminalId(),
+        merchant.acceptorId(), t.pinBlock(), t.iccData());
+  }
+
+  private CardResponse awaitRepeat(CompletableFuture<CardResponse> theirs, Iso8583Message request) {
+    try {
+      CardResponse first = theirs.get(config.switchLink().requestTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+      return CardResponse.answering(request, first.responseCode(), first.approvalCode(), first.iccData());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return answer(request, ResponseCode.SYSTEM_MALFUNCTION, null);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return answer(request, ResponseCode.SYSTEM_MALFUNCTION, null);
+    }
+  }
+
+  /** The answer to a repeat of a stored request: the same answer, or 94 when it differs from the first. */
+  private CardResponse repeatAnswer(Iso8583Message request, OnlineHostStore.RequestRow row) {
+    CardTransaction t = transactionOf(request);
+    if (row.amountMinor() != t.amount().amountMinor() || !row.panMasked().equals(t.pan().masked())) {
+      return answer(request, ResponseCode.DUPLICATE_TRANSMISSION, null);
+    }
+    return stored(request, row);
+  }
+
+  /** The answer stored for {@code row}, re-addressed to {@code request}; 91 when none is stored (still in flight). */
+  private CardResponse stored(Iso8583Message request, OnlineHostStore.RequestRow row) {
+    if (row.responseBytes() == null) {
+      return answer(request, ResponseCode.ISSUER_UNAVAILABLE, null);
+    }
+    CardResponse first = (CardResponse) wire.read(row.responseBytes()).message();
+    return CardResponse.answering(request, first.responseCode(), first.approvalCode(), first.iccData());
+  }
+
+  // ---- reversals ----------------------------------------------------------------------------------
+
+  /** Queues the 0400 for {@code row} (durably, once) if it is in one of {@code from}; true when queued now. */
+  private boolean queueReversal(OnlineHostStore.RequestRow row, Set<TransactionState> from, ResponseCode reason) {
+    Iso8583Message original = wire.read(row.requestBytes()).message();
+    CardTransaction o = transactionOf(original);
+    CardTransaction r = new CardTransaction(o.pan(), o.processingCode(), o.amount(),
+        MonthDayTime.utc(clock.instant()), o.stan(), o.localTime(), o.expiry(), o.posEntryMode(), o.panSequence(),
+        o.acquirerId(), o.rrn(), o.terminalId(), o.merchantId(), null, o.iccData());
+    ReversalRequest reversal = new ReversalRequest(Mti.REVERSAL_REQUEST, r, reason,
+        OriginalData.of(original.mti(), o));
+    byte[] toTerminal = wire.write(CardResponse.answering(original, ResponseCode.ISSUER_UNAVAILABLE, null, null));
+    boolean queued = store.queueReversal(row.id(), from, reason.code(), wire.write(reversal), toTerminal,
+        clock.millis(), System.currentTimeMillis());
+    if (queued) {
+      reversalsQueued.incrementAndGet();
+      wake.release();
+    }
+    return queued;
+  }
+
+  private CardResponse terminalReversal(ReversalRequest r) {
+    OriginalData o = r.original();
+    Optional<OnlineHostStore.RequestRow> row = store.request(r.terminalId(), o.stan(), o.transmittedAt().field7(),
+        o.mti().code());
+    if (row.isEmpty()) {
+      LOG.info("Reversal of a request the host never had: nothing to undo [terminal={}, stan={}]", r.terminalId(),
+          o.stan());
+      return answer(r, ResponseCode.APPROVED, null);
+    }
+    OnlineHostStore.RequestRow found = row.get();
+    if (!found.kind().equals(PURCHASE) || found.state() == TransactionState.CAPTURED) {
+      return answer(r, ResponseCode.INVALID_TRANSACTION, null); // presented already (or a refund): refund instead
+    }
+    queueReversal(found, EnumSet.of(TransactionState.SENT, TransactionState.APPROVED), r.reason());
+    Optional<TransactionState> now = store.request(found.id()).map(OnlineHostStore.RequestRow::state);
+    if (now.isPresent() && now.get() == TransactionState.CAPTURED) {
+      return answer(r, ResponseCode.INVALID_TRANSACTION, null);
+    }
+    return answer(r, ResponseCode.APPROVED, null);
+  }
+
+  private void deliverLoop() {
+    while (!closed) {
+      try {
+        List<OnlineHostStore.ReversalRow> due = store.dueReversals(System.currentTimeMillis(), DUE_BATCH);
+        for (OnlineHostStore.ReversalRow row : due) {
+          if (closed) {
+            return;
+          }
+          deliver(row);
+        }
+        if (due.isEmpty()) {
+          long wait = store.nextReversalDueMs().map(next -> next - System.currentTimeMillis()).orElse(60_000L);
+          if (wait > 0 && wake.tryAcquire(Math.min(wait, 60_000L), TimeUnit.MILLISECONDS)) {
+            wake.drainPermits();
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("Reversal deliverer: {}; trying again", e.getMessage());
+        try {
+          if (wake.tryAcquire(config.reversalRetryMs(), TimeUnit.MILLISECONDS)) {
+            wake.drainPermits();
+          }
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void deliver(OnlineHostStore.ReversalRow row) {
+    ReversalRequest reversal = (ReversalRequest) wire.read(row.messageBytes()).message();
+    reversalsSent.incrementAndGet();
+    Outcome outcome = switchClient.send(reversal);
+    if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
+        && response.mti() == Mti.REVERSAL_RESPONSE && !TRANSIENT.contains(response.responseCode())) {
+      store.ackReversal(row.id(), row.requestId(), response.responseCode().code(), clock.millis());
+      reversalsAcknowledged.incrementAndGet();
+      LOG.info("Reversal acknowledged [terminal={}, stan={}, code={}]", reversal.terminalId(),
+          reversal.original().stan(), response.responseCode().code());
+      return;
+    }
+    int attempts = row.attempts() + 1;
+    long backoff = Math.min(config.reversalRetryMaxMs(), config.reversalRetryMs() << Math.min(attempts - 1, 20));
+    store.retryReversal(row.id(), attempts, System.currentTimeMillis() + backoff);
+    LOG.info("Reversal not acknowledged, again in {} ms [terminal={}, stan={}, attempts={}]", backoff,
+        reversal.terminalId(), reversal.original().stan(), attempts);
+  }
+
+  // ---- refunds ------------------------------------------------------------------------------------
+
+  private CardResponse refund(FinancialRequest request) {
+    CardTransaction t = request.transaction();
+    Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
+    if (merchant.isEmpty()) {
+      return refusal(request, t);
+    }
+    refundLock.lock();
+    try {
+      Optional<OnlineHostStore.RequestRow> repeat = store.request(t.terminalId(), t.stan(),
+          t.transmittedAt().field7(), Mti.FINANCIAL_REQUEST.code());
+      if (repeat.isPresent()) {
+        repeats.incrementAndGet();
+        return repeatAnswer(request, repeat.get());
+      }
+      Optional<OnlineHostStore.RequestRow> purchase = store.purchaseByRrn(t.terminalId(), t.rrn());
+      if (purchase.isEmpty() || (purchase.get().state() != TransactionState.APPROVED
+          && purchase.get().state() != TransactionState.CAPTURED)) {
+        refused.incrementAndGet();
+        return answer(request, ResponseCode.INVALID_TRANSACTION, null);
+      }
+      OnlineHostStore.RequestRow p = purchase.get();
+      CardTransaction original = transactionOf(wire.read(p.requestBytes()).message());
+      long amount = t.amount().amountMinor();
+      if (!original.pan().equals(t.pan())) {
+        refused.incrementAndGet();
+        return answer(request, ResponseCode.INVALID_CARD_NUMBER, null);
+      }
+      if (!t.amount().currency().equals(original.amount().currency()) || amount <= 0
+          || amount > p.amountMinor() - store.refundedMinor(p.id())) {
+        refused.incrementAndGet();
+        return answer(request, ResponseCode.INVALID_AMOUNT, null);
+      }
+      String approval = String.format("R%05d", random.nextInt(100_000));
+      CardResponse toTerminal = answer(request, ResponseCode.APPROVED, approval);
+      FinancialRequest recorded = new FinancialRequest(forwarded(t, merchant.get()));
+      store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), t.stan(), t.transmittedAt().field7(),
+          Mti.FINANCIAL_REQUEST.code(), REFUND, merchant.get().merchantId(), businessDate().toString(), t.rrn(),
+          t.pan().masked(), amount, t.amount().currency().alphaCode(), TransactionState.REFUND,
+          ResponseCode.APPROVED.code(), approval, p.id(), wire.write(recorded), wire.write(toTerminal)),
+          clock.millis());
+      return toTerminal;
+    } finally {
+      refundLock.unlock();
+    }
+  }
+
+  // ---- day end and payout -------------------------------------------------------------------------
+
+  /**
+   * Closes the business day's batch once: a request of the day still waiting for the switch is
+   * reversed; every approved purchase of {@code businessDate} not reversed becomes a capture
+   * presentment, every refund (of a purchase not reversed) a refund presentment. A second call
+   * returns the same list.
+   */
+  public List<Presentment> dayEnd(LocalDate businessDate) {
+    Assert.notNull(businessDate, "businessDate");
+    dayLock.lock();
+    try {
+      String day = businessDate.toString();
+      if (!store.isClosed(day)) {
+        for (OnlineHostStore.RequestRow sent : store.requestsIn(TransactionState.SENT, day)) {
+          queueReversal(sent, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
+        }
+      }
+      List<Presentment> out = new ArrayList<>();
+      for (OnlineHostStore.PresentmentRow p : store.closeDay(day, config.acquirer().value(), clock.millis())) {
+        out.add(presentment(p, businessDate));
+      }
+      return List.copyOf(out);
+    } finally {
+      dayLock.unlock();
+    }
+  }
+
+  private Presentment presentment(OnlineHostStore.PresentmentRow p, LocalDate businessDate) {
+    OnlineHostStore.RequestRow row = store.request(p.requestId()).orElseThrow();
+    CardTransaction t = transactionOf(wire.read(row.requestBytes()).message());
+    Presentment.Kind kind = Presentment.Kind.valueOf(p.kind());
+    OriginalData original;
+    if (kind == Presentment.Kind.CAPTURE) {
+      original = OriginalData.of(Mti.AUTHORISATION_REQUEST, t);
+    } else {
+      OnlineHostStore.RequestRow purchase = store.request(row.originalId()).orElseThrow();
+      original = OriginalData.of(Mti.AUTHORISATION_REQUEST,
+          transactionOf(wire.read(purchase.requestBytes()).message()));
+    }
+    return new Presentment(p.presentmentId(), kind, config.acquirer(), original, t.rrn(), t.terminalId(),
+        t.merchantId(), t.pan(), p.amountMinor(), t.amount().currency(), row.approvalCode(), businessDate);
+  }
+
+  /**
+   * Posts, once, for the day's presentments (closing the day first if it is not closed): each
+   * merchant's net (captured − refunded − MDR) between the settlement account and its payable
+   * account, and the MDR from the settlement account to revenue. MDR = captured × rate / 10,000,
+   * rounded half up, per merchant per day. A second call posts nothing new and returns the same payouts.
+   *
+   * @throws AcquirerStoreException when the ledger refuses a payout transfer (nothing of that merchant's is marked paid)
+   */
+  public List<MerchantPayout> payMerchants(LocalDate businessDate) {
+    dayEnd(businessDate);
+    String day = businessDate.toString();
+    Map<String, long[]> totals = new LinkedHashMap<>();
+    for (OnlineHostStore.PresentmentRow p : store.closeDay(day, config.acquirer().value(), clock.millis())) {
+      long[] sums = totals.computeIfAbsent(p.merchantId(), k -> new long[2]);
+      sums[p.kind().equals("CAPTURE") ? 0 : 1] = Math.addExact(sums[p.kind().equals("CAPTURE") ? 0 : 1],
+          p.amountMinor());
+    }
+    List<OnlineHostStore.PayoutRow> computed = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : totals.entrySet()) {
+      long captured = e.getValue()[0];
+      long refunded = e.getValue()[1];
+      long mdr = mdr(captured, config.mdrBasisPoints());
+      long account = store.merchant(e.getKey()).orElseThrow().accountId();
+      computed.add(new OnlineHostStore.PayoutRow(day, e.getKey(), account, captured, refunded, mdr,
+          captured - refunded - mdr, 0, 0, false));
+    }
+    List<MerchantPayout> out = new ArrayList<>();
+    for (OnlineHostStore.PayoutRow p : store.payouts(day, computed, config.transferIdBase())) {
+      if (!p.posted()) {
+        post(p);
+        store.markPosted(day, p.merchantId());
+      }
+      out.add(new MerchantPayout(new io.iotpay.acquirer.pos.merchant.MerchantId(p.merchantId()), p.accountId(),
+          p.capturedMinor(), p.refundedMinor(), p.mdrMinor(), p.netMinor()));
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code captured × basisPoints / 10,000}, rounded half up. */
+  static long mdr(long capturedMinor, int basisPoints) {
+    return Math.floorDiv(Math.addExact(Math.multiplyExact(capturedMinor, (long) basisPoints), 5_000L), 10_000L);
+  }
+
+  private void post(OnlineHostStore.PayoutRow p) {
+    List<Transfer> transfers = new ArrayList<>();
+    if (p.netMinor() > 0) {
+      transfers.add(Transfer.single(p.netTransferId(), config.settlementAccountId(), p.accountId(), p.netMinor()));
+    } else if (p.netMinor() < 0) {
+      transfers.add(Transfer.single(p.netTransferId(), p.accountId(), config.settlementAccountId(), -p.netMinor()));
+    }
+    if (p.mdrMinor() > 0) {
+      transfers.add(Transfer.single(p.mdrTransferId(), config.settlementAccountId(), config.revenueAccountId(),
+          p.mdrMinor()));
+    }
+    if (transfers.isEmpty()) {
+      return;
+    }
+    List<TransferResult> results = ledger.submit(transfers).orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join();
+    for (TransferResult result : results) {
+      if (result != TransferResult.OK) {
+        throw new AcquirerStoreException("ledger refused a payout transfer of " + p.merchantId() + ": " + result, null);
+      }
+    }
+  }
+
+  private void createAccounts(List<Account> accounts) {
+    List<AccountResult> results = ledger.createAccounts(accounts).orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS)
+        .join();
+    for (AccountResult result : results) {
+      if (result != AccountResult.OK) {
+        throw new AcquirerStoreException("ledger refused an acquirer account: " + result, null);
+      }
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  /** The first business day (UTC date of the clock, or later) whose batch is not closed. */
+  private LocalDate businessDate() {
+    LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    while (store.isClosed(day.toString())) {
+      day = day.plusDays(1);
+    }
+    return day;
+  }
+
+  private static String key(CardTransaction t, Mti mti) {
+    return mti.code() + "|" + t.terminalId() + "|" + t.stan() + "|" + t.transmittedAt().field7();
+  }
+
+  private static CardTransaction transactionOf(Iso8583Message message) {
+    return switch (message) {
+      case AuthorisationRequest a -> a.transaction();
+      case FinancialRequest f -> f.transaction();
+      case ReversalRequest r -> r.transaction();
+      default -> throw new ProtocolException("not a card request: " + message.mti().code());
+    };
+  }
+
+  private static CardResponse answer(Iso8583Message request, ResponseCode code, String approvalCode) {
+    return CardResponse.answering(request, code, approvalCode, null);
+  }
+
+  /** Stops the terminal server, the deliverer and the switch link; queued reversals stay queued for the next start. */
+  @Override
+  public void close() {
+    closed = true;
+    if (terminalServer != null) {
+      terminalServer.close();
+    }
+    switchClient.close(); // a reversal in flight ends LinkDown and stays queued
+    Thread thread = deliverer;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+-- The acquirer's online host (docs/acquirer-online.md).
+
+-- Merchants that have transacted: their field 42 and their payable account in the acquirer's ledger.
+CREATE TABLE online_merchant (
+  seq           INTEGER PRIMARY KEY,
+  merchant_id   TEXT    NOT NULL UNIQUE,
+  acceptor_id   TEXT    NOT NULL UNIQUE,
+  account_id    INTEGER NOT NULL UNIQUE,
+  created_at_ms INTEGER NOT NULL
+);
+
+-- One row per terminal request (0100 purchase, 0200 refund), written before it is forwarded.
+-- request_bytes: the message as forwarded (ISO 8583 without MAC); response_bytes: the terminal's answer.
+CREATE TABLE online_request (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  terminal_id    TEXT    NOT NULL,
+  stan           INTEGER NOT NULL,
+  transmitted_at TEXT    NOT NULL,
+  mti            TEXT    NOT NULL,
+  kind           TEXT    NOT NULL,
+  merchant_id    TEXT    NOT NULL,
+  business_date  TEXT    NOT NULL,
+  rrn            TEXT    NOT NULL,
+  pan_masked     TEXT    NOT NULL,
+  amount_minor   INTEGER NOT NULL,
+  currency       TEXT    NOT NULL,
+  state          TEXT    NOT NULL,
+  response_code  TEXT,
+  approval_code  TEXT,
+  original_id    INTEGER REFERENCES online_request (id),
+  request_bytes  BLOB    NOT NULL,
+  response_bytes BLOB,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  UNIQUE (terminal_id, stan, transmitted_at, mti)
+);
+CREATE INDEX online_request_day ON online_request (business_date, state);
+CREATE INDEX online_request_rrn ON online_request (terminal_id, rrn);
+
+-- The store-and-forward queue of reversals: at most one per request, sent until an 0410 comes.
+CREATE TABLE online_reversal (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id      INTEGER NOT NULL UNIQUE REFERENCES online_request (id),
+  reason          TEXT    NOT NULL,
+  message_bytes   BLOB    NOT NULL,
+  queued_at_ms    INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_try_ms     INTEGER NOT NULL,
+  acked_at_ms     INTEGER,
+  response_code   TEXT
+);
+CREATE INDEX online_reversal_due ON online_reversal (acked_at_ms, next_try_ms);
+
+-- Closed business days.
+CREATE TABLE online_batch (
+  business_date TEXT    PRIMARY KEY,
+  closed_at_ms  INTEGER NOT NULL
+);
+
+-- What each closed day presents for clearing.
+CREATE TABLE online_presentment (
+  presentment_id TEXT    PRIMARY KEY,
+  business_date  TEXT    NOT NULL REFERENCES online_batch (business_date),
+  request_id     INTEGER NOT NULL UNIQUE REFERENCES online_request (id),
+  kind           TEXT    NOT NULL,
+  merchant_id    TEXT    NOT NULL,
+  amount_minor   INTEGER NOT NULL
+);
+
+-- T+1 merchant payouts, one per merchant and day; posted = 1 once the ledger took both transfers.
+CREATE TABLE online_payout (
+  business_date    TEXT    NOT NULL,
+  merchant_id      TEXT    NOT NULL,
+  account_id       INTEGER NOT NULL,
+  captured_minor   INTEGER NOT NULL,
+  refunded_minor   INTEGER NOT NULL,
+  mdr_minor        INTEGER NOT NULL,
+  net_minor        INTEGER NOT NULL,
+  net_transfer_id  INTEGER NOT NULL UNIQUE,
+  mdr_transfer_id  INTEGER NOT NULL UNIQUE,
+  posted           INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (business_date, merchant_id)
+);

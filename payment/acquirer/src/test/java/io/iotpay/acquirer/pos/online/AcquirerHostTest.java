@@ -1,0 +1,223 @@
+package io.iotpay.acquirer.pos.online;
+
+import static io.iotpay.acquirer.pos.online.OnlineWorld.ACQUIRER_TIMEOUT_MS;
+import static io.iotpay.acquirer.pos.online.OnlineWorld.ACQ_REVENUE;
+import static io.iotpay.acquirer.pos.online.OnlineWorld.ACQ_SETTLEMENT;
+import static io.iotpay.acquirer.pos.online.OnlineWorld.CARD_FUNDS;
+import static io.iotpay.acquirer.pos.online.OnlineWorld.TODAY;
+import static io.iotpay.acquirer.pos.online.OnlineWorld.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.issuer.authorisation.card.CardAuthorisationService.ClearingOutcome;
+import io.iotpay.protocol.iso8583.AuthorisationRequest;
+import io.iotpay.protocol.iso8583.CardResponse;
+import io.iotpay.protocol.iso8583.CardTransaction;
+import io.iotpay.protocol.iso8583.FinancialRequest;
+import io.iotpay.protocol.iso8583.Mti;
+import io.iotpay.protocol.iso8583.OriginalData;
+import io.iotpay.protocol.iso8583.ResponseCode;
+import io.iotpay.protocol.iso8583.ReversalRequest;
+import io.iotpay.protocol.online.Presentment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The acquirer host end to end: terminal → acquirer → (proxy) → switch → issuer over loopback TCP,
+ * real stores, a genuine ARQC, both suites (docs/acquirer-online.md, "Tests").
+ */
+class AcquirerHostTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void approveDeclineRepeatRefundReversal_dayEnd_payout_onSqlite(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      approveDeclineRepeatRefundReversal_dayEnd_payout(w);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void approveDeclineRepeatRefundReversal_dayEnd_payout_onPostgres(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onPostgres(suite, dir)) {
+      approveDeclineRepeatRefundReversal_dayEnd_payout(w);
+    }
+  }
+
+  private static void approveDeclineRepeatRefundReversal_dayEnd_payout(OnlineWorld w) {
+    // Approve: the issuer holds the amount.
+    CardTransaction bought = w.purchase(w.nextStan(), 1_000, 1, false);
+    CardResponse approved = w.send(new AuthorisationRequest(bought));
+    assertThat(approved.responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(approved.approvalCode()).isNotNull();
+    assertThat(approved.iccData()).as("the issuer's ARPC comes back in field 55").isNotNull();
+    assertThat(w.host.state(bought.terminalId(), bought.stan(), bought.transmittedAt()))
+        .contains(TransactionState.APPROVED);
+    assertThat(w.card().debitsPendingMinor()).isEqualTo(1_000);
+
+    // A repeat of the same 0100 (terminal, STAN, field 7) gets the same answer and is not forwarded again.
+    long forwarded = w.host.stats().forwarded();
+    CardResponse repeat = w.send(new AuthorisationRequest(bought));
+    assertThat(repeat.responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(repeat.approvalCode()).isEqualTo(approved.approvalCode());
+    assertThat(w.host.stats().forwarded()).isEqualTo(forwarded);
+    assertThat(w.card().debitsPendingMinor()).isEqualTo(1_000);
+
+    // Decline: one bit of the ARQC flipped.
+    CardTransaction forged = w.purchase(w.nextStan(), 500, 2, true);
+    CardResponse declined = w.send(new AuthorisationRequest(forged));
+    assertThat(declined.responseCode().approved()).isFalse();
+    assertThat(w.host.state(forged.terminalId(), forged.stan(), forged.transmittedAt()))
+        .contains(TransactionState.DECLINED);
+
+    // The terminal reverses an approval (the card refused the issuer's answer): the hold is released.
+    CardTransaction second = w.purchase(w.nextStan(), 700, 3, false);
+    assertThat(w.send(new AuthorisationRequest(second)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(w.card().debitsPendingMinor()).isEqualTo(1_700);
+    CardResponse ack = w.send(terminalReversal(w, second));
+    assertThat(ack.mti()).isEqualTo(Mti.REVERSAL_RESPONSE);
+    assertThat(ack.responseCode()).isEqualTo(ResponseCode.APPROVED);
+    await(() -> w.host.state(second.terminalId(), second.stan(), second.transmittedAt())
+        .equals(Optional.of(TransactionState.REVERSED)), "the terminal's reversal is acknowledged");
+    assertThat(w.card().debitsPendingMinor()).isEqualTo(1_000);
+    // Its repeat changes nothing.
+    assertThat(w.send(terminalReversal(w, second)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+
+    // Refund 300 of the first purchase: recorded, never sent online.
+    forwarded = w.host.stats().forwarded();
+    CardResponse refunded = w.send(new FinancialRequest(
+        w.transaction("200000", w.nextStan(), 300, bought.rrn(), null)));
+    assertThat(refunded.responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(w.host.stats().forwarded()).isEqualTo(forwarded);
+    // More than what is left to refund is refused.
+    assertThat(w.send(new FinancialRequest(w.transaction("200000", w.nextStan(), 701, bought.rrn(), null)))
+        .responseCode()).isEqualTo(ResponseCode.INVALID_AMOUNT);
+
+    // Day end: the approved purchase (not the declined, not the reversed) and the refund; once.
+    List<Presentment> presented = w.host.dayEnd(TODAY);
+    assertThat(presented).extracting(Presentment::kind, Presentment::amountMinor)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Presentment.Kind.CAPTURE, 1_000L),
+            org.assertj.core.groups.Tuple.tuple(Presentment.Kind.REFUND, 300L));
+    assertThat(w.host.dayEnd(TODAY)).isEqualTo(presented);
+    assertThat(w.host.state(bought.terminalId(), bought.stan(), bought.transmittedAt()))
+        .contains(TransactionState.CAPTURED);
+    // A reversal after the capture is presented is refused: a refund is the way back.
+    assertThat(w.send(terminalReversal(w, bought)).responseCode()).isEqualTo(ResponseCode.INVALID_TRANSACTION);
+
+    // The presentments clear at the issuer: its hold becomes a posting, the refund credits the card.
+    assertThat(w.issuer.capture(presented.get(0).original(), presented.get(0).amountMinor()))
+        .isEqualTo(ClearingOutcome.DONE);
+    assertThat(w.issuer.refund(presented.get(1).presentmentId(), presented.get(1).original(),
+        presented.get(1).amountMinor())).isEqualTo(ClearingOutcome.DONE);
+    assertThat(w.card().debitsPendingMinor()).isZero();
+    assertThat(w.card().creditsPostedMinor() - w.card().debitsPostedMinor()).isEqualTo(CARD_FUNDS - 1_000 + 300);
+
+    // Payout T+1: gross 1,000 − refund 300 − MDR (1.5 % of 1,000 = 15) = 685 to the merchant, once.
+    List<MerchantPayout> payouts = w.host.payMerchants(TODAY);
+    assertThat(payouts).singleElement().satisfies(p -> {
+      assertThat(p.merchantId()).isEqualTo(w.merchant);
+      assertThat(p.capturedMinor()).isEqualTo(1_000);
+      assertThat(p.refundedMinor()).isEqualTo(300);
+      assertThat(p.mdrMinor()).isEqualTo(15);
+      assertThat(p.netMinor()).isEqualTo(685);
+    });
+    assertThat(w.host.payMerchants(TODAY)).isEqualTo(payouts);
+    long merchantAccount = w.host.merchantAccount(w.merchant).orElseThrow();
+    assertThat(w.acquirerAccount(merchantAccount).creditsPostedMinor()).isEqualTo(685);
+    assertThat(w.acquirerAccount(ACQ_REVENUE).creditsPostedMinor()).isEqualTo(15);
+    assertThat(w.acquirerAccount(ACQ_SETTLEMENT).debitsPostedMinor()).isEqualTo(700);
+    assertThat(w.host.reversalsPending()).isZero();
+    w.assertBooksBalance();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void lost0110_isReversed_lost0410_isResent_holdReleasedOnce(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      w.proxy.dropBack("0110", 1);
+      w.proxy.dropBack("0410", 1);
+      CardTransaction lost = w.purchase(w.nextStan(), 2_000, 1, false);
+      long started = System.nanoTime();
+      CardResponse answer = w.send(new AuthorisationRequest(lost));
+      assertThat(answer.responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(ACQUIRER_TIMEOUT_MS);
+      assertThat(w.proxy.dropped).contains("0110");
+      // The issuer approved and holds it; the acquirer's reversal releases it, although its first 0410 is lost.
+      await(() -> w.host.state(lost.terminalId(), lost.stan(), lost.transmittedAt())
+          .equals(Optional.of(TransactionState.REVERSED)), "the reversal is acknowledged");
+      assertThat(w.proxy.dropped).containsExactly("0110", "0410");
+      assertThat(w.host.stats().reversalsSent()).isGreaterThanOrEqualTo(2);
+      assertThat(w.host.stats().reversalsAcknowledged()).isEqualTo(1);
+      assertThat(w.card().debitsPendingMinor()).isZero();
+      assertThat(w.card().debitsPostedMinor()).isZero();
+      assertThat(w.host.reversalsPending()).isZero();
+      // The terminal's repeat gets the same 91, and nothing is forwarded again.
+      assertThat(w.send(new AuthorisationRequest(lost)).responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      assertThat(w.host.stats().forwarded()).isEqualTo(1);
+      // Nothing to present, nothing to pay.
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      assertThat(w.host.payMerchants(TODAY)).isEmpty();
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void restart_withReversalQueued_deliversItAfterTheRestart(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      w.proxy.dropBack("0110", 1);
+      w.proxy.dropBack("0410", Integer.MAX_VALUE);
+      CardTransaction lost = w.purchase(w.nextStan(), 1_500, 1, false);
+      assertThat(w.send(new AuthorisationRequest(lost)).responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      await(() -> w.proxy.dropped.stream().filter("0410"::equals).count() >= 2, "two 0410s lost");
+      assertThat(w.host.reversalsPending()).isEqualTo(1);
+      w.closeAcquirer();
+      // The switch's answers come through again; the restarted acquirer finds the queue in its store.
+      w.proxy.dropBack("0410", 0);
+      w.openAcquirer();
+      await(() -> w.host.reversalsPending() == 0, "the queued reversal is delivered after the restart");
+      assertThat(w.host.state(lost.terminalId(), lost.stan(), lost.transmittedAt()))
+          .contains(TransactionState.REVERSED);
+      assertThat(w.card().debitsPendingMinor()).isZero();
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void blockedOrUnknownTerminal_isRefusedBeforeTheSwitch(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      w.registry.service().blockTerminal(new io.iotpay.acquirer.pos.merchant.TerminalId(w.terminalId), "alice",
+          "lost device");
+      CardTransaction t = w.purchase(w.nextStan(), 100, 1, false);
+      assertThat(w.send(new AuthorisationRequest(t)).responseCode())
+          .isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      assertThat(w.host.stats().forwarded()).isZero();
+      assertThat(w.host.state(t.terminalId(), t.stan(), t.transmittedAt())).isEmpty();
+      assertThat(w.card().debitsPendingMinor()).isZero();
+    }
+  }
+
+  @Test
+  void mdr_roundsHalfUp() {
+    assertThat(AcquirerHost.mdr(1_000, 150)).isEqualTo(15);
+    assertThat(AcquirerHost.mdr(5_000, 1)).isEqualTo(1); // 0.5 → 1
+    assertThat(AcquirerHost.mdr(4_999, 1)).isEqualTo(0); // 0.4999 → 0
+    assertThat(AcquirerHost.mdr(333, 150)).isEqualTo(5); // 4.995 → 5
+    assertThat(AcquirerHost.mdr(123_456, 0)).isZero();
+  }
+
+  private static ReversalRequest terminalReversal(OnlineWorld w, CardTransaction original) {
+    CardTransaction t = w.transaction(original.processingCode(), w.nextStan(), original.amount().amountMinor(),
+        original.rrn(), null);
+    return new ReversalRequest(Mti.REVERSAL_REQUEST, t, ResponseCode.DO_NOT_HONOUR,
+        OriginalData.of(Mti.AUTHORISATION_REQUEST, original));
+  }
+}

@@ -1,0 +1,115 @@
+package io.iotpay.acquirer.pos.online;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny TCP proxy that reads ISO 8583 frames (2-byte big-endian length, then the message) in both
+ * directions and can drop frames flowing back to the client by MTI: the "answer lost on the way"
+ * fault of the failure-exit tests. Frames are otherwise passed on unchanged.
+ */
+final class FrameProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final InetSocketAddress upstream;
+  private final Map<String, AtomicInteger> dropBack = new ConcurrentHashMap<>();
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  final List<String> dropped = new CopyOnWriteArrayList<>();
+  final List<String> passedBack = new CopyOnWriteArrayList<>();
+
+  FrameProxy(InetSocketAddress upstream) throws IOException {
+    this.upstream = upstream;
+    this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().name("frame-proxy-accept").start(this::acceptLoop);
+  }
+
+  InetSocketAddress address() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+  }
+
+  /** Drops the next {@code count} frames of {@code mti} flowing back to the client. */
+  void dropBack(String mti, int count) {
+    dropBack.put(mti, new AtomicInteger(count));
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Socket up = new Socket();
+        up.connect(upstream, 5_000);
+        open.add(client);
+        open.add(up);
+        Thread.ofVirtual().start(() -> pump(client, up, false));
+        Thread.ofVirtual().start(() -> pump(up, client, true));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean back) {
+    try {
+      DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
+      OutputStream out = to.getOutputStream();
+      while (true) {
+        int length = in.readUnsignedShort();
+        byte[] body = new byte[length];
+        in.readFully(body);
+        String mti = new String(body, 0, Math.min(4, length), StandardCharsets.US_ASCII);
+        if (back) {
+          AtomicInteger budget = dropBack.get(mti);
+          if (budget != null && budget.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            dropped.add(mti);
+            continue;
+          }
+          passedBack.add(mti);
+        }
+        out.write(new byte[] {(byte) (length >> 8), (byte) length});
+        out.write(body);
+        out.flush();
+      }
+    } catch (EOFException e) {
+      // peer closed
+    } catch (IOException e) {
+      // connection closed
+    } finally {
+      close(from);
+      close(to);
+    }
+  }
+
+  private void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    open.remove(socket);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    for (Socket socket : open) {
+      close(socket);
+    }
+  }
+}
