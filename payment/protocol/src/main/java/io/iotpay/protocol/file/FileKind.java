@@ -11,7 +11,11 @@ public enum FileKind {
   /** Switch → every participant: the multilateral net settlement of day T. */
   SETTLEMENT("SETTLEMENT"),
   /** Issuer → switch → operators: cards a gate must refuse. */
-  DENY_LIST("DENYLIST");
+  DENY_LIST("DENYLIST"),
+  /** Acquirer → switch, and switch → issuer: online card captures and refunds of day T. */
+  PRESENTMENT("PRESENT"),
+  /** Switch → acquirer, and issuer → switch: what became of each presentment. */
+  PRESENTMENT_RESULT("PRESULT");
 
   private final String wireName;
 

@@ -36,11 +36,12 @@ final class FramedFileReader {
     this.in = in;
     this.lineBytes = new byte[limits.lineBytesMax()];
     if (!readLine()) {
-      throw new ProtocolException("line 1: the file is empty (no header)");
+      throw new FrameException(FrameException.Fault.TRUNCATED, "line 1: the file is empty (no header)");
     }
     this.header = parseHeader(expectedKind);
     if (header.recordCount() > limits.recordsMax()) {
-      throw cursor.field("record count", header.recordCount() + " exceeds the limit " + limits.recordsMax());
+      throw new FrameException(FrameException.Fault.TOO_LARGE, cursor.field("record count", header.recordCount()
+          + " exceeds the limit " + limits.recordsMax()).getMessage());
     }
     sha256.update(lineBytes, 0, lineLength);
     sha256.update((byte) '\n');
@@ -61,7 +62,8 @@ final class FramedFileReader {
       return false;
     }
     if (!readLine()) {
-      throw new ProtocolException("line " + (lineNumber + 1) + ": the file is truncated (no trailer after "
+      throw new FrameException(FrameException.Fault.TRUNCATED, "line " + (lineNumber + 1)
+          + ": the file is truncated (no trailer after "
           + bodyLines + " records)");
     }
     if (lineLength >= 2 && lineBytes[0] == 'T' && lineBytes[1] == FieldCursor.SEPARATOR) {
@@ -70,7 +72,7 @@ final class FramedFileReader {
     }
     bodyLines++;
     if (bodyLines > header.recordCount()) {
-      throw new ProtocolException("line " + lineNumber + ": more records than the header's count "
+      throw new FrameException(FrameException.Fault.COUNT, "line " + lineNumber + ": more records than the header's count "
           + header.recordCount());
     }
     sha256.update(lineBytes, 0, lineLength);
@@ -116,11 +118,13 @@ final class FramedFileReader {
       throw cursor.field("checksum", "is not 32 bytes of SHA-256");
     }
     if (!MessageDigest.isEqual(expected, sha256.digest())) {
-      throw cursor.field("checksum", "SHA-256 does not match the file's content");
+      throw new FrameException(FrameException.Fault.CHECKSUM,
+          cursor.field("checksum", "SHA-256 does not match the file's content").getMessage());
     }
     checksum = expected;
     if (bodyLines != header.recordCount()) {
-      throw cursor.fail("the header announces " + header.recordCount() + " records, the file has " + bodyLines);
+      throw new FrameException(FrameException.Fault.COUNT,
+          cursor.fail("the header announces " + header.recordCount() + " records, the file has " + bodyLines).getMessage());
     }
     if (readLine() || lineLength > 0) {
       throw new ProtocolException("line " + lineNumber + ": data after the trailer");
@@ -176,7 +180,8 @@ final class FramedFileReader {
       if (bufferPosition == bufferLimit && !fill()) {
         if (any) {
           lineNumber++;
-          throw new ProtocolException("line " + lineNumber + ": the file is truncated (last line has no '\\n')");
+          throw new FrameException(FrameException.Fault.TRUNCATED,
+              "line " + lineNumber + ": the file is truncated (last line has no '\\n')");
         }
         return false;
       }
@@ -214,6 +219,34 @@ final class FramedFileReader {
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read file at line " + (lineNumber + 1), e);
+    }
+  }
+
+  /** A refusal of the frame itself, with what kind it is (each file kind may map it to its own reason). */
+  static final class FrameException extends ProtocolException {
+    private static final long serialVersionUID = 1L;
+
+    /** What is wrong with the frame. */
+    enum Fault {
+      /** The file ends before its trailer, or its last line has no '\n'. */
+      TRUNCATED,
+      /** The trailer's SHA-256 does not match. */
+      CHECKSUM,
+      /** The body's line count does not match the header's. */
+      COUNT,
+      /** The header announces more records than the reader's bound. */
+      TOO_LARGE
+    }
+
+    private final Fault fault;
+
+    FrameException(Fault fault, String message) {
+      super(message);
+      this.fault = fault;
+    }
+
+    Fault fault() {
+      return fault;
     }
   }
 }

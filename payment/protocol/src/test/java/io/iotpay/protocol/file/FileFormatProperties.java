@@ -176,6 +176,8 @@ class FileFormatProperties {
           case OFFLINE, CLEARING -> TransitFileReader.readAll(new ByteArrayInputStream(input), kind, LIMITS);
           case SETTLEMENT -> SettlementReportFile.read(new ByteArrayInputStream(input), LIMITS);
           case DENY_LIST -> DenyListFile.read(new ByteArrayInputStream(input), LIMITS);
+          case PRESENTMENT -> PresentmentFile.read(new ByteArrayInputStream(input), LIMITS);
+          case PRESENTMENT_RESULT -> PresentmentResultFile.read(new ByteArrayInputStream(input), LIMITS);
         }
       } catch (ProtocolException expected) {
         assertThat(expected.getMessage()).isNotBlank();

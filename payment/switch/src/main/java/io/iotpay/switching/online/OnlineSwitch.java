@@ -13,6 +13,7 @@ import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.Mti;
+import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.NetworkManagementRequest;
 import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.Outcome;
@@ -258,13 +259,18 @@ public final class OnlineSwitch implements AutoCloseable {
   private void logAdvice(PartyId issuerId, Iso8583Message advice, CardResponse ack, long issuerMs) {
     CardTransaction t = transactionOf(advice);
     log.add(new LogEntry(System.currentTimeMillis(), PartyId.of(t.acquirerId()), issuerId, advice.mti(), t,
-        config.storeKeys().panHash(t.pan()), ack, AnsweredBy.ADVICE, issuerMs, issuerMs));
+        config.storeKeys().panHash(t.pan()), ack, AnsweredBy.ADVICE, issuerMs, issuerMs, originalOf(advice)));
   }
 
   private void record(PartyId acquirer, PartyId issuer, Iso8583Message request, CardTransaction t, String panHash,
       CardResponse response, AnsweredBy by, long issuerMs, long startNs) {
     log.add(new LogEntry(System.currentTimeMillis(), acquirer, issuer, request.mti(), t, panHash, response, by, issuerMs,
-        elapsedMs(startNs)));
+        elapsedMs(startNs), originalOf(request)));
+  }
+
+  /** A reversal's field 90, logged so clearing can tell a reversed authorisation; else null. */
+  private static OriginalData originalOf(Iso8583Message request) {
+    return request instanceof ReversalRequest reversal ? reversal.original() : null;
   }
 
   private static long elapsedMs(long startNs) {

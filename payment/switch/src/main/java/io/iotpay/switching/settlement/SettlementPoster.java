@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * Posts a day's clearing and settlement to the switch's book (docs/clearing-files.md §7): the fares
  * each issuer owes each operator (due from issuer / due to operator), then each side settled
  * through the settlement account, which ends the day at zero because the positions sum to zero.
+ * The receiving participants are the transit operators followed by the online acquirers (their
+ * due-to accounts are numbered in that order, so adding acquirers leaves the operators' ids as
+ * they were).
  */
 public final class SettlementPoster {
   static final long SETTLEMENT_ACCOUNT = 1;
@@ -69,36 +72,45 @@ public final class SettlementPoster {
 
   /**
    * Posts day T; ids are derived from T, so a repeated call after a crash is an idempotent retry.
+   * Each gross amount moves from the payer's account to the receiver's, then each side is settled
+   * through the settlement account. Transit fares run issuer → operator; an online refund runs
+   * acquirer → issuer (the acquirer's account is one of the receivers' accounts, the issuer's one of
+   * the payers').
    *
-   * @param faresMinor issuer → operator → fares
+   * @param grossMinor payer → receiver → amount (transit: issuer → operator → fares)
    */
-  public void post(LocalDate businessDate, Map<PartyId, Map<PartyId, Long>> faresMinor) {
+  public void post(LocalDate businessDate, Map<PartyId, Map<PartyId, Long>> grossMinor) {
     List<Transfer> transfers = new ArrayList<>();
     long idBase = Math.addExact(config.transferIdBase(), Math.multiplyExact(businessDate.toEpochDay(), TRANSFERS_PER_DAY_MAX));
-    Map<PartyId, Long> operatorTotals = new TreeMap<>(SwitchConfig.PARTY_ORDER);
-    for (var issuer : faresMinor.entrySet()) {
-      long issuerTotal = 0;
-      for (var operator : issuer.getValue().entrySet()) {
-        if (operator.getValue() > 0) {
-          transfers.add(Transfer.single(idBase + transfers.size() + 1, dueFromIssuer(issuer.getKey()),
-              dueToOperator(operator.getKey()), operator.getValue()));
+    Map<PartyId, Long> receiverTotals = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    for (var payer : grossMinor.entrySet()) {
+      long payerTotal = 0;
+      for (var receiver : payer.getValue().entrySet()) {
+        if (receiver.getValue() > 0) {
+          transfers.add(Transfer.single(idBase + transfers.size() + 1, accountOf(payer.getKey()),
+              accountOf(receiver.getKey()), receiver.getValue()));
         }
-        issuerTotal = Math.addExact(issuerTotal, operator.getValue());
-        operatorTotals.merge(operator.getKey(), operator.getValue(), Math::addExact);
+        payerTotal = Math.addExact(payerTotal, receiver.getValue());
+        receiverTotals.merge(receiver.getKey(), receiver.getValue(), Math::addExact);
       }
-      if (issuerTotal > 0) {
+      if (payerTotal > 0) {
         transfers.add(Transfer.single(idBase + transfers.size() + 1, settlementAccount(),
-            dueFromIssuer(issuer.getKey()), issuerTotal));
+            accountOf(payer.getKey()), payerTotal));
       }
     }
-    for (var operator : operatorTotals.entrySet()) {
-      if (operator.getValue() > 0) {
-        transfers.add(Transfer.single(idBase + transfers.size() + 1, dueToOperator(operator.getKey()),
-            settlementAccount(), operator.getValue()));
+    for (var receiver : receiverTotals.entrySet()) {
+      if (receiver.getValue() > 0) {
+        transfers.add(Transfer.single(idBase + transfers.size() + 1, accountOf(receiver.getKey()),
+            settlementAccount(), receiver.getValue()));
       }
     }
     Assert.that(transfers.size() < TRANSFERS_PER_DAY_MAX, "too many settlement transfers [count={}]", transfers.size());
     submitLinked(transfers);
+  }
+
+  /** An issuer's due-from account, else the receiving participant's due-to account. */
+  private long accountOf(PartyId party) {
+    return issuers.contains(party) ? dueFromIssuer(party) : dueToOperator(party);
   }
 
   /** One linked chain per ledger batch, so a day's postings land whole (or the batch is retried). */

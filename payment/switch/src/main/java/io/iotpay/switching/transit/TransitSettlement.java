@@ -4,6 +4,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.settlement.SettlementReport;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
+import io.iotpay.switching.settlement.GrossSource;
 import io.iotpay.switching.settlement.MultilateralNetting;
 import io.iotpay.switching.settlement.SettlementPoster;
 import io.iotpay.switching.settlement.SettlementReportWriter;
@@ -11,13 +12,16 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Settles a transit business day on T+1 (docs/clearing-files.md §7): closes the day to intake,
  * nets it multilaterally, posts it to the switch's book, writes each issuer's clearing file and each
- * participant's settlement report, and records the day as settled. Thread-safe (synchronized).
+ * participant's settlement report, and records the day as settled. Other schemes' gross amounts of
+ * day T ({@link GrossSource}, e.g. online card clearing) join the same netting and postings.
+ * Thread-safe (synchronized).
  */
 final class TransitSettlement {
   private static final Logger LOG = LoggerFactory.getLogger(TransitSettlement.class);
@@ -30,12 +34,16 @@ final class TransitSettlement {
   private final ClearingFileWriter clearingFiles;
   private final SettlementReportWriter reports;
   private final SwitchStore store;
+  private final List<GrossSource> sources;
 
-  TransitSettlement(SwitchConfig config, List<PartyId> issuers, List<PartyId> operators, OfflineFileIntake intake,
-      SettlementPoster poster, ClearingFileWriter clearingFiles, SettlementReportWriter reports, SwitchStore store) {
+  /** @param receivers the operators and the sources' participants (every receiving party) */
+  TransitSettlement(SwitchConfig config, List<PartyId> issuers, List<PartyId> receivers, OfflineFileIntake intake,
+      SettlementPoster poster, ClearingFileWriter clearingFiles, SettlementReportWriter reports, SwitchStore store,
+      List<GrossSource> sources) {
     this.config = config;
     this.issuers = issuers;
-    this.operators = operators;
+    this.operators = receivers;
+    this.sources = List.copyOf(sources);
     this.intake = intake;
     this.poster = poster;
     this.clearingFiles = clearingFiles;
@@ -46,15 +54,38 @@ final class TransitSettlement {
   /** @see TransitSwitch#settle */
   synchronized SettlementRun settle(LocalDate businessDate, LocalDate today) {
     DayClearing day = intake.closeForSettlement(businessDate, today);
+    Map<PartyId, Map<PartyId, Long>> grossMinor = sources.isEmpty() ? day.faresMinor() : copy(day.faresMinor());
+    long records = day.recordsAccepted();
+    if (!sources.isEmpty()) {
+      for (GrossSource source : sources) {
+        GrossSource.Gross gross = source.close(businessDate);
+        gross.payerToReceiverMinor().forEach((payer, byReceiver) -> byReceiver.forEach((receiver, amount) ->
+            grossMinor.computeIfAbsent(payer, p -> new TreeMap<>(SwitchConfig.PARTY_ORDER))
+                .merge(receiver, amount, Math::addExact)));
+        records = Math.addExact(records, gross.records());
+      }
+    }
     SettlementReport report = MultilateralNetting.net(businessDate, config.currency(), issuers, operators,
-        day.faresMinor(), day.recordsAccepted());
-    poster.post(businessDate, day.faresMinor());
+        grossMinor, records);
+    poster.post(businessDate, grossMinor);
     Map<PartyId, Path> clearing = clearingFiles.write(day);
     Map<PartyId, Path> reportFiles = reports.write(report);
     store.markSettled(businessDate, clearingFiles.sequences());
+    sources.forEach(source -> source.settled(businessDate));
     day.close();
     LOG.info("Business day settled [day={}, records={}, participants={}]", businessDate, report.recordsSettled(),
         report.positions().size());
     return new SettlementRun(report, clearing, reportFiles);
+  }
+
+  /** A mutable copy in party order, so the sources' amounts can be added to the day's fares. */
+  private static Map<PartyId, Map<PartyId, Long>> copy(Map<PartyId, Map<PartyId, Long>> grossMinor) {
+    Map<PartyId, Map<PartyId, Long>> out = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    grossMinor.forEach((payer, byReceiver) -> {
+      Map<PartyId, Long> copy = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+      copy.putAll(byReceiver);
+      out.put(payer, copy);
+    });
+    return out;
   }
 }

@@ -9,6 +9,7 @@ import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
+import io.iotpay.switching.settlement.GrossSource;
 import io.iotpay.switching.settlement.SettlementPoster;
 import io.iotpay.switching.settlement.SettlementReportWriter;
 import java.io.IOException;
@@ -44,20 +45,36 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * @throws io.iotpay.switching.SwitchStoreException when the database cannot be read
    */
   public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory) {
+    this(config, ledger, database, workDirectory, List.of());
+  }
+
+  /**
+   * As {@link #TransitSwitch(SwitchConfig, Ledger, Database, Path)}, with other schemes' gross amounts
+   * folded into every settlement run (docs/online-clearing.md): their participants get positions and
+   * due-to accounts after the operators'.
+   *
+   * @param sources e.g. the online card clearing; empty for transit alone
+   */
+  public TransitSwitch(SwitchConfig config, Ledger ledger, Database database, Path workDirectory,
+      List<GrossSource> sources) {
     LinkedHashSet<PartyId> issuerSet = new LinkedHashSet<>();
     config.ranges().stream().map(CardRange::issuer).sorted(SwitchConfig.PARTY_ORDER).forEach(issuerSet::add);
     List<PartyId> issuers = List.copyOf(issuerSet);
     List<PartyId> operators = config.operators().stream().sorted(SwitchConfig.PARTY_ORDER).distinct().toList();
+    LinkedHashSet<PartyId> receiverSet = new LinkedHashSet<>(operators);
+    sources.stream().flatMap(source -> source.participants().stream()).sorted(SwitchConfig.PARTY_ORDER)
+        .filter(party -> !issuerSet.contains(party)).forEach(receiverSet::add);
+    List<PartyId> receivers = List.copyOf(receiverSet);
     Path spool = directory(workDirectory.resolve("spool"));
     Path out = directory(workDirectory.resolve("out"));
     Path archive = directory(workDirectory.resolve("archive"));
     SwitchStore store = new SwitchStore(database, config.self());
-    this.poster = new SettlementPoster(config, ledger, issuers, operators);
+    this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
     this.intake = new OfflineFileIntake(config, store, spool, archive);
-    this.settlement = new TransitSettlement(config, issuers, operators, intake, poster,
+    this.settlement = new TransitSettlement(config, issuers, receivers, intake, poster,
         new ClearingFileWriter(config, issuers, spool, out, store.clearingSequences()),
-        new SettlementReportWriter(config.self(), out), store);
+        new SettlementReportWriter(config.self(), out), store, sources);
     this.denyLists = new DenyListDistribution(config, issuers, out);
   }
 
@@ -126,7 +143,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     return poster.dueFromIssuer(issuer);
   }
 
-  /** The account holding what the switch owes {@code operator}. */
+  /** The account holding what the switch owes {@code operator} (or an online acquirer of a gross source). */
   public long dueToOperatorAccountId(PartyId operator) {
     return poster.dueToOperator(operator);
   }

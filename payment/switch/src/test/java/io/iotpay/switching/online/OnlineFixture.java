@@ -116,6 +116,22 @@ final class OnlineFixture {
     }
   }
 
+  /** No file of the switch's SQLite database (main, WAL) in {@code directory} holds any of {@code pans}' digits. */
+  static void assertNoFullPan(Path directory, Pan... pans) throws IOException {
+    List<Path> files;
+    try (java.util.stream.Stream<Path> listing = java.nio.file.Files.list(directory)) {
+      files = listing.filter(p -> p.getFileName().toString().startsWith("switch-online.db")).toList();
+    }
+    org.assertj.core.api.Assertions.assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      String content = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+      for (Pan pan : pans) {
+        org.assertj.core.api.Assertions.assertThat(content).as("%s holds a full PAN", file.getFileName())
+            .doesNotContain(pan.digits());
+      }
+    }
+  }
+
   /**
    * An issuer process stand-in for the tests: a real {@link Iso8583Server} under the issuer link's
    * keys, recording every request, answering with what {@link #answer} decides.

@@ -29,13 +29,10 @@ import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -278,16 +275,6 @@ class OnlineSwitchTest {
 
   /** No file of the database (main file, WAL, shared memory) contains any of the PANs' digits. */
   private void assertNoFullPan(Pan... pans) throws IOException {
-    List<Path> files;
-    try (Stream<Path> listing = Files.list(directory)) {
-      files = listing.filter(p -> p.getFileName().toString().startsWith("switch-online.db")).toList();
-    }
-    assertThat(files).isNotEmpty();
-    for (Path file : files) {
-      String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-      for (Pan pan : pans) {
-        assertThat(content).as("%s holds a full PAN", file.getFileName()).doesNotContain(pan.digits());
-      }
-    }
+    OnlineFixture.assertNoFullPan(directory, pans);
   }
 }

@@ -388,7 +388,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
 
   /**
    * Clearing: captures {@code amountMinor} (at most the hold) of the authorisation named by {@code
-   * original}; the rest of the hold is released. Repeating the same capture is DONE again, once.
+   * original}; the rest of the hold is released. Repeating the same capture is DONE again, once. A
+   * transaction posted when it was authorised (0200, or a stand-in advice) is DONE for exactly its
+   * posted amount, nothing moving again.
    */
   public ClearingOutcome capture(OriginalData original, long amountMinor) {
     lock.lock();
@@ -399,6 +401,14 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         return ClearingOutcome.UNKNOWN_TRANSACTION;
       }
       Txn txn = found.get();
+      if (txn.state().equals(POSTED)) {
+        // Posted when authorised (an 0200, or the switch's stand-in advice): the money moved then.
+        // Its capture is taken for the posted amount; more is beyond it, less is not a capture.
+        if (amountMinor == txn.amountMinor()) {
+          return ClearingOutcome.DONE;
+        }
+        return amountMinor > txn.amountMinor() ? ClearingOutcome.EXCEEDS_HOLD : ClearingOutcome.NOT_CAPTURABLE;
+      }
       if (!txn.state().equals(HELD) && !txn.state().equals(CAPTURED)) {
         return ClearingOutcome.NOT_CAPTURABLE;
       }
