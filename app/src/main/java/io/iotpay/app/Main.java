@@ -6,6 +6,7 @@ import io.iotpay.app.cli.CryptoCommand;
 import io.iotpay.app.cli.DeviceCommand;
 import io.iotpay.app.cli.DemoCommand;
 import io.iotpay.app.cli.DeviceEnvelopeCommand;
+import io.iotpay.app.cli.PartyCommand;
 import io.iotpay.app.cli.QrCommand;
 import io.iotpay.app.cli.ServeCommand;
 import io.iotpay.app.cli.TlvCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     version = "iotpay 0.1.0-SNAPSHOT",
     description = "Payments for things that pay: IoT devices, offline cards and phones, metro gates.",
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, CryptoCommand.class, TlvCommand.class, AuditCommand.class, BenchCommand.class,
-        ServeCommand.class, QrCommand.class, WitnessCommand.class, DeviceCommand.class, DeviceEnvelopeCommand.class})
+        ServeCommand.class, PartyCommand.class, QrCommand.class, WitnessCommand.class, DeviceCommand.class, DeviceEnvelopeCommand.class})
 public final class Main implements Runnable {
   /** Exit status for input the command refused (bad hex, unknown algorithm, wrong key length). */
   public static final int EXIT_BAD_INPUT = 2;

@@ -1,0 +1,190 @@
+package io.iotpay.app.cli;
+
+import io.iotpay.app.party.SchemeSetup;
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.issuer.party.IssuerParty;
+import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.switching.party.SwitchParty;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code iotpay party}: the card scheme's parties as processes of their own over ISO 8583 / TCP
+ * (docs/parties.md). {@code init} writes one data directory per party; {@code issuer} and
+ * {@code switch} run one party on its directory until SIGTERM, printing {@code listening <port>}
+ * on stdout when ready.
+ */
+@Command(
+    name = "party",
+    mixinStandardHelpOptions = true,
+    subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class},
+    description = {"Set up and run the card scheme's parties (issuer, switch) as separate processes.",
+        "See docs/parties.md."})
+public final class PartyCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "init", mixinStandardHelpOptions = true,
+      description = {"Write one data directory per party under --dir: switch/, issuer-ISSn/, acquirer-ACQn/ and",
+          "cards.properties (TEST HARNESS ONLY: the cards' keys, so tests can act as cards)."})
+  public static final class Init implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "the scheme's directory (must not hold a scheme yet)")
+    Path dir;
+
+    @Option(names = "--issuers", description = "issuers, 1..9 (default: ${DEFAULT-VALUE})")
+    int issuers = 2;
+
+    @Option(names = "--acquirers", description = "acquirers, 1..9 (default: ${DEFAULT-VALUE})")
+    int acquirers = 1;
+
+    @Option(names = "--cards", description = "cards per issuer, 1..10000 (default: ${DEFAULT-VALUE})")
+    int cards = 4;
+
+    @Option(names = "--suite", description = "INTERNATIONAL, NATIONAL or BOTH (issuers and acquirer links take them in turn; default: ${DEFAULT-VALUE})")
+    String suite = "BOTH";
+
+    @Option(names = "--base-port", description = "switch's acquirer ports from here, issuers' from here + 10; 0 = free ports now (default: ${DEFAULT-VALUE})")
+    int basePort = 18_600;
+
+    @Option(names = "--balance", description = "each card account's opening balance, minor units (default: ${DEFAULT-VALUE})")
+    long balance = 100_000;
+
+    @Option(names = "--stand-in-per-transaction", description = "stand-in limit per transaction, minor units (default: ${DEFAULT-VALUE})")
+    long standInPerTransaction = 50_000;
+
+    @Option(names = "--stand-in-per-card-day", description = "stand-in limit per card and day, minor units (default: ${DEFAULT-VALUE})")
+    long standInPerCardDay = 100_000;
+
+    @Option(names = "--stand-in-issuer-day", description = "stand-in limit per issuer and day, minor units (default: ${DEFAULT-VALUE})")
+    long standInIssuerDay = 10_000_000;
+
+    @Option(names = "--stand-in-after-ms", description = "how long the switch waits for an issuer before stand-in (default: ${DEFAULT-VALUE})")
+    long standInAfterMs = 2_000;
+
+    @Option(names = "--issuer-timeout-ms", description = "how long a late issuer answer is still awaited (default: ${DEFAULT-VALUE})")
+    long issuerTimeoutMs = 5_000;
+
+    @Option(names = "--advice-retry-ms", description = "how often queued advices are retried (default: ${DEFAULT-VALUE})")
+    long adviceRetryMs = 1_000;
+
+    @Option(names = "--db", description = "JDBC URL for every party instead of SQLite files; {party} is replaced by the party's name")
+    String db;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      List<AlgorithmSuite> suites = switch (suite.toUpperCase(java.util.Locale.ROOT)) {
+        case "BOTH" -> List.of(AlgorithmSuite.INTERNATIONAL, AlgorithmSuite.NATIONAL);
+        case "INTERNATIONAL" -> List.of(AlgorithmSuite.INTERNATIONAL);
+        case "NATIONAL" -> List.of(AlgorithmSuite.NATIONAL);
+        default -> throw new InvalidInputException("--suite must be INTERNATIONAL, NATIONAL or BOTH");
+      };
+      SchemeSetup.Written written = SchemeSetup.init(dir, new SchemeSetup.Options(issuers, acquirers, cards, suites,
+          basePort, balance, standInPerTransaction, standInPerCardDay, standInIssuerDay, standInAfterMs, issuerTimeoutMs,
+          adviceRetryMs, db), new SecureRandom());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("switch   " + written.switchDir());
+      written.issuerDirs().forEach(d -> out.println("issuer   " + d));
+      written.acquirerDirs().forEach(d -> out.println("acquirer " + d));
+      out.println("cards    " + written.cardsFile() + " (test harness only)");
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "issuer", mixinStandardHelpOptions = true,
+      description = {"Run an issuer on its data directory until SIGTERM; prints 'listening <port>' when ready.",
+          "Master key: env IOTPAY_PARTY_MASTER_KEY (hex), else <data-dir>/master.key."})
+  public static final class Issuer implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "the issuer's data directory (from 'party init')")
+    Path dataDir;
+
+    @Option(names = "--listen", description = "HOST:PORT to listen on instead of issuer.properties' listen")
+    String listen;
+
+    @Option(names = "--db", description = "JDBC URL instead of the data directory's database (e.g. PostgreSQL)")
+    String db;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
+      IssuerParty party = IssuerParty.start(dataDir, new IssuerParty.Options(db, address, null));
+      return serve("issuer " + party.id(), party, List.of(party.port()), spec);
+    }
+  }
+
+  @Command(name = "switch", mixinStandardHelpOptions = true,
+      description = {"Run the switch on its data directory until SIGTERM; prints 'listening <port> ...' (one port",
+          "per acquirer, in switch.properties' order) when ready."})
+  public static final class Switch implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "the switch's data directory (from 'party init')")
+    Path dataDir;
+
+    @Option(names = "--listen", description = "HOST:PORT for the first acquirer instead of switch.properties'")
+    String listen;
+
+    @Option(names = "--db", description = "JDBC URL instead of the data directory's database (e.g. PostgreSQL)")
+    String db;
+
+    @Option(names = "--issuer-address", description = "ISSUER=HOST:PORT: reach this issuer there instead (repeatable)")
+    List<String> issuerAddresses = List.of();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, InetSocketAddress> overrides = new HashMap<>();
+      for (String entry : issuerAddresses) {
+        int equals = entry.indexOf('=');
+        if (equals <= 0) {
+          throw new InvalidInputException("--issuer-address must be ISSUER=HOST:PORT");
+        }
+        overrides.put(entry.substring(0, equals), PartyProperties.address("--issuer-address", entry.substring(equals + 1)));
+      }
+      InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
+      SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides));
+      return serve("switch", party, party.ports(), spec);
+    }
+  }
+
+  /** Prints the ready line, closes {@code party} on SIGTERM/SIGINT (the JVM then exits), else waits for ever. */
+  static int serve(String name, AutoCloseable party, List<Integer> ports, CommandSpec spec) throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        party.close();
+        err.println("iotpay party: " + name + " stopped");
+      } catch (Exception e) {
+        err.println("iotpay party: " + name + " did not close cleanly: " + e.getMessage());
+      }
+      err.flush();
+    }, "iotpay-party-shutdown"));
+    err.println("iotpay party: " + name + " ready");
+    err.flush();
+    out.println("listening " + ports.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+    out.flush();
+    new CountDownLatch(1).await();
+    return 0;
+  }
+}

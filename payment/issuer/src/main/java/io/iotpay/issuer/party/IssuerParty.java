@@ -1,0 +1,319 @@
+package io.iotpay.issuer.party;
+
+import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.custody.KeyUsage;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountBalance;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.AccountResult;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerConfig;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.ledger.TransferResult;
+import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.party.LinkKeys;
+import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyProperties;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The issuer as a party of its own (docs/parties.md): the card authorisation host
+ * ({@link CardAuthorisationService}) on its own database and ledger, its IMK in its own sealed key
+ * custody, behind an {@link Iso8583Server} the switch connects to. {@link #init} writes a new data
+ * directory; {@link #start} opens one (again after a crash: every answer and hold is in the database).
+ */
+public final class IssuerParty implements AutoCloseable {
+  public static final String CONFIG_FILE = "issuer.properties";
+  public static final String KEYS_FILE = "party.keys";
+  public static final String DATABASE_FILE = "issuer.db";
+  public static final String CUSTODY_DIR = "custody";
+  /** The custody label of the issuer master key for application cryptograms (IMK-AC). */
+  public static final String IMK_LABEL = "imk-ac";
+  /** The link to the switch in {@link #KEYS_FILE}. */
+  public static final String SWITCH_PEER = "switch";
+  public static final long BOOK = 1;
+  /** Where card accounts are funded from at set-up. */
+  public static final long FUNDING_ACCOUNT = 10;
+  /** What the issuer owes the scheme: holds and postings credit it. */
+  public static final long SETTLEMENT_ACCOUNT = 20;
+  /** The issuer's own exposure for stand-in approvals beyond a card's balance. */
+  public static final long STAND_IN_ACCOUNT = 30;
+  /** Card accounts are numbered from here, one per card in set-up order. */
+  public static final long FIRST_CARD_ACCOUNT = 1_000;
+  public static final long HOLD_TIMEOUT_MS_DEFAULT = 7 * 86_400_000L;
+  private static final Set<String> CONFIG_KEYS = Set.of("id", "suite", "listen", "institution", "node", "currency",
+      "hold.timeout.ms", "db", "card.daily.count.max", "card.daily.amount.max.minor");
+  private static final int POOL_SIZE = 4;
+  private static final long WAIT_MS = 30_000;
+
+  /** What {@link #init} writes. */
+  public record Setup(String id, AlgorithmSuite suite, InetSocketAddress listen, String institutionId, String nodeId,
+      CurrencyUnit currency, LinkKeys switchLink, SecretKeyBytes imk, List<CardSetup> cards, String dbUrl) {
+    public Setup {
+      cards = List.copyOf(cards);
+      Assert.notNull(switchLink, "switchLink");
+      Assert.that(switchLink.suite() == suite, "the switch link's suite must be the issuer's");
+    }
+  }
+
+  /** One card at set-up: its PAN, PAN sequence number, expiry and opening balance (minor units). */
+  public record CardSetup(Pan pan, int panSequence, YearMonth expiry, long balanceMinor) {}
+
+  /** How {@link #start} may override the data directory's files. */
+  public record Options(String dbUrl, InetSocketAddress listen, String masterKeyHex) {
+    public static Options none() {
+      return new Options(null, null, null);
+    }
+  }
+
+  private final String id;
+  private final Database database;
+  private final Ledger ledger;
+  private final SoftwareKeyCustody custody;
+  private final CardAuthorisationService service;
+  private final Iso8583Server server;
+
+  private IssuerParty(String id, Database database, Ledger ledger, SoftwareKeyCustody custody,
+      CardAuthorisationService service, Iso8583Server server) {
+    this.id = id;
+    this.database = database;
+    this.ledger = ledger;
+    this.custody = custody;
+    this.service = service;
+    this.server = server;
+  }
+
+  /**
+   * Writes a new issuer data directory: config, owner-only keys file and master key, the sealed
+   * custody holding the IMK, and the database with the ledger's accounts and the registered cards.
+   */
+  public static void init(Path dataDir, Setup setup, SecureRandom random) {
+    PartyFiles.ownerOnlyDirectory(dataDir);
+    if (dataDir.resolve(CONFIG_FILE).toFile().exists()) {
+      throw new PartyConfigException(dataDir.resolve(CONFIG_FILE) + " exists: set-up writes a new directory only");
+    }
+    byte[] panKey = new byte[32];
+    random.nextBytes(panKey);
+    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), "# issuer " + setup.id() + ": link and look-up keys, owner-only\n"
+        + setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n");
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), true, random);
+    StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
+        .append("id=").append(setup.id()).append('\n')
+        .append("suite=").append(setup.suite()).append('\n')
+        .append("listen=").append(hostPort(setup.listen())).append('\n')
+        .append("institution=").append(setup.institutionId()).append('\n')
+        .append("node=").append(setup.nodeId()).append('\n')
+        .append("currency=").append(setup.currency().alphaCode()).append('\n')
+        .append("hold.timeout.ms=").append(HOLD_TIMEOUT_MS_DEFAULT).append('\n')
+        .append("card.daily.count.max=1000\n")
+        .append("card.daily.amount.max.minor=100000000\n");
+    if (setup.dbUrl() != null) {
+      config.append("db=").append(setup.dbUrl()).append('\n');
+    }
+    PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
+    Config parsed = Config.read(dataDir, Options.none());
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), setup.suite(), master);
+        Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
+        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none())) {
+      custody.importClear(IMK_LABEL, setup.suite(), KeyUsage.ISSUER_MASTER, setup.imk());
+      List<Account> accounts = new ArrayList<>(List.of(Account.of(FUNDING_ACCOUNT, BOOK, parsed.currency()),
+          Account.of(SETTLEMENT_ACCOUNT, BOOK, parsed.currency()), Account.of(STAND_IN_ACCOUNT, BOOK, parsed.currency())));
+      List<Transfer> funding = new ArrayList<>();
+      for (int i = 0; i < setup.cards().size(); i++) {
+        long account = FIRST_CARD_ACCOUNT + i;
+        accounts.add(new Account(account, BOOK, parsed.currency(), AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+        if (setup.cards().get(i).balanceMinor() > 0) {
+          funding.add(Transfer.single(account, FUNDING_ACCOUNT, account, setup.cards().get(i).balanceMinor()));
+        }
+      }
+      for (AccountResult r : ledger.createAccounts(accounts).orTimeout(WAIT_MS, TimeUnit.MILLISECONDS).join()) {
+        Assert.that(r == AccountResult.OK, "account set-up refused: {}", r);
+      }
+      if (!funding.isEmpty()) {
+        for (TransferResult r : ledger.submit(funding).orTimeout(WAIT_MS, TimeUnit.MILLISECONDS).join()) {
+          Assert.that(r == TransferResult.OK, "card funding refused: {}", r);
+        }
+      }
+      CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
+          parsed.serviceConfig(), Clock.systemUTC());
+      for (int i = 0; i < setup.cards().size(); i++) {
+        CardSetup card = setup.cards().get(i);
+        service.registerCard(card.pan(), card.panSequence(), card.expiry(), IMK_LABEL, FIRST_CARD_ACCOUNT + i,
+            parsed.dailyCountMax(), parsed.dailyAmountMaxMinor());
+      }
+    }
+  }
+
+  /** Opens the data directory and starts answering the switch. */
+  public static IssuerParty start(Path dataDir, Options options) throws IOException {
+    Config config = Config.read(dataDir, options);
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, options.masterKeyHex() != null ? options.masterKeyHex()
+        : System.getenv(PartyFiles.MASTER_KEY_ENV), masterKeyBytes(config.suite()), false, null);
+    Database database = Database.open(config.dbUrl(), POOL_SIZE);
+    Ledger ledger = null;
+    SoftwareKeyCustody custody = null;
+    try {
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master);
+      CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
+          config.serviceConfig(), Clock.systemUTC());
+      Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(), service,
+          Iso8583Wire.load()).start(config.listen());
+      return new IssuerParty(config.id(), database, ledger, custody, service, server);
+    } catch (RuntimeException | IOException e) {
+      if (custody != null) {
+        custody.close();
+      }
+      if (ledger != null) {
+        ledger.close();
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The port the switch connects to. */
+  public int port() {
+    return server.port();
+  }
+
+  public CardAuthorisationService service() {
+    return service;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** The issuer's books: every balance, and whether debits equal credits (pending and posted). */
+  public Books books() {
+    return Books.of(ledger.balances());
+  }
+
+  /** Opens a stopped issuer's database read-and-replay only (no server), returns its books and closes it. */
+  public static Books books(Path dataDir, String dbUrl) {
+    Config config = Config.read(dataDir, new Options(dbUrl, null, null));
+    try (Database database = Database.open(config.dbUrl(), 2);
+        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none())) {
+      return Books.of(ledger.balances());
+    }
+  }
+
+  /**
+   * The ledger's totals.
+   *
+   * @param balances every account
+   * @param balanced debits equal credits, pending and posted, over all accounts
+   */
+  public record Books(Map<Long, AccountBalance> balances, boolean balanced) {
+    static Books of(Map<Long, AccountBalance> balances) {
+      long dp = 0;
+      long cp = 0;
+      long dq = 0;
+      long cq = 0;
+      for (AccountBalance b : balances.values()) {
+        dp += b.debitsPendingMinor();
+        cp += b.creditsPendingMinor();
+        dq += b.debitsPostedMinor();
+        cq += b.creditsPostedMinor();
+      }
+      return new Books(Map.copyOf(balances), dp == cp && dq == cq);
+    }
+
+    /** What the card account {@code index} (set-up order) has had debited, posted and pending. */
+    public long cardDebitedMinor(int index) {
+      AccountBalance b = balances.get(FIRST_CARD_ACCOUNT + index);
+      return b == null ? 0 : b.debitsPostedMinor() + b.debitsPendingMinor();
+    }
+
+    /** What the issuer owes the scheme (posted and held), from the settlement account. */
+    public long settlementCreditedMinor() {
+      AccountBalance b = balances.get(SETTLEMENT_ACCOUNT);
+      return b == null ? 0 : b.creditsPostedMinor() + b.creditsPendingMinor();
+    }
+  }
+
+  /** Stops answering, then closes the host, the ledger, the custody and the database. */
+  @Override
+  public void close() {
+    server.close();
+    ledger.close();
+    custody.close();
+    database.close();
+  }
+
+  static int masterKeyBytes(AlgorithmSuite suite) {
+    return suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16;
+  }
+
+  static String hostPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  /** The parsed {@link #CONFIG_FILE} and {@link #KEYS_FILE}. */
+  record Config(String id, AlgorithmSuite suite, InetSocketAddress listen, LinkSettings link, LinkKeys switchLink,
+      CurrencyUnit currency, long holdTimeoutMs, byte[] panLookupKey, String dbUrl, int dailyCountMax,
+      long dailyAmountMaxMinor) {
+    static Config read(Path dataDir, Options options) {
+      PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
+      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
+          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup"), "link." + SWITCH_PEER + "."));
+      AlgorithmSuite suite = p.suite("suite");
+      LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
+      if (link.suite() != suite) {
+        throw new PartyConfigException(KEYS_FILE + ": the switch link's suite differs from the issuer's");
+      }
+      CurrencyUnit currency;
+      try {
+        currency = CurrencyUnit.of(p.string("currency"));
+      } catch (RuntimeException e) {
+        throw new PartyConfigException(CONFIG_FILE + ": currency is not a known ISO 4217 code");
+      }
+      String db = options.dbUrl() != null ? options.dbUrl()
+          : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
+      LinkSettings settings;
+      try {
+        settings = LinkSettings.defaults(p.matching("institution", java.util.regex.Pattern.compile("[0-9]{1,11}"),
+            "1..11 digits"), p.matching("node", java.util.regex.Pattern.compile("[ -~]{8}"), "8 printable characters"))
+            .withEchoIntervalMs(0);
+      } catch (AssertionError e) {
+        throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
+      }
+      return new Config(p.matching("id", java.util.regex.Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"), suite,
+          options.listen() != null ? options.listen() : p.address("listen"), settings, link, currency,
+          p.number("hold.timeout.ms", 1, 365 * 86_400_000L, HOLD_TIMEOUT_MS_DEFAULT),
+          keys.key("pan.lookup", 32).value(), db, (int) p.number("card.daily.count.max", 1, 1_000_000, 1_000),
+          p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000));
+    }
+
+    CardAuthorisationService.Config serviceConfig() {
+      return new CardAuthorisationService.Config(SETTLEMENT_ACCOUNT, STAND_IN_ACCOUNT, holdTimeoutMs, panLookupKey, null);
+    }
+  }
+}

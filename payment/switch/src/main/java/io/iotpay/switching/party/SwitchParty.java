@@ -1,0 +1,271 @@
+package io.iotpay.switching.party;
+
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.party.LinkKeys;
+import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.protocol.transit.CardRange;
+import io.iotpay.switching.online.AcquirerEndpoint;
+import io.iotpay.switching.online.IssuerEndpoint;
+import io.iotpay.switching.online.OnlineSwitch;
+import io.iotpay.switching.online.OnlineSwitchConfig;
+import io.iotpay.switching.online.StandInLimits;
+import io.iotpay.switching.online.StoreKeys;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The scheme's switch as a party of its own (docs/parties.md): {@link OnlineSwitch} on its own
+ * database, one listening port per acquirer, one link per issuer, stand-in limits and card ranges
+ * from {@code switch.properties}, link and store keys from the owner-only {@code party.keys}.
+ * On a restart the advice queue left in the database is delivered again at once.
+ */
+public final class SwitchParty implements AutoCloseable {
+  public static final String CONFIG_FILE = "switch.properties";
+  public static final String KEYS_FILE = "party.keys";
+  public static final String DATABASE_FILE = "switch.db";
+  private static final Set<String> CONFIG_KEYS = Set.of("id", "institution", "node", "currency", "store.suite",
+      "advice.retry.ms", "acquirers", "issuers", "db");
+  private static final Set<String> KEY_NAMES = Set.of("store.pan.hash", "store.seal", "store.seal.mac");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
+  private static final Pattern NODE = Pattern.compile("[ -~]{8}");
+  private static final Pattern PREFIX = Pattern.compile("[0-9]{1,11}");
+  private static final int POOL_SIZE = 4;
+
+  /** One acquirer link at set-up. */
+  public record AcquirerLink(String id, InetSocketAddress listen, LinkKeys keys) {}
+
+  /**
+   * One issuer link at set-up.
+   *
+   * @param standInPerTransactionMinor stand-in limits in the switch's currency (minor units)
+   */
+  public record IssuerLink(String id, InetSocketAddress address, LinkKeys keys, List<String> ranges, long standInAfterMs,
+      long requestTimeoutMs, long standInPerTransactionMinor, long standInPerCardDayMinor, long standInIssuerDayMinor) {
+    public IssuerLink {
+      ranges = List.copyOf(ranges);
+    }
+  }
+
+  /** What {@link #init} writes. */
+  public record Setup(String id, String institutionId, String nodeId, CurrencyUnit currency, AlgorithmSuite storeSuite,
+      long adviceRetryMs, List<AcquirerLink> acquirers, List<IssuerLink> issuers, String dbUrl) {
+    public Setup {
+      acquirers = List.copyOf(acquirers);
+      issuers = List.copyOf(issuers);
+    }
+  }
+
+  /**
+   * How {@link #start} may override the data directory's files.
+   *
+   * @param dbUrl another database (JDBC URL), or null
+   * @param listen where the first acquirer's port listens, or null
+   * @param issuerAddresses issuer id → where to reach it instead (e.g. through a proxy)
+   */
+  public record Options(String dbUrl, InetSocketAddress listen, Map<String, InetSocketAddress> issuerAddresses) {
+    public Options {
+      issuerAddresses = Map.copyOf(issuerAddresses);
+    }
+
+    public static Options none() {
+      return new Options(null, null, Map.of());
+    }
+  }
+
+  private final OnlineSwitch online;
+  private final Database database;
+  private final List<PartyId> acquirers;
+  private final List<PartyId> issuers;
+
+  private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers) {
+    this.online = online;
+    this.database = database;
+    this.acquirers = acquirers;
+    this.issuers = issuers;
+  }
+
+  /** Writes a new switch data directory: {@code switch.properties} and the owner-only {@code party.keys}. */
+  public static void init(Path dataDir, Setup setup, SecureRandom random) {
+    PartyFiles.ownerOnlyDirectory(dataDir);
+    if (dataDir.resolve(CONFIG_FILE).toFile().exists()) {
+      throw new PartyConfigException(dataDir.resolve(CONFIG_FILE) + " exists: set-up writes a new directory only");
+    }
+    StringBuilder keys = new StringBuilder("# switch " + setup.id() + ": link and store keys, owner-only\n");
+    for (String name : List.of("store.pan.hash", "store.seal", "store.seal.mac")) {
+      byte[] key = new byte[16];
+      random.nextBytes(key);
+      keys.append(name).append('=').append(Hex.encode(key)).append('\n');
+    }
+    StringBuilder config = new StringBuilder("# iotpay switch party (docs/parties.md)\n")
+        .append("id=").append(setup.id()).append('\n')
+        .append("institution=").append(setup.institutionId()).append('\n')
+        .append("node=").append(setup.nodeId()).append('\n')
+        .append("currency=").append(setup.currency().alphaCode()).append('\n')
+        .append("store.suite=").append(setup.storeSuite()).append('\n')
+        .append("advice.retry.ms=").append(setup.adviceRetryMs()).append('\n')
+        .append("acquirers=").append(String.join(",", setup.acquirers().stream().map(AcquirerLink::id).toList())).append('\n')
+        .append("issuers=").append(String.join(",", setup.issuers().stream().map(IssuerLink::id).toList())).append('\n');
+    if (setup.dbUrl() != null) {
+      config.append("db=").append(setup.dbUrl()).append('\n');
+    }
+    for (AcquirerLink a : setup.acquirers()) {
+      config.append("acquirer.").append(a.id()).append(".listen=").append(hostPort(a.listen())).append('\n');
+      keys.append(a.keys().lines(a.id()));
+    }
+    for (IssuerLink i : setup.issuers()) {
+      String p = "issuer." + i.id() + ".";
+      config.append(p).append("address=").append(hostPort(i.address())).append('\n')
+          .append(p).append("ranges=").append(String.join(",", i.ranges())).append('\n')
+          .append(p).append("standin.after.ms=").append(i.standInAfterMs()).append('\n')
+          .append(p).append("request.timeout.ms=").append(i.requestTimeoutMs()).append('\n')
+          .append(p).append("standin.per.transaction.minor=").append(i.standInPerTransactionMinor()).append('\n')
+          .append(p).append("standin.per.card.day.minor=").append(i.standInPerCardDayMinor()).append('\n')
+          .append(p).append("standin.issuer.day.minor=").append(i.standInIssuerDayMinor()).append('\n');
+      keys.append(i.keys().lines(i.id()));
+    }
+    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
+    config(dataDir, Options.none()); // what was written parses
+  }
+
+  /** Opens the data directory, migrates the database and starts listening and delivering advices. */
+  public static SwitchParty start(Path dataDir, Options options) throws IOException {
+    Parsed parsed = config(dataDir, options);
+    Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
+    OnlineSwitch online = null;
+    try {
+      online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
+      return new SwitchParty(online, database, parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList(),
+          parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList());
+    } catch (RuntimeException | IOException e) {
+      if (online != null) {
+        online.close();
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  /** The first acquirer's port. */
+  public int port() {
+    return online.port(acquirers.get(0));
+  }
+
+  /** Every acquirer's port, in configuration order. */
+  public List<Integer> ports() {
+    return acquirers.stream().map(online::port).toList();
+  }
+
+  public int port(String acquirer) {
+    return online.port(PartyId.of(acquirer));
+  }
+
+  public List<PartyId> issuers() {
+    return issuers;
+  }
+
+  /** The switch itself (stand-in, advices, the message log). */
+  public OnlineSwitch online() {
+    return online;
+  }
+
+  /** Stops listening, writes the log queue, closes the links and the database. */
+  @Override
+  public void close() {
+    online.close();
+    database.close();
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  private record Parsed(OnlineSwitchConfig config, String dbUrl) {}
+
+  private static Parsed config(Path dataDir, Options options) {
+    PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false)
+        .onlyKeys(PartyProperties.keys(CONFIG_KEYS, "acquirer.", "issuer."));
+    PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
+        .onlyKeys(PartyProperties.keys(KEY_NAMES, "link."));
+    String institution = p.matching("institution", DIGITS, "1..11 digits");
+    String node = p.matching("node", NODE, "8 printable characters");
+    CurrencyUnit currency;
+    try {
+      currency = CurrencyUnit.of(p.string("currency"));
+    } catch (RuntimeException e) {
+      throw new PartyConfigException(CONFIG_FILE + ": currency is not a known ISO 4217 code");
+    }
+    AlgorithmSuite storeSuite = p.suite("store.suite");
+    StoreKeys storeKeys = new StoreKeys(storeSuite, keys.key("store.pan.hash", 16), keys.key("store.seal", 16),
+        keys.key("store.seal.mac", 16));
+    List<String> acquirerIds = p.ids("acquirers");
+    List<String> issuerIds = p.ids("issuers");
+    Set<String> known = new java.util.HashSet<>(CONFIG_KEYS);
+    List<AcquirerEndpoint> acquirers = new ArrayList<>();
+    for (int n = 0; n < acquirerIds.size(); n++) {
+      String id = acquirerIds.get(n);
+      String key = "acquirer." + id + ".listen";
+      known.add(key);
+      InetSocketAddress listen = n == 0 && options.listen() != null ? options.listen() : p.address(key);
+      acquirers.add(new AcquirerEndpoint(PartyId.of(id), listen, LinkSettings.defaults(institution, node),
+          LinkKeys.of(keys, id).zoneKeys()));
+    }
+    List<IssuerEndpoint> issuers = new ArrayList<>();
+    List<CardRange> ranges = new ArrayList<>();
+    for (String id : issuerIds) {
+      String prefix = "issuer." + id + ".";
+      for (String k : List.of("address", "ranges", "standin.after.ms", "request.timeout.ms",
+          "standin.per.transaction.minor", "standin.per.card.day.minor", "standin.issuer.day.minor")) {
+        known.add(prefix + k);
+      }
+      InetSocketAddress address = options.issuerAddresses().containsKey(id) ? options.issuerAddresses().get(id)
+          : p.address(prefix + "address");
+      long timeout = p.number(prefix + "request.timeout.ms", 2, 120_000, 10_000);
+      long after = p.number(prefix + "standin.after.ms", 1, timeout - 1, IssuerEndpoint.STAND_IN_AFTER_MS_DEFAULT);
+      StandInLimits limits = new StandInLimits(
+          Money.ofMinor(p.number(prefix + "standin.per.transaction.minor", 0, Long.MAX_VALUE / 4), currency),
+          Money.ofMinor(p.number(prefix + "standin.per.card.day.minor", 0, Long.MAX_VALUE / 4), currency),
+          Money.ofMinor(p.number(prefix + "standin.issuer.day.minor", 0, Long.MAX_VALUE / 4), currency));
+      LinkSettings settings = LinkSettings.defaults(institution, node).withRequestTimeoutMs(timeout).withEchoIntervalMs(0);
+      issuers.add(new IssuerEndpoint(PartyId.of(id), address, settings, LinkKeys.of(keys, id).zoneKeys(), after, limits));
+      for (String range : p.ids(prefix + "ranges")) {
+        if (!PREFIX.matcher(range).matches()) {
+          throw new PartyConfigException(CONFIG_FILE + ": " + prefix + "ranges holds a prefix that is not 1..11 digits");
+        }
+        ranges.add(new CardRange(range, PartyId.of(id)));
+      }
+    }
+    for (String unknownIssuer : options.issuerAddresses().keySet()) {
+      if (!issuerIds.contains(unknownIssuer)) {
+        throw new PartyConfigException("no issuer " + unknownIssuer + " in " + CONFIG_FILE);
+      }
+    }
+    p.onlyKeys(known::contains);
+    try {
+      OnlineSwitchConfig config = OnlineSwitchConfig.defaults(acquirers, issuers, ranges, storeKeys)
+          .withAdviceRetryMs(p.number("advice.retry.ms", 10, 600_000, OnlineSwitchConfig.ADVICE_RETRY_MS_DEFAULT));
+      String db = options.dbUrl() != null ? options.dbUrl()
+          : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
+      return new Parsed(config, db);
+    } catch (AssertionError e) {
+      throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
+    }
+  }
+
+}
