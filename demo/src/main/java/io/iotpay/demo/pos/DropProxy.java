@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP proxy on one ISO 8583 link that forwards whole frames (2-byte length header) both
- * ways and, when armed, drops the next frame coming back from the server: a lost response. The
- * request reached the far end and was acted on; only its answer is gone.
+ * ways and, when armed, drops the next frame coming back from the server (a lost response: the
+ * request reached the far end and was acted on, only its answer is gone) or sends the next request
+ * frame twice (a duplicate message).
  */
 final class DropProxy implements AutoCloseable {
   private static final int FRAME_BYTES_MAX = 65_535;
@@ -24,6 +25,7 @@ final class DropProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicInteger dropResponses = new AtomicInteger();
+  private final AtomicInteger duplicateRequests = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
 
@@ -40,6 +42,11 @@ final class DropProxy implements AutoCloseable {
   /** The next response frame from the server is dropped. */
   void dropNextResponse() {
     dropResponses.incrementAndGet();
+  }
+
+  /** The next request frame to the server is sent twice (a duplicate message). */
+  void duplicateNextRequest() {
+    duplicateRequests.incrementAndGet();
   }
 
   long dropped() {
@@ -91,8 +98,11 @@ final class DropProxy implements AutoCloseable {
           dropped.incrementAndGet();
           continue;
         }
-        out.writeShort(length);
-        out.write(frame);
+        int copies = !responses && duplicateRequests.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0 ? 2 : 1;
+        for (int c = 0; c < copies; c++) {
+          out.writeShort(length);
+          out.write(frame);
+        }
         out.flush();
       }
     } catch (EOFException e) {

@@ -8,6 +8,7 @@ import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.issuer.authorisation.card.CardClearing;
 import io.iotpay.issuer.authorisation.card.ScriptSigner;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
@@ -15,6 +16,7 @@ import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
@@ -24,13 +26,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 
 /**
  * One issuer: its database (ledger, audit log, the card host's tables) in its own file, its key
  * custody holding the IMK, the real {@link CardAuthorisationService} behind an {@link Iso8583Server}
- * on loopback. It can be stopped and started again on the same port (the "issuer down" fault) and
+ * on loopback, and its {@link CardClearing} of the switch's presentment files. It can be stopped
+ * and started again on the same port (the "issuer down" fault) and
  * can be told to answer the next 0100 late (after the switch's stand-in timer).
  */
 final class IssuerNode implements AutoCloseable {
@@ -50,6 +54,7 @@ final class IssuerNode implements AutoCloseable {
   final PartyBooks books;
   final ZoneKeys switchLink;
   final CardAuthorisationService service;
+  final CardClearing clearing;
   private final SoftwareKeyCustody custody;
   private final SecretKeyBytes imkAc = Links.randomKey();
   private final SecretKeyBytes imkSmi = Links.randomKey();
@@ -74,6 +79,7 @@ final class IssuerNode implements AutoCloseable {
     this.service = new CardAuthorisationService(books.database, books.ledger, custody,
         new CardAuthorisationService.Config(SETTLEMENT, STAND_IN, HOLD_TIMEOUT_MS,
             Links.randomKey().value(), ScriptSigner.software(suite, imkSmi)), clock.asJavaClock());
+    this.clearing = new CardClearing(id, service, books.database, FileLimits.defaults(), dir.resolve("clearing"));
     books.createAccounts(List.of(Account.of(FUNDING, 1, CurrencyUnit.CNY), Account.of(SETTLEMENT, 1, CurrencyUnit.CNY),
         Account.of(STAND_IN, 1, CurrencyUnit.CNY), Account.of(SCHEME_OUT, 1, CurrencyUnit.CNY)));
   }
@@ -135,6 +141,16 @@ final class IssuerNode implements AutoCloseable {
       out.writeBytes(EmvKeyDerivation.cardMasterKey(suite, imk, pan.digits(), "01").value());
     }
     return out.toByteArray();
+  }
+
+  /** T+1: the issuer pays its net position to the settlement bank (a positive position: it is paid). */
+  void settle(LocalDate day, long netMinor) {
+    long id = 1 + day.toEpochDay() % 100_000;
+    if (netMinor < 0) {
+      books.post(Transfer.single(id, SETTLEMENT, SCHEME_OUT, -netMinor));
+    } else if (netMinor > 0) {
+      books.post(Transfer.single(id, SCHEME_OUT, SETTLEMENT, netMinor));
+    }
   }
 
   int cardCount() {
