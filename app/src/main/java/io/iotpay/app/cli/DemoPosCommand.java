@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
       "tap at merchants' terminals (POS kernel with fDDA); terminal -> acquirer -> switch -> issuer over ISO 8583",
       "on loopback TCP, each party on its own SQLite file in <data-dir>/pos. Seeded faults: lost responses,",
       "an issuer down, late answers, duplicates, declined and blocked cards, scripts, refunds. Day end, T+1",
-      "settlement, merchant payout net of MDR. Defaults (3 merchants, 2 days, 48 taps) run in well under",
-      "2 minutes. Exit 0 only if nothing hangs, books balance, audit logs verify and money is conserved; 1 otherwise."
+      "settlement, merchant payout net of MDR. Defaults (3 merchants, 12 cardholders, 2 days, 48 taps)",
+      "run in about 30 s. Exit 0 only if nothing hangs, books balance, audit logs verify and money is",
+      "conserved; 1 otherwise."
     })
 public final class DemoPosCommand implements Callable<Integer> {
   @Option(names = "--merchants", description = "merchants, one terminal each, 1..50 (default: ${DEFAULT-VALUE})")
@@ -66,8 +67,8 @@ public final class DemoPosCommand implements Callable<Integer> {
   static void print(PrintWriter out, PosReport r, Path dataDir) {
     out.printf("iotpay demo pos: %d merchants, %d cardholders, %d days, seed %d (records in %s)%n", r.merchants(),
         r.cardholders(), r.days(), r.seed(), dataDir.resolve("pos"));
-    out.printf("  transactions %d: approved %d, declined %d, other outcomes %d%n", r.transactions(), r.approved(),
-        r.declined(), r.otherOutcomes());
+    out.printf("  transactions %d: approved %d, declined %d, other outcomes %d %s%n", r.transactions(), r.approved(),
+        r.declined(), r.otherOutcomes(), r.outcomes());
     out.printf("  stand-in answers %d, late issuer answers %d, duplicates %d, lost responses %d, advices delivered %d%n",
         r.standIn(), r.lateAnswers(), r.duplicates(), r.lostResponses(), r.advicesDelivered());
     out.printf("  reversals %d, refunds %d, scripts applied on cards %d%n", r.reversals(), r.refunds(),

@@ -27,6 +27,7 @@ final class DropProxy implements AutoCloseable {
   private final AtomicInteger dropResponses = new AtomicInteger();
   private final AtomicInteger duplicateRequests = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong duplicated = new AtomicLong();
   private volatile boolean closed;
 
   DropProxy(int targetPort) throws IOException {
@@ -51,6 +52,10 @@ final class DropProxy implements AutoCloseable {
 
   long dropped() {
     return dropped.get();
+  }
+
+  long duplicated() {
+    return duplicated.get();
   }
 
   private void accept() {
@@ -99,6 +104,7 @@ final class DropProxy implements AutoCloseable {
           continue;
         }
         int copies = !responses && duplicateRequests.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0 ? 2 : 1;
+        duplicated.addAndGet(copies - 1);
         for (int c = 0; c < copies; c++) {
           out.writeShort(length);
           out.write(frame);

@@ -17,6 +17,7 @@ public record PosReport(
     long approved,
     long declined,
     long otherOutcomes,
+    Map<String, Long> outcomes,
     long standIn,
     long reversals,
     long refunds,
@@ -58,6 +59,7 @@ public record PosReport(
     j.put("approved", approved);
     j.put("declined", declined);
     j.put("other_outcomes", otherOutcomes);
+    j.put("outcomes", outcomes);
     j.put("stand_in", standIn);
     j.put("reversals", reversals);
     j.put("refunds", refunds);

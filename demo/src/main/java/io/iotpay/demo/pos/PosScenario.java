@@ -151,16 +151,16 @@ public final class PosScenario {
       }
       progress.printf("demo pos: %d merchants, %d cardholders (%d per issuer, both suites), %d days, seed %d%n",
           settings.merchants(), cards.size(), settings.cardholdersPerIssuer(), settings.days(), settings.seed());
-      // A script for the next tap: raise the NATIONAL second card's upper consecutive offline limit.
-      natl.service.queueScript(cards.get(settings.cardholdersPerIssuer() + 1).pan,
-          IssuerScript.upperConsecutiveOfflineLimit(6));
+      // A script for the card's next tap (the run's first): raise a NATIONAL card's upper consecutive offline limit.
+      PosCard limitUpdate = cards.get(settings.cardholdersPerIssuer() + 1);
+      natl.service.queueScript(limitUpdate.pan, IssuerScript.upperConsecutiveOfflineLimit(6));
 
       List<Sale> sales = new ArrayList<>();
       LocalDate previous = null;
       for (int day = 1; day <= settings.days(); day++) {
         LocalDate today = clock.businessDate();
         refundsOf(previous, sales);
-        runDay(day, today, tills, cards, issuers, proxy, sales);
+        runDay(day, today, tills, cards, issuers, proxy, sales, day == 1 ? limitUpdate : null);
         dayEnd(day, today, acquirer, issuers, scheme);
         if (previous != null) {
           settle(previous, today, acquirer, issuers, scheme);
@@ -171,6 +171,8 @@ public final class PosScenario {
       }
       settle(previous, clock.businessDate(), acquirer, issuers, scheme);
       scheme.online.flushLog(WAIT_MS);
+      progress.printf("demo pos: faults injected: %d responses dropped, %d requests duplicated on the acquirer's"
+          + " link%n", proxy.dropped(), proxy.duplicated());
       return report(issuers, acquirer, scheme, tills, cards.size());
     } catch (IOException e) {
       throw new UncheckedIOException("demo pos: " + e.getMessage(), e);
@@ -213,19 +215,22 @@ public final class PosScenario {
   }
 
   private void runDay(int day, LocalDate today, List<Till> tills, List<PosCard> cards, List<IssuerNode> issuers,
-      DropProxy proxy, List<Sale> sales) {
+      DropProxy proxy, List<Sale> sales, PosCard first) {
     int taps = tills.size() * PosSettings.TAPS_PER_TERMINAL_DAY;
     IssuerNode intl = issuers.get(0);
     IssuerNode natl = issuers.get(1);
     boolean downDay = day == Math.min(2, settings.days());
     int downFrom = taps * 2 / 5;
     int downTo = taps * 3 / 5;
+    PosCard next = first; // a card whose script waits: its tap without an injected fault
     for (int i = 0; i < taps; i++) {
       if (day == 1 && i == taps * 3 / 10) {
-        // The INTERNATIONAL issuer blocks its second card: refused from now on, and a script blocks the card itself.
-        Pan pan = cards.get(1).pan;
-        intl.service.setState(pan, CardState.BLOCKED);
-        intl.service.queueScript(pan, IssuerScript.applicationBlock());
+        // The INTERNATIONAL issuer blocks its second card: refused from now on, and a script blocks the
+        // card itself on its next tap (which the demo makes the next one, without an injected fault: the
+        // issuer marks a script sent when it answers, so a lost 0110 would lose the script).
+        next = cards.get(1);
+        intl.service.setState(next.pan, CardState.BLOCKED);
+        intl.service.queueScript(next.pan, IssuerScript.applicationBlock());
       }
       if (downDay && i == downFrom) {
         natl.stop();
@@ -236,9 +241,10 @@ public final class PosScenario {
         progress.printf("demo pos: day %d: issuer %s back%n", day, natl.id.value());
       }
       Till till = tills.get(i % tills.size());
-      PosCard card = cards.get(random.nextInt(cards.size()));
+      PosCard card = next != null ? next : cards.get(random.nextInt(cards.size()));
       long amount = 500 + random.nextInt(150) * 100L;
-      double fault = random.nextDouble();
+      double fault = next != null ? 1 : random.nextDouble();
+      next = null;
       if (i > 0 && fault < 0.05) {
         proxy.dropNextResponse();
       } else if (i > 0 && fault < 0.10) {
@@ -249,13 +255,25 @@ public final class PosScenario {
       card.reinsert();
       PosOutcome outcome = till.kernel().charge(card.channel(), Money.ofMinor(amount, CurrencyUnit.CNY));
       if (outcome.entry().reversal()) {
-        till.authoriser().reverse(outcome.entry().sequence(), ResponseCode.DO_NOT_HONOUR);
+        reverse(till, outcome.entry());
       }
       if (outcome.approved()) {
         sales.add(new Sale(till, card, outcome.entry().sequence(), amount, today));
       }
       clock.advance(BETWEEN_TAPS);
     }
+  }
+
+  /** The terminal's 0400 for a journal entry marked for reversal, sent until the acquirer acknowledges it. */
+  private void reverse(Till till, PosJournal.Entry entry) {
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      if (till.authoriser().reverse(entry.sequence(), ResponseCode.DO_NOT_HONOUR)
+          == Iso8583OnlineAuthoriser.ReversalResult.ACKNOWLEDGED) {
+        return;
+      }
+    }
+    notes.add("terminal " + till.terminalId() + " could not get its reversal of transaction " + entry.sequence()
+        + " acknowledged");
   }
 
   /**
@@ -309,12 +327,14 @@ public final class PosScenario {
     long approved = 0;
     long declined = 0;
     long scripts = 0;
+    Map<String, Long> outcomes = new java.util.TreeMap<>();
     for (Till till : tills) {
       for (PosJournal.Entry e : till.journal().entries()) {
         if (e.stage() != PosJournal.Stage.FINAL) {
           continue;
         }
         transactions++;
+        outcomes.merge(e.reason().name(), 1L, Long::sum);
         PosOutcome.Result result = e.reason().result();
         approved += result == PosOutcome.Result.APPROVED ? 1 : 0;
         declined += result == PosOutcome.Result.DECLINED ? 1 : 0;
@@ -396,7 +416,7 @@ public final class PosScenario {
           .append(r.verified() ? "OK (" + r.leavesChecked() + " leaves)" : "FAILED " + r.failure().orElseThrow().describe());
     }
     return new PosReport(settings.merchants(), settings.days(), settings.seed(), cardholders, transactions, approved,
-        declined, transactions - approved - declined, standIn, reversals, refunds, scripts, duplicates, late, advices,
+        declined, transactions - approved - declined, outcomes, standIn, reversals, refunds, scripts, duplicates, late, advices,
         lost, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
         settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes));
   }

@@ -33,6 +33,6 @@ public record PosSettings(int merchants, int days, long seed, Path dataDir) {
 
   /** Cardholders per issuer: enough that every merchant sees cards of both. */
   public int cardholdersPerIssuer() {
-    return Math.max(4, merchants + 1);
+    return Math.max(6, merchants + 2);
   }
 }

@@ -36,6 +36,8 @@ class PosScenarioTest {
     assertThat(report.reversals()).isPositive();
     assertThat(report.refunds()).isPositive();
     assertThat(report.scriptsApplied()).as("the limit update and the block").isGreaterThanOrEqualTo(2);
+    assertThat(report.outcomes()).as("the blocked card refuses contactless by itself").containsKey(
+        "NO_APPLICATION_SELECTED");
     assertThat(report.cardholdersDebitedMinor()).isPositive();
     assertThat(report.inFlightMinor()).as("the final T+1 settles and pays everything").isZero();
     assertThat(report.merchantsPaidMinor() + report.mdrMinor())
