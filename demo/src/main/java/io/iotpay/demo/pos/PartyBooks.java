@@ -1,6 +1,7 @@
 package io.iotpay.demo.pos;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.Pem;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Account;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One party's records: its own SQLite database file, the ledger on it and the ledger's signed audit
- * log (a signing key of the party's suite). The demo reads every figure back from here.
+ * log (a signing key of the party's suite, its public half in {@code audit-public-key.pem} next to
+ * the database). The demo reads every figure back from here.
  */
 final class PartyBooks implements AutoCloseable {
   private static final long WAIT_S = 30;
@@ -65,6 +67,11 @@ final class PartyBooks implements AutoCloseable {
       throw new IllegalStateException(name + ": audit log cannot be opened", e);
     }
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
+    try {
+      Files.writeString(file.resolveSibling("audit-public-key.pem"), Pem.write(auditKey.getPublic()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": cannot write the audit public key", e);
+    }
   }
 
   void createAccounts(List<Account> accounts) {

@@ -350,8 +350,7 @@ public final class PosScenario {
         + " AND status = 'ACCEPTED'");
     PartyBooks acq = acquirer.books;
     long reversals = acq.count("SELECT COUNT(*) FROM online_request WHERE state = 'REVERSED'");
-    long lost = acq.count("SELECT COUNT(*) FROM online_reversal r JOIN online_request q ON q.id = r.request_id"
-        + " WHERE q.response_code IS NULL OR q.response_code = '91'");
+    long lost = acq.count("SELECT COUNT(*) FROM online_reversal WHERE reason = '91'");
     long refunds = issuers.stream().mapToLong(i -> i.books.count("SELECT COUNT(*) FROM issuer_auth_refund")).sum();
 
     Map<String, Long> hanging = new LinkedHashMap<>();
