@@ -10,7 +10,9 @@ CREATE TABLE online_merchant (
 );
 
 -- One row per terminal request (0100 purchase, 0200 refund), written before it is forwarded.
--- request_bytes: the message as forwarded (ISO 8583 without MAC); response_bytes: the terminal's answer.
+-- request_bytes: the message as forwarded, response_bytes: the terminal's answer, both ISO 8583 without
+-- MAC and sealed (RecordSeal: AES or SM4 CBC + CMAC), as is a reversal's message_bytes: no column holds a
+-- PAN in clear (pan_masked is first 6 and last 4).
 CREATE TABLE online_request (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
   terminal_id    TEXT    NOT NULL,

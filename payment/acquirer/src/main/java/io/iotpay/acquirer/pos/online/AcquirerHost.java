@@ -1,11 +1,11 @@
 package io.iotpay.acquirer.pos.online;
 
+import io.iotpay.acquirer.pos.merchant.OnboardingException;
 import io.iotpay.acquirer.pos.merchant.OnboardingStoreException;
 import io.iotpay.acquirer.pos.merchant.TerminalAuthority;
 import io.iotpay.acquirer.pos.merchant.TerminalId;
 import io.iotpay.acquirer.pos.merchant.TransactPermission;
 import io.iotpay.foundation.Assert;
-import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
@@ -74,7 +74,6 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       long reversalsAcknowledged) {}
 
   private final AcquirerHostConfig config;
-  private final Database database;
   private final Ledger ledger;
   private final TerminalAuthority terminals;
   private final Clock clock;
@@ -107,11 +106,10 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   public AcquirerHost(AcquirerHostConfig config, Database database, Ledger ledger, TerminalAuthority terminals,
       Clock clock) {
     this.config = Assert.notNull(config, "config");
-    this.database = Assert.notNull(database, "database");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.terminals = Assert.notNull(terminals, "terminals");
     this.clock = Assert.notNull(clock, "clock");
-    this.store = new OnlineHostStore(database);
+    this.store = new OnlineHostStore(Assert.notNull(database, "database"));
     this.switchClient = new Iso8583Client(config.switchAddress(), config.switchLink(), config.switchKeys(), wire);
   }
 
@@ -196,7 +194,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     CardTransaction t = request.transaction();
     Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
     if (merchant.isEmpty()) {
-      return refusal(request, t);
+      return refusal(request);
     }
     if (!t.amount().currency().equals(config.currency()) || t.amount().amountMinor() == 0) {
       refused.incrementAndGet();
@@ -216,7 +214,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       Optional<Long> inserted = store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), t.stan(),
           t.transmittedAt().field7(), Mti.AUTHORISATION_REQUEST.code(), PURCHASE, merchant.get().merchantId(),
           businessDate().toString(), t.rrn(), t.pan().masked(), t.amount().amountMinor(),
-          t.amount().currency().alphaCode(), TransactionState.SENT, null, null, null, wire.write(forward), null), now);
+          t.amount().currency().alphaCode(), TransactionState.SENT, null, null, null, seal(forward), null), now);
       if (inserted.isEmpty()) {
         repeats.incrementAndGet();
         CardResponse again = repeatAnswer(request, store.request(t.terminalId(), t.stan(), t.transmittedAt().field7(),
@@ -229,12 +227,13 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       Outcome outcome = switchClient.send(forward);
       CardResponse toTerminal;
       if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
-          && response.mti() == Mti.AUTHORISATION_RESPONSE) {
+          && response.mti() == Mti.AUTHORISATION_RESPONSE
+          && (!response.responseCode().approved() || response.approvalCode() != null)) {
         toTerminal = CardResponse.answering(request, response.responseCode(), response.approvalCode(),
             response.iccData());
         TransactionState state = response.responseCode().approved() ? TransactionState.APPROVED
             : TransactionState.DECLINED;
-        if (!store.answer(id, state, response.responseCode().code(), response.approvalCode(), wire.write(toTerminal),
+        if (!store.answer(id, state, response.responseCode().code(), response.approvalCode(), seal(toTerminal),
             clock.millis())) {
           // Reversed meanwhile (day end, or the terminal's own 0400): the answer does not revive it.
           LOG.info("Answer after the request was reversed, not applied [terminal={}, stan={}]", t.terminalId(),
@@ -242,8 +241,9 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
           toTerminal = stored(request, store.request(id).orElseThrow());
         }
       } else {
-        LOG.warn("No answer from the switch, reversing [terminal={}, stan={}, outcome={}]", t.terminalId(), t.stan(),
-            outcome.getClass().getSimpleName());
+        // No answer in time, or an approval without field 38 (it could never be presented): reverse it.
+        LOG.warn("No usable answer from the switch, reversing [terminal={}, stan={}, outcome={}]", t.terminalId(),
+            t.stan(), outcome.getClass().getSimpleName());
         OnlineHostStore.RequestRow row = store.request(id).orElseThrow();
         queueReversal(row, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
         toTerminal = stored(request, store.request(id).orElseThrow());
@@ -263,7 +263,8 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     TransactPermission permission;
     try {
       permission = terminals.mayTransact(new TerminalId(t.terminalId()));
-    } catch (InvalidInputException | IllegalArgumentException e) {
+    } catch (OnboardingException e) {
+      LOG.info("Field 41 is not a terminal id of ours, refusing");
       return Optional.empty();
     } catch (OnboardingStoreException e) {
       LOG.warn("Terminal registry unreadable, refusing [terminal={}]", t.terminalId());
@@ -288,7 +289,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     }
   }
 
-  private CardResponse refusal(Iso8583Message request, CardTransaction t) {
+  private CardResponse refusal(Iso8583Message request) {
     refused.incrementAndGet();
     return answer(request, ResponseCode.NOT_PERMITTED_TO_TERMINAL, null);
   }
@@ -326,7 +327,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     if (row.responseBytes() == null) {
       return answer(request, ResponseCode.ISSUER_UNAVAILABLE, null);
     }
-    CardResponse first = (CardResponse) wire.read(row.responseBytes()).message();
+    CardResponse first = (CardResponse) unseal(row.responseBytes());
     return CardResponse.answering(request, first.responseCode(), first.approvalCode(), first.iccData());
   }
 
@@ -334,15 +335,15 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
 
   /** Queues the 0400 for {@code row} (durably, once) if it is in one of {@code from}; true when queued now. */
   private boolean queueReversal(OnlineHostStore.RequestRow row, Set<TransactionState> from, ResponseCode reason) {
-    Iso8583Message original = wire.read(row.requestBytes()).message();
+    Iso8583Message original = unseal(row.requestBytes());
     CardTransaction o = transactionOf(original);
     CardTransaction r = new CardTransaction(o.pan(), o.processingCode(), o.amount(),
         MonthDayTime.utc(clock.instant()), o.stan(), o.localTime(), o.expiry(), o.posEntryMode(), o.panSequence(),
         o.acquirerId(), o.rrn(), o.terminalId(), o.merchantId(), null, o.iccData());
     ReversalRequest reversal = new ReversalRequest(Mti.REVERSAL_REQUEST, r, reason,
         OriginalData.of(original.mti(), o));
-    byte[] toTerminal = wire.write(CardResponse.answering(original, ResponseCode.ISSUER_UNAVAILABLE, null, null));
-    boolean queued = store.queueReversal(row.id(), from, reason.code(), wire.write(reversal), toTerminal,
+    byte[] toTerminal = seal(CardResponse.answering(original, ResponseCode.ISSUER_UNAVAILABLE, null, null));
+    boolean queued = store.queueReversal(row.id(), from, reason.code(), seal(reversal), toTerminal,
         clock.millis(), System.currentTimeMillis());
     if (queued) {
       reversalsQueued.incrementAndGet();
@@ -404,7 +405,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   }
 
   private void deliver(OnlineHostStore.ReversalRow row) {
-    ReversalRequest reversal = (ReversalRequest) wire.read(row.messageBytes()).message();
+    ReversalRequest reversal = (ReversalRequest) unseal(row.messageBytes());
     reversalsSent.incrementAndGet();
     Outcome outcome = switchClient.send(reversal);
     if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
@@ -428,7 +429,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     CardTransaction t = request.transaction();
     Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
     if (merchant.isEmpty()) {
-      return refusal(request, t);
+      return refusal(request);
     }
     refundLock.lock();
     try {
@@ -445,7 +446,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
         return answer(request, ResponseCode.INVALID_TRANSACTION, null);
       }
       OnlineHostStore.RequestRow p = purchase.get();
-      CardTransaction original = transactionOf(wire.read(p.requestBytes()).message());
+      CardTransaction original = transactionOf(unseal(p.requestBytes()));
       long amount = t.amount().amountMinor();
       if (!original.pan().equals(t.pan())) {
         refused.incrementAndGet();
@@ -462,7 +463,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), t.stan(), t.transmittedAt().field7(),
           Mti.FINANCIAL_REQUEST.code(), REFUND, merchant.get().merchantId(), businessDate().toString(), t.rrn(),
           t.pan().masked(), amount, t.amount().currency().alphaCode(), TransactionState.REFUND,
-          ResponseCode.APPROVED.code(), approval, p.id(), wire.write(recorded), wire.write(toTerminal)),
+          ResponseCode.APPROVED.code(), approval, p.id(), seal(recorded), seal(toTerminal)),
           clock.millis());
       return toTerminal;
     } finally {
@@ -500,7 +501,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
 
   private Presentment presentment(OnlineHostStore.PresentmentRow p, LocalDate businessDate) {
     OnlineHostStore.RequestRow row = store.request(p.requestId()).orElseThrow();
-    CardTransaction t = transactionOf(wire.read(row.requestBytes()).message());
+    CardTransaction t = transactionOf(unseal(row.requestBytes()));
     Presentment.Kind kind = Presentment.Kind.valueOf(p.kind());
     OriginalData original;
     if (kind == Presentment.Kind.CAPTURE) {
@@ -508,7 +509,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     } else {
       OnlineHostStore.RequestRow purchase = store.request(row.originalId()).orElseThrow();
       original = OriginalData.of(Mti.AUTHORISATION_REQUEST,
-          transactionOf(wire.read(purchase.requestBytes()).message()));
+          transactionOf(unseal(purchase.requestBytes())));
     }
     return new Presentment(p.presentmentId(), kind, config.acquirer(), original, t.rrn(), t.terminalId(),
         t.merchantId(), t.pan(), p.amountMinor(), t.amount().currency(), row.approvalCode(), businessDate);
@@ -598,6 +599,17 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       day = day.plusDays(1);
     }
     return day;
+  }
+
+  /** The message's wire bytes (no MAC), sealed: stored rows never hold a PAN in clear. */
+  private byte[] seal(Iso8583Message message) {
+    return config.storeSeal().seal(wire.write(message));
+  }
+
+  private Iso8583Message unseal(byte[] sealed) {
+    byte[] plain = config.storeSeal().open(sealed)
+        .orElseThrow(() -> new AcquirerStoreException("a stored message does not open under the store seal", null));
+    return wire.read(plain).message();
   }
 
   private static String key(CardTransaction t, Mti mti) {

@@ -1,6 +1,7 @@
 package io.iotpay.acquirer.pos.online;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.crypto.RecordSeal;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.LinkSettings;
@@ -19,6 +20,8 @@ import java.net.InetSocketAddress;
  * @param terminalListen where terminals connect (port 0: any free port)
  * @param terminalLink the server side of the terminal link
  * @param terminalKeys the zone keys of the terminal link (null only when {@code terminalLink.macRequired()} is false)
+ * @param storeSeal seals every stored message (they hold the full PAN: the reversal and the
+ *     presentment need it), AES or SM4 with a CMAC ({@link RecordSeal})
  * @param currency the one currency of the acquirer's ledger accounts and of the transactions it accepts
  * @param bookId the ledger book of the acquirer's accounts
  * @param settlementAccountId the acquirer's settlement account with the switch (what the scheme owes it)
@@ -40,6 +43,7 @@ public record AcquirerHostConfig(
     InetSocketAddress terminalListen,
     LinkSettings terminalLink,
     ZoneKeys terminalKeys,
+    RecordSeal storeSeal,
     CurrencyUnit currency,
     long bookId,
     long settlementAccountId,
@@ -63,6 +67,7 @@ public record AcquirerHostConfig(
     Assert.notNull(terminalListen, "terminalListen");
     Assert.notNull(terminalLink, "terminalLink");
     Assert.that(!terminalLink.macRequired() || terminalKeys != null, "a MACed terminal link needs zone keys");
+    Assert.notNull(storeSeal, "storeSeal");
     Assert.notNull(currency, "currency");
     Assert.that(bookId > 0 && settlementAccountId > 0 && revenueAccountId > 0 && settlementAccountId != revenueAccountId,
         "book and the two acquirer accounts must be positive, the accounts distinct");
@@ -79,14 +84,14 @@ public record AcquirerHostConfig(
   /** The same set-up with another first retry wait and cap for reversals. */
   public AcquirerHostConfig withReversalRetry(long firstMs, long maxMs) {
     return new AcquirerHostConfig(acquirer, institutionId, switchAddress, switchLink, switchKeys, terminalListen,
-        terminalLink, terminalKeys, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
+        terminalLink, terminalKeys, storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
         transferIdBase, mdrBasisPoints, firstMs, maxMs);
   }
 
   /** The same set-up pointing at another switch address (e.g. a proxy in front of it). */
   public AcquirerHostConfig withSwitchAddress(InetSocketAddress address) {
     return new AcquirerHostConfig(acquirer, institutionId, address, switchLink, switchKeys, terminalListen,
-        terminalLink, terminalKeys, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
+        terminalLink, terminalKeys, storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
         transferIdBase, mdrBasisPoints, reversalRetryMs, reversalRetryMaxMs);
   }
 }

@@ -39,7 +39,29 @@ class AcquirerHostTest {
   void approveDeclineRepeatRefundReversal_dayEnd_payout_onSqlite(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
       approveDeclineRepeatRefundReversal_dayEnd_payout(w);
+      // Every stored message is sealed: no file of the acquirer's store (main, WAL) holds the PAN's digits.
+      byte[] digits = OnlineWorld.PAN.digits().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      try (var files = java.nio.file.Files.list(dir)) {
+        List<Path> store = files.filter(f -> f.getFileName().toString().startsWith("acquirer-online.db")).toList();
+        assertThat(store).isNotEmpty();
+        for (Path file : store) {
+          assertThat(indexOf(java.nio.file.Files.readAllBytes(file), digits)).as(file.toString()).isEqualTo(-1);
+        }
+      }
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @ParameterizedTest
@@ -169,6 +191,75 @@ class AcquirerHostTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void late0110_afterTheReversalWasQueued_doesNotReviveIt(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      w.proxy.holdBack("0110", 1);
+      CardTransaction late = w.purchase(w.nextStan(), 900, 1, false);
+      assertThat(w.send(new AuthorisationRequest(late)).responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      await(() -> w.host.state(late.terminalId(), late.stan(), late.transmittedAt())
+          .equals(Optional.of(TransactionState.REVERSED)), "the reversal is acknowledged");
+      // Now the issuer's approval arrives at the acquirer, too late.
+      w.proxy.releaseHeld();
+      assertThat(w.proxy.passedBack).contains("0110");
+      assertThat(w.host.state(late.terminalId(), late.stan(), late.transmittedAt())).contains(TransactionState.REVERSED);
+      assertThat(w.send(new AuthorisationRequest(late)).responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      assertThat(w.card().debitsPendingMinor()).isZero();
+      assertThat(w.card().debitsPostedMinor()).isZero();
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void manyRequestsInFlight_someAnswersLost_noneHangs_andOnlyApprovalsArePaid(AlgorithmSuite suite)
+      throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      int requests = 24;
+      w.proxy.dropBack("0110", 5);
+      List<CardTransaction> sent = new java.util.ArrayList<>();
+      List<java.util.concurrent.CompletableFuture<io.iotpay.protocol.iso8583.Outcome>> answers =
+          new java.util.ArrayList<>();
+      for (int i = 1; i <= requests; i++) {
+        CardTransaction t = w.purchase(w.nextStan(), 100 + i, i, false);
+        sent.add(t);
+        answers.add(w.terminal.sendAsync(new AuthorisationRequest(t)));
+      }
+      long approvedMinor = 0;
+      int approved = 0;
+      int unanswered = 0;
+      for (int i = 0; i < requests; i++) {
+        CardResponse r = (CardResponse) ((io.iotpay.protocol.iso8583.Outcome.Answered) answers.get(i).join()).response();
+        if (r.responseCode() == ResponseCode.APPROVED) {
+          approved++;
+          approvedMinor += sent.get(i).amount().amountMinor();
+        } else {
+          assertThat(r.responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+          unanswered++;
+        }
+      }
+      assertThat(unanswered).isEqualTo(5);
+      assertThat(approved).isEqualTo(requests - 5);
+      await(() -> w.host.reversalsPending() == 0, "every reversal is acknowledged");
+      for (CardTransaction t : sent) {
+        assertThat(w.host.state(t.terminalId(), t.stan(), t.transmittedAt()).orElseThrow())
+            .isIn(TransactionState.APPROVED, TransactionState.REVERSED);
+      }
+      assertThat(w.card().debitsPendingMinor()).isEqualTo(approvedMinor);
+      List<Presentment> presented = w.host.dayEnd(TODAY);
+      assertThat(presented).hasSize(approved);
+      assertThat(presented.stream().mapToLong(Presentment::amountMinor).sum()).isEqualTo(approvedMinor);
+      MerchantPayout payout = w.host.payMerchants(TODAY).get(0);
+      assertThat(payout.capturedMinor()).isEqualTo(approvedMinor);
+      assertThat(payout.mdrMinor()).isEqualTo(AcquirerHost.mdr(approvedMinor, OnlineWorld.MDR_BPS));
+      assertThat(w.acquirerAccount(w.host.merchantAccount(w.merchant).orElseThrow()).creditsPostedMinor())
+          .isEqualTo(approvedMinor - payout.mdrMinor());
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void restart_withReversalQueued_deliversItAfterTheRestart(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
       w.proxy.dropBack("0110", 1);
@@ -199,9 +290,39 @@ class AcquirerHostTest {
       CardTransaction t = w.purchase(w.nextStan(), 100, 1, false);
       assertThat(w.send(new AuthorisationRequest(t)).responseCode())
           .isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      for (String other : List.of("99999999", "TERM0001")) { // not enrolled; not even a terminal id of ours
+        CardTransaction u = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(),
+            w.nextStan(), t.localTime(), t.expiry(), t.posEntryMode(), t.panSequence(), t.acquirerId(), t.rrn(), other,
+            t.merchantId(), null, t.iccData());
+        assertThat(w.send(new AuthorisationRequest(u)).responseCode()).isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      }
       assertThat(w.host.stats().forwarded()).isZero();
       assertThat(w.host.state(t.terminalId(), t.stan(), t.transmittedAt())).isEmpty();
       assertThat(w.card().debitsPendingMinor()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void posKernelsAuthoriser_isApproved_thenReversesIt(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      CardTransaction chip = w.purchase(1, 1_200, 1, false); // only its genuine field 55 is used
+      io.iotpay.terminal.pos.Iso8583OnlineAuthoriser authoriser = new io.iotpay.terminal.pos.Iso8583OnlineAuthoriser(
+          w.terminal, "1", w.acquirerClock);
+      io.iotpay.terminal.pos.AuthorisationResponse answer = authoriser.authorise(
+          new io.iotpay.terminal.pos.AuthorisationRequest(chip.iccData().value(), chip.amount(), OnlineWorld.PAN,
+              OnlineWorld.PSN, w.terminalId, "SHOP1", 77, null, java.time.YearMonth.of(2029, 12)));
+      assertThat(answer).isInstanceOfSatisfying(io.iotpay.terminal.pos.AuthorisationResponse.Answered.class, a -> {
+        assertThat(a.approved()).isTrue();
+        assertThat(a.issuerData()).as("the ARPC").isNotEmpty();
+      });
+      assertThat(w.card().debitsPendingMinor()).isEqualTo(1_200);
+      // The card declined the issuer's approval: the kernel journals a reversal, the terminal sends it.
+      assertThat(authoriser.reverse(77, ResponseCode.DO_NOT_HONOUR))
+          .isEqualTo(io.iotpay.terminal.pos.Iso8583OnlineAuthoriser.ReversalResult.ACKNOWLEDGED);
+      await(() -> w.host.reversalsPending() == 0 && w.card().debitsPendingMinor() == 0, "the hold is released");
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      w.assertBooksBalance();
     }
   }
 

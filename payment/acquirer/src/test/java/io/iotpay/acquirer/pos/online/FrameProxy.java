@@ -19,13 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny TCP proxy that reads ISO 8583 frames (2-byte big-endian length, then the message) in both
- * directions and can drop frames flowing back to the client by MTI: the "answer lost on the way"
- * fault of the failure-exit tests. Frames are otherwise passed on unchanged.
+ * directions and can drop frames flowing back to the client by MTI (the "answer lost on the way"
+ * fault of the failure-exit tests) or hold them back until the test lets them go (a late answer).
+ * Frames are otherwise passed on unchanged.
  */
 final class FrameProxy implements AutoCloseable {
   private final ServerSocket server;
   private final InetSocketAddress upstream;
   private final Map<String, AtomicInteger> dropBack = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> holdBack = new ConcurrentHashMap<>();
+  private final List<Held> held = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   final List<String> dropped = new CopyOnWriteArrayList<>();
   final List<String> passedBack = new CopyOnWriteArrayList<>();
@@ -44,6 +47,26 @@ final class FrameProxy implements AutoCloseable {
   void dropBack(String mti, int count) {
     dropBack.put(mti, new AtomicInteger(count));
   }
+
+  /** Holds back the next {@code count} frames of {@code mti} flowing back to the client, until {@link #releaseHeld}. */
+  void holdBack(String mti, int count) {
+    holdBack.put(mti, new AtomicInteger(count));
+  }
+
+  /** Sends every held frame on, in order: a late answer. */
+  void releaseHeld() throws IOException {
+    for (Held frame : held) {
+      synchronized (frame.out()) {
+        frame.out().write(new byte[] {(byte) (frame.body().length >> 8), (byte) frame.body().length});
+        frame.out().write(frame.body());
+        frame.out().flush();
+      }
+      passedBack.add(frame.mti());
+      held.remove(frame);
+    }
+  }
+
+  private record Held(String mti, byte[] body, OutputStream out) {}
 
   private void acceptLoop() {
     while (!server.isClosed()) {
@@ -76,11 +99,18 @@ final class FrameProxy implements AutoCloseable {
             dropped.add(mti);
             continue;
           }
+          AtomicInteger hold = holdBack.get(mti);
+          if (hold != null && hold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            held.add(new Held(mti, body, out));
+            continue;
+          }
           passedBack.add(mti);
         }
-        out.write(new byte[] {(byte) (length >> 8), (byte) length});
-        out.write(body);
-        out.flush();
+        synchronized (out) {
+          out.write(new byte[] {(byte) (length >> 8), (byte) length});
+          out.write(body);
+          out.flush();
+        }
       }
     } catch (EOFException e) {
       // peer closed

@@ -15,6 +15,7 @@ import io.iotpay.foundation.codec.Tlv;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvCryptograms;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
+import io.iotpay.foundation.crypto.RecordSeal;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.custody.KeyUsage;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
@@ -223,7 +224,9 @@ final class OnlineWorld implements AutoCloseable {
     acquirerLedger = Ledger.open(acquirerDb, LedgerConfig.defaults(), acquirerClock, AuditJournal.none());
     AcquirerHostConfig config = new AcquirerHostConfig(ACQUIRER, INSTITUTION, proxy.address(),
         LinkSettings.defaults(INSTITUTION, "ACQNODE1").withRequestTimeoutMs(ACQUIRER_TIMEOUT_MS).withEchoIntervalMs(0),
-        zoneKeys(1), loopback(0), LinkSettings.defaults(INSTITUTION, "ACQTERM0"), zoneKeys(3), CurrencyUnit.CNY,
+        zoneKeys(1), loopback(0), LinkSettings.defaults(INSTITUTION, "ACQTERM0"), zoneKeys(3),
+        new RecordSeal(suite, SecretKeyBytes.fromHex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"),
+            SecretKeyBytes.fromHex("E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEF")), CurrencyUnit.CNY,
         ACQ_BOOK, ACQ_SETTLEMENT, ACQ_REVENUE, 1_000, 1_000_000, MDR_BPS, 50, 400);
     host = new AcquirerHost(config, acquirerDb, acquirerLedger, registry.service(), acquirerClock).start();
     terminal = new Iso8583Client(loopback(host.terminalPort()),
