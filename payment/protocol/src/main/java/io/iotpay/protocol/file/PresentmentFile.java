@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The presentment file (docs/clearing-files.md §9): online card captures and refunds of one business
+ * The presentment file (docs/clearing-files.md §10): online card captures and refunds of one business
  * day, acquirer → switch (the acquirer's day) and switch → issuer (that issuer's presentments from
  * every acquirer). The shared frame (header, records, SHA-256 trailer); the first body line is the
  * summary {@code S|captures|capture total|refunds|refund total}, then one {@code P} line per

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The presentment result file (docs/clearing-files.md §9): switch → acquirer (what the switch did
+ * The presentment result file (docs/clearing-files.md §10): switch → acquirer (what the switch did
  * with each presentment of a file) and issuer → switch (what the issuer did). The shared frame; one
  * {@code R|acquirer|presentment id|status|amount} line per presentment; the header's total is the
  * sum of the amounts.

@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,7 +113,7 @@ final class ClearingStore {
   }
 
   /** A capture: an approved, unreversed, uncaptured 0100/0200 of this acquirer for at least the amount. A refund: a cleared capture not yet refunded beyond its amount. */
-  private static Status check(Connection c, Presentment p, String panHash) throws SQLException {
+  private static Status check(Sql c, Presentment p, String panHash) throws SQLException {
     OriginalData o = p.original();
     String field7 = o.transmittedAt().field7();
     if (p.kind() == Presentment.Kind.REFUND) {
@@ -150,7 +151,7 @@ final class ClearingStore {
     return p.amountMinor() > approved ? Status.EXCEEDS_AUTHORISED : Status.ACCEPTED;
   }
 
-  private static long insertFile(Connection c, FileHeader h, String sha256, int presentments) throws SQLException {
+  private static long insertFile(Sql c, FileHeader h, String sha256, int presentments) throws SQLException {
     String sql = "INSERT INTO online_clearing_file (sender, sequence, business_date, sha256, received_at_ms,"
         + " presentments, accepted) VALUES (?,?,?,?,?,?,0)";
     try (PreparedStatement insert = c.prepareStatement(sql)) {
@@ -165,41 +166,40 @@ final class ClearingStore {
     return longOf(c, "SELECT id FROM online_clearing_file WHERE sha256 = ?", sha256);
   }
 
-  private static void insertPresentment(Connection c, long fileId, Presentment p, Decision d, byte[] panSealed)
+  private static void insertPresentment(Sql c, long fileId, Presentment p, Decision d, byte[] panSealed)
       throws SQLException {
     String sql = "INSERT INTO online_presentment (acquirer, presentment_id, file_id, kind, issuer, business_date,"
         + " original_mti, original_stan, original_transmitted_at, original_acquirer_id, original_forwarding_id, rrn,"
         + " terminal_id, merchant_id, pan_masked, pan_hash, pan_sealed, amount_minor, currency, approval_code, status)"
         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     OriginalData o = p.original();
-    try (PreparedStatement insert = c.prepareStatement(sql)) {
-      insert.setString(1, p.acquirer().value());
-      insert.setString(2, p.presentmentId());
-      insert.setLong(3, fileId);
-      insert.setString(4, p.kind() == Presentment.Kind.CAPTURE ? "C" : "R");
-      if (d.issuer() == null) {
-        insert.setNull(5, Types.VARCHAR);
-      } else {
-        insert.setString(5, d.issuer().value());
-      }
-      insert.setString(6, p.businessDate().toString());
-      insert.setString(7, o.mti().code());
-      insert.setInt(8, o.stan());
-      insert.setString(9, o.transmittedAt().field7());
-      insert.setString(10, o.acquirerId());
-      insert.setString(11, o.forwardingId());
-      insert.setString(12, p.rrn());
-      insert.setString(13, p.terminalId());
-      insert.setString(14, p.merchantId());
-      insert.setString(15, p.pan().masked());
-      insert.setString(16, d.panHash());
-      insert.setBytes(17, panSealed);
-      insert.setLong(18, p.amountMinor());
-      insert.setString(19, p.currency().alphaCode());
-      insert.setString(20, p.approvalCode());
-      insert.setString(21, d.status().name());
-      insert.executeUpdate();
+    PreparedStatement insert = c.prepare(sql);
+    insert.setString(1, p.acquirer().value());
+    insert.setString(2, p.presentmentId());
+    insert.setLong(3, fileId);
+    insert.setString(4, p.kind() == Presentment.Kind.CAPTURE ? "C" : "R");
+    if (d.issuer() == null) {
+      insert.setNull(5, Types.VARCHAR);
+    } else {
+      insert.setString(5, d.issuer().value());
     }
+    insert.setString(6, p.businessDate().toString());
+    insert.setString(7, o.mti().code());
+    insert.setInt(8, o.stan());
+    insert.setString(9, o.transmittedAt().field7());
+    insert.setString(10, o.acquirerId());
+    insert.setString(11, o.forwardingId());
+    insert.setString(12, p.rrn());
+    insert.setString(13, p.terminalId());
+    insert.setString(14, p.merchantId());
+    insert.setString(15, p.pan().masked());
+    insert.setString(16, d.panHash());
+    insert.setBytes(17, panSealed);
+    insert.setLong(18, p.amountMinor());
+    insert.setString(19, p.currency().alphaCode());
+    insert.setString(20, p.approvalCode());
+    insert.setString(21, d.status().name());
+    insert.executeUpdate();
   }
 
   /** Per issuer, the accepted presentments of the day not yet in one of its files, in acquirer and id order. */
@@ -371,38 +371,82 @@ final class ClearingStore {
     });
   }
 
-  private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement query = prepare(c, sql, args); ResultSet rows = query.executeQuery()) {
+  private static boolean exists(Sql c, String sql, Object... args) throws SQLException {
+    try (ResultSet rows = c.prepare(sql, args).executeQuery()) {
       return rows.next();
     }
   }
 
-  private static long longOf(Connection c, String sql, Object... args) throws SQLException {
+  private static long longOf(Sql c, String sql, Object... args) throws SQLException {
     Long value = firstLong(c, sql, args);
     return value == null ? 0 : value;
   }
 
-  private static Long firstLong(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement query = prepare(c, sql, args); ResultSet rows = query.executeQuery()) {
+  private static Long firstLong(Sql c, String sql, Object... args) throws SQLException {
+    try (ResultSet rows = c.prepare(sql, args).executeQuery()) {
       return rows.next() ? rows.getLong(1) : null;
     }
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement statement = c.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof Integer n) {
-        statement.setInt(i + 1, n);
-      } else {
-        statement.setString(i + 1, (String) args[i]);
+  /**
+   * A connection whose prepared statements are kept until it is closed: a file's thousands of
+   * presentments run the same few queries, prepared once.
+   */
+  private static final class Sql implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Sql(Connection connection) {
+      this.connection = connection;
+    }
+
+    /** The statement for {@code sql} with {@code args} bound (Integer, Long or String). */
+    PreparedStatement prepare(String sql, Object... args) throws SQLException {
+      PreparedStatement statement = statements.get(sql);
+      if (statement == null) {
+        statement = connection.prepareStatement(sql);
+        statements.put(sql, statement);
+      }
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case Integer n -> statement.setInt(i + 1, n);
+          case Long n -> statement.setLong(i + 1, n);
+          case byte[] bytes -> statement.setBytes(i + 1, bytes);
+          case null -> statement.setNull(i + 1, Types.VARCHAR);
+          default -> statement.setString(i + 1, (String) args[i]);
+        }
+      }
+      return statement;
+    }
+
+    /** A statement of its own (closed by the caller), for the statements run once. */
+    PreparedStatement prepareStatement(String sql) throws SQLException {
+      return connection.prepareStatement(sql);
+    }
+
+    void setAutoCommit(boolean on) throws SQLException {
+      connection.setAutoCommit(on);
+    }
+
+    void commit() throws SQLException {
+      connection.commit();
+    }
+
+    void rollback() throws SQLException {
+      connection.rollback();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement statement : statements.values()) {
+        statement.close();
       }
     }
-    return statement;
   }
 
   @FunctionalInterface
   private interface Work<T> {
-    T run(Connection connection) throws SQLException;
+    T run(Sql sql) throws SQLException;
   }
 
   private <T> T write(String what, Work<T> work) {
@@ -410,8 +454,8 @@ final class ClearingStore {
   }
 
   private <T> T read(String what, Work<T> work) {
-    try (Connection connection = database.connection()) {
-      return work.run(connection);
+    try (Connection connection = database.connection(); Sql sql = new Sql(connection)) {
+      return work.run(sql);
     } catch (SQLException e) {
       throw new OnlineStoreException(what + " failed: " + e.getMessage(), e);
     }

@@ -28,7 +28,7 @@ final class TransitSettlement {
 
   private final SwitchConfig config;
   private final List<PartyId> issuers;
-  private final List<PartyId> operators;
+  private final List<PartyId> receivers;
   private final OfflineFileIntake intake;
   private final SettlementPoster poster;
   private final ClearingFileWriter clearingFiles;
@@ -42,7 +42,7 @@ final class TransitSettlement {
       List<GrossSource> sources) {
     this.config = config;
     this.issuers = issuers;
-    this.operators = receivers;
+    this.receivers = receivers;
     this.sources = List.copyOf(sources);
     this.intake = intake;
     this.poster = poster;
@@ -56,16 +56,14 @@ final class TransitSettlement {
     DayClearing day = intake.closeForSettlement(businessDate, today);
     Map<PartyId, Map<PartyId, Long>> grossMinor = sources.isEmpty() ? day.faresMinor() : copy(day.faresMinor());
     long records = day.recordsAccepted();
-    if (!sources.isEmpty()) {
-      for (GrossSource source : sources) {
-        GrossSource.Gross gross = source.close(businessDate);
-        gross.payerToReceiverMinor().forEach((payer, byReceiver) -> byReceiver.forEach((receiver, amount) ->
-            grossMinor.computeIfAbsent(payer, p -> new TreeMap<>(SwitchConfig.PARTY_ORDER))
-                .merge(receiver, amount, Math::addExact)));
-        records = Math.addExact(records, gross.records());
-      }
+    for (GrossSource source : sources) {
+      GrossSource.Gross gross = source.close(businessDate);
+      gross.payerToReceiverMinor().forEach((payer, byReceiver) -> byReceiver.forEach((receiver, amount) ->
+          grossMinor.computeIfAbsent(payer, p -> new TreeMap<>(SwitchConfig.PARTY_ORDER))
+              .merge(receiver, amount, Math::addExact)));
+      records = Math.addExact(records, gross.records());
     }
-    SettlementReport report = MultilateralNetting.net(businessDate, config.currency(), issuers, operators,
+    SettlementReport report = MultilateralNetting.net(businessDate, config.currency(), issuers, receivers,
         grossMinor, records);
     poster.post(businessDate, grossMinor);
     Map<PartyId, Path> clearing = clearingFiles.write(day);
