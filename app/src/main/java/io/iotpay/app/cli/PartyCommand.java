@@ -1,5 +1,6 @@
 package io.iotpay.app.cli;
 
+import io.iotpay.acquirer.party.AcquirerParty;
 import io.iotpay.app.party.SchemeSetup;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -23,15 +24,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code iotpay party}: the card scheme's parties as processes of their own over ISO 8583 / TCP
- * (docs/parties.md). {@code init} writes one data directory per party; {@code issuer} and
- * {@code switch} run one party on its directory until SIGTERM, printing {@code listening <port>}
+ * (docs/parties.md). {@code init} writes one data directory per party; {@code issuer},
+ * {@code switch} and {@code acquirer} run one party on its directory until SIGTERM, printing {@code listening <port>}
  * on stdout when ready.
  */
 @Command(
     name = "party",
     mixinStandardHelpOptions = true,
-    subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class},
-    description = {"Set up and run the card scheme's parties (issuer, switch) as separate processes.",
+    subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class,
+        PartyCommand.Acquirer.class},
+    description = {"Set up and run the card scheme's parties (acquirer, switch, issuer) as separate processes.",
         "See docs/parties.md."})
 public final class PartyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -84,6 +86,9 @@ public final class PartyCommand implements Runnable {
     @Option(names = "--advice-retry-ms", description = "how often queued advices are retried (default: ${DEFAULT-VALUE})")
     long adviceRetryMs = 1_000;
 
+    @Option(names = "--terminals", description = "terminals enrolled per acquirer, 1..100 (default: ${DEFAULT-VALUE})")
+    int terminals = 1;
+
     @Option(names = "--db", description = "JDBC URL for every party instead of SQLite files; {party} is replaced by the party's name")
     String db;
 
@@ -99,7 +104,7 @@ public final class PartyCommand implements Runnable {
       };
       SchemeSetup.Written written = SchemeSetup.init(dir, new SchemeSetup.Options(issuers, acquirers, cards, suites,
           basePort, balance, standInPerTransaction, standInPerCardDay, standInIssuerDay, standInAfterMs, issuerTimeoutMs,
-          adviceRetryMs, db), new SecureRandom());
+          adviceRetryMs, terminals, db), new SecureRandom());
       PrintWriter out = spec.commandLine().getOut();
       out.println("switch   " + written.switchDir());
       written.issuerDirs().forEach(d -> out.println("issuer   " + d));
@@ -164,6 +169,33 @@ public final class PartyCommand implements Runnable {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides));
       return serve("switch", party, party.ports(), spec);
+    }
+  }
+
+  @Command(name = "acquirer", mixinStandardHelpOptions = true,
+      description = {"Run an acquirer (merchant registry and online host) on its data directory until SIGTERM;",
+          "prints 'listening <terminal port>' when ready."})
+  public static final class Acquirer implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "the acquirer's data directory (from 'party init')")
+    Path dataDir;
+
+    @Option(names = "--listen", description = "HOST:PORT for the terminals instead of acquirer.properties' terminal.listen")
+    String listen;
+
+    @Option(names = "--db", description = "JDBC URL for the host instead of the data directory's database (e.g. PostgreSQL)")
+    String db;
+
+    @Option(names = "--switch-address", description = "HOST:PORT: reach the switch there instead (e.g. through a proxy)")
+    String switchAddress;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
+      InetSocketAddress switchAt = switchAddress == null ? null : PartyProperties.address("--switch-address", switchAddress);
+      AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt));
+      return serve("acquirer " + party.id(), party, List.of(party.port()), spec);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.iotpay.app.party;
 
+import io.iotpay.acquirer.party.AcquirerParty;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -24,7 +25,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code iotpay party init}: one data directory per party of a small card scheme (docs/parties.md).
@@ -35,24 +35,22 @@ import java.util.Set;
 public final class SchemeSetup {
   public static final String CARDS_FILE = "cards.properties";
   public static final String SWITCH_DIR = "switch";
-  public static final String ACQUIRER_CONFIG = "acquirer.properties";
   public static final String SWITCH_PEER = "switch";
   public static final String KEYS_FILE = "party.keys";
   public static final int PARTIES_MAX = 9;
   public static final int CARDS_MAX = 10_000;
   public static final CurrencyUnit CURRENCY = CurrencyUnit.CNY;
-  private static final Set<String> ACQUIRER_KEYS = Set.of("id", "suite", "institution", "node", "switch");
 
   /**
    * @param suites the suites issuers and acquirer links take in turn (one or both)
-   * @param basePort the switch's acquirer ports from here, the issuers' from {@code basePort + 10};
-   *     0: free ports picked now
+   * @param basePort the switch's acquirer ports from here, the issuers' from {@code basePort + 10},
+   *     the acquirers' terminal ports from {@code basePort + 20}; 0: free ports picked now
    * @param dbUrl null for a SQLite file per party, else a JDBC URL in which {@code {party}} is the
    *     party's directory name
    */
   public record Options(int issuers, int acquirers, int cardsPerIssuer, List<AlgorithmSuite> suites, int basePort,
       long balanceMinor, long standInPerTransactionMinor, long standInPerCardDayMinor, long standInIssuerDayMinor,
-      long standInAfterMs, long issuerTimeoutMs, long adviceRetryMs, String dbUrl) {
+      long standInAfterMs, long issuerTimeoutMs, long adviceRetryMs, int terminalsPerAcquirer, String dbUrl) {
     public Options {
       suites = List.copyOf(suites);
       check(issuers >= 1 && issuers <= PARTIES_MAX, "--issuers must be 1.." + PARTIES_MAX);
@@ -66,17 +64,19 @@ public final class SchemeSetup {
       check(standInAfterMs >= 1 && standInAfterMs < issuerTimeoutMs && issuerTimeoutMs <= 120_000,
           "--stand-in-after-ms must be below --issuer-timeout-ms (at most 120000)");
       check(adviceRetryMs >= 10 && adviceRetryMs <= 600_000, "--advice-retry-ms must be 10..600000");
+      check(terminalsPerAcquirer >= 1 && terminalsPerAcquirer <= 100, "--terminals must be 1..100");
     }
 
     /** Two issuers (one per suite), one acquirer, four cards each, free ports. */
     public static Options defaults() {
       return new Options(2, 1, 4, List.of(AlgorithmSuite.INTERNATIONAL, AlgorithmSuite.NATIONAL), 18_600, 100_000,
-          50_000, 100_000, 10_000_000, 2_000, 5_000, 1_000, null);
+          50_000, 100_000, 10_000_000, 2_000, 5_000, 1_000, 1, null);
     }
 
     public Options withBasePort(int value) {
       return new Options(issuers, acquirers, cardsPerIssuer, suites, value, balanceMinor, standInPerTransactionMinor,
-          standInPerCardDayMinor, standInIssuerDayMinor, standInAfterMs, issuerTimeoutMs, adviceRetryMs, dbUrl);
+          standInPerCardDayMinor, standInIssuerDayMinor, standInAfterMs, issuerTimeoutMs, adviceRetryMs, terminalsPerAcquirer,
+          dbUrl);
     }
   }
 
@@ -117,7 +117,7 @@ public final class SchemeSetup {
     if (Files.exists(dir.resolve(CARDS_FILE)) || Files.exists(dir.resolve(SWITCH_DIR))) {
       throw new PartyConfigException(dir + " already holds a scheme: set-up writes a new directory only");
     }
-    List<Integer> ports = ports(options, options.acquirers() + options.issuers());
+    List<Integer> ports = ports(options, 2 * options.acquirers() + options.issuers());
     StringBuilder cards = new StringBuilder()
         .append("# TEST HARNESS ONLY (docs/parties.md): every card's master key for application cryptograms,\n")
         .append("# so a test or the load generator can act as the cards. A real card keeps its keys on the card;\n")
@@ -129,13 +129,11 @@ public final class SchemeSetup {
       LinkKeys keys = LinkKeys.generate(suite, random);
       InetSocketAddress listen = loopback(ports.get(a - 1));
       acquirerLinks.add(new SwitchParty.AcquirerLink(acquirerId(a), listen, keys));
-      Path acquirerDir = PartyFiles.ownerOnlyDirectory(dir.resolve(acquirerDir(a)));
-      PartyFiles.writeOwnerOnly(acquirerDir.resolve(KEYS_FILE), "# acquirer " + acquirerId(a)
-          + ": the switch link's keys, owner-only\n" + keys.lines(SWITCH_PEER));
-      PartyFiles.writeOwnerOnly(acquirerDir.resolve(ACQUIRER_CONFIG), "# iotpay acquirer " + acquirerId(a)
-          + " (docs/parties.md): its link to the switch\nid=" + acquirerId(a) + "\nsuite=" + suite + "\ninstitution="
-          + acquirerInstitution(a) + "\nnode=" + String.format("ACQ%05d", a) + "\nswitch=127.0.0.1:" + listen.getPort()
-          + "\n");
+      Path acquirerDir = dir.resolve(acquirerDir(a));
+      AcquirerParty.init(acquirerDir, new AcquirerParty.Setup(acquirerId(a), suite, acquirerInstitution(a),
+          String.format("ACQ%05d", a), listen, keys, loopback(ports.get(options.acquirers() + options.issuers() + a - 1)),
+          LinkKeys.generate(suite, random), CURRENCY, options.terminalsPerAcquirer(), 50,
+          options.standInAfterMs() + 1_000, db(options, acquirerDir(a)), db(options, acquirerDir(a) + "-registry")), random);
       acquirerDirs.add(acquirerDir);
     }
     List<SwitchParty.IssuerLink> issuerLinks = new ArrayList<>();
@@ -204,13 +202,22 @@ public final class SchemeSetup {
     return List.copyOf(cards);
   }
 
-  /** An acquirer directory's link to the switch: its config and keys. */
+  /** An acquirer's terminal side, as a terminal of the harness needs it: its port, terminal ids and the terminals' link keys. */
+  public record TerminalLink(String institutionId, InetSocketAddress acquirerAddress, List<String> terminalIds, LinkKeys keys) {}
+
+  public static TerminalLink terminalLink(Path acquirerDir) {
+    PartyProperties p = PartyProperties.read(acquirerDir.resolve(AcquirerParty.CONFIG_FILE), false);
+    PartyProperties keys = PartyProperties.read(acquirerDir.resolve(AcquirerParty.KEYS_FILE), true);
+    return new TerminalLink(p.string("institution"), p.address("terminal.listen"), AcquirerParty.terminals(acquirerDir),
+        LinkKeys.of(keys, AcquirerParty.TERMINALS_PEER));
+  }
+
+  /** An acquirer directory's link to the switch: its config and keys (a harness acting as the acquirer uses it). */
   public record AcquirerLink(String id, String institutionId, String nodeId, InetSocketAddress switchAddress, LinkKeys keys) {}
 
   public static AcquirerLink acquirerLink(Path acquirerDir) {
-    PartyProperties p = PartyProperties.read(acquirerDir.resolve(ACQUIRER_CONFIG), false).onlyKeys(ACQUIRER_KEYS::contains);
-    PartyProperties keys = PartyProperties.read(acquirerDir.resolve(KEYS_FILE), true)
-        .onlyKeys(key -> key.startsWith("link." + SWITCH_PEER + "."));
+    PartyProperties p = PartyProperties.read(acquirerDir.resolve(AcquirerParty.CONFIG_FILE), false);
+    PartyProperties keys = PartyProperties.read(acquirerDir.resolve(AcquirerParty.KEYS_FILE), true);
     LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
     if (link.suite() != p.suite("suite")) {
       throw new PartyConfigException(acquirerDir + ": the link keys' suite differs from the configuration's");
@@ -236,6 +243,9 @@ public final class SchemeSetup {
       }
       for (int n = 0; n < options.issuers(); n++) {
         ports.add(options.basePort() + 10 + n);
+      }
+      for (int n = 0; n < options.acquirers(); n++) {
+        ports.add(options.basePort() + 20 + n);
       }
       return ports;
     }

@@ -35,7 +35,7 @@ class PartyProcessesTest {
   static SchemeSetup.Written scheme(Path dir, int cards) throws Exception {
     SchemeSetup.Options d = SchemeSetup.Options.defaults();
     return SchemeSetup.init(dir, new SchemeSetup.Options(2, 2, cards, d.suites(), 0, 100_000, 50_000, 100_000,
-        10_000_000, 1_000, 4_000, 200, null), new SecureRandom());
+        10_000_000, 1_000, 4_000, 200, 1, null), new SecureRandom());
   }
 
   static Money cny(long minor) {
@@ -120,11 +120,11 @@ class PartyProcessesTest {
   }
 
   static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, PartyProcess switchProcess, String terminal) {
-    return acquirer(scheme, index, switchProcess.ports().get(index), terminal);
+    return acquirer(scheme, index, switchProcess.ports().get(index), terminal, 6_000);
   }
 
-  static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, int port, String terminal) {
-    return new TestAcquirer(SchemeSetup.acquirerLink(scheme.acquirerDirs().get(index)), port, terminal, 6_000);
+  static TestAcquirer acquirer(SchemeSetup.Written scheme, int index, int port, String terminal, long timeoutMs) {
+    return new TestAcquirer(SchemeSetup.acquirerLink(scheme.acquirerDirs().get(index)), port, terminal, timeoutMs);
   }
 
   /** Starts the processes side by side (each JVM takes seconds on a busy machine). */

@@ -1,0 +1,286 @@
+package io.iotpay.acquirer.party;
+
+import io.iotpay.acquirer.pos.AcquirerPosServer;
+import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
+import io.iotpay.acquirer.pos.merchant.MerchantId;
+import io.iotpay.acquirer.pos.merchant.OnboardingService;
+import io.iotpay.acquirer.pos.merchant.Registration;
+import io.iotpay.acquirer.pos.merchant.SettlementAccount;
+import io.iotpay.acquirer.pos.online.AcquirerHost;
+import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.RecordSeal;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerConfig;
+import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.party.LinkKeys;
+import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyProperties;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The acquirer as a party of its own (docs/parties.md): the merchant registry
+ * ({@link AcquirerPosServer}, its HTTP API and database) and the online host ({@link AcquirerHost},
+ * its own database and ledger) in one process, the terminals' ISO 8583 port in front, one link to the
+ * switch behind. {@link #init} registers a merchant and enrols its terminals; {@link #start} opens the
+ * directory again (the host re-reads its reversal queue).
+ */
+public final class AcquirerParty implements AutoCloseable {
+  public static final String CONFIG_FILE = "acquirer.properties";
+  public static final String KEYS_FILE = "party.keys";
+  public static final String HOST_DATABASE_FILE = "acquirer.db";
+  public static final String REGISTRY_DATABASE_FILE = "registry.db";
+  public static final String REGISTRY_KEYS_DIR = "registry-keys";
+  /** The link to the switch and the terminals' link in {@link #KEYS_FILE}. */
+  public static final String SWITCH_PEER = "switch";
+  public static final String TERMINALS_PEER = "terminals";
+  public static final long BOOK = 1;
+  public static final long SETTLEMENT_ACCOUNT = 20;
+  public static final long REVENUE_ACCOUNT = 30;
+  public static final long MERCHANT_ACCOUNT_BASE = 1_000;
+  public static final long TRANSFER_ID_BASE = 1_000_000;
+  static final Set<String> CONFIG_KEYS = Set.of("id", "suite", "institution", "node", "switch", "switch.request.timeout.ms",
+      "terminal.listen", "http.listen", "currency", "mdr.bps", "reversal.retry.ms", "reversal.retry.max.ms", "merchant",
+      "terminals", "db", "registry.db");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
+  private static final Pattern NODE = Pattern.compile("[ -~]{8}");
+  private static final String MCC = "5812";
+  /** The registry's one operator (docs/merchant-onboarding.md), its bearer token in {@link #KEYS_FILE}. */
+  public static final String OPERATOR = "operator";
+  private static final String OPERATOR_TOKEN = "registry.operator.token";
+  private static final int POOL_SIZE = 4;
+
+  /** What {@link #init} writes. */
+  public record Setup(String id, AlgorithmSuite suite, String institutionId, String nodeId, InetSocketAddress switchAddress,
+      LinkKeys switchLink, InetSocketAddress terminalListen, LinkKeys terminalLink, CurrencyUnit currency, int terminals,
+      int mdrBasisPoints, long switchTimeoutMs, String dbUrl, String registryDbUrl) {}
+
+  /** How {@link #start} may override the data directory's files. */
+  public record Options(String dbUrl, InetSocketAddress terminalListen, InetSocketAddress switchAddress) {
+    public static Options none() {
+      return new Options(null, null, null);
+    }
+  }
+
+  private final String id;
+  private final AcquirerPosServer registry;
+  private final Database database;
+  private final Ledger ledger;
+  private final AcquirerHost host;
+
+  private AcquirerParty(String id, AcquirerPosServer registry, Database database, Ledger ledger, AcquirerHost host) {
+    this.id = id;
+    this.registry = registry;
+    this.database = database;
+    this.ledger = ledger;
+    this.host = host;
+  }
+
+  /** Writes a new acquirer data directory: config, keys, the registry with one merchant and its terminals. */
+  public static void init(Path dataDir, Setup setup, SecureRandom random) throws IOException {
+    PartyFiles.ownerOnlyDirectory(dataDir);
+    if (dataDir.resolve(CONFIG_FILE).toFile().exists()) {
+      throw new PartyConfigException(dataDir.resolve(CONFIG_FILE) + " exists: set-up writes a new directory only");
+    }
+    StringBuilder keys = new StringBuilder("# acquirer " + setup.id() + ": link and store keys, owner-only\n")
+        .append(setup.switchLink().lines(SWITCH_PEER)).append(setup.terminalLink().lines(TERMINALS_PEER));
+    for (String name : List.of("store.seal", "store.seal.mac", OPERATOR_TOKEN)) {
+      byte[] key = new byte[16];
+      random.nextBytes(key);
+      keys.append(name).append('=').append(Hex.encode(key)).append('\n');
+    }
+    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    String registryDb = setup.registryDbUrl() != null ? setup.registryDbUrl()
+        : "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath();
+    MerchantId merchant;
+    List<String> terminals = new ArrayList<>();
+    String token = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).string(OPERATOR_TOKEN);
+    try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
+      OnboardingService service = server.service();
+      merchant = service.register("party-init-" + setup.id(), new Registration("Noodle Stall", "91310000MA1K000001",
+          "110105194912310021", MCC, "1 Road", new SettlementAccount("10200000", "6222000011112222"))).merchant().id();
+      for (int t = 0; t < setup.terminals(); t++) {
+        terminals.add(service.enrol(merchant, setup.suite(), csr(setup.suite(), random)).terminal().id().value());
+      }
+    } catch (SQLException e) {
+      throw new IOException("registry database: " + e.getMessage(), e);
+    }
+    StringBuilder config = new StringBuilder("# iotpay acquirer party (docs/parties.md)\n")
+        .append("id=").append(setup.id()).append('\n')
+        .append("suite=").append(setup.suite()).append('\n')
+        .append("institution=").append(setup.institutionId()).append('\n')
+        .append("node=").append(setup.nodeId()).append('\n')
+        .append("switch=").append(hostPort(setup.switchAddress())).append('\n')
+        .append("switch.request.timeout.ms=").append(setup.switchTimeoutMs()).append('\n')
+        .append("terminal.listen=").append(hostPort(setup.terminalListen())).append('\n')
+        .append("http.listen=127.0.0.1:0\n")
+        .append("currency=").append(setup.currency().alphaCode()).append('\n')
+        .append("mdr.bps=").append(setup.mdrBasisPoints()).append('\n')
+        .append("reversal.retry.ms=200\n")
+        .append("reversal.retry.max.ms=2000\n")
+        .append("merchant=").append(merchant.value()).append('\n')
+        .append("terminals=").append(String.join(",", terminals)).append('\n');
+    if (setup.dbUrl() != null) {
+      config.append("db=").append(setup.dbUrl()).append('\n');
+    }
+    if (setup.registryDbUrl() != null) {
+      config.append("registry.db=").append(setup.registryDbUrl()).append('\n');
+    }
+    PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
+    Config.read(dataDir, Options.none());
+  }
+
+  /** Opens the registry and the host on the data directory and starts serving terminals. */
+  public static AcquirerParty start(Path dataDir, Options options) throws IOException {
+    Config config = Config.read(dataDir, options);
+    AcquirerPosServer registry;
+    try {
+      registry = AcquirerPosServer.start(registrySettings(dataDir, config.registryDbUrl(), config.host().switchKeys().suite(),
+          config.httpListen().getPort(), config.operatorToken()));
+    } catch (SQLException e) {
+      throw new IOException("registry database: " + e.getMessage(), e);
+    }
+    Database database = null;
+    Ledger ledger = null;
+    try {
+      database = Database.open(config.dbUrl(), POOL_SIZE);
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
+      return new AcquirerParty(config.id(), registry, database, ledger, host);
+    } catch (RuntimeException | IOException e) {
+      if (ledger != null) {
+        ledger.close();
+      }
+      if (database != null) {
+        database.close();
+      }
+      registry.close();
+      throw e;
+    }
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The terminals' ISO 8583 port. */
+  public int port() {
+    return host.terminalPort();
+  }
+
+  public AcquirerHost host() {
+    return host;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** The registry's HTTP port (merchant onboarding, docs/merchant-onboarding.md). */
+  public int registryPort() {
+    return registry.port();
+  }
+
+  @Override
+  public void close() {
+    host.close();
+    ledger.close();
+    database.close();
+    registry.close();
+  }
+
+  /** The enrolled terminal ids of a data directory (what a terminal puts in field 41). */
+  public static List<String> terminals(Path dataDir) {
+    return PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains).ids("terminals");
+  }
+
+  private static AcquirerPosServer.Settings registrySettings(Path dataDir, String jdbcUrl, AlgorithmSuite suite, int port,
+      String operatorToken) {
+    return new AcquirerPosServer.Settings(jdbcUrl, "127.0.0.1", port, suite, dataDir.resolve(REGISTRY_KEYS_DIR), null,
+        Set.of(MCC), Map.of(OPERATOR, operatorToken), new InMemorySettlementAccountCheck().open("10200000", "6222000011112222"));
+  }
+
+  /** A terminal's enrolment request; the terminal's private key is not kept (the ISO link uses zone keys). */
+  private static byte[] csr(AlgorithmSuite suite, SecureRandom random) throws IOException {
+    var keys = suite.signature().generateKeyPair(random);
+    String algorithm = suite == AlgorithmSuite.NATIONAL ? "SM3withSM2" : "SHA256withECDSA";
+    try {
+      return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=pos"), keys.getPublic())
+          .build(new JcaContentSignerBuilder(algorithm).setProvider(new BouncyCastleProvider()).build(keys.getPrivate()))
+          .getEncoded();
+    } catch (OperatorCreationException e) {
+      throw new IllegalStateException("no " + algorithm + " signer", e);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  private record Config(String id, AcquirerHostConfig host, InetSocketAddress httpListen, String dbUrl, String registryDbUrl,
+      String operatorToken) {
+    static Config read(Path dataDir, Options options) {
+      PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
+      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).onlyKeys(PartyProperties.keys(
+ Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN), "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
+      AlgorithmSuite suite = p.suite("suite");
+      LinkKeys switchLink = LinkKeys.of(keys, SWITCH_PEER);
+      LinkKeys terminalLink = LinkKeys.of(keys, TERMINALS_PEER);
+      if (switchLink.suite() != suite) {
+        throw new PartyConfigException(KEYS_FILE + ": the switch link's suite differs from the acquirer's");
+      }
+      CurrencyUnit currency;
+      try {
+        currency = CurrencyUnit.of(p.string("currency"));
+      } catch (RuntimeException e) {
+        throw new PartyConfigException(CONFIG_FILE + ": currency is not a known ISO 4217 code");
+      }
+      String institution = p.matching("institution", DIGITS, "1..11 digits");
+      String node = p.matching("node", NODE, "8 printable characters");
+      String id = p.matching("id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)");
+      p.ids("terminals");
+      try {
+        long retry = p.number("reversal.retry.ms", 10, 600_000, AcquirerHostConfig.REVERSAL_RETRY_MS_DEFAULT);
+        AcquirerHostConfig host = new AcquirerHostConfig(PartyId.of(id), institution,
+            options.switchAddress() != null ? options.switchAddress() : p.address("switch"),
+            LinkSettings.defaults(institution, node).withEchoIntervalMs(0)
+                .withRequestTimeoutMs(p.number("switch.request.timeout.ms", 1, 120_000, 10_000)),
+            switchLink.zoneKeys(),
+            options.terminalListen() != null ? options.terminalListen() : p.address("terminal.listen"),
+            LinkSettings.defaults(institution, node), terminalLink.zoneKeys(),
+            new RecordSeal(terminalLink.suite(), keys.key("store.seal", 16), keys.key("store.seal.mac", 16)), currency,
+            BOOK, SETTLEMENT_ACCOUNT, REVENUE_ACCOUNT, MERCHANT_ACCOUNT_BASE, TRANSFER_ID_BASE,
+            (int) p.number("mdr.bps", 0, 10_000), retry,
+            p.number("reversal.retry.max.ms", retry, 3_600_000, AcquirerHostConfig.REVERSAL_RETRY_MAX_MS_DEFAULT));
+        String db = options.dbUrl() != null ? options.dbUrl()
+            : p.string("db", "jdbc:sqlite:" + dataDir.resolve(HOST_DATABASE_FILE).toAbsolutePath());
+        String registryDb = p.string("registry.db", "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath());
+        return new Config(id, host, p.address("http.listen"), db, registryDb,
+            keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"));
+      } catch (AssertionError e) {
+        throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
+      }
+    }
+  }
+}
