@@ -10,6 +10,7 @@ import io.iotpay.acquirer.pos.merchant.SettlementAccount;
 import io.iotpay.acquirer.pos.online.AcquirerHost;
 import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.RecordSeal;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Account;
@@ -77,7 +78,8 @@ final class AcquirerNode implements AutoCloseable {
     }
     AcquirerHostConfig config = new AcquirerHostConfig(ID, INSTITUTION, Links.loopback(switchPort),
         Links.settings(INSTITUTION, "ACQNODE1", Links.ACQUIRER_TO_SWITCH_TIMEOUT_MS), switchLink, Links.loopback(0),
-        Links.settings(INSTITUTION, "ACQTERM0", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), terminalLink, CurrencyUnit.CNY,
+        Links.settings(INSTITUTION, "ACQTERM0", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), terminalLink,
+        new RecordSeal(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey()), CurrencyUnit.CNY,
         1, SETTLEMENT, REVENUE, MERCHANT_ACCOUNT_BASE, 1_000_000, MDR_BASIS_POINTS, 100, 1_000);
     try {
       this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock())
