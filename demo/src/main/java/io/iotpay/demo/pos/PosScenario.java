@@ -250,7 +250,7 @@ public final class PosScenario {
       } else if (i > 0 && fault < 0.10) {
         proxy.duplicateNextRequest();
       } else if (fault < 0.14) {
-        (card.suite == AlgorithmSuite.INTERNATIONAL ? intl : natl).answerNextLate(Links.STAND_IN_AFTER_MS + 300);
+        (card.suite == AlgorithmSuite.INTERNATIONAL ? intl : natl).answerNextLate(Links.STAND_IN_AFTER_MS + 600);
       }
       card.reinsert();
       PosOutcome outcome = till.kernel().charge(card.channel(), Money.ofMinor(amount, CurrencyUnit.CNY));
