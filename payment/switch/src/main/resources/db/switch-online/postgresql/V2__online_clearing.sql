@@ -27,6 +27,7 @@ CREATE TABLE online_presentment (
   acquirer                VARCHAR(16) NOT NULL,
   presentment_id          VARCHAR(40) NOT NULL,
   file_id                 BIGINT      NOT NULL,
+  file_line               INTEGER     NOT NULL,
   kind                    CHAR(1)     NOT NULL,
   issuer                  VARCHAR(16),
   business_date           VARCHAR(10) NOT NULL,
@@ -51,6 +52,7 @@ CREATE TABLE online_presentment (
 );
 CREATE INDEX online_presentment_original ON online_presentment (acquirer, original_stan, terminal_id);
 CREATE INDEX online_presentment_day ON online_presentment (business_date, status, issuer);
+CREATE INDEX online_presentment_file ON online_presentment (file_id, file_line);
 
 -- Business days closed to presentments by a settlement run, and whether that run was recorded.
 CREATE TABLE online_clearing_day (

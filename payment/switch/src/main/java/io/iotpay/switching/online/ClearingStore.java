@@ -59,8 +59,9 @@ final class ClearingStore {
 
   Taken take(FileHeader h, String sha256, List<Presentment> presentments, Decider decider, UnaryOperator<byte[]> seal) {
     return write("take presentment file", c -> {
-      if (exists(c, "SELECT 1 FROM online_clearing_file WHERE sha256 = ?", sha256)) {
-        return new Taken(OnlineClearing.Refusal.REPLAYED, "the same file was taken before", List.of());
+      Long takenBefore = firstLong(c, "SELECT id FROM online_clearing_file WHERE sha256 = ?", sha256);
+      if (takenBefore != null) {
+        return new Taken(OnlineClearing.Refusal.REPLAYED, "the same file was taken before", results(c, takenBefore));
       }
       if (exists(c, "SELECT 1 FROM online_clearing_day WHERE business_date = ?", h.businessDate().toString())) {
         return new Taken(OnlineClearing.Refusal.DAY_SETTLED, "day " + h.businessDate() + " is closed", List.of());
@@ -92,7 +93,8 @@ final class ClearingStore {
         int accepted = 0;
         for (Presentment p : presentments) {
           Decision d = decider.decide(lookup, p);
-          insertPresentment(c, fileId, p, d, seal.apply(p.pan().digits().getBytes(StandardCharsets.US_ASCII)));
+          insertPresentment(c, fileId, results.size() + 1, p, d,
+              seal.apply(p.pan().digits().getBytes(StandardCharsets.US_ASCII)));
           results.add(PresentmentResult.of(p, d.status()));
           accepted += d.status() == Status.ACCEPTED ? 1 : 0;
         }
@@ -166,12 +168,26 @@ final class ClearingStore {
     return longOf(c, "SELECT id FROM online_clearing_file WHERE sha256 = ?", sha256);
   }
 
-  private static void insertPresentment(Sql c, long fileId, Presentment p, Decision d, byte[] panSealed)
+  /** The results of a taken file, in its order. */
+  private static List<PresentmentResult> results(Sql c, long fileId) throws SQLException {
+    List<PresentmentResult> results = new ArrayList<>();
+    String sql = "SELECT acquirer, presentment_id, status, amount_minor FROM online_presentment WHERE file_id = ?"
+        + " ORDER BY file_line";
+    try (ResultSet rows = c.prepare(sql, fileId).executeQuery()) {
+      while (rows.next()) {
+        results.add(new PresentmentResult(PartyId.of(rows.getString(1)), rows.getString(2),
+            Status.valueOf(rows.getString(3)), rows.getLong(4)));
+      }
+    }
+    return results;
+  }
+
+  private static void insertPresentment(Sql c, long fileId, int line, Presentment p, Decision d, byte[] panSealed)
       throws SQLException {
     String sql = "INSERT INTO online_presentment (acquirer, presentment_id, file_id, kind, issuer, business_date,"
         + " original_mti, original_stan, original_transmitted_at, original_acquirer_id, original_forwarding_id, rrn,"
-        + " terminal_id, merchant_id, pan_masked, pan_hash, pan_sealed, amount_minor, currency, approval_code, status)"
-        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        + " terminal_id, merchant_id, pan_masked, pan_hash, pan_sealed, amount_minor, currency, approval_code, status,"
+        + " file_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     OriginalData o = p.original();
     PreparedStatement insert = c.prepare(sql);
     insert.setString(1, p.acquirer().value());
@@ -199,6 +215,7 @@ final class ClearingStore {
     insert.setString(19, p.currency().alphaCode());
     insert.setString(20, p.approvalCode());
     insert.setString(21, d.status().name());
+    insert.setInt(22, line);
     insert.executeUpdate();
   }
 

@@ -94,8 +94,10 @@ public final class OnlineClearing implements GrossSource {
    * @param formatReason the format defect when {@code refusal} is FORMAT, else null
    * @param detail a sentence for logs and operators (no PAN)
    * @param header the file's header, null when it could not be read
-   * @param results per presentment: ACCEPTED or the reason it was rejected (empty when refused)
-   * @param resultFile the result file written for the acquirer, null when refused
+   * @param results per presentment: ACCEPTED or the reason it was rejected; empty when refused,
+   *     except for the very same file again (REPLAYED), which gets the results it was given
+   * @param resultFile the result file written for the acquirer, null when refused, except for the
+   *     very same file again: its result file (written again if it was lost)
    */
   public record Intake(Refusal refusal, PresentmentFileException.Reason formatReason, String detail, FileHeader header,
       List<PresentmentResult> results, Path resultFile) {
@@ -181,17 +183,31 @@ public final class OnlineClearing implements GrossSource {
     // The reader stops at the trailer and refuses anything after it, so the digest covers the whole file.
     String digest = HexFormat.of().formatHex(sha256.digest());
     ClearingStore.Taken taken = store.take(h, digest, read.presentments(), this::decide, storeKeys::seal);
+    Path resultFile = outDirectory.resolve("presentment-result-" + h.sender().value() + "-" + h.businessDate() + "-"
+        + h.sequence() + ".txt");
+    if (taken.refusal() == Refusal.REPLAYED && !taken.results().isEmpty()) {
+      // The very file again: its results stand; their file is written again if it was lost (a crash
+      // after the commit), so the acquirer can always get its answer by sending the file again.
+      if (!Files.exists(resultFile)) {
+        writeResults(resultFile, h, taken.results());
+      }
+      LOG.log(Level.WARNING, "Presentment file replayed, its results stand [acquirer={0}, sequence={1}]", h.sender(),
+          h.sequence());
+      return new Intake(Refusal.REPLAYED, null, taken.detail(), h, taken.results(), resultFile);
+    }
     if (taken.refusal() != null) {
       return refused(taken.refusal(), null, taken.detail(), h);
     }
-    Path resultFile = outDirectory.resolve("presentment-result-" + h.sender().value() + "-" + h.businessDate() + "-"
-        + h.sequence() + ".txt");
-    writeAtomically(resultFile, out -> PresentmentResultFile.write(out, config.self(), h.sender(), h.businessDate(),
-        h.sequence(), h.currency(), taken.results()));
+    writeResults(resultFile, h, taken.results());
     Intake intake = new Intake(null, null, "taken", h, taken.results(), resultFile);
     LOG.log(Level.INFO, "Presentment file taken [acquirer={0}, day={1}, sequence={2}, presentments={3}, accepted={4}]",
         h.sender(), h.businessDate(), h.sequence(), taken.results().size(), intake.accepted());
     return intake;
+  }
+
+  private void writeResults(Path resultFile, FileHeader h, List<PresentmentResult> results) {
+    writeAtomically(resultFile, out -> PresentmentResultFile.write(out, config.self(), h.sender(), h.businessDate(),
+        h.sequence(), h.currency(), results));
   }
 
   /** The checks of one presentment against the message log and what was cleared before (same transaction). */

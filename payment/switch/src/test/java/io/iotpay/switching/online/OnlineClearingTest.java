@@ -198,7 +198,12 @@ class OnlineClearingTest {
       OnlineClearing.Intake taken = clearing.accept(good);
       assertThat(taken.taken()).isTrue();
       assertThat(taken.results()).extracting(PresentmentResult::status).containsExactly(NO_AUTHORISATION);
-      assertThat(clearing.accept(good).refusal()).isEqualTo(OnlineClearing.Refusal.REPLAYED);
+      byte[] results = Files.readAllBytes(taken.resultFile());
+      Files.delete(taken.resultFile()); // as if the switch crashed after its commit, before the answer was written
+      OnlineClearing.Intake replay = clearing.accept(good);
+      assertThat(replay.refusal()).isEqualTo(OnlineClearing.Refusal.REPLAYED);
+      assertThat(replay.results()).isEqualTo(taken.results());
+      assertThat(Files.readAllBytes(replay.resultFile())).isEqualTo(results);
       assertThat(clearing.presentments(DAY)).hasSize(1);
     }
   }
