@@ -96,6 +96,27 @@ final class PartyProcess implements AutoCloseable {
     }, Thread::startVirtualThread);
   }
 
+  /**
+   * kill -9 now and start again in the background. The restart's future is in {@code restarts}
+   * before the kill, so a test that saw the kill's effect (a dropped link) always finds it there.
+   */
+  static void killAndRestart(PartyProcess process, List<CompletableFuture<Void>> restarts) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    restarts.add(done);
+    try {
+      process.kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process.restartAsync().whenComplete((ok, failure) -> {
+      if (failure == null) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(failure);
+      }
+    });
+  }
+
   List<Integer> ports() {
     return ports;
   }
