@@ -47,13 +47,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -198,7 +201,7 @@ public final class PosScenario {
     List<Sale> candidates = sales.stream().filter(s -> s.day().equals(yesterday)).toList();
     int wanted = Math.min(candidates.size(), Math.max(1, settings.merchants() / 2));
     List<Sale> chosen = new ArrayList<>(candidates);
-    java.util.Collections.shuffle(chosen, random);
+    Collections.shuffle(chosen, random);
     for (Sale sale : chosen.subList(0, wanted)) {
       MonthDayTime now = MonthDayTime.utc(clock.now());
       Iso8583Client client = sale.till().client();
@@ -327,7 +330,7 @@ public final class PosScenario {
     long approved = 0;
     long declined = 0;
     long scripts = 0;
-    Map<String, Long> outcomes = new java.util.TreeMap<>();
+    Map<String, Long> outcomes = new TreeMap<>();
     for (Till till : tills) {
       for (PosJournal.Entry e : till.journal().entries()) {
         if (e.stage() != PosJournal.Stage.FINAL) {
@@ -425,7 +428,7 @@ public final class PosScenario {
     return b.debitsPostedMinor() - b.creditsPostedMinor();
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, String what) {
+  private static void await(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
