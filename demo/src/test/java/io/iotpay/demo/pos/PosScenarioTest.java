@@ -34,6 +34,10 @@ class PosScenarioTest {
     assertThat(report.standIn()).as("the issuer is down on day 2").isPositive();
     assertThat(report.advicesDelivered()).isPositive();
     assertThat(report.reversals()).isPositive();
+    assertThat(report.lostResponses()).as("seed 7 drops an answer on the acquirer's link").isPositive();
+    assertThat(report.duplicates()).as("seed 7 duplicates a request on the acquirer's link").isPositive();
+    assertThat(report.lateAnswers()).as("seed 7 has an issuer answer after the stand-in timer").isPositive();
+    assertThat(report.reversals()).as("every lost answer is reversed").isGreaterThanOrEqualTo(report.lostResponses());
     assertThat(report.refunds()).isPositive();
     assertThat(report.scriptsApplied()).as("the limit update and the block").isGreaterThanOrEqualTo(2);
     assertThat(report.outcomes()).as("the blocked card refuses contactless by itself").containsKey(
