@@ -219,12 +219,15 @@ final class ClearingStore {
     insert.executeUpdate();
   }
 
-  /** Per issuer, the accepted presentments of the day not yet in one of its files, in acquirer and id order. */
+  /**
+   * Per issuer, the accepted presentments of the day not yet in one of its files: in the order the
+   * files were taken, each file's captures before its refunds (a refund never precedes its capture).
+   */
   List<IssuerBatch> unsent(LocalDate businessDate, CurrencyUnit currency, UnaryOperator<byte[]> openPan) {
     String sql = "SELECT issuer, acquirer, presentment_id, kind, original_mti, original_stan, original_transmitted_at,"
         + " original_acquirer_id, original_forwarding_id, rrn, terminal_id, merchant_id, pan_sealed, amount_minor,"
         + " approval_code FROM online_presentment WHERE business_date = ? AND status = 'ACCEPTED'"
-        + " AND issuer_file_sequence IS NULL ORDER BY issuer, acquirer, presentment_id";
+        + " AND issuer_file_sequence IS NULL ORDER BY issuer, file_id, kind, file_line";
     return read("read unsent presentments", c -> {
       Map<PartyId, List<Presentment>> byIssuer = new TreeMap<>(SwitchConfig.PARTY_ORDER);
       try (PreparedStatement query = c.prepareStatement(sql)) {

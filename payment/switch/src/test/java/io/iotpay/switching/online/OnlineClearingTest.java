@@ -108,13 +108,13 @@ class OnlineClearingTest {
           presentment("C-RANGE", Presentment.Kind.CAPTURE, t1, CARD_UNKNOWN, 1_000, toA.approvalCode()),
           presentment("C-CODE", Presentment.Kind.CAPTURE, t3, CARD_A2, 1_500, "999999"),
           presentment("C-CARD", Presentment.Kind.CAPTURE, t1, CARD_A2, 1_000, toA.approvalCode()),
-          presentment("R2", Presentment.Kind.REFUND, t2, CARD_B, 500, "000000"),
+          presentment("B-REFUND", Presentment.Kind.REFUND, t2, CARD_B, 500, "000000"),
           presentment("R2-OVER", Presentment.Kind.REFUND, t2, CARD_B, 1_501, "000000"));
       OnlineClearing.Intake intake = clearing.accept(file("day-1.txt", ACQUIRER, SWITCH, 1, CurrencyUnit.CNY, day));
       assertThat(intake.results()).extracting(PresentmentResult::presentmentId, PresentmentResult::status).containsExactly(
           tuple("C1", ACCEPTED), tuple("C2", ACCEPTED), tuple("C3", ACCEPTED), tuple("C1-AGAIN", ALREADY_CAPTURED),
           tuple("C-RANGE", UNKNOWN_CARD_RANGE), tuple("C-CODE", NO_AUTHORISATION), tuple("C-CARD", NO_AUTHORISATION),
-          tuple("R2", ACCEPTED), tuple("R2-OVER", EXCEEDS_AUTHORISED));
+          tuple("B-REFUND", ACCEPTED), tuple("R2-OVER", EXCEEDS_AUTHORISED));
       assertThat(intake.accepted()).isEqualTo(4);
       // Rejections are recorded with their reason, the full PAN nowhere in the table.
       assertThat(online.query("SELECT presentment_id, status FROM online_presentment WHERE status <> 'ACCEPTED'"
@@ -136,6 +136,7 @@ class OnlineClearingTest {
       assertThat(forA.presentments()).extracting(Presentment::presentmentId, Presentment::pan)
           .containsExactly(tuple("C1", CARD_A), tuple("C3", CARD_A2));
       assertThat(forA.presentments()).containsExactly(day.get(0), day.get(2));
+      // the refund's id sorts before its capture's; the capture still comes first
       assertThat(read(issuerFiles.get(ISSUER_B)).presentments()).containsExactly(day.get(1), day.get(7));
 
       // T+1 with transit: METRO-A's 3.00 fare on an ISSA card joins the online amounts in one report.
