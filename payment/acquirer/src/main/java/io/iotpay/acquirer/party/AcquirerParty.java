@@ -116,6 +116,7 @@ public final class AcquirerParty implements AutoCloseable {
     MerchantId merchant;
     List<String> terminals = new ArrayList<>();
     String token = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).string(OPERATOR_TOKEN);
+    PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
     try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
       OnboardingService service = server.service();
       merchant = service.register("party-init-" + setup.id(), new Registration("Noodle Stall", "91310000MA1K000001",

@@ -1,0 +1,100 @@
+package io.iotpay.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iotpay.app.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code iotpay party} through {@link Main#run}: set-up writes owner-only directories; bad options
+ * and bad or unsafe data directories exit 2 with one line naming the problem, and change nothing.
+ * (The parties running as processes: {@code io.iotpay.app.party.SchemeProcessesTest}.)
+ */
+class PartyCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exitCode = Main.run(args);
+      return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+  }
+
+  @Test
+  void initWritesOneOwnerOnlyDirectoryPerPartyAndRefusesToOverwriteIt() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    Run init = run("party", "init", "--dir", scheme.toString(), "--issuers", "2", "--cards", "2", "--base-port", "0");
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    assertThat(init.out()).contains("switch", "issuer-ISS1", "issuer-ISS2", "acquirer-ACQ1", "test harness only");
+    for (String party : new String[] {"switch", "issuer-ISS1", "issuer-ISS2", "acquirer-ACQ1"}) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scheme.resolve(party)))).isEqualTo("rwx------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scheme.resolve(party).resolve("party.keys"))))
+          .isEqualTo("rw-------");
+    }
+    assertThat(Files.readString(scheme.resolve("cards.properties"))).startsWith("# TEST HARNESS ONLY");
+    String before = Files.readString(scheme.resolve("switch").resolve("switch.properties"));
+
+    Run again = run("party", "init", "--dir", scheme.toString(), "--base-port", "0");
+    assertThat(again.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(again.err()).contains("already holds a scheme");
+    assertThat(Files.readString(scheme.resolve("switch").resolve("switch.properties"))).isEqualTo(before);
+  }
+
+  @Test
+  void badOptionsExit2WithOneLine() {
+    Run suite = run("party", "init", "--dir", dir.resolve("s").toString(), "--suite", "OTHER");
+    assertThat(suite.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(suite.err().strip()).isEqualTo("iotpay: --suite must be INTERNATIONAL, NATIONAL or BOTH");
+    Run issuers = run("party", "init", "--dir", dir.resolve("s").toString(), "--issuers", "0");
+    assertThat(issuers.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(issuers.err()).contains("--issuers must be 1..9");
+    assertThat(dir.resolve("s").resolve("switch")).doesNotExist();
+    Run missing = run("party", "issuer", "--data-dir", dir.resolve("nowhere").toString());
+    assertThat(missing.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(missing.err()).contains("issuer.properties: missing (run iotpay party init first)");
+    Run listen = run("party", "switch", "--data-dir", dir.toString(), "--listen", "nohostport");
+    assertThat(listen.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(listen.err()).contains("--listen is not HOST:PORT");
+  }
+
+  @Test
+  void aTypoOrAnUnsafeKeyFileStopsThePartyBeforeItStarts() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--cards", "1", "--base-port", "0")
+        .exitCode()).isZero();
+    Path issuer = scheme.resolve("issuer-ISS1");
+    Path config = issuer.resolve("issuer.properties");
+    String good = Files.readString(config);
+    Files.writeString(config, good + "hold.timout.ms=5\n");
+    Run typo = run("party", "issuer", "--data-dir", issuer.toString());
+    assertThat(typo.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(typo.err().strip()).isEqualTo("iotpay: issuer.properties: unknown key hold.timout.ms");
+    Files.writeString(config, good);
+    Files.setPosixFilePermissions(issuer.resolve("party.keys"), PosixFilePermissions.fromString("rw-r--r--"));
+    Run open = run("party", "issuer", "--data-dir", issuer.toString());
+    assertThat(open.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(open.err()).contains("party.keys is open to group or others").doesNotContain("zmk=");
+    Run switchTypo = run("party", "switch", "--data-dir", scheme.resolve("switch").toString(), "--issuer-address",
+        "ISS9=127.0.0.1:1");
+    assertThat(switchTypo.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(switchTypo.err()).contains("no issuer ISS9");
+  }
+}
