@@ -33,6 +33,12 @@ import picocli.CommandLine.Spec;
       "conserved; 1 otherwise."
     })
 public final class DemoPosCommand implements Callable<Integer> {
+  /**
+   * The parties' java.util.logging records (one INFO line per message, connection and advice) would
+   * bury the progress lines on stderr; warnings still show. Held here so the level is not collected.
+   */
+  private static final java.util.logging.Logger PARTY_LOGS = java.util.logging.Logger.getLogger("io.iotpay");
+
   @Option(names = "--merchants", description = "merchants, one terminal each, 1..50 (default: ${DEFAULT-VALUE})")
   int merchants = PosSettings.MERCHANTS_DEFAULT;
 
@@ -52,6 +58,7 @@ public final class DemoPosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PARTY_LOGS.setLevel(java.util.logging.Level.WARNING);
     PosReport report = PosScenario.run(new PosSettings(merchants, days, seed, dataDir), System.err);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
