@@ -82,12 +82,26 @@ public final class PosCard {
   }
 
   public PosCard(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, Profile profile) {
-    this(suite, issuer, pan, profile, null, false);
+    this(suite, issuer.cardMasterKeys(suite, pan, 1), pan, profile, null, false);
+    issuer.register(this);
   }
 
   /** A card personalised for fDDA with certificates of {@code scheme} (docs/pos-kernel.md §4). */
   public static PosCard withOda(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, OdaScheme scheme) {
-    return new PosCard(suite, issuer, pan, Profile.STANDARD, scheme, false);
+    PosCard card = new PosCard(suite, issuer.cardMasterKeys(suite, pan, 1), pan, Profile.STANDARD, scheme, false);
+    issuer.register(card);
+    return card;
+  }
+
+  /**
+   * A card of an issuer outside this package (e.g. the demo's issuer host), PSN 01, personalised for
+   * fDDA with certificates of {@code scheme}.
+   *
+   * @param cardMasterKeys MK_AC ‖ MK_SMI ‖ MK_SMC, the issuer's option A derivation for this PAN and PSN 01
+   */
+  public static PosCard withOda(AlgorithmSuite suite, byte[] cardMasterKeys, Pan pan, Profile profile,
+      OdaScheme scheme) {
+    return new PosCard(suite, cardMasterKeys.clone(), pan, profile, scheme, false);
   }
 
   /**
@@ -95,10 +109,12 @@ public final class PosCard {
    * with another), as a skimmed card copied onto a blank with its own key would.
    */
   public static PosCard counterfeitWithOda(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, OdaScheme scheme) {
-    return new PosCard(suite, issuer, pan, Profile.STANDARD, scheme, true);
+    PosCard card = new PosCard(suite, issuer.cardMasterKeys(suite, pan, 1), pan, Profile.STANDARD, scheme, true);
+    issuer.register(card);
+    return card;
   }
 
-  private PosCard(AlgorithmSuite suite, LoopbackIssuer issuer, Pan pan, Profile profile, OdaScheme oda,
+  private PosCard(AlgorithmSuite suite, byte[] cardMasterKeys, Pan pan, Profile profile, OdaScheme oda,
       boolean counterfeit) {
     this.suite = suite;
     this.pan = pan;
@@ -109,10 +125,9 @@ public final class PosCard {
         label, Hex.decode("870101"));
     install("2PAY.SYS.DDF01".getBytes(StandardCharsets.US_ASCII), PpseApplet.class, concat(new byte[] {0x61, (byte) entry.length}, entry));
     install(aid, EmvApplet.class, concat(new byte[] {suite == AlgorithmSuite.INTERNATIONAL ? (byte) 1 : (byte) 2},
-        issuer.cardMasterKeys(suite, pan, 1), new byte[] {3}, PIN_BLOCK));
+        cardMasterKeys, new byte[] {3}, PIN_BLOCK));
     connect();
     personalise(profile, oda, counterfeit);
-    issuer.register(this);
   }
 
   private void install(byte[] aid, Class<? extends Applet> applet, byte[] data) {
