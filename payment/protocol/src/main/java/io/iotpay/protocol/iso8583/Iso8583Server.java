@@ -221,8 +221,8 @@ public final class Iso8583Server implements AutoCloseable {
       try {
         response = handler.handle(request);
       } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "ISO 8583 handler failed, answered 96 [mti={0}, stan={1}]", request.mti().code(),
-            request.stan(), e);
+        LOG.log(Level.ERROR, () -> "ISO 8583 handler failed, answered 96 [mti=" + request.mti().code() + ", stan="
+            + request.stan() + "]", e); // with the stack trace (a format argument would drop it)
         return refusal(request, ResponseCode.SYSTEM_MALFUNCTION);
       }
       Assert.that(response != null && response.matchKey().equals(request.matchKey()),

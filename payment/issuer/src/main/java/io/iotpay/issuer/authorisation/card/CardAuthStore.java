@@ -158,6 +158,11 @@ final class CardAuthStore {
     update("UPDATE issuer_auth_script SET sent_txn = ? WHERE pan_hash = ? AND seq = ?", txnKey, panHash, seq);
   }
 
+  /** Puts back in the queue the scripts sent with the transaction {@code txnKey} (it was reversed). */
+  void requeueScripts(String txnKey) {
+    update("UPDATE issuer_auth_script SET sent_txn = NULL WHERE sent_txn = ?", txnKey);
+  }
+
   private static String yymm(YearMonth month) {
     return String.format("%02d%02d", month.getYear() % 100, month.getMonthValue());
   }

@@ -521,6 +521,10 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
       default -> { }
     }
     store.putTxn(txn.withState(REVERSED));
+    // The reversed 0110 may never have reached the card (lost, or replaced by a stand-in answer):
+    // its scripts go back to the queue for the next tap. Resending is safe: every script command is
+    // MACed for the ARQC it rides with, and block, unblock and PUT DATA leave the card as one run would.
+    store.requeueScripts(key);
     return CardResponse.answering(r, ResponseCode.APPROVED, null, null);
   }
 

@@ -213,6 +213,28 @@ class CardAuthorisationServiceTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void scriptsOfAReversedAuthorisation_rideTheNextOne(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      ChipCard card = new ChipCard(suite, w.imk, w.imkSmi, PAN.digits(), "01");
+      w.service.queueScript(PAN, IssuerScript.applicationBlock());
+      CardTransaction lost = CardHostWorld.transaction(PAN, w.nextStan(), 300, IccData.of(card.arqc(300).field55()));
+      CardResponse first = w.send(new AuthorisationRequest(lost));
+      assertThat(first.iccData().objects()).extracting(o -> o.tag().value()).containsExactly(0x91, 0x72);
+      // The 0110 never reached the terminal, which reverses the authorisation.
+      assertThat(w.send(reversal(w, lost, Mti.AUTHORISATION_REQUEST)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+
+      CardTransaction next = CardHostWorld.transaction(PAN, w.nextStan(), 200, IccData.of(card.arqc(200).field55()));
+      CardResponse again = w.send(new AuthorisationRequest(next));
+      assertThat(again.iccData().objects()).as("the script rides the next 0110").extracting(o -> o.tag().value())
+          .containsExactly(0x91, 0x72);
+      CardResponse later = w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 100, 90)));
+      assertThat(later.iccData().objects()).as("and only that once").hasSize(1);
+      w.assertBooksBalance();
+    }
+  }
+
   private static byte[] scriptCommand(Tlv template) {
     return ((Tlv.Primitive) ((Tlv.Constructed) template).children().get(0)).value();
   }
