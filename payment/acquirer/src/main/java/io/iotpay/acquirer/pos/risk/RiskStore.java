@@ -49,19 +49,19 @@ final class RiskStore {
    */
   RiskReason useNonceAndCounter(String nonceHex, String terminalId, long issuedNotBeforeMs, long counter) {
     return transaction("use nonce", c -> {
-      Optional<TerminalRow> row = terminal(c, terminalId);
-      if (row.isPresent() && row.get().lastCounter() >= counter) {
-        return RiskReason.COUNTER_NOT_INCREASING;
-      }
       try (PreparedStatement use = c.prepareStatement("UPDATE risk_nonce SET used = 1 WHERE nonce = ? AND terminal_id = ?"
           + " AND used = 0 AND issued_at_ms >= ?")) {
         use.setString(1, nonceHex);
         use.setString(2, terminalId);
         use.setLong(3, issuedNotBeforeMs);
         if (use.executeUpdate() != 1) {
-          c.rollback();
           return RiskReason.NONCE_NOT_FRESH;
         }
+      }
+      Optional<TerminalRow> row = terminal(c, terminalId);
+      if (row.isPresent() && row.get().lastCounter() >= counter) {
+        c.rollback(); // the nonce stays unused: a genuine token over it may still come
+        return RiskReason.COUNTER_NOT_INCREASING;
       }
       String sql = row.isPresent() ? "UPDATE risk_terminal SET last_counter = ? WHERE terminal_id = ?"
           : "INSERT INTO risk_terminal (last_counter, terminal_id) VALUES (?,?)";
