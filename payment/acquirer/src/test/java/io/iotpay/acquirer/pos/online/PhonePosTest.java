@@ -221,7 +221,33 @@ class PhonePosTest {
           org.assertj.core.groups.Tuple.tuple(Presentment.Kind.REFUND, 300L));
       assertThat(p.w.card().debitsPendingMinor()).isEqualTo(1_200);
       p.w.assertBooksBalance();
+
+      // No file the phones or the risk store wrote holds the PAN's digits (journal, sent requests, keys, store).
+      byte[] digits = OnlineWorld.PAN.digits().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      List<Path> written = new ArrayList<>();
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.filter(java.nio.file.Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith("risk.db")
+            || dir.relativize(f).toString().startsWith("phone-")).forEach(written::add);
+      }
+      assertThat(written).hasSizeGreaterThan(8);
+      for (Path f : written) {
+        byte[] content = java.nio.file.Files.readAllBytes(f);
+        assertThat(indexOf(content, digits)).as(f.toString()).isEqualTo(-1);
+      }
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @ParameterizedTest
