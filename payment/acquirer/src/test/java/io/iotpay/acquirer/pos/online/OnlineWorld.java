@@ -245,6 +245,10 @@ final class OnlineWorld implements AutoCloseable {
   }
 
   ZoneKeys zoneKeys(int link) {
+    return zoneKeys(suite, link);
+  }
+
+  static ZoneKeys zoneKeys(AlgorithmSuite suite, int link) {
     String n = Integer.toHexString(link);
     return new ZoneKeys(suite, SecretKeyBytes.fromHex("0123456789ABCDEFFEDCBA987654321" + n),
         SecretKeyBytes.fromHex("00112233445566778899AABBCCDDEEF" + n), 30_000);

@@ -92,7 +92,7 @@ final class PhoneWorld implements AutoCloseable {
         w.zoneKeys(3), OnlineWorld.WIRE);
   }
 
-  PosSdk.Options options(Path dir) {
+  static PosSdk.Options options(Path dir) {
     return new PosSdk.Options(dir, OnlineWorld.INSTITUTION, "PHONESHOP1", 1, 0, UnaryOperator.identity());
   }
 
