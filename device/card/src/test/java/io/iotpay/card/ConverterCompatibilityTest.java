@@ -36,12 +36,13 @@ class ConverterCompatibilityTest {
       classFiles = walk.filter(p -> p.toString().endsWith(".class")).toList();
     }
     assertThat(classFiles).as("compiled applet classes").hasSizeGreaterThanOrEqualTo(8);
-    // Both applets' packages are in the scan: the transit applet and the IoT secure chip.
+    // The applets' packages are in the scan: transit, the IoT secure chip, the phone SE.
     assertThat(classFiles.stream().map(p -> CLASSES.relativize(p).toString().replace('\\', '/')))
         .as("scanned packages")
         .contains("transit/TransitApplet.class", "chip/ChipApplet.class", "chip/EcSigner.class",
             "chip/Sm3Digest.class", "chip/ModN.class", "chip/SessionCipher.class",
-            "chip/AesBlockCipher.class", "chip/Curves.class", "chip/ChipSw.class");
+            "chip/AesBlockCipher.class", "chip/Curves.class", "chip/ChipSw.class", "se/SeApplet.class",
+            "se/SeSw.class");
     List<String> problems = new ArrayList<>();
     int localTables = 0;
     for (Path file : classFiles) {

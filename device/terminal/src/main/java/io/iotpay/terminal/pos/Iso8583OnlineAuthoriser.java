@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The POS kernel's {@link OnlineAuthoriser} over ISO 8583 to the acquirer's terminal port
@@ -28,9 +29,10 @@ import java.util.Map;
  * reverses such a request by itself, and {@link #reverse} lets the terminal reverse one it journaled.
  *
  * <p>Field 37 (RRN) is the terminal's transaction sequence, 12 digits; field 7 is the clock's UTC
- * time, field 12/13 its local time. The 0100s sent are remembered (the last {@value #REMEMBERED_MAX})
- * so that a reversal can name them in field 90; after a restart of the terminal the acquirer's own
- * timeout reversal is what undoes an unanswered request.
+ * time, field 12/13 its local time. The 0100s sent are remembered ({@link SentRequests}: by default
+ * the last {@value #REMEMBERED_MAX} in memory) so that a reversal can name them in field 90; with the
+ * in-memory default, after a restart of the terminal the acquirer's own timeout reversal is what
+ * undoes an unanswered request.
  */
 public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
   /** Sent requests remembered for {@link #reverse}. */
@@ -47,15 +49,50 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
     UNKNOWN
   }
 
+  /**
+   * Where the 0100s sent are remembered for {@link #reverse}. The default is in memory (the last
+   * {@value #REMEMBERED_MAX}); a durable one lets a restarted terminal reverse what it sent before it
+   * stopped (the phone SDK's, docs/phone-sdk.md). {@link #put} is called before the request is sent.
+   */
+  public interface SentRequests {
+    void put(long transactionSequence, CardTransaction sent);
+
+    Optional<CardTransaction> get(long transactionSequence);
+
+    /** The reversal of this request was acknowledged. */
+    void remove(long transactionSequence);
+
+    /** The last {@value #REMEMBERED_MAX} sent requests, in memory. */
+    static SentRequests inMemory() {
+      Map<Long, CardTransaction> sent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, CardTransaction> eldest) {
+          return size() > REMEMBERED_MAX;
+        }
+      };
+      return new SentRequests() {
+        @Override
+        public synchronized void put(long transactionSequence, CardTransaction t) {
+          sent.put(transactionSequence, t);
+        }
+
+        @Override
+        public synchronized Optional<CardTransaction> get(long transactionSequence) {
+          return Optional.ofNullable(sent.get(transactionSequence));
+        }
+
+        @Override
+        public synchronized void remove(long transactionSequence) {
+          sent.remove(transactionSequence);
+        }
+      };
+    }
+  }
+
   private final Iso8583Client client;
   private final String acquirerId;
   private final Clock clock;
-  private final Map<Long, CardTransaction> sent = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, CardTransaction> eldest) {
-      return size() > REMEMBERED_MAX;
-    }
-  };
+  private final SentRequests sent;
 
   /**
    * @param client the link to the acquirer's terminal port (its request timeout is the kernel's online timeout)
@@ -63,10 +100,16 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
    * @param clock the terminal's clock (field 7 in UTC, 12/13 in its zone)
    */
   public Iso8583OnlineAuthoriser(Iso8583Client client, String acquirerId, Clock clock) {
+    this(client, acquirerId, clock, SentRequests.inMemory());
+  }
+
+  /** As above, remembering sent requests in {@code sent}. */
+  public Iso8583OnlineAuthoriser(Iso8583Client client, String acquirerId, Clock clock, SentRequests sent) {
     this.client = Assert.notNull(client, "client");
     Assert.that(acquirerId != null && acquirerId.matches("[0-9]{1,11}"), "acquirer id must be 1..11 digits");
     this.acquirerId = acquirerId;
     this.clock = Assert.notNull(clock, "clock");
+    this.sent = Assert.notNull(sent, "sent");
   }
 
   @Override
@@ -85,9 +128,7 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
     } catch (Iso8583Exception e) {
       return new AuthorisationResponse.NoAnswer("request not sent: " + e.getMessage());
     }
-    synchronized (sent) {
-      sent.put(request.transactionSequence(), transaction);
-    }
+    sent.put(request.transactionSequence(), transaction);
     Outcome outcome = client.send(new io.iotpay.protocol.iso8583.AuthorisationRequest(transaction));
     if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response) {
       byte[] arc = response.responseCode().code().getBytes(StandardCharsets.US_ASCII);
@@ -104,13 +145,11 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
    * @param reason field 39 of the reversal (e.g. 91 no answer, 05 card declined the issuer's approval)
    */
   public ReversalResult reverse(long transactionSequence, ResponseCode reason) {
-    CardTransaction original;
-    synchronized (sent) {
-      original = sent.get(transactionSequence);
-    }
-    if (original == null) {
+    Optional<CardTransaction> remembered = sent.get(transactionSequence);
+    if (remembered.isEmpty()) {
       return ReversalResult.UNKNOWN;
     }
+    CardTransaction original = remembered.get();
     CardTransaction reversal = new CardTransaction(original.pan(), original.processingCode(), original.amount(),
         MonthDayTime.utc(clock.instant()), client.nextStan(), original.localTime(), original.expiry(),
         original.posEntryMode(), original.panSequence(), original.acquirerId(), original.rrn(), original.terminalId(),
@@ -119,9 +158,7 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
         OriginalData.of(Mti.AUTHORISATION_REQUEST, original)));
     if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
         && response.responseCode().approved()) {
-      synchronized (sent) {
-        sent.remove(transactionSequence);
-      }
+      sent.remove(transactionSequence);
       return ReversalResult.ACKNOWLEDGED;
     }
     return ReversalResult.NOT_ACKNOWLEDGED;

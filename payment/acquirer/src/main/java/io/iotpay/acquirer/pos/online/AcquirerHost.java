@@ -274,6 +274,9 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       LOG.info("Terminal may not transact [terminal={}, why={}]", t.terminalId(), permission);
       return Optional.empty();
     }
+    if (config.riskCheck() != null && !riskAdmits(t, allowed)) {
+      return Optional.empty();
+    }
     merchantLock.lock();
     try {
       Optional<OnlineHostStore.MerchantRow> known = store.merchant(allowed.merchantId().value());
@@ -287,6 +290,22 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     } finally {
       merchantLock.unlock();
     }
+  }
+
+  /** The optional terminal risk check (docs/phone-sdk.md): a refusal, or a check that fails, keeps the request here. */
+  private boolean riskAdmits(CardTransaction t, TransactPermission.Allowed allowed) {
+    TerminalRiskCheck.Kind kind = t.processingCode().startsWith("20") ? TerminalRiskCheck.Kind.REFUND
+        : TerminalRiskCheck.Kind.PURCHASE;
+    Optional<String> refusal;
+    try {
+      refusal = config.riskCheck().refusal(new TerminalRiskCheck.Request(allowed.terminalId(), allowed.merchantId(),
+          kind, t.amount().amountMinor(), t.stan(), t.transmittedAt().field7()));
+    } catch (RuntimeException e) {
+      refusal = Optional.of("risk check failed: " + e.getMessage());
+    }
+    refusal.ifPresent(why -> LOG.info("Terminal risk check refused [terminal={}, stan={}, why={}]", t.terminalId(),
+        t.stan(), why));
+    return refusal.isEmpty();
   }
 
   private CardResponse refusal(Iso8583Message request) {

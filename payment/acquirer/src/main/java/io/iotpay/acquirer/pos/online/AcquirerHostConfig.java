@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
  * @param reversalRetryMs first wait before a reversal is sent again, 10..600,000; doubles up to
  *     {@code reversalRetryMaxMs}
  * @param reversalRetryMaxMs longest wait between two tries of a reversal, reversalRetryMs..3,600,000
+ * @param riskCheck asked before each purchase and refund is forwarded or recorded; null for none
  */
 public record AcquirerHostConfig(
     PartyId acquirer,
@@ -52,10 +53,22 @@ public record AcquirerHostConfig(
     long transferIdBase,
     int mdrBasisPoints,
     long reversalRetryMs,
-    long reversalRetryMaxMs) {
+    long reversalRetryMaxMs,
+    TerminalRiskCheck riskCheck) {
 
   public static final long REVERSAL_RETRY_MS_DEFAULT = 1_000;
   public static final long REVERSAL_RETRY_MAX_MS_DEFAULT = 60_000;
+
+  /** The set-up without a terminal risk check. */
+  public AcquirerHostConfig(PartyId acquirer, String institutionId, InetSocketAddress switchAddress,
+      LinkSettings switchLink, ZoneKeys switchKeys, InetSocketAddress terminalListen, LinkSettings terminalLink,
+      ZoneKeys terminalKeys, RecordSeal storeSeal, CurrencyUnit currency, long bookId, long settlementAccountId,
+      long revenueAccountId, long merchantAccountBase, long transferIdBase, int mdrBasisPoints, long reversalRetryMs,
+      long reversalRetryMaxMs) {
+    this(acquirer, institutionId, switchAddress, switchLink, switchKeys, terminalListen, terminalLink, terminalKeys,
+        storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase, transferIdBase,
+        mdrBasisPoints, reversalRetryMs, reversalRetryMaxMs, null);
+  }
 
   /** @throws AssertionError for a configuration fault */
   public AcquirerHostConfig {
@@ -85,13 +98,20 @@ public record AcquirerHostConfig(
   public AcquirerHostConfig withReversalRetry(long firstMs, long maxMs) {
     return new AcquirerHostConfig(acquirer, institutionId, switchAddress, switchLink, switchKeys, terminalListen,
         terminalLink, terminalKeys, storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
-        transferIdBase, mdrBasisPoints, firstMs, maxMs);
+        transferIdBase, mdrBasisPoints, firstMs, maxMs, riskCheck);
   }
 
   /** The same set-up pointing at another switch address (e.g. a proxy in front of it). */
   public AcquirerHostConfig withSwitchAddress(InetSocketAddress address) {
     return new AcquirerHostConfig(acquirer, institutionId, address, switchLink, switchKeys, terminalListen,
         terminalLink, terminalKeys, storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
-        transferIdBase, mdrBasisPoints, reversalRetryMs, reversalRetryMaxMs);
+        transferIdBase, mdrBasisPoints, reversalRetryMs, reversalRetryMaxMs, riskCheck);
+  }
+
+  /** The same set-up with a terminal risk check (null: none). */
+  public AcquirerHostConfig withRiskCheck(TerminalRiskCheck check) {
+    return new AcquirerHostConfig(acquirer, institutionId, switchAddress, switchLink, switchKeys, terminalListen,
+        terminalLink, terminalKeys, storeSeal, currency, bookId, settlementAccountId, revenueAccountId, merchantAccountBase,
+        transferIdBase, mdrBasisPoints, reversalRetryMs, reversalRetryMaxMs, check);
   }
 }

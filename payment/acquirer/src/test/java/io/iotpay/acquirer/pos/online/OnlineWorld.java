@@ -137,6 +137,8 @@ final class OnlineWorld implements AutoCloseable {
   Ledger acquirerLedger;
   AcquirerHost host;
   Iso8583Client terminal;
+  /** The host's terminal risk check from the next {@link #openAcquirer} on (null: none). */
+  TerminalRiskCheck riskCheck;
   private int stan;
 
   OnlineWorld(AlgorithmSuite suite, Path dir, String acquirerJdbcUrl) throws Exception {
@@ -227,7 +229,7 @@ final class OnlineWorld implements AutoCloseable {
         zoneKeys(1), loopback(0), LinkSettings.defaults(INSTITUTION, "ACQTERM0"), zoneKeys(3),
         new RecordSeal(suite, SecretKeyBytes.fromHex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"),
             SecretKeyBytes.fromHex("E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEF")), CurrencyUnit.CNY,
-        ACQ_BOOK, ACQ_SETTLEMENT, ACQ_REVENUE, 1_000, 1_000_000, MDR_BPS, 50, 400);
+        ACQ_BOOK, ACQ_SETTLEMENT, ACQ_REVENUE, 1_000, 1_000_000, MDR_BPS, 50, 400).withRiskCheck(riskCheck);
     host = new AcquirerHost(config, acquirerDb, acquirerLedger, registry.service(), acquirerClock).start();
     terminal = new Iso8583Client(loopback(host.terminalPort()),
         LinkSettings.defaults(INSTITUTION, terminalId).withRequestTimeoutMs(20_000).withEchoIntervalMs(0), zoneKeys(3),
@@ -243,6 +245,10 @@ final class OnlineWorld implements AutoCloseable {
   }
 
   ZoneKeys zoneKeys(int link) {
+    return zoneKeys(suite, link);
+  }
+
+  static ZoneKeys zoneKeys(AlgorithmSuite suite, int link) {
     String n = Integer.toHexString(link);
     return new ZoneKeys(suite, SecretKeyBytes.fromHex("0123456789ABCDEFFEDCBA987654321" + n),
         SecretKeyBytes.fromHex("00112233445566778899AABBCCDDEEF" + n), 30_000);

@@ -1,0 +1,84 @@
+package io.iotpay.acquirer.pos.online;
+
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.phone.pos.Enroller;
+import io.iotpay.phone.pos.MonitoringService;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SecureElement;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The merchant app as a process of its own, for {@link PhoneKillTest}: enrols its SE (the parent
+ * enrols the CSR it prints and answers the terminal id and certificate), then charges the world's
+ * card once; after the 0110 arrived it prints {@code KILLPOINT} and waits to be killed.
+ * Arguments: suite, SDK directory, the acquirer's terminal port, the issuer's IMK (hex), amount.
+ */
+public final class PhoneProcess {
+  private PhoneProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    AlgorithmSuite suite = AlgorithmSuite.valueOf(args[0]);
+    Path dir = Path.of(args[1]);
+    int port = Integer.parseInt(args[2]);
+    SecretKeyBytes imk = SecretKeyBytes.fromHex(args[3]);
+    long amount = Long.parseLong(args[4]);
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+    SecureElement se = PhoneParts.secureElement(suite);
+    PhoneParts.Chip card = PhoneParts.card(suite, imk, OnlineWorld.PAN);
+    Enroller.Enrolled enrolled = PosSdk.enrol(dir, suite, se, csr -> {
+      System.out.println("CSR " + Hex.encode(csr));
+      System.out.flush();
+      try {
+        String[] answer = in.readLine().split(" ");
+        return new Enroller.Enrolled(answer[1], Hex.decode(answer[2]));
+      } catch (java.io.IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    Iso8583Client link = new Iso8583Client(OnlineWorld.loopback(port),
+        LinkSettings.defaults(OnlineWorld.INSTITUTION, enrolled.terminalId()).withRequestTimeoutMs(20_000)
+            .withEchoIntervalMs(0), OnlineWorld.zoneKeys(suite, 3), OnlineWorld.WIRE);
+    PosSdk sdk = PosSdk.open(PhoneWorld.options(dir), se, link, approving(), PhoneWorld.genuine(), Clock.systemUTC(),
+        authoriser -> request -> {
+          authoriser.authorise(request);
+          System.out.println("KILLPOINT");
+          System.out.flush();
+          while (true) {
+            LockSupport.park(); // the 0110 is here; the card never sees it: kill me now
+          }
+        });
+    sdk.charge(Money.ofMinor(amount, CurrencyUnit.CNY), card.channel());
+    System.out.println("NOT KILLED");
+  }
+
+  /** A monitoring service that approves every token (the host in this test has no risk check). */
+  static MonitoringService approving() {
+    SecureRandom random = new SecureRandom();
+    return new MonitoringService() {
+      @Override
+      public byte[] nonce(String terminalId) {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        return nonce;
+      }
+
+      @Override
+      public Verdict attest(String terminalId, byte[] token) {
+        return new Verdict("APPROVE", "OK", "no risk check in this world");
+      }
+    };
+  }
+}
