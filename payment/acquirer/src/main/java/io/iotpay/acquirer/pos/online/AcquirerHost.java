@@ -376,8 +376,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     Optional<OnlineHostStore.RequestRow> row = store.request(r.terminalId(), o.stan(), o.transmittedAt().field7(),
         o.mti().code());
     if (row.isEmpty()) {
-      LOG.info("Reversal of a request the host never had: nothing to undo [terminal={}, stan={}]", r.terminalId(),
-          o.stan());
+      rememberEarlyReversal(r);
       return answer(r, ResponseCode.APPROVED, null);
     }
     OnlineHostStore.RequestRow found = row.get();
@@ -390,6 +389,37 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       return answer(r, ResponseCode.INVALID_TRANSACTION, null);
     }
     return answer(r, ResponseCode.APPROVED, null);
+  }
+
+  /**
+   * A reversal that overtook its 0100 (the terminal's app restarted while the 0100 was still on its
+   * way): the original's place is taken by a REVERSED row, so the 0100 that arrives later is answered
+   * 91 from that row and never forwarded. Nothing was sent, so there is nothing to undo at the switch.
+   */
+  private void rememberEarlyReversal(ReversalRequest r) {
+    OriginalData o = r.original();
+    CardTransaction t = r.transaction();
+    if (o.mti() != Mti.AUTHORISATION_REQUEST) {
+      LOG.info("Reversal of a request the host never had: nothing to undo [terminal={}, stan={}]", t.terminalId(),
+          o.stan());
+      return;
+    }
+    Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
+    if (merchant.isEmpty()) {
+      return; // a terminal that may not transact cannot have an 0100 on its way either
+    }
+    CardTransaction original = new CardTransaction(t.pan(), t.processingCode(), t.amount(), o.transmittedAt(),
+        o.stan(), t.localTime(), t.expiry(), t.posEntryMode(), t.panSequence(), t.acquirerId(), t.rrn(),
+        t.terminalId(), t.merchantId(), null, t.iccData());
+    AuthorisationRequest placeholder = new AuthorisationRequest(original);
+    boolean inserted = store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), o.stan(),
+        o.transmittedAt().field7(), Mti.AUTHORISATION_REQUEST.code(), PURCHASE, merchant.get().merchantId(),
+        businessDate().toString(), t.rrn(), t.pan().masked(), t.amount().amountMinor(),
+        t.amount().currency().alphaCode(), TransactionState.REVERSED, null, null, null, seal(placeholder),
+        seal(CardResponse.answering(placeholder, ResponseCode.ISSUER_UNAVAILABLE, null, null))), clock.millis())
+        .isPresent();
+    LOG.info("Reversal before its 0100: remembered, the 0100 will not be forwarded [terminal={}, stan={}, new={}]",
+        t.terminalId(), o.stan(), inserted);
   }
 
   private void deliverLoop() {

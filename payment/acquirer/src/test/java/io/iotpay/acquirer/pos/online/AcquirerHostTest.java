@@ -326,6 +326,24 @@ class AcquirerHostTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void reversalThatOvertakesIts0100_theLate0100_isNeverForwarded(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      CardTransaction late = w.purchase(w.nextStan(), 700, 1, false);
+      assertThat(w.send(terminalReversal(w, late)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+      assertThat(w.host.state(late.terminalId(), late.stan(), late.transmittedAt())).contains(TransactionState.REVERSED);
+
+      CardResponse answer = w.send(new AuthorisationRequest(late));
+      assertThat(answer.responseCode().approved()).isFalse();
+      assertThat(w.host.stats().forwarded()).as("the late 0100 stays at the acquirer").isZero();
+      assertThat(w.card().debitsPendingMinor()).isZero();
+      assertThat(w.host.reversalsPending()).isZero();
+      assertThat(w.host.dayEnd(TODAY)).isEmpty();
+      w.assertBooksBalance();
+    }
+  }
+
   @Test
   void mdr_roundsHalfUp() {
     assertThat(AcquirerHost.mdr(1_000, 150)).isEqualTo(15);
