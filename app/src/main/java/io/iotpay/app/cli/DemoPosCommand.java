@@ -24,13 +24,14 @@ import picocli.CommandLine.Spec;
     name = "pos",
     mixinStandardHelpOptions = true,
     description = {
-      "The four-party online card scheme: contactless EMV cards of two issuers (INTERNATIONAL and NATIONAL)",
-      "tap at merchants' terminals (POS kernel with fDDA); terminal -> acquirer -> switch -> issuer over ISO 8583",
-      "on loopback TCP, each party on its own SQLite file in <data-dir>/pos. Seeded faults: lost responses,",
-      "an issuer down, late answers, duplicates, declined and blocked cards, scripts, refunds. Day end, T+1",
-      "settlement, merchant payout net of MDR. Defaults (3 merchants, 12 cardholders, 2 days, 48 taps)",
-      "run in about 30 s. Exit 0 only if nothing hangs, books balance, audit logs verify and money is",
-      "conserved; 1 otherwise."
+      "The four-party online card scheme: contactless EMV cards of two issuers",
+      "(INTERNATIONAL and NATIONAL) tap at merchants' terminals (POS kernel with fDDA);",
+      "terminal -> acquirer -> switch -> issuer over ISO 8583 on loopback TCP, each party",
+      "on its own SQLite file in <data-dir>/pos. Seeded faults: lost responses, an issuer",
+      "down, late answers, duplicates, declined and blocked cards, scripts, refunds.",
+      "Day end, T+1 settlement, merchant payout net of MDR. Defaults (3 merchants,",
+      "12 cardholders, 2 days, 48 taps) run in about 30 s. Exit 0 only if nothing hangs,",
+      "books balance, audit logs verify and money is conserved; 1 otherwise."
     })
 public final class DemoPosCommand implements Callable<Integer> {
   /**
