@@ -31,6 +31,11 @@ class Iso8583CodecTest {
         "48020000", "ACQ00001", Samples.zoneKeys(suite).wrap(ZoneKeys.newZak()));
     NetworkManagementRequest echo =
         new NetworkManagementRequest(NetworkCode.ECHO, Samples.AT, 8, "48020000", "ACQ00001", null);
+    // An 0220 completing the 0100 above: no chip data (the account path), field 90 names the 0100.
+    AdviceRequest completion = AdviceRequest.completion(
+        new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), t.stan() + 1, t.localTime(),
+            t.expiry(), "010", null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(), null, null),
+        "A1B2C3", OriginalData.of(Mti.AUTHORISATION_REQUEST, t));
     return List.of(
         auth,
         CardResponse.answering(auth, ResponseCode.APPROVED, "A1B2C3", Samples.ICC),
@@ -38,6 +43,8 @@ class Iso8583CodecTest {
         CardResponse.answering(new FinancialRequest(t), ResponseCode.INSUFFICIENT_FUNDS, null, null),
         new AdviceRequest(t, ResponseCode.APPROVED, "STIP01"),
         CardResponse.answering(new AdviceRequest(t, ResponseCode.APPROVED, null), ResponseCode.APPROVED, null, null),
+        completion,
+        CardResponse.answering(completion, ResponseCode.APPROVED, null, null),
         reversal,
         CardResponse.answering(reversal, ResponseCode.APPROVED, null, null),
         reversalAdvice,
