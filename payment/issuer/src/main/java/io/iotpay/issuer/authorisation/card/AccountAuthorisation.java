@@ -168,7 +168,10 @@ public final class AccountAuthorisation {
       if (result == TransferResult.EXCEEDS_CREDITS) {
         code = ResponseCode.INSUFFICIENT_FUNDS;
       } else if (result != TransferResult.OK) {
-        throw new IllegalStateException("ledger refused an account hold: " + result);
+        // Nothing was held (e.g. the ledger's bound on open holds): a decline, stored like any other.
+        LOG.log(System.Logger.Level.WARNING, "ledger refused an account hold [token={0}, result={1}]",
+            t.pan().masked(), result);
+        code = ResponseCode.DO_NOT_HONOUR;
       }
     }
     String approval = code.approved() ? CardAuthorisationService.approvalCode(key) : null;
