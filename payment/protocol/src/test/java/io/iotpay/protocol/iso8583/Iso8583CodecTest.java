@@ -69,6 +69,30 @@ class Iso8583CodecTest {
   }
 
   @Test
+  void completionAdvice_namesItsOriginal_andAStandInAdviceDoesNot() {
+    CardTransaction t = Samples.transaction(42, "TERM0001");
+    CardTransaction noPin = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), 43,
+        t.localTime(), t.expiry(), "010", null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(), null, null);
+    OriginalData original = OriginalData.of(Mti.AUTHORISATION_REQUEST, t);
+    assertThatThrownBy(() -> new AdviceRequest(Mti.FINANCIAL_ADVICE, noPin, ResponseCode.APPROVED, null, null))
+        .isInstanceOf(Iso8583Exception.class).hasMessageContaining("field 90");
+    assertThatThrownBy(() -> new AdviceRequest(Mti.AUTHORISATION_ADVICE, noPin, ResponseCode.APPROVED, null, original))
+        .isInstanceOf(Iso8583Exception.class).hasMessageContaining("field 90");
+    assertThatThrownBy(() -> AdviceRequest.completion(t, null, original)).as("a PIN block in an 0220")
+        .isInstanceOf(Iso8583Exception.class);
+    assertThatThrownBy(() -> AdviceRequest.completion(noPin, null, OriginalData.of(Mti.FINANCIAL_REQUEST, t)))
+        .as("an 0220 completes an 0100 only").isInstanceOf(Iso8583Exception.class);
+    assertThatThrownBy(() -> new AdviceRequest(Mti.REVERSAL_ADVICE, noPin, ResponseCode.APPROVED, null, null))
+        .isInstanceOf(Iso8583Exception.class);
+    AdviceRequest completion = AdviceRequest.completion(noPin, null, original);
+    byte[] bytes = WIRE.write(completion);
+    assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("0220");
+    assertThat(WIRE.read(bytes).message()).isEqualTo(completion);
+    assertThat(CardResponse.answering(completion, ResponseCode.APPROVED, null, null).mti())
+        .isEqualTo(Mti.FINANCIAL_ADVICE_RESPONSE);
+  }
+
+  @Test
   void authorisationRequest_hasTheDocumentedLayout() {
     byte[] bytes = WIRE.write(Samples.authorisation(42));
     // MTI, then 16 binary bitmap bytes with bit 1 (secondary present), 2, 3, 4, 7 set: 0xF2.
