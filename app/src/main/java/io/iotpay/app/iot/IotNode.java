@@ -183,15 +183,15 @@ public final class IotNode implements AutoCloseable {
    * account at the issuer's host (keyed hash only) the first time it is asked; empty when the
    * ledger has no such account (the hold is then refused as UNKNOWN_ACCOUNT).
    */
-  private java.util.Optional<Pan> tokenOf(long accountId) {
+  private Optional<Pan> tokenOf(long accountId) {
     if (accountId <= 0 || accountId > 99_999_999_999L || ledger.balance(accountId).isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Pan token = Pan.withCheckDigit(AccountAuthorisation.TOKEN_RANGE + String.format("%011d", accountId));
     if (issuerHost.card(token).isEmpty()) {
       issuerHost.accounts().register(token, TOKEN_EXPIRY, accountId, TOKEN_DAILY_COUNT_MAX, TOKEN_DAILY_AMOUNT_MAX_MINOR);
     }
-    return java.util.Optional.of(token);
+    return Optional.of(token);
   }
 
   /** The issuer's account rules for the node's paying accounts: the mandates carry the owners' limits. */
