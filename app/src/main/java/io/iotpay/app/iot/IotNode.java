@@ -3,8 +3,9 @@ package io.iotpay.app.iot;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.time.BusinessClock;
-import io.iotpay.issuer.authorisation.AuthorisationHost;
-import io.iotpay.issuer.authorisation.AuthorisationHostConfig;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
+import io.iotpay.issuer.authorisation.card.AccountAuthorisation;
+import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditLog;
@@ -12,7 +13,13 @@ import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.platform.decision.DecisionConfig;
 import io.iotpay.platform.decision.PaymentDecisionService;
-import io.iotpay.platform.decision.ProtocolAuthoriser;
+import io.iotpay.platform.decision.Iso8583Authoriser;
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.iso8583.ZoneKeys;
 import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.envelope.CounterStore;
 import io.iotpay.platform.envelope.EnvelopeService;
@@ -35,12 +42,18 @@ import io.iotpay.platform.rules.BuiltInRules;
 import io.iotpay.platform.rules.RuleEngine;
 import io.iotpay.platform.state.DeviceStateConfig;
 import io.iotpay.platform.state.DeviceStateRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.YearMonth;
+import java.util.Arrays;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +62,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * One IoT payment platform node, composed from its parts on one database: the audit log and the
  * issuer's ledger, device CAs and answer keys for both suites, identity, envelope counters, device
  * state, merchants, billers, mandates, risk, payment decisions, the built-in rules and the inbox every
- * transport hands envelopes to. Payment decisions reach the issuer's {@link AuthorisationHost} as
- * authorisation messages over an in-process link (docs/authorisation.md); a network link can replace it. The composition root of {@code iotpay demo iot} and {@code iotpay serve}.
+ * transport hands envelopes to. Payment decisions reach the issuer's card authorisation host
+ * ({@link CardAuthorisationService}, its account path) as ISO 8583 over loopback TCP, MACed under the
+ * link's zone keys (docs/authorisation.md). The composition root of {@code iotpay demo iot} and
+ * {@code iotpay serve}.
  */
 public final class IotNode implements AutoCloseable {
   public final BusinessClock clock;
@@ -68,8 +83,12 @@ public final class IotNode implements AutoCloseable {
   public final BillerDirectory billers = new BillerDirectory();
   public final MandateRegistry mandates;
   public final RiskEngine risk;
-  /** The issuer's side of holds, captures and releases, on {@link #ledger}. */
-  public final AuthorisationHost authorisations;
+  /** The issuer's card authorisation host, on {@link #ledger}: the platform's holds, captures and releases. */
+  public final CardAuthorisationService issuerHost;
+  /** The issuer's host on loopback TCP, and the platform's end of the link. */
+  private final Iso8583Server issuerServer;
+  private final Iso8583Client issuerLink;
+  private final SoftwareKeyCustody issuerCustody;
   public final PaymentDecisionService decisions;
   public final RuleEngine rules;
   public final PlatformInbox inbox;
@@ -123,9 +142,30 @@ public final class IotNode implements AutoCloseable {
     this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
     this.mandates = MandateRegistry.open(database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
-    this.authorisations = new AuthorisationHost(ledger, AuthorisationHostConfig.defaults());
+    byte[] issuerSecrets = issuerSecrets(databaseFile, random);
+    Path custodyDir = OwnerOnlyFiles.createDirectories(databaseFile.resolveSibling(databaseFile.getFileName() + ".issuer-custody"));
+    this.issuerCustody = SoftwareKeyCustody.open(custodyDir, AlgorithmSuite.INTERNATIONAL,
+        new SecretKeyBytes(Arrays.copyOfRange(issuerSecrets, 0, 32)));
+    DecisionConfig decisionConfig = DecisionConfig.defaults();
+    // No card is registered at this node's issuer: the card path's settlement and stand-in accounts are never posted to.
+    this.issuerHost = new CardAuthorisationService(database, ledger, issuerCustody, new CardAuthorisationService.Config(
+        NO_CARD_ACCOUNT, NO_CARD_ACCOUNT, decisionConfig.holdTimeoutMs(), Arrays.copyOfRange(issuerSecrets, 32, 64), null),
+        clock.asJavaClock());
+    Arrays.fill(issuerSecrets, (byte) 0);
+    // Fresh zone keys each start: both ends of the link live and restart in this process.
+    byte[] zmk = new byte[16];
+    random.nextBytes(zmk);
+    SecretKeyBytes zak = ZoneKeys.newZak();
+    Iso8583Wire wire = Iso8583Wire.load();
+    this.issuerServer = new Iso8583Server(LinkSettings.defaults(INSTITUTION_ID, "ISSUER01").withEchoIntervalMs(0),
+        new ZoneKeys(auditSuite, new SecretKeyBytes(zmk), zak, 30_000), issuerHost, wire)
+        .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this.issuerLink = new Iso8583Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), issuerServer.port()),
+        LinkSettings.defaults(INSTITUTION_ID, "IOTNODE1").withEchoIntervalMs(0),
+        new ZoneKeys(auditSuite, new SecretKeyBytes(zmk), zak, 30_000), wire);
+    Arrays.fill(zmk, (byte) 0);
     this.decisions = new PaymentDecisionService(database, clock, mandates, merchants, risk,
-        new ProtocolAuthoriser(inProcessLink(authorisations)), auditLog, DecisionConfig.defaults());
+        new Iso8583Authoriser(issuerLink, INSTITUTION_ID, "IOTNODE1", this::tokenOf), auditLog, decisionConfig);
     this.rules = new RuleEngine(BuiltInRules.book(), billers);
     decisions.addListener(rules);
     rules.resume(decisions.openDecisions());
@@ -137,25 +177,60 @@ public final class IotNode implements AutoCloseable {
     payloadKeys.put(device, key);
   }
 
+  /**
+   * The account token of a paying account: {@link AccountAuthorisation#TOKEN_RANGE}, the account id in
+   * 11 digits, a Luhn digit. The platform and the issuer share this node, so the node enrols the
+   * account at the issuer's host (keyed hash only) the first time it is asked; empty when the
+   * ledger has no such account (the hold is then refused as UNKNOWN_ACCOUNT).
+   */
+  private Optional<Pan> tokenOf(long accountId) {
+    if (accountId <= 0 || accountId > 99_999_999_999L || ledger.balance(accountId).isEmpty()) {
+      return Optional.empty();
+    }
+    Pan token = Pan.withCheckDigit(AccountAuthorisation.TOKEN_RANGE + String.format("%011d", accountId));
+    if (issuerHost.card(token).isEmpty()) {
+      issuerHost.accounts().register(token, TOKEN_EXPIRY, accountId, TOKEN_DAILY_COUNT_MAX, TOKEN_DAILY_AMOUNT_MAX_MINOR);
+    }
+    return Optional.of(token);
+  }
+
+  /** The issuer's account rules for the node's paying accounts: the mandates carry the owners' limits. */
+  private static final YearMonth TOKEN_EXPIRY = YearMonth.of(2099, 12);
+  private static final int TOKEN_DAILY_COUNT_MAX = 1_000_000;
+  private static final long TOKEN_DAILY_AMOUNT_MAX_MINOR = 1_000_000_000_000L;
+  private static final long NO_CARD_ACCOUNT = Long.MAX_VALUE;
+  /** Field 32 of the platform's link to the issuer. */
+  private static final String INSTITUTION_ID = "48029999";
+  private static final int ISSUER_SECRETS_BYTES = 64;
+
+  /**
+   * The issuer host's secrets, in an owner-only file beside the database (made on first start): the
+   * key custody's master key (32 bytes) and the account-token look-up key (32 bytes), which must
+   * outlive a restart so registered tokens are found again.
+   */
+  private static byte[] issuerSecrets(Path databaseFile, SecureRandom random) throws IOException {
+    Path file = databaseFile.resolveSibling(databaseFile.getFileName() + ".issuer-secrets");
+    if (Files.exists(file)) {
+      OwnerOnlyFiles.restrict(file);
+      byte[] secrets = Files.readAllBytes(file);
+      if (secrets.length != ISSUER_SECRETS_BYTES) {
+        throw new IOException(file + " is not a " + ISSUER_SECRETS_BYTES + "-byte issuer secrets file");
+      }
+      return secrets;
+    }
+    byte[] secrets = new byte[ISSUER_SECRETS_BYTES];
+    random.nextBytes(secrets);
+    Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.FILE)), secrets);
+    return secrets;
+  }
+
   @Override
   public void close() {
+    issuerLink.close();
+    issuerServer.close();
+    issuerCustody.close();
     ledger.close();
     auditLog.close();
     database.close();
-  }
-
-  /** The issuer's host in this process, single requests and batches (one ledger commit per batch). */
-  private static io.iotpay.platform.decision.IssuerLink inProcessLink(AuthorisationHost host) {
-    return new io.iotpay.platform.decision.IssuerLink() {
-      @Override
-      public byte[] exchange(byte[] request) {
-        return host.handle(request);
-      }
-
-      @Override
-      public List<byte[]> exchangeAll(List<byte[]> requests) {
-        return host.handleAll(requests);
-      }
-    };
   }
 }

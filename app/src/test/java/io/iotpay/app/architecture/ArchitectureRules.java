@@ -81,7 +81,7 @@ final class ArchitectureRules {
     rules.put("terminal", module("terminal", TERMINAL, FOUNDATION, PROTOCOL));
     rules.put("agent", module("agent", AGENT, FOUNDATION, PROTOCOL));
     rules.put("devices", module("devices", concat(TERMINAL, AGENT, PHONE), FOUNDATION, PROTOCOL));
-    // The platform reaches the issuer only through protocol messages over an IssuerLink the app wires.
+    // The platform reaches the issuer only through protocol messages (ISO 8583 over the Iso8583Client the app wires).
     rules.put("platform", module("platform", PLATFORM, FOUNDATION, PROTOCOL, LEDGER));
     // Benchmarks measure the real parts, the card applets in jCardSim included; never the app or the demos.
     rules.put("bench", module("bench", BENCH, FOUNDATION, PROTOCOL, LEDGER, ISSUER, ACQUIRER, SWITCH, TERMINAL, AGENT, PHONE, PLATFORM,

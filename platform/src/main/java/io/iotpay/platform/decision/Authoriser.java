@@ -53,6 +53,27 @@ public interface Authoriser {
    */
   AuthoriserResult release(long requestId, long holdId);
 
+  /**
+   * Captures {@code amountMinor} of the hold {@code hold} describes (its request id is the hold's id,
+   * as {@link #hold} approved it). The default is {@link #capture(long, long, long)}; an authoriser
+   * whose issuer finds a hold by what it holds (the account and the original request, as ISO 8583's
+   * field 2 and field 90 do) overrides it.
+   *
+   * @throws AuthoriserException when the outcome is unknown; call again
+   */
+  default AuthoriserResult capture(long requestId, HoldRequest hold, long amountMinor) {
+    return capture(requestId, hold.requestId(), amountMinor);
+  }
+
+  /**
+   * Releases the whole of the hold {@code hold} describes; the default is {@link #release(long, long)}.
+   *
+   * @throws AuthoriserException when the outcome is unknown; call again
+   */
+  default AuthoriserResult release(long requestId, HoldRequest hold) {
+    return release(requestId, hold.requestId());
+  }
+
   /** One hold of a batch: the arguments of {@link #hold}. */
   record HoldRequest(long requestId, long accountId, long payeeAccountId, Money amount, long timeoutMs, String reference) {}
 

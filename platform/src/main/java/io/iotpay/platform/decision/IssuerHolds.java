@@ -2,10 +2,10 @@ package io.iotpay.platform.decision;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.platform.mandate.MandateCheck;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 final class IssuerHolds {
   private final Authoriser authoriser;
   private final long holdTimeoutMs;
-  /** Keys whose hold was placed but whose decision could not be recorded (see {@link #releaseOrphan}). */
-  private final Set<IdempotencyKey> orphans = new HashSet<>();
+  /** Holds placed whose decision could not be recorded (see {@link #releaseOrphan}), by key. */
+  private final Map<IdempotencyKey, Authoriser.HoldRequest> orphans = new HashMap<>();
 
   IssuerHolds(Authoriser authoriser, long holdTimeoutMs) {
     this.authoriser = Objects.requireNonNull(authoriser, "authoriser");
@@ -48,19 +48,25 @@ final class IssuerHolds {
   /** @throws DecisionStoreException when the issuer's answer was lost; retry */
   AuthoriserResult capture(Payment payment) {
     IdempotencyKey key = payment.key();
-    return ask(() -> authoriser.capture(TransferIds.capture(key), payment.holdTransferId(), payment.amount().amountMinor()),
+    return ask(() -> authoriser.capture(TransferIds.capture(key), heldBy(payment), payment.amount().amountMinor()),
         PaymentState.CAPTURED + " of " + key);
   }
 
   /** @throws DecisionStoreException when the issuer's answer was lost; retry */
   AuthoriserResult release(Payment payment) {
     IdempotencyKey key = payment.key();
-    return ask(() -> authoriser.release(TransferIds.release(key), payment.holdTransferId()), PaymentState.VOIDED + " of " + key);
+    return ask(() -> authoriser.release(TransferIds.release(key), heldBy(payment)), PaymentState.VOIDED + " of " + key);
   }
 
-  /** The hold of {@code key} was placed but its decision was not recorded. */
-  void orphaned(IdempotencyKey key) {
-    orphans.add(key);
+  /** The hold of {@code payment} as it was asked for. */
+  private Authoriser.HoldRequest heldBy(Payment payment) {
+    return new Authoriser.HoldRequest(payment.holdTransferId(), payment.debitAccountId(), payment.creditAccountId(),
+        payment.amount(), holdTimeoutMs, payment.key().text());
+  }
+
+  /** The hold of {@code decision} was placed but its decision was not recorded. */
+  void orphaned(PaymentDecision decision, MandateCheck check) {
+    orphans.put(decision.key(), request(decision, (MandateCheck.Covered) check));
   }
 
   /** The decision of {@code key} is recorded: its hold, if any, is no orphan. */
@@ -74,10 +80,11 @@ final class IssuerHolds {
    * timeout. (After a crash this set is empty and such a hold expires after {@code holdTimeoutMs}.)
    */
   void releaseOrphan(IdempotencyKey key) {
-    if (!orphans.contains(key)) {
+    Authoriser.HoldRequest hold = orphans.get(key);
+    if (hold == null) {
       return;
     }
-    AuthoriserResult result = ask(() -> authoriser.release(TransferIds.release(key), TransferIds.hold(key)),
+    AuthoriserResult result = ask(() -> authoriser.release(TransferIds.release(key), hold),
         "release of the unrecorded hold of " + key);
     Assert.that(result.approved() || result.status() == AuthoriserResult.Status.HOLD_EXPIRED,
         "cannot release the unrecorded hold of {}: {} {}", key, result.status(), result.detail());

@@ -246,7 +246,7 @@ public final class PaymentDecisionService {
     } catch (DecisionStoreException e) {
       for (int i : batch.fresh) {
         if (out[i].holdTransferId() != 0) {
-          holds.orphaned(out[i].key());
+          holds.orphaned(out[i], batch.checks.get(i));
         }
       }
       releaseProvisional(intents, batch.fresh.stream().filter(i -> out[i].outcome() == DecisionOutcome.APPROVED).toList());
@@ -324,7 +324,7 @@ public final class PaymentDecisionService {
       index = recorder.store(decision, payment);
     } catch (DecisionStoreException e) {
       if (decision.holdTransferId() != 0) {
-        holds.orphaned(decision.key());
+        holds.orphaned(decision, check);
       }
       throw e;
     }

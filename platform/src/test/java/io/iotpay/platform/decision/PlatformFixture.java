@@ -9,6 +9,21 @@ import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.issuer.authorisation.AuthorisationHost;
 import io.iotpay.issuer.authorisation.AuthorisationHostConfig;
+import io.iotpay.issuer.authorisation.card.AccountAuthorisation;
+import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.iso8583.ZoneKeys;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.YearMonth;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
@@ -61,7 +76,12 @@ public final class PlatformFixture implements AutoCloseable {
     /** ProtocolAuthoriser → LossyLink → AuthorisationHost → ledger (production's path). */
     PROTOCOL,
     /** A {@link LedgerAuthoriser} on the ledger: no issuer in between (test code only). */
-    LEDGER
+    LEDGER,
+    /**
+     * Iso8583Authoriser → MACed ISO 8583 over loopback TCP → the issuer's real CardAuthorisationService
+     * (its account path) behind an Iso8583Server → ledger.
+     */
+    CARD_HOST
   }
 
   public static final CurrencyUnit CNY = CurrencyUnit.CNY;
@@ -88,6 +108,13 @@ public final class PlatformFixture implements AutoCloseable {
   /** The link between the service and {@link #host}; it can be told to lose answers (unused on {@link Route#LEDGER}). */
   public final LossyLink link;
   public final PaymentDecisionService service;
+  /** The issuer's card host on {@link #ledger} ({@link Route#CARD_HOST} only, else null). */
+  public CardAuthorisationService cardHost;
+  /** How many of the card host's next answers are lost after it applied the request (answered 96). */
+  public final AtomicInteger cardHostAnswersToLose = new AtomicInteger();
+  private Iso8583Server cardHostServer;
+  private Iso8583Client cardHostLink;
+  private SoftwareKeyCustody cardHostCustody;
   private long nextTransferId = 1;
   private long nextSessionNumber = 1;
 
@@ -139,6 +166,8 @@ public final class PlatformFixture implements AutoCloseable {
             auditLog, DecisionConfig.defaults());
         case LEDGER -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk,
             new LedgerAuthoriser(ledger, DecisionConfig.defaults().ledgerWaitMs()), auditLog, DecisionConfig.defaults());
+        case CARD_HOST -> new PaymentDecisionService(this.database, clock, mandates, merchants, risk, openCardHost(),
+            auditLog, DecisionConfig.defaults());
       };
     } catch (RuntimeException | Error e) {
       close(); // a refused start must not leave the ledger's writer and the checkpointer running
@@ -147,9 +176,46 @@ public final class PlatformFixture implements AutoCloseable {
     createAccount(FUNDING_ACCOUNT, AccountFlags.NONE);
   }
 
+  /** Field 32 of the platform's link to the card host. */
+  public static final String ACQUIRER_ID = "48029999";
+  private static final byte[] TOKEN_LOOKUP_KEY = "platform-fixture-token-lookup-key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** The account token of {@code accountId} on {@link Route#CARD_HOST}. */
+  public static Pan tokenOf(long accountId) {
+    return Pan.withCheckDigit(AccountAuthorisation.TOKEN_RANGE + String.format("%011d", accountId));
+  }
+
+  /** The card host on this ledger behind a server on loopback, and the platform's authoriser over a client. */
+  private Iso8583Authoriser openCardHost() throws Exception {
+    Path custodyDir = Path.of(jdbcUrl.substring("jdbc:sqlite:".length())).resolveSibling("custody-" + suite);
+    cardHostCustody = SoftwareKeyCustody.open(custodyDir, AlgorithmSuite.INTERNATIONAL, new SecretKeyBytes(new byte[32]));
+    cardHost = new CardAuthorisationService(database, ledger, cardHostCustody, new CardAuthorisationService.Config(
+        Long.MAX_VALUE, Long.MAX_VALUE, DecisionConfig.defaults().holdTimeoutMs(), TOKEN_LOOKUP_KEY, null), clock.asJavaClock());
+    Iso8583Server.Handler lossy = request -> {
+      var answer = cardHost.handle(request);
+      if (cardHostAnswersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("the answer is lost (test)"); // applied, but the platform hears 96
+      }
+      return answer;
+    };
+    cardHostServer = new Iso8583Server(LinkSettings.defaults(ACQUIRER_ID, "ISSUER01").withEchoIntervalMs(0), zoneKeys(),
+        lossy, Iso8583Wire.load()).start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    cardHostLink = new Iso8583Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), cardHostServer.port()),
+        LinkSettings.defaults(ACQUIRER_ID, "IOTNODE1").withEchoIntervalMs(0), zoneKeys(), Iso8583Wire.load());
+    return new Iso8583Authoriser(cardHostLink, ACQUIRER_ID, "IOTNODE1", id -> Optional.of(tokenOf(id)));
+  }
+
+  private ZoneKeys zoneKeys() {
+    return new ZoneKeys(suite, SecretKeyBytes.fromHex("0123456789ABCDEFFEDCBA9876543210"),
+        SecretKeyBytes.fromHex("00112233445566778899AABBCCDDEEFF"), 30_000);
+  }
+
   /** A user account (cannot go overdrawn) funded with {@code fundsMinor} from the issuer's funding account. */
   public void userAccount(long accountId, long fundsMinor) throws Exception {
     createAccount(accountId, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS);
+    if (cardHost != null) {
+      cardHost.accounts().register(tokenOf(accountId), YearMonth.of(2099, 12), accountId, 1_000, 1_000_000_000L);
+    }
     if (fundsMinor > 0) {
       List<TransferResult> results = ledger.submit(List.of(Transfer.single(fundingId(), FUNDING_ACCOUNT, accountId, fundsMinor)))
           .get(30, TimeUnit.SECONDS);
@@ -245,6 +311,11 @@ public final class PlatformFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cardHostLink != null) {
+      cardHostLink.close();
+      cardHostServer.close();
+      cardHostCustody.close();
+    }
     ledger.close();
     auditLog.close();
     database.close();

@@ -7,7 +7,7 @@ import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.Pan;
 
 /**
- * 0110, 0130, 0210, 0410 or 0430: the answer to a card request. It echoes the request's keys
+ * 0110, 0130, 0210, 0230, 0410 or 0430: the answer to a card request. It echoes the request's keys
  * (2, 3, 4, 7, 11, 32, 37, 41, 42, 49, and 90 for reversals) and adds the decision.
  *
  * @param mti one of the five card response types
@@ -47,7 +47,7 @@ public record CardResponse(
     CardTransaction.required("MTI", mti);
     boolean reversal = mti == Mti.REVERSAL_RESPONSE || mti == Mti.REVERSAL_ADVICE_RESPONSE;
     if (mti.isRequest() || mti == Mti.NETWORK_MANAGEMENT_RESPONSE) {
-      throw new Iso8583Exception(FIELD_INVALID, "a card response is an 0110, 0130, 0210, 0410 or 0430");
+      throw new Iso8583Exception(FIELD_INVALID, "a card response is an 0110, 0130, 0210, 0230, 0410 or 0430");
     }
     CardTransaction.required("field 2 PAN", pan);
     FieldText.digits("field 3 processing code", processingCode, 6);

@@ -37,6 +37,9 @@ public final class Iso8583Messages {
         putTransaction(iso, r.transaction());
         putIfPresent(iso, 38, r.approvalCode());
         codec.set(iso, 39, r.responseCode().code());
+        if (r.original() != null) {
+          codec.set(iso, 90, r.original().field90());
+        }
       }
       case ReversalRequest r -> {
         putTransaction(iso, r.transaction());
@@ -89,10 +92,12 @@ public final class Iso8583Messages {
       case FINANCIAL_REQUEST -> new FinancialRequest(transaction(iso));
       case AUTHORISATION_ADVICE ->
           new AdviceRequest(transaction(iso), responseCode(iso), optionalText(iso, 38));
+      case FINANCIAL_ADVICE -> new AdviceRequest(mti, transaction(iso), responseCode(iso), optionalText(iso, 38),
+          OriginalData.parse(text(iso, 90)));
       case REVERSAL_REQUEST, REVERSAL_ADVICE ->
           new ReversalRequest(mti, transaction(iso), responseCode(iso), OriginalData.parse(text(iso, 90)));
-      case AUTHORISATION_RESPONSE, AUTHORISATION_ADVICE_RESPONSE, FINANCIAL_RESPONSE, REVERSAL_RESPONSE,
-          REVERSAL_ADVICE_RESPONSE -> response(mti, iso);
+      case AUTHORISATION_RESPONSE, AUTHORISATION_ADVICE_RESPONSE, FINANCIAL_RESPONSE, FINANCIAL_ADVICE_RESPONSE,
+          REVERSAL_RESPONSE, REVERSAL_ADVICE_RESPONSE -> response(mti, iso);
       case NETWORK_MANAGEMENT_REQUEST -> {
         String field48 = optionalText(iso, 48);
         yield new NetworkManagementRequest(networkCode(iso), MonthDayTime.parseField7(text(iso, 7)),

@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Field 39 response codes iotpay's parties use, as a table: code, meaning, and whether the
  * transaction was approved. The meanings follow ISO 8583:1987's usual assignments (as the card
- * schemes use them); A0 is the private-use code for a message MAC that failed.
+ * schemes use them); A0 is the private-use code for a message MAC that failed, A1 the private-use
+ * code for a completion (0220) or reversal that came after its hold expired (the account path).
  */
 public enum ResponseCode {
   APPROVED("00", "Approved", true),
@@ -14,6 +15,7 @@ public enum ResponseCode {
   INVALID_AMOUNT("13", "Invalid amount", false),
   INVALID_CARD_NUMBER("14", "Invalid card number (no such number)", false),
   FORMAT_ERROR("30", "Format error", false),
+  UNABLE_TO_LOCATE_RECORD("25", "Unable to locate record on file", false),
   INSUFFICIENT_FUNDS("51", "Not sufficient funds", false),
   EXPIRED_CARD("54", "Expired card", false),
   INCORRECT_PIN("55", "Incorrect PIN", false),
@@ -25,7 +27,8 @@ public enum ResponseCode {
   ISSUER_UNAVAILABLE("91", "Issuer or switch inoperative", false),
   DUPLICATE_TRANSMISSION("94", "Duplicate transmission", false),
   SYSTEM_MALFUNCTION("96", "System malfunction", false),
-  MAC_FAILURE("A0", "MAC verification failed", false);
+  MAC_FAILURE("A0", "MAC verification failed", false),
+  HOLD_EXPIRED("A1", "The authorisation's hold expired before its completion or reversal", false);
 
   private final String code;
   private final String meaning;

@@ -31,6 +31,11 @@ class Iso8583CodecTest {
         "48020000", "ACQ00001", Samples.zoneKeys(suite).wrap(ZoneKeys.newZak()));
     NetworkManagementRequest echo =
         new NetworkManagementRequest(NetworkCode.ECHO, Samples.AT, 8, "48020000", "ACQ00001", null);
+    // An 0220 completing the 0100 above: no chip data (the account path), field 90 names the 0100.
+    AdviceRequest completion = AdviceRequest.completion(
+        new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), t.stan() + 1, t.localTime(),
+            t.expiry(), "010", null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(), null, null),
+        "A1B2C3", OriginalData.of(Mti.AUTHORISATION_REQUEST, t));
     return List.of(
         auth,
         CardResponse.answering(auth, ResponseCode.APPROVED, "A1B2C3", Samples.ICC),
@@ -38,6 +43,8 @@ class Iso8583CodecTest {
         CardResponse.answering(new FinancialRequest(t), ResponseCode.INSUFFICIENT_FUNDS, null, null),
         new AdviceRequest(t, ResponseCode.APPROVED, "STIP01"),
         CardResponse.answering(new AdviceRequest(t, ResponseCode.APPROVED, null), ResponseCode.APPROVED, null, null),
+        completion,
+        CardResponse.answering(completion, ResponseCode.APPROVED, null, null),
         reversal,
         CardResponse.answering(reversal, ResponseCode.APPROVED, null, null),
         reversalAdvice,
@@ -59,6 +66,30 @@ class Iso8583CodecTest {
       assertThat(received.mac()).isNull();
       assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo(message.mti().code());
     }
+  }
+
+  @Test
+  void completionAdvice_namesItsOriginal_andAStandInAdviceDoesNot() {
+    CardTransaction t = Samples.transaction(42, "TERM0001");
+    CardTransaction noPin = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), 43,
+        t.localTime(), t.expiry(), "010", null, t.acquirerId(), t.rrn(), t.terminalId(), t.merchantId(), null, null);
+    OriginalData original = OriginalData.of(Mti.AUTHORISATION_REQUEST, t);
+    assertThatThrownBy(() -> new AdviceRequest(Mti.FINANCIAL_ADVICE, noPin, ResponseCode.APPROVED, null, null))
+        .isInstanceOf(Iso8583Exception.class).hasMessageContaining("field 90");
+    assertThatThrownBy(() -> new AdviceRequest(Mti.AUTHORISATION_ADVICE, noPin, ResponseCode.APPROVED, null, original))
+        .isInstanceOf(Iso8583Exception.class).hasMessageContaining("field 90");
+    assertThatThrownBy(() -> AdviceRequest.completion(t, null, original)).as("a PIN block in an 0220")
+        .isInstanceOf(Iso8583Exception.class);
+    assertThatThrownBy(() -> AdviceRequest.completion(noPin, null, OriginalData.of(Mti.FINANCIAL_REQUEST, t)))
+        .as("an 0220 completes an 0100 only").isInstanceOf(Iso8583Exception.class);
+    assertThatThrownBy(() -> new AdviceRequest(Mti.REVERSAL_ADVICE, noPin, ResponseCode.APPROVED, null, null))
+        .isInstanceOf(Iso8583Exception.class);
+    AdviceRequest completion = AdviceRequest.completion(noPin, null, original);
+    byte[] bytes = WIRE.write(completion);
+    assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("0220");
+    assertThat(WIRE.read(bytes).message()).isEqualTo(completion);
+    assertThat(CardResponse.answering(completion, ResponseCode.APPROVED, null, null).mti())
+        .isEqualTo(Mti.FINANCIAL_ADVICE_RESPONSE);
   }
 
   @Test

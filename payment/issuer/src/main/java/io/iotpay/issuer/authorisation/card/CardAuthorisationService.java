@@ -115,6 +115,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   private final SecretKeySpec panKey;
   // One request at a time: duplicates racing each other see the first one's stored answer.
   private final ReentrantLock lock = new ReentrantLock();
+  private final AccountAuthorisation accounts;
 
   /** Opens the host on its database (applies the issuer-auth migrations). */
   public CardAuthorisationService(Database database, Ledger ledger, KeyCustody custody, Config config, Clock clock) {
@@ -124,6 +125,12 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     this.clock = Assert.notNull(clock, "clock");
     this.panKey = new SecretKeySpec(config.panLookupKey(), "HmacSHA256");
     this.store = new CardAuthStore(database);
+    this.accounts = new AccountAuthorisation(database, store, ledger, this::panHash, config.holdTimeoutMs(), clock);
+  }
+
+  /** The account path (account tokens, 0220 completions); docs/issuer-authorisation.md. */
+  public AccountAuthorisation accounts() {
+    return accounts;
   }
 
   /** Registers (or updates) a card; only its keyed hash and masked form are stored. */
@@ -155,6 +162,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
 
   @Override
   public Iso8583Message handle(Iso8583Message request) {
+    if (accounts.handles(request)) {
+      return accounts.handle(request);
+    }
     if (request instanceof AuthorisationRequest r) {
       return authoriseInGroup(r);
     }
@@ -680,7 +690,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return id == 0 ? 1 : id;
   }
 
-  private static String approvalCode(String key) {
+  static String approvalCode(String key) {
     return String.format("%06d", id("approval", key) % 1_000_000);
   }
 
