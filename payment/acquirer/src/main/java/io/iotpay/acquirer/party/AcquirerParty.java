@@ -21,6 +21,7 @@ import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +49,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  */
 public final class AcquirerParty implements AutoCloseable {
   public static final String CONFIG_FILE = "acquirer.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String HOST_DATABASE_FILE = "acquirer.db";
   public static final String REGISTRY_DATABASE_FILE = "registry.db";
   public static final String REGISTRY_KEYS_DIR = "registry-keys";
@@ -110,12 +112,12 @@ public final class AcquirerParty implements AutoCloseable {
       random.nextBytes(key);
       keys.append(name).append('=').append(Hex.encode(key)).append('\n');
     }
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    PartyKeys.write(dataDir, setup.suite(), keys.toString(), random);
     String registryDb = setup.registryDbUrl() != null ? setup.registryDbUrl()
         : "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath();
     MerchantId merchant;
     List<String> terminals = new ArrayList<>();
-    String token = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).string(OPERATOR_TOKEN);
+    String token = PartyKeys.read(dataDir, setup.suite(), null).string(OPERATOR_TOKEN);
     PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
     try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
       OnboardingService service = server.service();
@@ -211,6 +213,12 @@ public final class AcquirerParty implements AutoCloseable {
     registry.close();
   }
 
+  /** The data directory's sealed keys, opened under its master key (environment or {@code master.key}). */
+  public static PartyProperties keys(Path dataDir, AlgorithmSuite suite) {
+    return PartyKeys.read(dataDir, suite, null).onlyKeys(PartyProperties.keys(
+        Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN), "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
+  }
+
   /** The enrolled terminal ids of a data directory (what a terminal puts in field 41). */
   public static List<String> terminals(Path dataDir) {
     return PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains).ids("terminals");
@@ -243,9 +251,8 @@ public final class AcquirerParty implements AutoCloseable {
       String operatorToken) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
-      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).onlyKeys(PartyProperties.keys(
- Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN), "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
       AlgorithmSuite suite = p.suite("suite");
+      PartyProperties keys = keys(dataDir, suite);
       LinkKeys switchLink = LinkKeys.of(keys, SWITCH_PEER);
       LinkKeys terminalLink = LinkKeys.of(keys, TERMINALS_PEER);
       if (switchLink.suite() != suite) {

@@ -25,6 +25,7 @@ import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,9 +47,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IssuerParty implements AutoCloseable {
   public static final String CONFIG_FILE = "issuer.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String DATABASE_FILE = "issuer.db";
-  public static final String CUSTODY_DIR = "custody";
+  public static final String CUSTODY_DIR = PartyKeys.CUSTODY_DIR;
   /** The custody label of the issuer master key for application cryptograms (IMK-AC). */
   public static final String IMK_LABEL = "imk-ac";
   /** The link to the switch in {@link #KEYS_FILE}. */
@@ -116,9 +118,9 @@ public final class IssuerParty implements AutoCloseable {
     }
     byte[] panKey = new byte[32];
     random.nextBytes(panKey);
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), "# issuer " + setup.id() + ": link and look-up keys, owner-only\n"
-        + setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n");
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), true, random);
+    PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n",
+        random);
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), false, random);
     StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
         .append("id=").append(setup.id()).append('\n')
         .append("suite=").append(setup.suite()).append('\n')
@@ -269,7 +271,7 @@ public final class IssuerParty implements AutoCloseable {
   }
 
   static int masterKeyBytes(AlgorithmSuite suite) {
-    return suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16;
+    return PartyKeys.masterKeyBytes(suite);
   }
 
   static String hostPort(InetSocketAddress address) {
@@ -282,9 +284,9 @@ public final class IssuerParty implements AutoCloseable {
       long dailyAmountMaxMinor) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
-      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
-          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup"), "link." + SWITCH_PEER + "."));
       AlgorithmSuite suite = p.suite("suite");
+      PartyProperties keys = PartyKeys.read(dataDir, suite, options.masterKeyHex())
+          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup"), "link." + SWITCH_PEER + "."));
       LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
       if (link.suite() != suite) {
         throw new PartyConfigException(KEYS_FILE + ": the switch link's suite differs from the issuer's");

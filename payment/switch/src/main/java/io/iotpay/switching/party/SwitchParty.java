@@ -11,6 +11,7 @@ import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.online.AcquirerEndpoint;
@@ -32,12 +33,13 @@ import java.util.regex.Pattern;
 /**
  * The scheme's switch as a party of its own (docs/parties.md): {@link OnlineSwitch} on its own
  * database, one listening port per acquirer, one link per issuer, stand-in limits and card ranges
- * from {@code switch.properties}, link and store keys from the owner-only {@code party.keys}.
+ * from {@code switch.properties}, link and store keys from its sealed party keys ({@link PartyKeys}).
  * On a restart the advice queue left in the database is delivered again at once.
  */
 public final class SwitchParty implements AutoCloseable {
   public static final String CONFIG_FILE = "switch.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String DATABASE_FILE = "switch.db";
   private static final Set<String> CONFIG_KEYS = Set.of("id", "institution", "node", "currency", "store.suite",
       "advice.retry.ms", "acquirers", "issuers", "db");
@@ -100,7 +102,7 @@ public final class SwitchParty implements AutoCloseable {
     this.issuers = issuers;
   }
 
-  /** Writes a new switch data directory: {@code switch.properties} and the owner-only {@code party.keys}. */
+  /** Writes a new switch data directory: {@code switch.properties}, the master key and the sealed party keys. */
   public static void init(Path dataDir, Setup setup, SecureRandom random) {
     PartyFiles.ownerOnlyDirectory(dataDir);
     if (dataDir.resolve(CONFIG_FILE).toFile().exists()) {
@@ -139,7 +141,7 @@ public final class SwitchParty implements AutoCloseable {
           .append(p).append("standin.issuer.day.minor=").append(i.standInIssuerDayMinor()).append('\n');
       keys.append(i.keys().lines(i.id()));
     }
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    PartyKeys.write(dataDir, setup.storeSuite(), keys.toString(), random);
     PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
     config(dataDir, Options.none()); // what was written parses
   }
@@ -201,8 +203,6 @@ public final class SwitchParty implements AutoCloseable {
   private static Parsed config(Path dataDir, Options options) {
     PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false)
         .onlyKeys(PartyProperties.keys(CONFIG_KEYS, "acquirer.", "issuer."));
-    PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
-        .onlyKeys(PartyProperties.keys(KEY_NAMES, "link."));
     String institution = p.matching("institution", DIGITS, "1..11 digits");
     String node = p.matching("node", NODE, "8 printable characters");
     CurrencyUnit currency;
@@ -212,6 +212,7 @@ public final class SwitchParty implements AutoCloseable {
       throw new PartyConfigException(CONFIG_FILE + ": currency is not a known ISO 4217 code");
     }
     AlgorithmSuite storeSuite = p.suite("store.suite");
+    PartyProperties keys = PartyKeys.read(dataDir, storeSuite, null).onlyKeys(PartyProperties.keys(KEY_NAMES, "link."));
     StoreKeys storeKeys = new StoreKeys(storeSuite, keys.key("store.pan.hash", 16), keys.key("store.seal", 16),
         keys.key("store.seal.mac", 16));
     List<String> acquirerIds = p.ids("acquirers");
