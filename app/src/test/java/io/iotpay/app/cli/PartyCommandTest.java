@@ -7,6 +7,7 @@ import io.iotpay.app.party.HarnessCard;
 import io.iotpay.app.party.SchemeSetup;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.party.PartyFiles;
 import io.iotpay.protocol.party.PartyKeys;
 import java.io.ByteArrayOutputStream;
@@ -127,7 +128,7 @@ class PartyCommandTest {
         "issuer-ISS1", AlgorithmSuite.INTERNATIONAL, "issuer-ISS2", AlgorithmSuite.NATIONAL,
         "acquirer-ACQ1", AlgorithmSuite.INTERNATIONAL, "acquirer-ACQ2", AlgorithmSuite.NATIONAL);
     parties.forEach((party, suite) -> PartyKeys.read(scheme.resolve(party), suite, null).entries().forEach((name, value) -> {
-      if (!name.endsWith(".suite")) {
+      if (!name.endsWith(".suite") && !name.equals(AuditSigningKey.PUBLIC)) {
         keys.put(party + " " + name, Hex.decode(value));
       }
     }));

@@ -8,6 +8,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.issuer.party.IssuerParty;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.party.PartyProperties;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -332,6 +333,35 @@ class SchemeProcessesTest {
         owed += want;
       }
       assertThat(books.settlementCreditedMinor()).as("ISS%d owes the scheme", i + 1).isEqualTo(owed);
+    }
+    auditLogsVerifyAgainstEachPartysPublicKey();
+  }
+
+  /**
+   * {@code iotpay audit verify --db … --public-key …} on every issuer's and acquirer's database,
+   * against the public key in the party's directory: every leaf and checkpoint holds (exit 0), and
+   * each log has signed checkpoints over leaves.
+   */
+  static void auditLogsVerifyAgainstEachPartysPublicKey() {
+    List<Path> dirs = new ArrayList<>(scheme.issuerDirs());
+    dirs.addAll(scheme.acquirerDirs());
+    for (Path dir : dirs) {
+      Path db = dir.resolve(dir.getFileName().toString().startsWith("issuer") ? IssuerParty.DATABASE_FILE
+          : AcquirerParty.HOST_DATABASE_FILE);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream savedOut = System.out;
+      int exit;
+      try {
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        exit = io.iotpay.app.Main.run("audit", "verify", "--db", db.toString(), "--public-key",
+            AuditSigningKey.publicKeyFile(dir).toString());
+      } finally {
+        System.setOut(savedOut);
+      }
+      String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(exit).as(dir.getFileName() + " audit verify: " + report).isZero();
+      assertThat(report).as(dir.getFileName() + " audit report").containsPattern("\"verified\"\\s*:\\s*true")
+          .doesNotContainPattern("\"checkpoints\"\\s*:\\s*0\\b").doesNotContainPattern("\"leaves\"\\s*:\\s*0\\b");
     }
   }
 

@@ -15,7 +15,9 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
-import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
@@ -26,6 +28,7 @@ import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -88,13 +91,16 @@ public final class AcquirerParty implements AutoCloseable {
   private final String id;
   private final AcquirerPosServer registry;
   private final Database database;
+  private final AuditLog audit;
   private final Ledger ledger;
   private final AcquirerHost host;
 
-  private AcquirerParty(String id, AcquirerPosServer registry, Database database, Ledger ledger, AcquirerHost host) {
+  private AcquirerParty(String id, AcquirerPosServer registry, Database database, AuditLog audit, Ledger ledger,
+      AcquirerHost host) {
     this.id = id;
     this.registry = registry;
     this.database = database;
+    this.audit = audit;
     this.ledger = ledger;
     this.host = host;
   }
@@ -112,7 +118,10 @@ public final class AcquirerParty implements AutoCloseable {
       random.nextBytes(key);
       keys.append(name).append('=').append(Hex.encode(key)).append('\n');
     }
+    keys.append(AuditSigningKey.newLines(setup.suite(), random));
     PartyKeys.write(dataDir, setup.suite(), keys.toString(), random);
+    PartyFiles.writeOwnerOnly(AuditSigningKey.publicKeyFile(dataDir),
+        AuditSigningKey.publicKeyPem(keys(dataDir, setup.suite()).string(AuditSigningKey.PUBLIC)));
     String registryDb = setup.registryDbUrl() != null ? setup.registryDbUrl()
         : "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath();
     MerchantId merchant;
@@ -165,15 +174,23 @@ public final class AcquirerParty implements AutoCloseable {
       throw new IOException("registry database: " + e.getMessage(), e);
     }
     Database database = null;
+    AuditLog audit = null;
     Ledger ledger = null;
     try {
       database = Database.open(config.dbUrl(), POOL_SIZE);
-      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
-      return new AcquirerParty(config.id(), registry, database, ledger, host);
+      return new AcquirerParty(config.id(), registry, database, audit, ledger, host);
+    } catch (SQLException e) {
+      closeAll(null, ledger, audit, database, registry);
+      throw new IOException("audit log: " + e.getMessage(), e);
     } catch (RuntimeException | IOException e) {
       if (ledger != null) {
         ledger.close();
+      }
+      if (audit != null) {
+        audit.close();
       }
       if (database != null) {
         database.close();
@@ -207,16 +224,30 @@ public final class AcquirerParty implements AutoCloseable {
 
   @Override
   public void close() {
-    host.close();
-    ledger.close();
-    database.close();
+    closeAll(host, ledger, audit, database, registry);
+  }
+
+  private static void closeAll(AcquirerHost host, Ledger ledger, AuditLog audit, Database database, AcquirerPosServer registry) {
+    if (host != null) {
+      host.close();
+    }
+    if (ledger != null) {
+      ledger.close();
+    }
+    if (audit != null) {
+      audit.close();
+    }
+    if (database != null) {
+      database.close();
+    }
     registry.close();
   }
 
   /** The data directory's sealed keys, opened under its master key (environment or {@code master.key}). */
   public static PartyProperties keys(Path dataDir, AlgorithmSuite suite) {
     return PartyKeys.read(dataDir, suite, null).onlyKeys(PartyProperties.keys(
-        Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN), "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
+        Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN, AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC),
+        "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
   }
 
   /** The enrolled terminal ids of a data directory (what a terminal puts in field 41). */
@@ -248,7 +279,7 @@ public final class AcquirerParty implements AutoCloseable {
   }
 
   private record Config(String id, AcquirerHostConfig host, InetSocketAddress httpListen, String dbUrl, String registryDbUrl,
-      String operatorToken) {
+      String operatorToken, KeyPair auditKey) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
       AlgorithmSuite suite = p.suite("suite");
@@ -285,7 +316,8 @@ public final class AcquirerParty implements AutoCloseable {
             : p.string("db", "jdbc:sqlite:" + dataDir.resolve(HOST_DATABASE_FILE).toAbsolutePath());
         String registryDb = p.string("registry.db", "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath());
         return new Config(id, host, p.address("http.listen"), db, registryDb,
-            keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"));
+            keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"),
+            AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)));
       } catch (AssertionError e) {
         throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
       }

@@ -18,6 +18,9 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
@@ -30,7 +33,9 @@ import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -92,15 +97,17 @@ public final class IssuerParty implements AutoCloseable {
 
   private final String id;
   private final Database database;
+  private final AuditLog audit;
   private final Ledger ledger;
   private final SoftwareKeyCustody custody;
   private final CardAuthorisationService service;
   private final Iso8583Server server;
 
-  private IssuerParty(String id, Database database, Ledger ledger, SoftwareKeyCustody custody,
+  private IssuerParty(String id, Database database, AuditLog audit, Ledger ledger, SoftwareKeyCustody custody,
       CardAuthorisationService service, Iso8583Server server) {
     this.id = id;
     this.database = database;
+    this.audit = audit;
     this.ledger = ledger;
     this.custody = custody;
     this.service = service;
@@ -118,8 +125,8 @@ public final class IssuerParty implements AutoCloseable {
     }
     byte[] panKey = new byte[32];
     random.nextBytes(panKey);
-    PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n",
-        random);
+    PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n"
+        + AuditSigningKey.newLines(setup.suite(), random), random);
     SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), false, random);
     StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
         .append("id=").append(setup.id()).append('\n')
@@ -136,9 +143,11 @@ public final class IssuerParty implements AutoCloseable {
     }
     PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
     Config parsed = Config.read(dataDir, Options.none());
+    PartyFiles.writeOwnerOnly(AuditSigningKey.publicKeyFile(dataDir), AuditSigningKey.publicKeyPem(parsed.auditPublicHex()));
     try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), setup.suite(), master);
         Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
-        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none())) {
+        AuditLog audit = parsed.openAudit(database);
+        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit)) {
       custody.importClear(IMK_LABEL, setup.suite(), KeyUsage.ISSUER_MASTER, setup.imk());
       List<Account> accounts = new ArrayList<>(List.of(Account.of(FUNDING_ACCOUNT, BOOK, parsed.currency()),
           Account.of(SETTLEMENT_ACCOUNT, BOOK, parsed.currency()), Account.of(STAND_IN_ACCOUNT, BOOK, parsed.currency())));
@@ -174,22 +183,27 @@ public final class IssuerParty implements AutoCloseable {
     SecretKeyBytes master = PartyFiles.masterKey(dataDir, options.masterKeyHex() != null ? options.masterKeyHex()
         : System.getenv(PartyFiles.MASTER_KEY_ENV), masterKeyBytes(config.suite()), false, null);
     Database database = Database.open(config.dbUrl(), POOL_SIZE);
+    AuditLog audit = null;
     Ledger ledger = null;
     SoftwareKeyCustody custody = null;
     try {
-      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      audit = config.openAudit(database);
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master);
       CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
           config.serviceConfig(), Clock.systemUTC());
       Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(), service,
           Iso8583Wire.load()).start(config.listen());
-      return new IssuerParty(config.id(), database, ledger, custody, service, server);
+      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server);
     } catch (RuntimeException | IOException e) {
       if (custody != null) {
         custody.close();
       }
       if (ledger != null) {
         ledger.close();
+      }
+      if (audit != null) {
+        audit.close();
       }
       database.close();
       throw e;
@@ -266,6 +280,7 @@ public final class IssuerParty implements AutoCloseable {
   public void close() {
     server.close();
     ledger.close();
+    audit.close();
     custody.close();
     database.close();
   }
@@ -281,12 +296,13 @@ public final class IssuerParty implements AutoCloseable {
   /** The parsed {@link #CONFIG_FILE} and {@link #KEYS_FILE}. */
   record Config(String id, AlgorithmSuite suite, InetSocketAddress listen, LinkSettings link, LinkKeys switchLink,
       CurrencyUnit currency, long holdTimeoutMs, byte[] panLookupKey, String dbUrl, int dailyCountMax,
-      long dailyAmountMaxMinor) {
+      long dailyAmountMaxMinor, KeyPair auditKey, String auditPublicHex) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
       AlgorithmSuite suite = p.suite("suite");
       PartyProperties keys = PartyKeys.read(dataDir, suite, options.masterKeyHex())
-          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup"), "link." + SWITCH_PEER + "."));
+          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup", AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC),
+              "link." + SWITCH_PEER + "."));
       LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
       if (link.suite() != suite) {
         throw new PartyConfigException(KEYS_FILE + ": the switch link's suite differs from the issuer's");
@@ -311,7 +327,18 @@ public final class IssuerParty implements AutoCloseable {
           options.listen() != null ? options.listen() : p.address("listen"), settings, link, currency,
           p.number("hold.timeout.ms", 1, 365 * 86_400_000L, HOLD_TIMEOUT_MS_DEFAULT),
           keys.key("pan.lookup", 32).value(), db, (int) p.number("card.daily.count.max", 1, 1_000_000, 1_000),
-          p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000));
+          p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000),
+          AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)),
+          keys.string(AuditSigningKey.PUBLIC));
+    }
+
+    /** The ledger's audit log, signing checkpoints with the issuer's sealed audit key. */
+    AuditLog openAudit(Database database) {
+      try {
+        return AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
+      } catch (SQLException e) {
+        throw new IllegalStateException("audit log: " + e.getMessage(), e);
+      }
     }
 
     CardAuthorisationService.Config serviceConfig() {
