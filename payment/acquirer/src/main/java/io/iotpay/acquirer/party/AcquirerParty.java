@@ -19,19 +19,24 @@ import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +72,9 @@ public final class AcquirerParty implements AutoCloseable {
   public static final long TRANSFER_ID_BASE = 1_000_000;
   static final Set<String> CONFIG_KEYS = Set.of("id", "suite", "institution", "node", "switch", "switch.request.timeout.ms",
       "terminal.listen", "http.listen", "currency", "mdr.bps", "reversal.retry.ms", "reversal.retry.max.ms", "merchant",
-      "terminals", "db", "registry.db");
+      "terminals", "db", "registry.db", "switch.id");
+  /** The switch's party id, the receiver of the presentment files, when {@code switch.id} is not set. */
+  public static final String SWITCH_ID_DEFAULT = "SWITCH";
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
   private static final Pattern NODE = Pattern.compile("[ -~]{8}");
   private static final String MCC = "5812";
@@ -94,10 +101,12 @@ public final class AcquirerParty implements AutoCloseable {
   private final AuditLog audit;
   private final Ledger ledger;
   private final AcquirerHost host;
+  private final PartyInbox inbox;
 
   private AcquirerParty(String id, AcquirerPosServer registry, Database database, AuditLog audit, Ledger ledger,
-      AcquirerHost host) {
+      AcquirerHost host, PartyInbox inbox) {
     this.id = id;
+    this.inbox = inbox;
     this.registry = registry;
     this.database = database;
     this.audit = audit;
@@ -181,7 +190,10 @@ public final class AcquirerParty implements AutoCloseable {
       audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
-      return new AcquirerParty(config.id(), registry, database, audit, ledger, host);
+      PartyInbox inbox = PartyInbox.start(config.id(), List.of(
+          new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
+          new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox);
     } catch (SQLException e) {
       closeAll(null, ledger, audit, database, registry);
       throw new IOException("audit log: " + e.getMessage(), e);
@@ -224,7 +236,42 @@ public final class AcquirerParty implements AutoCloseable {
 
   @Override
   public void close() {
+    inbox.close();
     closeAll(host, ledger, audit, database, registry);
+  }
+
+  /**
+   * The command {@code control/day-end-DATE}: closes the day's batch ({@link AcquirerHost#dayEnd},
+   * idempotent) and writes its presentment file for the switch into {@code clearing/out/}, once:
+   * {@code presentment-ID-DATE-SEQ.txt}, the sequence one more than the files written before. A
+   * file already there for the date is kept as it is (the same file is what a re-send carries).
+   */
+  private static PartyInbox.Outcome dayEnd(Path dataDir, Config config, AcquirerHost host, Path command)
+      throws IOException {
+    LocalDate date = PartyInbox.dayEndDate(command);
+    if (date == null) {
+      return PartyInbox.Outcome.REFUSED;
+    }
+    List<Presentment> presentments = host.dayEnd(date);
+    Path out = PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir));
+    String prefix = "presentment-" + config.id() + "-";
+    long written = 0;
+    try (var files = Files.list(out)) {
+      for (Path f : files.toList()) {
+        String n = f.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(".txt")) {
+          if (n.startsWith(prefix + date + "-")) {
+            return PartyInbox.Outcome.DONE;
+          }
+          written++;
+        }
+      }
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PresentmentFile.write(bytes, config.host().acquirer(), PartyId.of(config.switchId()), date, written + 1,
+        config.host().currency(), presentments);
+    PartyFiles.writeOwnerOnly(out.resolve(prefix + date + "-" + (written + 1) + ".txt"), bytes.toByteArray());
+    return PartyInbox.Outcome.DONE;
   }
 
   private static void closeAll(AcquirerHost host, Ledger ledger, AuditLog audit, Database database, AcquirerPosServer registry) {
@@ -279,7 +326,7 @@ public final class AcquirerParty implements AutoCloseable {
   }
 
   private record Config(String id, AcquirerHostConfig host, InetSocketAddress httpListen, String dbUrl, String registryDbUrl,
-      String operatorToken, KeyPair auditKey) {
+      String operatorToken, KeyPair auditKey, String switchId) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
       AlgorithmSuite suite = p.suite("suite");
@@ -317,7 +364,9 @@ public final class AcquirerParty implements AutoCloseable {
         String registryDb = p.string("registry.db", "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath());
         return new Config(id, host, p.address("http.listen"), db, registryDb,
             keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"),
-            AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)));
+            AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)),
+            p.has("switch.id") ? p.matching("switch.id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)")
+                : SWITCH_ID_DEFAULT);
       } catch (AssertionError e) {
         throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
       }

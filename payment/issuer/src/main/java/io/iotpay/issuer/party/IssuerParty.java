@@ -9,6 +9,7 @@ import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.issuer.authorisation.card.CardClearing;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
@@ -22,12 +23,16 @@ import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
@@ -102,10 +107,12 @@ public final class IssuerParty implements AutoCloseable {
   private final SoftwareKeyCustody custody;
   private final CardAuthorisationService service;
   private final Iso8583Server server;
+  private final PartyInbox inbox;
 
   private IssuerParty(String id, Database database, AuditLog audit, Ledger ledger, SoftwareKeyCustody custody,
-      CardAuthorisationService service, Iso8583Server server) {
+      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox) {
     this.id = id;
+    this.inbox = inbox;
     this.database = database;
     this.audit = audit;
     this.ledger = ledger;
@@ -186,16 +193,24 @@ public final class IssuerParty implements AutoCloseable {
     AuditLog audit = null;
     Ledger ledger = null;
     SoftwareKeyCustody custody = null;
+    PartyInbox inbox = null;
     try {
       audit = config.openAudit(database);
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master);
       CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
           config.serviceConfig(), Clock.systemUTC());
+      CardClearing clearing = new CardClearing(PartyId.of(config.id()), service, database, FileLimits.defaults(),
+          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
+      inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir), file -> apply(clearing, file))),
+          PartyInbox.INTERVAL_MS_DEFAULT);
       Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(), service,
           Iso8583Wire.load()).start(config.listen());
-      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server);
+      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox);
     } catch (RuntimeException | IOException e) {
+      if (inbox != null) {
+        inbox.close();
+      }
       if (custody != null) {
         custody.close();
       }
@@ -278,11 +293,27 @@ public final class IssuerParty implements AutoCloseable {
   /** Stops answering, then closes the host, the ledger, the custody and the database. */
   @Override
   public void close() {
+    inbox.close();
     server.close();
     ledger.close();
     audit.close();
     custody.close();
     database.close();
+  }
+
+  /**
+   * A file in {@code clearing/in/}: a presentment file from the switch, applied to the holds
+   * ({@link CardClearing#apply}: a presentment seen before is answered from its stored result, so
+   * the file applied again after a kill -9 moves nothing); the result file goes to
+   * {@code clearing/out/}. A damaged file or one for another issuer is refused whole.
+   */
+  private static PartyInbox.Outcome apply(CardClearing clearing, Path file) {
+    try {
+      clearing.apply(file);
+      return PartyInbox.Outcome.DONE;
+    } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party {
+      return PartyInbox.Outcome.REFUSED;
+    }
   }
 
   static int masterKeyBytes(AlgorithmSuite suite) {
