@@ -9,6 +9,7 @@ import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -111,6 +112,28 @@ class PartyCommandTest {
         "ISS9=127.0.0.1:1");
     assertThat(switchTypo.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(switchTypo.err()).contains("no issuer ISS9");
+  }
+
+  @Test
+  void dayEndQueuesOneCommandFileAndRefusesABadDateOrDirectory() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--cards", "1", "--base-port", "0")
+        .exitCode()).isZero();
+    Path acquirer = scheme.resolve("acquirer-ACQ1");
+    Run bad = run("party", "day-end", "--data-dir", acquirer.toString(), "--date", "2026-13-01");
+    assertThat(bad.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(bad.err().strip()).isEqualTo("iotpay: --date must be YYYY-MM-DD");
+    Run notAcquirer = run("party", "day-end", "--data-dir", scheme.resolve("switch").toString(), "--date", "2026-12-07");
+    assertThat(notAcquirer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(notAcquirer.err()).contains("is not an acquirer's data directory");
+    assertThat(acquirer.resolve(PartyInbox.CONTROL_DIR)).doesNotExist();
+
+    Run ok = run("party", "day-end", "--data-dir", acquirer.toString(), "--date", "2026-12-07");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    Path command = acquirer.resolve(PartyInbox.CONTROL_DIR).resolve("day-end-2026-12-07");
+    assertThat(Files.readString(command)).isEqualTo("2026-12-07\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(command))).isEqualTo("rw-------");
+    assertThat(PartyInbox.dayEndDate(command)).hasToString("2026-12-07");
   }
 
   /**

@@ -311,7 +311,7 @@ public final class IssuerParty implements AutoCloseable {
     try {
       clearing.apply(file);
       return PartyInbox.Outcome.DONE;
-    } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party {
+    } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
       return PartyInbox.Outcome.REFUSED;
     }
   }

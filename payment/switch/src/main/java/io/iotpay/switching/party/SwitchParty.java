@@ -229,7 +229,7 @@ public final class SwitchParty implements AutoCloseable {
       try {
         clearing.recordIssuerResults(file);
         return PartyInbox.Outcome.DONE;
-      } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party {
+      } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
         return PartyInbox.Outcome.REFUSED;
       }
     }
