@@ -365,6 +365,10 @@ class SchemeProcessesTest {
     switchProcess.start();
     await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file2.getFileName())), "the switch took ACQ2's file");
     assertThat(acceptedAtSwitch("ACQ2")).isEqualTo(n2);
+    carry(file2, switchIn, "copy-" + file2.getFileName()); // and duplicated, under the other suite
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve("copy-" + file2.getFileName())),
+        "the switch took the copy of ACQ2's file");
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE acquirer = 'ACQ2'")).isEqualTo(n2);
     assertThat(count(switchDb, "SELECT COUNT(*) FROM online_clearing_file")).isEqualTo(2);
     long toIss1 = count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE issuer = 'ISS1'");
     long toIss2 = count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE issuer = 'ISS2'");
@@ -380,6 +384,9 @@ class SchemeProcessesTest {
       assertThat(mine).as("issuer files for ISS%d", i + 1).isNotEmpty();
       for (String name : mine) {
         carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, name);
+        if (i == 0) { // ISS1's files duplicated: applied again, they move nothing
+          carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, "copy-" + name);
+        }
       }
       if (i == 1) {
         issuers.get(1).kill();
@@ -387,6 +394,9 @@ class SchemeProcessesTest {
       }
       for (String name : mine) {
         await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve(name)), "ISS" + (i + 1) + " applied " + name);
+        if (i == 0) {
+          await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve("copy-" + name)), "ISS1 applied the copy of " + name);
+        }
       }
       Path issuerDb = scheme.issuerDirs().get(i).resolve(IssuerParty.DATABASE_FILE);
       long want = i == 0 ? toIss1 : toIss2;
@@ -397,6 +407,8 @@ class SchemeProcessesTest {
       for (String name : names(PartyInbox.out(scheme.issuerDirs().get(i)))) {
         carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name);
         await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(name)), "the switch recorded " + name);
+        carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name); // duplicated: recorded once
+        await(() -> !Files.exists(switchIn.resolve(name)), "the switch took the duplicate of " + name);
       }
     }
     assertThat(rows(switchDb, "SELECT DISTINCT status || ' ' || issuer_status FROM online_presentment"))
