@@ -128,14 +128,14 @@ public final class AcquirerParty implements AutoCloseable {
       keys.append(name).append('=').append(Hex.encode(key)).append('\n');
     }
     keys.append(AuditSigningKey.newLines(setup.suite(), random));
-    PartyKeys.write(dataDir, setup.suite(), keys.toString(), random);
+    PartyProperties sealed = PartyKeys.write(dataDir, setup.suite(), keys.toString(), random);
     PartyFiles.writeOwnerOnly(AuditSigningKey.publicKeyFile(dataDir),
-        AuditSigningKey.publicKeyPem(keys(dataDir, setup.suite()).string(AuditSigningKey.PUBLIC)));
+        AuditSigningKey.publicKeyPem(sealed.string(AuditSigningKey.PUBLIC)));
     String registryDb = setup.registryDbUrl() != null ? setup.registryDbUrl()
         : "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath();
     MerchantId merchant;
     List<String> terminals = new ArrayList<>();
-    String token = PartyKeys.read(dataDir, setup.suite(), null).string(OPERATOR_TOKEN);
+    String token = sealed.string(OPERATOR_TOKEN);
     PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
     try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
       OnboardingService service = server.service();

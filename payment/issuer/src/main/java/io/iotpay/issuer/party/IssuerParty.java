@@ -134,7 +134,8 @@ public final class IssuerParty implements AutoCloseable {
     random.nextBytes(panKey);
     PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n"
         + AuditSigningKey.newLines(setup.suite(), random), random);
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), false, random);
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        masterKeyBytes(setup.suite()), false, random);
     StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
         .append("id=").append(setup.id()).append('\n')
         .append("suite=").append(setup.suite()).append('\n')

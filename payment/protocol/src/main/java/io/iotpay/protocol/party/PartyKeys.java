@@ -33,12 +33,16 @@ public final class PartyKeys {
   }
 
   /**
-   * Parses {@code keysText} ({@code key=value} lines) and seals every entry under the data
-   * directory's master key ({@code master.key}, made when missing).
+   * Parses {@code keysText} ({@code key=value} lines) and seals every entry under the master key:
+   * the environment's {@value PartyFiles#MASTER_KEY_ENV} when set (as {@link #read} takes it), else
+   * {@code dataDir/master.key}, made when missing.
+   *
+   * @return what was sealed (for set-up code that needs a value back without opening the file again)
    */
-  public static void write(Path dataDir, AlgorithmSuite storeSuite, String keysText, SecureRandom random) {
+  public static PartyProperties write(Path dataDir, AlgorithmSuite storeSuite, String keysText, SecureRandom random) {
     PartyProperties parsed = PartyProperties.parse(NAME, keysText.getBytes(StandardCharsets.UTF_8));
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(storeSuite), true, random);
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        masterKeyBytes(storeSuite), true, random);
     Map<String, byte[]> secrets = new LinkedHashMap<>();
     try {
       parsed.entries().forEach((k, v) -> secrets.put(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -48,6 +52,7 @@ public final class PartyKeys {
     } finally {
       secrets.values().forEach(v -> Arrays.fill(v, (byte) 0));
     }
+    return parsed;
   }
 
   /**
