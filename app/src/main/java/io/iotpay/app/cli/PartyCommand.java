@@ -5,6 +5,7 @@ import io.iotpay.app.party.SchemeSetup;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.party.IssuerParty;
+import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyProperties;
 import io.iotpay.switching.party.SwitchParty;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
     name = "party",
     mixinStandardHelpOptions = true,
     subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class,
-        PartyCommand.Acquirer.class},
+        PartyCommand.Acquirer.class, PartyCommand.DayEnd.class},
     description = {"Set up and run the card scheme's parties (acquirer, switch, issuer) as separate processes.",
         "See docs/parties.md."})
 public final class PartyCommand implements Runnable {
@@ -111,6 +112,37 @@ public final class PartyCommand implements Runnable {
       written.acquirerDirs().forEach(d -> out.println("acquirer " + d));
       out.println("cards    " + written.cardsFile() + " (test harness only)");
       out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "day-end", mixinStandardHelpOptions = true,
+      description = {"Close an acquirer's business day: writes the command control/day-end-DATE into its data directory.",
+          "The running acquirer (or the next one started on the directory) closes the batch once and writes",
+          "its presentment file to clearing/out/ (docs/parties.md)."})
+  public static final class DayEnd implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "the acquirer's data directory (from 'party init')")
+    Path dataDir;
+
+    @Option(names = "--date", required = true, description = "the business day, YYYY-MM-DD")
+    String date;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      java.time.LocalDate day;
+      try {
+        day = java.time.LocalDate.parse(date);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidInputException("--date must be YYYY-MM-DD");
+      }
+      if (!java.nio.file.Files.isRegularFile(dataDir.resolve(AcquirerParty.CONFIG_FILE))) {
+        throw new InvalidInputException(dataDir + " is not an acquirer's data directory (no " + AcquirerParty.CONFIG_FILE + ")");
+      }
+      Path command = PartyInbox.writeDayEnd(dataDir, day);
+      spec.commandLine().getOut().println("day-end " + day + " queued: " + command);
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

@@ -28,7 +28,7 @@ import java.util.List;
 
 /**
  * {@code iotpay party init}: one data directory per party of a small card scheme (docs/parties.md).
- * Per link a zone master key and initial ZAK, one copy in each end's owner-only {@code party.keys};
+ * Per link a zone master key and initial ZAK, one copy in each end's sealed party keys;
  * per issuer a card range, an IMK in its sealed custody, card accounts funded in its ledger; and
  * {@value #CARDS_FILE}, the cards for the test harness and load generator (TEST HARNESS ONLY).
  */
@@ -36,7 +36,6 @@ public final class SchemeSetup {
   public static final String CARDS_FILE = "cards.properties";
   public static final String SWITCH_DIR = "switch";
   public static final String SWITCH_PEER = "switch";
-  public static final String KEYS_FILE = "party.keys";
   public static final int PARTIES_MAX = 9;
   public static final int CARDS_MAX = 10_000;
   public static final CurrencyUnit CURRENCY = CurrencyUnit.CNY;
@@ -207,7 +206,7 @@ public final class SchemeSetup {
 
   public static TerminalLink terminalLink(Path acquirerDir) {
     PartyProperties p = PartyProperties.read(acquirerDir.resolve(AcquirerParty.CONFIG_FILE), false);
-    PartyProperties keys = PartyProperties.read(acquirerDir.resolve(AcquirerParty.KEYS_FILE), true);
+    PartyProperties keys = AcquirerParty.keys(acquirerDir, p.suite("suite"));
     return new TerminalLink(p.string("institution"), p.address("terminal.listen"), AcquirerParty.terminals(acquirerDir),
         LinkKeys.of(keys, AcquirerParty.TERMINALS_PEER));
   }
@@ -217,7 +216,7 @@ public final class SchemeSetup {
 
   public static AcquirerLink acquirerLink(Path acquirerDir) {
     PartyProperties p = PartyProperties.read(acquirerDir.resolve(AcquirerParty.CONFIG_FILE), false);
-    PartyProperties keys = PartyProperties.read(acquirerDir.resolve(AcquirerParty.KEYS_FILE), true);
+    PartyProperties keys = AcquirerParty.keys(acquirerDir, p.suite("suite"));
     LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
     if (link.suite() != p.suite("suite")) {
       throw new PartyConfigException(acquirerDir + ": the link keys' suite differs from the configuration's");

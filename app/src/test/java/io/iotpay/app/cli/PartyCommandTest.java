@@ -3,6 +3,14 @@ package io.iotpay.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.app.Main;
+import io.iotpay.app.party.HarnessCard;
+import io.iotpay.app.party.SchemeSetup;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
+import io.iotpay.protocol.party.PartyKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +54,9 @@ class PartyCommandTest {
     assertThat(init.out()).contains("switch", "issuer-ISS1", "issuer-ISS2", "acquirer-ACQ1", "test harness only");
     for (String party : new String[] {"switch", "issuer-ISS1", "issuer-ISS2", "acquirer-ACQ1"}) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scheme.resolve(party)))).isEqualTo("rwx------");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scheme.resolve(party).resolve("party.keys"))))
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scheme.resolve(party).resolve(PartyKeys.NAME))))
           .isEqualTo("rw-------");
+      assertThat(scheme.resolve(party).resolve("party.keys")).doesNotExist();
     }
     assertThat(Files.readString(scheme.resolve("cards.properties"))).startsWith("# TEST HARNESS ONLY");
     String before = Files.readString(scheme.resolve("switch").resolve("switch.properties"));
@@ -88,13 +97,84 @@ class PartyCommandTest {
     assertThat(typo.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(typo.err().strip()).isEqualTo("iotpay: issuer.properties: unknown key hold.timout.ms");
     Files.writeString(config, good);
-    Files.setPosixFilePermissions(issuer.resolve("party.keys"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(issuer.resolve(PartyKeys.NAME), PosixFilePermissions.fromString("rw-r--r--"));
     Run open = run("party", "issuer", "--data-dir", issuer.toString());
     assertThat(open.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-    assertThat(open.err()).contains("party.keys is open to group or others").doesNotContain("zmk=");
+    assertThat(open.err()).contains("secrets.sealed is open to group or others").doesNotContain("zmk=");
+    Files.setPosixFilePermissions(issuer.resolve(PartyKeys.NAME), PosixFilePermissions.fromString("rw-------"));
+    String master = Files.readString(issuer.resolve(PartyFiles.MASTER_KEY_FILE));
+    Files.writeString(issuer.resolve(PartyFiles.MASTER_KEY_FILE), master.replace(master.charAt(0), master.charAt(0) == '0' ? '1' : '0'));
+    Run wrongMaster = run("party", "issuer", "--data-dir", issuer.toString());
+    assertThat(wrongMaster.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(wrongMaster.err()).contains("does not open under this master key");
+    Files.writeString(issuer.resolve(PartyFiles.MASTER_KEY_FILE), master);
     Run switchTypo = run("party", "switch", "--data-dir", scheme.resolve("switch").toString(), "--issuer-address",
         "ISS9=127.0.0.1:1");
     assertThat(switchTypo.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(switchTypo.err()).contains("no issuer ISS9");
+  }
+
+  @Test
+  void dayEndQueuesOneCommandFileAndRefusesABadDateOrDirectory() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--cards", "1", "--base-port", "0")
+        .exitCode()).isZero();
+    Path acquirer = scheme.resolve("acquirer-ACQ1");
+    Run bad = run("party", "day-end", "--data-dir", acquirer.toString(), "--date", "2026-13-01");
+    assertThat(bad.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(bad.err().strip()).isEqualTo("iotpay: --date must be YYYY-MM-DD");
+    Run notAcquirer = run("party", "day-end", "--data-dir", scheme.resolve("switch").toString(), "--date", "2026-12-07");
+    assertThat(notAcquirer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(notAcquirer.err()).contains("is not an acquirer's data directory");
+    assertThat(acquirer.resolve(PartyInbox.CONTROL_DIR)).doesNotExist();
+
+    Run ok = run("party", "day-end", "--data-dir", acquirer.toString(), "--date", "2026-12-07");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    Path command = acquirer.resolve(PartyInbox.CONTROL_DIR).resolve("day-end-2026-12-07");
+    assertThat(Files.readString(command)).isEqualTo("2026-12-07\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(command))).isEqualTo("rw-------");
+    assertThat(PartyInbox.dayEndDate(command)).hasToString("2026-12-07");
+  }
+
+  /**
+   * Under both suites (ISS1, ACQ1 and the switch's store INTERNATIONAL; ISS2, ACQ2 NATIONAL):
+   * every party key, opened from its sealed store, and every card master key of the harness file
+   * appear nowhere in the parties' directories, neither in hex (either case) nor in base64 nor as raw bytes.
+   */
+  @Test
+  void noPartyKeyIsOnDiskInClear() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "2", "--acquirers", "2", "--cards", "2",
+        "--base-port", "0").exitCode()).isZero();
+    java.util.Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
+    java.util.Map<String, AlgorithmSuite> parties = java.util.Map.of("switch", AlgorithmSuite.INTERNATIONAL,
+        "issuer-ISS1", AlgorithmSuite.INTERNATIONAL, "issuer-ISS2", AlgorithmSuite.NATIONAL,
+        "acquirer-ACQ1", AlgorithmSuite.INTERNATIONAL, "acquirer-ACQ2", AlgorithmSuite.NATIONAL);
+    parties.forEach((party, suite) -> PartyKeys.read(scheme.resolve(party), suite, null).entries().forEach((name, value) -> {
+      if (!name.endsWith(".suite") && !name.equals(AuditSigningKey.PUBLIC)) {
+        keys.put(party + " " + name, Hex.decode(value));
+      }
+    }));
+    for (HarnessCard card : SchemeSetup.cards(scheme)) {
+      keys.put("card " + card.pan().masked(), card.cardMasterKey().value());
+    }
+    assertThat(keys).hasSizeGreaterThan(20);
+    java.util.List<Path> files;
+    try (var walk = Files.walk(scheme)) {
+      files = walk.filter(Files::isRegularFile).filter(f -> !f.equals(scheme.resolve(SchemeSetup.CARDS_FILE))).toList();
+    }
+    assertThat(files).anyMatch(f -> f.getFileName().toString().endsWith(".db"));
+    for (Path file : files) {
+      byte[] bytes = Files.readAllBytes(file);
+      String latin = new String(bytes, StandardCharsets.ISO_8859_1);
+      keys.forEach((name, key) -> {
+        String hex = Hex.encode(key);
+        assertThat(latin).as(name + " in " + scheme.relativize(file))
+            .doesNotContain(hex.toLowerCase()).doesNotContain(hex.toUpperCase())
+            .doesNotContain(java.util.Base64.getEncoder().encodeToString(key).replace("=", ""))
+            .doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key))
+            .doesNotContain(new String(key, StandardCharsets.ISO_8859_1));
+      });
+    }
   }
 }

@@ -8,7 +8,12 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.issuer.party.IssuerParty;
+import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.file.PresentmentFile;
+import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyProperties;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -17,6 +22,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -301,6 +308,147 @@ class SchemeProcessesTest {
     }
   }
 
+  /**
+   * Day end and clearing across the processes (docs/parties.md, "Day end and clearing"): each
+   * acquirer process closes its day on a {@code party day-end} command and writes its presentment
+   * file; the test carries files between the parties' {@code clearing/out/} and {@code clearing/in/}.
+   * ACQ1's file is lost (not carried), the day end asked again gives the same file, which is then
+   * re-sent and accepted; carried twice, the second copy is refused as a replay. ACQ2's file reaches
+   * the switch as the switch is killed -9; restarted, it takes the file once. The issuer files reach
+   * ISS1, and ISS2 as it is killed -9; restarted, it applies its file once. Every presentment ends
+   * accepted once at the switch and at its issuer, and the issuers' answers are recorded at the switch.
+   */
+  @Test
+  @Order(5)
+  void clearingCrossesTheProcessesOnceThroughLossDuplicationAndKills() throws Exception {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Path acq1 = scheme.acquirerDirs().get(0);
+    Path acq2 = scheme.acquirerDirs().get(1);
+    Path switchIn = PartyInbox.in(scheme.switchDir());
+    Path switchDb = scheme.switchDir().resolve("switch.db");
+
+    java.io.PrintStream savedOut = System.out;
+    int exit;
+    try {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      exit = io.iotpay.app.Main.run("party", "day-end", "--data-dir", acq1.toString(), "--date", today.toString());
+    } finally {
+      System.setOut(savedOut);
+    }
+    assertThat(exit).isZero();
+    Path file1 = awaitFile(PartyInbox.out(acq1).resolve("presentment-ACQ1-" + today + "-1.txt"));
+    long n1 = presentments(file1);
+    assertThat(n1).as("ACQ1's approved purchases").isPositive();
+    // lost: never carried to the switch. The day end asked again writes no second file.
+    Path again = PartyInbox.writeDayEnd(acq1, today);
+    await(() -> !Files.exists(again), "ACQ1 took the second day-end");
+    assertThat(names(PartyInbox.out(acq1))).containsExactly(file1.getFileName().toString());
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment")).isZero();
+    // re-sent: accepted, every presentment once
+    carry(file1, switchIn, file1.getFileName().toString());
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file1.getFileName())), "the switch took ACQ1's file");
+    assertThat(acceptedAtSwitch("ACQ1")).isEqualTo(n1);
+    // duplicated: the same file again is a replay; nothing is recorded twice
+    carry(file1, switchIn, "copy-" + file1.getFileName());
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve("copy-" + file1.getFileName())),
+        "the switch took the copy");
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE acquirer = 'ACQ1'")).isEqualTo(n1);
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_clearing_file WHERE sender = 'ACQ1'")).isEqualTo(1);
+
+    // ACQ2's file arrives as the switch is killed -9; restarted on its directory, it takes it once
+    PartyInbox.writeDayEnd(acq2, today);
+    Path file2 = awaitFile(PartyInbox.out(acq2).resolve("presentment-ACQ2-" + today + "-1.txt"));
+    long n2 = presentments(file2);
+    assertThat(n2).as("ACQ2's approved purchases").isPositive();
+    carry(file2, switchIn, file2.getFileName().toString());
+    switchProcess.kill();
+    switchProcess.start();
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file2.getFileName())), "the switch took ACQ2's file");
+    assertThat(acceptedAtSwitch("ACQ2")).isEqualTo(n2);
+    carry(file2, switchIn, "copy-" + file2.getFileName()); // and duplicated, under the other suite
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve("copy-" + file2.getFileName())),
+        "the switch took the copy of ACQ2's file");
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE acquirer = 'ACQ2'")).isEqualTo(n2);
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_clearing_file")).isEqualTo(2);
+    long toIss1 = count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE issuer = 'ISS1'");
+    long toIss2 = count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE issuer = 'ISS2'");
+    assertThat(toIss1 + toIss2).isEqualTo(n1 + n2);
+    await(() -> count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE issuer_file_sequence IS NULL") == 0,
+        "every presentment went into an issuer file");
+
+    // the issuer files: ISS1 gets them plainly, ISS2 is killed -9 as they arrive
+    for (int i = 0; i < 2; i++) {
+      Path issuerIn = PartyInbox.in(scheme.issuerDirs().get(i));
+      String prefix = "presentment-ISS" + (i + 1) + "-";
+      List<String> mine = names(PartyInbox.out(scheme.switchDir())).stream().filter(n -> n.startsWith(prefix)).toList();
+      assertThat(mine).as("issuer files for ISS%d", i + 1).isNotEmpty();
+      for (String name : mine) {
+        carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, name);
+        if (i == 0) { // ISS1's files duplicated: applied again, they move nothing
+          carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, "copy-" + name);
+        }
+      }
+      if (i == 1) {
+        issuers.get(1).kill();
+        issuers.get(1).start();
+      }
+      for (String name : mine) {
+        await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve(name)), "ISS" + (i + 1) + " applied " + name);
+        if (i == 0) {
+          await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve("copy-" + name)), "ISS1 applied the copy of " + name);
+        }
+      }
+      Path issuerDb = scheme.issuerDirs().get(i).resolve(IssuerParty.DATABASE_FILE);
+      long want = i == 0 ? toIss1 : toIss2;
+      assertThat(count(issuerDb, "SELECT COUNT(*) FROM issuer_clearing_result")).as("ISS%d results", i + 1).isEqualTo(want);
+      assertThat(rows(issuerDb, "SELECT DISTINCT status FROM issuer_clearing_result")).as("ISS%d", i + 1)
+          .containsOnly("ACCEPTED");
+      // the results go back to the switch, which records each once
+      for (String name : names(PartyInbox.out(scheme.issuerDirs().get(i)))) {
+        carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name);
+        await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(name)), "the switch recorded " + name);
+        carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name); // duplicated: recorded once
+        await(() -> !Files.exists(switchIn.resolve(name)), "the switch took the duplicate of " + name);
+      }
+    }
+    assertThat(rows(switchDb, "SELECT DISTINCT status || ' ' || issuer_status FROM online_presentment"))
+        .containsExactly("ACCEPTED ACCEPTED");
+    assertThat(names(switchIn.resolve(PartyInbox.REFUSED))).isEmpty();
+  }
+
+  static long acceptedAtSwitch(String acquirer) {
+    return count(scheme.switchDir().resolve("switch.db"),
+        "SELECT COUNT(*) FROM online_presentment WHERE status = 'ACCEPTED' AND acquirer = '" + acquirer + "'");
+  }
+
+  static long presentments(Path file) throws java.io.IOException {
+    try (var in = Files.newInputStream(file)) {
+      return PresentmentFile.read(in, FileLimits.defaults()).presentments().size();
+    }
+  }
+
+  /** The file transfer between parties: a copy written beside the target, then renamed in (as a real transfer would). */
+  static void carry(Path from, Path toDirectory, String name) throws java.io.IOException {
+    Path temp = toDirectory.resolve(name + ".tmp");
+    Files.copy(from, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(temp, toDirectory.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static List<String> names(Path directory) throws java.io.IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (var files = Files.list(directory)) {
+      return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".tmp"))
+          .sorted().toList();
+    }
+  }
+
+  static Path awaitFile(Path file) {
+    await(() -> Files.isRegularFile(file), file.getFileName() + " written");
+    return file;
+  }
+
   @AfterAll
   static void booksBalanceAndNoCardIsDebitedTwice() throws Exception {
     try {
@@ -332,6 +480,35 @@ class SchemeProcessesTest {
         owed += want;
       }
       assertThat(books.settlementCreditedMinor()).as("ISS%d owes the scheme", i + 1).isEqualTo(owed);
+    }
+    auditLogsVerifyAgainstEachPartysPublicKey();
+  }
+
+  /**
+   * {@code iotpay audit verify --db … --public-key …} on every issuer's and acquirer's database,
+   * against the public key in the party's directory: every leaf and checkpoint holds (exit 0), and
+   * each log has signed checkpoints over leaves.
+   */
+  static void auditLogsVerifyAgainstEachPartysPublicKey() {
+    List<Path> dirs = new ArrayList<>(scheme.issuerDirs());
+    dirs.addAll(scheme.acquirerDirs());
+    for (Path dir : dirs) {
+      Path db = dir.resolve(dir.getFileName().toString().startsWith("issuer") ? IssuerParty.DATABASE_FILE
+          : AcquirerParty.HOST_DATABASE_FILE);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream savedOut = System.out;
+      int exit;
+      try {
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        exit = io.iotpay.app.Main.run("audit", "verify", "--db", db.toString(), "--public-key",
+            AuditSigningKey.publicKeyFile(dir).toString());
+      } finally {
+        System.setOut(savedOut);
+      }
+      String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(exit).as(dir.getFileName() + " audit verify: " + report).isZero();
+      assertThat(report).as(dir.getFileName() + " audit report").containsPattern("\"verified\"\\s*:\\s*true")
+          .doesNotContainPattern("\"checkpoints\"\\s*:\\s*0\\b").doesNotContainPattern("\"leaves\"\\s*:\\s*0\\b");
     }
   }
 

@@ -33,7 +33,6 @@ import java.util.TreeMap;
  */
 public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony {
   public static final String FILE_NAME = "keys.sealed";
-  private static final String TEMP_NAME = FILE_NAME + ".tmp";
   private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
@@ -92,7 +91,7 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
     return custody;
   }
 
-  private static void prepareDirectory(Path directory) {
+  static void prepareDirectory(Path directory) {
     try {
       if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
@@ -115,7 +114,7 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
     }
   }
 
-  private static byte[] readOwnerOnly(Path file) {
+  static byte[] readOwnerOnly(Path file) {
     try {
       checkOwnerOnly(file, "file");
       if (Files.size(file) > SealedKeyFile.FILE_BYTES_MAX) {
@@ -244,16 +243,22 @@ public final class SoftwareKeyCustody extends CustodyCore implements KeyCeremony
   }
 
   private void writeAtomically(byte[] sealed) {
-    Path temp = directory.resolve(TEMP_NAME);
+    writeAtomically(directory, FILE_NAME, sealed);
+  }
+
+  /** Writes {@code sealed} to {@code directory/name}: an owner-only temp file, synced, renamed over it. */
+  static void writeAtomically(Path directory, String name, byte[] sealed) {
+    String tempName = name + ".tmp";
+    Path temp = directory.resolve(tempName);
     try {
       Files.deleteIfExists(temp);
       Files.createFile(temp, PosixFilePermissions.asFileAttribute(FILE_MODE));
       try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
         out.write(sealed);
       }
-      Files.move(temp, directory.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (FileAlreadyExistsException e) {
-      throw new KeyCustodyException(Reason.IO, "another writer holds " + TEMP_NAME, e);
+      throw new KeyCustodyException(Reason.IO, "another writer holds " + tempName, e);
     } catch (IOException e) {
       throw new KeyCustodyException(Reason.IO, "key store file could not be written: " + e.getMessage(), e);
     }

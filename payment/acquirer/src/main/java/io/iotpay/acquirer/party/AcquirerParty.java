@@ -15,19 +15,28 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
-import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +57,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  */
 public final class AcquirerParty implements AutoCloseable {
   public static final String CONFIG_FILE = "acquirer.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String HOST_DATABASE_FILE = "acquirer.db";
   public static final String REGISTRY_DATABASE_FILE = "registry.db";
   public static final String REGISTRY_KEYS_DIR = "registry-keys";
@@ -62,7 +72,9 @@ public final class AcquirerParty implements AutoCloseable {
   public static final long TRANSFER_ID_BASE = 1_000_000;
   static final Set<String> CONFIG_KEYS = Set.of("id", "suite", "institution", "node", "switch", "switch.request.timeout.ms",
       "terminal.listen", "http.listen", "currency", "mdr.bps", "reversal.retry.ms", "reversal.retry.max.ms", "merchant",
-      "terminals", "db", "registry.db");
+      "terminals", "db", "registry.db", "switch.id");
+  /** The switch's party id, the receiver of the presentment files, when {@code switch.id} is not set. */
+  public static final String SWITCH_ID_DEFAULT = "SWITCH";
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
   private static final Pattern NODE = Pattern.compile("[ -~]{8}");
   private static final String MCC = "5812";
@@ -86,13 +98,18 @@ public final class AcquirerParty implements AutoCloseable {
   private final String id;
   private final AcquirerPosServer registry;
   private final Database database;
+  private final AuditLog audit;
   private final Ledger ledger;
   private final AcquirerHost host;
+  private final PartyInbox inbox;
 
-  private AcquirerParty(String id, AcquirerPosServer registry, Database database, Ledger ledger, AcquirerHost host) {
+  private AcquirerParty(String id, AcquirerPosServer registry, Database database, AuditLog audit, Ledger ledger,
+      AcquirerHost host, PartyInbox inbox) {
     this.id = id;
+    this.inbox = inbox;
     this.registry = registry;
     this.database = database;
+    this.audit = audit;
     this.ledger = ledger;
     this.host = host;
   }
@@ -110,12 +127,15 @@ public final class AcquirerParty implements AutoCloseable {
       random.nextBytes(key);
       keys.append(name).append('=').append(Hex.encode(key)).append('\n');
     }
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    keys.append(AuditSigningKey.newLines(setup.suite(), random));
+    PartyProperties sealed = PartyKeys.write(dataDir, setup.suite(), keys.toString(), random);
+    PartyFiles.writeOwnerOnly(AuditSigningKey.publicKeyFile(dataDir),
+        AuditSigningKey.publicKeyPem(sealed.string(AuditSigningKey.PUBLIC)));
     String registryDb = setup.registryDbUrl() != null ? setup.registryDbUrl()
         : "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath();
     MerchantId merchant;
     List<String> terminals = new ArrayList<>();
-    String token = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).string(OPERATOR_TOKEN);
+    String token = sealed.string(OPERATOR_TOKEN);
     PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
     try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
       OnboardingService service = server.service();
@@ -163,15 +183,26 @@ public final class AcquirerParty implements AutoCloseable {
       throw new IOException("registry database: " + e.getMessage(), e);
     }
     Database database = null;
+    AuditLog audit = null;
     Ledger ledger = null;
     try {
       database = Database.open(config.dbUrl(), POOL_SIZE);
-      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
-      return new AcquirerParty(config.id(), registry, database, ledger, host);
+      PartyInbox inbox = PartyInbox.start(config.id(), List.of(
+          new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
+          new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox);
+    } catch (SQLException e) {
+      closeAll(null, ledger, audit, database, registry);
+      throw new IOException("audit log: " + e.getMessage(), e);
     } catch (RuntimeException | IOException e) {
       if (ledger != null) {
         ledger.close();
+      }
+      if (audit != null) {
+        audit.close();
       }
       if (database != null) {
         database.close();
@@ -205,10 +236,65 @@ public final class AcquirerParty implements AutoCloseable {
 
   @Override
   public void close() {
-    host.close();
-    ledger.close();
-    database.close();
+    inbox.close();
+    closeAll(host, ledger, audit, database, registry);
+  }
+
+  /**
+   * The command {@code control/day-end-DATE}: closes the day's batch ({@link AcquirerHost#dayEnd},
+   * idempotent) and writes its presentment file for the switch into {@code clearing/out/}, once:
+   * {@code presentment-ID-DATE-SEQ.txt}, the sequence one more than the files written before. A
+   * file already there for the date is kept as it is (the same file is what a re-send carries).
+   */
+  private static PartyInbox.Outcome dayEnd(Path dataDir, Config config, AcquirerHost host, Path command)
+      throws IOException {
+    LocalDate date = PartyInbox.dayEndDate(command);
+    if (date == null) {
+      return PartyInbox.Outcome.REFUSED;
+    }
+    List<Presentment> presentments = host.dayEnd(date);
+    Path out = PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir));
+    String prefix = "presentment-" + config.id() + "-";
+    long written = 0;
+    try (var files = Files.list(out)) {
+      for (Path f : files.toList()) {
+        String n = f.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(".txt")) {
+          if (n.startsWith(prefix + date + "-")) {
+            return PartyInbox.Outcome.DONE;
+          }
+          written++;
+        }
+      }
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PresentmentFile.write(bytes, config.host().acquirer(), PartyId.of(config.switchId()), date, written + 1,
+        config.host().currency(), presentments);
+    PartyFiles.writeOwnerOnly(out.resolve(prefix + date + "-" + (written + 1) + ".txt"), bytes.toByteArray());
+    return PartyInbox.Outcome.DONE;
+  }
+
+  private static void closeAll(AcquirerHost host, Ledger ledger, AuditLog audit, Database database, AcquirerPosServer registry) {
+    if (host != null) {
+      host.close();
+    }
+    if (ledger != null) {
+      ledger.close();
+    }
+    if (audit != null) {
+      audit.close();
+    }
+    if (database != null) {
+      database.close();
+    }
     registry.close();
+  }
+
+  /** The data directory's sealed keys, opened under its master key (environment or {@code master.key}). */
+  public static PartyProperties keys(Path dataDir, AlgorithmSuite suite) {
+    return PartyKeys.read(dataDir, suite, null).onlyKeys(PartyProperties.keys(
+        Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN, AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC),
+        "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
   }
 
   /** The enrolled terminal ids of a data directory (what a terminal puts in field 41). */
@@ -240,12 +326,11 @@ public final class AcquirerParty implements AutoCloseable {
   }
 
   private record Config(String id, AcquirerHostConfig host, InetSocketAddress httpListen, String dbUrl, String registryDbUrl,
-      String operatorToken) {
+      String operatorToken, KeyPair auditKey, String switchId) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
-      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true).onlyKeys(PartyProperties.keys(
- Set.of("store.seal", "store.seal.mac", OPERATOR_TOKEN), "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
       AlgorithmSuite suite = p.suite("suite");
+      PartyProperties keys = keys(dataDir, suite);
       LinkKeys switchLink = LinkKeys.of(keys, SWITCH_PEER);
       LinkKeys terminalLink = LinkKeys.of(keys, TERMINALS_PEER);
       if (switchLink.suite() != suite) {
@@ -278,7 +363,10 @@ public final class AcquirerParty implements AutoCloseable {
             : p.string("db", "jdbc:sqlite:" + dataDir.resolve(HOST_DATABASE_FILE).toAbsolutePath());
         String registryDb = p.string("registry.db", "jdbc:sqlite:" + dataDir.resolve(REGISTRY_DATABASE_FILE).toAbsolutePath());
         return new Config(id, host, p.address("http.listen"), db, registryDb,
-            keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"));
+            keys.matching(OPERATOR_TOKEN, Pattern.compile("[0-9A-Fa-f]{32,512}"), "an operator token of 32 or more hex digits"),
+            AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)),
+            p.has("switch.id") ? p.matching("switch.id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)")
+                : SWITCH_ID_DEFAULT);
       } catch (AssertionError e) {
         throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
       }

@@ -9,6 +9,7 @@ import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.issuer.authorisation.card.CardClearing;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
@@ -18,18 +19,28 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -46,9 +57,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IssuerParty implements AutoCloseable {
   public static final String CONFIG_FILE = "issuer.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String DATABASE_FILE = "issuer.db";
-  public static final String CUSTODY_DIR = "custody";
+  public static final String CUSTODY_DIR = PartyKeys.CUSTODY_DIR;
   /** The custody label of the issuer master key for application cryptograms (IMK-AC). */
   public static final String IMK_LABEL = "imk-ac";
   /** The link to the switch in {@link #KEYS_FILE}. */
@@ -90,15 +102,19 @@ public final class IssuerParty implements AutoCloseable {
 
   private final String id;
   private final Database database;
+  private final AuditLog audit;
   private final Ledger ledger;
   private final SoftwareKeyCustody custody;
   private final CardAuthorisationService service;
   private final Iso8583Server server;
+  private final PartyInbox inbox;
 
-  private IssuerParty(String id, Database database, Ledger ledger, SoftwareKeyCustody custody,
-      CardAuthorisationService service, Iso8583Server server) {
+  private IssuerParty(String id, Database database, AuditLog audit, Ledger ledger, SoftwareKeyCustody custody,
+      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox) {
     this.id = id;
+    this.inbox = inbox;
     this.database = database;
+    this.audit = audit;
     this.ledger = ledger;
     this.custody = custody;
     this.service = service;
@@ -116,9 +132,10 @@ public final class IssuerParty implements AutoCloseable {
     }
     byte[] panKey = new byte[32];
     random.nextBytes(panKey);
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), "# issuer " + setup.id() + ": link and look-up keys, owner-only\n"
-        + setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n");
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, null, masterKeyBytes(setup.suite()), true, random);
+    PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n"
+        + AuditSigningKey.newLines(setup.suite(), random), random);
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        masterKeyBytes(setup.suite()), false, random);
     StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
         .append("id=").append(setup.id()).append('\n')
         .append("suite=").append(setup.suite()).append('\n')
@@ -134,9 +151,11 @@ public final class IssuerParty implements AutoCloseable {
     }
     PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
     Config parsed = Config.read(dataDir, Options.none());
+    PartyFiles.writeOwnerOnly(AuditSigningKey.publicKeyFile(dataDir), AuditSigningKey.publicKeyPem(parsed.auditPublicHex()));
     try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), setup.suite(), master);
         Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
-        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none())) {
+        AuditLog audit = parsed.openAudit(database);
+        Ledger ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit)) {
       custody.importClear(IMK_LABEL, setup.suite(), KeyUsage.ISSUER_MASTER, setup.imk());
       List<Account> accounts = new ArrayList<>(List.of(Account.of(FUNDING_ACCOUNT, BOOK, parsed.currency()),
           Account.of(SETTLEMENT_ACCOUNT, BOOK, parsed.currency()), Account.of(STAND_IN_ACCOUNT, BOOK, parsed.currency())));
@@ -172,22 +191,35 @@ public final class IssuerParty implements AutoCloseable {
     SecretKeyBytes master = PartyFiles.masterKey(dataDir, options.masterKeyHex() != null ? options.masterKeyHex()
         : System.getenv(PartyFiles.MASTER_KEY_ENV), masterKeyBytes(config.suite()), false, null);
     Database database = Database.open(config.dbUrl(), POOL_SIZE);
+    AuditLog audit = null;
     Ledger ledger = null;
     SoftwareKeyCustody custody = null;
+    PartyInbox inbox = null;
     try {
-      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
+      audit = config.openAudit(database);
+      ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master);
       CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
           config.serviceConfig(), Clock.systemUTC());
+      CardClearing clearing = new CardClearing(PartyId.of(config.id()), service, database, FileLimits.defaults(),
+          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
+      inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir), file -> apply(clearing, file))),
+          PartyInbox.INTERVAL_MS_DEFAULT);
       Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(), service,
           Iso8583Wire.load()).start(config.listen());
-      return new IssuerParty(config.id(), database, ledger, custody, service, server);
+      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox);
     } catch (RuntimeException | IOException e) {
+      if (inbox != null) {
+        inbox.close();
+      }
       if (custody != null) {
         custody.close();
       }
       if (ledger != null) {
         ledger.close();
+      }
+      if (audit != null) {
+        audit.close();
       }
       database.close();
       throw e;
@@ -262,14 +294,31 @@ public final class IssuerParty implements AutoCloseable {
   /** Stops answering, then closes the host, the ledger, the custody and the database. */
   @Override
   public void close() {
+    inbox.close();
     server.close();
     ledger.close();
+    audit.close();
     custody.close();
     database.close();
   }
 
+  /**
+   * A file in {@code clearing/in/}: a presentment file from the switch, applied to the holds
+   * ({@link CardClearing#apply}: a presentment seen before is answered from its stored result, so
+   * the file applied again after a kill -9 moves nothing); the result file goes to
+   * {@code clearing/out/}. A damaged file or one for another issuer is refused whole.
+   */
+  private static PartyInbox.Outcome apply(CardClearing clearing, Path file) {
+    try {
+      clearing.apply(file);
+      return PartyInbox.Outcome.DONE;
+    } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
+      return PartyInbox.Outcome.REFUSED;
+    }
+  }
+
   static int masterKeyBytes(AlgorithmSuite suite) {
-    return suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16;
+    return PartyKeys.masterKeyBytes(suite);
   }
 
   static String hostPort(InetSocketAddress address) {
@@ -279,12 +328,13 @@ public final class IssuerParty implements AutoCloseable {
   /** The parsed {@link #CONFIG_FILE} and {@link #KEYS_FILE}. */
   record Config(String id, AlgorithmSuite suite, InetSocketAddress listen, LinkSettings link, LinkKeys switchLink,
       CurrencyUnit currency, long holdTimeoutMs, byte[] panLookupKey, String dbUrl, int dailyCountMax,
-      long dailyAmountMaxMinor) {
+      long dailyAmountMaxMinor, KeyPair auditKey, String auditPublicHex) {
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
-      PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
-          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup"), "link." + SWITCH_PEER + "."));
       AlgorithmSuite suite = p.suite("suite");
+      PartyProperties keys = PartyKeys.read(dataDir, suite, options.masterKeyHex())
+          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup", AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC),
+              "link." + SWITCH_PEER + "."));
       LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
       if (link.suite() != suite) {
         throw new PartyConfigException(KEYS_FILE + ": the switch link's suite differs from the issuer's");
@@ -309,7 +359,18 @@ public final class IssuerParty implements AutoCloseable {
           options.listen() != null ? options.listen() : p.address("listen"), settings, link, currency,
           p.number("hold.timeout.ms", 1, 365 * 86_400_000L, HOLD_TIMEOUT_MS_DEFAULT),
           keys.key("pan.lookup", 32).value(), db, (int) p.number("card.daily.count.max", 1, 1_000_000, 1_000),
-          p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000));
+          p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000),
+          AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)),
+          keys.string(AuditSigningKey.PUBLIC));
+    }
+
+    /** The ledger's audit log, signing checkpoints with the issuer's sealed audit key. */
+    AuditLog openAudit(Database database) {
+      try {
+        return AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
+      } catch (SQLException e) {
+        throw new IllegalStateException("audit log: " + e.getMessage(), e);
+      }
     }
 
     CardAuthorisationService.Config serviceConfig() {

@@ -6,7 +6,7 @@ import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.iso8583.ZoneKeys;
 
 /**
- * One ISO 8583 link's keys as both ends keep them in their owner-only {@code party.keys}: the
+ * One ISO 8583 link's keys as both ends keep them in their sealed party keys ({@link PartyKeys}): the
  * link's suite, its zone master key (ZMK) and the initial zone authentication key (ZAK), under
  * {@code link.<peer>.suite|zmk|zak}. Each end holds its own copy; {@link #zoneKeys()} makes the
  * link's {@link ZoneKeys} (the ZAK may then change in 0800/101 under the ZMK).
@@ -31,7 +31,7 @@ public record LinkKeys(AlgorithmSuite suite, SecretKeyBytes zmk, SecretKeyBytes 
     return new LinkKeys(suite, new SecretKeyBytes(zmk), new SecretKeyBytes(zak));
   }
 
-  /** The lines of {@code party.keys} for the link to {@code peer}. */
+  /** The key=value lines of the party keys for the link to {@code peer}. */
   public String lines(String peer) {
     String prefix = "link." + peer + ".";
     return prefix + "suite=" + suite + "\n" + prefix + "zmk=" + Hex.encode(zmk.value()) + "\n" + prefix + "zak="

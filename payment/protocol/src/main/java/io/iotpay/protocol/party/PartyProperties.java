@@ -97,6 +97,24 @@ public final class PartyProperties {
     return new PartyProperties(name, values);
   }
 
+  /** Every entry, in file order (read-only). */
+  public Map<String, String> entries() {
+    return values;
+  }
+
+  /** Properties named {@code name} from {@code values}, checked as {@link #parse} checks a file's keys. */
+  static PartyProperties of(String name, Map<String, String> values) {
+    if (values.size() > ENTRIES_MAX) {
+      throw new PartyConfigException(name + ": more than " + ENTRIES_MAX + " entries");
+    }
+    for (String key : values.keySet()) {
+      if (!KEY.matcher(key).matches()) {
+        throw new PartyConfigException(name + ": bad key (letters, digits, '.', '_', '-'; 1..128)");
+      }
+    }
+    return new PartyProperties(name, new LinkedHashMap<>(values));
+  }
+
   /** Refuses any key {@code known} does not accept (a typo must not be ignored). */
   public PartyProperties onlyKeys(Predicate<String> known) {
     for (String key : values.keySet()) {

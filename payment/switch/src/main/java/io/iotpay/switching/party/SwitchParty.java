@@ -6,15 +6,20 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
+import io.iotpay.protocol.party.PartyInbox;
+import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.online.AcquirerEndpoint;
 import io.iotpay.switching.online.IssuerEndpoint;
+import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
 import io.iotpay.switching.online.StandInLimits;
@@ -32,12 +37,13 @@ import java.util.regex.Pattern;
 /**
  * The scheme's switch as a party of its own (docs/parties.md): {@link OnlineSwitch} on its own
  * database, one listening port per acquirer, one link per issuer, stand-in limits and card ranges
- * from {@code switch.properties}, link and store keys from the owner-only {@code party.keys}.
+ * from {@code switch.properties}, link and store keys from its sealed party keys ({@link PartyKeys}).
  * On a restart the advice queue left in the database is delivered again at once.
  */
 public final class SwitchParty implements AutoCloseable {
   public static final String CONFIG_FILE = "switch.properties";
-  public static final String KEYS_FILE = "party.keys";
+  /** The party's keys, sealed under its master key ({@link PartyKeys}). */
+  public static final String KEYS_FILE = PartyKeys.NAME;
   public static final String DATABASE_FILE = "switch.db";
   private static final Set<String> CONFIG_KEYS = Set.of("id", "institution", "node", "currency", "store.suite",
       "advice.retry.ms", "acquirers", "issuers", "db");
@@ -89,18 +95,23 @@ public final class SwitchParty implements AutoCloseable {
   }
 
   private final OnlineSwitch online;
+  private final OnlineClearing clearing;
+  private final PartyInbox inbox;
   private final Database database;
   private final List<PartyId> acquirers;
   private final List<PartyId> issuers;
 
-  private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers) {
+  private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
+      OnlineClearing clearing, PartyInbox inbox) {
     this.online = online;
+    this.clearing = clearing;
+    this.inbox = inbox;
     this.database = database;
     this.acquirers = acquirers;
     this.issuers = issuers;
   }
 
-  /** Writes a new switch data directory: {@code switch.properties} and the owner-only {@code party.keys}. */
+  /** Writes a new switch data directory: {@code switch.properties}, the master key and the sealed party keys. */
   public static void init(Path dataDir, Setup setup, SecureRandom random) {
     PartyFiles.ownerOnlyDirectory(dataDir);
     if (dataDir.resolve(CONFIG_FILE).toFile().exists()) {
@@ -139,7 +150,7 @@ public final class SwitchParty implements AutoCloseable {
           .append(p).append("standin.issuer.day.minor=").append(i.standInIssuerDayMinor()).append('\n');
       keys.append(i.keys().lines(i.id()));
     }
-    PartyFiles.writeOwnerOnly(dataDir.resolve(KEYS_FILE), keys.toString());
+    PartyKeys.write(dataDir, setup.storeSuite(), keys.toString(), random);
     PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
     config(dataDir, Options.none()); // what was written parses
   }
@@ -151,8 +162,15 @@ public final class SwitchParty implements AutoCloseable {
     OnlineSwitch online = null;
     try {
       online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
-      return new SwitchParty(online, database, parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList(),
-          parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList());
+      List<PartyId> acquirerIds = parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList();
+      OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(PartyId.of(parsed.id()), parsed.currency(),
+          parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
+          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
+      OnlineSwitch running = online;
+      PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
+          file -> intake(running, clearing, file))), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new SwitchParty(online, database, acquirerIds,
+          parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList(), clearing, inbox);
     } catch (RuntimeException | IOException e) {
       if (online != null) {
         online.close();
@@ -188,21 +206,53 @@ public final class SwitchParty implements AutoCloseable {
   /** Stops listening, writes the log queue, closes the links and the database. */
   @Override
   public void close() {
+    inbox.close();
     online.close();
     database.close();
+  }
+
+  /** Online clearing on the switch's database (docs/online-clearing.md). */
+  public OnlineClearing clearing() {
+    return clearing;
+  }
+
+  /**
+   * A file in {@code clearing/in/}: an issuer's {@code presentment-result-…} is recorded
+   * ({@link OnlineClearing#recordIssuerResults}, once); anything else is taken as an acquirer's
+   * presentment file ({@link OnlineClearing#accept}: the same file again is refused as REPLAYED and
+   * changes nothing), after which the day's issuer files not yet written are written to
+   * {@code clearing/out/}. Both steps are idempotent, so a kill -9 in between is repaired by taking
+   * the file again at the next start.
+   */
+  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, Path file) throws Exception {
+    if (file.getFileName().toString().startsWith("presentment-result-")) {
+      try {
+        clearing.recordIssuerResults(file);
+        return PartyInbox.Outcome.DONE;
+      } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
+        return PartyInbox.Outcome.REFUSED;
+      }
+    }
+    if (!online.flushLog(10_000)) {
+      throw new IOException("the message log did not flush");
+    }
+    OnlineClearing.Intake intake = clearing.accept(file);
+    if (intake.header() != null) {
+      clearing.writeIssuerFiles(intake.header().businessDate());
+    }
+    return intake.taken() || intake.refusal() == OnlineClearing.Refusal.REPLAYED ? PartyInbox.Outcome.DONE
+        : PartyInbox.Outcome.REFUSED;
   }
 
   private static String hostPort(InetSocketAddress address) {
     return address.getHostString() + ":" + address.getPort();
   }
 
-  private record Parsed(OnlineSwitchConfig config, String dbUrl) {}
+  private record Parsed(OnlineSwitchConfig config, String dbUrl, String id, CurrencyUnit currency) {}
 
   private static Parsed config(Path dataDir, Options options) {
     PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false)
         .onlyKeys(PartyProperties.keys(CONFIG_KEYS, "acquirer.", "issuer."));
-    PartyProperties keys = PartyProperties.read(dataDir.resolve(KEYS_FILE), true)
-        .onlyKeys(PartyProperties.keys(KEY_NAMES, "link."));
     String institution = p.matching("institution", DIGITS, "1..11 digits");
     String node = p.matching("node", NODE, "8 printable characters");
     CurrencyUnit currency;
@@ -212,6 +262,7 @@ public final class SwitchParty implements AutoCloseable {
       throw new PartyConfigException(CONFIG_FILE + ": currency is not a known ISO 4217 code");
     }
     AlgorithmSuite storeSuite = p.suite("store.suite");
+    PartyProperties keys = PartyKeys.read(dataDir, storeSuite, null).onlyKeys(PartyProperties.keys(KEY_NAMES, "link."));
     StoreKeys storeKeys = new StoreKeys(storeSuite, keys.key("store.pan.hash", 16), keys.key("store.seal", 16),
         keys.key("store.seal.mac", 16));
     List<String> acquirerIds = p.ids("acquirers");
@@ -262,7 +313,8 @@ public final class SwitchParty implements AutoCloseable {
           .withAdviceRetryMs(p.number("advice.retry.ms", 10, 600_000, OnlineSwitchConfig.ADVICE_RETRY_MS_DEFAULT));
       String db = options.dbUrl() != null ? options.dbUrl()
           : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
-      return new Parsed(config, db);
+      return new Parsed(config, db, p.matching("id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"),
+          currency);
     } catch (AssertionError e) {
       throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
     }
