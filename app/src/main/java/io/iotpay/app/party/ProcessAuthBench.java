@@ -47,6 +47,8 @@ public final class ProcessAuthBench {
   private static final long AMOUNT_MINOR = 100;
   private static final Duration START_WAIT = Duration.ofSeconds(120);
   private static final String MERCHANT = "MERCHANT0000001";
+  /** Extra JVM options for the party processes (e.g. a flight recording), split on white space. */
+  public static final String CHILD_JAVA_OPTS = "IOTPAY_BENCH_PARTY_JAVA_OPTS";
 
   /** Runs the three parties as child JVMs, the reference, the load, and stops them. */
   public AuthBench.Report run(AuthBench.Settings settings, Consumer<String> progress) {
@@ -186,8 +188,12 @@ public final class ProcessAuthBench {
     static Child start(String name, Path dir, List<Child> children, String... args) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-          "io.iotpay.app.Main", "party"));
+      command.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m"));
+      String extra = System.getenv(CHILD_JAVA_OPTS);
+      if (extra != null && !extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.iotpay.app.Main", "party"));
       command.addAll(List.of(args));
       Path log = dir.resolve(name + ".log");
       Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
