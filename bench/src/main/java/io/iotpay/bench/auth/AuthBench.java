@@ -27,6 +27,7 @@ import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
 import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
@@ -63,6 +64,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -125,16 +128,22 @@ public final class AuthBench {
    *
    * @param approved measured authorisations answered 00 with a valid ARPC
    * @param failed measured ones not approved, not answered, or with a wrong ARPC
-   * @param cpuMsPerAuthorisation this JVM's CPU time over the measured window / authorisations; it
-   *     holds all three ends (load generator, switch, issuer)
+   * @param cpuMsPerAuthorisation CPU time of every process of the run over the measured window /
+   *     authorisations (load generator and parties together)
    * @param referencePerSecond ARQC verify + ARPC, one thread, through the custody
    * @param heldMinor the card accounts' pending debits after the run (warm-up included)
    * @param booksBalanced debits equal credits over every account, pending and posted
+   * @param perProcess CPU per authorisation of each process over the measured window (one entry in
+   *     the one-JVM form)
    */
   public record Report(AlgorithmSuite suite, int cards, int connections, int inFlight, int authorisations,
       int approved, int failed, double seconds, double perSecond, double p50Ms, double p99Ms, double maxMs,
       double cpuMsPerAuthorisation, double referencePerSecond, int processors, double loadAverage, long heldMinor,
-      long expectedHeldMinor, boolean booksBalanced) {
+      long expectedHeldMinor, boolean booksBalanced, List<ProcessCpu> perProcess) {
+    public Report {
+      perProcess = List.copyOf(perProcess);
+    }
+
     /** Authorisations per second over the one-core reference. */
     public double ratioToReference() {
       return perSecond / referencePerSecond;
@@ -144,6 +153,14 @@ public final class AuthBench {
       return failed == 0 && perSecond >= TARGET_PER_SECOND && p99Ms <= TARGET_P99_MS;
     }
   }
+
+  /**
+   * One process's CPU time over the measured window divided by the authorisations.
+   *
+   * @param name what runs in it ({@code load generator}, {@code issuer}, ...)
+   * @param pid its process id
+   */
+  public record ProcessCpu(String name, long pid, double cpuMsPerAuthorisation) {}
 
   private final SecureRandom random = new SecureRandom();
 
@@ -167,7 +184,7 @@ public final class AuthBench {
       progress.accept("  issuer: " + settings.cards() + " cards, each with its own funded account");
       List<SoftCard> cards = issueCards(settings, suite, imk, ledger, host);
       progress.accept("  reference: " + settings.referenceOps() + " ARQC verifications + ARPCs, one thread");
-      double reference = reference(settings, custody, cards.get(0));
+      double reference = reference(settings.referenceOps(), custody, cards.get(0));
       try (Iso8583Server issuer = new Iso8583Server(LinkSettings.defaults("11110000", "ISSUER01").withEchoIntervalMs(0),
               issuerLink, host, wire).start(loopback(0));
           Database switchDb = Database.open("jdbc:sqlite:" + dir.resolve("switch-online.db"), 4);
@@ -188,7 +205,24 @@ public final class AuthBench {
             link.connect();
             links.add(link);
           }
-          Load load = new Load(settings, cards, links);
+          byte[] un = new byte[4];
+          int[] next = {0};
+          Load load = new Load(settings.inFlight(), settings.authorisations(), stan -> {
+            SoftCard card = cards.get(next[0] % cards.size());
+            Iso8583Client link = links.get(next[0] % links.size());
+            next[0]++;
+            random.nextBytes(un);
+            SoftCard.Arqc arqc;
+            synchronized (card) {
+              arqc = card.arqc(AMOUNT_MINOR, un);
+            }
+            CardTransaction t = new CardTransaction(card.pan, "000000", Money.ofMinor(AMOUNT_MINOR, CurrencyUnit.CNY), AT,
+                stan, AT, YearMonth.of(2029, 12), "071", card.panSequence, "48020000", String.format("RRN%09d", stan),
+                String.format("T%07d", stan % 10_000), "MERCHANT0000001", null, arqc.field55());
+            return new Shot(link, new AuthorisationRequest(t), outcome -> outcome instanceof Outcome.Answered answered
+                && answered.response() instanceof CardResponse response && response.responseCode() == ResponseCode.APPROVED
+                && card.arpcValid(arqc, response.iccData(), ARC_APPROVED));
+          });
           progress.accept("  warm-up: " + settings.warmup() + " authorisations");
           load.run(settings.warmup(), false);
           progress.accept("  measured: " + settings.authorisations() + " authorisations, " + settings.inFlight()
@@ -199,8 +233,7 @@ public final class AuthBench {
           load.run(settings.authorisations(), true);
           double seconds = (System.nanoTime() - wall0) / 1e9;
           double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
-          long[] latencies = Arrays.copyOf(load.latencies, load.measured.get());
-          Arrays.sort(latencies);
+          long[] latencies = load.sortedLatencies();
           long held = 0;
           for (int i = 0; i < cards.size(); i++) {
             held += ledger.balance(FIRST_CARD_ACCOUNT + i).orElseThrow().debitsPendingMinor();
@@ -211,7 +244,9 @@ public final class AuthBench {
               settings.authorisations() / seconds, percentileMs(latencies, 0.50), percentileMs(latencies, 0.99),
               latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, cpuMs / settings.authorisations(),
               reference, Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage(), held,
-              (long) (load.approvedWarmup.get() + approved) * AMOUNT_MINOR, booksBalance(ledger));
+              (long) (load.approvedWarmup.get() + approved) * AMOUNT_MINOR, booksBalance(ledger),
+              List.of(new ProcessCpu("load generator, switch and issuer (one JVM)", ProcessHandle.current().pid(),
+                  cpuMs / settings.authorisations())));
         } finally {
           links.forEach(Iso8583Client::close);
         }
@@ -250,8 +285,29 @@ public final class AuthBench {
     return cards;
   }
 
+  /**
+   * The reference on its own: a key custody in a temporary directory holding a fresh IMK of
+   * {@code suite}, a soft card under it, and {@link #reference(int, SoftwareKeyCustody, SoftCard)}
+   * on this thread. For the three-process form, whose issuer custody is in another process.
+   */
+  public static double reference(AlgorithmSuite suite, int ops) {
+    SecureRandom random = new SecureRandom();
+    byte[] imkBytes = new byte[16];
+    random.nextBytes(imkBytes);
+    SecretKeyBytes imk = new SecretKeyBytes(imkBytes);
+    Path dir = tempDir();
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dir.resolve("custody"), suite,
+        new SecretKeyBytes(new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16]))) {
+      custody.importClear(IMK_LABEL, suite, KeyUsage.ISSUER_MASTER, imk);
+      return reference(ops, custody, new SoftCard(suite, imk, Pan.withCheckDigit("621234000000000"), 1));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
   /** ARQC verification + ARPC generation through the issuer's custody, one thread: operations per second. */
-  private double reference(Settings settings, SoftwareKeyCustody custody, SoftCard card) {
+  static double reference(int ops, SoftwareKeyCustody custody, SoftCard card) {
+    SecureRandom random = new SecureRandom();
     KeyRef imk = custody.current(IMK_LABEL);
     byte[] un = new byte[4];
     List<SoftCard.Arqc> arqcs = new ArrayList<>();
@@ -260,7 +316,7 @@ public final class AuthBench {
       arqcs.add(card.arqc(AMOUNT_MINOR, un));
     }
     String psn = String.format("%02d", card.panSequence);
-    int n = settings.referenceOps();
+    int n = ops;
     int warm = Math.min(n, 2_000);
     for (int round = 0; round < 2; round++) {
       int count = round == 0 ? warm : n;
@@ -279,48 +335,41 @@ public final class AuthBench {
     throw new AssertionError("unreachable");
   }
 
-  /** The load generator: one sender thread, a window of requests in flight, answers checked as they come. */
-  private final class Load {
-    final Settings settings;
-    final List<SoftCard> cards;
-    final List<Iso8583Client> links;
+  /**
+   * One request of the load: the connection it goes on, the message, and the check that makes its
+   * outcome an approval (the 0110's response code and the card's ARPC check).
+   */
+  public record Shot(Iso8583Client link, Iso8583Message request, Predicate<Outcome> approves) {}
+
+  /**
+   * The load generator: one sender thread, a window of requests in flight, answers checked as they
+   * come. {@code next} makes request number {@code stan} (1, 2, ... over warm-up and measured runs).
+   */
+  public static final class Load {
+    private final int inFlight;
+    private final IntFunction<Shot> next;
     final long[] latencies;
     final AtomicInteger measured = new AtomicInteger();
     final AtomicInteger approved = new AtomicInteger();
     final AtomicInteger approvedWarmup = new AtomicInteger();
     private int stan;
-    private int next;
 
-    Load(Settings settings, List<SoftCard> cards, List<Iso8583Client> links) {
-      this.settings = settings;
-      this.cards = cards;
-      this.links = links;
-      this.latencies = new long[settings.authorisations()];
+    public Load(int inFlight, int measuredMax, IntFunction<Shot> next) {
+      this.inFlight = inFlight;
+      this.next = next;
+      this.latencies = new long[measuredMax];
     }
 
-    void run(int count, boolean measure) {
-      Semaphore window = new Semaphore(settings.inFlight());
-      byte[] un = new byte[4];
+    /** Sends {@code count} requests and waits for every answer (at most 120 s after the last send). */
+    public void run(int count, boolean measure) {
+      Semaphore window = new Semaphore(inFlight);
       for (int i = 0; i < count; i++) {
         window.acquireUninterruptibly();
-        SoftCard card = cards.get(next % cards.size());
-        Iso8583Client link = links.get(next % links.size());
-        next++;
-        random.nextBytes(un);
-        SoftCard.Arqc arqc;
-        synchronized (card) {
-          arqc = card.arqc(AMOUNT_MINOR, un);
-        }
-        int s = ++stan;
-        CardTransaction t = new CardTransaction(card.pan, "000000", Money.ofMinor(AMOUNT_MINOR, CurrencyUnit.CNY), AT, s,
-            AT, YearMonth.of(2029, 12), "071", card.panSequence, "48020000", String.format("RRN%09d", s),
-            String.format("T%07d", s % 10_000), "MERCHANT0000001", null, arqc.field55());
+        Shot shot = next.apply(++stan);
         long sent = System.nanoTime();
-        link.sendAsync(new AuthorisationRequest(t)).whenComplete((outcome, error) -> {
+        shot.link().sendAsync(shot.request()).whenComplete((outcome, error) -> {
           long nanos = System.nanoTime() - sent;
-          boolean ok = error == null && outcome instanceof Outcome.Answered answered
-              && answered.response() instanceof CardResponse response && response.responseCode() == ResponseCode.APPROVED
-              && card.arpcValid(arqc, response.iccData(), ARC_APPROVED);
+          boolean ok = error == null && shot.approves().test(outcome);
           if (measure) {
             latencies[measured.getAndIncrement()] = nanos;
             if (ok) {
@@ -333,13 +382,28 @@ public final class AuthBench {
         });
       }
       try {
-        if (!window.tryAcquire(settings.inFlight(), 120, TimeUnit.SECONDS)) {
+        if (!window.tryAcquire(inFlight, 120, TimeUnit.SECONDS)) {
           throw new IllegalStateException("answers still missing after 120 s");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the last answers", e);
       }
+    }
+
+    /** The measured latencies, sorted. */
+    public long[] sortedLatencies() {
+      long[] sorted = Arrays.copyOf(latencies, measured.get());
+      Arrays.sort(sorted);
+      return sorted;
+    }
+
+    public int approved() {
+      return approved.get();
+    }
+
+    public int approvedWarmup() {
+      return approvedWarmup.get();
     }
   }
 
@@ -355,7 +419,7 @@ public final class AuthBench {
     return sums[0] == sums[1] && sums[2] == sums[3];
   }
 
-  private static double percentileMs(long[] sorted, double q) {
+  public static double percentileMs(long[] sorted, double q) {
     if (sorted.length == 0) {
       return 0;
     }
@@ -368,15 +432,21 @@ public final class AuthBench {
     out.append(String.format(Locale.ROOT, "iotpay bench auth (%s): %d authorisations end to end, %d cards, %d in flight"
             + " on %d connections; %d processors, load %.1f%n", r.suite(), r.authorisations(), r.cards(), r.inFlight(),
         r.connections(), r.processors(), r.loadAverage()));
-    out.append("  chain: load generator (acquirer) -> online switch -> issuer card host -> hold in the ledger -> 0110,"
-        + " MACed ISO 8583 over loopback TCP, one JVM\n");
+    out.append(r.perProcess().size() == 1
+        ? "  chain: load generator (acquirer) -> online switch -> issuer card host -> hold in the ledger -> 0110,"
+            + " MACed ISO 8583 over loopback TCP, one JVM\n"
+        : "  chain: load generator (terminals) -> acquirer process -> switch process -> issuer process -> hold in the"
+            + " ledger -> 0110, MACed ISO 8583 over loopback TCP\n");
     out.append(String.format(Locale.ROOT, "  authorisations/s: %.0f (p50 %.2f ms, p99 %.2f ms, max %.1f ms); approved %d,"
         + " failed %d%n", r.perSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.approved(), r.failed()));
     out.append(String.format(Locale.ROOT, "  reference (ARQC verify + ARPC through the custody, one thread): %.0f/s;"
         + " ratio %.3f%n", r.referencePerSecond(), r.ratioToReference()));
-    out.append(String.format(Locale.ROOT, "  CPU per authorisation, this JVM (load generator, switch and issuer together):"
-        + " %.3f ms (%.0f/s on %d cores at that cost)%n", r.cpuMsPerAuthorisation(), r.processors() * 1_000
-        / r.cpuMsPerAuthorisation(), r.processors()));
+    out.append(String.format(Locale.ROOT, "  CPU per authorisation, every process together: %.3f ms (%.0f/s on %d cores"
+        + " at that cost)%n", r.cpuMsPerAuthorisation(), r.processors() * 1_000 / r.cpuMsPerAuthorisation(),
+        r.processors()));
+    for (ProcessCpu p : r.perProcess()) {
+      out.append(String.format(Locale.ROOT, "    %s (pid %d): %.3f ms%n", p.name(), p.pid(), p.cpuMsPerAuthorisation()));
+    }
     out.append(String.format(Locale.ROOT, "  ledger: %d held on the card accounts (expected %d), books balanced: %s%n",
         r.heldMinor(), r.expectedHeldMinor(), r.booksBalanced()));
     out.append(String.format(Locale.ROOT, "  target (>= %.0f/s at p99 <= %.0f ms, none failed): %s%n", TARGET_PER_SECOND,
@@ -403,7 +473,7 @@ public final class AuthBench {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
-  private static Path tempDir() {
+  static Path tempDir() {
     try {
       return Files.createTempDirectory("iotpay-bench-auth");
     } catch (IOException e) {
@@ -411,7 +481,8 @@ public final class AuthBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  /** Deletes {@code dir} and everything under it. */
+  public static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

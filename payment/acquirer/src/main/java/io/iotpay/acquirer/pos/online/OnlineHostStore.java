@@ -5,11 +5,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The acquirer host's tables (db/acquirer-online): merchants, requests, reversal queue, batches, payouts. */
 final class OnlineHostStore {
@@ -18,7 +22,14 @@ final class OnlineHostStore {
       + " business_date, rrn, pan_masked, amount_minor, currency, state, response_code, approval_code, original_id,"
       + " request_bytes, response_bytes";
 
+  /** Most writes committed together by {@link #transactionInGroup}. */
+  static final int GROUP_MAX = 256;
+
   private final Database database;
+  private final ReentrantLock groupLock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<GroupWrite<?>> groupQueue = new ConcurrentLinkedQueue<>();
+  /** Group commits made (for tests and figures). */
+  private final AtomicLong groupCommits = new AtomicLong();
 
   OnlineHostStore(Database database) {
     this.database = database;
@@ -118,7 +129,7 @@ final class OnlineHostStore {
    * MTI exists: returns the new row's id, or empty for a repeat.
    */
   Optional<Long> insertRequest(RequestRow row, long nowMs) {
-    return transaction("insert request", c -> {
+    return transactionInGroup("insert request", c -> {
       if (find(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).isPresent()) {
         return Optional.<Long>empty();
       }
@@ -215,7 +226,7 @@ final class OnlineHostStore {
   /** Records the switch's answer, only if the request is still {@code SENT}: true when it was. */
   boolean answer(long id, TransactionState to, String responseCode, String approvalCode, byte[] responseBytes,
       long nowMs) {
-    return transaction("record answer", c -> {
+    return transactionInGroup("record answer", c -> {
       try (PreparedStatement update = c.prepareStatement("UPDATE online_request SET state = ?, response_code = ?,"
           + " approval_code = ?, response_bytes = ?, updated_at_ms = ? WHERE id = ? AND state = 'SENT'")) {
         update.setString(1, to.name());
@@ -553,6 +564,108 @@ final class OnlineHostStore {
         throw new AcquirerStoreException(what + " failed: " + e.getMessage(), e);
       }
     });
+  }
+
+  // ---- group commit ---------------------------------------------------------------------------
+
+  /** Group commits made so far (each holds one or more writes of the answer path). */
+  long groupCommits() {
+    return groupCommits.get();
+  }
+
+  /** Writes waiting for a group (for tests). */
+  int groupQueued() {
+    return groupQueue.size();
+  }
+
+  /** A group is being committed (for tests). */
+  boolean groupBusy() {
+    return groupLock.isLocked();
+  }
+
+  /** One write waiting for its group; its fields are written and read under {@link #groupLock}. */
+  private static final class GroupWrite<T> {
+    final String what;
+    final Work<T> work;
+    T result;
+    AcquirerStoreException error;
+    boolean done;
+
+    GroupWrite(String what, Work<T> work) {
+      this.what = what;
+      this.work = work;
+    }
+
+    void runOn(Connection connection) throws SQLException {
+      result = work.run(connection);
+    }
+  }
+
+  /**
+   * A write on the answer path (a request before it is forwarded, an answer before it goes to the
+   * terminal) as part of a group commit: the write joins a queue; whoever holds {@link #groupLock}
+   * next runs everything queued, each write inside its own savepoint, in one transaction with one
+   * commit (one fsync), and only then marks them done. Each caller returns after the commit that
+   * holds its write, so the write is as durable as with {@link #transaction}; a write that fails
+   * rolls back to its savepoint and fails alone; a commit that fails fails the whole group.
+   */
+  private <T> T transactionInGroup(String what, Work<T> work) {
+    GroupWrite<T> mine = new GroupWrite<>(what, work);
+    groupQueue.add(mine);
+    groupLock.lock();
+    try {
+      while (!mine.done) {
+        List<GroupWrite<?>> group = new ArrayList<>();
+        GroupWrite<?> next;
+        while (group.size() < GROUP_MAX && (next = groupQueue.poll()) != null) {
+          group.add(next);
+        }
+        commitGroup(group);
+      }
+    } finally {
+      groupLock.unlock();
+    }
+    if (mine.error != null) {
+      throw mine.error;
+    }
+    return mine.result;
+  }
+
+  private void commitGroup(List<GroupWrite<?>> group) {
+    try {
+      database.writing(() -> {
+        try (Connection connection = database.connection()) {
+          connection.setAutoCommit(false);
+          try {
+            for (GroupWrite<?> write : group) {
+              Savepoint savepoint = connection.setSavepoint();
+              try {
+                write.runOn(connection);
+                connection.releaseSavepoint(savepoint);
+              } catch (SQLException | RuntimeException e) {
+                connection.rollback(savepoint);
+                write.error = new AcquirerStoreException(write.what + " failed: " + e.getMessage(), e);
+              }
+            }
+            connection.commit();
+            groupCommits.incrementAndGet();
+          } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+          } finally {
+            connection.setAutoCommit(true);
+          }
+        }
+        return null;
+      });
+    } catch (SQLException | RuntimeException e) {
+      for (GroupWrite<?> write : group) {
+        write.error = new AcquirerStoreException(write.what + " failed: the group commit failed: " + e.getMessage(), e);
+      }
+    }
+    for (GroupWrite<?> write : group) {
+      write.done = true;
+    }
   }
 
   private <T> T read(String what, Work<T> work) {

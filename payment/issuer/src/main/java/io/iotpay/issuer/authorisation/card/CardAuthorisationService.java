@@ -242,12 +242,17 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   /** One 0100 waiting for its batch; written and read under {@link #lock}. */
   private static final class PendingAuth {
     final AuthorisationRequest request;
+    /** The PAN's look-up hash, computed by the request's own thread before it queues. */
+    final String panHash;
     CardResponse response;
     RuntimeException error;
     boolean done;
+    /** A new decision (not a replay): its answer is logged. */
+    boolean logged;
 
-    PendingAuth(AuthorisationRequest request) {
+    PendingAuth(AuthorisationRequest request, String panHash) {
       this.request = request;
+      this.panHash = panHash;
     }
 
     void answer(CardResponse value) {
@@ -269,7 +274,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
    * is returned.
    */
   private CardResponse authoriseInGroup(AuthorisationRequest request) {
-    PendingAuth mine = new PendingAuth(request);
+    PendingAuth mine = new PendingAuth(request, panHash(request.transaction().pan()));
     authQueue.add(mine);
     lock.lock();
     try {
@@ -286,6 +291,12 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     if (mine.error != null) {
       throw mine.error;
+    }
+    if (mine.logged) {
+      // Logged by the request's own thread once the lock is free, not by the batch under the lock.
+      CardTransaction t = request.transaction();
+      LOG.log(System.Logger.Level.INFO, "card {0} [pan={1}, stan={2}, code={3}]", Kind.AUTH, t.pan().masked(),
+          t.stan(), mine.response.responseCode().code());
     }
     return mine.response;
   }
@@ -317,8 +328,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
           p.answer(replay(p.request, t, seen.get()));
           continue;
         }
-        String panHash = panHash(t.pan());
-        Decision d = decide(t, key, approvedInBatch.getOrDefault(panHash, NONE_YET));
+        String panHash = p.panHash;
+        Decision d = decide(t, key, approvedInBatch.getOrDefault(panHash, NONE_YET), panHash);
         Transfer hold = null;
         if (d.code().approved()) {
           hold = Transfer.pending(id("hold", key), d.card().accountId(), config.settlementAccountId(),
@@ -361,7 +372,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         }
         IccData icc = x.decision().chip() == null ? null : issuerData(x.decision(), x.t().pan(), code, x.key());
         String approval = code.approved() ? approvalCode(x.key()) : null;
-        rows.add(new Txn(x.key(), Kind.AUTH.name(), panHash(x.t().pan()), today(), x.t().amount().amountMinor(),
+        rows.add(new Txn(x.key(), Kind.AUTH.name(), x.pending().panHash, today(), x.t().amount().amountMinor(),
             transferId, code.approved() ? HELD : DECLINED, code.code(), approval,
             icc == null ? null : Hex.encode(icc.value())));
         answers.add(CardResponse.answering(x.pending().request, code, approval, icc));
@@ -379,10 +390,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     for (int i = 0; i < answered.size(); i++) {
       Planned x = answered.get(i);
-      CardResponse answer = answers.get(i);
-      LOG.log(System.Logger.Level.INFO, "card {0} [pan={1}, stan={2}, code={3}]", Kind.AUTH, x.t().pan().masked(),
-          x.t().stan(), answer.responseCode().code());
-      x.pending().answer(answer);
+      x.pending().logged = true;
+      x.pending().answer(answers.get(i));
     }
     for (PendingAuth p : repeats) {
       CardTransaction t = p.request.transaction();
@@ -404,7 +413,12 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
 
   /** @param alsoApproved approvals of this card not yet stored (earlier ones of the same batch) */
   private Decision decide(CardTransaction t, String key, DayTotals alsoApproved) {
-    Optional<CardAccount> found = store.card(panHash(t.pan()));
+    return decide(t, key, alsoApproved, panHash(t.pan()));
+  }
+
+  /** @param panHash {@link #panHash} of the request's PAN */
+  private Decision decide(CardTransaction t, String key, DayTotals alsoApproved, String panHash) {
+    Optional<CardAccount> found = store.card(panHash);
     if (found.isEmpty()) {
       return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null, false);
     }
