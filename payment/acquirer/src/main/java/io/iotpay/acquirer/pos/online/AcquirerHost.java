@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   private static final Logger LOG = LoggerFactory.getLogger(AcquirerHost.class);
   private static final long LEDGER_WAIT_MS = 30_000;
   private static final int DUE_BATCH = 32;
+  private static final int STAN_MAX = 999_999;
   private static final String PURCHASE = "PURCHASE";
   private static final String REFUND = "REFUND";
   /** 0410 answers that mean "not taken, try again"; any other 0410 settles the reversal. */
@@ -87,6 +89,8 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   private final Semaphore wake = new Semaphore(0);
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong forwarded = new AtomicLong();
+  /** The acquirer's STANs on the switch link (see {@link #forwarded}). */
+  private final AtomicInteger stans = new AtomicInteger(1 + random.nextInt(STAN_MAX));
   private final AtomicLong repeats = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong reversalsQueued = new AtomicLong();
@@ -314,10 +318,20 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   }
 
   /** The terminal's card data as forwarded: our institution in field 32, the merchant's acceptor id in 42. */
+  /**
+   * The request as the acquirer sends it on: its own institution id (32) and its own STAN (11).
+   * Terminals number their requests each on their own, so two terminals' STAN 1 in the same second
+   * would be one request to the issuer, which keys on MTI + 32 + 11 + 7: the acquirer's STAN is
+   * unique across its terminals (a counter from a random start; it repeats only after 999,999 requests).
+   */
   private CardTransaction forwarded(CardTransaction t, OnlineHostStore.MerchantRow merchant) {
-    return new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), t.stan(), t.localTime(),
+    return new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), nextStan(), t.localTime(),
         t.expiry(), t.posEntryMode(), t.panSequence(), config.institutionId(), t.rrn(), t.terminalId(),
         merchant.acceptorId(), t.pinBlock(), t.iccData());
+  }
+
+  private int nextStan() {
+    return stans.getAndUpdate(stan -> stan >= STAN_MAX ? 1 : stan + 1);
   }
 
   private CardResponse awaitRepeat(CompletableFuture<CardResponse> theirs, Iso8583Message request) {
