@@ -168,6 +168,7 @@ public final class AcquirerParty implements AutoCloseable {
       database = Database.open(config.dbUrl(), POOL_SIZE);
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
+      registry.serveStatements(host.statements());
       return new AcquirerParty(config.id(), registry, database, ledger, host);
     } catch (RuntimeException | IOException e) {
       if (ledger != null) {
