@@ -42,100 +42,112 @@ class MerchantDayTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
-  void theMerchantsDay_jsonAndCsv_agree_beforeAndAfterPayout(AlgorithmSuite suite) throws Exception {
+  void theMerchantsDay_jsonAndCsv_agree_beforeAndAfterPayout_onSqlite(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
-      w.registry.serveStatements(w.host.statements());
-      // The same registration again answers with the world's merchant and its token.
-      String token = register(w, "req-online-1", "Noodle Stall", "91310000MA1K000001", "110105194912310021");
-      String date = TODAY.toString();
-      assertThat(get(w, "/v1/pos/merchant/day?date=" + date, token).body().get("purchases").get("count").asLong())
-          .as("nothing yet").isZero();
-
-      // Two approvals (1,000 and 333), a decline, an approval the terminal reverses, a refund of 300.
-      CardTransaction first = w.purchase(w.nextStan(), 1_000, 1, false);
-      assertThat(w.send(new AuthorisationRequest(first)).responseCode()).isEqualTo(ResponseCode.APPROVED);
-      assertThat(w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 500, 2, true))).responseCode().approved())
-          .isFalse();
-      CardTransaction reversed = w.purchase(w.nextStan(), 700, 3, false);
-      assertThat(w.send(new AuthorisationRequest(reversed)).responseCode()).isEqualTo(ResponseCode.APPROVED);
-      w.send(AcquirerHostTest.terminalReversal(w, reversed));
-      await(() -> w.host.state(reversed.terminalId(), reversed.stan(), reversed.transmittedAt())
-          .equals(Optional.of(TransactionState.REVERSED)), "the reversal is acknowledged");
-      assertThat(w.send(new FinancialRequest(w.transaction("200000", w.nextStan(), 300, first.rrn(), null)))
-          .responseCode()).isEqualTo(ResponseCode.APPROVED);
-      assertThat(w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 333, 4, false))).responseCode())
-          .isEqualTo(ResponseCode.APPROVED);
-
-      // Another merchant with its own terminal and a purchase of 2,000.
-      String otherToken = register(w, "req-online-2", "Tea House", "91310000MA1K000002", "110105195001010017");
-      MerchantId other = new MerchantId(get(w, "/v1/pos/merchant", otherToken).body().get("merchant_id").asText());
-      sendAs(w, other, 2_000, 5);
-
-      // Before day end: 1,333 approved, 300 refunded, MDR 1.5 % of 1,333 = 19.995 → 20, net 1,013.
-      JsonNode before = get(w, "/v1/pos/merchant/day?date=" + date, token).body();
-      assertDay(before, false, false);
-      Csv csv = csv(w, date, token);
-      assertThat(csv.rows).hasSize(5);
-      assertSums(csv, before);
-      assertThat(csv.column("type")).containsExactly("PURCHASE", "PURCHASE", "PURCHASE", "REFUND", "PURCHASE");
-      assertThat(csv.column("state")).containsExactly("APPROVED", "DECLINED", "REVERSED", "REFUND", "APPROVED");
-      assertThat(csv.column("fee_minor")).containsExactly("15", "0", "0", "0", "5");
-      assertThat(csv.column("net_minor")).containsExactly("985", "0", "0", "-300", "328");
-
-      // The other merchant sees its own purchase only; and the first merchant's figures do not include it.
-      JsonNode theirs = get(w, "/v1/pos/merchant/day?date=" + date, otherToken).body();
-      assertThat(theirs.get("merchant_id").asText()).isEqualTo(other.value());
-      assertThat(theirs.get("purchases").get("amount_minor").asLong()).isEqualTo(2_000);
-      assertThat(theirs.get("refunds").get("count").asLong()).isZero();
-      Csv theirCsv = csv(w, date, otherToken);
-      assertThat(theirCsv.column("amount_minor")).containsExactly("2000");
-      assertThat(theirCsv.column("terminal")).doesNotContain(w.terminalId);
-      assertThat(csv.column("terminal")).containsOnly(w.terminalId);
-
-      // Day end and payout T+1: the same figures, now closed and paid; the ledger agrees.
-      w.host.payMerchants(TODAY);
-      JsonNode after = get(w, "/v1/pos/merchant/day?date=" + date, token).body();
-      assertDay(after, true, true);
-      Csv closed = csv(w, date, token);
-      assertThat(closed.column("state")).containsExactly("CAPTURED", "DECLINED", "REVERSED", "REFUND", "CAPTURED");
-      assertSums(closed, after);
-      long account = w.host.merchantAccount(w.merchant).orElseThrow();
-      assertThat(w.acquirerAccount(account).creditsPostedMinor() - w.acquirerAccount(account).debitsPostedMinor())
-          .isEqualTo(after.get("net_minor").asLong());
-      w.assertBooksBalance();
-
-      // Paging: read two rows at a time, the lines are the same.
-      List<StatementLine> paged = new ArrayList<>();
-      w.host.statements(2).lines(w.merchant, TODAY, paged::add);
-      List<StatementLine> whole = new ArrayList<>();
-      w.host.statements().lines(w.merchant, TODAY, whole::add);
-      assertThat(paged).hasSize(5).isEqualTo(whole);
-
-      // No full PAN anywhere; the masked one is there.
-      String digits = OnlineWorld.PAN.digits();
-      for (String body : List.of(before.toString(), after.toString(), csv.raw, closed.raw, theirCsv.raw)) {
-        assertThat(body).doesNotContain(digits);
-      }
-      assertThat(closed.column("pan_masked")).containsOnly(OnlineWorld.PAN.masked());
-
-      // Another day: zeros. Bad dates and no token: refused, with the JSON error of the API.
-      JsonNode empty = get(w, "/v1/pos/merchant/day?date=2026-12-06", token).body();
-      assertThat(empty.get("purchases").get("count").asLong()).isZero();
-      assertThat(empty.get("payout").get("paid").asBoolean()).isFalse();
-      assertThat(empty.get("closed").asBoolean()).isFalse();
-      assertThat(csv(w, "2026-12-06", token).rows).isEmpty();
-      for (String query : List.of("", "?date=", "?date=2026-13-01", "?date=2026-12-7", "?date=2026-02-30",
-          "?date=%3D1%2B1")) {
-        for (String path : List.of("/v1/pos/merchant/day", "/v1/pos/merchant/transactions.csv")) {
-          Answer refused = get(w, path + query, token);
-          assertThat(refused.status()).as(path + query).isEqualTo(400);
-          assertThat(refused.body().get("error").asText()).isEqualTo("BAD_REQUEST");
-        }
-      }
-      assertThat(get(w, "/v1/pos/merchant/day?date=" + date, null).status()).isEqualTo(401);
-      assertThat(get(w, "/v1/pos/merchant/transactions.csv?date=" + date, "mt_forged.token").status())
-          .isEqualTo(401);
+      theMerchantsDay(w);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void theMerchantsDay_jsonAndCsv_agree_beforeAndAfterPayout_onPostgres(AlgorithmSuite suite) throws Exception {
+    try (OnlineWorld w = OnlineWorld.onPostgres(suite, dir)) {
+      theMerchantsDay(w);
+    }
+  }
+
+  private static void theMerchantsDay(OnlineWorld w) throws Exception {
+    w.registry.serveStatements(w.host.statements());
+    // The same registration again answers with the world's merchant and its token.
+    String token = register(w, "req-online-1", "Noodle Stall", "91310000MA1K000001", "110105194912310021");
+    String date = TODAY.toString();
+    assertThat(get(w, "/v1/pos/merchant/day?date=" + date, token).body().get("purchases").get("count").asLong())
+        .as("nothing yet").isZero();
+
+    // Two approvals (1,000 and 333), a decline, an approval the terminal reverses, a refund of 300.
+    CardTransaction first = w.purchase(w.nextStan(), 1_000, 1, false);
+    assertThat(w.send(new AuthorisationRequest(first)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 500, 2, true))).responseCode().approved())
+        .isFalse();
+    CardTransaction reversed = w.purchase(w.nextStan(), 700, 3, false);
+    assertThat(w.send(new AuthorisationRequest(reversed)).responseCode()).isEqualTo(ResponseCode.APPROVED);
+    w.send(AcquirerHostTest.terminalReversal(w, reversed));
+    await(() -> w.host.state(reversed.terminalId(), reversed.stan(), reversed.transmittedAt())
+        .equals(Optional.of(TransactionState.REVERSED)), "the reversal is acknowledged");
+    assertThat(w.send(new FinancialRequest(w.transaction("200000", w.nextStan(), 300, first.rrn(), null)))
+        .responseCode()).isEqualTo(ResponseCode.APPROVED);
+    assertThat(w.send(new AuthorisationRequest(w.purchase(w.nextStan(), 333, 4, false))).responseCode())
+        .isEqualTo(ResponseCode.APPROVED);
+
+    // Another merchant with its own terminal and a purchase of 2,000.
+    String otherToken = register(w, "req-online-2", "Tea House", "91310000MA1K000002", "110105195001010017");
+    MerchantId other = new MerchantId(get(w, "/v1/pos/merchant", otherToken).body().get("merchant_id").asText());
+    sendAs(w, other, 2_000, 5);
+
+    // Before day end: 1,333 approved, 300 refunded, MDR 1.5 % of 1,333 = 19.995 → 20, net 1,013.
+    JsonNode before = get(w, "/v1/pos/merchant/day?date=" + date, token).body();
+    assertDay(before, false, false);
+    Csv csv = csv(w, date, token);
+    assertThat(csv.rows).hasSize(5);
+    assertSums(csv, before);
+    assertThat(csv.column("type")).containsExactly("PURCHASE", "PURCHASE", "PURCHASE", "REFUND", "PURCHASE");
+    assertThat(csv.column("state")).containsExactly("APPROVED", "DECLINED", "REVERSED", "REFUND", "APPROVED");
+    assertThat(csv.column("fee_minor")).containsExactly("15", "0", "0", "0", "5");
+    assertThat(csv.column("net_minor")).containsExactly("985", "0", "0", "-300", "328");
+
+    // The other merchant sees its own purchase only; and the first merchant's figures do not include it.
+    JsonNode theirs = get(w, "/v1/pos/merchant/day?date=" + date, otherToken).body();
+    assertThat(theirs.get("merchant_id").asText()).isEqualTo(other.value());
+    assertThat(theirs.get("purchases").get("amount_minor").asLong()).isEqualTo(2_000);
+    assertThat(theirs.get("refunds").get("count").asLong()).isZero();
+    Csv theirCsv = csv(w, date, otherToken);
+    assertThat(theirCsv.column("amount_minor")).containsExactly("2000");
+    assertThat(theirCsv.column("terminal")).doesNotContain(w.terminalId);
+    assertThat(csv.column("terminal")).containsOnly(w.terminalId);
+
+    // Day end and payout T+1: the same figures, now closed and paid; the ledger agrees.
+    w.host.payMerchants(TODAY);
+    JsonNode after = get(w, "/v1/pos/merchant/day?date=" + date, token).body();
+    assertDay(after, true, true);
+    Csv closed = csv(w, date, token);
+    assertThat(closed.column("state")).containsExactly("CAPTURED", "DECLINED", "REVERSED", "REFUND", "CAPTURED");
+    assertSums(closed, after);
+    long account = w.host.merchantAccount(w.merchant).orElseThrow();
+    assertThat(w.acquirerAccount(account).creditsPostedMinor() - w.acquirerAccount(account).debitsPostedMinor())
+        .isEqualTo(after.get("net_minor").asLong());
+    w.assertBooksBalance();
+
+    // Paging: read two rows at a time, the lines are the same.
+    List<StatementLine> paged = new ArrayList<>();
+    w.host.statements(2).lines(w.merchant, TODAY, paged::add);
+    List<StatementLine> whole = new ArrayList<>();
+    w.host.statements().lines(w.merchant, TODAY, whole::add);
+    assertThat(paged).hasSize(5).isEqualTo(whole);
+
+    // No full PAN anywhere; the masked one is there.
+    String digits = OnlineWorld.PAN.digits();
+    for (String body : List.of(before.toString(), after.toString(), csv.raw, closed.raw, theirCsv.raw)) {
+      assertThat(body).doesNotContain(digits);
+    }
+    assertThat(closed.column("pan_masked")).containsOnly(OnlineWorld.PAN.masked());
+
+    // Another day: zeros. Bad dates and no token: refused, with the JSON error of the API.
+    JsonNode empty = get(w, "/v1/pos/merchant/day?date=2026-12-06", token).body();
+    assertThat(empty.get("purchases").get("count").asLong()).isZero();
+    assertThat(empty.get("payout").get("paid").asBoolean()).isFalse();
+    assertThat(empty.get("closed").asBoolean()).isFalse();
+    assertThat(csv(w, "2026-12-06", token).rows).isEmpty();
+    for (String query : List.of("", "?date=", "?date=2026-13-01", "?date=2026-12-7", "?date=2026-02-30",
+        "?date=%3D1%2B1")) {
+      for (String path : List.of("/v1/pos/merchant/day", "/v1/pos/merchant/transactions.csv")) {
+        Answer refused = get(w, path + query, token);
+        assertThat(refused.status()).as(path + query).isEqualTo(400);
+        assertThat(refused.body().get("error").asText()).isEqualTo("BAD_REQUEST");
+      }
+    }
+    assertThat(get(w, "/v1/pos/merchant/day?date=" + date, null).status()).isEqualTo(401);
+    assertThat(get(w, "/v1/pos/merchant/transactions.csv?date=" + date, "mt_forged.token").status())
+        .isEqualTo(401);
   }
 
   private static void assertDay(JsonNode day, boolean closed, boolean paid) {
@@ -208,7 +220,7 @@ class MerchantDayTest {
     HttpResponse<String> response = send(request(w, "/v1/pos/merchant/transactions.csv?date=" + date, token));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains("text/csv; charset=utf-8");
-    List<List<String>> records = parse(response.body());
+    List<List<String>> records = io.iotpay.acquirer.pos.http.CsvRecords.parse(response.body());
     assertThat(records.get(0)).containsExactly("time", "terminal", "stan", "rrn", "pan_masked", "type", "state",
         "amount_minor", "currency", "approval_code", "fee_minor", "net_minor");
     return new Csv(records.get(0), records.subList(1, records.size()), response.body());
@@ -223,48 +235,6 @@ class MerchantDayTest {
     long sum(String name) {
       return column(name).stream().mapToLong(Long::parseLong).sum();
     }
-  }
-
-  static List<List<String>> parse(String text) {
-    List<List<String>> records = new ArrayList<>();
-    List<String> record = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    int i = 0;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '"' && field.isEmpty()) {
-        i++;
-        while (true) {
-          char q = text.charAt(i++);
-          if (q == '"') {
-            if (i < text.length() && text.charAt(i) == '"') {
-              field.append('"');
-              i++;
-            } else {
-              break;
-            }
-          } else {
-            field.append(q);
-          }
-        }
-      } else if (c == ',') {
-        record.add(field.toString());
-        field.setLength(0);
-        i++;
-      } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-        record.add(field.toString());
-        field.setLength(0);
-        records.add(record);
-        record = new ArrayList<>();
-        i += 2;
-      } else {
-        field.append(c);
-        i++;
-      }
-    }
-    assertThat(field).as("the last record ends with CRLF").isEmpty();
-    assertThat(record).isEmpty();
-    return records;
   }
 
   private static HttpRequest request(OnlineWorld w, String path, String token) {
