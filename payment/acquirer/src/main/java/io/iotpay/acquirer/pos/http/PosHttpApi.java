@@ -123,6 +123,13 @@ public final class PosHttpApi implements AutoCloseable {
     created.exception(HttpResponseException.class,
         (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
     created.exception(Exception.class, (e, ctx) -> {
+      if (ctx.res().isCommitted()) {
+        // A streamed answer (the CSV export) failed after its first bytes: nothing can be added to
+        // it; it ends short of its X-Row-Count.
+        LOG.warn("HTTP answer failed after it was sent in part [method={}, path={}, exception={}]", ctx.method(),
+            Exchange.clip(ctx.path()), e.getClass().getName(), e);
+        return;
+      }
       ApiException error = ErrorTable.of(e);
       if (error.status() >= 500) {
         LOG.warn("Onboarding HTTP request failed [method={}, path={}, status={}, exception={}]",

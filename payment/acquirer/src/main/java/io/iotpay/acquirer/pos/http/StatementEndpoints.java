@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 final class StatementEndpoints {
   static final String CSV_HEADER = Csv.record("time", "terminal", "stan", "rrn", "pan_masked", "type", "state",
       "amount_minor", "currency", "approval_code", "fee_minor", "net_minor");
+  /** The number of data rows of the CSV (the header row not counted): a cut stream has fewer. */
+  static final String ROW_COUNT = "X-Row-Count";
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private final Gate gate;
@@ -49,13 +51,14 @@ final class StatementEndpoints {
   private void transactions(Context ctx) throws IOException {
     MerchantId id = gate.requireMerchant(ctx);
     LocalDate date = date(ctx.queryParam("date"));
-    MerchantStatements source = statements();
+    MerchantStatements.Lines lines = statements().lines(id, date);
     ctx.status(200).contentType("text/csv; charset=utf-8")
-        .header("Content-Disposition", "attachment; filename=\"transactions-" + date + ".csv\"");
+        .header("Content-Disposition", "attachment; filename=\"transactions-" + date + ".csv\"")
+        .header(ROW_COUNT, Long.toString(lines.count()));
     Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
     out.write(CSV_HEADER);
     try {
-      source.lines(id, date, line -> write(out, line));
+      lines.forEach(line -> write(out, line));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

@@ -73,41 +73,73 @@ public final class MerchantStatements {
   }
 
   /**
-   * Hands the merchant's transactions of {@code businessDate} to {@code sink} one by one, oldest
-   * first, reading {@link #PAGE_ROWS} rows at a time. Their fees add up to {@link MerchantDay#mdrMinor}
-   * and their nets to {@link MerchantDay#netMinor}.
+   * The merchant's transactions of {@code businessDate} as they stand now: how many, and a way to
+   * read exactly those (a request stored later is not among them).
    */
-  public void lines(MerchantId merchantId, LocalDate businessDate, Consumer<StatementLine> sink) {
+  public Lines lines(MerchantId merchantId, LocalDate businessDate) {
     Assert.notNull(merchantId, "merchantId");
     Assert.notNull(businessDate, "businessDate");
-    Assert.notNull(sink, "sink");
-    long after = 0;
-    long payableSoFar = 0;
-    while (true) {
-      List<OnlineHostStore.LineRow> page = store.dayLines(merchantId.value(), businessDate.toString(), after, pageRows);
-      for (OnlineHostStore.LineRow line : page) {
-        OnlineHostStore.RequestRow r = line.request();
-        long fee = 0;
-        long net = 0;
-        if (r.kind().equals("PURCHASE")) {
-          if (r.state() == TransactionState.APPROVED || r.state() == TransactionState.CAPTURED) {
-            long before = payableSoFar;
-            payableSoFar = Math.addExact(payableSoFar, r.amountMinor());
-            fee = AcquirerHost.mdr(payableSoFar, mdrBasisPoints) - AcquirerHost.mdr(before, mdrBasisPoints);
-            net = r.amountMinor() - fee;
+    long[] extent = store.dayExtent(merchantId.value(), businessDate.toString());
+    return new Lines(merchantId.value(), businessDate.toString(), extent[0], extent[1]);
+  }
+
+  /** A day's transactions up to the last one stored when {@link #lines} was called. */
+  public final class Lines {
+    private final String merchantId;
+    private final String businessDate;
+    private final long count;
+    private final long lastId;
+
+    private Lines(String merchantId, String businessDate, long count, long lastId) {
+      this.merchantId = merchantId;
+      this.businessDate = businessDate;
+      this.count = count;
+      this.lastId = lastId;
+    }
+
+    /** How many lines {@link #forEach} hands over. */
+    public long count() {
+      return count;
+    }
+
+    /**
+     * Hands the lines to {@code sink} one by one, oldest first, reading {@link #PAGE_ROWS} rows at a
+     * time. When no state changed meanwhile, their fees add up to {@link MerchantDay#mdrMinor} and
+     * their nets to {@link MerchantDay#netMinor}.
+     */
+    public void forEach(Consumer<StatementLine> sink) {
+      Assert.notNull(sink, "sink");
+      long after = 0;
+      long payableSoFar = 0;
+      while (true) {
+        List<OnlineHostStore.LineRow> page = store.dayLines(merchantId, businessDate, after, lastId, pageRows);
+        for (OnlineHostStore.LineRow line : page) {
+          OnlineHostStore.RequestRow r = line.request();
+          long fee = 0;
+          long net = 0;
+          if (r.kind().equals("PURCHASE")) {
+            if (payable(r.state())) {
+              long before = payableSoFar;
+              payableSoFar = Math.addExact(payableSoFar, r.amountMinor());
+              fee = AcquirerHost.mdr(payableSoFar, mdrBasisPoints) - AcquirerHost.mdr(before, mdrBasisPoints);
+              net = r.amountMinor() - fee;
+            }
+          } else if (line.originalState() != null && payable(line.originalState())) {
+            net = -r.amountMinor();
           }
-        } else if (line.originalState() == TransactionState.APPROVED
-            || line.originalState() == TransactionState.CAPTURED) {
-          net = -r.amountMinor();
+          sink.accept(new StatementLine(Instant.ofEpochMilli(line.createdAtMs()), r.terminalId(), r.stan(), r.rrn(),
+              r.panMasked(), r.kind(), r.state(), r.amountMinor(), r.currency(),
+              r.approvalCode() == null ? "" : r.approvalCode(), fee, net));
+          after = r.id();
         }
-        sink.accept(new StatementLine(Instant.ofEpochMilli(line.createdAtMs()), r.terminalId(), r.stan(), r.rrn(),
-            r.panMasked(), r.kind(), r.state(), r.amountMinor(), r.currency(),
-            r.approvalCode() == null ? "" : r.approvalCode(), fee, net));
-        after = r.id();
-      }
-      if (page.size() < pageRows) {
-        return;
+        if (page.size() < pageRows) {
+          return;
+        }
       }
     }
+  }
+
+  private static boolean payable(TransactionState state) {
+    return state == TransactionState.APPROVED || state == TransactionState.CAPTURED;
   }
 }

@@ -507,10 +507,11 @@ final class OnlineHostStore {
   record LineRow(RequestRow request, TransactionState originalState, long createdAtMs) {}
 
   /**
-   * The merchant's requests of {@code businessDate} with an id above {@code afterId}, by id, at most
+   * The merchant's requests of {@code businessDate} with an id above {@code afterId} and at most
+   * {@code lastId}, by id, at most
    * {@code limit} (a page: the caller asks again after the last id).
    */
-  List<LineRow> dayLines(String merchantId, String businessDate, long afterId, int limit) {
+  List<LineRow> dayLines(String merchantId, String businessDate, long afterId, long lastId, int limit) {
     return read("read merchant day", c -> {
       StringBuilder columns = new StringBuilder();
       for (String column : REQUEST_COLUMNS.split(",")) {
@@ -518,11 +519,12 @@ final class OnlineHostStore {
       }
       try (PreparedStatement q = c.prepareStatement("SELECT " + columns + ", p.state, r.created_at_ms FROM online_request r"
           + " LEFT JOIN online_request p ON p.id = r.original_id WHERE r.merchant_id = ? AND r.business_date = ?"
-          + " AND r.id > ? ORDER BY r.id LIMIT ?")) {
+          + " AND r.id > ? AND r.id <= ? ORDER BY r.id LIMIT ?")) {
         q.setString(1, merchantId);
         q.setString(2, businessDate);
         q.setLong(3, afterId);
-        q.setInt(4, limit);
+        q.setLong(4, lastId);
+        q.setInt(5, limit);
         List<LineRow> out = new ArrayList<>();
         try (ResultSet rows = q.executeQuery()) {
           while (rows.next()) {
@@ -532,6 +534,21 @@ final class OnlineHostStore {
           }
         }
         return out;
+      }
+    });
+  }
+
+  /** How many requests the merchant has of the day, and the highest id among them (0 for none). */
+  long[] dayExtent(String merchantId, String businessDate) {
+    return read("count merchant day", c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM online_request"
+          + " WHERE merchant_id = ? AND business_date = ?")) {
+        q.setString(1, merchantId);
+        q.setString(2, businessDate);
+        try (ResultSet rows = q.executeQuery()) {
+          rows.next();
+          return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
       }
     });
   }

@@ -119,9 +119,11 @@ class MerchantDayTest {
 
     // Paging: read two rows at a time, the lines are the same.
     List<StatementLine> paged = new ArrayList<>();
-    w.host.statements(2).lines(w.merchant, TODAY, paged::add);
+    MerchantStatements.Lines twoAtATime = w.host.statements(2).lines(w.merchant, TODAY);
+    assertThat(twoAtATime.count()).isEqualTo(5);
+    twoAtATime.forEach(paged::add);
     List<StatementLine> whole = new ArrayList<>();
-    w.host.statements().lines(w.merchant, TODAY, whole::add);
+    w.host.statements().lines(w.merchant, TODAY).forEach(whole::add);
     assertThat(paged).hasSize(5).isEqualTo(whole);
 
     // No full PAN anywhere; the masked one is there.
@@ -223,6 +225,7 @@ class MerchantDayTest {
     List<List<String>> records = io.iotpay.acquirer.pos.http.CsvRecords.parse(response.body());
     assertThat(records.get(0)).containsExactly("time", "terminal", "stan", "rrn", "pan_masked", "type", "state",
         "amount_minor", "currency", "approval_code", "fee_minor", "net_minor");
+    assertThat(response.headers().firstValue("X-Row-Count")).contains(Integer.toString(records.size() - 1));
     return new Csv(records.get(0), records.subList(1, records.size()), response.body());
   }
 
