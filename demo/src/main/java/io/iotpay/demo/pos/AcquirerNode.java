@@ -84,6 +84,7 @@ final class AcquirerNode implements AutoCloseable {
     try {
       this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock())
           .start();
+      registry.serveStatements(host.statements());
     } catch (IOException e) {
       throw new UncheckedIOException("acquirer host cannot listen", e);
     }

@@ -190,6 +190,7 @@ public final class AcquirerParty implements AutoCloseable {
       audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
+      registry.serveStatements(host.statements());
       PartyInbox inbox = PartyInbox.start(config.id(), List.of(
           new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
           new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);

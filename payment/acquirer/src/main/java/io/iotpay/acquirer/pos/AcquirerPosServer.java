@@ -121,6 +121,11 @@ public final class AcquirerPosServer implements AutoCloseable {
     return service;
   }
 
+  /** Serves the merchants' days from {@code statements} (the acquirer host's) on this server's HTTP API. */
+  public void serveStatements(io.iotpay.acquirer.pos.online.MerchantStatements statements) {
+    api.serveStatements(statements);
+  }
+
   public AuditLog auditLog() {
     return auditLog;
   }

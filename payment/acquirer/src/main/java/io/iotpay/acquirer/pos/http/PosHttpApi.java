@@ -2,6 +2,7 @@ package io.iotpay.acquirer.pos.http;
 
 import io.iotpay.acquirer.pos.merchant.KeyedHash;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
+import io.iotpay.acquirer.pos.online.MerchantStatements;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.javalin.Javalin;
@@ -28,6 +29,7 @@ public final class PosHttpApi implements AutoCloseable {
   private final OnboardingService onboarding;
   private final PosHttpConfig config;
   private final Gate gate;
+  private volatile MerchantStatements statements;
   private Javalin app;
 
   /**
@@ -37,6 +39,28 @@ public final class PosHttpApi implements AutoCloseable {
     this.onboarding = Assert.notNull(onboarding, "onboarding");
     this.config = Assert.notNull(config, "config");
     this.gate = new Gate(config, new KeyedHash(Assert.notNull(suite, "suite"), config.merchantTokenKey()));
+  }
+
+  /**
+   * As {@link #PosHttpApi(OnboardingService, PosHttpConfig, AlgorithmSuite)}, also serving the
+   * merchants' days from {@code statements}.
+   */
+  public PosHttpApi(OnboardingService onboarding, PosHttpConfig config, AlgorithmSuite suite,
+      MerchantStatements statements) {
+    this(onboarding, config, suite);
+    this.statements = Assert.notNull(statements, "statements");
+  }
+
+  /**
+   * Serves the merchants' days ({@code GET /v1/pos/merchant/day} and {@code …/transactions.csv})
+   * from {@code statements} from now on, also once started: the registry's API starts before the
+   * host that transacts. Until then both answer 503.
+   *
+   * @return this
+   */
+  public PosHttpApi serveStatements(MerchantStatements statements) {
+    this.statements = Assert.notNull(statements, "statements");
+    return this;
   }
 
   /**
@@ -95,9 +119,17 @@ public final class PosHttpApi implements AutoCloseable {
     created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
     new MerchantEndpoints(onboarding, config, gate, registrations).register(created);
     new OperatorEndpoints(onboarding, config, gate).register(created);
+    new StatementEndpoints(gate, () -> statements).register(created);
     created.exception(HttpResponseException.class,
         (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
     created.exception(Exception.class, (e, ctx) -> {
+      if (ctx.res().isCommitted()) {
+        // A streamed answer (the CSV export) failed after its first bytes: nothing can be added to
+        // it; it ends short of its X-Row-Count.
+        LOG.warn("HTTP answer failed after it was sent in part [method={}, path={}, exception={}]", ctx.method(),
+            Exchange.clip(ctx.path()), e.getClass().getName(), e);
+        return;
+      }
       ApiException error = ErrorTable.of(e);
       if (error.status() >= 500) {
         LOG.warn("Onboarding HTTP request failed [method={}, path={}, status={}, exception={}]",

@@ -192,6 +192,17 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     return store.merchant(merchantId.value()).map(OnlineHostStore.MerchantRow::accountId);
   }
 
+  /** The merchants' view of their days (figures and transaction lines) over this host's store. */
+  public MerchantStatements statements() {
+    return new MerchantStatements(store, config.currency().alphaCode(), config.mdrBasisPoints(),
+        MerchantStatements.PAGE_ROWS);
+  }
+
+  /** As {@link #statements()}, reading {@code pageRows} rows at a time (tests of the paging). */
+  MerchantStatements statements(int pageRows) {
+    return new MerchantStatements(store, config.currency().alphaCode(), config.mdrBasisPoints(), pageRows);
+  }
+
   // ---- purchases ----------------------------------------------------------------------------------
 
   private CardResponse purchase(AuthorisationRequest request) {

@@ -512,6 +512,90 @@ final class OnlineHostStore {
     });
   }
 
+  // ---- merchant statements ------------------------------------------------------------------------
+
+  /** One line of a merchant's day: a request row and the state of the purchase it refunds (null for a purchase). */
+  record LineRow(RequestRow request, TransactionState originalState, long createdAtMs) {}
+
+  /**
+   * The merchant's requests of {@code businessDate} with an id above {@code afterId} and at most
+   * {@code lastId}, by id, at most
+   * {@code limit} (a page: the caller asks again after the last id).
+   */
+  List<LineRow> dayLines(String merchantId, String businessDate, long afterId, long lastId, int limit) {
+    return read("read merchant day", c -> {
+      StringBuilder columns = new StringBuilder();
+      for (String column : REQUEST_COLUMNS.split(",")) {
+        columns.append(columns.isEmpty() ? "" : ", ").append("r.").append(column.strip());
+      }
+      try (PreparedStatement q = c.prepareStatement("SELECT " + columns + ", p.state, r.created_at_ms FROM online_request r"
+          + " LEFT JOIN online_request p ON p.id = r.original_id WHERE r.merchant_id = ? AND r.business_date = ?"
+          + " AND r.id > ? AND r.id <= ? ORDER BY r.id LIMIT ?")) {
+        q.setString(1, merchantId);
+        q.setString(2, businessDate);
+        q.setLong(3, afterId);
+        q.setLong(4, lastId);
+        q.setInt(5, limit);
+        List<LineRow> out = new ArrayList<>();
+        try (ResultSet rows = q.executeQuery()) {
+          while (rows.next()) {
+            String original = rows.getString(19);
+            out.add(new LineRow(row(rows), original == null ? null : TransactionState.valueOf(original),
+                rows.getLong(20)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** How many requests the merchant has of the day, and the highest id among them (0 for none). */
+  long[] dayExtent(String merchantId, String businessDate) {
+    return read("count merchant day", c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM online_request"
+          + " WHERE merchant_id = ? AND business_date = ?")) {
+        q.setString(1, merchantId);
+        q.setString(2, businessDate);
+        try (ResultSet rows = q.executeQuery()) {
+          rows.next();
+          return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
+      }
+    });
+  }
+
+  /** Count and sum of the merchant's requests of the day, per kind and state (refunds split by their purchase's state). */
+  record DayTotal(String kind, TransactionState state, boolean originalReversed, String currency, long count,
+      long sumMinor) {}
+
+  List<DayTotal> dayTotals(String merchantId, String businessDate) {
+    return read("sum merchant day", c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT r.kind, r.state,"
+          + " CASE WHEN p.state IN ('APPROVED', 'CAPTURED') OR p.id IS NULL THEN 0 ELSE 1 END, r.currency,"
+          + " COUNT(*), COALESCE(SUM(r.amount_minor), 0) FROM online_request r"
+          + " LEFT JOIN online_request p ON p.id = r.original_id WHERE r.merchant_id = ? AND r.business_date = ?"
+          + " GROUP BY r.kind, r.state, CASE WHEN p.state IN ('APPROVED', 'CAPTURED') OR p.id IS NULL THEN 0 ELSE 1 END,"
+          + " r.currency")) {
+        q.setString(1, merchantId);
+        q.setString(2, businessDate);
+        List<DayTotal> out = new ArrayList<>();
+        try (ResultSet rows = q.executeQuery()) {
+          while (rows.next()) {
+            out.add(new DayTotal(rows.getString(1), TransactionState.valueOf(rows.getString(2)), rows.getInt(3) == 1,
+                rows.getString(4), rows.getLong(5), rows.getLong(6)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** The merchant's payout of {@code businessDate}, once computed at day end. */
+  Optional<PayoutRow> payout(String businessDate, String merchantId) {
+    return read("read payout", c -> payouts(c, businessDate).stream()
+        .filter(p -> p.merchantId().equals(merchantId)).findFirst());
+  }
+
   // ---- plumbing -----------------------------------------------------------------------------------
 
   private static Optional<RequestRow> find(Connection c, String terminalId, int stan, String transmittedAt, String mti)

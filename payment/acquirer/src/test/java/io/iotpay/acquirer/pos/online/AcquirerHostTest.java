@@ -353,7 +353,7 @@ class AcquirerHostTest {
     assertThat(AcquirerHost.mdr(123_456, 0)).isZero();
   }
 
-  private static ReversalRequest terminalReversal(OnlineWorld w, CardTransaction original) {
+  static ReversalRequest terminalReversal(OnlineWorld w, CardTransaction original) {
     CardTransaction t = w.transaction(original.processingCode(), w.nextStan(), original.amount().amountMinor(),
         original.rrn(), null);
     return new ReversalRequest(Mti.REVERSAL_REQUEST, t, ResponseCode.DO_NOT_HONOUR,

@@ -351,7 +351,7 @@ final class OnlineWorld implements AutoCloseable {
     return future.orTimeout(30, TimeUnit.SECONDS).join();
   }
 
-  private byte[] csr() throws Exception {
+  byte[] csr() throws Exception {
     var keys = suite.signature().generateKeyPair(RANDOM);
     String algorithm = suite == AlgorithmSuite.NATIONAL ? "SM3withSM2" : "SHA256withECDSA";
     return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=pos"), keys.getPublic())
