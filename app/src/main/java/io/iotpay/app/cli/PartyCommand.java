@@ -227,6 +227,8 @@ public final class PartyCommand implements Runnable {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       InetSocketAddress switchAt = switchAddress == null ? null : PartyProperties.address("--switch-address", switchAddress);
       AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt));
+      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator) on port "
+          + party.registryPort());
       return serve("acquirer " + party.id(), party, List.of(party.port()), spec);
     }
   }
