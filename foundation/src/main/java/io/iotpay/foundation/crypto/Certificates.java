@@ -226,9 +226,6 @@ public final class Certificates {
     } catch (OperatorCreationException | org.bouncycastle.cert.CertException | CertificateException e) {
       throw new CertificateCheckException(
           what + " '" + subject.getSubject() + "': signature cannot be checked with " + expected + " (" + e.getMessage() + ")", e);
-    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-      // BouncyCastle's unchecked refusals of a damaged key or signature (e.g. a point not on the curve)
-      throw new CertificateCheckException(what + " '" + subject.getSubject() + "': damaged key or signature", e);
     }
     String used = new org.bouncycastle.operator.DefaultAlgorithmNameFinder().getAlgorithmName(subject.getSignatureAlgorithm());
     if (!used.equalsIgnoreCase(expected)) {
@@ -309,7 +306,7 @@ public final class Certificates {
     }
     try {
       return new X509CertificateHolder(certificate.getEncoded());
-    } catch (IOException | CertificateEncodingException | IllegalArgumentException e) {
+    } catch (IOException | CertificateEncodingException e) {
       throw new CertificateCheckException(what + ": certificate is not valid DER", e);
     }
   }
