@@ -1,5 +1,6 @@
 package io.iotpay.app.party;
 
+import io.iotpay.bench.BenchFiles;
 import com.sun.management.OperatingSystemMXBean;
 import io.iotpay.bench.auth.AuthBench;
 import io.iotpay.foundation.money.Money;
@@ -157,7 +158,7 @@ public final class ProcessAuthBench {
       } catch (IllegalStateException shuttingDown) {
         // the hook runs anyway
       }
-      AuthBench.deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.iotpay.bench.auth;
 
+import io.iotpay.bench.BenchFiles;
 import com.sun.management.OperatingSystemMXBean;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -47,7 +48,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -57,7 +57,6 @@ import java.time.MonthDay;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -66,7 +65,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * {@code iotpay bench auth}: card authorisations per second end to end — a POS load generator acting
@@ -166,7 +164,7 @@ public final class AuthBench {
 
   /** Builds the chain in this JVM, runs the reference and the load, and tears it down. */
   public Report run(Settings settings, Consumer<String> progress) {
-    Path dir = tempDir();
+    Path dir = BenchFiles.tempDir("iotpay-bench-auth", "the bench's databases");
     AlgorithmSuite suite = settings.suite();
     SecretKeyBytes imk = randomKey();
     Iso8583Wire wire = Iso8583Wire.load();
@@ -256,7 +254,7 @@ public final class AuthBench {
     } catch (IOException e) {
       throw new UncheckedIOException("a port of the chain could not be opened", e);
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -295,13 +293,13 @@ public final class AuthBench {
     byte[] imkBytes = new byte[16];
     random.nextBytes(imkBytes);
     SecretKeyBytes imk = new SecretKeyBytes(imkBytes);
-    Path dir = tempDir();
+    Path dir = BenchFiles.tempDir("iotpay-bench-auth", "the bench's databases");
     try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dir.resolve("custody"), suite,
         new SecretKeyBytes(new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16]))) {
       custody.importClear(IMK_LABEL, suite, KeyUsage.ISSUER_MASTER, imk);
       return reference(ops, custody, new SoftCard(suite, imk, Pan.withCheckDigit("621234000000000"), 1));
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -473,22 +471,5 @@ public final class AuthBench {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
-  static Path tempDir() {
-    try {
-      return Files.createTempDirectory("iotpay-bench-auth");
-    } catch (IOException e) {
-      throw new UncheckedIOException("no temporary directory for the bench's databases", e);
-    }
-  }
 
-  /** Deletes {@code dir} and everything under it. */
-  public static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 }

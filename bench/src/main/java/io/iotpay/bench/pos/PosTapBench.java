@@ -1,5 +1,6 @@
 package io.iotpay.bench.pos;
 
+import io.iotpay.bench.BenchFiles;
 import io.iotpay.bench.oda.SecureElementTimings;
 import io.iotpay.bench.tap.AirTimeModel;
 import io.iotpay.foundation.card.CardChannel;
@@ -21,21 +22,16 @@ import io.iotpay.terminal.pos.PosConfig;
 import io.iotpay.terminal.pos.PosJournal;
 import io.iotpay.terminal.pos.PosKernel;
 import io.iotpay.terminal.pos.PosOutcome;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The POS kernel's online tap figures, per suite: the real EMV applet in jCardSim, the loopback
@@ -158,7 +154,7 @@ public final class PosTapBench {
   private Result measure(AlgorithmSuite suite, OdaScheme scheme, LoopbackIssuer issuer,
       Supplier<CardChannel> tapChannel, Settings settings) {
     boolean withOda = scheme != null;
-    Path dir = tempDir();
+    Path dir = BenchFiles.tempDir("iotpay-bench-pos", "the POS journal");
     AirTimeModel air = AirTimeModel.iso14443a106();
     CardTimeModel cardTime = CardTimeModel.of(suite);
     TimedIssuer timed = new TimedIssuer(issuer);
@@ -207,7 +203,7 @@ public final class PosTapBench {
       return new Result(suite, withOda, last, airMs, cardMs, cardTime.standIn(), cpu[n / 2], cpu[p99(n)], wall[n / 2],
           wall[p99(n)], issuerNanos[n / 2], settings.networkRttMs(), n, exchangeNanos[n / 2]);
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -348,21 +344,5 @@ public final class PosTapBench {
     System.out.print(format(new PosTapBench().run(settings), settings));
   }
 
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("iotpay-bench-pos");
-    } catch (IOException e) {
-      throw new UncheckedIOException("no temporary directory for the POS journal", e);
-    }
-  }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.iotpay.bench.tap;
 
+import io.iotpay.bench.BenchFiles;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.time.BusinessDayRule;
@@ -11,18 +12,13 @@ import io.iotpay.terminal.gate.GateConfig;
 import io.iotpay.terminal.gate.GateJournal;
 import io.iotpay.terminal.gate.GateKernel;
 import io.iotpay.terminal.gate.TapOutcome;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * {@code iotpay bench tap}: the gate kernel against the real transit applet in jCardSim, per suite.
@@ -102,7 +98,7 @@ public final class TapBench {
   }
 
   private Result runSuite(AlgorithmSuite suite, Settings settings, CardChannel card) {
-    Path dir = tempDir();
+    Path dir = BenchFiles.tempDir("iotpay-bench-tap", "the gate journals");
     FareTable fares = FareTable.line(8, 200, 100);
     ManualBusinessClock clock = new ManualBusinessClock(Instant.parse("2026-11-23T06:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
     PartyId operator = PartyId.of("METRO-1");
@@ -123,7 +119,7 @@ public final class TapBench {
       }
       return new Result(suite, tapIn.stats(air), tapOut.stats(air));
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -219,21 +215,5 @@ public final class TapBench {
     return out.toString();
   }
 
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("iotpay-bench-tap");
-    } catch (IOException e) {
-      throw new UncheckedIOException("no temporary directory for the gate journals", e);
-    }
-  }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 }
