@@ -294,6 +294,10 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
    * @throws SQLException when the store refuses; nothing was appended
    */
   public long appendStandalone(List<byte[]> entries) throws SQLException {
+    return database.writing(() -> appendInTransaction(entries));
+  }
+
+  private long appendInTransaction(List<byte[]> entries) throws SQLException {
     try (Connection connection = database.connection()) {
       connection.setAutoCommit(false);
       long first;
@@ -367,9 +371,14 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
     if (checkpoint == null) {
       return;
     }
-    try (Connection connection = database.connection()) {
-      AuditStore.insertCheckpoint(connection, checkpoint);
-    }
+    // Through the database's writer lock like every other writer of the file: on SQLite a write
+    // from outside it makes a transaction that read first and writes next fail SQLITE_BUSY at once.
+    database.writing(() -> {
+      try (Connection connection = database.connection()) {
+        AuditStore.insertCheckpoint(connection, checkpoint);
+      }
+      return null;
+    });
     stored(checkpoint);
   }
 
