@@ -16,14 +16,14 @@ import io.iotpay.foundation.crypto.MacPadding;
 import io.iotpay.foundation.crypto.Scp02;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.transit.TransitOdaPersonalisation;
 import io.iotpay.foundation.crypto.oda.OdaIssuing;
 import io.iotpay.foundation.crypto.oda.OdaPublicKey;
 import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.YearMonth;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import javacard.framework.AID;
 import javax.smartcardio.CardException;
@@ -37,10 +37,6 @@ import javax.smartcardio.CardException;
 public final class SimCard {
   static final byte[] PDOL = Hex.decode("9F02065F2A029A039F3704DF6001");
   static final int PAN_SEQUENCE = 1;
-  /** The static data the ICC certificate covers: the AIP of a card with ODA (docs/card-apdus.md §9). */
-  static final byte[] STATIC_DATA = Hex.decode("2800");
-  /** A STORE DATA value under SCP02: Lc 255 less the DGI, its length and the C-MAC. */
-  private static final int STORE_DATA_VALUE_MAX = 255 - 3 - 8;
   private static final SecureRandom ODA_RANDOM = new SecureRandom();
 
   final AlgorithmSuite suite;
@@ -120,7 +116,7 @@ public final class SimCard {
   private void personalise(Scp02.StaticKeys keys, byte[] macSubKey, long quotaMinor, long limitMinor, Oda oda) {
     ok(channel.transmit(GateApdus.select(GateKernel.TRANSIT_AID)), "SELECT");
     OdaPublicKey generated = oda == null || suite == AlgorithmSuite.INTERNATIONAL ? null
-        : new OdaPublicKey.Sm2(ok(channel.transmit(new CommandApdu(0x80, 0xE0, 0, 0, new byte[0], 256)),
+        : new OdaPublicKey.Sm2(ok(channel.transmit(CommandApdu.parse(TransitOdaPersonalisation.GENERATE_ODA_KEY)),
             "GENERATE ODA KEY").data());
     byte[] hostChallenge = Hex.decode("0102030405060708");
     ResponseApdu init = ok(channel.transmit(new CommandApdu(0x80, 0x50, 0x00, 0x00, hostChallenge, 256)), "INIT UPDATE");
@@ -146,60 +142,21 @@ public final class SimCard {
   }
 
   /**
-   * The card's ODA key (RSA: made here as the issuer's HSM would, loaded in DGIs 8201..8207 with the
-   * private parts under the session DEK; SM2: generated on the card), its certificate over the
-   * static data (the AIP 2800), record 2 (90, DGIs 0102 + 0103) and the GPO data (DGI 0104).
+   * The card's ODA key (RSA: made here as the issuer's HSM would; SM2: generated on the card) and
+   * its certificate, in the blocks every personaliser takes from {@link TransitOdaPersonalisation}.
    */
   private void personaliseOda(Scp02.CommandMac cmac, SecretKeyBytes dek, Oda oda, OdaPublicKey generated) {
-    OdaPublicKey held = generated != null ? generated : loadRsaKey(cmac, dek);
-    OdaPublicKey certified = oda.certifiesAnotherKey()
-        ? OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, 1024, ODA_RANDOM).getPublic()) : held;
-    OdaIssuing.IccCredentials icc = OdaIssuing.certifyCard(oda.issuer(), Hex.decode(pan.digits()), oda.iccExpiry(),
-        Hex.decode("000007"), certified, STATIC_DATA, ODA_RANDOM);
-    byte[] record2 = tlv("90", oda.issuer().certificate());
-    int first = Math.min(record2.length, STORE_DATA_VALUE_MAX);
-    storeData(cmac, 0x00, 3, dgi(0x0102, Arrays.copyOf(record2, first)));
-    if (first < record2.length) {
-      storeData(cmac, 0x00, 4, dgi(0x0103, Arrays.copyOfRange(record2, first, record2.length)));
+    List<byte[]> blocks = TransitOdaPersonalisation.blocks(suite, generated,
+        part -> suite.cardBlockCipher().encrypt(CipherMode.ECB, dek, null, part), oda.issuer(),
+        Hex.decode(pan.digits()), oda.iccExpiry(), held -> oda.certifiesAnotherKey() ? anotherKey() : held, ODA_RANDOM);
+    for (int i = 0; i < blocks.size(); i++) {
+      storeData(cmac, 0x00, 3 + i, blocks.get(i));
     }
-    byte[] gpoData = concat(tlv("8F", new byte[] {(byte) oda.issuer().ca().index()}),
-        optional("92", oda.issuer().remainder()), optional("9F32", oda.issuer().exponent()),
-        tlv("9F46", icc.certificate()), optional("9F47", icc.exponent()), optional("9F48", icc.remainder()));
-    storeData(cmac, 0x00, 5, dgi(0x0104, gpoData));
   }
 
-  private OdaPublicKey loadRsaKey(Scp02.CommandMac cmac, SecretKeyBytes dek) {
-    RSAPrivateCrtKey key = (RSAPrivateCrtKey) OdaIssuing.newCardKeyPair(suite, 1024, ODA_RANDOM).getPrivate();
-    BigInteger[] parts = {key.getModulus(), key.getPublicExponent(), key.getPrimeP(), key.getPrimeQ(),
-        key.getPrimeExponentP(), key.getPrimeExponentQ(), key.getCrtCoefficient()};
-    for (int i = 0; i < parts.length; i++) {
-      byte[] value = unsigned(parts[i]);
-      if (i >= 2) {
-        value = suite.cardBlockCipher().encrypt(CipherMode.ECB, dek, null, fixed(value, 64));
-      }
-      storeData(cmac, 0x00, 10 + i, dgi(0x8201 + i, value));
-    }
-    return new OdaPublicKey.Rsa(unsigned(key.getModulus()), unsigned(key.getPublicExponent()));
-  }
-
-  private static byte[] fixed(byte[] value, int length) {
-    byte[] out = new byte[length];
-    System.arraycopy(value, 0, out, length - value.length, value.length);
-    return out;
-  }
-
-  private static byte[] unsigned(BigInteger value) {
-    byte[] raw = value.toByteArray();
-    return raw[0] == 0 && raw.length > 1 ? Arrays.copyOfRange(raw, 1, raw.length) : raw;
-  }
-
-  private static byte[] optional(String tag, byte[] value) {
-    return value.length == 0 ? new byte[0] : tlv(tag, value);
-  }
-
-  private static byte[] tlv(String tag, byte[] value) {
-    byte[] length = value.length > 0x7F ? new byte[] {(byte) 0x81, (byte) value.length} : new byte[] {(byte) value.length};
-    return concat(Hex.decode(tag), length, value);
+  private OdaPublicKey anotherKey() {
+    return OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, TransitOdaPersonalisation.RSA_BITS, ODA_RANDOM)
+        .getPublic());
   }
 
   private void storeData(Scp02.CommandMac cmac, int p1, int p2, byte[] data) {
