@@ -9,7 +9,12 @@ import io.iotpay.foundation.crypto.oda.FddaData;
 import io.iotpay.foundation.crypto.oda.OdaPublicKey;
 import io.iotpay.foundation.crypto.oda.OdaResult;
 import io.iotpay.foundation.crypto.oda.OdaVerifier;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,6 +27,10 @@ import java.util.List;
  * AUTHENTICATE) and is checked before the record is journaled. Any failure is a {@link Failure};
  * the gate stays shut and journals nothing of this tap.
  *
+ * <p>A verified chain is kept per card (its certificates' digest) for the day, so a card seen again
+ * costs one signature verification, not three ({@link #CHAINS_CACHED_MAX}); the CA revocation list
+ * is the verifier's, fixed for the gate's life, so a cached chain cannot outlive a revocation.
+ *
  * <p>The static data to be authenticated is the AIP (the card lists no records for ODA): a card
  * that drops the DDA bit to dodge ODA is refused, and one that keeps it is checked.
  */
@@ -30,7 +39,18 @@ final class GateOda {
   static final int AIP_DDA = 0x20;
   private static final byte[] RID = Arrays.copyOf(GateKernel.TRANSIT_AID, 5);
 
+  /** Verified chains kept (about 300 bytes each): more cards than a gate sees in a day. */
+  static final int CHAINS_CACHED_MAX = 10_000;
+
   private final OdaVerifier verifier;
+  private final Map<ByteBuffer, CachedChain> chains = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, CachedChain> eldest) {
+      return size() > CHAINS_CACHED_MAX;
+    }
+  };
+
+  private record CachedChain(Chain chain, LocalDate verifiedOn) {}
 
   GateOda(OdaVerifier verifier) {
     this.verifier = verifier;
@@ -75,12 +95,40 @@ final class GateOda {
   Chain verifyChain(byte[] gpoResponse, byte[] issuerRecord, byte[] aip, LocalDate today) {
     List<Tlv> read = List.of(BerTlv.parseSingle(gpoResponse), BerTlv.parseSingle(issuerRecord));
     CardOdaData card = CardOdaData.fromRecords(RID, read, aip.clone());
+    ByteBuffer key = digest(card);
+    CachedChain cached = chains.get(key);
+    if (cached != null && cached.verifiedOn().equals(today)) {
+      return cached.chain();
+    }
     // RSA issuer certificates come with their exponent (9F32); SM2 ones never (docs/oda.md §3).
     AlgorithmSuite suite = card.issuerExponent() != null ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL;
-    return switch (verifier.verifyChain(suite, card, today)) {
+    Chain chain = switch (verifier.verifyChain(suite, card, today)) {
       case OdaResult.Verified v -> new Chain(suite, v.iccPublicKey());
       case OdaResult.Refused r -> throw new Failure(r.reason() + ": " + r.detail());
     };
+    chains.put(key, new CachedChain(chain, today));
+    return chain;
+  }
+
+  /** SHA-256 over every input of the chain check, each length-prefixed (absent: length −1). */
+  private static ByteBuffer digest(CardOdaData card) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+    sha.update((byte) card.caIndex());
+    for (byte[] part : new byte[][] {card.pan(), card.issuerCertificate(), card.issuerRemainder(),
+        card.issuerExponent(), card.iccCertificate(), card.iccRemainder(), card.iccExponent(), card.staticData()}) {
+      int length = part == null ? -1 : part.length;
+      sha.update((byte) (length >> 8));
+      sha.update((byte) length);
+      if (part != null) {
+        sha.update(part);
+      }
+    }
+    return ByteBuffer.wrap(sha.digest());
   }
 
   /** A verified chain: the card's suite (by its certificates) and public key. */

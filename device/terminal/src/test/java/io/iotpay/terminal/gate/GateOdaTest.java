@@ -92,6 +92,18 @@ class GateOdaTest {
     assertCounterfeitRefused(m, new SignatureReplay(image.channel(), capture.captured), "DYNAMIC_SIGNATURE_INVALID");
   }
 
+  /** The gate keeps a card's verified chain for the day; every tap still checks a fresh signature. */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void cardWhoseChainTheGateCached_replayingItsOwnSignature_isRefused(AlgorithmSuite suite) {
+    Metro m = metro(suite, CaRevocationList.empty());
+    SimCard card = card(suite, 10, genuine(suite));
+    SignatureReplay capture = new SignatureReplay(card.channel(), null);
+    assertThat(m.gate("IN-A").tap(capture)).isInstanceOf(TapOutcome.Opened.class);
+    m.clock.advance(Duration.ofMinutes(25)); // past the passback window: the gate closes the journey, then enters
+    assertCounterfeitRefused(m, new SignatureReplay(card.channel(), capture.captured), "DYNAMIC_SIGNATURE_INVALID");
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void brokenChain_issuerCertifiedByAnotherCa_isRefused(AlgorithmSuite suite) {
