@@ -619,7 +619,7 @@ public class TransitApplet extends Applet {
 
   /**
    * The TC response followed by 9F69 and 9F4B, the fDDA signature over the CDOL1's UN, amount and
-   * currency (docs/card-apdus.md §9). The proof GET TRANS PROVE returns stays the TC without them.
+   * currency (docs/card-apdus.md §11). The proof GET TRANS PROVE returns stays the TC without them.
    *
    * @return the response length in {@code buf}
    */
@@ -633,7 +633,7 @@ public class TransitApplet extends Applet {
 
   // ---- offline data authentication ------------------------------------------------------------
 
-  /** INTERNAL AUTHENTICATE: an fDDA signature without a transaction (docs/card-apdus.md §9). */
+  /** INTERNAL AUTHENTICATE: an fDDA signature without a transaction (docs/card-apdus.md §11). */
   private void internalAuthenticate(APDU apdu, short lc) {
     requirePersonalised();
     apdu.setOutgoingAndSend((short) 0, oda.internalAuthenticate(apdu.getBuffer(), lc, scratch));

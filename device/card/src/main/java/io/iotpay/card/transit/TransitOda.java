@@ -7,7 +7,7 @@ import javacard.framework.JCSystem;
 import javacard.framework.Util;
 
 /**
- * The transit card's offline data authentication (docs/card-apdus.md §9, docs/oda.md): the same
+ * The transit card's offline data authentication (docs/card-apdus.md §11, docs/oda.md): the same
  * {@link DynamicSigner} the EMV applet embeds, with the transit card's own places for the
  * certificates so a gate tap stays within 7 commands: the issuer certificate (90) is SFI 1
  * record 2, the rest (8F, 92, 9F32, 9F46, 9F47, 9F48) rides in the GPO response of the extension

@@ -52,7 +52,7 @@ public final class SimCard {
   }
 
   /**
-   * How the card's ODA data is made (docs/card-apdus.md §9): the issuer credentials that certify the
+   * How the card's ODA data is made (docs/card-apdus.md §11): the issuer credentials that certify the
    * card, the ICC certificate's expiry, and whether the certificate names a key the card does not
    * hold (a clone with the real certificates and its own key).
    */

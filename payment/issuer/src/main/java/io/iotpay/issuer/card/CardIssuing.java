@@ -134,7 +134,7 @@ public final class CardIssuing {
   /**
    * As {@link #personalise(Pan, CardChannel)}, with offline data authentication: the card's ODA key
    * (RSA made here, SM2 born on the card) certified under {@code oda}, the issuer's certificate
-   * from the scheme's ODA CA (docs/card-apdus.md §9).
+   * from the scheme's ODA CA (docs/card-apdus.md §11).
    *
    * @param oda this issuer's ODA credentials for the card's suite; null for a card without ODA
    */

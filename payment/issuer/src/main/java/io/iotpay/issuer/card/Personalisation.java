@@ -102,7 +102,7 @@ final class Personalisation {
   }
 
   /**
-   * The ODA blocks (docs/card-apdus.md §9): an SM2 key generated on the card, or an RSA key made
+   * The ODA blocks (docs/card-apdus.md §11): an SM2 key generated on the card, or an RSA key made
    * here (a production issuer's HSM) and sent with its private parts under the session DEK; then the
    * card's certificate under this issuer's ODA credentials, valid to the card's expiry.
    */

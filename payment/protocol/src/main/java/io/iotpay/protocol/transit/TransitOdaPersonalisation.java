@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The transit card's ODA personalisation data, once (docs/card-apdus.md §9): every party that
+ * The transit card's ODA personalisation data, once (docs/card-apdus.md §11): every party that
  * personalises a transit card (the issuer, the bench, the gate tests) builds its STORE DATA blocks
  * here. Each block is {@code DGI (2) ‖ length (1) ‖ value}, to be sent under SCP02 before the last
  * block (9200):
