@@ -328,7 +328,7 @@ public final class GateKernel {
     String station = fares.station(last.stationNumber()).map(FareTable.Station::id)
         .orElse("N" + last.stationNumber());
     // The operator is the one the TAC covers: the issuer checks the record against it.
-    PartyId operator = PartyId.of(TransitTac.Input.operatorId(cdol1Input(cdol1)));
+    PartyId operator = PartyId.of(TransitTac.Input.operatorId(cdol1));
     return record(s, cdol1, proof, last, operator, station, time, true);
   }
 
@@ -453,11 +453,6 @@ public final class GateKernel {
 
   private byte[] acceptor() {
     return TransitTac.Input.acceptor(config.terminalId(), config.operator());
-  }
-
-  /** CDOL1 padded to a whole cryptogram input, for {@link TransitTac.Input}'s readers. */
-  private static byte[] cdol1Input(byte[] cdol1) {
-    return java.util.Arrays.copyOf(cdol1, TransitTac.Input.BYTES);
   }
 
   // ---- offline data authentication (docs/gate.md §2a) -----------------------------------------

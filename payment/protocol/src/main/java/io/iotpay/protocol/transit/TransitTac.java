@@ -73,12 +73,15 @@ public final class TransitTac {
       return out;
     }
 
-    /** The terminal id the TAC covers (padding removed); {@code input} must be {@link #BYTES} long. */
+    /**
+     * The terminal id the TAC covers (padding removed); {@code input} is a cryptogram input or the
+     * CDOL1 data alone (at least {@link #CDOL1_BYTES}).
+     */
     public static String terminalId(byte[] input) {
       return text(input, TERMINAL_ID);
     }
 
-    /** The operator id the TAC covers (padding removed), as text: it may not be a valid party id. */
+    /** The operator id the TAC covers (padding removed), as text: it may not be a valid party id; input as {@link #terminalId}. */
     public static String operatorId(byte[] input) {
       return text(input, OPERATOR_ID);
     }
