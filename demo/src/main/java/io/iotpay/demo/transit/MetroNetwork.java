@@ -17,8 +17,8 @@ import java.util.Map;
  * crossed, so 3.00..7.50, below the cards' DF62 of 8.00), stations 1..4 run by operator METRO-A and
  * 5..8 by METRO-B. Each station has {@value #GATES_PER_DIRECTION} entry and as many exit gates,
  * each with its own journal file.
- * Every gate knows both operators' codes, so a transaction recovered from another operator's gate
- * is attributed to that operator.
+ * A transaction recovered from another operator's gate is attributed to that operator: the one its
+ * TAC covers (docs/gate.md §4).
  */
 final class MetroNetwork implements AutoCloseable {
   static final int STATIONS = 8;

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metro gate kernel. One {@link #tap} per card presented: SELECT, READ CAPP DATA, GPO, then
  * READ RECORD (a card new to gates) or GET TRANS PROVE (the card's last transaction, unless this
- * gate's journal holds it), then UPDATE CAPP DATA CACHE and GENERATE AC: at most 6 command APDUs.
+ * gate's journal holds it), then UPDATE CAPP DATA CACHE and GENERATE AC: at most 6 command APDUs
+ * without offline data authentication.
  * Every resulting {@link TransitRecord} is in the journal (fsync'd) before {@link TapOutcome.Opened}
  * is returned. The gate holds no card keys: the issuer verifies each TAC in clearing. A gate given
  * the scheme's CA keys ({@link OdaVerifier}) also authenticates every card offline (fDDA, one more
