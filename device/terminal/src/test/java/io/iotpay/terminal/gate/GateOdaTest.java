@@ -40,7 +40,9 @@ class GateOdaTest {
 
   @AfterEach
   void tearDown() {
-    metro.close();
+    if (metro != null) { // the status-word test uses no gate
+      metro.close();
+    }
   }
 
   private Metro metro(AlgorithmSuite suite, CaRevocationList revocations) {
@@ -146,6 +148,23 @@ class GateOdaTest {
     // SELECT, READ CAPP DATA, GPO, GET TRANS PROVE, READ RECORD 2, INTERNAL AUTHENTICATE
     assertThat(again.commandCount()).isEqualTo(6);
     assertThat(card.quotaMinor()).isEqualTo(4_500);
+  }
+
+  /** The ODA commands' status words on a personalised card (docs/card-apdus.md §4). */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void odaCommands_refuseWrongLengthsParametersAndLateKeyGeneration(AlgorithmSuite suite) {
+    SimCard card = card(suite, 11, genuine(suite));
+    CardChannel channel = card.channel();
+    assertThat(channel.transmit(GateApdus.select(GateKernel.TRANSIT_AID)).sw()).isEqualTo(0x9000);
+    assertThat(channel.transmit(new CommandApdu(0x00, 0x88, 0, 0, new byte[12], 256)).sw()).isEqualTo(0x9000);
+    assertThat(channel.transmit(new CommandApdu(0x00, 0x88, 0, 0, new byte[11], 256)).sw()).isEqualTo(0x6700);
+    assertThat(channel.transmit(new CommandApdu(0x00, 0x88, 1, 0, new byte[12], 256)).sw()).isEqualTo(0x6A86);
+    assertThat(channel.transmit(new CommandApdu(0x80, 0xE0, 0, 0, new byte[0], 256)).sw()).isEqualTo(0x6985);
+    ResponseApdu record2 = channel.transmit(GateOda.readIssuerCertificate());
+    assertThat(record2.sw()).isEqualTo(0x9000);
+    assertThat(record2.data()[0]).isEqualTo((byte) 0x70);
+    assertThat(channel.transmit(new CommandApdu(0x00, 0xB2, 3, 0x0C, new byte[0], 256)).sw()).isEqualTo(0x6A83);
   }
 
   private static void assertCounterfeitRefused(Metro m, CardChannel card, String reason) {
