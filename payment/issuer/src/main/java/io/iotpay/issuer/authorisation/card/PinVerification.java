@@ -88,25 +88,28 @@ public final class PinVerification {
     } catch (CryptoException e) {
       throw new IssuerInputException("PIN selection block refused: " + e.getMessage());
     }
-    write("enrol PIN", c -> {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM issuer_card_pin WHERE pan_hash = ?");
-          PreparedStatement insert = c.prepareStatement("INSERT INTO issuer_card_pin (pan_hash, reference_pin,"
-              + " pvk_label, pvk_version, tries_left, verified, failed) VALUES (?, ?, ?, ?, ?, 0, 0)")) {
-        delete.setString(1, panHash);
-        delete.executeUpdate();
-        insert.setString(1, panHash);
-        insert.setString(2, Hex.encode(reference));
-        insert.setString(3, pvk.label());
-        insert.setInt(4, pvk.version());
-        insert.setInt(5, settings.triesMax());
-        return insert.executeUpdate();
+    database.writing(() -> sql("enrol PIN", c -> {
+      try (PreparedStatement upsert = c.prepareStatement("INSERT INTO issuer_card_pin (pan_hash, reference_pin,"
+          + " pvk_label, pvk_version, tries_left, verified, failed) VALUES (?, ?, ?, ?, ?, 0, 0)"
+          + " ON CONFLICT (pan_hash) DO UPDATE SET reference_pin = excluded.reference_pin,"
+          + " pvk_label = excluded.pvk_label, pvk_version = excluded.pvk_version, tries_left = excluded.tries_left")) {
+        upsert.setString(1, panHash);
+        upsert.setString(2, Hex.encode(reference));
+        upsert.setString(3, pvk.label());
+        upsert.setInt(4, pvk.version());
+        upsert.setInt(5, settings.triesMax());
+        return upsert.executeUpdate();
       }
-    });
+    }));
   }
 
-  /** Checks {@code block} (under the zone PIN key) against the card's reference PIN and counts the try. */
+  /**
+   * Checks {@code block} (under the zone PIN key) against the card's reference PIN and counts the
+   * try. The caller serialises the checks of a card (the host's lock), so the read and the update
+   * below see no other check in between.
+   */
   Outcome verify(String panHash, Pan pan, PinBlock block) {
-    return write("verify PIN", c -> {
+    return database.writing(() -> sql("verify PIN", c -> {
       String reference;
       KeyRef pvk;
       int triesLeft;
@@ -141,12 +144,12 @@ public final class PinVerification {
         update.executeUpdate();
       }
       return right ? Outcome.VERIFIED : triesLeft - 1 == 0 ? Outcome.TRIES_EXCEEDED : Outcome.WRONG_PIN;
-    });
+    }));
   }
 
   /** Wrong PINs the card may still enter, or -1 when it has no reference PIN. */
   int triesLeft(String panHash) {
-    return write("read tries", c -> {
+    return sql("read tries", c -> {
       try (PreparedStatement select = c.prepareStatement("SELECT tries_left FROM issuer_card_pin WHERE pan_hash = ?")) {
         select.setString(1, panHash);
         try (ResultSet row = select.executeQuery()) {
@@ -156,9 +159,9 @@ public final class PinVerification {
     });
   }
 
-  /** PINs verified and PINs failed (wrong, and tries exceeded), over every card. */
+  /** PINs verified, and PINs checked and found wrong, over every card. */
   public Counts counts() {
-    return write("count PIN checks", c -> {
+    return sql("count PIN checks", c -> {
       try (PreparedStatement select = c.prepareStatement(
           "SELECT COALESCE(SUM(verified), 0), COALESCE(SUM(failed), 0) FROM issuer_card_pin");
           ResultSet row = select.executeQuery()) {
@@ -173,23 +176,12 @@ public final class PinVerification {
     T run(Connection connection) throws SQLException;
   }
 
-  private <T> T write(String what, Work<T> work) {
-    return database.writing(() -> {
-      try (Connection connection = database.connection()) {
-        connection.setAutoCommit(false);
-        try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-      }
-    });
+  /** One connection for {@code work}; each statement commits on its own. */
+  private <T> T sql(String what, Work<T> work) {
+    try (Connection connection = database.connection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+    }
   }
 }
