@@ -256,6 +256,23 @@ class OnlinePinTest {
     assertThat(w.cardAccount().debitsPendingMinor()).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void withTheIssuerDown_thePinPaymentIsNotStoodIn_butDeclined91_movingNoMoney(AlgorithmSuite suite)
+      throws IOException, InterruptedException {
+    World w = new World(suite);
+    AccountBalance before = w.cardAccount();
+    w.issuer.stop();
+    PosOutcome down = w.pay(PIN);
+    assertThat(down.entry().arc()).isEqualTo(arc(ResponseCode.ISSUER_UNAVAILABLE));
+    assertThat(down.approved()).isFalse();
+    w.issuer.start();
+    assertThat(w.cardAccount()).isEqualTo(before);
+    assertThat(w.scheme.online.flushLog(10_000)).isTrue();
+    assertThat(w.scheme.count("SELECT COUNT(*) FROM online_message_log WHERE answered_by = 'STAND_IN'")).isEqualTo(1);
+    assertThat(w.pay(PIN).reason()).as("once the issuer is back").isEqualTo(PosOutcome.Reason.APPROVED_ONLINE);
+  }
+
   /** Log events of every logger while the test runs (slf4j through logback, and java.util.logging). */
   private static final class CapturedLogs implements AutoCloseable {
     final ListAppender<ILoggingEvent> slf4j = new ListAppender<>();
