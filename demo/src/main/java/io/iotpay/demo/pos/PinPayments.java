@@ -43,6 +43,9 @@ final class PinPayments {
     }
   }
 
+  /** One PIN payment: the card, the PIN the cardholder types, and the answer the issuer should give. */
+  private record Attempt(PosCard card, String typed, ResponseCode expected) {}
+
   private final Cardholder cardholder = new Cardholder();
   private final PinKeys keys;
   private final List<String> notes;
@@ -63,20 +66,19 @@ final class PinPayments {
     for (IssuerNode issuer : issuers) {
       PosCard steady = cardholder(issuer, "739164825031");
       PosCard forgetful = cardholder(issuer, "582047");
-      List<Object[]> plan = List.of(
-          new Object[] {steady, "739164825031", ResponseCode.APPROVED},
-          new Object[] {steady, "739164825030", ResponseCode.INCORRECT_PIN},
-          new Object[] {forgetful, "582048", ResponseCode.INCORRECT_PIN},
-          new Object[] {forgetful, "582049", ResponseCode.INCORRECT_PIN},
-          new Object[] {forgetful, "582040", ResponseCode.PIN_TRIES_EXCEEDED},
-          new Object[] {forgetful, "582047", ResponseCode.PIN_TRIES_EXCEEDED});
-      for (Object[] step : plan) {
-        PosCard card = (PosCard) step[0];
-        cardholder.typing = (String) step[1];
-        card.reinsert();
-        PosOutcome outcome = kernels.get(next++ % kernels.size()).charge(card.channel(),
+      List<Attempt> plan = List.of(
+          new Attempt(steady, "739164825031", ResponseCode.APPROVED),
+          new Attempt(steady, "739164825030", ResponseCode.INCORRECT_PIN),
+          new Attempt(forgetful, "582048", ResponseCode.INCORRECT_PIN),
+          new Attempt(forgetful, "582049", ResponseCode.INCORRECT_PIN),
+          new Attempt(forgetful, "582040", ResponseCode.PIN_TRIES_EXCEEDED),
+          new Attempt(forgetful, "582047", ResponseCode.PIN_TRIES_EXCEEDED));
+      for (Attempt attempt : plan) {
+        cardholder.typing = attempt.typed();
+        attempt.card().reinsert();
+        PosOutcome outcome = kernels.get(next++ % kernels.size()).charge(attempt.card().channel(),
             Money.ofMinor(AMOUNT_MINOR, CurrencyUnit.CNY));
-        check(outcome, (ResponseCode) step[2]);
+        check(outcome, attempt.expected());
         betweenTaps.run();
       }
     }
