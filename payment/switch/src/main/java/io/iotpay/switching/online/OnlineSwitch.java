@@ -14,10 +14,10 @@ import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
-import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.NetworkManagementRequest;
 import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.io.IOException;
@@ -189,18 +189,14 @@ public final class OnlineSwitch implements AutoCloseable {
         return reverseStandIn(acquirer, issuer, reversal, own.get(), t, panHash, startNs);
       }
     }
-    Iso8583Message forward = request;
-    if (t.pinBlock() != null && (request instanceof AuthorisationRequest || request instanceof FinancialRequest)) {
-      Optional<PinBlock> zonePin = pins == null ? Optional.empty() : pins.translate(acquirer, issuerId, t);
-      if (zonePin.isEmpty()) {
-        CardResponse refused = CardResponse.answering(request, ResponseCode.SECURITY_VIOLATION, null, null);
-        record(acquirer, issuerId, request, t, panHash, refused, AnsweredBy.SWITCH, -1, startNs);
-        LOG.log(Level.INFO, "PIN block not translatable, refused [acquirer={0}, stan={1}]", acquirer, t.stan());
-        return refused;
-      }
-      forward = withPin(request, zonePin.get());
+    Optional<Iso8583Message> forward = forIssuer(acquirer, issuerId, request, t);
+    if (forward.isEmpty()) {
+      CardResponse refused = CardResponse.answering(request, ResponseCode.SECURITY_VIOLATION, null, null);
+      record(acquirer, issuerId, request, t, panHash, refused, AnsweredBy.SWITCH, -1, startNs);
+      LOG.log(Level.INFO, "PIN block not translatable, refused [acquirer={0}, stan={1}]", acquirer, t.stan());
+      return refused;
     }
-    CompletableFuture<Outcome> sent = issuer.client().sendAsync(forward);
+    CompletableFuture<Outcome> sent = issuer.client().sendAsync(forward.get());
     Outcome outcome = sent.copy()
         .completeOnTimeout(STAND_IN_TIMER, issuer.endpoint().standInAfterMs(), TimeUnit.MILLISECONDS).join();
     long issuerMs = elapsedMs(startNs);
@@ -226,7 +222,7 @@ public final class OnlineSwitch implements AutoCloseable {
    * can verify (91); reversals and advices are acknowledged.
    */
   private StandIn.Decision standInDecision(Issuer issuer, Iso8583Message request, CardTransaction t, String panHash) {
-    if (t.pinBlock() != null && (request instanceof AuthorisationRequest || request instanceof FinancialRequest)) {
+    if (carriesPin(request, t)) {
       return new StandIn.Decision(ResponseCode.ISSUER_UNAVAILABLE, null);
     }
     return switch (request) {
@@ -315,6 +311,24 @@ public final class OnlineSwitch implements AutoCloseable {
       case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 carries no card");
       case NetworkManagementResponse r -> throw Assert.unreachable("an 0810 carries no card");
     };
+  }
+
+  /** An 0100 or 0200 with an online PIN block (advices and reversals never carry one to the issuer). */
+  private static boolean carriesPin(Iso8583Message request, CardTransaction t) {
+    return t.pinBlock() != null && (request instanceof AuthorisationRequest || request instanceof FinancialRequest);
+  }
+
+  /**
+   * The request as the issuer gets it: unchanged without a PIN, else with its PIN block under the
+   * issuer's zone PIN key; empty when the block cannot be translated.
+   */
+  private Optional<Iso8583Message> forIssuer(PartyId acquirer, PartyId issuer, Iso8583Message request,
+      CardTransaction t) {
+    if (!carriesPin(request, t)) {
+      return Optional.of(request);
+    }
+    Optional<PinBlock> zonePin = pins == null ? Optional.empty() : pins.translate(acquirer, issuer, t);
+    return zonePin.map(block -> withPin(request, block));
   }
 
   /** The request with its PIN block under the issuer's zone PIN key. */

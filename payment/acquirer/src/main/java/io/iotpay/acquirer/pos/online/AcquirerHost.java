@@ -24,8 +24,8 @@ import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.MonthDayTime;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
-import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import io.iotpay.protocol.online.Presentment;
@@ -229,15 +229,12 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     }
     PinBlock zonePin = null;
     if (t.pinBlock() != null) {
-      PinTranslation.Result translated = pins == null
-          ? new PinTranslation.Result.Refused("this host takes no online PIN")
-          : pins.translate(t);
-      if (translated instanceof PinTranslation.Result.Refused(String why)) {
-        LOG.info("PIN block refused [terminal={}, stan={}, why={}]", t.terminalId(), t.stan(), why);
-        refused.incrementAndGet();
-        return answer(request, ResponseCode.SECURITY_VIOLATION, null);
+      switch (translatePin(t)) {
+        case PinTranslation.Result.Refused(String why) -> {
+          return refusedPin(request, why);
+        }
+        case PinTranslation.Result.Translated(PinBlock block) -> zonePin = block;
       }
-      zonePin = ((PinTranslation.Result.Translated) translated).block();
     }
     CardTransaction forwardedTxn = forwarded(t, merchant.get(), zonePin);
     AuthorisationRequest forward = new AuthorisationRequest(forwardedTxn);
@@ -263,12 +260,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       }
       long id = inserted.get();
       if (zonePin != null && !pins.firstUse(t.pinBlock().ksn(), t.terminalId(), now)) {
-        LOG.warn("PIN block under a KSN used before, refused as a replay [terminal={}, stan={}]", t.terminalId(),
-            t.stan());
-        CardResponse replayed = answer(request, ResponseCode.SECURITY_VIOLATION, null);
-        store.answer(id, TransactionState.DECLINED, ResponseCode.SECURITY_VIOLATION.code(), null, seal(replayed),
-            clock.millis());
-        refused.incrementAndGet();
+        CardResponse replayed = refusedKsnReplay(request, id);
         mine.complete(replayed);
         return replayed;
       }
@@ -305,6 +297,30 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     } finally {
       inFlight.remove(key, mine);
     }
+  }
+
+  /** The terminal's DUKPT PIN block under the zone PIN key shared with the switch, or why not. */
+  private PinTranslation.Result translatePin(CardTransaction t) {
+    return pins == null ? new PinTranslation.Result.Refused("this host takes no online PIN") : pins.translate(t);
+  }
+
+  /** A PIN block that does not translate: 63, nothing stored, nothing forwarded. */
+  private CardResponse refusedPin(AuthorisationRequest request, String why) {
+    CardTransaction t = request.transaction();
+    LOG.info("PIN block refused [terminal={}, stan={}, why={}]", t.terminalId(), t.stan(), why);
+    refused.incrementAndGet();
+    return answer(request, ResponseCode.SECURITY_VIOLATION, null);
+  }
+
+  /** A PIN block under a KSN used before (a replay): 63, stored as the request's answer, not forwarded. */
+  private CardResponse refusedKsnReplay(AuthorisationRequest request, long id) {
+    CardTransaction t = request.transaction();
+    LOG.warn("PIN block under a KSN used before, refused as a replay [terminal={}, stan={}]", t.terminalId(), t.stan());
+    CardResponse replayed = answer(request, ResponseCode.SECURITY_VIOLATION, null);
+    store.answer(id, TransactionState.DECLINED, ResponseCode.SECURITY_VIOLATION.code(), null, seal(replayed),
+        clock.millis());
+    refused.incrementAndGet();
+    return replayed;
   }
 
   /** The terminal and its merchant may transact: the merchant's row (created on its first transaction). */
