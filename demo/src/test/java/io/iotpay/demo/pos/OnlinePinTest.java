@@ -6,8 +6,12 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.licel.jcardsim.smartcardio.CardSimulator;
+import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
+import io.iotpay.card.se.SeApplet;
 import io.iotpay.bench.pos.OdaScheme;
 import io.iotpay.bench.pos.PosCard;
+import io.iotpay.foundation.card.SmartcardioCardChannel;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.PinBlock.ClearPin;
@@ -20,7 +24,13 @@ import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.ledger.AccountBalance;
+import io.iotpay.phone.pos.DeviceSensors;
+import io.iotpay.phone.pos.Enroller;
+import io.iotpay.phone.pos.MonitoringService;
 import io.iotpay.phone.pos.PhonePinPad;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SdkOutcome;
+import io.iotpay.phone.pos.SecureElement;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
@@ -45,18 +55,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import javacard.framework.AID;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
@@ -271,6 +284,77 @@ class OnlinePinTest {
     assertThat(w.scheme.online.flushLog(10_000)).isTrue();
     assertThat(w.scheme.count("SELECT COUNT(*) FROM online_message_log WHERE answered_by = 'STAND_IN'")).isEqualTo(1);
     assertThat(w.pay(PIN).reason()).as("once the issuer is back").isEqualTo(PosOutcome.Reason.APPROVED_ONLINE);
+  }
+
+  /** A phone's secure element: the SE applet in jCardSim, as the SDK's tests install it. */
+  private static SecureElement secureElement(AlgorithmSuite suite) throws javax.smartcardio.CardException {
+    CardSimulator simulator = new CardSimulator();
+    byte[] aid = SecureElement.AID;
+    byte[] parameters = new byte[aid.length + 4];
+    parameters[0] = (byte) aid.length;
+    System.arraycopy(aid, 0, parameters, 1, aid.length);
+    parameters[aid.length + 2] = 1;
+    parameters[aid.length + 3] = (byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2);
+    simulator.installApplet(new AID(aid, (short) 0, (byte) aid.length), SeApplet.class, parameters, (short) 0,
+        (byte) parameters.length);
+    return new SecureElement(new SmartcardioCardChannel(
+        CardTerminalSimulator.terminal(simulator).connect("T=1").getBasicChannel()));
+  }
+
+  /** A monitoring service that approves every attestation token (the demo's acquirer runs no risk check). */
+  private static MonitoringService approving() {
+    return new MonitoringService() {
+      @Override
+      public byte[] nonce(String terminalId) {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        return nonce;
+      }
+
+      @Override
+      public Verdict attest(String terminalId, byte[] token) {
+        return new Verdict("APPROVE", "OK", "no risk check in this world");
+      }
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void throughTheAcquiringSdk_thePhonesPinPadPays_andAWrongPinIsDeclined55(AlgorithmSuite suite) throws Exception {
+    World w = new World(suite);
+    Path sdkDir = dir.resolve("sdk");
+    SecureElement se = secureElement(suite);
+    PosSdk.enrol(sdkDir, suite, se, csr -> {
+      var enrolment = w.acquirer.registry.service().enrol(w.acquirer.merchants.get(0).id(), suite, csr);
+      try {
+        return new Enroller.Enrolled(enrolment.terminal().id().value(), enrolment.certificate().getEncoded());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    PosSdk.Options options = new PosSdk.Options(sdkDir, AcquirerNode.INSTITUTION, "PHONESHOP1", 1, 0,
+        UnaryOperator.identity());
+    String terminalId = Files.readAllLines(sdkDir.resolve("enrolment")).get(1);
+    try (Iso8583Client link = new Iso8583Client(Links.loopback(w.acquirer.terminalPort()),
+        Links.settings(AcquirerNode.INSTITUTION, terminalId, Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS),
+        w.acquirer.terminalLink, Iso8583Wire.load());
+        PosSdk sdk = PosSdk.open(options, se, link, approving(), DeviceSensors.fixed(new byte[32], 0, 0, 0),
+            Clock.systemUTC(), l -> l, w.keys.pinPad(suite, w.keypad))) {
+      w.keypad.typing = PIN;
+      w.card.reinsert();
+      SdkOutcome paid = sdk.charge(Money.ofMinor(AMOUNT, CurrencyUnit.CNY), w.card.channel());
+      assertThat(paid.approved()).isTrue();
+      assertThat(paid.kernel().cvm()).isEqualTo(PosOutcome.Cvm.ONLINE_PIN);
+
+      w.keypad.typing = "739164825032";
+      w.card.reinsert();
+      SdkOutcome wrong = sdk.charge(Money.ofMinor(AMOUNT, CurrencyUnit.CNY), w.card.channel());
+      assertThat(wrong.approved()).isFalse();
+      assertThat(wrong.kernel().entry().arc()).isEqualTo(arc(ResponseCode.INCORRECT_PIN));
+    }
+    assertThat(w.cardAccount().debitsPendingMinor()).as("one hold, for the right PIN").isEqualTo(AMOUNT);
+    assertThat(w.issuer.service.pinCounts().orElseThrow()).isEqualTo(
+        new io.iotpay.issuer.authorisation.card.PinVerification.Counts(1, 1));
   }
 
   /** Log events of every logger while the test runs (slf4j through logback, and java.util.logging). */
