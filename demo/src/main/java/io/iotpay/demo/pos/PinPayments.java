@@ -13,7 +13,6 @@ import io.iotpay.terminal.pos.PinPad;
 import io.iotpay.terminal.pos.PosKernel;
 import io.iotpay.terminal.pos.PosOutcome;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 

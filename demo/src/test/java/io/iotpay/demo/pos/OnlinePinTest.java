@@ -15,7 +15,6 @@ import io.iotpay.foundation.card.SmartcardioCardChannel;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.PinBlock.ClearPin;
-import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.oda.CaRevocationList;
 import io.iotpay.foundation.crypto.oda.OdaTrustStore;
 import io.iotpay.foundation.crypto.oda.OdaVerifier;
