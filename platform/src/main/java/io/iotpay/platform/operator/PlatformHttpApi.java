@@ -11,6 +11,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -40,13 +44,24 @@ public final class PlatformHttpApi implements AutoCloseable {
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
+  private final List<HttpMount> mounts;
+  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Javalin app;
 
   /** @param services never null; @param config never null */
   public PlatformHttpApi(HttpApiServices services, HttpApiConfig config) {
+    this(services, config, List.of());
+  }
+
+  /**
+   * @param services never null; @param config never null
+   * @param mounts routes of other packages (the operator console) served beside the API's; never null
+   */
+  public PlatformHttpApi(HttpApiServices services, HttpApiConfig config, List<HttpMount> mounts) {
     this.services = Objects.requireNonNull(services, "services");
     this.config = Objects.requireNonNull(config, "config");
+    this.mounts = List.copyOf(mounts);
   }
 
   /**
@@ -87,6 +102,13 @@ public final class PlatformHttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */
+  public List<String> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
+  }
+
   /** Whether the API is served over TLS. */
   public boolean tls() {
     return config.tls() != null;
@@ -110,6 +132,7 @@ public final class PlatformHttpApi implements AutoCloseable {
     javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
     javalin.requestLogger.http(this::measure);
+    javalin.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
     HttpApiConfig.Tls tls = config.tls();
     if (tls == null) {
       return;
@@ -140,6 +163,7 @@ public final class PlatformHttpApi implements AutoCloseable {
     new UserEndpoints(services, config).register(created, bearer);
     new AttackEndpoints(services, config).register(created, bearer, metrics);
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
+    mounts.forEach(mount -> mount.register(created, config.tls() != null));
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
     created.exception(Exception.class, (e, ctx) -> {
       ApiException error = ErrorTable.of(e);
