@@ -155,6 +155,7 @@ public final class PlatformHttpApi implements AutoCloseable {
   private void routes(Javalin created) {
     BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
     created.get("/health", ctx -> Exchange.json(ctx, 200, Exchange.JSON.createObjectNode().put("status", "UP")));
+    created.get(OpenApiDocument.PATH, new OpenApiDocument()::serve);
     created.get("/metrics", ctx -> {
       bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
