@@ -60,7 +60,8 @@ final class ConsoleFixture implements AutoCloseable {
     assertThat(declined.status()).as(declined.toString()).isEqualTo(200);
   }
 
-  private static OperatorConsole console(HttpApiFixture f) {
+  /** The console over the fixture's parts, as `iotpay serve` mounts it. */
+  static OperatorConsole console(HttpApiFixture f) {
     AuditCheck verify = () -> {
       String keyId = Checkpoint.keyIdOf(f.suite, f.platform.auditKey.getPublic().getEncoded());
       VerificationReport report = AuditVerifier.verify(DatabaseAuditSource.of(f.platform.database),
