@@ -55,30 +55,27 @@ class ConsoleBrowserTest {
   @MethodSource("suitesWithAndWithoutJavaScript")
   void logIn_findADevice_suspendIt_andItsNextPaymentRequestIsRefused(AlgorithmSuite suite, boolean javaScript) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      WebDriver browser = browser(javaScript);
-      try {
-        logIn(browser, f);
-        browser.findElement(By.id("q")).sendKeys("car");
-        browser.findElement(By.id("search")).click();
-        wait(browser).until(ExpectedConditions.urlContains("q=car"));
-        browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
-        wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
-        assertThat(f.devicePaymentRequest().status()).as("an active device is heard").isEqualTo(200);
+      inBrowser(javaScript, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.id("q")).sendKeys("car");
+          browser.findElement(By.id("search")).click();
+          wait(browser).until(ExpectedConditions.urlContains("q=car"));
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
+          assertThat(f.devicePaymentRequest().status()).as("an active device is heard").isEqualTo(200);
 
-        browser.findElement(By.id("reason")).sendKeys("reported stolen");
-        browser.findElement(By.id("suspend")).click();
-        wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "SUSPENDED"));
-        assertThat(status(f)).isEqualTo(DeviceStatus.SUSPENDED);
+          browser.findElement(By.id("reason")).sendKeys("reported stolen");
+          browser.findElement(By.id("suspend")).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "SUSPENDED"));
+          assertThat(status(f)).isEqualTo(DeviceStatus.SUSPENDED);
 
-        HttpApiFixture.Response refused = f.devicePaymentRequest();
-        assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.error()).isEqualTo("DEVICE_SUSPENDED");
-        browser.navigate().refresh();
-        assertThat(browser.findElement(By.id("device-refusals")).getText()).contains("DEVICE_SUSPENDED");
-        screenshot(browser, suite + (javaScript ? "" : "-nojs") + "-device");
-      } finally {
-        browser.quit();
-      }
+          HttpApiFixture.Response refused = f.devicePaymentRequest();
+          assertThat(refused.status()).isEqualTo(403);
+          assertThat(refused.error()).isEqualTo("DEVICE_SUSPENDED");
+          browser.navigate().refresh();
+          assertThat(browser.findElement(By.id("device-refusals")).getText()).contains("DEVICE_SUSPENDED");
+          screenshot(browser, suite + (javaScript ? "" : "-nojs") + "-device");
+      });
     }
   }
 
@@ -86,37 +83,34 @@ class ConsoleBrowserTest {
   @EnumSource(AlgorithmSuite.class)
   void openAPayment_itsProofVerifiesInThePage_andFailsWhenAByteIsChanged(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      WebDriver browser = browser(true);
-      try {
-        logIn(browser, f);
-        browser.findElement(By.linkText("Payments")).click();
-        browser.findElement(By.linkText(ConsoleFixture.DEVICE + "/8")).click();
-        assertThat(browser.findElement(By.id("server-check-0")).getText()).isEqualTo("verified");
-        assertThat(browser.findElement(By.id("server-check-1")).getText()).isEqualTo("verified");
-        if (suite != AlgorithmSuite.INTERNATIONAL) {
-          assertThat(browser.findElements(By.className("browser-check"))).isEmpty();
-          assertThat(browser.getPageSource()).contains("only the platform's");
-          return;
-        }
-        for (String version : List.of("0", "1")) {
-          wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-" + version), "verified in this browser"));
-        }
-        screenshot(browser, suite + "-payment");
-        JavascriptExecutor js = (JavascriptExecutor) browser;
-        String original = (String) js.executeScript("return document.getElementById('proof-1').textContent;");
-        for (String field : List.of("entry", "leafHash", "root", "checkpoint.rootHash", "checkpoint.signature", "path.0")) {
-          js.executeScript(CHANGE_ONE_BYTE, "proof-1", field);
-          browser.findElement(By.id("check-proofs")).click();
-          wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("browser-check-1"), "FAILED"));
-          assertThat(browser.findElement(By.id("browser-check-0")).getText()).as(field).isEqualTo("verified in this browser");
-          // Put the proof back: it verifies again, so the failure was the changed byte's.
-          js.executeScript("document.getElementById(arguments[0]).textContent = arguments[1];", "proof-1", original);
-          browser.findElement(By.id("check-proofs")).click();
-          wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-1"), "verified in this browser"));
-        }
-      } finally {
-        browser.quit();
-      }
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.linkText("Payments")).click();
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE + "/8")).click();
+          assertThat(browser.findElement(By.id("server-check-0")).getText()).isEqualTo("verified");
+          assertThat(browser.findElement(By.id("server-check-1")).getText()).isEqualTo("verified");
+          if (suite != AlgorithmSuite.INTERNATIONAL) {
+            assertThat(browser.findElements(By.className("browser-check"))).isEmpty();
+            assertThat(browser.getPageSource()).contains("only the platform's");
+            return;
+          }
+          for (String version : List.of("0", "1")) {
+            wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-" + version), "verified in this browser"));
+          }
+          screenshot(browser, suite + "-payment");
+          JavascriptExecutor js = (JavascriptExecutor) browser;
+          String original = (String) js.executeScript("return document.getElementById('proof-1').textContent;");
+          for (String field : List.of("entry", "leafHash", "root", "checkpoint.rootHash", "checkpoint.signature", "path.0")) {
+            js.executeScript(CHANGE_ONE_BYTE, "proof-1", field);
+            browser.findElement(By.id("check-proofs")).click();
+            wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("browser-check-1"), "FAILED"));
+            assertThat(browser.findElement(By.id("browser-check-0")).getText()).as(field).isEqualTo("verified in this browser");
+            // Put the proof back: it verifies again, so the failure was the changed byte's.
+            js.executeScript("document.getElementById(arguments[0]).textContent = arguments[1];", "proof-1", original);
+            browser.findElement(By.id("check-proofs")).click();
+            wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-1"), "verified in this browser"));
+          }
+      });
     }
   }
 
@@ -138,20 +132,17 @@ class ConsoleBrowserTest {
   @EnumSource(AlgorithmSuite.class)
   void aFormPostedWithoutItsCsrfToken_isRefused(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      WebDriver browser = browser(true);
-      try {
-        logIn(browser, f);
-        browser.get(f.uri("/console/devices/" + ConsoleFixture.DEVICE).toString());
-        ((JavascriptExecutor) browser).executeScript("document.querySelector('#status-form input[name=csrf]').remove();");
-        browser.findElement(By.id("reason")).sendKeys("no token");
-        browser.findElement(By.id("revoke")).click();
-        wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "CSRF"));
-        assertThat(browser.findElement(By.tagName("body")).getText()).contains("Refused");
-        assertThat(status(f)).isEqualTo(DeviceStatus.ACTIVE);
-        screenshot(browser, suite + "-csrf-refused");
-      } finally {
-        browser.quit();
-      }
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.get(f.uri("/console/devices/" + ConsoleFixture.DEVICE).toString());
+          ((JavascriptExecutor) browser).executeScript("document.querySelector('#status-form input[name=csrf]').remove();");
+          browser.findElement(By.id("reason")).sendKeys("no token");
+          browser.findElement(By.id("revoke")).click();
+          wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "CSRF"));
+          assertThat(browser.findElement(By.tagName("body")).getText()).contains("Refused");
+          assertThat(status(f)).isEqualTo(DeviceStatus.ACTIVE);
+          screenshot(browser, suite + "-csrf-refused");
+      });
     }
   }
 
@@ -159,35 +150,47 @@ class ConsoleBrowserTest {
   @EnumSource(AlgorithmSuite.class)
   void everyPage_rendersWithoutCspViolations_andShowsNoSecret(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      WebDriver browser = browser(true);
-      try {
-        browser.get(f.uri("/console/login").toString());
-        screenshot(browser, suite + "-login");
-        logIn(browser, f);
-        for (String page : f.pages()) {
-          browser.get(f.uri(page).toString());
-          wait(browser).until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
-          if (page.equals("/console/live")) {
-            // uPlot drew its charts: the WebJar's script ran under the CSP.
-            wait(browser).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#chart-decisions canvas"), 0));
+      inBrowser(true, browser -> {
+          browser.get(f.uri("/console/login").toString());
+          screenshot(browser, suite + "-login");
+          logIn(browser, f);
+          for (String page : f.pages()) {
+            browser.get(f.uri(page).toString());
+            wait(browser).until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+            if (page.equals("/console/live")) {
+              // uPlot drew its charts: the WebJar's script ran under the CSP.
+              wait(browser).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#chart-decisions canvas"), 0));
+            }
+            String html = browser.getPageSource();
+            for (String secret : f.secrets()) {
+              assertThat(html).as(page).doesNotContain(secret);
+            }
+            screenshot(browser, suite + "-" + page.substring("/console/".length()).replaceAll("[^A-Za-z0-9]+", "-"));
           }
-          String html = browser.getPageSource();
-          for (String secret : f.secrets()) {
-            assertThat(html).as(page).doesNotContain(secret);
-          }
-          screenshot(browser, suite + "-" + page.substring("/console/".length()).replaceAll("[^A-Za-z0-9]+", "-"));
-        }
-        browser.findElement(By.linkText("Books")).click();
-        browser.findElement(By.id("verify")).click();
-        wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "VERIFIED"));
-        screenshot(browser, suite + "-books-verified");
-        List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
-        assertThat(problems).as("browser console errors (a CSP violation would be one)").isEmpty();
-        f.api.platform.assertBooksBalance();
-      } finally {
-        browser.quit();
-      }
+          browser.findElement(By.linkText("Books")).click();
+          browser.findElement(By.id("verify")).click();
+          wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "VERIFIED"));
+          screenshot(browser, suite + "-books-verified");
+          List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+          assertThat(problems).as("browser console errors (a CSP violation would be one)").isEmpty();
+          f.api.platform.assertBooksBalance();
+      });
+    }
+  }
+
+  /** What a test does in the browser. */
+  private interface Steps {
+    void run(WebDriver browser) throws Exception;
+  }
+
+  /** Runs {@code steps} in a fresh headless Chromium, closed after them whatever happens. */
+  private static void inBrowser(boolean javaScript, Steps steps) throws Exception {
+    WebDriver browser = browser(javaScript);
+    try {
+      steps.run(browser);
+    } finally {
+      browser.quit();
     }
   }
 

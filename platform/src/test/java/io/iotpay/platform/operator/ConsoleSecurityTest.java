@@ -86,8 +86,7 @@ class ConsoleSecurityTest {
   @EnumSource(AlgorithmSuite.class)
   void everyForm_withoutItsCsrfToken_isRefused_andChangesNothing(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      ConsoleFixture.Client operator = new ConsoleFixture.Client(f);
-      operator.login(f.api.operatorToken);
+      ConsoleFixture.Client operator = loggedIn(f);
       String devicePage = "/console/devices/" + ConsoleFixture.DEVICE;
       String csrf = ConsoleFixture.Client.csrfOf(operator.get(devicePage).body());
       ConsoleFixture.Client other = new ConsoleFixture.Client(f);
@@ -117,8 +116,7 @@ class ConsoleSecurityTest {
   @EnumSource(AlgorithmSuite.class)
   void badInput_isRefusedWithAPage_andChangesNothing(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      ConsoleFixture.Client operator = new ConsoleFixture.Client(f);
-      operator.login(f.api.operatorToken);
+      ConsoleFixture.Client operator = loggedIn(f);
       assertThat(operator.get("/console/devices?status=LOST").statusCode()).isEqualTo(400);
       assertThat(operator.get("/console/devices?q=%3Cscript%3E").statusCode()).isEqualTo(400);
       assertThat(operator.get("/console/devices/nobody").statusCode()).isEqualTo(404);
@@ -167,8 +165,7 @@ class ConsoleSecurityTest {
   @EnumSource(AlgorithmSuite.class)
   void noPage_showsASecret(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      ConsoleFixture.Client operator = new ConsoleFixture.Client(f);
-      operator.login(f.api.operatorToken);
+      ConsoleFixture.Client operator = loggedIn(f);
       String csrf = ConsoleFixture.Client.csrfOf(operator.get("/console/books").body());
       List<String> bodies = new java.util.ArrayList<>();
       for (String page : f.pages()) {
@@ -190,8 +187,7 @@ class ConsoleSecurityTest {
   @EnumSource(AlgorithmSuite.class)
   void auditVerify_onDemand_verifiesTheLog_andTheBooksBalance(AlgorithmSuite suite) throws Exception {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
-      ConsoleFixture.Client operator = new ConsoleFixture.Client(f);
-      operator.login(f.api.operatorToken);
+      ConsoleFixture.Client operator = loggedIn(f);
       String page = operator.get("/console/books").body();
       assertThat(page).contains("Every book balances");
       HttpResponse<String> verified = operator.post("/console/books/verify", "csrf=" + ConsoleFixture.Client.csrfOf(page));
@@ -199,6 +195,12 @@ class ConsoleSecurityTest {
       assertThat(verified.body()).contains("VERIFIED:").doesNotContain("FAILED");
       f.api.platform.assertBooksBalance();
     }
+  }
+
+  private static ConsoleFixture.Client loggedIn(ConsoleFixture f) throws Exception {
+    ConsoleFixture.Client operator = new ConsoleFixture.Client(f);
+    assertThat(operator.login(f.api.operatorToken).statusCode()).isEqualTo(303);
+    return operator;
   }
 
   private static DeviceStatus status(ConsoleFixture f) {
