@@ -299,7 +299,7 @@ public final class BenchConsoleCommand implements Callable<Integer> {
   }
 
   /** An operator's console session over {@code java.net.http}: the cookie kept by hand. */
-  private record ConsoleSession(HttpClient http, URI base, String cookie) {
+  record ConsoleSession(HttpClient http, URI base, String cookie) {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"");
     private static final Pattern COOKIE = Pattern.compile("iotpay_console=([A-Za-z0-9_-]+)");
 

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,19 +56,11 @@ final class BooksPage {
     Long accountId = ConsoleInput.positiveLong("account", query);
     Long after = ConsoleInput.positiveLong("after", ctx.queryParam("after"));
     Map<Long, AccountBalance> balances = services.ledger().balances();
-    TreeMap<Long, AccountBalance> sorted = new TreeMap<>(balances);
-    List<AccountRow> rows = new ArrayList<>();
-    Map<Long, AccountBalance> shown = accountId != null
-        ? (sorted.containsKey(accountId) ? Map.of(accountId, sorted.get(accountId)) : Map.of())
-        : (after == null ? sorted : sorted.tailMap(after, false));
-    for (AccountBalance balance : new TreeMap<>(shown).values()) {
-      if (rows.size() == PAGE_SIZE) {
-        break;
-      }
-      rows.add(row(balance));
-    }
-    Long nextAfter = rows.size() == PAGE_SIZE && sorted.higherKey(rows.get(rows.size() - 1).id()) != null
-        ? rows.get(rows.size() - 1).id() : null;
+    NavigableMap<Long, AccountBalance> sorted = new TreeMap<>(balances);
+    NavigableMap<Long, AccountBalance> shown = accountId != null ? sorted.subMap(accountId, true, accountId, true)
+        : after == null ? sorted : sorted.tailMap(after, false);
+    List<AccountRow> rows = shown.values().stream().limit(PAGE_SIZE).map(BooksPage::row).toList();
+    Long nextAfter = shown.size() > PAGE_SIZE ? rows.get(rows.size() - 1).id() : null;
     List<Checkpoint> checkpoints = services.auditLog().checkpoints();
     List<CheckpointRow> latest = new ArrayList<>();
     for (int i = checkpoints.size() - 1; i >= 0 && latest.size() < CHECKPOINTS_SHOWN; i--) {
