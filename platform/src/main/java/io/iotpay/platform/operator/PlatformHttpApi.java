@@ -44,24 +44,15 @@ public final class PlatformHttpApi implements AutoCloseable {
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
-  private final List<HttpMount> mounts;
-  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Javalin app;
+  private final List<HttpMount> mounts = new ArrayList<>();
+  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
 
   /** @param services never null; @param config never null */
   public PlatformHttpApi(HttpApiServices services, HttpApiConfig config) {
-    this(services, config, List.of());
-  }
-
-  /**
-   * @param services never null; @param config never null
-   * @param mounts routes of other packages (the operator console) served beside the API's; never null
-   */
-  public PlatformHttpApi(HttpApiServices services, HttpApiConfig config, List<HttpMount> mounts) {
     this.services = Objects.requireNonNull(services, "services");
     this.config = Objects.requireNonNull(config, "config");
-    this.mounts = List.copyOf(mounts);
   }
 
   /**
@@ -100,6 +91,20 @@ public final class PlatformHttpApi implements AutoCloseable {
       throw new IllegalStateException("the HTTP API is not started");
     }
     return app.port();
+  }
+
+  /**
+   * Serves {@code mount}'s routes (the operator console's) beside the API's, registered after them.
+   *
+   * @return this
+   * @throws IllegalStateException when already started
+   */
+  public synchronized PlatformHttpApi mount(HttpMount mount) {
+    if (app != null) {
+      throw new IllegalStateException("mount before start");
+    }
+    mounts.add(Objects.requireNonNull(mount, "mount"));
+    return this;
   }
 
   /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */

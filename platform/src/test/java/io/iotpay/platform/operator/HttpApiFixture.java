@@ -115,7 +115,9 @@ final class HttpApiFixture implements AutoCloseable {
         (user, account) -> (user.equals(ALICE) && account == ALICE_ACCOUNT) || (user.equals(BOB) && account == BOB_ACCOUNT));
     services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
         platform.states, inbox, platform.clock, auth);
-    api = new PlatformHttpApi(services, config, mounts.apply(this)).start("127.0.0.1", 0);
+    PlatformHttpApi unstarted = new PlatformHttpApi(services, config);
+    mounts.apply(this).forEach(unstarted::mount);
+    api = unstarted.start("127.0.0.1", 0);
     base = URI.create((api.tls() ? "https" : "http") + "://127.0.0.1:" + api.port());
   }
 
