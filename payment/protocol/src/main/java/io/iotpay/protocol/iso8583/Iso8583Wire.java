@@ -7,9 +7,12 @@ import com.solab.iso8583.IsoMessage;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Typed messages ↔ message bytes, with field 128 (see {@link MessageMac}). Thread-safe.
@@ -49,11 +52,20 @@ public final class Iso8583Wire {
 
   /** The bytes of {@code message} with field 128 under {@code zak}. */
   public byte[] write(Iso8583Message message, AlgorithmSuite suite, ZoneKeys.Generation zak) {
+    return write(message, input -> MessageMac.compute(suite, zak.zak(), input));
+  }
+
+  /** The bytes of {@code message} with field 128 under {@code zak} of the link {@code keys} (its kept MAC functions). */
+  public byte[] write(Iso8583Message message, ZoneKeys keys, ZoneKeys.Generation zak) {
+    return write(message, input -> keys.mac(zak, input));
+  }
+
+  private byte[] write(Iso8583Message message, UnaryOperator<byte[]> macOf) {
     IsoMessage iso = messages.toIso(message);
     messages.codec().set(iso, 128, new byte[Iso8583Limits.MAC_BYTES]);
     byte[] bytes = messages.codec().encode(iso);
     int macAt = bytes.length - MAC_FIELD_CHARS;
-    byte[] mac = MessageMac.compute(suite, zak.zak(), Arrays.copyOf(bytes, macAt));
+    byte[] mac = macOf.apply(Arrays.copyOf(bytes, macAt));
     byte[] macText = Hex.encode(mac).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(macText, 0, bytes, macAt, MAC_FIELD_CHARS);
     return bytes;
@@ -80,11 +92,25 @@ public final class Iso8583Wire {
    * @throws Iso8583Exception MAC_MISSING without field 128, MAC_INVALID when no key verifies it
    */
   public static ZoneKeys.Generation verify(Received received, AlgorithmSuite suite, List<ZoneKeys.Generation> keys) {
+    return verify(received, keys, (key, input) -> MessageMac.compute(suite, key.zak(), input));
+  }
+
+  /**
+   * As {@link #verify(Received, AlgorithmSuite, List)}, with the kept MAC functions of the link {@code link}.
+   *
+   * @param candidates generations of {@code link}
+   */
+  public static ZoneKeys.Generation verify(Received received, ZoneKeys link, List<ZoneKeys.Generation> candidates) {
+    return verify(received, candidates, link::mac);
+  }
+
+  private static ZoneKeys.Generation verify(Received received, List<ZoneKeys.Generation> keys,
+      BiFunction<ZoneKeys.Generation, byte[], byte[]> macOf) {
     if (received.mac() == null) {
       throw new Iso8583Exception(MAC_MISSING, received.message().mti().code() + " has no field 128");
     }
     for (ZoneKeys.Generation key : keys) {
-      if (MessageMac.verify(suite, key.zak(), received.macInput(), received.mac())) {
+      if (MessageDigest.isEqual(macOf.apply(key, received.macInput()), received.mac())) {
         return key;
       }
     }
