@@ -21,6 +21,20 @@ public final class Iso8583Wire {
   /** Field 128 travels as 16 hex characters at the very end (it is the last field). */
   private static final int MAC_FIELD_CHARS = 2 * Iso8583Limits.MAC_BYTES;
 
+  /** Byte of the secondary bitmap that holds bit 128 (MTI 4 bytes, primary bitmap 8, secondary 8), and its mask. */
+  private static final int FIELD_128_BITMAP_BYTE = 4 + 8 + 7;
+  private static final int FIELD_128_BITMAP_MASK = 0x01;
+
+  /**
+   * The last message this thread wrote without a MAC, and its bytes. A party that stores a message's
+   * plain bytes (the acquirer host seals every request and answer before it sends them on) then
+   * sends that same message: the MACed write starts from these bytes instead of encoding the message
+   * again (docs/bench-auth.md §3.4). One slot per thread, compared by identity.
+   */
+  private static final ThreadLocal<Plain> LAST_PLAIN = new ThreadLocal<>();
+
+  private record Plain(Iso8583Message message, byte[] bytes) {}
+
   private final Iso8583Messages messages;
 
   public Iso8583Wire(Iso8583Messages messages) {
@@ -47,7 +61,9 @@ public final class Iso8583Wire {
 
   /** The bytes of {@code message} with no field 128 (a link with MACs off). */
   public byte[] write(Iso8583Message message) {
-    return messages.codec().encode(messages.toIso(message));
+    byte[] bytes = messages.codec().encode(messages.toIso(message));
+    LAST_PLAIN.set(new Plain(message, bytes));
+    return bytes.clone();
   }
 
   /** The bytes of {@code message} with field 128 under {@code zak}. */
@@ -61,14 +77,31 @@ public final class Iso8583Wire {
   }
 
   private byte[] write(Iso8583Message message, UnaryOperator<byte[]> macOf) {
-    IsoMessage iso = messages.toIso(message);
-    messages.codec().set(iso, 128, new byte[Iso8583Limits.MAC_BYTES]);
-    byte[] bytes = messages.codec().encode(iso);
+    byte[] bytes = withRoomForMac(message);
     int macAt = bytes.length - MAC_FIELD_CHARS;
     byte[] mac = macOf.apply(Arrays.copyOf(bytes, macAt));
     byte[] macText = Hex.encode(mac).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(macText, 0, bytes, macAt, MAC_FIELD_CHARS);
     return bytes;
+  }
+
+  /**
+   * The bytes of {@code message} with bit 128 set and room for field 128 at the end: from this
+   * thread's last plain write of the same message when there is one (field 128, last of all, only
+   * adds its bit and its 16 characters), else encoded.
+   */
+  private byte[] withRoomForMac(Iso8583Message message) {
+    Plain last = LAST_PLAIN.get();
+    if (last != null && last.message() == message) {
+      byte[] bytes = Arrays.copyOf(last.bytes(), last.bytes().length + MAC_FIELD_CHARS);
+      bytes[FIELD_128_BITMAP_BYTE] |= FIELD_128_BITMAP_MASK;
+      if (bytes.length <= Iso8583Limits.MESSAGE_BYTES_MAX) {
+        return bytes;
+      }
+    }
+    IsoMessage iso = messages.toIso(message);
+    messages.codec().set(iso, 128, new byte[Iso8583Limits.MAC_BYTES]);
+    return messages.codec().encode(iso);
   }
 
   /**

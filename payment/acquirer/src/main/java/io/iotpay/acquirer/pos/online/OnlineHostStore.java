@@ -132,7 +132,7 @@ final class OnlineHostStore {
    */
   Optional<Long> insertRequest(RequestRow row, long nowMs) {
     return transactionInGroup("insert request", c -> {
-      if (find(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).isPresent()) {
+      if (idOf(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).isPresent()) {
         return Optional.<Long>empty();
       }
       PreparedStatement insert = statements.prepared(c, "INSERT INTO online_request (terminal_id, stan,"
@@ -163,7 +163,7 @@ final class OnlineHostStore {
       insert.setLong(18, nowMs);
       insert.setLong(19, nowMs);
       insert.executeUpdate();
-      return Optional.of(find(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).orElseThrow().id());
+      return Optional.of(idOf(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).orElseThrow());
     });
   }
 
@@ -597,17 +597,36 @@ final class OnlineHostStore {
 
   // ---- plumbing -----------------------------------------------------------------------------------
 
+  /**
+   * The id of the request with this key. One column, not the row: the driver decodes every column
+   * name of a result on each run, and a request row has eighteen.
+   */
+  private Optional<Long> idOf(Connection c, String terminalId, int stan, String transmittedAt, String mti)
+      throws SQLException {
+    PreparedStatement q = statements.prepared(c, "SELECT id FROM online_request"
+        + " WHERE terminal_id = ? AND stan = ? AND transmitted_at = ? AND mti = ?");
+    bindKey(q, terminalId, stan, transmittedAt, mti);
+    try (ResultSet rows = q.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+    }
+  }
+
   private Optional<RequestRow> find(Connection c, String terminalId, int stan, String transmittedAt, String mti)
       throws SQLException {
     PreparedStatement q = statements.prepared(c, "SELECT " + REQUEST_COLUMNS + " FROM online_request"
         + " WHERE terminal_id = ? AND stan = ? AND transmitted_at = ? AND mti = ?");
+    bindKey(q, terminalId, stan, transmittedAt, mti);
+    try (ResultSet rows = q.executeQuery()) {
+      return rows.next() ? Optional.of(row(rows)) : Optional.empty();
+    }
+  }
+
+  private static void bindKey(PreparedStatement q, String terminalId, int stan, String transmittedAt, String mti)
+      throws SQLException {
     q.setString(1, terminalId);
     q.setInt(2, stan);
     q.setString(3, transmittedAt);
     q.setString(4, mti);
-    try (ResultSet rows = q.executeQuery()) {
-      return rows.next() ? Optional.of(row(rows)) : Optional.empty();
-    }
   }
 
   private static Optional<RequestRow> one(Connection c, String sql, long id) throws SQLException {
