@@ -29,7 +29,8 @@ public final class Iso8583Wire {
    * The last message this thread wrote without a MAC, and its bytes. A party that stores a message's
    * plain bytes (the acquirer host seals every request and answer before it sends them on) then
    * sends that same message: the MACed write starts from these bytes instead of encoding the message
-   * again (docs/bench-auth.md §3.4). One slot per thread, compared by identity.
+   * again (docs/bench-auth.md §3.4). One slot per thread, compared by identity, emptied when it is
+   * used, so the clear bytes (with the PAN) are not kept after the send they were kept for.
    */
   private static final ThreadLocal<Plain> LAST_PLAIN = new ThreadLocal<>();
 
@@ -93,6 +94,7 @@ public final class Iso8583Wire {
   private byte[] withRoomForMac(Iso8583Message message) {
     Plain last = LAST_PLAIN.get();
     if (last != null && last.message() == message) {
+      LAST_PLAIN.remove();
       byte[] bytes = Arrays.copyOf(last.bytes(), last.bytes().length + MAC_FIELD_CHARS);
       bytes[FIELD_128_BITMAP_BYTE] |= FIELD_128_BITMAP_MASK;
       if (bytes.length <= Iso8583Limits.MESSAGE_BYTES_MAX) {
