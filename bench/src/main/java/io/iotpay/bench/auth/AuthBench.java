@@ -116,9 +116,17 @@ public final class AuthBench {
       }
     }
 
+    /**
+     * The defaults. The warm-up equals the measured run: with 2,000 the parties' JIT compilers were
+     * still at work in the measured window and took about a third of the CPU it counted
+     * (docs/bench-auth.md §3.4).
+     */
     public static Settings quick(AlgorithmSuite suite) {
-      return new Settings(suite, 200, 2_000, 20_000, 4, 256, 5_000);
+      return new Settings(suite, 200, WARMUP_DEFAULT, 20_000, 4, 256, 5_000);
     }
+
+    /** Default unmeasured authorisations before the measured ones. */
+    static final int WARMUP_DEFAULT = 20_000;
   }
 
   /**

@@ -165,6 +165,14 @@ public enum MacAlgorithm {
   public sealed interface MacFunction permits CbcMac, RetailMac, CmacFunction {
     /** The MAC of {@code data}; never null. */
     byte[] mac(byte[] data);
+
+    /**
+     * Overwrites the key schedule this function holds, where its engine allows it: the single-DES
+     * engines of {@link #ISO9797_1_M1} (8-byte key) and {@link #ISO9797_1_M3}. BouncyCastle's other
+     * engines (3DES, AES, SM4) keep theirs private until they are collected. The function is
+     * unusable afterwards.
+     */
+    void wipe();
   }
 
   /** ISO/IEC 9797-1 algorithm 1: CBC over the padded data, output the leading bytes of the last block. */
@@ -187,13 +195,20 @@ public enum MacAlgorithm {
       byte[] chain = chain(engine, padding.pad(data, engine.getBlockSize()), initialValue);
       return Arrays.copyOf(chain, outputBytes);
     }
+
+    @Override
+    public void wipe() {
+      if (engine instanceof FastDesEngine des) {
+        des.wipe();
+      }
+    }
   }
 
   /** ISO/IEC 9797-1 algorithm 3 with DES: CBC under K1, then D(K2) and E(K1) on the last block. */
   static final class RetailMac implements MacFunction {
     // Re-keyed for every session key: the table key schedule makes that cheap.
-    private final DESEngine encryptK1 = new FastDesEngine();
-    private final DESEngine decryptK2 = new FastDesEngine();
+    private final FastDesEngine encryptK1 = new FastDesEngine();
+    private final FastDesEngine decryptK2 = new FastDesEngine();
     private final MacPadding padding;
 
     RetailMac(SecretKeyBytes key, MacPadding padding) {
@@ -216,6 +231,12 @@ public enum MacAlgorithm {
       encryptK1.processBlock(last, 0, last, 0);
       return last;
     }
+
+    @Override
+    public void wipe() {
+      encryptK1.wipe();
+      decryptK2.wipe();
+    }
   }
 
   /** CMAC (NIST SP 800-38B) over AES or SM4, with BouncyCastle's implementation. */
@@ -234,6 +255,11 @@ public enum MacAlgorithm {
       byte[] out = new byte[cmac.getMacSize()];
       cmac.doFinal(out, 0);
       return out;
+    }
+
+    @Override
+    public void wipe() {
+      // BouncyCastle's AES and SM4 engines keep their round keys private: nothing to overwrite here.
     }
   }
 

@@ -172,7 +172,7 @@ public final class Iso8583Client implements AutoCloseable {
       }
       return outcome;
     });
-    byte[] bytes = zak == null ? wire.write(request) : wire.write(request, keys.suite(), zak);
+    byte[] bytes = zak == null ? wire.write(request) : wire.write(request, keys, zak);
     // A lock, not synchronized: a virtual thread blocked in a write inside synchronized pins its carrier on JDK 21.
     current.writeLock().lock();
     try {
@@ -257,7 +257,7 @@ public final class Iso8583Client implements AutoCloseable {
     }
     List<ZoneKeys.Generation> candidates = List.of(waiting.key(), keys.current());
     try {
-      Iso8583Wire.verify(received, keys.suite(), candidates);
+      Iso8583Wire.verify(received, keys, candidates);
       return new Outcome.Answered(received.message());
     } catch (Iso8583Exception e) {
       macFailures.incrementAndGet();

@@ -196,7 +196,7 @@ public final class Iso8583Server implements AutoCloseable {
       ZoneKeys.Generation key = null;
       if (settings.macRequired()) {
         try {
-          key = Iso8583Wire.verify(received, keys.suite(), keys.acceptable(System.currentTimeMillis()));
+          key = Iso8583Wire.verify(received, keys, keys.acceptable(System.currentTimeMillis()));
         } catch (Iso8583Exception e) {
           macRefusals.incrementAndGet();
           LOG.log(Level.WARNING, "ISO 8583 MAC refused, answered A0 [mti={0}, stan={1}, reason={2}]",
@@ -259,7 +259,7 @@ public final class Iso8583Server implements AutoCloseable {
     }
 
     private void send(Iso8583Message response, ZoneKeys.Generation key) {
-      byte[] bytes = key == null ? wire.write(response) : wire.write(response, keys.suite(), key);
+      byte[] bytes = key == null ? wire.write(response) : wire.write(response, keys, key);
       writeLock.lock();
       try {
         Frames.write(out, bytes);

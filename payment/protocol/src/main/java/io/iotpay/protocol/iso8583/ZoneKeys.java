@@ -38,7 +38,8 @@ public final class ZoneKeys {
    */
   public record Generation(int number, SecretKeyBytes zak) {}
 
-  private record State(Generation current, Generation previous, long previousValidUntilMs) {}
+  /** The current and previous generations with their MAC functions ({@link GenerationMacs}). */
+  private record State(GenerationMacs current, GenerationMacs previous, long previousValidUntilMs) {}
 
   private final AlgorithmSuite suite;
   private final SecretKeyBytes zoneMasterKey;
@@ -58,7 +59,8 @@ public final class ZoneKeys {
     this.suite = Assert.notNull(suite, "suite");
     this.zoneMasterKey = checked(zoneMasterKey, "ZMK");
     this.previousKeyGraceMs = previousKeyGraceMs;
-    this.state = new AtomicReference<>(new State(new Generation(1, checked(initialZak, "ZAK")), null, 0));
+    this.state = new AtomicReference<>(
+        new State(new GenerationMacs(suite, new Generation(1, checked(initialZak, "ZAK"))), null, 0));
   }
 
   public AlgorithmSuite suite() {
@@ -71,18 +73,33 @@ public final class ZoneKeys {
 
   /** The ZAK new messages are MACed with. */
   public Generation current() {
-    return state.get().current;
+    return state.get().current.generation();
   }
 
   /** The keys an incoming request may be MACed with at {@code nowMs}: current first, then the previous within its grace. */
   public List<Generation> acceptable(long nowMs) {
     State now = state.get();
     List<Generation> keys = new ArrayList<>(2);
-    keys.add(now.current);
+    keys.add(now.current.generation());
     if (now.previous != null && nowMs < now.previousValidUntilMs) {
-      keys.add(now.previous);
+      keys.add(now.previous.generation());
     }
     return keys;
+  }
+
+  /**
+   * Field 128 of {@code input} under {@code key}: with the generation's kept MAC functions while it
+   * is the link's current or previous one, else computed afresh ({@link MessageMac#compute}).
+   */
+  public byte[] mac(Generation key, byte[] input) {
+    State now = state.get();
+    if (now.current.generation() == key) {
+      return now.current.compute(input);
+    }
+    if (now.previous != null && now.previous.generation() == key) {
+      return now.previous.compute(input);
+    }
+    return MessageMac.compute(suite, key.zak(), input);
   }
 
   /** A fresh random ZAK for this suite. */
@@ -123,9 +140,17 @@ public final class ZoneKeys {
   /** Makes {@code newZak} current; the replaced key stays acceptable until {@code nowMs + grace}. */
   public Generation install(SecretKeyBytes newZak, long nowMs) {
     checked(newZak, "new ZAK");
-    State after = state.updateAndGet(before -> new State(
-        new Generation(before.current.number + 1, newZak), before.current, nowMs + previousKeyGraceMs));
-    return after.current;
+    State before;
+    State after;
+    do {
+      before = state.get();
+      Generation next = new Generation(before.current.generation().number() + 1, newZak);
+      after = new State(new GenerationMacs(suite, next), before.current, nowMs + previousKeyGraceMs);
+    } while (!state.compareAndSet(before, after));
+    if (before.previous != null) {
+      before.previous.retire(); // the generation two back leaves the link: its MAC key schedules are wiped
+    }
+    return after.current.generation();
   }
 
   @Override

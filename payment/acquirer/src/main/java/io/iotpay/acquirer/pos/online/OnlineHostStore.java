@@ -1,6 +1,7 @@
 package io.iotpay.acquirer.pos.online;
 
 import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.StatementCache;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +27,8 @@ final class OnlineHostStore {
   static final int GROUP_MAX = 256;
 
   private final Database database;
+  /** The statements of every authorisation (merchant, day, request look-up, insert, answer), prepared once per connection. */
+  private final StatementCache statements = new StatementCache();
   private final ReentrantLock groupLock = new ReentrantLock();
   private final ConcurrentLinkedQueue<GroupWrite<?>> groupQueue = new ConcurrentLinkedQueue<>();
   /** Group commits made (for tests and figures). */
@@ -97,14 +100,13 @@ final class OnlineHostStore {
     return read("read merchant", c -> merchant(c, merchantId));
   }
 
-  private static Optional<MerchantRow> merchant(Connection c, String merchantId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT seq, merchant_id, acceptor_id, account_id FROM online_merchant WHERE merchant_id = ?")) {
-      q.setString(1, merchantId);
-      try (ResultSet rows = q.executeQuery()) {
-        return rows.next() ? Optional.of(new MerchantRow(rows.getLong(1), rows.getString(2), rows.getString(3),
-            rows.getLong(4))) : Optional.empty();
-      }
+  private Optional<MerchantRow> merchant(Connection c, String merchantId) throws SQLException {
+    PreparedStatement q = statements.prepared(c,
+        "SELECT seq, merchant_id, acceptor_id, account_id FROM online_merchant WHERE merchant_id = ?");
+    q.setString(1, merchantId);
+    try (ResultSet rows = q.executeQuery()) {
+      return rows.next() ? Optional.of(new MerchantRow(rows.getLong(1), rows.getString(2), rows.getString(3),
+          rows.getLong(4))) : Optional.empty();
     }
   }
 
@@ -130,39 +132,38 @@ final class OnlineHostStore {
    */
   Optional<Long> insertRequest(RequestRow row, long nowMs) {
     return transactionInGroup("insert request", c -> {
-      if (find(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).isPresent()) {
+      if (idOf(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).isPresent()) {
         return Optional.<Long>empty();
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO online_request (terminal_id, stan,"
+      PreparedStatement insert = statements.prepared(c, "INSERT INTO online_request (terminal_id, stan,"
           + " transmitted_at, mti, kind, merchant_id, business_date, rrn, pan_masked, amount_minor, currency, state,"
           + " response_code, approval_code, original_id, request_bytes, response_bytes, created_at_ms, updated_at_ms)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        insert.setString(1, row.terminalId());
-        insert.setInt(2, row.stan());
-        insert.setString(3, row.transmittedAt());
-        insert.setString(4, row.mti());
-        insert.setString(5, row.kind());
-        insert.setString(6, row.merchantId());
-        insert.setString(7, row.businessDate());
-        insert.setString(8, row.rrn());
-        insert.setString(9, row.panMasked());
-        insert.setLong(10, row.amountMinor());
-        insert.setString(11, row.currency());
-        insert.setString(12, row.state().name());
-        insert.setString(13, row.responseCode());
-        insert.setString(14, row.approvalCode());
-        if (row.originalId() == null) {
-          insert.setNull(15, Types.BIGINT);
-        } else {
-          insert.setLong(15, row.originalId());
-        }
-        insert.setBytes(16, row.requestBytes());
-        insert.setBytes(17, row.responseBytes());
-        insert.setLong(18, nowMs);
-        insert.setLong(19, nowMs);
-        insert.executeUpdate();
+          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      insert.setString(1, row.terminalId());
+      insert.setInt(2, row.stan());
+      insert.setString(3, row.transmittedAt());
+      insert.setString(4, row.mti());
+      insert.setString(5, row.kind());
+      insert.setString(6, row.merchantId());
+      insert.setString(7, row.businessDate());
+      insert.setString(8, row.rrn());
+      insert.setString(9, row.panMasked());
+      insert.setLong(10, row.amountMinor());
+      insert.setString(11, row.currency());
+      insert.setString(12, row.state().name());
+      insert.setString(13, row.responseCode());
+      insert.setString(14, row.approvalCode());
+      if (row.originalId() == null) {
+        insert.setNull(15, Types.BIGINT);
+      } else {
+        insert.setLong(15, row.originalId());
       }
-      return Optional.of(find(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).orElseThrow().id());
+      insert.setBytes(16, row.requestBytes());
+      insert.setBytes(17, row.responseBytes());
+      insert.setLong(18, nowMs);
+      insert.setLong(19, nowMs);
+      insert.executeUpdate();
+      return Optional.of(idOf(c, row.terminalId(), row.stan(), row.transmittedAt(), row.mti()).orElseThrow());
     });
   }
 
@@ -227,16 +228,15 @@ final class OnlineHostStore {
   boolean answer(long id, TransactionState to, String responseCode, String approvalCode, byte[] responseBytes,
       long nowMs) {
     return transactionInGroup("record answer", c -> {
-      try (PreparedStatement update = c.prepareStatement("UPDATE online_request SET state = ?, response_code = ?,"
-          + " approval_code = ?, response_bytes = ?, updated_at_ms = ? WHERE id = ? AND state = 'SENT'")) {
-        update.setString(1, to.name());
-        update.setString(2, responseCode);
-        update.setString(3, approvalCode);
-        update.setBytes(4, responseBytes);
-        update.setLong(5, nowMs);
-        update.setLong(6, id);
-        return update.executeUpdate() == 1;
-      }
+      PreparedStatement update = statements.prepared(c, "UPDATE online_request SET state = ?, response_code = ?,"
+          + " approval_code = ?, response_bytes = ?, updated_at_ms = ? WHERE id = ? AND state = 'SENT'");
+      update.setString(1, to.name());
+      update.setString(2, responseCode);
+      update.setString(3, approvalCode);
+      update.setBytes(4, responseBytes);
+      update.setLong(5, nowMs);
+      update.setLong(6, id);
+      return update.executeUpdate() == 1;
     });
   }
 
@@ -355,11 +355,10 @@ final class OnlineHostStore {
 
   boolean isClosed(String businessDate) {
     return read("read batch", c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM online_batch WHERE business_date = ?")) {
-        q.setString(1, businessDate);
-        try (ResultSet rows = q.executeQuery()) {
-          return rows.next();
-        }
+      PreparedStatement q = statements.prepared(c, "SELECT 1 FROM online_batch WHERE business_date = ?");
+      q.setString(1, businessDate);
+      try (ResultSet rows = q.executeQuery()) {
+        return rows.next();
       }
     });
   }
@@ -598,18 +597,36 @@ final class OnlineHostStore {
 
   // ---- plumbing -----------------------------------------------------------------------------------
 
-  private static Optional<RequestRow> find(Connection c, String terminalId, int stan, String transmittedAt, String mti)
+  /**
+   * The id of the request with this key. One column, not the row: the driver decodes every column
+   * name of a result on each run, and a request row has eighteen.
+   */
+  private Optional<Long> idOf(Connection c, String terminalId, int stan, String transmittedAt, String mti)
       throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT " + REQUEST_COLUMNS + " FROM online_request"
-        + " WHERE terminal_id = ? AND stan = ? AND transmitted_at = ? AND mti = ?")) {
-      q.setString(1, terminalId);
-      q.setInt(2, stan);
-      q.setString(3, transmittedAt);
-      q.setString(4, mti);
-      try (ResultSet rows = q.executeQuery()) {
-        return rows.next() ? Optional.of(row(rows)) : Optional.empty();
-      }
+    PreparedStatement q = statements.prepared(c, "SELECT id FROM online_request"
+        + " WHERE terminal_id = ? AND stan = ? AND transmitted_at = ? AND mti = ?");
+    bindKey(q, terminalId, stan, transmittedAt, mti);
+    try (ResultSet rows = q.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
     }
+  }
+
+  private Optional<RequestRow> find(Connection c, String terminalId, int stan, String transmittedAt, String mti)
+      throws SQLException {
+    PreparedStatement q = statements.prepared(c, "SELECT " + REQUEST_COLUMNS + " FROM online_request"
+        + " WHERE terminal_id = ? AND stan = ? AND transmitted_at = ? AND mti = ?");
+    bindKey(q, terminalId, stan, transmittedAt, mti);
+    try (ResultSet rows = q.executeQuery()) {
+      return rows.next() ? Optional.of(row(rows)) : Optional.empty();
+    }
+  }
+
+  private static void bindKey(PreparedStatement q, String terminalId, int stan, String transmittedAt, String mti)
+      throws SQLException {
+    q.setString(1, terminalId);
+    q.setInt(2, stan);
+    q.setString(3, transmittedAt);
+    q.setString(4, mti);
   }
 
   private static Optional<RequestRow> one(Connection c, String sql, long id) throws SQLException {

@@ -2,6 +2,7 @@ package io.iotpay.issuer.authorisation.card;
 
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.StatementCache;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +28,8 @@ final class CardAuthStore {
   record DayTotals(int count, long amountMinor) {}
 
   private final Database database;
+  /** The reads of every authorisation (card, transaction, day totals, reversal mark) are prepared once per connection. */
+  private final StatementCache statements = new StatementCache();
 
   CardAuthStore(Database database) {
     this.database = database;
@@ -138,9 +141,10 @@ final class CardAuthStore {
   /** The card's scripts not yet sent, oldest first, at most {@code countMax}. */
   List<QueuedScript> pendingScripts(String panHash, int countMax) {
     List<QueuedScript> out = new ArrayList<>();
-    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(
-        "SELECT seq, template, header_hex, data_hex FROM issuer_auth_script WHERE pan_hash = ? AND sent_txn IS NULL"
-            + " ORDER BY seq")) {
+    try (Connection c = database.connection()) {
+      PreparedStatement s = statements.prepared(c,
+          "SELECT seq, template, header_hex, data_hex FROM issuer_auth_script WHERE pan_hash = ? AND sent_txn IS NULL"
+              + " ORDER BY seq");
       s.setString(1, panHash);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next() && out.size() < countMax) {
@@ -173,7 +177,8 @@ final class CardAuthStore {
   }
 
   private <T> Optional<T> query(String sql, Row<T> row, Object... args) {
-    try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = database.connection()) {
+      PreparedStatement s = statements.prepared(c, sql);
       bind(s, args);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();

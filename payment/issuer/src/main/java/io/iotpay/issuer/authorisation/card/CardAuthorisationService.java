@@ -246,7 +246,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     if (seen.isPresent()) {
       return replay(request, t, seen.get());
     }
-    Decision d = decide(t, key);
+    CardCheck check = checkCard(t, panHash(t.pan()));
+    Decision d = decide(t, key, NONE_YET, check);
     ResponseCode code = d.code();
     long transferId = 0;
     if (code.approved()) {
@@ -262,13 +263,12 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         throw new IllegalStateException("ledger refused " + kind + " transfer: " + result);
       }
     }
-    IccData icc = d.chip() == null ? null : issuerData(d, t.pan(), code, key);
+    IccData icc = d.chip() == null ? null : issuerData(d, t.pan(), code, key, check.arpcIfApproved());
     String approval = code.approved() ? approvalCode(key) : null;
     store.putTxn(new Txn(key, kind.name(), panHash(t.pan()), today(), t.amount().amountMinor(), transferId,
         code.approved() ? (kind == Kind.AUTH ? HELD : POSTED) : DECLINED, code.code(), approval,
         icc == null ? null : Hex.encode(icc.value())));
-    LOG.log(System.Logger.Level.INFO, "card {0} [pan={1}, stan={2}, code={3}]", kind, t.pan().masked(), t.stan(),
-        code.code());
+    logDecision(kind, t, code);
     return CardResponse.answering(request, code, approval, icc);
   }
 
@@ -284,15 +284,18 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     final AuthorisationRequest request;
     /** The PAN's look-up hash, computed by the request's own thread before it queues. */
     final String panHash;
+    /** The card, its chip data and its ARQC check, made by the request's own thread before it queues. */
+    final CardCheck check;
     CardResponse response;
     RuntimeException error;
     boolean done;
     /** A new decision (not a replay): its answer is logged. */
     boolean logged;
 
-    PendingAuth(AuthorisationRequest request, String panHash) {
+    PendingAuth(AuthorisationRequest request, String panHash, CardCheck check) {
       this.request = request;
       this.panHash = panHash;
+      this.check = check;
     }
 
     void answer(CardResponse value) {
@@ -311,10 +314,14 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
    * holds the lock next takes everything queued, at most {@link #AUTH_BATCH_MAX}, and decides, holds
    * and stores it as one batch ({@link #authoriseBatch}); the others find their answer made when they
    * get the lock. Each answer is the one {@link #authorise} would give alone, and is stored before it
-   * is returned.
+   * is returned. What needs no lock (the PAN hash, the card row, the ARQC check and the ARPC of an
+   * approval: {@link #checkCard}) is done by the request's own thread before it queues, so the
+   * cryptography runs on every core and not in the batch.
    */
   private CardResponse authoriseInGroup(AuthorisationRequest request) {
-    PendingAuth mine = new PendingAuth(request, panHash(request.transaction().pan()));
+    CardTransaction transaction = request.transaction();
+    String panHash = panHash(transaction.pan());
+    PendingAuth mine = new PendingAuth(request, panHash, checkCard(transaction, panHash));
     authQueue.add(mine);
     lock.lock();
     try {
@@ -334,9 +341,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     if (mine.logged) {
       // Logged by the request's own thread once the lock is free, not by the batch under the lock.
-      CardTransaction t = request.transaction();
-      LOG.log(System.Logger.Level.INFO, "card {0} [pan={1}, stan={2}, code={3}]", Kind.AUTH, t.pan().masked(),
-          t.stan(), mine.response.responseCode().code());
+      logDecision(Kind.AUTH, transaction, mine.response.responseCode());
     }
     return mine.response;
   }
@@ -369,7 +374,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
           continue;
         }
         String panHash = p.panHash;
-        Decision d = decide(t, key, approvedInBatch.getOrDefault(panHash, NONE_YET), panHash);
+        Decision d = decide(t, key, approvedInBatch.getOrDefault(panHash, NONE_YET), p.check);
         Transfer hold = null;
         if (d.code().approved()) {
           hold = Transfer.pending(id("hold", key), d.card().accountId(), config.settlementAccountId(),
@@ -410,7 +415,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
             throw new IllegalStateException("ledger refused " + Kind.AUTH + " transfer: " + result);
           }
         }
-        IccData icc = x.decision().chip() == null ? null : issuerData(x.decision(), x.t().pan(), code, x.key());
+        IccData icc = x.decision().chip() == null ? null
+            : issuerData(x.decision(), x.t().pan(), code, x.key(), x.pending().check.arpcIfApproved());
         String approval = code.approved() ? approvalCode(x.key()) : null;
         rows.add(new Txn(x.key(), Kind.AUTH.name(), x.pending().panHash, today(), x.t().amount().amountMinor(),
             transferId, code.approved() ? HELD : DECLINED, code.code(), approval,
@@ -447,31 +453,51 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   /** A decision before the ledger: the code, the card (null when unknown), the chip data (null when absent). */
   private record Decision(ResponseCode code, CardAccount card, ChipData chip, boolean arqcValid) {}
 
-  private Decision decide(CardTransaction t, String key) {
-    return decide(t, key, NONE_YET);
-  }
-
-  /** @param alsoApproved approvals of this card not yet stored (earlier ones of the same batch) */
-  private Decision decide(CardTransaction t, String key, DayTotals alsoApproved) {
-    return decide(t, key, alsoApproved, panHash(t.pan()));
-  }
+  /**
+   * What can be known of a card request without the lock: the card (null when unknown), its chip
+   * data (null when absent or malformed), whether the ARQC verifies, and the ARPC the answer carries
+   * should it be an approval (null when the ARQC does not verify). The card's state, limits and
+   * totals are checked later, under the lock, by {@link #checks}.
+   */
+  private record CardCheck(CardAccount card, ChipData chip, boolean arqcValid, byte[] arpcIfApproved) {}
 
   /** @param panHash {@link #panHash} of the request's PAN */
-  private Decision decide(CardTransaction t, String key, DayTotals alsoApproved, String panHash) {
+  private CardCheck checkCard(CardTransaction t, String panHash) {
     Optional<CardAccount> found = store.card(panHash);
     if (found.isEmpty()) {
-      return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null, false);
+      return new CardCheck(null, null, false, null);
     }
     CardAccount card = found.get();
     ChipData chip = ChipData.of(t.iccData()).orElse(null);
     if (chip == null) {
-      return new Decision(ResponseCode.FORMAT_ERROR, card, null, false);
+      return new CardCheck(card, null, false, null);
     }
-    boolean arqcValid = custody.verifyArqc(custody.current(card.keyLabel()), t.pan().digits(),
-        String.format("%02d", card.panSequence()), chip.atc(), chip.cryptogramInput(), chip.arqc());
-    ResponseCode pinRefusal = arqcValid && card.state() == CardState.ACTIVE ? pinRefusal(t, panHash) : null;
-    ResponseCode code = pinRefusal != null ? pinRefusal : checks(t, card, chip, arqcValid, key, alsoApproved);
-    return new Decision(code, card, chip, arqcValid);
+    KeyRef imk = custody.current(card.keyLabel());
+    String psn = String.format("%02d", card.panSequence());
+    boolean arqcValid = custody.verifyArqc(imk, t.pan().digits(), psn, chip.atc(), chip.cryptogramInput(), chip.arqc());
+    byte[] arpc = arqcValid ? custody.generateArpc(imk, t.pan().digits(), psn, chip.atc(), chip.arqc(),
+        arc(ResponseCode.APPROVED)) : null;
+    return new CardCheck(card, chip, arqcValid, arpc);
+  }
+
+  /** @param alsoApproved approvals of this card not yet stored (earlier ones of the same batch) */
+  private Decision decide(CardTransaction t, String key, DayTotals alsoApproved, CardCheck check) {
+    if (check.card() == null) {
+      return new Decision(ResponseCode.INVALID_CARD_NUMBER, null, null, false);
+    }
+    if (check.chip() == null) {
+      return new Decision(ResponseCode.FORMAT_ERROR, check.card(), null, false);
+    }
+    // Under the lock: a PIN try is counted once per request. A forged ARQC or a blocked card uses no try.
+    ResponseCode pinRefusal = check.arqcValid() && check.card().state() == CardState.ACTIVE
+        ? pinRefusal(t, check.card().panHash()) : null;
+    ResponseCode code = pinRefusal != null ? pinRefusal
+        : checks(t, check.card(), check.chip(), check.arqcValid(), key, alsoApproved);
+    return new Decision(code, check.card(), check.chip(), check.arqcValid());
+  }
+
+  private static byte[] arc(ResponseCode code) {
+    return code.code().getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -523,12 +549,16 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
    * Response field 55: tag 91 = ARPC (method 1, through the custody) ‖ ARC, the ARC being field
    * 39's two characters; then, when the ARQC verified, the card's queued scripts (71/72 with one 86
    * each) as long as the field stays within its bound. Scripts sent are marked with {@code key}.
+   *
+   * @param arpcIfApproved the ARPC for {@link ResponseCode#APPROVED} made before the request queued,
+   *     used when {@code code} is that; null to make it here
    */
-  private IccData issuerData(Decision d, Pan pan, ResponseCode code, String key) {
-    byte[] arc = code.code().getBytes(StandardCharsets.US_ASCII);
+  private IccData issuerData(Decision d, Pan pan, ResponseCode code, String key, byte[] arpcIfApproved) {
+    byte[] arc = arc(code);
     String psn = String.format("%02d", d.card().panSequence());
-    KeyRef imk = custody.current(d.card().keyLabel());
-    byte[] arpc = custody.generateArpc(imk, pan.digits(), psn, d.chip().atc(), d.chip().arqc(), arc);
+    byte[] arpc = code == ResponseCode.APPROVED && arpcIfApproved != null ? arpcIfApproved
+        : custody.generateArpc(custody.current(d.card().keyLabel()), pan.digits(), psn, d.chip().atc(), d.chip().arqc(),
+            arc);
     ByteBuffer value = ByteBuffer.allocate(arpc.length + arc.length).put(arpc).put(arc);
     List<Tlv> objects = new ArrayList<>();
     objects.add(Tlv.primitive(Tag.of(0x91), value.array()));
@@ -763,6 +793,18 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     byte[] digest = sha256((purpose + "|" + key).getBytes(StandardCharsets.UTF_8));
     long id = ByteBuffer.wrap(digest).getLong() & Long.MAX_VALUE;
     return id == 0 ? 1 : id;
+  }
+
+  /**
+   * One line per decision at DEBUG: the decision itself is durable in the transaction row, and a
+   * console line per authorisation cost the issuer about a tenth of its CPU under load
+   * (docs/bench-auth.md §3.4).
+   */
+  private static void logDecision(Kind kind, CardTransaction t, ResponseCode code) {
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(System.Logger.Level.DEBUG, "card {0} [pan={1}, stan={2}, code={3}]", kind, t.pan().masked(), t.stan(),
+          code.code());
+    }
   }
 
   static String approvalCode(String key) {
