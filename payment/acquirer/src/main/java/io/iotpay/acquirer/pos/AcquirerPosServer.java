@@ -126,6 +126,11 @@ public final class AcquirerPosServer implements AutoCloseable {
     api.serveStatements(statements);
   }
 
+  /** Serves terminal risk sensing's monitoring service (nonce, attestation) on this server's HTTP API. */
+  public void serveMonitoring(io.iotpay.acquirer.pos.risk.TerminalRiskService risk) {
+    api.serveMonitoring(risk);
+  }
+
   public AuditLog auditLog() {
     return auditLog;
   }
