@@ -28,7 +28,21 @@ class PosScenarioTest {
     assertThat(report.auditVerified()).as(report.auditDetail()).isTrue();
     assertThat(report.conserved()).isTrue();
     assertThat(report.ok()).isTrue();
-    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY);
+    assertThat(report.notes()).as("every expected refusal happened as expected").isEmpty();
+    // The counter-top terminals' taps and the phones' payments that reached the kernel (day 1: two phones, day 2: one).
+    assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY);
+    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + report.phones().phonePayments());
+    // From the acquirer's records: 2 + 2 phone merchants activated, 4 applicants refused, the second phone merchant
+    // suspended, the tampered phone blocked after its refused attestation, its next attempt refused too.
+    PhoneFigures phones = report.phones();
+    assertThat(phones.merchantsRegistered()).isEqualTo(2 + 2 + 4);
+    assertThat(phones.merchantsActivated()).isEqualTo(4);
+    assertThat(phones.merchantsRejected()).isEqualTo(4);
+    assertThat(phones.merchantsSuspended()).isEqualTo(1);
+    assertThat(phones.terminalsBlocked()).isEqualTo(1);
+    assertThat(phones.attestationFailures()).as("tampered, blocked, suspended").isEqualTo(3);
+    assertThat(report.toJson()).containsKeys("merchants_registered", "merchants_activated", "merchants_rejected",
+        "terminals_blocked", "attestation_failures");
     assertThat(report.approved()).isPositive();
     assertThat(report.declined()).isPositive();
     assertThat(report.standIn()).as("the issuer is down on day 2").isPositive();
