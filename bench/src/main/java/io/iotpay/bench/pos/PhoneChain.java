@@ -210,7 +210,7 @@ final class PhoneChain implements AutoCloseable {
     return new Phone(sdk, monitoring, issueCard());
   }
 
-  /** A card of the issuer (its own funded account, keys from the issuer's IMK) as the real EMV applet in jCardSim. */
+  /** A card of the issuer (its own funded account, keys from the issuer's IMK) as the real EMV applet in jCardSim, without ODA. */
   private synchronized PosCard issueCard() {
     int n = ++cards;
     long account = FIRST_CARD_ACCOUNT + n;
@@ -227,7 +227,8 @@ final class PhoneChain implements AutoCloseable {
     for (int i = 0; i < 3; i++) { // MK_AC from the issuer's IMK; the script keys are not used here
       keys.writeBytes(EmvKeyDerivation.cardMasterKey(suite, i == 0 ? imk : randomKey(), pan.digits(), "01").value());
     }
-    return PosCard.withOda(suite, keys.toByteArray(), pan, PosCard.Profile.STANDARD, OdaScheme.of(suite));
+    // No ODA data: the phone's kernel does no offline data authentication on an online payment.
+    return PosCard.of(suite, keys.toByteArray(), pan, PosCard.Profile.STANDARD);
   }
 
   /** The card accounts' pending debits: what the issuer holds for the phones' approved payments. */
