@@ -12,7 +12,7 @@ import java.util.Map;
  * @param attestationFailures attestation verdicts other than APPROVE
  * @param phonePayments the phones' payments that reached the POS kernel (their journals' FINAL entries)
  */
-record PhoneFigures(long merchantsRegistered, long merchantsActivated, long merchantsRejected, long merchantsSuspended,
+public record PhoneFigures(long merchantsRegistered, long merchantsActivated, long merchantsRejected, long merchantsSuspended,
     long terminalsBlocked, long attestationFailures, long phonePayments) {
 
   static PhoneFigures read(AcquirerNode acquirer, long phonePayments) {
@@ -27,7 +27,7 @@ record PhoneFigures(long merchantsRegistered, long merchantsActivated, long merc
         phonePayments);
   }
 
-  Map<String, Object> toJson() {
+  public Map<String, Object> toJson() {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("merchants_registered", merchantsRegistered);
     j.put("merchants_activated", merchantsActivated);
