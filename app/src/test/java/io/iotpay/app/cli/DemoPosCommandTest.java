@@ -33,7 +33,7 @@ class DemoPosCommandTest {
     }
     assertThat(json.get("transactions").asLong()).isEqualTo(8 + json.get("phone_payments").asLong());
     assertThat(json.get("merchants_rejected").asLong()).isEqualTo(4);
-    assertThat(json.get("terminals_blocked").asLong()).isEqualTo(1);
+    assertThat(json.get("terminals_blocked").asLong()).isEqualTo(2);
     assertThat(json.get("hanging").asLong()).isZero();
     assertThat(json.get("conserved").asBoolean()).isTrue();
     assertThat(json.get("cardholders_debited_minor").asLong())

@@ -27,10 +27,10 @@ import java.util.Random;
 /**
  * Phones as terminals (docs/demo-pos.md, "Phones"): two merchants registered over the acquirer's
  * HTTP API, each with a phone enrolled through the acquiring SDK (key pair made in a jCardSim SE,
- * certificate from the acquirer over HTTP), and the first merchant's second phone running a
- * repackaged SDK. Every payment is attested to the acquirer's monitoring service over HTTP first.
- * On day 1 the tampered phone is refused and blocked by risk sensing, and its next payment is refused
- * before it reaches the scheme; on the last day an operator suspends the second merchant over the
+ * certificate from the acquirer over HTTP), the first merchant's second phone running a repackaged
+ * SDK and its third phone rooted. Every payment is attested to the acquirer's
+ * monitoring service over HTTP first. On day 1 the tampered and the rooted phone are refused and
+ * blocked by risk sensing, and the tampered one's next payment is refused before it reaches the scheme; on the last day an operator suspends the second merchant over the
  * API, and its phone's next payment is refused. What happened is read from the acquirer's records,
  * not from here.
  */
@@ -50,6 +50,7 @@ final class PhoneTills implements AutoCloseable {
   private final ManualBusinessClock clock;
   private final List<Phone> genuine = new ArrayList<>();
   private final Phone tampered;
+  private final Phone rooted;
   private final List<String> notes;
   /** The phones' own choices, so that the counter-top terminals' seeded faults stay where they were. */
   private final Random random;
@@ -63,13 +64,14 @@ final class PhoneTills implements AutoCloseable {
     MerchantDesk.Signed second = acquirer.desk.registerActive(MERCHANT_BASE + 1, "Phone Fruit Stall");
     acquirer.phoneMerchants.add(new MerchantId(first.merchantId()));
     acquirer.phoneMerchants.add(new MerchantId(second.merchantId()));
-    genuine.add(phone(dir, wire, "phone-a", first, GENUINE_BUILD));
-    genuine.add(phone(dir, wire, "phone-b", second, GENUINE_BUILD));
-    tampered = phone(dir, wire, "phone-t", first, TAMPERED_BUILD);
+    genuine.add(phone(dir, wire, "phone-a", first, DeviceSensors.fixed(GENUINE_BUILD, 0, LAT, LON)));
+    genuine.add(phone(dir, wire, "phone-b", second, DeviceSensors.fixed(GENUINE_BUILD, 0, LAT, LON)));
+    tampered = phone(dir, wire, "phone-t", first, DeviceSensors.fixed(TAMPERED_BUILD, 0, LAT, LON));
+    rooted = phone(dir, wire, "phone-r", first, DeviceSensors.fixed(GENUINE_BUILD, DeviceSensors.ROOTED, LAT, LON));
   }
 
   /** Enrols a phone over HTTP and opens its SDK on an ISO 8583 link to the acquirer's terminal port. */
-  private Phone phone(Path dir, Iso8583Wire wire, String name, MerchantDesk.Signed merchant, byte[] build) {
+  private Phone phone(Path dir, Iso8583Wire wire, String name, MerchantDesk.Signed merchant, DeviceSensors sensors) {
     Path phoneDir = dir.resolve(name);
     SecureElement se = SimulatedSecureElement.create(AlgorithmSuite.NATIONAL);
     HttpAcquirerClient client = acquirer.desk.client(merchant, AlgorithmSuite.NATIONAL);
@@ -80,7 +82,7 @@ final class PhoneTills implements AutoCloseable {
         acquirer.terminalLink, wire);
     PosSdk sdk = PosSdk.open(new PosSdk.Options(phoneDir, AcquirerNode.INSTITUTION, name.toUpperCase().replace("-", ""), 1, 0,
             config -> config.withLimits(0, 30_000, PosConfig.RandomSelection.OFF)), se, link, client,
-        DeviceSensors.fixed(build, 0, LAT, LON), clock.asJavaClock());
+        sensors, clock.asJavaClock());
     return new Phone(name, sdk, phoneDir, merchant);
   }
 
@@ -118,6 +120,7 @@ final class PhoneTills implements AutoCloseable {
     if (day == 1) {
       expectRefused(charge(tampered, cards), tampered, "UNKNOWN_SDK_BUILD");
       expectRefused(charge(tampered, cards), tampered, "TERMINAL_NOT_ALLOWED");
+      expectRefused(charge(rooted, cards), rooted, "DEVICE_COMPROMISED");
     }
   }
 
@@ -150,6 +153,7 @@ final class PhoneTills implements AutoCloseable {
   private List<Phone> all() {
     List<Phone> all = new ArrayList<>(genuine);
     all.add(tampered);
+    all.add(rooted);
     return all;
   }
 

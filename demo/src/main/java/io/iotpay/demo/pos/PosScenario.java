@@ -159,8 +159,8 @@ public final class PosScenario {
       open.add(0, phones);
       progress.printf("demo pos: %d merchants, %d cardholders (%d per issuer, both suites), %d days, seed %d%n",
           settings.merchants(), cards.size(), settings.cardholdersPerIssuer(), settings.days(), settings.seed());
-      progress.printf("demo pos: merchants registered over the acquirer's API (4 applicants refused), 3 phones enrolled"
-          + " through the SDK (one with a repackaged SDK)%n");
+      progress.printf("demo pos: merchants registered over the acquirer's API (4 applicants refused), 4 phones enrolled"
+          + " through the SDK (one with a repackaged SDK, one rooted)%n");
       // A script for the card's next tap (the run's first): raise a NATIONAL card's upper consecutive offline limit.
       PosCard limitUpdate = cards.get(settings.cardholdersPerIssuer() + 1);
       natl.service.queueScript(limitUpdate.pan, IssuerScript.upperConsecutiveOfflineLimit(6));

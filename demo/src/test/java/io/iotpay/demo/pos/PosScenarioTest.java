@@ -33,14 +33,15 @@ class PosScenarioTest {
     assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY);
     assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + report.phones().phonePayments());
     // From the acquirer's records: 2 + 2 phone merchants activated, 4 applicants refused, the second phone merchant
-    // suspended, the tampered phone blocked after its refused attestation, its next attempt refused too.
+    // suspended, the tampered and the rooted phone blocked after their refused attestations, the tampered one's
+    // next attempt refused too.
     PhoneFigures phones = report.phones();
     assertThat(phones.merchantsRegistered()).isEqualTo(2 + 2 + 4);
     assertThat(phones.merchantsActivated()).isEqualTo(4);
     assertThat(phones.merchantsRejected()).isEqualTo(4);
     assertThat(phones.merchantsSuspended()).isEqualTo(1);
-    assertThat(phones.terminalsBlocked()).isEqualTo(1);
-    assertThat(phones.attestationFailures()).as("tampered, blocked, suspended").isEqualTo(3);
+    assertThat(phones.terminalsBlocked()).isEqualTo(2);
+    assertThat(phones.attestationFailures()).as("tampered, rooted, blocked, suspended").isEqualTo(4);
     assertThat(report.toJson()).containsKeys("merchants_registered", "merchants_activated", "merchants_rejected",
         "terminals_blocked", "attestation_failures");
     assertThat(report.approved()).isPositive();
