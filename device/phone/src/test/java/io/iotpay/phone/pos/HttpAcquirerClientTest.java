@@ -7,6 +7,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,6 +130,76 @@ class HttpAcquirerClientTest {
     assertThat(received).extracting(Request::path).containsExactly("/v1/pos/merchant/terminals/12345678/nonce",
         "/v1/pos/merchant/terminals/12345678/attestations");
     assertThat(received.get(1).body()).isEqualTo("{\"token\":\"AQID\"}");
+  }
+
+  /**
+   * Over TLS: an HTTPS server with a certificate for 127.0.0.1 (made here with BouncyCastle), the
+   * client trusting that certificate alone (as an app pins its acquirer's); a client that trusts
+   * another certificate gets no answer, and nothing was sent.
+   */
+  @Test
+  void overTls_withTheAcquirersCertificatePinned_andNoAnswerForAClientThatTrustsAnother() throws Exception {
+    Tls acquirer = Tls.selfSigned();
+    HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(acquirer.serverContext()));
+    https.createContext("/", this::handle);
+    https.start();
+    try {
+      URI base = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+      answer(201, "{\"nonce\":\"" + Base64.getEncoder().encodeToString(new byte[16]) + "\"}");
+      HttpAcquirerClient pinned = new HttpAcquirerClient(AcquirerHttp.jdk(base,
+          HttpClient.newBuilder().sslContext(acquirer.clientContext()).build(), Duration.ofSeconds(10)), TOKEN,
+          AlgorithmSuite.INTERNATIONAL);
+      assertThat(pinned.nonce("12345678")).hasSize(16);
+      assertThat(received).hasSize(1);
+
+      HttpAcquirerClient other = new HttpAcquirerClient(AcquirerHttp.jdk(base,
+          HttpClient.newBuilder().sslContext(Tls.selfSigned().clientContext()).build(), Duration.ofSeconds(10)), TOKEN,
+          AlgorithmSuite.INTERNATIONAL);
+      assertThatThrownBy(() -> other.nonce("12345678")).isInstanceOf(UncheckedIOException.class);
+      assertThat(received).as("the untrusted server was never given the request").hasSize(1);
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  /** A P-256 key and a self-signed certificate for 127.0.0.1, as a server's key store and a client's trust store. */
+  private record Tls(KeyPair keys, X509Certificate certificate) {
+    static Tls selfSigned() throws Exception {
+      KeyPair keys = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(new SecureRandom());
+      X500Name name = new X500Name("CN=acquirer.test");
+      Instant now = Instant.now();
+      JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+          Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3_600)), name, keys.getPublic());
+      builder.addExtension(Extension.subjectAlternativeName, false,
+          new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(
+          new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+      return new Tls(keys, certificate);
+    }
+
+    SSLContext serverContext() throws Exception {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      char[] password = "test".toCharArray();
+      store.setKeyEntry("acquirer", keys.getPrivate(), password, new Certificate[] {certificate});
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+      return context;
+    }
+
+    SSLContext clientContext() throws Exception {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("acquirer", certificate);
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(null, trustManagers.getTrustManagers(), new SecureRandom());
+      return context;
+    }
   }
 
   @Test
