@@ -40,7 +40,7 @@ public final class AcquirerApi {
     ObjectNode body = JSON.createObjectNode().put("request_id", requestId).put("legal_name", legalName)
         .put("business_licence_number", licence).put("owner_id_number", ownerId).put("mcc", mcc).put("address", address);
     body.putObject("settlement_account").put("bank_id", bankId).put("account_number", accountNumber);
-    return post("/v1/pos/merchants", "", body);
+    return post("/v1/pos/merchants", null, body);
   }
 
   /** An operator's action on a merchant or terminal, e.g. {@code /v1/pos/merchants/{id}/suspend}, with its reason. */

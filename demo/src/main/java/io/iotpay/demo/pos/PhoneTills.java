@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -80,7 +81,7 @@ final class PhoneTills implements AutoCloseable {
     Iso8583Client link = new Iso8583Client(Links.loopback(acquirer.terminalPort()),
         Links.settings(AcquirerNode.INSTITUTION, terminalId, Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS),
         acquirer.terminalLink, wire);
-    PosSdk sdk = PosSdk.open(new PosSdk.Options(phoneDir, AcquirerNode.INSTITUTION, name.toUpperCase().replace("-", ""), 1, 0,
+    PosSdk sdk = PosSdk.open(new PosSdk.Options(phoneDir, AcquirerNode.INSTITUTION, name.toUpperCase(Locale.ROOT).replace("-", ""), 1, 0,
             config -> config.withLimits(0, 30_000, PosConfig.RandomSelection.OFF)), se, link, client,
         sensors, clock.asJavaClock());
     return new Phone(name, sdk, phoneDir, merchant);

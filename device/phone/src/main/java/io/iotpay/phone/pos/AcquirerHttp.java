@@ -23,7 +23,8 @@ public interface AcquirerHttp {
   record Answer(int status, byte[] body) {}
 
   /**
-   * POSTs {@code json} (may be empty) to {@code path} with {@code Authorization: Bearer token}.
+   * POSTs {@code json} (may be empty) to {@code path} with {@code Authorization: Bearer token}
+   * (none when {@code bearerToken} is null or empty: an anonymous registration).
    *
    * @param path absolute path, e.g. {@code /v1/pos/merchant/terminals}
    * @return the answer, whatever its status
@@ -41,9 +42,12 @@ public interface AcquirerHttp {
     Assert.notNull(client, "client");
     Assert.notNull(timeout, "timeout");
     return (path, token, json) -> {
-      HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+      HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json));
+      if (token != null && !token.isEmpty()) {
+        builder.header("Authorization", "Bearer " + token);
+      }
+      HttpRequest request = builder.build();
       try {
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
