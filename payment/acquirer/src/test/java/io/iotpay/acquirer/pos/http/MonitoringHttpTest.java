@@ -81,6 +81,12 @@ class MonitoringHttpTest {
       assertThat(replayed.get("reason").asText()).isEqualTo("NONCE_NOT_FRESH");
       assertThat(risk.events(new TerminalId(terminal))).extracting(RiskEvent::reason)
           .containsExactly(RiskReason.OK, RiskReason.NONCE_NOT_FRESH);
+
+      // A client that only asks: at most NONCES_OUTSTANDING_MAX unused nonces, then 429.
+      for (int i = 0; i < TerminalRiskService.NONCES_OUTSTANDING_MAX; i++) {
+        assertThat(f.post(nonce, mine, "").status()).isEqualTo(201);
+      }
+      assertError(f.post(nonce, mine, ""), 429, "RATE_LIMITED");
     }
   }
 
