@@ -15,8 +15,10 @@ import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
+import io.iotpay.acquirer.pos.online.PinTranslation;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Account;
@@ -78,8 +80,9 @@ final class AcquirerNode implements AutoCloseable {
   final List<MerchantId> phoneMerchants = new ArrayList<>();
   /** The terminals that are phones: the host asks risk sensing about their payments. */
   final Set<String> phoneTerminals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private SoftwareKeyCustody custody;
 
-  AcquirerNode(Path dir, BusinessClock clock, int switchPort, ZoneKeys switchLink, int merchantCount) {
+  AcquirerNode(Path dir, BusinessClock clock, int switchPort, ZoneKeys switchLink, int merchantCount, PinKeys pinKeys) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("acquirer.db"), clock);
     this.registryUrl = "jdbc:sqlite:" + dir.resolve("registry.db");
     books.createAccounts(List.of(Account.of(SCHEME_IN, 1, CurrencyUnit.CNY)));
@@ -114,7 +117,10 @@ final class AcquirerNode implements AutoCloseable {
         new RecordSeal(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey()), CurrencyUnit.CNY,
         1, SETTLEMENT, REVENUE, MERCHANT_ACCOUNT_BASE, 1_000_000, MDR_BASIS_POINTS, 100, 1_000).withRiskCheck(phonesOnly);
     try {
-      this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock())
+      this.custody = PinKeys.custody(dir.resolve("custody"), AlgorithmSuite.NATIONAL);
+      PinTranslation pins = new PinTranslation(custody, pinKeys.loadAcquirer(custody), PinKeys.ACQUIRER_ZONE_PIN,
+          books.database);
+      this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock(), pins)
           .start();
       registry.serveStatements(host.statements());
     } catch (IOException e) {
@@ -207,5 +213,8 @@ final class AcquirerNode implements AutoCloseable {
     books.close();
     registry.close();
     riskDatabase.close();
+    if (custody != null) {
+      custody.close();
+    }
   }
 }

@@ -28,10 +28,14 @@ class PosScenarioTest {
     assertThat(report.auditVerified()).as(report.auditDetail()).isTrue();
     assertThat(report.conserved()).isTrue();
     assertThat(report.ok()).isTrue();
-    assertThat(report.notes()).as("every expected refusal happened as expected").isEmpty();
-    // The counter-top terminals' taps and the phones' payments that reached the kernel (day 1: two phones, day 2: one).
+    assertThat(report.notes()).as("every expected refusal happened as expected, every PIN payment as planned").isEmpty();
+    // The counter-top terminals' taps and PIN payments, and the phones' payments that reached the kernel (day 1: two
+    // phones, day 2: one).
     assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY);
-    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + report.phones().phonePayments());
+    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + 2 * PinPayments.PER_ISSUER
+        + report.phones().phonePayments());
+    assertThat(report.pinVerified()).as("one right PIN per issuer").isEqualTo(2);
+    assertThat(report.pinFailed()).isEqualTo(2 * PinPayments.FAILED_PER_ISSUER);
     // From the acquirer's records: 2 + 2 phone merchants activated, 4 applicants refused, the second phone merchant
     // suspended, the tampered and the rooted phone blocked after their refused attestations, the tampered one's
     // next attempt refused too.
