@@ -77,6 +77,7 @@ public final class DemoPosCommand implements Callable<Integer> {
         r.cardholders(), r.days(), r.seed(), dataDir.resolve("pos"));
     out.printf("  transactions %d: approved %d, declined %d, other outcomes %d %s%n", r.transactions(), r.approved(),
         r.declined(), r.otherOutcomes(), r.outcomes());
+    out.printf("  onboarding (acquirer's records): %s%n", r.phones().toJson());
     out.printf("  stand-in answers %d, late issuer answers %d, duplicates %d, lost responses %d, advices delivered %d%n",
         r.standIn(), r.lateAnswers(), r.duplicates(), r.lostResponses(), r.advicesDelivered());
     out.printf("  reversals %d, refunds %d, scripts applied on cards %d%n", r.reversals(), r.refunds(),

@@ -27,10 +27,14 @@ class DemoPosCommandTest {
     JsonNode json = new ObjectMapper().readTree(result.out());
     for (String field : List.of("transactions", "approved", "declined", "stand_in", "reversals", "refunds",
         "scripts_applied", "hanging", "merchants_paid_minor", "cardholders_debited_minor", "books_balanced",
-        "audit_verified", "conserved")) {
+        "audit_verified", "conserved", "merchants_registered", "merchants_activated", "merchants_rejected",
+        "terminals_blocked", "attestation_failures")) {
       assertThat(json.has(field)).as(field).isTrue();
     }
-    assertThat(json.get("transactions").asLong()).isEqualTo(8);
+    // 8 counter-top taps, two issuers' six PIN payments (demo.pos.PinPayments) and the phones' payments.
+    assertThat(json.get("transactions").asLong()).isEqualTo(8 + 2 * 6 + json.get("phone_payments").asLong());
+    assertThat(json.get("merchants_rejected").asLong()).isEqualTo(4);
+    assertThat(json.get("terminals_blocked").asLong()).isEqualTo(2);
     assertThat(json.get("hanging").asLong()).isZero();
     assertThat(json.get("conserved").asBoolean()).isTrue();
     assertThat(json.get("cardholders_debited_minor").asLong())

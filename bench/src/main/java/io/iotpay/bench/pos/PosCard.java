@@ -94,6 +94,15 @@ public final class PosCard {
   }
 
   /**
+   * A card of an issuer outside this package (e.g. bench pos's issuer host), PSN 01, without ODA data.
+   *
+   * @param cardMasterKeys MK_AC ‖ MK_SMI ‖ MK_SMC, the issuer's option A derivation for this PAN and PSN 01
+   */
+  public static PosCard of(AlgorithmSuite suite, byte[] cardMasterKeys, Pan pan, Profile profile) {
+    return new PosCard(suite, cardMasterKeys.clone(), pan, profile, null, false);
+  }
+
+  /**
    * A card of an issuer outside this package (e.g. the demo's issuer host), PSN 01, personalised for
    * fDDA with certificates of {@code scheme}.
    *

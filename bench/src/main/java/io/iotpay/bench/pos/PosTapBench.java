@@ -271,7 +271,7 @@ public final class PosTapBench {
   }
 
   /** Passes exchanges to the card, recording names, bytes, and the thread CPU and wall time spent in the card. */
-  private static final class Recorder implements CardChannel {
+  static final class Recorder implements CardChannel {
     final CardChannel inner;
     final List<Exchange> exchanges = new ArrayList<>(10);
     long cardCpuNanos;

@@ -3,12 +3,18 @@ package io.iotpay.demo.pos;
 import io.iotpay.acquirer.pos.AcquirerPosServer;
 import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
 import io.iotpay.acquirer.pos.merchant.MerchantId;
-import io.iotpay.acquirer.pos.merchant.MerchantState;
-import io.iotpay.acquirer.pos.merchant.OnboardingService;
-import io.iotpay.acquirer.pos.merchant.Registration;
-import io.iotpay.acquirer.pos.merchant.SettlementAccount;
 import io.iotpay.acquirer.pos.online.AcquirerHost;
 import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
+import io.iotpay.acquirer.pos.online.TerminalRiskCheck;
+import io.iotpay.acquirer.pos.risk.RiskConfig;
+import io.iotpay.acquirer.pos.risk.TerminalRiskService;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.acquirer.pos.store.OnboardingAuditCheck;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditVerifier;
+import io.iotpay.ledger.audit.DatabaseAuditSource;
+import io.iotpay.ledger.audit.VerificationReport;
 import io.iotpay.acquirer.pos.online.PinTranslation;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
@@ -28,6 +34,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -37,7 +44,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The acquirer: its merchant and terminal registry ({@link AcquirerPosServer}: onboarding with its
- * own database and audit log, the authority the authorisation path asks), and its online host
+ * own database and audit log, the authority the authorisation path asks; merchants register over
+ * its HTTP API through the {@link MerchantDesk}), terminal risk sensing for the phones
+ * ({@link TerminalRiskService} on its own database, served on the same API), and its online host
  * ({@link AcquirerHost}: the terminals' ISO 8583 port, forwarding to the switch, the durable
  * reversal queue, refunds, day end and payout net of MDR) on its own database and ledger.
  */
@@ -60,30 +69,53 @@ final class AcquirerNode implements AutoCloseable {
   final AcquirerHost host;
   final ZoneKeys terminalLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
   final List<Merchant> merchants = new ArrayList<>();
+  /** Merchant numbers of the applicants the review refuses (four from here). */
+  static final int APPLICANT_BASE = 201;
+  final String operatorToken = newOperatorToken();
+  final MerchantDesk desk;
+  private final String registryUrl;
+  final Database riskDatabase;
+  final TerminalRiskService risk;
+  /** The merchants whose terminals are phones ({@link PhoneTills}). */
+  final List<MerchantId> phoneMerchants = new ArrayList<>();
+  /** The terminals that are phones: the host asks risk sensing about their payments. */
+  final Set<String> phoneTerminals = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private SoftwareKeyCustody custody;
 
   AcquirerNode(Path dir, BusinessClock clock, int switchPort, ZoneKeys switchLink, int merchantCount, PinKeys pinKeys) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("acquirer.db"), clock);
+    this.registryUrl = "jdbc:sqlite:" + dir.resolve("registry.db");
     books.createAccounts(List.of(Account.of(SCHEME_IN, 1, CurrencyUnit.CNY)));
     InMemorySettlementAccountCheck accounts = new InMemorySettlementAccountCheck();
-    for (int m = 1; m <= merchantCount; m++) {
-      accounts.open("10200000", String.format("62220000%08d", m));
+    for (int m = 1; m <= Math.max(merchantCount, APPLICANT_BASE + 3); m++) { // the penny test's applicant has none
+      accounts.open(MerchantDesk.BANK, MerchantDesk.account(m));
     }
     try {
-      this.registry = AcquirerPosServer.start(new AcquirerPosServer.Settings("jdbc:sqlite:" + dir.resolve("registry.db"),
-          "127.0.0.1", 0, AlgorithmSuite.NATIONAL, dir.resolve("registry-keys"), null, Set.of("5812"),
-          Map.of("demo", operatorToken()), accounts));
+      Path sanctions = java.nio.file.Files.writeString(dir.resolve("sanctions.txt"),
+          "# the acquirer's deny list\n" + MerchantDesk.SANCTIONED_OWNER + "\n");
+      this.registry = AcquirerPosServer.start(new AcquirerPosServer.Settings(registryUrl,
+          "127.0.0.1", 0, AlgorithmSuite.NATIONAL, dir.resolve("registry-keys"), sanctions, Set.of(MerchantDesk.SERVED_MCC),
+          Map.of("demo", operatorToken), accounts));
     } catch (IOException | SQLException e) {
       throw new IllegalStateException("acquirer registry cannot start: " + e.getMessage(), e);
     }
+    this.desk = new MerchantDesk(java.net.URI.create("http://127.0.0.1:" + registry.port()), operatorToken);
     for (int m = 1; m <= merchantCount; m++) {
       onboard(m);
     }
+    desk.applicantsToRefuse(APPLICANT_BASE, 1);
+    this.riskDatabase = Database.open("jdbc:sqlite:" + dir.resolve("risk.db"), 2);
+    this.risk = new TerminalRiskService(new RiskConfig(Set.of(Hex.encode(PhoneTills.GENUINE_BUILD)), 60_000, 60_000,
+        1_000, 3_600_000, 900, 50), riskDatabase, registry.service(), clock.asJavaClock());
+    registry.serveMonitoring(risk);
+    // Phones attest before each payment; the counter-top terminals of the card demo do not.
+    TerminalRiskCheck phonesOnly = request -> phoneTerminals.contains(request.terminalId().value())
+        ? risk.refusal(request) : Optional.empty();
     AcquirerHostConfig config = new AcquirerHostConfig(ID, INSTITUTION, Links.loopback(switchPort),
         Links.settings(INSTITUTION, "ACQNODE1", Links.ACQUIRER_TO_SWITCH_TIMEOUT_MS), switchLink, Links.loopback(0),
         Links.settings(INSTITUTION, "ACQTERM0", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), terminalLink,
         new RecordSeal(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey()), CurrencyUnit.CNY,
-        1, SETTLEMENT, REVENUE, MERCHANT_ACCOUNT_BASE, 1_000_000, MDR_BASIS_POINTS, 100, 1_000);
+        1, SETTLEMENT, REVENUE, MERCHANT_ACCOUNT_BASE, 1_000_000, MDR_BASIS_POINTS, 100, 1_000).withRiskCheck(phonesOnly);
     try {
       this.custody = PinKeys.custody(dir.resolve("custody"), AlgorithmSuite.NATIONAL);
       PinTranslation pins = new PinTranslation(custody, pinKeys.loadAcquirer(custody), PinKeys.ACQUIRER_ZONE_PIN,
@@ -96,22 +128,55 @@ final class AcquirerNode implements AutoCloseable {
     }
   }
 
-  /** Registers merchant {@code n} (the automatic review activates it) and enrols one terminal from a CSR. */
+  /** Merchant {@code n} registers over HTTP (the automatic review activates it) and enrols one terminal from a CSR. */
   private void onboard(int n) {
-    OnboardingService service = registry.service();
-    OnboardingService.Registered registered = service.register(String.format("demo-pos-merchant-%04d", n),
-        new Registration(String.format("Demo Shop %d", n), String.format("91310000MA1K%06d", n), "110105194912310021",
-            "5812", n + " Demo Road", new SettlementAccount("10200000", String.format("62220000%08d", n))));
-    if (registered.merchant().state() != MerchantState.ACTIVATED) {
-      throw new IllegalStateException("demo merchant " + n + " was not activated: " + registered.merchant().state());
-    }
-    MerchantId id = registered.merchant().id();
-    String terminal = service.enrol(id, AlgorithmSuite.NATIONAL, csr()).terminal().id().value();
-    merchants.add(new Merchant(id, terminal));
+    MerchantDesk.Signed signed = desk.registerActive(n, String.format("Demo Shop %d", n));
+    String terminal = desk.client(signed, AlgorithmSuite.NATIONAL).enrol(csr()).terminalId();
+    merchants.add(new Merchant(new MerchantId(signed.merchantId()), terminal));
   }
 
-  /** The registry's operator token; the demo onboards through the service, so no one uses it. */
-  private static String operatorToken() {
+  /** Every merchant with a terminal: the counter-top ones and the phones'. */
+  List<MerchantId> transactingMerchants() {
+    List<MerchantId> all = new ArrayList<>(phoneMerchants);
+    merchants.forEach(m -> all.add(m.id()));
+    return all;
+  }
+
+  /** The acquirer's count from its registry's records ({@code pos_merchant}, {@code pos_terminal}, {@code pos_event}). */
+  long registryCount(String sql) {
+    try (Database database = Database.open(registryUrl, 1)) {
+      return count(database, sql);
+    }
+  }
+
+  /** The registry's audit log (merchant and terminal state changes), verified from its database. */
+  VerificationReport verifyRegistryAudit() {
+    AuditLog log = registry.auditLog();
+    try (Database database = Database.open(registryUrl, 1)) {
+      return AuditVerifier.verify(DatabaseAuditSource.of(database), Map.of(log.keyId(),
+          AlgorithmSuite.NATIONAL.signature().publicKeyFromDer(log.publicKeyDer())), OnboardingAuditCheck.of(database));
+    } catch (Exception e) {
+      throw new IllegalStateException("the acquirer registry's audit log cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The acquirer's count from terminal risk sensing's records ({@code risk_event}). */
+  long riskCount(String sql) {
+    return count(riskDatabase, sql);
+  }
+
+  private static long count(Database database, String sql) {
+    try (java.sql.Connection c = database.connection(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("acquirer count failed: " + sql, e);
+    }
+  }
+
+  /** The registry's operator token: the demo's operator rejects and suspends over the API with it. */
+  private static String newOperatorToken() {
     byte[] token = new byte[24];
     RANDOM.nextBytes(token);
     return io.iotpay.foundation.codec.Hex.encode(token);
@@ -147,6 +212,7 @@ final class AcquirerNode implements AutoCloseable {
     host.close();
     books.close();
     registry.close();
+    riskDatabase.close();
     if (custody != null) {
       custody.close();
     }

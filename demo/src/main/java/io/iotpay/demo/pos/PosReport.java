@@ -43,7 +43,8 @@ public record PosReport(
     String auditDetail,
     boolean conserved,
     Map<String, Boolean> checks,
-    List<String> notes) {
+    List<String> notes,
+    PhoneFigures phones) {
 
   /** Exit 0 only when nothing hangs, every book balances, every audit log verifies and money is conserved. */
   public boolean ok() {
@@ -87,6 +88,7 @@ public record PosReport(
     j.put("audit_detail", auditDetail);
     j.put("conserved", conserved);
     j.put("checks", checks);
+    j.putAll(phones.toJson());
     j.put("notes", notes);
     j.put("ok", ok());
     return j;

@@ -1,5 +1,6 @@
 package io.iotpay.demo.pos;
 
+import io.iotpay.acquirer.pos.merchant.MerchantId;
 import io.iotpay.bench.pos.OdaScheme;
 import io.iotpay.bench.pos.PosCard;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -60,8 +61,10 @@ import java.util.stream.Stream;
 
 /**
  * {@code iotpay demo pos}: the four-party online card scheme in one JVM over loopback TCP.
- * Cardholders of two issuers (one per crypto suite) tap real EMV applets in jCardSim at merchants'
- * terminals (the POS kernel with fDDA); terminal → acquirer → switch → issuer over ISO 8583, each
+ * Merchants register over the acquirer's HTTP API (four applicants refused by the review); cardholders
+ * of two issuers (one per crypto suite) tap real EMV applets in jCardSim at merchants' terminals (the
+ * POS kernel with fDDA) and at phones with the acquiring SDK ({@link PhoneTills}: attestation before
+ * each payment, a tampered phone blocked, a suspended merchant); terminal → acquirer → switch → issuer over ISO 8583, each
  * party on its own SQLite file under {@code dataDir/pos}; seeded faults; a day end per business day
  * and T+1 settlement and payout. The report is read back from the parties' records.
  */
@@ -153,8 +156,12 @@ public final class PosScenario {
               OdaScheme.of(issuer.suite)));
         }
       }
+      PhoneTills phones = new PhoneTills(dir.resolve("phones"), acquirer, wire, clock, settings.seed() + 1, notes);
+      open.add(0, phones);
       progress.printf("demo pos: %d merchants, %d cardholders (%d per issuer, both suites), %d days, seed %d%n",
           settings.merchants(), cards.size(), settings.cardholdersPerIssuer(), settings.days(), settings.seed());
+      progress.printf("demo pos: merchants registered over the acquirer's API (4 applicants refused), 4 phones enrolled"
+          + " through the SDK (one with a repackaged SDK, one rooted)%n");
       // A script for the card's next tap (the run's first): raise a NATIONAL card's upper consecutive offline limit.
       PosCard limitUpdate = cards.get(settings.cardholdersPerIssuer() + 1);
       natl.service.queueScript(limitUpdate.pan, IssuerScript.upperConsecutiveOfflineLimit(6));
@@ -168,6 +175,7 @@ public final class PosScenario {
         if (day == 1) {
           pinPayments.run(issuers, tills.stream().map(Till::kernel).toList(), () -> clock.advance(BETWEEN_TAPS));
         }
+        phones.payDay(day, settings.days(), cards);
         dayEnd(day, today, acquirer, issuers, scheme);
         if (previous != null) {
           settle(previous, today, acquirer, issuers, scheme);
@@ -180,7 +188,8 @@ public final class PosScenario {
       scheme.online.flushLog(WAIT_MS);
       progress.printf("demo pos: faults injected: %d responses dropped, %d requests duplicated on the acquirer's"
           + " link%n", proxy.dropped(), proxy.duplicated());
-      return report(issuers, acquirer, scheme, tills, cards.size() + issuers.size() * 2);
+      phones.close();
+      return report(issuers, acquirer, scheme, tills, phones.finals(), cards.size() + issuers.size() * 2);
     } catch (IOException e) {
       throw new UncheckedIOException("demo pos: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -329,24 +338,24 @@ public final class PosScenario {
   }
 
   private PosReport report(List<IssuerNode> issuers, AcquirerNode acquirer, SwitchNode scheme, List<Till> tills,
-      int cardholders) {
+      List<PosJournal.Entry> phoneFinals, int cardholders) {
     long transactions = 0;
     long approved = 0;
     long declined = 0;
     long scripts = 0;
     Map<String, Long> outcomes = new TreeMap<>();
-    for (Till till : tills) {
-      for (PosJournal.Entry e : till.journal().entries()) {
-        if (e.stage() != PosJournal.Stage.FINAL) {
-          continue;
-        }
-        transactions++;
-        outcomes.merge(e.reason().name(), 1L, Long::sum);
-        PosOutcome.Result result = e.reason().result();
-        approved += result == PosOutcome.Result.APPROVED ? 1 : 0;
-        declined += result == PosOutcome.Result.DECLINED ? 1 : 0;
-        scripts += e.scriptsApplied();
+    List<PosJournal.Entry> entries = new ArrayList<>(phoneFinals);
+    tills.forEach(till -> entries.addAll(till.journal().entries()));
+    for (PosJournal.Entry e : entries) {
+      if (e.stage() != PosJournal.Stage.FINAL) {
+        continue;
       }
+      transactions++;
+      outcomes.merge(e.reason().name(), 1L, Long::sum);
+      PosOutcome.Result result = e.reason().result();
+      approved += result == PosOutcome.Result.APPROVED ? 1 : 0;
+      declined += result == PosOutcome.Result.DECLINED ? 1 : 0;
+      scripts += e.scriptsApplied();
     }
     long standIn = scheme.count("SELECT COUNT(*) FROM online_message_log WHERE answered_by = 'STAND_IN'"
         + " AND request_mti = '0100'");
@@ -386,8 +395,8 @@ public final class PosScenario {
     long settledToAcquirer = debitBalance(acq.balance(AcquirerNode.SCHEME_IN));
     long acquirerAdvanced = debitBalance(acq.balance(AcquirerNode.SETTLEMENT));
     long paid = 0;
-    for (AcquirerNode.Merchant merchant : acquirer.merchants) {
-      Optional<Long> account = acquirer.host.merchantAccount(merchant.id());
+    for (MerchantId merchant : acquirer.transactingMerchants()) {
+      Optional<Long> account = acquirer.host.merchantAccount(merchant);
       if (account.isPresent()) {
         paid -= debitBalance(acq.balance(account.get()));
       }
@@ -414,8 +423,10 @@ public final class PosScenario {
     issuers.forEach(i -> parties.add(i.books));
     parties.add(scheme.books);
     parties.add(acq);
-    boolean verified = true;
-    StringBuilder detail = new StringBuilder();
+    VerificationReport registryAudit = acquirer.verifyRegistryAudit();
+    boolean verified = registryAudit.verified();
+    StringBuilder detail = new StringBuilder("acquirer registry " + (registryAudit.verified()
+        ? "OK (" + registryAudit.leavesChecked() + " leaves)" : "FAILED " + registryAudit.failure().orElseThrow().describe()));
     for (PartyBooks books : parties) {
       books.closeLedger();
       VerificationReport r = books.verifyAudit();
@@ -426,7 +437,8 @@ public final class PosScenario {
     return new PosReport(settings.merchants(), settings.days(), settings.seed(), cardholders, transactions, approved,
         declined, transactions - approved - declined, outcomes, standIn, reversals, refunds, scripts, duplicates, late, advices,
         lost, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
-        settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes));
+        settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes),
+        PhoneFigures.read(acquirer, phoneFinals.size()));
   }
 
   /** Debits minus credits posted (an asset's natural balance; negative for a liability). */

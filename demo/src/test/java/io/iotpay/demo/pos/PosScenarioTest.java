@@ -28,10 +28,26 @@ class PosScenarioTest {
     assertThat(report.auditVerified()).as(report.auditDetail()).isTrue();
     assertThat(report.conserved()).isTrue();
     assertThat(report.ok()).isTrue();
-    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + 2 * PinPayments.PER_ISSUER);
-    assertThat(report.notes()).as("every PIN payment ended as planned").noneMatch(n -> n.contains("PIN"));
+    assertThat(report.notes()).as("every expected refusal happened as expected, every PIN payment as planned").isEmpty();
+    // The counter-top terminals' taps and PIN payments, and the phones' payments that reached the kernel (day 1: two
+    // phones, day 2: one).
+    assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY);
+    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + 2 * PinPayments.PER_ISSUER
+        + report.phones().phonePayments());
     assertThat(report.pinVerified()).as("one right PIN per issuer").isEqualTo(2);
     assertThat(report.pinFailed()).isEqualTo(2 * PinPayments.FAILED_PER_ISSUER);
+    // From the acquirer's records: 2 + 2 phone merchants activated, 4 applicants refused, the second phone merchant
+    // suspended, the tampered and the rooted phone blocked after their refused attestations, the tampered one's
+    // next attempt refused too.
+    PhoneFigures phones = report.phones();
+    assertThat(phones.merchantsRegistered()).isEqualTo(2 + 2 + 4);
+    assertThat(phones.merchantsActivated()).isEqualTo(4);
+    assertThat(phones.merchantsRejected()).isEqualTo(4);
+    assertThat(phones.merchantsSuspended()).isEqualTo(1);
+    assertThat(phones.terminalsBlocked()).isEqualTo(2);
+    assertThat(phones.attestationFailures()).as("tampered, rooted, blocked, suspended").isEqualTo(4);
+    assertThat(report.toJson()).containsKeys("merchants_registered", "merchants_activated", "merchants_rejected",
+        "terminals_blocked", "attestation_failures");
     assertThat(report.approved()).isPositive();
     assertThat(report.declined()).isPositive();
     assertThat(report.standIn()).as("the issuer is down on day 2").isPositive();

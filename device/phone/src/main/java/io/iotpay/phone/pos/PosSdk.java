@@ -68,7 +68,8 @@ public final class PosSdk implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PosSdk.class);
   static final String ENROLMENT_FILE = "enrolment";
   static final String KEYS_FILE = "keys";
-  static final String JOURNAL_FILE = "journal.log";
+  /** The POS kernel's journal in the SDK's directory (what the app's bookkeeping and the demo read back). */
+  public static final String JOURNAL_FILE = "journal.log";
   static final String SENT_DIR = "sent";
   private static final int KEYS_BYTES = 48;
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -126,6 +126,11 @@ public final class AcquirerPosServer implements AutoCloseable {
     api.serveStatements(statements);
   }
 
+  /** Serves terminal risk sensing's monitoring service (nonce, attestation) on this server's HTTP API. */
+  public void serveMonitoring(io.iotpay.acquirer.pos.risk.TerminalRiskService risk) {
+    api.serveMonitoring(risk);
+  }
+
   public AuditLog auditLog() {
     return auditLog;
   }
@@ -144,7 +149,8 @@ public final class AcquirerPosServer implements AutoCloseable {
    * key directory (default {@code acquirer-keys}), {@code --sanctions} file, {@code --mcc} served codes
    * (comma-separated; default 5411,5812,5912,4121), {@code --operators} a file of {@code name=token}
    * lines (required: tokens stay off the command line), and for the in-memory penny test
-   * {@code --open-accounts} {@code BANK:ACCOUNT,…} and {@code --silent-banks} {@code BANK,…}.
+   * {@code --open-accounts} {@code BANK:ACCOUNT,…} and {@code --silent-banks} {@code BANK,…}; for the
+   * phones' monitoring service {@code --allowed-builds} and {@code --risk-db} ({@link #monitoring}).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new LinkedHashMap<>();
@@ -171,12 +177,32 @@ public final class AcquirerPosServer implements AutoCloseable {
         Path.of(options.getOrDefault("keys", "acquirer-keys")), options.containsKey("sanctions") ? Path.of(options.get("sanctions")) : null,
         Set.copyOf(list(options.getOrDefault("mcc", "5411,5812,5912,4121"))), operators, accounts);
     AcquirerPosServer server = start(settings);
+    Database riskDb = monitoring(server, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (riskDb != null) {
+        riskDb.close();
+      }
       stopped.countDown();
     }, "acquirer-pos-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * With {@code --allowed-builds HEX,…} (the SDK builds' integrity digests), terminal risk sensing on
+   * its own database ({@code --risk-db}, default {@code jdbc:sqlite:acquirer-risk.db}) served as the
+   * phones' monitoring service; without it, none (its endpoints answer 503).
+   */
+  private static Database monitoring(AcquirerPosServer server, Map<String, String> options) {
+    if (!options.containsKey("allowed-builds")) {
+      return null;
+    }
+    Database riskDb = Database.open(options.getOrDefault("risk-db", "jdbc:sqlite:acquirer-risk.db"), 4);
+    server.serveMonitoring(new io.iotpay.acquirer.pos.risk.TerminalRiskService(new io.iotpay.acquirer.pos.risk.RiskConfig(
+        Set.copyOf(list(options.get("allowed-builds"))), 60_000, 60_000, 100, 3_600_000, 900, 50), riskDb, server.service(),
+        java.time.Clock.systemUTC()));
+    return riskDb;
   }
 
   private static List<String> list(String commaSeparated) {

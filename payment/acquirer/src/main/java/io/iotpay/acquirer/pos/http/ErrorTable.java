@@ -2,6 +2,8 @@ package io.iotpay.acquirer.pos.http;
 
 import io.iotpay.acquirer.pos.merchant.OnboardingException;
 import io.iotpay.acquirer.pos.merchant.OnboardingStoreException;
+import io.iotpay.acquirer.pos.risk.NonceLimitException;
+import io.iotpay.acquirer.pos.risk.RiskStoreException;
 
 /** What each refusal becomes on the wire: the status of each onboarding reason (the code is the reason's name). */
 final class ErrorTable {
@@ -25,6 +27,8 @@ final class ErrorTable {
       case ApiException api -> api;
       case OnboardingException onboarding -> new ApiException(status(onboarding.reason()), onboarding.reason().name(), onboarding.getMessage());
       case OnboardingStoreException store -> new ApiException(503, "UNAVAILABLE", "the acquirer's store failed; retry later");
+      case NonceLimitException limit -> new ApiException(429, "RATE_LIMITED", limit.getMessage());
+      case RiskStoreException risk -> new ApiException(503, "UNAVAILABLE", "the risk store failed; nothing was approved; retry later");
       default -> new ApiException(500, "INTERNAL", "internal error; the operator's log has the details");
     };
   }

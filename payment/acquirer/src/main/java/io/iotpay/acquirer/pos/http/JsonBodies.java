@@ -42,6 +42,9 @@ final class JsonBodies {
   /** {@code POST /v1/pos/merchant/terminals}: the suite and the phone's PKCS#10 CSR (DER, standard base64). */
   record Enrol(String suite, String csr) {}
 
+  /** {@code POST /v1/pos/merchant/terminals/{terminal}/attestations}: the SE's token (standard base64). */
+  record Attest(String token) {}
+
   /** An operator's decision or action: why, 1..256 characters. */
   record Reason(String reason) {}
 

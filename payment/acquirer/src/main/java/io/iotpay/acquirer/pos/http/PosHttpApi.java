@@ -3,6 +3,7 @@ package io.iotpay.acquirer.pos.http;
 import io.iotpay.acquirer.pos.merchant.KeyedHash;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
 import io.iotpay.acquirer.pos.online.MerchantStatements;
+import io.iotpay.acquirer.pos.risk.TerminalRiskService;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.javalin.Javalin;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The acquirer's merchant onboarding HTTP API (Javalin on Jetty): merchants register and enrol
  * their phones as terminals, operators review, decide, suspend and block. Endpoints and examples:
- * {@code docs/merchant-onboarding.md}.
+ * {@code docs/merchant-onboarding.md}; the phone SDK's (enrolment, the monitoring service's nonce
+ * and attestation): {@code docs/phone-sdk.md}.
  *
  * <p>Every answer is JSON; every error is {@code {"error":"<CODE>","detail":"…"}} (400 bad input, 401
  * no or bad token, 403 not an operator, 404 unknown, 409 conflict with the state, 413 too large, 415
@@ -30,6 +32,7 @@ public final class PosHttpApi implements AutoCloseable {
   private final PosHttpConfig config;
   private final Gate gate;
   private volatile MerchantStatements statements;
+  private volatile TerminalRiskService monitoring;
   private Javalin app;
 
   /**
@@ -60,6 +63,18 @@ public final class PosHttpApi implements AutoCloseable {
    */
   public PosHttpApi serveStatements(MerchantStatements statements) {
     this.statements = Assert.notNull(statements, "statements");
+    return this;
+  }
+
+  /**
+   * Serves the terminal monitoring service ({@code POST /v1/pos/merchant/terminals/{terminal}/nonce}
+   * and {@code …/attestations}) from {@code risk} from now on, also once started. Until then both
+   * answer 503.
+   *
+   * @return this
+   */
+  public PosHttpApi serveMonitoring(TerminalRiskService risk) {
+    this.monitoring = Assert.notNull(risk, "risk");
     return this;
   }
 
@@ -120,6 +135,7 @@ public final class PosHttpApi implements AutoCloseable {
     new MerchantEndpoints(onboarding, config, gate, registrations).register(created);
     new OperatorEndpoints(onboarding, config, gate).register(created);
     new StatementEndpoints(gate, () -> statements).register(created);
+    new MonitoringEndpoints(onboarding, config, gate, () -> monitoring).register(created);
     created.exception(HttpResponseException.class,
         (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
     created.exception(Exception.class, (e, ctx) -> {

@@ -28,14 +28,38 @@ final class RiskStore {
     T run(Connection connection) throws SQLException;
   }
 
-  void issueNonce(String nonceHex, String terminalId, long nowMs) {
-    transaction("issue nonce", c -> {
+  /**
+   * In one transaction: forgets the terminal's nonces issued before {@code issuedNotBeforeMs} (a
+   * token over a forgotten one is refused as over an expired one), then issues the nonce unless the
+   * terminal holds {@code outstandingMax} unused ones already.
+   *
+   * @return whether it was issued
+   */
+  boolean issueNonce(String nonceHex, String terminalId, long nowMs, long issuedNotBeforeMs, int outstandingMax) {
+    return transaction("issue nonce", c -> {
+      try (PreparedStatement forget = c.prepareStatement(
+          "DELETE FROM risk_nonce WHERE terminal_id = ? AND issued_at_ms < ?")) {
+        forget.setString(1, terminalId);
+        forget.setLong(2, issuedNotBeforeMs);
+        forget.executeUpdate();
+      }
+      try (PreparedStatement count = c.prepareStatement(
+          "SELECT COUNT(*) FROM risk_nonce WHERE terminal_id = ? AND used = 0")) {
+        count.setString(1, terminalId);
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= outstandingMax) {
+            return false;
+          }
+        }
+      }
       try (PreparedStatement insert = c.prepareStatement(
           "INSERT INTO risk_nonce (nonce, terminal_id, issued_at_ms, used) VALUES (?,?,?,0)")) {
         insert.setString(1, nonceHex);
         insert.setString(2, terminalId);
         insert.setLong(3, nowMs);
-        return insert.executeUpdate();
+        insert.executeUpdate();
+        return true;
       }
     });
   }

@@ -40,6 +40,11 @@ public final class TerminalRiskService implements TerminalRiskCheck {
   static final String ATTESTATION = "ATTESTATION";
   static final String PAYMENT = "PAYMENT";
   private static final double EARTH_RADIUS_KM = 6_371.0;
+  /**
+   * Unused nonces one terminal may hold at once. A phone uses one per payment (a refused token may
+   * leave one unused until it expires); the bound keeps a client that only asks from filling the store.
+   */
+  public static final int NONCES_OUTSTANDING_MAX = 16;
 
   private final RiskConfig config;
   private final RiskStore store;
@@ -56,15 +61,20 @@ public final class TerminalRiskService implements TerminalRiskCheck {
   }
 
   /**
-   * A fresh nonce for the terminal's next attestation token.
+   * A fresh nonce for the terminal's next attestation token; the terminal's expired nonces are forgotten.
    *
    * @throws OnboardingException UNKNOWN_TERMINAL for a terminal the acquirer never enrolled
+   * @throws NonceLimitException when the terminal holds {@link #NONCES_OUTSTANDING_MAX} unused nonces
    */
   public byte[] nonce(TerminalId terminalId) {
     onboarding.terminal(terminalId);
     byte[] nonce = new byte[AttestationToken.NONCE_BYTES];
     random.nextBytes(nonce);
-    store.issueNonce(Hex.encode(nonce), terminalId.value(), clock.millis());
+    long now = clock.millis();
+    if (!store.issueNonce(Hex.encode(nonce), terminalId.value(), now, now - config.nonceTtlMs(), NONCES_OUTSTANDING_MAX)) {
+      throw new NonceLimitException("terminal " + terminalId + " holds " + NONCES_OUTSTANDING_MAX
+          + " unused nonces; they expire after " + config.nonceTtlMs() + " ms");
+    }
     return nonce;
   }
 

@@ -35,7 +35,10 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Phones as terminals end to end (docs/phone-sdk.md, "Tests"): the acquiring SDK with its key in a
@@ -105,10 +108,16 @@ class PhonePosTest {
     assertThat(snapshot(p)).as("no money moved, nothing reached the switch").isEqualTo(before);
   }
 
-  @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void phonePays_refunds_andEveryAttackIsRefusedWithAReason(AlgorithmSuite suite) throws Exception {
-    try (PhoneWorld p = new PhoneWorld(suite, dir, 100)) {
+  static Stream<Arguments> suitesAndReaches() {
+    return Stream.of(AlgorithmSuite.values()).flatMap(suite -> Stream.of(PhoneWorld.Reach.values())
+        .map(reach -> Arguments.of(suite, reach)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("suitesAndReaches")
+  void phonePays_refunds_andEveryAttackIsRefusedWithAReason(AlgorithmSuite suite, PhoneWorld.Reach reach)
+      throws Exception {
+    try (PhoneWorld p = new PhoneWorld(suite, dir, 100, reach)) {
       PhoneWorld.Phone a = p.enrol(dir.resolve("phone-a"));
       PhoneWorld.Phone b = p.enrol(dir.resolve("phone-b"));
       assertThat(a.terminalId()).isNotEqualTo(b.terminalId());

@@ -45,8 +45,10 @@ class RiskStoreTest {
 
   private static void exercise(RiskStore store) {
     String t = "10000001";
-    store.issueNonce("AA", t, 1_000);
-    store.issueNonce("BB", t, 1_000);
+    assertThat(store.issueNonce("AA", t, 1_000, 0, 2)).isTrue();
+    assertThat(store.issueNonce("BB", t, 1_000, 0, 2)).isTrue();
+    assertThat(store.issueNonce("CC", t, 1_000, 0, 2)).as("two unused already").isFalse();
+    assertThat(store.issueNonce("DD", "10000002", 1_000, 0, 2)).as("another terminal's bound").isTrue();
     assertThat(store.useNonceAndCounter("AA", "10000002", 0, 1)).as("another terminal's nonce")
         .isEqualTo(RiskReason.NONCE_NOT_FRESH);
     assertThat(store.useNonceAndCounter("AA", t, 1_001, 1)).as("expired").isEqualTo(RiskReason.NONCE_NOT_FRESH);
@@ -55,6 +57,10 @@ class RiskStoreTest {
     assertThat(store.useNonceAndCounter("BB", t, 0, 5)).as("counter not above 5")
         .isEqualTo(RiskReason.COUNTER_NOT_INCREASING);
     assertThat(store.useNonceAndCounter("BB", t, 0, 6)).as("the nonce was left unused").isNull();
+    assertThat(store.useNonceAndCounter("CC", t, 0, 7)).as("never issued").isEqualTo(RiskReason.NONCE_NOT_FRESH);
+    assertThat(store.issueNonce("EE", t, 5_000, 2_000, 2)).as("AA and BB used, and forgotten as expired").isTrue();
+    assertThat(store.useNonceAndCounter("AA", t, 0, 8)).as("a forgotten nonce stays refused")
+        .isEqualTo(RiskReason.NONCE_NOT_FRESH);
     assertThat(store.terminal(t)).hasValueSatisfying(r -> assertThat(r.lastCounter()).isEqualTo(6));
 
     RiskStore.AdmissionRule any = (activity, usable) -> usable ? null : RiskReason.NO_FRESH_ATTESTATION;
