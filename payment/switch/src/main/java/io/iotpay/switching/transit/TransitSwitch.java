@@ -9,6 +9,7 @@ import io.iotpay.protocol.file.OfflineFileInbox;
 import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
+import io.iotpay.protocol.transit.TransitException;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
 import io.iotpay.switching.settlement.GrossSource;
@@ -32,6 +33,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final OfflineFileIntake intake;
   private final TransitSettlement settlement;
   private final DenyListDistribution denyLists;
+  private final ExceptionDesk exceptions;
   private final SettlementPoster poster;
   private final FileTrust trust;
 
@@ -99,9 +101,11 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
     this.intake = new OfflineFileIntake(config, store, spool, archive, trust);
+    this.exceptions = new ExceptionDesk(config, issuers, operators, new DisputeStore(database, config.self()),
+        new SettledRecords(store, archive, config.limits()), out, trust);
     this.settlement = new TransitSettlement(config, issuers, receivers, intake, poster,
         new ClearingFileWriter(config, issuers, spool, out, store.clearingSequences()),
-        new SettlementReportWriter(config.self(), out), store, sources);
+        new SettlementReportWriter(config.self(), out), store, sources, exceptions);
     this.denyLists = new DenyListDistribution(config, issuers, out, trust);
   }
 
@@ -146,8 +150,41 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     if (trust != null) {
       run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
       run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
+      // exception notices are signed as they are written
     }
     return run;
+  }
+
+  /**
+   * Takes an exception file (docs/clearing-files.md §9): an issuer's chargebacks or an operator's
+   * re-presentments, signed by its sender. The file is refused whole (nothing changes) when its
+   * signature, format, sender or addressing is wrong; each line is then checked against the
+   * switch's own settled record (card, fare, routed issuer; one chargeback and one re-presentment
+   * per record, a re-presentment only after its chargeback was netted), refused lines reported.
+   * Accepted lines are netted in the next settlement window.
+   *
+   * @return ACCEPTED with the lines accepted and refused and the amount accepted; ALREADY_ACCEPTED
+   *     for an authentic file accepted before (nothing changes); REJECTED with the reason
+   */
+  public IntakeReceipt receiveExceptions(Path file) {
+    return exceptions.receive(file);
+  }
+
+  /** Every dispute step accepted so far, in acceptance order (what the switch's records say). */
+  public List<Dispute> disputes() {
+    return exceptions.disputes().stream().map(d -> new Dispute(d.exception(), d.issuer(), d.window())).toList();
+  }
+
+  /**
+   * One dispute step the switch accepted.
+   *
+   * @param window the settlement window that netted it; null while it waits for the next one
+   */
+  public record Dispute(TransitException exception, PartyId issuer, LocalDate window) {}
+
+  /** Refused exception files and lines, oldest first. */
+  public List<Rejection> exceptionRejections() {
+    return exceptions.rejections();
   }
 
   /** @see DenyListDistribution#publish */
