@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class OfflineFileIntake implements OfflineFileInbox {
   private static final Logger LOG = LoggerFactory.getLogger(OfflineFileIntake.class);
+  /**
+   * How many days before the last settled day a file may still be presented late. Bounds what a
+   * restart replays to rebuild the seen keys of settled days (a late copy of a settled record must
+   * still be refused as a duplicate), and so the restart's cost; older files are refused.
+   */
+  static final int LATE_PRESENTMENT_DAYS_MAX = 30;
 
   private final SwitchConfig config;
   private final SwitchStore store;
@@ -138,7 +144,10 @@ public final class OfflineFileIntake implements OfflineFileInbox {
           file.recordsRefused(), file.faresAcceptedMinor(), "")));
       acceptedSequence = file.acceptedSequence();
       DayClearing window = days.get(file.windowDate());
-      if (window == null || !window.settled()) {
+      boolean open = window == null || !window.settled();
+      // Files of open windows are replayed whole; those of settled days within the late presentment
+      // horizon for their seen keys only (their spools are dropped below).
+      if (open || !file.businessDate().isBefore(lateHorizon())) {
         Path archived = archive.resolve(file.archiveName());
         Read read = intake(archived, file.windowDate());
         if (read.refusal() != null) {
@@ -147,6 +156,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
         read.intake().commit();
       }
     }
+    days.values().stream().filter(DayClearing::settled).forEach(DayClearing::close);
     LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
   }
 
@@ -291,6 +301,10 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (!header.currency().equals(config.currency())) {
       return "file currency " + header.currency() + " is not the settlement currency " + config.currency();
     }
+    if (header.businessDate().isBefore(lateHorizon())) {
+      return "business day " + header.businessDate() + " is more than " + LATE_PRESENTMENT_DAYS_MAX
+          + " days before the last settled day: too late to present";
+    }
     return null;
   }
 
@@ -304,13 +318,24 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (day == null || !day.settled()) {
       return businessDate;
     }
-    LocalDate lastSettled = businessDate;
+    return lastSettled().plusDays(1);
+  }
+
+  /** The latest settled day, or {@link LocalDate#MIN} when none is. */
+  private LocalDate lastSettled() {
+    LocalDate last = LocalDate.MIN;
     for (DayClearing known : days.values()) {
-      if (known.settled() && known.businessDate().isAfter(lastSettled)) {
-        lastSettled = known.businessDate();
+      if (known.settled() && known.businessDate().isAfter(last)) {
+        last = known.businessDate();
       }
     }
-    return lastSettled.plusDays(1);
+    return last;
+  }
+
+  /** The oldest business day a file may be for: {@link #LATE_PRESENTMENT_DAYS_MAX} before the last settled one. */
+  private LocalDate lateHorizon() {
+    LocalDate last = lastSettled();
+    return last.equals(LocalDate.MIN) ? LocalDate.MIN : last.minusDays(LATE_PRESENTMENT_DAYS_MAX);
   }
 
   /**
