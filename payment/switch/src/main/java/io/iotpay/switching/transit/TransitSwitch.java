@@ -36,6 +36,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final ExceptionDesk exceptions;
   private final SettlementPoster poster;
   private final FileTrust trust;
+  private final SwitchStore store;
 
   /**
    * Opens the switch's accounts in its book and prepares the work directory.
@@ -97,7 +98,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     Path spool = directory(workDirectory.resolve("spool"));
     Path out = directory(workDirectory.resolve("out"));
     Path archive = directory(workDirectory.resolve("archive"));
-    SwitchStore store = new SwitchStore(database, config.self());
+    this.store = new SwitchStore(database, config.self());
     this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
     this.intake = new OfflineFileIntake(config, store, spool, archive, trust);
@@ -181,6 +182,25 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * @param window the settlement window that netted it; null while it waits for the next one
    */
   public record Dispute(TransitException exception, PartyId issuer, LocalDate window) {}
+
+  /**
+   * What came late (docs/clearing-files.md §8): records the switch accepted from files whose
+   * business day had settled, and their fares, from its durable record of accepted files.
+   */
+  public LatePresentments latePresentments() {
+    long records = 0;
+    long faresMinor = 0;
+    for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
+      if (file.late()) {
+        records += file.recordsAccepted();
+        faresMinor += file.faresAcceptedMinor();
+      }
+    }
+    return new LatePresentments(records, faresMinor);
+  }
+
+  /** Records accepted late and their fares (minor units). */
+  public record LatePresentments(long records, long faresMinor) {}
 
   /** Refused exception files and lines, oldest first. */
   public List<Rejection> exceptionRejections() {

@@ -1,0 +1,192 @@
+package io.iotpay.demo.transit;
+
+import io.iotpay.acquirer.transit.OperatorBackOffice;
+import io.iotpay.acquirer.transit.OperatorConfig;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.Issuer;
+import io.iotpay.issuer.IssuerConfig;
+import io.iotpay.issuer.RiderAccountKind;
+import io.iotpay.issuer.card.IssuedCard;
+import io.iotpay.issuer.card.IssuerMasterKeys;
+import io.iotpay.ledger.AccountBalance;
+import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerAuditCheck;
+import io.iotpay.ledger.LedgerConfig;
+import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditVerifier;
+import io.iotpay.ledger.audit.Checkpoint;
+import io.iotpay.ledger.audit.DatabaseAuditSource;
+import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeEnrolment;
+import io.iotpay.protocol.transit.CardRange;
+import io.iotpay.protocol.transit.RecordId;
+import io.iotpay.protocol.transit.TransitKind;
+import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.switching.SwitchConfig;
+import io.iotpay.switching.transit.TransitSwitch;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three transit back-office parties on one SQLite ledger and audit log, with signed files in one
+ * suite: an issuer (its registry in its own database), the switch, one operator (its state in its
+ * own database). Each party can be closed abruptly and reopened on its stores, as after a crash.
+ */
+final class TransitParties implements AutoCloseable {
+  static final PartyId SWITCH = PartyId.of("SWITCH");
+  static final PartyId BANK = PartyId.of("BANK-A");
+  static final PartyId METRO = PartyId.of("METRO-A");
+  static final LocalDate DAY = LocalDate.of(2026, 3, 2);
+  static final String RANGE = "621234";
+
+  final AlgorithmSuite suite;
+  final Path dir;
+  final Database database;
+  final KeyPair auditKey;
+  final AuditLog auditLog;
+  final Ledger ledger;
+  final SchemeEnrolment scheme;
+  private final Map<AlgorithmSuite, IssuerMasterKeys> masters;
+  private final SecretKeyBytes storageKey;
+  private Database issuerDatabase;
+  Issuer issuer;
+  TransitSwitch transitSwitch;
+  OperatorBackOffice operator;
+  private boolean closed;
+
+  TransitParties(AlgorithmSuite suite, Path dir) throws java.sql.SQLException {
+    this.suite = suite;
+    this.dir = dir;
+    this.database = Database.open("jdbc:sqlite:" + dir.resolve("iotpay.db"), 4);
+    this.auditKey = suite.signature().generateKeyPair(new SecureRandom());
+    this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
+    this.ledger = Ledger.open(database, LedgerConfig.defaults(), java.time.Clock.systemUTC(), auditLog);
+    Instant from = DAY.minusDays(10).atStartOfDay().toInstant(ZoneOffset.UTC);
+    this.scheme = SchemeEnrolment.create(dir.resolve("pki"), suite, from, from.plusSeconds(86_400L * 400));
+    SecureRandom random = new SecureRandom();
+    this.masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(random), AlgorithmSuite.NATIONAL, masters(random));
+    this.storageKey = key(random);
+    openIssuer();
+    openSwitch();
+    openOperator();
+  }
+
+  private static IssuerMasterKeys masters(SecureRandom random) {
+    return new IssuerMasterKeys(key(random), key(random), key(random));
+  }
+
+  private static SecretKeyBytes key(SecureRandom random) {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return new SecretKeyBytes(bytes);
+  }
+
+  void openIssuer() {
+    issuerDatabase = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 2);
+    issuer = new Issuer(IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK))), masters,
+        storageKey, issuerDatabase, ledger, scheme.enrol(BANK, PartyRole.ISSUER));
+  }
+
+  void openSwitch() {
+    transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 3, 3_000_000, 3_000_000_000L,
+        List.of(new CardRange(RANGE, BANK)), List.of(METRO)), ledger, database, dir.resolve("switch"),
+        scheme.enrol(SWITCH, PartyRole.SWITCH));
+  }
+
+  void openOperator() {
+    operator = new OperatorBackOffice(OperatorConfig.of(METRO, SWITCH, 4, 4_000_000L, 6_000_000_000L), ledger,
+        dir.resolve("operator"), scheme.enrol(METRO, PartyRole.OPERATOR));
+  }
+
+  /** Drops the issuer as a crash would (its database closed under it) and opens it again. */
+  void restartIssuer() {
+    issuerDatabase.close();
+    openIssuer();
+  }
+
+  void restartSwitch() {
+    transitSwitch.close();
+    openSwitch();
+  }
+
+  void restartOperator() {
+    operator.close();
+    openOperator();
+  }
+
+  /** A card of the issuer (registered, its keys derived; no applet needed for what clearing refuses). */
+  Pan issueCard() {
+    long account = issuer.openRiderAccount(1, RiderAccountKind.CREDIT, 300_00);
+    IssuedCard card = issuer.issueCard(suite, account);
+    return card.pan();
+  }
+
+  /**
+   * An exit record at the operator's gate whose TAC the issuer cannot verify (zeros): what a
+   * tampered or counterfeit record looks like to clearing.
+   */
+  TransitRecord exitWithoutValidTac(Pan pan, long sequence, int atc, long fareMinor, LocalDate day) {
+    return new TransitRecord(new RecordId("G1", sequence), METRO, "ST01", TransitKind.EXIT, pan, 0, suite, atc, Money.ofMinor(fareMinor, CurrencyUnit.CNY), 1000,
+        day.atTime(8, 0).toInstant(ZoneOffset.UTC), day, new byte[82], new byte[8], false);
+  }
+
+  long debitBalance(long accountId) {
+    return ledger.balance(accountId).map(AccountBalance::debitBalanceMinor).orElse(0L);
+  }
+
+  long creditBalance(long accountId) {
+    return ledger.balance(accountId).map(AccountBalance::creditBalanceMinor).orElse(0L);
+  }
+
+  /** For every book: posted debits equal posted credits. */
+  boolean booksBalanced() {
+    Map<Long, long[]> books = new HashMap<>();
+    for (AccountBalance balance : ledger.balances().values()) {
+      long[] sums = books.computeIfAbsent(balance.account().bookId(), b -> new long[2]);
+      sums[0] += balance.debitsPostedMinor();
+      sums[1] += balance.creditsPostedMinor();
+    }
+    return books.values().stream().allMatch(sums -> sums[0] == sums[1]);
+  }
+
+  /** Closes every party and the audit log, then verifies the log over the database. */
+  boolean closeAndVerifyAudit() throws Exception {
+    closeParties();
+    return AuditVerifier.verify(DatabaseAuditSource.of(database),
+        Map.of(Checkpoint.keyIdOf(suite, auditKey.getPublic().getEncoded()), auditKey.getPublic()),
+        LedgerAuditCheck.of(database)).verified();
+  }
+
+  private void closeParties() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    operator.close();
+    transitSwitch.close();
+    issuerDatabase.close();
+    scheme.close();
+    ledger.close();
+    auditLog.close();
+  }
+
+  @Override
+  public void close() {
+    closeParties();
+    database.close();
+  }
+}
