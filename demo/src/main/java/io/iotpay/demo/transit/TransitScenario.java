@@ -63,6 +63,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -107,6 +108,8 @@ public final class TransitScenario {
   private final Map<PartyId, Issuer> issuers = new LinkedHashMap<>();
   private final Map<PartyId, OperatorBackOffice> operators = new LinkedHashMap<>();
   private Ledger ledger;
+  /** True while the last day is ridden: riders then retry every torn tap (nothing may come after it). */
+  private boolean lastDay;
   private TransitSwitch transitSwitch;
   private MetroNetwork metro;
   /** The scheme CA and every party's file-signing key (docs/signed-files.md). */
@@ -131,6 +134,8 @@ public final class TransitScenario {
     final double travelProbability;
     long pushedMinor;
     boolean journeyOpen;
+    /** Walked away from a tap torn after the card committed: the card's next tap recovers it. */
+    boolean tornPending;
 
     Rider(int number, Issuer issuer, long accountId, RiderAccountKind kind, long depositMinor, RiderCard card,
         double travelProbability) {
@@ -161,6 +166,10 @@ public final class TransitScenario {
     long sweepTaps;
     long tornRetriedElsewhere;
     long operatorSettledMinor;
+    /** Torn-after-commit taps whose rider walked away (their transaction comes late). */
+    long walkedAway;
+    /** Recovered copies of a settled day's transaction, uploaded late and refused by the switch as duplicates. */
+    long lateCopiesRefused;
     final List<String> notes = new ArrayList<>();
 
     void refused(String reason) {
@@ -200,6 +209,7 @@ public final class TransitScenario {
             night(date);
             morning(date);
           }
+          settleLastDisputes();
           result = Findings.of(this);
         } finally {
           closeParties();
@@ -268,6 +278,7 @@ public final class TransitScenario {
     if (metro != null) {
       metro.close();
     }
+    operators.values().forEach(OperatorBackOffice::close);
     if (transitSwitch != null) {
       transitSwitch.close();
     }
@@ -339,6 +350,7 @@ public final class TransitScenario {
   // ---------------------------------------------------------------- a day of riding
 
   private void ride(LocalDate date, boolean lastDay) {
+    this.lastDay = lastDay;
     long inBefore = tally.tapsIn;
     long tornBefore = tally.flashInjected;
     for (int round = 0; round < ROUNDS_PER_DAY; round++) {
@@ -399,7 +411,7 @@ public final class TransitScenario {
   private void sweep(LocalDate date) {
     advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofMinutes(22 * 60 + 30)));
     for (Rider rider : riders) {
-      if (rider.journeyOpen) {
+      if (rider.journeyOpen || rider.tornPending) {
         clock.advance(Duration.ofSeconds(2));
         tally.sweepTaps++;
         exit(rider, 1 + random.nextInt(MetroNetwork.STATIONS));
@@ -423,6 +435,7 @@ public final class TransitScenario {
   private TapOutcome tap(Rider rider, List<GateKernel> gates) {
     GateKernel gate = gates.get(random.nextInt(gates.size()));
     GateKernel committedAt = null;
+    rider.tornPending = false; // whatever this tap does, it recovers what the card committed before
     for (int attempt = 0; ; attempt++) {
       boolean inject = attempt < FAULTY_ATTEMPTS_MAX && random.nextDouble() < settings.flashRate();
       CardTransactionKey before = inject ? rider.card.newestLogKey() : null;
@@ -452,6 +465,11 @@ public final class TransitScenario {
           tally.flashInjected++;
           if (noteTear(rider, before, torn)) {
             committedAt = gate;
+            if (!lastDay && random.nextDouble() < settings.lateRate()) {
+              tally.walkedAway++;
+              rider.tornPending = true;
+              return torn; // walks away: the transaction comes with the card's next tap, maybe days later
+            }
           }
           gate = gates.get(random.nextInt(gates.size()));
           clock.advance(Duration.ofSeconds(3));
@@ -504,7 +522,38 @@ public final class TransitScenario {
       }
       say("demo transit: night %s: %s uploaded %d records (%s, %d refused)", date, entry.getKey(),
           receipt.recordsAccepted(), receipt.status(), receipt.recordsRefused());
+      uploadLate(entry.getKey(), office, date);
     }
+  }
+
+  /**
+   * Records of earlier days collected tonight (a torn tap recovered by the card's next tap): the
+   * switch takes originals into its open window (late presentments) and refuses copies of
+   * transactions it settled already as duplicates.
+   */
+  private void uploadLate(PartyId operator, OperatorBackOffice office, LocalDate date) {
+    for (LocalDate day : office.pendingDays()) {
+      if (day.isBefore(date)) {
+        IntakeReceipt late = office.upload(day, transitSwitch);
+        tally.lateCopiesRefused += late.recordsRefused();
+        say("demo transit: night %s: %s uploaded %d records of %s late (%s, %d refused)", date, operator,
+            late.recordsAccepted(), day, late.status(), late.recordsRefused());
+      }
+    }
+  }
+
+  /**
+   * Chargebacks raised on the last morning are netted in the next window: one more night without
+   * rides and its morning settle them, so nothing is left in flight.
+   */
+  private void settleLastDisputes() {
+    if (transitSwitch.disputes().stream().anyMatch(d -> d.window() == null)) {
+      LocalDate date = clock.businessDate();
+      night(date);
+      morning(date);
+    }
+    Assert.that(transitSwitch.disputes().stream().allMatch(d -> d.window() != null),
+        "a dispute is left unsettled after the extra window");
   }
 
   // ---------------------------------------------------------------- T+1: settle, clear, lists, restores
@@ -514,12 +563,20 @@ public final class TransitScenario {
     clock.advance(Duration.ofHours(2));
     SettlementRun run = transitSwitch.settle(businessDate, today);
     for (Issuer issuer : issuers.values()) {
-      clear(issuer, run.clearingFiles().get(issuer.id()));
+      Path clearing = run.clearingFiles().get(issuer.id());
+      ClearingReport report = clear(issuer, clearing);
+      // What the issuer refused goes back as chargebacks, netted in the next window.
+      issuer.writeChargebackFile(clearing, report, settings.dataDir().resolve("issuer-out"), SWITCH)
+          .ifPresent(transitSwitch::receiveExceptions);
+      Optional.ofNullable(run.exceptionNotices().get(issuer.id()))
+          .ifPresent(notice -> issuer.receiveExceptionNotice(notice, SWITCH));
       issuer.paySettlementFile(run.reportFiles().get(issuer.id()));
     }
     tally.clearedMinor = clearedFares().values().stream().mapToLong(Long::longValue).sum();
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
       tally.operatorSettledMinor += entry.getValue().receiveSettlement(run.reportFiles().get(entry.getKey()));
+      Optional.ofNullable(run.exceptionNotices().get(entry.getKey()))
+          .ifPresent(notice -> entry.getValue().receiveExceptionNotice(notice));
     }
     distributeDenyLists(today);
     restoreQuotas();
@@ -528,7 +585,7 @@ public final class TransitScenario {
         tally.arrearsMinor, tally.quotaRestores);
   }
 
-  private void clear(Issuer issuer, Path clearingFile) {
+  private ClearingReport clear(Issuer issuer, Path clearingFile) {
     ClearingReport report = issuer.clearFile(clearingFile);
     tally.debitedMinor += report.debitedMinor();
     tally.arrearsMinor += report.arrearsMinor();
@@ -539,6 +596,7 @@ public final class TransitScenario {
         tally.notes.add("clearing refused " + refusal.key() + ": " + refusal.reason() + " " + refusal.detail());
       }
     }
+    return report;
   }
 
   private void distributeDenyLists(LocalDate today) {
