@@ -43,8 +43,9 @@ import java.util.Map;
 
 /**
  * The three transit back-office parties on one SQLite ledger and audit log, with signed files in one
- * suite: an issuer (its registry in its own database), the switch, one operator (its state in its
- * own database). Each party can be closed abruptly and reopened on its stores, as after a crash.
+ * suite: an issuer, the switch and one operator, each with its own database (the issuer's registry,
+ * the switch's store, the operator's back office). A party's database can be closed under it at any
+ * moment (a crash) and the party reopened on its stores.
  */
 final class TransitParties implements AutoCloseable {
   static final PartyId SWITCH = PartyId.of("SWITCH");
@@ -62,7 +63,9 @@ final class TransitParties implements AutoCloseable {
   final SchemeEnrolment scheme;
   private final Map<AlgorithmSuite, IssuerMasterKeys> masters;
   private final SecretKeyBytes storageKey;
-  private Database issuerDatabase;
+  Database issuerDatabase;
+  Database switchDatabase;
+  Database operatorDatabase;
   Issuer issuer;
   TransitSwitch transitSwitch;
   OperatorBackOffice operator;
@@ -102,30 +105,42 @@ final class TransitParties implements AutoCloseable {
   }
 
   void openSwitch() {
+    switchDatabase = Database.open("jdbc:sqlite:" + dir.resolve("switch.db"), 2);
     transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 3, 3_000_000, 3_000_000_000L,
-        List.of(new CardRange(RANGE, BANK)), List.of(METRO)), ledger, database, dir.resolve("switch"),
+        List.of(new CardRange(RANGE, BANK)), List.of(METRO)), ledger, switchDatabase, dir.resolve("switch"),
         scheme.enrol(SWITCH, PartyRole.SWITCH));
   }
 
   void openOperator() {
+    operatorDatabase = Database.open("jdbc:sqlite:" + dir.resolve("operator.db"), 2);
     operator = new OperatorBackOffice(OperatorConfig.of(METRO, SWITCH, 4, 4_000_000L, 6_000_000_000L), ledger,
-        dir.resolve("operator"), scheme.enrol(METRO, PartyRole.OPERATOR));
+        dir.resolve("operator"), scheme.enrol(METRO, PartyRole.OPERATOR), operatorDatabase);
   }
 
-  /** Drops the issuer as a crash would (its database closed under it) and opens it again. */
-  void restartIssuer() {
-    issuerDatabase.close();
-    openIssuer();
+  /** The three parties, as a crash picks one. */
+  enum Party { ISSUER, SWITCH, OPERATOR }
+
+  /** A party's own database: closing it under the party is its crash. */
+  Database databaseOf(Party party) {
+    return switch (party) {
+      case ISSUER -> issuerDatabase;
+      case SWITCH -> switchDatabase;
+      case OPERATOR -> operatorDatabase;
+    };
   }
 
-  void restartSwitch() {
-    transitSwitch.close();
-    openSwitch();
+  /** Drops the party with its database (closed already by a crash, or now) and opens it again on its stores. */
+  void restart(Party party) {
+    databaseOf(party).close();
+    switch (party) {
+      case ISSUER -> openIssuer();
+      case SWITCH -> openSwitch();
+      case OPERATOR -> openOperator();
+    }
   }
 
   void restartOperator() {
-    operator.close();
-    openOperator();
+    restart(Party.OPERATOR);
   }
 
   /** A card of the issuer (registered, its keys derived; no applet needed for what clearing refuses). */
@@ -178,6 +193,8 @@ final class TransitParties implements AutoCloseable {
     closed = true;
     operator.close();
     transitSwitch.close();
+    operatorDatabase.close();
+    switchDatabase.close();
     issuerDatabase.close();
     scheme.close();
     ledger.close();

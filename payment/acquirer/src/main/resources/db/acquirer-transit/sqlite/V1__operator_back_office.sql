@@ -55,11 +55,15 @@ CREATE TABLE operator_deny_list (
   PRIMARY KEY (operator, issuer)
 );
 
--- Exception files the operator sent (re-presentments), numbered from 1, each number used once
--- whether the switch took its line or not.
+-- Re-presentment files the operator sent, numbered from 1, one record each. answer is null until
+-- the switch answered (ACCEPTED or REFUSED): a file sent without a recorded answer is sent again, as
+-- is, after a crash (the switch answers a file it has with its first receipt).
 CREATE TABLE operator_sent_exception_file (
-  operator      VARCHAR(16) NOT NULL,
-  file_sequence BIGINT      NOT NULL,
-  business_date VARCHAR(10) NOT NULL,
+  operator        VARCHAR(16) NOT NULL,
+  file_sequence   BIGINT      NOT NULL,
+  business_date   VARCHAR(10) NOT NULL,
+  terminal_id     VARCHAR(16) NOT NULL,
+  record_sequence BIGINT      NOT NULL,
+  answer          VARCHAR(16),
   PRIMARY KEY (operator, file_sequence)
 );

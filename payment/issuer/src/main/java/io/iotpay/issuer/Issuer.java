@@ -270,6 +270,32 @@ public final class Issuer {
   }
 
   /**
+   * Clears a clearing file and writes (and signs) its chargebacks before the file is recorded as
+   * used (docs/clearing-files.md §9): a crash anywhere in between leaves the file unrecorded, and
+   * clearing it again refuses the same records (those it cleared come back as duplicates, which are
+   * not charged back), so the same chargeback file is written again. Once recorded, the chargeback
+   * file is on disk ({@link #chargebackFiles}).
+   *
+   * @return the clearing report and the chargeback file, if any
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, with its reason; nothing changes
+   */
+  public Cleared clearAndChargeBack(Path clearingFile, Path directory, PartyId switchId) {
+    VerifiedFile verified = verified(clearingFile, FileKind.CLEARING, FileLimits.defaults());
+    ClearingReport report = clearing.clearFile(clearingFile, FileLimits.defaults());
+    Optional<Path> chargebacks = writeChargebackFile(clearingFile, report, directory, switchId);
+    record(verified);
+    return new Cleared(report, chargebacks);
+  }
+
+  /** What {@link #clearAndChargeBack} did: the clearing and the chargeback file it wrote, if any. */
+  public record Cleared(ClearingReport report, Optional<Path> chargebacks) {}
+
+  /** The chargeback files this issuer wrote in {@code directory}, in name order. */
+  public List<Path> chargebackFiles(Path directory) {
+    return chargebacks.files(directory);
+  }
+
+  /**
    * Books the switch's notice of re-presentments netted against this issuer (verified first with
    * signed files, and refused as a replay once used).
    *

@@ -8,12 +8,16 @@ ALTER TABLE switch_accepted_file ADD COLUMN records_accepted BIGINT NOT NULL DEF
 ALTER TABLE switch_accepted_file ADD COLUMN records_refused BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE switch_accepted_file ADD COLUMN fares_accepted_minor BIGINT NOT NULL DEFAULT 0;
 
--- Exception files accepted (issuers' chargebacks, operators' re-presentments): a replay is refused.
+-- Exception files accepted (issuers' chargebacks, operators' re-presentments): a replay changes
+-- nothing and is answered with the file's first receipt (lines accepted and refused, amount).
 CREATE TABLE switch_exception_file (
-  switch_id     VARCHAR(16) NOT NULL,
-  sender        VARCHAR(16) NOT NULL,
-  file_sequence BIGINT      NOT NULL,
-  business_date VARCHAR(10) NOT NULL,
+  switch_id      VARCHAR(16) NOT NULL,
+  sender         VARCHAR(16) NOT NULL,
+  file_sequence  BIGINT      NOT NULL,
+  business_date  VARCHAR(10) NOT NULL,
+  lines_accepted BIGINT      NOT NULL,
+  lines_refused  BIGINT      NOT NULL,
+  amount_minor   BIGINT      NOT NULL,
   PRIMARY KEY (switch_id, sender, file_sequence)
 );
 

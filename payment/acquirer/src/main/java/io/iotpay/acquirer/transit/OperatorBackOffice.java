@@ -470,12 +470,16 @@ public final class OperatorBackOffice implements AutoCloseable {
   }
 
   /**
-   * Sends {@code line} in a one-line exception file (each file number used once, whatever the
-   * answer); books it when the switch takes it.
+   * Sends {@code line} in a one-line exception file; books it when the switch takes it. A file of
+   * this record sent before without a recorded answer (a crash in between) is sent again under its
+   * number, so the switch answers it with its first receipt instead of a second re-presentment.
    */
-  IntakeReceipt sendRepresentment(TransitException line, Function<Path, IntakeReceipt> switchExceptions) {
-    long sequence = store.lastSentExceptionFile() + 1;
-    store.insertSentExceptionFile(sequence, line.businessDate());
+  private IntakeReceipt sendRepresentment(TransitException line, Function<Path, IntakeReceipt> switchExceptions) {
+    long sequence = store.unansweredExceptionFile(line.recordId());
+    if (sequence == 0) {
+      sequence = store.lastSentExceptionFile() + 1;
+      store.insertSentExceptionFile(sequence, line.businessDate(), line.recordId());
+    }
     Path file = outDirectory.resolve("representment-" + config.self().value() + "-" + sequence + ".txt");
     try (OutputStream out = Files.newOutputStream(file)) {
       ExceptionFile.write(out, config.self(), config.switchId(), line.businessDate(), sequence, config.currency(),
@@ -487,10 +491,15 @@ public final class OperatorBackOffice implements AutoCloseable {
       trust.signer().sign(file, FileKind.EXCEPTION);
     }
     IntakeReceipt receipt = switchExceptions.apply(file);
-    if (receipt.status() == IntakeStatus.ACCEPTED && receipt.recordsAccepted() == 1) {
-      postOnce("representment", line, RECEIVABLE_FROM_SWITCH, CHARGEBACKS);
-      store.insertExceptions(List.of(line), sequence);
+    if (receipt.status() == IntakeStatus.REJECTED) {
+      LOG.warn("Re-presentment file refused [record={}, reason={}]", line.recordId(), receipt.reason());
+      return receipt; // the file's number stays unanswered: the same file may be sent again
     }
+    boolean taken = receipt.recordsAccepted() == 1;
+    if (taken) {
+      postOnce("representment", line, RECEIVABLE_FROM_SWITCH, CHARGEBACKS);
+    }
+    store.answerExceptionFile(sequence, taken ? line : null);
     LOG.info("Re-presentment sent [record={}, status={}, reason={}]", line.recordId(), receipt.status(),
         receipt.reason());
     return receipt;

@@ -194,16 +194,46 @@ final class OperatorStore {
     return last[0];
   }
 
-  void insertSentExceptionFile(long fileSequence, LocalDate businessDate) {
+  /** The number of a re-presentment file of {@code recordId} sent without a recorded answer (0 when none). */
+  long unansweredExceptionFile(RecordId recordId) {
+    long[] found = {0};
+    query("SELECT file_sequence, terminal_id, record_sequence FROM operator_sent_exception_file"
+        + " WHERE operator = ? AND answer IS NULL", r -> {
+          if (r.getString(2).equals(recordId.terminalId()) && r.getLong(3) == recordId.sequence()) {
+            found[0] = r.getLong(1);
+          }
+        });
+    return found[0];
+  }
+
+  void insertSentExceptionFile(long fileSequence, LocalDate businessDate, RecordId recordId) {
     write("record exception file " + fileSequence, c -> {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO operator_sent_exception_file (operator,"
-          + " file_sequence, business_date) VALUES (?, ?, ?)")) {
+          + " file_sequence, business_date, terminal_id, record_sequence, answer) VALUES (?, ?, ?, ?, ?, NULL)")) {
         s.setString(1, operator);
         s.setLong(2, fileSequence);
         s.setString(3, businessDate.toString());
+        s.setString(4, recordId.terminalId());
+        s.setLong(5, recordId.sequence());
         s.executeUpdate();
       }
     });
+  }
+
+  /** The switch's answer to a re-presentment file: its line ACCEPTED (recorded with it, one transaction) or REFUSED. */
+  void answerExceptionFile(long fileSequence, TransitException acceptedLine) {
+    write("answer exception file " + fileSequence, c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE operator_sent_exception_file SET answer = ?"
+          + " WHERE operator = ? AND file_sequence = ?")) {
+        s.setString(1, acceptedLine == null ? "REFUSED" : "ACCEPTED");
+        s.setString(2, operator);
+        s.setLong(3, fileSequence);
+        s.executeUpdate();
+      }
+    });
+    if (acceptedLine != null) {
+      insertExceptions(List.of(acceptedLine), fileSequence);
+    }
   }
 
   List<DenyList> denyLists() {

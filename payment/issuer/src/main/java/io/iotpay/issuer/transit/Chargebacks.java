@@ -45,15 +45,18 @@ import java.util.Optional;
 public final class Chargebacks {
   /**
    * Which clearing refusals the issuer raises as chargebacks, as a table. A fare the rider's account
-   * could not take (INSUFFICIENT_FUNDS) is owed by the issuer, not disputed, so it has no row.
+   * could not take (INSUFFICIENT_FUNDS) is owed by the issuer, not disputed, so it has no row; nor
+   * has DUPLICATE: the switch presents a card transaction once (late copies included), so a
+   * duplicate at the issuer is its own resend of a file after a crash, whose records it cleared.
    */
   static final Map<RefusalReason, ExceptionReason> RAISED = new EnumMap<>(Map.of(
       RefusalReason.UNKNOWN_CARD, ExceptionReason.UNKNOWN_CARD,
       RefusalReason.SUITE_MISMATCH, ExceptionReason.SUITE_MISMATCH,
-      RefusalReason.DUPLICATE, ExceptionReason.DUPLICATE,
       RefusalReason.MALFORMED, ExceptionReason.MALFORMED,
       RefusalReason.BAD_TAC, ExceptionReason.BAD_TAC,
       RefusalReason.AMOUNT_MISMATCH, ExceptionReason.AMOUNT_MISMATCH));
+
+  private static final String FILE_PREFIX = "chargebacks-";
 
   private final PartyId issuer;
   private final CurrencyUnit currency;
@@ -88,7 +91,7 @@ public final class Chargebacks {
       return Optional.empty();
     }
     List<TransitException> lines = chargebackLines(clearingFile, raised, limits);
-    Path file = directory.resolve("chargebacks-" + issuer.value() + "-" + report.businessDate() + "-"
+    Path file = directory.resolve(FILE_PREFIX + issuer.value() + "-" + report.businessDate() + "-"
         + report.sequence() + ".txt");
     try {
       Files.createDirectories(directory);
@@ -100,6 +103,24 @@ public final class Chargebacks {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     return Optional.of(file);
+  }
+
+  /**
+   * The chargeback files this issuer wrote in {@code directory} (not their signatures), in name order.
+   *
+   * @throws UncheckedIOException when the directory cannot be listed
+   */
+  public List<Path> files(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    String prefix = FILE_PREFIX + issuer.value() + "-";
+    try (var list = Files.list(directory)) {
+      return list.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString()
+          .endsWith(".txt")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
   }
 
   /** The raised records of the clearing file, in file order. */

@@ -10,8 +10,6 @@ public enum ExceptionReason {
   UNKNOWN_CARD,
   /** The record names another suite than the card's. */
   SUITE_MISMATCH,
-  /** The card transaction was presented before (e.g. a copy re-uploaded after its day settled). */
-  DUPLICATE,
   /** The cryptogram input is not the layout of a transit TC. */
   MALFORMED,
   /** The TAC does not verify under the card's key. */

@@ -46,13 +46,21 @@ final class DisputeStore {
   }
 
   boolean fileAccepted(PartyId sender, long fileSequence) {
-    String sql = "SELECT COUNT(*) FROM switch_exception_file WHERE switch_id = ? AND sender = ? AND file_sequence = ?";
+    return fileReceipt(sender, fileSequence).isPresent();
+  }
+
+  /** An accepted exception file's first receipt: lines accepted and refused, amount accepted. */
+  record FileReceipt(long accepted, long refused, long amountMinor) {}
+
+  Optional<FileReceipt> fileReceipt(PartyId sender, long fileSequence) {
+    String sql = "SELECT lines_accepted, lines_refused, amount_minor FROM switch_exception_file"
+        + " WHERE switch_id = ? AND sender = ? AND file_sequence = ?";
     try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, switchId);
       s.setString(2, sender.value());
       s.setLong(3, fileSequence);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() && r.getLong(1) > 0;
+        return r.next() ? Optional.of(new FileReceipt(r.getLong(1), r.getLong(2), r.getLong(3))) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new SwitchStoreException("cannot read accepted exception files", e);
@@ -92,12 +100,12 @@ final class DisputeStore {
    *
    * @param accepted each line with its card's issuer
    */
-  void record(PartyId sender, long fileSequence, LocalDate businessDate, List<Dispute> accepted) {
+  void record(PartyId sender, long fileSequence, LocalDate businessDate, List<Dispute> accepted, FileReceipt receipt) {
     database.writing(() -> {
       try (Connection c = database.connection()) {
         c.setAutoCommit(false);
         try {
-          insertFile(c, sender, fileSequence, businessDate);
+          insertFile(c, sender, fileSequence, businessDate, receipt);
           long next = lastSequence(c);
           for (Dispute dispute : accepted) {
             insertDispute(c, ++next, dispute);
@@ -114,13 +122,17 @@ final class DisputeStore {
     });
   }
 
-  private void insertFile(Connection c, PartyId sender, long fileSequence, LocalDate businessDate) throws SQLException {
+  private void insertFile(Connection c, PartyId sender, long fileSequence, LocalDate businessDate, FileReceipt receipt)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO switch_exception_file (switch_id, sender, file_sequence,"
-        + " business_date) VALUES (?, ?, ?, ?)")) {
+        + " business_date, lines_accepted, lines_refused, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, switchId);
       s.setString(2, sender.value());
       s.setLong(3, fileSequence);
       s.setString(4, businessDate.toString());
+      s.setLong(5, receipt.accepted());
+      s.setLong(6, receipt.refused());
+      s.setLong(7, receipt.amountMinor());
       s.executeUpdate();
     }
   }

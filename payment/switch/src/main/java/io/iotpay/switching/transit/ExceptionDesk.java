@@ -51,8 +51,8 @@ final class ExceptionDesk {
   private final FileTrust trust;
   private final List<Rejection> rejections = new ArrayList<>();
 
-  /** What the next window nets: gross amounts payer → receiver, and the last step it includes. */
-  record Pending(Map<PartyId, Map<PartyId, Long>> grossMinor, long through) {}
+  /** What the next window nets: the steps, their gross amounts payer → receiver, and the last step it includes. */
+  record Pending(List<DisputeStore.Dispute> disputes, Map<PartyId, Map<PartyId, Long>> grossMinor, long through) {}
 
   ExceptionDesk(SwitchConfig config, List<PartyId> issuers, List<PartyId> operators, DisputeStore store,
       SettledRecords settled, Path outDirectory, FileTrust trust) {
@@ -79,7 +79,7 @@ final class ExceptionDesk {
         if (replayed != null) {
           LOG.info("Exception file replayed, no-op [file={}, sender={}, sequence={}]", name, replayed.sender(),
               replayed.sequence());
-          return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, e.getMessage());
+          return again(replayed.sender(), replayed.sequence(), e.getMessage());
         }
         return refuse(name, e.getMessage());
       }
@@ -100,9 +100,16 @@ final class ExceptionDesk {
       return refuse(name, refusal);
     }
     if (trust == null && store.fileAccepted(read.header().sender(), read.header().sequence())) {
-      return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, "file already accepted");
+      return again(read.header().sender(), read.header().sequence(), "file already accepted");
     }
     return take(name, read);
+  }
+
+  /** The first receipt of a file accepted before, as ALREADY_ACCEPTED: a sender that lost it learns what was taken. */
+  private IntakeReceipt again(PartyId sender, long sequence, String reason) {
+    DisputeStore.FileReceipt first = store.fileReceipt(sender, sequence).orElseThrow();
+    return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, first.accepted(), first.refused(), first.amountMinor(),
+        reason);
   }
 
   private IntakeReceipt take(String name, ExceptionFile.Read read) {
@@ -132,7 +139,8 @@ final class ExceptionDesk {
       accepted.add(dispute);
       amountMinor = Math.addExact(amountMinor, dispute.exception().fareMinor());
     }
-    store.record(sender, read.header().sequence(), read.header().businessDate(), accepted);
+    store.record(sender, read.header().sequence(), read.header().businessDate(), accepted,
+        new DisputeStore.FileReceipt(accepted.size(), refused, amountMinor));
     LOG.info("Exception file accepted [file={}, sender={}, accepted={}, refused={}, amountMinor={}]", name, sender,
         accepted.size(), refused, amountMinor);
     return new IntakeReceipt(IntakeStatus.ACCEPTED, accepted.size(), refused, amountMinor, firstRefusal);
@@ -237,7 +245,8 @@ final class ExceptionDesk {
   synchronized Pending pending() {
     Map<PartyId, Map<PartyId, Long>> gross = new TreeMap<>(SwitchConfig.PARTY_ORDER);
     long through = 0;
-    for (DisputeStore.Dispute dispute : store.pending()) {
+    List<DisputeStore.Dispute> pending = store.pending();
+    for (DisputeStore.Dispute dispute : pending) {
       TransitException e = dispute.exception();
       boolean chargeback = e.stage() == ExceptionStage.CHARGEBACK;
       PartyId payer = chargeback ? e.operator() : dispute.issuer();
@@ -246,17 +255,17 @@ final class ExceptionDesk {
           .merge(receiver, e.fareMinor(), Math::addExact);
       through = Math.max(through, dispute.sequence());
     }
-    return new Pending(gross, through);
+    return new Pending(pending, gross, through);
   }
 
   /**
-   * The notices of window T: to each operator the chargebacks netted against it, to each issuer
-   * the re-presentments netted against it (a party with none gets none). Numbered by T's epoch day,
-   * so a notice rewritten after a crash has the same number.
+   * The notices of window T, written before T is marked settled: to each operator the chargebacks
+   * netted against it, to each issuer the re-presentments netted against it (a party with none gets
+   * none). Numbered by T's epoch day, so a notice rewritten after a crash has the same number.
    */
-  synchronized Map<PartyId, Path> writeNotices(LocalDate window) {
+  synchronized Map<PartyId, Path> writeNotices(LocalDate window, Pending pending) {
     Map<PartyId, List<TransitException>> byReceiver = new TreeMap<>(SwitchConfig.PARTY_ORDER);
-    for (DisputeStore.Dispute dispute : store.nettedIn(window)) {
+    for (DisputeStore.Dispute dispute : pending.disputes()) {
       TransitException e = dispute.exception();
       PartyId receiver = e.stage() == ExceptionStage.CHARGEBACK ? e.operator() : dispute.issuer();
       byReceiver.computeIfAbsent(receiver, r -> new ArrayList<>()).add(e);

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,12 @@ final class TransitSettlement {
     this.store = store;
   }
 
-  /** @see TransitSwitch#settle */
-  synchronized SettlementRun settle(LocalDate businessDate, LocalDate today) {
+  /**
+   * @param seal signs the run's files; called before the day is marked settled, so a settled day's
+   *     files are complete on disk whatever a crash interrupts
+   * @see TransitSwitch#settle
+   */
+  synchronized SettlementRun settle(LocalDate businessDate, LocalDate today, Consumer<SettlementRun> seal) {
     DayClearing day = intake.closeForSettlement(businessDate, today);
     Map<PartyId, Map<PartyId, Long>> grossMinor = copy(day.faresMinor());
     // Disputes accepted since the last window: chargebacks (operator → issuer), re-presentments back.
@@ -72,13 +77,15 @@ final class TransitSettlement {
     poster.post(businessDate, grossMinor);
     Map<PartyId, Path> clearing = clearingFiles.write(day);
     Map<PartyId, Path> reportFiles = reports.write(report);
+    Map<PartyId, Path> notices = exceptions.writeNotices(businessDate, disputes);
+    SettlementRun run = new SettlementRun(report, clearing, reportFiles, notices);
+    seal.accept(run);
     store.markSettled(businessDate, clearingFiles.sequences(), disputes.through());
-    Map<PartyId, Path> notices = exceptions.writeNotices(businessDate);
     sources.forEach(source -> source.settled(businessDate));
     day.close();
     LOG.info("Business day settled [day={}, records={}, participants={}]", businessDate, report.recordsSettled(),
         report.positions().size());
-    return new SettlementRun(report, clearing, reportFiles, notices);
+    return run;
   }
 
   private static void add(Map<PartyId, Map<PartyId, Long>> grossMinor, Map<PartyId, Map<PartyId, Long>> more) {

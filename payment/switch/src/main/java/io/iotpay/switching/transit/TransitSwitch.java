@@ -10,6 +10,13 @@ import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.TransitException;
+import io.iotpay.protocol.file.SettlementReportFile;
+import io.iotpay.protocol.settlement.SettlementReport;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
 import io.iotpay.switching.settlement.GrossSource;
@@ -37,6 +44,8 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final SettlementPoster poster;
   private final FileTrust trust;
   private final SwitchStore store;
+  private final SwitchConfig config;
+  private final Path outDirectory;
 
   /**
    * Opens the switch's accounts in its book and prepares the work directory.
@@ -99,6 +108,8 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     Path out = directory(workDirectory.resolve("out"));
     Path archive = directory(workDirectory.resolve("archive"));
     this.store = new SwitchStore(database, config.self());
+    this.config = config;
+    this.outDirectory = out;
     this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
     this.intake = new OfflineFileIntake(config, store, spool, archive, trust);
@@ -147,13 +158,54 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * @throws IllegalStateException when {@code today} is not after T or T was settled already
    */
   public SettlementRun settle(LocalDate businessDate, LocalDate today) {
-    SettlementRun run = settlement.settle(businessDate, today);
-    if (trust != null) {
-      run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
-      run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
-      // exception notices are signed as they are written
+    return settlement.settle(businessDate, today, run -> {
+      if (trust != null) {
+        run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
+        run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
+        // exception notices are signed as they are written
+      }
+    });
+  }
+
+  /**
+   * The files of window T as settled, read back from the work directory: for a receiver that
+   * lost them, or a caller whose {@link #settle} was cut short by a crash after the window
+   * committed (every file is written and signed before the day is marked settled).
+   *
+   * @return empty when T is not settled
+   * @throws io.iotpay.protocol.ProtocolException when a settled window's report no longer reads
+   * @throws UncheckedIOException when the work directory cannot be read
+   */
+  public Optional<SettlementRun> settledRun(LocalDate businessDate) {
+    if (!store.settledDays().contains(businessDate)) {
+      return Optional.empty();
     }
-    return run;
+    Map<PartyId, Path> clearing = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    Map<PartyId, Path> reports = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    Map<PartyId, Path> notices = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    String suffix = "-" + businessDate + ".txt";
+    try (Stream<Path> files = Files.list(outDirectory)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
+        String name = file.getFileName().toString();
+        int dash = name.indexOf('-');
+        String party = name.substring(dash + 1, name.length() - suffix.length());
+        switch (name.substring(0, dash)) {
+          case "clearing" -> clearing.put(PartyId.of(party), file);
+          case "settlement" -> reports.put(PartyId.of(party), file);
+          case "exceptions" -> notices.put(PartyId.of(party), file);
+          default -> { } // deny lists and other files of the directory
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + outDirectory, e);
+    }
+    SettlementReport report;
+    try (InputStream in = Files.newInputStream(reports.values().iterator().next())) {
+      report = SettlementReportFile.read(in, config.limits()).report();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the settlement report of " + businessDate, e);
+    }
+    return Optional.of(new SettlementRun(report, clearing, reports, notices));
   }
 
   /**
