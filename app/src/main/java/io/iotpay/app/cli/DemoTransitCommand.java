@@ -46,7 +46,7 @@ public final class DemoTransitCommand implements Callable<Integer> {
   double flashRate = 0.05;
 
   @Option(names = "--late-rate", description = "probability a rider whose tap tore after the card committed walks"
-      + " away; the card's next tap recovers it after its day settled (a late presentment), 0..1 (default: ${DEFAULT-VALUE})")
+      + " away for the day; the card's next tap recovers it after its day settled (a late presentment), 0..1 (default: ${DEFAULT-VALUE})")
   double lateRate = 0;
 
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")

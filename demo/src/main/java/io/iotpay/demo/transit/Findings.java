@@ -99,8 +99,12 @@ final class Findings {
       faresOnCards += rider.pushedMinor - rider.card.quotaMinor() - locked;
     }
     Map<CardTransactionKey, Long> cleared = scenario.clearedFares();
-    long unclearedMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey()))
-        .mapToLong(e -> e.getValue().fareMinor()).sum();
+    Chargebacks chargebacks = chargebacks(scenario);
+    // Journaled and charged back (an issuer refused it): settled back to the issuer, not in flight.
+    long chargedBackMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey())
+        && chargebacks.keys().contains(e.getKey())).mapToLong(e -> e.getValue().fareMinor()).sum();
+    long unclearedMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey())
+        && !chargebacks.keys().contains(e.getKey())).mapToLong(e -> e.getValue().fareMinor()).sum();
     boolean clearedAreJournaled = journals.keySet().containsAll(cleared.keySet());
     Ledger ledger = scenario.ledger();
     long riderDebits = riderDebits(scenario.riders(), ledger);
@@ -108,7 +112,6 @@ final class Findings {
     long owedToSwitch = scenario.issuers().values().stream()
         .mapToLong(i -> balance(ledger, i.dueToSwitchAccountId()).creditBalanceMinor()).sum();
     Uploads uploads = uploads(scenario);
-    Chargebacks chargebacks = chargebacks(scenario);
     Map<String, Long> inFlight = new LinkedHashMap<>();
     inFlight.put("journaled_not_cleared_minor", unclearedMinor);
     inFlight.put("locked_on_cards_minor", lockedOnCards);
@@ -116,7 +119,10 @@ final class Findings {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("cards_equal_journals", faresOnCards == faresMinor);
     checks.put("journals_equal_cleared_plus_in_flight", clearedAreJournaled
-        && faresMinor == tally.clearedMinor + unclearedMinor);
+        && faresMinor == tally.clearedMinor + chargedBackMinor + unclearedMinor);
+    // After the last night every journaled fare was cleared or charged back: none stranded (a late
+    // presentment included).
+    checks.put("every_journaled_fare_settled", unclearedMinor == 0);
     checks.put("cleared_equal_debited_plus_arrears", tally.clearedMinor == tally.debitedMinor + tally.arrearsMinor);
     // Every record an issuer refused came back as a chargeback, netted against its operator, who booked it.
     checks.put("issuer_refusals_charged_back_to_operators", tally.clearingRefusals == chargebacks.count()

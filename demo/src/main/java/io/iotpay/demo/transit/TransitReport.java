@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * @param operatorRefusedDuplicatesMinor fares of recovered copies an operator uploaded that the switch
  *     refused as duplicates: they stay on the operator's receivable for reconciliation
  * @param foreignRecoveredCopies recovered copies journaled at one operator's gate of a transaction
- *     taken at the other's (the other holds the original), not uploaded
+ *     taken at the other's, handed to the other (which uploads them; the switch refuses those whose
+ *     original it has)
  * @param lateRecoveredCopies recovered copies of a transaction of an already settled day, uploaded late
  *     and refused by the switch as duplicates (the original was settled)
  * @param inFlight what is not yet settled, by kind (all 0 after the final night)

@@ -29,6 +29,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceDecision;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
+import io.iotpay.protocol.journal.JournalFile;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.transit.TransitKind;
@@ -136,6 +137,8 @@ public final class TransitScenario {
     boolean journeyOpen;
     /** Walked away from a tap torn after the card committed: the card's next tap recovers it. */
     boolean tornPending;
+    /** The day the rider walked away and went home: no more rides that day. */
+    LocalDate homeOn;
 
     Rider(int number, Issuer issuer, long accountId, RiderAccountKind kind, long depositMinor, RiderCard card,
         double travelProbability) {
@@ -359,6 +362,9 @@ public final class TransitScenario {
       advanceTo(roundStart);
       Map<Rider, Integer> travelling = new LinkedHashMap<>();
       for (Rider rider : riders) {
+        if (date.equals(rider.homeOn)) {
+          continue; // walked away from a torn tap earlier today: the card's next tap is tomorrow
+        }
         if (random.nextDouble() < rider.travelProbability) {
           int from = 1 + random.nextInt(MetroNetwork.STATIONS);
           int to = 1 + (from + random.nextInt(MetroNetwork.STATIONS - 1)) % MetroNetwork.STATIONS;
@@ -468,6 +474,7 @@ public final class TransitScenario {
             if (!lastDay && random.nextDouble() < settings.lateRate()) {
               tally.walkedAway++;
               rider.tornPending = true;
+              rider.homeOn = clock.businessDate();
               return torn; // walks away: the transaction comes with the card's next tap, maybe days later
             }
           }
@@ -506,16 +513,20 @@ public final class TransitScenario {
   private void night(LocalDate date) {
     advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofHours(23)));
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
-      OperatorBackOffice office = entry.getValue();
       for (GateKernel gate : metro.gatesOf(entry.getKey())) {
         // The back office reads the journal file as written (a live file: a torn last line is
-        // skipped). A recovered copy of a transaction taken at the other operator's gate is skipped:
-        // that operator holds the original (checked in the findings).
-        CollectResult collected = office.collectJournal(gate.journal().file());
+        // skipped). A recovered copy of a transaction taken at the other operator's gate is not
+        // its own: it goes to that operator, whose gate may never have journaled the original (a
+        // rider who walked away from a torn tap); the switch refuses the copies it has already.
+        CollectResult collected = entry.getValue().collectJournal(gate.journal().file());
         tally.foreignCopies += collected.foreign();
         Assert.that(collected.refused() == 0, "the back office refused its own gate's records [gate={}, refused={}]",
             gate.config().terminalId(), collected.refused());
+        forwardForeignCopies(entry.getKey(), gate);
       }
+    }
+    for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
+      OperatorBackOffice office = entry.getValue();
       IntakeReceipt receipt = office.upload(date, transitSwitch);
       if (receipt.status() == IntakeStatus.REJECTED) {
         tally.notes.add("upload of " + entry.getKey() + " for " + date + " rejected: " + receipt.reason());
@@ -524,6 +535,16 @@ public final class TransitScenario {
           receipt.recordsAccepted(), receipt.status(), receipt.recordsRefused());
       uploadLate(entry.getKey(), office, date);
     }
+  }
+
+  private void forwardForeignCopies(PartyId operator, GateKernel gate) {
+    Map<PartyId, List<TransitRecord>> foreign = new HashMap<>();
+    for (TransitRecord record : JournalFile.readRecords(gate.journal().file())) {
+      if (!record.operator().equals(operator)) {
+        foreign.computeIfAbsent(record.operator(), o -> new ArrayList<>()).add(record);
+      }
+    }
+    foreign.forEach((owner, records) -> operators.get(owner).collect(records));
   }
 
   /**

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param dataDir where the database, journals and files go; replaced each run; never null
  * @param auditSuite the suite of the audit log and of the scheme PKI that signs files (docs/signed-files.md); never null
  * @param lateRate probability, 0..1, that a rider whose tap tore after the card committed walks away
- *     instead of retrying: the card's next tap, on a later day, recovers the transaction, which
+ *     instead of retrying and rides no more that day: the card's next tap, on a later day, recovers the transaction, which
  *     reaches the switch after its day settled (a late presentment); never on the last day
  */
 public record TransitSettings(int riders, int days, long seed, double flashRate, Path dataDir, AlgorithmSuite auditSuite,

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Disputes end to end through the real parties (docs/clearing-files.md §8-10), both suites, signed
+ * Disputes end to end through the real parties (docs/clearing-files.md §11-13), both suites, signed
  * files: the issuer refuses records it cannot verify and charges them back in a signed exception
  * file; the switch nets the chargebacks against the operator in the next window and tells it; the
  * operator re-presents one record once; a record of a settled day comes late and is settled in the

@@ -271,7 +271,7 @@ public final class Issuer {
 
   /**
    * Clears a clearing file and writes (and signs) its chargebacks before the file is recorded as
-   * used (docs/clearing-files.md §9): a crash anywhere in between leaves the file unrecorded, and
+   * used (docs/clearing-files.md §11): a crash anywhere in between leaves the file unrecorded, and
    * clearing it again refuses the same records (those it cleared come back as duplicates, which are
    * not charged back), so the same chargeback file is written again. Once recorded, the chargeback
    * file is on disk ({@link #chargebackFiles}).

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * re-presentment accepted → Dr receivable from switch, Cr chargebacks. What the switch refused
  * stays on the receivable, visible in {@link #receivableMinor()}.
  *
- * <p>State is durable (docs/clearing-files.md §10): records collected, uploads (PREPARED before a
+ * <p>State is durable (docs/clearing-files.md §13): records collected, uploads (PREPARED before a
  * file is sent, then the switch's answer), settlements, disputes and deny lists live in its
  * database ({@link OperatorStore}); ledger postings have ids derived from what they book. A crash
  * at any point is completed at the next {@link #upload} (a PREPARED upload is sent again: the switch

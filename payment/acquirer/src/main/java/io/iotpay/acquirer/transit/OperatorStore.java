@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * JDBC persistence of the operator's back office (Flyway component {@code acquirer-transit},
- * docs/clearing-files.md §10): records collected and the upload carrying each, uploads and their
+ * docs/clearing-files.md §13): records collected and the upload carrying each, uploads and their
  * receipts, settlements booked, chargebacks received and re-presentments sent, deny lists held.
  * Every method is one transaction; writers take the database's writer lock. Thread-safe.
  */

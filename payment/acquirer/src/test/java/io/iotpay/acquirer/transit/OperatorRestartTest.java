@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The operator's back office keeps its state in its database (docs/clearing-files.md §10), on SQLite
+ * The operator's back office keeps its state in its database (docs/clearing-files.md §13), on SQLite
  * and PostgreSQL: a restart loses no record, file number, upload, settlement, dispute or deny list,
  * and an upload a crash interrupted is sent again and booked once.
  */

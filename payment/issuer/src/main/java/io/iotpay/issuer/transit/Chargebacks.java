@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The issuer's side of disputes (docs/clearing-files.md §9): turns the records a clearing refused
+ * The issuer's side of disputes (docs/clearing-files.md §11): turns the records a clearing refused
  * into a chargeback file for the switch, and books the re-presentments the switch netted against it.
  *
  * <p>Books: nothing when a chargeback is raised (the refused fare was never debited; the issuer paid

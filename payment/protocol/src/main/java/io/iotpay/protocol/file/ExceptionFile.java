@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exception file (docs/clearing-files.md §9): chargebacks an issuer raises against cleared
+ * The exception file (docs/clearing-files.md §11): chargebacks an issuer raises against cleared
  * records, re-presentments an operator answers with, and the switch's notices of both to the other
  * side. One {@code X} line per dispute step:
  * {@code X|stage|reason|operator|business date|terminal|record sequence|PAN|PAN sequence|ATC|fare|evidence};

@@ -2,7 +2,7 @@ package io.iotpay.protocol.transit;
 
 /**
  * Why an issuer raises an exception (a chargeback) against a cleared transit record
- * (docs/clearing-files.md §9). Only the issuer's own verdicts on the record: a fare it could not
+ * (docs/clearing-files.md §11). Only the issuer's own verdicts on the record: a fare it could not
  * debit from the rider (arrears) is owed, not an exception.
  */
 public enum ExceptionReason {

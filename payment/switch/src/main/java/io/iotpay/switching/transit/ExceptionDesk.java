@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The switch's dispute desk (docs/clearing-files.md §9): takes issuers' chargebacks and operators'
+ * The switch's dispute desk (docs/clearing-files.md §11): takes issuers' chargebacks and operators'
  * re-presentments in signed exception files, checks each line against the switch's own settled
  * record, records what it accepts, hands the pending steps to the next settlement window as gross
  * amounts (a chargeback: operator → issuer; a re-presentment: issuer → operator), and after the

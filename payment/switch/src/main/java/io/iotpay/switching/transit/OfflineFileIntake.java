@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
  * start-up the archived files of unsettled windows are replayed in acceptance order, which rebuilds
  * the seen keys, spools and totals exactly (§8). A file for a day already settled is a late
- * presentment: its records go to the window open now, keeping their business date (§8). The rejection log is kept in memory only. With a {@link
+ * presentment: its records go to the window open now, keeping their business date (§12). The
+ * rejection log is kept in memory only. With a {@link
  * FileTrust}, each file's signature is verified on the switch's copy before anything else
  * (docs/signed-files.md).
  *

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param clearingFiles per issuer, its clearing file (written in the clearing file format)
  * @param reportFiles per participant, the settlement report file addressed to it
  * @param exceptionNotices per operator the chargebacks, per issuer the re-presentments, that the
- *     window netted (docs/clearing-files.md §9); a party with none has no entry
+ *     window netted (docs/clearing-files.md §11); a party with none has no entry
  */
 public record SettlementRun(SettlementReport report, Map<PartyId, Path> clearingFiles, Map<PartyId, Path> reportFiles,
     Map<PartyId, Path> exceptionNotices) {

@@ -209,7 +209,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   }
 
   /**
-   * Takes an exception file (docs/clearing-files.md §9): an issuer's chargebacks or an operator's
+   * Takes an exception file (docs/clearing-files.md §11): an issuer's chargebacks or an operator's
    * re-presentments, signed by its sender. The file is refused whole (nothing changes) when its
    * signature, format, sender or addressing is wrong; each line is then checked against the
    * switch's own settled record (card, fare, routed issuer; one chargeback and one re-presentment
@@ -236,7 +236,7 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   public record Dispute(TransitException exception, PartyId issuer, LocalDate window) {}
 
   /**
-   * What came late (docs/clearing-files.md §8): records the switch accepted from files whose
+   * What came late (docs/clearing-files.md §12): records the switch accepted from files whose
    * business day had settled, and their fares, from its durable record of accepted files.
    */
   public LatePresentments latePresentments() {

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Chargebacks and re-presentments at the switch (docs/clearing-files.md §9), both suites, signed
+ * Chargebacks and re-presentments at the switch (docs/clearing-files.md §11), both suites, signed
  * files: a damaged, replayed or wrongly signed exception file is refused with its reason and changes
  * nothing; each line is checked against the switch's own settled record; accepted steps are netted
  * in the next window, once; a record is re-presented once.
