@@ -23,6 +23,7 @@ import io.iotpay.ledger.audit.Checkpoint;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.pki.PartyRole;
 import io.iotpay.protocol.pki.SchemeEnrolment;
 import io.iotpay.protocol.transit.CardRange;
@@ -60,6 +61,7 @@ final class TransitParties implements AutoCloseable {
   final KeyPair auditKey;
   final AuditLog auditLog;
   final Ledger ledger;
+  /** The scheme's PKI; null with unsigned files (the separate-process runs, whose PKI would not outlive a JVM). */
   final SchemeEnrolment scheme;
   private final Map<AlgorithmSuite, IssuerMasterKeys> masters;
   private final SecretKeyBytes storageKey;
@@ -71,28 +73,38 @@ final class TransitParties implements AutoCloseable {
   OperatorBackOffice operator;
   private boolean closed;
 
+  /** With signed files, fresh keys. */
   TransitParties(AlgorithmSuite suite, Path dir) throws java.sql.SQLException {
+    this(suite, dir, true, new SecureRandom());
+  }
+
+  /**
+   * @param signed false for unsigned files (no PKI)
+   * @param keys where every key comes from: a seeded generator gives the same keys to every JVM
+   *     that opens the same directory (the separate-process runs)
+   */
+  TransitParties(AlgorithmSuite suite, Path dir, boolean signed, SecureRandom keys) throws java.sql.SQLException {
     this.suite = suite;
     this.dir = dir;
     this.database = Database.open("jdbc:sqlite:" + dir.resolve("iotpay.db"), 4);
-    this.auditKey = suite.signature().generateKeyPair(new SecureRandom());
+    this.auditKey = suite.signature().generateKeyPair(keys);
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), java.time.Clock.systemUTC(), auditLog);
     Instant from = DAY.minusDays(10).atStartOfDay().toInstant(ZoneOffset.UTC);
-    this.scheme = SchemeEnrolment.create(dir.resolve("pki"), suite, from, from.plusSeconds(86_400L * 400));
-    SecureRandom random = new SecureRandom();
-    this.masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(random), AlgorithmSuite.NATIONAL, masters(random));
-    this.storageKey = key(random);
+    this.scheme = signed ? SchemeEnrolment.create(dir.resolve("pki"), suite, from, from.plusSeconds(86_400L * 400))
+        : null;
+    this.masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(keys), AlgorithmSuite.NATIONAL, masters(keys));
+    this.storageKey = key(keys);
     openIssuer();
     openSwitch();
     openOperator();
   }
 
-  private static IssuerMasterKeys masters(SecureRandom random) {
+  private static IssuerMasterKeys masters(java.util.Random random) {
     return new IssuerMasterKeys(key(random), key(random), key(random));
   }
 
-  private static SecretKeyBytes key(SecureRandom random) {
+  private static SecretKeyBytes key(java.util.Random random) {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
     return new SecretKeyBytes(bytes);
@@ -101,20 +113,24 @@ final class TransitParties implements AutoCloseable {
   void openIssuer() {
     issuerDatabase = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 2);
     issuer = new Issuer(IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK))), masters,
-        storageKey, issuerDatabase, ledger, scheme.enrol(BANK, PartyRole.ISSUER));
+        storageKey, issuerDatabase, ledger, trust(BANK, PartyRole.ISSUER));
   }
 
   void openSwitch() {
     switchDatabase = Database.open("jdbc:sqlite:" + dir.resolve("switch.db"), 2);
     transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 3, 3_000_000, 3_000_000_000L,
         List.of(new CardRange(RANGE, BANK)), List.of(METRO)), ledger, switchDatabase, dir.resolve("switch"),
-        scheme.enrol(SWITCH, PartyRole.SWITCH));
+        trust(SWITCH, PartyRole.SWITCH));
   }
 
   void openOperator() {
     operatorDatabase = Database.open("jdbc:sqlite:" + dir.resolve("operator.db"), 2);
     operator = new OperatorBackOffice(OperatorConfig.of(METRO, SWITCH, 4, 4_000_000L, 6_000_000_000L), ledger,
-        dir.resolve("operator"), scheme.enrol(METRO, PartyRole.OPERATOR), operatorDatabase);
+        dir.resolve("operator"), trust(METRO, PartyRole.OPERATOR), operatorDatabase);
+  }
+
+  private FileTrust trust(PartyId party, PartyRole role) {
+    return scheme == null ? null : scheme.enrol(party, role);
   }
 
   /** The three parties, as a crash picks one. */
@@ -196,7 +212,9 @@ final class TransitParties implements AutoCloseable {
     operatorDatabase.close();
     switchDatabase.close();
     issuerDatabase.close();
-    scheme.close();
+    if (scheme != null) {
+      scheme.close();
+    }
     ledger.close();
     auditLog.close();
   }
