@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 class NightCrashTest {
   private static final Logger LOG = LoggerFactory.getLogger(NightCrashTest.class);
-  private static final int RUNS_DEFAULT = 5;
   /** Crashes land within this many ms of a step's start (the steps take a few ms to tens of ms). */
   private static final int CRASH_DELAY_MS_MAX = 40;
   private static final int ATTEMPTS_MAX = 4;
@@ -43,10 +42,7 @@ class NightCrashTest {
   @TempDir Path tempDir;
 
   static Stream<Arguments> runs() {
-    int runs = Integer.getInteger("iotpay.crash.runs", RUNS_DEFAULT);
-    long base = Long.getLong("iotpay.crash.seed", System.nanoTime());
-    return Stream.iterate(0, i -> i + 1).limit(runs).map(i -> Arguments.of(base + i,
-        i % 2 == 0 ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL));
+    return NightScript.runs("iotpay.crash");
   }
 
   @ParameterizedTest

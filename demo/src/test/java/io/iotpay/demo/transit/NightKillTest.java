@@ -31,17 +31,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unsigned). Five runs by default; {@code -Diotpay.kill.runs=N} for more. Both suites alternate.
  */
 class NightKillTest {
-  private static final int RUNS_DEFAULT = 5;
   private static final long NIGHT_WAIT_MS = 120_000;
   private static final int EXTRA_DELAY_MS_MAX = 30;
 
   @TempDir Path tempDir;
 
   static Stream<Arguments> runs() {
-    int runs = Integer.getInteger("iotpay.kill.runs", RUNS_DEFAULT);
-    long base = Long.getLong("iotpay.kill.seed", System.nanoTime());
-    return Stream.iterate(0, i -> i + 1).limit(runs).map(i -> Arguments.of(base + i,
-        i % 2 == 0 ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL));
+    return NightScript.runs("iotpay.kill");
   }
 
   @ParameterizedTest

@@ -6,6 +6,7 @@ import static io.iotpay.demo.transit.TransitParties.METRO;
 import static io.iotpay.demo.transit.TransitParties.SWITCH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.protocol.transit.ExceptionStage;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A three-window night of the transit back office, as steps that may each be run again after a
@@ -55,6 +58,20 @@ final class NightScript {
       this.unknownCard = parties.exitWithoutValidTac(unknown, 2, 1, 200, DAY);
       this.late = parties.exitWithoutValidTac(refused, 3, 2, 100, DAY);
     }
+  }
+
+  /** Runs a crash test makes by default (CI); {@code -D<prefix>.runs=N} for more. */
+  static final int RUNS_DEFAULT = 5;
+
+  /**
+   * The runs of a crash test: {@code <prefix>.runs} of them (default {@link #RUNS_DEFAULT}), seeded
+   * from {@code <prefix>.seed} (default the clock: each CI run tries other points), the suites alternating.
+   */
+  static Stream<Arguments> runs(String prefix) {
+    int runs = Integer.getInteger(prefix + ".runs", RUNS_DEFAULT);
+    long base = Long.getLong(prefix + ".seed", System.nanoTime());
+    return Stream.iterate(0, i -> i + 1).limit(runs).map(i -> Arguments.of(base + i,
+        i % 2 == 0 ? AlgorithmSuite.INTERNATIONAL : AlgorithmSuite.NATIONAL));
   }
 
   static List<Step> steps() {

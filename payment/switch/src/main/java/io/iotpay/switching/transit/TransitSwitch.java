@@ -151,9 +151,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   }
 
   /**
-   * Settles business day T on {@code today} (T+1 or later): multilateral net positions, posted to the
-   * switch's book; one clearing file per issuer and one settlement report file per participant.
-   * Files for T arriving afterwards are rejected.
+   * Settles business day T on {@code today} (T+1 or later): multilateral net positions of T's fares,
+   * of the late presentments accepted into window T and of the disputes accepted since the last
+   * window, posted to the switch's book; one clearing file per issuer, one settlement report file per
+   * participant and one exception notice per party with disputes netted, all written (and signed)
+   * before T is marked settled. Files for T arriving afterwards go to the open window (late
+   * presentments).
    *
    * @throws IllegalStateException when {@code today} is not after T or T was settled already
    */
