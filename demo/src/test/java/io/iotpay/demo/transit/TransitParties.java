@@ -30,6 +30,7 @@ import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.protocol.transit.TransitTac;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.transit.TransitSwitch;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ final class TransitParties implements AutoCloseable {
    */
   TransitRecord exitWithoutValidTac(Pan pan, long sequence, int atc, long fareMinor, LocalDate day) {
     return new TransitRecord(new RecordId("G1", sequence), METRO, "ST01", TransitKind.EXIT, pan, 0, suite, atc, Money.ofMinor(fareMinor, CurrencyUnit.CNY), 1000,
-        day.atTime(8, 0).toInstant(ZoneOffset.UTC), day, new byte[82], new byte[8], false);
+        day.atTime(8, 0).toInstant(ZoneOffset.UTC), day, new byte[TransitTac.Input.BYTES], new byte[8], false);
   }
 
   long debitBalance(long accountId) {

@@ -54,7 +54,8 @@ public final class Chargebacks {
       RefusalReason.SUITE_MISMATCH, ExceptionReason.SUITE_MISMATCH,
       RefusalReason.MALFORMED, ExceptionReason.MALFORMED,
       RefusalReason.BAD_TAC, ExceptionReason.BAD_TAC,
-      RefusalReason.AMOUNT_MISMATCH, ExceptionReason.AMOUNT_MISMATCH));
+      RefusalReason.AMOUNT_MISMATCH, ExceptionReason.AMOUNT_MISMATCH,
+      RefusalReason.ACCEPTOR_MISMATCH, ExceptionReason.ACCEPTOR_MISMATCH));
 
   private static final String FILE_PREFIX = "chargebacks-";
 

@@ -16,6 +16,8 @@ public enum ExceptionReason {
   BAD_TAC,
   /** The TAC verifies, but the record's fare or other fields disagree with what it covers. */
   AMOUNT_MISMATCH,
+  /** The TAC verifies but covers another acceptor (operator or terminal) than the one presenting the record. */
+  ACCEPTOR_MISMATCH,
   /** The card failed offline data authentication (a copied or forged card). */
   COUNTERFEIT
 }
