@@ -157,34 +157,36 @@ final class OperatorStore {
 
   /** Records the dispute steps of one file (those recorded already are left as they are). */
   void insertExceptions(List<TransitException> lines, long fileSequence) {
-    write("record exceptions", c -> {
-      for (TransitException e : lines) {
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM operator_exception WHERE operator = ?"
-            + " AND terminal_id = ? AND record_sequence = ? AND stage = ?")) {
-          s.setString(1, operator);
-          s.setString(2, e.recordId().terminalId());
-          s.setLong(3, e.recordId().sequence());
-          s.setString(4, e.stage().name());
-          try (ResultSet r = s.executeQuery()) {
-            if (r.next() && r.getLong(1) > 0) {
-              continue;
-            }
+    write("record exceptions", c -> insertExceptions(c, lines, fileSequence));
+  }
+
+  private void insertExceptions(Connection c, List<TransitException> lines, long fileSequence) throws SQLException {
+    for (TransitException e : lines) {
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM operator_exception WHERE operator = ?"
+          + " AND terminal_id = ? AND record_sequence = ? AND stage = ?")) {
+        s.setString(1, operator);
+        s.setString(2, e.recordId().terminalId());
+        s.setLong(3, e.recordId().sequence());
+        s.setString(4, e.stage().name());
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next() && r.getLong(1) > 0) {
+            continue;
           }
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO operator_exception (operator, terminal_id,"
-            + " record_sequence, stage, business_date, reason, fare_minor, file_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-          s.setString(1, operator);
-          s.setString(2, e.recordId().terminalId());
-          s.setLong(3, e.recordId().sequence());
-          s.setString(4, e.stage().name());
-          s.setString(5, e.businessDate().toString());
-          s.setString(6, e.reason().name());
-          s.setLong(7, e.fareMinor());
-          s.setLong(8, fileSequence);
-          s.executeUpdate();
-        }
       }
-    });
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO operator_exception (operator, terminal_id,"
+          + " record_sequence, stage, business_date, reason, fare_minor, file_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        s.setString(1, operator);
+        s.setString(2, e.recordId().terminalId());
+        s.setLong(3, e.recordId().sequence());
+        s.setString(4, e.stage().name());
+        s.setString(5, e.businessDate().toString());
+        s.setString(6, e.reason().name());
+        s.setLong(7, e.fareMinor());
+        s.setLong(8, fileSequence);
+        s.executeUpdate();
+      }
+    }
   }
 
   long lastSentExceptionFile() {
@@ -230,10 +232,10 @@ final class OperatorStore {
         s.setLong(3, fileSequence);
         s.executeUpdate();
       }
+      if (acceptedLine != null) {
+        insertExceptions(c, List.of(acceptedLine), fileSequence);
+      }
     });
-    if (acceptedLine != null) {
-      insertExceptions(List.of(acceptedLine), fileSequence);
-    }
   }
 
   List<DenyList> denyLists() {
