@@ -48,6 +48,10 @@ public final class DemoTransitCommand implements Callable<Integer> {
   @Option(names = "--counterfeit-rate", description = "probability a counterfeit of the rider's card is presented before an entry, 0..0.5 (default: ${DEFAULT-VALUE})")
   double counterfeitRate = 0.02;
 
+  @Option(names = "--late-rate", description = "probability a rider whose tap tore after the card committed walks"
+      + " away for the day; the card's next tap recovers it after its day settled (a late presentment), 0..1 (default: ${DEFAULT-VALUE})")
+  double lateRate = 0;
+
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")
   boolean json;
 
@@ -62,7 +66,7 @@ public final class DemoTransitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TransitSettings settings = new TransitSettings(riders, days, seed, flashRate, counterfeitRate, dataDir,
-        AlgorithmSuite.byName(suite));
+        AlgorithmSuite.byName(suite), lateRate);
     TransitReport report = TransitScenario.run(settings, System.err);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -95,6 +99,8 @@ public final class DemoTransitCommand implements Callable<Integer> {
     out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
         + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),
         cny(r.operatorRefusedDuplicatesMinor()), r.foreignRecoveredCopies(), r.lateRecoveredCopies());
+    out.printf("  disputes: %d chargebacks (%s), %d late presentments (%s)%n", r.disputes().chargebacks(),
+        cny(r.disputes().chargebacksMinor()), r.disputes().latePresentments(), cny(r.disputes().latePresentedMinor()));
     out.printf("  events %s%n", new TreeMap<>(r.events()));
     for (Map.Entry<String, Boolean> check : new TreeMap<>(r.checks()).entrySet()) {
       out.printf("  check %-42s %s%n", check.getKey(), check.getValue() ? "holds" : "FAILS");

@@ -30,13 +30,14 @@ class DemoTransitCommandTest {
   @Test
   void cli_json_printsOneObjectWithTheNamedFields_andExitsZero() throws Exception {
     Output output = cli("demo", "transit", "--riders", "4", "--days", "1", "--seed", "3", "--flash-rate", "0.3",
-        "--json", "--data-dir", tempDir.toString());
+        "--late-rate", "0.5", "--json", "--data-dir", tempDir.toString());
 
     assertThat(output.exit()).as(output.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(output.out());
     for (String field : List.of("riders", "days", "taps_in", "taps_out", "fares_minor", "cleared_minor",
         "issuer_debited_minor", "operator_settled_minor", "quota_restores", "flash_injected", "flash_recovered",
-        "deny_listed", "books_balanced", "audit_verified", "conserved", "in_flight_minor", "in_flight")) {
+        "deny_listed", "books_balanced", "audit_verified", "conserved", "in_flight_minor", "in_flight",
+        "chargebacks", "chargebacks_minor", "late_presentments", "late_presented_minor")) {
       assertThat(json.has(field)).as(field).isTrue();
     }
     assertThat(json.get("riders").asInt()).isEqualTo(4);

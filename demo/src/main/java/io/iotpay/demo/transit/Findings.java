@@ -15,6 +15,7 @@ import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.transit.ExceptionStage;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
@@ -98,8 +99,12 @@ final class Findings {
       faresOnCards += rider.pushedMinor - rider.card.quotaMinor() - locked;
     }
     Map<CardTransactionKey, Long> cleared = scenario.clearedFares();
-    long unclearedMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey()))
-        .mapToLong(e -> e.getValue().fareMinor()).sum();
+    Chargebacks chargebacks = chargebacks(scenario);
+    // Journaled and charged back (an issuer refused it): settled back to the issuer, not in flight.
+    long chargedBackMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey())
+        && chargebacks.keys().contains(e.getKey())).mapToLong(e -> e.getValue().fareMinor()).sum();
+    long unclearedMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey())
+        && !chargebacks.keys().contains(e.getKey())).mapToLong(e -> e.getValue().fareMinor()).sum();
     boolean clearedAreJournaled = journals.keySet().containsAll(cleared.keySet());
     Ledger ledger = scenario.ledger();
     long riderDebits = riderDebits(scenario.riders(), ledger);
@@ -114,19 +119,26 @@ final class Findings {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("cards_equal_journals", faresOnCards == faresMinor);
     checks.put("journals_equal_cleared_plus_in_flight", clearedAreJournaled
-        && faresMinor == tally.clearedMinor + unclearedMinor);
-    checks.put("cleared_equal_debited_plus_arrears", tally.clearingRefusals == 0
-        && tally.clearedMinor == tally.debitedMinor + tally.arrearsMinor);
+        && faresMinor == tally.clearedMinor + chargedBackMinor + unclearedMinor);
+    // After the last night every journaled fare was cleared or charged back: none stranded (a late
+    // presentment included).
+    checks.put("every_journaled_fare_settled", unclearedMinor == 0);
+    checks.put("cleared_equal_debited_plus_arrears", tally.clearedMinor == tally.debitedMinor + tally.arrearsMinor);
+    // Every record an issuer refused came back as a chargeback, netted against its operator, who booked it.
+    checks.put("issuer_refusals_charged_back_to_operators", tally.clearingRefusals == chargebacks.count()
+        && chargebacks.netted() && chargebacks.minor() == chargebacks.operatorsMinor());
     checks.put("debited_equal_rider_ledger_accounts", tally.debitedMinor == riderDebits);
     checks.put("cleared_equal_operator_settled", tally.clearedMinor == tally.operatorSettledMinor);
     // Fares of recovered copies the switch refused as duplicates (read from the uploaded files).
-    long duplicatesMinor = uploads.faresMinor() - tally.clearedMinor;
+    long duplicatesMinor = uploads.faresMinor() - tally.clearedMinor - chargebacks.minor();
     // The back office books as revenue only what the switch accepted (recovered copies another gate
     // uploaded first are refused as duplicates), so after settlement nothing is left receivable.
+    Set<CardTransactionKey> clearedOrChargedBack = new HashSet<>(cleared.keySet());
+    clearedOrChargedBack.addAll(chargebacks.keys());
     checks.put("operator_revenue_equal_settled", receivable == 0
-        && cleared.keySet().containsAll(uploads.keys())
-        && totalRevenue(scenario) == tally.operatorSettledMinor
-        && scenario.transitSwitch().rejectionsTotal() == uploads.records() - cleared.size());
+        && clearedOrChargedBack.containsAll(uploads.keys())
+        && totalRevenue(scenario) - chargebacks.operatorsMinor() == tally.operatorSettledMinor
+        && scenario.transitSwitch().rejectionsTotal() == uploads.records() - cleared.size() - chargebacks.count());
     checks.put("switch_accounts_settled_to_zero", switchSettled(scenario));
     checks.put("issuers_paid_the_switch", owedToSwitch == 0);
     checks.put("flash_recovered_equal_torn_after_commit", recovered.equals(scenario.tornAfterCommit()));
@@ -140,8 +152,26 @@ final class Findings {
         tally.operatorSettledMinor, tally.quotaRestores, tally.flashInjected, scenario.tornAfterCommit().size(),
         recovered.size(), recovered.equals(scenario.tornAfterCommit()), denyListed(scenario),
         tally.clearingRefusals, scenario.transitSwitch().rejectionsTotal(), duplicatesMinor, tally.foreignCopies,
-        lateCopies(scenario), inFlight, events(scenario), counterfeits.presented(), counterfeits.refused(), checks,
-        booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes);
+        tally.lateCopiesRefused + lateCopies(scenario), inFlight, events(scenario), counterfeits.presented(),
+        counterfeits.refused(), checks,
+        booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes,
+        new TransitReport.Disputes(chargebacks.count(), chargebacks.operatorsMinor(),
+            scenario.transitSwitch().latePresentments().records(), scenario.transitSwitch().latePresentments().faresMinor()));
+  }
+
+  /**
+   * Chargebacks as the switch accepted them (count, amount, card transactions, all netted) and as
+   * the operators booked them (their chargebacks accounts; the demo re-presents nothing).
+   */
+  private record Chargebacks(long count, long minor, Set<CardTransactionKey> keys, boolean netted, long operatorsMinor) {}
+
+  private static Chargebacks chargebacks(TransitScenario scenario) {
+    List<TransitSwitch.Dispute> disputes = scenario.transitSwitch().disputes().stream()
+        .filter(d -> d.exception().stage() == ExceptionStage.CHARGEBACK).toList();
+    return new Chargebacks(disputes.size(), disputes.stream().mapToLong(d -> d.exception().fareMinor()).sum(),
+        disputes.stream().map(d -> d.exception().key()).collect(Collectors.toSet()),
+        disputes.stream().allMatch(d -> d.window() != null),
+        scenario.operators().values().stream().mapToLong(OperatorBackOffice::chargebacksMinor).sum());
   }
 
   /** What the operators uploaded: every offline file they wrote, read back. */

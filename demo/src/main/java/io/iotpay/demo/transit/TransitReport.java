@@ -28,13 +28,16 @@ import java.util.TreeMap;
  * @param operatorRefusedDuplicatesMinor fares of recovered copies an operator uploaded that the switch
  *     refused as duplicates: they stay on the operator's receivable for reconciliation
  * @param foreignRecoveredCopies recovered copies journaled at one operator's gate of a transaction
- *     taken at the other's (the other holds the original), not uploaded
- * @param lateRecoveredCopies recovered copies of a transaction of an already settled day
+ *     taken at the other's, handed to the other (which uploads them; the switch refuses those whose
+ *     original it has)
+ * @param lateRecoveredCopies recovered copies of a transaction of an already settled day, uploaded late
+ *     and refused by the switch as duplicates (the original was settled)
  * @param inFlight what is not yet settled, by kind (all 0 after the final night)
  * @param events counts of the scenario's rarer events (forgotten tap-outs, EXIT_INCOMPLETE records, ...)
  * @param counterfeitPresented counterfeit cards presented at entry gates ({@code --counterfeit-rate})
  * @param counterfeitRefused of those, the gates that stayed shut (from the gates' refusals)
  * @param checks each conservation equation and whether it held
+ * @param disputes chargebacks and late presentments, from the parties' records
  */
 public record TransitReport(
     int riders,
@@ -73,7 +76,14 @@ public record TransitReport(
     String auditDetail,
     long auditLeaves,
     boolean conserved,
-    List<String> notes) {
+    List<String> notes,
+    Disputes disputes) {
+  /**
+   * Disputes and late presentments, from the parties' own records: chargebacks as the switch
+   * accepted them and the operators booked them; late presentments as the switch accepted them.
+   */
+  public record Disputes(long chargebacks, long chargebacksMinor, long latePresentments, long latePresentedMinor) {}
+
   public TransitReport {
     refusals = Map.copyOf(refusals);
     inFlight = Map.copyOf(inFlight);
@@ -89,7 +99,7 @@ public record TransitReport(
         operatorSettledMinor, quotaRestores, flashInjected, flashTornAfterCommit, flashRecovered, recoveredMatchesTorn,
         denyListed, clearingRefusals, switchRejections, operatorRefusedDuplicatesMinor, foreignRecoveredCopies,
         lateRecoveredCopies, inFlight, events, counterfeitPresented, counterfeitRefused, checks, booksBalanced, verified,
-        detail, leaves, conserved, notes);
+        detail, leaves, conserved, notes, disputes);
   }
 
   /** True when money was conserved, every book balances and the audit log verifies. */
@@ -140,6 +150,10 @@ public record TransitReport(
     out.put("books_balanced", booksBalanced);
     out.put("audit_verified", auditVerified);
     out.put("audit_leaves", auditLeaves);
+    out.put("chargebacks", disputes.chargebacks());
+    out.put("chargebacks_minor", disputes.chargebacksMinor());
+    out.put("late_presentments", disputes.latePresentments());
+    out.put("late_presented_minor", disputes.latePresentedMinor());
     out.put("conserved", conserved);
     return out;
   }

@@ -29,6 +29,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceDecision;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
+import io.iotpay.protocol.journal.JournalFile;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.transit.TransitKind;
@@ -63,6 +64,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -110,6 +112,8 @@ public final class TransitScenario {
   private final Map<PartyId, Issuer> issuers = new LinkedHashMap<>();
   private final Map<PartyId, OperatorBackOffice> operators = new LinkedHashMap<>();
   private Ledger ledger;
+  /** True while the last day is ridden: riders then retry every torn tap (nothing may come after it). */
+  private boolean lastDay;
   private TransitSwitch transitSwitch;
   private MetroNetwork metro;
   /** The scheme's ODA CA, the issuers' ODA certificates and the counterfeiter (docs/demo-transit.md). */
@@ -138,6 +142,10 @@ public final class TransitScenario {
     final double travelProbability;
     long pushedMinor;
     boolean journeyOpen;
+    /** Walked away from a tap torn after the card committed: the card's next tap recovers it. */
+    boolean tornPending;
+    /** The day the rider walked away and went home: no more rides that day. */
+    LocalDate homeOn;
 
     Rider(int number, Issuer issuer, long accountId, RiderAccountKind kind, long depositMinor, RiderCard card,
         double travelProbability) {
@@ -168,6 +176,10 @@ public final class TransitScenario {
     long sweepTaps;
     long tornRetriedElsewhere;
     long operatorSettledMinor;
+    /** Torn-after-commit taps whose rider walked away (their transaction comes late). */
+    long walkedAway;
+    /** Recovered copies of a settled day's transaction, uploaded late and refused by the switch as duplicates. */
+    long lateCopiesRefused;
     final List<String> notes = new ArrayList<>();
 
     void refused(String reason) {
@@ -207,6 +219,7 @@ public final class TransitScenario {
             night(date);
             morning(date);
           }
+          settleLastDisputes();
           result = Findings.of(this);
         } finally {
           closeParties();
@@ -280,6 +293,7 @@ public final class TransitScenario {
     if (metro != null) {
       metro.close();
     }
+    operators.values().forEach(OperatorBackOffice::close);
     if (transitSwitch != null) {
       transitSwitch.close();
     }
@@ -351,6 +365,7 @@ public final class TransitScenario {
   // ---------------------------------------------------------------- a day of riding
 
   private void ride(LocalDate date, boolean lastDay) {
+    this.lastDay = lastDay;
     long inBefore = tally.tapsIn;
     long tornBefore = tally.flashInjected;
     for (int round = 0; round < ROUNDS_PER_DAY; round++) {
@@ -359,6 +374,9 @@ public final class TransitScenario {
       advanceTo(roundStart);
       Map<Rider, Integer> travelling = new LinkedHashMap<>();
       for (Rider rider : riders) {
+        if (date.equals(rider.homeOn)) {
+          continue; // walked away from a torn tap earlier today: the card's next tap is tomorrow
+        }
         if (random.nextDouble() < rider.travelProbability) {
           int from = 1 + random.nextInt(MetroNetwork.STATIONS);
           int to = 1 + (from + random.nextInt(MetroNetwork.STATIONS - 1)) % MetroNetwork.STATIONS;
@@ -426,7 +444,7 @@ public final class TransitScenario {
   private void sweep(LocalDate date) {
     advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofMinutes(22 * 60 + 30)));
     for (Rider rider : riders) {
-      if (rider.journeyOpen) {
+      if (rider.journeyOpen || rider.tornPending) {
         clock.advance(Duration.ofSeconds(2));
         tally.sweepTaps++;
         exit(rider, 1 + random.nextInt(MetroNetwork.STATIONS));
@@ -450,6 +468,7 @@ public final class TransitScenario {
   private TapOutcome tap(Rider rider, List<GateKernel> gates) {
     GateKernel gate = gates.get(random.nextInt(gates.size()));
     GateKernel committedAt = null;
+    rider.tornPending = false; // whatever this tap does, it recovers what the card committed before
     for (int attempt = 0; ; attempt++) {
       boolean inject = attempt < FAULTY_ATTEMPTS_MAX && random.nextDouble() < settings.flashRate();
       CardTransactionKey before = inject ? rider.card.newestLogKey() : null;
@@ -479,6 +498,12 @@ public final class TransitScenario {
           tally.flashInjected++;
           if (noteTear(rider, before, torn)) {
             committedAt = gate;
+            if (!lastDay && random.nextDouble() < settings.lateRate()) {
+              tally.walkedAway++;
+              rider.tornPending = true;
+              rider.homeOn = clock.businessDate();
+              return torn; // walks away: the transaction comes with the card's next tap, maybe days later
+            }
           }
           gate = gates.get(random.nextInt(gates.size()));
           clock.advance(Duration.ofSeconds(3));
@@ -515,23 +540,68 @@ public final class TransitScenario {
   private void night(LocalDate date) {
     advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofHours(23)));
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
-      OperatorBackOffice office = entry.getValue();
       for (GateKernel gate : metro.gatesOf(entry.getKey())) {
         // The back office reads the journal file as written (a live file: a torn last line is
-        // skipped). A recovered copy of a transaction taken at the other operator's gate is skipped:
-        // that operator holds the original (checked in the findings).
-        CollectResult collected = office.collectJournal(gate.journal().file());
+        // skipped). A recovered copy of a transaction taken at the other operator's gate is not
+        // its own: it goes to that operator, whose gate may never have journaled the original (a
+        // rider who walked away from a torn tap); the switch refuses the copies it has already.
+        CollectResult collected = entry.getValue().collectJournal(gate.journal().file());
         tally.foreignCopies += collected.foreign();
         Assert.that(collected.refused() == 0, "the back office refused its own gate's records [gate={}, refused={}]",
             gate.config().terminalId(), collected.refused());
+        forwardForeignCopies(entry.getKey(), gate);
       }
+    }
+    for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
+      OperatorBackOffice office = entry.getValue();
       IntakeReceipt receipt = office.upload(date, transitSwitch);
       if (receipt.status() == IntakeStatus.REJECTED) {
         tally.notes.add("upload of " + entry.getKey() + " for " + date + " rejected: " + receipt.reason());
       }
       say("demo transit: night %s: %s uploaded %d records (%s, %d refused)", date, entry.getKey(),
           receipt.recordsAccepted(), receipt.status(), receipt.recordsRefused());
+      uploadLate(entry.getKey(), office, date);
     }
+  }
+
+  private void forwardForeignCopies(PartyId operator, GateKernel gate) {
+    Map<PartyId, List<TransitRecord>> foreign = new HashMap<>();
+    for (TransitRecord record : JournalFile.readRecords(gate.journal().file())) {
+      if (!record.operator().equals(operator)) {
+        foreign.computeIfAbsent(record.operator(), o -> new ArrayList<>()).add(record);
+      }
+    }
+    foreign.forEach((owner, records) -> operators.get(owner).collect(records));
+  }
+
+  /**
+   * Records of earlier days collected tonight (a torn tap recovered by the card's next tap): the
+   * switch takes originals into its open window (late presentments) and refuses copies of
+   * transactions it settled already as duplicates.
+   */
+  private void uploadLate(PartyId operator, OperatorBackOffice office, LocalDate date) {
+    for (LocalDate day : office.pendingDays()) {
+      if (day.isBefore(date)) {
+        IntakeReceipt late = office.upload(day, transitSwitch);
+        tally.lateCopiesRefused += late.recordsRefused();
+        say("demo transit: night %s: %s uploaded %d records of %s late (%s, %d refused)", date, operator,
+            late.recordsAccepted(), day, late.status(), late.recordsRefused());
+      }
+    }
+  }
+
+  /**
+   * Chargebacks raised on the last morning are netted in the next window: one more night without
+   * rides and its morning settle them, so nothing is left in flight.
+   */
+  private void settleLastDisputes() {
+    if (transitSwitch.disputes().stream().anyMatch(d -> d.window() == null)) {
+      LocalDate date = clock.businessDate();
+      night(date);
+      morning(date);
+    }
+    Assert.that(transitSwitch.disputes().stream().allMatch(d -> d.window() != null),
+        "a dispute is left unsettled after the extra window");
   }
 
   // ---------------------------------------------------------------- T+1: settle, clear, lists, restores
@@ -541,12 +611,20 @@ public final class TransitScenario {
     clock.advance(Duration.ofHours(2));
     SettlementRun run = transitSwitch.settle(businessDate, today);
     for (Issuer issuer : issuers.values()) {
-      clear(issuer, run.clearingFiles().get(issuer.id()));
+      Path clearing = run.clearingFiles().get(issuer.id());
+      ClearingReport report = clear(issuer, clearing);
+      // What the issuer refused goes back as chargebacks, netted in the next window.
+      issuer.writeChargebackFile(clearing, report, settings.dataDir().resolve("issuer-out"), SWITCH)
+          .ifPresent(transitSwitch::receiveExceptions);
+      Optional.ofNullable(run.exceptionNotices().get(issuer.id()))
+          .ifPresent(notice -> issuer.receiveExceptionNotice(notice, SWITCH));
       issuer.paySettlementFile(run.reportFiles().get(issuer.id()));
     }
     tally.clearedMinor = clearedFares().values().stream().mapToLong(Long::longValue).sum();
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
       tally.operatorSettledMinor += entry.getValue().receiveSettlement(run.reportFiles().get(entry.getKey()));
+      Optional.ofNullable(run.exceptionNotices().get(entry.getKey()))
+          .ifPresent(notice -> entry.getValue().receiveExceptionNotice(notice));
     }
     distributeDenyLists(today);
     restoreQuotas();
@@ -555,7 +633,7 @@ public final class TransitScenario {
         tally.arrearsMinor, tally.quotaRestores);
   }
 
-  private void clear(Issuer issuer, Path clearingFile) {
+  private ClearingReport clear(Issuer issuer, Path clearingFile) {
     ClearingReport report = issuer.clearFile(clearingFile);
     tally.debitedMinor += report.debitedMinor();
     tally.arrearsMinor += report.arrearsMinor();
@@ -566,6 +644,7 @@ public final class TransitScenario {
         tally.notes.add("clearing refused " + refusal.key() + ": " + refusal.reason() + " " + refusal.detail());
       }
     }
+    return report;
   }
 
   private void distributeDenyLists(LocalDate today) {

@@ -14,10 +14,15 @@ import java.nio.file.Path;
  * @param counterfeitRate probability, 0..0.5, that a counterfeit of the rider's card is presented before an entry
  * @param dataDir where the database, journals and files go; replaced each run; never null
  * @param auditSuite the suite of the audit log and of the scheme PKI that signs files (docs/signed-files.md); never null
+ * @param lateRate probability, 0..1, that a rider whose tap tore after the card committed walks away
+ *     instead of retrying and rides no more that day: the card's next tap, on a later day, recovers the transaction, which
+ *     reaches the switch after its day settled (a late presentment); never on the last day
  */
 public record TransitSettings(int riders, int days, long seed, double flashRate, double counterfeitRate, Path dataDir,
-    AlgorithmSuite auditSuite) {
+    AlgorithmSuite auditSuite, double lateRate) {
   public static final int RIDERS_MAX = 500;
+  /** At most this share of torn taps is left to come late (the rest are retried at once). */
+  public static final double LATE_RATE_MAX = 1.0;
   public static final int DAYS_MAX = 30;
   public static final double FLASH_RATE_MAX = 0.9;
   public static final double COUNTERFEIT_RATE_MAX = 0.5;
@@ -36,9 +41,18 @@ public record TransitSettings(int riders, int days, long seed, double flashRate,
     if (!(counterfeitRate >= 0 && counterfeitRate <= COUNTERFEIT_RATE_MAX)) {
       throw new DemoInputException("--counterfeit-rate " + counterfeitRate + " is outside 0.." + COUNTERFEIT_RATE_MAX);
     }
+    if (!(lateRate >= 0 && lateRate <= LATE_RATE_MAX)) {
+      throw new DemoInputException("--late-rate " + lateRate + " is outside 0.." + LATE_RATE_MAX);
+    }
     if (dataDir == null || auditSuite == null) {
       throw new DemoInputException("transit demo: data directory and audit suite are required");
     }
+  }
+
+  /** Without late presentments (late rate 0). */
+  public TransitSettings(int riders, int days, long seed, double flashRate, double counterfeitRate, Path dataDir,
+      AlgorithmSuite auditSuite) {
+    this(riders, days, seed, flashRate, counterfeitRate, dataDir, auditSuite, 0);
   }
 
   /** The defaults of {@code ./iotpay demo}: 20 riders, 2 days, flash rate 0.05, counterfeit rate 0.02, NATIONAL audit log. */

@@ -50,6 +50,22 @@ class TransitScenarioTest {
     assertThat(report.refusals().getOrDefault("ODA_FAILED", 0L)).isPositive();
   }
 
+  @ParameterizedTest
+  @CsvSource({"5, INTERNATIONAL", "11, NATIONAL"})
+  void lateRate_bringsTornTapsAfterTheirDaySettled_intoTheOpenWindow_andEveryCheckHolds(long seed,
+      AlgorithmSuite auditSuite) throws Exception {
+    TransitReport report = TransitScenario.run(new TransitSettings(8, 3, seed, 0.3, 0.0, tempDir, auditSuite, 1.0), null);
+
+    assertThat(report.checks()).as("every conservation equation").allSatisfy((name, held) -> assertThat(held)
+        .as(name).isTrue());
+    assertThat(report.ok()).isTrue();
+    assertThat(report.inFlightMinor()).as("nothing stranded, late records included").isZero();
+    assertThat(report.flashRecovered()).isEqualTo(report.flashTornAfterCommit());
+    assertThat(report.disputes().latePresentments()).as("a walked-away tap came after its day settled").isPositive();
+    assertThat(report.disputes().latePresentedMinor()).isNotNegative();
+    assertThat(report.disputes().chargebacks()).as("no issuer refusals in this scenario").isZero();
+  }
+
   @AfterAll
   static void theSeedsTogetherExerciseRecoveryDenialAndArrears() {
     // Whichever seeds ran: at least one torn tap had committed (so recovery ran), a low-funds rider

@@ -11,6 +11,7 @@ import io.iotpay.issuer.card.IssuedCard;
 import io.iotpay.issuer.card.IssuerKeys;
 import io.iotpay.issuer.card.IssuerMasterKeys;
 import io.iotpay.issuer.settlement.SwitchSettlement;
+import io.iotpay.issuer.transit.Chargebacks;
 import io.iotpay.issuer.transit.ClearingReport;
 import io.iotpay.issuer.transit.ClearingStore;
 import io.iotpay.issuer.transit.DenyListPublisher;
@@ -24,6 +25,7 @@ import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceApplication;
 import io.iotpay.protocol.enrolment.ServiceDecision;
+import io.iotpay.protocol.file.ExceptionFile;
 import io.iotpay.protocol.file.FileHeaders;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
@@ -36,10 +38,15 @@ import io.iotpay.protocol.settlement.SettlementReport;
 import io.iotpay.protocol.transit.ClearingFile;
 import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -66,6 +73,7 @@ public final class Issuer {
   private final MetroEnablement enablement;
   private final SwitchSettlement settlement;
   private final DenyListPublisher denyLists;
+  private final Chargebacks chargebacks;
   final TransitClearing clearing;
   private final FileTrust trust;
   private final AcceptedFileLog acceptedFiles;
@@ -107,6 +115,7 @@ public final class Issuer {
     this.enablement = new MetroEnablement(registry, book, pushes);
     this.settlement = new SwitchSettlement(config.id(), book);
     this.denyLists = new DenyListPublisher(config.id(), clearingStore);
+    this.chargebacks = new Chargebacks(config.id(), config.currency(), book);
     this.clearing = new TransitClearing(config.id(), keys, registry, book, clearingStore);
   }
 
@@ -248,6 +257,69 @@ public final class Issuer {
     long paid = settlement.payFile(reportFile, FileLimits.defaults());
     record(verified);
     return paid;
+  }
+
+  /**
+   * Writes (and with signed files signs) the chargebacks of a cleared file (docs/clearing-files.md
+   * §9), for the switch's {@code receiveExceptions}.
+   *
+   * @see Chargebacks#writeFile
+   */
+  public Optional<Path> writeChargebackFile(Path clearingFile, ClearingReport report, Path directory,
+      PartyId switchId) {
+    Optional<Path> file = chargebacks.writeFile(clearingFile, report, directory, switchId, FileLimits.defaults());
+    if (trust != null) {
+      file.ifPresent(path -> trust.signer().sign(path, FileKind.EXCEPTION));
+    }
+    return file;
+  }
+
+  /**
+   * Clears a clearing file and writes (and signs) its chargebacks before the file is recorded as
+   * used (docs/clearing-files.md §11): a crash anywhere in between leaves the file unrecorded, and
+   * clearing it again refuses the same records (those it cleared come back as duplicates, which are
+   * not charged back), so the same chargeback file is written again. Once recorded, the chargeback
+   * file is on disk ({@link #chargebackFiles}).
+   *
+   * @return the clearing report and the chargeback file, if any
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, with its reason; nothing changes
+   */
+  public Cleared clearAndChargeBack(Path clearingFile, Path directory, PartyId switchId) {
+    VerifiedFile verified = verified(clearingFile, FileKind.CLEARING, FileLimits.defaults());
+    ClearingReport report = clearing.clearFile(clearingFile, FileLimits.defaults());
+    Optional<Path> chargebacks = writeChargebackFile(clearingFile, report, directory, switchId);
+    record(verified);
+    return new Cleared(report, chargebacks);
+  }
+
+  /** What {@link #clearAndChargeBack} did: the clearing and the chargeback file it wrote, if any. */
+  public record Cleared(ClearingReport report, Optional<Path> chargebacks) {}
+
+  /** The chargeback files this issuer wrote in {@code directory}, in name order. */
+  public List<Path> chargebackFiles(Path directory) {
+    return chargebacks.files(directory);
+  }
+
+  /**
+   * Books the switch's notice of re-presentments netted against this issuer (verified first with
+   * signed files, and refused as a replay once used).
+   *
+   * @return the re-presented amount, minor units
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, with its reason; nothing changes
+   * @throws io.iotpay.protocol.ProtocolException when the notice is malformed or not from the switch
+   * @see Chargebacks#bookRepresentments
+   */
+  public long receiveExceptionNotice(Path notice, PartyId switchId) {
+    VerifiedFile verified = verified(notice, FileKind.EXCEPTION, FileLimits.defaults());
+    ExceptionFile.Read read;
+    try (InputStream in = Files.newInputStream(notice)) {
+      read = ExceptionFile.read(in, FileLimits.defaults());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + notice, e);
+    }
+    long booked = chargebacks.bookRepresentments(read, switchId);
+    record(verified);
+    return booked;
   }
 
   /** The current deny list (version 1 when empty; +1 per card added). */

@@ -32,10 +32,19 @@ class IssuerSettlementTest {
   }
 
   @Test
-  void paySettlement_refusesAReportThatLetsTheIssuerReceive_orLacksIt() {
+  void paySettlement_whenChargebacksOutweighFares_receivesOnce_fromDueToSwitchToFunding() {
     try (IssuerWorld world = new IssuerWorld(dir)) {
-      assertThatThrownBy(() -> world.issuer.paySettlement(report(500, -500)))
-          .isInstanceOf(IssuerInputException.class).hasMessageContaining("would receive 500");
+      SettlementReport report = report(500, -500);
+      assertThat(world.issuer.paySettlement(report)).isEqualTo(-500);
+      assertThat(world.issuer.paySettlement(report)).as("a re-delivered report books nothing twice").isEqualTo(-500);
+      assertThat(world.ledger.balance(world.issuer.dueToSwitchAccountId()).orElseThrow().creditBalanceMinor()).isEqualTo(500);
+      assertThat(world.ledger.balance(world.issuer.fundingAccountId()).orElseThrow().debitBalanceMinor()).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void paySettlement_refusesAReportThatLacksTheIssuer() {
+    try (IssuerWorld world = new IssuerWorld(dir)) {
       SettlementReport withoutIssuer = new SettlementReport(DAY, CurrencyUnit.CNY,
           List.of(new NetPosition(METRO, Money.zero(CurrencyUnit.CNY))), 0);
       assertThatThrownBy(() -> world.issuer.paySettlement(withoutIssuer))

@@ -16,9 +16,20 @@ import java.util.Set;
 
 /** JDBC persistence of what the switch must remember across restarts (Flyway component "switch"). */
 public final class SwitchStore {
-  /** One accepted offline file, in acceptance order. */
+  /**
+   * One accepted offline file, in acceptance order.
+   *
+   * @param windowDate the settlement window its records went to: its business date, or for a late
+   *     presentment (a file for a day already settled) the window open when it came
+   */
   public record AcceptedFile(long acceptedSequence, PartyId sender, long fileSequence, String sha256Hex,
-      LocalDate businessDate, String archiveName) {}
+      LocalDate businessDate, String archiveName, LocalDate windowDate, long recordsAccepted, long recordsRefused,
+      long faresAcceptedMinor) {
+    /** True when the file came after its business day had settled. */
+    public boolean late() {
+      return !windowDate.equals(businessDate);
+    }
+  }
 
   private final Database database;
   private final String switchId;
@@ -30,15 +41,19 @@ public final class SwitchStore {
   }
 
   public List<AcceptedFile> acceptedFiles() {
-    String sql = "SELECT accepted_seq, sender, file_sequence, sha256, business_date, archive_name"
+    String sql = "SELECT accepted_seq, sender, file_sequence, sha256, business_date, archive_name, window_date,"
+        + " records_accepted, records_refused, fares_accepted_minor"
         + " FROM switch_accepted_file WHERE switch_id = ? ORDER BY accepted_seq";
     List<AcceptedFile> files = new ArrayList<>();
     try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, switchId);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
+          LocalDate businessDate = LocalDate.parse(r.getString(5));
+          String window = r.getString(7);
           files.add(new AcceptedFile(r.getLong(1), PartyId.of(r.getString(2)), r.getLong(3), r.getString(4),
-              LocalDate.parse(r.getString(5)), r.getString(6)));
+              businessDate, r.getString(6), window == null ? businessDate : LocalDate.parse(window), r.getLong(8),
+              r.getLong(9), r.getLong(10)));
         }
       }
     } catch (SQLException e) {
@@ -49,7 +64,8 @@ public final class SwitchStore {
 
   public void insertAcceptedFile(AcceptedFile file) {
     String sql = "INSERT INTO switch_accepted_file (switch_id, accepted_seq, sender, file_sequence, sha256,"
-        + " business_date, archive_name) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        + " business_date, archive_name, window_date, records_accepted, records_refused, fares_accepted_minor)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, switchId);
       s.setLong(2, file.acceptedSequence());
@@ -58,6 +74,10 @@ public final class SwitchStore {
       s.setString(5, file.sha256Hex());
       s.setString(6, file.businessDate().toString());
       s.setString(7, file.archiveName());
+      s.setString(8, file.windowDate().toString());
+      s.setLong(9, file.recordsAccepted());
+      s.setLong(10, file.recordsRefused());
+      s.setLong(11, file.faresAcceptedMinor());
       s.executeUpdate();
     } catch (SQLException e) {
       throw new SwitchStoreException("cannot record accepted file " + file.sender() + "#" + file.fileSequence(), e);
@@ -98,6 +118,14 @@ public final class SwitchStore {
 
   /** Marks T settled and stores the clearing file numbers used, in one transaction. */
   public void markSettled(LocalDate businessDate, Map<PartyId, Long> clearingSequences) {
+    markSettled(businessDate, clearingSequences, 0);
+  }
+
+  /**
+   * Marks T settled, stores the clearing file numbers used, and marks the exceptions numbered up to
+   * {@code exceptionsThrough} not yet netted as netted in window T, in one transaction.
+   */
+  public void markSettled(LocalDate businessDate, Map<PartyId, Long> clearingSequences, long exceptionsThrough) {
     try (Connection c = database.connection()) {
       c.setAutoCommit(false);
       try {
@@ -120,6 +148,13 @@ public final class SwitchStore {
             insert.setLong(3, entry.getValue());
             insert.executeUpdate();
           }
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE switch_exception SET window_date = ?"
+            + " WHERE switch_id = ? AND window_date IS NULL AND exception_seq <= ?")) {
+          s.setString(1, businessDate.toString());
+          s.setString(2, switchId);
+          s.setLong(3, exceptionsThrough);
+          s.executeUpdate();
         }
         c.commit();
       } catch (SQLException e) {

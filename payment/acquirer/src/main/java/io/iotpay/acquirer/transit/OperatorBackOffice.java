@@ -1,6 +1,8 @@
 package io.iotpay.acquirer.transit;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.codec.PositiveIds;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountResult;
 import io.iotpay.ledger.Ledger;
@@ -9,6 +11,7 @@ import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.DenyListFile;
+import io.iotpay.protocol.file.ExceptionFile;
 import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.IntakeReceipt;
@@ -18,13 +21,16 @@ import io.iotpay.protocol.file.SettlementReportFile;
 import io.iotpay.protocol.file.TransitFileReader;
 import io.iotpay.protocol.file.TransitFileWriter;
 import io.iotpay.protocol.journal.JournalFile;
-import io.iotpay.protocol.pki.FileClaims;
+import io.iotpay.protocol.journal.JournalLine;
 import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.pki.SignedDenyLists;
 import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.protocol.settlement.NetPosition;
 import io.iotpay.protocol.transit.DenyList;
+import io.iotpay.protocol.transit.ExceptionReason;
+import io.iotpay.protocol.transit.ExceptionStage;
+import io.iotpay.protocol.transit.TransitException;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitRecord;
 import java.io.BufferedOutputStream;
@@ -32,12 +38,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +62,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The metro operator's back office: collects gate journals, builds the day-T offline transaction
  * file (each record id once), uploads it to the switch, books the fares as revenue receivable from
- * the switch, and books the switch's settlement report as received.
+ * the switch, books the switch's settlement report as received, books the chargebacks the switch
+ * netted against it and re-presents a charged-back record once with evidence.
  *
  * <p>Books (its own book only): upload accepted → Dr receivable from switch, Cr fare revenue (the
  * fares the switch accepted, as its receipt says: duplicates it refused are not revenue); settlement → Dr settlement bank account, Cr receivable from switch (its net
- * position). What the switch refused stays on the receivable, visible in {@link #receivableMinor()}.
- * State is in memory. Thread-safe (synchronized).
+ * position; reversed when negative); chargeback → Dr chargebacks, Cr receivable from switch;
+ * re-presentment accepted → Dr receivable from switch, Cr chargebacks. What the switch refused
+ * stays on the receivable, visible in {@link #receivableMinor()}.
+ *
+ * <p>State is durable (docs/clearing-files.md §13): records collected, uploads (PREPARED before a
+ * file is sent, then the switch's answer), settlements, disputes and deny lists live in its
+ * database ({@link OperatorStore}); ledger postings have ids derived from what they book. A crash
+ * at any point is completed at the next {@link #upload} (a PREPARED upload is sent again: the switch
+ * answers a file it has with its first receipt). Thread-safe (synchronized).
  */
-public final class OperatorBackOffice {
+public final class OperatorBackOffice implements AutoCloseable {
   static final long RECEIVABLE_FROM_SWITCH = 1;
   static final long FARE_REVENUE = 2;
   static final long SETTLEMENT_BANK = 3;
+  static final long CHARGEBACKS = 4;
+  /** A journal line's SHA-256 is the evidence of a re-presentment: the gate's own record, unchanged. */
+  static final String EVIDENCE_PREFIX = "journal-sha256:";
   private static final long TRANSFERS_PER_DAY_MAX = 1_000;
   private static final long SETTLEMENT_TRANSFER = 999;
   private static final Logger LOG = LoggerFactory.getLogger(OperatorBackOffice.class);
@@ -78,8 +101,9 @@ public final class OperatorBackOffice {
   private long fileSequence;
   private final FileTrust trust;
   private final SignedDenyLists denyListAcceptance;
-  /** Signed reports used (sender, business date, sequence): a replay is refused. */
-  private final Set<List<Object>> acceptedReports = new HashSet<>();
+  private final OperatorStore store;
+  /** The database this back office opened itself (closed with it); null when the caller's. */
+  private final Database ownDatabase;
 
   /**
    * Opens the operator's accounts in its book.
@@ -101,6 +125,19 @@ public final class OperatorBackOffice {
    * @param trust the operator's signer (role OPERATOR) and verifier; null for unsigned files (unit tests of the file logic)
    */
   public OperatorBackOffice(OperatorConfig config, Ledger ledger, Path workDirectory, FileTrust trust) {
+    this(config, ledger, workDirectory, trust, null);
+  }
+
+  /**
+   * As {@link #OperatorBackOffice(OperatorConfig, Ledger, Path, FileTrust)}, its state in {@code
+   * database} (Flyway component {@code acquirer-transit}; SQLite or PostgreSQL), not closed by it.
+   * The other constructors keep it in {@code workDirectory/operator.db}. Either way the state of an
+   * earlier run on the same store is restored.
+   *
+   * @param database null for {@code workDirectory/operator.db}
+   */
+  public OperatorBackOffice(OperatorConfig config, Ledger ledger, Path workDirectory, FileTrust trust,
+      Database database) {
     this.trust = trust;
     this.denyListAcceptance = trust == null ? null
         : new SignedDenyLists(trust.verifier(), SignedDenyLists.VERSION_STEP_MAX_DEFAULT, config.limits());
@@ -112,10 +149,32 @@ public final class OperatorBackOffice {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + workDirectory, e);
     }
-    List<Account> accounts = List.of(account(RECEIVABLE_FROM_SWITCH), account(FARE_REVENUE), account(SETTLEMENT_BANK));
+    this.ownDatabase = database == null ? Database.open("jdbc:sqlite:" + workDirectory.resolve("operator.db"), 2) : null;
+    this.store = new OperatorStore(database == null ? ownDatabase : database, config.self());
+    List<Account> accounts = List.of(account(RECEIVABLE_FROM_SWITCH), account(FARE_REVENUE), account(SETTLEMENT_BANK),
+        account(CHARGEBACKS));
     for (AccountResult result : ledger.createAccounts(accounts).join()) {
       Assert.that(result == AccountResult.OK, "operator account not created [result={}]", result);
     }
+    restore();
+  }
+
+  /** Rebuilds the in-memory views from the store. */
+  private void restore() {
+    for (OperatorStore.Collected one : store.collected()) {
+      collected.put(one.record().id(), one.record());
+      if (one.uploadSequence() == 0) {
+        pending.computeIfAbsent(one.record().businessDate(), d -> new ArrayList<>()).add(one.record());
+      }
+    }
+    for (OperatorStore.Upload upload : store.uploads()) {
+      fileSequence = Math.max(fileSequence, upload.fileSequence());
+      if (upload.status().equals("ACCEPTED")) {
+        uploadsPerDay.merge(upload.businessDate(), 1L, Long::sum);
+      }
+    }
+    settledDays.addAll(store.settledDays());
+    store.denyLists().forEach(list -> denyLists.put(list.issuer(), list));
   }
 
   private Account account(long local) {
@@ -131,6 +190,7 @@ public final class OperatorBackOffice {
     long added = 0;
     long duplicates = 0;
     long refused = 0;
+    List<TransitRecord> fresh = new ArrayList<>();
     for (TransitRecord record : journal) {
       TransitRecord known = collected.get(record.id());
       if (known != null && known.equals(record)) {
@@ -142,10 +202,12 @@ public final class OperatorBackOffice {
         refused++;
       } else {
         collected.put(record.id(), record);
-        pending.computeIfAbsent(record.businessDate(), d -> new ArrayList<>()).add(record);
+        fresh.add(record);
         added++;
       }
     }
+    store.insertCollected(fresh);
+    fresh.forEach(record -> pending.computeIfAbsent(record.businessDate(), d -> new ArrayList<>()).add(record));
     return new CollectResult(added, duplicates, refused);
   }
 
@@ -218,16 +280,74 @@ public final class OperatorBackOffice {
 
   /**
    * Builds day T's offline file from the records not yet uploaded and delivers it to the switch.
-   * On acceptance the file's fares are booked as receivable; on rejection they stay pending.
+   * On acceptance the file's fares are booked as receivable; on rejection they stay pending. A day
+   * already settled may be uploaded again when records of it came late (a torn tap recovered after
+   * its night): the switch takes them into its open window (a late presentment). First completes an
+   * upload a crash interrupted ({@link #resumeUploads}).
    *
-   * @throws IllegalStateException when day T was already settled
+   * @throws IllegalStateException when day T was settled and nothing of it is pending
    */
   public synchronized IntakeReceipt upload(LocalDate businessDate, OfflineFileInbox inbox) {
-    Assert.that(!settledDays.contains(businessDate), "day already settled [day={}]", businessDate);
+    resumeUploads(inbox);
     List<TransitRecord> records = new ArrayList<>(pending.getOrDefault(businessDate, List.of()));
+    if (settledDays.contains(businessDate) && records.isEmpty()) {
+      throw new IllegalStateException("day " + businessDate + " is settled and nothing of it is pending");
+    }
     records.sort(JOURNAL_ORDER);
+    long sequence = fileSequence + 1;
+    store.prepareUpload(sequence, businessDate, records.stream().map(TransitRecord::id).toList());
+    fileSequence = sequence;
+    pending.remove(businessDate);
+    return send(sequence, businessDate, records, inbox);
+  }
+
+  /** Business days with records collected and not yet in an accepted upload, oldest first. */
+  public synchronized List<LocalDate> pendingDays() {
+    return pending.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+  }
+
+  /**
+   * Sends again every upload a crash left PREPARED (written and maybe delivered, its answer not
+   * booked): the file is rebuilt from its records (the same bytes), and the switch answers a file it
+   * has with its first receipt. Called by {@link #upload}; a no-op when there is none.
+   */
+  public synchronized void resumeUploads(OfflineFileInbox inbox) {
+    for (OperatorStore.Upload upload : store.uploads()) {
+      if (upload.status().equals("PREPARED")) {
+        List<TransitRecord> records = new ArrayList<>();
+        for (OperatorStore.Collected one : store.collected()) {
+          if (one.uploadSequence() == upload.fileSequence()) {
+            records.add(one.record());
+          }
+        }
+        records.sort(JOURNAL_ORDER);
+        LOG.info("Upload resumed after a restart [sequence={}, day={}]", upload.fileSequence(), upload.businessDate());
+        send(upload.fileSequence(), upload.businessDate(), records, inbox);
+      }
+    }
+  }
+
+  private IntakeReceipt send(long sequence, LocalDate businessDate, List<TransitRecord> records, OfflineFileInbox inbox) {
+    Path file = writeOfflineFile(sequence, businessDate, records);
+    IntakeReceipt receipt = inbox.receive(file);
+    boolean accepted = receipt.status() != IntakeStatus.REJECTED;
+    if (accepted) {
+      long upload = uploadsPerDay.merge(businessDate, 1L, Long::sum);
+      Assert.that(upload < SETTLEMENT_TRANSFER, "too many uploads for one day [day={}]", businessDate);
+      // Only what the switch accepted is revenue: a recovered copy another gate already uploaded is not.
+      post(transferId(businessDate, upload), RECEIVABLE_FROM_SWITCH, FARE_REVENUE, receipt.faresAcceptedMinor());
+    } else {
+      records.forEach(record -> pending.computeIfAbsent(businessDate, d -> new ArrayList<>()).add(record));
+    }
+    store.finishUpload(sequence, accepted, receipt.recordsAccepted(), receipt.faresAcceptedMinor());
+    LOG.info("Offline file uploaded [file={}, records={}, status={}]", file.getFileName(), records.size(),
+        receipt.status());
+    return receipt;
+  }
+
+  private Path writeOfflineFile(long sequence, LocalDate businessDate, List<TransitRecord> records) {
     FileHeader header = TransitFileWriter.headerFor(FileKind.OFFLINE, config.self(), config.switchId(), businessDate,
-        fileSequence + 1, config.currency(), records);
+        sequence, config.currency(), records);
     Path file = outDirectory.resolve("offline-" + config.self().value() + "-" + businessDate + "-"
         + header.sequence() + ".txt");
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -235,36 +355,26 @@ public final class OperatorBackOffice {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    fileSequence++;
     if (trust != null) {
       trust.signer().sign(file, header);
     }
-    IntakeReceipt receipt = inbox.receive(file);
-    if (receipt.status() != IntakeStatus.REJECTED) {
-      pending.remove(businessDate);
-      long upload = uploadsPerDay.merge(businessDate, 1L, Long::sum);
-      Assert.that(upload < SETTLEMENT_TRANSFER, "too many uploads for one day [day={}]", businessDate);
-      // Only what the switch accepted is revenue: a recovered copy another gate already uploaded is not.
-      if (receipt.faresAcceptedMinor() > 0) {
-        post(transferId(businessDate, upload), RECEIVABLE_FROM_SWITCH, FARE_REVENUE, receipt.faresAcceptedMinor());
-      }
-    }
-    LOG.info("Offline file uploaded [file={}, records={}, status={}]", file.getFileName(), records.size(),
-        receipt.status());
-    return receipt;
+    return file;
   }
 
   /**
-   * Books the switch's settlement report for day T: the operator's net position, received into its
-   * settlement bank account.
+   * Books the switch's settlement report for window T: the operator's net position, received into
+   * its settlement bank account (paid from it when negative: a window whose chargebacks outweigh the
+   * operator's fares). A report booked already books nothing again.
    *
    * @return the operator's net position in minor units
    * @throws ProtocolException when the file is malformed, not from the switch to this operator, or
    *     has no position for it
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, with its reason (a report
+   *     booked already is REPLAYED); nothing changes
    */
   public synchronized long receiveSettlement(Path reportFile) {
     VerifiedFile verified = trust == null ? null : trust.verifier().verify(reportFile, FileKind.SETTLEMENT,
-        claims -> acceptedReports.contains(reportKey(claims)));
+        claims -> settledDays.contains(claims.businessDate()));
     SettlementReportFile.Read read;
     try (InputStream in = Files.newInputStream(reportFile)) {
       read = SettlementReportFile.read(in, config.limits());
@@ -283,21 +393,182 @@ public final class OperatorBackOffice {
         .orElseThrow(() -> new ProtocolException("settlement report has no position for " + config.self()))
         .amountMinor();
     LocalDate day = read.report().businessDate();
-    if (netMinor < 0) {
-      throw new ProtocolException("settlement report: an operator receives, but its position is " + netMinor);
+    if (netMinor >= 0) {
+      post(transferId(day, SETTLEMENT_TRANSFER), SETTLEMENT_BANK, RECEIVABLE_FROM_SWITCH, netMinor);
+    } else {
+      post(transferId(day, SETTLEMENT_TRANSFER), RECEIVABLE_FROM_SWITCH, SETTLEMENT_BANK, -netMinor);
     }
-    settledDays.add(day);
-    post(transferId(day, SETTLEMENT_TRANSFER), SETTLEMENT_BANK, RECEIVABLE_FROM_SWITCH, netMinor);
-    if (verified != null) {
-      acceptedReports.add(reportKey(verified.claims()));
+    if (settledDays.add(day)) {
+      store.insertSettlement(day, netMinor);
     }
     LOG.info("Settlement received [day={}, netMinor={}]", day, netMinor);
     return netMinor;
   }
 
-  /** A settlement report's identity for replays: the switch numbers every day's report 1. */
-  private static List<Object> reportKey(FileClaims claims) {
-    return List.of(claims.sender(), claims.businessDate(), claims.sequence());
+  /**
+   * Books the switch's notice of the chargebacks a window netted against this operator: per record,
+   * Dr chargebacks, Cr receivable from switch (ids from the record: a notice read again books once).
+   *
+   * @return the amount charged back by the notice, minor units
+   * @throws ProtocolException when the notice is malformed, not from the switch to this operator, or
+   *     holds another stage or operator
+   * @throws io.iotpay.protocol.pki.SignedFileException with signed files, with its reason; nothing changes
+   */
+  public synchronized long receiveExceptionNotice(Path notice) {
+    VerifiedFile verified = trust == null ? null : trust.verifier().verify(notice, FileKind.EXCEPTION,
+        claims -> store.exceptions().stream().anyMatch(h -> h.stage() == ExceptionStage.CHARGEBACK
+            && h.fileSequence() == claims.sequence()));
+    ExceptionFile.Read read;
+    try (InputStream in = Files.newInputStream(notice)) {
+      read = ExceptionFile.read(in, config.limits());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + notice, e);
+    }
+    if (verified != null) {
+      verified.requireHeader(read.header());
+    }
+    if (!read.header().sender().equals(config.switchId()) || !read.header().receiver().equals(config.self())) {
+      throw new ProtocolException("exception notice " + notice.getFileName() + " is not from the switch to " + config.self());
+    }
+    for (TransitException line : read.exceptions()) {
+      if (line.stage() != ExceptionStage.CHARGEBACK || !line.operator().equals(config.self())) {
+        throw new ProtocolException("exception notice holds a " + line.stage() + " of " + line.operator());
+      }
+    }
+    long totalMinor = 0;
+    for (TransitException line : read.exceptions()) {
+      postOnce("chargeback", line, CHARGEBACKS, RECEIVABLE_FROM_SWITCH);
+      totalMinor += line.fareMinor();
+    }
+    store.insertExceptions(read.exceptions(), read.header().sequence());
+    LOG.info("Chargebacks received [notice={}, count={}, amountMinor={}]", notice.getFileName(),
+        read.exceptions().size(), totalMinor);
+    return totalMinor;
+  }
+
+  /**
+   * Re-presents a record the switch charged back, once, with the gate's record as evidence (the
+   * SHA-256 of its journal line): writes (and with signed files signs) a one-line exception file and
+   * sends it to the switch; when the switch accepts the line, books Dr receivable from switch, Cr
+   * chargebacks (the next window pays the fare again).
+   *
+   * @param switchExceptions the switch's exception intake (its {@code receiveExceptions})
+   * @return the switch's receipt (its recordsAccepted is 1 when the line was taken)
+   * @throws IllegalArgumentException when the record was not charged back or was re-presented already
+   */
+  public synchronized IntakeReceipt represent(RecordId recordId, Function<Path, IntakeReceipt> switchExceptions) {
+    OperatorStore.Held chargeback = held(recordId, ExceptionStage.CHARGEBACK)
+        .orElseThrow(() -> new IllegalArgumentException("record " + recordId + " was not charged back"));
+    if (held(recordId, ExceptionStage.REPRESENTMENT).isPresent()) {
+      throw new IllegalArgumentException("record " + recordId + " was re-presented already");
+    }
+    TransitRecord record = collected.get(recordId);
+    Assert.that(record != null, "a charged-back record the back office never collected [record={}]", recordId);
+    return sendRepresentment(new TransitException(ExceptionStage.REPRESENTMENT,
+        ExceptionReason.valueOf(chargeback.reason()), config.self(), record.businessDate(), recordId, record.cardKey(),
+        chargeback.fareMinor(), evidence(record)), switchExceptions);
+  }
+
+  /**
+   * Sends {@code line} in a one-line exception file; books it when the switch takes it. A file of
+   * this record sent before without a recorded answer (a crash in between) is sent again under its
+   * number, so the switch answers it with its first receipt instead of a second re-presentment.
+   */
+  private IntakeReceipt sendRepresentment(TransitException line, Function<Path, IntakeReceipt> switchExceptions) {
+    long sequence = store.unansweredExceptionFile(line.recordId());
+    if (sequence == 0) {
+      sequence = store.lastSentExceptionFile() + 1;
+      store.insertSentExceptionFile(sequence, line.businessDate(), line.recordId());
+    }
+    Path file = outDirectory.resolve("representment-" + config.self().value() + "-" + sequence + ".txt");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ExceptionFile.write(out, config.self(), config.switchId(), line.businessDate(), sequence, config.currency(),
+          List.of(line));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    if (trust != null) {
+      trust.signer().sign(file, FileKind.EXCEPTION);
+    }
+    IntakeReceipt receipt = switchExceptions.apply(file);
+    if (receipt.status() == IntakeStatus.REJECTED) {
+      LOG.warn("Re-presentment file refused [record={}, reason={}]", line.recordId(), receipt.reason());
+      return receipt; // the file's number stays unanswered: the same file may be sent again
+    }
+    boolean taken = receipt.recordsAccepted() == 1;
+    if (taken) {
+      postOnce("representment", line, RECEIVABLE_FROM_SWITCH, CHARGEBACKS);
+    }
+    store.answerExceptionFile(sequence, taken ? line : null);
+    LOG.info("Re-presentment sent [record={}, status={}, reason={}]", line.recordId(), receipt.status(),
+        receipt.reason());
+    return receipt;
+  }
+
+  /** The evidence of a re-presentment: the SHA-256 of the gate's journal line for the record. */
+  static String evidence(TransitRecord record) {
+    try {
+      return EVIDENCE_PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+          JournalLine.encode(record).getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private Optional<OperatorStore.Held> held(RecordId recordId, ExceptionStage stage) {
+    return store.exceptions().stream().filter(h -> h.recordId().equals(recordId) && h.stage() == stage).findFirst();
+  }
+
+  /** Chargebacks received, as the switch's notices said. */
+  public synchronized List<TransitException> chargebacks() {
+    return disputes(ExceptionStage.CHARGEBACK);
+  }
+
+  /** Re-presentments the switch accepted. */
+  public synchronized List<TransitException> representments() {
+    return disputes(ExceptionStage.REPRESENTMENT);
+  }
+
+  private List<TransitException> disputes(ExceptionStage stage) {
+    List<TransitException> out = new ArrayList<>();
+    for (OperatorStore.Held h : store.exceptions()) {
+      TransitRecord record = collected.get(h.recordId());
+      if (h.stage() == stage && record != null) {
+        out.add(new TransitException(stage, ExceptionReason.valueOf(h.reason()), config.self(), h.businessDate(),
+            h.recordId(), record.cardKey(), h.fareMinor(), stage == ExceptionStage.CHARGEBACK
+                ? TransitException.NO_EVIDENCE : evidence(record)));
+      }
+    }
+    return out;
+  }
+
+  /** The windows whose settlement report was booked. */
+  public synchronized Set<LocalDate> settledDays() {
+    return Set.copyOf(settledDays);
+  }
+
+  /** Fares charged back and not re-presented, minor units. */
+  public long chargebacksMinor() {
+    return ledger.balance(config.accountIdBase() + CHARGEBACKS).map(b -> b.debitBalanceMinor()).orElse(0L);
+  }
+
+  /** Closes the database it opened itself (not one the caller passed). */
+  @Override
+  public void close() {
+    if (ownDatabase != null) {
+      ownDatabase.close();
+    }
+  }
+
+  private void postOnce(String purpose, TransitException line, long debitLocal, long creditLocal) {
+    if (line.fareMinor() == 0) {
+      return;
+    }
+    long id = PositiveIds.of(purpose + "|" + config.self() + "|" + line.recordId().terminalId() + "|"
+        + line.recordId().sequence());
+    TransferResult result = ledger.submit(List.of(Transfer.single(id, config.accountIdBase() + debitLocal,
+        config.accountIdBase() + creditLocal, line.fareMinor()))).join().get(0);
+    Assert.that(result == TransferResult.OK, "operator posting refused [id={}, result={}]", id, result);
   }
 
   /**
@@ -323,6 +594,7 @@ public final class OperatorBackOffice {
         throw e;
       }
       denyLists.put(list.issuer(), list);
+      store.putDenyList(list);
       return true;
     }
     DenyListFile.Read read;
@@ -339,6 +611,7 @@ public final class OperatorBackOffice {
       return false;
     }
     denyLists.put(read.denyList().issuer(), read.denyList());
+    store.putDenyList(read.denyList());
     return true;
   }
 

@@ -38,7 +38,7 @@ public final class SwitchSettlement {
    *
    * @return the amount paid, minor units
    * @throws ProtocolException when the file is malformed or not addressed to this issuer
-   * @throws IssuerInputException when the report has no position for this issuer or says it receives
+   * @throws IssuerInputException when the report has no position for this issuer
    * @throws UncheckedIOException when the file cannot be read
    */
   public long payFile(Path reportFile, FileLimits limits) {
@@ -57,30 +57,31 @@ public final class SwitchSettlement {
 
   /**
    * Pays the issuer's net position of a settlement report from the switch: Dr due to switch, Cr the
-   * issuer's funding account, in its own book. Idempotent per business day (a re-delivered report
-   * books nothing twice).
+   * issuer's funding account, in its own book (reversed when the position is positive: a window whose
+   * chargebacks outweigh the issuer's fares pays the issuer). Idempotent per business day (a
+   * re-delivered report books nothing twice).
    *
-   * @return the amount paid, minor units (0 when the issuer had nothing to pay)
-   * @throws IssuerInputException when the report has no position for this issuer or says it receives
+   * @return the amount paid, minor units (0 when the issuer had nothing to pay; negative when it received)
+   * @throws IssuerInputException when the report has no position for this issuer
    */
   public long pay(SettlementReport report) {
     long netMinor = report.positions().stream().filter(p -> p.party().equals(self)).findFirst()
         .orElseThrow(() -> new IssuerInputException("settlement report of " + report.businessDate() + " has no position for "
             + self))
         .net().amountMinor();
-    if (netMinor > 0) {
-      throw new IssuerInputException("settlement report of " + report.businessDate() + ": an issuer pays in transit settlement, but "
-          + self + " would receive " + netMinor);
-    }
     if (netMinor == 0) {
       return 0;
     }
     long id = settlementTransferId(report.businessDate());
-    TransferResult result = book.submit(List.of(Transfer.single(id, book.dueToSwitchAccountId(), book.fundingAccountId(),
-        -netMinor))).get(0);
+    // Usually the issuer pays; in a window where the chargebacks it raised outweigh its fares, it receives.
+    Transfer transfer = netMinor < 0
+        ? Transfer.single(id, book.dueToSwitchAccountId(), book.fundingAccountId(), -netMinor)
+        : Transfer.single(id, book.fundingAccountId(), book.dueToSwitchAccountId(), netMinor);
+    TransferResult result = book.submit(List.of(transfer)).get(0);
     Assert.that(result == TransferResult.OK, "issuer settlement refused [issuer={}, result={}]", self, result);
     return -netMinor;
   }
+
 
   private long settlementTransferId(LocalDate businessDate) {
     return PositiveIds.of("settlement|" + self + "|" + businessDate);

@@ -15,7 +15,12 @@ public enum FileKind {
   /** Acquirer → switch, and switch → issuer: online card captures and refunds of day T. */
   PRESENTMENT("PRESENT"),
   /** Switch → acquirer, and issuer → switch: what became of each presentment. */
-  PRESENTMENT_RESULT("PRESULT");
+  PRESENTMENT_RESULT("PRESULT"),
+  /**
+   * Issuer → switch: chargebacks of cleared transit records; operator → switch: re-presentments;
+   * switch → operator and issuer: the notice of what a settlement window netted.
+   */
+  EXCEPTION("EXCEPTION");
 
   private final String wireName;
 

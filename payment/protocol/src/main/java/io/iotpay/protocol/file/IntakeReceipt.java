@@ -4,7 +4,8 @@ package io.iotpay.protocol.file;
  * The switch's answer to an uploaded offline file.
  *
  * @param status accepted, already accepted (a no-op re-upload) or rejected
- * @param recordsAccepted records routed to issuers (0 unless ACCEPTED)
+ * @param recordsAccepted records routed to issuers (0 when REJECTED; an ALREADY_ACCEPTED file's
+ *     figures are those of its first acceptance, so a sender that lost its receipt learns them)
  * @param recordsRefused records refused one by one with a recorded reason (duplicates included)
  * @param reason why the file was rejected or refused, empty when ACCEPTED
  */

@@ -10,15 +10,15 @@ import java.util.Set;
  * file's header names another party as sender). Kinds not in the table are sent by no role.
  */
 public enum PartyRole {
-  /** A transit operator or other acquirer: sends its day files. */
-  OPERATOR(EnumSet.of(FileKind.OFFLINE), EnumSet.noneOf(FileKind.class)),
-  /** A card issuer: publishes its deny list. */
-  ISSUER(EnumSet.of(FileKind.DENY_LIST), EnumSet.noneOf(FileKind.class)),
+  /** A transit operator or other acquirer: sends its day files and its re-presentments. */
+  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.EXCEPTION), EnumSet.noneOf(FileKind.class)),
+  /** A card issuer: publishes its deny list and raises chargebacks. */
+  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.EXCEPTION), EnumSet.noneOf(FileKind.class)),
   /**
-   * The scheme switch: sends clearing files and settlement reports, and relays issuers' deny lists
+   * The scheme switch: sends clearing files, settlement reports and exception notices, and relays issuers' deny lists
    * to operators (the list keeps its issuer as header sender; the switch signs the copy it writes).
    */
-  SWITCH(EnumSet.of(FileKind.CLEARING, FileKind.SETTLEMENT), EnumSet.of(FileKind.DENY_LIST));
+  SWITCH(EnumSet.of(FileKind.CLEARING, FileKind.SETTLEMENT, FileKind.EXCEPTION), EnumSet.of(FileKind.DENY_LIST));
 
   private final Set<FileKind> sends;
   private final Set<FileKind> relays;

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * files and records with recorded reasons, de-duplicates across files and re-uploads (record ids and
  * card transactions), routes each record to its issuer by card range and spools it into its business
  * day's {@link DayClearing}. Accepted files are archived and recorded in the switch's store; at
- * start-up the archived files of unsettled days are replayed in acceptance order, which rebuilds the
- * seen keys, spools and totals exactly (§8). The rejection log is kept in memory only. With a {@link
+ * start-up the archived files of unsettled windows are replayed in acceptance order, which rebuilds
+ * the seen keys, spools and totals exactly (§8). A file for a day already settled is a late
+ * presentment: its records go to the window open now, keeping their business date (§12). The
+ * rejection log is kept in memory only. With a {@link
  * FileTrust}, each file's signature is verified on the switch's copy before anything else
  * (docs/signed-files.md).
  *
@@ -50,6 +52,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class OfflineFileIntake implements OfflineFileInbox {
   private static final Logger LOG = LoggerFactory.getLogger(OfflineFileIntake.class);
+  /**
+   * How many days before the last settled day a file may still be presented late. Bounds what a
+   * restart replays to rebuild the seen keys of settled days (a late copy of a settled record must
+   * still be refused as a duplicate), and so the restart's cost; older files are refused.
+   */
+  static final int LATE_PRESENTMENT_DAYS_MAX = 30;
 
   private final SwitchConfig config;
   private final SwitchStore store;
@@ -63,12 +71,20 @@ public final class OfflineFileIntake implements OfflineFileInbox {
   private final LongPairSet seenCardKeys = new LongPairSet();
   private final LongPairSet seenRecordIds = new LongPairSet();
   private final Map<TerminalKey, Long> terminalNumbers = new HashMap<>();
-  private final Map<FileKey, byte[]> acceptedFiles = new HashMap<>();
+  private final Map<FileKey, Accepted> acceptedFiles = new HashMap<>();
   private final Map<LocalDate, DayClearing> days = new TreeMap<>();
   private final List<Rejection> rejections = new ArrayList<>();
   private long rejectionsTotal;
 
   private record FileKey(PartyId sender, long sequence) {}
+
+  /** An accepted file's checksum and the receipt it got (repeated to a re-upload). */
+  private record Accepted(byte[] checksum, IntakeReceipt receipt) {
+    IntakeReceipt again(String reason) {
+      return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, receipt.recordsAccepted(), receipt.recordsRefused(),
+          receipt.faresAcceptedMinor(), reason);
+    }
+  }
 
   /**
    * Rebuilds the intake from the store and the archive.
@@ -124,18 +140,24 @@ public final class OfflineFileIntake implements OfflineFileInbox {
       newDay(settled).markSettled();
     }
     for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
-      acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), HexFormat.of().parseHex(file.sha256Hex()));
+      acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), new Accepted(
+          HexFormat.of().parseHex(file.sha256Hex()), new IntakeReceipt(IntakeStatus.ACCEPTED, file.recordsAccepted(),
+          file.recordsRefused(), file.faresAcceptedMinor(), "")));
       acceptedSequence = file.acceptedSequence();
-      DayClearing day = days.get(file.businessDate());
-      if (day == null || !day.settled()) {
+      DayClearing window = days.get(file.windowDate());
+      boolean open = window == null || !window.settled();
+      // Files of open windows are replayed whole; those of settled days within the late presentment
+      // horizon for their seen keys only (their spools are dropped below).
+      if (open || !file.businessDate().isBefore(lateHorizon())) {
         Path archived = archive.resolve(file.archiveName());
-        Read read = intake(archived);
+        Read read = intake(archived, file.windowDate());
         if (read.refusal() != null) {
           throw new ProtocolException("archived file " + file.archiveName() + " no longer reads: " + read.refusal());
         }
         read.intake().commit();
       }
     }
+    days.values().stream().filter(DayClearing::settled).forEach(DayClearing::close);
     LOG.info("Switch recovered [acceptedFiles={}, settledDays={}]", acceptedFiles.size(), store.settledDays().size());
   }
 
@@ -174,11 +196,11 @@ public final class OfflineFileIntake implements OfflineFileInbox {
             claims -> acceptedFiles.containsKey(new FileKey(claims.sender(), claims.sequence())));
       } catch (SignedFileException e) {
         FileClaims replayed = e.replayedClaims();
-        if (replayed != null
-            && TransitFileReader.hasChecksum(copy, acceptedFiles.get(new FileKey(replayed.sender(), replayed.sequence())))) {
+        Accepted known = replayed == null ? null : acceptedFiles.get(new FileKey(replayed.sender(), replayed.sequence()));
+        if (known != null && TransitFileReader.hasChecksum(copy, known.checksum())) {
           LOG.info("Offline file replayed, no-op [file={}, sender={}, sequence={}]", name, replayed.sender(),
               replayed.sequence());
-          return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, e.getMessage());
+          return known.again(e.getMessage());
         }
         return rejectFile(name, e.getMessage());
       }
@@ -202,11 +224,11 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (refusal != null) {
       return rejectFile(name, refusal);
     }
-    byte[] known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
+    Accepted known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
     if (known != null) {
-      if (TransitFileReader.hasChecksum(copy, known)) { // the accepted file again: one hash, no parsing
+      if (TransitFileReader.hasChecksum(copy, known.checksum())) { // the accepted file again: one hash, no parsing
         LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
-        return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, 0, 0, 0, "file already accepted");
+        return known.again("file already accepted");
       }
       try {
         verify(copy); // a defect of its own is the more useful reason
@@ -217,17 +239,20 @@ public final class OfflineFileIntake implements OfflineFileInbox {
           + " was already used by a file with different content");
     }
     // One pass: records are counted as they are read and taken back if the trailer does not verify.
-    Read read = intake(copy);
+    Read read = intake(copy, windowFor(header.businessDate()));
     if (read.refusal() != null) {
       return rejectFile(name, read.refusal());
     }
     Intake intake = read.intake();
+    IntakeReceipt receipt = new IntakeReceipt(IntakeStatus.ACCEPTED, intake.accepted, intake.refused,
+        intake.faresAccepted, "");
     String archiveName = header.sender().value() + "-" + header.sequence() + "-" + header.businessDate() + ".txt";
     // Until the file is archived and recorded, the pass stays provisional: a failure takes it back.
     try {
       Files.move(copy, archive.resolve(archiveName), StandardCopyOption.REPLACE_EXISTING);
       store.insertAcceptedFile(new SwitchStore.AcceptedFile(acceptedSequence + 1, header.sender(), header.sequence(),
-          HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName));
+          HexFormat.of().formatHex(intake.checksum), header.businessDate(), archiveName, intake.day.businessDate(),
+          intake.accepted, intake.refused, intake.faresAccepted));
     } catch (IOException e) {
       intake.rollback();
       throw new UncheckedIOException("cannot archive offline file " + name, e);
@@ -236,11 +261,12 @@ public final class OfflineFileIntake implements OfflineFileInbox {
       throw e;
     }
     acceptedSequence++;
-    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), intake.checksum);
+    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), new Accepted(intake.checksum, receipt));
     intake.commit();
-    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, records={}, refused={}]",
-        name, header.sender(), header.sequence(), header.businessDate(), intake.accepted, intake.refused);
-    return new IntakeReceipt(IntakeStatus.ACCEPTED, intake.accepted, intake.refused, intake.faresAccepted, "");
+    LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, window={}, records={}, refused={}]",
+        name, header.sender(), header.sequence(), header.businessDate(), intake.day.businessDate(), intake.accepted,
+        intake.refused);
+    return receipt;
   }
 
   private static void delete(Path path) {
@@ -276,11 +302,41 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     if (!header.currency().equals(config.currency())) {
       return "file currency " + header.currency() + " is not the settlement currency " + config.currency();
     }
-    DayClearing day = days.get(header.businessDate());
-    if (day != null && day.settled()) {
-      return "business day " + header.businessDate() + " is already settled";
+    if (header.businessDate().isBefore(lateHorizon())) {
+      return "business day " + header.businessDate() + " is more than " + LATE_PRESENTMENT_DAYS_MAX
+          + " days before the last settled day: too late to present";
     }
     return null;
+  }
+
+  /**
+   * The settlement window a file for {@code businessDate} goes to: its own day while that is open;
+   * once the day has settled (a late presentment, e.g. a torn tap recovered days later), the window
+   * open now, the day after the last settled one. Records keep their own business date.
+   */
+  private LocalDate windowFor(LocalDate businessDate) {
+    DayClearing day = days.get(businessDate);
+    if (day == null || !day.settled()) {
+      return businessDate;
+    }
+    return lastSettled().plusDays(1);
+  }
+
+  /** The latest settled day, or {@link LocalDate#MIN} when none is. */
+  private LocalDate lastSettled() {
+    LocalDate last = LocalDate.MIN;
+    for (DayClearing known : days.values()) {
+      if (known.settled() && known.businessDate().isAfter(last)) {
+        last = known.businessDate();
+      }
+    }
+    return last;
+  }
+
+  /** The oldest business day a file may be for: {@link #LATE_PRESENTMENT_DAYS_MAX} before the last settled one. */
+  private LocalDate lateHorizon() {
+    LocalDate last = lastSettled();
+    return last.equals(LocalDate.MIN) ? LocalDate.MIN : last.minusDays(LATE_PRESENTMENT_DAYS_MAX);
   }
 
   /**
@@ -339,16 +395,17 @@ public final class OfflineFileIntake implements OfflineFileInbox {
   private record Read(Intake intake, String refusal) {}
 
   /**
-   * Reads {@code file} once into a provisional {@link Intake} for the caller to commit, or refuses it
+   * Reads {@code file} once into a provisional {@link Intake} of settlement window {@code window}
+   * for the caller to commit, or refuses it
    * with nothing counted. Lines are framed, checked and summarized on a read-ahead thread while this
    * one de-duplicates, routes and spools them.
    */
-  private Read intake(Path file) {
+  private Read intake(Path file, LocalDate window) {
     Intake intake = null;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         SummaryReadAhead reader = SummaryReadAhead.open(in, FileKind.OFFLINE, config.limits())) {
       FileHeader header = reader.header();
-      intake = new Intake(header.businessDate());
+      intake = new Intake(window);
       seenCardKeys.reserve(header.recordCount());
       seenRecordIds.reserve(header.recordCount());
       for (SummaryReadAhead.Batch batch = reader.next(); batch != null; batch = reader.next()) {

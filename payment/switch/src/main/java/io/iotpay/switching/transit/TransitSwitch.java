@@ -9,6 +9,14 @@ import io.iotpay.protocol.file.OfflineFileInbox;
 import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.transit.DenyList;
+import io.iotpay.protocol.transit.TransitException;
+import io.iotpay.protocol.file.SettlementReportFile;
+import io.iotpay.protocol.settlement.SettlementReport;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.SwitchStore;
 import io.iotpay.switching.settlement.GrossSource;
@@ -32,8 +40,12 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   private final OfflineFileIntake intake;
   private final TransitSettlement settlement;
   private final DenyListDistribution denyLists;
+  private final ExceptionDesk exceptions;
   private final SettlementPoster poster;
   private final FileTrust trust;
+  private final SwitchStore store;
+  private final SwitchConfig config;
+  private final Path outDirectory;
 
   /**
    * Opens the switch's accounts in its book and prepares the work directory.
@@ -95,13 +107,17 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
     Path spool = directory(workDirectory.resolve("spool"));
     Path out = directory(workDirectory.resolve("out"));
     Path archive = directory(workDirectory.resolve("archive"));
-    SwitchStore store = new SwitchStore(database, config.self());
+    this.store = new SwitchStore(database, config.self());
+    this.config = config;
+    this.outDirectory = out;
     this.poster = new SettlementPoster(config, ledger, issuers, receivers);
     poster.openAccounts();
     this.intake = new OfflineFileIntake(config, store, spool, archive, trust);
+    this.exceptions = new ExceptionDesk(config, issuers, operators, new DisputeStore(database, config.self()),
+        new SettledRecords(store, archive, config.limits()), out, trust);
     this.settlement = new TransitSettlement(config, issuers, receivers, intake, poster,
         new ClearingFileWriter(config, issuers, spool, out, store.clearingSequences()),
-        new SettlementReportWriter(config.self(), out), store, sources);
+        new SettlementReportWriter(config.self(), out), store, sources, exceptions);
     this.denyLists = new DenyListDistribution(config, issuers, out, trust);
   }
 
@@ -135,19 +151,115 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
   }
 
   /**
-   * Settles business day T on {@code today} (T+1 or later): multilateral net positions, posted to the
-   * switch's book; one clearing file per issuer and one settlement report file per participant.
-   * Files for T arriving afterwards are rejected.
+   * Settles business day T on {@code today} (T+1 or later): multilateral net positions of T's fares,
+   * of the late presentments accepted into window T and of the disputes accepted since the last
+   * window, posted to the switch's book; one clearing file per issuer, one settlement report file per
+   * participant and one exception notice per party with disputes netted, all written (and signed)
+   * before T is marked settled. Files for T arriving afterwards go to the open window (late
+   * presentments).
    *
    * @throws IllegalStateException when {@code today} is not after T or T was settled already
    */
   public SettlementRun settle(LocalDate businessDate, LocalDate today) {
-    SettlementRun run = settlement.settle(businessDate, today);
-    if (trust != null) {
-      run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
-      run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
+    return settlement.settle(businessDate, today, run -> {
+      if (trust != null) {
+        run.clearingFiles().values().forEach(file -> trust.signer().sign(file, FileKind.CLEARING));
+        run.reportFiles().values().forEach(file -> trust.signer().sign(file, FileKind.SETTLEMENT));
+        // exception notices are signed as they are written
+      }
+    });
+  }
+
+  /**
+   * The files of window T as settled, read back from the work directory: for a receiver that
+   * lost them, or a caller whose {@link #settle} was cut short by a crash after the window
+   * committed (every file is written and signed before the day is marked settled).
+   *
+   * @return empty when T is not settled
+   * @throws io.iotpay.protocol.ProtocolException when a settled window's report no longer reads
+   * @throws UncheckedIOException when the work directory cannot be read
+   */
+  public Optional<SettlementRun> settledRun(LocalDate businessDate) {
+    if (!store.settledDays().contains(businessDate)) {
+      return Optional.empty();
     }
-    return run;
+    Map<PartyId, Path> clearing = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    Map<PartyId, Path> reports = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    Map<PartyId, Path> notices = new TreeMap<>(SwitchConfig.PARTY_ORDER);
+    String suffix = "-" + businessDate + ".txt";
+    try (Stream<Path> files = Files.list(outDirectory)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList()) {
+        String name = file.getFileName().toString();
+        int dash = name.indexOf('-');
+        String party = name.substring(dash + 1, name.length() - suffix.length());
+        switch (name.substring(0, dash)) {
+          case "clearing" -> clearing.put(PartyId.of(party), file);
+          case "settlement" -> reports.put(PartyId.of(party), file);
+          case "exceptions" -> notices.put(PartyId.of(party), file);
+          default -> { } // deny lists and other files of the directory
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + outDirectory, e);
+    }
+    SettlementReport report;
+    try (InputStream in = Files.newInputStream(reports.values().iterator().next())) {
+      report = SettlementReportFile.read(in, config.limits()).report();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the settlement report of " + businessDate, e);
+    }
+    return Optional.of(new SettlementRun(report, clearing, reports, notices));
+  }
+
+  /**
+   * Takes an exception file (docs/clearing-files.md §11): an issuer's chargebacks or an operator's
+   * re-presentments, signed by its sender. The file is refused whole (nothing changes) when its
+   * signature, format, sender or addressing is wrong; each line is then checked against the
+   * switch's own settled record (card, fare, routed issuer; one chargeback and one re-presentment
+   * per record, a re-presentment only after its chargeback was netted), refused lines reported.
+   * Accepted lines are netted in the next settlement window.
+   *
+   * @return ACCEPTED with the lines accepted and refused and the amount accepted; ALREADY_ACCEPTED
+   *     for an authentic file accepted before (nothing changes); REJECTED with the reason
+   */
+  public IntakeReceipt receiveExceptions(Path file) {
+    return exceptions.receive(file);
+  }
+
+  /** Every dispute step accepted so far, in acceptance order (what the switch's records say). */
+  public List<Dispute> disputes() {
+    return exceptions.disputes().stream().map(d -> new Dispute(d.exception(), d.issuer(), d.window())).toList();
+  }
+
+  /**
+   * One dispute step the switch accepted.
+   *
+   * @param window the settlement window that netted it; null while it waits for the next one
+   */
+  public record Dispute(TransitException exception, PartyId issuer, LocalDate window) {}
+
+  /**
+   * What came late (docs/clearing-files.md §12): records the switch accepted from files whose
+   * business day had settled, and their fares, from its durable record of accepted files.
+   */
+  public LatePresentments latePresentments() {
+    long records = 0;
+    long faresMinor = 0;
+    for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
+      if (file.late()) {
+        records += file.recordsAccepted();
+        faresMinor += file.faresAcceptedMinor();
+      }
+    }
+    return new LatePresentments(records, faresMinor);
+  }
+
+  /** Records accepted late and their fares (minor units). */
+  public record LatePresentments(long records, long faresMinor) {}
+
+  /** Refused exception files and lines, oldest first. */
+  public List<Rejection> exceptionRejections() {
+    return exceptions.rejections();
   }
 
   /** @see DenyListDistribution#publish */

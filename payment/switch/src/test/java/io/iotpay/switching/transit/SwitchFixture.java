@@ -81,7 +81,12 @@ final class SwitchFixture implements AutoCloseable {
 
   /** Writes an offline file of {@code operator} with {@code sequence}; returns its path. */
   Path offlineFile(PartyId operator, long sequence, List<TransitRecord> records) {
-    FileHeader header = TransitFileWriter.headerFor(FileKind.OFFLINE, operator, SWITCH, DAY, sequence, CurrencyUnit.CNY,
+    return offlineFile(operator, sequence, records, DAY);
+  }
+
+  /** As {@link #offlineFile(PartyId, long, List)}, for business day {@code day}. */
+  Path offlineFile(PartyId operator, long sequence, List<TransitRecord> records, LocalDate day) {
+    FileHeader header = TransitFileWriter.headerFor(FileKind.OFFLINE, operator, SWITCH, day, sequence, CurrencyUnit.CNY,
         records);
     Path path = directory.resolve("upload-" + (++files) + ".txt");
     try (OutputStream out = Files.newOutputStream(path)) {

@@ -246,15 +246,20 @@ class TransitSwitchTest {
   }
 
   @Test
-  void unknownSender_andFilesAfterSettlement_areRejected() {
+  void unknownSender_isRejected_andAFileAfterItsDaySettled_goesToTheOpenWindow() {
     PartyId stranger = PartyId.of("METRO-X");
     assertThat(transitSwitch.receive(fixture.offlineFile(stranger, 1, List.of(exit(stranger, "G1", 1, "62100000000001", 1, 300))))
         .reason()).contains("not an operator");
     assertThatThrownBy(() -> transitSwitch.settle(DAY, DAY)).isInstanceOf(IllegalStateException.class);
     transitSwitch.settle(DAY, DAY.plusDays(1));
-    assertThat(transitSwitch.receive(fixture.offlineFile(METRO_A, 1, List.of(exit(METRO_A, "G1", 1, "62100000000001", 1, 300))))
-        .reason()).contains("already settled");
+    IntakeReceipt late = transitSwitch.receive(fixture.offlineFile(METRO_A, 1,
+        List.of(exit(METRO_A, "G1", 1, "62100000000001", 1, 300))));
+    assertThat(late.status()).isEqualTo(IntakeStatus.ACCEPTED);
+    assertThat(transitSwitch.recordsAccepted(DAY.plusDays(1))).as("a late presentment, in the open window").isEqualTo(1);
     assertThatThrownBy(() -> transitSwitch.settle(DAY, DAY.plusDays(2))).isInstanceOf(IllegalStateException.class);
+    assertThat(net(transitSwitch.settle(DAY.plusDays(1), DAY.plusDays(2)), METRO_A)).isEqualTo(300);
+    assertThat(transitSwitch.receive(fixture.offlineFile(METRO_A, 2, List.of(exit(METRO_A, "G1", 2,
+        "62100000000001", 2, 300)), DAY.minusDays(40))).reason()).contains("too late to present");
   }
 
   @Test
@@ -315,7 +320,9 @@ class TransitSwitchTest {
     assertThat(net(run, METRO_B)).isEqualTo(400);
 
     TransitSwitch again = fixture.restart();
-    assertThat(again.receive(fixture.offlineFile(METRO_A, 3, List.of(r1))).reason()).contains("already settled");
+    IntakeReceipt lateCopy = again.receive(fixture.offlineFile(METRO_A, 3, List.of(r1)));
+    assertThat(lateCopy.recordsRefused()).as("a settled record presented late again is a duplicate").isEqualTo(1);
+    assertThat(lateCopy.recordsAccepted()).isZero();
     assertThatThrownBy(() -> again.settle(DAY, DAY.plusDays(1))).isInstanceOf(IllegalStateException.class);
     assertThat(fixture.booksBalanced()).isTrue();
   }
