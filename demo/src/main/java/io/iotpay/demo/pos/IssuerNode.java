@@ -134,6 +134,11 @@ final class IssuerNode implements AutoCloseable {
     return pan;
   }
 
+  /** The card key of a QR payment token (option A from the IMK-AC, PSN 00): what the phone's SE applet is given. */
+  SecretKeyBytes tokenKey(Pan token) {
+    return EmvKeyDerivation.cardMasterKey(suite, imkAc, token.digits(), "00");
+  }
+
   /** MK_AC ‖ MK_SMI ‖ MK_SMC of a card, option A from this issuer's IMKs, PSN 01: what personalisation loads. */
   byte[] cardMasterKeys(Pan pan) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(48);
