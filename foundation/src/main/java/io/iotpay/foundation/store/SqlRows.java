@@ -42,6 +42,37 @@ public final class SqlRows {
     }
   }
 
+  /** One statement of {@link #transaction}. */
+  public record Statement(String sql, Object... args) {}
+
+  /** The statements in one database transaction (one commit): all are applied, or none. */
+  public void transaction(List<Statement> statements) {
+    try {
+      database.writing(() -> {
+        try (Connection c = database.connection()) {
+          c.setAutoCommit(false);
+          try {
+            for (Statement statement : statements) {
+              try (PreparedStatement s = c.prepareStatement(statement.sql())) {
+                bind(s, statement.args());
+                s.executeUpdate();
+              }
+            }
+            c.commit();
+          } catch (SQLException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        }
+        return null;
+      });
+    } catch (SQLException e) {
+      throw new StoreException(storeName + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The first row, if any. */
   public <T> Optional<T> one(String sql, Row<T> row, Object... args) {
     List<T> all = list(sql, row, args);

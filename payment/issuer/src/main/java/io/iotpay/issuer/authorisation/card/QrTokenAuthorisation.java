@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +147,7 @@ public final class QrTokenAuthorisation {
         return replay(request, seen.get());
       }
       Optional<Token> token = token(tokenHash);
-      Outcome outcome = token.isEmpty() ? new Outcome(ResponseCode.INVALID_CARD_NUMBER, "token not registered", null)
+      Outcome outcome = token.isEmpty() ? new Outcome(ResponseCode.INVALID_CARD_NUMBER, "token not registered", null, 0)
           : decide(t, key, token.get());
       ResponseCode code = outcome.code();
       long transferId = 0;
@@ -157,17 +158,26 @@ public final class QrTokenAuthorisation {
             .orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join().get(0);
         if (result == TransferResult.EXCEEDS_CREDITS) {
           code = ResponseCode.INSUFFICIENT_FUNDS;
-          outcome = new Outcome(code, "insufficient funds", outcome.card());
+          outcome = new Outcome(code, "insufficient funds", outcome.card(), outcome.consumedAtc());
         } else if (result != TransferResult.OK) {
           throw new IllegalStateException("ledger refused a QR hold: " + result);
         }
       }
       String approval = code.approved() ? CardAuthorisationService.approvalCode(key) : null;
       String cardHash = outcome.card() == null ? tokenHash : outcome.card().panHash();
-      store.putTxn(new Txn(key, "AUTH", cardHash, today(), t.amount().amountMinor(), transferId,
-          code.approved() ? "HELD" : "DECLINED", code.code(), approval, null));
-      rows.update("INSERT INTO issuer_qr_decision VALUES (?, ?, ?, ?, ?)", key, tokenHash, code.code(),
-          outcome.reason(), clock.millis());
+      // One commit: the card's transaction row, the decision, and the code marked used (a genuine,
+      // unexpired code is used up whatever the card's checks then said).
+      List<SqlRows.Statement> writes = new ArrayList<>();
+      writes.add(new SqlRows.Statement(CardAuthStore.PUT_TXN, CardAuthStore.txnRow(new Txn(key, "AUTH", cardHash,
+          today(), t.amount().amountMinor(), transferId, code.approved() ? "HELD" : "DECLINED", code.code(), approval,
+          null))));
+      writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_decision VALUES (?, ?, ?, ?, ?)", key, tokenHash,
+          code.code(), outcome.reason(), clock.millis()));
+      if (outcome.consumedAtc() > 0) {
+        writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_code VALUES (?, ?, ?) ON CONFLICT (token_hash, atc)"
+            + " DO NOTHING", tokenHash, outcome.consumedAtc(), key));
+      }
+      rows.transaction(writes);
       LOG.log(System.Logger.Level.INFO, "QR code authorisation [token={0}, stan={1}, code={2}, reason={3}]",
           t.pan().masked(), t.stan(), code.code(), outcome.reason());
       return CardResponse.answering(request, code, approval, null);
@@ -178,38 +188,39 @@ public final class QrTokenAuthorisation {
 
   private record Token(String hash, String cardHash, String keyLabel, YearMonth expiry, String status) {}
 
-  private record Outcome(ResponseCode code, String reason, CardAccount card) {}
+  /** @param consumedAtc the code's ATC to mark used (a genuine, unexpired code), else 0 */
+  private record Outcome(ResponseCode code, String reason, CardAccount card, int consumedAtc) {}
 
   /** The decline table, first match wins (docs/qr.md). */
   private Outcome decide(CardTransaction t, String key, Token token) {
     Optional<QrPaymentData> data = Optional.ofNullable(t.iccData()).flatMap(icc -> QrPaymentData.fromField55(icc.value()));
     if (data.isEmpty()) {
-      return new Outcome(ResponseCode.FORMAT_ERROR, "no QR chip data in field 55", null);
+      return new Outcome(ResponseCode.FORMAT_ERROR, "no QR chip data in field 55", null, 0);
     }
     QrPaymentData d = data.get();
     boolean genuine = custody.verifyArqc(custody.current(token.keyLabel()), t.pan().digits(), "00", d.atc(),
         d.cryptogramInput(), d.cryptogram());
     Instant now = clock.instant();
     if (!genuine) {
-      return new Outcome(ResponseCode.DO_NOT_HONOUR, "cryptogram does not verify", null);
+      return new Outcome(ResponseCode.DO_NOT_HONOUR, "cryptogram does not verify", null, 0);
     } else if (store.isReversed(key)) {
-      return new Outcome(ResponseCode.DO_NOT_HONOUR, "reversed before it arrived", null);
+      return new Outcome(ResponseCode.DO_NOT_HONOUR, "reversed before it arrived", null, 0);
     } else if (d.madeAt().isAfter(now.plus(CLOCK_AHEAD_MAX))) {
-      return new Outcome(ResponseCode.DO_NOT_HONOUR, "code made in the future", null);
+      return new Outcome(ResponseCode.DO_NOT_HONOUR, "code made in the future", null, 0);
     } else if (d.madeAt().plus(codeLifetime).isBefore(now)) {
-      return new Outcome(ResponseCode.EXPIRED_CARD, "code expired", null);
+      return new Outcome(ResponseCode.EXPIRED_CARD, "code expired", null, 0);
+    } else if (usedByAnother(token.hash(), d.atc(), key)) {
+      return new Outcome(ResponseCode.DO_NOT_HONOUR, "code used before", null, 0);
     } else if (!"ACTIVE".equals(token.status()) || YearMonth.now(clock.withZone(ZoneOffset.UTC)).isAfter(token.expiry())) {
-      return new Outcome(ResponseCode.RESTRICTED_CARD, "token not active", null);
-    } else if (!consume(token.hash(), d.atc(), key)) {
-      return new Outcome(ResponseCode.DO_NOT_HONOUR, "code used before", null);
+      return new Outcome(ResponseCode.RESTRICTED_CARD, "token not active", null, d.atc());
     }
     Optional<CardAccount> card = store.card(token.cardHash());
     if (card.isEmpty()) {
-      return new Outcome(ResponseCode.INVALID_CARD_NUMBER, "card behind the token unknown", null);
+      return new Outcome(ResponseCode.INVALID_CARD_NUMBER, "card behind the token unknown", null, d.atc());
     }
     ResponseCode code = cardChecks(t, card.get());
     return new Outcome(code, code.approved() ? "approved" : "card: " + code.name().toLowerCase(java.util.Locale.ROOT),
-        card.get());
+        card.get(), d.atc());
   }
 
   /** The card's own rules, as for a tap: state, expiry, purchase only, amount and currency, the day's limits. */
@@ -231,12 +242,13 @@ public final class QrTokenAuthorisation {
     return ResponseCode.APPROVED;
   }
 
-  /** Marks the token's ATC used by {@code key}; false when another request used it (a replay). */
-  private boolean consume(String tokenHash, int atc, String key) {
-    rows.update("INSERT INTO issuer_qr_code VALUES (?, ?, ?) ON CONFLICT (token_hash, atc) DO NOTHING", tokenHash, atc,
-        key);
+  /**
+   * True when another request used the token's ATC (a replay). Read and later written under {@link
+   * #lock}, the one writer of these rows, so no other request can take the ATC in between.
+   */
+  private boolean usedByAnother(String tokenHash, int atc, String key) {
     return rows.one("SELECT txn_key FROM issuer_qr_code WHERE token_hash = ? AND atc = ?", rs -> rs.getString(1),
-        tokenHash, atc).map(key::equals).orElse(false);
+        tokenHash, atc).filter(used -> !used.equals(key)).isPresent();
   }
 
   private CardResponse replay(AuthorisationRequest request, Txn txn) {
