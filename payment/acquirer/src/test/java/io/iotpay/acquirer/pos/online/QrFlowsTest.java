@@ -153,6 +153,26 @@ class QrFlowsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void merchantCode_acquirerUnreachable_switchDeclinesInStandIn_andThePayerGetsItBack(AlgorithmSuite suite)
+      throws Exception {
+    try (QrWorld qr = new QrWorld(suite, dir)) {
+      Pan account = qr.qrHost.openAccount(qr.world.merchant);
+      long payable = qr.world.host.merchantPayableAccount(qr.world.merchant);
+      qr.qrServer.close();
+      MerchantPresentedCode code = QrCheckout.showCode("Noodle Stall", "Shanghai", "5812", account, null, null);
+      PushCreditOutcome outcome = qr.app.payMerchantCode(code.text(), cny(900), "pay-while-down");
+      assertThat(outcome.paid()).isFalse();
+      assertThat(outcome.responseCode()).isEqualTo("91");
+      assertThat(qr.pushCredits.count("DECLINED")).isEqualTo(1);
+      assertMoved(qr, payable, 0);
+      assertThat(qr.app.payMerchantCode(code.text(), cny(900), "pay-while-down")).isEqualTo(outcome);
+      assertMoved(qr, payable, 0);
+      qr.world.assertBooksBalance();
+    }
+  }
+
   /** The cardholder's account lost exactly {@code minor} (posted), and the merchant's payable gained it. */
   private static void assertMoved(QrWorld qr, long payable, long minor) {
     long givenBack = qr.world.card().creditsPostedMinor() - OnlineWorld.CARD_FUNDS;
