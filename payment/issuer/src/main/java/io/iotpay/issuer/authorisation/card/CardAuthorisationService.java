@@ -139,7 +139,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   public QrTokenAuthorisation enableQrTokens(String tokenPrefix, java.time.Duration codeLifetime) {
     Assert.that(qrTokens == null, "QR tokens enabled twice");
     qrTokens = new QrTokenAuthorisation(database, store, ledger, custody, this::panHash, config.settlementAccountId(),
-        config.holdTimeoutMs(), clock, tokenPrefix, codeLifetime);
+        config.holdTimeoutMs(), clock, tokenPrefix, codeLifetime, lock);
     return qrTokens;
   }
 

@@ -61,11 +61,12 @@ public final class QrTokenAuthorisation {
   private final Clock clock;
   private final String tokenPrefix;
   private final Duration codeLifetime;
-  private final ReentrantLock lock = new ReentrantLock();
+  /** The card host's lock: a QR 0100 and a reversal of it (the card path's) never interleave. */
+  private final ReentrantLock lock;
 
   QrTokenAuthorisation(Database database, CardAuthStore store, Ledger ledger, KeyCustody custody,
       Function<Pan, String> panHash, long settlementAccountId, long holdTimeoutMs, Clock clock, String tokenPrefix,
-      Duration codeLifetime) {
+      Duration codeLifetime, ReentrantLock lock) {
     Assert.that(tokenPrefix.matches("[0-9]{6,12}"), "token prefix of 6..12 digits");
     Assert.that(!codeLifetime.isNegative() && codeLifetime.compareTo(Duration.ofMinutes(10)) <= 0,
         "code lifetime 0..10 minutes");
@@ -80,6 +81,7 @@ public final class QrTokenAuthorisation {
     this.clock = clock;
     this.tokenPrefix = tokenPrefix;
     this.codeLifetime = codeLifetime;
+    this.lock = lock;
   }
 
   /** The digits every token of this issuer starts with (inside one of its card ranges, so the switch routes it here). */
