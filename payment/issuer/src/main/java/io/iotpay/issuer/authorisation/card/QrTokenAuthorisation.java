@@ -26,8 +26,12 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -47,6 +51,7 @@ public final class QrTokenAuthorisation {
   private static final long LEDGER_WAIT_MS = 10_000;
   /** How far a code's time may be ahead of the issuer's clock (phones' clocks drift). */
   public static final Duration CLOCK_AHEAD_MAX = Duration.ofSeconds(30);
+  private static final DayTotals NONE = new DayTotals(0, 0);
 
   /** A QR authorisation as recorded: its answer and why. */
   public record Decision(String responseCode, String reason) {}
@@ -138,54 +143,187 @@ public final class QrTokenAuthorisation {
     return request instanceof AuthorisationRequest r && r.transaction().pan().digits().startsWith(tokenPrefix);
   }
 
+  /** QR 0100s decided, held and stored together at most. */
+  static final int BATCH_MAX = 256;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+  /** One 0100 waiting for its batch; written and read under {@link #lock}. */
+  private static final class Pending {
+    final AuthorisationRequest request;
+    CardResponse response;
+    String reason;
+    RuntimeException error;
+    boolean done;
+
+    Pending(AuthorisationRequest request) {
+      this.request = request;
+    }
+
+    void answer(CardResponse value, String why) {
+      response = value;
+      reason = why;
+      done = true;
+    }
+
+    void fail(RuntimeException e) {
+      error = e;
+      done = true;
+    }
+  }
+
+  /**
+   * Group commit, as the card path does it: the request joins a queue; whoever holds the lock next
+   * decides everything queued (at most {@link #BATCH_MAX}) in arrival order, places the batch's
+   * holds in one ledger submit and stores every row in one transaction, and only then answers.
+   * Each answer is the one the request would get alone.
+   */
   CardResponse handle(AuthorisationRequest request) {
-    CardTransaction t = request.transaction();
-    String key = CardAuthorisationService.key(request.mti(), t.acquirerId(), t.stan(), t.transmittedAt().field7());
-    String tokenHash = panHash.apply(t.pan());
+    Pending mine = new Pending(request);
+    queue.add(mine);
     lock.lock();
     try {
-      Optional<Txn> seen = store.txn(key);
-      if (seen.isPresent()) {
-        return replay(request, seen.get());
-      }
-      Optional<Token> token = token(tokenHash);
-      Outcome outcome = token.isEmpty() ? new Outcome(ResponseCode.INVALID_CARD_NUMBER, "token not registered", null, 0)
-          : decide(t, key, token.get());
-      ResponseCode code = outcome.code();
-      long transferId = 0;
-      if (code.approved()) {
-        transferId = CardAuthorisationService.id("hold", key);
-        TransferResult result = ledger.submit(List.of(Transfer.pending(transferId, outcome.card().accountId(),
-            settlementAccountId, t.amount().amountMinor(), holdTimeoutMs)))
-            .orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join().get(0);
-        if (result == TransferResult.EXCEEDS_CREDITS) {
-          code = ResponseCode.INSUFFICIENT_FUNDS;
-          outcome = new Outcome(code, "insufficient funds", outcome.card(), outcome.consumedAtc());
-        } else if (result != TransferResult.OK) {
-          throw new IllegalStateException("ledger refused a QR hold: " + result);
+      while (!mine.done) {
+        List<Pending> batch = new ArrayList<>();
+        Pending p;
+        while (batch.size() < BATCH_MAX && (p = queue.poll()) != null) {
+          batch.add(p);
         }
+        decideBatch(batch);
       }
-      String approval = code.approved() ? CardAuthorisationService.approvalCode(key) : null;
-      String cardHash = outcome.card() == null ? tokenHash : outcome.card().panHash();
-      // One commit: the card's transaction row, the decision, and the code marked used (a genuine,
-      // unexpired code is used up whatever the card's checks then said).
-      List<SqlRows.Statement> writes = new ArrayList<>();
-      writes.add(new SqlRows.Statement(CardAuthStore.PUT_TXN, CardAuthStore.txnRow(new Txn(key, "AUTH", cardHash,
-          today(), t.amount().amountMinor(), transferId, code.approved() ? "HELD" : "DECLINED", code.code(), approval,
-          null))));
-      writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_decision VALUES (?, ?, ?, ?, ?)", key, tokenHash,
-          code.code(), outcome.reason(), clock.millis()));
-      if (outcome.consumedAtc() > 0) {
-        writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_code VALUES (?, ?, ?) ON CONFLICT (token_hash, atc)"
-            + " DO NOTHING", tokenHash, outcome.consumedAtc(), key));
-      }
-      rows.transaction(writes);
-      LOG.log(System.Logger.Level.INFO, "QR code authorisation [token={0}, stan={1}, code={2}, reason={3}]",
-          t.pan().masked(), t.stan(), code.code(), outcome.reason());
-      return CardResponse.answering(request, code, approval, null);
     } finally {
       lock.unlock();
     }
+    if (mine.error != null) {
+      throw mine.error;
+    }
+    CardTransaction t = request.transaction();
+    LOG.log(System.Logger.Level.INFO, "QR code authorisation [token={0}, stan={1}, code={2}, reason={3}]",
+        t.pan().masked(), t.stan(), mine.response.responseCode().code(), mine.reason);
+    return mine.response;
+  }
+
+  /** One 0100 of a batch between its decision and its stored answer. */
+  private record Planned(Pending pending, String key, String tokenHash, Outcome outcome, Transfer hold) {}
+
+  /** What earlier requests of the same batch took: ATCs used, and approvals per card. */
+  private record BatchState(java.util.Set<String> atcsUsed, Map<String, DayTotals> approved) {}
+
+  private void decideBatch(List<Pending> batch) {
+    Map<String, Planned> byKey = new LinkedHashMap<>();
+    List<Pending> repeats = new ArrayList<>();
+    List<Transfer> holds = new ArrayList<>();
+    BatchState state = new BatchState(new java.util.HashSet<>(), new HashMap<>());
+    for (Pending p : batch) {
+      try {
+        CardTransaction t = p.request.transaction();
+        String key = CardAuthorisationService.key(p.request.mti(), t.acquirerId(), t.stan(), t.transmittedAt().field7());
+        if (byKey.containsKey(key)) {
+          repeats.add(p);
+          continue;
+        }
+        Optional<Txn> seen = store.txn(key);
+        if (seen.isPresent()) {
+          p.answer(replay(p.request, seen.get()), "repeat");
+          continue;
+        }
+        String tokenHash = panHash.apply(t.pan());
+        Optional<Token> token = token(tokenHash);
+        Outcome outcome = token.isEmpty() ? new Outcome(ResponseCode.INVALID_CARD_NUMBER, "token not registered", null, 0)
+            : decide(t, key, token.get(), state);
+        Transfer hold = null;
+        if (outcome.code().approved()) {
+          hold = Transfer.pending(CardAuthorisationService.id("hold", key), outcome.card().accountId(),
+              settlementAccountId, t.amount().amountMinor(), holdTimeoutMs);
+          holds.add(hold);
+          DayTotals before = state.approved().getOrDefault(outcome.card().panHash(), NONE);
+          state.approved().put(outcome.card().panHash(), new DayTotals(before.count() + 1,
+              before.amountMinor() + t.amount().amountMinor()));
+        }
+        if (outcome.consumedAtc() > 0) {
+          state.atcsUsed().add(tokenHash + ":" + outcome.consumedAtc());
+        }
+        byKey.put(key, new Planned(p, key, tokenHash, outcome, hold));
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    }
+    store(new ArrayList<>(byKey.values()), holds, repeats);
+  }
+
+  /** The holds in one ledger submit, every row in one transaction, then the answers. */
+  private void store(List<Planned> planned, List<Transfer> holds, List<Pending> repeats) {
+    List<TransferResult> results;
+    try {
+      results = holds.isEmpty() ? List.of()
+          : ledger.submit(holds).orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join();
+    } catch (RuntimeException e) {
+      planned.forEach(x -> x.pending().fail(e));
+      repeats.forEach(x -> x.fail(e));
+      return;
+    }
+    List<SqlRows.Statement> writes = new ArrayList<>();
+    List<Planned> answered = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    int next = 0;
+    for (Planned x : planned) {
+      Outcome outcome = x.outcome();
+      TransferResult result = x.hold() == null ? TransferResult.OK : results.get(next++);
+      if (result == TransferResult.EXCEEDS_CREDITS) {
+        outcome = new Outcome(ResponseCode.INSUFFICIENT_FUNDS, "insufficient funds", outcome.card(),
+            outcome.consumedAtc());
+      } else if (result != TransferResult.OK) {
+        x.pending().fail(new IllegalStateException("ledger refused a QR hold: " + result));
+        continue;
+      }
+      writes.addAll(rowsOf(x, outcome));
+      answered.add(x);
+      outcomes.add(outcome);
+    }
+    try {
+      rows.transaction(writes);
+    } catch (RuntimeException e) {
+      answered.forEach(x -> x.pending().fail(e));
+      repeats.forEach(x -> x.fail(e));
+      return;
+    }
+    for (int i = 0; i < answered.size(); i++) {
+      Planned x = answered.get(i);
+      ResponseCode code = outcomes.get(i).code();
+      x.pending().answer(CardResponse.answering(x.pending().request, code,
+          code.approved() ? CardAuthorisationService.approvalCode(x.key()) : null, null), outcomes.get(i).reason());
+    }
+    for (Pending p : repeats) {
+      CardTransaction t = p.request.transaction();
+      Optional<Txn> first = store.txn(CardAuthorisationService.key(p.request.mti(), t.acquirerId(), t.stan(),
+          t.transmittedAt().field7()));
+      if (first.isPresent()) {
+        p.answer(replay(p.request, first.get()), "repeat");
+      } else {
+        p.fail(new IllegalStateException("the first of a repeated QR 0100 was not stored"));
+      }
+    }
+  }
+
+  /**
+   * The card's transaction row, the decision, and the code marked used (a genuine, unexpired code
+   * is used up whatever the card's checks then said).
+   */
+  private List<SqlRows.Statement> rowsOf(Planned x, Outcome outcome) {
+    CardTransaction t = x.pending().request.transaction();
+    ResponseCode code = outcome.code();
+    String approval = code.approved() ? CardAuthorisationService.approvalCode(x.key()) : null;
+    String cardHash = outcome.card() == null ? x.tokenHash() : outcome.card().panHash();
+    List<SqlRows.Statement> writes = new ArrayList<>();
+    writes.add(new SqlRows.Statement(CardAuthStore.PUT_TXN, CardAuthStore.txnRow(new Txn(x.key(), "AUTH", cardHash,
+        today(), t.amount().amountMinor(), code.approved() ? x.hold().id() : 0, code.approved() ? "HELD" : "DECLINED",
+        code.code(), approval, null))));
+    writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_decision VALUES (?, ?, ?, ?, ?)", x.key(), x.tokenHash(),
+        code.code(), outcome.reason(), clock.millis()));
+    if (outcome.consumedAtc() > 0) {
+      writes.add(new SqlRows.Statement("INSERT INTO issuer_qr_code VALUES (?, ?, ?) ON CONFLICT (token_hash, atc)"
+          + " DO NOTHING", x.tokenHash(), outcome.consumedAtc(), x.key()));
+    }
+    return writes;
   }
 
   private record Token(String hash, String cardHash, String keyLabel, YearMonth expiry, String status) {}
@@ -194,7 +332,7 @@ public final class QrTokenAuthorisation {
   private record Outcome(ResponseCode code, String reason, CardAccount card, int consumedAtc) {}
 
   /** The decline table, first match wins (docs/qr.md). */
-  private Outcome decide(CardTransaction t, String key, Token token) {
+  private Outcome decide(CardTransaction t, String key, Token token, BatchState batch) {
     Optional<QrPaymentData> data = Optional.ofNullable(t.iccData()).flatMap(icc -> QrPaymentData.fromField55(icc.value()));
     if (data.isEmpty()) {
       return new Outcome(ResponseCode.FORMAT_ERROR, "no QR chip data in field 55", null, 0);
@@ -211,7 +349,7 @@ public final class QrTokenAuthorisation {
       return new Outcome(ResponseCode.DO_NOT_HONOUR, "code made in the future", null, 0);
     } else if (d.madeAt().plus(codeLifetime).isBefore(now)) {
       return new Outcome(ResponseCode.EXPIRED_CARD, "code expired", null, 0);
-    } else if (usedByAnother(token.hash(), d.atc(), key)) {
+    } else if (batch.atcsUsed().contains(token.hash() + ":" + d.atc()) || usedByAnother(token.hash(), d.atc(), key)) {
       return new Outcome(ResponseCode.DO_NOT_HONOUR, "code used before", null, 0);
     } else if (!"ACTIVE".equals(token.status()) || YearMonth.now(clock.withZone(ZoneOffset.UTC)).isAfter(token.expiry())) {
       return new Outcome(ResponseCode.RESTRICTED_CARD, "token not active", null, d.atc());
@@ -220,16 +358,17 @@ public final class QrTokenAuthorisation {
     if (card.isEmpty()) {
       return new Outcome(ResponseCode.INVALID_CARD_NUMBER, "card behind the token unknown", null, d.atc());
     }
-    ResponseCode code = cardChecks(t, card.get());
+    ResponseCode code = cardChecks(t, card.get(), batch.approved().getOrDefault(card.get().panHash(), NONE));
     return new Outcome(code, code.approved() ? "approved" : "card: " + code.name().toLowerCase(java.util.Locale.ROOT),
         card.get(), d.atc());
   }
 
   /** The card's own rules, as for a tap: state, expiry, purchase only, amount and currency, the day's limits. */
-  private ResponseCode cardChecks(CardTransaction t, CardAccount card) {
+  private ResponseCode cardChecks(CardTransaction t, CardAccount card, DayTotals alsoApproved) {
     long amount = t.amount().amountMinor();
     Optional<AccountBalance> account = ledger.balance(card.accountId());
-    DayTotals day = store.approvedOn(card.panHash(), today());
+    DayTotals stored = store.approvedOn(card.panHash(), today());
+    DayTotals day = new DayTotals(stored.count() + alsoApproved.count(), stored.amountMinor() + alsoApproved.amountMinor());
     if (card.state() != CardState.ACTIVE) {
       return ResponseCode.RESTRICTED_CARD;
     } else if (YearMonth.now(clock.withZone(ZoneOffset.UTC)).isAfter(card.expiry())) {
