@@ -91,20 +91,24 @@ final class QrChain implements AutoCloseable {
     SecretKeyBytes imk = key();
     Database issuerDb = keep(Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 4));
     issuerLedger = keep(Ledger.open(issuerDb, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none()));
-    issuerLedger.createAccounts(List.of(Account.of(FUNDING, 1, CurrencyUnit.CNY), Account.of(SETTLEMENT, 1,
-        CurrencyUnit.CNY), Account.of(STAND_IN, 1, CurrencyUnit.CNY), new Account(CARD_ACCOUNT, 1, CurrencyUnit.CNY,
-            AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS))).join();
-    issuerLedger.submit(List.of(Transfer.single(1, FUNDING, CARD_ACCOUNT, 1_000_000_000_000L))).join();
+    List<Account> accounts = new ArrayList<>(List.of(Account.of(FUNDING, 1, CurrencyUnit.CNY),
+        Account.of(SETTLEMENT, 1, CurrencyUnit.CNY), Account.of(STAND_IN, 1, CurrencyUnit.CNY)));
+    for (int i = 1; i <= tokens; i++) {
+      accounts.add(new Account(CARD_ACCOUNT + i, 1, CurrencyUnit.CNY, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS));
+    }
+    issuerLedger.createAccounts(accounts).join();
     SoftwareKeyCustody custody = keep(SoftwareKeyCustody.open(dir.resolve("custody"), suite,
         new SecretKeyBytes(new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16])));
     custody.importClear(IMK, suite, KeyUsage.ISSUER_MASTER, imk);
     CardAuthorisationService issuer = new CardAuthorisationService(issuerDb, issuerLedger, custody,
         new CardAuthorisationService.Config(SETTLEMENT, STAND_IN, 7 * 86_400_000L, key().value(), null),
         Clock.systemUTC());
-    Pan card = Pan.withCheckDigit("621234567890123");
-    issuer.registerCard(card, 1, EXPIRY, IMK, CARD_ACCOUNT, Integer.MAX_VALUE, Long.MAX_VALUE / 4);
     QrTokenAuthorisation vault = issuer.enableQrTokens(TOKEN_PREFIX, Duration.ofSeconds(60));
+    // One cardholder per token, each with a card and a funded account (the card's day totals are per card).
     for (int i = 1; i <= tokens; i++) {
+      issuerLedger.submit(List.of(Transfer.single(i, FUNDING, CARD_ACCOUNT + i, 1_000_000_000_000L))).join();
+      Pan card = Pan.withCheckDigit(String.format("621234567%06d", i));
+      issuer.registerCard(card, 1, EXPIRY, IMK, CARD_ACCOUNT + i, Integer.MAX_VALUE, Long.MAX_VALUE / 4);
       Pan token = Pan.withCheckDigit(TOKEN_PREFIX + String.format("%07d", i));
       vault.register(token, card, IMK, EXPIRY);
       QrTokenChip se = new QrTokenChip(suite, EmvKeyDerivation.cardMasterKey(suite, imk, token.digits(), "00"));
@@ -144,9 +148,13 @@ final class QrChain implements AutoCloseable {
         "MERCHANT0000001", 1);
   }
 
-  /** What the issuer holds on the cardholder's account now. */
+  /** What the issuer holds on the cardholders' accounts now. */
   long heldMinor() {
-    return issuerLedger.balance(CARD_ACCOUNT).orElseThrow().debitsPendingMinor();
+    long held = 0;
+    for (int i = 1; i <= apps.size(); i++) {
+      held += issuerLedger.balance(CARD_ACCOUNT + i).orElseThrow().debitsPendingMinor();
+    }
+    return held;
   }
 
   /** Both ledgers: debits equal credits, pending and posted. */
