@@ -107,50 +107,63 @@ class QrFlowsTest {
   @EnumSource(AlgorithmSuite.class)
   void merchantCode_pushCreditPaysOnce_andForgedCodesMoveNothing(AlgorithmSuite suite) throws Exception {
     try (QrWorld qr = new QrWorld(suite, dir)) {
-      OnlineWorld w = qr.world;
-      Pan account = qr.qrHost.openAccount(w.merchant);
-      long payable = w.host.merchantPayableAccount(w.merchant);
-      MerchantPresentedCode staticCode = QrCheckout.showCode("Noodle Stall", "Shanghai", "5812", account, null, null);
-
-      PushCreditOutcome paid = qr.app.payMerchantCode(staticCode.text(), cny(800), "pay-static-1");
-      assertThat(paid.paid()).isTrue();
-      PushCreditOutcome retried = qr.app.payMerchantCode(staticCode.text(), cny(800), "pay-static-1");
-      assertThat(retried).isEqualTo(paid);
-      assertMoved(qr, payable, 800);
-
-      String reference = qr.qrHost.issueOrder(w.merchant, cny(2_500));
-      MerchantPresentedCode order = QrCheckout.showCode("Noodle Stall", "Shanghai", "5812", account, cny(2_500),
-          reference);
-      String text = order.text();
-      String forgedCrc = text.substring(0, text.length() - 4) + (text.endsWith("0000") ? "0001" : "0000");
-      PushCreditOutcome crc = qr.app.payMerchantCode(forgedCrc, null, "pay-forged-crc");
-      assertThat(crc.paid()).isFalse();
-      assertThat(crc.reason()).contains("CRC").contains("tag 63");
-      assertMoved(qr, payable, 800);
-
-      PushCreditOutcome cheaper = qr.app.payMerchantCode(withAmount(order, "2.50"), null, "pay-forged-amount");
-      assertThat(cheaper.paid()).isFalse();
-      assertThat(cheaper.responseCode()).isEqualTo("13");
-      assertThat(qr.qrHost.credits()).extracting(QrCreditHost.Credit::reason).contains("amount is not the order's");
-      assertThat(qr.qrHost.orderState(reference)).contains("OPEN");
-      assertMoved(qr, payable, 800);
-
-      PushCreditOutcome changed = qr.app.payMerchantCode(text, cny(100), "pay-changed");
-      assertThat(changed.responseCode()).isEqualTo("13");
-      assertThat(changed.reason()).contains("cannot be changed");
-
-      PushCreditOutcome orderPaid = qr.app.payMerchantCode(text, null, "pay-order-1");
-      assertThat(orderPaid.paid()).isTrue();
-      assertThat(qr.qrHost.orderState(reference)).contains("PAID");
-      assertMoved(qr, payable, 3_300);
-
-      PushCreditOutcome twice = qr.app.payMerchantCode(text, null, "pay-order-2");
-      assertThat(twice.paid()).isFalse();
-      assertThat(twice.responseCode()).isEqualTo("12");
-      assertMoved(qr, payable, 3_300);
-      assertThat(qr.pushCredits.count("PAID")).isEqualTo(2);
-      w.assertBooksBalance();
+      merchantCodeScenario(qr);
     }
+  }
+
+  /** The same scenario with the acquirer's tables (its QR accounts, orders and credits) on PostgreSQL. */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void merchantCode_onPostgres(AlgorithmSuite suite) throws Exception {
+    try (QrWorld qr = new QrWorld(OnlineWorld.onPostgres(suite, dir), suite, dir)) {
+      merchantCodeScenario(qr);
+    }
+  }
+
+  private static void merchantCodeScenario(QrWorld qr) {
+    OnlineWorld w = qr.world;
+    Pan account = qr.qrHost.openAccount(w.merchant);
+    long payable = w.host.merchantPayableAccount(w.merchant);
+    MerchantPresentedCode staticCode = QrCheckout.showCode("Noodle Stall", "Shanghai", "5812", account, null, null);
+
+    PushCreditOutcome paid = qr.app.payMerchantCode(staticCode.text(), cny(800), "pay-static-1");
+    assertThat(paid.paid()).isTrue();
+    PushCreditOutcome retried = qr.app.payMerchantCode(staticCode.text(), cny(800), "pay-static-1");
+    assertThat(retried).isEqualTo(paid);
+    assertMoved(qr, payable, 800);
+
+    String reference = qr.qrHost.issueOrder(w.merchant, cny(2_500));
+    MerchantPresentedCode order = QrCheckout.showCode("Noodle Stall", "Shanghai", "5812", account, cny(2_500),
+        reference);
+    String text = order.text();
+    String forgedCrc = text.substring(0, text.length() - 4) + (text.endsWith("0000") ? "0001" : "0000");
+    PushCreditOutcome crc = qr.app.payMerchantCode(forgedCrc, null, "pay-forged-crc");
+    assertThat(crc.paid()).isFalse();
+    assertThat(crc.reason()).contains("CRC").contains("tag 63");
+    assertMoved(qr, payable, 800);
+
+    PushCreditOutcome cheaper = qr.app.payMerchantCode(withAmount(order, "2.50"), null, "pay-forged-amount");
+    assertThat(cheaper.paid()).isFalse();
+    assertThat(cheaper.responseCode()).isEqualTo("13");
+    assertThat(qr.qrHost.credits()).extracting(QrCreditHost.Credit::reason).contains("amount is not the order's");
+    assertThat(qr.qrHost.orderState(reference)).contains("OPEN");
+    assertMoved(qr, payable, 800);
+
+    PushCreditOutcome changed = qr.app.payMerchantCode(text, cny(100), "pay-changed");
+    assertThat(changed.responseCode()).isEqualTo("13");
+    assertThat(changed.reason()).contains("cannot be changed");
+
+    PushCreditOutcome orderPaid = qr.app.payMerchantCode(text, null, "pay-order-1");
+    assertThat(orderPaid.paid()).isTrue();
+    assertThat(qr.qrHost.orderState(reference)).contains("PAID");
+    assertMoved(qr, payable, 3_300);
+
+    PushCreditOutcome twice = qr.app.payMerchantCode(text, null, "pay-order-2");
+    assertThat(twice.paid()).isFalse();
+    assertThat(twice.responseCode()).isEqualTo("12");
+    assertMoved(qr, payable, 3_300);
+    assertThat(qr.pushCredits.count("PAID")).isEqualTo(2);
+    w.assertBooksBalance();
   }
 
   @ParameterizedTest

@@ -60,7 +60,12 @@ final class QrWorld implements AutoCloseable {
   final QrCheckout checkout;
 
   QrWorld(AlgorithmSuite suite, Path dir) throws Exception {
-    world = OnlineWorld.onSqlite(suite, dir);
+    this(OnlineWorld.onSqlite(suite, dir), suite, dir);
+  }
+
+  /** On {@code world}, e.g. {@link OnlineWorld#onPostgres} (the acquirer's tables, QR ones included, on PostgreSQL). */
+  QrWorld(OnlineWorld world, AlgorithmSuite suite, Path dir) throws Exception {
+    this.world = world;
     tokens = world.issuer.enableQrTokens(TOKEN_PREFIX, CODE_LIFETIME);
     tokens.register(TOKEN, OnlineWorld.PAN, "imk-ac", YearMonth.of(2029, 12));
     qrHost = new QrCreditHost(new QrCreditHost.Config(QR_ACCOUNT_PREFIX, OnlineWorld.ACQ_SETTLEMENT, CurrencyUnit.CNY),
