@@ -406,7 +406,7 @@ public final class AuthBench {
   }
 
   /** The ledger invariant: over every account, debits equal credits, pending and posted. */
-  private static boolean booksBalance(Ledger ledger) {
+  public static boolean booksBalance(Ledger ledger) {
     long[] sums = new long[4];
     for (AccountBalance b : ledger.balances().values()) {
       sums[0] += b.debitsPendingMinor();

@@ -1,6 +1,7 @@
 package io.iotpay.bench.pos;
 
 import io.iotpay.acquirer.pos.AcquirerPosServer;
+import io.iotpay.bench.auth.AuthBench;
 import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
 import io.iotpay.acquirer.pos.merchant.MerchantId;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
@@ -20,7 +21,6 @@ import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
 import io.iotpay.issuer.authorisation.card.QrTokenAuthorisation;
 import io.iotpay.ledger.Account;
-import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
@@ -159,19 +159,7 @@ final class QrChain implements AutoCloseable {
 
   /** Both ledgers: debits equal credits, pending and posted. */
   boolean booksBalance() {
-    for (Ledger ledger : List.of(issuerLedger, acquirerLedger)) {
-      long[] sums = new long[4];
-      for (AccountBalance b : ledger.balances().values()) {
-        sums[0] += b.debitsPendingMinor();
-        sums[1] += b.creditsPendingMinor();
-        sums[2] += b.debitsPostedMinor();
-        sums[3] += b.creditsPostedMinor();
-      }
-      if (sums[0] != sums[1] || sums[2] != sums[3]) {
-        return false;
-      }
-    }
-    return true;
+    return AuthBench.booksBalance(issuerLedger) && AuthBench.booksBalance(acquirerLedger);
   }
 
   static Money cny(long minor) {
