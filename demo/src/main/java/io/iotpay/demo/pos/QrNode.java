@@ -71,7 +71,8 @@ final class QrNode implements AutoCloseable {
       ManualBusinessClock clock, Iso8583Wire wire) throws IOException {
     this.clock = clock;
     credits = new QrCreditHost(new QrCreditHost.Config(ACCOUNT_PREFIX, AcquirerNode.SETTLEMENT, CurrencyUnit.CNY),
-        acquirer.books.database, acquirer.books.ledger, acquirer.host::merchantPayableAccount);
+        acquirer.books.database, acquirer.books.ledger, acquirer.host::merchantPayableAccount,
+        QrCreditHost.activatedIn(acquirer.registry.service()));
     ZoneKeys creditLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
     creditServer = new Iso8583Server(Links.settings(AcquirerNode.INSTITUTION, "ACQQR001",
         Links.SWITCH_TO_ISSUER_TIMEOUT_MS), creditLink, credits, wire).start(Links.loopback(0));

@@ -1,6 +1,8 @@
 package io.iotpay.acquirer.pos.qr;
 
 import io.iotpay.acquirer.pos.merchant.MerchantId;
+import io.iotpay.acquirer.pos.merchant.MerchantState;
+import io.iotpay.acquirer.pos.merchant.OnboardingService;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.codec.PositiveIds;
 import io.iotpay.foundation.money.CurrencyUnit;
@@ -27,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The acquirer's side of merchant-presented QR payments, behind its own {@link Iso8583Server}
@@ -62,18 +65,28 @@ public final class QrCreditHost implements Iso8583Server.Handler {
   private final SqlRows rows;
   private final Ledger ledger;
   private final Function<MerchantId, Long> payableAccount;
+  private final Predicate<MerchantId> mayBeCredited;
   private final ReentrantLock lock = new ReentrantLock();
 
   /**
    * @param payableAccount the merchant's payable account in {@code ledger} (created on first use;
    *     {@code AcquirerHost::merchantPayableAccount}, so QR and card payments are paid out together)
+   * @param mayBeCredited whether the merchant may take payments now (activated, not suspended: the
+   *     merchant registry's state)
    */
-  public QrCreditHost(Config config, Database database, Ledger ledger, Function<MerchantId, Long> payableAccount) {
+  public QrCreditHost(Config config, Database database, Ledger ledger, Function<MerchantId, Long> payableAccount,
+      Predicate<MerchantId> mayBeCredited) {
     this.config = Assert.notNull(config, "config");
     database.migrate("acquirer-qr");
     this.rows = new SqlRows(database, "acquirer-qr store");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.payableAccount = Assert.notNull(payableAccount, "payableAccount");
+    this.mayBeCredited = Assert.notNull(mayBeCredited, "mayBeCredited");
+  }
+
+  /** {@code mayBeCredited} from the merchant registry: the merchant is ACTIVATED (not suspended, not rejected). */
+  public static Predicate<MerchantId> activatedIn(OnboardingService registry) {
+    return merchant -> registry.merchant(merchant).state() == MerchantState.ACTIVATED;
   }
 
   /** The merchant's QR account number (made once: prefix, a sequence, the Luhn digit). */
@@ -169,6 +182,8 @@ public final class QrCreditHost implements Iso8583Server.Handler {
       return new Decision(ResponseCode.INVALID_AMOUNT, "amount or currency");
     } else if (merchant.isEmpty()) {
       return new Decision(ResponseCode.INVALID_CARD_NUMBER, "no such QR account");
+    } else if (!mayBeCredited.test(new MerchantId(merchant.get()))) {
+      return new Decision(ResponseCode.NOT_PERMITTED_TO_TERMINAL, "merchant may not take payments");
     } else if (!t.rrn().matches(QrMerchant.ORDER_REFERENCE_PATTERN)) {
       return new Decision(ResponseCode.APPROVED, "static code");
     }

@@ -162,6 +162,12 @@ class QrFlowsTest {
     assertThat(twice.paid()).isFalse();
     assertThat(twice.responseCode()).isEqualTo("12");
     assertMoved(qr, payable, 3_300);
+    w.registry.service().suspend(w.merchant, "alice", "documents to check");
+    PushCreditOutcome suspended = qr.app.payMerchantCode(staticCode.text(), cny(300), "pay-suspended");
+    assertThat(suspended.paid()).isFalse();
+    assertThat(suspended.responseCode()).isEqualTo("58");
+    assertThat(qr.qrHost.credits()).extracting(QrCreditHost.Credit::reason).contains("merchant may not take payments");
+    assertMoved(qr, payable, 3_300);
     assertThat(qr.pushCredits.count("PAID")).isEqualTo(2);
     w.assertBooksBalance();
   }

@@ -69,7 +69,8 @@ final class QrWorld implements AutoCloseable {
     tokens = world.issuer.enableQrTokens(TOKEN_PREFIX, CODE_LIFETIME);
     tokens.register(TOKEN, OnlineWorld.PAN, "imk-ac", YearMonth.of(2029, 12));
     qrHost = new QrCreditHost(new QrCreditHost.Config(QR_ACCOUNT_PREFIX, OnlineWorld.ACQ_SETTLEMENT, CurrencyUnit.CNY),
-        world.acquirerDb, world.acquirerLedger, world.host::merchantPayableAccount);
+        world.acquirerDb, world.acquirerLedger, world.host::merchantPayableAccount,
+        QrCreditHost.activatedIn(world.registry.service()));
     qrServer = new Iso8583Server(LinkSettings.defaults(OnlineWorld.INSTITUTION, "ACQQR001").withEchoIntervalMs(0),
         world.zoneKeys(5), qrHost, WIRE).start(loopback(0));
     pushSwitchDb = Database.open("jdbc:sqlite:" + dir.resolve("switch-push.db"), 4);
