@@ -14,11 +14,14 @@ import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.iso8583.AdviceRequest;
+import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
 import io.iotpay.protocol.iso8583.FinancialRequest;
 import io.iotpay.protocol.iso8583.Iso8583Message;
 import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.NetworkManagementRequest;
+import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
@@ -137,7 +140,10 @@ public final class QrCreditHost implements Iso8583Server.Handler {
         case FinancialRequest r -> credit(r);
         case ReversalRequest r -> takeBack(r, r.original(), "reversed by the issuer");
         case AdviceRequest r -> advice(r);
-        default -> CardResponse.answering(request, ResponseCode.INVALID_TRANSACTION, null, null);
+        case AuthorisationRequest r -> CardResponse.answering(r, ResponseCode.INVALID_TRANSACTION, null, null);
+        case CardResponse r -> throw Assert.unreachable("the server passes only requests, not {}", r.mti());
+        case NetworkManagementRequest r -> throw Assert.unreachable("the server answers 0800 itself");
+        case NetworkManagementResponse r -> throw Assert.unreachable("the server passes only requests");
       };
     } finally {
       lock.unlock();
@@ -237,11 +243,11 @@ public final class QrCreditHost implements Iso8583Server.Handler {
   }
 
   private static CardTransaction transactionOf(Iso8583Message request) {
-    return switch (request) {
-      case ReversalRequest r -> r.transaction();
-      case AdviceRequest r -> r.transaction();
-      default -> throw Assert.unreachable("only reversals and advices take a credit back");
-    };
+    if (request instanceof ReversalRequest r) {
+      return r.transaction();
+    }
+    Assert.that(request instanceof AdviceRequest, "only reversals and advices take a credit back");
+    return ((AdviceRequest) request).transaction();
   }
 
   private Optional<Row> row(String key) {
