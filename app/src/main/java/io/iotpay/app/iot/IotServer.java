@@ -73,7 +73,8 @@ public final class IotServer implements AutoCloseable {
       if (options.httpPort() >= 0) {
         HttpApiServices services = new HttpApiServices(node.identity, new DeviceRegistry(node.database), node.merchants, node.mandates,
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), options.users(), options.accounts()));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults()).start(options.host(), options.httpPort());
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults()).mount(IotConsole.of(node, services))
+            .start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {
       closeQuietly(startedHttp);

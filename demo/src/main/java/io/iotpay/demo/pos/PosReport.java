@@ -28,6 +28,8 @@ public record PosReport(
     long lostResponses,
     long qrMpm,
     long qrCpm,
+    long pinVerified,
+    long pinFailed,
     long hanging,
     Map<String, Long> hangingByKind,
     long merchantsPaidMinor,
@@ -72,6 +74,8 @@ public record PosReport(
     j.put("lost_responses", lostResponses);
     j.put("qr_mpm", qrMpm);
     j.put("qr_cpm", qrCpm);
+    j.put("pin_verified", pinVerified);
+    j.put("pin_failed", pinFailed);
     j.put("hanging", hanging);
     j.put("hanging_by_kind", hangingByKind);
     j.put("merchants_paid_minor", merchantsPaidMinor);

@@ -17,6 +17,7 @@ import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.LocalTime;
@@ -65,6 +66,8 @@ public final class Iso8583Authoriser implements Authoriser {
   private final String acquirerId;
   private final String terminalId;
   private final AccountTokens tokens;
+  /** The requests in flight by STAN: a request waits while another holds its STAN (see {@link #send}). */
+  private final ConcurrentHashMap<Integer, CompletableFuture<Void>> stanInFlight = new ConcurrentHashMap<>();
 
   /**
    * @param client the link to the issuer's host; never null
@@ -113,7 +116,7 @@ public final class Iso8583Authoriser implements Authoriser {
         continue;
       }
       results.add(null);
-      sent.add(client.sendAsync(new AuthorisationRequest(transaction(h.requestId(), token.get(), h.payeeAccountId(),
+      sent.add(sendAsync(new AuthorisationRequest(transaction(h.requestId(), token.get(), h.payeeAccountId(),
           h.amount()))));
     }
     for (int i = 0; i < holds.size(); i++) {
@@ -161,7 +164,26 @@ public final class Iso8583Authoriser implements Authoriser {
   }
 
   private Outcome send(Iso8583Message request) {
-    return client.send(request);
+    return sendAsync(request).join();
+  }
+
+  /**
+   * Sends {@code request} once no other request with its STAN is in flight. STANs come from request
+   * ids, so two requests in flight may draw the same one (in a window of 512 holds, about one window
+   * in eight); the client matches answers by STAN and refuses a second request whose key is in
+   * flight, which failed the whole batch. The second now goes when the first has its outcome.
+   */
+  private CompletableFuture<Outcome> sendAsync(Iso8583Message request) {
+    int stan = request.matchKey().stan();
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> holder = stanInFlight.putIfAbsent(stan, mine);
+    if (holder != null) {
+      return holder.thenComposeAsync(done -> sendAsync(request));
+    }
+    return client.sendAsync(request).whenComplete((outcome, failure) -> {
+      stanInFlight.remove(stan, mine);
+      mine.complete(null);
+    });
   }
 
   /** Field 90 of a completion or reversal: the hold's 0100, its STAN and field 7 derived as it was sent. */

@@ -8,6 +8,9 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.identity.DeviceId;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -151,6 +154,35 @@ class PaymentsThroughCardHostTest {
       assertThat(w.platform.balance(PAYER).debitsPendingMinor()).isZero();
       assertThat(w.platform.balance(PAYER).debitsPostedMinor()).isZero();
       w.platform.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void twoHoldsWhoseRequestIdsShareAStan_inOneBatch_areBothHeldOnce(AlgorithmSuite suite) throws Exception {
+    long[] ids = twoRequestIdsWithOneStan();
+    try (World w = world(suite, 20_000)) {
+      List<Authoriser.HoldRequest> holds = List.of(
+          new Authoriser.HoldRequest(ids[0], PAYER, KIOSK, cny(700), 60_000, "a"),
+          new Authoriser.HoldRequest(ids[1], PAYER, KIOSK, cny(900), 60_000, "b"));
+
+      List<AuthoriserResult> results = w.platform.cardHostAuthoriser.holdAll(holds);
+
+      assertThat(results).extracting(AuthoriserResult::status)
+          .containsExactly(AuthoriserResult.Status.APPROVED, AuthoriserResult.Status.APPROVED);
+      assertThat(w.platform.balance(PAYER).debitsPendingMinor()).isEqualTo(1_600);
+      w.platform.assertBooksBalance();
+    }
+  }
+
+  /** The first two request ids (from 1 up) with the same field 11: a birthday search, ~1,250 ids. */
+  private static long[] twoRequestIdsWithOneStan() {
+    Map<Integer, Long> byStan = new HashMap<>();
+    for (long id = 1; ; id++) {
+      Long earlier = byStan.putIfAbsent(Iso8583Authoriser.stanOf(id), id);
+      if (earlier != null) {
+        return new long[] {earlier, id};
+      }
     }
   }
 

@@ -110,6 +110,8 @@ public final class PlatformFixture implements AutoCloseable {
   public final PaymentDecisionService service;
   /** The issuer's card host on {@link #ledger} ({@link Route#CARD_HOST} only, else null). */
   public CardAuthorisationService cardHost;
+  /** The platform's ISO 8583 authoriser to {@link #cardHost} ({@link Route#CARD_HOST} only, else null). */
+  public Iso8583Authoriser cardHostAuthoriser;
   /** How many of the card host's next answers are lost after it applied the request (answered 96). */
   public final AtomicInteger cardHostAnswersToLose = new AtomicInteger();
   private Iso8583Server cardHostServer;
@@ -202,7 +204,8 @@ public final class PlatformFixture implements AutoCloseable {
         lossy, Iso8583Wire.load()).start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     cardHostLink = new Iso8583Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), cardHostServer.port()),
         LinkSettings.defaults(ACQUIRER_ID, "IOTNODE1").withEchoIntervalMs(0), zoneKeys(), Iso8583Wire.load());
-    return new Iso8583Authoriser(cardHostLink, ACQUIRER_ID, "IOTNODE1", id -> Optional.of(tokenOf(id)));
+    cardHostAuthoriser = new Iso8583Authoriser(cardHostLink, ACQUIRER_ID, "IOTNODE1", id -> Optional.of(tokenOf(id)));
+    return cardHostAuthoriser;
   }
 
   private ZoneKeys zoneKeys() {

@@ -68,6 +68,7 @@ final class HttpApiFixture implements AutoCloseable {
   final EnvelopeService envelopes;
   final TestInbox inbox;
   final String operatorToken;
+  final HttpApiServices services;
   final PlatformHttpApi api;
   final HttpClient http;
   final URI base;
@@ -82,6 +83,12 @@ final class HttpApiFixture implements AutoCloseable {
 
   /** @param trust the client's TLS trust when the API serves TLS; null for plain HTTP */
   HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config, javax.net.ssl.SSLContext trust) throws Exception {
+    this(suite, tempDir, config, trust, f -> List.of());
+  }
+
+  /** @param mounts what else the API serves (the operator console), made from the fixture's parts before it starts */
+  HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config, javax.net.ssl.SSLContext trust,
+      java.util.function.Function<HttpApiFixture, List<HttpMount>> mounts) throws Exception {
     this.suite = suite;
     HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     http = (trust == null ? client : client.sslContext(trust)).build();
@@ -106,9 +113,11 @@ final class HttpApiFixture implements AutoCloseable {
     operatorToken = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     HttpAuth auth = new HttpAuth(operatorToken, UserTokens.inMemory(Map.of(ALICE_TOKEN, ALICE, BOB_TOKEN, BOB)),
         (user, account) -> (user.equals(ALICE) && account == ALICE_ACCOUNT) || (user.equals(BOB) && account == BOB_ACCOUNT));
-    HttpApiServices services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
+    services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
         platform.states, inbox, platform.clock, auth);
-    api = new PlatformHttpApi(services, config).start("127.0.0.1", 0);
+    PlatformHttpApi unstarted = new PlatformHttpApi(services, config);
+    mounts.apply(this).forEach(unstarted::mount);
+    api = unstarted.start("127.0.0.1", 0);
     base = URI.create((api.tls() ? "https" : "http") + "://127.0.0.1:" + api.port());
   }
 
