@@ -2,9 +2,13 @@ package io.iotpay.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpay.bench.pos.PhonePosBench;
+import io.iotpay.bench.pos.QrBench;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -26,7 +30,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Phone payments/s by tap end to end: PosSdk (SE key, attestation over HTTP) -> POS kernel + EMV card ->",
       "acquirer (risk check) -> switch -> issuer, both suites, p50/p99, bench auth of the same run beside it; the",
-      "tap's APDUs, bytes, modelled air and card time, card in field to outcome (target <= 500 ms)."
+      "tap's APDUs, bytes, modelled air and card time, card in field to outcome (target <= 500 ms); then",
+      "consumer-presented QR from scan to outcome at 100 payments/s, p50/p99 (target p99 <= 300 ms)."
     })
 public final class BenchPosCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,12 +54,51 @@ public final class BenchPosCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of the report")
   boolean json;
 
+  @Option(names = "--qr-payments", description = "measured consumer-presented QR payments per suite at 100/s, after as many"
+      + " of warm-up; 0 skips the QR section (default ${DEFAULT-VALUE})")
+  int qrPayments = 1_000;
+
   /**
-   * The sections measured after the phones in the same run. The consumer-presented QR figure
-   * (bench.pos.QrBench, scan to outcome at 100 payments/s) is to be listed here as one.
+   * The sections measured after the phones in the same run: consumer-presented QR from scan to
+   * outcome at 100 payments/s (bench.pos.QrBench, target p99 ≤ 300 ms), one per suite.
    */
-  static List<PhonePosBench.Section> sections() {
-    return List.of();
+  List<PhonePosBench.Section> sections() {
+    if (qrPayments <= 0) {
+      return List.of();
+    }
+    List<PhonePosBench.Section> sections = new ArrayList<>();
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      QrBench.Settings standard = QrBench.Settings.standard(suite);
+      QrBench.Settings qr = new QrBench.Settings(suite, standard.ratePerSecond(), Math.min(qrPayments, standard.warmup()),
+          qrPayments, standard.tokens(), standard.referenceOps());
+      sections.add(new PhonePosBench.Section() {
+        @Override
+        public String name() {
+          return "qr_cpm_" + suite.name().toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public Map<String, Object> measure(Consumer<String> progress) {
+          QrBench.Report r = new QrBench().run(qr, progress);
+          Map<String, Object> j = new LinkedHashMap<>();
+          j.put("rate_offered_per_second", r.ratePerSecond());
+          j.put("payments", r.payments());
+          j.put("approved", r.approved());
+          j.put("achieved_per_second", r.achievedPerSecond());
+          j.put("p50_ms", r.p50Ms());
+          j.put("p99_ms", r.p99Ms());
+          j.put("max_ms", r.maxMs());
+          j.put("target_p99_ms", QrBench.TARGET_P99_MS);
+          j.put("target_met", r.targetMet());
+          j.put("reference_per_second", r.referencePerSecond());
+          j.put("ratio_to_reference", r.ratioToReference());
+          j.put("books_balanced", r.booksBalanced());
+          j.put("held_as_approved", r.heldMinor() == r.expectedHeldMinor());
+          return j;
+        }
+      });
+    }
+    return sections;
   }
 
   @Override
@@ -81,7 +125,9 @@ public final class BenchPosCommand implements Callable<Integer> {
     }
     out.flush();
     boolean ok = results.stream().allMatch(r -> r.approved() == r.payments() && r.booksBalanced()
-        && r.heldMinor() == r.expectedHeldMinor());
+        && r.heldMinor() == r.expectedHeldMinor())
+        && extra.values().stream().allMatch(q -> q.get("approved").equals(q.get("payments"))
+            && Boolean.TRUE.equals(q.get("books_balanced")) && Boolean.TRUE.equals(q.get("held_as_approved")));
     return ok ? 0 : 1;
   }
 }

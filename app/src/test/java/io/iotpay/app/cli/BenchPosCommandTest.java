@@ -17,7 +17,7 @@ class BenchPosCommandTest {
   @Test
   void tinyRun_json_bothSuites_everyPaymentApprovedAndHeld_authBesideIt() throws Exception {
     CliRun run = CliRun.of("bench", "pos", "--phones", "2", "--payments", "6", "--warmup", "2", "--authorisations", "50",
-        "--json");
+        "--qr-payments", "20", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(run.out());
     assertThat(json.path("bench").asText()).isEqualTo("pos");
@@ -40,7 +40,13 @@ class BenchPosCommandTest {
       assertThat(tap.path("air_ms").asDouble()).isPositive();
       assertThat(tap.path("in_field_ms").asDouble()).isGreaterThan(tap.path("network_rtt_ms_assumed").asDouble());
     }
-    assertThat(json.path("sections").isObject()).isTrue();
+    for (String qr : new String[] {"qr_cpm_international", "qr_cpm_national"}) {
+      JsonNode q = json.path("sections").path(qr);
+      assertThat(q.path("approved").asInt()).as(qr + " " + q).isEqualTo(20);
+      assertThat(q.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(q.path("p50_ms").asDouble()).isPositive();
+      assertThat(q.path("books_balanced").asBoolean()).isTrue();
+      assertThat(q.path("held_as_approved").asBoolean()).isTrue();
+    }
   }
 
   @Test

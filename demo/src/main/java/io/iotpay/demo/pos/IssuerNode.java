@@ -138,6 +138,11 @@ final class IssuerNode implements AutoCloseable {
     return pan;
   }
 
+  /** The card key of a QR payment token (option A from the IMK-AC, PSN 00): what the phone's SE applet is given. */
+  SecretKeyBytes tokenKey(Pan token) {
+    return EmvKeyDerivation.cardMasterKey(suite, imkAc, token.digits(), "00");
+  }
+
   /** The cardholder selects {@code pin} for the card: the issuer keeps it only as a reference PIN in custody. */
   void enrolPin(Pan pan, String pin) {
     service.enrolPin(pan, pinKeys.selectionBlock(id, suite, pan, pin));

@@ -26,6 +26,8 @@ public record PosReport(
     long lateAnswers,
     long advicesDelivered,
     long lostResponses,
+    long qrMpm,
+    long qrCpm,
     long pinVerified,
     long pinFailed,
     long hanging,
@@ -71,6 +73,8 @@ public record PosReport(
     j.put("late_answers", lateAnswers);
     j.put("advices_delivered", advicesDelivered);
     j.put("lost_responses", lostResponses);
+    j.put("qr_mpm", qrMpm);
+    j.put("qr_cpm", qrCpm);
     j.put("pin_verified", pinVerified);
     j.put("pin_failed", pinFailed);
     j.put("hanging", hanging);

@@ -158,6 +158,14 @@ public final class PosScenario {
       }
       PhoneTills phones = new PhoneTills(dir.resolve("phones"), acquirer, wire, clock, settings.seed() + 1, notes);
       open.add(0, phones);
+      QrNode qr = new QrNode(dir.resolve("switch"), issuers, List.of(cards.get(2).pan,
+          cards.get(settings.cardholdersPerIssuer() + 2).pan), acquirer, clock, wire);
+      open.add(0, qr);
+      List<QrNode.Shop> shops = new ArrayList<>();
+      for (int m = 0; m < tills.size(); m++) {
+        shops.add(QrNode.Shop.of(acquirer.merchants.get(m).id(), m + 1, tills.get(m).client(), tills.get(m).terminalId(),
+            tills.get(m).merchantField(), clock));
+      }
       progress.printf("demo pos: %d merchants, %d cardholders (%d per issuer, both suites), %d days, seed %d%n",
           settings.merchants(), cards.size(), settings.cardholdersPerIssuer(), settings.days(), settings.seed());
       progress.printf("demo pos: merchants registered over the acquirer's API (4 applicants refused), 4 phones enrolled"
@@ -172,6 +180,7 @@ public final class PosScenario {
         LocalDate today = clock.businessDate();
         refundsOf(previous, sales);
         runDay(day, today, tills, cards, issuers, proxy, sales, day == 1 ? limitUpdate : null);
+        qr.runDay(day, shops, random, notes);
         if (day == 1) {
           pinPayments.run(issuers, tills.stream().map(Till::kernel).toList(), () -> clock.advance(BETWEEN_TAPS));
         }
@@ -368,6 +377,9 @@ public final class PosScenario {
     long reversals = acq.count("SELECT COUNT(*) FROM online_request WHERE state = 'REVERSED'");
     long lost = acq.count("SELECT COUNT(*) FROM online_reversal WHERE reason = '91'");
     long refunds = issuers.stream().mapToLong(i -> i.books.count("SELECT COUNT(*) FROM issuer_auth_refund")).sum();
+    long qrMpm = acq.count("SELECT COUNT(*) FROM acquirer_qr_credit WHERE state = 'CREDITED'");
+    long qrCpm = issuers.stream().mapToLong(i -> i.books.count(
+        "SELECT COUNT(*) FROM issuer_qr_decision WHERE response_code = '00'")).sum();
     long pinVerified = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(verified) FROM issuer_card_pin")).sum();
     long pinFailed = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(failed) FROM issuer_card_pin")).sum();
 
@@ -386,6 +398,8 @@ public final class PosScenario {
     hanging.put("switch_days_not_settled", scheme.count("SELECT COUNT(*) FROM online_clearing_day WHERE settled = 0"));
     hanging.put("issuer_holds_open", issuers.stream().mapToLong(i -> i.books.count(
         "SELECT COUNT(*) FROM issuer_auth_txn WHERE state = 'HELD'")).sum());
+    hanging.put("issuer_qr_push_credits_unsettled", issuers.stream().mapToLong(i -> i.books.count(
+        "SELECT COUNT(*) FROM issuer_qr_push WHERE state IN ('DEBITING', 'SENT', 'REVERSAL_PENDING')")).sum());
     long hangingTotal = hanging.values().stream().mapToLong(Long::longValue).sum();
 
     long debited = issuers.stream().mapToLong(IssuerNode::cardholdersDebitedMinor).sum();
@@ -414,7 +428,7 @@ public final class PosScenario {
     checks.put("switch_dues_all_settled", switchOpen == 0);
     checks.put("cardholders_debited_equals_paid_plus_mdr_plus_in_flight",
         debited + exposure == paid + mdr + inFlightTotal);
-    checks.put("journal_approvals_equal_captures_accepted_by_the_switch", approved == acceptedCaptures);
+    checks.put("journal_and_qr_approvals_equal_captures_accepted_by_the_switch", approved + qrCpm == acceptedCaptures);
     boolean conserved = checks.get("issuers_paid_what_the_acquirer_received") && checks.get("switch_dues_all_settled")
         && checks.get("cardholders_debited_equals_paid_plus_mdr_plus_in_flight");
     boolean balanced = acq.balanced() && scheme.books.balanced() && issuers.stream().allMatch(i -> i.books.balanced());
@@ -436,7 +450,7 @@ public final class PosScenario {
     }
     return new PosReport(settings.merchants(), settings.days(), settings.seed(), cardholders, transactions, approved,
         declined, transactions - approved - declined, outcomes, standIn, reversals, refunds, scripts, duplicates, late, advices,
-        lost, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
+        lost, qrMpm, qrCpm, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
         settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes),
         PhoneFigures.read(acquirer, phoneFinals.size()));
   }

@@ -342,16 +342,29 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     if (config.riskCheck() != null && !riskAdmits(t, allowed)) {
       return Optional.empty();
     }
+    return Optional.of(ensureMerchant(allowed.merchantId()));
+  }
+
+  /**
+   * The merchant's payable account in this host's ledger, created (with its card acceptor id) on
+   * first use as a first transaction would; for the acquirer's other acceptance channels (QR push
+   * credits, docs/qr.md) that pay into the same account.
+   */
+  public long merchantPayableAccount(io.iotpay.acquirer.pos.merchant.MerchantId merchantId) {
+    return ensureMerchant(merchantId).accountId();
+  }
+
+  private OnlineHostStore.MerchantRow ensureMerchant(io.iotpay.acquirer.pos.merchant.MerchantId merchantId) {
     merchantLock.lock();
     try {
-      Optional<OnlineHostStore.MerchantRow> known = store.merchant(allowed.merchantId().value());
+      Optional<OnlineHostStore.MerchantRow> known = store.merchant(merchantId.value());
       if (known.isPresent()) {
-        return known;
+        return known.get();
       }
-      OnlineHostStore.MerchantRow row = store.ensureMerchant(allowed.merchantId().value(),
-          config.merchantAccountBase(), clock.millis());
+      OnlineHostStore.MerchantRow row = store.ensureMerchant(merchantId.value(), config.merchantAccountBase(),
+          clock.millis());
       createAccounts(List.of(Account.of(row.accountId(), config.bookId(), config.currency())));
-      return Optional.of(row);
+      return row;
     } finally {
       merchantLock.unlock();
     }

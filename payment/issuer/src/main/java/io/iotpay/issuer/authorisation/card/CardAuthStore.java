@@ -60,7 +60,7 @@ final class CardAuthStore {
   }
 
   /** Only the state of a recorded transaction changes: its answer is kept for duplicates. */
-  private static final String PUT_TXN = "INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  static final String PUT_TXN = "INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (txn_key) DO UPDATE SET state = excluded.state";
 
   void putTxn(Txn t) {
@@ -101,7 +101,7 @@ final class CardAuthStore {
     }
   }
 
-  private static Object[] txnRow(Txn t) {
+  static Object[] txnRow(Txn t) {
     return new Object[] {t.key(), t.kind(), t.panHash(), t.businessDay(), t.amountMinor(), t.transferId(), t.state(),
         t.responseCode(), t.approvalCode(), t.iccHex()};
   }

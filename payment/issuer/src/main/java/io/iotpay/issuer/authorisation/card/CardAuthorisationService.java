@@ -116,6 +116,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   // One request at a time: duplicates racing each other see the first one's stored answer.
   private final ReentrantLock lock = new ReentrantLock();
   private final AccountAuthorisation accounts;
+  private final Database database;
+  private volatile QrTokenAuthorisation qrTokens;
   private final PinVerification pins;
 
   /** Opens the host on its database (applies the issuer-auth migrations). */
@@ -137,6 +139,24 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     this.panKey = new SecretKeySpec(config.panLookupKey(), "HmacSHA256");
     this.store = new CardAuthStore(database);
     this.accounts = new AccountAuthorisation(database, store, ledger, this::panHash, config.holdTimeoutMs(), clock);
+    this.database = database;
+  }
+
+  /**
+   * Turns on consumer-presented QR payments (docs/qr.md): 0100s whose PAN starts with {@code
+   * tokenPrefix} are payment tokens, authorised by {@link QrTokenAuthorisation}; a code is accepted
+   * for {@code codeLifetime} after it was made. Call once, before the host serves requests.
+   */
+  public QrTokenAuthorisation enableQrTokens(String tokenPrefix, java.time.Duration codeLifetime) {
+    Assert.that(qrTokens == null, "QR tokens enabled twice");
+    qrTokens = new QrTokenAuthorisation(database, store, ledger, custody, this::panHash, config.settlementAccountId(),
+        config.holdTimeoutMs(), clock, tokenPrefix, codeLifetime, lock);
+    return qrTokens;
+  }
+
+  /** The QR token path, when {@link #enableQrTokens} was called. */
+  public Optional<QrTokenAuthorisation> qrTokens() {
+    return Optional.ofNullable(qrTokens);
   }
 
   /** The account path (account tokens, 0220 completions); docs/issuer-authorisation.md. */
@@ -204,6 +224,10 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   public Iso8583Message handle(Iso8583Message request) {
     if (accounts.handles(request)) {
       return accounts.handle(request);
+    }
+    QrTokenAuthorisation qr = qrTokens;
+    if (qr != null && qr.handles(request)) {
+      return qr.handle((AuthorisationRequest) request);
     }
     if (request instanceof AuthorisationRequest r) {
       return authoriseInGroup(r);
