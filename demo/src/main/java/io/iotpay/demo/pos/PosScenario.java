@@ -257,6 +257,11 @@ public final class PosScenario {
         intl.service.setState(next.pan, CardState.BLOCKED);
         intl.service.queueScript(next.pan, IssuerScript.applicationBlock());
       }
+      if (day == 1 && i == taps * 3 / 10 + 1) {
+        // The blocked card is presented once more, right after the tap that carried its script: the
+        // card itself now refuses contactless, whatever the random choices of the other taps.
+        next = cards.get(1);
+      }
       if (downDay && i == downFrom) {
         natl.stop();
         progress.printf("demo pos: day %d: issuer %s down%n", day, natl.id.value());
