@@ -4,10 +4,13 @@ import io.iotpay.platform.access.coap.CoapAccessConfig;
 import io.iotpay.platform.access.coap.CoapAccessServer;
 import io.iotpay.platform.access.coap.DevicePskDeriver;
 import io.iotpay.platform.operator.AccountOwnership;
+import io.iotpay.platform.operator.DirectoryServices;
 import io.iotpay.platform.operator.HttpApiConfig;
 import io.iotpay.platform.operator.HttpApiServices;
 import io.iotpay.platform.operator.HttpAuth;
 import io.iotpay.platform.operator.PlatformHttpApi;
+import io.iotpay.platform.operator.StoredAccountOwners;
+import io.iotpay.platform.operator.StoredUsers;
 import io.iotpay.platform.operator.UserTokens;
 import io.iotpay.platform.access.mqtt.EmbeddedMqttBroker;
 import io.iotpay.platform.access.mqtt.MqttBridgeConfig;
@@ -71,9 +74,15 @@ public final class IotServer implements AutoCloseable {
             .dtlsAddress(new InetSocketAddress(options.host(), options.coapsPort())).build(), node.identity, psks, pipeline);
       }
       if (options.httpPort() >= 0) {
+        // Users and account holders the operator made through the API, and those of the optional properties files.
+        StoredUsers users = new StoredUsers(node.database, random);
+        StoredAccountOwners holders = new StoredAccountOwners(node.database);
+        UserTokens tokens = token -> users.userOf(token).or(() -> options.users().userOf(token));
+        AccountOwnership ownership = (user, account) -> holders.holds(user, account) || options.accounts().holds(user, account);
         HttpApiServices services = new HttpApiServices(node.identity, new DeviceRegistry(node.database), node.merchants, node.mandates,
-            node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), options.users(), options.accounts()));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults()).start(options.host(), options.httpPort());
+            node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
+        DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device));
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {
       closeQuietly(startedHttp);
