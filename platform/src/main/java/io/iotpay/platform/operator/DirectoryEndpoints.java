@@ -4,12 +4,12 @@ import static io.iotpay.platform.operator.JsonBodies.required;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.platform.access.http.ApiException;
 import io.iotpay.platform.access.http.Exchange;
 import io.iotpay.platform.mandate.Merchant;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -38,23 +38,16 @@ final class DirectoryEndpoints {
   }
 
   void register(Javalin app, BearerTokenCheck bearer) {
-    app.post("/v1/users", operator(bearer, this::createUser));
-    app.get("/v1/users", operator(bearer, this::listUsers));
-    app.post("/v1/users/{id}/token", operator(bearer, this::reissueToken));
-    app.post("/v1/accounts", operator(bearer, this::openAccount));
-    app.get("/v1/accounts", operator(bearer, this::listAccounts));
-    app.get("/v1/accounts/{id}", operator(bearer, ctx -> Exchange.json(ctx, 200, account(requireHolding(accountId(ctx))))));
-    app.post("/v1/accounts/{id}/owner", operator(bearer, this::changeHolder));
-    app.post("/v1/accounts/{id}/deposits", operator(bearer, this::deposit));
-    app.get("/v1/merchants", operator(bearer, this::listMerchants));
-    app.get("/v1/merchants/{id}", operator(bearer, this::merchant));
-  }
-
-  private static Handler operator(BearerTokenCheck bearer, Handler handler) {
-    return ctx -> {
-      bearer.requireOperator(ctx);
-      handler.handle(ctx);
-    };
+    app.post("/v1/users", OperatorEndpoints.operator(bearer, this::createUser));
+    app.get("/v1/users", OperatorEndpoints.operator(bearer, this::listUsers));
+    app.post("/v1/users/{id}/token", OperatorEndpoints.operator(bearer, this::reissueToken));
+    app.post("/v1/accounts", OperatorEndpoints.operator(bearer, this::openAccount));
+    app.get("/v1/accounts", OperatorEndpoints.operator(bearer, this::listAccounts));
+    app.get("/v1/accounts/{id}", OperatorEndpoints.operator(bearer, ctx -> Exchange.json(ctx, 200, account(requireHolding(accountId(ctx))))));
+    app.post("/v1/accounts/{id}/owner", OperatorEndpoints.operator(bearer, this::changeHolder));
+    app.post("/v1/accounts/{id}/deposits", OperatorEndpoints.operator(bearer, this::deposit));
+    app.get("/v1/merchants", OperatorEndpoints.operator(bearer, this::listMerchants));
+    app.get("/v1/merchants/{id}", OperatorEndpoints.operator(bearer, this::merchant));
   }
 
   // ---------------------------------------------------------------- users
@@ -98,7 +91,8 @@ final class DirectoryEndpoints {
   private void openAccount(Context ctx) throws SQLException {
     JsonBodies.NewAccount request = JsonBodies.parse(json(ctx), JsonBodies.NewAccount.class);
     long accountId = checkedAccountId(required(request.accountId(), "account_id"));
-    String currency = required(request.currency(), "currency");
+    // A currency the node does not know is refused here (400), before the ledger is asked.
+    String currency = CurrencyUnit.of(required(request.currency(), "currency")).alphaCode();
     String owner = holder(request.owner());
     Optional<StoredAccountOwners.Holding> existing = directory.holders().find(accountId);
     if (existing.isPresent()) {

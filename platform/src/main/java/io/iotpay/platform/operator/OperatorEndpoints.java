@@ -63,7 +63,8 @@ final class OperatorEndpoints {
     app.post("/v1/payments/{device}/{counter}/void", operator(bearer, ctx -> closePayment(ctx, services.payments()::voidPayment)));
   }
 
-  private static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
+  /** {@code handler} behind the operator's token. */
+  static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
     return ctx -> {
       bearer.requireOperator(ctx);
       handler.handle(ctx);
