@@ -17,6 +17,7 @@ import io.iotpay.platform.access.mqtt.MqttBridgeConfig;
 import io.iotpay.platform.access.mqtt.MqttPlatformBridge;
 import io.iotpay.platform.identity.DeviceRegistry;
 import io.iotpay.platform.inbox.InboxPipeline;
+import io.iotpay.platform.keys.OwnerOnlyFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -65,9 +66,12 @@ public final class IotServer implements AutoCloseable {
         startedBridge = MqttPlatformBridge.connect(externalBroker, pipeline);
       } else if (options.mqttPort() >= 0) {
         // The embedded broker hands device envelopes to the inbox itself (no bridge: half the broker hops).
-        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(options.dataDir().resolve("mqtt"))
+        Path mqttDir = createOwnerOnly(options.dataDir().resolve("mqtt"));
+        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(mqttDir)
             .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true).withDeliverInBroker(true),
             node.identity, pipeline, Clock.systemUTC(), random);
+        // HiveMQ writes its config and id files with the umask: restrict them like every other file of the node.
+        restrictTree(mqttDir);
       }
       if (options.coapsPort() >= 0) {
         startedCoap = CoapAccessServer.start(CoapAccessConfig.builder()
@@ -123,6 +127,22 @@ public final class IotServer implements AutoCloseable {
     closeQuietly(bridge);
     closeQuietly(broker);
     pipeline.close();
+  }
+
+  private static Path createOwnerOnly(Path dir) {
+    try {
+      return OwnerOnlyFiles.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot make " + dir, e);
+    }
+  }
+
+  private static void restrictTree(Path dir) {
+    try {
+      OwnerOnlyFiles.restrictTree(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot restrict " + dir, e);
+    }
   }
 
   private static void closeQuietly(AutoCloseable door) {

@@ -71,8 +71,8 @@ class ServeWalkthroughTest {
     Assumptions.assumeTrue(commandWorks("openssl", "version"), "openssl not on PATH: the serve walk-through is skipped "
         + "(.ci/setup.d/50-onboarding-openssl.sh installs it)");
     Path data = dir.resolve("serve");
-    List<String> args = new ArrayList<>(List.of("--data-dir", data.toString(), "--http-port", "0", "--mqtt-port", "-1",
-        "--coaps-port", "-1"));
+    List<String> args = new ArrayList<>(List.of("--data-dir", data.toString(), "--http-port", "0", "--mqtt-port", "0",
+        "--coaps-port", "0"));
     if (database.equals("postgresql")) {
       args.addAll(List.of("--db", freshPostgresSchema()));
     }
@@ -119,6 +119,10 @@ class ServeWalkthroughTest {
       assertThat(Files.getPosixFilePermissions(data.resolve("iotpay-serve.db")))
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
+    try (Stream<Path> written = Files.walk(data)) {
+      assertThat(written.filter(path -> !ownerOnly(path) && !published(path)).toList())
+          .as("files and directories of the node (HiveMQ's mqtt/ included) open to group or others").isEmpty();
+    }
 
     try (ServeProcess serve = ServeProcess.start(log, env, args.toArray(String[]::new))) {
       connect(serve);
@@ -162,7 +166,7 @@ class ServeWalkthroughTest {
     String payload = "{\"kind\":\"event\",\"device_type\":\"car-head-unit\",\"fields\":{\"event\":\"parking-ended\","
         + "\"merchantId\":\"city-parking\",\"amountMinor\":\"" + FARE + "\",\"currency\":\"CNY\",\"driverConfirmed\":\"true\","
         + "\"parkingTicket\":\"ticket-" + counter + "\"}}";
-    Cli sealed = cli("envelope", "seal", "--suite", suite.name(), "--key", key.toString(), "--device", device, "--counter",
+    Cli sealed = cli("device", "seal", "--suite", suite.name(), "--key", key.toString(), "--device", device, "--counter",
         Long.toString(counter), "--payload-json", payload);
     assertThat(sealed.exit()).as(sealed.out()).isZero();
     return Base64.getDecoder().decode(sealed.out().strip());
@@ -228,6 +232,21 @@ class ServeWalkthroughTest {
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Cli(process.exitValue(), process.exitValue() == 0 ? out : out + Files.readString(err));
+  }
+
+  /** Certificates, public keys and the key manifest are meant to be handed out (docs/serve.md). */
+  private static boolean published(Path path) {
+    String name = path.getFileName().toString();
+    return Files.isRegularFile(path) && (name.endsWith(".crt.pem") || name.endsWith(".pub.pem") || name.endsWith("-public-key.pem")
+        || name.equals("manifest.properties"));
+  }
+
+  private static boolean ownerOnly(Path path) {
+    try {
+      return Files.getPosixFilePermissions(path).stream().allMatch(p -> p.name().startsWith("OWNER_"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static boolean commandWorks(String... command) {
