@@ -85,7 +85,8 @@ public final class IotServer implements AutoCloseable {
         AccountOwnership ownership = (user, account) -> holders.holds(user, account) || options.accounts().holds(user, account);
         HttpApiServices services = new HttpApiServices(node.identity, new DeviceRegistry(node.database), node.merchants, node.mandates,
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
-        DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device));
+        DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
+            leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
         startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {

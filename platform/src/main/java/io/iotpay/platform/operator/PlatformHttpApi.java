@@ -154,7 +154,7 @@ public final class PlatformHttpApi implements AutoCloseable {
       new DirectoryEndpoints(services, directory, config).register(created, bearer);
     }
     new UserEndpoints(services, config).register(created, bearer);
-    new AttackEndpoints(services, config).register(created, bearer, metrics);
+    new AttackEndpoints(services, config, directory == null ? null : directory.audit()).register(created, bearer, metrics);
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
     created.exception(Exception.class, (e, ctx) -> {

@@ -116,7 +116,8 @@ final class HttpApiFixture implements AutoCloseable {
     HttpApiServices services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
         platform.states, inbox, platform.clock, auth);
     DirectoryServices directory = new DirectoryServices(users, holders, new FixtureAccounts(platform.ledger),
-        device -> ("psk-of-" + device.value()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        device -> ("psk-of-" + device.value()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        leaf -> platform.auditLog.appendStandalone(List.of(leaf)));
     api = new PlatformHttpApi(services, config, directory).start("127.0.0.1", 0);
     base = URI.create((api.tls() ? "https" : "http") + "://127.0.0.1:" + api.port());
   }
