@@ -125,6 +125,12 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AlgorithmSuite requestedSuite = AlgorithmSuite.byName(auditSuite);
+    String jdbcUrl = db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE);
+    if (!supportedDatabase(jdbcUrl)) {
+      err.println("iotpay serve: --db " + printable(jdbcUrl) + " is not jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
+      err.flush();
+      return 2;
+    }
     String portProblem = portInUse();
     if (portProblem != null) {
       err.println("iotpay serve: " + portProblem);
@@ -150,8 +156,6 @@ public final class ServeCommand implements Callable<Integer> {
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
         Math.max(2, Runtime.getRuntime().availableProcessors()), 256);
-    String jdbcUrl = db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE);
-    io.iotpay.foundation.store.Database.dialectOf(jdbcUrl); // an unsupported URL exits 2 before anything opens
     if (!open(jdbcUrl, clock, keys, options, random, err)) {
       return 2;
     }
@@ -195,8 +199,18 @@ public final class ServeCommand implements Callable<Integer> {
   private boolean open(String jdbcUrl, SystemBusinessClock clock, PlatformKeys keys, IotServer.Options options, SecureRandom random,
       PrintWriter err) throws Exception {
     synchronized (lifecycle) {
-      // The issuer's secrets file sits in the data directory whatever the database is.
-      node = new IotNode(jdbcUrl, dataDir.resolve(DATABASE_FILE), clock, keys, RiskConfig.defaults(), random);
+      try {
+        // The issuer's secrets file sits in the data directory whatever the database is.
+        node = new IotNode(jdbcUrl, dataDir.resolve(DATABASE_FILE), clock, keys, RiskConfig.defaults(), random);
+      } catch (RuntimeException e) {
+        java.sql.SQLException cause = sqlCause(e);
+        if (cause == null) {
+          throw e;
+        }
+        err.println("iotpay serve: cannot open the database " + printable(jdbcUrl) + " (" + oneLine(cause.getMessage()) + ")");
+        err.flush();
+        return false;
+      }
       try {
         server = mqttBroker == null ? IotServer.start(node, options, random)
             : IotServer.start(node, options, random, externalBroker(mqttBroker));
@@ -248,6 +262,31 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  audit log " + keys.auditSuite() + ", public key " + PlatformKeyStore.auditPublicKeyFile(dataDir).toAbsolutePath());
     out.println("iotpay serve: ready (SIGTERM or Ctrl-C stops)");
     out.flush();
+  }
+
+  private static boolean supportedDatabase(String jdbcUrl) {
+    try {
+      io.iotpay.foundation.store.Database.dialectOf(jdbcUrl);
+      return true;
+    } catch (InvalidInputException e) {
+      return false;
+    }
+  }
+
+  /** The first SQLException among the causes (the pool and the migrations wrap it), or null. */
+  private static java.sql.SQLException sqlCause(Throwable e) {
+    int depth = 0;
+    for (Throwable cause = e; cause != null && depth < 16; cause = cause.getCause(), depth++) {
+      if (cause instanceof java.sql.SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static String oneLine(String text) {
+    String line = text == null ? "no detail" : text.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
   /** A JDBC URL without what may be secret: its query (user, password) and any user info. */
