@@ -8,10 +8,11 @@
 const net = require('net');
 const Iso8583 = require('iso_8583');
 
-// Our packager sends binary fields as hex text (j8583's ASCII mode): field 52 is 16 hex characters.
+// Our packager sends binary fields as hex text (j8583's ASCII mode): field 52 is 32 hex characters (a 16-byte format 4 block).
 // Field 55 is the library's default (ans LLLVAR), which carries the hex text as it is.
 const formats = {
-  52: { ContentType: 'ans', Label: 'PIN block (hex text)', LenType: 'fixed', MaxLen: 16 },
+  52: { ContentType: 'ans', Label: 'PIN block (hex text)', LenType: 'fixed', MaxLen: 32 },
+  53: { ContentType: 'ans', Label: 'DUKPT KSN (hex text)', LenType: 'fixed', MaxLen: 24 },
 };
 
 const signOn = {
@@ -35,7 +36,8 @@ const authorisation = {
   41: 'TERM0001',
   42: 'MERCHANT0000001',
   49: '156',
-  52: '0123456789ABCDEF',
+  52: '0123456789ABCDEF0123456789ABCDEF',
+  53: 'FFFF987654321000000000A1',
   55: '9F2608A1B2C3D4E5F607189F3602002A95050000000000',
 };
 

@@ -45,6 +45,9 @@ public final class DemoTransitCommand implements Callable<Integer> {
   @Option(names = "--flash-rate", description = "probability a tap is torn, 0..0.9 (default: ${DEFAULT-VALUE})")
   double flashRate = 0.05;
 
+  @Option(names = "--counterfeit-rate", description = "probability a counterfeit of the rider's card is presented before an entry, 0..0.5 (default: ${DEFAULT-VALUE})")
+  double counterfeitRate = 0.02;
+
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")
   boolean json;
 
@@ -58,7 +61,8 @@ public final class DemoTransitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TransitSettings settings = new TransitSettings(riders, days, seed, flashRate, dataDir, AlgorithmSuite.byName(suite));
+    TransitSettings settings = new TransitSettings(riders, days, seed, flashRate, counterfeitRate, dataDir,
+        AlgorithmSuite.byName(suite));
     TransitReport report = TransitScenario.run(settings, System.err);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -85,6 +89,8 @@ public final class DemoTransitCommand implements Callable<Integer> {
         r.quotaRestores(), r.denyListed(), r.clearingRefusals(), r.switchRejections());
     out.printf("  flash cards: %d taps torn, %d after the card committed, %d recovered (%s)%n", r.flashInjected(),
         r.flashTornAfterCommit(), r.flashRecovered(), r.recoveredMatchesTorn() ? "the same transactions" : "MISMATCH");
+    out.printf("  counterfeit cards: %d presented, %d refused at the gate%n", r.counterfeitPresented(),
+        r.counterfeitRefused());
     out.printf("  in flight %s %s%n", cny(r.inFlightMinor()), new TreeMap<>(r.inFlight()));
     out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
         + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),

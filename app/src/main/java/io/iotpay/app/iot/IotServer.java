@@ -87,7 +87,8 @@ public final class IotServer implements AutoCloseable {
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
         DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
             leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).start(options.host(), options.httpPort());
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services))
+            .start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {
       closeQuietly(startedHttp);

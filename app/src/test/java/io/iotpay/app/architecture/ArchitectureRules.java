@@ -111,6 +111,9 @@ final class ArchitectureRules {
     // Operators' and users' HTTP endpoints: the HTTP server, which also mounts the devices' HTTP door.
     table.put("operator", allow(ours("operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
         "io.iotpay.ledger.audit..", JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
+    // The operator console: server-rendered pages (jte, precompiled into console.templates) over the same services.
+    table.put("console", allow(ours("console", "operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
+        "io.iotpay.ledger..", JAVALIN, "jakarta.servlet..", "org.eclipse.jetty..", JACKSON, "gg.jte..", "javax.annotation.processing.."));
     table.put("inbox", allow(ours("inbox", "envelope", "identity", "state", "rules", "decision")));
     table.put("envelope", allow(ours("envelope", "identity"), JDBC));
     table.put("identity", allow(ours("identity"), JDBC, BOUNCY_CASTLE));

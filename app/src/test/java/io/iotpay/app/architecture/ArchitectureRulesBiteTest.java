@@ -38,6 +38,7 @@ class ArchitectureRulesBiteTest {
     FIXTURES.put("platform.access.coap", "io.iotpay.platform.access.coap.archfixtures.CoapDoorUsingJdbc");
     FIXTURES.put("platform.access.http", "io.iotpay.platform.access.http.archfixtures.HttpDoorUsingHiveMq");
     FIXTURES.put("platform.operator", "io.iotpay.platform.operator.archfixtures.OperatorUsingCalifornium");
+    FIXTURES.put("platform.console", "io.iotpay.platform.console.archfixtures.ConsoleUsingJdbc");
     FIXTURES.put("platform.inbox", "io.iotpay.platform.inbox.archfixtures.InboxUsingADoor");
     FIXTURES.put("platform.envelope", "io.iotpay.platform.envelope.archfixtures.EnvelopeUsingJavalin");
     FIXTURES.put("platform.identity", "io.iotpay.platform.identity.archfixtures.IdentityUsingDecisions");

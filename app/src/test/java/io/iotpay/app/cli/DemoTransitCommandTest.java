@@ -70,7 +70,7 @@ class DemoTransitCommandTest {
 
   @Test
   void auditVerify_failsOnTheTransitBooks_whenOneLedgerAmountIsChanged() throws Exception {
-    TransitReport report = TransitScenario.run(new TransitSettings(4, 1, 11, 0.0, tempDir, AlgorithmSuite.NATIONAL),
+    TransitReport report = TransitScenario.run(new TransitSettings(4, 1, 11, 0.0, 0.0, tempDir, AlgorithmSuite.NATIONAL),
         null);
     assertThat(report.ok()).isTrue();
     assertThat(cli("audit", "verify", "--db", tempDir.resolve("iotpay.db").toString(), "--public-key",

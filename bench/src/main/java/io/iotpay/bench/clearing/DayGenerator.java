@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  */
 final class DayGenerator {
   static final LocalDate DAY = LocalDate.of(2026, 11, 20);
-  static final int INPUT_BYTES = 82;
+  static final int INPUT_BYTES = TransitTac.Input.BYTES;
   private static final int BLOCK_RECORDS = 4096;
   private static final int TWIN_EVERY = 997;
   private static final Instant DAY_START = Instant.parse("2026-11-20T05:00:00Z");
@@ -189,36 +189,40 @@ final class DayGenerator {
     long quotaAfter = Math.max(0, 5000 - 300L * atc);
     PartyId operator = BenchParties.OPERATORS.get(operatorOf(i));
     String station = "ST" + (i % 90);
-    byte[] input = cryptogramInput(i, atc, fare, quotaAfter, station);
+    String terminal = "G" + (i % 512);
+    byte[] input = cryptogramInput(i, atc, fare, quotaAfter, station, TransitTac.Input.acceptor(terminal, operator));
     AlgorithmSuite suite = parties.suites[c];
     byte[] tac = tac(suite, Arrays.copyOfRange(parties.acKeys, c * 16, c * 16 + 16), atc, input);
-    return new TransitRecord(new RecordId("G" + (i % 512), i + 1), operator, station, TransitKind.EXIT,
+    return new TransitRecord(new RecordId(terminal, i + 1), operator, station, TransitKind.EXIT,
         parties.pans[c], 1, suite, atc, Money.ofMinor(fare, CurrencyUnit.CNY), quotaAfter,
         DAY_START.plusMillis(i * 57_600_000L / Math.max(1, records)), DAY, input, tac, false);
   }
 
-  /** CDOL1 (29) ‖ AIP (2) ‖ ATC (2) ‖ CID (1) ‖ IAD (4) ‖ 9F79 (6) ‖ DF63 (6) ‖ CAPP record (32). */
-  private static byte[] cryptogramInput(long i, int atc, long fare, long quotaAfter, String station) {
+  /** The TC's cryptogram input of {@link TransitTac.Input}: CDOL1 with the acceptor, AIP … CAPP record. */
+  private static byte[] cryptogramInput(long i, int atc, long fare, long quotaAfter, String station, byte[] acceptor) {
     byte[] input = new byte[INPUT_BYTES];
-    System.arraycopy(Bcd.encodeAmount(fare), 0, input, 0, 6); // 9F02 amount; 9F03 other amount zero
+    System.arraycopy(Bcd.encodeAmount(fare), 0, input, TransitTac.Input.AMOUNT, 6); // 9F02; 9F03 zero
     System.arraycopy(Bcd.encode(156, 4), 0, input, 12, 2); // 9F1A terminal country; 95 TVR zero
-    System.arraycopy(Bcd.encode(156, 4), 0, input, 19, 2); // 5F2A currency CNY
-    System.arraycopy(Bcd.encodeDate(DAY), 0, input, 21, 3); // 9A date; 9C type 00
-    input[25] = (byte) (i >>> 24); // 9F37 unpredictable number
-    input[26] = (byte) (i >>> 16);
-    input[27] = (byte) (i >>> 8);
-    input[28] = (byte) i;
-    input[29] = 0x19; // AIP
-    input[30] = (byte) 0x80;
-    input[31] = (byte) (atc >>> 8);
-    input[32] = (byte) atc;
-    input[33] = 0x40; // CID: TC
-    input[34] = 0x06; // IAD (the card's short form)
-    input[35] = 0x01;
-    System.arraycopy(Bcd.encodeAmount(quotaAfter), 0, input, 38, 6); // 9F79 after; DF63 after zero
-    input[50] = 0x02; // CAPP: journey state exit
+    System.arraycopy(Bcd.encode(156, 4), 0, input, TransitTac.Input.CURRENCY, 2); // 5F2A currency CNY
+    System.arraycopy(Bcd.encodeDate(DAY), 0, input, TransitTac.Input.DATE, 3); // 9A date; 9C type 00
+    int un = TransitTac.Input.UN; // 9F37 unpredictable number
+    input[un] = (byte) (i >>> 24);
+    input[un + 1] = (byte) (i >>> 16);
+    input[un + 2] = (byte) (i >>> 8);
+    input[un + 3] = (byte) i;
+    System.arraycopy(acceptor, 0, input, TransitTac.Input.TERMINAL_ID, acceptor.length);
+    input[TransitTac.Input.AIP] = 0x19;
+    input[TransitTac.Input.AIP + 1] = (byte) 0x80;
+    input[TransitTac.Input.ATC] = (byte) (atc >>> 8);
+    input[TransitTac.Input.ATC + 1] = (byte) atc;
+    input[TransitTac.Input.CID] = 0x40; // TC
+    input[TransitTac.Input.IAD] = 0x06; // IAD (the card's short form)
+    input[TransitTac.Input.IAD + 1] = 0x01;
+    System.arraycopy(Bcd.encodeAmount(quotaAfter), 0, input, TransitTac.Input.QUOTA_AFTER, 6); // DF63 after zero
+    int capp = TransitTac.Input.CAPP;
+    input[capp] = 0x02; // journey state exit
     for (int k = 0; k < station.length(); k++) {
-      input[51 + k] = (byte) station.charAt(k);
+      input[capp + 1 + k] = (byte) station.charAt(k);
     }
     return input;
   }

@@ -39,4 +39,15 @@ public final class SecureElementTimings {
   public static final double ECDSA_P256_JCOP4_P71_MS = 31.96;
 
   private SecureElementTimings() {}
+
+  /**
+   * The card's fDDA signature time the benches model (docs/oda.md §6): RSA-1024 CRT on the JCOP4
+   * P71 for INTERNATIONAL; for SM2 the ECDSA P-256 figure of the same chip, as a stand-in.
+   */
+  public static double fddaSignatureMs(io.iotpay.foundation.crypto.AlgorithmSuite suite) {
+    return switch (suite) {
+      case INTERNATIONAL -> RSA_1024_CRT_JCOP4_P71_MS;
+      case NATIONAL -> ECDSA_P256_JCOP4_P71_MS;
+    };
+  }
 }

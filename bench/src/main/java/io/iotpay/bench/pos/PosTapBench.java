@@ -111,15 +111,9 @@ public final class PosTapBench {
     return results;
   }
 
-  /**
-   * The card's fDDA signature time (docs/oda.md §6, {@link SecureElementTimings}): RSA-1024 CRT on
-   * the JCOP4 P71; for SM2 the ECDSA P-256 figure of the same chip as a stand-in.
-   */
+  /** The card's fDDA signature time: {@link SecureElementTimings#fddaSignatureMs}, shared with the gate's bench. */
   static double fddaSignatureMs(AlgorithmSuite suite) {
-    return switch (suite) {
-      case INTERNATIONAL -> SecureElementTimings.RSA_1024_CRT_JCOP4_P71_MS;
-      case NATIONAL -> SecureElementTimings.ECDSA_P256_JCOP4_P71_MS;
-    };
+    return SecureElementTimings.fddaSignatureMs(suite);
   }
 
   /**

@@ -1,5 +1,11 @@
 package io.iotpay.bench.tap;
 
+import io.iotpay.foundation.crypto.oda.OdaIssuing;
+import io.iotpay.foundation.crypto.oda.OdaPublicKey;
+import io.iotpay.protocol.transit.TransitOdaPersonalisation;
+import java.security.SecureRandom;
+import java.time.YearMonth;
+import java.util.List;
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
 import io.iotpay.card.transit.TransitApplet;
@@ -25,12 +31,13 @@ import javax.smartcardio.CardException;
  * The benchmark's own card: the real transit applet in jCardSim, installed and personalised over
  * SCP02 as the issuer does (docs/card-apdus.md §2, §7) with keys from a seed, reached through
  * {@link SmartcardioCardChannel} like a PC/SC reader. The benchmark's fixture, so the bench needs
- * no other module's test classes.
+ * no other module's test classes; the transit demo also makes its counterfeit cards with it.
  */
-final class BenchCard {
+public final class BenchCard {
   private static final byte[] PDOL = Hex.decode("9F02065F2A029A039F3704DF6001");
   private static final int PAN_SEQUENCE = 1;
   private static final int KVN = 0x20;
+  private static final SecureRandom ODA_RANDOM = new SecureRandom();
 
   private final AlgorithmSuite suite;
   private final CardChannel channel;
@@ -41,6 +48,26 @@ final class BenchCard {
    * @throws IllegalStateException when the simulated card refuses a step
    */
   BenchCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed) {
+    this(suite, pan, quotaMinor, limitMinor, seed, null);
+  }
+
+  /**
+   * How the card's ODA data is made (docs/card-apdus.md §11): the issuer credentials that certify the
+   * card, the ICC certificate's expiry, and whether the certificate names a key the card does not
+   * hold (a clone with real-looking certificates and its own key).
+   *
+   * @param issuer ODA issuer credentials, not null
+   * @param iccExpiry the card certificate's last month, not null
+   * @param certifiesAnotherKey true for a card whose certificate names a key it does not hold
+   */
+  public record Oda(OdaIssuing.IssuerCredentials issuer, YearMonth iccExpiry, boolean certifiesAnotherKey) {}
+
+  /**
+   * A card personalised with offline data authentication as {@code oda} says (null: none).
+   *
+   * @throws IllegalStateException when the simulated card refuses a step
+   */
+  public BenchCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed, Oda oda) {
     this.suite = suite;
     Random random = new Random(seed);
     Scp02.StaticKeys keys = new Scp02.StaticKeys(key(random), key(random), key(random));
@@ -59,16 +86,20 @@ final class BenchCard {
     } catch (CardException e) {
       throw new IllegalStateException("simulated card did not connect", e);
     }
-    personalise(keys, pan, Bytes.concat(acKey, macSubKey), quotaMinor, limitMinor);
+    personalise(keys, pan, Bytes.concat(acKey, macSubKey), quotaMinor, limitMinor, oda);
   }
 
   /** The channel a gate taps. */
-  CardChannel channel() {
+  public CardChannel channel() {
     return channel;
   }
 
-  private void personalise(Scp02.StaticKeys keys, Pan pan, byte[] cardKeys, long quotaMinor, long limitMinor) {
+  private void personalise(Scp02.StaticKeys keys, Pan pan, byte[] cardKeys, long quotaMinor, long limitMinor,
+      Oda oda) {
     ok(channel.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, GateKernel.TRANSIT_AID, 256)), "SELECT");
+    OdaPublicKey generated = oda == null || suite == AlgorithmSuite.INTERNATIONAL ? null
+        : new OdaPublicKey.Sm2(ok(channel.transmit(CommandApdu.parse(TransitOdaPersonalisation.GENERATE_ODA_KEY)),
+            "GENERATE ODA KEY").data());
     byte[] hostChallenge = Hex.decode("0102030405060708");
     byte[] init = ok(channel.transmit(new CommandApdu(0x80, 0x50, 0x00, 0x00, hostChallenge, 256)), "INIT UPDATE")
         .data();
@@ -82,8 +113,26 @@ final class BenchCard {
     storeData(cmac, 0x00, 0, 0x8000, keyBlock);
     storeData(cmac, 0x00, 1, 0x0101, Bytes.concat(Hex.decode("5A08"), Hex.decode(pan.digits()),
         Hex.decode("5F2403271231" + "5F3401" + String.format("%02d", PAN_SEQUENCE))));
+    if (oda != null) {
+      List<byte[]> blocks = odaBlocks(session.dek(), pan, oda, generated);
+      for (int i = 0; i < blocks.size(); i++) {
+        send(cmac, new byte[] {(byte) 0x80, (byte) 0xE2, 0x00, (byte) (3 + i)}, blocks.get(i), "STORE DATA (ODA)");
+      }
+    }
     storeData(cmac, 0x80, 2, 0x9200, Bytes.concat(Hex.decode("9F38"), new byte[] {(byte) PDOL.length}, PDOL,
         Hex.decode("9F7906"), Bcd.encodeAmount(quotaMinor), Hex.decode("DF6206"), Bcd.encodeAmount(limitMinor)));
+  }
+
+  /** The ODA blocks every personaliser takes from {@link TransitOdaPersonalisation}. */
+  private List<byte[]> odaBlocks(SecretKeyBytes dek, Pan pan, Oda oda, OdaPublicKey generated) {
+    return TransitOdaPersonalisation.blocks(suite, generated,
+        part -> suite.cardBlockCipher().encrypt(CipherMode.ECB, dek, null, part), oda.issuer(),
+        Hex.decode(pan.digits()), oda.iccExpiry(), held -> oda.certifiesAnotherKey() ? anotherKey() : held, ODA_RANDOM);
+  }
+
+  private OdaPublicKey anotherKey() {
+    return OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, TransitOdaPersonalisation.RSA_BITS, ODA_RANDOM)
+        .getPublic());
   }
 
   private void storeData(Scp02.CommandMac cmac, int p1, int block, int dgi, byte[] value) {

@@ -52,6 +52,7 @@ final class RecordingChannel implements CardChannel {
       case 0x5A -> "GET TRANS PROVE";
       case 0xDE -> "UPDATE CAPP DATA CACHE";
       case 0xAE -> "GENERATE AC";
+      case 0x88 -> "INTERNAL AUTHENTICATE";
       default -> String.format("INS %02X", c.ins());
     };
   }

@@ -1,5 +1,11 @@
 package io.iotpay.bench.tap;
 
+import io.iotpay.bench.oda.SecureElementTimings;
+import io.iotpay.bench.pos.CardTimeModel;
+import io.iotpay.bench.pos.OdaScheme;
+import io.iotpay.foundation.crypto.oda.CaRevocationList;
+import io.iotpay.foundation.crypto.oda.OdaVerifier;
+import java.time.YearMonth;
 import io.iotpay.bench.BenchFiles;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -21,21 +27,25 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * {@code iotpay bench tap}: the gate kernel against the real transit applet in jCardSim, per suite.
- * A rider journeys S01 → S03 again and again (entry gate, exit gate; each tap fetches the other
- * gate's proof, the 6-command steady state). Per tap-in and tap-out it reports the command APDUs,
- * bytes each way, modelled ISO 14443-A air time ({@link AirTimeModel}) and the kernel's CPU time:
- * thread CPU of {@code tap()} minus thread CPU inside the card; also wall time minus the card's
- * (which includes the journal's fsync).
+ * {@code iotpay bench tap}: the gate kernel against the real transit applet in jCardSim, per suite,
+ * with offline data authentication (fDDA: the card and the gates of {@link OdaScheme}). A rider
+ * journeys S01 → S03 again and again (entry gate, exit gate; each tap fetches the other gate's proof
+ * and the issuer certificate, the 7-command steady state). Per tap-in and tap-out it reports the
+ * command APDUs, bytes each way, modelled ISO 14443-A air time ({@link AirTimeModel}), modelled card
+ * time (the TAC from {@link CardTimeModel}, the fDDA signature from {@link SecureElementTimings}:
+ * published secure-element figures) and the kernel's CPU time: thread CPU of {@code tap()} minus
+ * thread CPU inside the card; also wall time minus the card's (which includes the journal's fsync).
  *
  * <p>{@link #runThroughReader} taps the card in a real PC/SC reader instead ({@code --reader NAME}):
  * the bench's own card of one suite ({@link #benchCard}), e.g. the jCardSim card put into pcscd by
  * {@code foundation.card.VpcdBridge}; the "card" time subtracted is then the whole PC/SC exchange.
  */
 public final class TapBench {
-  /** Targets of issue #4. */
-  public static final int TAP_OUT_COMMANDS_MAX = 6;
-  public static final double AIR_MS_MAX = 40.0;
+  /** Targets: issue 13 (commands and air + card time, each tap, with ODA), issue 4 (CPU). */
+  public static final int TAP_COMMANDS_MAX = 7;
+  public static final double AIR_PLUS_CARD_MS_MAX = 300.0;
+  /** What Calypso states for a contactless ticketing transaction: the aim, not the bound. */
+  public static final double AIR_PLUS_CARD_MS_AIM = 200.0;
   public static final double CPU_P99_MS_MAX = 2.0;
 
   /** @param warmupJourneys unmeasured journeys first (JIT) @param journeys measured journeys per suite */
@@ -52,8 +62,12 @@ public final class TapBench {
   }
 
   /** Figures of one tap type. */
-  public record TapStats(String tap, List<RecordingChannel.Exchange> apdus, double airMs, long cpuMedianNanos,
-      long cpuP99Nanos, long wallMedianNanos, long wallP99Nanos, int samples) {
+  public record TapStats(String tap, List<RecordingChannel.Exchange> apdus, double airMs, double cardMs,
+      long cpuMedianNanos, long cpuP99Nanos, long wallMedianNanos, long wallP99Nanos, int samples) {
+    public double airPlusCardMs() {
+      return airMs + cardMs;
+    }
+
     int bytesToCard() {
       return apdus.stream().mapToInt(RecordingChannel.Exchange::bytesToCard).sum();
     }
@@ -82,7 +96,26 @@ public final class TapBench {
    * expects in the reader.
    */
   public static CardChannel benchCard(AlgorithmSuite suite) {
-    return new BenchCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1).channel();
+    BenchCard.Oda oda = new BenchCard.Oda(OdaScheme.of(suite).issuer, YearMonth.of(2030, 12), false);
+    return new BenchCard(suite, Pan.withCheckDigit("621234567890123"), 99_999_999, 800, 1, oda).channel();
+  }
+
+  /**
+   * Modelled card time of a tap's commands (docs/gate.md §7): per GENERATE AC the TAC (session key,
+   * MAC) and the fDDA signature, per INTERNAL AUTHENTICATE the signature; other commands 0.
+   */
+  static double cardMs(AlgorithmSuite suite, List<RecordingChannel.Exchange> apdus) {
+    CardTimeModel model = CardTimeModel.of(suite);
+    double signature = SecureElementTimings.fddaSignatureMs(suite);
+    double ms = 0;
+    for (RecordingChannel.Exchange e : apdus) {
+      ms += switch (e.name()) {
+        case "GENERATE AC" -> model.generateAcMs() + signature;
+        case "INTERNAL AUTHENTICATE" -> signature;
+        default -> 0;
+      };
+    }
+    return ms;
   }
 
   /**
@@ -104,10 +137,11 @@ public final class TapBench {
     PartyId operator = PartyId.of("METRO-1");
     try (GateJournal inJournal = GateJournal.open(dir.resolve("in.journal"));
         GateJournal outJournal = GateJournal.open(dir.resolve("out.journal"))) {
+      OdaVerifier oda = OdaScheme.of(suite).verifier(CaRevocationList.empty());
       GateKernel in = new GateKernel(GateConfig.of(operator, 1, "IN-A", 1, 1, GateConfig.Direction.ENTRY), fares,
-          inJournal, clock);
+          inJournal, clock, oda);
       GateKernel out = new GateKernel(GateConfig.of(operator, 1, "OUT-E", 3, 1, GateConfig.Direction.EXIT), fares,
-          outJournal, clock);
+          outJournal, clock, oda);
       Sampler tapIn = new Sampler("tap-in", settings.journeys());
       Sampler tapOut = new Sampler("tap-out", settings.journeys());
       for (int i = 0; i < settings.warmupJourneys() + settings.journeys(); i++) {
@@ -117,7 +151,7 @@ public final class TapBench {
         clock.advance(Duration.ofMinutes(10));
         tapOut.tap(out, card, measured);
       }
-      return new Result(suite, tapIn.stats(air), tapOut.stats(air));
+      return new Result(suite, tapIn.stats(air, suite), tapOut.stats(air, suite));
     } finally {
       BenchFiles.deleteTree(dir);
     }
@@ -155,13 +189,14 @@ public final class TapBench {
       }
     }
 
-    TapStats stats(AirTimeModel air) {
+    TapStats stats(AirTimeModel air, AlgorithmSuite suite) {
       double airMicros = lastApdus.stream().mapToDouble(e -> air.exchangeMicros(e.bytesToCard(), e.bytesFromCard())).sum();
       long[] c = Arrays.copyOf(cpu, n);
       long[] w = Arrays.copyOf(wall, n);
       Arrays.sort(c);
       Arrays.sort(w);
-      return new TapStats(name, lastApdus, airMicros / 1000, c[n / 2], c[p99(n)], w[n / 2], w[p99(n)], n);
+      return new TapStats(name, lastApdus, airMicros / 1000, cardMs(suite, lastApdus), c[n / 2], c[p99(n)], w[n / 2],
+          w[p99(n)], n);
     }
 
     private static int p99(int n) {
@@ -184,6 +219,9 @@ public final class TapBench {
         + " %s%n", settings.journeys(), settings.warmupJourneys(), readerName == null
         ? "the transit applet in jCardSim" : "the card in PC/SC reader '" + readerName + "'"));
     out.append("air model: ISO 14443-A 106 kbit/s, 9 bits/byte, SOF+EOF, I-block PCB+CRC_A (3 bytes), 2 x FDT 1172/fc per exchange\n");
+    out.append("card model: per GENERATE AC the TAC (bench.pos.CardTimeModel, JCAlgTest NXP JCOP4 J3R180; NATIONAL: AES"
+        + " stands in for SM4) + the fDDA signature (bench.oda.SecureElementTimings: RSA-1024 CRT 14.98 ms on JCOP4"
+        + " P71; NATIONAL: ECDSA P-256 31.96 ms stands in for SM2); offline data authentication on\n");
     for (Result r : results) {
       for (TapStats t : List.of(r.in(), r.out())) {
         out.append(String.format(Locale.ROOT, "%n%s %s: %d command APDUs%n", r.suite(), t.tap(), t.apdus().size()));
@@ -193,20 +231,26 @@ public final class TapBench {
         }
       }
     }
-    out.append(String.format(Locale.ROOT, "%n%-14s %-8s %5s %8s %8s %8s %11s %11s %12s %12s%n", "suite", "tap", "cmds",
-        "to card", "from", "air ms", "CPU med µs", "CPU p99 µs", "wall med µs", "wall p99 µs"));
+    out.append(String.format(Locale.ROOT, "%n%-14s %-8s %5s %8s %8s %8s %8s %9s %11s %11s %12s %12s%n", "suite", "tap",
+        "cmds", "to card", "from", "air ms", "card ms", "air+card", "CPU med µs", "CPU p99 µs", "wall med µs",
+        "wall p99 µs"));
     boolean met = true;
+    boolean aim = true;
+    boolean cpu = true;
     for (Result r : results) {
       for (TapStats t : List.of(r.in(), r.out())) {
-        out.append(String.format(Locale.ROOT, "%-14s %-8s %5d %8d %8d %8.1f %11.0f %11.0f %12.0f %12.0f%n", r.suite(),
-            t.tap(), t.apdus().size(), t.bytesToCard(), t.bytesFromCard(), t.airMs(), t.cpuMedianNanos() / 1e3,
-            t.cpuP99Nanos() / 1e3, t.wallMedianNanos() / 1e3, t.wallP99Nanos() / 1e3));
+        out.append(String.format(Locale.ROOT, "%-14s %-8s %5d %8d %8d %8.1f %8.1f %9.1f %11.0f %11.0f %12.0f %12.0f%n",
+            r.suite(), t.tap(), t.apdus().size(), t.bytesToCard(), t.bytesFromCard(), t.airMs(), t.cardMs(),
+            t.airPlusCardMs(), t.cpuMedianNanos() / 1e3, t.cpuP99Nanos() / 1e3, t.wallMedianNanos() / 1e3,
+            t.wallP99Nanos() / 1e3));
+        met &= t.apdus().size() <= TAP_COMMANDS_MAX && t.airPlusCardMs() <= AIR_PLUS_CARD_MS_MAX;
+        aim &= t.airPlusCardMs() <= AIR_PLUS_CARD_MS_AIM;
+        cpu &= t.cpuP99Nanos() / 1e6 <= CPU_P99_MS_MAX;
       }
-      met &= r.out().apdus().size() <= TAP_OUT_COMMANDS_MAX && r.out().airMs() <= AIR_MS_MAX
-          && r.out().cpuP99Nanos() / 1e6 <= CPU_P99_MS_MAX;
     }
-    out.append(String.format(Locale.ROOT, "%ntargets (tap-out): <= %d command APDUs, air <= %.0f ms, CPU p99 <= %.0f ms: %s%n",
-        TAP_OUT_COMMANDS_MAX, AIR_MS_MAX, CPU_P99_MS_MAX, met ? "met" : "NOT met"));
+    out.append(String.format(Locale.ROOT, "%ntargets (every tap): <= %d command APDUs, air + card <= %.0f ms: %s;"
+        + " aim air + card <= %.0f ms: %s; kernel CPU p99 <= %.0f ms: %s%n", TAP_COMMANDS_MAX, AIR_PLUS_CARD_MS_MAX,
+        met ? "met" : "NOT met", AIR_PLUS_CARD_MS_AIM, aim ? "met" : "NOT met", CPU_P99_MS_MAX, cpu ? "met" : "NOT met"));
     out.append(readerName == null
         ? "CPU = thread CPU of the kernel's tap() minus thread CPU inside the card (jCardSim);"
             + " wall also excludes the card and includes the journal's fsync.\n"

@@ -9,8 +9,10 @@ import io.iotpay.acquirer.pos.merchant.Registration;
 import io.iotpay.acquirer.pos.merchant.SettlementAccount;
 import io.iotpay.acquirer.pos.online.AcquirerHost;
 import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
+import io.iotpay.acquirer.pos.online.PinTranslation;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Account;
@@ -58,8 +60,9 @@ final class AcquirerNode implements AutoCloseable {
   final AcquirerHost host;
   final ZoneKeys terminalLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
   final List<Merchant> merchants = new ArrayList<>();
+  private SoftwareKeyCustody custody;
 
-  AcquirerNode(Path dir, BusinessClock clock, int switchPort, ZoneKeys switchLink, int merchantCount) {
+  AcquirerNode(Path dir, BusinessClock clock, int switchPort, ZoneKeys switchLink, int merchantCount, PinKeys pinKeys) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("acquirer.db"), clock);
     books.createAccounts(List.of(Account.of(SCHEME_IN, 1, CurrencyUnit.CNY)));
     InMemorySettlementAccountCheck accounts = new InMemorySettlementAccountCheck();
@@ -82,7 +85,10 @@ final class AcquirerNode implements AutoCloseable {
         new RecordSeal(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey()), CurrencyUnit.CNY,
         1, SETTLEMENT, REVENUE, MERCHANT_ACCOUNT_BASE, 1_000_000, MDR_BASIS_POINTS, 100, 1_000);
     try {
-      this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock())
+      this.custody = PinKeys.custody(dir.resolve("custody"), AlgorithmSuite.NATIONAL);
+      PinTranslation pins = new PinTranslation(custody, pinKeys.loadAcquirer(custody), PinKeys.ACQUIRER_ZONE_PIN,
+          books.database);
+      this.host = new AcquirerHost(config, books.database, books.ledger, registry.service(), clock.asJavaClock(), pins)
           .start();
       registry.serveStatements(host.statements());
     } catch (IOException e) {
@@ -141,5 +147,8 @@ final class AcquirerNode implements AutoCloseable {
     host.close();
     books.close();
     registry.close();
+    if (custody != null) {
+      custody.close();
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
 import io.iotpay.issuer.authorisation.card.CardClearing;
+import io.iotpay.issuer.authorisation.card.PinVerification;
 import io.iotpay.issuer.authorisation.card.ScriptSigner;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
@@ -56,6 +57,7 @@ final class IssuerNode implements AutoCloseable {
   final CardAuthorisationService service;
   final CardClearing clearing;
   private final SoftwareKeyCustody custody;
+  private final PinKeys pinKeys;
   private final SecretKeyBytes imkAc = Links.randomKey();
   private final SecretKeyBytes imkSmi = Links.randomKey();
   private final SecretKeyBytes imkSmc = Links.randomKey();
@@ -65,20 +67,22 @@ final class IssuerNode implements AutoCloseable {
   private volatile long lateNextMs;
   private int cards;
 
-  IssuerNode(PartyId id, AlgorithmSuite suite, String rangePrefix, Path dir, BusinessClock clock, Iso8583Wire wire) {
+  IssuerNode(PartyId id, AlgorithmSuite suite, String rangePrefix, Path dir, BusinessClock clock, Iso8583Wire wire,
+      PinKeys pinKeys) {
     this.id = id;
     this.suite = suite;
     this.rangePrefix = rangePrefix;
     this.wire = wire;
     this.books = new PartyBooks(id.value(), suite, dir.resolve("issuer.db"), clock);
     this.switchLink = Links.zoneKeys(suite);
-    byte[] master = new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16];
-    new java.security.SecureRandom().nextBytes(master);
-    this.custody = SoftwareKeyCustody.open(dir.resolve("custody"), suite, new SecretKeyBytes(master));
+    this.custody = PinKeys.custody(dir.resolve("custody"), suite);
     custody.importClear(IMK_LABEL, suite, KeyUsage.ISSUER_MASTER, imkAc);
+    this.pinKeys = pinKeys;
+    pinKeys.loadIssuer(custody, id, suite);
     this.service = new CardAuthorisationService(books.database, books.ledger, custody,
         new CardAuthorisationService.Config(SETTLEMENT, STAND_IN, HOLD_TIMEOUT_MS,
-            Links.randomKey().value(), ScriptSigner.software(suite, imkSmi)), clock.asJavaClock());
+            Links.randomKey().value(), ScriptSigner.software(suite, imkSmi)), clock.asJavaClock(),
+        new PinVerification.Settings(PinKeys.ISSUER_ZONE_PIN, PinKeys.PIN_VERIFICATION, PinKeys.PIN_TRIES));
     this.clearing = new CardClearing(id, service, books.database, FileLimits.defaults(), dir.resolve("clearing"));
     books.createAccounts(List.of(Account.of(FUNDING, 1, CurrencyUnit.CNY), Account.of(SETTLEMENT, 1, CurrencyUnit.CNY),
         Account.of(STAND_IN, 1, CurrencyUnit.CNY), Account.of(SCHEME_OUT, 1, CurrencyUnit.CNY)));
@@ -132,6 +136,11 @@ final class IssuerNode implements AutoCloseable {
     books.post(Transfer.single(account * 1_000, FUNDING, account, balanceMinor));
     service.registerCard(pan, 1, CARD_EXPIRY, IMK_LABEL, account, dailyCountMax, dailyAmountMaxMinor);
     return pan;
+  }
+
+  /** The cardholder selects {@code pin} for the card: the issuer keeps it only as a reference PIN in custody. */
+  void enrolPin(Pan pan, String pin) {
+    service.enrolPin(pan, pinKeys.selectionBlock(id, suite, pan, pin));
   }
 
   /** MK_AC ‖ MK_SMI ‖ MK_SMC of a card, option A from this issuer's IMKs, PSN 01: what personalisation loads. */

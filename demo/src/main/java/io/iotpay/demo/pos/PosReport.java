@@ -26,6 +26,8 @@ public record PosReport(
     long lateAnswers,
     long advicesDelivered,
     long lostResponses,
+    long pinVerified,
+    long pinFailed,
     long hanging,
     Map<String, Long> hangingByKind,
     long merchantsPaidMinor,
@@ -68,6 +70,8 @@ public record PosReport(
     j.put("late_answers", lateAnswers);
     j.put("advices_delivered", advicesDelivered);
     j.put("lost_responses", lostResponses);
+    j.put("pin_verified", pinVerified);
+    j.put("pin_failed", pinFailed);
     j.put("hanging", hanging);
     j.put("hanging_by_kind", hangingByKind);
     j.put("merchants_paid_minor", merchantsPaidMinor);

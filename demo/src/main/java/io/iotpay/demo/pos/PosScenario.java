@@ -32,7 +32,6 @@ import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.transit.SettlementRun;
 import io.iotpay.terminal.pos.Iso8583OnlineAuthoriser;
-import io.iotpay.terminal.pos.PinPad;
 import io.iotpay.terminal.pos.PosConfig;
 import io.iotpay.terminal.pos.PosJournal;
 import io.iotpay.terminal.pos.PosKernel;
@@ -105,21 +104,23 @@ public final class PosScenario {
     Iso8583Wire wire = Iso8583Wire.load();
     List<AutoCloseable> open = new ArrayList<>();
     try {
+      PinKeys pinKeys = new PinKeys(AlgorithmSuite.NATIONAL);
+      PinPayments pinPayments = new PinPayments(pinKeys, notes);
       IssuerNode intl = new IssuerNode(INTL, AlgorithmSuite.INTERNATIONAL, "6212341", dir.resolve("issuer-intl"), clock,
-          wire).start();
+          wire, pinKeys).start();
       open.add(intl);
       IssuerNode natl = new IssuerNode(NATL, AlgorithmSuite.NATIONAL, "6212342", dir.resolve("issuer-natl"), clock,
-          wire).start();
+          wire, pinKeys).start();
       open.add(0, natl);
       List<IssuerNode> issuers = List.of(intl, natl);
       ZoneKeys acquirerLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
       SwitchNode scheme = new SwitchNode(dir.resolve("switch"), clock, wire, issuers, AcquirerNode.ID, acquirerLink,
-          LIMITS);
+          LIMITS, pinKeys);
       open.add(0, scheme);
       DropProxy proxy = new DropProxy(scheme.port(AcquirerNode.ID));
       open.add(0, proxy);
       AcquirerNode acquirer = new AcquirerNode(dir.resolve("acquirer"), clock, proxy.port(), acquirerLink,
-          settings.merchants());
+          settings.merchants(), pinKeys);
       open.add(0, acquirer);
 
       OdaVerifier oda = new OdaVerifier(OdaTrustStore.of(List.of(OdaScheme.of(AlgorithmSuite.INTERNATIONAL).ca.publicKey(),
@@ -139,7 +140,7 @@ public final class PosScenario {
             clock.asJavaClock());
         PosConfig config = PosConfig.defaults(terminalId, merchantField, Links.randomKey())
             .withLimits(0, 30_000, PosConfig.RandomSelection.OFF);
-        tills.add(new Till(terminalId, merchantField, new PosKernel(config, authoriser, PinPad.NONE, journal, clock, oda),
+        tills.add(new Till(terminalId, merchantField, new PosKernel(config, authoriser, pinPayments.pinPad(m), journal, clock, oda),
             journal, client, authoriser));
       }
 
@@ -164,6 +165,9 @@ public final class PosScenario {
         LocalDate today = clock.businessDate();
         refundsOf(previous, sales);
         runDay(day, today, tills, cards, issuers, proxy, sales, day == 1 ? limitUpdate : null);
+        if (day == 1) {
+          pinPayments.run(issuers, tills.stream().map(Till::kernel).toList(), () -> clock.advance(BETWEEN_TAPS));
+        }
         dayEnd(day, today, acquirer, issuers, scheme);
         if (previous != null) {
           settle(previous, today, acquirer, issuers, scheme);
@@ -176,7 +180,7 @@ public final class PosScenario {
       scheme.online.flushLog(WAIT_MS);
       progress.printf("demo pos: faults injected: %d responses dropped, %d requests duplicated on the acquirer's"
           + " link%n", proxy.dropped(), proxy.duplicated());
-      return report(issuers, acquirer, scheme, tills, cards.size());
+      return report(issuers, acquirer, scheme, tills, cards.size() + issuers.size() * 2);
     } catch (IOException e) {
       throw new UncheckedIOException("demo pos: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -355,6 +359,8 @@ public final class PosScenario {
     long reversals = acq.count("SELECT COUNT(*) FROM online_request WHERE state = 'REVERSED'");
     long lost = acq.count("SELECT COUNT(*) FROM online_reversal WHERE reason = '91'");
     long refunds = issuers.stream().mapToLong(i -> i.books.count("SELECT COUNT(*) FROM issuer_auth_refund")).sum();
+    long pinVerified = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(verified) FROM issuer_card_pin")).sum();
+    long pinFailed = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(failed) FROM issuer_card_pin")).sum();
 
     Map<String, Long> hanging = new LinkedHashMap<>();
     hanging.put("acquirer_requests_unanswered", acq.count("SELECT COUNT(*) FROM online_request"
@@ -419,7 +425,7 @@ public final class PosScenario {
     }
     return new PosReport(settings.merchants(), settings.days(), settings.seed(), cardholders, transactions, approved,
         declined, transactions - approved - declined, outcomes, standIn, reversals, refunds, scripts, duplicates, late, advices,
-        lost, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
+        lost, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
         settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes));
   }
 

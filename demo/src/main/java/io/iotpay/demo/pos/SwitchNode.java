@@ -1,6 +1,7 @@
 package io.iotpay.demo.pos;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
@@ -14,6 +15,7 @@ import io.iotpay.switching.online.IssuerEndpoint;
 import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
+import io.iotpay.switching.online.PinZones;
 import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
 import io.iotpay.switching.transit.TransitSwitch;
@@ -21,7 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The scheme's switch on its own database file: the {@link OnlineSwitch} (routing by card range,
@@ -36,9 +40,10 @@ final class SwitchNode implements AutoCloseable {
   final OnlineSwitch online;
   final OnlineClearing clearing;
   final TransitSwitch settlement;
+  private final SoftwareKeyCustody custody;
 
   SwitchNode(Path dir, BusinessClock clock, Iso8583Wire wire, List<IssuerNode> issuers, PartyId acquirer,
-      ZoneKeys acquirerLink, StandInLimits limits) {
+      ZoneKeys acquirerLink, StandInLimits limits, PinKeys pinKeys) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("switch.db"), clock);
     List<IssuerEndpoint> endpoints = new ArrayList<>();
     List<CardRange> ranges = new ArrayList<>();
@@ -54,7 +59,12 @@ final class SwitchNode implements AutoCloseable {
             Links.settings("49990000", "SWITCH01", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), acquirerLink)),
         endpoints, ranges, storeKeys).withAdviceRetryMs(200);
     try {
-      this.online = new OnlineSwitch(config, books.database, wire).start();
+      this.custody = PinKeys.custody(dir.resolve("custody"), AlgorithmSuite.NATIONAL);
+      Map<PartyId, String> acquirerPins = new HashMap<>();
+      Map<PartyId, String> issuerPins = new HashMap<>();
+      pinKeys.loadSwitch(custody, acquirer, issuers, acquirerPins, issuerPins);
+      this.online = new OnlineSwitch(config, books.database, wire, new PinZones(custody, acquirerPins, issuerPins))
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException("switch cannot listen", e);
     }
@@ -78,5 +88,6 @@ final class SwitchNode implements AutoCloseable {
     online.close();
     settlement.close();
     books.close();
+    custody.close();
   }
 }

@@ -130,6 +130,9 @@ final class Findings {
     checks.put("switch_accounts_settled_to_zero", switchSettled(scenario));
     checks.put("issuers_paid_the_switch", owedToSwitch == 0);
     checks.put("flash_recovered_equal_torn_after_commit", recovered.equals(scenario.tornAfterCommit()));
+    Counterfeits counterfeits = scenario.counterfeits();
+    checks.put("counterfeits_refused_and_not_journaled", counterfeits.refused() == counterfeits.presented()
+        && counterfeits.journaled() == 0);
     boolean conserved = checks.values().stream().allMatch(Boolean::booleanValue);
     return new TransitReport(scenario.settings().riders(), scenario.settings().days(), scenario.settings().seed(),
         scenario.settings().flashRate(), tally.enabled, tally.tapsIn, tally.tapsOut, tally.refusals, faresMinor,
@@ -137,7 +140,7 @@ final class Findings {
         tally.operatorSettledMinor, tally.quotaRestores, tally.flashInjected, scenario.tornAfterCommit().size(),
         recovered.size(), recovered.equals(scenario.tornAfterCommit()), denyListed(scenario),
         tally.clearingRefusals, scenario.transitSwitch().rejectionsTotal(), duplicatesMinor, tally.foreignCopies,
-        lateCopies(scenario), inFlight, events(scenario), checks,
+        lateCopies(scenario), inFlight, events(scenario), counterfeits.presented(), counterfeits.refused(), checks,
         booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes);
   }
 

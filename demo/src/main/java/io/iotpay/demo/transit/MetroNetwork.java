@@ -1,5 +1,6 @@
 package io.iotpay.demo.transit;
 
+import io.iotpay.foundation.crypto.oda.OdaVerifier;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.terminal.gate.FareTable;
@@ -16,8 +17,8 @@ import java.util.Map;
  * crossed, so 3.00..7.50, below the cards' DF62 of 8.00), stations 1..4 run by operator METRO-A and
  * 5..8 by METRO-B. Each station has {@value #GATES_PER_DIRECTION} entry and as many exit gates,
  * each with its own journal file.
- * Every gate knows both operators' codes, so a transaction recovered from another operator's gate
- * is attributed to that operator.
+ * A transaction recovered from another operator's gate is attributed to that operator: the one its
+ * TAC covers (docs/gate.md §4).
  */
 final class MetroNetwork implements AutoCloseable {
   static final int STATIONS = 8;
@@ -31,17 +32,18 @@ final class MetroNetwork implements AutoCloseable {
   private final List<GateKernel> entryGates = new ArrayList<>();
   private final List<GateKernel> exitGates = new ArrayList<>();
 
-  MetroNetwork(Path journalDir, BusinessClock clock) {
+  /** @param oda the scheme's CA keys and revocation list every gate authenticates cards with */
+  MetroNetwork(Path journalDir, BusinessClock clock, OdaVerifier oda) {
     for (int station = 1; station <= STATIONS; station++) {
       for (int number = 1; number <= GATES_PER_DIRECTION; number++) {
-        entryGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.ENTRY));
-        exitGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.EXIT));
+        entryGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.ENTRY, oda));
+        exitGates.add(gate(journalDir, clock, station, number, GateConfig.Direction.EXIT, oda));
       }
     }
   }
 
   private GateKernel gate(Path journalDir, BusinessClock clock, int station, int number,
-      GateConfig.Direction direction) {
+      GateConfig.Direction direction, OdaVerifier oda) {
     int operatorCode = station <= STATIONS / 2 ? 1 : 2;
     PartyId operator = OPERATOR_CODES.get(operatorCode);
     String terminal = String.format("%s-S%02d-%s%d", operator.value(), station,
@@ -49,7 +51,8 @@ final class MetroNetwork implements AutoCloseable {
     GateConfig config = new GateConfig(operator, operatorCode, terminal, station, number, direction,
         GateConfig.PASSBACK_WINDOW_DEFAULT, GateConfig.JOURNEY_TIME_LIMIT_DEFAULT,
         io.iotpay.foundation.money.CurrencyUnit.CNY, 156, OPERATOR_CODES);
-    return new GateKernel(config, fares, GateJournal.open(journalDir.resolve(terminal + ".journal")), clock);
+    return new GateKernel(config, fares, GateJournal.open(journalDir.resolve(terminal + ".journal")), clock,
+        oda);
   }
 
   /** The entry gates of {@code station} (1..{@value #STATIONS}). */

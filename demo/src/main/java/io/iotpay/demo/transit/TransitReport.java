@@ -32,6 +32,8 @@ import java.util.TreeMap;
  * @param lateRecoveredCopies recovered copies of a transaction of an already settled day
  * @param inFlight what is not yet settled, by kind (all 0 after the final night)
  * @param events counts of the scenario's rarer events (forgotten tap-outs, EXIT_INCOMPLETE records, ...)
+ * @param counterfeitPresented counterfeit cards presented at entry gates ({@code --counterfeit-rate})
+ * @param counterfeitRefused of those, the gates that stayed shut (from the gates' refusals)
  * @param checks each conservation equation and whether it held
  */
 public record TransitReport(
@@ -63,6 +65,8 @@ public record TransitReport(
     long lateRecoveredCopies,
     Map<String, Long> inFlight,
     Map<String, Long> events,
+    long counterfeitPresented,
+    long counterfeitRefused,
     Map<String, Boolean> checks,
     boolean booksBalanced,
     boolean auditVerified,
@@ -84,7 +88,7 @@ public record TransitReport(
         faresOnCardsMinor, clearedMinor, issuerDebitedMinor, arrearsMinor, riderDebitsInLedgerMinor,
         operatorSettledMinor, quotaRestores, flashInjected, flashTornAfterCommit, flashRecovered, recoveredMatchesTorn,
         denyListed, clearingRefusals, switchRejections, operatorRefusedDuplicatesMinor, foreignRecoveredCopies,
-        lateRecoveredCopies, inFlight, events, checks, booksBalanced, verified,
+        lateRecoveredCopies, inFlight, events, counterfeitPresented, counterfeitRefused, checks, booksBalanced, verified,
         detail, leaves, conserved, notes);
   }
 
@@ -130,6 +134,8 @@ public record TransitReport(
     out.put("in_flight_minor", inFlightMinor());
     out.put("in_flight", new TreeMap<>(inFlight));
     out.put("events", new TreeMap<>(events));
+    out.put("counterfeit_presented", counterfeitPresented);
+    out.put("counterfeit_refused", counterfeitRefused);
     out.put("checks", new TreeMap<>(checks));
     out.put("books_balanced", booksBalanced);
     out.put("audit_verified", auditVerified);

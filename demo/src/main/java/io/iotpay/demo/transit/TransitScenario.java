@@ -93,11 +93,14 @@ public final class TransitScenario {
   static final double FORGOT_TAP_OUT_PROBABILITY = 0.04;
   /** A rider who keeps tearing taps gives up on tearing after this many: the next tap is clean. */
   static final int FAULTY_ATTEMPTS_MAX = 5;
+  /** Commands of a tap with offline data authentication (docs/gate.md §2): a fault is injected at one of them. */
+  static final int TAP_COMMANDS_MAX = 7;
   static final Instant START = Instant.parse("2026-03-01T20:00:00Z");
 
   private final TransitSettings settings;
   private final PrintStream progress;
   private final Random random;
+  private final Random counterfeitRandom;
   private final ManualBusinessClock clock = new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT);
   private final Tally tally = new Tally();
   private final List<Rider> riders = new ArrayList<>();
@@ -109,6 +112,8 @@ public final class TransitScenario {
   private Ledger ledger;
   private TransitSwitch transitSwitch;
   private MetroNetwork metro;
+  /** The scheme's ODA CA, the issuers' ODA certificates and the counterfeiter (docs/demo-transit.md). */
+  private Counterfeits counterfeits;
   /** The scheme CA and every party's file-signing key (docs/signed-files.md). */
   private SchemeEnrolment scheme;
   /** Per operator, the deny-list acceptance its gates apply (signature and version bound). */
@@ -118,6 +123,8 @@ public final class TransitScenario {
     this.settings = settings;
     this.progress = progress;
     this.random = new Random(settings.seed());
+    // Its own stream, so the riders' journeys of a seed are the same whatever the counterfeit rate.
+    this.counterfeitRandom = new Random(~settings.seed());
   }
 
   /** One rider: the account, the card (phone SE) and what pushes put on it. */
@@ -219,6 +226,11 @@ public final class TransitScenario {
         START.plus(Duration.ofDays(TransitSettings.DAYS_MAX + 10L)));
     String[] names = {"BANK-A", "BANK-B"};
     String[] prefixes = {"621234", "622345"};
+    Map<PartyId, String> odaIssuers = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      odaIssuers.put(PartyId.of(names[i]), prefixes[i]);
+    }
+    counterfeits = new Counterfeits(odaIssuers);
     List<CardRange> ranges = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
       PartyId id = PartyId.of(names[i]);
@@ -242,7 +254,7 @@ public final class TransitScenario {
       gateDenyLists.put(operator, new SignedDenyLists(scheme.verifierFor(operator)));
       book++;
     }
-    metro = new MetroNetwork(createDirectory(dir.resolve("journals")), clock);
+    metro = new MetroNetwork(createDirectory(dir.resolve("journals")), clock, counterfeits.gateVerifier());
   }
 
   private static Path createDirectory(Path path) {
@@ -298,7 +310,7 @@ public final class TransitScenario {
       }
       IssuedCard issued = issuer.issueCard(suite, account);
       RiderCard card = new RiderCard(issued, issuer.config().aid());
-      issuer.personalise(issued.pan(), card.present());
+      issuer.personalise(issued.pan(), card.present(), counterfeits.issuerCredentials(issuer.config().id(), suite));
       Rider rider = new Rider(number, issuer, account, kind, deposit, card, 0.45 + 0.45 * random.nextDouble());
       riders.add(rider);
       ridersByPan.put(issued.pan(), rider);
@@ -351,6 +363,9 @@ public final class TransitScenario {
           int from = 1 + random.nextInt(MetroNetwork.STATIONS);
           int to = 1 + (from + random.nextInt(MetroNetwork.STATIONS - 1)) % MetroNetwork.STATIONS;
           clock.advance(Duration.ofSeconds(2));
+          if (counterfeitRandom.nextDouble() < settings.counterfeitRate()) {
+            presentCounterfeit(rider, metro.entryGates(from));
+          }
           TapOutcome outcome = tap(rider, metro.entryGates(from));
           if (outcome instanceof TapOutcome.Opened) {
             tally.tapsIn++;
@@ -378,6 +393,18 @@ public final class TransitScenario {
     }
     say("demo transit: day %s: %d journeys, %d taps torn by injected faults", date, tally.tapsIn - inBefore,
         tally.flashInjected - tornBefore);
+  }
+
+  /** Someone presents a counterfeit of {@code victim}'s card at one of {@code gates} (docs/demo-transit.md). */
+  private void presentCounterfeit(Rider victim, List<GateKernel> gates) {
+    IssuedCard issued = victim.card.issued();
+    CardChannel counterfeit = counterfeits.make(counterfeits.nextKind(), issued.suite(), victim.issuer.config().id(),
+        issued.pan(), counterfeitRandom.nextLong());
+    TapOutcome outcome = gates.get(counterfeitRandom.nextInt(gates.size())).tap(counterfeit);
+    counterfeits.presented(outcome);
+    if (outcome instanceof TapOutcome.Refused refused) {
+      tally.refused(refused.reason().name());
+    }
   }
 
   private static boolean closedIncomplete(TapOutcome outcome) {
@@ -430,7 +457,7 @@ public final class TransitScenario {
       if (inject) {
         FaultyCardChannel.Fault fault = random.nextBoolean() ? FaultyCardChannel.Fault.LOSE_RESPONSE
             : FaultyCardChannel.Fault.PULL_CARD;
-        channel = new FaultyCardChannel(channel, 1 + random.nextInt(6), fault);
+        channel = new FaultyCardChannel(channel, 1 + random.nextInt(TAP_COMMANDS_MAX), fault);
       }
       TapOutcome outcome = gate.tap(channel);
       switch (outcome) {
@@ -613,6 +640,10 @@ public final class TransitScenario {
 
   TransitSwitch transitSwitch() {
     return transitSwitch;
+  }
+
+  Counterfeits counterfeits() {
+    return counterfeits;
   }
 
   Set<CardTransactionKey> tornAfterCommit() {

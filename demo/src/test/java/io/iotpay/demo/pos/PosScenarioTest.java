@@ -28,7 +28,10 @@ class PosScenarioTest {
     assertThat(report.auditVerified()).as(report.auditDetail()).isTrue();
     assertThat(report.conserved()).isTrue();
     assertThat(report.ok()).isTrue();
-    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY);
+    assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + 2 * PinPayments.PER_ISSUER);
+    assertThat(report.notes()).as("every PIN payment ended as planned").noneMatch(n -> n.contains("PIN"));
+    assertThat(report.pinVerified()).as("one right PIN per issuer").isEqualTo(2);
+    assertThat(report.pinFailed()).isEqualTo(2 * PinPayments.FAILED_PER_ISSUER);
     assertThat(report.approved()).isPositive();
     assertThat(report.declined()).isPositive();
     assertThat(report.standIn()).as("the issuer is down on day 2").isPositive();

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The transit scenario end to end with flash-card injection on: both card suites ride in every run
- * (half the riders 3DES, half SM4), the audit log alternates suites over the seeds.
+ * The transit scenario end to end with flash-card injection and counterfeit cards on: both card suites
+ * ride in every run (half the riders 3DES, half SM4), the audit log alternates suites over the seeds.
  */
 class TransitScenarioTest {
   private static final List<TransitReport> RUNS = new ArrayList<>();
@@ -23,7 +23,7 @@ class TransitScenarioTest {
   @CsvSource({"1, INTERNATIONAL", "7, NATIONAL", "42, INTERNATIONAL", "2026, NATIONAL"})
   void scenario_conservesMoney_balancesBooks_verifiesAudit_andRecoversEveryTornTap(long seed, AlgorithmSuite auditSuite)
       throws Exception {
-    TransitReport report = TransitScenario.run(new TransitSettings(6, 2, seed, 0.2, tempDir, auditSuite), null);
+    TransitReport report = TransitScenario.run(new TransitSettings(6, 2, seed, 0.2, 0.3, tempDir, auditSuite), null);
     RUNS.add(report);
 
     assertThat(report.checks()).as("every conservation equation").allSatisfy((name, held) -> assertThat(held)
@@ -44,6 +44,10 @@ class TransitScenarioTest {
     assertThat(report.clearingRefusals()).isZero();
     assertThat(report.flashInjected()).as("flash rate 0.2 tears some taps").isPositive();
     assertThat(report.auditLeaves()).isPositive();
+    // Counterfeit rate 0.3: counterfeits of riders' cards are presented, and every one is refused.
+    assertThat(report.counterfeitPresented()).isPositive();
+    assertThat(report.counterfeitRefused()).isEqualTo(report.counterfeitPresented());
+    assertThat(report.refusals().getOrDefault("ODA_FAILED", 0L)).isPositive();
   }
 
   @AfterAll

@@ -399,6 +399,21 @@ abstract class CustodyCore implements KeyCustody {
     });
   }
 
+  @Override
+  public boolean verifyPin(KeyRef zonePinKey, byte[] pinBlock, KeyRef pinVerificationKey, byte[] referencePin,
+      String pan) {
+    return reading(() -> {
+      Slot zone = use(zonePinKey, KeyOperation.PIN_DECIPHER);
+      Slot verification = use(pinVerificationKey, KeyOperation.PIN_VERIFY);
+      try (PinBlock.ClearPin entered = PinBlock.decipherFormat4(zonePinKey.suite(), zone.material.clearKey(), pinBlock,
+          pan);
+          PinBlock.ClearPin reference = PinBlock.decipherFormat4(pinVerificationKey.suite(),
+              verification.material.clearKey(), referencePin, pan)) {
+        return entered.matches(reference);
+      }
+    });
+  }
+
   // ---- key exchange ----
 
   @Override

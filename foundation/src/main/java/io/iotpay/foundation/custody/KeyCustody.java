@@ -98,6 +98,20 @@ public interface KeyCustody extends AutoCloseable {
   byte[] translateDukptPinBlock(KeyRef bdk, byte[] ksn, KeyRef toPinKey, byte[] pinBlock, String pan);
 
   /**
+   * The issuer's PIN check (a payment HSM's "verify interchange PIN, comparison method"): deciphers
+   * {@code pinBlock} (format 4 under a zone PIN key) and the card's reference PIN
+   * {@code referencePin} (format 4 under a {@link KeyUsage#PIN_VERIFICATION} key, made at
+   * enrolment with {@link #translatePinBlock}), compares the two PINs in constant time and wipes
+   * both. Neither PIN leaves the custody.
+   *
+   * @return true when the PINs are equal, false when they differ
+   * @throws io.iotpay.foundation.crypto.CryptoException when {@code pinBlock} does not decipher to a
+   *     PIN field under the zone key (a wrong key or a forged block, which is not a wrong PIN), or
+   *     the reference does not decipher; a {@link KeyCustodyException} for a key refused as above
+   */
+  boolean verifyPin(KeyRef zonePinKey, byte[] pinBlock, KeyRef pinVerificationKey, byte[] referencePin, String pan);
+
+  /**
    * A zone key wrapped under a zone master key for a 0800 key change: RFC 3394 AES key wrap (or
    * the same construction with SM4).
    */

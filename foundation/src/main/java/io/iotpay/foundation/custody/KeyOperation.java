@@ -16,6 +16,8 @@ public enum KeyOperation {
   EXPORT_PUBLIC_KEY(false),
   PIN_DECIPHER(false),
   PIN_ENCIPHER(true),
+  // A reference PIN made under an older PIN verification key version still verifies.
+  PIN_VERIFY(false),
   DUKPT_DERIVE(false),
   WRAP_KEY(true),
   UNWRAP_KEY(false),

@@ -8,6 +8,7 @@ import static io.iotpay.foundation.custody.KeyOperation.MAC_GENERATE;
 import static io.iotpay.foundation.custody.KeyOperation.MAC_VERIFY;
 import static io.iotpay.foundation.custody.KeyOperation.PIN_DECIPHER;
 import static io.iotpay.foundation.custody.KeyOperation.PIN_ENCIPHER;
+import static io.iotpay.foundation.custody.KeyOperation.PIN_VERIFY;
 import static io.iotpay.foundation.custody.KeyOperation.SIGN;
 import static io.iotpay.foundation.custody.KeyOperation.UNWRAP_KEY;
 import static io.iotpay.foundation.custody.KeyOperation.VERIFY_CARD_CRYPTOGRAM;
@@ -39,7 +40,13 @@ public enum KeyUsage {
   /** DUKPT base derivation key (ANSI X9.24-3 AES DUKPT, or its SM4 analogue). */
   DUKPT_BDK(EnumSet.of(DUKPT_DERIVE), KeyKind.AES_OR_SM4),
   /** Zone master key (key-encryption key): wraps and unwraps zone keys (0800 key change). */
-  ZONE_MASTER(EnumSet.of(WRAP_KEY, UNWRAP_KEY), KeyKind.AES_OR_SM4);
+  ZONE_MASTER(EnumSet.of(WRAP_KEY, UNWRAP_KEY), KeyKind.AES_OR_SM4),
+  /**
+   * The issuer's PIN verification key (PVK): cards' reference PINs are format 4 blocks under it.
+   * A PIN block can be translated into it (enrolment) but never out of it, and it is not exportable.
+   * Declared last: the sealed key file stores a usage by its position.
+   */
+  PIN_VERIFICATION(EnumSet.of(PIN_ENCIPHER, PIN_VERIFY), KeyKind.AES_OR_SM4);
 
   /** What the key material is. */
   enum KeyKind {

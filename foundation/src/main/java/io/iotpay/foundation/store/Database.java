@@ -105,16 +105,20 @@ public final class Database implements AutoCloseable {
         "unsupported JDBC URL '" + jdbcUrl + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB)");
   }
 
-  /** Applies the pending migrations of one component (its scripts in {@code db/<component>/<dialect>}). */
+  /**
+   * Applies the pending migrations of one component (its scripts in {@code db/<component>/<dialect>}),
+   * under {@link #writing}: on SQLite a migration that reads and then writes would otherwise fail at
+   * once (SQLITE_BUSY_SNAPSHOT) when this process's ledger or audit log commits in between.
+   */
   public void migrate(String component) {
-    Flyway.configure(Database.class.getClassLoader())
+    writing(() -> Flyway.configure(Database.class.getClassLoader())
         .dataSource(dataSource)
         .locations("classpath:db/" + component + "/" + dialect.folder())
         .table("flyway_" + component + "_history")
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .load()
-        .migrate();
+        .migrate());
   }
 
   public Dialect dialect() {

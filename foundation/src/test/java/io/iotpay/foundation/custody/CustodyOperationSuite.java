@@ -237,6 +237,37 @@ abstract class CustodyOperationSuite {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void verifyPin_comparesTheBlockWithTheReferencePin_andRefusesWhatDoesNotDecipher(AlgorithmSuite suite) {
+    assumeSupports(suite, "PIN translation");
+    SecretKeyBytes zoneKey = randomKey();
+    try (var custody = newCustody(suite)) {
+      KeyRef zone = custody.importClear("issuer-zpk", suite, KeyUsage.ZONE_PIN, zoneKey);
+      KeyRef pvk = custody.generate("pvk", suite, KeyUsage.PIN_VERIFICATION);
+      byte[] reference = custody.translatePinBlock(zone, pvk, block(suite, zoneKey, "4321"), PAN);
+
+      assertThat(custody.verifyPin(zone, block(suite, zoneKey, "4321"), pvk, reference, PAN)).isTrue();
+      assertThat(custody.verifyPin(zone, block(suite, zoneKey, "4322"), pvk, reference, PAN)).isFalse();
+      assertThat(custody.verifyPin(zone, block(suite, zoneKey, "43210"), pvk, reference, PAN)).isFalse();
+      byte[] right = block(suite, zoneKey, "4321");
+      assertThatThrownBy(() -> custody.verifyPin(zone, right, pvk, reference, "5413330089020029"))
+          .as("the block is bound to its PAN").isInstanceOf(io.iotpay.foundation.crypto.CryptoException.class);
+      byte[] underAnotherKey = block(suite, randomKey(), "4321");
+      assertThatThrownBy(() -> custody.verifyPin(zone, underAnotherKey, pvk, reference, PAN))
+          .isInstanceOf(io.iotpay.foundation.crypto.CryptoException.class).hasMessageNotContaining("4321");
+      // The reference PIN never leaves: the PVK cannot decipher into another key, nor be exported.
+      assertRefused(() -> custody.translatePinBlock(pvk, zone, reference, PAN), Reason.WRONG_USAGE);
+      assertRefused(() -> custody.verifyPin(pvk, reference, pvk, reference, PAN), Reason.WRONG_USAGE);
+    }
+  }
+
+  private static byte[] block(AlgorithmSuite suite, SecretKeyBytes key, String digits) {
+    try (PinBlock.ClearPin pin = PinBlock.ClearPin.fromChars(digits.toCharArray())) {
+      return PinBlock.encipherFormat4(suite, key, pin, PAN, new SecureRandom());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void wrapAndUnwrap_moveAZoneKeyToAPeerUnderTheZoneMasterKey(AlgorithmSuite suite) {
     assumeSupports(suite, "key wrap");
     SecretKeyBytes zmk = randomKey();

@@ -168,6 +168,11 @@ public final class Issuer {
     issuing.personalise(pan, channel);
   }
 
+  /** @see CardIssuing#personalise(Pan, CardChannel, OdaIssuing.IssuerCredentials) */
+  public void personalise(Pan pan, CardChannel channel, io.iotpay.foundation.crypto.oda.OdaIssuing.IssuerCredentials oda) {
+    issuing.personalise(pan, channel, oda);
+  }
+
   /** @see MetroEnablement#apply */
   public ServiceDecision apply(ServiceApplication application) {
     return enablement.apply(application);

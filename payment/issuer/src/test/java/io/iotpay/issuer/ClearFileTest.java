@@ -108,6 +108,40 @@ class ClearFileTest {
     }
   }
 
+  /**
+   * The TAC binds the acceptor (docs/card-apdus.md §6): an operator presenting another operator's
+   * records as its own (the operator field rewritten; the switch has checked it against the signed
+   * sender of the upload), or under another terminal, is refused ACCEPTOR_MISMATCH although the TAC
+   * verifies; nothing is debited and the genuine records still clear.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void operatorPresentingAnotherOperatorsRecords_isRefused_andTheGenuineStillClear(AlgorithmSuite suite)
+      throws Exception {
+    try (IssuerWorld world = new IssuerWorld(dir)) {
+      List<TransitRecord> genuine = journeys(world, suite);
+      TransitRecord exit = genuine.get(1);
+      TransitRecord otherOperator = new TransitRecord(exit.id(), PartyId.of("METRO-B"), exit.stationId(), exit.kind(),
+          exit.pan(), exit.panSequence(), exit.suite(), exit.atc(), exit.fare(), exit.quotaAfterMinor(), exit.time(),
+          exit.businessDate(), exit.cryptogramInput(), exit.tac(), false);
+      TransitRecord otherTerminal = copy(genuine.get(3), genuine.get(3).cryptogramInput(), genuine.get(3).tac(), 9);
+
+      ClearingReport stolen = world.issuer.clearFile(write(List.of(otherOperator, otherTerminal), "stolen.txt"),
+          FileLimits.defaults());
+      assertThat(stolen.accepted()).isZero();
+      assertThat(stolen.refusals()).extracting(ClearingReport.Refusal::reason)
+          .containsExactly(RefusalReason.ACCEPTOR_MISMATCH, RefusalReason.ACCEPTOR_MISMATCH);
+      assertThat(stolen.refusals().get(0).detail()).contains("METRO-B").contains("TAC covers operator");
+      assertThat(stolen.refusals().get(1).detail()).contains("GATE-X").contains("TAC covers terminal GATE-1");
+      assertThat(dueToSwitch(world)).isZero();
+
+      long fares = genuine.stream().mapToLong(r -> r.fare().amountMinor()).sum();
+      assertThat(world.issuer.clearFile(write(genuine, "genuine.txt"), FileLimits.defaults()).accepted())
+          .isEqualTo(genuine.size());
+      assertThat(dueToSwitch(world)).isEqualTo(fares);
+    }
+  }
+
   private static TransitRecord copy(TransitRecord r, byte[] input, byte[] tac, long sequence) {
     return new TransitRecord(new io.iotpay.protocol.transit.RecordId("GATE-X", sequence), r.operator(), r.stationId(),
         r.kind(), r.pan(), r.panSequence(), r.suite(), r.atc(), r.fare(), r.quotaAfterMinor(), r.time(),

@@ -12,6 +12,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.protocol.transit.TransitTac;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -55,7 +56,7 @@ final class TestGate {
     capp[4] = 0x11;
     expect(card.send(new CommandApdu(0x80, 0xDE, 0x01, 0xBC, capp, 0)), "UPDATE CAPP DATA CACHE");
     byte[] cdol1 = Bytes.concat(amount, new byte[6], Hex.decode("0156"), new byte[5], Hex.decode("0156"), DATE,
-        new byte[1], UN);
+        new byte[1], UN, TransitTac.Input.acceptor("GATE-1", OPERATOR));
     ResponseApdu ac = expect(card.send(new CommandApdu(0x80, 0xAE, 0x40, 0x00, cdol1, 256)), "GENERATE AC");
     byte[] data = ac.data();
     byte[] cid = find(data, 0x9F27);

@@ -29,6 +29,19 @@ final class DecisionProofs {
       throw new DecisionInputException("no decision for payment " + key);
     }
     DeviceOwner.require(mandates, versions.get(0), userId);
+    return signedProofs(key, versions);
+  }
+
+  /** @see PaymentDecisionService#operatorProofs */
+  List<InclusionProof> operatorProofs(IdempotencyKey key) {
+    List<PaymentDecision> versions = book.versions(key);
+    if (versions.isEmpty()) {
+      throw new DecisionInputException("no decision for payment " + key);
+    }
+    return signedProofs(key, versions);
+  }
+
+  private List<InclusionProof> signedProofs(IdempotencyKey key, List<PaymentDecision> versions) {
     Checkpoint checkpoint;
     try {
       checkpoint = auditLog.checkpointNow().orElseThrow();

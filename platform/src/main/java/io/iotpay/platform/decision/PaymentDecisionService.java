@@ -400,4 +400,14 @@ public final class PaymentDecisionService {
   public List<InclusionProof> proofs(IdempotencyKey key, String userId) {
     return proofs.proofs(key, userId);
   }
+
+  /**
+   * As {@link #proofs}, for the platform's operator (the console), who may see every decision's proof.
+   *
+   * @throws DecisionInputException when no decision has this key
+   * @throws DecisionStoreException when the checkpoint cannot be stored
+   */
+  public List<InclusionProof> operatorProofs(IdempotencyKey key) {
+    return proofs.operatorProofs(key);
+  }
 }

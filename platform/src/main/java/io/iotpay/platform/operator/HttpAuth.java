@@ -34,7 +34,7 @@ public record HttpAuth(String operatorToken, UserTokens users, AccountOwnership 
    * Whether {@code token} is the operator token. Both sides are hashed first, so the comparison takes
    * the same time whatever the token's length and however much of it matches.
    */
-  boolean isOperator(String token) {
+  public boolean isOperator(String token) {
     return MessageDigest.isEqual(digest(token), digest(operatorToken));
   }
 

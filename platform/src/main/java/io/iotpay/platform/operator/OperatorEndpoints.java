@@ -211,8 +211,8 @@ final class OperatorEndpoints {
     if (!body.startsWith(begin) || !body.endsWith(end)) {
       throw ApiException.badRequest("certificate_pem must be one PEM certificate block");
     }
-    byte[] der = Base64.getMimeDecoder().decode(body.substring(begin.length(), body.length() - end.length()));
     try {
+      byte[] der = Base64.getMimeDecoder().decode(body.substring(begin.length(), body.length() - end.length()));
       return (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException | RuntimeException e) {
       throw ApiException.badRequest("certificate_pem is not an X.509 certificate");

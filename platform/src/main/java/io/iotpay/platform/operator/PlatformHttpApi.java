@@ -11,6 +11,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -43,6 +47,8 @@ public final class PlatformHttpApi implements AutoCloseable {
   private final DirectoryServices directory;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Javalin app;
+  private final List<HttpMount> mounts = new ArrayList<>();
+  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
 
   /** @param services never null; @param config never null */
   public PlatformHttpApi(HttpApiServices services, HttpApiConfig config) {
@@ -100,6 +106,27 @@ public final class PlatformHttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Serves {@code mount}'s routes (the operator console's) beside the API's, registered after them.
+   *
+   * @return this
+   * @throws IllegalStateException when already started
+   */
+  public synchronized PlatformHttpApi mount(HttpMount mount) {
+    if (app != null) {
+      throw new IllegalStateException("mount before start");
+    }
+    mounts.add(Objects.requireNonNull(mount, "mount"));
+    return this;
+  }
+
+  /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */
+  public List<String> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
+  }
+
   /** Whether the API is served over TLS. */
   public boolean tls() {
     return config.tls() != null;
@@ -123,6 +150,7 @@ public final class PlatformHttpApi implements AutoCloseable {
     javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
     javalin.requestLogger.http(this::measure);
+    javalin.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
     HttpApiConfig.Tls tls = config.tls();
     if (tls == null) {
       return;
@@ -145,6 +173,7 @@ public final class PlatformHttpApi implements AutoCloseable {
   private void routes(Javalin created) {
     BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
     created.get("/health", ctx -> Exchange.json(ctx, 200, Exchange.JSON.createObjectNode().put("status", "UP")));
+    created.get(OpenApiDocument.PATH, new OpenApiDocument()::serve);
     created.get("/metrics", ctx -> {
       bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
@@ -156,6 +185,7 @@ public final class PlatformHttpApi implements AutoCloseable {
     new UserEndpoints(services, config).register(created, bearer);
     new AttackEndpoints(services, config, directory == null ? null : directory.audit()).register(created, bearer, metrics);
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
+    mounts.forEach(mount -> mount.register(created, config.tls() != null));
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
     created.exception(Exception.class, (e, ctx) -> {
       ApiException error = ErrorTable.of(e);

@@ -68,6 +68,7 @@ final class HttpApiFixture implements AutoCloseable {
   final EnvelopeService envelopes;
   final TestInbox inbox;
   final String operatorToken;
+  final HttpApiServices services;
   final PlatformHttpApi api;
   /** The operator's directory behind {@code /v1/users} and {@code /v1/accounts}. */
   final StoredUsers users;
@@ -85,6 +86,12 @@ final class HttpApiFixture implements AutoCloseable {
 
   /** @param trust the client's TLS trust when the API serves TLS; null for plain HTTP */
   HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config, javax.net.ssl.SSLContext trust) throws Exception {
+    this(suite, tempDir, config, trust, f -> List.of());
+  }
+
+  /** @param mounts what else the API serves (the operator console), made from the fixture's parts before it starts */
+  HttpApiFixture(AlgorithmSuite suite, Path tempDir, HttpApiConfig config, javax.net.ssl.SSLContext trust,
+      java.util.function.Function<HttpApiFixture, List<HttpMount>> mounts) throws Exception {
     this.suite = suite;
     HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     http = (trust == null ? client : client.sslContext(trust)).build();
@@ -113,12 +120,14 @@ final class HttpApiFixture implements AutoCloseable {
     HttpAuth auth = new HttpAuth(operatorToken, token -> users.userOf(token).or(() -> fixed.userOf(token)),
         (user, account) -> (user.equals(ALICE) && account == ALICE_ACCOUNT) || (user.equals(BOB) && account == BOB_ACCOUNT)
             || holders.holds(user, account));
-    HttpApiServices services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
+    services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
         platform.states, inbox, platform.clock, auth);
     DirectoryServices directory = new DirectoryServices(users, holders, new FixtureAccounts(platform.ledger),
         device -> ("psk-of-" + device.value()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
         leaf -> platform.auditLog.appendStandalone(List.of(leaf)));
-    api = new PlatformHttpApi(services, config, directory).start("127.0.0.1", 0);
+    PlatformHttpApi unstarted = new PlatformHttpApi(services, config, directory);
+    mounts.apply(this).forEach(unstarted::mount);
+    api = unstarted.start("127.0.0.1", 0);
     base = URI.create((api.tls() ? "https" : "http") + "://127.0.0.1:" + api.port());
   }
 

@@ -67,12 +67,16 @@ class TlsHttpApiTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
 
-    try (HttpApiFixture f = new HttpApiFixture(suite, tempDir, HttpApiConfig.defaults().withTls(storeFile, password), context)) {
+    try (HttpApiFixture f = new HttpApiFixture(suite, tempDir, HttpApiConfig.defaults().withTls(storeFile, password), context,
+        parts -> java.util.List.of(ConsoleFixture.console(parts)))) {
       assertThat(f.base.getScheme()).isEqualTo("https");
       HttpApiFixture.Device device = f.enrol("head-unit-tls");
       assertThat(f.call("GET", "/v1/devices/head-unit-tls/state", f.operatorToken, null).json().at("/device/suite").asText())
           .isEqualTo(suite.name());
       assertThat(device.id()).isEqualTo("head-unit-tls");
+      // Over TLS the console's session cookie is Secure too.
+      assertThat(f.call("GET", "/console/login", null, null).headers().get("Set-Cookie")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
       try (HttpClient untrusting = HttpClient.newHttpClient()) {
         HttpRequest request = HttpRequest.newBuilder(f.base.resolve("/health")).timeout(Duration.ofSeconds(10)).build();
         assertThatThrownBy(() -> untrusting.send(request, HttpResponse.BodyHandlers.discarding()))

@@ -4,6 +4,7 @@ import io.iotpay.card.crypto.BlockCipher16;
 import io.iotpay.card.crypto.CardMac;
 import io.iotpay.card.crypto.DesBlockCipher;
 import io.iotpay.card.crypto.Sm4BlockCipher;
+import io.iotpay.card.oda.DynamicSigner;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
 import javacard.framework.ISO7816;
@@ -50,13 +51,17 @@ public class TransitApplet extends Applet {
   static final short LOG_RECORDS = 10;
   static final short LOG_LENGTH = 68;
   private static final short LOG_SLOT = LOG_LENGTH + 1;
-  private static final short PROOF_MAX = 64;
+  private static final short PROOF_MAX = 96;
   private static final short PDOL_MAX = 32;
   private static final short PDOL_DATA_MAX = 64;
   private static final short RECORD_MAX = 64;
 
-  static final short CDOL1_LENGTH = 29;
+  /** CDOL1 data: the EMV part (29 bytes) then the acceptor (terminal id 16 ‖ operator id 16). */
+  static final short CDOL1_LENGTH = 61;
   private static final short CDOL_AMOUNT = 0;
+  private static final short CDOL_CURRENCY = 19;
+  private static final short CDOL_ACCEPTOR = 29;
+  private static final short ACCEPTOR_LENGTH = 32;
   private static final short CDOL_DATE = 21;
   private static final short CDOL_UN = 25;
 
@@ -78,6 +83,8 @@ public class TransitApplet extends Applet {
   static final byte CVR_ONLINE_ONLY = 0x04;
 
   private static final byte[] AIP = {0x08, 0x00};
+  /** AIP of a card personalised for ODA: as {@link #AIP} plus DDA supported (20), here fDDA. */
+  private static final byte[] AIP_ODA = {0x28, 0x00};
   private static final byte[] AFL = {0x08, 0x01, 0x01, 0x00};
   private static final byte[] LABEL = {'I', 'O', 'T', 'P', 'A', 'Y', ' ', 'T', 'R', 'A', 'N', 'S',
       'I', 'T'};
@@ -113,6 +120,7 @@ public class TransitApplet extends Applet {
   final byte[] proof;
   private short proofLength;
   private short proofAtc;
+  private final TransitOda oda;
 
   // ---- transient state ----------------------------------------------------------------------
   /** [0] stage, [1] path, [2] READ CAPP DATA seen before GPO, [3] CAPP cache filled. */
@@ -153,6 +161,7 @@ public class TransitApplet extends Applet {
     channel = new SecureChannel(mac, bArray, (short) (dataOff + 12), (short) (dataOff + 2),
         bArray[(short) (dataOff + 1)]);
     lifeCycle = LIFE_INSTALLED;
+    oda = new TransitOda(suite == SUITE_SM4);
     appKeys = new byte[32];
     amounts = new byte[18];
     pdol = new byte[PDOL_MAX];
@@ -165,7 +174,7 @@ public class TransitApplet extends Applet {
     proof = new byte[(short) (PROOF_MAX + 1)];
     tx = JCSystem.makeTransientByteArray((short) 4, JCSystem.CLEAR_ON_DESELECT);
     cache = JCSystem.makeTransientByteArray(CAPP_LENGTH, JCSystem.CLEAR_ON_DESELECT);
-    scratch = JCSystem.makeTransientByteArray((short) 192, JCSystem.CLEAR_ON_DESELECT);
+    scratch = JCSystem.makeTransientByteArray((short) 224, JCSystem.CLEAR_ON_DESELECT);
     sessionKey = JCSystem.makeTransientByteArray((short) 16, JCSystem.CLEAR_ON_DESELECT);
     tlv = JCSystem.makeTransientShortArray((short) 3, JCSystem.CLEAR_ON_DESELECT);
   }
@@ -204,6 +213,8 @@ public class TransitApplet extends Applet {
       case (byte) 0xA8: requirePlain(cla, (byte) 0x80); gpo(apdu, receive(apdu)); break;
       case (byte) 0xAE: requirePlain(cla, (byte) 0x80); generateAc(apdu, receive(apdu)); break;
       case (byte) 0x5A: requirePlain(cla, (byte) 0x80); getTransProve(apdu, receive(apdu)); break;
+      case (byte) 0x88: requirePlain(cla, (byte) 0x00); internalAuthenticate(apdu, receive(apdu)); break;
+      case (byte) 0xE0: requirePlain(cla, (byte) 0x80); generateOdaKey(apdu); break;
       case (byte) 0x50:
         requirePlain(cla, (byte) 0x80);
         channel.initializeUpdate(apdu, receive(apdu));
@@ -316,6 +327,10 @@ public class TransitApplet extends Applet {
     if (sfi == LOG_SFI) {
       readLogRecord(apdu, record);
     } else if (sfi == 0x01) {
+      if (record == 2 && lifeCycle == LIFE_PERSONALISED && oda.enabled()) {
+        apdu.setOutgoingAndSend((short) 0, oda.readRecord(buf));
+        return;
+      }
       if (record != 1 || lifeCycle != LIFE_PERSONALISED) {
         ISOException.throwIt(TransitSw.RECORD_NOT_FOUND);
       }
@@ -507,8 +522,8 @@ public class TransitApplet extends Applet {
 
   private void sendGpoResponse(APDU apdu, byte path) {
     byte[] buf = apdu.getBuffer();
-    short p = 2;
-    p = putTlv(buf, p, (short) 0x82, AIP, (short) 0, (short) 2);
+    short p = 3;
+    p = putTlv(buf, p, (short) 0x82, aip(), (short) 0, (short) 2);
     p = putTlv(buf, p, (short) 0x94, AFL, (short) 0, (short) 4);
     buf[p++] = (byte) 0x9F;
     buf[p++] = 0x36;
@@ -519,10 +534,15 @@ public class TransitApplet extends Applet {
       p = putTlv(buf, p, (short) 0x9F79, amounts, QUOTA, Bcd.LENGTH);
       p = putTlv(buf, p, (short) 0xDF62, amounts, LIMIT, Bcd.LENGTH);
       p = putTlv(buf, p, (short) 0xDF63, amounts, DEDUCTED, Bcd.LENGTH);
+      if (oda.enabled()) {
+        p = oda.appendGpoData(buf, p);
+      }
     }
-    buf[0] = 0x77;
-    buf[1] = (byte) (p - 2);
-    apdu.setOutgoingAndSend((short) 0, p);
+    apdu.setOutgoingAndSend((short) 0, TransitOda.closeTemplate(buf, (byte) 0x77, p));
+  }
+
+  private byte[] aip() {
+    return oda.enabled() ? AIP_ODA : AIP;
   }
 
   /** Writes tag (1 or 2 bytes), a one-byte length and the value; returns the next offset. */
@@ -547,10 +567,10 @@ public class TransitApplet extends Applet {
   private static final short S_DEDUCTED = (short) (S_QUOTA + 6);
   private static final short S_CAPP = (short) (S_DEDUCTED + 6);
   private static final short S_TC_END = (short) (S_CAPP + CAPP_LENGTH);
-  private static final short S_MAC = 96;
-  private static final short S_RESPONSE = 112;
+  private static final short S_MAC = 120;
+  private static final short S_RESPONSE = 136;
 
-  /** GENERATE AC {@code 80 AE P1 00 1D cdol1-data 00}. */
+  /** GENERATE AC {@code 80 AE P1 00 3D cdol1-data 00}. */
   private void generateAc(APDU apdu, short lc) {
     requirePersonalised();
     byte[] buf = apdu.getBuffer();
@@ -573,7 +593,7 @@ public class TransitApplet extends Applet {
     requireAmountsIntact();
     tx[0] = STAGE_AC_DONE;
     Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, (short) 0, CDOL1_LENGTH);
-    Util.arrayCopyNonAtomic(AIP, (short) 0, scratch, S_AIP, (short) 2);
+    Util.arrayCopyNonAtomic(aip(), (short) 0, scratch, S_AIP, (short) 2);
     Util.setShort(scratch, S_ATC, atc);
     scratch[S_IAD] = 0x01;
     scratch[(short) (S_IAD + 1)] = suite == SUITE_3DES ? (byte) 0x01 : (byte) 0x04;
@@ -589,8 +609,46 @@ public class TransitApplet extends Applet {
     if (cid == CID_TC) {
       commitOfflinePurchase(responseLength);
     }
+    if (cid == CID_TC && oda.enabled()) {
+      apdu.setOutgoingAndSend((short) 0, appendFdda(buf, responseLength));
+      return;
+    }
     Util.arrayCopyNonAtomic(scratch, S_RESPONSE, buf, (short) 0, responseLength);
     apdu.setOutgoingAndSend((short) 0, responseLength);
+  }
+
+  /**
+   * The TC response followed by 9F69 and 9F4B, the fDDA signature over the CDOL1's UN, amount and
+   * currency (docs/card-apdus.md §11). The proof GET TRANS PROVE returns stays the TC without them.
+   *
+   * @return the response length in {@code buf}
+   */
+  private short appendFdda(byte[] buf, short responseLength) {
+    oda.setTerminalData(scratch, CDOL_UN, scratch, CDOL_AMOUNT, scratch, CDOL_CURRENCY);
+    short content = (short) (responseLength - 2);
+    Util.arrayCopyNonAtomic(scratch, (short) (S_RESPONSE + 2), buf, (short) 3, content);
+    short end = oda.appendSignature(scratch, buf, (short) (3 + content));
+    return TransitOda.closeTemplate(buf, (byte) 0x77, end);
+  }
+
+  // ---- offline data authentication ------------------------------------------------------------
+
+  /** INTERNAL AUTHENTICATE: an fDDA signature without a transaction (docs/card-apdus.md §11). */
+  private void internalAuthenticate(APDU apdu, short lc) {
+    requirePersonalised();
+    apdu.setOutgoingAndSend((short) 0, oda.internalAuthenticate(apdu.getBuffer(), lc, scratch));
+  }
+
+  /** GENERATE ODA KEY {@code 80 E0 00 00 00} before personalisation closes: the card's ODA key pair. */
+  private void generateOdaKey(APDU apdu) {
+    if (lifeCycle == LIFE_PERSONALISED) {
+      ISOException.throwIt(TransitSw.CONDITIONS_NOT_SATISFIED);
+    }
+    byte[] buf = apdu.getBuffer();
+    if (buf[ISO7816.OFFSET_P1] != 0 || buf[ISO7816.OFFSET_P2] != 0) {
+      ISOException.throwIt(TransitSw.WRONG_P1P2);
+    }
+    apdu.setOutgoingAndSend((short) 0, oda.generateKey(buf));
   }
 
   /** Chooses AAC, TC or ARQC; for a TC also computes the new quota and DF63 into scratch. */
@@ -662,6 +720,8 @@ public class TransitApplet extends Applet {
     if (cid == CID_TC) {
       p = putTlv(scratch, p, (short) 0x9F79, scratch, S_QUOTA, Bcd.LENGTH);
       p = putTlv(scratch, p, (short) 0xDF63, scratch, S_DEDUCTED, Bcd.LENGTH);
+      // The acceptor the TAC covers, so a gate recovering this TC can rebuild the CDOL1.
+      p = putTlv(scratch, p, (short) 0xDF65, scratch, CDOL_ACCEPTOR, ACCEPTOR_LENGTH);
     }
     scratch[S_RESPONSE] = 0x77;
     scratch[(short) (S_RESPONSE + 1)] = (byte) (p - S_RESPONSE - 2);
@@ -758,6 +818,12 @@ public class TransitApplet extends Applet {
       changed = storeRecord(buf, value, valueLength);
     } else if (dgi == (short) 0x9200) {
       changed = storeApplicationData(buf, value, valueLength);
+    } else if (dgi == (short) 0x0102 || dgi == (short) 0x0103) {
+      changed = oda.storeRecord(buf, value, valueLength, dgi == (short) 0x0103);
+    } else if (dgi == (short) 0x0104) {
+      changed = oda.storeGpoData(buf, value, valueLength);
+    } else if (dgi >= (short) 0x8201 && dgi <= (short) 0x8207) {
+      changed = storeOdaKeyComponent(buf, (byte) dgi, value, valueLength);
     } else {
       ISOException.throwIt(TransitSw.REFERENCED_DATA_NOT_FOUND);
       return;
@@ -766,6 +832,7 @@ public class TransitApplet extends Applet {
       if (dgiFlags != DGI_ALL) {
         ISOException.throwIt(TransitSw.CONDITIONS_NOT_SATISFIED);
       }
+      oda.close();
       lifeCycle = LIFE_PERSONALISED;
     }
     if (!changed) {
@@ -790,6 +857,22 @@ public class TransitApplet extends Applet {
     }
     Util.arrayFillNonAtomic(buf, value, length, (byte) 0);
     return !same;
+  }
+
+  /**
+   * DGI 820c: RSA ODA key component c (DynamicSigner.RSA_*); the private ones (3..7) arrive
+   * encrypted under the session DEK (ECB) and are wiped from the buffer once loaded.
+   */
+  private boolean storeOdaKeyComponent(byte[] buf, byte component, short value, short length) {
+    if (component >= DynamicSigner.RSA_P) {
+      if (length == 0 || (short) (length % 16) != 0) {
+        ISOException.throwIt(TransitSw.WRONG_LENGTH);
+      }
+      mac.ecbDecrypt(channel.sessionKeys(), SecureChannel.dekOffset(), buf, value, length, buf, value);
+    }
+    boolean changed = oda.storeKeyComponent(component, buf, value, length);
+    Util.arrayFillNonAtomic(buf, value, length, (byte) 0);
+    return changed;
   }
 
   /** DGI 0101: the body of SFI 1 record 1 (tags 5A, 5F24, 5F34 ...); 5A is required. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Malformed and out-of-order commands answer the status word of docs/emv-card-apdus.md §9 and
+ * Malformed and out-of-order commands answer the status word of docs/emv-card-apdus.md §11 and
  * change nothing: the applet's whole state (persistent and session) is read back before and after.
  */
 class EmvStatusWordTest {

@@ -99,6 +99,11 @@ class StatusWordTest {
     gate.gpo("000000000100", 1);
     assertThat(sw(card.send(new CommandAPDU(0x80, 0xAE, 0x40, 0,
         Arrays.copyOf(TestTerminal.cdol1("000000000100"), 28), 256)))).isEqualTo("6700");
+    // The CDOL1 of before the acceptor was bound (29 bytes, no terminal and operator id) is refused.
+    assertThat(sw(card.send(new CommandAPDU(0x80, 0xAE, 0x40, 0,
+        Arrays.copyOf(TestTerminal.cdol1("000000000100"), 29), 256)))).isEqualTo("6700");
+    // INTERNAL AUTHENTICATE: a card personalised without ODA has no key to answer with.
+    assertThat(sw(card.send(new CommandAPDU(0x00, 0x88, 0, 0, new byte[12], 256)))).isEqualTo("6985");
     assertThat(sw(card.send("805A00000300010200"))).isEqualTo("6700");
     assertThat(sw(card.send("80500000070102030405060700"))).isEqualTo("6700");
   }

@@ -75,10 +75,14 @@ final class TestTerminal {
     return send(new CommandAPDU(0x80, 0xDE, 0x01, 0xBC, record));
   }
 
-  /** CDOL1 data: 9F02, 9F03, 9F1A, 95, 5F2A, 9A, 9C, 9F37 (29 bytes). */
+  /** The acceptor at the end of CDOL1: terminal id "G-01" and operator id "METRO-A", space-padded to 16 each. */
+  static final String ACCEPTOR = Hex.encode(String.format("%-16s%-16s", "G-01", "METRO-A")
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  /** CDOL1 data: 9F02, 9F03, 9F1A, 95, 5F2A, 9A, 9C, 9F37 (29 bytes), then the acceptor (32 bytes). */
   static byte[] cdol1(String amount) {
     return Hex.decode(amount + "000000000000" + "0156" + "0000000000" + "0156" + "261122" + "00"
-        + Hex.encode(UN));
+        + Hex.encode(UN) + ACCEPTOR);
   }
 
   ResponseAPDU generateAc(int p1, String amount) {

@@ -109,7 +109,7 @@ public final class PosSdk implements AutoCloseable {
   private final List<Recovered> recovered;
 
   private PosSdk(Options options, AlgorithmSuite suite, String terminalId, SecureElement se, Iso8583Client link, MonitoringService monitoring,
-      DeviceSensors sensors, Clock clock, OnlineAuthoriserWrap wrap) throws IOException {
+      DeviceSensors sensors, Clock clock, OnlineAuthoriserWrap wrap, PinPad pinPad) throws IOException {
     this.options = options;
     this.terminalId = terminalId;
     this.se = se;
@@ -129,7 +129,7 @@ public final class PosSdk implements AutoCloseable {
     this.authoriser = new Iso8583OnlineAuthoriser(link, options.acquirerId(), clock, sent);
     PosConfig config = options.kernel().apply(PosConfig.defaults(terminalId, options.merchantId(),
         new SecretKeyBytes(Arrays.copyOfRange(keys, 32, 48))));
-    this.kernel = new PosKernel(config, wrap.wrap(authoriser), PinPad.NONE, journal,
+    this.kernel = new PosKernel(config, wrap.wrap(authoriser), pinPad, journal,
         new SystemBusinessClock(clock, BusinessDayRule.UTC_MIDNIGHT));
     this.recovered = recover();
   }
@@ -196,6 +196,15 @@ public final class PosSdk implements AutoCloseable {
   /** As above, with {@code wrap} around the kernel's link. */
   public static PosSdk open(Options options, SecureElement se, Iso8583Client link, MonitoringService monitoring,
       DeviceSensors sensors, Clock clock, OnlineAuthoriserWrap wrap) {
+    return open(options, se, link, monitoring, sensors, clock, wrap, PinPad.NONE);
+  }
+
+  /**
+   * As above, with a PIN pad for online PIN above the CVM limit ({@link PhonePinPad}); without one
+   * ({@link PinPad#NONE}) the kernel falls back to the card's next CVM.
+   */
+  public static PosSdk open(Options options, SecureElement se, Iso8583Client link, MonitoringService monitoring,
+      DeviceSensors sensors, Clock clock, OnlineAuthoriserWrap wrap, PinPad pinPad) {
     Assert.notNull(options, "options");
     try {
       Path file = options.directory().resolve(ENROLMENT_FILE);
@@ -208,7 +217,7 @@ public final class PosSdk implements AutoCloseable {
       }
       return new PosSdk(options, AlgorithmSuite.byName(lines.get(0)), lines.get(1), Assert.notNull(se, "se"), Assert.notNull(link, "link"),
           Assert.notNull(monitoring, "monitoring"), Assert.notNull(sensors, "sensors"), Assert.notNull(clock, "clock"),
-          wrap);
+          wrap, Assert.notNull(pinPad, "pinPad"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the SDK directory", e);
     }

@@ -8,6 +8,7 @@ import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.oda.OdaVerifier;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.Pan;
@@ -17,6 +18,7 @@ import io.iotpay.protocol.transit.DenyList;
 import io.iotpay.protocol.transit.RecordId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
+import io.iotpay.protocol.transit.TransitTac;
 import io.iotpay.terminal.gate.TapOutcome.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
@@ -36,10 +38,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The metro gate kernel. One {@link #tap} per card presented: SELECT, READ CAPP DATA, GPO, then
  * READ RECORD (a card new to gates) or GET TRANS PROVE (the card's last transaction, unless this
- * gate's journal holds it), then UPDATE CAPP DATA CACHE and GENERATE AC: at most 6 command APDUs.
+ * gate's journal holds it), then UPDATE CAPP DATA CACHE and GENERATE AC: at most 6 command APDUs
+ * without offline data authentication.
  * Every resulting {@link TransitRecord} is in the journal (fsync'd) before {@link TapOutcome.Opened}
- * is returned. The gate holds no card keys: the issuer verifies each TAC in clearing. Rules and
- * sequences: docs/gate.md. Not thread-safe: one kernel per gate.
+ * is returned. The gate holds no card keys: the issuer verifies each TAC in clearing. A gate given
+ * the scheme's CA keys ({@link OdaVerifier}) also authenticates every card offline (fDDA, one more
+ * command: at most 7): a counterfeit is refused {@link Reason#ODA_FAILED}. Rules and sequences:
+ * docs/gate.md. Not thread-safe: one kernel per gate.
  */
 public final class GateKernel {
   /** The transit application's AID (docs/card-apdus.md §2). */
@@ -57,12 +62,27 @@ public final class GateKernel {
   private final String stationId;
   private final Map<PartyId, DenyList> denyLists = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final GateOda oda;
 
   /**
+   * A gate without offline data authentication (the tests of the other rules; docs/gate.md §9).
+   *
    * @param journal this gate's journal, open; the kernel appends to it
    * @throws GateException when the gate's station is not in the fare table
    */
   public GateKernel(GateConfig config, FareTable fares, GateJournal journal, BusinessClock clock) {
+    this(config, fares, journal, clock, null);
+  }
+
+  /**
+   * A gate that authenticates every card offline before it opens.
+   *
+   * @param journal this gate's journal, open; the kernel appends to it
+   * @param oda the scheme's CA public keys and CA revocation list; null for no ODA
+   * @throws GateException when the gate's station is not in the fare table
+   */
+  public GateKernel(GateConfig config, FareTable fares, GateJournal journal, BusinessClock clock, OdaVerifier oda) {
+    this.oda = oda == null ? null : new GateOda(oda);
     this.config = config;
     this.fares = fares;
     this.journal = journal;
@@ -126,6 +146,10 @@ public final class GateKernel {
       return new TapOutcome.Torn(e.getMessage(), tap.journaled, tap.count);
     } catch (Refusal r) {
       return refused(tap, r.reason, r.getMessage());
+    } catch (GateOda.Failure f) {
+      LOG.info("Card failed offline authentication, gate stays shut [gate={}, detail={}]", config.terminalId(),
+          f.getMessage());
+      return refused(tap, Reason.ODA_FAILED, f.getMessage());
     } catch (CardStatusException e) {
       return refused(tap, Reason.CARD_ERROR, e.getMessage());
     } catch (InvalidInputException e) {
@@ -149,14 +173,17 @@ public final class GateKernel {
     return switch (decide(session, resumeHere, tap.now)) {
       case Action.Refuse r -> throw new Refusal(r.reason(), r.detail());
       case Action.Resume r -> {
+        authenticateWithoutTransaction(tap, session);
         LOG.debug("Torn tap completed, gate opens [gate={}, card={}]", config.terminalId(), session.pan);
         yield new TapOutcome.Opened(tap.journaled, true, tap.count);
       }
       case Action.Run r -> {
+        verifyChain(tap, session);
         transact(tap, session, r.kind(), r.amountMinor());
         yield new TapOutcome.Opened(tap.journaled, false, tap.count);
       }
       case Action.CloseThenEnter r -> {
+        verifyChain(tap, session);
         transact(tap, session, TransitKind.EXIT_INCOMPLETE, session.lockedMinor);
         Session second = openSession(tap);
         transact(tap, second, TransitKind.ENTRY, entryLock(second));
@@ -179,7 +206,7 @@ public final class GateKernel {
     byte[] cappBytes;
     CappRecord.Read capp;
     byte[] un;
-    AlgorithmSuite suite;
+    byte[] gpo;
   }
 
   private Session openSession(Tap tap) {
@@ -195,6 +222,10 @@ public final class GateKernel {
     random.nextBytes(s.un);
     byte[] gpo = tap.expectOk(GateApdus.gpo(pdolData(pdol, gpoAmount(s.capp), s.un, tap)), "GPO", Reason.CARD_ERROR);
     readGpo(s, gpo);
+    s.gpo = gpo;
+    if (oda != null) {
+      GateOda.requireOffered(s.aip);
+    }
     s.panSequence = s.capp instanceof CappRecord.Ours ours ? ours.record().panSequence() : readPanSequence(tap);
     return s;
   }
@@ -291,11 +322,15 @@ public final class GateKernel {
     if (cid != GateApdus.CID_TC || atc != last.atc()) {
       throw new GateException("GET TRANS PROVE: CID " + cid + " / ATC " + atc + " is not the TC of ATC " + last.atc());
     }
-    byte[] cdol1 = cdol1(last.amountMinor(), last.dateBcd(), last.un());
+    byte[] acceptor = CardData.require(proof, 0xDF65, TransitTac.Input.CDOL1_BYTES - TransitTac.Input.TERMINAL_ID,
+        "GET TRANS PROVE");
+    byte[] cdol1 = cdol1(last.amountMinor(), last.dateBcd(), last.un(), acceptor);
     Instant time = last.time().atZone(clock.rule().zone()).toInstant();
     String station = fares.station(last.stationNumber()).map(FareTable.Station::id)
         .orElse("N" + last.stationNumber());
-    return record(s, cdol1, proof, last, config.operatorFor(last.operatorCode()), station, time, true);
+    // The operator is the one the TAC covers: the issuer checks the record against it.
+    PartyId operator = PartyId.of(TransitTac.Input.operatorId(cdol1));
+    return record(s, cdol1, proof, last, operator, station, time, true);
   }
 
   // ---- decision -------------------------------------------------------------------------------
@@ -380,7 +415,7 @@ public final class GateKernel {
         tap.localNow, s.atc, s.panSequence, kind, amountMinor, s.un);
     byte[] cappBytes = capp.encode();
     tap.expectOk(GateApdus.updateCappDataCache(cappBytes), "UPDATE CAPP DATA CACHE", Reason.CARD_ERROR);
-    byte[] cdol1 = cdol1(amountMinor, capp.dateBcd(), s.un);
+    byte[] cdol1 = cdol1(amountMinor, capp.dateBcd(), s.un, acceptor());
     byte[] response = tap.expectOk(GateApdus.generateAcTc(cdol1), "GENERATE AC", Reason.CARD_ERROR);
     int cid = unsigned8(CardData.require(response, 0x9F27, 1, "GENERATE AC"));
     if (cid != GateApdus.CID_TC) {
@@ -391,6 +426,9 @@ public final class GateKernel {
     if (unsigned16(CardData.require(response, 0x9F36, 2, "GENERATE AC")) != s.atc) {
       throw new GateException("GENERATE AC: ATC differs from the GPO's " + s.atc);
     }
+    if (oda != null) {
+      checkCardSignature(tap, response, cdol1);
+    }
     s.cappBytes = cappBytes;
     TransitRecord record = record(s, cdol1, response, capp, config.operator(), stationId, tap.now, false);
     journal.append(record); // before the gate opens: a crash after this cannot lose the fare
@@ -399,15 +437,66 @@ public final class GateKernel {
         s.pan, kind, record.fare().amountMinor(), record.quotaAfterMinor());
   }
 
-  /** CDOL1: 9F02, 9F03, 9F1A, 95, 5F2A, 9A, 9C, 9F37 (29 bytes); TVR and type are always zero. */
-  private byte[] cdol1(long amountMinor, byte[] date, byte[] un) {
-    byte[] out = new byte[29];
-    System.arraycopy(Bcd.encodeAmount(amountMinor), 0, out, 0, 6);
+  /**
+   * CDOL1: 9F02, 9F03, 9F1A, 95, 5F2A, 9A, 9C, 9F37 (29 bytes; TVR and type always zero), then the
+   * acceptor the TAC binds (terminal id ‖ operator id, {@link TransitTac.Input}).
+   */
+  private byte[] cdol1(long amountMinor, byte[] date, byte[] un, byte[] acceptor) {
+    byte[] out = new byte[TransitTac.Input.CDOL1_BYTES];
+    System.arraycopy(Bcd.encodeAmount(amountMinor), 0, out, TransitTac.Input.AMOUNT, 6);
     System.arraycopy(Bcd.encode(config.countryCode(), 4), 0, out, 12, 2);
-    System.arraycopy(Bcd.encode(config.currency().numericCode(), 4), 0, out, 19, 2);
-    System.arraycopy(date, 0, out, 21, 3);
-    System.arraycopy(un, 0, out, 25, 4);
+    System.arraycopy(Bcd.encode(config.currency().numericCode(), 4), 0, out, TransitTac.Input.CURRENCY, 2);
+    System.arraycopy(date, 0, out, TransitTac.Input.DATE, 3);
+    System.arraycopy(un, 0, out, TransitTac.Input.UN, 4);
+    System.arraycopy(acceptor, 0, out, TransitTac.Input.TERMINAL_ID, acceptor.length);
     return out;
+  }
+
+  private byte[] acceptor() {
+    return TransitTac.Input.acceptor(config.terminalId(), config.operator());
+  }
+
+  // ---- offline data authentication (docs/gate.md §2a) -----------------------------------------
+
+  /** Before money moves: SFI 1 record 2 and the certificate chain, once per tap. */
+  private void verifyChain(Tap tap, Session s) {
+    if (oda == null || tap.chain != null) {
+      return;
+    }
+    byte[] record = tap.expectOk(GateOda.readIssuerCertificate(), "READ RECORD SFI 1 record 2", Reason.ODA_FAILED);
+    tap.chain = oda.verifyChain(s.gpo, record, s.aip, tap.localNow.toLocalDate());
+  }
+
+  /** A tap that opens without a transaction still proves the card: INTERNAL AUTHENTICATE. */
+  private void authenticateWithoutTransaction(Tap tap, Session s) {
+    if (oda == null) {
+      return;
+    }
+    verifyChain(tap, s);
+    byte[] terminalData = new byte[12];
+    random.nextBytes(terminalData); // UN in bytes 0-3; amount 0 and currency follow
+    System.arraycopy(Bcd.encodeAmount(0), 0, terminalData, 4, 6);
+    System.arraycopy(Bcd.encode(config.currency().numericCode(), 4), 0, terminalData, 10, 2);
+    byte[] response = tap.expectOk(GateOda.internalAuthenticate(terminalData), "INTERNAL AUTHENTICATE",
+        Reason.ODA_FAILED);
+    GateOda.checkSignature(tap.chain, terminalData, response);
+  }
+
+  /** The TC's fDDA signature over this tap's UN, amount and currency, under the chain's key and suite. */
+  private void checkCardSignature(Tap tap, byte[] response, byte[] cdol1) {
+    byte[] iad = CardData.require(response, 0x9F10, -1, "GENERATE AC");
+    if (suiteOf(iad) != tap.chain.suite()) {
+      throw new GateOda.Failure("SUITE_MISMATCH: certificates of " + tap.chain.suite() + ", cryptogram of " + suiteOf(iad));
+    }
+    byte[] terminalData = new byte[12];
+    System.arraycopy(cdol1, TransitTac.Input.UN, terminalData, 0, 4);
+    System.arraycopy(cdol1, TransitTac.Input.AMOUNT, terminalData, 4, 6);
+    System.arraycopy(cdol1, TransitTac.Input.CURRENCY, terminalData, 10, 2);
+    GateOda.checkSignature(tap.chain, terminalData, response);
+  }
+
+  private static AlgorithmSuite suiteOf(byte[] iad) {
+    return iad.length > 1 && iad[1] == 0x04 ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
   }
 
   /**
@@ -428,7 +517,7 @@ public final class GateKernel {
     input.writeBytes(lockedAfter);
     input.writeBytes(capp.encode());
     long fareMinor = capp.kind() == TransitKind.ENTRY ? 0 : capp.amountMinor();
-    AlgorithmSuite suite = iad.length > 1 && iad[1] == 0x04 ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
+    AlgorithmSuite suite = suiteOf(iad);
     return new TransitRecord(new RecordId(config.terminalId(), journal.nextSequence()), operator, station, capp.kind(),
         s.pan, s.panSequence, suite, capp.atc(), Money.ofMinor(fareMinor, config.currency()),
         Bcd.decodeAmount(quotaAfter), time, clock.rule().businessDateOf(time), input.toByteArray(),
@@ -471,6 +560,7 @@ public final class GateKernel {
     final LocalDateTime localNow;
     final List<TransitRecord> journaled = new ArrayList<>(2);
     int count;
+    GateOda.Chain chain;
 
     Tap(CardChannel card, Instant now) {
       this.card = card;

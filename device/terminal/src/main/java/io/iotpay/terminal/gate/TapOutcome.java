@@ -60,6 +60,12 @@ public sealed interface TapOutcome {
     /** An unexpected status word; the detail names the command and the SW. */
     CARD_ERROR,
     /** A response that does not parse. */
-    INVALID_CARD_DATA
+    INVALID_CARD_DATA,
+    /**
+     * Offline data authentication failed (a counterfeit: no DDA offered, a broken, expired or
+     * revoked certificate chain, or a signature not made by the card's key over this tap's data);
+     * the detail starts with the reason ({@code OdaReason} name, NO_ODA, DATA_MISSING, SUITE_MISMATCH).
+     */
+    ODA_FAILED
   }
 }

@@ -2,6 +2,7 @@ package io.iotpay.terminal.pos;
 
 import io.iotpay.foundation.money.Money;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.PinBlock;
 import java.time.YearMonth;
 import java.util.Optional;
 
@@ -20,15 +21,14 @@ import java.util.Optional;
  * @param expiry the card's expiry month (5F24; ISO 8583 field 14), or null when unknown
  */
 public record AuthorisationRequest(byte[] field55, Money amount, Pan pan, int panSequence, String terminalId,
-    String merchantId, long transactionSequence, byte[] onlinePinBlock, YearMonth expiry) {
+    String merchantId, long transactionSequence, PinBlock onlinePinBlock, YearMonth expiry) {
   public AuthorisationRequest {
     field55 = field55.clone();
-    onlinePinBlock = onlinePinBlock == null ? null : onlinePinBlock.clone();
   }
 
   /** A request without the card's expiry month. */
   public AuthorisationRequest(byte[] field55, Money amount, Pan pan, int panSequence, String terminalId,
-      String merchantId, long transactionSequence, byte[] onlinePinBlock) {
+      String merchantId, long transactionSequence, PinBlock onlinePinBlock) {
     this(field55, amount, pan, panSequence, terminalId, merchantId, transactionSequence, onlinePinBlock, null);
   }
 
@@ -38,13 +38,8 @@ public record AuthorisationRequest(byte[] field55, Money amount, Pan pan, int pa
   }
 
   /** The enciphered PIN block, present when the cardholder entered an online PIN. */
-  public Optional<byte[]> pinBlock() {
-    return Optional.ofNullable(onlinePinBlock).map(byte[]::clone);
-  }
-
-  @Override
-  public byte[] onlinePinBlock() {
-    return onlinePinBlock == null ? null : onlinePinBlock.clone();
+  public Optional<PinBlock> pinBlock() {
+    return Optional.ofNullable(onlinePinBlock);
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.iotpay.protocol.iso8583.MonthDayTime;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.Outcome;
-import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +123,7 @@ public final class Iso8583OnlineAuthoriser implements OnlineAuthoriser {
           MonthDayTime.of(LocalDateTime.ofInstant(clock.instant(), clock.getZone())), request.expiry(),
           CONTACTLESS_CHIP, request.panSequence(), acquirerId, rrn(request.transactionSequence()),
           pad(request.terminalId(), 8), pad(request.merchantId(), 15),
-          request.pinBlock().map(PinBlock::new).orElse(null), new IccData(request.field55()));
+          request.pinBlock().orElse(null), new IccData(request.field55()));
     } catch (Iso8583Exception e) {
       return new AuthorisationResponse.NoAnswer("request not sent: " + e.getMessage());
     }

@@ -27,6 +27,7 @@ import io.iotpay.terminal.pos.EmvData.Ac;
 import io.iotpay.terminal.pos.EmvData.Candidate;
 import io.iotpay.terminal.pos.EmvData.IssuerData;
 import io.iotpay.terminal.pos.PosJournal.Authorisation;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.terminal.pos.PosOutcome.Cvm;
 import io.iotpay.terminal.pos.PosOutcome.Reason;
 import io.iotpay.terminal.pos.RiskRules.Method;
@@ -372,9 +373,9 @@ public final class PosKernel {
       t.tvr.set(Bit.PIN_PAD_NOT_PRESENT);
       return false;
     }
-    Optional<byte[]> block;
+    Optional<PinBlock> block;
     try {
-      block = pinPad.enterOnlinePin(t.amount);
+      block = pinPad.enterOnlinePin(t.amount, t.pan);
     } catch (RuntimeException e) {
       LOG.warn("PIN pad failed [terminal={}, detail={}]", config.terminalId(), e.getMessage());
       t.tvr.set(Bit.PIN_PAD_NOT_PRESENT); // "not present or not working"
@@ -385,7 +386,7 @@ public final class PosKernel {
       return false;
     }
     t.tvr.set(Bit.ONLINE_PIN_ENTERED);
-    t.pinBlock = block.get().clone();
+    t.pinBlock = block.get();
     return true;
   }
 
@@ -678,7 +679,7 @@ public final class PosKernel {
     Dol cdol2;
     Cvm cvm = Cvm.NOT_PERFORMED;
     byte[] cvmResults = Hex.decode("3F0000");
-    byte[] pinBlock;
+    PinBlock pinBlock;
     Ac first;
     Ac second;
     Authorisation authorisation = Authorisation.NOT_SENT;

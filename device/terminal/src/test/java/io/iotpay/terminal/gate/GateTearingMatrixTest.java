@@ -1,5 +1,8 @@
 package io.iotpay.terminal.gate;
 
+import io.iotpay.foundation.crypto.oda.CaRevocationList;
+import io.iotpay.protocol.Pan;
+import io.iotpay.terminal.pos.OdaScheme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.card.FaultyCardChannel;
@@ -16,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Flash-card tearing matrix: for tap-in and tap-out, each of the 6 command APDUs, each fault
- * (lose the command, lose the response, pull the card), then the next tap at the same gate or at
- * another gate of the same direction, then the rest of the rider's day. Both suites: 2 × 2 × 6 × 3 × 2
- * = 144 cases. After each case: (1) quota deducted on the card (quota + lock moved) = fares in the
+ * Flash-card tearing matrix: for tap-in and tap-out, each of the 6 command APDUs (7 with offline
+ * data authentication: gates with ODA and a card personalised for it), each fault (lose the
+ * command, lose the response, pull the card), then the next tap at the same gate or at another gate
+ * of the same direction, then the rest of the rider's day. Both suites: 2 × 2 × 6 × 3 × 2 = 144
+ * cases without ODA, 2 × 2 × 7 × 3 × 2 = 168 with, 312 in all. After each case: (1) quota deducted on the card (quota + lock moved) = fares in the
  * union of all gates' journals de-duplicated by card key, (2) the rider paid exactly the journeys'
  * fares (nothing twice), (3) every TC in the card's log is in some journal (nothing lost), (4) every
  * journaled TAC verifies under the issuer's key, (5) the next tap at the same gate opens.
@@ -29,17 +33,20 @@ class GateTearingMatrixTest {
 
   enum TapType { TAP_IN, TAP_OUT }
 
-  record Case(AlgorithmSuite suite, TapType type, int apdu, FaultyCardChannel.Fault fault, boolean sameGate) {}
+  record Case(AlgorithmSuite suite, boolean oda, TapType type, int apdu, FaultyCardChannel.Fault fault,
+      boolean sameGate) {}
 
   @Test
   void everyTearIsRecovered_moneyAndQuotaConserved() throws Exception {
     List<Case> cases = new ArrayList<>();
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-      for (TapType type : TapType.values()) {
-        for (int apdu = 1; apdu <= 6; apdu++) {
-          for (FaultyCardChannel.Fault fault : FaultyCardChannel.Fault.values()) {
-            cases.add(new Case(suite, type, apdu, fault, true));
-            cases.add(new Case(suite, type, apdu, fault, false));
+      for (boolean oda : new boolean[] {false, true}) {
+        for (TapType type : TapType.values()) {
+          for (int apdu = 1; apdu <= (oda ? 7 : 6); apdu++) {
+            for (FaultyCardChannel.Fault fault : FaultyCardChannel.Fault.values()) {
+              cases.add(new Case(suite, oda, type, apdu, fault, true));
+              cases.add(new Case(suite, oda, type, apdu, fault, false));
+            }
           }
         }
       }
@@ -52,15 +59,19 @@ class GateTearingMatrixTest {
     }
     System.out.println("Gate tearing matrix: " + cases.size() + " cases, " + violations.size() + " violations");
     violations.forEach(v -> System.out.println("  violation: " + v));
-    assertThat(cases).hasSize(144);
+    assertThat(cases).hasSize(312);
     assertThat(violations).isEmpty();
   }
 
   private List<String> run(Case c, Path caseDir) {
-    Metro metro = new Metro(caseDir);
+    Metro metro = c.oda() ? new Metro(caseDir, OdaScheme.of(c.suite()).verifier(CaRevocationList.empty()))
+        : new Metro(caseDir);
     List<String> violations = new ArrayList<>();
     try {
-      SimCard card = SimCard.standard(c.suite(), 100 + c.apdu());
+      SimCard card = c.oda()
+          ? new SimCard(c.suite(), Pan.withCheckDigit("621234567890123"), 5_000, 800, 100 + c.apdu(),
+              SimCard.Oda.genuine(OdaScheme.of(c.suite()).issuer))
+          : SimCard.standard(c.suite(), 100 + c.apdu());
       // A first journey at other gates, so the faulty gate must fetch the card's last proof (6 APDUs).
       expectOpened(metro.gate("IN-B").tap(card.channel()), c, "warm-up entry", violations);
       metro.clock.advance(Duration.ofMinutes(20));

@@ -1,5 +1,6 @@
 package io.iotpay.terminal.gate;
 
+import io.iotpay.foundation.crypto.oda.OdaVerifier;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.protocol.PartyId;
@@ -23,8 +24,16 @@ final class Metro {
   final Map<String, GateKernel> gates = new LinkedHashMap<>();
   private final Path dir;
 
+  private final OdaVerifier oda;
+
   Metro(Path dir) {
+    this(dir, null);
+  }
+
+  /** A network whose gates authenticate cards offline with {@code oda} (null: no ODA). */
+  Metro(Path dir, OdaVerifier oda) {
     this.dir = dir;
+    this.oda = oda;
     add("IN-A", 1, 1, GateConfig.Direction.ENTRY);
     add("IN-B", 1, 2, GateConfig.Direction.ENTRY);
     add("OUT-C", 8, 1, GateConfig.Direction.EXIT);
@@ -34,7 +43,7 @@ final class Metro {
 
   private void add(String id, int station, int gate, GateConfig.Direction direction) {
     GateConfig config = GateConfig.of(OPERATOR, 1, id, station, gate, direction);
-    gates.put(id, new GateKernel(config, fares, GateJournal.open(dir.resolve(id + ".journal")), clock));
+    gates.put(id, new GateKernel(config, fares, GateJournal.open(dir.resolve(id + ".journal")), clock, oda));
   }
 
   GateKernel gate(String id) {

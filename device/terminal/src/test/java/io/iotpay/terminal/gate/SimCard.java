@@ -16,8 +16,14 @@ import io.iotpay.foundation.crypto.MacPadding;
 import io.iotpay.foundation.crypto.Scp02;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.transit.TransitOdaPersonalisation;
+import io.iotpay.foundation.crypto.oda.OdaIssuing;
+import io.iotpay.foundation.crypto.oda.OdaPublicKey;
 import java.io.ByteArrayOutputStream;
+import java.security.SecureRandom;
+import java.time.YearMonth;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import javacard.framework.AID;
 import javax.smartcardio.CardException;
@@ -31,6 +37,7 @@ import javax.smartcardio.CardException;
 public final class SimCard {
   static final byte[] PDOL = Hex.decode("9F02065F2A029A039F3704DF6001");
   static final int PAN_SEQUENCE = 1;
+  private static final SecureRandom ODA_RANDOM = new SecureRandom();
 
   final AlgorithmSuite suite;
   final Pan pan;
@@ -41,6 +48,23 @@ public final class SimCard {
   private CardChannel channel;
 
   public SimCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed) {
+    this(suite, pan, quotaMinor, limitMinor, seed, null);
+  }
+
+  /**
+   * How the card's ODA data is made (docs/card-apdus.md §11): the issuer credentials that certify the
+   * card, the ICC certificate's expiry, and whether the certificate names a key the card does not
+   * hold (a clone with the real certificates and its own key).
+   */
+  public record Oda(OdaIssuing.IssuerCredentials issuer, YearMonth iccExpiry, boolean certifiesAnotherKey) {
+    /** A genuine card of {@code issuer}, its certificate valid to 2030. */
+    public static Oda genuine(OdaIssuing.IssuerCredentials issuer) {
+      return new Oda(issuer, YearMonth.of(2030, 12), false);
+    }
+  }
+
+  /** A card personalised with {@code oda} (null: no ODA, AIP 0800). */
+  public SimCard(AlgorithmSuite suite, Pan pan, long quotaMinor, long limitMinor, long seed, Oda oda) {
     this.suite = suite;
     this.pan = pan;
     this.initialQuotaMinor = quotaMinor;
@@ -58,7 +82,7 @@ public final class SimCard {
         (byte) install.length);
     connect();
     personalise(new Scp02.StaticKeys(new SecretKeyBytes(enc), new SecretKeyBytes(mac), new SecretKeyBytes(dek)),
-        macSubKey, quotaMinor, limitMinor);
+        macSubKey, quotaMinor, limitMinor, oda);
   }
 
   static SimCard standard(AlgorithmSuite suite, long seed) {
@@ -89,8 +113,11 @@ public final class SimCard {
     }
   }
 
-  private void personalise(Scp02.StaticKeys keys, byte[] macSubKey, long quotaMinor, long limitMinor) {
+  private void personalise(Scp02.StaticKeys keys, byte[] macSubKey, long quotaMinor, long limitMinor, Oda oda) {
     ok(channel.transmit(GateApdus.select(GateKernel.TRANSIT_AID)), "SELECT");
+    OdaPublicKey generated = oda == null || suite == AlgorithmSuite.INTERNATIONAL ? null
+        : new OdaPublicKey.Sm2(ok(channel.transmit(CommandApdu.parse(TransitOdaPersonalisation.GENERATE_ODA_KEY)),
+            "GENERATE ODA KEY").data());
     byte[] hostChallenge = Hex.decode("0102030405060708");
     ResponseApdu init = ok(channel.transmit(new CommandApdu(0x80, 0x50, 0x00, 0x00, hostChallenge, 256)), "INIT UPDATE");
     byte[] r = init.data();
@@ -106,9 +133,30 @@ public final class SimCard {
     byte[] record = concat(Hex.decode("5A08"), Hex.decode(pan.digits()),
         Hex.decode("5F2403271231" + "5F3401" + String.format("%02d", PAN_SEQUENCE)));
     storeData(cmac, 0x00, 1, dgi(0x0101, record));
+    if (oda != null) {
+      personaliseOda(cmac, session.dek(), oda, generated);
+    }
     byte[] appData = concat(Hex.decode("9F38"), new byte[] {(byte) PDOL.length}, PDOL, Hex.decode("9F7906"),
         Bcd.encodeAmount(quotaMinor), Hex.decode("DF6206"), Bcd.encodeAmount(limitMinor));
     storeData(cmac, 0x80, 2, dgi(0x9200, appData));
+  }
+
+  /**
+   * The card's ODA key (RSA: made here as the issuer's HSM would; SM2: generated on the card) and
+   * its certificate, in the blocks every personaliser takes from {@link TransitOdaPersonalisation}.
+   */
+  private void personaliseOda(Scp02.CommandMac cmac, SecretKeyBytes dek, Oda oda, OdaPublicKey generated) {
+    List<byte[]> blocks = TransitOdaPersonalisation.blocks(suite, generated,
+        part -> suite.cardBlockCipher().encrypt(CipherMode.ECB, dek, null, part), oda.issuer(),
+        Hex.decode(pan.digits()), oda.iccExpiry(), held -> oda.certifiesAnotherKey() ? anotherKey() : held, ODA_RANDOM);
+    for (int i = 0; i < blocks.size(); i++) {
+      storeData(cmac, 0x00, 3 + i, blocks.get(i));
+    }
+  }
+
+  private OdaPublicKey anotherKey() {
+    return OdaIssuing.publicKey(OdaIssuing.newCardKeyPair(suite, TransitOdaPersonalisation.RSA_BITS, ODA_RANDOM)
+        .getPublic());
   }
 
   private void storeData(Scp02.CommandMac cmac, int p1, int p2, byte[] data) {

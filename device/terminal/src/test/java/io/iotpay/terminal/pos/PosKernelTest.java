@@ -15,6 +15,7 @@ import io.iotpay.terminal.pos.PosConfig.RandomSelection;
 import io.iotpay.terminal.pos.PosJournal.Authorisation;
 import io.iotpay.terminal.pos.PosJournal.Entry;
 import io.iotpay.terminal.pos.PosJournal.Stage;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.terminal.pos.PosOutcome.Cvm;
 import io.iotpay.terminal.pos.PosOutcome.Reason;
 import io.iotpay.terminal.pos.PosOutcome.Result;
@@ -166,8 +167,8 @@ class PosKernelTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void atCvmLimit_withPinPad_onlinePinGoesToTheIssuer(AlgorithmSuite suite) {
-    byte[] block = Hex.decode("0123456789ABCDEF");
-    till.reconfigure(defaults(), amount -> Optional.of(block), new SecureRandom());
+    PinBlock block = new PinBlock(Hex.decode("0123456789ABCDEF0123456789ABCDEF"), Hex.decode("FFFF9876543210E000000001"));
+    till.reconfigure(defaults(), (amount, pan) -> Optional.of(block), new SecureRandom());
     PosCard card = till.card(suite);
     PosOutcome outcome = till.charge(card, 30_000);
     assertThat(outcome.cvm()).isEqualTo(Cvm.ONLINE_PIN);
@@ -189,7 +190,7 @@ class PosKernelTest {
     assertThat(tvrHas(noPad.entry(), Bit.PIN_PAD_NOT_PRESENT)).isTrue();
     assertThat(till.issuer.lastRequest.pinBlock()).isEmpty();
 
-    till.reconfigure(defaults(), amount -> Optional.empty(), new SecureRandom());
+    till.reconfigure(defaults(), (amount, pan) -> Optional.empty(), new SecureRandom());
     PosOutcome bypassed = till.charge(card, 40_000);
     assertThat(bypassed.cvm()).isEqualTo(Cvm.SIGNATURE);
     assertThat(tvrHas(bypassed.entry(), Bit.PIN_NOT_ENTERED)).isTrue();

@@ -1,5 +1,6 @@
 package io.iotpay.issuer.card;
 
+import io.iotpay.foundation.crypto.oda.OdaIssuing;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.IssuerBook;
@@ -127,8 +128,19 @@ public final class CardIssuing {
    * @throws IssuerInputException when the card refuses, or still fails after the retries
    */
   public void personalise(Pan pan, CardChannel channel) {
+    personalise(pan, channel, null);
+  }
+
+  /**
+   * As {@link #personalise(Pan, CardChannel)}, with offline data authentication: the card's ODA key
+   * (RSA made here, SM2 born on the card) certified under {@code oda}, the issuer's certificate
+   * from the scheme's ODA CA (docs/card-apdus.md §11).
+   *
+   * @param oda this issuer's ODA credentials for the card's suite; null for a card without ODA
+   */
+  public void personalise(Pan pan, CardChannel channel, OdaIssuing.IssuerCredentials oda) {
     CardRecord card = card(pan);
-    new Personalisation(config, keys.cardKeys(card.suite(), pan, card.panSequence()), card).run(channel);
+    new Personalisation(config, keys.cardKeys(card.suite(), pan, card.panSequence()), card, oda).run(channel);
     registry.save(card.withStatus(CardStatus.PERSONALISED));
     LOG.info("card {} personalised", pan);
   }

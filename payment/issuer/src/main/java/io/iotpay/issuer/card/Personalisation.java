@@ -11,7 +11,14 @@ import io.iotpay.foundation.codec.Bcd;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.ResponseApdu;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.oda.OdaIssuing;
+import io.iotpay.foundation.crypto.oda.OdaPublicKey;
+import io.iotpay.protocol.transit.TransitOdaPersonalisation;
+import java.security.SecureRandom;
+import java.time.YearMonth;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The personalisation script of one card (docs/card-apdus.md §7) and its safe retry: SELECT,
@@ -25,16 +32,21 @@ final class Personalisation {
   /** PDOL: 9F02 06, 5F2A 02, 9A 03, 9F37 04, DF60 01 — the gate's amount, currency, date, UN, DF60. */
   static final byte[] PDOL = Hex.decode("9F02065F2A029A039F3704DF6001");
   private static final byte[] EXPIRY = Hex.decode("301231");
+  /** The month of {@link #EXPIRY}: the card's ODA certificate expires with the card. */
+  private static final YearMonth EXPIRY_MONTH = YearMonth.of(2030, 12);
   private static final int ATTEMPTS_MAX = 3;
 
   private final IssuerConfig config;
   private final CardKeys keys;
   private final CardRecord card;
+  private final OdaIssuing.IssuerCredentials oda;
+  private final SecureRandom random = new SecureRandom();
 
-  Personalisation(IssuerConfig config, CardKeys keys, CardRecord card) {
+  Personalisation(IssuerConfig config, CardKeys keys, CardRecord card, OdaIssuing.IssuerCredentials oda) {
     this.config = config;
     this.keys = keys;
     this.card = card;
+    this.oda = oda;
   }
 
   /** GP install parameters: {@code Li AID ‖ 00 ‖ La suite ‖ KVN ‖ KDD ‖ ENC ‖ MAC ‖ DEK}. */
@@ -70,13 +82,34 @@ final class Personalisation {
       checkPersonalised(channel);
       return;
     }
+    OdaPublicKey generated = oda != null && card.suite() == AlgorithmSuite.NATIONAL
+        ? new OdaPublicKey.Sm2(expect(channel.transmit(CommandApdu.parse(TransitOdaPersonalisation.GENERATE_ODA_KEY)),
+            "GENERATE ODA KEY", false).data())
+        : null;
     Scp02Host host = new Scp02Host(keys);
     host.acceptInitializeUpdate(channel.transmit(host.initializeUpdate()));
     expect(channel.transmit(host.externalAuthenticate()), "EXTERNAL AUTHENTICATE", false);
     byte[] keyBlock = host.encryptWithDek(Bytes.concat(keys.ac().value(), keys.macSub().value()));
     expect(channel.transmit(host.wrap(0x80, 0xE2, 0x00, 0, dgi(0x8000, keyBlock))), "STORE DATA 8000", true);
     expect(channel.transmit(host.wrap(0x80, 0xE2, 0x00, 1, dgi(0x0101, record()))), "STORE DATA 0101", true);
+    if (oda != null) {
+      List<byte[]> blocks = odaBlocks(host, generated);
+      for (int i = 0; i < blocks.size(); i++) {
+        expect(channel.transmit(host.wrap(0x80, 0xE2, 0x00, 3 + i, blocks.get(i))), "STORE DATA (ODA)", true);
+      }
+    }
     expect(channel.transmit(host.wrap(0x80, 0xE2, 0x80, 2, dgi(0x9200, applicationData()))), "STORE DATA 9200", true);
+  }
+
+  /**
+   * The ODA blocks (docs/card-apdus.md §11): an SM2 key generated on the card, or an RSA key made
+   * here (a production issuer's HSM) and sent with its private parts under the session DEK; then the
+   * card's certificate under this issuer's ODA credentials, valid to the card's expiry.
+   */
+  private List<byte[]> odaBlocks(Scp02Host host, OdaPublicKey generated) {
+    byte[] pan = Bcd.encodeCompressed(card.pan().digits(), (card.pan().digits().length() + 1) / 2);
+    return TransitOdaPersonalisation.blocks(card.suite(), generated, host::encryptWithDek, oda, pan, EXPIRY_MONTH,
+        key -> key, random);
   }
 
   /** Already personalised (the last block went through, its response was lost): is it this card? */

@@ -7,6 +7,7 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
+import io.iotpay.protocol.transit.TransitTac;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,14 +18,14 @@ import java.util.Set;
  * covers in {@code cryptogramInput}. Stateless apart from the issuer's id.
  */
 final class RecordChecks {
-  /** Layout of a TC's cryptogram input (docs/card-apdus.md §6): CDOL1 29, AIP 2, ATC 2, CID 1, IAD 4, 9F79 6, DF63 6, CAPP 32. */
-  static final int INPUT_BYTES = 82;
-  private static final int AMOUNT = 0;
-  private static final int CURRENCY = 19;
-  private static final int ATC = 31;
-  private static final int CID = 33;
-  private static final int QUOTA_AFTER = 38;
-  private static final int CAPP = 50;
+  /** Layout of a TC's cryptogram input, once: {@link TransitTac.Input} (docs/card-apdus.md §6). */
+  static final int INPUT_BYTES = TransitTac.Input.BYTES;
+  private static final int AMOUNT = TransitTac.Input.AMOUNT;
+  private static final int CURRENCY = TransitTac.Input.CURRENCY;
+  private static final int ATC = TransitTac.Input.ATC;
+  private static final int CID = TransitTac.Input.CID;
+  private static final int QUOTA_AFTER = TransitTac.Input.QUOTA_AFTER;
+  private static final int CAPP = TransitTac.Input.CAPP;
   private static final byte CID_TC = 0x40;
 
   private final PartyId issuer;
@@ -67,6 +68,10 @@ final class RecordChecks {
     if (mismatch != null) {
       return refuse(record, RefusalReason.AMOUNT_MISMATCH, mismatch);
     }
+    String otherAcceptor = acceptorMismatch(record, input);
+    if (otherAcceptor != null) {
+      return refuse(record, RefusalReason.ACCEPTOR_MISMATCH, otherAcceptor);
+    }
     // Only a verified record claims its card key: a forged copy must not shadow the genuine one.
     seen.add(key);
     return Optional.empty();
@@ -97,6 +102,23 @@ final class RecordChecks {
     long amount = Bcd.decode(input, AMOUNT, 6);
     if (!entry && amount != record.fare().amountMinor()) {
       return "record fare " + record.fare().amountMinor() + " but the TAC covers " + amount;
+    }
+    return null;
+  }
+
+  /**
+   * The acceptor the TAC covers against the record: its operator must be the record's operator (the
+   * switch took the record only from that operator's signed file, docs/signed-files.md §7), and
+   * its terminal the record's terminal unless the record was recovered at another gate.
+   */
+  private static String acceptorMismatch(TransitRecord record, byte[] input) {
+    String operator = TransitTac.Input.operatorId(input);
+    if (!operator.equals(record.operator().value())) {
+      return "record presented by operator " + record.operator() + " but the TAC covers operator " + operator;
+    }
+    String terminal = TransitTac.Input.terminalId(input);
+    if (!record.recovered() && !terminal.equals(record.id().terminalId())) {
+      return "record of terminal " + record.id().terminalId() + " but the TAC covers terminal " + terminal;
     }
     return null;
   }

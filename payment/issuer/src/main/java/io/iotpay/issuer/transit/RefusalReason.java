@@ -14,6 +14,11 @@ public enum RefusalReason {
   BAD_TAC,
   /** The TAC verifies but the record's fare, quota, ATC, kind or currency disagrees with what it covers. */
   AMOUNT_MISMATCH,
+  /**
+   * The TAC verifies but covers another acceptor: another operator than the one presenting the
+   * record (an operator uploading another operator's records), or another terminal.
+   */
+  ACCEPTOR_MISMATCH,
   /** The rider's account could not be debited: the fare goes to arrears and the card on the deny list. */
   INSUFFICIENT_FUNDS
 }

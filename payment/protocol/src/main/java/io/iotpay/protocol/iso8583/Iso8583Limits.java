@@ -14,10 +14,18 @@ public final class Iso8583Limits {
   /** Largest ICC data (field 55) in bytes: EMV's chip data for an online request stays well under this. */
   public static final int ICC_DATA_BYTES_MAX = 255;
 
-  /** Bytes of field 128 (the message MAC) and field 52 (the PIN block). */
+  /** Bytes of field 128 (the message MAC). */
   public static final int MAC_BYTES = 8;
 
-  public static final int PIN_BLOCK_BYTES = 8;
+  /**
+   * Bytes of field 52: an ISO 9564 format 4 PIN block (AES, or SM4 for the national suite) is one
+   * 128-bit cipher block. ISO 8583:1987 sized the field for 8-byte DES blocks; our parties agree on
+   * 16 (docs/pin-and-dukpt.md, "On the wire").
+   */
+  public static final int PIN_BLOCK_BYTES = 16;
+
+  /** Bytes of field 53 when it carries a DUKPT key serial number (ANSI X9.24-3: 8-byte initial key ID ‖ 32-bit counter). */
+  public static final int KSN_BYTES = 12;
 
   /** Largest system trace audit number (field 11, n6). */
   public static final int STAN_MAX = 999_999;

@@ -129,6 +129,9 @@ public final class Iso8583Messages {
     codec.set(iso, 49, FieldText.zeroPadded(t.amount().currency().numericCode(), 3));
     if (t.pinBlock() != null) {
       codec.set(iso, 52, t.pinBlock().value());
+      if (t.pinBlock().ksn() != null) {
+        codec.set(iso, 53, t.pinBlock().ksn());
+      }
     }
     if (t.iccData() != null) {
       codec.set(iso, 55, t.iccData().value());
@@ -173,6 +176,10 @@ public final class Iso8583Messages {
   private static CardTransaction transaction(IsoMessage iso) {
     String field23 = optionalText(iso, 23);
     byte[] pin = optionalBytes(iso, 52);
+    byte[] ksn = optionalBytes(iso, 53);
+    if (ksn != null && pin == null) {
+      throw new Iso8583Exception(FIELD_INVALID, "field 53 KSN without a field 52 PIN block");
+    }
     byte[] icc = optionalBytes(iso, 55);
     return new CardTransaction(
         new Pan(text(iso, 2)),
@@ -188,7 +195,7 @@ public final class Iso8583Messages {
         text(iso, 37),
         text(iso, 41),
         text(iso, 42),
-        pin == null ? null : new PinBlock(pin),
+        pin == null ? null : new PinBlock(pin, ksn),
         icc == null ? null : new IccData(icc));
   }
 

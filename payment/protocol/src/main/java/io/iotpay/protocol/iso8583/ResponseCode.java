@@ -23,6 +23,8 @@ public enum ResponseCode {
   NOT_PERMITTED_TO_TERMINAL("58", "Transaction not permitted to terminal", false),
   EXCEEDS_WITHDRAWAL_LIMIT("61", "Exceeds withdrawal amount limit", false),
   RESTRICTED_CARD("62", "Restricted card", false),
+  /** A PIN block that does not decipher under the keys of its zone, or a replayed DUKPT KSN. */
+  SECURITY_VIOLATION("63", "Security violation", false),
   PIN_TRIES_EXCEEDED("75", "Allowable number of PIN tries exceeded", false),
   ISSUER_UNAVAILABLE("91", "Issuer or switch inoperative", false),
   DUPLICATE_TRANSMISSION("94", "Duplicate transmission", false),

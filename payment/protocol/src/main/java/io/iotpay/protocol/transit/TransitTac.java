@@ -3,6 +3,8 @@ package io.iotpay.protocol.transit;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.FastDesEngine;
 import io.iotpay.foundation.crypto.FastDesedeEngine;
+import io.iotpay.protocol.PartyId;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.DESEngine;
@@ -26,6 +28,76 @@ public final class TransitTac {
   private static final ThreadLocal<Engine> ENGINES = ThreadLocal.withInitial(Engine::new);
 
   private TransitTac() {}
+
+  /**
+   * The TC's cryptogram input, as the card builds it and every host reads it (docs/card-apdus.md
+   * §6): CDOL1 data (the EMV part, 29 bytes, then the acceptor: terminal id and operator id, 16
+   * bytes each, ASCII, right-padded with spaces) ‖ AIP ‖ ATC ‖ CID ‖ IAD ‖ 9F79 after ‖ DF63 after ‖
+   * CAPP record. The acceptor is inside the TAC, so an operator cannot present another acceptor's
+   * transaction as its own.
+   */
+  public static final class Input {
+    /** Bytes of one acceptor field (terminal id, operator id). */
+    public static final int ACCEPTOR_FIELD_BYTES = 16;
+    public static final int AMOUNT = 0;
+    public static final int CURRENCY = 19;
+    public static final int DATE = 21;
+    public static final int UN = 25;
+    public static final int TERMINAL_ID = 29;
+    public static final int OPERATOR_ID = TERMINAL_ID + ACCEPTOR_FIELD_BYTES;
+    /** Bytes of the CDOL1 data the gate sends. */
+    public static final int CDOL1_BYTES = OPERATOR_ID + ACCEPTOR_FIELD_BYTES;
+    public static final int AIP = CDOL1_BYTES;
+    public static final int ATC = AIP + 2;
+    public static final int CID = ATC + 2;
+    public static final int IAD = CID + 1;
+    public static final int QUOTA_AFTER = IAD + 4;
+    public static final int LOCKED_AFTER = QUOTA_AFTER + 6;
+    public static final int CAPP = LOCKED_AFTER + 6;
+    public static final int CAPP_BYTES = 32;
+    /** Bytes of a TC's cryptogram input. */
+    public static final int BYTES = CAPP + CAPP_BYTES;
+
+    private Input() {}
+
+    /**
+     * The acceptor part of CDOL1: terminal id ‖ operator id, each ASCII right-padded with spaces.
+     *
+     * @throws IllegalArgumentException when an id is longer than {@link #ACCEPTOR_FIELD_BYTES} or not ASCII
+     */
+    public static byte[] acceptor(String terminalId, PartyId operator) {
+      byte[] out = new byte[2 * ACCEPTOR_FIELD_BYTES];
+      java.util.Arrays.fill(out, (byte) ' ');
+      field(terminalId, out, 0);
+      field(operator.value(), out, ACCEPTOR_FIELD_BYTES);
+      return out;
+    }
+
+    /**
+     * The terminal id the TAC covers (padding removed); {@code input} is a cryptogram input or the
+     * CDOL1 data alone (at least {@link #CDOL1_BYTES}).
+     */
+    public static String terminalId(byte[] input) {
+      return text(input, TERMINAL_ID);
+    }
+
+    /** The operator id the TAC covers (padding removed), as text: it may not be a valid party id; input as {@link #terminalId}. */
+    public static String operatorId(byte[] input) {
+      return text(input, OPERATOR_ID);
+    }
+
+    private static void field(String value, byte[] out, int at) {
+      byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+      if (bytes.length > ACCEPTOR_FIELD_BYTES || !StandardCharsets.US_ASCII.newEncoder().canEncode(value)) {
+        throw new IllegalArgumentException("acceptor id '" + value + "' is not 1.." + ACCEPTOR_FIELD_BYTES + " ASCII");
+      }
+      System.arraycopy(bytes, 0, out, at, bytes.length);
+    }
+
+    private static String text(byte[] input, int at) {
+      return new String(input, at, ACCEPTOR_FIELD_BYTES, StandardCharsets.US_ASCII).stripTrailing();
+    }
+  }
 
   /**
    * The TAC the card computes; thread-safe (each thread uses its own {@link Engine}).

@@ -22,7 +22,7 @@ final class Samples {
   static CardTransaction transaction(int stan, String terminalId) {
     return new CardTransaction(PAN, "000000", Money.ofMinor(12_345, CurrencyUnit.CNY), AT, stan, AT,
         YearMonth.of(2029, 12), "071", 1, "48020000", "RRN" + String.format("%09d", stan), terminalId,
-        "MERCHANT0000001", new PinBlock(Hex.decode("0123456789ABCDEF")), ICC);
+        "MERCHANT0000001", new PinBlock(Hex.decode("0123456789ABCDEF0123456789ABCDEF"), Hex.decode("FFFF987654321000000000A1")), ICC);
   }
 
   static AuthorisationRequest authorisation(int stan) {

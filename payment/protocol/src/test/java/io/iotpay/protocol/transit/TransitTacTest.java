@@ -66,4 +66,18 @@ class TransitTacTest {
     assertThatThrownBy(() -> TransitTac.tac(suite, new byte[16], 0x10000, new byte[4]))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @org.junit.jupiter.api.Test
+  void input_acceptor_isTerminalIdThenOperatorId_spacePadded_andReadBack() {
+    byte[] acceptor = TransitTac.Input.acceptor("G-01", io.iotpay.protocol.PartyId.of("METRO-A"));
+    assertThat(new String(acceptor, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("G-01            METRO-A         ");
+    byte[] input = new byte[TransitTac.Input.BYTES];
+    System.arraycopy(acceptor, 0, input, TransitTac.Input.TERMINAL_ID, acceptor.length);
+    assertThat(TransitTac.Input.terminalId(input)).isEqualTo("G-01");
+    assertThat(TransitTac.Input.operatorId(input)).isEqualTo("METRO-A");
+    assertThat(TransitTac.Input.BYTES).isEqualTo(114); // CDOL1 61, AIP 2, ATC 2, CID 1, IAD 4, 9F79 6, DF63 6, CAPP 32
+    assertThatThrownBy(() -> TransitTac.Input.acceptor("G-0123456789ABCDEF", io.iotpay.protocol.PartyId.of("M")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

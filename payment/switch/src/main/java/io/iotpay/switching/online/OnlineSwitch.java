@@ -17,6 +17,7 @@ import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.NetworkManagementRequest;
 import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class OnlineSwitch implements AutoCloseable {
   private final OnlineStore store;
   private final MessageLog log;
   private final StandIn standIn;
+  private final PinZones pins;
   private final Map<PartyId, Issuer> issuers = new HashMap<>();
   private final Map<PartyId, Iso8583Server> servers = new HashMap<>();
   private final Map<RequestKey, CompletableFuture<CardResponse>> recent = new ConcurrentHashMap<>();
@@ -64,6 +66,15 @@ public final class OnlineSwitch implements AutoCloseable {
 
   /** The switch, not yet listening: the database is migrated here. */
   public OnlineSwitch(OnlineSwitchConfig config, Database database, Iso8583Wire wire) {
+    this(config, database, wire, null);
+  }
+
+  /**
+   * As above, translating online PIN blocks between zone keys with {@code pins}; without it (null)
+   * a request with a PIN block is answered 63 and not forwarded.
+   */
+  public OnlineSwitch(OnlineSwitchConfig config, Database database, Iso8583Wire wire, PinZones pins) {
+    this.pins = pins;
     this.config = config;
     this.wire = Assert.notNull(wire, "wire");
     this.routes = new IssuerRoutes(config.ranges());
@@ -178,7 +189,14 @@ public final class OnlineSwitch implements AutoCloseable {
         return reverseStandIn(acquirer, issuer, reversal, own.get(), t, panHash, startNs);
       }
     }
-    CompletableFuture<Outcome> sent = issuer.client().sendAsync(request);
+    Optional<Iso8583Message> forward = forIssuer(acquirer, issuerId, request, t);
+    if (forward.isEmpty()) {
+      CardResponse refused = CardResponse.answering(request, ResponseCode.SECURITY_VIOLATION, null, null);
+      record(acquirer, issuerId, request, t, panHash, refused, AnsweredBy.SWITCH, -1, startNs);
+      LOG.log(Level.INFO, "PIN block not translatable, refused [acquirer={0}, stan={1}]", acquirer, t.stan());
+      return refused;
+    }
+    CompletableFuture<Outcome> sent = issuer.client().sendAsync(forward.get());
     Outcome outcome = sent.copy()
         .completeOnTimeout(STAND_IN_TIMER, issuer.endpoint().standInAfterMs(), TimeUnit.MILLISECONDS).join();
     long issuerMs = elapsedMs(startNs);
@@ -199,8 +217,14 @@ public final class OnlineSwitch implements AutoCloseable {
     return answer;
   }
 
-  /** Authorisations and purchases are decided within limits; reversals and advices are acknowledged. */
+  /**
+   * Authorisations and purchases are decided within limits, except with a PIN, which only the issuer
+   * can verify (91); reversals and advices are acknowledged.
+   */
   private StandIn.Decision standInDecision(Issuer issuer, Iso8583Message request, CardTransaction t, String panHash) {
+    if (carriesPin(request, t)) {
+      return new StandIn.Decision(ResponseCode.ISSUER_UNAVAILABLE, null);
+    }
     return switch (request) {
       case AuthorisationRequest r -> standIn.decide(issuer.endpoint().issuer(), issuer.endpoint().limits(), t, panHash,
           System.currentTimeMillis());
@@ -287,6 +311,33 @@ public final class OnlineSwitch implements AutoCloseable {
       case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 carries no card");
       case NetworkManagementResponse r -> throw Assert.unreachable("an 0810 carries no card");
     };
+  }
+
+  /** An 0100 or 0200 with an online PIN block (advices and reversals never carry one to the issuer). */
+  private static boolean carriesPin(Iso8583Message request, CardTransaction t) {
+    return t.pinBlock() != null && (request instanceof AuthorisationRequest || request instanceof FinancialRequest);
+  }
+
+  /**
+   * The request as the issuer gets it: unchanged without a PIN, else with its PIN block under the
+   * issuer's zone PIN key; empty when the block cannot be translated.
+   */
+  private Optional<Iso8583Message> forIssuer(PartyId acquirer, PartyId issuer, Iso8583Message request,
+      CardTransaction t) {
+    if (!carriesPin(request, t)) {
+      return Optional.of(request);
+    }
+    Optional<PinBlock> zonePin = pins == null ? Optional.empty() : pins.translate(acquirer, issuer, t);
+    return zonePin.map(block -> withPin(request, block));
+  }
+
+  /** The request with its PIN block under the issuer's zone PIN key. */
+  private static Iso8583Message withPin(Iso8583Message request, PinBlock zonePin) {
+    CardTransaction t = transactionOf(request);
+    CardTransaction translated = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(),
+        t.stan(), t.localTime(), t.expiry(), t.posEntryMode(), t.panSequence(), t.acquirerId(), t.rrn(),
+        t.terminalId(), t.merchantId(), zonePin, t.iccData());
+    return request instanceof FinancialRequest ? new FinancialRequest(translated) : new AuthorisationRequest(translated);
   }
 
   /** The advice does not carry the PIN block: the decision is taken, the issuer has nothing to verify. */

@@ -25,6 +25,7 @@ import io.iotpay.protocol.iso8583.MonthDayTime;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
 import io.iotpay.protocol.iso8583.Outcome;
+import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import io.iotpay.protocol.online.Presentment;
@@ -76,6 +77,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       long reversalsAcknowledged) {}
 
   private final AcquirerHostConfig config;
+  private final PinTranslation pins;
   private final Ledger ledger;
   private final TerminalAuthority terminals;
   private final Clock clock;
@@ -109,6 +111,16 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
    */
   public AcquirerHost(AcquirerHostConfig config, Database database, Ledger ledger, TerminalAuthority terminals,
       Clock clock) {
+    this(config, database, ledger, terminals, clock, null);
+  }
+
+  /**
+   * As above, with online PIN: a request's PIN block is translated by {@code pins} before it is
+   * forwarded (docs/pin-and-dukpt.md). Without it (null) a request carrying a PIN block is refused 63.
+   */
+  public AcquirerHost(AcquirerHostConfig config, Database database, Ledger ledger, TerminalAuthority terminals,
+      Clock clock, PinTranslation pins) {
+    this.pins = pins;
     this.config = Assert.notNull(config, "config");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.terminals = Assert.notNull(terminals, "terminals");
@@ -215,7 +227,16 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       refused.incrementAndGet();
       return answer(request, ResponseCode.INVALID_AMOUNT, null);
     }
-    CardTransaction forwardedTxn = forwarded(t, merchant.get());
+    PinBlock zonePin = null;
+    if (t.pinBlock() != null) {
+      switch (translatePin(t)) {
+        case PinTranslation.Result.Refused(String why) -> {
+          return refusedPin(request, why);
+        }
+        case PinTranslation.Result.Translated(PinBlock block) -> zonePin = block;
+      }
+    }
+    CardTransaction forwardedTxn = forwarded(t, merchant.get(), zonePin);
     AuthorisationRequest forward = new AuthorisationRequest(forwardedTxn);
     String key = key(t, Mti.AUTHORISATION_REQUEST);
     CompletableFuture<CardResponse> mine = new CompletableFuture<>();
@@ -238,6 +259,11 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
         return again;
       }
       long id = inserted.get();
+      if (zonePin != null && !pins.firstUse(t.pinBlock().ksn(), t.terminalId(), now)) {
+        CardResponse replayed = refusedKsnReplay(request, id);
+        mine.complete(replayed);
+        return replayed;
+      }
       forwarded.incrementAndGet();
       Outcome outcome = switchClient.send(forward);
       CardResponse toTerminal;
@@ -271,6 +297,30 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     } finally {
       inFlight.remove(key, mine);
     }
+  }
+
+  /** The terminal's DUKPT PIN block under the zone PIN key shared with the switch, or why not. */
+  private PinTranslation.Result translatePin(CardTransaction t) {
+    return pins == null ? new PinTranslation.Result.Refused("this host takes no online PIN") : pins.translate(t);
+  }
+
+  /** A PIN block that does not translate: 63, nothing stored, nothing forwarded. */
+  private CardResponse refusedPin(AuthorisationRequest request, String why) {
+    CardTransaction t = request.transaction();
+    LOG.info("PIN block refused [terminal={}, stan={}, why={}]", t.terminalId(), t.stan(), why);
+    refused.incrementAndGet();
+    return answer(request, ResponseCode.SECURITY_VIOLATION, null);
+  }
+
+  /** A PIN block under a KSN used before (a replay): 63, stored as the request's answer, not forwarded. */
+  private CardResponse refusedKsnReplay(AuthorisationRequest request, long id) {
+    CardTransaction t = request.transaction();
+    LOG.warn("PIN block under a KSN used before, refused as a replay [terminal={}, stan={}]", t.terminalId(), t.stan());
+    CardResponse replayed = answer(request, ResponseCode.SECURITY_VIOLATION, null);
+    store.answer(id, TransactionState.DECLINED, ResponseCode.SECURITY_VIOLATION.code(), null, seal(replayed),
+        clock.millis());
+    refused.incrementAndGet();
+    return replayed;
   }
 
   /** The terminal and its merchant may transact: the merchant's row (created on its first transaction). */
@@ -335,10 +385,10 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
    * would be one request to the issuer, which keys on MTI + 32 + 11 + 7: the acquirer's STAN is
    * unique across its terminals (a counter from a random start; it repeats only after 999,999 requests).
    */
-  private CardTransaction forwarded(CardTransaction t, OnlineHostStore.MerchantRow merchant) {
+  private CardTransaction forwarded(CardTransaction t, OnlineHostStore.MerchantRow merchant, PinBlock zonePin) {
     return new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(), nextStan(), t.localTime(),
         t.expiry(), t.posEntryMode(), t.panSequence(), config.institutionId(), t.rrn(), t.terminalId(),
-        merchant.acceptorId(), t.pinBlock(), t.iccData());
+        merchant.acceptorId(), zonePin, t.iccData());
   }
 
   private int nextStan() {
@@ -533,7 +583,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       }
       String approval = String.format("R%05d", random.nextInt(100_000));
       CardResponse toTerminal = answer(request, ResponseCode.APPROVED, approval);
-      FinancialRequest recorded = new FinancialRequest(forwarded(t, merchant.get()));
+      FinancialRequest recorded = new FinancialRequest(forwarded(t, merchant.get(), null));
       store.insertRequest(new OnlineHostStore.RequestRow(0, t.terminalId(), t.stan(), t.transmittedAt().field7(),
           Mti.FINANCIAL_REQUEST.code(), REFUND, merchant.get().merchantId(), businessDate().toString(), t.rrn(),
           t.pan().masked(), amount, t.amount().currency().alphaCode(), TransactionState.REFUND,

@@ -116,9 +116,20 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   // One request at a time: duplicates racing each other see the first one's stored answer.
   private final ReentrantLock lock = new ReentrantLock();
   private final AccountAuthorisation accounts;
+  private final PinVerification pins;
 
   /** Opens the host on its database (applies the issuer-auth migrations). */
   public CardAuthorisationService(Database database, Ledger ledger, KeyCustody custody, Config config, Clock clock) {
+    this(database, ledger, custody, config, clock, null);
+  }
+
+  /**
+   * As above, verifying online PINs with the keys {@code pinSettings} names (docs/pin-and-dukpt.md);
+   * without them (null) a request with a PIN block is declined 63.
+   */
+  public CardAuthorisationService(Database database, Ledger ledger, KeyCustody custody, Config config, Clock clock,
+      PinVerification.Settings pinSettings) {
+    this.pins = pinSettings == null ? null : new PinVerification(database, custody, pinSettings);
     this.ledger = Assert.notNull(ledger, "ledger");
     this.custody = Assert.notNull(custody, "custody");
     this.config = Assert.notNull(config, "config");
@@ -131,6 +142,35 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   /** The account path (account tokens, 0220 completions); docs/issuer-authorisation.md. */
   public AccountAuthorisation accounts() {
     return accounts;
+  }
+
+  /**
+   * Sets a registered card's reference PIN from the cardholder's PIN selection block, a format 4
+   * block under the zone PIN key named in the PIN settings; its PIN tries start again.
+   *
+   * @throws IssuerInputException when no card is registered under {@code pan}, the host has no PIN
+   *     settings, or the block does not decipher (nothing changes)
+   */
+  public void enrolPin(Pan pan, byte[] selectionBlock) {
+    if (pins == null) {
+      throw new IssuerInputException("this host verifies no PINs");
+    }
+    lock.lock();
+    try {
+      pins.enrol(requireCard(pan).panHash(), pan, selectionBlock);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** PINs verified and failed so far, from the PIN table; empty when the host verifies no PINs. */
+  public Optional<PinVerification.Counts> pinCounts() {
+    return pins == null ? Optional.empty() : Optional.of(pins.counts());
+  }
+
+  /** Wrong PINs the card may still enter; -1 when it has no reference PIN or the host verifies none. */
+  public int pinTriesLeft(Pan pan) {
+    return pins == null ? -1 : pins.triesLeft(panHash(pan));
   }
 
   /** Registers (or updates) a card; only its keyed hash and masked form are stored. */
@@ -429,7 +469,28 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     }
     boolean arqcValid = custody.verifyArqc(custody.current(card.keyLabel()), t.pan().digits(),
         String.format("%02d", card.panSequence()), chip.atc(), chip.cryptogramInput(), chip.arqc());
-    return new Decision(checks(t, card, chip, arqcValid, key, alsoApproved), card, chip, arqcValid);
+    ResponseCode pinRefusal = arqcValid && card.state() == CardState.ACTIVE ? pinRefusal(t, panHash) : null;
+    ResponseCode code = pinRefusal != null ? pinRefusal : checks(t, card, chip, arqcValid, key, alsoApproved);
+    return new Decision(code, card, chip, arqcValid);
+  }
+
+  /**
+   * The online PIN check of a genuine card's request (a forged ARQC or a blocked card uses no PIN
+   * try): null when the request has no PIN block or the PIN verified, else the decline.
+   */
+  private ResponseCode pinRefusal(CardTransaction t, String panHash) {
+    if (t.pinBlock() == null) {
+      return null;
+    }
+    if (pins == null) {
+      return ResponseCode.SECURITY_VIOLATION;
+    }
+    PinVerification.Outcome outcome = pins.verify(panHash, t.pan(), t.pinBlock());
+    if (outcome != PinVerification.Outcome.VERIFIED) {
+      LOG.log(System.Logger.Level.INFO, "online PIN not verified [pan={0}, stan={1}, outcome={2}]", t.pan().masked(),
+          t.stan(), outcome);
+    }
+    return outcome.code;
   }
 
   /** The decline table, first match wins; APPROVED when every check passes. */

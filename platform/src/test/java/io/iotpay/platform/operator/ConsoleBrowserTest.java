@@ -1,0 +1,234 @@
+package io.iotpay.platform.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.identity.DeviceStatus;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator console in a real browser: Debian's headless Chromium driven by Selenium against the
+ * console on real parts ({@link ConsoleFixture}). Skipped, with the reason, where Chromium or its
+ * driver is not installed ({@code .ci/setup.d/70-chromium.sh} installs both). Screenshots of every
+ * page go to {@code target/console-screenshots/}.
+ */
+class ConsoleBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path tempDir;
+
+  static Stream<Arguments> suitesWithAndWithoutJavaScript() {
+    return Stream.of(AlgorithmSuite.values()).flatMap(suite -> Stream.of(Arguments.of(suite, true), Arguments.of(suite, false)));
+  }
+
+  @ParameterizedTest(name = "{0}, JavaScript {1}")
+  @MethodSource("suitesWithAndWithoutJavaScript")
+  void logIn_findADevice_suspendIt_andItsNextPaymentRequestIsRefused(AlgorithmSuite suite, boolean javaScript) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      inBrowser(javaScript, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.id("q")).sendKeys("car");
+          browser.findElement(By.id("search")).click();
+          wait(browser).until(ExpectedConditions.urlContains("q=car"));
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
+          assertThat(f.devicePaymentRequest().status()).as("an active device is heard").isEqualTo(200);
+
+          browser.findElement(By.id("reason")).sendKeys("reported stolen");
+          browser.findElement(By.id("suspend")).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "SUSPENDED"));
+          assertThat(status(f)).isEqualTo(DeviceStatus.SUSPENDED);
+
+          HttpApiFixture.Response refused = f.devicePaymentRequest();
+          assertThat(refused.status()).isEqualTo(403);
+          assertThat(refused.error()).isEqualTo("DEVICE_SUSPENDED");
+          browser.navigate().refresh();
+          assertThat(browser.findElement(By.id("device-refusals")).getText()).contains("DEVICE_SUSPENDED");
+          screenshot(browser, suite + (javaScript ? "" : "-nojs") + "-device");
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void openAPayment_itsProofVerifiesInThePage_andFailsWhenAByteIsChanged(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.linkText("Payments")).click();
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE + "/8")).click();
+          assertThat(browser.findElement(By.id("server-check-0")).getText()).isEqualTo("verified");
+          assertThat(browser.findElement(By.id("server-check-1")).getText()).isEqualTo("verified");
+          if (suite != AlgorithmSuite.INTERNATIONAL) {
+            assertThat(browser.findElements(By.className("browser-check"))).isEmpty();
+            assertThat(browser.getPageSource()).contains("only the platform's");
+            return;
+          }
+          for (String version : List.of("0", "1")) {
+            wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-" + version), "verified in this browser"));
+          }
+          screenshot(browser, suite + "-payment");
+          JavascriptExecutor js = (JavascriptExecutor) browser;
+          String original = (String) js.executeScript("return document.getElementById('proof-1').textContent;");
+          for (String field : List.of("entry", "leafHash", "root", "checkpoint.rootHash", "checkpoint.signature", "path.0")) {
+            js.executeScript(CHANGE_ONE_BYTE, "proof-1", field);
+            browser.findElement(By.id("check-proofs")).click();
+            wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("browser-check-1"), "FAILED"));
+            assertThat(browser.findElement(By.id("browser-check-0")).getText()).as(field).isEqualTo("verified in this browser");
+            // Put the proof back: it verifies again, so the failure was the changed byte's.
+            js.executeScript("document.getElementById(arguments[0]).textContent = arguments[1];", "proof-1", original);
+            browser.findElement(By.id("check-proofs")).click();
+            wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-1"), "verified in this browser"));
+          }
+      });
+    }
+  }
+
+  /** Changes one byte (the first hex digit of its second byte) of a field of the proof shown in element arguments[0]. */
+  private static final String CHANGE_ONE_BYTE = """
+      const pre = document.getElementById(arguments[0]);
+      const proof = JSON.parse(pre.textContent);
+      const names = arguments[1].split('.');
+      let holder = proof;
+      for (const name of names.slice(0, -1)) { holder = holder[name]; }
+      const last = names[names.length - 1];
+      const hex = holder[last];
+      const digit = hex[2] === '0' ? '1' : '0';
+      holder[last] = hex.substring(0, 2) + digit + hex.substring(3);
+      pre.textContent = JSON.stringify(proof, null, 2);
+      """;
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aFormPostedWithoutItsCsrfToken_isRefused(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.get(f.uri("/console/devices/" + ConsoleFixture.DEVICE).toString());
+          ((JavascriptExecutor) browser).executeScript("document.querySelector('#status-form input[name=csrf]').remove();");
+          browser.findElement(By.id("reason")).sendKeys("no token");
+          browser.findElement(By.id("revoke")).click();
+          wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "CSRF"));
+          assertThat(browser.findElement(By.tagName("body")).getText()).contains("Refused");
+          assertThat(status(f)).isEqualTo(DeviceStatus.ACTIVE);
+          screenshot(browser, suite + "-csrf-refused");
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void everyPage_rendersWithoutCspViolations_andShowsNoSecret(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      inBrowser(true, browser -> {
+          browser.get(f.uri("/console/login").toString());
+          screenshot(browser, suite + "-login");
+          logIn(browser, f);
+          for (String page : f.pages()) {
+            browser.get(f.uri(page).toString());
+            wait(browser).until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+            if (page.equals("/console/live")) {
+              // uPlot drew its charts: the WebJar's script ran under the CSP.
+              wait(browser).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#chart-decisions canvas"), 0));
+            }
+            String html = browser.getPageSource();
+            for (String secret : f.secrets()) {
+              assertThat(html).as(page).doesNotContain(secret);
+            }
+            screenshot(browser, suite + "-" + page.substring("/console/".length()).replaceAll("[^A-Za-z0-9]+", "-"));
+          }
+          browser.findElement(By.linkText("Books")).click();
+          browser.findElement(By.id("verify")).click();
+          wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "VERIFIED"));
+          screenshot(browser, suite + "-books-verified");
+          List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+          assertThat(problems).as("browser console errors (a CSP violation would be one)").isEmpty();
+          f.api.platform.assertBooksBalance();
+      });
+    }
+  }
+
+  /** What a test does in the browser. */
+  private interface Steps {
+    void run(WebDriver browser) throws Exception;
+  }
+
+  /** Runs {@code steps} in a fresh headless Chromium, closed after them whatever happens. */
+  private static void inBrowser(boolean javaScript, Steps steps) throws Exception {
+    WebDriver browser = browser(javaScript);
+    try {
+      steps.run(browser);
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static void logIn(WebDriver browser, ConsoleFixture f) {
+    browser.get(f.uri("/console/login").toString());
+    browser.findElement(By.id("token")).sendKeys(f.api.operatorToken);
+    browser.findElement(By.id("login")).click();
+    wait(browser).until(ExpectedConditions.urlContains("/console/devices"));
+  }
+
+  private static WebDriverWait wait(WebDriver browser) {
+    return new WebDriverWait(browser, WAIT);
+  }
+
+  private static WebDriver browser(boolean javaScript) {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " (Debian's chromium, chromium-driver) are not installed");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1100",
+        "--no-first-run", "--disable-extensions", "--disable-background-networking", "--disable-sync");
+    if (!javaScript) {
+      options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+    }
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+        .usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  private static void screenshot(WebDriver browser, String name) throws Exception {
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static DeviceStatus status(ConsoleFixture f) {
+    return f.api.registry.find(DeviceId.of(ConsoleFixture.DEVICE)).orElseThrow().status();
+  }
+}
