@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "device",
     mixinStandardHelpOptions = true,
-    description = "What a device makes for itself: an MQTT connect token.",
-    subcommands = {DeviceCommand.Token.class})
+    description = "What a device makes for itself: an MQTT connect token, and its envelopes (seal, open; as 'iotpay envelope').",
+    subcommands = {DeviceCommand.Token.class, DeviceEnvelopeCommand.SealCommand.class, DeviceEnvelopeCommand.OpenCommand.class})
 public final class DeviceCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -83,6 +83,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--mqtt-broker", description = "use this external MQTT 5 broker (tcp://host:port, e.g. Mosquitto) instead of the embedded one")
   java.net.URI mqttBroker;
 
+  @Option(names = "--db", paramLabel = "JDBC-URL", description = "the database: jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=…"
+      + " (default: jdbc:sqlite:<data-dir>/" + DATABASE_FILE + ")")
+  String db;
+
   @Option(names = "--write-operator-token", description = "write <data-dir>/operator.token again if it was deleted")
   boolean writeOperatorToken;
 
@@ -121,6 +125,12 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AlgorithmSuite requestedSuite = AlgorithmSuite.byName(auditSuite);
+    String jdbcUrl = db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE);
+    if (!supportedDatabase(jdbcUrl)) {
+      err.println("iotpay serve: --db " + printable(jdbcUrl) + " is not jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
+      err.flush();
+      return 2;
+    }
     String portProblem = portInUse();
     if (portProblem != null) {
       err.println("iotpay serve: " + portProblem);
@@ -146,7 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
         Math.max(2, Runtime.getRuntime().availableProcessors()), 256);
-    if (!open(dataDir.resolve(DATABASE_FILE), clock, keys, options, random, err)) {
+    if (!open(jdbcUrl, clock, keys, options, random, err)) {
       return 2;
     }
     synchronized (lifecycle) {
@@ -186,10 +196,21 @@ public final class ServeCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
-  private boolean open(Path database, SystemBusinessClock clock, PlatformKeys keys, IotServer.Options options, SecureRandom random,
+  private boolean open(String jdbcUrl, SystemBusinessClock clock, PlatformKeys keys, IotServer.Options options, SecureRandom random,
       PrintWriter err) throws Exception {
     synchronized (lifecycle) {
-      node = new IotNode(database, clock, keys, RiskConfig.defaults(), random);
+      try {
+        // The issuer's secrets file sits in the data directory whatever the database is.
+        node = new IotNode(jdbcUrl, dataDir.resolve(DATABASE_FILE), clock, keys, RiskConfig.defaults(), random);
+      } catch (RuntimeException e) {
+        java.sql.SQLException cause = sqlCause(e);
+        if (cause == null) {
+          throw e;
+        }
+        err.println("iotpay serve: cannot open the database " + printable(jdbcUrl) + " (" + oneLine(cause.getMessage()) + ")");
+        err.flush();
+        return false;
+      }
       try {
         server = mqttBroker == null ? IotServer.start(node, options, random)
             : IotServer.start(node, options, random, externalBroker(mqttBroker));
@@ -218,6 +239,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   private void printStarted(PrintWriter out, PlatformKeyStore.MasterKey master, PlatformKeys keys, Path tokenFile) {
     out.println("iotpay serve: data " + dataDir.toAbsolutePath() + ", master key from " + master.source());
+    out.println("  db     " + printable(db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath()));
     if (server.broker != null) {
       out.println("  mqtt   tcp://" + server.broker.host() + ":" + server.broker.port());
     } else if (mqttBroker != null) {
@@ -240,6 +262,37 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  audit log " + keys.auditSuite() + ", public key " + PlatformKeyStore.auditPublicKeyFile(dataDir).toAbsolutePath());
     out.println("iotpay serve: ready (SIGTERM or Ctrl-C stops)");
     out.flush();
+  }
+
+  private static boolean supportedDatabase(String jdbcUrl) {
+    try {
+      io.iotpay.foundation.store.Database.dialectOf(jdbcUrl);
+      return true;
+    } catch (InvalidInputException e) {
+      return false;
+    }
+  }
+
+  /** The first SQLException among the causes (the pool and the migrations wrap it), or null. */
+  private static java.sql.SQLException sqlCause(Throwable e) {
+    int depth = 0;
+    for (Throwable cause = e; cause != null && depth < 16; cause = cause.getCause(), depth++) {
+      if (cause instanceof java.sql.SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static String oneLine(String text) {
+    String line = text == null ? "no detail" : text.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+  }
+
+  /** A JDBC URL without what may be secret: its query (user, password) and any user info. */
+  static String printable(String jdbcUrl) {
+    String noQuery = jdbcUrl.split("\\?", 2)[0];
+    return noQuery.replaceFirst("//[^/@]*@", "//");
   }
 
   /** One line naming the first configured port already taken, or null when all are free. */

@@ -79,7 +79,8 @@ public final class IotNode implements AutoCloseable {
   public final IdentityService identity;
   public final EnvelopeService envelopes;
   public final DeviceStateRegistry states;
-  public final MerchantDirectory merchants = new MerchantDirectory();
+  /** The merchants, kept in {@link #database} (a restart finds them again). */
+  public final MerchantDirectory merchants;
   public final BillerDirectory billers = new BillerDirectory();
   public final MandateRegistry mandates;
   public final RiskEngine risk;
@@ -120,16 +121,36 @@ public final class IotNode implements AutoCloseable {
    */
   public IotNode(Path databaseFile, BusinessClock clock, PlatformKeys keys, RiskConfig riskConfig, SecureRandom random)
       throws Exception {
-    this(databaseFile, clock, keys.auditSuite(), keys.auditKey(), keys, riskConfig, random);
+    this(sqliteUrl(databaseFile), databaseFile, clock, keys.auditSuite(), keys.auditKey(), keys, riskConfig, random);
+  }
+
+  /**
+   * Opens a node on the database behind {@code jdbcUrl} ({@code jdbc:sqlite:FILE} or
+   * {@code jdbc:postgresql:…}; the same migrations on both) with the long-lived keys of {@code keys}.
+   *
+   * @param sideFiles the issuer host's secrets file and key custody directory are this path's name
+   *     plus {@code .issuer-secrets} / {@code .issuer-custody}, beside it (owner-only)
+   */
+  public IotNode(String jdbcUrl, Path sideFiles, BusinessClock clock, PlatformKeys keys, RiskConfig riskConfig, SecureRandom random)
+      throws Exception {
+    this(jdbcUrl, sideFiles, clock, keys.auditSuite(), keys.auditKey(), keys, riskConfig, random);
   }
 
   private IotNode(Path databaseFile, BusinessClock clock, AlgorithmSuite auditSuite, KeyPair auditKey, PlatformKeys keys,
       RiskConfig riskConfig, SecureRandom random) throws Exception {
+    this(sqliteUrl(databaseFile), databaseFile, clock, auditSuite, auditKey, keys, riskConfig, random);
+  }
+
+  private IotNode(String jdbcUrl, Path databaseFile, BusinessClock clock, AlgorithmSuite auditSuite, KeyPair auditKey, PlatformKeys keys,
+      RiskConfig riskConfig, SecureRandom random) throws Exception {
     this.clock = clock;
     this.auditSuite = auditSuite;
     this.auditKey = auditKey;
-    OwnerOnlyFiles.restrictDatabase(databaseFile);
-    this.database = Database.open("jdbc:sqlite:" + databaseFile, 4);
+    if (Database.dialectOf(jdbcUrl) == Database.Dialect.SQLITE) {
+      OwnerOnlyFiles.restrictDatabase(Path.of(jdbcUrl.substring(SQLITE_PREFIX.length()).split("\\?", 2)[0]));
+    }
+    this.database = Database.open(jdbcUrl, 4);
+    this.merchants = MerchantDirectory.open(database);
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(auditSuite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
@@ -170,6 +191,17 @@ public final class IotNode implements AutoCloseable {
     decisions.addListener(rules);
     rules.resume(decisions.openDecisions());
     this.inbox = new PlatformInbox(envelopes, states, rules, decisions, clock, new SecurityEventLog(10_000, 20));
+  }
+
+  private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+  private static String sqliteUrl(Path databaseFile) {
+    return SQLITE_PREFIX + databaseFile;
+  }
+
+  /** The operator API's view of this node's ledger: accounts opened and funded through it. */
+  public io.iotpay.platform.operator.AccountLedger accounts() {
+    return new NodeAccounts(ledger);
   }
 
   /** Gives a device its payload key (for encrypted payloads and answers). */

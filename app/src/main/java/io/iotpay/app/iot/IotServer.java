@@ -4,16 +4,20 @@ import io.iotpay.platform.access.coap.CoapAccessConfig;
 import io.iotpay.platform.access.coap.CoapAccessServer;
 import io.iotpay.platform.access.coap.DevicePskDeriver;
 import io.iotpay.platform.operator.AccountOwnership;
+import io.iotpay.platform.operator.DirectoryServices;
 import io.iotpay.platform.operator.HttpApiConfig;
 import io.iotpay.platform.operator.HttpApiServices;
 import io.iotpay.platform.operator.HttpAuth;
 import io.iotpay.platform.operator.PlatformHttpApi;
+import io.iotpay.platform.operator.StoredAccountOwners;
+import io.iotpay.platform.operator.StoredUsers;
 import io.iotpay.platform.operator.UserTokens;
 import io.iotpay.platform.access.mqtt.EmbeddedMqttBroker;
 import io.iotpay.platform.access.mqtt.MqttBridgeConfig;
 import io.iotpay.platform.access.mqtt.MqttPlatformBridge;
 import io.iotpay.platform.identity.DeviceRegistry;
 import io.iotpay.platform.inbox.InboxPipeline;
+import io.iotpay.platform.keys.OwnerOnlyFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,18 +66,28 @@ public final class IotServer implements AutoCloseable {
         startedBridge = MqttPlatformBridge.connect(externalBroker, pipeline);
       } else if (options.mqttPort() >= 0) {
         // The embedded broker hands device envelopes to the inbox itself (no bridge: half the broker hops).
-        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(options.dataDir().resolve("mqtt"))
+        Path mqttDir = createOwnerOnly(options.dataDir().resolve("mqtt"));
+        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(mqttDir)
             .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true).withDeliverInBroker(true),
             node.identity, pipeline, Clock.systemUTC(), random);
+        // HiveMQ writes its config and id files with the umask: restrict them like every other file of the node.
+        restrictTree(mqttDir);
       }
       if (options.coapsPort() >= 0) {
         startedCoap = CoapAccessServer.start(CoapAccessConfig.builder()
             .dtlsAddress(new InetSocketAddress(options.host(), options.coapsPort())).build(), node.identity, psks, pipeline);
       }
       if (options.httpPort() >= 0) {
+        // Users and account holders the operator made through the API, and those of the optional properties files.
+        StoredUsers users = new StoredUsers(node.database, random);
+        StoredAccountOwners holders = new StoredAccountOwners(node.database);
+        UserTokens tokens = token -> users.userOf(token).or(() -> options.users().userOf(token));
+        AccountOwnership ownership = (user, account) -> holders.holds(user, account) || options.accounts().holds(user, account);
         HttpApiServices services = new HttpApiServices(node.identity, new DeviceRegistry(node.database), node.merchants, node.mandates,
-            node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), options.users(), options.accounts()));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults()).mount(IotConsole.of(node, services))
+            node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
+        DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
+            leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services))
             .start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {
@@ -115,6 +129,22 @@ public final class IotServer implements AutoCloseable {
     closeQuietly(bridge);
     closeQuietly(broker);
     pipeline.close();
+  }
+
+  private static Path createOwnerOnly(Path dir) {
+    try {
+      return OwnerOnlyFiles.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot make " + dir, e);
+    }
+  }
+
+  private static void restrictTree(Path dir) {
+    try {
+      OwnerOnlyFiles.restrictTree(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot restrict " + dir, e);
+    }
   }
 
   private static void closeQuietly(AutoCloseable door) {

@@ -173,6 +173,23 @@ class ServeCommandTest {
     }
   }
 
+  @Test
+  void badOrUnreachableDatabase_exits2WithOneLine_andSaysNoPassword() throws Exception {
+    Running unsupported = start(null, "--mqtt-port", "-1", "--coaps-port", "-1", "--http-port", "-1", "--db", "jdbc:mysql://db/iotpay");
+    unsupported.thread.join(WAIT.toMillis());
+    assertThat(unsupported.exitCode.get()).isEqualTo(2);
+    assertThat(unsupported.err.toString()).contains("--db jdbc:mysql://db/iotpay is not jdbc:sqlite:FILE or jdbc:postgresql");
+    assertThat(dataDir.resolve(PlatformKeyStore.DIRECTORY)).as("nothing made").doesNotExist();
+
+    // Port 1 on the loopback: nothing listens, the connection is refused at once.
+    Running unreachable = start(null, "--mqtt-port", "-1", "--coaps-port", "-1", "--http-port", "-1", "--db",
+        "jdbc:postgresql://127.0.0.1:1/iotpay?user=iotpay&password=s3cret-pw");
+    unreachable.thread.join(WAIT.toMillis());
+    assertThat(unreachable.exitCode.get()).isEqualTo(2);
+    assertThat(unreachable.err.toString()).contains("cannot open the database jdbc:postgresql://127.0.0.1:1/iotpay (")
+        .doesNotContain("s3cret-pw");
+  }
+
   private static PlatformAnswer.Status statusOverMqtt(Running running, SoftwareDeviceSigner signer, EnvelopeClient client,
       ScheduledExecutorService scheduler, String firmware) throws Exception {
     MqttDeviceTransport.AnswerCheck verifying = (sent, counter, answer) -> {

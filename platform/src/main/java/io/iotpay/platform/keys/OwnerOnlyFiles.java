@@ -72,6 +72,21 @@ public final class OwnerOnlyFiles {
     }
   }
 
+  /**
+   * Sets every directory below and including {@code dir} to 0700 and every file to 0600: for a
+   * library's working directory (HiveMQ's), whose files are written with the process umask.
+   */
+  public static void restrictTree(Path dir) throws IOException {
+    if (!posix(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.toList()) {
+        Files.setPosixFilePermissions(path, Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? DIRECTORY : FILE);
+      }
+    }
+  }
+
   private static void createDirectory(Path dir) throws IOException {
     if (posix(dir)) {
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));

@@ -36,10 +36,13 @@ final class AttackEndpoints {
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
+  private final OperatorAudit audit;
 
-  AttackEndpoints(HttpApiServices services, HttpApiConfig config) {
+  /** @param audit where clear and confirm verdicts are recorded before they take effect; null: only the log line */
+  AttackEndpoints(HttpApiServices services, HttpApiConfig config, OperatorAudit audit) {
     this.services = services;
     this.config = config;
+    this.audit = audit;
   }
 
   void register(Javalin app, BearerTokenCheck bearer, MeterRegistry metrics) {
@@ -116,19 +119,23 @@ final class AttackEndpoints {
     Exchange.json(ctx, 200, cloneView(device, services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null)));
   }
 
-  private void clearClone(Context ctx) {
+  private void clearClone(Context ctx) throws java.sql.SQLException {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
     DeviceRecord device = requireDevice(id);
     String why = reason(ctx);
     String evidence = services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null);
-    if (evidence == null || !services.states().clearCloneSuspicion(id)) {
+    if (evidence == null) {
       throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
     }
-    LOG.warn("Clone suspicion cleared by the operator [device={}, reason={}, evidence={}]", id, why, evidence);
-    Exchange.json(ctx, 200, cloneView(device, null).put("cleared_evidence", evidence));
+    Long auditIndex = record("clone-cleared", id, why, evidence);
+    if (!services.states().clearCloneSuspicion(id)) {
+      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
+    }
+    LOG.warn("Clone suspicion cleared by the operator [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence, auditIndex);
+    Exchange.json(ctx, 200, cloneView(device, null).put("cleared_evidence", evidence).put("audit_index", auditIndex));
   }
 
-  private void confirmClone(Context ctx) {
+  private void confirmClone(Context ctx) throws java.sql.SQLException {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
     requireDevice(id);
     String why = reason(ctx);
@@ -138,9 +145,22 @@ final class AttackEndpoints {
     }
     // The key is in two hands: neither may pay again. Revoking is the identity service's audited status change.
     String record = clip("clone confirmed: " + why + " (evidence: " + evidence + ")", OperatorEndpoints.REASON_CHARS_MAX);
+    Long auditIndex = record("clone-confirmed", id, why, evidence);
     services.identity().revoke(id, record, services.clock().now());
-    LOG.warn("Clone confirmed by the operator; device revoked [device={}, reason={}, evidence={}]", id, why, evidence);
-    Exchange.json(ctx, 200, cloneView(requireDevice(id), evidence));
+    LOG.warn("Clone confirmed by the operator; device revoked [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence,
+        auditIndex);
+    Exchange.json(ctx, 200, cloneView(requireDevice(id), evidence).put("audit_index", auditIndex));
+  }
+
+  /**
+   * The verdict as a leaf of the audit log, written before it takes effect (a store failure is a 503
+   * and nothing changes). @return its leaf index; null when this API records verdicts only in the log
+   */
+  private Long record(String action, DeviceId id, String why, String evidence) throws java.sql.SQLException {
+    if (audit == null) {
+      return null;
+    }
+    return audit.append(OperatorAudit.verdict(action, id.value(), why, evidence, services.clock().now()));
   }
 
   private static ObjectNode cloneView(DeviceRecord device, String evidence) {

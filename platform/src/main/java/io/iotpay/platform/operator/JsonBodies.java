@@ -64,6 +64,18 @@ final class JsonBodies {
   /** {@code POST /v1/payments/{device}/{counter}/confirm}: the user's answer. */
   record Confirm(Boolean approve) {}
 
+  /** {@code POST /v1/users}: the new user's id. */
+  record NewUser(String userId) {}
+
+  /** {@code POST /v1/accounts}: a ledger account, its currency and its holder (null: none, e.g. a merchant's). */
+  record NewAccount(Long accountId, String currency, String owner) {}
+
+  /** {@code POST /v1/accounts/{id}/owner}: the account's new holder (null: none). */
+  record AccountHolder(String owner) {}
+
+  /** {@code POST /v1/accounts/{id}/deposits}: money paid in, once per deposit id. */
+  record NewDeposit(String depositId, Long amountMinor) {}
+
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
               .maxNestingDepth(NESTING_DEPTH_MAX)

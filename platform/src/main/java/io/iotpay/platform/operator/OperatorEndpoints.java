@@ -41,10 +41,13 @@ final class OperatorEndpoints {
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
+  private final DevicePsks psks;
 
-  OperatorEndpoints(HttpApiServices services, HttpApiConfig config) {
+  /** @param psks each device's CoAP PSK, answered once at registration; null: none */
+  OperatorEndpoints(HttpApiServices services, HttpApiConfig config, DevicePsks psks) {
     this.services = services;
     this.config = config;
+    this.psks = psks;
   }
 
   void register(Javalin app, BearerTokenCheck bearer) {
@@ -60,7 +63,8 @@ final class OperatorEndpoints {
     app.post("/v1/payments/{device}/{counter}/void", operator(bearer, ctx -> closePayment(ctx, services.payments()::voidPayment)));
   }
 
-  private static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
+  /** {@code handler} behind the operator's token. */
+  static io.javalin.http.Handler operator(BearerTokenCheck bearer, io.javalin.http.Handler handler) {
     return ctx -> {
       bearer.requireOperator(ctx);
       handler.handle(ctx);
@@ -72,7 +76,16 @@ final class OperatorEndpoints {
     AlgorithmSuite suite = AlgorithmSuite.byName(required(request.suite(), "suite"));
     byte[] csr = base64(required(request.csr(), "csr"), "csr");
     DeviceRecord device = services.identity().registerFromCsr(suite, csr, now());
-    Exchange.json(ctx, 201, Views.device(device, true));
+    ObjectNode body = Views.device(device, true);
+    if (psks != null) {
+      // The only time the PSK leaves the node: a second registration of the device is refused (409).
+      // The PSK is 32 ASCII characters (docs/coap.md), what coap-client takes as -k.
+      byte[] psk = psks.pskOf(device.deviceId());
+      body.putObject("coap_psk").put("identity", device.deviceId().value())
+          .put("key", new String(psk, java.nio.charset.StandardCharsets.US_ASCII));
+      java.util.Arrays.fill(psk, (byte) 0);
+    }
+    Exchange.json(ctx, 201, body);
   }
 
   private void registerManufacturerCa(Context ctx) {
@@ -170,7 +183,7 @@ final class OperatorEndpoints {
   }
 
   /** A query parameter converted by {@code parse}; null when absent. @throws ApiException 400 when it does not parse */
-  private static <T> T query(Context ctx, String name, Function<String, T> parse) {
+  static <T> T query(Context ctx, String name, Function<String, T> parse) {
     String text = ctx.queryParam(name);
     if (text == null || text.isEmpty()) {
       return null;
@@ -198,8 +211,8 @@ final class OperatorEndpoints {
     if (!body.startsWith(begin) || !body.endsWith(end)) {
       throw ApiException.badRequest("certificate_pem must be one PEM certificate block");
     }
-    byte[] der = Base64.getMimeDecoder().decode(body.substring(begin.length(), body.length() - end.length()));
     try {
+      byte[] der = Base64.getMimeDecoder().decode(body.substring(begin.length(), body.length() - end.length()));
       return (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException | RuntimeException e) {
       throw ApiException.badRequest("certificate_pem is not an X.509 certificate");

@@ -44,6 +44,7 @@ public final class PlatformHttpApi implements AutoCloseable {
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
+  private final DirectoryServices directory;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Javalin app;
   private final List<HttpMount> mounts = new ArrayList<>();
@@ -51,8 +52,20 @@ public final class PlatformHttpApi implements AutoCloseable {
 
   /** @param services never null; @param config never null */
   public PlatformHttpApi(HttpApiServices services, HttpApiConfig config) {
+    this(services, config, null);
+  }
+
+  /**
+   * As {@link #PlatformHttpApi(HttpApiServices, HttpApiConfig)}, with the operator's directory
+   * (users, accounts, merchant listing: {@link DirectoryEndpoints}) and each device's PSK in its
+   * registration answer.
+   *
+   * @param directory null for none
+   */
+  public PlatformHttpApi(HttpApiServices services, HttpApiConfig config, DirectoryServices directory) {
     this.services = Objects.requireNonNull(services, "services");
     this.config = Objects.requireNonNull(config, "config");
+    this.directory = directory;
   }
 
   /**
@@ -165,9 +178,12 @@ public final class PlatformHttpApi implements AutoCloseable {
       bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
-    new OperatorEndpoints(services, config).register(created, bearer);
+    new OperatorEndpoints(services, config, directory == null ? null : directory.psks()).register(created, bearer);
+    if (directory != null) {
+      new DirectoryEndpoints(services, directory, config).register(created, bearer);
+    }
     new UserEndpoints(services, config).register(created, bearer);
-    new AttackEndpoints(services, config).register(created, bearer, metrics);
+    new AttackEndpoints(services, config, directory == null ? null : directory.audit()).register(created, bearer, metrics);
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
     mounts.forEach(mount -> mount.register(created, config.tls() != null));
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));

@@ -117,8 +117,12 @@ class AttackEndpointsTest {
 
       assertThat(f.call("POST", "/v1/devices/car-1/clone/clear", null, reason).status()).isEqualTo(401);
       assertThat(f.call("POST", "/v1/devices/car-1/clone/clear", f.operatorToken, "{\"reason\":\"\"}").status()).isEqualTo(400);
+      long auditSize = f.platform.auditLog.size();
       Response cleared = f.call("POST", "/v1/devices/car-1/clone/clear", f.operatorToken, reason);
       assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+      // The verdict is a leaf of the signed audit log, written before the flag is cleared.
+      assertThat(f.platform.auditLog.size()).isEqualTo(auditSize + 1);
+      assertThat(cleared.json().get("audit_index").asLong()).isEqualTo(auditSize);
       assertThat(cleared.json().get("cleared_evidence").asText()).contains("interleaved places");
       assertThat(f.platform.states.state(id).orElseThrow().cloneSuspicion()).isNull();
 
@@ -126,6 +130,8 @@ class AttackEndpointsTest {
       Response confirmed = f.call("POST", "/v1/devices/car-1/clone/confirm", f.operatorToken, "{\"reason\":\"two cars seen\"}");
       assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
       assertThat(confirmed.json().get("status").asText()).isEqualTo("REVOKED");
+      assertThat(confirmed.json().get("audit_index").asLong()).as("the confirmation, a leaf after the clearing")
+          .isGreaterThan(cleared.json().get("audit_index").asLong());
       // The revocation is the registry's recorded status change, with the reason and the evidence.
       assertThat(f.registry.find(id).orElseThrow().status().name()).isEqualTo("REVOKED");
       assertThat(f.registry.find(id).orElseThrow().statusReason()).startsWith("clone confirmed: two cars seen (evidence: ");

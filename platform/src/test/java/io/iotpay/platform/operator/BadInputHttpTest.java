@@ -43,7 +43,11 @@ class BadInputHttpTest {
       new String[] {"GET", "/v1/mandates/{m}"}, new String[] {"POST", "/v1/mandates/{m}/suspend"},
       new String[] {"POST", "/v1/mandates/{m}/resume"}, new String[] {"POST", "/v1/mandates/{m}/revoke"},
       new String[] {"GET", "/v1/payments/{id}/{c}"}, new String[] {"POST", "/v1/payments/{id}/{c}/confirm"},
-      new String[] {"GET", "/v1/payments/{id}/{c}/proof"}, new String[] {"POST", "/v1/devices/{id}/messages"});
+      new String[] {"GET", "/v1/payments/{id}/{c}/proof"}, new String[] {"POST", "/v1/devices/{id}/messages"},
+      new String[] {"POST", "/v1/users"}, new String[] {"GET", "/v1/users"}, new String[] {"POST", "/v1/users/{u}/token"},
+      new String[] {"POST", "/v1/accounts"}, new String[] {"GET", "/v1/accounts"}, new String[] {"GET", "/v1/accounts/{a}"},
+      new String[] {"POST", "/v1/accounts/{a}/owner"}, new String[] {"POST", "/v1/accounts/{a}/deposits"},
+      new String[] {"GET", "/v1/merchants"}, new String[] {"GET", "/v1/merchants/{id}"});
 
   /** Path parameters as an attacker writes them, percent-encoded or not. */
   private static final List<String> BAD_SEGMENTS = List.of("%00", "..", "%2e%2e", "a%2fb", "%zz", "%C0%AF", "%FF", "x;jsessionid=1", "",
@@ -64,6 +68,9 @@ class BadInputHttpTest {
     try (HttpApiFixture f = new HttpApiFixture(suite, tempDir)) {
       f.enrol("meter-1");
       String mandate = f.call("POST", "/v1/mandates", ALICE_TOKEN, RequestBodies.bind()).json().path("mandate_id").asText();
+      // A user and an account of the operator's directory for the {u} and {a} endpoints to act on.
+      f.call("POST", "/v1/users", f.operatorToken, "{\"user_id\":\"fuzz-user\"}");
+      f.call("POST", "/v1/accounts", f.operatorToken, "{\"account_id\":8001,\"currency\":\"CNY\",\"owner\":\"fuzz-user\"}");
       rawRequests(f, mandate);
       tokens(f, mandate);
       bodies(f, mandate, new Random(seed));
@@ -79,7 +86,8 @@ class BadInputHttpTest {
     String head = " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + f.operatorToken + "\r\nConnection: close\r\n";
     for (String[] endpoint : ENDPOINTS) {
       for (String segment : BAD_SEGMENTS) {
-        String path = endpoint[1].replace("{id}", segment).replace("{m}", segment).replace("{c}", segment);
+        String path = endpoint[1].replace("{id}", segment).replace("{m}", segment).replace("{c}", segment).replace("{u}", segment)
+            .replace("{a}", segment);
         if (path.equals(endpoint[1])) {
           path = path + "/" + segment;
         }
@@ -163,7 +171,8 @@ class BadInputHttpTest {
   }
 
   private static String fill(String template, String mandate) {
-    return template.replace("{id}", "meter-1").replace("{m}", mandate).replace("{c}", "1");
+    return template.replace("{id}", "meter-1").replace("{m}", mandate).replace("{c}", "1").replace("{u}", "fuzz-user")
+        .replace("{a}", "8001");
   }
 
   private void raw(HttpApiFixture f, String request) throws Exception {
@@ -234,6 +243,10 @@ class BadInputHttpTest {
       valid.put("/v1/mandates/{m}/suspend", "{}");
       valid.put("/v1/payments/{id}/{c}/confirm", "{\"approve\":true}");
       valid.put("/v1/payments/{id}/{c}/capture", "{}");
+      valid.put("/v1/users", "{\"user_id\":\"fuzz-user\"}");
+      valid.put("/v1/accounts", "{\"account_id\":8001,\"currency\":\"CNY\",\"owner\":\"fuzz-user\"}");
+      valid.put("/v1/accounts/{a}/owner", "{\"owner\":\"fuzz-user\"}");
+      valid.put("/v1/accounts/{a}/deposits", "{\"deposit_id\":\"fuzz-1\",\"amount_minor\":100}");
       return valid;
     }
 

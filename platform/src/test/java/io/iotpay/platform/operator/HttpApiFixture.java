@@ -70,6 +70,9 @@ final class HttpApiFixture implements AutoCloseable {
   final String operatorToken;
   final HttpApiServices services;
   final PlatformHttpApi api;
+  /** The operator's directory behind {@code /v1/users} and {@code /v1/accounts}. */
+  final StoredUsers users;
+  final StoredAccountOwners holders;
   final HttpClient http;
   final URI base;
 
@@ -111,18 +114,25 @@ final class HttpApiFixture implements AutoCloseable {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     operatorToken = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    HttpAuth auth = new HttpAuth(operatorToken, UserTokens.inMemory(Map.of(ALICE_TOKEN, ALICE, BOB_TOKEN, BOB)),
-        (user, account) -> (user.equals(ALICE) && account == ALICE_ACCOUNT) || (user.equals(BOB) && account == BOB_ACCOUNT));
+    users = new StoredUsers(platform.database, RANDOM);
+    holders = new StoredAccountOwners(platform.database);
+    UserTokens fixed = UserTokens.inMemory(Map.of(ALICE_TOKEN, ALICE, BOB_TOKEN, BOB));
+    HttpAuth auth = new HttpAuth(operatorToken, token -> users.userOf(token).or(() -> fixed.userOf(token)),
+        (user, account) -> (user.equals(ALICE) && account == ALICE_ACCOUNT) || (user.equals(BOB) && account == BOB_ACCOUNT)
+            || holders.holds(user, account));
     services = new HttpApiServices(identity, registry, platform.merchants, platform.mandates, platform.service,
         platform.states, inbox, platform.clock, auth);
-    PlatformHttpApi unstarted = new PlatformHttpApi(services, config);
+    DirectoryServices directory = new DirectoryServices(users, holders, new FixtureAccounts(platform.ledger),
+        device -> ("psk-of-" + device.value()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        leaf -> platform.auditLog.appendStandalone(List.of(leaf)));
+    PlatformHttpApi unstarted = new PlatformHttpApi(services, config, directory);
     mounts.apply(this).forEach(unstarted::mount);
     api = unstarted.start("127.0.0.1", 0);
     base = URI.create((api.tls() ? "https" : "http") + "://127.0.0.1:" + api.port());
   }
 
   /** A device whose keys stay on the "chip" (here: in memory), registered over HTTP from its SDK-made CSR. */
-  record Device(String id, KeyPair keys, SoftwareDeviceSigner signer, EnvelopeClient client) {}
+  record Device(String id, KeyPair keys, SoftwareDeviceSigner signer, EnvelopeClient client, JsonNode registration) {}
 
   Device enrol(String id) throws Exception {
     KeyPair keys = suite.signature().generateKeyPair(RANDOM);
@@ -140,7 +150,7 @@ final class HttpApiFixture implements AutoCloseable {
     PlatformSigningKey answerKey = answerKeys.get(suite);
     EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0),
         new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), payloadKey, RANDOM);
-    return new Device(id, keys, signer, client);
+    return new Device(id, keys, signer, client, response.json());
   }
 
   /** One answer: status, content type, body. */

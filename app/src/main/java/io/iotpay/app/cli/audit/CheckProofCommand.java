@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
     name = "check-proof",
     mixinStandardHelpOptions = true,
     description = {
-      "Check an inclusion or consistency proof (JSON from 'audit prove'): exit 0 if it holds, 1 if not.",
+      "Check an inclusion or consistency proof (JSON from 'audit prove', or a payment's proof from the HTTP API's",
+      "GET /v1/payments/{device}/{counter}/proof): exit 0 if it holds, 1 if not.",
       "Needs --public-key (the proof must carry checkpoints signed by that key) or --self-consistency-only",
       "(the path is checked against the proof's own root, which nothing then vouches for)."
     })
@@ -60,6 +61,20 @@ public final class CheckProofCommand extends AuditSubcommand {
       node.put("valid", problem.isEmpty()).put("kind", "consistency");
       node.put("firstSize", proof.firstSize()).put("secondSize", proof.secondSize());
       holds = "the tree of " + proof.secondSize() + " leaves extends the tree of " + proof.firstSize();
+    } else if (json.has("proofs") && json.get("proofs").isArray() && !json.get("proofs").isEmpty()) {
+      // A payment's proof as the HTTP API answers it (GET /v1/payments/{device}/{counter}/proof): every version must hold.
+      problem = Optional.empty();
+      int versions = 0;
+      for (JsonNode entry : json.get("proofs")) {
+        InclusionProof proof = InclusionProof.fromJson(entry.path("proof"), file.toString());
+        problem = proof.problem(trusted(proof.suite())).map(reason -> "version " + entry.path("version").asText() + ": " + reason);
+        versions++;
+        if (problem.isPresent()) {
+          break;
+        }
+      }
+      node.put("valid", problem.isEmpty()).put("kind", "payment").put("versions", versions);
+      holds = "each of the payment's " + versions + " decision version(s) is in the audit log";
     } else {
       InclusionProof proof = InclusionProof.fromJson(json, file.toString());
       problem = proof.problem(trusted(proof.suite()));

@@ -109,10 +109,13 @@ public final class CoapAccessServer implements AutoCloseable {
 
   private static DtlsConnectorConfig dtlsConfig(CoapAccessConfig config, Configuration coap, IdentityService identity,
       DevicePskDeriver pskDeriver, ConnectivityReporter reporter, DeviceInbox inbox) {
+    HandshakeFailures failures = new HandshakeFailures(inbox);
+    reporter.onMacError(failures::macError);
     DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(coap)
         .setAddress(config.dtlsAddress())
         .setAdvancedPskStore(new DevicePskStore(identity, pskDeriver, inbox))
-        .setConnectionListener(reporter);
+        .setConnectionListener(reporter)
+        .setSessionListener(failures);
     if (config.x509Enabled()) {
       dtls.setCertificateIdentityProvider(new SingleCertificateProvider(config.serverKey(),
               config.serverCertificateChain().toArray(new X509Certificate[0]), CertificateType.X_509))

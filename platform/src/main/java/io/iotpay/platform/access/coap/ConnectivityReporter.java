@@ -26,6 +26,7 @@ final class ConnectivityReporter extends MessageInterceptorAdapter implements Co
   private static final Logger LOG = LoggerFactory.getLogger(ConnectivityReporter.class);
 
   private final DeviceInbox inbox;
+  private volatile java.util.function.Consumer<Connection> macErrors;
 
   ConnectivityReporter(DeviceInbox inbox) {
     this.inbox = inbox;
@@ -73,7 +74,16 @@ final class ConnectivityReporter extends MessageInterceptorAdapter implements Co
 
   @Override
   public boolean onConnectionMacError(Connection connection) {
+    java.util.function.Consumer<Connection> listener = macErrors;
+    if (listener != null) {
+      listener.accept(connection);
+    }
     return false;
+  }
+
+  /** Told of each record that failed its MAC (the handshake failures' recorder); set once, before the connector starts. */
+  void onMacError(java.util.function.Consumer<Connection> listener) {
+    this.macErrors = listener;
   }
 
   @Override

@@ -157,11 +157,19 @@ class CoapAccessServerTest {
       assertThat(e.channelDevice()).isEqualTo("ghost");
       assertThat(e.detail()).contains("not registered");
     });
+    // A known identity with a wrong key: its Finished fails (retransmitted several times), recorded once with the identity.
+    long badKeyBefore = refusals(HandshakeFailures.BAD_HANDSHAKE_KEY);
     byte[] wrongKey = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     try (CoapDeviceTransport impostor = new CoapDeviceTransport(platform.server.dtlsAddress(), device.id(),
         new CoapDeviceCredentials.Psk(device.id(), wrongKey), CoapFixture.ACK_TIMEOUT_REFUSED)) {
       assertRefusedWithoutDelivery(() -> impostor.send(sent.bytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS), "CONNECTION", "TIMEOUT");
     }
+    await(() -> refusals(HandshakeFailures.BAD_HANDSHAKE_KEY) > badKeyBefore);
+    assertThat(refusals(HandshakeFailures.BAD_HANDSHAKE_KEY)).as("one handshake, one record").isEqualTo(badKeyBefore + 1);
+    assertThat(platform.inbox.security.latest()).anySatisfy(e -> {
+      assertThat(e.reason()).isEqualTo(HandshakeFailures.BAD_HANDSHAKE_KEY);
+      assertThat(e.channelDevice()).isEqualTo(device.id());
+    });
   }
 
   @ParameterizedTest
