@@ -66,7 +66,12 @@ public final class Scp03Host {
 
   /** Sends {@code command} with its C-MAC and returns the card's answer as it is. */
   public ResponseApdu transmit(CommandApdu command) {
-    return channel.transmit(CommandApdu.parse(session.wrap(command.encode())));
+    return channel.transmit(wrap(command));
+  }
+
+  /** {@code command} with CLA|04, Lc + 8 and its C-MAC; advances the MAC chain. */
+  CommandApdu wrap(CommandApdu command) {
+    return CommandApdu.parse(session.wrap(command.encode()));
   }
 
   static byte[] expectOk(ResponseApdu response, String what) {

@@ -1,0 +1,261 @@
+package io.iotpay.issuer.gp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.codec.CommandApdu;
+import io.iotpay.foundation.codec.ResponseApdu;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.BlockCipherAlgorithm;
+import io.iotpay.foundation.crypto.KeyDiversification;
+import io.iotpay.foundation.crypto.Scp03;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import java.nio.ByteBuffer;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 17 item 2 in jCardSim, both suites: the ISD (root keys) creates the wallet provider's SSD
+ * and gives it keys; the SSD rotates them, installs and personalises the wallet. Each level's key
+ * does its own job and no other.
+ */
+class KeyHierarchyTest {
+  private static final byte[] ISD_AID = hex("A000000151000000");
+  private static final byte[] SSD_AID = hex("A00000015153504101");
+  private static final byte[] OTHER_SSD_AID = hex("A00000015153504102");
+  private static final byte[] WALLET_AID = hex("F0494F54504159574C");
+  private static final byte[] OTHER_WALLET_AID = hex("F0494F54504159574D");
+  private static final byte[] KDD = hex("00010203040506070809");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** One card with its ISD, and the key sets the test plays with. */
+  private static final class Card {
+    final AlgorithmSuite suite;
+    final KeyHierarchy hierarchy;
+    final Scp03.StaticKeys isdKeys;
+    final Scp03.StaticKeys ssdIssuerKeys = randomKeys();
+    final Scp03.StaticKeys ssdProviderKeys = randomKeys();
+    final OpenModel card;
+
+    Card(AlgorithmSuite suite) {
+      this(suite, randomKeys());
+    }
+
+    Card(AlgorithmSuite suite, Scp03.StaticKeys isdKeys) {
+      this.suite = suite;
+      this.isdKeys = isdKeys;
+      hierarchy = new KeyHierarchy(suite);
+      ByteBuffer isdData = ByteBuffer.allocate(61).put((byte) 0x01).put(hierarchy.suiteByte()).put((byte) 0x01)
+          .put(isdKeys.enc().value()).put(isdKeys.mac().value()).put(isdKeys.dek().value()).put(KDD);
+      card = new OpenModel(ISD_AID, isdData.array());
+    }
+
+    Scp03Host isd() {
+      return Scp03Host.open(card, ISD_AID, suite, isdKeys, 1);
+    }
+
+    Scp03Host ssd(Scp03.StaticKeys keys, int version) {
+      return Scp03Host.open(card, SSD_AID, suite, keys, version);
+    }
+
+    /** ISD creates the SSD with the issuer's first keys (v1); the provider rotates them to its own (v2). */
+    void createProviderDomain() {
+      Scp03Host isd = isd();
+      hierarchy.createDomain(isd, SSD_AID, KDD);
+      hierarchy.giveDomainKeys(isd, isdKeys, SSD_AID, 1, ssdIssuerKeys);
+      hierarchy.rotateKeys(ssd(ssdIssuerKeys, 1), ssdIssuerKeys, 1, 2, ssdProviderKeys);
+    }
+
+    void installWallet(Scp03Host domain, byte[] aid) {
+      byte[] data = ByteBuffer.allocate(25).put(hierarchy.suiteByte()).put(hex("6200000000000042"))
+          .putShort((short) 156).putInt(50_00).putInt(500_00).putInt(0).put((byte) 5).put((byte) 2).array();
+      hierarchy.installWallet(domain, aid, data);
+    }
+
+    /** The wallet's application keys and certificate, as the provider's STORE DATA values. */
+    List<KeyHierarchy.StoreDataBlock> walletPersonalisation(byte[] aid) {
+      ResponseApdu key = card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, aid, 256));
+      assertThat(key.sw()).isEqualTo(0x9000);
+      byte[] cardKey = card.transmit(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256)).data();
+      KeyPair issuer = suite.signature().generateKeyPair(RANDOM);
+      KeyPair scheme = suite.signature().generateKeyPair(RANDOM);
+      byte[] body = ByteBuffer.allocate(75).put((byte) 0x02).put(hierarchy.suiteByte()).put(hex("6200000000000042"))
+          .put(cardKey).array();
+      byte[] signature = suite.signature().sign(issuer.getPrivate(), body);
+      byte[] certificate = ByteBuffer.allocate(body.length + signature.length).put(body).put(signature).array();
+      return List.of(new KeyHierarchy.StoreDataBlock(0x01, certificate),
+          new KeyHierarchy.StoreDataBlock(0x02, point(scheme)), new KeyHierarchy.StoreDataBlock(0x03, point(issuer)));
+    }
+
+    ResponseApdu send(byte[] aid, CommandApdu command) {
+      card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, aid, 256));
+      return card.transmit(command);
+    }
+  }
+
+  private static Scp03.StaticKeys randomKeys() {
+    return new Scp03.StaticKeys(random16(), random16(), random16());
+  }
+
+  private static SecretKeyBytes random16() {
+    byte[] key = new byte[16];
+    RANDOM.nextBytes(key);
+    return new SecretKeyBytes(key);
+  }
+
+  private static byte[] point(KeyPair pair) {
+    return ((org.bouncycastle.jce.interfaces.ECPublicKey) pair.getPublic()).getQ().getEncoded(false);
+  }
+
+  private static byte[] hex(String hex) {
+    return HexFormat.of().parseHex(hex);
+  }
+
+  private static CommandApdu initializePurchase() {
+    byte[] challenge = new byte[16];
+    RANDOM.nextBytes(challenge);
+    return new CommandApdu(0x80, 0x50, 0, 0, challenge, 256);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void hierarchy_issuerCreatesSsd_providerInstallsAndPersonalisesWallet_walletPurchases(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    card.createProviderDomain();
+    Scp03Host ssd = card.ssd(card.ssdProviderKeys, 2);
+    card.installWallet(ssd, WALLET_AID);
+    List<KeyHierarchy.StoreDataBlock> blocks = card.walletPersonalisation(WALLET_AID);
+
+    assertThat(card.send(WALLET_AID, initializePurchase()).sw()).as("not yet personalised").isEqualTo(0x6986);
+    card.hierarchy.personalise(card.ssd(card.ssdProviderKeys, 2), WALLET_AID, blocks);
+
+    assertThat(card.send(WALLET_AID, initializePurchase()).sw()).isEqualTo(0x9000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void walletItself_refusesPlainStoreDataAndInstall(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    card.createProviderDomain();
+    card.installWallet(card.ssd(card.ssdProviderKeys, 2), WALLET_AID);
+    List<KeyHierarchy.StoreDataBlock> blocks = card.walletPersonalisation(WALLET_AID);
+
+    assertThat(card.send(WALLET_AID, GpCommands.storeData(false, 0x01, blocks.get(0).value())).sw())
+        .as("STORE DATA straight to the wallet, no domain").isEqualTo(0x6982);
+    CommandApdu install = GpCommands.installForInstall(GpCommands.WALLET_LOAD_FILE, OTHER_WALLET_AID,
+        OTHER_WALLET_AID, 0, new byte[25]);
+    assertThat(card.send(WALLET_AID, install).sw()).as("the application cannot install").isEqualTo(0x6D00);
+    assertThat(card.card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, OTHER_WALLET_AID, 256)).sw())
+        .as("nothing was installed").isNotEqualTo(0x9000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void ssd_cannotCreateDomainsNorTouchAnotherDomainsApplications(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    card.createProviderDomain();
+    Scp03Host isd = card.isd();
+    card.hierarchy.createDomain(isd, OTHER_SSD_AID, KDD);
+    card.installWallet(isd, OTHER_WALLET_AID);
+
+    Scp03Host ssd = card.ssd(card.ssdProviderKeys, 2);
+    assertRefused(() -> card.hierarchy.createDomain(ssd, hex("A00000015153504103"), KDD), 0x6985);
+    Scp03Host ssd2 = card.ssd(card.ssdProviderKeys, 2);
+    assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(OTHER_SSD_AID), "perso"), 0x6A88);
+    assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(ISD_AID), "perso"), 0x6A88);
+    assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(OTHER_WALLET_AID), "perso"), 0x6A88);
+    assertThatThrownBy(() -> Scp03Host.open(card.card, ISD_AID, suite, card.ssdProviderKeys, 1))
+        .as("the SSD's keys do not open the ISD").isInstanceOf(GpRefusedException.class)
+        .hasMessageContaining("card cryptogram is wrong");
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void isd_cannotPersonaliseTheProvidersWallet(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    card.createProviderDomain();
+    card.installWallet(card.ssd(card.ssdProviderKeys, 2), WALLET_AID);
+
+    assertRefused(() -> card.isd().send(GpCommands.installForPersonalization(WALLET_AID), "perso"), 0x6A88);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void rotatedKey_stopsWorking(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    card.createProviderDomain();
+
+    assertRefused(() -> card.ssd(card.ssdIssuerKeys, 1), 0x6A88);
+    assertThatThrownBy(() -> card.ssd(card.ssdIssuerKeys, 0)).isInstanceOf(GpRefusedException.class)
+        .hasMessageContaining("card cryptogram is wrong");
+    Scp03.StaticKeys third = randomKeys();
+    card.hierarchy.rotateKeys(card.ssd(card.ssdProviderKeys, 2), card.ssdProviderKeys, 2, 3, third);
+    assertRefused(() -> card.ssd(card.ssdProviderKeys, 2), 0x6A88);
+    card.installWallet(card.ssd(third, 3), WALLET_AID);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void wrongHostCryptogramOrCMac_refused_andSessionClosed(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    OpenModel raw = card.card;
+    byte[] hostChallenge = new byte[8];
+    raw.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, ISD_AID, 256));
+    byte[] r = raw.transmit(new CommandApdu(0x80, 0x50, 0, 0, hostChallenge, 256)).data();
+    byte[] cardChallenge = java.util.Arrays.copyOfRange(r, 13, 21);
+    Scp03.SessionKeys keys = Scp03.sessionKeys(suite, card.isdKeys, hostChallenge, cardChallenge);
+    byte[] cryptogram = Scp03.hostCryptogram(suite, keys.sMac(), hostChallenge, cardChallenge);
+    cryptogram[0] ^= 1;
+    Scp03.Session forged = new Scp03.Session(suite, keys, Scp03.SecurityLevel.C_MAC);
+    assertThat(raw.transmit(CommandApdu.parse(forged.externalAuthenticate(cryptogram))).sw()).isEqualTo(0x6300);
+
+    Scp03Host isd = card.isd();
+    CommandApdu install = GpCommands.installForInstall(GpCommands.DOMAIN_LOAD_FILE, GpCommands.DOMAIN_MODULE,
+        SSD_AID, 0x80, hex("0201") /* role, suite */);
+    ResponseApdu altered = raw.transmit(alterLastByte(isd.wrap(install)));
+    assertThat(altered.sw()).as("wrong C-MAC").isEqualTo(0x6988);
+    assertRefused(() -> isd.send(GpCommands.installForPersonalization(SSD_AID), "after a MAC failure"), 0x6982);
+    assertThat(raw.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, SSD_AID, 256)).sw())
+        .as("nothing installed").isNotEqualTo(0x9000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void putKey_cardKcvsMatchHost_andAlteredKcvRefused(AlgorithmSuite suite) {
+    SecretKeyBytes key = new SecretKeyBytes(hex("404142434445464748494A4B4C4D4E4F"));
+    Card card = new Card(suite);
+    Scp03Host isd = card.isd();
+    List<byte[]> kcvs = card.hierarchy.rotateKeys(isd, card.isdKeys, 1, 2, new Scp03.StaticKeys(key, key, key));
+
+    BlockCipherAlgorithm cipher = suite == AlgorithmSuite.NATIONAL ? BlockCipherAlgorithm.SM4 : BlockCipherAlgorithm.AES;
+    for (byte[] kcv : kcvs) {
+      assertThat(kcv).isEqualTo(KeyDiversification.keyCheckValue(cipher, key));
+      if (suite == AlgorithmSuite.INTERNATIONAL) {
+        // GlobalPlatformPro TestPlaintextKeys (testSessionKeys_SCP03): the AES KCV of 40..4F is 504A77.
+        assertThat(kcv).isEqualTo(hex("504A77"));
+      }
+    }
+    Scp03.StaticKeys rotated = new Scp03.StaticKeys(key, key, key);
+    Scp03Host again = Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
+    CommandApdu putKey = GpCommands.putKey(suite, key, 2, 3, randomKeys());
+    byte[] data = putKey.data();
+    data[data.length - 1] ^= 1;
+    assertRefused(() -> again.send(new CommandApdu(0x80, 0xD8, 2, 0x81, data, 256), "altered KCV"), 0x6A80);
+    Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
+  }
+
+  private static CommandApdu alterLastByte(CommandApdu command) {
+    byte[] data = command.data();
+    data[data.length - 1] ^= 1;
+    return new CommandApdu(command.cla(), command.ins(), command.p1(), command.p2(), data, command.ne());
+  }
+
+  private static void assertRefused(Runnable step, int sw) {
+    assertThatThrownBy(step::run).isInstanceOf(GpRefusedException.class)
+        .satisfies(e -> assertThat(((GpRefusedException) e).sw()).isEqualTo(sw));
+  }
+}
