@@ -240,12 +240,32 @@ class KeyHierarchyTest {
       }
     }
     Scp03.StaticKeys rotated = new Scp03.StaticKeys(key, key, key);
+    assertRefused(() -> card.isd(), 0x6A88);
     Scp03Host again = Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
     CommandApdu putKey = GpCommands.putKey(suite, key, 2, 3, randomKeys());
     byte[] data = putKey.data();
     data[data.length - 1] ^= 1;
     assertRefused(() -> again.send(new CommandApdu(0x80, 0xD8, 2, 0x81, data, 256), "altered KCV"), 0x6A80);
     Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void malformedInstallOrPutKey_refused_nothingChanged(AlgorithmSuite suite) {
+    Card card = new Card(suite);
+    Scp03Host isd = card.isd();
+    CommandApdu install = GpCommands.installForInstall(GpCommands.DOMAIN_LOAD_FILE, GpCommands.DOMAIN_MODULE,
+        SSD_AID, 0x80, hex("0201"));
+    byte[] data = install.data();
+    data[0] = (byte) 0xF0; // the load file AID's length runs past the data
+    assertRefused(() -> isd.send(new CommandApdu(0x80, 0xE6, 0x0C, 0x00, data, 0), "INSTALL"), 0x6A80);
+    Scp03Host again = card.isd();
+    byte[] putKey = GpCommands.putKey(suite, card.isdKeys.dek(), 1, 2, randomKeys()).data();
+    byte[] shortened = java.util.Arrays.copyOf(putKey, putKey.length - 1);
+    assertRefused(() -> again.send(new CommandApdu(0x80, 0xD8, 1, 0x81, shortened, 256), "PUT KEY"), 0x6700);
+
+    assertThat(card.card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, SSD_AID, 256)).sw()).isNotEqualTo(0x9000);
+    card.isd();
   }
 
   private static CommandApdu alterLastByte(CommandApdu command) {
