@@ -3,7 +3,9 @@ package io.iotpay.card.gp;
 import io.iotpay.card.chip.AesBlockCipher;
 import io.iotpay.card.crypto.BlockCipher16;
 import io.iotpay.card.crypto.CardMac;
+import io.iotpay.card.crypto.DesBlockCipher;
 import io.iotpay.card.crypto.Sm4BlockCipher;
+import io.iotpay.card.transit.SecureChannel;
 import javacard.framework.AID;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
@@ -15,14 +17,15 @@ import javacard.framework.Util;
 
 /**
  * A GlobalPlatform security domain: the issuer security domain (ISD, the card's root key set) or a
- * supplementary security domain (SSD, a wallet provider's). Under its own SCP03 channel it rotates
+ * supplementary security domain (SSD, a wallet provider's). Under its own secure channel (SCP03 with
+ * AES or the SM4 analogue, or SCP02 with triple DES for INTERNATIONAL) it rotates
  * its keys (PUT KEY), authorises INSTALL [for install] (only the ISD may create a domain), and, for
  * an AID it installed, INSTALL [for personalization] followed by PUT KEY (a domain's first keys) or
  * STORE DATA (an application's data). Every APDU is in docs/gp-hierarchy.md.
  *
  * <p>Install data (jCardSim layout): control = the creating domain's AID (none for the ISD); data =
- * role 01 (ISD) || suite || key version || ENC || MAC || DEK || KDD (10), or role 02 (SSD) ||
- * suite || KDD (10), an SSD's keys arriving later through its creator.
+ * role 01 (ISD) || suite || SCP (02 or 03) || key version || ENC || MAC || DEK || KDD (10), or role
+ * 02 (SSD) || suite || SCP || KDD (10), an SSD's keys arriving later through its creator.
  */
 public class SecurityDomainApplet extends Applet implements KeyReceiver {
 
@@ -33,18 +36,24 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
   /** PUT KEY key types: AES (GP) and SM4 (iotpay's choice, docs/globalplatform-keys.md). */
   static final byte KEY_TYPE_AES = (byte) 0x88;
   static final byte KEY_TYPE_SM4 = (byte) 0xC8;
+  /** PUT KEY key type of SCP02's triple-DES keys. */
+  static final byte KEY_TYPE_DES = (byte) 0x80;
+  static final byte SCP02 = 0x02;
+  static final byte SCP03 = 0x03;
   static final byte PRIVILEGE_SECURITY_DOMAIN = (byte) 0x80;
   /** Associated AIDs a domain keeps: each is length || 16 bytes, kind in a parallel array. */
   static final short CHILDREN_MAX = 4;
   private static final short AID_MAX = 16;
   private static final short AID_SLOT = 17;
-  private static final short ISD_DATA_LENGTH = (short) (3 + Scp03Channel.KEY_SET_LENGTH + Scp03Channel.KDD_LENGTH);
-  private static final short SSD_DATA_LENGTH = (short) (2 + Scp03Channel.KDD_LENGTH);
-  private static final short KEY_BLOCK_LENGTH = 23;
-  private static final short PUT_KEY_LENGTH = (short) (1 + 3 * KEY_BLOCK_LENGTH);
+  private static final short ISD_DATA_LENGTH = (short) (4 + Scp03Channel.KEY_SET_LENGTH + Scp03Channel.KDD_LENGTH);
+  private static final short SSD_DATA_LENGTH = (short) (3 + Scp03Channel.KDD_LENGTH);
+  /** Key block: type || length (|| key length, SCP03) || ciphered key (16) || 03 || KCV (3). */
+  private static final short KEY_BLOCK_TAIL = 20;
+  private static final short KCV_OFF = 48;
 
   private final byte role;
   private final byte suite;
+  private final boolean scp02;
   private final byte[] keys;
   private byte keyVersion;
   private final byte[] kdd;
@@ -52,8 +61,10 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
   private final byte[] children;
   private final byte[] childIsDomain;
   private short childCount;
+  /** Exactly one of the two channels exists: {@code scp02} says which. */
   private final Scp03Channel channel;
-  private final Cmac16 cmac;
+  private final SecureChannel scp02Channel;
+  private final BlockCipher16 keyCipher;
   /** [0] index + 1 of the personalisation target among the children, 0 for none. */
   private final byte[] target;
   private final byte[] scratch;
@@ -70,34 +81,47 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
     short p = (short) (dataLengthOff + 1);
     role = bArray[p];
     suite = bArray[(short) (p + 1)];
+    byte protocol = bArray[(short) (p + 2)];
     boolean isd = role == ROLE_ISD && dataLength == ISD_DATA_LENGTH && controlLength == 0;
     boolean ssd = role == ROLE_SSD && dataLength == SSD_DATA_LENGTH && controlLength >= 5 && controlLength <= AID_MAX;
-    if ((!isd && !ssd) || (suite != SUITE_INTERNATIONAL && suite != SUITE_NATIONAL)) {
+    boolean known = suite == SUITE_INTERNATIONAL ? protocol == SCP02 || protocol == SCP03
+        : suite == SUITE_NATIONAL && protocol == SCP03;
+    if ((!isd && !ssd) || !known) {
       ISOException.throwIt(GpSw.WRONG_DATA);
     }
+    scp02 = protocol == SCP02;
     keys = new byte[Scp03Channel.KEY_SET_LENGTH];
     kdd = new byte[Scp03Channel.KDD_LENGTH];
     creatorAid = new byte[AID_SLOT];
     Util.arrayCopy(bArray, controlOff, creatorAid, (short) 0, (short) (controlLength + 1));
     if (isd) {
-      keyVersion = bArray[(short) (p + 2)];
-      Util.arrayCopy(bArray, (short) (p + 3), keys, (short) 0, Scp03Channel.KEY_SET_LENGTH);
-      Util.arrayCopy(bArray, (short) (p + 3 + Scp03Channel.KEY_SET_LENGTH), kdd, (short) 0, Scp03Channel.KDD_LENGTH);
+      keyVersion = bArray[(short) (p + 3)];
+      Util.arrayCopy(bArray, (short) (p + 4), keys, (short) 0, Scp03Channel.KEY_SET_LENGTH);
+      Util.arrayCopy(bArray, (short) (p + 4 + Scp03Channel.KEY_SET_LENGTH), kdd, (short) 0, Scp03Channel.KDD_LENGTH);
     } else {
-      Util.arrayCopy(bArray, (short) (p + 2), kdd, (short) 0, Scp03Channel.KDD_LENGTH);
+      Util.arrayCopy(bArray, (short) (p + 3), kdd, (short) 0, Scp03Channel.KDD_LENGTH);
     }
     children = new byte[(short) (CHILDREN_MAX * AID_SLOT)];
     childIsDomain = new byte[CHILDREN_MAX];
-    BlockCipher16 cipher = suite == SUITE_NATIONAL ? (BlockCipher16) new Sm4BlockCipher() : new AesBlockCipher();
-    cmac = new Cmac16(cipher);
-    channel = new Scp03Channel(cmac);
     target = JCSystem.makeTransientByteArray((short) 1, JCSystem.CLEAR_ON_DESELECT);
     scratch = JCSystem.makeTransientByteArray((short) 64, JCSystem.CLEAR_ON_DESELECT);
+    if (scp02) {
+      keyCipher = new DesBlockCipher();
+      Util.arrayCopyNonAtomic(keys, (short) 0, scratch, (short) 0, Scp03Channel.KEY_SET_LENGTH);
+      Util.arrayCopyNonAtomic(kdd, (short) 0, scratch, Scp03Channel.KEY_SET_LENGTH, Scp03Channel.KDD_LENGTH);
+      scp02Channel = new SecureChannel(new CardMac(keyCipher), scratch, (short) 0, Scp03Channel.KEY_SET_LENGTH,
+          keyVersion);
+      channel = null;
+    } else {
+      keyCipher = suite == SUITE_NATIONAL ? (BlockCipher16) new Sm4BlockCipher() : new AesBlockCipher();
+      channel = new Scp03Channel(new Cmac16(keyCipher));
+      scp02Channel = null;
+    }
   }
 
   public void process(APDU apdu) {
     if (selectingApplet()) {
-      channel.reset();
+      resetChannel();
       target[0] = 0;
       return;
     }
@@ -112,19 +136,43 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
     }
     short lc = receive(apdu);
     if (ins == 0x50) {
-      target[0] = 0;
-      channel.initializeUpdate(apdu, lc, keys, keyVersion, kdd);
+      initializeUpdate(apdu, lc);
       return;
     }
     if (ins == (byte) 0x82) {
-      channel.externalAuthenticate(apdu, lc);
+      if (scp02) {
+        scp02Channel.externalAuthenticate(apdu, lc);
+      } else {
+        channel.externalAuthenticate(apdu, lc);
+      }
       return;
     }
-    short length = channel.unwrap(apdu, lc);
+    short length = scp02 ? scp02Channel.unwrap(apdu, lc) : channel.unwrap(apdu, lc);
     switch (ins) {
       case (byte) 0xE6: install(buf, length); break;
       case (byte) 0xD8: putKey(apdu, length); break;
       default: storeData(buf, length); break;
+    }
+  }
+
+  private void resetChannel() {
+    if (scp02) {
+      scp02Channel.reset();
+    } else {
+      channel.reset();
+    }
+  }
+
+  private void initializeUpdate(APDU apdu, short lc) {
+    target[0] = 0;
+    if (keyVersion == 0) {
+      resetChannel();
+      ISOException.throwIt(GpSw.CONDITIONS_NOT_SATISFIED);
+    }
+    if (scp02) {
+      scp02Channel.initializeUpdate(apdu, lc);
+    } else {
+      channel.initializeUpdate(apdu, lc, keys, keyVersion, kdd);
     }
   }
 
@@ -241,8 +289,9 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
   // ---- PUT KEY -------------------------------------------------------------------------------
 
   /**
-   * PUT KEY {@code 84 D8 KVN 81}: new version || three SCP03-layout key blocks (ENC, MAC, DEK),
-   * each deciphered under this domain's static DEK and checked against its KCV. Replaces this
+   * PUT KEY {@code 84 D8 KVN 81}: new version || three key blocks (ENC, MAC, DEK), each
+   * deciphered under this domain's DEK (SCP03: static DEK, CBC; SCP02: session DEK, ECB) and checked
+   * against its KCV. Replaces this
    * domain's keys, or gives the personalisation target (a domain this one created) its keys.
    * Answers new version || the three KCVs.
    */
@@ -251,13 +300,15 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
     if (buf[ISO7816.OFFSET_P2] != (byte) 0x81) {
       ISOException.throwIt(GpSw.WRONG_P1P2);
     }
-    if (length != PUT_KEY_LENGTH) {
+    short header = scp02 ? (short) 2 : (short) 3;
+    short blockLength = (short) (header + KEY_BLOCK_TAIL);
+    if (length != (short) (1 + 3 * blockLength)) {
       ISOException.throwIt(GpSw.WRONG_LENGTH);
     }
     short p = (short) (ISO7816.OFFSET_CDATA + 1);
     for (short k = 0; k < 3; k++) {
-      decipherKeyBlock(buf, p, (short) (k * Scp03Channel.KEY_LENGTH));
-      p = (short) (p + KEY_BLOCK_LENGTH);
+      decipherKeyBlock(buf, p, header, (short) (k * Scp03Channel.KEY_LENGTH));
+      p = (short) (p + blockLength);
     }
     byte replaced = buf[ISO7816.OFFSET_P1];
     byte newVersion = buf[ISO7816.OFFSET_CDATA];
@@ -269,26 +320,34 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
     Util.arrayFillNonAtomic(scratch, (short) 0, Scp03Channel.KEY_SET_LENGTH, (byte) 0);
     buf[0] = newVersion;
     for (short k = 0; k < 3; k++) {
-      Util.arrayCopyNonAtomic(buf, (short) (ISO7816.OFFSET_CDATA + k * KEY_BLOCK_LENGTH + 1 + 20), buf,
+      Util.arrayCopyNonAtomic(buf, (short) (ISO7816.OFFSET_CDATA + 1 + k * blockLength + header + 17), buf,
           (short) (1 + k * 3), (short) 3);
     }
     apdu.setOutgoingAndSend((short) 0, (short) 10);
   }
 
-  /** Key block: type || 11 || 10 || E(DEK, key) || 03 || KCV; the plain key goes to scratch[out]. */
-  private void decipherKeyBlock(byte[] buf, short p, short out) {
-    byte type = suite == SUITE_NATIONAL ? KEY_TYPE_SM4 : KEY_TYPE_AES;
-    if (buf[p] != type || buf[(short) (p + 1)] != 0x11 || buf[(short) (p + 2)] != 0x10
-        || buf[(short) (p + 19)] != 0x03) {
+  /** One key block at {@code p}; the plain key goes to scratch[out], checked against its KCV. */
+  private void decipherKeyBlock(byte[] buf, short p, short header, short out) {
+    byte type = scp02 ? KEY_TYPE_DES : suite == SUITE_NATIONAL ? KEY_TYPE_SM4 : KEY_TYPE_AES;
+    boolean layout = scp02 ? buf[(short) (p + 1)] == 0x10
+        : buf[(short) (p + 1)] == 0x11 && buf[(short) (p + 2)] == 0x10;
+    if (buf[p] != type || !layout || buf[(short) (p + header + 16)] != 0x03) {
       ISOException.throwIt(GpSw.WRONG_DATA);
     }
-    BlockCipher16 cipher = cmac.cipher();
-    cipher.setKey(keys, Scp03Channel.DEK);
-    cipher.decryptBlock(buf, (short) (p + 3), scratch, out);
-    cipher.setKey(scratch, out);
-    Util.arrayFillNonAtomic(scratch, (short) 48, (short) 16, (byte) 0x01);
-    cipher.encryptBlock(scratch, (short) 48, scratch, (short) 48);
-    if (!CardMac.equalsConstantTime(scratch, (short) 48, buf, (short) (p + 20), (short) 3)) {
+    if (scp02) {
+      keyCipher.setKey(scp02Channel.sessionKeys(), SecureChannel.dekOffset());
+    } else {
+      keyCipher.setKey(keys, Scp03Channel.DEK);
+    }
+    short cipherBlock = keyCipher.blockLength();
+    for (short b = 0; b < Scp03Channel.KEY_LENGTH; b = (short) (b + cipherBlock)) {
+      keyCipher.decryptBlock(buf, (short) (p + header + b), scratch, (short) (out + b));
+    }
+    // GP key check value: 3DES of 8 x 00 (SCP02); AES or SM4 of 16 x 01 (SCP03).
+    keyCipher.setKey(scratch, out);
+    Util.arrayFillNonAtomic(scratch, KCV_OFF, cipherBlock, scp02 ? (byte) 0x00 : (byte) 0x01);
+    keyCipher.encryptBlock(scratch, KCV_OFF, scratch, KCV_OFF);
+    if (!CardMac.equalsConstantTime(scratch, KCV_OFF, buf, (short) (p + header + 17), (short) 3)) {
       Util.arrayFillNonAtomic(scratch, (short) 0, (short) 64, (byte) 0);
       ISOException.throwIt(GpSw.WRONG_DATA);
     }
@@ -304,6 +363,9 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
     JCSystem.beginTransaction();
     Util.arrayCopy(newKeys, off, keys, (short) 0, Scp03Channel.KEY_SET_LENGTH);
     keyVersion = newVersion;
+    if (scp02) {
+      scp02Channel.replaceKeys(newKeys, off, newVersion);
+    }
     JCSystem.commitTransaction();
   }
 

@@ -59,14 +59,15 @@ public final class GpCommands {
   }
 
   /**
-   * {@code 80 D8 replaced 81}: new version || ENC, MAC, DEK in the SCP03 key-block layout under
-   * {@code dek} (the sending domain's static DEK); answers new version || three KCVs.
+   * {@code 80 D8 replaced 81}: new version || ENC, MAC, DEK in the {@code protocol}'s key-block
+   * layout under {@code dek} (SCP02: the session DEK; SCP03: the sending domain's static DEK);
+   * answers new version || three KCVs.
    *
    * @param replacedVersion the key version replaced, 0 for a new domain's first keys
    */
-  public static CommandApdu putKey(AlgorithmSuite suite, SecretKeyBytes dek, int replacedVersion, int newVersion,
-      Scp03.StaticKeys keys) {
-    byte[] data = PutKey.dataField(suite, PutKey.Protocol.SCP03, dek, newVersion, List.of(keys.enc(), keys.mac(),
+  public static CommandApdu putKey(AlgorithmSuite suite, PutKey.Protocol protocol, SecretKeyBytes dek,
+      int replacedVersion, int newVersion, Scp03.StaticKeys keys) {
+    byte[] data = PutKey.dataField(suite, protocol, dek, newVersion, List.of(keys.enc(), keys.mac(),
         keys.dek()));
     return new CommandApdu(0x80, 0xD8, replacedVersion, 0x81, data, 256);
   }

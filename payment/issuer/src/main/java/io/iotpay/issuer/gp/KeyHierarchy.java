@@ -1,6 +1,7 @@
 package io.iotpay.issuer.gp;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.PutKey;
 import io.iotpay.foundation.crypto.Scp03;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -27,14 +28,15 @@ public final class KeyHierarchy {
     return (byte) (suite == AlgorithmSuite.NATIONAL ? 0x02 : 0x01);
   }
 
-  /** ISD session: INSTALL [for install] of a security domain at {@code ssdAid}. */
-  public void createDomain(Scp03Host isd, byte[] ssdAid, byte[] kdd) {
+  /** ISD session: INSTALL [for install] of a security domain at {@code ssdAid}, using {@code protocol}. */
+  public void createDomain(GpSession isd, byte[] ssdAid, PutKey.Protocol protocol, byte[] kdd) {
     if (kdd.length != KDD_BYTES) {
       throw new IllegalArgumentException("key diversification data must be 10 bytes");
     }
     ByteArrayOutputStream parameters = new ByteArrayOutputStream();
     parameters.write(ROLE_SSD);
     parameters.write(suiteByte());
+    parameters.write(protocol == PutKey.Protocol.SCP02 ? 0x02 : 0x03);
     parameters.writeBytes(kdd);
     isd.send(GpCommands.installForInstall(GpCommands.DOMAIN_LOAD_FILE, GpCommands.DOMAIN_MODULE, ssdAid,
         GpCommands.PRIVILEGE_SECURITY_DOMAIN, parameters.toByteArray()), "INSTALL [for install] of the SSD");
@@ -42,31 +44,27 @@ public final class KeyHierarchy {
 
   /**
    * ISD session: INSTALL [for personalization] of the SSD, then PUT KEY of its first key set under
-   * the ISD's static DEK.
+   * the ISD's key-encryption key.
    *
    * @return the KCVs the card computed (3 bytes each), in ENC, MAC, DEK order
    */
-  public List<byte[]> giveDomainKeys(Scp03Host isd, Scp03.StaticKeys isdKeys, byte[] ssdAid, int version,
-      Scp03.StaticKeys ssdKeys) {
+  public List<byte[]> giveDomainKeys(GpSession isd, byte[] ssdAid, int version, Scp03.StaticKeys ssdKeys) {
     isd.send(GpCommands.installForPersonalization(ssdAid), "INSTALL [for personalization] of the SSD");
-    return putKey(isd, isdKeys, 0, version, ssdKeys);
+    return putKey(isd, 0, version, ssdKeys);
   }
 
   /**
-   * The open session's domain replaces its own key set {@code replacedVersion} with
-   * {@code newKeys}, ciphered under its current static DEK.
+   * The open session's domain replaces its own key set {@code replacedVersion} with {@code newKeys}.
    *
    * @return the KCVs the card computed, in ENC, MAC, DEK order
    */
-  public List<byte[]> rotateKeys(Scp03Host domain, Scp03.StaticKeys currentKeys, int replacedVersion, int newVersion,
-      Scp03.StaticKeys newKeys) {
-    return putKey(domain, currentKeys, replacedVersion, newVersion, newKeys);
+  public List<byte[]> rotateKeys(GpSession domain, int replacedVersion, int newVersion, Scp03.StaticKeys newKeys) {
+    return putKey(domain, replacedVersion, newVersion, newKeys);
   }
 
-  private List<byte[]> putKey(Scp03Host domain, Scp03.StaticKeys senderKeys, int replacedVersion, int newVersion,
-      Scp03.StaticKeys newKeys) {
-    byte[] answer = domain.send(GpCommands.putKey(suite, senderKeys.dek(), replacedVersion, newVersion, newKeys),
-        "PUT KEY");
+  private List<byte[]> putKey(GpSession domain, int replacedVersion, int newVersion, Scp03.StaticKeys newKeys) {
+    byte[] answer = domain.send(GpCommands.putKey(suite, domain.protocol(), domain.keyEncryptionKey(),
+        replacedVersion, newVersion, newKeys), "PUT KEY");
     if (answer.length != 10 || (answer[0] & 0xFF) != newVersion) {
       throw new GpRefusedException("PUT KEY: answer is not new version || 3 KCVs", 0);
     }
@@ -74,7 +72,7 @@ public final class KeyHierarchy {
   }
 
   /** SSD session: INSTALL [for install] of the wallet application with its install data. */
-  public void installWallet(Scp03Host ssd, byte[] walletAid, byte[] walletInstallData) {
+  public void installWallet(GpSession ssd, byte[] walletAid, byte[] walletInstallData) {
     ssd.send(GpCommands.installForInstall(GpCommands.WALLET_LOAD_FILE, walletAid, walletAid, 0x00, walletInstallData),
         "INSTALL [for install] of the wallet");
   }
@@ -86,7 +84,7 @@ public final class KeyHierarchy {
    * SSD session: INSTALL [for personalization] of the application, then one STORE DATA per block,
    * the last flagged so that the application locks.
    */
-  public void personalise(Scp03Host ssd, byte[] applicationAid, List<StoreDataBlock> blocks) {
+  public void personalise(GpSession ssd, byte[] applicationAid, List<StoreDataBlock> blocks) {
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException("personalisation needs at least one block");
     }

@@ -4,7 +4,9 @@ import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.PutKey;
 import io.iotpay.foundation.crypto.Scp03;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -13,16 +15,18 @@ import java.util.Arrays;
  * security domain selected on {@code channel}: INITIALIZE UPDATE, card cryptogram check, EXTERNAL
  * AUTHENTICATE, then every command wrapped with its C-MAC. One per session; not thread-safe.
  */
-public final class Scp03Host {
+public final class Scp03Host implements GpSession {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int INIT_UPDATE_RESPONSE_BYTES = 29;
 
   private final CardChannel channel;
   private final Scp03.Session session;
+  private final SecretKeyBytes staticDek;
 
-  private Scp03Host(CardChannel channel, Scp03.Session session) {
+  private Scp03Host(CardChannel channel, Scp03.Session session, SecretKeyBytes staticDek) {
     this.channel = channel;
     this.session = session;
+    this.staticDek = staticDek;
   }
 
   /**
@@ -51,27 +55,27 @@ public final class Scp03Host {
     byte[] hostCryptogram = Scp03.hostCryptogram(suite, sessionKeys.sMac(), hostChallenge, cardChallenge);
     expectOk(channel.transmit(CommandApdu.parse(session.externalAuthenticate(hostCryptogram))),
         "EXTERNAL AUTHENTICATE");
-    return new Scp03Host(channel, session);
+    return new Scp03Host(channel, session, keys.dek());
   }
 
-  /**
-   * Sends {@code command} with its C-MAC.
-   *
-   * @return the response data
-   * @throws GpRefusedException when the card answers other than 9000
-   */
-  public byte[] send(CommandApdu command, String what) {
-    return expectOk(transmit(command), what);
-  }
-
-  /** Sends {@code command} with its C-MAC and returns the card's answer as it is. */
+  @Override
   public ResponseApdu transmit(CommandApdu command) {
     return channel.transmit(wrap(command));
   }
 
-  /** {@code command} with CLA|04, Lc + 8 and its C-MAC; advances the MAC chain. */
-  CommandApdu wrap(CommandApdu command) {
+  @Override
+  public CommandApdu wrap(CommandApdu command) {
     return CommandApdu.parse(session.wrap(command.encode()));
+  }
+
+  @Override
+  public PutKey.Protocol protocol() {
+    return PutKey.Protocol.SCP03;
+  }
+
+  @Override
+  public SecretKeyBytes keyEncryptionKey() {
+    return staticDek;
   }
 
   static byte[] expectOk(ResponseApdu response, String what) {

@@ -8,6 +8,7 @@ import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.BlockCipherAlgorithm;
 import io.iotpay.foundation.crypto.KeyDiversification;
+import io.iotpay.foundation.crypto.PutKey;
 import io.iotpay.foundation.crypto.Scp03;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.nio.ByteBuffer;
@@ -32,8 +33,35 @@ class KeyHierarchyTest {
   private static final byte[] KDD = hex("00010203040506070809");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The secure channels the security domains run: SCP03 with AES, its SM4 analogue, SCP02 with 3DES. */
+  enum Channel {
+    SCP03_AES(AlgorithmSuite.INTERNATIONAL, PutKey.Protocol.SCP03, BlockCipherAlgorithm.AES),
+    SCP03_SM4(AlgorithmSuite.NATIONAL, PutKey.Protocol.SCP03, BlockCipherAlgorithm.SM4),
+    SCP02_3DES(AlgorithmSuite.INTERNATIONAL, PutKey.Protocol.SCP02, BlockCipherAlgorithm.TDES);
+
+    final AlgorithmSuite suite;
+    final PutKey.Protocol protocol;
+    final BlockCipherAlgorithm cipher;
+
+    Channel(AlgorithmSuite suite, PutKey.Protocol protocol, BlockCipherAlgorithm cipher) {
+      this.suite = suite;
+      this.protocol = protocol;
+      this.cipher = cipher;
+    }
+
+    byte scpByte() {
+      return (byte) (protocol == PutKey.Protocol.SCP02 ? 0x02 : 0x03);
+    }
+
+    GpSession open(OpenModel card, byte[] aid, Scp03.StaticKeys keys, int version) {
+      return protocol == PutKey.Protocol.SCP02 ? Scp02Session.open(card, aid, suite, keys, version)
+          : Scp03Host.open(card, aid, suite, keys, version);
+    }
+  }
+
   /** One card with its ISD, and the key sets the test plays with. */
   private static final class Card {
+    final Channel channel;
     final AlgorithmSuite suite;
     final KeyHierarchy hierarchy;
     final Scp03.StaticKeys isdKeys;
@@ -41,36 +69,34 @@ class KeyHierarchyTest {
     final Scp03.StaticKeys ssdProviderKeys = randomKeys();
     final OpenModel card;
 
-    Card(AlgorithmSuite suite) {
-      this(suite, randomKeys());
-    }
-
-    Card(AlgorithmSuite suite, Scp03.StaticKeys isdKeys) {
-      this.suite = suite;
-      this.isdKeys = isdKeys;
+    Card(Channel channel) {
+      this.channel = channel;
+      this.suite = channel.suite;
+      this.isdKeys = randomKeys();
       hierarchy = new KeyHierarchy(suite);
-      ByteBuffer isdData = ByteBuffer.allocate(61).put((byte) 0x01).put(hierarchy.suiteByte()).put((byte) 0x01)
+      ByteBuffer isdData = ByteBuffer.allocate(62).put((byte) 0x01).put(hierarchy.suiteByte()).put(channel.scpByte())
+          .put((byte) 0x01)
           .put(isdKeys.enc().value()).put(isdKeys.mac().value()).put(isdKeys.dek().value()).put(KDD);
       card = new OpenModel(ISD_AID, isdData.array());
     }
 
-    Scp03Host isd() {
-      return Scp03Host.open(card, ISD_AID, suite, isdKeys, 1);
+    GpSession isd() {
+      return channel.open(card, ISD_AID, isdKeys, 1);
     }
 
-    Scp03Host ssd(Scp03.StaticKeys keys, int version) {
-      return Scp03Host.open(card, SSD_AID, suite, keys, version);
+    GpSession ssd(Scp03.StaticKeys keys, int version) {
+      return channel.open(card, SSD_AID, keys, version);
     }
 
     /** ISD creates the SSD with the issuer's first keys (v1); the provider rotates them to its own (v2). */
     void createProviderDomain() {
-      Scp03Host isd = isd();
-      hierarchy.createDomain(isd, SSD_AID, KDD);
-      hierarchy.giveDomainKeys(isd, isdKeys, SSD_AID, 1, ssdIssuerKeys);
-      hierarchy.rotateKeys(ssd(ssdIssuerKeys, 1), ssdIssuerKeys, 1, 2, ssdProviderKeys);
+      GpSession isd = isd();
+      hierarchy.createDomain(isd, SSD_AID, channel.protocol, KDD);
+      hierarchy.giveDomainKeys(isd, SSD_AID, 1, ssdIssuerKeys);
+      hierarchy.rotateKeys(ssd(ssdIssuerKeys, 1), 1, 2, ssdProviderKeys);
     }
 
-    void installWallet(Scp03Host domain, byte[] aid) {
+    void installWallet(GpSession domain, byte[] aid) {
       byte[] data = ByteBuffer.allocate(25).put(hierarchy.suiteByte()).put(hex("6200000000000042"))
           .putShort((short) 156).putInt(50_00).putInt(500_00).putInt(0).put((byte) 5).put((byte) 2).array();
       hierarchy.installWallet(domain, aid, data);
@@ -122,11 +148,12 @@ class KeyHierarchyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void hierarchy_issuerCreatesSsd_providerInstallsAndPersonalisesWallet_walletPurchases(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(Channel.class)
+  void hierarchy_issuerCreatesSsd_providerInstallsAndPersonalisesWallet_walletPurchases(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     card.createProviderDomain();
-    Scp03Host ssd = card.ssd(card.ssdProviderKeys, 2);
+    GpSession ssd = card.ssd(card.ssdProviderKeys, 2);
     card.installWallet(ssd, WALLET_AID);
     List<KeyHierarchy.StoreDataBlock> blocks = card.walletPersonalisation(WALLET_AID);
 
@@ -137,9 +164,10 @@ class KeyHierarchyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void walletItself_refusesPlainStoreDataAndInstall(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(Channel.class)
+  void walletItself_refusesPlainStoreDataAndInstall(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     card.createProviderDomain();
     card.installWallet(card.ssd(card.ssdProviderKeys, 2), WALLET_AID);
     List<KeyHierarchy.StoreDataBlock> blocks = card.walletPersonalisation(WALLET_AID);
@@ -154,29 +182,31 @@ class KeyHierarchyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void ssd_cannotCreateDomainsNorTouchAnotherDomainsApplications(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(Channel.class)
+  void ssd_cannotCreateDomainsNorTouchAnotherDomainsApplications(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     card.createProviderDomain();
-    Scp03Host isd = card.isd();
-    card.hierarchy.createDomain(isd, OTHER_SSD_AID, KDD);
+    GpSession isd = card.isd();
+    card.hierarchy.createDomain(isd, OTHER_SSD_AID, channel.protocol, KDD);
     card.installWallet(isd, OTHER_WALLET_AID);
 
-    Scp03Host ssd = card.ssd(card.ssdProviderKeys, 2);
-    assertRefused(() -> card.hierarchy.createDomain(ssd, hex("A00000015153504103"), KDD), 0x6985);
-    Scp03Host ssd2 = card.ssd(card.ssdProviderKeys, 2);
+    GpSession ssd = card.ssd(card.ssdProviderKeys, 2);
+    assertRefused(() -> card.hierarchy.createDomain(ssd, hex("A00000015153504103"), channel.protocol, KDD), 0x6985);
+    GpSession ssd2 = card.ssd(card.ssdProviderKeys, 2);
     assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(OTHER_SSD_AID), "perso"), 0x6A88);
     assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(ISD_AID), "perso"), 0x6A88);
     assertRefused(() -> ssd2.send(GpCommands.installForPersonalization(OTHER_WALLET_AID), "perso"), 0x6A88);
-    assertThatThrownBy(() -> Scp03Host.open(card.card, ISD_AID, suite, card.ssdProviderKeys, 1))
+    assertThatThrownBy(() -> channel.open(card.card, ISD_AID, card.ssdProviderKeys, 1))
         .as("the SSD's keys do not open the ISD").isInstanceOf(GpRefusedException.class)
         .hasMessageContaining("card cryptogram is wrong");
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void isd_cannotPersonaliseTheProvidersWallet(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(Channel.class)
+  void isd_cannotPersonaliseTheProvidersWallet(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     card.createProviderDomain();
     card.installWallet(card.ssd(card.ssdProviderKeys, 2), WALLET_AID);
 
@@ -184,24 +214,26 @@ class KeyHierarchyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void rotatedKey_stopsWorking(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(Channel.class)
+  void rotatedKey_stopsWorking(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     card.createProviderDomain();
 
     assertRefused(() -> card.ssd(card.ssdIssuerKeys, 1), 0x6A88);
     assertThatThrownBy(() -> card.ssd(card.ssdIssuerKeys, 0)).isInstanceOf(GpRefusedException.class)
         .hasMessageContaining("card cryptogram is wrong");
     Scp03.StaticKeys third = randomKeys();
-    card.hierarchy.rotateKeys(card.ssd(card.ssdProviderKeys, 2), card.ssdProviderKeys, 2, 3, third);
+    card.hierarchy.rotateKeys(card.ssd(card.ssdProviderKeys, 2), 2, 3, third);
     assertRefused(() -> card.ssd(card.ssdProviderKeys, 2), 0x6A88);
     card.installWallet(card.ssd(third, 3), WALLET_AID);
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void wrongHostCryptogramOrCMac_refused_andSessionClosed(AlgorithmSuite suite) {
-    Card card = new Card(suite);
+  @EnumSource(value = Channel.class, names = {"SCP03_AES", "SCP03_SM4"})
+  void wrongHostCryptogram_refusedWith6300(Channel channel) {
+    Card card = new Card(channel);
+    AlgorithmSuite suite = channel.suite;
     OpenModel raw = card.card;
     byte[] hostChallenge = new byte[8];
     raw.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, ISD_AID, 256));
@@ -211,56 +243,67 @@ class KeyHierarchyTest {
     byte[] cryptogram = Scp03.hostCryptogram(suite, keys.sMac(), hostChallenge, cardChallenge);
     cryptogram[0] ^= 1;
     Scp03.Session forged = new Scp03.Session(suite, keys, Scp03.SecurityLevel.C_MAC);
-    assertThat(raw.transmit(CommandApdu.parse(forged.externalAuthenticate(cryptogram))).sw()).isEqualTo(0x6300);
 
-    Scp03Host isd = card.isd();
+    assertThat(raw.transmit(CommandApdu.parse(forged.externalAuthenticate(cryptogram))).sw()).isEqualTo(0x6300);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Channel.class)
+  void wrongCMac_refused_sessionClosed_nothingInstalled(Channel channel) {
+    Card card = new Card(channel);
+    GpSession isd = card.isd();
     CommandApdu install = GpCommands.installForInstall(GpCommands.DOMAIN_LOAD_FILE, GpCommands.DOMAIN_MODULE,
-        SSD_AID, 0x80, hex("0201") /* role, suite */);
-    ResponseApdu altered = raw.transmit(alterLastByte(isd.wrap(install)));
+        SSD_AID, 0x80, new byte[13]);
+
+    ResponseApdu altered = card.card.transmit(alterLastByte(isd.wrap(install)));
+
     assertThat(altered.sw()).as("wrong C-MAC").isEqualTo(0x6988);
     assertRefused(() -> isd.send(GpCommands.installForPersonalization(SSD_AID), "after a MAC failure"), 0x6982);
-    assertThat(raw.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, SSD_AID, 256)).sw())
+    assertThat(card.card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, SSD_AID, 256)).sw())
         .as("nothing installed").isNotEqualTo(0x9000);
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void putKey_cardKcvsMatchHost_andAlteredKcvRefused(AlgorithmSuite suite) {
+  @EnumSource(Channel.class)
+  void putKey_cardKcvsMatchPublishedAndHost_andAlteredKcvRefused(Channel channel) {
     SecretKeyBytes key = new SecretKeyBytes(hex("404142434445464748494A4B4C4D4E4F"));
-    Card card = new Card(suite);
-    Scp03Host isd = card.isd();
-    List<byte[]> kcvs = card.hierarchy.rotateKeys(isd, card.isdKeys, 1, 2, new Scp03.StaticKeys(key, key, key));
-
-    BlockCipherAlgorithm cipher = suite == AlgorithmSuite.NATIONAL ? BlockCipherAlgorithm.SM4 : BlockCipherAlgorithm.AES;
-    for (byte[] kcv : kcvs) {
-      assertThat(kcv).isEqualTo(KeyDiversification.keyCheckValue(cipher, key));
-      if (suite == AlgorithmSuite.INTERNATIONAL) {
-        // GlobalPlatformPro TestPlaintextKeys (testSessionKeys_SCP03): the AES KCV of 40..4F is 504A77.
-        assertThat(kcv).isEqualTo(hex("504A77"));
-      }
-    }
     Scp03.StaticKeys rotated = new Scp03.StaticKeys(key, key, key);
+    Card card = new Card(channel);
+
+    List<byte[]> kcvs = card.hierarchy.rotateKeys(card.isd(), 1, 2, rotated);
+
+    for (byte[] kcv : kcvs) {
+      assertThat(kcv).isEqualTo(KeyDiversification.keyCheckValue(channel.cipher, key));
+    }
+    // GlobalPlatformPro TestPlaintextKeys, vectors only: the AES KCV of 40..4F is 504A77
+    // (testSessionKeys_SCP03) and its 3DES KCV 8BAF47 (testKeyEncryption_SCP02).
+    switch (channel) {
+      case SCP03_AES -> assertThat(kcvs.get(0)).isEqualTo(hex("504A77"));
+      case SCP02_3DES -> assertThat(kcvs.get(0)).isEqualTo(hex("8BAF47"));
+      case SCP03_SM4 -> assertThat(kcvs.get(0)).hasSize(3);
+    }
     assertRefused(() -> card.isd(), 0x6A88);
-    Scp03Host again = Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
-    CommandApdu putKey = GpCommands.putKey(suite, key, 2, 3, randomKeys());
-    byte[] data = putKey.data();
+    GpSession again = channel.open(card.card, ISD_AID, rotated, 2);
+    byte[] data = GpCommands.putKey(channel.suite, channel.protocol, again.keyEncryptionKey(), 2, 3, randomKeys())
+        .data();
     data[data.length - 1] ^= 1;
     assertRefused(() -> again.send(new CommandApdu(0x80, 0xD8, 2, 0x81, data, 256), "altered KCV"), 0x6A80);
-    Scp03Host.open(card.card, ISD_AID, suite, rotated, 2);
+    channel.open(card.card, ISD_AID, rotated, 2);
   }
 
   @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void malformedInstallOrPutKey_refused_nothingChanged(AlgorithmSuite suite) {
-    Card card = new Card(suite);
-    Scp03Host isd = card.isd();
+  @EnumSource(Channel.class)
+  void malformedInstallOrPutKey_refused_nothingChanged(Channel channel) {
+    Card card = new Card(channel);
+    GpSession isd = card.isd();
     CommandApdu install = GpCommands.installForInstall(GpCommands.DOMAIN_LOAD_FILE, GpCommands.DOMAIN_MODULE,
-        SSD_AID, 0x80, hex("0201"));
+        SSD_AID, 0x80, new byte[13]);
     byte[] data = install.data();
     data[0] = (byte) 0xF0; // the load file AID's length runs past the data
     assertRefused(() -> isd.send(new CommandApdu(0x80, 0xE6, 0x0C, 0x00, data, 0), "INSTALL"), 0x6A80);
-    Scp03Host again = card.isd();
-    byte[] putKey = GpCommands.putKey(suite, card.isdKeys.dek(), 1, 2, randomKeys()).data();
+    GpSession again = card.isd();
+    byte[] putKey = GpCommands.putKey(channel.suite, channel.protocol, again.keyEncryptionKey(), 1, 2, randomKeys())
+        .data();
     byte[] shortened = java.util.Arrays.copyOf(putKey, putKey.length - 1);
     assertRefused(() -> again.send(new CommandApdu(0x80, 0xD8, 1, 0x81, shortened, 256), "PUT KEY"), 0x6700);
 
