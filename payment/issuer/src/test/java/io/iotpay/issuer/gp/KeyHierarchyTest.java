@@ -70,9 +70,14 @@ class KeyHierarchyTest {
     final OpenModel card;
 
     Card(Channel channel) {
+      this(channel, randomKeys());
+    }
+
+    /** A card whose ISD was given {@code isdKeys} at manufacture. */
+    Card(Channel channel, Scp03.StaticKeys isdKeys) {
       this.channel = channel;
       this.suite = channel.suite;
-      this.isdKeys = randomKeys();
+      this.isdKeys = isdKeys;
       hierarchy = new KeyHierarchy(suite);
       ByteBuffer isdData = ByteBuffer.allocate(62).put((byte) 0x01).put(hierarchy.suiteByte()).put(channel.scpByte())
           .put((byte) 0x01)
@@ -309,6 +314,32 @@ class KeyHierarchyTest {
 
     assertThat(card.card.transmit(new CommandApdu(0x00, 0xA4, 0x04, 0x00, SSD_AID, 256)).sw()).isNotEqualTo(0x9000);
     card.isd();
+  }
+
+  @ParameterizedTest
+  @EnumSource(KeyDiversification.Method.class)
+  void isdKeys_diversifiedFromIssuerMasterKey_matchGpProKcvs_andBuildTheHierarchy(KeyDiversification.Method method) {
+    // GlobalPlatformPro TestPlaintextKeys (testDiversification_EMV_SCP02, _VISA2_SCP02), vectors only:
+    // master key 40..4F, KDD 00..09, 3DES KCVs of the diversified ENC, MAC and DEK.
+    SecretKeyBytes kmc = new SecretKeyBytes(hex("404142434445464748494A4B4C4D4E4F"));
+    List<String> published = method == KeyDiversification.Method.EMV ? List.of("C33013", "6F4CA6", "BB8179")
+        : List.of("2BE598", "58DA38", "3C328E");
+    KeyDiversification.CardKeys factory = KeyDiversification.diversifyAll(AlgorithmSuite.INTERNATIONAL, method, kmc, KDD);
+    Card card = new Card(Channel.SCP02_3DES, new Scp03.StaticKeys(factory.enc(), factory.mac(), factory.dek()));
+
+    GpSession isd = Scp02Session.openWithMasterKey(card.card, ISD_AID, AlgorithmSuite.INTERNATIONAL, method, kmc, 1);
+    card.hierarchy.createDomain(isd, SSD_AID, PutKey.Protocol.SCP02, KDD);
+    card.hierarchy.giveDomainKeys(isd, SSD_AID, 1, card.ssdIssuerKeys);
+
+    List<SecretKeyBytes> keys = List.of(factory.enc(), factory.mac(), factory.dek());
+    for (int i = 0; i < 3; i++) {
+      assertThat(HexFormat.of().withUpperCase().formatHex(
+          KeyDiversification.keyCheckValue(BlockCipherAlgorithm.TDES, keys.get(i)))).isEqualTo(published.get(i));
+    }
+    card.installWallet(card.ssd(card.ssdIssuerKeys, 1), WALLET_AID);
+    SecretKeyBytes otherKmc = new SecretKeyBytes(hex("424142434445464748494A4B4C4D4E4F") /* not a parity bit */);
+    assertThatThrownBy(() -> Scp02Session.openWithMasterKey(card.card, ISD_AID, AlgorithmSuite.INTERNATIONAL, method,
+        otherKmc, 1)).isInstanceOf(GpRefusedException.class).hasMessageContaining("card cryptogram is wrong");
   }
 
   private static CommandApdu alterLastByte(CommandApdu command) {
