@@ -3,6 +3,9 @@ package io.iotpay.issuer.gp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iotpay.foundation.card.CardChannel;
+import io.iotpay.foundation.card.CardGoneException;
+import io.iotpay.foundation.card.FaultyCardChannel;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -53,7 +56,7 @@ class KeyHierarchyTest {
       return (byte) (protocol == PutKey.Protocol.SCP02 ? 0x02 : 0x03);
     }
 
-    GpSession open(OpenModel card, byte[] aid, Scp03.StaticKeys keys, int version) {
+    GpSession open(CardChannel card, byte[] aid, Scp03.StaticKeys keys, int version) {
       return protocol == PutKey.Protocol.SCP02 ? Scp02Session.open(card, aid, suite, keys, version)
           : Scp03Host.open(card, aid, suite, keys, version);
     }
@@ -340,6 +343,41 @@ class KeyHierarchyTest {
     SecretKeyBytes otherKmc = new SecretKeyBytes(hex("424142434445464748494A4B4C4D4E4F") /* not a parity bit */);
     assertThatThrownBy(() -> Scp02Session.openWithMasterKey(card.card, ISD_AID, AlgorithmSuite.INTERNATIONAL, method,
         otherKmc, 1)).isInstanceOf(GpRefusedException.class).hasMessageContaining("card cryptogram is wrong");
+  }
+
+  /**
+   * Every command of a key rotation (SELECT, INITIALIZE UPDATE, EXTERNAL AUTHENTICATE, PUT KEY) ×
+   * lose command / lose response / pull card: afterwards exactly one key set opens the domain, the
+   * new one only if the card executed PUT KEY. (A power loss inside PUT KEY is the card's
+   * transaction's; jCardSim cannot cut power inside an APDU.)
+   */
+  @ParameterizedTest
+  @EnumSource(Channel.class)
+  void rotationTorn_atEveryCommand_exactlyOneKeySetOpens(Channel channel) {
+    int rotationCommands = 4;
+    for (int n = 1; n <= rotationCommands; n++) {
+      for (FaultyCardChannel.Fault fault : FaultyCardChannel.Fault.values()) {
+        Card card = new Card(channel);
+        Scp03.StaticKeys next = randomKeys();
+        FaultyCardChannel faulty = new FaultyCardChannel(card.card, n, fault);
+        assertThatThrownBy(() -> card.hierarchy.rotateKeys(channel.open(faulty, ISD_AID, card.isdKeys, 1), 1, 2, next))
+            .isInstanceOf(CardGoneException.class);
+
+        boolean executed = n == rotationCommands && fault == FaultyCardChannel.Fault.LOSE_RESPONSE;
+        String step = "command " + n + ", " + fault;
+        assertThat(opens(channel, card, card.isdKeys, 1)).as(step + ": old keys").isEqualTo(!executed);
+        assertThat(opens(channel, card, next, 2)).as(step + ": new keys").isEqualTo(executed);
+      }
+    }
+  }
+
+  private static boolean opens(Channel channel, Card card, Scp03.StaticKeys keys, int version) {
+    try {
+      channel.open(card.card, ISD_AID, keys, version);
+      return true;
+    } catch (GpRefusedException refused) {
+      return false;
+    }
   }
 
   private static CommandApdu alterLastByte(CommandApdu command) {
