@@ -291,9 +291,8 @@ public class SecurityDomainApplet extends Applet implements KeyReceiver {
   /**
    * PUT KEY {@code 84 D8 KVN 81}: new version || three key blocks (ENC, MAC, DEK), each
    * deciphered under this domain's DEK (SCP03: static DEK, CBC; SCP02: session DEK, ECB) and checked
-   * against its KCV. Replaces this
-   * domain's keys, or gives the personalisation target (a domain this one created) its keys.
-   * Answers new version || the three KCVs.
+   * against its KCV. Replaces this domain's keys, or gives the personalisation target (a domain this
+   * one created) its keys. Answers new version || the three KCVs.
    */
   private void putKey(APDU apdu, short length) {
     byte[] buf = apdu.getBuffer();
