@@ -13,11 +13,12 @@ import javacard.security.RandomData;
  * implementation option i = 15: three static keys, explicit initiation, C-MAC on the modified APDU,
  * ICV zero for EXTERNAL AUTHENTICATE and encrypted ICV afterwards). For SM4 cards the structure is
  * the same with SM4 in place of DES (see docs/card-apdus.md). Session state is transient and reset
- * by every SELECT, every MAC failure and every new INITIALIZE UPDATE.
+ * by every SELECT, every MAC failure and every new INITIALIZE UPDATE. Public so that the
+ * GlobalPlatform security domain ({@code card.gp}) runs the same SCP02.
  */
-final class SecureChannel {
+public final class SecureChannel {
 
-  static final short KEY_SET_LENGTH = 48;
+  public static final short KEY_SET_LENGTH = 48;
   private static final short ENC = 0;
   private static final short MAC = 16;
   private static final short DEK = 32;
@@ -46,7 +47,7 @@ final class SecureChannel {
   // ALG_SECURE_RANDOM and generateData are deprecated in Java Card 3.0.5 but are the only random
   // source classic 2.2.x cards offer; the converter target is those cards.
   @SuppressWarnings("deprecation")
-  SecureChannel(CardMac mac, byte[] installData, short keysOff, short divOff, byte kvn) {
+  public SecureChannel(CardMac mac, byte[] installData, short keysOff, short divOff, byte kvn) {
     this.mac = mac;
     random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
     staticKeys = new byte[KEY_SET_LENGTH];
@@ -60,30 +61,39 @@ final class SecureChannel {
     scratch = JCSystem.makeTransientByteArray((short) 32, JCSystem.CLEAR_ON_DESELECT);
   }
 
+  /**
+   * Replaces the static keys (ENC || MAC || DEK at {@code off}) and their version; the caller holds
+   * the {@code JCSystem} transaction that makes the change atomic with its own.
+   */
+  public void replaceKeys(byte[] keys, short off, byte version) {
+    Util.arrayCopy(keys, off, staticKeys, (short) 0, KEY_SET_LENGTH);
+    keyVersion = version;
+  }
+
   /** Forgets the session (keys, challenges, chaining value). */
-  void reset() {
+  public void reset() {
     Util.arrayFillNonAtomic(sessionKeys, (short) 0, KEY_SET_LENGTH, (byte) 0);
     Util.arrayFillNonAtomic(session, (short) 0, (short) session.length, (byte) 0);
     Util.arrayFillNonAtomic(chaining, (short) 0, (short) chaining.length, (byte) 0);
   }
 
-  boolean isAuthenticated() {
+  public boolean isAuthenticated() {
     return session[0] == STATE_AUTHENTICATED;
   }
 
   /** @return the transient session keys S-ENC || S-MAC || S-DEK of the current session */
-  byte[] sessionKeys() {
+  public byte[] sessionKeys() {
     return sessionKeys;
   }
 
   /** @return the offset of S-DEK in {@link #sessionKeys()} */
-  static short dekOffset() {
+  public static short dekOffset() {
     return DEK;
   }
 
   /** INITIALIZE UPDATE {@code 80 50 KVN 00 08 host-challenge 00}. */
   @SuppressWarnings("deprecation")
-  void initializeUpdate(APDU apdu, short lc) {
+  public void initializeUpdate(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
     if (buf[ISO7816.OFFSET_P2] != 0) {
       ISOException.throwIt(TransitSw.WRONG_P1P2);
@@ -129,7 +139,7 @@ final class SecureChannel {
   }
 
   /** EXTERNAL AUTHENTICATE {@code 84 82 SL 00 10 host-cryptogram C-MAC}. */
-  void externalAuthenticate(APDU apdu, short lc) {
+  public void externalAuthenticate(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
     if (session[0] != STATE_INITIALISED) {
       ISOException.throwIt(TransitSw.COMMAND_NOT_ALLOWED);
@@ -159,7 +169,7 @@ final class SecureChannel {
    *
    * @return the length of the command data without the C-MAC
    */
-  short unwrap(APDU apdu, short lc) {
+  public short unwrap(APDU apdu, short lc) {
     if (session[0] != STATE_AUTHENTICATED) {
       ISOException.throwIt(TransitSw.SECURITY_NOT_SATISFIED);
     }

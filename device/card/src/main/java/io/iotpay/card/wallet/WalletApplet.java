@@ -246,17 +246,24 @@ public class WalletApplet extends Applet {
    */
   private void storeData(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
-    requireLifeCycle(LIFE_PERSONALISING);
     if (buf[ISO7816.OFFSET_P1] != 0) {
       ISOException.throwIt(WalletSw.WRONG_P1P2);
     }
-    byte tag = buf[ISO7816.OFFSET_P2];
+    storeData(buf[ISO7816.OFFSET_P2], buf, ISO7816.OFFSET_CDATA, lc);
+  }
+
+  /**
+   * One personalisation value: tag 01 certificate, 02 scheme key, 03 issuer key. Used by plain
+   * STORE DATA here and by {@code gp.GpWalletApplet} after its security domain checked the channel.
+   */
+  protected final void storeData(byte tag, byte[] data, short off, short lc) {
+    requireLifeCycle(LIFE_PERSONALISING);
     if (tag == 0x01) {
       if (lc <= CERT_BODY_LENGTH || lc > CERT_MAX) {
         ISOException.throwIt(WalletSw.WRONG_LENGTH);
       }
       JCSystem.beginTransaction();
-      Util.arrayCopy(buf, ISO7816.OFFSET_CDATA, certificate, (short) 0, lc);
+      Util.arrayCopy(data, off, certificate, (short) 0, lc);
       certificateLength = lc;
       JCSystem.commitTransaction();
       return;
@@ -267,11 +274,11 @@ public class WalletApplet extends Applet {
     if (lc != Curves.POINT_LENGTH) {
       ISOException.throwIt(WalletSw.WRONG_LENGTH);
     }
-    if (buf[ISO7816.OFFSET_CDATA] != 0x04) {
+    if (data[off] != 0x04) {
       ISOException.throwIt(WalletSw.WRONG_DATA);
     }
     JCSystem.beginTransaction();
-    Util.arrayCopy(buf, ISO7816.OFFSET_CDATA, tag == 0x02 ? schemeKey : issuerKey, (short) 0, lc);
+    Util.arrayCopy(data, off, tag == 0x02 ? schemeKey : issuerKey, (short) 0, lc);
     keysPresent[0] = (byte) (keysPresent[0] | tag);
     JCSystem.commitTransaction();
   }
@@ -279,6 +286,11 @@ public class WalletApplet extends Applet {
   /** END PERSONALISATION {@code 80 F0 00 00}: certificate and both keys present, then locked. */
   private void endPersonalisation(APDU apdu) {
     requireP1P2Zero(apdu.getBuffer());
+    lock();
+  }
+
+  /** Certificate and both keys present, then locked; used by END PERSONALISATION and gp. */
+  protected final void lock() {
     requireLifeCycle(LIFE_PERSONALISING);
     if (certificateLength == 0 || keysPresent[0] != 0x03) {
       ISOException.throwIt(WalletSw.CONDITIONS_NOT_SATISFIED);
