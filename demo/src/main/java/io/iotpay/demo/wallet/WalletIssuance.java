@@ -47,6 +47,14 @@ public final class WalletIssuance {
 
   /** A personalised, locked wallet; its public key point ({@code 04‖X‖Y}) is in {@code keyOut}. */
   public SimulatedCard newWallet(byte[] cardId, Limits limits, byte[][] keyOut) {
+    return newWallet(cardId, limits, keyOut, issuerKeys);
+  }
+
+  /**
+   * A wallet that trusts {@code trustedIssuer} for loads and write-backs: another key than the
+   * issuer's models a card personalised with a stale key, which refuses the issuer's write-backs.
+   */
+  public SimulatedCard newWallet(byte[] cardId, Limits limits, byte[][] keyOut, KeyPair trustedIssuer) {
     byte[] install = ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CURRENCY)
         .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
         .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
@@ -56,7 +64,7 @@ public final class WalletIssuance {
     keyOut[0] = cardKey;
     card.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, issuerKeys), 0));
     card.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(schemeKeys), 0));
-    card.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys), 0));
+    card.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(trustedIssuer), 0));
     card.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
     return card;
   }

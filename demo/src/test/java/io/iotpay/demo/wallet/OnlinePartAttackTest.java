@@ -20,7 +20,7 @@ class OnlinePartAttackTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void anOnlinePartInflatedByThePosOrReplayedAltered_isRefusedAndMovesNothing(AlgorithmSuite suite, @TempDir Path dir) {
-    try (WalletNetwork network = new WalletNetwork(dir, 5)) {
+    try (WalletNetwork network = new WalletNetwork(dir, 5, suite)) {
       WalletNetwork.Pos pos = network.openPos("shop", suite, WalletIds.pos(2));
       WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(2), LIMITS, 10_000);
       network.load(pos, card, 1_000).orElseThrow();
@@ -50,7 +50,7 @@ class OnlinePartAttackTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void anOnlinePartTheOnlineAccountCannotPay_failsDefinitivelyAndMovesNothing(AlgorithmSuite suite, @TempDir Path dir) {
-    try (WalletNetwork network = new WalletNetwork(dir, 6)) {
+    try (WalletNetwork network = new WalletNetwork(dir, 6, suite)) {
       WalletNetwork.Pos pos = network.openPos("bus", suite, WalletIds.pos(3));
       WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(3), LIMITS, 1_200);
       network.load(pos, card, 1_000).orElseThrow();

@@ -46,7 +46,7 @@ class OnlinePartTearingMatrixTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void theOnlinePartIsAppliedOnceAndValueConserved(AlgorithmSuite suite, Tear tear, @TempDir Path dir) {
-    try (WalletNetwork network = new WalletNetwork(dir, 17)) {
+    try (WalletNetwork network = new WalletNetwork(dir, 17, suite)) {
       WalletNetwork.Pos pos = network.openPos("canteen", suite, WalletIds.pos(1));
       WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(1), LIMITS, 10_000);
       network.load(pos, card, LOADED).orElseThrow();

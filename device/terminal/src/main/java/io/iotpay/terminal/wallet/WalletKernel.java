@@ -107,6 +107,9 @@ public final class WalletKernel {
       return new Outcome.Approved(record, Receipt.of(record), card.apdus, card.bytes);
     }
     state = writeBackIfListed(card, state);
+    if (!state.blocked() && outcomes.blocked(state.cardId())) {
+      return new Outcome.Declined("card on the issuer's deny list", 0, card.apdus);
+    }
     return debit(card, state, amountMinor, posChallenge);
   }
 

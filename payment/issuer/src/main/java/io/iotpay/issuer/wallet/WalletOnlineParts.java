@@ -128,6 +128,22 @@ public final class WalletOnlineParts {
     }
   }
 
+  /** Every answered part, in the order they were first received. */
+  public List<OnlinePartRow> answered() {
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT card_id, counter, amount_minor, outcome FROM wallet_online_part"
+            + " WHERE outcome IS NOT NULL ORDER BY row_id");
+        ResultSet r = s.executeQuery()) {
+      List<OnlinePartRow> rows = new java.util.ArrayList<>();
+      while (r.next()) {
+        rows.add(new OnlinePartRow(r.getString(1), r.getLong(2), r.getLong(3), OnlinePartOutcome.valueOf(r.getString(4))));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException("wallet_online_part unreadable", e);
+    }
+  }
+
   /** How many parts ended with this outcome. */
   public long count(OnlinePartOutcome outcome) {
     try (Connection c = database.connection();

@@ -15,7 +15,11 @@ public enum FileKind {
   /** Acquirer → switch, and switch → issuer: online card captures and refunds of day T. */
   PRESENTMENT("PRESENT"),
   /** Switch → acquirer, and issuer → switch: what became of each presentment. */
-  PRESENTMENT_RESULT("PRESULT");
+  PRESENTMENT_RESULT("PRESULT"),
+  /** Wallet POS → wallet issuer: the POS's card-signed wallet purchases of day T (docs/wallet.md §3). */
+  WALLET_DAY("WALLETDAY"),
+  /** Wallet issuer → every wallet POS: the signed outcomes to write back and the blocked cards. */
+  WALLET_LIST("WALLETLIST");
 
   private final String wireName;
 

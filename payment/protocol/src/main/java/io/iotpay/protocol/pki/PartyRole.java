@@ -10,10 +10,10 @@ import java.util.Set;
  * file's header names another party as sender). Kinds not in the table are sent by no role.
  */
 public enum PartyRole {
-  /** A transit operator or other acquirer: sends its day files. */
-  OPERATOR(EnumSet.of(FileKind.OFFLINE), EnumSet.noneOf(FileKind.class)),
-  /** A card issuer: publishes its deny list. */
-  ISSUER(EnumSet.of(FileKind.DENY_LIST), EnumSet.noneOf(FileKind.class)),
+  /** A transit operator or other acquirer (a wallet POS too): sends its day files. */
+  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.WALLET_DAY), EnumSet.noneOf(FileKind.class)),
+  /** A card issuer: publishes its deny list and the wallet's outcome lists. */
+  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.WALLET_LIST), EnumSet.noneOf(FileKind.class)),
   /**
    * The scheme switch: sends clearing files and settlement reports, and relays issuers' deny lists
    * to operators (the list keeps its issuer as header sender; the switch signs the copy it writes).
