@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.card.CardGoneException;
-import io.iotpay.foundation.codec.CommandApdu;
-import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.wallet.OnlinePartOutcome;
 import io.iotpay.terminal.wallet.OnlinePartGateway;
@@ -52,7 +50,7 @@ class OnlinePartTearingMatrixTest {
       network.load(pos, card, LOADED).orElseThrow();
 
       if (tear == Tear.DEBIT_ANSWER_LOST) {
-        CardChannel torn = new LoseAnswerOf(card.card().tap(), 0x54);
+        CardChannel torn = new TornChannel(card.card().tap(), 0x54);
         try {
           pos.kernel().purchase(torn, PRICE);
           throw new AssertionError("the lost DEBIT answer must reach the kernel");
@@ -102,28 +100,6 @@ class OnlinePartTearingMatrixTest {
           .isEqualTo(10_000);
       assertThat(network.balance(card.shadowAccount())).isEqualTo(LOADED); // offline not cleared before day end
       assertThat(network.books().balanced()).isTrue();
-    }
-  }
-
-  /** Passes every command to the card; the answer to the first one with this INS is lost. */
-  private static final class LoseAnswerOf implements CardChannel {
-    private final CardChannel inner;
-    private final int ins;
-    private boolean torn;
-
-    LoseAnswerOf(CardChannel inner, int ins) {
-      this.inner = inner;
-      this.ins = ins;
-    }
-
-    @Override
-    public ResponseApdu transmit(CommandApdu command) {
-      ResponseApdu response = inner.transmit(command);
-      if (!torn && (command.ins() & 0xFF) == ins) {
-        torn = true;
-        throw new CardGoneException("answer lost (test)");
-      }
-      return response;
     }
   }
 }

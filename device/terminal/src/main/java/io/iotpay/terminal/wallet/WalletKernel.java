@@ -33,6 +33,7 @@ public final class WalletKernel {
   /** The sale whose DEBIT was sent but not answered: the next tap finds out whether it happened. */
   private Unfinished unfinished;
   private UnfinishedLoad unfinishedLoad;
+  private long writeBacksApplied;
 
   private record Unfinished(byte[] posChallenge, long amountMinor) {}
 
@@ -75,6 +76,11 @@ public final class WalletKernel {
 
   public byte[] posId() {
     return posId.clone();
+  }
+
+  /** Outcomes this kernel wrote to cards (the card answered 9000 to WRITE BACK) since it started. */
+  public long writeBacksApplied() {
+    return writeBacksApplied;
   }
 
   /**
@@ -216,6 +222,7 @@ public final class WalletKernel {
       return state;
     }
     byte[] d = response.data();
+    writeBacksApplied++;
     long debt = ByteBuffer.wrap(d, 1, 4).getInt() & 0xFFFF_FFFFL;
     return new CardState(state.cardId(), state.suite(), state.currencyNumeric(), state.balanceMinor(), state.counter(),
         state.loadNumber(), debt, state.offlineLeft(), d[0] & 0xFF, 0, 0, state.rating(), state.allowanceMinor(),
