@@ -1,5 +1,7 @@
 package io.iotpay.demo.wallet;
 
+import io.iotpay.bench.wallet.SimulatedCard;
+import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.demo.pos.PartyBooks;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;

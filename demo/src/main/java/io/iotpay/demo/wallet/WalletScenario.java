@@ -1,5 +1,6 @@
 package io.iotpay.demo.wallet;
 
+import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.wallet.OnlinePartOutcome;

@@ -2,6 +2,7 @@ package io.iotpay.demo.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.wallet.OnlinePartOutcome;
 import io.iotpay.issuer.wallet.SignedOnlinePart;

@@ -2,6 +2,7 @@ package io.iotpay.demo.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;

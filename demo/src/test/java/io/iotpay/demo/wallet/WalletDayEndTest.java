@@ -3,6 +3,7 @@ package io.iotpay.demo.wallet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.terminal.wallet.CardState;

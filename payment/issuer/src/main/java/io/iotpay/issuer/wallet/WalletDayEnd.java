@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class WalletDayEnd {
   private static final Logger LOG = LoggerFactory.getLogger(WalletDayEnd.class);
   private static final long WAIT_S = 30;
+  /** Transfers submitted to the ledger at once (within the ledger's default batch bound). */
+  private static final int BATCH = 1_000;
 
   private final WalletOnlineParts parts;
   private final Ledger ledger;
@@ -115,6 +117,7 @@ public final class WalletDayEnd {
     int repeats = 0;
     int applied = 0;
     long offline = 0;
+    List<Transfer> transfers = new ArrayList<>();
     for (WalletDayFile.Purchase p : read.purchases()) {
       SignedOnlinePart debit = new SignedOnlinePart(p.signedDebit(), p.cardSignature());
       WalletCard card = parts.card(debit.cardIdHex()).orElse(null);
@@ -131,7 +134,7 @@ public final class WalletDayEnd {
         continue;
       }
       if (debit.offlineMinor() > 0) {
-        post(Transfer.single(transferIds.getAsLong(), card.shadowAccountId(), merchant, debit.offlineMinor()));
+        transfers.add(Transfer.single(transferIds.getAsLong(), card.shadowAccountId(), merchant, debit.offlineMinor()));
       }
       mine.put(debit.counter(), new Cleared(debit.offlineMinor(),
           ByteBuffer.wrap(p.signedDebit(), 21, 4).getInt() & 0xFFFF_FFFFL));
@@ -147,6 +150,7 @@ public final class WalletDayEnd {
             .putIfAbsent(debit.counter(), new Owed(debit.onlineMinor(), merchant));
       }
     }
+    postAll(transfers);
     acceptedDays.add(key(claims));
     return new Clearing(claims.sender().value(), read.purchases().size(), done, repeats, offline, applied);
   }
@@ -256,9 +260,21 @@ public final class WalletDayEnd {
   }
 
   private void post(Transfer transfer) {
-    TransferResult result = ledger.submit(List.of(transfer)).orTimeout(WAIT_S, TimeUnit.SECONDS).join().get(0);
-    if (result != TransferResult.OK) {
-      throw new IllegalStateException("ledger refused wallet clearing transfer: " + result);
+    postAll(List.of(transfer));
+  }
+
+  /** Submits in batches of {@link #BATCH}, all in flight at once, then checks every result. */
+  private void postAll(List<Transfer> transfers) {
+    List<java.util.concurrent.CompletableFuture<List<TransferResult>>> pending = new ArrayList<>();
+    for (int from = 0; from < transfers.size(); from += BATCH) {
+      pending.add(ledger.submit(List.copyOf(transfers.subList(from, Math.min(transfers.size(), from + BATCH)))));
+    }
+    for (var future : pending) {
+      for (TransferResult result : future.orTimeout(WAIT_S, TimeUnit.SECONDS).join()) {
+        if (result != TransferResult.OK) {
+          throw new IllegalStateException("ledger refused wallet clearing transfer: " + result);
+        }
+      }
     }
   }
 

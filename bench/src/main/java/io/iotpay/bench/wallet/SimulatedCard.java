@@ -1,4 +1,4 @@
-package io.iotpay.demo.wallet;
+package io.iotpay.bench.wallet;
 
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
@@ -25,7 +25,7 @@ public final class SimulatedCard {
   private javax.smartcardio.Card card;
   private CardChannel channel;
 
-  SimulatedCard(byte[] aid, Class<? extends Applet> applet, byte[] installData) {
+  public SimulatedCard(byte[] aid, Class<? extends Applet> applet, byte[] installData) {
     byte[] install = new byte[1 + aid.length + 2 + installData.length];
     install[0] = (byte) aid.length;
     System.arraycopy(aid, 0, install, 1, aid.length);
@@ -55,7 +55,7 @@ public final class SimulatedCard {
     }
   }
 
-  byte[] ok(CommandApdu command) {
+  public byte[] ok(CommandApdu command) {
     ResponseApdu r = channel.transmit(command);
     if (!r.isOk()) {
       throw new IllegalStateException("card answered " + Integer.toHexString(r.sw()) + " to " + command);

@@ -1,4 +1,4 @@
-package io.iotpay.demo.wallet;
+package io.iotpay.bench.wallet;
 
 import io.iotpay.card.psam.PsamApplet;
 import io.iotpay.card.wallet.WalletApplet;
