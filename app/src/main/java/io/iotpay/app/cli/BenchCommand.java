@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints its figures beside a reference measured in the same run.",
-    subcommands = {BenchCryptoCommand.class, BenchLedgerCommand.class, BenchAuditCommand.class, BenchTapCommand.class, BenchClearingCommand.class, BenchIotCommand.class, BenchOdaCommand.class, BenchPosTapCommand.class, BenchCreditCommand.class, BenchAuthCommand.class})
+    subcommands = {BenchCryptoCommand.class, BenchLedgerCommand.class, BenchAuditCommand.class, BenchTapCommand.class, BenchClearingCommand.class, BenchIotCommand.class, BenchOdaCommand.class, BenchPosTapCommand.class, BenchCreditCommand.class, BenchAuthCommand.class, BenchWalletCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

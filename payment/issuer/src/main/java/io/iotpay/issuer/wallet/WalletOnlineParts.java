@@ -144,6 +144,25 @@ public final class WalletOnlineParts {
     }
   }
 
+  /** A card's parts that failed, as the card signed them, oldest first. */
+  public List<SignedOnlinePart> failed(String cardIdHex) {
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT part FROM wallet_online_part WHERE card_id = ? AND outcome = ?"
+            + " ORDER BY counter")) {
+      s.setString(1, cardIdHex);
+      s.setString(2, OnlinePartOutcome.FAILED.name());
+      try (ResultSet r = s.executeQuery()) {
+        List<SignedOnlinePart> parts = new java.util.ArrayList<>();
+        while (r.next()) {
+          parts.add(SignedOnlinePart.decode(r.getBytes(1)));
+        }
+        return parts;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("wallet_online_part unreadable", e);
+    }
+  }
+
   /** How many parts ended with this outcome. */
   public long count(OnlinePartOutcome outcome) {
     try (Connection c = database.connection();
