@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
 public final class BenchWalletCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--purchases", description = "purchases per suite for the tap figures, 5..500 (default ${DEFAULT-VALUE})")
+  @Option(names = "--purchases", description = "purchases per run for the tap figures, 5..99: one card, offline count max 100 (default ${DEFAULT-VALUE})")
   int purchases = 40;
 
-  @Option(names = "--runs", description = "runs of the tap figures per suite; the POS CPU is the median of run medians (default ${DEFAULT-VALUE})")
+  @Option(names = "--runs", description = "runs of the tap figures per suite, 1..20; the POS CPU is the median of run medians (default ${DEFAULT-VALUE})")
   int runs = 3;
 
   @Option(names = "--pos", description = "POSes at day end, 1..5000 (default ${DEFAULT-VALUE})")
@@ -41,7 +41,7 @@ public final class BenchWalletCommand implements Callable<Integer> {
   @Option(names = "--per-pos", description = "purchases per POS at day end, 1..5000 (default ${DEFAULT-VALUE})")
   int perPos = 500;
 
-  @Option(names = "--cards", description = "cards at day end (default ${DEFAULT-VALUE})")
+  @Option(names = "--cards", description = "cards at day end, 1..1000000 (default ${DEFAULT-VALUE})")
   int cards = 5_000;
 
   @Option(names = "--suite", description = "suite of the day end: INTERNATIONAL or NATIONAL (default: both)")
@@ -50,6 +50,11 @@ public final class BenchWalletCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (purchases < 5 || purchases > 99 || runs < 1 || runs > 20 || pos < 1 || pos > 5_000 || perPos < 1
+        || perPos > 5_000 || cards < 1 || cards > 1_000_000) {
+      spec.commandLine().getErr().println("iotpay: an option is out of range (see --help)");
+      return 2;
+    }
     Path dir = BenchFiles.tempDir("iotpay-bench-wallet", "wallet bench");
     boolean ok = true;
     try {
@@ -58,7 +63,7 @@ public final class BenchWalletCommand implements Callable<Integer> {
         double[] cpu = new double[runs];
         PurchaseFigures.Result r = null;
         for (int i = 0; i < runs; i++) {
-          r = PurchaseFigures.run(s, purchases, dir.resolve("tap-" + s + "-" + i));
+          r = PurchaseFigures.run(s, purchases, java.nio.file.Files.createDirectories(dir.resolve("tap-" + s + "-" + i)));
           cpu[i] = r.posCpuMedianMs();
         }
         Arrays.sort(cpu);

@@ -44,7 +44,7 @@ public final class PurchaseFigures {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     WalletIssuance issuance = new WalletIssuance(suite, new SecureRandom());
     SimulatedCard wallet = issuance.newWallet(new byte[] {0x62, 0x10, 0, 0, 0, 0, 0, 1},
-        new WalletIssuance.Limits(5_000, 2_000_000, 0, 200, 3), new byte[1][]);
+        new WalletIssuance.Limits(5_000, 2_000_000, 0, 100, 3), new byte[1][]);
     SimulatedCard psamCard = issuance.newPsam(new byte[] {0x50, 0, 0, 0, 0, 0, 0, 1});
     Metered psam = new Metered(psamCard.tap());
     try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"))) {
