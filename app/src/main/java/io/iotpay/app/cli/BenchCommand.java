@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks; each prints its figures beside a reference measured in the same run.",
     subcommands = {BenchCryptoCommand.class, BenchLedgerCommand.class, BenchAuditCommand.class, BenchTapCommand.class,
         BenchClearingCommand.class, BenchIotCommand.class, BenchOdaCommand.class, BenchPosTapCommand.class,
-        BenchCreditCommand.class, BenchAuthCommand.class, BenchPosCommand.class, BenchConsoleCommand.class})
+        BenchCreditCommand.class, BenchAuthCommand.class, BenchPosCommand.class, BenchConsoleCommand.class,
+        BenchWalletCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

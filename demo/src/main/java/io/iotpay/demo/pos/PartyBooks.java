@@ -38,19 +38,19 @@ import java.util.concurrent.TimeUnit;
  * log (a signing key of the party's suite, its public half in {@code audit-public-key.pem} next to
  * the database). The demo reads every figure back from here.
  */
-final class PartyBooks implements AutoCloseable {
+public final class PartyBooks implements AutoCloseable {
   private static final long WAIT_S = 30;
 
   final String name;
   final AlgorithmSuite suite;
   final Path file;
-  final Database database;
-  final Ledger ledger;
+  public final Database database;
+  public final Ledger ledger;
   private final AuditLog auditLog;
   private final KeyPair auditKey;
   private boolean closed;
 
-  PartyBooks(String name, AlgorithmSuite suite, Path file, BusinessClock clock) {
+  public PartyBooks(String name, AlgorithmSuite suite, Path file, BusinessClock clock) {
     this.name = name;
     this.suite = suite;
     this.file = file;
@@ -74,24 +74,24 @@ final class PartyBooks implements AutoCloseable {
     }
   }
 
-  void createAccounts(List<Account> accounts) {
+  public void createAccounts(List<Account> accounts) {
     join(ledger.createAccounts(accounts));
   }
 
   /** Submits one transfer; anything but OK is a fault of the demo's wiring. */
-  void post(Transfer transfer) {
+  public void post(Transfer transfer) {
     TransferResult result = join(ledger.submit(List.of(transfer))).get(0);
     if (result != TransferResult.OK) {
       throw new IllegalStateException(name + ": ledger refused transfer " + transfer.id() + ": " + result);
     }
   }
 
-  AccountBalance balance(long accountId) {
+  public AccountBalance balance(long accountId) {
     return ledger.balance(accountId).orElseThrow(() -> new IllegalStateException(name + ": no account " + accountId));
   }
 
   /** Debits equal credits over every account, pending and posted, read from the ledger. */
-  boolean balanced() {
+  public boolean balanced() {
     long dp = 0;
     long cp = 0;
     long dq = 0;
@@ -105,7 +105,7 @@ final class PartyBooks implements AutoCloseable {
     return dp == cp && dq == cq;
   }
 
-  Map<Long, AccountBalance> balances() {
+  public Map<Long, AccountBalance> balances() {
     return ledger.balances();
   }
 
@@ -150,7 +150,7 @@ final class PartyBooks implements AutoCloseable {
   }
 
   /** Closes the ledger and the log (the last checkpoint covers every leaf), keeping the database open. */
-  void closeLedger() {
+  public void closeLedger() {
     if (!closed) {
       closed = true;
       ledger.close();
@@ -159,7 +159,7 @@ final class PartyBooks implements AutoCloseable {
   }
 
   /** Verifies the audit log against the ledger's rows with the party's public key; call after {@link #closeLedger()}. */
-  VerificationReport verifyAudit() {
+  public VerificationReport verifyAudit() {
     try {
       return AuditVerifier.verify(DatabaseAuditSource.of(database),
           Map.of(Checkpoint.keyIdOf(suite, auditKey.getPublic().getEncoded()), auditKey.getPublic()),
@@ -169,7 +169,7 @@ final class PartyBooks implements AutoCloseable {
     }
   }
 
-  static <T> T join(CompletableFuture<T> future) {
+  public static <T> T join(CompletableFuture<T> future) {
     return future.orTimeout(WAIT_S, TimeUnit.SECONDS).join();
   }
 

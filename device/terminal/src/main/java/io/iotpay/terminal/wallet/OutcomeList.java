@@ -32,6 +32,14 @@ public interface OutcomeList {
   /** The outcome for this card's pending part with this counter, if the list holds one. */
   Optional<SignedOutcome> find(byte[] cardId, long pendingCounter);
 
+  /**
+   * True when the issuer's deny list names this card as blocked: the POS refuses it even when the
+   * card itself did not take the block (it refused its write-back).
+   */
+  default boolean blocked(byte[] cardId) {
+    return false;
+  }
+
   /** A list with nothing in it. */
   static OutcomeList empty() {
     return (cardId, pendingCounter) -> Optional.empty();

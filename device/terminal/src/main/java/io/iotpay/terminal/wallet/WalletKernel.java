@@ -33,6 +33,7 @@ public final class WalletKernel {
   /** The sale whose DEBIT was sent but not answered: the next tap finds out whether it happened. */
   private Unfinished unfinished;
   private UnfinishedLoad unfinishedLoad;
+  private long writeBacksApplied;
 
   private record Unfinished(byte[] posChallenge, long amountMinor) {}
 
@@ -77,6 +78,11 @@ public final class WalletKernel {
     return posId.clone();
   }
 
+  /** Outcomes this kernel wrote to cards (the card answered 9000 to WRITE BACK) since it started. */
+  public long writeBacksApplied() {
+    return writeBacksApplied;
+  }
+
   /**
    * One purchase tap for {@code amountMinor}. When the previous tap's DEBIT went unanswered, this
    * tap first finds out from the card's log whether it happened: if so the earlier sale is
@@ -107,6 +113,9 @@ public final class WalletKernel {
       return new Outcome.Approved(record, Receipt.of(record), card.apdus, card.bytes);
     }
     state = writeBackIfListed(card, state);
+    if (!state.blocked() && outcomes.blocked(state.cardId())) {
+      return new Outcome.Declined("card on the issuer's deny list", 0, card.apdus);
+    }
     return debit(card, state, amountMinor, posChallenge);
   }
 
@@ -213,6 +222,7 @@ public final class WalletKernel {
       return state;
     }
     byte[] d = response.data();
+    writeBacksApplied++;
     long debt = ByteBuffer.wrap(d, 1, 4).getInt() & 0xFFFF_FFFFL;
     return new CardState(state.cardId(), state.suite(), state.currencyNumeric(), state.balanceMinor(), state.counter(),
         state.loadNumber(), debt, state.offlineLeft(), d[0] & 0xFF, 0, 0, state.rating(), state.allowanceMinor(),

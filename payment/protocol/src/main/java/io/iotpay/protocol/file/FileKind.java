@@ -20,7 +20,11 @@ public enum FileKind {
    * Issuer → switch: chargebacks of cleared transit records; operator → switch: re-presentments;
    * switch → operator and issuer: the notice of what a settlement window netted.
    */
-  EXCEPTION("EXCEPTION");
+  EXCEPTION("EXCEPTION"),
+  /** Wallet POS → wallet issuer: the POS's card-signed wallet purchases of day T (docs/wallet.md §3). */
+  WALLET_DAY("WALLETDAY"),
+  /** Wallet issuer → every wallet POS: the signed outcomes to write back and the blocked cards. */
+  WALLET_LIST("WALLETLIST");
 
   private final String wireName;
 

@@ -80,6 +80,11 @@ final class FramedFileReader {
     return true;
   }
 
+  /** The first byte of the current body line (its tag's first character), or 0 for an empty line. */
+  char firstChar() {
+    return lineLength == 0 ? 0 : (char) (lineBytes[0] & 0xFF);
+  }
+
   /** Splits the current body line, which must have {@code fields} fields and start with {@code tag}. */
   FieldCursor fields(String tag, int fields, String what) {
     cursor.split(lineBytes, lineLength, lineNumber, fields, what);

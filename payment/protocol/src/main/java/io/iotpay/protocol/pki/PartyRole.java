@@ -10,10 +10,10 @@ import java.util.Set;
  * file's header names another party as sender). Kinds not in the table are sent by no role.
  */
 public enum PartyRole {
-  /** A transit operator or other acquirer: sends its day files and its re-presentments. */
-  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.EXCEPTION), EnumSet.noneOf(FileKind.class)),
-  /** A card issuer: publishes its deny list and raises chargebacks. */
-  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.EXCEPTION), EnumSet.noneOf(FileKind.class)),
+  /** A transit operator or other acquirer (a wallet POS too): sends its day files and its re-presentments. */
+  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.EXCEPTION, FileKind.WALLET_DAY), EnumSet.noneOf(FileKind.class)),
+  /** A card issuer: publishes its deny list and the wallet's outcome lists, and raises chargebacks. */
+  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.EXCEPTION, FileKind.WALLET_LIST), EnumSet.noneOf(FileKind.class)),
   /**
    * The scheme switch: sends clearing files, settlement reports and exception notices, and relays issuers' deny lists
    * to operators (the list keeps its issuer as header sender; the switch signs the copy it writes).

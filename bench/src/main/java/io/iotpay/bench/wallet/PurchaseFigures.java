@@ -1,0 +1,105 @@
+package io.iotpay.bench.wallet;
+
+import io.iotpay.bench.tap.AirTimeModel;
+import io.iotpay.foundation.card.CardChannel;
+import io.iotpay.foundation.codec.CommandApdu;
+import io.iotpay.foundation.codec.ResponseApdu;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.terminal.wallet.OutcomeList;
+import io.iotpay.terminal.wallet.RatingSplitPolicy;
+import io.iotpay.terminal.wallet.WalletJournal;
+import io.iotpay.terminal.wallet.WalletKernel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The offline purchase measured on the real applets in jCardSim (docs/bench-wallet.md §1): wallet
+ * APDUs and bytes per tap, air time from {@link AirTimeModel} (ISO 14443-A 106 kbit/s), card time
+ * modelled from a published secure-element figure, and the POS's CPU per purchase with the
+ * simulators' own CPU taken out.
+ */
+public final class PurchaseFigures {
+  /**
+   * Infineon OPTIGA Trust Charge, documents/Crypto_Performance.md (github.com/Infineon/optiga-trust-charge),
+   * NIST P-256, hash excluded: "Calculate Signature ECDSA ~60 ms", "Verify signature ECDSA ~85 ms".
+   * SM2 is modelled at the same figures (no SE vendor publishes one; Martinkauppi, He and Ilie, BTH,
+   * measure SM2 and ECDSA at similar cost).
+   */
+  public static final double SE_SIGN_MS = 60;
+  public static final double SE_VERIFY_MS = 85;
+
+  /** One suite's figures. */
+  public record Result(AlgorithmSuite suite, int apdus, int bytes, double airMs, double cardMs, double inFieldMs,
+      double psamAfterMs, double posCpuMedianMs, List<String> exchanges) {}
+
+  private PurchaseFigures() {}
+
+  /** {@code purchases} purchases on one card at one POS; figures of the last tap, CPU median of all. */
+  public static Result run(AlgorithmSuite suite, int purchases, Path dir) {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    WalletIssuance issuance = new WalletIssuance(suite, new SecureRandom());
+    SimulatedCard wallet = issuance.newWallet(new byte[] {0x62, 0x10, 0, 0, 0, 0, 0, 1},
+        new WalletIssuance.Limits(5_000, 2_000_000, 0, 100, 3), new byte[1][]);
+    SimulatedCard psamCard = issuance.newPsam(new byte[] {0x50, 0, 0, 0, 0, 0, 0, 1});
+    Metered psam = new Metered(psamCard.tap());
+    try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"))) {
+      WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), OutcomeList.empty());
+      kernel.load(wallet.tap(), 1_000_000, issuance::signLoad);
+      long[] posCpuNs = new long[purchases];
+      Metered last = null;
+      for (int i = 0; i < purchases; i++) {
+        Metered card = new Metered(wallet.tap());
+        psam.insideCpuNs = 0;
+        long start = cpu.getCurrentThreadCpuTime();
+        WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
+        long total = cpu.getCurrentThreadCpuTime() - start;
+        if (!(outcome instanceof WalletKernel.Outcome.Approved)) {
+          throw new IllegalStateException("bench purchase not approved: " + outcome);
+        }
+        posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
+        last = card;
+      }
+      AirTimeModel air = AirTimeModel.iso14443a106();
+      double airMs = 0;
+      int bytes = 0;
+      List<String> lines = new ArrayList<>();
+      for (int[] e : last.exchanges) {
+        double ms = air.exchangeMicros(e[1], e[2]) / 1000;
+        airMs += ms;
+        bytes += e[1] + e[2];
+        lines.add(String.format("INS %02X: %d bytes to card, %d from card, air %.1f ms", e[0], e[1], e[2], ms));
+      }
+      double cardMs = 2 * SE_VERIFY_MS + SE_SIGN_MS; // wallet DEBIT: POS certificate, PSAM signature, card signs
+      double psamInField = SE_SIGN_MS; // PSAM AUTHENTICATE while the card waits
+      Arrays.sort(posCpuNs);
+      return new Result(suite, last.exchanges.size(), bytes, airMs, cardMs, airMs + cardMs + psamInField,
+          2 * SE_VERIFY_MS + SE_SIGN_MS, posCpuNs[purchases / 2] / 1e6, lines);
+    }
+  }
+
+  /** Records each exchange's sizes and the thread CPU spent inside the simulator. */
+  private static final class Metered implements CardChannel {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private final CardChannel inner;
+    private final List<int[]> exchanges = new ArrayList<>();
+    private long insideCpuNs;
+
+    Metered(CardChannel inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public ResponseApdu transmit(CommandApdu command) {
+      long start = CPU.getCurrentThreadCpuTime();
+      ResponseApdu response = inner.transmit(command);
+      insideCpuNs += CPU.getCurrentThreadCpuTime() - start;
+      exchanges.add(new int[] {command.ins(), command.encode().length, response.data().length + 2});
+      return response;
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package io.iotpay.demo.wallet;
+
+import io.iotpay.bench.wallet.SimulatedCard;
+import io.iotpay.bench.wallet.WalletIssuance;
+import io.iotpay.demo.pos.PartyBooks;
+import io.iotpay.foundation.codec.Hex;
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.time.BusinessDayRule;
+import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.issuer.wallet.WalletCard;
+import io.iotpay.issuer.wallet.WalletOnlineParts;
+import io.iotpay.ledger.Account;
+import io.iotpay.ledger.AccountFlags;
+import io.iotpay.ledger.Transfer;
+import io.iotpay.issuer.wallet.WalletDayEnd;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeEnrolment;
+import io.iotpay.terminal.wallet.CardState;
+import io.iotpay.terminal.wallet.SignedOutcomeList;
+import io.iotpay.terminal.wallet.WalletDayUpload;
+import java.time.LocalDate;
+import io.iotpay.terminal.wallet.OnlinePartAgent;
+import io.iotpay.terminal.wallet.OnlinePartOutbox;
+import io.iotpay.terminal.wallet.OutcomeList;
+import io.iotpay.terminal.wallet.RatingSplitPolicy;
+import io.iotpay.terminal.wallet.WalletJournal;
+import io.iotpay.terminal.wallet.WalletKernel;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The wallet scheme's parties in one process: per suite a scheme and an issuer
+ * ({@link WalletIssuance}); the issuer's books (ledger + signed audit log on SQLite) with one
+ * online and one shadow account per card and one merchant account per POS; the issuer's
+ * {@link WalletOnlineParts}; POSes (PSAM in jCardSim, journal, outbox, kernel, agent) and cards.
+ */
+public final class WalletNetwork implements AutoCloseable {
+  /** The issuer's book of the wallet scheme. */
+  public static final long BOOK = 17;
+  /** Where the cardholders' online money comes from (their bank accounts, as one account). */
+  public static final long FUNDING = 1;
+  private static final long TRANSFER_ID_PARTS = 1L << 40;
+
+  private final Path dir;
+  private final ManualBusinessClock clock =
+      new ManualBusinessClock(java.time.Instant.parse("2026-03-02T06:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
+  private final PartyBooks books;
+  private final WalletOnlineParts onlineParts;
+  private final Map<AlgorithmSuite, WalletIssuance> issuance = new EnumMap<>(AlgorithmSuite.class);
+  private final Map<String, Cardholder> cards = new LinkedHashMap<>();
+  private final List<Pos> poses = new ArrayList<>();
+  private final SchemeEnrolment pki;
+  private final WalletDayEnd dayEnd;
+  private long nextAccount = 1_000;
+  private long listsPublished;
+  private long nextTransfer = 1;
+
+  /** A card, its suite and its accounts. */
+  public record Cardholder(byte[] cardId, AlgorithmSuite suite, SimulatedCard card, long onlineAccount,
+      long shadowAccount) {
+    public String idHex() {
+      return Hex.encode(cardId);
+    }
+  }
+
+  /** One POS of one suite: PSAM, journal, outbox, kernel and agent; {@link #restart()} kills and restarts it. */
+  public final class Pos {
+    private final String name;
+    private final AlgorithmSuite suite;
+    private final byte[] posId;
+    private final SimulatedCard psam;
+    private final long merchantAccount;
+    private final IssuerLink link;
+    private WalletJournal journal;
+    private OnlinePartOutbox outbox;
+    private WalletKernel kernel;
+    private OnlinePartAgent agent;
+    private final PartyId party;
+    private final FileTrust trust;
+    private SignedOutcomeList outcomes = SignedOutcomeList.none();
+    private int uploaded;
+    private long daySequence;
+
+    Pos(String name, AlgorithmSuite suite, byte[] posId, long merchantAccount) {
+      this.name = name;
+      this.suite = suite;
+      this.posId = posId;
+      this.psam = issuance(suite).newPsam(posId);
+      this.merchantAccount = merchantAccount;
+      this.link = new IssuerLink(onlineParts);
+      this.party = new PartyId("WPOS-" + (poses.size() + 1));
+      this.trust = pki.enrol(party, PartyRole.OPERATOR);
+      start();
+    }
+
+    private void start() {
+      journal = WalletJournal.open(dir.resolve(name + ".journal"));
+      outbox = OnlinePartOutbox.open(dir.resolve(name + ".outbox"));
+      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2), new OutcomeList() {
+        @Override
+        public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+          return outcomes.find(cardId, pendingCounter);
+        }
+
+        @Override
+        public boolean blocked(byte[] cardId) {
+          return outcomes.blocked(cardId);
+        }
+      });
+      agent = new OnlinePartAgent(journal, outbox, link);
+    }
+
+    /** The POS killed and started again: in-memory state gone, journal and outbox read back from disk. */
+    public void restart() {
+      journal.close();
+      outbox.close();
+      start();
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public AlgorithmSuite suite() {
+      return suite;
+    }
+
+    public String posIdHex() {
+      return Hex.encode(posId);
+    }
+
+    public long merchantAccount() {
+      return merchantAccount;
+    }
+
+    public WalletKernel kernel() {
+      return kernel;
+    }
+
+    public WalletJournal journal() {
+      return journal;
+    }
+
+    public OnlinePartAgent agent() {
+      return agent;
+    }
+
+    public IssuerLink link() {
+      return link;
+    }
+
+    /** The list the POS holds. */
+    public SignedOutcomeList outcomes() {
+      return outcomes;
+    }
+
+    /**
+     * Takes a downloaded list after verifying it; on any refusal keeps the one it holds.
+     *
+     * @throws io.iotpay.protocol.pki.SignedFileException when the list is refused
+     */
+    public void download(Path list) {
+      outcomes = SignedOutcomeList.accept(list, pki.verifierFor(POS_GROUP), outcomes);
+    }
+
+    /** Writes and signs the day file of what the journal holds since the last upload. */
+    public Path writeDayFile(LocalDate businessDate) {
+      daySequence++;
+      return WalletDayUpload.write(dir.resolve(name + "-day-" + daySequence + ".txt"), journal, uploaded, party,
+          ISSUER_PARTY, businessDate, daySequence, trust.signer());
+    }
+
+    /** The issuer cleared the last day file. */
+    void acknowledged() {
+      uploaded = journal.records().size();
+    }
+
+    void close() {
+      journal.close();
+      outbox.close();
+    }
+  }
+
+  /** The issuer's party id in the scheme's PKI. */
+  public static final PartyId ISSUER_PARTY = new PartyId("WISSUER");
+  /** The receiver named in every list: all wallet POSes. */
+  public static final PartyId POS_GROUP = new PartyId("WPOS-ALL");
+
+  /**
+   * @param pkiSuite the suite of the scheme's file PKI (day files and lists)
+   */
+  public WalletNetwork(Path dir, long seed, AlgorithmSuite pkiSuite) {
+    this.dir = dir;
+    this.pki = SchemeEnrolment.create(dir.resolve("pki"), pkiSuite, java.time.Instant.parse("2026-01-01T00:00:00Z"),
+        java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    SecureRandom random = new SecureRandom(ByteBuffer.allocate(8).putLong(seed).array());
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      issuance.put(suite, new WalletIssuance(suite, random));
+    }
+    books = new PartyBooks("wallet-issuer", AlgorithmSuite.INTERNATIONAL, dir.resolve("issuer/issuer.db"),
+        clock);
+    books.createAccounts(List.of(Account.of(FUNDING, BOOK, CurrencyUnit.CNY)));
+    onlineParts = new WalletOnlineParts(books.database, books.ledger, WalletIssuance.CURRENCY,
+        row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf);
+    dayEnd = new WalletDayEnd(onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
+        (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
+        this::merchantAccountOf, () -> nextTransfer++);
+  }
+
+  public WalletDayEnd dayEnd() {
+    return dayEnd;
+  }
+
+  public long listsPublished() {
+    return listsPublished;
+  }
+
+  /**
+   * The day end: every POS pushes what it can, writes and signs its day file; the issuer verifies and
+   * clears each, checks the cards against their shadow accounts, publishes the signed list; every
+   * POS verifies and takes it. POSes in {@code offline} upload nothing today (their day waits).
+   */
+  public List<WalletDayEnd.Clearing> endDay(java.util.Set<Pos> offline) {
+    LocalDate date = clock.businessDate();
+    List<WalletDayEnd.Clearing> clearings = new ArrayList<>();
+    for (Pos pos : poses) {
+      if (offline.contains(pos)) {
+        continue;
+      }
+      pos.agent().pushPending();
+      clearings.add(dayEnd.clear(pos.writeDayFile(date)));
+      pos.acknowledged();
+    }
+    dayEnd.detectMismatches();
+    listsPublished++;
+    Path list = dayEnd.publishList(dir.resolve("wallet-list-" + listsPublished + ".txt"), POS_GROUP, date);
+    for (Pos pos : poses) {
+      pos.download(list);
+    }
+    clock.advance(java.time.Duration.ofDays(1));
+    return clearings;
+  }
+
+  public ManualBusinessClock clock() {
+    return clock;
+  }
+
+  public WalletIssuance issuance(AlgorithmSuite suite) {
+    return issuance.get(suite);
+  }
+
+  public PartyBooks books() {
+    return books;
+  }
+
+  public WalletOnlineParts onlineParts() {
+    return onlineParts;
+  }
+
+  /** A new card of {@code suite}: personalised, enrolled, its online account funded with {@code onlineMinor}. */
+  public Cardholder issueCard(AlgorithmSuite suite, byte[] cardId, WalletIssuance.Limits limits, long onlineMinor) {
+    return issueCard(suite, cardId, limits, onlineMinor, false);
+  }
+
+  /** As above; {@code staleIssuerKey} personalises a card that refuses the issuer's write-backs and loads. */
+  public Cardholder issueCard(AlgorithmSuite suite, byte[] cardId, WalletIssuance.Limits limits, long onlineMinor,
+      boolean staleIssuerKey) {
+    byte[][] key = new byte[1][];
+    SimulatedCard card = issuance(suite).newWallet(cardId, limits, key, staleIssuerKey
+        ? suite.signature().generateKeyPair(new SecureRandom()) : issuance(suite).issuerKeys());
+    long online = nextAccount++;
+    long shadow = nextAccount++;
+    books.createAccounts(List.of(customerAccount(online), customerAccount(shadow)));
+    Cardholder holder = new Cardholder(cardId.clone(), suite, card, online, shadow);
+    if (onlineMinor > 0) {
+      fundOnline(holder, onlineMinor);
+    }
+    onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, key[0]), online, shadow));
+    cards.put(holder.idHex(), holder);
+    return holder;
+  }
+
+  private static Account customerAccount(long id) {
+    return new Account(id, BOOK, CurrencyUnit.CNY, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS);
+  }
+
+  /** The cardholder pays {@code minor} into the online account from the bank (the funding account). */
+  public void fundOnline(Cardholder holder, long minor) {
+    books.post(Transfer.single(nextTransfer++, FUNDING, holder.onlineAccount(), minor));
+  }
+
+  /** A new POS of {@code suite} with its merchant account. */
+  public Pos openPos(String name, AlgorithmSuite suite, byte[] posId) {
+    long merchant = nextAccount++;
+    books.createAccounts(List.of(customerAccount(merchant)));
+    Pos pos = new Pos(name, suite, posId, merchant);
+    poses.add(pos);
+    return pos;
+  }
+
+  private Long merchantAccountOf(String posIdHex) {
+    return poses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
+        .map(Pos::merchantAccount).orElse(null);
+  }
+
+  /**
+   * A load of {@code amountMinor} at {@code pos}: online account → shadow account in the ledger,
+   * then the issuer-signed LOAD on the card. Refused (nothing moved) when the online account is short.
+   */
+  public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, long amountMinor) {
+    CardState before = WalletKernel.readState(holder.card().tap());
+    Transfer transfer = Transfer.single(nextTransfer++, holder.onlineAccount(), holder.shadowAccount(), amountMinor);
+    var result = PartyBooks.join(books.ledger.submit(List.of(transfer))).get(0);
+    if (result != io.iotpay.ledger.TransferResult.OK) {
+      return Optional.empty();
+    }
+    WalletKernel.LoadResult loaded = pos.kernel().load(holder.card().tap(), amountMinor,
+        issuance(holder.suite())::signLoad);
+    if (loaded.loadNumber() != before.loadNumber() + 1) {
+      throw new IllegalStateException("load not applied on card " + holder.idHex());
+    }
+    dayEnd.loaded(holder.idHex(), before.counter(), amountMinor, before.debtMinor(), loaded.debtMinor());
+    return Optional.of(loaded);
+  }
+
+  public List<Pos> poses() {
+    return List.copyOf(poses);
+  }
+
+  public List<Cardholder> cards() {
+    return List.copyOf(cards.values());
+  }
+
+  public long balance(long account) {
+    return books.balance(account).creditBalanceMinor();
+  }
+
+  @Override
+  public void close() {
+    poses.forEach(Pos::close);
+    books.close();
+    pki.close();
+  }
+}

@@ -1,0 +1,52 @@
+package io.iotpay.demo.wallet;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code iotpay demo wallet} read back from the parties' records and the cards. */
+public record WalletReport(int cards, int pos, int days, long seed, long purchasesOffline, long purchasesSplit,
+    long declined, long tornTaps, long posRestarts, long onlinePartsCompleted, long onlinePartsFailed, long loads,
+    long listsPublished, long outcomesWrittenBack, long ratingsWritten, long debtsRecoveredMinor,
+    long mismatches, long blockedCards, long walletMinorTotal, long shadowMinorTotal, long onlineMinorTotal,
+    long merchantMinorTotal, long fundedMinor, boolean booksBalanced, boolean auditVerified, boolean conserved,
+    List<String> notes) {
+
+  /** Every check holds. */
+  public boolean ok() {
+    return booksBalanced && auditVerified && conserved;
+  }
+
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cards", cards);
+    m.put("pos", pos);
+    m.put("days", days);
+    m.put("seed", seed);
+    m.put("purchases_offline", purchasesOffline);
+    m.put("purchases_split", purchasesSplit);
+    m.put("declined", declined);
+    m.put("torn_taps", tornTaps);
+    m.put("pos_restarts", posRestarts);
+    m.put("online_parts_completed", onlinePartsCompleted);
+    m.put("online_parts_failed", onlinePartsFailed);
+    m.put("loads", loads);
+    m.put("lists_published", listsPublished);
+    m.put("outcomes_written_back", outcomesWrittenBack);
+    m.put("ratings_written", ratingsWritten);
+    m.put("debts_recovered", debtsRecoveredMinor);
+    m.put("mismatches", mismatches);
+    m.put("blocked_cards", blockedCards);
+    m.put("wallet_minor_total", walletMinorTotal);
+    m.put("shadow_minor_total", shadowMinorTotal);
+    m.put("online_minor_total", onlineMinorTotal);
+    m.put("merchant_minor_total", merchantMinorTotal);
+    m.put("funded_minor", fundedMinor);
+    m.put("books_balanced", booksBalanced);
+    m.put("audit_verified", auditVerified);
+    m.put("conserved", conserved);
+    m.put("ok", ok());
+    m.put("notes", notes);
+    return m;
+  }
+}

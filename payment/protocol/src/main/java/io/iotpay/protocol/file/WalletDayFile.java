@@ -1,0 +1,99 @@
+package io.iotpay.protocol.file;
+
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A wallet POS's day file (docs/wallet.md §3): one {@code P} line per journalled purchase,
+ * {@code P;cardSignedDebit;cardSignature;psamSequence;psamSignature} (hex; the 51-byte DEBIT input
+ * the card signed, then the signatures). The header's total is the sum of the offline parts, its
+ * record count the number of lines. The issuer reads every amount from the card-signed bytes.
+ */
+public final class WalletDayFile {
+  /** Length of the card-signed DEBIT input. */
+  public static final int DEBIT_BYTES = 51;
+  /** Bound on a DER signature over a 256-bit curve. */
+  public static final int SIGNATURE_BYTES_MAX = 72;
+
+  private WalletDayFile() {}
+
+  /** One purchase as the POS journalled it. */
+  public record Purchase(byte[] signedDebit, byte[] cardSignature, long psamSequence, byte[] psamSignature) {
+    public Purchase {
+      signedDebit = signedDebit.clone();
+      cardSignature = cardSignature.clone();
+      psamSignature = psamSignature.clone();
+    }
+
+    /** The offline amount, read from the card-signed bytes (offset 13). */
+    public long offlineMinor() {
+      return ((signedDebit[13] & 0xFFL) << 24) | ((signedDebit[14] & 0xFFL) << 16) | ((signedDebit[15] & 0xFFL) << 8)
+          | (signedDebit[16] & 0xFFL);
+    }
+
+    @Override
+    public byte[] signedDebit() {
+      return signedDebit.clone();
+    }
+
+    @Override
+    public byte[] cardSignature() {
+      return cardSignature.clone();
+    }
+
+    @Override
+    public byte[] psamSignature() {
+      return psamSignature.clone();
+    }
+  }
+
+  /** A read day file. */
+  public record Read(FileHeader header, List<Purchase> purchases) {}
+
+  /** Writes the day file of {@code sender} (the POS) for {@code receiver} (the issuer). */
+  public static void write(OutputStream out, PartyId sender, PartyId receiver, LocalDate businessDate, long sequence,
+      CurrencyUnit currency, List<Purchase> purchases) {
+    long total = purchases.stream().mapToLong(Purchase::offlineMinor).sum();
+    FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_DAY, sender, receiver,
+        businessDate, sequence, purchases.size(), currency, total));
+    for (Purchase p : purchases) {
+      frame.line().text("P").separator().hex(p.signedDebit).separator().hex(p.cardSignature).separator()
+          .number(p.psamSequence).separator().hex(p.psamSignature);
+      frame.endLine();
+    }
+    frame.finish();
+  }
+
+  /**
+   * Reads a day file.
+   *
+   * @throws ProtocolException on any defect, naming line and field, or when the total is not the offline sum
+   */
+  public static Read read(InputStream in, FileLimits limits) {
+    FramedFileReader frame = new FramedFileReader(in, limits, FileKind.WALLET_DAY);
+    FileHeader header = frame.header();
+    List<Purchase> purchases = new ArrayList<>();
+    long total = 0;
+    while (frame.next()) {
+      FieldCursor f = frame.fields("P", 5, "wallet purchase");
+      byte[] debit = f.hex(1, "debit", DEBIT_BYTES);
+      if (debit.length != DEBIT_BYTES || debit[0] != 0x21) {
+        throw f.field("debit", "not a 51-byte card-signed DEBIT");
+      }
+      Purchase p = new Purchase(debit, f.hex(2, "card signature", SIGNATURE_BYTES_MAX),
+          f.number(3, "PSAM sequence", 0, 0xFFFF_FFFFL), f.hex(4, "PSAM signature", SIGNATURE_BYTES_MAX));
+      total += p.offlineMinor();
+      purchases.add(p);
+    }
+    if (total != header.totalMinor()) {
+      throw new ProtocolException("wallet day file: total " + header.totalMinor() + " is not the offline sum " + total);
+    }
+    return new Read(header, purchases);
+  }
+}

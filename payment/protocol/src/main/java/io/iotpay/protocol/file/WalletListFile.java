@@ -1,0 +1,96 @@
+package io.iotpay.protocol.file;
+
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wallet issuer's list for every POS (docs/wallet.md §4): the header's sequence is the list's
+ * version. {@code A;cardId;counter;amount;01;issuerSignature} allows (a completed online part),
+ * {@code D;cardId;counter;amount;02|03;issuerSignature} denies (a failed part: debt, or debt and
+ * block), {@code B;cardId} names a blocked card. The issuer signature is the card-level WRITE BACK
+ * signature (docs/wallet-apdus.md §3.4) the POS writes to the card; the file's own signature
+ * (protocol.pki) is checked before any of it is read.
+ */
+public final class WalletListFile {
+  /** Bound on entries in one list. */
+  public static final int ENTRIES_MAX = 2_000_000;
+
+  private WalletListFile() {}
+
+  /** One line: kind {@code A}, {@code D} or {@code B}; for {@code B} only the card id is meaningful. */
+  public record Entry(char kind, byte[] cardId, long pendingCounter, long pendingMinor, int outcome,
+      byte[] issuerSignature) {
+    public Entry {
+      cardId = cardId.clone();
+      issuerSignature = issuerSignature.clone();
+    }
+
+    @Override
+    public byte[] cardId() {
+      return cardId.clone();
+    }
+
+    @Override
+    public byte[] issuerSignature() {
+      return issuerSignature.clone();
+    }
+  }
+
+  /** A read list. */
+  public record Read(FileHeader header, List<Entry> entries) {}
+
+  public static void write(OutputStream out, PartyId issuer, PartyId receiver, LocalDate businessDate, long version,
+      CurrencyUnit currency, List<Entry> entries) {
+    FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_LIST, issuer, receiver,
+        businessDate, version, entries.size(), currency, 0));
+    for (Entry e : entries) {
+      LineBuilder line = frame.line().text(String.valueOf(e.kind())).separator().hex(e.cardId);
+      if (e.kind() != 'B') {
+        line.separator().number(e.pendingCounter()).separator().number(e.pendingMinor()).separator()
+            .number(e.outcome()).separator().hex(e.issuerSignature);
+      }
+      frame.endLine();
+    }
+    frame.finish();
+  }
+
+  /**
+   * Reads a list.
+   *
+   * @throws ProtocolException on any defect, naming line and field
+   */
+  public static Read read(InputStream in, FileLimits limits) {
+    FileLimits bounded = new FileLimits(limits.lineBytesMax(), Math.min(limits.recordsMax(), ENTRIES_MAX));
+    FramedFileReader frame = new FramedFileReader(in, bounded, FileKind.WALLET_LIST);
+    List<Entry> entries = new ArrayList<>();
+    while (frame.next()) {
+      char kind = frame.firstChar();
+      FieldCursor f = switch (kind) {
+        case 'B' -> frame.fields("B", 2, "blocked card");
+        case 'A' -> frame.fields("A", 6, "allow");
+        default -> frame.fields("D", 6, "deny");
+      };
+      byte[] cardId = f.hex(1, "card id", 8);
+      if (cardId.length != 8) {
+        throw f.field("card id", "not 8 bytes");
+      }
+      if (kind == 'B') {
+        entries.add(new Entry(kind, cardId, 0, 0, 0, new byte[0]));
+        continue;
+      }
+      int outcome = (int) f.number(4, "outcome", 1, 3);
+      if ((kind == 'A') != (outcome == 1)) {
+        throw f.field("outcome", "an allow line is outcome 1, a deny line 2 or 3");
+      }
+      entries.add(new Entry(kind, cardId, f.number(2, "counter", 1, 0x7FFF_FFFFL),
+          f.number(3, "amount", 1, 0x7FFF_FFFFL), outcome, f.hex(5, "issuer signature", 72)));
+    }
+    return new Read(frame.header(), entries);
+  }
+}

@@ -1,0 +1,64 @@
+package io.iotpay.protocol.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The wallet day file and list round-trip; malformed or inconsistent ones are refused with a ProtocolException. */
+class WalletFilesTest {
+  private static final LocalDate DAY = LocalDate.of(2026, 3, 2);
+
+  private static byte[] debit(int offline) {
+    byte[] d = new byte[51];
+    d[0] = 0x21;
+    d[16] = (byte) offline;
+    return d;
+  }
+
+  @Test
+  void dayFileRoundTrips_andADamagedLineIsRefused() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WalletDayFile.write(out, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 1, CurrencyUnit.CNY,
+        List.of(new WalletDayFile.Purchase(debit(7), new byte[70], 1, new byte[70]),
+            new WalletDayFile.Purchase(debit(5), new byte[71], 2, new byte[72])));
+    WalletDayFile.Read read = WalletDayFile.read(new ByteArrayInputStream(out.toByteArray()), FileLimits.defaults());
+    assertThat(read.header().totalMinor()).isEqualTo(12);
+    assertThat(read.purchases()).hasSize(2);
+    assertThat(read.purchases().get(1).psamSequence()).isEqualTo(2);
+
+    String text = out.toString(StandardCharsets.US_ASCII);
+    assertThat(text).contains("2100000000");
+    String notADebit = text.replaceFirst("2100000000", "2200000000");
+    assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(notADebit.getBytes(StandardCharsets.US_ASCII)),
+        FileLimits.defaults())).isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
+  void listRoundTrips_andAnAllowLineWithAFailedOutcomeIsRefused() {
+    byte[] card = {0x62, 0x10, 0, 0, 0, 0, 0, 1};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WalletListFile.write(out, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 3, CurrencyUnit.CNY,
+        List.of(new WalletListFile.Entry('A', card, 4, 150, 1, new byte[70]),
+            new WalletListFile.Entry('D', card, 5, 90, 3, new byte[71]),
+            new WalletListFile.Entry('B', card, 0, 0, 0, new byte[0])));
+    WalletListFile.Read read = WalletListFile.read(new ByteArrayInputStream(out.toByteArray()), FileLimits.defaults());
+    assertThat(read.header().sequence()).isEqualTo(3);
+    assertThat(read.entries()).extracting(WalletListFile.Entry::kind).containsExactly('A', 'D', 'B');
+    assertThat(read.entries().get(1).outcome()).isEqualTo(3);
+
+    ByteArrayOutputStream bad = new ByteArrayOutputStream();
+    WalletListFile.write(bad, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 3, CurrencyUnit.CNY,
+        List.of(new WalletListFile.Entry('A', card, 4, 150, 2, new byte[70])));
+    assertThatThrownBy(() -> WalletListFile.read(new ByteArrayInputStream(bad.toByteArray()), FileLimits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("outcome");
+  }
+}
