@@ -38,8 +38,6 @@ public final class Main implements Runnable {
       System.setProperty("com.licel.jcardsim.randomdata.secure", "1");
     }
     CommandLine commandLine = new CommandLine(new Main());
-    // 'demo wallet' is registered here so that DemoCommand (the lead's) stays as it is.
-    commandLine.getSubcommands().get("demo").addSubcommand("wallet", new io.iotpay.app.cli.DemoWalletCommand());
     args = demoDefaultsToTransit(args);
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {

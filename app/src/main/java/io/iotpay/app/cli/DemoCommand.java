@@ -15,17 +15,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code iotpay demo}: the main job on embedded defaults. Plain {@code iotpay demo} runs the transit
- * scenario, then the IoT one, then the POS one, each with its defaults; the books walk-through is
+ * scenario, then the IoT one, the POS one and the wallet one, each with its defaults; the books walk-through is
  * {@code iotpay demo books}. Each exits 0 only if money was conserved across all books and the audit log verifies.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = {DemoTransitCommand.class, DemoIotCommand.class, DemoPosCommand.class, DemoCommand.Books.class},
+    subcommands = {DemoTransitCommand.class, DemoIotCommand.class, DemoPosCommand.class, DemoWalletCommand.class,
+        DemoCommand.Books.class},
     description = {
       "Runs a simulated scenario on embedded defaults (SQLite in iotpay-data/) and prints a report.",
-      "Without a subcommand: the metro transit scenario, then the IoT one, then the POS one, with their",
-      "defaults (see 'demo transit --help', 'demo iot --help', 'demo pos --help'); options without a",
+      "Without a subcommand: the metro transit scenario, then the IoT, POS and wallet ones, with their",
+      "defaults (see 'demo transit --help', 'demo iot --help', 'demo pos --help', 'demo wallet --help');",
+      "options without a",
       "subcommand go to transit;",
       "'demo books': the books walk-through. Exit 0 only if every book balances, money is conserved",
       "and the audit log verifies; 1 otherwise."
@@ -35,11 +37,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Plain "iotpay demo" is the transit scenario, then the IoT one, then the POS one, each with every default.
+    // Plain "iotpay demo" is the transit scenario, then the IoT one, the POS one and the wallet one, each with every default.
     int transit = spec.commandLine().getSubcommands().get("transit").execute();
     int iot = spec.commandLine().getSubcommands().get("iot").execute();
     int pos = spec.commandLine().getSubcommands().get("pos").execute();
-    return Math.max(transit, Math.max(iot, pos));
+    int wallet = spec.commandLine().getSubcommands().get("wallet").execute();
+    return Math.max(Math.max(transit, iot), Math.max(pos, wallet));
   }
 
   @Command(
