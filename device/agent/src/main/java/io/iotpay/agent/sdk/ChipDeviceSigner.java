@@ -54,6 +54,7 @@ public final class ChipDeviceSigner implements DeviceSigner, MessageCounter {
   private final ReentrantLock envelope = new ReentrantLock();
   private boolean envelopeOpen;
   private long signatures;
+  private long envelopesSigned;
   private long apdus;
 
   /**
@@ -155,9 +156,12 @@ public final class ChipDeviceSigner implements DeviceSigner, MessageCounter {
   public byte[] sign(byte[] data) {
     envelope.lock();
     try {
+      boolean counted = envelopeOpen;
       if (!envelopeOpen) {
         if (!lockedState()) {
-          signatures++;
+          synchronized (this) {
+            signatures++;
+          }
           return transmit(new CommandAPDU(CLA, INS_SIGN_PERSONALISATION, 0, 0, data, 256));
         }
         begin();
@@ -169,7 +173,10 @@ public final class ChipDeviceSigner implements DeviceSigner, MessageCounter {
         offset += CHUNK;
       }
       byte[] signature = transmit(new CommandAPDU(CLA, INS_SIGN_ENVELOPE, FINAL, 0, Arrays.copyOfRange(data, offset, data.length), 256));
-      signatures++;
+      synchronized (this) {
+        signatures++;
+        envelopesSigned += counted ? 1 : 0;
+      }
       return signature;
     } finally {
       while (envelope.isHeldByCurrentThread()) {
@@ -181,6 +188,11 @@ public final class ChipDeviceSigner implements DeviceSigner, MessageCounter {
   /** Signatures the chip made through this signer. */
   public synchronized long signatures() {
     return signatures;
+  }
+
+  /** Signatures under a counter this signer gave as {@link MessageCounter}: the sealed messages. */
+  public synchronized long envelopesSigned() {
+    return envelopesSigned;
   }
 
   /** APDUs exchanged with the chip through this signer (for the bench's cost figures). */
