@@ -111,7 +111,8 @@ public final class IotDemo {
   private SimDevice stolen;
   private IotServer server;
   private AttackRecords records;
-  private KeyPair rogueKeys;
+  /** The chip of a genuine device whose owner turns it against its neighbours' topics. */
+  private ChipDeviceSigner rogue;
   private long nextAccount = 1_000;
   private long nextFundingId = 1;
   private int hour;
@@ -232,9 +233,9 @@ public final class IotDemo {
     }
     stolen = enrol("stolen-washer", BuiltInRules.WASHER, AlgorithmSuite.NATIONAL, "thief");
     // A genuine, registered device (no mandate) whose owner turns it against its neighbours' topics.
-    rogueKeys = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(secureRandom);
-    node.identity.registerFromCsr(AlgorithmSuite.INTERNATIONAL,
-        DeviceCsr.create(new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys)), clock.now());
+    rogue = DeviceChips.install("rogue-device", AlgorithmSuite.INTERNATIONAL);
+    var rogueRecord = node.identity.registerFromCsr(AlgorithmSuite.INTERNATIONAL, DeviceCsr.create(rogue), clock.now());
+    rogue.personalise(rogueRecord.certificate().getEncoded(), node.answerKeys.get(AlgorithmSuite.INTERNATIONAL).keys().getPublic().getEncoded());
     node.identity.revoke(stolen.id, "reported stolen by its owner", clock.now());
     progress.printf("demo iot: %d devices enrolled from their CSRs (both suites), one more revoked as stolen%n", devices.size());
   }
@@ -512,9 +513,8 @@ public final class IotDemo {
     long refusedBefore = server.broker.stats().refusedPublishes();
     com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient rogue = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
         .identifier("rogue-device").serverHost(server.host()).serverPort(server.broker.port()).buildAsync();
-    SoftwareDeviceSigner signer = new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys);
     rogue.connectWith().simpleAuth().username("rogue-device")
-        .password(io.iotpay.agent.transport.ConnectTokens.create(signer, Instant.now())).applySimpleAuth()
+        .password(io.iotpay.agent.transport.ConnectTokens.create(this.rogue, Instant.now())).applySimpleAuth()
         .send().get(30, TimeUnit.SECONDS);
     boolean refused;
     try {
