@@ -7,6 +7,7 @@ import io.iotpay.agent.sdk.EnvelopeClient;
 import io.iotpay.agent.sdk.InMemoryMessageCounter;
 import io.iotpay.agent.sdk.PlatformTrust;
 import io.iotpay.agent.sdk.SoftwareDeviceSigner;
+import io.iotpay.app.iot.ChipSigningCost;
 import io.iotpay.app.iot.IotBooks;
 import io.iotpay.app.iot.IotNode;
 import io.iotpay.app.iot.IotServer;
@@ -178,6 +179,14 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
       report.put("sm2_signs_per_s", round(ceiling.sm2SignsPerS()));
       report.put("sm2_verifies_per_s", round(ceiling.sm2VerifiesPerS()));
       report.put("signature_ceiling_events_per_s", round(ceiling.eventsPerS()));
+      // The device's own signing cost, apart from the platform's CPU: on its chip, after the measured phase.
+      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+        ChipSigningCost chip = ChipSigningCost.measure(suite, envelopeBytes, 21, random);
+        String key = "chip_" + suite.name().toLowerCase(java.util.Locale.ROOT);
+        report.put(key + "_apdus_per_message", round(chip.apdusPerMessage()));
+        report.put(key + "_modelled_card_ms_per_signature", round(chip.modelledCardMs()));
+        report.put(key + "_jcardsim_median_ms_per_message", round(chip.jcardsimMedianMs()));
+      }
       report.put("ratio_events_to_signature_ceiling", round(eventsPerSecond / ceiling.eventsPerS()));
       report.put("ratio_events_to_raw_broker", round(eventsPerSecond / raw.perSecond()));
       report.put("ratio_events_to_verification_limit", round(eventsPerSecond / verifyPerSecond));
@@ -217,6 +226,12 @@ public final class BenchIotCommand implements java.util.concurrent.Callable<Inte
           + " events / broker-and-signatures estimate = %s%n",
           report.get("ratio_events_to_raw_broker"), report.get("ratio_events_to_verification_limit"),
           report.get("ratio_events_to_signature_ceiling"), report.get("ratio_events_to_broker_and_signatures_estimate"));
+      out.printf("  device chip per message (SIGN ENVELOPE, not the platform's CPU): INTERNATIONAL %s APDUs, modelled card time %s ms"
+              + " (ECDSA P-256, NXP JCOP4 J3R180, JCAlgTest), jCardSim %s ms; NATIONAL %s APDUs, modelled %s ms (the ECDSA figure"
+              + " standing in for SM2), jCardSim %s ms%n",
+          report.get("chip_international_apdus_per_message"), report.get("chip_international_modelled_card_ms_per_signature"),
+          report.get("chip_international_jcardsim_median_ms_per_message"), report.get("chip_national_apdus_per_message"),
+          report.get("chip_national_modelled_card_ms_per_signature"), report.get("chip_national_jcardsim_median_ms_per_message"));
       out.printf("  books balanced: %s; audit verified: %s%n", report.get("books_balanced"), report.get("audit_verified"));
     }
     out.flush();

@@ -85,7 +85,9 @@ public final class DemoIotCommand implements Callable<Integer> {
     out.printf("  captured %d, voided %d, still held %d; users spent %s%n", r.captured(), r.voided(), r.heldAtEnd(),
         Money.ofMinor(r.spentMinor(), CurrencyUnit.CNY));
     out.printf("  duplicates suppressed %d (answered again, paid once)%n", r.duplicatesSuppressed());
-    out.printf("  attacks injected %d, blocked %d %s%n", r.attacksInjected(), r.attacksBlocked(), new java.util.TreeMap<>(r.attacksByKind()));
+    out.printf("  device messages %d, signed on a chip %d%n", r.chips().deviceMessages(), r.chips().signedOnChip());
+    out.printf("  attacks injected %d, blocked %d by the platform's records %s %s%n", r.attacksInjected(), r.attacksBlocked(),
+        r.blockedByRecord(), new java.util.TreeMap<>(r.attacksByKind()));
     out.printf("  refusals by reason %s%n", r.refusals());
     out.printf("  every book balances: %s; audit verify: %s (%d leaves)%n", r.booksBalanced() ? "yes" : "NO", r.auditDetail(), r.auditLeaves());
     out.printf("  check it yourself: ./iotpay audit verify --db %s --public-key %s%n", dataDir.resolve("iotpay-iot.db"),

@@ -1,5 +1,6 @@
 package io.iotpay.app.iot;
 
+import io.iotpay.agent.sdk.ChipDeviceSigner;
 import io.iotpay.agent.sdk.DeviceCsr;
 import io.iotpay.agent.sdk.DeviceSigner;
 import io.iotpay.agent.sdk.EnvelopeClient;
@@ -109,7 +110,9 @@ public final class IotDemo {
   private final List<SimDevice> devices = new ArrayList<>();
   private SimDevice stolen;
   private IotServer server;
-  private KeyPair rogueKeys;
+  private AttackRecords records;
+  /** The chip of a genuine device whose owner turns it against its neighbours' topics. */
+  private ChipDeviceSigner rogue;
   private long nextAccount = 1_000;
   private long nextFundingId = 1;
   private int hour;
@@ -117,6 +120,8 @@ public final class IotDemo {
   private long voided;
   private long attacksInjected;
   private long attacksBlocked;
+  /** Envelopes the demo's devices (and the clone, which holds a device's chip) sealed through their SDK. */
+  private long deviceMessages;
   private final Map<String, Long> attacksByKind = new TreeMap<>();
 
   private IotDemo(IotSettings settings, PrintStream progress) {
@@ -148,6 +153,7 @@ public final class IotDemo {
         NetworkTransports network = server == null ? null : new NetworkTransports(server)) {
       node = opened;
       this.server = server;
+      records = new AttackRecords(opened, server);
       if (network != null) {
         transports = (device, type, signer, session) -> network.open(device, type, signer);
         transportName = NetworkTransports.names();
@@ -227,36 +233,52 @@ public final class IotDemo {
     }
     stolen = enrol("stolen-washer", BuiltInRules.WASHER, AlgorithmSuite.NATIONAL, "thief");
     // A genuine, registered device (no mandate) whose owner turns it against its neighbours' topics.
-    rogueKeys = AlgorithmSuite.INTERNATIONAL.signature().generateKeyPair(secureRandom);
-    node.identity.registerFromCsr(AlgorithmSuite.INTERNATIONAL,
-        DeviceCsr.create(new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys)), clock.now());
+    rogue = DeviceChips.install("rogue-device", AlgorithmSuite.INTERNATIONAL);
+    var rogueRecord = node.identity.registerFromCsr(AlgorithmSuite.INTERNATIONAL, DeviceCsr.create(rogue), clock.now());
+    rogue.personalise(rogueRecord.certificate().getEncoded(), node.answerKeys.get(AlgorithmSuite.INTERNATIONAL).keys().getPublic().getEncoded());
     node.identity.revoke(stolen.id, "reported stolen by its owner", clock.now());
     progress.printf("demo iot: %d devices enrolled from their CSRs (both suites), one more revoked as stolen%n", devices.size());
   }
 
-  private SimDevice enrol(String id, String type, AlgorithmSuite suite) {
+  private SimDevice enrol(String id, String type, AlgorithmSuite suite) throws Exception {
     return enrol(id, type, suite, type);
   }
 
   /** @param line the device type whose kind of link it gets (the stolen washer talks over HTTP, from wherever the thief is) */
-  private SimDevice enrol(String id, String type, AlgorithmSuite suite, String line) {
-    KeyPair keys = suite.signature().generateKeyPair(secureRandom);
-    SoftwareDeviceSigner signer = new SoftwareDeviceSigner(id, suite, keys);
-    node.identity.registerFromCsr(suite, DeviceCsr.create(signer), clock.now());
+  /**
+   * Factory and enrolment of one device: its chip generates the key, signs the CSR, receives the
+   * certificate and the platform's answer key and is locked; from then on the SDK signs and counts
+   * through the chip only.
+   *
+   * @param line the device type whose kind of link it gets (the stolen washer talks over HTTP, from wherever the thief is)
+   */
+  private SimDevice enrol(String id, String type, AlgorithmSuite suite, String line) throws Exception {
+    ChipDeviceSigner chip = DeviceChips.install(id, suite);
+    var record = node.identity.registerFromCsr(suite, DeviceCsr.create(chip), clock.now());
+    chip.personalise(record.certificate().getEncoded(), node.answerKeys.get(suite).keys().getPublic().getEncoded());
     byte[] key = new byte[16];
     secureRandom.nextBytes(key);
     SecretKeyBytes payloadKey = new SecretKeyBytes(key);
     DeviceId deviceId = DeviceId.of(id);
     node.payloadKey(deviceId, payloadKey);
-    SimDevice device = new SimDevice(deviceId, type, suite, keys, client(id, suite, keys, payloadKey, 0), "user-" + id, payloadKey);
-    device.transport = transports.open(deviceId, line, signer, "session-" + id);
+    SimDevice device = new SimDevice(deviceId, type, suite, chip, chipClient(chip, payloadKey), "user-" + id, payloadKey);
+    device.transport = transports.open(deviceId, line, chip, "session-" + id);
     return device;
   }
 
-  private EnvelopeClient client(String id, AlgorithmSuite suite, KeyPair keys, SecretKeyBytes payloadKey, long counter) {
+  /** The SDK of a device whose key and counter are on {@code chip}. */
+  private EnvelopeClient chipClient(ChipDeviceSigner chip, SecretKeyBytes payloadKey) {
+    return new EnvelopeClient(chip, chip, trust(chip.suite()), payloadKey, secureRandom);
+  }
+
+  /** An attacker's sender: a key in memory, not a device's chip. */
+  private EnvelopeClient attackerClient(DeviceSigner signer, long counter) {
+    return new EnvelopeClient(signer, new InMemoryMessageCounter(counter), trust(signer.suite()), null, secureRandom);
+  }
+
+  private PlatformTrust trust(AlgorithmSuite suite) {
     var answerKey = node.answerKeys.get(suite);
-    return new EnvelopeClient(new SoftwareDeviceSigner(id, suite, keys), new InMemoryMessageCounter(counter),
-        new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic()), payloadKey, secureRandom);
+    return new PlatformTrust(suite, answerKey.keyId(), answerKey.keys().getPublic());
   }
 
   private static MandateTerms terms(String type) {
@@ -364,7 +386,7 @@ public final class IotDemo {
 
   /** Seals, sends (sometimes twice, as a QoS 1 redelivery would), and opens the signed answer. */
   private PlatformAnswer exchange(SimDevice d, DeviceRequest request, boolean encrypt) throws Exception {
-    SealedMessage sealed = d.client.seal(DeviceMessageCodec.encode(request), encrypt);
+    SealedMessage sealed = seal(d, DeviceMessageCodec.encode(request), encrypt);
     d.remember(sealed);
     byte[] answer = send(d, sealed);
     if (random.nextDouble() < settings.duplicateRate()) {
@@ -374,6 +396,12 @@ public final class IotDemo {
       }
     }
     return DeviceMessageCodec.decodeAnswer(d.client.openAnswer(sealed, answer));
+  }
+
+  /** A device's SDK seals a message: signed and counted on its chip. */
+  private SealedMessage seal(SimDevice d, byte[] payload, boolean encrypt) {
+    deviceMessages++;
+    return d.client.seal(payload, encrypt);
   }
 
   private static byte[] send(SimDevice d, SealedMessage sealed) throws Exception {
@@ -390,16 +418,13 @@ public final class IotDemo {
     attacksInjected++;
     attacksByKind.merge(kind.name(), 1L, Long::sum);
     SimDevice victim = devices.get(random.nextInt(devices.size()));
-    Map<Long, AccountBalance> before = node.ledger.balances();
+    AttackRecords.Mark mark = records.mark();
     boolean refused = switch (kind) {
       case UNKNOWN_DEVICE -> {
-        AlgorithmSuite suite = victim.suite;
-        KeyPair keys = suite.signature().generateKeyPair(secureRandom);
-        EnvelopeClient stranger = client("stranger-" + hour, suite, keys, null, 0);
-        yield refusedOver(transports.open(DeviceId.of("stranger-" + hour), "attacker", null, "attacker"),
-            stranger.seal(payload(victim), false).bytes());
+        EnvelopeClient stranger = attackerClient(SoftwareDeviceSigner.generate("stranger-" + hour, victim.suite, secureRandom), 0);
+        yield refusedOverAttackersLine(DeviceId.of("stranger-" + hour), stranger.seal(payload(victim), false).bytes());
       }
-      case REVOKED_DEVICE -> refusedOver(stolen.transport, stolen.client.seal(payload(stolen), false).bytes());
+      case REVOKED_DEVICE -> refusedOver(stolen.transport, seal(stolen, payload(stolen), false).bytes());
       case UNREGISTERED_MANUFACTURER_CA -> {
         KeyPair caKeys = victim.suite.signature().generateKeyPair(secureRandom);
         X509Certificate rogueCa = Certificates.issueCa(victim.suite, caKeys, new Certificates.Profile("CN=Rogue Devices CA",
@@ -417,60 +442,64 @@ public final class IotDemo {
       }
       case WRONG_SUITE -> {
         AlgorithmSuite other = victim.suite == AlgorithmSuite.INTERNATIONAL ? AlgorithmSuite.NATIONAL : AlgorithmSuite.INTERNATIONAL;
-        EnvelopeClient forger = new EnvelopeClient(new SoftwareDeviceSigner(victim.id.value(), other, other.signature().generateKeyPair(secureRandom)),
-            new InMemoryMessageCounter(1_000_000), new PlatformTrust(other, "any", node.answerKeys.get(other).keys().getPublic()), null, secureRandom);
+        EnvelopeClient forger = attackerClient(SoftwareDeviceSigner.generate(victim.id.value(), other, secureRandom), 1_000_000);
         yield refusedOver(victim.transport, forger.seal(payload(victim), false).bytes());
       }
       case REPLAYED_COUNTER -> victim.oldest() != null && refusedOver(victim.transport, victim.oldest().bytes());
       case SIGNED_BY_ANOTHER_DEVICE -> {
         SimDevice other = devices.get((devices.indexOf(victim) + 3) % devices.size());
-        EnvelopeClient forger = client(victim.id.value(), victim.suite, other.suite == victim.suite ? other.keys
-            : victim.suite.signature().generateKeyPair(secureRandom), null, 1_000_000);
+        // Another device's chip (its owner's attack) signing under the victim's id; a key of the suite if theirs differs.
+        DeviceSigner otherKey = other.suite == victim.suite ? new ImpostorSigner(victim.id.value(), other.chip)
+            : SoftwareDeviceSigner.generate(victim.id.value(), victim.suite, secureRandom);
+        EnvelopeClient forger = attackerClient(otherKey, 1_000_000);
         yield refusedOver(victim.transport, forger.seal(payload(victim), false).bytes());
       }
       case ANOTHER_DEVICES_CHANNEL -> {
         SimDevice other = devices.get((devices.indexOf(victim) + 1) % devices.size());
-        SealedMessage theirs = other.client.seal(payload(other), false);
+        SealedMessage theirs = seal(other, payload(other), false);
         yield refusedOver(victim.transport, theirs.bytes());
       }
       case TAMPERED -> {
-        byte[] bytes = victim.client.seal(payload(victim), false).bytes();
+        byte[] bytes = seal(victim, payload(victim), false).bytes();
         bytes[bytes.length / 2] ^= 0x10;
-        yield refusedOver(victim.transport, bytes);
+        // Raw bytes at the door under the victim's id: the device's own MQTT and CoAP SDK would not send
+        // a message it cannot parse, so a tampered or malformed message comes from an attacker's line.
+        yield refusedOverAttackersLine(victim.id, bytes);
       }
-      case OVERSIZED -> refusedOver(victim.transport, new byte[64 * 1024]);
+      case OVERSIZED -> refusedOverAttackersLine(victim.id, new byte[64 * 1024]);
       case MALFORMED -> {
         byte[] junk = new byte[1 + random.nextInt(200)];
         random.nextBytes(junk);
-        yield refusedOver(victim.transport, junk);
+        yield refusedOverAttackersLine(victim.id, junk);
       }
       case ANOTHER_DEVICES_TOPIC -> publishesOnAnotherTopic(victim);
       case CLONE_RACING -> {
-        // A copy of the chip (same key, its counter copied from the real one) speaking from another place
-        // while the real device goes on: fresh counters from two places, interleaved, which no replay of
-        // captured messages can produce. Status reports only, so the demo's money is not at stake here.
+        // A second device holding the victim's chip image: the same key and the same counter, so every
+        // counter it sends is fresh — no replay gives it away. It speaks from another place (another line;
+        // over the network another loopback address, 127.0.0.2) in turn with the real device. Status
+        // reports only, so the demo's money is not at stake here.
         byte[] status = DeviceMessageCodec.encode(new DeviceRequest.Status(null, null, null, null));
-        SealedMessage first = victim.client.seal(status, false);
-        send(victim, first);
-        EnvelopeClient clone = client(victim.id.value(), victim.suite, victim.keys, victim.payloadKey, first.counter());
+        send(victim, seal(victim, status, false));
+        EnvelopeClient clone = chipClient(victim.chip, victim.payloadKey);
         try (DeviceTransport cloneLine = transports.open(victim.id, NetworkTransports.CLONE, null, "clone-" + hour)) {
+          deviceMessages++;
           cloneLine.send(clone.seal(status, false).bytes()).get(30, TimeUnit.SECONDS);
         }
-        // The real device's next counter was taken by the clone: refused as a replay (not evidence)...
-        boolean blocked = refusedOver(victim.transport, victim.client.seal(status, false).bytes());
-        // ...and its next one, fresh again from its own place, completes the evidence.
-        send(victim, victim.client.seal(status, false));
-        boolean suspected = node.states.state(victim.id).map(s -> s.cloneSuspicion() != null).orElse(false);
-        // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
-        node.states.clearCloneSuspicion(victim.id);
-        yield blocked && suspected;
+        send(victim, seal(victim, status, false));
+        yield true; // the verdict is the platform's clone flag, read below
       }
     };
-    boolean noMoneyMoved = before.equals(node.ledger.balances());
-    if (refused && noMoneyMoved) {
+    DeviceId subject = kind == Attack.UNREGISTERED_MANUFACTURER_CA ? DeviceId.of("rogue-" + hour) : victim.id;
+    AttackRecords.Verdict verdict = records.verdict(kind, subject, mark);
+    if (kind == Attack.CLONE_RACING && verdict.blocked()) {
+      // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
+      node.states.clearCloneSuspicion(victim.id);
+    }
+    if (verdict.blocked()) {
       attacksBlocked++;
     } else {
-      progress.printf("demo iot: attack %s on %s was NOT blocked (refused %s, money unchanged %s)%n", kind, victim.id, refused, noMoneyMoved);
+      progress.printf("demo iot: attack %s on %s was NOT blocked by the platform's records (%s; the demo's own view: refused %s)%n",
+          kind, victim.id, verdict.evidence(), refused);
     }
   }
 
@@ -484,14 +513,13 @@ public final class IotDemo {
     long refusedBefore = server.broker.stats().refusedPublishes();
     com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient rogue = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
         .identifier("rogue-device").serverHost(server.host()).serverPort(server.broker.port()).buildAsync();
-    SoftwareDeviceSigner signer = new SoftwareDeviceSigner("rogue-device", AlgorithmSuite.INTERNATIONAL, rogueKeys);
     rogue.connectWith().simpleAuth().username("rogue-device")
-        .password(io.iotpay.agent.transport.ConnectTokens.create(signer, Instant.now())).applySimpleAuth()
+        .password(io.iotpay.agent.transport.ConnectTokens.create(this.rogue, Instant.now())).applySimpleAuth()
         .send().get(30, TimeUnit.SECONDS);
     boolean refused;
     try {
       rogue.publishWith().topic("devices/" + victim.id.value() + "/up").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
-          .payload(victim.client.seal(payload(victim), false).bytes()).send().get(30, TimeUnit.SECONDS);
+          .payload(seal(victim, payload(victim), false).bytes()).send().get(30, TimeUnit.SECONDS);
       refused = false;
     } catch (ExecutionException e) {
       refused = true; // PUBACK NOT_AUTHORIZED, or the broker closed the connection
@@ -512,6 +540,13 @@ public final class IotDemo {
       default -> event(BuiltInRules.SPEAKER, Map.of("intent", "pay-bill", "biller", POWER_BILLER, "customerRef", "cust-" + d.id.value()));
     };
     return DeviceMessageCodec.encode(request);
+  }
+
+  /** Sends {@code bytes} on an attacker's own line (HTTP over the network) claiming {@code device}'s channel. */
+  private boolean refusedOverAttackersLine(DeviceId device, byte[] bytes) throws Exception {
+    try (DeviceTransport line = transports.open(device, "attacker", null, "attacker-" + hour)) {
+      return refusedOver(line, bytes);
+    }
   }
 
   private static boolean refusedOver(DeviceTransport transport, byte[] envelope) throws Exception {
@@ -562,7 +597,20 @@ public final class IotDemo {
     return new IotReport(devices.size(), inbox.events(), stats.approved(), stats.declined(), stats.confirmationsRequested(),
         inbox.duplicates() + stats.duplicatesSuppressed(), attacksInjected, attacksBlocked, balanced, audit.verified(),
         transportName, settings.hours(), settings.seed(), inbox.messages(), captured, voided, held, spent,
-        new HashMap<>(attacksByKind), refusals, audit.leaves(), audit.detail());
+        new HashMap<>(attacksByKind), refusals, audit.leaves(), audit.detail(),
+        new IotReport.Chips(deviceMessages, signedOnChip()), records.blockedByRecord(), records.attackRefusals());
+  }
+
+  /**
+   * Envelopes signed by a device chip under a counter the chip took (SIGN ENVELOPE after the SDK's
+   * counter), over every chip of the demo: the stolen washer's too, and the victims' chips the clone used.
+   */
+  private long signedOnChip() {
+    long signed = stolen.chip.envelopesSigned();
+    for (SimDevice device : devices) {
+      signed += device.chip.envelopesSigned();
+    }
+    return signed;
   }
 
   /** One simulated device and what it remembers. */
@@ -570,7 +618,7 @@ public final class IotDemo {
     final DeviceId id;
     final String type;
     final AlgorithmSuite suite;
-    final KeyPair keys;
+    final ChipDeviceSigner chip;
     final EnvelopeClient client;
     final String user;
     final SecretKeyBytes payloadKey;
@@ -581,11 +629,11 @@ public final class IotDemo {
     long lastCounter;
     private final ArrayDeque<SealedMessage> recent = new ArrayDeque<>();
 
-    SimDevice(DeviceId id, String type, AlgorithmSuite suite, KeyPair keys, EnvelopeClient client, String user, SecretKeyBytes payloadKey) {
+    SimDevice(DeviceId id, String type, AlgorithmSuite suite, ChipDeviceSigner chip, EnvelopeClient client, String user, SecretKeyBytes payloadKey) {
       this.id = id;
       this.type = type;
       this.suite = suite;
-      this.keys = keys;
+      this.chip = chip;
       this.client = client;
       this.user = user;
       this.payloadKey = payloadKey;

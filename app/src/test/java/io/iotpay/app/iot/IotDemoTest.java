@@ -34,6 +34,13 @@ class IotDemoTest {
     if (network) {
       assertThat(report.refusals()).containsKey("NOT_AUTHORISED");
     }
+    // The verdicts are the platform's records: each blocked attack is shown by exactly one of them.
+    assertThat(report.blockedByRecord().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(report.attacksBlocked());
+    assertThat(report.blockedByRecord()).containsKeys("refusal_log", "clone_flag", "device_registry");
+    assertThat(report.attackRefusals()).containsKey("MALFORMED");
+    // Every device message was signed on a chip, under the chip's own counter.
+    assertThat(report.chips().deviceMessages()).isGreaterThan(report.messages() / 2);
+    assertThat(report.chips().signedOnChip()).isEqualTo(report.chips().deviceMessages());
     assertThat(report.paymentsApproved()).isPositive();
     assertThat(report.duplicatesSuppressed()).isPositive();
     assertThat(report.events()).isPositive();
@@ -58,7 +65,9 @@ class IotDemoTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> json = new ObjectMapper().readValue(stdout.toString(StandardCharsets.UTF_8).trim(), Map.class);
     assertThat(json).containsKeys("devices", "events", "payments_approved", "payments_declined", "confirmations_requested",
-        "duplicates_suppressed", "attacks_injected", "attacks_blocked", "books_balanced", "audit_verified");
+        "duplicates_suppressed", "attacks_injected", "attacks_blocked", "books_balanced", "audit_verified",
+        "signed_on_chip", "device_messages", "attacks_blocked_by_record");
+    assertThat(json.get("signed_on_chip")).isEqualTo(json.get("device_messages"));
     assertThat(json.get("devices")).isEqualTo(6);
     assertThat(json.get("books_balanced")).isEqualTo(true);
     assertThat(json.get("audit_verified")).isEqualTo(true);

@@ -4,9 +4,9 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.security.PublicKey;
 
 /**
- * The device's signing key, wherever it lives: the secure chip (private key never leaves it; an
- * implementation sends the data to sign in an APDU) or, for simulators, a software key
- * ({@link SoftwareDeviceSigner}). Implementations must be safe for use by one thread at a time;
+ * The device's signing key, wherever it lives: the secure chip ({@link ChipDeviceSigner}: the
+ * private key never leaves it, the data to sign goes in APDUs) or, for load generation only, a
+ * software key ({@link SoftwareDeviceSigner}). Implementations must be safe for use by one thread at a time;
  * the SDK never calls one concurrently.
  */
 public interface DeviceSigner {

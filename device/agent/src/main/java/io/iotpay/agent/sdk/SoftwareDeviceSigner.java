@@ -7,8 +7,11 @@ import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
- * A {@link DeviceSigner} over a key pair in memory, for device simulators and tests. Real devices
- * use their secure chip instead.
+ * A {@link DeviceSigner} over a key pair in memory: <b>the load generator's signer only</b> (the
+ * bench's thousands of simulated devices, where the cost measured is the platform's), plus tests
+ * and the demo's attackers, whose keys are by definition not on a device chip. A device's key lives
+ * on its secure chip: {@link ChipDeviceSigner}, which the demo's devices all use. Nothing here
+ * protects the key.
  */
 public final class SoftwareDeviceSigner implements DeviceSigner {
   private final String deviceId;

@@ -46,6 +46,13 @@ public class ChipApplet extends Applet {
   static final short CIPHERTEXT_MAX = 208;
   static final short TAG_LENGTH = 8;
   static final short COUNTER_LENGTH = 4;
+  /** Largest envelope signed by SIGN ENVELOPE, bytes (SM3 here hashes at most 4095 with Z_A). */
+  static final short ENVELOPE_MAX = 4000;
+  /** Largest piece of an envelope in one SIGN ENVELOPE command. */
+  static final short ENVELOPE_CHUNK_MAX = 240;
+  static final byte ENVELOPE_BEGIN = 0x00;
+  static final byte ENVELOPE_UPDATE = 0x01;
+  static final byte ENVELOPE_FINAL = 0x02;
 
   static final byte TAG_DEVICE_ID = 0x01;
   static final byte TAG_COUNTER = 0x02;
@@ -84,6 +91,8 @@ public class ChipApplet extends Applet {
   /** [0] session open (0/1); [1] last card sequence number; [2] last platform sequence number. */
   private final short[] session;
   private final byte[] scratch;
+  /** SIGN ENVELOPE: [0] 1 while an envelope is open (after BEGIN); [1] its bytes so far. */
+  private final short[] envelope;
 
   /**
    * Installs the applet: install data (GP format: AID, control info, applet data) carries
@@ -146,6 +155,7 @@ public class ChipApplet extends Applet {
     sessionKeys = JCSystem.makeTransientByteArray((short) 32, JCSystem.CLEAR_ON_DESELECT);
     session = JCSystem.makeTransientShortArray((short) 3, JCSystem.CLEAR_ON_DESELECT);
     scratch = JCSystem.makeTransientByteArray((short) 256, JCSystem.CLEAR_ON_DESELECT);
+    envelope = JCSystem.makeTransientShortArray((short) 2, JCSystem.CLEAR_ON_DESELECT);
   }
 
   public boolean select() {
@@ -180,6 +190,7 @@ public class ChipApplet extends Applet {
       case (byte) 0xF0: endPersonalisation(apdu); break;
       case (byte) 0x2C: signPersonalisation(apdu, receive(apdu)); break;
       case (byte) 0x2A: signMessage(apdu, receive(apdu)); break;
+      case (byte) 0x2E: signEnvelope(apdu); break;
       case (byte) 0x86: openSession(apdu, receive(apdu)); break;
       case (byte) 0x42: encrypt(apdu, receive(apdu)); break;
       case (byte) 0x44: decrypt(apdu, receive(apdu)); break;
@@ -363,6 +374,50 @@ public class ChipApplet extends Applet {
     short length = sign(scratch, (short) 0, (short) (COUNTER_LENGTH + lc), buf, COUNTER_LENGTH);
     Util.arrayCopyNonAtomic(counter, (short) 0, buf, (short) 0, COUNTER_LENGTH);
     apdu.setOutgoingAndSend((short) 0, (short) (COUNTER_LENGTH + length));
+  }
+
+  /**
+   * SIGN ENVELOPE {@code 80 2E P1 00}, an envelope of up to {@link #ENVELOPE_MAX} bytes signed in
+   * pieces. P1 {@code 00} BEGIN (no data): advances the counter and responds it (4); P1 {@code 01}
+   * UPDATE (1..240 bytes): hashes them; P1 {@code 02} FINAL (0..240 bytes): hashes them, signs
+   * everything since BEGIN and responds the DER signature. Every signature thus takes a fresh
+   * counter value. UPDATE or FINAL without BEGIN → 6985; reselect abandons the envelope.
+   */
+  private void signEnvelope(APDU apdu) {
+    byte[] buf = apdu.getBuffer();
+    byte step = buf[ISO7816.OFFSET_P1];
+    if (buf[ISO7816.OFFSET_P2] != 0 || step < ENVELOPE_BEGIN || step > ENVELOPE_FINAL) {
+      ISOException.throwIt(ChipSw.WRONG_P1P2);
+    }
+    requireLifeCycle(LIFE_LOCKED);
+    if (step == ENVELOPE_BEGIN) {
+      envelope[0] = 0;
+      advanceCounter();
+      signer.beginMessage();
+      envelope[0] = 1;
+      envelope[1] = 0;
+      Util.arrayCopyNonAtomic(counter, (short) 0, buf, (short) 0, COUNTER_LENGTH);
+      apdu.setOutgoingAndSend((short) 0, COUNTER_LENGTH);
+      return;
+    }
+    short lc = receive(apdu);
+    if (envelope[0] != 1) {
+      ISOException.throwIt(ChipSw.CONDITIONS_NOT_SATISFIED);
+    }
+    if ((step == ENVELOPE_UPDATE && lc < 1) || lc > ENVELOPE_CHUNK_MAX
+        || lc > (short) (ENVELOPE_MAX - envelope[1])) {
+      envelope[0] = 0;
+      ISOException.throwIt(ChipSw.WRONG_LENGTH);
+    }
+    envelope[1] = (short) (envelope[1] + lc);
+    if (step == ENVELOPE_UPDATE) {
+      signer.updateMessage(buf, ISO7816.OFFSET_CDATA, lc);
+      return;
+    }
+    envelope[0] = 0;
+    Util.arrayCopyNonAtomic(buf, ISO7816.OFFSET_CDATA, scratch, (short) 0, lc);
+    short length = signer.signRest(scratch, (short) 0, lc, buf, (short) 0);
+    apdu.setOutgoingAndSend((short) 0, length);
   }
 
   /**

@@ -132,12 +132,38 @@ public final class EcSigner {
    * @throws ISOException 6F00 if no usable nonce was found in {@link #ATTEMPTS_MAX} draws
    */
   public short sign(byte[] in, short off, short len, byte[] out, short outOff) {
+    beginMessage();
+    return signRest(in, off, len, out, outOff);
+  }
+
+  /** Starts a message signed in pieces: {@link #updateMessage} then {@link #signRest}. */
+  public void beginMessage() {
     if (sm2) {
       sm3.reset();
       sm3.update(za, (short) 0, Sm3Digest.LENGTH);
-      sm3.doFinal(in, off, len, work, E);
     } else {
       sha256.reset();
+    }
+  }
+
+  /** Hashes more bytes of the message begun with {@link #beginMessage}. */
+  public void updateMessage(byte[] in, short off, short len) {
+    if (sm2) {
+      sm3.update(in, off, len);
+    } else {
+      sha256.update(in, off, len);
+    }
+  }
+
+  /**
+   * Hashes the last bytes of the message begun with {@link #beginMessage} and signs it.
+   *
+   * @return the length of the DER signature written to {@code out} (at most 72)
+   */
+  public short signRest(byte[] in, short off, short len, byte[] out, short outOff) {
+    if (sm2) {
+      sm3.doFinal(in, off, len, work, E);
+    } else {
       sha256.doFinal(in, off, len, work, E);
     }
     // e < 2^256 < 2n on both curves: one conditional subtraction reduces it.
