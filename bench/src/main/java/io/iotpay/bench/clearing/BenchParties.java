@@ -148,7 +148,7 @@ final class BenchParties implements AutoCloseable {
     }
     imkAc[k] = ac;
     IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, ACCOUNT_ID_BASE_STEP * (k + 1), List.of(range));
-    Issuer issuer = new Issuer(config, masters, key(random), database, ledger,
+    Issuer issuer = new Issuer(config, directory.resolve("issuer-keys-" + k), masters, key(random), database, ledger,
         scheme.enrol(ISSUERS.get(k), PartyRole.ISSUER));
     issuers.add(issuer);
     int cards = cardsOf(k, cardCount);
@@ -240,6 +240,7 @@ final class BenchParties implements AutoCloseable {
 
   @Override
   public void close() {
+    issuers.forEach(Issuer::close);
     scheme.close();
     transitSwitch.close();
     ledger.close();
