@@ -131,14 +131,14 @@ final class BenchParties implements AutoCloseable {
     this.acKeys = new byte[cardCount * 16];
     Random random = new Random(20261120L);
     for (int k = 0; k < ISSUERS.size(); k++) {
-      openIssuer(k, ranges.get(k), random, cardCount);
+      openIssuer(k, directory.resolve("issuer-keys-" + k), ranges.get(k), random, cardCount);
       progress.accept("issuer " + ISSUERS.get(k) + ": " + cardsOf(k, cardCount) + " cards issued");
     }
     IntStream.range(0, cardCount).parallel().forEach(this::deriveAcKey);
     progress.accept("card keys derived: " + cardCount);
   }
 
-  private void openIssuer(int k, CardRange range, Random random, int cardCount) {
+  private void openIssuer(int k, Path keyDirectory, CardRange range, Random random, int cardCount) {
     Map<AlgorithmSuite, IssuerMasterKeys> masters = new EnumMap<>(AlgorithmSuite.class);
     Map<AlgorithmSuite, SecretKeyBytes> ac = new EnumMap<>(AlgorithmSuite.class);
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
@@ -148,7 +148,7 @@ final class BenchParties implements AutoCloseable {
     }
     imkAc[k] = ac;
     IssuerConfig config = IssuerConfig.defaults(ISSUERS.get(k), 10 + k, ACCOUNT_ID_BASE_STEP * (k + 1), List.of(range));
-    Issuer issuer = new Issuer(config, masters, key(random), database, ledger,
+    Issuer issuer = new Issuer(config, keyDirectory, masters, key(random), database, ledger,
         scheme.enrol(ISSUERS.get(k), PartyRole.ISSUER));
     issuers.add(issuer);
     int cards = cardsOf(k, cardCount);
@@ -240,6 +240,7 @@ final class BenchParties implements AutoCloseable {
 
   @Override
   public void close() {
+    issuers.forEach(Issuer::close);
     scheme.close();
     transitSwitch.close();
     ledger.close();

@@ -255,7 +255,7 @@ public final class TransitScenario {
       IssuerConfig config = IssuerConfig.defaults(id, i + 1, (i + 1) * 1_000_000L, List.of(ranges.get(i)));
       Map<AlgorithmSuite, IssuerMasterKeys> masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(keys),
           AlgorithmSuite.NATIONAL, masters(keys));
-      issuers.put(id, new Issuer(config, masters, key(keys), registry, ledger, scheme.enrol(id, PartyRole.ISSUER)));
+      issuers.put(id, new Issuer(config, dir.resolve("issuer-keys-" + names[i]), masters, key(keys), registry, ledger, scheme.enrol(id, PartyRole.ISSUER)));
     }
     transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, SWITCH_BOOK, SWITCH_ACCOUNT_BASE, SWITCH_TRANSFER_BASE,
         ranges, MetroNetwork.OPERATORS), ledger, database, dir.resolve("switch"), scheme.enrol(SWITCH, PartyRole.SWITCH));
@@ -297,6 +297,7 @@ public final class TransitScenario {
     if (transitSwitch != null) {
       transitSwitch.close();
     }
+    issuers.values().forEach(Issuer::close);
     issuerDatabases.forEach(Database::close);
     if (scheme != null) {
       scheme.close();

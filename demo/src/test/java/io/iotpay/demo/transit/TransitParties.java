@@ -113,7 +113,7 @@ final class TransitParties implements AutoCloseable {
 
   void openIssuer() {
     issuerDatabase = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 2);
-    issuer = new Issuer(IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK))), masters,
+    issuer = new Issuer(IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK))), dir.resolve("issuer-keys"), masters,
         storageKey, issuerDatabase, ledger, trust(BANK, PartyRole.ISSUER));
   }
 
@@ -150,7 +150,10 @@ final class TransitParties implements AutoCloseable {
   void restart(Party party) {
     databaseOf(party).close();
     switch (party) {
-      case ISSUER -> openIssuer();
+      case ISSUER -> {
+        issuer.close();
+        openIssuer();
+      }
       case SWITCH -> openSwitch();
       case OPERATOR -> openOperator();
     }
@@ -212,6 +215,7 @@ final class TransitParties implements AutoCloseable {
     transitSwitch.close();
     operatorDatabase.close();
     switchDatabase.close();
+    issuer.close();
     issuerDatabase.close();
     if (scheme != null) {
       scheme.close();

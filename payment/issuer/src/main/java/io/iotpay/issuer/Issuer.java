@@ -18,6 +18,7 @@ import io.iotpay.issuer.transit.DenyListPublisher;
 import io.iotpay.issuer.transit.MetroEnablement;
 import io.iotpay.issuer.transit.QuotaPushes;
 import io.iotpay.issuer.transit.ScriptStep;
+import io.iotpay.issuer.transit.TacVerifier;
 import io.iotpay.issuer.transit.TransitClearing;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.TransferResult;
@@ -59,7 +60,7 @@ import java.util.function.Function;
  *
  * <p>Not thread-safe: one caller drives it (the demo's issuer loop). Logs masked PANs only.
  */
-public final class Issuer {
+public final class Issuer implements AutoCloseable {
   /** Most cards one {@link #issueCards} call creates (one transaction; bounds its memory). */
   public static final int BULK_CARDS_MAX = CardIssuing.BULK_CARDS_MAX;
 
@@ -80,32 +81,36 @@ public final class Issuer {
 
   /**
    * Opens the issuer on its store and ledger: migrates its tables, creates its system accounts,
-   * wraps the master keys into its key vault, and completes the postings of a clearing a crash
+   * opens its sealed key store (loading the master keys at the first start), and completes the postings of a clearing a crash
    * stopped.
    *
-   * @param masters the issuer master keys of each suite it issues (copied into the vault)
-   * @param storageMasterKey the key that wraps keys at rest (16 bytes; AES)
-   * @throws IssuerInputException when a suite's master keys are missing
+   * @param keyDirectory where the issuer's keys are sealed ({@link IssuerKeys}); an existing store is
+   *     reopened and {@code masters} are then not used
+   * @param masters the issuer master keys of each suite it issues (loaded at the first start)
+   * @param storageMasterKey the key that seals keys at rest (32 bytes: AES-256-GCM; 16: SM4-GCM)
+   * @throws IssuerInputException when a suite's master keys are missing at the first start
+   * @throws io.iotpay.foundation.custody.KeyCustodyException when the store does not open under
+   *     {@code storageMasterKey} (WRONG_MASTER_KEY, TAMPERED, BAD_PERMISSIONS)
    */
-  public Issuer(IssuerConfig config, Map<AlgorithmSuite, IssuerMasterKeys> masters, SecretKeyBytes storageMasterKey,
-      Database database, Ledger ledger) {
-    this(config, masters, storageMasterKey, database, ledger, null);
+  public Issuer(IssuerConfig config, Path keyDirectory, Map<AlgorithmSuite, IssuerMasterKeys> masters,
+      SecretKeyBytes storageMasterKey, Database database, Ledger ledger) {
+    this(config, keyDirectory, masters, storageMasterKey, database, ledger, null);
   }
 
   /**
-   * As {@link #Issuer(IssuerConfig, Map, SecretKeyBytes, Database, Ledger)}, with signed files
+   * As {@link #Issuer(IssuerConfig, Path, Map, SecretKeyBytes, Database, Ledger)}, with signed files
    * (docs/signed-files.md): clearing files and settlement reports are used only once the switch's
    * signature is verified (and are refused as replays once used, recorded in this issuer's database);
    * its deny list files are signed with the issuer's key.
    *
    * @param trust the issuer's signer (role ISSUER) and verifier; null for unsigned files (unit tests of the file logic)
    */
-  public Issuer(IssuerConfig config, Map<AlgorithmSuite, IssuerMasterKeys> masters, SecretKeyBytes storageMasterKey,
-      Database database, Ledger ledger, FileTrust trust) {
+  public Issuer(IssuerConfig config, Path keyDirectory, Map<AlgorithmSuite, IssuerMasterKeys> masters,
+      SecretKeyBytes storageMasterKey, Database database, Ledger ledger, FileTrust trust) {
     this.trust = trust;
     this.acceptedFiles = trust == null ? null : new AcceptedFileLog(database, config.id());
     this.config = config;
-    this.keys = new IssuerKeys(config.id(), masters, storageMasterKey);
+    this.keys = new IssuerKeys(config.id(), keyDirectory, masters, storageMasterKey);
     IssuerStore store = new IssuerStore(database);
     this.registry = new CardRegistry(store);
     this.clearingStore = new ClearingStore(store);
@@ -348,6 +353,17 @@ public final class Issuer {
 
   IssuerKeys keys() {
     return keys;
+  }
+
+  /** A TAC verifier through this issuer's key custody (what clearing uses), for references and checks. */
+  public TacVerifier tacVerifier() {
+    return clearing.tacVerifier();
+  }
+
+  /** Closes the key store: the keys it holds in memory and its card-key cache are wiped. */
+  @Override
+  public void close() {
+    keys.close();
   }
 
   CardRegistry registry() {

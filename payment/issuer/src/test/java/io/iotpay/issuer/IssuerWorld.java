@@ -40,7 +40,7 @@ final class IssuerWorld implements AutoCloseable {
     ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
     Random random = new Random(42);
     issuer = new Issuer(IssuerConfig.defaults(ISSUER, 7, 700_000, List.of(new CardRange("621234", ISSUER))),
-        IssuerKeys.bySuite(masters(random), masters(random)), key(random), database, ledger, trust);
+        dir.resolve("issuer-keys"), IssuerKeys.bySuite(masters(random), masters(random)), key(random), database, ledger, trust);
   }
 
   private static IssuerMasterKeys masters(Random random) {
@@ -102,6 +102,7 @@ final class IssuerWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    issuer.close();
     ledger.close();
     database.close();
   }

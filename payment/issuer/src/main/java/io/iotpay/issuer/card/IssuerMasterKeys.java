@@ -3,7 +3,7 @@ package io.iotpay.issuer.card;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 
 /**
- * One suite's issuer master keys, as loaded at start-up (they go into the {@link KeyVault} at once
+ * One suite's issuer master keys, as loaded at start-up (they go into the sealed {@link IssuerKeys} store at once
  * and this record is not kept).
  *
  * @param imkAc issuer master key for application cryptograms (TAC/ARQC), 16 bytes

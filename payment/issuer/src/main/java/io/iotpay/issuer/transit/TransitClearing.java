@@ -1,5 +1,7 @@
 package io.iotpay.issuer.transit;
 
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.issuer.IssuerBook;
 import io.iotpay.issuer.IssuerInputException;
 import io.iotpay.issuer.card.CardRecord;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -87,8 +90,7 @@ public final class TransitClearing {
    */
   public ClearingReport clear(ClearingFile file) {
     requireAddressedHere(file.issuer(), file.sequence());
-    // The unwrapped IMKs live in this verifier, for one file only.
-    return clearChunk(file.businessDate(), file.sequence(), file.records(), verifyTacs(file.records(), newVerifier()));
+    return clearChunk(file.businessDate(), file.sequence(), file.records(), verifyTacs(file.records(), tacVerifier()));
   }
 
   /**
@@ -112,7 +114,7 @@ public final class TransitClearing {
   public ClearingReport clearFile(Path path, FileLimits limits, int chunkRecords) {
     FileHeader header = integrityPass(path, limits);
     requireAddressedHere(header.receiver(), header.sequence());
-    TacVerifier verifier = newVerifier();
+    TacVerifier verifier = tacVerifier();
     List<ClearingReport> parts = new ArrayList<>();
     // Pipelined: while chunk N's checks and registry transaction run on this thread, chunk N+1 is
     // read and decoded here before it, and its TACs are verified on another thread. The outcome is
@@ -211,8 +213,13 @@ public final class TransitClearing {
     }
   }
 
-  private TacVerifier newVerifier() {
-    return new TacVerifier(keys.imkAcBySuite());
+  /** A verifier of the TACs under every live IMK-AC version, through the issuer's custody. */
+  public TacVerifier tacVerifier() {
+    Map<AlgorithmSuite, List<KeyRef>> versions = new EnumMap<>(AlgorithmSuite.class);
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      versions.put(suite, keys.imkAcVersions(suite));
+    }
+    return new TacVerifier(keys.custody(), versions);
   }
 
   /** What clearing one chunk decided and did, gathered step by step. */
