@@ -24,7 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * The merchant app as a process of its own, for {@link PhoneKillTest}: enrols its SE (the parent
  * enrols the CSR it prints and answers the terminal id and certificate), then charges the world's
  * card once; after the 0110 arrived it prints {@code KILLPOINT} and waits to be killed.
- * Arguments: suite, SDK directory, the acquirer's terminal port, the issuer's IMK (hex), amount.
+ * Arguments: suite, SDK directory, the acquirer's terminal port, the issuer's IMK (hex), amount; or,
+ * for a consumer-presented QR payment instead of a tap ({@link PhoneQrKillTest}), {@code qr=CODE} in
+ * place of the IMK.
  */
 public final class PhoneProcess {
   private PhoneProcess() {}
@@ -33,11 +35,10 @@ public final class PhoneProcess {
     AlgorithmSuite suite = AlgorithmSuite.valueOf(args[0]);
     Path dir = Path.of(args[1]);
     int port = Integer.parseInt(args[2]);
-    SecretKeyBytes imk = SecretKeyBytes.fromHex(args[3]);
+    String qrCode = args[3].startsWith("qr=") ? args[3].substring(3) : null;
     long amount = Long.parseLong(args[4]);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     SecureElement se = PhoneParts.secureElement(suite);
-    PhoneParts.Chip card = PhoneParts.card(suite, imk, OnlineWorld.PAN);
     Enroller.Enrolled enrolled = PosSdk.enrol(dir, suite, se, csr -> {
       System.out.println("CSR " + Hex.encode(csr));
       System.out.flush();
@@ -60,7 +61,12 @@ public final class PhoneProcess {
             LockSupport.park(); // the 0110 is here; the card never sees it: kill me now
           }
         });
-    sdk.charge(Money.ofMinor(amount, CurrencyUnit.CNY), card.channel());
+    if (qrCode != null) {
+      sdk.chargeConsumerCode(qrCode, Money.ofMinor(amount, CurrencyUnit.CNY));
+    } else {
+      PhoneParts.Chip card = PhoneParts.card(suite, SecretKeyBytes.fromHex(args[3]), OnlineWorld.PAN);
+      sdk.charge(Money.ofMinor(amount, CurrencyUnit.CNY), card.channel());
+    }
     System.out.println("NOT KILLED");
   }
 
