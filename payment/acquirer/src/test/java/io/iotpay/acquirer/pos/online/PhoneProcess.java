@@ -70,6 +70,56 @@ public final class PhoneProcess {
     System.out.println("NOT KILLED");
   }
 
+  /**
+   * Starts this class in a child JVM for {@code payment} (the IMK in hex, or {@code qr=CODE}),
+   * enrols the CSR it prints with {@code w}'s merchant, and returns the child once it printed
+   * {@code KILLPOINT} (the 0110 is in the child; the caller kills it).
+   */
+  static Process startUntilKillpoint(OnlineWorld w, Path phoneDir, Path stderr, String payment, long amount)
+      throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), PhoneProcess.class.getName(), w.suite.name(), phoneDir.toString(),
+        String.valueOf(w.host.terminalPort()), payment, String.valueOf(amount)).redirectError(stderr.toFile()).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+    java.io.Writer in = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII);
+    String killpoint;
+    try {
+      killpoint = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("CSR ")) {
+              var e = w.registry.service().enrol(w.merchant, w.suite, Hex.decode(line.substring(4)));
+              in.write("ENROLLED " + e.terminal().id().value() + " " + Hex.encode(e.certificate().getEncoded()) + "\n");
+              in.flush();
+            } else if (line.equals("KILLPOINT")) {
+              return line;
+            }
+          }
+          return "child ended";
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }).get(120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception | Error e) {
+      child.destroyForcibly();
+      throw e;
+    }
+    if (!"KILLPOINT".equals(killpoint)) {
+      child.destroyForcibly();
+      throw new AssertionError("the child never reached its kill point: " + killpoint);
+    }
+    return child;
+  }
+
+  /** An SDK opened in this JVM on the killed child's directory (its recovery runs). */
+  static PosSdk reopen(OnlineWorld w, Path phoneDir) throws java.io.IOException {
+    return PosSdk.open(PhoneWorld.options(phoneDir), PhoneParts.secureElement(w.suite),
+        new Iso8583Client(OnlineWorld.loopback(w.host.terminalPort()), LinkSettings.defaults(OnlineWorld.INSTITUTION,
+            java.nio.file.Files.readAllLines(phoneDir.resolve("enrolment")).get(1)).withRequestTimeoutMs(20_000)
+            .withEchoIntervalMs(0), w.zoneKeys(3), OnlineWorld.WIRE),
+        approving(), PhoneWorld.genuine(), Clock.systemUTC());
+  }
+
   /** A monitoring service that approves every token (the host in this test has no risk check). */
   static MonitoringService approving() {
     SecureRandom random = new SecureRandom();

@@ -5,24 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.acquirer.pos.online.PhoneKillTest.Killed;
-import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.phone.pos.MonitoringService;
 import io.iotpay.phone.pos.PosSdk;
-import io.iotpay.protocol.iso8583.Iso8583Client;
-import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.terminal.pos.AuthorisationResponse;
 import io.iotpay.terminal.pos.OnlineAuthoriser;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,40 +115,15 @@ class PhoneQrKillTest {
     try (QrWorld qr = new QrWorld(suite, dir)) {
       OnlineWorld w = qr.world;
       Path phoneDir = dir.resolve("phone");
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), PhoneProcess.class.getName(), suite.name(), phoneDir.toString(),
-          String.valueOf(w.host.terminalPort()), "qr=" + qr.app.paymentCode(), "777")
-          .redirectError(dir.resolve("child.err").toFile()).start();
+      Process child = PhoneProcess.startUntilKillpoint(w, phoneDir, dir.resolve("child.err"),
+          "qr=" + qr.app.paymentCode(), 777);
       try {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
-        Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII);
-        String killpoint = CompletableFuture.supplyAsync(() -> {
-          try {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-              if (line.startsWith("CSR ")) {
-                var e = w.registry.service().enrol(w.merchant, suite, Hex.decode(line.substring(4)));
-                in.write("ENROLLED " + e.terminal().id().value() + " " + Hex.encode(e.certificate().getEncoded()) + "\n");
-                in.flush();
-              } else if (line.equals("KILLPOINT")) {
-                return line;
-              }
-            }
-            return "child ended";
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }).get(120, TimeUnit.SECONDS);
-        assertThat(killpoint).isEqualTo("KILLPOINT");
         assertThat(w.card().debitsPendingMinor()).as("the issuer approved and holds it").isEqualTo(777);
       } finally {
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       }
-      try (PosSdk fresh = PosSdk.open(PhoneWorld.options(phoneDir), PhoneParts.secureElement(suite),
-          new Iso8583Client(OnlineWorld.loopback(w.host.terminalPort()), LinkSettings.defaults(OnlineWorld.INSTITUTION,
-              Files.readAllLines(phoneDir.resolve("enrolment")).get(1)).withRequestTimeoutMs(20_000)
-              .withEchoIntervalMs(0), w.zoneKeys(3), OnlineWorld.WIRE),
-          PhoneProcess.approving(), PhoneWorld.genuine(), Clock.systemUTC())) {
+      try (PosSdk fresh = PhoneProcess.reopen(w, phoneDir)) {
         assertThat(fresh.recovered()).singleElement().satisfies(r -> assertThat(r.action()).isEqualTo("REVERSED"));
       }
       await(() -> w.host.reversalsPending() == 0 && w.card().debitsPendingMinor() == 0, "the hold is released");
