@@ -106,7 +106,9 @@ public final class PosSdk implements AutoCloseable {
   private final DurableSentRequests sent;
   private final Iso8583OnlineAuthoriser authoriser;
   private final PosKernel kernel;
+  private final QrCheckout qr;
   private final List<Consumer<SdkOutcome>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<QrPayment>> qrListeners = new CopyOnWriteArrayList<>();
   private final List<Recovered> recovered;
 
   private PosSdk(Options options, AlgorithmSuite suite, String terminalId, SecureElement se, Iso8583Client link, MonitoringService monitoring,
@@ -132,6 +134,7 @@ public final class PosSdk implements AutoCloseable {
         new SecretKeyBytes(Arrays.copyOfRange(keys, 32, 48))));
     this.kernel = new PosKernel(config, wrap.wrap(authoriser), pinPad, journal,
         new SystemBusinessClock(clock, BusinessDayRule.UTC_MIDNIGHT));
+    this.qr = new QrCheckout(authoriser, wrap.wrap(authoriser), terminalId, options.merchantId(), journal, clock);
     this.recovered = recover();
   }
 
@@ -312,6 +315,54 @@ public final class PosSdk implements AutoCloseable {
   }
 
   /**
+   * Charges {@code amount} on a scanned consumer-presented QR code (docs/qr.md): the code is decoded
+   * (a bad one is REFUSED, nothing asked or sent), then the SDK attests exactly as for a tap, and only
+   * on an approval journals the charge and sends the 0100 through the same durable link as the taps.
+   * A refused attestation sends nothing to the scheme.
+   */
+  public QrPayment chargeConsumerCode(String scanned, Money amount) {
+    Assert.notNull(scanned, "scanned");
+    Assert.notNull(amount, "amount");
+    QrCheckout.Scanned code = QrCheckout.scan(scanned);
+    if (code.refused()) {
+      return deliverQr(new QrPayment(null, new QrCheckout.Outcome(QrCheckout.Result.REFUSED, "30", code.refusal(), -1),
+          refusedReceipt("PURCHASE", amount, "QR " + code.refusal())));
+    }
+    MonitoringService.Verdict verdict = attest();
+    if (!verdict.approved()) {
+      return deliverQr(new QrPayment(verdict, new QrCheckout.Outcome(QrCheckout.Result.REFUSED, "",
+          "attestation refused: " + verdict.outcome() + " " + verdict.reason(), -1), refusedReceipt("PURCHASE", amount,
+          verdict)));
+    }
+    QrCheckout.Outcome outcome = qr.charge(code, amount);
+    Receipt receipt = new Receipt("PURCHASE", terminalId, outcome.transactionSequence(),
+        rrn(outcome.transactionSequence()), code.parts().token().masked(), amount.amountMinor(),
+        amount.currency().alphaCode(), clock.instant(), outcome.result().name(), "QR " + outcome.reason(), "", -1);
+    return deliverQr(new QrPayment(verdict, outcome, receipt));
+  }
+
+  /**
+   * A consumer-presented QR charge's end.
+   *
+   * @param attestation the acquirer's verdict (null when the code was refused before attesting)
+   */
+  public record QrPayment(MonitoringService.Verdict attestation, QrCheckout.Outcome outcome, Receipt receipt) {
+    public boolean approved() {
+      return outcome.result() == QrCheckout.Result.APPROVED;
+    }
+  }
+
+  /** Registers a QR outcome callback (called after each consumer-presented charge, outcome already on disk). */
+  public void onQrOutcome(Consumer<QrPayment> listener) {
+    qrListeners.add(Assert.notNull(listener, "listener"));
+  }
+
+  private QrPayment deliverQr(QrPayment payment) {
+    notify(qrListeners, payment);
+    return payment;
+  }
+
+  /**
    * Attests, then refunds {@code amount} of the purchase on {@code original} (a 0200, processing code
    * 200000, naming the purchase's field 37; the card need not be present).
    */
@@ -361,19 +412,27 @@ public final class PosSdk implements AutoCloseable {
   }
 
   private Receipt refusedReceipt(String kind, Money amount, MonitoringService.Verdict verdict) {
+    return refusedReceipt(kind, amount, verdict.outcome() + " " + verdict.reason());
+  }
+
+  private Receipt refusedReceipt(String kind, Money amount, String reason) {
     return new Receipt(kind, terminalId, -1, "", "", amount.amountMinor(), amount.currency().alphaCode(),
-        clock.instant(), "REFUSED", verdict.outcome() + " " + verdict.reason(), "", -1);
+        clock.instant(), "REFUSED", reason, "", -1);
   }
 
   private SdkOutcome deliver(SdkOutcome outcome) {
-    for (Consumer<SdkOutcome> listener : listeners) {
+    notify(listeners, outcome);
+    return outcome;
+  }
+
+  private <T> void notify(List<Consumer<T>> to, T outcome) {
+    for (Consumer<T> listener : to) {
       try {
         listener.accept(outcome);
       } catch (RuntimeException e) {
         LOG.warn("An outcome listener failed [terminal={}, detail={}]", terminalId, e.getMessage());
       }
     }
-    return outcome;
   }
 
   private static String rrn(long sequence) {

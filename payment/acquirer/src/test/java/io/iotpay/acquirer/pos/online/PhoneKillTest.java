@@ -150,44 +150,15 @@ class PhoneKillTest {
   void childProcessKilledAfterThe0110_aFreshSdkReverses(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
       Path phoneDir = dir.resolve("phone");
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), PhoneProcess.class.getName(), suite.name(), phoneDir.toString(),
-          String.valueOf(w.host.terminalPort()), io.iotpay.foundation.codec.Hex.encode(w.imk.value()), "777")
-          .redirectError(dir.resolve("child.err").toFile()).start();
+      Process child = PhoneProcess.startUntilKillpoint(w, phoneDir, dir.resolve("child.err"),
+          io.iotpay.foundation.codec.Hex.encode(w.imk.value()), 777);
       try {
-        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
-            java.nio.charset.StandardCharsets.US_ASCII));
-        java.io.Writer in = new java.io.OutputStreamWriter(child.getOutputStream(), java.nio.charset.StandardCharsets.US_ASCII);
-        String killpoint = CompletableFuture.supplyAsync(() -> {
-          try {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-              if (line.startsWith("CSR ")) {
-                var e = w.registry.service().enrol(w.merchant, suite,
-                    io.iotpay.foundation.codec.Hex.decode(line.substring(4)));
-                in.write("ENROLLED " + e.terminal().id().value() + " "
-                    + io.iotpay.foundation.codec.Hex.encode(e.certificate().getEncoded()) + "\n");
-                in.flush();
-              } else if (line.equals("KILLPOINT")) {
-                return line;
-              }
-            }
-            return "child ended";
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }).get(120, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(killpoint).isEqualTo("KILLPOINT");
         assertThat(w.card().debitsPendingMinor()).as("the issuer approved and holds it").isEqualTo(777);
       } finally {
         child.destroyForcibly();
         assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       }
-      try (PosSdk fresh = PosSdk.open(PhoneWorld.options(phoneDir), PhoneParts.secureElement(suite),
-          new io.iotpay.protocol.iso8583.Iso8583Client(OnlineWorld.loopback(w.host.terminalPort()),
-              io.iotpay.protocol.iso8583.LinkSettings.defaults(OnlineWorld.INSTITUTION,
-                  java.nio.file.Files.readAllLines(phoneDir.resolve("enrolment")).get(1))
-                  .withRequestTimeoutMs(20_000).withEchoIntervalMs(0), w.zoneKeys(3), OnlineWorld.WIRE),
-          PhoneProcess.approving(), PhoneWorld.genuine(), java.time.Clock.systemUTC())) {
+      try (PosSdk fresh = PhoneProcess.reopen(w, phoneDir)) {
         assertThat(fresh.recovered()).singleElement().satisfies(r -> assertThat(r.action()).isEqualTo("REVERSED"));
       }
       await(() -> w.host.reversalsPending() == 0 && w.card().debitsPendingMinor() == 0, "the hold is released");

@@ -99,10 +99,15 @@ final class QrWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQrParts();
+    world.close();
+  }
+
+  /** Closes what this adds to the world, not the world (for a world another harness owns, e.g. {@link PhoneWorld}). */
+  void closeQrParts() {
     issuerPushLink.close();
     pushSwitch.close();
     pushSwitchDb.close();
     qrServer.close();
-    world.close();
   }
 }
