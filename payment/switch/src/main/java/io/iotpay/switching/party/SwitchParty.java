@@ -10,6 +10,7 @@ import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.metrics.MetricsListener;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
@@ -100,9 +101,11 @@ public final class SwitchParty implements AutoCloseable {
   private final Database database;
   private final List<PartyId> acquirers;
   private final List<PartyId> issuers;
+  private final MetricsListener metrics;
 
   private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
-      OnlineClearing clearing, PartyInbox inbox) {
+      OnlineClearing clearing, PartyInbox inbox, MetricsListener metrics) {
+    this.metrics = metrics;
     this.online = online;
     this.clearing = clearing;
     this.inbox = inbox;
@@ -160,8 +163,11 @@ public final class SwitchParty implements AutoCloseable {
     Parsed parsed = config(dataDir, options);
     Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
     OnlineSwitch online = null;
+    MetricsListener metrics = null;
     try {
       online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
+      List<PartyId> issuerIds = parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList();
+      metrics = SwitchMetrics.start(parsed.id(), online, issuerIds, parsed.config().acquirers().get(0).listen());
       List<PartyId> acquirerIds = parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList();
       OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(PartyId.of(parsed.id()), parsed.currency(),
           parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
@@ -169,9 +175,11 @@ public final class SwitchParty implements AutoCloseable {
       OnlineSwitch running = online;
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
           file -> intake(running, clearing, file))), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new SwitchParty(online, database, acquirerIds,
-          parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList(), clearing, inbox);
+      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, metrics);
     } catch (RuntimeException | IOException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (online != null) {
         online.close();
       }
@@ -198,6 +206,11 @@ public final class SwitchParty implements AutoCloseable {
     return issuers;
   }
 
+  /** The metrics listener's port ({@code GET /metrics}, docs/metrics.md). */
+  public int metricsPort() {
+    return metrics.port();
+  }
+
   /** The switch itself (stand-in, advices, the message log). */
   public OnlineSwitch online() {
     return online;
@@ -206,6 +219,7 @@ public final class SwitchParty implements AutoCloseable {
   /** Stops listening, writes the log queue, closes the links and the database. */
   @Override
   public void close() {
+    metrics.close();
     inbox.close();
     online.close();
     database.close();

@@ -1,0 +1,41 @@
+package io.iotpay.switching.party;
+
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
+import io.iotpay.protocol.metrics.MetricsListener;
+import io.iotpay.protocol.metrics.PartyMetrics;
+import io.iotpay.switching.online.OnlineSwitch;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** The switch process's metrics (docs/metrics.md) and their listener. */
+final class SwitchMetrics {
+  /** Counter: answers the switch gave in an issuer's place. */
+  static final String STAND_IN = "iotpay.switch.stand.in";
+  /** Gauge: stand-in advices queued for issuers and not yet acknowledged. */
+  static final String ADVICES_PENDING = "iotpay.switch.advices.pending";
+
+  private SwitchMetrics() {}
+
+  /**
+   * Wires {@code online}'s answers into a new registry and serves it on a free port of
+   * {@code near}'s host.
+   */
+  static MetricsListener start(String id, OnlineSwitch online, List<PartyId> issuers, InetSocketAddress near)
+      throws IOException {
+    PartyMetrics metrics = new PartyMetrics("switch", id);
+    Counter standIns = metrics.counter(STAND_IN, "answers the switch gave in an issuer's place");
+    AuthorisationMetrics authorisations = metrics.authorisations();
+    online.metrics((request, response, answeredBy, elapsedNs) -> {
+      authorisations.answered(request, response, answeredBy, elapsedNs);
+      if (answeredBy.equals("stand_in")) {
+        standIns.increment();
+      }
+    });
+    metrics.gauge(ADVICES_PENDING, "stand-in advices queued for issuers, not yet acknowledged",
+        () -> issuers.stream().mapToLong(online::pendingAdvices).sum());
+    return MetricsListener.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape);
+  }
+}
