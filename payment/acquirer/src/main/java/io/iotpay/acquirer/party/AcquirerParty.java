@@ -18,6 +18,7 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.LinkSettings;
@@ -194,6 +195,7 @@ public final class AcquirerParty implements AutoCloseable {
       audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
       PartyMetrics metrics = new PartyMetrics("acquirer", config.id());
+      LedgerMeters.register(metrics.registry(), ledger, audit);
       AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC())
           .metrics(metrics.authorisations()).start();
       metrics.gauge(REVERSALS_PENDING, "reversals queued for the switch, not yet acknowledged", host::reversalsPending);

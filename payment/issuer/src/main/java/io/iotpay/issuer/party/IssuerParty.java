@@ -22,6 +22,7 @@ import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
@@ -212,6 +213,7 @@ public final class IssuerParty implements AutoCloseable {
       inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir), file -> apply(clearing, file))),
           PartyInbox.INTERVAL_MS_DEFAULT);
       PartyMetrics registry = new PartyMetrics("issuer", config.id());
+      LedgerMeters.register(registry.registry(), ledger, audit);
       metrics = MetricsListener.start(new InetSocketAddress(config.listen().getHostString(), 0), registry::scrape);
       Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(),
           AuthorisationMetrics.metered(service, "issuer", registry.authorisations()), Iso8583Wire.load())

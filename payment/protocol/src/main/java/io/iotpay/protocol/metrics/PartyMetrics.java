@@ -2,14 +2,18 @@ package io.iotpay.protocol.metrics;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.protocol.iso8583.CardResponse;
+import io.iotpay.protocol.online.PresentmentResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +26,11 @@ public final class PartyMetrics {
   public static final String AUTHORISATIONS = "iotpay.authorisations";
   /** Timer with histogram buckets: request arrival to answer, by {@code mti}. */
   public static final String AUTHORISATION_LATENCY = "iotpay.authorisation.latency";
+
+  /** Counter: presentments cleared, by {@code outcome} ({@link PresentmentResult.Status}). */
+  public static final String CLEARING_RECORDS = "iotpay.clearing.records";
+  /** Counter: the presentments' amounts in minor units, by {@code outcome}; ACCEPTED is what goes to settlement. */
+  public static final String CLEARING_AMOUNT = "iotpay.clearing.amount.minor";
 
   /**
    * Bucket bounds of the latency histogram: from a loopback issuer's few milliseconds to the
@@ -55,6 +64,21 @@ public final class PartyMetrics {
     };
   }
 
+  /**
+   * Counts cleared presentments and their amounts by outcome; every outcome's series is registered
+   * now at 0, so a dashboard sees them before the first file.
+   */
+  public Consumer<List<PresentmentResult>> clearing() {
+    for (PresentmentResult.Status status : PresentmentResult.Status.values()) {
+      registry.counter(CLEARING_RECORDS, "outcome", status.name());
+      registry.counter(CLEARING_AMOUNT, "outcome", status.name());
+    }
+    return results -> results.forEach(result -> {
+      registry.counter(CLEARING_RECORDS, "outcome", result.status().name()).increment();
+      registry.counter(CLEARING_AMOUNT, "outcome", result.status().name()).increment(result.amountMinor());
+    });
+  }
+
   /** A counter registered now, so it is scraped as 0 before its first event. */
   public Counter counter(String name, String description) {
     return Counter.builder(name).description(description).register(registry);
@@ -63,6 +87,11 @@ public final class PartyMetrics {
   /** A gauge read from {@code value} at each scrape (which may query a database). */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  /** The registry itself, for meters bound elsewhere (the ledger's, {@code LedgerMeters}). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The Prometheus text exposition of every meter. */

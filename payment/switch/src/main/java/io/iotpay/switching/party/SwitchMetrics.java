@@ -4,26 +4,35 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.metrics.AuthorisationMetrics;
 import io.iotpay.protocol.metrics.MetricsListener;
 import io.iotpay.protocol.metrics.PartyMetrics;
+import io.iotpay.protocol.online.PresentmentResult;
+import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The switch process's metrics (docs/metrics.md) and their listener. */
-final class SwitchMetrics {
+final class SwitchMetrics implements AutoCloseable {
   /** Counter: answers the switch gave in an issuer's place. */
   static final String STAND_IN = "iotpay.switch.stand.in";
   /** Gauge: stand-in advices queued for issuers and not yet acknowledged. */
   static final String ADVICES_PENDING = "iotpay.switch.advices.pending";
 
-  private SwitchMetrics() {}
+  private final MetricsListener listener;
+  private final Consumer<List<PresentmentResult>> clearing;
+
+  private SwitchMetrics(MetricsListener listener, Consumer<List<PresentmentResult>> clearing) {
+    this.listener = listener;
+    this.clearing = clearing;
+  }
 
   /**
    * Wires {@code online}'s answers into a new registry and serves it on a free port of
    * {@code near}'s host.
    */
-  static MetricsListener start(String id, OnlineSwitch online, List<PartyId> issuers, InetSocketAddress near)
+  static SwitchMetrics start(String id, OnlineSwitch online, List<PartyId> issuers, InetSocketAddress near)
       throws IOException {
     PartyMetrics metrics = new PartyMetrics("switch", id);
     Counter standIns = metrics.counter(STAND_IN, "answers the switch gave in an issuer's place");
@@ -36,6 +45,24 @@ final class SwitchMetrics {
     });
     metrics.gauge(ADVICES_PENDING, "stand-in advices queued for issuers, not yet acknowledged",
         () -> issuers.stream().mapToLong(online::pendingAdvices).sum());
-    return MetricsListener.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape);
+    Consumer<List<PresentmentResult>> clearing = metrics.clearing();
+    return new SwitchMetrics(MetricsListener.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape),
+        clearing);
+  }
+
+  /** Counts a presentment file's results, once: a file taken now (a replay was counted when first taken). */
+  void cleared(OnlineClearing.Intake intake) {
+    if (intake.taken()) {
+      clearing.accept(intake.results());
+    }
+  }
+
+  int port() {
+    return listener.port();
+  }
+
+  @Override
+  public void close() {
+    listener.close();
   }
 }

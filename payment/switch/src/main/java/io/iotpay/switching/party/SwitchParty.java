@@ -10,7 +10,6 @@ import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
-import io.iotpay.protocol.metrics.MetricsListener;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
 import io.iotpay.protocol.party.PartyFiles;
@@ -101,10 +100,10 @@ public final class SwitchParty implements AutoCloseable {
   private final Database database;
   private final List<PartyId> acquirers;
   private final List<PartyId> issuers;
-  private final MetricsListener metrics;
+  private final SwitchMetrics metrics;
 
   private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
-      OnlineClearing clearing, PartyInbox inbox, MetricsListener metrics) {
+      OnlineClearing clearing, PartyInbox inbox, SwitchMetrics metrics) {
     this.metrics = metrics;
     this.online = online;
     this.clearing = clearing;
@@ -163,7 +162,7 @@ public final class SwitchParty implements AutoCloseable {
     Parsed parsed = config(dataDir, options);
     Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
     OnlineSwitch online = null;
-    MetricsListener metrics = null;
+    SwitchMetrics metrics = null;
     try {
       online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
       List<PartyId> issuerIds = parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList();
@@ -173,8 +172,9 @@ public final class SwitchParty implements AutoCloseable {
           parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
           PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
       OnlineSwitch running = online;
+      SwitchMetrics meters = metrics;
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
-          file -> intake(running, clearing, file))), PartyInbox.INTERVAL_MS_DEFAULT);
+          file -> intake(running, clearing, meters, file))), PartyInbox.INTERVAL_MS_DEFAULT);
       return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, metrics);
     } catch (RuntimeException | IOException e) {
       if (metrics != null) {
@@ -238,7 +238,8 @@ public final class SwitchParty implements AutoCloseable {
    * {@code clearing/out/}. Both steps are idempotent, so a kill -9 in between is repaired by taking
    * the file again at the next start.
    */
-  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, Path file) throws Exception {
+  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, SwitchMetrics metrics, Path file)
+      throws Exception {
     if (file.getFileName().toString().startsWith("presentment-result-")) {
       try {
         clearing.recordIssuerResults(file);
@@ -251,6 +252,7 @@ public final class SwitchParty implements AutoCloseable {
       throw new IOException("the message log did not flush");
     }
     OnlineClearing.Intake intake = clearing.accept(file);
+    metrics.cleared(intake);
     if (intake.header() != null) {
       clearing.writeIssuerFiles(intake.header().businessDate());
     }
