@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 final class SwitchMetrics implements AutoCloseable {
   /** Counter: answers the switch gave in an issuer's place. */
   static final String STAND_IN = "iotpay.switch.stand.in";
+  /** Counter: issuer answers that came after stand-in had answered (logged and reconciled, not relayed). */
+  static final String ISSUER_LATE = "iotpay.switch.issuer.late";
   /** Gauge: stand-in advices queued for issuers and not yet acknowledged. */
   static final String ADVICES_PENDING = "iotpay.switch.advices.pending";
 
@@ -37,7 +39,12 @@ final class SwitchMetrics implements AutoCloseable {
     PartyMetrics metrics = new PartyMetrics("switch", id);
     Counter standIns = metrics.counter(STAND_IN, "answers the switch gave in an issuer's place");
     AuthorisationMetrics authorisations = metrics.authorisations();
+    Counter lateAnswers = metrics.counter(ISSUER_LATE, "issuer answers that came after stand-in had answered");
     online.metrics((request, response, answeredBy, elapsedNs) -> {
+      if (answeredBy.equals("issuer_late")) { // the acquirer had its answer already: not counted again
+        lateAnswers.increment();
+        return;
+      }
       authorisations.answered(request, response, answeredBy, elapsedNs);
       if (answeredBy.equals("stand_in")) {
         standIns.increment();
