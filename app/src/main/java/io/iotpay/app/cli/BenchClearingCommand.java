@@ -60,12 +60,11 @@ public final class BenchClearingCommand implements Callable<Integer> {
     try {
       err.println("iotpay bench clearing: " + records + " records in " + work + " ...");
       err.flush();
-      ClearingBench.Result result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads, !noAudit,
-          AlgorithmSuite.byName(fileSuite)),
-          line -> {
-            err.println(line);
-            err.flush();
-          });
+      ClearingBench.Result result;
+      try (Progress progress = Progress.start("bench clearing", -1, err)) {
+        result = new ClearingBench().run(new ClearingBench.Settings(records, work, threads, !noAudit,
+            AlgorithmSuite.byName(fileSuite)), progress::stage);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.print(ClearingBench.format(result));
       out.flush();

@@ -3,6 +3,7 @@ package io.iotpay.app.cli;
 import io.iotpay.bench.ledger.BenchOptions;
 import io.iotpay.bench.ledger.LedgerBench;
 import io.iotpay.bench.ledger.StartupBench;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,8 +78,11 @@ public final class BenchLedgerCommand implements Callable<Integer> {
     if (startup) {
       java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("iotpay-bench-startup");
       try {
-        List<StartupBench.Figures> figures =
-            new StartupBench(new StartupBench.Settings(histories, accountCount, runs, directory), System.err).run();
+        List<StartupBench.Figures> figures;
+        try (Progress progress = Progress.start("bench ledger --startup", -1, new PrintWriter(System.err, true))) {
+          figures = new StartupBench(new StartupBench.Settings(histories, accountCount, runs, directory), progress.stages())
+              .run();
+        }
         StartupBench.print(figures, System.out);
       } finally {
         try (var paths = java.nio.file.Files.walk(directory)) {
@@ -92,7 +96,10 @@ public final class BenchLedgerCommand implements Callable<Integer> {
     BenchOptions options = new BenchOptions(accountCount, hotSharePercent, Duration.ofSeconds(ledgerSeconds),
         ledgerTransfersMax, Duration.ofSeconds(baselineSeconds), clientThreads, clientBatchTransfers,
         clientInFlightMax, baselineThreads, noPostgres ? null : postgresUrl(), !noAudit);
-    List<LedgerBench.Figures> figures = new LedgerBench(options, System.err).run();
+    List<LedgerBench.Figures> figures;
+    try (Progress progress = Progress.start("bench ledger", -1, new PrintWriter(System.err, true))) {
+      figures = new LedgerBench(options, progress.stages()).run();
+    }
     LedgerBench.print(figures, System.out);
     return 0;
   }

@@ -75,7 +75,10 @@ public final class DemoCommand implements Callable<Integer> {
       }
       AlgorithmSuite chosen = AlgorithmSuite.byName(suite);
       PrintWriter out = spec.commandLine().getOut();
-      BooksWalkthrough.Result result = BooksWalkthrough.run(dataDir, seed, payments, chosen, System.err);
+      BooksWalkthrough.Result result;
+      try (Progress progress = Progress.start("demo books", -1, new PrintWriter(System.err, true))) {
+        result = BooksWalkthrough.run(dataDir, seed, payments, chosen, progress.stages());
+      }
       out.printf("iotpay demo: books walk-through (seed %d, %s suite, database %s)%n", seed, chosen, dataDir.resolve("iotpay.db"));
       out.printf("  payments attempted %d: captured %d, voided %d, left to expire %d, declined %d; retried %d%n",
           result.payments(), result.captured(), result.voided(), result.expired(), result.declined(), result.retries());

@@ -66,7 +66,10 @@ public final class DemoIotCommand implements Callable<Integer> {
     }
     IotSettings settings = new IotSettings(devices, hours, seed, attackRate, duplicateRate, dataDir, AlgorithmSuite.byName(suite),
         transport.equals("network"));
-    IotReport report = IotDemo.run(settings, System.err);
+    IotReport report;
+    try (Progress progress = Progress.start("demo iot", -1, new PrintWriter(System.err, true))) {
+      report = IotDemo.run(settings, progress.stages());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(report.toJson()));

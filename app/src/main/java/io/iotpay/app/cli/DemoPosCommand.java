@@ -60,7 +60,10 @@ public final class DemoPosCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PARTY_LOGS.setLevel(java.util.logging.Level.WARNING);
-    PosReport report = PosScenario.run(new PosSettings(merchants, days, seed, dataDir), System.err);
+    PosReport report;
+    try (Progress progress = Progress.start("demo pos", -1, new PrintWriter(System.err, true))) {
+      report = PosScenario.run(new PosSettings(merchants, days, seed, dataDir), progress.stages());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(report.toJson()));

@@ -67,7 +67,10 @@ public final class DemoTransitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TransitSettings settings = new TransitSettings(riders, days, seed, flashRate, counterfeitRate, dataDir,
         AlgorithmSuite.byName(suite), lateRate);
-    TransitReport report = TransitScenario.run(settings, System.err);
+    TransitReport report;
+    try (Progress progress = Progress.start("demo transit", -1, new PrintWriter(System.err, true))) {
+      report = TransitScenario.run(settings, progress.stages());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(report.toJson()));

@@ -166,6 +166,8 @@ public final class PartyCommand implements Runnable {
     public Integer call() throws Exception {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       IssuerParty party = IssuerParty.start(dataDir, new IssuerParty.Options(db, address, null));
+      spec.commandLine().getErr().println("iotpay party: issuer " + party.id() + " metrics (GET /metrics) on port "
+          + party.metricsPort());
       return serve("issuer " + party.id(), party, List.of(party.port()), spec);
     }
   }
@@ -200,6 +202,7 @@ public final class PartyCommand implements Runnable {
       }
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides));
+      spec.commandLine().getErr().println("iotpay party: switch metrics (GET /metrics) on port " + party.metricsPort());
       return serve("switch", party, party.ports(), spec);
     }
   }
@@ -227,8 +230,8 @@ public final class PartyCommand implements Runnable {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       InetSocketAddress switchAt = switchAddress == null ? null : PartyProperties.address("--switch-address", switchAddress);
       AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt));
-      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator) on port "
-          + party.registryPort());
+      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator, GET /metrics) on"
+          + " port " + party.registryPort());
       return serve("acquirer " + party.id(), party, List.of(party.port()), spec);
     }
   }

@@ -75,6 +75,7 @@ final class DefaultLedger implements Ledger {
    */
   private volatile long publishVersion;
   private final Thread writer;
+  private volatile LedgerMetrics metrics = LedgerMetrics.NONE;
   private volatile boolean closed;
   private long lastNowMs;
   /** Seq of the newest snapshot in the store (written or loaded); 0 for none. */
@@ -86,6 +87,11 @@ final class DefaultLedger implements Ledger {
    * test can kill the process in the middle of a snapshot.
    */
   static volatile Runnable snapshotWritingHook = () -> {};
+
+  @Override
+  public void metrics(LedgerMetrics metrics) {
+    this.metrics = Assert.notNull(metrics, "metrics");
+  }
 
   private DefaultLedger(Database database, LedgerConfig config, Clock businessClock, AuditJournal journal,
       LedgerStore store, LedgerState state, long lastNowMs, long snapshotSeq) {
@@ -479,6 +485,7 @@ final class DefaultLedger implements Ledger {
         log.debug("Ledger batch committed [entries={}, submissions={}, memoryUs={}, persistUs={}]",
             state.batchEntries().size(), batch.size(), (persistStartNanos - startNanos) / 1000, (System.nanoTime() - persistStartNanos) / 1000);
       }
+      metrics.batchCommitted(state.batchEntries().size(), System.nanoTime() - persistStartNanos);
     } catch (SQLException e) {
       state.abortBatch(start);
       if (!retry && recallStoredIds(batch)) {

@@ -37,6 +37,13 @@ public interface Ledger extends AutoCloseable {
   }
 
   /**
+   * Reports every batch committed from now on to {@code metrics} (docs/metrics.md).
+   *
+   * @param metrics never null; {@link LedgerMetrics#NONE} until set
+   */
+  void metrics(LedgerMetrics metrics);
+
+  /**
    * Creates accounts (idempotently: an identical existing account is {@link AccountResult#OK}).
    *
    * @param accounts at most {@code batchTransfersMax}, no nulls

@@ -2,6 +2,7 @@ package io.iotpay.app.cli.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpay.app.cli.AuditCommand;
+import io.iotpay.app.cli.Progress;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.audit.AuditExport;
@@ -119,7 +120,11 @@ public final class VerifyCommand extends AuditSubcommand {
       VerificationReport refused = new VerificationReport(suite, 0, 0, 0, 0, VerificationReport.Failure.witness(-1, e.getMessage()));
       return report(refused, leafCheck, what);
     }
-    return report(AuditVerifier.verify(source, trusted, leafCheck, heads), leafCheck, what);
+    VerificationReport report;
+    try (Progress progress = Progress.start("audit verify", ProgressAuditSource.expectedLeaves(source), err())) {
+      report = AuditVerifier.verify(new ProgressAuditSource(source, progress), trusted, leafCheck, heads);
+    }
+    return report(report, leafCheck, what);
   }
 
   /** The witness's cosigned heads, each cosignature checked under the witness key and the log key. */

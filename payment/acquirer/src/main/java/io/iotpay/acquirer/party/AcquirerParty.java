@@ -18,9 +18,11 @@ import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
@@ -100,6 +102,9 @@ public final class AcquirerParty implements AutoCloseable {
   private final Database database;
   private final AuditLog audit;
   private final Ledger ledger;
+  /** Gauge: the reversal queue's depth (docs/metrics.md). */
+  static final String REVERSALS_PENDING = "iotpay.acquirer.reversals.pending";
+
   private final AcquirerHost host;
   private final PartyInbox inbox;
 
@@ -189,8 +194,13 @@ public final class AcquirerParty implements AutoCloseable {
       database = Database.open(config.dbUrl(), POOL_SIZE);
       audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
-      AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC()).start();
+      PartyMetrics metrics = new PartyMetrics("acquirer", config.id());
+      LedgerMeters.register(metrics.registry(), ledger, audit);
+      AcquirerHost host = new AcquirerHost(config.host(), database, ledger, registry.service(), Clock.systemUTC())
+          .metrics(metrics.authorisations()).start();
+      metrics.gauge(REVERSALS_PENDING, "reversals queued for the switch, not yet acknowledged", host::reversalsPending);
       registry.serveStatements(host.statements());
+      registry.serveMetrics(metrics::scrape);
       PartyInbox inbox = PartyInbox.start(config.id(), List.of(
           new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
           new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);

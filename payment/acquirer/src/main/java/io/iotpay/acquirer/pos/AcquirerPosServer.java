@@ -126,6 +126,11 @@ public final class AcquirerPosServer implements AutoCloseable {
     api.serveStatements(statements);
   }
 
+  /** Serves the acquirer process's metrics ({@code GET /metrics}, Prometheus text) on this server's HTTP API. */
+  public void serveMetrics(java.util.function.Supplier<String> scrape) {
+    api.serveMetrics(scrape);
+  }
+
   /** Serves terminal risk sensing's monitoring service (nonce, attestation) on this server's HTTP API. */
   public void serveMonitoring(io.iotpay.acquirer.pos.risk.TerminalRiskService risk) {
     api.serveMonitoring(risk);

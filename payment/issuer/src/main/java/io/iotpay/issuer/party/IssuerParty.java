@@ -22,11 +22,15 @@ import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
+import io.iotpay.protocol.metrics.MetricsListener;
+import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
@@ -108,9 +112,11 @@ public final class IssuerParty implements AutoCloseable {
   private final CardAuthorisationService service;
   private final Iso8583Server server;
   private final PartyInbox inbox;
+  private final MetricsListener metrics;
 
   private IssuerParty(String id, Database database, AuditLog audit, Ledger ledger, SoftwareKeyCustody custody,
-      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox) {
+      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox, MetricsListener metrics) {
+    this.metrics = metrics;
     this.id = id;
     this.inbox = inbox;
     this.database = database;
@@ -195,6 +201,7 @@ public final class IssuerParty implements AutoCloseable {
     Ledger ledger = null;
     SoftwareKeyCustody custody = null;
     PartyInbox inbox = null;
+    MetricsListener metrics = null;
     try {
       audit = config.openAudit(database);
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
@@ -205,10 +212,17 @@ public final class IssuerParty implements AutoCloseable {
           PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
       inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir), file -> apply(clearing, file))),
           PartyInbox.INTERVAL_MS_DEFAULT);
-      Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(), service,
-          Iso8583Wire.load()).start(config.listen());
-      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox);
+      PartyMetrics registry = new PartyMetrics("issuer", config.id());
+      LedgerMeters.register(registry.registry(), ledger, audit);
+      metrics = MetricsListener.start(new InetSocketAddress(config.listen().getHostString(), 0), registry::scrape);
+      Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(),
+          AuthorisationMetrics.metered(service, "issuer", registry.authorisations()), Iso8583Wire.load())
+          .start(config.listen());
+      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox, metrics);
     } catch (RuntimeException | IOException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (inbox != null) {
         inbox.close();
       }
@@ -224,6 +238,11 @@ public final class IssuerParty implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** The metrics listener's port ({@code GET /metrics}, docs/metrics.md). */
+  public int metricsPort() {
+    return metrics.port();
   }
 
   public String id() {
@@ -294,6 +313,7 @@ public final class IssuerParty implements AutoCloseable {
   /** Stops answering, then closes the host, the ledger, the custody and the database. */
   @Override
   public void close() {
+    metrics.close();
     inbox.close();
     server.close();
     ledger.close();

@@ -416,6 +416,12 @@ public final class AuditLog implements AuditJournal, AutoCloseable {
     return tree.size();
   }
 
+  /** Leaves the newest stored checkpoint covers (0 before the first); at most {@link #size()}. */
+  public long checkpointedSize() {
+    Checkpoint latest = latestCheckpoint.get();
+    return latest == null ? 0 : latest.treeSize();
+  }
+
   public AlgorithmSuite suite() {
     return config.suite();
   }

@@ -19,12 +19,14 @@ import io.iotpay.protocol.iso8583.NetworkManagementResponse;
 import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +59,7 @@ public final class OnlineSwitch implements AutoCloseable {
   private final Map<PartyId, Iso8583Server> servers = new HashMap<>();
   private final Map<RequestKey, CompletableFuture<CardResponse>> recent = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RequestKey> recentOrder = new ConcurrentLinkedQueue<>();
+  private volatile AuthorisationMetrics metrics = AuthorisationMetrics.NONE;
 
   /** One issuer's link, rules and queue. */
   private record Issuer(IssuerEndpoint endpoint, Iso8583Client client, AdviceQueue advices) {}
@@ -105,6 +108,12 @@ public final class OnlineSwitch implements AutoCloseable {
       servers.put(acquirer.acquirer(), server.start(acquirer.listen()));
     }
     issuers.values().forEach(issuer -> issuer.advices().start());
+    return this;
+  }
+
+  /** Reports every answer to acquirers to {@code metrics} from now on (docs/metrics.md). @return this */
+  public OnlineSwitch metrics(AuthorisationMetrics metrics) {
+    this.metrics = Assert.notNull(metrics, "metrics");
     return this;
   }
 
@@ -290,6 +299,7 @@ public final class OnlineSwitch implements AutoCloseable {
       CardResponse response, AnsweredBy by, long issuerMs, long startNs) {
     log.add(new LogEntry(System.currentTimeMillis(), acquirer, issuer, request.mti(), t, panHash, response, by, issuerMs,
         elapsedMs(startNs), originalOf(request)));
+    metrics.answered(request, response, by.name().toLowerCase(Locale.ROOT), System.nanoTime() - startNs);
   }
 
   /** A reversal's field 90, logged so clearing can tell a reversed authorisation; else null. */

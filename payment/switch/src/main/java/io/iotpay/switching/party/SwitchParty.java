@@ -100,9 +100,11 @@ public final class SwitchParty implements AutoCloseable {
   private final Database database;
   private final List<PartyId> acquirers;
   private final List<PartyId> issuers;
+  private final SwitchMetrics metrics;
 
   private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
-      OnlineClearing clearing, PartyInbox inbox) {
+      OnlineClearing clearing, PartyInbox inbox, SwitchMetrics metrics) {
+    this.metrics = metrics;
     this.online = online;
     this.clearing = clearing;
     this.inbox = inbox;
@@ -160,18 +162,24 @@ public final class SwitchParty implements AutoCloseable {
     Parsed parsed = config(dataDir, options);
     Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
     OnlineSwitch online = null;
+    SwitchMetrics metrics = null;
     try {
       online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
+      List<PartyId> issuerIds = parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList();
+      metrics = SwitchMetrics.start(parsed.id(), online, issuerIds, parsed.config().acquirers().get(0).listen());
       List<PartyId> acquirerIds = parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList();
       OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(PartyId.of(parsed.id()), parsed.currency(),
           parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
           PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
       OnlineSwitch running = online;
+      SwitchMetrics meters = metrics;
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
-          file -> intake(running, clearing, file))), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new SwitchParty(online, database, acquirerIds,
-          parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList(), clearing, inbox);
+          file -> intake(running, clearing, meters, file))), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, metrics);
     } catch (RuntimeException | IOException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (online != null) {
         online.close();
       }
@@ -198,6 +206,11 @@ public final class SwitchParty implements AutoCloseable {
     return issuers;
   }
 
+  /** The metrics listener's port ({@code GET /metrics}, docs/metrics.md). */
+  public int metricsPort() {
+    return metrics.port();
+  }
+
   /** The switch itself (stand-in, advices, the message log). */
   public OnlineSwitch online() {
     return online;
@@ -206,6 +219,7 @@ public final class SwitchParty implements AutoCloseable {
   /** Stops listening, writes the log queue, closes the links and the database. */
   @Override
   public void close() {
+    metrics.close();
     inbox.close();
     online.close();
     database.close();
@@ -224,7 +238,8 @@ public final class SwitchParty implements AutoCloseable {
    * {@code clearing/out/}. Both steps are idempotent, so a kill -9 in between is repaired by taking
    * the file again at the next start.
    */
-  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, Path file) throws Exception {
+  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, SwitchMetrics metrics, Path file)
+      throws Exception {
     if (file.getFileName().toString().startsWith("presentment-result-")) {
       try {
         clearing.recordIssuerResults(file);
@@ -237,6 +252,7 @@ public final class SwitchParty implements AutoCloseable {
       throw new IOException("the message log did not flush");
     }
     OnlineClearing.Intake intake = clearing.accept(file);
+    metrics.cleared(intake);
     if (intake.header() != null) {
       clearing.writeIssuerFiles(intake.header().businessDate());
     }

@@ -9,6 +9,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class PosHttpApi implements AutoCloseable {
   private final Gate gate;
   private volatile MerchantStatements statements;
   private volatile TerminalRiskService monitoring;
+  private volatile Supplier<String> metrics;
   private Javalin app;
 
   /**
@@ -75,6 +77,17 @@ public final class PosHttpApi implements AutoCloseable {
    */
   public PosHttpApi serveMonitoring(TerminalRiskService risk) {
     this.monitoring = Assert.notNull(risk, "risk");
+    return this;
+  }
+
+  /**
+   * Serves {@code GET /metrics} (Prometheus text, no login, as Prometheus scrapes) from {@code scrape}
+   * from now on, also once started. Until then it answers 503.
+   *
+   * @return this
+   */
+  public PosHttpApi serveMetrics(Supplier<String> scrape) {
+    this.metrics = Assert.notNull(scrape, "scrape");
     return this;
   }
 
@@ -132,6 +145,13 @@ public final class PosHttpApi implements AutoCloseable {
   private void routes(Javalin created) {
     RateLimiter registrations = new RateLimiter(config.registrationsPerMinuteMax(), config.clientsTrackedMax(), System::nanoTime);
     created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
+    created.get("/metrics", ctx -> {
+      Supplier<String> scrape = metrics;
+      if (scrape == null) {
+        throw new ApiException(503, "UNAVAILABLE", "metrics not served yet");
+      }
+      ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get());
+    });
     new MerchantEndpoints(onboarding, config, gate, registrations).register(created);
     new OperatorEndpoints(onboarding, config, gate).register(created);
     new StatementEndpoints(gate, () -> statements).register(created);

@@ -28,6 +28,7 @@ import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.PinBlock;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
 import io.iotpay.protocol.online.Presentment;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -89,6 +90,7 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
   private final ReentrantLock refundLock = new ReentrantLock();
   private final ReentrantLock dayLock = new ReentrantLock();
   private final Semaphore wake = new Semaphore(0);
+  private AuthorisationMetrics metrics = AuthorisationMetrics.NONE;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong forwarded = new AtomicLong();
   /** The acquirer's STANs on the switch link (see {@link #forwarded}). */
@@ -149,9 +151,17 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
           sent.stan());
       queueReversal(sent, EnumSet.of(TransactionState.SENT), ResponseCode.ISSUER_UNAVAILABLE);
     }
-    terminalServer = new Iso8583Server(config.terminalLink(), config.terminalKeys(), this, wire)
+    terminalServer = new Iso8583Server(config.terminalLink(), config.terminalKeys(),
+        AuthorisationMetrics.metered(this, "acquirer", metrics), wire)
         .start(config.terminalListen());
     deliverer = Thread.ofVirtual().name("acquirer-reversals").start(this::deliverLoop);
+    return this;
+  }
+
+  /** Reports every answer to terminals to {@code metrics} (docs/metrics.md); call before {@link #start}. @return this */
+  public AcquirerHost metrics(AuthorisationMetrics metrics) {
+    Assert.that(terminalServer == null, "host already started");
+    this.metrics = Assert.notNull(metrics, "metrics");
     return this;
   }
 
