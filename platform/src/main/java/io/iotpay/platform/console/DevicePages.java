@@ -1,6 +1,8 @@
 package io.iotpay.platform.console;
 
-import io.iotpay.platform.console.ConsoleInput.ConsoleInputException;
+import io.iotpay.console.ConsoleGuard;
+import io.iotpay.console.ConsoleInputException;
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.platform.console.ConsoleViews.Count;
 import io.iotpay.platform.console.ConsoleViews.DeviceRow;
 import io.iotpay.platform.console.ConsoleViews.DeviceView;
