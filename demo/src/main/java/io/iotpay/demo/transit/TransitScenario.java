@@ -80,7 +80,10 @@ import java.util.TreeMap;
  * tap); each night the operators collect their gates' journals and upload day T's file; on T+1 the
  * switch settles, the issuers clear (TACs verified, riders debited), pay the switch, publish their
  * deny lists (distributed by the switch to the operators and their gates) and restore low quotas.
- * After the last day a final night settles it, so nothing is normally left in flight.
+ * With {@code --dispute-rate} the operators' back office mis-prices some exits ({@link StaleFareTable}):
+ * the issuers refuse them and charge them back, the switch nets the chargebacks in the next window,
+ * the operators re-present each once corrected to the gate's record. After the last day a final
+ * night settles it (and up to two more net the last disputes), so nothing is normally left in flight.
  *
  * <p>Not thread-safe; one run per instance. The parties never see each other: the scenario is the
  * composition root that carries their files between them.
