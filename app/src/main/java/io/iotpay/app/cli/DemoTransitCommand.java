@@ -29,28 +29,34 @@ import picocli.CommandLine.Spec;
       "The metro transit scenario end to end (the default of 'iotpay demo').",
       "Riders (half 3DES cards, half SM4) travel a metro over business days: issuing and personalisation,",
       "enablement and quota pushes through the phone, gates with flash-card tears, nightly journal",
-      "collection, T+1 net settlement, TAC-verified clearing, deny lists and quota restores. Exit 0 only if",
+      "collection, T+1 net settlement, TAC-verified clearing, chargebacks and re-presentments, late presentments,",
+      "counterfeit cards refused at the gate, deny lists and quota restores. Exit 0 only if",
       "money is conserved, every book balances and the audit log verifies; 1 otherwise."
     })
 public final class DemoTransitCommand implements Callable<Integer> {
   @Option(names = "--riders", description = "riders, 1..500 (default: ${DEFAULT-VALUE})")
-  int riders = 20;
+  int riders = TransitSettings.RIDERS_DEFAULT;
 
   @Option(names = "--days", description = "business days, 1..30 (default: ${DEFAULT-VALUE})")
-  int days = 2;
+  int days = TransitSettings.DAYS_DEFAULT;
 
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed = 2026;
+  long seed = TransitSettings.SEED_DEFAULT;
 
   @Option(names = "--flash-rate", description = "probability a tap is torn, 0..0.9 (default: ${DEFAULT-VALUE})")
-  double flashRate = 0.05;
+  double flashRate = TransitSettings.FLASH_RATE_DEFAULT;
 
   @Option(names = "--counterfeit-rate", description = "probability a counterfeit of the rider's card is presented before an entry, 0..0.5 (default: ${DEFAULT-VALUE})")
-  double counterfeitRate = 0.02;
+  double counterfeitRate = TransitSettings.COUNTERFEIT_RATE_DEFAULT;
 
   @Option(names = "--late-rate", description = "probability a rider whose tap tore after the card committed walks"
       + " away for the day; the card's next tap recovers it after its day settled (a late presentment), 0..1 (default: ${DEFAULT-VALUE})")
-  double lateRate = 0;
+  double lateRate = TransitSettings.LATE_RATE_DEFAULT;
+
+  @Option(names = "--dispute-rate", description = "probability the operators' back office mis-prices an exit record"
+      + " before upload (a stale fare table): the issuer refuses it, charges it back, the operator re-presents it"
+      + " corrected, 0..0.5 (default: ${DEFAULT-VALUE})")
+  double disputeRate = TransitSettings.DISPUTE_RATE_DEFAULT;
 
   @Option(names = "--json", description = "print one JSON object on stdout instead of the report")
   boolean json;
@@ -66,7 +72,7 @@ public final class DemoTransitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TransitSettings settings = new TransitSettings(riders, days, seed, flashRate, counterfeitRate, dataDir,
-        AlgorithmSuite.byName(suite), lateRate);
+        AlgorithmSuite.byName(suite), lateRate, disputeRate);
     TransitReport report;
     try (Progress progress = Progress.start("demo transit", -1, new PrintWriter(System.err, true))) {
       report = TransitScenario.run(settings, progress.stages());
@@ -102,8 +108,12 @@ public final class DemoTransitCommand implements Callable<Integer> {
     out.printf("  recovered copies: %d refused by the switch as duplicates (%s on the operators' receivable),"
         + " %d of the other operator's, %d of a settled day%n", r.switchRejections(),
         cny(r.operatorRefusedDuplicatesMinor()), r.foreignRecoveredCopies(), r.lateRecoveredCopies());
-    out.printf("  disputes: %d chargebacks (%s), %d late presentments (%s)%n", r.disputes().chargebacks(),
-        cny(r.disputes().chargebacksMinor()), r.disputes().latePresentments(), cny(r.disputes().latePresentedMinor()));
+    TransitReport.Disputes d = r.disputes();
+    out.printf("  disputes: %d records mis-priced by a back office (+%s); %d chargebacks (%s), %d re-presented"
+        + " corrected (%s), %d second re-presentment refused, %s kept charged back; %d late presentments (%s)%n",
+        d.misPriced(), cny(d.misPricedExcessMinor()), d.chargebacks(), cny(d.chargebacksMinor()), d.representments(),
+        cny(d.representmentsMinor()), d.representmentsRefused(), cny(d.chargebacksKeptMinor()), d.latePresentments(),
+        cny(d.latePresentedMinor()));
     out.printf("  events %s%n", new TreeMap<>(r.events()));
     for (Map.Entry<String, Boolean> check : new TreeMap<>(r.checks()).entrySet()) {
       out.printf("  check %-42s %s%n", check.getKey(), check.getValue() ? "holds" : "FAILS");

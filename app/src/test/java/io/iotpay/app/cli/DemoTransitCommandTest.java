@@ -30,18 +30,24 @@ class DemoTransitCommandTest {
   @Test
   void cli_json_printsOneObjectWithTheNamedFields_andExitsZero() throws Exception {
     Output output = cli("demo", "transit", "--riders", "4", "--days", "1", "--seed", "3", "--flash-rate", "0.3",
-        "--late-rate", "0.5", "--json", "--data-dir", tempDir.toString());
+        "--late-rate", "0.5", "--dispute-rate", "0.3", "--json", "--data-dir", tempDir.toString());
 
     assertThat(output.exit()).as(output.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(output.out());
     for (String field : List.of("riders", "days", "taps_in", "taps_out", "fares_minor", "cleared_minor",
         "issuer_debited_minor", "operator_settled_minor", "quota_restores", "flash_injected", "flash_recovered",
         "deny_listed", "books_balanced", "audit_verified", "conserved", "in_flight_minor", "in_flight",
-        "chargebacks", "chargebacks_minor", "late_presentments", "late_presented_minor")) {
+        "chargebacks", "chargebacks_minor", "late_presentments", "late_presented_minor", "counterfeit_presented",
+        "counterfeit_refused", "representments", "representments_minor", "representments_refused",
+        "chargebacks_kept_minor", "mispriced_uploaded", "mispriced_excess_minor", "dispute_rate", "late_rate",
+        "counterfeit_rate")) {
       assertThat(json.has(field)).as(field).isTrue();
     }
     assertThat(json.get("riders").asInt()).isEqualTo(4);
+    assertThat(json.get("dispute_rate").asDouble()).isEqualTo(0.3);
     assertThat(json.get("conserved").asBoolean()).isTrue();
+    assertThat(json.get("checks").size()).as("every check is printed").isGreaterThanOrEqualTo(15);
+    json.get("checks").properties().forEach(check -> assertThat(check.getValue().asBoolean()).as(check.getKey()).isTrue());
     assertThat(output.err()).contains("demo transit: day");
   }
 
@@ -67,6 +73,14 @@ class DemoTransitCommandTest {
 
     assertThat(output.exit()).isEqualTo(2);
     assertThat(output.err()).contains("--flash-rate 1.5");
+  }
+
+  @Test
+  void cli_refusesADisputeRateOutOfRange_withExitTwo() {
+    Output output = cli("demo", "transit", "--dispute-rate", "0.6", "--data-dir", tempDir.toString());
+
+    assertThat(output.exit()).isEqualTo(2);
+    assertThat(output.err()).contains("--dispute-rate 0.6 is outside 0..0.5");
   }
 
   @Test

@@ -15,25 +15,35 @@ import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.ExceptionFile;
+import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.settlement.NetPosition;
 import io.iotpay.protocol.transit.ExceptionStage;
+import io.iotpay.protocol.transit.RecordId;
+import io.iotpay.protocol.transit.TransitException;
 import io.iotpay.protocol.transit.TransitKind;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
+import io.iotpay.switching.transit.SettlementRun;
 import io.iotpay.switching.transit.TransitSwitch;
 import io.iotpay.terminal.gate.GateKernel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -99,7 +109,7 @@ final class Findings {
       faresOnCards += rider.pushedMinor - rider.card.quotaMinor() - locked;
     }
     Map<CardTransactionKey, Long> cleared = scenario.clearedFares();
-    Chargebacks chargebacks = chargebacks(scenario);
+    Disputes chargebacks = disputes(scenario);
     // Journaled and charged back (an issuer refused it): settled back to the issuer, not in flight.
     long chargedBackMinor = journals.entrySet().stream().filter(e -> !cleared.containsKey(e.getKey())
         && chargebacks.keys().contains(e.getKey())).mapToLong(e -> e.getValue().fareMinor()).sum();
@@ -112,6 +122,11 @@ final class Findings {
     long owedToSwitch = scenario.issuers().values().stream()
         .mapToLong(i -> balance(ledger, i.dueToSwitchAccountId()).creditBalanceMinor()).sum();
     Uploads uploads = uploads(scenario);
+    MisPriced misPriced = misPriced(scenario, uploads);
+    long issuersArrears = scenario.issuers().values().stream()
+        .mapToLong(i -> balance(ledger, i.arrearsAccountId()).debitBalanceMinor()).sum();
+    // Charged back and not re-presented: the rider's card paid it, nobody debits it (the operator's loss).
+    long writtenOffMinor = chargedBackMinor - chargebacks.representedMinor();
     Map<String, Long> inFlight = new LinkedHashMap<>();
     inFlight.put("journaled_not_cleared_minor", unclearedMinor);
     inFlight.put("locked_on_cards_minor", lockedOnCards);
@@ -127,8 +142,17 @@ final class Findings {
     // Every record an issuer refused came back as a chargeback, netted against its operator, who booked it.
     checks.put("issuer_refusals_charged_back_to_operators", tally.clearingRefusals == chargebacks.count()
         && chargebacks.netted() && chargebacks.minor() == chargebacks.operatorsMinor());
+    // Each chargeback in the issuer's exception files, a settled window of the switch and the operator's
+    // notices; each re-presentment netted and in the operator's records, once per record.
+    checks.put("disputes_in_every_party_record", chargebacks.inEveryRecord() && chargebacks.representedOnce()
+        && (chargebacks.representedCount() == 0 || tally.representmentsRefused == 1));
     checks.put("debited_equal_rider_ledger_accounts", tally.debitedMinor == riderDebits);
-    checks.put("cleared_equal_operator_settled", tally.clearedMinor == tally.operatorSettledMinor);
+    // What the riders' cards paid = what their issuers debited or hold in arrears (clearing arrears and
+    // re-presented fares, read from the ledger) + what was charged back and not re-presented.
+    checks.put("riders_paid_equal_issuers_debited", faresOnCards == riderDebits + issuersArrears + writtenOffMinor
+        && issuersArrears == tally.arrearsMinor + chargebacks.representedMinor());
+    checks.put("cleared_plus_represented_equal_operator_settled",
+        tally.clearedMinor + chargebacks.representedMinor() == tally.operatorSettledMinor);
     // Fares of recovered copies the switch refused as duplicates (read from the uploaded files).
     long duplicatesMinor = uploads.faresMinor() - tally.clearedMinor - chargebacks.minor();
     // The back office books as revenue only what the switch accepted (recovered copies another gate
@@ -137,9 +161,11 @@ final class Findings {
     clearedOrChargedBack.addAll(chargebacks.keys());
     checks.put("operator_revenue_equal_settled", receivable == 0
         && clearedOrChargedBack.containsAll(uploads.keys())
-        && totalRevenue(scenario) - chargebacks.operatorsMinor() == tally.operatorSettledMinor
+        && totalRevenue(scenario) - chargebacks.minor() + chargebacks.representedMinor() == tally.operatorSettledMinor
+        && chargebacks.operatorsNetMinor() == chargebacks.minor() - chargebacks.representedMinor()
         && scenario.transitSwitch().rejectionsTotal() == uploads.records() - cleared.size() - chargebacks.count());
     checks.put("switch_accounts_settled_to_zero", switchSettled(scenario));
+    checks.put("windows_net_to_zero_and_match_operator_books", windowsNetToZero(scenario));
     checks.put("issuers_paid_the_switch", owedToSwitch == 0);
     checks.put("flash_recovered_equal_torn_after_commit", recovered.equals(scenario.tornAfterCommit()));
     Counterfeits counterfeits = scenario.counterfeits();
@@ -155,40 +181,142 @@ final class Findings {
         tally.lateCopiesRefused + lateCopies(scenario), inFlight, events(scenario), counterfeits.presented(),
         counterfeits.refused(), checks,
         booksBalanced(ledger), false, "not verified yet", 0, conserved, tally.notes,
-        new TransitReport.Disputes(chargebacks.count(), chargebacks.operatorsMinor(),
-            scenario.transitSwitch().latePresentments().records(), scenario.transitSwitch().latePresentments().faresMinor()));
+        new TransitReport.Disputes(chargebacks.count(), chargebacks.minor(), chargebacks.representedCount(),
+            chargebacks.representedMinor(), tally.representmentsRefused, chargebacks.operatorsNetMinor(),
+            misPriced.records(), misPriced.excessMinor(), scenario.transitSwitch().latePresentments().records(),
+            scenario.transitSwitch().latePresentments().faresMinor()),
+        TransitReport.Rates.of(scenario.settings()));
   }
 
   /**
-   * Chargebacks as the switch accepted them (count, amount, card transactions, all netted) and as
-   * the operators booked them (their chargebacks accounts; the demo re-presents nothing).
+   * Disputes as each party's records hold them: the chargebacks and re-presentments the switch
+   * accepted (count, amount, card transactions, all netted), what the operators' notices booked
+   * ({@code operatorsMinor}) and what is left on their chargebacks accounts ({@code
+   * operatorsNetMinor}); {@code inEveryRecord}: each chargeback is in its issuer's exception files,
+   * netted in a window and in its operator's records, each re-presentment netted and in its
+   * operator's records; {@code representedOnce}: no record re-presented twice.
    */
-  private record Chargebacks(long count, long minor, Set<CardTransactionKey> keys, boolean netted, long operatorsMinor) {}
+  private record Disputes(long count, long minor, Set<CardTransactionKey> keys, boolean netted, long operatorsMinor,
+      long representedCount, long representedMinor, long operatorsNetMinor, boolean inEveryRecord,
+      boolean representedOnce) {}
 
-  private static Chargebacks chargebacks(TransitScenario scenario) {
-    List<TransitSwitch.Dispute> disputes = scenario.transitSwitch().disputes().stream()
-        .filter(d -> d.exception().stage() == ExceptionStage.CHARGEBACK).toList();
-    return new Chargebacks(disputes.size(), disputes.stream().mapToLong(d -> d.exception().fareMinor()).sum(),
-        disputes.stream().map(d -> d.exception().key()).collect(Collectors.toSet()),
-        disputes.stream().allMatch(d -> d.window() != null),
-        scenario.operators().values().stream().mapToLong(OperatorBackOffice::chargebacksMinor).sum());
+  private static Disputes disputes(TransitScenario scenario) {
+    List<TransitSwitch.Dispute> all = scenario.transitSwitch().disputes();
+    List<TransitSwitch.Dispute> chargebacks = stage(all, ExceptionStage.CHARGEBACK);
+    List<TransitSwitch.Dispute> represented = stage(all, ExceptionStage.REPRESENTMENT);
+    Collection<OperatorBackOffice> operators = scenario.operators().values();
+    long noticesMinor = operators.stream().flatMap(o -> o.chargebacks().stream())
+        .mapToLong(TransitException::fareMinor).sum();
+    return new Disputes(chargebacks.size(), chargebacks.stream().mapToLong(d -> d.exception().fareMinor()).sum(),
+        chargebacks.stream().map(d -> d.exception().key()).collect(Collectors.toSet()),
+        all.stream().allMatch(d -> d.window() != null), noticesMinor, represented.size(),
+        represented.stream().mapToLong(d -> d.exception().fareMinor()).sum(),
+        operators.stream().mapToLong(OperatorBackOffice::chargebacksMinor).sum(),
+        inEveryRecord(scenario, chargebacks, represented),
+        represented.stream().map(d -> d.exception().recordId()).distinct().count() == represented.size());
+  }
+
+  private static List<TransitSwitch.Dispute> stage(List<TransitSwitch.Dispute> disputes, ExceptionStage stage) {
+    return disputes.stream().filter(d -> d.exception().stage() == stage).toList();
+  }
+
+  private static boolean inEveryRecord(TransitScenario scenario, List<TransitSwitch.Dispute> chargebacks,
+      List<TransitSwitch.Dispute> represented) {
+    Set<RecordId> raisedByIssuers = new HashSet<>();
+    for (Issuer issuer : scenario.issuers().values()) {
+      for (Path file : issuer.chargebackFiles(scenario.settings().dataDir().resolve(TransitScenario.ISSUER_OUT))) {
+        readExceptions(file).forEach(e -> raisedByIssuers.add(e.recordId()));
+      }
+    }
+    boolean all = true;
+    for (TransitSwitch.Dispute d : chargebacks) {
+      OperatorBackOffice operator = scenario.operators().get(d.exception().operator());
+      all &= d.window() != null && raisedByIssuers.contains(d.exception().recordId())
+          && operator.chargebacks().stream().anyMatch(e -> e.recordId().equals(d.exception().recordId()));
+    }
+    for (TransitSwitch.Dispute d : represented) {
+      OperatorBackOffice operator = scenario.operators().get(d.exception().operator());
+      all &= d.window() != null && operator.representments().stream()
+          .anyMatch(e -> e.recordId().equals(d.exception().recordId()) && e.fareMinor() == d.exception().fareMinor());
+    }
+    return all;
+  }
+
+  private static List<TransitException> readExceptions(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return ExceptionFile.read(in, FileLimits.defaults()).exceptions();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Every window the switch settled, read back from its settlement report files: the positions sum
+   * to zero, and each operator's positions over the windows are what its settlement bank account
+   * received. A chargeback not netted would leave an issuer's position, and so an operator's
+   * settlement, off by its fare.
+   */
+  private static boolean windowsNetToZero(TransitScenario scenario) {
+    Map<PartyId, Long> operatorPositions = new HashMap<>();
+    for (LocalDate window : scenario.windows()) {
+      Optional<SettlementRun> run = scenario.transitSwitch().settledRun(window);
+      if (run.isEmpty()) {
+        return false;
+      }
+      long sum = 0;
+      for (NetPosition position : run.get().report().positions()) {
+        sum += position.net().amountMinor();
+        operatorPositions.merge(position.party(), position.net().amountMinor(), Long::sum);
+      }
+      if (sum != 0) {
+        return false;
+      }
+    }
+    return scenario.operators().entrySet().stream().allMatch(e -> e.getValue().settledMinor()
+        == operatorPositions.getOrDefault(e.getKey(), 0L));
+  }
+
+  /**
+   * Records the operators uploaded with another fare than their gate journaled (the back office's
+   * stale fare table), and by how much they overstate it: the uploaded files against the journals.
+   */
+  private record MisPriced(long records, long excessMinor) {}
+
+  private static MisPriced misPriced(TransitScenario scenario, Uploads uploads) {
+    Map<RecordId, Long> journaled = new HashMap<>();
+    for (GateKernel gate : scenario.metro().allGates()) {
+      gate.journal().records().forEach(r -> journaled.put(r.id(), r.fare().amountMinor()));
+    }
+    long records = 0;
+    long excess = 0;
+    for (TransitRecord record : uploads.distinct().values()) {
+      Long fare = journaled.get(record.id());
+      if (fare != null && fare != record.fare().amountMinor()) {
+        records++;
+        excess += record.fare().amountMinor() - fare;
+      }
+    }
+    return new MisPriced(records, excess);
   }
 
   /** What the operators uploaded: every offline file they wrote, read back. */
-  private record Uploads(long records, long faresMinor, Set<CardTransactionKey> keys) {}
+  private record Uploads(long records, long faresMinor, Set<CardTransactionKey> keys,
+      Map<RecordId, TransitRecord> distinct) {}
 
   private static Uploads uploads(TransitScenario scenario) {
     long records = 0;
     long fares = 0;
     Set<CardTransactionKey> keys = new HashSet<>();
+    Map<RecordId, TransitRecord> distinct = new HashMap<>();
     for (OperatorBackOffice office : scenario.operators().values()) {
       for (TransitRecord record : office.uploadedRecords()) {
         records++;
         fares += record.fare().amountMinor();
         keys.add(record.cardKey());
+        distinct.put(record.id(), record);
       }
     }
-    return new Uploads(records, fares, keys);
+    return new Uploads(records, fares, keys, distinct);
   }
 
   /** Every gate's journal (what each gate journaled and forced to disk), de-duplicated on the card transaction key. */

@@ -3,6 +3,8 @@ package io.iotpay.demo.transit;
 import io.iotpay.foundation.crypto.oda.OdaVerifier;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.transit.RecordId;
+import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.terminal.gate.FareTable;
 import io.iotpay.terminal.gate.GateConfig;
 import io.iotpay.terminal.gate.GateJournal;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The demo's metro: one line of {@value #STATIONS} stations in 4 zones (fare 3.00 + 1.50 per zone
@@ -74,6 +77,12 @@ final class MetroNetwork implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The record {@code id} as its gate's journal holds it (read from the gate's journal), if the gate journaled it. */
+  Optional<TransitRecord> journaled(RecordId id) {
+    return allGates().stream().filter(g -> g.config().terminalId().equals(id.terminalId())).findFirst()
+        .flatMap(gate -> gate.journal().records().stream().filter(r -> r.id().equals(id)).findFirst());
   }
 
   List<GateKernel> allGates() {

@@ -37,7 +37,8 @@ import java.util.TreeMap;
  * @param counterfeitPresented counterfeit cards presented at entry gates ({@code --counterfeit-rate})
  * @param counterfeitRefused of those, the gates that stayed shut (from the gates' refusals)
  * @param checks each conservation equation and whether it held
- * @param disputes chargebacks and late presentments, from the parties' records
+ * @param disputes chargebacks, re-presentments and late presentments, from the parties' records
+ * @param rates the fault rates the run was asked for (counterfeit, late, dispute)
  */
 public record TransitReport(
     int riders,
@@ -77,12 +78,34 @@ public record TransitReport(
     long auditLeaves,
     boolean conserved,
     List<String> notes,
-    Disputes disputes) {
+    Disputes disputes,
+    Rates rates) {
   /**
-   * Disputes and late presentments, from the parties' own records: chargebacks as the switch
-   * accepted them and the operators booked them; late presentments as the switch accepted them.
+   * Disputes and late presentments, from the parties' own records.
+   *
+   * @param chargebacks chargebacks the switch accepted (each an issuer's refusal)
+   * @param chargebacksMinor their fares, as charged back (the switch's records; the operators' notices agree)
+   * @param representments re-presentments the switch accepted (corrected records, each once)
+   * @param representmentsMinor the fares they claimed back
+   * @param representmentsRefused second re-presentments of a record, refused by the operator's back office
+   * @param chargebacksKeptMinor what is left on the operators' chargebacks accounts (their ledger):
+   *     charged back − re-presented
+   * @param misPriced records an operator uploaded with another fare than its gate journaled (its
+   *     uploaded files against the gates' journals)
+   * @param misPricedExcessMinor by how much those uploaded fares exceed the journaled ones
+   * @param latePresentments records the switch accepted from files whose day had settled
+   * @param latePresentedMinor their fares
    */
-  public record Disputes(long chargebacks, long chargebacksMinor, long latePresentments, long latePresentedMinor) {}
+  public record Disputes(long chargebacks, long chargebacksMinor, long representments, long representmentsMinor,
+      long representmentsRefused, long chargebacksKeptMinor, long misPriced, long misPricedExcessMinor,
+      long latePresentments, long latePresentedMinor) {}
+
+  /** The fault rates of the run: counterfeit cards, walked-away torn taps, back-office mis-pricing. */
+  public record Rates(double counterfeit, double late, double dispute) {
+    static Rates of(TransitSettings settings) {
+      return new Rates(settings.counterfeitRate(), settings.lateRate(), settings.disputeRate());
+    }
+  }
 
   public TransitReport {
     refusals = Map.copyOf(refusals);
@@ -99,7 +122,7 @@ public record TransitReport(
         operatorSettledMinor, quotaRestores, flashInjected, flashTornAfterCommit, flashRecovered, recoveredMatchesTorn,
         denyListed, clearingRefusals, switchRejections, operatorRefusedDuplicatesMinor, foreignRecoveredCopies,
         lateRecoveredCopies, inFlight, events, counterfeitPresented, counterfeitRefused, checks, booksBalanced, verified,
-        detail, leaves, conserved, notes, disputes);
+        detail, leaves, conserved, notes, disputes, rates);
   }
 
   /** True when money was conserved, every book balances and the audit log verifies. */
@@ -119,6 +142,9 @@ public record TransitReport(
     out.put("days", days);
     out.put("seed", seed);
     out.put("flash_rate", flashRate);
+    out.put("counterfeit_rate", rates.counterfeit());
+    out.put("late_rate", rates.late());
+    out.put("dispute_rate", rates.dispute());
     out.put("enabled", enabled);
     out.put("taps_in", tapsIn);
     out.put("taps_out", tapsOut);
@@ -150,8 +176,14 @@ public record TransitReport(
     out.put("books_balanced", booksBalanced);
     out.put("audit_verified", auditVerified);
     out.put("audit_leaves", auditLeaves);
+    out.put("mispriced_uploaded", disputes.misPriced());
+    out.put("mispriced_excess_minor", disputes.misPricedExcessMinor());
     out.put("chargebacks", disputes.chargebacks());
     out.put("chargebacks_minor", disputes.chargebacksMinor());
+    out.put("representments", disputes.representments());
+    out.put("representments_minor", disputes.representmentsMinor());
+    out.put("representments_refused", disputes.representmentsRefused());
+    out.put("chargebacks_kept_minor", disputes.chargebacksKeptMinor());
     out.put("late_presentments", disputes.latePresentments());
     out.put("late_presented_minor", disputes.latePresentedMinor());
     out.put("conserved", conserved);

@@ -33,6 +33,9 @@ import io.iotpay.protocol.journal.JournalFile;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.protocol.script.CardScript;
 import io.iotpay.protocol.transit.TransitKind;
+import io.iotpay.protocol.transit.ExceptionReason;
+import io.iotpay.protocol.transit.RecordId;
+import io.iotpay.protocol.transit.TransitException;
 import io.iotpay.protocol.transit.TransitRecord;
 import io.iotpay.protocol.transit.TransitRecord.CardTransactionKey;
 import io.iotpay.protocol.pki.PartyRole;
@@ -77,13 +80,18 @@ import java.util.TreeMap;
  * tap); each night the operators collect their gates' journals and upload day T's file; on T+1 the
  * switch settles, the issuers clear (TACs verified, riders debited), pay the switch, publish their
  * deny lists (distributed by the switch to the operators and their gates) and restore low quotas.
- * After the last day a final night settles it, so nothing is normally left in flight.
+ * With {@code --dispute-rate} the operators' back office mis-prices some exits ({@link StaleFareTable}):
+ * the issuers refuse them and charge them back, the switch nets the chargebacks in the next window,
+ * the operators re-present each once corrected to the gate's record. After the last day a final
+ * night settles it (and up to two more net the last disputes), so nothing is normally left in flight.
  *
  * <p>Not thread-safe; one run per instance. The parties never see each other: the scenario is the
  * composition root that carries their files between them.
  */
 public final class TransitScenario {
   static final PartyId SWITCH = PartyId.of("SWITCH");
+  /** Where the issuers write their chargeback and deny list files, under the data directory. */
+  static final String ISSUER_OUT = "issuer-out";
   static final long SWITCH_BOOK = 3;
   static final long SWITCH_ACCOUNT_BASE = 3_000_000;
   static final long SWITCH_TRANSFER_BASE = 3_000_000_000L;
@@ -98,6 +106,8 @@ public final class TransitScenario {
   /** Commands of a tap with offline data authentication (docs/gate.md §2): a fault is injected at one of them. */
   static final int TAP_COMMANDS_MAX = 7;
   static final Instant START = Instant.parse("2026-03-01T20:00:00Z");
+  /** Windows after the last day: one nets the last chargebacks, the next the re-presentments answering them. */
+  static final int EXTRA_WINDOWS_MAX = 2;
 
   private final TransitSettings settings;
   private final PrintStream progress;
@@ -120,6 +130,10 @@ public final class TransitScenario {
   private Counterfeits counterfeits;
   /** The scheme CA and every party's file-signing key (docs/signed-files.md). */
   private SchemeEnrolment scheme;
+  /** The operators' back-office fault of {@code --dispute-rate}. */
+  private final StaleFareTable staleFares;
+  /** Every business day the switch settled, in order. */
+  private final List<LocalDate> windows = new ArrayList<>();
   /** Per operator, the deny-list acceptance its gates apply (signature and version bound). */
   private final Map<PartyId, SignedDenyLists> gateDenyLists = new HashMap<>();
 
@@ -129,6 +143,7 @@ public final class TransitScenario {
     this.random = new Random(settings.seed());
     // Its own stream, so the riders' journeys of a seed are the same whatever the counterfeit rate.
     this.counterfeitRandom = new Random(~settings.seed());
+    this.staleFares = new StaleFareTable(settings.seed(), settings.disputeRate());
   }
 
   /** One rider: the account, the card (phone SE) and what pushes put on it. */
@@ -180,6 +195,8 @@ public final class TransitScenario {
     long walkedAway;
     /** Recovered copies of a settled day's transaction, uploaded late and refused by the switch as duplicates. */
     long lateCopiesRefused;
+    /** Second re-presentments of a record the back office refused (it re-presents a record once). */
+    long representmentsRefused;
     final List<String> notes = new ArrayList<>();
 
     void refused(String reason) {
@@ -542,15 +559,7 @@ public final class TransitScenario {
     advanceTo(date.atStartOfDay(clock.rule().zone()).toInstant().plus(Duration.ofHours(23)));
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
       for (GateKernel gate : metro.gatesOf(entry.getKey())) {
-        // The back office reads the journal file as written (a live file: a torn last line is
-        // skipped). A recovered copy of a transaction taken at the other operator's gate is not
-        // its own: it goes to that operator, whose gate may never have journaled the original (a
-        // rider who walked away from a torn tap); the switch refuses the copies it has already.
-        CollectResult collected = entry.getValue().collectJournal(gate.journal().file());
-        tally.foreignCopies += collected.foreign();
-        Assert.that(collected.refused() == 0, "the back office refused its own gate's records [gate={}, refused={}]",
-            gate.config().terminalId(), collected.refused());
-        forwardForeignCopies(entry.getKey(), gate);
+        collectJournal(entry.getKey(), entry.getValue(), gate);
       }
     }
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
@@ -565,14 +574,30 @@ public final class TransitScenario {
     }
   }
 
-  private void forwardForeignCopies(PartyId operator, GateKernel gate) {
+  /**
+   * The back office reads the journal file as written (the protocol's journal format; a live file:
+   * a torn last line is skipped) and re-rates its own records ({@link StaleFareTable}, the fault of
+   * {@code --dispute-rate}). A recovered copy of a transaction taken at the other operator's gate is
+   * not its own: it goes to that operator, whose gate may never have journaled the original (a rider
+   * who walked away from a torn tap); the switch refuses the copies it has already.
+   */
+  private void collectJournal(PartyId operator, OperatorBackOffice office, GateKernel gate) {
+    List<TransitRecord> own = new ArrayList<>();
     Map<PartyId, List<TransitRecord>> foreign = new HashMap<>();
     for (TransitRecord record : JournalFile.readRecords(gate.journal().file())) {
-      if (!record.operator().equals(operator)) {
+      if (record.operator().equals(operator)) {
+        own.add(staleFares.reRate(record));
+      } else {
         foreign.computeIfAbsent(record.operator(), o -> new ArrayList<>()).add(record);
       }
     }
-    foreign.forEach((owner, records) -> operators.get(owner).collect(records));
+    CollectResult collected = office.collect(own);
+    Assert.that(collected.refused() == 0, "the back office refused its own gate's records [gate={}, refused={}]",
+        gate.config().terminalId(), collected.refused());
+    foreign.forEach((owner, records) -> {
+      tally.foreignCopies += records.size();
+      operators.get(owner).collect(records);
+    });
   }
 
   /**
@@ -592,17 +617,19 @@ public final class TransitScenario {
   }
 
   /**
-   * Chargebacks raised on the last morning are netted in the next window: one more night without
-   * rides and its morning settle them, so nothing is left in flight.
+   * Chargebacks raised on the last morning are netted in the next window, and a re-presentment
+   * answering one in the window after: up to {@value #EXTRA_WINDOWS_MAX} more nights without rides
+   * and their mornings settle them, so nothing is left in flight.
    */
   private void settleLastDisputes() {
-    if (transitSwitch.disputes().stream().anyMatch(d -> d.window() == null)) {
+    for (int extra = 0; extra < EXTRA_WINDOWS_MAX && transitSwitch.disputes().stream().anyMatch(d -> d.window() == null);
+        extra++) {
       LocalDate date = clock.businessDate();
       night(date);
       morning(date);
     }
     Assert.that(transitSwitch.disputes().stream().allMatch(d -> d.window() != null),
-        "a dispute is left unsettled after the extra window");
+        "a dispute is left unsettled after the extra windows");
   }
 
   // ---------------------------------------------------------------- T+1: settle, clear, lists, restores
@@ -611,11 +638,12 @@ public final class TransitScenario {
     LocalDate today = clock.advanceToNextBusinessDay();
     clock.advance(Duration.ofHours(2));
     SettlementRun run = transitSwitch.settle(businessDate, today);
+    windows.add(businessDate);
     for (Issuer issuer : issuers.values()) {
       Path clearing = run.clearingFiles().get(issuer.id());
       ClearingReport report = clear(issuer, clearing);
       // What the issuer refused goes back as chargebacks, netted in the next window.
-      issuer.writeChargebackFile(clearing, report, settings.dataDir().resolve("issuer-out"), SWITCH)
+      issuer.writeChargebackFile(clearing, report, settings.dataDir().resolve(ISSUER_OUT), SWITCH)
           .ifPresent(transitSwitch::receiveExceptions);
       Optional.ofNullable(run.exceptionNotices().get(issuer.id()))
           .ifPresent(notice -> issuer.receiveExceptionNotice(notice, SWITCH));
@@ -626,12 +654,48 @@ public final class TransitScenario {
       tally.operatorSettledMinor += entry.getValue().receiveSettlement(run.reportFiles().get(entry.getKey()));
       Optional.ofNullable(run.exceptionNotices().get(entry.getKey()))
           .ifPresent(notice -> entry.getValue().receiveExceptionNotice(notice));
+      representCorrected(entry.getValue());
     }
     distributeDenyLists(today);
     restoreQuotas();
     say("demo transit: T+1 %s: day %s settled (%d records), cleared %d, debited %d, arrears %d, restores so far %d",
         today, businessDate, run.report().recordsSettled(), tally.clearedMinor, tally.debitedMinor,
         tally.arrearsMinor, tally.quotaRestores);
+  }
+
+  /**
+   * The operator answers each AMOUNT_MISMATCH chargeback whose gate journaled another fare than the
+   * one uploaded (its back office mis-priced it): it re-presents the record once, corrected to the
+   * gate's record, which is the evidence. Its retry job then tries the first such record once more,
+   * as a job that lost its answer would: the back office refuses a second re-presentment.
+   */
+  private void representCorrected(OperatorBackOffice office) {
+    Set<RecordId> represented = new HashSet<>();
+    office.representments().forEach(r -> represented.add(r.recordId()));
+    for (TransitException chargeback : office.chargebacks()) {
+      if (chargeback.reason() != ExceptionReason.AMOUNT_MISMATCH || represented.contains(chargeback.recordId())) {
+        continue;
+      }
+      Optional<TransitRecord> journaled = metro.journaled(chargeback.recordId());
+      if (journaled.isEmpty() || journaled.get().fare().amountMinor() == chargeback.fareMinor()) {
+        continue; // nothing the operator could correct: the chargeback stands
+      }
+      IntakeReceipt receipt = office.representCorrected(journaled.get(), transitSwitch::receiveExceptions);
+      Assert.that(receipt.recordsAccepted() == 1, "the switch refused a corrected re-presentment [record={}, reason={}]",
+          chargeback.recordId(), receipt.reason());
+      if (tally.representmentsRefused == 0) {
+        tryRepresentingAgain(office, journaled.get());
+      }
+    }
+  }
+
+  private void tryRepresentingAgain(OperatorBackOffice office, TransitRecord journaled) {
+    try {
+      office.representCorrected(journaled, transitSwitch::receiveExceptions);
+      tally.notes.add("a second re-presentment of " + journaled.id() + " was sent");
+    } catch (IllegalArgumentException refused) {
+      tally.representmentsRefused++;
+    }
   }
 
   private ClearingReport clear(Issuer issuer, Path clearingFile) {
@@ -650,7 +714,7 @@ public final class TransitScenario {
 
   private void distributeDenyLists(LocalDate today) {
     for (Issuer issuer : issuers.values()) {
-      transitSwitch.publishDenyList(issuer.writeDenyListFile(settings.dataDir().resolve("issuer-out"), SWITCH, today));
+      transitSwitch.publishDenyList(issuer.writeDenyListFile(settings.dataDir().resolve(ISSUER_OUT), SWITCH, today));
     }
     for (Map.Entry<PartyId, OperatorBackOffice> entry : operators.entrySet()) {
       List<Path> files = transitSwitch.denyListFilesFor(entry.getKey(), today);
@@ -724,6 +788,11 @@ public final class TransitScenario {
 
   Counterfeits counterfeits() {
     return counterfeits;
+  }
+
+  /** Every business day the switch settled, in order. */
+  List<LocalDate> windows() {
+    return windows;
   }
 
   Set<CardTransactionKey> tornAfterCommit() {

@@ -101,6 +101,56 @@ class TransitDisputesTest {
   }
 
   /**
+   * The operator's back office uploaded a record with another fare than its gate journaled (300 for
+   * the gate's 250); the issuer refuses it and charges 300 back. The operator re-presents it once,
+   * corrected to the gate's record: the switch nets 250 back, the issuer books 250, 50 stays charged
+   * back. A correction claiming more than was charged back, one of another card transaction and a
+   * second re-presentment are refused, changing nothing.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void representmentCorrectedToTheGatesRecord_isNettedAtTheGatesFare_once(AlgorithmSuite suite) throws Exception {
+    try (TransitParties parties = new TransitParties(suite, dir)) {
+      Pan card = parties.issueCard();
+      TransitRecord uploaded = parties.exitWithoutValidTac(card, 1, 1, 300, DAY);
+      TransitRecord journaled = parties.exitWithoutValidTac(card, 1, 1, 250, DAY);
+      parties.operator.collect(List.of(uploaded));
+      parties.operator.upload(DAY, parties.transitSwitch);
+      morning(parties, parties.transitSwitch.settle(DAY, DAY.plusDays(1)));
+      morning(parties, parties.transitSwitch.settle(DAY.plusDays(1), DAY.plusDays(2)));
+      assertThat(parties.operator.chargebacksMinor()).isEqualTo(300);
+
+      assertThatThrownBy(() -> parties.operator.representCorrected(parties.exitWithoutValidTac(card, 1, 1, 301, DAY),
+          parties.transitSwitch::receiveExceptions)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("more than the 300 charged back");
+      assertThatThrownBy(() -> parties.operator.representCorrected(parties.exitWithoutValidTac(card, 1, 2, 250, DAY),
+          parties.transitSwitch::receiveExceptions)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not the card transaction uploaded");
+      assertThat(parties.transitSwitch.disputes()).hasSize(1);
+
+      assertThat(parties.operator.representCorrected(journaled, parties.transitSwitch::receiveExceptions)
+          .recordsAccepted()).isEqualTo(1);
+      assertThatThrownBy(() -> parties.operator.representCorrected(journaled, parties.transitSwitch::receiveExceptions))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("re-presented already");
+      assertThat(parties.operator.chargebacksMinor()).isEqualTo(50);
+      SettlementRun back = parties.transitSwitch.settle(DAY.plusDays(2), DAY.plusDays(3));
+      assertThat(net(back, TransitParties.METRO)).isEqualTo(250);
+      morning(parties, back);
+
+      assertThat(parties.transitSwitch.disputes()).extracting(d -> d.exception().fareMinor()).containsExactly(300L, 250L);
+      assertThat(parties.operator.representments()).singleElement().satisfies(r -> assertThat(r.fareMinor()).isEqualTo(250));
+      assertThat(parties.operator.fareRevenueMinor() - parties.operator.chargebacksMinor())
+          .isEqualTo(parties.operator.settledMinor()).isEqualTo(250);
+      assertThat(parties.operator.receivableMinor()).isZero();
+      assertThat(parties.debitBalance(parties.issuer.arrearsAccountId())).isEqualTo(250);
+      assertThat(parties.debitBalance(parties.issuer.dueToSwitchAccountId())).isZero();
+      assertThat(parties.debitBalance(parties.transitSwitch.settlementAccountId())).isZero();
+      assertThat(parties.booksBalanced()).isTrue();
+      assertThat(parties.closeAndVerifyAudit()).isTrue();
+    }
+  }
+
+  /**
    * T+1 morning of {@code run}: the issuer clears, charges back what it refused, books the
    * re-presentments netted against it, pays its position; the operator books its position and its
    * chargebacks.

@@ -10,10 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The transit scenario end to end with flash-card injection and counterfeit cards on: both card suites
  * ride in every run (half the riders 3DES, half SM4), the audit log alternates suites over the seeds.
+ * The defaults of {@code iotpay demo transit} run in both suites of the audit log and the scheme PKI:
+ * counterfeits, a late presentment, chargebacks of mis-priced records and their corrected
+ * re-presentments, with every check holding.
  */
 class TransitScenarioTest {
   private static final List<TransitReport> RUNS = new ArrayList<>();
@@ -64,6 +68,37 @@ class TransitScenarioTest {
     assertThat(report.disputes().latePresentments()).as("a walked-away tap came after its day settled").isPositive();
     assertThat(report.disputes().latePresentedMinor()).isNotNegative();
     assertThat(report.disputes().chargebacks()).as("no issuer refusals in this scenario").isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void defaults_showCounterfeitsLatePresentmentsAndChargebacks_nettedAndRepresentedOnce_andEveryCheckHolds(
+      AlgorithmSuite suite) throws Exception {
+    TransitSettings d = TransitSettings.defaults(tempDir);
+    TransitReport report = TransitScenario.run(new TransitSettings(d.riders(), d.days(), d.seed(), d.flashRate(),
+        d.counterfeitRate(), tempDir, suite, d.lateRate(), d.disputeRate()), null);
+    TransitReport.Disputes disputes = report.disputes();
+
+    assertThat(report.checks()).as("every conservation equation").allSatisfy((name, held) -> assertThat(held)
+        .as(name).isTrue());
+    assertThat(report.ok()).isTrue();
+    assertThat(report.inFlightMinor()).isZero();
+    assertThat(report.counterfeitPresented()).isPositive().isEqualTo(report.counterfeitRefused());
+    assertThat(disputes.latePresentments()).isPositive();
+    // The back office over-prices by one zone; the issuers refuse exactly the mis-priced records they get.
+    assertThat(disputes.misPriced()).isGreaterThanOrEqualTo(disputes.chargebacks());
+    assertThat(disputes.misPricedExcessMinor()).isEqualTo(disputes.misPriced() * StaleFareTable.ZONE_SUPPLEMENT_MINOR);
+    assertThat(disputes.chargebacks()).isPositive().isEqualTo(report.clearingRefusals());
+    assertThat(report.notes()).filteredOn(note -> note.startsWith("clearing refused"))
+        .hasSize((int) disputes.chargebacks()).allSatisfy(note -> assertThat(note).contains("AMOUNT_MISMATCH"));
+    // Each is re-presented once at its gate's fare: the supplement stays charged back, a second try is refused.
+    assertThat(disputes.representments()).isEqualTo(disputes.chargebacks());
+    assertThat(disputes.chargebacksKeptMinor()).isEqualTo(disputes.chargebacksMinor() - disputes.representmentsMinor())
+        .isEqualTo(disputes.chargebacks() * StaleFareTable.ZONE_SUPPLEMENT_MINOR);
+    assertThat(disputes.representmentsRefused()).isOne();
+    assertThat(report.operatorSettledMinor()).isEqualTo(report.clearedMinor() + disputes.representmentsMinor());
+    assertThat(report.faresOnCardsMinor()).isEqualTo(report.faresMinor())
+        .isEqualTo(report.clearedMinor() + disputes.representmentsMinor());
   }
 
   @AfterAll

@@ -457,16 +457,57 @@ public final class OperatorBackOffice implements AutoCloseable {
    * @throws IllegalArgumentException when the record was not charged back or was re-presented already
    */
   public synchronized IntakeReceipt represent(RecordId recordId, Function<Path, IntakeReceipt> switchExceptions) {
-    OperatorStore.Held chargeback = held(recordId, ExceptionStage.CHARGEBACK)
-        .orElseThrow(() -> new IllegalArgumentException("record " + recordId + " was not charged back"));
-    if (held(recordId, ExceptionStage.REPRESENTMENT).isPresent()) {
-      throw new IllegalArgumentException("record " + recordId + " was re-presented already");
-    }
+    OperatorStore.Held chargeback = chargebackToAnswer(recordId);
     TransitRecord record = collected.get(recordId);
     Assert.that(record != null, "a charged-back record the back office never collected [record={}]", recordId);
     return sendRepresentment(new TransitException(ExceptionStage.REPRESENTMENT,
         ExceptionReason.valueOf(chargeback.reason()), config.self(), record.businessDate(), recordId, record.cardKey(),
         chargeback.fareMinor(), evidence(record)), switchExceptions);
+  }
+
+  /**
+   * Re-presents a charged-back record once, corrected to its gate's own record {@code journaled}:
+   * for a record this back office changed after the gate journaled it (a re-rating with a stale fare
+   * table, which the issuer refused as AMOUNT_MISMATCH), the fare the card's TAC covers. The line
+   * claims the journaled fare, at most the fare charged back (the switch refuses more), with the
+   * SHA-256 of the gate's journal line as evidence; when the switch takes it, books Dr receivable
+   * from switch, Cr chargebacks for that fare (the difference stays charged back).
+   *
+   * @param journaled the gate's record as its journal holds it: the same record id and card
+   *     transaction as the one uploaded
+   * @return the switch's receipt (its recordsAccepted is 1 when the line was taken)
+   * @throws IllegalArgumentException when the record was not charged back or was re-presented
+   *     already, when {@code journaled} is not the uploaded record's card transaction and kind, or
+   *     claims more than was charged back; nothing is sent
+   */
+  public synchronized IntakeReceipt representCorrected(TransitRecord journaled,
+      Function<Path, IntakeReceipt> switchExceptions) {
+    RecordId recordId = journaled.id();
+    OperatorStore.Held chargeback = chargebackToAnswer(recordId);
+    TransitRecord uploaded = collected.get(recordId);
+    Assert.that(uploaded != null, "a charged-back record the back office never collected [record={}]", recordId);
+    if (!uploaded.cardKey().equals(journaled.cardKey()) || uploaded.kind() != journaled.kind()
+        || !uploaded.operator().equals(journaled.operator())) {
+      throw new IllegalArgumentException("record " + recordId + " as journaled is not the card transaction uploaded");
+    }
+    long fareMinor = journaled.fare().amountMinor();
+    if (fareMinor > chargeback.fareMinor()) {
+      throw new IllegalArgumentException("record " + recordId + " as journaled claims " + fareMinor + ", more than the "
+          + chargeback.fareMinor() + " charged back");
+    }
+    return sendRepresentment(new TransitException(ExceptionStage.REPRESENTMENT,
+        ExceptionReason.valueOf(chargeback.reason()), config.self(), journaled.businessDate(), recordId,
+        journaled.cardKey(), fareMinor, evidence(journaled)), switchExceptions);
+  }
+
+  /** The chargeback of {@code recordId} not yet re-presented. */
+  private OperatorStore.Held chargebackToAnswer(RecordId recordId) {
+    OperatorStore.Held chargeback = held(recordId, ExceptionStage.CHARGEBACK)
+        .orElseThrow(() -> new IllegalArgumentException("record " + recordId + " was not charged back"));
+    if (held(recordId, ExceptionStage.REPRESENTMENT).isPresent()) {
+      throw new IllegalArgumentException("record " + recordId + " was re-presented already");
+    }
+    return chargeback;
   }
 
   /**
@@ -524,7 +565,10 @@ public final class OperatorBackOffice implements AutoCloseable {
     return disputes(ExceptionStage.CHARGEBACK);
   }
 
-  /** Re-presentments the switch accepted. */
+  /**
+   * Re-presentments the switch accepted, with the fare each claimed (the evidence shown is that of
+   * the record as collected, also for a corrected re-presentment).
+   */
   public synchronized List<TransitException> representments() {
     return disputes(ExceptionStage.REPRESENTMENT);
   }

@@ -199,8 +199,17 @@ final class ExceptionDesk {
       return Checked.refused("the record was already re-presented once");
     }
     TransitException original = chargeback.get().exception();
-    return new Checked(new DisputeStore.Dispute(0, original.as(ExceptionStage.REPRESENTMENT, exception.evidence()),
-        chargeback.get().issuer(), null), null);
+    if (!exception.key().equals(original.key())) {
+      return Checked.refused("the re-presentment's card transaction is not the charged-back record's");
+    }
+    if (exception.fareMinor() > original.fareMinor()) {
+      return Checked.refused("a re-presentment of " + exception.fareMinor() + " claims more than the "
+          + original.fareMinor() + " charged back");
+    }
+    // The re-presented fare: the charged-back one, or less when the operator corrected its record.
+    TransitException line = new TransitException(ExceptionStage.REPRESENTMENT, original.reason(), original.operator(),
+        original.businessDate(), original.recordId(), original.key(), exception.fareMinor(), exception.evidence());
+    return new Checked(new DisputeStore.Dispute(0, line, chargeback.get().issuer(), null), null);
   }
 
   /** A file's own faults: its sender's role for its lines, its receiver and currency. */

@@ -216,7 +216,8 @@ public final class TransitSwitch implements OfflineFileInbox, AutoCloseable {
    * re-presentments, signed by its sender. The file is refused whole (nothing changes) when its
    * signature, format, sender or addressing is wrong; each line is then checked against the
    * switch's own settled record (card, fare, routed issuer; one chargeback and one re-presentment
-   * per record, a re-presentment only after its chargeback was netted), refused lines reported.
+   * per record, a re-presentment only after its chargeback was netted, of the same card transaction,
+   * claiming at most the fare charged back: less when the operator corrected its record), refused lines reported.
    * Accepted lines are netted in the next settlement window.
    *
    * @return ACCEPTED with the lines accepted and refused and the amount accepted; ALREADY_ACCEPTED

@@ -221,4 +221,37 @@ class DisputesAtTheSwitchTest {
     assertThat(fixture.booksBalanced()).isTrue();
     assertThat(fixture.balanceMinor(fixture.transitSwitch.settlementAccountId())).isZero();
   }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void representment_correctedToALowerFare_isNettedAtThatFare_butNeverMoreThanTheChargeback(AlgorithmSuite suite)
+      throws Exception {
+    open(suite);
+    assertThat(fixture.transitSwitch.receiveExceptions(exceptionFile(ISSUER_B, issuerB.signer(), 1,
+        List.of(chargeback(FARE_B, 500)))).recordsAccepted()).isEqualTo(1);
+    fixture.transitSwitch.settle(DAY.plusDays(1), DAY.plusDays(2));
+    TransitException full = representment(FARE_B);
+
+    String before = fixture.transitSwitch.disputes().toString();
+    assertThat(fixture.transitSwitch.receiveExceptions(exceptionFile(METRO_A, metroA.signer(), 1, List.of(
+        new TransitException(ExceptionStage.REPRESENTMENT, full.reason(), full.operator(), full.businessDate(),
+            full.recordId(), full.key(), 501, full.evidence())))).reason())
+        .isEqualTo("a re-presentment of 501 claims more than the 500 charged back");
+    assertThat(fixture.transitSwitch.receiveExceptions(exceptionFile(METRO_A, metroA.signer(), 2, List.of(
+        new TransitException(ExceptionStage.REPRESENTMENT, full.reason(), full.operator(), full.businessDate(),
+            full.recordId(), FARE_A.cardKey(), 300, full.evidence())))).reason())
+        .isEqualTo("the re-presentment's card transaction is not the charged-back record's");
+    assertThat(fixture.transitSwitch.disputes().toString()).as("refused lines change nothing").isEqualTo(before);
+
+    // The operator corrected the record to the fare its gate journaled (350): that is what comes back.
+    assertThat(fixture.transitSwitch.receiveExceptions(exceptionFile(METRO_A, metroA.signer(), 3, List.of(
+        new TransitException(ExceptionStage.REPRESENTMENT, full.reason(), full.operator(), full.businessDate(),
+            full.recordId(), full.key(), 350, full.evidence())))).recordsAccepted()).isEqualTo(1);
+    SettlementRun back = fixture.transitSwitch.settle(DAY.plusDays(2), DAY.plusDays(3));
+    assertThat(net(back, METRO_A)).isEqualTo(350);
+    assertThat(net(back, ISSUER_B)).isEqualTo(-350);
+    assertThat(fixture.transitSwitch.disputes()).extracting(d -> d.exception().fareMinor()).containsExactly(500L, 350L);
+    assertThat(fixture.booksBalanced()).isTrue();
+    assertThat(fixture.balanceMinor(fixture.transitSwitch.settlementAccountId())).isZero();
+  }
 }
