@@ -45,14 +45,10 @@ final class NightScript {
     final TransitRecord late;
     final Map<LocalDate, SettlementRun> runs = new HashMap<>();
 
-    /**
-     * @param cardWithoutValidTac a card of the issuer whose records carry no valid TAC; null for a
-     *     PAN the issuer never issued (every run of a separate process sees the same records)
-     */
+    /** @param cardWithoutValidTac a card of the issuer whose records carry no valid TAC */
     Night(TransitParties parties, Pan cardWithoutValidTac) {
       this.parties = parties;
-      Pan refused = cardWithoutValidTac != null ? cardWithoutValidTac
-          : Pan.withCheckDigit(TransitParties.RANGE + "88888888");
+      Pan refused = cardWithoutValidTac;
       Pan unknown = Pan.withCheckDigit(TransitParties.RANGE + "99999999");
       this.refusedFirst = parties.exitWithoutValidTac(refused, 1, 1, 300, DAY);
       this.unknownCard = parties.exitWithoutValidTac(unknown, 2, 1, 200, DAY);
@@ -146,7 +142,7 @@ final class NightScript {
   }
 
   /** A signed file used already (a step run again after a crash) is refused as a replay: that part was done. */
-  private static void ignoringReplays(Runnable use) {
+  static void ignoringReplays(Runnable use) {
     try {
       use.run();
     } catch (SignedFileException e) {
