@@ -82,5 +82,6 @@ final class NightIssuer implements NightParty.Side {
   @Override
   public void close() {
     issuer.close();
+    base.close();
   }
 }

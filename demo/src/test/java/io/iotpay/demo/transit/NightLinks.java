@@ -13,13 +13,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The transport between the night's party processes ({@link NightKillTest}): one directory per
- * link, {@code <root>/<from>-<to>/}, the receiver's inbox from that sender. A file arrives with its
- * signature ({@code <name>.sig}, docs/signed-files.md): the signature first, then the file, each
- * copied to a hidden temporary name ({@code .<name>.tmp}) and renamed, so a receiver sees a file
- * whole or not at all, and never a file without its signature.
+ * link, {@code <root>/<from>-<to>/}, the receiver's inbox from that sender. A file travels with its
+ * signature ({@code <name>.sig}, docs/signed-files.md), and a receiver never sees one without the
+ * other:
+ *
+ * <ul>
+ *   <li>to the switch ({@link #post}): the pair is copied into a hidden staging directory that is
+ *       then renamed into the inbox whole, one directory per delivery ({@code
+ *       <millis>-<random>-<name>/}); the switch takes the deliveries in name order and moves each,
+ *       once handled, to {@code done/} or {@code refused/} ({@link #deliveries});
+ *   <li>from the switch ({@link #deliver}): into a known place ({@code <inbox>/<window>/clearing.txt},
+ *       …) that the receiver reads when told to; the signature first, then the file, each copied to
+ *       a hidden temporary name and renamed (a delivery again replaces them with the same bytes).
+ * </ul>
  *
  * <p>The switch answers an offline, exception or deny-list file with a receipt
  * ({@code <name>.receipt} in its link back to the sender): the {@link IntakeReceipt} the in-process
@@ -31,6 +42,9 @@ final class NightLinks {
   enum Role { OPERATOR, SWITCH, ISSUER }
 
   static final String RECEIPT_SUFFIX = ".receipt";
+  static final String SIGNATURE_SUFFIX = ".sig";
+  static final String DONE = "done";
+  static final String REFUSED = "refused";
   /** A settlement window's files from the switch, in {@code <inbox>/<window date>/}. */
   static final String CLEARING = "clearing.txt";
   static final String SETTLEMENT = "settlement.txt";
@@ -90,9 +104,59 @@ final class NightLinks {
   }
 
   /**
+   * Posts {@code file} and its signature into {@code inbox} as one new delivery directory, renamed
+   * into place whole.
+   *
+   * @return the delivery directory
+   */
+  static Path post(Path file, Path inbox) {
+    String name = file.getFileName().toString();
+    Path staging = inbox.resolve(".staging-" + UUID.randomUUID());
+    Path delivery = inbox.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8) + "-"
+        + name);
+    try {
+      Files.createDirectories(staging);
+      Files.copy(FileSigner.signaturePath(file), staging.resolve(name + SIGNATURE_SUFFIX));
+      Files.copy(file, staging.resolve(name));
+      Files.move(staging, delivery, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot post " + file + " to " + inbox, e);
+    }
+    return delivery;
+  }
+
+  /** The deliveries waiting in {@code inbox}, in name order: the file of each (its signature beside it). */
+  static List<Path> deliveries(Path inbox) {
+    try (Stream<Path> list = Files.list(inbox)) {
+      return list.filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith(".")
+          && !d.getFileName().toString().equals(DONE) && !d.getFileName().toString().equals(REFUSED)).sorted()
+          .map(NightLinks::fileOf).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + inbox, e);
+    }
+  }
+
+  private static Path fileOf(Path delivery) {
+    String name = delivery.getFileName().toString();
+    return delivery.resolve(name.substring(name.indexOf('-', name.indexOf('-') + 1) + 1));
+  }
+
+  /** Moves a handled delivery (the directory of {@code file}) to the inbox's {@code done/} or {@code refused/}. */
+  static void file(Path file, boolean taken) {
+    Path delivery = file.getParent();
+    Path to = PartyFiles.ownerOnlyDirectory(delivery.resolveSibling(taken ? DONE : REFUSED)).resolve(delivery.getFileName());
+    try {
+      Files.move(delivery, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot file " + delivery, e);
+    }
+  }
+
+  /**
    * Sends {@code file} to the switch and waits for its receipt: the cross-process form of the
    * switch's {@code receive} and {@code receiveExceptions}. A receipt of an earlier delivery of the
-   * same file is dropped first (a file of the same name is the same file: the sender numbers them).
+   * same file is dropped first (a file of the same name is the same file: the sender numbers them;
+   * the switch answers a file it has with its first receipt).
    *
    * @throws IllegalStateException when no receipt comes within {@link #RECEIPT_WAIT_MS}
    */
@@ -104,7 +168,7 @@ final class NightLinks {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot drop the old receipt " + receipt, e);
     }
-    deliver(file, inbox(self, Role.SWITCH), name);
+    post(file, inbox(self, Role.SWITCH));
     return readReceipt(await(receipt, RECEIPT_WAIT_MS));
   }
 

@@ -100,5 +100,6 @@ final class NightOperator implements NightParty.Side {
   @Override
   public void close() {
     operator.close();
+    base.close();
   }
 }

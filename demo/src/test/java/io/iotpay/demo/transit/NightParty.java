@@ -21,6 +21,7 @@ import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.pki.PartyCertificate;
 import io.iotpay.protocol.pki.SignedFileVerifier;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,23 +32,27 @@ import java.util.Map;
 
 /**
  * One party of the transit night (the operator, the switch or the issuer) in a JVM of its own, for
- * {@link NightKillTest}: its own data directory and database (its ledger, its audit log and its
- * store), its keys opened from its sealed custody under the master key in
- * {@value PartyFiles#MASTER_KEY_ENV} (set up by {@link NightScheme}), its files signed with its
- * certified key and the files it receives verified before use (docs/signed-files.md); files cross
- * to the other processes through {@link NightLinks}.
+ * {@link NightKillTest}: for each night, its own data directory and database (its ledger, its audit
+ * log and its store), its keys opened from its sealed custody under its master key (set up by
+ * {@link NightScheme}), its files signed with its certified key and the files it receives verified
+ * before use (docs/signed-files.md); files cross to the other processes through {@link NightLinks}.
  *
- * <p>Usage: {@code NightParty <OPERATOR|SWITCH|ISSUER> <scheme root> <suite>}. It prints {@code
- * READY} once open, then reads one command a line on stdin and answers {@code OK <command>} when it
- * is done, or {@code FAIL <command>: <error>}. Every command is written as its operator would run it
- * again after a crash: it completes what a killed process left and does nothing twice. {@code
- * finish} prints the party's figures ({@code FIGURE <name> <value>}, read from its own ledger and
- * store), closes everything, prints {@code CLOSED} and exits 0.
+ * <p>Usage: {@code NightParty <OPERATOR|SWITCH|ISSUER>}. It prints {@code READY}, then reads one
+ * command a line on stdin and answers {@code OK <command>} when it is done, or {@code FAIL
+ * <command>: <error>}. {@code open <scheme root> <suite>} opens the party's night; the line after
+ * it is the party's master key in hex, which the driver hands over on this pipe (never on disk, in
+ * the command line or in the environment of a later night) and which is not echoed. Every night
+ * command is written as its operator would run it again after a crash: it completes what a killed
+ * process left and does nothing twice. {@code finish} prints the party's figures ({@code FIGURE
+ * <name> <value>}, read from its own ledger and store), closes the night and prints {@code CLOSED};
+ * the process then waits for the next {@code open}. {@code exit} (or the end of stdin) exits 0.
  */
 public final class NightParty {
   static final String READY = "READY";
+  static final String OPEN = "open";
   static final String CLOSED = "CLOSED";
   static final String FINISH = "finish";
+  static final String EXIT = "exit";
   static final String FIGURE = "FIGURE ";
 
   private NightParty() {}
@@ -72,11 +77,10 @@ public final class NightParty {
   record Base(Role role, AlgorithmSuite suite, Path dir, NightLinks links, SecretKeyBytes master, Database database,
       AuditLog auditLog, Ledger ledger, KeyCustody custody, FileTrust trust) implements AutoCloseable {
 
-    static Base open(Role role, Path root, AlgorithmSuite suite) throws Exception {
+    static Base open(Role role, Path root, AlgorithmSuite suite, String masterHex) throws Exception {
       Path dir = NightScheme.dataDir(root, role);
-      SecretKeyBytes master = PartyFiles.masterKey(dir, System.getenv(PartyFiles.MASTER_KEY_ENV),
-          PartyKeys.masterKeyBytes(suite), false, null);
-      PartyProperties keys = PartyKeys.read(dir, suite, null);
+      SecretKeyBytes master = PartyFiles.masterKey(dir, masterHex, PartyKeys.masterKeyBytes(suite), false, null);
+      PartyProperties keys = PartyKeys.read(dir, suite, masterHex);
       Database database = Database.open("jdbc:sqlite:" + dir.resolve(NightScheme.DATABASE_FILE), 4);
       AuditLog auditLog = AuditLog.open(database, AuditLogConfig.of(suite,
           AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC))));
@@ -114,24 +118,44 @@ public final class NightParty {
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws IOException {
     Role role = Role.valueOf(args[0]);
-    Base base = Base.open(role, Path.of(args[1]), AlgorithmSuite.valueOf(args[2]));
-    Side side = switch (role) {
-      case OPERATOR -> new NightOperator(base);
-      case SWITCH -> new NightSwitch(base);
-      case ISSUER -> new NightIssuer(base);
-    };
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
-    out.println(READY);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-    for (String line = in.readLine(); line != null && !line.equals(FINISH); line = in.readLine()) {
-      out.println(answer(side, line));
+    out.println(READY);
+    Side side = null;
+    for (String line = in.readLine(); line != null && !line.equals(EXIT); line = in.readLine()) {
+      if (line.startsWith(OPEN + " ")) {
+        String masterHex = in.readLine();
+        side = open(role, line, masterHex, out);
+      } else if (line.equals(FINISH) && side != null) {
+        side.figures().forEach((name, value) -> out.println(FIGURE + name + " " + value));
+        side.close();
+        side = null;
+        out.println(CLOSED);
+      } else {
+        out.println(side == null ? "FAIL " + line + ": no night is open" : answer(side, line));
+      }
     }
-    side.figures().forEach((name, value) -> out.println(FIGURE + name + " " + value));
-    side.close();
-    base.close();
-    out.println(CLOSED);
+  }
+
+  /** Opens the night {@code open <root> <suite>}; answers OK, or FAIL with nothing open. */
+  private static Side open(Role role, String line, String masterHex, PrintStream out) {
+    String[] open = line.split(" ");
+    try {
+      Base base = Base.open(role, Path.of(open[1]), AlgorithmSuite.valueOf(open[2]), masterHex);
+      Side side = switch (role) {
+        case OPERATOR -> new NightOperator(base);
+        case SWITCH -> new NightSwitch(base);
+        case ISSUER -> new NightIssuer(base);
+      };
+      out.println("OK " + line);
+      return side;
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      out.println("FAIL " + line + ": " + e.toString().replaceAll("[\\r\\n]", " "));
+      return null;
+    }
   }
 
   private static String answer(Side side, String line) {

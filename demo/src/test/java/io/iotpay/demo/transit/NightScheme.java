@@ -54,8 +54,8 @@ import java.util.stream.Collectors;
 /**
  * The set-up step of the separate-process night ({@link NightKillTest}), run once per night like
  * {@code iotpay party init}: a data directory per party ({@code <root>/operator}, {@code switch},
- * {@code issuer}, owner-only), each with its own master key (kept by the caller, given to the
- * party's process in {@value PartyFiles#MASTER_KEY_ENV}, never written to disk). In each directory:
+ * {@code issuer}, owner-only), each with its own master key (kept in memory by the caller and handed
+ * to the party's process on its stdin, never written to disk). In each directory:
  * {@code custody/keys.sealed}, a {@link SoftwareKeyCustody} holding the party's file-signing key
  * (the switch's also the scheme CA's key); {@code custody/secrets.sealed}, the party's audit-log
  * signing key pair ({@link SealedSecrets}, as {@link PartyKeys} reads it); the public files

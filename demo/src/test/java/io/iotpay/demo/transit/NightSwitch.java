@@ -7,41 +7,62 @@ import io.iotpay.demo.transit.NightLinks.Role;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.IntakeReceipt;
 import io.iotpay.protocol.file.IntakeStatus;
-import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.switching.transit.SettlementRun;
 import io.iotpay.switching.transit.TransitSwitch;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The switch's process side of the night ({@link NightParty}): a {@link TransitSwitch} on the
- * party's own ledger and database, with a {@link PartyInbox} on its links from the operator and the
- * issuer that takes each file (an offline file, an exception file, a deny list) and answers it with
- * a receipt; a file whose handling a kill cut short stays in the inbox and is taken again at the
- * next start (the switch answers a file it has with its first receipt). Command: {@code settle
+ * party's own ledger and database, whose intake polls its links from the operator and the issuer
+ * every 20 ms ({@link NightLinks#deliveries}), takes each file (an offline file, an exception file, a
+ * deny list) and answers it with a receipt; a delivery whose handling a kill cut short stays in the
+ * inbox and is taken again at the next start (the switch answers a file it has with its first
+ * receipt). Command: {@code settle
  * <window>} settles the window, or takes the run a killed process committed, and delivers its
  * clearing file, reports and notices to the issuer's and the operator's inboxes.
  */
 final class NightSwitch implements NightParty.Side {
   private static final long INBOX_POLL_MS = 20;
+  private static final long INTAKE_STOP_MS = 30_000;
+  private static final Logger LOG = LoggerFactory.getLogger(NightSwitch.class);
 
   private final NightParty.Base base;
   private final TransitSwitch transitSwitch;
-  private final PartyInbox inbox;
+  private final ScheduledExecutorService intake;
 
   NightSwitch(NightParty.Base base) {
     this.base = base;
     this.transitSwitch = new TransitSwitch(TransitParties.switchConfig(), base.ledger(), base.database(),
         base.dir().resolve("switch"), base.trust());
-    NightLinks links = base.links();
-    this.inbox = PartyInbox.start("switch", List.of(
-        new PartyInbox.Watch(links.inbox(Role.OPERATOR, Role.SWITCH), file -> take(file, Role.OPERATOR)),
-        new PartyInbox.Watch(links.inbox(Role.ISSUER, Role.SWITCH), file -> take(file, Role.ISSUER))), INBOX_POLL_MS);
+    this.intake = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "switch-intake");
+      thread.setDaemon(true);
+      return thread;
+    });
+    intake.scheduleWithFixedDelay(this::pollOnce, 0, INBOX_POLL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** One round over the links from the operator and the issuer: each delivery taken, then filed; one that throws stays. */
+  private void pollOnce() {
+    for (Role sender : List.of(Role.OPERATOR, Role.ISSUER)) {
+      for (Path file : NightLinks.deliveries(base.links().inbox(sender, Role.SWITCH))) {
+        try {
+          NightLinks.file(file, take(file, sender));
+        } catch (RuntimeException e) {
+          LOG.warn("Delivery not taken yet [file={}, error={}]", file.getFileName(), e.toString());
+        }
+      }
+    }
   }
 
   @Override
@@ -69,23 +90,16 @@ final class NightSwitch implements NightParty.Side {
     NightLinks.deliver(run.reportFiles().get(party), to, NightLinks.SETTLEMENT); // last: the receiver waits for it
   }
 
-  /** The inbox's handler: a file (verified by the switch before use) answered with a receipt; its signature once the file is taken. */
-  private PartyInbox.Outcome take(Path file, Role sender) {
+  /** Takes a file (verified by the switch before use) and answers it with a receipt; true unless refused. */
+  private boolean take(Path file, Role sender) {
     String name = file.getFileName().toString();
-    if (name.endsWith(".sig")) {
-      Path signed = file.resolveSibling(name.substring(0, name.length() - ".sig".length()));
-      if (Files.exists(signed)) {
-        throw new IllegalStateException("the file it signs is not taken yet");
-      }
-      return PartyInbox.Outcome.DONE;
-    }
     IntakeReceipt receipt;
     synchronized (transitSwitch) {
       receipt = name.startsWith("offline-") ? transitSwitch.receive(file)
           : name.startsWith("denylist-") ? relayDenyList(file) : transitSwitch.receiveExceptions(file);
     }
     NightLinks.writeReceipt(base.links().inbox(Role.SWITCH, sender), name, receipt);
-    return receipt.status() == IntakeStatus.REJECTED ? PartyInbox.Outcome.REFUSED : PartyInbox.Outcome.DONE;
+    return receipt.status() != IntakeStatus.REJECTED;
   }
 
   /** Publishes an issuer's list (a version held already changes nothing) and relays every list to the operator. */
@@ -124,7 +138,13 @@ final class NightSwitch implements NightParty.Side {
 
   @Override
   public void close() {
-    inbox.close();
+    intake.shutdown();
+    try {
+      intake.awaitTermination(INTAKE_STOP_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     transitSwitch.close();
+    base.close();
   }
 }
