@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * every book balanced, the audit log verified.
  *
  * <p>In-JVM: the crash is the party's database closed abruptly, not a process killed (the parties'
- * files and ledger postings are what a kill -9 leaves too; a separate JVM per party is not modelled
- * here). Five runs by default (CI); {@code -Diotpay.crash.runs=30} for more. Both suites alternate.
+ * files and ledger postings are what a kill -9 leaves too; {@link NightKillTest} kills each party as
+ * a process of its own). Five runs by default (CI); {@code -Diotpay.crash.runs=30} for more. Both suites alternate.
  */
 class NightCrashTest {
   private static final Logger LOG = LoggerFactory.getLogger(NightCrashTest.class);

@@ -118,6 +118,7 @@ public final class NightParty {
     }
   }
 
+  /** Runs the party named by {@code args[0]} on this process's stdin and stdout (see the class comment). */
   public static void main(String[] args) throws IOException {
     Role role = Role.valueOf(args[0]);
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
