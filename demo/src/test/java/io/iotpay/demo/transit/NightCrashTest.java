@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A crash of the operator, the switch or the issuer at a random point of the night
  * (docs/clearing-files.md §13): the party's own database is closed under it at a random instant of
- * a random step of a three-window night (uploads, a late presentment, settlements, clearing,
+ * a random step of a four-window night (uploads, a late presentment, settlements, clearing,
  * chargebacks, a re-presentment), which stops the party at its next write, with what it had not
  * committed lost; the party is reopened on its stores and the interrupted step run again, as its
  * operator would. After each run: every amount where it belongs (nothing lost, nothing twice),

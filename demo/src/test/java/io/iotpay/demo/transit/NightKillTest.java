@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * issuer each run in a JVM of their own ({@link NightParty}) on their own data directory and
  * database, and exchange the signed production files (day files, clearing files, settlement reports,
  * exception files, deny lists) through {@link NightLinks}. The test drives the night's commands
- * (three settlement windows with chargebacks, a late presentment and a re-presentment, a fourth
- * window, a deny list), picks one party at random and a random command it takes part in, and kills
+ * ({@link NightScript}'s four settlement windows with chargebacks, a late presentment and a
+ * re-presentment; two genuine fares; a deny list), picks one party at random and a random command it takes part in, and kills
  * its process with {@code destroyForcibly} (SIGKILL) a random few ms into that command; it restarts
  * the party on the same directory, runs the command again if it was the killed party's, and lets the
  * night complete.

@@ -128,7 +128,11 @@ public final class NightParty {
     for (String line = in.readLine(); line != null && !line.equals(EXIT); line = in.readLine()) {
       if (line.startsWith(OPEN + " ")) {
         String masterHex = in.readLine();
-        side = open(role, line, masterHex, out);
+        if (side != null) {
+          out.println("FAIL " + line + ": a night is open; finish it first");
+        } else {
+          side = open(role, line, masterHex, out);
+        }
       } else if (line.equals(FINISH) && side != null) {
         side.figures().forEach((name, value) -> out.println(FIGURE + name + " " + value));
         side.close();

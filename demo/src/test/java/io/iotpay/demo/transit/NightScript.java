@@ -23,11 +23,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * A three-window night of the transit back office, as steps that may each be run again after a
- * crash (docs/clearing-files.md §13): uploads, a late presentment, settlements, clearing with
- * chargebacks, a re-presentment. Every step is written as its operator would run it again: it
- * completes what a crash left, and does again nothing that was done. Shared by the in-JVM crash
- * test and the separate-process runs.
+ * A night of the transit back office in four settlement windows, as steps that may each be run
+ * again after a crash (docs/clearing-files.md §13): uploads, a late presentment, settlements,
+ * clearing with chargebacks, a re-presentment. Every step is written as its operator would run it
+ * again: it completes what a crash left, and does again nothing that was done. The in-JVM crash
+ * test's night; {@link NightKillTest} sends the same steps as commands to separate party processes
+ * (its refused records on PANs the issuer never issued, two genuine fares more, and a deny list at
+ * the end), and takes its runs and its replay rule from here.
  */
 final class NightScript {
   private NightScript() {}
