@@ -23,15 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A crash of the operator, the switch or the issuer at a random point of the night
  * (docs/clearing-files.md §13): the party's own database is closed under it at a random instant of
- * a random step of a three-window night (uploads, a late presentment, settlements, clearing,
+ * a random step of a four-window night (uploads, a late presentment, settlements, clearing,
  * chargebacks, a re-presentment), which stops the party at its next write, with what it had not
  * committed lost; the party is reopened on its stores and the interrupted step run again, as its
  * operator would. After each run: every amount where it belongs (nothing lost, nothing twice),
  * every book balanced, the audit log verified.
  *
  * <p>In-JVM: the crash is the party's database closed abruptly, not a process killed (the parties'
- * files and ledger postings are what a kill -9 leaves too; a separate JVM per party is not modelled
- * here). Five runs by default (CI); {@code -Diotpay.crash.runs=30} for more. Both suites alternate.
+ * files and ledger postings are what a kill -9 leaves too; {@link NightKillTest} kills each party as
+ * a process of its own). Five runs by default (CI); {@code -Diotpay.crash.runs=30} for more. Both suites alternate.
  */
 class NightCrashTest {
   private static final Logger LOG = LoggerFactory.getLogger(NightCrashTest.class);

@@ -23,11 +23,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * A three-window night of the transit back office, as steps that may each be run again after a
- * crash (docs/clearing-files.md §13): uploads, a late presentment, settlements, clearing with
- * chargebacks, a re-presentment. Every step is written as its operator would run it again: it
- * completes what a crash left, and does again nothing that was done. Shared by the in-JVM crash
- * test and the separate-process runs.
+ * A night of the transit back office in four settlement windows, as steps that may each be run
+ * again after a crash (docs/clearing-files.md §13): uploads, a late presentment, settlements,
+ * clearing with chargebacks, a re-presentment. Every step is written as its operator would run it
+ * again: it completes what a crash left, and does again nothing that was done. The in-JVM crash
+ * test's night; {@link NightKillTest} sends the same steps as commands to separate party processes
+ * (its refused records on PANs the issuer never issued, two genuine fares more, and a deny list at
+ * the end), and takes its runs and its replay rule from here.
  */
 final class NightScript {
   private NightScript() {}
@@ -45,14 +47,10 @@ final class NightScript {
     final TransitRecord late;
     final Map<LocalDate, SettlementRun> runs = new HashMap<>();
 
-    /**
-     * @param cardWithoutValidTac a card of the issuer whose records carry no valid TAC; null for a
-     *     PAN the issuer never issued (every run of a separate process sees the same records)
-     */
+    /** @param cardWithoutValidTac a card of the issuer whose records carry no valid TAC */
     Night(TransitParties parties, Pan cardWithoutValidTac) {
       this.parties = parties;
-      Pan refused = cardWithoutValidTac != null ? cardWithoutValidTac
-          : Pan.withCheckDigit(TransitParties.RANGE + "88888888");
+      Pan refused = cardWithoutValidTac;
       Pan unknown = Pan.withCheckDigit(TransitParties.RANGE + "99999999");
       this.refusedFirst = parties.exitWithoutValidTac(refused, 1, 1, 300, DAY);
       this.unknownCard = parties.exitWithoutValidTac(unknown, 2, 1, 200, DAY);
@@ -146,7 +144,7 @@ final class NightScript {
   }
 
   /** A signed file used already (a step run again after a crash) is refused as a replay: that part was done. */
-  private static void ignoringReplays(Runnable use) {
+  static void ignoringReplays(Runnable use) {
     try {
       use.run();
     } catch (SignedFileException e) {

@@ -55,6 +55,9 @@ final class TransitParties implements AutoCloseable {
   static final PartyId METRO = PartyId.of("METRO-A");
   static final LocalDate DAY = LocalDate.of(2026, 3, 2);
   static final String RANGE = "621234";
+  /** The validity of the scheme's certificates: from ten days before the night, for 400 days. */
+  static final Instant CERTIFICATES_FROM = DAY.minusDays(10).atStartOfDay().toInstant(ZoneOffset.UTC);
+  static final Instant CERTIFICATES_UNTIL = CERTIFICATES_FROM.plusSeconds(86_400L * 400);
 
   final AlgorithmSuite suite;
   final Path dir;
@@ -62,7 +65,7 @@ final class TransitParties implements AutoCloseable {
   final KeyPair auditKey;
   final AuditLog auditLog;
   final Ledger ledger;
-  /** The scheme's PKI; null with unsigned files (the separate-process runs, whose PKI would not outlive a JVM). */
+  /** The scheme's PKI. */
   final SchemeEnrolment scheme;
   private final Map<AlgorithmSuite, IssuerMasterKeys> masters;
   private final SecretKeyBytes storageKey;
@@ -74,26 +77,16 @@ final class TransitParties implements AutoCloseable {
   OperatorBackOffice operator;
   private boolean closed;
 
-  /** With signed files, fresh keys. */
+  /** With signed files and fresh keys. */
   TransitParties(AlgorithmSuite suite, Path dir) throws java.sql.SQLException {
-    this(suite, dir, true, new SecureRandom());
-  }
-
-  /**
-   * @param signed false for unsigned files (no PKI)
-   * @param keys where every key comes from: a seeded generator gives the same keys to every JVM
-   *     that opens the same directory (the separate-process runs)
-   */
-  TransitParties(AlgorithmSuite suite, Path dir, boolean signed, SecureRandom keys) throws java.sql.SQLException {
+    SecureRandom keys = new SecureRandom();
     this.suite = suite;
     this.dir = dir;
     this.database = Database.open("jdbc:sqlite:" + dir.resolve("iotpay.db"), 4);
     this.auditKey = suite.signature().generateKeyPair(keys);
     this.auditLog = AuditLog.open(database, AuditLogConfig.of(suite, auditKey));
     this.ledger = Ledger.open(database, LedgerConfig.defaults(), java.time.Clock.systemUTC(), auditLog);
-    Instant from = DAY.minusDays(10).atStartOfDay().toInstant(ZoneOffset.UTC);
-    this.scheme = signed ? SchemeEnrolment.create(dir.resolve("pki"), suite, from, from.plusSeconds(86_400L * 400))
-        : null;
+    this.scheme = SchemeEnrolment.create(dir.resolve("pki"), suite, CERTIFICATES_FROM, CERTIFICATES_UNTIL);
     this.masters = Map.of(AlgorithmSuite.INTERNATIONAL, masters(keys), AlgorithmSuite.NATIONAL, masters(keys));
     this.storageKey = key(keys);
     openIssuer();
@@ -101,7 +94,7 @@ final class TransitParties implements AutoCloseable {
     openOperator();
   }
 
-  private static IssuerMasterKeys masters(java.util.Random random) {
+  static IssuerMasterKeys masters(java.util.Random random) {
     return new IssuerMasterKeys(key(random), key(random), key(random));
   }
 
@@ -113,25 +106,37 @@ final class TransitParties implements AutoCloseable {
 
   void openIssuer() {
     issuerDatabase = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 2);
-    issuer = new Issuer(IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK))), dir.resolve("issuer-keys"), masters,
-        storageKey, issuerDatabase, ledger, trust(BANK, PartyRole.ISSUER));
+    issuer = new Issuer(issuerConfig(), dir.resolve("issuer-keys"), masters, storageKey, issuerDatabase, ledger,
+        trust(BANK, PartyRole.ISSUER));
   }
 
   void openSwitch() {
     switchDatabase = Database.open("jdbc:sqlite:" + dir.resolve("switch.db"), 2);
-    transitSwitch = new TransitSwitch(SwitchConfig.of(SWITCH, 3, 3_000_000, 3_000_000_000L,
-        List.of(new CardRange(RANGE, BANK)), List.of(METRO)), ledger, switchDatabase, dir.resolve("switch"),
+    transitSwitch = new TransitSwitch(switchConfig(), ledger, switchDatabase, dir.resolve("switch"),
         trust(SWITCH, PartyRole.SWITCH));
   }
 
   void openOperator() {
     operatorDatabase = Database.open("jdbc:sqlite:" + dir.resolve("operator.db"), 2);
-    operator = new OperatorBackOffice(OperatorConfig.of(METRO, SWITCH, 4, 4_000_000L, 6_000_000_000L), ledger,
-        dir.resolve("operator"), trust(METRO, PartyRole.OPERATOR), operatorDatabase);
+    operator = new OperatorBackOffice(operatorConfig(), ledger, dir.resolve("operator"),
+        trust(METRO, PartyRole.OPERATOR), operatorDatabase);
+  }
+
+  /** The issuer's configuration (also that of the issuer process of {@link NightKillTest}). */
+  static IssuerConfig issuerConfig() {
+    return IssuerConfig.defaults(BANK, 1, 1_000_000L, List.of(new CardRange(RANGE, BANK)));
+  }
+
+  static SwitchConfig switchConfig() {
+    return SwitchConfig.of(SWITCH, 3, 3_000_000, 3_000_000_000L, List.of(new CardRange(RANGE, BANK)), List.of(METRO));
+  }
+
+  static OperatorConfig operatorConfig() {
+    return OperatorConfig.of(METRO, SWITCH, 4, 4_000_000L, 6_000_000_000L);
   }
 
   private FileTrust trust(PartyId party, PartyRole role) {
-    return scheme == null ? null : scheme.enrol(party, role);
+    return scheme.enrol(party, role);
   }
 
   /** The three parties, as a crash picks one. */
@@ -175,6 +180,11 @@ final class TransitParties implements AutoCloseable {
    * tampered or counterfeit record looks like to clearing.
    */
   TransitRecord exitWithoutValidTac(Pan pan, long sequence, int atc, long fareMinor, LocalDate day) {
+    return exitWithoutValidTac(suite, pan, sequence, atc, fareMinor, day);
+  }
+
+  static TransitRecord exitWithoutValidTac(AlgorithmSuite suite, Pan pan, long sequence, int atc, long fareMinor,
+      LocalDate day) {
     return new TransitRecord(new RecordId("G1", sequence), METRO, "ST01", TransitKind.EXIT, pan, 0, suite, atc, Money.ofMinor(fareMinor, CurrencyUnit.CNY), 1000,
         day.atTime(8, 0).toInstant(ZoneOffset.UTC), day, new byte[TransitTac.Input.BYTES], new byte[8], false);
   }
@@ -189,6 +199,11 @@ final class TransitParties implements AutoCloseable {
 
   /** For every book: posted debits equal posted credits. */
   boolean booksBalanced() {
+    return booksBalanced(ledger);
+  }
+
+  /** For every book of {@code ledger}: posted debits equal posted credits. */
+  static boolean booksBalanced(Ledger ledger) {
     Map<Long, long[]> books = new HashMap<>();
     for (AccountBalance balance : ledger.balances().values()) {
       long[] sums = books.computeIfAbsent(balance.account().bookId(), b -> new long[2]);
@@ -217,9 +232,7 @@ final class TransitParties implements AutoCloseable {
     switchDatabase.close();
     issuer.close();
     issuerDatabase.close();
-    if (scheme != null) {
-      scheme.close();
-    }
+    scheme.close();
     ledger.close();
     auditLog.close();
   }
