@@ -5,6 +5,7 @@ import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.ZoneKeys;
@@ -43,7 +44,7 @@ final class SwitchNode implements AutoCloseable {
   private final SoftwareKeyCustody custody;
 
   SwitchNode(Path dir, BusinessClock clock, Iso8583Wire wire, List<IssuerNode> issuers, PartyId acquirer,
-      ZoneKeys acquirerLink, StandInLimits limits, PinKeys pinKeys) {
+      ZoneKeys acquirerLink, StandInLimits limits, PinKeys pinKeys, FileTrust files) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("switch.db"), clock);
     List<IssuerEndpoint> endpoints = new ArrayList<>();
     List<CardRange> ranges = new ArrayList<>();
@@ -69,7 +70,7 @@ final class SwitchNode implements AutoCloseable {
       throw new UncheckedIOException("switch cannot listen", e);
     }
     this.clearing = new OnlineClearing(new OnlineClearing.Config(ID, CurrencyUnit.CNY, ranges, List.of(acquirer),
-        FileLimits.defaults()), books.database, storeKeys, dir.resolve("clearing"));
+        FileLimits.defaults()), books.database, storeKeys, dir.resolve("clearing"), files);
     this.settlement = new TransitSwitch(SwitchConfig.of(ID, 30, 30_000, 3_000_000_000L, ranges, List.of()),
         books.ledger, books.database, dir.resolve("settlement"), List.of(clearing));
   }
