@@ -162,24 +162,16 @@ class SignedFileTest {
       throws Exception {
     scheme(suite);
     // acquirer (OPERATOR role) → switch, and switch → issuer: both may send PRESENT under their own name
-    Sample toSwitch = SchemeFixture.sign(online(FileKind.PRESENTMENT, OPERATOR_A, SWITCH), scheme.operatorA);
-    scheme.verifierFor(SWITCH).verify(toSwitch.file(), FileKind.PRESENTMENT, AcceptedFiles.NONE)
-        .requireSignerRole(PartyRole.OPERATOR);
-    Sample toIssuer = SchemeFixture.sign(online(FileKind.PRESENTMENT, SWITCH, ISSUER_A), scheme.switchSigner);
-    scheme.verifierFor(ISSUER_A).verify(toIssuer.file(), FileKind.PRESENTMENT, AcceptedFiles.NONE)
-        .requireSignerRole(PartyRole.SWITCH);
+    assertTakenFrom(FileKind.PRESENTMENT, OPERATOR_A, SWITCH, scheme.operatorA, PartyRole.OPERATOR);
+    assertTakenFrom(FileKind.PRESENTMENT, SWITCH, ISSUER_A, scheme.switchSigner, PartyRole.SWITCH);
     // an acquirer presenting straight to the issuer: a valid signature, but not of the role the issuer takes it from
     Sample direct = SchemeFixture.sign(online(FileKind.PRESENTMENT, OPERATOR_A, ISSUER_A), scheme.operatorA);
     VerifiedFile directly = scheme.verifierFor(ISSUER_A).verify(direct.file(), FileKind.PRESENTMENT, AcceptedFiles.NONE);
     assertThatThrownBy(() -> directly.requireSignerRole(PartyRole.SWITCH))
         .isInstanceOfSatisfying(SignedFileException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_SENDER));
     // results: the issuer and the switch send them, an operator does not; an issuer sends no presentments
-    Sample result = SchemeFixture.sign(online(FileKind.PRESENTMENT_RESULT, ISSUER_A, SWITCH), scheme.issuerA);
-    scheme.verifierFor(SWITCH).verify(result.file(), FileKind.PRESENTMENT_RESULT, AcceptedFiles.NONE)
-        .requireSignerRole(PartyRole.ISSUER);
-    Sample answer = SchemeFixture.sign(online(FileKind.PRESENTMENT_RESULT, SWITCH, OPERATOR_A), scheme.switchSigner);
-    scheme.verifierFor(OPERATOR_A).verify(answer.file(), FileKind.PRESENTMENT_RESULT, AcceptedFiles.NONE)
-        .requireSignerRole(PartyRole.SWITCH);
+    assertTakenFrom(FileKind.PRESENTMENT_RESULT, ISSUER_A, SWITCH, scheme.issuerA, PartyRole.ISSUER);
+    assertTakenFrom(FileKind.PRESENTMENT_RESULT, SWITCH, OPERATOR_A, scheme.switchSigner, PartyRole.SWITCH);
     for (Sample refused : List.of(
         SchemeFixture.sign(online(FileKind.PRESENTMENT_RESULT, OPERATOR_A, SWITCH), scheme.operatorA),
         SchemeFixture.sign(online(FileKind.PRESENTMENT, ISSUER_A, SWITCH), scheme.issuerA))) {
@@ -187,6 +179,15 @@ class SignedFileTest {
           AcceptedFiles.NONE)).isInstanceOfSatisfying(SignedFileException.class,
               e -> assertThat(e.reason()).isEqualTo(Reason.ROLE_MAY_NOT_SEND));
     }
+  }
+
+  /** A file of {@code kind} signed by {@code signer} verifies at {@code receiver} as sent by a party of {@code role}. */
+  private void assertTakenFrom(FileKind kind, PartyId sender, PartyId receiver, FileSigner signer, PartyRole role)
+      throws Exception {
+    Sample sample = SchemeFixture.sign(online(kind, sender, receiver), signer);
+    VerifiedFile verified = scheme.verifierFor(receiver).verify(sample.file(), kind, AcceptedFiles.NONE);
+    verified.requireSignerRole(role);
+    assertThat(verified.signer().party()).isEqualTo(sender);
   }
 
   /** An empty presentment or result file from {@code sender} to {@code receiver}. */

@@ -1,6 +1,9 @@
 package io.iotpay.issuer.authorisation.card;
 
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.CARD_ACCOUNT;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.answer;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.cny;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.loopback;
 import static io.iotpay.protocol.online.PresentmentResult.Status.ACCEPTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.money.CurrencyUnit;
-import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.protocol.PartyId;
@@ -24,7 +26,6 @@ import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
-import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ZoneKeys;
 import io.iotpay.protocol.online.Presentment;
@@ -46,8 +47,6 @@ import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -274,20 +273,5 @@ class SignedPresentmentsAcrossPartiesTest {
         List.of(new IssuerEndpoint(ISSUER, loopback(issuerPort), LinkSettings.defaults("99990000", "SWITCH01")
             .withRequestTimeoutMs(10_000).withEchoIntervalMs(0), w.zoneKeys(), 2_000, limits)),
         List.of(RANGES.get(0)), storeKeys);
-  }
-
-
-  private static CardResponse answer(Iso8583Client client, io.iotpay.protocol.iso8583.Iso8583Message request) {
-    Outcome outcome = client.send(request);
-    assertThat(outcome).isInstanceOf(Outcome.Answered.class);
-    return (CardResponse) ((Outcome.Answered) outcome).response();
-  }
-
-  private static Money cny(long minor) {
-    return Money.ofMinor(minor, CNY);
-  }
-
-  private static InetSocketAddress loopback(int port) {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 }
