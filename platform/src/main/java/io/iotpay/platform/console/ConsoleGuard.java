@@ -11,7 +11,8 @@ import java.util.Optional;
  * carries (a strict Content-Security-Policy: scripts and styles from the console's own files only, no
  * inline script; no framing; no caching; no referrer), the session cookie ({@code HttpOnly},
  * {@code SameSite=Strict}, {@code Secure} over TLS), the operator's session required on every page but
- * the login page and the static files, and the CSRF token required on every POST.
+ * the login page and the static files, the CSRF token required on every POST, and no POST but logout
+ * from a user's read-only session.
  */
 final class ConsoleGuard {
   static final String COOKIE = "iotpay_console";
@@ -57,6 +58,10 @@ final class ConsoleGuard {
       }
       return;
     }
+    if (session.get().readOnly() && ctx.method() == HandlerType.POST && !path.equals(OperatorConsole.LOGOUT)) {
+      refuse(ctx, HttpStatus.FORBIDDEN, "Refused: user " + session.get().user() + " may only read the console; only the operator acts.");
+      return;
+    }
     ctx.attribute(SESSION_ATTRIBUTE, session.get());
   }
 
@@ -77,7 +82,7 @@ final class ConsoleGuard {
         + (tls ? "; Secure" : ""));
   }
 
-  private static void securityHeaders(Context ctx) {
+  static void securityHeaders(Context ctx) {
     ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");

@@ -36,9 +36,16 @@ final class ConsoleSessions {
    *
    * @param id the cookie's value
    * @param csrfToken the token every form of this session carries
-   * @param operator whether the operator logged in on it
+   * @param operator whether someone logged in on it (the operator, or a user)
+   * @param user the user who logged in with their own token (read-only), or null for the operator's
+   *     session and anonymous ones
    */
-  record Session(String id, String csrfToken, boolean operator) {
+  record Session(String id, String csrfToken, boolean operator, String user) {
+    /** Whether this session may only read (a user's, not the operator's). */
+    boolean readOnly() {
+      return user != null;
+    }
+
     /** Whether {@code token} is this session's CSRF token, compared in constant time. */
     boolean csrfMatches(String token) {
       return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), csrfToken.getBytes(StandardCharsets.UTF_8));
@@ -46,7 +53,7 @@ final class ConsoleSessions {
 
     @Override
     public String toString() {
-      return "Session[operator=" + operator + "]";
+      return "Session[operator=" + operator + ", user=" + user + "]";
     }
   }
 
@@ -64,7 +71,7 @@ final class ConsoleSessions {
 
   /** A new anonymous session (before login). */
   synchronized Session anonymous() {
-    return add(false);
+    return add(false, null);
   }
 
   /** The live session with this id, touched; empty for an unknown, idle or absent id. */
@@ -88,8 +95,17 @@ final class ConsoleSessions {
 
   /** Ends {@code previous} (if any) and starts an operator's session under a new id. */
   synchronized Session login(String previous) {
+    return login(previous, null);
+  }
+
+  /**
+   * Ends {@code previous} (if any) and starts a logged-in session under a new id.
+   *
+   * @param user the user who logged in (a read-only session), or null for the operator
+   */
+  synchronized Session login(String previous, String user) {
     end(previous);
-    return add(true);
+    return add(true, user);
   }
 
   /** Forgets the session; nothing happens for an unknown id. */
@@ -100,8 +116,8 @@ final class ConsoleSessions {
     }
   }
 
-  private Session add(boolean operator) {
-    Session session = new Session(randomToken(), randomToken(), operator);
+  private Session add(boolean operator, String user) {
+    Session session = new Session(randomToken(), randomToken(), operator, user);
     Map<String, Entry> sessions = operator ? operators : anonymous;
     int sessionsMax = operator ? OPERATOR_SESSIONS_MAX : ANONYMOUS_MAX;
     Instant now = clock.instant();

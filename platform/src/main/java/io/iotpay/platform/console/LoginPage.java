@@ -6,12 +6,14 @@ import io.iotpay.platform.operator.HttpAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operator login with the operator token, and logout. The login form has its CSRF token from an
- * anonymous session; a correct token ends that session and starts the operator's under a new id.
+ * Login with the operator token (every right) or a user's token the operator issued (read-only: users
+ * have no roles yet), and logout. The login form has its CSRF token from an anonymous session; a
+ * correct token ends that session and starts the logged-in one under a new id.
  */
 final class LoginPage {
   private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
@@ -31,7 +33,7 @@ final class LoginPage {
   void register(Javalin app) {
     app.get(OperatorConsole.LOGIN, this::form);
     app.post(OperatorConsole.LOGIN, this::login);
-    app.post(OperatorConsole.ROOT + "/logout", this::logout);
+    app.post(OperatorConsole.LOGOUT, this::logout);
   }
 
   private void form(Context ctx) {
@@ -51,15 +53,24 @@ final class LoginPage {
     // The guard has checked the form's CSRF token against the (anonymous) session.
     Session before = ConsoleGuard.session(ctx).orElseThrow();
     String token = ctx.formParam("token");
-    if (token == null || token.length() > HttpAuth.TOKEN_CHARS_MAX || !auth.isOperator(token)) {
-      LOG.warn("Console login refused [remote={}]", ctx.ip());
-      renderer.page(ctx, "login.jte", new Frame("Log in", "", before.csrfToken()), "That is not the operator token.");
-      ctx.status(HttpStatus.UNAUTHORIZED);
+    boolean usable = token != null && !token.isEmpty() && token.length() <= HttpAuth.TOKEN_CHARS_MAX;
+    if (usable && auth.isOperator(token)) {
+      loggedIn(ctx, sessions.login(before.id()));
       return;
     }
-    Session operator = sessions.login(before.id());
-    guard.setCookie(ctx, operator);
-    LOG.info("Console login [remote={}]", ctx.ip());
+    Optional<String> user = usable ? auth.users().userOf(token) : Optional.empty();
+    if (user.isPresent()) {
+      loggedIn(ctx, sessions.login(before.id(), user.get()));
+      return;
+    }
+    LOG.warn("Console login refused [remote={}]", ctx.ip());
+    renderer.page(ctx, "login.jte", new Frame("Log in", "", before.csrfToken()), "That is not the operator token nor a user's token.");
+    ctx.status(HttpStatus.UNAUTHORIZED);
+  }
+
+  private void loggedIn(Context ctx, Session session) {
+    guard.setCookie(ctx, session);
+    LOG.info("Console login [remote={}, who={}]", ctx.ip(), session.readOnly() ? "user " + session.user() + " (read-only)" : "operator");
     ctx.redirect(DevicePages.PATH, HttpStatus.SEE_OTHER);
   }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 public final class OperatorConsole implements HttpMount {
   static final String ROOT = "/console";
   static final String LOGIN = ROOT + "/login";
+  static final String LOGOUT = ROOT + "/logout";
   static final String STATIC = ROOT + "/static";
   static final String LIVE_DATA = ROOT + "/live/data";
 
@@ -36,12 +37,15 @@ public final class OperatorConsole implements HttpMount {
     ConsoleGuard guard = new ConsoleGuard(sessions, tls);
     ConsoleRenderer renderer = new ConsoleRenderer();
     ConsoleStatic files = new ConsoleStatic();
+    // Before the guard, which reads the upload's CSRF field: bounds the upload first.
+    app.before(BulkPage.PATH, BulkPage::bound);
     app.before(guard::before);
     app.exception(ConsoleInput.ConsoleInputException.class, (e, ctx) -> renderer.refusal(ctx, e.status(), e.getMessage()));
     app.get(STATIC + "/{name}", files::serve);
     app.get(ROOT, ctx -> ctx.redirect(DevicePages.PATH, io.javalin.http.HttpStatus.SEE_OTHER));
     new LoginPage(services.platform().auth(), sessions, guard, renderer).register(app);
     new DevicePages(services, renderer).register(app);
+    new BulkPage(services, renderer).register(app);
     new PaymentPages(services, renderer).register(app);
     new BooksPage(services, renderer).register(app);
     new LivePage(services, renderer).register(app);

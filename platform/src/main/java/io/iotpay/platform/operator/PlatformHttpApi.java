@@ -183,7 +183,8 @@ public final class PlatformHttpApi implements AutoCloseable {
       new DirectoryEndpoints(services, directory, config).register(created, bearer);
     }
     new UserEndpoints(services, config).register(created, bearer);
-    new AttackEndpoints(services, config, directory == null ? null : directory.audit()).register(created, bearer, metrics);
+    new AttackEndpoints(services, config, new CloneVerdicts(services, directory == null ? null : directory.audit())).register(created, bearer, metrics);
+    PlatformMeters.register(metrics, services.payments(), services.inbox());
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
     mounts.forEach(mount -> mount.register(created, config.tls() != null));
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));
