@@ -127,6 +127,14 @@ public final class PlatformHttpApi implements AutoCloseable {
     }
   }
 
+  /**
+   * The registry {@code GET /metrics} shows, so the composition root can bind a node's own meters to it
+   * (the issuer host's authorisations behind {@code iotpay serve}). Closed with this API.
+   */
+  public io.micrometer.core.instrument.MeterRegistry metrics() {
+    return metrics;
+  }
+
   /** Whether the API is served over TLS. */
   public boolean tls() {
     return config.tls() != null;
