@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     name = "party",
     mixinStandardHelpOptions = true,
     subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class,
-        PartyCommand.Acquirer.class, PartyCommand.DayEnd.class},
+        PartyCommand.Acquirer.class, PartyCommand.DayEnd.class, PartyCommand.OperatorToken.class},
     description = {"Set up and run the card scheme's parties (acquirer, switch, issuer) as separate processes.",
         "See docs/parties.md."})
 public final class PartyCommand implements Runnable {
@@ -137,11 +137,28 @@ public final class PartyCommand implements Runnable {
       } catch (java.time.format.DateTimeParseException e) {
         throw new InvalidInputException("--date must be YYYY-MM-DD");
       }
-      if (!java.nio.file.Files.isRegularFile(dataDir.resolve(AcquirerParty.CONFIG_FILE))) {
-        throw new InvalidInputException(dataDir + " is not an acquirer's data directory (no " + AcquirerParty.CONFIG_FILE + ")");
-      }
+      requireAcquirerDirectory(dataDir);
       Path command = PartyInbox.writeDayEnd(dataDir, day);
       spec.commandLine().getOut().println("day-end " + day + " queued: " + command);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "operator-token", mixinStandardHelpOptions = true,
+      description = {"Print an acquirer's operator token (opened from its sealed keys): the login of its console",
+          "(http://HOST:PORT/console on its HTTP API's port) and the operator API's bearer token (docs/console.md).",
+          "A secret: print it only on your own terminal."})
+  public static final class OperatorToken implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "the acquirer's data directory (from 'party init')")
+    Path dataDir;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      requireAcquirerDirectory(dataDir);
+      spec.commandLine().getOut().println(AcquirerParty.operatorToken(dataDir));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -232,7 +249,16 @@ public final class PartyCommand implements Runnable {
       AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt));
       spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator, GET /metrics) on"
           + " port " + party.registryPort());
+      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " console on http://127.0.0.1:" + party.registryPort()
+          + "/console (log in with: iotpay party operator-token --data-dir " + dataDir + ")");
       return serve("acquirer " + party.id(), party, List.of(party.port()), spec);
+    }
+  }
+
+  /** @throws InvalidInputException when {@code dataDir} holds no acquirer's configuration */
+  static void requireAcquirerDirectory(Path dataDir) {
+    if (!java.nio.file.Files.isRegularFile(dataDir.resolve(AcquirerParty.CONFIG_FILE))) {
+      throw new InvalidInputException(dataDir + " is not an acquirer's data directory (no " + AcquirerParty.CONFIG_FILE + ")");
     }
   }
 

@@ -34,6 +34,7 @@ final class ArchitectureRules {
   private ArchitectureRules() {}
 
   static final String[] FOUNDATION = {"io.iotpay.foundation.."};
+  static final String[] CONSOLE_KIT = {"io.iotpay.console.."};
   static final String[] PROTOCOL = {"io.iotpay.protocol.."};
   static final String[] LEDGER = {"io.iotpay.ledger.."};
   static final String[] ISSUER = {"io.iotpay.issuer.."};
@@ -71,21 +72,23 @@ final class ArchitectureRules {
   static Map<String, ArchRule> moduleRules() {
     Map<String, ArchRule> rules = new LinkedHashMap<>();
     rules.put("foundation", module("foundation", FOUNDATION));
+    // The console kit (sessions, CSRF, CSP, layout, login) serves every party's console: it uses nothing of ours.
+    rules.put("console kit", module("console kit", CONSOLE_KIT));
     rules.put("protocol", module("protocol", PROTOCOL, FOUNDATION));
     rules.put("ledger", module("ledger", LEDGER, FOUNDATION));
     // The parties meet only through protocol: none may use another party, a device, the platform or the app.
     rules.put("issuer", module("issuer", ISSUER, FOUNDATION, PROTOCOL, LEDGER));
-    rules.put("acquirer", module("acquirer", ACQUIRER, FOUNDATION, PROTOCOL, LEDGER));
+    rules.put("acquirer", module("acquirer", ACQUIRER, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     rules.put("switch", module("switch", SWITCH, FOUNDATION, PROTOCOL, LEDGER));
     // Devices never use a payment party (nor the ledger, the platform or the app).
     rules.put("terminal", module("terminal", TERMINAL, FOUNDATION, PROTOCOL));
     rules.put("agent", module("agent", AGENT, FOUNDATION, PROTOCOL));
     rules.put("devices", module("devices", concat(TERMINAL, AGENT, PHONE), FOUNDATION, PROTOCOL));
     // The platform reaches the issuer only through protocol messages (ISO 8583 over the Iso8583Client the app wires).
-    rules.put("platform", module("platform", PLATFORM, FOUNDATION, PROTOCOL, LEDGER));
+    rules.put("platform", module("platform", PLATFORM, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     // Benchmarks measure the real parts, the card applets in jCardSim included; never the app or the demos.
     rules.put("bench", module("bench", BENCH, FOUNDATION, PROTOCOL, LEDGER, ISSUER, ACQUIRER, SWITCH, TERMINAL, AGENT, PHONE, PLATFORM,
-        CARD));
+        CARD, CONSOLE_KIT));
     return rules;
   }
 
@@ -111,9 +114,10 @@ final class ArchitectureRules {
     // Operators' and users' HTTP endpoints: the HTTP server, which also mounts the devices' HTTP door.
     table.put("operator", allow(ours("operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
         "io.iotpay.ledger.audit..", JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
-    // The operator console: server-rendered pages (jte, precompiled into console.templates) over the same services.
+    // The operator console: server-rendered pages (jte, precompiled into console.templates) over the same services,
+    // behind the console kit.
     table.put("console", allow(ours("console", "operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
-        "io.iotpay.ledger..", JAVALIN, "jakarta.servlet..", "org.eclipse.jetty..", JACKSON, "gg.jte..", "javax.annotation.processing.."));
+        "io.iotpay.ledger..", "io.iotpay.console..", JAVALIN, "jakarta.servlet..", "org.eclipse.jetty..", JACKSON, "gg.jte..", "javax.annotation.processing.."));
     table.put("inbox", allow(ours("inbox", "envelope", "identity", "state", "rules", "decision")));
     table.put("envelope", allow(ours("envelope", "identity"), JDBC));
     table.put("identity", allow(ours("identity"), JDBC, BOUNCY_CASTLE));

@@ -23,6 +23,7 @@ class ArchitectureRulesBiteTest {
 
   static {
     FIXTURES.put("foundation", "io.iotpay.foundation.archfixtures.FoundationUsingTheLedger");
+    FIXTURES.put("console kit", "io.iotpay.console.archfixtures.ConsoleKitUsingThePlatform");
     FIXTURES.put("protocol", "io.iotpay.protocol.archfixtures.ProtocolUsingThePlatform");
     FIXTURES.put("ledger", "io.iotpay.ledger.archfixtures.LedgerUsingProtocol");
     FIXTURES.put("issuer", "io.iotpay.issuer.archfixtures.IssuerUsingTheAcquirer");

@@ -2,6 +2,7 @@ package io.iotpay.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.acquirer.party.AcquirerParty;
 import io.iotpay.app.Main;
 import io.iotpay.app.party.HarnessCard;
 import io.iotpay.app.party.SchemeSetup;
@@ -134,6 +135,38 @@ class PartyCommandTest {
     assertThat(Files.readString(command)).isEqualTo("2026-12-07\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(command))).isEqualTo("rw-------");
     assertThat(PartyInbox.dayEndDate(command)).hasToString("2026-12-07");
+  }
+
+  /** ACQ1 is INTERNATIONAL and ACQ2 NATIONAL: each one's printed token opens its own console, not the other's. */
+  @Test
+  void operatorTokenPrintsTheTokenThatOpensTheAcquirersConsole() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--acquirers", "2", "--cards", "1",
+        "--base-port", "0").exitCode()).isZero();
+    Run notAcquirer = run("party", "operator-token", "--data-dir", scheme.resolve("switch").toString());
+    assertThat(notAcquirer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(notAcquirer.err()).contains("is not an acquirer's data directory");
+    String acq1 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ1").toString()).out().strip();
+    String acq2 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ2").toString()).out().strip();
+    assertThat(acq1).matches("[0-9A-Fa-f]{32}").isNotEqualTo(acq2);
+    try (AcquirerParty party = AcquirerParty.start(scheme.resolve("acquirer-ACQ2"), AcquirerParty.Options.none())) {
+      String base = "http://127.0.0.1:" + party.registryPort();
+      assertThat(consoleLogin(base, acq1)).as("another acquirer's token").isEqualTo(401);
+      assertThat(consoleLogin(base, acq2)).isEqualTo(303);
+    }
+  }
+
+  /** Logs in to a console as a browser does (the login page's cookie and CSRF token); the answer's status. */
+  private static int consoleLogin(String base, String token) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+    String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/login")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"").matcher(page);
+    assertThat(csrf.find()).isTrue();
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&token=" + token)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.iotpay.platform.console;
 
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.ledger.AccountBalance;

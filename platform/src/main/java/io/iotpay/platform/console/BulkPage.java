@@ -1,7 +1,9 @@
 package io.iotpay.platform.console;
 
 import io.iotpay.platform.access.http.ApiException;
-import io.iotpay.platform.console.ConsoleInput.ConsoleInputException;
+import io.iotpay.console.ConsoleGuard;
+import io.iotpay.console.ConsoleInputException;
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.platform.console.ConsoleViews.BulkRow;
 import io.iotpay.platform.console.ConsoleViews.BulkView;
 import io.iotpay.platform.operator.BulkRegistration;

@@ -1,5 +1,6 @@
 package io.iotpay.platform.console;
 
+import io.iotpay.console.FormInput;
 import io.iotpay.platform.console.ConsoleViews.DecisionRow;
 import io.iotpay.platform.console.ConsoleViews.DeviceRow;
 import io.iotpay.platform.console.ConsoleViews.MandateRow;
@@ -11,7 +12,6 @@ import io.iotpay.platform.decision.PaymentDecision;
 import io.iotpay.platform.identity.DeviceRecord;
 import io.iotpay.platform.state.DeviceState;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -22,7 +22,7 @@ final class ConsoleFormat {
 
   /** ISO-8601 UTC to the second; "" for null. */
   static String time(Instant at) {
-    return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
+    return FormInput.time(at);
   }
 
   static DeviceRow device(DeviceRecord device, Optional<DeviceState> live) {

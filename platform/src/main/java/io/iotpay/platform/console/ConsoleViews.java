@@ -16,7 +16,7 @@ public final class ConsoleViews {
    * @param title the page's title
    * @param page the navigation entry to mark (devices, payments, books, live), or empty
    * @param csrfToken the session's CSRF token, put in every form
-   * @param who who is logged in, as shown ("operator", or a user's id), or "" before login
+   * @param who who is logged in ("operator", or a user's id), or "" before login
    * @param readOnly whether the session may only read (a user's): pages then show no form that acts
    */
   public record Frame(String title, String page, String csrfToken, String who, boolean readOnly) {

@@ -1,12 +1,14 @@
 package io.iotpay.platform.console;
 
-import io.iotpay.platform.console.ConsoleInput.ConsoleInputException;
+import io.iotpay.console.ConsoleGuard;
+import io.iotpay.console.ConsoleInputException;
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.platform.console.ConsoleViews.Count;
 import io.iotpay.platform.console.ConsoleViews.DeviceRow;
 import io.iotpay.platform.console.ConsoleViews.DeviceView;
 import io.iotpay.platform.console.ConsoleViews.DevicesView;
 import io.iotpay.platform.console.ConsoleViews.Frame;
-import io.iotpay.platform.console.ConsoleSessions.Session;
+import io.iotpay.console.ConsoleSessions.Session;
 import io.iotpay.platform.console.ConsoleViews.MandateRow;
 import io.iotpay.platform.console.ConsoleViews.RefusalRow;
 import io.iotpay.platform.access.http.ApiException;
@@ -198,8 +200,7 @@ final class DevicePages {
 
   static Frame frame(Context ctx, String title) {
     Session session = ConsoleGuard.session(ctx).orElseThrow();
-    return new Frame(title, pageOf(ctx.path()), session.csrfToken(), session.readOnly() ? session.user() : "operator",
-        session.readOnly());
+    return new Frame(title, pageOf(ctx.path()), session.csrfToken(), session.operator(), session.readOnly());
   }
 
   private static String pageOf(String path) {

@@ -2,6 +2,7 @@ package io.iotpay.platform.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.platform.console.ConsoleViews.Count;
 import io.iotpay.platform.console.ConsoleViews.LiveView;
 import io.iotpay.platform.decision.DecisionStats;

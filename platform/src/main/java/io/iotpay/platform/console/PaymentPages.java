@@ -2,12 +2,13 @@ package io.iotpay.platform.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpay.console.ConsoleInputException;
+import io.iotpay.console.ConsoleRenderer;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.DigestAlgorithm;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.InclusionProof;
-import io.iotpay.platform.console.ConsoleInput.ConsoleInputException;
 import io.iotpay.platform.console.ConsoleViews.DecisionRow;
 import io.iotpay.platform.console.ConsoleViews.PaymentView;
 import io.iotpay.platform.console.ConsoleViews.PaymentsView;

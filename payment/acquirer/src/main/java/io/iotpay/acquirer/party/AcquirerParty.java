@@ -308,6 +308,16 @@ public final class AcquirerParty implements AutoCloseable {
         "link." + SWITCH_PEER + ".", "link." + TERMINALS_PEER + "."));
   }
 
+  /**
+   * The registry's operator token of a data directory, opened from its sealed keys: the bearer token of
+   * the operator HTTP API and the login of the acquirer's console (docs/console.md). A secret: print it
+   * only for the operator who asks.
+   */
+  public static String operatorToken(Path dataDir) {
+    AlgorithmSuite suite = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains).suite("suite");
+    return keys(dataDir, suite).string(OPERATOR_TOKEN);
+  }
+
   /** The enrolled terminal ids of a data directory (what a terminal puts in field 41). */
   public static List<String> terminals(Path dataDir) {
     return PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains).ids("terminals");

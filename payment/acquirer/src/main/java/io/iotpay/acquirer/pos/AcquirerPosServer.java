@@ -1,5 +1,6 @@
 package io.iotpay.acquirer.pos;
 
+import io.iotpay.acquirer.pos.console.OnboardingTrail;
 import io.iotpay.acquirer.pos.http.PosHttpApi;
 import io.iotpay.acquirer.pos.http.PosHttpConfig;
 import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
@@ -100,7 +101,7 @@ public final class AcquirerPosServer implements AutoCloseable {
       OnboardingService service = new OnboardingService(store, OnboardingConfig.of(settings.servedMccs()), matching, sanctions,
           settings.accountCheck(), keys.terminalCas());
       PosHttpApi api = new PosHttpApi(service, PosHttpConfig.of(settings.operatorTokens(), keys.tokenKey()), settings.suite())
-          .start(settings.host(), settings.port());
+          .auditTrail(new OnboardingTrail(store, auditLog)).start(settings.host(), settings.port());
       LOG.info("Acquirer onboarding server up [port={}, suite={}, sanctionsEntries={}]", api.port(), settings.suite(), sanctions.size());
       return new AcquirerPosServer(database, auditLog, service, api);
     } catch (IOException | SQLException | RuntimeException e) {

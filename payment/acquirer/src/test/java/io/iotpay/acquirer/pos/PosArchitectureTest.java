@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The onboarding domain has no transport or persistence imports; HTTP lives only in {@code acquirer.pos.http}. */
+/** The onboarding domain has no transport or persistence imports; HTTP lives only in {@code acquirer.pos.http} and the console. */
 class PosArchitectureTest {
   private static final JavaClasses POS = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -22,8 +22,9 @@ class PosArchitectureTest {
   }
 
   @Test
-  void onlyTheHttpAdapter_usesJavalinOrJetty() {
+  void onlyTheHttpAdapterAndTheConsole_useJavalinOrJetty() {
     noClasses().that().resideInAPackage("io.iotpay.acquirer.pos..").and().resideOutsideOfPackage("io.iotpay.acquirer.pos.http..")
+        .and().resideOutsideOfPackage("io.iotpay.acquirer.pos.console..")
         .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..")
         .check(POS);
   }

@@ -41,7 +41,19 @@ final class Gate {
    * @throws ApiException 401 without a token or with one no operator holds; 403 with a merchant's token
    */
   String requireOperator(Context ctx) {
-    byte[] presented = digest(token(ctx));
+    Optional<String> found = operatorOf(token(ctx));
+    if (found.isPresent()) {
+      return found.get();
+    }
+    if (merchantOf(token(ctx)).isPresent()) {
+      throw new ApiException(403, "FORBIDDEN", "this is an operator action");
+    }
+    throw ApiException.unauthenticated("the bearer token is not valid");
+  }
+
+  /** The name of the operator holding {@code token}, or empty (the console's login asks this too). */
+  Optional<String> operatorOf(String token) {
+    byte[] presented = digest(token);
     String found = null;
     // Every operator's digest is compared, so the time taken does not tell which one matched.
     for (Map.Entry<String, byte[]> entry : operatorTokenDigests.entrySet()) {
@@ -49,13 +61,7 @@ final class Gate {
         found = entry.getKey();
       }
     }
-    if (found != null) {
-      return found;
-    }
-    if (merchantOf(token(ctx)).isPresent()) {
-      throw new ApiException(403, "FORBIDDEN", "this is an operator action");
-    }
-    throw ApiException.unauthenticated("the bearer token is not valid");
+    return Optional.ofNullable(found);
   }
 
   /** @throws ApiException 401 without a valid merchant token */

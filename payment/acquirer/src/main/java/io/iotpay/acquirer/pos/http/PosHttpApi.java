@@ -1,5 +1,7 @@
 package io.iotpay.acquirer.pos.http;
 
+import io.iotpay.acquirer.pos.console.AcquirerConsole;
+import io.iotpay.acquirer.pos.console.OnboardingTrail;
 import io.iotpay.acquirer.pos.merchant.KeyedHash;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
 import io.iotpay.acquirer.pos.online.MerchantStatements;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The acquirer's merchant onboarding HTTP API (Javalin on Jetty): merchants register and enrol
  * their phones as terminals, operators review, decide, suspend and block. Endpoints and examples:
  * {@code docs/merchant-onboarding.md}; the phone SDK's (enrolment, the monitoring service's nonce
- * and attestation): {@code docs/phone-sdk.md}.
+ * and attestation): {@code docs/phone-sdk.md}. The operators' web console ({@link AcquirerConsole},
+ * HTML at {@code /console}, login with an operator's token) is served beside it: {@code docs/console.md}.
  *
  * <p>Every answer is JSON; every error is {@code {"error":"<CODE>","detail":"…"}} (400 bad input, 401
  * no or bad token, 403 not an operator, 404 unknown, 409 conflict with the state, 413 too large, 415
@@ -35,6 +38,7 @@ public final class PosHttpApi implements AutoCloseable {
   private volatile MerchantStatements statements;
   private volatile TerminalRiskService monitoring;
   private volatile Supplier<String> metrics;
+  private volatile OnboardingTrail trail;
   private Javalin app;
 
   /**
@@ -88,6 +92,17 @@ public final class PosHttpApi implements AutoCloseable {
    */
   public PosHttpApi serveMetrics(Supplier<String> scrape) {
     this.metrics = Assert.notNull(scrape, "scrape");
+    return this;
+  }
+
+  /**
+   * Lets the console show each state change checked against the audit log ({@code trail}) from now on;
+   * until then its history pages say "not checked here".
+   *
+   * @return this
+   */
+  public PosHttpApi auditTrail(OnboardingTrail trail) {
+    this.trail = Assert.notNull(trail, "trail");
     return this;
   }
 
@@ -156,6 +171,8 @@ public final class PosHttpApi implements AutoCloseable {
     new OperatorEndpoints(onboarding, config, gate).register(created);
     new StatementEndpoints(gate, () -> statements).register(created);
     new MonitoringEndpoints(onboarding, config, gate, () -> monitoring).register(created);
+    new AcquirerConsole(new AcquirerConsole.Services(onboarding, gate::operatorOf, PosHttpConfig.TOKEN_CHARS_MAX, () -> trail,
+        () -> monitoring)).register(created, false);
     created.exception(HttpResponseException.class,
         (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
     created.exception(Exception.class, (e, ctx) -> {

@@ -37,8 +37,10 @@ public final class OnboardingService implements TerminalAuthority {
   public static final int PAGE_LIMIT_MAX = 1000;
   /** Attempts at a free random terminal id before giving up (10^8 ids; collisions are rare). */
   private static final int TERMINAL_ID_ATTEMPTS_MAX = 16;
-  static final String MERCHANT = "MERCHANT";
-  static final String TERMINAL = "TERMINAL";
+  /** The subject kind of a merchant's state changes ({@link AuditEvent#subjectKind()}). */
+  public static final String MERCHANT = "MERCHANT";
+  /** The subject kind of a terminal's state changes. */
+  public static final String TERMINAL = "TERMINAL";
   static final String APPLICANT = "applicant";
   static final String SYSTEM = "system";
 

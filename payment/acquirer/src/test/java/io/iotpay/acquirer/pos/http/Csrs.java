@@ -12,17 +12,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** PKCS#10 CSRs as a phone's secure element would make them (here with BouncyCastle). */
-final class Csrs {
+public final class Csrs {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private Csrs() {}
 
-  static KeyPair keyPair(AlgorithmSuite suite) {
+  public static KeyPair keyPair(AlgorithmSuite suite) {
     return suite.signature().generateKeyPair(new SecureRandom());
   }
 
   /** DER of a CSR for {@code keys}, signed with the suite's algorithm. */
-  static byte[] csr(AlgorithmSuite suite, KeyPair keys) {
+  public static byte[] csr(AlgorithmSuite suite, KeyPair keys) {
     String algorithm = switch (suite) {
       case INTERNATIONAL -> "SHA256withECDSA";
       case NATIONAL -> "SM3withSM2";

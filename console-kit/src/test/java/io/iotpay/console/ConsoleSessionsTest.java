@@ -1,8 +1,9 @@
-package io.iotpay.platform.console;
+package io.iotpay.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iotpay.platform.console.ConsoleSessions.Session;
+import io.iotpay.console.ConsoleSessions.Session;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,15 +36,38 @@ class ConsoleSessionsTest {
   @Test
   void login_endsTheAnonymousSession_andStartsOneUnderANewId() {
     Session anonymous = sessions.anonymous();
-    assertThat(anonymous.operator()).isFalse();
-    Session operator = sessions.login(anonymous.id());
-    assertThat(operator.operator()).isTrue();
+    assertThat(anonymous.loggedIn()).isFalse();
+    Session operator = sessions.login(anonymous.id(), "alice");
+    assertThat(operator.loggedIn()).isTrue();
+    assertThat(operator.operator()).isEqualTo("alice");
     assertThat(operator.id()).isNotEqualTo(anonymous.id());
     assertThat(operator.csrfToken()).isNotEqualTo(anonymous.csrfToken());
     assertThat(sessions.find(anonymous.id())).isEmpty();
     assertThat(sessions.find(operator.id())).contains(operator);
     assertThat(operator.id()).matches("[A-Za-z0-9_-]{43}");
     assertThat(operator.toString()).doesNotContain(operator.id()).doesNotContain(operator.csrfToken());
+  }
+
+  @Test
+  void readOnlyLogin_isALoggedInSessionThatSaysItMayOnlyRead_underANewId() {
+    Session anonymous = sessions.anonymous();
+    assertThat(anonymous.readOnly()).isFalse();
+    Session reader = sessions.login(anonymous.id(), "bob", true);
+    assertThat(reader.loggedIn()).isTrue();
+    assertThat(reader.readOnly()).isTrue();
+    assertThat(reader.operator()).isEqualTo("bob");
+    assertThat(reader.id()).isNotEqualTo(anonymous.id());
+    assertThat(sessions.find(anonymous.id())).isEmpty();
+    assertThat(sessions.find(reader.id())).contains(reader);
+    assertThat(sessions.login(null, "alice").readOnly()).as("an operator's login acts").isFalse();
+  }
+
+  @Test
+  void login_withoutAnOperatorName_isRefused() {
+    Session anonymous = sessions.anonymous();
+    assertThatThrownBy(() -> sessions.login(anonymous.id(), ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(sessions.find(anonymous.id())).as("nothing changed").isPresent();
   }
 
   @Test
@@ -58,8 +82,8 @@ class ConsoleSessionsTest {
 
   @Test
   void aSessionIdleTooLong_isGone_butUseKeepsItAlive() {
-    Session used = sessions.login(null);
-    Session idle = sessions.login(null);
+    Session used = sessions.login(null, "alice");
+    Session idle = sessions.login(null, "alice");
     now.set(now.get().plus(ConsoleSessions.IDLE_MAX.minusMinutes(1)));
     assertThat(sessions.find(used.id())).isPresent();
     now.set(now.get().plus(Duration.ofMinutes(2)));
@@ -69,7 +93,7 @@ class ConsoleSessionsTest {
 
   @Test
   void aFloodOfLoginPages_cannotPushAnOperatorOut() {
-    Session operator = sessions.login(null);
+    Session operator = sessions.login(null, "alice");
     Session firstAnonymous = sessions.anonymous();
     for (int i = 0; i < ConsoleSessions.ANONYMOUS_MAX + 10; i++) {
       sessions.anonymous();
@@ -77,7 +101,7 @@ class ConsoleSessionsTest {
     assertThat(sessions.find(operator.id())).isPresent();
     assertThat(sessions.find(firstAnonymous.id())).as("the oldest anonymous session went first").isEmpty();
     for (int i = 0; i < ConsoleSessions.OPERATOR_SESSIONS_MAX; i++) {
-      sessions.login(null);
+      sessions.login(null, "alice");
     }
     assertThat(sessions.find(operator.id())).as("past its bound the least recently used operator session goes").isEmpty();
   }
