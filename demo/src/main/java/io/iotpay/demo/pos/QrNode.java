@@ -6,14 +6,12 @@ import io.iotpay.bench.pos.QrTokenChip;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
-import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.issuer.authorisation.card.QrTokenAuthorisation;
 import io.iotpay.issuer.qr.PushCreditService;
 import io.iotpay.phone.pos.QrCheckout;
 import io.iotpay.phone.wallet.IssuerApp;
 import io.iotpay.protocol.Pan;
-import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.Iso8583Client;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
@@ -29,7 +27,6 @@ import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
 import io.iotpay.terminal.pos.Iso8583OnlineAuthoriser;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +40,9 @@ import java.util.Random;
  * by the merchants' QR account range; and at each merchant the SDK's QR checkout on its terminal link.
  */
 final class QrNode implements AutoCloseable {
-  static final PartyId ACQUIRER_QR = PartyId.of("ACQ1QR");
   static final String ACCOUNT_PREFIX = "629999";
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+  private static final long PUSH_LOG_WAIT_MS = 20_000;
   private static final String SWITCH_INSTITUTION = "49990000";
 
   /** A merchant as the QR flows see it: its id at the acquirer, its name and its SDK's QR checkout. */
@@ -61,17 +58,15 @@ final class QrNode implements AutoCloseable {
 
   final QrCreditHost credits;
   private final Iso8583Server creditServer;
-  private final Database pushDb;
   private final OnlineSwitch pushSwitch;
   private final List<Wallet> wallets = new ArrayList<>();
   private final ManualBusinessClock clock;
 
   /** @param cardholders one card per issuer, in the issuers' order, whose holder gets the issuer app */
-  QrNode(Path switchDir, List<IssuerNode> issuers, List<Pan> cardholders, AcquirerNode acquirer,
+  QrNode(SwitchNode scheme, List<IssuerNode> issuers, List<Pan> cardholders, AcquirerNode acquirer,
       ManualBusinessClock clock, Iso8583Wire wire) throws IOException {
     this.clock = clock;
-    credits = new QrCreditHost(new QrCreditHost.Config(ACCOUNT_PREFIX, AcquirerNode.SETTLEMENT, CurrencyUnit.CNY),
-        acquirer.books.database, acquirer.books.ledger, acquirer.host::merchantPayableAccount,
+    credits = new QrCreditHost(new QrCreditHost.Config(ACCOUNT_PREFIX, CurrencyUnit.CNY), acquirer.books.database,
         QrCreditHost.activatedIn(acquirer.registry.service()));
     ZoneKeys creditLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
     creditServer = new Iso8583Server(Links.settings(AcquirerNode.INSTITUTION, "ACQQR001",
@@ -83,12 +78,12 @@ final class QrNode implements AutoCloseable {
       originators.add(new AcquirerEndpoint(issuer.id, Links.loopback(0), Links.settings(SWITCH_INSTITUTION, "SWITCH02",
           Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), issuerLinks.get(issuerLinks.size() - 1)));
     }
-    pushDb = Database.open("jdbc:sqlite:" + switchDir.resolve("push-credits.db"), 4);
-    pushSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(originators, List.of(new IssuerEndpoint(ACQUIRER_QR,
+    // The acquirer's QR host is the node's receiving endpoint under the acquirer's own id: it settles as one.
+    pushSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(originators, List.of(new IssuerEndpoint(AcquirerNode.ID,
         Links.loopback(creditServer.port()), Links.settings(SWITCH_INSTITUTION, "SWITCH02",
             Links.SWITCH_TO_ISSUER_TIMEOUT_MS), creditLink, Links.STAND_IN_AFTER_MS, StandInLimits.none(CurrencyUnit.CNY))),
-        List.of(new CardRange(ACCOUNT_PREFIX, ACQUIRER_QR)), new StoreKeys(AlgorithmSuite.NATIONAL, Links.randomKey(),
-            Links.randomKey(), Links.randomKey())), pushDb, wire).start();
+        List.of(new CardRange(ACCOUNT_PREFIX, AcquirerNode.ID)), new StoreKeys(AlgorithmSuite.NATIONAL,
+            Links.randomKey(), Links.randomKey(), Links.randomKey())), scheme.pushDb, wire).start();
     for (int i = 0; i < issuers.size(); i++) {
       IssuerNode issuer = issuers.get(i);
       String prefix = issuer.rangePrefix + "99";
@@ -142,11 +137,17 @@ final class QrNode implements AutoCloseable {
     }
   }
 
+  /** Writes the push-credit node's message log out, so the settlement run reads every credit answered so far. */
+  void flushLog() throws InterruptedException {
+    if (!pushSwitch.flushLog(PUSH_LOG_WAIT_MS)) {
+      throw new IllegalStateException("the push-credit node's message log was not written in time");
+    }
+  }
+
   @Override
   public void close() {
     wallets.forEach(w -> w.link().close());
     pushSwitch.close();
     creditServer.close();
-    pushDb.close();
   }
 }
