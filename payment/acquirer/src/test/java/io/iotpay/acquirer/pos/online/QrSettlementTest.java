@@ -122,6 +122,7 @@ class QrSettlementTest {
       assertThat(positions(first)).containsExactlyInAnyOrderEntriesOf(Map.of(OnlineWorld.ISSUER, -3_634L,
           OnlineWorld.ACQUIRER, 3_634L)); // captures 1,000 + 1,234, push credits 800 + 600
       assertThat(first.recordsSettled()).isEqualTo(4);
+      assertThat(scheme.push.approvedNotSettled()).isZero();
       scheme.payPositions(T, first);
       List<MerchantPayout> payouts = w.host.payMerchants(T, qr.qrHost);
       long mdr = AcquirerHost.mdr(2_234, OnlineWorld.MDR_BPS) + AcquirerHost.mdr(1_400, OnlineWorld.MDR_BPS);
@@ -140,6 +141,7 @@ class QrSettlementTest {
       SettlementReport second = scheme.dayEndAndSettle(T.plusDays(1), false);
       assertThat(positions(second)).containsExactlyInAnyOrderEntriesOf(Map.of(OnlineWorld.ISSUER, 300L,
           OnlineWorld.ACQUIRER, -300L)); // 300 new, 600 settled back
+      assertThat(scheme.push.approvedNotSettled()).isZero();
       scheme.payPositions(T.plusDays(1), second);
       long mdr2 = AcquirerHost.mdr(300, OnlineWorld.MDR_BPS);
       assertThat(w.host.payMerchants(T.plusDays(1), qr.qrHost)).containsExactly(new MerchantPayout(w.merchant,
