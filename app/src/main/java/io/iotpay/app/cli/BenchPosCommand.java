@@ -70,7 +70,7 @@ public final class BenchPosCommand implements Callable<Integer> {
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       QrBench.Settings standard = QrBench.Settings.standard(suite);
       QrBench.Settings qr = new QrBench.Settings(suite, standard.ratePerSecond(), Math.min(qrPayments, standard.warmup()),
-          qrPayments, standard.tokens(), standard.referenceOps());
+          qrPayments, standard.tokens(), standard.phones(), standard.referenceOps());
       sections.add(new PhonePosBench.Section() {
         @Override
         public String name() {
@@ -88,6 +88,12 @@ public final class BenchPosCommand implements Callable<Integer> {
           j.put("p50_ms", r.p50Ms());
           j.put("p99_ms", r.p99Ms());
           j.put("max_ms", r.maxMs());
+          j.put("through", "PosSdk.chargeConsumerCode");
+          j.put("phones", r.phones());
+          j.put("waited_for_phone", r.waitedForPhone());
+          j.put("attestation_in_span", true);
+          j.put("attestation_p50_ms", r.attestationP50Ms());
+          j.put("attestation_p99_ms", r.attestationP99Ms());
           j.put("target_p99_ms", QrBench.TARGET_P99_MS);
           j.put("target_met", r.targetMet());
           j.put("reference_per_second", r.referencePerSecond());

@@ -46,6 +46,8 @@ class BenchPosCommandTest {
       assertThat(q.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(q.path("p50_ms").asDouble()).isPositive();
       assertThat(q.path("books_balanced").asBoolean()).isTrue();
       assertThat(q.path("held_as_approved").asBoolean()).isTrue();
+      assertThat(q.path("through").asText()).isEqualTo("PosSdk.chargeConsumerCode");
+      assertThat(q.path("attestation_p50_ms").asDouble()).as("the SDK attested each payment").isPositive();
     }
   }
 
