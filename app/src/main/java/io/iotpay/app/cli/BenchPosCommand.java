@@ -3,6 +3,7 @@ package io.iotpay.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpay.bench.pos.PhonePosBench;
 import io.iotpay.bench.pos.QrBench;
+import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -109,6 +110,9 @@ public final class BenchPosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (qrPayments > QrBench.PAYMENTS_MAX) {
+      throw new InvalidInputException("bench pos: --qr-payments 0.." + QrBench.PAYMENTS_MAX + " (0 skips the QR sections)");
+    }
     PhonePosBench.Settings settings = new PhonePosBench.Settings(phones, warmup, payments, rttMs, authorisations);
     PrintWriter err = spec.commandLine().getErr();
     Consumer<String> progress = line -> {

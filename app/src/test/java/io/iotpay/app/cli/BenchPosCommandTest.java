@@ -56,5 +56,8 @@ class BenchPosCommandTest {
     CliRun run = CliRun.of("bench", "pos", "--phones", "0");
     assertThat(run.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(run.err()).startsWith("iotpay: bench pos: ");
+    CliRun tooMany = CliRun.of("bench", "pos", "--qr-payments", "100001");
+    assertThat(tooMany.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(tooMany.err()).startsWith("iotpay: bench pos: --qr-payments");
   }
 }

@@ -42,6 +42,8 @@ public final class QrBench {
   public static final double TARGET_RATE_PER_SECOND = 100;
   /** Each payment's amount, minor units. */
   public static final long AMOUNT_MINOR = 1_000;
+  /** Measured (and warm-up) payments of one run at most. */
+  public static final int PAYMENTS_MAX = 100_000;
   /** The codes' lifetime at the issuer: the warm-up's and the run's codes are used well inside it. */
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
   private static final long OUTCOMES_WAIT_S = 120;
@@ -59,7 +61,8 @@ public final class QrBench {
     public Settings {
       Assert.notNull(suite, "suite");
       Assert.that(ratePerSecond >= 1 && ratePerSecond <= 1_000, "rate 1..1000 payments/s");
-      Assert.that(warmup >= 0 && warmup <= 100_000 && payments >= 1 && payments <= 100_000, "payments 1..100000");
+      Assert.that(warmup >= 0 && warmup <= PAYMENTS_MAX && payments >= 1 && payments <= PAYMENTS_MAX,
+          "payments 1..{}", PAYMENTS_MAX);
       Assert.that(tokens >= 1 && tokens <= 64 && phones >= 1 && phones <= 64 && referenceOps >= 1,
           "tokens 1..64, phones 1..64, reference ops positive");
     }
