@@ -95,6 +95,8 @@ public final class BenchPosCommand implements Callable<Integer> {
           j.put("attestation_in_span", true);
           j.put("attestation_p50_ms", r.attestationP50Ms());
           j.put("attestation_p99_ms", r.attestationP99Ms());
+          j.put("se_p50_ms", r.seP50Ms());
+          j.put("se_p99_ms", r.seP99Ms());
           j.put("target_p99_ms", QrBench.TARGET_P99_MS);
           j.put("target_met", r.targetMet());
           j.put("reference_per_second", r.referencePerSecond());

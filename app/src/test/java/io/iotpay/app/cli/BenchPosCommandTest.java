@@ -48,6 +48,7 @@ class BenchPosCommandTest {
       assertThat(q.path("held_as_approved").asBoolean()).isTrue();
       assertThat(q.path("through").asText()).isEqualTo("PosSdk.chargeConsumerCode");
       assertThat(q.path("attestation_p50_ms").asDouble()).as("the SDK attested each payment").isPositive();
+      assertThat(q.path("se_p50_ms").asDouble()).as("the SE signed each attestation token").isPositive();
     }
   }
 

@@ -109,8 +109,11 @@ final class PhoneChain implements AutoCloseable {
   private final Iso8583Wire wire = Iso8583Wire.load();
   private int cards;
 
-  /** A phone: its SDK (enrolled, open), the time its attestations took, and the customer's card it charges. */
-  record Phone(PosSdk sdk, TimedMonitoring monitoring, PosCard card) {}
+  /**
+   * A phone: its SDK (enrolled, open), the time its attestation calls took, the time spent inside its
+   * simulated SE, and the customer's card it charges.
+   */
+  record Phone(PosSdk sdk, TimedMonitoring monitoring, TimedChannel seTime, PosCard card) {}
 
   /** The monitoring service over HTTP, timed: nonce plus attestation, wall time, on the phone's thread. */
   static final class TimedMonitoring implements MonitoringService {
@@ -205,7 +208,8 @@ final class PhoneChain implements AutoCloseable {
   /** A phone: SE, enrolment over HTTP, the SDK opened on its link; with a funded card of its own. */
   Phone phone(int n) {
     Path directory = dir.resolve("phone-" + n);
-    SecureElement se = SimulatedSecureElement.create(suite);
+    TimedChannel[] seTime = new TimedChannel[1];
+    SecureElement se = SimulatedSecureElement.create(suite, channel -> seTime[0] = new TimedChannel(channel));
     HttpAcquirerClient client = new HttpAcquirerClient(AcquirerHttp.jdk(api(), Duration.ofSeconds(30)), merchantToken, suite);
     String terminalId = PosSdk.enrol(directory, suite, se, client).terminalId();
     Iso8583Client link = new Iso8583Client(loopback(host.terminalPort()),
@@ -215,7 +219,7 @@ final class PhoneChain implements AutoCloseable {
     PosSdk sdk = keep(PosSdk.open(new PosSdk.Options(directory, INSTITUTION, "BENCHSHOP1", 1, 0,
         config -> config.withLimits(0, 30_000, PosConfig.RandomSelection.OFF)), se, link, monitoring,
         DeviceSensors.fixed(SDK_BUILD, 0, 31_230_400, 121_473_700), Clock.systemUTC()));
-    return new Phone(sdk, monitoring, issueCard());
+    return new Phone(sdk, monitoring, seTime[0], issueCard());
   }
 
   /** A card of the issuer (its own funded account, keys from the issuer's IMK) as the real EMV applet in jCardSim, without ODA. */

@@ -79,13 +79,15 @@ public final class QrBench {
 
   /**
    * @param achievedPerSecond measured payments divided by the time from the first scheduled start to the last outcome
-   * @param attestationP50Ms the attestation's share of a payment (nonce and attestation calls), median
+   * @param attestationP50Ms the attestation's calls to the acquirer (nonce and attestation over HTTP), median
+   * @param seP50Ms the time inside the phone's simulated SE (the attestation token's signature), median
    * @param waitedForPhone measured payments that found every phone busy and waited for one (inside their span)
    * @param heldMinor what the issuer holds on the cardholders' accounts at the end
    * @param expectedHeldMinor approved payments (warm-up and measured) × {@link #AMOUNT_MINOR}
    */
   public record Report(AlgorithmSuite suite, double ratePerSecond, int payments, int approved, double achievedPerSecond,
-      double p50Ms, double p99Ms, double maxMs, double attestationP50Ms, double attestationP99Ms, int phones,
+      double p50Ms, double p99Ms, double maxMs, double attestationP50Ms, double attestationP99Ms, double seP50Ms,
+      double seP99Ms, int phones,
       int waitedForPhone, double referencePerSecond, long heldMinor, long expectedHeldMinor, boolean booksBalanced) {
     public boolean targetMet() {
       return approved == payments && p99Ms <= TARGET_P99_MS;
@@ -113,7 +115,8 @@ public final class QrBench {
     return new Report(settings.suite(), settings.ratePerSecond(), settings.payments(),
         reports.stream().mapToInt(Report::approved).min().orElseThrow(), median(reports, Report::achievedPerSecond),
         median(reports, Report::p50Ms), median(reports, Report::p99Ms), median(reports, Report::maxMs),
-        median(reports, Report::attestationP50Ms), median(reports, Report::attestationP99Ms), settings.phones(),
+        median(reports, Report::attestationP50Ms), median(reports, Report::attestationP99Ms),
+        median(reports, Report::seP50Ms), median(reports, Report::seP99Ms), settings.phones(),
         reports.stream().mapToInt(Report::waitedForPhone).max().orElseThrow(), median(reports, Report::referencePerSecond),
         last.heldMinor(), last.expectedHeldMinor(), reports.stream().allMatch(Report::booksBalanced));
   }
@@ -144,11 +147,13 @@ public final class QrBench {
       double seconds = (System.nanoTime() - start) / 1e9;
       Arrays.sort(run.latencies());
       Arrays.sort(run.attestations());
+      Arrays.sort(run.seTimes());
       long[] latencies = run.latencies();
       return new Report(settings.suite(), settings.ratePerSecond(), settings.payments(), run.approved(),
           settings.payments() / seconds, AuthBench.percentileMs(latencies, 0.50), AuthBench.percentileMs(latencies, 0.99),
           latencies[latencies.length - 1] / 1e6, AuthBench.percentileMs(run.attestations(), 0.50),
-          AuthBench.percentileMs(run.attestations(), 0.99), settings.phones(), run.waited(), reference,
+          AuthBench.percentileMs(run.attestations(), 0.99), AuthBench.percentileMs(run.seTimes(), 0.50),
+          AuthBench.percentileMs(run.seTimes(), 0.99), settings.phones(), run.waited(), reference,
           chain.heldMinor(), (warm.approved() + run.approved()) * AMOUNT_MINOR, chain.booksBalance());
     } catch (Exception e) {
       throw new IllegalStateException("bench qr: " + e.getMessage(), e);
@@ -158,7 +163,7 @@ public final class QrBench {
   }
 
   /** What one offered series did: approvals, per payment its span and its attestation's share (ns), waits for a phone. */
-  private record Offered(int approved, long[] latencies, long[] attestations, int waited) {}
+  private record Offered(int approved, long[] latencies, long[] attestations, long[] seTimes, int waited) {}
 
   /**
    * Offers {@code count} payments at the settings' rate. The codes are made first, on this thread
@@ -174,6 +179,7 @@ public final class QrBench {
     }
     long[] latencies = new long[count];
     long[] attestations = new long[count];
+    long[] seTimes = new long[count];
     AtomicInteger approved = new AtomicInteger();
     AtomicInteger waited = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(count);
@@ -194,9 +200,11 @@ public final class QrBench {
           }
           try {
             long attestedBefore = phone.monitoring().nanos;
+            long seBefore = phone.seTime().nanos;
             PosSdk.QrPayment payment = phone.sdk().chargeConsumerCode(codes[n], PhoneChain.cny(AMOUNT_MINOR));
             latencies[n] = System.nanoTime() - due; // from the scheduled scan: a late start counts
             attestations[n] = phone.monitoring().nanos - attestedBefore;
+            seTimes[n] = phone.seTime().nanos - seBefore;
             if (payment.approved()) {
               approved.incrementAndGet();
             }
@@ -213,7 +221,7 @@ public final class QrBench {
     if (!done.await(OUTCOMES_WAIT_S, TimeUnit.SECONDS)) {
       throw new IllegalStateException("outcomes still missing " + OUTCOMES_WAIT_S + " s after the last payment was offered");
     }
-    return new Offered(approved.get(), latencies, attestations, waited.get());
+    return new Offered(approved.get(), latencies, attestations, seTimes, waited.get());
   }
 
   /** The text report. */
@@ -221,10 +229,12 @@ public final class QrBench {
     return String.format(Locale.ROOT, "iotpay bench pos, QR consumer-presented through the SDK (%s): %d payments"
         + " offered at %.0f/s to %d phones, %d approved, %.1f payments/s achieved, %d waited for a phone%n"
         + "  scan to outcome: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 <= %.0f ms: %s);"
-        + " attestation p50 %.1f ms, p99 %.1f ms of it%n  reference: %.0f ARQC verifications/s on one thread;"
+        + " of it attestation calls p50 %.1f ms, p99 %.1f ms, inside the simulated SE p50 %.1f ms, p99 %.1f ms%n"
+        + "  reference: %.0f ARQC verifications/s on one thread;"
         + " ratio %.3f%n  held %d minor (expected %d), books balanced: %s%n", r.suite(), r.payments(),
         r.ratePerSecond(), r.phones(), r.approved(), r.achievedPerSecond(), r.waitedForPhone(), r.p50Ms(), r.p99Ms(),
         r.maxMs(), TARGET_P99_MS, r.targetMet() ? "met" : "NOT met", r.attestationP50Ms(), r.attestationP99Ms(),
+        r.seP50Ms(), r.seP99Ms(),
         r.referencePerSecond(), r.ratioToReference(), r.heldMinor(), r.expectedHeldMinor(), r.booksBalanced());
   }
 }
