@@ -12,7 +12,8 @@ import java.util.Set;
  * carries (a strict Content-Security-Policy: scripts and styles from the console's own files only, no
  * inline script; no framing; no caching; no referrer), the session cookie ({@code HttpOnly},
  * {@code SameSite=Strict}, {@code Secure} over TLS), an operator's session required on every page but
- * the login page and the static files, and the CSRF token required on every POST.
+ * the login page and the static files, the CSRF token required on every POST, and no POST but logout
+ * from a read-only session.
  */
 public final class ConsoleGuard {
   /** The session cookie's name. */
@@ -67,6 +68,10 @@ public final class ConsoleGuard {
       }
       return;
     }
+    if (session.get().readOnly() && ctx.method() == HandlerType.POST && !path.equals(ConsolePaths.LOGOUT)) {
+      refuse(ctx, HttpStatus.FORBIDDEN, "Refused: " + session.get().operator() + " may only read this console; only an operator acts.");
+      return;
+    }
     ctx.attribute(SESSION_ATTRIBUTE, session.get());
   }
 
@@ -87,7 +92,8 @@ public final class ConsoleGuard {
         + (tls ? "; Secure" : ""));
   }
 
-  private static void securityHeaders(Context ctx) {
+  /** The headers every {@code /console} answer carries; for a console's own handler that answers before the guard runs. */
+  public static void securityHeaders(Context ctx) {
     ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");

@@ -24,12 +24,16 @@ public final class ConsoleKit {
    * @param home the page a login (and {@code /console}) leads to
    * @param loginHint the line on the login page telling where the token is
    * @param operatorOfToken an operator's name by token (compared in constant time), empty for any other token
+   * @param readerOfToken a read-only user's name by token (asked only when {@code operatorOfToken} found no
+   *     operator; must not leak by its timing how much of a token matched), empty for any other token;
+   *     null when nobody logs in read-only
    * @param tokenCharsMax longer tokens are refused before they are looked up
    * @param dataPaths paths scripts poll: answered 401 without a session instead of a redirect
    * @param ownFiles the console's static files beside the kit's
    */
   public record Settings(String brand, String home, String loginHint, Function<String, Optional<String>> operatorOfToken,
-      int tokenCharsMax, Set<String> dataPaths, Map<String, ConsoleStatic.StaticFile> ownFiles) {
+      Function<String, Optional<String>> readerOfToken, int tokenCharsMax, Set<String> dataPaths,
+      Map<String, ConsoleStatic.StaticFile> ownFiles) {
     public Settings {
       Objects.requireNonNull(brand, "brand");
       Objects.requireNonNull(home, "home");
@@ -37,6 +41,12 @@ public final class ConsoleKit {
       Objects.requireNonNull(operatorOfToken, "operatorOfToken");
       dataPaths = Set.copyOf(dataPaths);
       ownFiles = Map.copyOf(ownFiles);
+    }
+
+    /** Settings where only operators log in (no read-only users). */
+    public Settings(String brand, String home, String loginHint, Function<String, Optional<String>> operatorOfToken,
+        int tokenCharsMax, Set<String> dataPaths, Map<String, ConsoleStatic.StaticFile> ownFiles) {
+      this(brand, home, loginHint, operatorOfToken, null, tokenCharsMax, dataPaths, ownFiles);
     }
   }
 

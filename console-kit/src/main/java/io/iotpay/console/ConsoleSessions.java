@@ -36,9 +36,11 @@ public final class ConsoleSessions {
    *
    * @param id the cookie's value
    * @param csrfToken the token every form of this session carries
-   * @param operator the name of the operator who logged in on it, "" before login
+   * @param operator the name of the operator (or read-only user) who logged in on it, "" before login
+   * @param readOnly whether the session may only read: a user's, who may open pages but post no form
+   *     but logout ({@link ConsoleGuard} refuses the rest)
    */
-  public record Session(String id, String csrfToken, String operator) {
+  public record Session(String id, String csrfToken, String operator, boolean readOnly) {
     /** Whether an operator logged in on this session. */
     public boolean loggedIn() {
       return !operator.isEmpty();
@@ -51,7 +53,7 @@ public final class ConsoleSessions {
 
     @Override
     public String toString() {
-      return "Session[operator=" + operator + "]"; // never the id nor the CSRF token
+      return "Session[operator=" + operator + ", readOnly=" + readOnly + "]"; // never the id nor the CSRF token
     }
   }
 
@@ -70,7 +72,7 @@ public final class ConsoleSessions {
 
   /** A new anonymous session (before login). */
   public synchronized Session anonymous() {
-    return add("");
+    return add("", false);
   }
 
   /** The live session with this id, touched; empty for an unknown, idle or absent id. */
@@ -98,11 +100,20 @@ public final class ConsoleSessions {
    * @param operator the operator's name, not empty
    */
   public synchronized Session login(String previous, String operator) {
-    if (operator == null || operator.isEmpty()) {
+    return login(previous, operator, false);
+  }
+
+  /**
+   * As {@link #login(String, String)}, for a session that may only read when {@code readOnly}.
+   *
+   * @param name the operator's or user's name, not empty
+   */
+  public synchronized Session login(String previous, String name, boolean readOnly) {
+    if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("an operator's session needs the operator's name");
     }
     end(previous);
-    return add(operator);
+    return add(name, readOnly);
   }
 
   /** Forgets the session; nothing happens for an unknown id. */
@@ -113,8 +124,8 @@ public final class ConsoleSessions {
     }
   }
 
-  private Session add(String operator) {
-    Session session = new Session(randomToken(), randomToken(), operator);
+  private Session add(String operator, boolean readOnly) {
+    Session session = new Session(randomToken(), randomToken(), operator, readOnly);
     Map<String, Entry> sessions = session.loggedIn() ? operators : anonymous;
     int sessionsMax = session.loggedIn() ? OPERATOR_SESSIONS_MAX : ANONYMOUS_MAX;
     Instant now = clock.instant();

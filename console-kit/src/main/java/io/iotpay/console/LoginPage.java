@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operator login with an operator's token, and logout. The login form has its CSRF token from an
- * anonymous session; a correct token ends that session and starts the operator's under a new id.
+ * Login with an operator's token (every right) or, where the console has readers, a user's token
+ * (read-only), and logout. The login form has its CSRF token from an anonymous session; a correct
+ * token ends that session and starts the logged-in one under a new id.
  */
 final class LoginPage {
   private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
@@ -51,17 +52,26 @@ final class LoginPage {
     // The guard has checked the form's CSRF token against the (anonymous) session.
     Session before = ConsoleGuard.session(ctx).orElseThrow();
     String token = ctx.formParam("token");
-    Optional<String> operator = token == null || token.length() > settings.tokenCharsMax()
-        ? Optional.empty() : settings.operatorOfToken().apply(token);
-    if (operator.isEmpty()) {
-      LOG.warn("Console login refused [remote={}]", ctx.ip());
-      renderer.login(ctx, frame(before), new LoginView("That is not the operator token.", settings.loginHint()));
-      ctx.status(HttpStatus.UNAUTHORIZED);
+    boolean usable = token != null && !token.isEmpty() && token.length() <= settings.tokenCharsMax();
+    Optional<String> operator = usable ? settings.operatorOfToken().apply(token) : Optional.empty();
+    if (operator.isPresent()) {
+      loggedIn(ctx, sessions.login(before.id(), operator.get(), false));
       return;
     }
-    Session session = sessions.login(before.id(), operator.get());
+    Optional<String> reader = usable && settings.readerOfToken() != null ? settings.readerOfToken().apply(token) : Optional.empty();
+    if (reader.isPresent()) {
+      loggedIn(ctx, sessions.login(before.id(), reader.get(), true));
+      return;
+    }
+    LOG.warn("Console login refused [remote={}]", ctx.ip());
+    String error = settings.readerOfToken() == null ? "That is not the operator token." : "That is not the operator token nor a user's token.";
+    renderer.login(ctx, frame(before), new LoginView(error, settings.loginHint()));
+    ctx.status(HttpStatus.UNAUTHORIZED);
+  }
+
+  private void loggedIn(Context ctx, Session session) {
     guard.setCookie(ctx, session);
-    LOG.info("Console login [operator={}, remote={}]", operator.get(), ctx.ip());
+    LOG.info("Console login [operator={}, readOnly={}, remote={}]", session.operator(), session.readOnly(), ctx.ip());
     ctx.redirect(settings.home(), HttpStatus.SEE_OTHER);
   }
 

@@ -49,6 +49,20 @@ class ConsoleSessionsTest {
   }
 
   @Test
+  void readOnlyLogin_isALoggedInSessionThatSaysItMayOnlyRead_underANewId() {
+    Session anonymous = sessions.anonymous();
+    assertThat(anonymous.readOnly()).isFalse();
+    Session reader = sessions.login(anonymous.id(), "bob", true);
+    assertThat(reader.loggedIn()).isTrue();
+    assertThat(reader.readOnly()).isTrue();
+    assertThat(reader.operator()).isEqualTo("bob");
+    assertThat(reader.id()).isNotEqualTo(anonymous.id());
+    assertThat(sessions.find(anonymous.id())).isEmpty();
+    assertThat(sessions.find(reader.id())).contains(reader);
+    assertThat(sessions.login(null, "alice").readOnly()).as("an operator's login acts").isFalse();
+  }
+
+  @Test
   void login_withoutAnOperatorName_isRefused() {
     Session anonymous = sessions.anonymous();
     assertThatThrownBy(() -> sessions.login(anonymous.id(), ""))

@@ -3,6 +3,7 @@ package io.iotpay.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpay.bench.pos.PhonePosBench;
 import io.iotpay.bench.pos.QrBench;
+import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class BenchPosCommand implements Callable<Integer> {
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       QrBench.Settings standard = QrBench.Settings.standard(suite);
       QrBench.Settings qr = new QrBench.Settings(suite, standard.ratePerSecond(), Math.min(qrPayments, standard.warmup()),
-          qrPayments, standard.tokens(), standard.referenceOps());
+          qrPayments, standard.tokens(), standard.phones(), standard.referenceOps());
       sections.add(new PhonePosBench.Section() {
         @Override
         public String name() {
@@ -88,6 +89,14 @@ public final class BenchPosCommand implements Callable<Integer> {
           j.put("p50_ms", r.p50Ms());
           j.put("p99_ms", r.p99Ms());
           j.put("max_ms", r.maxMs());
+          j.put("through", "PosSdk.chargeConsumerCode");
+          j.put("phones", r.phones());
+          j.put("waited_for_phone", r.waitedForPhone());
+          j.put("attestation_in_span", true);
+          j.put("attestation_p50_ms", r.attestationP50Ms());
+          j.put("attestation_p99_ms", r.attestationP99Ms());
+          j.put("se_p50_ms", r.seP50Ms());
+          j.put("se_p99_ms", r.seP99Ms());
           j.put("target_p99_ms", QrBench.TARGET_P99_MS);
           j.put("target_met", r.targetMet());
           j.put("reference_per_second", r.referencePerSecond());
@@ -103,6 +112,9 @@ public final class BenchPosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (qrPayments > QrBench.PAYMENTS_MAX) {
+      throw new InvalidInputException("bench pos: --qr-payments 0.." + QrBench.PAYMENTS_MAX + " (0 skips the QR sections)");
+    }
     PhonePosBench.Settings settings = new PhonePosBench.Settings(phones, warmup, payments, rttMs, authorisations);
     PrintWriter err = spec.commandLine().getErr();
     Consumer<String> progress = line -> {

@@ -16,6 +16,7 @@ public final class IotConsole {
       IotBooks.Audit audit = IotBooks.verifyAudit(node.database, node.auditKey, node.auditSuite);
       return new AuditCheck.Result(audit.verified(), audit.leaves(), audit.detail());
     };
-    return new OperatorConsole(new ConsoleServices(services, new DecisionListing(node.database), node.ledger, node.auditLog, verify));
+    return new OperatorConsole(new ConsoleServices(services, new DecisionListing(node.database), node.ledger, node.auditLog, verify,
+        leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf))));
   }
 }

@@ -16,6 +16,7 @@ import io.iotpay.platform.decision.PaymentDecisionService;
 import io.iotpay.platform.decision.Iso8583Authoriser;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
@@ -88,6 +89,8 @@ public final class IotNode implements AutoCloseable {
   public final CardAuthorisationService issuerHost;
   /** The issuer's host on loopback TCP, and the platform's end of the link. */
   private final Iso8583Server issuerServer;
+  /** Where the issuer host's answers are counted: nowhere until {@link #meterAuthorisations} names a registry. */
+  private volatile AuthorisationMetrics issuerMetrics = AuthorisationMetrics.NONE;
   private final Iso8583Client issuerLink;
   private final SoftwareKeyCustody issuerCustody;
   public final PaymentDecisionService decisions;
@@ -179,7 +182,9 @@ public final class IotNode implements AutoCloseable {
     SecretKeyBytes zak = ZoneKeys.newZak();
     Iso8583Wire wire = Iso8583Wire.load();
     this.issuerServer = new Iso8583Server(LinkSettings.defaults(INSTITUTION_ID, "ISSUER01").withEchoIntervalMs(0),
-        new ZoneKeys(auditSuite, new SecretKeyBytes(zmk), zak, 30_000), issuerHost, wire)
+        new ZoneKeys(auditSuite, new SecretKeyBytes(zmk), zak, 30_000),
+        AuthorisationMetrics.metered(issuerHost, "issuer", (request, response, by, ns) -> issuerMetrics.answered(request, response, by, ns)),
+        wire)
         .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     this.issuerLink = new Iso8583Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), issuerServer.port()),
         LinkSettings.defaults(INSTITUTION_ID, "IOTNODE1").withEchoIntervalMs(0),
@@ -254,6 +259,16 @@ public final class IotNode implements AutoCloseable {
     random.nextBytes(secrets);
     Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.FILE)), secrets);
     return secrets;
+  }
+
+  /**
+   * Reports each answer of the node's issuer host (0110, 0230, 0410 by response code) to {@code metrics},
+   * e.g. {@code PartyMetrics.authorisations(registry)} of the HTTP API's {@code /metrics}.
+   *
+   * @param metrics never null; {@link AuthorisationMetrics#NONE} stops reporting
+   */
+  public void meterAuthorisations(AuthorisationMetrics metrics) {
+    this.issuerMetrics = java.util.Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override

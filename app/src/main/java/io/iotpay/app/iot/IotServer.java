@@ -9,6 +9,8 @@ import io.iotpay.platform.operator.HttpApiConfig;
 import io.iotpay.platform.operator.HttpApiServices;
 import io.iotpay.platform.operator.HttpAuth;
 import io.iotpay.platform.operator.PlatformHttpApi;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
+import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.platform.operator.StoredAccountOwners;
 import io.iotpay.platform.operator.StoredUsers;
 import io.iotpay.platform.operator.UserTokens;
@@ -87,10 +89,13 @@ public final class IotServer implements AutoCloseable {
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
         DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
             leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services))
-            .start(options.host(), options.httpPort());
+        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services));
+        // The issuer host's answers by response code, in the same /metrics (iotpay_authorisations_total).
+        node.meterAuthorisations(PartyMetrics.authorisations(startedHttp.metrics()));
+        startedHttp.start(options.host(), options.httpPort());
       }
     } catch (RuntimeException e) {
+      node.meterAuthorisations(AuthorisationMetrics.NONE);
       closeQuietly(startedHttp);
       closeQuietly(startedCoap);
       closeQuietly(startedBridge);
@@ -124,6 +129,7 @@ public final class IotServer implements AutoCloseable {
   /** Stops the doors first (no new messages), then the pipeline (finishing what it admitted). */
   @Override
   public void close() {
+    node.meterAuthorisations(AuthorisationMetrics.NONE);
     closeQuietly(http);
     closeQuietly(coap);
     closeQuietly(bridge);

@@ -46,6 +46,9 @@ class BenchPosCommandTest {
       assertThat(q.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(q.path("p50_ms").asDouble()).isPositive();
       assertThat(q.path("books_balanced").asBoolean()).isTrue();
       assertThat(q.path("held_as_approved").asBoolean()).isTrue();
+      assertThat(q.path("through").asText()).isEqualTo("PosSdk.chargeConsumerCode");
+      assertThat(q.path("attestation_p50_ms").asDouble()).as("the SDK attested each payment").isPositive();
+      assertThat(q.path("se_p50_ms").asDouble()).as("the SE signed each attestation token").isPositive();
     }
   }
 
@@ -54,5 +57,8 @@ class BenchPosCommandTest {
     CliRun run = CliRun.of("bench", "pos", "--phones", "0");
     assertThat(run.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(run.err()).startsWith("iotpay: bench pos: ");
+    CliRun tooMany = CliRun.of("bench", "pos", "--qr-payments", "100001");
+    assertThat(tooMany.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(tooMany.err()).startsWith("iotpay: bench pos: --qr-payments");
   }
 }

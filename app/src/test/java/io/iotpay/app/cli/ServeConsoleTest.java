@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The node {@code iotpay serve} runs serves the operator console and the OpenAPI document on its HTTP port. */
+/**
+ * The node {@code iotpay serve} runs serves the operator console and the OpenAPI document on its HTTP
+ * port; the operator token logs in with every right, a user's token from {@code POST /v1/users} read-only.
+ */
 class ServeConsoleTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Instant T0 = Instant.parse("2026-05-01T08:00:00Z");
@@ -57,6 +60,18 @@ class ServeConsoleTest {
           "/console/live"}) {
         assertThat(operator.load(page)).as(page).isPositive();  // load() refuses anything but 200
       }
+
+      // A user the operator made through the API (kept in serve's database) opens the console read-only.
+      HttpResponse<String> made = http.send(HttpRequest.newBuilder(base.resolve("/v1/users")).header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"dana\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+      String userToken = made.body().replaceAll(".*\"token\":\"([0-9a-f]+)\".*", "$1");
+      BenchConsoleCommand.ConsoleSession user = BenchConsoleCommand.ConsoleSession.logIn(base, userToken);
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(base.resolve("/console/devices/washer-console-1"))
+          .header("Cookie", "iotpay_console=" + user.cookie()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("user dana (read-only)").doesNotContain("id=\"status-form\"").doesNotContain(userToken);
     }
   }
 }

@@ -95,10 +95,23 @@ class ServeDoorsTest {
           assertThat(listed.get(0).path("channel").asText()).isEqualTo(device.id());
         }
       }
+      // What the node did, in /metrics: one accepted connection at each door (the refused ones are above), two
+      // decisions approved, two holds the issuer host approved (0100 answered 00).
+      String scrape = api.getText("/metrics", api.operator).body();
+      assertThat(scrape).containsPattern(series("iotpay_door_connects_total", "door=\"mqtt\"", 1))
+          .containsPattern(series("iotpay_door_connects_total", "door=\"coap\"", 1))
+          .containsPattern(series("iotpay_platform_decisions_total", "outcome=\"APPROVED\"", 2))
+          .containsPattern(series("iotpay_platform_decisions_total", "outcome=\"DECLINED\"", 0))
+          .containsPattern(series("iotpay_authorisations_total", "answered_by=\"issuer\",code=\"00\",mti=\"0100\"", 2));
       JsonNode payer = api.get("/v1/accounts/" + PAYER, api.operator);
       assertThat(payer.path("debits_pending_minor").asLong()).as("two payments held, the replays none").isEqualTo(2 * FARE);
       assertThat(payer.path("available_minor").asLong()).isEqualTo(DEPOSIT - 2 * FARE);
     }
+  }
+
+  /** One Prometheus sample line: {@code name{labels} value}. */
+  private static Pattern series(String name, String labels, long value) {
+    return Pattern.compile("(?m)^" + name + "\\{" + labels + ",?\\} " + value + "\\.0$");
   }
 
   private static String port(ServeProcess serve, String prefix) {

@@ -19,6 +19,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
+import io.iotpay.issuer.authorisation.card.QrTokenAuthorisation;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Ledger;
@@ -32,6 +33,7 @@ import io.iotpay.phone.pos.HttpAcquirerClient;
 import io.iotpay.phone.pos.MonitoringService;
 import io.iotpay.phone.pos.PosSdk;
 import io.iotpay.phone.pos.SecureElement;
+import io.iotpay.phone.wallet.IssuerApp;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.Iso8583Client;
@@ -39,6 +41,7 @@ import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.iso8583.ZoneKeys;
+import io.iotpay.protocol.qr.PushCreditOutcome;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.online.AcquirerEndpoint;
 import io.iotpay.switching.online.IssuerEndpoint;
@@ -71,12 +74,16 @@ import java.util.Set;
  * API and asked by the {@link AcquirerHost} before each payment) → the {@link OnlineSwitch} → the
  * issuer's {@link CardAuthorisationService} behind an {@link Iso8583Server}; every ISO 8583 link
  * MACed, every party on its own SQLite file. One merchant, registered over HTTP; each phone enrolled
- * and attesting over HTTP, as an acquiring app does. One suite for every key.
+ * and attesting over HTTP, as an acquiring app does. One suite for every key. With {@link
+ * #qrIssuerApps} the issuer also authorises consumer-presented QR codes: cardholders' issuer apps
+ * with payment tokens in jCardSim secure elements ({@link QrTokenChip}).
  */
 final class PhoneChain implements AutoCloseable {
   static final PartyId ACQUIRER = PartyId.of("ACQ1");
   static final PartyId ISSUER = PartyId.of("ISSA");
   static final String INSTITUTION = "48020000";
+  static final String TOKEN_PREFIX = "62123499";
+  private static final YearMonth TOKEN_EXPIRY = YearMonth.of(2030, 12);
   static final byte[] SDK_BUILD = DigestAlgorithm.SHA_256.digest("iotpay-pos-sdk bench build".getBytes(StandardCharsets.US_ASCII));
   private static final String IMK_LABEL = "imk-ac";
   private static final long BOOK = 1;
@@ -93,6 +100,7 @@ final class PhoneChain implements AutoCloseable {
   private final List<AutoCloseable> open = new ArrayList<>();
   private final SecretKeyBytes imk = randomKey();
   private final Ledger issuerLedger;
+  private final Ledger acquirerLedger;
   private final CardAuthorisationService issuer;
   private final AcquirerPosServer registry;
   private final AcquirerHost host;
@@ -101,8 +109,11 @@ final class PhoneChain implements AutoCloseable {
   private final Iso8583Wire wire = Iso8583Wire.load();
   private int cards;
 
-  /** A phone: its SDK (enrolled, open), the time its attestations took, and the customer's card it charges. */
-  record Phone(PosSdk sdk, TimedMonitoring monitoring, PosCard card) {}
+  /**
+   * A phone: its SDK (enrolled, open), the time its attestation calls took, the time spent inside its
+   * simulated SE, and the customer's card it charges.
+   */
+  record Phone(PosSdk sdk, TimedMonitoring monitoring, TimedChannel seTime, PosCard card) {}
 
   /** The monitoring service over HTTP, timed: nonce plus attestation, wall time, on the phone's thread. */
   static final class TimedMonitoring implements MonitoringService {
@@ -167,7 +178,7 @@ final class PhoneChain implements AutoCloseable {
       registry.serveMonitoring(risk);
       terminalKeys = zoneKeys();
       Database acquirerDb = keep(Database.open("jdbc:sqlite:" + dir.resolve("acquirer.db"), 4));
-      Ledger acquirerLedger = keep(Ledger.open(acquirerDb, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none()));
+      acquirerLedger = keep(Ledger.open(acquirerDb, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none()));
       host = keep(new AcquirerHost(new AcquirerHostConfig(ACQUIRER, INSTITUTION, loopback(online.port(ACQUIRER)),
           LinkSettings.defaults(INSTITUTION, "ACQNODE1").withRequestTimeoutMs(10_000).withEchoIntervalMs(0), acquirerKeys,
           loopback(0), LinkSettings.defaults(INSTITUTION, "ACQTERM0"), terminalKeys,
@@ -197,7 +208,8 @@ final class PhoneChain implements AutoCloseable {
   /** A phone: SE, enrolment over HTTP, the SDK opened on its link; with a funded card of its own. */
   Phone phone(int n) {
     Path directory = dir.resolve("phone-" + n);
-    SecureElement se = SimulatedSecureElement.create(suite);
+    TimedChannel[] seTime = new TimedChannel[1];
+    SecureElement se = SimulatedSecureElement.create(suite, channel -> seTime[0] = new TimedChannel(channel));
     HttpAcquirerClient client = new HttpAcquirerClient(AcquirerHttp.jdk(api(), Duration.ofSeconds(30)), merchantToken, suite);
     String terminalId = PosSdk.enrol(directory, suite, se, client).terminalId();
     Iso8583Client link = new Iso8583Client(loopback(host.terminalPort()),
@@ -207,7 +219,7 @@ final class PhoneChain implements AutoCloseable {
     PosSdk sdk = keep(PosSdk.open(new PosSdk.Options(directory, INSTITUTION, "BENCHSHOP1", 1, 0,
         config -> config.withLimits(0, 30_000, PosConfig.RandomSelection.OFF)), se, link, monitoring,
         DeviceSensors.fixed(SDK_BUILD, 0, 31_230_400, 121_473_700), Clock.systemUTC()));
-    return new Phone(sdk, monitoring, issueCard());
+    return new Phone(sdk, monitoring, seTime[0], issueCard());
   }
 
   /** A card of the issuer (its own funded account, keys from the issuer's IMK) as the real EMV applet in jCardSim, without ODA. */
@@ -231,6 +243,25 @@ final class PhoneChain implements AutoCloseable {
     return PosCard.of(suite, keys.toByteArray(), pan, PosCard.Profile.STANDARD);
   }
 
+  /**
+   * Enables the issuer's consumer-presented QR path (code lifetime {@code lifetime}) and makes
+   * {@code tokens} cardholders, each a new funded card with a payment token registered to it and the
+   * issuer app holding the token's key in its own simulated secure element. Call once.
+   */
+  List<IssuerApp> qrIssuerApps(int tokens, Duration lifetime) {
+    QrTokenAuthorisation vault = issuer.enableQrTokens(TOKEN_PREFIX, lifetime);
+    List<IssuerApp> apps = new ArrayList<>();
+    for (int i = 1; i <= tokens; i++) {
+      Pan card = issueCard().pan;
+      Pan token = Pan.withCheckDigit(TOKEN_PREFIX + String.format("%07d", i));
+      vault.register(token, card, IMK_LABEL, TOKEN_EXPIRY);
+      QrTokenChip se = new QrTokenChip(suite, EmvKeyDerivation.cardMasterKey(suite, imk, token.digits(), "00"));
+      apps.add(new IssuerApp(se.channel(), token, TOKEN_EXPIRY,
+          order -> new PushCreditOutcome(false, "12", "no push credits in this bench"), Clock.systemUTC()));
+    }
+    return apps;
+  }
+
   /** The card accounts' pending debits: what the issuer holds for the phones' approved payments. */
   long heldMinor() {
     long held = 0;
@@ -243,6 +274,11 @@ final class PhoneChain implements AutoCloseable {
   /** The issuer's ledger invariant: debits equal credits, pending and posted. */
   boolean issuerBooksBalance() {
     return AuthBench.booksBalance(issuerLedger);
+  }
+
+  /** The same invariant in the issuer's and the acquirer's ledgers. */
+  boolean booksBalance() {
+    return issuerBooksBalance() && AuthBench.booksBalance(acquirerLedger);
   }
 
   /** Reversals the acquirer still owes the switch. */
@@ -277,7 +313,7 @@ final class PhoneChain implements AutoCloseable {
     return new SecretKeyBytes(key);
   }
 
-  private static Money cny(long minor) {
+  static Money cny(long minor) {
     return Money.ofMinor(minor, CurrencyUnit.CNY);
   }
 

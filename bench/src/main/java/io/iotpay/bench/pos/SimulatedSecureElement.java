@@ -3,10 +3,12 @@ package io.iotpay.bench.pos;
 import com.licel.jcardsim.smartcardio.CardSimulator;
 import com.licel.jcardsim.smartcardio.CardTerminalSimulator;
 import io.iotpay.card.se.SeApplet;
+import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.foundation.card.SmartcardioCardChannel;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.phone.pos.SecureElement;
 import javacard.framework.AID;
+import java.util.function.UnaryOperator;
 import javax.smartcardio.CardException;
 
 /**
@@ -22,6 +24,11 @@ public final class SimulatedSecureElement {
 
   /** A fresh SE of {@code suite} with nothing in it yet. */
   public static SecureElement create(AlgorithmSuite suite) {
+    return create(suite, channel -> channel);
+  }
+
+  /** As {@link #create(AlgorithmSuite)}, reached through {@code wrap} of its channel (e.g. to time it). */
+  static SecureElement create(AlgorithmSuite suite, UnaryOperator<CardChannel> wrap) {
     CardSimulator simulator = new CardSimulator();
     byte[] aid = SecureElement.AID;
     // Install data: AID length, AID, no control info, one byte of applet data (the suite).
@@ -30,8 +37,8 @@ public final class SimulatedSecureElement {
     simulator.installApplet(new AID(aid, (short) 0, (byte) aid.length), SeApplet.class, parameters, (short) 0,
         (byte) parameters.length);
     try {
-      return new SecureElement(new SmartcardioCardChannel(
-          CardTerminalSimulator.terminal(simulator).connect("T=1").getBasicChannel()));
+      return new SecureElement(wrap.apply(new SmartcardioCardChannel(
+          CardTerminalSimulator.terminal(simulator).connect("T=1").getBasicChannel())));
     } catch (CardException e) {
       throw new IllegalStateException("the simulated secure element did not connect", e);
     }

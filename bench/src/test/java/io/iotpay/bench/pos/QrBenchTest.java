@@ -18,7 +18,7 @@ class QrBenchTest {
   @EnumSource(AlgorithmSuite.class)
   void fewPayments_allApproved_holdsMatch_booksBalance(AlgorithmSuite suite) {
     List<String> progress = new ArrayList<>();
-    QrBench.Report r = new QrBench().run(new QrBench.Settings(suite, 50, 5, 20, 2, 50), progress::add);
+    QrBench.Report r = new QrBench().run(new QrBench.Settings(suite, 50, 5, 20, 2, 2, 50), progress::add);
     System.out.print(QrBench.format(r));
     assertThat(r.approved()).isEqualTo(20);
     assertThat(r.heldMinor()).isEqualTo(r.expectedHeldMinor()).isEqualTo(25 * QrBench.AMOUNT_MINOR);

@@ -151,6 +151,11 @@ final class PhoneTills implements AutoCloseable {
     return finals;
   }
 
+  /** The genuine phones' SDKs (phones A and B), in order: they also scan consumer-presented QR codes ({@link QrNode}). */
+  List<PosSdk> genuineSdks() {
+    return genuine.stream().map(Phone::sdk).toList();
+  }
+
   private List<Phone> all() {
     List<Phone> all = new ArrayList<>(genuine);
     all.add(tampered);

@@ -28,6 +28,8 @@ public record PosReport(
     long lostResponses,
     long qrMpm,
     long qrCpm,
+    long qrMpmSettledMinor,
+    long qrMpmPaidOutMinor,
     long pinVerified,
     long pinFailed,
     long hanging,
@@ -75,6 +77,8 @@ public record PosReport(
     j.put("lost_responses", lostResponses);
     j.put("qr_mpm", qrMpm);
     j.put("qr_cpm", qrCpm);
+    j.put("qr_mpm_settled_minor", qrMpmSettledMinor);
+    j.put("qr_mpm_paid_out_minor", qrMpmPaidOutMinor);
     j.put("pin_verified", pinVerified);
     j.put("pin_failed", pinFailed);
     j.put("hanging", hanging);

@@ -177,13 +177,12 @@ public final class PosScenario {
       }
       PhoneTills phones = new PhoneTills(dir.resolve("phones"), acquirer, wire, clock, settings.seed() + 1, notes);
       open.add(0, phones);
-      QrNode qr = new QrNode(dir.resolve("switch"), issuers, List.of(cards.get(2).pan,
+      QrNode qr = new QrNode(scheme, issuers, List.of(cards.get(2).pan,
           cards.get(settings.cardholdersPerIssuer() + 2).pan), acquirer, clock, wire);
       open.add(0, qr);
       List<QrNode.Shop> shops = new ArrayList<>();
       for (int m = 0; m < tills.size(); m++) {
-        shops.add(QrNode.Shop.of(acquirer.merchants.get(m).id(), m + 1, tills.get(m).client(), tills.get(m).terminalId(),
-            tills.get(m).merchantField(), clock));
+        shops.add(new QrNode.Shop(acquirer.merchants.get(m).id(), "Stall " + (m + 1)));
       }
       progress.printf("demo pos: %d merchants, %d cardholders (%d per issuer, both suites), %d days, seed %d%n",
           settings.merchants(), cards.size(), settings.cardholdersPerIssuer(), settings.days(), settings.seed());
@@ -197,22 +196,22 @@ public final class PosScenario {
       LocalDate previous = null;
       for (int day = 1; day <= settings.days(); day++) {
         LocalDate today = clock.businessDate();
+        if (previous != null) {
+          settle(previous, today, acquirer, issuers, scheme, qr); // T+1, before the day's business
+        }
         refundsOf(previous, sales);
         runDay(day, today, tills, cards, issuers, proxy, sales, day == 1 ? limitUpdate : null);
-        qr.runDay(day, shops, random, notes);
+        qr.runDay(day, shops, phones.genuineSdks(), random, notes);
         if (day == 1) {
           pinPayments.run(issuers, tills.stream().map(Till::kernel).toList(), () -> clock.advance(BETWEEN_TAPS));
         }
         phones.payDay(day, settings.days(), cards);
         dayEnd(day, today, acquirer, issuers, scheme);
-        if (previous != null) {
-          settle(previous, today, acquirer, issuers, scheme);
-        }
         previous = today;
         clock.advanceToNextBusinessDay();
         clock.advance(Duration.ofHours(8));
       }
-      settle(previous, clock.businessDate(), acquirer, issuers, scheme);
+      settle(previous, clock.businessDate(), acquirer, issuers, scheme, qr);
       scheme.online.flushLog(WAIT_MS);
       progress.printf("demo pos: faults injected: %d responses dropped, %d requests duplicated on the acquirer's"
           + " link%n", proxy.dropped(), proxy.duplicated());
@@ -379,8 +378,14 @@ public final class PosScenario {
     }
   }
 
-  /** T+1: the switch's multilateral net run, each party's position paid or received, the merchants paid. */
-  private void settle(LocalDate day, LocalDate on, AcquirerNode acquirer, List<IssuerNode> issuers, SwitchNode scheme) {
+  /**
+   * T+1: the switch's multilateral net run (card presentments of T and the push credits approved
+   * since the last run), each party's position paid or received, the merchants paid (cards and QR
+   * push credits, net of MDR).
+   */
+  private void settle(LocalDate day, LocalDate on, AcquirerNode acquirer, List<IssuerNode> issuers, SwitchNode scheme,
+      QrNode qr) throws InterruptedException {
+    qr.flushLog();
     SettlementRun run = scheme.settlement.settle(day, on);
     for (NetPosition position : run.report().positions()) {
       long net = position.net().amountMinor();
@@ -392,7 +397,7 @@ public final class PosScenario {
             .settle(day, net);
       }
     }
-    acquirer.host.payMerchants(day);
+    acquirer.host.payMerchants(day, qr.credits);
     progress.printf("demo pos: %s settled T+1 on %s, merchants paid%n", day, on);
   }
 
@@ -430,6 +435,13 @@ public final class PosScenario {
     long qrMpm = acq.count("SELECT COUNT(*) FROM acquirer_qr_credit WHERE state = 'CREDITED'");
     long qrCpm = issuers.stream().mapToLong(i -> i.books.count(
         "SELECT COUNT(*) FROM issuer_qr_decision WHERE response_code = '00'")).sum();
+    long qrIssuersPaid = issuers.stream().mapToLong(i -> i.books.count(
+        "SELECT COALESCE(SUM(amount_minor), 0) FROM issuer_qr_push WHERE state = 'PAID'")).sum();
+    long qrCredited = acq.count("SELECT COALESCE(SUM(amount_minor), 0) FROM acquirer_qr_credit WHERE state = 'CREDITED'");
+    long qrSettled = scheme.pushCount("SELECT COALESCE(SUM(amount_minor), 0) FROM online_push_credit"
+        + " WHERE reversed_on IS NULL");
+    long qrPaidOut = acq.count("SELECT COALESCE(SUM(qr_credited_minor - qr_taken_back_minor), 0) FROM online_payout"
+        + " WHERE posted = 1");
     long pinVerified = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(verified) FROM issuer_card_pin")).sum();
     long pinFailed = issuers.stream().mapToLong(i -> i.books.count("SELECT SUM(failed) FROM issuer_card_pin")).sum();
 
@@ -450,6 +462,11 @@ public final class PosScenario {
         "SELECT COUNT(*) FROM issuer_auth_txn WHERE state = 'HELD'")).sum());
     hanging.put("issuer_qr_push_credits_unsettled", issuers.stream().mapToLong(i -> i.books.count(
         "SELECT COUNT(*) FROM issuer_qr_push WHERE state IN ('DEBITING', 'SENT', 'REVERSAL_PENDING')")).sum());
+    hanging.put("switch_push_credits_not_settled", scheme.pushCredits.approvedNotSettled());
+    hanging.put("switch_push_days_not_settled", scheme.pushCount("SELECT COUNT(*) FROM online_push_day"
+        + " WHERE settled = 0"));
+    hanging.put("acquirer_qr_credits_not_paid_out", acq.count("SELECT COUNT(*) FROM acquirer_qr_credit"
+        + " WHERE state = 'CREDITED' AND payout_date IS NULL"));
     long hangingTotal = hanging.values().stream().mapToLong(Long::longValue).sum();
 
     long debited = issuers.stream().mapToLong(IssuerNode::cardholdersDebitedMinor).sum();
@@ -478,10 +495,14 @@ public final class PosScenario {
     checks.put("switch_dues_all_settled", switchOpen == 0);
     checks.put("cardholders_debited_equals_paid_plus_mdr_plus_in_flight",
         debited + exposure == paid + mdr + inFlightTotal);
-    checks.put("journal_and_qr_approvals_equal_captures_accepted_by_the_switch", approved + qrCpm == acceptedCaptures);
+    // The phones' journals hold their consumer-presented QR payments too: every approval is a capture.
+    checks.put("journal_approvals_equal_captures_accepted_by_the_switch", approved == acceptedCaptures);
+    checks.put("qr_push_credits_paid_by_issuers_equal_settled_credited_and_paid_out_once",
+        qrIssuersPaid == qrSettled && qrSettled == qrCredited && qrCredited == qrPaidOut);
     checks.put("every_online_clearing_file_verified_as_its_senders", onlineFilesVerified > 0 && onlineFilesRefused == 0);
     boolean conserved = checks.get("issuers_paid_what_the_acquirer_received") && checks.get("switch_dues_all_settled")
-        && checks.get("cardholders_debited_equals_paid_plus_mdr_plus_in_flight");
+        && checks.get("cardholders_debited_equals_paid_plus_mdr_plus_in_flight")
+        && checks.get("qr_push_credits_paid_by_issuers_equal_settled_credited_and_paid_out_once");
     boolean balanced = acq.balanced() && scheme.books.balanced() && issuers.stream().allMatch(i -> i.books.balanced());
 
     List<PartyBooks> parties = new ArrayList<>();
@@ -501,7 +522,7 @@ public final class PosScenario {
     }
     return new PosReport(settings.merchants(), settings.days(), settings.seed(), cardholders, transactions, approved,
         declined, transactions - approved - declined, outcomes, standIn, reversals, refunds, scripts, duplicates, late, advices,
-        lost, qrMpm, qrCpm, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
+        lost, qrMpm, qrCpm, qrSettled, qrPaidOut, pinVerified, pinFailed, hangingTotal, hanging, paid, mdr, debited, exposure, inFlightTotal, inFlight, settledByIssuers,
         settledToAcquirer, balanced, verified, detail.toString(), conserved, checks, List.copyOf(notes),
         PhoneFigures.read(acquirer, phoneFinals.size()));
   }

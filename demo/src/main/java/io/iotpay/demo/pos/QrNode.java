@@ -6,14 +6,13 @@ import io.iotpay.bench.pos.QrTokenChip;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
-import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.issuer.authorisation.card.QrTokenAuthorisation;
 import io.iotpay.issuer.qr.PushCreditService;
+import io.iotpay.phone.pos.PosSdk;
 import io.iotpay.phone.pos.QrCheckout;
 import io.iotpay.phone.wallet.IssuerApp;
 import io.iotpay.protocol.Pan;
-import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.Iso8583Client;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
@@ -27,9 +26,7 @@ import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
 import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
-import io.iotpay.terminal.pos.Iso8583OnlineAuthoriser;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,38 +37,31 @@ import java.util.Random;
  * token in a jCardSim secure element and the issuer's push-credit service; the acquirer's QR credit
  * host behind its own ISO 8583 server; the switch's push-credit node (an {@link OnlineSwitch} on its
  * own database file in the switch's directory) that routes credits from the issuers to the acquirer
- * by the merchants' QR account range; and at each merchant the SDK's QR checkout on its terminal link.
+ * by the merchants' QR account range; consumer-presented codes are scanned by the phone merchants'
+ * acquiring SDKs ({@link PosSdk#chargeConsumerCode}: attested, journaled, on the phone's durable link).
  */
 final class QrNode implements AutoCloseable {
-  static final PartyId ACQUIRER_QR = PartyId.of("ACQ1QR");
   static final String ACCOUNT_PREFIX = "629999";
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+  private static final long PUSH_LOG_WAIT_MS = 20_000;
   private static final String SWITCH_INSTITUTION = "49990000";
 
-  /** A merchant as the QR flows see it: its id at the acquirer, its name and its SDK's QR checkout. */
-  record Shop(MerchantId merchant, String name, QrCheckout checkout) {
-    static Shop of(MerchantId merchant, int number, Iso8583Client link, String terminalId, String merchantField,
-        ManualBusinessClock clock) {
-      return new Shop(merchant, "Stall " + number, new QrCheckout(new Iso8583OnlineAuthoriser(link,
-          AcquirerNode.INSTITUTION, clock.asJavaClock()), terminalId, merchantField, 900_000_000L));
-    }
-  }
+  /** A merchant that shows merchant-presented codes: its id at the acquirer and its name. */
+  record Shop(MerchantId merchant, String name) {}
 
   private record Wallet(IssuerApp app, Iso8583Client link) {}
 
   final QrCreditHost credits;
   private final Iso8583Server creditServer;
-  private final Database pushDb;
   private final OnlineSwitch pushSwitch;
   private final List<Wallet> wallets = new ArrayList<>();
   private final ManualBusinessClock clock;
 
   /** @param cardholders one card per issuer, in the issuers' order, whose holder gets the issuer app */
-  QrNode(Path switchDir, List<IssuerNode> issuers, List<Pan> cardholders, AcquirerNode acquirer,
+  QrNode(SwitchNode scheme, List<IssuerNode> issuers, List<Pan> cardholders, AcquirerNode acquirer,
       ManualBusinessClock clock, Iso8583Wire wire) throws IOException {
     this.clock = clock;
-    credits = new QrCreditHost(new QrCreditHost.Config(ACCOUNT_PREFIX, AcquirerNode.SETTLEMENT, CurrencyUnit.CNY),
-        acquirer.books.database, acquirer.books.ledger, acquirer.host::merchantPayableAccount,
+    credits = new QrCreditHost(new QrCreditHost.Config(ACCOUNT_PREFIX, CurrencyUnit.CNY), acquirer.books.database,
         QrCreditHost.activatedIn(acquirer.registry.service()));
     ZoneKeys creditLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
     creditServer = new Iso8583Server(Links.settings(AcquirerNode.INSTITUTION, "ACQQR001",
@@ -83,12 +73,12 @@ final class QrNode implements AutoCloseable {
       originators.add(new AcquirerEndpoint(issuer.id, Links.loopback(0), Links.settings(SWITCH_INSTITUTION, "SWITCH02",
           Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), issuerLinks.get(issuerLinks.size() - 1)));
     }
-    pushDb = Database.open("jdbc:sqlite:" + switchDir.resolve("push-credits.db"), 4);
-    pushSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(originators, List.of(new IssuerEndpoint(ACQUIRER_QR,
+    // The acquirer's QR host is the node's receiving endpoint under the acquirer's own id: it settles as one.
+    pushSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(originators, List.of(new IssuerEndpoint(AcquirerNode.ID,
         Links.loopback(creditServer.port()), Links.settings(SWITCH_INSTITUTION, "SWITCH02",
             Links.SWITCH_TO_ISSUER_TIMEOUT_MS), creditLink, Links.STAND_IN_AFTER_MS, StandInLimits.none(CurrencyUnit.CNY))),
-        List.of(new CardRange(ACCOUNT_PREFIX, ACQUIRER_QR)), new StoreKeys(AlgorithmSuite.NATIONAL, Links.randomKey(),
-            Links.randomKey(), Links.randomKey())), pushDb, wire).start();
+        List.of(new CardRange(ACCOUNT_PREFIX, AcquirerNode.ID)), new StoreKeys(AlgorithmSuite.NATIONAL,
+            Links.randomKey(), Links.randomKey(), Links.randomKey())), scheme.pushDb, wire).start();
     for (int i = 0; i < issuers.size(); i++) {
       IssuerNode issuer = issuers.get(i);
       String prefix = issuer.rangePrefix + "99";
@@ -106,23 +96,25 @@ final class QrNode implements AutoCloseable {
   }
 
   /**
-   * One day's QR payments: at each shop one consumer-presented payment (the shop's SDK scans a
-   * cardholder's one-time code) and one merchant-presented one (a static code on odd days, a dynamic
-   * code for an order on even days). On day 1 a scanned code is scanned again (replay) and a code is
-   * scanned after its lifetime (expired): both must be declined. What did not go as expected is a note.
+   * One day's QR payments: per shop one consumer-presented payment (a phone merchant's SDK, the
+   * phones in turn, scans a cardholder's one-time code) and one merchant-presented one at the shop (a
+   * static code on odd days, a dynamic code for an order on even days). On day 1 a scanned code is
+   * scanned again (replay) and a code is scanned after its lifetime (expired): both must be declined.
+   * What did not go as expected is a note.
    */
-  void runDay(int day, List<Shop> shops, Random random, List<String> notes) {
+  void runDay(int day, List<Shop> shops, List<PosSdk> phones, Random random, List<String> notes) {
     for (int m = 0; m < shops.size(); m++) {
       Shop shop = shops.get(m);
       IssuerApp app = wallets.get((m + day) % wallets.size()).app();
+      PosSdk phone = phones.get(m % phones.size());
       Money amount = Money.ofMinor(300 + random.nextInt(50) * 100L, CurrencyUnit.CNY);
       String code = app.paymentCode();
-      expect(shop.checkout().chargeConsumerCode(code, amount), "00", "a consumer-presented payment", notes);
+      expect(phone.chargeConsumerCode(code, amount), "00", "a consumer-presented payment", notes);
       if (day == 1 && m == 0) {
-        expect(shop.checkout().chargeConsumerCode(code, amount), "05", "a replayed consumer-presented code", notes);
+        expect(phone.chargeConsumerCode(code, amount), "05", "a replayed consumer-presented code", notes);
         String late = app.paymentCode();
         clock.advance(CODE_LIFETIME.plusSeconds(1));
-        expect(shop.checkout().chargeConsumerCode(late, amount), "54", "an expired consumer-presented code", notes);
+        expect(phone.chargeConsumerCode(late, amount), "54", "an expired consumer-presented code", notes);
       }
       Pan account = credits.openAccount(shop.merchant());
       boolean dynamic = day % 2 == 0;
@@ -136,9 +128,17 @@ final class QrNode implements AutoCloseable {
     }
   }
 
-  private static void expect(QrCheckout.Outcome outcome, String code, String what, List<String> notes) {
+  private static void expect(PosSdk.QrPayment payment, String code, String what, List<String> notes) {
+    QrCheckout.Outcome outcome = payment.outcome();
     if (!outcome.responseCode().equals(code)) {
       notes.add(what + " ended " + outcome.responseCode() + " (" + outcome.reason() + "), expected " + code);
+    }
+  }
+
+  /** Writes the push-credit node's message log out, so the settlement run reads every credit answered so far. */
+  void flushLog() throws InterruptedException {
+    if (!pushSwitch.flushLog(PUSH_LOG_WAIT_MS)) {
+      throw new IllegalStateException("the push-credit node's message log was not written in time");
     }
   }
 
@@ -147,6 +147,5 @@ final class QrNode implements AutoCloseable {
     wallets.forEach(w -> w.link().close());
     pushSwitch.close();
     creditServer.close();
-    pushDb.close();
   }
 }

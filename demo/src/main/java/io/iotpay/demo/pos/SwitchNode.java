@@ -3,6 +3,7 @@ package io.iotpay.demo.pos;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.pki.FileTrust;
@@ -17,6 +18,7 @@ import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
 import io.iotpay.switching.online.PinZones;
+import io.iotpay.switching.online.PushCreditClearing;
 import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
 import io.iotpay.switching.transit.TransitSwitch;
@@ -31,8 +33,10 @@ import java.util.Map;
 /**
  * The scheme's switch on its own database file: the {@link OnlineSwitch} (routing by card range,
  * message log, stand-in, advices), the {@link OnlineClearing} of the acquirer's presentment files
- * against that log, and the {@link TransitSwitch} whose T+1 run nets the online captures and
- * refunds into multilateral positions on the switch's ledger (with its audit log).
+ * against that log, the push-credit node's database ({@code push-credits.db}: its message log, read by
+ * the {@link PushCreditClearing} of QR push credits), and the {@link TransitSwitch} whose T+1 run nets
+ * the online captures and refunds and the push credits into multilateral positions on the switch's
+ * ledger (with its audit log).
  */
 final class SwitchNode implements AutoCloseable {
   static final PartyId ID = PartyId.of("SWITCH");
@@ -41,6 +45,9 @@ final class SwitchNode implements AutoCloseable {
   final OnlineSwitch online;
   final OnlineClearing clearing;
   final TransitSwitch settlement;
+  /** The push-credit node's database; the node itself ({@link QrNode}) runs on it. */
+  final Database pushDb;
+  final PushCreditClearing pushCredits;
   private final SoftwareKeyCustody custody;
 
   SwitchNode(Path dir, BusinessClock clock, Iso8583Wire wire, List<IssuerNode> issuers, PartyId acquirer,
@@ -71,8 +78,11 @@ final class SwitchNode implements AutoCloseable {
     }
     this.clearing = new OnlineClearing(new OnlineClearing.Config(ID, CurrencyUnit.CNY, ranges, List.of(acquirer),
         FileLimits.defaults()), books.database, storeKeys, dir.resolve("clearing"), files);
+    this.pushDb = Database.open("jdbc:sqlite:" + dir.resolve("push-credits.db"), 4);
+    this.pushCredits = new PushCreditClearing(new PushCreditClearing.Config(issuers.stream().map(i -> i.id).toList(),
+        List.of(acquirer), CurrencyUnit.CNY), pushDb);
     this.settlement = new TransitSwitch(SwitchConfig.of(ID, 30, 30_000, 3_000_000_000L, ranges, List.of()),
-        books.ledger, books.database, dir.resolve("settlement"), List.of(clearing));
+        books.ledger, books.database, dir.resolve("settlement"), List.of(clearing, pushCredits));
   }
 
   int port(PartyId acquirer) {
@@ -84,10 +94,16 @@ final class SwitchNode implements AutoCloseable {
     return Long.parseLong(online.query(sql).get(0).get(0));
   }
 
+  /** A number from the push-credit node's tables (its message log, the push credits settled); 0 for NULL. */
+  long pushCount(String sql) {
+    return new io.iotpay.foundation.store.SqlRows(pushDb, "push-credit node").one(sql, rs -> rs.getLong(1)).orElse(0L);
+  }
+
   @Override
   public void close() {
     online.close();
     settlement.close();
+    pushDb.close();
     books.close();
     custody.close();
   }

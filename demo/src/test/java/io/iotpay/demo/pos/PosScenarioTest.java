@@ -30,8 +30,13 @@ class PosScenarioTest {
     assertThat(report.ok()).isTrue();
     assertThat(report.notes()).as("every expected refusal happened as expected, every PIN payment as planned").isEmpty();
     // The counter-top terminals' taps and PIN payments, and the phones' payments that reached the kernel (day 1: two
-    // phones, day 2: one).
-    assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY);
+    // phones, day 2: one) or the issuer as consumer-presented QR codes the phones scanned (one per merchant and day,
+    // and on day 1 a replayed and an expired code).
+    assertThat(report.phones().phonePayments()).isEqualTo(3L * PhoneTills.PAYMENTS_PER_PHONE_DAY + 2 * 2 + 2);
+    assertThat(report.qrCpm()).as("one approved per merchant and day").isEqualTo(2 * 2);
+    // Merchant-presented push credits: settled by the switch and paid out by the acquirer, each once, all of them.
+    assertThat(report.qrMpm()).isEqualTo(2 * 2);
+    assertThat(report.qrMpmSettledMinor()).isPositive().isEqualTo(report.qrMpmPaidOutMinor());
     assertThat(report.transactions()).isEqualTo(2 * 2 * PosSettings.TAPS_PER_TERMINAL_DAY + 2 * PinPayments.PER_ISSUER
         + report.phones().phonePayments());
     assertThat(report.pinVerified()).as("one right PIN per issuer").isEqualTo(2);

@@ -24,6 +24,7 @@ public final class ConsoleNav {
   public static ConsoleFrame frame(Frame frame) {
     List<NavLink> nav = frame.page().isEmpty() ? List.of() : SECTIONS.stream()
         .map(s -> new NavLink(OperatorConsole.ROOT + "/" + s[0], s[1], s[0].equals(frame.page()))).toList();
-    return new ConsoleFrame(frame.title(), BRAND, nav, frame.csrfToken());
+    String who = frame.who().isEmpty() || !frame.readOnly() ? frame.who() : "user " + frame.who() + " (read-only)";
+    return new ConsoleFrame(frame.title(), BRAND, nav, frame.csrfToken(), who);
   }
 }

@@ -16,8 +16,15 @@ public final class ConsoleViews {
    * @param title the page's title
    * @param page the navigation entry to mark (devices, payments, books, live), or empty
    * @param csrfToken the session's CSRF token, put in every form
+   * @param who who is logged in ("operator", or a user's id), or "" before login
+   * @param readOnly whether the session may only read (a user's): pages then show no form that acts
    */
-  public record Frame(String title, String page, String csrfToken) {}
+  public record Frame(String title, String page, String csrfToken, String who, boolean readOnly) {
+    /** A frame before login. */
+    public Frame(String title, String page, String csrfToken) {
+      this(title, page, csrfToken, "", false);
+    }
+  }
 
   /** A count by name (an outcome, a refusal reason). */
   public record Count(String name, long count) {}
@@ -43,9 +50,35 @@ public final class ConsoleViews {
   public record DecisionRow(long auditIndex, String deviceId, long counter, int version, String outcome, String amount,
       String merchantId, String decidedAt, String reasons) {}
 
-  /** One device's page: its record, live state, latest refusals and decisions. */
+  /**
+   * One of a device's mandates, as the platform stores it: amounts as decimal text with the currency.
+   *
+   * @param usedToday what the mandate's payments used on today's business date, or "" when it is revoked
+   * @param usedThisMonth the same for this month of business dates
+   */
+  public record MandateRow(String id, String userId, long accountId, String status, String boundAt, String perPaymentMax,
+      String perDayMax, String perMonthMax, String confirmationThreshold, String allowedMerchants, String allowedCategories,
+      String usedToday, String usedThisMonth) {}
+
+  /**
+   * One device's page: its record, live state, mandates, clone evidence, refusals and latest decisions.
+   *
+   * @param cloneEvidence the clone suspicion's evidence, or "" when not suspected
+   * @param refusalsByReason this device's refusals counted by reason, among those the security log holds
+   */
   public record DeviceView(DeviceRow device, String registeredAt, String statusChangedAt, String location, long messagesReceived,
-      long highestCounter, String cloneEvidence, List<RefusalRow> refusals, List<DecisionRow> decisions) {}
+      long highestCounter, String cloneEvidence, List<MandateRow> mandates, List<Count> refusalsByReason, List<RefusalRow> refusals,
+      List<DecisionRow> decisions) {}
+
+  /** One row of a bulk registration: its line in the file, the id it named, and what happened. */
+  public record BulkRow(int line, String deviceId, String suite, boolean registered, String reason, String detail) {}
+
+  /**
+   * The result of a bulk registration.
+   *
+   * @param auditIndex the upload's leaf in the audit log, or null when it could not be written
+   */
+  public record BulkView(List<BulkRow> rows, long registered, long refused, Long auditIndex) {}
 
   /**
    * The payments page: decisions newest first.
@@ -93,6 +126,11 @@ public final class ConsoleViews {
   public record BooksView(List<AccountRow> accounts, String query, Long nextAfter, long accountsTotal, boolean balanced,
       List<CheckpointRow> checkpoints, long auditLeaves, String auditSuite, String keyId, AuditCheck.Result verification) {}
 
-  /** The live page's numbers now (the charts poll the same as JSON). */
-  public record LiveView(long messagesReceived, long devicesSeen, List<Count> decisions, List<Count> refusals) {}
+  /**
+   * The live page's numbers now (the charts poll the same as JSON).
+   *
+   * @param refusals refusals counted by door and reason, named {@code "<door> <reason>"}
+   * @param connects connections the doors accepted, by door
+   */
+  public record LiveView(long messagesReceived, long devicesSeen, List<Count> decisions, List<Count> refusals, List<Count> connects) {}
 }

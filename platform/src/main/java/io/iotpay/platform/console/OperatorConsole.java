@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * The operator console at {@code /console}, served by the platform's HTTP server
- * ({@code PlatformHttpApi}, mounted as an {@link HttpMount}): server-rendered pages for devices,
- * payments with their audit proofs, the books, and a live view, behind the console kit's login,
+ * ({@code PlatformHttpApi}, mounted as an {@link HttpMount}): server-rendered pages for devices
+ * (with bulk registration), payments with their audit proofs, the books, and a live view, behind the console kit's login,
  * sessions, CSRF tokens and headers ({@link ConsoleKit}). What each page shows and the security
  * model: {@code docs/console.md}.
  */
@@ -48,13 +48,19 @@ public final class OperatorConsole implements HttpMount {
   public void register(Javalin app, boolean tls) {
     HttpAuth auth = services.platform().auth();
     ConsoleKit kit = new ConsoleKit(new ConsoleKit.Settings(ConsoleNav.BRAND, DevicePages.PATH,
-        "The token is in operator.token in iotpay serve's data directory.",
-        token -> auth.isOperator(token) ? Optional.of(OPERATOR) : Optional.empty(), HttpAuth.TOKEN_CHARS_MAX, Set.of(LIVE_DATA),
+        "The operator's token is in operator.token in iotpay serve's data directory. A user's token (POST /v1/users) opens the"
+            + " console read-only.",
+        token -> auth.isOperator(token) ? Optional.of(OPERATOR) : Optional.empty(),
+        // Users have no roles yet: a user's token opens every page and no form that acts.
+        token -> auth.users().userOf(token), HttpAuth.TOKEN_CHARS_MAX, Set.of(LIVE_DATA),
         Map.of("proof.js", new StaticFile(OWN_FILES + "proof.js", ConsoleStatic.JAVASCRIPT),
             "live.js", new StaticFile(OWN_FILES + "live.js", ConsoleStatic.JAVASCRIPT))), sessions);
     ConsoleRenderer renderer = new ConsoleRenderer(TEMPLATES_PACKAGE, OperatorConsole.class.getClassLoader());
+    // Before the kit's guard, which reads the upload's CSRF field: bounds the upload first.
+    app.before(BulkPage.PATH, BulkPage::bound);
     kit.mount(app, tls, renderer);
     new DevicePages(services, renderer).register(app);
+    new BulkPage(services, renderer).register(app);
     new PaymentPages(services, renderer).register(app);
     new BooksPage(services, renderer).register(app);
     new LivePage(services, renderer).register(app);

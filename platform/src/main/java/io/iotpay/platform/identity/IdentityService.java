@@ -80,11 +80,25 @@ public final class IdentityService {
    *     UNKNOWN_DEVICE if the platform has no device CA for the suite
    */
   public DeviceRecord registerFromCsr(AlgorithmSuite suite, byte[] csrDer, Instant at) {
+    return registerFromCsr(suite, csrDer, null, at);
+  }
+
+  /**
+   * As {@link #registerFromCsr(AlgorithmSuite, byte[], Instant)}, refusing a CSR made for another device
+   * than {@code expected} before anything is issued or stored (a bulk registration names each row's id).
+   *
+   * @param expected the device id the caller expects the CSR to name; null: whichever it names
+   * @throws IdentityException as the three-argument form, and CSR_INVALID when the CSR names another id
+   */
+  public DeviceRecord registerFromCsr(AlgorithmSuite suite, byte[] csrDer, DeviceId expected, Instant at) {
     DeviceCa ca = deviceCas.get(suite);
     if (ca == null) {
       throw new IdentityException(Reason.UNKNOWN_DEVICE, "no device CA configured for suite " + suite);
     }
     DeviceCa.CsrContent content = ca.verifyCsr(csrDer);
+    if (expected != null && !expected.equals(content.deviceId())) {
+      throw new IdentityException(Reason.CSR_INVALID, "the CSR is for device " + content.deviceId() + ", not " + expected);
+    }
     X509Certificate certificate = ca.issue(content.deviceId(), content.publicKey(), at);
     DeviceRecord device = new DeviceRecord(
         content.deviceId(), suite, certificate, RegistrationOrigin.CSR, DeviceStatus.ACTIVE, "", at, at);

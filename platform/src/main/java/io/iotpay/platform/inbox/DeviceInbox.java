@@ -67,6 +67,11 @@ public interface DeviceInbox {
     return java.util.Optional.empty();
   }
 
+  /** Connections the doors accepted (MQTT CONNECTs, DTLS handshakes), if this inbox counts them. */
+  default java.util.Optional<DoorConnects> doorConnects() {
+    return java.util.Optional.empty();
+  }
+
   /** The transport saw a device connect, send a heartbeat or go away (last will, clean disconnect). */
   void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId);
 

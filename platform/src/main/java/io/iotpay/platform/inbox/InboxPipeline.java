@@ -141,6 +141,11 @@ public final class InboxPipeline implements DeviceInbox, AutoCloseable {
     return core.securityEvents();
   }
 
+  @Override
+  public java.util.Optional<DoorConnects> doorConnects() {
+    return core.doorConnects();
+  }
+
   private void open(Pending pending) {
     try {
       EnvelopeService.Opened result = envelopes.open(pending.envelope(), pending.channel());

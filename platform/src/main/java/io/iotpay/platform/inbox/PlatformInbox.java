@@ -66,6 +66,7 @@ public final class PlatformInbox implements DeviceInbox {
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final DoorConnects connects = new DoorConnects();
 
   public PlatformInbox(EnvelopeService envelopes, DeviceStateRegistry states, RuleEngine rules,
       PaymentDecisionService decisions, BusinessClock clock, SecurityEventLog security) {
@@ -106,6 +107,9 @@ public final class PlatformInbox implements DeviceInbox {
 
   @Override
   public void connectivity(Transport transport, DeviceId device, ConnectivityEvent event, String sessionId) {
+    if (event == ConnectivityEvent.CONNECTED) {
+      connects.connected(transport);
+    }
     Instant now = clock.now();
     try {
       states.observe(switch (event) {
@@ -131,6 +135,11 @@ public final class PlatformInbox implements DeviceInbox {
   @Override
   public java.util.Optional<SecurityEventLog> securityEvents() {
     return java.util.Optional.of(security);
+  }
+
+  @Override
+  public java.util.Optional<DoorConnects> doorConnects() {
+    return java.util.Optional.of(connects);
   }
 
   /** Counts one exact duplicate answered again (the batching pipeline admits them itself). */

@@ -8,7 +8,9 @@ import io.iotpay.platform.identity.DeviceId;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +38,8 @@ public final class MandateRegistry {
   private final MerchantDirectory merchants;
   private final Map<MandateId, Mandate> mandates = new HashMap<>();
   private final Map<DeviceId, MandateId> liveByDevice = new HashMap<>();
+  /** Every mandate of each device (any status), in the order bound: what an operator looks up by device. */
+  private final Map<DeviceId, List<MandateId>> allByDevice = new HashMap<>();
   private final Map<String, Usage> usageByPayment = new HashMap<>();
   private final Map<MandateId, Map<LocalDate, Long>> dayTotals = new HashMap<>();
   private final Map<MandateId, Map<YearMonth, Long>> monthTotals = new HashMap<>();
@@ -73,6 +77,7 @@ public final class MandateRegistry {
     try {
       for (Mandate mandate : registry.store.all()) {
         registry.mandates.put(mandate.id(), mandate);
+        registry.allByDevice.computeIfAbsent(mandate.deviceId(), d -> new ArrayList<>()).add(mandate.id());
         if (mandate.status() != MandateStatus.REVOKED) {
           MandateId previous = registry.liveByDevice.put(mandate.deviceId(), mandate.id());
           Assert.that(previous == null, "device {} has two live mandates in the store: {} and {}", mandate.deviceId(), previous, mandate.id());
@@ -131,6 +136,7 @@ public final class MandateRegistry {
     persist(() -> store.insert(mandate), "mandate " + mandate.id());
     mandates.put(mandate.id(), mandate);
     liveByDevice.put(deviceId, mandate.id());
+    allByDevice.computeIfAbsent(deviceId, d -> new ArrayList<>()).add(mandate.id());
     return mandate;
   }
 
@@ -166,6 +172,15 @@ public final class MandateRegistry {
   public synchronized Optional<Mandate> liveMandateOf(DeviceId deviceId) {
     MandateId id = liveByDevice.get(deviceId);
     return id == null ? Optional.empty() : Optional.of(mandates.get(id));
+  }
+
+  /** Every mandate of the device, whatever its status, newest first; empty if it was never bound. */
+  public synchronized List<Mandate> mandatesOf(DeviceId deviceId) {
+    List<Mandate> found = new ArrayList<>();
+    allByDevice.getOrDefault(deviceId, List.of()).forEach(id -> found.add(mandates.get(id)));
+    // The store gives rows in no particular order: newest by binding time, then by number.
+    found.sort(java.util.Comparator.comparing(Mandate::boundAt).thenComparingLong(m -> numberOf(m.id())).reversed());
+    return found;
   }
 
   /**

@@ -10,7 +10,6 @@ import io.iotpay.platform.identity.DeviceStatus;
 import io.iotpay.platform.inbox.SecurityEvent;
 import io.iotpay.platform.inbox.SecurityEventLog;
 import io.iotpay.platform.inbox.Transport;
-import io.iotpay.platform.state.DeviceState;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,8 +18,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the operator sees of attacks: the refusals at every door ({@code GET /operator/refusals}, and
@@ -29,20 +26,19 @@ import org.slf4j.LoggerFactory;
  * is revoked, an audited status change).
  */
 final class AttackEndpoints {
-  private static final Logger LOG = LoggerFactory.getLogger(AttackEndpoints.class);
   /** Refusals per page when the request names no limit. */
   static final int REFUSALS_LIMIT_DEFAULT = 100;
   private static final Pattern REASON_CODE = Pattern.compile("[A-Z0-9_]{1,40}");
 
   private final HttpApiServices services;
   private final HttpApiConfig config;
-  private final OperatorAudit audit;
+  private final CloneVerdicts verdicts;
 
-  /** @param audit where clear and confirm verdicts are recorded before they take effect; null: only the log line */
-  AttackEndpoints(HttpApiServices services, HttpApiConfig config, OperatorAudit audit) {
+  /** @param verdicts the operator's clear and confirm verdicts on clone suspicions */
+  AttackEndpoints(HttpApiServices services, HttpApiConfig config, CloneVerdicts verdicts) {
     this.services = services;
     this.config = config;
-    this.audit = audit;
+    this.verdicts = verdicts;
   }
 
   void register(Javalin app, BearerTokenCheck bearer, MeterRegistry metrics) {
@@ -115,52 +111,21 @@ final class AttackEndpoints {
 
   private void clone(Context ctx) {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
-    DeviceRecord device = requireDevice(id);
-    Exchange.json(ctx, 200, cloneView(device, services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null)));
+    String evidence = verdicts.evidence(id).orElse(null);
+    Exchange.json(ctx, 200, cloneView(services.devices().find(id).orElseThrow(), evidence));
   }
 
-  private void clearClone(Context ctx) throws java.sql.SQLException {
+  private void clearClone(Context ctx) {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
-    DeviceRecord device = requireDevice(id);
-    String why = reason(ctx);
-    String evidence = services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null);
-    if (evidence == null) {
-      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
-    }
-    Long auditIndex = record("clone-cleared", id, why, evidence);
-    if (!services.states().clearCloneSuspicion(id)) {
-      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
-    }
-    LOG.warn("Clone suspicion cleared by the operator [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence, auditIndex);
-    Exchange.json(ctx, 200, cloneView(device, null).put("cleared_evidence", evidence).put("audit_index", auditIndex));
+    CloneVerdicts.Verdict verdict = verdicts.clear(id, reason(ctx));
+    Exchange.json(ctx, 200, cloneView(verdict.device(), null).put("cleared_evidence", verdict.evidence())
+        .put("audit_index", verdict.auditIndex()));
   }
 
-  private void confirmClone(Context ctx) throws java.sql.SQLException {
+  private void confirmClone(Context ctx) {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
-    requireDevice(id);
-    String why = reason(ctx);
-    String evidence = services.states().state(id).map(DeviceState::cloneSuspicion).orElse(null);
-    if (evidence == null) {
-      throw new ApiException(409, "NO_CLONE_SUSPICION", "device " + id + " is not suspected of having a clone");
-    }
-    // The key is in two hands: neither may pay again. Revoking is the identity service's audited status change.
-    String record = clip("clone confirmed: " + why + " (evidence: " + evidence + ")", OperatorEndpoints.REASON_CHARS_MAX);
-    Long auditIndex = record("clone-confirmed", id, why, evidence);
-    services.identity().revoke(id, record, services.clock().now());
-    LOG.warn("Clone confirmed by the operator; device revoked [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence,
-        auditIndex);
-    Exchange.json(ctx, 200, cloneView(requireDevice(id), evidence).put("audit_index", auditIndex));
-  }
-
-  /**
-   * The verdict as a leaf of the audit log, written before it takes effect (a store failure is a 503
-   * and nothing changes). @return its leaf index; null when this API records verdicts only in the log
-   */
-  private Long record(String action, DeviceId id, String why, String evidence) throws java.sql.SQLException {
-    if (audit == null) {
-      return null;
-    }
-    return audit.append(OperatorAudit.verdict(action, id.value(), why, evidence, services.clock().now()));
+    CloneVerdicts.Verdict verdict = verdicts.confirm(id, reason(ctx));
+    Exchange.json(ctx, 200, cloneView(verdict.device(), verdict.evidence()).put("audit_index", verdict.auditIndex()));
   }
 
   private static ObjectNode cloneView(DeviceRecord device, String evidence) {
@@ -173,22 +138,9 @@ final class AttackEndpoints {
     return node;
   }
 
-  private DeviceRecord requireDevice(DeviceId id) {
-    return services.devices().find(id).orElseThrow(() -> ApiException.notFound("UNKNOWN_DEVICE", "device " + id + " is not registered"));
-  }
-
   private String reason(Context ctx) {
     byte[] body = Exchange.body(ctx, config.jsonBytesMax(), "TOO_LARGE");
-    String reason = JsonBodies.parse(body, JsonBodies.StatusChange.class).reason();
-    if (reason == null || reason.isBlank() || reason.length() > OperatorEndpoints.REASON_CHARS_MAX
-        || !reason.chars().allMatch(c -> c >= 0x20 && c != 0x7F)) {
-      throw ApiException.badRequest("reason must have 1.." + OperatorEndpoints.REASON_CHARS_MAX + " characters and no control characters");
-    }
-    return reason;
-  }
-
-  private static String clip(String text, int charsMax) {
-    return text.length() > charsMax ? text.substring(0, charsMax) : text;
+    return CloneVerdicts.requireReason(JsonBodies.parse(body, JsonBodies.StatusChange.class).reason());
   }
 
   private static Instant instant(String text) {

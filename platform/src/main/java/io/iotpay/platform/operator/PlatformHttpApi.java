@@ -127,6 +127,14 @@ public final class PlatformHttpApi implements AutoCloseable {
     }
   }
 
+  /**
+   * The registry {@code GET /metrics} shows, so the composition root can bind a node's own meters to it
+   * (the issuer host's authorisations behind {@code iotpay serve}). Closed with this API.
+   */
+  public io.micrometer.core.instrument.MeterRegistry metrics() {
+    return metrics;
+  }
+
   /** Whether the API is served over TLS. */
   public boolean tls() {
     return config.tls() != null;
@@ -183,7 +191,8 @@ public final class PlatformHttpApi implements AutoCloseable {
       new DirectoryEndpoints(services, directory, config).register(created, bearer);
     }
     new UserEndpoints(services, config).register(created, bearer);
-    new AttackEndpoints(services, config, directory == null ? null : directory.audit()).register(created, bearer, metrics);
+    new AttackEndpoints(services, config, new CloneVerdicts(services, directory == null ? null : directory.audit())).register(created, bearer, metrics);
+    PlatformMeters.register(metrics, services.payments(), services.inbox());
     new DeviceMessages(services.inbox(), config.envelopeBytesMax()).register(created);
     mounts.forEach(mount -> mount.register(created, config.tls() != null));
     created.exception(HttpResponseException.class, (e, ctx) -> Exchange.error(ctx, fromJavalin(e)));

@@ -24,6 +24,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -110,6 +111,86 @@ class ConsoleBrowserTest {
             browser.findElement(By.id("check-proofs")).click();
             wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-1"), "verified in this browser"));
           }
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aCloneFlag_isClearedFromTheDevicePage_andTheVerdictIsAudited(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      f.flagAsCloned(100);
+      long auditSize = f.api.platform.auditLog.size();
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
+          assertThat(browser.findElement(By.id("clone-evidence")).getText()).contains("interleaved places", "http:203.0.113.9");
+          screenshot(browser, suite + "-device-clone-suspected");
+          browser.findElement(By.id("clone-reason")).sendKeys("checked with the owner");
+          browser.findElement(By.id("clone-clear")).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("clone-evidence"), "none"));
+          assertThat(browser.findElements(By.id("clone-form"))).isEmpty();
+          screenshot(browser, suite + "-device-clone-cleared");
+      });
+      assertThat(f.api.platform.states.state(DeviceId.of(ConsoleFixture.DEVICE)).orElseThrow().cloneSuspicion()).isNull();
+      assertThat(f.api.platform.auditLog.size()).isEqualTo(auditSize + 1);
+      assertThat(f.lastAuditLeaf()).contains("\"action\":\"clone-cleared\"", "\"reason\":\"checked with the owner\"");
+      assertThat(status(f)).isEqualTo(DeviceStatus.ACTIVE);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aCsvOfThreeCsrs_withOneBadRow_registersTwo_andShowsWhyTheThirdWasRefused(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      Path csv = tempDir.resolve("devices.csv");
+      Files.writeString(csv, "device_id,suite,csr\n"
+          + ConsoleFixture.csvRow("meter-1", suite.name(), ConsoleFixture.csrPem(suite, "meter-1"))
+          + ConsoleFixture.csvRow("meter-2", suite.name(), ConsoleFixture.csrPem(suite, "someone-else"))
+          + ConsoleFixture.csvRow("meter-3", suite.name(), ConsoleFixture.csrPem(suite, "meter-3")));
+      inBrowser(true, browser -> {
+          logIn(browser, f);
+          browser.findElement(By.id("csv")).sendKeys(csv.toAbsolutePath().toString());
+          screenshot(browser, suite + "-devices-bulk-form");
+          browser.findElement(By.id("bulk-register")).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("bulk-summary"), "2 registered, 1 refused."));
+          List<WebElement> refused = browser.findElements(By.cssSelector("#bulk-results tr.refused"));
+          assertThat(refused).hasSize(1);
+          assertThat(refused.get(0).getText()).contains("meter-2", "CSR_INVALID", "someone-else");
+          assertThat(browser.findElements(By.cssSelector("#bulk-results tr.registered"))).extracting(WebElement::getText)
+              .anySatisfy(row -> assertThat(row).contains("meter-1")).anySatisfy(row -> assertThat(row).contains("meter-3"));
+          String html = browser.getPageSource();
+          for (String secret : f.secrets()) {
+            assertThat(html).doesNotContain(secret);
+          }
+          screenshot(browser, suite + "-devices-bulk-result");
+          browser.findElement(By.linkText("meter-3")).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
+      });
+      assertThat(f.api.registry.find(DeviceId.of("meter-1"))).isPresent();
+      assertThat(f.api.registry.find(DeviceId.of("meter-3"))).isPresent();
+      assertThat(f.api.registry.find(DeviceId.of("meter-2"))).isEmpty();
+      assertThat(f.api.registry.find(DeviceId.of("someone-else"))).isEmpty();
+      assertThat(f.lastAuditLeaf()).contains("\"registered\":[\"meter-1\",\"meter-3\"]", "\"device_id\":\"meter-2\",\"reason\":\"CSR_INVALID\"");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aUsersToken_logsInReadOnly_andTheDevicePageOffersNoAction(AlgorithmSuite suite) throws Exception {
+    try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
+      inBrowser(true, browser -> {
+          browser.get(f.uri("/console/login").toString());
+          browser.findElement(By.id("token")).sendKeys(HttpApiFixture.ALICE_TOKEN);
+          browser.findElement(By.id("login")).click();
+          wait(browser).until(ExpectedConditions.urlContains("/console/devices"));
+          assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("user alice (read-only)");
+          assertThat(browser.findElements(By.id("bulk-form"))).isEmpty();
+          browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
+          wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
+          assertThat(browser.findElements(By.id("status-form"))).isEmpty();
+          assertThat(browser.findElement(By.id("device-mandates")).getText()).contains("mandate-1", "alice");
+          screenshot(browser, suite + "-device-read-only");
       });
     }
   }

@@ -16,6 +16,7 @@ import io.iotpay.platform.decision.IdempotencyKey;
 import io.iotpay.platform.decision.PaymentIntent;
 import io.iotpay.platform.decision.PlatformFixture;
 import io.iotpay.platform.identity.DeviceId;
+import io.iotpay.platform.state.DeviceObservation;
 import io.iotpay.protocol.device.DeviceMessageCodec;
 import io.iotpay.protocol.device.DeviceRequest;
 import io.iotpay.platform.access.http.DeviceMessages;
@@ -70,7 +71,7 @@ final class ConsoleFixture implements AutoCloseable {
           report.verified() ? "OK (" + report.checkpointsChecked() + " checkpoints)" : "FAILED at " + report.failure().orElseThrow().describe());
     };
     return new OperatorConsole(new ConsoleServices(f.services, new DecisionListing(f.platform.database), f.platform.ledger,
-        f.platform.auditLog, verify));
+        f.platform.auditLog, verify, leaf -> f.platform.auditLog.appendStandalone(List.of(leaf))));
   }
 
   IdempotencyKey decide(long counter, long amountMinor) {
@@ -85,6 +86,41 @@ final class ConsoleFixture implements AutoCloseable {
     byte[] event = DeviceMessageCodec.encode(new DeviceRequest.Event("fuel-pump", Map.of("litres", "42", "merchant", MERCHANT)));
     byte[] envelope = device.client().seal(event, false).bytes();
     return api.call("POST", "/v1/devices/" + DEVICE + "/messages", null, DeviceMessages.COSE, envelope);
+  }
+
+  /** Marks the fixture's device as cloned: fresh counters from two places at once, as only a second key holder sends. */
+  void flagAsCloned(long counter) {
+    DeviceId id = DeviceId.of(DEVICE);
+    api.platform.states.observe(new DeviceObservation.Message(id, api.platform.clock.now(), "a", "http:198.51.100.7", counter));
+    api.platform.states.observe(new DeviceObservation.Message(id, api.platform.clock.now(), "b", "http:203.0.113.9", counter + 1));
+    api.platform.states.observe(new DeviceObservation.Message(id, api.platform.clock.now(), "a", "http:198.51.100.7", counter + 2));
+  }
+
+  /** A PEM CSR made by a fresh device key of {@code suite} for {@code deviceId}, as its chip would make it. */
+  static String csrPem(AlgorithmSuite suite, String deviceId) {
+    java.security.KeyPair keys = suite.signature().generateKeyPair(HttpApiFixture.RANDOM);
+    byte[] der = io.iotpay.agent.sdk.DeviceCsr.create(new io.iotpay.agent.sdk.SoftwareDeviceSigner(deviceId, suite, keys));
+    return "-----BEGIN CERTIFICATE REQUEST-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END CERTIFICATE REQUEST-----\n";
+  }
+
+  /** One CSV line of a bulk registration: the PEM in double quotes (it holds line breaks). */
+  static String csvRow(String deviceId, String suite, String csr) {
+    return deviceId + "," + suite + ",\"" + csr + "\"\n";
+  }
+
+  /** The audit log's newest leaf, as text. */
+  String lastAuditLeaf() throws Exception {
+    long last = api.platform.auditLog.size() - 1;
+    String[] found = new String[1];
+    DatabaseAuditSource.of(api.platform.database).forEachLeaf((index, entry, chainHash) -> {
+      if (index == last) {
+        found[0] = new String(entry, java.nio.charset.StandardCharsets.UTF_8);
+      }
+      return true;
+    });
+    return found[0];
   }
 
   URI uri(String path) {
@@ -132,6 +168,25 @@ final class ConsoleFixture implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws Exception {
       return send(request(path).GET().build());
+    }
+
+    /** Posts {@code fields} and one file as {@code multipart/form-data}, as a browser's upload form does. */
+    HttpResponse<String> postFile(String path, Map<String, String> fields, String fileField, byte[] file) throws Exception {
+      String boundary = "----iotpay" + Long.toHexString(HttpApiFixture.RANDOM.nextLong());
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      for (Map.Entry<String, String> field : fields.entrySet()) {
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n" + field.getValue()
+            + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      if (file != null) {
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"devices.csv\"\r\n"
+            + "Content-Type: text/csv\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
     }
 
     HttpResponse<String> post(String path, String form) throws Exception {

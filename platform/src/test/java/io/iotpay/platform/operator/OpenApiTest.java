@@ -92,6 +92,10 @@ class OpenApiTest {
       seen.add(new Seen("GET", "/console/devices", f.api.call("GET", "/console/devices", null, null)));
       seen.add(new Seen("GET", "/console/login", f.api.call("GET", "/console/login", null, null)));
       seen.add(new Seen("GET", "/openapi.json", f.api.call("GET", "/openapi.json", null, null)));
+      seen.add(new Seen("POST", "/console/devices/{id}/clone", f.api.call("POST", "/console/devices/car-2/clone", null,
+          "application/x-www-form-urlencoded", "action=clear&reason=x".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+      seen.add(new Seen("POST", "/console/devices/bulk", f.api.call("POST", "/console/devices/bulk", null,
+          "multipart/form-data; boundary=x", "--x--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
       assertThat(seen.stream().map(s -> s.response().status()).distinct()).as("statuses seen")
           .contains(200, 303, 400, 401, 403, 404, 409, 415);
       for (Seen s : seen) {

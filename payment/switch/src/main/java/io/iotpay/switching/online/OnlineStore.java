@@ -33,8 +33,8 @@ final class OnlineStore {
   void insertLog(List<LogEntry> batch) {
     String sql = "INSERT INTO online_message_log (logged_at_ms, acquirer, issuer, request_mti, response_mti, stan, rrn,"
         + " terminal_id, pan_masked, pan_hash, amount_minor, currency, response_code, approval_code, answered_by,"
-        + " issuer_ms, total_ms, transmitted_at, original_stan, original_transmitted_at)"
-        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        + " issuer_ms, total_ms, transmitted_at, original_stan, original_transmitted_at, processing_code)"
+        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     write("insert message log", connection -> {
       connection.setAutoCommit(false); // one transaction per batch: one sync, not one per row
       try (PreparedStatement insert = connection.prepareStatement(sql)) {
@@ -70,6 +70,7 @@ final class OnlineStore {
             insert.setInt(19, e.original().stan());
             insert.setString(20, e.original().transmittedAt().field7());
           }
+          insert.setString(21, t.processingCode());
           insert.addBatch();
         }
         insert.executeBatch();

@@ -51,7 +51,7 @@
       const element = document.getElementById('chart-refusals');
       element.replaceChildren();
       const labels = Object.keys(reading.refusals).sort();
-      refusals = chart(element, 'Refusals by reason', labels.length ? labels : ['none']);
+      refusals = chart(element, 'Refusals by door and reason', labels.length ? labels : ['none']);
     }
     if (previous !== null) {
       const seconds = Math.max(0.001, (reading.at_ms - previous.at_ms) / 1000);

@@ -671,33 +671,58 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
    * @throws AcquirerStoreException when the ledger refuses a payout transfer (nothing of that merchant's is marked paid)
    */
   public List<MerchantPayout> payMerchants(LocalDate businessDate) {
+    return payMerchants(businessDate, day -> Map.of());
+  }
+
+  /**
+   * As {@link #payMerchants(LocalDate)}, with another channel's credits paid in the same transfers
+   * (QR push credits): per merchant, net = captured + credited − refunded − taken back − MDR, MDR
+   * computed on the captures and on the credits separately (each rounded half up), so the card
+   * figures of the merchant's statement stay what they were. {@code credits} is asked only when the
+   * day's payouts are not yet stored, so a credit is paid by one payout only; what a stored day did
+   * not take stays for the next payout.
+   */
+  public List<MerchantPayout> payMerchants(LocalDate businessDate, PayoutCredits credits) {
+    Assert.notNull(credits, "credits");
     dayEnd(businessDate);
     String day = businessDate.toString();
-    Map<String, long[]> totals = new LinkedHashMap<>();
-    for (OnlineHostStore.PresentmentRow p : store.closeDay(day, config.acquirer().value(), clock.millis())) {
-      long[] sums = totals.computeIfAbsent(p.merchantId(), k -> new long[2]);
-      sums[p.kind().equals("CAPTURE") ? 0 : 1] = Math.addExact(sums[p.kind().equals("CAPTURE") ? 0 : 1],
-          p.amountMinor());
-    }
-    List<OnlineHostStore.PayoutRow> computed = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : totals.entrySet()) {
-      long captured = e.getValue()[0];
-      long refunded = e.getValue()[1];
-      long mdr = mdr(captured, config.mdrBasisPoints());
-      long account = store.merchant(e.getKey()).orElseThrow().accountId();
-      computed.add(new OnlineHostStore.PayoutRow(day, e.getKey(), account, captured, refunded, mdr,
-          captured - refunded - mdr, 0, 0, false));
-    }
+    List<OnlineHostStore.PayoutRow> stored = store.payouts(day);
+    List<OnlineHostStore.PayoutRow> rows = stored.isEmpty()
+        ? store.payouts(day, computePayouts(day, credits.takeForPayout(businessDate)), config.transferIdBase())
+        : stored;
     List<MerchantPayout> out = new ArrayList<>();
-    for (OnlineHostStore.PayoutRow p : store.payouts(day, computed, config.transferIdBase())) {
+    for (OnlineHostStore.PayoutRow p : rows) {
       if (!p.posted()) {
         post(p);
         store.markPosted(day, p.merchantId());
       }
       out.add(new MerchantPayout(new io.iotpay.acquirer.pos.merchant.MerchantId(p.merchantId()), p.accountId(),
-          p.capturedMinor(), p.refundedMinor(), p.mdrMinor(), p.netMinor()));
+          p.capturedMinor(), p.refundedMinor(), p.qrCreditedMinor(), p.qrTakenBackMinor(), p.totalMdrMinor(),
+          p.totalNetMinor()));
     }
     return List.copyOf(out);
+  }
+
+  private List<OnlineHostStore.PayoutRow> computePayouts(String day, Map<String, PayoutCredits.Totals> credits) {
+    Map<String, long[]> totals = new LinkedHashMap<>();
+    for (OnlineHostStore.PresentmentRow p : store.closeDay(day, config.acquirer().value(), clock.millis())) {
+      long[] sums = totals.computeIfAbsent(p.merchantId(), k -> new long[2]);
+      int slot = p.kind().equals("CAPTURE") ? 0 : 1;
+      sums[slot] = Math.addExact(sums[slot], p.amountMinor());
+    }
+    new java.util.TreeSet<>(credits.keySet()).forEach(merchant -> totals.computeIfAbsent(merchant, k -> new long[2]));
+    List<OnlineHostStore.PayoutRow> computed = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : totals.entrySet()) {
+      long captured = e.getValue()[0];
+      long refunded = e.getValue()[1];
+      long mdr = mdr(captured, config.mdrBasisPoints());
+      PayoutCredits.Totals qr = credits.getOrDefault(e.getKey(), new PayoutCredits.Totals(0, 0));
+      long account = ensureMerchant(new io.iotpay.acquirer.pos.merchant.MerchantId(e.getKey())).accountId();
+      computed.add(new OnlineHostStore.PayoutRow(day, e.getKey(), account, captured, refunded, mdr,
+          captured - refunded - mdr, qr.creditedMinor(), qr.takenBackMinor(),
+          mdr(qr.creditedMinor(), config.mdrBasisPoints()), 0, 0, false));
+    }
+    return computed;
   }
 
   /** {@code captured × basisPoints / 10,000}, rounded half up. */
@@ -707,14 +732,15 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
 
   private void post(OnlineHostStore.PayoutRow p) {
     List<Transfer> transfers = new ArrayList<>();
-    if (p.netMinor() > 0) {
-      transfers.add(Transfer.single(p.netTransferId(), config.settlementAccountId(), p.accountId(), p.netMinor()));
-    } else if (p.netMinor() < 0) {
-      transfers.add(Transfer.single(p.netTransferId(), p.accountId(), config.settlementAccountId(), -p.netMinor()));
+    long net = p.totalNetMinor();
+    if (net > 0) {
+      transfers.add(Transfer.single(p.netTransferId(), config.settlementAccountId(), p.accountId(), net));
+    } else if (net < 0) {
+      transfers.add(Transfer.single(p.netTransferId(), p.accountId(), config.settlementAccountId(), -net));
     }
-    if (p.mdrMinor() > 0) {
+    if (p.totalMdrMinor() > 0) {
       transfers.add(Transfer.single(p.mdrTransferId(), config.settlementAccountId(), config.revenueAccountId(),
-          p.mdrMinor()));
+          p.totalMdrMinor()));
     }
     if (transfers.isEmpty()) {
       return;

@@ -54,9 +54,23 @@ final class OnlineHostStore {
   /** A presentment row of a closed day. */
   record PresentmentRow(String presentmentId, long requestId, String kind, String merchantId, long amountMinor) {}
 
-  /** A merchant's payout for one day. */
+  /**
+   * A merchant's payout for one day: the card figures ({@code netMinor = captured − refunded − mdr})
+   * and the QR push credits' beside them; the ledger's transfers carry both.
+   */
   record PayoutRow(String businessDate, String merchantId, long accountId, long capturedMinor, long refundedMinor,
-      long mdrMinor, long netMinor, long netTransferId, long mdrTransferId, boolean posted) {}
+      long mdrMinor, long netMinor, long qrCreditedMinor, long qrTakenBackMinor, long qrMdrMinor, long netTransferId,
+      long mdrTransferId, boolean posted) {
+    /** What the merchant's account is credited in all (negative: debited). */
+    long totalNetMinor() {
+      return Math.addExact(netMinor, qrCreditedMinor - qrTakenBackMinor - qrMdrMinor);
+    }
+
+    /** The MDR kept in all, cards and push credits. */
+    long totalMdrMinor() {
+      return Math.addExact(mdrMinor, qrMdrMinor);
+    }
+  }
 
   @FunctionalInterface
   interface Work<T> {
@@ -464,7 +478,7 @@ final class OnlineHostStore {
       for (PayoutRow p : computed) {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO online_payout (business_date, merchant_id,"
             + " account_id, captured_minor, refunded_minor, mdr_minor, net_minor, net_transfer_id, mdr_transfer_id,"
-            + " posted) VALUES (?,?,?,?,?,?,?,?,?,0)")) {
+            + " qr_credited_minor, qr_taken_back_minor, qr_mdr_minor, posted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
           insert.setString(1, businessDate);
           insert.setString(2, p.merchantId());
           insert.setLong(3, p.accountId());
@@ -474,6 +488,9 @@ final class OnlineHostStore {
           insert.setLong(7, p.netMinor());
           insert.setLong(8, next);
           insert.setLong(9, next + 1);
+          insert.setLong(10, p.qrCreditedMinor());
+          insert.setLong(11, p.qrTakenBackMinor());
+          insert.setLong(12, p.qrMdrMinor());
           insert.executeUpdate();
         }
         next += 2;
@@ -484,15 +501,15 @@ final class OnlineHostStore {
 
   private static List<PayoutRow> payouts(Connection c, String businessDate) throws SQLException {
     try (PreparedStatement q = c.prepareStatement("SELECT business_date, merchant_id, account_id, captured_minor,"
-        + " refunded_minor, mdr_minor, net_minor, net_transfer_id, mdr_transfer_id, posted FROM online_payout"
-        + " WHERE business_date = ? ORDER BY merchant_id")) {
+        + " refunded_minor, mdr_minor, net_minor, qr_credited_minor, qr_taken_back_minor, qr_mdr_minor, net_transfer_id,"
+        + " mdr_transfer_id, posted FROM online_payout WHERE business_date = ? ORDER BY merchant_id")) {
       q.setString(1, businessDate);
       List<PayoutRow> out = new ArrayList<>();
       try (ResultSet rows = q.executeQuery()) {
         while (rows.next()) {
           out.add(new PayoutRow(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
-              rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getLong(9),
-              rows.getInt(10) == 1));
+              rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getLong(9), rows.getLong(10),
+              rows.getLong(11), rows.getLong(12), rows.getInt(13) == 1));
         }
       }
       return out;
@@ -587,6 +604,11 @@ final class OnlineHostStore {
         return out;
       }
     });
+  }
+
+  /** Every merchant's payout of {@code businessDate}, once stored (empty before). */
+  List<PayoutRow> payouts(String businessDate) {
+    return read("read payouts", c -> payouts(c, businessDate));
   }
 
   /** The merchant's payout of {@code businessDate}, once computed at day end. */

@@ -3,15 +3,13 @@ package io.iotpay.acquirer.pos.qr;
 import io.iotpay.acquirer.pos.merchant.MerchantId;
 import io.iotpay.acquirer.pos.merchant.MerchantState;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
+import io.iotpay.acquirer.pos.online.PayoutCredits;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.codec.PositiveIds;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.store.SqlRows;
-import io.iotpay.ledger.Ledger;
-import io.iotpay.ledger.Transfer;
-import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.iso8583.AdviceRequest;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
@@ -27,11 +25,12 @@ import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import io.iotpay.protocol.qr.QrMerchant;
 import java.security.SecureRandom;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -39,51 +38,48 @@ import java.util.function.Predicate;
  * (the switch routes push credits to it by the merchant's QR account range, as it routes card
  * requests to an issuer). It gives each merchant a QR account number for its codes, issues the
  * orders behind dynamic codes (the reference in 62.05), and takes the issuers' push credits: an
- * 0200 with processing code 26 credits the merchant's payable account once, after checking the
- * account and, for an order, that it is open, the merchant's, and of exactly this amount; an
- * 0400/0420 or the switch's stand-in advice (0120, declined on our behalf) takes a credit back
- * once. docs/qr.md, "Merchant-presented flow".
+ * 0200 with processing code 26 credits the merchant once, after checking the account and, for an
+ * order, that it is open, the merchant's, and of exactly this amount; an 0400/0420 or the switch's
+ * stand-in advice (0120, declined on our behalf) takes a credit back once. The credits are paid to
+ * the merchants with the card payouts ({@link PayoutCredits}, {@code AcquirerHost.payMerchants}),
+ * net of MDR, from what the switch's T+1 settlement brings in. docs/qr.md, "Merchant-presented flow".
  */
-public final class QrCreditHost implements Iso8583Server.Handler {
+public final class QrCreditHost implements Iso8583Server.Handler, PayoutCredits {
   private static final System.Logger LOG = System.getLogger(QrCreditHost.class.getName());
-  private static final long LEDGER_WAIT_MS = 10_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * @param accountPrefix the digits of the acquirer's QR account range (6..12), routed to this host by the switch
-   * @param settlementAccountId the acquirer's account with the scheme, debited by each credit
    * @param currency the only currency credited
    */
-  public record Config(String accountPrefix, long settlementAccountId, CurrencyUnit currency) {
+  public record Config(String accountPrefix, CurrencyUnit currency) {
     public Config {
       Assert.that(accountPrefix.matches("[0-9]{6,12}"), "QR account prefix of 6..12 digits");
       Assert.notNull(currency, "currency");
     }
   }
 
-  /** A credit as recorded: its state (CREDITED, DECLINED, REVERSED), answer and why. */
-  public record Credit(String state, String responseCode, String reason, long amountMinor) {}
+  /**
+   * A credit as recorded: its state (CREDITED, DECLINED, REVERSED), answer and why; the payout day
+   * that paid it and the later one that deducted it after a take-back (null when none).
+   */
+  public record Credit(String state, String responseCode, String reason, long amountMinor, String payoutDate,
+      String takenBackOn) {}
 
   private final Config config;
   private final SqlRows rows;
-  private final Ledger ledger;
-  private final Function<MerchantId, Long> payableAccount;
   private final Predicate<MerchantId> mayBeCredited;
   private final ReentrantLock lock = new ReentrantLock();
 
   /**
-   * @param payableAccount the merchant's payable account in {@code ledger} (created on first use;
-   *     {@code AcquirerHost::merchantPayableAccount}, so QR and card payments are paid out together)
+   * @param database the acquirer's store (Flyway component {@code acquirer-qr}); migrated here
    * @param mayBeCredited whether the merchant may take payments now (activated, not suspended: the
    *     merchant registry's state)
    */
-  public QrCreditHost(Config config, Database database, Ledger ledger, Function<MerchantId, Long> payableAccount,
-      Predicate<MerchantId> mayBeCredited) {
+  public QrCreditHost(Config config, Database database, Predicate<MerchantId> mayBeCredited) {
     this.config = Assert.notNull(config, "config");
     database.migrate("acquirer-qr");
     this.rows = new SqlRows(database, "acquirer-qr store");
-    this.ledger = Assert.notNull(ledger, "ledger");
-    this.payableAccount = Assert.notNull(payableAccount, "payableAccount");
     this.mayBeCredited = Assert.notNull(mayBeCredited, "mayBeCredited");
   }
 
@@ -128,8 +124,41 @@ public final class QrCreditHost implements Iso8583Server.Handler {
 
   /** Every credit taken, in key order. */
   public List<Credit> credits() {
-    return rows.list("SELECT state, response_code, reason, amount_minor FROM acquirer_qr_credit ORDER BY txn_key",
-        rs -> new Credit(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+    return rows.list("SELECT state, response_code, reason, amount_minor, payout_date, taken_back_on"
+        + " FROM acquirer_qr_credit ORDER BY txn_key", rs -> new Credit(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6)));
+  }
+
+  /**
+   * Takes the credits for the merchants' payout of {@code businessDate}, once per day (under the
+   * host's lock, so no credit or take-back interleaves): every CREDITED credit no payout took yet,
+   * and every credit an earlier payout paid that was taken back since.
+   */
+  @Override
+  public Map<String, Totals> takeForPayout(LocalDate businessDate) {
+    String day = businessDate.toString();
+    lock.lock();
+    try {
+      if (rows.one("SELECT 1 FROM acquirer_qr_payout_day WHERE business_date = ?", rs -> 1, day).isEmpty()) {
+        rows.transaction(List.of(
+            new SqlRows.Statement("INSERT INTO acquirer_qr_payout_day (business_date, taken_at_ms) VALUES (?, ?)", day,
+                System.currentTimeMillis()),
+            new SqlRows.Statement("UPDATE acquirer_qr_credit SET payout_date = ? WHERE state = 'CREDITED'"
+                + " AND payout_date IS NULL", day),
+            new SqlRows.Statement("UPDATE acquirer_qr_credit SET taken_back_on = ? WHERE state = 'REVERSED'"
+                + " AND payout_date IS NOT NULL AND taken_back_on IS NULL", day)));
+      }
+      Map<String, Totals> out = new TreeMap<>();
+      for (Object[] r : rows.list("SELECT merchant_id, COALESCE(SUM(CASE WHEN payout_date = ? THEN amount_minor END), 0),"
+          + " COALESCE(SUM(CASE WHEN taken_back_on = ? THEN amount_minor END), 0) FROM acquirer_qr_credit"
+          + " WHERE payout_date = ? OR taken_back_on = ? GROUP BY merchant_id",
+          rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3)}, day, day, day, day)) {
+        out.put((String) r[0], new Totals((Long) r[1], (Long) r[2]));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -165,12 +194,10 @@ public final class QrCreditHost implements Iso8583Server.Handler {
     Decision d = decide(t, key, merchant);
     String approval = null;
     if (d.code().approved()) {
-      long payable = payableAccount.apply(new MerchantId(merchant.orElseThrow()));
-      requireOk(submit(Transfer.single(PositiveIds.of("qr-credit|" + key), config.settlementAccountId(), payable,
-          t.amount().amountMinor())));
       approval = String.format("%06d", PositiveIds.of("qr-approval|" + key) % 1_000_000);
     }
-    rows.update("INSERT INTO acquirer_qr_credit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", key, t.pan().digits(),
+    rows.update("INSERT INTO acquirer_qr_credit (txn_key, account_number, merchant_id, amount_minor, reference, state,"
+        + " response_code, approval_code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", key, t.pan().digits(),
         merchant.orElse(null), t.amount().amountMinor(), t.rrn(), d.code().approved() ? "CREDITED" : "DECLINED",
         d.code().code(), approval, d.reason());
     LOG.log(System.Logger.Level.INFO, "QR push credit [stan={0}, code={1}, reason={2}]", t.stan(), d.code().code(),
@@ -228,13 +255,11 @@ public final class QrCreditHost implements Iso8583Server.Handler {
     String key = key(original.acquirerId(), original.stan(), original.transmittedAt().field7());
     Optional<Row> found = row(key);
     if (found.isEmpty()) {
-      rows.update("INSERT INTO acquirer_qr_credit VALUES (?, ?, NULL, ?, ?, 'REVERSED', '05', NULL, ?)", key,
+      rows.update("INSERT INTO acquirer_qr_credit (txn_key, account_number, merchant_id, amount_minor, reference,"
+          + " state, response_code, approval_code, reason) VALUES (?, ?, NULL, ?, ?, 'REVERSED', '05', NULL, ?)", key,
           t.pan().digits(), t.amount().amountMinor(), t.rrn(), "reversed before it arrived");
     } else if ("CREDITED".equals(found.get().state())) {
-      Row r = found.get();
-      long payable = payableAccount.apply(new MerchantId(r.merchantId()));
-      requireOk(submit(Transfer.single(PositiveIds.of("qr-undo|" + key), payable, config.settlementAccountId(),
-          r.amountMinor())));
+      // Not yet paid out: the payout never takes it. Paid out: the next payout deducts it.
       rows.update("UPDATE acquirer_qr_credit SET state = 'REVERSED', reason = ? WHERE txn_key = ?", why, key);
       rows.update("UPDATE acquirer_qr_order SET state = 'OPEN', paid_key = NULL WHERE paid_key = ?", key);
       LOG.log(System.Logger.Level.INFO, "QR push credit taken back [stan={0}, why={1}]", original.stan(), why);
@@ -265,13 +290,4 @@ public final class QrCreditHost implements Iso8583Server.Handler {
     return ResponseCode.byCode(value).orElse(ResponseCode.DO_NOT_HONOUR);
   }
 
-  private TransferResult submit(Transfer transfer) {
-    return ledger.submit(List.of(transfer)).orTimeout(LEDGER_WAIT_MS, TimeUnit.MILLISECONDS).join().get(0);
-  }
-
-  private static void requireOk(TransferResult result) {
-    if (result != TransferResult.OK) {
-      throw new IllegalStateException("ledger refused a QR credit step: " + result);
-    }
-  }
 }

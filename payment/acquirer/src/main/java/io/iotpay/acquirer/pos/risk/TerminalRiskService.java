@@ -93,37 +93,59 @@ public final class TerminalRiskService implements TerminalRiskCheck {
       return RiskVerdict.of(RiskReason.TERMINAL_NOT_ALLOWED, "unknown terminal"); // nothing to record it against
     }
     String merchant = terminal.merchantId().value();
-    RiskVerdict verdict = verify(terminal, token);
-    record(presenting, merchant, ATTESTATION, verdict);
+    RiskVerdict verdict = verify(terminal, merchant, token);
+    react(presenting, ATTESTATION, verdict);
     return verdict;
   }
 
-  private RiskVerdict verify(Terminal terminal, byte[] bytes) {
+  /** The verdict, recorded: a token refused before its nonce is looked at here, one that verified by the store. */
+  private RiskVerdict verify(Terminal terminal, String merchant, byte[] bytes) {
+    Checked checked = checkBeforeNonce(terminal, bytes);
+    if (checked.refusal() != null) {
+      store.recordEvent(clock.millis(), terminal.id().value(), merchant, ATTESTATION, checked.refusal());
+      return checked.refusal();
+    }
+    AttestationToken token = checked.token();
+    long now = clock.millis();
+    return store.attest(Hex.encode(token.nonce()), terminal.id().value(), merchant, now - config.nonceTtlMs(),
+        token.counter(), token.latitudeMicro(), token.longitudeMicro(), now, now + config.approvalTtlMs(),
+        (stale, before) -> stale != null ? RiskVerdict.of(stale, "counter " + token.counter()
+            + (stale == RiskReason.COUNTER_NOT_INCREASING ? " not above "
+                + before.map(RiskStore.TerminalRow::lastCounter).orElse(0L) : ", nonce unknown, expired or used"))
+            : checkAfterNonce(token, before, now));
+  }
+
+  /** A token past the checks before its nonce, or the refusal that stopped it (exactly one is null). */
+  private record Checked(AttestationToken token, RiskVerdict refusal) {
+    static Checked refused(RiskReason reason, String detail) {
+      return new Checked(null, RiskVerdict.of(reason, detail));
+    }
+  }
+
+  /** Permission, form, terminal and signature. */
+  private Checked checkBeforeNonce(Terminal terminal, byte[] bytes) {
     TransactPermission permission = onboarding.mayTransact(terminal.id());
     if (permission instanceof TransactPermission.Refused refused) {
-      return RiskVerdict.of(RiskReason.TERMINAL_NOT_ALLOWED, refused.reason() + ": " + refused.detail());
+      return Checked.refused(RiskReason.TERMINAL_NOT_ALLOWED, refused.reason() + ": " + refused.detail());
     }
     AttestationToken token;
     try {
       token = AttestationToken.parse(bytes);
     } catch (InvalidInputException e) {
-      return RiskVerdict.of(RiskReason.MALFORMED_TOKEN, e.getMessage());
+      return Checked.refused(RiskReason.MALFORMED_TOKEN, e.getMessage());
     }
     if (!token.terminalId().equals(terminal.id().value())) {
-      return RiskVerdict.of(RiskReason.TOKEN_OF_ANOTHER_TERMINAL,
+      return Checked.refused(RiskReason.TOKEN_OF_ANOTHER_TERMINAL,
           "token of terminal " + token.terminalId() + " presented by " + terminal.id());
     }
     if (!signatureVerifies(terminal, token)) {
-      return RiskVerdict.of(RiskReason.BAD_SIGNATURE, "signature does not verify under the terminal certificate");
+      return Checked.refused(RiskReason.BAD_SIGNATURE, "signature does not verify under the terminal certificate");
     }
-    long now = clock.millis();
-    Optional<RiskStore.TerminalRow> before = store.terminal(terminal.id().value());
-    RiskReason stale = store.useNonceAndCounter(Hex.encode(token.nonce()), terminal.id().value(),
-        now - config.nonceTtlMs(), token.counter());
-    if (stale != null) {
-      return RiskVerdict.of(stale, "counter " + token.counter() + (stale == RiskReason.COUNTER_NOT_INCREASING
-          ? " not above " + before.map(RiskStore.TerminalRow::lastCounter).orElse(0L) : ", nonce unknown, expired or used"));
-    }
+    return new Checked(token, null);
+  }
+
+  /** Build, device state and travel, for a token whose nonce and counter held (inside the store's transaction). */
+  private RiskVerdict checkAfterNonce(AttestationToken token, Optional<RiskStore.TerminalRow> before, long now) {
     if (!config.allows(token.integrityDigest())) {
       return RiskVerdict.of(RiskReason.UNKNOWN_SDK_BUILD, "integrity digest " + Hex.encode(token.integrityDigest())
           + " of SDK " + token.sdkMajor() + "." + token.sdkMinor() + " is not an allowed build");
@@ -139,7 +161,6 @@ public final class TerminalRiskService implements TerminalRiskCheck {
         return RiskVerdict.of(RiskReason.IMPOSSIBLE_TRAVEL, String.format("moved %.0f km in %.0f s", km, hours * 3600));
       }
     }
-    store.approve(terminal.id().value(), token.latitudeMicro(), token.longitudeMicro(), now, now + config.approvalTtlMs());
     return RiskVerdict.of(RiskReason.OK, "attestation " + token.counter() + " verified");
   }
 
@@ -192,7 +213,8 @@ public final class TerminalRiskService implements TerminalRiskCheck {
     }
     RiskVerdict verdict = RiskVerdict.of(refused, request.kind() + " of " + request.amountMinor() + " (STAN "
         + request.stan() + ") refused");
-    record(request.terminalId(), request.merchantId().value(), PAYMENT, verdict);
+    store.recordEvent(clock.millis(), request.terminalId().value(), request.merchantId().value(), PAYMENT, verdict);
+    react(request.terminalId(), PAYMENT, verdict);
     return Optional.of(verdict.outcome() + " " + verdict.reason());
   }
 
@@ -201,8 +223,8 @@ public final class TerminalRiskService implements TerminalRiskCheck {
     return store.events(terminalId.value());
   }
 
-  private void record(TerminalId terminal, String merchant, String stage, RiskVerdict verdict) {
-    store.recordEvent(clock.millis(), terminal.value(), merchant, stage, verdict);
+  /** After the verdict is recorded: logged, and a BLOCK blocks the terminal in the registry. */
+  private void react(TerminalId terminal, String stage, RiskVerdict verdict) {
     if (verdict.approved()) {
       LOG.debug("Attestation approved [terminal={}]", terminal);
       return;

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny TCP proxy that reads ISO 8583 frames (2-byte big-endian length, then the message) in both
  * directions and can drop frames flowing back to the client by MTI (the "answer lost on the way"
- * fault of the failure-exit tests) or hold them back until the test lets them go (a late answer).
+ * fault of the failure-exit tests) or hold them back until the test lets them go (a late answer),
+ * and drop frames flowing to the server by MTI (a request lost on the way).
  * Frames are otherwise passed on unchanged.
  */
 final class FrameProxy implements AutoCloseable {
@@ -28,6 +29,7 @@ final class FrameProxy implements AutoCloseable {
   private final InetSocketAddress upstream;
   private final Map<String, AtomicInteger> dropBack = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> holdBack = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> dropForward = new ConcurrentHashMap<>();
   private final List<Held> held = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   final List<String> dropped = new CopyOnWriteArrayList<>();
@@ -46,6 +48,11 @@ final class FrameProxy implements AutoCloseable {
   /** Drops the next {@code count} frames of {@code mti} flowing back to the client. */
   void dropBack(String mti, int count) {
     dropBack.put(mti, new AtomicInteger(count));
+  }
+
+  /** Drops the next {@code count} frames of {@code mti} flowing from the client to the server. */
+  void dropForward(String mti, int count) {
+    dropForward.put(mti, new AtomicInteger(count));
   }
 
   /** Holds back the next {@code count} frames of {@code mti} flowing back to the client, until {@link #releaseHeld}. */
@@ -105,6 +112,12 @@ final class FrameProxy implements AutoCloseable {
             continue;
           }
           passedBack.add(mti);
+        } else {
+          AtomicInteger budget = dropForward.get(mti);
+          if (budget != null && budget.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            dropped.add(mti);
+            continue;
+          }
         }
         synchronized (out) {
           out.write(new byte[] {(byte) (length >> 8), (byte) length});

@@ -195,9 +195,7 @@ final class OnlineWorld implements AutoCloseable {
 
   private void startSwitch() throws Exception {
     switchDb = Database.open("jdbc:sqlite:" + dir.resolve("switch.db"), 4);
-    StoreKeys storeKeys = new StoreKeys(suite, SecretKeyBytes.fromHex("A0A1A2A3A4A5A6A7A8A9AAABACADAEAF"),
-        SecretKeyBytes.fromHex("B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"),
-        SecretKeyBytes.fromHex("C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"));
+    StoreKeys storeKeys = switchStoreKeys();
     IssuerEndpoint issuerLink = new IssuerEndpoint(ISSUER, loopback(issuerServer.port()),
         LinkSettings.defaults("99990000", "SWITCH01").withRequestTimeoutMs(10_000).withEchoIntervalMs(0), zoneKeys(2),
         2_000, StandInLimits.none(CurrencyUnit.CNY));
@@ -206,6 +204,13 @@ final class OnlineWorld implements AutoCloseable {
     onlineSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(List.of(acquirerLink), List.of(issuerLink),
         List.of(new CardRange("621234", ISSUER)), storeKeys), switchDb, WIRE).start();
     proxy = new FrameProxy(loopback(onlineSwitch.port(ACQUIRER)));
+  }
+
+  /** The online switch's store keys (its clearing must hash PANs as its message log did). */
+  StoreKeys switchStoreKeys() {
+    return new StoreKeys(suite, SecretKeyBytes.fromHex("A0A1A2A3A4A5A6A7A8A9AAABACADAEAF"),
+        SecretKeyBytes.fromHex("B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"),
+        SecretKeyBytes.fromHex("C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"));
   }
 
   private void startRegistry() throws Exception {

@@ -44,7 +44,8 @@ final class QrWorld implements AutoCloseable {
   static final Pan TOKEN = Pan.withCheckDigit("621234990000001");
   static final String QR_ACCOUNT_PREFIX = "629999";
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
-  static final PartyId ACQUIRER_QR = PartyId.of("ACQ1QR");
+  /** The acquirer's QR credit host as the push-credit node's receiving endpoint: the acquirer itself, so it settles as one. */
+  static final PartyId ACQUIRER_QR = OnlineWorld.ACQUIRER;
   static final String ISSUER_INSTITUTION = "99990000";
 
   final OnlineWorld world;
@@ -68,8 +69,7 @@ final class QrWorld implements AutoCloseable {
     this.world = world;
     tokens = world.issuer.enableQrTokens(TOKEN_PREFIX, CODE_LIFETIME);
     tokens.register(TOKEN, OnlineWorld.PAN, "imk-ac", YearMonth.of(2029, 12));
-    qrHost = new QrCreditHost(new QrCreditHost.Config(QR_ACCOUNT_PREFIX, OnlineWorld.ACQ_SETTLEMENT, CurrencyUnit.CNY),
-        world.acquirerDb, world.acquirerLedger, world.host::merchantPayableAccount,
+    qrHost = new QrCreditHost(new QrCreditHost.Config(QR_ACCOUNT_PREFIX, CurrencyUnit.CNY), world.acquirerDb,
         QrCreditHost.activatedIn(world.registry.service()));
     qrServer = new Iso8583Server(LinkSettings.defaults(OnlineWorld.INSTITUTION, "ACQQR001").withEchoIntervalMs(0),
         world.zoneKeys(5), qrHost, WIRE).start(loopback(0));
