@@ -17,6 +17,7 @@ import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.Iso8583Message;
@@ -67,8 +68,9 @@ final class IssuerNode implements AutoCloseable {
   private volatile long lateNextMs;
   private int cards;
 
+  /** @param files the issuer's signer and verifier of the scheme's files (the switch's presentment files) */
   IssuerNode(PartyId id, AlgorithmSuite suite, String rangePrefix, Path dir, BusinessClock clock, Iso8583Wire wire,
-      PinKeys pinKeys) {
+      PinKeys pinKeys, FileTrust files) {
     this.id = id;
     this.suite = suite;
     this.rangePrefix = rangePrefix;
@@ -83,7 +85,8 @@ final class IssuerNode implements AutoCloseable {
         new CardAuthorisationService.Config(SETTLEMENT, STAND_IN, HOLD_TIMEOUT_MS,
             Links.randomKey().value(), ScriptSigner.software(suite, imkSmi)), clock.asJavaClock(),
         new PinVerification.Settings(PinKeys.ISSUER_ZONE_PIN, PinKeys.PIN_VERIFICATION, PinKeys.PIN_TRIES));
-    this.clearing = new CardClearing(id, service, books.database, FileLimits.defaults(), dir.resolve("clearing"));
+    this.clearing = new CardClearing(id, service, books.database, FileLimits.defaults(), dir.resolve("clearing"),
+        files);
     books.createAccounts(List.of(Account.of(FUNDING, 1, CurrencyUnit.CNY), Account.of(SETTLEMENT, 1, CurrencyUnit.CNY),
         Account.of(STAND_IN, 1, CurrencyUnit.CNY), Account.of(SCHEME_OUT, 1, CurrencyUnit.CNY)));
   }

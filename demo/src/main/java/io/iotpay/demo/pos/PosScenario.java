@@ -17,6 +17,7 @@ import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.audit.VerificationReport;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
@@ -28,6 +29,11 @@ import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ZoneKeys;
 import io.iotpay.protocol.online.Presentment;
+import io.iotpay.protocol.pki.AcceptedFiles;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeEnrolment;
+import io.iotpay.protocol.pki.SignedFileException;
 import io.iotpay.protocol.settlement.NetPosition;
 import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.StandInLimits;
@@ -72,6 +78,9 @@ public final class PosScenario {
   private static final PartyId INTL = PartyId.of("ISSINTL");
   private static final PartyId NATL = PartyId.of("ISSNATL");
   private static final Instant START = Instant.parse("2026-12-07T08:00:00Z");
+  /** The scheme certificates' validity around the run's start: the run's days fall well inside. */
+  private static final Duration CERTIFICATES_BEFORE_START = Duration.ofDays(1);
+  private static final Duration CERTIFICATES_AFTER_START = Duration.ofDays(400);
   private static final Duration BETWEEN_TAPS = Duration.ofMinutes(3);
   private static final long WAIT_MS = 20_000;
   private static final StandInLimits LIMITS = new StandInLimits(Money.ofMinor(20_000, CurrencyUnit.CNY),
@@ -82,6 +91,11 @@ public final class PosScenario {
   private final Random random;
   private final ManualBusinessClock clock = new ManualBusinessClock(START, BusinessDayRule.UTC_MIDNIGHT);
   private final List<String> notes = new ArrayList<>();
+  /** The acquirer's signer and verifier of clearing files (set up with the scheme's PKI in {@link #run}). */
+  private FileTrust acquirerFiles;
+  /** Online clearing files verified by their receivers, and refused by them (docs/signed-files.md §7). */
+  private long onlineFilesVerified;
+  private long onlineFilesRefused;
 
   private PosScenario(PosSettings settings, PrintStream progress) {
     this.settings = settings;
@@ -108,17 +122,22 @@ public final class PosScenario {
     List<AutoCloseable> open = new ArrayList<>();
     try {
       PinKeys pinKeys = new PinKeys(AlgorithmSuite.NATIONAL);
+      // The scheme's file PKI, in the switch's suite: every party signs the clearing files it sends.
+      SchemeEnrolment pki = SchemeEnrolment.create(dir.resolve("pki"), AlgorithmSuite.NATIONAL,
+          START.minus(CERTIFICATES_BEFORE_START), START.plus(CERTIFICATES_AFTER_START));
+      open.add(pki);
       PinPayments pinPayments = new PinPayments(pinKeys, notes);
       IssuerNode intl = new IssuerNode(INTL, AlgorithmSuite.INTERNATIONAL, "6212341", dir.resolve("issuer-intl"), clock,
-          wire, pinKeys).start();
+          wire, pinKeys, pki.enrol(INTL, PartyRole.ISSUER)).start();
       open.add(intl);
       IssuerNode natl = new IssuerNode(NATL, AlgorithmSuite.NATIONAL, "6212342", dir.resolve("issuer-natl"), clock,
-          wire, pinKeys).start();
+          wire, pinKeys, pki.enrol(NATL, PartyRole.ISSUER)).start();
       open.add(0, natl);
       List<IssuerNode> issuers = List.of(intl, natl);
       ZoneKeys acquirerLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
       SwitchNode scheme = new SwitchNode(dir.resolve("switch"), clock, wire, issuers, AcquirerNode.ID, acquirerLink,
-          LIMITS, pinKeys);
+          LIMITS, pinKeys, pki.enrol(SwitchNode.ID, PartyRole.SWITCH));
+      acquirerFiles = pki.enrol(AcquirerNode.ID, PartyRole.OPERATOR);
       open.add(0, scheme);
       DropProxy proxy = new DropProxy(scheme.port(AcquirerNode.ID));
       open.add(0, proxy);
@@ -321,16 +340,42 @@ public final class PosScenario {
     try (OutputStream stream = Files.newOutputStream(file)) {
       PresentmentFile.write(stream, AcquirerNode.ID, SwitchNode.ID, day, dayNumber, CurrencyUnit.CNY, batch);
     }
+    acquirerFiles.signer().sign(file, FileKind.PRESENTMENT);
     OnlineClearing.Intake intake = scheme.clearing.accept(file);
     if (!intake.taken()) {
       notes.add("the switch refused the presentment file of " + day + ": " + intake.detail());
     }
+    if (intake.refusal() == OnlineClearing.Refusal.SIGNATURE) {
+      onlineFilesRefused++;
+    } else {
+      onlineFilesVerified++;
+    }
+    if (intake.resultFile() != null) {
+      verified("the switch's result file of " + day, () -> acquirerFiles.verifier().verify(intake.resultFile(),
+          FileKind.PRESENTMENT_RESULT, AcceptedFiles.NONE));
+    }
     for (Map.Entry<PartyId, Path> issuerFile : scheme.clearing.writeIssuerFiles(day).entrySet()) {
       IssuerNode issuer = issuers.stream().filter(i -> i.id.equals(issuerFile.getKey())).findFirst().orElseThrow();
-      scheme.clearing.recordIssuerResults(issuer.clearing.apply(issuerFile.getValue()));
+      Path[] results = new Path[1];
+      verified("the switch's presentment file for " + issuer.id + " of " + day,
+          () -> results[0] = issuer.clearing.apply(issuerFile.getValue()));
+      if (results[0] != null) {
+        verified(issuer.id + "'s result file of " + day, () -> scheme.clearing.recordIssuerResults(results[0]));
+      }
     }
     progress.printf("demo pos: %s day end: %d presentments, %d accepted by the switch%n", day, batch.size(),
         intake.accepted());
+  }
+
+  /** Runs a receiver's step that verifies a signed clearing file first; a refusal is counted and noted. */
+  private void verified(String what, Runnable step) {
+    try {
+      step.run();
+      onlineFilesVerified++;
+    } catch (SignedFileException e) {
+      onlineFilesRefused++;
+      notes.add(what + " was refused: " + e.getMessage());
+    }
   }
 
   /**
@@ -454,6 +499,7 @@ public final class PosScenario {
     checks.put("journal_approvals_equal_captures_accepted_by_the_switch", approved == acceptedCaptures);
     checks.put("qr_push_credits_paid_by_issuers_equal_settled_credited_and_paid_out_once",
         qrIssuersPaid == qrSettled && qrSettled == qrCredited && qrCredited == qrPaidOut);
+    checks.put("every_online_clearing_file_verified_as_its_senders", onlineFilesVerified > 0 && onlineFilesRefused == 0);
     boolean conserved = checks.get("issuers_paid_what_the_acquirer_received") && checks.get("switch_dues_all_settled")
         && checks.get("cardholders_debited_equals_paid_plus_mdr_plus_in_flight")
         && checks.get("qr_push_credits_paid_by_issuers_equal_settled_credited_and_paid_out_once");

@@ -6,6 +6,7 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.ZoneKeys;
@@ -50,7 +51,7 @@ final class SwitchNode implements AutoCloseable {
   private final SoftwareKeyCustody custody;
 
   SwitchNode(Path dir, BusinessClock clock, Iso8583Wire wire, List<IssuerNode> issuers, PartyId acquirer,
-      ZoneKeys acquirerLink, StandInLimits limits, PinKeys pinKeys) {
+      ZoneKeys acquirerLink, StandInLimits limits, PinKeys pinKeys, FileTrust files) {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("switch.db"), clock);
     List<IssuerEndpoint> endpoints = new ArrayList<>();
     List<CardRange> ranges = new ArrayList<>();
@@ -76,7 +77,7 @@ final class SwitchNode implements AutoCloseable {
       throw new UncheckedIOException("switch cannot listen", e);
     }
     this.clearing = new OnlineClearing(new OnlineClearing.Config(ID, CurrencyUnit.CNY, ranges, List.of(acquirer),
-        FileLimits.defaults()), books.database, storeKeys, dir.resolve("clearing"));
+        FileLimits.defaults()), books.database, storeKeys, dir.resolve("clearing"), files);
     this.pushDb = Database.open("jdbc:sqlite:" + dir.resolve("push-credits.db"), 4);
     this.pushCredits = new PushCreditClearing(new PushCreditClearing.Config(issuers.stream().map(i -> i.id).toList(),
         List.of(acquirer), CurrencyUnit.CNY), pushDb);

@@ -138,10 +138,11 @@ class OnlinePinTest {
       this.suite = suite;
       Iso8583Wire wire = Iso8583Wire.load();
       keys = new PinKeys(suite);
-      issuer = keep(new IssuerNode(ISSUER, suite, "6212349", dir.resolve("issuer"), clock, wire, keys).start());
+      issuer = keep(new IssuerNode(ISSUER, suite, "6212349", dir.resolve("issuer"), clock, wire, keys,
+          null).start()); // no clearing files here: no file trust
       acquirerLink = Links.zoneKeys(suite);
       scheme = keep(new SwitchNode(dir.resolve("switch"), clock, wire, List.of(issuer), AcquirerNode.ID, acquirerLink,
-          LIMITS, keys));
+          LIMITS, keys, null));
       acquirer = keep(new AcquirerNode(dir.resolve("acquirer"), clock, scheme.port(AcquirerNode.ID), acquirerLink, 1,
           keys));
       String terminalId = acquirer.merchants.get(0).terminalId();

@@ -10,15 +10,25 @@ import java.util.Set;
  * file's header names another party as sender). Kinds not in the table are sent by no role.
  */
 public enum PartyRole {
-  /** A transit operator or other acquirer (a wallet POS too): sends its day files and its re-presentments. */
-  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.EXCEPTION, FileKind.WALLET_DAY), EnumSet.noneOf(FileKind.class)),
-  /** A card issuer: publishes its deny list and the wallet's outcome lists, and raises chargebacks. */
-  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.EXCEPTION, FileKind.WALLET_LIST), EnumSet.noneOf(FileKind.class)),
   /**
-   * The scheme switch: sends clearing files, settlement reports and exception notices, and relays issuers' deny lists
-   * to operators (the list keeps its issuer as header sender; the switch signs the copy it writes).
+   * A transit operator or other acquirer (a wallet POS, an online card acquirer too): sends its day files, its
+   * re-presentments and its online presentment files.
    */
-  SWITCH(EnumSet.of(FileKind.CLEARING, FileKind.SETTLEMENT, FileKind.EXCEPTION), EnumSet.of(FileKind.DENY_LIST));
+  OPERATOR(EnumSet.of(FileKind.OFFLINE, FileKind.EXCEPTION, FileKind.WALLET_DAY, FileKind.PRESENTMENT),
+      EnumSet.noneOf(FileKind.class)),
+  /**
+   * A card issuer: publishes its deny list and the wallet's outcome lists, raises chargebacks and answers the
+   * switch's online presentment files.
+   */
+  ISSUER(EnumSet.of(FileKind.DENY_LIST, FileKind.EXCEPTION, FileKind.WALLET_LIST, FileKind.PRESENTMENT_RESULT),
+      EnumSet.noneOf(FileKind.class)),
+  /**
+   * The scheme switch: sends clearing files, settlement reports and exception notices, the online presentment files
+   * per issuer and the result files to acquirers, and relays issuers' deny lists to operators (the list keeps its
+   * issuer as header sender; the switch signs the copy it writes).
+   */
+  SWITCH(EnumSet.of(FileKind.CLEARING, FileKind.SETTLEMENT, FileKind.EXCEPTION, FileKind.PRESENTMENT,
+      FileKind.PRESENTMENT_RESULT), EnumSet.of(FileKind.DENY_LIST));
 
   private final Set<FileKind> sends;
   private final Set<FileKind> relays;

@@ -23,4 +23,17 @@ public record VerifiedFile(FileClaims claims, PartyCertificate signer) {
           + " for " + claims.receiver() + " on " + claims.businessDate());
     }
   }
+
+  /**
+   * For a kind more than one role may send (an online presentment file comes from an acquirer to the
+   * switch but from the switch to an issuer): the signer must be of {@code role}.
+   *
+   * @throws SignedFileException WRONG_SENDER when the signer is of another role
+   */
+  public void requireSignerRole(PartyRole role) {
+    if (signer.role() != role) {
+      throw new SignedFileException(Reason.WRONG_SENDER, claims.kind().wireName() + " signed by " + signer.party()
+          + " (" + signer.role() + "), only a party of role " + role + " sends it here");
+    }
+  }
 }

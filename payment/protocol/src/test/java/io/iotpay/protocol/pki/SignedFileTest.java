@@ -10,10 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
+import io.iotpay.protocol.file.PresentmentFile;
+import io.iotpay.protocol.file.PresentmentResultFile;
 import io.iotpay.protocol.pki.SchemeFixture.Sample;
 import io.iotpay.protocol.pki.SignedFileException.Reason;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -151,6 +158,62 @@ class SignedFileTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void onlineClearingFiles_areSentByTheirRoles_andTheReceiverNamesTheRoleItTakesThemFrom(AlgorithmSuite suite)
+      throws Exception {
+    scheme(suite);
+    // acquirer (OPERATOR role) → switch, and switch → issuer: both may send PRESENT under their own name
+    assertTakenFrom(FileKind.PRESENTMENT, OPERATOR_A, SWITCH, scheme.operatorA, PartyRole.OPERATOR);
+    assertTakenFrom(FileKind.PRESENTMENT, SWITCH, ISSUER_A, scheme.switchSigner, PartyRole.SWITCH);
+    // an acquirer presenting straight to the issuer: a valid signature, but not of the role the issuer takes it from
+    Sample direct = SchemeFixture.sign(online(FileKind.PRESENTMENT, OPERATOR_A, ISSUER_A), scheme.operatorA);
+    VerifiedFile directly = scheme.verifierFor(ISSUER_A).verify(direct.file(), FileKind.PRESENTMENT, AcceptedFiles.NONE);
+    assertThatThrownBy(() -> directly.requireSignerRole(PartyRole.SWITCH))
+        .isInstanceOfSatisfying(SignedFileException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_SENDER));
+    // results: the issuer and the switch send them, an operator does not; an issuer sends no presentments
+    assertTakenFrom(FileKind.PRESENTMENT_RESULT, ISSUER_A, SWITCH, scheme.issuerA, PartyRole.ISSUER);
+    assertTakenFrom(FileKind.PRESENTMENT_RESULT, SWITCH, OPERATOR_A, scheme.switchSigner, PartyRole.SWITCH);
+    for (Sample refused : List.of(
+        SchemeFixture.sign(online(FileKind.PRESENTMENT_RESULT, OPERATOR_A, SWITCH), scheme.operatorA),
+        SchemeFixture.sign(online(FileKind.PRESENTMENT, ISSUER_A, SWITCH), scheme.issuerA))) {
+      assertThatThrownBy(() -> scheme.verifierFor(SWITCH).verify(refused.file(), refused.header().kind(),
+          AcceptedFiles.NONE)).isInstanceOfSatisfying(SignedFileException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.ROLE_MAY_NOT_SEND));
+    }
+  }
+
+  /** A file of {@code kind} signed by {@code signer} verifies at {@code receiver} as sent by a party of {@code role}. */
+  private void assertTakenFrom(FileKind kind, PartyId sender, PartyId receiver, FileSigner signer, PartyRole role)
+      throws Exception {
+    Sample sample = SchemeFixture.sign(online(kind, sender, receiver), signer);
+    VerifiedFile verified = scheme.verifierFor(receiver).verify(sample.file(), kind, AcceptedFiles.NONE);
+    verified.requireSignerRole(role);
+    assertThat(verified.signer().party()).isEqualTo(sender);
+  }
+
+  /** An empty presentment or result file from {@code sender} to {@code receiver}. */
+  private Sample online(FileKind kind, PartyId sender, PartyId receiver)
+      throws Exception {
+    Path file = temp.resolve(kind.wireName() + "-" + sender.value() + "-" + receiver.value() + ".txt");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      if (kind == FileKind.PRESENTMENT) {
+        PresentmentFile.write(out, sender, receiver, DAY, 1,
+            CurrencyUnit.CNY, List.of());
+      } else {
+        PresentmentResultFile.write(out, sender, receiver, DAY, 1,
+            CurrencyUnit.CNY, List.of());
+      }
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      FileHeader header = kind == FileKind.PRESENTMENT
+          ? PresentmentFile.read(in, FileLimits.defaults()).header()
+          : PresentmentResultFile.read(in, FileLimits.defaults())
+              .header();
+      return new Sample(file, header);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void switchRelayingAnIssuersDenyList_isAccepted(AlgorithmSuite suite) throws Exception {
     scheme(suite);
     Sample list = SchemeFixture.sign(scheme.write(FileKind.DENY_LIST, 2), scheme.switchSigner);
@@ -242,7 +305,7 @@ class SignedFileTest {
         suite == AlgorithmSuite.INTERNATIONAL ? "1.2.840.10045.4.3.2" : "1.2.156.10197.1.501");
   }
 
-  private static io.iotpay.protocol.PartyId PartyId(String value) {
+  private static PartyId PartyId(String value) {
     return io.iotpay.protocol.PartyId.of(value);
   }
 }

@@ -6,12 +6,20 @@ import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.file.PresentmentFileException;
 import io.iotpay.protocol.file.PresentmentResultFile;
 import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.online.PresentmentResult;
+import io.iotpay.protocol.pki.AcceptedFileLog;
+import io.iotpay.protocol.pki.AcceptedFiles;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SignedFileException;
+import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.SwitchConfig;
 import io.iotpay.switching.settlement.GrossSource;
@@ -69,6 +77,11 @@ public final class OnlineClearing implements GrossSource {
 
   /** Why a whole file was refused; nothing of a refused file is recorded. */
   public enum Refusal {
+    /**
+     * The file's signature does not verify as its acquirer's (docs/signed-files.md §4; {@link
+     * Intake#signatureReason()} says why); checked before a byte of the file is parsed.
+     */
+    SIGNATURE,
     /** The file is not a well-formed presentment file ({@link Intake#formatReason()} says how). */
     FORMAT,
     /** Addressed to another party. */
@@ -92,6 +105,7 @@ public final class OnlineClearing implements GrossSource {
    *
    * @param refusal null when the file was taken
    * @param formatReason the format defect when {@code refusal} is FORMAT, else null
+   * @param signatureReason the signature's refusal when {@code refusal} is SIGNATURE, else null
    * @param detail a sentence for logs and operators (no PAN)
    * @param header the file's header, null when it could not be read
    * @param results per presentment: ACCEPTED or the reason it was rejected; empty when refused,
@@ -99,8 +113,9 @@ public final class OnlineClearing implements GrossSource {
    * @param resultFile the result file written for the acquirer, null when refused, except for the
    *     very same file again: its result file (written again if it was lost)
    */
-  public record Intake(Refusal refusal, PresentmentFileException.Reason formatReason, String detail, FileHeader header,
-      List<PresentmentResult> results, Path resultFile) {
+  public record Intake(Refusal refusal, PresentmentFileException.Reason formatReason,
+      SignedFileException.Reason signatureReason, String detail, FileHeader header, List<PresentmentResult> results,
+      Path resultFile) {
     public Intake {
       results = List.copyOf(results);
     }
@@ -129,6 +144,8 @@ public final class OnlineClearing implements GrossSource {
   private final IssuerRoutes routes;
   private final ClearingStore store;
   private final Path outDirectory;
+  private final FileTrust trust;
+  private final AcceptedFileLog acceptedResults;
 
   /**
    * @param database the online switch's database (component {@code switch-online}: the message log
@@ -137,7 +154,22 @@ public final class OnlineClearing implements GrossSource {
    * @param outDirectory where result and issuer files are written; created if missing
    */
   public OnlineClearing(Config config, Database database, StoreKeys storeKeys, Path outDirectory) {
+    this(config, database, storeKeys, outDirectory, null);
+  }
+
+  /**
+   * As {@link #OnlineClearing(Config, Database, StoreKeys, Path)}, with signed files
+   * (docs/signed-files.md): every acquirer's presentment file and every issuer's result file is
+   * verified before it is parsed, every file written is signed ({@code <file>.sig}).
+   *
+   * @param trust the switch's signer and verifier; null to take and write unsigned files
+   */
+  public OnlineClearing(Config config, Database database, StoreKeys storeKeys, Path outDirectory, FileTrust trust) {
     this.config = Assert.notNull(config, "config");
+    Assert.that(trust == null || trust.verifier().self().equals(config.self()), "the file trust is not {}'s",
+        config.self());
+    this.trust = trust;
+    this.acceptedResults = trust == null ? null : new AcceptedFileLog(database, config.self());
     this.storeKeys = Assert.notNull(storeKeys, "storeKeys");
     this.routes = new IssuerRoutes(config.ranges());
     this.store = new ClearingStore(database);
@@ -156,6 +188,16 @@ public final class OnlineClearing implements GrossSource {
    * @throws UncheckedIOException when the file cannot be read or the result file written
    */
   public synchronized Intake accept(Path file) {
+    VerifiedFile verified = null;
+    if (trust != null) {
+      try {
+        // Replays are the store's to answer (the very file again gets its results back), not the verifier's.
+        verified = trust.verifier().verify(file, FileKind.PRESENTMENT, AcceptedFiles.NONE);
+        verified.requireSignerRole(PartyRole.OPERATOR);
+      } catch (SignedFileException e) {
+        return unverified(e, null);
+      }
+    }
     MessageDigest sha256 = newSha256();
     PresentmentFile.Read read;
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
@@ -166,6 +208,13 @@ public final class OnlineClearing implements GrossSource {
       throw new UncheckedIOException("cannot read presentment file " + file, e);
     }
     FileHeader h = read.header();
+    if (verified != null) {
+      try {
+        verified.requireHeader(h);
+      } catch (SignedFileException e) {
+        return unverified(e, h);
+      }
+    }
     if (!h.receiver().equals(config.self())) {
       return refused(Refusal.NOT_FOR_SWITCH, null, "addressed to " + h.receiver(), h);
     }
@@ -188,18 +237,18 @@ public final class OnlineClearing implements GrossSource {
     if (taken.refusal() == Refusal.REPLAYED && !taken.results().isEmpty()) {
       // The very file again: its results stand; their file is written again if it was lost (a crash
       // after the commit), so the acquirer can always get its answer by sending the file again.
-      if (!Files.exists(resultFile)) {
+      if (!Files.exists(resultFile) || trust != null && !Files.exists(FileSigner.signaturePath(resultFile))) {
         writeResults(resultFile, h, taken.results());
       }
       LOG.log(Level.WARNING, "Presentment file replayed, its results stand [acquirer={0}, sequence={1}]", h.sender(),
           h.sequence());
-      return new Intake(Refusal.REPLAYED, null, taken.detail(), h, taken.results(), resultFile);
+      return new Intake(Refusal.REPLAYED, null, null, taken.detail(), h, taken.results(), resultFile);
     }
     if (taken.refusal() != null) {
       return refused(taken.refusal(), null, taken.detail(), h);
     }
     writeResults(resultFile, h, taken.results());
-    Intake intake = new Intake(null, null, "taken", h, taken.results(), resultFile);
+    Intake intake = new Intake(null, null, null, "taken", h, taken.results(), resultFile);
     LOG.log(Level.INFO, "Presentment file taken [acquirer={0}, day={1}, sequence={2}, presentments={3}, accepted={4}]",
         h.sender(), h.businessDate(), h.sequence(), taken.results().size(), intake.accepted());
     return intake;
@@ -208,6 +257,14 @@ public final class OnlineClearing implements GrossSource {
   private void writeResults(Path resultFile, FileHeader h, List<PresentmentResult> results) {
     writeAtomically(resultFile, out -> PresentmentResultFile.write(out, config.self(), h.sender(), h.businessDate(),
         h.sequence(), h.currency(), results));
+    sign(resultFile, FileKind.PRESENTMENT_RESULT);
+  }
+
+  /** Signs a file the switch wrote, when it signs its files. */
+  private void sign(Path file, FileKind kind) {
+    if (trust != null) {
+      trust.signer().sign(file, kind);
+    }
   }
 
   /** The checks of one presentment against the message log and what was cleared before (same transaction). */
@@ -234,6 +291,7 @@ public final class OnlineClearing implements GrossSource {
           + batch.sequence() + ".txt");
       writeAtomically(path, out -> PresentmentFile.write(out, config.self(), batch.issuer(), businessDate,
           batch.sequence(), config.currency(), batch.presentments()));
+      sign(path, FileKind.PRESENTMENT);
       store.markSent(batch, businessDate);
       files.put(batch.issuer(), path);
       LOG.log(Level.INFO, "Issuer presentment file written [issuer={0}, day={1}, sequence={2}, presentments={3}]",
@@ -253,8 +311,15 @@ public final class OnlineClearing implements GrossSource {
    *
    * @throws PresentmentFileException when the file is malformed
    * @throws ProtocolException when it is not addressed to the switch by an issuer of its ranges
+   * @throws SignedFileException when the switch signs its files and this one's signature does not verify as an
+   *     issuer's, or it was recorded before (REPLAYED); checked before the file is parsed, nothing recorded
    */
   public synchronized IssuerResults recordIssuerResults(Path file) {
+    VerifiedFile verified = null;
+    if (trust != null) {
+      verified = trust.verifier().verify(file, FileKind.PRESENTMENT_RESULT, acceptedResults);
+      verified.requireSignerRole(PartyRole.ISSUER);
+    }
     PresentmentResultFile.Read read;
     try (InputStream in = Files.newInputStream(file)) {
       read = PresentmentResultFile.read(in, config.limits());
@@ -262,12 +327,19 @@ public final class OnlineClearing implements GrossSource {
       throw new UncheckedIOException("cannot read result file " + file, e);
     }
     FileHeader h = read.header();
+    if (verified != null) {
+      verified.requireHeader(h);
+    }
     boolean issuer = config.ranges().stream().anyMatch(range -> range.issuer().equals(h.sender()));
     if (!h.receiver().equals(config.self()) || !issuer) {
       throw new ProtocolException("result file from " + h.sender() + " to " + h.receiver()
           + " is not an issuer's file for this switch");
     }
-    return store.recordIssuerResults(h.sender(), read.results());
+    IssuerResults recorded = store.recordIssuerResults(h.sender(), read.results());
+    if (verified != null) {
+      acceptedResults.record(verified);
+    }
+    return recorded;
   }
 
   /** Every presentment's switch status and issuer status, for reports and tests: acquirer, id, status, issuer status. */
@@ -293,7 +365,12 @@ public final class OnlineClearing implements GrossSource {
 
   private Intake refused(Refusal refusal, PresentmentFileException.Reason reason, String detail, FileHeader header) {
     LOG.log(Level.WARNING, "Presentment file refused [refusal={0}, detail={1}]", refusal, detail);
-    return new Intake(refusal, reason, detail, header, List.of(), null);
+    return new Intake(refusal, reason, null, detail, header, List.of(), null);
+  }
+
+  private Intake unverified(SignedFileException e, FileHeader header) {
+    LOG.log(Level.WARNING, "Presentment file refused [refusal={0}, detail={1}]", Refusal.SIGNATURE, e.getMessage());
+    return new Intake(Refusal.SIGNATURE, null, e.reason(), e.getMessage(), header, List.of(), null);
   }
 
   @FunctionalInterface

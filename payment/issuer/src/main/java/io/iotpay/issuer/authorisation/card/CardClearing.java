@@ -5,12 +5,17 @@ import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileHeader;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.file.PresentmentResultFile;
 import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.online.PresentmentResult;
 import io.iotpay.protocol.online.PresentmentResult.Status;
+import io.iotpay.protocol.pki.AcceptedFileLog;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.VerifiedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +49,8 @@ public final class CardClearing {
   private final Database database;
   private final FileLimits limits;
   private final Path outDirectory;
+  private final FileTrust trust;
+  private final AcceptedFileLog accepted;
 
   /**
    * @param self the issuer's party id (the files' receiver, the results' sender)
@@ -52,6 +59,22 @@ public final class CardClearing {
    */
   public CardClearing(PartyId self, CardAuthorisationService host, Database database, FileLimits limits,
       Path outDirectory) {
+    this(self, host, database, limits, outDirectory, null);
+  }
+
+  /**
+   * As {@link #CardClearing(PartyId, CardAuthorisationService, Database, FileLimits, Path)}, with
+   * signed files (docs/signed-files.md): every presentment file must be signed by the switch and is
+   * verified before it is parsed; a file applied once is refused REPLAYED after (table {@code
+   * signed_file_accepted}); every result file is signed.
+   *
+   * @param trust the issuer's signer and verifier; null to take and write unsigned files
+   */
+  public CardClearing(PartyId self, CardAuthorisationService host, Database database, FileLimits limits,
+      Path outDirectory, FileTrust trust) {
+    Assert.that(trust == null || trust.verifier().self().equals(self), "the file trust is not {}'s", self);
+    this.trust = trust;
+    this.accepted = trust == null ? null : new AcceptedFileLog(database, self);
     this.self = Assert.notNull(self, "self");
     this.host = Assert.notNull(host, "host");
     this.database = Assert.notNull(database, "database");
@@ -70,8 +93,16 @@ public final class CardClearing {
    * @return the result file ({@code presentment-result-ISSUER-DATE-SEQ.txt}, same sequence as the input)
    * @throws io.iotpay.protocol.file.PresentmentFileException when the file is malformed (nothing applied)
    * @throws ProtocolException when it is addressed to another issuer (nothing applied)
+   * @throws io.iotpay.protocol.pki.SignedFileException when this issuer takes signed files and the file's
+   *     signature does not verify as the switch's, or the file was applied before (REPLAYED); checked before
+   *     the file is parsed, nothing applied
    */
   public Path apply(Path file) {
+    VerifiedFile verified = null;
+    if (trust != null) {
+      verified = trust.verifier().verify(file, FileKind.PRESENTMENT, accepted);
+      verified.requireSignerRole(PartyRole.SWITCH);
+    }
     PresentmentFile.Read read;
     try (InputStream in = Files.newInputStream(file)) {
       read = PresentmentFile.read(in, limits);
@@ -79,6 +110,9 @@ public final class CardClearing {
       throw new UncheckedIOException("cannot read presentment file " + file, e);
     }
     FileHeader h = read.header();
+    if (verified != null) {
+      verified.requireHeader(h);
+    }
     if (!h.receiver().equals(self)) {
       throw new ProtocolException("presentment file is addressed to " + h.receiver() + ", this issuer is " + self);
     }
@@ -104,6 +138,11 @@ public final class CardClearing {
       Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out, e);
+    }
+    if (verified != null) {
+      // Recorded last: a crash before this applies the file again, answered from the stored results.
+      trust.signer().sign(out, FileKind.PRESENTMENT_RESULT);
+      accepted.record(verified);
     }
     LOG.log(Level.INFO, "Presentment file applied [day={0}, sequence={1}, presentments={2}, accepted={3}]",
         h.businessDate(), h.sequence(), results.size(),

@@ -265,6 +265,21 @@ final class CardHostWorld implements AutoCloseable {
     }
   }
 
+  /** The answer {@code client} got to {@code request} (asserted to be answered). */
+  static CardResponse answer(Iso8583Client client, Iso8583Message request) {
+    Outcome outcome = client.send(request);
+    assertThat(outcome).isInstanceOf(Outcome.Answered.class);
+    return (CardResponse) ((Outcome.Answered) outcome).response();
+  }
+
+  static Money cny(long minor) {
+    return Money.ofMinor(minor, CurrencyUnit.CNY);
+  }
+
+  static InetSocketAddress loopback(int port) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
   static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
     return future.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
   }

@@ -1,6 +1,9 @@
 package io.iotpay.issuer.authorisation.card;
 
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.CARD_ACCOUNT;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.answer;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.cny;
+import static io.iotpay.issuer.authorisation.card.CardHostWorld.loopback;
 import static io.iotpay.issuer.authorisation.card.CardHostWorld.SETTLEMENT;
 import static io.iotpay.protocol.online.PresentmentResult.Status.ACCEPTED;
 import static io.iotpay.protocol.online.PresentmentResult.Status.EXCEEDS_AUTHORISED;
@@ -12,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.money.CurrencyUnit;
-import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.protocol.PartyId;
@@ -28,7 +30,6 @@ import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.iso8583.Mti;
 import io.iotpay.protocol.iso8583.OriginalData;
-import io.iotpay.protocol.iso8583.Outcome;
 import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.iso8583.ReversalRequest;
 import io.iotpay.protocol.iso8583.ZoneKeys;
@@ -50,7 +51,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,24 +267,10 @@ class OnlineClearingAcrossPartiesTest {
     }
   }
 
-  private static CardResponse answer(Iso8583Client client, io.iotpay.protocol.iso8583.Iso8583Message request) {
-    Outcome outcome = client.send(request);
-    assertThat(outcome).isInstanceOf(Outcome.Answered.class);
-    return (CardResponse) ((Outcome.Answered) outcome).response();
-  }
-
-  private static Money cny(long minor) {
-    return Money.ofMinor(minor, CNY);
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  private static InetSocketAddress loopback(int port) {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
   private static void await(BooleanSupplier condition, String what) {
