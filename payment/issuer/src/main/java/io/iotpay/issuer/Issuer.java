@@ -27,10 +27,12 @@ import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.enrolment.ServiceApplication;
 import io.iotpay.protocol.enrolment.ServiceDecision;
 import io.iotpay.protocol.file.ExceptionFile;
+import io.iotpay.protocol.file.FileHeader;
 import io.iotpay.protocol.file.FileHeaders;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.pki.AcceptedFileLog;
+import io.iotpay.protocol.pki.DigestingInputStream;
 import io.iotpay.protocol.pki.FileTrust;
 import io.iotpay.protocol.pki.VerifiedFile;
 import io.iotpay.protocol.script.CardScript;
@@ -219,10 +221,42 @@ public final class Issuer implements AutoCloseable {
 
   /** @see TransitClearing#clearFile(Path, FileLimits) */
   public ClearingReport clearFile(Path clearingFile, FileLimits limits) {
-    VerifiedFile verified = verified(clearingFile, FileKind.CLEARING, limits);
-    ClearingReport report = clearing.clearFile(clearingFile, limits);
-    record(verified);
+    if (trust == null) {
+      return clearing.clearFile(clearingFile, limits);
+    }
+    SignatureGate gate = new SignatureGate(clearingFile);
+    ClearingReport report = clearing.clearFile(clearingFile, limits, TransitClearing.FILE_CHUNK_RECORDS, gate);
+    record(gate.verified);
     return report;
+  }
+
+  /**
+   * The clearing file's signature checked with the digest computed in the clearing's integrity
+   * pass (one read of the file instead of two): the verdict, and the header against the signed
+   * claims, come before any record is decoded for use or anything is booked.
+   */
+  private final class SignatureGate implements TransitClearing.IntegrityGate {
+    private final Path file;
+    private DigestingInputStream content;
+    private VerifiedFile verified;
+
+    SignatureGate(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public InputStream reading(InputStream in) {
+      content = trust.verifier().digesting(in);
+      return content;
+    }
+
+    @Override
+    public void verdict(FileHeader header) {
+      verified = trust.verifier().verify(file, content, FileKind.CLEARING, acceptedFiles);
+      if (header != null) {
+        verified.requireHeader(header);
+      }
+    }
   }
 
   /**

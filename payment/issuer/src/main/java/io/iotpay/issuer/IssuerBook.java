@@ -12,7 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,8 @@ import java.util.Optional;
  */
 public final class IssuerBook {
   private static final int RIDER_OFFSET = 1000;
+  /** Account ids per IN (...) list of the batch reads (well below SQLite's and PostgreSQL's parameter limits). */
+  private static final int IN_LIST_MAX = 500;
 
   private final IssuerConfig config;
   private final IssuerStore store;
@@ -37,6 +42,11 @@ public final class IssuerBook {
         Account.of(dueToSwitchAccountId(), config.bookId(), config.currency()),
         Account.of(fundingAccountId(), config.bookId(), config.currency()),
         Account.of(arrearsAccountId(), config.bookId(), config.currency())));
+  }
+
+  /** The issuer's ledger book. */
+  public long bookId() {
+    return config.bookId();
   }
 
   /** Account the issuer owes the switch on (credited by every fare cleared). */
@@ -168,11 +178,48 @@ public final class IssuerBook {
    * debits (what the ledger's debits-must-not-exceed-credits flag allows).
    */
   public long roomMinor(long accountId) {
-    if (isCredit(accountId)) {
-      return availableMinor(accountId);
+    return roomMinor(accountId, account(accountId).orElse(null));
+  }
+
+  /**
+   * {@link #roomMinor(long)} of each of {@code accountIds}, their kinds read in a few statements
+   * instead of one per account: clearing asks for every rider account of a chunk at once (one
+   * account per card, thousands per chunk).
+   */
+  public Map<Long, Long> roomsMinor(Collection<Long> accountIds) {
+    Map<Long, RiderAccount> accounts = HashMap.newHashMap(accountIds.size());
+    try (Connection c = store.connection()) {
+      IssuerStore.inBatches(c, new ArrayList<>(accountIds), IN_LIST_MAX,
+          "SELECT account_id, kind, credit_limit_minor FROM issuer_account WHERE account_id IN (", "?", ")",
+          (s, part) -> {
+            int i = 0;
+            for (long id : part) {
+              s.setLong(++i, id);
+            }
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                accounts.put(r.getLong(1), new RiderAccount(r.getLong(1), RiderAccountKind.valueOf(r.getString(2)),
+                    r.getLong(3)));
+              }
+            }
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: account read failed", e);
     }
-    return ledger.balance(accountId)
-        .map(b -> b.creditsPostedMinor() - b.debitsPostedMinor() - b.debitsPendingMinor()).orElse(0L);
+    Map<Long, Long> rooms = HashMap.newHashMap(accountIds.size());
+    for (long id : accountIds) {
+      rooms.put(id, roomMinor(id, accounts.get(id)));
+    }
+    return rooms;
+  }
+
+  /** The room of {@code accountId} whose registry row is {@code account} (null: not a rider account, as a debit one). */
+  private long roomMinor(long accountId, RiderAccount account) {
+    Optional<AccountBalance> balance = ledger.balance(accountId);
+    if (account != null && account.kind() == RiderAccountKind.CREDIT) {
+      return account.creditLimitMinor() + balance.map(AccountBalance::creditBalanceMinor).orElse(0L);
+    }
+    return balance.map(b -> b.creditsPostedMinor() - b.debitsPostedMinor() - b.debitsPendingMinor()).orElse(0L);
   }
 
   /** Whether the account can carry a quota of {@code quotaMinor} (a debit account: balance ≥ 0). */

@@ -65,6 +65,14 @@ class SignedFilesAtTheIssuerTest {
         return b;
       });
       assertRefusedChangingNothing(world, () -> world.issuer.clearFile(flipped), Reason.FORGED);
+      // Well formed (its own checksum, count and total hold, so the integrity pass accepts it) but
+      // not the signed file: the same records in another order (same length, other bytes) under the
+      // genuine file's signature. The verdict at the end of the integrity pass refuses it before any
+      // record is used.
+      Path substituted = clearingFile(records.reversed(), null);
+      Path signedOriginal = clearingFile(records, switchTrust.signer());
+      Files.copy(FileSigner.signaturePath(signedOriginal), FileSigner.signaturePath(substituted));
+      assertRefusedChangingNothing(world, () -> world.issuer.clearFile(substituted), Reason.FORGED);
       Path truncated = clearingFile(records, switchTrust.signer());
       damage(truncated, b -> Arrays.copyOf(b, b.length / 2));
       assertRefusedChangingNothing(world, () -> world.issuer.clearFile(truncated), Reason.TRUNCATED);

@@ -262,6 +262,12 @@ public final class ClearingStore {
   /** One ledger transfer carrying the fares of {@code records} cleared records of one rider account. */
   public record FarePosting(long transferId, long accountId, long amountMinor, int records) {}
 
+  /** The highest fare posting id recorded in {@code [low, high]}, or {@code low - 1} when none is. */
+  public long lastFarePostingId(long low, long high) {
+    return store.single("SELECT COALESCE(MAX(transfer_id), ?) FROM issuer_fare_posting WHERE transfer_id BETWEEN ? AND ?",
+        low - 1, low, high);
+  }
+
   /** Fare postings recorded but not yet known to be in the ledger (a crash came between). */
   public List<FarePosting> plannedPostings() {
     List<FarePosting> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.iotpay.issuer.transit;
 
+import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.codec.PositiveIds;
 import io.iotpay.issuer.IssuerBook;
 import io.iotpay.ledger.Transfer;
@@ -18,14 +19,30 @@ final class FarePoster {
   /** Transfers per ledger submission (below the ledger's default batchTransfersMax of 8190). */
   private static final int CHUNK = 8000;
 
+  /** Fare posting ids carry this bit: a block of its own beside the ids derived by hashing. */
+  private static final long FARE_ID_BLOCK_BIT = 1L << 62;
+  /** Bits of a fare posting id's sequence number (below them, the issuer's book id). */
+  private static final int FARE_ID_SEQUENCE_BITS = 36;
+  /** Book ids that fit between the block bit and the sequence number. */
+  private static final long FARE_ID_BOOKS_BOUND = 1L << (62 - FARE_ID_SEQUENCE_BITS);
+
   private final PartyId issuer;
   private final IssuerBook book;
   private final ClearingStore store;
+  private final long fareIdLow;
+  private final long fareIdHigh;
+  /** The last fare posting id handed out (recorded or not: an id whose chunk was not recorded is skipped). */
+  private long lastFareId;
 
   FarePoster(PartyId issuer, IssuerBook book, ClearingStore store) {
     this.issuer = issuer;
     this.book = book;
     this.store = store;
+    Assert.that(book.bookId() < FARE_ID_BOOKS_BOUND, "issuer book id %s must be below %s for fare posting ids",
+        book.bookId(), FARE_ID_BOOKS_BOUND);
+    this.fareIdLow = FARE_ID_BLOCK_BIT | (book.bookId() << FARE_ID_SEQUENCE_BITS) | 1;
+    this.fareIdHigh = FARE_ID_BLOCK_BIT | (book.bookId() << FARE_ID_SEQUENCE_BITS) | ((1L << FARE_ID_SEQUENCE_BITS) - 1);
+    this.lastFareId = store.lastFarePostingId(fareIdLow, fareIdHigh);
   }
 
   /**
@@ -115,11 +132,20 @@ final class FarePoster {
   }
 
   /**
-   * The id of a chunk's fare posting for one account: SHA-256 over the account and the posting's
-   * first card transaction, which is cleared once ever, so no two postings share an id.
+   * The id of the next fare posting: the next number of this issuer's own block of ids (the block
+   * bit, the book id, a sequence number), one above the highest recorded, so no two postings share
+   * an id. An id is recorded with its planned posting before the ledger sees it (a crash in between
+   * is completed under the recorded id), so it need not be derivable again. Consecutive ids (rather
+   * than hashes spread over the id space) put each chunk's postings on a few neighbouring pages of
+   * the ledger's and the registry's transfer-id indexes: hashed ids wrote one page per posting,
+   * thousands per chunk, scattered over indexes of millions of ids (docs/bench-clearing.md).
+   *
+   * @throws IllegalStateException when the block is used up (2^36 postings)
    */
-  long farePostingId(long accountId, CardTransactionKey first) {
-    return PositiveIds.of("fares|" + issuer + "|" + accountId + "|" + first.pan().digits() + "|" + first.panSequence()
-        + "|" + first.atc());
+  long nextFarePostingId() {
+    if (lastFareId >= fareIdHigh) {
+      throw new IllegalStateException("issuer " + issuer + ": fare posting ids used up");
+    }
+    return ++lastFareId;
   }
 }

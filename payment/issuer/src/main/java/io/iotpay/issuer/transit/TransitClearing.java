@@ -44,7 +44,7 @@ import java.util.concurrent.Future;
  * Transit clearing of the switch's clearing files (docs/issuer.md): per record the checks of {@link
  * RecordChecks} (card, suite, duplicate, TAC verified in constant time by a {@link TacVerifier},
  * fields against what the TAC covers), then the fare debited rider → due-to-switch with a transfer
- * id derived from the card key (a resent file is idempotent in the ledger as well as in the
+ * id recorded with the outcome before it is posted (a resent file is idempotent in the ledger as well as in the
  * registry). A fare the account cannot take is booked arrears → due-to-switch (the issuer
  * guarantees offline fares to the switch) and the card is denied. Outcomes are recorded by the
  * {@link ClearingStore}, postings made by the {@link FarePoster}. Not thread-safe: one file at a time.
@@ -57,7 +57,7 @@ public final class TransitClearing {
    * chunks per issuer, decoded objects) small, and with them the garbage collector's copying: at
    * 3 M records, 16,384 cleared in 26–28 CPU-s what 250,000 cleared in 40–47 (docs/bench-clearing.md).
    */
-  static final int FILE_CHUNK_RECORDS = 16_384;
+  public static final int FILE_CHUNK_RECORDS = 16_384;
   /** Threads verifying TACs at most (a bounded pool per chunk; the machine's processors below that). */
   static final int VERIFY_THREADS_MAX = 8;
 
@@ -112,7 +112,48 @@ public final class TransitClearing {
 
   /** {@link #clearFile(Path, FileLimits)} in chunks of {@code chunkRecords} (≥ 1; tests use small ones). */
   public ClearingReport clearFile(Path path, FileLimits limits, int chunkRecords) {
-    FileHeader header = integrityPass(path, limits);
+    return clearFile(path, limits, chunkRecords, IntegrityGate.NONE);
+  }
+
+  /**
+   * What the integrity pass reads the file through, and what decides on the file once that pass has
+   * read it and before anything is decoded for use or booked: the issuer's signature check
+   * (docs/signed-files.md §4), whose digest is computed in the integrity pass instead of a read of
+   * its own. The pass itself keeps nothing and changes nothing.
+   */
+  public interface IntegrityGate {
+    /** No gate: the file as it is, no verdict (unsigned files). */
+    IntegrityGate NONE = new IntegrityGate() {
+      @Override
+      public InputStream reading(InputStream file) {
+        return file;
+      }
+
+      @Override
+      public void verdict(FileHeader header) {
+        // nothing to decide
+      }
+    };
+
+    /** The stream the integrity pass reads instead of {@code file}. */
+    InputStream reading(InputStream file);
+
+    /**
+     * Decides once the pass has read the file; throws to stop before anything is used. Also called
+     * when the pass failed on the file, before that failure is thrown, so a file that fails both
+     * is refused for the gate's reason.
+     *
+     * @param header the file's header; null when the pass failed
+     */
+    void verdict(FileHeader header);
+  }
+
+  /**
+   * {@link #clearFile(Path, FileLimits, int)} with {@code gate} on the integrity pass: records are
+   * decoded and cleared only after its verdict.
+   */
+  public ClearingReport clearFile(Path path, FileLimits limits, int chunkRecords, IntegrityGate gate) {
+    FileHeader header = integrityPass(path, limits, gate);
     requireAddressedHere(header.receiver(), header.sequence());
     TacVerifier verifier = tacVerifier();
     List<ClearingReport> parts = new ArrayList<>();
@@ -179,12 +220,19 @@ public final class TransitClearing {
     }
   }
 
-  private static FileHeader integrityPass(Path path, FileLimits limits) {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      TransitFileReader reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
-      while (reader.next()) {
-        // next() checks each line's shape and fare; the trailer's checksum, count and total at the end.
+  private static FileHeader integrityPass(Path path, FileLimits limits, IntegrityGate gate) {
+    try (InputStream in = new BufferedInputStream(gate.reading(Files.newInputStream(path)), 1 << 16)) {
+      TransitFileReader reader;
+      try {
+        reader = TransitFileReader.open(in, FileKind.CLEARING, limits);
+        while (reader.next()) {
+          // next() checks each line's shape and fare; the trailer's checksum, count and total at the end.
+        }
+      } catch (RuntimeException e) {
+        gate.verdict(null);
+        throw e;
       }
+      gate.verdict(reader.header());
       return reader.header();
     } catch (IOException e) {
       throw new UncheckedIOException("issuer: cannot read clearing file " + path, e);
@@ -308,16 +356,18 @@ public final class TransitClearing {
    * to the deny list.
    */
   private void planFares(ChunkOutcome outcome) {
-    Map<Long, Long> roomMinor = new HashMap<>();
+    Set<Long> accounts = HashSet.newHashSet(outcome.cards.size());
+    outcome.fares.forEach(fare -> accounts.add(fare.accountId()));
+    Map<Long, Long> roomMinor = book.roomsMinor(accounts);
     for (Debit fare : outcome.fares) {
-      long room = roomMinor.computeIfAbsent(fare.accountId(), book::roomMinor);
+      long room = roomMinor.get(fare.accountId());
       if (room < fare.fareMinor()) {
         outcome.arrears.add(fare);
         continue;
       }
       roomMinor.put(fare.accountId(), room - fare.fareMinor());
       FarePoster.PostingBuilder posting = outcome.postings.computeIfAbsent(fare.accountId(),
-          account -> new FarePoster.PostingBuilder(poster.farePostingId(account, fare.record().cardKey()), account));
+          account -> new FarePoster.PostingBuilder(poster.nextFarePostingId(), account));
       posting.add(fare.fareMinor());
       outcome.cleared.add(new ClearingStore.Cleared(fare.record().cardKey(), "DEBITED", fare.fareMinor(),
           posting.transferId));

@@ -12,6 +12,7 @@ import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.pki.SignedFileException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -73,11 +74,50 @@ public final class SignedFileVerifier {
 
   /** As {@link #verify(Path, FileKind, AcceptedFiles)}, the signature read from {@code signatureFile}. */
   public VerifiedFile verify(Path file, Path signatureFile, FileKind expected, AcceptedFiles accepted) {
+    return verify(signatureFile, expected, accepted, (claims, signedDigest) -> checkContent(file, claims, signedDigest));
+  }
+
+  /**
+   * A stream over {@code in} that hashes what is read with this suite's digest: the receiver reads
+   * the file once, in a pass it makes anyway, and hands the stream to {@link #verify(Path,
+   * DigestingInputStream, FileKind, AcceptedFiles)} instead of having the verifier read it again.
+   * That pass must neither use nor keep what it read until the verdict.
+   */
+  public DigestingInputStream digesting(InputStream in) {
+    return new DigestingInputStream(in, suite.digest().newBcDigest());
+  }
+
+  /**
+   * As {@link #verify(Path, FileKind, AcceptedFiles)}, every check in the same order, the content
+   * checked against what {@code content} hashed: its unread rest is read through it first, so the
+   * length and digest are those of the whole file as the receiver read it.
+   *
+   * @param file the file {@code content} read (its signature is {@code <file>.sig})
+   * @throws SignedFileException with the first reason that applies (TRUNCATED also when the rest of
+   *     the stream cannot be read); nothing changes
+   */
+  public VerifiedFile verify(Path file, DigestingInputStream content, FileKind expected, AcceptedFiles accepted) {
+    return verify(FileSigner.signaturePath(file), expected, accepted, (claims, signedDigest) -> {
+      try {
+        content.drainAndFinish();
+      } catch (IOException | UncheckedIOException e) {
+        throw new SignedFileException(Reason.TRUNCATED, "cannot read the file: " + e.getMessage(), e);
+      }
+      checkLengthAndDigest(content.lengthBytes(), content.finishedDigest(), claims, signedDigest);
+    });
+  }
+
+  /** How the file's length and digest are checked against the signed ones. */
+  private interface ContentCheck {
+    void check(FileClaims claims, byte[] signedDigest);
+  }
+
+  private VerifiedFile verify(Path signatureFile, FileKind expected, AcceptedFiles accepted, ContentCheck content) {
     SignedFileEnvelope.Parsed envelope = SignedFileEnvelope.parse(readSignature(signatureFile), suite);
     FileClaims claims = envelope.claims();
     PartyCertificate signer = trustedCertificate(envelope.certificate(), claims);
     checkSignature(envelope, signer.publicKey());
-    checkContent(file, claims, envelope.digest());
+    content.check(claims, envelope.digest());
     if (!signer.party().equals(claims.sender()) && !signer.role().mayRelay(claims.kind())) {
       throw new SignedFileException(Reason.WRONG_SENDER, "signed by " + signer.party() + " (" + signer.role()
           + ") but claims sender " + claims.sender());
@@ -176,11 +216,18 @@ public final class SignedFileVerifier {
     } catch (IOException e) {
       throw new SignedFileException(Reason.TRUNCATED, "cannot read the file: " + e.getMessage(), e);
     }
+    byte[] actual = new byte[digest.getDigestSize()];
+    digest.doFinal(actual, 0);
+    checkLengthAndDigest(length, actual, claims, signedDigest);
+  }
+
+  private void checkLengthAndDigest(long length, byte[] actual, FileClaims claims, byte[] signedDigest) {
+    if (length > claims.lengthBytes()) {
+      throw new SignedFileException(Reason.FORGED, "file is longer than the signed " + claims.lengthBytes() + " bytes");
+    }
     if (length < claims.lengthBytes()) {
       throw new SignedFileException(Reason.TRUNCATED, "file has " + length + " of the signed " + claims.lengthBytes() + " bytes");
     }
-    byte[] actual = new byte[digest.getDigestSize()];
-    digest.doFinal(actual, 0);
     if (!MessageDigest.isEqual(actual, signedDigest)) {
       throw new SignedFileException(Reason.FORGED, "file's " + suite.digest().displayName() + " is not the signed one");
     }

@@ -89,6 +89,50 @@ class SignedFileTest {
     verified.requireHeader(SchemeFixture.header(sample.file(), kind));
   }
 
+  /** Verifies with the digest of a pass that read the first {@code readFirst} bytes itself (the verifier reads the rest). */
+  private VerifiedFile verifyDigesting(Sample sample, int readFirst) throws Exception {
+    SignedFileVerifier verifier = scheme.verifierFor(SchemeFixture.receiverOf(sample.header().kind()));
+    try (DigestingInputStream content = verifier.digesting(Files.newInputStream(sample.file()))) {
+      content.readNBytes(readFirst);
+      return verifier.verify(sample.file(), content, sample.header().kind(), AcceptedFiles.NONE);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void digestOfTheReceiversOwnPass_acceptsTheSignedFile_readWholeOrInPart(AlgorithmSuite suite, FileKind kind)
+      throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 3), scheme.senderOf(kind));
+    int length = (int) Files.size(sample.file());
+    for (int readFirst : new int[] {0, 1, length / 2, length, length + 10}) {
+      VerifiedFile verified = verifyDigesting(sample, readFirst);
+      assertThat(verified.claims().lengthBytes()).isEqualTo(length);
+      assertThat(verified.signer().party()).isEqualTo(sample.header().sender());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKindInBothSuites")
+  void digestOfTheReceiversOwnPass_refusesFlippedTruncatedAndAppendedFiles(AlgorithmSuite suite, FileKind kind)
+      throws Exception {
+    scheme(suite);
+    Sample sample = SchemeFixture.sign(scheme.write(kind, 1), scheme.senderOf(kind));
+    byte[] bytes = Files.readAllBytes(sample.file());
+    byte[] flipped = bytes.clone();
+    flipped[bytes.length / 2] ^= 0x01;
+    List<Object[]> cases = List.of(new Object[] {flipped, Reason.FORGED},
+        new Object[] {Arrays.copyOf(bytes, bytes.length - 1), Reason.TRUNCATED},
+        new Object[] {Arrays.copyOf(bytes, bytes.length + 1), Reason.FORGED});
+    for (Object[] one : cases) {
+      Files.write(sample.file(), (byte[]) one[0]);
+      for (int readFirst : new int[] {0, bytes.length / 2, bytes.length + 1}) {
+        assertThatThrownBy(() -> verifyDigesting(sample, readFirst)).isInstanceOfSatisfying(SignedFileException.class,
+            e -> assertThat(e.reason()).isEqualTo(one[1]));
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("everyKindInBothSuites")
   void bitFlipInFile_isForged(AlgorithmSuite suite, FileKind kind) throws Exception {

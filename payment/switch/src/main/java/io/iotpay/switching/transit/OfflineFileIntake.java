@@ -10,6 +10,7 @@ import io.iotpay.protocol.file.OfflineFileInbox;
 import io.iotpay.protocol.file.RecordSummary;
 import io.iotpay.protocol.file.SummaryReadAhead;
 import io.iotpay.protocol.file.TransitFileReader;
+import io.iotpay.protocol.pki.DigestingInputStream;
 import io.iotpay.protocol.pki.FileClaims;
 import io.iotpay.protocol.pki.FileSigner;
 import io.iotpay.protocol.pki.FileTrust;
@@ -170,9 +171,15 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     String name = String.valueOf(file.getFileName());
     Path copy = archive.resolve("incoming-" + (acceptedSequence + 1) + ".txt");
     Path signatureCopy = FileSigner.signaturePath(copy);
-    try {
-      // both passes (and the signature check) read the switch's own copy, so the file cannot change between them
-      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+    DigestingInputStream content = null;
+    // The intake pass (and the signature's digest) cover the switch's own copy, so the file cannot
+    // change between them; the digest is computed as the copy is written, from the very bytes
+    // written (one read of the upload instead of a copy and a second read to hash the copy).
+    try (InputStream upload = Files.newInputStream(file)) {
+      if (trust != null) {
+        content = trust.verifier().digesting(upload);
+      }
+      Files.copy(content == null ? upload : content, copy, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(signatureCopy);
       if (trust != null && Files.exists(FileSigner.signaturePath(file))) {
         Files.copy(FileSigner.signaturePath(file), signatureCopy);
@@ -180,7 +187,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     } catch (IOException e) {
       return rejectFile(name, "cannot read the file: " + e.getMessage());
     }
-    IntakeReceipt receipt = receiveCopy(copy, name);
+    IntakeReceipt receipt = receiveCopy(copy, name, content);
     if (Files.exists(copy)) {
       delete(copy);
     }
@@ -188,11 +195,12 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     return receipt;
   }
 
-  private IntakeReceipt receiveCopy(Path copy, String name) {
+  /** {@code content}: the copy's bytes as they were written, hashed; null without signed files. */
+  private IntakeReceipt receiveCopy(Path copy, String name, DigestingInputStream content) {
     VerifiedFile verified = null;
     if (trust != null) {
       try {
-        verified = trust.verifier().verify(copy, FileKind.OFFLINE,
+        verified = trust.verifier().verify(copy, content, FileKind.OFFLINE,
             claims -> acceptedFiles.containsKey(new FileKey(claims.sender(), claims.sequence())));
       } catch (SignedFileException e) {
         FileClaims replayed = e.replayedClaims();
