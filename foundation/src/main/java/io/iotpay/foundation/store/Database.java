@@ -60,6 +60,34 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} as one write transaction on a connection of its own, under {@link #writing}:
+   * committed when it returns, rolled back when it throws (its exception passes through).
+   *
+   * @throws SQLException from the work, the commit or the rollback
+   */
+  public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    return writing(() -> {
+      try (Connection c = connection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    });
+  }
+
+  /** The body of a transaction for {@link #inTransaction}. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
   /** A write transaction for {@link #writing}. */
   @FunctionalInterface
   public interface WriteWork<T, E extends Exception> {

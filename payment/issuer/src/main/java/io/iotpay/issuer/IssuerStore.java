@@ -40,21 +40,11 @@ public final class IssuerStore {
    * @throws IllegalStateException naming {@code failure} when the store refuses it
    */
   public <T> T inTransaction(String failure, TransactionWork<T> work) {
-    return database.writing(() -> {
-      try (Connection c = database.connection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException("issuer registry: " + failure, e);
-      }
-    });
+    try {
+      return database.inTransaction(work::run);
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer registry: " + failure, e);
+    }
   }
 
   /** Binds one batch of items into a statement and runs it. */

@@ -253,23 +253,11 @@ public final class PushCreditClearing implements GrossSource {
 
   /** One transaction: the window's rows are taken and summed together, or not at all. */
   private <T> T write(Work<T> work) {
-    return database.writing(() -> {
-      try (Connection c = database.connection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        throw new OnlineStoreException("push credit settlement failed: " + e.getMessage(), e);
-      }
-    });
+    try {
+      return database.inTransaction(work::run);
+    } catch (SQLException e) {
+      throw new OnlineStoreException("push credit settlement failed: " + e.getMessage(), e);
+    }
   }
 
   private <T> T read(Work<T> work) {
