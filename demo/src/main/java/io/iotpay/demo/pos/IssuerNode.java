@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One issuer: its database (ledger, audit log, the card host's tables) in its own file, its key
@@ -40,6 +41,10 @@ import java.util.List;
  * can be told to answer the next 0100 late (after the switch's stand-in timer).
  */
 final class IssuerNode implements AutoCloseable {
+  /** The first listen's ports: 20000..29999, below the ephemeral range; tried at random up to 64 times. */
+  private static final int FIRST_PORT_MIN = 20_000;
+  private static final int FIRST_PORT_SPAN = 10_000;
+  private static final int FIRST_PORT_TRIES = 64;
   static final long FUNDING = 1;
   static final long SETTLEMENT = 2;
   static final long STAND_IN = 3;
@@ -91,15 +96,35 @@ final class IssuerNode implements AutoCloseable {
         Account.of(STAND_IN, 1, CurrencyUnit.CNY), Account.of(SCHEME_OUT, 1, CurrencyUnit.CNY)));
   }
 
-  /** Listens (on a new port the first time, on the same port after a stop). */
+  /**
+   * Listens: the first time on a free port below Linux's ephemeral range (32768–60999), then on
+   * the same port after a {@link #stop()}. A port from the ephemeral range could be handed to an
+   * outgoing connection of this process while the issuer is down, and the issuer could then not
+   * come back on it.
+   */
   IssuerNode start() {
+    if (port != 0) {
+      return listen(port);
+    }
+    UncheckedIOException last = null;
+    for (int i = 0; i < FIRST_PORT_TRIES; i++) {
+      try {
+        return listen(FIRST_PORT_MIN + ThreadLocalRandom.current().nextInt(FIRST_PORT_SPAN));
+      } catch (UncheckedIOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private IssuerNode listen(int at) {
     try {
       server = new Iso8583Server(Links.settings("49990000", (id.value() + "0000").substring(0, 6) + "01", Links.SWITCH_TO_ISSUER_TIMEOUT_MS),
-          switchLink, this::handle, wire).start(Links.loopback(port));
+          switchLink, this::handle, wire).start(Links.loopback(at));
       port = server.port();
       return this;
     } catch (IOException e) {
-      throw new UncheckedIOException(id + ": cannot listen", e);
+      throw new UncheckedIOException(id + ": cannot listen on port " + at, e);
     }
   }
 
