@@ -32,6 +32,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One issuer: its database (ledger, audit log, the card host's tables) in its own file, its key
@@ -45,6 +46,9 @@ final class IssuerNode implements AutoCloseable {
   private static final int FIRST_PORT_MIN = 20_000;
   private static final int FIRST_PORT_SPAN = 10_000;
   private static final int FIRST_PORT_TRIES = 64;
+  /** How long a restart tries its old port, and the pause between tries. */
+  private static final long RELISTEN_WAIT_MS = 10_000;
+  private static final long RELISTEN_PAUSE_MS = 50;
   static final long FUNDING = 1;
   static final long SETTLEMENT = 2;
   static final long STAND_IN = 3;
@@ -104,7 +108,7 @@ final class IssuerNode implements AutoCloseable {
    */
   IssuerNode start() {
     if (port != 0) {
-      return listen(port);
+      return listenAgain();
     }
     UncheckedIOException last = null;
     for (int i = 0; i < FIRST_PORT_TRIES; i++) {
@@ -115,6 +119,21 @@ final class IssuerNode implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /** The same port again, tried until {@link #RELISTEN_WAIT_MS} pass: a closed socket's port may take a moment to free. */
+  private IssuerNode listenAgain() {
+    long deadline = System.nanoTime() + RELISTEN_WAIT_MS * 1_000_000L;
+    while (true) {
+      try {
+        return listen(port);
+      } catch (UncheckedIOException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        LockSupport.parkNanos(RELISTEN_PAUSE_MS * 1_000_000L);
+      }
+    }
   }
 
   private IssuerNode listen(int at) {

@@ -58,6 +58,9 @@ public final class Iso8583Server implements AutoCloseable {
   private final AtomicLong framesTooLong = new AtomicLong();
   private final AtomicLong connectionsRefused = new AtomicLong();
   private volatile ServerSocket serverSocket;
+  private volatile Thread acceptThread;
+  /** How long {@link #close()} waits for the accept loop to end, which releases the port. */
+  private static final long CLOSE_WAIT_MS = 5_000;
 
   /**
    * @param keys the link's zone keys; may be null only when {@code settings.macRequired()} is false
@@ -79,10 +82,15 @@ public final class Iso8583Server implements AutoCloseable {
   public Iso8583Server start(InetSocketAddress address) throws IOException {
     Assert.that(serverSocket == null, "server already started");
     ServerSocket socket = new ServerSocket();
-    socket.setReuseAddress(true);
-    socket.bind(address, 128);
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(address, 128);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw e;
+    }
     serverSocket = socket;
-    Thread.ofVirtual().name("iso8583-accept-" + socket.getLocalPort()).start(this::acceptLoop);
+    acceptThread = Thread.ofVirtual().name("iso8583-accept-" + socket.getLocalPort()).start(this::acceptLoop);
     LOG.log(Level.INFO, "ISO 8583 server listening [port={0}, mac={1}]", socket.getLocalPort(), settings.macRequired());
     return this;
   }
@@ -288,6 +296,26 @@ public final class Iso8583Server implements AutoCloseable {
     }
     for (Socket connection : open) {
       closeQuietly(connection);
+    }
+    awaitAcceptLoopEnd();
+  }
+
+  /**
+   * A socket closed while a virtual thread is blocked in its accept is released only when that
+   * thread wakes: waiting for the loop to end means the port is free when {@link #close()} returns
+   * (a server started again on the same port then binds).
+   */
+  private void awaitAcceptLoopEnd() {
+    Thread thread = acceptThread;
+    if (thread == null || thread == Thread.currentThread()) {
+      return;
+    }
+    try {
+      if (!thread.join(java.time.Duration.ofMillis(CLOSE_WAIT_MS))) {
+        LOG.log(Level.WARNING, "ISO 8583 accept loop still running {0} ms after close", CLOSE_WAIT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
