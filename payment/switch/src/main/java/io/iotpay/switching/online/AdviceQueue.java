@@ -117,9 +117,14 @@ final class AdviceQueue implements AutoCloseable {
         && answered.response() instanceof CardResponse response
         && response.mti() == advice.mti().responseType()
         && ACKNOWLEDGING.contains(response.responseCode());
+    if (acknowledged) {
+      // Logged before the row is marked delivered, so whoever sees pending() == 0 and then flushes the
+      // message log finds this advice in it (the log is not used for clearing; a crash between the two
+      // steps logs the redelivery a second time, answered 94 by the issuer).
+      listener.acknowledged(advice, (CardResponse) ((Outcome.Answered) outcome).response(), issuerMs);
+    }
     store.adviceAttempted(row.seq(), acknowledged, System.currentTimeMillis());
     if (acknowledged) {
-      listener.acknowledged(advice, (CardResponse) ((Outcome.Answered) outcome).response(), issuerMs);
       LOG.log(Level.INFO, "Advice acknowledged [issuer={0}, seq={1}, mti={2}, attempts={3}]", issuer, row.seq(),
           advice.mti().code(), row.attempts() + 1);
     } else {
