@@ -323,23 +323,11 @@ final class RiskStore {
   }
 
   private <T> T transaction(String what, Work<T> work) {
-    return database.writing(() -> {
-      try (Connection connection = database.connection()) {
-        connection.setAutoCommit(false);
-        try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        } finally {
-          connection.setAutoCommit(true);
-        }
-      } catch (SQLException e) {
-        throw new RiskStoreException(what + " failed: " + e.getMessage(), e);
-      }
-    });
+    try {
+      return database.inTransaction(work::run);
+    } catch (SQLException e) {
+      throw new RiskStoreException(what + " failed: " + e.getMessage(), e);
+    }
   }
 
   private <T> T read(String what, Work<T> work) {
