@@ -66,6 +66,7 @@ public final class WalletNetwork implements AutoCloseable {
   private final WalletDayEnd dayEnd;
   private final WalletCredit credit;
   private final WalletRatings ratings;
+  private final boolean nightlyRatings;
   private long nextAccount = 1_000;
   private long listsPublished;
   private long nextTransfer = 1;
@@ -225,6 +226,15 @@ public final class WalletNetwork implements AutoCloseable {
    * @param pkiSuite the suite of the scheme's file PKI (day files and lists)
    */
   public WalletNetwork(Path dir, long seed, AlgorithmSuite pkiSuite) {
+    this(dir, seed, pkiSuite, true);
+  }
+
+  /**
+   * @param nightlyRatings whether each day end scores the cardholders and lists their ratings for the
+   *     cards (false: the cards keep their personalised rating)
+   */
+  public WalletNetwork(Path dir, long seed, AlgorithmSuite pkiSuite, boolean nightlyRatings) {
+    this.nightlyRatings = nightlyRatings;
     this.dir = dir;
     this.pki = SchemeEnrolment.create(dir.resolve("pki"), pkiSuite, java.time.Instant.parse("2026-01-01T00:00:00Z"),
         java.time.Instant.parse("2027-01-01T00:00:00Z"));
@@ -243,7 +253,12 @@ public final class WalletNetwork implements AutoCloseable {
         credit::cardholderOf, clock::now);
     dayEnd = new WalletDayEnd(onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
-        this::merchantAccountOf, () -> nextTransfer++, ratings);
+        this::merchantAccountOf, () -> nextTransfer++, nightlyRatings ? ratings : null);
+  }
+
+  /** The issuer's rating publication and confirmation check. */
+  WalletRatings ratings() {
+    return ratings;
   }
 
   /** The issuer's credit system: cardholders, facts, the nightly run and its ratings. */
@@ -277,7 +292,9 @@ public final class WalletNetwork implements AutoCloseable {
       pos.acknowledged();
     }
     dayEnd.detectMismatches();
-    credit.endOfDay(date, dayEnd, onlineParts, card -> balance(cards.get(card).onlineAccount()));
+    if (nightlyRatings) {
+      credit.endOfDay(date, dayEnd, onlineParts, card -> balance(cards.get(card).onlineAccount()));
+    }
     listsPublished++;
     Path list = dayEnd.publishList(dir.resolve("wallet-list-" + listsPublished + ".txt"), POS_GROUP, date);
     for (Pos pos : poses) {
