@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,51 +40,10 @@ public final class RatingConfirmationLog implements AutoCloseable {
    * @throws WalletException (device POS) when a line other than the last is malformed or the file is too large
    */
   public static RatingConfirmationLog open(Path file) {
-    try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-      if (channel.size() > FILE_BYTES_MAX) {
-        channel.close();
-        throw new WalletException(WalletException.Device.POS, "rating log " + file + " exceeds " + FILE_BYTES_MAX);
-      }
-      String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
-      List<RatingConfirmation> read = new ArrayList<>();
-      int good = 0;
-      for (int i = 0; i < lines.length - 1; i++) {
-        Optional<RatingConfirmation> c = parse(lines[i]);
-        if (c.isEmpty()) {
-          if (i == lines.length - 2) {
-            break; // the torn tail
-          }
-          channel.close();
-          throw new WalletException(WalletException.Device.POS, "rating log " + file + " line " + (i + 1)
-              + " malformed");
-        }
-        read.add(c.get());
-        good += lines[i].length() + 1;
-      }
-      if (good < channel.size()) {
-        channel.truncate(good);
-        channel.force(true);
-      }
-      channel.position(good);
-      return new RatingConfirmationLog(file, channel, read);
-    } catch (IOException e) {
-      throw new UncheckedIOException("rating log " + file + " cannot be opened", e);
-    }
-  }
-
-  private static Optional<RatingConfirmation> parse(String line) {
-    Optional<String> body = line.length() > LINE_CHARS_MAX ? Optional.empty() : CheckedLines.open(line);
-    String[] f = body.map(b -> b.split(";", -1)).orElse(new String[0]);
-    if (f.length != 3 || !"RC1".equals(f[0])) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new RatingConfirmation(Hex.decode(f[1]), Hex.decode(f[2])));
-    } catch (IllegalArgumentException | io.iotpay.foundation.codec.CodecException e) {
-      return Optional.empty();
-    }
+    CheckedLines.Opened<RatingConfirmation> opened = CheckedLines.openFile(file, "rating log", FILE_BYTES_MAX,
+        LINE_CHARS_MAX, f -> f.length == 3 && "RC1".equals(f[0])
+            ? Optional.of(new RatingConfirmation(Hex.decode(f[1]), Hex.decode(f[2]))) : Optional.empty());
+    return new RatingConfirmationLog(file, opened.channel(), new ArrayList<>(opened.values()));
   }
 
   /** Appends a confirmation and forces it to disk. */

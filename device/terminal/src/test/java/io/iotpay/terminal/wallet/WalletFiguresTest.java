@@ -69,7 +69,6 @@ class WalletFiguresTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void offlinePurchase_apdusBytesAirTimeCardTimeAndPosCpu(AlgorithmSuite suite) {
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     WalletScheme scheme = new WalletScheme(suite, 5);
     WalletScheme.Sim wallet = scheme.newWallet(WalletWorld.CARD, new WalletScheme.Limits(5_000, 2_000_000, 0, 100, 3));
     WalletScheme.Sim psamSim = scheme.newPsam(WalletWorld.POS);
@@ -77,28 +76,35 @@ class WalletFiguresTest {
     try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"))) {
       WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), OutcomeList.empty());
       kernel.load(wallet.channel(), 1_000_000, scheme::signLoad);
-      long[] posCpuNs = new long[PURCHASES];
-      Metered last = null;
-      for (int i = 0; i < PURCHASES; i++) {
-        wallet.reinsert();
-        Metered card = new Metered(wallet.channel());
-        psam.insideCpuNs = 0;
-        long start = cpu.getCurrentThreadCpuTime();
-        WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
-        long total = cpu.getCurrentThreadCpuTime() - start;
-        assertThat(outcome).isInstanceOf(WalletKernel.Outcome.Approved.class);
-        posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
-        last = card;
-      }
-      report(suite, last, posCpuNs);
+      purchases(suite, kernel, wallet, psam, i -> { });
     }
+  }
+
+  /** {@link #PURCHASES} purchases, each after {@code beforeEach} (not timed); prints the last one's figures. */
+  private static void purchases(AlgorithmSuite suite, WalletKernel kernel, WalletScheme.Sim wallet, Metered psam,
+      java.util.function.IntConsumer beforeEach) {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long[] posCpuNs = new long[PURCHASES];
+    Metered last = null;
+    for (int i = 0; i < PURCHASES; i++) {
+      beforeEach.accept(i);
+      wallet.reinsert();
+      Metered card = new Metered(wallet.channel());
+      psam.insideCpuNs = 0;
+      long start = cpu.getCurrentThreadCpuTime();
+      WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
+      long total = cpu.getCurrentThreadCpuTime() - start;
+      assertThat(outcome).isInstanceOf(WalletKernel.Outcome.Approved.class);
+      posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
+      last = card;
+    }
+    report(suite, last, posCpuNs);
   }
 
   /** The same purchase at a tap that also writes a new rating (one more APDU: WRITE RATING). */
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void purchaseWithARatingWrite_apdusBytesAirTimeCardTimeAndPosCpu(AlgorithmSuite suite) {
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     WalletScheme scheme = new WalletScheme(suite, 5);
     WalletScheme.Sim wallet = scheme.newWallet(WalletWorld.CARD, new WalletScheme.Limits(5_000, 2_000_000, 0, 100, 3));
     WalletScheme.Sim psamSim = scheme.newPsam(WalletWorld.POS);
@@ -119,23 +125,10 @@ class WalletFiguresTest {
         RatingConfirmationLog ratings = RatingConfirmationLog.open(dir.resolve(suite + ".ratings"))) {
       WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), list, ratings);
       kernel.load(wallet.channel(), 1_000_000, scheme::signLoad);
-      long[] posCpuNs = new long[PURCHASES];
-      Metered last = null;
-      for (int i = 0; i < PURCHASES; i++) {
-        // A new night's rating before every tap, signed outside the timed part.
-        listed[0] = scheme.signRating(WalletWorld.CARD, 20_000 + i, 4, 10_000, 0x0F, scheme.issuerKeys);
-        wallet.reinsert();
-        Metered card = new Metered(wallet.channel());
-        psam.insideCpuNs = 0;
-        long start = cpu.getCurrentThreadCpuTime();
-        WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
-        long total = cpu.getCurrentThreadCpuTime() - start;
-        assertThat(outcome).isInstanceOf(WalletKernel.Outcome.Approved.class);
-        posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
-        last = card;
-      }
+      // A new night's rating before every tap, signed outside the timed part.
+      purchases(suite, kernel, wallet, psam, i -> listed[0] = scheme.signRating(WalletWorld.CARD, 20_000 + i, 4, 10_000,
+          0x0F, scheme.issuerKeys));
       assertThat(ratings.confirmations()).hasSize(PURCHASES);
-      report(suite, last, posCpuNs);
     }
   }
 
