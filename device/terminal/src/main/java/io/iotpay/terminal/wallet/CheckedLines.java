@@ -86,6 +86,19 @@ final class CheckedLines {
     }
   }
 
+  /** Appends {@code body} sealed, with its LF, and forces it to disk. */
+  static void append(FileChannel channel, Path file, String what, String body) {
+    try {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap((seal(body) + "\n").getBytes(StandardCharsets.UTF_8));
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(what + " " + file + ": append failed", e);
+    }
+  }
+
   private static <T> Optional<T> parsed(Function<String[], Optional<T>> parse, String[] fields) {
     try {
       return parse.apply(fields);

@@ -3,9 +3,7 @@ package io.iotpay.terminal.wallet;
 import io.iotpay.foundation.codec.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,17 +56,8 @@ public final class OnlinePartOutbox implements AutoCloseable {
     if (answers.containsKey(key)) {
       return;
     }
-    String line = CheckedLines.seal(String.join(";", "OA1", Hex.encode(cardId), Long.toString(counter), answer.name()))
-        + "\n";
-    try {
-      ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("outbox " + file + ": append failed", e);
-    }
+    CheckedLines.append(channel, file, "outbox", String.join(";", "OA1", Hex.encode(cardId), Long.toString(counter),
+        answer.name()));
     answers.put(key, answer);
   }
 

@@ -3,9 +3,7 @@ package io.iotpay.terminal.wallet;
 import io.iotpay.foundation.codec.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,17 +46,8 @@ public final class RatingConfirmationLog implements AutoCloseable {
 
   /** Appends a confirmation and forces it to disk. */
   public void append(RatingConfirmation confirmation) {
-    String line = CheckedLines.seal(String.join(";", "RC1", Hex.encode(confirmation.signedInput()),
-        Hex.encode(confirmation.cardSignature()))) + "\n";
-    try {
-      ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("rating log " + file + ": append failed", e);
-    }
+    CheckedLines.append(channel, file, "rating log", String.join(";", "RC1", Hex.encode(confirmation.signedInput()),
+        Hex.encode(confirmation.cardSignature())));
     confirmations.add(confirmation);
   }
 
