@@ -10,6 +10,8 @@ import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.issuer.wallet.WalletCard;
 import io.iotpay.issuer.wallet.WalletOnlineParts;
+import io.iotpay.issuer.wallet.WalletRatings;
+import io.iotpay.terminal.wallet.RatingConfirmationLog;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.Transfer;
@@ -42,7 +44,8 @@ import java.util.Optional;
  * The wallet scheme's parties in one process: per suite a scheme and an issuer
  * ({@link WalletIssuance}); the issuer's books (ledger + signed audit log on SQLite) with one
  * online and one shadow account per card and one merchant account per POS; the issuer's
- * {@link WalletOnlineParts}; POSes (PSAM in jCardSim, journal, outbox, kernel, agent) and cards.
+ * {@link WalletOnlineParts}, its nightly credit ratings ({@link WalletCredit}, {@link WalletRatings});
+ * POSes (PSAM in jCardSim, journal, outbox, rating log, kernel, agent) and cards.
  */
 public final class WalletNetwork implements AutoCloseable {
   /** The issuer's book of the wallet scheme. */
@@ -61,6 +64,9 @@ public final class WalletNetwork implements AutoCloseable {
   private final List<Pos> poses = new ArrayList<>();
   private final SchemeEnrolment pki;
   private final WalletDayEnd dayEnd;
+  private final WalletCredit credit;
+  private final WalletRatings ratings;
+  private final boolean nightlyRatings;
   private long nextAccount = 1_000;
   private long listsPublished;
   private long nextTransfer = 1;
@@ -78,23 +84,27 @@ public final class WalletNetwork implements AutoCloseable {
     private final String name;
     private final AlgorithmSuite suite;
     private final byte[] posId;
+    private final int kindBit;
     private final SimulatedCard psam;
     private final long merchantAccount;
     private final IssuerLink link;
     private WalletJournal journal;
     private OnlinePartOutbox outbox;
+    private RatingConfirmationLog ratingLog;
     private WalletKernel kernel;
     private OnlinePartAgent agent;
     private final PartyId party;
     private final FileTrust trust;
     private SignedOutcomeList outcomes = SignedOutcomeList.none();
     private int uploaded;
+    private int confirmationsUploaded;
     private long daySequence;
 
-    Pos(String name, AlgorithmSuite suite, byte[] posId, long merchantAccount) {
+    Pos(String name, AlgorithmSuite suite, byte[] posId, int kindBit, long merchantAccount) {
       this.name = name;
       this.suite = suite;
       this.posId = posId;
+      this.kindBit = kindBit;
       this.psam = issuance(suite).newPsam(posId);
       this.merchantAccount = merchantAccount;
       this.link = new IssuerLink(onlineParts);
@@ -106,7 +116,8 @@ public final class WalletNetwork implements AutoCloseable {
     private void start() {
       journal = WalletJournal.open(dir.resolve(name + ".journal"));
       outbox = OnlinePartOutbox.open(dir.resolve(name + ".outbox"));
-      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2), new OutcomeList() {
+      ratingLog = RatingConfirmationLog.open(dir.resolve(name + ".ratings"));
+      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2, kindBit), new OutcomeList() {
         @Override
         public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
           return outcomes.find(cardId, pendingCounter);
@@ -116,7 +127,12 @@ public final class WalletNetwork implements AutoCloseable {
         public boolean blocked(byte[] cardId) {
           return outcomes.blocked(cardId);
         }
-      });
+
+        @Override
+        public Optional<SignedRating> rating(byte[] cardId) {
+          return outcomes.rating(cardId);
+        }
+      }, ratingLog);
       agent = new OnlinePartAgent(journal, outbox, link);
     }
 
@@ -124,6 +140,7 @@ public final class WalletNetwork implements AutoCloseable {
     public void restart() {
       journal.close();
       outbox.close();
+      ratingLog.close();
       start();
     }
 
@@ -151,6 +168,11 @@ public final class WalletNetwork implements AutoCloseable {
       return journal;
     }
 
+    /** The ratings the cards confirmed at this POS, as its log on disk holds them. */
+    public RatingConfirmationLog ratingLog() {
+      return ratingLog;
+    }
+
     public OnlinePartAgent agent() {
       return agent;
     }
@@ -176,18 +198,22 @@ public final class WalletNetwork implements AutoCloseable {
     /** Writes and signs the day file of what the journal holds since the last upload. */
     public Path writeDayFile(LocalDate businessDate) {
       daySequence++;
-      return WalletDayUpload.write(dir.resolve(name + "-day-" + daySequence + ".txt"), journal, uploaded, party,
+      var confirmations = ratingLog.confirmations();
+      return WalletDayUpload.write(dir.resolve(name + "-day-" + daySequence + ".txt"), journal, uploaded,
+          confirmations.subList(Math.min(confirmationsUploaded, confirmations.size()), confirmations.size()), party,
           ISSUER_PARTY, businessDate, daySequence, trust.signer());
     }
 
     /** The issuer cleared the last day file. */
     void acknowledged() {
       uploaded = journal.records().size();
+      confirmationsUploaded = ratingLog.confirmations().size();
     }
 
     void close() {
       journal.close();
       outbox.close();
+      ratingLog.close();
     }
   }
 
@@ -200,6 +226,15 @@ public final class WalletNetwork implements AutoCloseable {
    * @param pkiSuite the suite of the scheme's file PKI (day files and lists)
    */
   public WalletNetwork(Path dir, long seed, AlgorithmSuite pkiSuite) {
+    this(dir, seed, pkiSuite, true);
+  }
+
+  /**
+   * @param nightlyRatings whether each day end scores the cardholders and lists their ratings for the
+   *     cards (false: the cards keep their personalised rating)
+   */
+  public WalletNetwork(Path dir, long seed, AlgorithmSuite pkiSuite, boolean nightlyRatings) {
+    this.nightlyRatings = nightlyRatings;
     this.dir = dir;
     this.pki = SchemeEnrolment.create(dir.resolve("pki"), pkiSuite, java.time.Instant.parse("2026-01-01T00:00:00Z"),
         java.time.Instant.parse("2027-01-01T00:00:00Z"));
@@ -212,9 +247,23 @@ public final class WalletNetwork implements AutoCloseable {
     books.createAccounts(List.of(Account.of(FUNDING, BOOK, CurrencyUnit.CNY)));
     onlineParts = new WalletOnlineParts(books.database, books.ledger, WalletIssuance.CURRENCY,
         row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf);
+    credit = new WalletCredit(books.database);
+    ratings = new WalletRatings(credit.store(), onlineParts, WalletIssuance.CURRENCY,
+        (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
+        credit::cardholderOf, clock::now);
     dayEnd = new WalletDayEnd(onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
-        this::merchantAccountOf, () -> nextTransfer++);
+        this::merchantAccountOf, () -> nextTransfer++, nightlyRatings ? ratings : null);
+  }
+
+  /** The issuer's rating publication and confirmation check. */
+  WalletRatings ratings() {
+    return ratings;
+  }
+
+  /** The issuer's credit system: cardholders, facts, the nightly run and its ratings. */
+  WalletCredit credit() {
+    return credit;
   }
 
   public WalletDayEnd dayEnd() {
@@ -227,8 +276,9 @@ public final class WalletNetwork implements AutoCloseable {
 
   /**
    * The day end: every POS pushes what it can, writes and signs its day file; the issuer verifies and
-   * clears each, checks the cards against their shadow accounts, publishes the signed list; every
-   * POS verifies and takes it. POSes in {@code offline} upload nothing today (their day waits).
+   * clears each (and marks the ratings the cards confirmed written), checks the cards against their
+   * shadow accounts, scores every cardholder for the night, publishes the signed list with the new
+   * ratings; every POS verifies and takes it. POSes in {@code offline} upload nothing today (their day waits).
    */
   public List<WalletDayEnd.Clearing> endDay(java.util.Set<Pos> offline) {
     LocalDate date = clock.businessDate();
@@ -242,6 +292,9 @@ public final class WalletNetwork implements AutoCloseable {
       pos.acknowledged();
     }
     dayEnd.detectMismatches();
+    if (nightlyRatings) {
+      credit.endOfDay(date, dayEnd, onlineParts, card -> balance(cards.get(card).onlineAccount()));
+    }
     listsPublished++;
     Path list = dayEnd.publishList(dir.resolve("wallet-list-" + listsPublished + ".txt"), POS_GROUP, date);
     for (Pos pos : poses) {
@@ -286,6 +339,7 @@ public final class WalletNetwork implements AutoCloseable {
       fundOnline(holder, onlineMinor);
     }
     onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, key[0]), online, shadow));
+    credit.enrol(holder.idHex(), clock.businessDate());
     cards.put(holder.idHex(), holder);
     return holder;
   }
@@ -299,11 +353,16 @@ public final class WalletNetwork implements AutoCloseable {
     books.post(Transfer.single(nextTransfer++, FUNDING, holder.onlineAccount(), minor));
   }
 
-  /** A new POS of {@code suite} with its merchant account. */
+  /** A new POS of {@code suite} with its merchant account, splitting whatever the rating's kinds. */
   public Pos openPos(String name, AlgorithmSuite suite, byte[] posId) {
+    return openPos(name, suite, posId, RatingSplitPolicy.ANY_KIND);
+  }
+
+  /** A new POS whose purchases are of the kind {@code kindBit} (docs/credit.md's mask bits). */
+  public Pos openPos(String name, AlgorithmSuite suite, byte[] posId, int kindBit) {
     long merchant = nextAccount++;
     books.createAccounts(List.of(customerAccount(merchant)));
-    Pos pos = new Pos(name, suite, posId, merchant);
+    Pos pos = new Pos(name, suite, posId, kindBit, merchant);
     poses.add(pos);
     return pos;
   }
@@ -330,6 +389,7 @@ public final class WalletNetwork implements AutoCloseable {
       throw new IllegalStateException("load not applied on card " + holder.idHex());
     }
     dayEnd.loaded(holder.idHex(), before.counter(), amountMinor, before.debtMinor(), loaded.debtMinor());
+    credit.loaded(holder.idHex(), amountMinor, before.debtMinor(), loaded.debtMinor(), clock.businessDate());
     return Optional.of(loaded);
   }
 

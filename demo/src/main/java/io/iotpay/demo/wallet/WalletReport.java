@@ -7,14 +7,14 @@ import java.util.Map;
 /** What {@code iotpay demo wallet} read back from the parties' records and the cards. */
 public record WalletReport(int cards, int pos, int days, long seed, long purchasesOffline, long purchasesSplit,
     long declined, long tornTaps, long posRestarts, long onlinePartsCompleted, long onlinePartsFailed, long loads,
-    long listsPublished, long outcomesWrittenBack, long ratingsWritten, long debtsRecoveredMinor,
+    long listsPublished, long outcomesWrittenBack, long ratingsWritten, boolean ratingsIssued, long debtsRecoveredMinor,
     long mismatches, long blockedCards, long walletMinorTotal, long shadowMinorTotal, long onlineMinorTotal,
     long merchantMinorTotal, long fundedMinor, boolean booksBalanced, boolean auditVerified, boolean conserved,
     List<String> notes) {
 
   /** Every check holds. */
   public boolean ok() {
-    return booksBalanced && auditVerified && conserved;
+    return booksBalanced && auditVerified && conserved && ratingsIssued;
   }
 
   public Map<String, Object> toJson() {
@@ -34,6 +34,7 @@ public record WalletReport(int cards, int pos, int days, long seed, long purchas
     m.put("lists_published", listsPublished);
     m.put("outcomes_written_back", outcomesWrittenBack);
     m.put("ratings_written", ratingsWritten);
+    m.put("ratings_issued", ratingsIssued);
     m.put("debts_recovered", debtsRecoveredMinor);
     m.put("mismatches", mismatches);
     m.put("blocked_cards", blockedCards);

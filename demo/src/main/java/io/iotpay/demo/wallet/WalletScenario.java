@@ -3,7 +3,10 @@ package io.iotpay.demo.wallet;
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.issuer.credit.PurchaseKind;
+import io.iotpay.issuer.credit.Rating;
 import io.iotpay.issuer.wallet.OnlinePartOutcome;
+import io.iotpay.issuer.wallet.WalletRatings;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.terminal.wallet.CardState;
 import io.iotpay.terminal.wallet.WalletKernel;
@@ -29,6 +32,8 @@ import java.util.stream.Stream;
  */
 public final class WalletScenario {
   private static final String[] PLACES = {"canteen", "bus", "shop"};
+  /** Each place's kind of purchase, as a bit of the rating's kinds mask. */
+  private static final int[] KINDS = {PurchaseKind.CANTEEN.bit(), PurchaseKind.BUS.bit(), PurchaseKind.SHOP.bit()};
   private static final long[][] PRICES = {{600, 2_400}, {200, 400}, {1_000, 4_000}};
   private static final WalletIssuance.Limits LIMITS = new WalletIssuance.Limits(5_000, 20_000, 3_000, 20, 3);
   private static final long LOAD_MINOR = 3_000;
@@ -61,7 +66,7 @@ public final class WalletScenario {
       for (int i = 0; i < settings.pos(); i++) {
         for (AlgorithmSuite suite : AlgorithmSuite.values()) {
           poses.add(network.openPos(PLACES[i % 3] + "-" + (i + 1) + "-" + suite.name().substring(0, 3).toLowerCase(
-              java.util.Locale.ROOT), suite, WalletIds.pos(poses.size() + 1L)));
+              java.util.Locale.ROOT), suite, WalletIds.pos(poses.size() + 1L), KINDS[i % 3]));
         }
       }
       List<WalletNetwork.Cardholder> cards = new ArrayList<>();
@@ -160,8 +165,13 @@ public final class WalletScenario {
     long wallets = 0;
     long shadows = 0;
     long online = 0;
+    List<String> notes = new ArrayList<>();
     for (WalletNetwork.Cardholder card : cards) {
-      wallets += WalletKernel.readState(card.card().tap()).balanceMinor();
+      CardState state = WalletKernel.readState(card.card().tap());
+      if (!ratingIssued(network, card, state)) {
+        notes.add("card ****" + card.idHex().substring(12) + " holds a rating the issuer did not issue");
+      }
+      wallets += state.balanceMinor();
       shadows += network.balance(card.shadowAccount());
       online += network.balance(card.onlineAccount());
     }
@@ -175,7 +185,13 @@ public final class WalletScenario {
         .filter(r -> r.outcome() == OnlinePartOutcome.COMPLETED).mapToLong(r -> r.amountMinor()).sum();
     AccountBalance funding = network.books().balance(WalletNetwork.FUNDING);
     boolean balanced = network.books().balanced();
-    List<String> notes = new ArrayList<>();
+    long ratingsWritten = network.credit().ratingsWritten();
+    long ratingsConfirmedAtPos = poses.stream().mapToLong(p -> p.ratingLog().confirmations().size()).sum();
+    if (ratingsWritten != ratingsConfirmedAtPos) {
+      notes.add("ratings marked written " + ratingsWritten + " != confirmations the POSes logged "
+          + ratingsConfirmedAtPos);
+    }
+    boolean ratingsIssued = notes.isEmpty();
     boolean conserved = wallets == shadows
         && funding.debitBalanceMinor() == funded
         && online + shadows + merchants == funded
@@ -184,14 +200,29 @@ public final class WalletScenario {
       notes.add("not conserved: wallets " + wallets + ", shadows " + shadows + ", online " + online + ", merchants "
           + merchants + ", funded " + funded);
     }
-    notes.add("ratings are not written to cards: the wallet applet has no command for it yet (docs/demo-wallet.md)");
     network.books().closeLedger();
     boolean audit = network.books().verifyAudit().verified();
     return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), offline, split, declined,
-        torn, restarts, completed, failed, loads, network.listsPublished(), writtenBack, 0,
+        torn, restarts, completed, failed, loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
         network.dayEnd().debtsRecoveredMinor(), network.dayEnd().detectMismatches().size(),
         network.dayEnd().blocked().size(), wallets, shadows, online, merchants, funded, balanced, audit, conserved,
         notes);
+  }
+
+  /**
+   * The card's rating is the personalised one (version 0) or exactly one the issuer stored for its
+   * cardholder (band, allowance, kinds) and marked written on the card's confirmation.
+   */
+  private static boolean ratingIssued(WalletNetwork network, WalletNetwork.Cardholder card, CardState state) {
+    if (state.ratingVersion() == 0) {
+      return true;
+    }
+    java.util.Optional<Rating> issued = network.credit().issued(card.idHex(), state.ratingVersion());
+    return issued.isPresent() && WalletRatings.bandByte(issued.get().band()) == state.rating()
+        && issued.get().allowance().amountMinor() == state.allowanceMinor()
+        && PurchaseKind.maskOf(issued.get().splitKinds()) == state.splitKinds()
+        && network.credit().store().written(network.credit().cardholderOf(card.idHex()),
+            java.time.LocalDate.ofEpochDay(state.ratingVersion()));
   }
 
   private static void clear(Path dir) {

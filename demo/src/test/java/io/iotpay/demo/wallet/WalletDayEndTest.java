@@ -40,7 +40,9 @@ class WalletDayEndTest {
   @EnumSource(AlgorithmSuite.class)
   void completedAndFailedPartsAreWrittenBackAtAnotherPos_debtRecoveredAtLoad_secondFailureBlocks(AlgorithmSuite suite,
       @TempDir Path dir) {
-    try (WalletNetwork network = new WalletNetwork(dir, 3, suite)) {
+    // Nightly ratings off: with them, the failed part rates the cardholder too low to split again, so
+    // the scheme's blocking rule would never meet a second failure (WalletRatingEndToEndTest shows that).
+    try (WalletNetwork network = new WalletNetwork(dir, 3, suite, false)) {
       WalletNetwork.Pos canteen = network.openPos("canteen", suite, WalletIds.pos(1));
       WalletNetwork.Pos bus = network.openPos("bus", suite, WalletIds.pos(2));
       WalletNetwork.Cardholder rich = network.issueCard(suite, WalletIds.card(1), LIMITS, 10_000);

@@ -20,6 +20,8 @@ class WalletScenarioTest {
     assertThat(r.onlinePartsFailed()).isPositive();
     assertThat(r.outcomesWrittenBack()).isPositive();
     assertThat(r.loads()).isPositive();
+    assertThat(r.ratingsWritten()).isPositive();
+    assertThat(r.ratingsIssued()).isTrue();
     assertThat(r.listsPublished()).isEqualTo(4);
     assertThat(r.walletMinorTotal()).isEqualTo(r.shadowMinorTotal());
   }

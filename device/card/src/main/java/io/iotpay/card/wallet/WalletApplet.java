@@ -19,7 +19,8 @@ import javacard.security.RandomData;
  * The offline wallet: a balance in minor units of one currency, limits, an offline purchase with
  * mutual authentication (the POS's PSAM proves a scheme certificate and signs the card's challenge;
  * the card signs the debit), a pending online part for split purchases, the issuer-signed outcome
- * write-back, an issuer-signed load, and a cyclic purchase log. INTERNATIONAL: ECDSA P-256 /
+ * write-back, an issuer-signed load, the issuer-signed credit rating (band, overdraw allowance,
+ * purchase kinds; only a newer version, confirmed by the card's signature), and a cyclic purchase log. INTERNATIONAL: ECDSA P-256 /
  * SHA-256; NATIONAL: SM2 / SM3. Every APDU, signature input and status word is in
  * {@code docs/wallet-apdus.md}.
  *
@@ -48,6 +49,8 @@ public class WalletApplet extends Applet {
   static final byte INPUT_DEBIT = 0x21;
   static final byte INPUT_WRITE_BACK = 0x41;
   static final byte INPUT_LOAD = 0x51;
+  static final byte INPUT_RATING = 0x61;
+  static final byte INPUT_RATING_CONFIRMATION = 0x71;
 
   static final byte OUTCOME_COMPLETED = 0x01;
   static final byte OUTCOME_FAILED_DEBT = 0x02;
@@ -70,8 +73,19 @@ public class WalletApplet extends Applet {
   // Limits (personalised, read-only after install).
   static final short L_PURCHASE_MAX = 0;
   static final short L_BALANCE_CAP = 4;
-  static final short L_ALLOWANCE = 8;
-  static final short LIMITS_LENGTH = 12;
+  static final short LIMITS_LENGTH = 8;
+
+  // The issuer's credit rating: version 0 and the allowance and band of the install data until the
+  // issuer writes one (WRITE RATING). One array, so one transaction replaces it whole.
+  static final short RT_VERSION = 0;
+  static final short RT_BAND = 4;
+  static final short RT_ALLOWANCE = 5;
+  static final short RT_KINDS = 9;
+  static final short RATING_LENGTH = 10;
+  /** Purchase kinds of the personalised rating: the issuer has not restricted them yet. */
+  static final byte KINDS_ANY = (byte) 0xFF;
+  /** WRITE RATING data before the signature: card id, then the rating as stored. */
+  static final short RATING_COMMAND_LENGTH = (short) (ID_LENGTH + RATING_LENGTH);
 
   // Log record: counter, amount, online, balance after, POS id, POS challenge, sig length, sig.
   static final short R_COUNTER = 0;
@@ -95,9 +109,11 @@ public class WalletApplet extends Applet {
   private static final short X_INPUT = 32;
   private static final short X_SIG = 96;
   private static final short X_RECORD = 168;
+  private static final short X_RATING = 168;
   private static final short SCRATCH_LENGTH = 288;
   /** Install data length: suite, card id, currency, limits, offline count max, rating. */
-  private static final short INSTALL_DATA_LENGTH = (short) (1 + ID_LENGTH + CURRENCY_LENGTH + LIMITS_LENGTH + 2);
+  private static final short INSTALL_DATA_LENGTH = (short) (1 + ID_LENGTH + CURRENCY_LENGTH + LIMITS_LENGTH
+      + Amount4.LENGTH + 2);
 
   final byte suite;
   private final boolean national;
@@ -105,7 +121,7 @@ public class WalletApplet extends Applet {
   private final byte[] currency;
   private final byte[] limits;
   private final byte offlineCountMax;
-  private final byte rating;
+  final byte[] rating;
   final byte[] purse;
   final byte[] log;
   private short logNext;
@@ -157,10 +173,14 @@ public class WalletApplet extends Applet {
     p = (short) (p + CURRENCY_LENGTH);
     Util.arrayCopy(bArray, p, limits, (short) 0, LIMITS_LENGTH);
     p = (short) (p + LIMITS_LENGTH);
+    rating = new byte[RATING_LENGTH];
+    Util.arrayCopy(bArray, p, rating, RT_ALLOWANCE, Amount4.LENGTH);
+    p = (short) (p + Amount4.LENGTH);
     offlineCountMax = bArray[p];
-    rating = bArray[(short) (p + 1)];
+    rating[RT_BAND] = bArray[(short) (p + 1)];
+    rating[RT_KINDS] = KINDS_ANY;
     if (!Amount4.valid(limits, L_PURCHASE_MAX) || !Amount4.valid(limits, L_BALANCE_CAP)
-        || !Amount4.valid(limits, L_ALLOWANCE) || offlineCountMax < 1) {
+        || !Amount4.valid(rating, RT_ALLOWANCE) || offlineCountMax < 1) {
       ISOException.throwIt(WalletSw.WRONG_DATA);
     }
     purse = new byte[PURSE_LENGTH];
@@ -204,6 +224,7 @@ public class WalletApplet extends Applet {
       case (byte) 0x54: debit(apdu, receive(apdu)); break;
       case (byte) 0x52: load(apdu, receive(apdu)); break;
       case (byte) 0x5A: writeBack(apdu, receive(apdu)); break;
+      case (byte) 0x5C: writeRating(apdu, receive(apdu)); break;
       case (byte) 0xB2: readLog(apdu); break;
       default: ISOException.throwIt(WalletSw.INS_NOT_SUPPORTED);
     }
@@ -325,8 +346,8 @@ public class WalletApplet extends Applet {
     buf[p++] = (byte) (left < 0 ? 0 : left);
     buf[p++] = purse[P_FLAGS];
     p = Util.arrayCopyNonAtomic(purse, P_PENDING_AMOUNT, buf, p, (short) 8);
-    buf[p++] = rating;
-    p = Util.arrayCopyNonAtomic(limits, L_ALLOWANCE, buf, p, Amount4.LENGTH);
+    buf[p++] = rating[RT_BAND];
+    p = Util.arrayCopyNonAtomic(rating, RT_ALLOWANCE, buf, p, Amount4.LENGTH);
     p = Util.arrayCopyNonAtomic(limits, L_PURCHASE_MAX, buf, p, Amount4.LENGTH);
     p = Util.arrayCopyNonAtomic(limits, L_BALANCE_CAP, buf, p, Amount4.LENGTH);
     p = Util.arrayCopyNonAtomic(session, S_CARD_CHALLENGE, buf, p, CHALLENGE_LENGTH);
@@ -339,6 +360,9 @@ public class WalletApplet extends Applet {
       short newest = (short) ((short) ((short) (logNext - 1 + LOG_MAX) % LOG_MAX) * RECORD_LENGTH);
       p = Util.arrayCopyNonAtomic(log, (short) (newest + R_POS_ID), buf, p, (short) 24);
     }
+    // The rating's version and purchase kinds: a POS writes a newer listed rating only when this is older.
+    p = Util.arrayCopyNonAtomic(rating, RT_VERSION, buf, p, Amount4.LENGTH);
+    buf[p++] = rating[RT_KINDS];
     buf[p++] = (byte) certificateLength;
     p = Util.arrayCopyNonAtomic(certificate, (short) 0, buf, p, certificateLength);
     apdu.setOutgoingAndSend((short) 0, p);
@@ -406,7 +430,7 @@ public class WalletApplet extends Applet {
       if ((purse[P_FLAGS] & FLAG_PENDING) != 0) {
         ISOException.throwIt(WalletSw.PENDING_EXISTS);
       }
-      if (Amount4.compare(buf, onlineOff, limits, L_ALLOWANCE) > 0) {
+      if (Amount4.compare(buf, onlineOff, rating, RT_ALLOWANCE) > 0) {
         ISOException.throwIt(WalletSw.ALLOWANCE_EXCEEDED);
       }
     }
@@ -621,5 +645,58 @@ public class WalletApplet extends Applet {
     buf[0] = purse[P_FLAGS];
     Util.arrayCopyNonAtomic(purse, P_DEBT, buf, (short) 1, Amount4.LENGTH);
     apdu.setOutgoingAndSend((short) 0, (short) 5);
+  }
+
+  /**
+   * WRITE RATING {@code 80 5C 00 00 Lc card id(8) || version(4) || band(1) || allowance(4) ||
+   * kinds(1) || issuer signature} over 61 || card id || version || band || allowance || kinds ||
+   * currency. Only for this card, only a version above the card's (no rollback), only under the
+   * issuer's key. The card signs its confirmation 71 || card id || version || band || allowance ||
+   * kinds || currency, then replaces the rating in one transaction. Answers version || band ||
+   * allowance || kinds || card signature.
+   */
+  private void writeRating(APDU apdu, short lc) {
+    byte[] buf = apdu.getBuffer();
+    requireP1P2Zero(buf);
+    requireLifeCycle(LIFE_LOCKED);
+    short sigLength = (short) (lc - RATING_COMMAND_LENGTH);
+    if (sigLength < 8 || sigLength > EcVerifier.SIGNATURE_MAX) {
+      ISOException.throwIt(WalletSw.WRONG_LENGTH);
+    }
+    short idOff = ISO7816.OFFSET_CDATA;
+    short ratingOff = (short) (ISO7816.OFFSET_CDATA + ID_LENGTH);
+    if (Util.arrayCompare(buf, idOff, cardId, (short) 0, ID_LENGTH) != 0) {
+      ISOException.throwIt(WalletSw.RATING_OTHER_CARD);
+    }
+    if (!Amount4.valid(buf, (short) (ratingOff + RT_VERSION)) || !Amount4.valid(buf, (short) (ratingOff + RT_ALLOWANCE))) {
+      ISOException.throwIt(WalletSw.WRONG_DATA);
+    }
+    if (Amount4.compare(buf, (short) (ratingOff + RT_VERSION), rating, RT_VERSION) <= 0) {
+      ISOException.throwIt(WalletSw.RATING_NOT_NEWER);
+    }
+    Util.arrayCopyNonAtomic(buf, ratingOff, scratch, X_RATING, RATING_LENGTH);
+    short inputLength = ratingInput(INPUT_RATING);
+    if (!verifier.verify(scratch, X_INPUT, inputLength, buf, (short) (ratingOff + RATING_LENGTH), sigLength,
+        issuerKey, (short) 0)) {
+      ISOException.throwIt(WalletSw.SIGNATURE_INVALID);
+    }
+    ratingInput(INPUT_RATING_CONFIRMATION);
+    short confirmationLength = signer.sign(scratch, X_INPUT, inputLength, scratch, X_SIG);
+    JCSystem.beginTransaction();
+    Util.arrayCopy(scratch, X_RATING, rating, (short) 0, RATING_LENGTH);
+    JCSystem.commitTransaction();
+    Util.arrayCopyNonAtomic(rating, (short) 0, buf, (short) 0, RATING_LENGTH);
+    Util.arrayCopyNonAtomic(scratch, X_SIG, buf, RATING_LENGTH, confirmationLength);
+    apdu.setOutgoingAndSend((short) 0, (short) (RATING_LENGTH + confirmationLength));
+  }
+
+  /** tag || card id || the rating at X_RATING || currency, at X_INPUT; returns its length (21). */
+  private short ratingInput(byte tag) {
+    short p = X_INPUT;
+    scratch[p++] = tag;
+    p = Util.arrayCopyNonAtomic(cardId, (short) 0, scratch, p, ID_LENGTH);
+    p = Util.arrayCopyNonAtomic(scratch, X_RATING, scratch, p, RATING_LENGTH);
+    p = Util.arrayCopyNonAtomic(currency, (short) 0, scratch, p, CURRENCY_LENGTH);
+    return (short) (p - X_INPUT);
   }
 }

@@ -36,6 +36,10 @@ public interface WalletSw {
   short COUNTER_EXHAUSTED = (short) 0x9402;
   /** A load whose load number is not the card's next one (a replay or a skipped load). */
   short LOAD_NUMBER_WRONG = (short) 0x9403;
+  /** WRITE RATING with a version not above the card's: an older or the same rating (no rollback). */
+  short RATING_NOT_NEWER = (short) 0x9404;
+  /** WRITE RATING naming another card's id. */
+  short RATING_OTHER_CARD = (short) 0x9405;
   /** The offline part exceeds the per-purchase limit. */
   short PURCHASE_LIMIT = (short) 0x9410;
   /** The load would take the balance above the balance cap. */

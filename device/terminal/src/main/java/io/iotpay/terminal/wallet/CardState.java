@@ -11,8 +11,8 @@ import java.util.Arrays;
 public record CardState(byte[] cardId, int suite, int currencyNumeric, long balanceMinor, long counter,
     long loadNumber, long debtMinor, int offlineLeft, int flags, long pendingMinor, long pendingCounter,
     int rating, long allowanceMinor, long purchaseMaxMinor, long balanceCapMinor, byte[] cardChallenge,
-    byte[] lastPosId, byte[] lastPosChallenge, byte[] certificate) {
-  static final int FIXED_LENGTH = 91;
+    byte[] lastPosId, byte[] lastPosChallenge, long ratingVersion, int splitKinds, byte[] certificate) {
+  static final int FIXED_LENGTH = 96;
   /** Certificate body 75 bytes + DER signature of at most 72. */
   static final int CERTIFICATE_MAX = 147;
   static final int FLAG_PENDING = 0x01;
@@ -46,13 +46,31 @@ public record CardState(byte[] cardId, int suite, int currencyNumeric, long bala
     byte[] challenge = take(b, 16);
     byte[] lastPos = take(b, 8);
     byte[] lastChallenge = take(b, 16);
+    long ratingVersion = u4(b);
+    int splitKinds = b.get() & 0xFF;
     int certLength = b.get() & 0xFF;
     if (certLength > CERTIFICATE_MAX || certLength != b.remaining()) {
       throw new WalletException(WalletException.Device.WALLET, "certificate length " + certLength
           + " with " + b.remaining() + " bytes left");
     }
     return new CardState(cardId, suite, currency, balance, counter, loadNumber, debt, offlineLeft, flags, pending,
-        pendingCounter, rating, allowance, purchaseMax, cap, challenge, lastPos, lastChallenge, take(b, certLength));
+        pendingCounter, rating, allowance, purchaseMax, cap, challenge, lastPos, lastChallenge, ratingVersion,
+        splitKinds, take(b, certLength));
+  }
+
+  /** This state after a WRITE BACK answered {@code flags} and {@code debtMinor}: no pending part. */
+  CardState afterWriteBack(int newFlags, long newDebtMinor) {
+    return new CardState(cardId, suite, currencyNumeric, balanceMinor, counter, loadNumber, newDebtMinor, offlineLeft,
+        newFlags, 0, 0, rating, allowanceMinor, purchaseMaxMinor, balanceCapMinor, cardChallenge, lastPosId,
+        lastPosChallenge, ratingVersion, splitKinds, certificate);
+  }
+
+  /** This state after the card took {@code written} (WRITE RATING answered 9000). */
+  CardState afterRating(RatingConfirmation written) {
+    return new CardState(cardId, suite, currencyNumeric, balanceMinor, counter, loadNumber, debtMinor, offlineLeft,
+        flags, pendingMinor, pendingCounter, written.band(), written.allowanceMinor(), purchaseMaxMinor,
+        balanceCapMinor, cardChallenge, lastPosId, lastPosChallenge, written.version(), written.splitKinds(),
+        certificate);
   }
 
   private static byte[] take(ByteBuffer b, int n) {
@@ -116,6 +134,7 @@ public record CardState(byte[] cardId, int suite, int currencyNumeric, long bala
   @Override
   public String toString() {
     return "CardState[card=" + cardIdHex() + ", balanceMinor=" + balanceMinor + ", counter=" + counter
-        + ", debtMinor=" + debtMinor + ", flags=" + flags + ", pendingMinor=" + pendingMinor + "]";
+        + ", debtMinor=" + debtMinor + ", flags=" + flags + ", pendingMinor=" + pendingMinor + ", rating=" + rating
+        + ", ratingVersion=" + ratingVersion + "]";
   }
 }

@@ -3,12 +3,8 @@ package io.iotpay.terminal.wallet;
 import io.iotpay.foundation.codec.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,40 +36,13 @@ public final class OnlinePartOutbox implements AutoCloseable {
    * @throws WalletException (device POS) when a line other than the last is malformed or the file is too large
    */
   public static OnlinePartOutbox open(Path file) {
-    try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-      if (channel.size() > FILE_BYTES_MAX) {
-        channel.close();
-        throw new WalletException(WalletException.Device.POS, "outbox " + file + " exceeds " + FILE_BYTES_MAX);
-      }
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      Map<String, OnlinePartGateway.Answer> answers = new HashMap<>();
-      int good = 0;
-      String[] lines = text.split("\n", -1);
-      for (int i = 0; i < lines.length - 1; i++) {
-        Optional<String> body = lines[i].length() > LINE_CHARS_MAX ? Optional.empty() : CheckedLines.open(lines[i]);
-        String[] f = body.map(b -> b.split(";", -1)).orElse(new String[0]);
-        if (f.length != 4 || !"OA1".equals(f[0])) {
-          if (i == lines.length - 2) {
-            break; // the torn tail
-          }
-          throw new WalletException(WalletException.Device.POS, "outbox " + file + " line " + (i + 1) + " malformed");
-        }
-        answers.put(key(f[1], Long.parseLong(f[2])), OnlinePartGateway.Answer.valueOf(f[3]));
-        good += lines[i].length() + 1;
-      }
-      if (good < channel.size()) {
-        channel.truncate(good);
-        channel.force(true);
-      }
-      channel.position(good);
-      return new OnlinePartOutbox(file, channel, answers);
-    } catch (IOException e) {
-      throw new UncheckedIOException("outbox " + file + " cannot be opened", e);
-    } catch (IllegalArgumentException e) {
-      throw new WalletException(WalletException.Device.POS, "outbox " + file + ": " + e.getMessage());
-    }
+    CheckedLines.Opened<Map.Entry<String, OnlinePartGateway.Answer>> opened = CheckedLines.openFile(file, "outbox",
+        FILE_BYTES_MAX, LINE_CHARS_MAX, f -> f.length == 4 && "OA1".equals(f[0])
+            ? Optional.of(Map.entry(key(f[1], Long.parseLong(f[2])), OnlinePartGateway.Answer.valueOf(f[3])))
+            : Optional.empty());
+    Map<String, OnlinePartGateway.Answer> answers = new HashMap<>();
+    opened.values().forEach(e -> answers.put(e.getKey(), e.getValue()));
+    return new OnlinePartOutbox(file, opened.channel(), answers);
   }
 
   /** The issuer's answer to this card's part, if one came. */
@@ -87,17 +56,8 @@ public final class OnlinePartOutbox implements AutoCloseable {
     if (answers.containsKey(key)) {
       return;
     }
-    String line = CheckedLines.seal(String.join(";", "OA1", Hex.encode(cardId), Long.toString(counter), answer.name()))
-        + "\n";
-    try {
-      ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("outbox " + file + ": append failed", e);
-    }
+    CheckedLines.append(channel, file, "outbox", String.join(";", "OA1", Hex.encode(cardId), Long.toString(counter),
+        answer.name()));
     answers.put(key, answer);
   }
 

@@ -29,6 +29,30 @@ public interface OutcomeList {
     }
   }
 
+  /**
+   * One issuer-signed rating for a card (docs/wallet-apdus.md §3.8).
+   *
+   * @param version the rating's version (the issuer's business date as an epoch day), 1..7FFFFFFF
+   * @param band the band as the card holds it (5 best .. 1), 0..255
+   * @param allowanceMinor the offline overdraw allowance, 0..7FFFFFFF
+   * @param splitKinds the purchase kinds that may split, one bit each (0..255)
+   * @param issuerSignature over 61 || card id || version || band || allowance || kinds || currency
+   */
+  record SignedRating(long version, int band, long allowanceMinor, int splitKinds, byte[] issuerSignature) {
+    public SignedRating {
+      if (version < 1 || version > Integer.MAX_VALUE || band < 0 || band > 0xFF || allowanceMinor < 0
+          || allowanceMinor > Integer.MAX_VALUE || splitKinds < 0 || splitKinds > 0xFF) {
+        throw new IllegalArgumentException("rating out of range [version=" + version + ", band=" + band + "]");
+      }
+      issuerSignature = issuerSignature.clone();
+    }
+
+    @Override
+    public byte[] issuerSignature() {
+      return issuerSignature.clone();
+    }
+  }
+
   /** The outcome for this card's pending part with this counter, if the list holds one. */
   Optional<SignedOutcome> find(byte[] cardId, long pendingCounter);
 
@@ -38,6 +62,11 @@ public interface OutcomeList {
    */
   default boolean blocked(byte[] cardId) {
     return false;
+  }
+
+  /** The newest issuer-signed rating listed for this card, if any. */
+  default Optional<SignedRating> rating(byte[] cardId) {
+    return Optional.empty();
   }
 
   /** A list with nothing in it. */

@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The issuer's allow and deny list as a POS holds it (docs/wallet.md §4): taken only after its
+ * The issuer's allow and deny list, with the cards' new ratings, as a POS holds it (docs/wallet.md
+ * §4, §5): taken only after its
  * signature (protocol.pki, kind {@code WALLETLIST}, signed by the issuer) verifies and its version
  * is above the one held; a refused list leaves the held one in place. Immutable once built.
  */
@@ -27,16 +28,19 @@ public final class SignedOutcomeList implements OutcomeList {
   private final long version;
   private final Map<String, SignedOutcome> outcomes;
   private final Set<String> blocked;
+  private final Map<String, SignedRating> ratings;
 
-  private SignedOutcomeList(long version, Map<String, SignedOutcome> outcomes, Set<String> blocked) {
+  private SignedOutcomeList(long version, Map<String, SignedOutcome> outcomes, Set<String> blocked,
+      Map<String, SignedRating> ratings) {
     this.version = version;
     this.outcomes = outcomes;
     this.blocked = blocked;
+    this.ratings = ratings;
   }
 
   /** The list a POS holds before its first download. */
   public static SignedOutcomeList none() {
-    return new SignedOutcomeList(0, Map.of(), Set.of());
+    return new SignedOutcomeList(0, Map.of(), Set.of(), Map.of());
   }
 
   /**
@@ -68,7 +72,13 @@ public final class SignedOutcomeList implements OutcomeList {
             e.issuerSignature()));
       }
     }
-    return new SignedOutcomeList(read.header().sequence(), outcomes, blocked);
+    Map<String, SignedRating> ratings = new HashMap<>();
+    for (WalletListFile.Rating r : read.ratings()) {
+      // Several lines for one card: the newest version is the one to write.
+      ratings.merge(Hex.encode(r.cardId()), new SignedRating(r.version(), r.band(), r.allowanceMinor(),
+          r.splitKinds(), r.issuerSignature()), (a, b) -> a.version() >= b.version() ? a : b);
+    }
+    return new SignedOutcomeList(read.header().sequence(), outcomes, blocked, ratings);
   }
 
   public long version() {
@@ -76,7 +86,12 @@ public final class SignedOutcomeList implements OutcomeList {
   }
 
   public int size() {
-    return outcomes.size() + blocked.size();
+    return outcomes.size() + blocked.size() + ratings.size();
+  }
+
+  @Override
+  public Optional<SignedRating> rating(byte[] cardId) {
+    return Optional.ofNullable(ratings.get(Hex.encode(cardId)));
   }
 
   @Override

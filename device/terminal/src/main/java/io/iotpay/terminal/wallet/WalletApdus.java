@@ -40,6 +40,12 @@ public final class WalletApdus {
         concat(int4(pendingCounter), new byte[] {(byte) outcome}, issuerSignature), NE_ANY);
   }
 
+  static CommandApdu writeRating(byte[] cardId, OutcomeList.SignedRating rating) {
+    return new CommandApdu(0x80, 0x5C, 0x00, 0x00, concat(cardId, int4(rating.version()),
+        new byte[] {(byte) rating.band()}, int4(rating.allowanceMinor()), new byte[] {(byte) rating.splitKinds()},
+        rating.issuerSignature()), NE_ANY);
+  }
+
   static CommandApdu psamGetData(int tag) {
     return new CommandApdu(0x80, 0xCA, 0x00, tag, new byte[0], NE_ANY);
   }

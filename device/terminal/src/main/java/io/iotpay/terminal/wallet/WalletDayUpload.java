@@ -17,7 +17,8 @@ import java.util.List;
  * Writes a POS's day file (docs/wallet.md §3) from its journal and signs it (protocol.pki,
  * {@code <file>.sig}) with the POS's own certified key. The file holds every journalled purchase
  * from {@code fromRecord} on; the issuer clears each card counter once, so a file sent twice or
- * overlapping the previous one clears nothing twice.
+ * overlapping the previous one clears nothing twice. Rating confirmations from {@code fromConfirmation}
+ * on follow the purchases (the issuer marks each rating written once).
  */
 public final class WalletDayUpload {
   private WalletDayUpload() {}
@@ -25,6 +26,12 @@ public final class WalletDayUpload {
   /** Writes and signs the file; returns its path. */
   public static Path write(Path file, WalletJournal journal, int fromRecord, PartyId pos, PartyId issuer,
       LocalDate businessDate, long sequence, FileSigner signer) {
+    return write(file, journal, fromRecord, List.of(), pos, issuer, businessDate, sequence, signer);
+  }
+
+  /** Writes and signs the file with {@code confirmations} (the POS's not yet acknowledged ones); returns its path. */
+  public static Path write(Path file, WalletJournal journal, int fromRecord, List<RatingConfirmation> confirmations,
+      PartyId pos, PartyId issuer, LocalDate businessDate, long sequence, FileSigner signer) {
     List<PurchaseRecord> records = journal.records();
     List<WalletDayFile.Purchase> purchases = records.subList(Math.min(fromRecord, records.size()), records.size())
         .stream()
@@ -32,7 +39,8 @@ public final class WalletDayUpload {
             r.psamSignature()))
         .toList();
     try (OutputStream out = Files.newOutputStream(file)) {
-      WalletDayFile.write(out, pos, issuer, businessDate, sequence, CurrencyUnit.CNY, purchases);
+      WalletDayFile.write(out, pos, issuer, businessDate, sequence, CurrencyUnit.CNY, purchases,
+          confirmations.stream().map(c -> new WalletDayFile.Confirmation(c.signedInput(), c.cardSignature())).toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

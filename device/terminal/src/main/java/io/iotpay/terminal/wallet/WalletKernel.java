@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * The POS side of the offline wallet (docs/wallet-apdus.md §2): one PSAM channel for the POS's
  * life, one wallet channel per tap. A purchase is SELECT, INITIALIZE PURCHASE, [READ LOG when the
  * card holds an unrecorded purchase of this POS], [WRITE BACK when the outcome list has the card's
- * pending part], DEBIT: at most {@link #WALLET_APDUS_MAX} wallet APDUs. The purchase record is
- * journalled (fsync) before the outcome is returned. Not thread-safe; one per POS.
+ * pending part], [WRITE RATING when the list has a newer rating than the card's], DEBIT: at most
+ * {@link #WALLET_APDUS_MAX} wallet APDUs. The purchase record is journalled (fsync) before the
+ * outcome is returned; a rating the card took is logged (fsync) before the tap goes on. Not
+ * thread-safe; one per POS.
  */
 public final class WalletKernel {
   /** The design bound on wallet APDUs per purchase tap, SELECT included. */
@@ -28,12 +30,15 @@ public final class WalletKernel {
   private final WalletJournal journal;
   private final SplitPolicy policy;
   private final OutcomeList outcomes;
+  /** Where the cards' rating confirmations go; null: this POS writes no ratings. */
+  private final RatingConfirmationLog ratings;
   private final byte[] posId;
   private final byte[] posCertificate;
   /** The sale whose DEBIT was sent but not answered: the next tap finds out whether it happened. */
   private Unfinished unfinished;
   private UnfinishedLoad unfinishedLoad;
   private long writeBacksApplied;
+  private long ratingsWritten;
 
   private record Unfinished(byte[] posChallenge, long amountMinor) {}
 
@@ -65,10 +70,22 @@ public final class WalletKernel {
    * @throws WalletException when the PSAM refuses
    */
   public WalletKernel(CardChannel psam, WalletJournal journal, SplitPolicy policy, OutcomeList outcomes) {
+    this(psam, journal, policy, outcomes, null);
+  }
+
+  /**
+   * As above, and the kernel writes a listed rating newer than the card's (WRITE RATING) and logs
+   * the card's confirmation in {@code ratings} (null: no ratings written).
+   *
+   * @throws WalletException when the PSAM refuses
+   */
+  public WalletKernel(CardChannel psam, WalletJournal journal, SplitPolicy policy, OutcomeList outcomes,
+      RatingConfirmationLog ratings) {
     this.psam = Assert.notNull(psam, "psam");
     this.journal = Assert.notNull(journal, "journal");
     this.policy = Assert.notNull(policy, "policy");
     this.outcomes = Assert.notNull(outcomes, "outcomes");
+    this.ratings = ratings;
     psamOk(WalletApdus.select(WalletApdus.PSAM_AID), "SELECT");
     posId = psamOk(WalletApdus.psamGetData(0x01), "GET DATA POS id");
     posCertificate = psamOk(WalletApdus.psamGetData(0x02), "GET DATA certificate");
@@ -81,6 +98,11 @@ public final class WalletKernel {
   /** Outcomes this kernel wrote to cards (the card answered 9000 to WRITE BACK) since it started. */
   public long writeBacksApplied() {
     return writeBacksApplied;
+  }
+
+  /** Ratings this kernel wrote to cards (the card answered 9000 to WRITE RATING) since it started. */
+  public long ratingsWritten() {
+    return ratingsWritten;
   }
 
   /**
@@ -113,6 +135,7 @@ public final class WalletKernel {
       return new Outcome.Approved(record, Receipt.of(record), card.apdus, card.bytes);
     }
     state = writeBackIfListed(card, state);
+    state = writeRatingIfNewer(card, state);
     if (!state.blocked() && outcomes.blocked(state.cardId())) {
       return new Outcome.Declined("card on the issuer's deny list", 0, card.apdus);
     }
@@ -223,11 +246,35 @@ public final class WalletKernel {
     }
     byte[] d = response.data();
     writeBacksApplied++;
-    long debt = ByteBuffer.wrap(d, 1, 4).getInt() & 0xFFFF_FFFFL;
-    return new CardState(state.cardId(), state.suite(), state.currencyNumeric(), state.balanceMinor(), state.counter(),
-        state.loadNumber(), debt, state.offlineLeft(), d[0] & 0xFF, 0, 0, state.rating(), state.allowanceMinor(),
-        state.purchaseMaxMinor(), state.balanceCapMinor(), state.cardChallenge(), state.lastPosId(),
-        state.lastPosChallenge(), state.certificate());
+    return state.afterWriteBack(d[0] & 0xFF, ByteBuffer.wrap(d, 1, 4).getInt() & 0xFFFF_FFFFL);
+  }
+
+  /**
+   * Writes the listed rating when it is newer than the card's (docs/wallet-apdus.md §3.8) and logs
+   * the card's signed confirmation (fsync) for the day file; returns the state with the new rating.
+   * A refusal is logged and the tap goes on with the card's own rating.
+   */
+  private CardState writeRatingIfNewer(Counting card, CardState state) {
+    if (ratings == null || state.blocked()) {
+      return state;
+    }
+    Optional<OutcomeList.SignedRating> listed = outcomes.rating(state.cardId());
+    if (listed.isEmpty() || listed.get().version() <= state.ratingVersion()) {
+      return state;
+    }
+    ResponseApdu response = card.transmit(WalletApdus.writeRating(state.cardId(), listed.get()));
+    if (!response.isOk()) {
+      LOG.warn("Wallet rating refused [card={}, version={}, sw={}]", state.cardIdHex().substring(12),
+          listed.get().version(), Integer.toHexString(response.sw()));
+      return state;
+    }
+    RatingConfirmation confirmation = RatingConfirmation.fromAnswer(state.cardId(), state.currencyNumeric(),
+        response.data());
+    ratings.append(confirmation);
+    ratingsWritten++;
+    LOG.info("Wallet rating written [card={}, version={}, band={}, allowanceMinor={}]", state.cardIdHex().substring(12),
+        confirmation.version(), confirmation.band(), confirmation.allowanceMinor());
+    return state.afterRating(confirmation);
   }
 
   /** Reads the card's state (SELECT, INITIALIZE PURCHASE with a zero challenge); changes nothing. */

@@ -16,6 +16,8 @@ public final class WalletStatus {
   public static final int REFERENCED_DATA_NOT_FOUND = 0x6A88;
   public static final int INSUFFICIENT_BALANCE = 0x9401;
   public static final int LOAD_NUMBER_WRONG = 0x9403;
+  public static final int RATING_NOT_NEWER = 0x9404;
+  public static final int RATING_OTHER_CARD = 0x9405;
   public static final int PURCHASE_LIMIT = 0x9410;
   public static final int BALANCE_CAP = 0x9411;
   public static final int OFFLINE_COUNT_EXHAUSTED = 0x9412;
@@ -39,6 +41,8 @@ public final class WalletStatus {
       Map.entry(0x9401, "insufficient offline balance"),
       Map.entry(0x9402, "counter exhausted"),
       Map.entry(0x9403, "load number not the card's next (replay)"),
+      Map.entry(0x9404, "rating not newer than the card's (rollback)"),
+      Map.entry(0x9405, "rating for another card"),
       Map.entry(0x9410, "per-purchase limit exceeded"),
       Map.entry(0x9411, "balance cap exceeded"),
       Map.entry(0x9412, "offline count exhausted: go online"),

@@ -69,7 +69,6 @@ class WalletFiguresTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void offlinePurchase_apdusBytesAirTimeCardTimeAndPosCpu(AlgorithmSuite suite) {
-    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     WalletScheme scheme = new WalletScheme(suite, 5);
     WalletScheme.Sim wallet = scheme.newWallet(WalletWorld.CARD, new WalletScheme.Limits(5_000, 2_000_000, 0, 100, 3));
     WalletScheme.Sim psamSim = scheme.newPsam(WalletWorld.POS);
@@ -77,26 +76,66 @@ class WalletFiguresTest {
     try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"))) {
       WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), OutcomeList.empty());
       kernel.load(wallet.channel(), 1_000_000, scheme::signLoad);
-      long[] posCpuNs = new long[PURCHASES];
-      Metered last = null;
-      for (int i = 0; i < PURCHASES; i++) {
-        wallet.reinsert();
-        Metered card = new Metered(wallet.channel());
-        psam.insideCpuNs = 0;
-        long start = cpu.getCurrentThreadCpuTime();
-        WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
-        long total = cpu.getCurrentThreadCpuTime() - start;
-        assertThat(outcome).isInstanceOf(WalletKernel.Outcome.Approved.class);
-        posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
-        last = card;
+      purchases(suite, kernel, wallet, psam, i -> { });
+    }
+  }
+
+  /** {@link #PURCHASES} purchases, each after {@code beforeEach} (not timed); prints the last one's figures. */
+  private static void purchases(AlgorithmSuite suite, WalletKernel kernel, WalletScheme.Sim wallet, Metered psam,
+      java.util.function.IntConsumer beforeEach) {
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long[] posCpuNs = new long[PURCHASES];
+    Metered last = null;
+    for (int i = 0; i < PURCHASES; i++) {
+      beforeEach.accept(i);
+      wallet.reinsert();
+      Metered card = new Metered(wallet.channel());
+      psam.insideCpuNs = 0;
+      long start = cpu.getCurrentThreadCpuTime();
+      WalletKernel.Outcome outcome = kernel.purchase(card, 100 + i);
+      long total = cpu.getCurrentThreadCpuTime() - start;
+      assertThat(outcome).isInstanceOf(WalletKernel.Outcome.Approved.class);
+      posCpuNs[i] = total - card.insideCpuNs - psam.insideCpuNs;
+      last = card;
+    }
+    report(suite, last, posCpuNs);
+  }
+
+  /** The same purchase at a tap that also writes a new rating (one more APDU: WRITE RATING). */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void purchaseWithARatingWrite_apdusBytesAirTimeCardTimeAndPosCpu(AlgorithmSuite suite) {
+    WalletScheme scheme = new WalletScheme(suite, 5);
+    WalletScheme.Sim wallet = scheme.newWallet(WalletWorld.CARD, new WalletScheme.Limits(5_000, 2_000_000, 0, 100, 3));
+    WalletScheme.Sim psamSim = scheme.newPsam(WalletWorld.POS);
+    Metered psam = new Metered(psamSim.channel());
+    OutcomeList.SignedRating[] listed = new OutcomeList.SignedRating[1];
+    OutcomeList list = new OutcomeList() {
+      @Override
+      public java.util.Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+        return java.util.Optional.empty();
       }
-      report(suite, last, posCpuNs);
+
+      @Override
+      public java.util.Optional<SignedRating> rating(byte[] cardId) {
+        return java.util.Optional.of(listed[0]);
+      }
+    };
+    try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + "-rated.journal"));
+        RatingConfirmationLog ratings = RatingConfirmationLog.open(dir.resolve(suite + ".ratings"))) {
+      WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), list, ratings);
+      kernel.load(wallet.channel(), 1_000_000, scheme::signLoad);
+      // A new night's rating before every tap, signed outside the timed part.
+      purchases(suite, kernel, wallet, psam, i -> listed[0] = scheme.signRating(WalletWorld.CARD, 20_000 + i, 4, 10_000,
+          0x0F, scheme.issuerKeys));
+      assertThat(ratings.confirmations()).hasSize(PURCHASES);
     }
   }
 
   private static void report(AlgorithmSuite suite, Metered card, long[] posCpuNs) {
     assertThat(card.exchanges).hasSizeLessThanOrEqualTo(WalletKernel.WALLET_APDUS_MAX);
-    StringBuilder out = new StringBuilder("Wallet offline purchase figures, " + suite + "\n");
+    StringBuilder out = new StringBuilder("Wallet offline purchase figures, " + suite
+        + (card.exchanges.stream().anyMatch(e -> e[0] == 0x5C) ? ", with a rating written" : "") + "\n");
     double airMs = 0;
     int bytes = 0;
     for (int[] e : card.exchanges) {
@@ -105,15 +144,18 @@ class WalletFiguresTest {
       bytes += e[1] + e[2];
       out.append(String.format("  INS %02X: %3d bytes to card, %3d bytes from card, air %.1f ms%n", e[0], e[1], e[2], ms));
     }
-    double walletCardMs = 2 * SE_VERIFY_MS + SE_SIGN_MS;
+    long ratingWrites = card.exchanges.stream().filter(e -> e[0] == 0x5C).count();
+    // DEBIT: 2 verifications + 1 signature; WRITE RATING: 1 verification + 1 signature (the confirmation).
+    double walletCardMs = 2 * SE_VERIFY_MS + SE_SIGN_MS + ratingWrites * (SE_VERIFY_MS + SE_SIGN_MS);
     double psamInFieldMs = SE_SIGN_MS;
     double psamAfterMs = 2 * SE_VERIFY_MS + SE_SIGN_MS;
     long[] sorted = posCpuNs.clone();
     Arrays.sort(sorted);
     out.append(String.format("  wallet APDUs %d, bytes %d, modelled air time %.1f ms (ISO 14443-A 106 kbit/s)%n",
         card.exchanges.size(), bytes, airMs));
-    out.append(String.format("  modelled card time: wallet DEBIT 2 verify + 1 sign = %.0f ms; PSAM AUTHENTICATE 1 sign = %.0f ms"
-        + " (SE figures: sign %.0f ms, verify %.0f ms)%n", walletCardMs, psamInFieldMs, SE_SIGN_MS, SE_VERIFY_MS));
+    out.append(String.format("  modelled card time: wallet DEBIT 2 verify + 1 sign%s = %.0f ms; PSAM AUTHENTICATE 1 sign = %.0f ms"
+        + " (SE figures: sign %.0f ms, verify %.0f ms)%n", ratingWrites > 0 ? " + WRITE RATING 1 verify + 1 sign" : "",
+        walletCardMs, psamInFieldMs, SE_SIGN_MS, SE_VERIFY_MS));
     out.append(String.format("  modelled card in the field: %.0f ms (target <= 400, aim <= 250); PSAM after the tap"
         + " (certificate + countersign): %.0f ms%n", airMs + walletCardMs + psamInFieldMs, psamAfterMs));
     out.append(String.format("  POS CPU per purchase (kernel + journal, simulators excluded), %d purchases:"

@@ -173,6 +173,22 @@ final class WalletScheme {
     return new OutcomeList.SignedOutcome(pendingCounter, outcome, suite.signature().sign(signer.getPrivate(), input));
   }
 
+  /**
+   * The issuer's rating over 61 || card id || version || band || allowance || kinds || currency,
+   * signed by {@code signer} (the issuer's key, or a forger's).
+   */
+  OutcomeList.SignedRating signRating(byte[] cardId, long version, int band, long allowanceMinor, int kinds,
+      KeyPair signer) {
+    return new OutcomeList.SignedRating(version, band, allowanceMinor, kinds,
+        suite.signature().sign(signer.getPrivate(), ratingInput(0x61, cardId, version, band, allowanceMinor, kinds)));
+  }
+
+  /** A rating input: tag 61 (the issuer signs) or 71 (the card's confirmation). */
+  static byte[] ratingInput(int tag, byte[] cardId, long version, int band, long allowanceMinor, int kinds) {
+    return ByteBuffer.allocate(21).put((byte) tag).put(cardId).putInt((int) version).put((byte) band)
+        .putInt((int) allowanceMinor).put((byte) kinds).putShort((short) CNY).array();
+  }
+
   /** The card public key from its certificate (bytes 10..75), as a host key. */
   PublicKey cardKey(byte[] certificate) {
     return publicKey(Arrays.copyOfRange(certificate, 10, 75));

@@ -16,14 +16,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Tearing matrix: for every wallet APDU of a purchase, of the recovery tap after a lost DEBIT
- * response, of a purchase tap that writes an outcome back (completed and failed), and of a load,
+ * response, of a purchase tap that writes an outcome back (completed and failed), of a purchase
+ * tap that writes a rating, and of a load,
  * each fault of {@link FaultyCardChannel.Fault}; then the next tap completes the same operation on
  * a clean channel. After every case: the wallet's balance plus every offline value the POS recorded
  * equals the value loaded (nothing created or lost), the customer paid each purchase once, the
  * card's log and the POS journal hold the same purchases, the PSAM's sequence counts them, every
- * journalled card signature verifies, and a write-back or load took effect exactly once.
+ * journalled card signature verifies, and a write-back, rating or load took effect exactly once.
  */
 class WalletTearingMatrixTest {
+  private static final long RATING_VERSION = 20_500;
   @TempDir Path dir;
 
   enum Operation {
@@ -36,7 +38,9 @@ class WalletTearingMatrixTest {
     /** Pending part failed into debt: SELECT, INITIALIZE, WRITE BACK, DEBIT. */
     WRITE_BACK_FAILED(4),
     /** SELECT, INITIALIZE, LOAD. */
-    LOAD(3);
+    LOAD(3),
+    /** A newer rating listed: SELECT, INITIALIZE, WRITE RATING, DEBIT. */
+    RATING(4);
 
     final int apdus;
 
@@ -66,7 +70,7 @@ class WalletTearingMatrixTest {
     }
     System.out.println("Wallet tearing matrix " + suite + ": " + cases + " cases, " + violations.size() + " violations");
     violations.forEach(v -> System.out.println("  violation: " + v));
-    assertThat(cases).isEqualTo(3 * (3 + 3 + 4 + 4 + 3));
+    assertThat(cases).isEqualTo(3 * (3 + 3 + 4 + 4 + 3 + 4));
     assertThat(violations).isEmpty();
   }
 
@@ -105,6 +109,13 @@ class WalletTearingMatrixTest {
         world.loadedMinor += 5_000;
         expectedPurchases = 0;
       }
+      case RATING -> {
+        world.load(10_000);
+        world.listedRating = world.scheme.signRating(WalletWorld.CARD, RATING_VERSION, 4, 5_000, 0x0F,
+            world.scheme.issuerKeys);
+        tornThenClean(world, apdu, fault, ch -> world.kernel.purchase(ch, 1_250));
+        expectedPurchases = 1;
+      }
       default -> throw new IllegalStateException(op.toString());
     }
     CardState state = world.state();
@@ -134,6 +145,17 @@ class WalletTearingMatrixTest {
     if (state.pending() || state.debtMinor() != expectedDebt) {
       if (op != Operation.PURCHASE && op != Operation.RECOVERY && op != Operation.LOAD) {
         v.add("write-back: pending " + state.pending() + ", debt " + state.debtMinor() + ", expected " + expectedDebt);
+      }
+    }
+    if (op == Operation.RATING) {
+      // Written exactly once: the card holds it, and the POS logged at most one confirmation (none
+      // when the WRITE RATING answer itself was lost: docs/wallet-apdus.md §3.8).
+      List<RatingConfirmation> confirmed = world.ratingLog.confirmations();
+      boolean answerLost = apdu == 3 && fault == FaultyCardChannel.Fault.LOSE_RESPONSE;
+      if (state.ratingVersion() != RATING_VERSION || state.allowanceMinor() != 5_000
+          || confirmed.size() != (answerLost ? 0 : 1)) {
+        v.add("rating: card version " + state.ratingVersion() + ", allowance " + state.allowanceMinor() + ", "
+            + confirmed.size() + " confirmations logged");
       }
     }
     if (op == Operation.LOAD && (state.loadNumber() != 1 || state.balanceMinor() != 5_000)) {

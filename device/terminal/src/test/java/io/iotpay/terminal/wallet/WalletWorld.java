@@ -19,8 +19,11 @@ final class WalletWorld implements AutoCloseable {
   final WalletScheme.Sim wallet;
   final WalletScheme.Sim psam;
   final WalletJournal journal;
+  final RatingConfirmationLog ratingLog;
   final WalletKernel kernel;
   final Map<Long, OutcomeList.SignedOutcome> outcomes = new HashMap<>();
+  /** The rating the POS's list holds for the card, if any. */
+  OutcomeList.SignedRating listedRating;
   long loadedMinor;
 
   WalletWorld(WalletScheme scheme, Path dir, WalletScheme.Limits limits) {
@@ -28,8 +31,24 @@ final class WalletWorld implements AutoCloseable {
     wallet = scheme.newWallet(CARD, limits);
     psam = scheme.newPsam(POS);
     journal = WalletJournal.open(dir.resolve("pos.journal"));
-    OutcomeList list = (cardId, counter) -> Optional.ofNullable(outcomes.get(counter));
-    kernel = new WalletKernel(psam.channel(), journal, new RatingSplitPolicy(2), list);
+    ratingLog = RatingConfirmationLog.open(dir.resolve("pos.ratings"));
+    kernel = newKernel(new RatingSplitPolicy(2));
+  }
+
+  /** A kernel on this world's PSAM, journal, list and rating log (a POS restarted, or with another policy). */
+  WalletKernel newKernel(SplitPolicy policy) {
+    OutcomeList list = new OutcomeList() {
+      @Override
+      public Optional<SignedOutcome> find(byte[] cardId, long counter) {
+        return Optional.ofNullable(outcomes.get(counter));
+      }
+
+      @Override
+      public Optional<SignedRating> rating(byte[] cardId) {
+        return Optional.ofNullable(listedRating);
+      }
+    };
+    return new WalletKernel(psam.channel(), journal, policy, list, ratingLog);
   }
 
   static WalletWorld of(AlgorithmSuite suite, Path dir) {
@@ -75,5 +94,6 @@ final class WalletWorld implements AutoCloseable {
   @Override
   public void close() {
     journal.close();
+    ratingLog.close();
   }
 }

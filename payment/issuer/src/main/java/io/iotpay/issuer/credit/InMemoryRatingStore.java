@@ -68,6 +68,18 @@ public final class InMemoryRatingStore implements RatingStore {
   }
 
   @Override
+  public synchronized Optional<Rating> rating(CardholderId cardholder, LocalDate businessDate) {
+    NavigableMap<Long, Rating> ratings = byDate.get(businessDate);
+    return Optional.ofNullable(ratings == null ? null : ratings.get(cardholder.value()));
+  }
+
+  @Override
+  public synchronized boolean written(CardholderId cardholder, LocalDate businessDate) {
+    NavigableMap<LocalDate, Boolean> written = writtenByCardholder.get(cardholder.value());
+    return written != null && Boolean.TRUE.equals(written.get(businessDate));
+  }
+
+  @Override
   public synchronized boolean markWritten(CardholderId cardholder, LocalDate businessDate, Instant confirmedAt) {
     NavigableMap<LocalDate, Boolean> written = writtenByCardholder.get(cardholder.value());
     if (written == null || !Boolean.FALSE.equals(written.get(businessDate))) {

@@ -35,6 +35,12 @@ public interface RatingStore {
    */
   Optional<Rating> ratingForNextTap(CardholderId cardholder);
 
+  /** The cardholder's rating of that date, written or not; empty when there is none. */
+  Optional<Rating> rating(CardholderId cardholder, LocalDate businessDate);
+
+  /** True when the card's confirmation of the rating of that date was recorded ({@link #markWritten}). */
+  boolean written(CardholderId cardholder, LocalDate businessDate);
+
   /**
    * Records that the card confirmed writing the rating of that date.
    *

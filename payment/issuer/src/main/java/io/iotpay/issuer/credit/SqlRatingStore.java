@@ -174,6 +174,38 @@ public final class SqlRatingStore implements RatingStore {
     }
   }
 
+  @Override
+  public Optional<Rating> rating(CardholderId cardholder, LocalDate businessDate) {
+    String sql = SELECT_COLUMNS + "WHERE cardholder_id = ? AND business_day = ?";
+    try (Connection connection = database.connection(); PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setLong(1, cardholder.value());
+      select.setLong(2, businessDate.toEpochDay());
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(ratingOf(row)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("credit: reading the rating of cardholder " + cardholder.value(), e);
+    }
+  }
+
+  @Override
+  public boolean written(CardholderId cardholder, LocalDate businessDate) {
+    String sql = "SELECT written_at_ms FROM credit_rating WHERE cardholder_id = ? AND business_day = ?";
+    try (Connection connection = database.connection(); PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setLong(1, cardholder.value());
+      select.setLong(2, businessDate.toEpochDay());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return false;
+        }
+        row.getLong(1);
+        return !row.wasNull();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("credit: reading the rating of cardholder " + cardholder.value(), e);
+    }
+  }
+
   /** @throws CreditInputException if the stored row is not a valid rating */
   private static Rating ratingOf(ResultSet row) throws SQLException {
     CurrencyUnit currency = CurrencyUnit.of(row.getString(7));

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * byte is parsed, every offline debit verified under the card's key and cleared once (card id and
  * counter) from the card's shadow account to the POS's merchant, online parts matched (one the POS
  * has not yet pushed is applied from the file), the card's signed balance after each debit checked
- * against the shadow books, and the signed list of outcomes and blocked cards published.
+ * against the shadow books, and the signed list of outcomes, blocked cards and new ratings
+ * published; the cards' rating confirmations in a day file are handed to {@link WalletRatings}.
  *
  * <p>The scheme's rule for a failed online part: the card's first failed part becomes debt
  * (outcome 02), recovered at its next load; a second failed part while debt is unrecovered blocks
@@ -58,6 +59,8 @@ public final class WalletDayEnd {
   private final WriteBackSigner writeBacks;
   private final java.util.function.Function<String, Long> merchantAccountOfPos;
   private final java.util.function.LongSupplier transferIds;
+  /** Null: no ratings published, confirmations in day files skipped. */
+  private final WalletRatings ratings;
   private final Set<String> acceptedDays = new HashSet<>();
   /** card id → counter → cleared debit. */
   private final Map<String, TreeMap<Long, Cleared>> cleared = new HashMap<>();
@@ -84,12 +87,20 @@ public final class WalletDayEnd {
     }
   }
 
-  /** What one day file did. */
+  /** What one day file did; {@code ratingsConfirmed} ratings were marked written from its confirmations. */
   public record Clearing(String pos, int purchases, int cleared, int repeats, long offlineMinor,
-      int onlinePartsApplied) {}
+      int onlinePartsApplied, int ratingsConfirmed) {}
 
   public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
       java.util.function.Function<String, Long> merchantAccountOfPos, java.util.function.LongSupplier transferIds) {
+    this(parts, ledger, trust, writeBacks, merchantAccountOfPos, transferIds, null);
+  }
+
+  /** As above; {@code ratings} (may be null) publishes new ratings with every list and takes the cards' confirmations. */
+  public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
+      java.util.function.Function<String, Long> merchantAccountOfPos, java.util.function.LongSupplier transferIds,
+      WalletRatings ratings) {
+    this.ratings = ratings;
     this.parts = Assert.notNull(parts, "parts");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.trust = Assert.notNull(trust, "trust");
@@ -150,8 +161,26 @@ public final class WalletDayEnd {
       }
     }
     postAll(transfers);
+    int confirmed = confirmRatings(claims, read.confirmations());
     acceptedDays.add(key(claims));
-    return new Clearing(claims.sender().value(), read.purchases().size(), done, repeats, offline, applied);
+    return new Clearing(claims.sender().value(), read.purchases().size(), done, repeats, offline, applied, confirmed);
+  }
+
+  private int confirmRatings(FileClaims claims, List<WalletDayFile.Confirmation> confirmations) {
+    if (ratings == null) {
+      if (!confirmations.isEmpty()) {
+        LOG.warn("Wallet rating confirmations skipped: no rating service [pos={}, confirmations={}]",
+            claims.sender().value(), confirmations.size());
+      }
+      return 0;
+    }
+    int marked = 0;
+    for (WalletDayFile.Confirmation c : confirmations) {
+      if (ratings.confirm(c) == WalletRatings.Confirmation.MARKED_WRITTEN) {
+        marked++;
+      }
+    }
+    return marked;
   }
 
   private boolean genuine(SignedOnlinePart debit) {
@@ -248,7 +277,7 @@ public final class WalletDayEnd {
     listVersion++;
     try (OutputStream out = Files.newOutputStream(file)) {
       WalletListFile.write(out, trust.signer().certificate().party(), receiver, businessDate, listVersion,
-          CurrencyUnit.CNY, entries);
+          CurrencyUnit.CNY, entries, ratings == null ? List.of() : ratings.pending());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -262,6 +291,16 @@ public final class WalletDayEnd {
 
   public Set<String> blocked() {
     return Set.copyOf(blocked);
+  }
+
+  /** A card's offline debits cleared so far: how many, and their total. */
+  public record ClearedTotals(long debits, long offlineMinor) {}
+
+  /** The cleared offline debits of one card so far (zeros when none): the credit facts' purchases. */
+  public ClearedTotals clearedTotals(String cardIdHex) {
+    TreeMap<Long, Cleared> mine = cleared.get(cardIdHex);
+    return mine == null ? new ClearedTotals(0, 0)
+        : new ClearedTotals(mine.size(), mine.values().stream().mapToLong(Cleared::offlineMinor).sum());
   }
 
   /** Offline debits cleared so far. */

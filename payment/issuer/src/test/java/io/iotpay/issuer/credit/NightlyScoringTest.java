@@ -239,6 +239,16 @@ class NightlyScoringTest {
     }
 
     @Override
+    public Optional<Rating> rating(CardholderId cardholder, LocalDate businessDate) {
+      return store.rating(cardholder, businessDate);
+    }
+
+    @Override
+    public boolean written(CardholderId cardholder, LocalDate businessDate) {
+      return store.written(cardholder, businessDate);
+    }
+
+    @Override
     public boolean markWritten(CardholderId cardholder, LocalDate businessDate, Instant confirmedAt) {
       return store.markWritten(cardholder, businessDate, confirmedAt);
     }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A wallet POS's day file (docs/wallet.md §3): one {@code P} line per journalled purchase,
  * {@code P;cardSignedDebit;cardSignature;psamSequence;psamSignature} (hex; the 51-byte DEBIT input
- * the card signed, then the signatures). The header's total is the sum of the offline parts, its
+ * the card signed, then the signatures), then one {@code C;confirmationInput;cardSignature} line per
+ * rating a card confirmed (the 21-byte input the card signed, docs/wallet-apdus.md §3.8). The header's total is the sum of the offline parts, its
  * record count the number of lines. The issuer reads every amount from the card-signed bytes.
  */
 public final class WalletDayFile {
@@ -20,6 +21,8 @@ public final class WalletDayFile {
   public static final int DEBIT_BYTES = 51;
   /** Bound on a DER signature over a 256-bit curve. */
   public static final int SIGNATURE_BYTES_MAX = 72;
+  /** Length of the card-signed rating confirmation. */
+  public static final int CONFIRMATION_BYTES = 21;
 
   private WalletDayFile() {}
 
@@ -53,18 +56,46 @@ public final class WalletDayFile {
     }
   }
 
+  /** A rating a card confirmed: the 21 bytes it signed ({@code 71 ‖ …}) and its signature. */
+  public record Confirmation(byte[] signedInput, byte[] cardSignature) {
+    public Confirmation {
+      signedInput = signedInput.clone();
+      cardSignature = cardSignature.clone();
+    }
+
+    @Override
+    public byte[] signedInput() {
+      return signedInput.clone();
+    }
+
+    @Override
+    public byte[] cardSignature() {
+      return cardSignature.clone();
+    }
+  }
+
   /** A read day file. */
-  public record Read(FileHeader header, List<Purchase> purchases) {}
+  public record Read(FileHeader header, List<Purchase> purchases, List<Confirmation> confirmations) {}
 
   /** Writes the day file of {@code sender} (the POS) for {@code receiver} (the issuer). */
   public static void write(OutputStream out, PartyId sender, PartyId receiver, LocalDate businessDate, long sequence,
       CurrencyUnit currency, List<Purchase> purchases) {
+    write(out, sender, receiver, businessDate, sequence, currency, purchases, List.of());
+  }
+
+  /** As above, with the rating confirmations after the purchases. */
+  public static void write(OutputStream out, PartyId sender, PartyId receiver, LocalDate businessDate, long sequence,
+      CurrencyUnit currency, List<Purchase> purchases, List<Confirmation> confirmations) {
     long total = purchases.stream().mapToLong(Purchase::offlineMinor).sum();
     FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_DAY, sender, receiver,
-        businessDate, sequence, purchases.size(), currency, total));
+        businessDate, sequence, purchases.size() + confirmations.size(), currency, total));
     for (Purchase p : purchases) {
       frame.line().text("P").separator().hex(p.signedDebit).separator().hex(p.cardSignature).separator()
           .number(p.psamSequence).separator().hex(p.psamSignature);
+      frame.endLine();
+    }
+    for (Confirmation c : confirmations) {
+      frame.line().text("C").separator().hex(c.signedInput).separator().hex(c.cardSignature);
       frame.endLine();
     }
     frame.finish();
@@ -79,8 +110,18 @@ public final class WalletDayFile {
     FramedFileReader frame = new FramedFileReader(in, limits, FileKind.WALLET_DAY);
     FileHeader header = frame.header();
     List<Purchase> purchases = new ArrayList<>();
+    List<Confirmation> confirmations = new ArrayList<>();
     long total = 0;
     while (frame.next()) {
+      if (frame.firstChar() == 'C') {
+        FieldCursor c = frame.fields("C", 3, "rating confirmation");
+        byte[] input = c.hex(1, "confirmation", CONFIRMATION_BYTES);
+        if (input.length != CONFIRMATION_BYTES || input[0] != 0x71) {
+          throw c.field("confirmation", "not a 21-byte card-signed rating confirmation");
+        }
+        confirmations.add(new Confirmation(input, c.hex(2, "card signature", SIGNATURE_BYTES_MAX)));
+        continue;
+      }
       FieldCursor f = frame.fields("P", 5, "wallet purchase");
       byte[] debit = f.hex(1, "debit", DEBIT_BYTES);
       if (debit.length != DEBIT_BYTES || debit[0] != 0x21) {
@@ -94,6 +135,6 @@ public final class WalletDayFile {
     if (total != header.totalMinor()) {
       throw new ProtocolException("wallet day file: total " + header.totalMinor() + " is not the offline sum " + total);
     }
-    return new Read(header, purchases);
+    return new Read(header, purchases, confirmations);
   }
 }

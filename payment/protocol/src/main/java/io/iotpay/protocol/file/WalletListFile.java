@@ -13,9 +13,10 @@ import java.util.List;
  * The wallet issuer's list for every POS (docs/wallet.md §4): the header's sequence is the list's
  * version. {@code A;cardId;counter;amount;01;issuerSignature} allows (a completed online part),
  * {@code D;cardId;counter;amount;02|03;issuerSignature} denies (a failed part: debt, or debt and
- * block), {@code B;cardId} names a blocked card. The issuer signature is the card-level WRITE BACK
- * signature (docs/wallet-apdus.md §3.4) the POS writes to the card; the file's own signature
- * (protocol.pki) is checked before any of it is read.
+ * block), {@code B;cardId} names a blocked card, {@code R;cardId;version;band;allowance;kinds;issuerSignature}
+ * carries a card's new credit rating. The issuer signatures are the card-level WRITE BACK and
+ * WRITE RATING signatures (docs/wallet-apdus.md §3.4) the POS passes to the card; the file's own
+ * signature (protocol.pki) is checked before any of it is read.
  */
 public final class WalletListFile {
   /** Bound on entries in one list. */
@@ -42,19 +43,57 @@ public final class WalletListFile {
     }
   }
 
+  /**
+   * One {@code R} line: the rating the card takes (docs/wallet-apdus.md §3.8).
+   *
+   * @param version 1..7FFFFFFF, newer ratings higher
+   * @param band the band byte the card holds, 0..255
+   * @param allowanceMinor 0..7FFFFFFF
+   * @param splitKinds purchase-kind mask, 0..255
+   * @param issuerSignature over 61 ‖ card id ‖ version ‖ band ‖ allowance ‖ kinds ‖ currency
+   */
+  public record Rating(byte[] cardId, long version, int band, long allowanceMinor, int splitKinds,
+      byte[] issuerSignature) {
+    public Rating {
+      cardId = cardId.clone();
+      issuerSignature = issuerSignature.clone();
+    }
+
+    @Override
+    public byte[] cardId() {
+      return cardId.clone();
+    }
+
+    @Override
+    public byte[] issuerSignature() {
+      return issuerSignature.clone();
+    }
+  }
+
   /** A read list. */
-  public record Read(FileHeader header, List<Entry> entries) {}
+  public record Read(FileHeader header, List<Entry> entries, List<Rating> ratings) {}
 
   public static void write(OutputStream out, PartyId issuer, PartyId receiver, LocalDate businessDate, long version,
       CurrencyUnit currency, List<Entry> entries) {
+    write(out, issuer, receiver, businessDate, version, currency, entries, List.of());
+  }
+
+  /** Writes the outcome lines, then one {@code R} line per rating. */
+  public static void write(OutputStream out, PartyId issuer, PartyId receiver, LocalDate businessDate, long version,
+      CurrencyUnit currency, List<Entry> entries, List<Rating> ratings) {
     FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_LIST, issuer, receiver,
-        businessDate, version, entries.size(), currency, 0));
+        businessDate, version, entries.size() + ratings.size(), currency, 0));
     for (Entry e : entries) {
       LineBuilder line = frame.line().text(String.valueOf(e.kind())).separator().hex(e.cardId);
       if (e.kind() != 'B') {
         line.separator().number(e.pendingCounter()).separator().number(e.pendingMinor()).separator()
             .number(e.outcome()).separator().hex(e.issuerSignature);
       }
+      frame.endLine();
+    }
+    for (Rating r : ratings) {
+      frame.line().text("R").separator().hex(r.cardId).separator().number(r.version()).separator().number(r.band())
+          .separator().number(r.allowanceMinor()).separator().number(r.splitKinds()).separator().hex(r.issuerSignature);
       frame.endLine();
     }
     frame.finish();
@@ -69,8 +108,13 @@ public final class WalletListFile {
     FileLimits bounded = new FileLimits(limits.lineBytesMax(), Math.min(limits.recordsMax(), ENTRIES_MAX));
     FramedFileReader frame = new FramedFileReader(in, bounded, FileKind.WALLET_LIST);
     List<Entry> entries = new ArrayList<>();
+    List<Rating> ratings = new ArrayList<>();
     while (frame.next()) {
       char kind = frame.firstChar();
+      if (kind == 'R') {
+        ratings.add(rating(frame.fields("R", 7, "rating")));
+        continue;
+      }
       FieldCursor f = switch (kind) {
         case 'B' -> frame.fields("B", 2, "blocked card");
         case 'A' -> frame.fields("A", 6, "allow");
@@ -91,6 +135,16 @@ public final class WalletListFile {
       entries.add(new Entry(kind, cardId, f.number(2, "counter", 1, 0x7FFF_FFFFL),
           f.number(3, "amount", 1, 0x7FFF_FFFFL), outcome, f.hex(5, "issuer signature", 72)));
     }
-    return new Read(frame.header(), entries);
+    return new Read(frame.header(), entries, ratings);
+  }
+
+  private static Rating rating(FieldCursor f) {
+    byte[] cardId = f.hex(1, "card id", 8);
+    if (cardId.length != 8) {
+      throw f.field("card id", "not 8 bytes");
+    }
+    return new Rating(cardId, f.number(2, "version", 1, 0x7FFF_FFFFL), (int) f.number(3, "band", 0, 0xFF),
+        f.number(4, "allowance", 0, 0x7FFF_FFFFL), (int) f.number(5, "kinds", 0, 0xFF),
+        f.hex(6, "issuer signature", 72));
   }
 }

@@ -61,4 +61,46 @@ class WalletFilesTest {
     assertThatThrownBy(() -> WalletListFile.read(new ByteArrayInputStream(bad.toByteArray()), FileLimits.defaults()))
         .isInstanceOf(ProtocolException.class).hasMessageContaining("outcome");
   }
+
+  @Test
+  void ratingLinesAndConfirmationLinesRoundTrip_andMalformedOnesAreRefused() {
+    byte[] card = {0x62, 0x10, 0, 0, 0, 0, 0, 1};
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    WalletListFile.write(list, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 4, CurrencyUnit.CNY,
+        List.of(new WalletListFile.Entry('B', card, 0, 0, 0, new byte[0])),
+        List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, new byte[70])));
+    WalletListFile.Read read = WalletListFile.read(new ByteArrayInputStream(list.toByteArray()), FileLimits.defaults());
+    assertThat(read.header().recordCount()).isEqualTo(2);
+    assertThat(read.entries()).hasSize(1);
+    assertThat(read.ratings()).singleElement().satisfies(r -> {
+      assertThat(r.cardId()).isEqualTo(card);
+      assertThat(r.version()).isEqualTo(20_500);
+      assertThat(r.band()).isEqualTo(4);
+      assertThat(r.allowanceMinor()).isEqualTo(10_000);
+      assertThat(r.splitKinds()).isEqualTo(0x0F);
+    });
+    String text = list.toString(StandardCharsets.US_ASCII);
+    String kindsOutOfRange = text.replace("|10000|15|", "|10000|256|");
+    assertThat(kindsOutOfRange).isNotEqualTo(text);
+    assertThatThrownBy(() -> WalletListFile.read(new ByteArrayInputStream(kindsOutOfRange.getBytes(
+        StandardCharsets.US_ASCII)), FileLimits.defaults())).isInstanceOf(ProtocolException.class);
+
+    byte[] confirmation = new byte[21];
+    confirmation[0] = 0x71;
+    ByteArrayOutputStream day = new ByteArrayOutputStream();
+    WalletDayFile.write(day, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 2, CurrencyUnit.CNY,
+        List.of(new WalletDayFile.Purchase(debit(7), new byte[70], 1, new byte[70])),
+        List.of(new WalletDayFile.Confirmation(confirmation, new byte[71])));
+    WalletDayFile.Read readDay = WalletDayFile.read(new ByteArrayInputStream(day.toByteArray()), FileLimits.defaults());
+    assertThat(readDay.header().totalMinor()).isEqualTo(7);
+    assertThat(readDay.purchases()).hasSize(1);
+    assertThat(readDay.confirmations()).singleElement()
+        .satisfies(c -> assertThat(c.signedInput()).isEqualTo(confirmation));
+    String dayText = day.toString(StandardCharsets.US_ASCII);
+    String notAConfirmation = dayText.replace("C|71", "C|72");
+    assertThat(notAConfirmation).isNotEqualTo(dayText);
+    assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(notAConfirmation.getBytes(
+        StandardCharsets.US_ASCII)), FileLimits.defaults())).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("confirmation");
+  }
 }
