@@ -30,20 +30,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -177,7 +172,7 @@ class NodeCloneRestartTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void aClonesSuspicion_survivesRestarts_untilTheOperatorClearsIt(String database, AlgorithmSuite suite) throws Exception {
-    String jdbcUrl = database.equals("postgresql") ? freshPostgresSchema() : "jdbc:sqlite:" + dataDir.resolve("node.db");
+    String jdbcUrl = database.equals("postgresql") ? ServeWalkthroughTest.freshPostgresSchema() : "jdbc:sqlite:" + dataDir.resolve("node.db");
     SecretKeyBytes master = new SecretKeyBytes(RANDOM.generateSeed(PlatformKeyStore.MASTER_KEY_BYTES));
     ManualBusinessClock clock = new ManualBusinessClock(T0, BusinessDayRule.UTC_MIDNIGHT);
     KeyPair carKey = suite.signature().generateKeyPair(RANDOM);
@@ -252,15 +247,5 @@ class NodeCloneRestartTest {
   private static EnvelopeClient client(PlatformSigningKey answerKey, SoftwareDeviceSigner signer, long lastCounter) {
     return new EnvelopeClient(signer, new InMemoryMessageCounter(lastCounter),
         new PlatformTrust(answerKey.suite(), answerKey.keyId(), answerKey.keys().getPublic()), null, RANDOM);
-  }
-
-  private static String freshPostgresSchema() throws Exception {
-    String url = System.getenv("IOTPAY_TEST_POSTGRES_URL");
-    Assumptions.assumeTrue(url != null && !url.isBlank(), "IOTPAY_TEST_POSTGRES_URL not set: the PostgreSQL case is skipped");
-    String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    }
-    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 }

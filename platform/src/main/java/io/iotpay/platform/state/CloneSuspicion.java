@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param evidenceDropped conflicting observations seen while suspected but not kept, because the
  *     evidence was full; 0 or more
  * @param verdictAt when the operator cleared or confirmed it; null while {@link Status#SUSPECTED}
- * @param verdictReason the operator's reason; null while {@link Status#SUSPECTED}
+ * @param verdictReason the operator's reason, never blank with a verdict; null while {@link Status#SUSPECTED}
  * @param verdictAuditIndex the verdict's leaf in the audit log; null when the node records none
  */
 public record CloneSuspicion(
@@ -57,6 +57,9 @@ public record CloneSuspicion(
     }
     if ((status == Status.SUSPECTED) != (verdictAt == null)) {
       throw new StateInputException("clone suspicion of " + deviceId + ": a verdict time goes with a verdict, and only with one");
+    }
+    if (status != Status.SUSPECTED && (verdictReason == null || verdictReason.isBlank())) {
+      throw new StateInputException("clone suspicion of " + deviceId + ": a verdict needs the operator's reason");
     }
   }
 

@@ -255,24 +255,7 @@ public final class DeviceStateRegistry {
    * @throws StateStoreException when the verdict could not be stored (nothing changed)
    */
   public boolean clearCloneSuspicion(DeviceId deviceId, String reason, Long auditIndex) {
-    Slot slot = slots.get(deviceId);
-    if (slot == null) {
-      return false;
-    }
-    synchronized (slot) {
-      CloneSuspicion current = slot.suspicion;
-      if (current == null || current.status() != CloneSuspicion.Status.SUSPECTED) {
-        return false;
-      }
-      storeVerdict(slot, current.withVerdict(CloneSuspicion.Status.CLEARED, clock.now(), reason, auditIndex));
-      DeviceState before = slot.state;
-      slot.suspicion = null;
-      slot.newestConsidered = null;
-      slot.state = before.withCloneSuspicion(null);
-      slot.recent.clear();
-      publish(List.of(new StateChange(StateChangeKind.CLONE_SUSPICION_CLEARED, before, slot.state, clock.now(), "cleared by operator")));
-      return true;
-    }
+    return verdict(deviceId, CloneSuspicion.Status.CLEARED, reason, auditIndex);
   }
 
   /**
@@ -285,6 +268,11 @@ public final class DeviceStateRegistry {
    * @throws StateStoreException when the verdict could not be stored (nothing changed)
    */
   public boolean confirmCloneSuspicion(DeviceId deviceId, String reason, Long auditIndex) {
+    return verdict(deviceId, CloneSuspicion.Status.CONFIRMED, reason, auditIndex);
+  }
+
+  /** Stores the verdict, then applies it: a clearing lifts the suspicion, a confirmation keeps it in force for good. */
+  private boolean verdict(DeviceId deviceId, CloneSuspicion.Status verdict, String reason, Long auditIndex) {
     Slot slot = slots.get(deviceId);
     if (slot == null) {
       return false;
@@ -294,9 +282,18 @@ public final class DeviceStateRegistry {
       if (current == null || current.status() != CloneSuspicion.Status.SUSPECTED) {
         return false;
       }
-      CloneSuspicion confirmed = current.withVerdict(CloneSuspicion.Status.CONFIRMED, clock.now(), reason, auditIndex);
-      storeVerdict(slot, confirmed);
-      slot.suspicion = confirmed;
+      CloneSuspicion decided = current.withVerdict(verdict, clock.now(), reason, auditIndex);
+      storeVerdict(slot, decided);
+      if (verdict == CloneSuspicion.Status.CONFIRMED) {
+        slot.suspicion = decided;
+        return true;
+      }
+      DeviceState before = slot.state;
+      slot.suspicion = null;
+      slot.newestConsidered = null;
+      slot.state = before.withCloneSuspicion(null);
+      slot.recent.clear();
+      publish(List.of(new StateChange(StateChangeKind.CLONE_SUSPICION_CLEARED, before, slot.state, clock.now(), "cleared by operator")));
       return true;
     }
   }

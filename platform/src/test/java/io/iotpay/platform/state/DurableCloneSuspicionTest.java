@@ -75,6 +75,9 @@ class DurableCloneSuspicionTest {
       message(registry, "real-2", REAL_PLACE, 4);
       assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isEqualTo(flagged.summary());
       assertThat(registry.cloneSuspicion(car)).contains(flagged);
+      // A verdict without a reason is refused with a typed error, and changes nothing.
+      assertThatThrownBy(() -> registry.clearCloneSuspicion(car, " ", null)).isInstanceOf(StateInputException.class);
+      assertThat(registry.cloneSuspicion(car)).contains(flagged);
       assertThat(registry.clearCloneSuspicion(car, "the real device was re-keyed", 42L)).isTrue();
     }
     try (Database database = Database.open(url, 4)) {
