@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param evidence the conflicting observations, oldest first, at most the registry's
  *     {@code cloneEvidenceRowsMax}; never null
  * @param evidenceDropped conflicting observations seen while suspected but not kept, because the
- *     evidence was full; 0 or more
+ *     evidence was full; 0 or more. The database has it exactly as of the last verdict, else as of the
+ *     last power of two it reached (a lower bound, at least half the count), so a flood is not a write
+ *     per message
  * @param verdictAt when the operator cleared or confirmed it; null while {@link Status#SUSPECTED}
  * @param verdictReason the operator's reason, never blank with a verdict; null while {@link Status#SUSPECTED}
  * @param verdictAuditIndex the verdict's leaf in the audit log; null when the node records none

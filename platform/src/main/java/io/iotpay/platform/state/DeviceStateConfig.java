@@ -18,7 +18,8 @@ package io.iotpay.platform.state;
  *     exhaust memory; 1..100,000,000
  * @param cloneEvidenceRowsMax evidence rows kept per clone suspicion, in memory and in the database
  *     (default 32): a clone that keeps sending conflicting messages adds rows up to it, then is only
- *     counted ({@link CloneSuspicion#evidenceDropped}), so a flood cannot grow the table; 3..1,024 (3:
+ *     counted ({@link CloneSuspicion#evidenceDropped}, stored at powers of two), so a flood can neither
+ *     grow the table nor cost a write per message; 3..1,024 (3:
  *     the messages of one interleaving, A, B, A)
  */
 public record DeviceStateConfig(

@@ -482,9 +482,12 @@ public final class DeviceStateRegistry {
       }
       slot.newestConsidered = newer.getLast();
       CloneSuspicion more = current.withMore(newer, config.cloneEvidenceRowsMax());
-      if (more != current) {
-        slot.suspicion = more;
-        int firstNew = Math.min(current.evidence().size(), more.evidence().size());
+      slot.suspicion = more;
+      // Past the cap only the count grows: it is stored when it reaches the next power of two (and
+      // exactly with a verdict), so a flood costs the database about log2(n) writes, not n.
+      boolean rowsAdded = more.evidence().size() > current.evidence().size();
+      if (rowsAdded || Long.highestOneBit(more.evidenceDropped()) > Long.highestOneBit(current.evidenceDropped())) {
+        int firstNew = current.evidence().size();
         slot.unsavedFrom = slot.unsavedFrom < 0 ? firstNew : Math.min(slot.unsavedFrom, firstNew);
       }
       return state;

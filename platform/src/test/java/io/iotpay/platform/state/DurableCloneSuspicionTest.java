@@ -128,9 +128,22 @@ class DurableCloneSuspicionTest {
       assertThat(flooded.evidence()).extracting(CloneEvidence::counter).containsExactly(1L, 2L, 3L, 4L, 5L);
       assertThat(flooded.evidenceDropped()).isEqualTo(195);
       assertThat(evidenceRows(database)).isEqualTo(5);
+      // The count is stored when it reaches a power of two: 1, 2, 4, …, 128 (8 writes for 195 messages).
+      assertThat(storedDropped(database)).isEqualTo(128);
     }
     try (Database database = Database.open(url, 4)) {
-      assertThat(DeviceStateRegistry.open(database, clock, config).cloneSuspicion(car)).contains(flooded);
+      DeviceStateRegistry registry = DeviceStateRegistry.open(database, clock, config);
+      CloneSuspicion reloaded = registry.cloneSuspicion(car).orElseThrow();
+      assertThat(reloaded.evidence()).isEqualTo(flooded.evidence());
+      assertThat(reloaded.evidenceDropped()).isEqualTo(128);
+      // A verdict stores the exact count.
+      message(registry, "real-2", REAL_PLACE, 201);
+      message(registry, "clone-2", CLONE_PLACE, 202);
+      message(registry, "real-2", REAL_PLACE, 203);
+      assertThat(registry.cloneSuspicion(car).orElseThrow().evidenceDropped()).isEqualTo(131);
+      assertThat(registry.confirmCloneSuspicion(car, "a clone at 203.0.113.9", null)).isTrue();
+      assertThat(storedDropped(database)).isEqualTo(131);
+      assertThat(evidenceRows(database)).isEqualTo(5);
     }
   }
 
@@ -190,6 +203,17 @@ class DurableCloneSuspicionTest {
       try (ResultSet rows = select.executeQuery()) {
         assertThat(rows.next()).isTrue();
         return rows.getString(1) + "|" + rows.getString(2) + "|" + rows.getLong(3);
+      }
+    }
+  }
+
+  private long storedDropped(Database database) throws Exception {
+    try (Connection connection = database.connection();
+        PreparedStatement select = connection.prepareStatement("SELECT evidence_dropped FROM platform_clone_suspicion WHERE device_id = ?")) {
+      select.setString(1, car.value());
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        return rows.getLong(1);
       }
     }
   }
