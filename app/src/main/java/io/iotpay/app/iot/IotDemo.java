@@ -493,7 +493,7 @@ public final class IotDemo {
     AttackRecords.Verdict verdict = records.verdict(kind, subject, mark);
     if (kind == Attack.CLONE_RACING && verdict.blocked()) {
       // The operator investigates, re-keys nothing in this demo, and clears the flag for the real device.
-      node.states.clearCloneSuspicion(victim.id);
+      node.states.clearCloneSuspicion(victim.id, "demo: the operator read the evidence and cleared the flag", null);
     }
     if (verdict.blocked()) {
       attacksBlocked++;

@@ -163,7 +163,8 @@ public final class IotNode implements AutoCloseable {
     this.identity = new IdentityService(new DeviceRegistry(database), deviceCas, IdentityConfig.defaults());
     this.envelopes = new EnvelopeService(identity, new CounterStore(database), answerKeys,
         id -> Optional.ofNullable(payloadKeys.get(id)), EnvelopeService.ENVELOPE_BYTES_MAX_DEFAULT, random);
-    this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
+    // Clone suspicions, their evidence and the operator's verdicts are in the database: a restart keeps them.
+    this.states = DeviceStateRegistry.open(database, clock, DeviceStateConfig.defaults());
     this.mandates = MandateRegistry.open(database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
     byte[] issuerSecrets = issuerSecrets(databaseFile, random);

@@ -103,8 +103,8 @@ final class ArchitectureRules {
   /**
    * The platform's packages and what each may use, of ours and of libraries: doors → inbox → the
    * domain. Only doors use a transport library (Javalin, HiveMQ, Californium); JDBC only in the packages
-   * that keep records (identity, envelope counters, mandates, decisions) and in the operator API's
-   * error table (a store failure is a 503).
+   * that keep records (identity, envelope counters, device state's clone suspicions, mandates, decisions)
+   * and in the operator API's error table (a store failure is a 503).
    */
   static Map<String, String[]> platformPackages() {
     Map<String, String[]> table = new LinkedHashMap<>();
@@ -121,7 +121,7 @@ final class ArchitectureRules {
     table.put("inbox", allow(ours("inbox", "envelope", "identity", "state", "rules", "decision")));
     table.put("envelope", allow(ours("envelope", "identity"), JDBC));
     table.put("identity", allow(ours("identity"), JDBC, BOUNCY_CASTLE));
-    table.put("state", allow(ours("state", "identity")));
+    table.put("state", allow(ours("state", "identity"), JDBC));
     table.put("rules", allow(ours("rules", "decision", "identity"), JACKSON));
     table.put("decision", allow(ours("decision", "identity", "mandate", "risk", "state"), "io.iotpay.ledger..", JDBC));
     table.put("mandate", allow(ours("mandate", "identity", "state"), JDBC));

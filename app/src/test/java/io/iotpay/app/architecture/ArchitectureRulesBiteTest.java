@@ -43,7 +43,7 @@ class ArchitectureRulesBiteTest {
     FIXTURES.put("platform.inbox", "io.iotpay.platform.inbox.archfixtures.InboxUsingADoor");
     FIXTURES.put("platform.envelope", "io.iotpay.platform.envelope.archfixtures.EnvelopeUsingJavalin");
     FIXTURES.put("platform.identity", "io.iotpay.platform.identity.archfixtures.IdentityUsingDecisions");
-    FIXTURES.put("platform.state", "io.iotpay.platform.state.archfixtures.StateUsingJdbc");
+    FIXTURES.put("platform.state", "io.iotpay.platform.state.archfixtures.StateUsingTheInbox");
     FIXTURES.put("platform.rules", "io.iotpay.platform.rules.archfixtures.RulesUsingCalifornium");
     FIXTURES.put("platform.decision", "io.iotpay.platform.decision.archfixtures.DecisionUsingHiveMq");
     FIXTURES.put("platform.mandate", "io.iotpay.platform.mandate.archfixtures.MandateUsingTheInbox");

@@ -159,9 +159,10 @@ class ServeWalkthroughTest {
     }
   }
 
-  private static String freshPostgresSchema() throws Exception {
+  /** A fresh schema's JDBC URL on {@code IOTPAY_TEST_POSTGRES_URL}; the test is skipped when the variable is unset. */
+  static String freshPostgresSchema() throws Exception {
     String url = System.getenv("IOTPAY_TEST_POSTGRES_URL");
-    Assumptions.assumeTrue(url != null && !url.isBlank(), "IOTPAY_TEST_POSTGRES_URL not set: the PostgreSQL walk-through is skipped");
+    Assumptions.assumeTrue(url != null && !url.isBlank(), "IOTPAY_TEST_POSTGRES_URL not set: the PostgreSQL case is skipped");
     String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA " + schema);

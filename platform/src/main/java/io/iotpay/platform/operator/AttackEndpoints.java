@@ -10,6 +10,8 @@ import io.iotpay.platform.identity.DeviceStatus;
 import io.iotpay.platform.inbox.SecurityEvent;
 import io.iotpay.platform.inbox.SecurityEventLog;
 import io.iotpay.platform.inbox.Transport;
+import io.iotpay.platform.state.CloneEvidence;
+import io.iotpay.platform.state.CloneSuspicion;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -111,8 +113,8 @@ final class AttackEndpoints {
 
   private void clone(Context ctx) {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
-    String evidence = verdicts.evidence(id).orElse(null);
-    Exchange.json(ctx, 200, cloneView(services.devices().find(id).orElseThrow(), evidence));
+    CloneSuspicion suspicion = verdicts.suspicion(id).orElse(null);
+    Exchange.json(ctx, 200, cloneView(services.devices().find(id).orElseThrow(), suspicion));
   }
 
   private void clearClone(Context ctx) {
@@ -125,16 +127,36 @@ final class AttackEndpoints {
   private void confirmClone(Context ctx) {
     DeviceId id = Exchange.deviceId(ctx.pathParam("id"));
     CloneVerdicts.Verdict verdict = verdicts.confirm(id, reason(ctx));
-    Exchange.json(ctx, 200, cloneView(verdict.device(), verdict.evidence()).put("audit_index", verdict.auditIndex()));
+    Exchange.json(ctx, 200, cloneView(verdict.device(), services.states().cloneSuspicion(id).orElse(null))
+        .put("audit_index", verdict.auditIndex()));
   }
 
-  private static ObjectNode cloneView(DeviceRecord device, String evidence) {
+  /** The device and its suspicion in force (null: none): the summary, its verdict so far and each evidence row. */
+  private static ObjectNode cloneView(DeviceRecord device, CloneSuspicion suspicion) {
     ObjectNode node = Exchange.JSON.createObjectNode();
     node.put("device_id", device.deviceId().value());
     node.put("status", device.status().name());
-    node.put("clone_suspected", evidence != null);
-    node.put("evidence", evidence);
+    node.put("clone_suspected", suspicion != null);
+    node.put("evidence", suspicion == null ? null : suspicion.summary());
     node.put("revoked", device.status() == DeviceStatus.REVOKED);
+    if (suspicion == null) {
+      return node;
+    }
+    node.put("clone_status", suspicion.status().name());
+    node.put("suspected_at", suspicion.suspectedAt().toString());
+    node.put("verdict_reason", suspicion.verdictReason());
+    ArrayNode rows = node.putArray("evidence_rows");
+    for (CloneEvidence row : suspicion.evidence()) {
+      ObjectNode r = rows.addObject()
+          .put("kind", row.kind().name())
+          .put("at", row.at().toString())
+          .put("place", row.place())
+          .put("session", row.session());
+      if (row.kind() == CloneEvidence.Kind.MESSAGE) {
+        r.put("counter", row.counter());
+      }
+    }
+    node.put("evidence_dropped", suspicion.evidenceDropped());
     return node;
   }
 

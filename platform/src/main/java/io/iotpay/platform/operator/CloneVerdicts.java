@@ -3,7 +3,8 @@ package io.iotpay.platform.operator;
 import io.iotpay.platform.access.http.ApiException;
 import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceRecord;
-import io.iotpay.platform.state.DeviceState;
+import io.iotpay.platform.identity.DeviceStatus;
+import io.iotpay.platform.state.CloneSuspicion;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * ({@code POST /v1/devices/{id}/clone/clear|confirm}) and the console's device page: <b>clear</b> (a
  * false alarm: payments are decided again) or <b>confirm</b> (the key is in two hands: the device is
  * revoked, the identity service's recorded status change). Each verdict is first appended to the
- * audit log (when there is one), so a store failure changes nothing. Thread-safe when its services are.
+ * audit log (when there is one), so a store failure changes nothing; then the state registry records
+ * it (in the node's database, so a restart keeps a cleared suspicion cleared and a confirmed one in
+ * force). A confirmed suspicion is final: neither verdict applies to it again (409 CLONE_CONFIRMED).
+ * Thread-safe when its services are.
  */
 public final class CloneVerdicts {
   private static final Logger LOG = LoggerFactory.getLogger(CloneVerdicts.class);
@@ -43,24 +47,30 @@ public final class CloneVerdicts {
    */
   public record Verdict(DeviceRecord device, String evidence, Long auditIndex) {}
 
-  /** The device's clone evidence now; empty when it is not suspected. @throws ApiException 404 UNKNOWN_DEVICE */
-  public Optional<String> evidence(DeviceId id) {
+  /**
+   * The device's clone suspicion in force (suspected, or confirmed) with its evidence; empty when there is none.
+   *
+   * @throws ApiException 404 UNKNOWN_DEVICE
+   */
+  public Optional<CloneSuspicion> suspicion(DeviceId id) {
     requireDevice(id);
-    return services.states().state(id).map(DeviceState::cloneSuspicion);
+    return services.states().cloneSuspicion(id);
   }
 
   /**
    * A false alarm: clears the suspicion.
    *
    * @param reason 1..{@value #REASON_CHARS_MAX} characters, no control characters
-   * @throws ApiException 400 bad reason, 404 UNKNOWN_DEVICE, 409 NO_CLONE_SUSPICION, 503 UNAVAILABLE (audit log not written; nothing changed)
+   * @throws ApiException 400 bad reason, 404 UNKNOWN_DEVICE, 409 NO_CLONE_SUSPICION or CLONE_CONFIRMED, 503 UNAVAILABLE
+   *     (audit log not written; nothing changed)
+   * @throws io.iotpay.platform.state.StateStoreException when the registry could not store the verdict (nothing changed but the audit leaf)
    */
   public Verdict clear(DeviceId id, String reason) {
     DeviceRecord device = requireDevice(id);
     String why = requireReason(reason);
     String evidence = requireSuspicion(id);
     Long auditIndex = record("clone-cleared", id, why, evidence);
-    if (!services.states().clearCloneSuspicion(id)) {
+    if (!services.states().clearCloneSuspicion(id, why, auditIndex)) {
       throw noSuspicion(id);
     }
     LOG.warn("Clone suspicion cleared by the operator [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence, auditIndex);
@@ -71,22 +81,35 @@ public final class CloneVerdicts {
    * The key is in two hands: revokes the device, with the reason and the evidence as its status reason.
    *
    * @param reason 1..{@value #REASON_CHARS_MAX} characters, no control characters
-   * @throws ApiException as {@link #clear}; an identity refusal (a device already revoked) as its {@code IdentityException}
+   * @throws ApiException as {@link #clear}; an identity refusal as its {@code IdentityException}
+   * @throws io.iotpay.platform.state.StateStoreException as {@link #clear} (the device is revoked; a retry records the verdict)
    */
   public Verdict confirm(DeviceId id, String reason) {
-    requireDevice(id);
+    DeviceRecord device = requireDevice(id);
     String why = requireReason(reason);
     String evidence = requireSuspicion(id);
     String statusReason = clip("clone confirmed: " + why + " (evidence: " + evidence + ")", REASON_CHARS_MAX);
     Long auditIndex = record("clone-confirmed", id, why, evidence);
-    services.identity().revoke(id, statusReason, services.clock().now());
+    // Revoked first, so the key stops working even if the registry cannot store the verdict; a retry
+    // (the device already revoked, e.g. by hand) then records it.
+    if (device.status() != DeviceStatus.REVOKED) {
+      services.identity().revoke(id, statusReason, services.clock().now());
+    }
+    if (!services.states().confirmCloneSuspicion(id, why, auditIndex)) {
+      throw noSuspicion(id);
+    }
     LOG.warn("Clone confirmed by the operator; device revoked [device={}, reason={}, evidence={}, auditIndex={}]", id, why, evidence,
         auditIndex);
     return new Verdict(requireDevice(id), evidence, auditIndex);
   }
 
+  /** The summary of the suspicion awaiting a verdict. @throws ApiException 409 when there is none, or it is confirmed */
   private String requireSuspicion(DeviceId id) {
-    return services.states().state(id).map(DeviceState::cloneSuspicion).orElseThrow(() -> noSuspicion(id));
+    CloneSuspicion suspicion = services.states().cloneSuspicion(id).orElseThrow(() -> noSuspicion(id));
+    if (suspicion.status() == CloneSuspicion.Status.CONFIRMED) {
+      throw new ApiException(409, "CLONE_CONFIRMED", "device " + id + " is a confirmed clone (revoked): the verdict is final");
+    }
+    return suspicion.summary();
   }
 
   private static ApiException noSuspicion(DeviceId id) {

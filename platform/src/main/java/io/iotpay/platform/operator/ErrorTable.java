@@ -7,6 +7,7 @@ import io.iotpay.platform.decision.DecisionStoreException;
 import io.iotpay.platform.identity.IdentityException;
 import io.iotpay.platform.mandate.MandateException;
 import io.iotpay.platform.mandate.MandateStoreException;
+import io.iotpay.platform.state.StateStoreException;
 import java.sql.SQLException;
 
 /**
@@ -37,6 +38,7 @@ final class ErrorTable {
       case IdentityException identity -> new ApiException(status(identity.reason()), identity.reason().name(), identity.getMessage());
       case DecisionStoreException store -> unavailable(store);
       case MandateStoreException store -> unavailable(store);
+      case StateStoreException store -> unavailable(store);
       // Endpoints looked up the mandate or payment first: what the service still refuses is a state conflict.
       case DecisionInputException decision -> ApiException.conflict("CONFLICT", decision.getMessage());
       case MandateException mandate -> ApiException.badRequest(mandate.getMessage());

@@ -46,6 +46,15 @@ public record DeviceState(
     return new DeviceState(deviceId, Connectivity.ONLINE, at, null, false, null, null, -1, null, null, 0, 0, 0, null, false);
   }
 
+  /**
+   * A device known after a restart only by its clone suspicion (loaded from the database): offline,
+   * last seen when it was suspected, until it is heard from again.
+   */
+  static DeviceState restored(DeviceId deviceId, Instant suspectedAt, String cloneSuspicion) {
+    return new DeviceState(deviceId, Connectivity.OFFLINE, suspectedAt, null, false, null, null, -1, null, null, 0, 0, 0, cloneSuspicion,
+        false);
+  }
+
   /** How long the device has been silent at {@code now} (zero if {@code now} is before last seen). */
   public Duration silentFor(Instant now) {
     Duration silence = Duration.between(lastSeen, now);

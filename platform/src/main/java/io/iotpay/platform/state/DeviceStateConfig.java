@@ -16,12 +16,18 @@ package io.iotpay.platform.state;
  *     moves from one network to another does not come back to the first within it); 1..1 day
  * @param devicesMax devices tracked at most (default 1,000,000), so unauthenticated noise cannot
  *     exhaust memory; 1..100,000,000
+ * @param cloneEvidenceRowsMax evidence rows kept per clone suspicion, in memory and in the database
+ *     (default 32): a clone that keeps sending conflicting messages adds rows up to it, then is only
+ *     counted ({@link CloneSuspicion#evidenceDropped}, stored at powers of two), so a flood can neither
+ *     grow the table nor cost a write per message; 3..1,024 (3:
+ *     the messages of one interleaving, A, B, A)
  */
 public record DeviceStateConfig(
     long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax,
-    long clonePlaceWindowMs) {
+    long clonePlaceWindowMs, int cloneEvidenceRowsMax) {
   private static final long DAY_MS = 86_400_000L;
   private static final long CLONE_PLACE_WINDOW_MS_DEFAULT = 60_000;
+  private static final int CLONE_EVIDENCE_ROWS_MAX_DEFAULT = 32;
 
   /** @throws StateInputException when a value is outside its bound */
   public DeviceStateConfig {
@@ -31,11 +37,13 @@ public record DeviceStateConfig(
     check(sessionsRememberedMax >= 1 && sessionsRememberedMax <= 1024, "sessionsRememberedMax", sessionsRememberedMax);
     check(devicesMax >= 1 && devicesMax <= 100_000_000, "devicesMax", devicesMax);
     check(clonePlaceWindowMs >= 1 && clonePlaceWindowMs <= DAY_MS, "clonePlaceWindowMs", clonePlaceWindowMs);
+    check(cloneEvidenceRowsMax >= 3 && cloneEvidenceRowsMax <= 1024, "cloneEvidenceRowsMax", cloneEvidenceRowsMax);
   }
 
-  /** With the default {@code clonePlaceWindowMs}. */
+  /** With the default {@code clonePlaceWindowMs} and {@code cloneEvidenceRowsMax}. */
   public DeviceStateConfig(long heartbeatTimeoutMs, long offlineTooLongMs, long travelSpeedKmhMax, int sessionsRememberedMax, int devicesMax) {
-    this(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, CLONE_PLACE_WINDOW_MS_DEFAULT);
+    this(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, CLONE_PLACE_WINDOW_MS_DEFAULT,
+        CLONE_EVIDENCE_ROWS_MAX_DEFAULT);
   }
 
   public static DeviceStateConfig defaults() {
@@ -43,19 +51,28 @@ public record DeviceStateConfig(
   }
 
   public DeviceStateConfig withOfflineTooLongMs(long value) {
-    return new DeviceStateConfig(heartbeatTimeoutMs, value, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, clonePlaceWindowMs);
+    return new DeviceStateConfig(heartbeatTimeoutMs, value, travelSpeedKmhMax, sessionsRememberedMax, devicesMax,
+        clonePlaceWindowMs, cloneEvidenceRowsMax);
   }
 
   public DeviceStateConfig withHeartbeatTimeoutMs(long value) {
-    return new DeviceStateConfig(value, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, clonePlaceWindowMs);
+    return new DeviceStateConfig(value, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax,
+        clonePlaceWindowMs, cloneEvidenceRowsMax);
   }
 
   public DeviceStateConfig withDevicesMax(int value) {
-    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, value, clonePlaceWindowMs);
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, value,
+        clonePlaceWindowMs, cloneEvidenceRowsMax);
   }
 
   public DeviceStateConfig withClonePlaceWindowMs(long value) {
-    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, value);
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, value,
+        cloneEvidenceRowsMax);
+  }
+
+  public DeviceStateConfig withCloneEvidenceRowsMax(int value) {
+    return new DeviceStateConfig(heartbeatTimeoutMs, offlineTooLongMs, travelSpeedKmhMax, sessionsRememberedMax, devicesMax, clonePlaceWindowMs,
+        value);
   }
 
   private static void check(boolean ok, String name, long value) {

@@ -1,12 +1,15 @@
 package io.iotpay.platform.state;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.platform.identity.DeviceId;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real-time state of every device: fed with {@link DeviceObservation}s by the access layer, read
@@ -29,27 +34,99 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * positions. Several sessions of one device from one place (HTTP keep-alive connections, reconnects)
  * are normal. The suspicion, with its evidence, stays until an operator clears or confirms it.
  *
+ * <p>Durable when {@link #open opened} on a database: each suspicion, each evidence row added to it
+ * (at most {@code cloneEvidenceRowsMax} per device) and each verdict is written before the registry
+ * shows it, and the suspicions in force are loaded at start, so a restart neither forgets a suspicion
+ * nor brings back a cleared one. If the database refuses a new suspicion's write, the suspicion still
+ * holds in memory (payments stay declined) and the write is tried again at the device's next
+ * observation.
+ *
  * <p>Thread-safe: changes for one device are serialised (per-device lock); reads never lock.
  */
 public final class DeviceStateRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceStateRegistry.class);
+
   private final BusinessClock clock;
   private final DeviceStateConfig config;
+  /** Where clone suspicions are kept; null: in memory only. */
+  private final CloneStore store;
   private final ConcurrentHashMap<DeviceId, Slot> slots = new ConcurrentHashMap<>();
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** One device: the published state and its latest fresh messages (for clone detection). */
+  /** One device: the published state, its latest fresh messages (for clone detection) and its clone suspicion. */
   private static final class Slot {
     volatile DeviceState state;
     final Deque<Fresh> recent = new ArrayDeque<>();
+    /** The suspicion in force (suspected or confirmed), or null. */
+    volatile CloneSuspicion suspicion;
+    /** The first evidence row of {@link #suspicion} not yet stored; -1 when everything is stored. */
+    int unsavedFrom = -1;
+    /** The newest conflicting observation already kept or counted (null: the newest evidence row). */
+    CloneEvidence newestConsidered;
   }
 
-  /** A fresh (counter-advancing) message: where it came from, when, and its counter. */
-  private record Fresh(String place, Instant at, long counter) {}
+  /** Observations in the order they were made (a device's fresh counters grow; positions are kept only when newer). */
+  private static final Comparator<CloneEvidence> OLDEST_FIRST =
+      Comparator.comparing(CloneEvidence::at).thenComparingLong(CloneEvidence::counter);
 
-  /** @param clock business time, for offline detection; never null */
+  /** A fresh (counter-advancing) message: where it came from, over which session, when, and its counter. */
+  private record Fresh(String place, String session, Instant at, long counter) {
+    CloneEvidence evidence() {
+      return new CloneEvidence(CloneEvidence.Kind.MESSAGE, at, place, session, counter);
+    }
+  }
+
+  /**
+   * A registry in memory only: a restart forgets every clone suspicion (tests, benchmarks).
+   *
+   * @param clock business time, for offline detection; never null
+   */
   public DeviceStateRegistry(BusinessClock clock, DeviceStateConfig config) {
+    this(clock, config, null);
+  }
+
+  private DeviceStateRegistry(BusinessClock clock, DeviceStateConfig config, CloneStore store) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.config = Objects.requireNonNull(config, "config");
+    this.store = store;
+  }
+
+  /**
+   * A registry that keeps clone suspicions, their evidence and the operator's verdicts in
+   * {@code database} (tables {@code platform_clone_suspicion} and {@code platform_clone_evidence},
+   * migrated here), with the suspicions in force loaded: each such device starts offline, last seen
+   * when it was suspected, with its suspicion.
+   *
+   * @throws StateStoreException when the tables cannot be read
+   * @throws StateInputException when more devices are suspected than {@code devicesMax}, or a stored row is malformed
+   */
+  public static DeviceStateRegistry open(Database database, BusinessClock clock, DeviceStateConfig config) {
+    DeviceStateRegistry registry = new DeviceStateRegistry(clock, config, new CloneStore(Objects.requireNonNull(database, "database")));
+    List<CloneSuspicion> loaded;
+    try {
+      loaded = registry.store.inForce();
+    } catch (SQLException e) {
+      throw new StateStoreException("the clone suspicions could not be read", e);
+    }
+    if (loaded.size() > config.devicesMax()) {
+      throw new StateInputException(loaded.size() + " devices are suspected of a clone, more than devicesMax " + config.devicesMax());
+    }
+    for (CloneSuspicion suspicion : loaded) {
+      Slot slot = new Slot();
+      slot.state = DeviceState.restored(suspicion.deviceId(), suspicion.suspectedAt(), suspicion.summary());
+      slot.suspicion = suspicion;
+      registry.slots.put(suspicion.deviceId(), slot);
+    }
+    if (!loaded.isEmpty()) {
+      LOG.warn("Clone suspicions loaded [inForce={}]", loaded.size());
+    }
+    return registry;
+  }
+
+  /** The device's clone suspicion in force (suspected, or confirmed), with its evidence; empty when there is none. Lock-free. */
+  public Optional<CloneSuspicion> cloneSuspicion(DeviceId deviceId) {
+    Slot slot = slots.get(deviceId);
+    return slot == null ? Optional.empty() : Optional.ofNullable(slot.suspicion);
   }
 
   /** Adds a listener told about every later change. */
@@ -106,12 +183,28 @@ public final class DeviceStateRegistry {
         case DeviceObservation.Message m -> message(slot, seen(before, m.at(), changes), m, changes);
         case DeviceObservation.FirmwareReported f -> firmware(seen(before, f.at(), changes), f, changes);
         case DeviceObservation.TamperReported t -> tamper(seen(before, t.at(), changes), t, changes);
-        case DeviceObservation.LocationReported l -> location(seen(before, l.at(), changes), l, changes);
+        case DeviceObservation.LocationReported l -> location(slot, seen(before, l.at(), changes), l, changes);
       };
+      storeSuspicion(slot);
       slot.state = after;
       publish(changes);
     }
     return changes;
+  }
+
+  /** Writes what is new of the slot's suspicion, before anyone sees it; on failure it holds in memory and is written next time. */
+  private void storeSuspicion(Slot slot) {
+    if (store == null || slot.unsavedFrom < 0) {
+      return;
+    }
+    CloneSuspicion suspicion = slot.suspicion;
+    try {
+      store.save(suspicion, slot.unsavedFrom);
+      slot.unsavedFrom = -1;
+    } catch (SQLException e) {
+      LOG.error("Clone suspicion not stored; it holds in memory and is written again at the device's next observation [device={}]",
+          suspicion.deviceId(), e);
+    }
   }
 
   /**
@@ -152,24 +245,70 @@ public final class DeviceStateRegistry {
   }
 
   /**
-   * Clears a clone suspicion after an operator investigated it (e.g. the real device was re-keyed).
+   * The operator's verdict that a suspicion is a false alarm (e.g. the real device was re-keyed):
+   * written as CLEARED (when the registry has a database), then lifted, so payments are decided again
+   * and a restart does not bring it back.
    *
-   * @return whether there was a suspicion to clear
+   * @param reason the operator's reason, never blank
+   * @param auditIndex the verdict's audit leaf, or null when the node records none
+   * @return whether there was a suspicion (not a confirmed one) to clear
+   * @throws StateStoreException when the verdict could not be stored (nothing changed)
    */
-  public boolean clearCloneSuspicion(DeviceId deviceId) {
+  public boolean clearCloneSuspicion(DeviceId deviceId, String reason, Long auditIndex) {
+    return verdict(deviceId, CloneSuspicion.Status.CLEARED, reason, auditIndex);
+  }
+
+  /**
+   * The operator's verdict that the key is in two hands: written as CONFIRMED (when the registry has
+   * a database); the suspicion stays in force for good (the caller revokes the device).
+   *
+   * @param reason the operator's reason, never blank
+   * @param auditIndex the verdict's audit leaf, or null when the node records none
+   * @return whether there was a suspicion (not yet confirmed) to confirm
+   * @throws StateStoreException when the verdict could not be stored (nothing changed)
+   */
+  public boolean confirmCloneSuspicion(DeviceId deviceId, String reason, Long auditIndex) {
+    return verdict(deviceId, CloneSuspicion.Status.CONFIRMED, reason, auditIndex);
+  }
+
+  /** Stores the verdict, then applies it: a clearing lifts the suspicion, a confirmation keeps it in force for good. */
+  private boolean verdict(DeviceId deviceId, CloneSuspicion.Status verdict, String reason, Long auditIndex) {
     Slot slot = slots.get(deviceId);
     if (slot == null) {
       return false;
     }
     synchronized (slot) {
-      DeviceState before = slot.state;
-      if (before.cloneSuspicion() == null) {
+      CloneSuspicion current = slot.suspicion;
+      if (current == null || current.status() != CloneSuspicion.Status.SUSPECTED) {
         return false;
       }
+      CloneSuspicion decided = current.withVerdict(verdict, clock.now(), reason, auditIndex);
+      storeVerdict(slot, decided);
+      if (verdict == CloneSuspicion.Status.CONFIRMED) {
+        slot.suspicion = decided;
+        return true;
+      }
+      DeviceState before = slot.state;
+      slot.suspicion = null;
+      slot.newestConsidered = null;
       slot.state = before.withCloneSuspicion(null);
       slot.recent.clear();
       publish(List.of(new StateChange(StateChangeKind.CLONE_SUSPICION_CLEARED, before, slot.state, clock.now(), "cleared by operator")));
       return true;
+    }
+  }
+
+  /** Stores a verdict with any evidence not yet stored; @throws StateStoreException when it could not be (nothing changed) */
+  private void storeVerdict(Slot slot, CloneSuspicion decided) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.save(decided, slot.unsavedFrom < 0 ? decided.evidence().size() : slot.unsavedFrom);
+      slot.unsavedFrom = -1;
+    } catch (SQLException e) {
+      throw new StateStoreException("the verdict on the clone suspicion of " + decided.deviceId() + " could not be stored; nothing changed",
+          e);
     }
   }
 
@@ -229,8 +368,7 @@ public final class DeviceStateRegistry {
       DeviceState after = state.withCounters(m.counter(), m.sessionId(), state.currentSession(), messages,
           state.duplicatesReceived(), state.counterRegressions());
       changes.add(new StateChange(StateChangeKind.COUNTER_ADVANCED, state, after, m.at(), "counter " + m.counter()));
-      String evidence = interleavedPlaces(slot, new Fresh(m.place(), m.at(), m.counter()));
-      return evidence == null ? after : suspectClone(after, m.at(), evidence, changes);
+      return interleavedPlaces(slot, after, new Fresh(m.place(), m.sessionId(), m.at(), m.counter()), changes);
     }
     if (m.counter() == state.highestCounter()) {
       DeviceState after = state.withCounters(state.highestCounter(), state.highestCounterSession(), state.currentSession(),
@@ -246,14 +384,13 @@ public final class DeviceStateRegistry {
   }
 
   /**
-   * Remembers {@code now} and answers the evidence when it shows two places at once: the device's
+   * Remembers {@code now} and suspects a clone when it shows two places at once: the device's
    * previous fresh message came from another place, and an earlier one from this place, within the
    * window (A, B, A). A device that moves from A to B and stays is not flagged; one that is at A and B
-   * at the same time, with fresh counters from both, is.
-   *
-   * @return the evidence (what, when, from where), or null
+   * at the same time, with fresh counters from both, is. The evidence is the three messages (what,
+   * when, from where).
    */
-  private String interleavedPlaces(Slot slot, Fresh now) {
+  private DeviceState interleavedPlaces(Slot slot, DeviceState state, Fresh now, List<StateChange> changes) {
     Fresh other = null;
     Fresh before = null;
     for (var it = slot.recent.descendingIterator(); it.hasNext(); ) {
@@ -273,11 +410,12 @@ public final class DeviceStateRegistry {
       slot.recent.removeFirst();
     }
     if (before == null) {
-      return null;
+      return state;
     }
-    return "fresh counters from two places within " + config.clonePlaceWindowMs() + " ms (interleaved places): counter "
+    String summary = "fresh counters from two places within " + config.clonePlaceWindowMs() + " ms (interleaved places): counter "
         + before.counter() + " from " + before.place() + " at " + before.at() + ", counter " + other.counter() + " from "
         + other.place() + " at " + other.at() + ", counter " + now.counter() + " from " + now.place() + " at " + now.at();
+    return suspectClone(slot, state, now.at(), summary, List.of(before.evidence(), other.evidence(), now.evidence()), changes);
   }
 
   private DeviceState firmware(DeviceState state, DeviceObservation.FirmwareReported f, List<StateChange> changes) {
@@ -299,7 +437,7 @@ public final class DeviceStateRegistry {
     return after;
   }
 
-  private DeviceState location(DeviceState state, DeviceObservation.LocationReported l, List<StateChange> changes) {
+  private DeviceState location(Slot slot, DeviceState state, DeviceObservation.LocationReported l, List<StateChange> changes) {
     if (state.locationAt() != null && !l.at().isAfter(state.locationAt())) {
       return state; // an older position delivered late says nothing new
     }
@@ -313,18 +451,52 @@ public final class DeviceStateRegistry {
     // km/h = (m / 1000) / (ms / 3,600,000)
     double speedKmh = metres * 3_600.0 / elapsedMs;
     if (speedKmh > config.travelSpeedKmhMax()) {
-      return suspectClone(after, l.at(), String.format(Locale.ROOT,
-          "moved %.0f m in %d ms (%.0f km/h > %d km/h: impossible travel)", metres, elapsedMs, speedKmh, config.travelSpeedKmhMax()), changes);
+      String session = state.currentSession() == null ? "unknown" : state.currentSession();
+      List<CloneEvidence> evidence = List.of(position(state.location(), state.locationAt(), session), position(l.location(), l.at(), session));
+      return suspectClone(slot, after, l.at(), String.format(Locale.ROOT, "moved %.0f m in %d ms (%.0f km/h > %d km/h: impossible travel)",
+          metres, elapsedMs, speedKmh, config.travelSpeedKmhMax()), evidence, changes);
     }
     return after;
   }
 
-  private DeviceState suspectClone(DeviceState state, Instant at, String reason, List<StateChange> changes) {
-    if (state.cloneSuspicion() != null) {
+  private static CloneEvidence position(GeoPoint point, Instant at, String session) {
+    return new CloneEvidence(CloneEvidence.Kind.POSITION, at,
+        String.format(Locale.ROOT, "%.6f,%.6f", point.latitudeDeg(), point.longitudeDeg()), session, -1);
+  }
+
+  /**
+   * Raises a suspicion with its evidence, or adds the evidence to the one in force (up to
+   * {@code cloneEvidenceRowsMax} rows, the rest only counted); marks what is new for {@link #storeSuspicion}.
+   */
+  private DeviceState suspectClone(Slot slot, DeviceState state, Instant at, String summary, List<CloneEvidence> evidence,
+      List<StateChange> changes) {
+    CloneSuspicion current = slot.suspicion;
+    if (current != null) {
+      // Only what is newer than everything kept or counted before: the earlier messages of an
+      // interleaving were themselves the newest of an earlier one.
+      CloneEvidence newest = slot.newestConsidered != null ? slot.newestConsidered
+          : current.evidence().isEmpty() ? null : current.evidence().getLast();
+      List<CloneEvidence> newer = evidence.stream().filter(e -> newest == null || OLDEST_FIRST.compare(e, newest) > 0).toList();
+      if (newer.isEmpty()) {
+        return state;
+      }
+      slot.newestConsidered = newer.getLast();
+      CloneSuspicion more = current.withMore(newer, config.cloneEvidenceRowsMax());
+      slot.suspicion = more;
+      // Past the cap only the count grows: it is stored when it reaches the next power of two (and
+      // exactly with a verdict), so a flood costs the database about log2(n) writes, not n.
+      boolean rowsAdded = more.evidence().size() > current.evidence().size();
+      if (rowsAdded || Long.highestOneBit(more.evidenceDropped()) > Long.highestOneBit(current.evidenceDropped())) {
+        int firstNew = current.evidence().size();
+        slot.unsavedFrom = slot.unsavedFrom < 0 ? firstNew : Math.min(slot.unsavedFrom, firstNew);
+      }
       return state;
     }
-    DeviceState after = state.withCloneSuspicion(reason);
-    changes.add(new StateChange(StateChangeKind.CLONE_SUSPECTED, state, after, at, reason));
+    slot.suspicion = CloneSuspicion.raised(state.deviceId(), summary, at, evidence, config.cloneEvidenceRowsMax());
+    slot.unsavedFrom = 0;
+    slot.newestConsidered = evidence.getLast();
+    DeviceState after = state.withCloneSuspicion(summary);
+    changes.add(new StateChange(StateChangeKind.CLONE_SUSPECTED, state, after, at, summary));
     return after;
   }
 

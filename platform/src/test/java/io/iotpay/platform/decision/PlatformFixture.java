@@ -157,7 +157,7 @@ public final class PlatformFixture implements AutoCloseable {
     this.database = database != null ? database : Database.open(jdbcUrl, 4);
     this.auditLog = AuditLog.open(this.database, AuditLogConfig.of(suite, auditKey).withClock(clock.asJavaClock()));
     this.ledger = Ledger.open(this.database, LedgerConfig.defaults(), clock.asJavaClock(), auditLog);
-    this.states = new DeviceStateRegistry(clock, DeviceStateConfig.defaults());
+    this.states = DeviceStateRegistry.open(this.database, clock, DeviceStateConfig.defaults());
     this.mandates = MandateRegistry.open(this.database, clock, merchants);
     this.risk = new RiskEngine(states, clock, riskConfig);
     this.host = new AuthorisationHost(ledger, AuthorisationHostConfig.defaults());
@@ -302,8 +302,8 @@ public final class PlatformFixture implements AutoCloseable {
 
   /**
    * Closes this platform and opens a new one on the same database file and audit key, as a restart
-   * does: the ledger, audit log and decisions come back from the store; device state, merchants and
-   * mandates (held in memory) do not.
+   * does: the ledger, audit log, decisions, mandates and clone suspicions come back from the store; the
+   * rest of the device state and the merchants (this fixture's directory is in memory) do not.
    */
   public PlatformFixture restart() throws Exception {
     assertThat(jdbcUrl).as("a fixture on a given database cannot restart").isNotNull();

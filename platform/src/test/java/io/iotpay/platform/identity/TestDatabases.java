@@ -24,11 +24,15 @@ public final class TestDatabases {
   }
 
   public static Database open(Database.Dialect dialect, Path tempDir) {
-    String url = switch (dialect) {
+    return Database.open(freshUrl(dialect, tempDir), 4);
+  }
+
+  /** The JDBC URL of a fresh, empty store (to open again, as a restart does); PostgreSQL skipped when not configured. */
+  public static String freshUrl(Database.Dialect dialect, Path tempDir) {
+    return switch (dialect) {
       case SQLITE -> "jdbc:sqlite:" + tempDir.resolve("identity-" + UUID.randomUUID() + ".db");
       case POSTGRESQL -> freshPostgresSchema();
     };
-    return Database.open(url, 4);
   }
 
   private static String freshPostgresSchema() {

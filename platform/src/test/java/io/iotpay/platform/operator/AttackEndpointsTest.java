@@ -114,6 +114,13 @@ class AttackEndpointsTest {
       JsonNode shown = f.call("GET", "/v1/devices/car-1/clone", f.operatorToken, null).json();
       assertThat(shown.get("clone_suspected").asBoolean()).isTrue();
       assertThat(shown.get("evidence").asText()).contains("http:198.51.100.7", "http:203.0.113.9", "counter 3");
+      assertThat(shown.get("clone_status").asText()).isEqualTo("SUSPECTED");
+      assertThat(shown.get("evidence_rows")).hasSize(3);
+      assertThat(shown.get("evidence_rows").get(1).get("kind").asText()).isEqualTo("MESSAGE");
+      assertThat(shown.get("evidence_rows").get(1).get("place").asText()).isEqualTo("http:203.0.113.9");
+      assertThat(shown.get("evidence_rows").get(1).get("session").asText()).isEqualTo("b");
+      assertThat(shown.get("evidence_rows").get(1).get("counter").asLong()).isEqualTo(2);
+      assertThat(shown.get("evidence_dropped").asLong()).isZero();
 
       assertThat(f.call("POST", "/v1/devices/car-1/clone/clear", null, reason).status()).isEqualTo(401);
       assertThat(f.call("POST", "/v1/devices/car-1/clone/clear", f.operatorToken, "{\"reason\":\"\"}").status()).isEqualTo(400);
@@ -135,6 +142,13 @@ class AttackEndpointsTest {
       // The revocation is the registry's recorded status change, with the reason and the evidence.
       assertThat(f.registry.find(id).orElseThrow().status().name()).isEqualTo("REVOKED");
       assertThat(f.registry.find(id).orElseThrow().statusReason()).startsWith("clone confirmed: two cars seen (evidence: ");
+      // A confirmed clone stays in force: shown as such, and neither verdict applies to it again.
+      JsonNode final_ = f.call("GET", "/v1/devices/car-1/clone", f.operatorToken, null).json();
+      assertThat(final_.get("clone_status").asText()).isEqualTo("CONFIRMED");
+      assertThat(final_.get("verdict_reason").asText()).isEqualTo("two cars seen");
+      Response again = f.call("POST", "/v1/devices/car-1/clone/clear", f.operatorToken, reason);
+      assertThat(again.status()).isEqualTo(409);
+      assertThat(again.error()).isEqualTo("CLONE_CONFIRMED");
       assertThat(f.call("GET", "/v1/devices/nobody/clone", f.operatorToken, null).status()).isEqualTo(404);
     }
   }

@@ -2,6 +2,7 @@ package io.iotpay.platform.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
@@ -129,6 +130,9 @@ class DeviceStateRegistryTest {
     assertThat(evidence).contains("interleaved places", "counter 1 from http:10.0.0.1 at 2026-11-02T08:00:00Z",
         "counter 3 from http:10.0.0.2", "counter 4 from http:10.0.0.1 at 2026-11-02T08:00:10Z");
     assertThat(kinds()).contains(StateChangeKind.CLONE_SUSPECTED);
+    assertThat(registry.cloneSuspicion(car).orElseThrow().evidence())
+        .extracting(CloneEvidence::counter, CloneEvidence::place, CloneEvidence::session)
+        .containsExactly(tuple(1L, "http:10.0.0.1", "a1"), tuple(3L, "http:10.0.0.2", "b1"), tuple(4L, "http:10.0.0.1", "a2"));
   }
 
   @Test
@@ -153,9 +157,15 @@ class DeviceStateRegistryTest {
     // Beijing, 1,000 km away, 10 minutes later.
     registry.observe(new DeviceObservation.LocationReported(car, clock.now(), new GeoPoint(39.9042, 116.4074)));
     assertThat(registry.state(car).orElseThrow().cloneSuspicion()).contains("impossible travel");
+    // The evidence: the two signed positions, when and where.
+    assertThat(registry.cloneSuspicion(car).orElseThrow().evidence()).extracting(CloneEvidence::kind, CloneEvidence::place, CloneEvidence::counter)
+        .containsExactly(tuple(CloneEvidence.Kind.POSITION, "31.320400,121.473700", -1L),
+            tuple(CloneEvidence.Kind.POSITION, "39.904200,116.407400", -1L));
 
-    assertThat(registry.clearCloneSuspicion(car)).isTrue();
+    assertThat(registry.clearCloneSuspicion(car, "the owner flew; the tracker was misread", null)).isTrue();
     assertThat(registry.state(car).orElseThrow().cloneSuspicion()).isNull();
+    assertThat(registry.cloneSuspicion(car)).isEmpty();
+    assertThat(registry.clearCloneSuspicion(car, "again", null)).as("nothing left to clear").isFalse();
     assertThat(kinds()).contains(StateChangeKind.CLONE_SUSPICION_CLEARED);
   }
 
@@ -195,5 +205,9 @@ class DeviceStateRegistryTest {
     assertThatThrownBy(() -> new DeviceObservation.Heartbeat(null, clock.now())).isInstanceOf(StateInputException.class);
     assertThatThrownBy(() -> new DeviceStateConfig(0, 1, 1, 1, 1)).isInstanceOf(StateInputException.class)
         .hasMessageContaining("heartbeatTimeoutMs");
+    assertThatThrownBy(() -> DeviceStateConfig.defaults().withCloneEvidenceRowsMax(2)).isInstanceOf(StateInputException.class)
+        .hasMessageContaining("cloneEvidenceRowsMax");
+    assertThatThrownBy(() -> DeviceStateConfig.defaults().withCloneEvidenceRowsMax(1_025)).isInstanceOf(StateInputException.class)
+        .hasMessageContaining("cloneEvidenceRowsMax");
   }
 }
