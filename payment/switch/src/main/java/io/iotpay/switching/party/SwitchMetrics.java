@@ -2,19 +2,16 @@ package io.iotpay.switching.party;
 
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.metrics.AuthorisationMetrics;
-import io.iotpay.protocol.metrics.MetricsListener;
 import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.online.PresentmentResult;
 import io.iotpay.switching.online.OnlineClearing;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The switch process's metrics (docs/metrics.md) and their listener. */
-final class SwitchMetrics implements AutoCloseable {
+/** The switch process's metrics (docs/metrics.md), served by its HTTP listener ({@link SwitchHttp}). */
+final class SwitchMetrics {
   /** Counter: answers the switch gave in an issuer's place. */
   static final String STAND_IN = "iotpay.switch.stand.in";
   /** Counter: issuer answers that came after stand-in had answered (logged and reconciled, not relayed). */
@@ -22,20 +19,16 @@ final class SwitchMetrics implements AutoCloseable {
   /** Gauge: stand-in advices queued for issuers and not yet acknowledged. */
   static final String ADVICES_PENDING = "iotpay.switch.advices.pending";
 
-  private final MetricsListener listener;
+  private final PartyMetrics metrics;
   private final Consumer<List<PresentmentResult>> clearing;
 
-  private SwitchMetrics(MetricsListener listener, Consumer<List<PresentmentResult>> clearing) {
-    this.listener = listener;
+  private SwitchMetrics(PartyMetrics metrics, Consumer<List<PresentmentResult>> clearing) {
+    this.metrics = metrics;
     this.clearing = clearing;
   }
 
-  /**
-   * Wires {@code online}'s answers into a new registry and serves it on a free port of
-   * {@code near}'s host.
-   */
-  static SwitchMetrics start(String id, OnlineSwitch online, List<PartyId> issuers, InetSocketAddress near)
-      throws IOException {
+  /** Wires {@code online}'s answers into a new registry. */
+  static SwitchMetrics start(String id, OnlineSwitch online, List<PartyId> issuers) {
     PartyMetrics metrics = new PartyMetrics("switch", id);
     Counter standIns = metrics.counter(STAND_IN, "answers the switch gave in an issuer's place");
     AuthorisationMetrics authorisations = metrics.authorisations();
@@ -53,8 +46,7 @@ final class SwitchMetrics implements AutoCloseable {
     metrics.gauge(ADVICES_PENDING, "stand-in advices queued for issuers, not yet acknowledged",
         () -> issuers.stream().mapToLong(online::pendingAdvices).sum());
     Consumer<List<PresentmentResult>> clearing = metrics.clearing();
-    return new SwitchMetrics(MetricsListener.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape),
-        clearing);
+    return new SwitchMetrics(metrics, clearing);
   }
 
   /** Counts a presentment file's results, once: a file taken now (a replay was counted when first taken). */
@@ -64,12 +56,8 @@ final class SwitchMetrics implements AutoCloseable {
     }
   }
 
-  int port() {
-    return listener.port();
-  }
-
-  @Override
-  public void close() {
-    listener.close();
+  /** The registry in Prometheus text. */
+  String scrape() {
+    return metrics.scrape();
   }
 }

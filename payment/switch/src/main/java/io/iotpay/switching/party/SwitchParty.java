@@ -20,6 +20,8 @@ import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.online.AcquirerEndpoint;
 import io.iotpay.switching.online.IssuerEndpoint;
 import io.iotpay.switching.online.OnlineClearing;
+import io.iotpay.switching.online.SettlementClose;
+import io.iotpay.switching.online.SettlementWindowStore;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
 import io.iotpay.switching.online.StandInLimits;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,12 @@ public final class SwitchParty implements AutoCloseable {
   public static final String DATABASE_FILE = "switch.db";
   private static final Set<String> CONFIG_KEYS = Set.of("id", "institution", "node", "currency", "store.suite",
       "advice.retry.ms", "acquirers", "issuers", "db");
-  private static final Set<String> KEY_NAMES = Set.of("store.pan.hash", "store.seal", "store.seal.mac");
+  /** The console's and the settlement API's operator token, in the sealed party keys (64 hex digits). */
+  static final String OPERATOR_TOKEN = "console.operator.token";
+  private static final Set<String> KEY_NAMES = Set.of("store.pan.hash", "store.seal", "store.seal.mac", OPERATOR_TOKEN);
+  private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{64}");
+  /** What a file received or sent is signed with: the party processes take and write unsigned files (docs/parties.md). */
+  static final String UNSIGNED = "unsigned";
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
   private static final Pattern NODE = Pattern.compile("[ -~]{8}");
   private static final Pattern PREFIX = Pattern.compile("[0-9]{1,11}");
@@ -100,11 +108,13 @@ public final class SwitchParty implements AutoCloseable {
   private final Database database;
   private final List<PartyId> acquirers;
   private final List<PartyId> issuers;
-  private final SwitchMetrics metrics;
+  private final SwitchHttp http;
+  private final SettlementClose settlement;
 
   private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
-      OnlineClearing clearing, PartyInbox inbox, SwitchMetrics metrics) {
-    this.metrics = metrics;
+      OnlineClearing clearing, PartyInbox inbox, SwitchHttp http, SettlementClose settlement) {
+    this.http = http;
+    this.settlement = settlement;
     this.online = online;
     this.clearing = clearing;
     this.inbox = inbox;
@@ -125,6 +135,9 @@ public final class SwitchParty implements AutoCloseable {
       random.nextBytes(key);
       keys.append(name).append('=').append(Hex.encode(key)).append('\n');
     }
+    byte[] token = new byte[32];
+    random.nextBytes(token);
+    keys.append(OPERATOR_TOKEN).append('=').append(java.util.HexFormat.of().formatHex(token)).append('\n');
     StringBuilder config = new StringBuilder("# iotpay switch party (docs/parties.md)\n")
         .append("id=").append(setup.id()).append('\n')
         .append("institution=").append(setup.institutionId()).append('\n')
@@ -162,23 +175,29 @@ public final class SwitchParty implements AutoCloseable {
     Parsed parsed = config(dataDir, options);
     Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
     OnlineSwitch online = null;
-    SwitchMetrics metrics = null;
+    SwitchHttp http = null;
     try {
       online = new OnlineSwitch(parsed.config(), database, Iso8583Wire.load()).start();
       List<PartyId> issuerIds = parsed.config().issuers().stream().map(IssuerEndpoint::issuer).toList();
-      metrics = SwitchMetrics.start(parsed.id(), online, issuerIds, parsed.config().acquirers().get(0).listen());
+      SwitchMetrics metrics = SwitchMetrics.start(parsed.id(), online, issuerIds);
       List<PartyId> acquirerIds = parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList();
       OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(PartyId.of(parsed.id()), parsed.currency(),
           parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
           PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
+      SettlementWindowStore windows = new SettlementWindowStore(database);
+      SettlementClose settlement = new SettlementClose(clearing, windows, parsed.currency(), issuerIds, acquirerIds,
+          Clock.systemUTC());
+      InetSocketAddress near = parsed.config().acquirers().get(0).listen();
+      http = SwitchHttp.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape, windows, settlement,
+          parsed.currency().minorDigits(), parsed.operatorToken(), Clock.systemUTC());
       OnlineSwitch running = online;
-      SwitchMetrics meters = metrics;
+      FileLog log = new FileLog(windows, Clock.systemUTC());
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
-          file -> intake(running, clearing, meters, file))), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, metrics);
+          file -> intake(running, clearing, metrics, log, file))), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, http, settlement);
     } catch (RuntimeException | IOException e) {
-      if (metrics != null) {
-        metrics.close();
+      if (http != null) {
+        http.close();
       }
       if (online != null) {
         online.close();
@@ -206,9 +225,31 @@ public final class SwitchParty implements AutoCloseable {
     return issuers;
   }
 
-  /** The metrics listener's port ({@code GET /metrics}, docs/metrics.md). */
+  /**
+   * The HTTP listener's port: {@code GET /metrics} (docs/metrics.md), the settlement API and the
+   * operator console at {@code /console} (docs/console.md).
+   */
   public int metricsPort() {
-    return metrics.port();
+    return http.port();
+  }
+
+  /** Closes business dates into settlement windows (docs/console.md, "The switch's console"). */
+  public SettlementClose settlement() {
+    return settlement;
+  }
+
+  /**
+   * The switch's operator token of a data directory, opened from its sealed keys: the console's login
+   * and the settlement API's bearer token. A secret.
+   *
+   * @throws PartyConfigException when the directory is not a switch's or its keys hold no token
+   */
+  public static String operatorToken(Path dataDir) {
+    String token = config(dataDir, Options.none()).operatorToken();
+    if (token == null) {
+      throw new PartyConfigException(KEYS_FILE + ": no " + OPERATOR_TOKEN + " (a switch directory written before the console)");
+    }
+    return token;
   }
 
   /** The switch itself (stand-in, advices, the message log). */
@@ -219,7 +260,7 @@ public final class SwitchParty implements AutoCloseable {
   /** Stops listening, writes the log queue, closes the links and the database. */
   @Override
   public void close() {
-    metrics.close();
+    http.close();
     inbox.close();
     online.close();
     database.close();
@@ -238,13 +279,14 @@ public final class SwitchParty implements AutoCloseable {
    * {@code clearing/out/}. Both steps are idempotent, so a kill -9 in between is repaired by taking
    * the file again at the next start.
    */
-  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, SwitchMetrics metrics, Path file)
-      throws Exception {
+  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, SwitchMetrics metrics,
+      FileLog log, Path file) throws Exception {
     if (file.getFileName().toString().startsWith("presentment-result-")) {
       try {
-        clearing.recordIssuerResults(file);
+        log.issuerResults(file, clearing.recordIssuerResults(file));
         return PartyInbox.Outcome.DONE;
       } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
+        log.issuerResultsRefused(file, e);
         return PartyInbox.Outcome.REFUSED;
       }
     }
@@ -253,8 +295,9 @@ public final class SwitchParty implements AutoCloseable {
     }
     OnlineClearing.Intake intake = clearing.accept(file);
     metrics.cleared(intake);
+    log.presentments(file, intake);
     if (intake.header() != null) {
-      clearing.writeIssuerFiles(intake.header().businessDate());
+      log.issuerFiles(clearing.writeIssuerFiles(intake.header().businessDate()));
     }
     return intake.taken() || intake.refusal() == OnlineClearing.Refusal.REPLAYED ? PartyInbox.Outcome.DONE
         : PartyInbox.Outcome.REFUSED;
@@ -264,7 +307,12 @@ public final class SwitchParty implements AutoCloseable {
     return address.getHostString() + ":" + address.getPort();
   }
 
-  private record Parsed(OnlineSwitchConfig config, String dbUrl, String id, CurrencyUnit currency) {}
+  private record Parsed(OnlineSwitchConfig config, String dbUrl, String id, CurrencyUnit currency, String operatorToken) {
+    @Override
+    public String toString() {
+      return "Parsed[id=" + id + "]"; // never the token
+    }
+  }
 
   private static Parsed config(Path dataDir, Options options) {
     PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false)
@@ -330,7 +378,7 @@ public final class SwitchParty implements AutoCloseable {
       String db = options.dbUrl() != null ? options.dbUrl()
           : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
       return new Parsed(config, db, p.matching("id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"),
-          currency);
+          currency, keys.has(OPERATOR_TOKEN) ? keys.matching(OPERATOR_TOKEN, TOKEN, "an operator token of 64 hex digits") : null);
     } catch (AssertionError e) {
       throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
     }
