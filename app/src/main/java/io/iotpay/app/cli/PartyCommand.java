@@ -146,17 +146,22 @@ public final class PartyCommand implements Runnable {
   }
 
   @Command(name = "operator-token", mixinStandardHelpOptions = true,
-      description = {"Print an acquirer's operator token (opened from its sealed keys): the login of its console",
-          "(http://HOST:PORT/console on its HTTP API's port) and the operator API's bearer token (docs/console.md).",
+      description = {"Print an acquirer's or the switch's operator token (opened from its sealed keys): the login of",
+          "its console (http://HOST:PORT/console on its HTTP port) and the operator API's bearer token (docs/console.md).",
           "A secret: print it only on your own terminal."})
   public static final class OperatorToken implements Callable<Integer> {
-    @Option(names = "--data-dir", required = true, description = "the acquirer's data directory (from 'party init')")
+    @Option(names = "--data-dir", required = true, description = "the acquirer's or the switch's data directory (from 'party init')")
     Path dataDir;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
+      if (java.nio.file.Files.isRegularFile(dataDir.resolve(SwitchParty.CONFIG_FILE))) {
+        spec.commandLine().getOut().println(SwitchParty.operatorToken(dataDir));
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       requireAcquirerDirectory(dataDir);
       spec.commandLine().getOut().println(AcquirerParty.operatorToken(dataDir));
       spec.commandLine().getOut().flush();
@@ -220,6 +225,9 @@ public final class PartyCommand implements Runnable {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides));
       spec.commandLine().getErr().println("iotpay party: switch metrics (GET /metrics) on port " + party.metricsPort());
+      spec.commandLine().getErr().println("iotpay party: switch console on http://127.0.0.1:" + party.metricsPort()
+          + "/console, settlement close POST /v1/settlement/{date}/close (log in with: iotpay party operator-token --data-dir "
+          + dataDir + ")");
       return serve("switch", party, party.ports(), spec);
     }
   }

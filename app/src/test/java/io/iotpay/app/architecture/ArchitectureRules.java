@@ -79,7 +79,7 @@ final class ArchitectureRules {
     // The parties meet only through protocol: none may use another party, a device, the platform or the app.
     rules.put("issuer", module("issuer", ISSUER, FOUNDATION, PROTOCOL, LEDGER));
     rules.put("acquirer", module("acquirer", ACQUIRER, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
-    rules.put("switch", module("switch", SWITCH, FOUNDATION, PROTOCOL, LEDGER));
+    rules.put("switch", module("switch", SWITCH, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     // Devices never use a payment party (nor the ledger, the platform or the app).
     rules.put("terminal", module("terminal", TERMINAL, FOUNDATION, PROTOCOL));
     rules.put("agent", module("agent", AGENT, FOUNDATION, PROTOCOL));
