@@ -162,7 +162,10 @@ public final class PartyCommand implements Runnable {
         spec.commandLine().getOut().flush();
         return 0;
       }
-      requireAcquirerDirectory(dataDir);
+      if (!java.nio.file.Files.isRegularFile(dataDir.resolve(AcquirerParty.CONFIG_FILE))) {
+        throw new InvalidInputException(dataDir + " is neither an acquirer's nor the switch's data directory (no "
+            + AcquirerParty.CONFIG_FILE + " or " + SwitchParty.CONFIG_FILE + ")");
+      }
       spec.commandLine().getOut().println(AcquirerParty.operatorToken(dataDir));
       spec.commandLine().getOut().flush();
       return 0;

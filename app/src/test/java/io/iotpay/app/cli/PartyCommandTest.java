@@ -3,6 +3,7 @@ package io.iotpay.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.acquirer.party.AcquirerParty;
+import io.iotpay.switching.party.SwitchParty;
 import io.iotpay.app.Main;
 import io.iotpay.app.party.HarnessCard;
 import io.iotpay.app.party.SchemeSetup;
@@ -137,22 +138,33 @@ class PartyCommandTest {
     assertThat(PartyInbox.dayEndDate(command)).hasToString("2026-12-07");
   }
 
-  /** ACQ1 is INTERNATIONAL and ACQ2 NATIONAL: each one's printed token opens its own console, not the other's. */
+  /**
+   * ACQ1 is INTERNATIONAL and ACQ2 NATIONAL: each one's printed token opens its own console, not the other's;
+   * the switch's printed token opens the switch's console and no acquirer's; an issuer's directory has none.
+   */
   @Test
-  void operatorTokenPrintsTheTokenThatOpensTheAcquirersConsole() throws Exception {
+  void operatorTokenPrintsTheTokenThatOpensThePartysConsole() throws Exception {
     Path scheme = dir.resolve("scheme");
     assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--acquirers", "2", "--cards", "1",
         "--base-port", "0").exitCode()).isZero();
-    Run notAcquirer = run("party", "operator-token", "--data-dir", scheme.resolve("switch").toString());
-    assertThat(notAcquirer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-    assertThat(notAcquirer.err()).contains("is not an acquirer's data directory");
+    Run issuer = run("party", "operator-token", "--data-dir", scheme.resolve("issuer-ISS1").toString());
+    assertThat(issuer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(issuer.err()).contains("is neither an acquirer's nor the switch's data directory");
     String acq1 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ1").toString()).out().strip();
     String acq2 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ2").toString()).out().strip();
+    String switching = run("party", "operator-token", "--data-dir", scheme.resolve("switch").toString()).out().strip();
     assertThat(acq1).matches("[0-9A-Fa-f]{32}").isNotEqualTo(acq2);
+    assertThat(switching).matches("[0-9a-f]{64}");
     try (AcquirerParty party = AcquirerParty.start(scheme.resolve("acquirer-ACQ2"), AcquirerParty.Options.none())) {
       String base = "http://127.0.0.1:" + party.registryPort();
       assertThat(consoleLogin(base, acq1)).as("another acquirer's token").isEqualTo(401);
+      assertThat(consoleLogin(base, switching)).as("the switch's token").isEqualTo(401);
       assertThat(consoleLogin(base, acq2)).isEqualTo(303);
+    }
+    try (SwitchParty party = SwitchParty.start(scheme.resolve("switch"), SwitchParty.Options.none())) {
+      String base = "http://127.0.0.1:" + party.metricsPort();
+      assertThat(consoleLogin(base, acq2)).as("an acquirer's token").isEqualTo(401);
+      assertThat(consoleLogin(base, switching)).isEqualTo(303);
     }
   }
 
