@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     name = "party",
     mixinStandardHelpOptions = true,
     subcommands = {PartyCommand.Init.class, PartyCommand.Issuer.class, PartyCommand.Switch.class,
-        PartyCommand.Acquirer.class, PartyCommand.DayEnd.class, PartyCommand.OperatorToken.class},
+        PartyCommand.Acquirer.class, PartyCommand.DayEnd.class, PartyCommand.OperatorToken.class, PartyCommand.Pay.class},
     description = {"Set up and run the card scheme's parties (acquirer, switch, issuer) as separate processes.",
         "See docs/parties.md."})
 public final class PartyCommand implements Runnable {
@@ -142,6 +142,68 @@ public final class PartyCommand implements Runnable {
       spec.commandLine().getOut().println("day-end " + day + " queued: " + command);
       spec.commandLine().getOut().flush();
       return 0;
+    }
+  }
+
+  @Command(name = "pay", mixinStandardHelpOptions = true,
+      description = {"Send one card payment to a running acquirer as its first terminal: an 0100 with a genuine ARQC made",
+          "from the scheme's cards.properties (TEST HARNESS ONLY), through the switch to the card's issuer. Prints",
+          "'approved <approval code> <STAN>' (exit 0) or 'declined <response code> <STAN>' (exit 1)."})
+  public static final class Pay implements Callable<Integer> {
+    @Option(names = "--scheme", required = true, description = "the scheme's directory (from 'party init --dir')")
+    Path scheme;
+
+    @Option(names = "--acquirer", description = "the acquirer, 1..9 (default: ${DEFAULT-VALUE})")
+    int acquirer = 1;
+
+    @Option(names = "--card", description = "the card's line in cards.properties, 1.. (default: ${DEFAULT-VALUE})")
+    int card = 1;
+
+    @Option(names = "--amount", required = true, description = "the amount, minor units (CNY), 1..99,999,999")
+    long amountMinor;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (amountMinor < 1 || amountMinor > 99_999_999) {
+        throw new InvalidInputException("--amount must be 1..99999999 minor units");
+      }
+      if (acquirer < 1 || acquirer > SchemeSetup.PARTIES_MAX) {
+        throw new InvalidInputException("--acquirer must be 1.." + SchemeSetup.PARTIES_MAX);
+      }
+      Path acquirerDir = scheme.resolve(SchemeSetup.acquirerDir(acquirer));
+      requireAcquirerDirectory(acquirerDir);
+      List<io.iotpay.app.party.HarnessCard> cards = SchemeSetup.cards(scheme);
+      if (card < 1 || card > cards.size()) {
+        throw new InvalidInputException("--card must be 1.." + cards.size());
+      }
+      io.iotpay.app.party.HarnessCard harness = cards.get(card - 1);
+      SchemeSetup.TerminalLink link = SchemeSetup.terminalLink(acquirerDir);
+      SecureRandom random = new SecureRandom();
+      int stan = 1 + random.nextInt(999_999);
+      String terminal = link.terminalIds().get(0);
+      var tap = harness.authorisation(stan, io.iotpay.foundation.money.Money.ofMinor(amountMinor, SchemeSetup.CURRENCY),
+          1 + random.nextInt(60_000), link.institutionId(), terminal, "MERCHANT0000001",
+          io.iotpay.protocol.iso8583.MonthDayTime.utc(java.time.Instant.now()));
+      try (var client = new io.iotpay.protocol.iso8583.Iso8583Client(
+          new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), link.acquirerAddress().getPort()),
+          io.iotpay.protocol.iso8583.LinkSettings.defaults(link.institutionId(), terminal).withEchoIntervalMs(0)
+              .withRequestTimeoutMs(20_000), link.keys().zoneKeys(), io.iotpay.protocol.iso8583.Iso8583Wire.load())) {
+        var outcome = client.send(tap.request());
+        PrintWriter out = spec.commandLine().getOut();
+        if (outcome instanceof io.iotpay.protocol.iso8583.Outcome.Answered answered
+            && answered.response() instanceof io.iotpay.protocol.iso8583.CardResponse response) {
+          boolean approved = response.responseCode().approved();
+          out.println((approved ? "approved " + response.approvalCode() : "declined " + response.responseCode().code())
+              + " " + stan + " (card " + harness.pan().masked() + ")");
+          out.flush();
+          return approved ? 0 : 1;
+        }
+        out.println("no answer " + stan + ": " + outcome.getClass().getSimpleName());
+        out.flush();
+        return 1;
+      }
     }
   }
 

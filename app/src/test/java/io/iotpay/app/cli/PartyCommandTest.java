@@ -168,6 +168,39 @@ class PartyCommandTest {
     }
   }
 
+  /**
+   * {@code party pay} against the running parties (in this JVM, over loopback TCP): a payment within the
+   * balance is approved end to end, one above it declined 51, each with the card masked; a bad amount or
+   * card number is refused before anything is sent. ISS1 INTERNATIONAL, ISS2 NATIONAL: both suites.
+   */
+  @Test
+  void payApprovesAPaymentThroughTheRunningParties_andDeclinesOneOverTheBalance() throws Exception {
+    Path scheme = dir.resolve("scheme");
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "2", "--cards", "1", "--base-port", "0")
+        .exitCode()).isZero();
+    assertThat(run("party", "pay", "--scheme", scheme.toString(), "--amount", "0").exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(run("party", "pay", "--scheme", scheme.toString(), "--card", "3", "--amount", "100").exitCode())
+        .isEqualTo(Main.EXIT_BAD_INPUT);
+    try (io.iotpay.issuer.party.IssuerParty iss1 = io.iotpay.issuer.party.IssuerParty.start(scheme.resolve("issuer-ISS1"),
+            io.iotpay.issuer.party.IssuerParty.Options.none());
+        io.iotpay.issuer.party.IssuerParty iss2 = io.iotpay.issuer.party.IssuerParty.start(scheme.resolve("issuer-ISS2"),
+            io.iotpay.issuer.party.IssuerParty.Options.none());
+        SwitchParty switching = SwitchParty.start(scheme.resolve("switch"), SwitchParty.Options.none());
+        AcquirerParty acquirer = AcquirerParty.start(scheme.resolve("acquirer-ACQ1"), AcquirerParty.Options.none())) {
+      for (String card : new String[] {"1", "2"}) {
+        Run approved = run("party", "pay", "--scheme", scheme.toString(), "--card", card, "--amount", "1250");
+        assertThat(approved.exitCode()).as(approved.out() + approved.err()).isZero();
+        assertThat(approved.out()).startsWith("approved ").contains("******");
+      }
+      Run declined = run("party", "pay", "--scheme", scheme.toString(), "--card", "1", "--amount", "200000"); // above the 100,000 balance
+      assertThat(declined.exitCode()).isEqualTo(1);
+      assertThat(declined.out()).startsWith("declined 51 ");
+      for (HarnessCard card : SchemeSetup.cards(scheme)) {
+        assertThat(declined.out() + declined.err()).doesNotContain(card.pan().digits());
+      }
+    }
+  }
+
   /** Logs in to a console as a browser does (the login page's cookie and CSRF token); the answer's status. */
   private static int consoleLogin(String base, String token) throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
