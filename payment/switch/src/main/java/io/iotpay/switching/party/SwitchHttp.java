@@ -8,9 +8,11 @@ import io.javalin.http.Context;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,9 +37,9 @@ final class SwitchHttp implements AutoCloseable {
    * @param operatorToken the operator's token; null when the directory has none (then nobody logs in)
    */
   static SwitchHttp start(InetSocketAddress address, Supplier<String> scrape, SettlementWindowStore store,
-      SettlementClose close, int minorDigits, String operatorToken, java.time.Clock clock) {
+      SettlementClose close, int minorDigits, String operatorToken, Clock clock) {
     byte[] expected = operatorToken == null ? null : operatorToken.getBytes(StandardCharsets.UTF_8);
-    java.util.function.Function<String, Optional<String>> operatorOf = token -> token != null && expected != null
+    Function<String, Optional<String>> operatorOf = token -> token != null && expected != null
         && MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8)) ? Optional.of(OPERATOR) : Optional.empty();
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
@@ -76,7 +78,7 @@ final class SwitchHttp implements AutoCloseable {
     return new SwitchHttp(app);
   }
 
-  private static boolean authorised(Context ctx, java.util.function.Function<String, Optional<String>> operatorOf) {
+  private static boolean authorised(Context ctx, Function<String, Optional<String>> operatorOf) {
     String header = ctx.header("Authorization");
     String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
         ? header.substring(BEARER.length()).trim() : null;

@@ -58,6 +58,14 @@ class SwitchConsoleTest {
       assertThat(operator.post("/console/settlement/close", Map.of("csrf", csrf, "date", tomorrow)).statusCode()).isEqualTo(409);
       assertThat(operator.apiClose(tomorrow, token).statusCode()).isEqualTo(409);
 
+      assertThat(operator.get("/console/settlement/2026-13-01").statusCode()).isEqualTo(400);
+      assertThat(operator.get("/console/settlement/" + DAY).statusCode()).as("no window yet").isEqualTo(404);
+      assertThat(operator.get("/console/files?direction=sideways").statusCode()).isEqualTo(400);
+      assertThat(operator.get("/console/files?party=%3Cscript%3E").statusCode()).isEqualTo(400);
+      assertThat(operator.get("/console/exceptions?after=nothing").statusCode()).isEqualTo(400);
+      assertThat(operator.post("/console/settlement/close", Map.of("csrf", csrf, "date", "yesterday")).statusCode()).isEqualTo(400);
+      assertThat(operator.apiClose("2026-02-30", token).statusCode()).isEqualTo(400);
+      assertThat(operator.apiGet(DAY, token).statusCode()).as("still nothing closed").isEqualTo(404);
       HttpResponse<String> closed = operator.post("/console/settlement/close", Map.of("csrf", csrf, "date", DAY));
       assertThat(closed.statusCode()).isEqualTo(303);
       assertThat(closed.headers().firstValue("Location")).contains("/console/settlement/" + DAY);
