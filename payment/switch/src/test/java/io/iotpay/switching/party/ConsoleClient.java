@@ -31,7 +31,7 @@ final class ConsoleClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
-  /** Posts {@code fields} form-encoded as they are (no CSRF token added); {@code cookie} sent when not null. */
+  /** Posts {@code fields} form-encoded as they are (no CSRF token added). */
   HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
     String form = fields.entrySet().stream()
         .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
