@@ -7,6 +7,7 @@ import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.SystemBusinessClock;
 import io.iotpay.platform.operator.AccountOwnership;
@@ -32,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,6 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--write-operator-token", description = "write <data-dir>/operator.token again if it was deleted")
   boolean writeOperatorToken;
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
   @Spec CommandSpec spec;
 
   /** The environment (the master-key variable); tests replace it. */
@@ -131,6 +135,14 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    TlsIdentity httpTls;
+    try {
+      httpTls = tls.read();
+    } catch (InvalidInputException e) {
+      err.println("iotpay serve: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     String portProblem = portInUse();
     if (portProblem != null) {
       err.println("iotpay serve: " + portProblem);
@@ -155,7 +167,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), 256);
+        Math.max(2, Runtime.getRuntime().availableProcessors()), 256, httpTls);
     if (!open(jdbcUrl, clock, keys, options, random, err)) {
       return 2;
     }
@@ -250,7 +262,7 @@ public final class ServeCommand implements Callable<Integer> {
       out.println("  coaps  coaps://" + coap.getHostString() + ":" + coap.getPort());
     }
     if (server.http != null) {
-      out.println("  http   http://" + host + ":" + server.http.port());
+      out.println("  http   " + (server.http.tls() ? "https" : "http") + "://" + host + ":" + server.http.port());
     }
     out.println("  operator token  " + (Files.exists(tokenFile) ? tokenFile.toAbsolutePath()
         : "not on disk (start with --write-operator-token to write " + tokenFile.toAbsolutePath() + ")"));

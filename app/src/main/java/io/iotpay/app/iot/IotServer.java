@@ -1,5 +1,6 @@
 package io.iotpay.app.iot;
 
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.platform.access.coap.CoapAccessConfig;
 import io.iotpay.platform.access.coap.CoapAccessServer;
 import io.iotpay.platform.access.coap.DevicePskDeriver;
@@ -39,9 +40,17 @@ public final class IotServer implements AutoCloseable {
    *
    * @param operatorToken the HTTP API's operator bearer token, at least 32 characters
    * @param pskMasterKey the CoAP PSK master key, 32..64 bytes
+   * @param httpTls the HTTP API's TLS key and certificate (the API and the console over TLS only, the
+   *     console's cookie {@code Secure}), or null for plain HTTP
    */
   public record Options(String host, int mqttPort, int coapsPort, int httpPort, Path dataDir, String operatorToken,
-      UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax) {}
+      UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax, TlsIdentity httpTls) {
+    /** Plain HTTP. */
+    public Options(String host, int mqttPort, int coapsPort, int httpPort, Path dataDir, String operatorToken,
+        UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax) {
+      this(host, mqttPort, coapsPort, httpPort, dataDir, operatorToken, users, accounts, pskMasterKey, openThreads, batchMax, null);
+    }
+  }
 
   public final IotNode node;
   public final InboxPipeline pipeline;
@@ -89,7 +98,8 @@ public final class IotServer implements AutoCloseable {
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
         DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
             leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services));
+        HttpApiConfig http = options.httpTls() == null ? HttpApiConfig.defaults() : HttpApiConfig.defaults().withTls(options.httpTls());
+        startedHttp = new PlatformHttpApi(services, http, directory).mount(IotConsole.of(node, services));
         // The issuer host's answers by response code, in the same /metrics (iotpay_authorisations_total).
         node.meterAuthorisations(PartyMetrics.authorisations(startedHttp.metrics()));
         startedHttp.start(options.host(), options.httpPort());

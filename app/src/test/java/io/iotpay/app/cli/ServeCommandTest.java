@@ -1,6 +1,7 @@
 package io.iotpay.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.agent.sdk.DeviceCsr;
 import io.iotpay.agent.sdk.EnvelopeClient;
@@ -14,6 +15,7 @@ import io.iotpay.agent.transport.MqttDeviceTransport;
 import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Pem;
+import io.iotpay.foundation.crypto.TlsTestFiles;
 import io.iotpay.protocol.device.DeviceMessageCodec;
 import io.iotpay.protocol.device.DeviceRequest;
 import io.iotpay.protocol.device.PlatformAnswer;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +59,7 @@ class ServeCommandTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern MQTT_LINE = Pattern.compile("mqtt +tcp://([^:\\s]+):(\\d+)");
   private static final Pattern HTTP_LINE = Pattern.compile("http +http://([^:\\s]+):(\\d+)");
+  private static final Pattern HTTPS_LINE = Pattern.compile("http +https://([^:\\s]+):(\\d+)");
 
   @TempDir Path dataDir;
 
@@ -188,6 +192,84 @@ class ServeCommandTest {
     assertThat(unreachable.exitCode.get()).isEqualTo(2);
     assertThat(unreachable.err.toString()).contains("cannot open the database jdbc:postgresql://127.0.0.1:1/iotpay (")
         .doesNotContain("s3cret-pw");
+  }
+
+  /**
+   * {@code --tls-cert --tls-key} with what {@code openssl req -x509} writes (BouncyCastle where openssl is
+   * missing): the API and the console answer a client trusting that certificate, the console's cookie is
+   * {@code Secure; HttpOnly; SameSite=Strict}, plain HTTP to the port gets no answer and a client that does
+   * not trust it fails its handshake. The TLS key is ECDSA P-256 or RSA whatever the suite (the JDK's TLS
+   * has no SM2): the node runs in both suites, with an EC key for one and an RSA key for the other.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void tls_servesTheApiAndConsole_withSecureCookies_andRefusesPlainHttp(AlgorithmSuite suite, @TempDir Path tlsDir) throws Exception {
+    TlsTestFiles files = TlsTestFiles.make(tlsDir, "serve",
+        suite == AlgorithmSuite.INTERNATIONAL ? TlsTestFiles.KeyKind.EC_P256 : TlsTestFiles.KeyKind.RSA_2048);
+    String masterKey = HexFormat.of().formatHex(RANDOM.generateSeed(PlatformKeyStore.MASTER_KEY_BYTES));
+    Running running = start(masterKey, "--mqtt-port", "-1", "--coaps-port", "-1", "--http-port", "0", "--audit-suite", suite.name(),
+        "--tls-cert", files.certificate().toString(), "--tls-key", files.key().toString());
+    assertThat(running.command.awaitStarted(WAIT)).isTrue();
+    assertThat(running.out.toString()).as("stderr:%n%s", running.err).contains("iotpay serve: ready");
+    String base = "https://" + running.host(HTTPS_LINE) + ":" + running.port(HTTPS_LINE);
+    String operator = Files.readString(dataDir.resolve("operator.token")).strip();
+    try (HttpClient trusting = HttpClient.newBuilder().sslContext(files.trustingOnlyThis()).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      assertThat(trusting.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString())
+          .body()).isEqualTo("{\"status\":\"UP\"}");
+      HttpResponse<String> devices = trusting.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
+          .header("Authorization", "Bearer " + operator).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(devices.statusCode()).as(devices.body()).isEqualTo(200);
+
+      HttpResponse<String> form = trusting.send(HttpRequest.newBuilder(URI.create(base + "/console/login")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+      assertThat(cookie).contains("; Secure").contains("; HttpOnly").contains("; SameSite=Strict");
+      Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"").matcher(form.body());
+      assertThat(csrf.find()).isTrue();
+      HttpResponse<String> login = trusting.send(HttpRequest.newBuilder(URI.create(base + "/console/login"))
+          .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&token=" + operator)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(303);
+      assertThat(login.headers().firstValue("Set-Cookie")).get().asString()
+          .contains("; Secure").contains("; HttpOnly").contains("; SameSite=Strict");
+
+      HttpRequest overPlainHttp = HttpRequest.newBuilder(URI.create(base.replace("https://", "http://") + "/health")).GET().build();
+      assertThatThrownBy(() -> plain.send(overPlainHttp, HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+      HttpRequest untrusted = HttpRequest.newBuilder(URI.create(base + "/health")).GET().build();
+      assertThatThrownBy(() -> plain.send(untrusted, HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+    } finally {
+      stop(running);
+    }
+  }
+
+  @Test
+  void tlsFilesThatDoNotFit_exit2WithOneLine_beforeAnythingIsMade(@TempDir Path tlsDir) throws Exception {
+    TlsTestFiles one = TlsTestFiles.make(tlsDir, "one", TlsTestFiles.KeyKind.EC_P256);
+    TlsTestFiles other = TlsTestFiles.make(tlsDir, "other", TlsTestFiles.KeyKind.EC_P256);
+    assertThat(exit2(new String[] {"--tls-cert", one.certificate().toString()}))
+        .isEqualTo("iotpay serve: --tls-cert and --tls-key go together (the certificate and its private key, PEM)");
+    assertThat(exit2(new String[] {"--tls-cert", one.certificate().toString(), "--tls-key", other.key().toString()}))
+        .startsWith("iotpay serve: TLS key " + other.key() + " is not the key of the certificate in " + one.certificate());
+    assertThat(exit2(new String[] {"--tls-cert", tlsDir.resolve("missing.pem").toString(), "--tls-key", one.key().toString()}))
+        .isEqualTo("iotpay serve: TLS certificate " + tlsDir.resolve("missing.pem") + " does not exist");
+    Files.setPosixFilePermissions(one.key(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(exit2(new String[] {"--tls-cert", one.certificate().toString(), "--tls-key", one.key().toString()}))
+        .isEqualTo("iotpay serve: TLS key " + one.key() + " is open to group or others (rw-r-----); it must be owner-only: chmod 600 "
+            + one.key());
+    assertThat(dataDir.resolve(PlatformKeyStore.DIRECTORY)).as("nothing made").doesNotExist();
+  }
+
+  /** Runs serve with {@code options} (all doors on free ports), expects exit status 2, and returns its one stderr line. */
+  private String exit2(String[] options) throws InterruptedException {
+    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--mqtt-port", "-1", "--coaps-port", "-1",
+        "--http-port", "0"), java.util.Arrays.stream(options)).toArray(String[]::new);
+    Running running = start(null, args);
+    running.thread.join(WAIT.toMillis());
+    assertThat(running.exitCode.get()).as(running.err.toString()).isEqualTo(2);
+    assertThat(running.err.toString().lines()).hasSize(1);
+    return running.err.toString().strip();
   }
 
   private static PlatformAnswer.Status statusOverMqtt(Running running, SoftwareDeviceSigner signer, EnvelopeClient client,
