@@ -197,7 +197,7 @@ class ServeCommandTest {
   /**
    * {@code --tls-cert --tls-key} with what {@code openssl req -x509} writes (BouncyCastle where openssl is
    * missing): the API and the console answer a client trusting that certificate, the console's cookie is
-   * {@code Secure; HttpOnly; SameSite=Strict}, plain HTTP to the port gets no answer and a client that does
+   * {@code Secure; HttpOnly; SameSite=Strict}, plain HTTP to the port gets no HTTP answer and a client that does
    * not trust it fails its handshake. The TLS key is ECDSA P-256 or RSA whatever the suite (the JDK's TLS
    * has no SM2): the node runs in both suites, with an EC key for one and an RSA key for the other.
    */

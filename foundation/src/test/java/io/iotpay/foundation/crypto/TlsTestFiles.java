@@ -1,5 +1,6 @@
 package io.iotpay.foundation.crypto;
 
+import io.iotpay.foundation.TestCommands;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ public record TlsTestFiles(Path certificate, Path key, String maker) {
   public static TlsTestFiles make(Path dir, String name, KeyKind kind) throws IOException, InterruptedException {
     Path certificate = dir.resolve(name + ".crt.pem");
     Path key = dir.resolve(name + ".key.pem");
-    String maker = opensslOnPath() ? openssl(certificate, key, kind) : bouncyCastle(certificate, key, kind, Instant.now());
+    String maker = TestCommands.works("openssl", "version") ? openssl(certificate, key, kind) : bouncyCastle(certificate, key, kind, Instant.now());
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     return new TlsTestFiles(certificate, key, maker);
   }
@@ -65,19 +66,6 @@ public record TlsTestFiles(Path certificate, Path key, String maker) {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     return context;
-  }
-
-  static boolean opensslOnPath() {
-    try {
-      Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static String openssl(Path certificate, Path key, KeyKind kind) throws IOException, InterruptedException {

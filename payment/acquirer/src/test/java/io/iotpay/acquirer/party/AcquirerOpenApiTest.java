@@ -8,18 +8,13 @@ import io.iotpay.acquirer.pos.console.ConsoleBrowserSession;
 import io.iotpay.console.OpenApiChecks;
 import io.iotpay.console.OpenApiChecks.Seen;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.foundation.money.CurrencyUnit;
-import io.iotpay.protocol.party.LinkKeys;
 import io.swagger.v3.oas.models.OpenAPI;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +46,7 @@ class AcquirerOpenApiTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void openApi_validates_documentsExactlyTheRegisteredRoutes_andEveryAnswerSeen(AlgorithmSuite suite) throws Exception {
-    Path data = dir.resolve("acq");
-    SecureRandom random = new SecureRandom();
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    AcquirerParty.init(data, new AcquirerParty.Setup("ACQ1", suite, "48020000", "ACQ00001",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), LinkKeys.generate(suite, random), loopback,
-        LinkKeys.generate(suite, random), CurrencyUnit.CNY, 1, 150, 2_000, null, null), random);
+    Path data = AcquirerDirectories.init(dir.resolve("acq"), suite);
     String operator = AcquirerParty.operatorToken(data);
     String terminal = AcquirerParty.terminals(data).get(0);
     try (AcquirerParty party = AcquirerParty.start(data, AcquirerParty.Options.none())) {
