@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * What every party's {@code OpenApiTest} checks of its {@code GET /openapi.json} (issue 19): swagger-parser
  * reads it without a message as OpenAPI 3.1, its operations are exactly the routes the server registered,
  * and each answer a test saw has a documented status whose JSON schema's required fields it holds.
- * Shared through this module's test jar.
+ * Shared through this module's test jar. swagger-parser keeps only the {@code required} names a schema
+ * also declares under {@code properties}: a required field left out there is silently not checked.
  */
 public final class OpenApiChecks {
   private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");

@@ -71,8 +71,8 @@ public final class PlatformHttpApi implements AutoCloseable {
    * @param host the address to bind, e.g. {@code 127.0.0.1}
    * @param port the port, 0 for any free one ({@link #port()} tells which)
    * @return this
-   * @throws IllegalStateException when already started, or the port cannot be bound, or the TLS key
-   *     store cannot be read
+   * @throws IllegalStateException when already started, or the port cannot be bound (the TLS key store
+   *     was read with the configuration: {@link HttpApiConfig#withTls})
    */
   public synchronized PlatformHttpApi start(String host, int port) {
     if (app != null) {
