@@ -72,7 +72,8 @@ final class ArchitectureRules {
   static Map<String, ArchRule> moduleRules() {
     Map<String, ArchRule> rules = new LinkedHashMap<>();
     rules.put("foundation", module("foundation", FOUNDATION));
-    // The console kit (sessions, CSRF, CSP, layout, login) serves every party's console: it uses nothing of ours.
+    // The console kit (sessions, CSRF, CSP, layout, login; the HTTPS connector and /openapi.json of the servers the
+    // consoles sit on) serves every party's console: it uses nothing of ours.
     rules.put("console kit", module("console kit", CONSOLE_KIT));
     rules.put("protocol", module("protocol", PROTOCOL, FOUNDATION));
     rules.put("ledger", module("ledger", LEDGER, FOUNDATION));
