@@ -94,6 +94,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
+  @Option(names = "--mqtts-port", description = "MQTT over TLS port of the embedded broker, beside --mqtt-port; needs --tls-cert and --tls-key;"
+      + " 0 = any free port, -1 = closed (default: ${DEFAULT-VALUE})")
+  int mqttsPort = -1;
+
   @Spec CommandSpec spec;
 
   /** The environment (the master-key variable); tests replace it. */
@@ -135,9 +139,12 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    TlsIdentity httpTls;
+    TlsIdentity serverTls;
     try {
-      httpTls = tls.read();
+      serverTls = tls.read();
+      if (mqttsPort >= 0 && (serverTls == null || mqttBroker != null || mqttPort < 0)) {
+        throw new InvalidInputException("--mqtts-port needs --tls-cert and --tls-key and the embedded broker (--mqtt-port not -1, no --mqtt-broker)");
+      }
     } catch (InvalidInputException e) {
       err.println("iotpay serve: " + e.getMessage());
       err.flush();
@@ -167,7 +174,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), 256, httpTls);
+        Math.max(2, Runtime.getRuntime().availableProcessors()), 256, serverTls, mqttsPort);
     if (!open(jdbcUrl, clock, keys, options, random, err)) {
       return 2;
     }
@@ -254,6 +261,9 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  db     " + printable(db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath()));
     if (server.broker != null) {
       out.println("  mqtt   tcp://" + server.broker.host() + ":" + server.broker.port());
+      if (server.broker.tlsPort() > 0) {
+        out.println("  mqtts  ssl://" + server.broker.host() + ":" + server.broker.tlsPort());
+      }
     } else if (mqttBroker != null) {
       out.println("  mqtt   " + mqttBroker + " (external broker; the platform subscribes there)");
     }
@@ -312,6 +322,9 @@ public final class ServeCommand implements Callable<Integer> {
     InetAddress address = InetAddress.getByName(host);
     if (mqttBroker == null && mqttPort > 0 && !tcpFree(address, mqttPort)) {
       return "port " + mqttPort + " (MQTT) is in use on " + host + "; choose another with --mqtt-port";
+    }
+    if (mqttBroker == null && mqttsPort > 0 && !tcpFree(address, mqttsPort)) {
+      return "port " + mqttsPort + " (MQTT over TLS) is in use on " + host + "; choose another with --mqtts-port";
     }
     if (httpPort > 0 && !tcpFree(address, httpPort)) {
       return "port " + httpPort + " (HTTP) is in use on " + host + "; choose another with --http-port";

@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,7 @@ class ServeCommandTest {
   private static final Pattern MQTT_LINE = Pattern.compile("mqtt +tcp://([^:\\s]+):(\\d+)");
   private static final Pattern HTTP_LINE = Pattern.compile("http +http://([^:\\s]+):(\\d+)");
   private static final Pattern HTTPS_LINE = Pattern.compile("http +https://([^:\\s]+):(\\d+)");
+  private static final Pattern MQTTS_LINE = Pattern.compile("mqtts +ssl://([^:\\s]+):(\\d+)");
 
   @TempDir Path dataDir;
 
@@ -147,11 +149,11 @@ class ServeCommandTest {
       EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
           "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
           Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
-      assertThat(statusOverMqtt(first, signer, client, scheduler, "1.0.0")).isEqualTo(PlatformAnswer.Status.OK);
+      assertThat(statusOverMqtt(mqtt(first), signer, client, scheduler, "1.0.0")).isEqualTo(PlatformAnswer.Status.OK);
       stop(first);
 
       Running second = startReady(masterKey, suite);
-      assertThat(statusOverMqtt(second, signer, client, scheduler, "1.0.1")).isEqualTo(PlatformAnswer.Status.OK);
+      assertThat(statusOverMqtt(mqtt(second), signer, client, scheduler, "1.0.1")).isEqualTo(PlatformAnswer.Status.OK);
       String base2 = "http://" + second.host(HTTP_LINE) + ":" + second.port(HTTP_LINE);
       HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(base2 + "/v1/devices/" + deviceId + "/state"))
           .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -198,8 +200,10 @@ class ServeCommandTest {
    * {@code --tls-cert --tls-key} with what {@code openssl req -x509} writes (BouncyCastle where openssl is
    * missing): the API and the console answer a client trusting that certificate, the console's cookie is
    * {@code Secure; HttpOnly; SameSite=Strict}, plain HTTP to the port gets no HTTP answer and a client that does
-   * not trust it fails its handshake. The TLS key is ECDSA P-256 or RSA whatever the suite (the JDK's TLS
-   * has no SM2): the node runs in both suites, with an EC key for one and an RSA key for the other.
+   * not trust it fails its handshake; with {@code --mqtts-port} a device registered over HTTPS is answered
+   * over MQTT on TLS with its connect token. The TLS key is ECDSA P-256 or RSA whatever the suite (the
+   * JDK's TLS has no SM2): the node and its device run in both suites, with an EC key for one and an RSA
+   * key for the other.
    */
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
@@ -207,12 +211,13 @@ class ServeCommandTest {
     TlsTestFiles files = TlsTestFiles.make(tlsDir, "serve",
         suite == AlgorithmSuite.INTERNATIONAL ? TlsTestFiles.KeyKind.EC_P256 : TlsTestFiles.KeyKind.RSA_2048);
     String masterKey = HexFormat.of().formatHex(RANDOM.generateSeed(PlatformKeyStore.MASTER_KEY_BYTES));
-    Running running = start(masterKey, "--mqtt-port", "-1", "--coaps-port", "-1", "--http-port", "0", "--audit-suite", suite.name(),
-        "--tls-cert", files.certificate().toString(), "--tls-key", files.key().toString());
+    Running running = start(masterKey, "--mqtt-port", "0", "--mqtts-port", "0", "--coaps-port", "-1", "--http-port", "0",
+        "--audit-suite", suite.name(), "--tls-cert", files.certificate().toString(), "--tls-key", files.key().toString());
     assertThat(running.command.awaitStarted(WAIT)).isTrue();
     assertThat(running.out.toString()).as("stderr:%n%s", running.err).contains("iotpay serve: ready");
     String base = "https://" + running.host(HTTPS_LINE) + ":" + running.port(HTTPS_LINE);
     String operator = Files.readString(dataDir.resolve("operator.token")).strip();
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     try (HttpClient trusting = HttpClient.newBuilder().sslContext(files.trustingOnlyThis()).connectTimeout(Duration.ofSeconds(10)).build();
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       assertThat(trusting.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString())
@@ -239,7 +244,23 @@ class ServeCommandTest {
       assertThatThrownBy(() -> plain.send(overPlainHttp, HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
       HttpRequest untrusted = HttpRequest.newBuilder(URI.create(base + "/health")).GET().build();
       assertThatThrownBy(() -> plain.send(untrusted, HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+
+      // A device registered over HTTPS talks MQTT over TLS with its connect token (the TLS listener beside the TCP one).
+      String deviceId = "tls-" + suite.name().toLowerCase(Locale.ROOT);
+      SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate(deviceId, suite, RANDOM);
+      String csr = "{\"suite\":\"" + suite + "\",\"csr\":\"" + Base64.getEncoder().encodeToString(DeviceCsr.create(signer)) + "\"}";
+      HttpResponse<String> registered = trusting.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
+          .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(csr)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+      EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
+          "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
+          Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
+      MqttDeviceConfig mqtts = MqttDeviceConfig.defaults(running.host(MQTTS_LINE), running.port(MQTTS_LINE)).withTls(files.trustManagers());
+      assertThat(statusOverMqtt(mqtts, signer, client, scheduler, "2.0.0")).isEqualTo(PlatformAnswer.Status.OK);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("mqtt/tls/server.p12")))).isEqualTo("rw-------");
     } finally {
+      scheduler.shutdownNow();
       stop(running);
     }
   }
@@ -250,6 +271,8 @@ class ServeCommandTest {
     TlsTestFiles other = TlsTestFiles.make(tlsDir, "other", TlsTestFiles.KeyKind.EC_P256);
     assertThat(exit2(new String[] {"--tls-cert", one.certificate().toString()}))
         .isEqualTo("iotpay serve: --tls-cert and --tls-key go together (the certificate and its private key, PEM)");
+    assertThat(exit2(new String[] {"--mqtts-port", "0"})).isEqualTo("iotpay serve: --mqtts-port needs --tls-cert and --tls-key and the "
+        + "embedded broker (--mqtt-port not -1, no --mqtt-broker)");
     assertThat(exit2(new String[] {"--tls-cert", one.certificate().toString(), "--tls-key", other.key().toString()}))
         .startsWith("iotpay serve: TLS key " + other.key() + " is not the key of the certificate in " + one.certificate());
     assertThat(exit2(new String[] {"--tls-cert", tlsDir.resolve("missing.pem").toString(), "--tls-key", one.key().toString()}))
@@ -272,7 +295,11 @@ class ServeCommandTest {
     return running.err.toString().strip();
   }
 
-  private static PlatformAnswer.Status statusOverMqtt(Running running, SoftwareDeviceSigner signer, EnvelopeClient client,
+  private static MqttDeviceConfig mqtt(Running running) {
+    return MqttDeviceConfig.defaults(running.host(MQTT_LINE), running.port(MQTT_LINE));
+  }
+
+  private static PlatformAnswer.Status statusOverMqtt(MqttDeviceConfig broker, SoftwareDeviceSigner signer, EnvelopeClient client,
       ScheduledExecutorService scheduler, String firmware) throws Exception {
     MqttDeviceTransport.AnswerCheck verifying = (sent, counter, answer) -> {
       try {
@@ -282,8 +309,7 @@ class ServeCommandTest {
         return false;
       }
     };
-    try (MqttDeviceTransport transport = MqttDeviceTransport.connect(signer,
-        MqttDeviceConfig.defaults(running.host(MQTT_LINE), running.port(MQTT_LINE)), scheduler, verifying, Clock.systemUTC())) {
+    try (MqttDeviceTransport transport = MqttDeviceTransport.connect(signer, broker, scheduler, verifying, Clock.systemUTC())) {
       SealedMessage sealed = client.seal(DeviceMessageCodec.encode(new DeviceRequest.Status(firmware, false, null, null)), false);
       byte[] answer = transport.send(sealed.bytes()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
       return DeviceMessageCodec.decodeAnswer(client.openAnswer(sealed, answer)).status();

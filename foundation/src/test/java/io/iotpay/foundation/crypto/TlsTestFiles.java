@@ -58,14 +58,19 @@ public record TlsTestFiles(Path certificate, Path key, String maker) {
 
   /** A client context trusting this certificate only. */
   public SSLContext trustingOnlyThis() throws IOException, GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trustManagers().getTrustManagers(), null);
+    return context;
+  }
+
+  /** Trust managers trusting this certificate only (for clients that take a factory, such as MQTT's). */
+  public TrustManagerFactory trustManagers() throws IOException, GeneralSecurityException {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
     trusted.setCertificateEntry("server", Pem.readCertificate(Files.readString(certificate, StandardCharsets.US_ASCII)));
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
+    return trust;
   }
 
   private static String openssl(Path certificate, Path key, KeyKind kind) throws IOException, InterruptedException {
