@@ -139,16 +139,7 @@ class ServeCommandTest {
       assertThat(health.body()).contains("UP");
 
       String token = Files.readString(dataDir.resolve("operator.token")).strip();
-      String body = "{\"suite\":\"" + suite + "\",\"csr\":\"" + Base64.getEncoder().encodeToString(DeviceCsr.create(signer)) + "\"}";
-      HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-
-      // The device trusts the answer key the node published on disk, as a real device is provisioned.
-      EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
-          "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
-          Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
+      EnvelopeClient client = register(http, base, token, signer);
       assertThat(statusOverMqtt(mqtt(first), signer, client, scheduler, "1.0.0")).isEqualTo(PlatformAnswer.Status.OK);
       stop(first);
 
@@ -248,14 +239,7 @@ class ServeCommandTest {
       // A device registered over HTTPS talks MQTT over TLS with its connect token (the TLS listener beside the TCP one).
       String deviceId = "tls-" + suite.name().toLowerCase(Locale.ROOT);
       SoftwareDeviceSigner signer = SoftwareDeviceSigner.generate(deviceId, suite, RANDOM);
-      String csr = "{\"suite\":\"" + suite + "\",\"csr\":\"" + Base64.getEncoder().encodeToString(DeviceCsr.create(signer)) + "\"}";
-      HttpResponse<String> registered = trusting.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
-          .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(csr)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-      EnvelopeClient client = new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
-          "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
-          Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
+      EnvelopeClient client = register(trusting, base, operator, signer);
       MqttDeviceConfig mqtts = MqttDeviceConfig.defaults(running.host(MQTTS_LINE), running.port(MQTTS_LINE)).withTls(files.trustManagers());
       assertThat(statusOverMqtt(mqtts, signer, client, scheduler, "2.0.0")).isEqualTo(PlatformAnswer.Status.OK);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("mqtt/tls/server.p12")))).isEqualTo("rw-------");
@@ -293,6 +277,22 @@ class ServeCommandTest {
     assertThat(running.exitCode.get()).as(running.err.toString()).isEqualTo(2);
     assertThat(running.err.toString().lines()).hasSize(1);
     return running.err.toString().strip();
+  }
+
+  /**
+   * Registers the signer's device from its CSR over the node's API and returns its envelope client, which
+   * trusts the answer key the node published on disk, as a real device is provisioned.
+   */
+  private EnvelopeClient register(HttpClient http, String base, String operatorToken, SoftwareDeviceSigner signer) throws Exception {
+    AlgorithmSuite suite = signer.suite();
+    String body = "{\"suite\":\"" + suite + "\",\"csr\":\"" + Base64.getEncoder().encodeToString(DeviceCsr.create(signer)) + "\"}";
+    HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/devices"))
+        .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    return new EnvelopeClient(signer, new InMemoryMessageCounter(0), new PlatformTrust(suite,
+        "platform-answers-" + suite.name().toLowerCase(Locale.ROOT),
+        Pem.readPublicKey(Files.readString(PlatformKeyStore.answerPublicKeyFile(dataDir, suite)), suite)), null, RANDOM);
   }
 
   private static MqttDeviceConfig mqtt(Running running) {
