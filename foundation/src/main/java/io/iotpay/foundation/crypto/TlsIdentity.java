@@ -52,6 +52,8 @@ public final class TlsIdentity {
   /** Most certificates in the chain file (leaf first, then its intermediates). */
   public static final int CHAIN_CERTIFICATES_MAX = 10;
   private static final String ALIAS = "tls";
+  /** id-ecPublicKey (RFC 5480): the algorithm of every EC key, SM2's included; the curve is a parameter. */
+  private static final String EC_PUBLIC_KEY = "1.2.840.10045.2.1";
   private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
       PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
       PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -165,10 +167,12 @@ public final class TlsIdentity {
       // The JDK's own key classes, which its TLS implementation signs with.
       key = new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
-      throw unusable(what, info.getPrivateKeyAlgorithm().getAlgorithm().getId(), e);
+      String algorithm = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+      throw unusable(what, algorithm.equals(EC_PUBLIC_KEY) ? "an EC key whose curve is missing or not one the JDK knows"
+          : "a key of algorithm " + algorithm, e);
     }
     if (!key.getAlgorithm().equals("EC") && !key.getAlgorithm().equals("RSA")) {
-      throw unusable(what, key.getAlgorithm(), null);
+      throw unusable(what, "a " + key.getAlgorithm() + " key", null);
     }
     return key;
   }
@@ -178,8 +182,8 @@ public final class TlsIdentity {
         + "(openssl pkey -in KEY -out KEY.plain, then chmod 600)");
   }
 
-  private static InvalidInputException unusable(String what, String algorithm, Exception cause) {
-    return new InvalidInputException(what + " is a " + algorithm + " key; TLS here takes ECDSA (P-256, P-384, P-521) or RSA keys"
+  private static InvalidInputException unusable(String what, String kind, Exception cause) {
+    return new InvalidInputException(what + " is " + kind + "; TLS here takes ECDSA (P-256, P-384, P-521) or RSA keys"
         + " (SM2 has no TLS in the JDK)", cause);
   }
 

@@ -53,6 +53,35 @@ class TlsIdentityTest {
     assertThat(identity.toString()).doesNotContain(identity.password());
   }
 
+  /** What older openssl commands write: {@code openssl ec} (SEC 1) and {@code openssl rsa -traditional} (PKCS#1). */
+  @ParameterizedTest
+  @EnumSource(TlsTestFiles.KeyKind.class)
+  void readPem_ofATraditionalSec1OrPkcs1Key_holdsTheSameKey(TlsTestFiles.KeyKind kind) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.iotpay.foundation.TestCommands.works("openssl", "version"), "openssl not on the PATH");
+    TlsTestFiles files = TlsTestFiles.make(dir, "server", kind);
+    Path traditional = dir.resolve("traditional.key.pem");
+    java.util.List<String> command = kind == TlsTestFiles.KeyKind.EC_P256
+        ? java.util.List.of("openssl", "ec", "-in", files.key().toString(), "-out", traditional.toString())
+        : java.util.List.of("openssl", "rsa", "-traditional", "-in", files.key().toString(), "-out", traditional.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0).as(String.join(" ", command)).isTrue();
+    assertThat(Files.readString(traditional)).startsWith(kind == TlsTestFiles.KeyKind.EC_P256 ? "-----BEGIN EC PRIVATE KEY-----"
+        : "-----BEGIN RSA PRIVATE KEY-----");
+    Files.setPosixFilePermissions(traditional, PosixFilePermissions.fromString("r--------"));
+
+    TlsIdentity fromPkcs8 = TlsIdentity.readPem(files.certificate(), files.key(), Instant.now());
+    TlsIdentity fromTraditional = TlsIdentity.readPem(files.certificate(), traditional, Instant.now());
+    assertThat(secretOf(fromTraditional)).isEqualTo(secretOf(fromPkcs8));
+  }
+
+  /** The private key's secret number (the encodings differ: SEC 1 repeats the curve inside). */
+  private static java.math.BigInteger secretOf(TlsIdentity identity) throws Exception {
+    java.security.Key key = identity.keyStore().getKey("tls", identity.password().toCharArray());
+    return key instanceof java.security.interfaces.ECPrivateKey ec ? ec.getS()
+        : ((java.security.interfaces.RSAPrivateKey) key).getPrivateExponent();
+  }
+
   @Test
   void missingFiles_areRefusedByName() throws Exception {
     TlsTestFiles files = TlsTestFiles.make(dir, "server", TlsTestFiles.KeyKind.EC_P256);
