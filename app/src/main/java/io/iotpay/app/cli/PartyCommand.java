@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -313,16 +314,19 @@ public final class PartyCommand implements Runnable {
     @Option(names = "--switch-address", description = "HOST:PORT: reach the switch there instead (e.g. through a proxy)")
     String switchAddress;
 
+    @Mixin TlsOptions tls = new TlsOptions();
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
       InetSocketAddress switchAt = switchAddress == null ? null : PartyProperties.address("--switch-address", switchAddress);
-      AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt));
-      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator, GET /metrics) on"
-          + " port " + party.registryPort());
-      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " console on http://127.0.0.1:" + party.registryPort()
+      AcquirerParty party = AcquirerParty.start(dataDir, new AcquirerParty.Options(db, address, switchAt, tls.read()));
+      String base = (party.registryTls() ? "https" : "http") + "://127.0.0.1:" + party.registryPort();
+      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " HTTP API (merchants, operator, GET /metrics,"
+          + " GET /openapi.json) on port " + party.registryPort() + (party.registryTls() ? " over TLS" : ""));
+      spec.commandLine().getErr().println("iotpay party: acquirer " + party.id() + " console on " + base
           + "/console (log in with: iotpay party operator-token --data-dir " + dataDir + ")");
       return serve("acquirer " + party.id(), party, List.of(party.port()), spec);
     }

@@ -7,6 +7,7 @@ import io.iotpay.platform.keys.PlatformKeyStore;
 import io.iotpay.platform.keys.PlatformKeys;
 import io.iotpay.foundation.InvalidInputException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.SystemBusinessClock;
 import io.iotpay.platform.operator.AccountOwnership;
@@ -32,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,6 +92,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--write-operator-token", description = "write <data-dir>/operator.token again if it was deleted")
   boolean writeOperatorToken;
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Option(names = "--mqtts-port", description = "MQTT over TLS port of the embedded broker, beside --mqtt-port; needs --tls-cert and --tls-key;"
+      + " 0 = any free port, -1 = closed (default: ${DEFAULT-VALUE})")
+  int mqttsPort = -1;
+
   @Spec CommandSpec spec;
 
   /** The environment (the master-key variable); tests replace it. */
@@ -131,6 +139,17 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    TlsIdentity serverTls;
+    try {
+      serverTls = tls.read();
+      if (mqttsPort >= 0 && (serverTls == null || mqttBroker != null || mqttPort < 0)) {
+        throw new InvalidInputException("--mqtts-port needs --tls-cert and --tls-key and the embedded broker (--mqtt-port not -1, no --mqtt-broker)");
+      }
+    } catch (InvalidInputException e) {
+      err.println("iotpay serve: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     String portProblem = portInUse();
     if (portProblem != null) {
       err.println("iotpay serve: " + portProblem);
@@ -155,7 +174,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     IotServer.Options options = new IotServer.Options(host, mqttPort, coapsPort, httpPort, dataDir, keys.operatorToken(),
         readUsers(dataDir.resolve("users.properties")), readAccounts(dataDir.resolve("accounts.properties")), keys.pskMasterKey(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), 256);
+        Math.max(2, Runtime.getRuntime().availableProcessors()), 256, serverTls, mqttsPort);
     if (!open(jdbcUrl, clock, keys, options, random, err)) {
       return 2;
     }
@@ -242,6 +261,9 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  db     " + printable(db != null ? db : "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath()));
     if (server.broker != null) {
       out.println("  mqtt   tcp://" + server.broker.host() + ":" + server.broker.port());
+      if (server.broker.tlsPort() > 0) {
+        out.println("  mqtts  ssl://" + server.broker.host() + ":" + server.broker.tlsPort());
+      }
     } else if (mqttBroker != null) {
       out.println("  mqtt   " + mqttBroker + " (external broker; the platform subscribes there)");
     }
@@ -250,7 +272,7 @@ public final class ServeCommand implements Callable<Integer> {
       out.println("  coaps  coaps://" + coap.getHostString() + ":" + coap.getPort());
     }
     if (server.http != null) {
-      out.println("  http   http://" + host + ":" + server.http.port());
+      out.println("  http   " + (server.http.tls() ? "https" : "http") + "://" + host + ":" + server.http.port());
     }
     out.println("  operator token  " + (Files.exists(tokenFile) ? tokenFile.toAbsolutePath()
         : "not on disk (start with --write-operator-token to write " + tokenFile.toAbsolutePath() + ")"));
@@ -300,6 +322,9 @@ public final class ServeCommand implements Callable<Integer> {
     InetAddress address = InetAddress.getByName(host);
     if (mqttBroker == null && mqttPort > 0 && !tcpFree(address, mqttPort)) {
       return "port " + mqttPort + " (MQTT) is in use on " + host + "; choose another with --mqtt-port";
+    }
+    if (mqttBroker == null && mqttsPort > 0 && !tcpFree(address, mqttsPort)) {
+      return "port " + mqttsPort + " (MQTT over TLS) is in use on " + host + "; choose another with --mqtts-port";
     }
     if (httpPort > 0 && !tcpFree(address, httpPort)) {
       return "port " + httpPort + " (HTTP) is in use on " + host + "; choose another with --http-port";

@@ -1,5 +1,7 @@
 package io.iotpay.app.iot;
 
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.platform.access.coap.CoapAccessConfig;
 import io.iotpay.platform.access.coap.CoapAccessServer;
 import io.iotpay.platform.access.coap.DevicePskDeriver;
@@ -39,9 +41,26 @@ public final class IotServer implements AutoCloseable {
    *
    * @param operatorToken the HTTP API's operator bearer token, at least 32 characters
    * @param pskMasterKey the CoAP PSK master key, 32..64 bytes
+   * @param tls the server's TLS key and certificate, or null for none: with it the HTTP API and the
+   *     console are served over TLS only (the console's cookie {@code Secure}), and the embedded broker
+   *     opens a TLS listener on {@code mqttsPort}
+   * @param mqttsPort the embedded broker's TLS listener (beside its TCP one), 0 for a free port, negative
+   *     for none; needs {@code tls}
    */
   public record Options(String host, int mqttPort, int coapsPort, int httpPort, Path dataDir, String operatorToken,
-      UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax) {}
+      UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax, TlsIdentity tls, int mqttsPort) {
+    public Options {
+      if (mqttsPort >= 0 && tls == null) {
+        throw new IllegalArgumentException("an MQTT TLS listener needs the TLS key and certificate");
+      }
+    }
+
+    /** Plain HTTP, no MQTT TLS listener. */
+    public Options(String host, int mqttPort, int coapsPort, int httpPort, Path dataDir, String operatorToken,
+        UserTokens users, AccountOwnership accounts, byte[] pskMasterKey, int openThreads, int batchMax) {
+      this(host, mqttPort, coapsPort, httpPort, dataDir, operatorToken, users, accounts, pskMasterKey, openThreads, batchMax, null, -1);
+    }
+  }
 
   public final IotNode node;
   public final InboxPipeline pipeline;
@@ -69,9 +88,13 @@ public final class IotServer implements AutoCloseable {
       } else if (options.mqttPort() >= 0) {
         // The embedded broker hands device envelopes to the inbox itself (no bridge: half the broker hops).
         Path mqttDir = createOwnerOnly(options.dataDir().resolve("mqtt"));
-        startedBroker = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Config.defaults(mqttDir)
-            .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true).withDeliverInBroker(true),
-            node.identity, pipeline, Clock.systemUTC(), random);
+        EmbeddedMqttBroker.Config brokerConfig = EmbeddedMqttBroker.Config.defaults(mqttDir)
+            .withHost(options.host()).withPort(options.mqttPort()).withInMemory(true).withDeliverInBroker(true);
+        if (options.mqttsPort() >= 0) {
+          brokerConfig = brokerConfig.withTls(mqttTls(mqttDir, options.tls(), node.deviceCas.get(AlgorithmSuite.INTERNATIONAL).certificate(),
+              options.mqttsPort()));
+        }
+        startedBroker = EmbeddedMqttBroker.start(brokerConfig, node.identity, pipeline, Clock.systemUTC(), random);
         // HiveMQ writes its config and id files with the umask: restrict them like every other file of the node.
         restrictTree(mqttDir);
       }
@@ -89,7 +112,8 @@ public final class IotServer implements AutoCloseable {
             node.decisions, node.states, pipeline, node.clock, new HttpAuth(options.operatorToken(), tokens, ownership));
         DirectoryServices directory = new DirectoryServices(users, holders, node.accounts(), device -> psks.derive(device),
             leaf -> node.auditLog.appendStandalone(java.util.List.of(leaf)));
-        startedHttp = new PlatformHttpApi(services, HttpApiConfig.defaults(), directory).mount(IotConsole.of(node, services));
+        HttpApiConfig http = options.tls() == null ? HttpApiConfig.defaults() : HttpApiConfig.defaults().withTls(options.tls());
+        startedHttp = new PlatformHttpApi(services, http, directory).mount(IotConsole.of(node, services));
         // The issuer host's answers by response code, in the same /metrics (iotpay_authorisations_total).
         node.meterAuthorisations(PartyMetrics.authorisations(startedHttp.metrics()));
         startedHttp.start(options.host(), options.httpPort());
@@ -135,6 +159,37 @@ public final class IotServer implements AutoCloseable {
     closeQuietly(bridge);
     closeQuietly(broker);
     pipeline.close();
+  }
+
+  /**
+   * The broker's TLS listener: HiveMQ reads its key and trust stores from files, so the TLS key and
+   * certificate go into {@code mqtt/tls/server.p12} and the international device CA (devices of that
+   * suite may present their certificate; SM2 has no JSSE trust store, national devices use tokens) into
+   * {@code mqtt/tls/device-cas.p12}, owner-only, under the identity's random password (which HiveMQ's
+   * {@code config.xml}, owner-only too, holds).
+   */
+  private static EmbeddedMqttBroker.Tls mqttTls(Path mqttDir, TlsIdentity tls, java.security.cert.X509Certificate deviceCa, int port) {
+    Path dir = createOwnerOnly(mqttDir.resolve("tls"));
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("device-ca-international", deviceCa);
+      Path keystore = writeOwnerOnly(dir.resolve("server.p12"), tls.keyStore(), tls.password());
+      Path truststore = writeOwnerOnly(dir.resolve("device-cas.p12"), trust, tls.password());
+      return new EmbeddedMqttBroker.Tls(port, keystore, tls.password(), truststore, tls.password());
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write the MQTT TLS key stores into " + dir, e);
+    }
+  }
+
+  private static Path writeOwnerOnly(Path file, java.security.KeyStore store, String password)
+      throws java.io.IOException, java.security.GeneralSecurityException {
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnlyFiles.FILE));
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+      store.store(out, password.toCharArray());
+    }
+    return file;
   }
 
   private static Path createOwnerOnly(Path dir) {

@@ -72,7 +72,8 @@ final class ArchitectureRules {
   static Map<String, ArchRule> moduleRules() {
     Map<String, ArchRule> rules = new LinkedHashMap<>();
     rules.put("foundation", module("foundation", FOUNDATION));
-    // The console kit (sessions, CSRF, CSP, layout, login) serves every party's console: it uses nothing of ours.
+    // The console kit (sessions, CSRF, CSP, layout, login; the HTTPS connector and /openapi.json of the servers the
+    // consoles sit on) serves every party's console: it uses nothing of ours.
     rules.put("console kit", module("console kit", CONSOLE_KIT));
     rules.put("protocol", module("protocol", PROTOCOL, FOUNDATION));
     rules.put("ledger", module("ledger", LEDGER, FOUNDATION));
@@ -111,9 +112,10 @@ final class ArchitectureRules {
     table.put("access.mqtt", allow(ours("access.mqtt", "inbox", "identity"), HIVEMQ));
     table.put("access.coap", allow(ours("access.coap", "inbox", "identity"), CALIFORNIUM, BOUNCY_CASTLE));
     table.put("access.http", allow(ours("access.http", "inbox", "identity"), JAVALIN, "jakarta.servlet..", JACKSON));
-    // Operators' and users' HTTP endpoints: the HTTP server, which also mounts the devices' HTTP door.
+    // Operators' and users' HTTP endpoints: the HTTP server, which also mounts the devices' HTTP door (TLS and
+    // /openapi.json through the console kit, as every party's HTTP server).
     table.put("operator", allow(ours("operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),
-        "io.iotpay.ledger.audit..", JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
+        "io.iotpay.ledger.audit..", "io.iotpay.console..", JAVALIN, "jakarta.servlet..", "io.micrometer..", "org.eclipse.jetty..", JACKSON, BOUNCY_CASTLE, JDBC));
     // The operator console: server-rendered pages (jte, precompiled into console.templates) over the same services,
     // behind the console kit.
     table.put("console", allow(ours("console", "operator", "access.http", "inbox", "identity", "decision", "mandate", "state"),

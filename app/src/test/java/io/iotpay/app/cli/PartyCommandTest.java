@@ -70,6 +70,19 @@ class PartyCommandTest {
   }
 
   @Test
+  void acquirerTlsFilesThatDoNotFit_exit2WithOneLine_beforeTheDirectoryIsOpened() {
+    String data = dir.resolve("nowhere").toString();
+    Run half = run("party", "acquirer", "--data-dir", data, "--tls-key", dir.resolve("key.pem").toString());
+    assertThat(half.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(half.err().strip()).isEqualTo("iotpay: --tls-cert and --tls-key go together (the certificate and its private key, PEM)");
+    Run missing = run("party", "acquirer", "--data-dir", data, "--tls-cert", dir.resolve("cert.pem").toString(),
+        "--tls-key", dir.resolve("key.pem").toString());
+    assertThat(missing.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(missing.err().strip()).isEqualTo("iotpay: TLS certificate " + dir.resolve("cert.pem") + " does not exist");
+    assertThat(dir.resolve("nowhere")).doesNotExist();
+  }
+
+  @Test
   void badOptionsExit2WithOneLine() {
     Run suite = run("party", "init", "--dir", dir.resolve("s").toString(), "--suite", "OTHER");
     assertThat(suite.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);

@@ -139,17 +139,4 @@ final class ServeApi {
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Cli(process.exitValue(), process.exitValue() == 0 ? out : out + Files.readString(err));
   }
-
-  static boolean commandWorks(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 }

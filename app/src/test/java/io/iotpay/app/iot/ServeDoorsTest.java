@@ -47,7 +47,7 @@ class ServeDoorsTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void mosquittoPubAndCoapClientPay_andEveryRefusalIsLoggedCountedAndListedOnce(AlgorithmSuite suite) throws Exception {
-    Assumptions.assumeTrue(ServeApi.commandWorks("openssl", "version"), "openssl not on PATH (.ci/setup.d/50-onboarding-openssl.sh)");
+    Assumptions.assumeTrue(io.iotpay.foundation.TestCommands.works("openssl", "version"), "openssl not on PATH (.ci/setup.d/50-onboarding-openssl.sh)");
     Assumptions.assumeTrue(Files.isExecutable(Path.of(MOSQUITTO_PUB)), MOSQUITTO_PUB + " missing (.ci/setup.d/60-mosquitto-clients.sh)");
     Assumptions.assumeTrue(Files.isExecutable(Path.of(COAP_CLIENT)), COAP_CLIENT + " missing (.ci/setup.d/10-libcoap.sh)");
     Path log = dir.resolve("serve.log");

@@ -69,7 +69,7 @@ class ServeWalkthroughTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void emptyDirectory_toACapturedProvenPayment_andAgainAfterARestart(String database, AlgorithmSuite suite) throws Exception {
-    Assumptions.assumeTrue(ServeApi.commandWorks("openssl", "version"), "openssl not on PATH: the serve walk-through is skipped "
+    Assumptions.assumeTrue(io.iotpay.foundation.TestCommands.works("openssl", "version"), "openssl not on PATH: the serve walk-through is skipped "
         + "(.ci/setup.d/50-onboarding-openssl.sh installs it)");
     Path data = dir.resolve("serve");
     List<String> args = new ArrayList<>(List.of("--data-dir", data.toString(), "--http-port", "0", "--mqtt-port", "0",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpay.foundation.TestCommands;
 import io.iotpay.foundation.codec.BerTlv;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.Tag;
@@ -104,7 +105,8 @@ class SwitchNpmInteropTest {
   void npmBuilt0100_atTheSwitchsPort_isAuthorisedByTheIssuer_andThe0110ChecksFieldByField(AlgorithmSuite suite)
       throws Exception {
     Path prefix = Path.of(System.getenv().getOrDefault("IOTPAY_NPM_PREFIX", "/opt/iotpay-npm"));
-    assumeTrue(nodeRuns(), "node is not on the PATH (install nodejs; .ci/setup.d/40-npm-iso8583.sh needs it)");
+    assumeTrue(TestCommands.works("node", "--version"),
+        "node is not on the PATH (install nodejs; .ci/setup.d/40-npm-iso8583.sh needs it)");
     assumeTrue(Files.isRegularFile(prefix.resolve("node_modules/iso_8583/package.json")),
         "npm package iso_8583 is not installed under " + prefix + " (run .ci/setup.d/40-npm-iso8583.sh)");
 
@@ -291,18 +293,5 @@ class SwitchNpmInteropTest {
     out.writeBytes(a);
     out.writeBytes(b);
     return out.toByteArray();
-  }
-
-  private static boolean nodeRuns() {
-    try {
-      Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

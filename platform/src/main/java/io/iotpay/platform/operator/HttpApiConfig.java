@@ -1,6 +1,13 @@
 package io.iotpay.platform.operator;
 
+import io.iotpay.foundation.InvalidInputException;
+import io.iotpay.foundation.crypto.TlsIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Objects;
 
 /**
@@ -11,7 +18,7 @@ import java.util.Objects;
  * @param envelopeBytesMax largest device envelope, bytes; default 16 KiB (the envelope service's own
  *     default), 1..1 MiB
  * @param tls the TLS key store, or null for plain HTTP (the default: the demo listens on 127.0.0.1;
- *     anything reachable from outside the host must use TLS)
+ *     anything reachable from outside the host must use TLS; {@code iotpay serve --tls-cert --tls-key})
  */
 public record HttpApiConfig(int jsonBytesMax, int envelopeBytesMax, Tls tls) {
   public static final int JSON_BYTES_MAX_DEFAULT = 64 * 1024;
@@ -19,12 +26,12 @@ public record HttpApiConfig(int jsonBytesMax, int envelopeBytesMax, Tls tls) {
   private static final int BODY_BYTES_LIMIT = 1 << 20;
 
   /**
-   * A PKCS#12 (or JKS) key store holding the server's key and certificate chain.
+   * A key store holding the server's key and certificate chain, in memory.
    *
-   * @param keyStore path of the key store file; never null
+   * @param keyStore never null
    * @param password the store's and the key's password; never logged
    */
-  public record Tls(Path keyStore, String password) {
+  public record Tls(KeyStore keyStore, String password) {
     public Tls {
       Objects.requireNonNull(keyStore, "keyStore");
       Objects.requireNonNull(password, "password");
@@ -32,7 +39,7 @@ public record HttpApiConfig(int jsonBytesMax, int envelopeBytesMax, Tls tls) {
 
     @Override
     public String toString() {
-      return "Tls[keyStore=" + keyStore + ", password=***]";
+      return "Tls[keyStore=" + keyStore.getType() + ", password=***]";
     }
   }
 
@@ -51,8 +58,23 @@ public record HttpApiConfig(int jsonBytesMax, int envelopeBytesMax, Tls tls) {
     return new HttpApiConfig(JSON_BYTES_MAX_DEFAULT, ENVELOPE_BYTES_MAX_DEFAULT, null);
   }
 
-  /** The same settings served over TLS with this key store. */
-  public HttpApiConfig withTls(Path keyStore, String password) {
-    return new HttpApiConfig(jsonBytesMax, envelopeBytesMax, new Tls(keyStore, password));
+  /**
+   * The same settings served over TLS with the PKCS#12 key store in {@code keyStoreFile}.
+   *
+   * @throws InvalidInputException when the file cannot be read or opened with {@code password}
+   */
+  public HttpApiConfig withTls(Path keyStoreFile, String password) {
+    try (InputStream in = Files.newInputStream(keyStoreFile)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password.toCharArray());
+      return new HttpApiConfig(jsonBytesMax, envelopeBytesMax, new Tls(store, password));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new InvalidInputException("TLS key store " + keyStoreFile + " cannot be opened (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The same settings served over TLS with {@code identity} (read from PEM files). */
+  public HttpApiConfig withTls(TlsIdentity identity) {
+    return new HttpApiConfig(jsonBytesMax, envelopeBytesMax, new Tls(identity.keyStore(), identity.password()));
   }
 }

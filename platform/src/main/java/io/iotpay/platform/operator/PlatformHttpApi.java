@@ -3,6 +3,8 @@ package io.iotpay.platform.operator;
 import io.iotpay.platform.access.http.ApiException;
 import io.iotpay.platform.access.http.DeviceMessages;
 import io.iotpay.platform.access.http.Exchange;
+import io.iotpay.console.HttpsConnector;
+import io.iotpay.console.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -16,11 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * refused request changed nothing. Bodies are bounded
  * ({@link HttpApiConfig#jsonBytesMax()}, {@link HttpApiConfig#envelopeBytesMax()}).
  *
- * <p>Plain HTTP unless {@link HttpApiConfig#tls()} names a key store. One instance serves once:
+ * <p>Plain HTTP unless {@link HttpApiConfig#tls()} holds a key store; then TLS only. One instance serves once:
  * {@link #start} it, {@link #close} it.
  */
 public final class PlatformHttpApi implements AutoCloseable {
@@ -74,8 +71,8 @@ public final class PlatformHttpApi implements AutoCloseable {
    * @param host the address to bind, e.g. {@code 127.0.0.1}
    * @param port the port, 0 for any free one ({@link #port()} tells which)
    * @return this
-   * @throws IllegalStateException when already started, or the port cannot be bound, or the TLS key
-   *     store cannot be read
+   * @throws IllegalStateException when already started, or the port cannot be bound (the TLS key store
+   *     was read with the configuration: {@link HttpApiConfig#withTls})
    */
   public synchronized PlatformHttpApi start(String host, int port) {
     if (app != null) {
@@ -160,28 +157,15 @@ public final class PlatformHttpApi implements AutoCloseable {
     javalin.requestLogger.http(this::measure);
     javalin.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
     HttpApiConfig.Tls tls = config.tls();
-    if (tls == null) {
-      return;
+    if (tls != null) {
+      HttpsConnector.install(javalin, host, port, tls.keyStore(), tls.password());
     }
-    javalin.jetty.addConnector((server, httpConfiguration) -> {
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
-      ssl.setKeyStorePath(tls.keyStore().toString());
-      ssl.setKeyStorePassword(tls.password());
-      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-      // Clients reach the demo by IP address: SNI is optional and not matched against the certificate's names.
-      httpConfiguration.addCustomizer(new SecureRequestCustomizer(false));
-      ServerConnector connector = new ServerConnector(server,
-          new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfiguration));
-      connector.setHost(host);
-      connector.setPort(port);
-      return connector;
-    });
   }
 
   private void routes(Javalin created) {
     BearerTokenCheck bearer = new BearerTokenCheck(services.auth());
     created.get("/health", ctx -> Exchange.json(ctx, 200, Exchange.JSON.createObjectNode().put("status", "UP")));
-    created.get(OpenApiDocument.PATH, new OpenApiDocument()::serve);
+    created.get(OpenApiDocument.PATH, new OpenApiDocument(PlatformHttpApi.class, "openapi.json")::serve);
     created.get("/metrics", ctx -> {
       bearer.requireOperator(ctx);
       ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());

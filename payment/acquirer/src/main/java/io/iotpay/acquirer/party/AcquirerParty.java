@@ -11,6 +11,7 @@ import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Ledger;
@@ -90,8 +91,18 @@ public final class AcquirerParty implements AutoCloseable {
       LinkKeys switchLink, InetSocketAddress terminalListen, LinkKeys terminalLink, CurrencyUnit currency, int terminals,
       int mdrBasisPoints, long switchTimeoutMs, String dbUrl, String registryDbUrl) {}
 
-  /** How {@link #start} may override the data directory's files. */
-  public record Options(String dbUrl, InetSocketAddress terminalListen, InetSocketAddress switchAddress) {
+  /**
+   * How {@link #start} may override the data directory's files.
+   *
+   * @param tls the registry HTTP API's TLS key and certificate (API and console over TLS only), or null
+   *     for plain HTTP
+   */
+  public record Options(String dbUrl, InetSocketAddress terminalListen, InetSocketAddress switchAddress, TlsIdentity tls) {
+    /** Plain HTTP. */
+    public Options(String dbUrl, InetSocketAddress terminalListen, InetSocketAddress switchAddress) {
+      this(dbUrl, terminalListen, switchAddress, null);
+    }
+
     public static Options none() {
       return new Options(null, null, null);
     }
@@ -142,7 +153,7 @@ public final class AcquirerParty implements AutoCloseable {
     List<String> terminals = new ArrayList<>();
     String token = sealed.string(OPERATOR_TOKEN);
     PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
-    try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token))) {
+    try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token, null))) {
       OnboardingService service = server.service();
       merchant = service.register("party-init-" + setup.id(), new Registration("Noodle Stall", "91310000MA1K000001",
           "110105194912310021", MCC, "1 Road", new SettlementAccount("10200000", "6222000011112222"))).merchant().id();
@@ -183,7 +194,7 @@ public final class AcquirerParty implements AutoCloseable {
     AcquirerPosServer registry;
     try {
       registry = AcquirerPosServer.start(registrySettings(dataDir, config.registryDbUrl(), config.host().switchKeys().suite(),
-          config.httpListen().getPort(), config.operatorToken()));
+          config.httpListen().getPort(), config.operatorToken(), options.tls()));
     } catch (SQLException e) {
       throw new IOException("registry database: " + e.getMessage(), e);
     }
@@ -243,6 +254,16 @@ public final class AcquirerParty implements AutoCloseable {
   /** The registry's HTTP port (merchant onboarding, docs/merchant-onboarding.md). */
   public int registryPort() {
     return registry.port();
+  }
+
+  /** The routes the registry's HTTP server registered, {@code "METHOD /path/{param}"} (the OpenAPI test compares them). */
+  public List<String> registryRoutes() {
+    return registry.api().routes();
+  }
+
+  /** Whether the registry's HTTP API (and console) is served over TLS. */
+  public boolean registryTls() {
+    return registry.tls();
   }
 
   @Override
@@ -324,9 +345,9 @@ public final class AcquirerParty implements AutoCloseable {
   }
 
   private static AcquirerPosServer.Settings registrySettings(Path dataDir, String jdbcUrl, AlgorithmSuite suite, int port,
-      String operatorToken) {
+      String operatorToken, TlsIdentity tls) {
     return new AcquirerPosServer.Settings(jdbcUrl, "127.0.0.1", port, suite, dataDir.resolve(REGISTRY_KEYS_DIR), null,
-        Set.of(MCC), Map.of(OPERATOR, operatorToken), new InMemorySettlementAccountCheck().open("10200000", "6222000011112222"));
+        Set.of(MCC), Map.of(OPERATOR, operatorToken), new InMemorySettlementAccountCheck().open("10200000", "6222000011112222"), tls);
   }
 
   /** A terminal's enrolment request; the terminal's private key is not kept (the ISO link uses zone keys). */

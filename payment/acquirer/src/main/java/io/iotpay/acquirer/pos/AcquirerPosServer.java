@@ -15,6 +15,7 @@ import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.Certificates;
 import io.iotpay.foundation.crypto.Pem;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.audit.AuditLog;
 import io.iotpay.ledger.audit.AuditLogConfig;
@@ -61,12 +62,19 @@ public final class AcquirerPosServer implements AutoCloseable {
    * @param keyDirectory where the keys live (created on first start)
    * @param sanctionsFile the sanctions/deny list file, or null for an empty list
    * @param accountCheck the penny test (an {@link InMemorySettlementAccountCheck} until the ISO 8583 one exists)
+   * @param tls the HTTP API's TLS key and certificate, or null for plain HTTP
    */
   public record Settings(String jdbcUrl, String host, int port, AlgorithmSuite suite, Path keyDirectory, Path sanctionsFile,
-      Set<String> servedMccs, Map<String, String> operatorTokens, SettlementAccountCheck accountCheck) {
+      Set<String> servedMccs, Map<String, String> operatorTokens, SettlementAccountCheck accountCheck, TlsIdentity tls) {
     public Settings {
       Assert.that(jdbcUrl != null && host != null && suite != null && keyDirectory != null && servedMccs != null
-          && operatorTokens != null && accountCheck != null, "settings: only sanctionsFile may be null");
+          && operatorTokens != null && accountCheck != null, "settings: only sanctionsFile and tls may be null");
+    }
+
+    /** Plain HTTP. */
+    public Settings(String jdbcUrl, String host, int port, AlgorithmSuite suite, Path keyDirectory, Path sanctionsFile,
+        Set<String> servedMccs, Map<String, String> operatorTokens, SettlementAccountCheck accountCheck) {
+      this(jdbcUrl, host, port, suite, keyDirectory, sanctionsFile, servedMccs, operatorTokens, accountCheck, null);
     }
   }
 
@@ -100,7 +108,8 @@ public final class AcquirerPosServer implements AutoCloseable {
           ? SanctionsList.empty(matching) : SanctionsList.load(settings.sanctionsFile(), matching);
       OnboardingService service = new OnboardingService(store, OnboardingConfig.of(settings.servedMccs()), matching, sanctions,
           settings.accountCheck(), keys.terminalCas());
-      PosHttpApi api = new PosHttpApi(service, PosHttpConfig.of(settings.operatorTokens(), keys.tokenKey()), settings.suite())
+      PosHttpApi api = new PosHttpApi(service, PosHttpConfig.of(settings.operatorTokens(), keys.tokenKey()).withTls(settings.tls()),
+              settings.suite())
           .auditTrail(new OnboardingTrail(store, auditLog)).start(settings.host(), settings.port());
       LOG.info("Acquirer onboarding server up [port={}, suite={}, sanctionsEntries={}]", api.port(), settings.suite(), sanctions.size());
       return new AcquirerPosServer(database, auditLog, service, api);
@@ -115,6 +124,16 @@ public final class AcquirerPosServer implements AutoCloseable {
 
   public int port() {
     return api.port();
+  }
+
+  /** Whether the HTTP API is served over TLS. */
+  public boolean tls() {
+    return api.tls();
+  }
+
+  /** The HTTP API (its routes, for the OpenAPI test). */
+  public PosHttpApi api() {
+    return api;
   }
 
   /** The service, also the {@link io.iotpay.acquirer.pos.merchant.TerminalAuthority} of the authorisation path. */

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpay.acquirer.pos.console.ConsoleBrowserSession;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.foundation.money.CurrencyUnit;
-import io.iotpay.protocol.party.LinkKeys;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +43,7 @@ class AcquirerConsoleSecurityTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void thePartysConsole_isGuarded_andShowsNoSecret(AlgorithmSuite suite) throws Exception {
-    Path data = dir.resolve("acq");
-    SecureRandom random = new SecureRandom();
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    AcquirerParty.init(data, new AcquirerParty.Setup("ACQ1", suite, "48020000", "ACQ00001",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), LinkKeys.generate(suite, random), loopback,
-        LinkKeys.generate(suite, random), CurrencyUnit.CNY, 1, 150, 2_000, null, null), random);
+    Path data = AcquirerDirectories.init(dir.resolve("acq"), suite);
     String operatorToken = AcquirerParty.operatorToken(data);
     try (AcquirerParty party = AcquirerParty.start(data, AcquirerParty.Options.none())) {
       String base = "http://127.0.0.1:" + party.registryPort();

@@ -3,6 +3,7 @@ package io.iotpay.protocol.iso8583;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.iotpay.foundation.TestCommands;
 import io.iotpay.foundation.codec.Hex;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,8 @@ class Iso8583NpmInteropTest {
   @Test
   void npmBuiltAuthorisation_isParsedFieldByField_andItsParserReadsOurAnswer() throws Exception {
     Path prefix = Path.of(System.getenv().getOrDefault("IOTPAY_NPM_PREFIX", "/opt/iotpay-npm"));
-    assumeTrue(nodeRuns(), "node is not on the PATH (install nodejs; .ci/setup.d/40-npm-iso8583.sh needs it)");
+    assumeTrue(TestCommands.works("node", "--version"),
+        "node is not on the PATH (install nodejs; .ci/setup.d/40-npm-iso8583.sh needs it)");
     assumeTrue(Files.isRegularFile(prefix.resolve("node_modules/iso_8583/package.json")),
         "npm package iso_8583 is not installed under " + prefix + " (run .ci/setup.d/40-npm-iso8583.sh)");
 
@@ -102,18 +104,5 @@ class Iso8583NpmInteropTest {
     }
     assertThat(printed).as("node peer output: " + output).containsKeys("SIGNON", "RESPONSE");
     return printed;
-  }
-
-  private static boolean nodeRuns() {
-    try {
-      Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

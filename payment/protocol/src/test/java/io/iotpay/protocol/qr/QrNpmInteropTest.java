@@ -3,6 +3,7 @@ package io.iotpay.protocol.qr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.iotpay.foundation.TestCommands;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.codec.Tlv;
 import java.io.IOException;
@@ -42,7 +43,8 @@ class QrNpmInteropTest {
   @BeforeAll
   static void findNodeAndPackages() throws URISyntaxException {
     prefix = Path.of(System.getenv().getOrDefault("IOTPAY_NPM_PREFIX", "/opt/iotpay-npm"));
-    Assumptions.assumeTrue(nodeRuns(), "Node.js ('node' on the PATH) is not installed: npm interoperability not checked");
+    Assumptions.assumeTrue(TestCommands.works("node", "--version"),
+        "Node.js ('node' on the PATH) is not installed: npm interoperability not checked");
     for (String name : List.of("emv-qrcps", "emvqr")) {
       Assumptions.assumeTrue(Files.isRegularFile(prefix.resolve("node_modules").resolve(name).resolve("package.json")),
           "npm package " + name + " is not under " + prefix + " (run .ci/setup.d/45-npm-emvqr.sh): npm interoperability not checked");
@@ -303,20 +305,6 @@ class QrNpmInteropTest {
       Files.deleteIfExists(requestFile);
     }
   }
-
-  private static boolean nodeRuns() {
-    try {
-      Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      node.getInputStream().readAllBytes();
-      return node.waitFor(30, TimeUnit.SECONDS) && node.exitValue() == 0;
-    } catch (IOException notInstalled) {
-      return false;
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   private static String request(String kind, List<String> items) {
     return "{" + quote(kind) + ":[" + String.join(",", items) + "]}";
   }

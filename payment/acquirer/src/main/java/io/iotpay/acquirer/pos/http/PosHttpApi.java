@@ -6,11 +6,17 @@ import io.iotpay.acquirer.pos.merchant.KeyedHash;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
 import io.iotpay.acquirer.pos.online.MerchantStatements;
 import io.iotpay.acquirer.pos.risk.TerminalRiskService;
+import io.iotpay.console.HttpsConnector;
+import io.iotpay.console.OpenApiDocument;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every answer is JSON; every error is {@code {"error":"<CODE>","detail":"…"}} (400 bad input, 401
  * no or bad token, 403 not an operator, 404 unknown, 409 conflict with the state, 413 too large, 415
- * not JSON, 429 rate-limited, 503 store failure) and a refused request changed nothing. Plain HTTP
- * on the address given: bind it to loopback or put TLS in front of it.
+ * not JSON, 429 rate-limited, 503 store failure) and a refused request changed nothing. Every route is
+ * described at {@code GET /openapi.json} (OpenAPI 3.1). Plain HTTP on the address given unless
+ * {@link PosHttpConfig#tls()} holds a key and certificate, then TLS only: without it bind to loopback.
  *
  * <p>One instance serves once: {@link #start} it, {@link #close} it.
  */
@@ -39,6 +46,7 @@ public final class PosHttpApi implements AutoCloseable {
   private volatile TerminalRiskService monitoring;
   private volatile Supplier<String> metrics;
   private volatile OnboardingTrail trail;
+  private final List<String> routes = Collections.synchronizedList(new ArrayList<>());
   private Javalin app;
 
   /**
@@ -118,16 +126,20 @@ public final class PosHttpApi implements AutoCloseable {
     if (app != null) {
       throw new IllegalStateException("the onboarding HTTP API was already started");
     }
-    Javalin created = Javalin.create(this::configure);
+    Javalin created = Javalin.create(javalin -> configure(javalin, host, port));
     routes(created);
     try {
-      created.start(host, port);
+      if (config.tls() == null) {
+        created.start(host, port);
+      } else {
+        created.start();
+      }
     } catch (RuntimeException e) {
       created.stop();
       throw new IllegalStateException("the onboarding HTTP API cannot listen on " + host + ":" + port, e);
     }
     app = created;
-    LOG.info("Acquirer onboarding API listening [host={}, port={}]", host, created.port());
+    LOG.info("Acquirer onboarding API listening [host={}, port={}, tls={}]", host, created.port(), config.tls() != null);
     return this;
   }
 
@@ -139,6 +151,18 @@ public final class PosHttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** Whether the API is served over TLS. */
+  public boolean tls() {
+    return config.tls() != null;
+  }
+
+  /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */
+  public List<String> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
+  }
+
   /** Stops listening; requests in flight are cut. Idempotent. */
   @Override
   public synchronized void close() {
@@ -148,18 +172,23 @@ public final class PosHttpApi implements AutoCloseable {
     }
   }
 
-  private void configure(JavalinConfig javalin) {
+  private void configure(JavalinConfig javalin, String host, int port) {
     javalin.showJavalinBanner = false;
     javalin.startupWatcherEnabled = false;
     javalin.http.maxRequestSize = config.jsonBytesMax();
     javalin.http.disableCompression();
     javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+    javalin.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
+    if (config.tls() != null) {
+      HttpsConnector.install(javalin, host, port, config.tls().keyStore(), config.tls().password());
+    }
   }
 
   private void routes(Javalin created) {
     RateLimiter registrations = new RateLimiter(config.registrationsPerMinuteMax(), config.clientsTrackedMax(), System::nanoTime);
     created.get("/health", ctx -> Exchange.json(ctx, 200, Views.JSON.createObjectNode().put("status", "UP")));
+    created.get(OpenApiDocument.PATH, new OpenApiDocument(PosHttpApi.class, "openapi.json")::serve);
     created.get("/metrics", ctx -> {
       Supplier<String> scrape = metrics;
       if (scrape == null) {
@@ -172,7 +201,7 @@ public final class PosHttpApi implements AutoCloseable {
     new StatementEndpoints(gate, () -> statements).register(created);
     new MonitoringEndpoints(onboarding, config, gate, () -> monitoring).register(created);
     new AcquirerConsole(new AcquirerConsole.Services(onboarding, gate::operatorOf, PosHttpConfig.TOKEN_CHARS_MAX, () -> trail,
-        () -> monitoring)).register(created, false);
+        () -> monitoring)).register(created, config.tls() != null);
     created.exception(HttpResponseException.class,
         (e, ctx) -> Exchange.error(ctx, new ApiException(e.getStatus(), JsonErrorHandler.code(e.getStatus()), "refused (" + e.getStatus() + ")")));
     created.exception(Exception.class, (e, ctx) -> {

@@ -1,6 +1,7 @@
 package io.iotpay.acquirer.pos.http;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -17,9 +18,13 @@ import java.util.regex.Pattern;
  *     default 10, 1..100 000 (a merchant registers once; the bound slows down a flood)
  * @param clientsTrackedMax client addresses the rate limiter remembers; default 10 000, 1..1 000 000
  *     (its memory; when full, new addresses are refused until a minute passes)
+ * @param tls the server's TLS key and certificate, or null for plain HTTP (the default; bind it to
+ *     loopback then); with it the API and the console are served over TLS only and the console's
+ *     cookie is {@code Secure}
  */
 public record PosHttpConfig(
-    Map<String, String> operatorTokens, byte[] merchantTokenKey, int jsonBytesMax, int registrationsPerMinuteMax, int clientsTrackedMax) {
+    Map<String, String> operatorTokens, byte[] merchantTokenKey, int jsonBytesMax, int registrationsPerMinuteMax, int clientsTrackedMax,
+    TlsIdentity tls) {
   public static final int OPERATOR_TOKEN_CHARS_MIN = 32;
   public static final int TOKEN_CHARS_MAX = 512;
   public static final int JSON_BYTES_MAX_DEFAULT = 16 * 1024;
@@ -47,11 +52,16 @@ public record PosHttpConfig(
   /** The defaults with these operators and this merchant token key. */
   public static PosHttpConfig of(Map<String, String> operatorTokens, byte[] merchantTokenKey) {
     return new PosHttpConfig(operatorTokens, merchantTokenKey, JSON_BYTES_MAX_DEFAULT, REGISTRATIONS_PER_MINUTE_MAX_DEFAULT,
-        CLIENTS_TRACKED_MAX_DEFAULT);
+        CLIENTS_TRACKED_MAX_DEFAULT, null);
   }
 
   public PosHttpConfig withRegistrationsPerMinuteMax(int max) {
-    return new PosHttpConfig(operatorTokens, merchantTokenKey, jsonBytesMax, max, clientsTrackedMax);
+    return new PosHttpConfig(operatorTokens, merchantTokenKey, jsonBytesMax, max, clientsTrackedMax, tls);
+  }
+
+  /** The same settings served over TLS with {@code identity}; null for plain HTTP. */
+  public PosHttpConfig withTls(TlsIdentity identity) {
+    return new PosHttpConfig(operatorTokens, merchantTokenKey, jsonBytesMax, registrationsPerMinuteMax, clientsTrackedMax, identity);
   }
 
   @Override
@@ -62,6 +72,6 @@ public record PosHttpConfig(
   @Override
   public String toString() {
     return "PosHttpConfig[operators=" + operatorTokens.keySet() + ", jsonBytesMax=" + jsonBytesMax
-        + ", registrationsPerMinuteMax=" + registrationsPerMinuteMax + ", clientsTrackedMax=" + clientsTrackedMax + "]";
+        + ", registrationsPerMinuteMax=" + registrationsPerMinuteMax + ", clientsTrackedMax=" + clientsTrackedMax + ", tls=" + (tls != null) + "]";
   }
 }

@@ -31,8 +31,14 @@ public final class ConsoleBrowserSession {
 
   /** @param base e.g. {@code http://127.0.0.1:8085} */
   public ConsoleBrowserSession(String base) {
+    this(base, null);
+  }
+
+  /** @param base e.g. {@code https://127.0.0.1:8085}; @param tls the client's TLS context, null for the JDK's default */
+  public ConsoleBrowserSession(String base, javax.net.ssl.SSLContext tls) {
     this.base = base;
-    this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10));
+    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
   }
 
   public HttpResponse<String> get(String path) throws Exception {
