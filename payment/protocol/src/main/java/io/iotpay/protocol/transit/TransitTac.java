@@ -128,6 +128,8 @@ public final class TransitTac {
     private final byte[] counterBlock = new byte[16];
     private final byte[] sessionKey = new byte[16];
     private final byte[] state = new byte[16];
+    /** The card key last scheduled (a card's records come together: its key is scheduled once). */
+    private final byte[] loadedKey = new byte[AC_KEY_BYTES];
     private AlgorithmSuite suite;
 
     /**
@@ -139,10 +141,15 @@ public final class TransitTac {
       if (acKey == null || acKey.length != AC_KEY_BYTES) {
         throw new IllegalArgumentException("TAC: the AC key must be " + AC_KEY_BYTES + " bytes");
       }
+      if (cardSuite == suite && Arrays.equals(acKey, loadedKey)) {
+        return this; // the same card's key again: already scheduled
+      }
+      suite = null; // until scheduled: a failure below leaves nothing loaded
       switch (cardSuite) {
         case INTERNATIONAL -> cardTdes.init(true, new KeyParameter(acKey));
         case NATIONAL -> cardSm4.init(true, new KeyParameter(acKey));
       }
+      System.arraycopy(acKey, 0, loadedKey, 0, AC_KEY_BYTES);
       suite = cardSuite;
       return this;
     }
