@@ -729,6 +729,11 @@ final class LedgerState {
     return new LedgerSnapshot(nextSeq - 1, baseSeq, balances, openHolds());
   }
 
+  /** How many accounts the ledger has. */
+  int accountCount() {
+    return accounts.size();
+  }
+
   /** How many accounts changed since the last snapshot written (an upper bound of an incremental one's rows). */
   int changedSinceSnapshotCount() {
     return changedSinceSnapshot.size();

@@ -163,8 +163,8 @@ class LedgerBoundedMemoryTest {
       fill(t, 100, 199);
       // Batches of 8: a snapshot at least 10 entries after the previous one, so the newest is within 10 + 8.
       assertThat(t.queryLong("SELECT MAX(seq) FROM ledger_snapshot")).isBetween(100L - 18, 100L);
-      // Only accounts 1 and 2 move: increments of 2 rows on a full one of 2, up to twice its rows,
-      // then a new full one; the chain before it is kept, older ones deleted.
+      // Only accounts 1 and 2 move: increments of 2 rows, up to twice the ledger's 3 accounts, then a
+      // new full one; the chain before it is kept, older ones deleted.
       assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot WHERE base_seq = 0")).isEqualTo(2);
       assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot WHERE base_seq > 0")).isPositive();
       assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot s WHERE base_seq > 0 AND NOT EXISTS"

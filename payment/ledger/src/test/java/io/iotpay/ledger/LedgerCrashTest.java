@@ -69,8 +69,8 @@ class LedgerCrashTest {
   @Test
   void sigkillWhileWritingAnIncrementalSnapshot_startsFromTheChainBeforeIt_withTheBalancesOfHistory()
       throws Exception {
-    // The child's 8 accounts all move between snapshots: increments of 8 rows on a full one of 8 (at
-    // most twice its rows), so the second and third snapshots are increments; killed in the third.
+    // The child's 8 accounts all move between snapshots: increments of 8 rows (at most twice the 8
+    // accounts together), so the second and third snapshots are increments; killed in the third.
     List<long[]> snapshots = killWhileWritingSnapshot(3, "crash-increment");
     assertThat(snapshots).as("the full snapshot and the increment committed on it").hasSize(2);
     assertThat(snapshots.get(0)[1]).as("a full snapshot first").isZero();
