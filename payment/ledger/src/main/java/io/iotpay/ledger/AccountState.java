@@ -11,6 +11,8 @@ final class AccountState {
   AccountBalance published;
   /** Set while this account is in the current batch's touched list. */
   boolean touched;
+  /** Set while this account is in the state's list of accounts changed since the last snapshot written. */
+  boolean changedSinceSnapshot;
 
   AccountState(Account account) {
     this.account = account;

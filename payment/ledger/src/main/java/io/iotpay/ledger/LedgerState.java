@@ -68,6 +68,12 @@ final class LedgerState {
 
   private final ArrayList<Undo> undo = new ArrayList<>();
   private final ArrayList<AccountState> touched = new ArrayList<>();
+  /**
+   * Accounts whose balances moved since the last snapshot written (live or replayed), so an
+   * incremental snapshot copies only them. An account of a batch that was taken back may stay here:
+   * its row then repeats the balances it had, which is still exact.
+   */
+  private final ArrayList<AccountState> changedSinceSnapshot = new ArrayList<>();
   private final ArrayList<LedgerEntry> batchEntries = new ArrayList<>();
   private final ArrayList<Account> batchAccounts = new ArrayList<>();
   private long nextSeq = 1;
@@ -641,10 +647,19 @@ final class LedgerState {
   private void move(AccountState debit, AccountState credit, long pendingDeltaMinor, long postedDeltaMinor) {
     remember(debit);
     remember(credit);
+    markChanged(debit);
+    markChanged(credit);
     debit.debitsPendingMinor += pendingDeltaMinor;
     debit.debitsPostedMinor += postedDeltaMinor;
     credit.creditsPendingMinor += pendingDeltaMinor;
     credit.creditsPostedMinor += postedDeltaMinor;
+  }
+
+  private void markChanged(AccountState account) {
+    if (!account.changedSinceSnapshot) {
+      account.changedSinceSnapshot = true;
+      changedSinceSnapshot.add(account);
+    }
   }
 
   private void remember(AccountState account) {
@@ -683,17 +698,61 @@ final class LedgerState {
     return transfers.size();
   }
 
-  /** The committed state as a snapshot; only between batches (nothing applied and not yet committed). */
+  /** The committed state as a full snapshot; only between batches (nothing applied and not yet committed). */
   LedgerSnapshot snapshot() {
     Assert.that(undo.isEmpty() && batchEntries.isEmpty(), "snapshot inside a batch");
     List<LedgerSnapshot.Balance> balances = new ArrayList<>();
     for (AccountState a : accounts.values()) {
       if ((a.debitsPendingMinor | a.debitsPostedMinor | a.creditsPendingMinor | a.creditsPostedMinor) != 0) {
-        balances.add(new LedgerSnapshot.Balance(a.account.id(), a.debitsPendingMinor, a.debitsPostedMinor,
-            a.creditsPendingMinor, a.creditsPostedMinor));
+        balances.add(balanceOf(a));
       }
     }
     balances.sort(java.util.Comparator.comparingLong(LedgerSnapshot.Balance::accountId));
+    return new LedgerSnapshot(nextSeq - 1, 0, balances, openHolds());
+  }
+
+  /**
+   * The committed state as an incremental snapshot on top of the snapshot at {@code baseSeq}: the
+   * balances of every account changed since the last {@link #snapshotWritten} (zeros included) and
+   * every hold open. Only between batches.
+   */
+  LedgerSnapshot changesSinceSnapshot(long baseSeq) {
+    Assert.that(undo.isEmpty() && batchEntries.isEmpty(), "snapshot inside a batch");
+    Assert.that(baseSeq >= 1 && baseSeq < nextSeq - 1, "base snapshot before this one [baseSeq={}]", baseSeq);
+    List<LedgerSnapshot.Balance> balances = new ArrayList<>(changedSinceSnapshot.size());
+    for (AccountState a : changedSinceSnapshot) {
+      if (accounts.get(a.account.id()) == a) { // an account whose creation was taken back is not in the store
+        balances.add(balanceOf(a));
+      }
+    }
+    balances.sort(java.util.Comparator.comparingLong(LedgerSnapshot.Balance::accountId));
+    return new LedgerSnapshot(nextSeq - 1, baseSeq, balances, openHolds());
+  }
+
+  /** How many accounts the ledger has. */
+  int accountCount() {
+    return accounts.size();
+  }
+
+  /** How many accounts changed since the last snapshot written (an upper bound of an incremental one's rows). */
+  int changedSinceSnapshotCount() {
+    return changedSinceSnapshot.size();
+  }
+
+  /** A snapshot of the current state is committed: the next incremental one starts from here. */
+  void snapshotWritten() {
+    for (AccountState a : changedSinceSnapshot) {
+      a.changedSinceSnapshot = false;
+    }
+    changedSinceSnapshot.clear();
+  }
+
+  private static LedgerSnapshot.Balance balanceOf(AccountState a) {
+    return new LedgerSnapshot.Balance(a.account.id(), a.debitsPendingMinor, a.debitsPostedMinor, a.creditsPendingMinor,
+        a.creditsPostedMinor);
+  }
+
+  private List<LedgerEntry> openHolds() {
     List<LedgerEntry> holds = new ArrayList<>(holdsOpen);
     for (PendingState hold : pendings.values()) {
       if (hold.status == PendingState.Status.PENDING) {
@@ -701,33 +760,45 @@ final class LedgerState {
       }
     }
     holds.sort(java.util.Comparator.comparingLong(LedgerEntry::seq));
-    return new LedgerSnapshot(nextSeq - 1, balances, holds);
+    return holds;
   }
 
   /**
-   * Loads a snapshot whose hash verified into a state that has its accounts and nothing else (replay
-   * mode). Returns null when loaded; otherwise why not (an account the store does not have, a hold row
-   * that is not a hold), and the state is then half-loaded: the caller starts over with a new one.
+   * Loads a chain of snapshots whose hashes verified into a state that has its accounts and nothing
+   * else (replay mode): a full snapshot first, then each incremental one on top of the one before it.
+   * The balances are the full one's overwritten by each increment's; the holds are the last one's.
+   * Returns null when loaded; otherwise why not (an account the store does not have, a hold row that
+   * is not a hold, a broken chain), and the state is then half-loaded: the caller starts over with a
+   * new one.
    */
-  String restore(LedgerSnapshot snapshot) {
+  String restore(List<LedgerSnapshot> chain) {
     Assert.that(!recording && nextSeq == 1 && pendings.isEmpty(), "restore into a used state");
-    for (LedgerSnapshot.Balance b : snapshot.balances()) {
-      AccountState account = accounts.get(b.accountId());
-      if (account == null) {
-        return "unknown account " + b.accountId();
+    Assert.that(!chain.isEmpty() && chain.getFirst().baseSeq() == 0, "a chain starts with a full snapshot");
+    LedgerSnapshot previous = null;
+    for (LedgerSnapshot snapshot : chain) {
+      if (previous != null && snapshot.baseSeq() != previous.seq()) {
+        return "snapshot " + snapshot.seq() + " is not on top of snapshot " + previous.seq();
       }
-      account.debitsPendingMinor = b.debitsPendingMinor();
-      account.debitsPostedMinor = b.debitsPostedMinor();
-      account.creditsPendingMinor = b.creditsPendingMinor();
-      account.creditsPostedMinor = b.creditsPostedMinor();
+      for (LedgerSnapshot.Balance b : snapshot.balances()) {
+        AccountState account = accounts.get(b.accountId());
+        if (account == null) {
+          return "unknown account " + b.accountId();
+        }
+        account.debitsPendingMinor = b.debitsPendingMinor();
+        account.debitsPostedMinor = b.debitsPostedMinor();
+        account.creditsPendingMinor = b.creditsPendingMinor();
+        account.creditsPostedMinor = b.creditsPostedMinor();
+      }
+      previous = snapshot;
     }
-    for (LedgerEntry hold : snapshot.holds()) {
-      if (hold.kind() != EntryKind.PENDING || hold.seq() > snapshot.seq()) {
+    LedgerSnapshot last = chain.getLast();
+    for (LedgerEntry hold : last.holds()) {
+      if (hold.kind() != EntryKind.PENDING || hold.seq() > last.seq()) {
         return "hold row " + hold.seq() + " is not a hold before the snapshot";
       }
       openHold(hold, hold.timeoutMs() == 0 ? Long.MAX_VALUE : hold.appliedAtMs() + hold.timeoutMs());
     }
-    nextSeq = snapshot.seq() + 1;
+    nextSeq = last.seq() + 1;
     return null;
   }
 

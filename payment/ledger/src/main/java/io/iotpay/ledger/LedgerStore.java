@@ -257,24 +257,28 @@ final class LedgerStore {
 
   // ---------------------------------------------------------------- snapshots
 
-  /** A stored snapshot's header. */
-  record SnapshotHeader(long seq, long balanceCount, long holdCount, byte[] hash) {}
+  /** A stored snapshot's header; {@code baseSeq} 0 for a full snapshot. */
+  record SnapshotHeader(long seq, long baseSeq, long balanceCount, long holdCount, byte[] hash) {}
 
   /** Every snapshot header, newest first. */
   List<SnapshotHeader> snapshotHeaders(Connection connection) throws SQLException {
     List<SnapshotHeader> out = new java.util.ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(
-            "SELECT seq, balance_count, hold_count, hash FROM ledger_snapshot ORDER BY seq DESC");
+            "SELECT seq, base_seq, balance_count, hold_count, hash FROM ledger_snapshot ORDER BY seq DESC");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        out.add(new SnapshotHeader(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getBytes(4)));
+        out.add(new SnapshotHeader(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
+            rows.getBytes(5)));
       }
     }
     return out;
   }
 
-  /** Reads a snapshot's balance rows and holds (joined to their entries); the caller verifies the hash. */
-  LedgerSnapshot readSnapshot(Connection connection, long seq) throws SQLException {
+  /**
+   * Reads a snapshot's balance rows and holds (joined to their entries); the caller checks that
+   * {@code baseSeq} is below {@code seq} and verifies the hash.
+   */
+  LedgerSnapshot readSnapshot(Connection connection, long seq, long baseSeq) throws SQLException {
     List<LedgerSnapshot.Balance> balances = new java.util.ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement("SELECT account_id, debits_pending_minor,"
         + " debits_posted_minor, credits_pending_minor, credits_posted_minor FROM ledger_snapshot_balance"
@@ -299,7 +303,7 @@ final class LedgerStore {
         }
       }
     }
-    return new LedgerSnapshot(seq, balances, holds);
+    return new LedgerSnapshot(seq, baseSeq, balances, holds);
   }
 
   /**
@@ -320,29 +324,33 @@ final class LedgerStore {
 
   /**
    * Writes a snapshot (header, balances, holds) in the caller's open transaction, after {@link
-   * #clearSnapshotsFrom}. Keeps the newest older snapshot as a fallback and deletes the rest, so the
-   * store holds at most two.
+   * #clearSnapshotsFrom}. An incremental snapshot deletes nothing else (its chain is what start-up
+   * reads). A full one keeps, as a fallback, the chain before it (the newest older full snapshot and
+   * the increments on top of it) and deletes everything older, so the store holds at most two chains.
    */
   void writeSnapshot(Connection transaction, LedgerSnapshot snapshot, byte[] hash, long writtenAtMs) throws SQLException {
-    long keepFrom = snapshot.seq();
-    for (SnapshotHeader header : snapshotHeaders(transaction)) {
-      if (header.seq() < snapshot.seq()) {
-        keepFrom = header.seq(); // newest first: the newest older one
-        break;
+    if (!snapshot.incremental()) {
+      long keepFrom = snapshot.seq();
+      for (SnapshotHeader header : snapshotHeaders(transaction)) {
+        if (header.seq() < snapshot.seq() && header.baseSeq() == 0) {
+          keepFrom = header.seq(); // newest first: the newest older full one
+          break;
+        }
       }
+      for (String table : List.of("ledger_snapshot_balance", "ledger_snapshot_hold")) {
+        deleteOutside(transaction, "DELETE FROM " + table + " WHERE snapshot_seq < ? OR snapshot_seq >= ?", keepFrom,
+            snapshot.seq());
+      }
+      deleteOutside(transaction, "DELETE FROM ledger_snapshot WHERE seq < ? OR seq >= ?", keepFrom, snapshot.seq());
     }
-    for (String table : List.of("ledger_snapshot_balance", "ledger_snapshot_hold")) {
-      deleteOutside(transaction, "DELETE FROM " + table + " WHERE snapshot_seq < ? OR snapshot_seq >= ?", keepFrom,
-          snapshot.seq());
-    }
-    deleteOutside(transaction, "DELETE FROM ledger_snapshot WHERE seq < ? OR seq >= ?", keepFrom, snapshot.seq());
     try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO ledger_snapshot"
-        + " (seq, balance_count, hold_count, written_at_ms, hash) VALUES (?, ?, ?, ?, ?)")) {
+        + " (seq, base_seq, balance_count, hold_count, written_at_ms, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
       insert.setLong(1, snapshot.seq());
-      insert.setLong(2, snapshot.balances().size());
-      insert.setLong(3, snapshot.holds().size());
-      insert.setLong(4, writtenAtMs);
-      insert.setBytes(5, hash);
+      insert.setLong(2, snapshot.baseSeq());
+      insert.setLong(3, snapshot.balances().size());
+      insert.setLong(4, snapshot.holds().size());
+      insert.setLong(5, writtenAtMs);
+      insert.setBytes(6, hash);
       insert.executeUpdate();
     }
     insertSnapshotBalances(transaction, snapshot);

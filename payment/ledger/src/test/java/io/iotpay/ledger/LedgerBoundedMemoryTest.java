@@ -158,17 +158,75 @@ class LedgerBoundedMemoryTest {
 
   @ParameterizedTest
   @EnumSource(Database.Dialect.class)
-  void snapshots_everyNEntries_atMostTwoKept(Database.Dialect dialect) {
+  void snapshots_everyNEntries_atMostTwoChainsKept(Database.Dialect dialect) {
     try (TestLedger t = open(dialect, SMALL.withSnapshotEveryEntries(10))) {
-      fill(t, 100, 140);
+      fill(t, 100, 199);
       // Batches of 8: a snapshot at least 10 entries after the previous one, so the newest is within 10 + 8.
-      assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot")).isEqualTo(2);
-      assertThat(t.queryLong("SELECT MAX(seq) FROM ledger_snapshot")).isBetween(41L - 18, 41L);
+      assertThat(t.queryLong("SELECT MAX(seq) FROM ledger_snapshot")).isBetween(100L - 18, 100L);
+      // Only accounts 1 and 2 move: increments of 2 rows, up to twice the ledger's 3 accounts, then a
+      // new full one; the chain before it is kept, older ones deleted.
+      assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot WHERE base_seq = 0")).isEqualTo(2);
+      assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot WHERE base_seq > 0")).isPositive();
+      assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot s WHERE base_seq > 0 AND NOT EXISTS"
+          + " (SELECT 1 FROM ledger_snapshot b WHERE b.seq = s.base_seq)")).as("increments without their base").isZero();
       assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot_balance WHERE snapshot_seq NOT IN"
           + " (SELECT seq FROM ledger_snapshot)")).isZero();
       Map<Long, AccountBalance> before = t.balances();
       t.restart();
       assertThat(t.balances()).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.Dialect.class)
+  void incrementalSnapshots_holdOnlyTheAccountsChanged_andStartUpReadsTheirChain(Database.Dialect dialect)
+      throws Exception {
+    try (TestLedger t = open(dialect, SMALL.withSnapshotEveryEntries(10))) {
+      List<Account> riders = new ArrayList<>();
+      List<Transfer> credits = new ArrayList<>();
+      for (long id = 10; id < 30; id++) {
+        riders.add(Account.of(id, 1, EUR));
+        credits.add(Transfer.single(id, 1, id, 3)); // ids 10..29, seqs 1..20
+      }
+      for (int from = 0; from < credits.size(); from += 8) { // submissions of at most 8
+        t.accounts(riders.subList(from, Math.min(from + 8, riders.size())).toArray(Account[]::new));
+      }
+      for (int from = 0; from < credits.size(); from += 8) {
+        assertThat(t.submit(credits.subList(from, Math.min(from + 8, credits.size())).toArray(Transfer[]::new)))
+            .containsOnly(TransferResult.OK);
+      }
+      fill(t, 100, 139); // seqs 21..60, only accounts 1 and 2 move
+      Map<Long, AccountBalance> truth = t.balances();
+      t.ledger.close(); // the writer is done: the snapshot due after the last batch is written (or now)
+      assertThat(t.queryLong("SELECT COUNT(*) FROM ledger_snapshot WHERE base_seq = 0")).isEqualTo(1);
+      long head = t.queryLong("SELECT MAX(seq) FROM ledger_snapshot");
+      assertThat(t.queryLong("SELECT base_seq FROM ledger_snapshot WHERE seq = " + head)).isPositive();
+      assertThat(t.queryLong("SELECT balance_count FROM ledger_snapshot WHERE seq = " + head))
+          .as("an increment copies only accounts 1 and 2, not the 20 riders").isEqualTo(2);
+
+      // The chain is what start-up reads: an entry before its head, edited behind the ledger's back
+      // (books still balance), is not replayed.
+      execute(t, "UPDATE ledger_entry SET amount_minor = 1001 WHERE transfer_id = 100");
+      t.ledger = Ledger.open(t.database, t.config, t.clock, t.journal);
+      assertThat(t.balances()).isEqualTo(truth);
+      t.ledger.close();
+
+      // An edited increment is not used: its base (an older increment) and the tail after it are.
+      execute(t, "UPDATE ledger_snapshot_balance SET credits_posted_minor = credits_posted_minor + 5,"
+          + " debits_posted_minor = debits_posted_minor + 5 WHERE account_id = 2 AND snapshot_seq = " + head);
+      t.ledger = Ledger.open(t.database, t.config, t.clock, t.journal);
+      assertThat(t.balances()).isEqualTo(truth);
+      t.ledger.close(); // writes a good increment at the head's seq again, on the base it loaded
+      assertThat(t.queryLong("SELECT credits_posted_minor FROM ledger_snapshot_balance WHERE account_id = 2"
+          + " AND snapshot_seq = " + head)).isEqualTo(truth.get(2L).creditsPostedMinor());
+
+      // Increments without their full snapshot are not used: every entry is replayed, the edited one too.
+      execute(t, "DELETE FROM ledger_snapshot_balance WHERE snapshot_seq IN (SELECT seq FROM ledger_snapshot"
+          + " WHERE base_seq = 0)");
+      execute(t, "DELETE FROM ledger_snapshot WHERE base_seq = 0");
+      t.ledger = Ledger.open(t.database, t.config, t.clock, t.journal);
+      assertThat(t.balance(2).creditsPostedMinor()).isEqualTo(truth.get(2L).creditsPostedMinor() + 1000);
+      assertThat(t.balance(12)).isEqualTo(truth.get(12L));
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.Semaphore;
  * batches forever, printing {@code ACK <id>} for every transfer once its batch is acknowledged.
  *
  * <p>Arguments: database file, run number (transfer ids of run r are r*10^9 + 1, 2, …), random seed,
- * and optionally {@code park-in-second-snapshot}: the writer then prints {@code SNAPSHOT-WRITING} once
- * the second snapshot's rows are written but not committed, and waits there to be killed.
+ * and optionally {@code park-in-snapshot=N}: the writer then prints {@code SNAPSHOT-WRITING} once
+ * the N-th snapshot's rows are written but not committed, and waits there to be killed.
  */
 public final class LedgerCrashChild {
   static final int ACCOUNT_COUNT = 8;
@@ -32,10 +32,11 @@ public final class LedgerCrashChild {
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]) * 31 + run);
     PrintStream out = System.out;
     Database database = Database.open("jdbc:sqlite:" + file, 2);
-    if (args.length > 3 && args[3].equals("park-in-second-snapshot")) {
+    if (args.length > 3 && args[3].startsWith("park-in-snapshot=")) {
+      int parkIn = Integer.parseInt(args[3].substring("park-in-snapshot=".length()));
       int[] snapshots = {0};
       DefaultLedger.snapshotWritingHook = () -> {
-        if (++snapshots[0] == 2) {
+        if (++snapshots[0] == parkIn) {
           synchronized (out) {
             out.println("SNAPSHOT-WRITING");
             out.flush();

@@ -359,18 +359,35 @@ public final class TransitClearing {
     Set<Long> accounts = HashSet.newHashSet(outcome.cards.size());
     outcome.fares.forEach(fare -> accounts.add(fare.accountId()));
     Map<Long, Long> roomMinor = book.roomsMinor(accounts);
+    // The file is in card order, so an account's fares mostly come in a run: its room and posting
+    // stay in locals for the run and go back to the maps when another account's fare comes.
+    long runAccount = 0;
+    long runRoom = 0;
+    FarePoster.PostingBuilder runPosting = null;
+    boolean inRun = false;
     for (Debit fare : outcome.fares) {
-      long room = roomMinor.get(fare.accountId());
-      if (room < fare.fareMinor()) {
+      long account = fare.accountId();
+      if (!inRun || account != runAccount) {
+        if (inRun) {
+          roomMinor.put(runAccount, runRoom);
+        }
+        runAccount = account;
+        runRoom = roomMinor.get(account);
+        runPosting = outcome.postings.get(account);
+        inRun = true;
+      }
+      if (runRoom < fare.fareMinor()) {
         outcome.arrears.add(fare);
         continue;
       }
-      roomMinor.put(fare.accountId(), room - fare.fareMinor());
-      FarePoster.PostingBuilder posting = outcome.postings.computeIfAbsent(fare.accountId(),
-          account -> new FarePoster.PostingBuilder(poster.nextFarePostingId(), account));
-      posting.add(fare.fareMinor());
+      runRoom -= fare.fareMinor();
+      if (runPosting == null) {
+        runPosting = new FarePoster.PostingBuilder(poster.nextFarePostingId(), account);
+        outcome.postings.put(account, runPosting);
+      }
+      runPosting.add(fare.fareMinor());
       outcome.cleared.add(new ClearingStore.Cleared(fare.record().cardKey(), "DEBITED", fare.fareMinor(),
-          posting.transferId));
+          runPosting.transferId));
       outcome.debitedMinor += fare.fareMinor();
       outcome.accepted++;
     }

@@ -103,6 +103,17 @@ public final class DigestingInputStream extends FilterInputStream {
     return finished.clone();
   }
 
+  /**
+   * The digest of every byte of the file, once a {@link SignedFileVerifier#verify(java.nio.file.Path,
+   * DigestingInputStream, io.iotpay.protocol.file.FileKind, AcceptedFiles)} finished it (whether the
+   * file then passed or was refused, e.g. as a replay, the digest is that of the bytes read); empty
+   * before. Two files with the same digest have the same bytes (the suite's digest is
+   * collision-resistant), so a receiver can recognise a file it already took without reading it again.
+   */
+  public java.util.Optional<byte[]> fileDigest() {
+    return finished == null ? java.util.Optional.empty() : java.util.Optional.of(finished.clone());
+  }
+
   private void requireOpen() {
     if (finished != null) {
       throw new IllegalStateException("bytes read after the digest was finished");

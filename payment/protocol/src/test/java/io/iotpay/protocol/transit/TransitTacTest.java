@@ -58,6 +58,32 @@ class TransitTacTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void oneEngine_overRunsOfCards_keysReloadedOnlyWhenTheyChange_givesEachCardsTac() {
+    // Records come in card order: a card's key is scheduled once for its run. The same key bytes
+    // under the other suite, a key again after another one, and a key differing in its last byte
+    // must each be scheduled anew.
+    Random random = new Random(97);
+    TransitTac.Engine engine = new TransitTac.Engine();
+    byte[] previous = new byte[16];
+    for (int card = 0; card < 60; card++) {
+      byte[] key = switch (card % 3) {
+        case 0 -> { byte[] k = new byte[16]; random.nextBytes(k); yield k; }
+        case 1 -> previous.clone(); // same bytes: the suite alternates below
+        default -> { byte[] k = previous.clone(); k[15] ^= 1; yield k; }
+      };
+      AlgorithmSuite suite = AlgorithmSuite.values()[(card / 2 + card) % 2];
+      for (int record = 0; record < 3; record++) {
+        byte[] input = new byte[114];
+        random.nextBytes(input);
+        int atc = 1 + record + card;
+        assertThat(engine.load(suite, key).tac(atc, input)).as("card %d record %d", card, record)
+            .isEqualTo(reference(suite, key, atc, input));
+      }
+      previous = key;
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void badKeyOrAtc_isRefused(AlgorithmSuite suite) {

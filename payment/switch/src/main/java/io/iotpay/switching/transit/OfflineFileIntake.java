@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,8 +80,11 @@ public final class OfflineFileIntake implements OfflineFileInbox {
 
   private record FileKey(PartyId sender, long sequence) {}
 
-  /** An accepted file's checksum and the receipt it got (repeated to a re-upload). */
-  private record Accepted(byte[] checksum, IntakeReceipt receipt) {
+  /**
+   * An accepted file's checksum and the receipt it got (repeated to a re-upload), and the digest of
+   * its bytes computed for its signature (null for a file accepted before a restart or unsigned).
+   */
+  private record Accepted(byte[] checksum, IntakeReceipt receipt, byte[] fileDigest) {
     IntakeReceipt again(String reason) {
       return new IntakeReceipt(IntakeStatus.ALREADY_ACCEPTED, receipt.recordsAccepted(), receipt.recordsRefused(),
           receipt.faresAcceptedMinor(), reason);
@@ -143,7 +147,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     for (SwitchStore.AcceptedFile file : store.acceptedFiles()) {
       acceptedFiles.put(new FileKey(file.sender(), file.fileSequence()), new Accepted(
           HexFormat.of().parseHex(file.sha256Hex()), new IntakeReceipt(IntakeStatus.ACCEPTED, file.recordsAccepted(),
-          file.recordsRefused(), file.faresAcceptedMinor(), "")));
+          file.recordsRefused(), file.faresAcceptedMinor(), ""), null));
       acceptedSequence = file.acceptedSequence();
       DayClearing window = days.get(file.windowDate());
       boolean open = window == null || !window.settled();
@@ -205,7 +209,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
       } catch (SignedFileException e) {
         FileClaims replayed = e.replayedClaims();
         Accepted known = replayed == null ? null : acceptedFiles.get(new FileKey(replayed.sender(), replayed.sequence()));
-        if (known != null && TransitFileReader.hasChecksum(copy, known.checksum())) {
+        if (known != null && sameFile(known, content, copy)) {
           LOG.info("Offline file replayed, no-op [file={}, sender={}, sequence={}]", name, replayed.sender(),
               replayed.sequence());
           return known.again(e.getMessage());
@@ -234,7 +238,7 @@ public final class OfflineFileIntake implements OfflineFileInbox {
     }
     Accepted known = acceptedFiles.get(new FileKey(header.sender(), header.sequence()));
     if (known != null) {
-      if (TransitFileReader.hasChecksum(copy, known.checksum())) { // the accepted file again: one hash, no parsing
+      if (sameFile(known, content, copy)) { // the accepted file again: no parsing
         LOG.info("Offline file re-uploaded, no-op [file={}, sender={}, sequence={}]", name, header.sender(), header.sequence());
         return known.again("file already accepted");
       }
@@ -269,12 +273,28 @@ public final class OfflineFileIntake implements OfflineFileInbox {
       throw e;
     }
     acceptedSequence++;
-    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), new Accepted(intake.checksum, receipt));
+    acceptedFiles.put(new FileKey(header.sender(), header.sequence()), new Accepted(intake.checksum, receipt,
+        content == null ? null : content.fileDigest().orElse(null)));
     intake.commit();
     LOG.info("Offline file accepted [file={}, sender={}, sequence={}, day={}, window={}, records={}, refused={}]",
         name, header.sender(), header.sequence(), header.businessDate(), intake.day.businessDate(), intake.accepted,
         intake.refused);
     return receipt;
+  }
+
+  /**
+   * Whether {@code copy} is the accepted file again: its bytes' digest, computed while it was copied
+   * for its signature, equals the accepted file's (no read); otherwise (no digest to compare, or
+   * digests that differ) the checksum check, one hash of the copy.
+   */
+  private static boolean sameFile(Accepted known, DigestingInputStream content, Path copy) {
+    if (known.fileDigest() != null && content != null) {
+      java.util.Optional<byte[]> digest = content.fileDigest();
+      if (digest.isPresent() && MessageDigest.isEqual(digest.get(), known.fileDigest())) {
+        return true;
+      }
+    }
+    return TransitFileReader.hasChecksum(copy, known.checksum());
   }
 
   private static void delete(Path path) {
