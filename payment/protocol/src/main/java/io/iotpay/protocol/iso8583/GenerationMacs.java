@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The field 128 MAC functions of one ZAK generation of a link, kept for reuse: each message then
  * costs its cipher blocks, not also two fresh engines and their key schedules (docs/bench-auth.md
  * §3.4). Only the INTERNATIONAL retail MAC is kept, because its DES key schedules can be wiped; the
- * NATIONAL SM4 MAC is made per message ({@link MessageMac}) since BouncyCastle's SM4 engine keeps its
- * round keys where they cannot be overwritten.
+ * NATIONAL SM4 MAC is made per message ({@link MessageMac}). That was because BouncyCastle's SM4 engine
+ * kept its round keys where they cannot be overwritten; the suite's SM4 engine is now
+ * {@code FastSm4Engine}, which can be wiped, but the NATIONAL MAC has not been moved here yet.
  *
  * <p>At most {@link #IDLE_MAX} functions wait for reuse (one per thread computing at once is all that
  * is ever needed). {@link #retire} wipes them when the generation leaves the link, and a function in
