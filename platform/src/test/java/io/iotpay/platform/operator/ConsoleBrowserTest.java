@@ -1,17 +1,14 @@
 package io.iotpay.platform.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.platform.identity.DeviceId;
 import io.iotpay.platform.identity.DeviceStatus;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,16 +18,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import io.iotpay.console.HeadlessChromium;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,9 +33,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * page go to {@code target/console-screenshots/}.
  */
 class ConsoleBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path tempDir;
@@ -75,7 +64,7 @@ class ConsoleBrowserTest {
           assertThat(refused.error()).isEqualTo("DEVICE_SUSPENDED");
           browser.navigate().refresh();
           assertThat(browser.findElement(By.id("device-refusals")).getText()).contains("DEVICE_SUSPENDED");
-          screenshot(browser, suite + (javaScript ? "" : "-nojs") + "-device");
+          HeadlessChromium.screenshot(browser, suite + (javaScript ? "" : "-nojs") + "-device");
       });
     }
   }
@@ -98,7 +87,7 @@ class ConsoleBrowserTest {
           for (String version : List.of("0", "1")) {
             wait(browser).until(ExpectedConditions.textToBe(By.id("browser-check-" + version), "verified in this browser"));
           }
-          screenshot(browser, suite + "-payment");
+          HeadlessChromium.screenshot(browser, suite + "-payment");
           JavascriptExecutor js = (JavascriptExecutor) browser;
           String original = (String) js.executeScript("return document.getElementById('proof-1').textContent;");
           for (String field : List.of("entry", "leafHash", "root", "checkpoint.rootHash", "checkpoint.signature", "path.0")) {
@@ -125,12 +114,12 @@ class ConsoleBrowserTest {
           logIn(browser, f);
           browser.findElement(By.linkText(ConsoleFixture.DEVICE)).click();
           assertThat(browser.findElement(By.id("clone-evidence")).getText()).contains("interleaved places", "http:203.0.113.9");
-          screenshot(browser, suite + "-device-clone-suspected");
+          HeadlessChromium.screenshot(browser, suite + "-device-clone-suspected");
           browser.findElement(By.id("clone-reason")).sendKeys("checked with the owner");
           browser.findElement(By.id("clone-clear")).click();
           wait(browser).until(ExpectedConditions.textToBe(By.id("clone-evidence"), "none"));
           assertThat(browser.findElements(By.id("clone-form"))).isEmpty();
-          screenshot(browser, suite + "-device-clone-cleared");
+          HeadlessChromium.screenshot(browser, suite + "-device-clone-cleared");
       });
       assertThat(f.api.platform.states.state(DeviceId.of(ConsoleFixture.DEVICE)).orElseThrow().cloneSuspicion()).isNull();
       assertThat(f.api.platform.auditLog.size()).isEqualTo(auditSize + 1);
@@ -151,7 +140,7 @@ class ConsoleBrowserTest {
       inBrowser(true, browser -> {
           logIn(browser, f);
           browser.findElement(By.id("csv")).sendKeys(csv.toAbsolutePath().toString());
-          screenshot(browser, suite + "-devices-bulk-form");
+          HeadlessChromium.screenshot(browser, suite + "-devices-bulk-form");
           browser.findElement(By.id("bulk-register")).click();
           wait(browser).until(ExpectedConditions.textToBe(By.id("bulk-summary"), "2 registered, 1 refused."));
           List<WebElement> refused = browser.findElements(By.cssSelector("#bulk-results tr.refused"));
@@ -163,7 +152,7 @@ class ConsoleBrowserTest {
           for (String secret : f.secrets()) {
             assertThat(html).doesNotContain(secret);
           }
-          screenshot(browser, suite + "-devices-bulk-result");
+          HeadlessChromium.screenshot(browser, suite + "-devices-bulk-result");
           browser.findElement(By.linkText("meter-3")).click();
           wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
       });
@@ -190,7 +179,7 @@ class ConsoleBrowserTest {
           wait(browser).until(ExpectedConditions.textToBe(By.id("device-status"), "ACTIVE"));
           assertThat(browser.findElements(By.id("status-form"))).isEmpty();
           assertThat(browser.findElement(By.id("device-mandates")).getText()).contains("mandate-1", "alice");
-          screenshot(browser, suite + "-device-read-only");
+          HeadlessChromium.screenshot(browser, suite + "-device-read-only");
       });
     }
   }
@@ -222,7 +211,7 @@ class ConsoleBrowserTest {
           wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "CSRF"));
           assertThat(browser.findElement(By.tagName("body")).getText()).contains("Refused");
           assertThat(status(f)).isEqualTo(DeviceStatus.ACTIVE);
-          screenshot(browser, suite + "-csrf-refused");
+          HeadlessChromium.screenshot(browser, suite + "-csrf-refused");
       });
     }
   }
@@ -233,7 +222,7 @@ class ConsoleBrowserTest {
     try (ConsoleFixture f = new ConsoleFixture(suite, tempDir)) {
       inBrowser(true, browser -> {
           browser.get(f.uri("/console/login").toString());
-          screenshot(browser, suite + "-login");
+          HeadlessChromium.screenshot(browser, suite + "-login");
           logIn(browser, f);
           for (String page : f.pages()) {
             browser.get(f.uri(page).toString());
@@ -246,12 +235,12 @@ class ConsoleBrowserTest {
             for (String secret : f.secrets()) {
               assertThat(html).as(page).doesNotContain(secret);
             }
-            screenshot(browser, suite + "-" + page.substring("/console/".length()).replaceAll("[^A-Za-z0-9]+", "-"));
+            HeadlessChromium.screenshot(browser, suite + "-" + page.substring("/console/".length()).replaceAll("[^A-Za-z0-9]+", "-"));
           }
           browser.findElement(By.linkText("Books")).click();
           browser.findElement(By.id("verify")).click();
           wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "VERIFIED"));
-          screenshot(browser, suite + "-books-verified");
+          HeadlessChromium.screenshot(browser, suite + "-books-verified");
           List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
               .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
           assertThat(problems).as("browser console errors (a CSP violation would be one)").isEmpty();
@@ -267,7 +256,7 @@ class ConsoleBrowserTest {
 
   /** Runs {@code steps} in a fresh headless Chromium, closed after them whatever happens. */
   private static void inBrowser(boolean javaScript, Steps steps) throws Exception {
-    WebDriver browser = browser(javaScript);
+    WebDriver browser = HeadlessChromium.start(javaScript);
     try {
       steps.run(browser);
     } finally {
@@ -286,28 +275,7 @@ class ConsoleBrowserTest {
     return new WebDriverWait(browser, WAIT);
   }
 
-  private static WebDriver browser(boolean javaScript) {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " (Debian's chromium, chromium-driver) are not installed");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1100",
-        "--no-first-run", "--disable-extensions", "--disable-background-networking", "--disable-sync");
-    if (!javaScript) {
-      options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
-    }
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort().build();
-    return new ChromeDriver(service, options);
-  }
 
-  private static void screenshot(WebDriver browser, String name) throws Exception {
-    Files.createDirectories(SCREENSHOTS);
-    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-  }
 
   private static DeviceStatus status(ConsoleFixture f) {
     return f.api.registry.find(DeviceId.of(ConsoleFixture.DEVICE)).orElseThrow().status();

@@ -1,7 +1,6 @@
 package io.iotpay.acquirer.pos.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iotpay.acquirer.pos.AcquirerPosServer;
 import io.iotpay.acquirer.pos.http.Csrs;
@@ -22,8 +21,6 @@ import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,12 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import io.iotpay.console.HeadlessChromium;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,9 +47,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots go to {@code target/console-screenshots/}.
  */
 class AcquirerConsoleBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String TOKEN = "alice-console-token-0123456789abcdef";
   private static final String OPEN_BANK = "10200000";
@@ -67,8 +57,7 @@ class AcquirerConsoleBrowserTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void approveFromTheReviewQueue_rejectAnother_andBlockARiskyTerminal(AlgorithmSuite suite) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " (Debian's chromium, chromium-driver) are not installed");
+    HeadlessChromium.assumeInstalled();
     String db = "jdbc:sqlite:" + dir.resolve("registry.db");
     InMemorySettlementAccountCheck banks = new InMemorySettlementAccountCheck().open(OPEN_BANK, "6222000011112222").unreachable(SILENT_BANK);
     MerchantId undecided;
@@ -89,18 +78,18 @@ class AcquirerConsoleBrowserTest {
       risky = onboarding.enrol(active, suite, Csrs.csr(suite, Csrs.keyPair(suite))).terminal().id();
       assertThat(risk.attest(risky, new byte[] {1, 2, 3}).approved()).as("a malformed token").isFalse();
 
-      WebDriver browser = browser();
+      WebDriver browser = HeadlessChromium.start(false);
       try {
         String base = "http://127.0.0.1:" + server.port();
         logIn(browser, base, suite);
         decide(browser, undecided, "approve", "bank 10300000 confirmed the account by phone", "ACTIVATED");
-        screenshot(browser, suite + "-merchant-approved");
+        HeadlessChromium.screenshot(browser, suite + "-merchant-approved");
         assertThat(browser.findElement(By.id("merchant-history")).getText()).contains("operator:alice").contains("audited")
             .doesNotContain("DOES NOT MATCH");
         browser.findElement(By.linkText("Review queue")).click();
         decide(browser, failed, "reject", "account closed, confirmed by the bank", "REJECTED");
         browser.get(base + "/console/merchants?q=bakery");
-        screenshot(browser, suite + "-merchants");
+        HeadlessChromium.screenshot(browser, suite + "-merchants");
         browser.findElement(By.linkText(active.value())).click();
         browser.findElement(By.id("terminals-link")).click();
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
@@ -109,7 +98,7 @@ class AcquirerConsoleBrowserTest {
         browser.findElement(By.id("reason-" + risky.value())).sendKeys("attestation tokens malformed");
         browser.findElement(By.id("block-" + risky.value())).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#terminal-" + risky.value() + " .terminal-state"), "BLOCKED"));
-        screenshot(browser, suite + "-terminals");
+        HeadlessChromium.screenshot(browser, suite + "-terminals");
       } finally {
         browser.quit();
       }
@@ -140,11 +129,11 @@ class AcquirerConsoleBrowserTest {
   private static void logIn(WebDriver browser, String base, AlgorithmSuite suite) throws Exception {
     browser.get(base + "/console/review-queue");
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/console/login"));
-    screenshot(browser, suite + "-login");
+    HeadlessChromium.screenshot(browser, suite + "-login");
     browser.findElement(By.id("token")).sendKeys(TOKEN);
     browser.findElement(By.id("login")).click();
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/console/review-queue"));
-    screenshot(browser, suite + "-review-queue");
+    HeadlessChromium.screenshot(browser, suite + "-review-queue");
   }
 
   /** From the review queue: opens the merchant, gives the reason, presses the action, waits for the new state. */
@@ -160,17 +149,5 @@ class AcquirerConsoleBrowserTest {
     return history.get(history.size() - 1);
   }
 
-  private static WebDriver browser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000");
-    options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
-    return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort().build(), options);
-  }
 
-  private static void screenshot(WebDriver browser, String name) throws Exception {
-    Files.createDirectories(SCREENSHOTS);
-    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-  }
 }
