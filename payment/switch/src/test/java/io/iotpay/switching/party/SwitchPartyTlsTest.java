@@ -3,6 +3,7 @@ package io.iotpay.switching.party;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iotpay.console.ConsoleCookieChecks;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.crypto.TlsTestFiles;
@@ -50,12 +51,10 @@ class SwitchPartyTlsTest {
       assertThat(browser.get("/openapi.json").body()).contains("\"3.1.0\"");
       assertThat(browser.apiGet(DAY, token).statusCode()).as("nothing closed yet").isEqualTo(404);
 
-      assertThat(browser.get("/console/login").headers().allValues("Set-Cookie")).singleElement().asString()
-          .contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+      ConsoleCookieChecks.assertSecureSessionCookie(browser.get("/console/login").headers().allValues("Set-Cookie"));
       HttpResponse<String> login = browser.login(token);
       assertThat(login.statusCode()).isEqualTo(303);
-      assertThat(login.headers().allValues("Set-Cookie")).singleElement().asString()
-          .contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+      ConsoleCookieChecks.assertSecureSessionCookie(login.headers().allValues("Set-Cookie"));
       String csrf = ConsoleClient.csrfOf(browser.get("/console/settlement").body());
       assertThat(browser.post("/console/settlement/close", Map.of("csrf", csrf, "date", DAY)).statusCode()).isEqualTo(303);
       HttpResponse<String> window = browser.apiGet(DAY, token);
