@@ -276,10 +276,13 @@ public final class PartyCommand implements Runnable {
     @Option(names = "--issuer-address", description = "ISSUER=HOST:PORT: reach this issuer there instead (repeatable)")
     List<String> issuerAddresses = List.of();
 
+    @Mixin TlsOptions tls = new TlsOptions();
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      io.iotpay.foundation.crypto.TlsIdentity identity = tls.read();
       Map<String, InetSocketAddress> overrides = new HashMap<>();
       for (String entry : issuerAddresses) {
         int equals = entry.indexOf('=');
@@ -289,9 +292,11 @@ public final class PartyCommand implements Runnable {
         overrides.put(entry.substring(0, equals), PartyProperties.address("--issuer-address", entry.substring(equals + 1)));
       }
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
-      SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides));
-      spec.commandLine().getErr().println("iotpay party: switch metrics (GET /metrics) on port " + party.metricsPort());
-      spec.commandLine().getErr().println("iotpay party: switch console on http://127.0.0.1:" + party.metricsPort()
+      SwitchParty party = SwitchParty.start(dataDir, new SwitchParty.Options(db, address, overrides, identity));
+      String base = (party.httpTls() ? "https" : "http") + "://127.0.0.1:" + party.metricsPort();
+      spec.commandLine().getErr().println("iotpay party: switch metrics (GET /metrics, GET /openapi.json) on port "
+          + party.metricsPort() + (party.httpTls() ? " over TLS" : ""));
+      spec.commandLine().getErr().println("iotpay party: switch console on " + base
           + "/console, settlement close POST /v1/settlement/{date}/close (log in with: iotpay party operator-token --data-dir "
           + dataDir + ")");
       return serve("switch", party, party.ports(), spec);

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code iotpay party} through {@link Main#run}: set-up writes owner-only directories; bad options
@@ -69,13 +71,14 @@ class PartyCommandTest {
     assertThat(Files.readString(scheme.resolve("switch").resolve("switch.properties"))).isEqualTo(before);
   }
 
-  @Test
-  void acquirerTlsFilesThatDoNotFit_exit2WithOneLine_beforeTheDirectoryIsOpened() {
+  @ParameterizedTest
+  @ValueSource(strings = {"acquirer", "switch"})
+  void tlsFilesThatDoNotFit_exit2WithOneLine_beforeTheDirectoryIsOpened(String party) {
     String data = dir.resolve("nowhere").toString();
-    Run half = run("party", "acquirer", "--data-dir", data, "--tls-key", dir.resolve("key.pem").toString());
+    Run half = run("party", party, "--data-dir", data, "--tls-key", dir.resolve("key.pem").toString());
     assertThat(half.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(half.err().strip()).isEqualTo("iotpay: --tls-cert and --tls-key go together (the certificate and its private key, PEM)");
-    Run missing = run("party", "acquirer", "--data-dir", data, "--tls-cert", dir.resolve("cert.pem").toString(),
+    Run missing = run("party", party, "--data-dir", data, "--tls-cert", dir.resolve("cert.pem").toString(),
         "--tls-key", dir.resolve("key.pem").toString());
     assertThat(missing.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(missing.err().strip()).isEqualTo("iotpay: TLS certificate " + dir.resolve("cert.pem") + " does not exist");

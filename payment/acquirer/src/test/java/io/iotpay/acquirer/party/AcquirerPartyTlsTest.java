@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.acquirer.pos.console.ConsoleBrowserSession;
+import io.iotpay.console.ConsoleCookieChecks;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.crypto.TlsTestFiles;
@@ -57,12 +58,10 @@ class AcquirerPartyTlsTest {
       assertThat(client.send(get(https + "/openapi.json", null), HttpResponse.BodyHandlers.ofString()).body()).contains("\"3.1.0\"");
 
       ConsoleBrowserSession browser = new ConsoleBrowserSession(https, trusting);
-      assertThat(browser.get("/console/login").headers().allValues("Set-Cookie")).singleElement().asString()
-          .contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+      ConsoleCookieChecks.assertSecureSessionCookie(browser.get("/console/login").headers().allValues("Set-Cookie"));
       HttpResponse<String> login = browser.login(operator);
       assertThat(login.statusCode()).isEqualTo(303);
-      assertThat(login.headers().allValues("Set-Cookie")).singleElement().asString()
-          .contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+      ConsoleCookieChecks.assertSecureSessionCookie(login.headers().allValues("Set-Cookie"));
       assertThat(browser.get("/console/review-queue").statusCode()).isEqualTo(200);
 
       try (HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {

@@ -1,5 +1,8 @@
 package io.iotpay.switching.party;
 
+import io.iotpay.console.HttpsConnector;
+import io.iotpay.console.OpenApiDocument;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.switching.online.SettlementClose;
 import io.iotpay.switching.online.SettlementWindowStore;
 import io.iotpay.switching.party.console.SwitchConsole;
@@ -11,6 +14,10 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -18,34 +25,46 @@ import java.util.function.Supplier;
 /**
  * The switch process's HTTP listener: {@code GET /metrics} (Prometheus text, no login, as Prometheus
  * scrapes), {@code POST /v1/settlement/{date}/close} and {@code GET /v1/settlement/{date}} (bearer: the
- * switch's operator token), and the operator console at {@code /console}. Plain HTTP: bind it to
- * loopback or a private network.
+ * switch's operator token), the operator console at {@code /console}, and {@code GET /openapi.json} (the
+ * OpenAPI 3.1 description of all of them, no login). Plain HTTP unless given a TLS identity, then TLS
+ * only (and the console's cookie {@code Secure}); without TLS bind it to loopback or a private network.
  */
 final class SwitchHttp implements AutoCloseable {
   static final String OPERATOR = "operator";
   private static final String BEARER = "Bearer ";
 
   private final Javalin app;
+  private final List<String> routes;
+  private final boolean tls;
 
-  private SwitchHttp(Javalin app) {
+  private SwitchHttp(Javalin app, List<String> routes, boolean tls) {
     this.app = app;
+    this.routes = routes;
+    this.tls = tls;
   }
 
   /**
    * Listens on {@code address} (port 0 picks a free one).
    *
    * @param operatorToken the operator's token; null when the directory has none (then nobody logs in)
+   * @param tls the listener's TLS key and certificate (then TLS only), or null for plain HTTP
    */
   static SwitchHttp start(InetSocketAddress address, Supplier<String> scrape, SettlementWindowStore store,
-      SettlementClose close, int minorDigits, String operatorToken, Clock clock) {
+      SettlementClose close, int minorDigits, String operatorToken, Clock clock, TlsIdentity tls) {
     byte[] expected = operatorToken == null ? null : operatorToken.getBytes(StandardCharsets.UTF_8);
     Function<String, Optional<String>> operatorOf = token -> token != null && expected != null
         && MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8)) ? Optional.of(OPERATOR) : Optional.empty();
+    List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.startupWatcherEnabled = false;
       config.http.maxRequestSize = 64 * 1024;
+      config.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
+      if (tls != null) {
+        HttpsConnector.install(config, address.getHostString(), address.getPort(), tls.keyStore(), tls.password());
+      }
     });
+    app.get(OpenApiDocument.PATH, new OpenApiDocument(SwitchHttp.class, "openapi.json")::serve);
     app.get("/metrics", ctx -> ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get()));
     app.post("/v1/settlement/{date}/close", ctx -> {
       if (authorised(ctx, operatorOf)) {
@@ -68,14 +87,18 @@ final class SwitchHttp implements AutoCloseable {
         }
       }
     });
-    new SwitchConsole(new SwitchConsole.Services(store, close, minorDigits, operatorOf, clock)).register(app, false);
+    new SwitchConsole(new SwitchConsole.Services(store, close, minorDigits, operatorOf, clock)).register(app, tls != null);
     try {
-      app.start(address.getHostString(), address.getPort());
+      if (tls == null) {
+        app.start(address.getHostString(), address.getPort());
+      } else {
+        app.start(); // the TLS connector only: start(host, port) would add a plain one
+      }
     } catch (RuntimeException e) {
       app.stop();
       throw new IllegalStateException("the switch's HTTP listener cannot listen on " + address, e);
     }
-    return new SwitchHttp(app);
+    return new SwitchHttp(app, routes, tls != null);
   }
 
   private static boolean authorised(Context ctx, Function<String, Optional<String>> operatorOf) {
@@ -120,6 +143,17 @@ final class SwitchHttp implements AutoCloseable {
 
   int port() {
     return app.port();
+  }
+
+  boolean tls() {
+    return tls;
+  }
+
+  /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */
+  List<String> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.iotpay.switching.party;
 
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
@@ -91,10 +92,18 @@ public final class SwitchParty implements AutoCloseable {
    * @param dbUrl another database (JDBC URL), or null
    * @param listen where the first acquirer's port listens, or null
    * @param issuerAddresses issuer id → where to reach it instead (e.g. through a proxy)
+   * @param tls the HTTP listener's TLS key and certificate (settlement API, console, metrics and
+   *     {@code /openapi.json} over TLS only), or null for plain HTTP
    */
-  public record Options(String dbUrl, InetSocketAddress listen, Map<String, InetSocketAddress> issuerAddresses) {
+  public record Options(String dbUrl, InetSocketAddress listen, Map<String, InetSocketAddress> issuerAddresses,
+      TlsIdentity tls) {
     public Options {
       issuerAddresses = Map.copyOf(issuerAddresses);
+    }
+
+    /** Plain HTTP. */
+    public Options(String dbUrl, InetSocketAddress listen, Map<String, InetSocketAddress> issuerAddresses) {
+      this(dbUrl, listen, issuerAddresses, null);
     }
 
     public static Options none() {
@@ -189,7 +198,7 @@ public final class SwitchParty implements AutoCloseable {
           Clock.systemUTC());
       InetSocketAddress near = parsed.config().acquirers().get(0).listen();
       http = SwitchHttp.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape, windows, settlement,
-          parsed.currency().minorDigits(), parsed.operatorToken(), Clock.systemUTC());
+          parsed.currency().minorDigits(), parsed.operatorToken(), Clock.systemUTC(), options.tls());
       OnlineSwitch running = online;
       FileLog log = new FileLog(windows, Clock.systemUTC());
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
@@ -226,11 +235,21 @@ public final class SwitchParty implements AutoCloseable {
   }
 
   /**
-   * The HTTP listener's port: {@code GET /metrics} (docs/metrics.md), the settlement API and the
-   * operator console at {@code /console} (docs/console.md).
+   * The HTTP listener's port: {@code GET /metrics} (docs/metrics.md), the settlement API, the
+   * operator console at {@code /console} (docs/console.md) and {@code GET /openapi.json}.
    */
   public int metricsPort() {
     return http.port();
+  }
+
+  /** Whether the HTTP listener runs TLS ({@link Options#tls()}). */
+  public boolean httpTls() {
+    return http.tls();
+  }
+
+  /** The routes the HTTP listener registered, {@code "METHOD /path/{param}"} (the OpenAPI test compares them). */
+  public List<String> httpRoutes() {
+    return http.routes();
   }
 
   /** Closes business dates into settlement windows (docs/console.md, "The switch's console"). */

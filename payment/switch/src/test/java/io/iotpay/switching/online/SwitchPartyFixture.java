@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
@@ -57,8 +58,13 @@ public final class SwitchPartyFixture implements AutoCloseable {
     this.issuerB = b;
   }
 
-  /** Sets up and starts the switch on {@code directory}, its links and store under {@code suite}. */
+  /** Sets up and starts the switch on {@code directory}, its links and store under {@code suite}, its HTTP plain. */
   public static SwitchPartyFixture start(Path directory, AlgorithmSuite suite) throws Exception {
+    return start(directory, suite, null);
+  }
+
+  /** As {@link #start(Path, AlgorithmSuite)}, its HTTP listener over TLS with {@code tls} (plain for null). */
+  public static SwitchPartyFixture start(Path directory, AlgorithmSuite suite, TlsIdentity tls) throws Exception {
     OnlineFixture.FakeIssuer a = new OnlineFixture.FakeIssuer(suite, 2, 0, "A");
     OnlineFixture.FakeIssuer b = new OnlineFixture.FakeIssuer(suite, 3, 0, "B");
     try {
@@ -67,7 +73,8 @@ public final class SwitchPartyFixture implements AutoCloseable {
           List.of(new SwitchParty.AcquirerLink("ACQ1", OnlineFixture.loopback(0), link(suite, 1))),
           List.of(issuer(suite, "ISSA", a.port(), 2, "621234"), issuer(suite, "ISSB", b.port(), 3, "622")), null),
           new SecureRandom());
-      return new SwitchPartyFixture(dataDir, SwitchParty.start(dataDir, SwitchParty.Options.none()), a, b);
+      return new SwitchPartyFixture(dataDir, SwitchParty.start(dataDir,
+          new SwitchParty.Options(null, null, java.util.Map.of(), tls)), a, b);
     } catch (Exception | Error e) {
       a.close();
       b.close();
@@ -150,9 +157,9 @@ public final class SwitchPartyFixture implements AutoCloseable {
         t.terminalId(), t.merchantId(), pan, amountMinor, CurrencyUnit.CNY, approvalCode, DAY);
   }
 
-  /** The switch's HTTP base, e.g. {@code http://127.0.0.1:PORT}. */
+  /** The switch's HTTP base, e.g. {@code http://127.0.0.1:PORT} ({@code https} over TLS). */
   public String base() {
-    return "http://127.0.0.1:" + party.metricsPort();
+    return (party.httpTls() ? "https" : "http") + "://127.0.0.1:" + party.metricsPort();
   }
 
   @Override

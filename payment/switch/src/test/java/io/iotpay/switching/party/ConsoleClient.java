@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /** One visitor of the switch's HTTP listener over {@code java.net.http}: cookies kept as a browser keeps them, redirects not followed. */
 final class ConsoleClient {
@@ -23,12 +24,23 @@ final class ConsoleClient {
   private final HttpClient http;
 
   ConsoleClient(String base) {
+    this(base, null);
+  }
+
+  /** A visitor over HTTPS ({@code base} {@code https://…}) trusting what {@code tls} trusts; plain HTTP for null. */
+  ConsoleClient(String base, SSLContext tls) {
     this.base = base;
-    this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10));
+    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
   }
 
   HttpResponse<String> get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  /** A GET as htmx sends it ({@code HX-Request: true}): the console answers 401, not a redirect, without a session. */
+  HttpResponse<String> htmxGet(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("HX-Request", "true").GET());
   }
 
   /** Posts {@code fields} form-encoded as they are (no CSRF token added). */
@@ -42,16 +54,17 @@ final class ConsoleClient {
 
   /** The settlement API: {@code POST /v1/settlement/{date}/close} with this bearer token (none for null). */
   HttpResponse<String> apiClose(String date, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/settlement/" + date + "/close"))
-        .POST(HttpRequest.BodyPublishers.noBody());
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return send(request);
+    return send(bearer(HttpRequest.newBuilder(URI.create(base + "/v1/settlement/" + date + "/close"))
+        .POST(HttpRequest.BodyPublishers.noBody()), token));
   }
 
+  /** The settlement API: {@code GET /v1/settlement/{date}} with this bearer token (none for null). */
   HttpResponse<String> apiGet(String date, String token) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(base + "/v1/settlement/" + date)).header("Authorization", "Bearer " + token).GET());
+    return send(bearer(HttpRequest.newBuilder(URI.create(base + "/v1/settlement/" + date)).GET(), token));
+  }
+
+  private static HttpRequest.Builder bearer(HttpRequest.Builder request, String token) {
+    return token == null ? request : request.header("Authorization", "Bearer " + token);
   }
 
   /** Opens the login page and logs in with {@code token}; the answer (303 on success). */
