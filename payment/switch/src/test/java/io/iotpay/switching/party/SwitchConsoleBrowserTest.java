@@ -1,11 +1,9 @@
 package io.iotpay.switching.party;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.switching.online.SwitchPartyFixture;
-import java.io.File;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,13 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import io.iotpay.console.HeadlessChromium;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,9 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * ({@code .ci/setup.d/70-chromium.sh}). Screenshots go to {@code target/console-screenshots/}.
  */
 class SwitchConsoleBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
@@ -53,22 +44,21 @@ class SwitchConsoleBrowserTest {
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void closeADayInTheBrowser_andSeeTheNetPositionsSumToZero(AlgorithmSuite suite) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " (Debian's chromium, chromium-driver) are not installed");
+    HeadlessChromium.assumeInstalled();
     try (SwitchPartyFixture sw = SwitchPartyFixture.start(dir, suite)) {
       sw.presentDay(suite);
       String day = SwitchPartyFixture.DAY.toString();
-      WebDriver browser = browser();
+      WebDriver browser = HeadlessChromium.start(false);
       try {
         browser.get(sw.base() + "/console/settlement");
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/console/login"));
-        screenshot(browser, "switch-" + suite + "-login");
+        HeadlessChromium.screenshot(browser, "switch-" + suite + "-login");
         browser.findElement(By.id("token")).sendKeys(SwitchParty.operatorToken(sw.dataDir));
         browser.findElement(By.id("login")).click();
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/console/settlement"));
         assertThat(browser.findElement(By.id("open-dates")).getText()).contains(day);
         assertThat(browser.findElement(By.id("date")).getAttribute("value")).isEqualTo(day);
-        screenshot(browser, "switch-" + suite + "-windows-open");
+        HeadlessChromium.screenshot(browser, "switch-" + suite + "-windows-open");
         browser.findElement(By.id("close")).click();
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/console/settlement/" + day));
         List<WebElement> nets = browser.findElements(By.cssSelector("#positions tr.position td.net"));
@@ -78,13 +68,13 @@ class SwitchConsoleBrowserTest {
         assertThat(nets.stream().map(WebElement::getText).toList()).containsExactly("40.00", "-25.00", "-15.00");
         assertThat(browser.findElement(By.id("net-sum")).getText()).isEqualTo("0.00");
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("SETTLED");
-        screenshot(browser, "switch-" + suite + "-window");
+        HeadlessChromium.screenshot(browser, "switch-" + suite + "-window");
         browser.findElement(By.linkText("Files")).click();
         assertThat(browser.findElement(By.id("files")).getText()).contains("presentment-ACQ1-" + day + "-1.txt").contains("unsigned");
-        screenshot(browser, "switch-" + suite + "-files");
+        HeadlessChromium.screenshot(browser, "switch-" + suite + "-files");
         browser.findElement(By.linkText("Exceptions")).click();
         assertThat(browser.findElement(By.id("exceptions")).getText()).contains("NO_AUTHORISATION").contains("UNKNOWN_CARD_RANGE");
-        screenshot(browser, "switch-" + suite + "-exceptions");
+        HeadlessChromium.screenshot(browser, "switch-" + suite + "-exceptions");
 
         // The browser's own session, a form without its CSRF token: refused, and no window for that date.
         Cookie session = browser.manage().getCookieNamed("iotpay_console");
@@ -109,17 +99,5 @@ class SwitchConsoleBrowserTest {
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  private static WebDriver browser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000");
-    options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
-    return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort().build(), options);
-  }
 
-  private static void screenshot(WebDriver browser, String name) throws Exception {
-    Files.createDirectories(SCREENSHOTS);
-    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-  }
 }
