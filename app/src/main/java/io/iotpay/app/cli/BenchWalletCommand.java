@@ -80,10 +80,12 @@ public final class BenchWalletCommand implements Callable<Integer> {
         ok &= d.cleared() == d.purchases() && d.mismatches() == 0;
         out.printf("  day end %-13s %d POSes x %d = %d purchases over %d cards: cleared %d, mismatches %d;"
             + " issuer day end %.2f s (target 10 s); POS files written+signed %.2f s; generation %.1f s (not timed);"
-            + " reference: one card-signature verify %.0f us, day end = %.1f x (purchases x verify)%n", s, d.pos(),
+            + " reference: one card-signature verify %.0f us (day end = %.3f x purchases x verify),"
+            + " one TAC verify %.1f us (day end = %.1f x purchases x TAC)%n", s, d.pos(),
             d.purchasesPerPos(), d.purchases(), d.cards(), d.cleared(), d.mismatches(), d.dayEndMs() / 1e3,
             d.posFilesMs() / 1e3, d.generateMs() / 1e3, d.referenceVerifyUs(),
-            d.dayEndMs() * 1e3 / (d.purchases() * d.referenceVerifyUs()));
+            d.dayEndMs() * 1e3 / (d.purchases() * d.referenceVerifyUs()), d.referenceTacUs(),
+            d.dayEndMs() * 1e3 / (d.purchases() * d.referenceTacUs()));
         out.flush();
       }
     } catch (java.io.IOException e) {

@@ -9,6 +9,8 @@ import io.iotpay.foundation.card.SmartcardioCardChannel;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.EmvKeyDerivation;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.nio.ByteBuffer;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -41,12 +43,15 @@ final class WalletScheme {
   final AlgorithmSuite suite;
   final KeyPair schemeKeys;
   final KeyPair issuerKeys;
+  /** The issuer's wallet IMK: each card's TAC key is derived from it over the card id. */
+  final byte[] walletImk = new byte[16];
 
   WalletScheme(AlgorithmSuite suite, long seed) {
     this.suite = suite;
     SecureRandom random = new SecureRandom(ByteBuffer.allocate(8).putLong(seed).array());
     schemeKeys = suite.signature().generateKeyPair(random);
     issuerKeys = suite.signature().generateKeyPair(random);
+    random.nextBytes(walletImk);
   }
 
   byte suiteByte() {
@@ -131,8 +136,14 @@ final class WalletScheme {
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certify.apply(cardKey), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(trustedScheme.getPublic()), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys.getPublic()), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 4, tacKey(cardId), 0));
     sim.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
     return sim;
+  }
+
+  /** The card's TAC key as the issuer derives it from its wallet IMK (docs/wallet-apdus.md §3.1). */
+  byte[] tacKey(byte[] cardId) {
+    return EmvKeyDerivation.walletCardKey(suite, new SecretKeyBytes(walletImk), cardId).value();
   }
 
   /** A personalised, locked PSAM whose POS certificate is signed by the scheme. */
