@@ -173,6 +173,15 @@ public final class WalletNetwork implements AutoCloseable {
       return journal;
     }
 
+    /** The POS's party id and certified file key (a test writes a day file of its own making with them). */
+    PartyId party() {
+      return party;
+    }
+
+    FileTrust trust() {
+      return trust;
+    }
+
     /** The ratings the cards confirmed at this POS, as its log on disk holds them. */
     public RatingConfirmationLog ratingLog() {
       return ratingLog;
