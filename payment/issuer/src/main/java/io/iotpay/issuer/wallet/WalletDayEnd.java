@@ -115,6 +115,8 @@ public final class WalletDayEnd {
    * @param tacs checks each debit's TAC (the card's symmetric proof) under the issuer's key custody
    * @param clearingAccountId the issuer's wallet clearing account in the same book (no flags needed):
    *     each batch moves the cards' debits into it and out to the merchants, so it is zero between batches
+   * @param merchantAccountOfPos the merchant account of a POS id (hex), null when unknown; called from
+   *     several threads at once during {@link #clearAll}
    * @param ratings may be null: no ratings published, confirmations in day files skipped
    */
   public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
@@ -188,9 +190,16 @@ public final class WalletDayEnd {
     return new Batch(clearings, refused);
   }
 
-  /** One file after the parallel phase: refused, or verified and read with each line's TAC verdict. */
-  private record Checked(Path file, FileClaims claims, WalletDayFile.Read read, String[] notGenuine,
+  /** One file after the parallel phase: refused, or verified and read with each line's verdict. */
+  private record Checked(Path file, FileClaims claims, WalletDayFile.Read read, Line[] lines,
       RuntimeException refusal) {}
+
+  /**
+   * One purchase line as the parallel phase read it from the card's bytes; {@code refusal} is null
+   * when the card and the POS are known and the TAC is the card's.
+   */
+  private record Line(String cardIdHex, long counter, long offlineMinor, long onlineMinor, long balanceAfterMinor,
+      WalletCard card, Long merchant, String refusal) {}
 
   private Checked check(Path dayFile) {
     try {
@@ -203,25 +212,28 @@ public final class WalletDayEnd {
         throw new UncheckedIOException("cannot read " + dayFile, e);
       }
       List<WalletDayFile.Purchase> purchases = read.purchases();
-      String[] notGenuine = new String[purchases.size()];
-      for (int i = 0; i < notGenuine.length; i++) {
-        notGenuine[i] = notGenuine(purchases.get(i));
+      Line[] lines = new Line[purchases.size()];
+      for (int i = 0; i < lines.length; i++) {
+        lines[i] = line(purchases.get(i));
       }
-      return new Checked(dayFile, claims, read, notGenuine, null);
+      return new Checked(dayFile, claims, read, lines, null);
     } catch (ProtocolException | UncheckedIOException e) {
       LOG.warn("Wallet day file refused [file={}, reason={}]", dayFile.getFileName(), e.getMessage());
       return new Checked(dayFile, null, null, null, e);
     }
   }
 
-  /** Null when the card is enrolled and the TAC is its own over these bytes; else the reason. */
-  private String notGenuine(WalletDayFile.Purchase p) {
+  private Line line(WalletDayFile.Purchase p) {
     byte[] input = p.signedDebit();
-    WalletCard card = parts.card(Hex.encode(Arrays.copyOfRange(input, 1, 9))).orElse(null);
-    if (card == null) {
-      return "unknown card";
-    }
-    return tacs.verify(card.suite(), input, p.tac()) ? null : "TAC invalid";
+    ByteBuffer b = ByteBuffer.wrap(input);
+    String cardIdHex = Hex.encode(Arrays.copyOfRange(input, 1, 9));
+    WalletCard card = parts.card(cardIdHex).orElse(null);
+    Long merchant = merchantAccountOfPos.apply(Hex.encode(Arrays.copyOfRange(input, 27, 35)));
+    String refusal = card == null ? "unknown card"
+        : merchant == null ? "unknown POS"
+        : !tacs.verify(card.suite(), input, p.tac()) ? "TAC invalid" : null;
+    return new Line(cardIdHex, b.getInt(9) & 0xFFFF_FFFFL, b.getInt(13) & 0xFFFF_FFFFL, b.getInt(17) & 0xFFFF_FFFFL,
+        b.getInt(21) & 0xFFFF_FFFFL, card, merchant, refusal);
   }
 
   private Clearing clearLines(Checked c, Postings postings) {
@@ -229,33 +241,29 @@ public final class WalletDayEnd {
     int repeats = 0;
     int applied = 0;
     long offline = 0;
-    List<WalletDayFile.Purchase> purchases = c.read().purchases();
-    for (int i = 0; i < purchases.size(); i++) {
-      WalletDayFile.Purchase p = purchases.get(i);
-      SignedOnlinePart debit = new SignedOnlinePart(p.signedDebit(), p.cardSignature());
-      Long merchant = merchantAccountOfPos.apply(debit.posIdHex());
-      String reason = c.notGenuine()[i] != null ? c.notGenuine()[i] : merchant == null ? "unknown POS" : null;
-      if (reason != null) {
+    Line[] lines = c.lines();
+    for (int i = 0; i < lines.length; i++) {
+      Line line = lines[i];
+      if (line.refusal() != null) {
         LOG.warn("Wallet day file line not genuine, not cleared [pos={}, counter={}, reason={}]",
-            c.claims().sender().value(), debit.counter(), reason);
+            c.claims().sender().value(), line.counter(), line.refusal());
         continue;
       }
-      WalletCard card = parts.card(debit.cardIdHex()).orElseThrow();
-      TreeMap<Long, Cleared> mine = cleared.computeIfAbsent(debit.cardIdHex(), k -> new TreeMap<>());
-      if (mine.containsKey(debit.counter())) {
+      TreeMap<Long, Cleared> mine = cleared.computeIfAbsent(line.cardIdHex(), k -> new TreeMap<>());
+      if (mine.putIfAbsent(line.counter(), new Cleared(line.offlineMinor(), line.balanceAfterMinor())) != null) {
         repeats++;
         continue;
       }
-      postings.add(card.shadowAccountId(), merchant, debit.offlineMinor());
-      mine.put(debit.counter(), new Cleared(debit.offlineMinor(), debit.balanceAfterMinor()));
-      offline += debit.offlineMinor();
+      postings.add(line.card().shadowAccountId(), line.merchant(), line.offlineMinor());
+      offline += line.offlineMinor();
       done++;
-      if (debit.onlineMinor() > 0 && parts.outcome(debit.cardIdHex(), debit.counter()).isEmpty()) {
-        parts.apply(debit);
+      if (line.onlineMinor() > 0 && parts.outcome(line.cardIdHex(), line.counter()).isEmpty()) {
+        WalletDayFile.Purchase p = c.read().purchases().get(i);
+        parts.apply(new SignedOnlinePart(p.signedDebit(), p.cardSignature()));
         applied++;
       }
     }
-    return new Clearing(c.claims().sender().value(), purchases.size(), done, repeats, offline, applied, 0);
+    return new Clearing(c.claims().sender().value(), lines.length, done, repeats, offline, applied, 0);
   }
 
   /** A batch's offline amounts, summed per card (shadow account) and per merchant. */
@@ -340,14 +348,20 @@ public final class WalletDayEnd {
     for (Map.Entry<String, TreeMap<Long, Cleared>> e : cleared.entrySet()) {
       long offlineSoFar = 0;
       long expectedCounter = 1;
+      // The card's loads in counter order, summed as the debits' counters pass them.
+      List<Load> cardLoads = new ArrayList<>(loads.getOrDefault(e.getKey(), List.of()));
+      cardLoads.sort(java.util.Comparator.comparingLong(Load::counterAtLoad));
+      int nextLoad = 0;
+      long loadedBefore = 0;
       for (Map.Entry<Long, Cleared> c : e.getValue().entrySet()) {
         if (c.getKey() != expectedCounter) {
           break; // a gap: a debit not uploaded yet
         }
         offlineSoFar += c.getValue().offlineMinor();
         long counter = c.getKey();
-        long loadedBefore = loads.getOrDefault(e.getKey(), List.of()).stream()
-            .filter(l -> l.counterAtLoad() < counter).mapToLong(Load::creditedMinor).sum();
+        while (nextLoad < cardLoads.size() && cardLoads.get(nextLoad).counterAtLoad() < counter) {
+          loadedBefore += cardLoads.get(nextLoad++).creditedMinor();
+        }
         if (loadedBefore - offlineSoFar != c.getValue().balanceAfterMinor()) {
           if (mismatched.add(e.getKey())) {
             LOG.warn("Wallet and shadow account disagree [card=****{}, counter={}]", last4(e.getKey()), counter);
