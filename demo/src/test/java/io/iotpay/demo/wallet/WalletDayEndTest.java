@@ -177,6 +177,40 @@ class WalletDayEndTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void aBatchClearsItsGoodFiles_andRefusesAForgedOneAndTheSameFileSentTwice_changingNothingForThem(
+      AlgorithmSuite suite, @TempDir Path dir) throws IOException {
+    try (WalletNetwork network = new WalletNetwork(dir, 7, suite, false)) {
+      WalletNetwork.Pos first = network.openPos("first", suite, WalletIds.pos(5));
+      WalletNetwork.Pos second = network.openPos("second", suite, WalletIds.pos(6));
+      WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(5), LIMITS, 10_000);
+      network.load(first, card, 1_000).orElseThrow();
+      pay(first, card, 300);
+      pay(second, card, 200);
+      Path good = first.writeDayFile(network.clock().businessDate());
+      Path again = dir.resolve("sent-again.txt");
+      Files.copy(good, again);
+      Files.copy(Path.of(good + ".sig"), Path.of(again + ".sig"));
+      Path forged = second.writeDayFile(network.clock().businessDate());
+      byte[] bytes = Files.readAllBytes(forged);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(forged, bytes);
+
+      WalletDayEnd.Batch batch = network.dayEnd().clearAll(List.of(good, forged, again));
+      assertThat(batch.clearings()).singleElement().satisfies(c -> assertThat(c.cleared()).isEqualTo(1));
+      assertThat(batch.refused()).containsOnlyKeys(forged, again);
+      assertThat(batch.refused().get(forged)).isInstanceOf(SignedFileException.class).hasMessageStartingWith("FORGED");
+      assertThat(batch.refused().get(again)).isInstanceOf(SignedFileException.class).hasMessageStartingWith("REPLAYED");
+      assertThat(network.dayEnd().clearedCount()).isEqualTo(1);
+      assertThat(network.balance(card.shadowAccount())).isEqualTo(700);
+      assertThat(network.balance(first.merchantAccount())).isEqualTo(300);
+      assertThat(network.balance(second.merchantAccount())).isZero();
+      assertThat(network.balance(WalletNetwork.CLEARING)).isZero();
+      assertThat(network.books().balanced()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void aCardThatRefusesItsWriteBackKeepsItsPendingPart_paysOfflineOnly_andTheListKeepsItsEntry(AlgorithmSuite suite,
       @TempDir Path dir) {
     try (WalletNetwork network = new WalletNetwork(dir, 5, suite)) {

@@ -181,7 +181,7 @@ public final class WalletDayEnd {
     postings.post();
     for (int i = 0; i < accepted.size(); i++) {
       Checked c = accepted.get(i);
-      int confirmed = confirmRatings(c.claims(), c.read().confirmations());
+      int confirmed = confirmRatings(c.claims(), c.confirmations());
       acceptedDays.add(key(c.claims()));
       Clearing done = clearings.get(i);
       clearings.set(i, new Clearing(done.pos(), done.purchases(), done.cleared(), done.repeats(), done.offlineMinor(),
@@ -190,16 +190,20 @@ public final class WalletDayEnd {
     return new Batch(clearings, refused);
   }
 
-  /** One file after the parallel phase: refused, or verified and read with each line's verdict. */
-  private record Checked(Path file, FileClaims claims, WalletDayFile.Read read, Line[] lines,
+  /**
+   * One file after the parallel phase: refused, or verified and read into its lines (with their
+   * verdicts) and confirmations; the parsed purchases are not kept, so a batch holds little per debit.
+   */
+  private record Checked(Path file, FileClaims claims, Line[] lines, List<WalletDayFile.Confirmation> confirmations,
       RuntimeException refusal) {}
 
   /**
    * One purchase line as the parallel phase read it from the card's bytes; {@code refusal} is null
-   * when the card and the POS are known and the TAC is the card's.
+   * when the card and the POS are known and the TAC is the card's; {@code onlinePart} is the
+   * card-signed debit when it has an online part, else null.
    */
   private record Line(String cardIdHex, long counter, long offlineMinor, long onlineMinor, long balanceAfterMinor,
-      WalletCard card, Long merchant, String refusal) {}
+      WalletCard card, Long merchant, String refusal, SignedOnlinePart onlinePart) {}
 
   private Checked check(Path dayFile) {
     try {
@@ -216,7 +220,7 @@ public final class WalletDayEnd {
       for (int i = 0; i < lines.length; i++) {
         lines[i] = line(purchases.get(i));
       }
-      return new Checked(dayFile, claims, read, lines, null);
+      return new Checked(dayFile, claims, lines, read.confirmations(), null);
     } catch (ProtocolException | UncheckedIOException e) {
       LOG.warn("Wallet day file refused [file={}, reason={}]", dayFile.getFileName(), e.getMessage());
       return new Checked(dayFile, null, null, null, e);
@@ -232,8 +236,10 @@ public final class WalletDayEnd {
     String refusal = card == null ? "unknown card"
         : merchant == null ? "unknown POS"
         : !tacs.verify(card.suite(), input, p.tac()) ? "TAC invalid" : null;
-    return new Line(cardIdHex, b.getInt(9) & 0xFFFF_FFFFL, b.getInt(13) & 0xFFFF_FFFFL, b.getInt(17) & 0xFFFF_FFFFL,
-        b.getInt(21) & 0xFFFF_FFFFL, card, merchant, refusal);
+    long onlineMinor = b.getInt(17) & 0xFFFF_FFFFL;
+    return new Line(cardIdHex, b.getInt(9) & 0xFFFF_FFFFL, b.getInt(13) & 0xFFFF_FFFFL, onlineMinor,
+        b.getInt(21) & 0xFFFF_FFFFL, card, merchant, refusal,
+        onlineMinor > 0 ? new SignedOnlinePart(input, p.cardSignature()) : null);
   }
 
   private Clearing clearLines(Checked c, Postings postings) {
@@ -258,8 +264,7 @@ public final class WalletDayEnd {
       offline += line.offlineMinor();
       done++;
       if (line.onlineMinor() > 0 && parts.outcome(line.cardIdHex(), line.counter()).isEmpty()) {
-        WalletDayFile.Purchase p = c.read().purchases().get(i);
-        parts.apply(new SignedOnlinePart(p.signedDebit(), p.cardSignature()));
+        parts.apply(line.onlinePart());
         applied++;
       }
     }

@@ -3,14 +3,13 @@ package io.iotpay.issuer.wallet;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.custody.KeyCustody;
-import io.iotpay.foundation.custody.KeyInfo;
 import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.foundation.custody.KeyUsage;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.issuer.IssuerInputException;
 import io.iotpay.issuer.card.CardCrypto;
+import io.iotpay.issuer.card.IssuerKeys;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,13 +60,7 @@ public final class WalletIssuerKeys implements AutoCloseable {
 
   /** The live versions of the suite's wallet IMK, current first. */
   public List<KeyRef> imkVersions(AlgorithmSuite suite) {
-    List<KeyRef> live = new ArrayList<>();
-    for (KeyInfo info : custody.list()) {
-      if (info.ref().label().equals(imkLabel(suite)) && !info.retired()) {
-        live.add(0, info.ref());
-      }
-    }
-    return live;
+    return IssuerKeys.liveVersions(custody, imkLabel(suite));
   }
 
   /** A verifier of both suites' TACs under the live IMK versions as they are now. */
