@@ -2,6 +2,7 @@ package io.iotpay.terminal.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.protocol.transit.TransitTac;
 import java.nio.file.Path;
@@ -47,5 +48,21 @@ class WalletPurchaseTest {
       assertThat(journal.records()).containsExactly(approved.record());
       assertThat(WalletJournal.open(dir.resolve("pos.journal")).records()).containsExactly(approved.record());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void personalisation_locksOnlyWithItsSixteenByteTacKey(AlgorithmSuite suite) {
+    WalletScheme scheme = new WalletScheme(suite, 2);
+    WalletScheme.Sim wallet = scheme.newWalletWithoutTacKey(CARD, WalletScheme.Limits.standard());
+    CommandApdu endPersonalisation = new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0);
+
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).as("no TAC key").isEqualTo(0x6985);
+    assertThat(wallet.channel().transmit(new CommandApdu(0x80, 0xE2, 0, 4, new byte[15], 0)).sw())
+        .as("a 15-byte TAC key").isEqualTo(0x6700);
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).as("still no TAC key").isEqualTo(0x6985);
+    assertThat(wallet.channel().transmit(new CommandApdu(0x80, 0xE2, 0, 4, scheme.tacKey(CARD), 0)).sw())
+        .isEqualTo(0x9000);
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).isEqualTo(0x9000);
   }
 }

@@ -125,13 +125,28 @@ final class WalletScheme {
     return personalise(cardId, limits, key -> certificate(0x02, cardId, key, certifier), trustedScheme);
   }
 
-  private Sim personalise(byte[] cardId, Limits limits, java.util.function.UnaryOperator<byte[]> certify,
-      KeyPair trustedScheme) {
+  /** A wallet given its certificate and both public keys but not yet its TAC key, still personalising. */
+  Sim newWalletWithoutTacKey(byte[] cardId, Limits limits) {
+    Sim sim = install(cardId, limits);
+    byte[] cardKey = sim.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, issuerKeys), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(schemeKeys.getPublic()), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys.getPublic()), 0));
+    return sim;
+  }
+
+  private Sim install(byte[] cardId, Limits limits) {
     byte[] install = ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CNY)
         .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
         .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
     Sim sim = new Sim(WalletApdus.WALLET_AID, WalletApplet.class, install);
     sim.ok(WalletApdus.select(WalletApdus.WALLET_AID));
+    return sim;
+  }
+
+  private Sim personalise(byte[] cardId, Limits limits, java.util.function.UnaryOperator<byte[]> certify,
+      KeyPair trustedScheme) {
+    Sim sim = install(cardId, limits);
     byte[] cardKey = sim.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certify.apply(cardKey), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(trustedScheme.getPublic()), 0));
