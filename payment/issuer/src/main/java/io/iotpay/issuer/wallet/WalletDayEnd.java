@@ -139,6 +139,7 @@ public final class WalletDayEnd {
    *
    * @throws SignedFileException when the signature or its claims are refused
    * @throws ProtocolException when the file is malformed
+   * @throws UncheckedIOException when the file cannot be read
    */
   public Clearing clear(Path dayFile) {
     Batch batch = clearAll(List.of(dayFile));
