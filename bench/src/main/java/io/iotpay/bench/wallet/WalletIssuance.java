@@ -4,6 +4,8 @@ import io.iotpay.card.psam.PsamApplet;
 import io.iotpay.card.wallet.WalletApplet;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.EmvKeyDerivation;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.terminal.wallet.OutcomeList;
 import io.iotpay.terminal.wallet.WalletApdus;
 import java.nio.ByteBuffer;
@@ -13,7 +15,8 @@ import java.security.SecureRandom;
 /**
  * The scheme and the wallet issuer of one suite: their key pairs, and the personalisation of real
  * wallet and PSAM applets as docs/wallet-apdus.md §7 describes (install, GET PUBLIC KEY, the
- * certificate, the trusted keys, END PERSONALISATION). It signs loads and outcomes as the issuer.
+ * certificate, the trusted keys, the TAC key derived from the issuer's wallet IMK, END
+ * PERSONALISATION). It signs loads and outcomes as the issuer.
  */
 public final class WalletIssuance {
   /** ISO 4217 numeric of the demo's currency (CNY). */
@@ -22,6 +25,7 @@ public final class WalletIssuance {
   private final AlgorithmSuite suite;
   private final KeyPair schemeKeys;
   private final KeyPair issuerKeys;
+  private final byte[] walletImk = new byte[16];
 
   /** Limits a wallet is personalised with (docs/wallet-apdus.md §3.1). */
   public record Limits(long purchaseMaxMinor, long balanceCapMinor, long allowanceMinor, int offlineCountMax,
@@ -31,6 +35,20 @@ public final class WalletIssuance {
     this.suite = suite;
     this.schemeKeys = suite.signature().generateKeyPair(random);
     this.issuerKeys = suite.signature().generateKeyPair(random);
+    random.nextBytes(walletImk);
+  }
+
+  /**
+   * The issuer's wallet IMK of this suite in the clear: the key ceremony's input to the issuer's
+   * custody ({@code issuer.wallet.WalletIssuerKeys}); personalisation derives each card's TAC key from it.
+   */
+  public SecretKeyBytes walletImk() {
+    return new SecretKeyBytes(walletImk);
+  }
+
+  /** The card's TAC key, as personalisation writes it (docs/wallet-apdus.md §3.1, STORE DATA 04). */
+  public byte[] tacKey(byte[] cardId) {
+    return EmvKeyDerivation.walletCardKey(suite, walletImk(), cardId).value();
   }
 
   public AlgorithmSuite suite() {
@@ -65,6 +83,7 @@ public final class WalletIssuance {
     card.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, issuerKeys), 0));
     card.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(schemeKeys), 0));
     card.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(trustedIssuer), 0));
+    card.ok(new CommandApdu(0x80, 0xE2, 0, 4, tacKey(cardId), 0));
     card.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
     return card;
   }

@@ -8,7 +8,9 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.issuer.wallet.WalletCard;
+import io.iotpay.issuer.wallet.WalletIssuerKeys;
 import io.iotpay.issuer.wallet.WalletOnlineParts;
 import io.iotpay.issuer.wallet.WalletRatings;
 import io.iotpay.terminal.wallet.RatingConfirmationLog;
@@ -52,6 +54,8 @@ public final class WalletNetwork implements AutoCloseable {
   public static final long BOOK = 17;
   /** Where the cardholders' online money comes from (their bank accounts, as one account). */
   public static final long FUNDING = 1;
+  /** The issuer's wallet clearing account: each day end's offline debits pass through it, zero after. */
+  public static final long CLEARING = 2;
   private static final long TRANSFER_ID_PARTS = 1L << 40;
 
   private final Path dir;
@@ -66,6 +70,7 @@ public final class WalletNetwork implements AutoCloseable {
   private final WalletDayEnd dayEnd;
   private final WalletCredit credit;
   private final WalletRatings ratings;
+  private final WalletIssuerKeys issuerKeys;
   private final boolean nightlyRatings;
   private long nextAccount = 1_000;
   private long listsPublished;
@@ -168,6 +173,15 @@ public final class WalletNetwork implements AutoCloseable {
       return journal;
     }
 
+    /** The POS's party id and certified file key (a test writes a day file of its own making with them). */
+    PartyId party() {
+      return party;
+    }
+
+    FileTrust trust() {
+      return trust;
+    }
+
     /** The ratings the cards confirmed at this POS, as its log on disk holds them. */
     public RatingConfirmationLog ratingLog() {
       return ratingLog;
@@ -244,7 +258,12 @@ public final class WalletNetwork implements AutoCloseable {
     }
     books = new PartyBooks("wallet-issuer", AlgorithmSuite.INTERNATIONAL, dir.resolve("issuer/issuer.db"),
         clock);
-    books.createAccounts(List.of(Account.of(FUNDING, BOOK, CurrencyUnit.CNY)));
+    books.createAccounts(List.of(Account.of(FUNDING, BOOK, CurrencyUnit.CNY), Account.of(CLEARING, BOOK, CurrencyUnit.CNY)));
+    byte[] storageKey = new byte[32];
+    random.nextBytes(storageKey);
+    Map<AlgorithmSuite, SecretKeyBytes> imks = new EnumMap<>(AlgorithmSuite.class);
+    issuance.forEach((suite, keys) -> imks.put(suite, keys.walletImk()));
+    issuerKeys = new WalletIssuerKeys(dir.resolve("issuer/custody"), new SecretKeyBytes(storageKey), imks);
     onlineParts = new WalletOnlineParts(books.database, books.ledger, WalletIssuance.CURRENCY,
         row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf);
     credit = new WalletCredit(books.database);
@@ -253,7 +272,8 @@ public final class WalletNetwork implements AutoCloseable {
         credit::cardholderOf, clock::now);
     dayEnd = new WalletDayEnd(onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
-        this::merchantAccountOf, () -> nextTransfer++, nightlyRatings ? ratings : null);
+        issuerKeys.tacVerifier(), CLEARING, this::merchantAccountOf, () -> nextTransfer++,
+        nightlyRatings ? ratings : null);
   }
 
   /** The issuer's rating publication and confirmation check. */
@@ -282,15 +302,20 @@ public final class WalletNetwork implements AutoCloseable {
    */
   public List<WalletDayEnd.Clearing> endDay(java.util.Set<Pos> offline) {
     LocalDate date = clock.businessDate();
-    List<WalletDayEnd.Clearing> clearings = new ArrayList<>();
+    Map<Path, Pos> files = new LinkedHashMap<>();
     for (Pos pos : poses) {
       if (offline.contains(pos)) {
         continue;
       }
       pos.agent().pushPending();
-      clearings.add(dayEnd.clear(pos.writeDayFile(date)));
-      pos.acknowledged();
+      files.put(pos.writeDayFile(date), pos);
     }
+    WalletDayEnd.Batch batch = dayEnd.clearAll(List.copyOf(files.keySet()));
+    if (!batch.refused().isEmpty()) {
+      throw batch.refused().values().iterator().next();
+    }
+    files.values().forEach(Pos::acknowledged);
+    List<WalletDayEnd.Clearing> clearings = batch.clearings();
     dayEnd.detectMismatches();
     if (nightlyRatings) {
       credit.endOfDay(date, dayEnd, onlineParts, card -> balance(cards.get(card).onlineAccount()));
@@ -409,6 +434,7 @@ public final class WalletNetwork implements AutoCloseable {
   public void close() {
     poses.forEach(Pos::close);
     books.close();
+    issuerKeys.close();
     pki.close();
   }
 }

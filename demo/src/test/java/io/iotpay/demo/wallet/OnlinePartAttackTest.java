@@ -29,10 +29,10 @@ class OnlinePartAttackTest {
           .debit();
       CardDebit inflated = new CardDebit(genuine.cardId(), genuine.counter(), genuine.offlineMinor(),
           genuine.onlineMinor() + 500, genuine.balanceAfterMinor(), genuine.currencyNumeric(), genuine.posId(),
-          genuine.posChallenge(), genuine.cardSignature());
+          genuine.posChallenge(), genuine.tac(), genuine.cardSignature());
       CardDebit otherCounter = new CardDebit(genuine.cardId(), genuine.counter() + 1, genuine.offlineMinor(),
           genuine.onlineMinor(), genuine.balanceAfterMinor(), genuine.currencyNumeric(), genuine.posId(),
-          genuine.posChallenge(), genuine.cardSignature());
+          genuine.posChallenge(), genuine.tac(), genuine.cardSignature());
 
       assertThat(pos.link().push(inflated)).contains(OnlinePartGateway.Answer.REFUSED);
       assertThat(pos.link().push(otherCounter)).contains(OnlinePartGateway.Answer.REFUSED);

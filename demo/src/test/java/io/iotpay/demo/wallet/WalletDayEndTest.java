@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.issuer.wallet.WalletDayEnd;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.WalletDayFile;
 import io.iotpay.protocol.pki.SignedFileException;
+import io.iotpay.terminal.wallet.CardDebit;
 import io.iotpay.terminal.wallet.CardState;
 import io.iotpay.terminal.wallet.WalletKernel;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +132,80 @@ class WalletDayEndTest {
       Files.copy(Path.of(posDay + ".sig"), Path.of(posSigned + ".sig"));
       assertThatThrownBy(() -> shop.download(posSigned)).isInstanceOf(SignedFileException.class);
       assertThat(shop.outcomes().version()).isEqualTo(held);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aDebitWhoseTacIsWrong_orWhoseBytesThePosAltered_isNotCleared_andChangesNothing(AlgorithmSuite suite,
+      @TempDir Path dir) throws IOException {
+    try (WalletNetwork network = new WalletNetwork(dir, 6, suite, false)) {
+      WalletNetwork.Pos shop = network.openPos("shop", suite, WalletIds.pos(4));
+      WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(4), LIMITS, 10_000);
+      network.load(shop, card, 1_000).orElseThrow();
+      CardDebit genuine = pay(shop, card, 300).record().debit();
+      byte[] wrongTac = genuine.tac();
+      wrongTac[7] ^= 0x01;
+      byte[] inflated = genuine.signatureInput();
+      inflated[16] = (byte) 0xF4; // offline 300 (0x012C) becomes 500 (0x01F4) under the card's TAC and signature
+      // Signed by the POS's own certified key: the file is authentic, its lines are not.
+      Path forged = dir.resolve("forged-day.txt");
+      try (OutputStream out = Files.newOutputStream(forged)) {
+        WalletDayFile.write(out, shop.party(), WalletNetwork.ISSUER_PARTY, network.clock().businessDate(), 99,
+            CurrencyUnit.CNY, List.of(
+                new WalletDayFile.Purchase(genuine.signatureInput(), wrongTac, genuine.cardSignature(), 1, new byte[8]),
+                new WalletDayFile.Purchase(inflated, genuine.tac(), genuine.cardSignature(), 1, new byte[8])));
+      }
+      shop.trust().signer().sign(forged, FileKind.WALLET_DAY);
+
+      WalletDayEnd.Clearing refused = network.dayEnd().clear(forged);
+      assertThat(refused.purchases()).isEqualTo(2);
+      assertThat(refused.cleared()).isZero();
+      assertThat(refused.offlineMinor()).isZero();
+      assertThat(network.dayEnd().clearedCount()).isZero();
+      assertThat(network.balance(card.shadowAccount())).isEqualTo(1_000);
+      assertThat(network.balance(shop.merchantAccount())).isZero();
+
+      // The genuine line still clears once: the refused lines took nothing of the card's counter.
+      var clearings = network.endDay(Set.of());
+      assertThat(clearings.get(0).cleared()).isEqualTo(1);
+      assertThat(network.balance(card.shadowAccount())).isEqualTo(700);
+      assertThat(network.balance(shop.merchantAccount())).isEqualTo(300);
+      assertThat(network.books().balanced()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aBatchClearsItsGoodFiles_andRefusesAForgedOneAndTheSameFileSentTwice_changingNothingForThem(
+      AlgorithmSuite suite, @TempDir Path dir) throws IOException {
+    try (WalletNetwork network = new WalletNetwork(dir, 7, suite, false)) {
+      WalletNetwork.Pos first = network.openPos("first", suite, WalletIds.pos(5));
+      WalletNetwork.Pos second = network.openPos("second", suite, WalletIds.pos(6));
+      WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(5), LIMITS, 10_000);
+      network.load(first, card, 1_000).orElseThrow();
+      pay(first, card, 300);
+      pay(second, card, 200);
+      Path good = first.writeDayFile(network.clock().businessDate());
+      Path again = dir.resolve("sent-again.txt");
+      Files.copy(good, again);
+      Files.copy(Path.of(good + ".sig"), Path.of(again + ".sig"));
+      Path forged = second.writeDayFile(network.clock().businessDate());
+      byte[] bytes = Files.readAllBytes(forged);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(forged, bytes);
+
+      WalletDayEnd.Batch batch = network.dayEnd().clearAll(List.of(good, forged, again));
+      assertThat(batch.clearings()).singleElement().satisfies(c -> assertThat(c.cleared()).isEqualTo(1));
+      assertThat(batch.refused()).containsOnlyKeys(forged, again);
+      assertThat(batch.refused().get(forged)).isInstanceOf(SignedFileException.class).hasMessageStartingWith("FORGED");
+      assertThat(batch.refused().get(again)).isInstanceOf(SignedFileException.class).hasMessageStartingWith("REPLAYED");
+      assertThat(network.dayEnd().clearedCount()).isEqualTo(1);
+      assertThat(network.balance(card.shadowAccount())).isEqualTo(700);
+      assertThat(network.balance(first.merchantAccount())).isEqualTo(300);
+      assertThat(network.balance(second.merchantAccount())).isZero();
+      assertThat(network.balance(WalletNetwork.CLEARING)).isZero();
+      assertThat(network.books().balanced()).isTrue();
     }
   }
 

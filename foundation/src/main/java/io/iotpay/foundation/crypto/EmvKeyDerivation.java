@@ -39,6 +39,25 @@ public final class EmvKeyDerivation {
     return optionA(cipher, cipher.newEngine(issuerMasterKey, true), optionAInput(pan, panSequenceNumber));
   }
 
+  /**
+   * A wallet card's key (docs/wallet-apdus.md §3.3), option A's cipher step with Y = the card's
+   * 8-byte id instead of the PAN's digits: E_IMK(id ‖ ~id) (parity set for DES). Wallet card ids
+   * are binary, not decimal, so they cannot pass as a PAN.
+   *
+   * @throws CryptoException for a wrong key length or an id that is not 8 bytes
+   */
+  public static SecretKeyBytes walletCardKey(AlgorithmSuite suite, SecretKeyBytes issuerMasterKey, byte[] cardId) {
+    BlockCipherAlgorithm cipher = suite.cardBlockCipher();
+    return optionA(cipher, cipher.newEngine(issuerMasterKey, true), walletY(cardId));
+  }
+
+  private static byte[] walletY(byte[] cardId) {
+    if (cardId == null || cardId.length != 8) {
+      throw new CryptoException("wallet card id: expected 8 bytes");
+    }
+    return cardId.clone();
+  }
+
   /** Option A's cipher step: E_IMK(Y ‖ ~Y) in ECB with an engine keyed with the IMK, parity set for DES. */
   private static SecretKeyBytes optionA(BlockCipherAlgorithm cipher, org.bouncycastle.crypto.BlockCipher engine,
       byte[] y) {
@@ -86,6 +105,15 @@ public final class EmvKeyDerivation {
       }
       char[] psn = {(char) ('0' + panSequence / 10), (char) ('0' + panSequence % 10)};
       return optionA(cipher, engine, optionAInput(pan, new String(psn)));
+    }
+
+    /**
+     * As {@link EmvKeyDerivation#walletCardKey}, with this engine.
+     *
+     * @throws CryptoException for an id that is not 8 bytes
+     */
+    public SecretKeyBytes walletCardKey(byte[] cardId) {
+      return optionA(cipher, engine, walletY(cardId));
     }
   }
 

@@ -283,6 +283,22 @@ abstract class CustodyCore implements KeyCustody {
     return body.apply(cardKey);
   }
 
+  /** Runs {@code body} with the wallet card key of {@code cardId} under the IMK, cached or derived. */
+  private <T> T withWalletCardKey(Slot imk, byte[] cardId, Function<SecretKeyBytes, T> body) {
+    if (cardId == null || cardId.length != 8) {
+      throw new KeyCustodyException(Reason.BAD_INPUT, "wallet card id: expected 8 bytes");
+    }
+    String id = imk.ref + "|W|" + java.util.HexFormat.of().formatHex(cardId);
+    SecretKeyBytes cardKey = cardKeys.copy(id);
+    if (cardKey == null) {
+      BlockCipher engine = imk.material.boundEngine();
+      engine.init(true, BoundEngine.IGNORED);
+      cardKey = new EmvKeyDerivation.CardKeys(imk.ref.suite(), engine).walletCardKey(cardId);
+      cardKeys.put(id, cardKey.value());
+    }
+    return body.apply(cardKey);
+  }
+
   private static int panSequence(String panSequenceNumber) {
     if (panSequenceNumber == null || panSequenceNumber.isEmpty()) {
       return 0;
@@ -332,6 +348,20 @@ abstract class CustodyCore implements KeyCustody {
       requireData(cryptogramInput);
       AlgorithmSuite suite = issuerMasterKey.suite();
       byte[] expected = withCardKey(imk, pan, panSequenceNumber, cardKey -> tacFormula.tac(suite, cardKey, atc, cryptogramInput));
+      return tac != null && MessageDigest.isEqual(expected, tac);
+    });
+  }
+
+  @Override
+  public boolean verifyWalletTac(KeyRef issuerMasterKey, byte[] cardId, int atc, byte[] input, byte[] tac) {
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
+      requireData(input);
+      if (atc < 0 || atc > EmvKeyDerivation.ATC_MAX) {
+        throw new KeyCustodyException(Reason.BAD_INPUT, "wallet TAC: ATC outside 0..65535");
+      }
+      AlgorithmSuite suite = issuerMasterKey.suite();
+      byte[] expected = withWalletCardKey(imk, cardId, cardKey -> tacFormula.tac(suite, cardKey, atc, input));
       return tac != null && MessageDigest.isEqual(expected, tac);
     });
   }

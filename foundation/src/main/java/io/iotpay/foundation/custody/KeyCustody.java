@@ -73,6 +73,15 @@ public interface KeyCustody extends AutoCloseable {
   boolean verifyTac(KeyRef issuerMasterKey, String pan, String panSequenceNumber, int atc, byte[] cryptogramInput,
       byte[] tac);
 
+  /**
+   * The wallet card's TAC (docs/wallet-apdus.md §3.3): the custody's {@link TacFormula} on the card
+   * key derived from the IMK over the card's 8-byte id ({@code EmvKeyDerivation.walletCardKey}),
+   * with {@code atc} the low 16 bits of the card counter; compared in constant time.
+   *
+   * @throws KeyCustodyException BAD_INPUT when the card id is not 8 bytes or the ATC is out of 0..65535
+   */
+  boolean verifyWalletTac(KeyRef issuerMasterKey, byte[] cardId, int atc, byte[] input, byte[] tac);
+
   /** A signature of {@code data} (ECDSA P-256 with SHA-256, or SM2 with SM3), DER encoded. */
   byte[] sign(KeyRef signingKey, byte[] data);
 

@@ -93,6 +93,28 @@ abstract class CustodyOperationSuite {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void verifyWalletTac_runsTheFormulaOnTheCardKeyDerivedOverTheCardId_andRefusesABadId(AlgorithmSuite suite) {
+    assumeSupports(suite, "card keys");
+    SecretKeyBytes imk = randomKey();
+    byte[] cardId = {0x62, 0x10, 0, 0, 0, 0, 0x0A, 0x1F};
+    byte[] otherCard = {0x62, 0x10, 0, 0, 0, 0, 0x0A, 0x20};
+    byte[] input = "wallet DEBIT input".getBytes(StandardCharsets.US_ASCII);
+    byte[] tac = TEST_TAC.tac(suite, EmvKeyDerivation.walletCardKey(suite, imk, cardId), 7, input);
+    try (var custody = newCustody(suite)) {
+      KeyRef ref = custody.importClear("imk-wallet", suite, KeyUsage.ISSUER_MASTER, imk);
+
+      assertThat(custody.verifyWalletTac(ref, cardId, 7, input, tac)).isTrue();
+      assertThat(custody.verifyWalletTac(ref, otherCard, 7, input, tac)).isFalse();
+      assertThat(custody.verifyWalletTac(ref, cardId, 8, input, tac)).isFalse();
+      tac[7] ^= 1;
+      assertThat(custody.verifyWalletTac(ref, cardId, 7, input, tac)).isFalse();
+      assertRefused(() -> custody.verifyWalletTac(ref, new byte[7], 7, input, tac), Reason.BAD_INPUT);
+      assertRefused(() -> custody.verifyWalletTac(ref, cardId, 0x10000, input, tac), Reason.BAD_INPUT);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void sign_verifiesUnderTheExportedPublicKey(AlgorithmSuite suite) {
     assumeSupports(suite, "signing");
     byte[] data = "settlement file 2026-12-07".getBytes(StandardCharsets.US_ASCII);

@@ -3,6 +3,9 @@ package io.iotpay.card.wallet;
 import io.iotpay.card.chip.Curves;
 import io.iotpay.card.chip.EcSigner;
 import io.iotpay.card.chip.Sm3Digest;
+import io.iotpay.card.crypto.CardMac;
+import io.iotpay.card.crypto.DesBlockCipher;
+import io.iotpay.card.crypto.Sm4BlockCipher;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
 import javacard.framework.ISO7816;
@@ -18,7 +21,7 @@ import javacard.security.RandomData;
 /**
  * The offline wallet: a balance in minor units of one currency, limits, an offline purchase with
  * mutual authentication (the POS's PSAM proves a scheme certificate and signs the card's challenge;
- * the card signs the debit), a pending online part for split purchases, the issuer-signed outcome
+ * the card signs the debit and MACs it with the TAC, the issuer's symmetric proof), a pending online part for split purchases, the issuer-signed outcome
  * write-back, an issuer-signed load, the issuer-signed credit rating (band, overdraw allowance,
  * purchase kinds; only a newer version, confirmed by the card's signature), and a cyclic purchase log. INTERNATIONAL: ECDSA P-256 /
  * SHA-256; NATIONAL: SM2 / SM3. Every APDU, signature input and status word is in
@@ -94,11 +97,18 @@ public class WalletApplet extends Applet {
   static final short R_BALANCE_AFTER = 12;
   static final short R_POS_ID = 16;
   static final short R_POS_CHALLENGE = 24;
-  static final short R_SIG_LENGTH = 40;
-  static final short R_SIG = 41;
+  static final short R_TAC = 40;
+  static final short R_SIG_LENGTH = 48;
+  static final short R_SIG = 49;
   static final short RECORD_LENGTH = (short) (R_SIG + EcVerifier.SIGNATURE_MAX);
   /** Purchase log capacity: the newest records overwrite the oldest. */
   static final short LOG_MAX = 10;
+  /** Bytes of the TAC over DEBIT (docs/wallet-apdus.md §3.3). */
+  static final short TAC_LENGTH = 8;
+  /** Bytes of the card's TAC key (two-key 3DES or SM4), derived by the issuer from its master key. */
+  static final short TAC_KEY_LENGTH = 16;
+  /** keysPresent bits: scheme key, issuer key, TAC key. */
+  private static final byte KEYS_ALL = 0x07;
 
   // Transient session and scratch layout.
   private static final short S_OPEN = 0;
@@ -108,9 +118,12 @@ public class WalletApplet extends Applet {
   private static final short X_PURSE = 0;
   private static final short X_INPUT = 32;
   private static final short X_SIG = 96;
+  /** The TAC's counter session key and its MAC block, before the signature takes X_SIG. */
+  private static final short X_TAC = X_SIG;
+  private static final short X_TAC_KEY = (short) (X_SIG + 32);
   private static final short X_RECORD = 168;
   private static final short X_RATING = 168;
-  private static final short SCRATCH_LENGTH = 288;
+  private static final short SCRATCH_LENGTH = 296;
   /** Install data length: suite, card id, currency, limits, offline count max, rating. */
   private static final short INSTALL_DATA_LENGTH = (short) (1 + ID_LENGTH + CURRENCY_LENGTH + LIMITS_LENGTH
       + Amount4.LENGTH + 2);
@@ -131,6 +144,8 @@ public class WalletApplet extends Applet {
   private short certificateLength;
   private final byte[] schemeKey;
   private final byte[] issuerKey;
+  private final byte[] tacKey;
+  private final CardMac mac;
   private final byte[] keysPresent;
   private final ECPublicKey publicKey;
   private final EcSigner signer;
@@ -188,6 +203,12 @@ public class WalletApplet extends Applet {
     certificate = new byte[CERT_MAX];
     schemeKey = new byte[Curves.POINT_LENGTH];
     issuerKey = new byte[Curves.POINT_LENGTH];
+    tacKey = new byte[TAC_KEY_LENGTH];
+    if (national) {
+      mac = new CardMac(new Sm4BlockCipher());
+    } else {
+      mac = new CardMac(new DesBlockCipher());
+    }
     keysPresent = new byte[1];
     lifeCycle = LIFE_PERSONALISING;
 
@@ -263,7 +284,7 @@ public class WalletApplet extends Applet {
   /**
    * STORE DATA {@code 80 E2 00 tag Lc data}, personalising only: tag 01 the card certificate
    * (issuer-signed), 02 the scheme public key (certifies PSAMs), 03 the issuer public key (signs
-   * loads and write-backs).
+   * loads and write-backs), 04 the card's TAC key (16 bytes, derived by the issuer).
    */
   private void storeData(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
@@ -274,7 +295,7 @@ public class WalletApplet extends Applet {
   }
 
   /**
-   * One personalisation value: tag 01 certificate, 02 scheme key, 03 issuer key. Used by plain
+   * One personalisation value: tag 01 certificate, 02 scheme key, 03 issuer key, 04 TAC key. Used by plain
    * STORE DATA here and by {@code gp.GpWalletApplet} after its security domain checked the channel.
    */
   protected final void storeData(byte tag, byte[] data, short off, short lc) {
@@ -286,6 +307,16 @@ public class WalletApplet extends Applet {
       JCSystem.beginTransaction();
       Util.arrayCopy(data, off, certificate, (short) 0, lc);
       certificateLength = lc;
+      JCSystem.commitTransaction();
+      return;
+    }
+    if (tag == 0x04) {
+      if (lc != TAC_KEY_LENGTH) {
+        ISOException.throwIt(WalletSw.WRONG_LENGTH);
+      }
+      JCSystem.beginTransaction();
+      Util.arrayCopy(data, off, tacKey, (short) 0, lc);
+      keysPresent[0] = (byte) (keysPresent[0] | 0x04);
       JCSystem.commitTransaction();
       return;
     }
@@ -304,16 +335,16 @@ public class WalletApplet extends Applet {
     JCSystem.commitTransaction();
   }
 
-  /** END PERSONALISATION {@code 80 F0 00 00}: certificate and both keys present, then locked. */
+  /** END PERSONALISATION {@code 80 F0 00 00}: certificate and the three keys present, then locked. */
   private void endPersonalisation(APDU apdu) {
     requireP1P2Zero(apdu.getBuffer());
     lock();
   }
 
-  /** Certificate and both keys present, then locked; used by END PERSONALISATION and gp. */
+  /** Certificate and the three keys present, then locked; used by END PERSONALISATION and gp. */
   protected final void lock() {
     requireLifeCycle(LIFE_PERSONALISING);
-    if (certificateLength == 0 || keysPresent[0] != 0x03) {
+    if (certificateLength == 0 || keysPresent[0] != KEYS_ALL) {
       ISOException.throwIt(WalletSw.CONDITIONS_NOT_SATISFIED);
     }
     lifeCycle = LIFE_LOCKED;
@@ -372,7 +403,7 @@ public class WalletApplet extends Applet {
    * DEBIT {@code 80 54 00 00 Lc amount(4) || online(4) || certLength(1) || POS certificate ||
    * PSAM signature}: checks limits, the POS certificate (scheme key) and the PSAM's signature over
    * the challenges, signs the debit, then debits, logs and (online &gt; 0) records the pending
-   * online part in one transaction. Answers counter (4) || balance after (4) || card signature.
+   * online part in one transaction. Answers counter (4) || balance after (4) || TAC (8) || card signature.
    */
   private void debit(APDU apdu, short lc) {
     byte[] buf = apdu.getBuffer();
@@ -404,8 +435,9 @@ public class WalletApplet extends Applet {
     short sigLengthOut = signAndCommitDebit(buf, amountOff, onlineOff, posIdOff);
     Util.arrayCopyNonAtomic(purse, P_COUNTER, buf, (short) 0, Amount4.LENGTH);
     Util.arrayCopyNonAtomic(purse, P_BALANCE, buf, (short) 4, Amount4.LENGTH);
-    Util.arrayCopyNonAtomic(scratch, X_SIG, buf, (short) 8, sigLengthOut);
-    apdu.setOutgoingAndSend((short) 0, (short) (8 + sigLengthOut));
+    Util.arrayCopyNonAtomic(scratch, (short) (X_RECORD + R_TAC), buf, (short) 8, TAC_LENGTH);
+    Util.arrayCopyNonAtomic(scratch, X_SIG, buf, (short) (8 + TAC_LENGTH), sigLengthOut);
+    apdu.setOutgoingAndSend((short) 0, (short) (8 + TAC_LENGTH + sigLengthOut));
   }
 
   /** The limits, in the order docs/wallet-apdus.md §3.3 lists them; throws the first broken one. */
@@ -461,7 +493,8 @@ public class WalletApplet extends Applet {
 
   /**
    * New purse in scratch, DEBIT = 21 || card id || counter || amount || online || balance after ||
-   * currency || POS id || POS challenge (51 bytes) signed, then purse + log in one transaction.
+   * currency || POS id || POS challenge (51 bytes) MACed (the TAC) and signed, then purse + log in
+   * one transaction.
    */
   private short signAndCommitDebit(byte[] buf, short amountOff, short onlineOff, short posIdOff) {
     Util.arrayCopyNonAtomic(purse, (short) 0, scratch, X_PURSE, PURSE_LENGTH);
@@ -485,6 +518,7 @@ public class WalletApplet extends Applet {
     Util.arrayCopyNonAtomic(buf, posIdOff, scratch, (short) (r + R_POS_ID), ID_LENGTH);
     Util.arrayCopyNonAtomic(session, S_POS_CHALLENGE, scratch, (short) (r + R_POS_CHALLENGE), CHALLENGE_LENGTH);
     short inputLength = debitInput(scratch, r, X_INPUT);
+    tac(inputLength, (short) (r + R_TAC));
     short sigLength = signer.sign(scratch, X_INPUT, inputLength, scratch, X_SIG);
     scratch[(short) (r + R_SIG_LENGTH)] = (byte) sigLength;
     Util.arrayCopyNonAtomic(scratch, X_SIG, scratch, (short) (r + R_SIG), sigLength);
@@ -499,6 +533,17 @@ public class WalletApplet extends Applet {
     return sigLength;
   }
 
+  /**
+   * The TAC over the DEBIT input at X_INPUT, into {@code scratch[out]}: the transit card's formula
+   * (docs/card-apdus.md §6) under the TAC key, its session key from the counter's low two bytes —
+   * retail MAC (ISO 9797-1 algorithm 3) for 3DES, CBC-MAC for SM4 — first 8 bytes.
+   */
+  private void tac(short inputLength, short out) {
+    mac.deriveCounterKey(tacKey, (short) 0, scratch, (short) (X_PURSE + P_COUNTER + 2), scratch, X_TAC_KEY);
+    mac.mac(scratch, X_TAC_KEY, null, (short) 0, scratch, X_INPUT, inputLength, true, scratch, X_TAC);
+    Util.arrayCopyNonAtomic(scratch, X_TAC, scratch, out, TAC_LENGTH);
+  }
+
   /** Writes the DEBIT signature input for a log record at {@code in[r]}; returns its length (51). */
   private short debitInput(byte[] in, short r, short out) {
     short p = out;
@@ -510,7 +555,7 @@ public class WalletApplet extends Applet {
     return (short) (p - out);
   }
 
-  /** READ LOG {@code 80 B2 n 00}: purchase record n (1 = newest) as stored, signature included. */
+  /** READ LOG {@code 80 B2 n 00}: purchase record n (1 = newest) as stored, TAC and signature included. */
   private void readLog(APDU apdu) {
     byte[] buf = apdu.getBuffer();
     requireLifeCycle(LIFE_LOCKED);

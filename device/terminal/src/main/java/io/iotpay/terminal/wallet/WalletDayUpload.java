@@ -35,7 +35,7 @@ public final class WalletDayUpload {
     List<PurchaseRecord> records = journal.records();
     List<WalletDayFile.Purchase> purchases = records.subList(Math.min(fromRecord, records.size()), records.size())
         .stream()
-        .map(r -> new WalletDayFile.Purchase(r.debit().signatureInput(), r.debit().cardSignature(), r.psamSequence(),
+        .map(r -> new WalletDayFile.Purchase(r.debit().signatureInput(), r.debit().tac(), r.debit().cardSignature(), r.psamSequence(),
             r.psamSignature()))
         .toList();
     try (OutputStream out = Files.newOutputStream(file)) {

@@ -19,8 +19,8 @@ import java.util.zip.CRC32;
 /**
  * The POS's append-only purchase journal: one line per {@link PurchaseRecord}, forced to disk
  * ({@code FileChannel.force(true)}) before the outcome is shown. Line (docs/wallet-apdus.md §5):
- * {@code WP1;posId;psamSequence;cardId;counter;offlineMinor;onlineMinor;balanceAfterMinor;currency;
- * posChallenge;cardSignature;psamSignature;recovered;crc32} + LF, CRC-32 (hex) over everything
+ * {@code WP2;posId;psamSequence;cardId;counter;offlineMinor;onlineMinor;balanceAfterMinor;currency;
+ * posChallenge;tac;cardSignature;psamSignature;recovered;crc32} + LF, CRC-32 (hex) over everything
  * before its separator. On open a torn last line (no LF, or a bad CRC) is cut; any other bad line
  * refuses to open. Not thread-safe; one per POS.
  */
@@ -29,8 +29,8 @@ public final class WalletJournal implements AutoCloseable {
   public static final int LINE_CHARS_MAX = 1_024;
   /** Bound on a journal read at start-up. */
   public static final long FILE_BYTES_MAX = 256L << 20;
-  static final String MAGIC = "WP1";
-  private static final int FIELDS = 14;
+  static final String MAGIC = "WP2";
+  private static final int FIELDS = 15;
 
   private final Path file;
   private final FileChannel channel;
@@ -134,7 +134,7 @@ public final class WalletJournal implements AutoCloseable {
     String body = String.join(";", MAGIC, Hex.encode(d.posId()), Long.toString(r.psamSequence()), Hex.encode(d.cardId()),
         Long.toString(d.counter()), Long.toString(d.offlineMinor()), Long.toString(d.onlineMinor()),
         Long.toString(d.balanceAfterMinor()), Integer.toString(d.currencyNumeric()), Hex.encode(d.posChallenge()),
-        Hex.encode(d.cardSignature()), Hex.encode(r.psamSignature()), r.recovered() ? "1" : "0");
+        Hex.encode(d.tac()), Hex.encode(d.cardSignature()), Hex.encode(r.psamSignature()), r.recovered() ? "1" : "0");
     return body + ";" + crc(body);
   }
 
@@ -147,15 +147,16 @@ public final class WalletJournal implements AutoCloseable {
       throw new IllegalArgumentException("not a " + MAGIC + " line of " + FIELDS + " fields");
     }
     String body = line.substring(0, line.lastIndexOf(';'));
-    if (!crc(body).equals(f[13])) {
+    if (!crc(body).equals(f[14])) {
       throw new IllegalArgumentException("CRC mismatch");
     }
     CardDebit debit = new CardDebit(fixed(f[3], 8), amount(f[4]), amount(f[5]), amount(f[6]), amount(f[7]),
-        (int) bounded(f[8], 999), fixed(f[1], 8), fixed(f[9], 16), Hex.decode(f[10]));
-    if (!"0".equals(f[12]) && !"1".equals(f[12])) {
-      throw new IllegalArgumentException("recovered flag " + f[12]);
+        (int) bounded(f[8], 999), fixed(f[1], 8), fixed(f[9], 16), fixed(f[10], CardDebit.TAC_LENGTH),
+        Hex.decode(f[11]));
+    if (!"0".equals(f[13]) && !"1".equals(f[13])) {
+      throw new IllegalArgumentException("recovered flag " + f[13]);
     }
-    return new PurchaseRecord(debit, amount(f[2]), Hex.decode(f[11]), "1".equals(f[12]));
+    return new PurchaseRecord(debit, amount(f[2]), Hex.decode(f[12]), "1".equals(f[13]));
   }
 
   private static byte[] fixed(String hex, int length) {

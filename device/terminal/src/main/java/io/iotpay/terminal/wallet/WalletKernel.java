@@ -25,6 +25,8 @@ public final class WalletKernel {
   public static final int WALLET_APDUS_MAX = 6;
   private static final Logger LOG = LoggerFactory.getLogger(WalletKernel.class);
   private static final byte[] NO_POS = new byte[8];
+  /** READ LOG: counter, amounts, balance, POS id, challenge (40), TAC (8), then signature length and signature. */
+  private static final int LOG_SIGNATURE_AT = 49;
 
   private final CardChannel psam;
   private final WalletJournal journal;
@@ -159,14 +161,15 @@ public final class WalletKernel {
           yield new Outcome.Declined(WalletStatus.reason(response.sw()), response.sw(), card.apdus);
         }
         byte[] data = response.data();
-        if (data.length < 16) {
+        if (data.length < 8 + CardDebit.TAC_LENGTH + 8) {
           throw new WalletException(WalletException.Device.WALLET, "DEBIT answer of " + data.length + " bytes");
         }
         ByteBuffer b = ByteBuffer.wrap(data);
         long counter = b.getInt() & 0xFFFF_FFFFL;
         long balanceAfter = b.getInt() & 0xFFFF_FFFFL;
         CardDebit signed = new CardDebit(state.cardId(), counter, pay.offlineMinor(), pay.onlineMinor(), balanceAfter,
-            state.currencyNumeric(), posId, posChallenge, Arrays.copyOfRange(data, 8, data.length));
+            state.currencyNumeric(), posId, posChallenge, Arrays.copyOfRange(data, 8, 16),
+            Arrays.copyOfRange(data, 16, data.length));
         PurchaseRecord record;
         try {
           record = countersignAndJournal(signed, state.certificate(), false);
@@ -213,7 +216,7 @@ public final class WalletKernel {
       throw new WalletException(WalletException.Device.WALLET, response.sw(), "READ LOG");
     }
     byte[] r = response.data();
-    if (r.length < 41 + 8 || r.length != 41 + (r[40] & 0xFF)) {
+    if (r.length < LOG_SIGNATURE_AT + 8 || r.length != LOG_SIGNATURE_AT + (r[LOG_SIGNATURE_AT - 1] & 0xFF)) {
       throw new WalletException(WalletException.Device.WALLET, "log record of " + r.length + " bytes");
     }
     ByteBuffer b = ByteBuffer.wrap(r);
@@ -222,7 +225,8 @@ public final class WalletKernel {
     long online = b.getInt() & 0xFFFF_FFFFL;
     long balanceAfter = b.getInt() & 0xFFFF_FFFFL;
     CardDebit signed = new CardDebit(state.cardId(), counter, offline, online, balanceAfter, state.currencyNumeric(),
-        Arrays.copyOfRange(r, 16, 24), Arrays.copyOfRange(r, 24, 40), Arrays.copyOfRange(r, 41, r.length));
+        Arrays.copyOfRange(r, 16, 24), Arrays.copyOfRange(r, 24, 40), Arrays.copyOfRange(r, 40, 48),
+        Arrays.copyOfRange(r, LOG_SIGNATURE_AT, r.length));
     PurchaseRecord record = countersignAndJournal(signed, state.certificate(), true);
     LOG.info("Wallet purchase recovered from the card's log [card={}, counter={}, psamSequence={}]",
         Receipt.of(record).cardMasked(), counter, record.psamSequence());

@@ -68,14 +68,14 @@ class WalletAttackTest {
 
       CardDebit inflated = new CardDebit(genuine.cardId(), genuine.counter(), 100, genuine.onlineMinor(),
           genuine.balanceAfterMinor(), genuine.currencyNumeric(), genuine.posId(), genuine.posChallenge(),
-          genuine.cardSignature());
+          genuine.tac(), genuine.cardSignature());
       assertThat(world.psam.channel().transmit(WalletApdus.psamCountersign(inflated)).sw()).as("altered amount")
           .isEqualTo(WalletStatus.SIGNATURE_INVALID);
       byte[] badSignature = genuine.cardSignature();
       badSignature[badSignature.length - 1] ^= 0x01;
       CardDebit tampered = new CardDebit(genuine.cardId(), genuine.counter(), genuine.offlineMinor(),
           genuine.onlineMinor(), genuine.balanceAfterMinor(), genuine.currencyNumeric(), genuine.posId(),
-          genuine.posChallenge(), badSignature);
+          genuine.posChallenge(), genuine.tac(), badSignature);
       assertThat(world.psam.channel().transmit(WalletApdus.psamCountersign(tampered)).sw()).as("altered signature")
           .isEqualTo(WalletStatus.SIGNATURE_INVALID);
       assertThat(world.journal.records()).containsExactly(record, last);

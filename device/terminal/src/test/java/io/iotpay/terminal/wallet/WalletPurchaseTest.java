@@ -2,7 +2,9 @@ package io.iotpay.terminal.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.protocol.transit.TransitTac;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +18,7 @@ class WalletPurchaseTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
-  void purchase_happyPath_inAtMostSixApdus_cardSignatureVerifies(AlgorithmSuite suite) {
+  void purchase_happyPath_inAtMostSixApdus_cardSignatureAndTacVerify(AlgorithmSuite suite) {
     WalletScheme scheme = new WalletScheme(suite, 1);
     WalletScheme.Sim wallet = scheme.newWallet(CARD, WalletScheme.Limits.standard());
     WalletScheme.Sim psam = scheme.newPsam(POS);
@@ -38,8 +40,29 @@ class WalletPurchaseTest {
       assertThat(state.balanceMinor()).isEqualTo(8_750);
       assertThat(suite.signature().verify(scheme.cardKey(state.certificate()), debit.signatureInput(),
           debit.cardSignature())).isTrue();
+      // The TAC is the transit formula over the signed bytes under the key the issuer derives for this card.
+      assertThat(debit.tac()).isEqualTo(TransitTac.tac(suite, scheme.tacKey(CARD), (int) debit.counter(),
+          debit.signatureInput()));
+      assertThat(debit.tac()).isNotEqualTo(TransitTac.tac(suite, scheme.tacKey(POS), (int) debit.counter(),
+          debit.signatureInput()));
       assertThat(journal.records()).containsExactly(approved.record());
       assertThat(WalletJournal.open(dir.resolve("pos.journal")).records()).containsExactly(approved.record());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void personalisation_locksOnlyWithItsSixteenByteTacKey(AlgorithmSuite suite) {
+    WalletScheme scheme = new WalletScheme(suite, 2);
+    WalletScheme.Sim wallet = scheme.newWalletWithoutTacKey(CARD, WalletScheme.Limits.standard());
+    CommandApdu endPersonalisation = new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0);
+
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).as("no TAC key").isEqualTo(0x6985);
+    assertThat(wallet.channel().transmit(new CommandApdu(0x80, 0xE2, 0, 4, new byte[15], 0)).sw())
+        .as("a 15-byte TAC key").isEqualTo(0x6700);
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).as("still no TAC key").isEqualTo(0x6985);
+    assertThat(wallet.channel().transmit(new CommandApdu(0x80, 0xE2, 0, 4, scheme.tacKey(CARD), 0)).sw())
+        .isEqualTo(0x9000);
+    assertThat(wallet.channel().transmit(endPersonalisation).sw()).isEqualTo(0x9000);
   }
 }

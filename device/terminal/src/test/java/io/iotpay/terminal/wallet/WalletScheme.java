@@ -9,6 +9,8 @@ import io.iotpay.foundation.card.SmartcardioCardChannel;
 import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.EmvKeyDerivation;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.nio.ByteBuffer;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -41,12 +43,15 @@ final class WalletScheme {
   final AlgorithmSuite suite;
   final KeyPair schemeKeys;
   final KeyPair issuerKeys;
+  /** The issuer's wallet IMK: each card's TAC key is derived from it over the card id. */
+  final byte[] walletImk = new byte[16];
 
   WalletScheme(AlgorithmSuite suite, long seed) {
     this.suite = suite;
     SecureRandom random = new SecureRandom(ByteBuffer.allocate(8).putLong(seed).array());
     schemeKeys = suite.signature().generateKeyPair(random);
     issuerKeys = suite.signature().generateKeyPair(random);
+    random.nextBytes(walletImk);
   }
 
   byte suiteByte() {
@@ -120,19 +125,40 @@ final class WalletScheme {
     return personalise(cardId, limits, key -> certificate(0x02, cardId, key, certifier), trustedScheme);
   }
 
-  private Sim personalise(byte[] cardId, Limits limits, java.util.function.UnaryOperator<byte[]> certify,
-      KeyPair trustedScheme) {
+  /** A wallet given its certificate and both public keys but not yet its TAC key, still personalising. */
+  Sim newWalletWithoutTacKey(byte[] cardId, Limits limits) {
+    Sim sim = install(cardId, limits);
+    byte[] cardKey = sim.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, issuerKeys), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(schemeKeys.getPublic()), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys.getPublic()), 0));
+    return sim;
+  }
+
+  private Sim install(byte[] cardId, Limits limits) {
     byte[] install = ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CNY)
         .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
         .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
     Sim sim = new Sim(WalletApdus.WALLET_AID, WalletApplet.class, install);
     sim.ok(WalletApdus.select(WalletApdus.WALLET_AID));
+    return sim;
+  }
+
+  private Sim personalise(byte[] cardId, Limits limits, java.util.function.UnaryOperator<byte[]> certify,
+      KeyPair trustedScheme) {
+    Sim sim = install(cardId, limits);
     byte[] cardKey = sim.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 1, certify.apply(cardKey), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(trustedScheme.getPublic()), 0));
     sim.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys.getPublic()), 0));
+    sim.ok(new CommandApdu(0x80, 0xE2, 0, 4, tacKey(cardId), 0));
     sim.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
     return sim;
+  }
+
+  /** The card's TAC key as the issuer derives it from its wallet IMK (docs/wallet-apdus.md §3.1). */
+  byte[] tacKey(byte[] cardId) {
+    return EmvKeyDerivation.walletCardKey(suite, new SecretKeyBytes(walletImk), cardId).value();
   }
 
   /** A personalised, locked PSAM whose POS certificate is signed by the scheme. */

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a clean channel. After every case: the wallet's balance plus every offline value the POS recorded
  * equals the value loaded (nothing created or lost), the customer paid each purchase once, the
  * card's log and the POS journal hold the same purchases, the PSAM's sequence counts them, every
- * journalled card signature verifies, and a write-back, rating or load took effect exactly once.
+ * journalled card signature verifies and every journalled TAC is the card's, and a write-back,
+ * rating or load took effect exactly once.
  */
 class WalletTearingMatrixTest {
   private static final long RATING_VERSION = 20_500;
@@ -140,6 +141,11 @@ class WalletTearingMatrixTest {
       if (!world.scheme.suite.signature().verify(world.scheme.cardKey(state.certificate()), r.debit().signatureInput(),
           r.debit().cardSignature())) {
         v.add("card signature does not verify for counter " + r.debit().counter());
+      }
+      // The issuer clears on the TAC: a recovered record (READ LOG) must carry the card's TAC as DEBIT did.
+      if (!java.util.Arrays.equals(r.debit().tac(), io.iotpay.protocol.transit.TransitTac.tac(world.scheme.suite,
+          world.scheme.tacKey(WalletWorld.CARD), (int) (r.debit().counter() & 0xFFFF), r.debit().signatureInput()))) {
+        v.add("TAC is not the card's for counter " + r.debit().counter());
       }
     }
     if (state.pending() || state.debtMinor() != expectedDebt) {

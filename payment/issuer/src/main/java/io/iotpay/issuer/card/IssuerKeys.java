@@ -102,9 +102,14 @@ public final class IssuerKeys implements AutoCloseable {
 
   /** The live (not retired) versions of the suite's IMK-AC, current first. */
   public List<KeyRef> imkAcVersions(AlgorithmSuite suite) {
+    return liveVersions(custody, imkAcLabel(suite));
+  }
+
+  /** The live (not retired) versions of {@code label} in {@code custody}, current first. */
+  public static List<KeyRef> liveVersions(KeyCustody custody, String label) {
     List<KeyRef> live = new ArrayList<>();
     for (KeyInfo info : custody.list()) {
-      if (info.ref().label().equals(imkAcLabel(suite)) && !info.retired()) {
+      if (info.ref().label().equals(label) && !info.retired()) {
         live.add(0, info.ref());
       }
     }

@@ -68,6 +68,10 @@ public record SignedOnlinePart(byte[] signedInput, byte[] cardSignature) {
     return field(17);
   }
 
+  public long balanceAfterMinor() {
+    return field(21);
+  }
+
   public int currencyNumeric() {
     return ((signedInput[25] & 0xFF) << 8) | (signedInput[26] & 0xFF);
   }

@@ -4,16 +4,19 @@ import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.WalletDayFile;
 import io.iotpay.protocol.file.WalletListFile;
 import io.iotpay.protocol.pki.FileClaims;
 import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.SignedFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The wallet issuer's day end (docs/wallet.md §3–4): each POS's signed day file verified before a
- * byte is parsed, every offline debit verified under the card's key and cleared once (card id and
- * counter) from the card's shadow account to the POS's merchant, online parts matched (one the POS
+ * byte is parsed, every offline debit's TAC verified under the card's key derived by the issuer
+ * (the card's signature stays for the PSAM and for disputes) and cleared once (card id and counter)
+ * from the card's shadow account to the POS's merchant, online parts matched (one the POS
  * has not yet pushed is applied from the file), the card's signed balance after each debit checked
  * against the shadow books, and the signed list of outcomes, blocked cards and new ratings
  * published; the cards' rating confirmations in a day file are handed to {@link WalletRatings}.
@@ -57,6 +63,8 @@ public final class WalletDayEnd {
   private final Ledger ledger;
   private final FileTrust trust;
   private final WriteBackSigner writeBacks;
+  private final WalletTacVerifier tacs;
+  private final long clearingAccountId;
   private final java.util.function.Function<String, Long> merchantAccountOfPos;
   private final java.util.function.LongSupplier transferIds;
   /** Null: no ratings published, confirmations in day files skipped. */
@@ -91,79 +99,207 @@ public final class WalletDayEnd {
   public record Clearing(String pos, int purchases, int cleared, int repeats, long offlineMinor,
       int onlinePartsApplied, int ratingsConfirmed) {}
 
-  public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
-      java.util.function.Function<String, Long> merchantAccountOfPos, java.util.function.LongSupplier transferIds) {
-    this(parts, ledger, trust, writeBacks, merchantAccountOfPos, transferIds, null);
+  /**
+   * What a batch of day files did: the clearing of each accepted file, in the order given, and each
+   * refused file with its typed refusal ({@link SignedFileException} or another {@link ProtocolException}, or
+   * {@link UncheckedIOException} when unreadable).
+   */
+  public record Batch(List<Clearing> clearings, Map<Path, RuntimeException> refused) {
+    public Batch {
+      clearings = List.copyOf(clearings);
+      refused = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refused));
+    }
   }
 
-  /** As above; {@code ratings} (may be null) publishes new ratings with every list and takes the cards' confirmations. */
+  /**
+   * @param tacs checks each debit's TAC (the card's symmetric proof) under the issuer's key custody
+   * @param clearingAccountId the issuer's wallet clearing account in the same book (no flags needed):
+   *     each batch moves the cards' debits into it and out to the merchants, so it is zero between batches
+   * @param merchantAccountOfPos the merchant account of a POS id (hex), null when unknown; called from
+   *     several threads at once during {@link #clearAll}
+   * @param ratings may be null: no ratings published, confirmations in day files skipped
+   */
   public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
-      java.util.function.Function<String, Long> merchantAccountOfPos, java.util.function.LongSupplier transferIds,
-      WalletRatings ratings) {
+      WalletTacVerifier tacs, long clearingAccountId, java.util.function.Function<String, Long> merchantAccountOfPos,
+      java.util.function.LongSupplier transferIds, WalletRatings ratings) {
     this.ratings = ratings;
     this.parts = Assert.notNull(parts, "parts");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.trust = Assert.notNull(trust, "trust");
     this.writeBacks = Assert.notNull(writeBacks, "writeBacks");
+    this.tacs = Assert.notNull(tacs, "tacs");
+    this.clearingAccountId = clearingAccountId;
     this.merchantAccountOfPos = Assert.notNull(merchantAccountOfPos, "merchantAccountOfPos");
     this.transferIds = Assert.notNull(transferIds, "transferIds");
   }
 
   /**
-   * Verifies and clears one POS's day file. A refused file changes nothing.
+   * Verifies and clears one POS's day file: {@link #clearAll} of this one file. A refused file
+   * changes nothing.
    *
-   * @throws io.iotpay.protocol.pki.SignedFileException when the signature or its claims are refused
-   * @throws io.iotpay.protocol.ProtocolException when the file is malformed
+   * @throws SignedFileException when the signature or its claims are refused
+   * @throws ProtocolException when the file is malformed
+   * @throws UncheckedIOException when the file cannot be read
    */
   public Clearing clear(Path dayFile) {
-    FileClaims claims = trust.verifier().verify(dayFile, FileKind.WALLET_DAY,
-        c -> acceptedDays.contains(key(c))).claims();
-    WalletDayFile.Read read;
-    try (InputStream in = Files.newInputStream(dayFile)) {
-      read = WalletDayFile.read(in, FileLimits.defaults());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dayFile, e);
+    Batch batch = clearAll(List.of(dayFile));
+    RuntimeException refusal = batch.refused().get(dayFile);
+    if (refusal != null) {
+      throw refusal;
     }
+    return batch.clearings().get(0);
+  }
+
+  /**
+   * Verifies and clears a batch of day files (docs/wallet.md §3). First, in parallel over the files
+   * and touching nothing this batch changes: each file's signature before a byte is parsed, its lines,
+   * each debit's TAC. Then, in the order given: each line cleared once by card id and counter, the
+   * file's online parts matched and its rating confirmations handed on. The offline amounts are posted
+   * aggregated: one transfer per card from its shadow account to the clearing account, then one per
+   * merchant from the clearing account, in batches of {@link #BATCH}. A refused file changes nothing
+   * and does not stop the others; the same file twice in one batch is REPLAYED the second time.
+   */
+  public Batch clearAll(List<Path> dayFiles) {
+    List<Checked> checked = dayFiles.parallelStream().map(this::check).toList();
+    Map<Path, RuntimeException> refused = new LinkedHashMap<>();
+    List<Checked> accepted = new ArrayList<>();
+    Set<String> inBatch = new HashSet<>();
+    for (Checked c : checked) {
+      if (c.refusal() != null) {
+        refused.put(c.file(), c.refusal());
+      } else if (!inBatch.add(key(c.claims()))) {
+        refused.put(c.file(), new SignedFileException(SignedFileException.Reason.REPLAYED,
+            "the same day file twice in one batch: " + key(c.claims())));
+      } else {
+        accepted.add(c);
+      }
+    }
+    Postings postings = new Postings();
+    List<Clearing> clearings = new ArrayList<>();
+    for (Checked c : accepted) {
+      clearings.add(clearLines(c, postings));
+    }
+    postings.post();
+    for (int i = 0; i < accepted.size(); i++) {
+      Checked c = accepted.get(i);
+      int confirmed = confirmRatings(c.claims(), c.confirmations());
+      acceptedDays.add(key(c.claims()));
+      Clearing done = clearings.get(i);
+      clearings.set(i, new Clearing(done.pos(), done.purchases(), done.cleared(), done.repeats(), done.offlineMinor(),
+          done.onlinePartsApplied(), confirmed));
+    }
+    return new Batch(clearings, refused);
+  }
+
+  /**
+   * One file after the parallel phase: refused, or verified and read into its lines (with their
+   * verdicts) and confirmations; the parsed purchases are not kept, so a batch holds little per debit.
+   */
+  private record Checked(Path file, FileClaims claims, Line[] lines, List<WalletDayFile.Confirmation> confirmations,
+      RuntimeException refusal) {}
+
+  /**
+   * One purchase line as the parallel phase read it from the card's bytes; {@code refusal} is null
+   * when the card and the POS are known and the TAC is the card's; {@code onlinePart} is the
+   * card-signed debit when it has an online part, else null.
+   */
+  private record Line(String cardIdHex, long counter, long offlineMinor, long onlineMinor, long balanceAfterMinor,
+      WalletCard card, Long merchant, String refusal, SignedOnlinePart onlinePart) {}
+
+  private Checked check(Path dayFile) {
+    try {
+      FileClaims claims = trust.verifier().verify(dayFile, FileKind.WALLET_DAY,
+          c -> acceptedDays.contains(key(c))).claims();
+      WalletDayFile.Read read;
+      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(dayFile), 1 << 16)) {
+        read = WalletDayFile.read(in, FileLimits.defaults());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + dayFile, e);
+      }
+      List<WalletDayFile.Purchase> purchases = read.purchases();
+      Line[] lines = new Line[purchases.size()];
+      for (int i = 0; i < lines.length; i++) {
+        lines[i] = line(purchases.get(i));
+      }
+      return new Checked(dayFile, claims, lines, read.confirmations(), null);
+    } catch (ProtocolException | UncheckedIOException e) {
+      LOG.warn("Wallet day file refused [file={}, reason={}]", dayFile.getFileName(), e.getMessage());
+      return new Checked(dayFile, null, null, null, e);
+    }
+  }
+
+  private Line line(WalletDayFile.Purchase p) {
+    byte[] input = p.signedDebit();
+    ByteBuffer b = ByteBuffer.wrap(input);
+    String cardIdHex = Hex.encode(Arrays.copyOfRange(input, 1, 9));
+    WalletCard card = parts.card(cardIdHex).orElse(null);
+    Long merchant = merchantAccountOfPos.apply(Hex.encode(Arrays.copyOfRange(input, 27, 35)));
+    String refusal = card == null ? "unknown card"
+        : merchant == null ? "unknown POS"
+        : !tacs.verify(card.suite(), input, p.tac()) ? "TAC invalid" : null;
+    long onlineMinor = b.getInt(17) & 0xFFFF_FFFFL;
+    return new Line(cardIdHex, b.getInt(9) & 0xFFFF_FFFFL, b.getInt(13) & 0xFFFF_FFFFL, onlineMinor,
+        b.getInt(21) & 0xFFFF_FFFFL, card, merchant, refusal,
+        onlineMinor > 0 ? new SignedOnlinePart(input, p.cardSignature()) : null);
+  }
+
+  private Clearing clearLines(Checked c, Postings postings) {
     int done = 0;
     int repeats = 0;
     int applied = 0;
     long offline = 0;
-    List<Transfer> transfers = new ArrayList<>();
-    List<SignedOnlinePart> debits = read.purchases().stream()
-        .map(p -> new SignedOnlinePart(p.signedDebit(), p.cardSignature())).toList();
-    // The card signatures are checked first, in parallel (CPU only); the books are written in order after.
-    boolean[] genuine = new boolean[debits.size()];
-    java.util.stream.IntStream.range(0, debits.size()).parallel().forEach(i -> genuine[i] = genuine(debits.get(i)));
-    for (int i = 0; i < debits.size(); i++) {
-      SignedOnlinePart debit = debits.get(i);
-      WalletCard card = parts.card(debit.cardIdHex()).orElse(null);
-      Long merchant = merchantAccountOfPos.apply(debit.posIdHex());
-      if (card == null || merchant == null || !genuine[i]) {
-        LOG.warn("Wallet day file line not genuine, not cleared [pos={}, counter={}]", claims.sender().value(),
-            debit.counter());
+    Line[] lines = c.lines();
+    for (int i = 0; i < lines.length; i++) {
+      Line line = lines[i];
+      if (line.refusal() != null) {
+        LOG.warn("Wallet day file line not genuine, not cleared [pos={}, counter={}, reason={}]",
+            c.claims().sender().value(), line.counter(), line.refusal());
         continue;
       }
-      TreeMap<Long, Cleared> mine = cleared.computeIfAbsent(debit.cardIdHex(), k -> new TreeMap<>());
-      if (mine.containsKey(debit.counter())) {
+      TreeMap<Long, Cleared> mine = cleared.computeIfAbsent(line.cardIdHex(), k -> new TreeMap<>());
+      if (mine.putIfAbsent(line.counter(), new Cleared(line.offlineMinor(), line.balanceAfterMinor())) != null) {
         repeats++;
         continue;
       }
-      if (debit.offlineMinor() > 0) {
-        transfers.add(Transfer.single(transferIds.getAsLong(), card.shadowAccountId(), merchant, debit.offlineMinor()));
-      }
-      mine.put(debit.counter(), new Cleared(debit.offlineMinor(),
-          ByteBuffer.wrap(debit.signedInput(), 21, 4).getInt() & 0xFFFF_FFFFL));
-      offline += debit.offlineMinor();
+      postings.add(line.card().shadowAccountId(), line.merchant(), line.offlineMinor());
+      offline += line.offlineMinor();
       done++;
-      if (debit.onlineMinor() > 0 && parts.outcome(debit.cardIdHex(), debit.counter()).isEmpty()) {
-        parts.apply(debit);
+      if (line.onlineMinor() > 0 && parts.outcome(line.cardIdHex(), line.counter()).isEmpty()) {
+        parts.apply(line.onlinePart());
         applied++;
       }
     }
-    postAll(transfers);
-    int confirmed = confirmRatings(claims, read.confirmations());
-    acceptedDays.add(key(claims));
-    return new Clearing(claims.sender().value(), read.purchases().size(), done, repeats, offline, applied, confirmed);
+    return new Clearing(c.claims().sender().value(), lines.length, done, repeats, offline, applied, 0);
+  }
+
+  /** A batch's offline amounts, summed per card (shadow account) and per merchant. */
+  private final class Postings {
+    private final Map<Long, Long> byCard = new LinkedHashMap<>();
+    private final Map<Long, Long> byMerchant = new LinkedHashMap<>();
+
+    void add(long shadow, long merchant, long minor) {
+      if (minor > 0) {
+        byCard.merge(shadow, minor, Math::addExact);
+        byMerchant.merge(merchant, minor, Math::addExact);
+      }
+    }
+
+    /** Cards into the clearing account first (its credits), then out to the merchants. */
+    void post() {
+      long before = clearingBalance();
+      List<Transfer> in = new ArrayList<>(byCard.size());
+      byCard.forEach((shadow, minor) -> in.add(Transfer.single(transferIds.getAsLong(), shadow, clearingAccountId, minor)));
+      postAll(in);
+      List<Transfer> out = new ArrayList<>(byMerchant.size());
+      byMerchant.forEach((merchant, minor) ->
+          out.add(Transfer.single(transferIds.getAsLong(), clearingAccountId, merchant, minor)));
+      postAll(out);
+      Assert.that(clearingBalance() == before, "wallet clearing account moved by a batch [account={}]", clearingAccountId);
+    }
+  }
+
+  private long clearingBalance() {
+    return ledger.balance(clearingAccountId).map(AccountBalance::creditBalanceMinor).orElse(0L);
   }
 
   private int confirmRatings(FileClaims claims, List<WalletDayFile.Confirmation> confirmations) {
@@ -181,11 +317,6 @@ public final class WalletDayEnd {
       }
     }
     return marked;
-  }
-
-  private boolean genuine(SignedOnlinePart debit) {
-    WalletCard card = parts.card(debit.cardIdHex()).orElse(null);
-    return card != null && card.suite().signature().verify(card.cardKey(), debit.signedInput(), debit.cardSignature());
   }
 
   /**
@@ -223,14 +354,20 @@ public final class WalletDayEnd {
     for (Map.Entry<String, TreeMap<Long, Cleared>> e : cleared.entrySet()) {
       long offlineSoFar = 0;
       long expectedCounter = 1;
+      // The card's loads in counter order, summed as the debits' counters pass them.
+      List<Load> cardLoads = new ArrayList<>(loads.getOrDefault(e.getKey(), List.of()));
+      cardLoads.sort(java.util.Comparator.comparingLong(Load::counterAtLoad));
+      int nextLoad = 0;
+      long loadedBefore = 0;
       for (Map.Entry<Long, Cleared> c : e.getValue().entrySet()) {
         if (c.getKey() != expectedCounter) {
           break; // a gap: a debit not uploaded yet
         }
         offlineSoFar += c.getValue().offlineMinor();
         long counter = c.getKey();
-        long loadedBefore = loads.getOrDefault(e.getKey(), List.of()).stream()
-            .filter(l -> l.counterAtLoad() < counter).mapToLong(Load::creditedMinor).sum();
+        while (nextLoad < cardLoads.size() && cardLoads.get(nextLoad).counterAtLoad() < counter) {
+          loadedBefore += cardLoads.get(nextLoad++).creditedMinor();
+        }
         if (loadedBefore - offlineSoFar != c.getValue().balanceAfterMinor()) {
           if (mismatched.add(e.getKey())) {
             LOG.warn("Wallet and shadow account disagree [card=****{}, counter={}]", last4(e.getKey()), counter);

@@ -121,8 +121,11 @@ class KeyHierarchyTest {
           .put(cardKey).array();
       byte[] signature = suite.signature().sign(issuer.getPrivate(), body);
       byte[] certificate = ByteBuffer.allocate(body.length + signature.length).put(body).put(signature).array();
+      byte[] tacKey = new byte[16]; // the card's TAC key, derived by the issuer (any 16 bytes for the hierarchy)
+      RANDOM.nextBytes(tacKey);
       return List.of(new KeyHierarchy.StoreDataBlock(0x01, certificate),
-          new KeyHierarchy.StoreDataBlock(0x02, point(scheme)), new KeyHierarchy.StoreDataBlock(0x03, point(issuer)));
+          new KeyHierarchy.StoreDataBlock(0x02, point(scheme)), new KeyHierarchy.StoreDataBlock(0x03, point(issuer)),
+          new KeyHierarchy.StoreDataBlock(0x04, tacKey));
     }
 
     ResponseApdu send(byte[] aid, CommandApdu command) {

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * A wallet POS's day file (docs/wallet.md §3): one {@code P} line per journalled purchase,
- * {@code P;cardSignedDebit;cardSignature;psamSequence;psamSignature} (hex; the 51-byte DEBIT input
- * the card signed, then the signatures), then one {@code C;confirmationInput;cardSignature} line per
+ * {@code P;cardSignedDebit;tac;cardSignature;psamSequence;psamSignature} (hex; the 51-byte DEBIT
+ * input the card signed, the card's 8-byte TAC over it, then the signatures), then one {@code C;confirmationInput;cardSignature} line per
  * rating a card confirmed (the 21-byte input the card signed, docs/wallet-apdus.md §3.8). The header's total is the sum of the offline parts, its
  * record count the number of lines. The issuer reads every amount from the card-signed bytes.
  */
@@ -23,13 +23,17 @@ public final class WalletDayFile {
   public static final int SIGNATURE_BYTES_MAX = 72;
   /** Length of the card-signed rating confirmation. */
   public static final int CONFIRMATION_BYTES = 21;
+  /** Length of the card's TAC over the DEBIT input (docs/wallet-apdus.md §3.3). */
+  public static final int TAC_BYTES = 8;
 
   private WalletDayFile() {}
 
   /** One purchase as the POS journalled it. */
-  public record Purchase(byte[] signedDebit, byte[] cardSignature, long psamSequence, byte[] psamSignature) {
+  public record Purchase(byte[] signedDebit, byte[] tac, byte[] cardSignature, long psamSequence,
+      byte[] psamSignature) {
     public Purchase {
       signedDebit = signedDebit.clone();
+      tac = tac.clone();
       cardSignature = cardSignature.clone();
       psamSignature = psamSignature.clone();
     }
@@ -43,6 +47,11 @@ public final class WalletDayFile {
     @Override
     public byte[] signedDebit() {
       return signedDebit.clone();
+    }
+
+    @Override
+    public byte[] tac() {
+      return tac.clone();
     }
 
     @Override
@@ -90,7 +99,8 @@ public final class WalletDayFile {
     FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_DAY, sender, receiver,
         businessDate, sequence, purchases.size() + confirmations.size(), currency, total));
     for (Purchase p : purchases) {
-      frame.line().text("P").separator().hex(p.signedDebit).separator().hex(p.cardSignature).separator()
+      frame.line().text("P").separator().hex(p.signedDebit).separator().hex(p.tac).separator()
+          .hex(p.cardSignature).separator()
           .number(p.psamSequence).separator().hex(p.psamSignature);
       frame.endLine();
     }
@@ -122,13 +132,17 @@ public final class WalletDayFile {
         confirmations.add(new Confirmation(input, c.hex(2, "card signature", SIGNATURE_BYTES_MAX)));
         continue;
       }
-      FieldCursor f = frame.fields("P", 5, "wallet purchase");
+      FieldCursor f = frame.fields("P", 6, "wallet purchase");
       byte[] debit = f.hex(1, "debit", DEBIT_BYTES);
       if (debit.length != DEBIT_BYTES || debit[0] != 0x21) {
         throw f.field("debit", "not a 51-byte card-signed DEBIT");
       }
-      Purchase p = new Purchase(debit, f.hex(2, "card signature", SIGNATURE_BYTES_MAX),
-          f.number(3, "PSAM sequence", 0, 0xFFFF_FFFFL), f.hex(4, "PSAM signature", SIGNATURE_BYTES_MAX));
+      byte[] tac = f.hex(2, "TAC", TAC_BYTES);
+      if (tac.length != TAC_BYTES) {
+        throw f.field("TAC", "not an 8-byte TAC");
+      }
+      Purchase p = new Purchase(debit, tac, f.hex(3, "card signature", SIGNATURE_BYTES_MAX),
+          f.number(4, "PSAM sequence", 0, 0xFFFF_FFFFL), f.hex(5, "PSAM signature", SIGNATURE_BYTES_MAX));
       total += p.offlineMinor();
       purchases.add(p);
     }

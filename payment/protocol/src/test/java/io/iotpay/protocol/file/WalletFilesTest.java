@@ -28,8 +28,8 @@ class WalletFilesTest {
   void dayFileRoundTrips_andADamagedLineIsRefused() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     WalletDayFile.write(out, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 1, CurrencyUnit.CNY,
-        List.of(new WalletDayFile.Purchase(debit(7), new byte[70], 1, new byte[70]),
-            new WalletDayFile.Purchase(debit(5), new byte[71], 2, new byte[72])));
+        List.of(new WalletDayFile.Purchase(debit(7), new byte[8], new byte[70], 1, new byte[70]),
+            new WalletDayFile.Purchase(debit(5), new byte[8], new byte[71], 2, new byte[72])));
     WalletDayFile.Read read = WalletDayFile.read(new ByteArrayInputStream(out.toByteArray()), FileLimits.defaults());
     assertThat(read.header().totalMinor()).isEqualTo(12);
     assertThat(read.purchases()).hasSize(2);
@@ -40,6 +40,22 @@ class WalletFilesTest {
     String notADebit = text.replaceFirst("2100000000", "2200000000");
     assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(notADebit.getBytes(StandardCharsets.US_ASCII)),
         FileLimits.defaults())).isInstanceOf(ProtocolException.class);
+  }
+
+  @Test
+  void dayFileCarriesEachPurchasesTac_andATacThatIsNot8BytesIsRefused() {
+    byte[] tac = {1, 2, 3, 4, 5, 6, 7, 8};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WalletDayFile.write(out, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 1, CurrencyUnit.CNY,
+        List.of(new WalletDayFile.Purchase(debit(7), tac, new byte[70], 1, new byte[70])));
+    assertThat(WalletDayFile.read(new ByteArrayInputStream(out.toByteArray()), FileLimits.defaults()).purchases()
+        .get(0).tac()).isEqualTo(tac);
+
+    ByteArrayOutputStream shortTac = new ByteArrayOutputStream();
+    WalletDayFile.write(shortTac, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 1, CurrencyUnit.CNY,
+        List.of(new WalletDayFile.Purchase(debit(7), new byte[7], new byte[70], 1, new byte[70])));
+    assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(shortTac.toByteArray()), FileLimits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("TAC");
   }
 
   @Test
@@ -89,7 +105,7 @@ class WalletFilesTest {
     confirmation[0] = 0x71;
     ByteArrayOutputStream day = new ByteArrayOutputStream();
     WalletDayFile.write(day, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 2, CurrencyUnit.CNY,
-        List.of(new WalletDayFile.Purchase(debit(7), new byte[70], 1, new byte[70])),
+        List.of(new WalletDayFile.Purchase(debit(7), new byte[8], new byte[70], 1, new byte[70])),
         List.of(new WalletDayFile.Confirmation(confirmation, new byte[71])));
     WalletDayFile.Read readDay = WalletDayFile.read(new ByteArrayInputStream(day.toByteArray()), FileLimits.defaults());
     assertThat(readDay.header().totalMinor()).isEqualTo(7);
