@@ -12,6 +12,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The host's tables (db/issuer-auth): cards, transactions by message key, early reversals, refunds. */
 final class CardAuthStore {
@@ -103,7 +104,19 @@ final class CardAuthStore {
 
   static Object[] txnRow(Txn t) {
     return new Object[] {t.key(), t.kind(), t.panHash(), t.businessDay(), t.amountMinor(), t.transferId(), t.state(),
-        t.responseCode(), t.approvalCode(), t.iccHex(), System.currentTimeMillis()};
+        t.responseCode(), t.approvalCode(), t.iccHex(), recordedNowMs()};
+  }
+
+  /** The last first-written time given to a row in this process. */
+  private static final AtomicLong RECORDED_MS_LAST = new AtomicLong();
+
+  /**
+   * The wall clock in ms, but strictly after the last row's: rows written within one millisecond
+   * still list in the order they were written (the time runs ahead of the clock by at most one ms per
+   * such row, which the console's second-resolution display does not show).
+   */
+  static long recordedNowMs() {
+    return RECORDED_MS_LAST.updateAndGet(last -> Math.max(System.currentTimeMillis(), last + 1));
   }
 
   /**
