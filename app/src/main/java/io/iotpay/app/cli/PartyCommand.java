@@ -209,11 +209,12 @@ public final class PartyCommand implements Runnable {
   }
 
   @Command(name = "operator-token", mixinStandardHelpOptions = true,
-      description = {"Print an acquirer's or the switch's operator token (opened from its sealed keys): the login of",
-          "its console (http://HOST:PORT/console on its HTTP port) and the operator API's bearer token (docs/console.md).",
+      description = {"Print an acquirer's, an issuer's or the switch's operator token (opened from its sealed keys): the",
+          "login of its console (http://HOST:PORT/console on its HTTP port) and, for the acquirer and the switch, the",
+          "operator API's bearer token (docs/console.md).",
           "A secret: print it only on your own terminal."})
   public static final class OperatorToken implements Callable<Integer> {
-    @Option(names = "--data-dir", required = true, description = "the acquirer's or the switch's data directory (from 'party init')")
+    @Option(names = "--data-dir", required = true, description = "the acquirer's, an issuer's or the switch's data directory (from 'party init')")
     Path dataDir;
 
     @Spec CommandSpec spec;
@@ -225,9 +226,14 @@ public final class PartyCommand implements Runnable {
         spec.commandLine().getOut().flush();
         return 0;
       }
+      if (java.nio.file.Files.isRegularFile(dataDir.resolve(IssuerParty.CONFIG_FILE))) {
+        spec.commandLine().getOut().println(IssuerParty.operatorToken(dataDir));
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       if (!java.nio.file.Files.isRegularFile(dataDir.resolve(AcquirerParty.CONFIG_FILE))) {
-        throw new InvalidInputException(dataDir + " is neither an acquirer's nor the switch's data directory (no "
-            + AcquirerParty.CONFIG_FILE + " or " + SwitchParty.CONFIG_FILE + ")");
+        throw new InvalidInputException(dataDir + " is not an acquirer's, an issuer's or the switch's data directory (no "
+            + AcquirerParty.CONFIG_FILE + ", " + IssuerParty.CONFIG_FILE + " or " + SwitchParty.CONFIG_FILE + ")");
       }
       spec.commandLine().getOut().println(AcquirerParty.operatorToken(dataDir));
       spec.commandLine().getOut().flush();
@@ -248,14 +254,20 @@ public final class PartyCommand implements Runnable {
     @Option(names = "--db", description = "JDBC URL instead of the data directory's database (e.g. PostgreSQL)")
     String db;
 
+    @Mixin TlsOptions tls = new TlsOptions();
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      io.iotpay.foundation.crypto.TlsIdentity identity = tls.read();
       InetSocketAddress address = listen == null ? null : PartyProperties.address("--listen", listen);
-      IssuerParty party = IssuerParty.start(dataDir, new IssuerParty.Options(db, address, null));
-      spec.commandLine().getErr().println("iotpay party: issuer " + party.id() + " metrics (GET /metrics) on port "
-          + party.metricsPort());
+      IssuerParty party = IssuerParty.start(dataDir, new IssuerParty.Options(db, address, null, identity));
+      String base = (party.httpTls() ? "https" : "http") + "://127.0.0.1:" + party.metricsPort();
+      spec.commandLine().getErr().println("iotpay party: issuer " + party.id() + " metrics (GET /metrics, GET /openapi.json) on port "
+          + party.metricsPort() + (party.httpTls() ? " over TLS" : ""));
+      spec.commandLine().getErr().println("iotpay party: issuer " + party.id() + " console on " + base
+          + "/console (log in with: iotpay party operator-token --data-dir " + dataDir + ")");
       return serve("issuer " + party.id(), party, List.of(party.port()), spec);
     }
   }

@@ -78,7 +78,7 @@ final class ArchitectureRules {
     rules.put("protocol", module("protocol", PROTOCOL, FOUNDATION));
     rules.put("ledger", module("ledger", LEDGER, FOUNDATION));
     // The parties meet only through protocol: none may use another party, a device, the platform or the app.
-    rules.put("issuer", module("issuer", ISSUER, FOUNDATION, PROTOCOL, LEDGER));
+    rules.put("issuer", module("issuer", ISSUER, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     rules.put("acquirer", module("acquirer", ACQUIRER, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     rules.put("switch", module("switch", SWITCH, FOUNDATION, PROTOCOL, LEDGER, CONSOLE_KIT));
     // Devices never use a payment party (nor the ledger, the platform or the app).

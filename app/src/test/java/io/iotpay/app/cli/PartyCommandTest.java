@@ -3,6 +3,7 @@ package io.iotpay.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iotpay.acquirer.party.AcquirerParty;
+import io.iotpay.issuer.party.IssuerParty;
 import io.iotpay.switching.party.SwitchParty;
 import io.iotpay.app.Main;
 import io.iotpay.app.party.HarnessCard;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +74,7 @@ class PartyCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"acquirer", "switch"})
+  @ValueSource(strings = {"acquirer", "issuer", "switch"})
   void tlsFilesThatDoNotFit_exit2WithOneLine_beforeTheDirectoryIsOpened(String party) {
     String data = dir.resolve("nowhere").toString();
     Run half = run("party", party, "--data-dir", data, "--tls-key", dir.resolve("key.pem").toString());
@@ -156,16 +158,21 @@ class PartyCommandTest {
 
   /**
    * ACQ1 is INTERNATIONAL and ACQ2 NATIONAL: each one's printed token opens its own console, not the other's;
-   * the switch's printed token opens the switch's console and no acquirer's; an issuer's directory has none.
+   * the switch's printed token opens the switch's console and no acquirer's; ISS1 (INTERNATIONAL) and ISS2
+   * (NATIONAL) each have their own, which opens its console and no other's; a directory of no party has none.
    */
   @Test
   void operatorTokenPrintsTheTokenThatOpensThePartysConsole() throws Exception {
     Path scheme = dir.resolve("scheme");
-    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "1", "--acquirers", "2", "--cards", "1",
+    assertThat(run("party", "init", "--dir", scheme.toString(), "--issuers", "2", "--acquirers", "2", "--cards", "1",
         "--base-port", "0").exitCode()).isZero();
-    Run issuer = run("party", "operator-token", "--data-dir", scheme.resolve("issuer-ISS1").toString());
-    assertThat(issuer.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
-    assertThat(issuer.err()).contains("is neither an acquirer's nor the switch's data directory");
+    Run none = run("party", "operator-token", "--data-dir", scheme.toString());
+    assertThat(none.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(none.err()).contains("is not an acquirer's, an issuer's or the switch's data directory");
+    String iss1 = run("party", "operator-token", "--data-dir", scheme.resolve("issuer-ISS1").toString()).out().strip();
+    String iss2 = run("party", "operator-token", "--data-dir", scheme.resolve("issuer-ISS2").toString()).out().strip();
+    assertThat(iss1).matches("[0-9a-f]{64}").isNotEqualTo(iss2);
+    assertThat(iss2).matches("[0-9a-f]{64}");
     String acq1 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ1").toString()).out().strip();
     String acq2 = run("party", "operator-token", "--data-dir", scheme.resolve("acquirer-ACQ2").toString()).out().strip();
     String switching = run("party", "operator-token", "--data-dir", scheme.resolve("switch").toString()).out().strip();
@@ -180,7 +187,16 @@ class PartyCommandTest {
     try (SwitchParty party = SwitchParty.start(scheme.resolve("switch"), SwitchParty.Options.none())) {
       String base = "http://127.0.0.1:" + party.metricsPort();
       assertThat(consoleLogin(base, acq2)).as("an acquirer's token").isEqualTo(401);
+      assertThat(consoleLogin(base, iss1)).as("an issuer's token").isEqualTo(401);
       assertThat(consoleLogin(base, switching)).isEqualTo(303);
+    }
+    for (String[] issuer : List.of(new String[] {"issuer-ISS1", iss1, iss2}, new String[] {"issuer-ISS2", iss2, iss1})) {
+      try (IssuerParty party = IssuerParty.start(scheme.resolve(issuer[0]), IssuerParty.Options.none())) {
+        String base = "http://127.0.0.1:" + party.metricsPort();
+        assertThat(consoleLogin(base, issuer[2])).as("the other issuer's token").isEqualTo(401);
+        assertThat(consoleLogin(base, switching)).as("the switch's token").isEqualTo(401);
+        assertThat(consoleLogin(base, issuer[1])).isEqualTo(303);
+      }
     }
   }
 

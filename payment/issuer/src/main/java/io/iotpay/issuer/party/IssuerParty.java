@@ -20,7 +20,13 @@ import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.audit.AuditLog;
-import io.iotpay.ledger.audit.AuditLogConfig;
+import io.iotpay.ledger.audit.AuditVerifier;
+import io.iotpay.ledger.audit.DatabaseAuditSource;
+import io.iotpay.ledger.audit.VerificationReport;
+import io.iotpay.ledger.LedgerAuditCheck;
+import io.iotpay.console.PartyHttpServer;
+import io.iotpay.foundation.crypto.TlsIdentity;
+import io.iotpay.issuer.party.console.IssuerConsole;import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.Pan;
@@ -29,7 +35,6 @@ import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Server;
 import io.iotpay.protocol.metrics.AuthorisationMetrics;
-import io.iotpay.protocol.metrics.MetricsListener;
 import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
@@ -81,6 +86,9 @@ public final class IssuerParty implements AutoCloseable {
   public static final long HOLD_TIMEOUT_MS_DEFAULT = 7 * 86_400_000L;
   private static final Set<String> CONFIG_KEYS = Set.of("id", "suite", "listen", "institution", "node", "currency",
       "hold.timeout.ms", "db", "card.daily.count.max", "card.daily.amount.max.minor");
+  /** The console's operator token, in the sealed party keys (64 hex digits). */
+  static final String OPERATOR_TOKEN = "console.operator.token";
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{64}");
   private static final int POOL_SIZE = 4;
   private static final long WAIT_MS = 30_000;
 
@@ -97,8 +105,18 @@ public final class IssuerParty implements AutoCloseable {
   /** One card at set-up: its PAN, PAN sequence number, expiry and opening balance (minor units). */
   public record CardSetup(Pan pan, int panSequence, YearMonth expiry, long balanceMinor) {}
 
-  /** How {@link #start} may override the data directory's files. */
-  public record Options(String dbUrl, InetSocketAddress listen, String masterKeyHex) {
+  /**
+   * How {@link #start} may override the data directory's files.
+   *
+   * @param tls the HTTP listener's TLS key and certificate (console, metrics and {@code /openapi.json}
+   *     over TLS only), or null for plain HTTP
+   */
+  public record Options(String dbUrl, InetSocketAddress listen, String masterKeyHex, TlsIdentity tls) {
+    /** Plain HTTP. */
+    public Options(String dbUrl, InetSocketAddress listen, String masterKeyHex) {
+      this(dbUrl, listen, masterKeyHex, null);
+    }
+
     public static Options none() {
       return new Options(null, null, null);
     }
@@ -112,11 +130,11 @@ public final class IssuerParty implements AutoCloseable {
   private final CardAuthorisationService service;
   private final Iso8583Server server;
   private final PartyInbox inbox;
-  private final MetricsListener metrics;
+  private final IssuerHttp http;
 
   private IssuerParty(String id, Database database, AuditLog audit, Ledger ledger, SoftwareKeyCustody custody,
-      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox, MetricsListener metrics) {
-    this.metrics = metrics;
+      CardAuthorisationService service, Iso8583Server server, PartyInbox inbox, IssuerHttp http) {
+    this.http = http;
     this.id = id;
     this.inbox = inbox;
     this.database = database;
@@ -138,8 +156,11 @@ public final class IssuerParty implements AutoCloseable {
     }
     byte[] panKey = new byte[32];
     random.nextBytes(panKey);
+    byte[] token = new byte[32];
+    random.nextBytes(token);
     PartyKeys.write(dataDir, setup.suite(), setup.switchLink().lines(SWITCH_PEER) + "pan.lookup=" + Hex.encode(panKey) + "\n"
-        + AuditSigningKey.newLines(setup.suite(), random), random);
+        + AuditSigningKey.newLines(setup.suite(), random) + OPERATOR_TOKEN + "=" + java.util.HexFormat.of().formatHex(token)
+        + "\n", random);
     SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
         masterKeyBytes(setup.suite()), false, random);
     StringBuilder config = new StringBuilder("# iotpay issuer party (docs/parties.md)\n")
@@ -201,7 +222,7 @@ public final class IssuerParty implements AutoCloseable {
     Ledger ledger = null;
     SoftwareKeyCustody custody = null;
     PartyInbox inbox = null;
-    MetricsListener metrics = null;
+    IssuerHttp http = null;
     try {
       audit = config.openAudit(database);
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
@@ -214,14 +235,19 @@ public final class IssuerParty implements AutoCloseable {
           PartyInbox.INTERVAL_MS_DEFAULT);
       PartyMetrics registry = new PartyMetrics("issuer", config.id());
       LedgerMeters.register(registry.registry(), ledger, audit);
-      metrics = MetricsListener.start(new InetSocketAddress(config.listen().getHostString(), 0), registry::scrape);
+      Ledger books = ledger;
+      AuditLog log = audit;
+      http = IssuerHttp.start(new InetSocketAddress(config.listen().getHostString(), 0), registry::scrape,
+          new IssuerConsole.Services(books::balances, IssuerParty::accountName, log, () -> verifyAudit(database, log),
+              service, config.currency().alphaCode(), config.currency().minorDigits(),
+              PartyHttpServer.operatorOfToken(config.operatorToken(), IssuerHttp.OPERATOR)), options.tls());
       Iso8583Server server = new Iso8583Server(config.link(), config.switchLink().zoneKeys(),
           AuthorisationMetrics.metered(service, "issuer", registry.authorisations()), Iso8583Wire.load())
           .start(config.listen());
-      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox, metrics);
+      return new IssuerParty(config.id(), database, audit, ledger, custody, service, server, inbox, http);
     } catch (RuntimeException | IOException e) {
-      if (metrics != null) {
-        metrics.close();
+      if (http != null) {
+        http.close();
       }
       if (inbox != null) {
         inbox.close();
@@ -240,9 +266,64 @@ public final class IssuerParty implements AutoCloseable {
     }
   }
 
-  /** The metrics listener's port ({@code GET /metrics}, docs/metrics.md). */
+  /**
+   * The HTTP listener's port: {@code GET /metrics} (docs/metrics.md), the operator console at
+   * {@code /console} (docs/console.md) and {@code GET /openapi.json}.
+   */
   public int metricsPort() {
-    return metrics.port();
+    return http.port();
+  }
+
+  /** Whether the HTTP listener runs TLS ({@link Options#tls()}). */
+  public boolean httpTls() {
+    return http.tls();
+  }
+
+  /** The routes the HTTP listener registered, {@code "METHOD /path/{param}"} (the OpenAPI test compares them). */
+  public List<String> httpRoutes() {
+    return http.routes();
+  }
+
+  /**
+   * The issuer's operator token of a data directory, opened from its sealed keys: the console's login.
+   * A secret.
+   *
+   * @throws PartyConfigException when the directory is not an issuer's or its keys hold no token
+   */
+  public static String operatorToken(Path dataDir) {
+    String token = Config.read(dataDir, Options.none()).operatorToken();
+    if (token == null) {
+      throw new PartyConfigException(KEYS_FILE + ": no " + OPERATOR_TOKEN + " (an issuer directory written before the console)");
+    }
+    return token;
+  }
+
+  /**
+   * What {@code iotpay audit verify --db … --public-key audit-public-key.pem} finds on the live
+   * database: every leaf and checkpoint under the issuer's own public key, every ledger row and account
+   * against its leaf.
+   */
+  private static VerificationReport verifyAudit(Database database, AuditLog audit) {
+    try {
+      return AuditVerifier.verify(DatabaseAuditSource.of(database), Map.of(audit.keyId(),
+          audit.suite().signature().publicKeyFromDer(audit.publicKeyDer())), LedgerAuditCheck.of(database));
+    } catch (IOException | SQLException e) {
+      throw new IllegalStateException("the issuer's audit log cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** What an account of the issuer's books is for. */
+  static String accountName(long id) {
+    if (id >= FIRST_CARD_ACCOUNT) {
+      return "card " + (id - FIRST_CARD_ACCOUNT + 1);
+    }
+    if (id == FUNDING_ACCOUNT) {
+      return "funding";
+    }
+    if (id == SETTLEMENT_ACCOUNT) {
+      return "settlement (owed to the scheme)";
+    }
+    return id == STAND_IN_ACCOUNT ? "stand-in exposure" : "";
   }
 
   public String id() {
@@ -313,7 +394,7 @@ public final class IssuerParty implements AutoCloseable {
   /** Stops answering, then closes the host, the ledger, the custody and the database. */
   @Override
   public void close() {
-    metrics.close();
+    http.close();
     inbox.close();
     server.close();
     ledger.close();
@@ -348,12 +429,17 @@ public final class IssuerParty implements AutoCloseable {
   /** The parsed {@link #CONFIG_FILE} and {@link #KEYS_FILE}. */
   record Config(String id, AlgorithmSuite suite, InetSocketAddress listen, LinkSettings link, LinkKeys switchLink,
       CurrencyUnit currency, long holdTimeoutMs, byte[] panLookupKey, String dbUrl, int dailyCountMax,
-      long dailyAmountMaxMinor, KeyPair auditKey, String auditPublicHex) {
+      long dailyAmountMaxMinor, KeyPair auditKey, String auditPublicHex, String operatorToken) {
+    @Override
+    public String toString() {
+      return "Config[id=" + id + "]"; // never a key or the token
+    }
+
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
       AlgorithmSuite suite = p.suite("suite");
       PartyProperties keys = PartyKeys.read(dataDir, suite, options.masterKeyHex())
-          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup", AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC),
+          .onlyKeys(PartyProperties.keys(Set.of("pan.lookup", AuditSigningKey.PRIVATE, AuditSigningKey.PUBLIC, OPERATOR_TOKEN),
               "link." + SWITCH_PEER + "."));
       LinkKeys link = LinkKeys.of(keys, SWITCH_PEER);
       if (link.suite() != suite) {
@@ -381,7 +467,8 @@ public final class IssuerParty implements AutoCloseable {
           keys.key("pan.lookup", 32).value(), db, (int) p.number("card.daily.count.max", 1, 1_000_000, 1_000),
           p.number("card.daily.amount.max.minor", 1, Long.MAX_VALUE / 4, 100_000_000),
           AuditSigningKey.keyPair(suite, keys.string(AuditSigningKey.PRIVATE), keys.string(AuditSigningKey.PUBLIC)),
-          keys.string(AuditSigningKey.PUBLIC));
+          keys.string(AuditSigningKey.PUBLIC),
+          keys.has(OPERATOR_TOKEN) ? keys.matching(OPERATOR_TOKEN, TOKEN, "an operator token of 64 hex digits") : null);
     }
 
     /** The ledger's audit log, signing checkpoints with the issuer's sealed audit key. */

@@ -1,7 +1,7 @@
 package io.iotpay.switching.party;
 
-import io.iotpay.console.HttpsConnector;
 import io.iotpay.console.OpenApiDocument;
+import io.iotpay.console.PartyHttpServer;
 import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.switching.online.SettlementClose;
 import io.iotpay.switching.online.SettlementWindowStore;
@@ -9,15 +9,10 @@ import io.iotpay.switching.party.console.SwitchConsole;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,14 +28,10 @@ final class SwitchHttp implements AutoCloseable {
   static final String OPERATOR = "operator";
   private static final String BEARER = "Bearer ";
 
-  private final Javalin app;
-  private final List<String> routes;
-  private final boolean tls;
+  private final PartyHttpServer server;
 
-  private SwitchHttp(Javalin app, List<String> routes, boolean tls) {
-    this.app = app;
-    this.routes = routes;
-    this.tls = tls;
+  private SwitchHttp(PartyHttpServer server) {
+    this.server = server;
   }
 
   /**
@@ -51,19 +42,10 @@ final class SwitchHttp implements AutoCloseable {
    */
   static SwitchHttp start(InetSocketAddress address, Supplier<String> scrape, SettlementWindowStore store,
       SettlementClose close, int minorDigits, String operatorToken, Clock clock, TlsIdentity tls) {
-    byte[] expected = operatorToken == null ? null : operatorToken.getBytes(StandardCharsets.UTF_8);
-    Function<String, Optional<String>> operatorOf = token -> token != null && expected != null
-        && MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8)) ? Optional.of(OPERATOR) : Optional.empty();
-    List<String> routes = Collections.synchronizedList(new ArrayList<>());
-    Javalin app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
-      config.http.maxRequestSize = 64 * 1024;
-      config.events.handlerAdded(handler -> routes.add(handler.getHttpMethod().name().toUpperCase(Locale.ROOT) + " " + handler.getPath()));
-      if (tls != null) {
-        HttpsConnector.install(config, address.getHostString(), address.getPort(), tls.keyStore(), tls.password());
-      }
-    });
+    Function<String, Optional<String>> operatorOf = PartyHttpServer.operatorOfToken(operatorToken, OPERATOR);
+    PartyHttpServer server = PartyHttpServer.create(address, tls == null ? null : tls.keyStore(),
+        tls == null ? null : tls.password());
+    Javalin app = server.app();
     app.get(OpenApiDocument.PATH, new OpenApiDocument(SwitchHttp.class, "openapi.json")::serve);
     app.get("/metrics", ctx -> ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get()));
     app.post("/v1/settlement/{date}/close", ctx -> {
@@ -88,17 +70,7 @@ final class SwitchHttp implements AutoCloseable {
       }
     });
     new SwitchConsole(new SwitchConsole.Services(store, close, minorDigits, operatorOf, clock)).register(app, tls != null);
-    try {
-      if (tls == null) {
-        app.start(address.getHostString(), address.getPort());
-      } else {
-        app.start(); // the TLS connector only: start(host, port) would add a plain one
-      }
-    } catch (RuntimeException e) {
-      app.stop();
-      throw new IllegalStateException("the switch's HTTP listener cannot listen on " + address, e);
-    }
-    return new SwitchHttp(app, routes, tls != null);
+    return new SwitchHttp(server.start("the switch's HTTP listener"));
   }
 
   private static boolean authorised(Context ctx, Function<String, Optional<String>> operatorOf) {
@@ -142,22 +114,20 @@ final class SwitchHttp implements AutoCloseable {
   }
 
   int port() {
-    return app.port();
+    return server.port();
   }
 
   boolean tls() {
-    return tls;
+    return server.tls();
   }
 
   /** Every registered route as {@code "METHOD /path/{param}"}, in registration order (the OpenAPI test compares them). */
   List<String> routes() {
-    synchronized (routes) {
-      return List.copyOf(routes);
-    }
+    return server.routes();
   }
 
   @Override
   public void close() {
-    app.stop();
+    server.close();
   }
 }

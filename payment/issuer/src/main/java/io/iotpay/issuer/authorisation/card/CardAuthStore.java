@@ -12,6 +12,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The host's tables (db/issuer-auth): cards, transactions by message key, early reversals, refunds. */
 final class CardAuthStore {
@@ -60,7 +61,7 @@ final class CardAuthStore {
   }
 
   /** Only the state of a recorded transaction changes: its answer is kept for duplicates. */
-  static final String PUT_TXN = "INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  static final String PUT_TXN = "INSERT INTO issuer_auth_txn VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT (txn_key) DO UPDATE SET state = excluded.state";
 
   void putTxn(Txn t) {
@@ -103,7 +104,50 @@ final class CardAuthStore {
 
   static Object[] txnRow(Txn t) {
     return new Object[] {t.key(), t.kind(), t.panHash(), t.businessDay(), t.amountMinor(), t.transferId(), t.state(),
-        t.responseCode(), t.approvalCode(), t.iccHex()};
+        t.responseCode(), t.approvalCode(), t.iccHex(), recordedNowMs()};
+  }
+
+  /** The last first-written time given to a row in this process. */
+  private static final AtomicLong RECORDED_MS_LAST = new AtomicLong();
+
+  /**
+   * The wall clock in ms, but strictly after the last row's: rows written within one millisecond
+   * still list in the order they were written (the time runs ahead of the clock by at most one ms per
+   * such row, which the console's second-resolution display does not show).
+   */
+  static long recordedNowMs() {
+    return RECORDED_MS_LAST.updateAndGet(last -> Math.max(System.currentTimeMillis(), last + 1));
+  }
+
+  /**
+   * Transaction rows newest first (rows from before recorded_at_ms existed last), with the card's
+   * masked PAN; never the PAN hash or the chip data.
+   *
+   * @param stan "" or a STAN (digits, no leading zeros): only rows of that STAN
+   * @param cardSuffix "" or 1..4 digits: only cards whose PAN ends so
+   */
+  List<AuthorisationRecord> records(String stan, String cardSuffix, int offset, int limit) {
+    List<AuthorisationRecord> out = new ArrayList<>();
+    try (Connection c = database.connection()) {
+      PreparedStatement s = statements.prepared(c, "SELECT t.txn_key, t.kind, c.pan_masked, t.business_day,"
+          + " t.amount_minor, t.state, t.response_code, t.approval_code, t.recorded_at_ms FROM issuer_auth_txn t"
+          + " LEFT JOIN issuer_auth_card c ON c.pan_hash = t.pan_hash WHERE (? = '' OR t.txn_key LIKE ?)"
+          + " AND (? = '' OR c.pan_masked LIKE ?) ORDER BY (t.recorded_at_ms IS NULL), t.recorded_at_ms DESC,"
+          + " t.txn_key DESC LIMIT ? OFFSET ?");
+      // The key is MTI:ACQUIRER:STAN:FIELD7, FIELD7 ten digits: the pattern pins the STAN's place.
+      bind(s, stan, "____:%:" + stan + ":__________", cardSuffix, "%" + cardSuffix, limit, offset);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long at = rs.getLong(9);
+          Long recordedAtMs = rs.wasNull() ? null : at; // wasNull speaks of the column read last
+          out.add(AuthorisationRecord.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), recordedAtMs));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("issuer-auth store: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   DayTotals approvedOn(String panHash, String businessDay) {

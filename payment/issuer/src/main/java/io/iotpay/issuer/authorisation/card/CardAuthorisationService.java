@@ -215,6 +215,28 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     return store.card(panHash(pan)).orElseThrow(() -> new IssuerInputException("no card is registered under this PAN"));
   }
 
+  /** Longest page {@link #records} gives. */
+  public static final int RECORDS_PAGE_MAX = 500;
+
+  /**
+   * The recorded transactions newest first, for the operator's console: approvals, declines with
+   * their response code, reversed ones, advices. Read-only.
+   *
+   * @param stan "" or a STAN of 1..6 digits
+   * @param cardSuffix "" or the last 1..4 digits of the card's PAN
+   * @param offset rows to skip, 0 or more
+   * @param limit 1..{@link #RECORDS_PAGE_MAX}
+   * @throws IllegalArgumentException when an argument is outside those bounds (nothing is read)
+   */
+  public List<AuthorisationRecord> records(String stan, String cardSuffix, int offset, int limit) {
+    if (!stan.matches("[0-9]{0,6}") || !cardSuffix.matches("[0-9]{0,4}") || offset < 0 || limit < 1
+        || limit > RECORDS_PAGE_MAX) {
+      throw new IllegalArgumentException("records: STAN 0..6 digits, card suffix 0..4 digits, offset >= 0, limit 1.."
+          + RECORDS_PAGE_MAX);
+    }
+    return store.records(stan.isEmpty() ? "" : Integer.toString(Integer.parseInt(stan)), cardSuffix, offset, limit);
+  }
+
   /** The card as stored. */
   public Optional<CardAccount> card(Pan pan) {
     return store.card(panHash(pan));

@@ -100,8 +100,57 @@ class CardAuthorisationServiceTest {
       w.send(advice);
       assertThat(w.balance(CARD_ACCOUNT).debitsPostedMinor()).isEqualTo(1_800);
       assertThat(w.balance(CARD_ACCOUNT).debitsPendingMinor()).isZero();
+      assertThat(w.service.records("", "", 0, 10)).extracting(AuthorisationRecord::state)
+          .containsExactly("POSTED", "REVERSED", "CAPTURED"); // the advice, u, t: newest first
       w.assertBooksBalance();
       w.assertAuditVerifies();
+    }
+  }
+
+  /**
+   * The console's list: newest first, an approval that was reversed shown REVERSED, an advice as
+   * ADVICE, a decline with its code (61); search by STAN (leading zeros or not) and by the card's last
+   * digits; the card masked; arguments out of bounds refused before anything is read.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void records_newestFirst_searchedByStanOrCardSuffix_andBadArgumentsRefused(AlgorithmSuite suite) throws Exception {
+    try (CardHostWorld w = new CardHostWorld(suite, dir)) {
+      CardTransaction held = w.purchase(w.nextStan(), 1_000, 1);
+      w.send(new AuthorisationRequest(held));
+      CardTransaction reversed = w.purchase(w.nextStan(), 700, 2);
+      w.send(new AuthorisationRequest(reversed));
+      w.send(reversal(w, reversed, Mti.AUTHORISATION_REQUEST));
+      CardTransaction declined = w.purchase(w.nextStan(), 9_999_999, 3);
+      w.send(new AuthorisationRequest(declined));
+      w.send(new AdviceRequest(w.purchase(w.nextStan(), 300, 4), ResponseCode.APPROVED, "SI0001"));
+
+      List<AuthorisationRecord> all = w.service.records("", "", 0, 10);
+      assertThat(all).extracting(AuthorisationRecord::kind).containsExactly("ADVICE", "AUTH", "AUTH", "AUTH");
+      assertThat(all).extracting(AuthorisationRecord::state).containsExactly("POSTED", "DECLINED", "REVERSED", "HELD");
+      assertThat(all.get(1).responseCode()).as("above the card's daily amount").isEqualTo("61");
+      assertThat(all.get(1).approvalCode()).isNull();
+      assertThat(all).allSatisfy(r -> {
+        assertThat(r.panMasked()).isEqualTo(PAN.masked());
+        assertThat(r.recordedAt()).isNotNull();
+      });
+      assertThat(all.get(3).stan()).isEqualTo(Integer.toString(held.stan()));
+      assertThat(all.get(3).mti()).isEqualTo("0100");
+      assertThat(w.service.records(Integer.toString(reversed.stan()), "", 0, 10)).singleElement()
+          .extracting(AuthorisationRecord::state).isEqualTo("REVERSED");
+      assertThat(w.service.records(String.format("%06d", held.stan()), "", 0, 10)).singleElement()
+          .extracting(AuthorisationRecord::amountMinor).isEqualTo(1_000L);
+      String digits = PAN.digits();
+      assertThat(w.service.records("", digits.substring(digits.length() - 4), 0, 10)).hasSize(4);
+      assertThat(w.service.records("", "0000".equals(digits.substring(digits.length() - 4)) ? "1111" : "0000", 0, 10)).isEmpty();
+      assertThat(w.service.records("", "", 1, 2)).extracting(AuthorisationRecord::state).containsExactly("DECLINED", "REVERSED");
+      for (String[] bad : List.of(new String[] {"1234567", ""}, new String[] {"12a", ""}, new String[] {"", "12345"},
+          new String[] {"", "%"})) {
+        assertThatThrownBy(() -> w.service.records(bad[0], bad[1], 0, 10)).isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatThrownBy(() -> w.service.records("", "", -1, 10)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> w.service.records("", "", 0, CardAuthorisationService.RECORDS_PAGE_MAX + 1))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
