@@ -240,8 +240,11 @@ public final class WalletDayEnd {
             done.onlinePartsApplied(), confirmed));
       }
       planned = postings.plan();
+      long recordStart = System.nanoTime();
       store.recordBatch(accepted.stream().map(c -> new WalletDayEndStore.DayFile(c.claims().sender().value(),
           c.claims().businessDate(), c.claims().sequence(), c.digest())).toList(), records, planned);
+      LOG.info("Wallet day files recorded [files={}, debits={}, postings={}, recordMs={}]", accepted.size(),
+          records.size(), planned.size(), (System.nanoTime() - recordStart) / 1_000_000);
     } catch (RuntimeException e) {
       reload(); // nothing of this batch was recorded: forget what it cleared in memory too
       throw e;
