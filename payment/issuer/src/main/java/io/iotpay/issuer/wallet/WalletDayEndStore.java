@@ -2,13 +2,13 @@ package io.iotpay.issuer.wallet;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.store.MultiRowInsert;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -226,31 +226,10 @@ final class WalletDayEndStore {
     return cards;
   }
 
-  /** Inserts cleared debits with multi-row INSERTs (one statement per 100 rows, batched), then the rest one by one. */
+  /** Inserts cleared debits with multi-row INSERTs (100 rows a statement, batched). */
   private static void insertCleared(Connection c, List<ClearedDebit> cleared) throws SQLException {
-    String insert = "INSERT INTO wallet_cleared (card_id, counter, offline_minor, balance_after_minor) VALUES ";
-    int full = cleared.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
-    if (full > 0) {
-      try (PreparedStatement s = c.prepareStatement(insert
-          + String.join(", ", Collections.nCopies(ROWS_PER_INSERT, "(?, ?, ?, ?)")))) {
-        for (int start = 0; start < full; start += ROWS_PER_INSERT) {
-          for (int row = 0; row < ROWS_PER_INSERT; row++) {
-            bindCleared(s, row * 4, cleared.get(start + row));
-          }
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-    }
-    if (full < cleared.size()) {
-      try (PreparedStatement s = c.prepareStatement(insert + "(?, ?, ?, ?)")) {
-        for (int i = full; i < cleared.size(); i++) {
-          bindCleared(s, 0, cleared.get(i));
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-    }
+    MultiRowInsert.insert(c, "INSERT INTO wallet_cleared (card_id, counter, offline_minor, balance_after_minor) VALUES ",
+        4, ROWS_PER_INSERT, cleared, WalletDayEndStore::bindCleared);
   }
 
   private static void bindCleared(PreparedStatement s, int offset, ClearedDebit one) throws SQLException {
