@@ -83,9 +83,9 @@ public final class DayEndFigures {
       WalletOnlineParts parts = new WalletOnlineParts(database, ledger, 156, row -> (1L << 40) + row, merchants::get);
       KeyPair issuerKey = suite.signature().generateKeyPair(random);
       WalletTacVerifier tacs = issuerKeys.tacVerifier();
-      WalletDayEnd dayEnd = new WalletDayEnd(parts, ledger, pki.enrol(new PartyId("WISSUER"), PartyRole.ISSUER),
+      WalletDayEnd dayEnd = new WalletDayEnd(database, parts, ledger, pki.enrol(new PartyId("WISSUER"), PartyRole.ISSUER),
           (s, input) -> s.signature().sign(issuerKey.getPrivate(), input), tacs, CLEARING,
-          merchants::get, () -> transferId[0]++, null);
+          merchants::get, posting -> (1L << 41) + posting, null);
 
       long t0 = System.nanoTime();
       KeyPair[] keys = IntStream.range(0, cards).parallel()

@@ -57,6 +57,8 @@ public final class WalletNetwork implements AutoCloseable {
   /** The issuer's wallet clearing account: each day end's offline debits pass through it, zero after. */
   public static final long CLEARING = 2;
   private static final long TRANSFER_ID_PARTS = 1L << 40;
+  /** The day end's postings: its transfer ids are derived from its posting numbers (docs/wallet.md §3.3). */
+  private static final long TRANSFER_ID_DAY_END = 1L << 41;
 
   private final Path dir;
   private final ManualBusinessClock clock =
@@ -270,9 +272,9 @@ public final class WalletNetwork implements AutoCloseable {
     ratings = new WalletRatings(credit.store(), onlineParts, WalletIssuance.CURRENCY,
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
         credit::cardholderOf, clock::now);
-    dayEnd = new WalletDayEnd(onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
+    dayEnd = new WalletDayEnd(books.database, onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
-        issuerKeys.tacVerifier(), CLEARING, this::merchantAccountOf, () -> nextTransfer++,
+        issuerKeys.tacVerifier(), CLEARING, this::merchantAccountOf, posting -> TRANSFER_ID_DAY_END + posting,
         nightlyRatings ? ratings : null);
   }
 

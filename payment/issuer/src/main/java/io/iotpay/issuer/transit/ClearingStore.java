@@ -1,5 +1,6 @@
 package io.iotpay.issuer.transit;
 
+import io.iotpay.foundation.store.MultiRowInsert;
 import io.iotpay.issuer.IssuerStore;
 import io.iotpay.issuer.card.CardRecord;
 import io.iotpay.issuer.card.CardStatus;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -201,29 +201,8 @@ public final class ClearingStore {
 
   /** Inserts cleared rows with multi-row INSERTs (one statement per 100 rows, batched), then the rest one by one. */
   private static void insertCleared(Connection c, List<Cleared> cleared) throws SQLException {
-    String insert = "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor, transfer_id) VALUES ";
-    int full = cleared.size() / CLEARED_ROWS_PER_INSERT * CLEARED_ROWS_PER_INSERT;
-    if (full > 0) {
-      try (PreparedStatement s = c.prepareStatement(insert
-          + String.join(", ", Collections.nCopies(CLEARED_ROWS_PER_INSERT, "(?, ?, ?, ?, ?, ?)")))) {
-        for (int start = 0; start < full; start += CLEARED_ROWS_PER_INSERT) {
-          for (int row = 0; row < CLEARED_ROWS_PER_INSERT; row++) {
-            bindCleared(s, row * 6, cleared.get(start + row));
-          }
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-    }
-    if (full < cleared.size()) {
-      try (PreparedStatement s = c.prepareStatement(insert + "(?, ?, ?, ?, ?, ?)")) {
-        for (int i = full; i < cleared.size(); i++) {
-          bindCleared(s, 0, cleared.get(i));
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-    }
+    MultiRowInsert.insert(c, "INSERT INTO issuer_cleared (pan, pan_sequence, atc, outcome, fare_minor, transfer_id) VALUES ",
+        6, CLEARED_ROWS_PER_INSERT, cleared, ClearingStore::bindCleared);
   }
 
   private static void bindCleared(PreparedStatement s, int offset, Cleared one) throws SQLException {

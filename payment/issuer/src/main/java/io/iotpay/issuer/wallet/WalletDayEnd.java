@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  * <p>The scheme's rule for a failed online part: the card's first failed part becomes debt
  * (outcome 02), recovered at its next load; a second failed part while debt is unrecovered blocks
  * the card (outcome 03). A card whose signed balances disagree with its shadow account is blocked.
- * Not thread-safe; one day end at a time.
+ *
+ * <p>Its state is kept in the issuer's database ({@link WalletDayEndStore}) and loaded on start; the
+ * postings of a batch or a load are recorded PLANNED in the same transaction as the records they
+ * carry, then submitted under transfer ids derived from their posting numbers, then marked POSTED. At
+ * start, postings still PLANNED (a crash came between) are submitted again: the ledger answers a
+ * repeat OK without applying it twice (docs/wallet.md §3.3). Not thread-safe; one day end at a time.
  */
 public final class WalletDayEnd {
   private static final Logger LOG = LoggerFactory.getLogger(WalletDayEnd.class);
@@ -66,9 +71,13 @@ public final class WalletDayEnd {
   private final WalletTacVerifier tacs;
   private final long clearingAccountId;
   private final java.util.function.Function<String, Long> merchantAccountOfPos;
-  private final java.util.function.LongSupplier transferIds;
+  private final java.util.function.LongUnaryOperator transferIdOf;
+  private final WalletDayEndStore store;
+  private long lastPostingId;
+  private long lastLoadId;
   /** Null: no ratings published, confirmations in day files skipped. */
   private final WalletRatings ratings;
+  /** sender/date/sequence of each day file taken. */
   private final Set<String> acceptedDays = new HashSet<>();
   /** card id → counter → cleared debit. */
   private final Map<String, TreeMap<Long, Cleared>> cleared = new HashMap<>();
@@ -117,11 +126,17 @@ public final class WalletDayEnd {
    *     each batch moves the cards' debits into it and out to the merchants, so it is zero between batches
    * @param merchantAccountOfPos the merchant account of a POS id (hex), null when unknown; called from
    *     several threads at once during {@link #clearAll}
+   * @param transferIdOf maps a posting number (from 1, kept in the database) to a ledger transfer id
+   *     unique in the issuer's book: the same posting always gets the same transfer id, so a posting
+   *     submitted again after a crash is a repeat
    * @param ratings may be null: no ratings published, confirmations in day files skipped
+   * @throws IllegalStateException when the stored state cannot be read or a posting left PLANNED by a
+   *     crash is refused by the ledger
    */
-  public WalletDayEnd(WalletOnlineParts parts, Ledger ledger, FileTrust trust, WriteBackSigner writeBacks,
-      WalletTacVerifier tacs, long clearingAccountId, java.util.function.Function<String, Long> merchantAccountOfPos,
-      java.util.function.LongSupplier transferIds, WalletRatings ratings) {
+  public WalletDayEnd(Database database, WalletOnlineParts parts, Ledger ledger, FileTrust trust,
+      WriteBackSigner writeBacks, WalletTacVerifier tacs, long clearingAccountId,
+      java.util.function.Function<String, Long> merchantAccountOfPos, java.util.function.LongUnaryOperator transferIdOf,
+      WalletRatings ratings) {
     this.ratings = ratings;
     this.parts = Assert.notNull(parts, "parts");
     this.ledger = Assert.notNull(ledger, "ledger");
@@ -130,7 +145,45 @@ public final class WalletDayEnd {
     this.tacs = Assert.notNull(tacs, "tacs");
     this.clearingAccountId = clearingAccountId;
     this.merchantAccountOfPos = Assert.notNull(merchantAccountOfPos, "merchantAccountOfPos");
-    this.transferIds = Assert.notNull(transferIds, "transferIds");
+    this.transferIdOf = Assert.notNull(transferIdOf, "transferIdOf");
+    this.store = new WalletDayEndStore(database);
+    reload();
+    List<WalletDayEndStore.Posting> planned = store.planned();
+    if (!planned.isEmpty()) {
+      LOG.warn("Wallet day-end postings left planned by a crash, submitted again [postings={}]", planned.size());
+      postAndMark(planned);
+    }
+  }
+
+  /** Replaces the state held in memory by the stored one (at start, and after a write that failed). */
+  private void reload() {
+    WalletDayEndStore.Snapshot stored = store.load();
+    acceptedDays.clear();
+    cleared.clear();
+    loads.clear();
+    debts.clear();
+    blocked.clear();
+    mismatched.clear();
+    for (WalletDayEndStore.DayFile day : stored.days()) {
+      acceptedDays.add(key(day.sender(), day.businessDate(), day.sequence()));
+    }
+    for (WalletDayEndStore.ClearedDebit d : stored.cleared()) {
+      cleared.computeIfAbsent(d.cardIdHex(), k -> new TreeMap<>()).put(d.counter(),
+          new Cleared(d.offlineMinor(), d.balanceAfterMinor()));
+    }
+    for (WalletDayEndStore.LoadRow load : stored.loads()) {
+      loads.computeIfAbsent(load.cardIdHex(), k -> new ArrayList<>()).add(new Load(load.counterAtLoad(), load.creditedMinor()));
+    }
+    for (WalletDayEndStore.Debt debt : stored.debts()) {
+      debts.computeIfAbsent(debt.cardIdHex(), k -> new TreeMap<>()).put(debt.counter(),
+          new Owed(debt.owedMinor(), debt.merchantAccountId()));
+    }
+    blocked.addAll(stored.blocked());
+    mismatched.addAll(stored.mismatched());
+    listVersion = stored.listVersion();
+    debtsRecoveredMinor = stored.debtsRecoveredMinor();
+    lastPostingId = stored.lastPostingId();
+    lastLoadId = stored.lastLoadId();
   }
 
   /**
@@ -175,19 +228,33 @@ public final class WalletDayEnd {
       }
     }
     Postings postings = new Postings();
+    List<WalletDayEndStore.ClearedDebit> records = new ArrayList<>();
     List<Clearing> clearings = new ArrayList<>();
+    List<WalletDayEndStore.Posting> planned;
+    try {
+      for (Checked c : accepted) {
+        Clearing done = clearLines(c, postings, records);
+        // Before the record: a confirmation marked twice is a REPEAT, one recorded never marked would be lost.
+        int confirmed = confirmRatings(c.claims(), c.confirmations());
+        clearings.add(new Clearing(done.pos(), done.purchases(), done.cleared(), done.repeats(), done.offlineMinor(),
+            done.onlinePartsApplied(), confirmed));
+      }
+      planned = postings.plan();
+      long recordStart = System.nanoTime();
+      store.recordBatch(accepted.stream().map(c -> new WalletDayEndStore.DayFile(c.claims().sender().value(),
+          c.claims().businessDate(), c.claims().sequence(), c.digest())).toList(), records, planned);
+      LOG.info("Wallet day files recorded [files={}, debits={}, postings={}, recordMs={}]", accepted.size(),
+          records.size(), planned.size(), (System.nanoTime() - recordStart) / 1_000_000);
+    } catch (RuntimeException e) {
+      reload(); // nothing of this batch was recorded: forget what it cleared in memory too
+      throw e;
+    }
     for (Checked c : accepted) {
-      clearings.add(clearLines(c, postings));
-    }
-    postings.post();
-    for (int i = 0; i < accepted.size(); i++) {
-      Checked c = accepted.get(i);
-      int confirmed = confirmRatings(c.claims(), c.confirmations());
       acceptedDays.add(key(c.claims()));
-      Clearing done = clearings.get(i);
-      clearings.set(i, new Clearing(done.pos(), done.purchases(), done.cleared(), done.repeats(), done.offlineMinor(),
-          done.onlinePartsApplied(), confirmed));
     }
+    long before = clearingBalance();
+    postAndMark(planned);
+    Assert.that(clearingBalance() == before, "wallet clearing account moved by a batch [account={}]", clearingAccountId);
     return new Batch(clearings, refused);
   }
 
@@ -195,8 +262,8 @@ public final class WalletDayEnd {
    * One file after the parallel phase: refused, or verified and read into its lines (with their
    * verdicts) and confirmations; the parsed purchases are not kept, so a batch holds little per debit.
    */
-  private record Checked(Path file, FileClaims claims, Line[] lines, List<WalletDayFile.Confirmation> confirmations,
-      RuntimeException refusal) {}
+  private record Checked(Path file, FileClaims claims, byte[] digest, Line[] lines,
+      List<WalletDayFile.Confirmation> confirmations, RuntimeException refusal) {}
 
   /**
    * One purchase line as the parallel phase read it from the card's bytes; {@code refusal} is null
@@ -208,8 +275,9 @@ public final class WalletDayEnd {
 
   private Checked check(Path dayFile) {
     try {
-      FileClaims claims = trust.verifier().verify(dayFile, FileKind.WALLET_DAY,
-          c -> acceptedDays.contains(key(c))).claims();
+      io.iotpay.protocol.pki.VerifiedFile verified = trust.verifier().verify(dayFile, FileKind.WALLET_DAY,
+          c -> acceptedDays.contains(key(c)));
+      FileClaims claims = verified.claims();
       WalletDayFile.Read read;
       try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(dayFile), 1 << 16)) {
         read = WalletDayFile.read(in, FileLimits.defaults());
@@ -221,10 +289,10 @@ public final class WalletDayEnd {
       for (int i = 0; i < lines.length; i++) {
         lines[i] = line(purchases.get(i));
       }
-      return new Checked(dayFile, claims, lines, read.confirmations(), null);
+      return new Checked(dayFile, claims, verified.digest(), lines, read.confirmations(), null);
     } catch (ProtocolException | UncheckedIOException e) {
       LOG.warn("Wallet day file refused [file={}, reason={}]", dayFile.getFileName(), e.getMessage());
-      return new Checked(dayFile, null, null, null, e);
+      return new Checked(dayFile, null, null, null, null, e);
     }
   }
 
@@ -243,7 +311,7 @@ public final class WalletDayEnd {
         onlineMinor > 0 ? new SignedOnlinePart(input, p.cardSignature()) : null);
   }
 
-  private Clearing clearLines(Checked c, Postings postings) {
+  private Clearing clearLines(Checked c, Postings postings, List<WalletDayEndStore.ClearedDebit> records) {
     int done = 0;
     int repeats = 0;
     int applied = 0;
@@ -261,6 +329,8 @@ public final class WalletDayEnd {
         repeats++;
         continue;
       }
+      records.add(new WalletDayEndStore.ClearedDebit(line.cardIdHex(), line.counter(), line.offlineMinor(),
+          line.balanceAfterMinor()));
       postings.add(line.card().shadowAccountId(), line.merchant(), line.offlineMinor());
       offline += line.offlineMinor();
       done++;
@@ -284,17 +354,18 @@ public final class WalletDayEnd {
       }
     }
 
-    /** Cards into the clearing account first (its credits), then out to the merchants. */
-    void post() {
-      long before = clearingBalance();
-      List<Transfer> in = new ArrayList<>(byCard.size());
-      byCard.forEach((shadow, minor) -> in.add(Transfer.single(transferIds.getAsLong(), shadow, clearingAccountId, minor)));
-      postAll(in);
-      List<Transfer> out = new ArrayList<>(byMerchant.size());
+    /**
+     * Numbers the postings: cards into the clearing account first (its credits), then out to the
+     * merchants; submitted in that order. Nothing is stored until the batch is recorded.
+     */
+    List<WalletDayEndStore.Posting> plan() {
+      List<WalletDayEndStore.Posting> planned = new ArrayList<>(byCard.size() + byMerchant.size());
+      long[] next = {lastPostingId};
+      byCard.forEach((shadow, minor) -> planned.add(new WalletDayEndStore.Posting(++next[0], shadow, clearingAccountId, minor)));
       byMerchant.forEach((merchant, minor) ->
-          out.add(Transfer.single(transferIds.getAsLong(), clearingAccountId, merchant, minor)));
-      postAll(out);
-      Assert.that(clearingBalance() == before, "wallet clearing account moved by a batch [account={}]", clearingAccountId);
+          planned.add(new WalletDayEndStore.Posting(++next[0], clearingAccountId, merchant, minor)));
+      lastPostingId = next[0];
+      return planned;
     }
   }
 
@@ -325,24 +396,40 @@ public final class WalletDayEnd {
    */
   public void loaded(String cardIdHex, long counterAtLoad, long amountMinor, long debtBeforeMinor, long debtAfterMinor) {
     long recovered = debtBeforeMinor - debtAfterMinor;
-    loads.computeIfAbsent(cardIdHex, k -> new ArrayList<>()).add(new Load(counterAtLoad, amountMinor - recovered));
     WalletCard card = parts.card(cardIdHex).orElseThrow();
-    TreeMap<Long, Owed> owedByCounter = debts.computeIfAbsent(cardIdHex, k -> new TreeMap<>());
-    for (SignedOnlinePart failed : parts.failed(cardIdHex)) {
-      // Owed from the moment the part failed, whether or not the POS's day file was cleared yet.
-      owedByCounter.computeIfAbsent(failed.counter(),
-          k -> new Owed(failed.onlineMinor(), merchantAccountOfPos.apply(failed.posIdHex())));
-    }
-    long left = recovered;
-    for (Owed owed : owedByCounter.values()) {
-      long pay = Math.min(left, owed.minor);
-      if (pay > 0) {
-        post(Transfer.single(transferIds.getAsLong(), card.shadowAccountId(), owed.merchant, pay));
-        owed.minor -= pay;
-        left -= pay;
+    List<WalletDayEndStore.Posting> planned = new ArrayList<>();
+    try {
+      Load load = new Load(counterAtLoad, amountMinor - recovered);
+      loads.computeIfAbsent(cardIdHex, k -> new ArrayList<>()).add(load);
+      TreeMap<Long, Owed> owedByCounter = debts.computeIfAbsent(cardIdHex, k -> new TreeMap<>());
+      for (SignedOnlinePart failed : parts.failed(cardIdHex)) {
+        // Owed from the moment the part failed, whether or not the POS's day file was cleared yet.
+        owedByCounter.computeIfAbsent(failed.counter(),
+            k -> new Owed(failed.onlineMinor(), merchantAccountOfPos.apply(failed.posIdHex())));
       }
+      long left = recovered;
+      for (Owed owed : owedByCounter.values()) {
+        long pay = Math.min(left, owed.minor);
+        if (pay > 0) {
+          planned.add(new WalletDayEndStore.Posting(lastPostingId + planned.size() + 1, card.shadowAccountId(),
+              owed.merchant, pay));
+          owed.minor -= pay;
+          left -= pay;
+        }
+      }
+      debtsRecoveredMinor += recovered - left;
+      List<WalletDayEndStore.Debt> debtsNow = new ArrayList<>();
+      owedByCounter.forEach((counter, owed) ->
+          debtsNow.add(new WalletDayEndStore.Debt(cardIdHex, counter, owed.minor, owed.merchant)));
+      store.recordLoad(new WalletDayEndStore.LoadRow(lastLoadId + 1, cardIdHex, load.counterAtLoad(),
+          load.creditedMinor()), debtsNow, debtsRecoveredMinor, planned);
+      lastLoadId++;
+      lastPostingId += planned.size();
+    } catch (RuntimeException e) {
+      reload(); // the load was not recorded: forget it in memory too
+      throw e;
     }
-    debtsRecoveredMinor += recovered - left;
+    postAndMark(planned);
   }
 
   /**
@@ -351,6 +438,8 @@ public final class WalletDayEnd {
    * less every offline debit up to it. A card that disagrees is listed and blocked.
    */
   public Set<String> detectMismatches() {
+    List<String> newlyMismatched = new ArrayList<>();
+    List<String> newlyBlocked = new ArrayList<>();
     for (Map.Entry<String, TreeMap<Long, Cleared>> e : cleared.entrySet()) {
       long offlineSoFar = 0;
       long expectedCounter = 1;
@@ -370,13 +459,23 @@ public final class WalletDayEnd {
         }
         if (loadedBefore - offlineSoFar != c.getValue().balanceAfterMinor()) {
           if (mismatched.add(e.getKey())) {
+            newlyMismatched.add(e.getKey());
             LOG.warn("Wallet and shadow account disagree [card=****{}, counter={}]", last4(e.getKey()), counter);
           }
-          blocked.add(e.getKey());
+          if (blocked.add(e.getKey())) {
+            newlyBlocked.add(e.getKey());
+          }
           break;
         }
         expectedCounter++;
       }
+    }
+    try {
+      store.recordMarks(WalletDayEndStore.Mark.MISMATCHED, newlyMismatched);
+      store.recordMarks(WalletDayEndStore.Mark.BLOCKED, newlyBlocked);
+    } catch (RuntimeException e) {
+      reload();
+      throw e;
     }
     return Set.copyOf(mismatched);
   }
@@ -388,6 +487,7 @@ public final class WalletDayEnd {
   public Path publishList(Path file, PartyId receiver, LocalDate businessDate) {
     List<WalletListFile.Entry> entries = new ArrayList<>();
     Map<String, Integer> failedSoFar = new HashMap<>();
+    List<String> newlyBlocked = new ArrayList<>();
     for (OnlinePartRow row : parts.answered()) {
       int outcome;
       if (row.outcome() == OnlinePartOutcome.COMPLETED) {
@@ -395,8 +495,8 @@ public final class WalletDayEnd {
       } else if (row.outcome() == OnlinePartOutcome.FAILED) {
         int failures = failedSoFar.merge(row.cardIdHex(), 1, Integer::sum);
         outcome = failures >= 2 ? 3 : 2;
-        if (outcome == 3) {
-          blocked.add(row.cardIdHex());
+        if (outcome == 3 && blocked.add(row.cardIdHex())) {
+          newlyBlocked.add(row.cardIdHex());
         }
       } else {
         continue;
@@ -410,6 +510,14 @@ public final class WalletDayEnd {
     }
     for (String card : blocked) {
       entries.add(new WalletListFile.Entry('B', Hex.decode(card), 0, 0, 0, new byte[0]));
+    }
+    // The version is recorded before the file is written: a crash in between skips a version (the POSes
+    // take any higher one), never publishes two lists under one.
+    try {
+      store.recordList(listVersion + 1, newlyBlocked);
+    } catch (RuntimeException e) {
+      reload();
+      throw e;
     }
     listVersion++;
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -445,8 +553,15 @@ public final class WalletDayEnd {
     return cleared.values().stream().mapToLong(Map::size).sum();
   }
 
-  private void post(Transfer transfer) {
-    postAll(List.of(transfer));
+  /** Submits recorded postings under their derived transfer ids (a repeat is answered OK), then marks them POSTED. */
+  private void postAndMark(List<WalletDayEndStore.Posting> planned) {
+    List<Transfer> transfers = new ArrayList<>(planned.size());
+    for (WalletDayEndStore.Posting p : planned) {
+      transfers.add(Transfer.single(transferIdOf.applyAsLong(p.postingId()), p.debitAccountId(), p.creditAccountId(),
+          p.amountMinor()));
+    }
+    postAll(transfers);
+    store.markPosted(planned);
   }
 
   /** Submits in batches of {@link #BATCH}, all in flight at once, then checks every result. */
@@ -465,7 +580,11 @@ public final class WalletDayEnd {
   }
 
   private static String key(FileClaims c) {
-    return c.sender().value() + "/" + c.businessDate() + "/" + c.sequence();
+    return key(c.sender().value(), c.businessDate(), c.sequence());
+  }
+
+  private static String key(String sender, LocalDate businessDate, long sequence) {
+    return sender + "/" + businessDate + "/" + sequence;
   }
 
   private static String last4(String cardIdHex) {

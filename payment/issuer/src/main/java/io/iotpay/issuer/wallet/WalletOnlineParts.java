@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,13 +48,7 @@ public final class WalletOnlineParts {
     this.currencyNumeric = currencyNumeric;
     this.transferIdOf = Assert.notNull(transferIdOf, "transferIdOf");
     this.merchantAccountOfPos = Assert.notNull(merchantAccountOfPos, "merchantAccountOfPos");
-    try (Connection c = database.connection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS wallet_online_part (row_id INTEGER PRIMARY KEY, card_id TEXT NOT NULL,"
-          + " counter BIGINT NOT NULL, part BLOB NOT NULL, amount_minor BIGINT NOT NULL, outcome TEXT,"
-          + " UNIQUE (card_id, counter))");
-    } catch (SQLException e) {
-      throw new IllegalStateException("wallet_online_part cannot be created", e);
-    }
+    database.migrate(WalletDayEndStore.COMPONENT);
   }
 
   /** Enrols a card (at personalisation): its key and accounts. */

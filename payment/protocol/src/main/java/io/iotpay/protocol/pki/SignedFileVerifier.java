@@ -137,7 +137,7 @@ public final class SignedFileVerifier {
       throw SignedFileException.replayed(claims, claims.kind().wireName() + " " + claims.sender() + "#"
           + claims.sequence() + " of " + claims.businessDate() + " was already accepted");
     }
-    return new VerifiedFile(claims, signer);
+    return new VerifiedFile(claims, signer, envelope.digest());
   }
 
   private static byte[] readSignature(Path signatureFile) {

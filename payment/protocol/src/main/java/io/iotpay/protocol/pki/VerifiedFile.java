@@ -8,8 +8,19 @@ import io.iotpay.protocol.pki.SignedFileException.Reason;
  *
  * @param claims what the signature says about the file
  * @param signer the signer's certificate (chain and validity checked)
+ * @param digest the file's digest under the verifier's suite, as signed and as the file was read
+ *     (checked equal): what a receiver may keep to name the exact file it took
  */
-public record VerifiedFile(FileClaims claims, PartyCertificate signer) {
+public record VerifiedFile(FileClaims claims, PartyCertificate signer, byte[] digest) {
+  public VerifiedFile {
+    digest = digest.clone();
+  }
+
+  @Override
+  public byte[] digest() {
+    return digest.clone();
+  }
+
   /**
    * The last check, once the receiver has parsed the (verified) file's header.
    *
