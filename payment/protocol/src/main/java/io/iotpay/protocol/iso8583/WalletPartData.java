@@ -2,6 +2,7 @@ package io.iotpay.protocol.iso8583;
 
 import static io.iotpay.protocol.iso8583.Iso8583Exception.Reason.FIELD_INVALID;
 
+import io.iotpay.protocol.Pan;
 import java.util.Arrays;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Arrays;
  * @param value the card-signed bytes (copied in and out)
  */
 public record WalletPartData(byte[] value) {
+  /** The wallet cards' range at the switch: field 2 of a wallet part's 0200 starts with it. */
+  public static final String RANGE_PREFIX = "629900";
+  private static final long ID_DIGITS_MOD = 1_000_000_000_000L;
+
   /** @throws Iso8583Exception FIELD_INVALID when empty or over the bound */
   public WalletPartData {
     if (value == null || value.length == 0 || value.length > Iso8583Limits.WALLET_PART_BYTES_MAX) {
@@ -20,6 +25,19 @@ public record WalletPartData(byte[] value) {
           "field 62 must be 1.." + Iso8583Limits.WALLET_PART_BYTES_MAX + " bytes");
     }
     value = value.clone();
+  }
+
+  /**
+   * Field 2 of a wallet card's 0200: {@link #RANGE_PREFIX}, the low 12 decimal digits of the card id
+   * (read as an unsigned number) and the Luhn digit. It only routes (the switch by range); the
+   * issuer checks it against the card id inside the signed part, which is what identifies the card.
+   */
+  public static Pan panOf(byte[] cardId) {
+    long id = 0;
+    for (byte b : cardId) {
+      id = (id << 8) | (b & 0xFF);
+    }
+    return Pan.withCheckDigit(RANGE_PREFIX + String.format("%012d", Long.remainderUnsigned(id, ID_DIGITS_MOD)));
   }
 
   @Override
