@@ -62,6 +62,8 @@ public final class WalletScenario {
     Path dir = settings.dataDir().resolve("wallet");
     clear(dir);
     try (WalletNetwork network = new WalletNetwork(dir, settings.seed(), AlgorithmSuite.NATIONAL)) {
+      // The online parts go as ISO 8583 0200s: POS (a terminal of the acquirer) → acquirer → switch → issuer.
+      var scheme = network.pushThroughScheme(settings.pos() * AlgorithmSuite.values().length);
       List<WalletNetwork.Pos> poses = new ArrayList<>();
       for (int i = 0; i < settings.pos(); i++) {
         for (AlgorithmSuite suite : AlgorithmSuite.values()) {
@@ -96,6 +98,7 @@ public final class WalletScenario {
           }
           if (round == 1) {
             down.forEach(p -> p.link().fault(IssuerLink.Fault.NONE)); // the link is back after hours
+            scheme.loseNextAnswer(random.nextInt(poses.size())); // one 0210 lost a day: that part is pushed again
           }
           for (WalletNetwork.Pos pos : poses) {
             pos.agent().pushPending();
