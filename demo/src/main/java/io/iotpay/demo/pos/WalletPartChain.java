@@ -146,6 +146,11 @@ public final class WalletPartChain implements AutoCloseable {
     return proxies.get(index).dropped();
   }
 
+  /** Answers lost on the way to every terminal. */
+  public long answersLost() {
+    return proxies.stream().mapToLong(DropProxy::dropped).sum();
+  }
+
   /** The wallet issuer's process goes away: the switch declines wallet parts 91 until {@link #startIssuer()}. */
   public void stopIssuer() {
     issuerServer.close();

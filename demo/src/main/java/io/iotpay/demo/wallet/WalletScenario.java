@@ -1,5 +1,6 @@
 package io.iotpay.demo.wallet;
 
+import io.iotpay.demo.pos.WalletPartChain;
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -206,7 +207,7 @@ public final class WalletScenario {
     network.books().closeLedger();
     boolean audit = network.books().verifyAudit().verified();
     return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), offline, split, declined,
-        torn, restarts, completed, failed, loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
+        torn, restarts, completed, failed, network.scheme().map(WalletPartChain::answersLost).orElse(0L), loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
         network.dayEnd().debtsRecoveredMinor(), network.dayEnd().detectMismatches().size(),
         network.dayEnd().blocked().size(), wallets, shadows, online, merchants, funded, balanced, audit, conserved,
         notes);
