@@ -109,6 +109,54 @@ class OnlinePartIso8583Test {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void issuerFront_a0200WhosePanOrCurrencyIsNotThePartsCard_isRefused63_andA0200WithoutAPart12(AlgorithmSuite suite,
+      @TempDir Path dir) {
+    Split s = split(suite, dir);
+    try (WalletNetwork network = s.network()) {
+      CardDebit part = s.record().debit();
+      byte[] signed = java.nio.ByteBuffer.allocate(CardDebit.INPUT_LENGTH + part.cardSignature().length)
+          .put(part.signatureInput()).put(part.cardSignature()).array();
+      io.iotpay.protocol.Pan otherCard = io.iotpay.protocol.iso8583.WalletPartData.panOf(WalletIds.card(8));
+      io.iotpay.protocol.Pan ownCard = io.iotpay.protocol.iso8583.WalletPartData.panOf(part.cardId());
+      io.iotpay.issuer.wallet.WalletPartIsoIssuer front = new io.iotpay.issuer.wallet.WalletPartIsoIssuer(
+          network.onlineParts());
+
+      assertThat(code(front, request(otherCard, io.iotpay.foundation.money.CurrencyUnit.CNY, signed))).isEqualTo("63");
+      assertThat(code(front, request(ownCard, io.iotpay.foundation.money.CurrencyUnit.EUR, signed))).isEqualTo("63");
+      assertThat(code(front, new io.iotpay.protocol.iso8583.FinancialRequest(
+          request(ownCard, io.iotpay.foundation.money.CurrencyUnit.CNY, signed).transaction()))).isEqualTo("12");
+      assertThat(network.onlineParts().outcome(s.card().idHex(), part.counter())).isEmpty();
+      assertThat(network.balance(s.card().onlineAccount())).isEqualTo(FUNDED - LOADED);
+
+      assertThat(code(front, request(ownCard, io.iotpay.foundation.money.CurrencyUnit.CNY, signed))).isEqualTo("00");
+      assertThat(code(front, request(ownCard, io.iotpay.foundation.money.CurrencyUnit.CNY, signed))).isEqualTo("00");
+      assertCompletedOnceAtTheIssuer(s);
+    }
+  }
+
+  private static io.iotpay.protocol.iso8583.FinancialRequest request(io.iotpay.protocol.Pan pan,
+      io.iotpay.foundation.money.CurrencyUnit currency, byte[] signed) {
+    var at = io.iotpay.protocol.iso8583.MonthDayTime.utc(java.time.Instant.parse("2026-03-02T08:00:00Z"));
+    return new io.iotpay.protocol.iso8583.FinancialRequest(new io.iotpay.protocol.iso8583.CardTransaction(pan,
+        "000000", io.iotpay.foundation.money.Money.ofMinor(ONLINE, currency), at, 1, at,
+        java.time.YearMonth.of(2099, 12), "071", null, "48020000", "WP0000000001", "WPOS0001", "WALLETPOS000000",
+        null, null), new io.iotpay.protocol.iso8583.WalletPartData(signed));
+  }
+
+  private static String code(io.iotpay.issuer.wallet.WalletPartIsoIssuer front,
+      io.iotpay.protocol.iso8583.Iso8583Message request) {
+    return ((io.iotpay.protocol.iso8583.CardResponse) front.handle(request)).responseCode().code();
+  }
+
+  private static void assertCompletedOnceAtTheIssuer(Split s) {
+    assertThat(s.network().onlineParts().count(OnlinePartOutcome.COMPLETED)).isEqualTo(1);
+    assertThat(s.network().balance(s.card().onlineAccount())).isEqualTo(FUNDED - LOADED - ONLINE);
+    assertThat(s.network().balance(s.pos().merchantAccount())).isEqualTo(ONLINE);
+    assertThat(s.network().books().balanced()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void issuerDown_thePartStaysPendingOnThePos_noStandIn_andCompletesWhenTheIssuerIsBack(AlgorithmSuite suite,
       @TempDir Path dir) {
     Split s = split(suite, dir);
