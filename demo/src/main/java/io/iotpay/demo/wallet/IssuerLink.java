@@ -28,6 +28,10 @@ public final class IssuerLink implements OnlinePartGateway {
     this.fault = fault;
   }
 
+  public Fault fault() {
+    return fault;
+  }
+
   /** Pushes that reached the issuer. */
   public long pushes() {
     return pushes;

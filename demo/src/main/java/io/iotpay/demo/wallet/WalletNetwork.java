@@ -3,6 +3,9 @@ package io.iotpay.demo.wallet;
 import io.iotpay.bench.wallet.SimulatedCard;
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.demo.pos.PartyBooks;
+import io.iotpay.demo.pos.WalletPartChain;
+import io.iotpay.issuer.wallet.WalletPartIsoIssuer;
+import io.iotpay.terminal.wallet.OnlinePartGateway;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
@@ -77,6 +80,7 @@ public final class WalletNetwork implements AutoCloseable {
   private long nextAccount = 1_000;
   private long listsPublished;
   private long nextTransfer = 1;
+  private WalletPartChain scheme;
 
   /** A card, its suite and its accounts. */
   public record Cardholder(byte[] cardId, AlgorithmSuite suite, SimulatedCard card, long onlineAccount,
@@ -95,6 +99,8 @@ public final class WalletNetwork implements AutoCloseable {
     private final SimulatedCard psam;
     private final long merchantAccount;
     private final IssuerLink link;
+    /** What the agent pushes through: the in-process link, or the scheme's ISO 8583 chain (link faults still apply). */
+    private final OnlinePartGateway gateway;
     private WalletJournal journal;
     private OnlinePartOutbox outbox;
     private RatingConfirmationLog ratingLog;
@@ -115,6 +121,7 @@ public final class WalletNetwork implements AutoCloseable {
       this.psam = issuance(suite).newPsam(posId);
       this.merchantAccount = merchantAccount;
       this.link = new IssuerLink(onlineParts);
+      this.gateway = scheme == null ? link : throughScheme(link, scheme.gateway(poses.size()));
       this.party = new PartyId("WPOS-" + (poses.size() + 1));
       this.trust = pki.enrol(party, PartyRole.OPERATOR);
       start();
@@ -140,7 +147,7 @@ public final class WalletNetwork implements AutoCloseable {
           return outcomes.rating(cardId);
         }
       }, ratingLog);
-      agent = new OnlinePartAgent(journal, outbox, link);
+      agent = new OnlinePartAgent(journal, outbox, gateway);
     }
 
     /** The POS killed and started again: in-memory state gone, journal and outbox read back from disk. */
@@ -233,6 +240,11 @@ public final class WalletNetwork implements AutoCloseable {
     }
   }
 
+  /** A POS whose link is down pushes nothing; otherwise the part goes as an 0200 through the scheme. */
+  private static OnlinePartGateway throughScheme(IssuerLink link, OnlinePartGateway iso) {
+    return part -> link.fault() == IssuerLink.Fault.LINK_DOWN ? Optional.empty() : iso.push(part);
+  }
+
   /** The issuer's party id in the scheme's PKI. */
   public static final PartyId ISSUER_PARTY = new PartyId("WISSUER");
   /** The receiver named in every list: all wallet POSes. */
@@ -276,6 +288,25 @@ public final class WalletNetwork implements AutoCloseable {
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
         issuerKeys.tacVerifier(), CLEARING, this::merchantAccountOf, posting -> TRANSFER_ID_DAY_END + posting,
         nightlyRatings ? ratings : null);
+  }
+
+  /**
+   * From now on, POSes opened push their online parts as ISO 8583 0200s through the card scheme's
+   * acquirer and switch to this issuer ({@link WalletPartChain}) instead of in process; at most
+   * {@code terminals} of them (each is an enrolled terminal of the acquirer).
+   */
+  public WalletPartChain pushThroughScheme(int terminals) {
+    if (scheme != null || !poses.isEmpty()) {
+      throw new IllegalStateException("the scheme is chosen once, before any POS opens");
+    }
+    scheme = new WalletPartChain(dir.resolve("scheme"), clock, terminals, new WalletPartIsoIssuer(onlineParts),
+        AlgorithmSuite.NATIONAL);
+    return scheme;
+  }
+
+  /** The scheme chain the POSes push through, if {@link #pushThroughScheme} was called. */
+  public Optional<WalletPartChain> scheme() {
+    return Optional.ofNullable(scheme);
   }
 
   /** The issuer's rating publication and confirmation check. */
@@ -387,6 +418,9 @@ public final class WalletNetwork implements AutoCloseable {
 
   /** A new POS whose purchases are of the kind {@code kindBit} (docs/credit.md's mask bits). */
   public Pos openPos(String name, AlgorithmSuite suite, byte[] posId, int kindBit) {
+    if (scheme != null && poses.size() >= scheme.terminals()) {
+      throw new IllegalStateException("the scheme has " + scheme.terminals() + " terminals, all in use");
+    }
     long merchant = nextAccount++;
     books.createAccounts(List.of(customerAccount(merchant)));
     Pos pos = new Pos(name, suite, posId, kindBit, merchant);
@@ -435,6 +469,9 @@ public final class WalletNetwork implements AutoCloseable {
   @Override
   public void close() {
     poses.forEach(Pos::close);
+    if (scheme != null) {
+      scheme.close();
+    }
     books.close();
     issuerKeys.close();
     pki.close();

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** What {@code iotpay demo wallet} read back from the parties' records and the cards. */
 public record WalletReport(int cards, int pos, int days, long seed, long purchasesOffline, long purchasesSplit,
-    long declined, long tornTaps, long posRestarts, long onlinePartsCompleted, long onlinePartsFailed, long loads,
+    long declined, long tornTaps, long posRestarts, long onlinePartsCompleted, long onlinePartsFailed,
+    long onlinePartAnswersLost, long loads,
     long listsPublished, long outcomesWrittenBack, long ratingsWritten, boolean ratingsIssued, long debtsRecoveredMinor,
     long mismatches, long blockedCards, long walletMinorTotal, long shadowMinorTotal, long onlineMinorTotal,
     long merchantMinorTotal, long fundedMinor, boolean booksBalanced, boolean auditVerified, boolean conserved,
@@ -30,6 +31,7 @@ public record WalletReport(int cards, int pos, int days, long seed, long purchas
     m.put("pos_restarts", posRestarts);
     m.put("online_parts_completed", onlinePartsCompleted);
     m.put("online_parts_failed", onlinePartsFailed);
+    m.put("online_part_answers_lost", onlinePartAnswersLost);
     m.put("loads", loads);
     m.put("lists_published", listsPublished);
     m.put("outcomes_written_back", outcomesWrittenBack);

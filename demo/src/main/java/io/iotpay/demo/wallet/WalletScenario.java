@@ -1,5 +1,6 @@
 package io.iotpay.demo.wallet;
 
+import io.iotpay.demo.pos.WalletPartChain;
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
@@ -62,6 +63,8 @@ public final class WalletScenario {
     Path dir = settings.dataDir().resolve("wallet");
     clear(dir);
     try (WalletNetwork network = new WalletNetwork(dir, settings.seed(), AlgorithmSuite.NATIONAL)) {
+      // The online parts go as ISO 8583 0200s: POS (a terminal of the acquirer) → acquirer → switch → issuer.
+      var scheme = network.pushThroughScheme(settings.pos() * AlgorithmSuite.values().length);
       List<WalletNetwork.Pos> poses = new ArrayList<>();
       for (int i = 0; i < settings.pos(); i++) {
         for (AlgorithmSuite suite : AlgorithmSuite.values()) {
@@ -96,6 +99,7 @@ public final class WalletScenario {
           }
           if (round == 1) {
             down.forEach(p -> p.link().fault(IssuerLink.Fault.NONE)); // the link is back after hours
+            scheme.loseNextAnswer(random.nextInt(poses.size())); // one 0210 lost a day: that part is pushed again
           }
           for (WalletNetwork.Pos pos : poses) {
             pos.agent().pushPending();
@@ -203,7 +207,7 @@ public final class WalletScenario {
     network.books().closeLedger();
     boolean audit = network.books().verifyAudit().verified();
     return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), offline, split, declined,
-        torn, restarts, completed, failed, loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
+        torn, restarts, completed, failed, network.scheme().map(WalletPartChain::answersLost).orElse(0L), loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
         network.dayEnd().debtsRecoveredMinor(), network.dayEnd().detectMismatches().size(),
         network.dayEnd().blocked().size(), wallets, shadows, online, merchants, funded, balanced, audit, conserved,
         notes);

@@ -18,6 +18,7 @@ class WalletScenarioTest {
     assertThat(r.purchasesSplit()).isPositive();
     assertThat(r.onlinePartsCompleted()).isPositive();
     assertThat(r.onlinePartsFailed()).isPositive();
+    assertThat(r.onlinePartAnswersLost()).isPositive(); // 0210s lost between acquirer and POS, pushed again
     assertThat(r.outcomesWrittenBack()).isPositive();
     assertThat(r.loads()).isPositive();
     assertThat(r.ratingsWritten()).isPositive();

@@ -13,6 +13,11 @@ public final class Iso8583Limits {
 
   /** Largest ICC data (field 55) in bytes: EMV's chip data for an online request stays well under this. */
   public static final int ICC_DATA_BYTES_MAX = 255;
+  /**
+   * Field 62 (a wallet online part's card-signed bytes): the 51-byte signature input and a DER
+   * signature of at most 72 bytes (ECDSA P-256 or SM2) make 123; 128 leaves no room for anything else.
+   */
+  public static final int WALLET_PART_BYTES_MAX = 128;
 
   /** Bytes of field 128 (the message MAC). */
   public static final int MAC_BYTES = 8;

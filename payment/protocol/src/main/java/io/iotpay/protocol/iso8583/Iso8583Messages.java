@@ -32,7 +32,12 @@ public final class Iso8583Messages {
     IsoMessage iso = codec.newMessage(message.mti());
     switch (message) {
       case AuthorisationRequest r -> putTransaction(iso, r.transaction());
-      case FinancialRequest r -> putTransaction(iso, r.transaction());
+      case FinancialRequest r -> {
+        putTransaction(iso, r.transaction());
+        if (r.walletPart() != null) {
+          codec.set(iso, 62, r.walletPart().value());
+        }
+      }
       case AdviceRequest r -> {
         putTransaction(iso, r.transaction());
         putIfPresent(iso, 38, r.approvalCode());
@@ -89,7 +94,10 @@ public final class Iso8583Messages {
   private Iso8583Message read(Mti mti, IsoMessage iso) {
     return switch (mti) {
       case AUTHORISATION_REQUEST -> new AuthorisationRequest(transaction(iso));
-      case FINANCIAL_REQUEST -> new FinancialRequest(transaction(iso));
+      case FINANCIAL_REQUEST -> {
+        byte[] part = optionalBytes(iso, 62);
+        yield new FinancialRequest(transaction(iso), part == null ? null : new WalletPartData(part));
+      }
       case AUTHORISATION_ADVICE ->
           new AdviceRequest(transaction(iso), responseCode(iso), optionalText(iso, 38));
       case FINANCIAL_ADVICE -> new AdviceRequest(mti, transaction(iso), responseCode(iso), optionalText(iso, 38),

@@ -68,6 +68,39 @@ class Iso8583CodecTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void walletPart0200_carriesTheCardSignedBytesInField62_andRoundTrips(AlgorithmSuite suite) {
+    // The 51-byte signature input and a real signature of the suite: what the POS pushes.
+    byte[] input = new byte[51];
+    Arrays.fill(input, (byte) 0x21);
+    var keys = suite.signature().generateKeyPair(new java.security.SecureRandom());
+    byte[] signature = suite.signature().sign(keys.getPrivate(), input);
+    byte[] part = new byte[input.length + signature.length];
+    System.arraycopy(input, 0, part, 0, input.length);
+    System.arraycopy(signature, 0, part, input.length, signature.length);
+    assertThat(part.length).isLessThanOrEqualTo(Iso8583Limits.WALLET_PART_BYTES_MAX);
+    FinancialRequest request = new FinancialRequest(Samples.transaction(44, "TERM0001"), new WalletPartData(part));
+
+    FinancialRequest read = (FinancialRequest) WIRE.read(WIRE.write(request)).message();
+
+    assertThat(read).isEqualTo(request);
+    assertThat(read.isWalletPart()).isTrue();
+    assertThat(read.walletPart().value()).isEqualTo(part);
+    assertThat(((FinancialRequest) WIRE.read(WIRE.write(new FinancialRequest(request.transaction()))).message())
+        .isWalletPart()).isFalse();
+  }
+
+  @Test
+  void walletPartData_outsideItsBound_isRefusedTyped() {
+    assertThatThrownBy(() -> new WalletPartData(new byte[0])).isInstanceOf(Iso8583Exception.class)
+        .hasMessageContaining("field 62");
+    assertThatThrownBy(() -> new WalletPartData(new byte[Iso8583Limits.WALLET_PART_BYTES_MAX + 1]))
+        .isInstanceOf(Iso8583Exception.class).hasMessageContaining("field 62");
+    assertThat(new WalletPartData(new byte[Iso8583Limits.WALLET_PART_BYTES_MAX]).value())
+        .hasSize(Iso8583Limits.WALLET_PART_BYTES_MAX);
+  }
+
   @Test
   void completionAdvice_namesItsOriginal_andAStandInAdviceDoesNot() {
     CardTransaction t = Samples.transaction(42, "TERM0001");

@@ -214,6 +214,9 @@ public final class OnlineSwitch implements AutoCloseable {
       record(acquirer, issuerId, request, t, panHash, response, AnsweredBy.ISSUER, issuerMs, startNs);
       return response;
     }
+    if (request instanceof FinancialRequest financial && financial.isWalletPart()) {
+      return walletPartUnanswered(acquirer, issuerId, financial, t, panHash, outcome, sent, issuerMs, startNs);
+    }
     StandIn.Decision decision = standInDecision(issuer, request, t, panHash);
     CardResponse answer = CardResponse.answering(request, decision.code(), decision.approvalCode(), null);
     issuer.advices().enqueue(adviceFor(request, t, decision));
@@ -222,6 +225,28 @@ public final class OnlineSwitch implements AutoCloseable {
         request.mti().code(), t.stan(), decision.code().code(), outcome.getClass().getSimpleName());
     if (outcome == STAND_IN_TIMER) {
       sent.thenAccept(late -> reconcileLate(acquirer, issuerId, request, t, panHash, decision, late, startNs));
+    }
+    return answer;
+  }
+
+  /**
+   * A wallet online part the issuer did not answer in time: never stood in for (only the issuer can
+   * check the card's signature and its dedup by card and counter), answered 91 with no advice; the
+   * POS keeps the part and pushes it again as a new 0200, which the issuer answers as a repeat if
+   * this one reached it after all. A late answer is only logged.
+   */
+  private CardResponse walletPartUnanswered(PartyId acquirer, PartyId issuerId, FinancialRequest request,
+      CardTransaction t, String panHash, Outcome outcome, CompletableFuture<Outcome> sent, long issuerMs, long startNs) {
+    CardResponse answer = CardResponse.answering(request, ResponseCode.ISSUER_UNAVAILABLE, null, null);
+    record(acquirer, issuerId, request, t, panHash, answer, AnsweredBy.SWITCH, issuerMs, startNs);
+    LOG.log(Level.INFO, "Wallet online part unanswered, declined 91 without stand-in [issuer={0}, stan={1}, cause={2}]",
+        issuerId, t.stan(), outcome.getClass().getSimpleName());
+    if (outcome == STAND_IN_TIMER) {
+      sent.thenAccept(late -> {
+        if (late instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response) {
+          record(acquirer, issuerId, request, t, panHash, response, AnsweredBy.ISSUER_LATE, elapsedMs(startNs), startNs);
+        }
+      });
     }
     return answer;
   }
@@ -347,7 +372,8 @@ public final class OnlineSwitch implements AutoCloseable {
     CardTransaction translated = new CardTransaction(t.pan(), t.processingCode(), t.amount(), t.transmittedAt(),
         t.stan(), t.localTime(), t.expiry(), t.posEntryMode(), t.panSequence(), t.acquirerId(), t.rrn(),
         t.terminalId(), t.merchantId(), zonePin, t.iccData());
-    return request instanceof FinancialRequest ? new FinancialRequest(translated) : new AuthorisationRequest(translated);
+    return request instanceof FinancialRequest financial ? new FinancialRequest(translated, financial.walletPart())
+        : new AuthorisationRequest(translated);
   }
 
   /** The advice does not carry the PIN block: the decision is taken, the issuer has nothing to verify. */

@@ -235,6 +235,35 @@ class OnlineSwitchTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void walletPart_issuerDown_declined91WithoutStandInOrAdvice_andForwardedWithField62WhenItIsUp(AlgorithmSuite suite)
+      throws Exception {
+    int issuerPort = OnlineFixture.freePort();
+    io.iotpay.protocol.iso8583.WalletPartData part = new io.iotpay.protocol.iso8583.WalletPartData(new byte[123]);
+    try (Database database = OnlineFixture.database(directory);
+        OnlineSwitch online = newSwitch(suite, database,
+            List.of(OnlineFixture.issuer(suite, ISSUER_A, 2, issuerPort, 2_000, LIMITS)));
+        Iso8583Client acquirer = OnlineFixture.acquirerClient(suite, online.port(ACQUIRER))) {
+      CardResponse down = answer(acquirer,
+          new FinancialRequest(OnlineFixture.transaction(CARD_A, 41, cny(1_000)), part));
+
+      assertThat(down.mti()).isEqualTo(Mti.FINANCIAL_RESPONSE);
+      assertThat(down.responseCode()).isEqualTo(ResponseCode.ISSUER_UNAVAILABLE);
+      assertThat(down.approvalCode()).isNull();
+      assertThat(online.pendingAdvices(ISSUER_A)).isZero();
+      assertThat(online.query("SELECT COUNT(*) FROM online_stip_approval")).containsExactly(List.of("0"));
+
+      try (OnlineFixture.FakeIssuer issuer = new OnlineFixture.FakeIssuer(suite, 2, issuerPort, "A")) {
+        CardResponse up = answer(acquirer,
+            new FinancialRequest(OnlineFixture.transaction(CARD_A, 42, cny(1_000)), part));
+        assertThat(up.responseCode()).isEqualTo(ResponseCode.APPROVED);
+        assertThat(issuer.received).hasSize(1);
+        assertThat(((FinancialRequest) issuer.received.get(0)).walletPart()).isEqualTo(part);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void issuerLate_standInAnswers_andTheLateDeclineIsAnExceptionNotASecondAnswer(AlgorithmSuite suite) throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (OnlineFixture.FakeIssuer a = new OnlineFixture.FakeIssuer(suite, 2, 0, "A");

@@ -178,13 +178,15 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
 
   /**
    * One terminal request (what the terminal server calls; usable in the same JVM too): 0100
-   * forwarded, 0200 with processing code 20xxxx recorded as a refund, 0400 queued as a reversal.
+   * forwarded, 0200 with processing code 20xxxx recorded as a refund, 0200 with field 62 relayed as a
+   * wallet online part, 0400 queued as a reversal.
    * Anything else is answered 12.
    */
   @Override
   public Iso8583Message handle(Iso8583Message request) {
     return switch (request) {
       case AuthorisationRequest a -> purchase(a);
+      case FinancialRequest f when f.isWalletPart() -> walletPart(f);
       case FinancialRequest f when f.transaction().processingCode().startsWith("20") -> refund(f);
       case ReversalRequest r when r.mti() == Mti.REVERSAL_REQUEST -> terminalReversal(r);
       default -> {
@@ -307,6 +309,35 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
     } finally {
       inFlight.remove(key, mine);
     }
+  }
+
+  /**
+   * A wallet online part pushed by a POS as the cardholder's agent (field 62): the terminal and its
+   * merchant are checked as for any purchase, then it is relayed to the switch with our field 32 and
+   * STAN and its answer relayed back. Nothing is stored and nothing reversed: the money moves at the
+   * issuer only, which answers a repeat of the same card-signed part without moving it twice, and the
+   * merchant is paid by the wallet issuer's clearing of the POS's day file (docs/wallet.md). No answer
+   * in time is answered 91, and the POS pushes the part again later.
+   */
+  private CardResponse walletPart(FinancialRequest request) {
+    CardTransaction t = request.transaction();
+    Optional<OnlineHostStore.MerchantRow> merchant = admit(t);
+    if (merchant.isEmpty()) {
+      return refusal(request);
+    }
+    if (!t.amount().currency().equals(config.currency()) || t.amount().amountMinor() == 0 || t.pinBlock() != null) {
+      refused.incrementAndGet();
+      return answer(request, ResponseCode.INVALID_AMOUNT, null);
+    }
+    forwarded.incrementAndGet();
+    Outcome outcome = switchClient.send(new FinancialRequest(forwarded(t, merchant.get(), null), request.walletPart()));
+    if (outcome instanceof Outcome.Answered answered && answered.response() instanceof CardResponse response
+        && response.mti() == Mti.FINANCIAL_RESPONSE) {
+      return CardResponse.answering(request, response.responseCode(), response.approvalCode(), null);
+    }
+    LOG.info("Wallet online part unanswered by the switch [terminal={}, stan={}, outcome={}]", t.terminalId(),
+        t.stan(), outcome.getClass().getSimpleName());
+    return answer(request, ResponseCode.ISSUER_UNAVAILABLE, null);
   }
 
   /** The terminal's DUKPT PIN block under the zone PIN key shared with the switch, or why not. */

@@ -304,6 +304,32 @@ class AcquirerHostTest {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void walletPart0200_blockedTerminalRefusedBeforeTheSwitch_elseRelayed_andACardIssuerNeverDebitsIt(AlgorithmSuite suite)
+      throws Exception {
+    try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
+      io.iotpay.protocol.iso8583.WalletPartData part = new io.iotpay.protocol.iso8583.WalletPartData(new byte[123]);
+      CardResponse relayed = w.send(new FinancialRequest(
+          w.transaction("000000", w.nextStan(), 1_000, "WALLET000001", null), part));
+
+      // Relayed to the switch and on to the card range's issuer, which is no wallet issuer: 12, nothing moved.
+      assertThat(relayed.mti()).isEqualTo(io.iotpay.protocol.iso8583.Mti.FINANCIAL_RESPONSE);
+      assertThat(relayed.responseCode()).isEqualTo(ResponseCode.INVALID_TRANSACTION);
+      assertThat(w.host.stats().forwarded()).isEqualTo(1);
+      assertThat(w.card().debitsPostedMinor()).isZero();
+      assertThat(w.card().debitsPendingMinor()).isZero();
+
+      w.registry.service().blockTerminal(new io.iotpay.acquirer.pos.merchant.TerminalId(w.terminalId), "alice",
+          "lost device");
+      CardResponse blocked = w.send(new FinancialRequest(
+          w.transaction("000000", w.nextStan(), 1_000, "WALLET000002", null), part));
+      assertThat(blocked.responseCode()).isEqualTo(ResponseCode.NOT_PERMITTED_TO_TERMINAL);
+      assertThat(w.host.stats().forwarded()).isEqualTo(1);
+      w.assertBooksBalance();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void posKernelsAuthoriser_isApproved_thenReversesIt(AlgorithmSuite suite) throws Exception {
     try (OnlineWorld w = OnlineWorld.onSqlite(suite, dir)) {
       CardTransaction chip = w.purchase(1, 1_200, 1, false); // only its genuine field 55 is used

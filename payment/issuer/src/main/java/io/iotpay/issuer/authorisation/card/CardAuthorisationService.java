@@ -254,6 +254,10 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     if (request instanceof AuthorisationRequest r) {
       return authoriseInGroup(r);
     }
+    if (request instanceof FinancialRequest r && r.isWalletPart()) {
+      // A wallet online part is the wallet issuer's (WalletOnlineParts): never a card purchase here.
+      return CardResponse.answering(r, ResponseCode.INVALID_TRANSACTION, null, null);
+    }
     lock.lock();
     try {
       return switch (request) {

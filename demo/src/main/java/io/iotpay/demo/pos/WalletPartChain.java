@@ -1,0 +1,212 @@
+package io.iotpay.demo.pos;
+
+import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.money.CurrencyUnit;
+import io.iotpay.foundation.money.Money;
+import io.iotpay.foundation.store.Database;
+import io.iotpay.foundation.time.BusinessClock;
+import io.iotpay.issuer.wallet.WalletPartIsoIssuer;
+import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.iso8583.Iso8583Client;
+import io.iotpay.protocol.iso8583.Iso8583Server;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
+import io.iotpay.protocol.iso8583.WalletPartData;
+import io.iotpay.protocol.iso8583.ZoneKeys;
+import io.iotpay.protocol.transit.CardRange;
+import io.iotpay.switching.online.AcquirerEndpoint;
+import io.iotpay.switching.online.IssuerEndpoint;
+import io.iotpay.switching.online.OnlineSwitch;
+import io.iotpay.switching.online.OnlineSwitchConfig;
+import io.iotpay.switching.online.StandInLimits;
+import io.iotpay.switching.online.StoreKeys;
+import io.iotpay.terminal.wallet.Iso8583OnlinePartGateway;
+import io.iotpay.terminal.wallet.OnlinePartGateway;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The wallet's online parts through the card scheme's online parties, in one process over loopback
+ * TCP with MACs: each wallet POS is an enrolled terminal of the {@link AcquirerNode} (a
+ * {@link DropProxy} between them to lose answers), the {@link OnlineSwitch} routes the wallet range
+ * ({@link WalletPartData#RANGE_PREFIX}) to the wallet issuer, whose {@link Iso8583Server} answers with
+ * {@link WalletPartIsoIssuer}. The issuer can be stopped and started again on its port.
+ */
+public final class WalletPartChain implements AutoCloseable {
+  /** The wallet issuer's party id at the switch. */
+  public static final PartyId ISSUER = PartyId.of("WISS");
+  private static final int FIRST_PORT_MIN = 20_000;
+  private static final int FIRST_PORT_SPAN = 10_000;
+  private static final int FIRST_PORT_TRIES = 64;
+  private static final long RELISTEN_WAIT_MS = 10_000;
+  private static final long RELISTEN_PAUSE_MS = 50;
+  /** Stand-in limits the switch's config requires; a wallet part is never stood in for, whatever they are. */
+  private static final StandInLimits LIMITS = new StandInLimits(Money.ofMinor(0, CurrencyUnit.CNY),
+      Money.ofMinor(0, CurrencyUnit.CNY), Money.ofMinor(0, CurrencyUnit.CNY));
+
+  /**
+   * A wallet POS's wait on the acquirer: longer than the acquirer's own wait on the switch
+   * ({@link Links#ACQUIRER_TO_SWITCH_TIMEOUT_MS}), so an unanswered part comes back as 91 rather than
+   * a timeout; shorter than a card terminal's, since a part that gets no answer simply waits for the
+   * next push.
+   */
+  static final long TERMINAL_TIMEOUT_MS = 5_000;
+
+  private final Iso8583Wire wire = Iso8583Wire.load();
+  private final WalletPartIsoIssuer issuer;
+  private final ZoneKeys issuerLink;
+  private final Database switchDb;
+  private final OnlineSwitch online;
+  private final AcquirerNode acquirer;
+  private final List<DropProxy> proxies = new ArrayList<>();
+  private final List<Iso8583Client> clients = new ArrayList<>();
+  private final List<OnlinePartGateway> gateways = new ArrayList<>();
+  private Iso8583Server issuerServer;
+  private int issuerPort;
+
+  /**
+   * @param terminals how many POSes: one enrolled terminal (and merchant) each
+   * @param issuerSuite the suite of the switch–issuer link's MACs
+   */
+  public WalletPartChain(Path dir, BusinessClock clock, int terminals, WalletPartIsoIssuer issuer,
+      AlgorithmSuite issuerSuite) {
+    this.issuer = issuer;
+    this.issuerLink = Links.zoneKeys(issuerSuite);
+    startIssuer();
+    ZoneKeys acquirerLink = Links.zoneKeys(AlgorithmSuite.NATIONAL);
+    OnlineSwitchConfig config = OnlineSwitchConfig.defaults(
+        List.of(new AcquirerEndpoint(AcquirerNode.ID, Links.loopback(0),
+            Links.settings("49990000", "SWITCH01", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), acquirerLink)),
+        List.of(new IssuerEndpoint(ISSUER, Links.loopback(issuerPort),
+            Links.settings("49990000", "SWITCH01", Links.SWITCH_TO_ISSUER_TIMEOUT_MS), issuerLink,
+            Links.STAND_IN_AFTER_MS, LIMITS)),
+        List.of(new CardRange(WalletPartData.RANGE_PREFIX, ISSUER)),
+        new StoreKeys(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey(), Links.randomKey()));
+    try {
+      java.nio.file.Files.createDirectories(dir.resolve("acquirer"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    this.switchDb = Database.open("jdbc:sqlite:" + dir.resolve("switch.db"), 4);
+    try {
+      this.online = new OnlineSwitch(config, switchDb, wire).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("switch cannot listen", e);
+    }
+    this.acquirer = new AcquirerNode(dir.resolve("acquirer"), clock, online.port(AcquirerNode.ID), acquirerLink,
+        terminals, new PinKeys(AlgorithmSuite.NATIONAL));
+    for (AcquirerNode.Merchant merchant : acquirer.merchants) {
+      openTerminal(merchant.terminalId(), clock);
+    }
+  }
+
+  private void openTerminal(String terminalId, BusinessClock clock) {
+    try {
+      DropProxy proxy = new DropProxy(acquirer.terminalPort());
+      proxies.add(proxy);
+      Iso8583Client client = new Iso8583Client(Links.loopback(proxy.port()),
+          Links.settings(AcquirerNode.INSTITUTION, terminalId, TERMINAL_TIMEOUT_MS),
+          acquirer.terminalLink, wire);
+      clients.add(client);
+      gateways.add(new Iso8583OnlinePartGateway(client, AcquirerNode.INSTITUTION, terminalId, "WALLETPOS000000",
+          clock.asJavaClock()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("terminal link cannot open", e);
+    }
+  }
+
+  /** The gateway of terminal {@code index} (0-based, in the order the POSes were opened). */
+  public OnlinePartGateway gateway(int index) {
+    return gateways.get(index);
+  }
+
+  public int terminals() {
+    return gateways.size();
+  }
+
+  /**
+   * The next answer the acquirer sends terminal {@code index} is lost on the way (the terminal signs
+   * on first, so the lost frame is an answer to a wallet part, not the sign-on's).
+   */
+  public void loseNextAnswer(int index) {
+    try {
+      clients.get(index).connect();
+    } catch (IOException e) {
+      throw new UncheckedIOException("terminal " + index + " cannot sign on", e);
+    }
+    proxies.get(index).dropNextResponse();
+  }
+
+  /** Answers lost on the way to terminal {@code index}. */
+  public long answersLost(int index) {
+    return proxies.get(index).dropped();
+  }
+
+  /** Answers lost on the way to every terminal. */
+  public long answersLost() {
+    return proxies.stream().mapToLong(DropProxy::dropped).sum();
+  }
+
+  /** The wallet issuer's process goes away: the switch declines wallet parts 91 until {@link #startIssuer()}. */
+  public void stopIssuer() {
+    issuerServer.close();
+  }
+
+  /** The wallet issuer listens (again, on its port). */
+  public void startIssuer() {
+    if (issuerPort == 0) {
+      UncheckedIOException last = null;
+      for (int i = 0; i < FIRST_PORT_TRIES && issuerPort == 0; i++) {
+        try {
+          listen(FIRST_PORT_MIN + ThreadLocalRandom.current().nextInt(FIRST_PORT_SPAN));
+        } catch (UncheckedIOException e) {
+          last = e;
+        }
+      }
+      if (issuerPort == 0) {
+        throw last;
+      }
+      return;
+    }
+    long deadline = System.nanoTime() + RELISTEN_WAIT_MS * 1_000_000L;
+    while (true) {
+      try {
+        listen(issuerPort);
+        return;
+      } catch (UncheckedIOException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        LockSupport.parkNanos(RELISTEN_PAUSE_MS * 1_000_000L);
+      }
+    }
+  }
+
+  private void listen(int port) {
+    try {
+      issuerServer = new Iso8583Server(Links.settings("49990000", "WISS0001", Links.SWITCH_TO_ISSUER_TIMEOUT_MS),
+          issuerLink, issuer::handle, wire).start(Links.loopback(port));
+      issuerPort = issuerServer.port();
+    } catch (IOException e) {
+      throw new UncheckedIOException("wallet issuer cannot listen on port " + port, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(Iso8583Client::close);
+    for (DropProxy proxy : proxies) {
+      proxy.close();
+    }
+    acquirer.close();
+    online.close();
+    if (issuerServer != null) {
+      issuerServer.close();
+    }
+    switchDb.close();
+  }
+}
