@@ -64,8 +64,8 @@ class BenchReaderCommandTest {
     String reader = vpcdReader();
     PosCard card = PosTapBench.benchCard(suite);
     try (VpcdBridge bridge = insert(command -> card.channel().transmit(command), card::reinsert)) {
-      CliRun run = CliRun.of("bench", "pos-tap", "--reader", reader, "--suite", suite.name(), "--taps", "20",
-          "--warmup", "2");
+      CliRun run = CliRun.of("bench", "pos-tap", "--reader", reader, "--suite", suite.name(), "--taps", "5",
+          "--warmup", "1");
       System.out.print(run.out());
       assertThat(run.exitCode()).as(run.err()).isZero();
       // The bench throws unless every tap is approved online by the loopback issuer (ARQC and ARPC verified).
@@ -81,7 +81,7 @@ class BenchReaderCommandTest {
     String reader = vpcdReader();
     CardChannel card = TapBench.benchCard(suite);
     try (VpcdBridge bridge = insert(card, () -> { })) {
-      CliRun run = CliRun.of("bench", "tap", "--reader", reader, "--suite", suite.name(), "--journeys", "10",
+      CliRun run = CliRun.of("bench", "tap", "--reader", reader, "--suite", suite.name(), "--journeys", "4",
           "--warmup", "1");
       assertThat(run.exitCode()).as(run.err()).isZero();
       // The bench throws unless every tap opens the gate.
