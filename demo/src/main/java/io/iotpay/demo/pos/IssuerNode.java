@@ -31,8 +31,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One issuer: its database (ledger, audit log, the card host's tables) in its own file, its key
@@ -42,13 +40,6 @@ import java.util.concurrent.locks.LockSupport;
  * can be told to answer the next 0100 late (after the switch's stand-in timer).
  */
 final class IssuerNode implements AutoCloseable {
-  /** The first listen's ports: 20000..29999, below the ephemeral range; tried at random up to 64 times. */
-  private static final int FIRST_PORT_MIN = 20_000;
-  private static final int FIRST_PORT_SPAN = 10_000;
-  private static final int FIRST_PORT_TRIES = 64;
-  /** How long a restart tries its old port, and the pause between tries. */
-  private static final long RELISTEN_WAIT_MS = 10_000;
-  private static final long RELISTEN_PAUSE_MS = 50;
   static final long FUNDING = 1;
   static final long SETTLEMENT = 2;
   static final long STAND_IN = 3;
@@ -100,40 +91,9 @@ final class IssuerNode implements AutoCloseable {
         Account.of(STAND_IN, 1, CurrencyUnit.CNY), Account.of(SCHEME_OUT, 1, CurrencyUnit.CNY)));
   }
 
-  /**
-   * Listens: the first time on a free port below Linux's ephemeral range (32768–60999), then on
-   * the same port after a {@link #stop()}. A port from the ephemeral range could be handed to an
-   * outgoing connection of this process while the issuer is down, and the issuer could then not
-   * come back on it.
-   */
+  /** Listens: the first time on a free port, then on the same port after a {@link #stop()} ({@link Links#listenRestartable}). */
   IssuerNode start() {
-    if (port != 0) {
-      return listenAgain();
-    }
-    UncheckedIOException last = null;
-    for (int i = 0; i < FIRST_PORT_TRIES; i++) {
-      try {
-        return listen(FIRST_PORT_MIN + ThreadLocalRandom.current().nextInt(FIRST_PORT_SPAN));
-      } catch (UncheckedIOException e) {
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  /** The same port again, tried until {@link #RELISTEN_WAIT_MS} pass: a closed socket's port may take a moment to free. */
-  private IssuerNode listenAgain() {
-    long deadline = System.nanoTime() + RELISTEN_WAIT_MS * 1_000_000L;
-    while (true) {
-      try {
-        return listen(port);
-      } catch (UncheckedIOException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        LockSupport.parkNanos(RELISTEN_PAUSE_MS * 1_000_000L);
-      }
-    }
+    return Links.listenRestartable(port, this::listen);
   }
 
   private IssuerNode listen(int at) {

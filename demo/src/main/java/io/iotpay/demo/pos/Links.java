@@ -4,9 +4,13 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.iso8583.ZoneKeys;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /**
  * The demo's ISO 8583 links: fresh zone keys per link, loopback addresses, the timeouts of each hop
@@ -15,6 +19,13 @@ import java.security.SecureRandom;
  */
 final class Links {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** A restartable server's first ports: 20000..29999, below the ephemeral range; tried at random up to 64 times. */
+  private static final int FIRST_PORT_MIN = 20_000;
+  private static final int FIRST_PORT_SPAN = 10_000;
+  private static final int FIRST_PORT_TRIES = 64;
+  /** How long a restart tries its old port, and the pause between tries. */
+  private static final long RELISTEN_WAIT_MS = 10_000;
+  private static final long RELISTEN_PAUSE_MS = 50;
   /** The switch answers in stand-in when the issuer has not answered within this. */
   static final long STAND_IN_AFTER_MS = 1_000;
   /** The switch's own wait on an issuer request (longer than the stand-in timer). */
@@ -44,5 +55,38 @@ final class Links {
 
   static InetSocketAddress loopback(int port) {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /**
+   * Listens with {@code listenOn} (which throws {@link UncheckedIOException} when the port is taken)
+   * for a server that is stopped and started again (a party "down"): the first time
+   * ({@code previousPort} 0) on a free port below Linux's ephemeral range (32768–60999), then on
+   * {@code previousPort}, tried until {@link #RELISTEN_WAIT_MS} pass, since a closed socket's port
+   * may take a moment to free. A port from the ephemeral range could be handed to an outgoing
+   * connection of this process while the server is down, and it could then not come back on it.
+   */
+  static <T> T listenRestartable(int previousPort, IntFunction<T> listenOn) {
+    if (previousPort == 0) {
+      UncheckedIOException last = null;
+      for (int i = 0; i < FIRST_PORT_TRIES; i++) {
+        try {
+          return listenOn.apply(FIRST_PORT_MIN + ThreadLocalRandom.current().nextInt(FIRST_PORT_SPAN));
+        } catch (UncheckedIOException e) {
+          last = e;
+        }
+      }
+      throw last;
+    }
+    long deadline = System.nanoTime() + RELISTEN_WAIT_MS * 1_000_000L;
+    while (true) {
+      try {
+        return listenOn.apply(previousPort);
+      } catch (UncheckedIOException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        LockSupport.parkNanos(RELISTEN_PAUSE_MS * 1_000_000L);
+      }
+    }
   }
 }

@@ -26,8 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The wallet's online parts through the card scheme's online parties, in one process over loopback
@@ -39,11 +37,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class WalletPartChain implements AutoCloseable {
   /** The wallet issuer's party id at the switch. */
   public static final PartyId ISSUER = PartyId.of("WISS");
-  private static final int FIRST_PORT_MIN = 20_000;
-  private static final int FIRST_PORT_SPAN = 10_000;
-  private static final int FIRST_PORT_TRIES = 64;
-  private static final long RELISTEN_WAIT_MS = 10_000;
-  private static final long RELISTEN_PAUSE_MS = 50;
   /** Stand-in limits the switch's config requires; a wallet part is never stood in for, whatever they are. */
   private static final StandInLimits LIMITS = new StandInLimits(Money.ofMinor(0, CurrencyUnit.CNY),
       Money.ofMinor(0, CurrencyUnit.CNY), Money.ofMinor(0, CurrencyUnit.CNY));
@@ -158,39 +151,15 @@ public final class WalletPartChain implements AutoCloseable {
 
   /** The wallet issuer listens (again, on its port). */
   public void startIssuer() {
-    if (issuerPort == 0) {
-      UncheckedIOException last = null;
-      for (int i = 0; i < FIRST_PORT_TRIES && issuerPort == 0; i++) {
-        try {
-          listen(FIRST_PORT_MIN + ThreadLocalRandom.current().nextInt(FIRST_PORT_SPAN));
-        } catch (UncheckedIOException e) {
-          last = e;
-        }
-      }
-      if (issuerPort == 0) {
-        throw last;
-      }
-      return;
-    }
-    long deadline = System.nanoTime() + RELISTEN_WAIT_MS * 1_000_000L;
-    while (true) {
-      try {
-        listen(issuerPort);
-        return;
-      } catch (UncheckedIOException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        LockSupport.parkNanos(RELISTEN_PAUSE_MS * 1_000_000L);
-      }
-    }
+    Links.listenRestartable(issuerPort, this::listen);
   }
 
-  private void listen(int port) {
+  private Iso8583Server listen(int port) {
     try {
       issuerServer = new Iso8583Server(Links.settings("49990000", "WISS0001", Links.SWITCH_TO_ISSUER_TIMEOUT_MS),
           issuerLink, issuer::handle, wire).start(Links.loopback(port));
       issuerPort = issuerServer.port();
+      return issuerServer;
     } catch (IOException e) {
       throw new UncheckedIOException("wallet issuer cannot listen on port " + port, e);
     }
