@@ -100,16 +100,7 @@ class FileFormatProperties {
     List<TransitRecord> records = Records.random(seed, count);
     byte[] file = TransitFileTest.write(records);
     int at = Math.floorMod(position, file.length);
-    byte[] mutated = switch (mutation) {
-      case 0 -> {
-        byte[] copy = file.clone();
-        copy[at] = value;
-        yield copy;
-      }
-      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
-      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
-      default -> Arrays.copyOf(file, at);
-    };
+    byte[] mutated = mutate(file, mutation, at, value);
     try {
       List<TransitRecord> read = TransitFileTest.read(mutated);
       // only a change the format does not see (e.g. the checksum's hex in lower case) may pass
@@ -142,16 +133,7 @@ class FileFormatProperties {
     String text = new String(file, java.nio.charset.StandardCharsets.US_ASCII);
     int start = text.indexOf('\n') + 1;
     int at = start + Math.floorMod(position, text.indexOf('\n', start) - start);
-    byte[] mutated = switch (mutation) {
-      case 0 -> {
-        byte[] copy = file.clone();
-        copy[at] = value;
-        yield copy;
-      }
-      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
-      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
-      default -> Arrays.copyOf(file, at);
-    };
+    byte[] mutated = mutate(file, mutation, at, value);
     try {
       if (list) {
         WalletListFile.Rating read = WalletListFile.read(new ByteArrayInputStream(mutated), LIMITS).ratings().get(0);
@@ -211,6 +193,20 @@ class FileFormatProperties {
     } catch (ProtocolException refused) {
       return refused.getMessage();
     }
+  }
+
+  /** Mutation 0: the byte at {@code at} replaced by {@code value}; 1: removed; 2: duplicated; else the file cut there. */
+  static byte[] mutate(byte[] file, int mutation, int at, byte value) {
+    return switch (mutation) {
+      case 0 -> {
+        byte[] copy = file.clone();
+        copy[at] = value;
+        yield copy;
+      }
+      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
+      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
+      default -> Arrays.copyOf(file, at);
+    };
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
