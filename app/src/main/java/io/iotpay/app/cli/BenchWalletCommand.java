@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code iotpay bench wallet} (docs/bench-wallet.md): the offline purchase's APDUs, bytes, modelled
- * air and card time and POS CPU, both suites; then the issuer's day end of many POSes. Exits 1 when
+ * air and card time and POS CPU, both suites, plain and with a rating written at the same tap; then
+ * the issuer's day end of many POSes. Exits 1 when
  * a purchase needs more APDUs than the design bound or a day end leaves a debit uncleared.
  */
 @Command(
@@ -59,7 +60,7 @@ public final class BenchWalletCommand implements Callable<Integer> {
     boolean ok = true;
     try {
       out.println("wallet offline purchase (per tap; card time modelled: sign 60 ms, verify 85 ms, Infineon OPTIGA Trust Charge;"
-          + " TAC 10.3 ms 3DES / 10.2 ms AES standing in for SM4, JCAlgTest JCOP4)");
+          + " TAC and each rating MAC 10.3 ms 3DES / 10.2 ms AES standing in for SM4, JCAlgTest JCOP4)");
       for (AlgorithmSuite s : AlgorithmSuite.values()) {
         double[] cpu = new double[runs];
         PurchaseFigures.Result r = null;
@@ -73,6 +74,13 @@ public final class BenchWalletCommand implements Callable<Integer> {
             + " PSAM after the tap %.0f ms, POS CPU median %.2f ms (median of %d runs x %d)%n", s, r.apdus(), r.bytes(),
             r.airMs(), r.cardMs(), r.inFieldMs(), r.psamAfterMs(), cpu[runs / 2], runs, purchases);
         r.exchanges().forEach(line -> out.println("      " + line));
+        PurchaseFigures.Result rated = PurchaseFigures.run(s, purchases, java.nio.file.Files.createDirectories(
+            dir.resolve("tap-rated-" + s)), true);
+        ok &= rated.apdus() <= io.iotpay.terminal.wallet.WalletKernel.WALLET_APDUS_MAX;
+        out.printf("  %-13s with a rating written: APDUs %d, bytes %d, air %.1f ms, card %.0f ms, in the field %.0f ms"
+            + " (target 400), POS CPU median %.2f ms (1 run x %d)%n", s, rated.apdus(), rated.bytes(), rated.airMs(),
+            rated.cardMs(), rated.inFieldMs(), rated.posCpuMedianMs(), purchases);
+        rated.exchanges().stream().filter(line -> line.startsWith("INS 5C")).forEach(line -> out.println("      " + line));
         out.flush();
       }
       for (AlgorithmSuite s : suite == null ? AlgorithmSuite.values() : new AlgorithmSuite[] {suite}) {

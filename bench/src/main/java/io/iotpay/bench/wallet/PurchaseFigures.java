@@ -7,6 +7,7 @@ import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.terminal.wallet.OutcomeList;
+import io.iotpay.terminal.wallet.RatingConfirmationLog;
 import io.iotpay.terminal.wallet.RatingSplitPolicy;
 import io.iotpay.terminal.wallet.WalletJournal;
 import io.iotpay.terminal.wallet.WalletKernel;
@@ -17,12 +18,14 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The offline purchase measured on the real applets in jCardSim (docs/bench-wallet.md §1): wallet
  * APDUs and bytes per tap, air time from {@link AirTimeModel} (ISO 14443-A 106 kbit/s), card time
- * modelled from a published secure-element figure, and the POS's CPU per purchase with the
- * simulators' own CPU taken out.
+ * modelled from a published secure-element figure (the TAC and the rating MACs from JCAlgTest's),
+ * and the POS's CPU per purchase with the simulators' own CPU taken out; plain taps, or taps that
+ * also write a rating.
  */
 public final class PurchaseFigures {
   /**
@@ -38,22 +41,55 @@ public final class PurchaseFigures {
   public record Result(AlgorithmSuite suite, int apdus, int bytes, double airMs, double cardMs, double inFieldMs,
       double psamAfterMs, double posCpuMedianMs, List<String> exchanges) {}
 
+  private static final byte[] CARD_ID = {0x62, 0x10, 0, 0, 0, 0, 0, 1};
+
   private PurchaseFigures() {}
+
+  /**
+   * WRITE RATING's card time: the issuer's MAC checked and the confirmation MACed, each a session key +
+   * MAC init + MAC sign as the TAC ({@link CardTimeModel#generateAcMs}).
+   */
+  static final int RATING_MACS = 2;
 
   /** {@code purchases} purchases on one card at one POS; figures of the last tap, CPU median of all. */
   public static Result run(AlgorithmSuite suite, int purchases, Path dir) {
+    return run(suite, purchases, dir, false);
+  }
+
+  /**
+   * As {@link #run(AlgorithmSuite, int, Path)}; with {@code rating} every tap also writes a new
+   * night's rating (WRITE RATING before DEBIT, its confirmation logged with fsync), the rating MACed
+   * before the tap, outside what is measured.
+   */
+  public static Result run(AlgorithmSuite suite, int purchases, Path dir, boolean rating) {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     WalletIssuance issuance = new WalletIssuance(suite, new SecureRandom());
-    SimulatedCard wallet = issuance.newWallet(new byte[] {0x62, 0x10, 0, 0, 0, 0, 0, 1},
+    SimulatedCard wallet = issuance.newWallet(CARD_ID,
         new WalletIssuance.Limits(5_000, 2_000_000, 0, 100, 3), new byte[1][]);
     SimulatedCard psamCard = issuance.newPsam(new byte[] {0x50, 0, 0, 0, 0, 0, 0, 1});
     Metered psam = new Metered(psamCard.tap());
-    try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"))) {
-      WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), OutcomeList.empty());
+    OutcomeList.SignedRating[] listed = new OutcomeList.SignedRating[1];
+    OutcomeList list = new OutcomeList() {
+      @Override
+      public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<SignedRating> rating(byte[] cardId) {
+        return Optional.ofNullable(listed[0]);
+      }
+    };
+    try (WalletJournal journal = WalletJournal.open(dir.resolve(suite + ".journal"));
+        RatingConfirmationLog confirmations = RatingConfirmationLog.open(dir.resolve(suite + ".ratings"))) {
+      WalletKernel kernel = new WalletKernel(psam, journal, new RatingSplitPolicy(2), list, confirmations);
       kernel.load(wallet.tap(), 1_000_000, issuance::signLoad);
       long[] posCpuNs = new long[purchases];
       Metered last = null;
       for (int i = 0; i < purchases; i++) {
+        if (rating) {
+          listed[0] = issuance.macRating(CARD_ID, 20_000 + i, 4, 10_000, 0x0F);
+        }
         Metered card = new Metered(wallet.tap());
         psam.insideCpuNs = 0;
         long start = cpu.getCurrentThreadCpuTime();
@@ -77,7 +113,9 @@ public final class PurchaseFigures {
       }
       // Wallet DEBIT: POS certificate, PSAM signature, card signs, and the TAC (the transit formula: session
       // key + MAC, bench.pos.CardTimeModel from JCAlgTest's JCOP4 figures; AES-128 stands in for SM4).
-      double cardMs = 2 * SE_VERIFY_MS + SE_SIGN_MS + CardTimeModel.of(suite).generateAcMs();
+      long ratingWrites = last.exchanges.stream().filter(e -> e[0] == 0x5C).count();
+      double cardMs = 2 * SE_VERIFY_MS + SE_SIGN_MS + CardTimeModel.of(suite).generateAcMs()
+          + ratingWrites * RATING_MACS * CardTimeModel.of(suite).generateAcMs();
       double psamInField = SE_SIGN_MS; // PSAM AUTHENTICATE while the card waits
       Arrays.sort(posCpuNs);
       return new Result(suite, last.exchanges.size(), bytes, airMs, cardMs, airMs + cardMs + psamInField,

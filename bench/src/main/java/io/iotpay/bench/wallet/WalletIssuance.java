@@ -6,6 +6,7 @@ import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.WalletRatingMac;
 import io.iotpay.terminal.wallet.OutcomeList;
 import io.iotpay.terminal.wallet.WalletApdus;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.security.SecureRandom;
  * The scheme and the wallet issuer of one suite: their key pairs, and the personalisation of real
  * wallet and PSAM applets as docs/wallet-apdus.md §7 describes (install, GET PUBLIC KEY, the
  * certificate, the trusted keys, the TAC key derived from the issuer's wallet IMK, END
- * PERSONALISATION). It signs loads and outcomes as the issuer.
+ * PERSONALISATION). It signs loads and outcomes, and MACs ratings, as the issuer.
  */
 public final class WalletIssuance {
   /** ISO 4217 numeric of the demo's currency (CNY). */
@@ -119,6 +120,19 @@ public final class WalletIssuance {
         .putInt((int) pendingMinor).put((byte) outcome).array();
     return new OutcomeList.SignedOutcome(pendingCounter, outcome, suite.signature().sign(issuerKeys.getPrivate(),
         input));
+  }
+
+  /**
+   * The issuer's rating for the card's list (docs/wallet-apdus.md §3.8): the MAC over {@code 61 ‖ card
+   * id ‖ version ‖ band ‖ allowance ‖ kinds ‖ currency} under the card key derived from the wallet
+   * IMK, as the issuer's custody computes it ({@code WalletRatingMac}).
+   */
+  public OutcomeList.SignedRating macRating(byte[] cardId, long version, int band, long allowanceMinor, int kinds) {
+    byte[] input = ByteBuffer.allocate(WalletRatingMac.INPUT_BYTES).put(WalletRatingMac.TAG_RATING).put(cardId)
+        .putInt((int) version).put((byte) band).putInt((int) allowanceMinor).put((byte) kinds)
+        .putShort((short) CURRENCY).array();
+    return new OutcomeList.SignedRating(version, band, allowanceMinor, kinds,
+        WalletRatingMac.mac(suite, new SecretKeyBytes(tacKey(cardId)), input));
   }
 
   private static byte[] point(KeyPair keys) {

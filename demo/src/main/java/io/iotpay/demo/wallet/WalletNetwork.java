@@ -15,6 +15,7 @@ import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.issuer.wallet.WalletCard;
 import io.iotpay.issuer.wallet.WalletIssuerKeys;
 import io.iotpay.issuer.wallet.WalletOnlineParts;
+import io.iotpay.issuer.wallet.WalletRatingMacs;
 import io.iotpay.issuer.wallet.WalletRatings;
 import io.iotpay.terminal.wallet.RatingConfirmationLog;
 import io.iotpay.ledger.Account;
@@ -281,8 +282,7 @@ public final class WalletNetwork implements AutoCloseable {
     onlineParts = new WalletOnlineParts(books.database, books.ledger, WalletIssuance.CURRENCY,
         row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf);
     credit = new WalletCredit(books.database);
-    ratings = new WalletRatings(credit.store(), onlineParts, WalletIssuance.CURRENCY,
-        (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
+    ratings = new WalletRatings(credit.store(), onlineParts, WalletIssuance.CURRENCY, issuerKeys.ratingMacs(),
         credit::cardholderOf, clock::now);
     dayEnd = new WalletDayEnd(books.database, onlineParts, books.ledger, pki.enrol(ISSUER_PARTY, PartyRole.ISSUER),
         (suite, input) -> suite.signature().sign(issuance(suite).issuerKeys().getPrivate(), input),
@@ -312,6 +312,11 @@ public final class WalletNetwork implements AutoCloseable {
   /** The issuer's rating publication and confirmation check. */
   WalletRatings ratings() {
     return ratings;
+  }
+
+  /** The issuer's rating MACs through its custody (a test MACs a rating the credit system never stored). */
+  WalletRatingMacs ratingMacs() {
+    return issuerKeys.ratingMacs();
   }
 
   /** The issuer's credit system: cardholders, facts, the nightly run and its ratings. */

@@ -33,9 +33,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The nightly rating end to end (docs/wallet.md §5), both suites (cards, PSAMs, issuer keys and the
- * file PKI), the issuer's ratings in SQLite: scored at day end → signed into the list → written at
- * the card's next tap at another POS → the card's confirmation in that POS's day file → verified
- * and marked written. Confirmations the issuer cannot verify mark nothing; a forged list is refused.
+ * file PKI), the issuer's ratings in SQLite: scored at day end → MACed into the list inside the
+ * issuer's custody → written at the card's next tap at another POS → the card's confirmation MAC in
+ * that POS's day file → verified through the custody and marked written. Confirmations the issuer
+ * cannot verify (forged, altered, the issuer's own rating MAC or a TAC passed off as one) mark
+ * nothing; a forged list is refused.
  */
 class WalletRatingEndToEndTest {
   private static final WalletIssuance.Limits LIMITS = new WalletIssuance.Limits(5_000, 20_000, 3_000, 9, 3);
@@ -118,10 +120,10 @@ class WalletRatingEndToEndTest {
       network.endDay(Set.of());
       Rating issued = network.credit().store().rating(network.credit().cardholderOf(card.idHex()), day1).orElseThrow();
 
-      // A forged list: the R line's allowance raised after the issuer signed the file.
+      // A forged list: the R2 line's allowance raised after the issuer signed the file.
       Path list = dir.resolve("wallet-list-1.txt");
       String text = Files.readString(list, StandardCharsets.US_ASCII);
-      String rLine = text.lines().filter(l -> l.startsWith("R|")).findFirst().orElseThrow();
+      String rLine = text.lines().filter(l -> l.startsWith("R2|")).findFirst().orElseThrow();
       String[] f = rLine.split("\\|");
       f[4] = "2000000";
       Path forged = dir.resolve("forged-list.txt");
@@ -137,28 +139,36 @@ class WalletRatingEndToEndTest {
       WalletRatings ratings = network.ratings();
       CardholderId holder = network.credit().cardholderOf(card.idHex());
 
-      byte[] badSignature = genuine.cardSignature();
-      badSignature[badSignature.length - 1] ^= 1;
-      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.signedInput(), badSignature)))
-          .isEqualTo(WalletRatings.Confirmation.SIGNATURE_INVALID);
-      byte[] raised = genuine.signedInput(); // the POS reports a higher allowance than the card signed
+      byte[] badMac = genuine.cardMac();
+      badMac[badMac.length - 1] ^= 1;
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.input(), badMac)))
+          .isEqualTo(WalletRatings.Confirmation.MAC_INVALID);
+      byte[] raised = genuine.input(); // the POS reports a higher allowance than the card MACed
       ByteBuffer.wrap(raised, 14, 4).putInt(2_000_000);
-      assertThat(ratings.confirm(new WalletDayFile.Confirmation(raised, genuine.cardSignature())))
-          .isEqualTo(WalletRatings.Confirmation.SIGNATURE_INVALID);
-      byte[] otherCard = genuine.signedInput();
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(raised, genuine.cardMac())))
+          .isEqualTo(WalletRatings.Confirmation.MAC_INVALID);
+      // Key separation: the issuer's own MAC over the rating (from the list), and the card's TAC of a
+      // purchase, passed off as the card's confirmation.
+      byte[] issuerMac = canteen.outcomes().rating(card.cardId()).orElseThrow().issuerMac();
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.input(), issuerMac)))
+          .isEqualTo(WalletRatings.Confirmation.MAC_INVALID);
+      byte[] tac = canteen.journal().records().get(0).debit().tac();
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.input(), tac)))
+          .isEqualTo(WalletRatings.Confirmation.MAC_INVALID);
+      byte[] otherCard = genuine.input();
       System.arraycopy(WalletIds.card(99), 0, otherCard, 1, 8);
-      assertThat(ratings.confirm(new WalletDayFile.Confirmation(otherCard, genuine.cardSignature())))
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(otherCard, genuine.cardMac())))
           .isEqualTo(WalletRatings.Confirmation.UNKNOWN_CARD);
       assertThat(network.credit().store().written(holder, day1)).isFalse();
 
-      // A rating signed with the issuer's key but never stored by its credit system: the card takes
-      // it (the key is the card's only judge) and confirms it, and the issuer refuses to count it.
+      // A rating MACed by the issuer's custody but never stored by its credit system: the card takes
+      // it (the MAC is the card's only judge) and confirms it, and the issuer refuses to count it.
       long version = day1.toEpochDay() + 30;
       byte[] rogueInput = ByteBuffer.allocate(21).put((byte) 0x61).put(card.cardId()).putInt((int) version)
           .put((byte) 5).putInt(20_000).put((byte) 0x1F).putShort((short) WalletIssuance.CURRENCY).array();
-      byte[] signature = suite.signature().sign(network.issuance(suite).issuerKeys().getPrivate(), rogueInput);
-      byte[] command = ByteBuffer.allocate(18 + signature.length).put(card.cardId()).putInt((int) version)
-          .put((byte) 5).putInt(20_000).put((byte) 0x1F).put(signature).array();
+      byte[] mac = network.ratingMacs().mac(suite, rogueInput);
+      byte[] command = ByteBuffer.allocate(18 + mac.length).put(card.cardId()).putInt((int) version)
+          .put((byte) 5).putInt(20_000).put((byte) 0x1F).put(mac).array();
       var channel = card.card().tap();
       channel.transmit(WalletApdus.select(WalletApdus.WALLET_AID));
       byte[] answer = channel.transmit(new CommandApdu(0x80, 0x5C, 0, 0, command, 256)).data();
@@ -168,9 +178,9 @@ class WalletRatingEndToEndTest {
           java.util.Arrays.copyOfRange(answer, 10, answer.length)))).isEqualTo(WalletRatings.Confirmation.NOT_ISSUED);
 
       assertThat(network.credit().store().written(holder, day1)).isFalse();
-      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.signedInput(), genuine.cardSignature())))
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.input(), genuine.cardMac())))
           .isEqualTo(WalletRatings.Confirmation.MARKED_WRITTEN);
-      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.signedInput(), genuine.cardSignature())))
+      assertThat(ratings.confirm(new WalletDayFile.Confirmation(genuine.input(), genuine.cardMac())))
           .isEqualTo(WalletRatings.Confirmation.REPEAT);
       assertThat(network.credit().store().written(holder, day1)).isTrue();
       assertThat(issued.businessDate()).isEqualTo(day1);

@@ -6,6 +6,7 @@ import io.iotpay.foundation.crypto.EmvCryptograms;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.PinBlock;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.WalletRatingMac;
 import io.iotpay.foundation.custody.KeyCustodyException.Reason;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -364,6 +365,36 @@ abstract class CustodyCore implements KeyCustody {
       byte[] expected = withWalletCardKey(imk, cardId, cardKey -> tacFormula.tac(suite, cardKey, atc, input));
       return tac != null && MessageDigest.isEqual(expected, tac);
     });
+  }
+
+  @Override
+  public byte[] walletRatingMac(KeyRef issuerMasterKey, byte[] ratingInput) {
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.GENERATE_CARD_MAC);
+      byte[] cardId = walletRatingCardId(ratingInput, WalletRatingMac.TAG_RATING);
+      return withWalletCardKey(imk, cardId, cardKey -> WalletRatingMac.mac(issuerMasterKey.suite(), cardKey,
+          ratingInput));
+    });
+  }
+
+  @Override
+  public boolean verifyWalletRatingConfirmation(KeyRef issuerMasterKey, byte[] confirmationInput, byte[] mac) {
+    return reading(() -> {
+      Slot imk = use(issuerMasterKey, KeyOperation.VERIFY_CARD_CRYPTOGRAM);
+      byte[] cardId = walletRatingCardId(confirmationInput, WalletRatingMac.TAG_CONFIRMATION);
+      byte[] expected = withWalletCardKey(imk, cardId, cardKey -> WalletRatingMac.mac(issuerMasterKey.suite(), cardKey,
+          confirmationInput));
+      return mac != null && MessageDigest.isEqual(expected, mac);
+    });
+  }
+
+  /** The card id of a 21-byte rating input with {@code tag}; else BAD_INPUT. */
+  private static byte[] walletRatingCardId(byte[] input, byte tag) {
+    if (input == null || input.length != WalletRatingMac.INPUT_BYTES || input[0] != tag) {
+      throw new KeyCustodyException(Reason.BAD_INPUT, "wallet rating MAC: expected a 21-byte input with tag "
+          + Integer.toHexString(tag));
+    }
+    return WalletRatingMac.cardId(input);
   }
 
   // ---- signatures, MACs ----

@@ -82,6 +82,25 @@ public interface KeyCustody extends AutoCloseable {
    */
   boolean verifyWalletTac(KeyRef issuerMasterKey, byte[] cardId, int atc, byte[] input, byte[] tac);
 
+  /**
+   * The issuer's MAC over a wallet card's rating (docs/wallet-apdus.md §3.8, {@code
+   * WalletRatingMac}): under the card key derived from the IMK over the card id the input names,
+   * with the issuer-to-card session key. Only a rating input (tag 61) is MACed, so nothing this
+   * operation returns can pass as the card's confirmation (tag 71, the other session key) or a TAC.
+   *
+   * @throws KeyCustodyException BAD_INPUT when the input is not a 21-byte rating input with tag 61
+   */
+  byte[] walletRatingMac(KeyRef issuerMasterKey, byte[] ratingInput);
+
+  /**
+   * True when {@code mac} is the card's confirmation MAC over {@code confirmationInput} (tag 71,
+   * the card-to-issuer session key of the card key derived over the card id the input names);
+   * compared in constant time.
+   *
+   * @throws KeyCustodyException BAD_INPUT when the input is not a 21-byte confirmation input with tag 71
+   */
+  boolean verifyWalletRatingConfirmation(KeyRef issuerMasterKey, byte[] confirmationInput, byte[] mac);
+
   /** A signature of {@code data} (ECDSA P-256 with SHA-256, or SM2 with SM3), DER encoded. */
   byte[] sign(KeyRef signingKey, byte[] data);
 

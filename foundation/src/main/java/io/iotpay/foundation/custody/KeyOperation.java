@@ -10,6 +10,9 @@ public enum KeyOperation {
   VERIFY_CARD_CRYPTOGRAM(false),
   // An ARPC answers a card personalised under whatever IMK version it holds: not "new protection".
   GENERATE_ARPC(false),
+  // A MAC a card checks under the key it was personalised with (an issuer script's, a wallet
+  // rating's): that card holds whatever IMK version it was made under, so not "new protection".
+  GENERATE_CARD_MAC(false),
   MAC_GENERATE(true),
   MAC_VERIFY(false),
   SIGN(true),

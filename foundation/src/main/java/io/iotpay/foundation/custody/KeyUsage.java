@@ -4,6 +4,7 @@ import static io.iotpay.foundation.custody.KeyOperation.DUKPT_DERIVE;
 import static io.iotpay.foundation.custody.KeyOperation.EXPORT_PUBLIC_KEY;
 import static io.iotpay.foundation.custody.KeyOperation.EXPORT_WRAPPED;
 import static io.iotpay.foundation.custody.KeyOperation.GENERATE_ARPC;
+import static io.iotpay.foundation.custody.KeyOperation.GENERATE_CARD_MAC;
 import static io.iotpay.foundation.custody.KeyOperation.MAC_GENERATE;
 import static io.iotpay.foundation.custody.KeyOperation.MAC_VERIFY;
 import static io.iotpay.foundation.custody.KeyOperation.PIN_DECIPHER;
@@ -25,8 +26,11 @@ import java.util.Set;
  * whole rule, checked before every operation.
  */
 public enum KeyUsage {
-  /** Issuer master key (IMK-AC): derives card keys (EMV option A) for ARQC, ARPC and TAC. */
-  ISSUER_MASTER(EnumSet.of(VERIFY_CARD_CRYPTOGRAM, GENERATE_ARPC), KeyKind.TDES_OR_SM4),
+  /**
+   * Issuer master key (IMK-AC): derives card keys (EMV option A) for ARQC, ARPC and TAC, and the
+   * wallet card's rating MACs (made for the card, checked from it).
+   */
+  ISSUER_MASTER(EnumSet.of(VERIFY_CARD_CRYPTOGRAM, GENERATE_ARPC, GENERATE_CARD_MAC), KeyKind.TDES_OR_SM4),
   /** Scheme, party, file and checkpoint signing key pair (ECDSA P-256 or SM2). */
   SIGNING(EnumSet.of(SIGN, EXPORT_PUBLIC_KEY), KeyKind.KEY_PAIR),
   /**

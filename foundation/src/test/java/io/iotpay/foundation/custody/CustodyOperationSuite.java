@@ -115,6 +115,39 @@ abstract class CustodyOperationSuite {
 
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
+  void walletRatingMac_isTheFormulaOnTheDerivedCardKey_andEachDirectionIsMacedOrCheckedOnly(AlgorithmSuite suite) {
+    assumeSupports(suite, "card keys");
+    SecretKeyBytes imk = randomKey();
+    byte[] cardId = {0x62, 0x10, 0, 0, 0, 0, 0x0A, 0x1F};
+    byte[] rating = HEX.parseHex("61" + "6210000000000A1F" + "00005014" + "04" + "00002710" + "0F" + "009C");
+    byte[] confirmation = rating.clone();
+    confirmation[0] = 0x71;
+    SecretKeyBytes cardKey = EmvKeyDerivation.walletCardKey(suite, imk, cardId);
+    byte[] cardConfirmation = io.iotpay.foundation.crypto.WalletRatingMac.mac(suite, cardKey, confirmation);
+    try (var custody = newCustody(suite)) {
+      KeyRef ref = custody.importClear("imk-wallet", suite, KeyUsage.ISSUER_MASTER, imk);
+
+      byte[] issuerMac = custody.walletRatingMac(ref, rating);
+      assertThat(issuerMac).hasSize(8)
+          .isEqualTo(io.iotpay.foundation.crypto.WalletRatingMac.mac(suite, cardKey, rating));
+      assertThat(custody.verifyWalletRatingConfirmation(ref, confirmation, cardConfirmation)).isTrue();
+      // The issuer's MAC over the same fields is no confirmation: another tag, another session key.
+      assertThat(custody.verifyWalletRatingConfirmation(ref, confirmation, issuerMac)).isFalse();
+      byte[] altered = confirmation.clone();
+      altered[17] ^= 1;
+      assertThat(custody.verifyWalletRatingConfirmation(ref, altered, cardConfirmation)).isFalse();
+      byte[] otherCard = confirmation.clone();
+      otherCard[8] ^= 1;
+      assertThat(custody.verifyWalletRatingConfirmation(ref, otherCard, cardConfirmation)).isFalse();
+      // The custody MACs only tag 61 and checks only tag 71.
+      assertRefused(() -> custody.walletRatingMac(ref, confirmation), Reason.BAD_INPUT);
+      assertRefused(() -> custody.verifyWalletRatingConfirmation(ref, rating, issuerMac), Reason.BAD_INPUT);
+      assertRefused(() -> custody.walletRatingMac(ref, java.util.Arrays.copyOf(rating, 20)), Reason.BAD_INPUT);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
   void sign_verifiesUnderTheExportedPublicKey(AlgorithmSuite suite) {
     assumeSupports(suite, "signing");
     byte[] data = "settlement file 2026-12-07".getBytes(StandardCharsets.US_ASCII);

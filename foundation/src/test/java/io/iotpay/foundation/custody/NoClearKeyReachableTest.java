@@ -37,6 +37,7 @@ class NoClearKeyReachableTest {
   static final Map<String, String> BYTE_ARRAY_RESULTS = Map.of(
       "generateArpc", "an ARPC (8 bytes of ciphertext)",
       "mac", "a MAC",
+      "walletRatingMac", "a wallet rating's MAC (8 bytes under a session key of the card key)",
       "sign", "a signature",
       "wrap", "a key enciphered under a zone master key (RFC 3394)",
       "translatePinBlock", "a PIN block enciphered under the target key",

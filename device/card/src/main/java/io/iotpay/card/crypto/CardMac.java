@@ -105,6 +105,31 @@ public final class CardMac {
   }
 
   /**
+   * A session key of one domain from a 4-byte value (the wallet rating's version, docs/wallet-apdus.md
+   * §3.8): for 8-byte blocks SK = E(MK)[V || D || F0 || 00 00] || E(MK)[V || D || 0F || 00 00]; for
+   * 16-byte blocks SK = E(MK)[V || D || F0 || 00..]. With D never 00 no such block is one of
+   * {@link #deriveCounterKey}'s, whose byte 4 is always 00: a domain key is never a counter key.
+   *
+   * @param value array holding the 4-byte value at {@code valueOff}
+   * @param domain the domain byte D, not 00
+   * @param out receives the 16-byte session key
+   */
+  public void deriveDomainKey(byte[] masterKey, short masterOff, byte[] value, short valueOff, byte domain,
+      byte[] out, short outOff) {
+    short n = cipher.blockLength();
+    cipher.setKey(masterKey, masterOff);
+    Util.arrayFillNonAtomic(block, (short) 0, BUF, (byte) 0);
+    Util.arrayCopyNonAtomic(value, valueOff, block, (short) 0, (short) 4);
+    block[4] = domain;
+    block[5] = (byte) 0xF0;
+    cipher.encryptBlock(block, (short) 0, out, outOff);
+    if (n == 8) {
+      block[5] = (byte) 0x0F;
+      cipher.encryptBlock(block, (short) 0, out, (short) (outOff + 8));
+    }
+  }
+
+  /**
    * CBC encryption with a zero ICV of {@code len} bytes (a multiple of the block length); SCP02
    * session keys are this over their 16-byte derivation data.
    */

@@ -59,7 +59,9 @@ final class CheckedLines {
         channel.close();
         throw new WalletException(WalletException.Device.POS, what + " " + file + " exceeds " + bytesMax);
       }
-      String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
+      // One char per byte: a damaged byte that is not UTF-8 is a bad line (its CRC fails), not an
+      // IOException, and the offsets counted below are byte offsets. Good lines are ASCII.
+      String[] lines = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).split("\n", -1);
       List<T> values = new ArrayList<>();
       int good = 0;
       for (int i = 0; i < lines.length - 1; i++) {

@@ -30,26 +30,34 @@ public interface OutcomeList {
   }
 
   /**
-   * One issuer-signed rating for a card (docs/wallet-apdus.md §3.8).
+   * One issuer-MACed rating for a card (docs/wallet-apdus.md §3.8).
    *
    * @param version the rating's version (the issuer's business date as an epoch day), 1..7FFFFFFF
    * @param band the band as the card holds it (5 best .. 1), 0..255
    * @param allowanceMinor the offline overdraw allowance, 0..7FFFFFFF
    * @param splitKinds the purchase kinds that may split, one bit each (0..255)
-   * @param issuerSignature over 61 || card id || version || band || allowance || kinds || currency
+   * @param issuerMac 8 bytes, under the card's rating session key, over 61 || card id || version ||
+   *     band || allowance || kinds || currency
+   * @throws IllegalArgumentException when a field is out of range or the MAC is not 8 bytes
    */
-  record SignedRating(long version, int band, long allowanceMinor, int splitKinds, byte[] issuerSignature) {
+  record SignedRating(long version, int band, long allowanceMinor, int splitKinds, byte[] issuerMac) {
+    /** Bytes of the issuer's rating MAC. */
+    public static final int MAC_BYTES = 8;
+
     public SignedRating {
       if (version < 1 || version > Integer.MAX_VALUE || band < 0 || band > 0xFF || allowanceMinor < 0
           || allowanceMinor > Integer.MAX_VALUE || splitKinds < 0 || splitKinds > 0xFF) {
         throw new IllegalArgumentException("rating out of range [version=" + version + ", band=" + band + "]");
       }
-      issuerSignature = issuerSignature.clone();
+      if (issuerMac == null || issuerMac.length != MAC_BYTES) {
+        throw new IllegalArgumentException("rating MAC is not " + MAC_BYTES + " bytes");
+      }
+      issuerMac = issuerMac.clone();
     }
 
     @Override
-    public byte[] issuerSignature() {
-      return issuerSignature.clone();
+    public byte[] issuerMac() {
+      return issuerMac.clone();
     }
   }
 
@@ -64,7 +72,7 @@ public interface OutcomeList {
     return false;
   }
 
-  /** The newest issuer-signed rating listed for this card, if any. */
+  /** The newest issuer-MACed rating listed for this card, if any. */
   default Optional<SignedRating> rating(byte[] cardId) {
     return Optional.empty();
   }

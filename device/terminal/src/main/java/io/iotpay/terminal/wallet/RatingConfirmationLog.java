@@ -12,15 +12,19 @@ import java.util.Optional;
 
 /**
  * The POS's record of ratings its cards confirmed (docs/wallet.md §5), beside the
- * {@link WalletJournal}: one line {@code RC1;confirmationInput;cardSignature;crc32} (hex) per
- * WRITE RATING the card answered, forced to disk before the tap goes on. The day file reports
- * them to the issuer. On open a torn last line is cut; any other bad line refuses to open.
- * Not thread-safe; one per POS.
+ * {@link WalletJournal}: one line {@code RC2;confirmationInput;cardMac;crc32} (hex; the input 21
+ * bytes, the MAC 8) per WRITE RATING the card answered, forced to disk before the tap goes on. The
+ * day file reports them to the issuer. On open a torn last line is cut; any other bad line refuses
+ * to open, {@code RC1} lines (format 1, a card signature) included: a POS reports them before it
+ * takes this version. Not thread-safe; one per POS.
  */
 public final class RatingConfirmationLog implements AutoCloseable {
   /** Bound on the file read at start-up. */
   public static final long FILE_BYTES_MAX = 64L << 20;
+  /** A line is at most about 75 characters; the bound leaves room and refuses a runaway line. */
   private static final int LINE_CHARS_MAX = 256;
+  /** Tag of a line, format 2 (the card's MAC). */
+  static final String TAG = "RC2";
 
   private final Path file;
   private final FileChannel channel;
@@ -39,15 +43,15 @@ public final class RatingConfirmationLog implements AutoCloseable {
    */
   public static RatingConfirmationLog open(Path file) {
     CheckedLines.Opened<RatingConfirmation> opened = CheckedLines.openFile(file, "rating log", FILE_BYTES_MAX,
-        LINE_CHARS_MAX, f -> f.length == 3 && "RC1".equals(f[0])
+        LINE_CHARS_MAX, f -> f.length == 3 && TAG.equals(f[0])
             ? Optional.of(new RatingConfirmation(Hex.decode(f[1]), Hex.decode(f[2]))) : Optional.empty());
     return new RatingConfirmationLog(file, opened.channel(), new ArrayList<>(opened.values()));
   }
 
   /** Appends a confirmation and forces it to disk. */
   public void append(RatingConfirmation confirmation) {
-    CheckedLines.append(channel, file, "rating log", String.join(";", "RC1", Hex.encode(confirmation.signedInput()),
-        Hex.encode(confirmation.cardSignature())));
+    CheckedLines.append(channel, file, "rating log", String.join(";", TAG, Hex.encode(confirmation.input()),
+        Hex.encode(confirmation.cardMac())));
     confirmations.add(confirmation);
   }
 

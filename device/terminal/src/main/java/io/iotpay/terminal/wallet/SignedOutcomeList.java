@@ -76,7 +76,7 @@ public final class SignedOutcomeList implements OutcomeList {
     for (WalletListFile.Rating r : read.ratings()) {
       // Several lines for one card: the newest version is the one to write.
       ratings.merge(Hex.encode(r.cardId()), new SignedRating(r.version(), r.band(), r.allowanceMinor(),
-          r.splitKinds(), r.issuerSignature()), (a, b) -> a.version() >= b.version() ? a : b);
+          r.splitKinds(), r.issuerMac()), (a, b) -> a.version() >= b.version() ? a : b);
     }
     return new SignedOutcomeList(read.header().sequence(), outcomes, blocked, ratings);
   }

@@ -43,7 +43,7 @@ public final class WalletApdus {
   static CommandApdu writeRating(byte[] cardId, OutcomeList.SignedRating rating) {
     return new CommandApdu(0x80, 0x5C, 0x00, 0x00, concat(cardId, int4(rating.version()),
         new byte[] {(byte) rating.band()}, int4(rating.allowanceMinor()), new byte[] {(byte) rating.splitKinds()},
-        rating.issuerSignature()), NE_ANY);
+        rating.issuerMac()), NE_ANY);
   }
 
   static CommandApdu psamGetData(int tag) {

@@ -40,7 +40,7 @@ public final class WalletDayUpload {
         .toList();
     try (OutputStream out = Files.newOutputStream(file)) {
       WalletDayFile.write(out, pos, issuer, businessDate, sequence, CurrencyUnit.CNY, purchases,
-          confirmations.stream().map(c -> new WalletDayFile.Confirmation(c.signedInput(), c.cardSignature())).toList());
+          confirmations.stream().map(c -> new WalletDayFile.Confirmation(c.input(), c.cardMac())).toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -255,7 +255,7 @@ public final class WalletKernel {
 
   /**
    * Writes the listed rating when it is newer than the card's (docs/wallet-apdus.md §3.8) and logs
-   * the card's signed confirmation (fsync) for the day file; returns the state with the new rating.
+   * the card's confirmation MAC (fsync) for the day file; returns the state with the new rating.
    * A refusal is logged and the tap goes on with the card's own rating.
    */
   private CardState writeRatingIfNewer(Counting card, CardState state) {

@@ -155,4 +155,36 @@ class WalletFuzzTest {
       Files.deleteIfExists(file);
     }
   }
+
+  @Property(tries = 200)
+  void mutatedRatingLog_opensToASubsetOfWhatWasWritten_orRefusesTyped(@ForAll @IntRange(min = 0, max = 10_000) int at,
+      @ForAll byte flip, @ForAll boolean truncate) throws IOException {
+    Assume.that(flip != 0);
+    Path file = Files.createTempFile("wallet-ratings", ".txt");
+    List<RatingConfirmation> written = new java.util.ArrayList<>();
+    try (RatingConfirmationLog log = RatingConfirmationLog.open(file)) {
+      for (int i = 1; i <= 3; i++) {
+        byte[] input = new byte[RatingConfirmation.INPUT_LENGTH];
+        input[0] = RatingConfirmation.INPUT_TAG;
+        input[12] = (byte) i;
+        RatingConfirmation c = new RatingConfirmation(input, new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) i});
+        log.append(c);
+        written.add(c);
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (truncate) {
+      bytes = java.util.Arrays.copyOf(bytes, at % bytes.length);
+    } else {
+      bytes[at % bytes.length] ^= flip;
+    }
+    Files.write(file, bytes);
+    try (RatingConfirmationLog reopened = RatingConfirmationLog.open(file)) {
+      assertThat(written).containsAll(reopened.confirmations());
+    } catch (WalletException expected) {
+      assertThat(expected.device()).isEqualTo(WalletException.Device.POS);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
 }

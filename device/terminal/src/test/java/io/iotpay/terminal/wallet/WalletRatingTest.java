@@ -7,6 +7,9 @@ import io.iotpay.foundation.card.CardGoneException;
 import io.iotpay.foundation.card.FaultyCardChannel;
 import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.WalletRatingMac;
+import io.iotpay.protocol.transit.TransitTac;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +18,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The issuer's rating written to the card at its next tap (docs/wallet-apdus.md §3.8), both
- * suites, real applets in jCardSim: written only when newer, confirmed by the card's signature,
- * used by the split decision and by the card's own allowance check; forged, foreign, older and
- * altered ratings refused with their status word and nothing changed.
+ * suites, real applets in jCardSim: written only when newer, under the issuer's MAC, confirmed by
+ * the card's MAC (both as the host's {@code WalletRatingMac} computes them), used by the split
+ * decision and by the card's own allowance check; forged, foreign, older and altered ratings, and a
+ * TAC or the card's own confirmation presented as the issuer's MAC, refused with their status word
+ * and nothing changed.
  */
 class WalletRatingTest {
   private static final long VERSION = 20_500;
@@ -42,8 +47,7 @@ class WalletRatingTest {
       world.load(1_000);
       // Shortfall 4,000: above the personalised allowance (3,000), within the new one (5,000).
       assertThat(new RatingSplitPolicy(2).decide(5_000, world.state())).isInstanceOf(SplitPolicy.Decision.Decline.class);
-      world.listedRating = world.scheme.signRating(WalletWorld.CARD, VERSION, 4, 5_000, 1 << CANTEEN,
-          world.scheme.issuerKeys);
+      world.listedRating = world.scheme.macRating(WalletWorld.CARD, VERSION, 4, 5_000, 1 << CANTEEN, world.scheme.walletImk);
 
       WalletKernel.Outcome split = world.kernel.purchase(world.tap(), 5_000);
 
@@ -55,10 +59,11 @@ class WalletRatingTest {
       assertThat(world.kernel.ratingsWritten()).isEqualTo(1);
       assertThat(world.ratingLog.confirmations()).hasSize(1);
       RatingConfirmation confirmation = world.ratingLog.confirmations().get(0);
-      assertThat(confirmation.signedInput())
+      assertThat(confirmation.input())
           .isEqualTo(WalletScheme.ratingInput(0x71, WalletWorld.CARD, VERSION, 4, 5_000, 1 << CANTEEN));
-      assertThat(suite.signature().verify(world.scheme.cardKey(after.certificate()), confirmation.signedInput(),
-          confirmation.cardSignature())).as("the card's confirmation verifies under its key").isTrue();
+      assertThat(confirmation.cardMac()).as("the card's confirmation MAC is the host formula's under its key")
+          .isEqualTo(WalletRatingMac.mac(suite, new SecretKeyBytes(world.scheme.tacKey(WalletWorld.CARD)),
+              confirmation.input()));
 
       // The card holds it now: the next tap sends no WRITE RATING.
       world.load(2_000);
@@ -72,8 +77,7 @@ class WalletRatingTest {
   void kindsAndALowerRating_onTheCard_decideTheSplit_andTheCardEnforcesItsAllowance(AlgorithmSuite suite) {
     try (WalletWorld world = WalletWorld.of(suite, dir)) {
       world.load(1_000);
-      world.listedRating = world.scheme.signRating(WalletWorld.CARD, VERSION, 4, 5_000, 1 << CANTEEN,
-          world.scheme.issuerKeys);
+      world.listedRating = world.scheme.macRating(WalletWorld.CARD, VERSION, 4, 5_000, 1 << CANTEEN, world.scheme.walletImk);
       world.kernel.purchase(world.tap(), 200);
       CardState state = world.state();
       assertThat(new RatingSplitPolicy(2, CANTEEN).decide(2_000, state)).isEqualTo(new SplitPolicy.Decision.Pay(800,
@@ -81,7 +85,7 @@ class WalletRatingTest {
       assertThat(new RatingSplitPolicy(2, SHOP).decide(2_000, state)).isInstanceOf(SplitPolicy.Decision.Decline.class);
 
       // The next night the cardholder is rated E: no allowance, no kinds.
-      world.listedRating = world.scheme.signRating(WalletWorld.CARD, VERSION + 1, 1, 0, 0, world.scheme.issuerKeys);
+      world.listedRating = world.scheme.macRating(WalletWorld.CARD, VERSION + 1, 1, 0, 0, world.scheme.walletImk);
       world.kernel.purchase(world.tap(), 100);
       CardState lowered = world.state();
       assertThat(Snapshot.of(lowered)).isEqualTo(new Snapshot(1, 0, VERSION + 1, 0, 700, 2));
@@ -101,32 +105,45 @@ class WalletRatingTest {
     try (WalletWorld world = WalletWorld.of(suite, dir)) {
       world.load(1_000);
       byte[] otherCard = WalletScheme.id("6210000000000002");
-      var rogue = suite.signature().generateKeyPair(new SecureRandom());
-      var genuine = world.scheme.signRating(WalletWorld.CARD, VERSION, 3, 2_000, 0x07, world.scheme.issuerKeys);
+      byte[] rogue = new byte[16];
+      new SecureRandom().nextBytes(rogue);
+      var genuine = world.scheme.macRating(WalletWorld.CARD, VERSION, 3, 2_000, 0x07, world.scheme.walletImk);
 
-      refused(world, WalletWorld.CARD, world.scheme.signRating(WalletWorld.CARD, VERSION, 5, 20_000, 0x1F, rogue),
+      refused(world, WalletWorld.CARD, world.scheme.macRating(WalletWorld.CARD, VERSION, 5, 20_000, 0x1F, rogue),
           WalletStatus.SIGNATURE_INVALID);
-      refused(world, otherCard, world.scheme.signRating(otherCard, VERSION, 5, 20_000, 0x1F,
-          world.scheme.issuerKeys), WalletStatus.RATING_OTHER_CARD);
-      // Another card's rating sent under this card's id: the signature names the other card.
-      refused(world, WalletWorld.CARD, world.scheme.signRating(otherCard, VERSION, 5, 20_000, 0x1F,
-          world.scheme.issuerKeys), WalletStatus.SIGNATURE_INVALID);
+      refused(world, otherCard, world.scheme.macRating(otherCard, VERSION, 5, 20_000, 0x1F, world.scheme.walletImk), WalletStatus.RATING_OTHER_CARD);
+      // Another card's rating sent under this card's id: the MAC is under the other card's key.
+      refused(world, WalletWorld.CARD, world.scheme.macRating(otherCard, VERSION, 5, 20_000, 0x1F, world.scheme.walletImk), WalletStatus.SIGNATURE_INVALID);
       // A POS raising the allowance, the band or the kinds of a genuine rating.
       refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION, 3, 20_000, 0x07,
-          genuine.issuerSignature()), WalletStatus.SIGNATURE_INVALID);
+          genuine.issuerMac()), WalletStatus.SIGNATURE_INVALID);
       refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION, 5, 2_000, 0x07,
-          genuine.issuerSignature()), WalletStatus.SIGNATURE_INVALID);
+          genuine.issuerMac()), WalletStatus.SIGNATURE_INVALID);
       refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION, 3, 2_000, 0xFF,
-          genuine.issuerSignature()), WalletStatus.SIGNATURE_INVALID);
+          genuine.issuerMac()), WalletStatus.SIGNATURE_INVALID);
 
-      assertThat(transmitRating(world, WalletWorld.CARD, genuine).sw()).isEqualTo(WalletStatus.OK);
+      // Key separation: a MAC over the same rating bytes under this card's TAC session key (the TAC
+      // formula), and a MAC under the card's confirmation session key, are not the issuer's rating MAC.
+      byte[] ratingInput = WalletScheme.ratingInput(0x61, WalletWorld.CARD, VERSION, 3, 2_000, 0x07);
+      refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION, 3, 2_000, 0x07, TransitTac.tac(suite,
+          world.scheme.tacKey(WalletWorld.CARD), (int) (VERSION & 0xFFFF), ratingInput)), WalletStatus.SIGNATURE_INVALID);
+      byte[] confirmationInput = ratingInput.clone();
+      confirmationInput[0] = 0x71;
+      refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION, 3, 2_000, 0x07, WalletRatingMac.mac(suite,
+          new SecretKeyBytes(world.scheme.tacKey(WalletWorld.CARD)), confirmationInput)), WalletStatus.SIGNATURE_INVALID);
+
+      ResponseApdu taken = transmitRating(world, WalletWorld.CARD, genuine);
+      assertThat(taken.sw()).isEqualTo(WalletStatus.OK);
+      // The card's confirmation, reflected to the card as the issuer's MAC of a newer rating, is refused too.
+      byte[] reflected = java.util.Arrays.copyOfRange(taken.data(), 10, 18);
+      refused(world, WalletWorld.CARD, new OutcomeList.SignedRating(VERSION + 1, 3, 2_000, 0x07, reflected),
+          WalletStatus.SIGNATURE_INVALID);
       // Replays: the same rating, and an older genuine one (a better rating from an earlier night).
       refused(world, WalletWorld.CARD, genuine, WalletStatus.RATING_NOT_NEWER);
-      refused(world, WalletWorld.CARD, world.scheme.signRating(WalletWorld.CARD, VERSION - 1, 5, 20_000, 0x1F,
-          world.scheme.issuerKeys), WalletStatus.RATING_NOT_NEWER);
+      refused(world, WalletWorld.CARD, world.scheme.macRating(WalletWorld.CARD, VERSION - 1, 5, 20_000, 0x1F, world.scheme.walletImk), WalletStatus.RATING_NOT_NEWER);
 
       // Through the kernel: a forged rating on the POS's list is refused and the purchase goes on.
-      world.listedRating = world.scheme.signRating(WalletWorld.CARD, VERSION + 7, 5, 20_000, 0x1F, rogue);
+      world.listedRating = world.scheme.macRating(WalletWorld.CARD, VERSION + 7, 5, 20_000, 0x1F, rogue);
       Snapshot before = Snapshot.of(world.state());
       WalletKernel.Outcome paid = world.kernel.purchase(world.tap(), 300);
       assertThat(paid).isInstanceOf(WalletKernel.Outcome.Approved.class);
@@ -155,7 +172,7 @@ class WalletRatingTest {
       }
       world.outcomes.put(split.debit().counter(), world.scheme.signOutcome(WalletWorld.CARD, split.debit().counter(),
           split.debit().onlineMinor(), OutcomeList.COMPLETED, world.scheme.issuerKeys));
-      world.listedRating = world.scheme.signRating(WalletWorld.CARD, VERSION, 4, 5_000, 0x1F, world.scheme.issuerKeys);
+      world.listedRating = world.scheme.macRating(WalletWorld.CARD, VERSION, 4, 5_000, 0x1F, world.scheme.walletImk);
       // The POS restarted in between: the next tap charges afresh after recovering the lost debit.
       WalletKernel restarted = world.newKernel(new RatingSplitPolicy(2));
 

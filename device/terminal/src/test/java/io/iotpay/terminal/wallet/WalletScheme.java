@@ -11,6 +11,7 @@ import io.iotpay.foundation.codec.ResponseApdu;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.WalletRatingMac;
 import java.nio.ByteBuffer;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -200,16 +201,19 @@ final class WalletScheme {
   }
 
   /**
-   * The issuer's rating over 61 || card id || version || band || allowance || kinds || currency,
-   * signed by {@code signer} (the issuer's key, or a forger's).
+   * The issuer's rating MAC over 61 || card id || version || band || allowance || kinds || currency,
+   * under the rating session key of the card key that {@code imk} derives for {@code cardId}
+   * (this issuer's wallet IMK, or a forger's): {@code WalletRatingMac}, as the issuer's custody
+   * computes it.
    */
-  OutcomeList.SignedRating signRating(byte[] cardId, long version, int band, long allowanceMinor, int kinds,
-      KeyPair signer) {
+  OutcomeList.SignedRating macRating(byte[] cardId, long version, int band, long allowanceMinor, int kinds,
+      byte[] imk) {
+    SecretKeyBytes cardKey = EmvKeyDerivation.walletCardKey(suite, new SecretKeyBytes(imk), cardId);
     return new OutcomeList.SignedRating(version, band, allowanceMinor, kinds,
-        suite.signature().sign(signer.getPrivate(), ratingInput(0x61, cardId, version, band, allowanceMinor, kinds)));
+        WalletRatingMac.mac(suite, cardKey, ratingInput(0x61, cardId, version, band, allowanceMinor, kinds)));
   }
 
-  /** A rating input: tag 61 (the issuer signs) or 71 (the card's confirmation). */
+  /** A rating input: tag 61 (the issuer's MAC) or 71 (the card's confirmation MAC). */
   static byte[] ratingInput(int tag, byte[] cardId, long version, int band, long allowanceMinor, int kinds) {
     return ByteBuffer.allocate(21).put((byte) tag).put(cardId).putInt((int) version).put((byte) band)
         .putInt((int) allowanceMinor).put((byte) kinds).putShort((short) CNY).array();

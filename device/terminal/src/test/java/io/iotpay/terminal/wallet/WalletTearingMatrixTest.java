@@ -112,8 +112,7 @@ class WalletTearingMatrixTest {
       }
       case RATING -> {
         world.load(10_000);
-        world.listedRating = world.scheme.signRating(WalletWorld.CARD, RATING_VERSION, 4, 5_000, 0x0F,
-            world.scheme.issuerKeys);
+        world.listedRating = world.scheme.macRating(WalletWorld.CARD, RATING_VERSION, 4, 5_000, 0x0F, world.scheme.walletImk);
         tornThenClean(world, apdu, fault, ch -> world.kernel.purchase(ch, 1_250));
         expectedPurchases = 1;
       }

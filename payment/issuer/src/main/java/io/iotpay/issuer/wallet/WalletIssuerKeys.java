@@ -19,8 +19,8 @@ import java.util.Map;
  * The wallet issuer's symmetric keys behind its {@link KeyCustody} (a sealed file): the wallet IMK
  * of each suite, from which every card's TAC key is derived over its card id (at personalisation,
  * and inside the custody at day end). The IMKs are imported once, at the first start (the key
- * ceremony); later starts read the sealed store. Callers get key refs and a {@link
- * WalletTacVerifier}, never a key.
+ * ceremony); later starts read the sealed store. Callers get key refs, a {@link
+ * WalletTacVerifier} and {@link WalletRatingMacs} (the rating MACs under the same card keys), never a key.
  */
 public final class WalletIssuerKeys implements AutoCloseable {
   /** Bound of the custody's derived card-key cache: one key per card of a day end stays derived. */
@@ -70,6 +70,15 @@ public final class WalletIssuerKeys implements AutoCloseable {
       versions.put(suite, imkVersions(suite));
     }
     return new WalletTacVerifier(custody, versions);
+  }
+
+  /** The rating MACs of both suites under the live IMK versions as they are now (docs/wallet-apdus.md §3.8). */
+  public WalletRatingMacs ratingMacs() {
+    Map<AlgorithmSuite, List<KeyRef>> versions = new EnumMap<>(AlgorithmSuite.class);
+    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+      versions.put(suite, imkVersions(suite));
+    }
+    return new WalletRatingMacs(custody, versions);
   }
 
   public KeyCustody custody() {

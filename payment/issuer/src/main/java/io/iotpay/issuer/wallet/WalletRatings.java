@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nightly credit ratings on their way to the cards (docs/wallet.md §5, docs/credit.md): every
- * enrolled card's rating waiting for its next tap ({@link RatingStore#ratingForNextTap}) is signed
- * with the issuer's card-level key for the list every POS takes; a card's signed confirmation that a
- * POS reports in its day file is verified under the card's enrolled key and against the rating the
- * issuer stored, and only then is the rating marked written ({@link RatingStore#markWritten}).
+ * enrolled card's rating waiting for its next tap ({@link RatingStore#ratingForNextTap}) is MACed
+ * inside the issuer's key custody under the card's key ({@link WalletRatingMacs}) for the list
+ * every POS takes; a card's confirmation MAC that a POS reports in its day file is verified through
+ * the custody and against the rating the issuer stored, and only then is the rating marked written
+ * ({@link RatingStore#markWritten}).
  *
  * <p>On the card: the version is the rating's business date as an epoch day (a later night is a
  * higher version), the band is {@link #bandByte} (A = 5 … E = 1, higher is better), the allowance is
@@ -41,7 +42,7 @@ public final class WalletRatings {
   private final RatingStore store;
   private final WalletOnlineParts cards;
   private final int currencyNumeric;
-  private final RatingSigner signer;
+  private final WalletRatingMacs macs;
   private final Function<String, CardholderId> cardholderOfCard;
   private final Supplier<Instant> now;
 
@@ -53,24 +54,25 @@ public final class WalletRatings {
     REPEAT,
     /** The card is not enrolled, or has no cardholder. */
     UNKNOWN_CARD,
-    /** Not signed by the card's enrolled key. */
-    SIGNATURE_INVALID,
-    /** Signed by the card, but not a rating this issuer stored for that date (band, allowance, kinds or currency differ). */
+    /** Not the card's confirmation MAC over these bytes (a forged or altered confirmation, or not a confirmation). */
+    MAC_INVALID,
+    /** MACed by the card, but not a rating this issuer stored for that date (band, allowance, kinds or currency differ). */
     NOT_ISSUED
   }
 
   /**
-   * @param cards the enrolled cards (their suites and keys)
+   * @param cards the enrolled cards (their suites)
    * @param currencyNumeric the cards' currency (ISO 4217 numeric); ratings in another currency are not published
+   * @param macs the rating MACs through the issuer's custody
    * @param cardholderOfCard the cardholder of a card id (hex); null when the card has none
    * @param now the time recorded with a confirmation
    */
-  public WalletRatings(RatingStore store, WalletOnlineParts cards, int currencyNumeric, RatingSigner signer,
+  public WalletRatings(RatingStore store, WalletOnlineParts cards, int currencyNumeric, WalletRatingMacs macs,
       Function<String, CardholderId> cardholderOfCard, Supplier<Instant> now) {
     this.store = Assert.notNull(store, "store");
     this.cards = Assert.notNull(cards, "cards");
     this.currencyNumeric = currencyNumeric;
-    this.signer = Assert.notNull(signer, "signer");
+    this.macs = Assert.notNull(macs, "macs");
     this.cardholderOfCard = Assert.notNull(cardholderOfCard, "cardholderOfCard");
     this.now = Assert.notNull(now, "now");
   }
@@ -85,13 +87,13 @@ public final class WalletRatings {
     return businessDate.toEpochDay();
   }
 
-  /** The rating input the issuer signs (tag 61) or the card signs as its confirmation (tag 71). */
+  /** The rating input the issuer MACs (tag 61) or the card MACs as its confirmation (tag 71). */
   static byte[] input(byte tag, byte[] cardId, long version, int band, long allowanceMinor, int kinds, int currency) {
     return ByteBuffer.allocate(INPUT_LENGTH).put(tag).put(cardId).putInt((int) version).put((byte) band)
         .putInt((int) allowanceMinor).put((byte) kinds).putShort((short) currency).array();
   }
 
-  /** Every enrolled card's rating waiting for its next tap, signed for the list, in card id order. */
+  /** Every enrolled card's rating waiting for its next tap, MACed for the list, in card id order. */
   public List<WalletListFile.Rating> pending() {
     List<WalletListFile.Rating> out = new ArrayList<>();
     for (WalletCard card : cards.cards().stream().sorted(java.util.Comparator.comparing(WalletCard::cardIdHex))
@@ -111,9 +113,9 @@ public final class WalletRatings {
       long version = versionOf(r.businessDate());
       int band = bandByte(r.band());
       int kinds = PurchaseKind.maskOf(r.splitKinds());
-      byte[] signature = signer.sign(card.suite(), input(INPUT_RATING, cardId, version, band,
-          r.allowance().amountMinor(), kinds, currencyNumeric));
-      out.add(new WalletListFile.Rating(cardId, version, band, r.allowance().amountMinor(), kinds, signature));
+      byte[] mac = macs.mac(card.suite(), input(INPUT_RATING, cardId, version, band, r.allowance().amountMinor(), kinds,
+          currencyNumeric));
+      out.add(new WalletListFile.Rating(cardId, version, band, r.allowance().amountMinor(), kinds, mac));
     }
     return out;
   }
@@ -123,7 +125,7 @@ public final class WalletRatings {
    * stored, marks that rating written. Nothing changes otherwise.
    */
   public Confirmation confirm(WalletDayFile.Confirmation reported) {
-    byte[] input = reported.signedInput();
+    byte[] input = reported.input();
     String cardIdHex = Hex.encode(Arrays.copyOfRange(input, 1, 9));
     Optional<WalletCard> card = cards.card(cardIdHex);
     CardholderId holder = card.isEmpty() ? null : cardholderOfCard.apply(cardIdHex);
@@ -132,9 +134,9 @@ public final class WalletRatings {
       return Confirmation.UNKNOWN_CARD;
     }
     if (input.length != INPUT_LENGTH || input[0] != INPUT_CONFIRMATION
-        || !card.get().suite().signature().verify(card.get().cardKey(), input, reported.cardSignature())) {
-      LOG.warn("Wallet rating confirmation refused: not signed by the card [card=****{}]", last4(cardIdHex));
-      return Confirmation.SIGNATURE_INVALID;
+        || !macs.verifyConfirmation(card.get().suite(), input, reported.cardMac())) {
+      LOG.warn("Wallet rating confirmation refused: not the card's MAC [card=****{}]", last4(cardIdHex));
+      return Confirmation.MAC_INVALID;
     }
     ByteBuffer b = ByteBuffer.wrap(input, 9, 12);
     long version = b.getInt() & 0xFFFF_FFFFL;

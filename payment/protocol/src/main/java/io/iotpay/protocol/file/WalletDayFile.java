@@ -12,17 +12,24 @@ import java.util.List;
 /**
  * A wallet POS's day file (docs/wallet.md §3): one {@code P} line per journalled purchase,
  * {@code P;cardSignedDebit;tac;cardSignature;psamSequence;psamSignature} (hex; the 51-byte DEBIT
- * input the card signed, the card's 8-byte TAC over it, then the signatures), then one {@code C;confirmationInput;cardSignature} line per
- * rating a card confirmed (the 21-byte input the card signed, docs/wallet-apdus.md §3.8). The header's total is the sum of the offline parts, its
- * record count the number of lines. The issuer reads every amount from the card-signed bytes.
+ * input the card signed, the card's 8-byte TAC over it, then the signatures), then one
+ * {@code C2;confirmationInput;cardMac} line per rating a card confirmed (the 21-byte input and the
+ * card's 8-byte confirmation MAC over it, docs/wallet-apdus.md §3.8; the tag carries the line's
+ * version: {@code C} lines, format 1 with a card signature, are no longer read). The header's
+ * total is the sum of the offline parts, its record count the number of lines. The issuer reads
+ * every amount from the card-signed bytes.
  */
 public final class WalletDayFile {
   /** Length of the card-signed DEBIT input. */
   public static final int DEBIT_BYTES = 51;
   /** Bound on a DER signature over a 256-bit curve. */
   public static final int SIGNATURE_BYTES_MAX = 72;
-  /** Length of the card-signed rating confirmation. */
+  /** Length of the card's rating confirmation input. */
   public static final int CONFIRMATION_BYTES = 21;
+  /** Length of the card's confirmation MAC. */
+  public static final int CONFIRMATION_MAC_BYTES = 8;
+  /** Tag of a confirmation line, format 2 (an 8-byte card MAC). */
+  public static final String CONFIRMATION_TAG = "C2";
   /** Length of the card's TAC over the DEBIT input (docs/wallet-apdus.md §3.3). */
   public static final int TAC_BYTES = 8;
 
@@ -65,21 +72,21 @@ public final class WalletDayFile {
     }
   }
 
-  /** A rating a card confirmed: the 21 bytes it signed ({@code 71 ‖ …}) and its signature. */
-  public record Confirmation(byte[] signedInput, byte[] cardSignature) {
+  /** A rating a card confirmed: the 21-byte input ({@code 71 ‖ …}) and the card's 8-byte MAC over it. */
+  public record Confirmation(byte[] input, byte[] cardMac) {
     public Confirmation {
-      signedInput = signedInput.clone();
-      cardSignature = cardSignature.clone();
+      input = input.clone();
+      cardMac = cardMac.clone();
     }
 
     @Override
-    public byte[] signedInput() {
-      return signedInput.clone();
+    public byte[] input() {
+      return input.clone();
     }
 
     @Override
-    public byte[] cardSignature() {
-      return cardSignature.clone();
+    public byte[] cardMac() {
+      return cardMac.clone();
     }
   }
 
@@ -105,7 +112,7 @@ public final class WalletDayFile {
       frame.endLine();
     }
     for (Confirmation c : confirmations) {
-      frame.line().text("C").separator().hex(c.signedInput).separator().hex(c.cardSignature);
+      frame.line().text(CONFIRMATION_TAG).separator().hex(c.input).separator().hex(c.cardMac);
       frame.endLine();
     }
     frame.finish();
@@ -124,12 +131,16 @@ public final class WalletDayFile {
     long total = 0;
     while (frame.next()) {
       if (frame.firstChar() == 'C') {
-        FieldCursor c = frame.fields("C", 3, "rating confirmation");
+        FieldCursor c = frame.fields(CONFIRMATION_TAG, 3, "rating confirmation");
         byte[] input = c.hex(1, "confirmation", CONFIRMATION_BYTES);
         if (input.length != CONFIRMATION_BYTES || input[0] != 0x71) {
-          throw c.field("confirmation", "not a 21-byte card-signed rating confirmation");
+          throw c.field("confirmation", "not a 21-byte rating confirmation input");
         }
-        confirmations.add(new Confirmation(input, c.hex(2, "card signature", SIGNATURE_BYTES_MAX)));
+        byte[] mac = c.hex(2, "card MAC", CONFIRMATION_MAC_BYTES);
+        if (mac.length != CONFIRMATION_MAC_BYTES) {
+          throw c.field("card MAC", "not an 8-byte confirmation MAC");
+        }
+        confirmations.add(new Confirmation(input, mac));
         continue;
       }
       FieldCursor f = frame.fields("P", 6, "wallet purchase");

@@ -13,10 +13,12 @@ import java.util.List;
  * The wallet issuer's list for every POS (docs/wallet.md §4): the header's sequence is the list's
  * version. {@code A;cardId;counter;amount;01;issuerSignature} allows (a completed online part),
  * {@code D;cardId;counter;amount;02|03;issuerSignature} denies (a failed part: debt, or debt and
- * block), {@code B;cardId} names a blocked card, {@code R;cardId;version;band;allowance;kinds;issuerSignature}
- * carries a card's new credit rating. The issuer signatures are the card-level WRITE BACK and
- * WRITE RATING signatures (docs/wallet-apdus.md §3.4) the POS passes to the card; the file's own
- * signature (protocol.pki) is checked before any of it is read.
+ * block), {@code B;cardId} names a blocked card, {@code R2;cardId;version;band;allowance;kinds;issuerMac}
+ * carries a card's new credit rating. The issuer signatures are the card-level WRITE BACK
+ * signatures (docs/wallet-apdus.md §3.4), the issuer MAC the 8-byte WRITE RATING MAC under the
+ * card's key (§3.8), which the POS passes to the card; the file's own signature (protocol.pki) is
+ * checked before any of it is read. The rating line's tag carries its version: {@code R} lines
+ * (format 1, an issuer signature) are no longer read.
  */
 public final class WalletListFile {
   /** Bound on entries in one list. */
@@ -43,20 +45,25 @@ public final class WalletListFile {
     }
   }
 
+  /** Tag of a rating line, format 2 (an 8-byte issuer MAC). */
+  public static final String RATING_TAG = "R2";
+  /** Bytes of the issuer's rating MAC. */
+  public static final int RATING_MAC_BYTES = 8;
+
   /**
-   * One {@code R} line: the rating the card takes (docs/wallet-apdus.md §3.8).
+   * One {@code R2} line: the rating the card takes (docs/wallet-apdus.md §3.8).
    *
    * @param version 1..7FFFFFFF, newer ratings higher
    * @param band the band byte the card holds, 0..255
    * @param allowanceMinor 0..7FFFFFFF
    * @param splitKinds purchase-kind mask, 0..255
-   * @param issuerSignature over 61 ‖ card id ‖ version ‖ band ‖ allowance ‖ kinds ‖ currency
+   * @param issuerMac 8 bytes over 61 ‖ card id ‖ version ‖ band ‖ allowance ‖ kinds ‖ currency
    */
   public record Rating(byte[] cardId, long version, int band, long allowanceMinor, int splitKinds,
-      byte[] issuerSignature) {
+      byte[] issuerMac) {
     public Rating {
       cardId = cardId.clone();
-      issuerSignature = issuerSignature.clone();
+      issuerMac = issuerMac.clone();
     }
 
     @Override
@@ -65,8 +72,8 @@ public final class WalletListFile {
     }
 
     @Override
-    public byte[] issuerSignature() {
-      return issuerSignature.clone();
+    public byte[] issuerMac() {
+      return issuerMac.clone();
     }
   }
 
@@ -78,7 +85,7 @@ public final class WalletListFile {
     write(out, issuer, receiver, businessDate, version, currency, entries, List.of());
   }
 
-  /** Writes the outcome lines, then one {@code R} line per rating. */
+  /** Writes the outcome lines, then one {@code R2} line per rating. */
   public static void write(OutputStream out, PartyId issuer, PartyId receiver, LocalDate businessDate, long version,
       CurrencyUnit currency, List<Entry> entries, List<Rating> ratings) {
     FramedFileWriter frame = new FramedFileWriter(out, new FileHeader(FileKind.WALLET_LIST, issuer, receiver,
@@ -92,8 +99,9 @@ public final class WalletListFile {
       frame.endLine();
     }
     for (Rating r : ratings) {
-      frame.line().text("R").separator().hex(r.cardId).separator().number(r.version()).separator().number(r.band())
-          .separator().number(r.allowanceMinor()).separator().number(r.splitKinds()).separator().hex(r.issuerSignature);
+      frame.line().text(RATING_TAG).separator().hex(r.cardId).separator().number(r.version()).separator()
+          .number(r.band()).separator().number(r.allowanceMinor()).separator().number(r.splitKinds()).separator()
+          .hex(r.issuerMac);
       frame.endLine();
     }
     frame.finish();
@@ -112,7 +120,7 @@ public final class WalletListFile {
     while (frame.next()) {
       char kind = frame.firstChar();
       if (kind == 'R') {
-        ratings.add(rating(frame.fields("R", 7, "rating")));
+        ratings.add(rating(frame.fields(RATING_TAG, 7, "rating")));
         continue;
       }
       FieldCursor f = switch (kind) {
@@ -143,8 +151,11 @@ public final class WalletListFile {
     if (cardId.length != 8) {
       throw f.field("card id", "not 8 bytes");
     }
+    byte[] mac = f.hex(6, "issuer MAC", RATING_MAC_BYTES);
+    if (mac.length != RATING_MAC_BYTES) {
+      throw f.field("issuer MAC", "not 8 bytes");
+    }
     return new Rating(cardId, f.number(2, "version", 1, 0x7FFF_FFFFL), (int) f.number(3, "band", 0, 0xFF),
-        f.number(4, "allowance", 0, 0x7FFF_FFFFL), (int) f.number(5, "kinds", 0, 0xFF),
-        f.hex(6, "issuer signature", 72));
+        f.number(4, "allowance", 0, 0x7FFF_FFFFL), (int) f.number(5, "kinds", 0, 0xFF), mac);
   }
 }

@@ -87,7 +87,8 @@ class FileFormatProperties {
   Arbitrary<String> fieldSoup() {
     Arbitrary<String> field = Arbitraries.oneOf(Arbitraries.of("H", "R", "T", "S", "P", "D", "IOTPAY-FILE", "1",
         "OFFLINE", "CLEARING", "SETTLEMENT", "DENYLIST", "CNY", "2026-11-20", "-5", "99999999999999999999", "",
-        "EXIT", "NATIONAL", "6212345678901232", "1795162530.123456789", "0A"), Arbitraries.strings().ofMaxLength(6));
+        "EXIT", "NATIONAL", "6212345678901232", "1795162530.123456789", "0A", "WALLETDAY", "WALLETLIST", "R2",
+        "C2", "B", "A", "71000000000000000000000000000000000000009C", "0102030405060708"), Arbitraries.strings().ofMaxLength(6));
     Arbitrary<String> line = field.list().ofMaxSize(18).map(fields -> String.join("|", fields));
     return line.list().ofMaxSize(6).map(lines -> String.join("\n", lines) + "\n");
   }
@@ -99,20 +100,51 @@ class FileFormatProperties {
     List<TransitRecord> records = Records.random(seed, count);
     byte[] file = TransitFileTest.write(records);
     int at = Math.floorMod(position, file.length);
-    byte[] mutated = switch (mutation) {
-      case 0 -> {
-        byte[] copy = file.clone();
-        copy[at] = value;
-        yield copy;
-      }
-      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
-      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
-      default -> Arrays.copyOf(file, at);
-    };
+    byte[] mutated = mutate(file, mutation, at, value);
     try {
       List<TransitRecord> read = TransitFileTest.read(mutated);
       // only a change the format does not see (e.g. the checksum's hex in lower case) may pass
       assertThat(read).containsExactlyElementsOf(records);
+    } catch (ProtocolException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+    }
+  }
+
+  /**
+   * Mutations of a valid wallet list and day file around their rating lines ({@code R2}, {@code C2}:
+   * version, band, allowance, kinds, the 8-byte MACs): a {@link ProtocolException}, or what was written.
+   */
+  @Property(tries = 300)
+  void mutatedWalletRatingLines_giveProtocolExceptionOrTheOriginal(@ForAll boolean list,
+      @ForAll @IntRange(min = 0, max = 3) int mutation, @ForAll int position, @ForAll("recordBytes") byte value) {
+    byte[] card = {0x62, 0x10, 0, 0, 0, 0, 0, 1};
+    byte[] mac = {1, 2, 3, 4, 5, 6, 7, 8};
+    byte[] confirmation = new byte[21];
+    confirmation[0] = 0x71;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (list) {
+      WalletListFile.write(out, PartyId.of("WISSUER"), PartyId.of("WPOS-ALL"), Records.DAY, 2, CurrencyUnit.CNY,
+          List.of(), List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, mac)));
+    } else {
+      WalletDayFile.write(out, PartyId.of("WPOS-1"), PartyId.of("WISSUER"), Records.DAY, 2, CurrencyUnit.CNY,
+          List.of(), List.of(new WalletDayFile.Confirmation(confirmation, mac)));
+    }
+    byte[] file = out.toByteArray();
+    String text = new String(file, java.nio.charset.StandardCharsets.US_ASCII);
+    int start = text.indexOf('\n') + 1;
+    int at = start + Math.floorMod(position, text.indexOf('\n', start) - start);
+    byte[] mutated = mutate(file, mutation, at, value);
+    try {
+      if (list) {
+        WalletListFile.Rating read = WalletListFile.read(new ByteArrayInputStream(mutated), LIMITS).ratings().get(0);
+        assertThat(read.issuerMac()).isEqualTo(mac);
+        assertThat(read.version()).isEqualTo(20_500);
+      } else {
+        WalletDayFile.Confirmation read = WalletDayFile.read(new ByteArrayInputStream(mutated), LIMITS)
+            .confirmations().get(0);
+        assertThat(read.cardMac()).isEqualTo(mac);
+        assertThat(read.input()).isEqualTo(confirmation);
+      }
     } catch (ProtocolException expected) {
       assertThat(expected.getMessage()).isNotBlank();
     }
@@ -163,6 +195,20 @@ class FileFormatProperties {
     }
   }
 
+  /** Mutation 0: the byte at {@code at} replaced by {@code value}; 1: removed; 2: duplicated; else the file cut there. */
+  static byte[] mutate(byte[] file, int mutation, int at, byte value) {
+    return switch (mutation) {
+      case 0 -> {
+        byte[] copy = file.clone();
+        copy[at] = value;
+        yield copy;
+      }
+      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
+      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
+      default -> Arrays.copyOf(file, at);
+    };
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -178,6 +224,9 @@ class FileFormatProperties {
           case DENY_LIST -> DenyListFile.read(new ByteArrayInputStream(input), LIMITS);
           case PRESENTMENT -> PresentmentFile.read(new ByteArrayInputStream(input), LIMITS);
           case PRESENTMENT_RESULT -> PresentmentResultFile.read(new ByteArrayInputStream(input), LIMITS);
+          case WALLET_DAY -> WalletDayFile.read(new ByteArrayInputStream(input), LIMITS);
+          case WALLET_LIST -> WalletListFile.read(new ByteArrayInputStream(input), LIMITS);
+          case EXCEPTION -> ExceptionFile.read(new ByteArrayInputStream(input), LIMITS);
         }
       } catch (ProtocolException expected) {
         assertThat(expected.getMessage()).isNotBlank();

@@ -82,7 +82,7 @@ class PresentmentFileProperties {
       @ForAll @IntRange(min = 0, max = 3) int mutation, @ForAll int position, @ForAll byte value) {
     List<Presentment> presentments = random(seed, count);
     byte[] file = write(presentments);
-    byte[] mutated = mutate(file, mutation, Math.floorMod(position, file.length), value);
+    byte[] mutated = FileFormatProperties.mutate(file, mutation, Math.floorMod(position, file.length), value);
     try {
       // only a change the format cannot see (the checksum's hex in another case) may pass
       assertThat(read(mutated).presentments()).containsExactlyElementsOf(presentments);
@@ -173,26 +173,13 @@ class PresentmentFileProperties {
     byte[] file = out.toByteArray();
     assertThat(PresentmentResultFile.read(new ByteArrayInputStream(file), LIMITS).results())
         .containsExactlyElementsOf(results);
-    byte[] mutated = mutate(file, mutation, Math.floorMod(position, file.length), value);
+    byte[] mutated = FileFormatProperties.mutate(file, mutation, Math.floorMod(position, file.length), value);
     try {
       assertThat(PresentmentResultFile.read(new ByteArrayInputStream(mutated), LIMITS).results())
           .containsExactlyElementsOf(results);
     } catch (PresentmentFileException refused) {
       assertThat(refused.reason()).isNotNull();
     }
-  }
-
-  private static byte[] mutate(byte[] file, int mutation, int at, byte value) {
-    return switch (mutation) {
-      case 0 -> {
-        byte[] copy = file.clone();
-        copy[at] = value;
-        yield copy;
-      }
-      case 1 -> concat(Arrays.copyOf(file, at), Arrays.copyOfRange(file, at + 1, file.length));
-      case 2 -> concat(Arrays.copyOf(file, at + 1), Arrays.copyOfRange(file, at, file.length));
-      default -> Arrays.copyOf(file, at);
-    };
   }
 
   /** The lines given, followed by a trailer with their correct SHA-256: a forgery only the content checks can catch. */
@@ -207,9 +194,4 @@ class PresentmentFileProperties {
     }
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
 }

@@ -84,7 +84,7 @@ class WalletFilesTest {
     ByteArrayOutputStream list = new ByteArrayOutputStream();
     WalletListFile.write(list, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 4, CurrencyUnit.CNY,
         List.of(new WalletListFile.Entry('B', card, 0, 0, 0, new byte[0])),
-        List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, new byte[70])));
+        List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, new byte[8])));
     WalletListFile.Read read = WalletListFile.read(new ByteArrayInputStream(list.toByteArray()), FileLimits.defaults());
     assertThat(read.header().recordCount()).isEqualTo(2);
     assertThat(read.entries()).hasSize(1);
@@ -106,17 +106,44 @@ class WalletFilesTest {
     ByteArrayOutputStream day = new ByteArrayOutputStream();
     WalletDayFile.write(day, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 2, CurrencyUnit.CNY,
         List.of(new WalletDayFile.Purchase(debit(7), new byte[8], new byte[70], 1, new byte[70])),
-        List.of(new WalletDayFile.Confirmation(confirmation, new byte[71])));
+        List.of(new WalletDayFile.Confirmation(confirmation, new byte[8])));
     WalletDayFile.Read readDay = WalletDayFile.read(new ByteArrayInputStream(day.toByteArray()), FileLimits.defaults());
     assertThat(readDay.header().totalMinor()).isEqualTo(7);
     assertThat(readDay.purchases()).hasSize(1);
     assertThat(readDay.confirmations()).singleElement()
-        .satisfies(c -> assertThat(c.signedInput()).isEqualTo(confirmation));
+        .satisfies(c -> assertThat(c.input()).isEqualTo(confirmation));
     String dayText = day.toString(StandardCharsets.US_ASCII);
-    String notAConfirmation = dayText.replace("C|71", "C|72");
+    String notAConfirmation = dayText.replace("C2|71", "C2|72");
     assertThat(notAConfirmation).isNotEqualTo(dayText);
     assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(notAConfirmation.getBytes(
         StandardCharsets.US_ASCII)), FileLimits.defaults())).isInstanceOf(ProtocolException.class)
         .hasMessageContaining("confirmation");
+  }
+
+  @Test
+  void aRatingOrConfirmationMacThatIsNot8Bytes_orALineOfTheSignatureFormat_isRefused() {
+    byte[] card = {0x62, 0x10, 0, 0, 0, 0, 0, 1};
+    for (int macBytes : new int[] {7, 9, 70}) {
+      ByteArrayOutputStream list = new ByteArrayOutputStream();
+      WalletListFile.write(list, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 4, CurrencyUnit.CNY, List.of(),
+          List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, new byte[macBytes])));
+      assertThatThrownBy(() -> WalletListFile.read(new ByteArrayInputStream(list.toByteArray()), FileLimits.defaults()))
+          .as("%d-byte rating MAC", macBytes).isInstanceOf(ProtocolException.class).hasMessageContaining("MAC");
+      byte[] confirmation = new byte[21];
+      confirmation[0] = 0x71;
+      ByteArrayOutputStream day = new ByteArrayOutputStream();
+      WalletDayFile.write(day, new PartyId("WPOS-1"), new PartyId("WISSUER"), DAY, 2, CurrencyUnit.CNY, List.of(),
+          List.of(new WalletDayFile.Confirmation(confirmation, new byte[macBytes])));
+      assertThatThrownBy(() -> WalletDayFile.read(new ByteArrayInputStream(day.toByteArray()), FileLimits.defaults()))
+          .as("%d-byte confirmation MAC", macBytes).isInstanceOf(ProtocolException.class).hasMessageContaining("MAC");
+    }
+    // A format-1 line (tag R or C, a signature) is refused by its tag, whatever it carries.
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    WalletListFile.write(list, new PartyId("WISSUER"), new PartyId("WPOS-ALL"), DAY, 4, CurrencyUnit.CNY, List.of(),
+        List.of(new WalletListFile.Rating(card, 20_500, 4, 10_000, 0x0F, new byte[8])));
+    String oldFormat = list.toString(StandardCharsets.US_ASCII).replace("\nR2|", "\nR|");
+    assertThat(oldFormat).isNotEqualTo(list.toString(StandardCharsets.US_ASCII));
+    assertThatThrownBy(() -> WalletListFile.read(new ByteArrayInputStream(oldFormat.getBytes(StandardCharsets.US_ASCII)),
+        FileLimits.defaults())).isInstanceOf(ProtocolException.class).hasMessageContaining("R2");
   }
 }
