@@ -82,7 +82,8 @@ public final class DepositAccounts {
         return upsert.executeUpdate();
       }
     });
-    LOG.log(System.Logger.Level.INFO, "Deposit account recorded [account={0}, state={1}]", mask(number), state);
+    LOG.log(System.Logger.Level.INFO, "Deposit account recorded [account={0}, state={1}]",
+        AccountVerificationRequest.mask(number), state);
   }
 
   /** Opens {@code number}. @throws IssuerInputException for a malformed number (nothing changes) */
@@ -166,11 +167,6 @@ public final class DepositAccounts {
       throw new IssuerInputException("deposit account number must be " + AccountVerificationRequest.ACCOUNT_CHARS_MIN
           + ".." + AccountVerificationRequest.ACCOUNT_CHARS_MAX + " of 0-9 A-Z");
     }
-  }
-
-  private static String mask(String number) {
-    int shown = Math.min(4, number.length() / 3);
-    return "*".repeat(number.length() - shown) + number.substring(number.length() - shown);
   }
 
   /** 16 hex digits of the account number's SHA-256: the same keys with another account are another request. */

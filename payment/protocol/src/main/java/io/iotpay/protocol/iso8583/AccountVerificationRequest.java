@@ -44,6 +44,12 @@ public record AccountVerificationRequest(
 
   /** @throws Iso8583Exception FIELD_MISSING or FIELD_INVALID naming the first field at fault (never its value) */
   public AccountVerificationRequest {
+    checkEchoed(transmittedAt, stan, acquirerId, rrn, terminalId, receivingInstitution, accountNumber, currency);
+  }
+
+  /** The fields a request and its answer share, checked in one place. */
+  static void checkEchoed(MonthDayTime transmittedAt, int stan, String acquirerId, String rrn, String terminalId,
+      String receivingInstitution, String accountNumber, CurrencyUnit currency) {
     CardTransaction.required("field 7 transmission date-time", transmittedAt);
     CardTransaction.checkStan(stan);
     FieldText.digitsUpTo("field 32 acquirer id", acquirerId, 11);
@@ -72,7 +78,8 @@ public record AccountVerificationRequest(
     return mask(accountNumber);
   }
 
-  static String mask(String account) {
+  /** {@code account} with all but its last characters masked (four at most, a third of a short one). */
+  public static String mask(String account) {
     int shown = Math.min(4, account.length() / 3);
     return "*".repeat(account.length() - shown) + account.substring(account.length() - shown);
   }

@@ -26,18 +26,12 @@ public record AccountVerificationResponse(
 
   /** @throws Iso8583Exception FIELD_MISSING or FIELD_INVALID naming the first field at fault */
   public AccountVerificationResponse {
-    CardTransaction.required("field 7 transmission date-time", transmittedAt);
-    CardTransaction.checkStan(stan);
-    FieldText.digitsUpTo("field 32 acquirer id", acquirerId, 11);
-    FieldText.printable("field 37 RRN", rrn, 12);
+    AccountVerificationRequest.checkEchoed(transmittedAt, stan, acquirerId, rrn, terminalId, receivingInstitution,
+        accountNumber, currency);
     if (approvalCode != null) {
       FieldText.printable("field 38 approval code", approvalCode, 6);
     }
     CardTransaction.required("field 39 response code", responseCode);
-    FieldText.printable("field 41 terminal id", terminalId, 8);
-    FieldText.digitsUpTo("field 100 receiving institution", receivingInstitution, 11);
-    AccountVerificationRequest.checkAccount(accountNumber);
-    CardTransaction.required("field 49 currency", currency);
   }
 
   /** The answer to {@code request} with {@code code}; {@code approvalCode} null or 6 printable characters. */
