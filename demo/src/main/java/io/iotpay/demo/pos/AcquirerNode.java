@@ -1,10 +1,10 @@
 package io.iotpay.demo.pos;
 
 import io.iotpay.acquirer.pos.AcquirerPosServer;
-import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
 import io.iotpay.acquirer.pos.merchant.MerchantId;
 import io.iotpay.acquirer.pos.online.AcquirerHost;
 import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
+import io.iotpay.acquirer.pos.online.IsoSettlementAccountCheck;
 import io.iotpay.acquirer.pos.online.TerminalRiskCheck;
 import io.iotpay.acquirer.pos.risk.RiskConfig;
 import io.iotpay.acquirer.pos.risk.TerminalRiskService;
@@ -24,6 +24,7 @@ import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.ZoneKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 /**
  * The acquirer: its merchant and terminal registry ({@link AcquirerPosServer}: onboarding with its
  * own database and audit log, the authority the authorisation path asks; merchants register over
- * its HTTP API through the {@link MerchantDesk}), terminal risk sensing for the phones
+ * its HTTP API through the {@link MerchantDesk}; the penny test of each settlement account is an
+ * account verification through the switch to the merchants' bank, {@link IsoSettlementAccountCheck}), terminal risk sensing for the phones
  * ({@link TerminalRiskService} on its own database, served on the same API), and its online host
  * ({@link AcquirerHost}: the terminals' ISO 8583 port, forwarding to the switch, the durable
  * reversal queue, refunds, day end and payout net of MDR) on its own database and ledger.
@@ -72,6 +74,10 @@ final class AcquirerNode implements AutoCloseable {
   /** Merchant numbers of the applicants the review refuses (four from here). */
   static final int APPLICANT_BASE = 201;
   final String operatorToken = newOperatorToken();
+  /** Sends of one penny test at most (the first and two repeats with the same keys). */
+  static final int PENNY_TEST_ATTEMPTS = 3;
+  /** The penny test over ISO 8583 (acquirer → switch → the merchants' bank), the registry's settlement account check. */
+  final IsoSettlementAccountCheck accounts;
   final MerchantDesk desk;
   private final String registryUrl;
   final Database riskDatabase;
@@ -86,10 +92,10 @@ final class AcquirerNode implements AutoCloseable {
     this.books = new PartyBooks(ID.value(), AlgorithmSuite.NATIONAL, dir.resolve("acquirer.db"), clock);
     this.registryUrl = "jdbc:sqlite:" + dir.resolve("registry.db");
     books.createAccounts(List.of(Account.of(SCHEME_IN, 1, CurrencyUnit.CNY)));
-    InMemorySettlementAccountCheck accounts = new InMemorySettlementAccountCheck();
-    for (int m = 1; m <= Math.max(merchantCount, APPLICANT_BASE + 3); m++) { // the penny test's applicant has none
-      accounts.open(MerchantDesk.BANK, MerchantDesk.account(m));
-    }
+    // The penny test asks the merchants' bank through the switch, on a link of its own (field 41 ACQPENNY).
+    this.accounts = IsoSettlementAccountCheck.connect(Links.loopback(switchPort),
+        Links.settings(INSTITUTION, "ACQPENNY", Links.ACQUIRER_TO_SWITCH_TIMEOUT_MS), switchLink, Iso8583Wire.load(),
+        CurrencyUnit.CNY, PENNY_TEST_ATTEMPTS, clock.asJavaClock());
     try {
       Path sanctions = java.nio.file.Files.writeString(dir.resolve("sanctions.txt"),
           "# the acquirer's deny list\n" + MerchantDesk.SANCTIONED_OWNER + "\n");
@@ -212,6 +218,7 @@ final class AcquirerNode implements AutoCloseable {
     host.close();
     books.close();
     registry.close();
+    accounts.close();
     riskDatabase.close();
     if (custody != null) {
       custody.close();

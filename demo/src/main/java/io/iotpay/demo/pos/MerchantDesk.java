@@ -16,6 +16,7 @@ import java.util.List;
  * report reads the acquirer's records.
  */
 final class MerchantDesk {
+  /** The institution id of the merchants' bank: the switch routes account verifications for it to the last issuer node. */
   static final String BANK = "10200000";
   /** An owner on the acquirer's sanctions list file. */
   static final String SANCTIONED_OWNER = "11010519491231002X";
@@ -43,6 +44,19 @@ final class MerchantDesk {
     return String.format("62220000%08d", n);
   }
 
+  /** The penny test applicant's account: its bank holds no such account (answered 14). */
+  static final String UNKNOWN_ACCOUNT = "6222999999999999";
+
+  /**
+   * The merchants' bank opens the settlement account of every merchant and applicant numbered up to
+   * {@code merchantCount} or the applicants' last, all but the penny test applicant's.
+   */
+  static void openAccounts(io.iotpay.issuer.deposit.DepositAccounts bank, int merchantCount) {
+    for (int m = 1; m <= Math.max(merchantCount, AcquirerNode.APPLICANT_BASE + 3); m++) {
+      bank.open(account(m));
+    }
+  }
+
   /** Merchant {@code n} registers (its account opened at {@link #BANK}); the review must activate it. */
   Signed registerActive(int n, String name) {
     AcquirerApi.Answer answer = api.register(String.format("demo-pos-merchant-%04d", n), name, licence(n),
@@ -61,15 +75,19 @@ final class MerchantDesk {
   /**
    * Four applicants the review must not activate, numbered from {@code first}: a licence another
    * merchant holds ({@code heldLicence}), a sanctioned owner, an MCC the acquirer does not serve
-   * (each rejected by the automatic checks), and a settlement account its bank does not know (left
-   * in review by the failed penny test, then rejected by the operator).
+   * (each rejected by the automatic checks), and a settlement account its bank does not know (its
+   * answer to the penny test, 14, leaves it in review; the operator then rejects it).
    */
   void applicantsToRefuse(int first, int heldLicence) {
     register(first, licence(heldLicence), "3101011990999901", SERVED_MCC, account(first), "REJECTED");
     register(first + 1, licence(first + 1), SANCTIONED_OWNER, SERVED_MCC, account(first + 1), "REJECTED");
     register(first + 2, licence(first + 2), "3101011990999903", "5411", account(first + 2), "REJECTED");
-    AcquirerApi.Answer pending = register(first + 3, licence(first + 3), "3101011990999904", SERVED_MCC, "6222999999999999",
+    AcquirerApi.Answer pending = register(first + 3, licence(first + 3), "3101011990999904", SERVED_MCC, UNKNOWN_ACCOUNT,
         "IN_REVIEW");
+    String answer = pending.body().toString();
+    if (!answer.contains("has no such account") || !answer.contains("code 14")) {
+      notes.add("the penny test applicant's bank did not answer 14 (no such account): " + answer);
+    }
     operator("/v1/pos/merchants/" + pending.text("merchant_id") + "/reject", "penny test failed: no such account");
   }
 

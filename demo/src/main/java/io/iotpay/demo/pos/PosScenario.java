@@ -141,6 +141,7 @@ public final class PosScenario {
       open.add(0, scheme);
       DropProxy proxy = new DropProxy(scheme.port(AcquirerNode.ID));
       open.add(0, proxy);
+      MerchantDesk.openAccounts(natl.service.deposits(), settings.merchants()); // natl is the merchants' bank
       AcquirerNode acquirer = new AcquirerNode(dir.resolve("acquirer"), clock, proxy.port(), acquirerLink,
           settings.merchants(), pinKeys);
       open.add(0, acquirer);

@@ -65,7 +65,8 @@ final class SwitchNode implements AutoCloseable {
     OnlineSwitchConfig config = OnlineSwitchConfig.defaults(
         List.of(new AcquirerEndpoint(acquirer, Links.loopback(0),
             Links.settings("49990000", "SWITCH01", Links.TERMINAL_TO_ACQUIRER_TIMEOUT_MS), acquirerLink)),
-        endpoints, ranges, storeKeys).withAdviceRetryMs(200);
+        endpoints, ranges, storeKeys).withAdviceRetryMs(200)
+        .withInstitutions(Map.of(MerchantDesk.BANK, issuers.getLast().id)); // the merchants' bank: the penny test
     try {
       this.custody = PinKeys.custody(dir.resolve("custody"), AlgorithmSuite.NATIONAL);
       Map<PartyId, String> acquirerPins = new HashMap<>();

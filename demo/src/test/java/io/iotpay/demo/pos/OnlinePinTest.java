@@ -143,6 +143,7 @@ class OnlinePinTest {
       acquirerLink = Links.zoneKeys(suite);
       scheme = keep(new SwitchNode(dir.resolve("switch"), clock, wire, List.of(issuer), AcquirerNode.ID, acquirerLink,
           LIMITS, keys, null));
+      MerchantDesk.openAccounts(issuer.service.deposits(), 1);
       acquirer = keep(new AcquirerNode(dir.resolve("acquirer"), clock, scheme.port(AcquirerNode.ID), acquirerLink, 1,
           keys));
       String terminalId = acquirer.merchants.get(0).terminalId();

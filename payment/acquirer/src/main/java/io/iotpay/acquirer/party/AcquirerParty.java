@@ -1,13 +1,16 @@
 package io.iotpay.acquirer.party;
 
 import io.iotpay.acquirer.pos.AcquirerPosServer;
-import io.iotpay.acquirer.pos.merchant.InMemorySettlementAccountCheck;
+import io.iotpay.acquirer.pos.merchant.AccountCheckResult;
 import io.iotpay.acquirer.pos.merchant.MerchantId;
 import io.iotpay.acquirer.pos.merchant.OnboardingService;
 import io.iotpay.acquirer.pos.merchant.Registration;
 import io.iotpay.acquirer.pos.merchant.SettlementAccount;
+import io.iotpay.acquirer.pos.merchant.SettlementAccountCheck;
+import io.iotpay.acquirer.pos.merchant.Verdict;
 import io.iotpay.acquirer.pos.online.AcquirerHost;
 import io.iotpay.acquirer.pos.online.AcquirerHostConfig;
+import io.iotpay.acquirer.pos.online.IsoSettlementAccountCheck;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
@@ -22,6 +25,7 @@ import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.file.PresentmentFile;
+import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.online.Presentment;
@@ -118,9 +122,18 @@ public final class AcquirerParty implements AutoCloseable {
 
   private final AcquirerHost host;
   private final PartyInbox inbox;
+  private final IsoSettlementAccountCheck pennyTest;
+  /** Field 41 of the penny test's link to the switch (docs/merchant-onboarding.md, "The penny test"). */
+  public static final String PENNY_TEST_NODE = "ACQPENNY";
+  /** Sends of one account verification at most: the first and two repeats with the same keys. */
+  static final int PENNY_TEST_ATTEMPTS = 3;
+  /** Set-up's settlement account check: the switch is not running yet, so the penny test cannot run. */
+  private static final SettlementAccountCheck NOT_AT_SET_UP = account -> new AccountCheckResult(Verdict.UNDECIDED,
+      "the penny test does not run at set-up (no switch yet)");
 
   private AcquirerParty(String id, AcquirerPosServer registry, Database database, AuditLog audit, Ledger ledger,
-      AcquirerHost host, PartyInbox inbox) {
+      AcquirerHost host, PartyInbox inbox, IsoSettlementAccountCheck pennyTest) {
+    this.pennyTest = pennyTest;
     this.id = id;
     this.inbox = inbox;
     this.registry = registry;
@@ -153,10 +166,13 @@ public final class AcquirerParty implements AutoCloseable {
     List<String> terminals = new ArrayList<>();
     String token = sealed.string(OPERATOR_TOKEN);
     PartyFiles.ownerOnlyDirectory(dataDir.resolve(REGISTRY_KEYS_DIR)); // before the registry makes it with the default mode
-    try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token, null))) {
+    try (AcquirerPosServer server = AcquirerPosServer.start(registrySettings(dataDir, registryDb, setup.suite(), 0, token, null,
+        NOT_AT_SET_UP))) {
       OnboardingService service = server.service();
       merchant = service.register("party-init-" + setup.id(), new Registration("Noodle Stall", "91310000MA1K000001",
           "110105194912310021", MCC, "1 Road", new SettlementAccount("10200000", "6222000011112222"))).merchant().id();
+      // Set-up runs before the switch does: the operator activates the set-up merchant, recorded in its history.
+      service.approve(merchant, OPERATOR, "set-up merchant of this data directory; its penny test was not run");
       for (int t = 0; t < setup.terminals(); t++) {
         terminals.add(service.enrol(merchant, setup.suite(), csr(setup.suite(), random)).terminal().id().value());
       }
@@ -191,12 +207,22 @@ public final class AcquirerParty implements AutoCloseable {
   /** Opens the registry and the host on the data directory and starts serving terminals. */
   public static AcquirerParty start(Path dataDir, Options options) throws IOException {
     Config config = Config.read(dataDir, options);
+    AcquirerHostConfig hostConfig = config.host();
+    // The penny test: an account verification through the switch to the account's bank, on a link of its own.
+    IsoSettlementAccountCheck pennyTest = IsoSettlementAccountCheck.connect(hostConfig.switchAddress(),
+        LinkSettings.defaults(hostConfig.institutionId(), PENNY_TEST_NODE).withEchoIntervalMs(0)
+            .withRequestTimeoutMs(hostConfig.switchLink().requestTimeoutMs()),
+        hostConfig.switchKeys(), Iso8583Wire.load(), hostConfig.currency(), PENNY_TEST_ATTEMPTS, Clock.systemUTC());
     AcquirerPosServer registry;
     try {
       registry = AcquirerPosServer.start(registrySettings(dataDir, config.registryDbUrl(), config.host().switchKeys().suite(),
-          config.httpListen().getPort(), config.operatorToken(), options.tls()));
+          config.httpListen().getPort(), config.operatorToken(), options.tls(), pennyTest));
     } catch (SQLException e) {
+      pennyTest.close();
       throw new IOException("registry database: " + e.getMessage(), e);
+    } catch (RuntimeException | IOException e) {
+      pennyTest.close();
+      throw e;
     }
     Database database = null;
     AuditLog audit = null;
@@ -215,9 +241,10 @@ public final class AcquirerParty implements AutoCloseable {
       PartyInbox inbox = PartyInbox.start(config.id(), List.of(
           new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
           new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox);
+      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox, pennyTest);
     } catch (SQLException e) {
       closeAll(null, ledger, audit, database, registry);
+      pennyTest.close();
       throw new IOException("audit log: " + e.getMessage(), e);
     } catch (RuntimeException | IOException e) {
       if (ledger != null) {
@@ -230,6 +257,7 @@ public final class AcquirerParty implements AutoCloseable {
         database.close();
       }
       registry.close();
+      pennyTest.close();
       throw e;
     }
   }
@@ -270,6 +298,7 @@ public final class AcquirerParty implements AutoCloseable {
   public void close() {
     inbox.close();
     closeAll(host, ledger, audit, database, registry);
+    pennyTest.close();
   }
 
   /**
@@ -345,9 +374,9 @@ public final class AcquirerParty implements AutoCloseable {
   }
 
   private static AcquirerPosServer.Settings registrySettings(Path dataDir, String jdbcUrl, AlgorithmSuite suite, int port,
-      String operatorToken, TlsIdentity tls) {
+      String operatorToken, TlsIdentity tls, SettlementAccountCheck accountCheck) {
     return new AcquirerPosServer.Settings(jdbcUrl, "127.0.0.1", port, suite, dataDir.resolve(REGISTRY_KEYS_DIR), null,
-        Set.of(MCC), Map.of(OPERATOR, operatorToken), new InMemorySettlementAccountCheck().open("10200000", "6222000011112222"), tls);
+        Set.of(MCC), Map.of(OPERATOR, operatorToken), accountCheck, tls);
   }
 
   /** A terminal's enrolment request; the terminal's private key is not kept (the ISO link uses zone keys). */

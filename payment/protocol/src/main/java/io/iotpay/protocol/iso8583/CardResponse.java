@@ -81,6 +81,8 @@ public record CardResponse(
       case AdviceRequest r -> r.transaction();
       case ReversalRequest r -> r.transaction();
       case CardResponse r -> throw Assert.unreachable("a response is not answered");
+      case AccountVerificationRequest r -> throw Assert.unreachable("use AccountVerificationResponse.answering");
+      case AccountVerificationResponse r -> throw Assert.unreachable("a response is not answered");
       case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 is answered by an 0810");
       case NetworkManagementResponse r -> throw Assert.unreachable("a response is not answered");
     };

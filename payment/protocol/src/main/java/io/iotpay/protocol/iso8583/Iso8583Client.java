@@ -271,6 +271,8 @@ public final class Iso8583Client implements AutoCloseable {
     return switch (response) {
       case CardResponse r -> r.responseCode() == ResponseCode.MAC_FAILURE;
       case NetworkManagementResponse r -> r.responseCode() == ResponseCode.MAC_FAILURE;
+      case AccountVerificationResponse r -> r.responseCode() == ResponseCode.MAC_FAILURE;
+      case AccountVerificationRequest r -> false;
       case AuthorisationRequest r -> false;
       case FinancialRequest r -> false;
       case AdviceRequest r -> false;

@@ -6,7 +6,7 @@ package io.iotpay.protocol.iso8583;
  */
 public sealed interface Iso8583Message
     permits AuthorisationRequest, FinancialRequest, AdviceRequest, ReversalRequest, CardResponse,
-        NetworkManagementRequest, NetworkManagementResponse {
+        AccountVerificationRequest, AccountVerificationResponse, NetworkManagementRequest, NetworkManagementResponse {
 
   Mti mti();
 

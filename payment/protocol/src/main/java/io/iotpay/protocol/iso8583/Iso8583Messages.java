@@ -52,6 +52,14 @@ public final class Iso8583Messages {
         codec.set(iso, 90, r.original().field90());
       }
       case CardResponse r -> putResponse(iso, r);
+      case AccountVerificationRequest r -> putVerification(iso, r.transmittedAt(), r.stan(), r.acquirerId(), r.rrn(),
+          r.terminalId(), r.receivingInstitution(), r.accountNumber(), r.currency());
+      case AccountVerificationResponse r -> {
+        putVerification(iso, r.transmittedAt(), r.stan(), r.acquirerId(), r.rrn(), r.terminalId(),
+            r.receivingInstitution(), r.accountNumber(), r.currency());
+        putIfPresent(iso, 38, r.approvalCode());
+        codec.set(iso, 39, r.responseCode().code());
+      }
       case NetworkManagementRequest r -> {
         putNetwork(iso, r.code(), r.transmittedAt(), r.stan(), r.institutionId(), r.nodeId());
         if (r.keyExchange() != null) {
@@ -93,7 +101,8 @@ public final class Iso8583Messages {
 
   private Iso8583Message read(Mti mti, IsoMessage iso) {
     return switch (mti) {
-      case AUTHORISATION_REQUEST -> new AuthorisationRequest(transaction(iso));
+      case AUTHORISATION_REQUEST -> iso.hasField(103) ? accountVerification(iso) : new AuthorisationRequest(transaction(iso));
+      case AUTHORISATION_RESPONSE -> iso.hasField(103) ? accountVerificationResponse(iso) : response(mti, iso);
       case FINANCIAL_REQUEST -> {
         byte[] part = optionalBytes(iso, 62);
         yield new FinancialRequest(transaction(iso), part == null ? null : new WalletPartData(part));
@@ -104,7 +113,7 @@ public final class Iso8583Messages {
           OriginalData.parse(text(iso, 90)));
       case REVERSAL_REQUEST, REVERSAL_ADVICE ->
           new ReversalRequest(mti, transaction(iso), responseCode(iso), OriginalData.parse(text(iso, 90)));
-      case AUTHORISATION_RESPONSE, AUTHORISATION_ADVICE_RESPONSE, FINANCIAL_RESPONSE, FINANCIAL_ADVICE_RESPONSE,
+      case AUTHORISATION_ADVICE_RESPONSE, FINANCIAL_RESPONSE, FINANCIAL_ADVICE_RESPONSE,
           REVERSAL_RESPONSE, REVERSAL_ADVICE_RESPONSE -> response(mti, iso);
       case NETWORK_MANAGEMENT_REQUEST -> {
         String field48 = optionalText(iso, 48);
@@ -167,6 +176,21 @@ public final class Iso8583Messages {
     }
   }
 
+  /** An account verification: a zero amount, no card; 100 names the bank, 103 the account. */
+  private void putVerification(IsoMessage iso, MonthDayTime at, int stan, String acquirer, String rrn, String terminal,
+      String institution, String account, CurrencyUnit currency) {
+    codec.set(iso, 3, AccountVerificationRequest.PROCESSING_CODE);
+    codec.set(iso, 4, FieldText.zeroPadded(0, 12));
+    codec.set(iso, 7, at.field7());
+    codec.set(iso, 11, FieldText.zeroPadded(stan, 6));
+    codec.set(iso, 32, acquirer);
+    codec.set(iso, 37, rrn);
+    codec.set(iso, 41, terminal);
+    codec.set(iso, 49, FieldText.zeroPadded(currency.numericCode(), 3));
+    codec.set(iso, 100, institution);
+    codec.set(iso, 103, account);
+  }
+
   private void putNetwork(IsoMessage iso, NetworkCode code, MonthDayTime at, int stan, String institution, String node) {
     codec.set(iso, 7, at.field7());
     codec.set(iso, 11, FieldText.zeroPadded(stan, 6));
@@ -214,6 +238,27 @@ public final class Iso8583Messages {
         MonthDayTime.parseField7(text(iso, 7)), stan(iso), text(iso, 32), text(iso, 37), optionalText(iso, 38),
         responseCode(iso), text(iso, 41), text(iso, 42), icc == null ? null : new IccData(icc),
         field90 == null ? null : OriginalData.parse(field90));
+  }
+
+  private static AccountVerificationRequest accountVerification(IsoMessage iso) {
+    checkVerificationAmount(iso);
+    return new AccountVerificationRequest(MonthDayTime.parseField7(text(iso, 7)), stan(iso), text(iso, 32),
+        text(iso, 37), text(iso, 41), text(iso, 100), text(iso, 103), amount(iso).currency());
+  }
+
+  private static AccountVerificationResponse accountVerificationResponse(IsoMessage iso) {
+    checkVerificationAmount(iso);
+    return new AccountVerificationResponse(MonthDayTime.parseField7(text(iso, 7)), stan(iso), text(iso, 32),
+        text(iso, 37), optionalText(iso, 38), responseCode(iso), text(iso, 41), text(iso, 100), text(iso, 103),
+        amount(iso).currency());
+  }
+
+  /** Field 3 and a zero field 4: what makes an 0100 with field 103 an account verification. */
+  private static void checkVerificationAmount(IsoMessage iso) {
+    if (!AccountVerificationRequest.PROCESSING_CODE.equals(text(iso, 3)) || amount(iso).amountMinor() != 0) {
+      throw new Iso8583Exception(FIELD_INVALID, "an account verification has processing code "
+          + AccountVerificationRequest.PROCESSING_CODE + " and a zero field 4");
+    }
   }
 
   private static Money amount(IsoMessage iso) {

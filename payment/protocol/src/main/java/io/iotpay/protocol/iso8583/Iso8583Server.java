@@ -283,9 +283,13 @@ public final class Iso8583Server implements AutoCloseable {
 
   /** The answer that refuses {@code request} with {@code code}, echoing its keys. */
   static Iso8583Message refusal(Iso8583Message request, ResponseCode code) {
-    return request instanceof NetworkManagementRequest management
-        ? NetworkManagementResponse.answering(management, code)
-        : CardResponse.answering(request, code, null, null);
+    if (request instanceof NetworkManagementRequest management) {
+      return NetworkManagementResponse.answering(management, code);
+    }
+    if (request instanceof AccountVerificationRequest verification) {
+      return AccountVerificationResponse.answering(verification, code, null);
+    }
+    return CardResponse.answering(request, code, null, null);
   }
 
   @Override

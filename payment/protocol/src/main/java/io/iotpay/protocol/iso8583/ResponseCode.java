@@ -14,8 +14,12 @@ public enum ResponseCode {
   INVALID_TRANSACTION("12", "Invalid transaction", false),
   INVALID_AMOUNT("13", "Invalid amount", false),
   INVALID_CARD_NUMBER("14", "Invalid card number (no such number)", false),
+  /** No such issuer: the switch has no route to the institution of field 100 (account verification). */
+  NO_SUCH_ISSUER("15", "No such issuer", false),
   FORMAT_ERROR("30", "Format error", false),
   UNABLE_TO_LOCATE_RECORD("25", "Unable to locate record on file", false),
+  /** The account is closed (account verification; Visa's code 46). */
+  CLOSED_ACCOUNT("46", "Closed account", false),
   INSUFFICIENT_FUNDS("51", "Not sufficient funds", false),
   EXPIRED_CARD("54", "Expired card", false),
   INCORRECT_PIN("55", "Incorrect PIN", false),

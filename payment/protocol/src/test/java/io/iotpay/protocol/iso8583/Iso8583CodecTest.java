@@ -49,6 +49,9 @@ class Iso8583CodecTest {
         CardResponse.answering(reversal, ResponseCode.APPROVED, null, null),
         reversalAdvice,
         CardResponse.answering(reversalAdvice, ResponseCode.APPROVED, null, null),
+        verification(),
+        AccountVerificationResponse.answering(verification(), ResponseCode.APPROVED, "123456"),
+        AccountVerificationResponse.answering(verification(), ResponseCode.CLOSED_ACCOUNT, null),
         keyChange,
         echo,
         NetworkManagementResponse.answering(echo, ResponseCode.APPROVED));
@@ -123,6 +126,63 @@ class Iso8583CodecTest {
     assertThat(WIRE.read(bytes).message()).isEqualTo(completion);
     assertThat(CardResponse.answering(completion, ResponseCode.APPROVED, null, null).mti())
         .isEqualTo(Mti.FINANCIAL_ADVICE_RESPONSE);
+  }
+
+  /** The acquirer's penny test: an account verification of a settlement account at bank 10200000. */
+  static AccountVerificationRequest verification() {
+    return new AccountVerificationRequest(Samples.AT, 77, "48020000", "AV0000000077", "ACQPENNY", "10200000",
+        "6222000011112222", CurrencyUnit.CNY);
+  }
+
+  @Test
+  void accountVerification_isAZeroAmount0100_withTheAccountIn103_andTheBankIn100() {
+    byte[] bytes = WIRE.write(verification());
+    String text = new String(bytes, 20, bytes.length - 20, StandardCharsets.ISO_8859_1);
+    // No field 2: field 3, a zero field 4, field 7, 11, 32, 37, 41, 49, then 100 and 103 (LLVAR).
+    assertThat(bytes[4] & 0xFF).as("bits 1..8: 1, 3, 4, 7").isEqualTo(0xB2);
+    assertThat(text).startsWith("000000" + "000000000000" + "1206235501" + "000077" + "0848020000" + "AV0000000077"
+        + "ACQPENNY" + "156" + "0810200000" + "166222000011112222");
+    assertThat(verification().toString()).contains("************2222").doesNotContain("6222000011112222");
+    assertThat(AccountVerificationResponse.answering(verification(), ResponseCode.INVALID_CARD_NUMBER, null).toString())
+        .contains("************2222").doesNotContain("6222000011112222");
+    assertThat(verification().amount().amountMinor()).isZero();
+    byte[] nonZero = bytes.clone();
+    nonZero[20 + 6 + 11] = '1';
+    assertThatThrownBy(() -> WIRE.read(nonZero)).isInstanceOfSatisfying(Iso8583Exception.class,
+        e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.FIELD_INVALID));
+    byte[] otherCode = bytes.clone();
+    otherCode[20] = '2';
+    assertThatThrownBy(() -> WIRE.read(otherCode)).isInstanceOf(Iso8583Exception.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void accountVerification_isMacedAsTheOtherMessages_andAForgedMacIsRefused(AlgorithmSuite suite) {
+    ZoneKeys keys = Samples.zoneKeys(suite);
+    for (Iso8583Message message : List.of(verification(),
+        AccountVerificationResponse.answering(verification(), ResponseCode.APPROVED, "123456"))) {
+      byte[] bytes = WIRE.write(message, suite, keys.current());
+      assertThat(Iso8583Wire.verify(WIRE.read(bytes), suite, keys.acceptable(0))).isEqualTo(keys.current());
+      byte[] forged = bytes.clone();
+      forged[forged.length - 1] = (byte) (forged[forged.length - 1] == '0' ? '1' : '0');
+      assertThatThrownBy(() -> Iso8583Wire.verify(WIRE.read(forged), suite, keys.acceptable(0)))
+          .isInstanceOfSatisfying(Iso8583Exception.class,
+              e -> assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.MAC_INVALID));
+    }
+  }
+
+  @Test
+  void accountVerification_withAMalformedAccountOrBank_isRefusedWhenBuilt_namingTheFieldNotTheValue() {
+    for (String bad : List.of("62220", "6222-0000-1111", "6222abcd1111", "1".repeat(35))) {
+      assertThatThrownBy(() -> new AccountVerificationRequest(Samples.AT, 1, "48020000", "AV0000000001", "ACQPENNY",
+          "10200000", bad, CurrencyUnit.CNY)).isInstanceOfSatisfying(Iso8583Exception.class, e -> {
+            assertThat(e.reason()).isEqualTo(Iso8583Exception.Reason.FIELD_INVALID);
+            assertThat(e.getMessage()).contains("field 103").doesNotContain(bad);
+          });
+    }
+    assertThatThrownBy(() -> new AccountVerificationRequest(Samples.AT, 1, "48020000", "AV0000000001", "ACQPENNY",
+        "BANK", "6222000011112222", CurrencyUnit.CNY)).isInstanceOf(Iso8583Exception.class)
+        .hasMessageContaining("field 100");
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.iotpay.switching.online;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.iso8583.AccountVerificationRequest;
+import io.iotpay.protocol.iso8583.AccountVerificationResponse;
 import io.iotpay.protocol.iso8583.AdviceRequest;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
@@ -93,6 +95,8 @@ public final class OnlineSwitch implements AutoCloseable {
     }
     config.ranges().forEach(range -> Assert.that(issuers.containsKey(range.issuer()),
         "card range {} names issuer {} that has no link", range.prefix(), range.issuer()));
+    config.institutions().forEach((institution, issuer) -> Assert.that(issuers.containsKey(issuer),
+        "institution {} names issuer {} that has no link", institution, issuer));
   }
 
   /**
@@ -149,6 +153,9 @@ public final class OnlineSwitch implements AutoCloseable {
 
   private Iso8583Message handle(PartyId acquirer, Iso8583Message request) {
     long startNs = System.nanoTime();
+    if (request instanceof AccountVerificationRequest verification) {
+      return verifyAccount(acquirer, verification, startNs);
+    }
     CardTransaction t = transactionOf(request);
     String panHash = config.storeKeys().panHash(t.pan());
     Optional<PartyId> issuerId = routes.issuerOf(t.pan());
@@ -252,6 +259,35 @@ public final class OnlineSwitch implements AutoCloseable {
   }
 
   /**
+   * An account verification (the acquirer's penny test): routed by field 100 to the issuer that
+   * holds the institution's accounts and answered only by it. Never stood in for, never cached: an
+   * issuer that does not answer within its stand-in time gets 91 with no advice (the acquirer asks
+   * again with the same keys, and the issuer answers a repeat from its records); an institution
+   * with no route gets 15. Not written to the message log (it carries no card); logged masked.
+   */
+  private AccountVerificationResponse verifyAccount(PartyId acquirer, AccountVerificationRequest request, long startNs) {
+    PartyId issuerId = config.institutions().get(request.receivingInstitution());
+    if (issuerId == null) {
+      LOG.log(Level.INFO, "Account verification for an institution without a route, answered 15 [acquirer={0},"
+          + " institution={1}, stan={2}]", acquirer, request.receivingInstitution(), request.stan());
+      return AccountVerificationResponse.answering(request, ResponseCode.NO_SUCH_ISSUER, null);
+    }
+    Issuer issuer = issuers.get(issuerId);
+    Outcome outcome = issuer.client().sendAsync(request)
+        .completeOnTimeout(STAND_IN_TIMER, issuer.endpoint().standInAfterMs(), TimeUnit.MILLISECONDS).join();
+    if (outcome instanceof Outcome.Answered answered && answered.response() instanceof AccountVerificationResponse response
+        && response.answers(request)) {
+      LOG.log(Level.INFO, "Account verification answered by the issuer [acquirer={0}, issuer={1}, stan={2},"
+          + " account={3}, code={4}, ms={5}]", acquirer, issuerId, request.stan(), request.accountMasked(),
+          response.responseCode().code(), elapsedMs(startNs));
+      return response;
+    }
+    LOG.log(Level.INFO, "Account verification unanswered, declined 91 without stand-in [acquirer={0}, issuer={1},"
+        + " stan={2}, cause={3}]", acquirer, issuerId, request.stan(), outcome.getClass().getSimpleName());
+    return AccountVerificationResponse.answering(request, ResponseCode.ISSUER_UNAVAILABLE, null);
+  }
+
+  /**
    * Authorisations and purchases are decided within limits, except with a PIN, which only the issuer
    * can verify (91); reversals and advices are acknowledged.
    */
@@ -267,6 +303,8 @@ public final class OnlineSwitch implements AutoCloseable {
       case ReversalRequest r -> new StandIn.Decision(ResponseCode.APPROVED, null);
       case AdviceRequest r -> new StandIn.Decision(ResponseCode.APPROVED, null);
       case CardResponse r -> throw Assert.unreachable("a response reached the handler");
+      case AccountVerificationRequest r -> throw Assert.unreachable("an account verification is never stood in for");
+      case AccountVerificationResponse r -> throw Assert.unreachable("a response reached the handler");
       case NetworkManagementRequest r -> throw Assert.unreachable("the server answers 0800s itself");
       case NetworkManagementResponse r -> throw Assert.unreachable("a response reached the handler");
     };
@@ -280,6 +318,8 @@ public final class OnlineSwitch implements AutoCloseable {
       case ReversalRequest r -> new ReversalRequest(Mti.REVERSAL_ADVICE, t, r.reason(), r.original());
       case AdviceRequest r -> r;
       case CardResponse r -> throw Assert.unreachable("a response is not advised");
+      case AccountVerificationRequest r -> throw Assert.unreachable("an account verification is not advised");
+      case AccountVerificationResponse r -> throw Assert.unreachable("a response is not advised");
       case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 is not advised");
       case NetworkManagementResponse r -> throw Assert.unreachable("a response is not advised");
     };
@@ -343,6 +383,8 @@ public final class OnlineSwitch implements AutoCloseable {
       case AdviceRequest r -> r.transaction();
       case ReversalRequest r -> r.transaction();
       case CardResponse r -> throw Assert.unreachable("a response carries no request transaction");
+      case AccountVerificationRequest r -> throw Assert.unreachable("an account verification carries no card");
+      case AccountVerificationResponse r -> throw Assert.unreachable("a response carries no request transaction");
       case NetworkManagementRequest r -> throw Assert.unreachable("an 0800 carries no card");
       case NetworkManagementResponse r -> throw Assert.unreachable("an 0810 carries no card");
     };

@@ -2,7 +2,9 @@ package io.iotpay.switching.online;
 
 import io.iotpay.foundation.Assert;
 import io.iotpay.protocol.transit.CardRange;
+import io.iotpay.protocol.PartyId;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The online switch's set-up. Every bound is checked here, at start-up.
@@ -17,10 +19,12 @@ import java.util.List;
  * @param logBatchMax rows per log insert transaction, 1..logQueueMax (default 512)
  * @param recentRequestsMax requests remembered to answer an acquirer's repeat with the same answer,
  *     1..1,000,000 (default 100,000), oldest forgotten first
+ * @param institutions the issuer of each institution id (1..11 digits) an account verification's
+ *     field 100 may name (default none: every verification is answered 15, no such issuer)
  */
 public record OnlineSwitchConfig(
     List<AcquirerEndpoint> acquirers, List<IssuerEndpoint> issuers, List<CardRange> ranges, StoreKeys storeKeys,
-    long adviceRetryMs, int logQueueMax, int logBatchMax, int recentRequestsMax) {
+    long adviceRetryMs, int logQueueMax, int logBatchMax, int recentRequestsMax, Map<String, PartyId> institutions) {
   public static final long ADVICE_RETRY_MS_DEFAULT = 5_000;
   public static final int LOG_QUEUE_MAX_DEFAULT = 65_536;
   public static final int LOG_BATCH_MAX_DEFAULT = 512;
@@ -31,6 +35,8 @@ public record OnlineSwitchConfig(
     acquirers = List.copyOf(acquirers);
     issuers = List.copyOf(issuers);
     ranges = List.copyOf(ranges);
+    institutions = Map.copyOf(institutions);
+    institutions.keySet().forEach(id -> Assert.that(id.matches("[0-9]{1,11}"), "institution id {} is not 1..11 digits", id));
     Assert.that(!acquirers.isEmpty() && !issuers.isEmpty(), "an online switch needs acquirers and issuers");
     Assert.notNull(storeKeys, "storeKeys");
     Assert.that(adviceRetryMs >= 10 && adviceRetryMs <= 600_000, "adviceRetryMs {} outside 10..600000", adviceRetryMs);
@@ -44,11 +50,17 @@ public record OnlineSwitchConfig(
   public static OnlineSwitchConfig defaults(
       List<AcquirerEndpoint> acquirers, List<IssuerEndpoint> issuers, List<CardRange> ranges, StoreKeys storeKeys) {
     return new OnlineSwitchConfig(acquirers, issuers, ranges, storeKeys, ADVICE_RETRY_MS_DEFAULT,
-        LOG_QUEUE_MAX_DEFAULT, LOG_BATCH_MAX_DEFAULT, RECENT_REQUESTS_MAX_DEFAULT);
+        LOG_QUEUE_MAX_DEFAULT, LOG_BATCH_MAX_DEFAULT, RECENT_REQUESTS_MAX_DEFAULT, Map.of());
   }
 
   public OnlineSwitchConfig withAdviceRetryMs(long value) {
     return new OnlineSwitchConfig(acquirers, issuers, ranges, storeKeys, value, logQueueMax, logBatchMax,
-        recentRequestsMax);
+        recentRequestsMax, institutions);
+  }
+
+  /** This set-up, routing account verifications for each institution id to its issuer. */
+  public OnlineSwitchConfig withInstitutions(Map<String, PartyId> value) {
+    return new OnlineSwitchConfig(acquirers, issuers, ranges, storeKeys, adviceRetryMs, logQueueMax, logBatchMax,
+        recentRequestsMax, value);
   }
 }

@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -362,9 +363,20 @@ public final class SwitchParty implements AutoCloseable {
     }
     List<IssuerEndpoint> issuers = new ArrayList<>();
     List<CardRange> ranges = new ArrayList<>();
+    Map<String, PartyId> institutions = new HashMap<>();
     for (String id : issuerIds) {
       String prefix = "issuer." + id + ".";
-      for (String k : List.of("address", "ranges", "standin.after.ms", "request.timeout.ms",
+      // Optional: institution ids whose account verifications (the acquirers' penny tests) go to this issuer.
+      if (p.has(prefix + "institutions")) {
+        for (String institutionId : p.string(prefix + "institutions").split(",", -1)) {
+          if (!DIGITS.matcher(institutionId.strip()).matches()
+              || institutions.put(institutionId.strip(), PartyId.of(id)) != null) {
+            throw new PartyConfigException(CONFIG_FILE + ": " + prefix + "institutions holds an id that is not 1..11"
+                + " digits or that another issuer holds");
+          }
+        }
+      }
+      for (String k : List.of("address", "ranges", "institutions", "standin.after.ms", "request.timeout.ms",
           "standin.per.transaction.minor", "standin.per.card.day.minor", "standin.issuer.day.minor")) {
         known.add(prefix + k);
       }
@@ -393,7 +405,8 @@ public final class SwitchParty implements AutoCloseable {
     p.onlyKeys(known::contains);
     try {
       OnlineSwitchConfig config = OnlineSwitchConfig.defaults(acquirers, issuers, ranges, storeKeys)
-          .withAdviceRetryMs(p.number("advice.retry.ms", 10, 600_000, OnlineSwitchConfig.ADVICE_RETRY_MS_DEFAULT));
+          .withAdviceRetryMs(p.number("advice.retry.ms", 10, 600_000, OnlineSwitchConfig.ADVICE_RETRY_MS_DEFAULT))
+          .withInstitutions(institutions);
       String db = options.dbUrl() != null ? options.dbUrl()
           : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
       return new Parsed(config, db, p.matching("id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"),

@@ -11,7 +11,7 @@ public enum Check {
   SANCTIONS(true),
   /** The merchant category code is not in the acquirer's served list: no human can change that. */
   MCC_SERVED(true),
-  /** The penny test: a 0.01 credit to the settlement account through its bank. */
+  /** The penny test: a zero-amount account verification of the settlement account at its bank. */
   SETTLEMENT_ACCOUNT(false);
 
   private final boolean hard;

@@ -4,9 +4,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A penny test against an in-memory list of open accounts, for tests and the demo only: no money
- * moves and no bank is asked. An account it knows passes, an unknown one fails (the bank "refused
- * the credit"), and every account of a bank marked unreachable is UNDECIDED.
+ * A penny test against an in-memory list of open accounts, for unit tests of onboarding only (the
+ * review, the HTTP API, the console): no bank is asked. An account it knows passes, an unknown one
+ * fails, and every account of a bank marked unreachable is UNDECIDED. The parties and the demo use
+ * {@code acquirer.pos.online.IsoSettlementAccountCheck}, which asks the account's real bank.
  */
 public final class InMemorySettlementAccountCheck implements SettlementAccountCheck {
   private final Set<String> openAccounts = ConcurrentHashMap.newKeySet();
@@ -30,8 +31,8 @@ public final class InMemorySettlementAccountCheck implements SettlementAccountCh
       return new AccountCheckResult(Verdict.UNDECIDED, "bank " + account.bankId() + " did not answer the penny test");
     }
     if (openAccounts.contains(account.bankId() + "/" + account.accountNumber())) {
-      return new AccountCheckResult(Verdict.PASS, "bank " + account.bankId() + " accepted the penny credit to " + account.masked());
+      return new AccountCheckResult(Verdict.PASS, "bank " + account.bankId() + " confirmed the account " + account.masked());
     }
-    return new AccountCheckResult(Verdict.FAIL, "bank " + account.bankId() + " refused the penny credit to " + account.masked() + " (no such account)");
+    return new AccountCheckResult(Verdict.FAIL, "bank " + account.bankId() + " has no such account " + account.masked());
   }
 }

@@ -1,14 +1,16 @@
 package io.iotpay.acquirer.pos.merchant;
 
 /**
- * The penny test: credit a tiny amount to a settlement account through its bank and report whether
- * the bank accepted it. The implementation over ISO 8583 (acquirer → switch → issuer) comes with the
- * parties; {@link InMemorySettlementAccountCheck} stands in for tests and the demo.
+ * The penny test: ask the settlement account's bank whether it holds the account, open. The
+ * implementation is {@code acquirer.pos.online.IsoSettlementAccountCheck}, an account verification
+ * over ISO 8583 (acquirer → switch → issuer); {@link InMemorySettlementAccountCheck} serves the
+ * onboarding unit tests only.
  */
 public interface SettlementAccountCheck {
   /**
    * @param account never null
-   * @return never null; UNDECIDED when the bank could not be asked or did not answer
+   * @return never null; PASS when the bank confirmed the account, FAIL when it refused it, UNDECIDED
+   *     when the bank could not be asked or did not answer
    */
   AccountCheckResult check(SettlementAccount account);
 }

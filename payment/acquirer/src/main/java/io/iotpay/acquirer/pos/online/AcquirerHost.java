@@ -13,6 +13,8 @@ import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.iso8583.AccountVerificationRequest;
+import io.iotpay.protocol.iso8583.AccountVerificationResponse;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
@@ -189,6 +191,10 @@ public final class AcquirerHost implements Iso8583Server.Handler, AutoCloseable 
       case FinancialRequest f when f.isWalletPart() -> walletPart(f);
       case FinancialRequest f when f.transaction().processingCode().startsWith("20") -> refund(f);
       case ReversalRequest r when r.mti() == Mti.REVERSAL_REQUEST -> terminalReversal(r);
+      case AccountVerificationRequest v -> { // the acquirer's own message to its banks, never a terminal's
+        refused.incrementAndGet();
+        yield AccountVerificationResponse.answering(v, ResponseCode.INVALID_TRANSACTION, null);
+      }
       default -> {
         refused.incrementAndGet();
         yield answer(request, ResponseCode.INVALID_TRANSACTION, null);

@@ -11,6 +11,8 @@ import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.store.SqlRows;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.AccountVerificationRequest;
+import io.iotpay.protocol.iso8583.AccountVerificationResponse;
 import io.iotpay.protocol.iso8583.AdviceRequest;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
@@ -170,6 +172,8 @@ public final class QrCreditHost implements Iso8583Server.Handler, PayoutCredits 
         case ReversalRequest r -> takeBack(r, r.original(), "reversed by the issuer");
         case AdviceRequest r -> advice(r);
         case AuthorisationRequest r -> CardResponse.answering(r, ResponseCode.INVALID_TRANSACTION, null, null);
+        case AccountVerificationRequest r -> AccountVerificationResponse.answering(r, ResponseCode.INVALID_TRANSACTION, null);
+        case AccountVerificationResponse r -> throw Assert.unreachable("the server passes only requests");
         case CardResponse r -> throw Assert.unreachable("the server passes only requests, not {}", r.mti());
         case NetworkManagementRequest r -> throw Assert.unreachable("the server answers 0800 itself");
         case NetworkManagementResponse r -> throw Assert.unreachable("the server passes only requests");

@@ -11,13 +11,13 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Every log event of the process while open (the project's from DEBUG, level restored on close), formatted with its throwables. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Logger project = (Logger) LoggerFactory.getLogger("io.iotpay");
   private final Level projectLevel = project.getLevel();
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture() {
+  public LogCapture() {
     appender.start();
     root.addAppender(appender);
     // The project's own lines from DEBUG; libraries at the configured level (WARN), still captured.
@@ -25,7 +25,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** The formatted lines so far, throwables' messages and stack frames included. */
-  List<String> lines() {
+  public List<String> lines() {
     List<String> out = new ArrayList<>();
     synchronized (appender.list) {
       for (ILoggingEvent event : appender.list) {

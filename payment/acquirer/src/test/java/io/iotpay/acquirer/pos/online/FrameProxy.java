@@ -30,6 +30,8 @@ final class FrameProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> dropBack = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> holdBack = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> dropForward = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> corruptBack = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> corruptForward = new ConcurrentHashMap<>();
   private final List<Held> held = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   final List<String> dropped = new CopyOnWriteArrayList<>();
@@ -53,6 +55,16 @@ final class FrameProxy implements AutoCloseable {
   /** Drops the next {@code count} frames of {@code mti} flowing from the client to the server. */
   void dropForward(String mti, int count) {
     dropForward.put(mti, new AtomicInteger(count));
+  }
+
+  /** Changes the last byte (a hex digit of field 128, the MAC) of the next {@code count} frames of {@code mti} flowing back. */
+  void corruptBack(String mti, int count) {
+    corruptBack.put(mti, new AtomicInteger(count));
+  }
+
+  /** As {@link #corruptBack}, for frames flowing from the client to the server. */
+  void corruptForward(String mti, int count) {
+    corruptForward.put(mti, new AtomicInteger(count));
   }
 
   /** Holds back the next {@code count} frames of {@code mti} flowing back to the client, until {@link #releaseHeld}. */
@@ -106,6 +118,7 @@ final class FrameProxy implements AutoCloseable {
             dropped.add(mti);
             continue;
           }
+          corrupt(corruptBack, mti, body);
           AtomicInteger hold = holdBack.get(mti);
           if (hold != null && hold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             held.add(new Held(mti, body, out));
@@ -113,6 +126,7 @@ final class FrameProxy implements AutoCloseable {
           }
           passedBack.add(mti);
         } else {
+          corrupt(corruptForward, mti, body);
           AtomicInteger budget = dropForward.get(mti);
           if (budget != null && budget.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             dropped.add(mti);
@@ -132,6 +146,13 @@ final class FrameProxy implements AutoCloseable {
     } finally {
       close(from);
       close(to);
+    }
+  }
+
+  private static void corrupt(Map<String, AtomicInteger> budgets, String mti, byte[] body) {
+    AtomicInteger budget = budgets.get(mti);
+    if (budget != null && budget.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      body[body.length - 1] = (byte) (body[body.length - 1] == '0' ? '1' : '0');
     }
   }
 

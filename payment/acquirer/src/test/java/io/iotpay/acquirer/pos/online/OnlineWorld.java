@@ -95,6 +95,8 @@ final class OnlineWorld implements AutoCloseable {
   static final PartyId ACQUIRER = PartyId.of("ACQ1");
   static final PartyId ISSUER = PartyId.of("ISS1");
   static final String INSTITUTION = "48020000";
+  /** The institution id of the issuer's deposit accounts (account verifications are routed by it). */
+  static final String BANK = "10200000";
   static final Pan PAN = Pan.withCheckDigit("621234567890123");
   static final int PSN = 1;
   static final Instant START = Instant.parse("2026-12-07T09:00:00Z");
@@ -202,7 +204,7 @@ final class OnlineWorld implements AutoCloseable {
     AcquirerEndpoint acquirerLink = new AcquirerEndpoint(ACQUIRER, loopback(0),
         LinkSettings.defaults("99990000", "SWITCH01"), zoneKeys(1));
     onlineSwitch = new OnlineSwitch(OnlineSwitchConfig.defaults(List.of(acquirerLink), List.of(issuerLink),
-        List.of(new CardRange("621234", ISSUER)), storeKeys), switchDb, WIRE).start();
+        List.of(new CardRange("621234", ISSUER)), storeKeys).withInstitutions(Map.of(BANK, ISSUER)), switchDb, WIRE).start();
     proxy = new FrameProxy(loopback(onlineSwitch.port(ACQUIRER)));
   }
 

@@ -9,6 +9,7 @@ import io.iotpay.foundation.custody.KeyCustody;
 import io.iotpay.foundation.custody.KeyRef;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.IssuerInputException;
+import io.iotpay.issuer.deposit.DepositAccounts;
 import io.iotpay.issuer.authorisation.card.CardAccount.CardState;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.DayTotals;
 import io.iotpay.issuer.authorisation.card.CardAuthStore.QueuedScript;
@@ -18,6 +19,8 @@ import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.protocol.Pan;
+import io.iotpay.protocol.iso8583.AccountVerificationRequest;
+import io.iotpay.protocol.iso8583.AccountVerificationResponse;
 import io.iotpay.protocol.iso8583.AdviceRequest;
 import io.iotpay.protocol.iso8583.AuthorisationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
@@ -119,6 +122,7 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
   private final Database database;
   private volatile QrTokenAuthorisation qrTokens;
   private final PinVerification pins;
+  private final DepositAccounts deposits;
 
   /** Opens the host on its database (applies the issuer-auth migrations). */
   public CardAuthorisationService(Database database, Ledger ledger, KeyCustody custody, Config config, Clock clock) {
@@ -140,6 +144,12 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
     this.store = new CardAuthStore(database);
     this.accounts = new AccountAuthorisation(database, store, ledger, this::panHash, config.holdTimeoutMs(), clock);
     this.database = database;
+    this.deposits = new DepositAccounts(database, clock);
+  }
+
+  /** The deposit accounts this issuer holds; account verifications (0100 with field 103) are answered from them. */
+  public DepositAccounts deposits() {
+    return deposits;
   }
 
   /**
@@ -244,6 +254,9 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
 
   @Override
   public Iso8583Message handle(Iso8583Message request) {
+    if (request instanceof AccountVerificationRequest verification) {
+      return deposits.verify(verification);
+    }
     if (accounts.handles(request)) {
       return accounts.handle(request);
     }
@@ -266,6 +279,8 @@ public final class CardAuthorisationService implements Iso8583Server.Handler {
         case ReversalRequest r -> reverse(r);
         case AdviceRequest r -> advise(r);
         case CardResponse r -> throw Assert.unreachable("the server passes only requests, not {}", r.mti());
+        case AccountVerificationRequest r -> throw Assert.unreachable("answered above");
+        case AccountVerificationResponse r -> throw Assert.unreachable("the server passes only requests");
         case NetworkManagementRequest r -> throw Assert.unreachable("the server answers 0800 itself");
         case NetworkManagementResponse r -> throw Assert.unreachable("the server passes only requests");
       };
