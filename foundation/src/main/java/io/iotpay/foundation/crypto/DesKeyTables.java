@@ -26,9 +26,18 @@ final class DesKeyTables {
 
   /** The working key BouncyCastle's {@code DESBase.generateWorkingKey(encrypting, key)} computes (key[0..8)). */
   static int[] schedule(boolean encrypting, byte[] key) {
-    int[] out = new int[WORDS];
+    return scheduleInto(encrypting, key, new int[WORDS]);
+  }
+
+  /**
+   * {@link #schedule} written into {@code out} (32 words, overwritten), so that an engine re-keyed per
+   * message reuses one array instead of allocating one per key.
+   */
+  static int[] scheduleInto(boolean encrypting, byte[] key, int[] out) {
     int base = encrypting ? 0 : 8 * 256 * WORDS;
-    for (int position = 0; position < 8; position++) {
+    int first = base + (key[0] & 0xFF) * WORDS;
+    System.arraycopy(TABLE, first, out, 0, WORDS);
+    for (int position = 1; position < 8; position++) {
       int offset = base + (position * 256 + (key[position] & 0xFF)) * WORDS;
       for (int w = 0; w < WORDS; w++) {
         out[w] ^= TABLE[offset + w];

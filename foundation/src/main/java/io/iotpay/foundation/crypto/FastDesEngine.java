@@ -8,19 +8,20 @@ import org.bouncycastle.crypto.engines.DESEngine;
  * algorithm 3 under session keys). Not thread-safe, like every engine.
  */
 public final class FastDesEngine extends DESEngine {
-  /** The schedule handed to the engine by the last {@code init}, kept so that {@link #wipe} can clear it. */
-  private int[] schedule;
+  /**
+   * The schedule handed to the engine by every {@code init}: one array, rewritten by each, so that
+   * re-keying per message allocates nothing (the engine keeps only the last key's schedule anyway);
+   * kept so that {@link #wipe} can clear it.
+   */
+  private final int[] schedule = new int[32];
 
   @Override
   protected int[] generateWorkingKey(boolean encrypting, byte[] key) {
-    schedule = DesKeyTables.schedule(encrypting, key);
-    return schedule;
+    return DesKeyTables.scheduleInto(encrypting, key, schedule);
   }
 
   /** Overwrites the key schedule with zeros; the engine computes garbage until it is initialised again. */
   public void wipe() {
-    if (schedule != null) {
-      java.util.Arrays.fill(schedule, 0);
-    }
+    java.util.Arrays.fill(schedule, 0);
   }
 }

@@ -5,6 +5,7 @@ import io.iotpay.foundation.crypto.SecretKeyBytes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Derived card keys, least recently used first, at most {@code entriesMax}: clearing derives the
@@ -20,6 +21,8 @@ final class CardKeyCache {
   private final LinkedHashMap<String, byte[]> entries;
   private long evictions;
   private long hits;
+  /** Hits served by a thread's last card key instead of the map (no monitor taken for them). */
+  private final LongAdder reuses = new LongAdder();
   private long misses;
 
   CardKeyCache(int entriesMax) {
@@ -55,6 +58,16 @@ final class CardKeyCache {
     return key;
   }
 
+  /** Whether keys are kept at all (a bound of 0 keeps none, and nobody may keep one in its stead). */
+  boolean keeps() {
+    return entriesMax > 0;
+  }
+
+  /** Counts a hit served outside the map (a thread's last card key): a derivation saved all the same. */
+  void countReuse() {
+    reuses.increment();
+  }
+
   /** Caches {@code key} (the cache takes the array); with a bound of 0 it is zeroised at once. */
   synchronized void put(String id, byte[] key) {
     if (entriesMax == 0) {
@@ -80,6 +93,6 @@ final class CardKeyCache {
   }
 
   synchronized CardKeyCacheStats stats() {
-    return new CardKeyCacheStats(entries.size(), entriesMax, hits, misses, evictions);
+    return new CardKeyCacheStats(entries.size(), entriesMax, hits + reuses.sum(), misses, evictions);
   }
 }

@@ -91,6 +91,47 @@ abstract class CustodyOperationSuite {
     }
   }
 
+  /**
+   * A thread keeps the card key it used last (clearing files come in card order): a card's next tap
+   * reuses it, counted as a cache hit; any other PAN, PSN or IMK gets its own key, and a retired
+   * IMK is refused however recently its card key was used.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void verifyTac_sameCardInARow_reusesItsKey_everyOtherCardOrImkGetsItsOwn(AlgorithmSuite suite) {
+    assumeSupports(suite, "card keys");
+    SecretKeyBytes imk1 = randomKey();
+    SecretKeyBytes imk2 = randomKey();
+    String otherPan = "5413330089020029";
+    byte[] input = "transit record 0002".getBytes(StandardCharsets.US_ASCII);
+    byte[] tacA = TEST_TAC.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk1, PAN, PSN), 9, input);
+    byte[] tacA2 = TEST_TAC.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk1, PAN, "02"), 9, input);
+    byte[] tacB = TEST_TAC.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk1, otherPan, PSN), 9, input);
+    byte[] tacAUnder2 = TEST_TAC.tac(suite, EmvKeyDerivation.cardMasterKey(suite, imk2, PAN, PSN), 9, input);
+    try (var custody = newCustody(suite)) {
+      KeyRef ref1 = custody.importClear("imk-tac", suite, KeyUsage.ISSUER_MASTER, imk1);
+      KeyRef ref2 = custody.importClear("imk-tac-2", suite, KeyUsage.ISSUER_MASTER, imk2);
+
+      assertThat(custody.verifyTac(ref1, PAN, PSN, 9, input, tacA)).isTrue();
+      long hits = ((CustodyCore) custody).cardKeyCacheStats().hits();
+      assertThat(custody.verifyTac(ref1, PAN, PSN, 9, input, tacA)).isTrue();
+      assertThat(((CustodyCore) custody).cardKeyCacheStats().hits()).isEqualTo(hits + 1);
+      assertThat(custody.verifyTac(ref1, PAN, "02", 9, input, tacA)).isFalse();
+      assertThat(custody.verifyTac(ref1, PAN, "02", 9, input, tacA2)).isTrue();
+      assertThat(custody.verifyTac(ref1, otherPan, PSN, 9, input, tacA)).isFalse();
+      assertThat(custody.verifyTac(ref1, otherPan, PSN, 9, input, tacB)).isTrue();
+      assertThat(custody.verifyTac(ref1, PAN, PSN, 9, input, tacA)).isTrue();
+      assertThat(custody.verifyTac(ref2, PAN, PSN, 9, input, tacA)).isFalse();
+      assertThat(custody.verifyTac(ref2, PAN, PSN, 9, input, tacAUnder2)).isTrue();
+      assertThat(custody.verifyTac(ref1, PAN, PSN, 9, input, tacA)).isTrue();
+
+      custody.retire(ref1);
+
+      assertRefused(() -> custody.verifyTac(ref1, PAN, PSN, 9, input, tacA), Reason.RETIRED);
+      assertThat(custody.verifyTac(ref2, PAN, PSN, 9, input, tacAUnder2)).isTrue();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void verifyWalletTac_runsTheFormulaOnTheCardKeyDerivedOverTheCardId_andRefusesABadId(AlgorithmSuite suite) {

@@ -21,7 +21,9 @@ final class FramedFileReader {
   private final InputStream in;
   private final MessageDigest sha256 = FramedFileWriter.newSha256();
   private final byte[] buffer = new byte[BUFFER_BYTES];
+  /** The current line, then its '\n' (one byte more than the limit), so the checksum takes it in one update. */
   private final byte[] lineBytes;
+  private final int lineBytesMax;
   private final FieldCursor cursor = new FieldCursor();
   private final FileHeader header;
   private int bufferPosition;
@@ -34,7 +36,8 @@ final class FramedFileReader {
 
   FramedFileReader(InputStream in, FileLimits limits, FileKind expectedKind) {
     this.in = in;
-    this.lineBytes = new byte[limits.lineBytesMax()];
+    this.lineBytesMax = limits.lineBytesMax();
+    this.lineBytes = new byte[lineBytesMax + 1];
     if (!readLine()) {
       throw new FrameException(FrameException.Fault.TRUNCATED, "line 1: the file is empty (no header)");
     }
@@ -43,8 +46,7 @@ final class FramedFileReader {
       throw new FrameException(FrameException.Fault.TOO_LARGE, cursor.field("record count", header.recordCount()
           + " exceeds the limit " + limits.recordsMax()).getMessage());
     }
-    sha256.update(lineBytes, 0, lineLength);
-    sha256.update((byte) '\n');
+    digestLine();
   }
 
   FileHeader header() {
@@ -75,9 +77,14 @@ final class FramedFileReader {
       throw new FrameException(FrameException.Fault.COUNT, "line " + lineNumber + ": more records than the header's count "
           + header.recordCount());
     }
-    sha256.update(lineBytes, 0, lineLength);
-    sha256.update((byte) '\n');
+    digestLine();
     return true;
+  }
+
+  /** The current line and its '\n' into the checksum, in one update (two per line showed in profiles). */
+  private void digestLine() {
+    lineBytes[lineLength] = '\n';
+    sha256.update(lineBytes, 0, lineLength + 1);
   }
 
   /** The first byte of the current body line (its tag's first character), or 0 for an empty line. */
@@ -195,8 +202,8 @@ final class FramedFileReader {
       int newline = indexOfNewline(start, bufferLimit);
       int end = newline < 0 ? bufferLimit : newline;
       int chunk = end - start;
-      if (lineLength + chunk > lineBytes.length) {
-        throw new ProtocolException("line " + (lineNumber + 1) + ": longer than " + lineBytes.length + " bytes");
+      if (lineLength + chunk > lineBytesMax) {
+        throw new ProtocolException("line " + (lineNumber + 1) + ": longer than " + lineBytesMax + " bytes");
       }
       System.arraycopy(buffer, start, lineBytes, lineLength, chunk);
       lineLength += chunk;

@@ -137,13 +137,13 @@ public final class SummaryReadAhead implements AutoCloseable {
   }
 
   private void readAll() {
-    Batch batch = new Batch(reader.header().currency());
+    Batch batch = new Batch(reader.header().currency(), Batch.LINE_BYTES_INITIAL);
     Object last;
     try {
       while (reader.next()) {
         if (!batch.add(reader)) {
           put(batch);
-          batch = new Batch(reader.header().currency());
+          batch = new Batch(reader.header().currency(), batch.lineBytesUsed());
           batch.add(reader);
         }
       }
@@ -185,11 +185,21 @@ public final class SummaryReadAhead implements AutoCloseable {
     private final long[] lineNumbers = new long[BATCH_RECORDS];
     private final int[] offsets = new int[BATCH_RECORDS + 1];
     private final io.iotpay.foundation.money.CurrencyUnit currency;
-    private byte[] lines = new byte[LINE_BYTES_INITIAL];
+    private byte[] lines;
     private int size;
 
-    private Batch(io.iotpay.foundation.money.CurrencyUnit currency) {
+    /**
+     * @param lineBytes room for the lines at first: the previous batch's bytes (a file's lines are of
+     *     a size, and a buffer grown by copies for every batch showed in profiles)
+     */
+    private Batch(io.iotpay.foundation.money.CurrencyUnit currency, int lineBytes) {
       this.currency = currency;
+      this.lines = new byte[Math.max(LINE_BYTES_INITIAL, lineBytes + lineBytes / 16)];
+    }
+
+    /** Bytes of lines this batch holds. */
+    private int lineBytesUsed() {
+      return offsets[size];
     }
 
     /** Takes the reader's current line (framed and shape-checked); @return false when full. */

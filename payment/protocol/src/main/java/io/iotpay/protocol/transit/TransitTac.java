@@ -204,18 +204,26 @@ public final class TransitTac {
       counterBlock[2] = marker;
     }
 
-    /** CBC from a zero ICV over {@code input} ‖ 80 ‖ 00… to a whole block; result in {@code state}. */
+    /**
+     * CBC from a zero ICV over {@code input} ‖ 80 ‖ 00… to a whole block; result in {@code state}.
+     * The whole blocks are chained straight from the input and only the last one is padded (it was a
+     * test per byte for the padding).
+     */
     private void cbc(BlockCipher engine, byte[] input, int blockBytes) {
       Arrays.fill(state, (byte) 0);
-      int paddedBytes = (input.length / blockBytes + 1) * blockBytes;
-      for (int offset = 0; offset < paddedBytes; offset += blockBytes) {
+      int whole = input.length - input.length % blockBytes;
+      for (int offset = 0; offset < whole; offset += blockBytes) {
         for (int i = 0; i < blockBytes; i++) {
-          int at = offset + i;
-          byte b = at < input.length ? input[at] : (at == input.length ? (byte) 0x80 : 0);
-          state[i] ^= b;
+          state[i] ^= input[offset + i];
         }
         engine.processBlock(state, 0, state, 0);
       }
+      int rest = input.length - whole;
+      for (int i = 0; i < rest; i++) {
+        state[i] ^= input[whole + i];
+      }
+      state[rest] ^= (byte) 0x80;
+      engine.processBlock(state, 0, state, 0);
     }
   }
 }
