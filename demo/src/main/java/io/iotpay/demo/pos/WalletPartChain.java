@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The wallet's online parts through the card scheme's online parties, in one process over loopback
@@ -78,7 +79,9 @@ public final class WalletPartChain implements AutoCloseable {
             Links.settings("49990000", "SWITCH01", Links.SWITCH_TO_ISSUER_TIMEOUT_MS), issuerLink,
             Links.STAND_IN_AFTER_MS, LIMITS)),
         List.of(new CardRange(WalletPartData.RANGE_PREFIX, ISSUER)),
-        new StoreKeys(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey(), Links.randomKey()));
+        new StoreKeys(AlgorithmSuite.NATIONAL, Links.randomKey(), Links.randomKey(), Links.randomKey()))
+        .withInstitutions(Map.of(MerchantDesk.BANK, ISSUER)); // the wallet issuer is the merchants' bank: the penny test
+    MerchantDesk.openAccounts(issuer.deposits(), terminals);
     try {
       java.nio.file.Files.createDirectories(dir.resolve("acquirer"));
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.iotpay.bench.wallet.SimulatedCard;
 import io.iotpay.bench.wallet.WalletIssuance;
 import io.iotpay.demo.pos.PartyBooks;
 import io.iotpay.demo.pos.WalletPartChain;
+import io.iotpay.issuer.deposit.DepositAccounts;
 import io.iotpay.issuer.wallet.WalletPartIsoIssuer;
 import io.iotpay.terminal.wallet.OnlinePartGateway;
 import io.iotpay.foundation.codec.Hex;
@@ -299,7 +300,8 @@ public final class WalletNetwork implements AutoCloseable {
     if (scheme != null || !poses.isEmpty()) {
       throw new IllegalStateException("the scheme is chosen once, before any POS opens");
     }
-    scheme = new WalletPartChain(dir.resolve("scheme"), clock, terminals, new WalletPartIsoIssuer(onlineParts),
+    scheme = new WalletPartChain(dir.resolve("scheme"), clock, terminals, new WalletPartIsoIssuer(onlineParts,
+        new DepositAccounts(books.database, clock.asJavaClock())),
         AlgorithmSuite.NATIONAL);
     return scheme;
   }

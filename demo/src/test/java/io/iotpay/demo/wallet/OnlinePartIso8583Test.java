@@ -112,14 +112,16 @@ class OnlinePartIso8583Test {
   void issuerFront_a0200WhosePanOrCurrencyIsNotThePartsCard_isRefused63_andA0200WithoutAPart12(AlgorithmSuite suite,
       @TempDir Path dir) {
     Split s = split(suite, dir);
-    try (WalletNetwork network = s.network()) {
+    try (WalletNetwork network = s.network();
+        io.iotpay.foundation.store.Database bank =
+            io.iotpay.foundation.store.Database.open("jdbc:sqlite:" + dir.resolve("bank.db"), 1)) {
       CardDebit part = s.record().debit();
       byte[] signed = java.nio.ByteBuffer.allocate(CardDebit.INPUT_LENGTH + part.cardSignature().length)
           .put(part.signatureInput()).put(part.cardSignature()).array();
       io.iotpay.protocol.Pan otherCard = io.iotpay.protocol.iso8583.WalletPartData.panOf(WalletIds.card(8));
       io.iotpay.protocol.Pan ownCard = io.iotpay.protocol.iso8583.WalletPartData.panOf(part.cardId());
       io.iotpay.issuer.wallet.WalletPartIsoIssuer front = new io.iotpay.issuer.wallet.WalletPartIsoIssuer(
-          network.onlineParts());
+          network.onlineParts(), new io.iotpay.issuer.deposit.DepositAccounts(bank, java.time.Clock.systemUTC()));
 
       assertThat(code(front, request(otherCard, io.iotpay.foundation.money.CurrencyUnit.CNY, signed))).isEqualTo("63");
       assertThat(code(front, request(ownCard, io.iotpay.foundation.money.CurrencyUnit.EUR, signed))).isEqualTo("63");

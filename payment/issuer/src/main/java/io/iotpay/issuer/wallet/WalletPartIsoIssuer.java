@@ -1,6 +1,8 @@
 package io.iotpay.issuer.wallet;
 
 import io.iotpay.foundation.codec.Hex;
+import io.iotpay.issuer.deposit.DepositAccounts;
+import io.iotpay.protocol.iso8583.AccountVerificationRequest;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.FinancialRequest;
 import io.iotpay.protocol.iso8583.Iso8583Message;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * outcome's code from {@link #CODES}. Field 4 must be the part's online amount and field 2 the card's
  * wallet PAN ({@link WalletPartData#panOf}), else it is refused 63 and nothing moves (an inflated 0200
  * around a genuine part gets no money). A repeat of a part gets the stored outcome's code again.
+ * An account verification (the acquirer's penny test of a merchant's settlement account, routed here
+ * because this issuer is also the merchants' bank) is answered from its {@link DepositAccounts}.
  * Anything else is answered 12.
  */
 public final class WalletPartIsoIssuer {
@@ -28,10 +32,20 @@ public final class WalletPartIsoIssuer {
       OnlinePartOutcome.REFUSED, ResponseCode.SECURITY_VIOLATION);
 
   private final WalletOnlineParts parts;
+  private final DepositAccounts deposits;
 
-  /** @param parts the issuer's online parts (ledger and dedup store); never null */
-  public WalletPartIsoIssuer(WalletOnlineParts parts) {
+  /**
+   * @param parts the issuer's online parts (ledger and dedup store); never null
+   * @param deposits the deposit accounts it holds as a bank (merchants' settlement accounts); never null
+   */
+  public WalletPartIsoIssuer(WalletOnlineParts parts, DepositAccounts deposits) {
     this.parts = parts;
+    this.deposits = deposits;
+  }
+
+  /** The deposit accounts this issuer answers account verifications from. */
+  public DepositAccounts deposits() {
+    return deposits;
   }
 
   /**
@@ -41,6 +55,9 @@ public final class WalletPartIsoIssuer {
    *     goes back; the POS pushes again)
    */
   public Iso8583Message handle(Iso8583Message request) {
+    if (request instanceof AccountVerificationRequest verification) {
+      return deposits.verify(verification);
+    }
     if (!(request instanceof FinancialRequest financial && financial.isWalletPart())) {
       return CardResponse.answering(request, ResponseCode.INVALID_TRANSACTION, null, null);
     }
