@@ -29,7 +29,8 @@ import java.util.List;
 /**
  * {@code iotpay party init}: one data directory per party of a small card scheme (docs/parties.md).
  * Per link a zone master key and initial ZAK, one copy in each end's sealed party keys;
- * per issuer a card range, an IMK in its sealed custody, card accounts funded in its ledger; and
+ * per issuer a card range, an IMK in its sealed custody, card accounts funded in its ledger, and a bank
+ * id ({@link #bankId}) the switch routes account verifications by; and
  * {@value #CARDS_FILE}, the cards for the test harness and load generator (TEST HARNESS ONLY).
  */
 public final class SchemeSetup {
@@ -110,6 +111,16 @@ public final class SchemeSetup {
     return String.format("4802%04d", n);
   }
 
+  /**
+   * The institution id (bank) whose deposit accounts issuer {@code n} holds: {@code 10} then {@code n}
+   * then five zeros ({@code 10100000}, {@code 10200000}, …). The switch routes account verifications
+   * (the acquirers' penny tests) for it to that issuer; {@code 10200000} is ISS2's, the national issuer
+   * of {@code --suite BOTH}, as the merchants' bank of {@code iotpay demo pos} is its national issuer.
+   */
+  public static String bankId(int n) {
+    return String.format("10%d00000", n);
+  }
+
   /** Writes the scheme under {@code dir} (which must not hold one yet). */
   public static Written init(Path dir, Options options, SecureRandom random) throws IOException {
     PartyFiles.ownerOnlyDirectory(dir);
@@ -145,7 +156,7 @@ public final class SchemeSetup {
       InetSocketAddress listen = loopback(ports.get(options.acquirers() + i - 1));
       issuerLinks.add(new SwitchParty.IssuerLink(issuerId(i), listen, keys, List.of(range(i)), options.standInAfterMs(),
           options.issuerTimeoutMs(), options.standInPerTransactionMinor(), options.standInPerCardDayMinor(),
-          options.standInIssuerDayMinor()));
+          options.standInIssuerDayMinor(), List.of(bankId(i))));
       byte[] imkBytes = new byte[16];
       random.nextBytes(imkBytes);
       SecretKeyBytes imk = new SecretKeyBytes(imkBytes);

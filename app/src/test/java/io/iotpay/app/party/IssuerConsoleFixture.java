@@ -65,6 +65,11 @@ final class IssuerConsoleFixture implements AutoCloseable {
     return (issuer.httpTls() ? "https" : "http") + "://127.0.0.1:" + issuer.metricsPort();
   }
 
+  /** The acquirer's HTTP API (merchant registry, plain HTTP), where merchants register. */
+  String acquirerBase() {
+    return "http://127.0.0.1:" + acquirer.registryPort();
+  }
+
   String token() {
     return IssuerParty.operatorToken(issuerDir);
   }

@@ -6,7 +6,10 @@ import io.iotpay.console.ConsoleTestClient;
 import io.iotpay.console.OpenApiChecks;
 import io.iotpay.console.OpenApiChecks.Seen;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.issuer.deposit.DepositAccounts;
 import io.swagger.v3.oas.models.OpenAPI;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +31,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       audit verify form without its CSRF token is refused and runs nothing;
  *   <li>logged in, the books balance and verify, the authorisations list the payment and the decline
  *       with the card masked, search by STAN and card suffix finds them, bad input is a 400;
- *   <li>no page's HTML holds the operator token, a key of the issuer's or a full PAN.
+ *   <li>no page's HTML holds the operator token, a key of the issuer's or a full PAN;
+ *   <li>the deposit-account API: without the operator token, with a bad number, body or state it is
+ *       refused (401, 400 typed) and nothing changes; an account opened over HTTP (twice: the same
+ *       answer) is read back masked; a merchant registering at the acquirer with it passes the penny
+ *       test through the switch ({@code issuer.ISS1.institutions} written by {@code party init}) and is
+ *       activated, one with an account the issuer does not hold gets the issuer's 14 and waits in review.
+ *       No answer holds a full account number.
  * </ul>
  */
 class IssuerConsoleTest {
@@ -74,8 +83,10 @@ class IssuerConsoleTest {
       see("POST", "/console/logout", operator.post("/console/logout", Map.of("csrf", ConsoleTestClient.csrfOf(html.get(0)))));
       assertThat(see("GET", "/console/books", operator.get("/console/books")).statusCode()).as("logged out").isEqualTo(303);
 
+      depositAccountsAndThePennyTest(f, token);
+
       OpenApiChecks.assertAnswersMatch(api, seen);
-      assertThat(seen.stream().map(Seen::status).distinct()).contains(200, 303, 400, 401, 403);
+      assertThat(seen.stream().map(Seen::status).distinct()).contains(200, 303, 400, 401, 403, 404);
       noSecretIn(f.secrets());
     }
   }
@@ -129,6 +140,88 @@ class IssuerConsoleTest {
       assertThat(see("GET", "/console/authorisations", operator.get("/console/authorisations?" + bad)).statusCode()).as(bad)
           .isEqualTo(400);
     }
+  }
+
+  /**
+   * Opens an account at the issuer over HTTP after refused attempts (which change nothing), then
+   * registers two merchants at the acquirer: one with that account (penny test 00 → activated), one
+   * with an account the issuer does not hold (14 → in review).
+   */
+  private void depositAccountsAndThePennyTest(IssuerConsoleFixture f, String token) throws Exception {
+    String opened = "6222021234567890";
+    String unknown = "6222029999999999";
+    String path = "/v1/deposit-accounts/";
+    String template = "/v1/deposit-accounts/{number}";
+    ConsoleTestClient api = new ConsoleTestClient(f.base());
+    assertThat(see("PUT", template, putState(api, path + opened, null, "{\"state\":\"OPEN\"}")).statusCode()).isEqualTo(401);
+    assertThat(see("PUT", template, putState(api, path + opened, token.substring(1) + "0", "{\"state\":\"OPEN\"}")).statusCode())
+        .isEqualTo(401);
+    assertThat(see("GET", template, getAccount(api, path + opened, null)).statusCode()).isEqualTo(401);
+    for (String bad : List.of("{\"state\":\"open\"}", "{\"state\":\"DORMANT\"}", "{\"state\":\"OPEN\",\"state\":\"CLOSED\"}",
+        "{\"state\":\"OPEN\",\"owner\":\"x\"}", "{\"state\":1}", "[\"OPEN\"]", "{\"state\":\"OPEN\"} {}", "", "not json")) {
+      HttpResponse<String> refused = see("PUT", template, putState(api, path + opened, token, bad));
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+      assertThat(refused.body()).as(bad).contains("\"error\":\"BAD_STATE\"");
+    }
+    for (String badNumber : List.of("12345", "6222-0212-3456", "6222021234567890abc", "1".repeat(35), "%E2%80%AE123456")) {
+      HttpResponse<String> refused = see("PUT", template, putState(api, path + badNumber, token, "{\"state\":\"OPEN\"}"));
+      assertThat(refused.statusCode()).as(badNumber).isEqualTo(400);
+      assertThat(refused.body()).as(badNumber).contains("\"error\":\"BAD_ACCOUNT_NUMBER\"");
+    }
+    assertThat(see("GET", template, getAccount(api, path + "12345", token)).statusCode()).isEqualTo(400);
+    assertThat(see("GET", template, getAccount(api, path + opened, token)).statusCode()).as("nothing was opened").isEqualTo(404);
+    assertThat(f.issuer.service().deposits().state(opened)).isEmpty();
+
+    HttpResponse<String> open = see("PUT", template, putState(api, path + opened, token, "{\"state\":\"OPEN\"}"));
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).isEqualTo("{\"accountNumberMasked\":\"************7890\",\"state\":\"OPEN\"}");
+    assertThat(see("PUT", template, putState(api, path + opened, token, "{ \"state\" : \"OPEN\" }")).body()).as("again: the same")
+        .isEqualTo(open.body());
+    assertThat(see("GET", template, getAccount(api, path + opened, token)).body()).isEqualTo(open.body());
+    assertThat(see("GET", template, getAccount(api, path + unknown, token)).statusCode()).isEqualTo(404);
+    assertThat(see("PUT", template, putState(api, path + opened, token, "{\"state\":\"SHUT\"}")).statusCode()).isEqualTo(400);
+    assertThat(f.issuer.service().deposits().state(opened)).as("unchanged by the refused request").contains(DepositAccounts.State.OPEN);
+
+    String bank = SchemeSetup.bankId(1);
+    long verifications = f.issuer.service().deposits().verifications();
+    String active = register(f, "deposit-open-0001", "91310000MA1K4AB12X", bank, opened);
+    assertThat(active).contains("\"state\":\"ACTIVATED\"")
+        .contains("{\"check\":\"SETTLEMENT_ACCOUNT\",\"verdict\":\"PASS\",\"reason\":\"bank " + bank
+            + " confirmed the account ************7890 is open (account verification)\"");
+    String review = register(f, "deposit-unknown-0001", "91310000MA1K4AB13Y", bank, unknown);
+    assertThat(review).contains("\"state\":\"IN_REVIEW\"")
+        .contains("{\"check\":\"SETTLEMENT_ACCOUNT\",\"verdict\":\"FAIL\",\"reason\":\"bank " + bank
+            + " has no such account ************9999 (account verification, code 14)\"");
+    assertThat(f.issuer.service().deposits().verifications()).as("each penny test answered by the issuer")
+        .isEqualTo(verifications + 2);
+    for (Seen s : seen) {
+      assertThat(s.body()).doesNotContain(opened).doesNotContain(unknown);
+    }
+    assertThat(active + review).doesNotContain(opened).doesNotContain(unknown);
+  }
+
+  private static HttpResponse<String> putState(ConsoleTestClient api, String path, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body));
+    return api.send(token == null ? request : request.header("Authorization", "Bearer " + token));
+  }
+
+  private static HttpResponse<String> getAccount(ConsoleTestClient api, String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path)).GET();
+    return api.send(token == null ? request : request.header("Authorization", "Bearer " + token));
+  }
+
+  /** A merchant registers at the acquirer's API (anonymous, as in docs/merchant-onboarding.md); the 201 answer's body. */
+  private static String register(IssuerConsoleFixture f, String requestId, String licence, String bank, String account)
+      throws Exception {
+    ConsoleTestClient acquirer = new ConsoleTestClient(f.acquirerBase());
+    HttpResponse<String> answer = acquirer.send(HttpRequest.newBuilder(URI.create(f.acquirerBase() + "/v1/pos/merchants"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"request_id\":\"" + requestId
+            + "\",\"legal_name\":\"Zhang San Noodles\",\"business_licence_number\":\"" + licence
+            + "\",\"owner_id_number\":\"310101199001011234\",\"mcc\":\"5812\",\"address\":\"12 Market Street, Shanghai\","
+            + "\"settlement_account\":{\"bank_id\":\"" + bank + "\",\"account_number\":\"" + account + "\"}}")));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    return answer.body();
   }
 
   /** The STAN in the row of the first authorisation of {@code maskedCard} on a page. */

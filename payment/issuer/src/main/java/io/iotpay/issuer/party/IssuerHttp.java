@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * The issuer process's HTTP listener: {@code GET /metrics} (Prometheus text, no login, as Prometheus
- * scrapes), the operator console at {@code /console} (its books and authorisations), and
- * {@code GET /openapi.json} (the OpenAPI 3.1 description of all of them, no login). Plain HTTP unless
+ * scrapes), the operator console at {@code /console} (its books and authorisations), the deposit
+ * accounts at {@code /v1/deposit-accounts/{number}} (bearer: the operator token; {@link DepositAccountApi}),
+ * and {@code GET /openapi.json} (the OpenAPI 3.1 description of all of them, no login). Plain HTTP unless
  * given a TLS identity, then TLS only (and the console's cookie {@code Secure}); without TLS bind it to
  * loopback or a private network.
  */
@@ -39,6 +40,7 @@ final class IssuerHttp implements AutoCloseable {
     Javalin app = server.app();
     app.get(OpenApiDocument.PATH, new OpenApiDocument(IssuerHttp.class, "openapi.json")::serve);
     app.get("/metrics", ctx -> ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get()));
+    new DepositAccountApi(console.authorisations().deposits(), console.operatorOfToken()).register(app);
     new IssuerConsole(console).register(app, tls != null);
     return new IssuerHttp(server.start("the issuer's HTTP listener"));
   }

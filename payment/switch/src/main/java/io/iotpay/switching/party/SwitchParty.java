@@ -70,11 +70,22 @@ public final class SwitchParty implements AutoCloseable {
    * One issuer link at set-up.
    *
    * @param standInPerTransactionMinor stand-in limits in the switch's currency (minor units)
+   * @param institutions the institution ids (banks) whose account verifications, the acquirers' penny
+   *     tests, go to this issuer ({@code issuer.<id>.institutions}); empty for none
    */
   public record IssuerLink(String id, InetSocketAddress address, LinkKeys keys, List<String> ranges, long standInAfterMs,
-      long requestTimeoutMs, long standInPerTransactionMinor, long standInPerCardDayMinor, long standInIssuerDayMinor) {
+      long requestTimeoutMs, long standInPerTransactionMinor, long standInPerCardDayMinor, long standInIssuerDayMinor,
+      List<String> institutions) {
     public IssuerLink {
       ranges = List.copyOf(ranges);
+      institutions = List.copyOf(institutions);
+    }
+
+    /** An issuer that holds no institution (no account verifications routed to it). */
+    public IssuerLink(String id, InetSocketAddress address, LinkKeys keys, List<String> ranges, long standInAfterMs,
+        long requestTimeoutMs, long standInPerTransactionMinor, long standInPerCardDayMinor, long standInIssuerDayMinor) {
+      this(id, address, keys, ranges, standInAfterMs, requestTimeoutMs, standInPerTransactionMinor, standInPerCardDayMinor,
+          standInIssuerDayMinor, List.of());
     }
   }
 
@@ -173,6 +184,9 @@ public final class SwitchParty implements AutoCloseable {
           .append(p).append("standin.per.transaction.minor=").append(i.standInPerTransactionMinor()).append('\n')
           .append(p).append("standin.per.card.day.minor=").append(i.standInPerCardDayMinor()).append('\n')
           .append(p).append("standin.issuer.day.minor=").append(i.standInIssuerDayMinor()).append('\n');
+      if (!i.institutions().isEmpty()) {
+        config.append(p).append("institutions=").append(String.join(",", i.institutions())).append('\n');
+      }
       keys.append(i.keys().lines(i.id()));
     }
     PartyKeys.write(dataDir, setup.storeSuite(), keys.toString(), random);
