@@ -9,7 +9,6 @@ import io.iotpay.protocol.iso8583.ResponseCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -190,18 +189,10 @@ public final class DepositAccounts {
     }
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T sql(String what, Work<T> work) {
+  /** One statement as a transaction of its own ({@link Database#inTransaction}). */
+  private <T> T sql(String what, Database.SqlWork<T> work) {
     try {
-      return database.writing(() -> {
-        try (Connection connection = database.connection()) {
-          return work.run(connection);
-        }
-      });
+      return database.inTransaction(work);
     } catch (SQLException e) {
       throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
     }
