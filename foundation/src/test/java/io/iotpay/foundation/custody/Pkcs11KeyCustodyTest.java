@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * test makes its own token in a fresh directory: {@code SOFTHSM2_CONF} (set by foundation/pom.xml
  * for surefire, read by the library when it loads) names a file this test writes before the
  * library is first loaded. Skipped with the reason when the library, the tool or the variable is
- * missing.
+ * missing; what the token cannot do is checked as a refusal ({@link #supports}).
  */
 class Pkcs11KeyCustodyTest extends CustodyOperationSuite {
   static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
@@ -73,13 +73,32 @@ class Pkcs11KeyCustodyTest extends CustodyOperationSuite {
     return open("t" + UUID.randomUUID().toString().substring(0, 8), 64);
   }
 
+  /**
+   * SoftHSM2 (like PKCS#11 tokens generally) has no SM2/SM3/SM4 mechanisms, and this custody maps no
+   * PKCS#11 mechanism to PIN translation or key wrap: for those the case checks the token's refusal
+   * ({@code UNSUPPORTED}, nothing created) instead of skipping. NATIONAL runs on the software custody.
+   */
   @Override
-  void assumeSupports(AlgorithmSuite suite, String operation) {
+  boolean supports(AlgorithmSuite suite, String operation) {
     assumeTrue(skipReason == null, skipReason);
-    assumeTrue(suite == AlgorithmSuite.INTERNATIONAL,
-        "SoftHSM2 (like PKCS#11 tokens generally) has no SM2/SM3/SM4 mechanisms: NATIONAL runs on the software custody");
-    assumeTrue(!UNSUPPORTED_ON_TOKEN.contains(operation), operation + " has no PKCS#11 mechanism here (see "
-        + "Pkcs11KeyCustody); tokenRefuses_whatPkcs11CannotDo checks the refusal");
+    boolean national = suite == AlgorithmSuite.NATIONAL;
+    if (!national && !UNSUPPORTED_ON_TOKEN.contains(operation)) {
+      return true;
+    }
+    try (Pkcs11KeyCustody custody = newCustody(AlgorithmSuite.INTERNATIONAL)) {
+      if (national) {
+        assertRefused(() -> custody.generate("national", suite, KeyUsage.ZONE_MAC), Reason.UNSUPPORTED);
+        assertThat(custody.list()).as("nothing created on the token").isEmpty();
+      } else if (operation.equals("PIN translation")) {
+        KeyRef pin = custody.generate("zone-pin", suite, KeyUsage.ZONE_PIN);
+        assertRefused(() -> custody.translatePinBlock(pin, pin, new byte[16], PAN), Reason.UNSUPPORTED);
+      } else {
+        KeyRef zmk = custody.generate("zmk", suite, KeyUsage.ZONE_MASTER);
+        KeyRef mac = custody.generate("zone-mac", suite, KeyUsage.ZONE_MAC);
+        assertRefused(() -> custody.wrap(zmk, mac), Reason.UNSUPPORTED);
+      }
+    }
+    return false;
   }
 
   @Test
