@@ -119,7 +119,7 @@ public final class DepositAccounts {
       }
     });
     LOG.log(System.Logger.Level.INFO, "Deposit account opened in the ledger [account={0}, ledgerAccount={1}]",
-        AccountVerificationRequest.mask(number), ledgerAccountId);
+        AccountVerificationRequest.mask(number), Long.toString(ledgerAccountId));
   }
 
   /**

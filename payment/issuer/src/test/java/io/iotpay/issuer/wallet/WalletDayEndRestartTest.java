@@ -9,13 +9,13 @@ import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.wallet.CrashingLedger.Crash;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.AccountResult;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
-import io.iotpay.ledger.LedgerMetrics;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
@@ -50,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -173,12 +172,6 @@ final class WalletDayEndRestartTest {
     assertThat(list.entries()).filteredOn(e -> e.kind() == 'B').extracting(e -> Hex.encode(e.cardId()))
         .containsExactly(cardId(1));
     assertBooksBalance();
-  }
-
-  /** Where the injected crash comes: the postings never reach the ledger, or they do and the answer is lost. */
-  enum Crash {
-    BEFORE_THE_LEDGER_APPLIED,
-    AFTER_THE_LEDGER_APPLIED
   }
 
   static Stream<Arguments> crashes() {
@@ -358,57 +351,5 @@ final class WalletDayEndRestartTest {
     }
     assertThat(debits).isEqualTo(credits);
     assertThat(debits).isPositive();
-  }
-
-  /** The issuer's real ledger, failing the next submission as a crash would (before or after applying it). */
-  private static final class CrashingLedger implements Ledger {
-    private final Ledger real;
-    volatile Crash crash;
-
-    CrashingLedger(Ledger real) {
-      this.real = real;
-    }
-
-    @Override
-    public CompletableFuture<List<TransferResult>> submit(List<Transfer> transfers) {
-      Crash now = crash;
-      if (now == null) {
-        return real.submit(transfers);
-      }
-      if (now == Crash.AFTER_THE_LEDGER_APPLIED) {
-        real.submit(transfers).orTimeout(30, TimeUnit.SECONDS).join().forEach(r -> assertThat(r).isEqualTo(TransferResult.OK));
-      }
-      throw new IllegalStateException("crash injected " + now);
-    }
-
-    @Override
-    public void metrics(LedgerMetrics metrics) {
-      real.metrics(metrics);
-    }
-
-    @Override
-    public CompletableFuture<List<AccountResult>> createAccounts(List<Account> accounts) {
-      return real.createAccounts(accounts);
-    }
-
-    @Override
-    public CompletableFuture<Integer> expireDue() {
-      return real.expireDue();
-    }
-
-    @Override
-    public Optional<AccountBalance> balance(long accountId) {
-      return real.balance(accountId);
-    }
-
-    @Override
-    public Map<Long, AccountBalance> balances() {
-      return real.balances();
-    }
-
-    @Override
-    public void close() {
-      // the real ledger is closed by the test's restart
-    }
   }
 }
