@@ -130,31 +130,26 @@ public final class DepositAccounts {
    * @throws IssuerInputException for a malformed number
    */
   public Optional<Long> debitableLedgerAccount(String number) {
+    return held(number).filter(held -> held.state == State.OPEN && held.ledgerAccountId != 0)
+        .map(held -> held.ledgerAccountId);
+  }
+
+  /** The account's state, or empty when this issuer holds no such account. @throws IssuerInputException malformed */
+  public Optional<State> state(String number) {
+    return held(number).map(held -> held.state);
+  }
+
+  /** An account as stored: {@code ledgerAccountId} 0 when it holds no money in the ledger. */
+  private record Held(State state, long ledgerAccountId) {}
+
+  private Optional<Held> held(String number) {
     checkNumber(number);
     return sql("read deposit account", c -> {
       try (PreparedStatement select = c.prepareStatement(
           "SELECT state, ledger_account_id FROM issuer_deposit_account WHERE account_number = ?")) {
         select.setString(1, number);
         try (ResultSet row = select.executeQuery()) {
-          if (!row.next() || State.valueOf(row.getString(1)) != State.OPEN) {
-            return Optional.empty();
-          }
-          long ledgerAccount = row.getLong(2);
-          return row.wasNull() ? Optional.empty() : Optional.of(ledgerAccount);
-        }
-      }
-    });
-  }
-
-  /** The account's state, or empty when this issuer holds no such account. @throws IssuerInputException malformed */
-  public Optional<State> state(String number) {
-    checkNumber(number);
-    return sql("read deposit account", c -> {
-      try (PreparedStatement select = c.prepareStatement(
-          "SELECT state FROM issuer_deposit_account WHERE account_number = ?")) {
-        select.setString(1, number);
-        try (ResultSet row = select.executeQuery()) {
-          return row.next() ? Optional.of(State.valueOf(row.getString(1))) : Optional.empty();
+          return row.next() ? Optional.of(new Held(State.valueOf(row.getString(1)), row.getLong(2))) : Optional.empty();
         }
       }
     });

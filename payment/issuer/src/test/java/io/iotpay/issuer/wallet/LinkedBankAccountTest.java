@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The linked bank account as the online part's second source (docs/wallet.md §2.7), at the issuer:
- * real SQLite, the real ledger, the deposit accounts and the card's signature made on the host as the
+ * real SQLite (and PostgreSQL for the restart and crash cases when {@code IOTPAY_TEST_POSTGRES_URL} is
+ * set), the real ledger, the deposit accounts and the card's signature made on the host as the
  * wallet applet makes it (docs/wallet-apdus.md §3.3). Both suites.
  */
 final class LinkedBankAccountTest {
@@ -59,6 +60,7 @@ final class LinkedBankAccountTest {
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong nextTransfer = new AtomicLong(1);
   private AlgorithmSuite suite;
+  private String jdbcUrl;
   private KeyPair cardKey;
   private Database database;
   private Ledger ledger;
@@ -161,9 +163,21 @@ final class LinkedBankAccountTest {
     assertBooksBalance();
   }
 
-  @ParameterizedTest
-  @EnumSource(AlgorithmSuite.class)
-  void aRestart_keepsTheLinkAndTheRecordedSource_andTheRepeatMovesNothing(AlgorithmSuite suite) {
+  static Stream<Arguments> databases() {
+    List<Arguments> out = new ArrayList<>();
+    for (Database.Dialect dialect : Database.Dialect.values()) {
+      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+        out.add(Arguments.of(dialect, suite));
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("databases")
+  void aRestart_keepsTheLinkAndTheRecordedSource_andTheRepeatMovesNothing(Database.Dialect dialect,
+      AlgorithmSuite suite) {
+    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
     world(suite, 300, 5_000);
     SignedOnlinePart part = part(1, PART_MINOR);
     assertThat(parts.apply(part)).isEqualTo(OnlinePartOutcome.COMPLETED);
@@ -182,9 +196,9 @@ final class LinkedBankAccountTest {
 
   static Stream<Arguments> crashes() {
     List<Arguments> out = new ArrayList<>();
-    for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+    for (Arguments database : databases().toList()) {
       for (Crash crash : Crash.values()) {
-        out.add(Arguments.of(suite, crash));
+        out.add(Arguments.of(database.get()[0], database.get()[1], crash));
       }
     }
     return out.stream();
@@ -195,10 +209,11 @@ final class LinkedBankAccountTest {
    * funded and the deposit account blocked. The retry carries out the choice recorded before the
    * crash: the linked account pays once, the online account is not touched.
    */
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("crashes")
   void aCrashAtTheLinkedAccountsTransfer_endsAfterTheRestartWithThePartPaidOnceFromTheLinkedAccount(
-      AlgorithmSuite suite, Crash crash) {
+      Database.Dialect dialect, AlgorithmSuite suite, Crash crash) {
+    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
     world(suite, 300, 5_000);
     CrashingLedger crashing = new CrashingLedger(ledger);
     crashing.passes = 1; // the online account's transfer goes through (and is refused: too little)
@@ -253,7 +268,10 @@ final class LinkedBankAccountTest {
   private void world(AlgorithmSuite suite, long onlineMinor, long linkedMinor) {
     this.suite = suite;
     cardKey = suite.signature().generateKeyPair(random);
-    database = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 4);
+    if (jdbcUrl == null) {
+      jdbcUrl = TestDatabases.freshUrl(Database.Dialect.SQLITE, dir);
+    }
+    database = Database.open(jdbcUrl, 4);
     ledger = ledgerOf(database);
     List<Account> accounts = List.of(Account.of(FUNDING, BOOK, CurrencyUnit.CNY), customer(MERCHANT), customer(ONLINE),
         customer(LINKED));
@@ -269,7 +287,7 @@ final class LinkedBankAccountTest {
   private void restart() {
     ledger.close();
     database.close();
-    database = Database.open("jdbc:sqlite:" + dir.resolve("issuer.db"), 4);
+    database = Database.open(jdbcUrl, 4);
     ledger = ledgerOf(database);
     issuer(ledger);
   }

@@ -37,10 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,11 +45,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -215,10 +209,7 @@ final class WalletDayEndRestartTest {
 
   private void world(Database.Dialect dialect, AlgorithmSuite suite, int cards) throws Exception {
     this.suite = suite;
-    jdbcUrl = switch (dialect) {
-      case SQLITE -> "jdbc:sqlite:" + dir.resolve("issuer.db");
-      case POSTGRESQL -> freshPostgresSchema();
-    };
+    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
     byte[] storageKey = new byte[32];
     random.nextBytes(storageKey);
     imk = new byte[16];
@@ -275,18 +266,6 @@ final class WalletDayEndRestartTest {
 
   private static Ledger ledgerOf(Database database) {
     return Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
-  }
-
-  private String freshPostgresSchema() {
-    String base = System.getenv("IOTPAY_TEST_POSTGRES_URL");
-    Assumptions.assumeTrue(base != null && !base.isBlank(), "IOTPAY_TEST_POSTGRES_URL not set: PostgreSQL case skipped");
-    String schema = "wallet_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection connection = DriverManager.getConnection(base); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test schema on " + base, e);
-    }
-    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
   /** A purchase as the card signs it (DEBIT input, docs/wallet-apdus.md §3.3) with its TAC and signature. */
