@@ -163,21 +163,11 @@ final class LinkedBankAccountTest {
     assertBooksBalance();
   }
 
-  static Stream<Arguments> databases() {
-    List<Arguments> out = new ArrayList<>();
-    for (Database.Dialect dialect : Database.Dialect.values()) {
-      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-        out.add(Arguments.of(dialect, suite));
-      }
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("databases")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsAndSuites")
   void aRestart_keepsTheLinkAndTheRecordedSource_andTheRepeatMovesNothing(Database.Dialect dialect,
       AlgorithmSuite suite) {
-    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
+    jdbcUrl = WalletTestSupport.freshUrl(dialect, dir);
     world(suite, 300, 5_000);
     SignedOnlinePart part = part(1, PART_MINOR);
     assertThat(parts.apply(part)).isEqualTo(OnlinePartOutcome.COMPLETED);
@@ -194,26 +184,16 @@ final class LinkedBankAccountTest {
     assertBooksBalance();
   }
 
-  static Stream<Arguments> crashes() {
-    List<Arguments> out = new ArrayList<>();
-    for (Arguments database : databases().toList()) {
-      for (Crash crash : Crash.values()) {
-        out.add(Arguments.of(database.get()[0], database.get()[1], crash));
-      }
-    }
-    return out.stream();
-  }
-
   /**
    * The process dies at the linked account's transfer; before the POS's retry the online account is
    * funded and the deposit account blocked. The retry carries out the choice recorded before the
    * crash: the linked account pays once, the online account is not touched.
    */
   @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("crashes")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsSuitesAndCrashes")
   void aCrashAtTheLinkedAccountsTransfer_endsAfterTheRestartWithThePartPaidOnceFromTheLinkedAccount(
       Database.Dialect dialect, AlgorithmSuite suite, Crash crash) {
-    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
+    jdbcUrl = WalletTestSupport.freshUrl(dialect, dir);
     world(suite, 300, 5_000);
     CrashingLedger crashing = new CrashingLedger(ledger);
     crashing.passes = 1; // the online account's transfer goes through (and is refused: too little)
@@ -269,7 +249,7 @@ final class LinkedBankAccountTest {
     this.suite = suite;
     cardKey = suite.signature().generateKeyPair(random);
     if (jdbcUrl == null) {
-      jdbcUrl = TestDatabases.freshUrl(Database.Dialect.SQLITE, dir);
+      jdbcUrl = WalletTestSupport.freshUrl(Database.Dialect.SQLITE, dir);
     }
     database = Database.open(jdbcUrl, 4);
     ledger = ledgerOf(database);
@@ -336,15 +316,8 @@ final class LinkedBankAccountTest {
     return ledger.balance(account).map(AccountBalance::creditBalanceMinor).orElseThrow();
   }
 
-  /** Every transfer debits one account and credits another: the book's debits equal its credits. */
   private void assertBooksBalance() {
-    long debits = 0;
-    long credits = 0;
-    for (AccountBalance b : ledger.balances().values()) {
-      debits += b.debitsPostedMinor() + b.debitsPendingMinor();
-      credits += b.creditsPostedMinor() + b.creditsPendingMinor();
-    }
-    assertThat(debits).isEqualTo(credits).isPositive();
+    WalletTestSupport.assertBooksBalance(ledger);
   }
 
   private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {

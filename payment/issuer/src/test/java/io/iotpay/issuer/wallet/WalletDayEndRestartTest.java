@@ -46,11 +46,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -91,16 +89,6 @@ final class WalletDayEndRestartTest {
   private Ledger ledger;
   private WalletDayEnd dayEnd;
 
-  static Stream<Arguments> cases() {
-    List<Arguments> out = new ArrayList<>();
-    for (Database.Dialect dialect : Database.Dialect.values()) {
-      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-        out.add(Arguments.of(dialect, suite));
-      }
-    }
-    return out.stream();
-  }
-
   @AfterEach
   void closeAll() throws Exception {
     if (ledger != null) {
@@ -113,7 +101,7 @@ final class WalletDayEndRestartTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsAndSuites")
   void aDayFileClearedBeforeARestart_isReplayedAfterIt_andItsDebitsUnderANewSequenceAreRepeats(
       Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
     world(dialect, suite, 1);
@@ -136,7 +124,7 @@ final class WalletDayEndRestartTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsAndSuites")
   void aBlockedCardStaysBlocked_loadsAndDebtsAreKept_andTheListVersionContinues_afterARestart(
       Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
     world(dialect, suite, 3);
@@ -168,18 +156,8 @@ final class WalletDayEndRestartTest {
     assertBooksBalance();
   }
 
-  static Stream<Arguments> crashes() {
-    List<Arguments> out = new ArrayList<>();
-    for (Arguments c : cases().toList()) {
-      for (Crash crash : Crash.values()) {
-        out.add(Arguments.of(c.get()[0], c.get()[1], crash));
-      }
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("crashes")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsSuitesAndCrashes")
   void aCrashBetweenRecordingABatchAndPostingIt_postsEveryDebitExactlyOnceAfterTheRestart(
       Database.Dialect dialect, AlgorithmSuite suite, Crash crash) throws Exception {
     world(dialect, suite, 2);
@@ -209,7 +187,7 @@ final class WalletDayEndRestartTest {
 
   private void world(Database.Dialect dialect, AlgorithmSuite suite, int cards) throws Exception {
     this.suite = suite;
-    jdbcUrl = TestDatabases.freshUrl(dialect, dir);
+    jdbcUrl = WalletTestSupport.freshUrl(dialect, dir);
     byte[] storageKey = new byte[32];
     random.nextBytes(storageKey);
     imk = new byte[16];
@@ -320,15 +298,7 @@ final class WalletDayEndRestartTest {
     return balanceOf(account).orElseThrow().creditsPostedMinor();
   }
 
-  /** Every transfer debits one account and credits another: the book's debits equal its credits. */
   private void assertBooksBalance() {
-    long debits = 0;
-    long credits = 0;
-    for (AccountBalance b : ledger.balances().values()) {
-      debits += b.debitsPostedMinor() + b.debitsPendingMinor();
-      credits += b.creditsPostedMinor() + b.creditsPendingMinor();
-    }
-    assertThat(debits).isEqualTo(credits);
-    assertThat(debits).isPositive();
+    WalletTestSupport.assertBooksBalance(ledger);
   }
 }
