@@ -52,7 +52,9 @@ import java.util.Optional;
 /**
  * The wallet scheme's parties in one process: per suite a scheme and an issuer
  * ({@link WalletIssuance}); the issuer's books (ledger + signed audit log on SQLite) with one
- * online and one shadow account per card and one merchant account per POS; the issuer's
+ * online and one shadow account per card and one merchant account per POS; the issuer as a bank
+ * ({@link DepositAccounts}), with the deposit accounts some cardholders link to their cards
+ * ({@link #linkBankAccount}, docs/wallet.md §2.7); the issuer's
  * {@link WalletOnlineParts}, its nightly credit ratings ({@link WalletCredit}, {@link WalletRatings});
  * POSes (PSAM in jCardSim, journal, outbox, rating log, kernel, agent) and cards.
  */
