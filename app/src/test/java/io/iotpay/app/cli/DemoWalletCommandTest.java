@@ -25,7 +25,7 @@ class DemoWalletCommandTest {
     assertThat(result.exit()).as(result.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(result.out());
     for (String field : new String[] {"purchases_offline", "purchases_split", "online_parts_completed",
-        "online_parts_failed", "online_part_answers_lost", "loads", "lists_published", "outcomes_written_back", "ratings_written",
+        "online_parts_failed", "online_parts_completed_from_linked_account", "online_part_answers_lost", "loads", "lists_published", "outcomes_written_back", "ratings_written",
         "debts_recovered", "wallet_minor_total", "shadow_minor_total", "books_balanced", "audit_verified",
         "conserved"}) {
       assertThat(json.has(field)).as(field).isTrue();

@@ -38,6 +38,8 @@ import java.util.Map;
 public final class WalletPartChain implements AutoCloseable {
   /** The wallet issuer's party id at the switch. */
   public static final PartyId ISSUER = PartyId.of("WISS");
+  /** The wallet issuer's institution id as a bank (the merchants' bank, and the cardholders' linked accounts'). */
+  public static final String ISSUER_BANK = MerchantDesk.BANK;
   /** Stand-in limits the switch's config requires; a wallet part is never stood in for, whatever they are. */
   private static final StandInLimits LIMITS = new StandInLimits(Money.ofMinor(0, CurrencyUnit.CNY),
       Money.ofMinor(0, CurrencyUnit.CNY), Money.ofMinor(0, CurrencyUnit.CNY));

@@ -13,6 +13,8 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.time.BusinessDayRule;
 import io.iotpay.foundation.time.ManualBusinessClock;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.issuer.wallet.LinkedBankAccount;
+import io.iotpay.issuer.wallet.LinkedBankAccounts;
 import io.iotpay.issuer.wallet.WalletCard;
 import io.iotpay.issuer.wallet.WalletIssuerKeys;
 import io.iotpay.issuer.wallet.WalletOnlineParts;
@@ -50,7 +52,9 @@ import java.util.Optional;
 /**
  * The wallet scheme's parties in one process: per suite a scheme and an issuer
  * ({@link WalletIssuance}); the issuer's books (ledger + signed audit log on SQLite) with one
- * online and one shadow account per card and one merchant account per POS; the issuer's
+ * online and one shadow account per card and one merchant account per POS; the issuer as a bank
+ * ({@link DepositAccounts}), with the deposit accounts some cardholders link to their cards
+ * ({@link #linkBankAccount}, docs/wallet.md §2.7); the issuer's
  * {@link WalletOnlineParts}, its nightly credit ratings ({@link WalletCredit}, {@link WalletRatings});
  * POSes (PSAM in jCardSim, journal, outbox, rating log, kernel, agent) and cards.
  */
@@ -70,6 +74,11 @@ public final class WalletNetwork implements AutoCloseable {
       new ManualBusinessClock(java.time.Instant.parse("2026-03-02T06:00:00Z"), BusinessDayRule.UTC_MIDNIGHT);
   private final PartyBooks books;
   private final WalletOnlineParts onlineParts;
+  /** The issuer as a bank: its deposit accounts (merchants' settlement accounts, cardholders' linked accounts). */
+  private final DepositAccounts deposits;
+  private final LinkedBankAccounts linkedAccounts;
+  /** Card id → the ledger account of its linked deposit account. */
+  private final Map<String, Long> linkedLedgerAccounts = new LinkedHashMap<>();
   private final Map<AlgorithmSuite, WalletIssuance> issuance = new EnumMap<>(AlgorithmSuite.class);
   private final Map<String, Cardholder> cards = new LinkedHashMap<>();
   private final List<Pos> poses = new ArrayList<>();
@@ -280,8 +289,11 @@ public final class WalletNetwork implements AutoCloseable {
     Map<AlgorithmSuite, SecretKeyBytes> imks = new EnumMap<>(AlgorithmSuite.class);
     issuance.forEach((suite, keys) -> imks.put(suite, keys.walletImk()));
     issuerKeys = new WalletIssuerKeys(dir.resolve("issuer/custody"), new SecretKeyBytes(storageKey), imks);
+    deposits = new DepositAccounts(books.database, clock.asJavaClock());
+    linkedAccounts = new LinkedBankAccounts(books.database, WalletPartChain.ISSUER_BANK, deposits,
+        clock.asJavaClock());
     onlineParts = new WalletOnlineParts(books.database, books.ledger, WalletIssuance.CURRENCY,
-        row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf);
+        row -> TRANSFER_ID_PARTS + row, this::merchantAccountOf, linkedAccounts);
     credit = new WalletCredit(books.database);
     ratings = new WalletRatings(credit.store(), onlineParts, WalletIssuance.CURRENCY, issuerKeys.ratingMacs(),
         credit::cardholderOf, clock::now);
@@ -300,8 +312,7 @@ public final class WalletNetwork implements AutoCloseable {
     if (scheme != null || !poses.isEmpty()) {
       throw new IllegalStateException("the scheme is chosen once, before any POS opens");
     }
-    scheme = new WalletPartChain(dir.resolve("scheme"), clock, terminals, new WalletPartIsoIssuer(onlineParts,
-        new DepositAccounts(books.database, clock.asJavaClock())),
+    scheme = new WalletPartChain(dir.resolve("scheme"), clock, terminals, new WalletPartIsoIssuer(onlineParts, deposits),
         AlgorithmSuite.NATIONAL);
     return scheme;
   }
@@ -411,6 +422,39 @@ public final class WalletNetwork implements AutoCloseable {
 
   private static Account customerAccount(long id) {
     return new Account(id, BOOK, CurrencyUnit.CNY, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS);
+  }
+
+  /**
+   * The cardholder opens a deposit account at the issuer (its own bank, {@link WalletPartChain#ISSUER_BANK}),
+   * held in the ledger and funded with {@code fundedMinor} from the funding account, and links it to
+   * the card: the second source of the card's online parts (docs/wallet.md §2.7). Returns its ledger account.
+   */
+  public long linkBankAccount(Cardholder holder, long fundedMinor) {
+    long account = nextAccount++;
+    books.createAccounts(List.of(customerAccount(account)));
+    if (fundedMinor > 0) {
+      books.post(Transfer.single(nextTransfer++, FUNDING, account, fundedMinor));
+    }
+    String number = linkedAccountNumber(account);
+    deposits.open(number, account);
+    linkedAccounts.link(holder.idHex(), new LinkedBankAccount(WalletPartChain.ISSUER_BANK, number));
+    linkedLedgerAccounts.put(holder.idHex(), account);
+    return account;
+  }
+
+  /** The number of the linked deposit account held in ledger account {@code ledgerAccount}. */
+  static String linkedAccountNumber(long ledgerAccount) {
+    return String.format("62170000%08d", ledgerAccount);
+  }
+
+  /** The ledger account of the card's linked deposit account, if it has one. */
+  public Optional<Long> linkedAccount(Cardholder holder) {
+    return Optional.ofNullable(linkedLedgerAccounts.get(holder.idHex()));
+  }
+
+  /** The issuer's deposit accounts (a test closes or blocks a linked one). */
+  public DepositAccounts deposits() {
+    return deposits;
   }
 
   /** The cardholder pays {@code minor} into the online account from the bank (the funding account). */

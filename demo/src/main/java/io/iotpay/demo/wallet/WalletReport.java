@@ -6,11 +6,12 @@ import java.util.Map;
 
 /** What {@code iotpay demo wallet} read back from the parties' records and the cards. */
 public record WalletReport(int cards, int pos, int days, long seed, long purchasesOffline, long purchasesSplit,
-    long declined, long tornTaps, long posRestarts, long onlinePartsCompleted, long onlinePartsFailed,
+    long declined, long tornTaps, long posRestarts, long onlinePartsCompleted,
+    long onlinePartsCompletedFromLinkedAccount, long onlinePartsFailed,
     long onlinePartAnswersLost, long loads,
     long listsPublished, long outcomesWrittenBack, long ratingsWritten, boolean ratingsIssued, long debtsRecoveredMinor,
     long mismatches, long blockedCards, long walletMinorTotal, long shadowMinorTotal, long onlineMinorTotal,
-    long merchantMinorTotal, long fundedMinor, boolean booksBalanced, boolean auditVerified, boolean conserved,
+    long linkedMinorTotal, long merchantMinorTotal, long fundedMinor, boolean booksBalanced, boolean auditVerified, boolean conserved,
     List<String> notes) {
 
   /** Every check holds. */
@@ -30,6 +31,7 @@ public record WalletReport(int cards, int pos, int days, long seed, long purchas
     m.put("torn_taps", tornTaps);
     m.put("pos_restarts", posRestarts);
     m.put("online_parts_completed", onlinePartsCompleted);
+    m.put("online_parts_completed_from_linked_account", onlinePartsCompletedFromLinkedAccount);
     m.put("online_parts_failed", onlinePartsFailed);
     m.put("online_part_answers_lost", onlinePartAnswersLost);
     m.put("loads", loads);
@@ -43,6 +45,7 @@ public record WalletReport(int cards, int pos, int days, long seed, long purchas
     m.put("wallet_minor_total", walletMinorTotal);
     m.put("shadow_minor_total", shadowMinorTotal);
     m.put("online_minor_total", onlineMinorTotal);
+    m.put("linked_minor_total", linkedMinorTotal);
     m.put("merchant_minor_total", merchantMinorTotal);
     m.put("funded_minor", fundedMinor);
     m.put("books_balanced", booksBalanced);

@@ -7,6 +7,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.issuer.credit.PurchaseKind;
 import io.iotpay.issuer.credit.Rating;
 import io.iotpay.issuer.wallet.OnlinePartOutcome;
+import io.iotpay.issuer.wallet.OnlinePartSource;
 import io.iotpay.issuer.wallet.WalletRatings;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.terminal.wallet.CardState;
@@ -38,6 +39,8 @@ public final class WalletScenario {
   private static final long[][] PRICES = {{600, 2_400}, {200, 400}, {1_000, 4_000}};
   private static final WalletIssuance.Limits LIMITS = new WalletIssuance.Limits(5_000, 20_000, 3_000, 20, 3);
   private static final long LOAD_MINOR = 3_000;
+  /** What a cardholder with a linked bank account holds there at the start. */
+  private static final long LINKED_MINOR = 20_000;
 
   private final WalletSettings settings;
   private final PrintStream progress;
@@ -78,8 +81,14 @@ public final class WalletScenario {
         AlgorithmSuite suite = AlgorithmSuite.values()[i % 2];
         // Every fourth cardholder keeps little online: their split parts fail.
         long online = i % 4 == 3 ? 500 : 20_000;
-        cards.add(network.issueCard(suite, WalletIds.card(i + 1L), LIMITS, online));
+        WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(i + 1L), LIMITS, online);
+        cards.add(card);
         funded += online;
+        if (i % 8 == 3) {
+          // Every other one of them has a bank account at the issuer linked to the card: it pays those parts.
+          network.linkBankAccount(card, LINKED_MINOR);
+          funded += LINKED_MINOR;
+        }
       }
       progress.printf("demo wallet: %d cards, %d POSes, %d days, seed %d%n", cards.size(), poses.size(),
           settings.days(), settings.seed());
@@ -169,6 +178,7 @@ public final class WalletScenario {
     long wallets = 0;
     long shadows = 0;
     long online = 0;
+    long linked = 0;
     List<String> notes = new ArrayList<>();
     for (WalletNetwork.Cardholder card : cards) {
       CardState state = WalletKernel.readState(card.card().tap());
@@ -178,11 +188,13 @@ public final class WalletScenario {
       wallets += state.balanceMinor();
       shadows += network.balance(card.shadowAccount());
       online += network.balance(card.onlineAccount());
+      linked += network.linkedAccount(card).map(network::balance).orElse(0L);
     }
     long merchants = poses.stream().mapToLong(p -> network.balance(p.merchantAccount())).sum();
     long writtenBack = poses.stream().mapToLong(p -> p.kernel().writeBacksApplied()).sum();
     long completed = network.onlineParts().count(OnlinePartOutcome.COMPLETED);
     long failed = network.onlineParts().count(OnlinePartOutcome.FAILED);
+    long fromLinked = network.onlineParts().completedFrom(OnlinePartSource.LINKED_ACCOUNT);
     long clearedOffline = poses.stream().flatMap(p -> p.journal().records().stream())
         .mapToLong(r -> r.debit().offlineMinor()).sum();
     long completedOnline = network.onlineParts().answered().stream()
@@ -198,18 +210,19 @@ public final class WalletScenario {
     boolean ratingsIssued = notes.isEmpty();
     boolean conserved = wallets == shadows
         && funding.debitBalanceMinor() == funded
-        && online + shadows + merchants == funded
+        && online + linked + shadows + merchants == funded
         && merchants == clearedOffline + completedOnline + network.dayEnd().debtsRecoveredMinor();
     if (!conserved) {
-      notes.add("not conserved: wallets " + wallets + ", shadows " + shadows + ", online " + online + ", merchants "
+      notes.add("not conserved: wallets " + wallets + ", shadows " + shadows + ", online " + online + ", linked " + linked
+          + ", merchants "
           + merchants + ", funded " + funded);
     }
     network.books().closeLedger();
     boolean audit = network.books().verifyAudit().verified();
     return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), offline, split, declined,
-        torn, restarts, completed, failed, network.scheme().map(WalletPartChain::answersLost).orElse(0L), loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
+        torn, restarts, completed, fromLinked, failed, network.scheme().map(WalletPartChain::answersLost).orElse(0L), loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
         network.dayEnd().debtsRecoveredMinor(), network.dayEnd().detectMismatches().size(),
-        network.dayEnd().blocked().size(), wallets, shadows, online, merchants, funded, balanced, audit, conserved,
+        network.dayEnd().blocked().size(), wallets, shadows, online, linked, merchants, funded, balanced, audit, conserved,
         notes);
   }
 

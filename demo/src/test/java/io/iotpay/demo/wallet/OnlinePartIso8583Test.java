@@ -66,6 +66,65 @@ class OnlinePartIso8583Test {
     }
   }
 
+  /**
+   * Two cards whose online accounts hold nothing after their load, each with a linked bank account at
+   * the issuer funded with 5,000: card 8's is open, card 9's blocked. Card 8's part completes from its
+   * linked account through the three parties (its first 0210 lost, the repeat moves nothing), card
+   * 9's fails 51 with its linked account untouched; the list written back clears card 8's pending part.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void onlineAccountShort_theLinkedAccountPaysThroughTheChainOnce_aBlockedOneIsNotUsed(AlgorithmSuite suite,
+      @TempDir Path dir) {
+    try (WalletNetwork network = new WalletNetwork(dir, 22, suite)) {
+      WalletPartChain chain = network.pushThroughScheme(1);
+      WalletNetwork.Pos pos = network.openPos("kiosk", suite, WalletIds.pos(8));
+      WalletNetwork.Cardholder open = network.issueCard(suite, WalletIds.card(8), LIMITS, LOADED);
+      WalletNetwork.Cardholder blocked = network.issueCard(suite, WalletIds.card(9), LIMITS, LOADED);
+      long openLinked = network.linkBankAccount(open, 5_000);
+      long blockedLinked = network.linkBankAccount(blocked, 5_000);
+      network.deposits().put(WalletNetwork.linkedAccountNumber(blockedLinked),
+          io.iotpay.issuer.deposit.DepositAccounts.State.BLOCKED);
+      PurchaseRecord openPart = splitAt(network, pos, open);
+      PurchaseRecord blockedPart = splitAt(network, pos, blocked);
+
+      chain.loseNextAnswer(0);
+      assertThat(pos.agent().pushPending().stillPending()).isPositive();
+      assertThat(pos.agent().pushPending().stillPending()).isZero();
+      assertThat(chain.answersLost(0)).isEqualTo(1);
+      assertThat(pos.agent().outbox().answer(open.cardId(), openPart.debit().counter()))
+          .contains(OnlinePartGateway.Answer.COMPLETED);
+      assertThat(pos.agent().outbox().answer(blocked.cardId(), blockedPart.debit().counter()))
+          .contains(OnlinePartGateway.Answer.FAILED);
+      assertThat(network.onlineParts().paidFrom(open.idHex(), openPart.debit().counter()))
+          .contains(io.iotpay.issuer.wallet.OnlinePartSource.LINKED_ACCOUNT);
+      assertThat(network.onlineParts().completedFrom(io.iotpay.issuer.wallet.OnlinePartSource.LINKED_ACCOUNT))
+          .isEqualTo(1);
+      assertThat(network.balance(open.onlineAccount())).isZero();
+      assertThat(network.balance(openLinked)).isEqualTo(5_000 - ONLINE);
+      assertThat(network.balance(blocked.onlineAccount())).isZero();
+      assertThat(network.balance(blockedLinked)).isEqualTo(5_000);
+      assertThat(network.balance(pos.merchantAccount())).isEqualTo(ONLINE);
+
+      network.endDay(java.util.Set.of());
+      assertThat(network.balance(pos.merchantAccount())).isEqualTo(2 * LOADED + ONLINE); // the offline parts cleared
+      long writtenBack = pos.kernel().writeBacksApplied();
+      WalletKernel.Outcome next = pos.kernel().purchase(open.card().tap(), 100); // the next tap writes the outcome back
+      assertThat(pos.kernel().writeBacksApplied()).as(next.toString()).isEqualTo(writtenBack + 1);
+      assertThat(network.books().balanced()).isTrue();
+      network.books().closeLedger();
+      assertThat(network.books().verifyAudit().verified()).isTrue();
+    }
+  }
+
+  private static PurchaseRecord splitAt(WalletNetwork network, WalletNetwork.Pos pos, WalletNetwork.Cardholder card) {
+    network.load(pos, card, LOADED).orElseThrow();
+    WalletKernel.Outcome outcome = pos.kernel().purchase(card.card().tap(), PRICE);
+    PurchaseRecord record = ((WalletKernel.Outcome.Approved) outcome).record();
+    assertThat(record.debit().onlineMinor()).isEqualTo(ONLINE);
+    return record;
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void lost0210_thePosPushesAgain_andTheIssuerAnswersTheRepeatWithoutASecondDebit(AlgorithmSuite suite,

@@ -18,6 +18,8 @@ class WalletScenarioTest {
     assertThat(r.purchasesSplit()).isPositive();
     assertThat(r.onlinePartsCompleted()).isPositive();
     assertThat(r.onlinePartsFailed()).isPositive();
+    assertThat(r.onlinePartsCompletedFromLinkedAccount()).isPositive(); // a short online account, the bank paid
+    assertThat(r.linkedMinorTotal()).isPositive();
     assertThat(r.onlinePartAnswersLost()).isPositive(); // 0210s lost between acquirer and POS, pushed again
     assertThat(r.outcomesWrittenBack()).isPositive();
     assertThat(r.loads()).isPositive();

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * (no such number), closed → 46, blocked → 62 (restricted). Each answer is stored under the
  * request's identity (acquirer, terminal, STAN, field 7, a hash of the account) before it is sent, so a repeat after a
  * lost 0110 gets the same answer and adds nothing. Logs and the verification table hold the
- * account number masked only. Tables: Flyway component {@value #COMPONENT}.
+ * account number masked only. An account may also hold money in the issuer's ledger
+ * ({@link #open(String, long)}): then it can be debited while open, as a wallet card's linked bank
+ * account is (docs/wallet.md §2.7). Tables: Flyway component {@value #COMPONENT}.
  */
 public final class DepositAccounts {
   private static final System.Logger LOG = System.getLogger(DepositAccounts.class.getName());
@@ -90,15 +92,64 @@ public final class DepositAccounts {
     put(number, State.OPEN);
   }
 
+  /**
+   * Opens {@code number} as an account that holds money in the issuer's ledger, in
+   * {@code ledgerAccountId} (which the caller created with {@code DEBITS_MUST_NOT_EXCEED_CREDITS},
+   * so a debit is checked against its balance). Opening it again changes the ledger account and
+   * reopens it. A later {@link #put} changes its state and keeps the ledger account.
+   *
+   * @throws IssuerInputException for a malformed number or a ledger account id that is not positive
+   *     (nothing changes)
+   */
+  public void open(String number, long ledgerAccountId) {
+    checkNumber(number);
+    if (ledgerAccountId <= 0) {
+      throw new IssuerInputException("a deposit account's ledger account id must be positive");
+    }
+    sql("open deposit account", c -> {
+      try (PreparedStatement upsert = c.prepareStatement("INSERT INTO issuer_deposit_account (account_number, state,"
+          + " changed_at_ms, ledger_account_id) VALUES (?, ?, ?, ?) ON CONFLICT (account_number) DO UPDATE SET"
+          + " state = excluded.state, changed_at_ms = excluded.changed_at_ms,"
+          + " ledger_account_id = excluded.ledger_account_id")) {
+        upsert.setString(1, number);
+        upsert.setString(2, State.OPEN.name());
+        upsert.setLong(3, clock.millis());
+        upsert.setLong(4, ledgerAccountId);
+        return upsert.executeUpdate();
+      }
+    });
+    LOG.log(System.Logger.Level.INFO, "Deposit account opened in the ledger [account={0}, ledgerAccount={1}]",
+        AccountVerificationRequest.mask(number), Long.toString(ledgerAccountId));
+  }
+
+  /**
+   * The ledger account to debit for {@code number}: present only when this issuer holds the account,
+   * it is {@link State#OPEN} and it holds money in the ledger ({@link #open(String, long)}); a
+   * closed or blocked account, or one kept for the penny test only, is not debitable.
+   *
+   * @throws IssuerInputException for a malformed number
+   */
+  public Optional<Long> debitableLedgerAccount(String number) {
+    return held(number).filter(held -> held.state == State.OPEN && held.ledgerAccountId != 0)
+        .map(held -> held.ledgerAccountId);
+  }
+
   /** The account's state, or empty when this issuer holds no such account. @throws IssuerInputException malformed */
   public Optional<State> state(String number) {
+    return held(number).map(held -> held.state);
+  }
+
+  /** An account as stored: {@code ledgerAccountId} 0 when it holds no money in the ledger. */
+  private record Held(State state, long ledgerAccountId) {}
+
+  private Optional<Held> held(String number) {
     checkNumber(number);
     return sql("read deposit account", c -> {
       try (PreparedStatement select = c.prepareStatement(
-          "SELECT state FROM issuer_deposit_account WHERE account_number = ?")) {
+          "SELECT state, ledger_account_id FROM issuer_deposit_account WHERE account_number = ?")) {
         select.setString(1, number);
         try (ResultSet row = select.executeQuery()) {
-          return row.next() ? Optional.of(State.valueOf(row.getString(1))) : Optional.empty();
+          return row.next() ? Optional.of(new Held(State.valueOf(row.getString(1)), row.getLong(2))) : Optional.empty();
         }
       }
     });

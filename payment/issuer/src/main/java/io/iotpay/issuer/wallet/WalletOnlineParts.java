@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  * ledger. Idempotent by card id and card counter: a repeat gets the first answer and moves nothing;
  * a part whose bytes differ from the first one with that counter is refused. The answer of every
  * genuine part is kept in table {@code wallet_online_part}, so it outlives a restart.
+ *
+ * <p>When the online account cannot pay and the card has a linked bank account this issuer can
+ * debit ({@link LinkedBankAccounts}), the linked account pays the whole part instead (docs/wallet.md
+ * §2.7); the part fails only when neither can. Whichever source pays, the part moves money under
+ * one transfer id (a refused transfer leaves no trace in the ledger, so the id is free for the
+ * second source), so it can never be paid twice; the choice of the linked account is stored before
+ * its transfer, so a retry after a crash carries out that choice and does not go back to the online
+ * account.
  */
 public final class WalletOnlineParts {
   private static final Logger LOG = LoggerFactory.getLogger(WalletOnlineParts.class);
@@ -36,6 +44,8 @@ public final class WalletOnlineParts {
   private final LongUnaryOperator transferIdOf;
   private final java.util.function.Function<String, Long> merchantAccountOfPos;
   private final Map<String, WalletCard> cards = new ConcurrentHashMap<>();
+  /** Null: no card has a second source. */
+  private final LinkedBankAccounts linked;
 
   /**
    * @param transferIdOf maps the part's row number to a ledger transfer id unique in the issuer's book
@@ -43,6 +53,17 @@ public final class WalletOnlineParts {
    */
   public WalletOnlineParts(Database database, Ledger ledger, int currencyNumeric, LongUnaryOperator transferIdOf,
       java.util.function.Function<String, Long> merchantAccountOfPos) {
+    this(database, ledger, currencyNumeric, transferIdOf, merchantAccountOfPos, null);
+  }
+
+  /**
+   * As above, with the cards' linked bank accounts as the second source of an online part.
+   *
+   * @param linked the linked accounts; null when no card has one
+   */
+  public WalletOnlineParts(Database database, Ledger ledger, int currencyNumeric, LongUnaryOperator transferIdOf,
+      java.util.function.Function<String, Long> merchantAccountOfPos, LinkedBankAccounts linked) {
+    this.linked = linked;
     this.database = Assert.notNull(database, "database");
     this.ledger = Assert.notNull(ledger, "ledger");
     this.currencyNumeric = currencyNumeric;
@@ -66,7 +87,8 @@ public final class WalletOnlineParts {
   }
 
   /**
-   * Applies an online part once. Returns the definitive outcome; a repeat returns the stored one.
+   * Applies an online part once: from the online account, or when it cannot pay from the card's
+   * linked bank account. Returns the definitive outcome; a repeat returns the stored one.
    *
    * @throws IllegalStateException when the database or the ledger cannot be reached (the POS retries)
    */
@@ -92,18 +114,82 @@ public final class WalletOnlineParts {
       // Another genuine signature over the same counter cannot exist: the card signs each counter once.
       return OnlinePartOutcome.REFUSED;
     }
-    Transfer transfer = Transfer.single(transferIdOf.applyAsLong(row.rowId), card.onlineAccountId(), merchant,
-        part.onlineMinor());
+    long transferId = transferIdOf.applyAsLong(row.rowId);
+    long linkedAccount = row.linkedAccount;
+    if (linkedAccount == 0) {
+      if (paid(transferId, card.onlineAccountId(), merchant, part)) {
+        return finish(row.rowId, OnlinePartOutcome.COMPLETED, OnlinePartSource.ONLINE_ACCOUNT, part);
+      }
+      Optional<Long> second = linked == null ? Optional.empty() : linked.debitable(card.cardIdHex());
+      if (second.isEmpty()) {
+        return finish(row.rowId, OnlinePartOutcome.FAILED, null, part);
+      }
+      linkedAccount = second.get();
+      chooseLinkedAccount(row.rowId, linkedAccount);
+    }
+    return finish(row.rowId, paid(transferId, linkedAccount, merchant, part) ? OnlinePartOutcome.COMPLETED
+        : OnlinePartOutcome.FAILED, OnlinePartSource.LINKED_ACCOUNT, part);
+  }
+
+  /** True when the ledger moved the part from {@code debitAccount}, false when that account could not pay it. */
+  private boolean paid(long transferId, long debitAccount, long merchant, SignedOnlinePart part) {
+    Transfer transfer = Transfer.single(transferId, debitAccount, merchant, part.onlineMinor());
     TransferResult result = ledger.submit(List.of(transfer)).orTimeout(WAIT_S, TimeUnit.SECONDS).join().get(0);
-    OnlinePartOutcome outcome = switch (result) {
-      case OK -> OnlinePartOutcome.COMPLETED;
-      case EXCEEDS_CREDITS -> OnlinePartOutcome.FAILED;
+    return switch (result) {
+      case OK -> true;
+      case EXCEEDS_CREDITS -> false;
       default -> throw new IllegalStateException("ledger refused the online part: " + result);
     };
-    store(row.rowId, outcome);
-    LOG.info("Online part {} [card=****{}, counter={}, onlineMinor={}]", outcome, last4(part), part.counter(),
-        part.onlineMinor());
+  }
+
+  private OnlinePartOutcome finish(long rowId, OnlinePartOutcome outcome, OnlinePartSource source,
+      SignedOnlinePart part) {
+    store(rowId, outcome, source);
+    LOG.info("Online part {} [card=****{}, counter={}, onlineMinor={}, source={}]", outcome, last4(part),
+        part.counter(), part.onlineMinor(), source);
     return outcome;
+  }
+
+  /**
+   * Which account paid the card's part: present only when the part is {@code COMPLETED} (parts
+   * completed before linked accounts existed were paid by the online account).
+   */
+  public Optional<OnlinePartSource> paidFrom(String cardIdHex, long counter) {
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT outcome, source FROM wallet_online_part WHERE card_id = ? AND counter = ?")) {
+      s.setString(1, cardIdHex);
+      s.setLong(2, counter);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next() || !OnlinePartOutcome.COMPLETED.name().equals(r.getString(1))) {
+          return Optional.empty();
+        }
+        String source = r.getString(2);
+        return Optional.of(source == null ? OnlinePartSource.ONLINE_ACCOUNT : OnlinePartSource.valueOf(source));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("wallet_online_part unreadable", e);
+    }
+  }
+
+  /** How many parts were completed from {@code source}, as the issuer stored them. */
+  public long completedFrom(OnlinePartSource source) {
+    String which = switch (source) {
+      case ONLINE_ACCOUNT -> "(source IS NULL OR source = ?)";
+      case LINKED_ACCOUNT -> "source = ?";
+    };
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wallet_online_part WHERE outcome = ? AND "
+            + which)) {
+      s.setString(1, OnlinePartOutcome.COMPLETED.name());
+      s.setString(2, source.name());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("wallet_online_part unreadable", e);
+    }
   }
 
   /** The stored outcome of a card's part, if it was applied. */
@@ -170,7 +256,8 @@ public final class WalletOnlineParts {
     }
   }
 
-  private record Row(long rowId, byte[] part, OnlinePartOutcome outcome) {}
+  /** {@code linkedAccount}: the ledger account chosen as the second source, 0 while the online account is tried. */
+  private record Row(long rowId, byte[] part, OnlinePartOutcome outcome, long linkedAccount) {}
 
   private Row row(SignedOnlinePart part) {
     try (Connection c = database.connection()) {
@@ -183,13 +270,14 @@ public final class WalletOnlineParts {
         s.executeUpdate();
       }
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT row_id, part, outcome FROM wallet_online_part WHERE card_id = ? AND counter = ?")) {
+          "SELECT row_id, part, outcome, source_account FROM wallet_online_part WHERE card_id = ? AND counter = ?")) {
         s.setString(1, part.cardIdHex());
         s.setLong(2, part.counter());
         try (ResultSet r = s.executeQuery()) {
           r.next();
           String outcome = r.getString(3);
-          return new Row(r.getLong(1), r.getBytes(2), outcome == null ? null : OnlinePartOutcome.valueOf(outcome));
+          return new Row(r.getLong(1), r.getBytes(2), outcome == null ? null : OnlinePartOutcome.valueOf(outcome),
+              r.getLong(4));
         }
       }
     } catch (SQLException e) {
@@ -197,11 +285,27 @@ public final class WalletOnlineParts {
     }
   }
 
-  private void store(long rowId, OnlinePartOutcome outcome) {
+  /** Stored before the linked account's transfer is submitted: a retry carries out this choice. */
+  private void chooseLinkedAccount(long rowId, long ledgerAccount) {
     try (Connection c = database.connection();
-        PreparedStatement s = c.prepareStatement("UPDATE wallet_online_part SET outcome = ? WHERE row_id = ?")) {
+        PreparedStatement s = c.prepareStatement(
+            "UPDATE wallet_online_part SET source = ?, source_account = ? WHERE row_id = ?")) {
+      s.setString(1, OnlinePartSource.LINKED_ACCOUNT.name());
+      s.setLong(2, ledgerAccount);
+      s.setLong(3, rowId);
+      Assert.that(s.executeUpdate() == 1, "online part row {} vanished", rowId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("wallet_online_part unwritable", e);
+    }
+  }
+
+  /** {@code source}: the account that paid or was tried last; null when only the online account was tried and failed. */
+  private void store(long rowId, OnlinePartOutcome outcome, OnlinePartSource source) {
+    try (Connection c = database.connection();
+        PreparedStatement s = c.prepareStatement("UPDATE wallet_online_part SET outcome = ?, source = ? WHERE row_id = ?")) {
       s.setString(1, outcome.name());
-      s.setLong(2, rowId);
+      s.setString(2, source == null ? null : source.name());
+      s.setLong(3, rowId);
       s.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("wallet_online_part unwritable", e);

@@ -9,13 +9,13 @@ import io.iotpay.foundation.crypto.EmvKeyDerivation;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
+import io.iotpay.issuer.wallet.CrashingLedger.Crash;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.AccountResult;
 import io.iotpay.ledger.Ledger;
 import io.iotpay.ledger.LedgerConfig;
-import io.iotpay.ledger.LedgerMetrics;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
@@ -37,10 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,15 +45,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -98,16 +89,6 @@ final class WalletDayEndRestartTest {
   private Ledger ledger;
   private WalletDayEnd dayEnd;
 
-  static Stream<Arguments> cases() {
-    List<Arguments> out = new ArrayList<>();
-    for (Database.Dialect dialect : Database.Dialect.values()) {
-      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
-        out.add(Arguments.of(dialect, suite));
-      }
-    }
-    return out.stream();
-  }
-
   @AfterEach
   void closeAll() throws Exception {
     if (ledger != null) {
@@ -120,7 +101,7 @@ final class WalletDayEndRestartTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsAndSuites")
   void aDayFileClearedBeforeARestart_isReplayedAfterIt_andItsDebitsUnderANewSequenceAreRepeats(
       Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
     world(dialect, suite, 1);
@@ -143,7 +124,7 @@ final class WalletDayEndRestartTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("cases")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsAndSuites")
   void aBlockedCardStaysBlocked_loadsAndDebtsAreKept_andTheListVersionContinues_afterARestart(
       Database.Dialect dialect, AlgorithmSuite suite) throws Exception {
     world(dialect, suite, 3);
@@ -175,24 +156,8 @@ final class WalletDayEndRestartTest {
     assertBooksBalance();
   }
 
-  /** Where the injected crash comes: the postings never reach the ledger, or they do and the answer is lost. */
-  enum Crash {
-    BEFORE_THE_LEDGER_APPLIED,
-    AFTER_THE_LEDGER_APPLIED
-  }
-
-  static Stream<Arguments> crashes() {
-    List<Arguments> out = new ArrayList<>();
-    for (Arguments c : cases().toList()) {
-      for (Crash crash : Crash.values()) {
-        out.add(Arguments.of(c.get()[0], c.get()[1], crash));
-      }
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("crashes")
+  @MethodSource("io.iotpay.issuer.wallet.WalletTestSupport#dialectsSuitesAndCrashes")
   void aCrashBetweenRecordingABatchAndPostingIt_postsEveryDebitExactlyOnceAfterTheRestart(
       Database.Dialect dialect, AlgorithmSuite suite, Crash crash) throws Exception {
     world(dialect, suite, 2);
@@ -222,10 +187,7 @@ final class WalletDayEndRestartTest {
 
   private void world(Database.Dialect dialect, AlgorithmSuite suite, int cards) throws Exception {
     this.suite = suite;
-    jdbcUrl = switch (dialect) {
-      case SQLITE -> "jdbc:sqlite:" + dir.resolve("issuer.db");
-      case POSTGRESQL -> freshPostgresSchema();
-    };
+    jdbcUrl = WalletTestSupport.freshUrl(dialect, dir);
     byte[] storageKey = new byte[32];
     random.nextBytes(storageKey);
     imk = new byte[16];
@@ -284,18 +246,6 @@ final class WalletDayEndRestartTest {
     return Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), AuditJournal.none());
   }
 
-  private String freshPostgresSchema() {
-    String base = System.getenv("IOTPAY_TEST_POSTGRES_URL");
-    Assumptions.assumeTrue(base != null && !base.isBlank(), "IOTPAY_TEST_POSTGRES_URL not set: PostgreSQL case skipped");
-    String schema = "wallet_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection connection = DriverManager.getConnection(base); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test schema on " + base, e);
-    }
-    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-  }
-
   /** A purchase as the card signs it (DEBIT input, docs/wallet-apdus.md §3.3) with its TAC and signature. */
   private WalletDayFile.Purchase debit(int card, long counter, long offlineMinor, long onlineMinor, long balanceAfterMinor) {
     byte[] challenge = new byte[16];
@@ -348,67 +298,7 @@ final class WalletDayEndRestartTest {
     return balanceOf(account).orElseThrow().creditsPostedMinor();
   }
 
-  /** Every transfer debits one account and credits another: the book's debits equal its credits. */
   private void assertBooksBalance() {
-    long debits = 0;
-    long credits = 0;
-    for (AccountBalance b : ledger.balances().values()) {
-      debits += b.debitsPostedMinor() + b.debitsPendingMinor();
-      credits += b.creditsPostedMinor() + b.creditsPendingMinor();
-    }
-    assertThat(debits).isEqualTo(credits);
-    assertThat(debits).isPositive();
-  }
-
-  /** The issuer's real ledger, failing the next submission as a crash would (before or after applying it). */
-  private static final class CrashingLedger implements Ledger {
-    private final Ledger real;
-    volatile Crash crash;
-
-    CrashingLedger(Ledger real) {
-      this.real = real;
-    }
-
-    @Override
-    public CompletableFuture<List<TransferResult>> submit(List<Transfer> transfers) {
-      Crash now = crash;
-      if (now == null) {
-        return real.submit(transfers);
-      }
-      if (now == Crash.AFTER_THE_LEDGER_APPLIED) {
-        real.submit(transfers).orTimeout(30, TimeUnit.SECONDS).join().forEach(r -> assertThat(r).isEqualTo(TransferResult.OK));
-      }
-      throw new IllegalStateException("crash injected " + now);
-    }
-
-    @Override
-    public void metrics(LedgerMetrics metrics) {
-      real.metrics(metrics);
-    }
-
-    @Override
-    public CompletableFuture<List<AccountResult>> createAccounts(List<Account> accounts) {
-      return real.createAccounts(accounts);
-    }
-
-    @Override
-    public CompletableFuture<Integer> expireDue() {
-      return real.expireDue();
-    }
-
-    @Override
-    public Optional<AccountBalance> balance(long accountId) {
-      return real.balance(accountId);
-    }
-
-    @Override
-    public Map<Long, AccountBalance> balances() {
-      return real.balances();
-    }
-
-    @Override
-    public void close() {
-      // the real ledger is closed by the test's restart
-    }
+    WalletTestSupport.assertBooksBalance(ledger);
   }
 }
