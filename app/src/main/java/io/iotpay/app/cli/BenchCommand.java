@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {BenchCryptoCommand.class, BenchLedgerCommand.class, BenchAuditCommand.class, BenchTapCommand.class,
         BenchClearingCommand.class, BenchIotCommand.class, BenchOdaCommand.class, BenchPosTapCommand.class,
         BenchCreditCommand.class, BenchAuthCommand.class, BenchPosCommand.class, BenchConsoleCommand.class,
-        BenchWalletCommand.class})
+        BenchWalletCommand.class, BenchFilesCommand.class, BenchSwitchCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

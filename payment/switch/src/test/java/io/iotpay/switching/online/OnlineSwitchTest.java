@@ -93,6 +93,41 @@ class OnlineSwitchTest {
     }
   }
 
+  /**
+   * Many requests in flight on one acquirer connection (what {@code iotpay bench switch} drives at
+   * scale): each is answered once with its own STAN and the issuer's approval, the issuer sees each
+   * once, and the log's batched writer keeps every pair.
+   */
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void requestsInFlight_eachAnsweredWithItsOwnApproval_andEveryPairLogged(AlgorithmSuite suite) throws Exception {
+    int count = 300;
+    try (OnlineFixture.FakeIssuer a = new OnlineFixture.FakeIssuer(suite, 2, 0, "A");
+        Database database = OnlineFixture.database(directory);
+        OnlineSwitch online = newSwitch(suite, database, List.of(
+            OnlineFixture.issuer(suite, ISSUER_A, 2, a.port(), 5_000, LIMITS)));
+        Iso8583Client acquirer = OnlineFixture.acquirerClient(suite, online.port(ACQUIRER))) {
+      List<java.util.concurrent.CompletableFuture<Outcome>> answers = new java.util.ArrayList<>();
+      for (int stan = 1; stan <= count; stan++) {
+        answers.add(acquirer.sendAsync(authorisation(CARD_A, stan, cny(100))));
+      }
+      java.util.Set<String> codes = new java.util.HashSet<>();
+      for (int stan = 1; stan <= count; stan++) {
+        Outcome outcome = answers.get(stan - 1).get(20, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(Outcome.Answered.class);
+        CardResponse response = (CardResponse) ((Outcome.Answered) outcome).response();
+        assertThat(response.stan()).isEqualTo(stan);
+        assertThat(response.responseCode()).isEqualTo(ResponseCode.APPROVED);
+        codes.add(response.approvalCode());
+      }
+      assertThat(codes).as("one issuer approval per request").hasSize(count);
+      assertThat(a.count(Mti.AUTHORISATION_REQUEST)).isEqualTo(count);
+      assertThat(online.flushLog(20_000)).isTrue();
+      assertThat(online.query("SELECT COUNT(DISTINCT stan), COUNT(*) FROM online_message_log WHERE response_code = '00'"))
+          .containsExactly(List.of(String.valueOf(count), String.valueOf(count)));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AlgorithmSuite.class)
   void aRepeatedRequest_getsTheSameAnswer_andIsForwardedOnce(AlgorithmSuite suite) throws Exception {
