@@ -115,6 +115,52 @@ public final class WalletPartChain implements AutoCloseable {
     }
   }
 
+  /** A merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
+  public record PhoneTerminal(String terminalId, io.iotpay.phone.pos.HttpAcquirerClient acquirer) {}
+
+  /** Phone merchants are numbered from here (their accounts are open at the wallet issuer, their bank). */
+  static final int PHONE_MERCHANT_BASE = 150;
+  private static final int PHONE_LAT = 31_230_400;
+  private static final int PHONE_LON = 121_473_700;
+  private int phones;
+
+  /**
+   * A new merchant registers over the acquirer's HTTP API and enrols its phone with {@code se}
+   * ({@link io.iotpay.phone.pos.PosSdk#enrol}: key pair made in the SE, certificate from the
+   * acquirer). Its requests pass the acquirer's terminal risk sensing: each needs a fresh attestation.
+   */
+  public PhoneTerminal enrolPhone(Path sdkDir, String name, io.iotpay.phone.pos.SecureElement se, AlgorithmSuite suite) {
+    phones++;
+    MerchantDesk.Signed merchant = acquirer.desk.registerActive(PHONE_MERCHANT_BASE + phones, name);
+    acquirer.phoneMerchants.add(new io.iotpay.acquirer.pos.merchant.MerchantId(merchant.merchantId()));
+    io.iotpay.phone.pos.HttpAcquirerClient client = acquirer.desk.client(merchant, suite);
+    String terminalId = io.iotpay.phone.pos.PosSdk.enrol(sdkDir, suite, se, client).terminalId();
+    acquirer.phoneTerminals.add(terminalId);
+    return new PhoneTerminal(terminalId, client);
+  }
+
+  /**
+   * Opens (or, after the app was killed, opens again) the enrolled phone's SDK on its directory, with
+   * a new ISO 8583 link to the acquirer's terminal port; its sensors read the genuine SDK build.
+   */
+  public io.iotpay.phone.pos.PosSdk openPhone(PhoneTerminal phone, Path sdkDir, io.iotpay.phone.pos.SecureElement se,
+      java.time.Clock clock) {
+    Iso8583Client link = new Iso8583Client(Links.loopback(acquirer.terminalPort()),
+        Links.settings(AcquirerNode.INSTITUTION, phone.terminalId(), TERMINAL_TIMEOUT_MS), acquirer.terminalLink, wire);
+    return io.iotpay.phone.pos.PosSdk.open(new io.iotpay.phone.pos.PosSdk.Options(sdkDir, AcquirerNode.INSTITUTION,
+        "WALLETPHONE0000", 1, 0, config -> config), se, link, phone.acquirer(),
+        io.iotpay.phone.pos.DeviceSensors.fixed(PhoneTills.GENUINE_BUILD, 0, PHONE_LAT, PHONE_LON), clock);
+  }
+
+  /**
+   * The requests of {@code phone} the acquirer's risk sensing admitted ({@code risk_admission}): each
+   * 0200 that reached the acquirer with a fresh attestation, a repeat of the same STAN counted once.
+   */
+  public long requestsAdmitted(PhoneTerminal phone) {
+    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    return acquirer.riskCount("SELECT COUNT(*) FROM risk_admission WHERE terminal_id = '" + phone.terminalId() + "'");
+  }
+
   /** The gateway of terminal {@code index} (0-based, in the order the POSes were opened). */
   public OnlinePartGateway gateway(int index) {
     return gateways.get(index);

@@ -46,6 +46,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import io.iotpay.card.se.SeApplet;
+import io.iotpay.foundation.card.CardChannel;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SecureElement;
+import io.iotpay.phone.pos.WalletAcceptance;
+import io.iotpay.terminal.wallet.WalletApdus;
 
 /**
  * The wallet scheme's parties in one process: per suite a scheme and an issuer
@@ -73,6 +80,7 @@ public final class WalletNetwork implements AutoCloseable {
   private final Map<AlgorithmSuite, WalletIssuance> issuance = new EnumMap<>(AlgorithmSuite.class);
   private final Map<String, Cardholder> cards = new LinkedHashMap<>();
   private final List<Pos> poses = new ArrayList<>();
+  private final List<PhonePos> phonePoses = new ArrayList<>();
   private final SchemeEnrolment pki;
   private final WalletDayEnd dayEnd;
   private final WalletCredit credit;
@@ -242,6 +250,114 @@ public final class WalletNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * A merchant's phone as a wallet POS (reader mode of the acquiring SDK, docs/phone-sdk.md "Wallet
+   * cards"): one jCardSim secure element holding the SDK's terminal key applet and the PSAM applet
+   * (personalised and certified by the scheme as any POS's), the SDK enrolled at the scheme's
+   * acquirer over HTTP, its wallet journal and outbox in the SDK's directory, its online parts pushed
+   * over the SDK's ISO 8583 link. {@link #restart()} kills the app and opens the SDK again.
+   */
+  public final class PhonePos {
+    private final String name;
+    private final byte[] posId;
+    private final long merchantAccount;
+    private final SimulatedCard se;
+    private final Path sdkDir;
+    private final WalletPartChain.PhoneTerminal terminal;
+    private final PartyId party;
+    private final FileTrust trust;
+    private PosSdk sdk;
+    private WalletAcceptance wallet;
+    private SignedOutcomeList outcomes = SignedOutcomeList.none();
+    private long daySequence;
+
+    PhonePos(String name, AlgorithmSuite suite, byte[] posId, long merchantAccount) {
+      this.name = name;
+      this.posId = posId;
+      this.merchantAccount = merchantAccount;
+      this.se = new SimulatedCard();
+      se.install(SecureElement.AID, SeApplet.class, new byte[] {(byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2)});
+      issuance(suite).installPsam(se, posId);
+      this.sdkDir = dir.resolve(name);
+      this.terminal = scheme.enrolPhone(sdkDir, name, new SecureElement(se.logicalChannel(SecureElement.AID)), suite);
+      this.party = new PartyId("WPOS-P" + (phonePoses.size() + 1));
+      this.trust = pki.enrol(party, PartyRole.OPERATOR);
+      start();
+    }
+
+    private void start() {
+      sdk = scheme.openPhone(terminal, sdkDir, new SecureElement(se.logicalChannel(SecureElement.AID)),
+          clock.asJavaClock());
+      wallet = sdk.acceptWallet(se.logicalChannel(WalletApdus.PSAM_AID), new RatingSplitPolicy(2, RatingSplitPolicy.ANY_KIND),
+          new OutcomeList() {
+            @Override
+            public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+              return outcomes.find(cardId, pendingCounter);
+            }
+
+            @Override
+            public boolean blocked(byte[] cardId) {
+              return outcomes.blocked(cardId);
+            }
+          });
+    }
+
+    /** The app killed (the SDK's memory gone) and started again on its directory. */
+    public void restart() {
+      sdk.close();
+      start();
+    }
+
+    public WalletAcceptance wallet() {
+      return wallet;
+    }
+
+    public PosSdk sdk() {
+      return sdk;
+    }
+
+    public WalletPartChain.PhoneTerminal terminal() {
+      return terminal;
+    }
+
+    public String posIdHex() {
+      return Hex.encode(posId);
+    }
+
+    public long merchantAccount() {
+      return merchantAccount;
+    }
+
+    void download(Path list) {
+      outcomes = SignedOutcomeList.accept(list, pki.verifierFor(POS_GROUP), outcomes);
+    }
+
+    Path writeDayFile(LocalDate businessDate) {
+      daySequence++;
+      return wallet.writeDayFile(dir.resolve(name + "-day-" + daySequence + ".txt"), party, ISSUER_PARTY, businessDate,
+          daySequence, trust.signer());
+    }
+
+    void close() {
+      sdk.close();
+    }
+  }
+
+  /**
+   * A merchant's phone accepting wallet cards, with its merchant account: an enrolled terminal of the
+   * scheme's acquirer, so {@link #pushThroughScheme} must have been called.
+   */
+  public PhonePos openPhonePos(String name, AlgorithmSuite suite, byte[] posId) {
+    if (scheme == null) {
+      throw new IllegalStateException("a phone POS pushes through the scheme: call pushThroughScheme first");
+    }
+    long merchant = nextAccount++;
+    books.createAccounts(List.of(customerAccount(merchant)));
+    PhonePos phone = new PhonePos(name, suite, posId, merchant);
+    phonePoses.add(phone);
+    return phone;
+  }
+
   /** A POS whose link is down pushes nothing; otherwise the part goes as an 0200 through the scheme. */
   private static OnlinePartGateway throughScheme(IssuerLink link, OnlinePartGateway iso) {
     return part -> link.fault() == IssuerLink.Fault.LINK_DOWN ? Optional.empty() : iso.push(part);
@@ -350,11 +466,19 @@ public final class WalletNetwork implements AutoCloseable {
       pos.agent().pushPending();
       files.put(pos.writeDayFile(date), pos);
     }
-    WalletDayEnd.Batch batch = dayEnd.clearAll(List.copyOf(files.keySet()));
+    Map<Path, PhonePos> phoneFiles = new LinkedHashMap<>();
+    for (PhonePos phone : phonePoses) {
+      phone.wallet().pushPending();
+      phoneFiles.put(phone.writeDayFile(date), phone);
+    }
+    List<Path> all = new ArrayList<>(files.keySet());
+    all.addAll(phoneFiles.keySet());
+    WalletDayEnd.Batch batch = dayEnd.clearAll(all);
     if (!batch.refused().isEmpty()) {
       throw batch.refused().values().iterator().next();
     }
     files.values().forEach(Pos::acknowledged);
+    phoneFiles.values().forEach(phone -> phone.wallet().acknowledged());
     List<WalletDayEnd.Clearing> clearings = batch.clearings();
     dayEnd.detectMismatches();
     if (nightlyRatings) {
@@ -364,6 +488,9 @@ public final class WalletNetwork implements AutoCloseable {
     Path list = dayEnd.publishList(dir.resolve("wallet-list-" + listsPublished + ".txt"), POS_GROUP, date);
     for (Pos pos : poses) {
       pos.download(list);
+    }
+    for (PhonePos phone : phonePoses) {
+      phone.download(list);
     }
     clock.advance(java.time.Duration.ofDays(1));
     return clearings;
@@ -396,6 +523,17 @@ public final class WalletNetwork implements AutoCloseable {
     byte[][] key = new byte[1][];
     SimulatedCard card = issuance(suite).newWallet(cardId, limits, key, staleIssuerKey
         ? suite.signature().generateKeyPair(new SecureRandom()) : issuance(suite).issuerKeys());
+    return enrolCard(suite, cardId, key[0], card, onlineMinor);
+  }
+
+  /**
+   * A card personalised elsewhere (a wallet in a phone's secure element) enrolled at the issuer with
+   * its public key {@code cardKey}: accounts opened, online account funded with {@code onlineMinor}.
+   *
+   * @param card the plastic card, or null when the caller holds the card (a phone)
+   */
+  public Cardholder enrolCard(AlgorithmSuite suite, byte[] cardId, byte[] cardKey, SimulatedCard card,
+      long onlineMinor) {
     long online = nextAccount++;
     long shadow = nextAccount++;
     books.createAccounts(List.of(customerAccount(online), customerAccount(shadow)));
@@ -403,7 +541,7 @@ public final class WalletNetwork implements AutoCloseable {
     if (onlineMinor > 0) {
       fundOnline(holder, onlineMinor);
     }
-    onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, key[0]), online, shadow));
+    onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, cardKey), online, shadow));
     credit.enrol(holder.idHex(), clock.businessDate());
     cards.put(holder.idHex(), holder);
     return holder;
@@ -436,8 +574,10 @@ public final class WalletNetwork implements AutoCloseable {
   }
 
   private Long merchantAccountOf(String posIdHex) {
-    return poses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
-        .map(Pos::merchantAccount).orElse(null);
+    Optional<Long> counterTop = poses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
+        .map(Pos::merchantAccount);
+    return counterTop.or(() -> phonePoses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
+        .map(PhonePos::merchantAccount)).orElse(null);
   }
 
   /**
@@ -445,13 +585,19 @@ public final class WalletNetwork implements AutoCloseable {
    * then the issuer-signed LOAD on the card. Refused (nothing moved) when the online account is short.
    */
   public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, long amountMinor) {
-    CardState before = WalletKernel.readState(holder.card().tap());
+    return load(pos, holder, () -> holder.card().tap(), amountMinor);
+  }
+
+  /** As above, the card reached through {@code tap} (a phone: a new field session of its NFC controller). */
+  public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, Supplier<CardChannel> tap,
+      long amountMinor) {
+    CardState before = WalletKernel.readState(tap.get());
     Transfer transfer = Transfer.single(nextTransfer++, holder.onlineAccount(), holder.shadowAccount(), amountMinor);
     var result = PartyBooks.join(books.ledger.submit(List.of(transfer))).get(0);
     if (result != io.iotpay.ledger.TransferResult.OK) {
       return Optional.empty();
     }
-    WalletKernel.LoadResult loaded = pos.kernel().load(holder.card().tap(), amountMinor,
+    WalletKernel.LoadResult loaded = pos.kernel().load(tap.get(), amountMinor,
         issuance(holder.suite())::signLoad);
     if (loaded.loadNumber() != before.loadNumber() + 1) {
       throw new IllegalStateException("load not applied on card " + holder.idHex());
@@ -476,6 +622,7 @@ public final class WalletNetwork implements AutoCloseable {
   @Override
   public void close() {
     poses.forEach(Pos::close);
+    phonePoses.forEach(PhonePos::close);
     if (scheme != null) {
       scheme.close();
     }
