@@ -141,22 +141,7 @@ public final class WalletNetwork implements AutoCloseable {
       journal = WalletJournal.open(dir.resolve(name + ".journal"));
       outbox = OnlinePartOutbox.open(dir.resolve(name + ".outbox"));
       ratingLog = RatingConfirmationLog.open(dir.resolve(name + ".ratings"));
-      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2, kindBit), new OutcomeList() {
-        @Override
-        public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
-          return outcomes.find(cardId, pendingCounter);
-        }
-
-        @Override
-        public boolean blocked(byte[] cardId) {
-          return outcomes.blocked(cardId);
-        }
-
-        @Override
-        public Optional<SignedRating> rating(byte[] cardId) {
-          return outcomes.rating(cardId);
-        }
-      }, ratingLog);
+      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2, kindBit), held(() -> outcomes), ratingLog);
       agent = new OnlinePartAgent(journal, outbox, gateway);
     }
 
@@ -289,17 +274,7 @@ public final class WalletNetwork implements AutoCloseable {
       sdk = scheme.openPhone(terminal, sdkDir, new SecureElement(se.logicalChannel(SecureElement.AID)),
           clock.asJavaClock());
       wallet = sdk.acceptWallet(se.logicalChannel(WalletApdus.PSAM_AID), new RatingSplitPolicy(2, RatingSplitPolicy.ANY_KIND),
-          new OutcomeList() {
-            @Override
-            public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
-              return outcomes.find(cardId, pendingCounter);
-            }
-
-            @Override
-            public boolean blocked(byte[] cardId) {
-              return outcomes.blocked(cardId);
-            }
-          });
+          held(() -> outcomes));
     }
 
     /** The app killed (the SDK's memory gone) and started again on its directory. */
@@ -356,6 +331,26 @@ public final class WalletNetwork implements AutoCloseable {
     PhonePos phone = new PhonePos(name, suite, posId, merchant);
     phonePoses.add(phone);
     return phone;
+  }
+
+  /** The kernel's view of the signed list a POS holds now (it takes a newer one at each day end). */
+  private static OutcomeList held(Supplier<SignedOutcomeList> list) {
+    return new OutcomeList() {
+      @Override
+      public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+        return list.get().find(cardId, pendingCounter);
+      }
+
+      @Override
+      public boolean blocked(byte[] cardId) {
+        return list.get().blocked(cardId);
+      }
+
+      @Override
+      public Optional<SignedRating> rating(byte[] cardId) {
+        return list.get().rating(cardId);
+      }
+    };
   }
 
   /** A POS whose link is down pushes nothing; otherwise the part goes as an 0200 through the scheme. */
