@@ -116,7 +116,7 @@ public final class WalletPartChain implements AutoCloseable {
   }
 
   /** A merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
-  public record PhoneTerminal(String terminalId, io.iotpay.phone.pos.HttpAcquirerClient acquirer) {}
+  public record PhoneTerminal(String terminalId, String merchantId, io.iotpay.phone.pos.HttpAcquirerClient acquirer) {}
 
   /** Phone merchants are numbered from here (their accounts are open at the wallet issuer, their bank). */
   static final int PHONE_MERCHANT_BASE = 150;
@@ -136,7 +136,19 @@ public final class WalletPartChain implements AutoCloseable {
     io.iotpay.phone.pos.HttpAcquirerClient client = acquirer.desk.client(merchant, suite);
     String terminalId = io.iotpay.phone.pos.PosSdk.enrol(sdkDir, suite, se, client).terminalId();
     acquirer.phoneTerminals.add(terminalId);
-    return new PhoneTerminal(terminalId, client);
+    return new PhoneTerminal(terminalId, merchant.merchantId(), client);
+  }
+
+  /** The attestations of {@code phone} the acquirer's risk sensing approved ({@code risk_event}). */
+  public long attestationsApproved(PhoneTerminal phone) {
+    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    return acquirer.riskCount("SELECT COUNT(*) FROM risk_event WHERE stage = 'ATTESTATION' AND outcome = 'APPROVE'"
+        + " AND terminal_id = '" + phone.terminalId() + "'");
+  }
+
+  /** The acquirer's operator suspends the phone's merchant over the API: its attestations are refused from now on. */
+  public void suspendPhoneMerchant(PhoneTerminal phone, String reason) {
+    acquirer.desk.operator("/v1/pos/merchants/" + phone.merchantId() + "/suspend", reason);
   }
 
   /**

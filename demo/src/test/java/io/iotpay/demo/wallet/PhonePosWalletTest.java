@@ -102,11 +102,14 @@ class PhonePosWalletTest {
       network.load(loader, card, LOADED).orElseThrow();
       assertThat(phonePos.wallet().purchase(2_500, card.card().tap()).approved()).isTrue();
 
+      assertThat(shop.chain().attestationsApproved(phonePos.terminal())).isEqualTo(1); // before the tap
+
       phonePos.restart(); // killed after the journal's fsync, before any push
       assertThat(phonePos.wallet().pending()).hasSize(1);
       assertThat(shop.chain().requestsAdmitted(phonePos.terminal())).isZero();
       assertThat(phonePos.wallet().pushPending().stillPending()).isZero();
       assertThat(shop.chain().requestsAdmitted(phonePos.terminal())).isEqualTo(1);
+      assertThat(shop.chain().attestationsApproved(phonePos.terminal())).isEqualTo(2); // and before the push
 
       phonePos.restart();
       assertThat(phonePos.wallet().pending()).isEmpty();
@@ -115,6 +118,36 @@ class PhonePosWalletTest {
       assertThat(network.onlineParts().count(OnlinePartOutcome.COMPLETED)).isEqualTo(1);
       assertThat(network.balance(card.onlineAccount())).isEqualTo(FUNDED - LOADED - 1_500);
       assertThat(network.balance(phonePos.merchantAccount())).isEqualTo(1_500);
+      assertThat(network.books().balanced()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void anAttestationRefused_neverTouchesTheCard_andNoOnlinePartIsPushed(AlgorithmSuite suite, @TempDir Path dir) {
+    Shop shop = Shop.open(suite, dir, 43);
+    try (WalletNetwork network = shop.network()) {
+      WalletNetwork.PhonePos phonePos = shop.phonePos();
+      WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(1), LIMITS, FUNDED);
+      network.load(shop.loader(), card, LOADED).orElseThrow();
+      assertThat(phonePos.wallet().purchase(2_500, card.card().tap()).approved()).isTrue(); // stored, not pushed
+      io.iotpay.terminal.wallet.CardState before = io.iotpay.terminal.wallet.WalletKernel.readState(card.card().tap());
+
+      shop.chain().suspendPhoneMerchant(phonePos.terminal(), "documents expired");
+      WalletAcceptance.Payment refused = phonePos.wallet().purchase(300, card.card().tap());
+      assertThat(refused.attestation().approved()).isFalse();
+      assertThat(refused.outcome()).isEmpty();
+      io.iotpay.terminal.wallet.CardState after = io.iotpay.terminal.wallet.WalletKernel.readState(card.card().tap());
+      assertThat(after.counter()).isEqualTo(before.counter());
+      assertThat(after.balanceMinor()).isEqualTo(before.balanceMinor());
+      assertThat(phonePos.wallet().journal().records()).hasSize(1);
+
+      var pass = phonePos.wallet().pushPending();
+      assertThat(pass.answered()).isZero();
+      assertThat(pass.stillPending()).isEqualTo(1);
+      assertThat(shop.chain().requestsAdmitted(phonePos.terminal())).isZero();
+      assertThat(network.onlineParts().count(OnlinePartOutcome.COMPLETED)).isZero();
+      assertThat(network.balance(card.onlineAccount())).isEqualTo(FUNDED - LOADED);
       assertThat(network.books().balanced()).isTrue();
     }
   }
