@@ -76,7 +76,17 @@ public final class WalletIssuance {
    * issuer's models a card personalised with a stale key, which refuses the issuer's write-backs.
    */
   public SimulatedCard newWallet(byte[] cardId, Limits limits, byte[][] keyOut, KeyPair trustedIssuer) {
-    SimulatedCard card = new SimulatedCard(WalletApdus.WALLET_AID, WalletApplet.class, walletInstallData(cardId, limits));
+    SimulatedCard card = new SimulatedCard();
+    installWallet(card, cardId, limits, keyOut, trustedIssuer);
+    return card;
+  }
+
+  /**
+   * Installs a wallet on {@code card} beside whatever it holds and personalises it with plain STORE
+   * DATA, locked; its public key point is in {@code keyOut}.
+   */
+  public void installWallet(SimulatedCard card, byte[] cardId, Limits limits, byte[][] keyOut, KeyPair trustedIssuer) {
+    card.install(WalletApdus.WALLET_AID, WalletApplet.class, walletInstallData(cardId, limits));
     card.ok(WalletApdus.select(WalletApdus.WALLET_AID));
     byte[] cardKey = card.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
     keyOut[0] = cardKey;
@@ -84,7 +94,6 @@ public final class WalletIssuance {
       card.ok(new CommandApdu(0x80, 0xE2, 0, block.tag(), block.value(), 0));
     }
     card.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
-    return card;
   }
 
   /** The wallet applet's 25 install bytes (docs/wallet-apdus.md §7): suite, card id, currency, limits. */

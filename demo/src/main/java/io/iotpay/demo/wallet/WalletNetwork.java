@@ -47,7 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import io.iotpay.card.se.QrTokenApplet;
 import io.iotpay.card.se.SeApplet;
+import io.iotpay.phone.wallet.IssuerApp;
+import io.iotpay.phone.wallet.NfcController;
 import io.iotpay.foundation.card.CardChannel;
 import io.iotpay.phone.pos.PosSdk;
 import io.iotpay.phone.pos.SecureElement;
@@ -92,11 +95,27 @@ public final class WalletNetwork implements AutoCloseable {
   private long nextTransfer = 1;
   private WalletPartChain scheme;
 
-  /** A card, its suite and its accounts. */
+  /**
+   * A card, its suite and its accounts.
+   *
+   * @param card the plastic card, or null for a wallet in a phone (reached only through {@link #tap()})
+   * @param field the card's next tap: a plastic card leaving and coming back, or a reader coming into
+   *     a phone's field (its NFC controller)
+   */
   public record Cardholder(byte[] cardId, AlgorithmSuite suite, SimulatedCard card, long onlineAccount,
-      long shadowAccount) {
+      long shadowAccount, Supplier<CardChannel> field) {
     public String idHex() {
       return Hex.encode(cardId);
+    }
+
+    /** The card's next tap at a POS. */
+    public CardChannel tap() {
+      return field.get();
+    }
+
+    /** Whether the wallet is in a phone (card emulation). */
+    public boolean phone() {
+      return card == null;
     }
   }
 
@@ -518,21 +537,47 @@ public final class WalletNetwork implements AutoCloseable {
     byte[][] key = new byte[1][];
     SimulatedCard card = issuance(suite).newWallet(cardId, limits, key, staleIssuerKey
         ? suite.signature().generateKeyPair(new SecureRandom()) : issuance(suite).issuerKeys());
-    return enrolCard(suite, cardId, key[0], card, onlineMinor);
+    return enrolCard(suite, cardId, key[0], card, card::tap, onlineMinor);
+  }
+
+  /**
+   * A cardholder whose wallet is in a phone (docs/wallet.md §8.1), as the demo makes it: one chip
+   * holding the wallet (personalised as the plastic cards are, not through the GP hierarchy, whose
+   * runtime model is test code), the QR token applet and the SDK's terminal key applet; a POS reaches
+   * it through the phone's {@link NfcController}, which routes only the wallet's AID (screen unlocked).
+   */
+  public Cardholder issuePhoneCard(AlgorithmSuite suite, byte[] cardId, WalletIssuance.Limits limits, long onlineMinor) {
+    SimulatedCard se = new SimulatedCard();
+    byte suiteByte = (byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2);
+    se.install(SecureElement.AID, SeApplet.class, new byte[] {suiteByte});
+    byte[] tokenKey = new byte[17];
+    new SecureRandom().nextBytes(tokenKey);
+    tokenKey[0] = suiteByte;
+    se.install(IssuerApp.TOKEN_APPLET_AID, QrTokenApplet.class, tokenKey);
+    byte[][] key = new byte[1][];
+    issuance(suite).installWallet(se, cardId, limits, key, issuance(suite).issuerKeys());
+    NfcController nfc = new NfcController(command -> se.channel().transmit(command));
+    nfc.route(WalletApdus.WALLET_AID, true);
+    nfc.screenUnlocked(true);
+    return enrolCard(suite, cardId, key[0], null, () -> {
+      se.tap(); // the previous reader left the field
+      return nfc.field();
+    }, onlineMinor);
   }
 
   /**
    * A card personalised elsewhere (a wallet in a phone's secure element) enrolled at the issuer with
    * its public key {@code cardKey}: accounts opened, online account funded with {@code onlineMinor}.
    *
-   * @param card the plastic card, or null when the caller holds the card (a phone)
+   * @param card the plastic card, or null for a wallet in a phone
+   * @param field the card's next tap (a phone: a reader coming into its NFC controller's field)
    */
   public Cardholder enrolCard(AlgorithmSuite suite, byte[] cardId, byte[] cardKey, SimulatedCard card,
-      long onlineMinor) {
+      Supplier<CardChannel> field, long onlineMinor) {
     long online = nextAccount++;
     long shadow = nextAccount++;
     books.createAccounts(List.of(customerAccount(online), customerAccount(shadow)));
-    Cardholder holder = new Cardholder(cardId.clone(), suite, card, online, shadow);
+    Cardholder holder = new Cardholder(cardId.clone(), suite, card, online, shadow, field);
     if (onlineMinor > 0) {
       fundOnline(holder, onlineMinor);
     }
@@ -580,19 +625,13 @@ public final class WalletNetwork implements AutoCloseable {
    * then the issuer-signed LOAD on the card. Refused (nothing moved) when the online account is short.
    */
   public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, long amountMinor) {
-    return load(pos, holder, () -> holder.card().tap(), amountMinor);
-  }
-
-  /** As above, the card reached through {@code tap} (a phone: a new field session of its NFC controller). */
-  public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, Supplier<CardChannel> tap,
-      long amountMinor) {
-    CardState before = WalletKernel.readState(tap.get());
+    CardState before = WalletKernel.readState(holder.tap());
     Transfer transfer = Transfer.single(nextTransfer++, holder.onlineAccount(), holder.shadowAccount(), amountMinor);
     var result = PartyBooks.join(books.ledger.submit(List.of(transfer))).get(0);
     if (result != io.iotpay.ledger.TransferResult.OK) {
       return Optional.empty();
     }
-    WalletKernel.LoadResult loaded = pos.kernel().load(tap.get(), amountMinor,
+    WalletKernel.LoadResult loaded = pos.kernel().load(holder.tap(), amountMinor,
         issuance(holder.suite())::signLoad);
     if (loaded.loadNumber() != before.loadNumber() + 1) {
       throw new IllegalStateException("load not applied on card " + holder.idHex());
@@ -604,6 +643,11 @@ public final class WalletNetwork implements AutoCloseable {
 
   public List<Pos> poses() {
     return List.copyOf(poses);
+  }
+
+  /** The merchants' phones accepting wallet cards, in the order opened. */
+  public List<PhonePos> phonePoses() {
+    return List.copyOf(phonePoses);
   }
 
   public List<Cardholder> cards() {

@@ -44,13 +44,11 @@ final class PhoneCard {
   final WalletAppView app;
   final WalletNetwork.Cardholder holder;
 
-  private PhoneCard(OpenModel se, WalletNetwork.Cardholder holder) {
+  private PhoneCard(OpenModel se, NfcController nfc, WalletNetwork.Cardholder holder) {
     this.se = se;
-    this.nfc = new NfcController(se);
+    this.nfc = nfc;
     this.app = new WalletAppView(se);
     this.holder = holder;
-    nfc.route(WalletApdus.WALLET_AID, true);
-    nfc.screenUnlocked(true);
   }
 
   /** A phone whose SE gets a wallet of {@code suite} through ISD → SSD → wallet, enrolled at the issuer. */
@@ -85,7 +83,10 @@ final class PhoneCard {
     byte[] cardKey = ok(se, new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
     hierarchy.personalise(Scp03Host.open(se, SSD_AID, suite, provider, 2), WalletApdus.WALLET_AID,
         issuance.walletPersonalisation(cardId, cardKey, issuance.issuerKeys()));
-    return new PhoneCard(se, network.enrolCard(suite, cardId, cardKey, null, fundedMinor));
+    NfcController nfc = new NfcController(se);
+    nfc.route(WalletApdus.WALLET_AID, true);
+    nfc.screenUnlocked(true);
+    return new PhoneCard(se, nfc, network.enrolCard(suite, cardId, cardKey, null, nfc::field, fundedMinor));
   }
 
   /** A reader comes into the phone's field: the POS's channel to the phone, as to a card. */

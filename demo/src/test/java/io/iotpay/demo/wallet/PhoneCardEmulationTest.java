@@ -42,7 +42,7 @@ class PhoneCardEmulationTest {
       PhoneCard phone = PhoneCard.issue(network, suite, WalletIds.card(3), LIMITS, FUNDED);
       WalletNetwork.Cardholder holder = phone.holder;
 
-      network.load(pos, holder, phone::tap, 2_000).orElseThrow();
+      network.load(pos, holder, 2_000).orElseThrow();
       assertThat(phone.app.state().balanceMinor()).isEqualTo(2_000);
 
       WalletKernel.Outcome.Approved offline = approved(pos.kernel().purchase(phone.tap(), 500));
@@ -68,7 +68,7 @@ class PhoneCardEmulationTest {
           .contains(OnlinePartGateway.Answer.COMPLETED);
       network.endDay(Set.of());
 
-      network.load(pos, holder, phone::tap, 1_000).orElseThrow();
+      network.load(pos, holder, 1_000).orElseThrow();
       WalletKernel.Outcome.Approved later = approved(pos.kernel().purchase(phone.tap(), 200));
       assertThat(later.walletApdus()).isLessThanOrEqualTo(WalletKernel.WALLET_APDUS_MAX);
       assertThat(pos.kernel().writeBacksApplied()).isEqualTo(1);
@@ -127,7 +127,7 @@ class PhoneCardEmulationTest {
     try (WalletNetwork network = new WalletNetwork(dir, 33, suite, false)) {
       WalletNetwork.Pos pos = network.openPos("kiosk", suite, WalletIds.pos(5));
       PhoneCard phone = PhoneCard.issue(network, suite, WalletIds.card(5), LIMITS, FUNDED);
-      network.load(pos, phone.holder, phone::tap, 1_000).orElseThrow();
+      network.load(pos, phone.holder, 1_000).orElseThrow();
 
       phone.nfc.screenUnlocked(false);
       WalletKernel.Outcome locked = pos.kernel().purchase(phone.tap(), 300);

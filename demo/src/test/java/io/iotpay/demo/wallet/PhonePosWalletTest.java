@@ -50,7 +50,7 @@ class PhonePosWalletTest {
       WalletNetwork.Cardholder plastic = network.issueCard(suite, WalletIds.card(1), LIMITS, FUNDED);
       PhoneCard phone = PhoneCard.issue(network, suite, WalletIds.card(2), LIMITS, FUNDED);
       network.load(loader, plastic, LOADED).orElseThrow();
-      network.load(loader, phone.holder, phone::tap, LOADED).orElseThrow();
+      network.load(loader, phone.holder, LOADED).orElseThrow();
       WalletAcceptance wallet = phonePos.wallet();
 
       WalletAcceptance.Payment offline = wallet.purchase(400, plastic.card().tap());
