@@ -115,40 +115,30 @@ public final class WalletPartChain implements AutoCloseable {
     }
   }
 
-  /** A merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
+  /** A wallet merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
   public record PhoneTerminal(String terminalId, String merchantId, io.iotpay.phone.pos.HttpAcquirerClient acquirer) {}
 
-  /** Phone merchants are numbered from here (their accounts are open at the wallet issuer, their bank). */
-  static final int PHONE_MERCHANT_BASE = 150;
   private static final int PHONE_LAT = 31_230_400;
   private static final int PHONE_LON = 121_473_700;
   private int phones;
 
   /**
-   * A new merchant registers over the acquirer's HTTP API and enrols its phone with {@code se}
-   * ({@link io.iotpay.phone.pos.PosSdk#enrol}: key pair made in the SE, certificate from the
-   * acquirer). Its requests pass the acquirer's terminal risk sensing: each needs a fresh attestation.
+   * The next wallet merchant (in the order of the POSes' terminals) enrols its phone with {@code se}
+   * as a second terminal ({@link io.iotpay.phone.pos.PosSdk#enrol} over the acquirer's HTTP API: key
+   * pair made in the SE, certificate from the acquirer). The phone's requests pass the acquirer's
+   * terminal risk sensing: each needs a fresh attestation.
+   *
+   * @throws IllegalStateException when every merchant has its phone already
    */
-  public PhoneTerminal enrolPhone(Path sdkDir, String name, io.iotpay.phone.pos.SecureElement se, AlgorithmSuite suite) {
-    phones++;
-    MerchantDesk.Signed merchant = acquirer.desk.registerActive(PHONE_MERCHANT_BASE + phones, name);
-    acquirer.phoneMerchants.add(new io.iotpay.acquirer.pos.merchant.MerchantId(merchant.merchantId()));
-    io.iotpay.phone.pos.HttpAcquirerClient client = acquirer.desk.client(merchant, suite);
+  public PhoneTerminal enrolPhone(Path sdkDir, io.iotpay.phone.pos.SecureElement se, AlgorithmSuite suite) {
+    if (phones >= acquirer.merchants.size()) {
+      throw new IllegalStateException("the chain's " + acquirer.merchants.size() + " merchants have their phones");
+    }
+    AcquirerNode.Merchant merchant = acquirer.merchants.get(phones++);
+    io.iotpay.phone.pos.HttpAcquirerClient client = acquirer.desk.client(merchant.signed(), suite);
     String terminalId = io.iotpay.phone.pos.PosSdk.enrol(sdkDir, suite, se, client).terminalId();
     acquirer.phoneTerminals.add(terminalId);
-    return new PhoneTerminal(terminalId, merchant.merchantId(), client);
-  }
-
-  /** The attestations of {@code phone} the acquirer's risk sensing approved ({@code risk_event}). */
-  public long attestationsApproved(PhoneTerminal phone) {
-    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
-    return acquirer.riskCount("SELECT COUNT(*) FROM risk_event WHERE stage = 'ATTESTATION' AND outcome = 'APPROVE'"
-        + " AND terminal_id = '" + phone.terminalId() + "'");
-  }
-
-  /** The acquirer's operator suspends the phone's merchant over the API: its attestations are refused from now on. */
-  public void suspendPhoneMerchant(PhoneTerminal phone, String reason) {
-    acquirer.desk.operator("/v1/pos/merchants/" + phone.merchantId() + "/suspend", reason);
+    return new PhoneTerminal(terminalId, merchant.id().value(), client);
   }
 
   /**
@@ -171,6 +161,21 @@ public final class WalletPartChain implements AutoCloseable {
   public long requestsAdmitted(PhoneTerminal phone) {
     io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
     return acquirer.riskCount("SELECT COUNT(*) FROM risk_admission WHERE terminal_id = '" + phone.terminalId() + "'");
+  }
+
+  /** The attestations of {@code phone} the acquirer's risk sensing approved ({@code risk_event}). */
+  public long attestationsApproved(PhoneTerminal phone) {
+    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    return acquirer.riskCount("SELECT COUNT(*) FROM risk_event WHERE stage = 'ATTESTATION' AND outcome = 'APPROVE'"
+        + " AND terminal_id = '" + phone.terminalId() + "'");
+  }
+
+  /**
+   * The acquirer's operator suspends the phone's merchant over the API: its attestations are refused
+   * from now on (and its counter-top terminal may not transact either).
+   */
+  public void suspendPhoneMerchant(PhoneTerminal phone, String reason) {
+    acquirer.desk.operator("/v1/pos/merchants/" + phone.merchantId() + "/suspend", reason);
   }
 
   /** The gateway of terminal {@code index} (0-based, in the order the POSes were opened). */

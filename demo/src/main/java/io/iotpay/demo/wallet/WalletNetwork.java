@@ -283,7 +283,7 @@ public final class WalletNetwork implements AutoCloseable {
       se.install(SecureElement.AID, SeApplet.class, new byte[] {(byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2)});
       issuance(suite).installPsam(se, posId);
       this.sdkDir = dir.resolve(name);
-      this.terminal = scheme.enrolPhone(sdkDir, name, new SecureElement(se.logicalChannel(SecureElement.AID)), suite);
+      this.terminal = scheme.enrolPhone(sdkDir, new SecureElement(se.logicalChannel(SecureElement.AID)), suite);
       this.party = new PartyId("WPOS-P" + (phonePoses.size() + 1));
       this.trust = pki.enrol(party, PartyRole.OPERATOR);
       start();
@@ -338,8 +338,9 @@ public final class WalletNetwork implements AutoCloseable {
   }
 
   /**
-   * A merchant's phone accepting wallet cards, with its merchant account: an enrolled terminal of the
-   * scheme's acquirer, so {@link #pushThroughScheme} must have been called.
+   * A merchant's phone accepting wallet cards, with its own merchant account at the issuer: the
+   * second terminal, enrolled from the phone, of the next of the scheme acquirer's merchants (one
+   * phone per merchant of {@link #pushThroughScheme}, which must have been called).
    */
   public PhonePos openPhonePos(String name, AlgorithmSuite suite, byte[] posId) {
     if (scheme == null) {
