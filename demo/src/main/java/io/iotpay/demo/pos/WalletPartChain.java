@@ -1,11 +1,16 @@
 package io.iotpay.demo.pos;
 
+import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.issuer.wallet.WalletPartIsoIssuer;
+import io.iotpay.phone.pos.DeviceSensors;
+import io.iotpay.phone.pos.HttpAcquirerClient;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SecureElement;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.Iso8583Client;
 import io.iotpay.protocol.iso8583.Iso8583Server;
@@ -116,7 +121,7 @@ public final class WalletPartChain implements AutoCloseable {
   }
 
   /** A wallet merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
-  public record PhoneTerminal(String terminalId, String merchantId, io.iotpay.phone.pos.HttpAcquirerClient acquirer) {}
+  public record PhoneTerminal(String terminalId, String merchantId, HttpAcquirerClient acquirer) {}
 
   private static final int PHONE_LAT = 31_230_400;
   private static final int PHONE_LON = 121_473_700;
@@ -124,19 +129,19 @@ public final class WalletPartChain implements AutoCloseable {
 
   /**
    * The next wallet merchant (in the order of the POSes' terminals) enrols its phone with {@code se}
-   * as a second terminal ({@link io.iotpay.phone.pos.PosSdk#enrol} over the acquirer's HTTP API: key
+   * as a second terminal ({@link PosSdk#enrol} over the acquirer's HTTP API: key
    * pair made in the SE, certificate from the acquirer). The phone's requests pass the acquirer's
    * terminal risk sensing: each needs a fresh attestation.
    *
    * @throws IllegalStateException when every merchant has its phone already
    */
-  public PhoneTerminal enrolPhone(Path sdkDir, io.iotpay.phone.pos.SecureElement se, AlgorithmSuite suite) {
+  public PhoneTerminal enrolPhone(Path sdkDir, SecureElement se, AlgorithmSuite suite) {
     if (phones >= acquirer.merchants.size()) {
       throw new IllegalStateException("the chain's " + acquirer.merchants.size() + " merchants have their phones");
     }
     AcquirerNode.Merchant merchant = acquirer.merchants.get(phones++);
-    io.iotpay.phone.pos.HttpAcquirerClient client = acquirer.desk.client(merchant.signed(), suite);
-    String terminalId = io.iotpay.phone.pos.PosSdk.enrol(sdkDir, suite, se, client).terminalId();
+    HttpAcquirerClient client = acquirer.desk.client(merchant.signed(), suite);
+    String terminalId = PosSdk.enrol(sdkDir, suite, se, client).terminalId();
     acquirer.phoneTerminals.add(terminalId);
     return new PhoneTerminal(terminalId, merchant.id().value(), client);
   }
@@ -145,13 +150,13 @@ public final class WalletPartChain implements AutoCloseable {
    * Opens (or, after the app was killed, opens again) the enrolled phone's SDK on its directory, with
    * a new ISO 8583 link to the acquirer's terminal port; its sensors read the genuine SDK build.
    */
-  public io.iotpay.phone.pos.PosSdk openPhone(PhoneTerminal phone, Path sdkDir, io.iotpay.phone.pos.SecureElement se,
+  public PosSdk openPhone(PhoneTerminal phone, Path sdkDir, SecureElement se,
       java.time.Clock clock) {
     Iso8583Client link = new Iso8583Client(Links.loopback(acquirer.terminalPort()),
         Links.settings(AcquirerNode.INSTITUTION, phone.terminalId(), TERMINAL_TIMEOUT_MS), acquirer.terminalLink, wire);
-    return io.iotpay.phone.pos.PosSdk.open(new io.iotpay.phone.pos.PosSdk.Options(sdkDir, AcquirerNode.INSTITUTION,
+    return PosSdk.open(new PosSdk.Options(sdkDir, AcquirerNode.INSTITUTION,
         "WALLETPHONE0000", 1, 0, config -> config), se, link, phone.acquirer(),
-        io.iotpay.phone.pos.DeviceSensors.fixed(PhoneTills.GENUINE_BUILD, 0, PHONE_LAT, PHONE_LON), clock);
+        DeviceSensors.fixed(PhoneTills.GENUINE_BUILD, 0, PHONE_LAT, PHONE_LON), clock);
   }
 
   /**
@@ -159,13 +164,13 @@ public final class WalletPartChain implements AutoCloseable {
    * 0200 that reached the acquirer with a fresh attestation, a repeat of the same STAN counted once.
    */
   public long requestsAdmitted(PhoneTerminal phone) {
-    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
     return acquirer.riskCount("SELECT COUNT(*) FROM risk_admission WHERE terminal_id = '" + phone.terminalId() + "'");
   }
 
   /** The attestations of {@code phone} the acquirer's risk sensing approved ({@code risk_event}). */
   public long attestationsApproved(PhoneTerminal phone) {
-    io.iotpay.foundation.Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
     return acquirer.riskCount("SELECT COUNT(*) FROM risk_event WHERE stage = 'ATTESTATION' AND outcome = 'APPROVE'"
         + " AND terminal_id = '" + phone.terminalId() + "'");
   }

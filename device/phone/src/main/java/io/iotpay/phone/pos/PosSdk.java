@@ -24,6 +24,8 @@ import io.iotpay.terminal.pos.PosConfig;
 import io.iotpay.terminal.pos.PosJournal;
 import io.iotpay.terminal.pos.PosKernel;
 import io.iotpay.terminal.pos.PosOutcome;
+import io.iotpay.terminal.wallet.OutcomeList;
+import io.iotpay.terminal.wallet.SplitPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -403,8 +405,8 @@ public final class PosSdk implements AutoCloseable {
    * @param outcomes the issuer's signed list the phone holds (write-backs, deny list)
    * @throws io.iotpay.terminal.wallet.WalletException when the PSAM refuses (nothing is left open)
    */
-  public WalletAcceptance acceptWallet(CardChannel psam, io.iotpay.terminal.wallet.SplitPolicy policy,
-      io.iotpay.terminal.wallet.OutcomeList outcomes) {
+  public WalletAcceptance acceptWallet(CardChannel psam, SplitPolicy policy,
+      OutcomeList outcomes) {
     if (wallet == null) {
       wallet = new WalletAcceptance(options.directory(), Assert.notNull(psam, "psam"), Assert.notNull(policy, "policy"),
           Assert.notNull(outcomes, "outcomes"), this::attest, link, options.acquirerId(), terminalId,

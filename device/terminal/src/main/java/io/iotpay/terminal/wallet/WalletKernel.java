@@ -7,6 +7,8 @@ import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,9 +247,9 @@ public final class WalletKernel {
    *
    * @throws WalletException when the card refuses SELECT or INITIALIZE, or answers a damaged record
    */
-  public static java.util.List<CardDebit> readLog(CardChannel wallet) {
+  public static List<CardDebit> readLog(CardChannel wallet) {
     CardState state = readState(wallet);
-    java.util.List<CardDebit> log = new java.util.ArrayList<>();
+    List<CardDebit> log = new ArrayList<>();
     for (int n = 1; n <= LOG_RECORDS_MAX; n++) {
       ResponseApdu response = wallet.transmit(WalletApdus.readLog(n));
       if (response.sw() == WalletStatus.RECORD_NOT_FOUND) {
@@ -255,7 +257,7 @@ public final class WalletKernel {
       }
       log.add(logRecord(state, ok(response, "READ LOG").data()));
     }
-    return java.util.List.copyOf(log);
+    return List.copyOf(log);
   }
 
   /** Writes the listed outcome of the card's pending part; returns the state with flags and debt updated. */
