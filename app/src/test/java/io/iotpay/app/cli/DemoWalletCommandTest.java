@@ -27,7 +27,7 @@ class DemoWalletCommandTest {
     for (String field : new String[] {"purchases_offline", "purchases_split", "online_parts_completed",
         "online_parts_failed", "online_parts_completed_from_linked_account", "online_part_answers_lost", "loads", "lists_published", "outcomes_written_back", "ratings_written",
         "debts_recovered", "wallet_minor_total", "shadow_minor_total", "books_balanced", "audit_verified",
-        "conserved"}) {
+        "conserved", "phone_cards", "phone_pos", "phone_card_purchases", "phone_pos_purchases"}) {
       assertThat(json.has(field)).as(field).isTrue();
     }
     assertThat(json.get("conserved").asBoolean()).isTrue();

@@ -10,7 +10,9 @@ import io.iotpay.foundation.crypto.WalletRatingMac;
 import io.iotpay.terminal.wallet.OutcomeList;
 import io.iotpay.terminal.wallet.WalletApdus;
 import java.nio.ByteBuffer;
+import io.iotpay.issuer.gp.KeyHierarchy;
 import java.security.KeyPair;
+import java.util.List;
 import java.security.SecureRandom;
 
 /**
@@ -74,31 +76,62 @@ public final class WalletIssuance {
    * issuer's models a card personalised with a stale key, which refuses the issuer's write-backs.
    */
   public SimulatedCard newWallet(byte[] cardId, Limits limits, byte[][] keyOut, KeyPair trustedIssuer) {
-    byte[] install = ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CURRENCY)
-        .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
-        .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
-    SimulatedCard card = new SimulatedCard(WalletApdus.WALLET_AID, WalletApplet.class, install);
+    SimulatedCard card = new SimulatedCard();
+    installWallet(card, cardId, limits, keyOut, trustedIssuer);
+    return card;
+  }
+
+  /**
+   * Installs a wallet on {@code card} beside whatever it holds and personalises it with plain STORE
+   * DATA, locked; its public key point is in {@code keyOut}.
+   */
+  public void installWallet(SimulatedCard card, byte[] cardId, Limits limits, byte[][] keyOut, KeyPair trustedIssuer) {
+    card.install(WalletApdus.WALLET_AID, WalletApplet.class, walletInstallData(cardId, limits));
     card.ok(WalletApdus.select(WalletApdus.WALLET_AID));
     byte[] cardKey = card.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
     keyOut[0] = cardKey;
-    card.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x02, cardId, cardKey, issuerKeys), 0));
-    card.ok(new CommandApdu(0x80, 0xE2, 0, 2, point(schemeKeys), 0));
-    card.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(trustedIssuer), 0));
-    card.ok(new CommandApdu(0x80, 0xE2, 0, 4, tacKey(cardId), 0));
+    for (KeyHierarchy.StoreDataBlock block : walletPersonalisation(cardId, cardKey, trustedIssuer)) {
+      card.ok(new CommandApdu(0x80, 0xE2, 0, block.tag(), block.value(), 0));
+    }
     card.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
-    return card;
+  }
+
+  /** The wallet applet's 25 install bytes (docs/wallet-apdus.md §7): suite, card id, currency, limits. */
+  public byte[] walletInstallData(byte[] cardId, Limits limits) {
+    return ByteBuffer.allocate(25).put(suiteByte()).put(cardId).putShort((short) CURRENCY)
+        .putInt((int) limits.purchaseMaxMinor()).putInt((int) limits.balanceCapMinor())
+        .putInt((int) limits.allowanceMinor()).put((byte) limits.offlineCountMax()).put((byte) limits.rating()).array();
+  }
+
+  /**
+   * The wallet's personalisation values in STORE DATA order, whether written plainly (a plastic card
+   * here) or through its security domain ({@code issuer.gp.KeyHierarchy.personalise}, a phone's SE):
+   * the certificate over the card's own key, the scheme key, {@code trustedIssuer}'s key, the TAC key.
+   */
+  public List<KeyHierarchy.StoreDataBlock> walletPersonalisation(byte[] cardId, byte[] cardKey, KeyPair trustedIssuer) {
+    return List.of(new KeyHierarchy.StoreDataBlock(1, certificate(0x02, cardId, cardKey, issuerKeys)),
+        new KeyHierarchy.StoreDataBlock(2, point(schemeKeys)), new KeyHierarchy.StoreDataBlock(3, point(trustedIssuer)),
+        new KeyHierarchy.StoreDataBlock(4, tacKey(cardId)));
   }
 
   /** A personalised, locked PSAM whose POS certificate the scheme signed. */
   public SimulatedCard newPsam(byte[] posId) {
-    byte[] install = ByteBuffer.allocate(9).put(suiteByte()).put(posId).array();
-    SimulatedCard psam = new SimulatedCard(WalletApdus.PSAM_AID, PsamApplet.class, install);
-    psam.ok(WalletApdus.select(WalletApdus.PSAM_AID));
-    byte[] posKey = psam.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
-    psam.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x01, posId, posKey, schemeKeys), 0));
-    psam.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys), 0));
-    psam.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
+    SimulatedCard psam = new SimulatedCard();
+    installPsam(psam, posId);
     return psam;
+  }
+
+  /**
+   * Installs the PSAM applet on {@code chip} beside whatever it holds (a phone's secure element) and
+   * personalises it: its POS key made on the chip, certified by the scheme, the issuer's key; locked.
+   */
+  public void installPsam(SimulatedCard chip, byte[] posId) {
+    chip.install(WalletApdus.PSAM_AID, PsamApplet.class, ByteBuffer.allocate(9).put(suiteByte()).put(posId).array());
+    chip.ok(WalletApdus.select(WalletApdus.PSAM_AID));
+    byte[] posKey = chip.ok(new CommandApdu(0x80, 0x4A, 0, 0, new byte[0], 256));
+    chip.ok(new CommandApdu(0x80, 0xE2, 0, 1, certificate(0x01, posId, posKey, schemeKeys), 0));
+    chip.ok(new CommandApdu(0x80, 0xE2, 0, 3, point(issuerKeys), 0));
+    chip.ok(new CommandApdu(0x80, 0xF0, 0, 0, new byte[0], 0));
   }
 
   private byte[] certificate(int format, byte[] id, byte[] key, KeyPair certifier) {

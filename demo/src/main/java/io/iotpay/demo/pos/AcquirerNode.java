@@ -63,8 +63,8 @@ final class AcquirerNode implements AutoCloseable {
   static final int MDR_BASIS_POINTS = 60;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** An onboarded merchant with one enrolled terminal. */
-  record Merchant(MerchantId id, String terminalId) {}
+  /** An onboarded merchant with one enrolled terminal, and its app's credentials (it may enrol more, e.g. a phone). */
+  record Merchant(MerchantId id, String terminalId, MerchantDesk.Signed signed) {}
 
   final PartyBooks books;
   final AcquirerPosServer registry;
@@ -138,7 +138,7 @@ final class AcquirerNode implements AutoCloseable {
   private void onboard(int n) {
     MerchantDesk.Signed signed = desk.registerActive(n, String.format("Demo Shop %d", n));
     String terminal = desk.client(signed, AlgorithmSuite.NATIONAL).enrol(csr()).terminalId();
-    merchants.add(new Merchant(new MerchantId(signed.merchantId()), terminal));
+    merchants.add(new Merchant(new MerchantId(signed.merchantId()), terminal, signed));
   }
 
   /** Every merchant with a terminal: the counter-top ones and the phones'. */

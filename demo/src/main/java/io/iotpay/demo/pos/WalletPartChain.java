@@ -1,11 +1,16 @@
 package io.iotpay.demo.pos;
 
+import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.foundation.time.BusinessClock;
 import io.iotpay.issuer.wallet.WalletPartIsoIssuer;
+import io.iotpay.phone.pos.DeviceSensors;
+import io.iotpay.phone.pos.HttpAcquirerClient;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SecureElement;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.iso8583.Iso8583Client;
 import io.iotpay.protocol.iso8583.Iso8583Server;
@@ -115,6 +120,69 @@ public final class WalletPartChain implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("terminal link cannot open", e);
     }
+  }
+
+  /** A wallet merchant's phone enrolled as a terminal of the acquirer through the acquiring SDK (over HTTP). */
+  public record PhoneTerminal(String terminalId, String merchantId, HttpAcquirerClient acquirer) {}
+
+  private static final int PHONE_LAT = 31_230_400;
+  private static final int PHONE_LON = 121_473_700;
+  private int phones;
+
+  /**
+   * The next wallet merchant (in the order of the POSes' terminals) enrols its phone with {@code se}
+   * as a second terminal ({@link PosSdk#enrol} over the acquirer's HTTP API: key
+   * pair made in the SE, certificate from the acquirer). The phone's requests pass the acquirer's
+   * terminal risk sensing: each needs a fresh attestation.
+   *
+   * @throws IllegalStateException when every merchant has its phone already
+   */
+  public PhoneTerminal enrolPhone(Path sdkDir, SecureElement se, AlgorithmSuite suite) {
+    if (phones >= acquirer.merchants.size()) {
+      throw new IllegalStateException("the chain's " + acquirer.merchants.size() + " merchants have their phones");
+    }
+    AcquirerNode.Merchant merchant = acquirer.merchants.get(phones++);
+    HttpAcquirerClient client = acquirer.desk.client(merchant.signed(), suite);
+    String terminalId = PosSdk.enrol(sdkDir, suite, se, client).terminalId();
+    acquirer.phoneTerminals.add(terminalId);
+    return new PhoneTerminal(terminalId, merchant.id().value(), client);
+  }
+
+  /**
+   * Opens (or, after the app was killed, opens again) the enrolled phone's SDK on its directory, with
+   * a new ISO 8583 link to the acquirer's terminal port; its sensors read the genuine SDK build.
+   */
+  public PosSdk openPhone(PhoneTerminal phone, Path sdkDir, SecureElement se,
+      java.time.Clock clock) {
+    Iso8583Client link = new Iso8583Client(Links.loopback(acquirer.terminalPort()),
+        Links.settings(AcquirerNode.INSTITUTION, phone.terminalId(), TERMINAL_TIMEOUT_MS), acquirer.terminalLink, wire);
+    return PosSdk.open(new PosSdk.Options(sdkDir, AcquirerNode.INSTITUTION,
+        "WALLETPHONE0000", 1, 0, config -> config), se, link, phone.acquirer(),
+        DeviceSensors.fixed(PhoneTills.GENUINE_BUILD, 0, PHONE_LAT, PHONE_LON), clock);
+  }
+
+  /**
+   * The requests of {@code phone} the acquirer's risk sensing admitted ({@code risk_admission}): each
+   * 0200 that reached the acquirer with a fresh attestation, a repeat of the same STAN counted once.
+   */
+  public long requestsAdmitted(PhoneTerminal phone) {
+    Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    return acquirer.riskCount("SELECT COUNT(*) FROM risk_admission WHERE terminal_id = '" + phone.terminalId() + "'");
+  }
+
+  /** The attestations of {@code phone} the acquirer's risk sensing approved ({@code risk_event}). */
+  public long attestationsApproved(PhoneTerminal phone) {
+    Assert.that(phone.terminalId().matches("[0-9]{8}"), "terminal id of 8 digits");
+    return acquirer.riskCount("SELECT COUNT(*) FROM risk_event WHERE stage = 'ATTESTATION' AND outcome = 'APPROVE'"
+        + " AND terminal_id = '" + phone.terminalId() + "'");
+  }
+
+  /**
+   * The acquirer's operator suspends the phone's merchant over the API: its attestations are refused
+   * from now on (and its counter-top terminal may not transact either).
+   */
+  public void suspendPhoneMerchant(PhoneTerminal phone, String reason) {
+    acquirer.desk.operator("/v1/pos/merchants/" + phone.merchantId() + "/suspend", reason);
   }
 
   /** The gateway of terminal {@code index} (0-based, in the order the POSes were opened). */

@@ -48,6 +48,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import io.iotpay.card.se.QrTokenApplet;
+import io.iotpay.card.se.SeApplet;
+import io.iotpay.phone.wallet.IssuerApp;
+import io.iotpay.phone.wallet.NfcController;
+import io.iotpay.foundation.card.CardChannel;
+import io.iotpay.phone.pos.PosSdk;
+import io.iotpay.phone.pos.SecureElement;
+import io.iotpay.phone.pos.WalletAcceptance;
+import io.iotpay.terminal.wallet.WalletApdus;
 
 /**
  * The wallet scheme's parties in one process: per suite a scheme and an issuer
@@ -82,6 +92,7 @@ public final class WalletNetwork implements AutoCloseable {
   private final Map<AlgorithmSuite, WalletIssuance> issuance = new EnumMap<>(AlgorithmSuite.class);
   private final Map<String, Cardholder> cards = new LinkedHashMap<>();
   private final List<Pos> poses = new ArrayList<>();
+  private final List<PhonePos> phonePoses = new ArrayList<>();
   private final SchemeEnrolment pki;
   private final WalletDayEnd dayEnd;
   private final WalletCredit credit;
@@ -93,11 +104,27 @@ public final class WalletNetwork implements AutoCloseable {
   private long nextTransfer = 1;
   private WalletPartChain scheme;
 
-  /** A card, its suite and its accounts. */
+  /**
+   * A card, its suite and its accounts.
+   *
+   * @param card the plastic card, or null for a wallet in a phone (reached only through {@link #tap()})
+   * @param field the card's next tap: a plastic card leaving and coming back, or a reader coming into
+   *     a phone's field (its NFC controller)
+   */
   public record Cardholder(byte[] cardId, AlgorithmSuite suite, SimulatedCard card, long onlineAccount,
-      long shadowAccount) {
+      long shadowAccount, Supplier<CardChannel> field) {
     public String idHex() {
       return Hex.encode(cardId);
+    }
+
+    /** The card's next tap at a POS. */
+    public CardChannel tap() {
+      return field.get();
+    }
+
+    /** Whether the wallet is in a phone (card emulation). */
+    public boolean phone() {
+      return card == null;
     }
   }
 
@@ -142,22 +169,7 @@ public final class WalletNetwork implements AutoCloseable {
       journal = WalletJournal.open(dir.resolve(name + ".journal"));
       outbox = OnlinePartOutbox.open(dir.resolve(name + ".outbox"));
       ratingLog = RatingConfirmationLog.open(dir.resolve(name + ".ratings"));
-      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2, kindBit), new OutcomeList() {
-        @Override
-        public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
-          return outcomes.find(cardId, pendingCounter);
-        }
-
-        @Override
-        public boolean blocked(byte[] cardId) {
-          return outcomes.blocked(cardId);
-        }
-
-        @Override
-        public Optional<SignedRating> rating(byte[] cardId) {
-          return outcomes.rating(cardId);
-        }
-      }, ratingLog);
+      kernel = new WalletKernel(psam.tap(), journal, new RatingSplitPolicy(2, kindBit), held(() -> outcomes), ratingLog);
       agent = new OnlinePartAgent(journal, outbox, gateway);
     }
 
@@ -249,6 +261,125 @@ public final class WalletNetwork implements AutoCloseable {
       outbox.close();
       ratingLog.close();
     }
+  }
+
+  /**
+   * A merchant's phone as a wallet POS (reader mode of the acquiring SDK, docs/phone-sdk.md "Wallet
+   * cards"): one jCardSim secure element holding the SDK's terminal key applet and the PSAM applet
+   * (personalised and certified by the scheme as any POS's), the SDK enrolled at the scheme's
+   * acquirer over HTTP, its wallet journal and outbox in the SDK's directory, its online parts pushed
+   * over the SDK's ISO 8583 link. {@link #restart()} kills the app and opens the SDK again.
+   */
+  public final class PhonePos {
+    private final String name;
+    private final byte[] posId;
+    private final long merchantAccount;
+    private final SimulatedCard se;
+    private final Path sdkDir;
+    private final WalletPartChain.PhoneTerminal terminal;
+    private final PartyId party;
+    private final FileTrust trust;
+    private PosSdk sdk;
+    private WalletAcceptance wallet;
+    private SignedOutcomeList outcomes = SignedOutcomeList.none();
+    private long daySequence;
+
+    PhonePos(String name, AlgorithmSuite suite, byte[] posId, long merchantAccount) {
+      this.name = name;
+      this.posId = posId;
+      this.merchantAccount = merchantAccount;
+      this.se = new SimulatedCard();
+      se.install(SecureElement.AID, SeApplet.class, new byte[] {(byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2)});
+      issuance(suite).installPsam(se, posId);
+      this.sdkDir = dir.resolve(name);
+      this.terminal = scheme.enrolPhone(sdkDir, new SecureElement(se.logicalChannel(SecureElement.AID)), suite);
+      this.party = new PartyId("WPOS-P" + (phonePoses.size() + 1));
+      this.trust = pki.enrol(party, PartyRole.OPERATOR);
+      start();
+    }
+
+    private void start() {
+      sdk = scheme.openPhone(terminal, sdkDir, new SecureElement(se.logicalChannel(SecureElement.AID)),
+          clock.asJavaClock());
+      wallet = sdk.acceptWallet(se.logicalChannel(WalletApdus.PSAM_AID), new RatingSplitPolicy(2, RatingSplitPolicy.ANY_KIND),
+          held(() -> outcomes));
+    }
+
+    /** The app killed (the SDK's memory gone) and started again on its directory. */
+    public void restart() {
+      sdk.close();
+      start();
+    }
+
+    public WalletAcceptance wallet() {
+      return wallet;
+    }
+
+    public PosSdk sdk() {
+      return sdk;
+    }
+
+    public WalletPartChain.PhoneTerminal terminal() {
+      return terminal;
+    }
+
+    public String posIdHex() {
+      return Hex.encode(posId);
+    }
+
+    public long merchantAccount() {
+      return merchantAccount;
+    }
+
+    void download(Path list) {
+      outcomes = SignedOutcomeList.accept(list, pki.verifierFor(POS_GROUP), outcomes);
+    }
+
+    Path writeDayFile(LocalDate businessDate) {
+      daySequence++;
+      return wallet.writeDayFile(dir.resolve(name + "-day-" + daySequence + ".txt"), party, ISSUER_PARTY, businessDate,
+          daySequence, trust.signer());
+    }
+
+    void close() {
+      sdk.close();
+    }
+  }
+
+  /**
+   * A merchant's phone accepting wallet cards, with its own merchant account at the issuer: the
+   * second terminal, enrolled from the phone, of the next of the scheme acquirer's merchants (one
+   * phone per merchant of {@link #pushThroughScheme}, which must have been called).
+   */
+  public PhonePos openPhonePos(String name, AlgorithmSuite suite, byte[] posId) {
+    if (scheme == null) {
+      throw new IllegalStateException("a phone POS pushes through the scheme: call pushThroughScheme first");
+    }
+    long merchant = nextAccount++;
+    books.createAccounts(List.of(customerAccount(merchant)));
+    PhonePos phone = new PhonePos(name, suite, posId, merchant);
+    phonePoses.add(phone);
+    return phone;
+  }
+
+  /** The kernel's view of the signed list a POS holds now (it takes a newer one at each day end). */
+  private static OutcomeList held(Supplier<SignedOutcomeList> list) {
+    return new OutcomeList() {
+      @Override
+      public Optional<SignedOutcome> find(byte[] cardId, long pendingCounter) {
+        return list.get().find(cardId, pendingCounter);
+      }
+
+      @Override
+      public boolean blocked(byte[] cardId) {
+        return list.get().blocked(cardId);
+      }
+
+      @Override
+      public Optional<SignedRating> rating(byte[] cardId) {
+        return list.get().rating(cardId);
+      }
+    };
   }
 
   /** A POS whose link is down pushes nothing; otherwise the part goes as an 0200 through the scheme. */
@@ -361,11 +492,19 @@ public final class WalletNetwork implements AutoCloseable {
       pos.agent().pushPending();
       files.put(pos.writeDayFile(date), pos);
     }
-    WalletDayEnd.Batch batch = dayEnd.clearAll(List.copyOf(files.keySet()));
+    Map<Path, PhonePos> phoneFiles = new LinkedHashMap<>();
+    for (PhonePos phone : phonePoses) {
+      phone.wallet().pushPending();
+      phoneFiles.put(phone.writeDayFile(date), phone);
+    }
+    List<Path> all = new ArrayList<>(files.keySet());
+    all.addAll(phoneFiles.keySet());
+    WalletDayEnd.Batch batch = dayEnd.clearAll(all);
     if (!batch.refused().isEmpty()) {
       throw batch.refused().values().iterator().next();
     }
     files.values().forEach(Pos::acknowledged);
+    phoneFiles.values().forEach(phone -> phone.wallet().acknowledged());
     List<WalletDayEnd.Clearing> clearings = batch.clearings();
     dayEnd.detectMismatches();
     if (nightlyRatings) {
@@ -375,6 +514,9 @@ public final class WalletNetwork implements AutoCloseable {
     Path list = dayEnd.publishList(dir.resolve("wallet-list-" + listsPublished + ".txt"), POS_GROUP, date);
     for (Pos pos : poses) {
       pos.download(list);
+    }
+    for (PhonePos phone : phonePoses) {
+      phone.download(list);
     }
     clock.advance(java.time.Duration.ofDays(1));
     return clearings;
@@ -407,14 +549,51 @@ public final class WalletNetwork implements AutoCloseable {
     byte[][] key = new byte[1][];
     SimulatedCard card = issuance(suite).newWallet(cardId, limits, key, staleIssuerKey
         ? suite.signature().generateKeyPair(new SecureRandom()) : issuance(suite).issuerKeys());
+    return enrolCard(suite, cardId, key[0], card, card::tap, onlineMinor);
+  }
+
+  /**
+   * A cardholder whose wallet is in a phone (docs/wallet.md §8.1), as the demo makes it: one chip
+   * holding the wallet (personalised as the plastic cards are, not through the GP hierarchy, whose
+   * runtime model is test code), the QR token applet and the SDK's terminal key applet; a POS reaches
+   * it through the phone's {@link NfcController}, which routes only the wallet's AID (screen unlocked).
+   */
+  public Cardholder issuePhoneCard(AlgorithmSuite suite, byte[] cardId, WalletIssuance.Limits limits, long onlineMinor) {
+    SimulatedCard se = new SimulatedCard();
+    byte suiteByte = (byte) (suite == AlgorithmSuite.INTERNATIONAL ? 1 : 2);
+    se.install(SecureElement.AID, SeApplet.class, new byte[] {suiteByte});
+    byte[] tokenKey = new byte[17];
+    new SecureRandom().nextBytes(tokenKey);
+    tokenKey[0] = suiteByte;
+    se.install(IssuerApp.TOKEN_APPLET_AID, QrTokenApplet.class, tokenKey);
+    byte[][] key = new byte[1][];
+    issuance(suite).installWallet(se, cardId, limits, key, issuance(suite).issuerKeys());
+    NfcController nfc = new NfcController(command -> se.channel().transmit(command));
+    nfc.route(WalletApdus.WALLET_AID, true);
+    nfc.screenUnlocked(true);
+    return enrolCard(suite, cardId, key[0], null, () -> {
+      se.tap(); // the previous reader left the field
+      return nfc.field();
+    }, onlineMinor);
+  }
+
+  /**
+   * A card personalised elsewhere (a wallet in a phone's secure element) enrolled at the issuer with
+   * its public key {@code cardKey}: accounts opened, online account funded with {@code onlineMinor}.
+   *
+   * @param card the plastic card, or null for a wallet in a phone
+   * @param field the card's next tap (a phone: a reader coming into its NFC controller's field)
+   */
+  public Cardholder enrolCard(AlgorithmSuite suite, byte[] cardId, byte[] cardKey, SimulatedCard card,
+      Supplier<CardChannel> field, long onlineMinor) {
     long online = nextAccount++;
     long shadow = nextAccount++;
     books.createAccounts(List.of(customerAccount(online), customerAccount(shadow)));
-    Cardholder holder = new Cardholder(cardId.clone(), suite, card, online, shadow);
+    Cardholder holder = new Cardholder(cardId.clone(), suite, card, online, shadow, field);
     if (onlineMinor > 0) {
       fundOnline(holder, onlineMinor);
     }
-    onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, key[0]), online, shadow));
+    onlineParts.enrol(new WalletCard(holder.idHex(), suite, WalletCard.keyOf(suite, cardKey), online, shadow));
     credit.enrol(holder.idHex(), clock.businessDate());
     cards.put(holder.idHex(), holder);
     return holder;
@@ -480,8 +659,10 @@ public final class WalletNetwork implements AutoCloseable {
   }
 
   private Long merchantAccountOf(String posIdHex) {
-    return poses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
-        .map(Pos::merchantAccount).orElse(null);
+    Optional<Long> counterTop = poses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
+        .map(Pos::merchantAccount);
+    return counterTop.or(() -> phonePoses.stream().filter(p -> p.posIdHex().equalsIgnoreCase(posIdHex)).findFirst()
+        .map(PhonePos::merchantAccount)).orElse(null);
   }
 
   /**
@@ -489,13 +670,13 @@ public final class WalletNetwork implements AutoCloseable {
    * then the issuer-signed LOAD on the card. Refused (nothing moved) when the online account is short.
    */
   public Optional<WalletKernel.LoadResult> load(Pos pos, Cardholder holder, long amountMinor) {
-    CardState before = WalletKernel.readState(holder.card().tap());
+    CardState before = WalletKernel.readState(holder.tap());
     Transfer transfer = Transfer.single(nextTransfer++, holder.onlineAccount(), holder.shadowAccount(), amountMinor);
     var result = PartyBooks.join(books.ledger.submit(List.of(transfer))).get(0);
     if (result != io.iotpay.ledger.TransferResult.OK) {
       return Optional.empty();
     }
-    WalletKernel.LoadResult loaded = pos.kernel().load(holder.card().tap(), amountMinor,
+    WalletKernel.LoadResult loaded = pos.kernel().load(holder.tap(), amountMinor,
         issuance(holder.suite())::signLoad);
     if (loaded.loadNumber() != before.loadNumber() + 1) {
       throw new IllegalStateException("load not applied on card " + holder.idHex());
@@ -509,6 +690,11 @@ public final class WalletNetwork implements AutoCloseable {
     return List.copyOf(poses);
   }
 
+  /** The merchants' phones accepting wallet cards, in the order opened. */
+  public List<PhonePos> phonePoses() {
+    return List.copyOf(phonePoses);
+  }
+
   public List<Cardholder> cards() {
     return List.copyOf(cards.values());
   }
@@ -520,6 +706,7 @@ public final class WalletNetwork implements AutoCloseable {
   @Override
   public void close() {
     poses.forEach(Pos::close);
+    phonePoses.forEach(PhonePos::close);
     if (scheme != null) {
       scheme.close();
     }

@@ -4,8 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What {@code iotpay demo wallet} read back from the parties' records and the cards. */
-public record WalletReport(int cards, int pos, int days, long seed, long purchasesOffline, long purchasesSplit,
+/**
+ * What {@code iotpay demo wallet} read back from the parties' records and the cards.
+ *
+ * @param phoneCardPurchases purchases journalled by any POS (phones' included) whose card is a phone
+ * @param phonePosPurchases purchases journalled by the merchants' phones (their SDKs' wallet journals)
+ */
+public record WalletReport(int cards, int pos, int days, long seed, int phoneCards, int phonePos,
+    long phoneCardPurchases, long phonePosPurchases, long purchasesOffline, long purchasesSplit,
     long declined, long tornTaps, long posRestarts, long onlinePartsCompleted,
     long onlinePartsCompletedFromLinkedAccount, long onlinePartsFailed,
     long onlinePartAnswersLost, long loads,
@@ -25,6 +31,10 @@ public record WalletReport(int cards, int pos, int days, long seed, long purchas
     m.put("pos", pos);
     m.put("days", days);
     m.put("seed", seed);
+    m.put("phone_cards", phoneCards);
+    m.put("phone_pos", phonePos);
+    m.put("phone_card_purchases", phoneCardPurchases);
+    m.put("phone_pos_purchases", phonePosPurchases);
     m.put("purchases_offline", purchasesOffline);
     m.put("purchases_split", purchasesSplit);
     m.put("declined", declined);

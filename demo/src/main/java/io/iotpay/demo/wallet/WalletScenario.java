@@ -10,7 +10,9 @@ import io.iotpay.issuer.wallet.OnlinePartOutcome;
 import io.iotpay.issuer.wallet.OnlinePartSource;
 import io.iotpay.issuer.wallet.WalletRatings;
 import io.iotpay.ledger.AccountBalance;
+import io.iotpay.phone.pos.WalletAcceptance;
 import io.iotpay.terminal.wallet.CardState;
+import io.iotpay.terminal.wallet.PurchaseRecord;
 import io.iotpay.terminal.wallet.WalletKernel;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,13 +77,21 @@ public final class WalletScenario {
               java.util.Locale.ROOT), suite, WalletIds.pos(poses.size() + 1L), KINDS[i % 3]));
         }
       }
+      // A merchant's phone of each suite accepts wallet cards too (the acquiring SDK's reader mode).
+      List<WalletNetwork.PhonePos> phones = new ArrayList<>();
+      for (AlgorithmSuite suite : AlgorithmSuite.values()) {
+        phones.add(network.openPhonePos("phone-" + suite.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT),
+            suite, WalletIds.pos(poses.size() + phones.size() + 1L)));
+      }
       List<WalletNetwork.Cardholder> cards = new ArrayList<>();
       long funded = 0;
       for (int i = 0; i < settings.cards(); i++) {
         AlgorithmSuite suite = AlgorithmSuite.values()[i % 2];
         // Every fourth cardholder keeps little online: their split parts fail.
         long online = i % 4 == 3 ? 500 : 20_000;
-        WalletNetwork.Cardholder card = network.issueCard(suite, WalletIds.card(i + 1L), LIMITS, online);
+        // Every third cardholder pays with a phone (the wallet in its secure element, card emulation).
+        WalletNetwork.Cardholder card = i % 3 == 1 ? network.issuePhoneCard(suite, WalletIds.card(i + 1L), LIMITS, online)
+            : network.issueCard(suite, WalletIds.card(i + 1L), LIMITS, online);
         cards.add(card);
         funded += online;
         if (i % 8 == 3) {
@@ -90,7 +100,8 @@ public final class WalletScenario {
           funded += LINKED_MINOR;
         }
       }
-      progress.printf("demo wallet: %d cards, %d POSes, %d days, seed %d%n", cards.size(), poses.size(),
+      progress.printf("demo wallet: %d cards (%d phones), %d POSes and %d phone POSes, %d days, seed %d%n",
+          cards.size(), cards.stream().filter(WalletNetwork.Cardholder::phone).count(), poses.size(), phones.size(),
           settings.days(), settings.seed());
       for (int day = 1; day <= settings.days(); day++) {
         Set<WalletNetwork.Pos> down = new HashSet<>();
@@ -104,7 +115,12 @@ public final class WalletScenario {
           for (WalletNetwork.Cardholder card : cards) {
             List<WalletNetwork.Pos> mine = poses.stream().filter(p -> p.suite() == card.suite()).toList();
             WalletNetwork.Pos pos = mine.get(random.nextInt(mine.size()));
-            funded += tap(network, pos, card);
+            funded += loadIfLow(network, pos, card);
+            if (random.nextInt(4) == 0) {
+              tapAtPhone(phones.get(card.suite().ordinal()), pos, card);
+            } else {
+              tap(pos, card);
+            }
           }
           if (round == 1) {
             down.forEach(p -> p.link().fault(IssuerLink.Fault.NONE)); // the link is back after hours
@@ -112,6 +128,9 @@ public final class WalletScenario {
           }
           for (WalletNetwork.Pos pos : poses) {
             pos.agent().pushPending();
+          }
+          for (WalletNetwork.PhonePos phone : phones) {
+            phone.wallet().pushPending();
           }
         }
         // One POS is still offline at day end on odd days: its day is uploaded the day after.
@@ -123,14 +142,14 @@ public final class WalletScenario {
       }
       // Everything cleared, then the cards read.
       network.endDay(Set.of());
-      return report(network, cards, poses, funded);
+      return report(network, cards, poses, phones, funded);
     }
   }
 
-  /** One tap of a cardholder; returns new money brought from the bank. */
-  private long tap(WalletNetwork network, WalletNetwork.Pos pos, WalletNetwork.Cardholder card) {
+  /** A cardholder short of offline value loads at {@code pos} first, sometimes; returns new money brought from the bank. */
+  private long loadIfLow(WalletNetwork network, WalletNetwork.Pos pos, WalletNetwork.Cardholder card) {
     long brought = 0;
-    CardState state = WalletKernel.readState(card.card().tap());
+    CardState state = WalletKernel.readState(card.tap());
     if (state.balanceMinor() < 1_000 && !state.blocked() && random.nextInt(3) > 0) {
       if (network.balance(card.onlineAccount()) < LOAD_MINOR && random.nextBoolean()) {
         network.fundOnline(card, LOAD_MINOR);
@@ -140,8 +159,12 @@ public final class WalletScenario {
         loads++;
       }
     }
-    int place = placeOf(pos);
-    long price = PRICES[place][0] + random.nextLong(PRICES[place][1] - PRICES[place][0] + 1);
+    return brought;
+  }
+
+  /** One purchase tap of a cardholder at a counter-top POS. */
+  private void tap(WalletNetwork.Pos pos, WalletNetwork.Cardholder card) {
+    long price = price(placeOf(pos));
     if (random.nextInt(10) == 0) {
       restarts++;
       pos.restart(); // killed: whatever it stored but did not push is pushed after the restart
@@ -150,18 +173,39 @@ public final class WalletScenario {
     try {
       if (random.nextInt(15) == 0) {
         torn++;
-        pos.kernel().purchase(new TornChannel(card.card().tap(), 0x54), price);
+        pos.kernel().purchase(new TornChannel(card.tap(), 0x54), price);
       }
-      outcome = pos.kernel().purchase(card.card().tap(), price);
+      outcome = pos.kernel().purchase(card.tap(), price);
     } catch (CardGoneException e) {
-      outcome = pos.kernel().purchase(card.card().tap(), price); // the card tapped again
+      outcome = pos.kernel().purchase(card.tap(), price); // the card tapped again
     }
+    count(outcome);
+  }
+
+  /** One purchase tap at a merchant's phone (attested first), priced as at the shop of {@code near}'s place. */
+  private void tapAtPhone(WalletNetwork.PhonePos phone, WalletNetwork.Pos near, WalletNetwork.Cardholder card) {
+    if (random.nextInt(10) == 0) {
+      restarts++;
+      phone.restart(); // the merchant app killed: its stored parts are pushed after it opens again
+    }
+    WalletAcceptance.Payment payment = phone.wallet().purchase(price(placeOf(near)), card.tap());
+    if (payment.outcome().isEmpty()) {
+      declined++; // the acquirer refused the attestation: the card was never read
+      return;
+    }
+    count(payment.outcome().get());
+  }
+
+  private long price(int place) {
+    return PRICES[place][0] + random.nextLong(PRICES[place][1] - PRICES[place][0] + 1);
+  }
+
+  private void count(WalletKernel.Outcome outcome) {
     switch (outcome) {
       case WalletKernel.Outcome.Approved a when a.record().debit().onlineMinor() > 0 -> split++;
       case WalletKernel.Outcome.Approved a -> offline++;
       case WalletKernel.Outcome.Declined d -> declined++;
     }
-    return brought;
   }
 
   private static int placeOf(WalletNetwork.Pos pos) {
@@ -174,14 +218,14 @@ public final class WalletScenario {
   }
 
   private WalletReport report(WalletNetwork network, List<WalletNetwork.Cardholder> cards,
-      List<WalletNetwork.Pos> poses, long funded) {
+      List<WalletNetwork.Pos> poses, List<WalletNetwork.PhonePos> phones, long funded) {
     long wallets = 0;
     long shadows = 0;
     long online = 0;
     long linked = 0;
     List<String> notes = new ArrayList<>();
     for (WalletNetwork.Cardholder card : cards) {
-      CardState state = WalletKernel.readState(card.card().tap());
+      CardState state = WalletKernel.readState(card.tap());
       if (!ratingIssued(network, card, state)) {
         notes.add("card ****" + card.idHex().substring(12) + " holds a rating the issuer did not issue");
       }
@@ -190,13 +234,23 @@ public final class WalletScenario {
       online += network.balance(card.onlineAccount());
       linked += network.linkedAccount(card).map(network::balance).orElse(0L);
     }
-    long merchants = poses.stream().mapToLong(p -> network.balance(p.merchantAccount())).sum();
-    long writtenBack = poses.stream().mapToLong(p -> p.kernel().writeBacksApplied()).sum();
+    long merchants = poses.stream().mapToLong(p -> network.balance(p.merchantAccount())).sum()
+        + phones.stream().mapToLong(p -> network.balance(p.merchantAccount())).sum();
+    long writtenBack = poses.stream().mapToLong(p -> p.kernel().writeBacksApplied()).sum()
+        + phones.stream().mapToLong(p -> p.wallet().kernel().writeBacksApplied()).sum();
+    // Read back from the POSes' journals (the phones' in their SDK directories): every stored purchase.
+    List<PurchaseRecord> journalled = new ArrayList<>();
+    poses.forEach(p -> journalled.addAll(p.journal().records()));
+    phones.forEach(p -> journalled.addAll(p.wallet().journal().records()));
+    Set<String> phoneCards = new HashSet<>();
+    cards.stream().filter(WalletNetwork.Cardholder::phone).forEach(c -> phoneCards.add(c.idHex()));
+    long phoneCardPurchases = journalled.stream()
+        .filter(r -> phoneCards.contains(io.iotpay.foundation.codec.Hex.encode(r.debit().cardId()))).count();
+    long phonePosPurchases = phones.stream().mapToLong(p -> p.wallet().journal().records().size()).sum();
     long completed = network.onlineParts().count(OnlinePartOutcome.COMPLETED);
     long failed = network.onlineParts().count(OnlinePartOutcome.FAILED);
     long fromLinked = network.onlineParts().completedFrom(OnlinePartSource.LINKED_ACCOUNT);
-    long clearedOffline = poses.stream().flatMap(p -> p.journal().records().stream())
-        .mapToLong(r -> r.debit().offlineMinor()).sum();
+    long clearedOffline = journalled.stream().mapToLong(r -> r.debit().offlineMinor()).sum();
     long completedOnline = network.onlineParts().answered().stream()
         .filter(r -> r.outcome() == OnlinePartOutcome.COMPLETED).mapToLong(r -> r.amountMinor()).sum();
     AccountBalance funding = network.books().balance(WalletNetwork.FUNDING);
@@ -219,7 +273,8 @@ public final class WalletScenario {
     }
     network.books().closeLedger();
     boolean audit = network.books().verifyAudit().verified();
-    return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), offline, split, declined,
+    return new WalletReport(cards.size(), poses.size(), settings.days(), settings.seed(), phoneCards.size(),
+        phones.size(), phoneCardPurchases, phonePosPurchases, offline, split, declined,
         torn, restarts, completed, fromLinked, failed, network.scheme().map(WalletPartChain::answersLost).orElse(0L), loads, network.listsPublished(), writtenBack, ratingsWritten, ratingsIssued,
         network.dayEnd().debtsRecoveredMinor(), network.dayEnd().detectMismatches().size(),
         network.dayEnd().blocked().size(), wallets, shadows, online, linked, merchants, funded, balanced, audit, conserved,

@@ -27,5 +27,8 @@ class WalletScenarioTest {
     assertThat(r.ratingsIssued()).isTrue();
     assertThat(r.listsPublished()).isEqualTo(4);
     assertThat(r.walletMinorTotal()).isEqualTo(r.shadowMinorTotal());
+    assertThat(r.phoneCards()).isPositive();
+    assertThat(r.phoneCardPurchases()).isPositive(); // phones paying as cards, read back from the journals
+    assertThat(r.phonePosPurchases()).isPositive(); // cards paying at the merchants' phones
   }
 }

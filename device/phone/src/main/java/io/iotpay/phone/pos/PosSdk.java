@@ -24,6 +24,8 @@ import io.iotpay.terminal.pos.PosConfig;
 import io.iotpay.terminal.pos.PosJournal;
 import io.iotpay.terminal.pos.PosKernel;
 import io.iotpay.terminal.pos.PosOutcome;
+import io.iotpay.terminal.wallet.OutcomeList;
+import io.iotpay.terminal.wallet.SplitPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -110,6 +112,8 @@ public final class PosSdk implements AutoCloseable {
   private final List<Consumer<SdkOutcome>> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<QrPayment>> qrListeners = new CopyOnWriteArrayList<>();
   private final List<Recovered> recovered;
+  /** Reader mode for wallet cards, once {@link #acceptWallet} opened it. */
+  private WalletAcceptance wallet;
 
   private PosSdk(Options options, AlgorithmSuite suite, String terminalId, SecureElement se, Iso8583Client link, MonitoringService monitoring,
       DeviceSensors sensors, Clock clock, OnlineAuthoriserWrap wrap, PinPad pinPad) throws IOException {
@@ -391,6 +395,26 @@ public final class PosSdk implements AutoCloseable {
     return deliver(new SdkOutcome(approved, verdict, null, "NONE", receipt));
   }
 
+  /**
+   * Reader mode for offline wallet cards (docs/phone-sdk.md, "Wallet cards"): the wallet kernel on
+   * {@code psam} (the PSAM applet in the phone's SE), its journal and outbox in the SDK's directory,
+   * online parts pushed over this SDK's link, each purchase and push attested as a card charge is.
+   * Opening it again returns the one already open.
+   *
+   * @param policy the split decision
+   * @param outcomes the issuer's signed list the phone holds (write-backs, deny list)
+   * @throws io.iotpay.terminal.wallet.WalletException when the PSAM refuses (nothing is left open)
+   */
+  public WalletAcceptance acceptWallet(CardChannel psam, SplitPolicy policy,
+      OutcomeList outcomes) {
+    if (wallet == null) {
+      wallet = new WalletAcceptance(options.directory(), Assert.notNull(psam, "psam"), Assert.notNull(policy, "policy"),
+          Assert.notNull(outcomes, "outcomes"), this::attest, link, options.acquirerId(), terminalId,
+          options.merchantId(), clock);
+    }
+    return wallet;
+  }
+
   /** Nonce, token over it signed in the SE, verdict. Any failure is a refusal (fail closed). */
   private MonitoringService.Verdict attest() {
     try {
@@ -441,6 +465,9 @@ public final class PosSdk implements AutoCloseable {
 
   @Override
   public void close() {
+    if (wallet != null) {
+      wallet.close();
+    }
     link.close();
     journal.close();
   }

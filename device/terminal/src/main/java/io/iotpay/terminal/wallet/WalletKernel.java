@@ -7,6 +7,8 @@ import io.iotpay.foundation.codec.CommandApdu;
 import io.iotpay.foundation.codec.ResponseApdu;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ public final class WalletKernel {
   private static final byte[] NO_POS = new byte[8];
   /** READ LOG: counter, amounts, balance, POS id, challenge (40), TAC (8), then signature length and signature. */
   private static final int LOG_SIGNATURE_AT = 49;
+  /** The card's cyclic log holds this many purchase records (docs/wallet-apdus.md §3.5). */
+  public static final int LOG_RECORDS_MAX = 10;
 
   private final CardChannel psam;
   private final WalletJournal journal;
@@ -215,7 +219,15 @@ public final class WalletKernel {
     if (!response.isOk()) {
       throw new WalletException(WalletException.Device.WALLET, response.sw(), "READ LOG");
     }
-    byte[] r = response.data();
+    CardDebit signed = logRecord(state, response.data());
+    PurchaseRecord record = countersignAndJournal(signed, state.certificate(), true);
+    LOG.info("Wallet purchase recovered from the card's log [card={}, counter={}, psamSequence={}]",
+        Receipt.of(record).cardMasked(), signed.counter(), record.psamSequence());
+    return Optional.of(record);
+  }
+
+  /** A READ LOG answer with the card id and currency from INITIALIZE: the card-signed DEBIT exactly. */
+  private static CardDebit logRecord(CardState state, byte[] r) {
     if (r.length < LOG_SIGNATURE_AT + 8 || r.length != LOG_SIGNATURE_AT + (r[LOG_SIGNATURE_AT - 1] & 0xFF)) {
       throw new WalletException(WalletException.Device.WALLET, "log record of " + r.length + " bytes");
     }
@@ -224,13 +236,28 @@ public final class WalletKernel {
     long offline = b.getInt() & 0xFFFF_FFFFL;
     long online = b.getInt() & 0xFFFF_FFFFL;
     long balanceAfter = b.getInt() & 0xFFFF_FFFFL;
-    CardDebit signed = new CardDebit(state.cardId(), counter, offline, online, balanceAfter, state.currencyNumeric(),
+    return new CardDebit(state.cardId(), counter, offline, online, balanceAfter, state.currencyNumeric(),
         Arrays.copyOfRange(r, 16, 24), Arrays.copyOfRange(r, 24, 40), Arrays.copyOfRange(r, 40, 48),
         Arrays.copyOfRange(r, LOG_SIGNATURE_AT, r.length));
-    PurchaseRecord record = countersignAndJournal(signed, state.certificate(), true);
-    LOG.info("Wallet purchase recovered from the card's log [card={}, counter={}, psamSequence={}]",
-        Receipt.of(record).cardMasked(), counter, record.psamSequence());
-    return Optional.of(record);
+  }
+
+  /**
+   * The card's purchase log, newest first (READ LOG 1.. until the card has no more, at most
+   * {@value #LOG_RECORDS_MAX}, docs/wallet-apdus.md §3.5); reads only, changes nothing on the card.
+   *
+   * @throws WalletException when the card refuses SELECT or INITIALIZE, or answers a damaged record
+   */
+  public static List<CardDebit> readLog(CardChannel wallet) {
+    CardState state = readState(wallet);
+    List<CardDebit> log = new ArrayList<>();
+    for (int n = 1; n <= LOG_RECORDS_MAX; n++) {
+      ResponseApdu response = wallet.transmit(WalletApdus.readLog(n));
+      if (response.sw() == WalletStatus.RECORD_NOT_FOUND) {
+        break;
+      }
+      log.add(logRecord(state, ok(response, "READ LOG").data()));
+    }
+    return List.copyOf(log);
   }
 
   /** Writes the listed outcome of the card's pending part; returns the state with flags and debt updated. */

@@ -23,7 +23,7 @@ import javax.smartcardio.CardException;
  * new applet's control data is the accepting domain's AID, its data the C9 install parameters. The
  * authority decisions are the applets'; this class only instantiates what they approved.
  */
-final class OpenModel implements CardChannel {
+public final class OpenModel implements CardChannel {
   private static final Map<String, Class<? extends Applet>> LOAD_FILES = Map.of(
       HexFormat.of().formatHex(GpCommands.DOMAIN_LOAD_FILE), SecurityDomainApplet.class,
       HexFormat.of().formatHex(GpCommands.WALLET_LOAD_FILE), GpWalletApplet.class);
@@ -33,7 +33,7 @@ final class OpenModel implements CardChannel {
   private byte[] selected = new byte[0];
 
   /** A card whose ISD at {@code isdAid} holds {@code isdData} (role, suite, version, keys, KDD). */
-  OpenModel(byte[] isdAid, byte[] isdData) {
+  public OpenModel(byte[] isdAid, byte[] isdData) {
     install(isdAid, SecurityDomainApplet.class, new byte[0], isdData);
     try {
       reader = new SmartcardioCardChannel(CardTerminalSimulator.terminal(simulator).connect("T=1").getBasicChannel());
@@ -75,6 +75,14 @@ final class OpenModel implements CardChannel {
       throw new IllegalStateException("no such load file on the card: " + HexFormat.of().formatHex(loadFile));
     }
     install(application, applet, selected, c9);
+  }
+
+  /**
+   * An applet the chip's maker put on it outside the hierarchy, with no control data (a phone's SE
+   * holding other providers' applets beside the wallet; jCardSim's install with no security at all).
+   */
+  public void preload(byte[] aid, Class<? extends Applet> applet, byte[] data) {
+    install(aid, applet, new byte[0], data);
   }
 
   private void install(byte[] aid, Class<? extends Applet> applet, byte[] control, byte[] data) {
