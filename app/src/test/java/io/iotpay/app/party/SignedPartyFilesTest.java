@@ -259,6 +259,70 @@ class SignedPartyFilesTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(AlgorithmSuite.class)
+  void aDirectoryWithoutItsCertificateStartsButTakesAndWritesNoFile(AlgorithmSuite suite) throws Exception {
+    SchemeSetup.Written scheme = scheme(dir.resolve("scheme"), suite, 1);
+    Path acqDir = scheme.acquirerDirs().get(0);
+    Path issDir = scheme.issuerDirs().get(0);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    // a genuine file for ISS1, signed by the switch (the test opens the switch's trust from its custody)
+    Path issuerFile = dir.resolve("presentment-ISS1-" + today + "-1.txt");
+    try (var out = Files.newOutputStream(issuerFile)) {
+      io.iotpay.protocol.file.PresentmentFile.write(out, PartyId.of("SWITCH"), PartyId.of("ISS1"), today, 1,
+          io.iotpay.foundation.money.CurrencyUnit.CNY, List.of());
+    }
+    try (KeyCustody switchCustody = custody(scheme.switchDir(), suite)) {
+      PartyFileTrust.open(scheme.switchDir(), switchCustody, PartyId.of("SWITCH"), PartyRole.SWITCH).signer()
+          .sign(issuerFile, FileKind.PRESENTMENT);
+    }
+    for (Path partyDir : List.of(scheme.switchDir(), acqDir, issDir)) {
+      Files.delete(partyDir.resolve(PartyFileTrust.CERTIFICATE_FILE)); // as a directory written before signed files
+    }
+    List<String> issuerLog = new CopyOnWriteArrayList<>();
+    Logger issuerLogger = Logger.getLogger(IssuerParty.class.getName());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        issuerLog.add(new SimpleFormatter().formatMessage(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    issuerLogger.addHandler(capture);
+    try (IssuerParty issuer = IssuerParty.start(issDir, IssuerParty.Options.none());
+        SwitchParty switching = SwitchParty.start(scheme.switchDir(), new SwitchParty.Options(null, null, Map.of()));
+        AcquirerParty acquirer = AcquirerParty.start(acqDir, AcquirerParty.Options.none());
+        TestTerminal terminal = new TestTerminal(SchemeSetup.terminalLink(acqDir))) {
+      // it authorises as before
+      assertThat(terminal.tap(SchemeSetup.cards(scheme.cardsFile().getParent()).get(0), 700).approved()).isTrue();
+      // the acquirer's day end writes no file unsigned
+      Path command = PartyInbox.writeDayEnd(acqDir, today);
+      awaitIn(PartyInbox.control(acqDir).resolve(PartyInbox.REFUSED), command.getFileName().toString());
+      assertThat(names(PartyInbox.out(acqDir))).isEmpty();
+      // the issuer takes no file, not even a genuine one
+      carrySigned(issuerFile, PartyInbox.in(issDir), issuerFile.getFileName().toString());
+      awaitIn(PartyInbox.in(issDir).resolve(PartyInbox.REFUSED), issuerFile.getFileName().toString());
+      assertThat(names(PartyInbox.out(issDir))).isEmpty(); // no result file: nothing applied
+      assertThat(issuer.books().balanced()).isTrue();
+      assertThat(issuerLog).anySatisfy(l -> assertThat(l).contains("refused " + issuerFile.getFileName() + ": no "
+          + PartyFileTrust.CERTIFICATE_FILE));
+      // nor does the switch
+      carry(issuerFile, PartyInbox.in(scheme.switchDir()), "presentment-ACQ1-" + today + "-1.txt");
+      awaitIn(PartyInbox.in(scheme.switchDir()).resolve(PartyInbox.REFUSED), "presentment-ACQ1-" + today + "-1.txt");
+      Path switchDb = scheme.switchDir().resolve(SwitchParty.DATABASE_FILE);
+      assertThat(rows(switchDb, "SELECT signer || ' ' || outcome || ' ' || reason FROM online_file_event"))
+          .singleElement().asString().startsWith("not verified REFUSED no " + PartyFileTrust.CERTIFICATE_FILE);
+      assertThat(count(switchDb, "SELECT COUNT(*) FROM online_clearing_file")).isZero();
+    } finally {
+      issuerLogger.removeHandler(capture);
+    }
+  }
+
   /** The party's custody, opened under its master key (as the party opens it). */
   static KeyCustody custody(Path partyDir, AlgorithmSuite storeSuite) {
     SecretKeyBytes master = PartyFiles.masterKey(partyDir, null, PartyKeys.masterKeyBytes(storeSuite), false, null);
