@@ -11,6 +11,7 @@ import io.iotpay.issuer.party.IssuerParty;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFileTrust;
 import io.iotpay.protocol.party.PartyFiles;
 import io.iotpay.protocol.party.PartyProperties;
 import io.iotpay.switching.party.SwitchParty;
@@ -30,7 +31,8 @@ import java.util.List;
  * {@code iotpay party init}: one data directory per party of a small card scheme (docs/parties.md).
  * Per link a zone master key and initial ZAK, one copy in each end's sealed party keys;
  * per issuer a card range, an IMK in its sealed custody, card accounts funded in its ledger, and a bank
- * id ({@link #bankId}) the switch routes account verifications by; and
+ * id ({@link #bankId}) the switch routes account verifications by; the scheme CA in the switch's custody
+ * and every party's file-signing key in its own, certified by it ({@link PartyFileTrust}); and
  * {@value #CARDS_FILE}, the cards for the test harness and load generator (TEST HARNESS ONLY).
  */
 public final class SchemeSetup {
@@ -185,6 +187,13 @@ public final class SchemeSetup {
     Path switchDir = dir.resolve(SWITCH_DIR);
     SwitchParty.init(switchDir, new SwitchParty.Setup("SWITCH", "99990000", "SWITCH01", CURRENCY,
         options.suites().get(0), options.adviceRetryMs(), acquirerLinks, issuerLinks, db(options, SWITCH_DIR)), random);
+    // The switch's init made the scheme CA (the switch's suite) and enrolled the switch; it certifies every other party's
+    // file-signing key, generated in that party's own custody.
+    SwitchParty.issueCertificates(switchDir, ca -> {
+      PartyFileTrust.Validity validity = PartyFileTrust.Validity.of(ca);
+      acquirerDirs.forEach(a -> AcquirerParty.enrolFileSigning(a, ca, validity));
+      issuerDirs.forEach(i -> IssuerParty.enrolFileSigning(i, ca, validity));
+    });
     Path cardsFile = dir.resolve(CARDS_FILE);
     PartyFiles.writeOwnerOnly(cardsFile, cards.toString());
     return new Written(switchDir, issuerDirs, acquirerDirs, cardsFile);

@@ -164,7 +164,7 @@ class PartyMetricsTest {
     PartyInbox.writeDayEnd(acquirerDir, today);
     Path file = SchemeProcessesTest.awaitFile(PartyInbox.out(acquirerDir).resolve("presentment-ACQ1-" + today + "-1.txt"));
     Path switchIn = PartyInbox.in(scheme.switchDir());
-    SchemeProcessesTest.carry(file, switchIn, file.getFileName().toString());
+    SchemeProcessesTest.carrySigned(file, switchIn, file.getFileName().toString());
     SchemeProcessesTest.await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file.getFileName())),
         "the switch took the acquirer's file");
   }

@@ -32,6 +32,11 @@ final class PartyProcess implements AutoCloseable {
     this.args = List.of(args);
   }
 
+  /** Where the process's stderr (its log) is appended. */
+  Path log() {
+    return log;
+  }
+
   /** Starts the JVM and waits for its ready line. */
   synchronized PartyProcess start() throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

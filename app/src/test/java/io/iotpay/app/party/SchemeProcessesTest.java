@@ -9,10 +9,14 @@ import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.issuer.party.IssuerParty;
 import io.iotpay.ledger.audit.AuditSigningKey;
+import io.iotpay.protocol.file.FileKind;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.protocol.pki.AcceptedFiles;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.SignedFileVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -326,6 +330,8 @@ class SchemeProcessesTest {
     Path acq2 = scheme.acquirerDirs().get(1);
     Path switchIn = PartyInbox.in(scheme.switchDir());
     Path switchDb = scheme.switchDir().resolve("switch.db");
+    List<String> duplicates = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger carried = new java.util.concurrent.atomic.AtomicInteger();
 
     java.io.PrintStream savedOut = System.out;
     int exit;
@@ -342,14 +348,27 @@ class SchemeProcessesTest {
     // lost: never carried to the switch. The day end asked again writes no second file.
     Path again = PartyInbox.writeDayEnd(acq1, today);
     await(() -> !Files.exists(again), "ACQ1 took the second day-end");
-    assertThat(names(PartyInbox.out(acq1))).containsExactly(file1.getFileName().toString());
+    assertThat(names(PartyInbox.out(acq1))).containsExactly(file1.getFileName().toString(), file1.getFileName() + ".sig");
     assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment")).isZero();
+    // a forged copy (a byte flipped, the genuine signature) and an unsigned one dropped in the switch's inbox:
+    // refused with their reasons, nothing recorded
+    SignedPartyFilesTest.dropForged(file1, switchIn, "forged-" + file1.getFileName());
+    carry(file1, switchIn, "unsigned-" + file1.getFileName());
+    await(() -> Files.exists(switchIn.resolve(PartyInbox.REFUSED).resolve("forged-" + file1.getFileName()))
+        && Files.exists(switchIn.resolve(PartyInbox.REFUSED).resolve("unsigned-" + file1.getFileName())),
+        "the switch refused the forged and the unsigned file");
+    assertThat(rows(switchDb, "SELECT file_name || ' ' || signer || ' ' || outcome || ' ' || reason FROM online_file_event"
+        + " ORDER BY file_name")).satisfiesExactly(
+            r -> assertThat(r).startsWith("forged-" + file1.getFileName() + " not verified REFUSED SIGNATURE: FORGED"),
+            r -> assertThat(r).startsWith("unsigned-" + file1.getFileName() + " not verified REFUSED SIGNATURE: UNSIGNED"));
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment")).isZero();
+    assertThat(count(switchDb, "SELECT COUNT(*) FROM online_clearing_file")).isZero();
     // re-sent: accepted, every presentment once
-    carry(file1, switchIn, file1.getFileName().toString());
+    carrySigned(file1, switchIn, file1.getFileName().toString());
     await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file1.getFileName())), "the switch took ACQ1's file");
     assertThat(acceptedAtSwitch("ACQ1")).isEqualTo(n1);
     // duplicated: the same file again is a replay; nothing is recorded twice
-    carry(file1, switchIn, "copy-" + file1.getFileName());
+    carrySigned(file1, switchIn, "copy-" + file1.getFileName());
     await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve("copy-" + file1.getFileName())),
         "the switch took the copy");
     assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE acquirer = 'ACQ1'")).isEqualTo(n1);
@@ -360,12 +379,12 @@ class SchemeProcessesTest {
     Path file2 = awaitFile(PartyInbox.out(acq2).resolve("presentment-ACQ2-" + today + "-1.txt"));
     long n2 = presentments(file2);
     assertThat(n2).as("ACQ2's approved purchases").isPositive();
-    carry(file2, switchIn, file2.getFileName().toString());
+    carrySigned(file2, switchIn, file2.getFileName().toString());
     switchProcess.kill();
     switchProcess.start();
     await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(file2.getFileName())), "the switch took ACQ2's file");
     assertThat(acceptedAtSwitch("ACQ2")).isEqualTo(n2);
-    carry(file2, switchIn, "copy-" + file2.getFileName()); // and duplicated, under the other suite
+    carrySigned(file2, switchIn, "copy-" + file2.getFileName()); // and duplicated
     await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve("copy-" + file2.getFileName())),
         "the switch took the copy of ACQ2's file");
     assertThat(count(switchDb, "SELECT COUNT(*) FROM online_presentment WHERE acquirer = 'ACQ2'")).isEqualTo(n2);
@@ -380,22 +399,26 @@ class SchemeProcessesTest {
     for (int i = 0; i < 2; i++) {
       Path issuerIn = PartyInbox.in(scheme.issuerDirs().get(i));
       String prefix = "presentment-ISS" + (i + 1) + "-";
-      List<String> mine = names(PartyInbox.out(scheme.switchDir())).stream().filter(n -> n.startsWith(prefix)).toList();
+      List<String> mine = names(PartyInbox.out(scheme.switchDir())).stream()
+          .filter(n -> n.startsWith(prefix) && !n.endsWith(".sig")).toList();
+      boolean killed = i == 1;
       assertThat(mine).as("issuer files for ISS%d", i + 1).isNotEmpty();
       for (String name : mine) {
-        carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, name);
-        if (i == 0) { // ISS1's files duplicated: applied again, they move nothing
-          carry(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, "copy-" + name);
-        }
+        carrySigned(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, name);
       }
       if (i == 1) {
         issuers.get(1).kill();
         issuers.get(1).start();
       }
       for (String name : mine) {
-        await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve(name)), "ISS" + (i + 1) + " applied " + name);
-        if (i == 0) {
-          await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve("copy-" + name)), "ISS1 applied the copy of " + name);
+        // A kill -9 between recording the file and moving it leaves it to be taken again: then it is a replay.
+        await(() -> Files.exists(issuerIn.resolve(PartyInbox.DONE).resolve(name))
+            || killed && Files.exists(issuerIn.resolve(PartyInbox.REFUSED).resolve(name)), "ISS" + (i + 1) + " applied " + name);
+        if (i == 0) { // ISS1's files duplicated: the copy is refused as a replay and moves nothing
+          carrySigned(PartyInbox.out(scheme.switchDir()).resolve(name), issuerIn, "copy-" + name);
+          await(() -> Files.exists(issuerIn.resolve(PartyInbox.REFUSED).resolve("copy-" + name)),
+              "ISS1 refused the copy of " + name);
+          await(() -> logHas(issuers.get(0), "refused copy-" + name + ": REPLAYED"), "ISS1 logged the replay's reason");
         }
       }
       Path issuerDb = scheme.issuerDirs().get(i).resolve(IssuerParty.DATABASE_FILE);
@@ -404,16 +427,65 @@ class SchemeProcessesTest {
       assertThat(rows(issuerDb, "SELECT DISTINCT status FROM issuer_clearing_result")).as("ISS%d", i + 1)
           .containsOnly("ACCEPTED");
       // the results go back to the switch, which records each once
-      for (String name : names(PartyInbox.out(scheme.issuerDirs().get(i)))) {
-        carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name);
+      for (String name : names(PartyInbox.out(scheme.issuerDirs().get(i))).stream().filter(n -> !n.endsWith(".sig")).toList()) {
+        carrySigned(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name);
         await(() -> Files.exists(switchIn.resolve(PartyInbox.DONE).resolve(name)), "the switch recorded " + name);
-        carry(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name); // duplicated: recorded once
-        await(() -> !Files.exists(switchIn.resolve(name)), "the switch took the duplicate of " + name);
+        carrySigned(PartyInbox.out(scheme.issuerDirs().get(i)).resolve(name), switchIn, name); // duplicated: a replay
+        await(() -> Files.exists(switchIn.resolve(PartyInbox.REFUSED).resolve(name)), "the switch refused the duplicate of " + name);
+        duplicates.add(name);
       }
     }
     assertThat(rows(switchDb, "SELECT DISTINCT status || ' ' || issuer_status FROM online_presentment"))
         .containsExactly("ACCEPTED ACCEPTED");
-    assertThat(names(switchIn.resolve(PartyInbox.REFUSED))).isEmpty();
+    // ACQ1 takes the switch's (signed) answer to its file
+    Path answer = PartyInbox.out(scheme.switchDir()).resolve("presentment-result-ACQ1-" + today + "-1.txt");
+    carrySigned(answer, PartyInbox.in(acq1), answer.getFileName().toString());
+    await(() -> Files.exists(PartyInbox.in(acq1).resolve(PartyInbox.DONE).resolve(answer.getFileName())),
+        "ACQ1 took the switch's answer");
+    // refused at the switch: only the forged and the unsigned file, and the issuers' duplicated result files as replays
+    List<String> refusedAtSwitch = new ArrayList<>(List.of("forged-" + file1.getFileName(), "unsigned-" + file1.getFileName()));
+    refusedAtSwitch.addAll(duplicates);
+    assertThat(names(switchIn.resolve(PartyInbox.REFUSED)).stream().filter(n -> !n.endsWith(".sig")).toList())
+        .containsExactlyInAnyOrderElementsOf(refusedAtSwitch);
+    for (String name : duplicates) {
+      assertThat(rows(switchDb, "SELECT outcome || ' ' || reason FROM online_file_event WHERE outcome = 'REFUSED' AND file_name = '"
+          + name + "'")).singleElement().asString().startsWith("REFUSED REPLAYED");
+    }
+    // every file carried and taken is signed and verifies as its sender's
+    SignedFileVerifier atSwitch = SignedPartyFilesTest.verifier(scheme.switchDir(), AlgorithmSuite.INTERNATIONAL, "SWITCH");
+    for (String name : names(switchIn.resolve(PartyInbox.DONE)).stream().filter(n -> !n.endsWith(".sig")).toList()) {
+      boolean result = name.startsWith("presentment-result-");
+      assertThat(atSwitch.verify(switchIn.resolve(PartyInbox.DONE).resolve(name), result ? FileKind.PRESENTMENT_RESULT
+          : FileKind.PRESENTMENT, AcceptedFiles.NONE).signer().party().value()).as(name)
+          .isEqualTo(name.replaceFirst("^(copy-)?presentment-(result-)?", "").substring(0, 4));
+      carried.incrementAndGet();
+    }
+    for (int i = 0; i < 2; i++) {
+      Path done = PartyInbox.in(scheme.issuerDirs().get(i)).resolve(PartyInbox.DONE);
+      SignedFileVerifier atIssuer = SignedPartyFilesTest.verifier(scheme.issuerDirs().get(i), AlgorithmSuite.INTERNATIONAL,
+          "ISS" + (i + 1));
+      for (String name : names(done).stream().filter(n -> !n.endsWith(".sig")).toList()) {
+        assertThat(atIssuer.verify(done.resolve(name), FileKind.PRESENTMENT, AcceptedFiles.NONE).signer().party().value())
+            .as(name).isEqualTo("SWITCH");
+        carried.incrementAndGet();
+      }
+    }
+    assertThat(carried.get()).as("files carried, taken and verified").isGreaterThanOrEqualTo(8);
+  }
+
+  /** Whether the party's log (its stderr) holds {@code text}. */
+  static boolean logHas(PartyProcess party, String text) {
+    try {
+      return Files.readString(party.log(), java.nio.charset.StandardCharsets.UTF_8).contains(text);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** The file transfer of a signed file: its signature {@code <name>.sig} first, then the file (each copied, then renamed in). */
+  static void carrySigned(Path from, Path toDirectory, String name) throws java.io.IOException {
+    carry(FileSigner.signaturePath(from), toDirectory, name + ".sig");
+    carry(from, toDirectory, name);
   }
 
   static long acceptedAtSwitch(String acquirer) {

@@ -14,7 +14,10 @@ import io.iotpay.acquirer.pos.online.IsoSettlementAccountCheck;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.TlsIdentity;
+import io.iotpay.foundation.custody.KeyCustodyException;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.ledger.Ledger;
@@ -24,21 +27,35 @@ import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.ProtocolException;
+import io.iotpay.protocol.file.FileHeaders;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.PresentmentFile;
+import io.iotpay.protocol.file.PresentmentResultFile;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFileTrust;
 import io.iotpay.protocol.party.PartyFiles;
 import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.protocol.pki.AcceptedFileLog;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeCa;
+import io.iotpay.protocol.pki.VerifiedFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -123,6 +140,9 @@ public final class AcquirerParty implements AutoCloseable {
   private final AcquirerHost host;
   private final PartyInbox inbox;
   private final IsoSettlementAccountCheck pennyTest;
+  /** The acquirer's key custody (its file-signing key); null for a directory written before signed files. */
+  private final SoftwareKeyCustody custody;
+  private static final System.Logger LOG = System.getLogger(AcquirerParty.class.getName());
   /** Field 41 of the penny test's link to the switch (docs/merchant-onboarding.md, "The penny test"). */
   public static final String PENNY_TEST_NODE = "ACQPENNY";
   /** Sends of one account verification at most: the first and two repeats with the same keys. */
@@ -132,7 +152,8 @@ public final class AcquirerParty implements AutoCloseable {
       "the penny test does not run at set-up (no switch yet)");
 
   private AcquirerParty(String id, AcquirerPosServer registry, Database database, AuditLog audit, Ledger ledger,
-      AcquirerHost host, PartyInbox inbox, IsoSettlementAccountCheck pennyTest) {
+      AcquirerHost host, PartyInbox inbox, IsoSettlementAccountCheck pennyTest, SoftwareKeyCustody custody) {
+    this.custody = custody;
     this.pennyTest = pennyTest;
     this.id = id;
     this.inbox = inbox;
@@ -227,7 +248,14 @@ public final class AcquirerParty implements AutoCloseable {
     Database database = null;
     AuditLog audit = null;
     Ledger ledger = null;
+    SoftwareKeyCustody custody = null;
     try {
+      // A directory written before signed files has no certificate: the acquirer then writes and takes no file.
+      FileTrust trust = null;
+      if (PartyFileTrust.enrolled(dataDir)) {
+        custody = custody(dataDir, config.suite());
+        trust = PartyFileTrust.open(dataDir, custody, PartyId.of(config.id()), PartyRole.OPERATOR);
+      }
       database = Database.open(config.dbUrl(), POOL_SIZE);
       audit = AuditLog.open(database, AuditLogConfig.of(config.host().switchKeys().suite(), config.auditKey()));
       ledger = Ledger.open(database, LedgerConfig.defaults(), Clock.systemUTC(), audit);
@@ -238,15 +266,24 @@ public final class AcquirerParty implements AutoCloseable {
       metrics.gauge(REVERSALS_PENDING, "reversals queued for the switch, not yet acknowledged", host::reversalsPending);
       registry.serveStatements(host.statements());
       registry.serveMetrics(metrics::scrape);
+      FileTrust files = trust;
+      AcceptedFileLog accepted = trust == null ? null : new AcceptedFileLog(database, PartyId.of(config.id()));
       PartyInbox inbox = PartyInbox.start(config.id(), List.of(
-          new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, file)),
-          new PartyInbox.Watch(PartyInbox.in(dataDir), file -> PartyInbox.Outcome.DONE)), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox, pennyTest);
+          new PartyInbox.Watch(PartyInbox.control(dataDir), file -> dayEnd(dataDir, config, host, files, file)),
+          new PartyInbox.Watch(PartyInbox.in(dataDir), file -> receive(config.id(), files, accepted, file))),
+          PartyInbox.INTERVAL_MS_DEFAULT);
+      return new AcquirerParty(config.id(), registry, database, audit, ledger, host, inbox, pennyTest, custody);
     } catch (SQLException e) {
       closeAll(null, ledger, audit, database, registry);
       pennyTest.close();
+      if (custody != null) {
+        custody.close();
+      }
       throw new IOException("audit log: " + e.getMessage(), e);
     } catch (RuntimeException | IOException e) {
+      if (custody != null) {
+        custody.close();
+      }
       if (ledger != null) {
         ledger.close();
       }
@@ -299,18 +336,29 @@ public final class AcquirerParty implements AutoCloseable {
     inbox.close();
     closeAll(host, ledger, audit, database, registry);
     pennyTest.close();
+    if (custody != null) {
+      custody.close();
+    }
   }
 
   /**
    * The command {@code control/day-end-DATE}: closes the day's batch ({@link AcquirerHost#dayEnd},
    * idempotent) and writes its presentment file for the switch into {@code clearing/out/}, once:
-   * {@code presentment-ID-DATE-SEQ.txt}, the sequence one more than the files written before. A
+   * {@code presentment-ID-DATE-SEQ.txt}, the sequence one more than the files written before, signed
+   * with the acquirer's file-signing key ({@code <file>.sig}, written before the file appears). A
    * file already there for the date is kept as it is (the same file is what a re-send carries).
+   * Without a file-signing certificate ({@code trust} null) the command is refused: no file is
+   * written unsigned.
    */
-  private static PartyInbox.Outcome dayEnd(Path dataDir, Config config, AcquirerHost host, Path command)
+  private static PartyInbox.Outcome dayEnd(Path dataDir, Config config, AcquirerHost host, FileTrust trust, Path command)
       throws IOException {
     LocalDate date = PartyInbox.dayEndDate(command);
     if (date == null) {
+      return PartyInbox.Outcome.REFUSED;
+    }
+    if (trust == null) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: refused {1}: no {2} in the acquirer''s directory (written before signed"
+          + " files): no file is written unsigned", config.id(), command.getFileName(), PartyFileTrust.CERTIFICATE_FILE);
       return PartyInbox.Outcome.REFUSED;
     }
     List<Presentment> presentments = host.dayEnd(date);
@@ -331,8 +379,67 @@ public final class AcquirerParty implements AutoCloseable {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     PresentmentFile.write(bytes, config.host().acquirer(), PartyId.of(config.switchId()), date, written + 1,
         config.host().currency(), presentments);
-    PartyFiles.writeOwnerOnly(out.resolve(prefix + date + "-" + (written + 1) + ".txt"), bytes.toByteArray());
+    Path file = out.resolve(prefix + date + "-" + (written + 1) + ".txt");
+    // Written aside, signed, and moved in after its signature: a file in clearing/out/ always has its .sig.
+    Path aside = out.resolve(file.getFileName() + ".tmp");
+    PartyFiles.writeOwnerOnly(aside, bytes.toByteArray());
+    byte[] signature = trust.signer().signature(aside, FileHeaders.read(aside, FileKind.PRESENTMENT, FileLimits.defaults()));
+    PartyFiles.writeOwnerOnly(FileSigner.signaturePath(file), signature);
+    Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE);
     return PartyInbox.Outcome.DONE;
+  }
+
+  /**
+   * A file in {@code clearing/in/}: the switch's answer to a presentment file ({@code presentment-result-…}),
+   * kept (in {@code done/}) only with the switch's valid signature, checked before a byte of it is parsed,
+   * its header the signed one, and once (table {@code signed_file_accepted}); a forged, unsigned, re-signed,
+   * replayed or damaged file is refused with its reason in the log. Without a file-signing certificate
+   * ({@code trust} null) every file is refused.
+   */
+  private static PartyInbox.Outcome receive(String self, FileTrust trust, AcceptedFileLog accepted, Path file)
+      throws IOException {
+    if (trust == null) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: refused {1}: no {2} in the acquirer''s directory (written before signed"
+          + " files): no file is taken unsigned", self, file.getFileName(), PartyFileTrust.CERTIFICATE_FILE);
+      return PartyInbox.Outcome.REFUSED;
+    }
+    try {
+      VerifiedFile verified = trust.verifier().verify(file, FileKind.PRESENTMENT_RESULT, accepted);
+      verified.requireSignerRole(PartyRole.SWITCH);
+      try (InputStream in = Files.newInputStream(file)) {
+        verified.requireHeader(PresentmentResultFile.read(in, FileLimits.defaults()).header());
+      }
+      accepted.record(verified);
+      LOG.log(System.Logger.Level.INFO, "{0}: took {1}, signed by {2}", self, file.getFileName(),
+          verified.signer().party());
+      return PartyInbox.Outcome.DONE;
+    } catch (ProtocolException e) { // its signature (SignedFileException) or a damaged file
+      LOG.log(System.Logger.Level.WARNING, "{0}: refused {1}: {2}", self, file.getFileName(), e.getMessage());
+      return PartyInbox.Outcome.REFUSED;
+    }
+  }
+
+  /** The acquirer's key custody ({@code custody/keys.sealed}, under its master key): its file-signing key. */
+  private static SoftwareKeyCustody custody(Path dataDir, AlgorithmSuite suite) {
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        PartyKeys.masterKeyBytes(suite), false, null);
+    try {
+      return SoftwareKeyCustody.open(dataDir.resolve(PartyKeys.CUSTODY_DIR), suite, master);
+    } catch (KeyCustodyException e) {
+      throw new PartyConfigException(dataDir.resolve(PartyKeys.CUSTODY_DIR) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Enrols a set-up acquirer directory for signed files: its file-signing key generated in its custody
+   * (sealed under its master key), certified by {@code ca} in the OPERATOR role (the role of every
+   * acquirer, signed-files.md §4), the certificate and the CA's written into the directory.
+   */
+  public static void enrolFileSigning(Path dataDir, SchemeCa ca, PartyFileTrust.Validity validity) {
+    Config config = Config.read(dataDir, Options.none());
+    try (SoftwareKeyCustody custody = custody(dataDir, config.suite())) {
+      PartyFileTrust.enrol(ca, custody, dataDir, PartyId.of(config.id()), PartyRole.OPERATOR, validity);
+    }
   }
 
   private static void closeAll(AcquirerHost host, Ledger ledger, AuditLog audit, Database database, AcquirerPosServer registry) {
@@ -398,6 +505,11 @@ public final class AcquirerParty implements AutoCloseable {
 
   private record Config(String id, AcquirerHostConfig host, InetSocketAddress httpListen, String dbUrl, String registryDbUrl,
       String operatorToken, KeyPair auditKey, String switchId) {
+    /** The acquirer's suite (its links', its store's and its custody's). */
+    AlgorithmSuite suite() {
+      return host.switchKeys().suite();
+    }
+
     static Config read(Path dataDir, Options options) {
       PartyProperties p = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false).onlyKeys(CONFIG_KEYS::contains);
       AlgorithmSuite suite = p.suite("suite");

@@ -1,49 +1,53 @@
 package io.iotpay.issuer.party;
 
+import io.iotpay.console.PartyHttpServer;
 import io.iotpay.foundation.Assert;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
+import io.iotpay.foundation.crypto.TlsIdentity;
 import io.iotpay.foundation.custody.KeyUsage;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
 import io.iotpay.issuer.authorisation.card.CardAuthorisationService;
 import io.iotpay.issuer.authorisation.card.CardClearing;
+import io.iotpay.issuer.party.console.IssuerConsole;import io.iotpay.ledger.audit.AuditLogConfig;
 import io.iotpay.ledger.Account;
 import io.iotpay.ledger.AccountBalance;
 import io.iotpay.ledger.AccountFlags;
 import io.iotpay.ledger.AccountResult;
 import io.iotpay.ledger.Ledger;
+import io.iotpay.ledger.LedgerAuditCheck;
 import io.iotpay.ledger.LedgerConfig;
 import io.iotpay.ledger.Transfer;
 import io.iotpay.ledger.TransferResult;
 import io.iotpay.ledger.audit.AuditJournal;
 import io.iotpay.ledger.audit.AuditLog;
+import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.ledger.audit.AuditVerifier;
 import io.iotpay.ledger.audit.DatabaseAuditSource;
 import io.iotpay.ledger.audit.VerificationReport;
-import io.iotpay.ledger.LedgerAuditCheck;
-import io.iotpay.console.PartyHttpServer;
-import io.iotpay.foundation.crypto.TlsIdentity;
-import io.iotpay.issuer.party.console.IssuerConsole;import io.iotpay.ledger.audit.AuditLogConfig;
-import io.iotpay.ledger.audit.AuditSigningKey;
 import io.iotpay.ledger.metrics.LedgerMeters;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
 import io.iotpay.protocol.ProtocolException;
 import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.iso8583.Iso8583Server;
-import io.iotpay.protocol.metrics.AuthorisationMetrics;
-import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
+import io.iotpay.protocol.metrics.AuthorisationMetrics;
+import io.iotpay.protocol.metrics.PartyMetrics;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFileTrust;
 import io.iotpay.protocol.party.PartyFiles;
 import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeCa;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -91,6 +95,7 @@ public final class IssuerParty implements AutoCloseable {
   private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{64}");
   private static final int POOL_SIZE = 4;
   private static final long WAIT_MS = 30_000;
+  private static final System.Logger LOG = System.getLogger(IssuerParty.class.getName());
 
   /** What {@link #init} writes. */
   public record Setup(String id, AlgorithmSuite suite, InetSocketAddress listen, String institutionId, String nodeId,
@@ -229,10 +234,14 @@ public final class IssuerParty implements AutoCloseable {
       custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master);
       CardAuthorisationService service = new CardAuthorisationService(database, ledger, custody,
           config.serviceConfig(), Clock.systemUTC());
-      CardClearing clearing = new CardClearing(PartyId.of(config.id()), service, database, FileLimits.defaults(),
-          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
-      inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir), file -> apply(clearing, file))),
-          PartyInbox.INTERVAL_MS_DEFAULT);
+      // A directory written before signed files has no certificate: the issuer then takes no file (refused, logged).
+      FileTrust trust = PartyFileTrust.enrolled(dataDir)
+          ? PartyFileTrust.open(dataDir, custody, PartyId.of(config.id()), PartyRole.ISSUER) : null;
+      CardClearing clearing = trust == null ? null : new CardClearing(PartyId.of(config.id()), service, database,
+          FileLimits.defaults(), PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)), trust);
+      String self = config.id();
+      inbox = PartyInbox.start(config.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
+          file -> apply(self, clearing, file))), PartyInbox.INTERVAL_MS_DEFAULT);
       PartyMetrics registry = new PartyMetrics("issuer", config.id());
       LedgerMeters.register(registry.registry(), ledger, audit);
       Ledger books = ledger;
@@ -404,17 +413,40 @@ public final class IssuerParty implements AutoCloseable {
   }
 
   /**
-   * A file in {@code clearing/in/}: a presentment file from the switch, applied to the holds
-   * ({@link CardClearing#apply}: a presentment seen before is answered from its stored result, so
-   * the file applied again after a kill -9 moves nothing); the result file goes to
-   * {@code clearing/out/}. A damaged file or one for another issuer is refused whole.
+   * A file in {@code clearing/in/}: a presentment file from the switch, taken only with the switch's
+   * valid signature ({@code <file>.sig}, checked before a byte of it is parsed; docs/signed-files.md),
+   * applied to the holds ({@link CardClearing#apply}: a presentment seen before is answered from its
+   * stored result, so the file applied again after a kill -9 moves nothing); the result file goes,
+   * signed, to {@code clearing/out/}. A forged, unsigned, re-signed or replayed file, a damaged one or
+   * one for another issuer is refused whole, nothing applied, with its reason in the log. Without a
+   * file-signing certificate ({@code clearing} null) every file is refused.
    */
-  private static PartyInbox.Outcome apply(CardClearing clearing, Path file) {
+  private static PartyInbox.Outcome apply(String self, CardClearing clearing, Path file) {
+    if (clearing == null) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: refused {1}: no {2} in the issuer''s directory (written before signed"
+          + " files): no file is taken unsigned", self, file.getFileName(), PartyFileTrust.CERTIFICATE_FILE);
+      return PartyInbox.Outcome.REFUSED;
+    }
     try {
       clearing.apply(file);
       return PartyInbox.Outcome.DONE;
-    } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
+    } catch (ProtocolException e) { // its signature (SignedFileException), a damaged file or one for another party
+      LOG.log(System.Logger.Level.WARNING, "{0}: refused {1}: {2}", self, file.getFileName(), e.getMessage());
       return PartyInbox.Outcome.REFUSED;
+    }
+  }
+
+  /**
+   * Enrols a set-up issuer directory for signed files: its file-signing key generated in its custody
+   * (sealed under its master key), certified by {@code ca} in the ISSUER role, the certificate and the
+   * CA's written into the directory ({@link PartyFileTrust#enrol}).
+   */
+  public static void enrolFileSigning(Path dataDir, SchemeCa ca, PartyFileTrust.Validity validity) {
+    Config config = Config.read(dataDir, Options.none());
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        masterKeyBytes(config.suite()), false, null);
+    try (SoftwareKeyCustody custody = SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), config.suite(), master)) {
+      PartyFileTrust.enrol(ca, custody, dataDir, PartyId.of(config.id()), PartyRole.ISSUER, validity);
     }
   }
 

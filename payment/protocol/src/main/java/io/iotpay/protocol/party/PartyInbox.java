@@ -1,6 +1,7 @@
 package io.iotpay.protocol.party;
 
 import io.iotpay.foundation.Assert;
+import io.iotpay.protocol.pki.FileSigner;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A running party's file intake (docs/parties.md, "Day end and clearing"): every
  * {@code intervalMs} it takes each file of its watched directories, in name order, and hands it
  * to that directory's handler; a file the handler took moves to {@code done/}, a file it refused
- * to {@code refused/} under the watched directory. A file stays where it is while its handler
+ * to {@code refused/} under the watched directory, its signature ({@code <file>.sig}, signed-files.md)
+ * with it; a signature is never handed to a handler itself. A file stays where it is while its handler
  * throws (the next round tries again) and after a kill -9 before the move: so every handler must
  * be idempotent, and each file is acted on once. Directories: {@code <dataDir>/control/}
  * (commands, e.g. {@code day-end-YYYY-MM-DD}, see {@link #writeDayEnd}), {@code
@@ -33,6 +35,8 @@ public final class PartyInbox implements AutoCloseable {
   public static final String REFUSED = "refused";
   public static final String DAY_END_PREFIX = "day-end-";
   public static final long INTERVAL_MS_DEFAULT = 200;
+  /** A file's detached signature, {@code <file>.sig} ({@link FileSigner#signaturePath}): moved with its file. */
+  public static final String SIGNATURE_SUFFIX = ".sig";
   private static final System.Logger LOG = System.getLogger(PartyInbox.class.getName());
   private static final int FILES_PER_ROUND_MAX = 1_000;
 
@@ -104,9 +108,16 @@ public final class PartyInbox implements AutoCloseable {
           LOG.log(System.Logger.Level.WARNING, "{0}: {1} not taken yet: {2}", name, file.getFileName(), e.toString());
           continue;
         }
+        Path target = w.directory().resolve(outcome == Outcome.DONE ? DONE : REFUSED);
         try {
-          Files.move(file, w.directory().resolve(outcome == Outcome.DONE ? DONE : REFUSED).resolve(file.getFileName()),
-              StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+          // Then its signature: a kill -9 in between leaves only the signature behind, which is never handed on.
+          Path signature = FileSigner.signaturePath(file);
+          if (Files.isRegularFile(signature, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(signature, target.resolve(signature.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          }
         } catch (IOException e) {
           LOG.log(System.Logger.Level.WARNING, "{0}: {1} could not be moved: {2}", name, file.getFileName(), e.toString());
         }
@@ -120,7 +131,8 @@ public final class PartyInbox implements AutoCloseable {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
         String n = p.getFileName().toString();
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !n.endsWith(".tmp") && !n.startsWith(".")) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !n.endsWith(".tmp") && !n.endsWith(SIGNATURE_SUFFIX)
+            && !n.startsWith(".")) {
           files.add(p);
         }
         if (files.size() >= FILES_PER_ROUND_MAX) {

@@ -112,10 +112,12 @@ public final class OnlineClearing implements GrossSource {
    *     except for the very same file again (REPLAYED), which gets the results it was given
    * @param resultFile the result file written for the acquirer, null when refused, except for the
    *     very same file again: its result file (written again if it was lost)
+   * @param signer the party whose signature over the file verified; null when the clearing takes
+   *     unsigned files or the signature was refused
    */
   public record Intake(Refusal refusal, PresentmentFileException.Reason formatReason,
       SignedFileException.Reason signatureReason, String detail, FileHeader header, List<PresentmentResult> results,
-      Path resultFile) {
+      Path resultFile, PartyId signer) {
     public Intake {
       results = List.copyOf(results);
     }
@@ -203,7 +205,7 @@ public final class OnlineClearing implements GrossSource {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
       read = PresentmentFile.read(in, config.limits());
     } catch (PresentmentFileException e) {
-      return refused(Refusal.FORMAT, e.reason(), e.getMessage(), null);
+      return refused(Refusal.FORMAT, e.reason(), e.getMessage(), null, verified);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read presentment file " + file, e);
     }
@@ -216,17 +218,17 @@ public final class OnlineClearing implements GrossSource {
       }
     }
     if (!h.receiver().equals(config.self())) {
-      return refused(Refusal.NOT_FOR_SWITCH, null, "addressed to " + h.receiver(), h);
+      return refused(Refusal.NOT_FOR_SWITCH, null, "addressed to " + h.receiver(), h, verified);
     }
     if (!config.acquirers().contains(h.sender())) {
-      return refused(Refusal.UNKNOWN_ACQUIRER, null, h.sender() + " is not an acquirer of this switch", h);
+      return refused(Refusal.UNKNOWN_ACQUIRER, null, h.sender() + " is not an acquirer of this switch", h, verified);
     }
     if (!h.currency().equals(config.currency())) {
-      return refused(Refusal.WRONG_CURRENCY, null, "in " + h.currency() + ", settlement is in " + config.currency(), h);
+      return refused(Refusal.WRONG_CURRENCY, null, "in " + h.currency() + ", settlement is in " + config.currency(), h, verified);
     }
     for (Presentment p : read.presentments()) {
       if (!p.acquirer().equals(h.sender())) {
-        return refused(Refusal.FOREIGN_PRESENTMENT, null, p.presentmentId() + " names " + p.acquirer(), h);
+        return refused(Refusal.FOREIGN_PRESENTMENT, null, p.presentmentId() + " names " + p.acquirer(), h, verified);
       }
     }
     // The reader stops at the trailer and refuses anything after it, so the digest covers the whole file.
@@ -242,13 +244,13 @@ public final class OnlineClearing implements GrossSource {
       }
       LOG.log(Level.WARNING, "Presentment file replayed, its results stand [acquirer={0}, sequence={1}]", h.sender(),
           h.sequence());
-      return new Intake(Refusal.REPLAYED, null, null, taken.detail(), h, taken.results(), resultFile);
+      return new Intake(Refusal.REPLAYED, null, null, taken.detail(), h, taken.results(), resultFile, signer(verified));
     }
     if (taken.refusal() != null) {
-      return refused(taken.refusal(), null, taken.detail(), h);
+      return refused(taken.refusal(), null, taken.detail(), h, verified);
     }
     writeResults(resultFile, h, taken.results());
-    Intake intake = new Intake(null, null, null, "taken", h, taken.results(), resultFile);
+    Intake intake = new Intake(null, null, null, "taken", h, taken.results(), resultFile, signer(verified));
     LOG.log(Level.INFO, "Presentment file taken [acquirer={0}, day={1}, sequence={2}, presentments={3}, accepted={4}]",
         h.sender(), h.businessDate(), h.sequence(), taken.results().size(), intake.accepted());
     return intake;
@@ -363,14 +365,19 @@ public final class OnlineClearing implements GrossSource {
     store.settled(businessDate);
   }
 
-  private Intake refused(Refusal refusal, PresentmentFileException.Reason reason, String detail, FileHeader header) {
+  private Intake refused(Refusal refusal, PresentmentFileException.Reason reason, String detail, FileHeader header,
+      VerifiedFile verified) {
     LOG.log(Level.WARNING, "Presentment file refused [refusal={0}, detail={1}]", refusal, detail);
-    return new Intake(refusal, reason, null, detail, header, List.of(), null);
+    return new Intake(refusal, reason, null, detail, header, List.of(), null, signer(verified));
   }
 
   private Intake unverified(SignedFileException e, FileHeader header) {
     LOG.log(Level.WARNING, "Presentment file refused [refusal={0}, detail={1}]", Refusal.SIGNATURE, e.getMessage());
-    return new Intake(Refusal.SIGNATURE, null, e.reason(), e.getMessage(), header, List.of(), null);
+    return new Intake(Refusal.SIGNATURE, null, e.reason(), e.getMessage(), header, List.of(), null, null);
+  }
+
+  private static PartyId signer(VerifiedFile verified) {
+    return verified == null ? null : verified.signer().party();
   }
 
   @FunctionalInterface

@@ -2,7 +2,10 @@ package io.iotpay.switching.party;
 
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
+import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.TlsIdentity;
+import io.iotpay.foundation.custody.KeyCustodyException;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
 import io.iotpay.foundation.store.Database;
@@ -13,18 +16,22 @@ import io.iotpay.protocol.iso8583.Iso8583Wire;
 import io.iotpay.protocol.iso8583.LinkSettings;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyConfigException;
+import io.iotpay.protocol.party.PartyFileTrust;
 import io.iotpay.protocol.party.PartyFiles;
 import io.iotpay.protocol.party.PartyInbox;
 import io.iotpay.protocol.party.PartyKeys;
 import io.iotpay.protocol.party.PartyProperties;
+import io.iotpay.protocol.pki.FileTrust;
+import io.iotpay.protocol.pki.PartyRole;
+import io.iotpay.protocol.pki.SchemeCa;
 import io.iotpay.protocol.transit.CardRange;
 import io.iotpay.switching.online.AcquirerEndpoint;
 import io.iotpay.switching.online.IssuerEndpoint;
 import io.iotpay.switching.online.OnlineClearing;
-import io.iotpay.switching.online.SettlementClose;
-import io.iotpay.switching.online.SettlementWindowStore;
 import io.iotpay.switching.online.OnlineSwitch;
 import io.iotpay.switching.online.OnlineSwitchConfig;
+import io.iotpay.switching.online.SettlementClose;
+import io.iotpay.switching.online.SettlementWindowStore;
 import io.iotpay.switching.online.StandInLimits;
 import io.iotpay.switching.online.StoreKeys;
 import java.io.IOException;
@@ -37,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -56,8 +64,8 @@ public final class SwitchParty implements AutoCloseable {
   static final String OPERATOR_TOKEN = "console.operator.token";
   private static final Set<String> KEY_NAMES = Set.of("store.pan.hash", "store.seal", "store.seal.mac", OPERATOR_TOKEN);
   private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{64}");
-  /** What a file received or sent is signed with: the party processes take and write unsigned files (docs/parties.md). */
-  static final String UNSIGNED = "unsigned";
+  /** The signer the file log shows for a file whose signature did not verify (or was not checked). */
+  static final String NOT_VERIFIED = "not verified";
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,11}");
   private static final Pattern NODE = Pattern.compile("[ -~]{8}");
   private static final Pattern PREFIX = Pattern.compile("[0-9]{1,11}");
@@ -131,9 +139,12 @@ public final class SwitchParty implements AutoCloseable {
   private final List<PartyId> issuers;
   private final SwitchHttp http;
   private final SettlementClose settlement;
+  /** The switch's custody (CA and file-signing keys); null for a directory written before signed files. */
+  private final SoftwareKeyCustody custody;
 
   private SwitchParty(OnlineSwitch online, Database database, List<PartyId> acquirers, List<PartyId> issuers,
-      OnlineClearing clearing, PartyInbox inbox, SwitchHttp http, SettlementClose settlement) {
+      OnlineClearing clearing, PartyInbox inbox, SwitchHttp http, SettlementClose settlement, SoftwareKeyCustody custody) {
+    this.custody = custody;
     this.http = http;
     this.settlement = settlement;
     this.online = online;
@@ -190,14 +201,58 @@ public final class SwitchParty implements AutoCloseable {
       keys.append(i.keys().lines(i.id()));
     }
     PartyKeys.write(dataDir, setup.storeSuite(), keys.toString(), random);
+    // The scheme CA (the switch runs it) and the switch's own file-signing key, both in its custody.
+    try (SoftwareKeyCustody custody = custody(dataDir, setup.storeSuite())) {
+      PartyFileTrust.Validity validity = PartyFileTrust.Validity.from(Clock.systemUTC());
+      SchemeCa ca = PartyFileTrust.createCa(custody, dataDir, setup.storeSuite(), validity);
+      PartyFileTrust.enrol(ca, custody, dataDir, PartyId.of(setup.id()), PartyRole.SWITCH, validity);
+    }
     PartyFiles.writeOwnerOnly(dataDir.resolve(CONFIG_FILE), config.toString());
     config(dataDir, Options.none()); // what was written parses
+  }
+
+  /**
+   * Opens the scheme CA of a switch data directory (its key in the switch's custody, under the switch's
+   * master key) for {@code issuing}, e.g. {@link PartyFileTrust#enrol} of the other parties at set-up, and
+   * closes it again.
+   *
+   * @throws PartyConfigException when the directory holds no CA, or the master key or custody is wrong
+   */
+  public static void issueCertificates(Path dataDir, Consumer<SchemeCa> issuing) {
+    AlgorithmSuite storeSuite = PartyProperties.read(dataDir.resolve(CONFIG_FILE), false)
+        .onlyKeys(PartyProperties.keys(CONFIG_KEYS, "acquirer.", "issuer.")).suite("store.suite");
+    try (SoftwareKeyCustody custody = custody(dataDir, storeSuite)) {
+      issuing.accept(PartyFileTrust.openCa(custody, dataDir));
+    }
+  }
+
+  /** The switch's key custody ({@code custody/keys.sealed}): the scheme CA's key and the switch's file-signing key. */
+  private static SoftwareKeyCustody custody(Path dataDir, AlgorithmSuite storeSuite) {
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        PartyKeys.masterKeyBytes(storeSuite), false, null);
+    try {
+      return SoftwareKeyCustody.open(dataDir.resolve(PartyKeys.CUSTODY_DIR), storeSuite, master);
+    } catch (KeyCustodyException e) {
+      throw new PartyConfigException(dataDir.resolve(PartyKeys.CUSTODY_DIR) + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens the data directory, migrates the database and starts listening and delivering advices. */
   public static SwitchParty start(Path dataDir, Options options) throws IOException {
     Parsed parsed = config(dataDir, options);
-    Database database = Database.open(parsed.dbUrl(), POOL_SIZE);
+    // A directory written before signed files has no certificate: the switch then takes no file (refused, logged).
+    SoftwareKeyCustody custody = PartyFileTrust.enrolled(dataDir) ? custody(dataDir, parsed.storeSuite()) : null;
+    Database database;
+    FileTrust trust;
+    try {
+      trust = custody == null ? null : PartyFileTrust.open(dataDir, custody, PartyId.of(parsed.id()), PartyRole.SWITCH);
+      database = Database.open(parsed.dbUrl(), POOL_SIZE);
+    } catch (RuntimeException e) {
+      if (custody != null) {
+        custody.close();
+      }
+      throw e;
+    }
     OnlineSwitch online = null;
     SwitchHttp http = null;
     try {
@@ -207,7 +262,7 @@ public final class SwitchParty implements AutoCloseable {
       List<PartyId> acquirerIds = parsed.config().acquirers().stream().map(AcquirerEndpoint::acquirer).toList();
       OnlineClearing clearing = new OnlineClearing(new OnlineClearing.Config(PartyId.of(parsed.id()), parsed.currency(),
           parsed.config().ranges(), acquirerIds, FileLimits.defaults()), database, parsed.config().storeKeys(),
-          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)));
+          PartyFiles.ownerOnlyDirectory(PartyInbox.out(dataDir)), trust);
       SettlementWindowStore windows = new SettlementWindowStore(database);
       SettlementClose settlement = new SettlementClose(clearing, windows, parsed.currency(), issuerIds, acquirerIds,
           Clock.systemUTC());
@@ -215,10 +270,11 @@ public final class SwitchParty implements AutoCloseable {
       http = SwitchHttp.start(new InetSocketAddress(near.getHostString(), 0), metrics::scrape, windows, settlement,
           parsed.currency().minorDigits(), parsed.operatorToken(), Clock.systemUTC(), options.tls());
       OnlineSwitch running = online;
-      FileLog log = new FileLog(windows, Clock.systemUTC());
+      FileLog log = new FileLog(windows, Clock.systemUTC(), parsed.id());
+      boolean signed = trust != null;
       PartyInbox inbox = PartyInbox.start(parsed.id(), List.of(new PartyInbox.Watch(PartyInbox.in(dataDir),
-          file -> intake(running, clearing, metrics, log, file))), PartyInbox.INTERVAL_MS_DEFAULT);
-      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, http, settlement);
+          file -> intake(running, clearing, signed, metrics, log, file))), PartyInbox.INTERVAL_MS_DEFAULT);
+      return new SwitchParty(online, database, acquirerIds, issuerIds, clearing, inbox, http, settlement, custody);
     } catch (RuntimeException | IOException e) {
       if (http != null) {
         http.close();
@@ -227,6 +283,9 @@ public final class SwitchParty implements AutoCloseable {
         online.close();
       }
       database.close();
+      if (custody != null) {
+        custody.close();
+      }
       throw e;
     }
   }
@@ -298,6 +357,9 @@ public final class SwitchParty implements AutoCloseable {
     inbox.close();
     online.close();
     database.close();
+    if (custody != null) {
+      custody.close();
+    }
   }
 
   /** Online clearing on the switch's database (docs/online-clearing.md). */
@@ -306,20 +368,27 @@ public final class SwitchParty implements AutoCloseable {
   }
 
   /**
-   * A file in {@code clearing/in/}: an issuer's {@code presentment-result-…} is recorded
-   * ({@link OnlineClearing#recordIssuerResults}, once); anything else is taken as an acquirer's
-   * presentment file ({@link OnlineClearing#accept}: the same file again is refused as REPLAYED and
-   * changes nothing), after which the day's issuer files not yet written are written to
-   * {@code clearing/out/}. Both steps are idempotent, so a kill -9 in between is repaired by taking
-   * the file again at the next start.
+   * A file in {@code clearing/in/}, taken only with a valid signature ({@code <file>.sig}) by its
+   * sender (docs/signed-files.md), checked before a byte of it is parsed: an issuer's
+   * {@code presentment-result-…} is recorded ({@link OnlineClearing#recordIssuerResults}, once; the
+   * same file again is refused REPLAYED); anything else is taken as an acquirer's presentment file
+   * ({@link OnlineClearing#accept}: the same file again is REPLAYED and changes nothing), after which
+   * the day's issuer files not yet written are written, signed, to {@code clearing/out/}. Both steps
+   * are idempotent, so a kill -9 in between is repaired by taking the file again at the next start.
+   * Without a file-signing certificate ({@code signed} false) every file is refused.
    */
-  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, SwitchMetrics metrics,
-      FileLog log, Path file) throws Exception {
-    if (file.getFileName().toString().startsWith("presentment-result-")) {
+  private static PartyInbox.Outcome intake(OnlineSwitch online, OnlineClearing clearing, boolean signed,
+      SwitchMetrics metrics, FileLog log, Path file) throws Exception {
+    boolean result = file.getFileName().toString().startsWith("presentment-result-");
+    if (!signed) {
+      log.refusedUnenrolled(file, result);
+      return PartyInbox.Outcome.REFUSED;
+    }
+    if (result) {
       try {
         log.issuerResults(file, clearing.recordIssuerResults(file));
         return PartyInbox.Outcome.DONE;
-      } catch (ProtocolException e) { // a damaged file (PresentmentFileException) or one for another party
+      } catch (ProtocolException e) { // its signature (SignedFileException), a damaged file or one for another party
         log.issuerResultsRefused(file, e);
         return PartyInbox.Outcome.REFUSED;
       }
@@ -341,7 +410,8 @@ public final class SwitchParty implements AutoCloseable {
     return address.getHostString() + ":" + address.getPort();
   }
 
-  private record Parsed(OnlineSwitchConfig config, String dbUrl, String id, CurrencyUnit currency, String operatorToken) {
+  private record Parsed(OnlineSwitchConfig config, String dbUrl, String id, CurrencyUnit currency, String operatorToken,
+      AlgorithmSuite storeSuite) {
     @Override
     public String toString() {
       return "Parsed[id=" + id + "]"; // never the token
@@ -424,7 +494,8 @@ public final class SwitchParty implements AutoCloseable {
       String db = options.dbUrl() != null ? options.dbUrl()
           : p.string("db", "jdbc:sqlite:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
       return new Parsed(config, db, p.matching("id", Pattern.compile("[A-Z0-9-]{1,16}"), "a party id (A-Z, 0-9, -; 1..16)"),
-          currency, keys.has(OPERATOR_TOKEN) ? keys.matching(OPERATOR_TOKEN, TOKEN, "an operator token of 64 hex digits") : null);
+          currency, keys.has(OPERATOR_TOKEN) ? keys.matching(OPERATOR_TOKEN, TOKEN, "an operator token of 64 hex digits") : null,
+          storeSuite);
     } catch (AssertionError e) {
       throw new PartyConfigException(CONFIG_FILE + ": " + e.getMessage());
     }

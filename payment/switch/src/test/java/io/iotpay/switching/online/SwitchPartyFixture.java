@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.TlsIdentity;
+import io.iotpay.foundation.custody.KeyCustody;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.protocol.Pan;
 import io.iotpay.protocol.PartyId;
+import io.iotpay.protocol.file.FileHeaders;
+import io.iotpay.protocol.file.FileKind;
+import io.iotpay.protocol.file.FileLimits;
 import io.iotpay.protocol.file.PresentmentFile;
 import io.iotpay.protocol.iso8583.CardResponse;
 import io.iotpay.protocol.iso8583.CardTransaction;
@@ -19,6 +24,8 @@ import io.iotpay.protocol.iso8583.ResponseCode;
 import io.iotpay.protocol.online.Presentment;
 import io.iotpay.protocol.party.LinkKeys;
 import io.iotpay.protocol.party.PartyInbox;
+import io.iotpay.protocol.pki.FileSigner;
+import io.iotpay.protocol.pki.PartyRole;
 import io.iotpay.switching.party.SwitchParty;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -33,9 +40,10 @@ import java.util.List;
  * A switch party process's day for the console tests, made of real parts: {@link SwitchParty} set up
  * by {@code init} and started on its directory, two fake issuers over loopback TCP (ISSA, ISSB), the
  * acquirer ACQ1 as an ISO 8583 client sending three authorisations that are approved and logged, then
- * a presentment file of the day dropped into the switch's {@code clearing/in/} and taken by its inbox:
- * three captures accepted, a refund accepted, two presentments rejected (no authorisation, unknown card
- * range).
+ * a presentment file of the day, signed by ACQ1 (its file-signing key in a custody of its own, certified
+ * by the scheme CA the switch's {@code init} made), dropped into the switch's {@code clearing/in/} and taken
+ * by its inbox: three captures accepted, a refund accepted, two presentments rejected (no authorisation,
+ * unknown card range).
  */
 public final class SwitchPartyFixture implements AutoCloseable {
   /** The business date presented: yesterday, so it can be closed. */
@@ -48,10 +56,16 @@ public final class SwitchPartyFixture implements AutoCloseable {
 
   public final Path dataDir;
   public final SwitchParty party;
+  /** ACQ1's custody (its file-signing key) and signer. */
+  private final KeyCustody acquirerCustody;
+  private final FileSigner acquirer;
   private final OnlineFixture.FakeIssuer issuerA;
   private final OnlineFixture.FakeIssuer issuerB;
 
-  private SwitchPartyFixture(Path dataDir, SwitchParty party, OnlineFixture.FakeIssuer a, OnlineFixture.FakeIssuer b) {
+  private SwitchPartyFixture(Path dataDir, SwitchParty party, KeyCustody acquirerCustody, FileSigner acquirer,
+      OnlineFixture.FakeIssuer a, OnlineFixture.FakeIssuer b) {
+    this.acquirerCustody = acquirerCustody;
+    this.acquirer = acquirer;
     this.dataDir = dataDir;
     this.party = party;
     this.issuerA = a;
@@ -73,8 +87,14 @@ public final class SwitchPartyFixture implements AutoCloseable {
           List.of(new SwitchParty.AcquirerLink("ACQ1", OnlineFixture.loopback(0), link(suite, 1))),
           List.of(issuer(suite, "ISSA", a.port(), 2, "621234"), issuer(suite, "ISSB", b.port(), 3, "622")), null),
           new SecureRandom());
+      byte[] master = new byte[suite == AlgorithmSuite.INTERNATIONAL ? 32 : 16];
+      new SecureRandom().nextBytes(master);
+      KeyCustody custody = SoftwareKeyCustody.open(directory.resolve("acq1-custody"), suite, new SecretKeyBytes(master));
+      FileSigner[] signer = new FileSigner[1];
+      SwitchParty.issueCertificates(dataDir, ca -> signer[0] = ca.enrol(custody, "file-signing", PartyId.of("ACQ1"),
+          PartyRole.OPERATOR, ca.certificate().getNotBefore().toInstant(), ca.certificate().getNotAfter().toInstant()));
       return new SwitchPartyFixture(dataDir, SwitchParty.start(dataDir,
-          new SwitchParty.Options(null, null, java.util.Map.of(), tls)), a, b);
+          new SwitchParty.Options(null, null, java.util.Map.of(), tls)), custody, signer[0], a, b);
     } catch (Exception | Error e) {
       a.close();
       b.close();
@@ -138,6 +158,9 @@ public final class SwitchPartyFixture implements AutoCloseable {
     try (OutputStream out = Files.newOutputStream(temp)) {
       PresentmentFile.write(out, PartyId.of("ACQ1"), PartyId.of("SWITCH"), DAY, sequence, CurrencyUnit.CNY, presentments);
     }
+    // The signature first, then the file: the inbox takes a file only with its signature.
+    Files.write(in.resolve(name + ".sig"), acquirer.signature(temp, FileHeaders.read(temp, FileKind.PRESENTMENT,
+        FileLimits.defaults())));
     Files.move(temp, in.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     OnlineFixture.await(() -> Files.exists(in.resolve(outcome).resolve(name)), "the switch's inbox moved " + name + " to " + outcome);
     return name;
@@ -167,6 +190,7 @@ public final class SwitchPartyFixture implements AutoCloseable {
     try {
       party.close();
     } finally {
+      acquirerCustody.close();
       issuerA.close();
       issuerB.close();
     }

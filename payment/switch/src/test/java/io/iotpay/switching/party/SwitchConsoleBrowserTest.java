@@ -70,7 +70,8 @@ class SwitchConsoleBrowserTest {
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("SETTLED");
         HeadlessChromium.screenshot(browser, "switch-" + suite + "-window");
         browser.findElement(By.linkText("Files")).click();
-        assertThat(browser.findElement(By.id("files")).getText()).contains("presentment-ACQ1-" + day + "-1.txt").contains("unsigned");
+        assertThat(browser.findElement(By.id("files")).getText()).contains("presentment-ACQ1-" + day + "-1.txt").contains("TAKEN")
+            .doesNotContain("unsigned");
         HeadlessChromium.screenshot(browser, "switch-" + suite + "-files");
         browser.findElement(By.linkText("Exceptions")).click();
         assertThat(browser.findElement(By.id("exceptions")).getText()).contains("NO_AUTHORISATION").contains("UNKNOWN_CARD_RANGE");

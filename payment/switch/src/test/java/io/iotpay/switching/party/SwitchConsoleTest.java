@@ -90,9 +90,12 @@ class SwitchConsoleTest {
         html.add(shown.body());
       }
       html.add(anonymous.get("/console/login").body());
-      assertThat(html.get(0)).contains("presentment-ACQ1-" + DAY + "-1.txt").contains("unsigned").contains("TAKEN");
+      // signed by: ACQ1 for its file (its signature verified), the switch for what it sent
+      assertThat(html.get(0)).contains("presentment-ACQ1-" + DAY + "-1.txt")
+          .contains("<td>ACQ1</td><td class=\"status-TAKEN\">TAKEN</td>").doesNotContain("unsigned");
       assertThat(html.get(1)).contains("presentment-ISSA-" + DAY + "-1.txt").contains("presentment-ISSB-" + DAY + "-1.txt")
-          .contains("presentment-result-ACQ1-" + DAY + "-1.txt");
+          .contains("presentment-result-ACQ1-" + DAY + "-1.txt").contains("<td>SWITCH</td><td class=\"status-WRITTEN\">")
+          .doesNotContain("unsigned");
       assertThat(html.get(4)).contains("C-CODE").contains("NO_AUTHORISATION").contains("C-RANGE").contains("UNKNOWN_CARD_RANGE")
           .doesNotContain("<td>C1</td>");
       assertNoSecret(html, token, PartyKeys.read(sw.dataDir, suite, null).entries().values());
