@@ -1,11 +1,7 @@
 package io.iotpay.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpay.bench.BenchFiles;
 import io.iotpay.bench.files.FilesBench;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,31 +42,9 @@ public final class BenchFilesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    boolean temporary = directory == null;
-    Path work = temporary ? BenchFiles.tempDir("iotpay-bench-files", "bench files") : directory;
-    try {
-      FilesBench.Settings settings = new FilesBench.Settings(records, runs, work);
-      Files.createDirectories(work);
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("iotpay bench files: " + records + " records, " + runs + " run(s) in " + work + " ...");
-      err.flush();
-      FilesBench.Result result = new FilesBench().run(settings, line -> {
-        err.println(line);
-        err.flush();
-      });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(new ObjectMapper().writeValueAsString(toMap(result)));
-      } else {
-        out.print(FilesBench.format(result));
-      }
-      out.flush();
-      return result.consistent() ? 0 : 1;
-    } finally {
-      if (temporary) {
-        BenchFiles.deleteTree(work);
-      }
-    }
+    return WorkDirBench.run(spec, directory, "files", work -> new FilesBench.Settings(records, runs, work),
+        work -> records + " records, " + runs + " run(s) in " + work + " ...", json, new FilesBench()::run,
+        new WorkDirBench.Report<>(BenchFilesCommand::toMap, FilesBench::format, FilesBench.Result::consistent));
   }
 
   static Map<String, Object> toMap(FilesBench.Result r) {
@@ -86,9 +60,9 @@ public final class BenchFilesCommand implements Callable<Integer> {
     m.put("switch_intake_records_per_s", Math.round(r.intakePerSecond()));
     m.put("switch_settlement_records_per_s", Math.round(r.perSecond(FilesBench.Run::settleNs)));
     m.put("write_intake_settlement_records_per_s", Math.round(r.switchEndToEndPerSecond()));
-    m.put("ratio_decode_to_reference", ratio(r.decodePerSecond(), raw));
-    m.put("ratio_intake_to_reference", ratio(r.intakePerSecond(), raw));
-    m.put("ratio_to_reference", ratio(r.switchEndToEndPerSecond(), raw));
+    m.put("ratio_decode_to_reference", WorkDirBench.ratio(r.decodePerSecond(), raw));
+    m.put("ratio_intake_to_reference", WorkDirBench.ratio(r.intakePerSecond(), raw));
+    m.put("ratio_to_reference", WorkDirBench.ratio(r.switchEndToEndPerSecond(), raw));
     m.put("decoded", r.runs().stream().mapToLong(FilesBench.Run::decoded).min().orElse(0));
     m.put("accepted", r.runs().stream().mapToLong(FilesBench.Run::accepted).min().orElse(0));
     m.put("settled", r.runs().stream().mapToLong(FilesBench.Run::settled).min().orElse(0));
@@ -97,9 +71,5 @@ public final class BenchFilesCommand implements Callable<Integer> {
     m.put("load_average", Math.round(r.loadAverage() * 100) / 100.0);
     m.put("consistent", r.consistent());
     return m;
-  }
-
-  static double ratio(double value, double reference) {
-    return Math.round(value / reference * 10_000) / 10_000.0;
   }
 }

@@ -1,12 +1,8 @@
 package io.iotpay.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpay.bench.BenchFiles;
 import io.iotpay.bench.switching.SwitchBench;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,32 +50,11 @@ public final class BenchSwitchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    boolean temporary = directory == null;
-    Path work = temporary ? BenchFiles.tempDir("iotpay-bench-switch", "bench switch") : directory;
-    try {
-      SwitchBench.Settings settings = new SwitchBench.Settings(suite, requests, inFlight, runs, work);
-      Files.createDirectories(work);
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("iotpay bench switch: " + suite + ", " + requests + " requests, " + inFlight + " in flight, " + runs
-          + " run(s)...");
-      err.flush();
-      SwitchBench.Result result = new SwitchBench().run(settings, line -> {
-        err.println(line);
-        err.flush();
-      });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(new ObjectMapper().writeValueAsString(toMap(result)));
-      } else {
-        out.print(SwitchBench.format(result));
-      }
-      out.flush();
-      return result.consistent() ? 0 : 1;
-    } finally {
-      if (temporary) {
-        BenchFiles.deleteTree(work);
-      }
-    }
+    return WorkDirBench.run(spec, directory, "switch",
+        work -> new SwitchBench.Settings(suite, requests, inFlight, runs, work),
+        work -> suite + ", " + requests + " requests, " + inFlight + " in flight, " + runs + " run(s)...", json,
+        new SwitchBench()::run,
+        new WorkDirBench.Report<>(BenchSwitchCommand::toMap, SwitchBench::format, SwitchBench.Result::consistent));
   }
 
   static Map<String, Object> toMap(SwitchBench.Result r) {
@@ -91,13 +66,13 @@ public final class BenchSwitchCommand implements Callable<Integer> {
     m.put("frame_bytes", r.frameBytes());
     m.put("reference_raw_echo_per_s", Math.round(r.echoPerSecond()));
     m.put("link_per_s", Math.round(r.linkPerSecond()));
-    m.put("ratio_link_to_raw_echo", BenchFilesCommand.ratio(r.linkPerSecond(), r.echoPerSecond()));
+    m.put("ratio_link_to_raw_echo", WorkDirBench.ratio(r.linkPerSecond(), r.echoPerSecond()));
     m.put("relay_per_s", Math.round(r.relayPerSecond()));
     m.put("relay_logged_per_s", Math.round(r.perSecond(SwitchBench.Run::relayLoggedNs)));
-    m.put("ratio_relay_to_link", BenchFilesCommand.ratio(r.relayPerSecond(), r.linkPerSecond()));
+    m.put("ratio_relay_to_link", WorkDirBench.ratio(r.relayPerSecond(), r.linkPerSecond()));
     m.put("reference_presentment_parse_per_s", Math.round(r.parsePerSecond()));
     m.put("clearing_intake_per_s", Math.round(r.intakePerSecond()));
-    m.put("ratio_clearing_to_parse", BenchFilesCommand.ratio(r.intakePerSecond(), r.parsePerSecond()));
+    m.put("ratio_clearing_to_parse", WorkDirBench.ratio(r.intakePerSecond(), r.parsePerSecond()));
     m.put("issuer_file_per_s", Math.round(r.issuerFilePerSecond()));
     m.put("echoed", r.runs().stream().mapToLong(SwitchBench.Run::echoed).min().orElse(0));
     m.put("link_answered", r.runs().stream().mapToLong(SwitchBench.Run::linkAnswered).min().orElse(0));
