@@ -137,21 +137,9 @@ class SignedPartyFilesTest {
     Path switchDb = scheme.switchDir().resolve(SwitchParty.DATABASE_FILE);
     Path issuerDb = issDir.resolve(IssuerParty.DATABASE_FILE);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    List<String> issuerLog = new CopyOnWriteArrayList<>();
     Logger issuerLogger = Logger.getLogger(IssuerParty.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        issuerLog.add(new SimpleFormatter().formatMessage(r));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    issuerLogger.addHandler(capture);
+    List<String> issuerLog = new CopyOnWriteArrayList<>();
+    Handler capture = capture(issuerLogger, issuerLog);
     // ISS1's own signer, opened by the test from its custody: "another party" re-signing the others' files
     try (KeyCustody issCustody = custody(issDir, suite);
         IssuerParty issuer = IssuerParty.start(issDir, IssuerParty.Options.none());
@@ -279,21 +267,9 @@ class SignedPartyFilesTest {
     for (Path partyDir : List.of(scheme.switchDir(), acqDir, issDir)) {
       Files.delete(partyDir.resolve(PartyFileTrust.CERTIFICATE_FILE)); // as a directory written before signed files
     }
-    List<String> issuerLog = new CopyOnWriteArrayList<>();
     Logger issuerLogger = Logger.getLogger(IssuerParty.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        issuerLog.add(new SimpleFormatter().formatMessage(r));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    issuerLogger.addHandler(capture);
+    List<String> issuerLog = new CopyOnWriteArrayList<>();
+    Handler capture = capture(issuerLogger, issuerLog);
     try (IssuerParty issuer = IssuerParty.start(issDir, IssuerParty.Options.none());
         SwitchParty switching = SwitchParty.start(scheme.switchDir(), new SwitchParty.Options(null, null, Map.of()));
         AcquirerParty acquirer = AcquirerParty.start(acqDir, AcquirerParty.Options.none());
@@ -357,5 +333,23 @@ class SignedPartyFilesTest {
 
   static List<String> names(Path directory) throws Exception {
     return SchemeProcessesTest.names(directory);
+  }
+
+  /** Adds to {@code logger} a handler that keeps each formatted message in {@code lines}; the test removes it. */
+  private static Handler capture(Logger logger, List<String> lines) {
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        lines.add(new SimpleFormatter().formatMessage(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    return handler;
   }
 }

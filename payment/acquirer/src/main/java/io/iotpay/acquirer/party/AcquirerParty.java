@@ -14,9 +14,7 @@ import io.iotpay.acquirer.pos.online.IsoSettlementAccountCheck;
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.RecordSeal;
-import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.TlsIdentity;
-import io.iotpay.foundation.custody.KeyCustodyException;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.store.Database;
@@ -421,13 +419,7 @@ public final class AcquirerParty implements AutoCloseable {
 
   /** The acquirer's key custody ({@code custody/keys.sealed}, under its master key): its file-signing key. */
   private static SoftwareKeyCustody custody(Path dataDir, AlgorithmSuite suite) {
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
-        PartyKeys.masterKeyBytes(suite), false, null);
-    try {
-      return SoftwareKeyCustody.open(dataDir.resolve(PartyKeys.CUSTODY_DIR), suite, master);
-    } catch (KeyCustodyException e) {
-      throw new PartyConfigException(dataDir.resolve(PartyKeys.CUSTODY_DIR) + ": " + e.getMessage(), e);
-    }
+    return PartyKeys.openCustody(dataDir, suite);
   }
 
   /**

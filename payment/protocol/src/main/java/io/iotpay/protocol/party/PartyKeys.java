@@ -4,6 +4,7 @@ import io.iotpay.foundation.crypto.AlgorithmSuite;
 import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.custody.KeyCustodyException;
 import io.iotpay.foundation.custody.SealedSecrets;
+import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,22 @@ public final class PartyKeys {
   public static final String NAME = CUSTODY_DIR + "/" + SealedSecrets.FILE_NAME;
 
   private PartyKeys() {}
+
+  /**
+   * Opens a party's key custody ({@value #CUSTODY_DIR}/, sealed under its master key from the
+   * environment's {@value PartyFiles#MASTER_KEY_ENV}, else {@code dataDir/master.key}).
+   *
+   * @throws PartyConfigException for a missing or wrong master key or a custody that does not open
+   */
+  public static SoftwareKeyCustody openCustody(Path dataDir, AlgorithmSuite suite) {
+    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
+        masterKeyBytes(suite), false, null);
+    try {
+      return SoftwareKeyCustody.open(dataDir.resolve(CUSTODY_DIR), suite, master);
+    } catch (KeyCustodyException e) {
+      throw new PartyConfigException(dataDir.resolve(CUSTODY_DIR) + ": " + e.getMessage(), e);
+    }
+  }
 
   /** Master key bytes for a store of {@code suite}: 32 (AES-256-GCM) or 16 (SM4-GCM). */
   public static int masterKeyBytes(AlgorithmSuite suite) {

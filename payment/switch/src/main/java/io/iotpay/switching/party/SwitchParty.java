@@ -2,9 +2,7 @@ package io.iotpay.switching.party;
 
 import io.iotpay.foundation.codec.Hex;
 import io.iotpay.foundation.crypto.AlgorithmSuite;
-import io.iotpay.foundation.crypto.SecretKeyBytes;
 import io.iotpay.foundation.crypto.TlsIdentity;
-import io.iotpay.foundation.custody.KeyCustodyException;
 import io.iotpay.foundation.custody.SoftwareKeyCustody;
 import io.iotpay.foundation.money.CurrencyUnit;
 import io.iotpay.foundation.money.Money;
@@ -228,13 +226,7 @@ public final class SwitchParty implements AutoCloseable {
 
   /** The switch's key custody ({@code custody/keys.sealed}): the scheme CA's key and the switch's file-signing key. */
   private static SoftwareKeyCustody custody(Path dataDir, AlgorithmSuite storeSuite) {
-    SecretKeyBytes master = PartyFiles.masterKey(dataDir, System.getenv(PartyFiles.MASTER_KEY_ENV),
-        PartyKeys.masterKeyBytes(storeSuite), false, null);
-    try {
-      return SoftwareKeyCustody.open(dataDir.resolve(PartyKeys.CUSTODY_DIR), storeSuite, master);
-    } catch (KeyCustodyException e) {
-      throw new PartyConfigException(dataDir.resolve(PartyKeys.CUSTODY_DIR) + ": " + e.getMessage(), e);
-    }
+    return PartyKeys.openCustody(dataDir, storeSuite);
   }
 
   /** Opens the data directory, migrates the database and starts listening and delivering advices. */
